@@ -1,0 +1,81 @@
+# kq -- one non-recursive Makefile for everything.
+#
+#   make            build ./kq-index and ./kq
+#   make demo       install missing packages, build, index corpus/, run a query
+#   make check      build and run every test, then again under ASan + UBSan
+#   make clean
+#
+# Objects go to $(B)/ (build/ by default; build-san/ for the sanitizer build).
+
+CC      ?= cc
+B       ?= build
+PKGS    := libutf8proc jansson
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+           -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := -lstemmer $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -ljansson) -lz -lm
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+COMMON_SRC  := $(wildcard common/*.c)
+INDEXER_SRC := $(wildcard indexer/*.c)
+QUERY_SRC   := $(wildcard query/*.c)
+UNIT_SRC    := $(wildcard tests/unit/t_*.c)
+
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o)
+INDEXER_OBJ := $(INDEXER_SRC:%.c=$(B)/%.o)
+QUERY_OBJ   := $(QUERY_SRC:%.c=$(B)/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+LIB         := $(B)/libkq.a
+
+ifeq ($(B),build)
+BINDIR := .
+else
+BINDIR := $(B)
+endif
+
+.PHONY: all demo check test unit-build clean deps
+all: $(BINDIR)/kq-index $(BINDIR)/kq
+
+$(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BINDIR)/kq-index: $(INDEXER_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BINDIR)/kq: $(QUERY_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Icommon -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+unit-build: $(UNIT_BIN)
+
+deps:
+	@sh scripts/install-deps.sh
+
+# The demo: the bundled corpus, indexed from scratch, and the brief's query.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	rm -rf build/demo-index
+	./kq-index -d build/demo-index corpus/
+	./kq -d build/demo-index "ceasefire AND peacekeepers"
+
+# Every test, twice: a normal build and an ASan + UBSan build.  The runner
+# prints one closing line "N passed, N failed" over both.
+check: deps
+	@$(MAKE) --no-print-directory all unit-build
+	@$(MAKE) --no-print-directory B=build-san SAN=1 all unit-build
+	@sh tests/run.sh build . build-san build-san
+test: check
+
+clean:
+	rm -rf build build-san kq kq-index

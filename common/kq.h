@@ -1,0 +1,215 @@
+/*
+** kq.h -- the public C API of kq, shared by `kq-index` and `kq`.
+**
+** Conventions (after SQLite FTS5 and notmuch):
+**   - Every fallible function returns an int from enum kq_rc.  KQ_OK is 0.
+**   - Objects are opaque and come in _open/_close or _new/_free pairs; every
+**     _close/_free accepts NULL.
+**   - Results go out through OUT pointers.  Where a function takes
+**     `char **pzErr`, it may store there a message for the user, allocated
+**     with malloc(); the caller frees it.  pzErr may be NULL.
+**   - Pointers returned into an object are owned by that object; how long they
+**     stay valid is said at each function.
+*/
+#ifndef KQ_H
+#define KQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum kq_rc {
+    KQ_OK = 0,
+    KQ_DONE,      /* a cursor is exhausted (not an error) */
+    KQ_NOTFOUND,  /* a term, document or file does not exist */
+    KQ_NOMEM,     /* out of memory */
+    KQ_IOERR,     /* an operating-system call failed */
+    KQ_CORRUPT,   /* index data failed a structural or checksum test */
+    KQ_FORMAT,    /* not a kq index, or a format version we do not read */
+    KQ_SYNTAX,    /* query syntax error */
+    KQ_MISUSE,    /* bad argument, or API used out of order */
+    KQ_BUSY,      /* another writer holds the index lock */
+    KQ_RC_COUNT
+} kq_rc;
+
+/* A static English description of rc. */
+const char *kq_errstr(int rc);
+
+/* Document numbers are dense and 0-based across the whole index, in the order
+** documents were added.  KQ_DOCID_EOF is the end-of-list sentinel. */
+typedef uint32_t kq_docid;
+#define KQ_DOCID_EOF ((kq_docid)0xffffffffu)
+
+/* The default index directory when neither -d nor $KQ_INDEX is given. */
+#define KQ_DEFAULT_INDEX ".kq"
+
+/* The default stemming language and inversion memory budget. */
+#define KQ_DEFAULT_LANG "english"
+#define KQ_DEFAULT_MEMORY ((size_t)256 << 20)
+
+/**************************************************************************
+** Analysis: the one tokenize -> fold -> stem chain used for documents and
+** for queries.
+*/
+typedef struct kq_analyzer kq_analyzer;
+
+/* Flags for kq_analyze(). */
+#define KQ_ANALYZE_NOSTEM 0x01 /* fold but do not stem (prefix queries) */
+
+/* Called once per token.  zTerm/nTerm is the indexed form (folded, stemmed),
+** valid only during the call; iPos its position; [iStart, iEnd) its byte
+** range in the analysed text.  A non-zero return stops the analysis and is
+** returned by kq_analyze(). */
+typedef int (*kq_token_fn)(void *pCtx, const char *zTerm, size_t nTerm,
+                           uint32_t iPos, size_t iStart, size_t iEnd);
+
+/* Create an analyzer for Snowball language zLang ("english", "french", "en",
+** ..., or "none" for no stemming).  KQ_NOTFOUND if the language is unknown. */
+int kq_analyzer_new(const char *zLang, kq_analyzer **ppOut);
+void kq_analyzer_free(kq_analyzer *p);
+
+/* The canonical name of the analyzer's language (owned by the analyzer). */
+const char *kq_analyzer_lang(const kq_analyzer *p);
+
+/* Analyse n bytes at z (any bytes: invalid UTF-8 separates tokens).  Token
+** positions start at iPos0; *piPosEnd (may be NULL) gets the next free
+** position. */
+int kq_analyze(kq_analyzer *p, int flags, const char *z, size_t n,
+               uint32_t iPos0, uint32_t *piPosEnd, void *pCtx, kq_token_fn x);
+
+/* Fold a single word with the same rules as kq_analyze() (case and accent
+** folding, no stemming).  The result is written to pOut (at most nOut-1 bytes
+** plus a NUL); returns its length, or 0 if the word holds no token. */
+size_t kq_fold_word(kq_analyzer *p, const char *z, size_t n, char *pOut,
+                    size_t nOut);
+
+/* The NULL-terminated list of Snowball languages (static). */
+const char **kq_languages(void);
+
+/**************************************************************************
+** Writing an index.
+*/
+typedef struct kq_writer kq_writer;
+
+/* One input document.  Strings are not NUL-terminated; any may be NULL with
+** length 0 except zId. */
+typedef struct kq_doc {
+    const char *zId;     size_t nId;      /* external id (path, or JSON id) */
+    const char *zTitle;  size_t nTitle;
+    const char *zDate;   size_t nDate;    /* as given, e.g. 1987-02-26 */
+    const char *zSource; size_t nSource;
+    const char *zBody;   size_t nBody;
+} kq_doc;
+
+typedef struct kq_writer_opts {
+    const char *zLang;   /* stemming language for a new index (NULL: default) */
+    size_t nMemory;      /* inversion budget in bytes (0: default) */
+} kq_writer_opts;
+
+typedef struct kq_writer_stats {
+    uint64_t nDoc;       /* documents added in this session */
+    uint64_t nToken;     /* tokens indexed in this session */
+    uint64_t nTerm;      /* distinct terms in the segment written */
+    uint64_t nByteIn;    /* bytes of title + body text analysed */
+    uint64_t nIndexByte; /* total size of the index files after commit */
+    uint32_t nSpill;     /* in-memory runs written because of the budget */
+} kq_writer_stats;
+
+/* Open (creating if needed) the index at zDir for writing.  Takes the
+** writer lock; KQ_BUSY if another writer holds it. */
+int kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
+                   kq_writer **ppOut, char **pzErr);
+int kq_writer_add(kq_writer *p, const kq_doc *pDoc, char **pzErr);
+/* Make everything added visible to readers, atomically. */
+int kq_writer_commit(kq_writer *p, char **pzErr);
+void kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut);
+/* Close; anything not committed is discarded. */
+void kq_writer_close(kq_writer *p);
+
+/**************************************************************************
+** Reading an index.
+*/
+typedef struct kq_index kq_index;
+
+typedef struct kq_stats {
+    uint64_t nDoc;       /* documents in the index */
+    uint64_t nToken;     /* tokens in all documents */
+    uint64_t nGeneration;/* commit number */
+    uint32_t nSegment;
+    double avgDoclen;    /* nToken / nDoc (0 if empty) */
+} kq_stats;
+
+typedef struct kq_docinfo {
+    const char *zId;     size_t nId;
+    const char *zTitle;  size_t nTitle;
+    const char *zDate;   size_t nDate;
+    const char *zSource; size_t nSource;
+    uint32_t nLen;       /* length in tokens */
+} kq_docinfo;
+
+/* Open the committed generation of the index at zDir.  KQ_NOTFOUND if there
+** is no index there, KQ_FORMAT if it is not one we read, KQ_CORRUPT if it is
+** damaged. */
+int kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr);
+void kq_index_close(kq_index *p);
+const kq_stats *kq_index_stats(const kq_index *p);
+/* The index's analyzer (owned by the index). */
+kq_analyzer *kq_index_analyzer(kq_index *p);
+/* Metadata of document iDoc; the pointers stay valid until the index is
+** closed (they point into mapped files). */
+int kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr);
+/* The stored body of iDoc, malloc()ed into *pzText (caller frees). */
+int kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
+                  char **pzErr);
+/* Verify everything: file checksums, every structure, and that postings
+** agree with the dictionary and document table.  Problems are described in
+** *pzErr.  Returns KQ_OK or KQ_CORRUPT. */
+int kq_index_check(kq_index *p, char **pzErr);
+
+/**************************************************************************
+** Queries.
+*/
+typedef struct kq_query kq_query;
+
+/* Parse zQuery with the index's analyzer.  On KQ_SYNTAX, *piCol (1-based
+** character column) and *pzErr say where and what. */
+int kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
+                   int *piCol, char **pzErr);
+void kq_query_free(kq_query *p);
+/* A readable form of the parsed query, e.g. AND(ceasefir, peacekeep)
+** (malloc()ed; caller frees). */
+char *kq_query_describe(const kq_query *p);
+
+typedef struct kq_hit {
+    kq_docid iDoc;
+    double score;
+} kq_hit;
+
+/* Run q.  The hits ranked nOffset .. nOffset+nLimit-1 (score descending,
+** ties by ascending docid) go to *paHit (malloc()ed, caller frees), their
+** number to *pnHit, and the exact number of matching documents to *pnTotal.
+** With nLimit == 0 nothing is scored: only *pnTotal is computed. */
+int kq_search(kq_index *p, const kq_query *q, size_t nOffset, size_t nLimit,
+              kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr);
+
+/* A snippet: text with highlighted byte ranges. */
+typedef struct kq_snippet {
+    char *zText;         /* malloc()ed, valid UTF-8, whitespace collapsed */
+    size_t nText;
+    size_t *aHl;         /* nHl pairs [start, end) of highlighted bytes */
+    size_t nHl;
+} kq_snippet;
+
+/* Choose the best window of about nWord words of zText for q and fill *pOut.
+** Free with kq_snippet_clear(). */
+int kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
+                    size_t nText, size_t nWord, kq_snippet *pOut);
+void kq_snippet_clear(kq_snippet *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KQ_H */

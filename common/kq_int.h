@@ -1,0 +1,338 @@
+/*
+** kq_int.h -- interfaces between the files of common/, indexer/ and query/.
+**
+** Not installed, not stable.  Cross-file internal names start with kqi_.
+** Each section is the interface to one file; the on-disk formats are written
+** down at the top of the file that implements them.
+*/
+#ifndef KQ_INT_H
+#define KQ_INT_H
+
+#include "kq.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define KQ_UNUSED(x) ((void)(x))
+
+/* Postings are coded in blocks of this many (the last block may be short). */
+#define KQI_BLOCK 128
+
+/* Longest indexed term, in bytes after folding.  Longer tokens still take a
+** position but are not indexed: they are almost always junk (base64, URLs). */
+#define KQI_MAX_TERM 64
+
+/* Position gap between the title and the body, so phrases never span them. */
+#define KQI_TITLE_GAP 8
+
+/**************************************************************************
+** Interface to code in rc.c
+*/
+/* Store a printf-style message in *pzErr (if pzErr is not NULL and *pzErr is
+** still NULL: the first message wins) and return rc. */
+int kqi_err(char **pzErr, int rc, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* malloc()ed printf. */
+char *kqi_mprintf(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**************************************************************************
+** Interface to code in buf.c: growable byte buffers with a sticky error, and
+** the varint and little-endian codecs.
+*/
+typedef struct kqi_buf {
+    u8 *a;
+    size_t n;     /* bytes used */
+    size_t nAlloc;
+    int rc;       /* KQ_OK, or KQ_NOMEM after a failed allocation */
+} kqi_buf;
+
+/* Make room for nMore bytes; returns 0 on success (else rc is set). */
+int kqi_buf_reserve(kqi_buf *b, size_t nMore);
+void kqi_buf_append(kqi_buf *b, const void *p, size_t n);
+void kqi_buf_putc(kqi_buf *b, u8 c);
+void kqi_buf_varint(kqi_buf *b, u64 v);
+void kqi_buf_u32(kqi_buf *b, u32 v);
+void kqi_buf_u64(kqi_buf *b, u64 v);
+void kqi_buf_free(kqi_buf *b);
+
+/* LEB128 varint (7 bits a byte, low first, at most 10 bytes). */
+#define KQI_VARINT_MAX 10
+size_t kqi_varint_put(u8 *p, u64 v);   /* returns bytes written */
+/* Read a varint from [*pp, end).  Returns KQ_OK and advances *pp, or
+** KQ_CORRUPT if the input ends first or the value overflows 64 bits. */
+int kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv);
+/* As kqi_varint_get, but the value must fit in 32 bits. */
+int kqi_varint_get32(const u8 **pp, const u8 *end, u32 *pv);
+
+void kqi_put_u16(u8 *p, u16 v);
+void kqi_put_u32(u8 *p, u32 v);
+void kqi_put_u64(u8 *p, u64 v);
+u16 kqi_get_u16(const u8 *p);
+u32 kqi_get_u32(const u8 *p);
+u64 kqi_get_u64(const u8 *p);
+
+/**************************************************************************
+** Interface to code in fileio.c: buffered output files that track their
+** size and CRC32, and read-only mapped input files.
+*/
+typedef struct kqi_wfile {
+    int fd;
+    char *zPath;
+    u8 *aBuf;
+    size_t nBuf;
+    u64 nOff;     /* bytes written so far (= file size after flush) */
+    u32 crc;      /* CRC32 of everything written */
+    int rc;       /* sticky */
+    char *zErr;   /* first error message */
+} kqi_wfile;
+
+int kqi_wfile_open(kqi_wfile *f, const char *zPath);
+void kqi_wfile_write(kqi_wfile *f, const void *p, size_t n);
+void kqi_wfile_varint(kqi_wfile *f, u64 v);
+void kqi_wfile_u32(kqi_wfile *f, u32 v);
+void kqi_wfile_u64(kqi_wfile *f, u64 v);
+/* Flush, fsync and close.  Returns f->rc; on error *pzErr names the file. */
+int kqi_wfile_close(kqi_wfile *f, char **pzErr);
+/* Close and delete (after an error). */
+void kqi_wfile_abort(kqi_wfile *f);
+
+typedef struct kqi_map {
+    const u8 *a;   /* file contents (NULL when n == 0) */
+    size_t n;
+    char *zPath;   /* for messages */
+} kqi_map;
+
+int kqi_map_open(kqi_map *m, const char *zPath, char **pzErr);
+void kqi_map_close(kqi_map *m);
+/* fsync a directory, so a rename in it is durable. */
+int kqi_fsync_dir(const char *zDir, char **pzErr);
+
+/* Every index file starts with this 16-byte header: 8-byte magic (first byte
+** 0x8b, never ASCII), u32 format version, u32 file type. */
+#define KQI_HEADER 16
+#define KQI_FORMAT_VERSION 1
+enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
+       KQI_FT_DOCS, KQI_FT_STORE };
+void kqi_header_write(kqi_wfile *f, u32 eType);
+int kqi_header_check(const kqi_map *m, u32 eType, char **pzErr);
+
+/**************************************************************************
+** Interface to code in codec.c: the posting-block codec (pure functions).
+*/
+#define KQI_CODEC_VARINT 0
+
+/* Encode n (1..KQI_BLOCK) postings: docids aDoc (strictly increasing, all >
+** prevDoc, or >= 0 when prevDoc == KQ_DOCID_EOF meaning "first block") and
+** frequencies aTf (all >= 1). */
+void kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
+                      u32 prevDoc);
+/* Decode a block encoded as above from [p, end); KQ_CORRUPT on any
+** inconsistency (truncation, unknown codec, docid overflow, tf of 0). */
+int kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc,
+                     u32 *aDoc, u32 *aTf);
+
+/* Positions of one block: a codec byte, then for each posting its tf
+** positions (strictly increasing). */
+void kqi_posblock_begin(kqi_buf *b);
+void kqi_posblock_add(kqi_buf *b, const u32 *aPos, u32 nPos);
+
+/**************************************************************************
+** Interface to code in postings.c: writing and reading one term's list.
+*/
+typedef struct kqi_termloc {
+    u32 df;        /* documents */
+    u64 cf;        /* total occurrences */
+    u64 postOff;   /* list start in the .post file */
+    u64 postLen;   /* bytes in .post (blocks + skip table) */
+    u64 skipLen;   /* bytes of the skip table at the end of postLen */
+    u64 posOff;    /* list start in the .pos file */
+    u64 posLen;    /* bytes in .pos */
+} kqi_termloc;
+
+typedef struct kqi_plw kqi_plw;   /* posting-list writer */
+int kqi_plw_new(kqi_wfile *pPost, kqi_wfile *pPos, kqi_plw **ppOut);
+void kqi_plw_free(kqi_plw *p);
+void kqi_plw_begin(kqi_plw *p);
+/* Docids strictly increasing within a list; nPos == tf >= 1. */
+int kqi_plw_add(kqi_plw *p, u32 iDoc, const u32 *aPos, u32 nPos);
+int kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc);
+
+typedef struct kqi_plc kqi_plc;   /* posting-list cursor */
+/* Open a cursor on the list at pLoc in the mapped post/pos files; docids
+** must be < nDoc. */
+int kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
+                 const kqi_termloc *pLoc, u32 nDoc, kqi_plc **ppOut,
+                 char **pzErr);
+void kqi_plc_free(kqi_plc *p);
+/* Advance to the first posting (first call) or the next one.  KQ_DONE at the
+** end. */
+int kqi_plc_next(kqi_plc *p);
+/* Advance to the first posting with docid >= iTarget (never moves back). */
+int kqi_plc_seek(kqi_plc *p, u32 iTarget);
+u32 kqi_plc_docid(const kqi_plc *p);   /* KQ_DOCID_EOF when done */
+u32 kqi_plc_tf(const kqi_plc *p);
+/* The positions of the current posting (valid until the cursor moves). */
+int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
+/* The message for the last KQ_CORRUPT (owned by the cursor). */
+const char *kqi_plc_errmsg(const kqi_plc *p);
+
+/**************************************************************************
+** Interface to code in dict.c: the sorted term dictionary.
+*/
+typedef struct kqi_dictw kqi_dictw;
+int kqi_dictw_new(kqi_wfile *pDict, kqi_dictw **ppOut);
+/* Terms must come in strictly increasing memcmp order. */
+int kqi_dictw_add(kqi_dictw *p, const char *zTerm, size_t nTerm,
+                  const kqi_termloc *pLoc);
+/* Write the block index and trailer; frees p. */
+int kqi_dictw_finish(kqi_dictw *p, u64 *pnTerm);
+
+typedef struct kqi_dict {
+    const kqi_map *pMap;
+    u64 nTerm;
+    u64 nBlock;
+    u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff} */
+} kqi_dict;
+
+int kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr);
+/* Exact lookup: KQ_OK, KQ_NOTFOUND or KQ_CORRUPT. */
+int kqi_dict_lookup(const kqi_dict *d, const char *zTerm, size_t nTerm,
+                    kqi_termloc *pLoc, char **pzErr);
+
+/* Iterate terms in order, from the first term >= zFrom. */
+typedef struct kqi_dictit {
+    const kqi_dict *d;
+    u64 iBlock;
+    const u8 *p, *end;  /* in the current block */
+    int nInBlock;       /* terms left in the current block */
+    char aTerm[KQI_MAX_TERM + 1];
+    size_t nTerm;
+    kqi_termloc loc;
+} kqi_dictit;
+int kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
+                     size_t nFrom, char **pzErr);
+/* KQ_OK with it->aTerm/nTerm/loc set, KQ_DONE, or KQ_CORRUPT. */
+int kqi_dictit_next(kqi_dictit *it, char **pzErr);
+
+/**************************************************************************
+** Interface to code in doctab.c: document table and stored text.
+*/
+typedef struct kqi_docw kqi_docw;
+int kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut);
+int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen);
+int kqi_docw_finish(kqi_docw *p, u64 *pnDoc);   /* frees p */
+size_t kqi_docw_memory(const kqi_docw *p);
+
+typedef struct kqi_docs {
+    const kqi_map *pDocs, *pStore;
+    u32 nDoc;
+    const u8 *aLen;      /* u32 doclen[nDoc] */
+    const u8 *aOff;      /* u64 metaOff[nDoc + 1] */
+    u64 nMeta;
+    u64 nStoreBlock;
+    u64 iStoreDir;
+} kqi_docs;
+int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
+                  char **pzErr);
+static inline u32 kqi_docs_len(const kqi_docs *d, u32 i) {
+    return kqi_get_u32(d->aLen + 4 * (size_t)i);
+}
+int kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr);
+int kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn,
+                  char **pzErr);
+
+/**************************************************************************
+** Interface to code in manifest.c and segment.c.
+*/
+#define KQI_MANIFEST "kq.manifest"
+#define KQI_LOCK "kq.lock"
+enum { KQI_F_DICT, KQI_F_POST, KQI_F_POS, KQI_F_DOCS, KQI_F_STORE, KQI_NFILE };
+extern const char *const kqi_file_ext[KQI_NFILE];
+
+typedef struct kqi_segmeta {
+    u32 iSeg;            /* file names are seg<iSeg>.<ext> */
+    u32 nDoc;
+    u64 nToken;
+    u64 nTerm;
+    u64 aSize[KQI_NFILE];
+    u32 aCrc[KQI_NFILE];
+} kqi_segmeta;
+
+typedef struct kqi_manifest {
+    u64 nGeneration;
+    char zLang[32];
+    u32 nSeg;
+    kqi_segmeta *aSeg;
+} kqi_manifest;
+
+/* KQ_NOTFOUND if there is no manifest in zDir. */
+int kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr);
+/* Write atomically: temp file, fsync, rename, fsync directory. */
+int kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr);
+void kqi_manifest_clear(kqi_manifest *p);
+char *kqi_seg_path(const char *zDir, u32 iSeg, int iFile);
+
+typedef struct kqi_segment {
+    kqi_segmeta meta;
+    u32 iBase;           /* docid of its first document in the index */
+    kqi_map aMap[KQI_NFILE];
+    kqi_dict dict;
+    kqi_docs docs;
+} kqi_segment;
+
+int kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
+                     char **pzErr);
+void kqi_segment_close(kqi_segment *s);
+
+/**************************************************************************
+** Interface to code in index.c
+*/
+struct kq_index {
+    char *zDir;
+    kqi_manifest man;
+    kqi_segment *aSeg;
+    kq_stats stats;
+    kq_analyzer *pAnalyzer;
+};
+
+/**************************************************************************
+** Interface to code in query.c (parser) and search.c (evaluation).
+*/
+typedef enum kqi_qtype {
+    KQI_Q_TERM,    /* one analysed term */
+    KQI_Q_PREFIX,  /* folded, unstemmed prefix */
+    KQI_Q_PHRASE,  /* aChild are TERMs at consecutive positions */
+    KQI_Q_AND,
+    KQI_Q_OR,
+    KQI_Q_NOT      /* one child: documents that do not match it */
+} kqi_qtype;
+
+typedef struct kqi_qnode kqi_qnode;
+struct kqi_qnode {
+    kqi_qtype eType;
+    char *zTerm;         /* TERM, PREFIX */
+    size_t nTerm;
+    u32 iOffset;         /* TERM inside PHRASE: position offset */
+    kqi_qnode **aChild;
+    int nChild;
+};
+
+struct kq_query {
+    kqi_qnode *pRoot;
+};
+
+void kqi_qnode_free(kqi_qnode *p);
+
+/* BM25 with k1 = 1.2, b = 0.75 and the non-negative idf
+**   idf = ln(1 + (N - df + 0.5) / (df + 0.5)). */
+#define KQI_BM25_K1 1.2
+#define KQI_BM25_B 0.75
+double kqi_bm25_idf(u64 nDoc, u64 df);
+double kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl);
+
+#endif /* KQ_INT_H */

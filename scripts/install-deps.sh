@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install the Debian packages kq needs to build and test.
+#
+# As root it runs apt-get; otherwise it prints the exact command to run and
+# exits 1, so `make demo` stops with a clear message instead of failing later.
+# --check only reports what is missing (exit 0 when nothing is).
+set -eu
+
+# Build: compiler, zlib, libstemmer (Snowball), utf8proc, jansson (JSON).
+# Tests: cmocka (unit), bats (CLI), jq (checks JSON output), clang runtime
+# is not needed: the sanitizer build uses gcc's libasan/libubsan.
+PKGS="gcc make pkg-config zlib1g-dev libstemmer-dev libutf8proc-dev libjansson-dev libcmocka-dev bats jq"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+    echo "missing Debian packages:$missing"
+    exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "kq needs these Debian packages:$missing" >&2
+    echo "run as root:  apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

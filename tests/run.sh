@@ -1,0 +1,51 @@
+#!/bin/sh
+# Run every test against one or more builds and print one closing line,
+#   N passed, N failed
+# counted over every test case of every build (TAP "ok"/"not ok" lines of the
+# cmocka unit tests and the bats CLI tests).  Exit status 1 if anything
+# failed or if nothing ran at all.
+#
+# usage: tests/run.sh OBJDIR BINDIR [OBJDIR BINDIR ...]
+#   OBJDIR holds tests/t_* (unit test binaries), BINDIR kq and kq-index.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT INT TERM
+
+pass=0
+fail=0
+count() {   # count TAP results in $log, echo failures
+    p=$(grep -c '^ok ' "$log")
+    f=$(grep -c '^not ok ' "$log")
+    pass=$((pass + p))
+    fail=$((fail + f))
+    if [ "$f" -gt 0 ]; then
+        grep -A15 '^not ok ' "$log" | sed 's/^/    /'
+    fi
+    echo "  $1: $p passed, $f failed"
+}
+
+while [ $# -ge 2 ]; do
+    obj=$(cd "$root/$1" && pwd); bin=$(cd "$root/$2" && pwd); shift 2
+    echo "== tests with $obj"
+    for t in "$obj"/tests/t_*; do
+        [ -x "$t" ] || continue
+        CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
+        rc=$?
+        # A unit binary that crashed (sanitizer report, signal) without
+        # printing a "not ok" line still counts as one failure.
+        if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+            echo "not ok - $(basename "$t") exited with status $rc" >>"$log"
+            tail -20 "$log" | sed 's/^/    /'
+        fi
+        count "$(basename "$t")"
+    done
+    if ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
+        KQ_BIN="$bin" bats --tap "$root"/tests/cli/ >"$log" 2>&1
+        count "cli (bats)"
+    fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
