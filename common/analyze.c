@@ -1,0 +1,300 @@
+/*
+** analyze.c -- the one analysis chain for documents and queries:
+**
+**     UTF-8 text -> tokens -> case + accent folding -> Snowball stem
+**
+** Tokens are maximal runs of letters, digits and combining marks by Unicode
+** general category (L*, N*, M*); everything else, including bytes that are
+** not valid UTF-8, separates tokens.  So "peace-keepers" is two tokens and
+** "U.S." is "u" "s": the query parser turns such words into phrases.
+**
+** Folding: ASCII is lower-cased in place (the common case, no library
+** call).  Other tokens go through utf8proc: compatibility decomposition
+** (ligatures, full-width forms), case folding (ß -> ss), removal of
+** combining marks (é -> e), recomposition; code points that are not letters
+** or digits after folding are dropped.
+**
+** Stemming uses libstemmer (Snowball); "none" disables it.  Tokens longer
+** than KQI_MAX_TERM bytes after folding take a position but are not
+** delivered.
+*/
+#include "kq_int.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct kq_analyzer {
+    struct sb_stemmer *pStem;    /* NULL for "none" */
+    char zLang[32];
+    utf8proc_int32_t *aCp;       /* folding scratch */
+    size_t nCp;
+    char aTerm[4 * KQI_MAX_TERM + 8];
+};
+
+/* Raw tokens longer than this are skipped without folding. */
+#define RAW_MAX (8 * KQI_MAX_TERM)
+
+static const char *const zNone = "none";
+
+const char **
+kq_languages(void)
+{
+    return sb_stemmer_list();
+}
+
+int
+kq_analyzer_new(const char *zLang, kq_analyzer **ppOut)
+{
+    *ppOut = NULL;
+    if (zLang == NULL) {
+        zLang = KQ_DEFAULT_LANG;
+    }
+    if (strlen(zLang) >= sizeof(((kq_analyzer *)0)->zLang)) {
+        return KQ_NOTFOUND;
+    }
+    kq_analyzer *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    if (strcmp(zLang, zNone) != 0) {
+        p->pStem = sb_stemmer_new(zLang, "UTF_8");
+        if (p->pStem == NULL) {
+            free(p);
+            return KQ_NOTFOUND;
+        }
+    }
+    strcpy(p->zLang, zLang);
+    *ppOut = p;
+    return KQ_OK;
+}
+
+void
+kq_analyzer_free(kq_analyzer *p)
+{
+    if (p) {
+        if (p->pStem) {
+            sb_stemmer_delete(p->pStem);
+        }
+        free(p->aCp);
+        free(p);
+    }
+}
+
+const char *
+kq_analyzer_lang(const kq_analyzer *p)
+{
+    return p->zLang;
+}
+
+static int
+is_word_cp(utf8proc_int32_t c)
+{
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int
+is_ascii_word(u8 c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* Fold the non-ASCII token z[0..n) into p->aTerm; returns the length (0 if
+** nothing is left or it is too long). */
+static size_t
+fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
+{
+    const int opts = UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                     UTF8PROC_STRIPMARK;
+    for (;;) {
+        utf8proc_ssize_t r = utf8proc_decompose(
+            z, (utf8proc_ssize_t)n, p->aCp, (utf8proc_ssize_t)p->nCp, opts);
+        if (r < 0) {
+            return 0;   /* cannot happen: the token was validated */
+        }
+        if ((size_t)r <= p->nCp) {
+            r = utf8proc_normalize_utf32(p->aCp, r, opts);
+            if (r < 0) {
+                return 0;
+            }
+            size_t nOut = 0;
+            for (utf8proc_ssize_t i = 0; i < r; i++) {
+                utf8proc_int32_t c = p->aCp[i];
+                if (!is_word_cp(c) || utf8proc_category(c) ==
+                    UTF8PROC_CATEGORY_MN) {
+                    continue;
+                }
+                if (nOut + 4 > 4 * KQI_MAX_TERM) {
+                    return 0;
+                }
+                nOut += (size_t)utf8proc_encode_char(
+                    c, (utf8proc_uint8_t *)p->aTerm + nOut);
+            }
+            return nOut;
+        }
+        size_t nNew = (size_t)r + 16;
+        utf8proc_int32_t *a = realloc(p->aCp, nNew * sizeof(*a));
+        if (a == NULL) {
+            return 0;
+        }
+        p->aCp = a;
+        p->nCp = nNew;
+    }
+}
+
+/* Fold (and stem, unless bNoStem) the token z[0..n); bAscii if all bytes are
+** ASCII.  Sets *pzOut and *pnOut; returns 0 if the token is not delivered. */
+static int
+term_of(kq_analyzer *p, const u8 *z, size_t n, int bAscii, int bNoStem,
+        const char **pzOut, size_t *pnOut)
+{
+    if (n > RAW_MAX) {
+        return 0;
+    }
+    size_t nTerm;
+    if (bAscii) {
+        for (size_t i = 0; i < n; i++) {
+            u8 c = z[i];
+            p->aTerm[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+        nTerm = n;
+    } else {
+        nTerm = fold_unicode(p, z, n);
+    }
+    if (nTerm == 0 || nTerm > 4 * KQI_MAX_TERM) {
+        return 0;
+    }
+    const char *zTerm = p->aTerm;
+    if (p->pStem && !bNoStem) {
+        const sb_symbol *s = sb_stemmer_stem(p->pStem, (const sb_symbol *)
+                                             p->aTerm, (int)nTerm);
+        if (s) {
+            zTerm = (const char *)s;
+            nTerm = (size_t)sb_stemmer_length(p->pStem);
+        }
+    }
+    if (nTerm == 0 || nTerm > KQI_MAX_TERM) {
+        return 0;
+    }
+    *pzOut = zTerm;
+    *pnOut = nTerm;
+    return 1;
+}
+
+int
+kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
+           uint32_t iPos0, uint32_t *piPosEnd, void *pCtx, kq_token_fn x)
+{
+    const u8 *z = (const u8 *)zText;
+    size_t i = 0;
+    u32 iPos = iPos0;
+    int rc = 0;
+    while (i < n) {
+        /* Skip separators. */
+        size_t iStart = i;
+        int bAscii = 1;
+        while (i < n) {
+            if (z[i] < 0x80) {
+                if (is_ascii_word(z[i])) {
+                    break;
+                }
+                i++;
+                continue;
+            }
+            utf8proc_int32_t c;
+            utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)
+                                                  (n - i), &c);
+            if (l < 0) {
+                i++;          /* invalid UTF-8: one byte of separator */
+                continue;
+            }
+            if (is_word_cp(c)) {
+                break;
+            }
+            i += (size_t)l;
+        }
+        if (i >= n) {
+            break;
+        }
+        /* Collect the word. */
+        iStart = i;
+        while (i < n) {
+            if (z[i] < 0x80) {
+                if (!is_ascii_word(z[i])) {
+                    break;
+                }
+                i++;
+                continue;
+            }
+            utf8proc_int32_t c;
+            utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)
+                                                  (n - i), &c);
+            if (l < 0 || !is_word_cp(c)) {
+                break;
+            }
+            bAscii = 0;
+            i += (size_t)l;
+        }
+        const char *zTerm;
+        size_t nTerm;
+        if (term_of(p, z + iStart, i - iStart, bAscii,
+                    flags & KQ_ANALYZE_NOSTEM, &zTerm, &nTerm)) {
+            rc = x(pCtx, zTerm, nTerm, iPos, iStart, i);
+            if (rc) {
+                break;
+            }
+        }
+        if (iPos < 0xfffffff0u) {
+            iPos++;
+        }
+    }
+    if (piPosEnd) {
+        *piPosEnd = iPos;
+    }
+    return rc;
+}
+
+struct fold_ctx {
+    char *pOut;
+    size_t nOut;
+    size_t n;
+    int nTok;
+};
+
+static int
+fold_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+        size_t iStart, size_t iEnd)
+{
+    struct fold_ctx *c = pCtx;
+    c->nTok++;
+    if (c->nTok == 1 && nTerm < c->nOut) {
+        memcpy(c->pOut, zTerm, nTerm);
+        c->pOut[nTerm] = 0;
+        c->n = nTerm;
+    }
+    return 0;
+}
+
+size_t
+kq_fold_word(kq_analyzer *p, const char *z, size_t n, char *pOut, size_t nOut)
+{
+    struct fold_ctx c = {pOut, nOut, 0, 0};
+    if (nOut == 0) {
+        return 0;
+    }
+    pOut[0] = 0;
+    kq_analyze(p, KQ_ANALYZE_NOSTEM, z, n, 0, NULL, &c, fold_cb);
+    return c.n;
+}

@@ -1,0 +1,173 @@
+/*
+** buf.c -- growable byte buffers, varints and little-endian integers.
+**
+** Every on-disk integer is either a LEB128 varint (7 bits a byte, least
+** significant group first, high bit = "more follows", at most 10 bytes) or a
+** fixed-width little-endian u16/u32/u64.  Readers are bounded: they take an
+** end pointer and report KQ_CORRUPT instead of reading past it.
+*/
+#include "kq_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+kqi_buf_reserve(kqi_buf *b, size_t nMore)
+{
+    if (b->rc) {
+        return b->rc;
+    }
+    if (b->n + nMore <= b->nAlloc) {
+        return 0;
+    }
+    size_t nNew = b->nAlloc ? b->nAlloc * 2 : 64;
+    while (nNew < b->n + nMore) {
+        nNew *= 2;
+    }
+    u8 *a = realloc(b->a, nNew);
+    if (a == NULL) {
+        b->rc = KQ_NOMEM;
+        return b->rc;
+    }
+    b->a = a;
+    b->nAlloc = nNew;
+    return 0;
+}
+
+void
+kqi_buf_append(kqi_buf *b, const void *p, size_t n)
+{
+    if (n && kqi_buf_reserve(b, n) == 0) {
+        memcpy(b->a + b->n, p, n);
+        b->n += n;
+    }
+}
+
+void
+kqi_buf_putc(kqi_buf *b, u8 c)
+{
+    if (kqi_buf_reserve(b, 1) == 0) {
+        b->a[b->n++] = c;
+    }
+}
+
+void
+kqi_buf_varint(kqi_buf *b, u64 v)
+{
+    if (kqi_buf_reserve(b, KQI_VARINT_MAX) == 0) {
+        b->n += kqi_varint_put(b->a + b->n, v);
+    }
+}
+
+void
+kqi_buf_u32(kqi_buf *b, u32 v)
+{
+    if (kqi_buf_reserve(b, 4) == 0) {
+        kqi_put_u32(b->a + b->n, v);
+        b->n += 4;
+    }
+}
+
+void
+kqi_buf_u64(kqi_buf *b, u64 v)
+{
+    if (kqi_buf_reserve(b, 8) == 0) {
+        kqi_put_u64(b->a + b->n, v);
+        b->n += 8;
+    }
+}
+
+void
+kqi_buf_free(kqi_buf *b)
+{
+    free(b->a);
+    memset(b, 0, sizeof(*b));
+}
+
+size_t
+kqi_varint_put(u8 *p, u64 v)
+{
+    size_t i = 0;
+    while (v >= 0x80) {
+        p[i++] = (u8)(v | 0x80);
+        v >>= 7;
+    }
+    p[i++] = (u8)v;
+    return i;
+}
+
+int
+kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv)
+{
+    const u8 *p = *pp;
+    u64 v = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+        if (p >= end) {
+            return KQ_CORRUPT;
+        }
+        u8 c = *p++;
+        /* The tenth byte may only carry the top bit of a 64-bit value. */
+        if (shift == 63 && c > 1) {
+            return KQ_CORRUPT;
+        }
+        v |= (u64)(c & 0x7f) << shift;
+        if ((c & 0x80) == 0) {
+            *pp = p;
+            *pv = v;
+            return KQ_OK;
+        }
+    }
+    return KQ_CORRUPT;
+}
+
+int
+kqi_varint_get32(const u8 **pp, const u8 *end, u32 *pv)
+{
+    const u8 *p = *pp;
+    /* Fast path: one byte. */
+    if (p < end && *p < 0x80) {
+        *pv = *p;
+        *pp = p + 1;
+        return KQ_OK;
+    }
+    u64 v;
+    int rc = kqi_varint_get(&p, end, &v);
+    if (rc || v > 0xffffffffu) {
+        return KQ_CORRUPT;
+    }
+    *pv = (u32)v;
+    *pp = p;
+    return KQ_OK;
+}
+
+void kqi_put_u16(u8 *p, u16 v) { p[0] = (u8)v; p[1] = (u8)(v >> 8); }
+
+void
+kqi_put_u32(u8 *p, u32 v)
+{
+    for (int i = 0; i < 4; i++) {
+        p[i] = (u8)(v >> (8 * i));
+    }
+}
+
+void
+kqi_put_u64(u8 *p, u64 v)
+{
+    for (int i = 0; i < 8; i++) {
+        p[i] = (u8)(v >> (8 * i));
+    }
+}
+
+u16 kqi_get_u16(const u8 *p) { return (u16)(p[0] | (p[1] << 8)); }
+
+u32
+kqi_get_u32(const u8 *p)
+{
+    return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+}
+
+u64
+kqi_get_u64(const u8 *p)
+{
+    return (u64)kqi_get_u32(p) | ((u64)kqi_get_u32(p + 4) << 32);
+}

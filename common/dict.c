@@ -1,0 +1,378 @@
+/*
+** dict.c -- the sorted term dictionary of a segment (the .dict file).
+**
+** Format:
+**     header (16 bytes, fileio.c), file type KQI_FT_DICT
+**     zero-or-more blocks of up to DICT_BLOCK terms, in memcmp order:
+**         one-to-DICT_BLOCK {
+**             varint: bytes shared with the previous term (0 for the first
+**                     term of a block, so a block can be read on its own)
+**             varint: suffix length
+**             blob:   suffix
+**             varint: df   (documents containing the term, >= 1)
+**             varint: cf - df   (cf = total occurrences, >= df)
+**             varint: postLen   (bytes of the list in .post)
+**             varint: skipLen   (bytes of its skip table, < postLen)
+**             varint: posLen    (bytes of its positions in .pos)
+**         }
+**     block index, one entry per block (fixed width, for binary search):
+**         u64: offset of the block in this file
+**         u64: postOff of the block's first term (later terms follow on:
+**              postOff[i] = postOff[i-1] + postLen[i-1])
+**         u64: posOff of the block's first term (likewise)
+**     trailer (last 24 bytes):
+**         u64: number of terms
+**         u64: number of blocks
+**         u64: offset of the block index
+**
+** A lookup reads the trailer, binary-searches the block index by reading the
+** first term of the probed blocks (front coding leaves it whole), then scans
+** one block: O(log n) pages touched, nothing loaded up front.
+*/
+#include "kq_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DICT_BLOCK 16
+#define DICT_TRAILER 24
+#define DICT_IXENT 24
+
+struct kqi_dictw {
+    kqi_wfile *f;
+    char aPrev[KQI_MAX_TERM + 1];
+    size_t nPrev;
+    int nInBlock;
+    u64 nTerm;
+    u64 nextPost, nextPos;   /* expected offsets of the next term's lists */
+    kqi_buf ix;
+};
+
+int
+kqi_dictw_new(kqi_wfile *pDict, kqi_dictw **ppOut)
+{
+    kqi_dictw *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    p->f = pDict;
+    kqi_header_write(pDict, KQI_FT_DICT);
+    *ppOut = p;
+    return pDict->rc;
+}
+
+int
+kqi_dictw_add(kqi_dictw *p, const char *zTerm, size_t nTerm,
+              const kqi_termloc *pLoc)
+{
+    if (nTerm == 0 || nTerm > KQI_MAX_TERM) {
+        return KQ_MISUSE;
+    }
+    size_t nShared = 0;
+    if (p->nTerm > 0) {
+        size_t nMin = nTerm < p->nPrev ? nTerm : p->nPrev;
+        while (nShared < nMin && zTerm[nShared] == p->aPrev[nShared]) {
+            nShared++;
+        }
+        int c = memcmp(zTerm, p->aPrev, nMin);
+        if (c < 0 || (c == 0 && nTerm <= p->nPrev)) {
+            return KQ_MISUSE;   /* not strictly increasing */
+        }
+    }
+    if (p->nInBlock == DICT_BLOCK || p->nTerm == 0 ||
+        pLoc->postOff != p->nextPost || pLoc->posOff != p->nextPos) {
+        /* Start a block.  (Lists that do not follow on from the previous
+        ** term's would also need a new block; writers never produce them,
+        ** but this keeps the format honest.) */
+        if (p->nTerm > 0 && (pLoc->postOff != p->nextPost ||
+                             pLoc->posOff != p->nextPos)) {
+            return KQ_MISUSE;
+        }
+        kqi_buf_u64(&p->ix, p->f->nOff);
+        kqi_buf_u64(&p->ix, pLoc->postOff);
+        kqi_buf_u64(&p->ix, pLoc->posOff);
+        if (p->ix.rc) {
+            return p->ix.rc;
+        }
+        p->nInBlock = 0;
+        nShared = 0;
+    }
+    kqi_wfile_varint(p->f, nShared);
+    kqi_wfile_varint(p->f, nTerm - nShared);
+    kqi_wfile_write(p->f, zTerm + nShared, nTerm - nShared);
+    kqi_wfile_varint(p->f, pLoc->df);
+    kqi_wfile_varint(p->f, pLoc->cf - pLoc->df);
+    kqi_wfile_varint(p->f, pLoc->postLen);
+    kqi_wfile_varint(p->f, pLoc->skipLen);
+    kqi_wfile_varint(p->f, pLoc->posLen);
+    memcpy(p->aPrev, zTerm, nTerm);
+    p->nPrev = nTerm;
+    p->nInBlock++;
+    p->nTerm++;
+    p->nextPost = pLoc->postOff + pLoc->postLen;
+    p->nextPos = pLoc->posOff + pLoc->posLen;
+    return p->f->rc;
+}
+
+int
+kqi_dictw_finish(kqi_dictw *p, u64 *pnTerm)
+{
+    u64 iIndexOff = p->f->nOff;
+    kqi_wfile_write(p->f, p->ix.a, p->ix.n);
+    kqi_wfile_u64(p->f, p->nTerm);
+    kqi_wfile_u64(p->f, p->ix.n / DICT_IXENT);
+    kqi_wfile_u64(p->f, iIndexOff);
+    int rc = p->ix.rc ? p->ix.rc : p->f->rc;
+    if (pnTerm) {
+        *pnTerm = p->nTerm;
+    }
+    kqi_buf_free(&p->ix);
+    free(p);
+    return rc;
+}
+
+/**************************************************************************
+** Reader.
+*/
+int
+kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
+{
+    memset(d, 0, sizeof(*d));
+    d->pMap = pMap;
+    int rc = kqi_header_check(pMap, KQI_FT_DICT, pzErr);
+    if (rc) {
+        return rc;
+    }
+    if (pMap->n < KQI_HEADER + DICT_TRAILER) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: too short", pMap->zPath);
+    }
+    const u8 *t = pMap->a + pMap->n - DICT_TRAILER;
+    d->nTerm = kqi_get_u64(t);
+    d->nBlock = kqi_get_u64(t + 8);
+    d->iIndexOff = kqi_get_u64(t + 16);
+    u64 nIxMax = (pMap->n - DICT_TRAILER - KQI_HEADER) / DICT_IXENT;
+    if (d->iIndexOff < KQI_HEADER || d->nBlock > nIxMax ||
+        d->iIndexOff + d->nBlock * DICT_IXENT != pMap->n - DICT_TRAILER ||
+        d->nBlock != (d->nTerm + DICT_BLOCK - 1) / DICT_BLOCK) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pMap->zPath);
+    }
+    return KQ_OK;
+}
+
+/* Block b's byte range [*pA, *pEnd) and first list offsets; KQ_CORRUPT if
+** the block index is inconsistent. */
+static int
+dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
+           u64 *pPost, u64 *pPos)
+{
+    const u8 *e = d->pMap->a + d->iIndexOff + b * DICT_IXENT;
+    u64 off = kqi_get_u64(e);
+    u64 offEnd = (b + 1 < d->nBlock) ? kqi_get_u64(e + DICT_IXENT)
+                                     : d->iIndexOff;
+    if (off < KQI_HEADER || off >= offEnd || offEnd > d->iIndexOff) {
+        return KQ_CORRUPT;
+    }
+    *pA = d->pMap->a + off;
+    *pEnd = d->pMap->a + offEnd;
+    *pPost = kqi_get_u64(e + 8);
+    *pPos = kqi_get_u64(e + 16);
+    return KQ_OK;
+}
+
+static int
+dict_block_nterm(const kqi_dict *d, u64 b)
+{
+    return (b + 1 < d->nBlock) ? DICT_BLOCK
+                               : (int)(d->nTerm - (d->nBlock - 1) * DICT_BLOCK);
+}
+
+/* Decode one entry at *pp into aTerm (holding the previous term). */
+static int
+dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
+           kqi_termloc *pLoc, int bFirst)
+{
+    u64 nShared, nSuffix, df, cfx, postLen, skipLen, posLen;
+    if (kqi_varint_get(pp, end, &nShared) ||
+        kqi_varint_get(pp, end, &nSuffix)) {
+        return KQ_CORRUPT;
+    }
+    if ((bFirst && nShared) || nShared > *pnTerm || nSuffix == 0 ||
+        nShared + nSuffix > KQI_MAX_TERM ||
+        nSuffix > (u64)(end - *pp)) {
+        return KQ_CORRUPT;
+    }
+    memcpy(aTerm + nShared, *pp, nSuffix);
+    *pp += nSuffix;
+    *pnTerm = nShared + nSuffix;
+    aTerm[*pnTerm] = 0;
+    if (kqi_varint_get(pp, end, &df) || kqi_varint_get(pp, end, &cfx) ||
+        kqi_varint_get(pp, end, &postLen) ||
+        kqi_varint_get(pp, end, &skipLen) ||
+        kqi_varint_get(pp, end, &posLen)) {
+        return KQ_CORRUPT;
+    }
+    if (df == 0 || df > 0xffffffffu || cfx > UINT64_MAX - df ||
+        skipLen >= postLen) {
+        return KQ_CORRUPT;
+    }
+    pLoc->df = (u32)df;
+    pLoc->cf = df + cfx;
+    pLoc->postLen = postLen;
+    pLoc->skipLen = skipLen;
+    pLoc->posLen = posLen;
+    return KQ_OK;
+}
+
+static int
+term_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t n = na < nb ? na : nb;
+    int c = memcmp(a, b, n);
+    if (c) {
+        return c;
+    }
+    return na < nb ? -1 : (na > nb ? 1 : 0);
+}
+
+/* Index of the last block whose first term is <= z (0 if none is). */
+static int
+dict_find_block(const kqi_dict *d, const char *z, size_t n, u64 *pb)
+{
+    u64 lo = 0, hi = d->nBlock;   /* answer in [lo, hi) */
+    while (hi - lo > 1) {
+        u64 mid = lo + (hi - lo) / 2;
+        const u8 *a, *end;
+        u64 po, pp;
+        char aTerm[KQI_MAX_TERM + 1];
+        size_t nTerm = 0;
+        kqi_termloc loc;
+        if (dict_block(d, mid, &a, &end, &po, &pp) ||
+            dict_entry(&a, end, aTerm, &nTerm, &loc, 1)) {
+            return KQ_CORRUPT;
+        }
+        if (term_cmp(aTerm, nTerm, z, n) <= 0) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    *pb = lo;
+    return KQ_OK;
+}
+
+int
+kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
+                 size_t nFrom, char **pzErr)
+{
+    memset(it, 0, sizeof(*it));
+    it->d = d;
+    if (d->nBlock == 0) {
+        it->iBlock = 0;
+        it->nInBlock = 0;
+        it->p = it->end = NULL;
+        return KQ_OK;
+    }
+    u64 b = 0;
+    if (nFrom > 0 && dict_find_block(d, zFrom, nFrom, &b)) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: bad block index",
+                       d->pMap->zPath);
+    }
+    it->iBlock = b;
+    it->nInBlock = -1;   /* block b not yet entered */
+    /* Skip the terms before zFrom. */
+    for (;;) {
+        int rc = kqi_dictit_next(it, pzErr);
+        if (rc) {
+            return rc;
+        }
+        if (term_cmp(it->aTerm, it->nTerm, zFrom, nFrom) >= 0) {
+            /* Make the next call to kqi_dictit_next() return this term. */
+            it->nInBlock = -(it->nInBlock + 2);
+            return KQ_OK;
+        }
+    }
+}
+
+int
+kqi_dictit_next(kqi_dictit *it, char **pzErr)
+{
+    const kqi_dict *d = it->d;
+    if (it->nInBlock <= -2) {
+        /* A term found by kqi_dictit_start() is pending. */
+        it->nInBlock = -it->nInBlock - 2;
+        return KQ_OK;
+    }
+    if (d->nBlock == 0) {
+        return KQ_DONE;
+    }
+    if (it->nInBlock <= 0) {
+        if (it->nInBlock == 0) {
+            it->iBlock++;
+        }
+        if (it->iBlock >= d->nBlock) {
+            it->nInBlock = 0;
+            it->iBlock = d->nBlock;
+            return KQ_DONE;
+        }
+        u64 post, pos;
+        if (dict_block(d, it->iBlock, &it->p, &it->end, &post, &pos)) {
+            goto corrupt;
+        }
+        it->nInBlock = dict_block_nterm(d, it->iBlock);
+        it->nTerm = 0;
+        if (dict_entry(&it->p, it->end, it->aTerm, &it->nTerm, &it->loc, 1)) {
+            goto corrupt;
+        }
+        it->loc.postOff = post;
+        it->loc.posOff = pos;
+    } else {
+        u64 post = it->loc.postOff + it->loc.postLen;
+        u64 pos = it->loc.posOff + it->loc.posLen;
+        char aPrev[KQI_MAX_TERM + 1];
+        size_t nPrev = it->nTerm;
+        memcpy(aPrev, it->aTerm, nPrev);
+        if (dict_entry(&it->p, it->end, it->aTerm, &it->nTerm, &it->loc, 0) ||
+            term_cmp(aPrev, nPrev, it->aTerm, it->nTerm) >= 0) {
+            goto corrupt;
+        }
+        it->loc.postOff = post;
+        it->loc.posOff = pos;
+    }
+    it->nInBlock--;
+    if (it->nInBlock == 0 && it->p != it->end) {
+        goto corrupt;
+    }
+    return KQ_OK;
+
+corrupt:
+    it->nInBlock = 0;
+    it->iBlock = d->nBlock;
+    return kqi_err(pzErr, KQ_CORRUPT, "%s: bad term block %llu",
+                   d->pMap->zPath, (unsigned long long)it->iBlock);
+}
+
+int
+kqi_dict_lookup(const kqi_dict *d, const char *zTerm, size_t nTerm,
+                kqi_termloc *pLoc, char **pzErr)
+{
+    if (d->nBlock == 0 || nTerm == 0) {
+        return KQ_NOTFOUND;
+    }
+    kqi_dictit it;
+    int rc = kqi_dictit_start(&it, d, zTerm, nTerm, pzErr);
+    if (rc == KQ_DONE) {
+        return KQ_NOTFOUND;
+    }
+    if (rc) {
+        return rc;
+    }
+    rc = kqi_dictit_next(&it, pzErr);
+    if (rc) {
+        return rc == KQ_DONE ? KQ_NOTFOUND : rc;
+    }
+    if (term_cmp(it.aTerm, it.nTerm, zTerm, nTerm) != 0) {
+        return KQ_NOTFOUND;
+    }
+    *pLoc = it.loc;
+    return KQ_OK;
+}

@@ -1,0 +1,379 @@
+/*
+** doctab.c -- the document table (.docs) and the stored text (.store) of a
+** segment.
+**
+** .docs format:
+**     header (16 bytes, fileio.c), file type KQI_FT_DOCS
+**     meta area, one record per document, in docid order:
+**         varint + blob: id
+**         varint + blob: title
+**         varint + blob: date   (as given in the input; may be empty)
+**         varint + blob: source (may be empty)
+**         varint: stored-text block number in .store
+**         varint: offset of the body in the uncompressed block
+**         varint: body length in bytes
+**     u32 doclen[nDoc]         document length in tokens (for BM25)
+**     u64 metaOff[nDoc + 1]    file offset of each record; the last one is
+**                              the end of the meta area
+**     trailer (last 24 bytes): u64 nDoc, u64 offset of doclen[],
+**                              u64 offset of metaOff[]
+**
+** The fixed-width arrays give O(1) access to any document's length and
+** record straight from the mapped file.
+**
+** .store format:
+**     header (16 bytes), file type KQI_FT_STORE
+**     zero-or-more blocks (bodies of consecutive documents, a block closed
+**     once it reaches STORE_BLOCK bytes, so a body never spans blocks):
+**         u8:  codec (0 = stored, 1 = zlib; zlib only when it is smaller)
+**         u32: uncompressed length
+**         u32: CRC32 of the uncompressed bytes
+**         u32: stored length
+**         blob: stored bytes
+**     u64 blockOff[nBlock]
+**     trailer (last 16 bytes): u64 nBlock, u64 offset of blockOff[]
+*/
+#include "kq_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define STORE_BLOCK (64 * 1024)
+#define STORE_BLKHDR 13
+#define STORE_MAXBLOCK 0x7fffffffu
+
+struct kqi_docw {
+    kqi_wfile *pDocs, *pStore;
+    kqi_buf aLen;        /* u32 doclen per document */
+    kqi_buf aOff;        /* u64 metaOff per document */
+    kqi_buf rec;         /* scratch record */
+    kqi_buf text;        /* bodies of the open store block */
+    kqi_buf z;           /* compression scratch */
+    kqi_buf blocks;      /* u64 offsets of the store blocks */
+    u64 nDoc;
+    int rc;
+};
+
+int
+kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut)
+{
+    kqi_docw *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    p->pDocs = pDocs;
+    p->pStore = pStore;
+    kqi_header_write(pDocs, KQI_FT_DOCS);
+    kqi_header_write(pStore, KQI_FT_STORE);
+    *ppOut = p;
+    return pDocs->rc ? pDocs->rc : pStore->rc;
+}
+
+size_t
+kqi_docw_memory(const kqi_docw *p)
+{
+    return p->aLen.nAlloc + p->aOff.nAlloc + p->rec.nAlloc + p->text.nAlloc +
+           p->z.nAlloc + p->blocks.nAlloc;
+}
+
+static void
+store_flush(kqi_docw *p)
+{
+    if (p->text.n == 0) {
+        return;
+    }
+    kqi_buf_u64(&p->blocks, p->pStore->nOff);
+    uLong nBound = compressBound((uLong)p->text.n);
+    p->z.n = 0;
+    u8 codec = 0;
+    const u8 *aData = p->text.a;
+    uLong nData = (uLong)p->text.n;
+    if (kqi_buf_reserve(&p->z, nBound) == 0) {
+        uLongf nOut = nBound;
+        if (compress2(p->z.a, &nOut, p->text.a, (uLong)p->text.n,
+                      Z_DEFAULT_COMPRESSION) == Z_OK &&
+            nOut < p->text.n) {
+            codec = 1;
+            aData = p->z.a;
+            nData = nOut;
+        }
+    }
+    u8 hdr[STORE_BLKHDR];
+    hdr[0] = codec;
+    kqi_put_u32(hdr + 1, (u32)p->text.n);
+    kqi_put_u32(hdr + 5, (u32)crc32(crc32(0L, Z_NULL, 0), p->text.a,
+                                    (uInt)p->text.n));
+    kqi_put_u32(hdr + 9, (u32)nData);
+    kqi_wfile_write(p->pStore, hdr, sizeof(hdr));
+    kqi_wfile_write(p->pStore, aData, nData);
+    p->text.n = 0;
+}
+
+static void
+rec_str(kqi_buf *b, const char *z, size_t n)
+{
+    kqi_buf_varint(b, n);
+    kqi_buf_append(b, z, n);
+}
+
+int
+kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
+{
+    if (p->rc) {
+        return p->rc;
+    }
+    if (d->nBody > STORE_MAXBLOCK) {
+        return KQ_MISUSE;
+    }
+    if (p->text.n > 0 && p->text.n + d->nBody > STORE_MAXBLOCK) {
+        store_flush(p);
+    }
+    u64 iBlock = p->blocks.n / 8;
+    u64 iOff = p->text.n;
+    kqi_buf_append(&p->text, d->zBody, d->nBody);
+
+    p->rec.n = 0;
+    rec_str(&p->rec, d->zId, d->nId);
+    rec_str(&p->rec, d->zTitle, d->nTitle);
+    rec_str(&p->rec, d->zDate, d->nDate);
+    rec_str(&p->rec, d->zSource, d->nSource);
+    kqi_buf_varint(&p->rec, iBlock);
+    kqi_buf_varint(&p->rec, iOff);
+    kqi_buf_varint(&p->rec, d->nBody);
+    kqi_buf_u64(&p->aOff, p->pDocs->nOff);
+    kqi_buf_u32(&p->aLen, nLen);
+    kqi_wfile_write(p->pDocs, p->rec.a, p->rec.n);
+    if (p->text.n >= STORE_BLOCK) {
+        store_flush(p);
+    }
+    if (p->aLen.rc || p->aOff.rc || p->rec.rc || p->text.rc || p->z.rc ||
+        p->blocks.rc) {
+        p->rc = KQ_NOMEM;
+    }
+    p->nDoc++;
+    if (p->rc == KQ_OK) {
+        p->rc = p->pDocs->rc ? p->pDocs->rc : p->pStore->rc;
+    }
+    return p->rc;
+}
+
+int
+kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
+{
+    store_flush(p);
+    u64 iDir = p->pStore->nOff;
+    kqi_wfile_write(p->pStore, p->blocks.a, p->blocks.n);
+    kqi_wfile_u64(p->pStore, p->blocks.n / 8);
+    kqi_wfile_u64(p->pStore, iDir);
+
+    kqi_buf_u64(&p->aOff, p->pDocs->nOff);
+    u64 iLen = p->pDocs->nOff;
+    kqi_wfile_write(p->pDocs, p->aLen.a, p->aLen.n);
+    u64 iOffs = p->pDocs->nOff;
+    kqi_wfile_write(p->pDocs, p->aOff.a, p->aOff.n);
+    kqi_wfile_u64(p->pDocs, p->nDoc);
+    kqi_wfile_u64(p->pDocs, iLen);
+    kqi_wfile_u64(p->pDocs, iOffs);
+
+    int rc = p->rc;
+    if (rc == KQ_OK && (p->aOff.rc || p->blocks.rc)) {
+        rc = KQ_NOMEM;
+    }
+    if (rc == KQ_OK) {
+        rc = p->pDocs->rc ? p->pDocs->rc : p->pStore->rc;
+    }
+    if (pnDoc) {
+        *pnDoc = p->nDoc;
+    }
+    kqi_buf_free(&p->aLen);
+    kqi_buf_free(&p->aOff);
+    kqi_buf_free(&p->rec);
+    kqi_buf_free(&p->text);
+    kqi_buf_free(&p->z);
+    kqi_buf_free(&p->blocks);
+    free(p);
+    return rc;
+}
+
+/**************************************************************************
+** Reader.
+*/
+int
+kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
+              char **pzErr)
+{
+    memset(d, 0, sizeof(*d));
+    d->pDocs = pDocs;
+    d->pStore = pStore;
+    int rc = kqi_header_check(pDocs, KQI_FT_DOCS, pzErr);
+    if (rc == KQ_OK) {
+        rc = kqi_header_check(pStore, KQI_FT_STORE, pzErr);
+    }
+    if (rc) {
+        return rc;
+    }
+    if (pDocs->n < KQI_HEADER + 24 + 8 || pStore->n < KQI_HEADER + 16) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: too short", pDocs->zPath);
+    }
+    const u8 *t = pDocs->a + pDocs->n - 24;
+    u64 nDoc = kqi_get_u64(t), iLen = kqi_get_u64(t + 8);
+    u64 iOffs = kqi_get_u64(t + 16);
+    u64 nBody = pDocs->n - 24;
+    if (nDoc >= KQ_DOCID_EOF || iLen < KQI_HEADER || iLen > nBody ||
+        (nBody - iLen) / 12 < nDoc || iOffs != iLen + 4 * nDoc ||
+        iOffs + 8 * (nDoc + 1) != nBody) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pDocs->zPath);
+    }
+    d->nDoc = (u32)nDoc;
+    d->aLen = pDocs->a + iLen;
+    d->aOff = pDocs->a + iOffs;
+    d->nMeta = iLen;
+
+    t = pStore->a + pStore->n - 16;
+    d->nStoreBlock = kqi_get_u64(t);
+    d->iStoreDir = kqi_get_u64(t + 8);
+    if (d->iStoreDir < KQI_HEADER || d->iStoreDir > pStore->n - 16 ||
+        (pStore->n - 16 - d->iStoreDir) / 8 != d->nStoreBlock ||
+        (pStore->n - 16 - d->iStoreDir) % 8 != 0) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pStore->zPath);
+    }
+    return KQ_OK;
+}
+
+/* Record of document i: [*pA, *pEnd). */
+static int
+docs_record(const kqi_docs *d, u32 i, const u8 **pA, const u8 **pEnd)
+{
+    if (i >= d->nDoc) {
+        return KQ_NOTFOUND;
+    }
+    u64 a = kqi_get_u64(d->aOff + 8 * (size_t)i);
+    u64 b = kqi_get_u64(d->aOff + 8 * ((size_t)i + 1));
+    if (a < KQI_HEADER || a > b || b > d->nMeta) {
+        return KQ_CORRUPT;
+    }
+    *pA = d->pDocs->a + a;
+    *pEnd = d->pDocs->a + b;
+    return KQ_OK;
+}
+
+static int
+get_str(const u8 **pp, const u8 *end, const char **pz, size_t *pn)
+{
+    u64 n;
+    if (kqi_varint_get(pp, end, &n) || n > (u64)(end - *pp)) {
+        return KQ_CORRUPT;
+    }
+    *pz = (const char *)*pp;
+    *pn = (size_t)n;
+    *pp += n;
+    return KQ_OK;
+}
+
+int
+kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr)
+{
+    const u8 *p, *end;
+    int rc = docs_record(d, i, &p, &end);
+    if (rc == KQ_OK) {
+        if (get_str(&p, end, &pOut->zId, &pOut->nId) ||
+            get_str(&p, end, &pOut->zTitle, &pOut->nTitle) ||
+            get_str(&p, end, &pOut->zDate, &pOut->nDate) ||
+            get_str(&p, end, &pOut->zSource, &pOut->nSource)) {
+            rc = KQ_CORRUPT;
+        }
+        pOut->nLen = kqi_docs_len(d, i);
+    }
+    if (rc == KQ_CORRUPT) {
+        return kqi_err(pzErr, rc, "%s: bad record for document %u",
+                       d->pDocs->zPath, i);
+    }
+    return rc;
+}
+
+int
+kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
+{
+    const u8 *p, *end;
+    const char *z;
+    size_t n;
+    u64 iBlock, iOff, nLen;
+    *pz = NULL;
+    *pn = 0;
+    int rc = docs_record(d, i, &p, &end);
+    if (rc) {
+        goto fail;
+    }
+    for (int k = 0; k < 4; k++) {
+        if (get_str(&p, end, &z, &n)) {
+            goto corrupt;
+        }
+    }
+    if (kqi_varint_get(&p, end, &iBlock) || kqi_varint_get(&p, end, &iOff) ||
+        kqi_varint_get(&p, end, &nLen) || p != end) {
+        goto corrupt;
+    }
+    if (nLen == 0) {
+        *pz = malloc(1);
+        if (*pz == NULL) {
+            return KQ_NOMEM;
+        }
+        (*pz)[0] = 0;
+        return KQ_OK;
+    }
+    if (iBlock >= d->nStoreBlock) {
+        goto corrupt;
+    }
+    const kqi_map *m = d->pStore;
+    u64 off = kqi_get_u64(m->a + d->iStoreDir + 8 * iBlock);
+    if (off < KQI_HEADER || off > d->iStoreDir ||
+        d->iStoreDir - off < STORE_BLKHDR) {
+        goto corrupt;
+    }
+    const u8 *h = m->a + off;
+    u32 nRaw = kqi_get_u32(h + 1), crc = kqi_get_u32(h + 5);
+    u32 nStored = kqi_get_u32(h + 9);
+    if (h[0] > 1 || nStored > d->iStoreDir - off - STORE_BLKHDR ||
+        iOff > nRaw || nLen > nRaw - iOff) {
+        goto corrupt;
+    }
+    u8 *aRaw = malloc((size_t)nRaw + 1);
+    if (aRaw == NULL) {
+        return KQ_NOMEM;
+    }
+    if (h[0] == 1) {
+        uLongf nOut = nRaw;
+        if (uncompress(aRaw, &nOut, h + STORE_BLKHDR, nStored) != Z_OK ||
+            nOut != nRaw) {
+            free(aRaw);
+            goto corrupt;
+        }
+    } else {
+        if (nStored != nRaw) {
+            free(aRaw);
+            goto corrupt;
+        }
+        memcpy(aRaw, h + STORE_BLKHDR, nRaw);
+    }
+    if ((u32)crc32(crc32(0L, Z_NULL, 0), aRaw, nRaw) != crc) {
+        free(aRaw);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: checksum mismatch in text block %llu",
+                       m->zPath, (unsigned long long)iBlock);
+    }
+    memmove(aRaw, aRaw + iOff, nLen);
+    aRaw[nLen] = 0;
+    *pz = (char *)aRaw;
+    *pn = nLen;
+    return KQ_OK;
+
+corrupt:
+    rc = KQ_CORRUPT;
+fail:
+    if (rc == KQ_CORRUPT) {
+        return kqi_err(pzErr, rc, "%s: bad stored text for document %u",
+                       d->pStore->zPath, i);
+    }
+    return rc;
+}

@@ -1,0 +1,430 @@
+/*
+** postings.c -- one term's posting list: writer and cursor.
+**
+** Format.  A term's postings occupy one contiguous range of the segment's
+** .post file and one of its .pos file; the dictionary (dict.c) records both
+** ranges and the document frequency df, from which the reader derives the
+** number of blocks, ceil(df / KQI_BLOCK), and the length of each block
+** (KQI_BLOCK, except the last).
+**
+**   .post range:
+**       one-or-more { block }            (codec.c: docid gaps, tf - 1)
+**       skip table, one entry per block:
+**           varint: last docid of the block, minus the last docid of the
+**                   previous block (the first entry: the docid itself)
+**           varint: bytes of the block in .post
+**           varint: bytes of the block's positions in .pos
+**
+**   .pos range:
+**       one-or-more { position block }   (codec.c), one per posting block
+**
+** The skip table comes after the blocks so the writer can stream a list of
+** any length with one block in memory; the dictionary gives its length.
+** Seeking uses the skip table's last docids to jump to the right block
+** without decoding the ones before it, and positions are decoded only for
+** the postings whose positions are asked for (phrase candidates).
+*/
+#include "kq_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/**************************************************************************
+** Writer.
+*/
+struct kqi_plw {
+    kqi_wfile *pPost, *pPos;
+    u32 aDoc[KQI_BLOCK];
+    u32 aTf[KQI_BLOCK];
+    int n;               /* postings in the current block */
+    u32 prevLast;        /* last docid of the previous block (EOF: none) */
+    kqi_buf blk;         /* scratch for encoding a block */
+    kqi_buf pos;         /* positions of the current block */
+    kqi_buf skip;        /* skip table of the current list */
+    u64 postStart, posStart;
+    u32 df;
+    u64 cf;
+    int rc;
+};
+
+int
+kqi_plw_new(kqi_wfile *pPost, kqi_wfile *pPos, kqi_plw **ppOut)
+{
+    kqi_plw *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    p->pPost = pPost;
+    p->pPos = pPos;
+    *ppOut = p;
+    return KQ_OK;
+}
+
+void
+kqi_plw_free(kqi_plw *p)
+{
+    if (p) {
+        kqi_buf_free(&p->blk);
+        kqi_buf_free(&p->pos);
+        kqi_buf_free(&p->skip);
+        free(p);
+    }
+}
+
+void
+kqi_plw_begin(kqi_plw *p)
+{
+    p->n = 0;
+    p->prevLast = KQ_DOCID_EOF;
+    p->skip.n = 0;
+    p->pos.n = 0;
+    p->df = 0;
+    p->cf = 0;
+    p->postStart = p->pPost->nOff;
+    p->posStart = p->pPos->nOff;
+}
+
+static void
+plw_flush(kqi_plw *p)
+{
+    if (p->n == 0) {
+        return;
+    }
+    p->blk.n = 0;
+    kqi_block_encode(&p->blk, p->aDoc, p->aTf, p->n, p->prevLast);
+    kqi_wfile_write(p->pPost, p->blk.a, p->blk.n);
+    kqi_wfile_write(p->pPos, p->pos.a, p->pos.n);
+    u32 last = p->aDoc[p->n - 1];
+    kqi_buf_varint(&p->skip,
+                   p->prevLast == KQ_DOCID_EOF ? last : last - p->prevLast);
+    kqi_buf_varint(&p->skip, p->blk.n);
+    kqi_buf_varint(&p->skip, p->pos.n);
+    if (p->blk.rc || p->skip.rc) {
+        p->rc = KQ_NOMEM;
+    }
+    p->prevLast = last;
+    p->n = 0;
+    p->pos.n = 0;
+}
+
+int
+kqi_plw_add(kqi_plw *p, u32 iDoc, const u32 *aPos, u32 nPos)
+{
+    if (nPos == 0 || iDoc == KQ_DOCID_EOF) {
+        return KQ_MISUSE;
+    }
+    if (p->n == 0) {
+        kqi_posblock_begin(&p->pos);
+    }
+    p->aDoc[p->n] = iDoc;
+    p->aTf[p->n] = nPos;
+    p->n++;
+    kqi_posblock_add(&p->pos, aPos, nPos);
+    if (p->pos.rc) {
+        p->rc = KQ_NOMEM;
+    }
+    p->df++;
+    p->cf += nPos;
+    if (p->n == KQI_BLOCK) {
+        plw_flush(p);
+    }
+    return p->rc;
+}
+
+int
+kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc)
+{
+    plw_flush(p);
+    kqi_wfile_write(p->pPost, p->skip.a, p->skip.n);
+    memset(pLoc, 0, sizeof(*pLoc));
+    pLoc->df = p->df;
+    pLoc->cf = p->cf;
+    pLoc->postOff = p->postStart;
+    pLoc->postLen = p->pPost->nOff - p->postStart;
+    pLoc->skipLen = p->skip.n;
+    pLoc->posOff = p->posStart;
+    pLoc->posLen = p->pPos->nOff - p->posStart;
+    if (p->rc) {
+        return p->rc;
+    }
+    if (p->pPost->rc) {
+        return p->pPost->rc;
+    }
+    return p->pPos->rc;
+}
+
+/**************************************************************************
+** Cursor.
+*/
+struct kqi_plc {
+    const u8 *aPost;     /* start of the list in .post */
+    const u8 *aPosData;  /* start of the list in .pos */
+    u32 df;
+    u32 nBlock;
+    u32 *aLast;          /* per block: last docid */
+    u64 *aOff;           /* per block: offset in .post range (nBlock + 1) */
+    u64 *aPosOff;        /* per block: offset in .pos range (nBlock + 1) */
+    int iBlock;          /* current block, -1 before the first */
+    int nIn;             /* postings in the current block */
+    int i;               /* current posting in the block */
+    u32 aDoc[KQI_BLOCK];
+    u32 aTf[KQI_BLOCK];
+    const u8 *pPosCur;   /* positions of posting iPosNext start here */
+    const u8 *pPosEnd;
+    int iPosNext;
+    int iPosHave;        /* posting whose positions are in aPos, or -1 */
+    u32 *aPos;
+    u32 nPosAlloc;
+    u32 nPos;
+    u32 iDoc;
+    char zErr[160];
+};
+
+static int
+plc_corrupt(kqi_plc *p, const char *zWhat)
+{
+    snprintf(p->zErr, sizeof(p->zErr), "posting list: %s (block %d of %u)",
+             zWhat, p->iBlock, p->nBlock);
+    p->iDoc = KQ_DOCID_EOF;
+    return KQ_CORRUPT;
+}
+
+const char *
+kqi_plc_errmsg(const kqi_plc *p)
+{
+    return p->zErr;
+}
+
+int
+kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
+             const kqi_termloc *pLoc, u32 nDoc, kqi_plc **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    if (pLoc->df == 0 || pLoc->df > nDoc || pLoc->postOff > pPost->n ||
+        pLoc->postLen > pPost->n - pLoc->postOff ||
+        pLoc->skipLen >= pLoc->postLen || pLoc->posOff > pPos->n ||
+        pLoc->posLen > pPos->n - pLoc->posOff) {
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: posting list at offset %llu out of bounds",
+                       pPost->zPath, (unsigned long long)pLoc->postOff);
+    }
+    u32 nBlock = (pLoc->df + KQI_BLOCK - 1) / KQI_BLOCK;
+    kqi_plc *p = calloc(1, sizeof(*p));
+    if (p) {
+        p->aLast = malloc(sizeof(u32) * nBlock);
+        p->aOff = malloc(sizeof(u64) * (nBlock + 1));
+        p->aPosOff = malloc(sizeof(u64) * (nBlock + 1));
+    }
+    if (p == NULL || p->aLast == NULL || p->aOff == NULL || !p->aPosOff) {
+        kqi_plc_free(p);
+        return KQ_NOMEM;
+    }
+    p->aPost = pPost->a + pLoc->postOff;
+    p->aPosData = pPos->a + pLoc->posOff;
+    p->df = pLoc->df;
+    p->nBlock = nBlock;
+    p->iBlock = -1;
+    p->iPosHave = -1;
+
+    /* Decode and check the skip table. */
+    u64 nBlockBytes = pLoc->postLen - pLoc->skipLen;
+    const u8 *s = p->aPost + nBlockBytes;
+    const u8 *sEnd = p->aPost + pLoc->postLen;
+    u64 last = 0, off = 0, posOff = 0;
+    for (u32 b = 0; b < nBlock; b++) {
+        u64 d, nb, np;
+        if (kqi_varint_get(&s, sEnd, &d) || kqi_varint_get(&s, sEnd, &nb) ||
+            kqi_varint_get(&s, sEnd, &np)) {
+            goto corrupt;
+        }
+        if (b > 0 && d == 0) {
+            goto corrupt;
+        }
+        last += d;
+        if (last >= nDoc || nb < 2 || np < 2) {
+            goto corrupt;
+        }
+        p->aLast[b] = (u32)last;
+        p->aOff[b] = off;
+        p->aPosOff[b] = posOff;
+        off += nb;
+        posOff += np;
+        if (off > nBlockBytes || posOff > pLoc->posLen) {
+            goto corrupt;
+        }
+    }
+    if (s != sEnd || off != nBlockBytes || posOff != pLoc->posLen) {
+        goto corrupt;
+    }
+    p->aOff[nBlock] = off;
+    p->aPosOff[nBlock] = posOff;
+    p->iDoc = 0;
+    *ppOut = p;
+    return KQ_OK;
+
+corrupt:
+    kqi_plc_free(p);
+    return kqi_err(pzErr, KQ_CORRUPT,
+                   "%s: bad skip table in posting list at offset %llu",
+                   pPost->zPath, (unsigned long long)pLoc->postOff);
+}
+
+void
+kqi_plc_free(kqi_plc *p)
+{
+    if (p) {
+        free(p->aLast);
+        free(p->aOff);
+        free(p->aPosOff);
+        free(p->aPos);
+        free(p);
+    }
+}
+
+static int
+plc_load(kqi_plc *p, int b)
+{
+    p->iBlock = b;
+    p->nIn = (b == (int)p->nBlock - 1) ? (int)(p->df - (u32)b * KQI_BLOCK)
+                                       : KQI_BLOCK;
+    u32 prev = b == 0 ? KQ_DOCID_EOF : p->aLast[b - 1];
+    const u8 *a = p->aPost + p->aOff[b];
+    const u8 *end = p->aPost + p->aOff[b + 1];
+    if (kqi_block_decode(a, end, p->nIn, prev, p->aDoc, p->aTf) ||
+        p->aDoc[p->nIn - 1] != p->aLast[b]) {
+        return plc_corrupt(p, "bad block");
+    }
+    p->pPosCur = p->aPosData + p->aPosOff[b];
+    p->pPosEnd = p->aPosData + p->aPosOff[b + 1];
+    if (*p->pPosCur != KQI_CODEC_VARINT) {
+        return plc_corrupt(p, "bad positions codec");
+    }
+    p->pPosCur++;
+    p->iPosNext = 0;
+    p->iPosHave = -1;
+    p->i = 0;
+    p->iDoc = p->aDoc[0];
+    return KQ_OK;
+}
+
+int
+kqi_plc_next(kqi_plc *p)
+{
+    if (p->iDoc == KQ_DOCID_EOF) {
+        return KQ_DONE;
+    }
+    if (p->iBlock >= 0 && p->i + 1 < p->nIn) {
+        p->i++;
+        p->iDoc = p->aDoc[p->i];
+        return KQ_OK;
+    }
+    if (p->iBlock + 1 >= (int)p->nBlock) {
+        p->iDoc = KQ_DOCID_EOF;
+        return KQ_DONE;
+    }
+    return plc_load(p, p->iBlock + 1);
+}
+
+int
+kqi_plc_seek(kqi_plc *p, u32 iTarget)
+{
+    if (p->iDoc == KQ_DOCID_EOF) {
+        return KQ_DONE;
+    }
+    if (p->iBlock >= 0 && p->iDoc >= iTarget) {
+        return KQ_OK;
+    }
+    int b = p->iBlock < 0 ? 0 : p->iBlock;
+    if (p->aLast[b] < iTarget) {
+        /* Binary search the skip table for the first block whose last
+        ** docid reaches the target. */
+        int lo = b + 1, hi = (int)p->nBlock;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (p->aLast[mid] < iTarget) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo >= (int)p->nBlock) {
+            p->iDoc = KQ_DOCID_EOF;
+            return KQ_DONE;
+        }
+        b = lo;
+    }
+    if (b != p->iBlock) {
+        int rc = plc_load(p, b);
+        if (rc) {
+            return rc;
+        }
+    }
+    while (p->aDoc[p->i] < iTarget) {
+        p->i++;   /* cannot run off: aLast[b] >= iTarget */
+    }
+    p->iDoc = p->aDoc[p->i];
+    return KQ_OK;
+}
+
+u32
+kqi_plc_docid(const kqi_plc *p)
+{
+    return p->iDoc;
+}
+
+u32
+kqi_plc_tf(const kqi_plc *p)
+{
+    return p->aTf[p->i];
+}
+
+int
+kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
+{
+    if (p->iBlock < 0 || p->iDoc == KQ_DOCID_EOF) {
+        return KQ_MISUSE;
+    }
+    if (p->iPosHave != p->i) {
+        /* Skip the positions of the postings before this one. */
+        while (p->iPosNext < p->i) {
+            for (u32 k = 0; k < p->aTf[p->iPosNext]; k++) {
+                u64 v;
+                if (kqi_varint_get(&p->pPosCur, p->pPosEnd, &v)) {
+                    return plc_corrupt(p, "truncated positions");
+                }
+            }
+            p->iPosNext++;
+        }
+        u32 tf = p->aTf[p->i];
+        if (tf > p->nPosAlloc) {
+            u32 *a = realloc(p->aPos, sizeof(u32) * tf);
+            if (a == NULL) {
+                return KQ_NOMEM;
+            }
+            p->aPos = a;
+            p->nPosAlloc = tf;
+        }
+        u64 pos = 0;
+        for (u32 k = 0; k < tf; k++) {
+            u64 v;
+            if (kqi_varint_get(&p->pPosCur, p->pPosEnd, &v)) {
+                return plc_corrupt(p, "truncated positions");
+            }
+            pos = (k == 0) ? v : pos + 1 + v;
+            if (pos >= 0xffffffffu) {
+                return plc_corrupt(p, "position overflow");
+            }
+            p->aPos[k] = (u32)pos;
+        }
+        p->iPosNext = p->i + 1;
+        p->iPosHave = p->i;
+        p->nPos = tf;
+        /* The last posting's positions must end the block exactly. */
+        if (p->i == p->nIn - 1 && p->pPosCur != p->pPosEnd) {
+            return plc_corrupt(p, "trailing bytes after positions");
+        }
+    }
+    *paPos = p->aPos;
+    *pnPos = p->nPos;
+    return KQ_OK;
+}
