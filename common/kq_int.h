@@ -290,6 +290,15 @@ int kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
 void kqi_segment_close(kqi_segment *s);
 
 /**************************************************************************
+** Interface to code in merge.c
+*/
+/* Merge nRun runs (azRun[3*i + 0..2] = dict, post, pos paths of run i, in
+** docid order) of a segment of nDoc documents into the files azOut[0..2];
+** file sizes, CRCs and the term count go to *pMeta. */
+int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc,
+                   char *const azOut[3], kqi_segmeta *pMeta, char **pzErr);
+
+/**************************************************************************
 ** Interface to code in index.c
 */
 struct kq_index {

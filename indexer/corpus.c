@@ -217,9 +217,13 @@ static int gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
                 continue;
             }
             if (z->next_in[0] != 0x1f) {
+                /* Like gzip(1): what came before is intact, so warn and
+                ** stop (tape padding and appended junk are not rare). */
                 report(p->zPath, 0, "trailing garbage after gzip data at "
-                       "byte %llu", (unsigned long long)(p->nIn - z->avail_in));
-                return -1;
+                       "byte %llu ignored",
+                       (unsigned long long)(p->nIn - z->avail_in));
+                p->bEnd = 1;
+                break;
             }
             if (inflateReset(z) != Z_OK) {
                 report(p->zPath, 0, "zlib error: inflateReset failed");
@@ -304,7 +308,7 @@ typedef struct linereader {
 
 enum { LR_EOF, LR_LINE, LR_TOOLONG, LR_ERROR };
 
-/* Next line, without its '\n', in *pz/*pn (valid until the next call).
+/* Next line, without its '\n', in *pz and *pn (valid until the next call).
 ** Returns LR_LINE; LR_TOOLONG if a line had to be dropped because memory
 ** ran out (the line is still consumed, so line numbers stay right);
 ** LR_EOF; or LR_ERROR after the source reported a read error.  A last line
@@ -382,6 +386,17 @@ static int lr_next(linereader *p, const char **pz, size_t *pn)
 static int is_utf8_bom(const char *z, size_t n)
 {
     return n >= 3 && memcmp(z, "\xEF\xBB\xBF", 3) == 0;
+}
+
+/* True if z[0..n) is only whitespace (or a byte order mark), including
+** n == 0. */
+static int is_space(const char *z, size_t n)
+{
+    size_t i = is_utf8_bom(z, n) ? 3 : 0;
+    for (; i < n; i++) {
+        if (strchr(" \t\r\n\f\v", z[i]) == NULL || z[i] == '\0') return 0;
+    }
+    return 1;
 }
 
 /* Split a whole file into title (line 1) and body (the rest, from its first
@@ -464,7 +479,8 @@ static int read_txt(corpus_ctx *pC, const char *zPath, int bGz)
         if (nGot == 0) break;
         n += nGot;
     }
-    if (n == 0) {
+    /* A file of only whitespace would give a document nothing can find. */
+    if (is_space(a, n)) {
         report(zPath, 0, "empty file");
         goto skip;
     }

@@ -1,0 +1,264 @@
+/*
+** index.c -- a read-only view of one committed generation of an index:
+** the manifest, its segments and the analyzer the index was built with.
+*/
+#include "kq_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+int
+kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    struct stat st;
+    if (stat(zDir, &st) != 0) {
+        return kqi_err(pzErr, errno == ENOENT ? KQ_NOTFOUND : KQ_IOERR,
+                       "%s: no index here: %s", zDir, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return kqi_err(pzErr, KQ_FORMAT, "%s: not an index directory", zDir);
+    }
+    kq_index *p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->zDir = strdup(zDir)) == NULL) {
+        free(p);
+        return KQ_NOMEM;
+    }
+    int rc = kqi_manifest_read(zDir, &p->man, pzErr);
+    if (rc == KQ_NOTFOUND) {
+        kqi_err(pzErr, rc, "%s: no index here (no %s)", zDir, KQI_MANIFEST);
+    }
+    if (rc == KQ_OK) {
+        p->aSeg = calloc(p->man.nSeg ? p->man.nSeg : 1, sizeof(kqi_segment));
+        if (p->aSeg == NULL) {
+            rc = KQ_NOMEM;
+        }
+    }
+    u32 iBase = 0;
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        rc = kqi_segment_open(&p->aSeg[i], zDir, &p->man.aSeg[i], pzErr);
+        p->aSeg[i].iBase = iBase;
+        iBase += p->man.aSeg[i].nDoc;
+        p->stats.nDoc += p->man.aSeg[i].nDoc;
+        p->stats.nToken += p->man.aSeg[i].nToken;
+    }
+    if (rc == KQ_OK) {
+        rc = kq_analyzer_new(p->man.zLang, &p->pAnalyzer);
+        if (rc == KQ_NOTFOUND) {
+            rc = kqi_err(pzErr, KQ_FORMAT,
+                         "%s: unknown stemming language \"%s\"", zDir,
+                         p->man.zLang);
+        }
+    }
+    if (rc) {
+        kq_index_close(p);
+        return rc;
+    }
+    p->stats.nGeneration = p->man.nGeneration;
+    p->stats.nSegment = p->man.nSeg;
+    p->stats.avgDoclen =
+        p->stats.nDoc ? (double)p->stats.nToken / (double)p->stats.nDoc : 0.0;
+    *ppOut = p;
+    return KQ_OK;
+}
+
+void
+kq_index_close(kq_index *p)
+{
+    if (p) {
+        if (p->aSeg) {
+            for (u32 i = 0; i < p->man.nSeg; i++) {
+                kqi_segment_close(&p->aSeg[i]);
+            }
+        }
+        free(p->aSeg);
+        kqi_manifest_clear(&p->man);
+        kq_analyzer_free(p->pAnalyzer);
+        free(p->zDir);
+        free(p);
+    }
+}
+
+const kq_stats *
+kq_index_stats(const kq_index *p)
+{
+    return &p->stats;
+}
+
+kq_analyzer *
+kq_index_analyzer(kq_index *p)
+{
+    return p->pAnalyzer;
+}
+
+/* The segment holding global docid iDoc, and the local docid. */
+static kqi_segment *
+seg_of(kq_index *p, kq_docid iDoc, u32 *piLocal)
+{
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        kqi_segment *s = &p->aSeg[i];
+        if (iDoc >= s->iBase && iDoc - s->iBase < s->meta.nDoc) {
+            *piLocal = iDoc - s->iBase;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+int
+kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr)
+{
+    u32 iLocal;
+    kqi_segment *s = seg_of(p, iDoc, &iLocal);
+    if (s == NULL) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "no document %u", iDoc);
+    }
+    return kqi_docs_info(&s->docs, iLocal, pOut, pzErr);
+}
+
+int
+kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
+              char **pzErr)
+{
+    u32 iLocal;
+    kqi_segment *s = seg_of(p, iDoc, &iLocal);
+    if (s == NULL) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "no document %u", iDoc);
+    }
+    return kqi_docs_text(&s->docs, iLocal, pzText, pnText, pzErr);
+}
+
+/**************************************************************************
+** kq_index_check(): everything a query could touch, verified.
+*/
+static int
+check_segment(kqi_segment *s, char **pzErr)
+{
+    const kqi_segmeta *m = &s->meta;
+    for (int f = 0; f < KQI_NFILE; f++) {
+        const kqi_map *pm = &s->aMap[f];
+        u32 crc = (u32)crc32(0L, Z_NULL, 0);
+        for (size_t i = 0; i < pm->n; i += (1u << 30)) {
+            size_t n = pm->n - i < (1u << 30) ? pm->n - i : (1u << 30);
+            crc = (u32)crc32(crc, pm->a + i, (uInt)n);
+        }
+        if (crc != m->aCrc[f]) {
+            return kqi_err(pzErr, KQ_CORRUPT,
+                           "%s: checksum mismatch (CRC32 %08x, manifest says "
+                           "%08x)", pm->zPath, crc, m->aCrc[f]);
+        }
+    }
+    /* Every document record and stored text decodes; lengths add up. */
+    u64 nToken = 0;
+    for (u32 i = 0; i < s->docs.nDoc; i++) {
+        kq_docinfo info;
+        char *z;
+        size_t n;
+        int rc = kqi_docs_info(&s->docs, i, &info, pzErr);
+        if (rc == KQ_OK) {
+            rc = kqi_docs_text(&s->docs, i, &z, &n, pzErr);
+            free(z);
+        }
+        if (rc) {
+            return rc;
+        }
+        nToken += info.nLen;
+    }
+    if (nToken != m->nToken) {
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: document lengths add up to %llu tokens, the "
+                       "manifest says %llu", s->aMap[KQI_F_DOCS].zPath,
+                       (unsigned long long)nToken,
+                       (unsigned long long)m->nToken);
+    }
+    /* Every posting list decodes, agrees with its dictionary entry, and the
+    ** occurrences of all terms add up to the document lengths. */
+    u32 *aTf = calloc(s->docs.nDoc ? s->docs.nDoc : 1, sizeof(u32));
+    if (aTf == NULL) {
+        return KQ_NOMEM;
+    }
+    kqi_dictit it;
+    u64 nTerm = 0, cfAll = 0;
+    int rc = kqi_dictit_start(&it, &s->dict, "", 0, pzErr);
+    u64 nextPost = KQI_HEADER, nextPos = KQI_HEADER;
+    while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
+        nTerm++;
+        if (it.loc.postOff != nextPost || it.loc.posOff != nextPos) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\" is not where "
+                         "the previous one ends", s->aMap[KQI_F_DICT].zPath,
+                         it.aTerm);
+            break;
+        }
+        nextPost = it.loc.postOff + it.loc.postLen;
+        nextPos = it.loc.posOff + it.loc.posLen;
+        kqi_plc *c;
+        rc = kqi_plc_open(&s->aMap[KQI_F_POST], &s->aMap[KQI_F_POS], &it.loc,
+                          s->docs.nDoc, &c, pzErr);
+        if (rc) {
+            break;
+        }
+        u64 df = 0, cf = 0;
+        while ((rc = kqi_plc_next(c)) == KQ_OK) {
+            const u32 *aPos;
+            u32 nPos;
+            rc = kqi_plc_positions(c, &aPos, &nPos);
+            if (rc) {
+                break;
+            }
+            df++;
+            cf += nPos;
+            aTf[kqi_plc_docid(c)] += nPos;
+        }
+        if (rc == KQ_CORRUPT) {
+            kqi_err(pzErr, rc, "%s: term \"%s\": %s",
+                    s->aMap[KQI_F_POST].zPath, it.aTerm, kqi_plc_errmsg(c));
+        }
+        kqi_plc_free(c);
+        if (rc == KQ_DONE) {
+            rc = KQ_OK;
+        }
+        if (rc == KQ_OK && (df != it.loc.df || cf != it.loc.cf)) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\": df/cf %llu/%llu, "
+                         "dictionary says %u/%llu", s->aMap[KQI_F_POST].zPath,
+                         it.aTerm, (unsigned long long)df,
+                         (unsigned long long)cf, it.loc.df,
+                         (unsigned long long)it.loc.cf);
+        }
+        cfAll += cf;
+    }
+    if (rc == KQ_DONE) {
+        rc = KQ_OK;
+    }
+    if (rc == KQ_OK && (nTerm != m->nTerm ||
+                        nextPost + 0 > s->aMap[KQI_F_POST].n ||
+                        nextPos > s->aMap[KQI_F_POS].n)) {
+        rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term count or list extents do "
+                     "not match", s->aMap[KQI_F_DICT].zPath);
+    }
+    for (u32 i = 0; rc == KQ_OK && i < s->docs.nDoc; i++) {
+        if (aTf[i] != kqi_docs_len(&s->docs, i)) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: document %u has %u tokens "
+                         "in postings but length %u",
+                         s->aMap[KQI_F_DOCS].zPath, i, aTf[i],
+                         kqi_docs_len(&s->docs, i));
+        }
+    }
+    free(aTf);
+    KQ_UNUSED(cfAll);
+    return rc;
+}
+
+int
+kq_index_check(kq_index *p, char **pzErr)
+{
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        int rc = check_segment(&p->aSeg[i], pzErr);
+        if (rc) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}

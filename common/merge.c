@@ -1,0 +1,148 @@
+/*
+** merge.c -- k-way merge of sorted runs (dict/post/pos triples) into one.
+**
+** The writer spills its in-memory index as runs when it reaches its memory
+** budget; each run covers a later range of docids than the one before, so
+** merging is a k-way merge of the dictionaries by term, and for a term
+** present in several runs, its lists concatenated in run order.  Postings
+** stream through a cursor and a list writer one block at a time, so memory
+** stays small whatever the lists' lengths.
+*/
+#include "kq_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct mrun {
+    kqi_map aMap[3];
+    kqi_dict dict;
+    kqi_dictit it;
+    int bDone;
+} mrun;
+
+static int
+term_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t n = na < nb ? na : nb;
+    int c = memcmp(a, b, n);
+    return c ? c : (na < nb ? -1 : (na > nb));
+}
+
+int
+kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
+               kqi_segmeta *pMeta, char **pzErr)
+{
+    mrun *a = calloc(nRun, sizeof(mrun));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    int rc = KQ_OK;
+    for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
+        for (int f = 0; rc == KQ_OK && f < 3; f++) {
+            rc = kqi_map_open(&a[i].aMap[f], azRun[3 * i + f], pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_dict_open(&a[i].dict, &a[i].aMap[0], pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_dictit_start(&a[i].it, &a[i].dict, "", 0, pzErr);
+            if (rc == KQ_OK) {
+                rc = kqi_dictit_next(&a[i].it, pzErr);
+            }
+            if (rc == KQ_DONE) {
+                a[i].bDone = 1;
+                rc = KQ_OK;
+            }
+        }
+    }
+
+    kqi_wfile aF[3];
+    for (int f = 0; f < 3; f++) {
+        kqi_wfile_open(&aF[f], azOut[f]);
+    }
+    kqi_header_write(&aF[1], KQI_FT_POST);
+    kqi_header_write(&aF[2], KQI_FT_POS);
+    kqi_dictw *pDw = NULL;
+    kqi_plw *pPw = NULL;
+    if (rc == KQ_OK) {
+        rc = kqi_dictw_new(&aF[0], &pDw);
+    }
+    if (rc == KQ_OK) {
+        rc = kqi_plw_new(&aF[1], &aF[2], &pPw);
+    }
+    while (rc == KQ_OK) {
+        /* The smallest current term over the runs. */
+        int iMin = -1;
+        for (u32 i = 0; i < nRun; i++) {
+            if (!a[i].bDone &&
+                (iMin < 0 || term_cmp(a[i].it.aTerm, a[i].it.nTerm,
+                                      a[iMin].it.aTerm, a[iMin].it.nTerm) < 0)) {
+                iMin = (int)i;
+            }
+        }
+        if (iMin < 0) {
+            break;
+        }
+        char aTerm[KQI_MAX_TERM + 1];
+        size_t nTerm = a[iMin].it.nTerm;
+        memcpy(aTerm, a[iMin].it.aTerm, nTerm);
+        kqi_plw_begin(pPw);
+        for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
+            if (a[i].bDone ||
+                term_cmp(a[i].it.aTerm, a[i].it.nTerm, aTerm, nTerm) != 0) {
+                continue;
+            }
+            kqi_plc *c;
+            rc = kqi_plc_open(&a[i].aMap[1], &a[i].aMap[2], &a[i].it.loc, nDoc,
+                              &c, pzErr);
+            while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
+                const u32 *aPos;
+                u32 nPos;
+                rc = kqi_plc_positions(c, &aPos, &nPos);
+                if (rc == KQ_OK) {
+                    rc = kqi_plw_add(pPw, kqi_plc_docid(c), aPos, nPos);
+                }
+            }
+            if (rc == KQ_DONE) {
+                rc = KQ_OK;
+            }
+            kqi_plc_free(c);
+            if (rc == KQ_OK) {
+                rc = kqi_dictit_next(&a[i].it, pzErr);
+                if (rc == KQ_DONE) {
+                    a[i].bDone = 1;
+                    rc = KQ_OK;
+                }
+            }
+        }
+        kqi_termloc loc;
+        if (rc == KQ_OK) {
+            rc = kqi_plw_end(pPw, &loc);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_dictw_add(pDw, aTerm, nTerm, &loc);
+        }
+    }
+    if (pDw) {
+        int rc2 = kqi_dictw_finish(pDw, &pMeta->nTerm);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    kqi_plw_free(pPw);
+    for (int f = 0; f < 3; f++) {
+        pMeta->aSize[f] = aF[f].nOff;
+        pMeta->aCrc[f] = aF[f].crc;
+        int rc2 = kqi_wfile_close(&aF[f], pzErr);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    for (u32 i = 0; i < nRun; i++) {
+        for (int f = 0; f < 3; f++) {
+            kqi_map_close(&a[i].aMap[f]);
+        }
+    }
+    free(a);
+    return rc;
+}

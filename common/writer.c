@@ -1,0 +1,668 @@
+/*
+** writer.c -- kq_writer: documents in, one new segment out (SPIMI).
+**
+** Each added document is analysed once; its terms go into an in-memory
+** inverted index (a hash table from term to a growing byte string of
+** postings).  The document's record and body go straight to the new
+** segment's .docs and .store files (doctab.c), since documents arrive in
+** docid order.  When the in-memory index outgrows the memory budget it is
+** written out, sorted by term, as a run (a .dict/.post/.pos triple in the
+** same format as a segment's) and emptied.  At commit the last run is
+** written and the runs are merged into the segment's final files
+** (merge.c); with no spill the table is written out directly.  Then the
+** manifest is replaced (manifest.c), which makes the segment visible.
+**
+** In-memory postings of a term, per document:
+**     varint: docid - previous docid (the first: docid)
+**     varint: tf
+**     tf varints: positions, the first as is, then gaps - 1
+*/
+#include "kq_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct wterm {
+    char *z;
+    u32 n;
+    u32 hash;
+    u32 lastDoc;
+    u32 df;
+    kqi_buf post;
+} wterm;
+
+typedef struct run {
+    char *azPath[3];   /* dict, post, pos */
+} run;
+
+struct kq_writer {
+    char *zDir;
+    int fdLock;
+    kqi_manifest man;
+    kq_analyzer *pA;
+    size_t nMemory;
+    u32 iSeg;          /* number of the segment being written */
+    int bOpenSeg;      /* .docs/.store of the segment are open */
+    kqi_wfile docsFile, storeFile;
+    kqi_docw *pDocw;
+
+    /* In-memory inversion. */
+    wterm *aTerm;
+    u32 nTerm, nTermAlloc;
+    u32 *aHash;        /* open addressing: index + 1, 0 = empty */
+    u32 nHash;
+    size_t nTermMem;   /* bytes held by terms and their postings */
+    u64 *aOcc;         /* (term index << 32 | position) of the current doc */
+    size_t nOcc, nOccAlloc;
+    int rcDoc;
+
+    run *aRun;
+    u32 nRun;
+
+    u32 nDoc;          /* documents in the new segment */
+    u64 nToken;
+    kq_writer_stats stats;
+};
+
+static u32
+hash_term(const char *z, size_t n)
+{
+    u32 h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (u8)z[i]) * 16777619u;
+    }
+    return h;
+}
+
+static int
+lock_index(kq_writer *p, char **pzErr)
+{
+    char *zLock = kqi_mprintf("%s/%s", p->zDir, KQI_LOCK);
+    if (zLock == NULL) {
+        return KQ_NOMEM;
+    }
+    p->fdLock = open(zLock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int rc = KQ_OK;
+    if (p->fdLock < 0) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zLock,
+                     strerror(errno));
+    } else if (flock(p->fdLock, LOCK_EX | LOCK_NB) != 0) {
+        rc = kqi_err(pzErr, KQ_BUSY, "%s: another kq-index is writing this "
+                     "index", zLock);
+    }
+    free(zLock);
+    return rc;
+}
+
+int
+kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
+               kq_writer **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    kq_writer *p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->zDir = strdup(zDir)) == NULL) {
+        free(p);
+        return KQ_NOMEM;
+    }
+    p->fdLock = -1;
+    p->nMemory = (pOpts && pOpts->nMemory) ? pOpts->nMemory : KQ_DEFAULT_MEMORY;
+    const char *zLang = pOpts ? pOpts->zLang : NULL;
+    int rc = KQ_OK;
+
+    if (mkdir(zDir, 0755) != 0 && errno != EEXIST) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot create directory: %s", zDir,
+                     strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (stat(zDir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: not a directory", zDir);
+        goto fail;
+    }
+    rc = lock_index(p, pzErr);
+    if (rc) {
+        goto fail;
+    }
+    rc = kqi_manifest_read(zDir, &p->man, pzErr);
+    if (rc == KQ_NOTFOUND) {
+        /* A new index. */
+        if (pzErr) {
+            free(*pzErr);
+            *pzErr = NULL;
+        }
+        memset(&p->man, 0, sizeof(p->man));
+        const char *z = zLang ? zLang : KQ_DEFAULT_LANG;
+        if (strlen(z) >= sizeof(p->man.zLang)) {
+            rc = kqi_err(pzErr, KQ_NOTFOUND, "unknown language \"%s\"", z);
+            goto fail;
+        }
+        strcpy(p->man.zLang, z);
+        rc = KQ_OK;
+    } else if (rc) {
+        goto fail;
+    } else if (zLang && strcmp(zLang, p->man.zLang) != 0) {
+        rc = kqi_err(pzErr, KQ_MISUSE, "%s: the index uses language \"%s\", "
+                     "not \"%s\"", zDir, p->man.zLang, zLang);
+        goto fail;
+    }
+    rc = kq_analyzer_new(p->man.zLang, &p->pA);
+    if (rc) {
+        rc = kqi_err(pzErr, rc, "unknown language \"%s\"", p->man.zLang);
+        goto fail;
+    }
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        if (p->man.aSeg[i].iSeg >= p->iSeg) {
+            p->iSeg = p->man.aSeg[i].iSeg + 1;
+        }
+    }
+    if (p->iSeg == 0) {
+        p->iSeg = 1;
+    }
+    *ppOut = p;
+    return KQ_OK;
+
+fail:
+    kq_writer_close(p);
+    return rc;
+}
+
+/* Open the new segment's .docs and .store files on the first document. */
+static int
+open_segment(kq_writer *p, char **pzErr)
+{
+    char *zDocs = kqi_seg_path(p->zDir, p->iSeg, KQI_F_DOCS);
+    char *zStore = kqi_seg_path(p->zDir, p->iSeg, KQI_F_STORE);
+    int rc = KQ_NOMEM;
+    if (zDocs && zStore) {
+        kqi_wfile_open(&p->docsFile, zDocs);
+        kqi_wfile_open(&p->storeFile, zStore);
+        p->bOpenSeg = 1;
+        rc = p->docsFile.rc ? p->docsFile.rc : p->storeFile.rc;
+        if (rc) {
+            kqi_err(pzErr, rc, "%s", p->docsFile.zErr ? p->docsFile.zErr
+                                                      : p->storeFile.zErr);
+        } else {
+            rc = kqi_docw_new(&p->docsFile, &p->storeFile, &p->pDocw);
+        }
+    }
+    free(zDocs);
+    free(zStore);
+    return rc;
+}
+
+static int
+grow_hash(kq_writer *p)
+{
+    u32 nNew = p->nHash ? p->nHash * 2 : 4096;
+    u32 *a = calloc(nNew, sizeof(u32));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    for (u32 i = 0; i < p->nTerm; i++) {
+        u32 h = p->aTerm[i].hash & (nNew - 1);
+        while (a[h]) {
+            h = (h + 1) & (nNew - 1);
+        }
+        a[h] = i + 1;
+    }
+    free(p->aHash);
+    p->nTermMem += (size_t)(nNew - p->nHash) * sizeof(u32);
+    p->aHash = a;
+    p->nHash = nNew;
+    return KQ_OK;
+}
+
+/* The index of term z[0..n) in the table, adding it if new. */
+static int
+term_find(kq_writer *p, const char *z, size_t n, u32 *piTerm)
+{
+    if ((p->nTerm + 1) * 2 > p->nHash && grow_hash(p)) {
+        return KQ_NOMEM;
+    }
+    u32 hash = hash_term(z, n);
+    u32 h = hash & (p->nHash - 1);
+    while (p->aHash[h]) {
+        wterm *t = &p->aTerm[p->aHash[h] - 1];
+        if (t->hash == hash && t->n == n && memcmp(t->z, z, n) == 0) {
+            *piTerm = p->aHash[h] - 1;
+            return KQ_OK;
+        }
+        h = (h + 1) & (p->nHash - 1);
+    }
+    if (p->nTerm == p->nTermAlloc) {
+        u32 nNew = p->nTermAlloc ? p->nTermAlloc * 2 : 4096;
+        wterm *a = realloc(p->aTerm, nNew * sizeof(wterm));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->nTermMem += (size_t)(nNew - p->nTermAlloc) * sizeof(wterm);
+        p->aTerm = a;
+        p->nTermAlloc = nNew;
+    }
+    wterm *t = &p->aTerm[p->nTerm];
+    memset(t, 0, sizeof(*t));
+    t->z = malloc(n);
+    if (t->z == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(t->z, z, n);
+    t->n = (u32)n;
+    t->hash = hash;
+    p->nTermMem += n + 16;
+    p->aHash[h] = p->nTerm + 1;
+    *piTerm = p->nTerm++;
+    return KQ_OK;
+}
+
+static int
+token_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+         size_t iStart, size_t iEnd)
+{
+    kq_writer *p = pCtx;
+    u32 iTerm;
+    if (term_find(p, zTerm, nTerm, &iTerm)) {
+        return KQ_NOMEM;
+    }
+    if (p->nOcc == p->nOccAlloc) {
+        size_t nNew = p->nOccAlloc ? p->nOccAlloc * 2 : 1024;
+        u64 *a = realloc(p->aOcc, nNew * sizeof(u64));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->aOcc = a;
+        p->nOccAlloc = nNew;
+    }
+    p->aOcc[p->nOcc++] = ((u64)iTerm << 32) | iPos;
+    return 0;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    u64 x = *(const u64 *)a, y = *(const u64 *)b;
+    return x < y ? -1 : (x > y);
+}
+
+static void free_table(kq_writer *p);
+static int spill(kq_writer *p, char **pzErr);
+
+int
+kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
+{
+    if (d->zId == NULL || d->nId == 0) {
+        return kqi_err(pzErr, KQ_MISUSE, "document without an id");
+    }
+    if (p->nDoc == KQ_DOCID_EOF - 1 ||
+        (u64)p->nDoc + p->stats.nDoc >= KQ_DOCID_EOF - 1) {
+        return kqi_err(pzErr, KQ_MISUSE, "too many documents");
+    }
+    int rc = KQ_OK;
+    if (!p->bOpenSeg && (rc = open_segment(p, pzErr)) != KQ_OK) {
+        return rc;
+    }
+    p->nOcc = 0;
+    u32 iPos = 0;
+    rc = kq_analyze(p->pA, 0, d->zTitle ? d->zTitle : "", d->nTitle, 0, &iPos,
+                    p, token_cb);
+    if (rc == KQ_OK && d->nBody) {
+        rc = kq_analyze(p->pA, 0, d->zBody, d->nBody, iPos + KQI_TITLE_GAP,
+                        NULL, p, token_cb);
+    }
+    if (rc) {
+        return kqi_err(pzErr, rc, "out of memory analysing a document");
+    }
+    /* Group the occurrences by term; positions stay in order. */
+    qsort(p->aOcc, p->nOcc, sizeof(u64), cmp_u64);
+    u32 iDoc = p->nDoc;
+    for (size_t i = 0; i < p->nOcc;) {
+        u32 iTerm = (u32)(p->aOcc[i] >> 32);
+        size_t j = i;
+        while (j < p->nOcc && (u32)(p->aOcc[j] >> 32) == iTerm) {
+            j++;
+        }
+        wterm *t = &p->aTerm[iTerm];
+        size_t nBefore = t->post.nAlloc;
+        kqi_buf_varint(&t->post, t->df ? iDoc - t->lastDoc : iDoc);
+        kqi_buf_varint(&t->post, j - i);
+        u32 prev = 0;
+        for (size_t k = i; k < j; k++) {
+            u32 pos = (u32)p->aOcc[k];
+            kqi_buf_varint(&t->post, k == i ? pos : pos - prev - 1);
+            prev = pos;
+        }
+        if (t->post.rc) {
+            return kqi_err(pzErr, KQ_NOMEM, "out of memory");
+        }
+        p->nTermMem += t->post.nAlloc - nBefore;
+        t->lastDoc = iDoc;
+        t->df++;
+        i = j;
+    }
+    rc = kqi_docw_add(p->pDocw, d, (u32)p->nOcc);
+    if (rc) {
+        return kqi_err(pzErr, rc, "%s", p->docsFile.zErr ? p->docsFile.zErr
+                       : p->storeFile.zErr ? p->storeFile.zErr
+                       : "cannot write the document table");
+    }
+    p->nDoc++;
+    p->nToken += p->nOcc;
+    p->stats.nDoc++;
+    p->stats.nToken += p->nOcc;
+    p->stats.nByteIn += d->nTitle + d->nBody;
+    if (p->nTermMem + kqi_docw_memory(p->pDocw) +
+        p->nOccAlloc * sizeof(u64) > p->nMemory) {
+        rc = spill(p, pzErr);
+    }
+    return rc;
+}
+
+/**************************************************************************
+** Writing the table out, sorted by term.
+*/
+static int
+cmp_term(const void *a, const void *b, void *pCtx)
+{
+    const wterm *aT = pCtx;
+    const wterm *x = &aT[*(const u32 *)a];
+    const wterm *y = &aT[*(const u32 *)b];
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->z, y->z, n);
+    return c ? c : (int)x->n - (int)y->n;
+}
+
+/* Write the in-memory table as dict/post/pos files at the three paths. */
+static int
+write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
+            kqi_segmeta *pMeta, char **pzErr)
+{
+    u32 *aOrder = malloc(sizeof(u32) * (p->nTerm ? p->nTerm : 1));
+    u32 *aPos = NULL;
+    size_t nPosAlloc = 0;
+    if (aOrder == NULL) {
+        return KQ_NOMEM;
+    }
+    for (u32 i = 0; i < p->nTerm; i++) {
+        aOrder[i] = i;
+    }
+    qsort_r(aOrder, p->nTerm, sizeof(u32), cmp_term, p->aTerm);
+
+    kqi_wfile aF[3];
+    for (int f = 0; f < 3; f++) {
+        kqi_wfile_open(&aF[f], azPath[f]);
+    }
+    kqi_header_write(&aF[1], KQI_FT_POST);
+    kqi_header_write(&aF[2], KQI_FT_POS);
+    kqi_dictw *pDw = NULL;
+    kqi_plw *pPw = NULL;
+    int rc = kqi_dictw_new(&aF[0], &pDw);
+    if (rc == KQ_OK) {
+        rc = kqi_plw_new(&aF[1], &aF[2], &pPw);
+    }
+    for (u32 k = 0; rc == KQ_OK && k < p->nTerm; k++) {
+        wterm *t = &p->aTerm[aOrder[k]];
+        const u8 *a = t->post.a, *end = t->post.a + t->post.n;
+        kqi_plw_begin(pPw);
+        u32 iDoc = 0;
+        for (u32 n = 0; rc == KQ_OK && n < t->df; n++) {
+            u64 d, tf, v;
+            /* Our own bytes: a failure here is a bug, not damage. */
+            if (kqi_varint_get(&a, end, &d) || kqi_varint_get(&a, end, &tf)) {
+                rc = KQ_MISUSE;
+                break;
+            }
+            iDoc = n ? iDoc + (u32)d : (u32)d;
+            if (tf > nPosAlloc) {
+                u32 *x = realloc(aPos, sizeof(u32) * tf);
+                if (x == NULL) {
+                    rc = KQ_NOMEM;
+                    break;
+                }
+                aPos = x;
+                nPosAlloc = tf;
+            }
+            for (u64 i = 0; i < tf; i++) {
+                if (kqi_varint_get(&a, end, &v)) {
+                    rc = KQ_MISUSE;
+                    break;
+                }
+                aPos[i] = i ? aPos[i - 1] + 1 + (u32)v : (u32)v;
+            }
+            if (rc == KQ_OK) {
+                rc = kqi_plw_add(pPw, iDoc, aPos, (u32)tf);
+            }
+        }
+        kqi_termloc loc;
+        if (rc == KQ_OK) {
+            rc = kqi_plw_end(pPw, &loc);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_dictw_add(pDw, t->z, t->n, &loc);
+        }
+    }
+    if (pDw) {
+        int rc2 = kqi_dictw_finish(pDw, pnTerm);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    kqi_plw_free(pPw);
+    free(aOrder);
+    free(aPos);
+    for (int f = 0; f < 3; f++) {
+        if (pMeta) {
+            pMeta->aSize[f] = aF[f].nOff;   /* KQI_F_DICT, POST, POS = 0..2 */
+            pMeta->aCrc[f] = aF[f].crc;
+        }
+        int rc2 = kqi_wfile_close(&aF[f], pzErr);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    if (rc && rc != KQ_IOERR) {
+        kqi_err(pzErr, rc, "cannot write %s: %s", azPath[0], kq_errstr(rc));
+    }
+    return rc;
+}
+
+static void
+free_table(kq_writer *p)
+{
+    for (u32 i = 0; i < p->nTerm; i++) {
+        free(p->aTerm[i].z);
+        kqi_buf_free(&p->aTerm[i].post);
+    }
+    free(p->aTerm);
+    free(p->aHash);
+    p->aTerm = NULL;
+    p->aHash = NULL;
+    p->nTerm = p->nTermAlloc = p->nHash = 0;
+    p->nTermMem = 0;
+}
+
+static int
+spill(kq_writer *p, char **pzErr)
+{
+    if (p->nTerm == 0) {
+        return KQ_OK;
+    }
+    run *a = realloc(p->aRun, sizeof(run) * (p->nRun + 1));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    p->aRun = a;
+    run *r = &p->aRun[p->nRun];
+    for (int f = 0; f < 3; f++) {
+        r->azPath[f] = kqi_mprintf("%s/tmp-seg%06u-run%u.%s", p->zDir,
+                                   p->iSeg, p->nRun, kqi_file_ext[f]);
+        if (r->azPath[f] == NULL) {
+            for (int g = 0; g < f; g++) {
+                free(r->azPath[g]);
+            }
+            return KQ_NOMEM;
+        }
+    }
+    p->nRun++;
+    int rc = write_table(p, r->azPath, NULL, NULL, pzErr);
+    free_table(p);
+    p->stats.nSpill++;
+    return rc;
+}
+
+static void
+remove_runs(kq_writer *p)
+{
+    for (u32 i = 0; i < p->nRun; i++) {
+        for (int f = 0; f < 3; f++) {
+            unlink(p->aRun[i].azPath[f]);
+            free(p->aRun[i].azPath[f]);
+        }
+    }
+    free(p->aRun);
+    p->aRun = NULL;
+    p->nRun = 0;
+}
+
+int
+kq_writer_commit(kq_writer *p, char **pzErr)
+{
+    int rc = KQ_OK;
+    kqi_segmeta meta;
+    memset(&meta, 0, sizeof(meta));
+    if (p->nDoc == 0) {
+        if (p->man.nGeneration > 0) {
+            return KQ_OK;   /* nothing to commit */
+        }
+        /* A new, empty index: still write a manifest so it exists. */
+        p->man.nGeneration = 1;
+        return kqi_manifest_write(p->zDir, &p->man, pzErr);
+    }
+    char *azOut[3] = {0};
+    for (int f = 0; f < 3; f++) {
+        azOut[f] = kqi_seg_path(p->zDir, p->iSeg, f);
+        if (azOut[f] == NULL) {
+            rc = KQ_NOMEM;
+        }
+    }
+    if (rc == KQ_OK && p->nRun == 0) {
+        rc = write_table(p, azOut, &meta.nTerm, &meta, pzErr);
+        free_table(p);
+    } else if (rc == KQ_OK) {
+        rc = spill(p, pzErr);
+        char **azRun = malloc(sizeof(char *) * 3 * p->nRun);
+        if (azRun == NULL) {
+            rc = KQ_NOMEM;
+        }
+        for (u32 i = 0; rc == KQ_OK && i < p->nRun; i++) {
+            for (int f = 0; f < 3; f++) {
+                azRun[3 * i + f] = p->aRun[i].azPath[f];
+            }
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_merge_runs(azRun, p->nRun, p->nDoc, azOut, &meta, pzErr);
+        }
+        free(azRun);
+        remove_runs(p);
+    }
+    u64 nDocW = 0;
+    int rc2 = kqi_docw_finish(p->pDocw, &nDocW);
+    p->pDocw = NULL;
+    meta.aSize[KQI_F_DOCS] = p->docsFile.nOff;
+    meta.aCrc[KQI_F_DOCS] = p->docsFile.crc;
+    meta.aSize[KQI_F_STORE] = p->storeFile.nOff;
+    meta.aCrc[KQI_F_STORE] = p->storeFile.crc;
+    if (rc == KQ_OK) {
+        rc = rc2;
+    }
+    rc2 = kqi_wfile_close(&p->docsFile, pzErr);
+    if (rc == KQ_OK) {
+        rc = rc2;
+    }
+    rc2 = kqi_wfile_close(&p->storeFile, pzErr);
+    if (rc == KQ_OK) {
+        rc = rc2;
+    }
+    p->bOpenSeg = 0;
+
+    if (rc == KQ_OK) {
+        meta.iSeg = p->iSeg;
+        meta.nDoc = p->nDoc;
+        meta.nToken = p->nToken;
+        kqi_segmeta *a = realloc(p->man.aSeg,
+                                 sizeof(kqi_segmeta) * (p->man.nSeg + 1));
+        if (a == NULL) {
+            rc = KQ_NOMEM;
+        } else {
+            p->man.aSeg = a;
+            a[p->man.nSeg++] = meta;
+            p->man.nGeneration++;
+            rc = kqi_manifest_write(p->zDir, &p->man, pzErr);
+            if (rc) {
+                p->man.nSeg--;
+                p->man.nGeneration--;
+            }
+        }
+    }
+    if (rc) {
+        /* The manifest still names the previous generation: remove the
+        ** files of the segment that did not make it. */
+        for (int f = 0; f < KQI_NFILE; f++) {
+            char *z = kqi_seg_path(p->zDir, p->iSeg, f);
+            if (z) {
+                unlink(z);
+            }
+            free(z);
+        }
+    } else {
+        p->stats.nTerm = meta.nTerm;
+        p->iSeg++;
+        p->nDoc = 0;
+        p->nToken = 0;
+    }
+    for (int f = 0; f < 3; f++) {
+        free(azOut[f]);
+    }
+    return rc;
+}
+
+void
+kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut)
+{
+    *pOut = p->stats;
+    pOut->nIndexByte = 0;
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        for (int f = 0; f < KQI_NFILE; f++) {
+            pOut->nIndexByte += p->man.aSeg[i].aSize[f];
+        }
+    }
+}
+
+void
+kq_writer_close(kq_writer *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    if (p->bOpenSeg) {
+        /* Uncommitted: discard the segment's files. */
+        if (p->pDocw) {
+            kqi_docw_finish(p->pDocw, NULL);
+        }
+        kqi_wfile_abort(&p->docsFile);
+        kqi_wfile_abort(&p->storeFile);
+    }
+    remove_runs(p);
+    free_table(p);
+    free(p->aOcc);
+    kq_analyzer_free(p->pA);
+    kqi_manifest_clear(&p->man);
+    if (p->fdLock >= 0) {
+        close(p->fdLock);   /* releases the flock */
+    }
+    free(p->zDir);
+    free(p);
+}
