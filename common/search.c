@@ -1,0 +1,802 @@
+/*
+** search.c -- evaluating a parsed query over an index: BM25 ranking, top-k
+** and exact counts.
+**
+** Evaluation is document-at-a-time over a tree of cursors, one tree per
+** segment, all with the same interface (after RediSearch's iterators and
+** PISA's cursors): iDoc is the current document (KQ_DOCID_EOF at the end),
+** xSeek(t) moves to the first document >= t and never moves back, xNext is
+** xSeek(iDoc + 1), xScore gives the BM25 contribution at iDoc.
+**
+**   term     a posting list
+**   and      leapfrog: seek every child to the largest current docid until
+**            they agree; excluded children (NOT) are then sought to the
+**            candidate and reject it if they sit on it
+**   or       the smallest docid of the children; scores add up
+**   phrase   an "and" of terms, then positions checked for the candidates
+**   all      every document (for a query that is only NOT ...)
+**
+** Ranking statistics (N, df, average length) are those of the whole index,
+** so a document's score does not depend on how the index is segmented.
+** Scores of the terms matching in a document add up; a phrase or a prefix
+** scores as the sum of its terms.
+*/
+#include "kq_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double
+kqi_bm25_idf(u64 nDoc, u64 df)
+{
+    double n = (double)nDoc, d = (double)df;
+    return log(1.0 + (n - d + 0.5) / (d + 0.5));
+}
+
+double
+kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl)
+{
+    double k = KQI_BM25_K1;
+    if (avgdl <= 0) {
+        avgdl = 1;
+    }
+    double norm = k * (1.0 - KQI_BM25_B + KQI_BM25_B * doclen / avgdl);
+    return idf * (tf * (k + 1.0)) / (tf + norm);
+}
+
+/**************************************************************************
+** Cursors.
+*/
+typedef struct ctx ctx;
+typedef struct cur cur;
+struct cur {
+    u32 iDoc;
+    int (*xSeek)(cur *, u32);
+    double (*xScore)(cur *);
+    void (*xFree)(cur *);
+    ctx *pCtx;
+};
+
+struct ctx {
+    kqi_segment *pSeg;
+    double avgdl;
+    int rc;             /* first error met while evaluating */
+    char *zErr;
+};
+
+static int
+cur_next(cur *c)
+{
+    if (c->iDoc == KQ_DOCID_EOF) {
+        return KQ_DONE;
+    }
+    return c->xSeek(c, c->iDoc + 1);
+}
+
+/* Record an error and end the cursor. */
+static int
+cur_fail(cur *c, int rc)
+{
+    if (c->pCtx->rc == KQ_OK) {
+        c->pCtx->rc = rc;
+    }
+    c->iDoc = KQ_DOCID_EOF;
+    return rc;
+}
+
+/* term ------------------------------------------------------------------ */
+typedef struct termcur {
+    cur base;
+    kqi_plc *pPlc;
+    double idf;
+    int bStarted;
+} termcur;
+
+static int
+term_seek(cur *c, u32 t)
+{
+    termcur *p = (termcur *)c;
+    int rc;
+    if (!p->bStarted) {
+        p->bStarted = 1;
+        rc = kqi_plc_seek(p->pPlc, t);
+    } else if (c->iDoc >= t) {
+        return KQ_OK;
+    } else if (t == c->iDoc + 1) {
+        rc = kqi_plc_next(p->pPlc);
+    } else {
+        rc = kqi_plc_seek(p->pPlc, t);
+    }
+    c->iDoc = kqi_plc_docid(p->pPlc);
+    if (rc == KQ_CORRUPT) {
+        ctx *x = c->pCtx;
+        if (x->zErr == NULL) {
+            x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
+                                  kqi_plc_errmsg(p->pPlc));
+        }
+        return cur_fail(c, rc);
+    }
+    if (rc && rc != KQ_DONE) {
+        return cur_fail(c, rc);
+    }
+    return rc;
+}
+
+static double
+term_score(cur *c)
+{
+    termcur *p = (termcur *)c;
+    return kqi_bm25(p->idf, kqi_plc_tf(p->pPlc),
+                    kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
+                    c->pCtx->avgdl);
+}
+
+static void
+term_free(cur *c)
+{
+    termcur *p = (termcur *)c;
+    kqi_plc_free(p->pPlc);
+    free(p);
+}
+
+/* empty and all --------------------------------------------------------- */
+static int
+empty_seek(cur *c, u32 t)
+{
+    c->iDoc = KQ_DOCID_EOF;
+    return KQ_DONE;
+}
+
+static double
+zero_score(cur *c)
+{
+    return 0.0;
+}
+
+static void
+plain_free(cur *c)
+{
+    free(c);
+}
+
+static int
+all_seek(cur *c, u32 t)
+{
+    u32 n = c->pCtx->pSeg->docs.nDoc;
+    c->iDoc = t < n ? t : KQ_DOCID_EOF;
+    return c->iDoc == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;
+}
+
+/* and / phrase ----------------------------------------------------------- */
+typedef struct andcur {
+    cur base;
+    cur **aPos;        /* children that must match */
+    int nPos;
+    cur **aNeg;        /* children that must not match */
+    int nNeg;
+    u32 *aOffset;      /* phrase: position offset of each child; else NULL */
+} andcur;
+
+static int phrase_match(andcur *p, u32 iDoc, int *pbMatch);
+
+static int
+and_seek(cur *c, u32 t)
+{
+    andcur *p = (andcur *)c;
+    if (c->iDoc != 0 && c->iDoc >= t && c->iDoc != KQ_DOCID_EOF) {
+        /* Already there (iDoc 0 may mean "not started": re-check). */
+    }
+    for (;;) {
+        if (t == KQ_DOCID_EOF) {
+            c->iDoc = KQ_DOCID_EOF;
+            return KQ_DONE;
+        }
+        int bAgree = 1;
+        for (int i = 0; i < p->nPos; i++) {
+            cur *k = p->aPos[i];
+            int rc = k->xSeek(k, t);
+            if (rc && rc != KQ_DONE) {
+                return cur_fail(c, rc);
+            }
+            if (k->iDoc == KQ_DOCID_EOF) {
+                c->iDoc = KQ_DOCID_EOF;
+                return KQ_DONE;
+            }
+            if (k->iDoc > t) {
+                t = k->iDoc;
+                bAgree = 0;
+                break;
+            }
+        }
+        if (!bAgree) {
+            continue;
+        }
+        int bMatch = 1;
+        if (p->aOffset) {
+            int rc = phrase_match(p, t, &bMatch);
+            if (rc) {
+                return cur_fail(c, rc);
+            }
+        }
+        for (int i = 0; bMatch && i < p->nNeg; i++) {
+            cur *k = p->aNeg[i];
+            int rc = k->xSeek(k, t);
+            if (rc && rc != KQ_DONE) {
+                return cur_fail(c, rc);
+            }
+            if (k->iDoc == t) {
+                bMatch = 0;
+            }
+        }
+        if (bMatch) {
+            c->iDoc = t;
+            return KQ_OK;
+        }
+        t++;
+    }
+}
+
+static double
+and_score(cur *c)
+{
+    andcur *p = (andcur *)c;
+    double s = 0;
+    for (int i = 0; i < p->nPos; i++) {
+        s += p->aPos[i]->xScore(p->aPos[i]);
+    }
+    return s;
+}
+
+static void
+and_free(cur *c)
+{
+    andcur *p = (andcur *)c;
+    for (int i = 0; i < p->nPos; i++) {
+        p->aPos[i]->xFree(p->aPos[i]);
+    }
+    for (int i = 0; i < p->nNeg; i++) {
+        p->aNeg[i]->xFree(p->aNeg[i]);
+    }
+    free(p->aPos);
+    free(p->aNeg);
+    free(p->aOffset);
+    free(p);
+}
+
+/* Is there a base position b with child i at b + aOffset[i] for every i? */
+static int
+phrase_match(andcur *p, u32 iDoc, int *pbMatch)
+{
+    const u32 *a0;
+    u32 n0;
+    *pbMatch = 0;
+    termcur *t0 = (termcur *)p->aPos[0];
+    int rc = kqi_plc_positions(t0->pPlc, &a0, &n0);
+    if (rc) {
+        return rc;
+    }
+    /* Lists of the other children, walked forward in step. */
+    enum { MAXP = 64 };
+    const u32 *aa[MAXP];
+    u32 an[MAXP], ai[MAXP];
+    int n = p->nPos < MAXP ? p->nPos : MAXP;
+    for (int i = 1; i < n; i++) {
+        termcur *ti = (termcur *)p->aPos[i];
+        rc = kqi_plc_positions(ti->pPlc, &aa[i], &an[i]);
+        if (rc) {
+            return rc;
+        }
+        ai[i] = 0;
+    }
+    for (u32 k = 0; k < n0; k++) {
+        if (a0[k] < p->aOffset[0]) {
+            continue;
+        }
+        u64 base = (u64)a0[k] - p->aOffset[0];
+        int bAll = 1;
+        for (int i = 1; i < n && bAll; i++) {
+            u64 want = base + p->aOffset[i];
+            while (ai[i] < an[i] && aa[i][ai[i]] < want) {
+                ai[i]++;
+            }
+            if (ai[i] >= an[i]) {
+                return KQ_OK;   /* this child has no later positions */
+            }
+            bAll = (aa[i][ai[i]] == want);
+        }
+        if (bAll) {
+            *pbMatch = 1;
+            return KQ_OK;
+        }
+    }
+    KQ_UNUSED(iDoc);
+    return KQ_OK;
+}
+
+/* or ------------------------------------------------------------------- */
+typedef struct orcur {
+    cur base;
+    cur **a;
+    int n;
+} orcur;
+
+static int
+or_seek(cur *c, u32 t)
+{
+    orcur *p = (orcur *)c;
+    u32 iMin = KQ_DOCID_EOF;
+    for (int i = 0; i < p->n; i++) {
+        cur *k = p->a[i];
+        int rc = k->xSeek(k, t);
+        if (rc && rc != KQ_DONE) {
+            return cur_fail(c, rc);
+        }
+        if (k->iDoc < iMin) {
+            iMin = k->iDoc;
+        }
+    }
+    c->iDoc = iMin;
+    return iMin == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;
+}
+
+static double
+or_score(cur *c)
+{
+    orcur *p = (orcur *)c;
+    double s = 0;
+    for (int i = 0; i < p->n; i++) {
+        if (p->a[i]->iDoc == c->iDoc) {
+            s += p->a[i]->xScore(p->a[i]);
+        }
+    }
+    return s;
+}
+
+static void
+or_free(cur *c)
+{
+    orcur *p = (orcur *)c;
+    for (int i = 0; i < p->n; i++) {
+        p->a[i]->xFree(p->a[i]);
+    }
+    free(p->a);
+    free(p);
+}
+
+/**************************************************************************
+** Plans: the parsed query with each term's index-wide statistics, and
+** prefixes expanded to the terms they match in any segment.
+*/
+typedef struct pterm {
+    char *z;
+    size_t n;
+    double idf;
+} pterm;
+
+typedef struct plan plan;
+struct plan {
+    kqi_qtype eType;
+    pterm term;          /* TERM */
+    pterm *aExp;         /* PREFIX: its expansions */
+    int nExp;
+    u32 iOffset;
+    plan **aChild;
+    int nChild;
+};
+
+static void
+plan_free(plan *p)
+{
+    if (p) {
+        for (int i = 0; i < p->nChild; i++) {
+            plan_free(p->aChild[i]);
+        }
+        for (int i = 0; i < p->nExp; i++) {
+            free(p->aExp[i].z);
+        }
+        free(p->aExp);
+        free(p->aChild);
+        free(p->term.z);
+        free(p);
+    }
+}
+
+/* Index-wide document frequency of a term. */
+static int
+global_df(kq_index *pIdx, const char *z, size_t n, u64 *pDf, char **pzErr)
+{
+    *pDf = 0;
+    for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+        kqi_termloc loc;
+        int rc = kqi_dict_lookup(&pIdx->aSeg[s].dict, z, n, &loc, pzErr);
+        if (rc == KQ_OK) {
+            *pDf += loc.df;
+        } else if (rc != KQ_NOTFOUND) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+#define MAX_EXPANSION 100000
+
+static int
+cmp_pterm(const void *a, const void *b)
+{
+    const pterm *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->z, y->z, n);
+    return c ? c : (x->n < y->n ? -1 : (x->n > y->n));
+}
+
+static int
+expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
+{
+    int nAlloc = 0;
+    for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+        kqi_dictit it;
+        int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, z, n, pzErr);
+        while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
+            if (it.nTerm < n || memcmp(it.aTerm, z, n) != 0) {
+                break;
+            }
+            if (p->nExp == MAX_EXPANSION) {
+                return kqi_err(pzErr, KQ_MISUSE, "%.*s* matches more than %d "
+                               "terms", (int)n, z, MAX_EXPANSION);
+            }
+            if (p->nExp == nAlloc) {
+                nAlloc = nAlloc ? nAlloc * 2 : 16;
+                pterm *a = realloc(p->aExp, sizeof(pterm) * (size_t)nAlloc);
+                if (a == NULL) {
+                    return KQ_NOMEM;
+                }
+                p->aExp = a;
+            }
+            pterm *t = &p->aExp[p->nExp];
+            t->z = malloc(it.nTerm + 1);
+            if (t->z == NULL) {
+                return KQ_NOMEM;
+            }
+            memcpy(t->z, it.aTerm, it.nTerm + 1);
+            t->n = it.nTerm;
+            p->nExp++;
+        }
+        if (rc != KQ_OK && rc != KQ_DONE) {
+            return rc;
+        }
+    }
+    /* Sort, drop duplicates (terms in several segments), then weigh. */
+    qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
+    int j = 0;
+    for (int i = 0; i < p->nExp; i++) {
+        if (j > 0 && cmp_pterm(&p->aExp[j - 1], &p->aExp[i]) == 0) {
+            free(p->aExp[i].z);
+        } else {
+            p->aExp[j++] = p->aExp[i];
+        }
+    }
+    p->nExp = j;
+    for (int i = 0; i < p->nExp; i++) {
+        u64 df;
+        int rc = global_df(pIdx, p->aExp[i].z, p->aExp[i].n, &df, pzErr);
+        if (rc) {
+            return rc;
+        }
+        p->aExp[i].idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
+    }
+    return KQ_OK;
+}
+
+static int
+plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+{
+    plan *p = calloc(1, sizeof(*p));
+    *ppOut = p;
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    p->eType = q->eType;
+    p->iOffset = q->iOffset;
+    int rc = KQ_OK;
+    if (q->eType == KQI_Q_TERM) {
+        p->term.z = malloc(q->nTerm + 1);
+        if (p->term.z == NULL) {
+            return KQ_NOMEM;
+        }
+        memcpy(p->term.z, q->zTerm, q->nTerm + 1);
+        p->term.n = q->nTerm;
+        u64 df;
+        rc = global_df(pIdx, q->zTerm, q->nTerm, &df, pzErr);
+        p->term.idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
+        return rc;
+    }
+    if (q->eType == KQI_Q_PREFIX) {
+        return expand_prefix(pIdx, p, q->zTerm, q->nTerm, pzErr);
+    }
+    p->aChild = calloc((size_t)q->nChild, sizeof(plan *));
+    if (p->aChild == NULL) {
+        return KQ_NOMEM;
+    }
+    for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+        rc = plan_make(pIdx, q->aChild[i], &p->aChild[i], pzErr);
+        p->nChild = i + 1;
+    }
+    return rc;
+}
+
+/**************************************************************************
+** Building a segment's cursor tree from a plan.
+*/
+static cur *
+cur_alloc(ctx *x, size_t n, int (*xSeek)(cur *, u32), double (*xScore)(cur *),
+          void (*xFree)(cur *))
+{
+    cur *c = calloc(1, n);
+    if (c) {
+        c->xSeek = xSeek;
+        c->xScore = xScore;
+        c->xFree = xFree;
+        c->pCtx = x;
+    }
+    return c;
+}
+
+static int
+term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
+{
+    kqi_segment *s = x->pSeg;
+    kqi_termloc loc;
+    *ppOut = NULL;
+    int rc = kqi_dict_lookup(&s->dict, t->z, t->n, &loc, pzErr);
+    if (rc == KQ_NOTFOUND) {
+        *ppOut = cur_alloc(x, sizeof(cur), empty_seek, zero_score, plain_free);
+        return *ppOut ? KQ_OK : KQ_NOMEM;
+    }
+    if (rc) {
+        return rc;
+    }
+    termcur *p = (termcur *)cur_alloc(x, sizeof(termcur), term_seek,
+                                      term_score, term_free);
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    rc = kqi_plc_open(&s->aMap[KQI_F_POST], &s->aMap[KQI_F_POS], &loc,
+                      s->docs.nDoc, &p->pPlc, pzErr);
+    if (rc) {
+        free(p);
+        return rc;
+    }
+    p->idf = t->idf;
+    *ppOut = &p->base;
+    return KQ_OK;
+}
+
+static int
+cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    int rc = KQ_OK;
+    switch (p->eType) {
+    case KQI_Q_TERM:
+        return term_cur(x, &p->term, ppOut, pzErr);
+
+    case KQI_Q_PREFIX:
+    case KQI_Q_OR: {
+        orcur *o = (orcur *)cur_alloc(x, sizeof(orcur), or_seek, or_score,
+                                      or_free);
+        int n = p->eType == KQI_Q_OR ? p->nChild : p->nExp;
+        if (o == NULL || (o->a = calloc((size_t)n + 1, sizeof(cur *))) == NULL) {
+            free(o);
+            return KQ_NOMEM;
+        }
+        *ppOut = &o->base;
+        for (int i = 0; rc == KQ_OK && i < n; i++) {
+            if (p->eType == KQI_Q_OR) {
+                rc = cur_make(x, p->aChild[i], &o->a[i], pzErr);
+            } else {
+                rc = term_cur(x, &p->aExp[i], &o->a[i], pzErr);
+            }
+            if (o->a[i]) {
+                o->n = i + 1;
+            }
+        }
+        return rc;
+    }
+
+    case KQI_Q_AND:
+    case KQI_Q_PHRASE:
+    case KQI_Q_NOT: {
+        andcur *a = (andcur *)cur_alloc(x, sizeof(andcur), and_seek,
+                                        and_score, and_free);
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        *ppOut = &a->base;
+        a->aPos = calloc((size_t)p->nChild + 1, sizeof(cur *));
+        a->aNeg = calloc((size_t)p->nChild + 1, sizeof(cur *));
+        if (a->aPos == NULL || a->aNeg == NULL) {
+            return KQ_NOMEM;
+        }
+        if (p->eType == KQI_Q_PHRASE) {
+            a->aOffset = calloc((size_t)p->nChild, sizeof(u32));
+            if (a->aOffset == NULL) {
+                return KQ_NOMEM;
+            }
+        }
+        for (int i = 0; rc == KQ_OK && i < p->nChild; i++) {
+            const plan *c = p->aChild[i];
+            cur *k = NULL;
+            if (p->eType == KQI_Q_NOT) {
+                rc = cur_make(x, c, &k, pzErr);
+                if (k) {
+                    a->aNeg[a->nNeg++] = k;
+                }
+            } else if (c->eType == KQI_Q_NOT) {
+                /* AND(x, NOT(y)): y is excluded by seeking, not scanned. */
+                rc = cur_make(x, c->aChild[0], &k, pzErr);
+                if (k) {
+                    a->aNeg[a->nNeg++] = k;
+                }
+            } else {
+                rc = cur_make(x, c, &k, pzErr);
+                if (k) {
+                    if (a->aOffset) {
+                        a->aOffset[a->nPos] = c->iOffset;
+                    }
+                    a->aPos[a->nPos++] = k;
+                }
+            }
+        }
+        if (rc == KQ_OK && a->aOffset) {
+            /* A phrase whose word is missing from this segment matches
+            ** nothing here; positions are only read from real lists. */
+            for (int i = 0; i < a->nPos; i++) {
+                if (a->aPos[i]->xSeek != term_seek) {
+                    a->base.xSeek = empty_seek;
+                }
+            }
+        }
+        if (rc == KQ_OK && a->nPos == 0) {
+            /* Only exclusions: start from every document. */
+            a->aPos[0] = cur_alloc(x, sizeof(cur), all_seek, zero_score,
+                                   plain_free);
+            if (a->aPos[0] == NULL) {
+                return KQ_NOMEM;
+            }
+            a->nPos = 1;
+        }
+        return rc;
+    }
+    }
+    return KQ_MISUSE;
+}
+
+/**************************************************************************
+** Top-k: a min-heap of the best hits so far, the worst at the root.
+*/
+typedef struct topk {
+    kq_hit *a;
+    size_t n, nMax;
+} topk;
+
+/* Is a ranked after b?  Higher score first, then lower docid. */
+static int
+worse(const kq_hit *a, const kq_hit *b)
+{
+    return a->score < b->score || (a->score == b->score && a->iDoc > b->iDoc);
+}
+
+static void
+topk_push(topk *t, kq_docid iDoc, double score)
+{
+    kq_hit h = {iDoc, score};
+    size_t i;
+    if (t->n < t->nMax) {
+        i = t->n++;
+        while (i > 0 && worse(&h, &t->a[(i - 1) / 2])) {
+            t->a[i] = t->a[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        t->a[i] = h;
+        return;
+    }
+    if (!worse(&t->a[0], &h)) {
+        return;
+    }
+    i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        const kq_hit *pm = &h;
+        if (l < t->n && worse(&t->a[l], pm)) {
+            m = l;
+            pm = &t->a[l];
+        }
+        if (r < t->n && worse(&t->a[r], pm)) {
+            m = r;
+        }
+        if (m == i) {
+            break;
+        }
+        t->a[i] = t->a[m];
+        i = m;
+    }
+    t->a[i] = h;
+}
+
+static int
+cmp_hit(const void *a, const void *b)
+{
+    const kq_hit *x = a, *y = b;
+    if (worse(x, y)) {
+        return 1;
+    }
+    return worse(y, x) ? -1 : 0;
+}
+
+int
+kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
+          kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
+{
+    *paHit = NULL;
+    *pnHit = 0;
+    *pnTotal = 0;
+    plan *pPlan = NULL;
+    int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
+    topk t = {0};
+    if (nLimit > 0) {
+        if (nOffset > SIZE_MAX / 2 || nLimit > SIZE_MAX / 2 - nOffset) {
+            plan_free(pPlan);
+            return KQ_MISUSE;
+        }
+        t.nMax = nOffset + nLimit;
+        /* Never more than there are documents. */
+        if (t.nMax > pIdx->stats.nDoc) {
+            t.nMax = (size_t)pIdx->stats.nDoc;
+        }
+        t.a = malloc(sizeof(kq_hit) * (t.nMax ? t.nMax : 1));
+        if (t.a == NULL) {
+            rc = KQ_NOMEM;
+        }
+    }
+    u64 nTotal = 0;
+    for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
+        ctx x = {&pIdx->aSeg[s], pIdx->stats.avgDoclen, KQ_OK, NULL};
+        cur *c = NULL;
+        rc = cur_make(&x, pPlan, &c, pzErr);
+        u32 iBase = pIdx->aSeg[s].iBase;
+        if (rc == KQ_OK) {
+            c->xSeek(c, 0);
+            while (c->iDoc != KQ_DOCID_EOF) {
+                nTotal++;
+                if (t.nMax) {
+                    topk_push(&t, iBase + c->iDoc, c->xScore(c));
+                }
+                cur_next(c);
+            }
+            rc = x.rc;
+            if (rc == KQ_CORRUPT) {
+                kqi_err(pzErr, rc, "%s", x.zErr ? x.zErr : "index damaged");
+            }
+        }
+        free(x.zErr);
+        if (c) {
+            c->xFree(c);
+        }
+    }
+    plan_free(pPlan);
+    if (rc) {
+        free(t.a);
+        return rc;
+    }
+    qsort(t.a, t.n, sizeof(kq_hit), cmp_hit);
+    *pnTotal = nTotal;
+    if (t.n > nOffset) {
+        memmove(t.a, t.a + nOffset, sizeof(kq_hit) * (t.n - nOffset));
+        *pnHit = t.n - nOffset;
+        *paHit = t.a;
+    } else {
+        free(t.a);
+    }
+    return KQ_OK;
+}
