@@ -290,6 +290,14 @@ int kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
 void kqi_segment_close(kqi_segment *s);
 
 /**************************************************************************
+** Interface to code in snippet.c
+*/
+/* z[0..n) as valid UTF-8 (invalid bytes become U+FFFD), NUL-terminated,
+** malloc()ed; with bCollapse, runs of white space and control characters
+** become one space. */
+char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
+
+/**************************************************************************
 ** Interface to code in merge.c
 */
 /* Merge nRun runs (azRun[3*i + 0..2] = dict, post, pos paths of run i, in

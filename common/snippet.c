@@ -126,7 +126,8 @@ kq_snippet_clear(kq_snippet *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* Append z[0..n) to b as clean UTF-8 with white space collapsed. */
+/* Append z[0..n) to b as clean UTF-8 with white space collapsed (unless
+** pbSpace is NULL). */
 static void
 append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
 {
@@ -149,14 +150,16 @@ append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZS ||
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZL ||
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZP;
-        if (bSpace) {
+        if (bSpace && pbSpace) {
             if (!*pbSpace) {
                 kqi_buf_putc(b, ' ');
             }
             *pbSpace = 1;
             continue;
         }
-        *pbSpace = 0;
+        if (pbSpace) {
+            *pbSpace = 0;
+        }
         u8 a[4];
         kqi_buf_append(b, a, (size_t)utf8proc_encode_char(c, a));
     }
@@ -271,4 +274,23 @@ kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
     pOut->aHl = (size_t *)hl.a;
     pOut->nHl = hl.n / (2 * sizeof(size_t));
     return KQ_OK;
+}
+
+char *
+kqi_utf8_clean(const char *z, size_t n, int bCollapse)
+{
+    kqi_buf b = {0};
+    int bSpace = 1;
+    append_clean(&b, (const u8 *)z, n, bCollapse ? &bSpace : NULL);
+    if (bCollapse) {
+        while (b.n > 0 && b.a[b.n - 1] == ' ') {
+            b.n--;
+        }
+    }
+    kqi_buf_putc(&b, 0);
+    if (b.rc) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.a;
 }

@@ -1,0 +1,212 @@
+/*
+** main.c -- the kq-index command: read a corpus, add it to an index.
+**
+** It knows no format details: corpus.c turns files into documents, the
+** kq_writer API (common/writer.c) turns documents into a committed segment.
+*/
+#include "../common/kq.h"
+#include "corpus.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KQ_VERSION "0.1"
+
+/* Exit codes (documented in --help and README.md). */
+enum { EX_OK = 0, EX_SKIPPED = 1, EX_USAGE = 2, EX_INDEX = 3, EX_DAMAGED = 4 };
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+"usage: kq-index [-d DIR] [--lang LANG] [--memory SIZE] [-q] PATH...\n"
+"\n"
+"Add the documents under each PATH to the index in DIR (created if needed).\n"
+"\n"
+"  -d, --index DIR   index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ")\n"
+"  --lang LANG       Snowball stemming language of a new index (default\n"
+"                    english; 'none' for no stemming; --lang list shows all)\n"
+"  --memory SIZE     in-memory inversion budget, e.g. 64M, 2G (default 256M);\n"
+"                    beyond it, sorted runs are written and merged at the end\n"
+"  -q, --quiet       no summary line\n"
+"  -h, --help        this help;  --version  the version\n"
+"\n"
+"Inputs: directories (walked recursively, in name order), *.txt (one\n"
+"document: first line = title, the rest = body, id = the path),\n"
+"*.jsonl / *.json (JSON Lines: {\"id\",\"title\",\"date\",\"source\",\"body\"}),\n"
+"and either of those gzip-compressed (*.gz).\n"
+"\n"
+"Exit status: 0 all indexed; 1 some input skipped (the rest is committed);\n"
+"2 usage error; 3 the index cannot be created, opened or written;\n"
+"4 the index is damaged.\n");
+}
+
+/* Parse 512, 64K, 64M, 2G (powers of 1024); 0 on error. */
+static size_t
+parse_size(const char *z)
+{
+    char *zEnd;
+    errno = 0;
+    double v = strtod(z, &zEnd);
+    if (errno || zEnd == z || v <= 0) {
+        return 0;
+    }
+    switch (*zEnd) {
+    case 'k': case 'K': v *= 1024.0; zEnd++; break;
+    case 'm': case 'M': v *= 1024.0 * 1024; zEnd++; break;
+    case 'g': case 'G': v *= 1024.0 * 1024 * 1024; zEnd++; break;
+    default: break;
+    }
+    if (*zEnd == 'B' || *zEnd == 'b') {
+        zEnd++;
+    }
+    if (*zEnd != 0 || v < 1 || v > 1e15) {
+        return 0;
+    }
+    return (size_t)v;
+}
+
+typedef struct run {
+    kq_writer *pW;
+    char *zErr;
+    int rc;
+} run;
+
+static int
+on_doc(void *pCtx, const kq_doc *pDoc)
+{
+    run *r = pCtx;
+    r->rc = kq_writer_add(r->pW, pDoc, &r->zErr);
+    return r->rc;
+}
+
+static int
+exit_for(int rc)
+{
+    return (rc == KQ_CORRUPT || rc == KQ_FORMAT) ? EX_DAMAGED : EX_INDEX;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option aOpt[] = {
+        {"index", required_argument, NULL, 'd'},
+        {"lang", required_argument, NULL, 'L'},
+        {"memory", required_argument, NULL, 'M'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *zDir = getenv("KQ_INDEX");
+    kq_writer_opts opts = {NULL, 0};
+    int bQuiet = 0;
+    int c;
+    if (zDir == NULL || zDir[0] == 0) {
+        zDir = KQ_DEFAULT_INDEX;
+    }
+    while ((c = getopt_long(argc, argv, "d:qh", aOpt, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            zDir = optarg;
+            break;
+        case 'L':
+            if (strcmp(optarg, "list") == 0) {
+                for (const char **a = kq_languages(); *a; a++) {
+                    printf("%s\n", *a);
+                }
+                printf("none\n");
+                return EX_OK;
+            }
+            opts.zLang = optarg;
+            break;
+        case 'M':
+            opts.nMemory = parse_size(optarg);
+            if (opts.nMemory == 0) {
+                fprintf(stderr, "kq-index: bad --memory size \"%s\" (e.g. 64M, "
+                        "2G)\n", optarg);
+                return EX_USAGE;
+            }
+            break;
+        case 'q':
+            bQuiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EX_OK;
+        case 'V':
+            printf("kq-index %s\n", KQ_VERSION);
+            return EX_OK;
+        default:
+            usage(stderr);
+            return EX_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "kq-index: no input PATH given\n");
+        usage(stderr);
+        return EX_USAGE;
+    }
+    if (opts.zLang) {
+        kq_analyzer *pA;
+        if (kq_analyzer_new(opts.zLang, &pA) != KQ_OK) {
+            fprintf(stderr, "kq-index: unknown language \"%s\" (see --lang "
+                    "list)\n", opts.zLang);
+            return EX_USAGE;
+        }
+        kq_analyzer_free(pA);
+    }
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run r = {NULL, NULL, KQ_OK};
+    int rc = kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
+    if (rc) {
+        fprintf(stderr, "kq-index: %s\n", r.zErr ? r.zErr : kq_errstr(rc));
+        free(r.zErr);
+        return rc == KQ_MISUSE ? EX_USAGE : exit_for(rc);
+    }
+    corpus_stats st;
+    memset(&st, 0, sizeof(st));
+    for (int i = optind; i < argc && r.rc == KQ_OK; i++) {
+        corpus_read(argv[i], &r, on_doc, &st);
+    }
+    if (r.rc == KQ_OK) {
+        rc = kq_writer_commit(r.pW, &r.zErr);
+    } else {
+        rc = r.rc;
+    }
+    if (rc) {
+        fprintf(stderr, "kq-index: %s; nothing from this run was committed\n",
+                r.zErr ? r.zErr : kq_errstr(rc));
+        free(r.zErr);
+        kq_writer_close(r.pW);
+        return exit_for(rc);
+    }
+    kq_writer_stats ws;
+    kq_writer_stats_get(r.pW, &ws);
+    kq_writer_close(r.pW);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (!bQuiet) {
+        printf("kq-index: %llu documents, %llu tokens, %llu terms, %llu bytes "
+               "in, %llu index bytes, %.2f s, %.2f MB/s\n",
+               (unsigned long long)ws.nDoc, (unsigned long long)ws.nToken,
+               (unsigned long long)ws.nTerm, (unsigned long long)st.nByte,
+               (unsigned long long)ws.nIndexByte, secs,
+               secs > 0 ? (double)st.nByte / 1e6 / secs : 0.0);
+    }
+    if (st.nFileSkipped || st.nLineSkipped) {
+        fprintf(stderr, "kq-index: skipped %llu file(s) and %llu line(s); "
+                "see the messages above\n",
+                (unsigned long long)st.nFileSkipped,
+                (unsigned long long)st.nLineSkipped);
+        return EX_SKIPPED;
+    }
+    return EX_OK;
+}

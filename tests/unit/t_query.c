@@ -1,0 +1,321 @@
+/*
+** t_query.c -- the query parser (kq_query_parse with the english analyzer)
+** through kq_query_describe: operators, precedence (NOT > AND > OR),
+** implicit AND, +/-, parentheses, phrases, words that analyse to several
+** tokens, prefixes, flattening; syntax errors with their 1-based character
+** columns; the AST of phrases (position offsets); and a random fuzz over
+** the query alphabet that must parse or fail cleanly.
+*/
+#include "tharness.h"
+#include "kq_int.h"
+
+static kq_analyzer *g_pEn;
+
+static int setup_group(void **state) {
+    (void)state;
+    return kq_analyzer_new("english", &g_pEn) == KQ_OK ? 0 : -1;
+}
+
+static int teardown_group(void **state) {
+    (void)state;
+    kq_analyzer_free(g_pEn);
+    return 0;
+}
+
+/* Number of characters (UTF-8 lead bytes) of z. */
+static int nchar(const char *z) {
+    int n = 0;
+    for (; *z; z++)
+        if (((unsigned char)*z & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/* Parse; on success return the description (caller frees), else NULL with
+** *pRc, *piCol and *pzErr set. */
+static char *parse_describe(const char *zQuery, int *pRc, int *piCol,
+                            char **pzErr) {
+    kq_query *q = NULL;
+    *piCol = -99;
+    *pzErr = NULL;
+    /* an exact-size copy, so reading past the NUL is visible to ASan */
+    size_t n = strlen(zQuery);
+    char *z = malloc(n + 1);
+    assert_non_null(z);
+    memcpy(z, zQuery, n + 1);
+    *pRc = kq_query_parse(g_pEn, z, &q, piCol, pzErr);
+    free(z);
+    if (*pRc != KQ_OK) {
+        assert_null(q);
+        return NULL;
+    }
+    assert_non_null(q);
+    char *zDesc = kq_query_describe(q);
+    assert_non_null(zDesc);
+    kq_query_free(q);
+    free(*pzErr);
+    *pzErr = NULL;
+    return zDesc;
+}
+
+static const struct { const char *zQuery, *zWant; } aOk[] = {
+    {"ceasefire AND peacekeepers", "AND(ceasefir, peacekeep)"},
+    {"ceasefire peacekeepers", "AND(ceasefir, peacekeep)"},
+    {"oil", "oil"},
+    {"Running", "run"},
+    /* precedence: NOT > AND > OR */
+    {"oil OR gas AND price", "OR(oil, AND(gas, price))"},
+    {"oil AND gas OR price", "OR(AND(oil, gas), price)"},
+    {"oil gas OR price", "OR(AND(oil, gas), price)"},
+    {"oil OR gas price", "OR(oil, AND(gas, price))"},
+    {"NOT oil", "NOT(oil)"},
+    {"NOT oil gas", "AND(NOT(oil), gas)"},
+    {"oil OR NOT gas", "OR(oil, NOT(gas))"},
+    {"NOT (oil OR gas)", "NOT(OR(oil, gas))"},
+    {"oil NOT gas", "AND(oil, NOT(gas))"},
+    {"oil AND NOT gas", "AND(oil, NOT(gas))"},
+    {"oil -gas", "AND(oil, NOT(gas))"},
+    {"-gas oil", "AND(NOT(gas), oil)"},
+    {"+oil gas", "AND(oil, gas)"},
+    {"oil +gas", "AND(oil, gas)"},
+    {"+oil -gas", "AND(oil, NOT(gas))"},
+    /* parentheses */
+    {"(oil OR gas) price", "AND(OR(oil, gas), price)"},
+    {"price (oil OR gas)", "AND(price, OR(oil, gas))"},
+    {"(oil OR gas) AND (price OR war)", "AND(OR(oil, gas), OR(price, war))"},
+    {"((oil))", "oil"},
+    {"(oil)", "oil"},
+    /* flattening */
+    {"oil gas price", "AND(oil, gas, price)"},
+    {"oil AND gas AND price", "AND(oil, gas, price)"},
+    {"(oil gas) price", "AND(oil, gas, price)"},
+    {"oil (gas price)", "AND(oil, gas, price)"},
+    {"oil OR gas OR price", "OR(oil, gas, price)"},
+    {"oil OR (gas OR price)", "OR(oil, gas, price)"},
+    {"(oil OR gas) OR price", "OR(oil, gas, price)"},
+    /* lower-case operators are words */
+    {"oil and gas", "AND(oil, and, gas)"},
+    {"oil or gas", "AND(oil, or, gas)"},
+    {"not oil", "AND(not, oil)"},
+    {"Or And", "AND(or, and)"},
+    /* phrases, and words that analyse to several tokens */
+    {"\"peace keepers\"", "\"peac keeper\""},
+    {"peace-keepers", "\"peac keeper\""},
+    {"U.S.", "\"u s\""},
+    {"\"U.S. peace\" keepers", "AND(\"u s peac\", keeper)"},
+    {"\"oil\"", "oil"},
+    {"\"Oil!\"", "oil"},
+    {"oil \"peace keepers\" OR gas", "OR(AND(oil, \"peac keeper\"), gas)"},
+    {"-peace-keepers oil", "AND(NOT(\"peac keeper\"), oil)"},
+    {"\"AND\" oil", "AND(and, oil)"},
+    /* prefixes: folded, not stemmed */
+    {"ceas*", "ceas*"},
+    {"Ceas*", "ceas*"},
+    {"running*", "running*"},
+    {"Caf\xc3\xa9*", "cafe*"},
+    {"oil ceas* OR gas", "OR(AND(oil, ceas*), gas)"},
+    /* accents and white space */
+    {"Caf\xc3\xa9", "cafe"},
+    {"  oil \t  gas  ", "AND(oil, gas)"},
+    /* a word with no searchable token drops out */
+    {"oil !!!", "oil"},
+    {"oil ? gas", "AND(oil, gas)"},
+};
+#define N_OK (sizeof aOk / sizeof aOk[0])
+
+static void test_parse_ok(void **state) {
+    (void)state;
+    int nBad = 0;
+    for (size_t i = 0; i < N_OK; i++) {
+        int rc, iCol;
+        char *zErr;
+        char *zDesc = parse_describe(aOk[i].zQuery, &rc, &iCol, &zErr);
+        if (zDesc == NULL) {
+            print_error("'%s': rc=%d col=%d err=%s\n", aOk[i].zQuery, rc, iCol,
+                        zErr ? zErr : "(none)");
+            nBad++;
+        } else if (strcmp(zDesc, aOk[i].zWant) != 0) {
+            print_error("'%s': got %s, want %s\n", aOk[i].zQuery, zDesc,
+                        aOk[i].zWant);
+            nBad++;
+        }
+        free(zDesc);
+        free(zErr);
+    }
+    if (nBad) fail_msg("%d of %zu queries parsed wrongly", nBad, N_OK);
+}
+
+static const struct { const char *zQuery; int iCol; } aErr[] = {
+    {"oil AND", 8},            /* end of input: length + 1 */
+    {"oil OR", 7},
+    {"oil NOT", 8},
+    {"NOT", 4},
+    {"AND oil", 1},
+    {"OR oil", 1},
+    {"oil OR OR gas", 8},
+    {"oil AND OR gas", 9},
+    {"(oil OR gas", 1},        /* the unclosed parenthesis */
+    {"(oil OR (gas)", 1},
+    {"oil (", 0},              /* the "(" (5) or the end (6) */
+    {"oil)", 4},
+    {"oil) gas", 4},
+    {"\"oil gas", 1},          /* the unterminated quote */
+    {"x \"oil gas", 3},
+    {"oil *", 5},
+    {"", 1},                   /* nothing searchable */
+    {"   ", 1},
+    {"!!!", 1},
+    {"()", 0},                 /* 0: any column in 1..len+1 */
+    {"\"\"", 0},
+    {"Caf\xc3\xa9 AND", 9},    /* columns are characters, not bytes */
+    {"\xc3\xa9\xc3\xa9\xc3\xa9 OR OR", 8},
+};
+#define N_ERR (sizeof aErr / sizeof aErr[0])
+
+static void test_parse_errors(void **state) {
+    (void)state;
+    int nBad = 0;
+    for (size_t i = 0; i < N_ERR; i++) {
+        int rc, iCol;
+        char *zErr;
+        char *zDesc = parse_describe(aErr[i].zQuery, &rc, &iCol, &zErr);
+        int nLen = nchar(aErr[i].zQuery);
+        if (zDesc) {
+            print_error("'%s': parsed as %s, want a syntax error\n",
+                        aErr[i].zQuery, zDesc);
+            nBad++;
+        } else if (rc != KQ_SYNTAX) {
+            print_error("'%s': rc=%d, want KQ_SYNTAX\n", aErr[i].zQuery, rc);
+            nBad++;
+        } else if (aErr[i].iCol ? iCol != aErr[i].iCol
+                                : (iCol < 1 || iCol > nLen + 1)) {
+            print_error("'%s': column %d, want %d (%s)\n", aErr[i].zQuery,
+                        iCol, aErr[i].iCol, zErr ? zErr : "no message");
+            nBad++;
+        } else if (zErr == NULL || zErr[0] == 0) {
+            print_error("'%s': no error message\n", aErr[i].zQuery);
+            nBad++;
+        }
+        free(zDesc);
+        free(zErr);
+    }
+    if (nBad) fail_msg("%d of %zu bad queries handled wrongly", nBad, N_ERR);
+}
+
+/* piCol and pzErr may be NULL. */
+static void test_null_out(void **state) {
+    (void)state;
+    kq_query *q = NULL;
+    assert_int_equal(kq_query_parse(g_pEn, "oil AND", &q, NULL, NULL),
+                     KQ_SYNTAX);
+    assert_null(q);
+    assert_int_equal(kq_query_parse(g_pEn, "oil", &q, NULL, NULL), KQ_OK);
+    assert_non_null(q);
+    kq_query_free(q);
+    kq_query_free(NULL);
+}
+
+/* The AST behind the descriptions: phrase terms and their offsets. */
+static void test_ast(void **state) {
+    (void)state;
+    kq_query *q = NULL;
+    int iCol;
+    char *zErr = NULL;
+
+    assert_int_equal(kq_query_parse(g_pEn, "\"U.S. peace keepers\"", &q, &iCol,
+                                    &zErr), KQ_OK);
+    kqi_qnode *p = q->pRoot;
+    assert_int_equal(p->eType, KQI_Q_PHRASE);
+    assert_int_equal(p->nChild, 4);
+    static const char *azWant[] = {"u", "s", "peac", "keeper"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(p->aChild[i]->eType, KQI_Q_TERM);
+        assert_int_equal(p->aChild[i]->nTerm, strlen(azWant[i]));
+        assert_memory_equal(p->aChild[i]->zTerm, azWant[i], strlen(azWant[i]));
+        assert_int_equal(p->aChild[i]->iOffset, (u32)i);
+    }
+    kq_query_free(q);
+
+    /* a token too long to index still takes its position in the phrase */
+    char zq[200];
+    int n = snprintf(zq, sizeof zq, "\"oil ");
+    memset(zq + n, 'x', KQI_MAX_TERM + 10);
+    n += KQI_MAX_TERM + 10;
+    snprintf(zq + n, sizeof zq - (size_t)n, " gas\"");
+    assert_int_equal(kq_query_parse(g_pEn, zq, &q, &iCol, &zErr), KQ_OK);
+    p = q->pRoot;
+    assert_int_equal(p->eType, KQI_Q_PHRASE);
+    assert_int_equal(p->nChild, 2);
+    assert_int_equal(p->aChild[0]->iOffset, 0);
+    assert_int_equal(p->aChild[1]->iOffset, 2);
+    kq_query_free(q);
+
+    /* prefix node */
+    assert_int_equal(kq_query_parse(g_pEn, "Ceas*", &q, &iCol, &zErr), KQ_OK);
+    assert_int_equal(q->pRoot->eType, KQI_Q_PREFIX);
+    assert_int_equal(q->pRoot->nTerm, 4);
+    assert_memory_equal(q->pRoot->zTerm, "ceas", 4);
+    kq_query_free(q);
+    assert_null(zErr);
+}
+
+/* Random strings over the query alphabet parse or fail with KQ_SYNTAX and a
+** column in 1..len+1. */
+static void test_fuzz(void **state) {
+    (void)state;
+    static const char *azTok[] = {"a", "b", "AND", "OR", "NOT", "(", ")",
+                                  "\"", "*", "+", "-", " ", "\xc3\xa9"};
+    const int nTok = (int)(sizeof azTok / sizeof azTok[0]);
+    th_rng r = th_rng_for("query_fuzz");
+    int nOk = 0, nSyntax = 0;
+    for (int it = 0; it < 2000; it++) {
+        char zq[256];
+        size_t n = 0;
+        int nPiece = (int)th_range(&r, 0, 14);
+        for (int i = 0; i < nPiece; i++) {
+            const char *t = azTok[th_range(&r, 0, (u64)nTok - 1)];
+            size_t m = strlen(t);
+            memcpy(zq + n, t, m);
+            n += m;
+            /* keywords need spaces around them to be keywords */
+            if (m > 1 && t[0] >= 'A' && t[0] <= 'Z' && th_range(&r, 0, 1))
+                zq[n++] = ' ';
+        }
+        zq[n] = 0;
+        int rc, iCol;
+        char *zErr;
+        char *zDesc = parse_describe(zq, &rc, &iCol, &zErr);
+        if (zDesc) {
+            th_check(zDesc[0] != 0, "'%s': empty description", zq);
+            nOk++;
+        } else {
+            th_check(rc == KQ_SYNTAX, "'%s': rc=%d", zq, rc);
+            th_check(iCol >= 1 && iCol <= nchar(zq) + 1,
+                     "'%s': column %d out of 1..%d", zq, iCol, nchar(zq) + 1);
+            th_check(zErr != NULL, "'%s': no message", zq);
+            nSyntax++;
+        }
+        free(zDesc);
+        free(zErr);
+    }
+    /* the generator reaches both outcomes */
+    assert_true(nOk > 100);
+    assert_true(nSyntax > 100);
+}
+
+int main(void) {
+    th_seed_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_ok),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_null_out),
+        cmocka_unit_test(test_ast),
+        cmocka_unit_test(test_fuzz),
+    };
+    int nFail = _cmocka_run_group_tests("query", tests,
+                                        sizeof tests / sizeof tests[0],
+                                        setup_group, teardown_group);
+    if (nFail)
+        printf("# %d test(s) failed; reproduce with KQ_TEST_SEED=%llu\n", nFail,
+               (unsigned long long)th_seed);
+    return nFail ? 1 : 0;
+}
