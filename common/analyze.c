@@ -44,12 +44,50 @@ kq_languages(void)
     return sb_stemmer_list();
 }
 
+/* ISO 639 codes that libstemmer accepts, and the canonical names we store
+** (libstemmer does not tell which algorithm an alias stands for). */
+static const char *const azAlias[][2] = {
+    {"ar", "arabic"}, {"ara", "arabic"}, {"hy", "armenian"},
+    {"hye", "armenian"}, {"arm", "armenian"}, {"eu", "basque"},
+    {"eus", "basque"}, {"baq", "basque"}, {"ca", "catalan"},
+    {"cat", "catalan"}, {"da", "danish"}, {"dan", "danish"},
+    {"nl", "dutch"}, {"dut", "dutch"}, {"nld", "dutch"},
+    {"en", "english"}, {"eng", "english"}, {"fi", "finnish"},
+    {"fin", "finnish"}, {"fr", "french"}, {"fre", "french"},
+    {"fra", "french"}, {"de", "german"}, {"ger", "german"},
+    {"deu", "german"}, {"el", "greek"}, {"ell", "greek"}, {"gre", "greek"},
+    {"hi", "hindi"}, {"hin", "hindi"}, {"hu", "hungarian"},
+    {"hun", "hungarian"}, {"id", "indonesian"}, {"ind", "indonesian"},
+    {"ga", "irish"}, {"gle", "irish"}, {"it", "italian"}, {"ita", "italian"},
+    {"lt", "lithuanian"}, {"lit", "lithuanian"}, {"ne", "nepali"},
+    {"nep", "nepali"}, {"no", "norwegian"}, {"nor", "norwegian"},
+    {"pt", "portuguese"}, {"por", "portuguese"}, {"ro", "romanian"},
+    {"ron", "romanian"}, {"rum", "romanian"}, {"ru", "russian"},
+    {"rus", "russian"}, {"sr", "serbian"}, {"srp", "serbian"},
+    {"es", "spanish"}, {"spa", "spanish"}, {"sv", "swedish"},
+    {"swe", "swedish"}, {"ta", "tamil"}, {"tam", "tamil"},
+    {"tr", "turkish"}, {"tur", "turkish"}, {"yi", "yiddish"},
+    {"yid", "yiddish"},
+};
+
 int
 kq_analyzer_new(const char *zLang, kq_analyzer **ppOut)
 {
     *ppOut = NULL;
     if (zLang == NULL) {
         zLang = KQ_DEFAULT_LANG;
+    }
+    for (size_t i = 0; i < sizeof(azAlias) / sizeof(azAlias[0]); i++) {
+        if (strcmp(zLang, azAlias[i][0]) == 0) {
+            /* Only if this libstemmer has it. */
+            for (const char **a = sb_stemmer_list(); *a; a++) {
+                if (strcmp(*a, azAlias[i][1]) == 0) {
+                    zLang = azAlias[i][1];
+                    break;
+                }
+            }
+            break;
+        }
     }
     if (strlen(zLang) >= sizeof(((kq_analyzer *)0)->zLang)) {
         return KQ_NOTFOUND;
@@ -173,24 +211,37 @@ term_of(kq_analyzer *p, const u8 *z, size_t n, int bAscii, int bNoStem,
     } else {
         nTerm = fold_unicode(p, z, n);
     }
-    if (nTerm == 0 || nTerm > 4 * KQI_MAX_TERM) {
-        return 0;
-    }
-    const char *zTerm = p->aTerm;
-    if (p->pStem && !bNoStem) {
-        const sb_symbol *s = sb_stemmer_stem(p->pStem, (const sb_symbol *)
-                                             p->aTerm, (int)nTerm);
-        if (s) {
-            zTerm = (const char *)s;
-            nTerm = (size_t)sb_stemmer_length(p->pStem);
-        }
-    }
+    /* The folded word's length decides, so that the stemmed and unstemmed
+    ** analyses deliver the same tokens. */
     if (nTerm == 0 || nTerm > KQI_MAX_TERM) {
         return 0;
     }
-    *pzOut = zTerm;
-    *pnOut = nTerm;
-    return 1;
+    if (bNoStem) {
+        *pzOut = p->aTerm;
+        *pnOut = nTerm;
+        return 1;
+    }
+    return kq_stem(p, p->aTerm, nTerm, pzOut, pnOut) == KQ_OK;
+}
+
+int
+kq_stem(kq_analyzer *p, const char *z, size_t n, const char **pzOut,
+        size_t *pnOut)
+{
+    if (n == 0 || n > KQI_MAX_TERM) {
+        return KQ_NOTFOUND;
+    }
+    *pzOut = z;
+    *pnOut = n;
+    if (p->pStem) {
+        const sb_symbol *s = sb_stemmer_stem(p->pStem, (const sb_symbol *)z,
+                                             (int)n);
+        if (s) {
+            *pzOut = (const char *)s;
+            *pnOut = (size_t)sb_stemmer_length(p->pStem);
+        }
+    }
+    return (*pnOut == 0 || *pnOut > KQI_MAX_TERM) ? KQ_NOTFOUND : KQ_OK;
 }
 
 int

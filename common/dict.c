@@ -3,17 +3,22 @@
 **
 ** Format:
 **     header (16 bytes, fileio.c), file type KQI_FT_DICT
-**     zero-or-more blocks of up to DICT_BLOCK terms, in memcmp order:
+**     zero-or-more blocks of up to DICT_BLOCK keys, in memcmp order:
 **         one-to-DICT_BLOCK {
-**             varint: bytes shared with the previous term (0 for the first
-**                     term of a block, so a block can be read on its own)
+**             varint: bytes shared with the previous key (0 for the first
+**                     key of a block, so a block can be read on its own)
 **             varint: suffix length
 **             blob:   suffix
-**             varint: df   (documents containing the term, >= 1)
-**             varint: cf - df   (cf = total occurrences, >= df)
-**             varint: postLen   (bytes of the list in .post)
-**             varint: skipLen   (bytes of its skip table, < postLen)
-**             varint: posLen    (bytes of its positions in .pos)
+**             varint: df   (documents containing the term; 0 marks a
+**                          vocabulary entry, below)
+**             if df > 0, a term:
+**                 varint: cf - df   (cf = total occurrences, >= df)
+**                 varint: postLen   (bytes of the list in .post)
+**                 varint: skipLen   (bytes of its skip table, < postLen)
+**                 varint: posLen    (bytes of its positions in .pos)
+**             if df = 0, a vocabulary entry (key 0x01 + unstemmed word,
+**             for words whose stem differs from them):
+**                 varint + blob: the word's stem (a term of this segment)
 **         }
 **     block index, one entry per block (fixed width, for binary search):
 **         u64: offset of the block in this file
@@ -24,6 +29,10 @@
 **         u64: number of terms
 **         u64: number of blocks
 **         u64: offset of the block index
+**
+** The vocabulary lets a prefix query (ceasefire*) find the words that start
+** with the prefix and search their stems (ceasefir), so prefixes match what
+** the user typed, not stems.  Its keys sort before every term.
 **
 ** A lookup reads the trailer, binary-searches the block index by reading the
 ** first term of the probed blocks (front coding leaves it whole), then scans
@@ -40,10 +49,11 @@
 
 struct kqi_dictw {
     kqi_wfile *f;
-    char aPrev[KQI_MAX_TERM + 1];
+    char aPrev[KQI_MAX_KEY + 1];
     size_t nPrev;
     int nInBlock;
-    u64 nTerm;
+    u64 nEntry;          /* keys written */
+    u64 nTerm;           /* terms among them */
     u64 nextPost, nextPos;   /* expected offsets of the next term's lists */
     kqi_buf ix;
 };
@@ -56,41 +66,40 @@ kqi_dictw_new(kqi_wfile *pDict, kqi_dictw **ppOut)
         return KQ_NOMEM;
     }
     p->f = pDict;
+    p->nextPost = p->nextPos = KQI_HEADER;   /* lists follow the header */
     kqi_header_write(pDict, KQI_FT_DICT);
     *ppOut = p;
     return pDict->rc;
 }
 
 int
-kqi_dictw_add(kqi_dictw *p, const char *zTerm, size_t nTerm,
-              const kqi_termloc *pLoc)
+kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
+              const kqi_termloc *pLoc, const char *zStem, size_t nStem)
 {
-    if (nTerm == 0 || nTerm > KQI_MAX_TERM) {
+    if (nKey == 0 || nKey > KQI_MAX_KEY ||
+        (pLoc == NULL && (nStem == 0 || nStem > KQI_MAX_TERM)) ||
+        (pLoc != NULL && pLoc->df == 0)) {
         return KQ_MISUSE;
     }
     size_t nShared = 0;
-    if (p->nTerm > 0) {
-        size_t nMin = nTerm < p->nPrev ? nTerm : p->nPrev;
-        while (nShared < nMin && zTerm[nShared] == p->aPrev[nShared]) {
+    if (p->nEntry > 0) {
+        size_t nMin = nKey < p->nPrev ? nKey : p->nPrev;
+        while (nShared < nMin && zKey[nShared] == p->aPrev[nShared]) {
             nShared++;
         }
-        int c = memcmp(zTerm, p->aPrev, nMin);
-        if (c < 0 || (c == 0 && nTerm <= p->nPrev)) {
+        int c = memcmp(zKey, p->aPrev, nMin);
+        if (c < 0 || (c == 0 && nKey <= p->nPrev)) {
             return KQ_MISUSE;   /* not strictly increasing */
         }
     }
-    if (p->nInBlock == DICT_BLOCK || p->nTerm == 0 ||
-        pLoc->postOff != p->nextPost || pLoc->posOff != p->nextPos) {
-        /* Start a block.  (Lists that do not follow on from the previous
-        ** term's would also need a new block; writers never produce them,
-        ** but this keeps the format honest.) */
-        if (p->nTerm > 0 && (pLoc->postOff != p->nextPost ||
-                             pLoc->posOff != p->nextPos)) {
-            return KQ_MISUSE;
-        }
+    /* A term's lists must follow on from the previous term's. */
+    if (pLoc && (pLoc->postOff != p->nextPost || pLoc->posOff != p->nextPos)) {
+        return KQ_MISUSE;
+    }
+    if (p->nInBlock == DICT_BLOCK || p->nEntry == 0) {
         kqi_buf_u64(&p->ix, p->f->nOff);
-        kqi_buf_u64(&p->ix, pLoc->postOff);
-        kqi_buf_u64(&p->ix, pLoc->posOff);
+        kqi_buf_u64(&p->ix, p->nextPost);
+        kqi_buf_u64(&p->ix, p->nextPos);
         if (p->ix.rc) {
             return p->ix.rc;
         }
@@ -98,31 +107,41 @@ kqi_dictw_add(kqi_dictw *p, const char *zTerm, size_t nTerm,
         nShared = 0;
     }
     kqi_wfile_varint(p->f, nShared);
-    kqi_wfile_varint(p->f, nTerm - nShared);
-    kqi_wfile_write(p->f, zTerm + nShared, nTerm - nShared);
-    kqi_wfile_varint(p->f, pLoc->df);
-    kqi_wfile_varint(p->f, pLoc->cf - pLoc->df);
-    kqi_wfile_varint(p->f, pLoc->postLen);
-    kqi_wfile_varint(p->f, pLoc->skipLen);
-    kqi_wfile_varint(p->f, pLoc->posLen);
-    memcpy(p->aPrev, zTerm, nTerm);
-    p->nPrev = nTerm;
+    kqi_wfile_varint(p->f, nKey - nShared);
+    kqi_wfile_write(p->f, zKey + nShared, nKey - nShared);
+    if (pLoc) {
+        kqi_wfile_varint(p->f, pLoc->df);
+        kqi_wfile_varint(p->f, pLoc->cf - pLoc->df);
+        kqi_wfile_varint(p->f, pLoc->postLen);
+        kqi_wfile_varint(p->f, pLoc->skipLen);
+        kqi_wfile_varint(p->f, pLoc->posLen);
+        p->nextPost = pLoc->postOff + pLoc->postLen;
+        p->nextPos = pLoc->posOff + pLoc->posLen;
+        p->nTerm++;
+    } else {
+        kqi_wfile_varint(p->f, 0);
+        kqi_wfile_varint(p->f, nStem);
+        kqi_wfile_write(p->f, zStem, nStem);
+    }
+    memcpy(p->aPrev, zKey, nKey);
+    p->nPrev = nKey;
     p->nInBlock++;
-    p->nTerm++;
-    p->nextPost = pLoc->postOff + pLoc->postLen;
-    p->nextPos = pLoc->posOff + pLoc->posLen;
+    p->nEntry++;
     return p->f->rc;
 }
 
 int
-kqi_dictw_finish(kqi_dictw *p, u64 *pnTerm)
+kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm)
 {
     u64 iIndexOff = p->f->nOff;
     kqi_wfile_write(p->f, p->ix.a, p->ix.n);
-    kqi_wfile_u64(p->f, p->nTerm);
+    kqi_wfile_u64(p->f, p->nEntry);
     kqi_wfile_u64(p->f, p->ix.n / DICT_IXENT);
     kqi_wfile_u64(p->f, iIndexOff);
     int rc = p->ix.rc ? p->ix.rc : p->f->rc;
+    if (pnEntry) {
+        *pnEntry = p->nEntry;
+    }
     if (pnTerm) {
         *pnTerm = p->nTerm;
     }
@@ -186,10 +205,11 @@ dict_block_nterm(const kqi_dict *d, u64 b)
                                : (int)(d->nTerm - (d->nBlock - 1) * DICT_BLOCK);
 }
 
-/* Decode one entry at *pp into aTerm (holding the previous term). */
+/* Decode one entry at *pp into aTerm (holding the previous key); a
+** vocabulary entry's stem goes to aStem (may be NULL to skip it). */
 static int
 dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
-           kqi_termloc *pLoc, int bFirst)
+           kqi_termloc *pLoc, int bFirst, char *aStem, size_t *pnStem)
 {
     u64 nShared, nSuffix, df, cfx, postLen, skipLen, posLen;
     if (kqi_varint_get(pp, end, &nShared) ||
@@ -197,7 +217,7 @@ dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
         return KQ_CORRUPT;
     }
     if ((bFirst && nShared) || nShared > *pnTerm || nSuffix == 0 ||
-        nShared + nSuffix > KQI_MAX_TERM ||
+        nShared + nSuffix > KQI_MAX_KEY ||
         nSuffix > (u64)(end - *pp)) {
         return KQ_CORRUPT;
     }
@@ -205,7 +225,31 @@ dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
     *pp += nSuffix;
     *pnTerm = nShared + nSuffix;
     aTerm[*pnTerm] = 0;
-    if (kqi_varint_get(pp, end, &df) || kqi_varint_get(pp, end, &cfx) ||
+    if (kqi_varint_get(pp, end, &df)) {
+        return KQ_CORRUPT;
+    }
+    if (df == 0) {
+        u64 nStem;
+        if (aTerm[0] != KQI_WORD_MARK || kqi_varint_get(pp, end, &nStem) ||
+            nStem == 0 || nStem > KQI_MAX_TERM || nStem > (u64)(end - *pp)) {
+            return KQ_CORRUPT;
+        }
+        if (aStem) {
+            memcpy(aStem, *pp, nStem);
+            aStem[nStem] = 0;
+            *pnStem = nStem;
+        }
+        *pp += nStem;
+        /* No lists: keep the offsets, so the next term's follow on. */
+        pLoc->df = 0;
+        pLoc->cf = 0;
+        pLoc->postLen = pLoc->skipLen = pLoc->posLen = 0;
+        return KQ_OK;
+    }
+    if (aTerm[0] == KQI_WORD_MARK || *pnTerm > KQI_MAX_TERM) {
+        return KQ_CORRUPT;
+    }
+    if (kqi_varint_get(pp, end, &cfx) ||
         kqi_varint_get(pp, end, &postLen) ||
         kqi_varint_get(pp, end, &skipLen) ||
         kqi_varint_get(pp, end, &posLen)) {
@@ -243,11 +287,11 @@ dict_find_block(const kqi_dict *d, const char *z, size_t n, u64 *pb)
         u64 mid = lo + (hi - lo) / 2;
         const u8 *a, *end;
         u64 po, pp;
-        char aTerm[KQI_MAX_TERM + 1];
+        char aTerm[KQI_MAX_KEY + 1];
         size_t nTerm = 0;
         kqi_termloc loc;
         if (dict_block(d, mid, &a, &end, &po, &pp) ||
-            dict_entry(&a, end, aTerm, &nTerm, &loc, 1)) {
+            dict_entry(&a, end, aTerm, &nTerm, &loc, 1, NULL, NULL)) {
             return KQ_CORRUPT;
         }
         if (term_cmp(aTerm, nTerm, z, n) <= 0) {
@@ -320,18 +364,22 @@ kqi_dictit_next(kqi_dictit *it, char **pzErr)
         }
         it->nInBlock = dict_block_nterm(d, it->iBlock);
         it->nTerm = 0;
-        if (dict_entry(&it->p, it->end, it->aTerm, &it->nTerm, &it->loc, 1)) {
+        if (dict_entry(&it->p, it->end, it->aTerm, &it->nTerm, &it->loc, 1,
+                       it->aStem, &it->nStem)) {
             goto corrupt;
         }
         it->loc.postOff = post;
         it->loc.posOff = pos;
     } else {
+        /* The lists of a term start where the previous term's ended (a
+        ** vocabulary entry has none: loc.postLen = 0 keeps the offsets). */
         u64 post = it->loc.postOff + it->loc.postLen;
         u64 pos = it->loc.posOff + it->loc.posLen;
-        char aPrev[KQI_MAX_TERM + 1];
+        char aPrev[KQI_MAX_KEY + 1];
         size_t nPrev = it->nTerm;
         memcpy(aPrev, it->aTerm, nPrev);
-        if (dict_entry(&it->p, it->end, it->aTerm, &it->nTerm, &it->loc, 0) ||
+        if (dict_entry(&it->p, it->end, it->aTerm, &it->nTerm, &it->loc, 0,
+                       it->aStem, &it->nStem) ||
             term_cmp(aPrev, nPrev, it->aTerm, it->nTerm) >= 0) {
             goto corrupt;
         }

@@ -186,6 +186,18 @@ check_segment(kqi_segment *s, char **pzErr)
     u64 nextPost = KQI_HEADER, nextPos = KQI_HEADER;
     while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
         nTerm++;
+        if (it.loc.df == 0) {
+            /* A vocabulary entry: its stem must be a term here. */
+            kqi_termloc loc;
+            rc = kqi_dict_lookup(&s->dict, it.aStem, it.nStem, &loc, pzErr);
+            if (rc == KQ_NOTFOUND) {
+                rc = kqi_err(pzErr, KQ_CORRUPT, "%s: word \"%s\" has stem "
+                             "\"%s\", which is not a term",
+                             s->aMap[KQI_F_DICT].zPath, it.aTerm + 1,
+                             it.aStem);
+            }
+            continue;
+        }
         if (it.loc.postOff != nextPost || it.loc.posOff != nextPos) {
             rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\" is not where "
                          "the previous one ends", s->aMap[KQI_F_DICT].zPath,

@@ -86,6 +86,13 @@ int kq_analyze(kq_analyzer *p, int flags, const char *z, size_t n,
 size_t kq_fold_word(kq_analyzer *p, const char *z, size_t n, char *pOut,
                     size_t nOut);
 
+/* Stem one folded word, as kq_analyze() with KQ_ANALYZE_NOSTEM delivers
+** it, exactly as kq_analyze() would without the flag.  *pzOut is owned by
+** the analyzer and valid until its next call.  KQ_NOTFOUND if the word
+** would not be indexed. */
+int kq_stem(kq_analyzer *p, const char *z, size_t n, const char **pzOut,
+            size_t *pnOut);
+
 /* The NULL-terminated list of Snowball languages (static). */
 const char **kq_languages(void);
 

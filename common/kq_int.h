@@ -27,6 +27,12 @@ typedef uint64_t u64;
 ** position but are not indexed: they are almost always junk (base64, URLs). */
 #define KQI_MAX_TERM 64
 
+/* Dictionary keys: terms, and the vocabulary entries "\x01" + word that map
+** an unstemmed word to its stem (for prefix queries).  Terms are made of
+** letters and digits, so no term starts with a byte below '0'. */
+#define KQI_MAX_KEY (KQI_MAX_TERM + 1)
+#define KQI_WORD_MARK '\x01'
+
 /* Position gap between the title and the body, so phrases never span them. */
 #define KQI_TITLE_GAP 8
 
@@ -186,11 +192,14 @@ const char *kqi_plc_errmsg(const kqi_plc *p);
 */
 typedef struct kqi_dictw kqi_dictw;
 int kqi_dictw_new(kqi_wfile *pDict, kqi_dictw **ppOut);
-/* Terms must come in strictly increasing memcmp order. */
-int kqi_dictw_add(kqi_dictw *p, const char *zTerm, size_t nTerm,
-                  const kqi_termloc *pLoc);
-/* Write the block index and trailer; frees p. */
-int kqi_dictw_finish(kqi_dictw *p, u64 *pnTerm);
+/* Keys must come in strictly increasing memcmp order.  A term has its
+** lists at pLoc; a vocabulary entry (zKey = KQI_WORD_MARK + word) has
+** pLoc == NULL and the word's stem in zStem/nStem. */
+int kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
+                  const kqi_termloc *pLoc, const char *zStem, size_t nStem);
+/* Write the block index and trailer; frees p.  *pnEntry gets the number
+** of keys, *pnTerm (may be NULL) the number of terms among them. */
+int kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm);
 
 typedef struct kqi_dict {
     const kqi_map *pMap;
@@ -210,10 +219,13 @@ typedef struct kqi_dictit {
     u64 iBlock;
     const u8 *p, *end;  /* in the current block */
     int nInBlock;       /* terms left in the current block */
-    char aTerm[KQI_MAX_TERM + 1];
+    char aTerm[KQI_MAX_KEY + 1];  /* current key, NUL-terminated */
     size_t nTerm;
-    kqi_termloc loc;
+    kqi_termloc loc;    /* a term's lists; loc.df == 0 for a vocabulary key */
+    char aStem[KQI_MAX_TERM + 1]; /* a vocabulary key's stem */
+    size_t nStem;
 } kqi_dictit;
+/* KQ_OK, KQ_DONE if no key is >= zFrom, or KQ_CORRUPT. */
 int kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
                      size_t nFrom, char **pzErr);
 /* KQ_OK with it->aTerm/nTerm/loc set, KQ_DONE, or KQ_CORRUPT. */
@@ -302,9 +314,11 @@ char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
 */
 /* Merge nRun runs (azRun[3*i + 0..2] = dict, post, pos paths of run i, in
 ** docid order) of a segment of nDoc documents into the files azOut[0..2];
-** file sizes, CRCs and the term count go to *pMeta. */
+** file sizes, CRCs and the number of dictionary keys go to *pMeta, the
+** number of terms among them to *pnTerm. */
 int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc,
-                   char *const azOut[3], kqi_segmeta *pMeta, char **pzErr);
+                   char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
+                   char **pzErr);
 
 /**************************************************************************
 ** Interface to code in index.c

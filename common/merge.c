@@ -30,7 +30,7 @@ term_cmp(const char *a, size_t na, const char *b, size_t nb)
 
 int
 kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
-               kqi_segmeta *pMeta, char **pzErr)
+               kqi_segmeta *pMeta, u64 *pnTerm, char **pzErr)
 {
     mrun *a = calloc(nRun, sizeof(mrun));
     if (a == NULL) {
@@ -83,9 +83,25 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
         if (iMin < 0) {
             break;
         }
-        char aTerm[KQI_MAX_TERM + 1];
+        char aTerm[KQI_MAX_KEY + 1];
         size_t nTerm = a[iMin].it.nTerm;
         memcpy(aTerm, a[iMin].it.aTerm, nTerm);
+        if (a[iMin].it.loc.df == 0) {
+            /* A vocabulary entry: the same in every run that has it. */
+            rc = kqi_dictw_add(pDw, aTerm, nTerm, NULL, a[iMin].it.aStem,
+                               a[iMin].it.nStem);
+            for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
+                if (!a[i].bDone && term_cmp(a[i].it.aTerm, a[i].it.nTerm,
+                                            aTerm, nTerm) == 0) {
+                    rc = kqi_dictit_next(&a[i].it, pzErr);
+                    if (rc == KQ_DONE) {
+                        a[i].bDone = 1;
+                        rc = KQ_OK;
+                    }
+                }
+            }
+            continue;
+        }
         kqi_plw_begin(pPw);
         for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
             if (a[i].bDone ||
@@ -120,11 +136,11 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
             rc = kqi_plw_end(pPw, &loc);
         }
         if (rc == KQ_OK) {
-            rc = kqi_dictw_add(pDw, aTerm, nTerm, &loc);
+            rc = kqi_dictw_add(pDw, aTerm, nTerm, &loc, NULL, 0);
         }
     }
     if (pDw) {
-        int rc2 = kqi_dictw_finish(pDw, &pMeta->nTerm);
+        int rc2 = kqi_dictw_finish(pDw, &pMeta->nTerm, pnTerm);
         if (rc == KQ_OK) {
             rc = rc2;
         }

@@ -431,39 +431,64 @@ cmp_pterm(const void *a, const void *b)
 }
 
 static int
+add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
+{
+    if (p->nExp == MAX_EXPANSION) {
+        return kqi_err(pzErr, KQ_MISUSE, "a prefix matches more than %d words",
+                       MAX_EXPANSION);
+    }
+    if (p->nExp == *pnAlloc) {
+        *pnAlloc = *pnAlloc ? *pnAlloc * 2 : 16;
+        pterm *a = realloc(p->aExp, sizeof(pterm) * (size_t)*pnAlloc);
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->aExp = a;
+    }
+    pterm *t = &p->aExp[p->nExp];
+    t->z = malloc(n + 1);
+    if (t->z == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(t->z, z, n);
+    t->z[n] = 0;
+    t->n = n;
+    p->nExp++;
+    return KQ_OK;
+}
+
+/* A prefix matches the words that start with it: the terms that do (a word
+** that is its own stem), and the stems of the vocabulary words that do. */
+static int
 expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
 {
     int nAlloc = 0;
+    char aKey[KQI_MAX_KEY + 1];
+    if (n > KQI_MAX_TERM) {
+        return KQ_OK;   /* no indexed word is that long */
+    }
+    aKey[0] = KQI_WORD_MARK;
+    memcpy(aKey + 1, z, n);
     for (u32 s = 0; s < pIdx->man.nSeg; s++) {
-        kqi_dictit it;
-        int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, z, n, pzErr);
-        while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
-            if (it.nTerm < n || memcmp(it.aTerm, z, n) != 0) {
-                break;
-            }
-            if (p->nExp == MAX_EXPANSION) {
-                return kqi_err(pzErr, KQ_MISUSE, "%.*s* matches more than %d "
-                               "terms", (int)n, z, MAX_EXPANSION);
-            }
-            if (p->nExp == nAlloc) {
-                nAlloc = nAlloc ? nAlloc * 2 : 16;
-                pterm *a = realloc(p->aExp, sizeof(pterm) * (size_t)nAlloc);
-                if (a == NULL) {
-                    return KQ_NOMEM;
+        for (int bVocab = 0; bVocab < 2; bVocab++) {
+            const char *zFrom = bVocab ? aKey : z;
+            size_t nFrom = bVocab ? n + 1 : n;
+            kqi_dictit it;
+            int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, zFrom, nFrom,
+                                      pzErr);
+            while (rc == KQ_OK &&
+                   (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
+                if (it.nTerm < nFrom || memcmp(it.aTerm, zFrom, nFrom) != 0) {
+                    break;
                 }
-                p->aExp = a;
+                rc = bVocab ? add_expansion(p, &nAlloc, it.aStem, it.nStem,
+                                            pzErr)
+                            : add_expansion(p, &nAlloc, it.aTerm, it.nTerm,
+                                            pzErr);
             }
-            pterm *t = &p->aExp[p->nExp];
-            t->z = malloc(it.nTerm + 1);
-            if (t->z == NULL) {
-                return KQ_NOMEM;
+            if (rc != KQ_OK && rc != KQ_DONE) {
+                return rc;
             }
-            memcpy(t->z, it.aTerm, it.nTerm + 1);
-            t->n = it.nTerm;
-            p->nExp++;
-        }
-        if (rc != KQ_OK && rc != KQ_DONE) {
-            return rc;
         }
     }
     /* Sort, drop duplicates (terms in several segments), then weigh. */
@@ -789,7 +814,9 @@ kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
         free(t.a);
         return rc;
     }
-    qsort(t.a, t.n, sizeof(kq_hit), cmp_hit);
+    if (t.n > 0) {
+        qsort(t.a, t.n, sizeof(kq_hit), cmp_hit);
+    }
     *pnTotal = nTotal;
     if (t.n > nOffset) {
         memmove(t.a, t.a + nOffset, sizeof(kq_hit) * (t.n - nOffset));

@@ -1,7 +1,10 @@
 /*
 ** writer.c -- kq_writer: documents in, one new segment out (SPIMI).
 **
-** Each added document is analysed once; its terms go into an in-memory
+** Each added document is analysed once, without stemming; each distinct
+** word is stemmed once and remembered (a word -> term table, which is
+** also the segment's vocabulary for prefix queries, see dict.c).  Terms go
+** into an in-memory
 ** inverted index (a hash table from term to a growing byte string of
 ** postings).  The document's record and body go straight to the new
 ** segment's .docs and .store files (doctab.c), since documents arrive in
@@ -36,6 +39,13 @@ typedef struct wterm {
     kqi_buf post;
 } wterm;
 
+typedef struct wword {
+    char *z;
+    u32 n;
+    u32 hash;
+    u32 iTerm;         /* its stem in aTerm */
+} wword;
+
 typedef struct run {
     char *azPath[3];   /* dict, post, pos */
 } run;
@@ -56,7 +66,11 @@ struct kq_writer {
     u32 nTerm, nTermAlloc;
     u32 *aHash;        /* open addressing: index + 1, 0 = empty */
     u32 nHash;
-    size_t nTermMem;   /* bytes held by terms and their postings */
+    size_t nTermMem;   /* bytes held by terms, words and postings */
+    wword *aWord;      /* distinct unstemmed words */
+    u32 nWord, nWordAlloc;
+    u32 *aWordHash;
+    u32 nWordHash;
     u64 *aOcc;         /* (term index << 32 | position) of the current doc */
     size_t nOcc, nOccAlloc;
     int rcDoc;
@@ -260,12 +274,92 @@ term_find(kq_writer *p, const char *z, size_t n, u32 *piTerm)
 }
 
 static int
-token_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+grow_word_hash(kq_writer *p)
+{
+    u32 nNew = p->nWordHash ? p->nWordHash * 2 : 4096;
+    u32 *a = calloc(nNew, sizeof(u32));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    for (u32 i = 0; i < p->nWord; i++) {
+        u32 h = p->aWord[i].hash & (nNew - 1);
+        while (a[h]) {
+            h = (h + 1) & (nNew - 1);
+        }
+        a[h] = i + 1;
+    }
+    free(p->aWordHash);
+    p->nTermMem += (size_t)(nNew - p->nWordHash) * sizeof(u32);
+    p->aWordHash = a;
+    p->nWordHash = nNew;
+    return KQ_OK;
+}
+
+/* The term index of the stem of word z[0..n); the stemmer runs once per
+** distinct word.  KQ_NOTFOUND if the word is not indexed. */
+static int
+word_term(kq_writer *p, const char *z, size_t n, u32 *piTerm)
+{
+    if ((p->nWord + 1) * 2 > p->nWordHash && grow_word_hash(p)) {
+        return KQ_NOMEM;
+    }
+    u32 hash = hash_term(z, n);
+    u32 h = hash & (p->nWordHash - 1);
+    while (p->aWordHash[h]) {
+        wword *w = &p->aWord[p->aWordHash[h] - 1];
+        if (w->hash == hash && w->n == n && memcmp(w->z, z, n) == 0) {
+            *piTerm = w->iTerm;
+            return KQ_OK;
+        }
+        h = (h + 1) & (p->nWordHash - 1);
+    }
+    const char *zStem;
+    size_t nStem;
+    int rc = kq_stem(p->pA, z, n, &zStem, &nStem);
+    if (rc) {
+        return rc;
+    }
+    u32 iTerm;
+    if (term_find(p, zStem, nStem, &iTerm)) {
+        return KQ_NOMEM;
+    }
+    if (p->nWord == p->nWordAlloc) {
+        u32 nNew = p->nWordAlloc ? p->nWordAlloc * 2 : 4096;
+        wword *a = realloc(p->aWord, nNew * sizeof(wword));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->nTermMem += (size_t)(nNew - p->nWordAlloc) * sizeof(wword);
+        p->aWord = a;
+        p->nWordAlloc = nNew;
+    }
+    wword *w = &p->aWord[p->nWord];
+    w->z = malloc(n);
+    if (w->z == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(w->z, z, n);
+    w->n = (u32)n;
+    w->hash = hash;
+    w->iTerm = iTerm;
+    p->nTermMem += n + 16;
+    p->aWordHash[h] = p->nWord + 1;
+    p->nWord++;
+    *piTerm = iTerm;
+    return KQ_OK;
+}
+
+static int
+token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
          size_t iStart, size_t iEnd)
 {
     kq_writer *p = pCtx;
     u32 iTerm;
-    if (term_find(p, zTerm, nTerm, &iTerm)) {
+    int rc = word_term(p, zWord, nWord, &iTerm);
+    if (rc == KQ_NOTFOUND) {
+        return 0;
+    }
+    if (rc) {
         return KQ_NOMEM;
     }
     if (p->nOcc == p->nOccAlloc) {
@@ -307,11 +401,11 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     }
     p->nOcc = 0;
     u32 iPos = 0;
-    rc = kq_analyze(p->pA, 0, d->zTitle ? d->zTitle : "", d->nTitle, 0, &iPos,
-                    p, token_cb);
+    rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
+                    d->nTitle, 0, &iPos, p, token_cb);
     if (rc == KQ_OK && d->nBody) {
-        rc = kq_analyze(p->pA, 0, d->zBody, d->nBody, iPos + KQI_TITLE_GAP,
-                        NULL, p, token_cb);
+        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
+                        iPos + KQI_TITLE_GAP, NULL, p, token_cb);
     }
     if (rc) {
         return kqi_err(pzErr, rc, "out of memory analysing a document");
@@ -365,6 +459,17 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 ** Writing the table out, sorted by term.
 */
 static int
+cmp_word(const void *a, const void *b, void *pCtx)
+{
+    const wword *aW = pCtx;
+    const wword *x = &aW[*(const u32 *)a];
+    const wword *y = &aW[*(const u32 *)b];
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->z, y->z, n);
+    return c ? c : (int)x->n - (int)y->n;
+}
+
+static int
 cmp_term(const void *a, const void *b, void *pCtx)
 {
     const wterm *aT = pCtx;
@@ -380,16 +485,13 @@ static int
 write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
             kqi_segmeta *pMeta, char **pzErr)
 {
-    u32 *aOrder = malloc(sizeof(u32) * (p->nTerm ? p->nTerm : 1));
+    u32 nMax = p->nTerm > p->nWord ? p->nTerm : p->nWord;
+    u32 *aOrder = malloc(sizeof(u32) * (nMax ? nMax : 1));
     u32 *aPos = NULL;
     size_t nPosAlloc = 0;
     if (aOrder == NULL) {
         return KQ_NOMEM;
     }
-    for (u32 i = 0; i < p->nTerm; i++) {
-        aOrder[i] = i;
-    }
-    qsort_r(aOrder, p->nTerm, sizeof(u32), cmp_term, p->aTerm);
 
     kqi_wfile aF[3];
     for (int f = 0; f < 3; f++) {
@@ -403,6 +505,29 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
     if (rc == KQ_OK) {
         rc = kqi_plw_new(&aF[1], &aF[2], &pPw);
     }
+    /* The vocabulary first (its keys sort first): words whose stem is not
+    ** the word itself. */
+    u32 nOrder = 0;
+    for (u32 i = 0; i < p->nWord; i++) {
+        const wword *w = &p->aWord[i];
+        const wterm *t = &p->aTerm[w->iTerm];
+        if (w->n != t->n || memcmp(w->z, t->z, w->n) != 0) {
+            aOrder[nOrder++] = i;
+        }
+    }
+    qsort_r(aOrder, nOrder, sizeof(u32), cmp_word, p->aWord);
+    for (u32 k = 0; rc == KQ_OK && k < nOrder; k++) {
+        const wword *w = &p->aWord[aOrder[k]];
+        const wterm *t = &p->aTerm[w->iTerm];
+        char aKey[KQI_MAX_KEY];
+        aKey[0] = KQI_WORD_MARK;
+        memcpy(aKey + 1, w->z, w->n);
+        rc = kqi_dictw_add(pDw, aKey, w->n + 1, NULL, t->z, t->n);
+    }
+    for (u32 i = 0; i < p->nTerm; i++) {
+        aOrder[i] = i;
+    }
+    qsort_r(aOrder, p->nTerm, sizeof(u32), cmp_term, p->aTerm);
     for (u32 k = 0; rc == KQ_OK && k < p->nTerm; k++) {
         wterm *t = &p->aTerm[aOrder[k]];
         const u8 *a = t->post.a, *end = t->post.a + t->post.n;
@@ -441,11 +566,15 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
             rc = kqi_plw_end(pPw, &loc);
         }
         if (rc == KQ_OK) {
-            rc = kqi_dictw_add(pDw, t->z, t->n, &loc);
+            rc = kqi_dictw_add(pDw, t->z, t->n, &loc, NULL, 0);
         }
     }
     if (pDw) {
-        int rc2 = kqi_dictw_finish(pDw, pnTerm);
+        u64 nEntry;
+        int rc2 = kqi_dictw_finish(pDw, &nEntry, pnTerm);
+        if (pMeta) {
+            pMeta->nTerm = nEntry;
+        }
         if (rc == KQ_OK) {
             rc = rc2;
         }
@@ -481,6 +610,14 @@ free_table(kq_writer *p)
     p->aTerm = NULL;
     p->aHash = NULL;
     p->nTerm = p->nTermAlloc = p->nHash = 0;
+    for (u32 i = 0; i < p->nWord; i++) {
+        free(p->aWord[i].z);
+    }
+    free(p->aWord);
+    free(p->aWordHash);
+    p->aWord = NULL;
+    p->aWordHash = NULL;
+    p->nWord = p->nWordAlloc = p->nWordHash = 0;
     p->nTermMem = 0;
 }
 
@@ -548,8 +685,9 @@ kq_writer_commit(kq_writer *p, char **pzErr)
             rc = KQ_NOMEM;
         }
     }
+    u64 nTermReal = 0;
     if (rc == KQ_OK && p->nRun == 0) {
-        rc = write_table(p, azOut, &meta.nTerm, &meta, pzErr);
+        rc = write_table(p, azOut, &nTermReal, &meta, pzErr);
         free_table(p);
     } else if (rc == KQ_OK) {
         rc = spill(p, pzErr);
@@ -563,7 +701,8 @@ kq_writer_commit(kq_writer *p, char **pzErr)
             }
         }
         if (rc == KQ_OK) {
-            rc = kqi_merge_runs(azRun, p->nRun, p->nDoc, azOut, &meta, pzErr);
+            rc = kqi_merge_runs(azRun, p->nRun, p->nDoc, azOut, &meta,
+                                &nTermReal, pzErr);
         }
         free(azRun);
         remove_runs(p);
@@ -618,7 +757,7 @@ kq_writer_commit(kq_writer *p, char **pzErr)
             free(z);
         }
     } else {
-        p->stats.nTerm = meta.nTerm;
+        p->stats.nTerm = nTermReal;
         p->iSeg++;
         p->nDoc = 0;
         p->nToken = 0;

@@ -133,6 +133,30 @@ setup() {
     expect_docs '"minister prime"' "$want"
 }
 
+@test "counts: words with inner punctuation are phrases of their parts" {
+    # U.S. = the phrase "u s": grep over the joined text for u, a run of
+    # non-alphanumerics, s, finds only "U.S." (41 times) in 12 files.
+    want=$(pfiles '(^|[^a-z0-9])u[^a-z0-9]+s([^a-z0-9]|$)')
+    [ "$(nlines "$want")" -eq 12 ]
+    expect_docs 'U.S.' "$want"
+    # peace-keepers = "peace keepers": never in the corpus (peacekeepers is
+    # one word there), so no hits and exit 1, not a syntax error.
+    want=$(pfiles '\bpeace[^a-z0-9]+keepers?\b')
+    [ "$(nlines "$want")" -eq 0 ]
+    expect_docs 'peace-keepers' "$want"
+    # Nagorno-Karabakh: only corpus/0000.txt
+    want=$(pfiles '\bnagorno[^a-z0-9]+karabakh\b')
+    [ "$want" = corpus/0000.txt ]
+    expect_docs 'Nagorno-Karabakh' "$want"
+}
+
+@test "counts: NOT alone is the complement" {
+    # 41 documents, 11 with oil
+    want=$(f_not "$(cd "$ROOT" && ls corpus/*.txt | LC_ALL=C sort)" "$(gfiles 'oils?')")
+    [ "$(nlines "$want")" -eq 30 ]
+    expect_docs 'NOT oil' "$want"
+}
+
 @test "counts: a phrase combined with a term" {
     # "central bank" (0031 0033 0035) AND dollar (0029 0031 0033 0034 0035 0040)
     want=$(f_and "$(pfiles '\bcentral[^a-z0-9]+bank(s|ing)?\b')" "$(gfiles 'dollars?')")
@@ -146,6 +170,17 @@ setup() {
     want=$(gfiles 'peace[a-z]*')
     [ "$(nlines "$want")" -eq 5 ]
     expect_docs 'peace*' "$want"
+}
+
+@test "counts: prefix query ceasefire* (the whole word as a prefix)" {
+    # grep -oiwE 'ceasefire[a-z]*': only ceasefire, in the 6 files of the
+    # ceasefire test; its stem ceasefir is shorter than the prefix, but the
+    # word ceasefire starts with ceasefire.
+    want=$(gfiles 'ceasefire[a-z]*')
+    [ "$(nlines "$want")" -eq 6 ]
+    expect_docs 'ceasefire*' "$want"
+    # ... and a prefix shorter than the stem
+    expect_docs 'ceasef*' "$want"
 }
 
 @test "counts: prefix query govern*" {
@@ -168,4 +203,8 @@ setup() {
     expect_docs xyzzy ""
     expect_docs "oil AND xyzzy" ""
     expect_docs "oil OR xyzzy" "$(gfiles 'oils?')"
+    # a prefix that starts no word: grep -liwE 'xyzzy[a-z]*' finds nothing
+    [ "$(nlines "$(gfiles 'xyzzy[a-z]*')")" -eq 0 ]
+    expect_docs 'xyzzy*' ""
+    expect_docs 'oil OR xyzzy*' "$(gfiles 'oils?')"
 }

@@ -55,6 +55,16 @@ queries_do_not_crash() {
     [[ "$output" == *"kq: syntax error at column 8"* ]]
 }
 
+@test "kq: the syntax error column counts characters, not bytes" {
+    # 'café AND' is 8 characters (9 bytes): the missing operand is at column 9.
+    run -2 kq 'café AND'
+    echo "$output"
+    [[ "$output" == *"kq: syntax error at column 9"* ]]
+    # 'oil OR OR gulf': the second OR, at column 8, has no left operand
+    run -2 kq 'oil OR OR gulf'
+    [[ "$output" == *"kq: syntax error at column 8"* ]]
+}
+
 @test "kq: syntax errors exit 2: unbalanced parentheses, empty, lone operators" {
     run -2 kq '(oil'
     [[ "$output" == *"syntax error at column"* ]]
@@ -279,10 +289,11 @@ queries_do_not_crash() {
 }
 
 @test "kq-index: options -q, --memory, --lang are accepted" {
-    run -0 "$KQI" -q -d "$BATS_TEST_TMPDIR/i" --memory 1M --lang english corpus/
+    run -0 "$KQI" -q -d "$BATS_TEST_TMPDIR/i" --memory 1K --lang english corpus/
     run -0 "$KQ" -d "$BATS_TEST_TMPDIR/i" -c oil
     [ "$output" = 11 ]
-    # a tiny --memory budget gives the same results as the default one
+    # a tiny --memory budget (spills and merges runs) gives the same results
+    # as the default one
     a=$("$KQ" -d "$IDX" --json -n 100 'oil OR bank OR "central bank" OR peace*')
     b=$("$KQ" -d "$BATS_TEST_TMPDIR/i" --json -n 100 'oil OR bank OR "central bank" OR peace*')
     [ "$a" = "$b" ]

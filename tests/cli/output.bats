@@ -45,10 +45,11 @@ setup() {
 @test "json: titles and dates come from the documents" {
     # corpus/0000.txt line 1 is its title; .txt documents carry no date.
     out=$(kq --json "ceasefire AND peacekeepers")
-    jq -e 'select(.id == "corpus/0000.txt")
+    jq -e -s 'map(select(.id == "corpus/0000.txt")) | length == 1 and (.[0]
            | .title == "Ethnic Armenian Breakaway Government In Nagorno-Karabakh Surrenders"
-             and .date == null' <<<"$out"
-    jq -e 'select(.id == "corpus/0001.txt") | .title == "UK troops on Ivory Coast standby"' <<<"$out"
+             and .date == null)' <<<"$out"
+    jq -e -s 'map(select(.id == "corpus/0001.txt")) | length == 1
+           and .[0].title == "UK troops on Ivory Coast standby"' <<<"$out"
 }
 
 @test "json: summary total equals kq -c" {
@@ -99,15 +100,16 @@ setup() {
     [[ "${lines[2]}" =~ ^[[:space:]]+ ]]
     [[ "${lines[2],,}" == *ceasefire* || "${lines[2],,}" == *peacekeeper* ]]
     [[ "$output" == *$'\n'"2. UK troops on Ivory Coast standby"$'\n'* ]]
-    # closing line: -- shown 2 of 2 ...
-    [[ "${lines[${#lines[@]}-1]}" =~ ^--.*2.*2 ]]
+    # closing line, e.g. "-- shown 2 of 2 matching documents" (the exact
+    # wording of the range may vary): starts with --, total 2
+    [[ "${lines[${#lines[@]}-1]}" =~ ^--.*[^0-9]2[^0-9].*match ]]
 }
 
 @test "human: -n 3 shows three hits and the total of 11" {
     run -0 kq -n 3 oil
     echo "$output"
     [ "$(grep -cE '^[0-9]+\. ' <<<"$output")" -eq 3 ]
-    [[ "${lines[${#lines[@]}-1]}" =~ ^--.*\ 3\ .*11 ]]
+    [[ "${lines[${#lines[@]}-1]}" =~ ^--.*[^0-9]3[^0-9].*[^0-9]11[^0-9].*match ]]
 }
 
 @test "human: no ANSI escapes when piped, --color=never" {

@@ -4,7 +4,7 @@
 # setup_file indexes corpus/ and then, as a second batch into the same index,
 # a small JSON Lines file and a .txt file with invalid UTF-8 made here.
 # None of the words queried below occurs in corpus/ except "Zurich"
-# (grep -rliE 'caf|naive|na.ve|strasse|resum|kiwi|wombat' corpus/ finds
+# (grep -rliE 'caf|naive|na.ve|strasse|resum|kiwi|wombat|jalape' corpus/ finds
 # nothing; grep -rli zurich corpus/ finds corpus/0040.txt only).
 bats_require_minimum_version 1.5.0
 load helpers
@@ -20,10 +20,10 @@ setup_file() {
 {"id":"u4","title":"Naïve Straße","body":"A naïve walk down the Straße in Zürich."}
 {"id":"u5","title":"Ελληνικά","body":"ΑΘΗΝΑ και Αθήνα"}
 {"id":"u6","title":"decomposed","body":"a re\u0301sume\u0301 written with combining accents"}
-{"id":"u7","title":"He said \"hi\" \\ back\ttab","body":"quotes and backslashes: kiwi \"kiwi\" \\kiwi\\ \u0001"}
+{"id":"u7","title":"He said \"hi\" \\ back","source":"tab\there","body":"quotes and backslashes: kiwi \"kiwi\" \\kiwi\\ \u0001"}
 EOF
     # invalid UTF-8 in the title and the body of a .txt document
-    printf 'Broken \xff title\n\nalpha\xffbeta wombat \xc3 gamma caf\xc3\xa9 \xe2\x82 end \xed\xa0\x80 surrogate\n' \
+    printf 'Broken \xff title\n\nalpha\xffbeta wombat \xc3 gamma jalape\xc3\xb1o \xe2\x82 end \xed\xa0\x80 surrogate\n' \
         >"$d/badutf8.txt"
     cd "$ROOT"
     set +e
@@ -95,13 +95,16 @@ valid_json_output() {
 @test "unicode: JSON output is valid; titles and snippets keep the original text" {
     run -0 kq --json -n 100 cafe
     valid_json_output
-    jq -e 'select(.id == "u1") | .title == "Café society" and .date == "2024-01-02"
-           and (.snippet | contains("café"))' <<<"$output"
-    jq -e 'select(.id == "u2") | .title == "CAFÉ NEWS" and .date == null' <<<"$output"
-    # quotes, backslash, tab and a control character round-trip through JSON
+    jq -e -s 'map(select(.id == "u1")) | length == 1 and (.[0]
+           | .title == "Café society" and .date == "2024-01-02"
+             and (.snippet | contains("café")))' <<<"$output"
+    jq -e -s 'map(select(.id == "u2")) | length == 1 and (.[0]
+           | .title == "CAFÉ NEWS" and .date == null)' <<<"$output"
+    # quotes and a backslash in the title round-trip through JSON (a control
+    # character in the body does not break the output)
     run -0 kq --json kiwi
     valid_json_output
-    head -n 1 <<<"$output" | jq -e '.id == "u7" and .title == "He said \"hi\" \\ back\ttab"'
+    head -n 1 <<<"$output" | jq -e '.id == "u7" and .title == "He said \"hi\" \\ back"'
     run -0 kq --json αθηνα
     valid_json_output
     head -n 1 <<<"$output" | jq -e '.title == "Ελληνικά"'
@@ -114,12 +117,12 @@ valid_json_output() {
     # the title had a \xff byte; it comes back as valid UTF-8 with its words
     head -n 1 <<<"$output" | jq -e '(.title | startswith("Broken")) and (.title | endswith("title"))'
     # the words around the bad bytes are tokens of their own
-    run -0 kq -c 'gamma AND end AND surrogate AND wombat'
+    run -0 kq -c 'gamma AND jalapeno AND end AND surrogate AND wombat'
     [ "$output" = 1 ]
     # human output and colour do not crash and stay valid UTF-8
     run -0 kq wombat
     printf '%s\n' "$output" | iconv -f UTF-8 -t UTF-8 >/dev/null
-    run -0 kq --color=always -n 100 'wombat OR cafe'
+    run -0 kq --color=always -n 100 'wombat OR cafe OR jalapeño'
     printf '%s\n' "$output" | iconv -f UTF-8 -t UTF-8 >/dev/null
 }
 

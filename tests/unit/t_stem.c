@@ -203,12 +203,13 @@ static void test_alias_en(void **state) {
     }
     assert_string_equal(kq_analyzer_lang(pEnglish), "english");
     /* kq.h: kq_analyzer_lang() gives the canonical name */
-    const char *zLang = kq_analyzer_lang(pEn);
+    char zLang[64];
+    snprintf(zLang, sizeof zLang, "%s", kq_analyzer_lang(pEn));
+    kq_analyzer_free(pEn);
+    kq_analyzer_free(pEnglish);
     if (strcmp(zLang, "english") != 0)
         fail_msg("kq_analyzer_lang of \"en\" is \"%s\", want \"english\"",
                  zLang);
-    kq_analyzer_free(pEn);
-    kq_analyzer_free(pEnglish);
 }
 
 /* kq's analyzer agrees with libstemmer called directly on folded input. */
@@ -248,6 +249,88 @@ static void test_cross_check_libstemmer(void **state) {
     }
 }
 
+/* kq_stem() of the NOSTEM form is what kq_analyze() delivers without it. */
+static void test_kq_stem(void **state) {
+    (void)state;
+    kq_analyzer *pEn = new_analyzer("english");
+    kq_analyzer *pNone = new_analyzer("none");
+    const char *z;
+    size_t n;
+    for (size_t i = 0; i < N_ENGLISH; i++) {
+        const char *w = aEnglish[i].zWord;
+        z = NULL;
+        n = 0;
+        assert_int_equal(kq_stem(pEn, w, strlen(w), &z, &n), KQ_OK);
+        if (n != strlen(aEnglish[i].zStem) ||
+            memcmp(z, aEnglish[i].zStem, n) != 0)
+            fail_msg("kq_stem(%s) = '%.*s', want '%s'", w, (int)n, z,
+                     aEnglish[i].zStem);
+        assert_int_equal(kq_stem(pNone, w, strlen(w), &z, &n), KQ_OK);
+        assert_int_equal(n, strlen(w));
+        assert_memory_equal(z, w, n);
+    }
+    /* against kq_analyze over a sentence */
+    const char *zText = "Peacekeepers monitored the ceasefire generously; "
+                        "negotiations continued, happiness skies dying";
+    th_toks a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    assert_int_equal(kq_analyze(pEn, KQ_ANALYZE_NOSTEM, zText, strlen(zText),
+                                0, NULL, &a, th_tok_cb), 0);
+    assert_int_equal(kq_analyze(pEn, 0, zText, strlen(zText), 0, NULL, &b,
+                                th_tok_cb), 0);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_int_equal(kq_stem(pEn, a.a[i].zTerm, a.a[i].nTerm, &z, &n),
+                         KQ_OK);
+        assert_int_equal(n, b.a[i].nTerm);
+        assert_memory_equal(z, b.a[i].zTerm, n);
+    }
+    th_toks_clear(&a);
+    th_toks_clear(&b);
+    /* a word that would not be indexed */
+    char zLong[KQI_MAX_TERM + 2];
+    memset(zLong, 'q', sizeof zLong);
+    assert_int_equal(kq_stem(pEn, zLong, sizeof zLong, &z, &n), KQ_NOTFOUND);
+    assert_int_equal(kq_stem(pNone, zLong, sizeof zLong, &z, &n),
+                     KQ_NOTFOUND);
+    assert_int_equal(kq_stem(pEn, "", 0, &z, &n), KQ_NOTFOUND);
+    kq_analyzer_free(pEn);
+    kq_analyzer_free(pNone);
+}
+
+/* kq_int.h: KQI_MAX_TERM is the longest indexed term "in bytes after
+** folding"; longer tokens take a position but are not indexed -- even when
+** their stem would be short enough (otherwise the stemmed and the NOSTEM
+** analyses, used for prefix queries, disagree on which words exist). */
+static void test_max_term_before_stemming(void **state) {
+    (void)state;
+    kq_analyzer *pEn = new_analyzer("english");
+    char z[256];
+    /* 65 bytes; Porter2 gives 64 ("ba" x 32 without the plural s) and 58 */
+    static const char *azTail[] = {"s", "ational"};
+    static const int anRep[] = {32, 29};
+    for (int k = 0; k < 2; k++) {
+        int n = 0;
+        for (int i = 0; i < anRep[k]; i++) { z[n++] = 'b'; z[n++] = 'a'; }
+        n += snprintf(z + n, sizeof z - (size_t)n, "%s oil", azTail[k]);
+        assert_int_equal(n - 4, KQI_MAX_TERM + 1);
+        th_toks t;
+        memset(&t, 0, sizeof t);
+        uint32_t iEnd;
+        assert_int_equal(kq_analyze(pEn, 0, z, (size_t)n, 0, &iEnd, &t,
+                                    th_tok_cb), 0);
+        size_t nTok = t.n;
+        size_t nFirst = nTok ? t.a[0].nTerm : 0;
+        th_toks_clear(&t);
+        assert_int_equal(iEnd, 2);
+        if (nTok != 1)
+            fail_msg("a %d-byte word was indexed as its %zu-byte stem",
+                     KQI_MAX_TERM + 1, nFirst);
+    }
+    kq_analyzer_free(pEn);
+}
+
 /* Analyzers are independent objects: interleaving two gives the same
 ** results as using each alone (no shared scratch state). */
 static void test_two_analyzers(void **state) {
@@ -275,6 +358,8 @@ int main(void) {
         cmocka_unit_test(test_languages),
         cmocka_unit_test(test_alias_en),
         cmocka_unit_test(test_cross_check_libstemmer),
+        cmocka_unit_test(test_kq_stem),
+        cmocka_unit_test(test_max_term_before_stemming),
         cmocka_unit_test(test_two_analyzers),
     };
     return TH_RUN(tests);

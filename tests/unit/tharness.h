@@ -9,6 +9,10 @@
 #ifndef THARNESS_H
 #define THARNESS_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* nftw, mkdtemp (the Makefile defines it too) */
+#endif
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

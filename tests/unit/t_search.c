@@ -1,0 +1,795 @@
+/*
+** t_search.c -- ranking and end-to-end search:
+**   - kqi_bm25_idf and kqi_bm25 against values worked out by hand;
+**   - a six-document index (language "none"): counts of AND/OR/NOT/phrase/
+**     prefix queries, top scores against hand-computed BM25 sums, ties by
+**     ascending docid, paging with nOffset/nLimit, nLimit = 0, stored
+**     metadata and text;
+**   - the same index written with a 1-byte memory budget (a spill per
+**     document) and in two commits: identical results;
+**   - a random index checked against a brute-force model of matching and
+**     BM25, for every budget/commit layout.
+*/
+#include "tharness.h"
+#include "kq_int.h"
+
+#define EPS 1e-9
+
+static int near(double a, double b) {
+    return fabs(a - b) <= EPS * (1.0 + fabs(b));
+}
+
+/**************************************************************************
+** BM25 by hand.  k1 = 1.2, b = 0.75.
+*/
+static void test_bm25_idf(void **state) {
+    (void)state;
+    /* N = 10, df = 2: ln(1 + (10 - 2 + 0.5) / (2 + 0.5)) = ln(1 + 8.5/2.5)
+    **   = ln(1 + 3.4) = ln(4.4) = 1.4816045409242156 */
+    assert_true(near(kqi_bm25_idf(10, 2), 1.4816045409242156));
+    /* N = 1, df = 1: ln(1 + 0.5/1.5) = ln(4/3) = 0.28768207245178085 */
+    assert_true(near(kqi_bm25_idf(1, 1), 0.28768207245178085));
+    /* N = 100, df = 100: ln(1 + 0.5/100.5) = ln(1.0049751...)
+    **   = 0.004962789342129097 -- small but never negative */
+    assert_true(near(kqi_bm25_idf(100, 100), 0.004962789342129097));
+    assert_true(kqi_bm25_idf(100, 100) > 0);
+    /* N = 6, df = 3: ln(1 + 3.5/3.5) = ln 2 = 0.6931471805599453 */
+    assert_true(near(kqi_bm25_idf(6, 3), 0.6931471805599453));
+    /* N = 6, df = 2: ln(1 + 4.5/2.5) = ln 2.8 = 1.0296194171811581 */
+    assert_true(near(kqi_bm25_idf(6, 2), 1.0296194171811581));
+    /* rarer terms weigh more */
+    assert_true(kqi_bm25_idf(1000, 1) > kqi_bm25_idf(1000, 10));
+    assert_true(kqi_bm25_idf(1000, 10) > kqi_bm25_idf(1000, 500));
+}
+
+static void test_bm25_tf(void **state) {
+    (void)state;
+    /* idf 2, tf 3, dl = avgdl = 10: dl/avgdl = 1, so the length factor is
+    ** 1 - 0.75 + 0.75 = 1 and the denominator 3 + 1.2 = 4.2;
+    ** numerator 2 * 3 * 2.2 = 13.2;  13.2 / 4.2 = 3.142857142857143 */
+    assert_true(near(kqi_bm25(2.0, 3, 10, 10.0), 3.142857142857143));
+    /* idf 1, tf 1, dl 20, avgdl 10: 0.25 + 0.75 * 2 = 1.75; * 1.2 = 2.1;
+    ** 1 + 2.1 = 3.1;  2.2 / 3.1 = 0.7096774193548387 */
+    assert_true(near(kqi_bm25(1.0, 1, 20, 10.0), 0.7096774193548387));
+    /* idf 1.5, tf 2, dl 5, avgdl 10: 0.25 + 0.75 * 0.5 = 0.625; * 1.2 =
+    ** 0.75; 2 + 0.75 = 2.75; 1.5 * 2 * 2.2 = 6.6;  6.6 / 2.75 = 2.4 */
+    assert_true(near(kqi_bm25(1.5, 2, 5, 10.0), 2.4));
+    /* the formula over a grid */
+    for (u32 tf = 1; tf < 20; tf += 3) {
+        for (u32 dl = 0; dl < 200; dl += 17) {
+            for (double avg = 0.5; avg < 100; avg *= 3.1) {
+                double idf = 0.37 * tf + 0.1;
+                double want = idf * tf * 2.2 /
+                              (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avg));
+                if (!near(kqi_bm25(idf, tf, dl, avg), want))
+                    fail_msg("bm25(%g, %u, %u, %g) = %.17g, want %.17g", idf,
+                             (unsigned)tf, (unsigned)dl, avg,
+                             kqi_bm25(idf, tf, dl, avg), want);
+            }
+        }
+    }
+    /* saturation: more occurrences help less and less, bounded by
+    ** idf * (k1 + 1) */
+    double prev = 0;
+    for (u32 tf = 1; tf < 1000; tf *= 2) {
+        double s = kqi_bm25(1.0, tf, 10, 10.0);
+        assert_true(s > prev);
+        assert_true(s < 2.2);
+        prev = s;
+    }
+    /* longer documents score lower */
+    assert_true(kqi_bm25(1.0, 2, 5, 10.0) > kqi_bm25(1.0, 2, 50, 10.0));
+}
+
+/**************************************************************************
+** The small index.
+**
+**   doc  title          body                           tokens (title+body)
+**   0    Alpha report   oil gas oil                    5
+**   1    Beta           gas price rises                4
+**   2    Gamma notes    oil price falls sharply today  7
+**   3    Delta          peace keepers arrive           4
+**   4    Epsilon        keepers of the peace           5
+**   5    Oil            oil oil                        3
+**
+** N = 6, 28 tokens, avgdl = 28/6 = 4.6667.
+*/
+typedef struct sdoc { const char *zId, *zTitle, *zBody; } sdoc;
+static const sdoc aSmall[] = {
+    {"d0", "Alpha report", "oil gas oil"},
+    {"d1", "Beta", "gas price rises"},
+    {"d2", "Gamma notes", "oil price falls sharply today"},
+    {"d3", "Delta", "peace keepers arrive"},
+    {"d4", "Epsilon", "keepers of the peace"},
+    {"d5", "Oil", "oil oil"},
+};
+#define N_SMALL 6
+static const u32 aSmallLen[N_SMALL] = {5, 4, 7, 4, 5, 3};
+
+static void fill_doc(kq_doc *d, const char *zId, const char *zTitle,
+                     const char *zBody) {
+    memset(d, 0, sizeof *d);
+    d->zId = zId;
+    d->nId = strlen(zId);
+    d->zTitle = zTitle;
+    d->nTitle = zTitle ? strlen(zTitle) : 0;
+    d->zBody = zBody;
+    d->nBody = zBody ? strlen(zBody) : 0;
+}
+
+/* Add docs [iFirst, iLast) of a to a writer session on zDir and commit. */
+static void write_docs(const char *zDir, const sdoc *a, int iFirst, int iLast,
+                       size_t nMemory, kq_writer_stats *pStats) {
+    kq_writer *w = NULL;
+    kq_writer_opts opts;
+    char *zErr = NULL;
+    memset(&opts, 0, sizeof opts);
+    opts.zLang = "none";
+    opts.nMemory = nMemory;
+    int rc = kq_writer_open(zDir, &opts, &w, &zErr);
+    if (rc != KQ_OK) fail_msg("kq_writer_open: rc=%d %s", rc, zErr ? zErr : "");
+    for (int i = iFirst; i < iLast; i++) {
+        kq_doc d;
+        fill_doc(&d, a[i].zId, a[i].zTitle, a[i].zBody);
+        rc = kq_writer_add(w, &d, &zErr);
+        if (rc != KQ_OK) fail_msg("kq_writer_add #%d: rc=%d %s", i, rc,
+                                  zErr ? zErr : "");
+    }
+    rc = kq_writer_commit(w, &zErr);
+    if (rc != KQ_OK) fail_msg("kq_writer_commit: rc=%d %s", rc, zErr ? zErr : "");
+    if (pStats) kq_writer_stats_get(w, pStats);
+    kq_writer_close(w);
+    assert_null(zErr);
+}
+
+static kq_index *open_index(const char *zDir) {
+    kq_index *p = NULL;
+    char *zErr = NULL;
+    int rc = kq_index_open(zDir, &p, &zErr);
+    if (rc != KQ_OK) fail_msg("kq_index_open: rc=%d %s", rc, zErr ? zErr : "");
+    assert_non_null(p);
+    rc = kq_index_check(p, &zErr);
+    if (rc != KQ_OK) fail_msg("kq_index_check: rc=%d %s", rc, zErr ? zErr : "");
+    return p;
+}
+
+/* Run zQuery; hits into *paHit (caller frees). */
+static void run_query(kq_index *p, const char *zQuery, size_t nOffset,
+                      size_t nLimit, kq_hit **paHit, size_t *pnHit,
+                      uint64_t *pnTotal) {
+    kq_query *q = NULL;
+    int iCol = 0;
+    char *zErr = NULL;
+    int rc = kq_query_parse(kq_index_analyzer(p), zQuery, &q, &iCol, &zErr);
+    if (rc != KQ_OK) fail_msg("parse '%s': rc=%d col %d %s", zQuery, rc, iCol,
+                              zErr ? zErr : "");
+    *paHit = NULL;
+    *pnHit = 12345;
+    *pnTotal = 12345;
+    rc = kq_search(p, q, nOffset, nLimit, paHit, pnHit, pnTotal, &zErr);
+    if (rc != KQ_OK) fail_msg("search '%s': rc=%d %s", zQuery, rc,
+                              zErr ? zErr : "");
+    kq_query_free(q);
+    assert_true(*pnHit <= nLimit);
+}
+
+/* The hits are sorted: score descending, ties by ascending docid. */
+static void check_sorted(const char *zQuery, const kq_hit *a, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        int ok = a[i - 1].score > a[i].score ||
+                 (a[i - 1].score == a[i].score && a[i - 1].iDoc < a[i].iDoc);
+        if (!ok)
+            fail_msg("'%s': hit %zu (doc %u, %.17g) before hit %zu (doc %u, "
+                     "%.17g)", zQuery, i - 1, (unsigned)a[i - 1].iDoc,
+                     a[i - 1].score, i, (unsigned)a[i].iDoc, a[i].score);
+    }
+}
+
+typedef struct sq {
+    const char *zQuery;
+    uint64_t nTotal;
+    int nOrder;          /* how many of aDoc are in rank order */
+    kq_docid aDoc[6];    /* the ranking, or (nOrder = 0) the set, sorted */
+} sq;
+
+static const sq aSmallQ[] = {
+    {"oil", 3, 3, {5, 0, 2}},
+    {"Oil", 3, 3, {5, 0, 2}},
+    {"oil AND gas", 1, 1, {0}},
+    {"oil gas", 1, 1, {0}},
+    {"oil OR gas", 4, 4, {0, 5, 1, 2}},
+    {"oil -gas", 2, 2, {5, 2}},
+    {"oil NOT gas", 2, 2, {5, 2}},
+    {"NOT oil", 3, 0, {1, 3, 4}},
+    {"NOT oil AND NOT peace", 1, 0, {1}},
+    {"\"peace keepers\"", 1, 1, {3}},
+    {"\"keepers peace\"", 0, 0, {0}},
+    {"peace keepers", 2, 0, {3, 4}},
+    {"peace OR keepers", 2, 0, {3, 4}},
+    {"pri*", 2, 0, {1, 2}},
+    {"ke*", 2, 0, {3, 4}},
+    {"o*", 4, 0, {0, 2, 4, 5}},
+    {"\"notes oil\"", 0, 0, {0}},       /* title and body do not join */
+    {"\"alpha report\"", 1, 1, {0}},    /* a phrase inside the title */
+    {"\"oil gas oil\"", 1, 1, {0}},
+    {"\"oil oil\"", 1, 1, {5}},         /* body only, not title + body */
+    {"alpha", 1, 1, {0}},
+    {"zebra", 0, 0, {0}},
+    {"zebra OR oil", 3, 3, {5, 0, 2}},
+    {"zebra AND oil", 0, 0, {0}},
+    {"\"oil zebra\"", 0, 0, {0}},
+    {"zz*", 0, 0, {0}},
+    {"(oil OR gas) price", 2, 0, {1, 2}},
+    {"the", 1, 1, {4}},
+    {"gas OR peace", 4, 4, {1, 3, 0, 4}}, /* two pairs of equal scores */
+    {"oil OR gas OR peace OR price", 6, 0, {0, 1, 2, 3, 4, 5}},
+};
+#define N_SMALLQ (sizeof aSmallQ / sizeof aSmallQ[0])
+
+static int cmp_docid(const void *a, const void *b) {
+    kq_docid x = *(const kq_docid *)a, y = *(const kq_docid *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void check_small_queries(kq_index *p) {
+    for (size_t i = 0; i < N_SMALLQ; i++) {
+        const sq *c = &aSmallQ[i];
+        kq_hit *a;
+        size_t n;
+        uint64_t nTotal;
+        run_query(p, c->zQuery, 0, 100, &a, &n, &nTotal);
+        if (nTotal != c->nTotal || n != c->nTotal)
+            fail_msg("'%s': total %llu, %zu hits; want %llu", c->zQuery,
+                     (unsigned long long)nTotal, n,
+                     (unsigned long long)c->nTotal);
+        check_sorted(c->zQuery, a, n);
+        if (c->nOrder) {
+            for (int j = 0; j < c->nOrder; j++)
+                if (a[j].iDoc != c->aDoc[j])
+                    fail_msg("'%s': rank %d is doc %u, want %u", c->zQuery, j,
+                             (unsigned)a[j].iDoc, (unsigned)c->aDoc[j]);
+        } else {
+            kq_docid aGot[6];
+            for (size_t j = 0; j < n; j++) aGot[j] = a[j].iDoc;
+            qsort(aGot, n, sizeof aGot[0], cmp_docid);
+            for (size_t j = 0; j < n; j++)
+                if (aGot[j] != c->aDoc[j])
+                    fail_msg("'%s': doc %u matched, want %u", c->zQuery,
+                             (unsigned)aGot[j], (unsigned)c->aDoc[j]);
+        }
+        /* nLimit = 0: the total only */
+        kq_hit *a0;
+        size_t n0;
+        uint64_t nTotal0;
+        run_query(p, c->zQuery, 0, 0, &a0, &n0, &nTotal0);
+        assert_int_equal(n0, 0);
+        assert_true(nTotal0 == c->nTotal);
+        free(a0);
+        free(a);
+    }
+}
+
+/* The hand-computed scores.  avgdl = 28/6; length factor
+**   K(dl) = 1.2 * (0.25 + 0.75 * dl / (28/6)).
+** "oil": df 3, idf = ln 2 = 0.6931471805599453.
+**   doc 5: tf 3, dl 3: K = 1.2 * (0.25 + 0.482143) = 0.878571;
+**          0.693147 * 3 * 2.2 / (3 + 0.878571) = 4.574711 / 3.878571
+**          = 1.1794990696821168
+**   doc 0: tf 2, dl 5: K = 1.2 * (0.25 + 0.803571) = 1.264286;
+**          0.693147 * 2 * 2.2 / 3.264286 = 3.049848 / 3.264286
+**          = 0.934307796991086
+**   doc 2: tf 1, dl 7: K = 1.2 * (0.25 + 1.125) = 1.65;
+**          0.693147 * 2.2 / 2.65 = 0.5754429423516527
+** "gas": df 2, idf = ln 2.8 = 1.0296194171811581.
+**   doc 0: tf 1, dl 5: 1.029619 * 2.2 / (1 + 1.264286) = 2.265163 / 2.264286
+**          = 1.0003873201633968
+**   so "oil AND gas" scores doc 0 at 0.934308 + 1.000387 = 1.9346951171544828
+**   doc 1: tf 1, dl 4: K = 1.2 * (0.25 + 0.642857) = 1.071429;
+**          2.265163 / 2.071429 = 1.0935262... (below doc 5's 1.1795)
+** "peace", "keepers": df 2 each (idf ln 2.8); doc 3 has both, tf 1, dl 4:
+**   each 1.0935262..., the phrase scores as the sum of its terms.
+*/
+static void check_small_scores(kq_index *p) {
+    kq_hit *a;
+    size_t n;
+    uint64_t nTotal;
+
+    run_query(p, "oil", 0, 10, &a, &n, &nTotal);
+    assert_int_equal(n, 3);
+    assert_true(near(a[0].score, 1.1794990696821168));
+    assert_true(near(a[1].score, 0.934307796991086));
+    assert_true(near(a[2].score, 0.5754429423516527));
+    free(a);
+
+    run_query(p, "oil AND gas", 0, 10, &a, &n, &nTotal);
+    assert_int_equal(n, 1);
+    if (!near(a[0].score, 1.9346951171544828))
+        fail_msg("oil AND gas: %.17g, want 1.9346951171544828", a[0].score);
+    free(a);
+
+    /* OR: the terms that match add up; NOT adds nothing */
+    double gas1 = 1.0296194171811581 * 2.2 /
+                  (1 + 1.2 * (0.25 + 0.75 * 4 / (28.0 / 6)));
+    run_query(p, "oil OR gas", 0, 10, &a, &n, &nTotal);
+    assert_int_equal(n, 4);
+    assert_true(near(a[0].score, 1.9346951171544828));
+    assert_true(near(a[1].score, 1.1794990696821168));
+    assert_true(near(a[2].score, gas1));
+    assert_true(near(a[3].score, 0.5754429423516527));
+    free(a);
+    run_query(p, "oil -gas", 0, 10, &a, &n, &nTotal);
+    assert_int_equal(n, 2);
+    assert_true(near(a[0].score, 1.1794990696821168));
+    assert_true(near(a[1].score, 0.5754429423516527));
+    free(a);
+
+    run_query(p, "\"peace keepers\"", 0, 10, &a, &n, &nTotal);
+    assert_int_equal(n, 1);
+    assert_true(near(a[0].score, 2 * gas1));
+    free(a);
+
+    /* equal scores are really equal, and ordered by docid */
+    run_query(p, "gas OR peace", 0, 10, &a, &n, &nTotal);
+    assert_int_equal(n, 4);
+    assert_true(a[0].score == a[1].score);
+    assert_true(a[2].score == a[3].score);
+    assert_true(near(a[0].score, gas1));
+    free(a);
+}
+
+static void check_small_paging(kq_index *p) {
+    static const char *azQ[] = {"oil OR gas OR peace OR price", "oil OR gas",
+                                "NOT zebra", "gas OR peace"};
+    for (size_t qi = 0; qi < sizeof azQ / sizeof azQ[0]; qi++) {
+        kq_hit *aAll;
+        size_t nAll;
+        uint64_t nTotal;
+        run_query(p, azQ[qi], 0, 1000, &aAll, &nAll, &nTotal);
+        assert_true(nTotal == nAll);
+        for (size_t off = 0; off <= nAll + 2; off++) {
+            for (size_t lim = 1; lim <= nAll + 1; lim++) {
+                kq_hit *a;
+                size_t n;
+                uint64_t nT;
+                run_query(p, azQ[qi], off, lim, &a, &n, &nT);
+                assert_true(nT == nTotal);
+                size_t nWant = off >= nAll ? 0 : nAll - off < lim ? nAll - off : lim;
+                if (n != nWant)
+                    fail_msg("'%s' offset %zu limit %zu: %zu hits, want %zu",
+                             azQ[qi], off, lim, n, nWant);
+                for (size_t j = 0; j < n; j++) {
+                    if (a[j].iDoc != aAll[off + j].iDoc ||
+                        a[j].score != aAll[off + j].score)
+                        fail_msg("'%s' offset %zu limit %zu: hit %zu is doc %u,"
+                                 " want %u", azQ[qi], off, lim, j,
+                                 (unsigned)a[j].iDoc,
+                                 (unsigned)aAll[off + j].iDoc);
+                }
+                free(a);
+            }
+        }
+        free(aAll);
+    }
+}
+
+static void check_small_docs(kq_index *p) {
+    const kq_stats *st = kq_index_stats(p);
+    assert_non_null(st);
+    assert_true(st->nDoc == N_SMALL);
+    assert_true(st->nToken == 28);
+    assert_true(near(st->avgDoclen, 28.0 / 6));
+    assert_string_equal(kq_analyzer_lang(kq_index_analyzer(p)), "none");
+    for (u32 i = 0; i < N_SMALL; i++) {
+        kq_docinfo di;
+        char *zErr = NULL;
+        memset(&di, 0, sizeof di);
+        assert_int_equal(kq_index_doc(p, i, &di, &zErr), KQ_OK);
+        assert_int_equal(di.nId, strlen(aSmall[i].zId));
+        assert_memory_equal(di.zId, aSmall[i].zId, di.nId);
+        assert_int_equal(di.nTitle, strlen(aSmall[i].zTitle));
+        assert_memory_equal(di.zTitle, aSmall[i].zTitle, di.nTitle);
+        assert_int_equal(di.nLen, aSmallLen[i]);
+        char *zText = NULL;
+        size_t nText = 0;
+        assert_int_equal(kq_index_text(p, i, &zText, &nText, &zErr), KQ_OK);
+        assert_int_equal(nText, strlen(aSmall[i].zBody));
+        assert_memory_equal(zText, aSmall[i].zBody, nText);
+        free(zText);
+        assert_null(zErr);
+    }
+    kq_docinfo di;
+    char *zErr = NULL;
+    assert_int_not_equal(kq_index_doc(p, N_SMALL, &di, &zErr), KQ_OK);
+    free(zErr);
+    zErr = NULL;
+    char *zText = NULL;
+    size_t nText;
+    assert_int_not_equal(kq_index_text(p, N_SMALL, &zText, &nText, &zErr),
+                         KQ_OK);
+    free(zErr);
+}
+
+static void check_small_all(kq_index *p) {
+    check_small_queries(p);
+    check_small_scores(p);
+    check_small_paging(p);
+    check_small_docs(p);
+}
+
+static void test_small_index(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer_stats st;
+    write_docs(zDir, aSmall, 0, N_SMALL, 0, &st);
+    assert_true(st.nDoc == N_SMALL);
+    assert_true(st.nToken == 28);
+    kq_index *p = open_index(zDir);
+    check_small_all(p);
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
+static void test_small_index_spill(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer_stats st;
+    write_docs(zDir, aSmall, 0, N_SMALL, 1, &st);
+    assert_true(st.nDoc == N_SMALL);
+    assert_true(st.nToken == 28);
+    if (st.nSpill < 1) fail_msg("nMemory = 1 but nSpill = %u", st.nSpill);
+    kq_index *p = open_index(zDir);
+    check_small_all(p);
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
+/* Two writer sessions: docids continue, statistics are the whole index's. */
+static void test_small_index_two_commits(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    write_docs(zDir, aSmall, 0, 4, 0, NULL);
+    write_docs(zDir, aSmall, 4, N_SMALL, 1, NULL);
+    kq_index *p = open_index(zDir);
+    check_small_all(p);
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
+/**************************************************************************
+** A random index against a brute-force model.
+*/
+#define R_NDOC 300
+#define R_NVOCAB 12
+static const char *azVocab[R_NVOCAB] = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta",
+    "eta", "theta", "iota", "kappa", "lambda", "mu"};
+
+typedef struct rdoc {
+    char zId[16];
+    char zTitle[64];
+    char zBody[512];
+    int aTitle[8], nTitle;      /* vocabulary indexes */
+    int aBody[80], nBody;
+} rdoc;
+
+typedef struct rmodel {
+    rdoc *a;
+    int n;
+    double avgdl;
+    u32 aDf[R_NVOCAB];
+} rmodel;
+
+static void rmodel_make(th_rng *r, rmodel *m) {
+    m->n = R_NDOC;
+    m->a = calloc(R_NDOC, sizeof *m->a);
+    assert_non_null(m->a);
+    u64 nTok = 0;
+    memset(m->aDf, 0, sizeof m->aDf);
+    for (int i = 0; i < R_NDOC; i++) {
+        rdoc *d = &m->a[i];
+        snprintf(d->zId, sizeof d->zId, "r%d", i);
+        d->nTitle = (int)th_range(r, 0, 3);
+        d->nBody = th_range(r, 0, 9) == 0 ? 0 : (int)th_range(r, 1, 60);
+        /* a skewed vocabulary: low indexes are common */
+        size_t k = 0;
+        for (int j = 0; j < d->nTitle; j++) {
+            int w = (int)(th_range(r, 0, R_NVOCAB - 1) * th_range(r, 0, R_NVOCAB - 1) / (R_NVOCAB - 1));
+            d->aTitle[j] = w;
+            k += (size_t)snprintf(d->zTitle + k, sizeof d->zTitle - k, "%s%s",
+                                  j ? " " : "", azVocab[w]);
+        }
+        k = 0;
+        for (int j = 0; j < d->nBody; j++) {
+            int w = (int)(th_range(r, 0, R_NVOCAB - 1) * th_range(r, 0, R_NVOCAB - 1) / (R_NVOCAB - 1));
+            d->aBody[j] = w;
+            /* vary separators and case: they must not matter */
+            static const char *azSep[] = {" ", ", ", "\n", " -- "};
+            k += (size_t)snprintf(d->zBody + k, sizeof d->zBody - k, "%s%s",
+                                  j ? azSep[th_range(r, 0, 3)] : "",
+                                  azVocab[w]);
+            if (th_range(r, 0, 7) == 0) d->zBody[k - 1] = (char)toupper(
+                (unsigned char)d->zBody[k - 1]);
+        }
+        nTok += (u64)(d->nTitle + d->nBody);
+        for (int w = 0; w < R_NVOCAB; w++) {
+            int bHas = 0;
+            for (int j = 0; j < d->nTitle; j++) bHas |= d->aTitle[j] == w;
+            for (int j = 0; j < d->nBody; j++) bHas |= d->aBody[j] == w;
+            m->aDf[w] += (u32)bHas;
+        }
+    }
+    m->avgdl = (double)nTok / R_NDOC;
+}
+
+static u32 rdoc_tf(const rdoc *d, int w) {
+    u32 tf = 0;
+    for (int j = 0; j < d->nTitle; j++) tf += d->aTitle[j] == w;
+    for (int j = 0; j < d->nBody; j++) tf += d->aBody[j] == w;
+    return tf;
+}
+
+static int rdoc_phrase(const rdoc *d, int w1, int w2) {
+    for (int j = 0; j + 1 < d->nTitle; j++)
+        if (d->aTitle[j] == w1 && d->aTitle[j + 1] == w2) return 1;
+    for (int j = 0; j + 1 < d->nBody; j++)
+        if (d->aBody[j] == w1 && d->aBody[j + 1] == w2) return 1;
+    return 0;
+}
+
+static double rterm_score(const rmodel *m, int i, int w) {
+    u32 tf = rdoc_tf(&m->a[i], w);
+    if (tf == 0) return 0;
+    u32 dl = (u32)(m->a[i].nTitle + m->a[i].nBody);
+    double idf = log(1.0 + (m->n - m->aDf[w] + 0.5) / (m->aDf[w] + 0.5));
+    return idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / m->avgdl));
+}
+
+/* Query kinds over two vocabulary words. */
+enum { RQ_TERM, RQ_AND, RQ_OR, RQ_ANDNOT, RQ_PHRASE, RQ_NOT, RQ_NKIND };
+
+static void rquery_text(int eKind, int w1, int w2, char *z, size_t n) {
+    switch (eKind) {
+        case RQ_TERM: snprintf(z, n, "%s", azVocab[w1]); break;
+        case RQ_AND: snprintf(z, n, "%s AND %s", azVocab[w1], azVocab[w2]); break;
+        case RQ_OR: snprintf(z, n, "%s OR %s", azVocab[w1], azVocab[w2]); break;
+        case RQ_ANDNOT: snprintf(z, n, "%s -%s", azVocab[w1], azVocab[w2]); break;
+        case RQ_PHRASE: snprintf(z, n, "\"%s %s\"", azVocab[w1], azVocab[w2]); break;
+        default: snprintf(z, n, "NOT %s", azVocab[w1]); break;
+    }
+}
+
+/* Does doc i match, and with what score? */
+static int rquery_eval(const rmodel *m, int eKind, int w1, int w2, int i,
+                       double *pScore) {
+    const rdoc *d = &m->a[i];
+    int t1 = rdoc_tf(d, w1) > 0, t2 = rdoc_tf(d, w2) > 0;
+    double s1 = rterm_score(m, i, w1), s2 = rterm_score(m, i, w2);
+    switch (eKind) {
+        case RQ_TERM: *pScore = s1; return t1;
+        case RQ_AND: *pScore = s1 + s2; return t1 && t2;
+        case RQ_OR: *pScore = s1 + s2; return t1 || t2;
+        case RQ_ANDNOT: *pScore = s1; return t1 && !t2;
+        case RQ_PHRASE: *pScore = s1 + s2; return rdoc_phrase(d, w1, w2);
+        default: *pScore = 0; return !t1;
+    }
+}
+
+static void write_rmodel(const char *zDir, const rmodel *m, int nCommit,
+                         size_t nMemory) {
+    sdoc *a = calloc((size_t)m->n, sizeof *a);
+    assert_non_null(a);
+    for (int i = 0; i < m->n; i++) {
+        a[i].zId = m->a[i].zId;
+        a[i].zTitle = m->a[i].nTitle ? m->a[i].zTitle : NULL;
+        a[i].zBody = m->a[i].nBody ? m->a[i].zBody : NULL;
+    }
+    int iFirst = 0;
+    for (int c = 0; c < nCommit; c++) {
+        int iLast = c == nCommit - 1 ? m->n : iFirst + m->n / nCommit;
+        write_docs(zDir, a, iFirst, iLast, nMemory, NULL);
+        iFirst = iLast;
+    }
+    free(a);
+}
+
+static void check_rmodel(kq_index *p, const rmodel *m, th_rng *r,
+                         const char *zLayout) {
+    const kq_stats *st = kq_index_stats(p);
+    assert_true(st->nDoc == (u64)m->n);
+    assert_true(near(st->avgDoclen, m->avgdl));
+    for (int it = 0; it < 150; it++) {
+        int eKind = it < RQ_NKIND * R_NVOCAB ? it / R_NVOCAB
+                                             : (int)th_range(r, 0, RQ_NKIND - 1);
+        int w1 = it < RQ_NKIND * R_NVOCAB ? it % R_NVOCAB
+                                          : (int)th_range(r, 0, R_NVOCAB - 1);
+        int w2 = (int)th_range(r, 0, R_NVOCAB - 1);
+        char zq[64];
+        rquery_text(eKind, w1, w2, zq, sizeof zq);
+        kq_hit *a;
+        size_t n;
+        uint64_t nTotal;
+        run_query(p, zq, 0, (size_t)m->n, &a, &n, &nTotal);
+        u64 nWant = 0;
+        double aScore[R_NDOC];
+        char aMatch[R_NDOC];
+        for (int i = 0; i < m->n; i++) {
+            aMatch[i] = (char)rquery_eval(m, eKind, w1, w2, i, &aScore[i]);
+            nWant += (u64)aMatch[i];
+        }
+        th_check(nTotal == nWant && n == nWant,
+                 "%s: '%s': total %llu, hits %zu, want %llu", zLayout, zq,
+                 (unsigned long long)nTotal, n, (unsigned long long)nWant);
+        check_sorted(zq, a, n);
+        for (size_t j = 0; j < n; j++) {
+            kq_docid d = a[j].iDoc;
+            th_check(d < (kq_docid)m->n && aMatch[d],
+                     "%s: '%s': doc %u should not match", zLayout, zq,
+                     (unsigned)d);
+            aMatch[d] = 2; /* seen */
+            if (eKind != RQ_NOT)
+                th_check(near(a[j].score, aScore[d]),
+                         "%s: '%s': doc %u scored %.17g, want %.17g", zLayout,
+                         zq, (unsigned)d, a[j].score, aScore[d]);
+        }
+        free(a);
+    }
+}
+
+typedef struct rlayout { int nCommit; size_t nMemory; const char *zName; } rlayout;
+
+static void test_random_index(void **state) {
+    (void)state;
+    static const rlayout aLayout[] = {
+        {1, 0, "one commit"},
+        {1, 1, "one commit, nMemory 1"},
+        {1, 2000, "one commit, nMemory 2000"},
+        {3, 0, "three commits"},
+        {7, 1, "seven commits, nMemory 1"},
+    };
+    th_rng r = th_rng_for("random_index");
+    rmodel m;
+    rmodel_make(&r, &m);
+    for (size_t li = 0; li < sizeof aLayout / sizeof aLayout[0]; li++) {
+        char zDir[64];
+        th_mkdtemp(zDir, sizeof zDir);
+        write_rmodel(zDir, &m, aLayout[li].nCommit, aLayout[li].nMemory);
+        kq_index *p = open_index(zDir);
+        th_rng rq = th_rng_for("random_index_queries");
+        check_rmodel(p, &m, &rq, aLayout[li].zName);
+        /* stored documents come back in order */
+        for (u32 i = 0; i < (u32)m.n; i += 37) {
+            kq_docinfo di;
+            char *zErr = NULL;
+            assert_int_equal(kq_index_doc(p, i, &di, &zErr), KQ_OK);
+            assert_int_equal(di.nId, strlen(m.a[i].zId));
+            assert_memory_equal(di.zId, m.a[i].zId, di.nId);
+            assert_int_equal(di.nLen, (u32)(m.a[i].nTitle + m.a[i].nBody));
+            char *zText = NULL;
+            size_t nText = 0;
+            assert_int_equal(kq_index_text(p, i, &zText, &nText, &zErr), KQ_OK);
+            assert_int_equal(nText, strlen(m.a[i].zBody));
+            if (nText) assert_memory_equal(zText, m.a[i].zBody, nText);
+            free(zText);
+        }
+        kq_index_close(p);
+        th_rmtree(zDir);
+    }
+    free(m.a);
+}
+
+static u64 total_of(kq_index *p, const char *zQuery) {
+    kq_hit *a;
+    size_t n;
+    uint64_t nTotal;
+    run_query(p, zQuery, 0, 0, &a, &n, &nTotal);
+    free(a);
+    return nTotal;
+}
+
+/* The writer lock, discarding uncommitted documents, generations, and a
+** reader keeping its snapshot while a writer commits. */
+static void test_writer_lifecycle(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.zLang = "none";
+    kq_writer *w1 = NULL, *w2 = NULL;
+    char *zErr = NULL;
+    kq_doc d;
+
+    /* one writer at a time */
+    assert_int_equal(kq_writer_open(zDir, &opts, &w1, &zErr), KQ_OK);
+    assert_int_equal(kq_writer_open(zDir, &opts, &w2, &zErr), KQ_BUSY);
+    free(zErr);
+    zErr = NULL;
+    /* closed without commit: nothing is visible */
+    fill_doc(&d, "lost", "Lost", "never committed");
+    assert_int_equal(kq_writer_add(w1, &d, &zErr), KQ_OK);
+    kq_writer_close(w1);
+    kq_index *p = NULL;
+    assert_int_equal(kq_index_open(zDir, &p, &zErr), KQ_NOTFOUND);
+    free(zErr);
+    zErr = NULL;
+
+    /* the lock is released by close */
+    write_docs(zDir, aSmall, 0, N_SMALL, 0, NULL);
+    kq_index *p1 = open_index(zDir);
+    u64 nGen1 = kq_index_stats(p1)->nGeneration;
+    assert_true(kq_index_stats(p1)->nDoc == N_SMALL);
+    assert_true(total_of(p1, "lost OR committed") == 0);
+
+    /* an uncommitted session leaves the committed index alone */
+    assert_int_equal(kq_writer_open(zDir, &opts, &w1, &zErr), KQ_OK);
+    fill_doc(&d, "lost2", "Lost", "oil never committed");
+    assert_int_equal(kq_writer_add(w1, &d, &zErr), KQ_OK);
+    kq_writer_close(w1);
+    kq_index *p2 = open_index(zDir);
+    assert_true(kq_index_stats(p2)->nDoc == N_SMALL);
+    assert_true(total_of(p2, "oil") == 3);
+    kq_index_close(p2);
+
+    /* a new commit: new readers see it, the old reader keeps its snapshot */
+    static const sdoc aMore[] = {
+        {"m0", "More oil", "oil and more oil"},
+        {"m1", "Peace", "peace keepers again"},
+    };
+    write_docs(zDir, aMore, 0, 2, 0, NULL);
+    p2 = open_index(zDir);
+    assert_true(kq_index_stats(p2)->nDoc == N_SMALL + 2);
+    assert_true(kq_index_stats(p2)->nGeneration > nGen1);
+    assert_true(total_of(p2, "oil") == 4);
+    assert_true(total_of(p2, "\"peace keepers\"") == 2);
+    kq_docinfo di;
+    assert_int_equal(kq_index_doc(p2, N_SMALL + 1, &di, &zErr), KQ_OK);
+    assert_int_equal(di.nId, 2);
+    assert_memory_equal(di.zId, "m1", 2);
+    kq_index_close(p2);
+
+    assert_true(kq_index_stats(p1)->nDoc == N_SMALL);
+    check_small_all(p1);
+    kq_index_close(p1);
+
+    /* an unknown language is refused */
+    opts.zLang = "klingon";
+    char zDir2[64];
+    th_mkdtemp(zDir2, sizeof zDir2);
+    w1 = NULL;
+    assert_int_not_equal(kq_writer_open(zDir2, &opts, &w1, &zErr), KQ_OK);
+    free(zErr);
+    kq_writer_close(w1);
+    th_rmtree(zDir2);
+    th_rmtree(zDir);
+}
+
+/* No index at all. */
+static void test_no_index(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_index *p = NULL;
+    char *zErr = NULL;
+    assert_int_equal(kq_index_open(zDir, &p, &zErr), KQ_NOTFOUND);
+    free(zErr);
+    kq_index_close(NULL);
+    th_rmtree(zDir);
+}
+
+int main(void) {
+    th_seed_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bm25_idf),
+        cmocka_unit_test(test_bm25_tf),
+        cmocka_unit_test(test_small_index),
+        cmocka_unit_test(test_small_index_spill),
+        cmocka_unit_test(test_small_index_two_commits),
+        cmocka_unit_test(test_random_index),
+        cmocka_unit_test(test_writer_lifecycle),
+        cmocka_unit_test(test_no_index),
+    };
+    return TH_RUN(tests);
+}
