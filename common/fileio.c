@@ -69,7 +69,7 @@ wfile_flush(kqi_wfile *f)
 void
 kqi_wfile_write(kqi_wfile *f, const void *p, size_t n)
 {
-    if (f->rc) {
+    if (f->rc || n == 0) {
         return;
     }
     const u8 *a = p;

@@ -492,7 +492,9 @@ expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
         }
     }
     /* Sort, drop duplicates (terms in several segments), then weigh. */
-    qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
+    if (p->nExp > 1) {
+        qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
+    }
     int j = 0;
     for (int i = 0; i < p->nExp; i++) {
         if (j > 0 && cmp_pterm(&p->aExp[j - 1], &p->aExp[i]) == 0) {

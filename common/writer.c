@@ -411,7 +411,9 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
         return kqi_err(pzErr, rc, "out of memory analysing a document");
     }
     /* Group the occurrences by term; positions stay in order. */
-    qsort(p->aOcc, p->nOcc, sizeof(u64), cmp_u64);
+    if (p->nOcc > 1) {
+        qsort(p->aOcc, p->nOcc, sizeof(u64), cmp_u64);
+    }
     u32 iDoc = p->nDoc;
     for (size_t i = 0; i < p->nOcc;) {
         u32 iTerm = (u32)(p->aOcc[i] >> 32);

@@ -213,6 +213,7 @@ static const sq aSmallQ[] = {
     {"\"alpha report\"", 1, 1, {0}},    /* a phrase inside the title */
     {"\"oil gas oil\"", 1, 1, {0}},
     {"\"oil oil\"", 1, 1, {5}},         /* body only, not title + body */
+    {"\"oil oil oil\"", 0, 0, {0}},
     {"alpha", 1, 1, {0}},
     {"zebra", 0, 0, {0}},
     {"zebra OR oil", 3, 3, {5, 0, 2}},
@@ -368,6 +369,18 @@ static void check_small_paging(kq_index *p) {
                 free(a);
             }
         }
+        /* far beyond the end */
+        kq_hit *a;
+        size_t n;
+        uint64_t nT;
+        run_query(p, azQ[qi], 0, (size_t)1 << 30, &a, &n, &nT);
+        assert_int_equal(n, nAll);
+        assert_true(nT == nTotal);
+        free(a);
+        run_query(p, azQ[qi], (size_t)1 << 30, 10, &a, &n, &nT);
+        assert_int_equal(n, 0);
+        assert_true(nT == nTotal);
+        free(a);
         free(aAll);
     }
 }
@@ -577,8 +590,17 @@ static int rquery_eval(const rmodel *m, int eKind, int w1, int w2, int i,
     }
 }
 
-static void write_rmodel(const char *zDir, const rmodel *m, int nCommit,
-                         size_t nMemory) {
+/* nCommit writer sessions; the first with budget nMemFirst, the others with
+** nMemRest (1 spills after every document: slow, as every run is synced). */
+typedef struct rlayout {
+    int nCommit;
+    size_t nMemFirst, nMemRest;
+    const char *zName;
+} rlayout;
+
+static void write_rmodel(const char *zDir, const rmodel *m,
+                         const rlayout *pL) {
+    int nCommit = pL->nCommit;
     sdoc *a = calloc((size_t)m->n, sizeof *a);
     assert_non_null(a);
     for (int i = 0; i < m->n; i++) {
@@ -589,7 +611,8 @@ static void write_rmodel(const char *zDir, const rmodel *m, int nCommit,
     int iFirst = 0;
     for (int c = 0; c < nCommit; c++) {
         int iLast = c == nCommit - 1 ? m->n : iFirst + m->n / nCommit;
-        write_docs(zDir, a, iFirst, iLast, nMemory, NULL);
+        write_docs(zDir, a, iFirst, iLast, c ? pL->nMemRest : pL->nMemFirst,
+                   NULL);
         iFirst = iLast;
     }
     free(a);
@@ -638,16 +661,14 @@ static void check_rmodel(kq_index *p, const rmodel *m, th_rng *r,
     }
 }
 
-typedef struct rlayout { int nCommit; size_t nMemory; const char *zName; } rlayout;
 
 static void test_random_index(void **state) {
     (void)state;
     static const rlayout aLayout[] = {
-        {1, 0, "one commit"},
-        {1, 1, "one commit, nMemory 1"},
-        {1, 2000, "one commit, nMemory 2000"},
-        {3, 0, "three commits"},
-        {7, 1, "seven commits, nMemory 1"},
+        {1, 0, 0, "one commit"},
+        {1, 2000, 0, "one commit, nMemory 2000"},
+        {3, 1, 0, "three commits, the first with nMemory 1"},
+        {7, 0, 0, "seven commits"},
     };
     th_rng r = th_rng_for("random_index");
     rmodel m;
@@ -655,7 +676,7 @@ static void test_random_index(void **state) {
     for (size_t li = 0; li < sizeof aLayout / sizeof aLayout[0]; li++) {
         char zDir[64];
         th_mkdtemp(zDir, sizeof zDir);
-        write_rmodel(zDir, &m, aLayout[li].nCommit, aLayout[li].nMemory);
+        write_rmodel(zDir, &m, &aLayout[li]);
         kq_index *p = open_index(zDir);
         th_rng rq = th_rng_for("random_index_queries");
         check_rmodel(p, &m, &rq, aLayout[li].zName);
@@ -766,6 +787,196 @@ static void test_writer_lifecycle(void **state) {
     th_rmtree(zDir);
 }
 
+/* A large random vocabulary (many dictionary blocks): every word's document
+** count, prefixes spanning many terms, absent words, for several layouts. */
+#define V_NWORD 2500
+#define V_NDOC 400
+#define V_MAXLEN 40
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void test_random_vocabulary(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("random_vocabulary");
+    /* distinct random words */
+    char (*aWord)[12] = calloc(V_NWORD, sizeof *aWord);
+    const char **azSorted = calloc(V_NWORD, sizeof *azSorted);
+    assert_true(aWord && azSorted);
+    for (int i = 0; i < V_NWORD; i++) {
+        for (;;) {
+            int n = (int)th_range(&r, 2, 9);
+            for (int j = 0; j < n; j++)
+                aWord[i][j] = (char)('a' + th_range(&r, 0, j == 0 ? 5 : 25));
+            aWord[i][n] = 0;
+            int bDup = 0;
+            for (int k = 0; k < i && !bDup; k++) bDup = !strcmp(aWord[k], aWord[i]);
+            if (!bDup) break;
+        }
+        azSorted[i] = aWord[i];
+    }
+    qsort(azSorted, V_NWORD, sizeof *azSorted, cmp_str);
+    /* documents: word indexes, skewed toward low indexes */
+    int (*aDoc)[V_MAXLEN] = calloc(V_NDOC, sizeof *aDoc);
+    int *anDoc = calloc(V_NDOC, sizeof *anDoc);
+    sdoc *aS = calloc(V_NDOC, sizeof *aS);
+    char (*azBody)[V_MAXLEN * 11] = calloc(V_NDOC, sizeof *azBody);
+    char (*azId)[16] = calloc(V_NDOC, sizeof *azId);
+    assert_true(aDoc && anDoc && aS && azBody && azId);
+    for (int d = 0; d < V_NDOC; d++) {
+        anDoc[d] = (int)th_range(&r, 0, V_MAXLEN);
+        size_t k = 0;
+        for (int j = 0; j < anDoc[d]; j++) {
+            int w = th_range(&r, 0, 1) ? (int)th_range(&r, 0, 99)
+                                       : (int)th_range(&r, 0, V_NWORD - 1);
+            aDoc[d][j] = w;
+            k += (size_t)snprintf(azBody[d] + k, sizeof azBody[d] - k, "%s%s",
+                                  j ? " " : "", aWord[w]);
+        }
+        snprintf(azId[d], sizeof azId[d], "v%d", d);
+        aS[d].zId = azId[d];
+        aS[d].zTitle = NULL;
+        aS[d].zBody = azBody[d];
+    }
+    static const rlayout aLayout[] = {
+        {1, 0, 0, "one commit"},
+        {4, 1, 0, "four commits, the first with nMemory 1"},
+        {2, 3000, 3000, "two commits, nMemory 3000"},
+    };
+    for (size_t li = 0; li < sizeof aLayout / sizeof aLayout[0]; li++) {
+        char zDir[64];
+        th_mkdtemp(zDir, sizeof zDir);
+        int iFirst = 0;
+        for (int c = 0; c < aLayout[li].nCommit; c++) {
+            int iLast = c == aLayout[li].nCommit - 1
+                            ? V_NDOC : iFirst + V_NDOC / aLayout[li].nCommit;
+            write_docs(zDir, aS, iFirst, iLast,
+                       c ? aLayout[li].nMemRest : aLayout[li].nMemFirst, NULL);
+            iFirst = iLast;
+        }
+        kq_index *p = open_index(zDir);
+        /* every word */
+        for (int w = 0; w < V_NWORD; w++) {
+            u64 nWant = 0;
+            for (int d = 0; d < V_NDOC; d++) {
+                int bHas = 0;
+                for (int j = 0; j < anDoc[d] && !bHas; j++) bHas = aDoc[d][j] == w;
+                nWant += (u64)bHas;
+            }
+            u64 n = total_of(p, aWord[w]);
+            th_check(n == nWant, "%s: '%s' matches %llu docs, want %llu",
+                     aLayout[li].zName, aWord[w], (unsigned long long)n,
+                     (unsigned long long)nWant);
+        }
+        /* prefixes of 1..4 letters, and absent words */
+        for (int it = 0; it < 300; it++) {
+            char zPre[8];
+            const char *zw = aWord[th_range(&r, 0, V_NWORD - 1)];
+            size_t nPre = (size_t)th_range(&r, 1, strlen(zw) < 4 ? strlen(zw) : 4);
+            memcpy(zPre, zw, nPre);
+            if (it % 5 == 0) zPre[nPre - 1] = (char)('a' + th_range(&r, 0, 25));
+            zPre[nPre] = 0;
+            u64 nWant = 0;
+            for (int d = 0; d < V_NDOC; d++) {
+                int bHas = 0;
+                for (int j = 0; j < anDoc[d] && !bHas; j++)
+                    bHas = strncmp(aWord[aDoc[d][j]], zPre, nPre) == 0;
+                nWant += (u64)bHas;
+            }
+            char zq[16];
+            snprintf(zq, sizeof zq, "%s*", zPre);
+            u64 n = total_of(p, zq);
+            th_check(n == nWant, "%s: '%s' matches %llu docs, want %llu",
+                     aLayout[li].zName, zq, (unsigned long long)n,
+                     (unsigned long long)nWant);
+        }
+        for (int it = 0; it < 200; it++) {
+            char zw[16];
+            int n = (int)th_range(&r, 1, 10);
+            for (int j = 0; j < n; j++) zw[j] = (char)('a' + th_range(&r, 0, 25));
+            zw[n] = 0;
+            const char *pz = zw;
+            int bIn = bsearch(&pz, azSorted, V_NWORD, sizeof *azSorted,
+                              cmp_str) != NULL;
+            if (!bIn) {
+                u64 m = total_of(p, zw);
+                th_check(m == 0, "%s: absent word '%s' matches %llu docs",
+                         aLayout[li].zName, zw, (unsigned long long)m);
+            }
+        }
+        kq_index_close(p);
+        th_rmtree(zDir);
+    }
+    free(aWord);
+    free(azSorted);
+    free(aDoc);
+    free(anDoc);
+    free(aS);
+    free(azBody);
+    free(azId);
+}
+
+/* A stemmed (english) index: queries are stemmed like documents; prefixes
+** match the unstemmed words of the documents. */
+static void test_english_index(void **state) {
+    (void)state;
+    static const sdoc aEn[] = {
+        {"e0", "Ceasefire talks", "The ceasefire was agreed."},
+        {"e1", "Peacekeepers", "peacekeepers arrived; the ceasefires held"},
+        {"e2", "Cease", "cease and desist"},
+        {"e3", "Running", "he was running, the runner ran"},
+        {"e4", "Other", "nothing relevant here"},
+    };
+    static const struct { const char *zQuery; u64 nTotal; } aQ[] = {
+        {"ceasefire", 2},
+        {"CEASEFIRES", 2},
+        {"ceas*", 3},
+        {"Ceas*", 3},
+        {"ceasefire*", 2},
+        {"peacekeep*", 1},
+        {"peacekeepers", 1},
+        {"ceasefire AND peacekeepers", 1},
+        {"ceasefire peacekeepers", 1},
+        {"ceasefire OR peacekeepers", 2},
+        {"ceasefire -peacekeepers", 1},
+        {"\"ceasefire was agreed\"", 1},
+        {"\"ceasefires was agreeing\"", 1},   /* stems: ceasefir was agre */
+        {"\"agreed ceasefire\"", 0},
+        {"run", 1},
+        {"runn*", 1},
+        {"ran*", 1},
+        {"runner", 1},
+        {"xyz*", 0},
+        {"NOT ceas*", 2},
+    };
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer *w = NULL;
+    kq_writer_opts opts;
+    char *zErr = NULL;
+    memset(&opts, 0, sizeof opts);
+    opts.zLang = "english";
+    assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);
+    for (size_t i = 0; i < sizeof aEn / sizeof aEn[0]; i++) {
+        kq_doc d;
+        fill_doc(&d, aEn[i].zId, aEn[i].zTitle, aEn[i].zBody);
+        assert_int_equal(kq_writer_add(w, &d, &zErr), KQ_OK);
+    }
+    assert_int_equal(kq_writer_commit(w, &zErr), KQ_OK);
+    kq_writer_close(w);
+    kq_index *p = open_index(zDir);
+    assert_string_equal(kq_analyzer_lang(kq_index_analyzer(p)), "english");
+    for (size_t i = 0; i < sizeof aQ / sizeof aQ[0]; i++) {
+        u64 n = total_of(p, aQ[i].zQuery);
+        if (n != aQ[i].nTotal)
+            fail_msg("'%s': %llu matches, want %llu", aQ[i].zQuery,
+                     (unsigned long long)n, (unsigned long long)aQ[i].nTotal);
+    }
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
 /* No index at all. */
 static void test_no_index(void **state) {
     (void)state;
@@ -789,6 +1000,8 @@ int main(void) {
         cmocka_unit_test(test_small_index_two_commits),
         cmocka_unit_test(test_random_index),
         cmocka_unit_test(test_writer_lifecycle),
+        cmocka_unit_test(test_random_vocabulary),
+        cmocka_unit_test(test_english_index),
         cmocka_unit_test(test_no_index),
     };
     return TH_RUN(tests);

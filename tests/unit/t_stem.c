@@ -202,6 +202,19 @@ static void test_alias_en(void **state) {
         free(b);
     }
     assert_string_equal(kq_analyzer_lang(pEnglish), "english");
+    /* other ISO 639 aliases */
+    static const char *azAlias[][2] = {
+        {"eng", "english"}, {"fr", "french"}, {"de", "german"},
+        {"ru", "russian"}, {"es", "spanish"}};
+    for (size_t i = 0; i < sizeof azAlias / sizeof azAlias[0]; i++) {
+        kq_analyzer *q = new_analyzer(azAlias[i][0]);
+        char zName[64];
+        snprintf(zName, sizeof zName, "%s", kq_analyzer_lang(q));
+        kq_analyzer_free(q);
+        if (strcmp(zName, azAlias[i][1]) != 0)
+            fail_msg("kq_analyzer_lang of \"%s\" is \"%s\", want \"%s\"",
+                     azAlias[i][0], zName, azAlias[i][1]);
+    }
     /* kq.h: kq_analyzer_lang() gives the canonical name */
     char zLang[64];
     snprintf(zLang, sizeof zLang, "%s", kq_analyzer_lang(pEn));
