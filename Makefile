@@ -36,7 +36,7 @@ else
 BINDIR := $(B)
 endif
 
-.PHONY: all demo check test unit-build clean deps
+.PHONY: all demo check test unit-build clean deps bench
 all: $(BINDIR)/kq-index $(BINDIR)/kq
 
 $(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
@@ -76,6 +76,18 @@ check: deps
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all unit-build
 	@sh tests/run.sh build . build-san build-san
 test: check
+
+# Side by side with the peers of ../shared/bench (not part of `make check`):
+#   make bench [CORPORA="../shared/corpora/reuters21578 ..."] [BENCH_ARGS=...]
+SHARED_BENCH ?= ../shared/bench
+CORPORA      ?= ../shared/corpora/reuters21578
+BENCH_PEERS  ?= kq,xapian,fts5
+bench: all
+	@test -f $(SHARED_BENCH)/run_all.sh || { echo "make bench: $(SHARED_BENCH) is missing (it lives beside the checkout in the development setup)"; exit 2; }
+	$(MAKE) -C $(SHARED_BENCH) all
+	$(CC) $(CFLAGS) -Icommon -I$(SHARED_BENCH)/common -o build/kq_query tests/bench/kq_query.c $(LIB) $(LDLIBS)
+	sed 's|@ROOT@|$(CURDIR)|g' tests/bench/kq.ini.in > build/kq.ini
+	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf build build-san kq kq-index

@@ -185,6 +185,11 @@ typedef struct kq_query kq_query;
 ** character column) and *pzErr say where and what. */
 int kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
                    int *piCol, char **pzErr);
+/* As kq_query_parse(), with flags: KQ_QUERY_OR makes adjacent items
+** (a b) mean a OR b instead of a AND b. */
+#define KQ_QUERY_OR 0x01
+int kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
+                      kq_query **ppOut, int *piCol, char **pzErr);
 void kq_query_free(kq_query *p);
 /* A readable form of the parsed query, e.g. AND(ceasefir, peacekeep)
 ** (malloc()ed; caller frees). */

@@ -33,6 +33,7 @@ typedef struct parser {
     const char *zTok;  /* WORD/PHRASE text */
     size_t nTok;
     int bPrefix;       /* WORD ended in '*' */
+    int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
     int rc;
     size_t iErr;       /* byte offset of the error */
     char *zErr;
@@ -364,7 +365,7 @@ parse_and(parser *p)
         if (p->eTok == T_AND) {
             lex(p);
             node_add(p, q, parse_unary(p));
-        } else if (starts_unary(p->eTok)) {
+        } else if (starts_unary(p->eTok) && !p->bDefaultOr) {
             node_add(p, q, parse_unary(p));
         } else {
             break;
@@ -381,8 +382,12 @@ parse_or(parser *p)
         return NULL;
     }
     node_add(p, q, parse_and(p));
-    while (p->rc == KQ_OK && p->eTok == T_OR) {
-        lex(p);
+    while (p->rc == KQ_OK) {
+        if (p->eTok == T_OR) {
+            lex(p);
+        } else if (!(p->bDefaultOr && starts_unary(p->eTok))) {
+            break;
+        }
         node_add(p, q, parse_and(p));
     }
     return node_finish(q);
@@ -405,6 +410,13 @@ int
 kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
                int *piCol, char **pzErr)
 {
+    return kq_query_parse_ex(pA, zQuery, 0, ppOut, piCol, pzErr);
+}
+
+int
+kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
+                  kq_query **ppOut, int *piCol, char **pzErr)
+{
     *ppOut = NULL;
     if (piCol) {
         *piCol = 0;
@@ -412,6 +424,7 @@ kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
     parser p;
     memset(&p, 0, sizeof(p));
     p.pA = pA;
+    p.bDefaultOr = (flags & KQ_QUERY_OR) != 0;
     p.z = zQuery;
     p.n = strlen(zQuery);
     lex(&p);
