@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# Several segments and spilled runs give the same answers as one segment.
+#
+# An index built in two kq-index runs has two segments; ranking uses
+# index-wide statistics (documents, average length, document frequencies
+# summed over segments), so scores and order must equal those of an index
+# built in one run over the same files in the same order.  Likewise a tiny
+# --memory budget (many spilled runs merged at commit) must give the same
+# index files, byte for byte, as the default budget.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+    index_corpus
+    cd "$ROOT" || return 1
+    # The same 41 files in the same order, split 0000-0019 / 0020-0040.
+    mkdir -p "$BATS_FILE_TMPDIR/a/corpus" "$BATS_FILE_TMPDIR/b/corpus"
+    cp corpus/00[01]?.txt "$BATS_FILE_TMPDIR/a/corpus/"
+    cp corpus/00[234]?.txt "$BATS_FILE_TMPDIR/b/corpus/"
+    (cd "$BATS_FILE_TMPDIR/a" && "$KQI" -q -d "$BATS_FILE_TMPDIR/two" corpus/)
+    (cd "$BATS_FILE_TMPDIR/b" && "$KQI" -q -d "$BATS_FILE_TMPDIR/two" corpus/)
+    "$KQI" -q -d "$BATS_FILE_TMPDIR/spill" --memory 16K corpus/
+}
+
+setup() {
+    cd "$ROOT"
+}
+
+# Print id and score of every hit, one per line.
+hits() {
+    "$KQ" -d "$1" --json -n 100 "$2" | jq -r 'select(.summary | not) | "\(.id) \(.score)"'
+}
+
+@test "segments: the split index has 2 segments and 41 documents" {
+    run "$KQ" -d "$BATS_FILE_TMPDIR/two" --check
+    no_crash
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"41 documents, 2 segment(s), generation 2"* ]]
+}
+
+@test "segments: two segments rank exactly like one" {
+    for q in 'ceasefire AND peacekeepers' 'oil OR bank OR dollar' \
+             '"prime minister"' 'peace*' 'NOT the' 'said -oil' 'U.S. troops OR U.S.'; do
+        one=$(hits "$IDX" "$q")
+        two=$(hits "$BATS_FILE_TMPDIR/two" "$q")
+        [ -n "$one" ] || [ "$q" = 'NOT the' ] || { echo "no hits for $q" >&2; false; }
+        if [ "$one" != "$two" ]; then
+            echo "query: $q" >&2
+            diff <(echo "$one") <(echo "$two") >&2
+            false
+        fi
+    done
+}
+
+@test "segments: counts agree between one and two segments" {
+    for q in ceasefire 'oil OR gas' 'NOT oil' '"central bank"'; do
+        [ "$("$KQ" -d "$IDX" -c "$q")" = "$("$KQ" -d "$BATS_FILE_TMPDIR/two" -c "$q")" ]
+    done
+}
+
+@test "spill: a 16K memory budget writes the same files as the default" {
+    run "$KQ" -d "$BATS_FILE_TMPDIR/spill" --check
+    no_crash
+    [ "$status" -eq 0 ]
+    for f in "$IDX"/seg*; do
+        cmp "$f" "$BATS_FILE_TMPDIR/spill/$(basename "$f")"
+    done
+    # No run files are left behind.
+    [ -z "$(ls "$BATS_FILE_TMPDIR/spill" | grep tmp)" ]
+}
