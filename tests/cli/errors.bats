@@ -183,6 +183,17 @@ queries_do_not_crash() {
     queries_do_not_crash
 }
 
+@test "damage: kq-index refuses to add to an index whose manifest is damaged: exit 4" {
+    copy_index
+    f="$D/kq.manifest"
+    size=$(stat -c %s "$f")
+    flip_byte "$f" $((size / 2))
+    echo '{"id":"m1","title":"Quokka","body":"quokka"}' >"$BATS_TEST_TMPDIR/m.jsonl"
+    run -4 "$KQI" -d "$D" "$BATS_TEST_TMPDIR/m.jsonl"
+    echo "$output"
+    [[ "$output" == *kq.manifest* ]]
+}
+
 @test "damage: an empty kq.manifest: exit 3 or 4, no crash" {
     copy_index
     : >"$D/kq.manifest"
@@ -275,6 +286,11 @@ queries_do_not_crash() {
     [[ "$stderr" == *"kq-index: $BATS_TEST_TMPDIR/nope.txt: "* ]]
 }
 
+@test "kq index without paths is a usage error (exit 2)" {
+    run -2 "$KQ" index -d "$BATS_TEST_TMPDIR/i"
+    [ -n "$output" ]
+}
+
 @test "kq-index: usage errors exit 2" {
     run -2 "$KQI" -d "$BATS_TEST_TMPDIR/i"                       # no PATH
     [ -n "$output" ]
@@ -310,7 +326,7 @@ queries_do_not_crash() {
     j="$BATS_TEST_TMPDIR/more.jsonl"
     {
         echo '{"id":"m1","title":"Quokka oil","date":"2024-05-01","source":"test","body":"quokka sightings near the oil field"}'
-        echo '{"id":"m2","title":"Quokka two","body":"another quokka"}'
+        echo '{"id":"m2","title":"Quokka two","body":"another peaceful quokka"}'
     } >"$j"
     run -0 "$KQI" -d "$D" "$j"
     [[ "${lines[${#lines[@]}-1]}" == "kq-index: 2 documents,"* ]]
@@ -324,6 +340,12 @@ queries_do_not_crash() {
     [ "$output" = 1 ]
     run -0 "$KQ" -d "$D" -c "quokka OR ceasefire"
     [ "$output" = 8 ]
+    # prefixes across segments: peace* is in 5 corpus files
+    # (grep -liwE 'peace[a-z]*' corpus/*.txt) and in m2 (peaceful)
+    run -0 "$KQ" -d "$D" -c 'peace*'
+    [ "$output" = 6 ]
+    run -0 "$KQ" -d "$D" -c 'quokk*'
+    [ "$output" = 2 ]
     run -0 "$KQ" -d "$D" --json "quokka AND oil"
     head -n 1 <<<"$output" | jq -e '.id == "m1" and .title == "Quokka oil" and .date == "2024-05-01"'
     run -0 "$KQ" -d "$D" --check
