@@ -20,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Parentheses and NOTs nest at most this deep: the parser and everything
+** that walks the tree recurse, so the limit bounds their stack use. */
+#define MAX_DEPTH 100
+
 typedef enum { T_EOF, T_WORD, T_PHRASE, T_LP, T_RP, T_AND, T_OR, T_NOT,
                T_PLUS, T_MINUS } ttype;
 
@@ -34,6 +38,7 @@ typedef struct parser {
     size_t nTok;
     int bPrefix;       /* WORD ended in '*' */
     int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
+    int nDepth;        /* open parentheses and NOTs, for MAX_DEPTH */
     int rc;
     size_t iErr;       /* byte offset of the error */
     char *zErr;
@@ -285,6 +290,10 @@ parse_primary(parser *p)
     size_t iAt = p->iTok;
     switch (p->eTok) {
     case T_LP: {
+        if (++p->nDepth > MAX_DEPTH) {
+            set_err(p, iAt, "parentheses nested too deeply");
+            return NULL;
+        }
         lex(p);
         if (p->eTok == T_RP) {
             set_err(p, p->iTok, "expected a term inside ( )");
@@ -300,6 +309,7 @@ parse_primary(parser *p)
             set_err(p, iAt, "unclosed parenthesis");
             return NULL;
         }
+        p->nDepth--;
         lex(p);
         return q;
     }
@@ -334,8 +344,13 @@ parse_unary(parser *p)
     }
     if (p->eTok == T_NOT || p->eTok == T_MINUS) {
         ttype e = p->eTok;
+        if (++p->nDepth > MAX_DEPTH) {
+            set_err(p, p->iTok, "NOT nested too deeply");
+            return NULL;
+        }
         lex(p);
         kqi_qnode *c = (e == T_NOT) ? parse_unary(p) : parse_primary(p);
+        p->nDepth--;
         if (c == NULL) {
             return NULL;
         }
