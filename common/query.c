@@ -102,9 +102,10 @@ lex(parser *p)
         p->i = j + 1;
         return;
     }
-    /* A leading + or - is an operator when a word follows directly. */
+    /* A leading + or - is an operator when a word, a phrase or a group
+    ** follows directly: -oil, -"oil gas", -(oil OR gas). */
     if ((c == '+' || c == '-') && p->i + 1 < p->n &&
-        !word_end(p->z[p->i + 1])) {
+        !is_space(p->z[p->i + 1]) && p->z[p->i + 1] != ')') {
         p->eTok = c == '+' ? T_PLUS : T_MINUS;
         p->i++;
         return;

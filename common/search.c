@@ -52,6 +52,7 @@ typedef struct ctx ctx;
 typedef struct cur cur;
 struct cur {
     u32 iDoc;
+    int bStarted;       /* iDoc is valid (the first seek happened) */
     int (*xSeek)(cur *, u32);
     double (*xScore)(cur *);
     void (*xFree)(cur *);
@@ -73,6 +74,17 @@ cur_next(cur *c)
     }
     return c->xSeek(c, c->iDoc + 1);
 }
+
+/* Cursors never move back: a seek to a target at or before the current
+** document leaves them where they are.  (Without this an exclusion would be
+** asked about a document its cursor has already passed.) */
+#define SEEK_GUARD(c, t)                                                     \
+    do {                                                                     \
+        if ((c)->bStarted && (c)->iDoc >= (t)) {                             \
+            return (c)->iDoc == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;              \
+        }                                                                    \
+        (c)->bStarted = 1;                                                   \
+    } while (0)
 
 /* Record an error and end the cursor. */
 static int
@@ -163,6 +175,7 @@ plain_free(cur *c)
 static int
 all_seek(cur *c, u32 t)
 {
+    SEEK_GUARD(c, t);
     u32 n = c->pCtx->pSeg->docs.nDoc;
     c->iDoc = t < n ? t : KQ_DOCID_EOF;
     return c->iDoc == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;
@@ -184,9 +197,7 @@ static int
 and_seek(cur *c, u32 t)
 {
     andcur *p = (andcur *)c;
-    if (c->iDoc != 0 && c->iDoc >= t && c->iDoc != KQ_DOCID_EOF) {
-        /* Already there (iDoc 0 may mean "not started": re-check). */
-    }
+    SEEK_GUARD(c, t);
     for (;;) {
         if (t == KQ_DOCID_EOF) {
             c->iDoc = KQ_DOCID_EOF;
@@ -325,6 +336,7 @@ static int
 or_seek(cur *c, u32 t)
 {
     orcur *p = (orcur *)c;
+    SEEK_GUARD(c, t);
     u32 iMin = KQ_DOCID_EOF;
     for (int i = 0; i < p->n; i++) {
         cur *k = p->a[i];

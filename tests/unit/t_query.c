@@ -78,6 +78,7 @@ static const struct { const char *zQuery, *zWant; } aOk[] = {
     {"+oil gas", "AND(oil, gas)"},
     {"oil +gas", "AND(oil, gas)"},
     {"+oil -gas", "AND(oil, NOT(gas))"},
+
     /* parentheses */
     {"(oil OR gas) price", "AND(OR(oil, gas), price)"},
     {"price (oil OR gas)", "AND(price, OR(oil, gas))"},
@@ -142,6 +143,35 @@ static void test_parse_ok(void **state) {
         free(zErr);
     }
     if (nBad) fail_msg("%d of %zu queries parsed wrongly", nBad, N_OK);
+}
+
+/* - and + before a parenthesis or a phrase (query.c's grammar:
+** unary := "-" primary | "+" primary; primary := "(" or ")" | phrase). */
+static const struct { const char *zQuery, *zWant; } aSign[] = {
+    {"oil -\"peace keepers\"", "AND(oil, NOT(\"peac keeper\"))"},
+    {"oil -(gas OR price)", "AND(oil, NOT(OR(gas, price)))"},
+    {"price -(NOT oil)", "AND(price, NOT(NOT(oil)))"},
+    {"+(oil OR gas) price", "AND(OR(oil, gas), price)"},
+    {"oil +\"peace keepers\"", "AND(oil, \"peac keeper\")"},
+};
+
+static void test_sign_before_group(void **state) {
+    (void)state;
+    int nBad = 0;
+    for (size_t i = 0; i < sizeof aSign / sizeof aSign[0]; i++) {
+        int rc, iCol;
+        char *zErr;
+        char *zDesc = parse_describe(aSign[i].zQuery, &rc, &iCol, &zErr);
+        if (zDesc == NULL || strcmp(zDesc, aSign[i].zWant) != 0) {
+            print_error("'%s': got %s, want %s\n", aSign[i].zQuery,
+                        zDesc ? zDesc : "an error", aSign[i].zWant);
+            nBad++;
+        }
+        free(zDesc);
+        free(zErr);
+    }
+    if (nBad) fail_msg("%d of %zu signed groups parsed wrongly", nBad,
+                       sizeof aSign / sizeof aSign[0]);
 }
 
 static const struct { const char *zQuery; int iCol; } aErr[] = {
@@ -302,14 +332,90 @@ static void test_fuzz(void **state) {
     assert_true(nSyntax > 100);
 }
 
+/* Random bytes (invalid UTF-8 included): parse or fail cleanly. */
+static void test_fuzz_bytes(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("query_fuzz_bytes");
+    for (int it = 0; it < 2000; it++) {
+        char zq[64];
+        size_t n = (size_t)th_range(&r, 0, sizeof zq - 1);
+        for (size_t i = 0; i < n; i++) {
+            int k = (int)th_range(&r, 0, 3);
+            zq[i] = k == 0 ? (char)th_range(&r, 0x80, 0xff)
+                  : k == 1 ? "()\"*+- "[th_range(&r, 0, 6)]
+                           : (char)th_range(&r, 1, 0x7f);
+        }
+        zq[n] = 0;
+        int rc, iCol;
+        char *zErr;
+        char *zDesc = parse_describe(zq, &rc, &iCol, &zErr);
+        if (!zDesc) {
+            th_check(rc == KQ_SYNTAX, "iteration %d: rc=%d", it, rc);
+            th_check(iCol >= 1 && iCol <= (int)n + 1,
+                     "iteration %d: column %d of %zu bytes", it, iCol, n);
+        }
+        free(zDesc);
+        free(zErr);
+    }
+}
+
+/* A query nested very deeply (a few hundred kilobytes of parentheses or
+** NOTs, well within a command line) must be parsed or refused with
+** KQ_SYNTAX -- not overflow the stack. */
+static void test_deep_nesting(void **state) {
+    (void)state;
+    const size_t nDepth = 200000;
+    char *z = malloc(4 * nDepth + 16);
+    assert_non_null(z);
+    for (int k = 0; k < 3; k++) {
+        size_t n = 0;
+        if (k == 0) {
+            memset(z, '(', nDepth);
+            n = nDepth;
+            memcpy(z + n, "oil", 3);
+            n += 3;
+            memset(z + n, ')', nDepth);
+            n += nDepth;
+        } else {
+            for (size_t i = 0; i < nDepth; i++) {
+                memcpy(z + n, k == 1 ? "NOT " : "-(", k == 1 ? 4 : 2);
+                n += k == 1 ? 4 : 2;
+            }
+            memcpy(z + n, "oil", 3);
+            n += 3;
+            if (k == 2) {
+                memset(z + n, ')', nDepth);
+                n += nDepth;
+            }
+        }
+        z[n] = 0;
+        kq_query *q = NULL;
+        int iCol = 0;
+        char *zErr = NULL;
+        int rc = kq_query_parse(g_pEn, z, &q, &iCol, &zErr);
+        if (rc == KQ_OK) {
+            char *zDesc = kq_query_describe(q);
+            free(zDesc);
+            kq_query_free(q);
+        } else {
+            th_check(rc == KQ_SYNTAX, "depth %zu: rc=%d", nDepth, rc);
+        }
+        free(zErr);
+    }
+    free(z);
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_ok),
+        cmocka_unit_test(test_sign_before_group),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_null_out),
         cmocka_unit_test(test_ast),
         cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_fuzz_bytes),
+        cmocka_unit_test(test_deep_nesting),   /* last: it may crash */
     };
     int nFail = _cmocka_run_group_tests("query", tests,
                                         sizeof tests / sizeof tests[0],

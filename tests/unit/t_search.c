@@ -13,6 +13,8 @@
 #include "tharness.h"
 #include "kq_int.h"
 
+#include <signal.h>
+
 #define EPS 1e-9
 
 static int near(double a, double b) {
@@ -227,14 +229,27 @@ static const sq aSmallQ[] = {
 };
 #define N_SMALLQ (sizeof aSmallQ / sizeof aSmallQ[0])
 
+/* Nested negations (a test of their own). */
+static const sq aNotQ[] = {
+    {"NOT NOT oil", 3, 0, {0, 2, 5}},
+    {"NOT NOT NOT oil", 3, 0, {1, 3, 4}},
+    {"NOT NOT NOT NOT oil", 3, 0, {0, 2, 5}},
+    {"NOT (oil NOT gas)", 4, 0, {0, 1, 3, 4}},
+    {"gas NOT (oil NOT gas)", 2, 0, {0, 1}},
+    {"NOT (NOT oil AND NOT gas)", 4, 0, {0, 1, 2, 5}},
+    {"price AND NOT (NOT oil)", 1, 0, {2}},
+    {"NOT (NOT oil) price", 1, 0, {2}},
+};
+#define N_NOTQ (sizeof aNotQ / sizeof aNotQ[0])
+
 static int cmp_docid(const void *a, const void *b) {
     kq_docid x = *(const kq_docid *)a, y = *(const kq_docid *)b;
     return x < y ? -1 : x > y;
 }
 
-static void check_small_queries(kq_index *p) {
-    for (size_t i = 0; i < N_SMALLQ; i++) {
-        const sq *c = &aSmallQ[i];
+static void check_queries(kq_index *p, const sq *aQ, size_t nQ) {
+    for (size_t i = 0; i < nQ; i++) {
+        const sq *c = &aQ[i];
         kq_hit *a;
         size_t n;
         uint64_t nTotal;
@@ -423,7 +438,7 @@ static void check_small_docs(kq_index *p) {
 }
 
 static void check_small_all(kq_index *p) {
-    check_small_queries(p);
+    check_queries(p, aSmallQ, N_SMALLQ);
     check_small_scores(p);
     check_small_paging(p);
     check_small_docs(p);
@@ -454,6 +469,18 @@ static void test_small_index_spill(void **state) {
     if (st.nSpill < 1) fail_msg("nMemory = 1 but nSpill = %u", st.nSpill);
     kq_index *p = open_index(zDir);
     check_small_all(p);
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
+/* NOT NOT x is x, NOT NOT NOT x is NOT x, and so on. */
+static void test_nested_not(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    write_docs(zDir, aSmall, 0, N_SMALL, 0, NULL);
+    kq_index *p = open_index(zDir);
+    check_queries(p, aNotQ, N_NOTQ);
     kq_index_close(p);
     th_rmtree(zDir);
 }
@@ -977,6 +1004,106 @@ static void test_english_index(void **state) {
     th_rmtree(zDir);
 }
 
+/* A document of 100000 tokens: large tf, long position lists, phrases at
+** its very end, its length in the statistics. */
+static void test_big_document(void **state) {
+    (void)state;
+    const size_t nRep = 100000;
+    char *zBig = malloc(4 * nRep + 64);
+    assert_non_null(zBig);
+    size_t n = 0;
+    for (size_t i = 0; i < nRep; i++) { memcpy(zBig + n, "oil ", 4); n += 4; }
+    n += (size_t)sprintf(zBig + n, "end of text");
+    sdoc a[3] = {
+        {"small", "Small", "oil and gas"},
+        {"big", "Big", zBig},
+        {"after", "After", "end of story"},
+    };
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    write_docs(zDir, a, 0, 3, 0, NULL);
+    kq_index *p = open_index(zDir);
+    const kq_stats *st = kq_index_stats(p);
+    /* 1 + 3, 1 + 100003, 1 + 3 */
+    assert_true(st->nToken == 4 + 100004 + 4);
+    kq_docinfo di;
+    char *zErr = NULL;
+    assert_int_equal(kq_index_doc(p, 1, &di, &zErr), KQ_OK);
+    assert_int_equal(di.nLen, 100004);
+
+    kq_hit *h;
+    size_t nHit;
+    uint64_t nTotal;
+    run_query(p, "oil", 0, 10, &h, &nHit, &nTotal);
+    assert_int_equal(nHit, 2);
+    double avg = (double)st->nToken / 3;
+    double idf = log(1.0 + (3 - 2 + 0.5) / (2 + 0.5));
+    double sBig = idf * 100000 * 2.2 /
+                  (100000 + 1.2 * (0.25 + 0.75 * 100004 / avg));
+    double sSmall = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 4 / avg));
+    assert_int_equal(h[0].iDoc, 1);
+    assert_true(near(h[0].score, sBig));
+    assert_int_equal(h[1].iDoc, 0);
+    assert_true(near(h[1].score, sSmall));
+    free(h);
+    assert_true(total_of(p, "\"of text\"") == 1);
+    assert_true(total_of(p, "\"oil end of text\"") == 1);
+    assert_true(total_of(p, "\"oil oil oil oil\"") == 1);
+    assert_true(total_of(p, "\"end of\"") == 2);
+    assert_true(total_of(p, "\"text oil\"") == 0);
+    char *zText = NULL;
+    size_t nText = 0;
+    assert_int_equal(kq_index_text(p, 1, &zText, &nText, &zErr), KQ_OK);
+    assert_int_equal(nText, n);
+    assert_memory_equal(zText, zBig, n);
+    free(zText);
+    kq_index_close(p);
+    th_rmtree(zDir);
+    free(zBig);
+}
+
+static void on_alarm(int sig) {
+    (void)sig;
+    static const char zMsg[] =
+        "not ok - test_deep_not: 30 nested NOTs still running after 20 s\n";
+    if (write(1, zMsg, sizeof zMsg - 1) < 0) _exit(2);
+    th_rmtree_all();
+    _exit(1);
+}
+
+/* Evaluation time must not grow exponentially with the nesting depth.
+** Runs last: on timeout the binary exits. */
+static void test_deep_not(void **state) {
+    (void)state;
+    enum { NDOC = 200 };
+    static sdoc a[NDOC];
+    static char azId[NDOC][16];
+    for (int i = 0; i < NDOC; i++) {
+        snprintf(azId[i], sizeof azId[i], "n%d", i);
+        a[i].zId = azId[i];
+        a[i].zTitle = "title";
+        a[i].zBody = i % 3 == 0 ? "oil and gas" : "gas only";
+    }
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    write_docs(zDir, a, 0, NDOC, 0, NULL);
+    kq_index *p = open_index(zDir);
+    char zq[256];
+    size_t n = 0;
+    for (int i = 0; i < 30; i++) { memcpy(zq + n, "NOT ", 4); n += 4; }
+    memcpy(zq + n, "oil", 4);
+    signal(SIGALRM, on_alarm);
+    alarm(20);
+    u64 nTotal = total_of(p, zq);   /* 30 NOTs: oil itself */
+    alarm(0);
+    signal(SIGALRM, SIG_DFL);
+    kq_index_close(p);
+    th_rmtree(zDir);
+    if (nTotal != (NDOC + 2) / 3)
+        fail_msg("30 x NOT oil: %llu matches, want %d",
+                 (unsigned long long)nTotal, (NDOC + 2) / 3);
+}
+
 /* No index at all. */
 static void test_no_index(void **state) {
     (void)state;
@@ -998,11 +1125,14 @@ int main(void) {
         cmocka_unit_test(test_small_index),
         cmocka_unit_test(test_small_index_spill),
         cmocka_unit_test(test_small_index_two_commits),
+        cmocka_unit_test(test_nested_not),
         cmocka_unit_test(test_random_index),
         cmocka_unit_test(test_writer_lifecycle),
         cmocka_unit_test(test_random_vocabulary),
         cmocka_unit_test(test_english_index),
+        cmocka_unit_test(test_big_document),
         cmocka_unit_test(test_no_index),
+        cmocka_unit_test(test_deep_not),   /* last: exits on timeout */
     };
     return TH_RUN(tests);
 }

@@ -37,6 +37,7 @@
 ** test does not depend on which other tests ran before it.
 */
 static uint64_t th_seed;
+static inline void th_rmtree_all(void);
 
 static inline void th_seed_init(void) {
     const char *z = getenv("KQ_TEST_SEED");
@@ -50,6 +51,7 @@ static inline void th_seed_init(void) {
     }
     printf("# KQ_TEST_SEED=%llu\n", (unsigned long long)th_seed);
     fflush(stdout);
+    atexit(th_rmtree_all);
 }
 
 typedef struct th_rng { uint64_t s; } th_rng;
@@ -104,21 +106,41 @@ static inline int th_run(const char *zGroup, const struct CMUnitTest *aTest,
     } while (0)
 
 /**************************************************************************
-** Temporary directories.
+** Temporary directories.  Each is remembered until th_rmtree() removes it;
+** th_rmtree_all() (run at exit, and by tests that exit early) removes the
+** ones a failed test left behind.
 */
-static inline void th_mkdtemp(char *zBuf, size_t nBuf) {
-    snprintf(zBuf, nBuf, "/tmp/kq-unit-XXXXXX");
-    assert_non_null(mkdtemp(zBuf));
-}
+#define TH_MAXDIR 64
+static char th_azDir[TH_MAXDIR][64];
 
 static inline int th_rm_cb(const char *zPath, const struct stat *st, int flag,
-                    struct FTW *ftw) {
+                           struct FTW *ftw) {
     (void)st; (void)flag; (void)ftw;
     return remove(zPath);
 }
 
 static inline void th_rmtree(const char *zDir) {
     if (zDir && zDir[0]) nftw(zDir, th_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    for (int i = 0; zDir && i < TH_MAXDIR; i++)
+        if (strcmp(th_azDir[i], zDir) == 0) th_azDir[i][0] = 0;
+}
+
+static inline void th_rmtree_all(void) {
+    for (int i = 0; i < TH_MAXDIR; i++)
+        if (th_azDir[i][0]) {
+            nftw(th_azDir[i], th_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+            th_azDir[i][0] = 0;
+        }
+}
+
+static inline void th_mkdtemp(char *zBuf, size_t nBuf) {
+    snprintf(zBuf, nBuf, "/tmp/kq-unit-XXXXXX");
+    assert_non_null(mkdtemp(zBuf));
+    for (int i = 0; i < TH_MAXDIR; i++)
+        if (th_azDir[i][0] == 0) {
+            snprintf(th_azDir[i], sizeof th_azDir[i], "%s", zBuf);
+            break;
+        }
 }
 
 /**************************************************************************
