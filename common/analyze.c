@@ -149,6 +149,27 @@ is_ascii_word(u8 c)
            (c >= '0' && c <= '9');
 }
 
+/* The character at z[i] (i < n): its byte length, and in *pbWord whether it
+** is a word character.  A byte that does not start valid UTF-8 is a
+** one-byte separator. */
+static size_t
+char_at(const u8 *z, size_t i, size_t n, int *pbWord)
+{
+    if (z[i] < 0x80) {
+        *pbWord = is_ascii_word(z[i]);
+        return 1;
+    }
+    utf8proc_int32_t c;
+    utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)(n - i),
+                                          &c);
+    if (l < 0) {
+        *pbWord = 0;
+        return 1;
+    }
+    *pbWord = is_word_cp(c);
+    return (size_t)l;
+}
+
 /* Fold the non-ASCII token z[0..n) into p->aTerm; returns the length (0 if
 ** nothing is left or it is too long). */
 static size_t
@@ -254,50 +275,21 @@ kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
     int rc = 0;
     while (i < n) {
         /* Skip separators. */
-        size_t iStart = i;
-        int bAscii = 1;
-        while (i < n) {
-            if (z[i] < 0x80) {
-                if (is_ascii_word(z[i])) {
-                    break;
-                }
-                i++;
-                continue;
-            }
-            utf8proc_int32_t c;
-            utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)
-                                                  (n - i), &c);
-            if (l < 0) {
-                i++;          /* invalid UTF-8: one byte of separator */
-                continue;
-            }
-            if (is_word_cp(c)) {
-                break;
-            }
-            i += (size_t)l;
+        int bWord = 0;
+        size_t l = 0;
+        while (i < n && (l = char_at(z, i, n, &bWord), !bWord)) {
+            i += l;
         }
         if (i >= n) {
             break;
         }
-        /* Collect the word. */
-        iStart = i;
-        while (i < n) {
-            if (z[i] < 0x80) {
-                if (!is_ascii_word(z[i])) {
-                    break;
-                }
-                i++;
-                continue;
-            }
-            utf8proc_int32_t c;
-            utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)
-                                                  (n - i), &c);
-            if (l < 0 || !is_word_cp(c)) {
-                break;
-            }
-            bAscii = 0;
-            i += (size_t)l;
-        }
+        /* Collect the word (z[i] is its first character, l bytes long). */
+        size_t iStart = i;
+        int bAscii = 1;
+        do {
+            bAscii &= (z[i] < 0x80);
+            i += l;
+        } while (i < n && (l = char_at(z, i, n, &bWord), bWord));
         const char *zTerm;
         size_t nTerm;
         if (term_of(p, z + iStart, i - iStart, bAscii,

@@ -46,13 +46,14 @@ kqi_wfile_open(kqi_wfile *f, const char *zPath)
     return f->rc;
 }
 
+/* write() all of a[0..n), retrying short writes and EINTR. */
 static void
-wfile_flush(kqi_wfile *f)
+write_all(kqi_wfile *f, const u8 *a, size_t n)
 {
     size_t i = 0;
-    while (f->rc == KQ_OK && i < f->nBuf) {
-        ssize_t n = write(f->fd, f->aBuf + i, f->nBuf - i);
-        if (n < 0) {
+    while (f->rc == KQ_OK && i < n) {
+        ssize_t w = write(f->fd, a + i, n - i);
+        if (w < 0) {
             if (errno == EINTR) {
                 continue;
             }
@@ -61,8 +62,14 @@ wfile_flush(kqi_wfile *f)
             f->rc = KQ_IOERR;
             break;
         }
-        i += (size_t)n;
+        i += (size_t)w;
     }
+}
+
+static void
+wfile_flush(kqi_wfile *f)
+{
+    write_all(f, f->aBuf, f->nBuf);
     f->nBuf = 0;
 }
 
@@ -84,22 +91,9 @@ kqi_wfile_write(kqi_wfile *f, const void *p, size_t n)
     f->nOff += n;
     a = p;
     if (n >= WBUF_SIZE) {
-        wfile_flush(f);
         /* Large write: straight through. */
-        size_t i = 0;
-        while (f->rc == KQ_OK && i < n) {
-            ssize_t w = write(f->fd, a + i, n - i);
-            if (w < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                f->zErr = kqi_mprintf("%s: write failed: %s", f->zPath,
-                                      strerror(errno));
-                f->rc = KQ_IOERR;
-                break;
-            }
-            i += (size_t)w;
-        }
+        wfile_flush(f);
+        write_all(f, a, n);
         return;
     }
     if (f->nBuf + n > WBUF_SIZE) {

@@ -302,6 +302,24 @@ int kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
 void kqi_segment_close(kqi_segment *s);
 
 /**************************************************************************
+** Interface to code in lists.c: a segment's .dict, .post and .pos files
+** written together.
+*/
+typedef struct kqi_listw {
+    kqi_wfile aF[3];     /* .dict, .post, .pos */
+    kqi_dictw *pDict;
+    kqi_plw *pPost;
+} kqi_listw;
+/* Create the three files.  Whatever it returns, close w afterwards. */
+int kqi_listw_open(kqi_listw *w, char *const azPath[3]);
+/* Finish the dictionary, then flush, fsync and close the files.  rc is the
+** caller's status so far; returns the first error.  Sizes and CRCs go to
+** pMeta (if not NULL) with the number of keys in pMeta->nTerm, the number
+** of terms to *pnTerm (if not NULL). */
+int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
+                    char **pzErr);
+
+/**************************************************************************
 ** Interface to code in snippet.c
 */
 /* z[0..n) as valid UTF-8 (invalid bytes become U+FFFD), NUL-terminated,

@@ -56,20 +56,13 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
         }
     }
 
-    kqi_wfile aF[3];
-    for (int f = 0; f < 3; f++) {
-        kqi_wfile_open(&aF[f], azOut[f]);
-    }
-    kqi_header_write(&aF[1], KQI_FT_POST);
-    kqi_header_write(&aF[2], KQI_FT_POS);
-    kqi_dictw *pDw = NULL;
-    kqi_plw *pPw = NULL;
+    kqi_listw lw;
+    int rcOpen = kqi_listw_open(&lw, azOut);
     if (rc == KQ_OK) {
-        rc = kqi_dictw_new(&aF[0], &pDw);
+        rc = rcOpen;
     }
-    if (rc == KQ_OK) {
-        rc = kqi_plw_new(&aF[1], &aF[2], &pPw);
-    }
+    kqi_dictw *pDw = lw.pDict;
+    kqi_plw *pPw = lw.pPost;
     while (rc == KQ_OK) {
         /* The smallest current term over the runs. */
         int iMin = -1;
@@ -139,21 +132,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
             rc = kqi_dictw_add(pDw, aTerm, nTerm, &loc, NULL, 0);
         }
     }
-    if (pDw) {
-        int rc2 = kqi_dictw_finish(pDw, &pMeta->nTerm, pnTerm);
-        if (rc == KQ_OK) {
-            rc = rc2;
-        }
-    }
-    kqi_plw_free(pPw);
-    for (int f = 0; f < 3; f++) {
-        pMeta->aSize[f] = aF[f].nOff;
-        pMeta->aCrc[f] = aF[f].crc;
-        int rc2 = kqi_wfile_close(&aF[f], pzErr);
-        if (rc == KQ_OK) {
-            rc = rc2;
-        }
-    }
+    rc = kqi_listw_close(&lw, rc, pMeta, pnTerm, pzErr);
     for (u32 i = 0; i < nRun; i++) {
         for (int f = 0; f < 3; f++) {
             kqi_map_close(&a[i].aMap[f]);

@@ -30,19 +30,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct wterm {
+/* The key of a term or a word; first member of both, so one hash table
+** routine serves the two tables. */
+typedef struct wkey {
     char *z;
     u32 n;
     u32 hash;
+} wkey;
+
+/* Open addressing over an array of entries: slot = entry index + 1, 0 =
+** empty; at most half full. */
+typedef struct htab {
+    u32 *a;
+    u32 nSlot;
+} htab;
+
+typedef struct wterm {
+    wkey k;
     u32 lastDoc;
     u32 df;
     kqi_buf post;
 } wterm;
 
 typedef struct wword {
-    char *z;
-    u32 n;
-    u32 hash;
+    wkey k;
     u32 iTerm;         /* its stem in aTerm */
 } wword;
 
@@ -64,13 +75,11 @@ struct kq_writer {
     /* In-memory inversion. */
     wterm *aTerm;
     u32 nTerm, nTermAlloc;
-    u32 *aHash;        /* open addressing: index + 1, 0 = empty */
-    u32 nHash;
+    htab termTab;
     size_t nTermMem;   /* bytes held by terms, words and postings */
     wword *aWord;      /* distinct unstemmed words */
     u32 nWord, nWordAlloc;
-    u32 *aWordHash;
-    u32 nWordHash;
+    htab wordTab;
     u64 *aOcc;         /* (term index << 32 | position) of the current doc */
     size_t nOcc, nOccAlloc;
     int rcDoc;
@@ -209,25 +218,76 @@ open_segment(kq_writer *p, char **pzErr)
     return rc;
 }
 
+#define KEY_AT(aEnt, szEnt, i) \
+    ((const wkey *)(const void *)((const char *)(aEnt) + (size_t)(i) * (szEnt)))
+
+/* Find the slot of key z[0..n) in h, whose entries are the nEnt entries of
+** szEnt bytes at aEnt (each starting with a wkey).  *ppSlot holds the
+** entry's index + 1, or 0 where a new entry for the key goes.  Grows the
+** table first when a new entry could make it more than half full. */
 static int
-grow_hash(kq_writer *p)
+htab_find(kq_writer *p, htab *h, const void *aEnt, size_t szEnt, u32 nEnt,
+          const char *z, size_t n, u32 hash, u32 **ppSlot)
 {
-    u32 nNew = p->nHash ? p->nHash * 2 : 4096;
-    u32 *a = calloc(nNew, sizeof(u32));
+    if ((nEnt + 1) * 2 > h->nSlot) {
+        u32 nNew = h->nSlot ? h->nSlot * 2 : 4096;
+        u32 *a = calloc(nNew, sizeof(u32));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        for (u32 i = 0; i < nEnt; i++) {
+            u32 k = KEY_AT(aEnt, szEnt, i)->hash & (nNew - 1);
+            while (a[k]) {
+                k = (k + 1) & (nNew - 1);
+            }
+            a[k] = i + 1;
+        }
+        free(h->a);
+        p->nTermMem += (size_t)(nNew - h->nSlot) * sizeof(u32);
+        h->a = a;
+        h->nSlot = nNew;
+    }
+    u32 k = hash & (h->nSlot - 1);
+    while (h->a[k]) {
+        const wkey *e = KEY_AT(aEnt, szEnt, h->a[k] - 1);
+        if (e->hash == hash && e->n == n && memcmp(e->z, z, n) == 0) {
+            break;
+        }
+        k = (k + 1) & (h->nSlot - 1);
+    }
+    *ppSlot = &h->a[k];
+    return KQ_OK;
+}
+
+/* Make room for one more entry in *paEnt (of *pnAlloc). */
+static int
+grow_array(kq_writer *p, void **paEnt, size_t szEnt, u32 nEnt, u32 *pnAlloc)
+{
+    if (nEnt < *pnAlloc) {
+        return KQ_OK;
+    }
+    u32 nNew = *pnAlloc ? *pnAlloc * 2 : 4096;
+    void *a = realloc(*paEnt, nNew * szEnt);
     if (a == NULL) {
         return KQ_NOMEM;
     }
-    for (u32 i = 0; i < p->nTerm; i++) {
-        u32 h = p->aTerm[i].hash & (nNew - 1);
-        while (a[h]) {
-            h = (h + 1) & (nNew - 1);
-        }
-        a[h] = i + 1;
+    p->nTermMem += (size_t)(nNew - *pnAlloc) * szEnt;
+    *paEnt = a;
+    *pnAlloc = nNew;
+    return KQ_OK;
+}
+
+static int
+key_init(kq_writer *p, wkey *k, const char *z, size_t n, u32 hash)
+{
+    k->z = malloc(n);
+    if (k->z == NULL) {
+        return KQ_NOMEM;
     }
-    free(p->aHash);
-    p->nTermMem += (size_t)(nNew - p->nHash) * sizeof(u32);
-    p->aHash = a;
-    p->nHash = nNew;
+    memcpy(k->z, z, n);
+    k->n = (u32)n;
+    k->hash = hash;
+    p->nTermMem += n + 16;
     return KQ_OK;
 }
 
@@ -235,63 +295,23 @@ grow_hash(kq_writer *p)
 static int
 term_find(kq_writer *p, const char *z, size_t n, u32 *piTerm)
 {
-    if ((p->nTerm + 1) * 2 > p->nHash && grow_hash(p)) {
+    u32 hash = hash_term(z, n);
+    u32 *pSlot;
+    if (htab_find(p, &p->termTab, p->aTerm, sizeof(wterm), p->nTerm, z, n,
+                  hash, &pSlot) ||
+        grow_array(p, (void **)&p->aTerm, sizeof(wterm), p->nTerm,
+                   &p->nTermAlloc)) {
         return KQ_NOMEM;
     }
-    u32 hash = hash_term(z, n);
-    u32 h = hash & (p->nHash - 1);
-    while (p->aHash[h]) {
-        wterm *t = &p->aTerm[p->aHash[h] - 1];
-        if (t->hash == hash && t->n == n && memcmp(t->z, z, n) == 0) {
-            *piTerm = p->aHash[h] - 1;
-            return KQ_OK;
-        }
-        h = (h + 1) & (p->nHash - 1);
-    }
-    if (p->nTerm == p->nTermAlloc) {
-        u32 nNew = p->nTermAlloc ? p->nTermAlloc * 2 : 4096;
-        wterm *a = realloc(p->aTerm, nNew * sizeof(wterm));
-        if (a == NULL) {
+    if (*pSlot == 0) {
+        wterm *t = &p->aTerm[p->nTerm];
+        memset(t, 0, sizeof(*t));
+        if (key_init(p, &t->k, z, n, hash)) {
             return KQ_NOMEM;
         }
-        p->nTermMem += (size_t)(nNew - p->nTermAlloc) * sizeof(wterm);
-        p->aTerm = a;
-        p->nTermAlloc = nNew;
+        *pSlot = ++p->nTerm;
     }
-    wterm *t = &p->aTerm[p->nTerm];
-    memset(t, 0, sizeof(*t));
-    t->z = malloc(n);
-    if (t->z == NULL) {
-        return KQ_NOMEM;
-    }
-    memcpy(t->z, z, n);
-    t->n = (u32)n;
-    t->hash = hash;
-    p->nTermMem += n + 16;
-    p->aHash[h] = p->nTerm + 1;
-    *piTerm = p->nTerm++;
-    return KQ_OK;
-}
-
-static int
-grow_word_hash(kq_writer *p)
-{
-    u32 nNew = p->nWordHash ? p->nWordHash * 2 : 4096;
-    u32 *a = calloc(nNew, sizeof(u32));
-    if (a == NULL) {
-        return KQ_NOMEM;
-    }
-    for (u32 i = 0; i < p->nWord; i++) {
-        u32 h = p->aWord[i].hash & (nNew - 1);
-        while (a[h]) {
-            h = (h + 1) & (nNew - 1);
-        }
-        a[h] = i + 1;
-    }
-    free(p->aWordHash);
-    p->nTermMem += (size_t)(nNew - p->nWordHash) * sizeof(u32);
-    p->aWordHash = a;
-    p->nWordHash = nNew;
+    *piTerm = *pSlot - 1;
     return KQ_OK;
 }
 
@@ -300,18 +320,15 @@ grow_word_hash(kq_writer *p)
 static int
 word_term(kq_writer *p, const char *z, size_t n, u32 *piTerm)
 {
-    if ((p->nWord + 1) * 2 > p->nWordHash && grow_word_hash(p)) {
+    u32 hash = hash_term(z, n);
+    u32 *pSlot;
+    if (htab_find(p, &p->wordTab, p->aWord, sizeof(wword), p->nWord, z, n,
+                  hash, &pSlot)) {
         return KQ_NOMEM;
     }
-    u32 hash = hash_term(z, n);
-    u32 h = hash & (p->nWordHash - 1);
-    while (p->aWordHash[h]) {
-        wword *w = &p->aWord[p->aWordHash[h] - 1];
-        if (w->hash == hash && w->n == n && memcmp(w->z, z, n) == 0) {
-            *piTerm = w->iTerm;
-            return KQ_OK;
-        }
-        h = (h + 1) & (p->nWordHash - 1);
+    if (*pSlot) {
+        *piTerm = p->aWord[*pSlot - 1].iTerm;
+        return KQ_OK;
     }
     const char *zStem;
     size_t nStem;
@@ -320,31 +337,19 @@ word_term(kq_writer *p, const char *z, size_t n, u32 *piTerm)
         return rc;
     }
     u32 iTerm;
-    if (term_find(p, zStem, nStem, &iTerm)) {
+    /* term_find() may grow the term table, not the word table: pSlot stays
+    ** valid. */
+    if (term_find(p, zStem, nStem, &iTerm) ||
+        grow_array(p, (void **)&p->aWord, sizeof(wword), p->nWord,
+                   &p->nWordAlloc)) {
         return KQ_NOMEM;
-    }
-    if (p->nWord == p->nWordAlloc) {
-        u32 nNew = p->nWordAlloc ? p->nWordAlloc * 2 : 4096;
-        wword *a = realloc(p->aWord, nNew * sizeof(wword));
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        p->nTermMem += (size_t)(nNew - p->nWordAlloc) * sizeof(wword);
-        p->aWord = a;
-        p->nWordAlloc = nNew;
     }
     wword *w = &p->aWord[p->nWord];
-    w->z = malloc(n);
-    if (w->z == NULL) {
+    if (key_init(p, &w->k, z, n, hash)) {
         return KQ_NOMEM;
     }
-    memcpy(w->z, z, n);
-    w->n = (u32)n;
-    w->hash = hash;
     w->iTerm = iTerm;
-    p->nTermMem += n + 16;
-    p->aWordHash[h] = p->nWord + 1;
-    p->nWord++;
+    *pSlot = ++p->nWord;
     *piTerm = iTerm;
     return KQ_OK;
 }
@@ -461,25 +466,25 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 ** Writing the table out, sorted by term.
 */
 static int
-cmp_word(const void *a, const void *b, void *pCtx)
+key_cmp(const wkey *x, const wkey *y)
 {
-    const wword *aW = pCtx;
-    const wword *x = &aW[*(const u32 *)a];
-    const wword *y = &aW[*(const u32 *)b];
     size_t n = x->n < y->n ? x->n : y->n;
     int c = memcmp(x->z, y->z, n);
     return c ? c : (int)x->n - (int)y->n;
 }
 
 static int
+cmp_word(const void *a, const void *b, void *pCtx)
+{
+    const wword *aW = pCtx;
+    return key_cmp(&aW[*(const u32 *)a].k, &aW[*(const u32 *)b].k);
+}
+
+static int
 cmp_term(const void *a, const void *b, void *pCtx)
 {
     const wterm *aT = pCtx;
-    const wterm *x = &aT[*(const u32 *)a];
-    const wterm *y = &aT[*(const u32 *)b];
-    size_t n = x->n < y->n ? x->n : y->n;
-    int c = memcmp(x->z, y->z, n);
-    return c ? c : (int)x->n - (int)y->n;
+    return key_cmp(&aT[*(const u32 *)a].k, &aT[*(const u32 *)b].k);
 }
 
 /* Write the in-memory table as dict/post/pos files at the three paths. */
@@ -495,25 +500,15 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
         return KQ_NOMEM;
     }
 
-    kqi_wfile aF[3];
-    for (int f = 0; f < 3; f++) {
-        kqi_wfile_open(&aF[f], azPath[f]);
-    }
-    kqi_header_write(&aF[1], KQI_FT_POST);
-    kqi_header_write(&aF[2], KQI_FT_POS);
-    kqi_dictw *pDw = NULL;
-    kqi_plw *pPw = NULL;
-    int rc = kqi_dictw_new(&aF[0], &pDw);
-    if (rc == KQ_OK) {
-        rc = kqi_plw_new(&aF[1], &aF[2], &pPw);
-    }
+    kqi_listw lw;
+    int rc = kqi_listw_open(&lw, azPath);
     /* The vocabulary first (its keys sort first): words whose stem is not
     ** the word itself. */
     u32 nOrder = 0;
     for (u32 i = 0; i < p->nWord; i++) {
         const wword *w = &p->aWord[i];
         const wterm *t = &p->aTerm[w->iTerm];
-        if (w->n != t->n || memcmp(w->z, t->z, w->n) != 0) {
+        if (key_cmp(&w->k, &t->k) != 0) {
             aOrder[nOrder++] = i;
         }
     }
@@ -523,8 +518,8 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
         const wterm *t = &p->aTerm[w->iTerm];
         char aKey[KQI_MAX_KEY];
         aKey[0] = KQI_WORD_MARK;
-        memcpy(aKey + 1, w->z, w->n);
-        rc = kqi_dictw_add(pDw, aKey, w->n + 1, NULL, t->z, t->n);
+        memcpy(aKey + 1, w->k.z, w->k.n);
+        rc = kqi_dictw_add(lw.pDict, aKey, w->k.n + 1, NULL, t->k.z, t->k.n);
     }
     for (u32 i = 0; i < p->nTerm; i++) {
         aOrder[i] = i;
@@ -533,7 +528,7 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
     for (u32 k = 0; rc == KQ_OK && k < p->nTerm; k++) {
         wterm *t = &p->aTerm[aOrder[k]];
         const u8 *a = t->post.a, *end = t->post.a + t->post.n;
-        kqi_plw_begin(pPw);
+        kqi_plw_begin(lw.pPost);
         u32 iDoc = 0;
         for (u32 n = 0; rc == KQ_OK && n < t->df; n++) {
             u64 d, tf, v;
@@ -560,40 +555,20 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
                 aPos[i] = i ? aPos[i - 1] + 1 + (u32)v : (u32)v;
             }
             if (rc == KQ_OK) {
-                rc = kqi_plw_add(pPw, iDoc, aPos, (u32)tf);
+                rc = kqi_plw_add(lw.pPost, iDoc, aPos, (u32)tf);
             }
         }
         kqi_termloc loc;
         if (rc == KQ_OK) {
-            rc = kqi_plw_end(pPw, &loc);
+            rc = kqi_plw_end(lw.pPost, &loc);
         }
         if (rc == KQ_OK) {
-            rc = kqi_dictw_add(pDw, t->z, t->n, &loc, NULL, 0);
+            rc = kqi_dictw_add(lw.pDict, t->k.z, t->k.n, &loc, NULL, 0);
         }
     }
-    if (pDw) {
-        u64 nEntry;
-        int rc2 = kqi_dictw_finish(pDw, &nEntry, pnTerm);
-        if (pMeta) {
-            pMeta->nTerm = nEntry;
-        }
-        if (rc == KQ_OK) {
-            rc = rc2;
-        }
-    }
-    kqi_plw_free(pPw);
     free(aOrder);
     free(aPos);
-    for (int f = 0; f < 3; f++) {
-        if (pMeta) {
-            pMeta->aSize[f] = aF[f].nOff;   /* KQI_F_DICT, POST, POS = 0..2 */
-            pMeta->aCrc[f] = aF[f].crc;
-        }
-        int rc2 = kqi_wfile_close(&aF[f], pzErr);
-        if (rc == KQ_OK) {
-            rc = rc2;
-        }
-    }
+    rc = kqi_listw_close(&lw, rc, pMeta, pnTerm, pzErr);
     if (rc && rc != KQ_IOERR) {
         kqi_err(pzErr, rc, "cannot write %s: %s", azPath[0], kq_errstr(rc));
     }
@@ -604,22 +579,22 @@ static void
 free_table(kq_writer *p)
 {
     for (u32 i = 0; i < p->nTerm; i++) {
-        free(p->aTerm[i].z);
+        free(p->aTerm[i].k.z);
         kqi_buf_free(&p->aTerm[i].post);
     }
     free(p->aTerm);
-    free(p->aHash);
+    free(p->termTab.a);
     p->aTerm = NULL;
-    p->aHash = NULL;
-    p->nTerm = p->nTermAlloc = p->nHash = 0;
+    memset(&p->termTab, 0, sizeof(p->termTab));
+    p->nTerm = p->nTermAlloc = 0;
     for (u32 i = 0; i < p->nWord; i++) {
-        free(p->aWord[i].z);
+        free(p->aWord[i].k.z);
     }
     free(p->aWord);
-    free(p->aWordHash);
+    free(p->wordTab.a);
     p->aWord = NULL;
-    p->aWordHash = NULL;
-    p->nWord = p->nWordAlloc = p->nWordHash = 0;
+    memset(&p->wordTab, 0, sizeof(p->wordTab));
+    p->nWord = p->nWordAlloc = 0;
     p->nTermMem = 0;
 }
 
