@@ -40,6 +40,10 @@
 #include <zlib.h>
 
 #define STORE_BLOCK (64 * 1024)
+/* zlib level for stored text: level 1 compresses reuters21578's bodies to
+** 7.4 MB instead of 6.4 MB at the default level 6, but indexing runs at
+** 15 MB/s instead of 10 MB/s (deflate was a third of the time). */
+#define STORE_ZLEVEL 1
 #define STORE_BLKHDR 13
 #define STORE_MAXBLOCK 0x7fffffffu
 
@@ -92,7 +96,7 @@ store_flush(kqi_docw *p)
     if (kqi_buf_reserve(&p->z, nBound) == 0) {
         uLongf nOut = nBound;
         if (compress2(p->z.a, &nOut, p->text.a, (uLong)p->text.n,
-                      Z_DEFAULT_COMPRESSION) == Z_OK &&
+                      STORE_ZLEVEL) == Z_OK &&
             nOut < p->text.n) {
             codec = 1;
             aData = p->z.a;
