@@ -396,9 +396,14 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     if (d->zId == NULL || d->nId == 0) {
         return kqi_err(pzErr, KQ_MISUSE, "document without an id");
     }
-    if (p->nDoc == KQ_DOCID_EOF - 1 ||
-        (u64)p->nDoc + p->stats.nDoc >= KQ_DOCID_EOF - 1) {
-        return kqi_err(pzErr, KQ_MISUSE, "too many documents");
+    /* Docids are 32-bit across the whole index. */
+    u64 nAll = p->nDoc;
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        nAll += p->man.aSeg[i].nDoc;
+    }
+    if (nAll >= KQ_DOCID_EOF - 1) {
+        return kqi_err(pzErr, KQ_MISUSE, "the index is full (%llu documents)",
+                       (unsigned long long)nAll);
     }
     int rc = KQ_OK;
     if (!p->bOpenSeg && (rc = open_segment(p, pzErr)) != KQ_OK) {
