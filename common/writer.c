@@ -87,6 +87,7 @@ struct kq_writer {
     run *aRun;
     u32 nRun;
 
+    u64 nDocBefore;    /* documents in the committed segments */
     u32 nDoc;          /* documents in the new segment */
     u64 nToken;
     kq_writer_stats stats;
@@ -179,6 +180,7 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
         goto fail;
     }
     for (u32 i = 0; i < p->man.nSeg; i++) {
+        p->nDocBefore += p->man.aSeg[i].nDoc;
         if (p->man.aSeg[i].iSeg >= p->iSeg) {
             p->iSeg = p->man.aSeg[i].iSeg + 1;
         }
@@ -397,10 +399,7 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
         return kqi_err(pzErr, KQ_MISUSE, "document without an id");
     }
     /* Docids are 32-bit across the whole index. */
-    u64 nAll = p->nDoc;
-    for (u32 i = 0; i < p->man.nSeg; i++) {
-        nAll += p->man.aSeg[i].nDoc;
-    }
+    u64 nAll = p->nDocBefore + p->nDoc;
     if (nAll >= KQ_DOCID_EOF - 1) {
         return kqi_err(pzErr, KQ_MISUSE, "the index is full (%llu documents)",
                        (unsigned long long)nAll);
@@ -740,6 +739,7 @@ kq_writer_commit(kq_writer *p, char **pzErr)
         }
     } else {
         p->stats.nTerm = nTermReal;
+        p->nDocBefore += p->nDoc;
         p->iSeg++;
         p->nDoc = 0;
         p->nToken = 0;
