@@ -224,6 +224,19 @@ kqi_map_close(kqi_map *m)
     memset(m, 0, sizeof(*m));
 }
 
+void
+kqi_map_release(const kqi_map *m, size_t nUpto)
+{
+    size_t nPage = (size_t)sysconf(_SC_PAGESIZE);
+    if (m->a && nUpto > m->n) {
+        nUpto = m->n;
+    }
+    nUpto -= nUpto % nPage;
+    if (m->a && nUpto > 0) {
+        madvise((void *)m->a, nUpto, MADV_DONTNEED);
+    }
+}
+
 int
 kqi_fsync_dir(const char *zDir, char **pzErr)
 {

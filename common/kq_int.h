@@ -115,6 +115,9 @@ typedef struct kqi_map {
 
 int kqi_map_open(kqi_map *m, const char *zPath, char **pzErr);
 void kqi_map_close(kqi_map *m);
+/* Drop the pages of m below byte nUpto from this process's memory (they
+** stay in the page cache): for files read once, front to back. */
+void kqi_map_release(const kqi_map *m, size_t nUpto);
 /* fsync a directory, so a rename in it is durable. */
 int kqi_fsync_dir(const char *zDir, char **pzErr);
 

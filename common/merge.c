@@ -18,7 +18,24 @@ typedef struct mrun {
     kqi_dict dict;
     kqi_dictit it;
     int bDone;
+    u64 nReleased;       /* .post bytes already dropped from memory */
 } mrun;
+
+/* Runs are read front to back once; what is behind us need not stay in
+** the process's memory (it would count against the indexer's budget). */
+#define RELEASE_STEP (1u << 20)
+
+static void
+release_consumed(mrun *r)
+{
+    u64 nPost = r->it.loc.postOff;
+    if (nPost >= r->nReleased + RELEASE_STEP) {
+        kqi_map_release(&r->aMap[1], (size_t)nPost);
+        /* Positions lag behind the postings in the same proportion. */
+        kqi_map_release(&r->aMap[2], (size_t)r->it.loc.posOff);
+        r->nReleased = nPost;
+    }
+}
 
 static int
 term_cmp(const char *a, size_t na, const char *b, size_t nb)
@@ -118,6 +135,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
             kqi_plc_free(c);
             if (rc == KQ_OK) {
                 rc = kqi_dictit_next(&a[i].it, pzErr);
+                release_consumed(&a[i]);
                 if (rc == KQ_DONE) {
                     a[i].bDone = 1;
                     rc = KQ_OK;

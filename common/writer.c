@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -627,6 +628,9 @@ spill(kq_writer *p, char **pzErr)
     p->nRun++;
     int rc = write_table(p, r->azPath, NULL, NULL, pzErr);
     free_table(p);
+    /* Hand the freed table back to the system: the next run, or the merge
+    ** with its mapped files, must fit in the budget too. */
+    malloc_trim(0);
     p->stats.nSpill++;
     return rc;
 }
