@@ -8,23 +8,30 @@
 # Objects go to $(B)/ (build/ by default; build-san/ for the sanitizer build).
 
 CC      ?= cc
+CXX     ?= g++
 B       ?= build
 PKGS    := libutf8proc jansson
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
            -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := -lstemmer $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -ljansson) -lz -lm
+# The Xapian wrapper (common/xapian_capi.cc) is the one C++ file.
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++11 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags xapian-core 2>/dev/null)
+LDLIBS  := -lstemmer $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -ljansson) \
+           $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian) -lstdc++ -lz -lm
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CXXFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
 
 COMMON_SRC  := $(wildcard common/*.c)
+COMMON_CXX  := $(wildcard common/*.cc)
 INDEXER_SRC := $(wildcard indexer/*.c)
 QUERY_SRC   := $(wildcard query/*.c)
 UNIT_SRC    := $(wildcard tests/unit/t_*.c)
 
-COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o) $(COMMON_CXX:%.cc=$(B)/%.o)
 INDEXER_OBJ := $(INDEXER_SRC:%.c=$(B)/%.o)
 QUERY_OBJ   := $(QUERY_SRC:%.c=$(B)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -42,6 +49,10 @@ all: $(BINDIR)/kq-index $(BINDIR)/kq
 $(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.cc $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
 
 $(LIB): $(COMMON_OBJ)
 	@rm -f $@

@@ -32,6 +32,7 @@ typedef enum kq_rc {
     KQ_SYNTAX,    /* query syntax error */
     KQ_MISUSE,    /* bad argument, or API used out of order */
     KQ_BUSY,      /* another writer holds the index lock */
+    KQ_XAPIAN,    /* the Xapian library reported an error */
     KQ_RC_COUNT
 } kq_rc;
 

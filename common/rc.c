@@ -17,6 +17,7 @@ static const char *const azRc[KQ_RC_COUNT] = {
     [KQ_SYNTAX] = "syntax error",
     [KQ_MISUSE] = "misuse",
     [KQ_BUSY] = "index locked by another writer",
+    [KQ_XAPIAN] = "Xapian error",
 };
 
 const char *

@@ -1,0 +1,107 @@
+/*
+** xapian_capi.h -- kq's small pure-C API over the Xapian C++ library.
+**
+** Xapian is C++; kq is C.  This header is all that C code sees of it (after
+** cyrus-imapd's xapian_wrap.h and notmuch's lib/): opaque handles, int
+** return codes from enum kq_rc (KQ_XAPIAN for anything Xapian threw,
+** KQ_NOMEM for std::bad_alloc), and messages through char **pzErr
+** (malloc()ed, the caller frees; pzErr may be NULL).  Its only
+** implementation is xapian_capi.cc, the one C++ file of the project; no
+** C++ type or exception crosses this boundary.
+**
+** Ownership: every handle returned through an OUT pointer belongs to the
+** caller and is released with its _close/_free function, which accepts
+** NULL.  Strings returned through char ** are malloc()ed copies.
+*/
+#ifndef KQ_XAPIAN_CAPI_H
+#define KQ_XAPIAN_CAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Document values kq stores in every Xapian document. */
+enum { KQX_VALUE_ID = 0, KQX_VALUE_TITLE = 1, KQX_VALUE_DATE = 2,
+       KQX_VALUE_SOURCE = 3 };
+
+/**************************************************************************
+** Writing.  Changes become visible at kqx_wdb_commit(); closing without a
+** commit discards them.
+*/
+typedef struct kqx_wdb kqx_wdb;
+
+/* Open the database at zPath for writing, creating it if needed. */
+int kqx_wdb_open(const char *zPath, kqx_wdb **ppOut, char **pzErr);
+/* Build one document: _doc_begin(), then any number of postings, values
+** and the data, then _doc_add(), which gives its docid (1-based). */
+int kqx_wdb_doc_begin(kqx_wdb *p);
+int kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm,
+                        uint32_t iPos);
+int kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n);
+int kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n);
+int kqx_wdb_doc_add(kqx_wdb *p, uint32_t *piDoc, char **pzErr);
+/* Database-wide key/value metadata (kq keeps its word -> stem vocabulary
+** there). */
+int kqx_wdb_set_metadata(kqx_wdb *p, const char *zKey, size_t nKey,
+                         const char *zVal, size_t nVal, char **pzErr);
+int kqx_wdb_commit(kqx_wdb *p, char **pzErr);
+void kqx_wdb_close(kqx_wdb *p);
+
+/**************************************************************************
+** Reading.  Several databases (local paths, or "tcp://HOST:PORT" served by
+** xapian-tcpsrv) are searched as one collection.
+*/
+typedef struct kqx_db kqx_db;
+
+int kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
+                char **pzErr);
+void kqx_db_close(kqx_db *p);
+int kqx_db_stats(kqx_db *p, uint64_t *pnDoc, double *pAvgLen, char **pzErr);
+/* Call x(pCtx, key, nKey, value, nValue) for each metadata key starting
+** with zPrefix, in key order; a non-zero return from x stops the scan and
+** is returned.  (Not available over the remote protocol: KQ_XAPIAN.) */
+int kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
+                         void *pCtx,
+                         int (*x)(void *, const char *, size_t, const char *,
+                                  size_t),
+                         char **pzErr);
+/* Value iSlot / the data of document iDoc, malloc()ed (caller frees). */
+int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
+                 size_t *pn, char **pzErr);
+int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
+                char **pzErr);
+
+/**************************************************************************
+** Queries, built bottom up.  _combine() copies its operands: the caller
+** still frees them.
+*/
+typedef struct kqx_query kqx_query;
+enum { KQX_AND, KQX_OR, KQX_AND_NOT, KQX_PHRASE };
+
+int kqx_query_term(const char *z, size_t n, kqx_query **ppOut);
+int kqx_query_all(kqx_query **ppOut);        /* every document, weight 0 */
+int kqx_query_nothing(kqx_query **ppOut);
+/* KQX_AND_NOT: the first operand minus the union of the others.
+** KQX_PHRASE: terms at consecutive positions, in order. */
+int kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
+                      kqx_query **ppOut);
+void kqx_query_free(kqx_query *p);
+/* Xapian's description of the query (malloc()ed), for tests and --explain. */
+char *kqx_query_describe(const kqx_query *p);
+
+/* Run q ranked by Xapian's BM25 with k1 = 1.2, b = 0.75 and no
+** query-length, wqf or minimum-length terms (k2 = k3 = min_normlen = 0).
+** Hits ranked nOffset .. nOffset+nLimit-1 go to x(pCtx, docid, score),
+** best first, ties by ascending docid; *pnTotal gets the exact number of
+** matching documents. */
+int kqx_search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,
+               uint64_t *pnTotal, void *pCtx,
+               int (*x)(void *, uint32_t, double), char **pzErr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KQ_XAPIAN_CAPI_H */

@@ -1,0 +1,305 @@
+/*
+** t_xapian.c -- the pure-C Xapian wrapper (common/xapian_capi.h):
+** documents written with postings, values, data and metadata read back;
+** AND / OR / AND_NOT / PHRASE / MatchAll counts on a small database;
+** BM25 scores against Xapian's formula worked out by hand; errors come back
+** as KQ_XAPIAN with a message, never as an exception.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kq.h"
+#include "xapian_capi.h"
+
+static char zDir[64];
+
+/* Four documents, terms given as "term@pos ..." */
+static const char *const azDoc[] = {
+    "oil@0 price@1 rise@2",
+    "gas@0 price@1",
+    "oil@0 gas@1 oil@5",
+    "peace@0 keeper@1 ceasefir@2",
+};
+
+static void
+add_doc(kqx_wdb *w, int i, uint32_t iWant)
+{
+    char zBuf[128];
+    snprintf(zBuf, sizeof zBuf, "%s", azDoc[i]);
+    assert_int_equal(kqx_wdb_doc_begin(w), KQ_OK);
+    for (char *t = strtok(zBuf, " "); t; t = strtok(NULL, " ")) {
+        char *at = strchr(t, '@');
+        *at = 0;
+        assert_int_equal(kqx_wdb_doc_posting(w, t, strlen(t),
+                                             (uint32_t)atoi(at + 1)), KQ_OK);
+    }
+    char zId[16];
+    snprintf(zId, sizeof zId, "doc%d", i);
+    assert_int_equal(kqx_wdb_doc_value(w, KQX_VALUE_ID, zId, strlen(zId)),
+                     KQ_OK);
+    assert_int_equal(kqx_wdb_doc_data(w, azDoc[i], strlen(azDoc[i])), KQ_OK);
+    uint32_t iDoc = 0;
+    assert_int_equal(kqx_wdb_doc_add(w, &iDoc, NULL), KQ_OK);
+    assert_int_equal(iDoc, iWant);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    strcpy(zDir, "/tmp/kq-txapian-XXXXXX");
+    if (mkdtemp(zDir) == NULL) {
+        return -1;
+    }
+    strcat(zDir, "/db");
+    kqx_wdb *w = NULL;
+    char *zErr = NULL;
+    if (kqx_wdb_open(zDir, &w, &zErr) != KQ_OK) {
+        fprintf(stderr, "%s\n", zErr);
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        add_doc(w, i, (uint32_t)i + 1);
+    }
+    kqx_wdb_set_metadata(w, "w\x01keepers", 9, "keeper", 6, NULL);
+    kqx_wdb_set_metadata(w, "w\x01peaceful", 10, "peac", 4, NULL);
+    if (kqx_wdb_commit(w, NULL) != KQ_OK) {
+        return -1;
+    }
+    /* Added after the commit, then closed: must not be visible. */
+    add_doc(w, 0, 5);
+    kqx_wdb_close(w);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    char zCmd[128];
+    char *zSlash = strrchr(zDir, '/');
+    *zSlash = 0;
+    snprintf(zCmd, sizeof zCmd, "rm -rf '%s'", zDir);
+    return system(zCmd) == 0 ? 0 : -1;
+}
+
+static kqx_db *
+open_db(void)
+{
+    const char *az[1] = {zDir};
+    kqx_db *p = NULL;
+    char *zErr = NULL;
+    int rc = kqx_db_open(az, 1, &p, &zErr);
+    if (rc) {
+        fail_msg("open: %s", zErr);
+    }
+    return p;
+}
+
+typedef struct hits {
+    uint32_t aDoc[8];
+    double aScore[8];
+    int n;
+} hits;
+
+static int
+hit_cb(void *pCtx, uint32_t iDoc, double score)
+{
+    hits *h = pCtx;
+    if (h->n < 8) {
+        h->aDoc[h->n] = iDoc;
+        h->aScore[h->n] = score;
+        h->n++;
+    }
+    return 0;
+}
+
+static kqx_query *
+term(const char *z)
+{
+    kqx_query *q = NULL;
+    assert_int_equal(kqx_query_term(z, strlen(z), &q), KQ_OK);
+    return q;
+}
+
+static uint64_t
+count(kqx_db *p, int eOp, const char *z1, const char *z2, hits *h)
+{
+    kqx_query *a[2] = {term(z1), z2 ? term(z2) : NULL};
+    kqx_query *q = NULL;
+    assert_int_equal(kqx_query_combine(eOp, a, z2 ? 2 : 1, &q), KQ_OK);
+    uint64_t n = 0;
+    hits hh = {{0}, {0}, 0};
+    assert_int_equal(kqx_search(p, q, 0, 8, &n, h ? h : &hh, hit_cb, NULL),
+                     KQ_OK);
+    kqx_query_free(a[0]);
+    kqx_query_free(a[1]);
+    kqx_query_free(q);
+    return n;
+}
+
+static void
+test_counts(void **state)
+{
+    (void)state;
+    kqx_db *p = open_db();
+    uint64_t nDoc;
+    double avg;
+    assert_int_equal(kqx_db_stats(p, &nDoc, &avg, NULL), KQ_OK);
+    assert_int_equal(nDoc, 4);           /* the uncommitted 5th is gone */
+    assert_true(fabs(avg - 11.0 / 4) < 1e-12);   /* 3 + 2 + 3 + 3 tokens */
+    assert_int_equal(count(p, KQX_AND, "oil", "price", NULL), 1);
+    assert_int_equal(count(p, KQX_OR, "oil", "gas", NULL), 3);
+    assert_int_equal(count(p, KQX_AND_NOT, "price", "oil", NULL), 1);
+    assert_int_equal(count(p, KQX_PHRASE, "oil", "price", NULL), 1);
+    assert_int_equal(count(p, KQX_PHRASE, "price", "oil", NULL), 0);
+    assert_int_equal(count(p, KQX_PHRASE, "oil", "gas", NULL), 1);
+    assert_int_equal(count(p, KQX_AND, "oil", "nosuchterm", NULL), 0);
+
+    kqx_query *all = NULL;
+    kqx_query *oil = term("oil");
+    assert_int_equal(kqx_query_all(&all), KQ_OK);
+    kqx_query *a[2] = {all, oil};
+    kqx_query *q = NULL;
+    assert_int_equal(kqx_query_combine(KQX_AND_NOT, a, 2, &q), KQ_OK);
+    uint64_t n = 0;
+    hits h = {{0}, {0}, 0};
+    assert_int_equal(kqx_search(p, q, 0, 8, &n, &h, hit_cb, NULL), KQ_OK);
+    assert_int_equal(n, 2);              /* docs 2 and 4 */
+    assert_int_equal(h.aDoc[0], 2);      /* weight 0: docid order */
+    assert_int_equal(h.aDoc[1], 4);
+    char *zDesc = kqx_query_describe(q);
+    assert_non_null(zDesc);
+    assert_non_null(strstr(zDesc, "AND_NOT"));
+    free(zDesc);
+    kqx_query_free(q);
+    kqx_query_free(all);
+    kqx_query_free(oil);
+    kqx_db_close(p);
+}
+
+/* Xapian's BM25 (k1 1.2, b 0.75, k2 = k3 = min_normlen = 0):
+**   tw = (N - df + 0.5) / (df + 0.5), raised to tw / 2 + 1 when below 2;
+**   w  = ln(tw) * 2.2 * wdf / (1.2 * (0.25 + 0.75 * len / avg) + wdf).
+** "oil": N 4, df 2: tw = 2.5 / 2.5 = 1 -> 1.5; ln 1.5 = 0.4054651081081644
+**   doc 3: wdf 2, len 3, avg 2.75: 1.2 * (0.25 + 0.8181818) = 1.2818182;
+**          0.4054651 * 2.2 * 2 / 3.2818182 = 0.5436204...
+**   doc 1: wdf 1, len 3: 0.4054651 * 2.2 / 2.2818182 = 0.3909260...  */
+static void
+test_bm25(void **state)
+{
+    (void)state;
+    kqx_db *p = open_db();
+    hits h = {{0}, {0}, 0};
+    kqx_query *a[1] = {term("oil")};
+    kqx_query *q = NULL;
+    assert_int_equal(kqx_query_combine(KQX_OR, a, 1, &q), KQ_OK);
+    uint64_t n = 0;
+    assert_int_equal(kqx_search(p, q, 0, 8, &n, &h, hit_cb, NULL), KQ_OK);
+    assert_int_equal(n, 2);
+    double idf = log(1.5), K = 1.2 * (0.25 + 0.75 * 3 / 2.75);
+    double w3 = idf * 2.2 * 2 / (K + 2), w1 = idf * 2.2 * 1 / (K + 1);
+    assert_int_equal(h.aDoc[0], 3);
+    assert_int_equal(h.aDoc[1], 1);
+    assert_true(fabs(h.aScore[0] - w3) < 1e-9);
+    assert_true(fabs(h.aScore[1] - w1) < 1e-9);
+    /* Paging: offset 1, limit 1 gives the second hit; the total stays. */
+    hits h2 = {{0}, {0}, 0};
+    assert_int_equal(kqx_search(p, q, 1, 1, &n, &h2, hit_cb, NULL), KQ_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(h2.n, 1);
+    assert_int_equal(h2.aDoc[0], 1);
+    kqx_query_free(a[0]);
+    kqx_query_free(q);
+    kqx_db_close(p);
+}
+
+static int
+meta_cb(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
+        size_t nVal)
+{
+    char *zOut = pCtx;
+    strncat(zOut, zKey + 2, nKey - 2);
+    strcat(zOut, "=");
+    strncat(zOut, zVal, nVal);
+    strcat(zOut, ";");
+    return 0;
+}
+
+static void
+test_values_and_metadata(void **state)
+{
+    (void)state;
+    kqx_db *p = open_db();
+    char *z = NULL;
+    size_t n = 0;
+    assert_int_equal(kqx_db_value(p, 3, KQX_VALUE_ID, &z, &n, NULL), KQ_OK);
+    assert_string_equal(z, "doc2");
+    assert_int_equal(n, 4);
+    free(z);
+    assert_int_equal(kqx_db_data(p, 4, &z, &n, NULL), KQ_OK);
+    assert_string_equal(z, azDoc[3]);
+    free(z);
+    char zOut[128] = "";
+    assert_int_equal(kqx_db_metadata_scan(p, "w\x01", 2, zOut, meta_cb, NULL),
+                     KQ_OK);
+    assert_string_equal(zOut, "keepers=keeper;peaceful=peac;");
+    zOut[0] = 0;
+    assert_int_equal(kqx_db_metadata_scan(p, "w\x01pea", 5, zOut, meta_cb,
+                                          NULL), KQ_OK);
+    assert_string_equal(zOut, "peaceful=peac;");
+    /* A document that does not exist: an error code and a message. */
+    char *zErr = NULL;
+    assert_int_equal(kqx_db_data(p, 99, &z, &n, &zErr), KQ_XAPIAN);
+    assert_non_null(zErr);
+    assert_non_null(strstr(zErr, "xapian"));
+    free(zErr);
+    kqx_db_close(p);
+}
+
+static void
+test_errors(void **state)
+{
+    (void)state;
+    const char *az[1] = {"/nonexistent/kq-xapian-db"};
+    kqx_db *p = (kqx_db *)1;
+    char *zErr = NULL;
+    assert_int_equal(kqx_db_open(az, 1, &p, &zErr), KQ_XAPIAN);
+    assert_null(p);
+    assert_non_null(zErr);
+    free(zErr);
+    zErr = NULL;
+    const char *azBad[1] = {"tcp://127.0.0.1"};
+    assert_int_equal(kqx_db_open(azBad, 1, &p, &zErr), KQ_XAPIAN);
+    assert_non_null(strstr(zErr, "tcp://HOST:PORT"));
+    free(zErr);
+    kqx_wdb *w = NULL;
+    zErr = NULL;
+    assert_int_equal(kqx_wdb_open("/proc/kq-cannot-create", &w, &zErr),
+                     KQ_XAPIAN);
+    assert_null(w);
+    free(zErr);
+    kqx_wdb_close(NULL);
+    kqx_db_close(NULL);
+    kqx_query_free(NULL);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_bm25),
+        cmocka_unit_test(test_values_and_metadata),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
