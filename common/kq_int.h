@@ -380,8 +380,10 @@ struct kq_query {
 
 void kqi_qnode_free(kqi_qnode *p);
 
-/* BM25 with k1 = 1.2, b = 0.75 and the non-negative idf
-**   idf = ln(1 + (N - df + 0.5) / (df + 0.5)). */
+/* BM25 with k1 = 1.2, b = 0.75 and Xapian's idf (so that the Xapian
+** backend, local or remote, ranks exactly alike):
+**   tw = (N - df + 0.5) / (df + 0.5), raised to tw / 2 + 1 when below 2;
+**   idf = ln tw;  score = idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)) */
 #define KQI_BM25_K1 1.2
 #define KQI_BM25_B 0.75
 double kqi_bm25_idf(u64 nDoc, u64 df);

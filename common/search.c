@@ -30,8 +30,13 @@
 double
 kqi_bm25_idf(u64 nDoc, u64 df)
 {
-    double n = (double)nDoc, d = (double)df;
-    return log(1.0 + (n - d + 0.5) / (d + 0.5));
+    double tw = ((double)nDoc - (double)df + 0.5) / ((double)df + 0.5);
+    /* Robertson-Sparck Jones would go negative for terms in more than half
+    ** the documents; like Xapian (BM25Weight), lift small ratios instead. */
+    if (tw < 2) {
+        tw = tw * 0.5 + 1;
+    }
+    return log(tw);
 }
 
 double

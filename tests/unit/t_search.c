@@ -26,19 +26,21 @@ static int near(double a, double b) {
 */
 static void test_bm25_idf(void **state) {
     (void)state;
-    /* N = 10, df = 2: ln(1 + (10 - 2 + 0.5) / (2 + 0.5)) = ln(1 + 8.5/2.5)
-    **   = ln(1 + 3.4) = ln(4.4) = 1.4816045409242156 */
-    assert_true(near(kqi_bm25_idf(10, 2), 1.4816045409242156));
-    /* N = 1, df = 1: ln(1 + 0.5/1.5) = ln(4/3) = 0.28768207245178085 */
-    assert_true(near(kqi_bm25_idf(1, 1), 0.28768207245178085));
-    /* N = 100, df = 100: ln(1 + 0.5/100.5) = ln(1.0049751...)
-    **   = 0.004962789342129097 -- small but never negative */
-    assert_true(near(kqi_bm25_idf(100, 100), 0.004962789342129097));
+    /* Xapian's idf: tw = (N - df + 0.5) / (df + 0.5), raised to tw / 2 + 1
+    ** when below 2 (so it stays positive), idf = ln tw.
+    ** N = 10, df = 2: tw = 8.5 / 2.5 = 3.4; ln 3.4 = 1.2237754316221157 */
+    assert_true(near(kqi_bm25_idf(10, 2), 1.2237754316221157));
+    /* N = 1, df = 1: tw = 0.5 / 1.5 = 1/3 -> 1/6 + 1 = 7/6;
+    **   ln(7/6) = 0.15415067982725836 */
+    assert_true(near(kqi_bm25_idf(1, 1), 0.15415067982725836));
+    /* N = 100, df = 100: tw = 0.5 / 100.5 -> 1.0024876...;
+    **   ln = 0.0024844733276619658 -- small but never negative */
+    assert_true(near(kqi_bm25_idf(100, 100), 0.0024844733276619658));
     assert_true(kqi_bm25_idf(100, 100) > 0);
-    /* N = 6, df = 3: ln(1 + 3.5/3.5) = ln 2 = 0.6931471805599453 */
-    assert_true(near(kqi_bm25_idf(6, 3), 0.6931471805599453));
-    /* N = 6, df = 2: ln(1 + 4.5/2.5) = ln 2.8 = 1.0296194171811581 */
-    assert_true(near(kqi_bm25_idf(6, 2), 1.0296194171811581));
+    /* N = 6, df = 3: tw = 3.5 / 3.5 = 1 -> 1.5; ln 1.5 = 0.4054651081081644 */
+    assert_true(near(kqi_bm25_idf(6, 3), 0.4054651081081644));
+    /* N = 6, df = 2: tw = 4.5 / 2.5 = 1.8 -> 1.9; ln 1.9 = 0.6418538861723947 */
+    assert_true(near(kqi_bm25_idf(6, 2), 0.6418538861723947));
     /* rarer terms weigh more */
     assert_true(kqi_bm25_idf(1000, 1) > kqi_bm25_idf(1000, 10));
     assert_true(kqi_bm25_idf(1000, 10) > kqi_bm25_idf(1000, 500));
@@ -287,23 +289,23 @@ static void check_queries(kq_index *p, const sq *aQ, size_t nQ) {
 
 /* The hand-computed scores.  avgdl = 28/6; length factor
 **   K(dl) = 1.2 * (0.25 + 0.75 * dl / (28/6)).
-** "oil": df 3, idf = ln 2 = 0.6931471805599453.
+** "oil": df 3, tw = 3.5 / 3.5 = 1 -> 1.5, idf = ln 1.5 = 0.4054651081081644.
 **   doc 5: tf 3, dl 3: K = 1.2 * (0.25 + 0.482143) = 0.878571;
-**          0.693147 * 3 * 2.2 / (3 + 0.878571) = 4.574711 / 3.878571
-**          = 1.1794990696821168
+**          0.405465 * 3 * 2.2 / (3 + 0.878571) = 2.676070 / 3.878571
+**          = 0.6899627253995284
 **   doc 0: tf 2, dl 5: K = 1.2 * (0.25 + 0.803571) = 1.264286;
-**          0.693147 * 2 * 2.2 / 3.264286 = 3.049848 / 3.264286
-**          = 0.934307796991086
+**          0.405465 * 2 * 2.2 / 3.264286 = 1.784046 / 3.264286
+**          = 0.54653502537118
 **   doc 2: tf 1, dl 7: K = 1.2 * (0.25 + 1.125) = 1.65;
-**          0.693147 * 2.2 / 2.65 = 0.5754429423516527
-** "gas": df 2, idf = ln 2.8 = 1.0296194171811581.
-**   doc 0: tf 1, dl 5: 1.029619 * 2.2 / (1 + 1.264286) = 2.265163 / 2.264286
-**          = 1.0003873201633968
-**   so "oil AND gas" scores doc 0 at 0.934308 + 1.000387 = 1.9346951171544828
+**          0.405465 * 2.2 / 2.65 = 0.3366125425803629
+** "gas": df 2, tw = 4.5 / 2.5 = 1.8 -> 1.9, idf = ln 1.9 = 0.6418538861723947.
+**   doc 0: tf 1, dl 5: 0.641854 * 2.2 / (1 + 1.264286) = 1.412079 / 2.264286
+**          = 0.6236309051769641
+**   so "oil AND gas" scores doc 0 at 0.546535 + 0.623631 = 1.1701659305481442
 **   doc 1: tf 1, dl 4: K = 1.2 * (0.25 + 0.642857) = 1.071429;
-**          2.265163 / 2.071429 = 1.0935262... (below doc 5's 1.1795)
-** "peace", "keepers": df 2 each (idf ln 2.8); doc 3 has both, tf 1, dl 4:
-**   each 1.0935262..., the phrase scores as the sum of its terms.
+**          1.412079 / 2.071429 = 0.6816930929003366 (below doc 5's 0.68996)
+** "peace", "keepers": df 2 each (idf ln 1.9); doc 3 has both, tf 1, dl 4:
+**   each 0.6816930929003366, the phrase scores as the sum of its terms.
 */
 static void check_small_scores(kq_index *p) {
     kq_hit *a;
@@ -312,31 +314,31 @@ static void check_small_scores(kq_index *p) {
 
     run_query(p, "oil", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 3);
-    assert_true(near(a[0].score, 1.1794990696821168));
-    assert_true(near(a[1].score, 0.934307796991086));
-    assert_true(near(a[2].score, 0.5754429423516527));
+    assert_true(near(a[0].score, 0.6899627253995284));
+    assert_true(near(a[1].score, 0.54653502537118));
+    assert_true(near(a[2].score, 0.3366125425803629));
     free(a);
 
     run_query(p, "oil AND gas", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 1);
-    if (!near(a[0].score, 1.9346951171544828))
-        fail_msg("oil AND gas: %.17g, want 1.9346951171544828", a[0].score);
+    if (!near(a[0].score, 1.1701659305481442))
+        fail_msg("oil AND gas: %.17g, want 1.1701659305481442", a[0].score);
     free(a);
 
     /* OR: the terms that match add up; NOT adds nothing */
-    double gas1 = 1.0296194171811581 * 2.2 /
+    double gas1 = 0.6418538861723947 * 2.2 /
                   (1 + 1.2 * (0.25 + 0.75 * 4 / (28.0 / 6)));
     run_query(p, "oil OR gas", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 4);
-    assert_true(near(a[0].score, 1.9346951171544828));
-    assert_true(near(a[1].score, 1.1794990696821168));
+    assert_true(near(a[0].score, 1.1701659305481442));
+    assert_true(near(a[1].score, 0.6899627253995284));
     assert_true(near(a[2].score, gas1));
-    assert_true(near(a[3].score, 0.5754429423516527));
+    assert_true(near(a[3].score, 0.3366125425803629));
     free(a);
     run_query(p, "oil -gas", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 2);
-    assert_true(near(a[0].score, 1.1794990696821168));
-    assert_true(near(a[1].score, 0.5754429423516527));
+    assert_true(near(a[0].score, 0.6899627253995284));
+    assert_true(near(a[1].score, 0.3366125425803629));
     free(a);
 
     run_query(p, "\"peace keepers\"", 0, 10, &a, &n, &nTotal);
@@ -583,7 +585,8 @@ static double rterm_score(const rmodel *m, int i, int w) {
     u32 tf = rdoc_tf(&m->a[i], w);
     if (tf == 0) return 0;
     u32 dl = (u32)(m->a[i].nTitle + m->a[i].nBody);
-    double idf = log(1.0 + (m->n - m->aDf[w] + 0.5) / (m->aDf[w] + 0.5));
+    double tw = (m->n - m->aDf[w] + 0.5) / (m->aDf[w] + 0.5);
+    double idf = log(tw < 2 ? tw * 0.5 + 1 : tw);
     return idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / m->avgdl));
 }
 
@@ -1037,7 +1040,7 @@ static void test_big_document(void **state) {
     run_query(p, "oil", 0, 10, &h, &nHit, &nTotal);
     assert_int_equal(nHit, 2);
     double avg = (double)st->nToken / 3;
-    double idf = log(1.0 + (3 - 2 + 0.5) / (2 + 0.5));
+    double idf = log(1.5 / 2.5 * 0.5 + 1);   /* tw = 0.6 -> 1.3 */
     double sBig = idf * 100000 * 2.2 /
                   (100000 + 1.2 * (0.25 + 0.75 * 100004 / avg));
     double sSmall = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 4 / avg));
