@@ -331,6 +331,33 @@ int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
 char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
 
 /**************************************************************************
+** Interface to code in xbackend.c: Xapian as the second backend.
+*/
+typedef struct kqi_xwriter kqi_xwriter;
+int kqi_xwriter_open(const char *zDir, const char *zLang, kqi_xwriter **ppOut,
+                     char **pzErr);
+int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);
+int kqi_xwriter_commit(kqi_xwriter *p, char **pzErr);
+void kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut);
+void kqi_xwriter_close(kqi_xwriter *p);
+
+typedef struct kqi_xindex kqi_xindex;
+/* Several databases (paths or tcp://HOST:PORT) searched as one. */
+int kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
+                    char **pzErr);
+void kqi_xindex_close(kqi_xindex *p);
+kq_analyzer *kqi_xindex_analyzer(kqi_xindex *p);
+const kq_stats *kqi_xindex_stats(const kqi_xindex *p);
+/* As kq_search(); docids are Xapian's minus one. */
+int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
+                size_t nLimit, kq_hit **paHit, size_t *pnHit,
+                uint64_t *pnTotal, char **pzErr);
+/* Value iSlot (KQX_VALUE_*) of a document, or its body with iSlot < 0;
+** malloc()ed. */
+int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
+             char **pzErr);
+
+/**************************************************************************
 ** Interface to code in merge.c
 */
 /* Merge nRun runs (azRun[3*i + 0..2] = dict, post, pos paths of run i, in

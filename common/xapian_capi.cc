@@ -158,6 +158,27 @@ kqx_wdb_set_metadata(kqx_wdb *p, const char *zKey, size_t nKey,
 }
 
 extern "C" int
+kqx_wdb_get_metadata(kqx_wdb *p, const char *zKey, char **pzVal, char **pzErr)
+{
+    *pzVal = NULL;
+    try {
+        *pzVal = copy_out(p->db.get_metadata(zKey), NULL);
+        return *pzVal ? KQ_OK : KQ_NOMEM;
+    }
+    KQX_CATCH(pzErr)
+}
+
+extern "C" uint64_t
+kqx_wdb_doccount(kqx_wdb *p)
+{
+    try {
+        return p->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" int
 kqx_wdb_commit(kqx_wdb *p, char **pzErr)
 {
     try {
@@ -239,6 +260,17 @@ kqx_db_stats(kqx_db *p, uint64_t *pnDoc, double *pAvgLen, char **pzErr)
 }
 
 extern "C" int
+kqx_db_get_metadata(kqx_db *p, const char *zKey, char **pzVal, char **pzErr)
+{
+    *pzVal = NULL;
+    try {
+        *pzVal = copy_out(p->db.get_metadata(zKey), NULL);
+        return *pzVal ? KQ_OK : KQ_NOMEM;
+    }
+    KQX_CATCH(pzErr)
+}
+
+extern "C" int
 kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
                      void *pCtx,
                      int (*x)(void *, const char *, size_t, const char *,
@@ -252,6 +284,25 @@ kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
             std::string key = *it;
             std::string val = p->db.get_metadata(key);
             int rc = x(pCtx, key.data(), key.size(), val.data(), val.size());
+            if (rc) {
+                return rc;
+            }
+        }
+        return KQ_OK;
+    }
+    KQX_CATCH(pzErr)
+}
+
+extern "C" int
+kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix, void *pCtx,
+                  int (*x)(void *, const char *, size_t), char **pzErr)
+{
+    try {
+        std::string prefix(zPrefix, nPrefix);
+        for (Xapian::TermIterator it = p->db.allterms_begin(prefix);
+             it != p->db.allterms_end(prefix); ++it) {
+            std::string t = *it;
+            int rc = x(pCtx, t.data(), t.size());
             if (rc) {
                 return rc;
             }

@@ -47,6 +47,10 @@ int kqx_wdb_doc_add(kqx_wdb *p, uint32_t *piDoc, char **pzErr);
 ** there). */
 int kqx_wdb_set_metadata(kqx_wdb *p, const char *zKey, size_t nKey,
                          const char *zVal, size_t nVal, char **pzErr);
+/* The value of metadata key zKey ("" if unset), malloc()ed. */
+int kqx_wdb_get_metadata(kqx_wdb *p, const char *zKey, char **pzVal,
+                         char **pzErr);
+uint64_t kqx_wdb_doccount(kqx_wdb *p);
 int kqx_wdb_commit(kqx_wdb *p, char **pzErr);
 void kqx_wdb_close(kqx_wdb *p);
 
@@ -60,6 +64,9 @@ int kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
                 char **pzErr);
 void kqx_db_close(kqx_db *p);
 int kqx_db_stats(kqx_db *p, uint64_t *pnDoc, double *pAvgLen, char **pzErr);
+/* The value of metadata key zKey ("" if unset), malloc()ed. */
+int kqx_db_get_metadata(kqx_db *p, const char *zKey, char **pzVal,
+                        char **pzErr);
 /* Call x(pCtx, key, nKey, value, nValue) for each metadata key starting
 ** with zPrefix, in key order; a non-zero return from x stops the scan and
 ** is returned.  (Not available over the remote protocol: KQ_XAPIAN.) */
@@ -68,6 +75,11 @@ int kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
                          int (*x)(void *, const char *, size_t, const char *,
                                   size_t),
                          char **pzErr);
+/* Call x(pCtx, term, nTerm) for each term starting with zPrefix, in term
+** order; a non-zero return from x stops the scan and is returned. */
+int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
+                      void *pCtx, int (*x)(void *, const char *, size_t),
+                      char **pzErr);
 /* Value iSlot / the data of document iDoc, malloc()ed (caller frees). */
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);

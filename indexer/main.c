@@ -4,7 +4,7 @@
 ** It knows no format details: corpus.c turns files into documents, the
 ** kq_writer API (common/writer.c) turns documents into a committed segment.
 */
-#include "../common/kq.h"
+#include "../common/kq_int.h"
 #include "corpus.h"
 
 #include <errno.h>
@@ -23,11 +23,14 @@ static void
 usage(FILE *f)
 {
     fprintf(f,
-"usage: kq-index [-d DIR] [--lang LANG] [--memory SIZE] [-q] PATH...\n"
+"usage: kq-index [-d DIR] [--backend native|xapian] [--lang LANG]\n"
+"                [--memory SIZE] [-q] PATH...\n"
 "\n"
 "Add the documents under each PATH to the index in DIR (created if needed).\n"
 "\n"
 "  -d, --index DIR   index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ")\n"
+"  --backend B       native (default): kq's own index; xapian: a Xapian\n"
+"                    database, from the same analysis (kq searches both)\n"
 "  --lang LANG       Snowball stemming language of a new index (default\n"
 "                    english; 'none' for no stemming; --lang list shows all)\n"
 "  --memory SIZE     in-memory inversion budget, e.g. 64M, 2G (default 256M);\n"
@@ -70,8 +73,10 @@ parse_size(const char *z)
     return (size_t)v;
 }
 
+/* One of the two backends' writers. */
 typedef struct run {
-    kq_writer *pW;
+    kq_writer *pW;       /* native */
+    kqi_xwriter *pX;     /* xapian */
     char *zErr;
     int rc;
 } run;
@@ -80,7 +85,8 @@ static int
 on_doc(void *pCtx, const kq_doc *pDoc)
 {
     run *r = pCtx;
-    r->rc = kq_writer_add(r->pW, pDoc, &r->zErr);
+    r->rc = r->pX ? kqi_xwriter_add(r->pX, pDoc, &r->zErr)
+                  : kq_writer_add(r->pW, pDoc, &r->zErr);
     return r->rc;
 }
 
@@ -96,6 +102,7 @@ main(int argc, char **argv)
     static const struct option aOpt[] = {
         {"index", required_argument, NULL, 'd'},
         {"lang", required_argument, NULL, 'L'},
+        {"backend", required_argument, NULL, 'B'},
         {"memory", required_argument, NULL, 'M'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -105,6 +112,7 @@ main(int argc, char **argv)
     const char *zDir = getenv("KQ_INDEX");
     kq_writer_opts opts = {NULL, 0};
     int bQuiet = 0;
+    int bXapian = 0;
     int c;
     if (zDir == NULL || zDir[0] == 0) {
         zDir = KQ_DEFAULT_INDEX;
@@ -123,6 +131,14 @@ main(int argc, char **argv)
                 return EX_OK;
             }
             opts.zLang = optarg;
+            break;
+        case 'B':
+            if (strcmp(optarg, "xapian") == 0) {
+                bXapian = 1;
+            } else if (strcmp(optarg, "native") != 0) {
+                fprintf(stderr, "kq-index: --backend is native or xapian\n");
+                return EX_USAGE;
+            }
             break;
         case 'M':
             opts.nMemory = parse_size(optarg);
@@ -163,8 +179,9 @@ main(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    run r = {NULL, NULL, KQ_OK};
-    int rc = kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
+    run r = {NULL, NULL, NULL, KQ_OK};
+    int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, &r.pX, &r.zErr)
+                     : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
     if (rc) {
         fprintf(stderr, "kq-index: %s\n", r.zErr ? r.zErr : kq_errstr(rc));
         free(r.zErr);
@@ -176,20 +193,26 @@ main(int argc, char **argv)
         corpus_read(argv[i], &r, on_doc, &st);
     }
     if (r.rc == KQ_OK) {
-        rc = kq_writer_commit(r.pW, &r.zErr);
+        rc = r.pX ? kqi_xwriter_commit(r.pX, &r.zErr)
+                  : kq_writer_commit(r.pW, &r.zErr);
     } else {
         rc = r.rc;
     }
+    kq_writer_stats ws;
+    memset(&ws, 0, sizeof(ws));
+    if (rc == KQ_OK && r.pX) {
+        kqi_xwriter_stats(r.pX, &ws);
+    } else if (rc == KQ_OK) {
+        kq_writer_stats_get(r.pW, &ws);
+    }
+    kq_writer_close(r.pW);
+    kqi_xwriter_close(r.pX);
     if (rc) {
         fprintf(stderr, "kq-index: %s; nothing from this run was committed\n",
                 r.zErr ? r.zErr : kq_errstr(rc));
         free(r.zErr);
-        kq_writer_close(r.pW);
         return exit_for(rc);
     }
-    kq_writer_stats ws;
-    kq_writer_stats_get(r.pW, &ws);
-    kq_writer_close(r.pW);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) +
                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -5,8 +5,10 @@
 **   kq index ARGS...             the same as kq-index ARGS...
 */
 #include "../common/kq_int.h"
+#include "../common/xapian_capi.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -106,6 +108,122 @@ parse_count(const char *z, const char *zOpt, size_t *pOut)
     return 0;
 }
 
+/**************************************************************************
+** The index searched: kq's own, or one or more Xapian databases (a kq
+** Xapian database, several -d, or tcp://HOST:PORT shards).
+*/
+typedef struct source {
+    kq_index *pIdx;
+    kqi_xindex *pX;
+} source;
+
+static int
+is_xapian(char **azDir, int nDir)
+{
+    if (nDir > 1 || strncmp(azDir[0], "tcp://", 6) == 0) {
+        return 1;
+    }
+    char *z = kqi_mprintf("%s/iamglass", azDir[0]);
+    struct stat st;
+    int b = z && stat(z, &st) == 0;
+    free(z);
+    return b;
+}
+
+static int
+source_open(source *s, char **azDir, int nDir, char **pzErr)
+{
+    memset(s, 0, sizeof(*s));
+    if (is_xapian(azDir, nDir)) {
+        return kqi_xindex_open((const char *const *)azDir, nDir, &s->pX,
+                               pzErr);
+    }
+    return kq_index_open(azDir[0], &s->pIdx, pzErr);
+}
+
+static void
+source_close(source *s)
+{
+    kq_index_close(s->pIdx);
+    kqi_xindex_close(s->pX);
+}
+
+static kq_analyzer *
+source_analyzer(source *s)
+{
+    return s->pX ? kqi_xindex_analyzer(s->pX) : kq_index_analyzer(s->pIdx);
+}
+
+static int
+source_search(source *s, const kq_query *q, size_t nOffset, size_t nLimit,
+              kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
+{
+    if (s->pX) {
+        return kqi_xsearch(s->pX, q, nOffset, nLimit, paHit, pnHit, pnTotal,
+                           pzErr);
+    }
+    return kq_search(s->pIdx, q, nOffset, nLimit, paHit, pnHit, pnTotal,
+                     pzErr);
+}
+
+/* A hit's id, title and date (clean UTF-8) and body, all malloc()ed. */
+typedef struct hitdoc {
+    char *zId, *zTitle, *zDate;
+    char *zText;
+    size_t nText;
+} hitdoc;
+
+static void
+hitdoc_clear(hitdoc *d)
+{
+    free(d->zId);
+    free(d->zTitle);
+    free(d->zDate);
+    free(d->zText);
+    memset(d, 0, sizeof(*d));
+}
+
+static int
+source_doc(source *s, kq_docid iDoc, hitdoc *d, char **pzErr)
+{
+    memset(d, 0, sizeof(*d));
+    int rc;
+    if (s->pX) {
+        static const int aSlot[3] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
+                                     KQX_VALUE_DATE};
+        char **az[3] = {&d->zId, &d->zTitle, &d->zDate};
+        rc = KQ_OK;
+        for (int i = 0; rc == KQ_OK && i < 3; i++) {
+            char *z = NULL;
+            size_t n = 0;
+            rc = kqi_xdoc(s->pX, iDoc, aSlot[i], &z, &n, pzErr);
+            if (rc == KQ_OK) {
+                *az[i] = kqi_utf8_clean(z, n, i > 0);
+            }
+            free(z);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_xdoc(s->pX, iDoc, -1, &d->zText, &d->nText, pzErr);
+        }
+    } else {
+        kq_docinfo info;
+        rc = kq_index_doc(s->pIdx, iDoc, &info, pzErr);
+        if (rc == KQ_OK) {
+            d->zId = kqi_utf8_clean(info.zId, info.nId, 0);
+            d->zTitle = kqi_utf8_clean(info.zTitle, info.nTitle, 1);
+            d->zDate = kqi_utf8_clean(info.zDate, info.nDate, 1);
+            rc = kq_index_text(s->pIdx, iDoc, &d->zText, &d->nText, pzErr);
+        }
+    }
+    if (rc == KQ_OK && (!d->zId || !d->zTitle || !d->zDate)) {
+        rc = KQ_NOMEM;
+    }
+    if (rc) {
+        hitdoc_clear(d);
+    }
+    return rc;
+}
+
 /* Print a snippet with its highlights (ANSI bold) or plain. */
 static void
 print_snippet(const kq_snippet *s, int bColor)
@@ -149,13 +267,23 @@ main(int argc, char **argv)
     if (zDir == NULL || zDir[0] == 0) {
         zDir = KQ_DEFAULT_INDEX;
     }
+    /* Several -d: Xapian databases (or shards) searched as one. */
+    enum { MAX_DIR = 256 };
+    static char *azDir[MAX_DIR];
+    int nDir = 0;
     size_t nLimit = 10, nOffset = 0;
     int bJson = 0, bCount = 0, bParse = 0, bCheck = 0;
     int bColor = isatty(STDOUT_FILENO);
     int c;
     while ((c = getopt_long(argc, argv, "d:n:chV", aOpt, NULL)) != -1) {
         switch (c) {
-        case 'd': zDir = optarg; break;
+        case 'd':
+            if (nDir == MAX_DIR) {
+                fprintf(stderr, "kq: at most %d -d options\n", MAX_DIR);
+                return EX_USAGE;
+            }
+            azDir[nDir++] = optarg;
+            break;
         case 'n':
             if (parse_count(optarg, "-n", &nLimit)) {
                 return EX_USAGE;
@@ -208,9 +336,14 @@ main(int argc, char **argv)
         return EX_USAGE;
     }
 
+    if (nDir == 0) {
+        azDir[nDir++] = (char *)zDir;
+    }
+    zDir = azDir[0];
     char *zErr = NULL;
-    kq_index *pIdx = NULL;
-    int rc = kq_index_open(zDir, &pIdx, &zErr);
+    source src;
+    int rc = source_open(&src, azDir, nDir, &zErr);
+    kq_index *pIdx = src.pIdx;
     kq_analyzer *pOwnA = NULL;
     if (rc && bParse) {
         /* --parse works without an index, with the default language. */
@@ -228,6 +361,13 @@ main(int argc, char **argv)
         kqi_buf_free(&qb);
         return exit_for(rc);
     }
+    if (bCheck && src.pX) {
+        fprintf(stderr, "kq: %s is a Xapian database: check it with "
+                "xapian-check\n", zDir);
+        source_close(&src);
+        kqi_buf_free(&qb);
+        return EX_USAGE;
+    }
     if (bCheck) {
         rc = kq_index_check(pIdx, &zErr);
         const kq_stats *st = kq_index_stats(pIdx);
@@ -239,12 +379,12 @@ main(int argc, char **argv)
             fprintf(stderr, "kq: %s\n", zErr ? zErr : kq_errstr(rc));
         }
         free(zErr);
-        kq_index_close(pIdx);
+        source_close(&src);
         kqi_buf_free(&qb);
         return rc == KQ_OK ? EX_HITS : exit_for(rc);
     }
 
-    kq_analyzer *pA = pIdx ? kq_index_analyzer(pIdx) : pOwnA;
+    kq_analyzer *pA = pOwnA ? pOwnA : source_analyzer(&src);
     kq_query *pQ = NULL;
     int iCol = 0;
     rc = kq_query_parse(pA, zQuery, &pQ, &iCol, &zErr);
@@ -263,7 +403,7 @@ main(int argc, char **argv)
     if (rc || bParse) {
         free(zErr);
         kq_query_free(pQ);
-        kq_index_close(pIdx);
+        source_close(&src);
         kq_analyzer_free(pOwnA);
         kqi_buf_free(&qb);
         return rc ? exit_for(rc) : EX_HITS;
@@ -272,34 +412,27 @@ main(int argc, char **argv)
     kq_hit *aHit = NULL;
     size_t nHit = 0;
     uint64_t nTotal = 0;
-    rc = kq_search(pIdx, pQ, nOffset, bCount ? 0 : nLimit, &aHit, &nHit,
-                   &nTotal, &zErr);
+    rc = source_search(&src, pQ, nOffset, bCount ? 0 : nLimit, &aHit, &nHit,
+                       &nTotal, &zErr);
     if (rc) {
         fprintf(stderr, "kq: %s\n", zErr ? zErr : kq_errstr(rc));
     } else if (bCount) {
         printf("%llu\n", (unsigned long long)nTotal);
     } else {
         for (size_t i = 0; rc == KQ_OK && i < nHit; i++) {
-            kq_docinfo info;
-            char *zText = NULL;
-            size_t nText = 0;
+            hitdoc d;
             kq_snippet snip;
             memset(&snip, 0, sizeof(snip));
-            rc = kq_index_doc(pIdx, aHit[i].iDoc, &info, &zErr);
+            rc = source_doc(&src, aHit[i].iDoc, &d, &zErr);
             if (rc == KQ_OK) {
-                rc = kq_index_text(pIdx, aHit[i].iDoc, &zText, &nText, &zErr);
-            }
-            if (rc == KQ_OK) {
-                rc = kq_snippet_make(pA, pQ, zText, nText, 30, &snip);
+                rc = kq_snippet_make(pA, pQ, d.zText, d.nText, 30, &snip);
             }
             if (rc) {
                 fprintf(stderr, "kq: %s\n", zErr ? zErr : kq_errstr(rc));
-                free(zText);
+                hitdoc_clear(&d);
                 break;
             }
-            char *zId = kqi_utf8_clean(info.zId, info.nId, 0);
-            char *zTitle = kqi_utf8_clean(info.zTitle, info.nTitle, 1);
-            char *zDate = kqi_utf8_clean(info.zDate, info.nDate, 1);
+            const char *zId = d.zId, *zTitle = d.zTitle, *zDate = d.zDate;
             size_t iRank = nOffset + i + 1;
             if (bJson) {
                 json_t *o = json_object();
@@ -331,10 +464,7 @@ main(int argc, char **argv)
                 }
                 putchar('\n');
             }
-            free(zId);
-            free(zTitle);
-            free(zDate);
-            free(zText);
+            hitdoc_clear(&d);
             kq_snippet_clear(&snip);
         }
         if (rc == KQ_OK) {
@@ -364,7 +494,7 @@ main(int argc, char **argv)
     free(aHit);
     free(zErr);
     kq_query_free(pQ);
-    kq_index_close(pIdx);
+    source_close(&src);
     kqi_buf_free(&qb);
     if (fflush(stdout) != 0 && rc == KQ_OK) {
         return EX_INDEX;

@@ -1,0 +1,455 @@
+/*
+** xbackend.c -- Xapian as kq's second backend: kq documents written into a
+** Xapian database with kq's own analysis, and kq's parsed queries run on
+** one or more Xapian databases (local, or remote through xapian-tcpsrv).
+**
+** A kq Xapian database is an ordinary Xapian database (glass) that any
+** Xapian tool opens:
+**   terms      kq's terms (folded, stemmed), with positions; a document's
+**              positions, length and term frequencies are those of the
+**              native index (title from position 0, body after a gap)
+**   values     0 id, 1 title, 2 date, 3 source (KQX_VALUE_*)
+**   data       the body text (for snippets)
+**   metadata   "kq:lang" = the stemming language;
+**              "w" 0x01 word = stem, for each word whose stem differs from
+**              it (the vocabulary of prefix queries, as in dict.c)
+**
+** Queries are translated from kq's tree (query.c), never re-parsed by
+** Xapian's QueryParser, and ranked with the same BM25 (see kqx_search()),
+** so both backends return the same documents with the same scores.
+*/
+#include "kq_int.h"
+#include "xapian_capi.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define META_LANG "kq:lang"
+#define META_WORD "w\x01"
+#define META_WORD_LEN 2
+
+/**************************************************************************
+** Writing.
+*/
+struct kqi_xwriter {
+    kqx_wdb *pDb;
+    kq_analyzer *pA;
+    int rc;
+    char *zErr;
+    kq_writer_stats stats;
+    u32 nDocLen;
+};
+
+int
+kqi_xwriter_open(const char *zDir, const char *zLang, kqi_xwriter **ppOut,
+                 char **pzErr)
+{
+    *ppOut = NULL;
+    kqi_xwriter *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    char *zHave = NULL;
+    int rc = kqx_wdb_open(zDir, &p->pDb, pzErr);
+    if (rc == KQ_OK) {
+        rc = kqx_wdb_get_metadata(p->pDb, META_LANG, &zHave, pzErr);
+    }
+    if (rc == KQ_OK && zHave[0] && zLang && strcmp(zHave, zLang) != 0) {
+        kq_analyzer *pTmp = NULL;
+        /* "en" and "english" are the same language. */
+        if (kq_analyzer_new(zLang, &pTmp) != KQ_OK ||
+            strcmp(kq_analyzer_lang(pTmp), zHave) != 0) {
+            rc = kqi_err(pzErr, KQ_MISUSE, "%s: the index uses language "
+                         "\"%s\", not \"%s\"", zDir, zHave, zLang);
+        }
+        kq_analyzer_free(pTmp);
+    }
+    if (rc == KQ_OK) {
+        const char *z = zHave[0] ? zHave : (zLang ? zLang : KQ_DEFAULT_LANG);
+        rc = kq_analyzer_new(z, &p->pA);
+        if (rc) {
+            rc = kqi_err(pzErr, rc, "unknown language \"%s\"", z);
+        }
+    }
+    if (rc == KQ_OK && zHave[0] == 0) {
+        const char *z = kq_analyzer_lang(p->pA);
+        rc = kqx_wdb_set_metadata(p->pDb, META_LANG, strlen(META_LANG), z,
+                                  strlen(z), pzErr);
+    }
+    free(zHave);
+    if (rc) {
+        kqi_xwriter_close(p);
+        return rc;
+    }
+    *ppOut = p;
+    return KQ_OK;
+}
+
+static int
+xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
+          size_t iStart, size_t iEnd)
+{
+    kqi_xwriter *p = pCtx;
+    const char *zStem;
+    size_t nStem;
+    if (kq_stem(p->pA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
+        return 0;   /* not indexed, as in the native writer */
+    }
+    p->nDocLen++;
+    if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
+        /* The stem buffer belongs to the stemmer: post it first. */
+        int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos);
+        if (rc) {
+            return rc;
+        }
+        char aKey[META_WORD_LEN + KQI_MAX_TERM];
+        memcpy(aKey, META_WORD, META_WORD_LEN);
+        memcpy(aKey + META_WORD_LEN, zWord, nWord);
+        /* Stemming again is cheap next to Xapian's own work. */
+        kq_stem(p->pA, zWord, nWord, &zStem, &nStem);
+        return kqx_wdb_set_metadata(p->pDb, aKey, META_WORD_LEN + nWord,
+                                    zStem, nStem, &p->zErr);
+    }
+    return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos);
+}
+
+int
+kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
+{
+    if (d->zId == NULL || d->nId == 0) {
+        return kqi_err(pzErr, KQ_MISUSE, "document without an id");
+    }
+    p->nDocLen = 0;
+    int rc = kqx_wdb_doc_begin(p->pDb);
+    u32 iPos = 0;
+    if (rc == KQ_OK) {
+        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
+                        d->nTitle, 0, &iPos, p, xtoken_cb);
+    }
+    if (rc == KQ_OK && d->nBody) {
+        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
+                        iPos + KQI_TITLE_GAP, NULL, p, xtoken_cb);
+    }
+    if (rc == KQ_OK) {
+        kqx_wdb_doc_value(p->pDb, KQX_VALUE_ID, d->zId, d->nId);
+        kqx_wdb_doc_value(p->pDb, KQX_VALUE_TITLE, d->zTitle, d->nTitle);
+        kqx_wdb_doc_value(p->pDb, KQX_VALUE_DATE, d->zDate, d->nDate);
+        kqx_wdb_doc_value(p->pDb, KQX_VALUE_SOURCE, d->zSource, d->nSource);
+        kqx_wdb_doc_data(p->pDb, d->zBody, d->nBody);
+        rc = kqx_wdb_doc_add(p->pDb, NULL, pzErr);
+    }
+    if (rc) {
+        if (p->zErr) {
+            kqi_err(pzErr, rc, "%s", p->zErr);
+        }
+        return kqi_err(pzErr, rc, "xapian: cannot add a document");
+    }
+    p->stats.nDoc++;
+    p->stats.nToken += p->nDocLen;
+    p->stats.nByteIn += d->nTitle + d->nBody;
+    return KQ_OK;
+}
+
+int
+kqi_xwriter_commit(kqi_xwriter *p, char **pzErr)
+{
+    return kqx_wdb_commit(p->pDb, pzErr);
+}
+
+void
+kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut)
+{
+    *pOut = p->stats;
+}
+
+void
+kqi_xwriter_close(kqi_xwriter *p)
+{
+    if (p) {
+        kqx_wdb_close(p->pDb);
+        kq_analyzer_free(p->pA);
+        free(p->zErr);
+        free(p);
+    }
+}
+
+/**************************************************************************
+** Reading and searching.
+*/
+struct kqi_xindex {
+    kqx_db *pDb;
+    kq_analyzer *pA;
+    kq_stats stats;
+};
+
+int
+kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
+                char **pzErr)
+{
+    *ppOut = NULL;
+    kqi_xindex *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    char *zLang = NULL;
+    int rc = kqx_db_open(azPath, nPath, &p->pDb, pzErr);
+    if (rc == KQ_OK) {
+        rc = kqx_db_stats(p->pDb, &p->stats.nDoc, &p->stats.avgDoclen, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = kqx_db_get_metadata(p->pDb, META_LANG, &zLang, pzErr);
+    }
+    if (rc == KQ_OK) {
+        const char *z = zLang[0] ? zLang : KQ_DEFAULT_LANG;
+        rc = kq_analyzer_new(z, &p->pA);
+        if (rc) {
+            rc = kqi_err(pzErr, KQ_FORMAT, "unknown stemming language "
+                         "\"%s\"", z);
+        }
+    }
+    free(zLang);
+    if (rc) {
+        kqi_xindex_close(p);
+        return rc;
+    }
+    p->stats.nSegment = (u32)nPath;
+    p->stats.nToken = (u64)(p->stats.avgDoclen * (double)p->stats.nDoc + 0.5);
+    *ppOut = p;
+    return KQ_OK;
+}
+
+void
+kqi_xindex_close(kqi_xindex *p)
+{
+    if (p) {
+        kqx_db_close(p->pDb);
+        kq_analyzer_free(p->pA);
+        free(p);
+    }
+}
+
+kq_analyzer *
+kqi_xindex_analyzer(kqi_xindex *p)
+{
+    return p->pA;
+}
+
+const kq_stats *
+kqi_xindex_stats(const kqi_xindex *p)
+{
+    return &p->stats;
+}
+
+/* Prefix expansion: the terms collected, before de-duplication. */
+typedef struct xexp {
+    char **az;
+    int n, nAlloc;
+    int rc;
+} xexp;
+
+static int
+exp_add(void *pCtx, const char *z, size_t n)
+{
+    xexp *e = pCtx;
+    if (e->n == e->nAlloc) {
+        int nNew = e->nAlloc ? 2 * e->nAlloc : 16;
+        char **a = realloc(e->az, sizeof(*a) * (size_t)nNew);
+        if (a == NULL) {
+            return e->rc = KQ_NOMEM;
+        }
+        e->az = a;
+        e->nAlloc = nNew;
+    }
+    e->az[e->n] = malloc(n + 1);
+    if (e->az[e->n] == NULL) {
+        return e->rc = KQ_NOMEM;
+    }
+    memcpy(e->az[e->n], z, n);
+    e->az[e->n][n] = 0;
+    e->n++;
+    return 0;
+}
+
+static int
+exp_add_stem(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
+             size_t nVal)
+{
+    return exp_add(pCtx, zVal, nVal);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* OR of the distinct collected terms (a term twice would score twice). */
+static int
+exp_query(xexp *e, kqx_query **ppOut)
+{
+    if (e->n == 0) {
+        return kqx_query_nothing(ppOut);
+    }
+    qsort(e->az, (size_t)e->n, sizeof(char *), cmp_str);
+    kqx_query **a = calloc((size_t)e->n, sizeof(kqx_query *));
+    int n = 0, rc = a ? KQ_OK : KQ_NOMEM;
+    for (int i = 0; rc == KQ_OK && i < e->n; i++) {
+        if (i == 0 || strcmp(e->az[i], e->az[i - 1]) != 0) {
+            rc = kqx_query_term(e->az[i], strlen(e->az[i]), &a[n++]);
+        }
+    }
+    if (rc == KQ_OK) {
+        rc = kqx_query_combine(KQX_OR, a, n, ppOut);
+    }
+    for (int i = 0; a && i < n; i++) {
+        kqx_query_free(a[i]);
+    }
+    free(a);
+    return rc;
+}
+
+static void
+exp_clear(xexp *e)
+{
+    for (int i = 0; i < e->n; i++) {
+        free(e->az[i]);
+    }
+    free(e->az);
+}
+
+/* Translate node q into *ppOut. */
+static int
+translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    switch (q->eType) {
+    case KQI_Q_TERM:
+        return kqx_query_term(q->zTerm, q->nTerm, ppOut);
+    case KQI_Q_PREFIX: {
+        /* The words starting with the prefix: terms that are their own
+        ** stem, and the stems of the vocabulary's words (as search.c). */
+        xexp e = {NULL, 0, 0, KQ_OK};
+        int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, &e, exp_add,
+                                   pzErr);
+        char aKey[META_WORD_LEN + KQI_MAX_TERM];
+        memcpy(aKey, META_WORD, META_WORD_LEN);
+        memcpy(aKey + META_WORD_LEN, q->zTerm, q->nTerm);
+        if (rc == KQ_OK) {
+            rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + q->nTerm,
+                                      &e, exp_add_stem, pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = e.rc ? e.rc : exp_query(&e, ppOut);
+        }
+        exp_clear(&e);
+        return rc;
+    }
+    default:
+        break;
+    }
+    /* AND, OR, PHRASE, NOT: translate the children first. */
+    kqx_query **aPos = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
+    kqx_query **aNeg = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
+    int nPos = 0, nNeg = 0, rc = KQ_OK;
+    if (aPos == NULL || aNeg == NULL) {
+        rc = KQ_NOMEM;
+    }
+    for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+        const kqi_qnode *c = q->aChild[i];
+        if (q->eType == KQI_Q_NOT) {
+            rc = translate(p, c, &aNeg[nNeg++], pzErr);
+        } else if (q->eType == KQI_Q_AND && c->eType == KQI_Q_NOT) {
+            rc = translate(p, c->aChild[0], &aNeg[nNeg++], pzErr);
+        } else {
+            rc = translate(p, c, &aPos[nPos++], pzErr);
+        }
+    }
+    if (rc == KQ_OK) {
+        if (q->eType == KQI_Q_OR) {
+            rc = kqx_query_combine(KQX_OR, aPos, nPos, ppOut);
+        } else if (q->eType == KQI_Q_PHRASE) {
+            rc = kqx_query_combine(KQX_PHRASE, aPos, nPos, ppOut);
+        } else {
+            /* AND (or NOT alone): positives, else every document; then
+            ** without the negatives. */
+            kqx_query *pAnd = NULL;
+            rc = nPos ? kqx_query_combine(KQX_AND, aPos, nPos, &pAnd)
+                      : kqx_query_all(&pAnd);
+            if (rc == KQ_OK && nNeg) {
+                aNeg[nNeg] = NULL;
+                memmove(aNeg + 1, aNeg, sizeof(*aNeg) * (size_t)nNeg);
+                aNeg[0] = pAnd;
+                rc = kqx_query_combine(KQX_AND_NOT, aNeg, nNeg + 1, ppOut);
+                memmove(aNeg, aNeg + 1, sizeof(*aNeg) * (size_t)nNeg);
+            } else if (rc == KQ_OK) {
+                *ppOut = pAnd;
+                pAnd = NULL;
+            }
+            kqx_query_free(pAnd);
+        }
+    }
+    for (int i = 0; i < nPos; i++) {
+        kqx_query_free(aPos[i]);
+    }
+    for (int i = 0; i < nNeg; i++) {
+        kqx_query_free(aNeg[i]);
+    }
+    free(aPos);
+    free(aNeg);
+    return rc;
+}
+
+typedef struct xhits {
+    kq_hit *a;
+    size_t n;
+} xhits;
+
+static int
+hit_cb(void *pCtx, uint32_t iDoc, double score)
+{
+    xhits *h = pCtx;
+    h->a[h->n].iDoc = iDoc - 1;   /* Xapian counts from 1 */
+    h->a[h->n].score = score;
+    h->n++;
+    return 0;
+}
+
+int
+kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
+            kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
+{
+    *paHit = NULL;
+    *pnHit = 0;
+    *pnTotal = 0;
+    kqx_query *x = NULL;
+    int rc = translate(p, q->pRoot, &x, pzErr);
+    xhits h = {NULL, 0};
+    if (rc == KQ_OK) {
+        h.a = malloc(sizeof(kq_hit) * (nLimit ? nLimit : 1));
+        if (h.a == NULL) {
+            rc = KQ_NOMEM;
+        }
+    }
+    if (rc == KQ_OK) {
+        rc = kqx_search(p->pDb, x, nOffset, nLimit, pnTotal, &h, hit_cb,
+                        pzErr);
+    }
+    kqx_query_free(x);
+    if (rc) {
+        free(h.a);
+        return rc;
+    }
+    *paHit = h.a;
+    *pnHit = h.n;
+    return KQ_OK;
+}
+
+int
+kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
+         char **pzErr)
+{
+    if (iSlot < 0) {
+        return kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr);
+    }
+    return kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
+}
