@@ -334,8 +334,9 @@ char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
 ** Interface to code in xbackend.c: Xapian as the second backend.
 */
 typedef struct kqi_xwriter kqi_xwriter;
-int kqi_xwriter_open(const char *zDir, const char *zLang, kqi_xwriter **ppOut,
-                     char **pzErr);
+/* nShard 0: one database at zDir; else zDir/shard000.. and a stub zDir/XAPIANDB. */
+int kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
+                     kqi_xwriter **ppOut, char **pzErr);
 int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);
 int kqi_xwriter_commit(kqi_xwriter *p, char **pzErr);
 void kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut);

@@ -14,6 +14,13 @@
 **              "w" 0x01 word = stem, for each word whose stem differs from
 **              it (the vocabulary of prefix queries, as in dict.c)
 **
+** With --shards N the documents are spread over N such databases,
+** DIR/shard000 ..., by a stable hash (FNV-1a) of the document id, and
+** DIR/XAPIANDB is a Xapian stub database naming them, so that DIR opens as
+** one database in kq and in every Xapian tool; each shard can also be
+** served on its own by xapian-tcpsrv.  The metadata goes to every shard
+** (a multi-database reads metadata from its first one).
+**
 ** Queries are translated from kq's tree (query.c), never re-parsed by
 ** Xapian's QueryParser, and ranked with the same BM25 (see kqx_search()),
 ** so both backends return the same documents with the same scores.
@@ -21,8 +28,11 @@
 #include "kq_int.h"
 #include "xapian_capi.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define META_LANG "kq:lang"
 #define META_WORD "w\x01"
@@ -31,8 +41,12 @@
 /**************************************************************************
 ** Writing.
 */
+#define MAX_SHARDS 1024
+
 struct kqi_xwriter {
-    kqx_wdb *pDb;
+    kqx_wdb **apDb;      /* one per shard */
+    int nDb;
+    kqx_wdb *pDb;        /* the shard of the document being added */
     kq_analyzer *pA;
     int rc;
     char *zErr;
@@ -40,17 +54,73 @@ struct kqi_xwriter {
     u32 nDocLen;
 };
 
+/* Set metadata in every shard. */
+static int
+set_meta_all(kqi_xwriter *p, const char *zKey, size_t nKey, const char *zVal,
+             size_t nVal, char **pzErr)
+{
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < p->nDb; i++) {
+        rc = kqx_wdb_set_metadata(p->apDb[i], zKey, nKey, zVal, nVal, pzErr);
+    }
+    return rc;
+}
+
+/* Create DIR/shard000.. and the stub DIR/XAPIANDB naming them. */
+static int
+open_shards(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
+{
+    if (mkdir(zDir, 0755) != 0 && errno != EEXIST) {
+        return kqi_err(pzErr, KQ_IOERR, "%s: cannot create directory: %s",
+                       zDir, strerror(errno));
+    }
+    char *zStub = kqi_mprintf("%s/XAPIANDB", zDir);
+    FILE *f = zStub ? fopen(zStub, "w") : NULL;
+    int rc = f ? KQ_OK : kqi_err(pzErr, KQ_IOERR, "%s: cannot create",
+                                 zStub ? zStub : zDir);
+    for (int i = 0; rc == KQ_OK && i < nShard; i++) {
+        char *zShard = kqi_mprintf("%s/shard%03d", zDir, i);
+        if (zShard == NULL) {
+            rc = KQ_NOMEM;
+            break;
+        }
+        fprintf(f, "auto shard%03d\n", i);
+        rc = kqx_wdb_open(zShard, &p->apDb[i], pzErr);
+        p->nDb = i + 1;
+        free(zShard);
+    }
+    if (f && (fclose(f) != 0) && rc == KQ_OK) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: write failed", zStub);
+    }
+    free(zStub);
+    return rc;
+}
+
 int
-kqi_xwriter_open(const char *zDir, const char *zLang, kqi_xwriter **ppOut,
-                 char **pzErr)
+kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
+                 kqi_xwriter **ppOut, char **pzErr)
 {
     *ppOut = NULL;
+    if (nShard < 0 || nShard > MAX_SHARDS) {
+        return kqi_err(pzErr, KQ_MISUSE, "--shards must be 1 to %d",
+                       MAX_SHARDS);
+    }
     kqi_xwriter *p = calloc(1, sizeof(*p));
-    if (p == NULL) {
+    if (p == NULL ||
+        (p->apDb = calloc(nShard ? (size_t)nShard : 1, sizeof(kqx_wdb *))) ==
+            NULL) {
+        free(p);
         return KQ_NOMEM;
     }
     char *zHave = NULL;
-    int rc = kqx_wdb_open(zDir, &p->pDb, pzErr);
+    int rc;
+    if (nShard > 0) {
+        rc = open_shards(p, zDir, nShard, pzErr);
+    } else {
+        rc = kqx_wdb_open(zDir, &p->apDb[0], pzErr);
+        p->nDb = rc == KQ_OK;
+    }
+    p->pDb = p->apDb[0];
     if (rc == KQ_OK) {
         rc = kqx_wdb_get_metadata(p->pDb, META_LANG, &zHave, pzErr);
     }
@@ -73,8 +143,8 @@ kqi_xwriter_open(const char *zDir, const char *zLang, kqi_xwriter **ppOut,
     }
     if (rc == KQ_OK && zHave[0] == 0) {
         const char *z = kq_analyzer_lang(p->pA);
-        rc = kqx_wdb_set_metadata(p->pDb, META_LANG, strlen(META_LANG), z,
-                                  strlen(z), pzErr);
+        rc = set_meta_all(p, META_LANG, strlen(META_LANG), z, strlen(z),
+                          pzErr);
     }
     free(zHave);
     if (rc) {
@@ -107,8 +177,8 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         memcpy(aKey + META_WORD_LEN, zWord, nWord);
         /* Stemming again is cheap next to Xapian's own work. */
         kq_stem(p->pA, zWord, nWord, &zStem, &nStem);
-        return kqx_wdb_set_metadata(p->pDb, aKey, META_WORD_LEN + nWord,
-                                    zStem, nStem, &p->zErr);
+        return set_meta_all(p, aKey, META_WORD_LEN + nWord, zStem, nStem,
+                            &p->zErr);
     }
     return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos);
 }
@@ -120,6 +190,12 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         return kqi_err(pzErr, KQ_MISUSE, "document without an id");
     }
     p->nDocLen = 0;
+    /* The shard: FNV-1a of the id, stable across runs and machines. */
+    u32 h = 2166136261u;
+    for (size_t i = 0; i < d->nId; i++) {
+        h = (h ^ (u8)d->zId[i]) * 16777619u;
+    }
+    p->pDb = p->apDb[h % (u32)p->nDb];
     int rc = kqx_wdb_doc_begin(p->pDb);
     u32 iPos = 0;
     if (rc == KQ_OK) {
@@ -153,7 +229,11 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
 int
 kqi_xwriter_commit(kqi_xwriter *p, char **pzErr)
 {
-    return kqx_wdb_commit(p->pDb, pzErr);
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < p->nDb; i++) {
+        rc = kqx_wdb_commit(p->apDb[i], pzErr);
+    }
+    return rc;
 }
 
 void
@@ -166,7 +246,10 @@ void
 kqi_xwriter_close(kqi_xwriter *p)
 {
     if (p) {
-        kqx_wdb_close(p->pDb);
+        for (int i = 0; i < p->nDb; i++) {
+            kqx_wdb_close(p->apDb[i]);
+        }
+        free(p->apDb);
         kq_analyzer_free(p->pA);
         free(p->zErr);
         free(p);

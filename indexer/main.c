@@ -31,6 +31,9 @@ usage(FILE *f)
 "  -d, --index DIR   index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ")\n"
 "  --backend B       native (default): kq's own index; xapian: a Xapian\n"
 "                    database, from the same analysis (kq searches both)\n"
+"  --shards N        with --backend=xapian: spread the documents over N\n"
+"                    databases DIR/shard000... (by a hash of the id), with\n"
+"                    a stub DIR/XAPIANDB so DIR opens as one database\n"
 "  --lang LANG       Snowball stemming language of a new index (default\n"
 "                    english; 'none' for no stemming; --lang list shows all)\n"
 "  --memory SIZE     in-memory inversion budget, e.g. 64M, 2G (default 256M);\n"
@@ -103,6 +106,7 @@ main(int argc, char **argv)
         {"index", required_argument, NULL, 'd'},
         {"lang", required_argument, NULL, 'L'},
         {"backend", required_argument, NULL, 'B'},
+        {"shards", required_argument, NULL, 'S'},
         {"memory", required_argument, NULL, 'M'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -113,6 +117,7 @@ main(int argc, char **argv)
     kq_writer_opts opts = {NULL, 0};
     int bQuiet = 0;
     int bXapian = 0;
+    int nShard = 0;
     int c;
     if (zDir == NULL || zDir[0] == 0) {
         zDir = KQ_DEFAULT_INDEX;
@@ -140,6 +145,13 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'S':
+            nShard = atoi(optarg);
+            if (nShard < 1 || nShard > 1024) {
+                fprintf(stderr, "kq-index: --shards takes 1 to 1024\n");
+                return EX_USAGE;
+            }
+            break;
         case 'M':
             opts.nMemory = parse_size(optarg);
             if (opts.nMemory == 0) {
@@ -162,6 +174,10 @@ main(int argc, char **argv)
             return EX_USAGE;
         }
     }
+    if (nShard && !bXapian) {
+        fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
+        return EX_USAGE;
+    }
     if (optind >= argc) {
         fprintf(stderr, "kq-index: no input PATH given\n");
         usage(stderr);
@@ -180,7 +196,8 @@ main(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run r = {NULL, NULL, NULL, KQ_OK};
-    int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, &r.pX, &r.zErr)
+    int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX,
+                                        &r.zErr)
                      : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
     if (rc) {
         fprintf(stderr, "kq-index: %s\n", r.zErr ? r.zErr : kq_errstr(rc));

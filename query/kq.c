@@ -123,10 +123,15 @@ is_xapian(char **azDir, int nDir)
     if (nDir > 1 || strncmp(azDir[0], "tcp://", 6) == 0) {
         return 1;
     }
-    char *z = kqi_mprintf("%s/iamglass", azDir[0]);
-    struct stat st;
-    int b = z && stat(z, &st) == 0;
-    free(z);
+    /* A glass database, or a stub database (kq-index --shards). */
+    static const char *const azMark[] = {"iamglass", "XAPIANDB"};
+    int b = 0;
+    for (int i = 0; !b && i < 2; i++) {
+        char *z = kqi_mprintf("%s/%s", azDir[0], azMark[i]);
+        struct stat st;
+        b = z && stat(z, &st) == 0;
+        free(z);
+    }
     return b;
 }
 
