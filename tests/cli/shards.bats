@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# Scale-out over Xapian's remote backend.
+#
+# corpus/ is indexed into 2 Xapian shards (kq-index --shards 2); each shard
+# is served by its own xapian-tcpsrv on 127.0.0.1 (ports chosen free), and
+# kq searches them through tcp:// as one collection.  Counts, and every hit
+# with its score, must equal those of one local database holding all the
+# documents (and of the native index).  Docids interleave across shards, so
+# documents with equal scores may come in another order: hits are compared
+# as sorted "score id" lists.  The servers are stopped by pid in
+# teardown_file, which bats runs whatever happened.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+    local p
+    for _ in $(seq 50); do
+        p=$((20000 + RANDOM % 20000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Wait until something accepts connections on port $1 (at most 10 s).
+wait_port() {
+    for _ in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+setup_file() {
+    index_corpus
+    cd "$ROOT" || return 1
+    "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/one" corpus/
+    "$KQI" -q --backend=xapian --shards 2 -d "$BATS_FILE_TMPDIR/sh" corpus/
+    : >"$BATS_FILE_TMPDIR/pids"
+    for i in 0 1; do
+        port=$(free_port) || return 1
+        # Its own session: on SIGTERM xapian-tcpsrv signals its whole
+        # process group, which would otherwise be bats itself.
+        setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$port" \
+            "$BATS_FILE_TMPDIR/sh/shard00$i" >/dev/null 2>&1 3>&- &
+        echo $! >>"$BATS_FILE_TMPDIR/pids"
+        echo "tcp://127.0.0.1:$port" >>"$BATS_FILE_TMPDIR/remotes"
+        wait_port "$port" || { echo "xapian-tcpsrv did not start" >&2; return 1; }
+    done
+}
+
+teardown_file() {
+    if [ -f "$BATS_FILE_TMPDIR/pids" ]; then
+        while read -r pid; do
+            kill "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+        done <"$BATS_FILE_TMPDIR/pids"
+    fi
+}
+
+setup() {
+    cd "$ROOT"
+}
+
+# kq over both remote shards.
+kq_remote() {
+    local args=() r
+    while read -r r; do
+        args+=(-d "$r")
+    done <"$BATS_FILE_TMPDIR/remotes"
+    "$KQ" "${args[@]}" "$@"
+}
+
+# "count N" and sorted "score id" lines of all hits.
+canon() {
+    local n
+    n=$("$@" -c -- "$Q")
+    echo "count $n"
+    "$@" --json -n 1000 -- "$Q" | jq -r 'select(.summary | not) | "\(.score) \(.id)"' | LC_ALL=C sort
+}
+
+@test "shards: the documents are spread over both shards" {
+    n0=$(xapian-delve "$BATS_FILE_TMPDIR/sh/shard000" | sed -n 's/number of documents = //p')
+    n1=$(xapian-delve "$BATS_FILE_TMPDIR/sh/shard001" | sed -n 's/number of documents = //p')
+    echo "shard sizes: $n0 $n1"
+    [ $((n0 + n1)) -eq 41 ]
+    [ "$n0" -gt 0 ] && [ "$n1" -gt 0 ]
+    grep -qx "auto shard000" "$BATS_FILE_TMPDIR/sh/XAPIANDB"
+}
+
+@test "shards: remote shards answer like one local database" {
+    for Q in ceasefire 'ceasefire AND peacekeepers' 'oil OR bank OR dollar' \
+             'NOT oil' '"prime minister"' 'peace*' 'govern* -oil' \
+             '(oil OR gas) AND price*' xyzzy; do
+        remote=$(canon kq_remote)
+        local1=$(canon "$KQ" -d "$BATS_FILE_TMPDIR/one")
+        native=$(canon "$KQ" -d "$IDX")
+        if [ "$remote" != "$local1" ] || [ "$local1" != "$native" ]; then
+            echo "query: $Q" >&2
+            diff <(echo "$local1") <(echo "$remote") >&2
+            diff <(echo "$native") <(echo "$local1") >&2
+            return 1
+        fi
+    done
+}
+
+@test "shards: the stub directory opens as one database, top-10 as the native index" {
+    Q='ceasefire AND peacekeepers'
+    run kq_remote -n 1 -- "$Q"
+    no_crash
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "1. Ethnic Armenian Breakaway Government In Nagorno-Karabakh Surrenders" ]]
+    [ "$(canon "$KQ" -d "$BATS_FILE_TMPDIR/sh")" = "$(canon "$KQ" -d "$IDX")" ]
+}
+
+@test "shards: an unreachable shard is an error (exit 3), not a crash" {
+    port=$(free_port)
+    run "$KQ" -d "tcp://127.0.0.1:$port" ceasefire
+    no_crash
+    [ "$status" -eq 3 ]
+    [[ "$output" == *xapian* ]]
+    run "$KQI" --shards 2 -d "$BATS_FILE_TMPDIR/x" corpus/
+    [ "$status" -eq 2 ]
+}
