@@ -43,7 +43,7 @@ else
 BINDIR := $(B)
 endif
 
-.PHONY: all demo check test unit-build clean deps bench
+.PHONY: all demo check test unit-build clean deps bench differential
 all: $(BINDIR)/kq-index $(BINDIR)/kq
 
 $(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
@@ -99,6 +99,11 @@ bench: all
 	$(CC) $(CFLAGS) -Icommon -I$(SHARED_BENCH)/common -o build/kq_query tests/bench/kq_query.c $(LIB) $(LDLIBS)
 	sed 's|@ROOT@|$(CURDIR)|g' tests/bench/kq.ini.in > build/kq.ini
 	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; done
+
+# The long native-vs-Xapian run over ../shared corpora (not in `make check`):
+#   make differential [DIFF_ARGS="-n 1000 -s SEED dir ..."]
+differential: all
+	tests/differential.sh $(DIFF_ARGS)
 
 clean:
 	rm -rf build build-san kq kq-index

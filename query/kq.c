@@ -46,18 +46,24 @@ usage(FILE *f)
 "  U.S.) is read like document text, as a phrase of the parts.\n"
 "\n"
 "Options:\n"
-"  -d, --index DIR  index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ")\n"
+"  -d, --index DIR  index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ");\n"
+"                   repeat it for Xapian shards\n"
 "  -n N             show N results (default 10)\n"
 "  --offset N       skip the first N results\n"
 "  --json           JSON Lines: one object per hit (rank, id, title, date,\n"
 "                   score, snippet), then {\"summary\":true, \"total\":...}\n"
 "  -c, --count      print only the exact number of matching documents\n"
+"  --no-snippets    no snippets (faster; JSON \"snippet\" is null)\n"
 "  --color=WHEN     highlight: auto (on a terminal), always, never\n"
 "  --parse          print the parsed query and exit\n"
 "  --check          verify the whole index (checksums, structure)\n"
 "  -h, --help       this help;  --version  the version\n"
 "\n"
-"Ranking: BM25 (k1=1.2, b=0.75); ties by index order.\n"
+"Index: kq's own, or a Xapian database (kq-index --backend=xapian); several\n"
+"-d DIR or -d tcp://HOST:PORT (xapian-tcpsrv shards) are searched as one.\n"
+"A query that starts with - goes after --:  kq -- '-oil gas'\n"
+"\n"
+"Ranking: BM25 (k1=1.2, b=0.75, Xapian's idf); ties by index order.\n"
 "Exit status: 0 hits; 1 no hits; 2 usage or syntax error; 3 index missing\n"
 "or unreadable; 4 index damaged.\n");
 }
@@ -189,7 +195,7 @@ hitdoc_clear(hitdoc *d)
 }
 
 static int
-source_doc(source *s, kq_docid iDoc, hitdoc *d, char **pzErr)
+source_doc(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
 {
     memset(d, 0, sizeof(*d));
     int rc;
@@ -207,7 +213,7 @@ source_doc(source *s, kq_docid iDoc, hitdoc *d, char **pzErr)
             }
             free(z);
         }
-        if (rc == KQ_OK) {
+        if (rc == KQ_OK && bText) {
             rc = kqi_xdoc(s->pX, iDoc, -1, &d->zText, &d->nText, pzErr);
         }
     } else {
@@ -217,7 +223,10 @@ source_doc(source *s, kq_docid iDoc, hitdoc *d, char **pzErr)
             d->zId = kqi_utf8_clean(info.zId, info.nId, 0);
             d->zTitle = kqi_utf8_clean(info.zTitle, info.nTitle, 1);
             d->zDate = kqi_utf8_clean(info.zDate, info.nDate, 1);
-            rc = kq_index_text(s->pIdx, iDoc, &d->zText, &d->nText, pzErr);
+            if (bText) {
+                rc = kq_index_text(s->pIdx, iDoc, &d->zText, &d->nText,
+                                   pzErr);
+            }
         }
     }
     if (rc == KQ_OK && (!d->zId || !d->zTitle || !d->zDate)) {
@@ -264,6 +273,7 @@ main(int argc, char **argv)
         {"colour", required_argument, NULL, 'C'},
         {"parse", no_argument, NULL, 'P'},
         {"check", no_argument, NULL, 'K'},
+        {"no-snippets", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -277,7 +287,7 @@ main(int argc, char **argv)
     static char *azDir[MAX_DIR];
     int nDir = 0;
     size_t nLimit = 10, nOffset = 0;
-    int bJson = 0, bCount = 0, bParse = 0, bCheck = 0;
+    int bJson = 0, bCount = 0, bParse = 0, bCheck = 0, bNoSnippet = 0;
     int bColor = isatty(STDOUT_FILENO);
     int c;
     while ((c = getopt_long(argc, argv, "d:n:chV", aOpt, NULL)) != -1) {
@@ -313,6 +323,7 @@ main(int argc, char **argv)
             break;
         case 'P': bParse = 1; break;
         case 'K': bCheck = 1; break;
+        case 'N': bNoSnippet = 1; break;
         case 'h': usage(stdout); return EX_HITS;
         case 'V': printf("kq %s\n", KQ_VERSION); return EX_HITS;
         default: usage(stderr); return EX_USAGE;
@@ -428,8 +439,8 @@ main(int argc, char **argv)
             hitdoc d;
             kq_snippet snip;
             memset(&snip, 0, sizeof(snip));
-            rc = source_doc(&src, aHit[i].iDoc, &d, &zErr);
-            if (rc == KQ_OK) {
+            rc = source_doc(&src, aHit[i].iDoc, !bNoSnippet, &d, &zErr);
+            if (rc == KQ_OK && !bNoSnippet) {
                 rc = kq_snippet_make(pA, pQ, d.zText, d.nText, 30, &snip);
             }
             if (rc) {
@@ -450,7 +461,8 @@ main(int argc, char **argv)
                                                : json_null());
                 json_object_set_new(o, "score", json_real(aHit[i].score));
                 json_object_set_new(o, "snippet",
-                                    json_string(snip.zText ? snip.zText : ""));
+                                    bNoSnippet ? json_null()
+                                    : json_string(snip.zText ? snip.zText : ""));
                 json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                       JSON_REAL_PRECISION(8));
                 putchar('\n');
