@@ -29,6 +29,12 @@ struct kqx_query {
     Xapian::Query q;
 };
 
+struct kqx_mset {
+    uint64_t nTotal;
+    std::vector<uint32_t> aDoc;
+    std::vector<double> aScore;
+};
+
 /* Copy a message into *pzErr (if wanted and not already set). */
 static int
 set_err(char **pzErr, int rc, const std::string &zMsg)
@@ -44,6 +50,9 @@ set_err(char **pzErr, int rc, const std::string &zMsg)
 
 /* The catch clauses every entry point ends with. */
 #define KQX_CATCH(pzErr)                                                     \
+    catch (const Xapian::DatabaseCorruptError &e) {                          \
+        return set_err(pzErr, KQ_CORRUPT, "xapian: " + e.get_description()); \
+    }                                                                        \
     catch (const Xapian::Error &e) {                                         \
         return set_err(pzErr, KQ_XAPIAN, "xapian: " + e.get_description());  \
     }                                                                        \
@@ -92,44 +101,46 @@ kqx_wdb_open(const char *zPath, kqx_wdb **ppOut, char **pzErr)
 }
 
 extern "C" int
-kqx_wdb_doc_begin(kqx_wdb *p)
+kqx_wdb_doc_begin(kqx_wdb *p, char **pzErr)
 {
     try {
         p->doc = Xapian::Document();
         return KQ_OK;
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
-kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm, uint32_t iPos)
+kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm, uint32_t iPos,
+                    char **pzErr)
 {
     try {
         /* Xapian positions start at 1 by convention; kq's at 0. */
         p->doc.add_posting(std::string(zTerm, nTerm), iPos + 1);
         return KQ_OK;
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
-kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n)
+kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n,
+                  char **pzErr)
 {
     try {
         p->doc.add_value(iSlot, std::string(z ? z : "", n));
         return KQ_OK;
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
-kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n)
+kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n, char **pzErr)
 {
     try {
         p->doc.set_data(std::string(z ? z : "", n));
         return KQ_OK;
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
@@ -166,16 +177,6 @@ kqx_wdb_get_metadata(kqx_wdb *p, const char *zKey, char **pzVal, char **pzErr)
         return *pzVal ? KQ_OK : KQ_NOMEM;
     }
     KQX_CATCH(pzErr)
-}
-
-extern "C" uint64_t
-kqx_wdb_doccount(kqx_wdb *p)
-{
-    try {
-        return p->db.get_doccount();
-    } catch (...) {
-        return 0;
-    }
 }
 
 extern "C" int
@@ -347,38 +348,38 @@ query_new(const Xapian::Query &q, kqx_query **ppOut)
 }
 
 extern "C" int
-kqx_query_term(const char *z, size_t n, kqx_query **ppOut)
+kqx_query_term(const char *z, size_t n, kqx_query **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     try {
         return query_new(Xapian::Query(std::string(z, n)), ppOut);
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
-kqx_query_all(kqx_query **ppOut)
+kqx_query_all(kqx_query **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     try {
         return query_new(Xapian::Query::MatchAll, ppOut);
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
-kqx_query_nothing(kqx_query **ppOut)
+kqx_query_nothing(kqx_query **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     try {
         return query_new(Xapian::Query::MatchNothing, ppOut);
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
 kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
-                  kqx_query **ppOut)
+                  kqx_query **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     try {
@@ -395,7 +396,7 @@ kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
                                            v.end()), ppOut);
         case KQX_AND_NOT:
             if (v.empty()) {
-                return KQ_MISUSE;
+                return set_err(pzErr, KQ_MISUSE, "AND_NOT needs an operand");
             }
             if (v.size() == 1) {
                 return query_new(v[0], ppOut);
@@ -410,10 +411,10 @@ kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
                                            v.begin(), v.end(), v.size()),
                              ppOut);
         default:
-            return KQ_MISUSE;
+            return set_err(pzErr, KQ_MISUSE, "kqx_query_combine: bad operator");
         }
     }
-    KQX_CATCH(NULL)
+    KQX_CATCH(pzErr)
 }
 
 extern "C" void
@@ -422,21 +423,22 @@ kqx_query_free(kqx_query *p)
     delete p;
 }
 
-extern "C" char *
-kqx_query_describe(const kqx_query *p)
+extern "C" int
+kqx_query_describe(const kqx_query *p, char **pz, char **pzErr)
 {
+    *pz = NULL;
     try {
-        return copy_out(p->q.get_description(), NULL);
-    } catch (...) {
-        return NULL;
+        *pz = copy_out(p->q.get_description(), NULL);
+        return *pz ? KQ_OK : KQ_NOMEM;
     }
+    KQX_CATCH(pzErr)
 }
 
 extern "C" int
 kqx_search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,
-           uint64_t *pnTotal, void *pCtx, int (*x)(void *, uint32_t, double),
-           char **pzErr)
+           kqx_mset **ppOut, char **pzErr)
 {
+    *ppOut = NULL;
     try {
         Xapian::Enquire enq(p->db);
         enq.set_query(q->q);
@@ -447,14 +449,44 @@ kqx_search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,
         Xapian::MSet m = enq.get_mset(static_cast<Xapian::doccount>(nOffset),
                                       static_cast<Xapian::doccount>(nLimit),
                                       nAll);
-        *pnTotal = m.get_matches_estimated();
+        kqx_mset *r = new kqx_mset;
+        r->nTotal = m.get_matches_estimated();
         for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) {
-            int rc = x(pCtx, *it, it.get_weight());
-            if (rc) {
-                return rc;
-            }
+            r->aDoc.push_back(*it);
+            r->aScore.push_back(it.get_weight());
         }
+        *ppOut = r;
         return KQ_OK;
     }
     KQX_CATCH(pzErr)
+}
+
+extern "C" uint64_t
+kqx_mset_total(const kqx_mset *m)
+{
+    return m->nTotal;
+}
+
+extern "C" size_t
+kqx_mset_size(const kqx_mset *m)
+{
+    return m->aDoc.size();
+}
+
+extern "C" uint32_t
+kqx_mset_docid(const kqx_mset *m, size_t i)
+{
+    return m->aDoc[i];
+}
+
+extern "C" double
+kqx_mset_score(const kqx_mset *m, size_t i)
+{
+    return m->aScore[i];
+}
+
+extern "C" void
+kqx_mset_free(kqx_mset *m)
+{
+    delete m;
 }

@@ -37,11 +37,12 @@ typedef struct kqx_wdb kqx_wdb;
 int kqx_wdb_open(const char *zPath, kqx_wdb **ppOut, char **pzErr);
 /* Build one document: _doc_begin(), then any number of postings, values
 ** and the data, then _doc_add(), which gives its docid (1-based). */
-int kqx_wdb_doc_begin(kqx_wdb *p);
+int kqx_wdb_doc_begin(kqx_wdb *p, char **pzErr);
 int kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm,
-                        uint32_t iPos);
-int kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n);
-int kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n);
+                        uint32_t iPos, char **pzErr);
+int kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n,
+                      char **pzErr);
+int kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n, char **pzErr);
 int kqx_wdb_doc_add(kqx_wdb *p, uint32_t *piDoc, char **pzErr);
 /* Database-wide key/value metadata (kq keeps its word -> stem vocabulary
 ** there). */
@@ -50,7 +51,6 @@ int kqx_wdb_set_metadata(kqx_wdb *p, const char *zKey, size_t nKey,
 /* The value of metadata key zKey ("" if unset), malloc()ed. */
 int kqx_wdb_get_metadata(kqx_wdb *p, const char *zKey, char **pzVal,
                          char **pzErr);
-uint64_t kqx_wdb_doccount(kqx_wdb *p);
 int kqx_wdb_commit(kqx_wdb *p, char **pzErr);
 void kqx_wdb_close(kqx_wdb *p);
 
@@ -93,25 +93,32 @@ int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
 typedef struct kqx_query kqx_query;
 enum { KQX_AND, KQX_OR, KQX_AND_NOT, KQX_PHRASE };
 
-int kqx_query_term(const char *z, size_t n, kqx_query **ppOut);
-int kqx_query_all(kqx_query **ppOut);        /* every document, weight 0 */
-int kqx_query_nothing(kqx_query **ppOut);
+int kqx_query_term(const char *z, size_t n, kqx_query **ppOut, char **pzErr);
+/* Every document, with weight 0. */
+int kqx_query_all(kqx_query **ppOut, char **pzErr);
+int kqx_query_nothing(kqx_query **ppOut, char **pzErr);
 /* KQX_AND_NOT: the first operand minus the union of the others.
 ** KQX_PHRASE: terms at consecutive positions, in order. */
 int kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
-                      kqx_query **ppOut);
+                      kqx_query **ppOut, char **pzErr);
 void kqx_query_free(kqx_query *p);
-/* Xapian's description of the query (malloc()ed), for tests and --explain. */
-char *kqx_query_describe(const kqx_query *p);
+/* Xapian's description of the query (malloc()ed into *pz). */
+int kqx_query_describe(const kqx_query *p, char **pz, char **pzErr);
 
 /* Run q ranked by Xapian's BM25 with k1 = 1.2, b = 0.75 and no
 ** query-length, wqf or minimum-length terms (k2 = k3 = min_normlen = 0).
-** Hits ranked nOffset .. nOffset+nLimit-1 go to x(pCtx, docid, score),
-** best first, ties by ascending docid; *pnTotal gets the exact number of
-** matching documents. */
+** The result set *ppOut holds the hits ranked nOffset .. nOffset+nLimit-1,
+** best first, ties by ascending docid, and the exact number of matching
+** documents.  It does not depend on p or q staying open. */
+typedef struct kqx_mset kqx_mset;
 int kqx_search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,
-               uint64_t *pnTotal, void *pCtx,
-               int (*x)(void *, uint32_t, double), char **pzErr);
+               kqx_mset **ppOut, char **pzErr);
+uint64_t kqx_mset_total(const kqx_mset *m);
+size_t kqx_mset_size(const kqx_mset *m);
+/* Hit i (< kqx_mset_size()): its docid (1-based) and BM25 score. */
+uint32_t kqx_mset_docid(const kqx_mset *m, size_t i);
+double kqx_mset_score(const kqx_mset *m, size_t i);
+void kqx_mset_free(kqx_mset *m);
 
 #ifdef __cplusplus
 }

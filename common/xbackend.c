@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #define META_LANG "kq:lang"
@@ -44,6 +45,7 @@
 #define MAX_SHARDS 1024
 
 struct kqi_xwriter {
+    char *zDir;
     kqx_wdb **apDb;      /* one per shard */
     int nDb;
     kqx_wdb *pDb;        /* the shard of the document being added */
@@ -114,6 +116,11 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
     }
     char *zHave = NULL;
     int rc;
+    p->zDir = strdup(zDir);
+    if (p->zDir == NULL) {
+        kqi_xwriter_close(p);
+        return KQ_NOMEM;
+    }
     if (nShard > 0) {
         rc = open_shards(p, zDir, nShard, pzErr);
     } else {
@@ -168,7 +175,7 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     p->nDocLen++;
     if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
         /* The stem buffer belongs to the stemmer: post it first. */
-        int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos);
+        int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, &p->zErr);
         if (rc) {
             return rc;
         }
@@ -180,7 +187,7 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         return set_meta_all(p, aKey, META_WORD_LEN + nWord, zStem, nStem,
                             &p->zErr);
     }
-    return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos);
+    return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, &p->zErr);
 }
 
 int
@@ -196,7 +203,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         h = (h ^ (u8)d->zId[i]) * 16777619u;
     }
     p->pDb = p->apDb[h % (u32)p->nDb];
-    int rc = kqx_wdb_doc_begin(p->pDb);
+    int rc = kqx_wdb_doc_begin(p->pDb, pzErr);
     u32 iPos = 0;
     if (rc == KQ_OK) {
         rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
@@ -207,12 +214,19 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
                         iPos + KQI_TITLE_GAP, NULL, p, xtoken_cb);
     }
     if (rc == KQ_OK) {
-        kqx_wdb_doc_value(p->pDb, KQX_VALUE_ID, d->zId, d->nId);
-        kqx_wdb_doc_value(p->pDb, KQX_VALUE_TITLE, d->zTitle, d->nTitle);
-        kqx_wdb_doc_value(p->pDb, KQX_VALUE_DATE, d->zDate, d->nDate);
-        kqx_wdb_doc_value(p->pDb, KQX_VALUE_SOURCE, d->zSource, d->nSource);
-        kqx_wdb_doc_data(p->pDb, d->zBody, d->nBody);
-        rc = kqx_wdb_doc_add(p->pDb, NULL, pzErr);
+        static const unsigned aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
+                                          KQX_VALUE_DATE, KQX_VALUE_SOURCE};
+        const char *az[4] = {d->zId, d->zTitle, d->zDate, d->zSource};
+        size_t an[4] = {d->nId, d->nTitle, d->nDate, d->nSource};
+        for (int i = 0; rc == KQ_OK && i < 4; i++) {
+            rc = kqx_wdb_doc_value(p->pDb, aSlot[i], az[i], an[i], pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqx_wdb_doc_data(p->pDb, d->zBody, d->nBody, pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqx_wdb_doc_add(p->pDb, NULL, pzErr);
+        }
     }
     if (rc) {
         if (p->zErr) {
@@ -236,10 +250,53 @@ kqi_xwriter_commit(kqi_xwriter *p, char **pzErr)
     return rc;
 }
 
+/* Bytes in the files under zPath (two levels: shards). */
+static u64
+dir_bytes(const char *zPath, int nDepth)
+{
+    DIR *d = opendir(zPath);
+    u64 n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        char *z = kqi_mprintf("%s/%s", zPath, e->d_name);
+        struct stat st;
+        if (z && stat(z, &st) == 0) {
+            if (S_ISDIR(st.st_mode) && nDepth > 0) {
+                n += dir_bytes(z, nDepth - 1);
+            } else if (S_ISREG(st.st_mode)) {
+                n += (u64)st.st_size;
+            }
+        }
+        free(z);
+    }
+    if (d) {
+        closedir(d);
+    }
+    return n;
+}
+
+static int
+count_term(void *pCtx, const char *z, size_t n)
+{
+    (*(u64 *)pCtx)++;
+    return 0;
+}
+
 void
 kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut)
 {
     *pOut = p->stats;
+    pOut->nIndexByte = dir_bytes(p->zDir, 1);
+    /* Distinct terms of the committed database(s). */
+    const char *az[1] = {p->zDir};
+    kqx_db *pDb = NULL;
+    if (kqx_db_open(az, 1, &pDb, NULL) == KQ_OK) {
+        kqx_db_terms_scan(pDb, "", 0, &pOut->nTerm, count_term, NULL);
+    }
+    kqx_db_close(pDb);
 }
 
 void
@@ -250,6 +307,7 @@ kqi_xwriter_close(kqi_xwriter *p)
             kqx_wdb_close(p->apDb[i]);
         }
         free(p->apDb);
+        free(p->zDir);
         kq_analyzer_free(p->pA);
         free(p->zErr);
         free(p);
@@ -371,18 +429,18 @@ static int
 exp_query(xexp *e, kqx_query **ppOut)
 {
     if (e->n == 0) {
-        return kqx_query_nothing(ppOut);
+        return kqx_query_nothing(ppOut, NULL);
     }
     qsort(e->az, (size_t)e->n, sizeof(char *), cmp_str);
     kqx_query **a = calloc((size_t)e->n, sizeof(kqx_query *));
     int n = 0, rc = a ? KQ_OK : KQ_NOMEM;
     for (int i = 0; rc == KQ_OK && i < e->n; i++) {
         if (i == 0 || strcmp(e->az[i], e->az[i - 1]) != 0) {
-            rc = kqx_query_term(e->az[i], strlen(e->az[i]), &a[n++]);
+            rc = kqx_query_term(e->az[i], strlen(e->az[i]), &a[n++], NULL);
         }
     }
     if (rc == KQ_OK) {
-        rc = kqx_query_combine(KQX_OR, a, n, ppOut);
+        rc = kqx_query_combine(KQX_OR, a, n, ppOut, NULL);
     }
     for (int i = 0; a && i < n; i++) {
         kqx_query_free(a[i]);
@@ -407,7 +465,7 @@ translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
     *ppOut = NULL;
     switch (q->eType) {
     case KQI_Q_TERM:
-        return kqx_query_term(q->zTerm, q->nTerm, ppOut);
+        return kqx_query_term(q->zTerm, q->nTerm, ppOut, pzErr);
     case KQI_Q_PREFIX: {
         /* The words starting with the prefix: terms that are their own
         ** stem, and the stems of the vocabulary's words (as search.c). */
@@ -449,20 +507,21 @@ translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
     }
     if (rc == KQ_OK) {
         if (q->eType == KQI_Q_OR) {
-            rc = kqx_query_combine(KQX_OR, aPos, nPos, ppOut);
+            rc = kqx_query_combine(KQX_OR, aPos, nPos, ppOut, pzErr);
         } else if (q->eType == KQI_Q_PHRASE) {
-            rc = kqx_query_combine(KQX_PHRASE, aPos, nPos, ppOut);
+            rc = kqx_query_combine(KQX_PHRASE, aPos, nPos, ppOut, pzErr);
         } else {
             /* AND (or NOT alone): positives, else every document; then
             ** without the negatives. */
             kqx_query *pAnd = NULL;
-            rc = nPos ? kqx_query_combine(KQX_AND, aPos, nPos, &pAnd)
-                      : kqx_query_all(&pAnd);
+            rc = nPos ? kqx_query_combine(KQX_AND, aPos, nPos, &pAnd, pzErr)
+                      : kqx_query_all(&pAnd, pzErr);
             if (rc == KQ_OK && nNeg) {
                 aNeg[nNeg] = NULL;
                 memmove(aNeg + 1, aNeg, sizeof(*aNeg) * (size_t)nNeg);
                 aNeg[0] = pAnd;
-                rc = kqx_query_combine(KQX_AND_NOT, aNeg, nNeg + 1, ppOut);
+                rc = kqx_query_combine(KQX_AND_NOT, aNeg, nNeg + 1, ppOut,
+                                       pzErr);
                 memmove(aNeg, aNeg + 1, sizeof(*aNeg) * (size_t)nNeg);
             } else if (rc == KQ_OK) {
                 *ppOut = pAnd;
@@ -482,21 +541,6 @@ translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
     return rc;
 }
 
-typedef struct xhits {
-    kq_hit *a;
-    size_t n;
-} xhits;
-
-static int
-hit_cb(void *pCtx, uint32_t iDoc, double score)
-{
-    xhits *h = pCtx;
-    h->a[h->n].iDoc = iDoc - 1;   /* Xapian counts from 1 */
-    h->a[h->n].score = score;
-    h->n++;
-    return 0;
-}
-
 int
 kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
             kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
@@ -505,25 +549,29 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
     *pnHit = 0;
     *pnTotal = 0;
     kqx_query *x = NULL;
+    kqx_mset *m = NULL;
     int rc = translate(p, q->pRoot, &x, pzErr);
-    xhits h = {NULL, 0};
     if (rc == KQ_OK) {
-        h.a = malloc(sizeof(kq_hit) * (nLimit ? nLimit : 1));
-        if (h.a == NULL) {
-            rc = KQ_NOMEM;
-        }
-    }
-    if (rc == KQ_OK) {
-        rc = kqx_search(p->pDb, x, nOffset, nLimit, pnTotal, &h, hit_cb,
-                        pzErr);
+        rc = kqx_search(p->pDb, x, nOffset, nLimit, &m, pzErr);
     }
     kqx_query_free(x);
     if (rc) {
-        free(h.a);
         return rc;
     }
-    *paHit = h.a;
-    *pnHit = h.n;
+    size_t n = kqx_mset_size(m);
+    kq_hit *a = malloc(sizeof(kq_hit) * (n ? n : 1));
+    if (a == NULL) {
+        kqx_mset_free(m);
+        return KQ_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        a[i].iDoc = kqx_mset_docid(m, i) - 1;   /* Xapian counts from 1 */
+        a[i].score = kqx_mset_score(m, i);
+    }
+    *pnTotal = kqx_mset_total(m);
+    kqx_mset_free(m);
+    *paHit = a;
+    *pnHit = n;
     return KQ_OK;
 }
 
