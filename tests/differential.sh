@@ -36,8 +36,8 @@ done
 KQ=$root/kq
 KQI=$root/kq-index
 work=$root/build/differential
+. "$here/lib/randquery.bash"
 echo "differential: seed $seed (replay with -s $seed), $n queries per corpus"
-RANDOM=$seed
 total=0
 bad=0
 for c in "$@"; do
@@ -55,21 +55,10 @@ for c in "$@"; do
     mapfile -t W < <(zcat "$c/docs.jsonl.gz" | head -c 4000000 |
         grep -oE '[A-Za-z]{3,12}' | tr 'A-Z' 'a-z' | sort | uniq -c |
         awk '$1 >= 2 { print $2 }')
-    nw=${#W[@]}
-    w() { echo "${W[$(((RANDOM * 32768 + RANDOM) % nw))]}"; }
+    RANDOM=$seed
     for i in $(seq "$n"); do
-        case $((RANDOM % 10)) in
-        0) q="$(w)" ;;
-        1) q="$(w) AND $(w)" ;;
-        2) q="$(w) OR $(w) OR $(w)" ;;
-        3) q="$(w) NOT $(w)" ;;
-        4) q="\"$(w) $(w)\" OR $(w)" ;;
-        5) q="$(w | cut -c1-4)*" ;;
-        6) q="($(w) OR $(w)) AND NOT $(w)" ;;
-        7) q="NOT ($(w) AND $(w))" ;;
-        8) q="\"$(w) $(w) $(w)\" OR ($(w) $(w))" ;;
-        9) q="$(w) $(w | cut -c1-5)* -$(w)" ;;
-        esac
+        rq_query
+        q=$Q
         a=$("$KQ" -d "$work/$name/native" --json --no-snippets -n 1000 -- "$q" |
             jq -r 'if .summary then "total \(.total)" else "\(.id) \(.score)" end')
         b=$("$KQ" -d "$work/$name/xapian" --json --no-snippets -n 1000 -- "$q" |

@@ -9,6 +9,7 @@
 # (to 1e-6 relative; both use k1 1.2, b 0.75 and Xapian's idf).
 bats_require_minimum_version 1.5.0
 load helpers
+load ../lib/randquery
 
 setup_file() {
     index_corpus
@@ -77,25 +78,13 @@ same_answer() {
 @test "xapian: 150 random queries agree (seeded)" {
     seed=${KQ_TEST_SEED:-$(date +%s)}
     echo "# seed $seed (replay with KQ_TEST_SEED=$seed)" >&3
-    RANDOM=$seed
     # Words of the corpus: letters only, 3 to 12 long.
-    mapfile -t W < <(cat corpus/*.txt | grep -oE '[A-Za-z]{3,12}' | sort -u)
-    nw=${#W[@]}
-    [ "$nw" -gt 1000 ]
-    w() { echo "${W[$((RANDOM * 32768 + RANDOM) % nw)]}"; }
+    mapfile -t W < <(cat corpus/*.txt | grep -oE '[A-Za-z]{3,12}' | LC_ALL=C sort -u)
+    [ "${#W[@]}" -gt 1000 ]
+    RANDOM=$seed
     for i in $(seq 150); do
-        case $((RANDOM % 9)) in
-        0) q="$(w)" ;;
-        1) q="$(w) AND $(w)" ;;
-        2) q="$(w) OR $(w) OR $(w)" ;;
-        3) q="$(w) NOT $(w)" ;;
-        4) q="\"$(w) $(w)\" OR $(w)" ;;
-        5) q="$(w | cut -c1-3)*" ;;
-        6) q="($(w) OR $(w)) AND NOT $(w)" ;;
-        7) q="NOT ($(w) AND $(w))" ;;
-        8) q="$(w) $(w | cut -c1-4)* OR \"$(w) $(w)\"" ;;
-        esac
-        same_answer "$q" || { echo "seed $seed, query $i" >&2; false; }
+        rq_query
+        same_answer "$Q" || { echo "seed $seed, query $i" >&2; false; }
     done
 }
 
