@@ -101,3 +101,18 @@ same_answer() {
     [ "$status" -eq 3 ]
     [[ "$output" == *"xapian"* ]]
 }
+
+@test "xapian: a backend never writes into the other's directory" {
+    run "$KQI" --backend=xapian -d "$IDX" corpus/
+    no_crash
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"native kq index"* ]]
+    run "$KQI" -d "$BATS_FILE_TMPDIR/xdb" corpus/
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"Xapian database"* ]]
+    # Both are still intact.
+    run "$KQ" -d "$IDX" --check
+    [ "$status" -eq 0 ]
+    run xapian-check "$BATS_FILE_TMPDIR/xdb"
+    [ "$status" -eq 0 ]
+}
