@@ -11,6 +11,26 @@
 #include <zlib.h>
 
 int
+kqi_dir_kind(const char *zDir)
+{
+    static const struct { const char *zFile; int eKind; } aMark[] = {
+        {KQI_MANIFEST, KQI_DIR_NATIVE},
+        {"iamglass", KQI_DIR_XAPIAN},
+        {"XAPIANDB", KQI_DIR_XAPIAN},
+    };
+    for (size_t i = 0; i < sizeof(aMark) / sizeof(aMark[0]); i++) {
+        char *z = kqi_mprintf("%s/%s", zDir, aMark[i].zFile);
+        struct stat st;
+        int b = z && stat(z, &st) == 0;
+        free(z);
+        if (b) {
+            return aMark[i].eKind;
+        }
+    }
+    return KQI_DIR_NONE;
+}
+
+int
 kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
 {
     *ppOut = NULL;

@@ -372,6 +372,11 @@ int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc,
 /**************************************************************************
 ** Interface to code in index.c
 */
+/* What directory zDir holds: nothing kq knows, a native index (a
+** kq.manifest), or a Xapian database (iamglass, or a stub XAPIANDB). */
+enum { KQI_DIR_NONE, KQI_DIR_NATIVE, KQI_DIR_XAPIAN };
+int kqi_dir_kind(const char *zDir);
+
 struct kq_index {
     char *zDir;
     kqi_manifest man;

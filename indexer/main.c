@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define KQ_VERSION "0.1"
@@ -92,25 +91,6 @@ on_doc(void *pCtx, const kq_doc *pDoc)
     r->rc = r->pX ? kqi_xwriter_add(r->pX, pDoc, &r->zErr)
                   : kq_writer_add(r->pW, pDoc, &r->zErr);
     return r->rc;
-}
-
-/* Is zDir an index of the other backend?  Writing one backend's files into
-** the other's directory would leave neither usable. */
-static const char *
-other_backend(const char *zDir, int bXapian)
-{
-    static const char *const azMark[2][2] = {{"iamglass", "XAPIANDB"},
-                                             {"kq.manifest", NULL}};
-    for (int i = 0; i < 2 && azMark[bXapian][i]; i++) {
-        char *z = kqi_mprintf("%s/%s", zDir, azMark[bXapian][i]);
-        struct stat st;
-        int b = z && stat(z, &st) == 0;
-        free(z);
-        if (b) {
-            return bXapian ? "a native kq index" : "a Xapian database";
-        }
-    }
-    return NULL;
 }
 
 static int
@@ -213,10 +193,14 @@ main(int argc, char **argv)
         kq_analyzer_free(pA);
     }
 
-    const char *zOther = other_backend(zDir, bXapian);
-    if (zOther) {
+    /* Writing one backend's files into the other's directory would leave
+    ** neither usable. */
+    int eKind = kqi_dir_kind(zDir);
+    if (eKind == (bXapian ? KQI_DIR_NATIVE : KQI_DIR_XAPIAN)) {
         fprintf(stderr, "kq-index: %s holds %s; use --backend=%s or another "
-                "directory\n", zDir, zOther, bXapian ? "native" : "xapian");
+                "directory\n", zDir,
+                bXapian ? "a native kq index" : "a Xapian database",
+                bXapian ? "native" : "xapian");
         return EX_USAGE;
     }
     struct timespec t0, t1;

@@ -8,7 +8,6 @@
 #include "../common/xapian_capi.h"
 
 #include <errno.h>
-#include <sys/stat.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -129,16 +128,7 @@ is_xapian(char **azDir, int nDir)
     if (nDir > 1 || strncmp(azDir[0], "tcp://", 6) == 0) {
         return 1;
     }
-    /* A glass database, or a stub database (kq-index --shards). */
-    static const char *const azMark[] = {"iamglass", "XAPIANDB"};
-    int b = 0;
-    for (int i = 0; !b && i < 2; i++) {
-        char *z = kqi_mprintf("%s/%s", azDir[0], azMark[i]);
-        struct stat st;
-        b = z && stat(z, &st) == 0;
-        free(z);
-    }
-    return b;
+    return kqi_dir_kind(azDir[0]) == KQI_DIR_XAPIAN;
 }
 
 static int
