@@ -10,14 +10,14 @@
 CC      ?= cc
 CXX     ?= g++
 B       ?= build
-PKGS    := libutf8proc jansson
+PKGS    := libutf8proc jansson libdeflate
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
            -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # The Xapian wrapper (common/xapian_capi.cc) is the one C++ file.
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++11 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags xapian-core 2>/dev/null)
-LDLIBS  := -lstemmer $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -ljansson) \
+LDLIBS  := -lstemmer $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -ljansson -ldeflate) \
            $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian) -lstdc++ -lz -lm
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 static const u8 aMagic[8] = {0x8b, 'K', 'Q', 'I', 'D', 'X', 0x0d, 0x0a};
 
@@ -37,7 +37,7 @@ kqi_wfile_open(kqi_wfile *f, const char *zPath)
         f->rc = KQ_NOMEM;
         return f->rc;
     }
-    f->crc = (u32)crc32(0L, Z_NULL, 0);
+    f->crc = 0;
     f->fd = open(zPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (f->fd < 0) {
         f->zErr = kqi_mprintf("%s: cannot create: %s", zPath, strerror(errno));
@@ -79,17 +79,9 @@ kqi_wfile_write(kqi_wfile *f, const void *p, size_t n)
     if (f->rc || n == 0) {
         return;
     }
-    const u8 *a = p;
-    size_t nLeft = n;
-    while (nLeft > 0) {
-        /* crc32() takes a uInt length: feed it in pieces. */
-        uInt nPiece = nLeft > (1u << 30) ? (1u << 30) : (uInt)nLeft;
-        f->crc = (u32)crc32(f->crc, a, nPiece);
-        a += nPiece;
-        nLeft -= nPiece;
-    }
+    f->crc = libdeflate_crc32(f->crc, p, n);
     f->nOff += n;
-    a = p;
+    const u8 *a = p;
     if (n >= WBUF_SIZE) {
         /* Large write: straight through. */
         wfile_flush(f);

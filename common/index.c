@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 int
 kqi_dir_kind(const char *zDir)
@@ -160,11 +160,7 @@ check_segment(kqi_segment *s, char **pzErr)
     const kqi_segmeta *m = &s->meta;
     for (int f = 0; f < KQI_NFILE; f++) {
         const kqi_map *pm = &s->aMap[f];
-        u32 crc = (u32)crc32(0L, Z_NULL, 0);
-        for (size_t i = 0; i < pm->n; i += (1u << 30)) {
-            size_t n = pm->n - i < (1u << 30) ? pm->n - i : (1u << 30);
-            crc = (u32)crc32(crc, pm->a + i, (uInt)n);
-        }
+        u32 crc = libdeflate_crc32(0, pm->a, pm->n);
         if (crc != m->aCrc[f]) {
             return kqi_err(pzErr, KQ_CORRUPT,
                            "%s: checksum mismatch (CRC32 %08x, manifest says "

@@ -34,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #define SEG_RECORD (4 + 4 + 8 + 8 + KQI_NFILE * 12)
 #define MAX_SEGMENTS 100000
@@ -80,7 +80,7 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
         goto corrupt;
     }
     /* Check the checksum first: nothing else is trusted before it. */
-    if ((u32)crc32(crc32(0L, Z_NULL, 0), m.a, (uInt)(m.n - 4)) !=
+    if (libdeflate_crc32(0, m.a, m.n - 4) !=
         kqi_get_u32(end - 4)) {
         rc = kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch", m.zPath);
         goto out;

@@ -50,6 +50,8 @@ typedef struct wterm {
     wkey k;
     u32 lastDoc;
     u32 df;
+    u32 iMark;         /* document being added + 1 when seen in it */
+    u32 iLocal;        /* then: its index in the document's term list */
     kqi_buf post;
 } wterm;
 
@@ -83,6 +85,8 @@ struct kq_writer {
     htab wordTab;
     u64 *aOcc;         /* (term index << 32 | position) of the current doc */
     size_t nOcc, nOccAlloc;
+    u32 *aScratch;     /* per document: distinct terms, counts, positions */
+    size_t nScratchAlloc;
     int rcDoc;
 
     run *aRun;
@@ -383,11 +387,71 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     return 0;
 }
 
+/* Append the current document's occurrences (p->aOcc, in text order) to
+** the postings of their terms.  A counting sort groups them by term in
+** linear time: the positions of each term stay in text order, and the order
+** of the terms does not matter since each has its own postings. */
 static int
-cmp_u64(const void *a, const void *b)
+invert_doc(kq_writer *p)
 {
-    u64 x = *(const u64 *)a, y = *(const u64 *)b;
-    return x < y ? -1 : (x > y);
+    size_t nOcc = p->nOcc;
+    if (nOcc == 0) {
+        return KQ_OK;
+    }
+    /* aScratch: aDist[nOcc] | aCnt[nOcc] | aPos[nOcc] */
+    if (nOcc * 3 > p->nScratchAlloc) {
+        size_t nNew = nOcc * 3 * 2;
+        u32 *a = realloc(p->aScratch, nNew * sizeof(u32));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->aScratch = a;
+        p->nScratchAlloc = nNew;
+    }
+    u32 *aDist = p->aScratch, *aCnt = aDist + nOcc, *aPos = aCnt + nOcc;
+    u32 iDoc = p->nDoc, iMark = p->nDoc + 1, nDist = 0;
+    for (size_t i = 0; i < nOcc; i++) {
+        wterm *t = &p->aTerm[(u32)(p->aOcc[i] >> 32)];
+        if (t->iMark != iMark) {
+            t->iMark = iMark;
+            t->iLocal = nDist;
+            aDist[nDist] = (u32)(p->aOcc[i] >> 32);
+            aCnt[nDist++] = 0;
+        }
+        aCnt[t->iLocal]++;
+    }
+    /* aCnt becomes each term's start in aPos, then its end. */
+    u32 nSum = 0;
+    for (u32 k = 0; k < nDist; k++) {
+        u32 c = aCnt[k];
+        aCnt[k] = nSum;
+        nSum += c;
+    }
+    for (size_t i = 0; i < nOcc; i++) {
+        wterm *t = &p->aTerm[(u32)(p->aOcc[i] >> 32)];
+        aPos[aCnt[t->iLocal]++] = (u32)p->aOcc[i];
+    }
+    u32 iStart = 0;
+    for (u32 k = 0; k < nDist; k++) {
+        wterm *t = &p->aTerm[aDist[k]];
+        u32 iEnd = aCnt[k];
+        size_t nBefore = t->post.nAlloc;
+        kqi_buf_varint(&t->post, t->df ? iDoc - t->lastDoc : iDoc);
+        kqi_buf_varint(&t->post, iEnd - iStart);
+        u32 prev = 0;
+        for (u32 j = iStart; j < iEnd; j++) {
+            kqi_buf_varint(&t->post, j == iStart ? aPos[j] : aPos[j] - prev - 1);
+            prev = aPos[j];
+        }
+        if (t->post.rc) {
+            return KQ_NOMEM;
+        }
+        p->nTermMem += t->post.nAlloc - nBefore;
+        t->lastDoc = iDoc;
+        t->df++;
+        iStart = iEnd;
+    }
+    return KQ_OK;
 }
 
 static void free_table(kq_writer *p);
@@ -420,34 +484,9 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     if (rc) {
         return kqi_err(pzErr, rc, "out of memory analysing a document");
     }
-    /* Group the occurrences by term; positions stay in order. */
-    if (p->nOcc > 1) {
-        qsort(p->aOcc, p->nOcc, sizeof(u64), cmp_u64);
-    }
-    u32 iDoc = p->nDoc;
-    for (size_t i = 0; i < p->nOcc;) {
-        u32 iTerm = (u32)(p->aOcc[i] >> 32);
-        size_t j = i;
-        while (j < p->nOcc && (u32)(p->aOcc[j] >> 32) == iTerm) {
-            j++;
-        }
-        wterm *t = &p->aTerm[iTerm];
-        size_t nBefore = t->post.nAlloc;
-        kqi_buf_varint(&t->post, t->df ? iDoc - t->lastDoc : iDoc);
-        kqi_buf_varint(&t->post, j - i);
-        u32 prev = 0;
-        for (size_t k = i; k < j; k++) {
-            u32 pos = (u32)p->aOcc[k];
-            kqi_buf_varint(&t->post, k == i ? pos : pos - prev - 1);
-            prev = pos;
-        }
-        if (t->post.rc) {
-            return kqi_err(pzErr, KQ_NOMEM, "out of memory");
-        }
-        p->nTermMem += t->post.nAlloc - nBefore;
-        t->lastDoc = iDoc;
-        t->df++;
-        i = j;
+    rc = invert_doc(p);
+    if (rc) {
+        return kqi_err(pzErr, rc, "out of memory");
     }
     rc = kqi_docw_add(p->pDocw, d, (u32)p->nOcc);
     if (rc) {
@@ -461,7 +500,8 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     p->stats.nToken += p->nOcc;
     p->stats.nByteIn += d->nTitle + d->nBody;
     if (p->nTermMem + kqi_docw_memory(p->pDocw) +
-        p->nOccAlloc * sizeof(u64) > p->nMemory) {
+        p->nOccAlloc * sizeof(u64) + p->nScratchAlloc * sizeof(u32) >
+            p->nMemory) {
         rc = spill(p, pzErr);
     }
     return rc;
@@ -783,6 +823,7 @@ kq_writer_close(kq_writer *p)
     remove_runs(p);
     free_table(p);
     free(p->aOcc);
+    free(p->aScratch);
     kq_analyzer_free(p->pA);
     kqi_manifest_clear(&p->man);
     if (p->fdLock >= 0) {

@@ -6,12 +6,12 @@
 # --check only reports what is missing (exit 0 when nothing is).
 set -eu
 
-# Build: compilers, zlib, libstemmer (Snowball), utf8proc, jansson (JSON),
+# Build: compilers, zlib (gzip input), libdeflate (stored text, CRC32), libstemmer (Snowball), utf8proc, jansson (JSON),
 # Xapian (the second backend, through common/xapian_capi.cc; xapian-tools
 # for xapian-tcpsrv and xapian-check).
 # Tests: cmocka (unit), bats (CLI), jq (checks JSON output), clang runtime
 # is not needed: the sanitizer build uses gcc's libasan/libubsan.
-PKGS="gcc g++ make pkg-config zlib1g-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq"
 
 missing=""
 for p in $PKGS; do
