@@ -84,17 +84,6 @@ kqi_buf_free(kqi_buf *b)
     memset(b, 0, sizeof(*b));
 }
 
-size_t
-kqi_varint_put(u8 *p, u64 v)
-{
-    size_t i = 0;
-    while (v >= 0x80) {
-        p[i++] = (u8)(v | 0x80);
-        v >>= 7;
-    }
-    p[i++] = (u8)v;
-    return i;
-}
 
 int
 kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv)

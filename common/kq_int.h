@@ -68,7 +68,18 @@ void kqi_buf_free(kqi_buf *b);
 
 /* LEB128 varint (7 bits a byte, low first, at most 10 bytes). */
 #define KQI_VARINT_MAX 10
-size_t kqi_varint_put(u8 *p, u64 v);   /* returns bytes written */
+/* Returns bytes written.  Inline: it is in every inner loop that writes. */
+static inline size_t
+kqi_varint_put(u8 *p, u64 v)
+{
+    size_t i = 0;
+    while (v >= 0x80) {
+        p[i++] = (u8)(v | 0x80);
+        v >>= 7;
+    }
+    p[i++] = (u8)v;
+    return i;
+}
 /* Read a varint from [*pp, end).  Returns KQ_OK and advances *pp, or
 ** KQ_CORRUPT if the input ends first or the value overflows 64 bits. */
 int kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv);

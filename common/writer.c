@@ -39,10 +39,16 @@ typedef struct wkey {
     u32 hash;
 } wkey;
 
-/* Open addressing over an array of entries: slot = entry index + 1, 0 =
-** empty; at most half full. */
+/* Open addressing over an array of entries: each slot holds an entry's
+** hash and its index + 1 (0 = empty), so a probe only touches an entry
+** (and its key) when the hashes agree; at most half full. */
+typedef struct hslot {
+    u32 hash;
+    u32 iEnt;
+} hslot;
+
 typedef struct htab {
-    u32 *a;
+    hslot *a;
     u32 nSlot;
 } htab;
 
@@ -228,37 +234,58 @@ open_segment(kq_writer *p, char **pzErr)
 #define KEY_AT(aEnt, szEnt, i) \
     ((const wkey *)(const void *)((const char *)(aEnt) + (size_t)(i) * (szEnt)))
 
+/* Short keys are compared inline: a call to memcmp() per token cost more
+** than the comparison. */
+static inline int
+key_eq(const char *a, const char *b, size_t n)
+{
+    if (n > 16) {
+        return memcmp(a, b, n) == 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Find the slot of key z[0..n) in h, whose entries are the nEnt entries of
-** szEnt bytes at aEnt (each starting with a wkey).  *ppSlot holds the
-** entry's index + 1, or 0 where a new entry for the key goes.  Grows the
-** table first when a new entry could make it more than half full. */
+** szEnt bytes at aEnt (each starting with a wkey).  (*ppSlot)->iEnt holds
+** the entry's index + 1, or 0 where a new entry for the key goes (the
+** caller then fills the slot).  Grows the table first when a new entry
+** could make it more than half full. */
 static int
 htab_find(kq_writer *p, htab *h, const void *aEnt, size_t szEnt, u32 nEnt,
-          const char *z, size_t n, u32 hash, u32 **ppSlot)
+          const char *z, size_t n, u32 hash, hslot **ppSlot)
 {
     if ((nEnt + 1) * 2 > h->nSlot) {
         u32 nNew = h->nSlot ? h->nSlot * 2 : 4096;
-        u32 *a = calloc(nNew, sizeof(u32));
+        hslot *a = calloc(nNew, sizeof(hslot));
         if (a == NULL) {
             return KQ_NOMEM;
         }
         for (u32 i = 0; i < nEnt; i++) {
-            u32 k = KEY_AT(aEnt, szEnt, i)->hash & (nNew - 1);
-            while (a[k]) {
+            u32 hh = KEY_AT(aEnt, szEnt, i)->hash;
+            u32 k = hh & (nNew - 1);
+            while (a[k].iEnt) {
                 k = (k + 1) & (nNew - 1);
             }
-            a[k] = i + 1;
+            a[k].hash = hh;
+            a[k].iEnt = i + 1;
         }
         free(h->a);
-        p->nTermMem += (size_t)(nNew - h->nSlot) * sizeof(u32);
+        p->nTermMem += (size_t)(nNew - h->nSlot) * sizeof(hslot);
         h->a = a;
         h->nSlot = nNew;
     }
     u32 k = hash & (h->nSlot - 1);
-    while (h->a[k]) {
-        const wkey *e = KEY_AT(aEnt, szEnt, h->a[k] - 1);
-        if (e->hash == hash && e->n == n && memcmp(e->z, z, n) == 0) {
-            break;
+    while (h->a[k].iEnt) {
+        if (h->a[k].hash == hash) {
+            const wkey *e = KEY_AT(aEnt, szEnt, h->a[k].iEnt - 1);
+            if (e->n == n && key_eq(e->z, z, n)) {
+                break;
+            }
         }
         k = (k + 1) & (h->nSlot - 1);
     }
@@ -303,22 +330,23 @@ static int
 term_find(kq_writer *p, const char *z, size_t n, u32 *piTerm)
 {
     u32 hash = hash_term(z, n);
-    u32 *pSlot;
+    hslot *pSlot;
     if (htab_find(p, &p->termTab, p->aTerm, sizeof(wterm), p->nTerm, z, n,
                   hash, &pSlot) ||
         grow_array(p, (void **)&p->aTerm, sizeof(wterm), p->nTerm,
                    &p->nTermAlloc)) {
         return KQ_NOMEM;
     }
-    if (*pSlot == 0) {
+    if (pSlot->iEnt == 0) {
         wterm *t = &p->aTerm[p->nTerm];
         memset(t, 0, sizeof(*t));
         if (key_init(p, &t->k, z, n, hash)) {
             return KQ_NOMEM;
         }
-        *pSlot = ++p->nTerm;
+        pSlot->hash = hash;
+        pSlot->iEnt = ++p->nTerm;
     }
-    *piTerm = *pSlot - 1;
+    *piTerm = pSlot->iEnt - 1;
     return KQ_OK;
 }
 
@@ -328,13 +356,13 @@ static int
 word_term(kq_writer *p, const char *z, size_t n, u32 *piTerm)
 {
     u32 hash = hash_term(z, n);
-    u32 *pSlot;
+    hslot *pSlot;
     if (htab_find(p, &p->wordTab, p->aWord, sizeof(wword), p->nWord, z, n,
                   hash, &pSlot)) {
         return KQ_NOMEM;
     }
-    if (*pSlot) {
-        *piTerm = p->aWord[*pSlot - 1].iTerm;
+    if (pSlot->iEnt) {
+        *piTerm = p->aWord[pSlot->iEnt - 1].iTerm;
         return KQ_OK;
     }
     const char *zStem;
@@ -356,7 +384,8 @@ word_term(kq_writer *p, const char *z, size_t n, u32 *piTerm)
         return KQ_NOMEM;
     }
     w->iTerm = iTerm;
-    *pSlot = ++p->nWord;
+    pSlot->hash = hash;
+    pSlot->iEnt = ++p->nWord;
     *piTerm = iTerm;
     return KQ_OK;
 }
@@ -436,16 +465,19 @@ invert_doc(kq_writer *p)
         wterm *t = &p->aTerm[aDist[k]];
         u32 iEnd = aCnt[k];
         size_t nBefore = t->post.nAlloc;
-        kqi_buf_varint(&t->post, t->df ? iDoc - t->lastDoc : iDoc);
-        kqi_buf_varint(&t->post, iEnd - iStart);
-        u32 prev = 0;
-        for (u32 j = iStart; j < iEnd; j++) {
-            kqi_buf_varint(&t->post, j == iStart ? aPos[j] : aPos[j] - prev - 1);
-            prev = aPos[j];
-        }
-        if (t->post.rc) {
+        /* At most 5 bytes a varint: docid gap, tf, positions. */
+        if (kqi_buf_reserve(&t->post, (size_t)(iEnd - iStart + 2) * 5)) {
             return KQ_NOMEM;
         }
+        u8 *o = t->post.a + t->post.n;
+        o += kqi_varint_put(o, t->df ? iDoc - t->lastDoc : iDoc);
+        o += kqi_varint_put(o, iEnd - iStart);
+        u32 prev = 0;
+        for (u32 j = iStart; j < iEnd; j++) {
+            o += kqi_varint_put(o, j == iStart ? aPos[j] : aPos[j] - prev - 1);
+            prev = aPos[j];
+        }
+        t->post.n = (size_t)(o - t->post.a);
         p->nTermMem += t->post.nAlloc - nBefore;
         t->lastDoc = iDoc;
         t->df++;
