@@ -142,11 +142,10 @@ is_word_cp(utf8proc_int32_t c)
     }
 }
 
-static int
+static inline int
 is_ascii_word(u8 c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
+    return (u8)((c | 32) - 'a') < 26 || (u8)(c - '0') < 10;
 }
 
 /* The character at z[i] (i < n): its byte length, and in *pbWord whether it
@@ -274,22 +273,43 @@ kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
     u32 iPos = iPos0;
     int rc = 0;
     while (i < n) {
-        /* Skip separators. */
-        int bWord = 0;
-        size_t l = 0;
-        while (i < n && (l = char_at(z, i, n, &bWord), !bWord)) {
-            i += l;
+        /* Skip separators; ASCII ones without decoding. */
+        while (i < n && z[i] < 0x80 && !is_ascii_word(z[i])) {
+            i++;
         }
         if (i >= n) {
             break;
         }
+        size_t l = 1;
+        int bWord = 1;
+        if (z[i] >= 0x80) {
+            l = char_at(z, i, n, &bWord);
+            if (!bWord) {
+                i += l;
+                continue;
+            }
+        }
         /* Collect the word (z[i] is its first character, l bytes long). */
         size_t iStart = i;
-        int bAscii = 1;
-        do {
-            bAscii &= (z[i] < 0x80);
+        int bAscii = (z[i] < 0x80);
+        for (;;) {
             i += l;
-        } while (i < n && (l = char_at(z, i, n, &bWord), bWord));
+            if (i >= n) {
+                break;
+            }
+            if (z[i] < 0x80) {
+                if (!is_ascii_word(z[i])) {
+                    break;
+                }
+                l = 1;
+                continue;
+            }
+            bAscii = 0;
+            l = char_at(z, i, n, &bWord);
+            if (!bWord) {
+                break;
+            }
+        }
         const char *zTerm;
         size_t nTerm;
         if (term_of(p, z + iStart, i - iStart, bAscii,
