@@ -149,14 +149,3 @@ kqi_put_u64(u8 *p, u64 v)
 
 u16 kqi_get_u16(const u8 *p) { return (u16)(p[0] | (p[1] << 8)); }
 
-u32
-kqi_get_u32(const u8 *p)
-{
-    return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
-}
-
-u64
-kqi_get_u64(const u8 *p)
-{
-    return (u64)kqi_get_u32(p) | ((u64)kqi_get_u32(p + 4) << 32);
-}

@@ -2,54 +2,181 @@
 ** codec.c -- the posting-block codec.
 **
 ** A block holds 1..KQI_BLOCK postings of one term (the count is known to the
-** reader from the term's document frequency, so it is not stored):
+** reader from the term's document frequency, so it is not stored).  Its
+** first byte names the codec:
 **
-**     u8:       codec (KQI_CODEC_VARINT = 0; other values are reserved for
-**               faster codecs and rejected by this version)
-**     n varint: docid gaps.  The first is relative to the last docid of the
-**               previous block (stored as docid - prev - 1), or, in the
-**               first block of a list, the docid itself.  The rest are
-**               docid[i] - docid[i-1] - 1.
-**     n varint: tf - 1
+**   KQI_CODEC_PACKED (1), written by this version: frame of reference,
+**   bit-packed.
+**     u8:   bG, bits per docid gap (0..32)
+**     u8:   bT, bits per (tf - 1) (0..32; 0 = every tf is 1, nothing stored)
+**     ceil(n * bG / 8) bytes: the n docid gaps, bG bits each
+**     ceil(n * bT / 8) bytes: the n values tf - 1, bT bits each
+**   Values are packed least significant bit first into a little-endian bit
+**   stream; the unused high bits of the last byte are zero.  bG and bT are
+**   the widths of the largest value in the block, so a block costs what its
+**   largest gap needs, and decoding is a shift and a mask a value with no
+**   branch per byte (varint decoding was the largest cost in long lists).
+**
+**   KQI_CODEC_VARINT (0), still read: n varint gaps, then n varint tf - 1.
+**
+** Docid gaps: the first is relative to the last docid of the previous block
+** (stored as docid - prev - 1), or, in the first block of a list, the docid
+** itself.  The rest are docid[i] - docid[i-1] - 1.  Gaps and frequencies
+** are stored minus one because they are at least one: that keeps the
+** common values (gap 1, tf 1) at zero bits.
 **
 ** The positions of a block live in the .pos file (see postings.c):
 **
-**     u8:       codec (0)
+**     u8:       codec (KQI_CODEC_VARINT)
 **     for each posting, tf varints: the first position, then each next
 **               position as (pos - previous - 1).
-**
-** Gaps and frequencies are stored minus one because they are at least one:
-** that keeps the common values (gap 1, tf 1) in one byte and makes a zero
-** impossible to misread.
 */
 #include "kq_int.h"
+
+#include <string.h>
+
+/* Bits needed for v (0 for 0). */
+static int
+bits_of(u32 v)
+{
+    return v ? 32 - __builtin_clz(v) : 0;
+}
+
+/* Pack n values of b bits each at p; returns the bytes written. */
+static size_t
+pack(u8 *p, const u32 *a, int n, int b)
+{
+    if (b == 0) {
+        return 0;
+    }
+    u8 *p0 = p;
+    u64 acc = 0;
+    int nAcc = 0;
+    for (int i = 0; i < n; i++) {
+        acc |= (u64)a[i] << nAcc;
+        nAcc += b;
+        while (nAcc >= 8) {
+            *p++ = (u8)acc;
+            acc >>= 8;
+            nAcc -= 8;
+        }
+    }
+    if (nAcc > 0) {
+        *p++ = (u8)acc;
+    }
+    return (size_t)(p - p0);
+}
+
+/* Unpack n values of b bits from exactly ceil(n * b / 8) bytes at p (the
+** caller checked that they are there). */
+static void
+unpack(const u8 *p, u32 *a, int n, int b)
+{
+    if (b == 0) {
+        memset(a, 0, sizeof(u32) * (size_t)n);
+        return;
+    }
+    const u8 *end = p + ((size_t)n * (size_t)b + 7) / 8;
+    u64 mask = (b == 32) ? 0xffffffffu : ((u64)1 << b) - 1;
+    u64 acc = 0;
+    int nAcc = 0;
+    for (int i = 0; i < n; i++) {
+        while (nAcc < b) {
+            /* Never past end: n values need exactly those bytes. */
+            acc |= (u64)(p < end ? *p : 0) << nAcc;
+            p++;
+            nAcc += 8;
+        }
+        a[i] = (u32)(acc & mask);
+        acc >>= b;
+        nAcc -= b;
+    }
+}
+
+void
+kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc,
+                       const u32 *aTf, int n, u32 prevDoc)
+{
+    u32 aGap[KQI_BLOCK], aF[KQI_BLOCK];
+    u32 orG = 0, orT = 0;
+    u32 prev = prevDoc;
+    for (int i = 0; i < n; i++) {
+        aGap[i] = (prev == KQ_DOCID_EOF) ? aDoc[i] : aDoc[i] - prev - 1;
+        aF[i] = aTf[i] - 1;
+        orG |= aGap[i];
+        orT |= aF[i];
+        prev = aDoc[i];
+    }
+    if (kqi_buf_reserve(b, 3 + (size_t)n * 2 * 5)) {
+        return;
+    }
+    u8 *p = b->a + b->n;
+    *p++ = (u8)eCodec;
+    if (eCodec == KQI_CODEC_VARINT) {
+        for (int i = 0; i < n; i++) {
+            p += kqi_varint_put(p, aGap[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            p += kqi_varint_put(p, aF[i]);
+        }
+    } else {
+        int bG = bits_of(orG), bT = bits_of(orT);
+        *p++ = (u8)bG;
+        *p++ = (u8)bT;
+        p += pack(p, aGap, n, bG);
+        p += pack(p, aF, n, bT);
+    }
+    b->n = (size_t)(p - b->a);
+}
 
 void
 kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
                  u32 prevDoc)
 {
-    if (kqi_buf_reserve(b, 1 + (size_t)n * 2 * 5)) {
-        return;
-    }
-    u8 *p = b->a + b->n;
-    *p++ = KQI_CODEC_VARINT;
-    u32 prev = prevDoc;
-    for (int i = 0; i < n; i++) {
-        u32 gap = (prev == KQ_DOCID_EOF) ? aDoc[i] : aDoc[i] - prev - 1;
-        p += kqi_varint_put(p, gap);
-        prev = aDoc[i];
-    }
-    for (int i = 0; i < n; i++) {
-        p += kqi_varint_put(p, aTf[i] - 1);
-    }
-    b->n = (size_t)(p - b->a);
+    kqi_block_encode_codec(b, KQI_CODEC_PACKED, aDoc, aTf, n, prevDoc);
 }
 
 int
 kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
                  u32 *aTf)
 {
-    if (n < 1 || n > KQI_BLOCK || p >= end || *p != KQI_CODEC_VARINT) {
+    if (n < 1 || n > KQI_BLOCK || p >= end) {
+        return KQ_CORRUPT;
+    }
+    if (*p == KQI_CODEC_PACKED) {
+        if (end - p < 3 || p[1] > 32 || p[2] > 32) {
+            return KQ_CORRUPT;
+        }
+        int bG = p[1], bT = p[2];
+        size_t nG = ((size_t)n * (size_t)bG + 7) / 8;
+        size_t nT = ((size_t)n * (size_t)bT + 7) / 8;
+        /* The block must fill exactly the bytes the skip table gave it. */
+        if ((size_t)(end - p) != 3 + nG + nT) {
+            return KQ_CORRUPT;
+        }
+        unpack(p + 3, aDoc, n, bG);
+        unpack(p + 3 + nG, aTf, n, bT);
+        u64 d = (prevDoc == KQ_DOCID_EOF) ? aDoc[0] : (u64)prevDoc + 1 + aDoc[0];
+        if (d >= KQ_DOCID_EOF) {
+            return KQ_CORRUPT;
+        }
+        aDoc[0] = (u32)d;
+        for (int i = 1; i < n; i++) {
+            d += 1 + (u64)aDoc[i];
+            if (d >= KQ_DOCID_EOF) {
+                return KQ_CORRUPT;
+            }
+            aDoc[i] = (u32)d;
+        }
+        for (int i = 0; i < n; i++) {
+            if (aTf[i] == 0xffffffffu) {
+                return KQ_CORRUPT;
+            }
+            aTf[i]++;
+        }
+        return KQ_OK;
+    }
+    if (*p != KQI_CODEC_VARINT) {
         return KQ_CORRUPT;
     }
     p++;

@@ -77,6 +77,13 @@ kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut)
     return pDocs->rc ? pDocs->rc : pStore->rc;
 }
 
+const u8 *
+kqi_docw_lens(const kqi_docw *p, u32 *pnDoc)
+{
+    *pnDoc = p ? (u32)(p->aLen.n / 4) : 0;
+    return p ? p->aLen.a : NULL;
+}
+
 size_t
 kqi_docw_memory(const kqi_docw *p)
 {

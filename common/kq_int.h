@@ -90,8 +90,18 @@ void kqi_put_u16(u8 *p, u16 v);
 void kqi_put_u32(u8 *p, u32 v);
 void kqi_put_u64(u8 *p, u64 v);
 u16 kqi_get_u16(const u8 *p);
-u32 kqi_get_u32(const u8 *p);
-u64 kqi_get_u64(const u8 *p);
+/* Little-endian reads, inline: they are in the scoring loop (document
+** lengths).  The compiler turns each into one load. */
+static inline u32
+kqi_get_u32(const u8 *p)
+{
+    return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+}
+static inline u64
+kqi_get_u64(const u8 *p)
+{
+    return (u64)kqi_get_u32(p) | ((u64)kqi_get_u32(p + 4) << 32);
+}
 
 /**************************************************************************
 ** Interface to code in fileio.c: buffered output files that track their
@@ -135,7 +145,7 @@ int kqi_fsync_dir(const char *zDir, char **pzErr);
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type. */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 1
+#define KQI_FORMAT_VERSION 2
 enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
        KQI_FT_DOCS, KQI_FT_STORE };
 void kqi_header_write(kqi_wfile *f, u32 eType);
@@ -145,12 +155,17 @@ int kqi_header_check(const kqi_map *m, u32 eType, char **pzErr);
 ** Interface to code in codec.c: the posting-block codec (pure functions).
 */
 #define KQI_CODEC_VARINT 0
+#define KQI_CODEC_PACKED 1
 
 /* Encode n (1..KQI_BLOCK) postings: docids aDoc (strictly increasing, all >
 ** prevDoc, or >= 0 when prevDoc == KQ_DOCID_EOF meaning "first block") and
 ** frequencies aTf (all >= 1). */
 void kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
                       u32 prevDoc);
+/* The same in a given codec (the writer uses KQI_CODEC_PACKED; tests use
+** both). */
+void kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc,
+                            const u32 *aTf, int n, u32 prevDoc);
 /* Decode a block encoded as above from [p, end); KQ_CORRUPT on any
 ** inconsistency (truncation, unknown codec, docid overflow, tf of 0). */
 int kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc,
@@ -181,6 +196,9 @@ void kqi_plw_begin(kqi_plw *p);
 /* Docids strictly increasing within a list; nPos == tf >= 1. */
 int kqi_plw_add(kqi_plw *p, u32 iDoc, const u32 *aPos, u32 nPos);
 int kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc);
+/* The segment's document lengths (u32 little-endian, nLen of them), from
+** which each block's smallest length is recorded. */
+void kqi_plw_set_doclens(kqi_plw *p, const u8 *aLen, u32 nLen);
 
 typedef struct kqi_plc kqi_plc;   /* posting-list cursor */
 /* Open a cursor on the list at pLoc in the mapped post/pos files; docids
@@ -198,6 +216,15 @@ u32 kqi_plc_docid(const kqi_plc *p);   /* KQ_DOCID_EOF when done */
 u32 kqi_plc_tf(const kqi_plc *p);
 /* The positions of the current posting (valid until the cursor moves). */
 int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
+/* Block-max data (from the skip table; no block is decoded). */
+u32 kqi_plc_nblock(const kqi_plc *p);
+/* The first block, from the current one on, whose last docid is >= iDoc
+** (nblock if none). */
+int kqi_plc_block_of(const kqi_plc *p, u32 iDoc);
+void kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf,
+                       u32 *pMinLen, u32 *pLast);
+/* The largest tf and the smallest length over the whole list. */
+void kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen);
 /* The message for the last KQ_CORRUPT (owned by the cursor). */
 const char *kqi_plc_errmsg(const kqi_plc *p);
 
@@ -252,6 +279,8 @@ typedef struct kqi_docw kqi_docw;
 int kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut);
 int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen);
 int kqi_docw_finish(kqi_docw *p, u64 *pnDoc);   /* frees p */
+/* The lengths added so far: u32 little-endian, one per document. */
+const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
 size_t kqi_docw_memory(const kqi_docw *p);
 
 typedef struct kqi_docs {
@@ -376,7 +405,9 @@ int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
 ** docid order) of a segment of nDoc documents into the files azOut[0..2];
 ** file sizes, CRCs and the number of dictionary keys go to *pMeta, the
 ** number of terms among them to *pnTerm. */
-int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc,
+/* aLen: the segment's document lengths (u32 LE, nDoc of them) for the
+** block maxima. */
+int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                    char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
                    char **pzErr);
 

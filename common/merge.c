@@ -46,8 +46,9 @@ term_cmp(const char *a, size_t na, const char *b, size_t nb)
 }
 
 int
-kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
-               kqi_segmeta *pMeta, u64 *pnTerm, char **pzErr)
+kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
+               char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
+               char **pzErr)
 {
     mrun *a = calloc(nRun, sizeof(mrun));
     if (a == NULL) {
@@ -80,6 +81,9 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, char *const azOut[3],
     }
     kqi_dictw *pDw = lw.pDict;
     kqi_plw *pPw = lw.pPost;
+    if (pPw) {
+        kqi_plw_set_doclens(pPw, aLen, nDoc);
+    }
     while (rc == KQ_OK) {
         /* The smallest current term over the runs. */
         int iMin = -1;

@@ -14,6 +14,8 @@
 **                   previous block (the first entry: the docid itself)
 **           varint: bytes of the block in .post
 **           varint: bytes of the block's positions in .pos
+**           varint: the block's largest tf, minus one
+**           varint: the block's smallest document length (in tokens)
 **
 **   .pos range:
 **       one-or-more { position block }   (codec.c), one per posting block
@@ -23,6 +25,12 @@
 ** Seeking uses the skip table's last docids to jump to the right block
 ** without decoding the ones before it, and positions are decoded only for
 ** the postings whose positions are asked for (phrase candidates).
+**
+** The largest tf and the smallest document length of a block bound the
+** BM25 score any of its postings can reach (BM25 grows with tf and falls
+** with length), whatever the collection statistics are when the index is
+** read: that is the block-max data that lets ranked queries skip blocks
+** (search.c).
 */
 #include "kq_int.h"
 
@@ -44,8 +52,17 @@ struct kqi_plw {
     u64 postStart, posStart;
     u32 df;
     u64 cf;
+    const u8 *aLen;      /* u32 LE document lengths, for block maxima */
+    u32 nLen;
     int rc;
 };
+
+void
+kqi_plw_set_doclens(kqi_plw *p, const u8 *aLen, u32 nLen)
+{
+    p->aLen = aLen;
+    p->nLen = nLen;
+}
 
 int
 kqi_plw_new(kqi_wfile *pPost, kqi_wfile *pPos, kqi_plw **ppOut)
@@ -99,6 +116,19 @@ plw_flush(kqi_plw *p)
                    p->prevLast == KQ_DOCID_EOF ? last : last - p->prevLast);
     kqi_buf_varint(&p->skip, p->blk.n);
     kqi_buf_varint(&p->skip, p->pos.n);
+    u32 maxTf = 1, minLen = 0xffffffffu;
+    for (int i = 0; i < p->n; i++) {
+        if (p->aTf[i] > maxTf) {
+            maxTf = p->aTf[i];
+        }
+        /* Without lengths (never in kq itself) 0 keeps the bound valid. */
+        u32 len = p->aDoc[i] < p->nLen ? kqi_get_u32(p->aLen + 4 * (size_t)p->aDoc[i]) : 0;
+        if (len < minLen) {
+            minLen = len;
+        }
+    }
+    kqi_buf_varint(&p->skip, maxTf - 1);
+    kqi_buf_varint(&p->skip, minLen);
     if (p->blk.rc || p->skip.rc) {
         p->rc = KQ_NOMEM;
     }
@@ -164,6 +194,8 @@ struct kqi_plc {
     u32 *aLast;          /* per block: last docid */
     u64 *aOff;           /* per block: offset in .post range (nBlock + 1) */
     u64 *aPosOff;        /* per block: offset in .pos range (nBlock + 1) */
+    u32 *aMaxTf;         /* per block: largest tf */
+    u32 *aMinLen;        /* per block: smallest document length */
     int iBlock;          /* current block, -1 before the first */
     int nIn;             /* postings in the current block */
     int i;               /* current posting in the block */
@@ -214,8 +246,11 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
         p->aLast = malloc(sizeof(u32) * nBlock);
         p->aOff = malloc(sizeof(u64) * (nBlock + 1));
         p->aPosOff = malloc(sizeof(u64) * (nBlock + 1));
+        p->aMaxTf = malloc(sizeof(u32) * nBlock);
+        p->aMinLen = malloc(sizeof(u32) * nBlock);
     }
-    if (p == NULL || p->aLast == NULL || p->aOff == NULL || !p->aPosOff) {
+    if (p == NULL || p->aLast == NULL || p->aOff == NULL || !p->aPosOff ||
+        !p->aMaxTf || !p->aMinLen) {
         kqi_plc_free(p);
         return KQ_NOMEM;
     }
@@ -232,11 +267,15 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
     const u8 *sEnd = p->aPost + pLoc->postLen;
     u64 last = 0, off = 0, posOff = 0;
     for (u32 b = 0; b < nBlock; b++) {
-        u64 d, nb, np;
+        u64 d, nb, np, mt, ml;
         if (kqi_varint_get(&s, sEnd, &d) || kqi_varint_get(&s, sEnd, &nb) ||
-            kqi_varint_get(&s, sEnd, &np)) {
+            kqi_varint_get(&s, sEnd, &np) || kqi_varint_get(&s, sEnd, &mt) ||
+            kqi_varint_get(&s, sEnd, &ml) || mt >= 0xffffffffu ||
+            ml > 0xffffffffu) {
             goto corrupt;
         }
+        p->aMaxTf[b] = (u32)mt + 1;
+        p->aMinLen[b] = (u32)ml;
         if (b > 0 && d == 0) {
             goto corrupt;
         }
@@ -276,6 +315,8 @@ kqi_plc_free(kqi_plc *p)
         free(p->aLast);
         free(p->aOff);
         free(p->aPosOff);
+        free(p->aMaxTf);
+        free(p->aMinLen);
         free(p->aPos);
         free(p);
     }
@@ -293,6 +334,14 @@ plc_load(kqi_plc *p, int b)
     if (kqi_block_decode(a, end, p->nIn, prev, p->aDoc, p->aTf) ||
         p->aDoc[p->nIn - 1] != p->aLast[b]) {
         return plc_corrupt(p, "bad block");
+    }
+    /* The block maximum must be true, or ranking would skip real hits. */
+    u32 maxTf = 0;
+    for (int i = 0; i < p->nIn; i++) {
+        maxTf = p->aTf[i] > maxTf ? p->aTf[i] : maxTf;
+    }
+    if (maxTf != p->aMaxTf[b]) {
+        return plc_corrupt(p, "block maximum disagrees with the block");
     }
     p->pPosCur = p->aPosData + p->aPosOff[b];
     p->pPosEnd = p->aPosData + p->aPosOff[b + 1];
@@ -427,4 +476,46 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
     *paPos = p->aPos;
     *pnPos = p->nPos;
     return KQ_OK;
+}
+
+u32
+kqi_plc_nblock(const kqi_plc *p)
+{
+    return p->nBlock;
+}
+
+int
+kqi_plc_block_of(const kqi_plc *p, u32 iDoc)
+{
+    int lo = p->iBlock < 0 ? 0 : p->iBlock, hi = (int)p->nBlock;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (p->aLast[mid] < iDoc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+void
+kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf, u32 *pMinLen,
+                  u32 *pLast)
+{
+    *pMaxTf = p->aMaxTf[iBlock];
+    *pMinLen = p->aMinLen[iBlock];
+    *pLast = p->aLast[iBlock];
+}
+
+void
+kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen)
+{
+    u32 t = 0, l = 0xffffffffu;
+    for (u32 b = 0; b < p->nBlock; b++) {
+        t = p->aMaxTf[b] > t ? p->aMaxTf[b] : t;
+        l = p->aMinLen[b] < l ? p->aMinLen[b] : l;
+    }
+    *pMaxTf = t;
+    *pMinLen = l;
 }

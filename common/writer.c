@@ -638,6 +638,11 @@ write_table(kq_writer *p, char *const azPath[3], u64 *pnTerm,
 
     kqi_listw lw;
     int rc = kqi_listw_open(&lw, azPath);
+    if (lw.pPost) {
+        u32 nLen;
+        const u8 *aLen = kqi_docw_lens(p->pDocw, &nLen);
+        kqi_plw_set_doclens(lw.pPost, aLen, nLen);
+    }
     /* The vocabulary first (its keys sort first): words whose stem is not
     ** the word itself. */
     u32 nOrder = 0;
@@ -818,7 +823,9 @@ kq_writer_commit(kq_writer *p, char **pzErr)
             }
         }
         if (rc == KQ_OK) {
-            rc = kqi_merge_runs(azRun, p->nRun, p->nDoc, azOut, &meta,
+            u32 nLen;
+            const u8 *aLen = kqi_docw_lens(p->pDocw, &nLen);
+            rc = kqi_merge_runs(azRun, p->nRun, nLen, aLen, azOut, &meta,
                                 &nTermReal, pzErr);
         }
         free(azRun);

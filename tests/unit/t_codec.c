@@ -248,11 +248,12 @@ static void rand_tfs(th_rng *r, u32 *aTf, int n) {
 }
 
 /* Encode, decode from an exact-size copy, compare; then every truncation. */
-static void block_roundtrip(const u32 *aDoc, const u32 *aTf, int n,
-                            u32 prevDoc, const char *zWhat) {
+static void block_roundtrip_codec(int eCodec, const u32 *aDoc, const u32 *aTf,
+                                  int n, u32 prevDoc, const char *zWhat) {
     kqi_buf b;
     memset(&b, 0, sizeof b);
-    kqi_block_encode(&b, aDoc, aTf, n, prevDoc);
+    kqi_block_encode_codec(&b, eCodec, aDoc, aTf, n, prevDoc);
+    assert_int_equal(b.a[0], eCodec);
     assert_int_equal(b.rc, KQ_OK);
     th_check(b.n > 0, "%s: empty encoding", zWhat);
 
@@ -278,6 +279,14 @@ static void block_roundtrip(const u32 *aDoc, const u32 *aTf, int n,
         free(a);
     }
     kqi_buf_free(&b);
+}
+
+/* Every block in both codecs: the packed one kq writes, and the varint one
+** it still reads. */
+static void block_roundtrip(const u32 *aDoc, const u32 *aTf, int n,
+                            u32 prevDoc, const char *zWhat) {
+    block_roundtrip_codec(KQI_CODEC_PACKED, aDoc, aTf, n, prevDoc, zWhat);
+    block_roundtrip_codec(KQI_CODEC_VARINT, aDoc, aTf, n, prevDoc, zWhat);
 }
 
 static void test_block_fixed(void **state) {
@@ -343,10 +352,19 @@ static void test_block_bad_codec(void **state) {
     memset(&b, 0, sizeof b);
     kqi_block_encode(&b, aDoc, aTf, 3, KQ_DOCID_EOF);
     assert_int_equal(b.rc, KQ_OK);
-    /* the block starts with its codec byte */
-    assert_int_equal(b.a[0], KQI_CODEC_VARINT);
+    /* the block starts with its codec byte, then the two bit widths */
+    assert_int_equal(b.a[0], KQI_CODEC_PACKED);
+    for (int w = 1; w <= 2; w++) {
+        for (int v = 33; v < 256; v++) {
+            u8 *a = dup_exact(b.a, b.n);
+            a[w] = (u8)v;
+            int rc = kqi_block_decode(a, a + b.n, 3, KQ_DOCID_EOF, aDoc2, aTf2);
+            if (rc != KQ_CORRUPT) fail_msg("bit width %d accepted", v);
+            free(a);
+        }
+    }
     for (int c = 0; c < 256; c++) {
-        if (c == KQI_CODEC_VARINT) continue;
+        if (c == KQI_CODEC_VARINT || c == KQI_CODEC_PACKED) continue;
         u8 *a = dup_exact(b.a, b.n);
         a[0] = (u8)c;
         int rc = kqi_block_decode(a, a + b.n, 3, KQ_DOCID_EOF, aDoc2, aTf2);
