@@ -208,6 +208,16 @@ typedef struct kq_hit {
 int kq_search(kq_index *p, const kq_query *q, size_t nOffset, size_t nLimit,
               kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr);
 
+/* kq_search() with flags.  KQ_SEARCH_ESTIMATE: the exact number of matches
+** is not needed, which lets ranked OR queries skip documents that cannot
+** reach the top (MaxScore with block maxima); the hits and their scores
+** are the same, and *pnTotal is then a lower bound, *pbExact 0.  pbExact
+** may be NULL. */
+#define KQ_SEARCH_ESTIMATE 0x01
+int kq_search_ex(kq_index *p, const kq_query *q, int flags, size_t nOffset,
+                 size_t nLimit, kq_hit **paHit, size_t *pnHit,
+                 uint64_t *pnTotal, int *pbExact, char **pzErr);
+
 /* A snippet: text with highlighted byte ranges. */
 typedef struct kq_snippet {
     char *zText;         /* malloc()ed, valid UTF-8, whitespace collapsed */

@@ -61,15 +61,32 @@ struct cur {
     int (*xSeek)(cur *, u32);
     double (*xScore)(cur *);
     void (*xFree)(cur *);
+    /* Upper bounds of xScore (for pruning, see run_maxscore()): over the
+    ** whole cursor, and over the documents from t to the end of the block
+    ** holding t (a term's block maximum; others give their whole bound). */
+    double (*xMax)(cur *);
+    double (*xBlockMax)(cur *, u32 t);
     ctx *pCtx;
 };
 
 struct ctx {
     kqi_segment *pSeg;
+    u32 iSeg;           /* its number in the index */
     double avgdl;
     int rc;             /* first error met while evaluating */
     char *zErr;
 };
+
+/* Bounds are computed with another summation order than the scores they
+** bound: a little slack keeps them bounds. */
+#define BOUND_SLACK (1.0 + 1e-9)
+
+static double
+generic_block_max(cur *c, u32 t)
+{
+    KQ_UNUSED(t);
+    return c->xMax(c);
+}
 
 static int
 cur_next(cur *c)
@@ -107,6 +124,7 @@ typedef struct termcur {
     cur base;
     kqi_plc *pPlc;
     double idf;
+    double max;         /* bound over the list */
     int bStarted;
 } termcur;
 
@@ -147,6 +165,25 @@ term_score(cur *c)
     return kqi_bm25(p->idf, kqi_plc_tf(p->pPlc),
                     kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
                     c->pCtx->avgdl);
+}
+
+static double
+term_max(cur *c)
+{
+    return ((termcur *)c)->max;
+}
+
+static double
+term_block_max(cur *c, u32 t)
+{
+    termcur *p = (termcur *)c;
+    int b = kqi_plc_block_of(p->pPlc, t);
+    if (b >= (int)kqi_plc_nblock(p->pPlc)) {
+        return 0;
+    }
+    u32 maxTf, minLen, last;
+    kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
+    return kqi_bm25(p->idf, maxTf, minLen, c->pCtx->avgdl) * BOUND_SLACK;
 }
 
 static void
@@ -264,6 +301,17 @@ and_score(cur *c)
     return s;
 }
 
+static double
+and_max(cur *c)
+{
+    andcur *p = (andcur *)c;
+    double s = 0;
+    for (int i = 0; i < p->nPos; i++) {
+        s += p->aPos[i]->xMax(p->aPos[i]);
+    }
+    return s;
+}
+
 static void
 and_free(cur *c)
 {
@@ -370,6 +418,17 @@ or_score(cur *c)
     return s;
 }
 
+static double
+or_max(cur *c)
+{
+    orcur *p = (orcur *)c;
+    double s = 0;
+    for (int i = 0; i < p->n; i++) {
+        s += p->a[i]->xMax(p->a[i]);
+    }
+    return s;
+}
+
 static void
 or_free(cur *c)
 {
@@ -389,6 +448,7 @@ typedef struct pterm {
     char *z;
     size_t n;
     double idf;
+    kqi_termloc *aLoc;   /* per segment; df == 0 where it is missing */
 } pterm;
 
 typedef struct plan plan;
@@ -411,28 +471,38 @@ plan_free(plan *p)
         }
         for (int i = 0; i < p->nExp; i++) {
             free(p->aExp[i].z);
+            free(p->aExp[i].aLoc);
         }
         free(p->aExp);
         free(p->aChild);
         free(p->term.z);
+        free(p->term.aLoc);
         free(p);
     }
 }
 
-/* Index-wide document frequency of a term. */
+/* Look the term up in every segment (t->aLoc) and weigh it by its
+** index-wide document frequency. */
 static int
-global_df(kq_index *pIdx, const char *z, size_t n, u64 *pDf, char **pzErr)
+term_lookup(kq_index *pIdx, pterm *t, char **pzErr)
 {
-    *pDf = 0;
+    u64 df = 0;
+    t->aLoc = calloc(pIdx->man.nSeg ? pIdx->man.nSeg : 1, sizeof(kqi_termloc));
+    if (t->aLoc == NULL) {
+        return KQ_NOMEM;
+    }
     for (u32 s = 0; s < pIdx->man.nSeg; s++) {
-        kqi_termloc loc;
-        int rc = kqi_dict_lookup(&pIdx->aSeg[s].dict, z, n, &loc, pzErr);
+        int rc = kqi_dict_lookup(&pIdx->aSeg[s].dict, t->z, t->n, &t->aLoc[s],
+                                 pzErr);
         if (rc == KQ_OK) {
-            *pDf += loc.df;
-        } else if (rc != KQ_NOTFOUND) {
+            df += t->aLoc[s].df;
+        } else if (rc == KQ_NOTFOUND) {
+            memset(&t->aLoc[s], 0, sizeof(kqi_termloc));
+        } else {
             return rc;
         }
     }
+    t->idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
     return KQ_OK;
 }
 
@@ -470,6 +540,8 @@ add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
     memcpy(t->z, z, n);
     t->z[n] = 0;
     t->n = n;
+    t->idf = 0;
+    t->aLoc = NULL;
     p->nExp++;
     return KQ_OK;
 }
@@ -522,12 +594,10 @@ expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
     }
     p->nExp = j;
     for (int i = 0; i < p->nExp; i++) {
-        u64 df;
-        int rc = global_df(pIdx, p->aExp[i].z, p->aExp[i].n, &df, pzErr);
+        int rc = term_lookup(pIdx, &p->aExp[i], pzErr);
         if (rc) {
             return rc;
         }
-        p->aExp[i].idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
     }
     return KQ_OK;
 }
@@ -550,10 +620,7 @@ plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
         }
         memcpy(p->term.z, q->zTerm, q->nTerm + 1);
         p->term.n = q->nTerm;
-        u64 df;
-        rc = global_df(pIdx, q->zTerm, q->nTerm, &df, pzErr);
-        p->term.idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
-        return rc;
+        return term_lookup(pIdx, &p->term, pzErr);
     }
     if (q->eType == KQI_Q_PREFIX) {
         return expand_prefix(pIdx, p, q->zTerm, q->nTerm, pzErr);
@@ -581,6 +648,8 @@ cur_alloc(ctx *x, size_t n, int (*xSeek)(cur *, u32), double (*xScore)(cur *),
         c->xSeek = xSeek;
         c->xScore = xScore;
         c->xFree = xFree;
+        c->xMax = zero_score;
+        c->xBlockMax = generic_block_max;
         c->pCtx = x;
     }
     return c;
@@ -590,28 +659,30 @@ static int
 term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
 {
     kqi_segment *s = x->pSeg;
-    kqi_termloc loc;
     *ppOut = NULL;
-    int rc = kqi_dict_lookup(&s->dict, t->z, t->n, &loc, pzErr);
-    if (rc == KQ_NOTFOUND) {
+    /* The plan looked the term up in every segment already. */
+    const kqi_termloc *pLoc = &t->aLoc[x->iSeg];
+    if (pLoc->df == 0) {
         *ppOut = cur_alloc(x, sizeof(cur), empty_seek, zero_score, plain_free);
         return *ppOut ? KQ_OK : KQ_NOMEM;
-    }
-    if (rc) {
-        return rc;
     }
     termcur *p = (termcur *)cur_alloc(x, sizeof(termcur), term_seek,
                                       term_score, term_free);
     if (p == NULL) {
         return KQ_NOMEM;
     }
-    rc = kqi_plc_open(&s->aMap[KQI_F_POST], &s->aMap[KQI_F_POS], &loc,
-                      s->docs.nDoc, &p->pPlc, pzErr);
+    int rc = kqi_plc_open(&s->aMap[KQI_F_POST], &s->aMap[KQI_F_POS], pLoc,
+                          s->docs.nDoc, &p->pPlc, pzErr);
     if (rc) {
         free(p);
         return rc;
     }
     p->idf = t->idf;
+    u32 maxTf, minLen;
+    kqi_plc_list_max(p->pPlc, &maxTf, &minLen);
+    p->max = kqi_bm25(t->idf, maxTf, minLen, x->avgdl) * BOUND_SLACK;
+    p->base.xMax = term_max;
+    p->base.xBlockMax = term_block_max;
     *ppOut = &p->base;
     return KQ_OK;
 }
@@ -634,6 +705,7 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
             free(o);
             return KQ_NOMEM;
         }
+        o->base.xMax = or_max;
         *ppOut = &o->base;
         for (int i = 0; rc == KQ_OK && i < n; i++) {
             if (p->eType == KQI_Q_OR) {
@@ -656,6 +728,7 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
         if (a == NULL) {
             return KQ_NOMEM;
         }
+        a->base.xMax = and_max;
         *ppOut = &a->base;
         a->aPos = calloc((size_t)p->nChild + 1, sizeof(cur *));
         a->aNeg = calloc((size_t)p->nChild + 1, sizeof(cur *));
@@ -778,13 +851,139 @@ cmp_hit(const void *a, const void *b)
     return worse(y, x) ? -1 : 0;
 }
 
+/**************************************************************************
+** MaxScore (Turtle and Flood 1995, as in PISA and Lucene): ranked OR
+** without scoring every matching document.  The children of the OR are
+** ordered by their score bounds; while the top-k heap is full, the
+** children whose bounds add up to no more than the k-th score so far (the
+** threshold) are "non-essential": a document that only they match cannot
+** enter the heap.  So candidates come from the essential children alone,
+** and the others are sought only while the candidate can still beat the
+** threshold, with the block maximum at the candidate (block-max data,
+** postings.c) in place of the list-wide bound where it is lower.
+**
+** Documents are skipped, so the number of matching documents is not
+** known: the caller gets the number of candidates as a lower bound.
+*/
+typedef struct msent {
+    cur *c;
+    double max;
+} msent;
+
+static int
+cmp_msent(const void *a, const void *b)
+{
+    const msent *x = a, *y = b;
+    return x->max < y->max ? -1 : (x->max > y->max);
+}
+
+static int
+run_maxscore(orcur *o, topk *t, u32 iBase, u64 *pnSeen)
+{
+    int n = o->n;
+    ctx *x = o->base.pCtx;
+    msent *a = malloc(sizeof(msent) * (size_t)n);
+    double *aUb = malloc(sizeof(double) * (size_t)n);
+    if (a == NULL || aUb == NULL) {
+        free(a);
+        free(aUb);
+        return KQ_NOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        a[i].c = o->a[i];
+        a[i].max = o->a[i]->xMax(o->a[i]);
+        a[i].c->xSeek(a[i].c, 0);
+    }
+    qsort(a, (size_t)n, sizeof(msent), cmp_msent);
+    double ub = 0;
+    for (int i = 0; i < n; i++) {
+        ub += a[i].max;
+        aUb[i] = ub;
+    }
+    double theta = t->n == t->nMax ? t->a[0].score : -1.0;
+    int ne = 0;   /* a[0..ne) are non-essential */
+    while (ne < n && aUb[ne] <= theta) {
+        ne++;
+    }
+    u64 nSeen = 0;
+    while (ne < n && x->rc == KQ_OK) {
+        u32 d = KQ_DOCID_EOF;
+        for (int i = ne; i < n; i++) {
+            if (a[i].c->iDoc < d) {
+                d = a[i].c->iDoc;
+            }
+        }
+        if (d == KQ_DOCID_EOF) {
+            break;
+        }
+        nSeen++;
+        double s = 0;
+        for (int i = ne; i < n; i++) {
+            if (a[i].c->iDoc == d) {
+                s += a[i].c->xScore(a[i].c);
+            }
+        }
+        int bIn = 1;
+        for (int i = ne - 1; i >= 0; i--) {
+            /* Can the candidate still beat the threshold? */
+            if (s + aUb[i] <= theta) {
+                bIn = 0;
+                break;
+            }
+            cur *k = a[i].c;
+            double bm = k->xBlockMax(k, d);
+            if (bm < a[i].max && s + (i ? aUb[i - 1] : 0) + bm <= theta) {
+                bIn = 0;
+                break;
+            }
+            k->xSeek(k, d);
+            if (k->iDoc == d) {
+                s += k->xScore(k);
+            }
+        }
+        if (bIn && (t->n < t->nMax || s > theta)) {
+            /* The score as the OR computes it (its children's order), so a
+            ** pruned and an exhaustive search give the same scores. */
+            o->base.iDoc = d;
+            topk_push(t, iBase + d, or_score(&o->base));
+            if (t->n == t->nMax) {
+                theta = t->a[0].score;
+                while (ne < n && aUb[ne] <= theta) {
+                    ne++;
+                }
+            }
+        }
+        for (int i = ne; i < n; i++) {
+            if (a[i].c->iDoc == d) {
+                cur_next(a[i].c);
+            }
+        }
+    }
+    *pnSeen += nSeen;
+    free(a);
+    free(aUb);
+    return x->rc;
+}
+
 int
 kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
           kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
 {
+    return kq_search_ex(pIdx, q, 0, nOffset, nLimit, paHit, pnHit, pnTotal,
+                        NULL, pzErr);
+}
+
+int
+kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
+             size_t nLimit, kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal,
+             int *pbExact, char **pzErr)
+{
     *paHit = NULL;
     *pnHit = 0;
     *pnTotal = 0;
+    if (pbExact) {
+        *pbExact = 1;
+    }
     plan *pPlan = NULL;
     int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
     topk t = {0};
@@ -803,13 +1002,19 @@ kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
             rc = KQ_NOMEM;
         }
     }
+    int bPrune = (flags & KQ_SEARCH_ESTIMATE) && t.nMax > 0;
+    int bExact = 1;
     u64 nTotal = 0;
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
-        ctx x = {&pIdx->aSeg[s], pIdx->stats.avgDoclen, KQ_OK, NULL};
+        ctx x = {&pIdx->aSeg[s], s, pIdx->stats.avgDoclen, KQ_OK, NULL};
         cur *c = NULL;
         rc = cur_make(&x, pPlan, &c, pzErr);
         u32 iBase = pIdx->aSeg[s].iBase;
-        if (rc == KQ_OK) {
+        if (rc == KQ_OK && bPrune && c->xSeek == or_seek &&
+            ((orcur *)c)->n > 1) {
+            bExact = 0;
+            rc = run_maxscore((orcur *)c, &t, iBase, &nTotal);
+        } else if (rc == KQ_OK) {
             c->xSeek(c, 0);
             while (c->iDoc != KQ_DOCID_EOF) {
                 nTotal++;
@@ -819,9 +1024,9 @@ kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
                 cur_next(c);
             }
             rc = x.rc;
-            if (rc == KQ_CORRUPT) {
-                kqi_err(pzErr, rc, "%s", x.zErr ? x.zErr : "index damaged");
-            }
+        }
+        if (rc == KQ_CORRUPT) {
+            kqi_err(pzErr, rc, "%s", x.zErr ? x.zErr : "index damaged");
         }
         free(x.zErr);
         if (c) {
@@ -837,6 +1042,9 @@ kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
         qsort(t.a, t.n, sizeof(kq_hit), cmp_hit);
     }
     *pnTotal = nTotal;
+    if (pbExact) {
+        *pbExact = bExact;
+    }
     if (t.n > nOffset) {
         memmove(t.a, t.a + nOffset, sizeof(kq_hit) * (t.n - nOffset));
         *pnHit = t.n - nOffset;

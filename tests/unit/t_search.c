@@ -173,6 +173,31 @@ static void run_query(kq_index *p, const char *zQuery, size_t nOffset,
     rc = kq_search(p, q, nOffset, nLimit, paHit, pnHit, pnTotal, &zErr);
     if (rc != KQ_OK) fail_msg("search '%s': rc=%d %s", zQuery, rc,
                               zErr ? zErr : "");
+    /* Every query again with pruning allowed (MaxScore for ranked OR): the
+    ** same hits with bit-identical scores, and a total that is at most the
+    ** exact one. */
+    kq_hit *aEst = NULL;
+    size_t nEst = 0;
+    uint64_t nTotalEst = 0;
+    int bExact = -1;
+    rc = kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, nOffset, nLimit, &aEst, &nEst,
+                      &nTotalEst, &bExact, &zErr);
+    if (rc != KQ_OK) fail_msg("search (estimate) '%s': rc=%d %s", zQuery, rc,
+                              zErr ? zErr : "");
+    if (nEst != *pnHit)
+        fail_msg("'%s' offset %zu limit %zu: %zu hits pruned, %zu exhaustive",
+                 zQuery, nOffset, nLimit, nEst, *pnHit);
+    for (size_t i = 0; i < nEst; i++) {
+        if (aEst[i].iDoc != (*paHit)[i].iDoc ||
+            aEst[i].score != (*paHit)[i].score)
+            fail_msg("'%s' offset %zu limit %zu: hit %zu pruned doc %u %.17g,"
+                     " exhaustive doc %u %.17g", zQuery, nOffset, nLimit, i,
+                     (unsigned)aEst[i].iDoc, aEst[i].score,
+                     (unsigned)(*paHit)[i].iDoc, (*paHit)[i].score);
+    }
+    assert_true(bExact == 0 || bExact == 1);
+    assert_true(bExact ? nTotalEst == *pnTotal : nTotalEst <= *pnTotal);
+    free(aEst);
     kq_query_free(q);
     assert_true(*pnHit <= nLimit);
 }
@@ -688,6 +713,41 @@ static void check_rmodel(kq_index *p, const rmodel *m, th_rng *r,
                          zq, (unsigned)d, a[j].score, aScore[d]);
         }
         free(a);
+        /* Top-k cuts, where pruning (MaxScore) can skip documents: run_query
+        ** checks the pruned answer against the exhaustive one. */
+        static const size_t aK[] = {1, 3, 10};
+        for (size_t ki = 0; ki < 3; ki++) {
+            run_query(p, zq, 0, aK[ki], &a, &n, &nTotal);
+            free(a);
+        }
+    }
+    /* Wider ranked ORs, some of whose children are ANDs and phrases. */
+    for (int it = 0; it < 80; it++) {
+        char zq[256];
+        size_t o = 0;
+        int nChild = (int)th_range(r, 2, 7);
+        for (int c = 0; c < nChild; c++) {
+            int w1 = (int)th_range(r, 0, R_NVOCAB - 1);
+            int w2 = (int)th_range(r, 0, R_NVOCAB - 1);
+            const char *zOp = c ? " OR " : "";
+            switch (th_range(r, 0, 5)) {
+                case 0: o += (size_t)snprintf(zq + o, sizeof zq - o, "%s(%s AND %s)",
+                                              zOp, azVocab[w1], azVocab[w2]); break;
+                case 1: o += (size_t)snprintf(zq + o, sizeof zq - o, "%s\"%s %s\"",
+                                              zOp, azVocab[w1], azVocab[w2]); break;
+                default: o += (size_t)snprintf(zq + o, sizeof zq - o, "%s%s",
+                                               zOp, azVocab[w1]); break;
+            }
+        }
+        static const size_t aK[] = {1, 2, 5, 10, 40};
+        for (size_t ki = 0; ki < 5; ki++) {
+            kq_hit *a;
+            size_t n;
+            uint64_t nTotal;
+            run_query(p, zq, 0, aK[ki], &a, &n, &nTotal);
+            check_sorted(zq, a, n);
+            free(a);
+        }
     }
 }
 
