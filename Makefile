@@ -64,7 +64,7 @@ $(BINDIR)/kq-index: $(INDEXER_OBJ) $(LIB)
 $(BINDIR)/kq: $(QUERY_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
+$(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h) indexer/jsonflat.c indexer/jsonflat.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Icommon -o $@ $< $(LIB) -lcmocka $(LDLIBS)
 

@@ -18,6 +18,8 @@
 */
 #include "jsonflat.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +129,10 @@ static int scan_string(jf_scan *s, size_t *pOff, size_t *pn, int *pbOut,
     /* Escapes: decode into the scratch buffer. */
     size_t iOff = s->nOut;
     if (out_reserve(s, (size_t)(p - start))) return -1;
-    memcpy(s->aOut + s->nOut, start, (size_t)(p - start));
-    s->nOut += (size_t)(p - start);
+    if (p > start) {   /* (aOut may still be NULL) */
+        memcpy(s->aOut + s->nOut, start, (size_t)(p - start));
+        s->nOut += (size_t)(p - start);
+    }
     for (;;) {
         if (p >= end) return -1;
         unsigned c = *p;
@@ -247,6 +251,15 @@ static int scan_scalar(jf_scan *s, int *pbInt, long long *pnInt)
             while (p < end && *p >= '0' && *p <= '9') p++;
             if (p == x) return -1;
         }
+        /* jansson refuses a real that overflows a double: so do we. */
+        char aNum[64];
+        size_t nNum = (size_t)(p - s->p);
+        if (nNum >= sizeof(aNum)) return -1;
+        memcpy(aNum, s->p, nNum);
+        aNum[nNum] = 0;
+        errno = 0;
+        double v = strtod(aNum, NULL);
+        if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL)) return -1;
         s->p = p;
         return 1;   /* a real */
     }
