@@ -86,7 +86,7 @@ kqi_buf_free(kqi_buf *b)
 
 
 int
-kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv)
+kqi_varint_get_slow(const u8 **pp, const u8 *end, u64 *pv)
 {
     const u8 *p = *pp;
     u64 v = 0;
@@ -110,21 +110,43 @@ kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv)
 }
 
 int
-kqi_varint_get32(const u8 **pp, const u8 *end, u32 *pv)
+kqi_varint_get32_slow(const u8 **pp, const u8 *end, u32 *pv)
 {
     const u8 *p = *pp;
-    /* Fast path: one byte. */
-    if (p < end && *p < 0x80) {
-        *pv = *p;
-        *pp = p + 1;
-        return KQ_OK;
-    }
     u64 v;
-    int rc = kqi_varint_get(&p, end, &v);
+    int rc = kqi_varint_get_slow(&p, end, &v);
     if (rc || v > 0xffffffffu) {
         return KQ_CORRUPT;
     }
     *pv = (u32)v;
+    *pp = p;
+    return KQ_OK;
+}
+
+int
+kqi_varint_skip(const u8 **pp, const u8 *end, u64 n)
+{
+    const u8 *p = *pp;
+    /* A varint ends at each byte below 0x80: count those, eight bytes at a
+    ** time while the count stays below n. */
+    while (n >= 8 && end - p >= 8) {
+        u64 w;
+        memcpy(&w, p, 8);
+        u64 nEnd = 8 - (u64)__builtin_popcountll(w & 0x8080808080808080ull);
+        if (nEnd > n) {
+            break;
+        }
+        n -= nEnd;
+        p += 8;
+    }
+    while (n > 0) {
+        if (p >= end) {
+            return KQ_CORRUPT;
+        }
+        if (*p++ < 0x80) {
+            n--;
+        }
+    }
     *pp = p;
     return KQ_OK;
 }

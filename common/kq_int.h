@@ -82,9 +82,33 @@ kqi_varint_put(u8 *p, u64 v)
 }
 /* Read a varint from [*pp, end).  Returns KQ_OK and advances *pp, or
 ** KQ_CORRUPT if the input ends first or the value overflows 64 bits. */
-int kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv);
+int kqi_varint_get_slow(const u8 **pp, const u8 *end, u64 *pv);
+static inline int
+kqi_varint_get(const u8 **pp, const u8 *end, u64 *pv)
+{
+    /* Inline fast path: most varints in kq's files are one byte. */
+    if (*pp < end && **pp < 0x80) {
+        *pv = **pp;
+        (*pp)++;
+        return KQ_OK;
+    }
+    return kqi_varint_get_slow(pp, end, pv);
+}
 /* As kqi_varint_get, but the value must fit in 32 bits. */
-int kqi_varint_get32(const u8 **pp, const u8 *end, u32 *pv);
+int kqi_varint_get32_slow(const u8 **pp, const u8 *end, u32 *pv);
+static inline int
+kqi_varint_get32(const u8 **pp, const u8 *end, u32 *pv)
+{
+    if (*pp < end && **pp < 0x80) {
+        *pv = **pp;
+        (*pp)++;
+        return KQ_OK;
+    }
+    return kqi_varint_get32_slow(pp, end, pv);
+}
+/* Skip n varints (counting their last bytes; the values are not checked).
+** KQ_CORRUPT if [*pp, end) holds fewer. */
+int kqi_varint_skip(const u8 **pp, const u8 *end, u64 n);
 
 void kqi_put_u16(u8 *p, u16 v);
 void kqi_put_u32(u8 *p, u32 v);

@@ -435,14 +435,12 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
     }
     if (p->iPosHave != p->i) {
         /* Skip the positions of the postings before this one. */
+        u64 nSkip = 0;
         while (p->iPosNext < p->i) {
-            for (u32 k = 0; k < p->aTf[p->iPosNext]; k++) {
-                u64 v;
-                if (kqi_varint_get(&p->pPosCur, p->pPosEnd, &v)) {
-                    return plc_corrupt(p, "truncated positions");
-                }
-            }
-            p->iPosNext++;
+            nSkip += p->aTf[p->iPosNext++];
+        }
+        if (kqi_varint_skip(&p->pPosCur, p->pPosEnd, nSkip)) {
+            return plc_corrupt(p, "truncated positions");
         }
         u32 tf = p->aTf[p->i];
         if (tf > p->nPosAlloc) {
