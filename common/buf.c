@@ -132,7 +132,10 @@ kqi_varint_skip(const u8 **pp, const u8 *end, u64 n)
     while (n >= 8 && end - p >= 8) {
         u64 w;
         memcpy(&w, p, 8);
-        u64 nEnd = 8 - (u64)__builtin_popcountll(w & 0x8080808080808080ull);
+        /* One bit per byte below 0x80, summed by a multiply (no popcnt
+        ** instruction is assumed). */
+        u64 nEnd = ((((~w) & 0x8080808080808080ull) >> 7) *
+                    0x0101010101010101ull) >> 56;
         if (nEnd > n) {
             break;
         }

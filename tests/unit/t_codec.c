@@ -1050,12 +1050,47 @@ static void test_plist_single_file(void **state) {
     plfix_teardown(&F);
 }
 
+/* kqi_varint_skip() against decoding one varint at a time: every count from
+** 0 to all of them, from every start, and too many (KQ_CORRUPT, no read past
+** the end: the buffer is an exact-size copy). */
+static void test_varint_skip(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("varint_skip");
+    for (int it = 0; it < 200; it++) {
+        int n = (int)th_range(&r, 0, 60);
+        u8 aBuf[60 * 10];
+        size_t nBuf = 0;
+        for (int i = 0; i < n; i++) {
+            u64 v = th_range(&r, 0, 3) == 0 ? th_range(&r, 0, ~0ull)
+                                            : th_range(&r, 0, 200);
+            nBuf += kqi_varint_put(aBuf + nBuf, v);
+        }
+        u8 *a = dup_exact(aBuf, nBuf);
+        for (int k = 0; k <= n; k++) {
+            const u8 *pWant = a;
+            for (int i = 0; i < k; i++) {
+                u64 v;
+                assert_int_equal(kqi_varint_get(&pWant, a + nBuf, &v), KQ_OK);
+            }
+            const u8 *p = a;
+            assert_int_equal(kqi_varint_skip(&p, a + nBuf, (u64)k), KQ_OK);
+            if (p != pWant)
+                fail_msg("skip %d of %d varints: at byte %td, want %td", k, n,
+                         p - a, pWant - a);
+        }
+        const u8 *p = a;
+        assert_int_equal(kqi_varint_skip(&p, a + nBuf, (u64)n + 1), KQ_CORRUPT);
+        free(a);
+    }
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_varint_put_exact),
         cmocka_unit_test(test_varint_get_exact),
         cmocka_unit_test(test_varint_truncated),
+        cmocka_unit_test(test_varint_skip),
         cmocka_unit_test(test_varint_overlong),
         cmocka_unit_test(test_varint_get32_range),
         cmocka_unit_test(test_varint_random),
