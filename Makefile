@@ -17,8 +17,14 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 # The Xapian wrapper (common/xapian_capi.cc) is the one C++ file.
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++11 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags xapian-core 2>/dev/null)
-LDLIBS  := -lstemmer $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lutf8proc -ljansson -ldeflate) \
-           $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian) -lstdc++ -lz -lm
+# kq and kq-index do not link Xapian: common/xapian_capi.cc is a plugin,
+# kq-xapian.so, loaded when an index needs it (common/xapian_load.c).
+# libstemmer, utf8proc and libdeflate are linked statically (their Debian
+# -dev packages ship the .a): every shared library costs a one-shot `kq`
+# process its loading and relocation time.
+LDLIBS  := -Wl,--as-needed -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic \
+           -ljansson -lz -lm -pthread -ldl
+XAPIAN_LIBS := $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian)
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CXXFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -31,7 +37,7 @@ INDEXER_SRC := $(wildcard indexer/*.c)
 QUERY_SRC   := $(wildcard query/*.c)
 UNIT_SRC    := $(wildcard tests/unit/t_*.c)
 
-COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o) $(COMMON_CXX:%.cc=$(B)/%.o)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(B)/%.o)
 INDEXER_OBJ := $(INDEXER_SRC:%.c=$(B)/%.o)
 QUERY_OBJ   := $(QUERY_SRC:%.c=$(B)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -44,7 +50,8 @@ BINDIR := $(B)
 endif
 
 .PHONY: all demo check test unit-build clean deps bench differential
-all: $(BINDIR)/kq-index $(BINDIR)/kq
+PLUGIN      := $(BINDIR)/kq-xapian.so
+all: $(BINDIR)/kq-index $(BINDIR)/kq $(PLUGIN)
 
 $(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
@@ -52,7 +59,10 @@ $(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
 
 $(B)/%.o: %.cc $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -c -o $@ $<
+	$(CXX) $(CXXFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(PLUGIN): $(COMMON_CXX:%.cc=$(B)/%.o)
+	$(CXX) $(LDFLAGS) -shared -Wl,-Bsymbolic -o $@ $^ $(XAPIAN_LIBS)
 
 $(LIB): $(COMMON_OBJ)
 	@rm -f $@

@@ -490,3 +490,20 @@ kqx_mset_free(kqx_mset *m)
 {
     delete m;
 }
+
+/**************************************************************************
+** The one symbol the plugin exports (everything else is hidden: built with
+** -fvisibility=hidden), read by xapian_load.c.
+*/
+extern "C" __attribute__((visibility("default"))) const kqx_api kqx_plugin_api = {
+    KQX_API_VERSION,
+#define KQX_X_INT(name, params, args) kqx_##name,
+#define KQX_X_FREE(name, type) kqx_##name,
+#define KQX_X_OTHER(ret, name, params, args) kqx_##name,
+    KQX_INT_FUNCS(KQX_X_INT)
+    KQX_FREE_FUNCS(KQX_X_FREE)
+    KQX_OTHER_FUNCS(KQX_X_OTHER)
+#undef KQX_X_INT
+#undef KQX_X_FREE
+#undef KQX_X_OTHER
+};

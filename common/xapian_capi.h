@@ -120,6 +120,97 @@ uint32_t kqx_mset_docid(const kqx_mset *m, size_t i);
 double kqx_mset_score(const kqx_mset *m, size_t i);
 void kqx_mset_free(kqx_mset *m);
 
+/**************************************************************************
+** The plugin.  xapian_capi.cc is built into its own shared object,
+** kq-xapian.so, which kq and kq-index load (xapian_load.c) on the first
+** call of any function above: loading libxapian and libstdc++ costs about
+** 2 ms of relocations and constructors a process, more than a whole native
+** query, so a process that never meets a Xapian index never pays it.
+**
+** Each function is listed once here; the plugin fills a kqx_api table from
+** the lists and the loader forwards every kqx_* call through it.
+**   KQX_INT_FUNCS:   return an int rc, take char **pzErr last
+**   KQX_FREE_FUNCS:  release a handle (NULL is fine)
+**   KQX_OTHER_FUNCS: read a result set
+*/
+#define KQX_INT_FUNCS(X)                                                      \
+    X(wdb_open, (const char *zPath, kqx_wdb **ppOut, char **pzErr),           \
+      (zPath, ppOut, pzErr))                                                  \
+    X(wdb_doc_begin, (kqx_wdb *p, char **pzErr), (p, pzErr))                  \
+    X(wdb_doc_posting, (kqx_wdb *p, const char *zTerm, size_t nTerm,          \
+                        uint32_t iPos, char **pzErr),                         \
+      (p, zTerm, nTerm, iPos, pzErr))                                         \
+    X(wdb_doc_value, (kqx_wdb *p, unsigned iSlot, const char *z, size_t n,    \
+                      char **pzErr), (p, iSlot, z, n, pzErr))                 \
+    X(wdb_doc_data, (kqx_wdb *p, const char *z, size_t n, char **pzErr),      \
+      (p, z, n, pzErr))                                                       \
+    X(wdb_doc_add, (kqx_wdb *p, uint32_t *piDoc, char **pzErr),               \
+      (p, piDoc, pzErr))                                                      \
+    X(wdb_set_metadata, (kqx_wdb *p, const char *zKey, size_t nKey,           \
+                         const char *zVal, size_t nVal, char **pzErr),        \
+      (p, zKey, nKey, zVal, nVal, pzErr))                                     \
+    X(wdb_get_metadata, (kqx_wdb *p, const char *zKey, char **pzVal,          \
+                         char **pzErr), (p, zKey, pzVal, pzErr))              \
+    X(wdb_commit, (kqx_wdb *p, char **pzErr), (p, pzErr))                     \
+    X(db_open, (const char *const *azPath, int nPath, kqx_db **ppOut,         \
+                char **pzErr), (azPath, nPath, ppOut, pzErr))                 \
+    X(db_stats, (kqx_db *p, uint64_t *pnDoc, double *pAvgLen, char **pzErr),  \
+      (p, pnDoc, pAvgLen, pzErr))                                             \
+    X(db_get_metadata, (kqx_db *p, const char *zKey, char **pzVal,            \
+                        char **pzErr), (p, zKey, pzVal, pzErr))               \
+    X(db_metadata_scan, (kqx_db *p, const char *zPrefix, size_t nPrefix,      \
+                         void *pCtx, int (*x)(void *, const char *, size_t,   \
+                                              const char *, size_t),          \
+                         char **pzErr), (p, zPrefix, nPrefix, pCtx, x, pzErr))\
+    X(db_terms_scan, (kqx_db *p, const char *zPrefix, size_t nPrefix,         \
+                      void *pCtx, int (*x)(void *, const char *, size_t),     \
+                      char **pzErr), (p, zPrefix, nPrefix, pCtx, x, pzErr))   \
+    X(db_value, (kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,         \
+                 size_t *pn, char **pzErr), (p, iDoc, iSlot, pz, pn, pzErr))  \
+    X(db_data, (kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,              \
+                char **pzErr), (p, iDoc, pz, pn, pzErr))                      \
+    X(query_term, (const char *z, size_t n, kqx_query **ppOut, char **pzErr), \
+      (z, n, ppOut, pzErr))                                                   \
+    X(query_all, (kqx_query **ppOut, char **pzErr), (ppOut, pzErr))           \
+    X(query_nothing, (kqx_query **ppOut, char **pzErr), (ppOut, pzErr))       \
+    X(query_combine, (int eOp, kqx_query *const *apSub, int nSub,             \
+                      kqx_query **ppOut, char **pzErr),                       \
+      (eOp, apSub, nSub, ppOut, pzErr))                                       \
+    X(query_describe, (const kqx_query *p, char **pz, char **pzErr),          \
+      (p, pz, pzErr))                                                         \
+    X(search, (kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,  \
+               kqx_mset **ppOut, char **pzErr),                               \
+      (p, q, nOffset, nLimit, ppOut, pzErr))
+
+#define KQX_FREE_FUNCS(X)                                                     \
+    X(wdb_close, kqx_wdb)                                                     \
+    X(db_close, kqx_db)                                                       \
+    X(query_free, kqx_query)                                                  \
+    X(mset_free, kqx_mset)
+
+#define KQX_OTHER_FUNCS(X)                                                    \
+    X(uint64_t, mset_total, (const kqx_mset *m), (m))                         \
+    X(size_t, mset_size, (const kqx_mset *m), (m))                            \
+    X(uint32_t, mset_docid, (const kqx_mset *m, size_t i), (m, i))            \
+    X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
+
+#define KQX_API_VERSION 1
+#define KQX_PLUGIN_FILE "kq-xapian.so"
+#define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
+
+typedef struct kqx_api {
+    int iVersion;        /* KQX_API_VERSION */
+#define KQX_X_INT(name, params, args) int (*name) params;
+#define KQX_X_FREE(name, type) void (*name)(type *);
+#define KQX_X_OTHER(ret, name, params, args) ret (*name) params;
+    KQX_INT_FUNCS(KQX_X_INT)
+    KQX_FREE_FUNCS(KQX_X_FREE)
+    KQX_OTHER_FUNCS(KQX_X_OTHER)
+#undef KQX_X_INT
+#undef KQX_X_FREE
+#undef KQX_X_OTHER
+} kqx_api;
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,7 +31,9 @@ while [ $# -ge 2 ]; do
     echo "== tests with $obj"
     for t in "$obj"/tests/t_*; do
         [ -x "$t" ] || continue
-        CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
+        # Unit binaries live apart from kq: point them at the build's Xapian
+        # plugin (xapian_load.c).
+        KQ_XAPIAN_PLUGIN="$bin/kq-xapian.so" CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
         rc=$?
         # A unit binary that crashed (sanitizer report, signal) without
         # printing a "not ok" line still counts as one failure.
