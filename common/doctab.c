@@ -88,6 +88,14 @@ kqi_docw_lens(const kqi_docw *p, u32 *pnDoc)
     return p ? p->aLen.a : NULL;
 }
 
+void
+kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen)
+{
+    if ((size_t)iDoc * 4 + 4 <= p->aLen.n) {
+        kqi_put_u32(p->aLen.a + (size_t)iDoc * 4, nLen);
+    }
+}
+
 size_t
 kqi_docw_memory(const kqi_docw *p)
 {

@@ -112,9 +112,12 @@ typedef struct kq_doc {
     const char *zBody;   size_t nBody;
 } kq_doc;
 
+#define KQ_MAX_THREADS 64
 typedef struct kq_writer_opts {
     const char *zLang;   /* stemming language for a new index (NULL: default) */
     size_t nMemory;      /* inversion budget in bytes (0: default) */
+    int nThread;         /* inverting threads; 0 or 1: in the caller's thread.
+                         ** The index is the same for any number. */
 } kq_writer_opts;
 
 typedef struct kq_writer_stats {

@@ -305,6 +305,8 @@ int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen);
 int kqi_docw_finish(kqi_docw *p, u64 *pnDoc);   /* frees p */
 /* The lengths added so far: u32 little-endian, one per document. */
 const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
+/* Set the length of document iDoc (added with a length not yet known). */
+void kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen);
 size_t kqi_docw_memory(const kqi_docw *p);
 
 typedef struct kqi_docs {
@@ -421,6 +423,27 @@ int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
+
+/**************************************************************************
+** Interface to code in invert.c: in-memory inversion of documents.
+*/
+typedef struct kqi_inv kqi_inv;
+int kqi_inv_new(const char *zLang, kqi_inv **ppOut);
+void kqi_inv_free(kqi_inv *p);
+/* Analyse and invert one document as docid iDoc (increasing from one call
+** to the next); *pnLen gets its length in tokens. */
+int kqi_inv_add(kqi_inv *p, u32 iDoc, const char *zTitle, size_t nTitle,
+                const char *zBody, size_t nBody, u32 *pnLen);
+size_t kqi_inv_memory(const kqi_inv *p);
+int kqi_inv_empty(const kqi_inv *p);
+/* Drop the table (after it was written). */
+void kqi_inv_clear(kqi_inv *p);
+/* Write the tables of aInv[0..nInv) as one set of dict/post/pos files (a
+** term's postings from several inverters merged by docid).  aLen/nLen: the
+** segment's document lengths for the block maxima (NULL for a run). */
+int kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
+                  const u8 *aLen, u32 nLen, u64 *pnTerm, kqi_segmeta *pMeta,
+                  char **pzErr);
 
 /**************************************************************************
 ** Interface to code in merge.c

@@ -1,12 +1,13 @@
 /*
 ** merge.c -- k-way merge of sorted runs (dict/post/pos triples) into one.
 **
-** The writer spills its in-memory index as runs when it reaches its memory
-** budget; each run covers a later range of docids than the one before, so
-** merging is a k-way merge of the dictionaries by term, and for a term
-** present in several runs, its lists concatenated in run order.  Postings
-** stream through a cursor and a list writer one block at a time, so memory
-** stays small whatever the lists' lengths.
+** The writer's inverters spill their in-memory tables as runs when they
+** reach their memory budget.  Merging is a k-way merge of the runs'
+** dictionaries by term, and for a term present in several runs, a k-way
+** merge of its lists by docid (one inverter's runs cover increasing docids,
+** but parallel inverters take turns at batches of documents, so their runs
+** interleave).  Postings stream through cursors and a list writer one block
+** at a time, so memory stays small whatever the lists' lengths.
 */
 #include "kq_int.h"
 
@@ -51,7 +52,12 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                char **pzErr)
 {
     mrun *a = calloc(nRun, sizeof(mrun));
-    if (a == NULL) {
+    kqi_plc **aCur = calloc(nRun, sizeof(kqi_plc *));
+    u32 *aRunOf = calloc(nRun, sizeof(u32));
+    if (a == NULL || aCur == NULL || aRunOf == NULL) {
+        free(a);
+        free(aCur);
+        free(aRunOf);
         return KQ_NOMEM;
     }
     int rc = KQ_OK;
@@ -116,27 +122,53 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
             }
             continue;
         }
+        /* The term's lists in every run that has it, merged by docid
+        ** (runs of parallel inverters interleave their docids). */
         kqi_plw_begin(pPw);
+        u32 nCur = 0;
         for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
             if (a[i].bDone ||
                 term_cmp(a[i].it.aTerm, a[i].it.nTerm, aTerm, nTerm) != 0) {
                 continue;
             }
-            kqi_plc *c;
             rc = kqi_plc_open(&a[i].aMap[1], &a[i].aMap[2], &a[i].it.loc, nDoc,
-                              &c, pzErr);
-            while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
-                const u32 *aPos;
-                u32 nPos;
-                rc = kqi_plc_positions(c, &aPos, &nPos);
-                if (rc == KQ_OK) {
-                    rc = kqi_plw_add(pPw, kqi_plc_docid(c), aPos, nPos);
+                              &aCur[nCur], pzErr);
+            if (rc == KQ_OK) {
+                aRunOf[nCur] = i;
+                rc = kqi_plc_next(aCur[nCur++]);
+            }
+        }
+        while (rc == KQ_OK) {
+            u32 k = nCur;
+            u32 iDoc = KQ_DOCID_EOF;
+            for (u32 j = 0; j < nCur; j++) {
+                if (kqi_plc_docid(aCur[j]) < iDoc) {
+                    iDoc = kqi_plc_docid(aCur[j]);
+                    k = j;
                 }
             }
-            if (rc == KQ_DONE) {
-                rc = KQ_OK;
+            if (k == nCur) {
+                break;
             }
-            kqi_plc_free(c);
+            const u32 *aPos;
+            u32 nPos;
+            rc = kqi_plc_positions(aCur[k], &aPos, &nPos);
+            if (rc == KQ_OK) {
+                rc = kqi_plw_add(pPw, iDoc, aPos, nPos);
+            }
+            if (rc == KQ_OK) {
+                rc = kqi_plc_next(aCur[k]);
+                if (rc == KQ_DONE) {
+                    rc = KQ_OK;
+                }
+            }
+        }
+        if (rc == KQ_DONE) {
+            rc = KQ_OK;
+        }
+        for (u32 j = 0; j < nCur; j++) {
+            kqi_plc_free(aCur[j]);
+            u32 i = aRunOf[j];
             if (rc == KQ_OK) {
                 rc = kqi_dictit_next(&a[i].it, pzErr);
                 release_consumed(&a[i]);
@@ -161,5 +193,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
         }
     }
     free(a);
+    free(aCur);
+    free(aRunOf);
     return rc;
 }

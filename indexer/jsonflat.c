@@ -286,7 +286,12 @@ int jf_parse(jf_state *pState, const char *zLine, size_t nLine,
     struct { size_t off, n; int bOut; } aLoc[JF_MAXKEY];
     int rc = JF_FALLBACK;
     if (nKey > JF_MAXKEY) return JF_FALLBACK;
-    for (int i = 0; i < nKey; i++) aVal[i].eType = JF_ABSENT;
+    for (int i = 0; i < nKey; i++) {
+        aVal[i].eType = JF_ABSENT;
+        aVal[i].z = NULL;
+        aVal[i].n = 0;
+        aVal[i].nInt = 0;
+    }
 
     skip_ws(&s);
     if (s.p >= s.end || *s.p != '{') goto done;

@@ -26,7 +26,7 @@ typedef struct jf_state {
 } jf_state;
 
 /* Parse zLine[0..nLine) as one flat JSON object and fill aVal[i] with the
-** value of key azKey[i] (JF_ABSENT if missing).  String values point into
+** value of key azKey[i] (JF_ABSENT, with z NULL and n 0, if missing).  String values point into
 ** zLine or into pState's scratch, valid until the next call.  Returns
 ** JF_OK, or JF_FALLBACK for anything to hand to a full JSON parser. */
 int jf_parse(jf_state *pState, const char *zLine, size_t nLine,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #define KQ_VERSION "0.1"
@@ -24,7 +25,7 @@ usage(FILE *f)
 {
     fprintf(f,
 "usage: kq-index [-d DIR] [--backend native|xapian] [--lang LANG]\n"
-"                [--memory SIZE] [-q] PATH...\n"
+"                [--memory SIZE] [-j N] [-q] PATH...\n"
 "\n"
 "Add the documents under each PATH to the index in DIR (created if needed).\n"
 "\n"
@@ -38,6 +39,8 @@ usage(FILE *f)
 "                    english; 'none' for no stemming; --lang list shows all)\n"
 "  --memory SIZE     in-memory inversion budget, e.g. 64M, 2G (default 256M);\n"
 "                    beyond it, sorted runs are written and merged at the end\n"
+"  -j, --threads N   invert on N threads (default: the number of CPUs, at\n"
+"                    most 8); the index is the same for any N\n"
 "  -q, --quiet       no summary line\n"
 "  -h, --help        this help;  --version  the version\n"
 "\n"
@@ -108,13 +111,16 @@ main(int argc, char **argv)
         {"backend", required_argument, NULL, 'B'},
         {"shards", required_argument, NULL, 'S'},
         {"memory", required_argument, NULL, 'M'},
+        {"threads", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *zDir = getenv("KQ_INDEX");
-    kq_writer_opts opts = {NULL, 0};
+    kq_writer_opts opts = {NULL, 0, 0};
+    long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
+    opts.nThread = nCpu < 1 ? 1 : nCpu > 8 ? 8 : (int)nCpu;
     int bQuiet = 0;
     int bXapian = 0;
     int nShard = 0;
@@ -122,7 +128,7 @@ main(int argc, char **argv)
     if (zDir == NULL || zDir[0] == 0) {
         zDir = KQ_DEFAULT_INDEX;
     }
-    while ((c = getopt_long(argc, argv, "d:qh", aOpt, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:j:qh", aOpt, NULL)) != -1) {
         switch (c) {
         case 'd':
             zDir = optarg;
@@ -160,6 +166,16 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'j': {
+            char *zEnd;
+            long n = strtol(optarg, &zEnd, 10);
+            if (*zEnd || n < 1 || n > KQ_MAX_THREADS) {
+                fprintf(stderr, "kq-index: -j takes 1 to %d\n", KQ_MAX_THREADS);
+                return EX_USAGE;
+            }
+            opts.nThread = (int)n;
+            break;
+        }
         case 'q':
             bQuiet = 1;
             break;

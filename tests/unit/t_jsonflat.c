@@ -104,6 +104,13 @@ static void diff_line(jf_state *pSt, const char *z, size_t n, diffres *r) {
         const jf_value *v = &aV[i];
         switch (v->eType) {
         case JF_ABSENT:
+            /* Callers copy z and n of absent keys as "no value". */
+            if (v->z != NULL || v->n != 0) {
+                snprintf(r->zErr, sizeof r->zErr,
+                         "key \"%s\": JF_ABSENT but z/n not NULL/0", azKey[i]);
+                r->rc = DR_BAD;
+                goto out;
+            }
             if (pV != NULL) {
                 snprintf(r->zErr, sizeof r->zErr,
                          "key \"%s\": JF_ABSENT but jansson has a value",

@@ -1,0 +1,664 @@
+/*
+** invert.c -- in-memory inversion (SPIMI): documents in, term-sorted
+** dict/post/pos files out.
+**
+** Each added document is analysed once, without stemming; each distinct
+** word is stemmed once and remembered (a word -> term table, which is also
+** the segment's vocabulary for prefix queries, see dict.c).  Terms go into
+** a hash table from term to a growing byte string of postings.  The writer
+** (writer.c) runs one inverter, or one per thread with -j N, and writes
+** their tables out -- merged, when there are several -- as runs or as the
+** segment's files.
+**
+** In-memory postings of a term, per document:
+**     varint: docid - previous docid (the first: docid)
+**     varint: tf
+**     tf varints: positions, the first as is, then gaps - 1
+*/
+#include "kq_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The key of a term or a word; first member of both, so one hash table
+** routine serves the two tables. */
+typedef struct wkey {
+    char *z;
+    u32 n;
+    u32 hash;
+} wkey;
+
+/* Open addressing over an array of entries: each slot holds an entry's
+** hash and its index + 1 (0 = empty), so a probe only touches an entry
+** (and its key) when the hashes agree; at most half full. */
+typedef struct hslot {
+    u32 hash;
+    u32 iEnt;
+} hslot;
+
+typedef struct htab {
+    hslot *a;
+    u32 nSlot;
+} htab;
+
+/* A slot of the word table, 32 bytes: looking up a token touches one
+** slot and, for a word of up to WSLOT_INLINE bytes, nothing else (an
+** entry and its key elsewhere were two more cache misses per token, a
+** quarter of indexing time).  Longer words keep their word index in z[]
+** and are compared through aWord. */
+#define WSLOT_INLINE 23
+typedef struct wslot {
+    u32 hash;
+    u32 iTerm1;        /* term index + 1; 0 = empty slot */
+    u8 n;              /* word length, or 0xff: longer, see above */
+    char z[WSLOT_INLINE];
+} wslot;
+
+typedef struct wterm {
+    wkey k;
+    u32 lastDoc;
+    u32 df;
+    u32 iMark;         /* document being added + 1 when seen in it */
+    u32 iLocal;        /* then: its index in the document's term list */
+    kqi_buf post;
+} wterm;
+
+typedef struct wword {
+    wkey k;
+    u32 iTerm;         /* its stem in aTerm */
+} wword;
+
+struct kqi_inv {
+    kq_analyzer *pA;   /* its own: an analyzer has scratch buffers */
+    wterm *aTerm;
+    u32 nTerm, nTermAlloc;
+    htab termTab;
+    size_t nTermMem;   /* bytes held by terms, words and postings */
+    wword *aWord;      /* distinct unstemmed words */
+    u32 nWord, nWordAlloc;
+    wslot *aWordSlot;  /* word -> term hash table (see word_term()) */
+    u32 nWordSlot;
+    u64 *aOcc;         /* (term index << 32 | position) of the current doc */
+    size_t nOcc, nOccAlloc;
+    u32 *aScratch;     /* per document: distinct terms, counts, positions */
+    size_t nScratchAlloc;
+};
+
+static u32
+hash_term(const char *z, size_t n)
+{
+    u32 h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (u8)z[i]) * 16777619u;
+    }
+    return h;
+}
+
+#define KEY_AT(aEnt, szEnt, i) \
+    ((const wkey *)(const void *)((const char *)(aEnt) + (size_t)(i) * (szEnt)))
+
+/* Short keys are compared inline: a call to memcmp() per token cost more
+** than the comparison. */
+static inline int
+key_eq(const char *a, const char *b, size_t n)
+{
+    if (n > 16) {
+        return memcmp(a, b, n) == 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Find the slot of key z[0..n) in h, whose entries are the nEnt entries of
+** szEnt bytes at aEnt (each starting with a wkey).  (*ppSlot)->iEnt holds
+** the entry's index + 1, or 0 where a new entry for the key goes (the
+** caller then fills the slot).  Grows the table first when a new entry
+** could make it more than half full. */
+static int
+htab_find(kqi_inv *p, htab *h, const void *aEnt, size_t szEnt, u32 nEnt,
+          const char *z, size_t n, u32 hash, hslot **ppSlot)
+{
+    if ((nEnt + 1) * 2 > h->nSlot) {
+        u32 nNew = h->nSlot ? h->nSlot * 2 : 4096;
+        hslot *a = calloc(nNew, sizeof(hslot));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        for (u32 i = 0; i < nEnt; i++) {
+            u32 hh = KEY_AT(aEnt, szEnt, i)->hash;
+            u32 k = hh & (nNew - 1);
+            while (a[k].iEnt) {
+                k = (k + 1) & (nNew - 1);
+            }
+            a[k].hash = hh;
+            a[k].iEnt = i + 1;
+        }
+        free(h->a);
+        p->nTermMem += (size_t)(nNew - h->nSlot) * sizeof(hslot);
+        h->a = a;
+        h->nSlot = nNew;
+    }
+    u32 k = hash & (h->nSlot - 1);
+    while (h->a[k].iEnt) {
+        if (h->a[k].hash == hash) {
+            const wkey *e = KEY_AT(aEnt, szEnt, h->a[k].iEnt - 1);
+            if (e->n == n && key_eq(e->z, z, n)) {
+                break;
+            }
+        }
+        k = (k + 1) & (h->nSlot - 1);
+    }
+    *ppSlot = &h->a[k];
+    return KQ_OK;
+}
+
+/* Make room for one more entry in *paEnt (of *pnAlloc). */
+static int
+grow_array(kqi_inv *p, void **paEnt, size_t szEnt, u32 nEnt, u32 *pnAlloc)
+{
+    if (nEnt < *pnAlloc) {
+        return KQ_OK;
+    }
+    u32 nNew = *pnAlloc ? *pnAlloc * 2 : 4096;
+    void *a = realloc(*paEnt, nNew * szEnt);
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    p->nTermMem += (size_t)(nNew - *pnAlloc) * szEnt;
+    *paEnt = a;
+    *pnAlloc = nNew;
+    return KQ_OK;
+}
+
+static int
+key_init(kqi_inv *p, wkey *k, const char *z, size_t n, u32 hash)
+{
+    k->z = malloc(n);
+    if (k->z == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(k->z, z, n);
+    k->n = (u32)n;
+    k->hash = hash;
+    p->nTermMem += n + 16;
+    return KQ_OK;
+}
+
+/* The index of term z[0..n) in the table, adding it if new. */
+static int
+term_find(kqi_inv *p, const char *z, size_t n, u32 *piTerm)
+{
+    u32 hash = hash_term(z, n);
+    hslot *pSlot;
+    if (htab_find(p, &p->termTab, p->aTerm, sizeof(wterm), p->nTerm, z, n,
+                  hash, &pSlot) ||
+        grow_array(p, (void **)&p->aTerm, sizeof(wterm), p->nTerm,
+                   &p->nTermAlloc)) {
+        return KQ_NOMEM;
+    }
+    if (pSlot->iEnt == 0) {
+        wterm *t = &p->aTerm[p->nTerm];
+        memset(t, 0, sizeof(*t));
+        if (key_init(p, &t->k, z, n, hash)) {
+            return KQ_NOMEM;
+        }
+        pSlot->hash = hash;
+        pSlot->iEnt = ++p->nTerm;
+    }
+    *piTerm = pSlot->iEnt - 1;
+    return KQ_OK;
+}
+
+/* The term index of the stem of word z[0..n); the stemmer runs once per
+** distinct word.  KQ_NOTFOUND if the word is not indexed. */
+static int
+word_term(kqi_inv *p, const char *z, size_t n, u32 *piTerm)
+{
+    u32 hash = hash_term(z, n);
+    if ((p->nWord + 1) * 2 > p->nWordSlot) {
+        /* Grow: slots carry their hash, so they move without the words. */
+        u32 nNew = p->nWordSlot ? p->nWordSlot * 2 : 4096;
+        wslot *a = calloc(nNew, sizeof(wslot));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        for (u32 i = 0; i < p->nWordSlot; i++) {
+            if (p->aWordSlot[i].iTerm1) {
+                u32 k = p->aWordSlot[i].hash & (nNew - 1);
+                while (a[k].iTerm1) {
+                    k = (k + 1) & (nNew - 1);
+                }
+                a[k] = p->aWordSlot[i];
+            }
+        }
+        free(p->aWordSlot);
+        p->nTermMem += (size_t)(nNew - p->nWordSlot) * sizeof(wslot);
+        p->aWordSlot = a;
+        p->nWordSlot = nNew;
+    }
+    u32 mask = p->nWordSlot - 1;
+    u32 k = hash & mask;
+    wslot *pSlot;
+    for (;; k = (k + 1) & mask) {
+        pSlot = &p->aWordSlot[k];
+        if (pSlot->iTerm1 == 0) {
+            break;
+        }
+        if (pSlot->hash != hash) {
+            continue;
+        }
+        if (n <= WSLOT_INLINE) {
+            if (pSlot->n == n && key_eq(pSlot->z, z, n)) {
+                *piTerm = pSlot->iTerm1 - 1;
+                return KQ_OK;
+            }
+        } else if (pSlot->n == 0xff) {
+            u32 iWord;
+            memcpy(&iWord, pSlot->z, sizeof(iWord));
+            const wkey *e = &p->aWord[iWord].k;
+            if (e->n == n && memcmp(e->z, z, n) == 0) {
+                *piTerm = pSlot->iTerm1 - 1;
+                return KQ_OK;
+            }
+        }
+    }
+    /* A new word: stemmed once, here. */
+    const char *zStem;
+    size_t nStem;
+    int rc = kq_stem(p->pA, z, n, &zStem, &nStem);
+    if (rc) {
+        return rc;
+    }
+    u32 iTerm;
+    if (term_find(p, zStem, nStem, &iTerm) ||
+        grow_array(p, (void **)&p->aWord, sizeof(wword), p->nWord,
+                   &p->nWordAlloc)) {
+        return KQ_NOMEM;
+    }
+    wword *w = &p->aWord[p->nWord];
+    if (key_init(p, &w->k, z, n, hash)) {
+        return KQ_NOMEM;
+    }
+    w->iTerm = iTerm;
+    pSlot->hash = hash;
+    pSlot->iTerm1 = iTerm + 1;
+    if (n <= WSLOT_INLINE) {
+        pSlot->n = (u8)n;
+        memcpy(pSlot->z, z, n);
+    } else {
+        pSlot->n = 0xff;
+        memcpy(pSlot->z, &p->nWord, sizeof(p->nWord));
+    }
+    p->nWord++;
+    *piTerm = iTerm;
+    return KQ_OK;
+}
+
+static int
+token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
+         size_t iStart, size_t iEnd)
+{
+    kqi_inv *p = pCtx;
+    u32 iTerm;
+    int rc = word_term(p, zWord, nWord, &iTerm);
+    if (rc == KQ_NOTFOUND) {
+        return 0;
+    }
+    if (rc) {
+        return KQ_NOMEM;
+    }
+    if (p->nOcc == p->nOccAlloc) {
+        size_t nNew = p->nOccAlloc ? p->nOccAlloc * 2 : 1024;
+        u64 *a = realloc(p->aOcc, nNew * sizeof(u64));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->aOcc = a;
+        p->nOccAlloc = nNew;
+    }
+    p->aOcc[p->nOcc++] = ((u64)iTerm << 32) | iPos;
+    return 0;
+}
+
+/* Append the current document's occurrences (p->aOcc, in text order) to
+** the postings of their terms.  A counting sort groups them by term in
+** linear time: the positions of each term stay in text order, and the order
+** of the terms does not matter since each has its own postings. */
+static int
+invert_doc(kqi_inv *p, u32 iDoc)
+{
+    size_t nOcc = p->nOcc;
+    if (nOcc == 0) {
+        return KQ_OK;
+    }
+    /* aScratch: aDist[nOcc] | aCnt[nOcc] | aPos[nOcc] */
+    if (nOcc * 3 > p->nScratchAlloc) {
+        size_t nNew = nOcc * 3 * 2;
+        u32 *a = realloc(p->aScratch, nNew * sizeof(u32));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->aScratch = a;
+        p->nScratchAlloc = nNew;
+    }
+    u32 *aDist = p->aScratch, *aCnt = aDist + nOcc, *aPos = aCnt + nOcc;
+    /* Docids increase, so iDoc + 1 is a fresh mark for every document. */
+    u32 iMark = iDoc + 1, nDist = 0;
+    for (size_t i = 0; i < nOcc; i++) {
+        wterm *t = &p->aTerm[(u32)(p->aOcc[i] >> 32)];
+        if (t->iMark != iMark) {
+            t->iMark = iMark;
+            t->iLocal = nDist;
+            aDist[nDist] = (u32)(p->aOcc[i] >> 32);
+            aCnt[nDist++] = 0;
+        }
+        aCnt[t->iLocal]++;
+    }
+    /* aCnt becomes each term's start in aPos, then its end. */
+    u32 nSum = 0;
+    for (u32 k = 0; k < nDist; k++) {
+        u32 c = aCnt[k];
+        aCnt[k] = nSum;
+        nSum += c;
+    }
+    for (size_t i = 0; i < nOcc; i++) {
+        wterm *t = &p->aTerm[(u32)(p->aOcc[i] >> 32)];
+        aPos[aCnt[t->iLocal]++] = (u32)p->aOcc[i];
+    }
+    u32 iStart = 0;
+    for (u32 k = 0; k < nDist; k++) {
+        wterm *t = &p->aTerm[aDist[k]];
+        u32 iEnd = aCnt[k];
+        size_t nBefore = t->post.nAlloc;
+        /* At most 5 bytes a varint: docid gap, tf, positions. */
+        if (kqi_buf_reserve(&t->post, (size_t)(iEnd - iStart + 2) * 5)) {
+            return KQ_NOMEM;
+        }
+        u8 *o = t->post.a + t->post.n;
+        o += kqi_varint_put(o, t->df ? iDoc - t->lastDoc : iDoc);
+        o += kqi_varint_put(o, iEnd - iStart);
+        u32 prev = 0;
+        for (u32 j = iStart; j < iEnd; j++) {
+            o += kqi_varint_put(o, j == iStart ? aPos[j] : aPos[j] - prev - 1);
+            prev = aPos[j];
+        }
+        t->post.n = (size_t)(o - t->post.a);
+        p->nTermMem += t->post.nAlloc - nBefore;
+        t->lastDoc = iDoc;
+        t->df++;
+        iStart = iEnd;
+    }
+    return KQ_OK;
+}
+
+
+int
+kqi_inv_new(const char *zLang, kqi_inv **ppOut)
+{
+    *ppOut = NULL;
+    kqi_inv *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    int rc = kq_analyzer_new(zLang, &p->pA);
+    if (rc) {
+        free(p);
+        return rc;
+    }
+    *ppOut = p;
+    return KQ_OK;
+}
+
+void
+kqi_inv_clear(kqi_inv *p)
+{
+    for (u32 i = 0; i < p->nTerm; i++) {
+        free(p->aTerm[i].k.z);
+        kqi_buf_free(&p->aTerm[i].post);
+    }
+    free(p->aTerm);
+    free(p->termTab.a);
+    p->aTerm = NULL;
+    memset(&p->termTab, 0, sizeof(p->termTab));
+    p->nTerm = p->nTermAlloc = 0;
+    for (u32 i = 0; i < p->nWord; i++) {
+        free(p->aWord[i].k.z);
+    }
+    free(p->aWord);
+    free(p->aWordSlot);
+    p->aWord = NULL;
+    p->aWordSlot = NULL;
+    p->nWordSlot = 0;
+    p->nWord = p->nWordAlloc = 0;
+    p->nTermMem = 0;
+}
+
+void
+kqi_inv_free(kqi_inv *p)
+{
+    if (p) {
+        kqi_inv_clear(p);
+        free(p->aOcc);
+        free(p->aScratch);
+        kq_analyzer_free(p->pA);
+        free(p);
+    }
+}
+
+int
+kqi_inv_empty(const kqi_inv *p)
+{
+    return p->nTerm == 0;
+}
+
+size_t
+kqi_inv_memory(const kqi_inv *p)
+{
+    return p->nTermMem + p->nOccAlloc * sizeof(u64) +
+           p->nScratchAlloc * sizeof(u32);
+}
+
+int
+kqi_inv_add(kqi_inv *p, u32 iDoc, const char *zTitle, size_t nTitle,
+            const char *zBody, size_t nBody, u32 *pnLen)
+{
+    p->nOcc = 0;
+    u32 iPos = 0;
+    int rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, zTitle ? zTitle : "", nTitle,
+                        0, &iPos, p, token_cb);
+    if (rc == KQ_OK && nBody) {
+        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, zBody, nBody,
+                        iPos + KQI_TITLE_GAP, NULL, p, token_cb);
+    }
+    if (rc == KQ_OK) {
+        rc = invert_doc(p, iDoc);
+    }
+    *pnLen = (u32)p->nOcc;
+    return rc ? KQ_NOMEM : KQ_OK;
+}
+
+static int
+key_cmp(const wkey *x, const wkey *y)
+{
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = memcmp(x->z, y->z, n);
+    return c ? c : (int)x->n - (int)y->n;
+}
+
+/**************************************************************************
+** Writing tables out, sorted by term: one inverter's, or several merged.
+*/
+typedef struct src {     /* a term or word of one inverter */
+    const wkey *k;
+    u32 iInv;
+    u32 iEnt;
+} src;
+
+static int
+cmp_src(const void *a, const void *b)
+{
+    const src *x = a, *y = b;
+    int c = key_cmp(x->k, y->k);
+    return c ? c : (x->iInv < y->iInv ? -1 : x->iInv > y->iInv);
+}
+
+/* A cursor over one inverter's in-memory postings of a term. */
+typedef struct mcur {
+    const u8 *a, *end;
+    u32 nLeft;           /* postings not yet read */
+    u32 iDoc;            /* current docid (KQ_DOCID_EOF: done) */
+    u32 *aPos;
+    u32 nPos, nPosAlloc;
+    int bFirst;
+} mcur;
+
+/* Read the next posting.  Our own bytes: a failure is a bug (KQ_MISUSE). */
+static int
+mcur_next(mcur *c)
+{
+    if (c->nLeft == 0) {
+        c->iDoc = KQ_DOCID_EOF;
+        return KQ_OK;
+    }
+    c->nLeft--;
+    u64 d, tf, v;
+    if (kqi_varint_get(&c->a, c->end, &d) || kqi_varint_get(&c->a, c->end, &tf)) {
+        return KQ_MISUSE;
+    }
+    c->iDoc = c->bFirst ? (u32)d : c->iDoc + (u32)d;
+    c->bFirst = 0;
+    if (tf > c->nPosAlloc) {
+        u32 *x = realloc(c->aPos, sizeof(u32) * tf);
+        if (x == NULL) {
+            return KQ_NOMEM;
+        }
+        c->aPos = x;
+        c->nPosAlloc = (u32)tf;
+    }
+    for (u64 i = 0; i < tf; i++) {
+        if (kqi_varint_get(&c->a, c->end, &v)) {
+            return KQ_MISUSE;
+        }
+        c->aPos[i] = i ? c->aPos[i - 1] + 1 + (u32)v : (u32)v;
+    }
+    c->nPos = (u32)tf;
+    return KQ_OK;
+}
+
+int
+kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
+              const u8 *aLen, u32 nLen, u64 *pnTerm, kqi_segmeta *pMeta,
+              char **pzErr)
+{
+    size_t nSrc = 0;
+    for (int i = 0; i < nInv; i++) {
+        nSrc += aInv[i]->nTerm > aInv[i]->nWord ? aInv[i]->nTerm
+                                                : aInv[i]->nWord;
+    }
+    src *a = malloc(sizeof(src) * (nSrc ? nSrc : 1));
+    mcur *aCur = calloc((size_t)nInv, sizeof(mcur));
+    if (a == NULL || aCur == NULL) {
+        free(a);
+        free(aCur);
+        return KQ_NOMEM;
+    }
+    kqi_listw lw;
+    int rc = kqi_listw_open(&lw, azPath);
+    if (lw.pPost) {
+        kqi_plw_set_doclens(lw.pPost, aLen, nLen);
+    }
+    /* The vocabulary first (its keys sort first): words whose stem is not
+    ** the word itself.  A word several inverters met is written once. */
+    size_t n = 0;
+    for (int i = 0; i < nInv; i++) {
+        const kqi_inv *p = aInv[i];
+        for (u32 w = 0; w < p->nWord; w++) {
+            if (key_cmp(&p->aWord[w].k, &p->aTerm[p->aWord[w].iTerm].k) != 0) {
+                a[n].k = &p->aWord[w].k;
+                a[n].iInv = (u32)i;
+                a[n++].iEnt = w;
+            }
+        }
+    }
+    qsort(a, n, sizeof(src), cmp_src);
+    for (size_t k = 0; rc == KQ_OK && k < n; k++) {
+        if (k > 0 && key_cmp(a[k - 1].k, a[k].k) == 0) {
+            continue;
+        }
+        const kqi_inv *p = aInv[a[k].iInv];
+        const wword *w = &p->aWord[a[k].iEnt];
+        const wterm *t = &p->aTerm[w->iTerm];
+        char aKey[KQI_MAX_KEY];
+        aKey[0] = KQI_WORD_MARK;
+        memcpy(aKey + 1, w->k.z, w->k.n);
+        rc = kqi_dictw_add(lw.pDict, aKey, w->k.n + 1, NULL, t->k.z, t->k.n);
+    }
+    /* Then the terms, each with its postings from every inverter that has
+    ** it, merged by docid. */
+    n = 0;
+    for (int i = 0; i < nInv; i++) {
+        for (u32 t = 0; t < aInv[i]->nTerm; t++) {
+            a[n].k = &aInv[i]->aTerm[t].k;
+            a[n].iInv = (u32)i;
+            a[n++].iEnt = t;
+        }
+    }
+    qsort(a, n, sizeof(src), cmp_src);
+    for (size_t k = 0; rc == KQ_OK && k < n;) {
+        size_t kEnd = k + 1;
+        while (kEnd < n && key_cmp(a[k].k, a[kEnd].k) == 0) {
+            kEnd++;
+        }
+        int nCur = (int)(kEnd - k);
+        for (int c = 0; c < nCur; c++) {
+            const wterm *t = &aInv[a[k + c].iInv]->aTerm[a[k + c].iEnt];
+            aCur[c].a = t->post.a;
+            aCur[c].end = t->post.a + t->post.n;
+            aCur[c].nLeft = t->df;
+            aCur[c].bFirst = 1;
+            if (rc == KQ_OK) {
+                rc = mcur_next(&aCur[c]);
+            }
+        }
+        kqi_plw_begin(lw.pPost);
+        while (rc == KQ_OK) {
+            int m = -1;
+            for (int c = 0; c < nCur; c++) {
+                if (aCur[c].iDoc != KQ_DOCID_EOF &&
+                    (m < 0 || aCur[c].iDoc < aCur[m].iDoc)) {
+                    m = c;
+                }
+            }
+            if (m < 0) {
+                break;
+            }
+            rc = kqi_plw_add(lw.pPost, aCur[m].iDoc, aCur[m].aPos,
+                             aCur[m].nPos);
+            if (rc == KQ_OK) {
+                rc = mcur_next(&aCur[m]);
+            }
+        }
+        kqi_termloc loc;
+        if (rc == KQ_OK) {
+            rc = kqi_plw_end(lw.pPost, &loc);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_dictw_add(lw.pDict, a[k].k->z, a[k].k->n, &loc, NULL, 0);
+        }
+        k = kEnd;
+    }
+    for (int c = 0; c < nInv; c++) {
+        free(aCur[c].aPos);
+    }
+    free(aCur);
+    free(a);
+    rc = kqi_listw_close(&lw, rc, pMeta, pnTerm, pzErr);
+    if (rc && rc != KQ_IOERR) {
+        kqi_err(pzErr, rc, "cannot write %s: %s", azPath[0], kq_errstr(rc));
+    }
+    return rc;
+}
