@@ -58,13 +58,122 @@ struct kqi_docw {
     kqi_buf aLen;        /* u32 doclen per document */
     kqi_buf aOff;        /* u64 metaOff per document */
     kqi_buf rec;         /* scratch record */
+    int bDeferred;       /* bodies are stored by kqi_docw_put_blocks() */
     kqi_buf text;        /* bodies of the open store block */
+    u64 nOpen;           /* bytes in the open block (= text.n unless deferred) */
+    u64 nBlock;          /* blocks closed so far */
     kqi_buf z;           /* compression scratch */
-    kqi_buf blocks;      /* u64 offsets of the store blocks */
+    kqi_buf blocks;      /* u64 offsets of the store blocks written */
     struct libdeflate_compressor *pZ;
     u64 nDoc;
     int rc;
 };
+
+/* Where store blocks end.  A block closes before a body that would take it
+** past STORE_MAXBLOCK, after a body that takes it to STORE_BLOCK, and at
+** every batch end (kqi_docw_end_batch()).  The writer's threads compress
+** blocks apart from the thread that numbers them (kqi_store_encode()), and
+** both follow these two rules, so a document's block and offset come out
+** the same either way. */
+static int
+close_before(u64 nOpen, size_t nBody)
+{
+    return nOpen > 0 && nOpen + nBody > STORE_MAXBLOCK;
+}
+
+static int
+close_after(u64 nOpen)
+{
+    return nOpen >= STORE_BLOCK;
+}
+
+/* Append one block, header and (compressed) bytes, to out. */
+static int
+encode_block(struct libdeflate_compressor *pZ, kqi_buf *z, const u8 *a,
+             size_t n, kqi_buf *out)
+{
+    u8 codec = 0;
+    const u8 *aData = a;
+    size_t nData = n;
+    size_t nBound = pZ ? libdeflate_zlib_compress_bound(pZ, n) : 0;
+    if (pZ && kqi_buf_reserve(z, nBound) == 0) {
+        size_t nOut = libdeflate_zlib_compress(pZ, a, n, z->a, nBound);
+        if (nOut > 0 && nOut < n) {
+            codec = 1;
+            aData = z->a;
+            nData = nOut;
+        }
+    }
+    u8 hdr[STORE_BLKHDR];
+    hdr[0] = codec;
+    kqi_put_u32(hdr + 1, (u32)n);
+    kqi_put_u32(hdr + 5, libdeflate_crc32(0, a, n));
+    kqi_put_u32(hdr + 9, (u32)nData);
+    kqi_buf_append(out, hdr, sizeof(hdr));
+    kqi_buf_append(out, aData, nData);
+    return out->rc;
+}
+
+int
+kqi_store_encode(struct libdeflate_compressor **ppZ, const char *const *azBody,
+                 const size_t *anBody, u32 nDoc, kqi_buf *pOut,
+                 kqi_buf *pOffs)
+{
+    if (*ppZ == NULL && (*ppZ = libdeflate_alloc_compressor(STORE_ZLEVEL)) ==
+                            NULL) {
+        return KQ_NOMEM;
+    }
+    kqi_buf text, z;
+    memset(&text, 0, sizeof(text));
+    memset(&z, 0, sizeof(z));
+    int rc = KQ_OK;
+    for (u32 i = 0; rc == KQ_OK && i <= nDoc; i++) {
+        int bClose = (i == nDoc) ? text.n > 0
+                                 : close_before(text.n, anBody[i]);
+        if (bClose) {
+            kqi_buf_u64(pOffs, pOut->n);
+            rc = encode_block(*ppZ, &z, text.a, text.n, pOut);
+            text.n = 0;
+        }
+        if (i < nDoc) {
+            kqi_buf_append(&text, azBody[i], anBody[i]);
+            if (close_after(text.n)) {
+                kqi_buf_u64(pOffs, pOut->n);
+                rc = encode_block(*ppZ, &z, text.a, text.n, pOut);
+                text.n = 0;
+            }
+        }
+        if (rc == KQ_OK && (text.rc || pOffs->rc)) {
+            rc = KQ_NOMEM;
+        }
+    }
+    kqi_buf_free(&text);
+    kqi_buf_free(&z);
+    return rc;
+}
+
+void
+kqi_docw_set_deferred(kqi_docw *p)
+{
+    p->bDeferred = 1;
+}
+
+int
+kqi_docw_put_blocks(kqi_docw *p, const u8 *a, size_t n, const u8 *aOffs,
+                    size_t nOffs)
+{
+    for (size_t i = 0; i < nOffs; i++) {
+        kqi_buf_u64(&p->blocks, p->pStore->nOff + kqi_get_u64(aOffs + 8 * i));
+    }
+    kqi_wfile_write(p->pStore, a, n);
+    if (p->blocks.rc) {
+        p->rc = KQ_NOMEM;
+    }
+    if (p->rc == KQ_OK) {
+        p->rc = p->pStore->rc;
+    }
+    return p->rc;
+}
 
 int
 kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut)
@@ -103,39 +212,36 @@ kqi_docw_memory(const kqi_docw *p)
            p->z.nAlloc + p->blocks.nAlloc;
 }
 
+/* Close the open block: number it, and (unless deferred) write it. */
 static void
 store_flush(kqi_docw *p)
 {
-    if (p->text.n == 0) {
+    if (p->nOpen == 0) {
         return;
     }
-    kqi_buf_u64(&p->blocks, p->pStore->nOff);
-    p->z.n = 0;
-    u8 codec = 0;
-    const u8 *aData = p->text.a;
-    size_t nData = p->text.n;
+    p->nBlock++;
+    p->nOpen = 0;
+    if (p->bDeferred) {
+        return;
+    }
     if (p->pZ == NULL) {
         p->pZ = libdeflate_alloc_compressor(STORE_ZLEVEL);
     }
-    size_t nBound = p->pZ ? libdeflate_zlib_compress_bound(p->pZ, p->text.n)
-                          : 0;
-    if (p->pZ && kqi_buf_reserve(&p->z, nBound) == 0) {
-        size_t nOut = libdeflate_zlib_compress(p->pZ, p->text.a, p->text.n,
-                                               p->z.a, nBound);
-        if (nOut > 0 && nOut < p->text.n) {
-            codec = 1;
-            aData = p->z.a;
-            nData = nOut;
-        }
+    kqi_buf_u64(&p->blocks, p->pStore->nOff);
+    kqi_buf out;
+    memset(&out, 0, sizeof(out));
+    if (encode_block(p->pZ, &p->z, p->text.a, p->text.n, &out)) {
+        p->rc = KQ_NOMEM;
     }
-    u8 hdr[STORE_BLKHDR];
-    hdr[0] = codec;
-    kqi_put_u32(hdr + 1, (u32)p->text.n);
-    kqi_put_u32(hdr + 5, libdeflate_crc32(0, p->text.a, p->text.n));
-    kqi_put_u32(hdr + 9, (u32)nData);
-    kqi_wfile_write(p->pStore, hdr, sizeof(hdr));
-    kqi_wfile_write(p->pStore, aData, nData);
+    kqi_wfile_write(p->pStore, out.a, out.n);
+    kqi_buf_free(&out);
     p->text.n = 0;
+}
+
+void
+kqi_docw_end_batch(kqi_docw *p)
+{
+    store_flush(p);
 }
 
 static void
@@ -154,12 +260,15 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
     if (d->nBody > STORE_MAXBLOCK) {
         return KQ_MISUSE;
     }
-    if (p->text.n > 0 && p->text.n + d->nBody > STORE_MAXBLOCK) {
+    if (close_before(p->nOpen, d->nBody)) {
         store_flush(p);
     }
-    u64 iBlock = p->blocks.n / 8;
-    u64 iOff = p->text.n;
-    kqi_buf_append(&p->text, d->zBody, d->nBody);
+    u64 iBlock = p->nBlock;
+    u64 iOff = p->nOpen;
+    p->nOpen += d->nBody;
+    if (!p->bDeferred) {
+        kqi_buf_append(&p->text, d->zBody, d->nBody);
+    }
 
     p->rec.n = 0;
     rec_str(&p->rec, d->zId, d->nId);
@@ -172,7 +281,7 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
     kqi_buf_u64(&p->aOff, p->pDocs->nOff);
     kqi_buf_u32(&p->aLen, nLen);
     kqi_wfile_write(p->pDocs, p->rec.a, p->rec.n);
-    if (p->text.n >= STORE_BLOCK) {
+    if (close_after(p->nOpen)) {
         store_flush(p);
     }
     if (p->aLen.rc || p->aOff.rc || p->rec.rc || p->text.rc || p->z.rc ||
@@ -190,6 +299,10 @@ int
 kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
 {
     store_flush(p);
+    /* Deferred: every numbered block must have been put. */
+    if (p->rc == KQ_OK && p->blocks.n / 8 != p->nBlock) {
+        p->rc = KQ_MISUSE;
+    }
     u64 iDir = p->pStore->nOff;
     kqi_wfile_write(p->pStore, p->blocks.a, p->blocks.n);
     kqi_wfile_u64(p->pStore, p->blocks.n / 8);

@@ -308,6 +308,20 @@ const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
 /* Set the length of document iDoc (added with a length not yet known). */
 void kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen);
 size_t kqi_docw_memory(const kqi_docw *p);
+/* Close the open store block (the writer's batch boundary, the same for
+** any number of threads). */
+void kqi_docw_end_batch(kqi_docw *p);
+/* Deferred storing, for -j N: kqi_docw_add() only numbers the store blocks;
+** the bodies are compressed elsewhere by kqi_store_encode() (a batch at a
+** time, in the same blocks) and handed in, in order, to
+** kqi_docw_put_blocks() (aOffs: u64 LE offsets of the blocks within a). */
+void kqi_docw_set_deferred(kqi_docw *p);
+struct libdeflate_compressor;
+int kqi_store_encode(struct libdeflate_compressor **ppZ,
+                     const char *const *azBody, const size_t *anBody, u32 nDoc,
+                     kqi_buf *pOut, kqi_buf *pOffs);
+int kqi_docw_put_blocks(kqi_docw *p, const u8 *a, size_t n, const u8 *aOffs,
+                        size_t nOffs);
 
 typedef struct kqi_docs {
     const kqi_map *pDocs, *pStore;

@@ -28,6 +28,8 @@
 */
 #include "kq_int.h"
 
+#include <libdeflate.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -53,29 +55,31 @@ typedef struct bdoc {
     u32 nLen;            /* set by the worker */
 } bdoc;
 
-enum { B_FREE, B_FULL, B_DONE };
+enum { B_FREE, B_FULL, B_BUSY, B_DONE };
 
 typedef struct batch {
-    int eState;          /* B_FULL: queued for the worker; B_DONE: inverted */
+    int eState;          /* FULL: queued; BUSY: being inverted; DONE: ready
+                         ** to be taken back */
     u32 iDoc0;           /* docid of aDoc[0] */
     bdoc *aDoc;
     u32 nDoc, nDocAlloc;
     kqi_buf text;
+    kqi_buf store;       /* set by the worker: the bodies' store blocks */
+    kqi_buf storeOffs;   /* u64 offsets of those blocks in store */
 } batch;
 
-/* Two batches a worker: one being inverted while the next one fills. */
+/* A worker: a thread with its own inverter.  Workers take batches from
+** one queue in order, so each meets increasing docids; whichever is free
+** takes the next, which keeps them evenly loaded. */
 typedef struct worker {
     kq_writer *pW;
     kqi_inv *pInv;
     pthread_t th;
     int bThread;         /* th was started */
-    batch aB[2];
-    int iWork;           /* the slot the worker takes next */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int bStop;
-    int rc;              /* first error of this worker */
-    char *zErr;
+    struct libdeflate_compressor *pZ;
+    const char **azBody; /* scratch for kqi_store_encode() */
+    size_t *anBody;
+    u32 nBodyAlloc;
 } worker;
 
 struct kq_writer {
@@ -92,11 +96,22 @@ struct kq_writer {
     kqi_inv *aInv[KQ_MAX_THREADS];
     int nInv;
 
-    /* -j N: the workers, and the batch being filled. */
+    /* -j N: the workers, and the batch being filled.  -j 1: the size of
+    ** the batch that would be being filled (the store blocks close at
+    ** batch ends either way). */
     worker *aWk;
-    batch *pFill;
-    int iFillWk, iFillSlot;
+    batch *aQ;         /* the queue: batch b is in aQ[b % nQ] */
+    int nQ;
     u64 nBatch;        /* batches handed over so far */
+    u64 iNextWork;     /* the next batch a worker takes */
+    batch *pFill;
+    pthread_mutex_t muQ;     /* guards the queue, the batch states, rcWk */
+    pthread_cond_t cvQ;
+    int bStop;
+    int rcWk;          /* first error of a worker, and its message */
+    char *zErrWk;
+    size_t nFillBytes;
+    u32 nFillDocs;
 
     pthread_mutex_t muRun;   /* guards aRun, nRun and stats.nSpill */
     int bMu;
@@ -232,6 +247,9 @@ open_segment(kq_writer *p, char **pzErr)
                                                       : p->storeFile.zErr);
         } else {
             rc = kqi_docw_new(&p->docsFile, &p->storeFile, &p->pDocw);
+            if (rc == KQ_OK && p->nInv > 1) {
+                kqi_docw_set_deferred(p->pDocw);   /* workers compress */
+            }
         }
     }
     free(zDocs);
@@ -279,66 +297,104 @@ spill_inv(kq_writer *p, kqi_inv *q, char **pzErr)
 /**************************************************************************
 ** -j N: the workers.
 */
-static void
-invert_batch(worker *w, batch *b)
+/* Invert batch b and encode its store blocks; an error is returned with
+** its message in *pzErr. */
+static int
+invert_batch(worker *w, batch *b, char **pzErr)
 {
-    for (u32 i = 0; i < b->nDoc && w->rc == KQ_OK; i++) {
+    int rc = KQ_OK;
+    for (u32 i = 0; i < b->nDoc && rc == KQ_OK; i++) {
         bdoc *d = &b->aDoc[i];
         const char *z = (const char *)b->text.a;
-        w->rc = kqi_inv_add(w->pInv, b->iDoc0 + i, z + d->oTitle, d->nTitle,
-                            z + d->oBody, d->nBody, &d->nLen);
-        if (w->rc) {
-            w->zErr = kqi_mprintf("out of memory analysing a document");
+        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, z + d->oTitle, d->nTitle,
+                         z + d->oBody, d->nBody, &d->nLen);
+    }
+    if (rc) {
+        return kqi_err(pzErr, rc, "out of memory analysing a document");
+    }
+    /* The bodies' store blocks, for the caller's thread to append. */
+    if (b->nDoc > w->nBodyAlloc) {
+        free(w->azBody);
+        free(w->anBody);
+        w->azBody = malloc(sizeof(char *) * b->nDoc);
+        w->anBody = malloc(sizeof(size_t) * b->nDoc);
+        w->nBodyAlloc = b->nDoc;
+        if (w->azBody == NULL || w->anBody == NULL) {
+            w->nBodyAlloc = 0;
+            return kqi_err(pzErr, KQ_NOMEM, "out of memory");
         }
     }
+    for (u32 i = 0; i < b->nDoc; i++) {
+        w->azBody[i] = (const char *)b->text.a + b->aDoc[i].oBody;
+        w->anBody[i] = b->aDoc[i].nBody;
+    }
+    b->store.n = 0;
+    b->storeOffs.n = 0;
+    rc = kqi_store_encode(&w->pZ, w->azBody, w->anBody, b->nDoc, &b->store,
+                          &b->storeOffs);
+    if (rc) {
+        return kqi_err(pzErr, rc, "out of memory compressing text");
+    }
+    /* A worker's share of the budget: what the document table leaves,
+    ** divided between the workers. */
     kq_writer *p = w->pW;
     size_t nDocw = atomic_load_explicit(&p->nDocwMem, memory_order_relaxed);
     size_t nShare = p->nMemory > nDocw ? (p->nMemory - nDocw) / (size_t)p->nInv
                                        : 0;
-    if (w->rc == KQ_OK && kqi_inv_memory(w->pInv) > nShare) {
-        w->rc = spill_inv(p, w->pInv, &w->zErr);
+    if (kqi_inv_memory(w->pInv) > nShare) {
+        rc = spill_inv(p, w->pInv, pzErr);
     }
+    return rc;
 }
 
 static void *
 worker_main(void *pArg)
 {
     worker *w = pArg;
-    pthread_mutex_lock(&w->mu);
+    kq_writer *p = w->pW;
+    pthread_mutex_lock(&p->muQ);
     for (;;) {
-        batch *b = &w->aB[w->iWork];
-        while (b->eState != B_FULL && !w->bStop) {
-            pthread_cond_wait(&w->cv, &w->mu);
+        while (p->iNextWork == p->nBatch && !p->bStop) {
+            pthread_cond_wait(&p->cvQ, &p->muQ);
         }
-        if (b->eState != B_FULL) {
+        if (p->iNextWork == p->nBatch) {
             break;   /* stopping, and nothing queued */
         }
-        pthread_mutex_unlock(&w->mu);
-        if (w->rc == KQ_OK) {
-            invert_batch(w, b);
+        batch *b = &p->aQ[p->iNextWork++ % (u64)p->nQ];
+        b->eState = B_BUSY;
+        int bFailed = p->rcWk != KQ_OK;
+        pthread_mutex_unlock(&p->muQ);
+        char *zErr = NULL;
+        int rc = bFailed ? KQ_OK : invert_batch(w, b, &zErr);
+        pthread_mutex_lock(&p->muQ);
+        if (rc && p->rcWk == KQ_OK) {
+            p->rcWk = rc;
+            p->zErrWk = zErr;
+        } else {
+            free(zErr);
         }
-        pthread_mutex_lock(&w->mu);
         b->eState = B_DONE;
-        w->iWork ^= 1;
-        pthread_cond_broadcast(&w->cv);
+        pthread_cond_broadcast(&p->cvQ);
     }
-    pthread_mutex_unlock(&w->mu);
+    pthread_mutex_unlock(&p->muQ);
     return NULL;
 }
 
 static int
 start_workers(kq_writer *p, char **pzErr)
 {
+    p->nQ = 2 * p->nInv;
     p->aWk = calloc((size_t)p->nInv, sizeof(worker));
-    if (p->aWk == NULL) {
+    p->aQ = calloc((size_t)p->nQ, sizeof(batch));
+    if (p->aWk == NULL || p->aQ == NULL) {
         return KQ_NOMEM;
     }
+    pthread_mutex_init(&p->muQ, NULL);
+    pthread_cond_init(&p->cvQ, NULL);
     for (int i = 0; i < p->nInv; i++) {
         worker *w = &p->aWk[i];
         w->pW = p;
         w->pInv = p->aInv[i];
-        pthread_mutex_init(&w->mu, NULL);
-        pthread_cond_init(&w->cv, NULL);
         if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
             return kqi_err(pzErr, KQ_NOMEM, "cannot start a thread: %s",
                            strerror(errno));
@@ -354,73 +410,83 @@ stop_workers(kq_writer *p)
     if (p->aWk == NULL) {
         return;
     }
+    pthread_mutex_lock(&p->muQ);
+    p->bStop = 1;
+    pthread_cond_broadcast(&p->cvQ);
+    pthread_mutex_unlock(&p->muQ);
     for (int i = 0; i < p->nInv; i++) {
         worker *w = &p->aWk[i];
         if (w->bThread) {
-            pthread_mutex_lock(&w->mu);
-            w->bStop = 1;
-            pthread_cond_broadcast(&w->cv);
-            pthread_mutex_unlock(&w->mu);
             pthread_join(w->th, NULL);
         }
-        pthread_mutex_destroy(&w->mu);
-        pthread_cond_destroy(&w->cv);
-        for (int s = 0; s < 2; s++) {
-            free(w->aB[s].aDoc);
-            kqi_buf_free(&w->aB[s].text);
-        }
-        free(w->zErr);
+        free(w->azBody);
+        free(w->anBody);
+        libdeflate_free_compressor(w->pZ);
     }
+    for (int q = 0; p->aQ && q < p->nQ; q++) {
+        free(p->aQ[q].aDoc);
+        kqi_buf_free(&p->aQ[q].text);
+        kqi_buf_free(&p->aQ[q].store);
+        kqi_buf_free(&p->aQ[q].storeOffs);
+    }
+    pthread_mutex_destroy(&p->muQ);
+    pthread_cond_destroy(&p->cvQ);
+    free(p->zErrWk);
     free(p->aWk);
+    free(p->aQ);
     p->aWk = NULL;
+    p->aQ = NULL;
 }
 
-/* Take back a batch the worker finished: its documents' lengths go into
-** the document table.  Called with w->mu held. */
-static void
-collect(kq_writer *p, batch *b)
-{
-    for (u32 i = 0; i < b->nDoc; i++) {
-        kqi_docw_set_len(p->pDocw, b->iDoc0 + i, b->aDoc[i].nLen);
-        p->nToken += b->aDoc[i].nLen;
-        p->stats.nToken += b->aDoc[i].nLen;
-    }
-    b->eState = B_FREE;
-    b->nDoc = 0;
-    b->text.n = 0;
-}
-
-/* Wait until slot s of worker w is free (collecting it if done); the
-** worker's error, if it had one. */
+/* Wait for batch number iB to be inverted and take it back: its documents'
+** lengths go into the document table, its store blocks into the store.
+** Batches are taken back in order, so the store stays in document order.
+** Returns a worker's error, if one had any. */
 static int
-wait_slot(kq_writer *p, worker *w, int s, char **pzErr)
+take_back(kq_writer *p, u64 iB, char **pzErr)
 {
-    pthread_mutex_lock(&w->mu);
-    while (w->aB[s].eState == B_FULL) {
-        pthread_cond_wait(&w->cv, &w->mu);
+    batch *b = &p->aQ[iB % (u64)p->nQ];
+    pthread_mutex_lock(&p->muQ);
+    while (b->eState == B_FULL || b->eState == B_BUSY) {
+        pthread_cond_wait(&p->cvQ, &p->muQ);
     }
-    if (w->aB[s].eState == B_DONE) {
-        collect(p, &w->aB[s]);
-    }
-    int rc = w->rc;
-    pthread_mutex_unlock(&w->mu);
+    int rc = p->rcWk;
     if (rc) {
-        kqi_err(pzErr, rc, "%s", w->zErr ? w->zErr : kq_errstr(rc));
+        kqi_err(pzErr, rc, "%s", p->zErrWk ? p->zErrWk : kq_errstr(rc));
+    }
+    pthread_mutex_unlock(&p->muQ);
+    if (b->eState == B_DONE) {
+        for (u32 i = 0; i < b->nDoc; i++) {
+            kqi_docw_set_len(p->pDocw, b->iDoc0 + i, b->aDoc[i].nLen);
+            p->nToken += b->aDoc[i].nLen;
+            p->stats.nToken += b->aDoc[i].nLen;
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_docw_put_blocks(p->pDocw, b->store.a, b->store.n,
+                                     b->storeOffs.a, b->storeOffs.n / 8);
+            if (rc) {
+                kqi_err(pzErr, rc, "%s", p->storeFile.zErr
+                        ? p->storeFile.zErr : "cannot write the stored text");
+            }
+        }
+        b->eState = B_FREE;
+        b->nDoc = 0;
+        b->text.n = 0;
     }
     return rc;
 }
 
-/* Queue the batch being filled for its worker. */
+/* Queue the batch being filled. */
 static void
 submit(kq_writer *p)
 {
-    worker *w = &p->aWk[p->iFillWk];
-    pthread_mutex_lock(&w->mu);
+    kqi_docw_end_batch(p->pDocw);
+    pthread_mutex_lock(&p->muQ);
     p->pFill->eState = B_FULL;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    p->pFill = NULL;
     p->nBatch++;
+    pthread_cond_broadcast(&p->cvQ);
+    pthread_mutex_unlock(&p->muQ);
+    p->pFill = NULL;
 }
 
 /* Add document iDoc to the batch being filled (starting one if needed). */
@@ -428,15 +494,14 @@ static int
 batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
 {
     if (p->pFill == NULL) {
-        /* Batch b goes to worker b mod N, into its slots in turn. */
-        p->iFillWk = (int)(p->nBatch % (u64)p->nInv);
-        p->iFillSlot = (int)((p->nBatch / (u64)p->nInv) % 2);
-        worker *w = &p->aWk[p->iFillWk];
-        int rc = wait_slot(p, w, p->iFillSlot, pzErr);
-        if (rc) {
-            return rc;
+        /* Its slot held batch nBatch - nQ: take that one back first. */
+        if (p->nBatch >= (u64)p->nQ) {
+            int rc = take_back(p, p->nBatch - (u64)p->nQ, pzErr);
+            if (rc) {
+                return rc;
+            }
         }
-        p->pFill = &w->aB[p->iFillSlot];
+        p->pFill = &p->aQ[p->nBatch % (u64)p->nQ];
         p->pFill->iDoc0 = iDoc;
     }
     batch *b = p->pFill;
@@ -466,7 +531,7 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     return KQ_OK;
 }
 
-/* Hand over the last batch and wait for every worker to finish. */
+/* Hand over the last batch and take back every batch still out. */
 static int
 drain_workers(kq_writer *p, char **pzErr)
 {
@@ -474,12 +539,11 @@ drain_workers(kq_writer *p, char **pzErr)
         submit(p);
     }
     int rc = KQ_OK;
-    for (int i = 0; i < p->nInv; i++) {
-        for (int s = 0; s < 2; s++) {
-            int rc2 = wait_slot(p, &p->aWk[i], s, pzErr);
-            if (rc == KQ_OK) {
-                rc = rc2;
-            }
+    u64 nOut = (u64)p->nQ;
+    for (u64 b = p->nBatch > nOut ? p->nBatch - nOut : 0; b < p->nBatch; b++) {
+        int rc2 = take_back(p, b, pzErr);
+        if (rc == KQ_OK) {
+            rc = rc2;
         }
     }
     return rc;
@@ -526,6 +590,13 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     }
     p->nToken += nLen;
     p->stats.nToken += nLen;
+    /* Where -j N would end a batch, end the store block. */
+    p->nFillBytes += d->nTitle + d->nBody;
+    if (p->nFillBytes >= BATCH_BYTES || ++p->nFillDocs >= BATCH_DOCS) {
+        kqi_docw_end_batch(p->pDocw);
+        p->nFillBytes = 0;
+        p->nFillDocs = 0;
+    }
     if (kqi_inv_memory(p->aInv[0]) + nDocw > p->nMemory) {
         rc = spill_inv(p, p->aInv[0], pzErr);
     }
@@ -658,6 +729,8 @@ kq_writer_commit(kq_writer *p, char **pzErr)
         p->iSeg++;
         p->nDoc = 0;
         p->nToken = 0;
+        p->nFillBytes = 0;
+        p->nFillDocs = 0;
     }
     for (int f = 0; f < 3; f++) {
         free(azOut[f]);
