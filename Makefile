@@ -102,13 +102,16 @@ test: check
 #   make bench [CORPORA="../shared/corpora/reuters21578 ..."] [BENCH_ARGS=...]
 SHARED_BENCH ?= ../shared/bench
 CORPORA      ?= ../shared/corpora/reuters21578
-BENCH_PEERS  ?= kq,xapian,fts5
+BENCH_PEERS  ?= kq,kq-j2,xapian,fts5
+# Then tests/bench/extra_queries.sh: single-term and 5-term OR latencies and
+# exact counts, against the indexes run_all.sh just built.
 bench: all
 	@test -f $(SHARED_BENCH)/run_all.sh || { echo "make bench: $(SHARED_BENCH) is missing (it lives beside the checkout in the development setup)"; exit 2; }
 	$(MAKE) -C $(SHARED_BENCH) all
 	$(CC) $(CFLAGS) -Icommon -I$(SHARED_BENCH)/common -o build/kq_query tests/bench/kq_query.c $(LIB) $(LDLIBS)
 	sed 's|@ROOT@|$(CURDIR)|g' tests/bench/kq.ini.in > build/kq.ini
-	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; done
+	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; \
+	    tests/bench/extra_queries.sh $$c $(EXTRA_ARGS) || exit 1; done
 
 # The long native-vs-Xapian run over ../shared corpora (not in `make check`):
 #   make differential [DIFF_ARGS="-n 1000 -s SEED dir ..."]

@@ -32,8 +32,8 @@
 #    queries of each type, plus kq/xapian and kq/fts5 ratios (of the medians,
 #    of the p95s).  Timed per query, in process: parse + search + top-10 ids.
 #
-# 3. Exact match counts, in process: kq_query (kq_search always returns the
-#    exact total) vs xapian_query --exact-count 1 (check_at_least = doccount,
+# 3. Exact match counts, in process: kq_query with KQ_BENCH_EXACT=1 (exact
+#    totals; by default it prunes ranked ORs and estimates) vs xapian_query --exact-count 1 (check_at_least = doccount,
 #    the mode the harness uses for its "matches/query" notes), over the 400
 #    harness + 200 extra queries, same rounds and statistics.  Both also rank
 #    the top 10: neither batch program has a count-only mode (qdriver rejects
