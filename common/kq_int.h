@@ -523,6 +523,8 @@ void kqi_qnode_free(kqi_qnode *p);
 #define KQI_BM25_K1 1.2
 #define KQI_BM25_B 0.75
 double kqi_bm25_idf(u64 nDoc, u64 df);
+/* log(x), without libm (see search.c). */
+double kqi_log(double x);
 double kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl);
 
 #endif /* KQ_INT_H */

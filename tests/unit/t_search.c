@@ -11,6 +11,8 @@
 **     BM25, for every budget/commit layout.
 */
 #include "tharness.h"
+
+#include <math.h>
 #include "kq_int.h"
 
 #include <signal.h>
@@ -1180,9 +1182,41 @@ static void test_no_index(void **state) {
     th_rmtree(zDir);
 }
 
+/* kqi_log() (kq's own log, to spare one-shot processes loading libm)
+** against libm's log: within 1 ulp over ratios from 1 to 1e12, tiny and huge
+** values, powers of two and their neighbours. */
+static void test_log(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("log");
+    int nChecked = 0;
+    for (int i = 0; i < 200000; i++) {
+        double x;
+        switch (i % 4) {
+            case 0: x = 1.0 + (double)th_range(&r, 0, 1000000) / 1000.0; break;
+            case 1: x = (double)th_range(&r, 1, 1000000000000ull) / 3.0; break;
+            case 2: x = ldexp(1.0, (int)th_range(&r, 0, 2000) - 1000) *
+                        (1.0 + (double)th_range(&r, 0, 1000) / 1000.0); break;
+            default: x = nextafter(ldexp(1.0, (int)th_range(&r, 0, 100) - 50),
+                                   th_range(&r, 0, 1) ? 0.0 : 1e300); break;
+        }
+        double want = log(x), got = kqi_log(x);
+        double tol = 1.01 * fabs(nextafter(want, HUGE_VAL) - want);
+        if (want == 0) tol = 1e-300;
+        if (fabs(got - want) > tol)
+            fail_msg("kqi_log(%.17g) = %.17g, log = %.17g", x, got, want);
+        nChecked++;
+    }
+    assert_true(kqi_log(1.0) == 0.0);
+    assert_true(kqi_log(0.0) == -HUGE_VAL);
+    assert_true(isnan(kqi_log(-1.0)));
+    assert_true(fabs(kqi_log(4.9e-324) - log(4.9e-324)) < 1e-12);
+    assert_int_equal(nChecked, 200000);
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_log),
         cmocka_unit_test(test_bm25_idf),
         cmocka_unit_test(test_bm25_tf),
         cmocka_unit_test(test_small_index),
