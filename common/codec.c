@@ -68,7 +68,9 @@ pack(u8 *p, const u32 *a, int n, int b)
 }
 
 /* Unpack n values of b bits from exactly ceil(n * b / 8) bytes at p (the
-** caller checked that they are there). */
+** caller checked that they are there).  Each value is one unaligned 64-bit
+** load, a shift and a mask (b + 7 <= 39 bits fit), while 8 bytes remain;
+** the last few values go a byte at a time, never past the data. */
 static void
 unpack(const u8 *p, u32 *a, int n, int b)
 {
@@ -76,20 +78,26 @@ unpack(const u8 *p, u32 *a, int n, int b)
         memset(a, 0, sizeof(u32) * (size_t)n);
         return;
     }
-    const u8 *end = p + ((size_t)n * (size_t)b + 7) / 8;
+    size_t nBytes = ((size_t)n * (size_t)b + 7) / 8;
     u64 mask = (b == 32) ? 0xffffffffu : ((u64)1 << b) - 1;
-    u64 acc = 0;
-    int nAcc = 0;
-    for (int i = 0; i < n; i++) {
-        while (nAcc < b) {
-            /* Never past end: n values need exactly those bytes. */
-            acc |= (u64)(p < end ? *p : 0) << nAcc;
-            p++;
-            nAcc += 8;
+    int i = 0;
+    size_t bit = 0;
+    for (; i < n; i++, bit += (size_t)b) {
+        size_t byte = bit >> 3;
+        if (byte + 8 > nBytes) {
+            break;
         }
-        a[i] = (u32)(acc & mask);
-        acc >>= b;
-        nAcc -= b;
+        u64 w;
+        memcpy(&w, p + byte, 8);
+        a[i] = (u32)((w >> (bit & 7)) & mask);
+    }
+    for (; i < n; i++, bit += (size_t)b) {
+        size_t byte = bit >> 3;
+        u64 w = 0;
+        for (size_t k = 0; k < 8 && byte + k < nBytes; k++) {
+            w |= (u64)p[byte + k] << (8 * k);
+        }
+        a[i] = (u32)((w >> (bit & 7)) & mask);
     }
 }
 
@@ -137,44 +145,62 @@ kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
 }
 
 int
-kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
-                 u32 *aTf)
+kqi_block_decode_docs(const u8 *p, const u8 *end, int n, u32 prevDoc,
+                      u32 *aDoc, const u8 **ppTf)
 {
-    if (n < 1 || n > KQI_BLOCK || p >= end) {
+    if (n < 1 || n > KQI_BLOCK || p >= end || *p != KQI_CODEC_PACKED) {
         return KQ_CORRUPT;
     }
-    if (*p == KQI_CODEC_PACKED) {
-        if (end - p < 3 || p[1] > 32 || p[2] > 32) {
-            return KQ_CORRUPT;
-        }
-        int bG = p[1], bT = p[2];
-        size_t nG = ((size_t)n * (size_t)bG + 7) / 8;
-        size_t nT = ((size_t)n * (size_t)bT + 7) / 8;
-        /* The block must fill exactly the bytes the skip table gave it. */
-        if ((size_t)(end - p) != 3 + nG + nT) {
-            return KQ_CORRUPT;
-        }
-        unpack(p + 3, aDoc, n, bG);
-        unpack(p + 3 + nG, aTf, n, bT);
-        u64 d = (prevDoc == KQ_DOCID_EOF) ? aDoc[0] : (u64)prevDoc + 1 + aDoc[0];
+    if (end - p < 3 || p[1] > 32 || p[2] > 32) {
+        return KQ_CORRUPT;
+    }
+    int bG = p[1], bT = p[2];
+    size_t nG = ((size_t)n * (size_t)bG + 7) / 8;
+    size_t nT = ((size_t)n * (size_t)bT + 7) / 8;
+    if ((size_t)(end - p) != 3 + nG + nT) {
+        return KQ_CORRUPT;
+    }
+    unpack(p + 3, aDoc, n, bG);
+    u64 d = (prevDoc == KQ_DOCID_EOF) ? aDoc[0] : (u64)prevDoc + 1 + aDoc[0];
+    if (d >= KQ_DOCID_EOF) {
+        return KQ_CORRUPT;
+    }
+    aDoc[0] = (u32)d;
+    for (int i = 1; i < n; i++) {
+        d += 1 + (u64)aDoc[i];
         if (d >= KQ_DOCID_EOF) {
             return KQ_CORRUPT;
         }
-        aDoc[0] = (u32)d;
-        for (int i = 1; i < n; i++) {
-            d += 1 + (u64)aDoc[i];
-            if (d >= KQ_DOCID_EOF) {
-                return KQ_CORRUPT;
-            }
-            aDoc[i] = (u32)d;
+        aDoc[i] = (u32)d;
+    }
+    *ppTf = p + 3 + nG;
+    return KQ_OK;
+}
+
+int
+kqi_block_decode_tfs(const u8 *pTf, int n, int bT, u32 *aTf)
+{
+    unpack(pTf, aTf, n, bT);
+    for (int i = 0; i < n; i++) {
+        if (aTf[i] == 0xffffffffu) {
+            return KQ_CORRUPT;
         }
-        for (int i = 0; i < n; i++) {
-            if (aTf[i] == 0xffffffffu) {
-                return KQ_CORRUPT;
-            }
-            aTf[i]++;
-        }
-        return KQ_OK;
+        aTf[i]++;
+    }
+    return KQ_OK;
+}
+
+int
+kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
+                 u32 *aTf)
+{
+    if (n >= 1 && p < end && *p == KQI_CODEC_PACKED) {
+        const u8 *pTf;
+        int rc = kqi_block_decode_docs(p, end, n, prevDoc, aDoc, &pTf);
+        return rc ? rc : kqi_block_decode_tfs(pTf, n, p[2], aTf);
+    }
+    if (n < 1 || n > KQI_BLOCK || p >= end) {
+        return KQ_CORRUPT;
     }
     if (*p != KQI_CODEC_VARINT) {
         return KQ_CORRUPT;

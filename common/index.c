@@ -229,6 +229,16 @@ check_segment(kqi_segment *s, char **pzErr)
             break;
         }
         u64 df = 0, cf = 0;
+        /* Each block's smallest document length, as the skip table must
+        ** record it: a larger one would make ranking skip real hits. */
+        u32 nBlock = kqi_plc_nblock(c);
+        u32 *aMin = malloc(sizeof(u32) * (nBlock ? nBlock : 1));
+        if (aMin == NULL) {
+            kqi_plc_free(c);
+            rc = KQ_NOMEM;
+            break;
+        }
+        memset(aMin, 0xff, sizeof(u32) * nBlock);
         while ((rc = kqi_plc_next(c)) == KQ_OK) {
             const u32 *aPos;
             u32 nPos;
@@ -238,9 +248,26 @@ check_segment(kqi_segment *s, char **pzErr)
             }
             df++;
             cf += nPos;
-            aTf[kqi_plc_docid(c)] += nPos;
+            u32 iDoc = kqi_plc_docid(c);
+            aTf[iDoc] += nPos;
+            int b = kqi_plc_block_of(c, iDoc);
+            u32 len = kqi_docs_len(&s->docs, iDoc);
+            if (b < (int)nBlock && len < aMin[b]) {
+                aMin[b] = len;
+            }
         }
-        if (rc == KQ_CORRUPT) {
+        for (u32 b = 0; rc == KQ_DONE && b < nBlock; b++) {
+            u32 maxTf, minLen, last;
+            kqi_plc_block_max(c, (int)b, &maxTf, &minLen, &last);
+            if (minLen != aMin[b]) {
+                rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\": block %u "
+                             "records smallest length %u, its documents' is "
+                             "%u", s->aMap[KQI_F_POST].zPath, it.aTerm, b,
+                             minLen, aMin[b]);
+            }
+        }
+        free(aMin);
+        if (rc == KQ_CORRUPT && (pzErr == NULL || *pzErr == NULL)) {
             kqi_err(pzErr, rc, "%s: term \"%s\": %s",
                     s->aMap[KQI_F_POST].zPath, it.aTerm, kqi_plc_errmsg(c));
         }

@@ -186,6 +186,12 @@ int kqi_header_check(const kqi_map *m, u32 eType, char **pzErr);
 ** frequencies aTf (all >= 1). */
 void kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
                       u32 prevDoc);
+/* A packed block in two steps, for readers that may not need the
+** frequencies: the docids (and the block's size checked), then, on demand,
+** the tfs from *ppTf with the width in the block's third byte. */
+int kqi_block_decode_docs(const u8 *p, const u8 *end, int n, u32 prevDoc,
+                          u32 *aDoc, const u8 **ppTf);
+int kqi_block_decode_tfs(const u8 *pTf, int n, int bT, u32 *aTf);
 /* The same in a given codec (the writer uses KQI_CODEC_PACKED; tests use
 ** both). */
 void kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc,
@@ -237,7 +243,9 @@ int kqi_plc_next(kqi_plc *p);
 /* Advance to the first posting with docid >= iTarget (never moves back). */
 int kqi_plc_seek(kqi_plc *p, u32 iTarget);
 u32 kqi_plc_docid(const kqi_plc *p);   /* KQ_DOCID_EOF when done */
-u32 kqi_plc_tf(const kqi_plc *p);
+/* The tf of the current posting (decodes the block's tfs on first use;
+** on damage the cursor ends and 1 is returned). */
+u32 kqi_plc_tf(kqi_plc *p);
 /* The positions of the current posting (valid until the cursor moves). */
 int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
 /* Block-max data (from the skip table; no block is decoded). */

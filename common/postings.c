@@ -201,6 +201,10 @@ struct kqi_plc {
     int i;               /* current posting in the block */
     u32 aDoc[KQI_BLOCK];
     u32 aTf[KQI_BLOCK];
+    const u8 *pTfData;   /* packed tfs of the block, not decoded yet; NULL
+                         ** once aTf holds them (decoded on first use: an
+                         ** AND mostly only looks at docids) */
+    int bTfBits;
     const u8 *pPosCur;   /* positions of posting iPosNext start here */
     const u8 *pPosEnd;
     int iPosNext;
@@ -322,6 +326,33 @@ kqi_plc_free(kqi_plc *p)
     }
 }
 
+/* The block maximum must be true, or ranking would skip real hits. */
+static int
+plc_check_maxtf(kqi_plc *p)
+{
+    u32 maxTf = 0;
+    for (int i = 0; i < p->nIn; i++) {
+        maxTf = p->aTf[i] > maxTf ? p->aTf[i] : maxTf;
+    }
+    return maxTf != p->aMaxTf[p->iBlock] ? KQ_CORRUPT : KQ_OK;
+}
+
+/* Decode the current block's tfs if not done yet. */
+static int
+plc_tfs(kqi_plc *p)
+{
+    if (p->pTfData) {
+        if (kqi_block_decode_tfs(p->pTfData, p->nIn, p->bTfBits, p->aTf)) {
+            return plc_corrupt(p, "bad frequencies");
+        }
+        p->pTfData = NULL;
+        if (plc_check_maxtf(p)) {
+            return plc_corrupt(p, "block maximum disagrees with the block");
+        }
+    }
+    return KQ_OK;
+}
+
 static int
 plc_load(kqi_plc *p, int b)
 {
@@ -331,17 +362,19 @@ plc_load(kqi_plc *p, int b)
     u32 prev = b == 0 ? KQ_DOCID_EOF : p->aLast[b - 1];
     const u8 *a = p->aPost + p->aOff[b];
     const u8 *end = p->aPost + p->aOff[b + 1];
-    if (kqi_block_decode(a, end, p->nIn, prev, p->aDoc, p->aTf) ||
-        p->aDoc[p->nIn - 1] != p->aLast[b]) {
+    p->pTfData = NULL;
+    if (a < end && *a == KQI_CODEC_PACKED) {
+        if (kqi_block_decode_docs(a, end, p->nIn, prev, p->aDoc,
+                                  &p->pTfData)) {
+            return plc_corrupt(p, "bad block");
+        }
+        p->bTfBits = a[2];
+    } else if (kqi_block_decode(a, end, p->nIn, prev, p->aDoc, p->aTf) ||
+               plc_check_maxtf(p)) {
         return plc_corrupt(p, "bad block");
     }
-    /* The block maximum must be true, or ranking would skip real hits. */
-    u32 maxTf = 0;
-    for (int i = 0; i < p->nIn; i++) {
-        maxTf = p->aTf[i] > maxTf ? p->aTf[i] : maxTf;
-    }
-    if (maxTf != p->aMaxTf[b]) {
-        return plc_corrupt(p, "block maximum disagrees with the block");
+    if (p->aDoc[p->nIn - 1] != p->aLast[b]) {
+        return plc_corrupt(p, "bad block");
     }
     p->pPosCur = p->aPosData + p->aPosOff[b];
     p->pPosEnd = p->aPosData + p->aPosOff[b + 1];
@@ -408,9 +441,26 @@ kqi_plc_seek(kqi_plc *p, u32 iTarget)
             return rc;
         }
     }
-    while (p->aDoc[p->i] < iTarget) {
-        p->i++;   /* cannot run off: aLast[b] >= iTarget */
+    /* Within the block (aLast[b] >= iTarget, so nothing runs off): a few
+    ** linear steps for a near target, else a binary search. */
+    int i = p->i;
+    if (i + 8 < p->nIn && p->aDoc[i + 8] < iTarget) {
+        int lo = i + 9, hi = p->nIn - 1;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (p->aDoc[mid] < iTarget) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        i = lo;
+    } else {
+        while (p->aDoc[i] < iTarget) {
+            i++;
+        }
     }
+    p->i = i;
     p->iDoc = p->aDoc[p->i];
     return KQ_OK;
 }
@@ -422,8 +472,11 @@ kqi_plc_docid(const kqi_plc *p)
 }
 
 u32
-kqi_plc_tf(const kqi_plc *p)
+kqi_plc_tf(kqi_plc *p)
 {
+    if (p->pTfData && plc_tfs(p)) {
+        return 1;   /* damaged: the cursor has ended (see kqi_plc_docid()) */
+    }
     return p->aTf[p->i];
 }
 
@@ -432,6 +485,12 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
 {
     if (p->iBlock < 0 || p->iDoc == KQ_DOCID_EOF) {
         return KQ_MISUSE;
+    }
+    if (p->pTfData) {
+        int rc = plc_tfs(p);
+        if (rc) {
+            return rc;
+        }
     }
     if (p->iPosHave != p->i) {
         /* Skip the positions of the postings before this one. */

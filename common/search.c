@@ -174,6 +174,12 @@ typedef struct termcur {
     double idf;
     double max;         /* bound over the list */
     int bStarted;
+    /* The last block-max lookup: block iBm (-1: none) ends at docid bmEnd
+    ** and bounds scores by bmVal.  Targets only grow, so a lookup is
+    ** mostly this comparison. */
+    int iBm;
+    u32 bmEnd, bmPrevEnd;   /* (bmPrevEnd: the block before ends there) */
+    double bmVal;
 } termcur;
 
 static int
@@ -210,8 +216,18 @@ static double
 term_score(cur *c)
 {
     termcur *p = (termcur *)c;
-    return kqi_bm25(p->idf, kqi_plc_tf(p->pPlc),
-                    kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
+    u32 tf = kqi_plc_tf(p->pPlc);
+    if (kqi_plc_docid(p->pPlc) == KQ_DOCID_EOF) {
+        /* The block's frequencies were damaged (decoded only now). */
+        ctx *x = c->pCtx;
+        if (x->zErr == NULL) {
+            x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
+                                  kqi_plc_errmsg(p->pPlc));
+        }
+        cur_fail(c, KQ_CORRUPT);
+        return 0;
+    }
+    return kqi_bm25(p->idf, tf, kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
                     c->pCtx->avgdl);
 }
 
@@ -221,17 +237,40 @@ term_max(cur *c)
     return ((termcur *)c)->max;
 }
 
+/* Look up (or reuse) the block holding t: bound and last docid. */
+static void
+term_bm_at(termcur *p, u32 t)
+{
+    if (p->iBm >= 0 && t <= p->bmEnd &&
+        (p->iBm == 0 || t > p->bmPrevEnd)) {
+        return;
+    }
+    int b = kqi_plc_block_of(p->pPlc, t);
+    p->iBm = b;
+    if (b >= (int)kqi_plc_nblock(p->pPlc)) {
+        p->bmEnd = KQ_DOCID_EOF;
+        p->bmPrevEnd = KQ_DOCID_EOF;
+        p->bmVal = 0;
+        return;
+    }
+    u32 maxTf, minLen, last;
+    kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
+    p->bmEnd = last;
+    p->bmVal = kqi_bm25(p->idf, maxTf, minLen, p->base.pCtx->avgdl) *
+               BOUND_SLACK;
+    p->bmPrevEnd = 0;
+    if (b > 0) {
+        kqi_plc_block_max(p->pPlc, b - 1, &maxTf, &minLen, &last);
+        p->bmPrevEnd = last;
+    }
+}
+
 static double
 term_block_max(cur *c, u32 t)
 {
     termcur *p = (termcur *)c;
-    int b = kqi_plc_block_of(p->pPlc, t);
-    if (b >= (int)kqi_plc_nblock(p->pPlc)) {
-        return 0;
-    }
-    u32 maxTf, minLen, last;
-    kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
-    return kqi_bm25(p->idf, maxTf, minLen, c->pCtx->avgdl) * BOUND_SLACK;
+    term_bm_at(p, t);
+    return p->bmVal;
 }
 
 static void
@@ -731,6 +770,7 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
     p->max = kqi_bm25(t->idf, maxTf, minLen, x->avgdl) * BOUND_SLACK;
     p->base.xMax = term_max;
     p->base.xBlockMax = term_block_max;
+    p->iBm = -1;
     *ppOut = &p->base;
     return KQ_OK;
 }
