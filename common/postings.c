@@ -407,8 +407,38 @@ kqi_plc_next(kqi_plc *p)
     return plc_load(p, p->iBlock + 1);
 }
 
+static inline int plc_seek(kqi_plc *p, u32 iTarget);
+
 int
 kqi_plc_seek(kqi_plc *p, u32 iTarget)
+{
+    return plc_seek(p, iTarget);
+}
+
+int
+kqi_plc_intersect(kqi_plc *a, kqi_plc *b, u32 iTarget)
+{
+    /* Leapfrog in one loop over the two cursors' blocks: the AND of two
+    ** terms (and the candidates of a two-word phrase) without a call
+    ** through the cursor tree per posting. */
+    for (;;) {
+        int rc = plc_seek(a, iTarget);
+        if (rc) {
+            return rc;
+        }
+        rc = plc_seek(b, a->iDoc);
+        if (rc) {
+            return rc;
+        }
+        if (b->iDoc == a->iDoc) {
+            return KQ_OK;
+        }
+        iTarget = b->iDoc;
+    }
+}
+
+static inline int
+plc_seek(kqi_plc *p, u32 iTarget)
 {
     if (p->iDoc == KQ_DOCID_EOF) {
         return KQ_DONE;

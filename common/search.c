@@ -315,6 +315,7 @@ typedef struct andcur {
     cur base;
     cur **aPos;        /* children that must match */
     int nPos;
+    int bTerm2;        /* exactly two, both terms: kqi_plc_intersect() */
     cur **aNeg;        /* children that must not match */
     int nNeg;
     u32 *aOffset;      /* phrase: position offset of each child; else NULL */
@@ -333,7 +334,30 @@ and_seek(cur *c, u32 t)
             return KQ_DONE;
         }
         int bAgree = 1;
-        for (int i = 0; i < p->nPos; i++) {
+        if (p->bTerm2) {
+            termcur *x = (termcur *)p->aPos[0], *y = (termcur *)p->aPos[1];
+            x->bStarted = y->bStarted = 1;
+            x->base.bStarted = y->base.bStarted = 1;
+            int rc = kqi_plc_intersect(x->pPlc, y->pPlc, t);
+            x->base.iDoc = kqi_plc_docid(x->pPlc);
+            y->base.iDoc = kqi_plc_docid(y->pPlc);
+            if (rc == KQ_CORRUPT) {
+                termcur *z = x->base.iDoc == KQ_DOCID_EOF ? x : y;
+                ctx *cx = c->pCtx;
+                if (cx->zErr == NULL) {
+                    cx->zErr = kqi_mprintf("%s: %s",
+                                           cx->pSeg->aMap[KQI_F_POST].zPath,
+                                           kqi_plc_errmsg(z->pPlc));
+                }
+                return cur_fail(c, rc);
+            }
+            if (rc) {
+                c->iDoc = KQ_DOCID_EOF;
+                return KQ_DONE;
+            }
+            t = x->base.iDoc;
+        }
+        for (int i = 0; !p->bTerm2 && i < p->nPos; i++) {
             cur *k = p->aPos[i];
             int rc = k->xSeek(k, t);
             if (rc && rc != KQ_DONE) {
@@ -861,6 +885,10 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
                     a->base.xSeek = empty_seek;
                 }
             }
+        }
+        if (rc == KQ_OK && a->nPos == 2 && a->aPos[0]->xSeek == term_seek &&
+            a->aPos[1]->xSeek == term_seek) {
+            a->bTerm2 = 1;
         }
         if (rc == KQ_OK && a->nPos == 0) {
             /* Only exclusions: start from every document. */
