@@ -68,6 +68,12 @@ typedef struct wword {
     u32 iTerm;         /* its stem in aTerm */
 } wword;
 
+/* The size of an entry of the sort in kqi_inv_write(). */
+typedef struct src_sort_entry {
+    const void *k;
+    u32 a, b;
+} src_sort_entry;
+
 struct kqi_inv {
     kq_analyzer *pA;   /* its own: an analyzer has scratch buffers */
     wterm *aTerm;
@@ -474,8 +480,13 @@ kqi_inv_empty(const kqi_inv *p)
 size_t
 kqi_inv_memory(const kqi_inv *p)
 {
+    /* Besides what the tables hold: about 32 bytes a term or word that the
+    ** allocator keeps around its blocks, and the 16-byte entry each gets in
+    ** the sort when the table is written out (which happens while the
+    ** table is still here). */
     return p->nTermMem + p->nOccAlloc * sizeof(u64) +
-           p->nScratchAlloc * sizeof(u32);
+           p->nScratchAlloc * sizeof(u32) +
+           ((size_t)p->nTerm + p->nWord) * (32 + sizeof(src_sort_entry));
 }
 
 int

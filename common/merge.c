@@ -20,11 +20,12 @@ typedef struct mrun {
     kqi_dictit it;
     int bDone;
     u64 nReleased;       /* .post bytes already dropped from memory */
+    size_t nDictReleased;   /* .dict bytes likewise */
 } mrun;
 
 /* Runs are read front to back once; what is behind us need not stay in
 ** the process's memory (it would count against the indexer's budget). */
-#define RELEASE_STEP (1u << 20)
+#define RELEASE_STEP (1u << 18)
 
 static void
 release_consumed(mrun *r)
@@ -35,6 +36,16 @@ release_consumed(mrun *r)
         /* Positions lag behind the postings in the same proportion. */
         kqi_map_release(&r->aMap[2], (size_t)r->it.loc.posOff);
         r->nReleased = nPost;
+    }
+    /* And the dictionary, read front to back as well (with many runs of a
+    ** large vocabulary, their dictionaries were most of the merge's
+    ** memory). */
+    if (r->it.p && r->aMap[0].a && r->it.p > r->aMap[0].a) {
+        size_t nDict = (size_t)(r->it.p - r->aMap[0].a);
+        if (nDict >= r->nDictReleased + RELEASE_STEP) {
+            kqi_map_release(&r->aMap[0], nDict);
+            r->nDictReleased = nDict;
+        }
     }
 }
 
