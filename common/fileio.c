@@ -123,7 +123,7 @@ kqi_wfile_close(kqi_wfile *f, char **pzErr)
 {
     if (f->fd >= 0) {
         wfile_flush(f);
-        if (f->rc == KQ_OK && fsync(f->fd) != 0) {
+        if (f->rc == KQ_OK && !f->bNoSync && fsync(f->fd) != 0) {
             f->zErr = kqi_mprintf("%s: fsync failed: %s", f->zPath,
                                   strerror(errno));
             f->rc = KQ_IOERR;

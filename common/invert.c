@@ -17,8 +17,12 @@
 */
 #include "kq_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The key of a term or a word; first member of both, so one hash table
 ** routine serves the two tables. */
@@ -576,73 +580,41 @@ mcur_next(mcur *c)
     return KQ_OK;
 }
 
-int
-kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
-              const u8 *aLen, u32 nLen, u64 *pnTerm, kqi_segmeta *pMeta,
-              char **pzErr)
+/* A contiguous range of the sorted terms, written by one thread: the
+** first range straight into the segment's files, the others into files of
+** their own that are appended afterwards (see kqi_inv_write()). */
+typedef struct wpart {
+    kqi_inv *const *aInv;
+    int nInv;
+    const src *a;          /* all terms, sorted */
+    const size_t *aGroup;  /* group g (one term) is a[aGroup[g]..aGroup[g+1]) */
+    size_t iG0, iG1;       /* this part's groups */
+    kqi_plw *pPlw;
+    kqi_dictw *pDict;      /* the first part adds its entries directly; */
+    kqi_termloc *aLoc;     /* the others keep them here (offsets relative) */
+    kqi_wfile post, pos;   /* the others' own files */
+    char *azTmp[2];
+    pthread_t th;
+    int bThread;
+    int rc;
+    char *zErr;
+} wpart;
+
+/* Write the terms of part w: each term's postings from every inverter that
+** has it, merged by docid. */
+static int
+write_terms(wpart *w)
 {
-    size_t nSrc = 0;
-    for (int i = 0; i < nInv; i++) {
-        nSrc += aInv[i]->nTerm > aInv[i]->nWord ? aInv[i]->nTerm
-                                                : aInv[i]->nWord;
-    }
-    src *a = malloc(sizeof(src) * (nSrc ? nSrc : 1));
-    mcur *aCur = calloc((size_t)nInv, sizeof(mcur));
-    if (a == NULL || aCur == NULL) {
-        free(a);
-        free(aCur);
+    mcur *aCur = calloc((size_t)w->nInv, sizeof(mcur));
+    if (aCur == NULL) {
         return KQ_NOMEM;
     }
-    kqi_listw lw;
-    int rc = kqi_listw_open(&lw, azPath);
-    if (lw.pPost) {
-        kqi_plw_set_doclens(lw.pPost, aLen, nLen);
-    }
-    /* The vocabulary first (its keys sort first): words whose stem is not
-    ** the word itself.  A word several inverters met is written once. */
-    size_t n = 0;
-    for (int i = 0; i < nInv; i++) {
-        const kqi_inv *p = aInv[i];
-        for (u32 w = 0; w < p->nWord; w++) {
-            if (key_cmp(&p->aWord[w].k, &p->aTerm[p->aWord[w].iTerm].k) != 0) {
-                a[n].k = &p->aWord[w].k;
-                a[n].iInv = (u32)i;
-                a[n++].iEnt = w;
-            }
-        }
-    }
-    qsort(a, n, sizeof(src), cmp_src);
-    for (size_t k = 0; rc == KQ_OK && k < n; k++) {
-        if (k > 0 && key_cmp(a[k - 1].k, a[k].k) == 0) {
-            continue;
-        }
-        const kqi_inv *p = aInv[a[k].iInv];
-        const wword *w = &p->aWord[a[k].iEnt];
-        const wterm *t = &p->aTerm[w->iTerm];
-        char aKey[KQI_MAX_KEY];
-        aKey[0] = KQI_WORD_MARK;
-        memcpy(aKey + 1, w->k.z, w->k.n);
-        rc = kqi_dictw_add(lw.pDict, aKey, w->k.n + 1, NULL, t->k.z, t->k.n);
-    }
-    /* Then the terms, each with its postings from every inverter that has
-    ** it, merged by docid. */
-    n = 0;
-    for (int i = 0; i < nInv; i++) {
-        for (u32 t = 0; t < aInv[i]->nTerm; t++) {
-            a[n].k = &aInv[i]->aTerm[t].k;
-            a[n].iInv = (u32)i;
-            a[n++].iEnt = t;
-        }
-    }
-    qsort(a, n, sizeof(src), cmp_src);
-    for (size_t k = 0; rc == KQ_OK && k < n;) {
-        size_t kEnd = k + 1;
-        while (kEnd < n && key_cmp(a[k].k, a[kEnd].k) == 0) {
-            kEnd++;
-        }
+    int rc = KQ_OK;
+    for (size_t g = w->iG0; rc == KQ_OK && g < w->iG1; g++) {
+        size_t k = w->aGroup[g], kEnd = w->aGroup[g + 1];
         int nCur = (int)(kEnd - k);
         for (int c = 0; c < nCur; c++) {
-            const wterm *t = &aInv[a[k + c].iInv]->aTerm[a[k + c].iEnt];
+            const wterm *t = &w->aInv[w->a[k + c].iInv]->aTerm[w->a[k + c].iEnt];
             aCur[c].a = t->post.a;
             aCur[c].end = t->post.a + t->post.n;
             aCur[c].nLeft = t->df;
@@ -651,7 +623,7 @@ kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
                 rc = mcur_next(&aCur[c]);
             }
         }
-        kqi_plw_begin(lw.pPost);
+        kqi_plw_begin(w->pPlw);
         while (rc == KQ_OK) {
             int m = -1;
             for (int c = 0; c < nCur; c++) {
@@ -663,25 +635,316 @@ kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
             if (m < 0) {
                 break;
             }
-            rc = kqi_plw_add(lw.pPost, aCur[m].iDoc, aCur[m].aPos,
-                             aCur[m].nPos);
+            rc = kqi_plw_add(w->pPlw, aCur[m].iDoc, aCur[m].aPos, aCur[m].nPos);
             if (rc == KQ_OK) {
                 rc = mcur_next(&aCur[m]);
             }
         }
         kqi_termloc loc;
         if (rc == KQ_OK) {
-            rc = kqi_plw_end(lw.pPost, &loc);
+            rc = kqi_plw_end(w->pPlw, &loc);
         }
-        if (rc == KQ_OK) {
-            rc = kqi_dictw_add(lw.pDict, a[k].k->z, a[k].k->n, &loc, NULL, 0);
+        if (rc == KQ_OK && w->pDict) {
+            rc = kqi_dictw_add(w->pDict, w->a[k].k->z, w->a[k].k->n, &loc, NULL,
+                               0);
+        } else if (rc == KQ_OK) {
+            w->aLoc[g - w->iG0] = loc;
         }
-        k = kEnd;
     }
-    for (int c = 0; c < nInv; c++) {
+    for (int c = 0; c < w->nInv; c++) {
         free(aCur[c].aPos);
     }
     free(aCur);
+    return rc;
+}
+
+static void *
+part_main(void *pArg)
+{
+    wpart *w = pArg;
+    w->rc = write_terms(w);
+    return NULL;
+}
+
+/* Append the file zPath to f, then delete it. */
+static int
+append_file(kqi_wfile *f, const char *zPath, char **pzErr)
+{
+    int fd = open(zPath, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zPath,
+                       strerror(errno));
+    }
+    enum { CHUNK = 1 << 20 };
+    u8 *aBuf = malloc(CHUNK);
+    int rc = aBuf ? KQ_OK : KQ_NOMEM;
+    while (rc == KQ_OK) {
+        ssize_t n = read(fd, aBuf, CHUNK);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot read: %s", zPath,
+                         strerror(errno));
+        } else if (n == 0) {
+            break;
+        } else {
+            kqi_wfile_write(f, aBuf, (size_t)n);
+            rc = f->rc;
+        }
+    }
+    free(aBuf);
+    close(fd);
+    unlink(zPath);
+    return rc;
+}
+
+/* Sorting the entries of several inverters: each inverter's run of
+** entries (a[aOff[i]..aOff[i+1])) sorted on its own thread, then the runs
+** merged.  Keys are unique within a run; equal keys of different runs come
+** out in inverter order, as cmp_src() orders them. */
+typedef struct srun {
+    src *a;
+    size_t n;
+    pthread_t th;
+    int bThread;
+} srun;
+
+static void *
+sort_main(void *pArg)
+{
+    srun *r = pArg;
+    qsort(r->a, r->n, sizeof(src), cmp_src);
+    return NULL;
+}
+
+/* Sort a[0..n) (runs at aOff[0..nRun]) into *paOut (malloc()ed), or in
+** place when there is one run (*paOut = a). */
+static int
+sort_runs(src *a, size_t n, const size_t *aOff, int nRun, src **paOut)
+{
+    *paOut = a;
+    if (nRun <= 1) {
+        qsort(a, n, sizeof(src), cmp_src);
+        return KQ_OK;
+    }
+    srun aR[KQ_MAX_THREADS];
+    for (int r = 0; r < nRun; r++) {
+        aR[r].a = a + aOff[r];
+        aR[r].n = aOff[r + 1] - aOff[r];
+        aR[r].bThread = r > 0 && pthread_create(&aR[r].th, NULL, sort_main,
+                                                &aR[r]) == 0;
+        if (r > 0 && !aR[r].bThread) {
+            sort_main(&aR[r]);
+        }
+    }
+    sort_main(&aR[0]);
+    for (int r = 1; r < nRun; r++) {
+        if (aR[r].bThread) {
+            pthread_join(aR[r].th, NULL);
+        }
+    }
+    src *o = malloc(sizeof(src) * (n ? n : 1));
+    if (o == NULL) {
+        return KQ_NOMEM;
+    }
+    size_t aI[KQ_MAX_THREADS] = {0};
+    for (size_t k = 0; k < n; k++) {
+        int m = -1;
+        for (int r = 0; r < nRun; r++) {
+            if (aI[r] < aR[r].n &&
+                (m < 0 || cmp_src(&aR[r].a[aI[r]], &aR[m].a[aI[m]]) < 0)) {
+                m = r;
+            }
+        }
+        o[k] = aR[m].a[aI[m]++];
+    }
+    *paOut = o;
+    return KQ_OK;
+}
+
+int
+kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
+              const u8 *aLen, u32 nLen, u64 *pnTerm, kqi_segmeta *pMeta,
+              char **pzErr)
+{
+    size_t nSrc = 0;
+    for (int i = 0; i < nInv; i++) {
+        nSrc += aInv[i]->nTerm > aInv[i]->nWord ? aInv[i]->nTerm
+                                                : aInv[i]->nWord;
+    }
+    src *a = malloc(sizeof(src) * (nSrc ? nSrc : 1));
+    size_t *aGroup = malloc(sizeof(size_t) * (nSrc + 1));
+    wpart *aPart = calloc((size_t)nInv, sizeof(wpart));
+    if (a == NULL || aGroup == NULL || aPart == NULL) {
+        free(a);
+        free(aGroup);
+        free(aPart);
+        return KQ_NOMEM;
+    }
+    kqi_listw lw;
+    int rc = kqi_listw_open(&lw, azPath);
+    if (lw.pPost) {
+        kqi_plw_set_doclens(lw.pPost, aLen, nLen);
+    }
+    /* The vocabulary first (its keys sort first): words whose stem is not
+    ** the word itself.  A word several inverters met is written once. */
+    size_t n = 0;
+    size_t aOff[KQ_MAX_THREADS + 1];
+    for (int i = 0; i < nInv; i++) {
+        const kqi_inv *p = aInv[i];
+        aOff[i] = n;
+        for (u32 w = 0; w < p->nWord; w++) {
+            if (key_cmp(&p->aWord[w].k, &p->aTerm[p->aWord[w].iTerm].k) != 0) {
+                a[n].k = &p->aWord[w].k;
+                a[n].iInv = (u32)i;
+                a[n++].iEnt = w;
+            }
+        }
+    }
+    aOff[nInv] = n;
+    src *aS = a;
+    if (rc == KQ_OK) {
+        rc = sort_runs(a, n, aOff, nInv, &aS);
+    }
+    for (size_t k = 0; rc == KQ_OK && k < n; k++) {
+        if (k > 0 && key_cmp(aS[k - 1].k, aS[k].k) == 0) {
+            continue;
+        }
+        const kqi_inv *p = aInv[aS[k].iInv];
+        const wword *w = &p->aWord[aS[k].iEnt];
+        const wterm *t = &p->aTerm[w->iTerm];
+        char aKey[KQI_MAX_KEY];
+        aKey[0] = KQI_WORD_MARK;
+        memcpy(aKey + 1, w->k.z, w->k.n);
+        rc = kqi_dictw_add(lw.pDict, aKey, w->k.n + 1, NULL, t->k.z, t->k.n);
+    }
+    /* Then the terms, grouped: one group a term, its entries from every
+    ** inverter that has it. */
+    if (aS != a) {
+        free(aS);
+    }
+    n = 0;
+    for (int i = 0; i < nInv; i++) {
+        aOff[i] = n;
+        for (u32 t = 0; t < aInv[i]->nTerm; t++) {
+            a[n].k = &aInv[i]->aTerm[t].k;
+            a[n].iInv = (u32)i;
+            a[n++].iEnt = t;
+        }
+    }
+    aOff[nInv] = n;
+    aS = a;
+    if (rc == KQ_OK) {
+        rc = sort_runs(a, n, aOff, nInv, &aS);
+    }
+    if (aS != a) {
+        free(a);
+        a = aS;
+    }
+    size_t nGroup = 0;
+    u64 nCost = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (k == 0 || key_cmp(a[k - 1].k, a[k].k) != 0) {
+            aGroup[nGroup++] = k;
+        }
+        nCost += aInv[a[k].iInv]->aTerm[a[k].iEnt].post.n;
+    }
+    aGroup[nGroup] = n;
+
+    /* With several inverters (-j N, their threads idle now), the terms are
+    ** cut into N ranges of about equal postings, written at the same time:
+    ** the first into the segment's files, the others into files of their
+    ** own, appended in order afterwards with their offsets moved.  The
+    ** bytes are the same as one thread's. */
+    int nPart = (nInv > 1 && nGroup >= 1024) ? nInv : 1;
+    u64 nDone = 0;
+    size_t g = 0;
+    for (int k = 0; k < nPart; k++) {
+        wpart *w = &aPart[k];
+        w->aInv = aInv;
+        w->nInv = nInv;
+        w->a = a;
+        w->aGroup = aGroup;
+        w->iG0 = g;
+        u64 nWant = nCost * (u64)(k + 1) / (u64)nPart;
+        while (g < nGroup && (k == nPart - 1 || nDone < nWant)) {
+            for (size_t j = aGroup[g]; j < aGroup[g + 1]; j++) {
+                nDone += aInv[a[j].iInv]->aTerm[a[j].iEnt].post.n;
+            }
+            g++;
+        }
+        w->iG1 = g;
+    }
+    aPart[0].pPlw = lw.pPost;
+    aPart[0].pDict = lw.pDict;
+    for (int k = 1; rc == KQ_OK && k < nPart; k++) {
+        wpart *w = &aPart[k];
+        w->azTmp[0] = kqi_mprintf("%s.part%d", azPath[1], k);
+        w->azTmp[1] = kqi_mprintf("%s.part%d", azPath[2], k);
+        w->aLoc = malloc(sizeof(kqi_termloc) * (w->iG1 - w->iG0 + 1));
+        if (w->azTmp[0] == NULL || w->azTmp[1] == NULL || w->aLoc == NULL) {
+            rc = KQ_NOMEM;
+            break;
+        }
+        kqi_wfile_open(&w->post, w->azTmp[0]);
+        kqi_wfile_open(&w->pos, w->azTmp[1]);
+        w->post.bNoSync = w->pos.bNoSync = 1;   /* temporary */
+        rc = w->post.rc ? w->post.rc : w->pos.rc;
+        if (rc == KQ_OK) {
+            rc = kqi_plw_new(&w->post, &w->pos, &w->pPlw);
+        }
+        if (rc == KQ_OK) {
+            kqi_plw_set_doclens(w->pPlw, aLen, nLen);
+            if (pthread_create(&w->th, NULL, part_main, w) == 0) {
+                w->bThread = 1;
+            } else {
+                w->rc = write_terms(w);   /* no thread: do it here */
+            }
+        }
+    }
+    if (rc == KQ_OK) {
+        rc = write_terms(&aPart[0]);
+    }
+    for (int k = 1; k < nPart; k++) {
+        wpart *w = &aPart[k];
+        if (w->bThread) {
+            pthread_join(w->th, NULL);
+        }
+        if (rc == KQ_OK) {
+            rc = w->rc;
+        }
+        kqi_plw_free(w->pPlw);
+        int rc2 = w->azTmp[0] ? kqi_wfile_close(&w->post, pzErr) : KQ_OK;
+        int rc3 = w->azTmp[1] ? kqi_wfile_close(&w->pos, pzErr) : KQ_OK;
+        if (rc == KQ_OK) {
+            rc = rc2 ? rc2 : rc3;
+        }
+        /* Append this part after the ones before it. */
+        u64 basePost = lw.aF[1].nOff, basePos = lw.aF[2].nOff;
+        if (rc == KQ_OK) {
+            rc = append_file(&lw.aF[1], w->azTmp[0], pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = append_file(&lw.aF[2], w->azTmp[1], pzErr);
+        }
+        for (size_t j = w->iG0; rc == KQ_OK && j < w->iG1; j++) {
+            kqi_termloc loc = w->aLoc[j - w->iG0];
+            loc.postOff += basePost;
+            loc.posOff += basePos;
+            rc = kqi_dictw_add(lw.pDict, a[aGroup[j]].k->z, a[aGroup[j]].k->n,
+                               &loc, NULL, 0);
+        }
+        for (int f = 0; f < 2; f++) {
+            if (w->azTmp[f]) {
+                unlink(w->azTmp[f]);
+            }
+            free(w->azTmp[f]);
+        }
+        free(w->aLoc);
+    }
+    free(aPart);
+    free(aGroup);
     free(a);
     rc = kqi_listw_close(&lw, rc, pMeta, pnTerm, pzErr);
     if (rc && rc != KQ_IOERR) {

@@ -140,6 +140,7 @@ typedef struct kqi_wfile {
     u32 crc;      /* CRC32 of everything written */
     int rc;       /* sticky */
     char *zErr;   /* first error message */
+    int bNoSync;  /* a temporary file: no fsync at close */
 } kqi_wfile;
 
 int kqi_wfile_open(kqi_wfile *f, const char *zPath);
