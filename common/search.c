@@ -1081,6 +1081,59 @@ run_maxscore(orcur *o, topk *t, u32 iBase, u64 *pnSeen)
     return x->rc;
 }
 
+/**************************************************************************
+** Block skipping for one ranked term: a single word, or a word with
+** exclusions (a AND NOT b).  While the heap is full, a block of the term
+** whose maximum (postings.c) cannot beat the k-th score is passed over
+** without being decoded, and its documents are never checked against the
+** exclusions.
+*/
+static termcur *
+single_term(cur *c)
+{
+    if (c->xSeek == term_seek) {
+        return (termcur *)c;
+    }
+    if (c->xSeek == and_seek && ((andcur *)c)->nPos == 1 &&
+        ((andcur *)c)->aOffset == NULL &&
+        ((andcur *)c)->aPos[0]->xSeek == term_seek) {
+        return (termcur *)((andcur *)c)->aPos[0];
+    }
+    return NULL;
+}
+
+static int
+run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
+{
+    ctx *x = c->pCtx;
+    u32 d = 0;
+    u64 nSeen = 0;
+    while (x->rc == KQ_OK && d != KQ_DOCID_EOF) {
+        if (t->n == t->nMax) {
+            term_bm_at(tc, d);
+            if (tc->bmVal <= t->a[0].score) {
+                if (tc->bmEnd == KQ_DOCID_EOF) {
+                    break;
+                }
+                d = tc->bmEnd + 1;   /* the whole block cannot win */
+                continue;
+            }
+        }
+        c->xSeek(c, d);
+        if (c->iDoc == KQ_DOCID_EOF) {
+            break;
+        }
+        nSeen++;
+        double sc = c->xScore(c);
+        if (t->n < t->nMax || sc > t->a[0].score) {
+            topk_push(t, iBase + c->iDoc, sc);
+        }
+        d = c->iDoc + 1;
+    }
+    *pnSeen += nSeen;
+    return x->rc;
+}
+
 int
 kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
           kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
@@ -1130,6 +1183,9 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
             ((orcur *)c)->n > 1) {
             bExact = 0;
             rc = run_maxscore((orcur *)c, &t, iBase, &nTotal);
+        } else if (rc == KQ_OK && bPrune && single_term(c)) {
+            bExact = 0;
+            rc = run_blockmax_term(c, single_term(c), &t, iBase, &nTotal);
         } else if (rc == KQ_OK) {
             c->xSeek(c, 0);
             while (c->iDoc != KQ_DOCID_EOF) {
