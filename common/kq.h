@@ -118,7 +118,10 @@ typedef struct kq_writer_opts {
     size_t nMemory;      /* inversion budget in bytes (0: default) */
     int nThread;         /* inverting threads; 0 or 1: in the caller's thread.
                          ** The index is the same for any number. */
+    int nLockWaitMs;     /* how long to wait for another writer to finish
+                         ** (0: KQ_DEFAULT_LOCK_WAIT_MS; < 0: not at all) */
 } kq_writer_opts;
+#define KQ_DEFAULT_LOCK_WAIT_MS 10000
 
 typedef struct kq_writer_stats {
     uint64_t nDoc;       /* documents added in this session */
@@ -130,7 +133,8 @@ typedef struct kq_writer_stats {
 } kq_writer_stats;
 
 /* Open (creating if needed) the index at zDir for writing.  Takes the
-** writer lock; KQ_BUSY if another writer holds it. */
+** writer lock, waiting up to pOpts->nLockWaitMs for another writer to
+** finish; KQ_BUSY (naming the holder) if it does not in time. */
 int kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
                    kq_writer **ppOut, char **pzErr);
 int kq_writer_add(kq_writer *p, const kq_doc *pDoc, char **pzErr);

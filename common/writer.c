@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct run {
@@ -85,6 +86,7 @@ typedef struct worker {
 struct kq_writer {
     char *zDir;
     int fdLock;
+    int bLocked;       /* the flock is ours */
     kqi_manifest man;
     size_t nMemory;
     u32 iSeg;          /* number of the segment being written */
@@ -126,8 +128,45 @@ struct kq_writer {
 
 static int start_workers(kq_writer *p, char **pzErr);
 
+/* Who holds the lock, as the holder wrote it into the lock file ("pid N"),
+** for the message when waiting for it timed out. */
+static char *
+lock_holder(int fd)
+{
+    char a[64];
+    ssize_t n = pread(fd, a, sizeof(a) - 1, 0);
+    long pid = 0;
+    if (n > 0) {
+        a[n] = 0;
+        if (sscanf(a, "pid %ld", &pid) != 1) {
+            pid = 0;
+        }
+    }
+    /* The pid is believed only if that process is a kq program still (a
+    ** holder killed with -9 leaves its pid behind, and pids are reused). */
+    char zComm[64] = "";
+    if (pid > 0) {
+        char zPath[64];
+        snprintf(zPath, sizeof(zPath), "/proc/%ld/comm", pid);
+        FILE *f = fopen(zPath, "r");
+        if (f) {
+            if (fgets(zComm, sizeof(zComm), f) == NULL) {
+                zComm[0] = 0;
+            }
+            fclose(f);
+        }
+    }
+    if (strncmp(zComm, "kq", 2) == 0) {
+        return kqi_mprintf("kq-index process %ld", pid);
+    }
+    return kqi_mprintf("another process");
+}
+
+/* Take the writer lock (flock on kq.lock; readers never take it), waiting
+** up to nWaitMs for a writer that holds it, polling: flock() itself has no
+** timeout, and an alarm signal would be the caller's business. */
 static int
-lock_index(kq_writer *p, char **pzErr)
+lock_index(kq_writer *p, int nWaitMs, char **pzErr)
 {
     char *zLock = kqi_mprintf("%s/%s", p->zDir, KQI_LOCK);
     if (zLock == NULL) {
@@ -138,9 +177,42 @@ lock_index(kq_writer *p, char **pzErr)
     if (p->fdLock < 0) {
         rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zLock,
                      strerror(errno));
-    } else if (flock(p->fdLock, LOCK_EX | LOCK_NB) != 0) {
-        rc = kqi_err(pzErr, KQ_BUSY, "%s: another kq-index is writing this "
-                     "index", zLock);
+        free(zLock);
+        return rc;
+    }
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        if (flock(p->fdLock, LOCK_EX | LOCK_NB) == 0) {
+            break;
+        }
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot lock: %s", zLock,
+                         strerror(errno));
+            break;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        long nMs = (t.tv_sec - t0.tv_sec) * 1000 +
+                   (t.tv_nsec - t0.tv_nsec) / 1000000;
+        if (nMs >= nWaitMs) {
+            char *zWho = lock_holder(p->fdLock);
+            rc = kqi_err(pzErr, KQ_BUSY, "%s: the index is being written by "
+                         "%s; gave up after waiting %.1f s", zLock,
+                         zWho ? zWho : "another process", nMs / 1000.0);
+            free(zWho);
+            break;
+        }
+        struct timespec nap = {0, 20 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    if (rc == KQ_OK) {
+        p->bLocked = 1;
+        /* Say who we are, for a writer that has to wait. */
+        char a[32];
+        int n = snprintf(a, sizeof(a), "pid %ld\n", (long)getpid());
+        if (ftruncate(p->fdLock, 0) != 0 || pwrite(p->fdLock, a, (size_t)n, 0) != n) {
+            /* Only a courtesy: the lock is held either way. */
+        }
     }
     free(zLock);
     return rc;
@@ -171,7 +243,9 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
         rc = kqi_err(pzErr, KQ_IOERR, "%s: not a directory", zDir);
         goto fail;
     }
-    rc = lock_index(p, pzErr);
+    int nWaitMs = pOpts ? pOpts->nLockWaitMs : 0;
+    rc = lock_index(p, nWaitMs < 0 ? 0 : nWaitMs ? nWaitMs
+                                            : KQ_DEFAULT_LOCK_WAIT_MS, pzErr);
     if (rc) {
         goto fail;
     }
@@ -774,6 +848,9 @@ kq_writer_close(kq_writer *p)
     }
     kqi_manifest_clear(&p->man);
     if (p->fdLock >= 0) {
+        if (p->bLocked && ftruncate(p->fdLock, 0) != 0) {
+            /* the pid left behind is checked before it is believed */
+        }
         close(p->fdLock);   /* releases the flock */
     }
     free(p->zDir);

@@ -25,7 +25,7 @@ usage(FILE *f)
 {
     fprintf(f,
 "usage: kq-index [-d DIR] [--backend native|xapian] [--lang LANG]\n"
-"                [--memory SIZE] [-j N] [-q] PATH...\n"
+"                [--memory SIZE] [-j N] [--wait SECONDS] [-q] PATH...\n"
 "\n"
 "Add the documents under each PATH to the index in DIR (created if needed).\n"
 "\n"
@@ -41,6 +41,8 @@ usage(FILE *f)
 "                    beyond it, sorted runs are written and merged at the end\n"
 "  -j, --threads N   invert on N threads (default: the number of CPUs, at\n"
 "                    most 8); the index is the same for any N\n"
+"  --wait SECONDS    if another kq-index is writing the index, wait this\n"
+"                    long for it to finish (default 10; 0: do not wait)\n"
 "  -q, --quiet       no summary line\n"
 "  -h, --help        this help;  --version  the version\n"
 "\n"
@@ -112,13 +114,14 @@ main(int argc, char **argv)
         {"shards", required_argument, NULL, 'S'},
         {"memory", required_argument, NULL, 'M'},
         {"threads", required_argument, NULL, 'j'},
+        {"wait", required_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *zDir = getenv("KQ_INDEX");
-    kq_writer_opts opts = {NULL, 0, 0};
+    kq_writer_opts opts = {NULL, 0, 0, 0};
     long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
     opts.nThread = nCpu < 1 ? 1 : nCpu > 8 ? 8 : (int)nCpu;
     int bQuiet = 0;
@@ -174,6 +177,20 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             opts.nThread = (int)n;
+            break;
+        }
+        case 'W': {
+            char *zEnd;
+            errno = 0;
+            double v = strtod(optarg, &zEnd);
+            if (errno || zEnd == optarg || *zEnd || !(v >= 0) || v > 86400) {
+                fprintf(stderr, "kq-index: --wait takes 0 to 86400 seconds\n");
+                return EX_USAGE;
+            }
+            opts.nLockWaitMs = v == 0 ? -1 : (int)(v * 1000 + 0.5);
+            if (opts.nLockWaitMs == 0) {
+                opts.nLockWaitMs = 1;
+            }
             break;
         }
         case 'q':

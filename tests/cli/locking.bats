@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# One writer at a time (kq.lock, flock): a second kq-index waits up to
+# --wait seconds, then gives up naming the holder (exit 3); readers never
+# take the lock.  A writer is held open by making it read a FIFO that
+# nothing writes to yet.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    mkfifo in.jsonl
+    printf '{"id":"a","title":"alpha","body":"first quokka"}\n' >a.jsonl
+    printf '{"id":"b","title":"beta","body":"second quokka"}\n' >b.jsonl
+}
+
+# Start a writer on the FIFO in the background; it holds the lock until
+# release_writer.  (setsid and 3>&-: bats must not wait for it.)
+hold_writer() {
+    setsid "$KQI" -q -d idx in.jsonl >holder.out 2>holder.err 3>&- &
+    echo $! >holder.pid
+    # it has the lock once it wrote its pid into kq.lock
+    for _ in $(seq 100); do
+        [ -s idx/kq.lock ] && return 0
+        sleep 0.05
+    done
+    echo "the holder never took the lock" >&2
+    return 1
+}
+
+release_writer() {
+    printf '{"id":"h","title":"held","body":"third quokka"}\n' >in.jsonl
+    local pid
+    pid=$(cat holder.pid)
+    for _ in $(seq 200); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+@test "locking: a second writer gives up after --wait, naming the holder (exit 3)" {
+    hold_writer
+    run -3 --separate-stderr "$KQI" -q --wait 0.3 -d idx a.jsonl
+    [[ "$stderr" == *"kq.lock: the index is being written by kq-index process $(cat holder.pid)"* ]]
+    [[ "$stderr" == *"gave up after waiting 0."* ]]
+    release_writer
+    # the holder's commit is intact; the refused run added nothing
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 1 ]
+}
+
+@test "locking: a second writer waits for the first, then adds its segment" {
+    hold_writer
+    setsid "$KQI" -q --wait 20 -d idx a.jsonl >second.out 2>second.err 3>&- &
+    local second=$!
+    sleep 0.3
+    kill -0 "$second"          # still waiting
+    release_writer
+    wait "$second"
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 2 ]
+}
+
+@test "locking: --wait 0 does not wait; a lock held by another program is named as such" {
+    "$KQI" -q -d idx b.jsonl
+    flock idx/kq.lock sleep 2 3>&- &
+    sleep 0.2
+    SECONDS=0
+    run -3 --separate-stderr "$KQI" -q --wait 0 -d idx a.jsonl
+    [ "$SECONDS" -lt 2 ]
+    [[ "$stderr" == *"being written by another process"* ]]
+    wait
+}
+
+@test "locking: readers do not wait for a writer" {
+    "$KQI" -q -d idx b.jsonl
+    hold_writer
+    SECONDS=0
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 1 ]
+    [ "$SECONDS" -lt 2 ]
+    release_writer
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 2 ]
+}
+
+@test "locking: bad --wait values are usage errors (exit 2)" {
+    run -2 "$KQI" --wait -1 -d idx a.jsonl
+    run -2 "$KQI" --wait soon -d idx a.jsonl
+    [[ "$output" == *"--wait takes"* ]]
+}
