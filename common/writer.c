@@ -363,8 +363,12 @@ spill_inv(kq_writer *p, kqi_inv *q, char **pzErr)
     }
     kqi_inv_clear(q);
     /* Hand the freed table back to the system: the next run, or the merge
-    ** with its mapped files, must fit in the budget too. */
+    ** with its mapped files, must fit in the budget too.  (Not under
+    ** AddressSanitizer: it has its own allocator, and glibc's malloc_trim()
+    ** called from a worker thread then crashes on an arena it never made.) */
+#ifndef __SANITIZE_ADDRESS__
     malloc_trim(0);
+#endif
     return rc;
 }
 
