@@ -130,6 +130,7 @@ typedef struct kq_writer_stats {
     uint64_t nByteIn;    /* bytes of title + body text analysed */
     uint64_t nIndexByte; /* total size of the index files after commit */
     uint32_t nSpill;     /* in-memory runs written because of the budget */
+    uint32_t nOrphan;    /* files of interrupted runs removed at open */
 } kq_writer_stats;
 
 /* Open (creating if needed) the index at zDir for writing.  Takes the

@@ -30,6 +30,7 @@
 
 #include <libdeflate.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -218,6 +219,49 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
     return rc;
 }
 
+/* Remove what interrupted runs left behind (with the lock held, nobody else
+** writes here): run files (tmp-*), parts of a write-out (*.part*), a
+** manifest never renamed into place, and files of segments the manifest
+** does not name (a run killed before its commit).  Readers only ever open
+** the files the manifest names.  Returns the number removed. */
+static int
+remove_orphans(kq_writer *p)
+{
+    DIR *d = opendir(p->zDir);
+    if (d == NULL) {
+        return 0;
+    }
+    int nRemoved = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *z = e->d_name;
+        int bOrphan = 0;
+        unsigned iSeg;
+        char zExt[16];
+        int nEnd = 0;
+        if (strncmp(z, "tmp-", 4) == 0 ||
+            strcmp(z, KQI_MANIFEST ".tmp") == 0) {
+            bOrphan = 1;
+        } else if (sscanf(z, "seg%6u.%15[a-z]%n", &iSeg, zExt, &nEnd) == 2) {
+            bOrphan = 1;
+            for (u32 i = 0; i < p->man.nSeg; i++) {
+                if (p->man.aSeg[i].iSeg == iSeg && z[nEnd] == 0) {
+                    bOrphan = 0;   /* a file of a committed segment */
+                }
+            }
+        }
+        if (bOrphan) {
+            char *zPath = kqi_mprintf("%s/%s", p->zDir, z);
+            if (zPath && unlink(zPath) == 0) {
+                nRemoved++;
+            }
+            free(zPath);
+        }
+    }
+    closedir(d);
+    return nRemoved;
+}
+
 int
 kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
                kq_writer **ppOut, char **pzErr)
@@ -296,6 +340,7 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     if (p->iSeg == 0) {
         p->iSeg = 1;
     }
+    p->stats.nOrphan = (uint32_t)remove_orphans(p);
     *ppOut = p;
     return KQ_OK;
 

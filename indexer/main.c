@@ -247,6 +247,14 @@ main(int argc, char **argv)
         free(r.zErr);
         return rc == KQ_MISUSE ? EX_USAGE : exit_for(rc);
     }
+    if (r.pW) {
+        kq_writer_stats ws0;
+        kq_writer_stats_get(r.pW, &ws0);
+        if (ws0.nOrphan && !bQuiet) {
+            fprintf(stderr, "kq-index: %s: removed %u file(s) left by an "
+                    "interrupted run\n", zDir, ws0.nOrphan);
+        }
+    }
     corpus_stats st;
     memset(&st, 0, sizeof(st));
     for (int i = optind; i < argc && r.rc == KQ_OK; i++) {
