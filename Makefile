@@ -82,7 +82,14 @@ $(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h) indexer/jsonflat.
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Icommon -o $@ $< $(LIB) -lcmocka $(LDLIBS)
 
-unit-build: $(UNIT_BIN)
+# The fault-injection shim of tests/cli/faults.bats (LD_PRELOAD; never
+# built with the sanitizers: it goes in front of them).
+FAILIO := $(B)/tests/failio.so
+$(FAILIO): tests/fault/failio.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=c11 -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+
+unit-build: $(UNIT_BIN) $(FAILIO)
 
 deps:
 	@sh scripts/install-deps.sh

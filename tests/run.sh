@@ -44,7 +44,8 @@ while [ $# -ge 2 ]; do
         count "$(basename "$t")"
     done
     if ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
-        KQ_BIN="$bin" bats --tap "$root"/tests/cli/ >"$log" 2>&1
+        KQ_BIN="$bin" KQ_FAILIO="$obj/tests/failio.so" \
+            bats --tap "$root"/tests/cli/ >"$log" 2>&1
         count "cli (bats)"
     fi
 done

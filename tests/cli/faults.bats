@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# A write, fsync or rename that fails while kq-index commits (disk full, I/O
+# error), injected with tests/fault/failio.c (LD_PRELOAD): the error is
+# reported (exit 3, naming the file), the previous generation stays intact
+# and searchable, and the next run succeeds.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+FAILIO=${KQ_FAILIO:-$ROOT/build/tests/failio.so}
+
+setup() {
+    [ -f "$FAILIO" ] || { echo "missing $FAILIO (make unit-build)" >&2; return 1; }
+    cd "$BATS_TEST_TMPDIR" || return 1
+    printf '{"id":"a","title":"alpha","body":"first quokka"}\n' >a.jsonl
+    for i in $(seq 300); do
+        printf '{"id":"b%d","title":"beta","body":"second quokka number %d"}\n' "$i" "$i"
+    done >b.jsonl
+    "$KQI" -q -d idx a.jsonl
+    cp idx/kq.manifest manifest.before
+}
+
+# kq-index on b.jsonl with the fault of the arguments (OP PATH [NTH [ERRNO]]).
+faulty_run() {
+    run --separate-stderr env LD_PRELOAD="$FAILIO" ASAN_OPTIONS=verify_asan_link_order=0 \
+        KQ_FAIL_OP="$1" KQ_FAIL_PATH="$2" KQ_FAIL_NTH="${3:-1}" KQ_FAIL_ERRNO="${4:-ENOSPC}" \
+        "$KQI" -q -d idx b.jsonl
+}
+
+# The index is the one before the faulty run, and the next run works.
+still_intact_then_recovers() {
+    cmp idx/kq.manifest manifest.before
+    run -0 "$KQ" -d idx --check
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 1 ]
+    run -0 "$KQI" -q -d idx b.jsonl
+    run -0 "$KQ" -d idx --check
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 301 ]
+}
+
+@test "faults: the disk fills up while the postings are written" {
+    faulty_run write .post
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *".post"* ]]
+    [[ "$stderr" == *"No space left on device"* ]]
+    [[ "$stderr" == *"nothing from this run was committed"* ]]
+    still_intact_then_recovers
+}
+
+@test "faults: an I/O error while the stored text is written" {
+    faulty_run write .store 1 EIO
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *".store"* ]]
+    [[ "$stderr" == *"Input/output error"* ]]
+    still_intact_then_recovers
+}
+
+@test "faults: fsync of a segment file fails" {
+    faulty_run fsync .dict
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *"fsync failed"* ]]
+    still_intact_then_recovers
+}
+
+@test "faults: the new manifest cannot be written" {
+    faulty_run write kq.manifest.tmp
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *"kq.manifest"* ]]
+    still_intact_then_recovers
+}
+
+@test "faults: the rename that commits fails" {
+    faulty_run rename kq.manifest
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *"cannot rename"* ]]
+    still_intact_then_recovers
+}
+
+@test "faults: with a fault aimed at no file of the index, the run succeeds (a control)" {
+    faulty_run write no-such-file
+    [ "$status" -eq 0 ]
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 301 ]
+}
