@@ -90,3 +90,29 @@ release_writer() {
     run -2 "$KQI" --wait soon -d idx a.jsonl
     [[ "$output" == *"--wait takes"* ]]
 }
+
+@test "locking: searches during indexing see whole generations, never an error" {
+    "$KQI" -q -d idx a.jsonl
+    for i in 1 2 3 4 5 6; do
+        for k in $(seq 50); do
+            printf '{"id":"r%d-%d","title":"round","body":"quokka round %d"}\n' "$i" "$k" "$i"
+        done >"r$i.jsonl"
+    done
+    # the writer: six runs, one after the other, in the background
+    ( for i in 1 2 3 4 5 6; do "$KQI" -q -d idx "r$i.jsonl" || exit 1; done
+      touch writer.done ) 3>&- &
+    local prev=0 n=0
+    while [ ! -e writer.done ]; do
+        run -0 --separate-stderr "$KQ" -d idx -c quokka
+        [ -z "$stderr" ]
+        # 1 + 50 per committed run: a whole generation, never part of one
+        [ $(( (output - 1) % 50 )) -eq 0 ]
+        [ "$output" -ge "$prev" ]
+        prev=$output
+        n=$((n + 1))
+    done
+    wait
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 301 ]
+    [ "$n" -gt 0 ]
+}
