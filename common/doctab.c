@@ -63,6 +63,7 @@ struct kqi_docw {
     u64 nOpen;           /* bytes in the open block (= text.n unless deferred) */
     u64 nBlock;          /* blocks closed so far */
     kqi_buf z;           /* compression scratch */
+    kqi_buf out;         /* an encoded block (header and data) */
     kqi_buf blocks;      /* u64 offsets of the store blocks written */
     struct libdeflate_compressor *pZ;
     u64 nDoc;
@@ -209,7 +210,7 @@ size_t
 kqi_docw_memory(const kqi_docw *p)
 {
     return p->aLen.nAlloc + p->aOff.nAlloc + p->rec.nAlloc + p->text.nAlloc +
-           p->z.nAlloc + p->blocks.nAlloc;
+           p->z.nAlloc + p->out.nAlloc + p->blocks.nAlloc;
 }
 
 /* Close the open block: number it, and (unless deferred) write it. */
@@ -228,13 +229,11 @@ store_flush(kqi_docw *p)
         p->pZ = libdeflate_alloc_compressor(STORE_ZLEVEL);
     }
     kqi_buf_u64(&p->blocks, p->pStore->nOff);
-    kqi_buf out;
-    memset(&out, 0, sizeof(out));
-    if (encode_block(p->pZ, &p->z, p->text.a, p->text.n, &out)) {
+    p->out.n = 0;
+    if (encode_block(p->pZ, &p->z, p->text.a, p->text.n, &p->out)) {
         p->rc = KQ_NOMEM;
     }
-    kqi_wfile_write(p->pStore, out.a, out.n);
-    kqi_buf_free(&out);
+    kqi_wfile_write(p->pStore, p->out.a, p->out.n);
     p->text.n = 0;
 }
 
@@ -332,6 +331,7 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_buf_free(&p->rec);
     kqi_buf_free(&p->text);
     kqi_buf_free(&p->z);
+    kqi_buf_free(&p->out);
     kqi_buf_free(&p->blocks);
     libdeflate_free_compressor(p->pZ);
     free(p);

@@ -72,11 +72,12 @@ typedef struct wword {
     u32 iTerm;         /* its stem in aTerm */
 } wword;
 
-/* The size of an entry of the sort in kqi_inv_write(). */
-typedef struct src_sort_entry {
-    const void *k;
-    u32 a, b;
-} src_sort_entry;
+/* A term or word of one inverter, as kqi_inv_write() sorts them. */
+typedef struct src {
+    const wkey *k;
+    u32 iInv;
+    u32 iEnt;
+} src;
 
 struct kqi_inv {
     kq_analyzer *pA;   /* its own: an analyzer has scratch buffers */
@@ -490,7 +491,7 @@ kqi_inv_memory(const kqi_inv *p)
     ** table is still here). */
     return p->nTermMem + p->nOccAlloc * sizeof(u64) +
            p->nScratchAlloc * sizeof(u32) +
-           ((size_t)p->nTerm + p->nWord) * (32 + sizeof(src_sort_entry));
+           ((size_t)p->nTerm + p->nWord) * (32 + sizeof(src));
 }
 
 int
@@ -523,11 +524,6 @@ key_cmp(const wkey *x, const wkey *y)
 /**************************************************************************
 ** Writing tables out, sorted by term: one inverter's, or several merged.
 */
-typedef struct src {     /* a term or word of one inverter */
-    const wkey *k;
-    u32 iInv;
-    u32 iEnt;
-} src;
 
 static int
 cmp_src(const void *a, const void *b)

@@ -407,6 +407,21 @@ kqi_plc_next(kqi_plc *p)
     return plc_load(p, p->iBlock + 1);
 }
 
+/* The first i in [lo, hi) with a[i] >= t (a sorted), or hi. */
+static inline int
+lower_bound(const u32 *a, int lo, int hi, u32 t)
+{
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (a[mid] < t) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
 static inline int plc_seek(kqi_plc *p, u32 iTarget);
 
 int
@@ -450,15 +465,7 @@ plc_seek(kqi_plc *p, u32 iTarget)
     if (p->aLast[b] < iTarget) {
         /* Binary search the skip table for the first block whose last
         ** docid reaches the target. */
-        int lo = b + 1, hi = (int)p->nBlock;
-        while (lo < hi) {
-            int mid = lo + (hi - lo) / 2;
-            if (p->aLast[mid] < iTarget) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
+        int lo = lower_bound(p->aLast, b + 1, (int)p->nBlock, iTarget);
         if (lo >= (int)p->nBlock) {
             p->iDoc = KQ_DOCID_EOF;
             return KQ_DONE;
@@ -475,16 +482,7 @@ plc_seek(kqi_plc *p, u32 iTarget)
     ** linear steps for a near target, else a binary search. */
     int i = p->i;
     if (i + 8 < p->nIn && p->aDoc[i + 8] < iTarget) {
-        int lo = i + 9, hi = p->nIn - 1;
-        while (lo < hi) {
-            int mid = lo + (hi - lo) / 2;
-            if (p->aDoc[mid] < iTarget) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        i = lo;
+        i = lower_bound(p->aDoc, i + 9, p->nIn - 1, iTarget);
     } else {
         while (p->aDoc[i] < iTarget) {
             i++;
@@ -574,16 +572,8 @@ kqi_plc_nblock(const kqi_plc *p)
 int
 kqi_plc_block_of(const kqi_plc *p, u32 iDoc)
 {
-    int lo = p->iBlock < 0 ? 0 : p->iBlock, hi = (int)p->nBlock;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (p->aLast[mid] < iDoc) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
+    return lower_bound(p->aLast, p->iBlock < 0 ? 0 : p->iBlock,
+                       (int)p->nBlock, iDoc);
 }
 
 void
