@@ -174,3 +174,48 @@ kqi_put_u64(u8 *p, u64 v)
 
 u16 kqi_get_u16(const u8 *p) { return (u16)(p[0] | (p[1] << 8)); }
 
+
+/* A 64-bit hash, eight bytes a step (the mixing of MurmurHash64A).  Used
+** for document ids and contents, where it must be fast on long bodies and
+** collisions must be rare (they are resolved by comparing ids; contents
+** are compared by hash only). */
+u64
+kqi_hash64(const void *pData, size_t n, u64 seed)
+{
+    const u64 m = 0xc6a4a7935bd1e995ULL;
+    const int r = 47;
+    const u8 *p = pData;
+    u64 h = seed ^ (n * m);
+    while (n >= 8) {
+        u64 k;
+        memcpy(&k, p, 8);
+        k *= m;
+        k ^= k >> r;
+        k *= m;
+        h ^= k;
+        h *= m;
+        p += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        u64 k = 0;
+        memcpy(&k, p, n);   /* little-endian hosts only, like the format */
+        h ^= k;
+        h *= m;
+    }
+    h ^= h >> r;
+    h *= m;
+    h ^= h >> r;
+    return h;
+}
+
+u64
+kqi_doc_hash(const kq_doc *d)
+{
+    /* Field lengths go into the seed chain, so moving bytes from one
+    ** field to the next changes the hash. */
+    u64 h = kqi_hash64(d->zTitle, d->nTitle, 0x6b71 ^ d->nTitle);
+    h = kqi_hash64(d->zDate, d->nDate, h ^ d->nDate);
+    h = kqi_hash64(d->zSource, d->nSource, h ^ d->nSource);
+    return kqi_hash64(d->zBody, d->nBody, h ^ d->nBody);
+}

@@ -12,14 +12,27 @@
 **         varint: stored-text block number in .store
 **         varint: offset of the body in the uncompressed block
 **         varint: body length in bytes
+**         u32: CRC32 of the record's bytes before it
 **     u32 doclen[nDoc]         document length in tokens (for BM25)
 **     u64 metaOff[nDoc + 1]    file offset of each record; the last one is
 **                              the end of the meta area
-**     trailer (last 24 bytes): u64 nDoc, u64 offset of doclen[],
-**                              u64 offset of metaOff[]
+**     u32 chunkCrc[nChunk]     chunk c: CRC32 of doclen[c*1024 ..] and
+**                              metaOff[c*1024 ..], up to 1024 entries of
+**                              each (nChunk = nDoc / 1024 + 1)
+**     id table, nDoc entries sorted by (idHash, docid), 20 bytes each:
+**         u64 idHash           kqi_hash64 of the id
+**         u64 contentHash      kqi_doc_hash of title, date, source, body
+**         u32 docid
+**     u32 CRC32 of the id table
+**     trailer (last 44 bytes): u64 nDoc, u64 offset of doclen[],
+**         u64 offset of metaOff[], u64 offset of chunkCrc[], u64 offset
+**         of the id table, u32 CRC32 of these 40 bytes
 **
 ** The fixed-width arrays give O(1) access to any document's length and
-** record straight from the mapped file.
+** record straight from the mapped file.  Nothing is trusted before its
+** checksum is: a record is checked when it is read, a chunk of the arrays
+** the first time a query touches it (kqi_docs_len), the id table (which
+** only the writer uses, to find a document by id) on its first lookup.
 **
 ** .store format:
 **     header (16 bytes), file type KQI_FT_STORE
@@ -66,9 +79,19 @@ struct kqi_docw {
     kqi_buf out;         /* an encoded block (header and data) */
     kqi_buf blocks;      /* u64 offsets of the store blocks written */
     struct libdeflate_compressor *pZ;
+    kqi_buf ids;         /* idEnt per document, in docid order */
     u64 nDoc;
     int rc;
 };
+
+/* An id table entry in memory (20 bytes on disk). */
+typedef struct idEnt {
+    u64 idHash, contentHash;
+    u32 iDoc;
+} idEnt;
+#define IDENT_DISK 20
+#define CHUNK 1024
+#define DOCS_TRAILER 44
 
 /* Where store blocks end.  A block closes before a body that would take it
 ** past STORE_MAXBLOCK, after a body that takes it to STORE_BLOCK, and at
@@ -210,7 +233,7 @@ size_t
 kqi_docw_memory(const kqi_docw *p)
 {
     return p->aLen.nAlloc + p->aOff.nAlloc + p->rec.nAlloc + p->text.nAlloc +
-           p->z.nAlloc + p->out.nAlloc + p->blocks.nAlloc;
+           p->z.nAlloc + p->out.nAlloc + p->blocks.nAlloc + p->ids.nAlloc;
 }
 
 /* Close the open block: number it, and (unless deferred) write it. */
@@ -251,7 +274,8 @@ rec_str(kqi_buf *b, const char *z, size_t n)
 }
 
 int
-kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
+kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
+             u64 contentHash)
 {
     if (p->rc) {
         return p->rc;
@@ -277,6 +301,9 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
     kqi_buf_varint(&p->rec, iBlock);
     kqi_buf_varint(&p->rec, iOff);
     kqi_buf_varint(&p->rec, d->nBody);
+    kqi_buf_u32(&p->rec, p->rec.rc ? 0 : libdeflate_crc32(0, p->rec.a, p->rec.n));
+    idEnt e = {idHash, contentHash, (u32)p->nDoc};
+    kqi_buf_append(&p->ids, &e, sizeof(e));
     kqi_buf_u64(&p->aOff, p->pDocs->nOff);
     kqi_buf_u32(&p->aLen, nLen);
     kqi_wfile_write(p->pDocs, p->rec.a, p->rec.n);
@@ -284,7 +311,7 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
         store_flush(p);
     }
     if (p->aLen.rc || p->aOff.rc || p->rec.rc || p->text.rc || p->z.rc ||
-        p->blocks.rc) {
+        p->blocks.rc || p->ids.rc) {
         p->rc = KQ_NOMEM;
     }
     p->nDoc++;
@@ -292,6 +319,16 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen)
         p->rc = p->pDocs->rc ? p->pDocs->rc : p->pStore->rc;
     }
     return p->rc;
+}
+
+static int
+cmp_ident(const void *a, const void *b)
+{
+    const idEnt *x = a, *y = b;
+    if (x->idHash != y->idHash) {
+        return x->idHash < y->idHash ? -1 : 1;
+    }
+    return x->iDoc < y->iDoc ? -1 : (x->iDoc > y->iDoc);
 }
 
 int
@@ -312,12 +349,45 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_wfile_write(p->pDocs, p->aLen.a, p->aLen.n);
     u64 iOffs = p->pDocs->nOff;
     kqi_wfile_write(p->pDocs, p->aOff.a, p->aOff.n);
-    kqi_wfile_u64(p->pDocs, p->nDoc);
-    kqi_wfile_u64(p->pDocs, iLen);
-    kqi_wfile_u64(p->pDocs, iOffs);
+    u64 iChunk = p->pDocs->nOff;
+    if (p->aOff.rc == 0 && p->aLen.rc == 0) {
+        for (u64 c = 0; c <= p->nDoc / CHUNK; c++) {
+            u64 i0 = c * CHUNK;
+            u64 nL = p->nDoc - i0 < CHUNK ? p->nDoc - i0 : CHUNK;
+            u64 nO = p->nDoc + 1 - i0 < CHUNK ? p->nDoc + 1 - i0 : CHUNK;
+            u32 crc = libdeflate_crc32(0, p->aLen.a + 4 * i0, 4 * nL);
+            crc = libdeflate_crc32(crc, p->aOff.a + 8 * i0, 8 * nO);
+            kqi_wfile_u32(p->pDocs, crc);
+        }
+    }
+    u64 iIds = p->pDocs->nOff;
+    if (p->ids.rc == 0 && p->nDoc > 0) {
+        idEnt *a = (idEnt *)p->ids.a;
+        qsort(a, p->nDoc, sizeof(idEnt), cmp_ident);
+        u8 e[IDENT_DISK];
+        u32 crc = 0;
+        for (u64 i = 0; i < p->nDoc; i++) {
+            kqi_put_u64(e, a[i].idHash);
+            kqi_put_u64(e + 8, a[i].contentHash);
+            kqi_put_u32(e + 16, a[i].iDoc);
+            crc = libdeflate_crc32(crc, e, sizeof(e));
+            kqi_wfile_write(p->pDocs, e, sizeof(e));
+        }
+        kqi_wfile_u32(p->pDocs, crc);
+    } else {
+        kqi_wfile_u32(p->pDocs, 0);
+    }
+    u8 t[DOCS_TRAILER];
+    kqi_put_u64(t, p->nDoc);
+    kqi_put_u64(t + 8, iLen);
+    kqi_put_u64(t + 16, iOffs);
+    kqi_put_u64(t + 24, iChunk);
+    kqi_put_u64(t + 32, iIds);
+    kqi_put_u32(t + 40, libdeflate_crc32(0, t, 40));
+    kqi_wfile_write(p->pDocs, t, sizeof(t));
 
     int rc = p->rc;
-    if (rc == KQ_OK && (p->aOff.rc || p->blocks.rc)) {
+    if (rc == KQ_OK && (p->aOff.rc || p->blocks.rc || p->ids.rc)) {
         rc = KQ_NOMEM;
     }
     if (rc == KQ_OK) {
@@ -333,6 +403,7 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_buf_free(&p->z);
     kqi_buf_free(&p->out);
     kqi_buf_free(&p->blocks);
+    kqi_buf_free(&p->ids);
     libdeflate_free_compressor(p->pZ);
     free(p);
     return rc;
@@ -355,21 +426,33 @@ kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
     if (rc) {
         return rc;
     }
-    if (pDocs->n < KQI_HEADER + 24 + 8 || pStore->n < KQI_HEADER + 16) {
+    if (pDocs->n < KQI_HEADER + DOCS_TRAILER + 8 + 4 + 4 ||
+        pStore->n < KQI_HEADER + 16) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: too short", pDocs->zPath);
     }
-    const u8 *t = pDocs->a + pDocs->n - 24;
+    const u8 *t = pDocs->a + pDocs->n - DOCS_TRAILER;
+    if (libdeflate_crc32(0, t, 40) != kqi_get_u32(t + 40)) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
+                       "trailer (offset %zu)", pDocs->zPath,
+                       pDocs->n - DOCS_TRAILER);
+    }
     u64 nDoc = kqi_get_u64(t), iLen = kqi_get_u64(t + 8);
-    u64 iOffs = kqi_get_u64(t + 16);
-    u64 nBody = pDocs->n - 24;
+    u64 iOffs = kqi_get_u64(t + 16), iChunk = kqi_get_u64(t + 24);
+    u64 iIds = kqi_get_u64(t + 32);
+    u64 nBody = pDocs->n - DOCS_TRAILER;
+    u64 nChunk = nDoc / CHUNK + 1;
     if (nDoc >= KQ_DOCID_EOF || iLen < KQI_HEADER || iLen > nBody ||
         (nBody - iLen) / 12 < nDoc || iOffs != iLen + 4 * nDoc ||
-        iOffs + 8 * (nDoc + 1) != nBody) {
+        iChunk != iOffs + 8 * (nDoc + 1) || iIds != iChunk + 4 * nChunk ||
+        iIds + (u64)IDENT_DISK * nDoc + 4 != nBody) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pDocs->zPath);
     }
     d->nDoc = (u32)nDoc;
     d->aLen = pDocs->a + iLen;
     d->aOff = pDocs->a + iOffs;
+    d->aChunkCrc = pDocs->a + iChunk;
+    d->aIds = pDocs->a + iIds;
+    d->nChunk = (u32)nChunk;
     d->nMeta = iLen;
 
     t = pStore->a + pStore->n - 16;
@@ -380,24 +463,126 @@ kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
         (pStore->n - 16 - d->iStoreDir) % 8 != 0) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pStore->zPath);
     }
-    return KQ_OK;
+    /* One flag per chunk, then "a chunk was bad", then "the id table was
+    ** checked". */
+    d->aOk = calloc(nChunk + 2, 1);
+    return d->aOk ? KQ_OK : KQ_NOMEM;
 }
 
-/* Record of document i: [*pA, *pEnd). */
+void
+kqi_docs_close(kqi_docs *d)
+{
+    free(d->aOk);
+    d->aOk = NULL;
+}
+
+/* Verify chunk c of doclen[] and metaOff[] against its checksum (once per
+** open index: the files never change).  aOk[c]: 0 unknown, 1 good, 2 bad;
+** a bad chunk also sets aOk[nChunk], which the search reports.  Relaxed
+** atomics: two threads searching one index may race to check a chunk. */
+int
+kqi_docs_verify(const kqi_docs *d, u32 c)
+{
+    u8 e = __atomic_load_n(&d->aOk[c], __ATOMIC_RELAXED);
+    if (e == 0) {
+        u64 i0 = (u64)c * CHUNK;
+        u64 nL = d->nDoc - i0 < CHUNK ? d->nDoc - i0 : CHUNK;
+        u64 nO = d->nDoc + 1 - i0 < CHUNK ? d->nDoc + 1 - i0 : CHUNK;
+        u32 crc = libdeflate_crc32(0, d->aLen + 4 * i0, 4 * nL);
+        crc = libdeflate_crc32(crc, d->aOff + 8 * i0, 8 * nO);
+        e = crc == kqi_get_u32(d->aChunkCrc + 4 * (size_t)c) ? 1 : 2;
+        __atomic_store_n(&d->aOk[c], e, __ATOMIC_RELAXED);
+        if (e == 2) {
+            __atomic_store_n(&d->aOk[d->nChunk], 1, __ATOMIC_RELAXED);
+        }
+    }
+    return e == 1 ? KQ_OK : KQ_CORRUPT;
+}
+
+/* Record of document i: [*pA, *pEnd), its checksum verified and removed. */
 static int
 docs_record(const kqi_docs *d, u32 i, const u8 **pA, const u8 **pEnd)
 {
     if (i >= d->nDoc) {
         return KQ_NOTFOUND;
     }
+    if (kqi_docs_verify(d, i / CHUNK) ||
+        kqi_docs_verify(d, (i + 1) / CHUNK)) {
+        return KQ_CORRUPT;
+    }
     u64 a = kqi_get_u64(d->aOff + 8 * (size_t)i);
     u64 b = kqi_get_u64(d->aOff + 8 * ((size_t)i + 1));
-    if (a < KQI_HEADER || a > b || b > d->nMeta) {
+    if (a < KQI_HEADER || a > b || b - a < 4 || b > d->nMeta) {
+        return KQ_CORRUPT;
+    }
+    if (libdeflate_crc32(0, d->pDocs->a + a, b - a - 4) !=
+        kqi_get_u32(d->pDocs->a + b - 4)) {
         return KQ_CORRUPT;
     }
     *pA = d->pDocs->a + a;
-    *pEnd = d->pDocs->a + b;
+    *pEnd = d->pDocs->a + b - 4;
     return KQ_OK;
+}
+
+int
+kqi_docs_ids_check(const kqi_docs *d, char **pzErr)
+{
+    /* Checked on first use (aOk[nChunk + 1]). */
+    if (!d->aOk[d->nChunk + 1]) {
+        u32 crc = libdeflate_crc32(0, d->aIds, (size_t)IDENT_DISK * d->nDoc);
+        if (crc != kqi_get_u32(d->aIds + (size_t)IDENT_DISK * d->nDoc)) {
+            return kqi_err(pzErr, KQ_CORRUPT,
+                           "%s: checksum mismatch in the id table",
+                           d->pDocs->zPath);
+        }
+        d->aOk[d->nChunk + 1] = 1;
+    }
+    return KQ_OK;
+}
+
+int
+kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
+              const u8 *aDel, u32 *piDoc, u64 *pContent, char **pzErr)
+{
+    int rc0 = kqi_docs_ids_check(d, pzErr);
+    if (rc0) {
+        return rc0;
+    }
+    /* The first entry with a hash >= idHash. */
+    u32 lo = 0, hi = d->nDoc;
+    while (lo < hi) {
+        u32 mid = lo + (hi - lo) / 2;
+        if (kqi_get_u64(d->aIds + (size_t)IDENT_DISK * mid) < idHash) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (; lo < d->nDoc; lo++) {
+        const u8 *e = d->aIds + (size_t)IDENT_DISK * lo;
+        if (kqi_get_u64(e) != idHash) {
+            break;
+        }
+        u32 iDoc = kqi_get_u32(e + 16);
+        if (iDoc >= d->nDoc) {
+            return kqi_err(pzErr, KQ_CORRUPT, "%s: bad id table",
+                           d->pDocs->zPath);
+        }
+        if (aDel && (aDel[iDoc >> 3] >> (iDoc & 7) & 1)) {
+            continue;   /* a deleted or replaced version */
+        }
+        kq_docinfo info;
+        int rc = kqi_docs_info(d, iDoc, &info, pzErr);
+        if (rc) {
+            return rc;
+        }
+        if (info.nId == nId && memcmp(info.zId, zId, nId) == 0) {
+            *piDoc = iDoc;
+            *pContent = kqi_get_u64(e + 8);
+            return KQ_OK;
+        }
+    }
+    return KQ_NOTFOUND;
 }
 
 static int

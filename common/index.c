@@ -30,6 +30,47 @@ kqi_dir_kind(const char *zDir)
     return KQI_DIR_NONE;
 }
 
+/* Read the manifest and open its segments. */
+static int
+open_generation(kq_index *p, char **pzErr)
+{
+    int rc = kqi_manifest_read(p->zDir, &p->man, pzErr);
+    if (rc == KQ_NOTFOUND) {
+        kqi_err(pzErr, rc, "%s: no index here (no %s)", p->zDir,
+                KQI_MANIFEST);
+    }
+    if (rc == KQ_OK) {
+        p->aSeg = calloc(p->man.nSeg ? p->man.nSeg : 1, sizeof(kqi_segment));
+        if (p->aSeg == NULL) {
+            rc = KQ_NOMEM;
+        }
+    }
+    u32 iBase = 0;
+    memset(&p->stats, 0, sizeof(p->stats));
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        const kqi_segmeta *m = &p->man.aSeg[i];
+        rc = kqi_segment_open(&p->aSeg[i], p->zDir, m, pzErr);
+        p->aSeg[i].iBase = iBase;
+        iBase += m->nDoc;
+        p->stats.nDoc += m->nDoc - m->nDel;
+        p->stats.nToken += m->nToken - m->nDelToken;
+    }
+    return rc;
+}
+
+static void
+close_generation(kq_index *p)
+{
+    if (p->aSeg) {
+        for (u32 i = 0; i < p->man.nSeg; i++) {
+            kqi_segment_close(&p->aSeg[i]);
+        }
+    }
+    free(p->aSeg);
+    p->aSeg = NULL;
+    kqi_manifest_clear(&p->man);
+}
+
 int
 kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
 {
@@ -47,23 +88,29 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
         free(p);
         return KQ_NOMEM;
     }
-    int rc = kqi_manifest_read(zDir, &p->man, pzErr);
-    if (rc == KQ_NOTFOUND) {
-        kqi_err(pzErr, rc, "%s: no index here (no %s)", zDir, KQI_MANIFEST);
-    }
-    if (rc == KQ_OK) {
-        p->aSeg = calloc(p->man.nSeg ? p->man.nSeg : 1, sizeof(kqi_segment));
-        if (p->aSeg == NULL) {
-            rc = KQ_NOMEM;
+    /* Readers take no lock.  A writer that commits while we open may remove
+    ** files of the generation we read the manifest of (a merge replaces
+    ** segments, a commit replaces .del files); files we have mapped stay
+    ** ours, so only this window matters: if a file is missing or damaged
+    ** and the manifest has moved on meanwhile, open the new generation. */
+    int rc;
+    for (int nTry = 0;; nTry++) {
+        rc = open_generation(p, pzErr);
+        if (rc != KQ_CORRUPT || nTry >= 50) {
+            break;
         }
-    }
-    u32 iBase = 0;
-    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
-        rc = kqi_segment_open(&p->aSeg[i], zDir, &p->man.aSeg[i], pzErr);
-        p->aSeg[i].iBase = iBase;
-        iBase += p->man.aSeg[i].nDoc;
-        p->stats.nDoc += p->man.aSeg[i].nDoc;
-        p->stats.nToken += p->man.aSeg[i].nToken;
+        kqi_manifest m2;
+        int bMoved = kqi_manifest_read(zDir, &m2, NULL) == KQ_OK &&
+                     m2.nGeneration != p->man.nGeneration;
+        kqi_manifest_clear(&m2);
+        if (!bMoved) {
+            break;
+        }
+        close_generation(p);
+        if (pzErr) {
+            free(*pzErr);
+            *pzErr = NULL;
+        }
     }
     if (rc == KQ_OK) {
         rc = kq_analyzer_new(p->man.zLang, &p->pAnalyzer);
@@ -89,13 +136,7 @@ void
 kq_index_close(kq_index *p)
 {
     if (p) {
-        if (p->aSeg) {
-            for (u32 i = 0; i < p->man.nSeg; i++) {
-                kqi_segment_close(&p->aSeg[i]);
-            }
-        }
-        free(p->aSeg);
-        kqi_manifest_clear(&p->man);
+        close_generation(p);
         kq_analyzer_free(p->pAnalyzer);
         free(p->zDir);
         free(p);
@@ -203,14 +244,15 @@ check_segment(kqi_segment *s, char **pzErr)
     while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
         nTerm++;
         if (it.loc.df == 0) {
-            /* A vocabulary entry: its stem must be a term here. */
+            /* A vocabulary entry: its stem is a term here -- except after
+            ** a merge that dropped deleted documents: the dictionary is
+            ** written in one pass, vocabulary first, so the entries of
+            ** terms that only deleted documents had stay (a prefix query
+            ** then looks up a term with no postings, and finds nothing). */
             kqi_termloc loc;
             rc = kqi_dict_lookup(&s->dict, it.aStem, it.nStem, &loc, pzErr);
             if (rc == KQ_NOTFOUND) {
-                rc = kqi_err(pzErr, KQ_CORRUPT, "%s: word \"%s\" has stem "
-                             "\"%s\", which is not a term",
-                             s->aMap[KQI_F_DICT].zPath, it.aTerm + 1,
-                             it.aStem);
+                rc = KQ_OK;
             }
             continue;
         }

@@ -120,6 +120,10 @@ typedef struct kq_writer_opts {
                          ** The index is the same for any number. */
     int nLockWaitMs;     /* how long to wait for another writer to finish
                          ** (0: KQ_DEFAULT_LOCK_WAIT_MS; < 0: not at all) */
+    int bNoMerge;        /* never merge segments at commit (see
+                         ** kq_writer_commit) */
+    int bTrackSeen;      /* remember every id given, for
+                         ** kq_writer_delete_unseen() */
 } kq_writer_opts;
 #define KQ_DEFAULT_LOCK_WAIT_MS 10000
 
@@ -131,6 +135,11 @@ typedef struct kq_writer_stats {
     uint64_t nIndexByte; /* total size of the index files after commit */
     uint32_t nSpill;     /* in-memory runs written because of the budget */
     uint32_t nOrphan;    /* files of interrupted runs removed at open */
+    uint64_t nSkip;      /* documents already indexed unchanged, skipped */
+    uint64_t nReplace;   /* documents that replaced an older version */
+    uint64_t nDelete;    /* documents deleted (kq_writer_delete*) */
+    uint32_t nMerge;     /* segment merges done */
+    uint32_t nSegment;   /* segments after the last commit */
 } kq_writer_stats;
 
 /* Open (creating if needed) the index at zDir for writing.  Takes the
@@ -138,9 +147,25 @@ typedef struct kq_writer_stats {
 ** finish; KQ_BUSY (naming the holder) if it does not in time. */
 int kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
                    kq_writer **ppOut, char **pzErr);
+/* Add a document.  Documents are known by their id: a document whose id is
+** already in the index replaces the older version, unless its contents
+** (title, date, source, body) are the same, in which case it is skipped
+** (stats nSkip). */
 int kq_writer_add(kq_writer *p, const kq_doc *pDoc, char **pzErr);
-/* Make everything added visible to readers, atomically. */
+/* Delete the document with this id: KQ_OK, or KQ_NOTFOUND if the index has
+** none. */
+int kq_writer_delete(kq_writer *p, const char *zId, size_t nId,
+                     char **pzErr);
+/* Commit, then delete every document whose id this writer was never given
+** (opts.bTrackSeen; for an indexer run that mirrors its inputs); *pnDel
+** gets the count.  The deletions are committed by the next commit. */
+int kq_writer_delete_unseen(kq_writer *p, uint64_t *pnDel, char **pzErr);
+/* Make everything added and deleted visible to readers, atomically.  Then,
+** unless opts.bNoMerge, merge segments by the policy in writer.c, each
+** merge its own atomic commit. */
 int kq_writer_commit(kq_writer *p, char **pzErr);
+/* Commit, then merge all segments into one without deleted documents. */
+int kq_writer_compact(kq_writer *p, char **pzErr);
 void kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut);
 /* Close; anything not committed is discarded. */
 void kq_writer_close(kq_writer *p);

@@ -110,6 +110,12 @@ kqi_varint_get32(const u8 **pp, const u8 *end, u32 *pv)
 ** KQ_CORRUPT if [*pp, end) holds fewer. */
 int kqi_varint_skip(const u8 **pp, const u8 *end, u64 n);
 
+/* 64-bit hashes: of any bytes, and of a document's contents (title, date,
+** source, body: what decides whether a re-indexed document changed). */
+u64 kqi_hash64(const void *p, size_t n, u64 seed);
+u64 kqi_doc_hash(const kq_doc *d);
+#define KQI_ID_SEED 0x6964   /* seed of a document id's hash */
+
 void kqi_put_u16(u8 *p, u16 v);
 void kqi_put_u32(u8 *p, u32 v);
 void kqi_put_u64(u8 *p, u64 v);
@@ -170,9 +176,9 @@ int kqi_fsync_dir(const char *zDir, char **pzErr);
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type. */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 2
+#define KQI_FORMAT_VERSION 3
 enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
-       KQI_FT_DOCS, KQI_FT_STORE };
+       KQI_FT_DOCS, KQI_FT_STORE, KQI_FT_DEL };
 void kqi_header_write(kqi_wfile *f, u32 eType);
 int kqi_header_check(const kqi_map *m, u32 eType, char **pzErr);
 
@@ -313,7 +319,9 @@ int kqi_dictit_next(kqi_dictit *it, char **pzErr);
 */
 typedef struct kqi_docw kqi_docw;
 int kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut);
-int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen);
+/* idHash = kqi_hash64(id, KQI_ID_SEED), contentHash = kqi_doc_hash(). */
+int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen, u64 idHash,
+                 u64 contentHash);
 int kqi_docw_finish(kqi_docw *p, u64 *pnDoc);   /* frees p */
 /* The lengths added so far: u32 little-endian, one per document. */
 const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
@@ -340,15 +348,39 @@ typedef struct kqi_docs {
     u32 nDoc;
     const u8 *aLen;      /* u32 doclen[nDoc] */
     const u8 *aOff;      /* u64 metaOff[nDoc + 1] */
+    const u8 *aChunkCrc; /* u32 per 1024 documents */
+    const u8 *aIds;      /* the id table */
+    u32 nChunk;
+    u8 *aOk;             /* per chunk: checked? (doctab.c) */
     u64 nMeta;
     u64 nStoreBlock;
     u64 iStoreDir;
 } kqi_docs;
 int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
                   char **pzErr);
+void kqi_docs_close(kqi_docs *d);
+/* Check the checksum of chunk c (1024 documents) of the length and offset
+** arrays, once: KQ_OK or KQ_CORRUPT (and kqi_docs_bad() is then true). */
+int kqi_docs_verify(const kqi_docs *d, u32 c);
+static inline int kqi_docs_bad(const kqi_docs *d) {
+    return __atomic_load_n(&d->aOk[d->nChunk], __ATOMIC_RELAXED) != 0;
+}
+/* Length of document i in tokens; 0 if its chunk is damaged (the search
+** checks kqi_docs_bad() when a segment is done). */
 static inline u32 kqi_docs_len(const kqi_docs *d, u32 i) {
+    if (__builtin_expect(__atomic_load_n(&d->aOk[i >> 10], __ATOMIC_RELAXED)
+                         != 1, 0) && kqi_docs_verify(d, i >> 10)) {
+        return 0;
+    }
     return kqi_get_u32(d->aLen + 4 * (size_t)i);
 }
+/* Verify the id table (aIds: nDoc entries of u64 idHash, u64 contentHash,
+** u32 docid) once. */
+int kqi_docs_ids_check(const kqi_docs *d, char **pzErr);
+/* The live document with this id (aDel: the segment's deletions, or NULL):
+** KQ_OK with *piDoc and its content hash, KQ_NOTFOUND, KQ_CORRUPT. */
+int kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
+                  const u8 *aDel, u32 *piDoc, u64 *pContent, char **pzErr);
 int kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr);
 int kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn,
                   char **pzErr);
@@ -368,6 +400,11 @@ typedef struct kqi_segmeta {
     u64 nTerm;
     u64 aSize[KQI_NFILE];
     u32 aCrc[KQI_NFILE];
+    u64 delGen;          /* 0: no deletions */
+    u32 nDel;            /* documents deleted */
+    u64 nDelToken;       /* their tokens */
+    u64 delSize;
+    u32 delCrc;
 } kqi_segmeta;
 
 typedef struct kqi_manifest {
@@ -390,11 +427,27 @@ typedef struct kqi_segment {
     kqi_map aMap[KQI_NFILE];
     kqi_dict dict;
     kqi_docs docs;
+    kqi_map delMap;
+    const u8 *aDel;      /* deletion bitmap, NULL if none (deletes.c) */
 } kqi_segment;
+
+static inline int kqi_is_deleted(const u8 *aDel, u32 i) {
+    return aDel && (aDel[i >> 3] >> (i & 7) & 1);
+}
 
 int kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
                      char **pzErr);
 void kqi_segment_close(kqi_segment *s);
+
+/* deletes.c: a segment's deletion bitmap, seg<N>-<G>.del. */
+char *kqi_del_path(const char *zDir, u32 iSeg, u64 iGen);
+/* Write (and fsync) the bitmap aBits of nDoc documents; sets the
+** deletion fields of *pMeta except nDel/nDelToken. */
+int kqi_del_write(const char *zDir, kqi_segmeta *pMeta, u64 iGen,
+                  const u8 *aBits, char **pzErr);
+/* Map and verify the deletions the manifest names for segment m. */
+int kqi_del_open(kqi_map *pMap, const char *zDir, const kqi_segmeta *m,
+                 const u8 **paBits, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in lists.c: a segment's .dict, .post and .pos files
@@ -483,6 +536,11 @@ int kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
 int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                    char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
                    char **pzErr);
+/* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
+** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
+** manifest record.  On error the new files are removed. */
+int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
+                       u32 iSeg, kqi_segmeta *pMeta, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in index.c

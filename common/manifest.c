@@ -21,10 +21,15 @@
 **         u64: terms
 **         5 x { u64: file size, u32: CRC32 of the file }
 **             for .dict .post .pos .docs .store, in that order
+**         u64: deletions generation G (0: none; the file is seg<N>-<G>.del,
+**              deletes.c)
+**         u32: documents deleted
+**         u64: tokens of the deleted documents
+**         u64: size of the .del file, u32: its CRC32
 **     u32: CRC32 of every byte before it
 **
 ** Collection statistics for ranking (documents, tokens) are the sums over
-** the segments.  File sizes are checked when a segment is opened; the CRC32
+** the segments, less the deleted documents.  File sizes are checked when a segment is opened; the CRC32
 ** of whole files by `kq --check` (a query touches only what it needs).
 */
 #include "kq_int.h"
@@ -36,7 +41,7 @@
 #include <unistd.h>
 #include <libdeflate.h>
 
-#define SEG_RECORD (4 + 4 + 8 + 8 + KQI_NFILE * 12)
+#define SEG_RECORD (4 + 4 + 8 + 8 + KQI_NFILE * 12 + 8 + 4 + 8 + 8 + 4)
 #define MAX_SEGMENTS 100000
 
 const char *const kqi_file_ext[KQI_NFILE] = {"dict", "post", "pos", "docs",
@@ -121,6 +126,16 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
             s->aCrc[f] = kqi_get_u32(p + 8);
             p += 12;
         }
+        s->delGen = kqi_get_u64(p);
+        s->nDel = kqi_get_u32(p + 8);
+        s->nDelToken = kqi_get_u64(p + 12);
+        s->delSize = kqi_get_u64(p + 20);
+        s->delCrc = kqi_get_u32(p + 28);
+        p += 32;
+        if (s->nDel > s->nDoc || s->nDelToken > s->nToken ||
+            (s->delGen == 0) != (s->nDel == 0)) {
+            goto corrupt;
+        }
         nDocAll += s->nDoc;
         if (nDocAll >= KQ_DOCID_EOF) {
             goto corrupt;
@@ -157,6 +172,11 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
             kqi_buf_u64(&b, s->aSize[f]);
             kqi_buf_u32(&b, s->aCrc[f]);
         }
+        kqi_buf_u64(&b, s->delGen);
+        kqi_buf_u32(&b, s->nDel);
+        kqi_buf_u64(&b, s->nDelToken);
+        kqi_buf_u64(&b, s->delSize);
+        kqi_buf_u32(&b, s->delCrc);
     }
     if (b.rc) {
         kqi_buf_free(&b);

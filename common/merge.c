@@ -13,9 +13,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct mrun {
-    kqi_map aMap[3];
+    kqi_map aMap[3];     /* the run's files (merge of runs) */
+    const kqi_map *apMap[3];  /* the maps read (aMap, or a segment's) */
+    u32 nDoc;            /* docids in the source are < nDoc */
+    const u32 *aNew;     /* source docid -> output docid, KQ_DOCID_EOF for
+                         ** a deleted document; NULL: unchanged */
     kqi_dict dict;
     kqi_dictit it;
     int bDone;
@@ -32,18 +37,18 @@ release_consumed(mrun *r)
 {
     u64 nPost = r->it.loc.postOff;
     if (nPost >= r->nReleased + RELEASE_STEP) {
-        kqi_map_release(&r->aMap[1], (size_t)nPost);
+        kqi_map_release(r->apMap[1], (size_t)nPost);
         /* Positions lag behind the postings in the same proportion. */
-        kqi_map_release(&r->aMap[2], (size_t)r->it.loc.posOff);
+        kqi_map_release(r->apMap[2], (size_t)r->it.loc.posOff);
         r->nReleased = nPost;
     }
     /* And the dictionary, read front to back as well (with many runs of a
     ** large vocabulary, their dictionaries were most of the merge's
     ** memory). */
-    if (r->it.p && r->aMap[0].a && r->it.p > r->aMap[0].a) {
-        size_t nDict = (size_t)(r->it.p - r->aMap[0].a);
+    if (r->it.p && r->apMap[0]->a && r->it.p > r->apMap[0]->a) {
+        size_t nDict = (size_t)(r->it.p - r->apMap[0]->a);
         if (nDict >= r->nDictReleased + RELEASE_STEP) {
-            kqi_map_release(&r->aMap[0], nDict);
+            kqi_map_release(r->apMap[0], nDict);
             r->nDictReleased = nDict;
         }
     }
@@ -57,28 +62,23 @@ term_cmp(const char *a, size_t na, const char *b, size_t nb)
     return c ? c : (na < nb ? -1 : (na > nb));
 }
 
-int
-kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
-               char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
-               char **pzErr)
+/* Merge the lists of a[0..nRun), their dictionaries opened by the caller,
+** into azOut. */
+static int
+merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
+            char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
+            char **pzErr)
 {
-    mrun *a = calloc(nRun, sizeof(mrun));
-    kqi_plc **aCur = calloc(nRun, sizeof(kqi_plc *));
-    u32 *aRunOf = calloc(nRun, sizeof(u32));
-    if (a == NULL || aCur == NULL || aRunOf == NULL) {
-        free(a);
+    kqi_plc **aCur = calloc(nRun ? nRun : 1, sizeof(kqi_plc *));
+    u32 *aRunOf = calloc(nRun ? nRun : 1, sizeof(u32));
+    if (aCur == NULL || aRunOf == NULL) {
         free(aCur);
         free(aRunOf);
         return KQ_NOMEM;
     }
     int rc = KQ_OK;
     for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
-        for (int f = 0; rc == KQ_OK && f < 3; f++) {
-            rc = kqi_map_open(&a[i].aMap[f], azRun[3 * i + f], pzErr);
-        }
-        if (rc == KQ_OK) {
-            rc = kqi_dict_open(&a[i].dict, &a[i].aMap[0], pzErr);
-        }
+        rc = kqi_dict_open(&a[i].dict, a[i].apMap[0], pzErr);
         if (rc == KQ_OK) {
             rc = kqi_dictit_start(&a[i].it, &a[i].dict, "", 0, pzErr);
             if (rc == KQ_OK) {
@@ -142,23 +142,43 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                 term_cmp(a[i].it.aTerm, a[i].it.nTerm, aTerm, nTerm) != 0) {
                 continue;
             }
-            rc = kqi_plc_open(&a[i].aMap[1], &a[i].aMap[2], &a[i].it.loc, nDoc,
-                              &aCur[nCur], pzErr);
+            rc = kqi_plc_open(a[i].apMap[1], a[i].apMap[2], &a[i].it.loc,
+                              a[i].nDoc, &aCur[nCur], pzErr);
             if (rc == KQ_OK) {
                 aRunOf[nCur] = i;
                 rc = kqi_plc_next(aCur[nCur++]);
             }
         }
         while (rc == KQ_OK) {
+            /* The smallest output docid over the cursors (sources with
+            ** docid maps map in increasing order, and the sources of one
+            ** merge of segments cover increasing ranges). */
             u32 k = nCur;
             u32 iDoc = KQ_DOCID_EOF;
             for (u32 j = 0; j < nCur; j++) {
-                if (kqi_plc_docid(aCur[j]) < iDoc) {
-                    iDoc = kqi_plc_docid(aCur[j]);
+                u32 d = kqi_plc_docid(aCur[j]);
+                const u32 *aNew = a[aRunOf[j]].aNew;
+                if (aNew && d != KQ_DOCID_EOF) {
+                    d = aNew[d];
+                    if (d == KQ_DOCID_EOF) {
+                        /* A deleted document: its posting is dropped. */
+                        rc = kqi_plc_next(aCur[j]);
+                        if (rc == KQ_DONE) {
+                            rc = KQ_OK;
+                        }
+                        j--;
+                        if (rc) {
+                            break;
+                        }
+                        continue;
+                    }
+                }
+                if (d < iDoc) {
+                    iDoc = d;
                     k = j;
                 }
             }
-            if (k == nCur) {
+            if (rc || k == nCur) {
                 break;
             }
             const u32 *aPos;
@@ -193,18 +213,172 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
         if (rc == KQ_OK) {
             rc = kqi_plw_end(pPw, &loc);
         }
-        if (rc == KQ_OK) {
+        /* A term all of whose documents were deleted is left out. */
+        if (rc == KQ_OK && loc.df > 0) {
             rc = kqi_dictw_add(pDw, aTerm, nTerm, &loc, NULL, 0);
         }
     }
     rc = kqi_listw_close(&lw, rc, pMeta, pnTerm, pzErr);
+    free(aCur);
+    free(aRunOf);
+    return rc;
+}
+
+int
+kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
+               char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
+               char **pzErr)
+{
+    mrun *a = calloc(nRun ? nRun : 1, sizeof(mrun));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    int rc = KQ_OK;
+    for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
+        for (int f = 0; rc == KQ_OK && f < 3; f++) {
+            rc = kqi_map_open(&a[i].aMap[f], azRun[3 * i + f], pzErr);
+            a[i].apMap[f] = &a[i].aMap[f];
+        }
+        a[i].nDoc = nDoc;
+    }
+    if (rc == KQ_OK) {
+        rc = merge_lists(a, nRun, nDoc, aLen, azOut, pMeta, pnTerm, pzErr);
+    }
     for (u32 i = 0; i < nRun; i++) {
         for (int f = 0; f < 3; f++) {
             kqi_map_close(&a[i].aMap[f]);
         }
     }
     free(a);
-    free(aCur);
-    free(aRunOf);
+    return rc;
+}
+
+/**************************************************************************
+** Merging segments: the live documents of adjacent segments, in docid
+** order, copied into one new segment.  Deleted documents and the terms
+** only they held disappear; the records and stored text are copied
+** document by document (the text recompressed in the new segment's
+** blocks), and every list is merged with the docids renumbered.
+*/
+int
+kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
+                   kqi_segmeta *pMeta, char **pzErr)
+{
+    memset(pMeta, 0, sizeof(*pMeta));
+    pMeta->iSeg = iSeg;
+    mrun *a = calloc(nSeg ? nSeg : 1, sizeof(mrun));
+    u32 **aaNew = calloc(nSeg ? nSeg : 1, sizeof(u32 *));
+    char *azPath[KQI_NFILE] = {0};
+    kqi_wfile docsFile, storeFile;
+    memset(&docsFile, 0, sizeof(docsFile));
+    memset(&storeFile, 0, sizeof(storeFile));
+    docsFile.fd = storeFile.fd = -1;
+    kqi_docw *pDocw = NULL;
+    int rc = (a && aaNew) ? KQ_OK : KQ_NOMEM;
+    for (int f = 0; rc == KQ_OK && f < KQI_NFILE; f++) {
+        if ((azPath[f] = kqi_seg_path(zDir, iSeg, f)) == NULL) {
+            rc = KQ_NOMEM;
+        }
+    }
+    if (rc == KQ_OK) {
+        kqi_wfile_open(&docsFile, azPath[KQI_F_DOCS]);
+        kqi_wfile_open(&storeFile, azPath[KQI_F_STORE]);
+        rc = docsFile.rc ? docsFile.rc : storeFile.rc;
+        if (rc) {
+            kqi_err(pzErr, rc, "%s", docsFile.zErr ? docsFile.zErr
+                                                   : storeFile.zErr);
+        } else {
+            rc = kqi_docw_new(&docsFile, &storeFile, &pDocw);
+        }
+    }
+    u64 nOut = 0;
+    for (u32 s = 0; rc == KQ_OK && s < nSeg; s++) {
+        kqi_segment *pS = &aSeg[s];
+        u32 nDoc = pS->meta.nDoc;
+        aaNew[s] = malloc(sizeof(u32) * (nDoc ? nDoc : 1));
+        if (aaNew[s] == NULL) {
+            rc = KQ_NOMEM;
+            break;
+        }
+        for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
+            if (kqi_is_deleted(pS->aDel, i)) {
+                aaNew[s][i] = KQ_DOCID_EOF;
+                continue;
+            }
+            kq_docinfo info;
+            char *zText = NULL;
+            size_t nText = 0;
+            rc = kqi_docs_info(&pS->docs, i, &info, pzErr);
+            if (rc == KQ_OK) {
+                rc = kqi_docs_text(&pS->docs, i, &zText, &nText, pzErr);
+            }
+            if (rc == KQ_OK) {
+                kq_doc d = {info.zId, info.nId, info.zTitle, info.nTitle,
+                            info.zDate, info.nDate, info.zSource,
+                            info.nSource, zText, nText};
+                u32 nLen = kqi_docs_len(&pS->docs, i);
+                if (kqi_docs_bad(&pS->docs)) {
+                    rc = kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch",
+                                 pS->aMap[KQI_F_DOCS].zPath);
+                } else {
+                    rc = kqi_docw_add(pDocw, &d, nLen,
+                                      kqi_hash64(d.zId, d.nId, KQI_ID_SEED),
+                                      kqi_doc_hash(&d));
+                    pMeta->nToken += nLen;
+                }
+            }
+            free(zText);
+            aaNew[s][i] = (u32)nOut++;
+        }
+        a[s].apMap[0] = &pS->aMap[KQI_F_DICT];
+        a[s].apMap[1] = &pS->aMap[KQI_F_POST];
+        a[s].apMap[2] = &pS->aMap[KQI_F_POS];
+        a[s].nDoc = nDoc;
+        a[s].aNew = aaNew[s];
+    }
+    if (rc == KQ_OK && nOut >= KQ_DOCID_EOF) {
+        rc = KQ_MISUSE;
+    }
+    if (rc == KQ_OK) {
+        u32 nLen;
+        const u8 *aLen = kqi_docw_lens(pDocw, &nLen);
+        char *azOut[3] = {azPath[0], azPath[1], azPath[2]};
+        u64 nTerm;
+        rc = merge_lists(a, nSeg, nLen, aLen, azOut, pMeta, &nTerm, pzErr);
+    }
+    if (pDocw) {
+        int rc2 = kqi_docw_finish(pDocw, NULL);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    pMeta->nDoc = (u32)nOut;
+    pMeta->aSize[KQI_F_DOCS] = docsFile.nOff;
+    pMeta->aCrc[KQI_F_DOCS] = docsFile.crc;
+    pMeta->aSize[KQI_F_STORE] = storeFile.nOff;
+    pMeta->aCrc[KQI_F_STORE] = storeFile.crc;
+    if (docsFile.zPath) {
+        int rc2 = kqi_wfile_close(&docsFile, pzErr);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    if (storeFile.zPath) {
+        int rc2 = kqi_wfile_close(&storeFile, pzErr);
+        if (rc == KQ_OK) {
+            rc = rc2;
+        }
+    }
+    for (int f = 0; f < KQI_NFILE; f++) {
+        if (rc && azPath[f]) {
+            unlink(azPath[f]);
+        }
+        free(azPath[f]);
+    }
+    for (u32 s = 0; aaNew && s < nSeg; s++) {
+        free(aaNew[s]);
+    }
+    free(aaNew);
+    free(a);
     return rc;
 }

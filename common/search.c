@@ -78,6 +78,9 @@ kqi_log(double x)
 double
 kqi_bm25_idf(u64 nDoc, u64 df)
 {
+    if (df > nDoc) {
+        df = nDoc;   /* df counts deleted documents until a merge */
+    }
     double tw = ((double)nDoc - (double)df + 0.5) / ((double)df + 0.5);
     /* Robertson-Sparck Jones would go negative for terms in more than half
     ** the documents; like Xapian (BM25Weight), lift small ratios instead. */
@@ -998,6 +1001,7 @@ run_maxscore(orcur *o, topk *t, u32 iBase, u64 *pnSeen)
 {
     int n = o->n;
     ctx *x = o->base.pCtx;
+    const u8 *aDel = x->pSeg->aDel;
     msent *a = malloc(sizeof(msent) * (size_t)n);
     double *aUb = malloc(sizeof(double) * (size_t)n);
     if (a == NULL || aUb == NULL) {
@@ -1031,6 +1035,14 @@ run_maxscore(orcur *o, topk *t, u32 iBase, u64 *pnSeen)
         }
         if (d == KQ_DOCID_EOF) {
             break;
+        }
+        if (kqi_is_deleted(aDel, d)) {
+            for (int i = ne; i < n; i++) {
+                if (a[i].c->iDoc == d) {
+                    cur_next(a[i].c);
+                }
+            }
+            continue;
         }
         nSeen++;
         double s = 0;
@@ -1106,6 +1118,7 @@ static int
 run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
 {
     ctx *x = c->pCtx;
+    const u8 *aDel = x->pSeg->aDel;
     u32 d = 0;
     u64 nSeen = 0;
     while (x->rc == KQ_OK && d != KQ_DOCID_EOF) {
@@ -1122,6 +1135,10 @@ run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
         c->xSeek(c, d);
         if (c->iDoc == KQ_DOCID_EOF) {
             break;
+        }
+        if (kqi_is_deleted(aDel, c->iDoc)) {
+            d = c->iDoc + 1;
+            continue;
         }
         nSeen++;
         double sc = c->xScore(c);
@@ -1187,15 +1204,23 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
             bExact = 0;
             rc = run_blockmax_term(c, single_term(c), &t, iBase, &nTotal);
         } else if (rc == KQ_OK) {
+            const u8 *aDel = pIdx->aSeg[s].aDel;
             c->xSeek(c, 0);
             while (c->iDoc != KQ_DOCID_EOF) {
-                nTotal++;
-                if (t.nMax) {
-                    topk_push(&t, iBase + c->iDoc, c->xScore(c));
+                if (!kqi_is_deleted(aDel, c->iDoc)) {
+                    nTotal++;
+                    if (t.nMax) {
+                        topk_push(&t, iBase + c->iDoc, c->xScore(c));
+                    }
                 }
                 cur_next(c);
             }
             rc = x.rc;
+        }
+        if (rc == KQ_OK && kqi_docs_bad(&pIdx->aSeg[s].docs)) {
+            rc = KQ_CORRUPT;
+            kqi_err(&x.zErr, rc, "%s: checksum mismatch in the document "
+                    "lengths", pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
         }
         if (rc == KQ_CORRUPT) {
             kqi_err(pzErr, rc, "%s", x.zErr ? x.zErr : "index damaged");

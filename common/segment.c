@@ -1,7 +1,7 @@
 /*
 ** segment.c -- opening one immutable segment: its five files mapped
 ** read-only, sizes checked against the manifest, headers and trailers
-** checked.  Nothing is read beyond headers and trailers here; posting lists,
+** checked, and its deletions (deletes.c) mapped and verified.  Nothing is read beyond headers and trailers here; posting lists,
 ** dictionary blocks and records are touched when a query needs them.
 */
 #include "kq_int.h"
@@ -44,6 +44,9 @@ kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
         rc = kqi_docs_open(&s->docs, &s->aMap[KQI_F_DOCS],
                            &s->aMap[KQI_F_STORE], pzErr);
     }
+    if (rc == KQ_OK) {
+        rc = kqi_del_open(&s->delMap, zDir, m, &s->aDel, pzErr);
+    }
     if (rc == KQ_OK && (s->docs.nDoc != m->nDoc || s->dict.nTerm != m->nTerm)) {
         rc = kqi_err(pzErr, KQ_CORRUPT,
                      "%s: segment %u does not match the manifest",
@@ -58,4 +61,6 @@ kqi_segment_close(kqi_segment *s)
     for (int f = 0; f < KQI_NFILE; f++) {
         kqi_map_close(&s->aMap[f]);
     }
+    kqi_map_close(&s->delMap);
+    kqi_docs_close(&s->docs);
 }

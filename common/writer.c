@@ -47,6 +47,16 @@ typedef struct run {
     char *azPath[3];   /* dict, post, pos */
 } run;
 
+/* A document of this session in the id table: 24 bytes; ids themselves
+** are not kept (they are in the .docs being written), so an id is known
+** by two independent hashes, 96 bits. */
+typedef struct sessent {
+    u64 idHash;
+    u64 contentHash;
+    u32 chk;           /* second hash of the id */
+    u32 iDoc1;         /* docid + 1 in the new segment; 0: empty slot */
+} sessent;
+
 /* A batch of documents on its way to a worker: their title and body text
 ** copied into one buffer.  Batches close at a fixed size, whatever N is. */
 #define BATCH_BYTES (256 * 1024)
@@ -125,9 +135,35 @@ struct kq_writer {
     u32 nDoc;          /* documents in the new segment */
     u64 nToken;
     kq_writer_stats stats;
+    int bNoMerge;
+    int bTrackSeen;
+
+    /* The committed segments, opened on first need to find documents by
+    ** id, with this session's changes to them. */
+    int bReaders;
+    kqi_segment *aSegR;     /* man.nSeg of them */
+    u8 **aPend;             /* per segment: its deletions including this
+                            ** session's, NULL while unchanged */
+    u32 *anPendDel;         /* per segment: documents deleted (all) */
+    u64 *anPendTok;         /* and their tokens */
+    int bPending;           /* some aPend is set */
+
+    /* With opts.bTrackSeen: the id hashes of every document this writer
+    ** was given (added or unchanged), for kq_writer_delete_unseen(). */
+    u64 *aSeenH;
+    u32 nSeenMask, nSeenH;
+
+    /* This session's documents by id, and which of them were replaced or
+    ** deleted within the session. */
+    sessent *aHt;
+    u32 nHtMask;            /* table size - 1 (a power of two), 0: none */
+    u32 nHt;
+    kqi_buf sessDel;        /* bitmap over the new segment's docids */
+    u32 nSessDel;
 };
 
 static int start_workers(kq_writer *p, char **pzErr);
+static int commit_session(kq_writer *p, char **pzErr);
 
 /* Who holds the lock, as the holder wrote it into the lock file ("pid N"),
 ** for the message when waiting for it timed out. */
@@ -237,11 +273,22 @@ remove_orphans(kq_writer *p)
         const char *z = e->d_name;
         int bOrphan = 0;
         unsigned iSeg;
+        unsigned long long iGen;
         char zExt[16];
         int nEnd = 0;
         if (strncmp(z, "tmp-", 4) == 0 ||
             strcmp(z, KQI_MANIFEST ".tmp") == 0) {
             bOrphan = 1;
+        } else if (sscanf(z, "seg%6u-%llu.del%n", &iSeg, &iGen, &nEnd) == 2 &&
+                   z[nEnd] == 0) {
+            /* Deletions: only the file the manifest names is current. */
+            bOrphan = 1;
+            for (u32 i = 0; i < p->man.nSeg; i++) {
+                if (p->man.aSeg[i].iSeg == iSeg &&
+                    p->man.aSeg[i].delGen == iGen) {
+                    bOrphan = 0;
+                }
+            }
         } else if (sscanf(z, "seg%6u.%15[a-z]%n", &iSeg, zExt, &nEnd) == 2) {
             bOrphan = 1;
             for (u32 i = 0; i < p->man.nSeg; i++) {
@@ -274,6 +321,8 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     }
     p->fdLock = -1;
     p->nMemory = (pOpts && pOpts->nMemory) ? pOpts->nMemory : KQ_DEFAULT_MEMORY;
+    p->bNoMerge = pOpts ? pOpts->bNoMerge : 0;
+    p->bTrackSeen = pOpts ? pOpts->bTrackSeen : 0;
     const char *zLang = pOpts ? pOpts->zLang : NULL;
     int rc = KQ_OK;
 
@@ -672,6 +721,349 @@ drain_workers(kq_writer *p, char **pzErr)
     return rc;
 }
 
+/**************************************************************************
+** Documents by id.  A new document's id is looked up in this session's
+** table, then in the committed segments (their id tables, doctab.c),
+** newest first; the index holds at most one live document per id.
+*/
+static void
+close_readers(kq_writer *p)
+{
+    if (!p->bReaders) {
+        return;
+    }
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        kqi_segment_close(&p->aSegR[i]);
+        free(p->aPend[i]);
+    }
+    free(p->aSegR);
+    free(p->aPend);
+    free(p->anPendDel);
+    free(p->anPendTok);
+    p->aSegR = NULL;
+    p->aPend = NULL;
+    p->anPendDel = NULL;
+    p->anPendTok = NULL;
+    p->bReaders = 0;
+    p->bPending = 0;
+}
+
+static int
+open_readers(kq_writer *p, char **pzErr)
+{
+    if (p->bReaders) {
+        return KQ_OK;
+    }
+    u32 n = p->man.nSeg ? p->man.nSeg : 1;
+    p->aSegR = calloc(n, sizeof(kqi_segment));
+    p->aPend = calloc(n, sizeof(u8 *));
+    p->anPendDel = calloc(n, sizeof(u32));
+    p->anPendTok = calloc(n, sizeof(u64));
+    p->bReaders = 1;
+    if (!p->aSegR || !p->aPend || !p->anPendDel ||
+        !p->anPendTok) {
+        close_readers(p);
+        return KQ_NOMEM;
+    }
+    u32 iBase = 0;
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        int rc = kqi_segment_open(&p->aSegR[i], p->zDir, &p->man.aSeg[i],
+                                  pzErr);
+        p->aSegR[i].iBase = iBase;
+        iBase += p->man.aSeg[i].nDoc;
+        p->anPendDel[i] = p->man.aSeg[i].nDel;
+        p->anPendTok[i] = p->man.aSeg[i].nDelToken;
+        if (rc) {
+            close_readers(p);
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+static const u8 *
+seg_deletions(const kq_writer *p, u32 i)
+{
+    return p->aPend[i] ? p->aPend[i] : p->aSegR[i].aDel;
+}
+
+static int
+bit_set(u8 **pa, u32 nDoc, const u8 *aFrom, u32 iDoc)
+{
+    if (*pa == NULL) {
+        size_t n = ((size_t)nDoc + 7) / 8;
+        *pa = calloc(n ? n : 1, 1);
+        if (*pa == NULL) {
+            return KQ_NOMEM;
+        }
+        if (aFrom) {
+            memcpy(*pa, aFrom, n);
+        }
+    }
+    (*pa)[iDoc >> 3] |= (u8)(1u << (iDoc & 7));
+    return KQ_OK;
+}
+
+static int
+delete_committed(kq_writer *p, u32 i, u32 iDoc)
+{
+    kqi_segment *s = &p->aSegR[i];
+    int rc = bit_set(&p->aPend[i], s->meta.nDoc, s->aDel, iDoc);
+    if (rc == KQ_OK) {
+        p->anPendDel[i]++;
+        p->anPendTok[i] += kqi_docs_len(&s->docs, iDoc);
+        p->bPending = 1;
+    }
+    return rc;
+}
+
+/* The live committed document with this id: KQ_OK with *piSeg, *piDoc and
+** its content hash, or KQ_NOTFOUND. */
+static int
+find_committed(kq_writer *p, const char *zId, size_t nId, u64 h, u32 *piSeg,
+               u32 *piDoc, u64 *pContent, char **pzErr)
+{
+    int rc = open_readers(p, pzErr);
+    for (u32 i = p->man.nSeg; rc == KQ_OK && i-- > 0;) {
+        rc = kqi_docs_find(&p->aSegR[i].docs, zId, nId, h, seg_deletions(p, i),
+                           piDoc, pContent, pzErr);
+        if (rc == KQ_OK) {
+            *piSeg = i;
+            return KQ_OK;
+        }
+        if (rc == KQ_NOTFOUND) {
+            rc = KQ_OK;
+        }
+    }
+    return rc ? rc : KQ_NOTFOUND;
+}
+
+static u32
+id_chk(const char *zId, size_t nId)
+{
+    return (u32)kqi_hash64(zId, nId, 0x5eed5eedULL);
+}
+
+/* The session's slot for (h, chk): the entry, or the empty slot where it
+** would go. */
+static sessent *
+sess_slot(kq_writer *p, u64 h, u32 chk)
+{
+    for (u32 i = (u32)h & p->nHtMask;; i = (i + 1) & p->nHtMask) {
+        sessent *e = &p->aHt[i];
+        if (e->iDoc1 == 0 || (e->idHash == h && e->chk == chk)) {
+            return e;
+        }
+    }
+}
+
+static int
+sess_grow(kq_writer *p)
+{
+    u32 nNew = p->nHtMask ? 2 * (p->nHtMask + 1) : 1024;
+    sessent *aOld = p->aHt;
+    u32 nOld = p->nHtMask ? p->nHtMask + 1 : 0;
+    p->aHt = calloc(nNew, sizeof(sessent));
+    if (p->aHt == NULL) {
+        p->aHt = aOld;
+        return KQ_NOMEM;
+    }
+    p->nHtMask = nNew - 1;
+    for (u32 i = 0; i < nOld; i++) {
+        if (aOld[i].iDoc1) {
+            *sess_slot(p, aOld[i].idHash, aOld[i].chk) = aOld[i];
+        }
+    }
+    free(aOld);
+    return KQ_OK;
+}
+
+static int
+sess_delete(kq_writer *p, u32 iDoc)
+{
+    size_t nNeed = (size_t)iDoc / 8 + 1;
+    if (p->sessDel.n < nNeed) {
+        size_t nOld = p->sessDel.n;
+        if (kqi_buf_reserve(&p->sessDel, nNeed - nOld)) {
+            return KQ_NOMEM;
+        }
+        memset(p->sessDel.a + nOld, 0, nNeed - nOld);
+        p->sessDel.n = nNeed;
+    }
+    p->sessDel.a[iDoc >> 3] |= (u8)(1u << (iDoc & 7));
+    p->nSessDel++;
+    return KQ_OK;
+}
+
+static void
+sess_reset(kq_writer *p)
+{
+    free(p->aHt);
+    p->aHt = NULL;
+    p->nHtMask = 0;
+    p->nHt = 0;
+    kqi_buf_free(&p->sessDel);
+    p->nSessDel = 0;
+}
+
+int
+kq_writer_delete(kq_writer *p, const char *zId, size_t nId, char **pzErr)
+{
+    u64 h = kqi_hash64(zId, nId, KQI_ID_SEED);
+    if (p->nHtMask) {
+        sessent *e = sess_slot(p, h, id_chk(zId, nId));
+        if (e->iDoc1 && !(e->iDoc1 - 1 < p->sessDel.n * 8 &&
+                          kqi_is_deleted(p->sessDel.a, e->iDoc1 - 1))) {
+            p->stats.nDelete++;
+            return sess_delete(p, e->iDoc1 - 1);
+        }
+    }
+    u32 iSeg, iDoc;
+    u64 content;
+    int rc = find_committed(p, zId, nId, h, &iSeg, &iDoc, &content, pzErr);
+    if (rc == KQ_OK) {
+        rc = delete_committed(p, iSeg, iDoc);
+        p->stats.nDelete++;
+    }
+    return rc;
+}
+
+static int
+seen_has(const kq_writer *p, u64 h)
+{
+    h |= 1;   /* 0 marks an empty slot */
+    for (u32 i = (u32)h & p->nSeenMask;; i = (i + 1) & p->nSeenMask) {
+        if (p->aSeenH[i] == h) {
+            return 1;
+        }
+        if (p->aSeenH[i] == 0) {
+            return 0;
+        }
+    }
+}
+
+static int
+seen_add(kq_writer *p, u64 h)
+{
+    if ((p->nSeenH + 1) * 2 > p->nSeenMask) {
+        u32 nOld = p->nSeenMask ? p->nSeenMask + 1 : 0;
+        u32 nNew = nOld ? 2 * nOld : 1024;
+        u64 *aOld = p->aSeenH;
+        p->aSeenH = calloc(nNew, sizeof(u64));
+        if (p->aSeenH == NULL) {
+            p->aSeenH = aOld;
+            return KQ_NOMEM;
+        }
+        p->nSeenMask = nNew - 1;
+        p->nSeenH = 0;
+        for (u32 i = 0; i < nOld; i++) {
+            if (aOld[i]) {
+                seen_add(p, aOld[i]);
+            }
+        }
+        free(aOld);
+    }
+    h |= 1;
+    u32 i = (u32)h & p->nSeenMask;
+    while (p->aSeenH[i] != 0 && p->aSeenH[i] != h) {
+        i = (i + 1) & p->nSeenMask;
+    }
+    if (p->aSeenH[i] == 0) {
+        p->aSeenH[i] = h;
+        p->nSeenH++;
+    }
+    return KQ_OK;
+}
+
+int
+kq_writer_delete_unseen(kq_writer *p, uint64_t *pnDel, char **pzErr)
+{
+    *pnDel = 0;
+    if (!p->bTrackSeen) {
+        return KQ_MISUSE;
+    }
+    /* Commit first: documents of this session are all seen, and the
+    ** committed segments' id tables give every document's id hash. */
+    int rc = commit_session(p, pzErr);
+    if (rc == KQ_OK) {
+        rc = open_readers(p, pzErr);
+    }
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        const kqi_docs *d = &p->aSegR[i].docs;
+        rc = kqi_docs_ids_check(d, pzErr);
+        for (u32 k = 0; rc == KQ_OK && k < d->nDoc; k++) {
+            const u8 *e = d->aIds + 20 * (size_t)k;
+            u32 iDoc = kqi_get_u32(e + 16);
+            if (iDoc >= d->nDoc) {
+                rc = kqi_err(pzErr, KQ_CORRUPT, "%s: bad id table",
+                             d->pDocs->zPath);
+            } else if (!kqi_is_deleted(seg_deletions(p, i), iDoc) &&
+                       !(p->nSeenMask && seen_has(p, kqi_get_u64(e)))) {
+                rc = delete_committed(p, i, iDoc);
+                (*pnDel)++;
+            }
+        }
+    }
+    p->stats.nDelete += *pnDel;
+    return rc;
+}
+
+/* Before adding document d: is it new, a new version, or unchanged?
+** *pbSkip = 1 if unchanged; an older version is marked deleted. */
+static int
+resolve_id(kq_writer *p, const kq_doc *d, u64 h, u32 chk, u64 content,
+           int *pbSkip, char **pzErr)
+{
+    *pbSkip = 0;
+    if (p->nHtMask) {
+        sessent *e = sess_slot(p, h, chk);
+        u32 iOld = e->iDoc1 - 1;
+        if (e->iDoc1 && !(iOld < p->sessDel.n * 8 &&
+                          kqi_is_deleted(p->sessDel.a, iOld))) {
+            if (e->contentHash == content) {
+                *pbSkip = 1;
+                p->stats.nSkip++;
+                return KQ_OK;
+            }
+            p->stats.nReplace++;
+            return sess_delete(p, iOld);
+        }
+    }
+    u32 iSeg, iDoc;
+    u64 old;
+    int rc = find_committed(p, d->zId, d->nId, h, &iSeg, &iDoc, &old, pzErr);
+    if (rc == KQ_NOTFOUND) {
+        return KQ_OK;
+    }
+    if (rc == KQ_OK) {
+        if (old == content) {
+            *pbSkip = 1;
+            p->stats.nSkip++;
+            return KQ_OK;
+        }
+        p->stats.nReplace++;
+        rc = delete_committed(p, iSeg, iDoc);
+    }
+    return rc;
+}
+
+static int
+sess_add(kq_writer *p, u64 h, u32 chk, u64 content, u32 iDoc)
+{
+    if ((p->nHt + 1) * 2 > p->nHtMask && sess_grow(p)) {
+        return KQ_NOMEM;
+    }
+    sessent *e = sess_slot(p, h, chk);
+    if (e->iDoc1 == 0) {
+        p->nHt++;
+    }
+    e->idHash = h;
+    e->chk = chk;
+    e->contentHash = content;
+    e->iDoc1 = iDoc + 1;
+    return KQ_OK;
+}
+
 int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
@@ -684,11 +1076,24 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
         return kqi_err(pzErr, KQ_MISUSE, "the index is full (%llu documents)",
                        (unsigned long long)nAll);
     }
-    int rc = KQ_OK;
+    u64 h = kqi_hash64(d->zId, d->nId, KQI_ID_SEED);
+    u32 chk = id_chk(d->zId, d->nId);
+    u64 content = kqi_doc_hash(d);
+    int bSkip;
+    int rc = p->bTrackSeen ? seen_add(p, h) : KQ_OK;
+    if (rc == KQ_OK) {
+        rc = resolve_id(p, d, h, chk, content, &bSkip, pzErr);
+    }
+    if (rc || bSkip) {
+        return rc;
+    }
     if (!p->bOpenSeg && (rc = open_segment(p, pzErr)) != KQ_OK) {
         return rc;
     }
     u32 iDoc = p->nDoc;
+    if ((rc = sess_add(p, h, chk, content, iDoc)) != KQ_OK) {
+        return rc;
+    }
     u32 nLen = 0;
     if (p->nInv == 1) {
         rc = kqi_inv_add(p->aInv[0], iDoc, d->zTitle, d->nTitle, d->zBody,
@@ -697,7 +1102,7 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
             return kqi_err(pzErr, rc, "out of memory analysing a document");
         }
     }
-    rc = kqi_docw_add(p->pDocw, d, nLen);
+    rc = kqi_docw_add(p->pDocw, d, nLen, h, content);
     if (rc) {
         return kqi_err(pzErr, rc, "%s", p->docsFile.zErr ? p->docsFile.zErr
                        : p->storeFile.zErr ? p->storeFile.zErr
@@ -706,7 +1111,8 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     p->nDoc++;
     p->stats.nDoc++;
     p->stats.nByteIn += d->nTitle + d->nBody;
-    size_t nDocw = kqi_docw_memory(p->pDocw);
+    size_t nDocw = kqi_docw_memory(p->pDocw) +
+                   (p->nHtMask + 1) * sizeof(sessent) + p->sessDel.nAlloc;
     if (p->nInv > 1) {
         atomic_store_explicit(&p->nDocwMem, nDocw, memory_order_relaxed);
         return batch_add(p, d, iDoc, pzErr);
@@ -740,20 +1146,84 @@ remove_runs(kq_writer *p)
     p->nRun = 0;
 }
 
-int
-kq_writer_commit(kq_writer *p, char **pzErr)
+/* Remove the files of segment m (all five, and its deletions). */
+static void
+unlink_segment(const char *zDir, const kqi_segmeta *m)
+{
+    for (int f = 0; f < KQI_NFILE; f++) {
+        char *z = kqi_seg_path(zDir, m->iSeg, f);
+        if (z) {
+            unlink(z);
+        }
+        free(z);
+    }
+    if (m->delGen) {
+        char *z = kqi_del_path(zDir, m->iSeg, m->delGen);
+        if (z) {
+            unlink(z);
+        }
+        free(z);
+    }
+}
+
+/* Replace the manifest with pNew (its generation one more than the current
+** one).  aOld: segment records of the current manifest whose files the new
+** one no longer uses (removed after the commit; a reader that has them
+** open keeps them, one that is opening retries, index.c).  On failure the
+** files named by aNew (records new in pNew) are removed. */
+static int
+install_manifest(kq_writer *p, kqi_manifest *pNew, const kqi_segmeta *aGone,
+                 u32 nGone, const char *const *azGoneDel, u32 nGoneDel,
+                 const kqi_segmeta *aNew, u32 nNew, char *const *azNewDel,
+                 u32 nNewDel, char **pzErr)
+{
+    int rc = kqi_manifest_write(p->zDir, pNew, pzErr);
+    if (rc) {
+        for (u32 i = 0; i < nNew; i++) {
+            unlink_segment(p->zDir, &aNew[i]);
+        }
+        for (u32 i = 0; i < nNewDel; i++) {
+            unlink(azNewDel[i]);
+        }
+        kqi_manifest_clear(pNew);
+        return rc;
+    }
+    for (u32 i = 0; i < nGone; i++) {
+        unlink_segment(p->zDir, &aGone[i]);
+    }
+    for (u32 i = 0; i < nGoneDel; i++) {
+        unlink(azGoneDel[i]);
+    }
+    close_readers(p);
+    kqi_manifest_clear(&p->man);
+    p->man = *pNew;
+    p->nDocBefore = 0;
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        p->nDocBefore += p->man.aSeg[i].nDoc;
+    }
+    p->stats.nSegment = p->man.nSeg;
+    return KQ_OK;
+}
+
+/* Copy of the current manifest with room for nExtra more segments. */
+static int
+manifest_copy(const kqi_manifest *m, u32 nExtra, kqi_manifest *pOut)
+{
+    *pOut = *m;
+    pOut->aSeg = malloc(sizeof(kqi_segmeta) * (m->nSeg + nExtra + 1));
+    if (pOut->aSeg == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(pOut->aSeg, m->aSeg, sizeof(kqi_segmeta) * m->nSeg);
+    pOut->nGeneration = m->nGeneration + 1;
+    return KQ_OK;
+}
+
+/* Write the new segment's lists and finish its .docs/.store: *pMeta. */
+static int
+build_segment(kq_writer *p, kqi_segmeta *pMeta, u64 *pnTerm, char **pzErr)
 {
     int rc = KQ_OK;
-    kqi_segmeta meta;
-    memset(&meta, 0, sizeof(meta));
-    if (p->nDoc == 0) {
-        if (p->man.nGeneration > 0) {
-            return KQ_OK;   /* nothing to commit */
-        }
-        /* A new, empty index: still write a manifest so it exists. */
-        p->man.nGeneration = 1;
-        return kqi_manifest_write(p->zDir, &p->man, pzErr);
-    }
     char *azOut[3] = {0};
     for (int f = 0; f < 3; f++) {
         azOut[f] = kqi_seg_path(p->zDir, p->iSeg, f);
@@ -764,14 +1234,13 @@ kq_writer_commit(kq_writer *p, char **pzErr)
     if (rc == KQ_OK && p->nInv > 1) {
         rc = drain_workers(p, pzErr);
     }
-    u64 nTermReal = 0;
     if (rc == KQ_OK && p->nRun == 0) {
         /* Everything is in memory: the tables merged straight into the
         ** segment's files. */
         u32 nLen;
         const u8 *aLen = kqi_docw_lens(p->pDocw, &nLen);
-        rc = kqi_inv_write(p->aInv, p->nInv, azOut, aLen, nLen, &nTermReal,
-                           &meta, pzErr);
+        rc = kqi_inv_write(p->aInv, p->nInv, azOut, aLen, nLen, pnTerm,
+                           pMeta, pzErr);
         for (int i = 0; i < p->nInv; i++) {
             kqi_inv_clear(p->aInv[i]);
         }
@@ -791,19 +1260,29 @@ kq_writer_commit(kq_writer *p, char **pzErr)
         if (rc == KQ_OK) {
             u32 nLen;
             const u8 *aLen = kqi_docw_lens(p->pDocw, &nLen);
-            rc = kqi_merge_runs(azRun, p->nRun, nLen, aLen, azOut, &meta,
-                                &nTermReal, pzErr);
+            rc = kqi_merge_runs(azRun, p->nRun, nLen, aLen, azOut, pMeta,
+                                pnTerm, pzErr);
         }
         free(azRun);
         remove_runs(p);
     }
-    u64 nDocW = 0;
-    int rc2 = kqi_docw_finish(p->pDocw, &nDocW);
+    /* Documents replaced or deleted within this session. */
+    if (p->nSessDel) {
+        u32 nLen;
+        const u8 *aLen = kqi_docw_lens(p->pDocw, &nLen);
+        for (u32 i = 0; i < nLen && i < p->sessDel.n * 8; i++) {
+            if (kqi_is_deleted(p->sessDel.a, i)) {
+                pMeta->nDelToken += kqi_get_u32(aLen + 4 * (size_t)i);
+            }
+        }
+        pMeta->nDel = p->nSessDel;
+    }
+    int rc2 = kqi_docw_finish(p->pDocw, NULL);
     p->pDocw = NULL;
-    meta.aSize[KQI_F_DOCS] = p->docsFile.nOff;
-    meta.aCrc[KQI_F_DOCS] = p->docsFile.crc;
-    meta.aSize[KQI_F_STORE] = p->storeFile.nOff;
-    meta.aCrc[KQI_F_STORE] = p->storeFile.crc;
+    pMeta->aSize[KQI_F_DOCS] = p->docsFile.nOff;
+    pMeta->aCrc[KQI_F_DOCS] = p->docsFile.crc;
+    pMeta->aSize[KQI_F_STORE] = p->storeFile.nOff;
+    pMeta->aCrc[KQI_F_STORE] = p->storeFile.crc;
     if (rc == KQ_OK) {
         rc = rc2;
     }
@@ -816,48 +1295,273 @@ kq_writer_commit(kq_writer *p, char **pzErr)
         rc = rc2;
     }
     p->bOpenSeg = 0;
+    pMeta->iSeg = p->iSeg;
+    pMeta->nDoc = p->nDoc;
+    pMeta->nToken = p->nToken;
+    for (int f = 0; f < 3; f++) {
+        free(azOut[f]);
+    }
+    return rc;
+}
 
+/* Commit this session: its new segment and its deletions. */
+static int
+commit_session(kq_writer *p, char **pzErr)
+{
+    if (p->nDoc == 0 && !p->bPending) {
+        if (p->man.nGeneration > 0) {
+            return KQ_OK;   /* nothing to commit */
+        }
+        /* A new, empty index: still write a manifest so it exists. */
+        p->man.nGeneration = 1;
+        return kqi_manifest_write(p->zDir, &p->man, pzErr);
+    }
+    kqi_segmeta meta;
+    memset(&meta, 0, sizeof(meta));
+    u64 nTermReal = 0;
+    int rc = KQ_OK;
+    if (p->nDoc > 0) {
+        rc = build_segment(p, &meta, &nTermReal, pzErr);
+    }
+    kqi_manifest m;
+    memset(&m, 0, sizeof(m));
     if (rc == KQ_OK) {
-        meta.iSeg = p->iSeg;
-        meta.nDoc = p->nDoc;
-        meta.nToken = p->nToken;
-        kqi_segmeta *a = realloc(p->man.aSeg,
-                                 sizeof(kqi_segmeta) * (p->man.nSeg + 1));
-        if (a == NULL) {
-            rc = KQ_NOMEM;
-        } else {
-            p->man.aSeg = a;
-            a[p->man.nSeg++] = meta;
-            p->man.nGeneration++;
-            rc = kqi_manifest_write(p->zDir, &p->man, pzErr);
-            if (rc) {
-                p->man.nSeg--;
-                p->man.nGeneration--;
+        rc = manifest_copy(&p->man, 1, &m);
+    }
+    u32 nSeg0 = p->man.nSeg;
+    char **azNewDel = calloc(nSeg0 + 1, sizeof(char *));
+    char **azGoneDel = calloc(nSeg0 + 1, sizeof(char *));
+    kqi_segmeta *aGone = calloc(nSeg0 + 1, sizeof(kqi_segmeta));
+    u32 nNewDel = 0, nGoneDel = 0, nGone = 0;
+    if (rc == KQ_OK && (!azNewDel || !azGoneDel || !aGone)) {
+        rc = KQ_NOMEM;
+    }
+    /* The deletions of the committed segments. */
+    for (u32 i = 0; rc == KQ_OK && p->bPending && i < nSeg0; i++) {
+        if (p->aPend[i] == NULL) {
+            continue;
+        }
+        kqi_segmeta *s = &m.aSeg[i];
+        if (s->delGen) {
+            azGoneDel[nGoneDel++] = kqi_del_path(p->zDir, s->iSeg, s->delGen);
+        }
+        s->nDel = p->anPendDel[i];
+        s->nDelToken = p->anPendTok[i];
+        if (s->nDel < s->nDoc) {
+            rc = kqi_del_write(p->zDir, s, m.nGeneration, p->aPend[i], pzErr);
+            if (rc == KQ_OK) {
+                azNewDel[nNewDel++] = kqi_del_path(p->zDir, s->iSeg,
+                                                   s->delGen);
             }
         }
     }
-    if (rc) {
-        /* The manifest still names the previous generation: remove the
-        ** files of the segment that did not make it. */
-        for (int f = 0; f < KQI_NFILE; f++) {
-            char *z = kqi_seg_path(p->zDir, p->iSeg, f);
-            if (z) {
-                unlink(z);
+    /* The new segment, with its own deletions. */
+    if (rc == KQ_OK && p->nDoc > 0) {
+        if (meta.nDel > 0 && meta.nDel < meta.nDoc) {
+            size_t nBits = ((size_t)meta.nDoc + 7) / 8;
+            u8 *a = calloc(nBits, 1);
+            if (a == NULL) {
+                rc = KQ_NOMEM;
+            } else {
+                memcpy(a, p->sessDel.a,
+                       p->sessDel.n < nBits ? p->sessDel.n : nBits);
+                rc = kqi_del_write(p->zDir, &meta, m.nGeneration, a, pzErr);
+                free(a);
             }
-            free(z);
+            if (rc == KQ_OK) {
+                azNewDel[nNewDel++] = kqi_del_path(p->zDir, meta.iSeg,
+                                                   meta.delGen);
+            }
         }
+        m.aSeg[m.nSeg++] = meta;
+    }
+    /* Segments with nothing left in them leave the index now. */
+    u32 nKeep = 0;
+    for (u32 i = 0; rc == KQ_OK && i < m.nSeg; i++) {
+        kqi_segmeta *s = &m.aSeg[i];
+        if (s->nDel == s->nDoc) {
+            kqi_segmeta g = *s;
+            g.delGen = 0;   /* its old .del file is in azGoneDel */
+            aGone[nGone++] = g;
+        } else {
+            m.aSeg[nKeep++] = *s;
+        }
+    }
+    m.nSeg = nKeep;
+    if (rc == KQ_OK) {
+        rc = install_manifest(p, &m, aGone, nGone,
+                              (const char *const *)azGoneDel, nGoneDel,
+                              p->nDoc > 0 ? &meta : NULL, p->nDoc > 0,
+                              azNewDel, nNewDel, pzErr);
     } else {
+        kqi_manifest_clear(&m);
+        for (u32 i = 0; i < nNewDel; i++) {
+            unlink(azNewDel[i]);
+        }
+        if (p->nDoc > 0) {
+            unlink_segment(p->zDir, &meta);
+        }
+    }
+    for (u32 i = 0; i < nNewDel; i++) {
+        free(azNewDel[i]);
+    }
+    for (u32 i = 0; i < nGoneDel; i++) {
+        free(azGoneDel[i]);
+    }
+    free(azNewDel);
+    free(azGoneDel);
+    free(aGone);
+    if (rc == KQ_OK) {
         p->stats.nTerm = nTermReal;
-        p->nDocBefore += p->nDoc;
-        p->iSeg++;
+        if (p->nDoc > 0) {
+            p->iSeg++;
+        }
         p->nDoc = 0;
         p->nToken = 0;
         p->nFillBytes = 0;
         p->nFillDocs = 0;
+        sess_reset(p);
     }
-    for (int f = 0; f < 3; f++) {
-        free(azOut[f]);
+    return rc;
+}
+
+/**************************************************************************
+** Merging.  The policy is log-structured, like Lucene's LogMergePolicy:
+** a segment's level is how many times MERGE_FACTOR goes into its live
+** documents over MERGE_FLOOR, and MERGE_FACTOR adjacent segments of one
+** level are merged into one (of the next level, usually).  So an index
+** built by n small commits has at most MERGE_FACTOR - 1 segments a level,
+** O(log n) levels, and each document is copied O(log n) times.  A segment
+** more than a third of whose documents are deleted is rewritten without
+** them.  Only adjacent segments merge, which keeps documents in the order
+** they were added.
+*/
+#define MERGE_FACTOR 8
+#define MERGE_FLOOR 1000
+
+static int
+seg_level(const kqi_segmeta *s)
+{
+    u64 n = s->nDoc - s->nDel;
+    int l = 0;
+    while (n >= MERGE_FLOOR) {
+        n /= MERGE_FACTOR;
+        l++;
     }
+    return l;
+}
+
+/* The next merge the policy wants: segments [*pi, *pj); 0 if none. */
+static int
+choose_merge(const kqi_manifest *m, u32 *pi, u32 *pj)
+{
+    for (u32 i = 0; i < m->nSeg; i++) {
+        if (m->aSeg[i].nDel > 0 && 3 * (u64)m->aSeg[i].nDel > m->aSeg[i].nDoc) {
+            *pi = i;
+            *pj = i + 1;
+            return 1;
+        }
+    }
+    u32 j = m->nSeg;
+    while (j > 0) {
+        int l = seg_level(&m->aSeg[j - 1]);
+        u32 i = j - 1;
+        while (i > 0 && seg_level(&m->aSeg[i - 1]) == l) {
+            i--;
+        }
+        if (j - i >= MERGE_FACTOR) {
+            *pi = j - MERGE_FACTOR;
+            *pj = j;
+            return 1;
+        }
+        j = i;
+    }
+    return 0;
+}
+
+/* Merge segments [i, j) of the current manifest into one, and commit. */
+static int
+merge_range(kq_writer *p, u32 i, u32 j, char **pzErr)
+{
+    int rc = open_readers(p, pzErr);
+    if (rc) {
+        return rc;
+    }
+    kqi_segmeta meta;
+    rc = kqi_merge_segments(p->zDir, &p->aSegR[i], j - i, p->iSeg, &meta,
+                            pzErr);
+    if (rc) {
+        return rc;
+    }
+    p->iSeg++;
+    kqi_manifest m;
+    rc = manifest_copy(&p->man, 1, &m);
+    if (rc) {
+        unlink_segment(p->zDir, &meta);
+        return rc;
+    }
+    /* segments [i, j) become the new one (or nothing, if all were
+    ** deleted) */
+    u32 n = 0;
+    for (u32 k = 0; k < p->man.nSeg; k++) {
+        if (k == i && meta.nDoc > 0) {
+            m.aSeg[n++] = meta;
+        }
+        if (k < i || k >= j) {
+            m.aSeg[n++] = p->man.aSeg[k];
+        }
+    }
+    m.nSeg = n;
+    kqi_segmeta *aGone = malloc(sizeof(kqi_segmeta) * (j - i));
+    if (aGone == NULL) {
+        kqi_manifest_clear(&m);
+        unlink_segment(p->zDir, &meta);
+        return KQ_NOMEM;
+    }
+    memcpy(aGone, &p->man.aSeg[i], sizeof(kqi_segmeta) * (j - i));
+    rc = install_manifest(p, &m, aGone, j - i, NULL, 0, &meta, 1, NULL, 0,
+                          pzErr);
+    free(aGone);
+    if (rc == KQ_OK) {
+        p->stats.nMerge++;
+    }
+    return rc;
+}
+
+static int
+merge_by_policy(kq_writer *p, char **pzErr)
+{
+    u32 i, j;
+    int rc = KQ_OK;
+    while (rc == KQ_OK && choose_merge(&p->man, &i, &j)) {
+        rc = merge_range(p, i, j, pzErr);
+    }
+    return rc;
+}
+
+int
+kq_writer_commit(kq_writer *p, char **pzErr)
+{
+    int rc = commit_session(p, pzErr);
+    if (rc == KQ_OK && !p->bNoMerge) {
+        rc = merge_by_policy(p, pzErr);
+    }
+    p->stats.nSegment = p->man.nSeg;
+    return rc;
+}
+
+int
+kq_writer_compact(kq_writer *p, char **pzErr)
+{
+    int rc = commit_session(p, pzErr);
+    int bDel = 0;
+    for (u32 i = 0; i < p->man.nSeg; i++) {
+        bDel |= p->man.aSeg[i].nDel > 0;
+    }
+    if (rc == KQ_OK && (p->man.nSeg > 1 || bDel)) {
+        rc = merge_range(p, 0, p->man.nSeg, pzErr);
+    }
+    p->stats.nSegment = p->man.nSeg;
     return rc;
 }
 
@@ -880,6 +1584,9 @@ kq_writer_close(kq_writer *p)
         return;
     }
     stop_workers(p);
+    close_readers(p);
+    sess_reset(p);
+    free(p->aSeenH);
     if (p->bOpenSeg) {
         /* Uncommitted: discard the segment's files. */
         if (p->pDocw) {

@@ -24,10 +24,18 @@ static void
 usage(FILE *f)
 {
     fprintf(f,
-"usage: kq-index [-d DIR] [--backend native|xapian] [--lang LANG]\n"
-"                [--memory SIZE] [-j N] [--wait SECONDS] [-q] PATH...\n"
+"usage: kq-index [add] [-d DIR] [--backend native|xapian] [--lang LANG]\n"
+"                [--memory SIZE] [-j N] [--wait SECONDS] [--delete-missing]\n"
+"                [--commit-every SIZE] [--no-merge] [-q] PATH...\n"
+"       kq-index rm [-d DIR] [ID... | -]\n"
+"       kq-index compact [-d DIR]\n"
 "\n"
-"Add the documents under each PATH to the index in DIR (created if needed).\n"
+"add (the default): add the documents under each PATH to the index in DIR\n"
+"(created if needed).  A document whose id is already indexed replaces the\n"
+"old version; if its title, date, source and body are unchanged it is\n"
+"skipped, so indexing a grown corpus again costs only what is new.\n"
+"rm: delete the documents with these ids (one per line on stdin with - or\n"
+"no ID).  compact: merge all segments into one, without deleted documents.\n"
 "\n"
 "  -d, --index DIR   index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ")\n"
 "  --backend B       native (default): kq's own index; xapian: a Xapian\n"
@@ -43,6 +51,13 @@ usage(FILE *f)
 "                    most 8); the index is the same for any N\n"
 "  --wait SECONDS    if another kq-index is writing the index, wait this\n"
 "                    long for it to finish (default 10; 0: do not wait)\n"
+"  --delete-missing  then delete every indexed document that is not in the\n"
+"                    inputs of this run (the index mirrors PATH...); not\n"
+"                    done if any input could not be read\n"
+"  --commit-every SIZE  commit after each SIZE of input text (default\n"
+"                    64M), so an interrupted run loses at most that much\n"
+"                    and a new run skips what was committed\n"
+"  --no-merge        do not merge segments (see README: Segments)\n"
 "  -q, --quiet       no summary line\n"
 "  -h, --help        this help;  --version  the version\n"
 "\n"
@@ -51,7 +66,8 @@ usage(FILE *f)
 "*.jsonl / *.json (JSON Lines: {\"id\",\"title\",\"date\",\"source\",\"body\"}),\n"
 "and either of those gzip-compressed (*.gz).\n"
 "\n"
-"Exit status: 0 all indexed; 1 some input skipped (the rest is committed);\n"
+"Exit status: 0 all indexed; 1 some input skipped (the rest is committed),\n"
+"or (rm) some id not found;\n"
 "2 usage error; 3 the index cannot be created, opened or written;\n"
 "4 the index is damaged.\n");
 }
@@ -87,6 +103,9 @@ typedef struct run {
     kqi_xwriter *pX;     /* xapian */
     char *zErr;
     int rc;
+    size_t nCommitEvery; /* native: commit after this much text */
+    size_t nSince;       /* text added since the last commit */
+    int nCommit;         /* commits done by --commit-every */
 } run;
 
 static int
@@ -95,7 +114,76 @@ on_doc(void *pCtx, const kq_doc *pDoc)
     run *r = pCtx;
     r->rc = r->pX ? kqi_xwriter_add(r->pX, pDoc, &r->zErr)
                   : kq_writer_add(r->pW, pDoc, &r->zErr);
+    r->nSince += pDoc->nTitle + pDoc->nBody;
+    if (r->rc == KQ_OK && r->pW && r->nSince >= r->nCommitEvery) {
+        r->rc = kq_writer_commit(r->pW, &r->zErr);
+        r->nSince = 0;
+        r->nCommit += r->rc == KQ_OK;
+    }
     return r->rc;
+}
+
+/* kq-index rm: ids from the arguments, or stdin lines. */
+static int
+remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
+{
+    int nMissing = 0;
+    uint64_t nDone = 0;
+    char *zLine = NULL;
+    size_t nAlloc = 0;
+    int bStdin = nId == 0 || (nId == 1 && strcmp(azId[0], "-") == 0);
+    for (int i = 0;; i++) {
+        const char *zId;
+        size_t n;
+        if (bStdin) {
+            ssize_t r = getline(&zLine, &nAlloc, stdin);
+            if (r < 0) {
+                break;
+            }
+            while (r > 0 && (zLine[r - 1] == '\n' || zLine[r - 1] == '\r')) {
+                r--;
+            }
+            if (r == 0) {
+                continue;
+            }
+            zId = zLine;
+            n = (size_t)r;
+        } else {
+            if (i >= nId) {
+                break;
+            }
+            zId = azId[i];
+            n = strlen(zId);
+        }
+        char *zErr = NULL;
+        int rc = kq_writer_delete(pW, zId, n, &zErr);
+        if (rc == KQ_NOTFOUND) {
+            fprintf(stderr, "kq-index: %.*s: no such document\n", (int)n, zId);
+            nMissing++;
+        } else if (rc) {
+            fprintf(stderr, "kq-index: %s\n", zErr ? zErr : kq_errstr(rc));
+            free(zErr);
+            free(zLine);
+            return -rc;
+        } else {
+            nDone++;
+        }
+        free(zErr);
+    }
+    free(zLine);
+    char *zErr = NULL;
+    int rc = kq_writer_commit(pW, &zErr);
+    if (rc) {
+        fprintf(stderr, "kq-index: %s; nothing was deleted\n",
+                zErr ? zErr : kq_errstr(rc));
+        free(zErr);
+        return -rc;
+    }
+    if (!bQuiet) {
+        printf("kq-index: deleted %llu document(s)\n",
+               (unsigned long long)nDone);
+    }
+    return nMissing;
 }
 
 static int
@@ -116,12 +204,27 @@ main(int argc, char **argv)
         {"threads", required_argument, NULL, 'j'},
         {"wait", required_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},
+        {"delete-missing", no_argument, NULL, 'X'},
+        {"commit-every", required_argument, NULL, 'C'},
+        {"no-merge", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *zDir = getenv("KQ_INDEX");
-    kq_writer_opts opts = {NULL, 0, 0, 0};
+    kq_writer_opts opts;
+    memset(&opts, 0, sizeof(opts));
+    size_t nCommitEvery = 64 * 1024 * 1024;
+    enum { CMD_ADD, CMD_RM, CMD_COMPACT } eCmd = CMD_ADD;
+    if (argc > 1 && strcmp(argv[1], "add") == 0) {
+        argv++, argc--;
+    } else if (argc > 1 && strcmp(argv[1], "rm") == 0) {
+        eCmd = CMD_RM;
+        argv++, argc--;
+    } else if (argc > 1 && strcmp(argv[1], "compact") == 0) {
+        eCmd = CMD_COMPACT;
+        argv++, argc--;
+    }
     long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
     opts.nThread = nCpu < 1 ? 1 : nCpu > 8 ? 8 : (int)nCpu;
     int bQuiet = 0;
@@ -196,6 +299,20 @@ main(int argc, char **argv)
         case 'q':
             bQuiet = 1;
             break;
+        case 'X':
+            opts.bTrackSeen = 1;
+            break;
+        case 'N':
+            opts.bNoMerge = 1;
+            break;
+        case 'C':
+            nCommitEvery = parse_size(optarg);
+            if (nCommitEvery == 0) {
+                fprintf(stderr, "kq-index: bad --commit-every size \"%s\" "
+                        "(e.g. 64M)\n", optarg);
+                return EX_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return EX_OK;
@@ -211,7 +328,19 @@ main(int argc, char **argv)
         fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
         return EX_USAGE;
     }
-    if (optind >= argc) {
+    if (eCmd != CMD_ADD && bXapian) {
+        fprintf(stderr, "kq-index: rm and compact work on native indexes\n");
+        return EX_USAGE;
+    }
+    if (eCmd == CMD_COMPACT && optind < argc) {
+        fprintf(stderr, "kq-index: compact takes no PATH\n");
+        return EX_USAGE;
+    }
+    if (eCmd != CMD_ADD && kqi_dir_kind(zDir) != KQI_DIR_NATIVE) {
+        fprintf(stderr, "kq-index: %s: no kq index here\n", zDir);
+        return EX_INDEX;
+    }
+    if (eCmd == CMD_ADD && optind >= argc) {
         fprintf(stderr, "kq-index: no input PATH given\n");
         usage(stderr);
         return EX_USAGE;
@@ -238,7 +367,7 @@ main(int argc, char **argv)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    run r = {NULL, NULL, NULL, KQ_OK};
+    run r = {NULL, NULL, NULL, KQ_OK, 0, 0, 0};
     int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX,
                                         &r.zErr)
                      : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
@@ -255,10 +384,43 @@ main(int argc, char **argv)
                     "interrupted run\n", zDir, ws0.nOrphan);
         }
     }
+    if (eCmd == CMD_RM) {
+        int n = remove_ids(r.pW, argv + optind, argc - optind, bQuiet);
+        kq_writer_close(r.pW);
+        return n < 0 ? exit_for(-n) : n > 0 ? EX_SKIPPED : EX_OK;
+    }
+    if (eCmd == CMD_COMPACT) {
+        rc = kq_writer_compact(r.pW, &r.zErr);
+        kq_writer_stats cs;
+        kq_writer_stats_get(r.pW, &cs);
+        kq_writer_close(r.pW);
+        if (rc) {
+            fprintf(stderr, "kq-index: %s; the index is as it was\n",
+                    r.zErr ? r.zErr : kq_errstr(rc));
+            free(r.zErr);
+            return exit_for(rc);
+        }
+        if (!bQuiet) {
+            printf("kq-index: %u segment(s), %llu index bytes\n",
+                   cs.nSegment, (unsigned long long)cs.nIndexByte);
+        }
+        return EX_OK;
+    }
+    r.nCommitEvery = nCommitEvery;
     corpus_stats st;
     memset(&st, 0, sizeof(st));
     for (int i = optind; i < argc && r.rc == KQ_OK; i++) {
         corpus_read(argv[i], &r, on_doc, &st);
+    }
+    uint64_t nMissingDel = 0;
+    if (r.rc == KQ_OK && opts.bTrackSeen && r.pW) {
+        if (st.nFileSkipped || st.nLineSkipped) {
+            fprintf(stderr, "kq-index: --delete-missing not applied: some "
+                    "inputs could not be read, and their documents would "
+                    "have been deleted\n");
+        } else {
+            r.rc = kq_writer_delete_unseen(r.pW, &nMissingDel, &r.zErr);
+        }
     }
     if (r.rc == KQ_OK) {
         rc = r.pX ? kqi_xwriter_commit(r.pX, &r.zErr)
@@ -276,8 +438,10 @@ main(int argc, char **argv)
     kq_writer_close(r.pW);
     kqi_xwriter_close(r.pX);
     if (rc) {
-        fprintf(stderr, "kq-index: %s; nothing from this run was committed\n",
-                r.zErr ? r.zErr : kq_errstr(rc));
+        fprintf(stderr, "kq-index: %s; %s\n", r.zErr ? r.zErr : kq_errstr(rc),
+                r.nCommit == 0 ? "nothing from this run was committed"
+                               : "what this run committed before stays (a "
+                                 "new run skips it)");
         free(r.zErr);
         return exit_for(rc);
     }
@@ -291,6 +455,13 @@ main(int argc, char **argv)
                (unsigned long long)ws.nTerm, (unsigned long long)st.nByte,
                (unsigned long long)ws.nIndexByte, secs,
                secs > 0 ? (double)st.nByte / 1e6 / secs : 0.0);
+        if (ws.nSkip || ws.nReplace || ws.nDelete || ws.nMerge) {
+            printf("kq-index: %llu unchanged (skipped), %llu replaced, %llu "
+                   "deleted, %u merge(s), %u segment(s)\n",
+                   (unsigned long long)ws.nSkip,
+                   (unsigned long long)ws.nReplace,
+                   (unsigned long long)ws.nDelete, ws.nMerge, ws.nSegment);
+        }
     }
     if (st.nFileSkipped || st.nLineSkipped) {
         fprintf(stderr, "kq-index: skipped %llu file(s) and %llu line(s); "
