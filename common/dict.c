@@ -25,10 +25,12 @@
 **         u64: postOff of the block's first term (later terms follow on:
 **              postOff[i] = postOff[i-1] + postLen[i-1])
 **         u64: posOff of the block's first term (likewise)
-**     trailer (last 24 bytes):
+**         u32: CRC32 of the block's bytes, then of the two offsets above
+**     trailer (last 28 bytes):
 **         u64: number of terms
 **         u64: number of blocks
 **         u64: offset of the block index
+**         u32: CRC32 of these 24 bytes
 **
 ** The vocabulary lets a prefix query (ceasefire*) find the words that start
 ** with the prefix and search their stems (ceasefir), so prefixes match what
@@ -36,16 +38,20 @@
 **
 ** A lookup reads the trailer, binary-searches the block index by reading the
 ** first term of the probed blocks (front coding leaves it whole), then scans
-** one block: O(log n) pages touched, nothing loaded up front.
+** one block: O(log n) pages touched, nothing loaded up front.  Every block
+** read is checked against its CRC first (a block is a few hundred bytes),
+** and the CRC covers where the block's lists start, so a damaged entry of
+** the block index is caught as well.
 */
 #include "kq_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <libdeflate.h>
 
 #define DICT_BLOCK 16
-#define DICT_TRAILER 24
-#define DICT_IXENT 24
+#define DICT_TRAILER 28
+#define DICT_IXENT 28
 
 struct kqi_dictw {
     kqi_wfile *f;
@@ -56,7 +62,24 @@ struct kqi_dictw {
     u64 nTerm;           /* terms among them */
     u64 nextPost, nextPos;   /* expected offsets of the next term's lists */
     kqi_buf ix;
+    kqi_buf blk;         /* the open block's bytes */
+    u8 aBlkLoc[16];      /* its first term's postOff and posOff */
 };
+
+/* Write the open block and its index entry. */
+static void
+dictw_flush(kqi_dictw *p)
+{
+    if (p->blk.n == 0) {
+        return;
+    }
+    kqi_buf_u64(&p->ix, p->f->nOff);
+    kqi_buf_append(&p->ix, p->aBlkLoc, 16);
+    u32 crc = libdeflate_crc32(0, p->blk.a, p->blk.n);
+    kqi_buf_u32(&p->ix, libdeflate_crc32(crc, p->aBlkLoc, 16));
+    kqi_wfile_write(p->f, p->blk.a, p->blk.n);
+    p->blk.n = 0;
+}
 
 int
 kqi_dictw_new(kqi_wfile *pDict, kqi_dictw **ppOut)
@@ -97,48 +120,53 @@ kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
         return KQ_MISUSE;
     }
     if (p->nInBlock == DICT_BLOCK || p->nEntry == 0) {
-        kqi_buf_u64(&p->ix, p->f->nOff);
-        kqi_buf_u64(&p->ix, p->nextPost);
-        kqi_buf_u64(&p->ix, p->nextPos);
+        dictw_flush(p);
+        kqi_put_u64(p->aBlkLoc, p->nextPost);
+        kqi_put_u64(p->aBlkLoc + 8, p->nextPos);
         if (p->ix.rc) {
             return p->ix.rc;
         }
         p->nInBlock = 0;
         nShared = 0;
     }
-    kqi_wfile_varint(p->f, nShared);
-    kqi_wfile_varint(p->f, nKey - nShared);
-    kqi_wfile_write(p->f, zKey + nShared, nKey - nShared);
+    kqi_buf *b = &p->blk;
+    kqi_buf_varint(b, nShared);
+    kqi_buf_varint(b, nKey - nShared);
+    kqi_buf_append(b, zKey + nShared, nKey - nShared);
     if (pLoc) {
-        kqi_wfile_varint(p->f, pLoc->df);
-        kqi_wfile_varint(p->f, pLoc->cf - pLoc->df);
-        kqi_wfile_varint(p->f, pLoc->postLen);
-        kqi_wfile_varint(p->f, pLoc->skipLen);
-        kqi_wfile_varint(p->f, pLoc->posLen);
+        kqi_buf_varint(b, pLoc->df);
+        kqi_buf_varint(b, pLoc->cf - pLoc->df);
+        kqi_buf_varint(b, pLoc->postLen);
+        kqi_buf_varint(b, pLoc->skipLen);
+        kqi_buf_varint(b, pLoc->posLen);
         p->nextPost = pLoc->postOff + pLoc->postLen;
         p->nextPos = pLoc->posOff + pLoc->posLen;
         p->nTerm++;
     } else {
-        kqi_wfile_varint(p->f, 0);
-        kqi_wfile_varint(p->f, nStem);
-        kqi_wfile_write(p->f, zStem, nStem);
+        kqi_buf_varint(b, 0);
+        kqi_buf_varint(b, nStem);
+        kqi_buf_append(b, zStem, nStem);
     }
     memcpy(p->aPrev, zKey, nKey);
     p->nPrev = nKey;
     p->nInBlock++;
     p->nEntry++;
-    return p->f->rc;
+    return b->rc ? b->rc : p->f->rc;
 }
 
 int
 kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm)
 {
+    dictw_flush(p);
     u64 iIndexOff = p->f->nOff;
     kqi_wfile_write(p->f, p->ix.a, p->ix.n);
-    kqi_wfile_u64(p->f, p->nEntry);
-    kqi_wfile_u64(p->f, p->ix.n / DICT_IXENT);
-    kqi_wfile_u64(p->f, iIndexOff);
-    int rc = p->ix.rc ? p->ix.rc : p->f->rc;
+    u8 t[DICT_TRAILER];
+    kqi_put_u64(t, p->nEntry);
+    kqi_put_u64(t + 8, p->ix.n / DICT_IXENT);
+    kqi_put_u64(t + 16, iIndexOff);
+    kqi_put_u32(t + 24, libdeflate_crc32(0, t, 24));
+    kqi_wfile_write(p->f, t, sizeof(t));
+    int rc = p->ix.rc ? p->ix.rc : p->blk.rc ? p->blk.rc : p->f->rc;
     if (pnEntry) {
         *pnEntry = p->nEntry;
     }
@@ -146,6 +174,7 @@ kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm)
         *pnTerm = p->nTerm;
     }
     kqi_buf_free(&p->ix);
+    kqi_buf_free(&p->blk);
     free(p);
     return rc;
 }
@@ -166,6 +195,11 @@ kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
         return kqi_err(pzErr, KQ_CORRUPT, "%s: too short", pMap->zPath);
     }
     const u8 *t = pMap->a + pMap->n - DICT_TRAILER;
+    if (libdeflate_crc32(0, t, 24) != kqi_get_u32(t + 24)) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
+                       "trailer (offset %zu)", pMap->zPath,
+                       pMap->n - DICT_TRAILER);
+    }
     d->nTerm = kqi_get_u64(t);
     d->nBlock = kqi_get_u64(t + 8);
     d->iIndexOff = kqi_get_u64(t + 16);
@@ -189,6 +223,10 @@ dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
     u64 offEnd = (b + 1 < d->nBlock) ? kqi_get_u64(e + DICT_IXENT)
                                      : d->iIndexOff;
     if (off < KQI_HEADER || off >= offEnd || offEnd > d->iIndexOff) {
+        return KQ_CORRUPT;
+    }
+    u32 crc = libdeflate_crc32(0, d->pMap->a + off, offEnd - off);
+    if (libdeflate_crc32(crc, e + 8, 16) != kqi_get_u32(e + 24)) {
         return KQ_CORRUPT;
     }
     *pA = d->pMap->a + off;

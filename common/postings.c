@@ -16,12 +16,18 @@
 **           varint: bytes of the block's positions in .pos
 **           varint: the block's largest tf, minus one
 **           varint: the block's smallest document length (in tokens)
+**           u32:    CRC32 of the block's bytes in .post
+**           u32:    CRC32 of the block's positions in .pos
+**       u32: CRC32 of the skip table before it
 **
 **   .pos range:
 **       one-or-more { position block }   (codec.c), one per posting block
 **
 ** The skip table comes after the blocks so the writer can stream a list of
 ** any length with one block in memory; the dictionary gives its length.
+** Nothing is used before its checksum is checked: the skip table when the
+** list is opened, a block when it is decoded, a block's positions when the
+** first of them is asked for.
 ** Seeking uses the skip table's last docids to jump to the right block
 ** without decoding the ones before it, and positions are decoded only for
 ** the postings whose positions are asked for (phrase candidates).
@@ -36,6 +42,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <libdeflate.h>
 
 /**************************************************************************
 ** Writer.
@@ -129,6 +136,8 @@ plw_flush(kqi_plw *p)
     }
     kqi_buf_varint(&p->skip, maxTf - 1);
     kqi_buf_varint(&p->skip, minLen);
+    kqi_buf_u32(&p->skip, p->blk.rc ? 0 : libdeflate_crc32(0, p->blk.a, p->blk.n));
+    kqi_buf_u32(&p->skip, p->pos.rc ? 0 : libdeflate_crc32(0, p->pos.a, p->pos.n));
     if (p->blk.rc || p->skip.rc) {
         p->rc = KQ_NOMEM;
     }
@@ -165,6 +174,13 @@ int
 kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc)
 {
     plw_flush(p);
+    if (p->df > 0) {
+        kqi_buf_u32(&p->skip, p->skip.rc ? 0
+                              : libdeflate_crc32(0, p->skip.a, p->skip.n));
+    }
+    if (p->skip.rc) {
+        p->rc = KQ_NOMEM;
+    }
     kqi_wfile_write(p->pPost, p->skip.a, p->skip.n);
     memset(pLoc, 0, sizeof(*pLoc));
     pLoc->df = p->df;
@@ -196,6 +212,8 @@ struct kqi_plc {
     u64 *aPosOff;        /* per block: offset in .pos range (nBlock + 1) */
     u32 *aMaxTf;         /* per block: largest tf */
     u32 *aMinLen;        /* per block: smallest document length */
+    u32 *aCrc;           /* per block: CRC32 of its .post and .pos bytes */
+    int bPosOk;          /* the current block's positions are checked */
     int iBlock;          /* current block, -1 before the first */
     int nIn;             /* postings in the current block */
     int i;               /* current posting in the block */
@@ -252,9 +270,10 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
         p->aPosOff = malloc(sizeof(u64) * (nBlock + 1));
         p->aMaxTf = malloc(sizeof(u32) * nBlock);
         p->aMinLen = malloc(sizeof(u32) * nBlock);
+        p->aCrc = malloc(sizeof(u32) * 2 * nBlock);
     }
     if (p == NULL || p->aLast == NULL || p->aOff == NULL || !p->aPosOff ||
-        !p->aMaxTf || !p->aMinLen) {
+        !p->aMaxTf || !p->aMinLen || !p->aCrc) {
         kqi_plc_free(p);
         return KQ_NOMEM;
     }
@@ -265,19 +284,31 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
     p->iBlock = -1;
     p->iPosHave = -1;
 
-    /* Decode and check the skip table. */
+    /* Check and decode the skip table. */
     u64 nBlockBytes = pLoc->postLen - pLoc->skipLen;
     const u8 *s = p->aPost + nBlockBytes;
-    const u8 *sEnd = p->aPost + pLoc->postLen;
+    if (pLoc->skipLen < 4) {
+        goto corrupt;
+    }
+    const u8 *sEnd = p->aPost + pLoc->postLen - 4;
+    if (libdeflate_crc32(0, s, (size_t)(sEnd - s)) != kqi_get_u32(sEnd)) {
+        kqi_plc_free(p);
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
+                       "skip table of the posting list at offset %llu",
+                       pPost->zPath, (unsigned long long)pLoc->postOff);
+    }
     u64 last = 0, off = 0, posOff = 0;
     for (u32 b = 0; b < nBlock; b++) {
         u64 d, nb, np, mt, ml;
         if (kqi_varint_get(&s, sEnd, &d) || kqi_varint_get(&s, sEnd, &nb) ||
             kqi_varint_get(&s, sEnd, &np) || kqi_varint_get(&s, sEnd, &mt) ||
             kqi_varint_get(&s, sEnd, &ml) || mt >= 0xffffffffu ||
-            ml > 0xffffffffu) {
+            ml > 0xffffffffu || sEnd - s < 8) {
             goto corrupt;
         }
+        p->aCrc[2 * b] = kqi_get_u32(s);
+        p->aCrc[2 * b + 1] = kqi_get_u32(s + 4);
+        s += 8;
         p->aMaxTf[b] = (u32)mt + 1;
         p->aMinLen[b] = (u32)ml;
         if (b > 0 && d == 0) {
@@ -321,6 +352,7 @@ kqi_plc_free(kqi_plc *p)
         free(p->aPosOff);
         free(p->aMaxTf);
         free(p->aMinLen);
+        free(p->aCrc);
         free(p->aPos);
         free(p);
     }
@@ -363,6 +395,9 @@ plc_load(kqi_plc *p, int b)
     const u8 *a = p->aPost + p->aOff[b];
     const u8 *end = p->aPost + p->aOff[b + 1];
     p->pTfData = NULL;
+    if (libdeflate_crc32(0, a, (size_t)(end - a)) != p->aCrc[2 * b]) {
+        return plc_corrupt(p, "checksum mismatch");
+    }
     if (a < end && *a == KQI_CODEC_PACKED) {
         if (kqi_block_decode_docs(a, end, p->nIn, prev, p->aDoc,
                                   &p->pTfData)) {
@@ -376,12 +411,10 @@ plc_load(kqi_plc *p, int b)
     if (p->aDoc[p->nIn - 1] != p->aLast[b]) {
         return plc_corrupt(p, "bad block");
     }
+    /* The positions are checked when first asked for. */
     p->pPosCur = p->aPosData + p->aPosOff[b];
     p->pPosEnd = p->aPosData + p->aPosOff[b + 1];
-    if (*p->pPosCur != KQI_CODEC_VARINT) {
-        return plc_corrupt(p, "bad positions codec");
-    }
-    p->pPosCur++;
+    p->bPosOk = 0;
     p->iPosNext = 0;
     p->iPosHave = -1;
     p->i = 0;
@@ -519,6 +552,18 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
         if (rc) {
             return rc;
         }
+    }
+    if (!p->bPosOk) {
+        const u8 *a = p->aPosData + p->aPosOff[p->iBlock];
+        if (libdeflate_crc32(0, a, (size_t)(p->pPosEnd - a)) !=
+            p->aCrc[2 * p->iBlock + 1]) {
+            return plc_corrupt(p, "checksum mismatch in positions");
+        }
+        if (*p->pPosCur != KQI_CODEC_VARINT) {
+            return plc_corrupt(p, "bad positions codec");
+        }
+        p->pPosCur++;
+        p->bPosOk = 1;
     }
     if (p->iPosHave != p->i) {
         /* Skip the positions of the postings before this one. */
