@@ -224,6 +224,49 @@ check_segment(kqi_segment *s, char **pzErr)
         }
         nToken += info.nLen;
     }
+    /* The id table: every document once, under the hash of its id; the
+    ** deleted documents add up to what the manifest says. */
+    int rcIds = kqi_docs_ids_check(&s->docs, pzErr);
+    if (rcIds) {
+        return rcIds;
+    }
+    u8 *aSeen = calloc((size_t)s->docs.nDoc / 8 + 1, 1);
+    if (aSeen == NULL) {
+        return KQ_NOMEM;
+    }
+    u64 prevHash = 0, nDelTok = 0;
+    u32 nDel = 0;
+    for (u32 k = 0; k < s->docs.nDoc; k++) {
+        const u8 *e = s->docs.aIds + 20 * (size_t)k;
+        u64 h = kqi_get_u64(e);
+        u32 iDoc = kqi_get_u32(e + 16);
+        kq_docinfo info;
+        int bad = h < prevHash || iDoc >= s->docs.nDoc ||
+                  kqi_is_deleted(aSeen, iDoc);
+        if (!bad) {
+            aSeen[iDoc >> 3] |= (u8)(1u << (iDoc & 7));
+            bad = kqi_docs_info(&s->docs, iDoc, &info, NULL) != KQ_OK ||
+                  kqi_hash64(info.zId, info.nId, KQI_ID_SEED) != h;
+        }
+        if (bad) {
+            free(aSeen);
+            return kqi_err(pzErr, KQ_CORRUPT, "%s: bad id table entry %u",
+                           s->aMap[KQI_F_DOCS].zPath, k);
+        }
+        prevHash = h;
+        if (kqi_is_deleted(s->aDel, iDoc)) {
+            nDel++;
+            nDelTok += kqi_docs_len(&s->docs, iDoc);
+        }
+    }
+    free(aSeen);
+    if (nDel != m->nDel || nDelTok != m->nDelToken) {
+        return kqi_err(pzErr, KQ_CORRUPT, "%s: %u deleted documents of %llu "
+                       "tokens, the manifest says %u of %llu",
+                       s->aMap[KQI_F_DOCS].zPath, nDel,
+                       (unsigned long long)nDelTok, m->nDel,
+                       (unsigned long long)m->nDelToken);
+    }
     if (nToken != m->nToken) {
         return kqi_err(pzErr, KQ_CORRUPT,
                        "%s: document lengths add up to %llu tokens, the "
