@@ -2,7 +2,9 @@
 #
 #   make            build ./kq-index and ./kq
 #   make demo       install missing packages, build, index corpus/, run a query
-#   make check      build and run every test, then again under ASan + UBSan
+#   make check      build and run every test, then again under ASan + UBSan,
+#                   then the fuzz targets briefly (clang + libFuzzer)
+#   make fuzz       fuzz each target FUZZ_SECONDS seconds (default 60)
 #   make clean
 #
 # Objects go to $(B)/ (build/ by default; build-san/ for the sanitizer build).
@@ -101,12 +103,16 @@ demo: deps
 	./kq-index -d build/demo-index corpus/
 	./kq -d build/demo-index "ceasefire AND peacekeepers"
 
-# Every test, twice: a normal build and an ASan + UBSan build.  The runner
-# prints one closing line "N passed, N failed" over both.
+# Every test, twice: a normal build and an ASan + UBSan build; then the
+# fuzz targets (below): their saved inputs replayed and a short run each
+# (KQ_FUZZ tells tests/run.sh where they are).  The runner prints one
+# closing line "N passed, N failed" over everything.
 check: deps
 	@$(MAKE) --no-print-directory all unit-build
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all unit-build
-	@sh tests/run.sh build . build-san build-san
+	@$(MAKE) --no-print-directory fuzz-build
+	@KQ_FUZZ=$(FUZZ_B) KQ_FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) \
+	    sh tests/run.sh build . build-san build-san
 test: check
 
 # Side by side with the peers of ../shared/bench (not part of `make check`):
@@ -129,5 +135,70 @@ bench: all
 differential: all
 	tests/differential.sh $(DIFF_ARGS)
 
+# ---------------------------------------------------------------------------
+# Fuzzing (tests/fuzz/, libFuzzer; clang only).
+#
+#   make fuzz-build   the targets in $(FUZZ_B)/fuzz/, and the fuzz_index
+#                     seeds packed from fresh indexes ($(FUZZ_B)/seeds/)
+#   make fuzz         replay every seed and saved input, then fuzz each
+#                     target FUZZ_SECONDS seconds (corpus kept in
+#                     $(FUZZ_B)/corpus/); ends with execs per target
+#   make check        also replays them and fuzzes each FUZZ_CHECK_SECONDS
+#                     (0: replay only), counted in "N passed, N failed"
+#
+# The library, corpus.c and jsonflat.c are compiled again by clang with
+# coverage instrumentation and ASan + UBSan into $(FUZZ_B)/ (never mixed
+# with gcc's objects); $(FUZZ_B)/kq-index, linked from the same objects
+# without libFuzzer, builds the indexes the fuzz_index seeds come from.
+FUZZ_CC      ?= clang
+FUZZ_B       ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_TARGETS := fuzz_query fuzz_jsonl fuzz_text fuzz_index
+# UBSan checks stay recoverable: the targets run them with halt_on_error=1
+# but can skip the known bugs listed in tests/fuzz/ubsan.supp.
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE \
+                -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Wall -Wextra \
+                -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SAN)
+FUZZ_LIBOBJ  := $(COMMON_SRC:%.c=$(FUZZ_B)/%.o)
+FUZZ_IDXOBJ  := $(FUZZ_B)/indexer/corpus.o $(FUZZ_B)/indexer/jsonflat.o
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/%)
+FUZZ_SEEDS   := $(FUZZ_B)/seeds/fuzz_index/.stamp
+ifeq ($(B),$(FUZZ_B))
+$(error B=$(B) is the fuzz build directory (FUZZ_B); pick another)
+endif
+
+.PHONY: fuzz fuzz-build
+$(FUZZ_B)/common/%.o: common/%.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/indexer/%.o: indexer/%.c $(wildcard common/*.h indexer/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h $(wildcard common/*.h indexer/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/libkq.a: $(FUZZ_LIBOBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(FUZZ_BIN): $(FUZZ_B)/fuzz/%: $(FUZZ_B)/fuzz/%.o $(FUZZ_IDXOBJ) $(FUZZ_B)/libkq.a
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+$(FUZZ_B)/kq-index: $(FUZZ_B)/indexer/main.o $(FUZZ_IDXOBJ) $(FUZZ_B)/libkq.a
+	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+$(FUZZ_B)/fuzz/ubsan.supp: tests/fuzz/ubsan.supp
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(FUZZ_SEEDS): $(FUZZ_B)/kq-index tests/fuzz/make-index-seed.sh tests/fuzz/ubsan.supp $(wildcard corpus/*.txt)
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/fuzz/ubsan.supp \
+	    sh tests/fuzz/make-index-seed.sh $(FUZZ_B)/kq-index $(dir $@)
+	@touch $@
+
+fuzz-build: $(FUZZ_BIN) $(FUZZ_B)/fuzz/ubsan.supp $(FUZZ_SEEDS)
+
+fuzz: fuzz-build
+	sh tests/fuzz/run-fuzz.sh -k -s -t $(FUZZ_SECONDS) $(FUZZ_B)
+
 clean:
-	rm -rf build build-san kq kq-index
+	rm -rf build build-san $(FUZZ_B) kq kq-index

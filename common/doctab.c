@@ -661,8 +661,13 @@ kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
     const u8 *h = m->a + off;
     u32 nRaw = kqi_get_u32(h + 1), crc = kqi_get_u32(h + 5);
     u32 nStored = kqi_get_u32(h + 9);
+    /* nRaw is not trusted before the block's CRC is checked, which needs
+    ** the block inflated: bound it by what nStored bytes can hold (deflate
+    ** expands at most 1032:1), so a damaged header cannot ask for 4 GB. */
     if (h[0] > 1 || nStored > d->iStoreDir - off - STORE_BLKHDR ||
-        iOff > nRaw || nLen > nRaw - iOff) {
+        iOff > nRaw || nLen > nRaw - iOff ||
+        (h[0] == 0 && nRaw != nStored) ||
+        (h[0] == 1 && (u64)nRaw > (u64)nStored * 1032 + 64)) {
         goto corrupt;
     }
     u8 *aRaw = malloc((size_t)nRaw + 1);

@@ -265,7 +265,10 @@ kqi_header_check(const kqi_map *m, u32 eType, char **pzErr)
     }
     u32 v = kqi_get_u32(m->a + 8);
     if (v != KQI_FORMAT_VERSION) {
-        return kqi_err(pzErr, KQ_FORMAT,
+        /* The manifest's version is checked after its checksum (manifest.c)
+        ** and decides: a segment file of another version than the
+        ** manifest that names it is damaged, not old. */
+        return kqi_err(pzErr, eType == KQI_FT_MANIFEST ? KQ_FORMAT : KQ_CORRUPT,
                        "%s: format version %u (this kq reads version %u)",
                        m->zPath, v, KQI_FORMAT_VERSION);
     }

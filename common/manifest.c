@@ -75,19 +75,24 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
         kqi_map_close(&m);
         return rc;
     }
-    rc = kqi_header_check(&m, KQI_FT_MANIFEST, pzErr);
-    if (rc) {
+    /* The checksum first (it covers the header too): nothing is trusted
+    ** before it, and a damaged version number is damage, not a format
+    ** this kq does not read. */
+    if (m.n < KQI_HEADER + 8 + 4 + 4 + 4) {
+        rc = kqi_header_check(&m, KQI_FT_MANIFEST, pzErr);
+        if (rc == KQ_OK) {
+            goto corrupt;
+        }
         goto out;
     }
     const u8 *p = m.a + KQI_HEADER;
     const u8 *end = m.a + m.n;
-    if (m.n < KQI_HEADER + 8 + 4 + 4 + 4) {
-        goto corrupt;
-    }
-    /* Check the checksum first: nothing else is trusted before it. */
-    if (libdeflate_crc32(0, m.a, m.n - 4) !=
-        kqi_get_u32(end - 4)) {
+    if (libdeflate_crc32(0, m.a, m.n - 4) != kqi_get_u32(end - 4)) {
         rc = kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch", m.zPath);
+        goto out;
+    }
+    rc = kqi_header_check(&m, KQI_FT_MANIFEST, pzErr);
+    if (rc) {
         goto out;
     }
     end -= 4;

@@ -442,6 +442,19 @@ and_free(cur *c)
     free(p);
 }
 
+/* The positions of term cursor t; damage is reported naming .pos. */
+static int
+term_positions(termcur *t, const u32 **paPos, u32 *pnPos)
+{
+    int rc = kqi_plc_positions(t->pPlc, paPos, pnPos);
+    ctx *x = t->base.pCtx;
+    if (rc == KQ_CORRUPT && x->zErr == NULL) {
+        x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POS].zPath,
+                              kqi_plc_errmsg(t->pPlc));
+    }
+    return rc;
+}
+
 /* Is there a base position b with child i at b + aOffset[i] for every i? */
 static int
 phrase_match(andcur *p, u32 iDoc, int *pbMatch)
@@ -450,7 +463,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     u32 n0;
     *pbMatch = 0;
     termcur *t0 = (termcur *)p->aPos[0];
-    int rc = kqi_plc_positions(t0->pPlc, &a0, &n0);
+    int rc = term_positions(t0, &a0, &n0);
     if (rc) {
         return rc;
     }
@@ -461,7 +474,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     int n = p->nPos < MAXP ? p->nPos : MAXP;
     for (int i = 1; i < n; i++) {
         termcur *ti = (termcur *)p->aPos[i];
-        rc = kqi_plc_positions(ti->pPlc, &aa[i], &an[i]);
+        rc = term_positions(ti, &aa[i], &an[i]);
         if (rc) {
             return rc;
         }

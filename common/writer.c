@@ -1214,7 +1214,9 @@ manifest_copy(const kqi_manifest *m, u32 nExtra, kqi_manifest *pOut)
     if (pOut->aSeg == NULL) {
         return KQ_NOMEM;
     }
-    memcpy(pOut->aSeg, m->aSeg, sizeof(kqi_segmeta) * m->nSeg);
+    if (m->nSeg > 0) {
+        memcpy(pOut->aSeg, m->aSeg, sizeof(kqi_segmeta) * m->nSeg);
+    }
     pOut->nGeneration = m->nGeneration + 1;
     return KQ_OK;
 }

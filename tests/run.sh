@@ -7,6 +7,11 @@
 #
 # usage: tests/run.sh OBJDIR BINDIR [OBJDIR BINDIR ...]
 #   OBJDIR holds tests/t_* (unit test binaries), BINDIR kq and kq-index.
+#
+# With KQ_FUZZ set to the fuzz build directory (make check sets it to
+# build-fuzz), the libFuzzer targets run last, through tests/fuzz/run-fuzz.sh:
+# each replays its seeds and saved inputs, then fuzzes for KQ_FUZZ_SECONDS
+# (default 10; 0: replay only); each counts as TAP results like the rest.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -49,6 +54,24 @@ while [ $# -ge 2 ]; do
         count "cli (bats)"
     fi
 done
+
+if [ -n "${KQ_FUZZ:-}" ]; then
+    case $KQ_FUZZ in
+    /*) fz=$KQ_FUZZ ;;
+    *) fz=$root/$KQ_FUZZ ;;
+    esac
+    echo "== fuzz targets in $fz"
+    sh "$here/fuzz/run-fuzz.sh" -t "${KQ_FUZZ_SECONDS:-10}" "$fz" >"$log" 2>&1
+    rc=$?
+    # The runner failing without a "not ok" line (say, a bad directory)
+    # still counts as one failure.
+    if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+        echo "not ok - tests/fuzz/run-fuzz.sh exited with status $rc" >>"$log"
+        tail -20 "$log" | sed 's/^/    /'
+    fi
+    grep '^ok ' "$log" | sed 's/^/    /'   # failures: count() shows them
+    count "fuzz (libFuzzer)"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

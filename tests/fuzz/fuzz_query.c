@@ -1,0 +1,286 @@
+/*
+** fuzz_query.c -- libFuzzer target: the query parser (common/query.c) and
+** the evaluation of whatever it accepts (common/search.c, snippet.c).
+**
+** Input: a query string (the bytes up to the first NUL; a NUL-terminated
+** copy is parsed).  For each input:
+**   - kq_query_parse() and kq_query_parse_ex(KQ_QUERY_OR) with an "english"
+**     analyzer.  rc must be KQ_OK (with a query) or KQ_SYNTAX (with a
+**     message and a 1-based column inside the query + 1);
+**   - a parsed query is described (kq_query_describe(): non-NULL) and, to
+**     reach the search engine with arbitrary query trees, run against a
+**     small index built once per process (160 generated documents, so
+**     frequent terms span several posting blocks):
+**       kq_search(offset 0, limit 10): hits sorted by score descending,
+**         ties by docid; every docid < nDoc; nHit = min(10, total);
+**       kq_search(limit 0): the same total;
+**       kq_search_ex(KQ_SEARCH_ESTIMATE): the same hits with bit-identical
+**         scores, and a total that is exact or (bExact 0) at most the exact;
+**       the best hit's kq_index_doc(), kq_index_text() and a snippet
+**         (valid UTF-8, highlights inside the text);
+**   - everything freed.  Crashes, leaks and undefined behaviour are bugs,
+**     and so is any failed invariant above (FZ_CHECK aborts).
+*/
+#define FZ_MAP_EMULATION
+#include "fuzz_util.h"
+
+#include "../../common/kq.h"
+
+static kq_analyzer *g_pA;      /* "english", for parsing */
+static kq_index *g_pIdx;       /* the fixed index */
+
+/* Words of the generated documents: the demo query's words, common words,
+** accented and non-Latin ones, numbers, and a word with a hyphen. */
+static const char *const azWord[] = {
+    "ceasefire", "peacekeepers", "peace", "peaceful", "oil", "gulf", "bank",
+    "central", "dollar", "troops", "the", "of", "and", "a", "in", "to",
+    "government", "region", "Kashmir", "Armenian", "crude", "prices",
+    "café", "CAFÉ", "Straße", "naïve", "Ωmega", "東京", "1987", "42",
+    "U.S.", "peace-keepers", "evacuate", "evacuation", "running", "ran",
+    "bus", "link", "line", "cooperation", "spirit", "market", "shares",
+};
+#define N_WORD (sizeof(azWord) / sizeof(azWord[0]))
+#define N_DOC 160
+
+static uint32_t lcg(uint32_t *p)
+{
+    *p = *p * 1103515245u + 12345u;
+    return *p >> 8;
+}
+
+/* Append word w (and a space) to z[*pn] (capacity nz). */
+static void add_word(char *z, size_t *pn, size_t nz, const char *w)
+{
+    size_t n = strlen(w);
+    if (*pn + n + 2 > nz) return;
+    memcpy(z + *pn, w, n);
+    *pn += n;
+    z[(*pn)++] = ' ';
+}
+
+static void build_index(void)
+{
+    char zDir[4200];
+    fz_path(zDir, sizeof zDir, "idx");
+    kq_writer_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.zLang = "english";
+    opts.nLockWaitMs = -1;
+    kq_writer *w = NULL;
+    char *zErr = NULL;
+    int rc = kq_writer_open(zDir, &opts, &w, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_writer_open: %s", zErr ? zErr : kq_errstr(rc));
+    uint32_t seed = 20240611;
+    for (int i = 0; i < N_DOC; i++) {
+        char zId[32], zTitle[256], zBody[2048];
+        size_t nTitle = 0, nBody = 0;
+        snprintf(zId, sizeof zId, "doc%03d", i);
+        int nT = 1 + (int)(lcg(&seed) % 5);
+        for (int j = 0; j < nT; j++) {
+            add_word(zTitle, &nTitle, sizeof zTitle,
+                     azWord[lcg(&seed) % N_WORD]);
+        }
+        /* Skewed lengths: a few long documents, many short ones. */
+        int nB = (int)(lcg(&seed) % (i % 10 == 0 ? 200 : 30));
+        for (int j = 0; j < nB; j++) {
+            /* Squaring skews towards the first words: frequent terms. */
+            uint32_t r = lcg(&seed) % N_WORD;
+            add_word(zBody, &nBody, sizeof zBody,
+                     azWord[(r * r) / N_WORD]);
+            if (lcg(&seed) % 9 == 0 && nBody + 3 < sizeof zBody) {
+                memcpy(zBody + nBody, ". ", 2);
+                nBody += 2;
+            }
+        }
+        kq_doc d;
+        memset(&d, 0, sizeof d);
+        d.zId = zId;
+        d.nId = strlen(zId);
+        d.zTitle = zTitle;
+        d.nTitle = nTitle;
+        d.zBody = zBody;
+        d.nBody = nBody;
+        if (i % 3 == 0) {
+            d.zDate = "1987-02-26";
+            d.nDate = 10;
+            d.zSource = "reuters";
+            d.nSource = 7;
+        }
+        rc = kq_writer_add(w, &d, &zErr);
+        FZ_CHECK(rc == KQ_OK, "kq_writer_add: %s",
+                 zErr ? zErr : kq_errstr(rc));
+    }
+    rc = kq_writer_commit(w, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_writer_commit: %s",
+             zErr ? zErr : kq_errstr(rc));
+    kq_writer_close(w);
+    rc = kq_index_open(zDir, &g_pIdx, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_index_open: %s", zErr ? zErr : kq_errstr(rc));
+    FZ_CHECK(kq_index_stats(g_pIdx)->nDoc == N_DOC, "index has %llu docs",
+             (unsigned long long)kq_index_stats(g_pIdx)->nDoc);
+}
+
+static void close_all(void)
+{
+    kq_index_close(g_pIdx);
+    kq_analyzer_free(g_pA);
+    g_pIdx = NULL;
+    g_pA = NULL;
+}
+
+int LLVMFuzzerInitialize(int *pArgc, char ***pArgv)
+{
+    (void)pArgc;
+    (void)pArgv;
+    fz_init();
+    int rc = kq_analyzer_new("english", &g_pA);
+    FZ_CHECK(rc == KQ_OK, "kq_analyzer_new(english): %s", kq_errstr(rc));
+    build_index();
+    atexit(close_all);
+    return 0;
+}
+
+static void check_hits_sorted(const kq_hit *a, size_t n, uint64_t nDoc)
+{
+    for (size_t i = 0; i < n; i++) {
+        FZ_CHECK(a[i].iDoc < nDoc, "hit %zu: docid %u of %llu", i,
+                 (unsigned)a[i].iDoc, (unsigned long long)nDoc);
+        if (i > 0) {
+            FZ_CHECK(a[i - 1].score > a[i].score ||
+                     (a[i - 1].score == a[i].score &&
+                      a[i - 1].iDoc < a[i].iDoc),
+                     "hits %zu (doc %u, %.17g) and %zu (doc %u, %.17g) out "
+                     "of order", i - 1, (unsigned)a[i - 1].iDoc,
+                     a[i - 1].score, i, (unsigned)a[i].iDoc, a[i].score);
+        }
+    }
+}
+
+static void run_query(const kq_query *q, const char *zQuery)
+{
+    const uint64_t nDoc = kq_index_stats(g_pIdx)->nDoc;
+    kq_hit *aHit = NULL;
+    size_t nHit = 0;
+    uint64_t nTotal = 0;
+    char *zErr = NULL;
+    int rc = kq_search(g_pIdx, q, 0, 10, &aHit, &nHit, &nTotal, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_search(\"%s\"): rc %d %s", zQuery, rc,
+             zErr ? zErr : "");
+    FZ_CHECK(nTotal <= nDoc, "total %llu > %llu documents",
+             (unsigned long long)nTotal, (unsigned long long)nDoc);
+    FZ_CHECK(nHit == (nTotal < 10 ? nTotal : 10),
+             "kq_search(\"%s\"): %zu hits of %llu", zQuery, nHit,
+             (unsigned long long)nTotal);
+    check_hits_sorted(aHit, nHit, nDoc);
+
+    /* Count only. */
+    kq_hit *aNone = NULL;
+    size_t nNone = 99;
+    uint64_t nCount = 0;
+    rc = kq_search(g_pIdx, q, 0, 0, &aNone, &nNone, &nCount, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_search(\"%s\", limit 0): rc %d %s", zQuery, rc,
+             zErr ? zErr : "");
+    FZ_CHECK(nCount == nTotal && nNone == 0,
+             "kq_search(\"%s\"): limit 0 counts %llu (%zu hits), limit 10 "
+             "%llu", zQuery, (unsigned long long)nCount, nNone,
+             (unsigned long long)nTotal);
+    free(aNone);
+
+    /* Pruned: the same hits, bit-identical scores. */
+    kq_hit *aEst = NULL;
+    size_t nEst = 0;
+    uint64_t nTotalEst = 0;
+    int bExact = -1;
+    rc = kq_search_ex(g_pIdx, q, KQ_SEARCH_ESTIMATE, 0, 10, &aEst, &nEst,
+                      &nTotalEst, &bExact, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_search_ex(\"%s\", ESTIMATE): rc %d %s", zQuery,
+             rc, zErr ? zErr : "");
+    FZ_CHECK(nEst == nHit, "\"%s\": %zu hits pruned, %zu exhaustive", zQuery,
+             nEst, nHit);
+    for (size_t i = 0; i < nEst; i++) {
+        FZ_CHECK(aEst[i].iDoc == aHit[i].iDoc &&
+                 aEst[i].score == aHit[i].score,
+                 "\"%s\": hit %zu pruned doc %u %.17g, exhaustive doc %u "
+                 "%.17g", zQuery, i, (unsigned)aEst[i].iDoc, aEst[i].score,
+                 (unsigned)aHit[i].iDoc, aHit[i].score);
+    }
+    FZ_CHECK(bExact == 0 || bExact == 1, "bExact %d", bExact);
+    FZ_CHECK(bExact ? nTotalEst == nTotal : nTotalEst <= nTotal,
+             "\"%s\": estimated total %llu (exact %d), exact total %llu",
+             zQuery, (unsigned long long)nTotalEst, bExact,
+             (unsigned long long)nTotal);
+    free(aEst);
+
+    /* The best hit's record, text and snippet. */
+    if (nHit > 0) {
+        kq_docinfo info;
+        rc = kq_index_doc(g_pIdx, aHit[0].iDoc, &info, &zErr);
+        FZ_CHECK(rc == KQ_OK, "kq_index_doc(%u): rc %d %s",
+                 (unsigned)aHit[0].iDoc, rc, zErr ? zErr : "");
+        fz_touch(info.zId, info.nId);
+        fz_touch(info.zTitle, info.nTitle);
+        char *zText = NULL;
+        size_t nText = 0;
+        rc = kq_index_text(g_pIdx, aHit[0].iDoc, &zText, &nText, &zErr);
+        FZ_CHECK(rc == KQ_OK, "kq_index_text(%u): rc %d %s",
+                 (unsigned)aHit[0].iDoc, rc, zErr ? zErr : "");
+        fz_touch(zText, nText);
+        kq_snippet snip;
+        memset(&snip, 0, sizeof snip);
+        rc = kq_snippet_make(kq_index_analyzer(g_pIdx), q, zText, nText, 12,
+                             &snip);
+        FZ_CHECK(rc == KQ_OK, "kq_snippet_make: rc %d", rc);
+        FZ_CHECK(fz_utf8_ok(snip.zText, snip.nText),
+                 "snippet is not valid UTF-8");
+        for (size_t i = 0; i < snip.nHl; i++) {
+            FZ_CHECK(snip.aHl[2 * i] <= snip.aHl[2 * i + 1] &&
+                     snip.aHl[2 * i + 1] <= snip.nText,
+                     "highlight [%zu, %zu) of a %zu-byte snippet",
+                     snip.aHl[2 * i], snip.aHl[2 * i + 1], snip.nText);
+        }
+        kq_snippet_clear(&snip);
+        free(zText);
+    }
+    free(aHit);
+    free(zErr);
+}
+
+static void parse_one(const char *zQuery, int flags)
+{
+    kq_query *q = NULL;
+    int iCol = -12345;
+    char *zErr = NULL;
+    int rc = flags ? kq_query_parse_ex(g_pA, zQuery, flags, &q, &iCol, &zErr)
+                   : kq_query_parse(g_pA, zQuery, &q, &iCol, &zErr);
+    if (rc == KQ_OK) {
+        FZ_CHECK(q != NULL, "KQ_OK without a query");
+        char *zDesc = kq_query_describe(q);
+        FZ_CHECK(zDesc != NULL, "kq_query_describe returned NULL");
+        fz_touch(zDesc, strlen(zDesc));
+        free(zDesc);
+        free(zErr);
+        zErr = NULL;
+        run_query(q, zQuery);
+        kq_query_free(q);
+    } else {
+        FZ_CHECK(rc == KQ_SYNTAX, "parse: rc %d (%s)", rc, kq_errstr(rc));
+        FZ_CHECK(q == NULL, "KQ_SYNTAX with a query");
+        FZ_CHECK(zErr != NULL, "KQ_SYNTAX without a message");
+        FZ_CHECK(iCol >= 1 && (size_t)iCol <= strlen(zQuery) + 1,
+                 "KQ_SYNTAX at column %d of a %zu-byte query (%s)", iCol,
+                 strlen(zQuery), zErr);
+        free(zErr);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
+{
+    char *z = malloc(nData + 1);
+    if (z == NULL) return 0;
+    memcpy(z, aData, nData);
+    z[nData] = '\0';
+    parse_one(z, 0);
+    parse_one(z, KQ_QUERY_OR);
+    free(z);
+    return 0;
+}
