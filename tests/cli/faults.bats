@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# A write, fsync or rename that fails while kq-index commits (disk full, I/O
+# A write, fsync or rename that fails while kq-index commits, deletes or
+# merges (disk full, I/O
 # error), injected with tests/fault/failio.c (LD_PRELOAD): the error is
 # reported (exit 3, naming the file), the previous generation stays intact
 # and searchable, and the next run succeeds.
@@ -82,4 +83,53 @@ still_intact_then_recovers() {
     [ "$status" -eq 0 ]
     run -0 "$KQ" -d idx -c quokka
     [ "$output" = 301 ]
+}
+
+# Any kq-index command with a fault (OP PATH), the rest of the arguments
+# after the index.
+faulty_cmd() {
+    local op=$1 path=$2
+    shift 2
+    run --separate-stderr env LD_PRELOAD="$FAILIO" ASAN_OPTIONS=verify_asan_link_order=0 \
+        KQ_FAIL_OP="$op" KQ_FAIL_PATH="$path" KQ_FAIL_NTH=1 KQ_FAIL_ERRNO=ENOSPC \
+        "$KQI" "$@"
+}
+
+@test "faults: the deletions of kq-index rm cannot be written: nothing is deleted" {
+    "$KQI" -q -d idx b.jsonl
+    cp idx/kq.manifest manifest.before
+    faulty_cmd write .del rm -q -d idx b1 b2 b3
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *".del"* ]]
+    [[ "$stderr" == *"nothing was deleted"* ]]
+    cmp idx/kq.manifest manifest.before
+    run -0 "$KQ" -d idx --check
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 301 ]
+    # the next rm works, and leaves no stray file
+    run -0 "$KQI" rm -q -d idx b1 b2 b3
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 298 ]
+    [ "$(ls idx | grep -c '\.del$')" -eq 1 ]
+}
+
+@test "faults: a merge (compact) whose write fails leaves the segments as they were" {
+    "$KQI" -q -d idx b.jsonl
+    "$KQI" rm -q -d idx b7
+    cp idx/kq.manifest manifest.before
+    before=$(ls idx)
+    faulty_cmd write .post compact -q -d idx
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *".post"* ]]
+    [[ "$stderr" == *"the index is as it was"* ]]
+    cmp idx/kq.manifest manifest.before
+    [ "$(ls idx)" = "$before" ]
+    run -0 "$KQ" -d idx --check
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 300 ]
+    run -0 "$KQI" compact -q -d idx
+    run -0 "$KQ" -d idx --check
+    [[ "$output" == *"300 documents, 1 segment(s)"* ]]
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 300 ]
 }
