@@ -58,15 +58,17 @@ unset KQ_INDEX
 # The commands run on every damaged copy, as kq arguments after -d idx
 # (shell-quoted; run from the directory holding idx).  All but the last are
 # queries: a single term, AND with NOT, a ranked top-5 OR, phrases or
-# prefixes, one that every document matches; with ids, titles, scores and
-# snippets (the stored text) in the JSON; one in the human format, one
-# count.  Each touches both segments.  The last must be --check.
+# prefixes, and every word of the dictionary (a* OR ... 9*: every posting
+# list is read and every document matches, so any change in them shows in
+# the scores, and every document's snippet is made from the stored text);
+# ids, titles, scores and snippets in the JSON; one in the human format,
+# one count.  Each touches both segments.  The last must be --check.
 CMDS=(
     "--json -n 100 oil"
     "--json -n 100 'trade AND year NOT gulf'"
     "--json -n 5 'oil OR gulf OR bank OR dollar'"
     "--json -n 100 '\"central bank\" OR \"prime minister\" OR peace* OR minist*'"
-    "--json -n 100 'the OR said'"
+    "--json -n 100 'a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z* OR 0* OR 1* OR 2* OR 3* OR 4* OR 5* OR 6* OR 7* OR 8* OR 9*'"
     "--color=never -n 5 '(oil OR dollar) AND NOT gulf'"
     "-c 'said OR year*'"
     "--check"
@@ -447,7 +449,7 @@ report() {
         grep '^fail' "$res" | LC_ALL=C sort -t$'\t' -k2,2 -k3,3r -k4,4n -k6,6n |
             awk -F'\t' '!seen[$2 "\t" $3 "\t" $7]++' |
         while IFS=$'\t' read -r _ f kind off mask i cat _; do
-            printf '  %-12s rm -rf /tmp/d; cp -r $W/ref/idx /tmp/d && %s damage /tmp/d/%s %s %s%s && %s -d /tmp/d %s\n' \
+            printf '  %-12s D=$(mktemp -d) && cp -r $W/ref/idx $D/ && %s damage $D/idx/%s %s %s%s && %s -d $D/idx %s\n' \
                 "$cat" "$0" "$f" "$kind" "$off" "$([ "$kind" = flip ] && printf ' 0x%02x' "$mask")" \
                 "$KQ" "${CMDS[i]}"
         done

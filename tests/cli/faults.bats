@@ -1,7 +1,6 @@
 #!/usr/bin/env bats
 # A write, fsync or rename that fails while kq-index commits, deletes or
-# merges (disk full, I/O
-# error), injected with tests/fault/failio.c (LD_PRELOAD): the error is
+# merges (disk full, I/O error), injected with tests/fault/failio.c (LD_PRELOAD): the error is
 # reported (exit 3, naming the file), the previous generation stays intact
 # and searchable, and the next run succeeds.
 
