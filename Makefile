@@ -107,10 +107,11 @@ demo: deps
 # fuzz targets (below): their saved inputs replayed and a short run each
 # (KQ_FUZZ tells tests/run.sh where they are).  The runner prints one
 # closing line "N passed, N failed" over everything.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	@$(MAKE) --no-print-directory all unit-build
-	@$(MAKE) --no-print-directory B=build-san SAN=1 all unit-build
-	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
+	@$(MAKE) --no-print-directory -j$(NPROC) B=build-san SAN=1 all unit-build
+	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
 	@KQ_FUZZ=$(FUZZ_B) KQ_FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) \
 	    sh tests/run.sh build . build-san build-san
 test: check
@@ -153,7 +154,7 @@ differential: all
 FUZZ_CC      ?= clang
 FUZZ_B       ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_CHECK_SECONDS ?= 10
+FUZZ_CHECK_SECONDS ?= 5
 FUZZ_TARGETS := fuzz_query fuzz_jsonl fuzz_text fuzz_index
 # UBSan checks stay recoverable: the targets run them with halt_on_error=1
 # but can skip the known bugs listed in tests/fuzz/ubsan.supp.

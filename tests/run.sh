@@ -11,7 +11,7 @@
 # With KQ_FUZZ set to the fuzz build directory (make check sets it to
 # build-fuzz), the libFuzzer targets run last, through tests/fuzz/run-fuzz.sh:
 # each replays its seeds and saved inputs, then fuzzes for KQ_FUZZ_SECONDS
-# (default 10; 0: replay only); each counts as TAP results like the rest.
+# (default 5; 0: replay only); each counts as TAP results like the rest.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -61,7 +61,7 @@ if [ -n "${KQ_FUZZ:-}" ]; then
     *) fz=$root/$KQ_FUZZ ;;
     esac
     echo "== fuzz targets in $fz"
-    sh "$here/fuzz/run-fuzz.sh" -t "${KQ_FUZZ_SECONDS:-10}" "$fz" >"$log" 2>&1
+    sh "$here/fuzz/run-fuzz.sh" -t "${KQ_FUZZ_SECONDS:-5}" "$fz" >"$log" 2>&1
     rc=$?
     # The runner failing without a "not ok" line (say, a bad directory)
     # still counts as one failure.

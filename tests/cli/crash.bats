@@ -49,21 +49,28 @@ prefix_k() {
 @test "crash: 50 runs killed at random moments while adding, merging and compacting" {
     local survived=0 nkill=0 iter=0 pid ms k
     RANDOM=4242
-    # Until 50 runs were killed (a run that ends before its kill does not
-    # count).  The corpus grows by 16 documents a run, so every run has work.
-    while [ "$nkill" -lt 50 ] && [ "$iter" -lt 125 ]; do
+    mkfifo fifo.jsonl
+    # 50 kills.  (Not $i as a counter: bats' run changes it.)  The corpus
+    # grows by 16 documents a run, so every run has work; an add reads
+    # through a FIFO that stays open, so it is alive when the kill comes:
+    # committing, merging, or waiting for more input.
+    while [ "$nkill" -lt 50 ] && [ "$iter" -lt 100 ]; do
         iter=$((iter + 1))
         head -$((iter * 16)) big.jsonl >in.jsonl
         if [ $((iter % 6)) -eq 0 ] && [ -e idx/kq.manifest ]; then
             setsid "$KQI" compact -q -d idx >/dev/null 2>&1 3>&- &
+            pid=$!
         else
-            setsid "$KQI" -q -j $((RANDOM % 2 + 1)) --commit-every 2K -d idx in.jsonl \
+            setsid "$KQI" -q -j $((RANDOM % 2 + 1)) --commit-every 2K -d idx fifo.jsonl \
                 >/dev/null 2>err.txt 3>&- &
+            pid=$!
+            exec 4>fifo.jsonl
+            cat in.jsonl >&4
         fi
-        pid=$!
         ms=$((RANDOM % 150))
         sleep "$(printf '0.%03d' "$ms")"
         if kill -9 "$pid" 2>/dev/null; then nkill=$((nkill + 1)); fi
+        exec 4>&-
         wait "$pid" 2>/dev/null || true
         [ -e idx/kq.manifest ] || continue    # killed before the first commit
         run --separate-stderr "$KQ" -d idx --check

@@ -16,10 +16,11 @@
 # eight process starts, so the suite runs a fixed sample of that list:
 # every $KQ_DAMAGE_SAMPLE-th case of each file, with a phase that moves
 # from file to file (so the header bytes are covered across the files);
-# default 5, and 12 with the sanitizer build (a sanitized kq takes ~4x
-# longer, most of it in starting and in the leak check at exit).  KQ_DAMAGE_SAMPLE=1 runs the whole list; KQ_DAMAGE_SEED picks
-# other offsets; tests/damage-sweep.sh alone is the long version
-# (thousands of cases, every offset of the small files).
+# default 10, and 24 with the sanitizer build (a sanitized kq takes ~4x
+# longer, most of it in starting and in the leak check at exit).
+# KQ_DAMAGE_SAMPLE=1 runs the whole list; KQ_DAMAGE_SEED picks other
+# offsets; tests/damage-sweep.sh alone is the long version (thousands of
+# cases, every offset of the small files).
 bats_require_minimum_version 1.5.0
 load helpers
 
@@ -41,9 +42,9 @@ sweep() {
     if [ -n "${KQ_DAMAGE_SAMPLE:-}" ]; then
         every=$KQ_DAMAGE_SAMPLE
     elif grep -qa __asan_init "$KQ"; then
-        every=12
+        every=24
     else
-        every=5
+        every=10
     fi
     run "$SWEEP" run "$W" -b "$KQ_BIN" -k "$1" -n "${KQ_DAMAGE_CASES:-15}" \
         -a "${KQ_DAMAGE_ALL:-0}" -e "$every" -s "${KQ_DAMAGE_SEED:-1}"
