@@ -104,13 +104,33 @@ typedef struct kq_writer kq_writer;
 
 /* One input document.  Strings are not NUL-terminated; any may be NULL with
 ** length 0 except zId. */
+/* An extra field of a document (`kq-index --field NAME`): stored with the
+** document and searchable as NAME:word. */
+typedef struct kq_field {
+    const char *zName;   size_t nName;    /* [a-z][a-z0-9_]*, not a built-in
+                                          ** field name */
+    const char *zValue;  size_t nValue;
+} kq_field;
+
 typedef struct kq_doc {
     const char *zId;     size_t nId;      /* external id (path, or JSON id) */
     const char *zTitle;  size_t nTitle;
-    const char *zDate;   size_t nDate;    /* as given, e.g. 1987-02-26 */
+    const char *zDate;   size_t nDate;    /* ISO 8601: YYYY, YYYY-MM or
+                                          ** YYYY-MM-DD, optionally followed by
+                                          ** a time (T..., ignored for date:) */
     const char *zSource; size_t nSource;
     const char *zBody;   size_t nBody;
+    const kq_field *aField; int nField;   /* extra fields (may be 0) */
+    const char *zLang;   size_t nLang;    /* Snowball language of this
+                                          ** document (NULL: the index's) */
 } kq_doc;
+
+/* Built-in field names; any other NAME:value in a query is an extra field. */
+#define KQ_FIELD_NAMES "title", "body", "source", "date", "id"
+
+/* Is zDate/nDate a date kq understands (YYYY, YYYY-MM, YYYY-MM-DD, then
+** optionally 'T' or ' ' and anything)?  1 or 0. */
+int kq_date_valid(const char *zDate, size_t nDate);
 
 #define KQ_MAX_THREADS 64
 typedef struct kq_writer_opts {
@@ -189,7 +209,15 @@ typedef struct kq_docinfo {
     const char *zDate;   size_t nDate;
     const char *zSource; size_t nSource;
     uint32_t nLen;       /* length in tokens */
+    int nField;          /* extra fields stored with the document */
+    const unsigned char *pField_; size_t nField_;  /* private: their bytes */
 } kq_docinfo;
+
+/* Extra field i (0 <= i < pInfo->nField) of a document: name and value,
+** pointing into the index like the rest of kq_docinfo.  KQ_CORRUPT if the
+** stored bytes are damaged. */
+int kq_docinfo_field(const kq_docinfo *pInfo, int i, const char **pzName,
+                     size_t *pnName, const char **pzValue, size_t *pnValue);
 
 /* Open the committed generation of the index at zDir.  KQ_NOTFOUND if there
 ** is no index there, KQ_FORMAT if it is not one we read, KQ_CORRUPT if it is
@@ -251,12 +279,92 @@ int kq_search_ex(kq_index *p, const kq_query *q, int flags, size_t nOffset,
                  size_t nLimit, kq_hit **paHit, size_t *pnHit,
                  uint64_t *pnTotal, int *pbExact, char **pzErr);
 
+/* kq_search_ex() flags choosing the order of the hits (default: score
+** descending).  Ties go by ascending docid; documents without a date come
+** last in both date orders. */
+#define KQ_SEARCH_DATE      0x02   /* oldest first */
+#define KQ_SEARCH_DATE_DESC 0x04   /* newest first */
+
+/* Every matching document, in docid order, with its score and the number
+** of occurrences of the query's (positive) terms in it (the sum of their
+** term frequencies; a phrase counts the occurrences of its words).  A
+** non-zero return from x stops the walk and is returned. */
+typedef int (*kq_match_fn)(void *pCtx, kq_docid iDoc, double score,
+                           uint32_t nOcc);
+int kq_search_each(kq_index *p, const kq_query *q, void *pCtx, kq_match_fn x,
+                   char **pzErr);
+
+/* How the score of iDoc for q is made: one entry per scoring term of the
+** query (a phrase or NEAR gives one per word). */
+typedef struct kq_explain_term {
+    char *zTerm;         /* the indexed term (stem), with its field, e.g.
+                         ** "ceasefir" (malloc()ed, freed by kq_explain_free) */
+    char *zWhere;        /* how the query names it, e.g. "ceasefire",
+                         ** "\"central bank\"", "peace*" */
+    uint32_t tf;         /* occurrences in the document (0: not in it) */
+    uint64_t df;         /* documents containing the term */
+    double idf;
+    double boost;        /* term^2 and the like; 1 by default */
+    double score;        /* its part of the document's score */
+} kq_explain_term;
+typedef struct kq_explain_info {
+    int bMatch;          /* does the document match the query? */
+    double score;        /* its score (the sum of the parts when it matches) */
+    uint32_t nLen;       /* document length in tokens */
+    double avgLen;       /* average document length */
+    uint64_t nDoc;       /* documents in the index */
+    kq_explain_term *aTerm;
+    int nTerm;
+} kq_explain_info;
+int kq_explain(kq_index *p, const kq_query *q, kq_docid iDoc,
+               kq_explain_info *pOut, char **pzErr);
+void kq_explain_free(kq_explain_info *p);
+
+/* Find the document whose id is zId: *piDoc, or KQ_NOTFOUND. */
+int kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
+                  char **pzErr);
+
+/* The words of the index's vocabulary that start with the folded prefix
+** zPrefix (all words when nPrefix is 0), in byte order, each once: the word,
+** its indexed term (stem) and the number of documents containing that term.
+** A non-zero return from x stops the walk and is returned. */
+typedef int (*kq_term_fn)(void *pCtx, const char *zWord, size_t nWord,
+                          const char *zTerm, size_t nTerm, uint64_t df);
+int kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix,
+                   void *pCtx, kq_term_fn x, char **pzErr);
+
+/* The names of the extra fields this index has (kq-index --field), as a
+** malloc()ed array of malloc()ed strings (free each and the array). */
+int kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr);
+
+/* A multi-line, indented rendering of how q was read: operators, each
+** word with its stem, fields, date ranges, proximity and boosts; with an
+** index (may be NULL), prefix expansions too.  Then one "warning: ..."
+** line per ambiguity (e.g. AND and OR mixed without parentheses).
+** malloc()ed; caller frees. */
+char *kq_query_tree(kq_index *p, const kq_query *q);
+/* The number of warnings kq_query_tree() would print. */
+int kq_query_nwarning(const kq_query *q);
+
+/* Byte ranges [iStart, iEnd) of the tokens of zText that match one of q's
+** positive words (as in the snippets), in text order, into *paSpan
+** (malloc()ed, caller frees). */
+typedef struct kq_span {
+    size_t iStart, iEnd;
+} kq_span;
+int kq_query_spans(kq_analyzer *pA, const kq_query *q, const char *zText,
+                   size_t nText, kq_span **paSpan, size_t *pnSpan);
+
 /* A snippet: text with highlighted byte ranges. */
 typedef struct kq_snippet {
     char *zText;         /* malloc()ed, valid UTF-8, whitespace collapsed */
     size_t nText;
     size_t *aHl;         /* nHl pairs [start, end) of highlighted bytes */
     size_t nHl;
+    size_t iSrcStart;    /* the bytes of the original text it shows */
+    size_t iSrcEnd;
+    size_t *aSrcHl;      /* the highlights as nHl pairs of offsets in the
+                         ** original text */
 } kq_snippet;
 
 /* Choose the best window of about nWord words of zText for q and fill *pOut.
@@ -264,6 +372,14 @@ typedef struct kq_snippet {
 int kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
                     size_t nText, size_t nWord, kq_snippet *pOut);
 void kq_snippet_clear(kq_snippet *p);
+
+/* Up to nMax snippets of about nWord words each, best first, that do not
+** overlap, into *paOut (malloc()ed; free with kq_snippets_free).  A text
+** without matches gives one snippet: its start. */
+int kq_snippets_make(kq_analyzer *pA, const kq_query *q, const char *zText,
+                     size_t nText, size_t nWord, int nMax, kq_snippet **paOut,
+                     int *pnOut);
+void kq_snippets_free(kq_snippet *a, int n);
 
 #ifdef __cplusplus
 }
