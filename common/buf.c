@@ -217,5 +217,71 @@ kqi_doc_hash(const kq_doc *d)
     u64 h = kqi_hash64(d->zTitle, d->nTitle, 0x6b71 ^ d->nTitle);
     h = kqi_hash64(d->zDate, d->nDate, h ^ d->nDate);
     h = kqi_hash64(d->zSource, d->nSource, h ^ d->nSource);
-    return kqi_hash64(d->zBody, d->nBody, h ^ d->nBody);
+    h = kqi_hash64(d->zBody, d->nBody, h ^ d->nBody);
+    /* Extra fields count too (and a document without any hashes as it did
+    ** before they existed). */
+    for (int i = 0; i < d->nField; i++) {
+        const kq_field *f = &d->aField[i];
+        h = kqi_hash64(f->zName, f->nName, h ^ f->nName);
+        h = kqi_hash64(f->zValue, f->nValue, h ^ f->nValue);
+    }
+    return h;
+}
+
+void
+kqi_fields_pack(kqi_buf *b, const kq_field *a, int n)
+{
+    kqi_buf_varint(b, (u64)n);
+    for (int i = 0; i < n; i++) {
+        kqi_buf_varint(b, a[i].nName);
+        kqi_buf_append(b, a[i].zName, a[i].nName);
+        kqi_buf_varint(b, a[i].nValue);
+        kqi_buf_append(b, a[i].zValue, a[i].nValue);
+    }
+}
+
+static int
+unpack_str(const u8 **pp, const u8 *end, const char **pz, size_t *pn)
+{
+    u64 n;
+    if (kqi_varint_get(pp, end, &n) || n > (u64)(end - *pp)) {
+        return KQ_CORRUPT;
+    }
+    *pz = (const char *)*pp;
+    *pn = (size_t)n;
+    *pp += n;
+    return KQ_OK;
+}
+
+int
+kqi_fields_count(const u8 *p, size_t n, int *pnField)
+{
+    u64 k = 0;
+    const u8 *end = p + n;
+    *pnField = 0;
+    if (n == 0) {
+        return KQ_OK;
+    }
+    if (kqi_varint_get(&p, end, &k) || k > KQ_MAX_FIELDS) {
+        return KQ_CORRUPT;
+    }
+    *pnField = (int)k;
+    return KQ_OK;
+}
+
+int
+kqi_fields_get(const u8 *p, size_t n, int i, kq_field *pOut)
+{
+    const u8 *end = p + n;
+    u64 k;
+    if (kqi_varint_get(&p, end, &k) || i < 0 || (u64)i >= k) {
+        return KQ_CORRUPT;
+    }
+    for (int j = 0; j <= i; j++) {
+        if (unpack_str(&p, end, &pOut->zName, &pOut->nName) ||
+            unpack_str(&p, end, &pOut->zValue, &pOut->nValue)) {
+            return KQ_CORRUPT;
+        }
+    }
+    return KQ_OK;
 }

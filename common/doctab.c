@@ -12,6 +12,9 @@
 **         varint: stored-text block number in .store
 **         varint: offset of the body in the uncompressed block
 **         varint: body length in bytes
+**         only if the document has extra fields (kq-index --field):
+**             varint: their number, then for each varint + blob: name,
+**             varint + blob: value
 **         u32: CRC32 of the record's bytes before it
 **     u32 doclen[nDoc]         document length in tokens (for BM25)
 **     u64 metaOff[nDoc + 1]    file offset of each record; the last one is
@@ -301,6 +304,9 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     kqi_buf_varint(&p->rec, iBlock);
     kqi_buf_varint(&p->rec, iOff);
     kqi_buf_varint(&p->rec, d->nBody);
+    if (d->nField > 0) {
+        kqi_fields_pack(&p->rec, d->aField, d->nField);
+    }
     kqi_buf_u32(&p->rec, p->rec.rc ? 0 : libdeflate_crc32(0, p->rec.a, p->rec.n));
     idEnt e = {idHash, contentHash, (u32)p->nDoc};
     kqi_buf_append(&p->ids, &e, sizeof(e));
@@ -610,6 +616,22 @@ kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr)
             get_str(&p, end, &pOut->zSource, &pOut->nSource)) {
             rc = KQ_CORRUPT;
         }
+        u64 v;
+        pOut->nField = 0;
+        pOut->pField_ = NULL;
+        pOut->nField_ = 0;
+        for (int k = 0; rc == KQ_OK && k < 3; k++) {
+            if (kqi_varint_get(&p, end, &v)) {
+                rc = KQ_CORRUPT;
+            }
+        }
+        if (rc == KQ_OK && p < end) {
+            pOut->pField_ = p;
+            pOut->nField_ = (size_t)(end - p);
+            if (kqi_fields_count(p, pOut->nField_, &pOut->nField)) {
+                rc = KQ_CORRUPT;
+            }
+        }
         pOut->nLen = kqi_docs_len(d, i);
     }
     if (rc == KQ_CORRUPT) {
@@ -637,8 +659,9 @@ kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
             goto corrupt;
         }
     }
+    /* (Extra fields may follow; kqi_docs_info reads them.) */
     if (kqi_varint_get(&p, end, &iBlock) || kqi_varint_get(&p, end, &iOff) ||
-        kqi_varint_get(&p, end, &nLen) || p != end) {
+        kqi_varint_get(&p, end, &nLen)) {
         goto corrupt;
     }
     if (nLen == 0) {
@@ -718,4 +741,20 @@ fail:
                        d->pStore->zPath, i);
     }
     return rc;
+}
+
+int
+kq_docinfo_field(const kq_docinfo *pInfo, int i, const char **pzName,
+                 size_t *pnName, const char **pzValue, size_t *pnValue)
+{
+    kq_field f;
+    if (i < 0 || i >= pInfo->nField ||
+        kqi_fields_get(pInfo->pField_, pInfo->nField_, i, &f)) {
+        return KQ_CORRUPT;
+    }
+    *pzName = f.zName;
+    *pnName = f.nName;
+    *pzValue = f.zValue;
+    *pnValue = f.nValue;
+    return KQ_OK;
 }

@@ -314,6 +314,7 @@ check_segment(kqi_segment *s, char **pzErr)
             break;
         }
         u64 df = 0, cf = 0;
+        int bField = KQI_IS_FIELD_TERM(it.aTerm, it.nTerm);
         /* Each block's smallest document length, as the skip table must
         ** record it: a larger one would make ranking skip real hits. */
         u32 nBlock = kqi_plc_nblock(c);
@@ -334,7 +335,9 @@ check_segment(kqi_segment *s, char **pzErr)
             df++;
             cf += nPos;
             u32 iDoc = kqi_plc_docid(c);
-            aTf[iDoc] += nPos;
+            if (!bField) {
+                aTf[iDoc] += nPos;   /* field terms are not in the length */
+            }
             int b = kqi_plc_block_of(c, iDoc);
             u32 len = kqi_docs_len(&s->docs, iDoc);
             if (b < (int)nBlock && len < aMin[b]) {
@@ -400,5 +403,274 @@ kq_index_check(kq_index *p, char **pzErr)
             return rc;
         }
     }
+    return KQ_OK;
+}
+
+/**************************************************************************
+** Lookups: a document by id, the vocabulary, the extra fields.
+*/
+int
+kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
+              char **pzErr)
+{
+    u64 h = kqi_hash64(zId, nId, KQI_ID_SEED);
+    /* Newest segment first: an id lives in one segment at a time (an older
+    ** version is deleted), but looking there first is also the cheapest. */
+    for (u32 s = p->man.nSeg; s-- > 0;) {
+        kqi_segment *pS = &p->aSeg[s];
+        u32 iDoc;
+        u64 content;
+        int rc = kqi_docs_find(&pS->docs, zId, nId, h, pS->aDel, &iDoc,
+                               &content, pzErr);
+        if (rc == KQ_OK) {
+            *piDoc = pS->iBase + iDoc;
+            return KQ_OK;
+        }
+        if (rc != KQ_NOTFOUND) {
+            return rc;
+        }
+    }
+    return kqi_err(pzErr, KQ_NOTFOUND, "no document with id '%.*s'",
+                   (int)(nId > 200 ? 200 : nId), zId);
+}
+
+/* A merge of the segments' dictionaries from a key on: each segment's
+** iterator, the smallest current key next. */
+typedef struct dictmerge {
+    kqi_dictit *aIt;
+    int *abLive;
+    u32 n;
+} dictmerge;
+
+static int
+dm_start(dictmerge *m, kq_index *p, const char *zFrom, size_t nFrom,
+         char **pzErr)
+{
+    m->n = p->man.nSeg;
+    m->aIt = calloc(m->n ? m->n : 1, sizeof(kqi_dictit));
+    m->abLive = calloc(m->n ? m->n : 1, sizeof(int));
+    if (m->aIt == NULL || m->abLive == NULL) {
+        return KQ_NOMEM;
+    }
+    for (u32 s = 0; s < m->n; s++) {
+        int rc = kqi_dictit_start(&m->aIt[s], &p->aSeg[s].dict, zFrom, nFrom,
+                                  pzErr);
+        if (rc == KQ_OK) {
+            rc = kqi_dictit_next(&m->aIt[s], pzErr);
+        }
+        if (rc == KQ_OK) {
+            m->abLive[s] = 1;
+        } else if (rc != KQ_DONE) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+static void
+dm_free(dictmerge *m)
+{
+    free(m->aIt);
+    free(m->abLive);
+}
+
+static int
+key_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t n = na < nb ? na : nb;
+    int c = memcmp(a, b, n);
+    return c ? c : (na < nb ? -1 : na > nb);
+}
+
+/* The smallest current key (-1: none left). */
+static int
+dm_min(const dictmerge *m)
+{
+    int iMin = -1;
+    for (u32 s = 0; s < m->n; s++) {
+        if (m->abLive[s] &&
+            (iMin < 0 || key_cmp(m->aIt[s].aTerm, m->aIt[s].nTerm,
+                                 m->aIt[iMin].aTerm,
+                                 m->aIt[iMin].nTerm) < 0)) {
+            iMin = (int)s;
+        }
+    }
+    return iMin;
+}
+
+/* Advance every iterator at key z/n. */
+static int
+dm_next(dictmerge *m, const char *z, size_t n, char **pzErr)
+{
+    for (u32 s = 0; s < m->n; s++) {
+        if (m->abLive[s] &&
+            key_cmp(m->aIt[s].aTerm, m->aIt[s].nTerm, z, n) == 0) {
+            int rc = kqi_dictit_next(&m->aIt[s], pzErr);
+            if (rc == KQ_DONE) {
+                m->abLive[s] = 0;
+            } else if (rc) {
+                return rc;
+            }
+        }
+    }
+    return KQ_OK;
+}
+
+/* The index-wide df of term z/n. */
+static int
+term_df(kq_index *p, const char *z, size_t n, u64 *pDf, char **pzErr)
+{
+    *pDf = 0;
+    for (u32 s = 0; s < p->man.nSeg; s++) {
+        kqi_termloc loc;
+        int rc = kqi_dict_lookup(&p->aSeg[s].dict, z, n, &loc, pzErr);
+        if (rc == KQ_OK) {
+            *pDf += loc.df;
+        } else if (rc != KQ_NOTFOUND) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+/* kq_index_terms(): the words with the prefix are the vocabulary entries
+** (words whose stem differs) and the terms that start with it (a word that
+** is its own stem; a stem that is no word, like "ceasefir", is listed too:
+** the dictionary does not tell them apart).  Both streams are sorted by
+** word; they are merged so each word comes once. */
+int
+kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix, void *pCtx,
+               kq_term_fn x, char **pzErr)
+{
+    char aKey[KQI_MAX_KEY + 2];
+    if (nPrefix > KQI_MAX_TERM) {
+        return KQ_OK;
+    }
+    aKey[0] = KQI_WORD_MARK;
+    memcpy(aKey + 1, zPrefix, nPrefix);
+    dictmerge v = {0}, t = {0};
+    int rc = dm_start(&v, p, aKey, nPrefix + 1, pzErr);
+    if (rc == KQ_OK) {
+        rc = dm_start(&t, p, nPrefix ? zPrefix : "\x02",
+                      nPrefix ? nPrefix : 1, pzErr);
+    }
+    while (rc == KQ_OK) {
+        int it = dm_min(&t);
+        if (it >= 0 && KQI_IS_FIELD_TERM(t.aIt[it].aTerm, t.aIt[it].nTerm)) {
+            /* Field terms sit between digits and letters: step over. */
+            char aSkip[KQI_MAX_KEY + 1];
+            size_t nSkip = t.aIt[it].nTerm;
+            memcpy(aSkip, t.aIt[it].aTerm, nSkip);
+            rc = dm_next(&t, aSkip, nSkip, pzErr);
+            continue;
+        }
+        int iv = dm_min(&v);
+        const kqi_dictit *pv = iv >= 0 ? &v.aIt[iv] : NULL;
+        const kqi_dictit *pt = it >= 0 ? &t.aIt[it] : NULL;
+        if (pv && (pv->nTerm < nPrefix + 1 || pv->aTerm[0] != KQI_WORD_MARK ||
+                   memcmp(pv->aTerm + 1, zPrefix, nPrefix) != 0)) {
+            pv = NULL;
+        }
+        if (pt && (pt->nTerm < nPrefix || memcmp(pt->aTerm, zPrefix,
+                                                 nPrefix) != 0 ||
+                   pt->aTerm[0] == KQI_WORD_MARK)) {
+            pt = NULL;
+        }
+        if (pv == NULL && pt == NULL) {
+            break;
+        }
+        int c = pv && pt ? key_cmp(pv->aTerm + 1, pv->nTerm - 1, pt->aTerm,
+                                   pt->nTerm)
+                         : (pv ? -1 : 1);
+        char aWord[KQI_MAX_KEY + 1], aStem[KQI_MAX_KEY + 1];
+        size_t nWord, nStem;
+        if (c <= 0) {
+            nWord = pv->nTerm - 1;
+            memcpy(aWord, pv->aTerm + 1, nWord);
+            nStem = pv->nStem;
+            memcpy(aStem, pv->aStem, nStem);
+        } else {
+            nWord = nStem = pt->nTerm;
+            memcpy(aWord, pt->aTerm, nWord);
+            memcpy(aStem, pt->aTerm, nStem);
+        }
+        aWord[nWord] = aStem[nStem] = 0;
+        /* (Keys copied: advancing an iterator changes its key.) */
+        char aK[KQI_MAX_KEY + 2];
+        if (c <= 0) {
+            size_t nK = pv->nTerm;
+            memcpy(aK, pv->aTerm, nK);
+            rc = dm_next(&v, aK, nK, pzErr);
+        }
+        if (rc == KQ_OK && c >= 0) {
+            size_t nK = pt->nTerm;
+            memcpy(aK, pt->aTerm, nK);
+            rc = dm_next(&t, aK, nK, pzErr);
+        }
+        u64 df = 0;
+        if (rc == KQ_OK) {
+            rc = term_df(p, aStem, nStem, &df, pzErr);
+        }
+        if (rc == KQ_OK && df > 0) {
+            rc = x(pCtx, aWord, nWord, aStem, nStem, df);
+        }
+    }
+    dm_free(&v);
+    dm_free(&t);
+    return rc == KQ_DONE ? KQ_OK : rc;
+}
+
+int
+kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr)
+{
+    *pazName = NULL;
+    *pnName = 0;
+    char aFrom[2] = {KQI_PFX_EXTRA, 0};
+    dictmerge m = {0};
+    int rc = dm_start(&m, p, aFrom, 1, pzErr);
+    char **az = NULL;
+    int n = 0;
+    while (rc == KQ_OK) {
+        int i = dm_min(&m);
+        if (i < 0 || m.aIt[i].nTerm < 1 || m.aIt[i].aTerm[0] != KQI_PFX_EXTRA) {
+            break;
+        }
+        const char *z = m.aIt[i].aTerm + 1;
+        const char *zColon = memchr(z, ':', m.aIt[i].nTerm - 1);
+        if (zColon == NULL) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "bad field term");
+            break;
+        }
+        size_t nName = (size_t)(zColon - z);
+        char **a = realloc(az, sizeof(char *) * (size_t)(n + 1));
+        if (a == NULL || (a[n] = malloc(nName + 1)) == NULL) {
+            az = a ? a : az;
+            rc = KQ_NOMEM;
+            break;
+        }
+        az = a;
+        memcpy(az[n], z, nName);
+        az[n][nName] = 0;
+        n++;
+        /* Skip the rest of this field: seek past "X name ;" (';' follows
+        ** ':' in ASCII) by restarting the merge there. */
+        char aNext[KQI_MAX_KEY + 2];
+        aNext[0] = KQI_PFX_EXTRA;
+        memcpy(aNext + 1, z, nName);
+        aNext[nName + 1] = ':' + 1;
+        dm_free(&m);
+        memset(&m, 0, sizeof(m));
+        rc = dm_start(&m, p, aNext, nName + 2, pzErr);
+    }
+    dm_free(&m);
+    if (rc) {
+        for (int i = 0; i < n; i++) {
+            free(az[i]);
+        }
+        free(az);
+        return rc;
+    }
+    *pazName = az;
+    *pnName = n;
     return KQ_OK;
 }

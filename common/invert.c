@@ -93,6 +93,20 @@ struct kqi_inv {
     size_t nOcc, nOccAlloc;
     u32 *aScratch;     /* per document: distinct terms, counts, positions */
     size_t nScratchAlloc;
+    /* Field terms (kq_int.h, KQI_PFX_*) of the text being analysed: 0 for
+    ** none (the body), KQI_PFX_TITLE to add T + term beside each term, or
+    ** the prefix zPfx/nPfx (S, X name :) for a field indexed only under it. */
+    char cField;
+    char aPfx[KQI_MAX_KEY + 1];
+    size_t nPfx;
+    size_t nFieldOcc;  /* occurrences of field terms (not in the length) */
+    kq_analyzer *pAlt; /* a document in another language: its analyzer,
+                       ** which stems every token (no word table) */
+    kq_analyzer *apLang[8];   /* analyzers of other languages met */
+    int nLang;
+    u32 iFieldPos;     /* next position for a field's text: one sequence
+                       ** for all of a document's fields, so a term's
+                       ** positions increase even when two fields share it */
 };
 
 static u32
@@ -326,18 +340,8 @@ word_term(kqi_inv *p, const char *z, size_t n, u32 *piTerm)
 }
 
 static int
-token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
-         size_t iStart, size_t iEnd)
+add_occ(kqi_inv *p, u32 iTerm, u32 iPos)
 {
-    kqi_inv *p = pCtx;
-    u32 iTerm;
-    int rc = word_term(p, zWord, nWord, &iTerm);
-    if (rc == KQ_NOTFOUND) {
-        return 0;
-    }
-    if (rc) {
-        return KQ_NOMEM;
-    }
     if (p->nOcc == p->nOccAlloc) {
         size_t nNew = p->nOccAlloc ? p->nOccAlloc * 2 : 1024;
         u64 *a = realloc(p->aOcc, nNew * sizeof(u64));
@@ -348,6 +352,77 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         p->nOccAlloc = nNew;
     }
     p->aOcc[p->nOcc++] = ((u64)iTerm << 32) | iPos;
+    return 0;
+}
+
+/* An occurrence of the field term prefix + z[0..n) (too long: none). */
+static int
+add_field_occ(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
+              size_t n, u32 iPos)
+{
+    char aKey[KQI_MAX_KEY + 1];
+    if (nPfx + n > KQI_MAX_TERM) {
+        return 0;
+    }
+    memcpy(aKey, zPfx, nPfx);
+    memcpy(aKey + nPfx, z, n);
+    u32 iTerm;
+    if (term_find(p, aKey, nPfx + n, &iTerm)) {
+        return KQ_NOMEM;
+    }
+    p->nFieldOcc++;
+    return add_occ(p, iTerm, iPos);
+}
+
+static int
+token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
+         size_t iStart, size_t iEnd)
+{
+    kqi_inv *p = pCtx;
+    u32 iTerm;
+    int rc;
+    if (p->nPfx) {
+        /* A source or extra field: only its prefixed term, so the word's
+        ** stem is not a term of the text (nor a vocabulary entry). */
+        const char *zStem;
+        size_t nStem;
+        rc = kq_stem(p->pAlt ? p->pAlt : p->pA, zWord, nWord, &zStem,
+                     &nStem);
+        if (rc == KQ_NOTFOUND) {
+            return 0;
+        }
+        return rc ? KQ_NOMEM
+                  : add_field_occ(p, p->aPfx, p->nPfx, zStem, nStem, iPos);
+    }
+    if (p->pAlt) {
+        /* Another language than the index's: stemmed on its own, and not
+        ** put in the vocabulary (which maps words to this language's
+        ** stems). */
+        const char *zStem;
+        size_t nStem;
+        rc = kq_stem(p->pAlt, zWord, nWord, &zStem, &nStem);
+        if (rc == KQ_NOTFOUND) {
+            return 0;
+        }
+        if (rc == KQ_OK) {
+            rc = term_find(p, zStem, nStem, &iTerm);
+        }
+    } else {
+        rc = word_term(p, zWord, nWord, &iTerm);
+    }
+    if (rc == KQ_NOTFOUND) {
+        return 0;
+    }
+    if (rc || add_occ(p, iTerm, iPos)) {
+        return KQ_NOMEM;
+    }
+    if (p->cField == KQI_PFX_TITLE) {
+        /* The title's words are also indexed as T + term at the same
+        ** positions, for title: queries. */
+        char c = KQI_PFX_TITLE;
+        const wkey *k = &p->aTerm[iTerm].k;
+        return add_field_occ(p, &c, 1, k->z, k->n, iPos);
+    }
     return 0;
 }
 
@@ -472,6 +547,9 @@ kqi_inv_free(kqi_inv *p)
         free(p->aOcc);
         free(p->aScratch);
         kq_analyzer_free(p->pA);
+        for (int i = 0; i < p->nLang; i++) {
+            kq_analyzer_free(p->apLang[i]);
+        }
         free(p);
     }
 }
@@ -494,22 +572,114 @@ kqi_inv_memory(const kqi_inv *p)
            ((size_t)p->nTerm + p->nWord) * (32 + sizeof(src));
 }
 
+/* The analyzer for language zLang, or NULL in *ppOut if it is the index's
+** own.  KQ_NOTFOUND for a language Snowball does not have. */
+static int
+lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang,
+              kq_analyzer **ppOut)
+{
+    char aName[32];
+    *ppOut = NULL;
+    if (nLang >= sizeof(aName)) {
+        return KQ_NOTFOUND;
+    }
+    memcpy(aName, zLang, nLang);
+    aName[nLang] = 0;
+    kq_analyzer *pNew;
+    int rc = kq_analyzer_new(aName, &pNew);
+    if (rc) {
+        return rc;
+    }
+    const char *zCanon = kq_analyzer_lang(pNew);
+    if (strcmp(zCanon, kq_analyzer_lang(p->pA)) == 0) {
+        kq_analyzer_free(pNew);
+        return KQ_OK;
+    }
+    for (int i = 0; i < p->nLang; i++) {
+        if (strcmp(kq_analyzer_lang(p->apLang[i]), zCanon) == 0) {
+            kq_analyzer_free(pNew);
+            *ppOut = p->apLang[i];
+            return KQ_OK;
+        }
+    }
+    if (p->nLang == (int)(sizeof(p->apLang) / sizeof(p->apLang[0]))) {
+        /* Many languages in one run: the oldest analyzer makes room. */
+        kq_analyzer_free(p->apLang[0]);
+        memmove(p->apLang, p->apLang + 1, sizeof(p->apLang[0]) * 7);
+        p->nLang--;
+    }
+    p->apLang[p->nLang++] = pNew;
+    *ppOut = pNew;
+    return KQ_OK;
+}
+
+/* Analyse z[0..n) as a field indexed only under the prefix zPfx/nPfx. */
+static int
+add_field_text(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
+               size_t n)
+{
+    if (nPfx > KQI_MAX_KEY || n == 0) {
+        return KQ_OK;
+    }
+    memcpy(p->aPfx, zPfx, nPfx);
+    p->nPfx = nPfx;
+    u32 iEnd = p->iFieldPos;
+    int rc = kq_analyze(p->pAlt ? p->pAlt : p->pA, KQ_ANALYZE_NOSTEM, z, n,
+                        p->iFieldPos, &iEnd, p, token_cb);
+    p->iFieldPos = iEnd + KQI_TITLE_GAP;
+    p->nPfx = 0;
+    return rc;
+}
+
 int
-kqi_inv_add(kqi_inv *p, u32 iDoc, const char *zTitle, size_t nTitle,
-            const char *zBody, size_t nBody, u32 *pnLen)
+kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen)
 {
     p->nOcc = 0;
+    p->nFieldOcc = 0;
+    p->iFieldPos = 0;
+    p->pAlt = NULL;
+    if (d->zLang && d->nLang) {
+        int rc = lang_analyzer(p, d->zLang, d->nLang, &p->pAlt);
+        if (rc) {
+            return rc;
+        }
+    }
     u32 iPos = 0;
-    int rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, zTitle ? zTitle : "", nTitle,
-                        0, &iPos, p, token_cb);
-    if (rc == KQ_OK && nBody) {
-        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, zBody, nBody,
+    kq_analyzer *pA = p->pAlt ? p->pAlt : p->pA;
+    p->cField = KQI_PFX_TITLE;
+    int rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
+                        d->nTitle, 0, &iPos, p, token_cb);
+    p->cField = 0;
+    if (rc == KQ_OK && d->nBody) {
+        rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
                         iPos + KQI_TITLE_GAP, NULL, p, token_cb);
+    }
+    size_t nText = p->nOcc - p->nFieldOcc;
+    if (rc == KQ_OK) {
+        char c = KQI_PFX_SOURCE;
+        rc = add_field_text(p, &c, 1, d->zSource, d->nSource);
+    }
+    for (int i = 0; rc == KQ_OK && i < d->nField; i++) {
+        const kq_field *f = &d->aField[i];
+        char aPfx[KQI_MAX_KEY + 2];
+        if (f->nName + 2 > KQI_MAX_KEY) {
+            continue;
+        }
+        aPfx[0] = KQI_PFX_EXTRA;
+        memcpy(aPfx + 1, f->zName, f->nName);
+        aPfx[f->nName + 1] = ':';
+        rc = add_field_text(p, aPfx, f->nName + 2, f->zValue, f->nValue);
+    }
+    char aDate[3][12];
+    int nDate = kqi_date_terms(d->zDate, d->nDate, aDate);
+    for (int i = 0; rc == KQ_OK && i < nDate; i++) {
+        char c = KQI_PFX_DATE;
+        rc = add_field_occ(p, &c, 1, aDate[i], strlen(aDate[i]), 0);
     }
     if (rc == KQ_OK) {
         rc = invert_doc(p, iDoc);
     }
-    *pnLen = (u32)p->nOcc;
+    *pnLen = (u32)nText;
     return rc ? KQ_NOMEM : KQ_OK;
 }
 

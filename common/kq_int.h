@@ -114,6 +114,16 @@ int kqi_varint_skip(const u8 **pp, const u8 *end, u64 n);
 ** source, body: what decides whether a re-indexed document changed). */
 u64 kqi_hash64(const void *p, size_t n, u64 seed);
 u64 kqi_doc_hash(const kq_doc *d);
+
+/* Extra fields packed into bytes (the document table keeps them so):
+** varint count, then per field varint + name, varint + value. */
+#define KQ_MAX_FIELDS 64
+void kqi_fields_pack(kqi_buf *b, const kq_field *a, int n);
+/* The count of packed fields (0 for n == 0), or KQ_CORRUPT. */
+int kqi_fields_count(const u8 *p, size_t n, int *pnField);
+/* Field i of the packed fields, pointing into them; KQ_CORRUPT if the
+** bytes do not hold it. */
+int kqi_fields_get(const u8 *p, size_t n, int i, kq_field *pOut);
 #define KQI_ID_SEED 0x6964   /* seed of a document id's hash */
 
 void kqi_put_u16(u8 *p, u16 v);
@@ -510,9 +520,10 @@ typedef struct kqi_inv kqi_inv;
 int kqi_inv_new(const char *zLang, kqi_inv **ppOut);
 void kqi_inv_free(kqi_inv *p);
 /* Analyse and invert one document as docid iDoc (increasing from one call
-** to the next); *pnLen gets its length in tokens. */
-int kqi_inv_add(kqi_inv *p, u32 iDoc, const char *zTitle, size_t nTitle,
-                const char *zBody, size_t nBody, u32 *pnLen);
+** to the next): its title and body, and the field terms of its title,
+** source, extra fields and date (KQI_PFX_*); *pnLen gets its length in
+** tokens (title and body). */
+int kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *pDoc, u32 *pnLen);
 size_t kqi_inv_memory(const kqi_inv *p);
 int kqi_inv_empty(const kqi_inv *p);
 /* Drop the table (after it was written). */
@@ -567,17 +578,54 @@ typedef enum kqi_qtype {
     KQI_Q_PHRASE,  /* aChild are TERMs at consecutive positions */
     KQI_Q_AND,
     KQI_Q_OR,
-    KQI_Q_NOT      /* one child: documents that do not match it */
+    KQI_Q_NOT,     /* one child: documents that do not match it */
+    KQI_Q_NEAR,    /* aChild are TERMs within nWindow positions of each
+                   ** other (NEAR/n, "a b"~n), in order if bOrdered (ADJ/n) */
+    KQI_Q_EXACT,   /* =word: zTerm is its stem, zWord the folded word, which
+                   ** must occur as such */
+    KQI_Q_DATE,    /* date:LO..HI: documents dated within [zLo, zHi] */
+    KQI_Q_ID       /* id:X: the document with that id (zTerm) */
 } kqi_qtype;
+
+/* Which part of a document a TERM, PREFIX, PHRASE or EXACT is looked for in
+** (title:, body:, source:, an extra field).  In the index a field's terms
+** carry a prefix (below); "title" and "body" words are also indexed
+** unprefixed, which is what ranks them. */
+typedef enum kqi_field {
+    KQI_FIELD_ANY = 0,   /* title and body */
+    KQI_FIELD_TITLE,
+    KQI_FIELD_BODY,
+    KQI_FIELD_SOURCE,
+    KQI_FIELD_EXTRA      /* zField names it */
+} kqi_field;
+
+/* Prefixes of field terms in the dictionary.  Folded terms never start
+** with an upper-case ASCII letter, so these cannot collide with words. */
+#define KQI_PFX_TITLE  'T'   /* T + term, at the title's positions */
+#define KQI_PFX_SOURCE 'S'   /* S + term of the source */
+#define KQI_PFX_EXTRA  'X'   /* X + field name + ':' + term */
+#define KQI_PFX_DATE   'D'   /* D + YYYY, D + YYYY-MM, D + YYYY-MM-DD */
+/* Is a dictionary key a field term (not counted in document lengths)? */
+#define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 
 typedef struct kqi_qnode kqi_qnode;
 struct kqi_qnode {
     kqi_qtype eType;
-    char *zTerm;         /* TERM, PREFIX */
+    char *zTerm;         /* TERM, PREFIX, EXACT (the stem), ID (the id) */
     size_t nTerm;
     u32 iOffset;         /* TERM inside PHRASE: position offset */
     kqi_qnode **aChild;
     int nChild;
+    kqi_field eField;    /* TERM, PREFIX, PHRASE, EXACT */
+    char *zField;        /* KQI_FIELD_EXTRA: the field name */
+    char *zWord;         /* EXACT: the folded word */
+    size_t nWord;
+    double boost;        /* term^2: its score is multiplied (0: 1) */
+    u32 nWindow;         /* NEAR */
+    int bOrdered;        /* NEAR: ADJ */
+    char zLo[11], zHi[11];  /* DATE: YYYY-MM-DD bounds, "" if open */
+    int bWarnMix;        /* AND/OR: the user mixed AND and OR without
+                         ** parentheses here (kq_query_tree warns) */
 };
 
 struct kq_query {
@@ -585,6 +633,25 @@ struct kq_query {
 };
 
 void kqi_qnode_free(kqi_qnode *p);
+
+/* date.c: the date terms of a document dated zDate (up to 3, each at most
+** 11 bytes + NUL, without the prefix); their number, 0 if the date is not
+** one kq understands. */
+int kqi_date_terms(const char *zDate, size_t nDate, char aOut[3][12]);
+/* Parse a date of a query bound (YYYY, YYYY-MM, YYYY-MM-DD) into the first
+** (bEnd 0) or last (bEnd 1) day it covers, as YYYY-MM-DD: 0, or -1 if it
+** is not a date. */
+int kqi_date_bound(const char *z, size_t n, int bEnd, char aOut[11]);
+/* Does the date term z (YYYY, YYYY-MM or YYYY-MM-DD) cover only days within
+** [zLo, zHi] ("" = open)? */
+int kqi_date_within(const char *z, size_t n, const char *zLo,
+                    const char *zHi);
+/* Is z/n a good extra field name ([a-z][a-z0-9_]*, at most 32 bytes, not
+** a built-in field)? */
+int kqi_field_name_ok(const char *z, size_t n);
+/* Is its parent (the month of a day, the year of a month) within too? */
+int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
+                           const char *zHi);
 
 /* BM25 with k1 = 1.2, b = 0.75 and Xapian's idf (so that the Xapian
 ** backend, local or remote, ranks exactly alike):

@@ -313,11 +313,17 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                 rc = kqi_docs_text(&pS->docs, i, &zText, &nText, pzErr);
             }
             if (rc == KQ_OK) {
+                kq_field aField[KQ_MAX_FIELDS];
                 kq_doc d = {info.zId, info.nId, info.zTitle, info.nTitle,
                             info.zDate, info.nDate, info.zSource,
-                            info.nSource, zText, nText};
+                            info.nSource, zText, nText, aField, info.nField,
+                            NULL, 0};
+                for (int k = 0; rc == KQ_OK && k < info.nField; k++) {
+                    rc = kqi_fields_get(info.pField_, info.nField_, k,
+                                        &aField[k]);
+                }
                 u32 nLen = kqi_docs_len(&pS->docs, i);
-                if (kqi_docs_bad(&pS->docs)) {
+                if (rc || kqi_docs_bad(&pS->docs)) {
                     rc = kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch",
                                  pS->aMap[KQI_F_DOCS].zPath);
                 } else {

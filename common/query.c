@@ -3,20 +3,35 @@
 **
 **     query   := or
 **     or      := and { "OR" and }
-**     and     := unary { ["AND"] unary }        adjacent items: implicit AND
+**     and     := near { ["AND"] near }          adjacent items: implicit AND
+**     near    := unary { ("NEAR/n" | "ADJ/n") unary }   (single words)
 **     unary   := "NOT" unary | "-" primary | "+" primary | primary
-**     primary := "(" or ")" | '"' words '"' | word | word "*"
+**     primary := [field ":"] item ["^" number]
+**     item    := "(" or ")" | '"' words '"' ["~" n] | word | word "*"
+**              | "=" word | "date:" range | "id:" id
+**     field   := title | body | source | NAME (an extra field, kq-index
+**                --field NAME)
+**     range   := DATE | DATE ".." DATE | DATE ".." | ".." DATE
+**                (DATE: YYYY, YYYY-MM or YYYY-MM-DD; bounds inclusive)
 **
 ** So NOT binds tighter than AND, and AND than OR; "a NOT b" is a AND NOT b.
 ** Operators are upper case; lower-case and/or/not are ordinary words.
 ** Words and phrases go through the same analysis as documents: a word that
 ** analyses to several tokens ("peace-keepers", "U.S.") becomes a phrase, one
 ** that analyses to none ("!!!") drops out.  A prefix ("ceas*") is folded
-** but not stemmed, since a stem of a word fragment means nothing.
+** but not stemmed, since a stem of a word fragment means nothing.  "=word"
+** keeps the word's stem for the index lookup and the folded word itself,
+** which the document must contain as such.  "a NEAR/n b" matches the words
+** at most n positions apart in any order, "a ADJ/n b" with b after a;
+** '"a b c"~n' is NEAR/n of its words.  "term^2" multiplies its score.
+** A word "name:..." is a field only when name is a field kq knows or could
+** be an extra field name; an extra field the index does not have is
+** reported when the query is run (search.c), since only the index knows.
 ** Errors carry the 1-based character column where they were found.
 */
 #include "kq_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +40,11 @@
 #define MAX_DEPTH 100
 
 typedef enum { T_EOF, T_WORD, T_PHRASE, T_LP, T_RP, T_AND, T_OR, T_NOT,
-               T_PLUS, T_MINUS } ttype;
+               T_PLUS, T_MINUS, T_NEAR } ttype;
+
+/* Proximity windows are bounded: positions are checked in a window of
+** this many words. */
+#define MAX_WINDOW 1000
 
 typedef struct parser {
     kq_analyzer *pA;
@@ -37,6 +56,8 @@ typedef struct parser {
     const char *zTok;  /* WORD/PHRASE text */
     size_t nTok;
     int bPrefix;       /* WORD ended in '*' */
+    u32 nNear;         /* T_NEAR: its n */
+    int bOrdered;      /* T_NEAR: ADJ */
     int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
     int nDepth;        /* open parentheses and NOTs, for MAX_DEPTH */
     int rc;
@@ -124,6 +145,23 @@ lex(parser *p)
         p->eTok = T_OR;
     } else if (p->nTok == 3 && memcmp(p->zTok, "NOT", 3) == 0) {
         p->eTok = T_NOT;
+    } else if ((p->nTok > 5 && memcmp(p->zTok, "NEAR/", 5) == 0) ||
+               (p->nTok > 4 && memcmp(p->zTok, "ADJ/", 4) == 0)) {
+        size_t k = p->zTok[0] == 'N' ? 5 : 4;
+        u32 v = 0;
+        for (; k < p->nTok && p->zTok[k] >= '0' && p->zTok[k] <= '9'; k++) {
+            v = v * 10 + (u32)(p->zTok[k] - '0');
+            if (v > MAX_WINDOW) {
+                break;
+            }
+        }
+        if (k != p->nTok || v == 0 || v > MAX_WINDOW) {
+            set_err(p, p->iTok, "NEAR/n and ADJ/n take a number n from 1 "
+                    "to 1000");
+        }
+        p->eTok = T_NEAR;
+        p->nNear = v;
+        p->bOrdered = p->zTok[0] == 'A';
     } else if (p->zTok[p->nTok - 1] == '*') {
         p->nTok--;
         p->bPrefix = 1;
@@ -154,6 +192,8 @@ kqi_qnode_free(kqi_qnode *q)
         }
         free(q->aChild);
         free(q->zTerm);
+        free(q->zField);
+        free(q->zWord);
         free(q);
     }
 }
@@ -278,12 +318,270 @@ tok_name(ttype e)
     case T_AND: return "AND";
     case T_OR: return "OR";
     case T_RP: return ")";
+    case T_NEAR: return "NEAR/ADJ";
     default: return "this";
     }
 }
 
+/* Restrict q and everything below it to field eField (zName for an extra
+** field).  Date and id items, NEAR and NOT keep their meaning; a field
+** inside another field is an error. */
+static void
+apply_field(parser *p, kqi_qnode *q, kqi_field eField, const char *zName,
+            size_t iAt)
+{
+    if (q == NULL || p->rc) {
+        return;
+    }
+    switch (q->eType) {
+    case KQI_Q_TERM:
+    case KQI_Q_PREFIX:
+    case KQI_Q_PHRASE:
+    case KQI_Q_EXACT:
+        if (q->eField != KQI_FIELD_ANY) {
+            set_err(p, iAt, "a field inside another field");
+            return;
+        }
+        if (eField == KQI_FIELD_BODY && q->eType == KQI_Q_PHRASE) {
+            set_err(p, iAt, "body: takes words and prefixes, not phrases "
+                    "(a phrase without a field is searched in title and "
+                    "body)");
+            return;
+        }
+        if (q->eType == KQI_Q_EXACT && eField != KQI_FIELD_TITLE &&
+            eField != KQI_FIELD_BODY) {
+            set_err(p, iAt, "=word works in title: and body: only");
+            return;
+        }
+        q->eField = eField;
+        if (zName && (q->zField = kqi_mprintf("%s", zName)) == NULL) {
+            p->rc = KQ_NOMEM;
+        }
+        if (q->eType == KQI_Q_PHRASE) {
+            for (int i = 0; i < q->nChild; i++) {
+                q->aChild[i]->eField = eField;
+            }
+        }
+        return;
+    case KQI_Q_NEAR:
+        set_err(p, iAt, "NEAR/ADJ cannot be restricted to a field");
+        return;
+    case KQI_Q_DATE:
+    case KQI_Q_ID:
+        set_err(p, iAt, "date: and id: cannot be inside another field");
+        return;
+    default:
+        for (int i = 0; i < q->nChild; i++) {
+            apply_field(p, q->aChild[i], eField, zName, iAt);
+        }
+    }
+}
+
+/* A trailing "^N" boost of z[0..*pn): stripped, its value in *pBoost (1 if
+** there is none).  0, or -1 if the number is bad. */
+static int
+strip_boost(const char *z, size_t *pn, double *pBoost)
+{
+    size_t n = *pn, k = n;
+    *pBoost = 1.0;
+    while (k > 0 && ((z[k - 1] >= '0' && z[k - 1] <= '9') || z[k - 1] == '.')) {
+        k--;
+    }
+    if (k == 0 || z[k - 1] != '^') {
+        return 0;
+    }
+    if (k == n) {
+        return -1;
+    }
+    char aNum[32];
+    if (n - k >= sizeof(aNum)) {
+        return -1;
+    }
+    memcpy(aNum, z + k, n - k);
+    aNum[n - k] = 0;
+    char *zEnd;
+    double v = strtod(aNum, &zEnd);
+    if (*zEnd || !(v > 0) || v > 1e6) {
+        return -1;
+    }
+    *pBoost = v;
+    *pn = k - 1;
+    return 0;
+}
+
+/* The length of "name" if z starts with "name:" where name could name a
+** field, else 0. */
+static size_t
+field_name_len(const char *z, size_t n)
+{
+    if (n < 2 || z[0] < 'a' || z[0] > 'z') {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        char c = z[i];
+        if (c == ':') {
+            return i;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* date:VALUE, VALUE = DATE | DATE..DATE | DATE.. | ..DATE */
 static kqi_qnode *
-parse_primary(parser *p)
+parse_date(parser *p, const char *z, size_t n, size_t iAt)
+{
+    kqi_qnode *q = node_new(p, KQI_Q_DATE);
+    if (q == NULL) {
+        return NULL;
+    }
+    size_t k = 0;
+    while (k + 1 < n && !(z[k] == '.' && z[k + 1] == '.')) {
+        k++;
+    }
+    int bRange = k + 1 < n;
+    const char *zA = z, *zB = bRange ? z + k + 2 : z;
+    size_t nA = bRange ? k : n, nB = bRange ? n - k - 2 : n;
+    if ((nA && kqi_date_bound(zA, nA, 0, q->zLo)) ||
+        (nB && kqi_date_bound(zB, nB, 1, q->zHi)) || (nA == 0 && nB == 0)) {
+        kqi_qnode_free(q);
+        set_err(p, iAt, "date: wants YYYY, YYYY-MM or YYYY-MM-DD, or a "
+                "range FROM..TO (either end may be left out)");
+        return NULL;
+    }
+    if (q->zLo[0] && q->zHi[0] && strcmp(q->zLo, q->zHi) > 0) {
+        kqi_qnode_free(q);
+        set_err(p, iAt, "date: range ends before it starts");
+        return NULL;
+    }
+    return q;
+}
+
+static int
+is_exact_word(const char *z, size_t n)
+{
+    return n > 1 && z[0] == '=';
+}
+
+/* =word: the folded word, and its stem for the index lookup. */
+static kqi_qnode *
+parse_exact(parser *p, const char *z, size_t n, size_t iAt)
+{
+    char aWord[KQI_MAX_TERM * 4 + 8];
+    size_t nWord = kq_fold_word(p->pA, z, n, aWord, sizeof(aWord));
+    kqi_qnode *q = analyse_words(p, z, n, 0, iAt);
+    if (q == NULL) {
+        return NULL;
+    }
+    if (q->eType != KQI_Q_TERM || nWord == 0) {
+        kqi_qnode_free(q);
+        set_err(p, iAt, "=word takes a single word");
+        return NULL;
+    }
+    q->eType = KQI_Q_EXACT;
+    q->zWord = malloc(nWord + 1);
+    if (q->zWord == NULL) {
+        p->rc = KQ_NOMEM;
+        kqi_qnode_free(q);
+        return NULL;
+    }
+    memcpy(q->zWord, aWord, nWord);
+    q->zWord[nWord] = 0;
+    q->nWord = nWord;
+    return q;
+}
+
+/* A word token: [field:][=]word[*][^N], or date:..., id:... */
+static kqi_qnode *
+parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
+           char **pzName, int *pbFieldOnly)
+{
+    double boost;
+    *pbFieldOnly = 0;
+    size_t nf = field_name_len(z, n);
+    if (nf) {
+        const char *zName = z;
+        z += nf + 1;
+        n -= nf + 1;
+        if (nf == 4 && memcmp(zName, "date", 4) == 0) {
+            return n ? parse_date(p, z, n, iAt)
+                     : (set_err(p, iAt, "date: wants a date or a range"),
+                        NULL);
+        }
+        if (nf == 2 && memcmp(zName, "id", 2) == 0) {
+            kqi_qnode *q = node_new(p, KQI_Q_ID);
+            if (q && (q->zTerm = malloc(n + 1)) != NULL) {
+                memcpy(q->zTerm, z, n);
+                q->zTerm[n] = 0;
+                q->nTerm = n;
+            } else if (q) {
+                p->rc = KQ_NOMEM;
+            }
+            if (n == 0) {
+                set_err(p, iAt, "id: wants an id (quote it if it has spaces: "
+                        "id:\"my id\")");
+            }
+            return q;
+        }
+        if (nf == 5 && memcmp(zName, "title", 5) == 0) {
+            *peField = KQI_FIELD_TITLE;
+        } else if (nf == 4 && memcmp(zName, "body", 4) == 0) {
+            *peField = KQI_FIELD_BODY;
+        } else if (nf == 6 && memcmp(zName, "source", 6) == 0) {
+            *peField = KQI_FIELD_SOURCE;
+        } else {
+            *peField = KQI_FIELD_EXTRA;
+            *pzName = kqi_mprintf("%.*s", (int)nf, zName);
+            if (*pzName == NULL) {
+                p->rc = KQ_NOMEM;
+                return NULL;
+            }
+        }
+        if (n == 0) {
+            *pbFieldOnly = 1;   /* title:"..." or title:(...) follows */
+            return NULL;
+        }
+    }
+    if (strip_boost(z, &n, &boost)) {
+        set_err(p, iAt, "^ wants a positive number, e.g. oil^2");
+        return NULL;
+    }
+    int bPrefix = n > 0 && z[n - 1] == '*';
+    if (bPrefix) {
+        n--;
+        if (n == 0 || z[n - 1] == '*') {
+            set_err(p, iAt, "* must follow a word");
+            return NULL;
+        }
+    }
+    kqi_qnode *q;
+    if (is_exact_word(z, n)) {
+        if (bPrefix) {
+            set_err(p, iAt, "=word cannot be a prefix");
+            return NULL;
+        }
+        q = parse_exact(p, z + 1, n - 1, iAt);
+    } else {
+        q = analyse_words(p, z, n, bPrefix, iAt);
+    }
+    if (q) {
+        q->boost = boost;
+    }
+    return q;
+}
+
+/* "^N" or "~N" right after a phrase or a group (no space between). */
+static int
+adjacent_suffix(parser *p, size_t iPrevEnd, char c)
+{
+    return p->rc == KQ_OK && p->eTok == T_WORD && p->iTok == iPrevEnd &&
+           p->nTok > 1 && p->zTok[0] == c;
+}
+
+static kqi_qnode *
+parse_item(parser *p)
 {
     if (p->rc) {
         return NULL;
@@ -310,18 +608,114 @@ parse_primary(parser *p)
             set_err(p, iAt, "unclosed parenthesis");
             return NULL;
         }
+        if (q && q->bWarnMix == 2) {
+            q->bWarnMix = 0;   /* parenthesised: not ambiguous */
+        }
         p->nDepth--;
+        size_t iEnd = p->i;
         lex(p);
+        if (adjacent_suffix(p, iEnd, '^')) {
+            size_t n = p->nTok + (p->bPrefix ? 1 : 0);
+            double b;
+            char aBuf[40];
+            int bad = n >= sizeof(aBuf) - 1;
+            if (!bad) {
+                aBuf[0] = 'x';
+                memcpy(aBuf + 1, p->zTok, n);
+                size_t m = n + 1;
+                bad = strip_boost(aBuf, &m, &b) || m != 1;
+            }
+            if (bad) {
+                set_err(p, p->iTok, "^ wants a positive number, e.g. (a OR b)^2");
+            } else if (q) {
+                q->boost = b;
+            }
+            lex(p);
+        }
         return q;
     }
     case T_PHRASE: {
         kqi_qnode *q = analyse_words(p, p->zTok, p->nTok, 0, iAt);
+        size_t iEnd = p->i;
         lex(p);
+        for (int k = 0; k < 2; k++) {
+            if (adjacent_suffix(p, iEnd, '~')) {
+                /* "a b"~n: NEAR/n of the phrase's words. */
+                u32 v = 0;
+                size_t j = 1;
+                for (; j < p->nTok && p->zTok[j] >= '0' && p->zTok[j] <= '9' &&
+                       v <= MAX_WINDOW; j++) {
+                    v = v * 10 + (u32)(p->zTok[j] - '0');
+                }
+                double b = 1.0;
+                size_t m = p->nTok;
+                if (j < m && strip_boost(p->zTok, &m, &b) == 0 && m == j) {
+                    if (q) {
+                        q->boost = b;
+                    }
+                } else if (j != m) {
+                    v = 0;
+                }
+                if (v == 0 || v > MAX_WINDOW || p->bPrefix) {
+                    set_err(p, p->iTok, "~ after a phrase takes a number "
+                            "from 1 to 1000");
+                } else if (q && q->eType == KQI_Q_PHRASE) {
+                    q->eType = KQI_Q_NEAR;
+                    q->nWindow = v;
+                    for (int i = 0; i < q->nChild; i++) {
+                        q->aChild[i]->iOffset = 0;
+                    }
+                }
+                iEnd = p->i;
+                lex(p);
+            } else if (adjacent_suffix(p, iEnd, '^')) {
+                size_t m = p->nTok + (p->bPrefix ? 1 : 0);
+                char aBuf[40];
+                double b = 1.0;
+                int bad = m >= sizeof(aBuf) - 1;
+                if (!bad) {
+                    aBuf[0] = 'x';
+                    memcpy(aBuf + 1, p->zTok, m);
+                    m++;
+                    bad = strip_boost(aBuf, &m, &b) || m != 1;
+                }
+                if (bad) {
+                    set_err(p, p->iTok, "^ wants a positive number");
+                } else if (q) {
+                    q->boost = b;
+                }
+                iEnd = p->i;
+                lex(p);
+            }
+        }
         return q;
     }
     case T_WORD: {
-        kqi_qnode *q = analyse_words(p, p->zTok, p->nTok, p->bPrefix, iAt);
+        kqi_field eField = KQI_FIELD_ANY;
+        char *zName = NULL;
+        int bFieldOnly;
+        size_t n = p->nTok + (p->bPrefix ? 1 : 0);
+        kqi_qnode *q = parse_word(p, p->zTok, n, iAt, &eField, &zName,
+                                  &bFieldOnly);
+        size_t iEnd = p->i;
         lex(p);
+        if (bFieldOnly) {
+            if (p->rc == KQ_OK && p->iTok == iEnd &&
+                (p->eTok == T_PHRASE || p->eTok == T_LP)) {
+                q = parse_item(p);
+            } else {
+                set_err(p, iAt, "a field name wants a word, a \"phrase\" or "
+                        "( ) right after its colon");
+            }
+        }
+        if (eField != KQI_FIELD_ANY) {
+            apply_field(p, q, eField, zName, iAt);
+        }
+        free(zName);
+        if (p->rc) {
+            kqi_qnode_free(q);
+            return NULL;
+        }
         return q;
     }
     case T_EOF: {
@@ -335,6 +729,12 @@ parse_primary(parser *p)
         return NULL;
     }
     }
+}
+
+static kqi_qnode *
+parse_primary(parser *p)
+{
+    return parse_item(p);
 }
 
 static kqi_qnode *
@@ -369,6 +769,66 @@ parse_unary(parser *p)
     return parse_primary(p);
 }
 
+/* A NEAR/ADJ operand must be one plain word. */
+static int
+near_operand(parser *p, kqi_qnode *c, size_t iAt)
+{
+    if (c == NULL) {
+        return p->rc ? p->rc : set_err(p, iAt, "NEAR/ADJ wants a word here");
+    }
+    if (c->eType != KQI_Q_TERM || c->eField != KQI_FIELD_ANY ||
+        (c->boost != 0 && c->boost != 1.0)) {
+        return set_err(p, iAt, "NEAR/ADJ join single words (no phrases, "
+                       "prefixes, fields or groups)");
+    }
+    return KQ_OK;
+}
+
+static kqi_qnode *
+parse_near(parser *p)
+{
+    size_t iAt = p->iTok;
+    kqi_qnode *c = parse_unary(p);
+    if (p->rc || p->eTok != T_NEAR) {
+        return c;
+    }
+    kqi_qnode *q = node_new(p, KQI_Q_NEAR);
+    if (q == NULL) {
+        kqi_qnode_free(c);
+        return NULL;
+    }
+    q->nWindow = p->nNear;
+    q->bOrdered = p->bOrdered;
+    if (near_operand(p, c, iAt) == KQ_OK) {
+        node_add(p, q, c);
+    } else {
+        kqi_qnode_free(c);
+    }
+    while (p->rc == KQ_OK && p->eTok == T_NEAR) {
+        if (p->nNear != q->nWindow || p->bOrdered != q->bOrdered) {
+            set_err(p, p->iTok, "a chain of NEAR/ADJ must use one operator "
+                    "and one distance (use parentheses and AND otherwise)");
+            break;
+        }
+        lex(p);
+        iAt = p->iTok;
+        c = parse_unary(p);
+        if (near_operand(p, c, iAt) == KQ_OK) {
+            node_add(p, q, c);
+        } else {
+            kqi_qnode_free(c);
+        }
+    }
+    if (p->rc) {
+        kqi_qnode_free(q);
+        return NULL;
+    }
+    for (int i = 0; i < q->nChild; i++) {
+        q->aChild[i]->iOffset = 0;
+    }
+    return q;
+}
+
 static kqi_qnode *
 parse_and(parser *p)
 {
@@ -376,18 +836,22 @@ parse_and(parser *p)
     if (q == NULL) {
         return NULL;
     }
-    node_add(p, q, parse_unary(p));
+    node_add(p, q, parse_near(p));
     while (p->rc == KQ_OK) {
         if (p->eTok == T_AND) {
             lex(p);
-            node_add(p, q, parse_unary(p));
+            node_add(p, q, parse_near(p));
         } else if (starts_unary(p->eTok) && !p->bDefaultOr) {
-            node_add(p, q, parse_unary(p));
+            node_add(p, q, parse_near(p));
         } else {
             break;
         }
     }
-    return node_finish(q);
+    q = node_finish(q);
+    if (q && q->eType == KQI_Q_AND) {
+        q->bWarnMix = 2;   /* made here, not in parentheses (see parse_or) */
+    }
+    return q;
 }
 
 static kqi_qnode *
@@ -406,7 +870,20 @@ parse_or(parser *p)
         }
         node_add(p, q, parse_and(p));
     }
-    return node_finish(q);
+    /* a AND b OR c: the precedence decides, but the user may not have
+    ** meant it; kq_query_tree() warns. */
+    int bMix = 0;
+    for (int i = 0; q && i < q->nChild; i++) {
+        if (q->aChild[i]->bWarnMix == 2) {
+            bMix = 1;
+            q->aChild[i]->bWarnMix = 0;
+        }
+    }
+    q = node_finish(q);
+    if (q && q->eType == KQI_Q_OR && bMix) {
+        q->bWarnMix = 1;
+    }
+    return q;
 }
 
 /* Character column (1-based) of byte offset i. */
@@ -489,9 +966,26 @@ kq_query_free(kq_query *q)
     }
 }
 
-static void
-describe(kqi_buf *b, const kqi_qnode *q)
+static const char *
+field_label(const kqi_qnode *q)
 {
+    switch (q->eField) {
+    case KQI_FIELD_TITLE: return "title";
+    case KQI_FIELD_BODY: return "body";
+    case KQI_FIELD_SOURCE: return "source";
+    case KQI_FIELD_EXTRA: return q->zField ? q->zField : "?";
+    default: return NULL;
+    }
+}
+
+static void
+describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
+{
+    const char *zField = bInPhrase ? NULL : field_label(q);
+    if (zField) {
+        kqi_buf_append(b, zField, strlen(zField));
+        kqi_buf_putc(b, ':');
+    }
     switch (q->eType) {
     case KQI_Q_TERM:
         kqi_buf_append(b, q->zTerm, q->nTerm);
@@ -500,28 +994,56 @@ describe(kqi_buf *b, const kqi_qnode *q)
         kqi_buf_append(b, q->zTerm, q->nTerm);
         kqi_buf_putc(b, '*');
         break;
+    case KQI_Q_EXACT:
+        kqi_buf_putc(b, '=');
+        kqi_buf_append(b, q->zWord, q->nWord);
+        break;
+    case KQI_Q_DATE: {
+        char *z = kqi_mprintf("date:%s..%s", q->zLo, q->zHi);
+        if (z) {
+            kqi_buf_append(b, z, strlen(z));
+        }
+        free(z);
+        break;
+    }
+    case KQI_Q_ID:
+        kqi_buf_append(b, "id:\"", 4);
+        kqi_buf_append(b, q->zTerm, q->nTerm);
+        kqi_buf_putc(b, '"');
+        break;
     case KQI_Q_PHRASE:
         kqi_buf_putc(b, '"');
         for (int i = 0; i < q->nChild; i++) {
             if (i) {
                 kqi_buf_putc(b, ' ');
             }
-            describe(b, q->aChild[i]);
+            describe(b, q->aChild[i], 1);
         }
         kqi_buf_putc(b, '"');
         break;
     default: {
-        const char *z = q->eType == KQI_Q_AND ? "AND(" :
-                        q->eType == KQI_Q_OR ? "OR(" : "NOT(";
-        kqi_buf_append(b, z, strlen(z));
+        char aOp[32];
+        if (q->eType == KQI_Q_NEAR) {
+            snprintf(aOp, sizeof(aOp), "%s/%u(", q->bOrdered ? "ADJ" : "NEAR",
+                     q->nWindow);
+        } else {
+            snprintf(aOp, sizeof(aOp), "%s", q->eType == KQI_Q_AND ? "AND(" :
+                     q->eType == KQI_Q_OR ? "OR(" : "NOT(");
+        }
+        kqi_buf_append(b, aOp, strlen(aOp));
         for (int i = 0; i < q->nChild; i++) {
             if (i) {
                 kqi_buf_append(b, ", ", 2);
             }
-            describe(b, q->aChild[i]);
+            describe(b, q->aChild[i], 0);
         }
         kqi_buf_putc(b, ')');
     }
+    }
+    if (q->boost != 0 && q->boost != 1.0) {
+        char aNum[40];
+        snprintf(aNum, sizeof(aNum), "^%g", q->boost);
+        kqi_buf_append(b, aNum, strlen(aNum));
     }
 }
 
@@ -529,7 +1051,7 @@ char *
 kq_query_describe(const kq_query *q)
 {
     kqi_buf b = {0};
-    describe(&b, q->pRoot);
+    describe(&b, q->pRoot, 0);
     kqi_buf_putc(&b, 0);
     if (b.rc) {
         kqi_buf_free(&b);

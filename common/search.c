@@ -117,12 +117,15 @@ struct cur {
     ** holding t (a term's block maximum; others give their whole bound). */
     double (*xMax)(cur *);
     double (*xBlockMax)(cur *, u32 t);
+    /* Occurrences of the scoring words at iDoc (kq_search_each). */
+    u32 (*xOcc)(cur *);
     ctx *pCtx;
 };
 
 struct ctx {
     kqi_segment *pSeg;
     u32 iSeg;           /* its number in the index */
+    kq_analyzer *pA;    /* the index's (=word checks the text) */
     double avgdl;
     int rc;             /* first error met while evaluating */
     char *zErr;
@@ -171,9 +174,11 @@ cur_fail(cur *c, int rc)
 }
 
 /* term ------------------------------------------------------------------ */
+typedef struct pterm pterm;
 typedef struct termcur {
     cur base;
     kqi_plc *pPlc;
+    const pterm *pTerm;   /* its plan entry (kq_explain) */
     double idf;
     double max;         /* bound over the list */
     int bStarted;
@@ -238,6 +243,20 @@ static double
 term_max(cur *c)
 {
     return ((termcur *)c)->max;
+}
+
+static u32
+term_occ(cur *c)
+{
+    termcur *p = (termcur *)c;
+    return c->iDoc != KQ_DOCID_EOF && kqi_plc_docid(p->pPlc) == c->iDoc
+           ? kqi_plc_tf(p->pPlc) : 0;
+}
+
+static u32
+zero_occ(cur *c)
+{
+    return 0;
 }
 
 /* Look up (or reuse) the block holding t: bound and last docid. */
@@ -322,7 +341,12 @@ typedef struct andcur {
     cur **aNeg;        /* children that must not match */
     int nNeg;
     u32 *aOffset;      /* phrase: position offset of each child; else NULL */
+    u32 nWindow;       /* NEAR/ADJ: the children's positions at most this
+                       ** far apart (0: not a NEAR) */
+    int bOrdered;      /* ADJ: in the children's order */
 } andcur;
+
+static int near_match(andcur *p, int *pbMatch);
 
 static int phrase_match(andcur *p, u32 iDoc, int *pbMatch);
 
@@ -385,6 +409,11 @@ and_seek(cur *c, u32 t)
             if (rc) {
                 return cur_fail(c, rc);
             }
+        } else if (p->nWindow) {
+            int rc = near_match(p, &bMatch);
+            if (rc) {
+                return cur_fail(c, rc);
+            }
         }
         for (int i = 0; bMatch && i < p->nNeg; i++) {
             cur *k = p->aNeg[i];
@@ -424,6 +453,19 @@ and_max(cur *c)
         s += p->aPos[i]->xMax(p->aPos[i]);
     }
     return s;
+}
+
+static u32
+and_occ(cur *c)
+{
+    andcur *p = (andcur *)c;
+    u32 n = 0;
+    for (int i = 0; i < p->nPos; i++) {
+        if (p->aPos[i]->iDoc == c->iDoc) {
+            n += p->aPos[i]->xOcc(p->aPos[i]);
+        }
+    }
+    return n;
 }
 
 static void
@@ -505,6 +547,342 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     return KQ_OK;
 }
 
+/* NEAR/n (bOrdered 0): positions of all children within a window of
+** nWindow + k - 1 positions (k children), so two words at most nWindow
+** apart, in any order.  ADJ/n: the same in the children's order.  (Xapian's
+** OP_NEAR and OP_PHRASE with a window, as its QueryParser builds them.)
+** Unordered: a sliding window over the children's merged positions that
+** holds each child once; ordered: from each position of the first child,
+** the earliest chain of the next children. */
+static int
+near_match(andcur *p, int *pbMatch)
+{
+    enum { MAXN = 16 };
+    const u32 *aa[MAXN];
+    u32 an[MAXN], ai[MAXN];
+    int n = p->nPos < MAXN ? p->nPos : MAXN;
+    *pbMatch = 0;
+    for (int i = 0; i < n; i++) {
+        int rc = term_positions((termcur *)p->aPos[i], &aa[i], &an[i]);
+        if (rc) {
+            return rc;
+        }
+        if (an[i] == 0) {
+            return KQ_OK;
+        }
+        ai[i] = 0;
+    }
+    u64 span = (u64)p->nWindow + (u64)n - 1;   /* window size */
+    if (p->bOrdered) {
+        for (u32 k = 0; k < an[0]; k++) {
+            u64 first = aa[0][k], prev = first;
+            int bOk = 1;
+            for (int i = 1; i < n && bOk; i++) {
+                while (ai[i] < an[i] && aa[i][ai[i]] <= prev) {
+                    ai[i]++;
+                }
+                if (ai[i] >= an[i]) {
+                    return KQ_OK;   /* no later position: none will do */
+                }
+                prev = aa[i][ai[i]];
+                bOk = prev - first < span;
+            }
+            if (bOk) {
+                *pbMatch = 1;
+                return KQ_OK;
+            }
+        }
+        return KQ_OK;
+    }
+    /* Unordered: repeatedly take the child whose next position is the
+    ** smallest; the window is [that, the largest current position]. */
+    for (;;) {
+        int iMin = 0;
+        u32 lo = aa[0][ai[0]], hi = lo;
+        for (int i = 1; i < n; i++) {
+            u32 v = aa[i][ai[i]];
+            if (v < lo) {
+                lo = v;
+                iMin = i;
+            }
+            if (v > hi) {
+                hi = v;
+            }
+        }
+        if ((u64)hi - lo < span) {
+            /* Distinct children at one position (the same word twice)
+            ** do not count as two words. */
+            int bDistinct = 1;
+            for (int i = 0; i < n && bDistinct; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    if (aa[i][ai[i]] == aa[j][ai[j]]) {
+                        bDistinct = 0;
+                        break;
+                    }
+                }
+            }
+            if (bDistinct) {
+                *pbMatch = 1;
+                return KQ_OK;
+            }
+        }
+        if (++ai[iMin] >= an[iMin]) {
+            return KQ_OK;
+        }
+    }
+}
+
+/* filter: a child's documents, scoring nothing (fields, dates) ---------- */
+typedef struct wrapcur {
+    cur base;
+    cur *c;
+    double w;          /* boost: the factor */
+} wrapcur;
+
+static int
+wrap_seek(cur *c, u32 t)
+{
+    wrapcur *p = (wrapcur *)c;
+    SEEK_GUARD(c, t);
+    int rc = p->c->xSeek(p->c, t);
+    c->iDoc = p->c->iDoc;
+    if (rc && rc != KQ_DONE) {
+        return cur_fail(c, rc);
+    }
+    return rc;
+}
+
+static void
+wrap_free(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    if (p->c) {
+        p->c->xFree(p->c);
+    }
+    free(p);
+}
+
+/* boost: term^2 ---------------------------------------------------------- */
+static double
+boost_score(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->w * p->c->xScore(p->c);
+}
+
+static double
+boost_max(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->w * p->c->xMax(p->c) * BOUND_SLACK;
+}
+
+static double
+boost_block_max(cur *c, u32 t)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->w * p->c->xBlockMax(p->c, t) * BOUND_SLACK;
+}
+
+static u32
+wrap_occ(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->c->iDoc == c->iDoc ? p->c->xOcc(p->c) : 0;
+}
+
+/* body:word -- the word outside the title: more occurrences of the term
+** than of its title term (T + term, whose positions are a subset). ----- */
+typedef struct bodycur {
+    cur base;
+    cur *pMain;        /* termcur of the word */
+    cur *pTitle;       /* termcur of T + the word, or an empty cursor */
+} bodycur;
+
+static int
+body_seek(cur *c, u32 t)
+{
+    bodycur *p = (bodycur *)c;
+    SEEK_GUARD(c, t);
+    for (;;) {
+        int rc = p->pMain->xSeek(p->pMain, t);
+        if (rc && rc != KQ_DONE) {
+            return cur_fail(c, rc);
+        }
+        u32 d = p->pMain->iDoc;
+        if (d == KQ_DOCID_EOF) {
+            c->iDoc = d;
+            return KQ_DONE;
+        }
+        rc = p->pTitle->xSeek(p->pTitle, d);
+        if (rc && rc != KQ_DONE) {
+            return cur_fail(c, rc);
+        }
+        if (p->pTitle->iDoc != d ||
+            p->pMain->xOcc(p->pMain) > p->pTitle->xOcc(p->pTitle)) {
+            c->iDoc = d;
+            return KQ_OK;
+        }
+        t = d + 1;
+    }
+}
+
+static double
+body_score(cur *c)
+{
+    bodycur *p = (bodycur *)c;
+    return p->pMain->xScore(p->pMain);
+}
+
+static double
+body_max(cur *c)
+{
+    bodycur *p = (bodycur *)c;
+    return p->pMain->xMax(p->pMain);
+}
+
+static u32
+body_occ(cur *c)
+{
+    bodycur *p = (bodycur *)c;
+    u32 n = p->pMain->xOcc(p->pMain);
+    if (p->pTitle->iDoc == c->iDoc) {
+        u32 t = p->pTitle->xOcc(p->pTitle);
+        n = n > t ? n - t : 0;
+    }
+    return n;
+}
+
+static void
+body_free(cur *c)
+{
+    bodycur *p = (bodycur *)c;
+    if (p->pMain) {
+        p->pMain->xFree(p->pMain);
+    }
+    if (p->pTitle) {
+        p->pTitle->xFree(p->pTitle);
+    }
+    free(p);
+}
+
+/* =word: the stem's documents whose text holds the word as such.  The
+** index keeps stems only, so each candidate's title and body are analysed
+** again (unstemmed): exact, at the cost of reading the text of every
+** document that has the stem. */
+typedef struct exactcur {
+    wrapcur w;         /* w.c: the stem's termcur */
+    const char *zWord;
+    size_t nWord;
+    kqi_field eField;  /* ANY, TITLE or BODY */
+} exactcur;
+
+typedef struct exactscan {
+    const char *zWord;
+    size_t nWord;
+    int bFound;
+} exactscan;
+
+static int
+exact_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+         size_t iStart, size_t iEnd)
+{
+    exactscan *e = pCtx;
+    if (nTerm == e->nWord && memcmp(zTerm, e->zWord, nTerm) == 0) {
+        e->bFound = 1;
+        return 1;   /* stop */
+    }
+    return 0;
+}
+
+static int
+exact_check(exactcur *p, u32 iDoc, int *pbMatch)
+{
+    ctx *x = p->w.base.pCtx;
+    exactscan e = {p->zWord, p->nWord, 0};
+    *pbMatch = 0;
+    if (p->eField != KQI_FIELD_BODY) {
+        kq_docinfo info;
+        int rc = kqi_docs_info(&x->pSeg->docs, iDoc, &info,
+                               x->zErr ? NULL : &x->zErr);
+        if (rc) {
+            return rc;
+        }
+        kq_analyze(x->pA, KQ_ANALYZE_NOSTEM, info.zTitle, info.nTitle, 0,
+                   NULL, &e, exact_cb);
+    }
+    if (!e.bFound && p->eField != KQI_FIELD_TITLE) {
+        char *z;
+        size_t n;
+        int rc = kqi_docs_text(&x->pSeg->docs, iDoc, &z, &n,
+                               x->zErr ? NULL : &x->zErr);
+        if (rc) {
+            return rc;
+        }
+        kq_analyze(x->pA, KQ_ANALYZE_NOSTEM, z, n, 0, NULL, &e, exact_cb);
+        free(z);
+    }
+    *pbMatch = e.bFound;
+    return KQ_OK;
+}
+
+static int
+exact_seek(cur *c, u32 t)
+{
+    exactcur *p = (exactcur *)c;
+    SEEK_GUARD(c, t);
+    for (;;) {
+        int rc = p->w.c->xSeek(p->w.c, t);
+        if (rc && rc != KQ_DONE) {
+            return cur_fail(c, rc);
+        }
+        u32 d = p->w.c->iDoc;
+        if (d == KQ_DOCID_EOF) {
+            c->iDoc = d;
+            return KQ_DONE;
+        }
+        int bMatch;
+        rc = exact_check(p, d, &bMatch);
+        if (rc) {
+            return cur_fail(c, rc);
+        }
+        if (bMatch) {
+            c->iDoc = d;
+            return KQ_OK;
+        }
+        t = d + 1;
+    }
+}
+
+static double
+wrap_score(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->c->xScore(p->c);
+}
+
+static double
+wrap_max(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->c->xMax(p->c);
+}
+
+/* id:X -- one document ---------------------------------------------------- */
+typedef struct idcur {
+    cur base;
+    u32 iLocal;        /* in this segment, or KQ_DOCID_EOF */
+} idcur;
+
+static int
+id_seek(cur *c, u32 t)
+{
+    idcur *p = (idcur *)c;
+    SEEK_GUARD(c, t);
+    c->iDoc = t <= p->iLocal ? p->iLocal : KQ_DOCID_EOF;
+    return c->iDoc == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;
+}
+
 /* or ------------------------------------------------------------------- */
 typedef struct orcur {
     cur base;
@@ -556,6 +934,19 @@ or_max(cur *c)
     return s;
 }
 
+static u32
+or_occ(cur *c)
+{
+    orcur *p = (orcur *)c;
+    u32 n = 0;
+    for (int i = 0; i < p->n; i++) {
+        if (p->a[i]->iDoc == c->iDoc) {
+            n += p->a[i]->xOcc(p->a[i]);
+        }
+    }
+    return n;
+}
+
 static void
 or_free(cur *c)
 {
@@ -571,22 +962,36 @@ or_free(cur *c)
 ** Plans: the parsed query with each term's index-wide statistics, and
 ** prefixes expanded to the terms they match in any segment.
 */
-typedef struct pterm {
+struct pterm {
     char *z;
     size_t n;
     double idf;
+    u64 df;              /* index-wide */
     kqi_termloc *aLoc;   /* per segment; df == 0 where it is missing */
-} pterm;
+};
+
+/* Plan node types: the query's (kqi_qtype), and three of the plan's own
+** that fields and boosts are lowered to. */
+enum {
+    P_FILTER = 100,      /* aChild[0]'s documents, scoring 0 */
+    P_BOOST,             /* aChild[0], its score times boost */
+    P_BODY               /* body:word: aChild[0] the term, aChild[1] T+term */
+};
 
 typedef struct plan plan;
 struct plan {
-    kqi_qtype eType;
-    pterm term;          /* TERM */
-    pterm *aExp;         /* PREFIX: its expansions */
+    int eType;           /* kqi_qtype or P_* */
+    pterm term;          /* TERM, EXACT (the stem) */
+    pterm *aExp;         /* PREFIX: its expansions (DATE: its terms) */
     int nExp;
     u32 iOffset;
     plan **aChild;
     int nChild;
+    double boost;        /* P_BOOST */
+    const kqi_qnode *pQ; /* the query node it comes from */
+    u32 nWindow;         /* NEAR */
+    int bOrdered;
+    kq_docid iDoc;       /* ID: the document, or KQ_DOCID_EOF */
 };
 
 static void
@@ -630,6 +1035,7 @@ term_lookup(kq_index *pIdx, pterm *t, char **pzErr)
         }
     }
     t->idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
+    t->df = df;
     return KQ_OK;
 }
 
@@ -729,36 +1135,416 @@ expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
     return KQ_OK;
 }
 
-static int
-plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+static plan *
+plan_new(int eType, const kqi_qnode *q)
 {
     plan *p = calloc(1, sizeof(*p));
+    if (p) {
+        p->eType = eType;
+        p->pQ = q;
+        p->iDoc = KQ_DOCID_EOF;
+    }
+    return p;
+}
+
+/* Append child c to p (freeing c on failure). */
+static int
+plan_add(plan *p, plan *c)
+{
+    if (c == NULL) {
+        return KQ_NOMEM;
+    }
+    plan **a = realloc(p->aChild, sizeof(plan *) * (size_t)(p->nChild + 1));
+    if (a == NULL) {
+        plan_free(c);
+        return KQ_NOMEM;
+    }
+    p->aChild = a;
+    p->aChild[p->nChild++] = c;
+    return KQ_OK;
+}
+
+/* A TERM plan for zPfx + z, looked up. */
+static int
+plan_term(kq_index *pIdx, const char *zPfx, const char *z, size_t n,
+          u32 iOffset, const kqi_qnode *q, plan **ppOut, char **pzErr)
+{
+    size_t nPfx = zPfx ? strlen(zPfx) : 0;
+    plan *p = plan_new(KQI_Q_TERM, q);
+    *ppOut = p;
+    if (p == NULL || (p->term.z = malloc(nPfx + n + 1)) == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(p->term.z, zPfx, nPfx);
+    memcpy(p->term.z + nPfx, z, n);
+    p->term.z[nPfx + n] = 0;
+    p->term.n = nPfx + n;
+    p->iOffset = iOffset;
+    return term_lookup(pIdx, &p->term, pzErr);
+}
+
+/* A one-child wrapper (P_FILTER, P_BOOST) around *ppChild, in place. */
+static int
+plan_wrap(int eType, plan **ppChild)
+{
+    plan *w = plan_new(eType, (*ppChild)->pQ);
+    if (w == NULL) {
+        return KQ_NOMEM;
+    }
+    w->boost = 1.0;
+    int rc = plan_add(w, *ppChild);
+    *ppChild = w;
+    return rc;
+}
+
+/* The dictionary prefix of a field's terms ("" for none); NULL if it is an
+** extra field this index does not have (the error is in *pzErr). */
+static int
+field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
+             char **pzErr)
+{
+    aOut[0] = 0;
+    switch (q->eField) {
+    case KQI_FIELD_TITLE:
+    case KQI_FIELD_BODY:
+        snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
+        return KQ_OK;
+    case KQI_FIELD_SOURCE:
+        snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
+        return KQ_OK;
+    case KQI_FIELD_EXTRA: {
+        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
+        /* Does any segment have a term of this field? */
+        size_t n = strlen(aOut);
+        for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+            kqi_dictit it;
+            int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, aOut, n,
+                                      pzErr);
+            if (rc == KQ_OK) {
+                rc = kqi_dictit_next(&it, pzErr);
+            }
+            if (rc == KQ_OK && it.nTerm >= n && memcmp(it.aTerm, aOut, n) == 0) {
+                return KQ_OK;
+            }
+            if (rc != KQ_OK && rc != KQ_DONE) {
+                return rc;
+            }
+        }
+        char **az = NULL;
+        int nName = 0;
+        kqi_buf b = {0};
+        kqi_buf_append(&b, "title, body, source, date, id", 29);
+        if (kq_index_fields(pIdx, &az, &nName, NULL) == KQ_OK) {
+            for (int i = 0; i < nName; i++) {
+                kqi_buf_append(&b, ", ", 2);
+                kqi_buf_append(&b, az[i], strlen(az[i]));
+                free(az[i]);
+            }
+            free(az);
+        }
+        kqi_buf_putc(&b, 0);
+        kqi_err(pzErr, KQ_SYNTAX, "unknown field '%s' (this index has: %s)",
+                q->zField, b.rc ? "?" : (char *)b.a);
+        kqi_buf_free(&b);
+        return KQ_SYNTAX;
+    }
+    default:
+        return KQ_OK;
+    }
+}
+
+/* PREFIX: the expansions' stems, each with zPfx in front, as a PREFIX plan
+** (an OR of its terms). */
+static int
+plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
+            plan **ppOut, char **pzErr)
+{
+    plan *p = plan_new(KQI_Q_PREFIX, q);
     *ppOut = p;
     if (p == NULL) {
         return KQ_NOMEM;
     }
-    p->eType = q->eType;
-    p->iOffset = q->iOffset;
-    int rc = KQ_OK;
-    if (q->eType == KQI_Q_TERM) {
-        p->term.z = malloc(q->nTerm + 1);
-        if (p->term.z == NULL) {
+    int rc = expand_prefix(pIdx, p, q->zTerm, q->nTerm, pzErr);
+    size_t nPfx = strlen(zPfx);
+    for (int i = 0; rc == KQ_OK && nPfx && i < p->nExp; i++) {
+        pterm *t = &p->aExp[i];
+        char *z = malloc(nPfx + t->n + 1);
+        if (z == NULL) {
             return KQ_NOMEM;
         }
-        memcpy(p->term.z, q->zTerm, q->nTerm + 1);
-        p->term.n = q->nTerm;
-        return term_lookup(pIdx, &p->term, pzErr);
+        memcpy(z, zPfx, nPfx);
+        memcpy(z + nPfx, t->z, t->n + 1);
+        free(t->z);
+        free(t->aLoc);
+        t->aLoc = NULL;
+        t->z = z;
+        t->n += nPfx;
+        rc = term_lookup(pIdx, t, pzErr);
     }
-    if (q->eType == KQI_Q_PREFIX) {
-        return expand_prefix(pIdx, p, q->zTerm, q->nTerm, pzErr);
-    }
-    p->aChild = calloc((size_t)q->nChild, sizeof(plan *));
-    if (p->aChild == NULL) {
+    return rc;
+}
+
+/* DATE: the date terms of the dictionary wholly inside the range whose
+** parent is not (date.c), as a PREFIX-like OR, under a filter. */
+static int
+plan_date(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+{
+    plan *p = plan_new(KQI_Q_PREFIX, q);
+    *ppOut = p;
+    if (p == NULL) {
         return KQ_NOMEM;
     }
-    for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
-        rc = plan_make(pIdx, q->aChild[i], &p->aChild[i], pzErr);
-        p->nChild = i + 1;
+    int nAlloc = 0;
+    char aFrom[2] = {KQI_PFX_DATE, 0};
+    for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+        kqi_dictit it;
+        int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, aFrom, 1, pzErr);
+        while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
+            if (it.nTerm < 1 || it.aTerm[0] != KQI_PFX_DATE) {
+                break;
+            }
+            const char *z = it.aTerm + 1;
+            size_t n = it.nTerm - 1;
+            if (kqi_date_within(z, n, q->zLo, q->zHi) &&
+                !kqi_date_parent_within(z, n, q->zLo, q->zHi)) {
+                rc = add_expansion(p, &nAlloc, it.aTerm, it.nTerm, pzErr);
+            }
+        }
+        if (rc != KQ_OK && rc != KQ_DONE) {
+            return rc;
+        }
+    }
+    if (p->nExp > 1) {
+        qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
+    }
+    int j = 0;
+    for (int i = 0; i < p->nExp; i++) {
+        if (j > 0 && cmp_pterm(&p->aExp[j - 1], &p->aExp[i]) == 0) {
+            free(p->aExp[i].z);
+        } else {
+            p->aExp[j++] = p->aExp[i];
+        }
+    }
+    p->nExp = j;
+    for (int i = 0; i < p->nExp; i++) {
+        int rc = term_lookup(pIdx, &p->aExp[i], pzErr);
+        if (rc) {
+            return rc;
+        }
+    }
+    return plan_wrap(P_FILTER, ppOut);
+}
+
+/* A PHRASE of zPfx + each word's term. */
+static int
+plan_phrase(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
+            plan **ppOut, char **pzErr)
+{
+    plan *p = plan_new(KQI_Q_PHRASE, q);
+    *ppOut = p;
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    for (int i = 0; i < q->nChild; i++) {
+        const kqi_qnode *c = q->aChild[i];
+        plan *t = NULL;
+        int rc = plan_term(pIdx, zPfx, c->zTerm, c->nTerm, c->iOffset, c, &t,
+                           pzErr);
+        if (rc) {
+            plan_free(t);
+            return rc;
+        }
+        if ((rc = plan_add(p, t)) != KQ_OK) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+/* AND(a, FILTER(b)): a scores, b restricts (title:). */
+static int
+plan_and_filter(plan *a, plan *b, plan **ppOut)
+{
+    plan *p = plan_new(KQI_Q_AND, a ? a->pQ : NULL);
+    *ppOut = p;
+    if (p == NULL) {
+        plan_free(a);
+        plan_free(b);
+        return KQ_NOMEM;
+    }
+    int rc = plan_add(p, a);
+    if (rc == KQ_OK) {
+        rc = plan_wrap(P_FILTER, &b);
+        rc = plan_add(p, b) ? KQ_NOMEM : rc;
+    } else {
+        plan_free(b);
+    }
+    return rc;
+}
+
+/* The plan of a word, prefix, phrase or =word in a field.  Title and body
+** words rank by their unprefixed term (the text's statistics), the field
+** term only restricting; source and extra fields only restrict. */
+static int
+plan_field(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+{
+    char aPfx[KQI_MAX_KEY + 2];
+    int rc = field_prefix(pIdx, q, aPfx, sizeof(aPfx), pzErr);
+    plan *a = NULL, *b = NULL;
+    *ppOut = NULL;
+    if (rc) {
+        return rc;
+    }
+    int bRank = q->eField == KQI_FIELD_ANY || q->eField == KQI_FIELD_TITLE ||
+                q->eField == KQI_FIELD_BODY;
+    switch (q->eType) {
+    case KQI_Q_TERM:
+    case KQI_Q_EXACT:
+        if (bRank) {
+            rc = plan_term(pIdx, NULL, q->zTerm, q->nTerm, q->iOffset, q, &a,
+                           pzErr);
+        }
+        if (rc == KQ_OK && q->eType == KQI_Q_EXACT) {
+            /* The text check knows the field. */
+            plan *e = plan_new(KQI_Q_EXACT, q);
+            if (e == NULL || plan_add(e, a) != KQ_OK) {
+                plan_free(e);
+                return KQ_NOMEM;
+            }
+            *ppOut = e;
+            return KQ_OK;
+        }
+        if (rc == KQ_OK && q->eField != KQI_FIELD_ANY) {
+            rc = plan_term(pIdx, aPfx, q->zTerm, q->nTerm, 0, q, &b, pzErr);
+        }
+        break;
+    case KQI_Q_PREFIX:
+        if (q->eField == KQI_FIELD_BODY) {
+            /* The OR of body:word for each expansion. */
+            plan *x = NULL;
+            rc = plan_prefix(pIdx, q, "", &x, pzErr);
+            plan *o = plan_new(KQI_Q_OR, q);
+            *ppOut = o;
+            for (int i = 0; rc == KQ_OK && o && i < x->nExp; i++) {
+                plan *bd = plan_new(P_BODY, q), *t1 = NULL, *t2 = NULL;
+                rc = plan_term(pIdx, NULL, x->aExp[i].z, x->aExp[i].n, 0, q,
+                               &t1, pzErr);
+                if (rc == KQ_OK) {
+                    rc = plan_term(pIdx, aPfx, x->aExp[i].z, x->aExp[i].n, 0,
+                                   q, &t2, pzErr);
+                }
+                if (bd == NULL || rc || plan_add(bd, t1) || plan_add(bd, t2) ||
+                    plan_add(o, bd)) {
+                    rc = rc ? rc : KQ_NOMEM;
+                }
+            }
+            plan_free(x);
+            return o ? rc : KQ_NOMEM;
+        }
+        if (bRank) {
+            rc = plan_prefix(pIdx, q, "", &a, pzErr);
+        }
+        if (rc == KQ_OK && q->eField != KQI_FIELD_ANY) {
+            rc = plan_prefix(pIdx, q, aPfx, &b, pzErr);
+        }
+        break;
+    case KQI_Q_PHRASE:
+        if (bRank) {
+            rc = plan_phrase(pIdx, q, "", &a, pzErr);
+        }
+        if (rc == KQ_OK && q->eField != KQI_FIELD_ANY) {
+            rc = plan_phrase(pIdx, q, aPfx, &b, pzErr);
+        }
+        break;
+    default:
+        return KQ_MISUSE;
+    }
+    if (rc) {
+        plan_free(a);
+        plan_free(b);
+        return rc;
+    }
+    if (q->eField == KQI_FIELD_BODY && q->eType == KQI_Q_TERM) {
+        plan *bd = plan_new(P_BODY, q);
+        *ppOut = bd;
+        if (bd == NULL || plan_add(bd, a) || plan_add(bd, b)) {
+            return KQ_NOMEM;
+        }
+        return KQ_OK;
+    }
+    if (a && b) {
+        return plan_and_filter(a, b, ppOut);
+    }
+    if (b) {
+        *ppOut = b;
+        return plan_wrap(P_FILTER, ppOut);
+    }
+    *ppOut = a;
+    return KQ_OK;
+}
+
+static int
+plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+{
+    int rc = KQ_OK;
+    *ppOut = NULL;
+    switch (q->eType) {
+    case KQI_Q_TERM:
+    case KQI_Q_PREFIX:
+    case KQI_Q_PHRASE:
+    case KQI_Q_EXACT:
+        rc = plan_field(pIdx, q, ppOut, pzErr);
+        break;
+    case KQI_Q_DATE:
+        rc = plan_date(pIdx, q, ppOut, pzErr);
+        break;
+    case KQI_Q_ID: {
+        plan *p = plan_new(KQI_Q_ID, q);
+        *ppOut = p;
+        if (p == NULL) {
+            return KQ_NOMEM;
+        }
+        rc = kq_index_find(pIdx, q->zTerm, q->nTerm, &p->iDoc, pzErr);
+        if (rc == KQ_NOTFOUND) {
+            p->iDoc = KQ_DOCID_EOF;
+            rc = KQ_OK;
+            if (pzErr) {
+                free(*pzErr);
+                *pzErr = NULL;
+            }
+        }
+        break;
+    }
+    default: {
+        plan *p = plan_new((int)q->eType, q);
+        *ppOut = p;
+        if (p == NULL) {
+            return KQ_NOMEM;
+        }
+        p->nWindow = q->nWindow;
+        p->bOrdered = q->bOrdered;
+        for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+            plan *c = NULL;
+            if (q->eType == KQI_Q_NEAR) {
+                const kqi_qnode *k = q->aChild[i];
+                rc = plan_term(pIdx, NULL, k->zTerm, k->nTerm, 0, k, &c,
+                               pzErr);
+            } else {
+                rc = plan_make(pIdx, q->aChild[i], &c, pzErr);
+            }
+            if (c && plan_add(p, c) != KQ_OK) {
+                rc = KQ_NOMEM;
+            } else if (c == NULL && rc == KQ_OK) {
+                rc = KQ_NOMEM;
+            }
+        }
+    }
+    }
+    if (rc == KQ_OK && *ppOut && q->boost != 0 && q->boost != 1.0) {
+        rc = plan_wrap(P_BOOST, ppOut);
+        if (rc == KQ_OK) {
+            (*ppOut)->boost = q->boost;
+        }
     }
     return rc;
 }
@@ -777,6 +1563,7 @@ cur_alloc(ctx *x, size_t n, int (*xSeek)(cur *, u32), double (*xScore)(cur *),
         c->xFree = xFree;
         c->xMax = zero_score;
         c->xBlockMax = generic_block_max;
+        c->xOcc = zero_occ;
         c->pCtx = x;
     }
     return c;
@@ -805,6 +1592,8 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
         return rc;
     }
     p->idf = t->idf;
+    p->pTerm = t;
+    p->base.xOcc = term_occ;
     u32 maxTf, minLen;
     kqi_plc_list_max(p->pPlc, &maxTf, &minLen);
     p->max = kqi_bm25(t->idf, maxTf, minLen, x->avgdl) * BOUND_SLACK;
@@ -834,6 +1623,7 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
             return KQ_NOMEM;
         }
         o->base.xMax = or_max;
+        o->base.xOcc = or_occ;
         *ppOut = &o->base;
         for (int i = 0; rc == KQ_OK && i < n; i++) {
             if (p->eType == KQI_Q_OR) {
@@ -848,8 +1638,73 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
         return rc;
     }
 
+    case P_FILTER:
+    case P_BOOST: {
+        int bBoost = p->eType == P_BOOST;
+        wrapcur *w = (wrapcur *)cur_alloc(x, sizeof(wrapcur), wrap_seek,
+                                          bBoost ? boost_score : zero_score,
+                                          wrap_free);
+        if (w == NULL) {
+            return KQ_NOMEM;
+        }
+        *ppOut = &w->base;
+        w->w = p->boost;
+        if (bBoost) {
+            w->base.xMax = boost_max;
+            w->base.xBlockMax = boost_block_max;
+            w->base.xOcc = wrap_occ;
+        }
+        return cur_make(x, p->aChild[0], &w->c, pzErr);
+    }
+
+    case KQI_Q_EXACT: {
+        exactcur *e = (exactcur *)cur_alloc(x, sizeof(exactcur), exact_seek,
+                                            wrap_score, wrap_free);
+        if (e == NULL) {
+            return KQ_NOMEM;
+        }
+        *ppOut = &e->w.base;
+        e->w.base.xMax = wrap_max;
+        e->w.base.xOcc = wrap_occ;
+        e->zWord = p->pQ->zWord;
+        e->nWord = p->pQ->nWord;
+        e->eField = p->pQ->eField;
+        return cur_make(x, p->aChild[0], &e->w.c, pzErr);
+    }
+
+    case P_BODY: {
+        bodycur *b = (bodycur *)cur_alloc(x, sizeof(bodycur), body_seek,
+                                          body_score, body_free);
+        if (b == NULL) {
+            return KQ_NOMEM;
+        }
+        *ppOut = &b->base;
+        b->base.xMax = body_max;
+        b->base.xOcc = body_occ;
+        rc = cur_make(x, p->aChild[0], &b->pMain, pzErr);
+        if (rc == KQ_OK) {
+            rc = cur_make(x, p->aChild[1], &b->pTitle, pzErr);
+        }
+        return rc;
+    }
+
+    case KQI_Q_ID: {
+        idcur *c = (idcur *)cur_alloc(x, sizeof(idcur), id_seek, zero_score,
+                                      plain_free);
+        if (c == NULL) {
+            return KQ_NOMEM;
+        }
+        *ppOut = &c->base;
+        u32 iBase = x->pSeg->iBase;
+        c->iLocal = p->iDoc != KQ_DOCID_EOF && p->iDoc >= iBase &&
+                    p->iDoc - iBase < x->pSeg->docs.nDoc
+                    ? p->iDoc - iBase : KQ_DOCID_EOF;
+        return KQ_OK;
+    }
+
     case KQI_Q_AND:
     case KQI_Q_PHRASE:
+    case KQI_Q_NEAR:
     case KQI_Q_NOT: {
         andcur *a = (andcur *)cur_alloc(x, sizeof(andcur), and_seek,
                                         and_score, and_free);
@@ -857,6 +1712,9 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
             return KQ_NOMEM;
         }
         a->base.xMax = and_max;
+        a->base.xOcc = and_occ;
+        a->nWindow = p->eType == KQI_Q_NEAR ? p->nWindow : 0;
+        a->bOrdered = p->bOrdered;
         *ppOut = &a->base;
         a->aPos = calloc((size_t)p->nChild + 1, sizeof(cur *));
         a->aNeg = calloc((size_t)p->nChild + 1, sizeof(cur *));
@@ -893,7 +1751,7 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
                 }
             }
         }
-        if (rc == KQ_OK && a->aOffset) {
+        if (rc == KQ_OK && (a->aOffset || a->nWindow)) {
             /* A phrase whose word is missing from this segment matches
             ** nothing here; positions are only read from real lists. */
             for (int i = 0; i < a->nPos; i++) {
@@ -1205,7 +2063,8 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
     int bExact = 1;
     u64 nTotal = 0;
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
-        ctx x = {&pIdx->aSeg[s], s, pIdx->stats.avgDoclen, KQ_OK, NULL};
+        ctx x = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
+                 KQ_OK, NULL};
         cur *c = NULL;
         rc = cur_make(&x, pPlan, &c, pzErr);
         u32 iBase = pIdx->aSeg[s].iBase;

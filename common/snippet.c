@@ -21,6 +21,7 @@ typedef struct qterm {
     const char *z;
     size_t n;
     int bPrefix;
+    int bExact;          /* =word: z is the folded word, matched unstemmed */
 } qterm;
 
 typedef struct stok {
@@ -32,6 +33,7 @@ typedef struct sctx {
     qterm aQ[MAX_QTERM];
     int nQ;
     int bAnyPrefix;
+    int bAnyExact;
     stok *a;
     size_t n, nAlloc;
     int rc;
@@ -40,7 +42,23 @@ typedef struct sctx {
 static void
 collect_terms(sctx *s, const kqi_qnode *q)
 {
+    if (q->eField == KQI_FIELD_SOURCE || q->eField == KQI_FIELD_EXTRA) {
+        return;   /* not words of the text */
+    }
     switch (q->eType) {
+    case KQI_Q_EXACT:
+        if (s->nQ < MAX_QTERM) {
+            qterm *t = &s->aQ[s->nQ++];
+            t->z = q->zWord;
+            t->n = q->nWord;
+            t->bPrefix = 0;
+            t->bExact = 1;
+            s->bAnyExact = 1;
+        }
+        break;
+    case KQI_Q_DATE:
+    case KQI_Q_ID:
+        break;
     case KQI_Q_TERM:
     case KQI_Q_PREFIX:
         if (s->nQ < MAX_QTERM) {
@@ -60,12 +78,15 @@ collect_terms(sctx *s, const kqi_qnode *q)
     }
 }
 
+/* The query term z[0..n) matches: pass 0 stems, 1 prefixes, 2 exact words
+** (-1: none). */
 static int
-match(const sctx *s, const char *z, size_t n, int bPrefixPass)
+match(const sctx *s, const char *z, size_t n, int ePass)
 {
     for (int i = 0; i < s->nQ; i++) {
         const qterm *t = &s->aQ[i];
-        if (t->bPrefix != bPrefixPass) {
+        if ((ePass == 0 && (t->bPrefix || t->bExact)) ||
+            (ePass == 1 && !t->bPrefix) || (ePass == 2 && !t->bExact)) {
             continue;
         }
         if (t->bPrefix ? (n >= t->n && memcmp(z, t->z, t->n) == 0)
@@ -118,11 +139,27 @@ prefix_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     return 0;
 }
 
+static int
+exact_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+         size_t iStart, size_t iEnd)
+{
+    ppass *p = pCtx;
+    sctx *s = p->s;
+    while (p->i < s->n && s->a[p->i].iStart < iStart) {
+        p->i++;
+    }
+    if (p->i < s->n && s->a[p->i].iStart == iStart && s->a[p->i].iTerm < 0) {
+        s->a[p->i].iTerm = match(s, zTerm, nTerm, 2);
+    }
+    return 0;
+}
+
 void
 kq_snippet_clear(kq_snippet *p)
 {
     free(p->zText);
     free(p->aHl);
+    free(p->aSrcHl);
     memset(p, 0, sizeof(*p));
 }
 
@@ -165,83 +202,101 @@ append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
     }
 }
 
-int
-kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
-                size_t nText, size_t nWord, kq_snippet *pOut)
+/* Analyse zText for q's words (both passes): s->a[] gets every token with
+** the query term it matches, or -1. */
+static int
+scan_text(sctx *s, kq_analyzer *pA, const kq_query *q, const char *zText,
+          size_t nScan)
 {
-    memset(pOut, 0, sizeof(*pOut));
-    sctx s;
-    memset(&s, 0, sizeof(s));
-    collect_terms(&s, q->pRoot);
-    size_t nScan = nText < SNIPPET_SCAN ? nText : SNIPPET_SCAN;
-    kq_analyze(pA, 0, zText, nScan, 0, NULL, &s, tok_cb);
-    if (s.rc == KQ_OK && s.bAnyPrefix) {
-        ppass pp = {&s, 0};
+    memset(s, 0, sizeof(*s));
+    collect_terms(s, q->pRoot);
+    kq_analyze(pA, 0, zText, nScan, 0, NULL, s, tok_cb);
+    if (s->rc == KQ_OK && s->bAnyPrefix) {
+        ppass pp = {s, 0};
         kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, &pp,
                    prefix_cb);
     }
-    if (s.rc) {
-        free(s.a);
-        return s.rc;
+    if (s->rc == KQ_OK && s->bAnyExact) {
+        ppass pp = {s, 0};
+        kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, &pp,
+                   exact_cb);
     }
-    if (nWord == 0) {
-        nWord = 1;
+    if (s->rc) {
+        free(s->a);
+        s->a = NULL;
     }
-    /* Slide a window of nWord tokens; keep the best. */
+    return s->rc;
+}
+
+/* The best window of nWord tokens that uses no token of abUsed (most
+** distinct query terms, then most matches): its first token in *piBest;
+** its score, or -1 when no window with a match is left. */
+static long
+best_window(const sctx *s, const u8 *abUsed, size_t nWord, size_t *piBest)
+{
     size_t iBest = 0;
     long bestScore = -1;
     int aCount[MAX_QTERM] = {0};
     int nDistinct = 0, nMatch = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        int t = s.a[i].iTerm;
-        if (t >= 0) {
+    size_t nUsed = 0;    /* used tokens inside the window */
+    for (size_t i = 0; i < s->n; i++) {
+        int t = s->a[i].iTerm;
+        nUsed += abUsed[i];
+        if (t >= 0 && !abUsed[i]) {
             nMatch++;
             if (aCount[t]++ == 0) {
                 nDistinct++;
             }
         }
         if (i >= nWord) {
-            int u = s.a[i - nWord].iTerm;
-            if (u >= 0) {
+            size_t o = i - nWord;
+            int u = s->a[o].iTerm;
+            nUsed -= abUsed[o];
+            if (u >= 0 && !abUsed[o]) {
                 nMatch--;
                 if (--aCount[u] == 0) {
                     nDistinct--;
                 }
             }
         }
+        if (nUsed) {
+            continue;
+        }
         size_t iStartWin = i + 1 >= nWord ? i + 1 - nWord : 0;
         long score = (long)nDistinct * 100000 + nMatch;
-        if (score > bestScore && (nMatch > 0 || bestScore < 0)) {
+        if (nMatch > 0 && score > bestScore) {
             bestScore = score;
             iBest = iStartWin;
         }
     }
-    /* Start the window a few words before the first match when it fits. */
-    if (s.n > 0) {
-        size_t iFirst = iBest;
-        while (iFirst < s.n && iFirst < iBest + nWord && s.a[iFirst].iTerm < 0) {
-            iFirst++;
-        }
-        if (iFirst < s.n && iFirst > iBest + 3) {
-            iBest = iFirst - 3;
-        }
-    }
-    size_t iEndTok = iBest + nWord < s.n ? iBest + nWord : s.n;
+    *piBest = iBest;
+    return bestScore;
+}
 
+/* Render tokens [iFirst, iEnd) of the scanned text as snippet *pOut. */
+static int
+render(const sctx *s, const char *zText, size_t nText, size_t nScan,
+       size_t iFirst, size_t iEnd, kq_snippet *pOut)
+{
     kqi_buf b = {0};
     kqi_buf hl = {0};
+    kqi_buf src = {0};
     int bSpace = 1;
-    if (s.n == 0) {
+    memset(pOut, 0, sizeof(*pOut));
+    if (s->n == 0 || iFirst >= iEnd) {
         /* No words at all: the text's beginning, cleaned. */
-        append_clean(&b, (const u8 *)zText, nText < 200 ? nText : 200, &bSpace);
+        size_t n = nText < 200 ? nText : 200;
+        append_clean(&b, (const u8 *)zText, n, &bSpace);
+        pOut->iSrcStart = 0;
+        pOut->iSrcEnd = n;
     } else {
-        if (iBest > 0) {
+        if (iFirst > 0) {
             kqi_buf_append(&b, "\xe2\x80\xa6", 3);   /* ... */
             bSpace = 0;
         }
-        size_t iPrevEnd = s.a[iBest].iStart;
-        for (size_t i = iBest; i < iEndTok; i++) {
-            const stok *t = &s.a[i];
+        size_t iPrevEnd = s->a[iFirst].iStart;
+        for (size_t i = iFirst; i < iEnd; i++) {
+            const stok *t = &s->a[i];
             append_clean(&b, (const u8 *)zText + iPrevEnd,
                          t->iStart - iPrevEnd, &bSpace);
             size_t h0 = b.n;
@@ -250,18 +305,22 @@ kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
             if (t->iTerm >= 0) {
                 kqi_buf_append(&hl, &h0, sizeof(size_t));
                 kqi_buf_append(&hl, &b.n, sizeof(size_t));
+                kqi_buf_append(&src, &t->iStart, sizeof(size_t));
+                kqi_buf_append(&src, &t->iEnd, sizeof(size_t));
             }
             iPrevEnd = t->iEnd;
         }
-        if (iEndTok < s.n || nScan < nText) {
+        if (iEnd < s->n || nScan < nText) {
             kqi_buf_append(&b, "\xe2\x80\xa6", 3);
         }
+        pOut->iSrcStart = s->a[iFirst].iStart;
+        pOut->iSrcEnd = s->a[iEnd - 1].iEnd;
     }
     kqi_buf_putc(&b, 0);
-    free(s.a);
-    if (b.rc || hl.rc) {
+    if (b.rc || hl.rc || src.rc) {
         kqi_buf_free(&b);
         kqi_buf_free(&hl);
+        kqi_buf_free(&src);
         return KQ_NOMEM;
     }
     /* Trim a trailing space (before the NUL). */
@@ -273,6 +332,145 @@ kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
     pOut->nText = n;
     pOut->aHl = (size_t *)hl.a;
     pOut->nHl = hl.n / (2 * sizeof(size_t));
+    pOut->aSrcHl = (size_t *)src.a;
+    return KQ_OK;
+}
+
+/* Where a window starting at token iBest is shown from: a few words before
+** its first match when it fits. */
+static size_t
+window_start(const sctx *s, size_t iBest, size_t nWord)
+{
+    size_t iFirst = iBest;
+    while (iFirst < s->n && iFirst < iBest + nWord && s->a[iFirst].iTerm < 0) {
+        iFirst++;
+    }
+    if (iFirst < s->n && iFirst > iBest + 3) {
+        return iFirst - 3;
+    }
+    return iBest;
+}
+
+int
+kq_snippets_make(kq_analyzer *pA, const kq_query *q, const char *zText,
+                 size_t nText, size_t nWord, int nMax, kq_snippet **paOut,
+                 int *pnOut)
+{
+    *paOut = NULL;
+    *pnOut = 0;
+    if (nMax < 1) {
+        nMax = 1;
+    }
+    if (nWord == 0) {
+        nWord = 1;
+    }
+    sctx s;
+    size_t nScan = nText < SNIPPET_SCAN ? nText : SNIPPET_SCAN;
+    int rc = scan_text(&s, pA, q, zText, nScan);
+    if (rc) {
+        return rc;
+    }
+    kq_snippet *a = calloc((size_t)nMax, sizeof(kq_snippet));
+    u8 *abUsed = calloc(s.n + 1, 1);
+    if (a == NULL || abUsed == NULL) {
+        free(a);
+        free(abUsed);
+        free(s.a);
+        return KQ_NOMEM;
+    }
+    int n = 0;
+    while (rc == KQ_OK && n < nMax) {
+        size_t iBest;
+        long score = best_window(&s, abUsed, nWord, &iBest);
+        if (score < 0) {
+            if (n == 0) {
+                /* No match: the text's first words. */
+                rc = render(&s, zText, nText, nScan, 0,
+                            nWord < s.n ? nWord : s.n, &a[n++]);
+            }
+            break;
+        }
+        size_t iFirst = window_start(&s, iBest, nWord);
+        size_t iEnd = iFirst + nWord < s.n ? iFirst + nWord : s.n;
+        /* The shifted window must not run into an earlier snippet. */
+        for (size_t i = iFirst; i < iEnd; i++) {
+            if (abUsed[i]) {
+                iFirst = iBest;
+                iEnd = iBest + nWord < s.n ? iBest + nWord : s.n;
+                break;
+            }
+        }
+        rc = render(&s, zText, nText, nScan, iFirst, iEnd, &a[n++]);
+        for (size_t i = iFirst; i < iEnd; i++) {
+            abUsed[i] = 1;
+        }
+    }
+    free(abUsed);
+    free(s.a);
+    if (rc) {
+        kq_snippets_free(a, n);
+        return rc;
+    }
+    *paOut = a;
+    *pnOut = n;
+    return KQ_OK;
+}
+
+void
+kq_snippets_free(kq_snippet *a, int n)
+{
+    for (int i = 0; a && i < n; i++) {
+        kq_snippet_clear(&a[i]);
+    }
+    free(a);
+}
+
+int
+kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
+                size_t nText, size_t nWord, kq_snippet *pOut)
+{
+    kq_snippet *a;
+    int n;
+    memset(pOut, 0, sizeof(*pOut));
+    int rc = kq_snippets_make(pA, q, zText, nText, nWord, 1, &a, &n);
+    if (rc == KQ_OK) {
+        *pOut = a[0];
+        free(a);
+    }
+    return rc;
+}
+
+int
+kq_query_spans(kq_analyzer *pA, const kq_query *q, const char *zText,
+               size_t nText, kq_span **paSpan, size_t *pnSpan)
+{
+    *paSpan = NULL;
+    *pnSpan = 0;
+    sctx s;
+    int rc = scan_text(&s, pA, q, zText, nText);
+    if (rc) {
+        return rc;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.a[i].iTerm >= 0) {
+            s.a[n].iStart = s.a[i].iStart;
+            s.a[n].iEnd = s.a[i].iEnd;
+            n++;
+        }
+    }
+    kq_span *a = malloc(sizeof(kq_span) * (n ? n : 1));
+    if (a == NULL) {
+        free(s.a);
+        return KQ_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        a[i].iStart = s.a[i].iStart;
+        a[i].iEnd = s.a[i].iEnd;
+    }
+    free(s.a);
+    *paSpan = a;
+    *pnSpan = n;
     return KQ_OK;
 }
 

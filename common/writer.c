@@ -63,7 +63,9 @@ typedef struct sessent {
 #define BATCH_DOCS 2048
 
 typedef struct bdoc {
-    size_t oTitle, nTitle, oBody, nBody;
+    size_t oTitle, nTitle, oBody, nBody, oSource, nSource, oDate, nDate;
+    size_t oField, nField;   /* extra fields, packed (kqi_fields_pack) */
+    size_t oLang, nLang;
     u32 nLen;            /* set by the worker */
 } bdoc;
 
@@ -95,6 +97,7 @@ typedef struct worker {
 } worker;
 
 struct kq_writer {
+    char aLastLang[32];  /* the last per-document language found valid */
     char *zDir;
     int fdLock;
     int bLocked;       /* the flock is ours */
@@ -478,8 +481,29 @@ invert_batch(worker *w, batch *b, char **pzErr)
     for (u32 i = 0; i < b->nDoc && rc == KQ_OK; i++) {
         bdoc *d = &b->aDoc[i];
         const char *z = (const char *)b->text.a;
-        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, z + d->oTitle, d->nTitle,
-                         z + d->oBody, d->nBody, &d->nLen);
+        kq_field aField[KQ_MAX_FIELDS];
+        kq_doc doc;
+        memset(&doc, 0, sizeof(doc));
+        doc.zTitle = z + d->oTitle;
+        doc.nTitle = d->nTitle;
+        doc.zBody = z + d->oBody;
+        doc.nBody = d->nBody;
+        doc.zSource = z + d->oSource;
+        doc.nSource = d->nSource;
+        doc.zDate = z + d->oDate;
+        doc.nDate = d->nDate;
+        doc.zLang = z + d->oLang;
+        doc.nLang = d->nLang;
+        /* Our own packing of fields kq_writer_add() checked. */
+        const u8 *pF = b->text.a + d->oField;
+        if (kqi_fields_count(pF, d->nField, &doc.nField)) {
+            return kqi_err(pzErr, KQ_MISUSE, "bad packed fields");
+        }
+        for (int k = 0; k < doc.nField; k++) {
+            kqi_fields_get(pF, d->nField, k, &aField[k]);
+        }
+        doc.aField = aField;
+        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, &doc, &d->nLen);
     }
     if (rc) {
         return kqi_err(pzErr, rc, "out of memory analysing a document");
@@ -693,6 +717,20 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     x->oBody = b->text.n;
     x->nBody = d->nBody;
     kqi_buf_append(&b->text, d->zBody, d->nBody);
+    x->oSource = b->text.n;
+    x->nSource = d->nSource;
+    kqi_buf_append(&b->text, d->zSource, d->nSource);
+    x->oDate = b->text.n;
+    x->nDate = d->nDate;
+    kqi_buf_append(&b->text, d->zDate, d->nDate);
+    x->oField = b->text.n;
+    if (d->nField > 0) {
+        kqi_fields_pack(&b->text, d->aField, d->nField);
+    }
+    x->nField = b->text.n - x->oField;
+    x->oLang = b->text.n;
+    x->nLang = d->zLang ? d->nLang : 0;
+    kqi_buf_append(&b->text, d->zLang, x->nLang);
     x->nLen = 0;
     if (b->text.rc) {
         return kqi_err(pzErr, KQ_NOMEM, "out of memory");
@@ -1064,9 +1102,35 @@ sess_add(kq_writer *p, u64 h, u32 chk, u64 content, u32 iDoc)
     return KQ_OK;
 }
 
+/* Is the document's language one Snowball has?  The last one checked is
+** remembered: documents of a language mostly come in runs. */
+static int
+lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
+{
+    char aName[32];
+    if (d->nLang >= sizeof(aName)) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
+                       (int)(d->nLang > 40 ? 40 : d->nLang), d->zLang);
+    }
+    memcpy(aName, d->zLang, d->nLang);
+    aName[d->nLang] = 0;
+    if (strcmp(aName, p->aLastLang) == 0) {
+        return KQ_OK;
+    }
+    kq_analyzer *pA;
+    if (kq_analyzer_new(aName, &pA) != KQ_OK) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%s' (kq-index "
+                       "--lang list shows the languages)", aName);
+    }
+    kq_analyzer_free(pA);
+    memcpy(p->aLastLang, aName, d->nLang + 1);
+    return KQ_OK;
+}
+
 int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
+    int rc0;
     if (d->zId == NULL || d->nId == 0) {
         return kqi_err(pzErr, KQ_MISUSE, "document without an id");
     }
@@ -1075,6 +1139,20 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     if (nAll >= KQ_DOCID_EOF - 1) {
         return kqi_err(pzErr, KQ_MISUSE, "the index is full (%llu documents)",
                        (unsigned long long)nAll);
+    }
+    if (d->nField < 0 || d->nField > KQ_MAX_FIELDS) {
+        return kqi_err(pzErr, KQ_MISUSE, "more than %d extra fields",
+                       KQ_MAX_FIELDS);
+    }
+    for (int i = 0; i < d->nField; i++) {
+        if (!kqi_field_name_ok(d->aField[i].zName, d->aField[i].nName)) {
+            return kqi_err(pzErr, KQ_MISUSE, "bad field name '%.*s' (want "
+                           "[a-z][a-z0-9_]*, not a built-in field)",
+                           (int)d->aField[i].nName, d->aField[i].zName);
+        }
+    }
+    if (d->zLang && d->nLang && (rc0 = lang_check(p, d, pzErr)) != KQ_OK) {
+        return rc0;
     }
     u64 h = kqi_hash64(d->zId, d->nId, KQI_ID_SEED);
     u32 chk = id_chk(d->zId, d->nId);
@@ -1096,8 +1174,7 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     }
     u32 nLen = 0;
     if (p->nInv == 1) {
-        rc = kqi_inv_add(p->aInv[0], iDoc, d->zTitle, d->nTitle, d->zBody,
-                         d->nBody, &nLen);
+        rc = kqi_inv_add(p->aInv[0], iDoc, d, &nLen);
         if (rc) {
             return kqi_err(pzErr, rc, "out of memory analysing a document");
         }
