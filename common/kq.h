@@ -299,8 +299,7 @@ int kq_search_each(kq_index *p, const kq_query *q, void *pCtx, kq_match_fn x,
 typedef struct kq_explain_term {
     char *zTerm;         /* the indexed term (stem), with its field, e.g.
                          ** "ceasefir" (malloc()ed, freed by kq_explain_free) */
-    char *zWhere;        /* how the query names it, e.g. "ceasefire",
-                         ** "\"central bank\"", "peace*" */
+    char *zWhere;        /* the term as the query's tree shows it */
     uint32_t tf;         /* occurrences in the document (0: not in it) */
     uint64_t df;         /* documents containing the term */
     double idf;

@@ -624,6 +624,7 @@ struct kqi_qnode {
     u32 nWindow;         /* NEAR */
     int bOrdered;        /* NEAR: ADJ */
     char zLo[11], zHi[11];  /* DATE: YYYY-MM-DD bounds, "" if open */
+    char *zRaw;          /* TERM, PREFIX: the word as written */
     int bWarnMix;        /* AND/OR: the user mixed AND and OR without
                          ** parentheses here (kq_query_tree warns) */
 };
@@ -633,6 +634,11 @@ struct kq_query {
 };
 
 void kqi_qnode_free(kqi_qnode *p);
+
+/* search.c: the terms a prefix expands to in pIdx (malloc()ed strings in a
+** malloc()ed array; the caller frees both). */
+int kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
+                     int *pn, char **pzErr);
 
 /* date.c: the date terms of a document dated zDate (up to 3, each at most
 ** 11 bytes + NUL, without the prefix); their number, 0 if the date is not

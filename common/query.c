@@ -31,6 +31,7 @@
 */
 #include "kq_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,7 @@ kqi_qnode_free(kqi_qnode *q)
         free(q->zTerm);
         free(q->zField);
         free(q->zWord);
+        free(q->zRaw);
         free(q);
     }
 }
@@ -239,6 +241,7 @@ node_finish(kqi_qnode *q)
 
 typedef struct collect {
     parser *p;
+    const char *zText;   /* the analysed text (for zRaw) */
     kqi_qnode *pPhrase;
     u32 iFirst;
     int nTok;
@@ -258,6 +261,7 @@ collect_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     memcpy(t->zTerm, zTerm, nTerm);
     t->zTerm[nTerm] = 0;
     t->nTerm = nTerm;
+    t->zRaw = kqi_mprintf("%.*s", (int)(iEnd - iStart), c->zText + iStart);
     if (c->nTok++ == 0) {
         c->iFirst = iPos;
     }
@@ -270,7 +274,7 @@ collect_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
 static kqi_qnode *
 analyse_words(parser *p, const char *z, size_t n, int bPrefix, size_t iAt)
 {
-    collect c = {p, node_new(p, KQI_Q_PHRASE), 0, 0};
+    collect c = {p, z, node_new(p, KQI_Q_PHRASE), 0, 0};
     if (c.pPhrase == NULL) {
         return NULL;
     }
@@ -1058,4 +1062,161 @@ kq_query_describe(const kq_query *q)
         return NULL;
     }
     return (char *)b.a;
+}
+
+/**************************************************************************
+** kq_query_tree(): how the query was read, for `kq parse`.
+*/
+static void
+tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
+{
+    char aLine[1024];
+    va_list ap;
+    va_start(ap, zFmt);
+    vsnprintf(aLine, sizeof(aLine), zFmt, ap);
+    va_end(ap);
+    for (int i = 0; i < nIndent; i++) {
+        kqi_buf_append(b, "  ", 2);
+    }
+    kqi_buf_append(b, aLine, strlen(aLine));
+    kqi_buf_putc(b, '\n');
+}
+
+static void
+tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
+          int nIndent)
+{
+    char aField[64] = "";
+    char aBoost[48] = "";
+    const char *zF = field_label(q);
+    if (zF) {
+        snprintf(aField, sizeof(aField), "in %s: ", zF);
+    }
+    if (q->boost != 0 && q->boost != 1.0) {
+        snprintf(aBoost, sizeof(aBoost), "  (score x %g)", q->boost);
+    }
+    const char *zRaw = q->zRaw ? q->zRaw : q->zTerm;
+    switch (q->eType) {
+    case KQI_Q_TERM:
+        tree_line(b, nIndent, "%sword \"%s\" -> term %s%s", aField, zRaw,
+                  q->zTerm, aBoost);
+        break;
+    case KQI_Q_EXACT:
+        tree_line(b, nIndent, "%sexact word \"%s\" (term %s, then the text "
+                  "is checked for the word itself)%s", aField, q->zWord,
+                  q->zTerm, aBoost);
+        break;
+    case KQI_Q_PREFIX: {
+        tree_line(b, nIndent, "%sprefix \"%s*\" (unstemmed)%s", aField,
+                  q->zTerm, aBoost);
+        char **az = NULL;
+        int n = 0;
+        if (pIdx && kqi_prefix_terms(pIdx, q->zTerm, q->nTerm, &az, &n,
+                                     NULL) == KQ_OK) {
+            kqi_buf l = {0};
+            for (int i = 0; i < n; i++) {
+                if (i < 20) {
+                    if (i) {
+                        kqi_buf_append(&l, ", ", 2);
+                    }
+                    kqi_buf_append(&l, az[i], strlen(az[i]));
+                }
+                free(az[i]);
+            }
+            free(az);
+            if (n > 20) {
+                kqi_buf_append(&l, ", ...", 5);
+            }
+            kqi_buf_putc(&l, 0);
+            tree_line(b, nIndent + 1, "expands to %d term%s%s%s", n,
+                      n == 1 ? "" : "s", n ? ": " : "",
+                      l.rc || l.a == NULL ? "" : (char *)l.a);
+            kqi_buf_free(&l);
+        }
+        break;
+    }
+    case KQI_Q_PHRASE:
+        tree_line(b, nIndent, "%sphrase (words in this order, next to each "
+                  "other)%s", aField, aBoost);
+        for (int i = 0; i < q->nChild; i++) {
+            const kqi_qnode *c = q->aChild[i];
+            tree_line(b, nIndent + 1, "word \"%s\" -> term %s (position +%u)",
+                      c->zRaw ? c->zRaw : c->zTerm, c->zTerm, c->iOffset);
+        }
+        break;
+    case KQI_Q_NEAR:
+        tree_line(b, nIndent, "%s/%u: the words at most %u positions apart%s%s",
+                  q->bOrdered ? "ADJ" : "NEAR", q->nWindow, q->nWindow,
+                  q->bOrdered ? ", in this order" : ", in any order", aBoost);
+        for (int i = 0; i < q->nChild; i++) {
+            tree_node(b, w, pIdx, q->aChild[i], nIndent + 1);
+        }
+        break;
+    case KQI_Q_DATE:
+        tree_line(b, nIndent, "date from %s to %s (inclusive; a document "
+                  "dated only by month or year matches if that lies inside)",
+                  q->zLo[0] ? q->zLo : "the earliest",
+                  q->zHi[0] ? q->zHi : "the latest");
+        break;
+    case KQI_Q_ID:
+        tree_line(b, nIndent, "the document with id \"%s\"", q->zTerm);
+        break;
+    default: {
+        const char *zOp = q->eType == KQI_Q_AND ? "AND (all of)" :
+                          q->eType == KQI_Q_OR ? "OR (any of)" :
+                          "NOT (documents without)";
+        tree_line(b, nIndent, "%s%s", zOp, aBoost);
+        if (q->bWarnMix == 1) {
+            kq_query qq = {(kqi_qnode *)q};
+            char *z = kq_query_describe(&qq);
+            char aLine[1200];
+            snprintf(aLine, sizeof(aLine), "warning: AND and OR mixed "
+                     "without parentheses, read as %s (AND binds tighter "
+                     "than OR); add parentheses to say what you mean\n",
+                     z ? z : "?");
+            kqi_buf_append(w, aLine, strlen(aLine));
+            free(z);
+        }
+        for (int i = 0; i < q->nChild; i++) {
+            tree_node(b, w, pIdx, q->aChild[i], nIndent + 1);
+        }
+    }
+    }
+}
+
+char *
+kq_query_tree(kq_index *pIdx, const kq_query *q)
+{
+    kqi_buf b = {0}, w = {0};
+    tree_node(&b, &w, pIdx, q->pRoot, 0);
+    if (w.n) {
+        kqi_buf_append(&b, w.a, w.n);
+    }
+    kqi_buf_putc(&b, 0);
+    kqi_buf_free(&w);
+    if (b.rc) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.a;
+}
+
+static int
+count_warnings(const kqi_qnode *q)
+{
+    int n = q->bWarnMix == 1;
+    for (int i = 0; i < q->nChild; i++) {
+        n += count_warnings(q->aChild[i]);
+    }
+    return n;
+}
+
+int
+kq_query_nwarning(const kq_query *q)
+{
+    return count_warnings(q->pRoot);
 }

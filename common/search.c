@@ -2022,6 +2022,10 @@ run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
     return x->rc;
 }
 
+static int search_by_date(kq_index *pIdx, const kq_query *q, int bDesc,
+                          size_t nOffset, size_t nLimit, kq_hit **paHit,
+                          size_t *pnHit, uint64_t *pnTotal, char **pzErr);
+
 int
 kq_search(kq_index *pIdx, const kq_query *q, size_t nOffset, size_t nLimit,
           kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal, char **pzErr)
@@ -2040,6 +2044,10 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
     *pnTotal = 0;
     if (pbExact) {
         *pbExact = 1;
+    }
+    if (flags & (KQ_SEARCH_DATE | KQ_SEARCH_DATE_DESC)) {
+        return search_by_date(pIdx, q, (flags & KQ_SEARCH_DATE_DESC) != 0,
+                              nOffset, nLimit, paHit, pnHit, pnTotal, pzErr);
     }
     plan *pPlan = NULL;
     int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
@@ -2122,4 +2130,340 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
         free(t.a);
     }
     return KQ_OK;
+}
+
+/**************************************************************************
+** Every match (kq_search_each), date order, and score explanations.
+*/
+int
+kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
+               char **pzErr)
+{
+    plan *pPlan = NULL;
+    int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
+    for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
+        ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
+                  KQ_OK, NULL};
+        cur *c = NULL;
+        rc = cur_make(&cx, pPlan, &c, pzErr);
+        u32 iBase = pIdx->aSeg[s].iBase;
+        const u8 *aDel = pIdx->aSeg[s].aDel;
+        if (rc == KQ_OK) {
+            c->xSeek(c, 0);
+            while (c->iDoc != KQ_DOCID_EOF && cx.rc == KQ_OK) {
+                if (!kqi_is_deleted(aDel, c->iDoc)) {
+                    double sc = c->xScore(c);
+                    u32 nOcc = c->xOcc(c);
+                    if (cx.rc == KQ_OK &&
+                        (rc = x(pCtx, iBase + c->iDoc, sc, nOcc)) != 0) {
+                        break;
+                    }
+                }
+                cur_next(c);
+            }
+            if (rc == KQ_OK) {
+                rc = cx.rc;
+            }
+        }
+        if (rc == KQ_OK && kqi_docs_bad(&pIdx->aSeg[s].docs)) {
+            rc = KQ_CORRUPT;
+            kqi_err(&cx.zErr, rc, "%s: checksum mismatch in the document "
+                    "lengths", pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
+        }
+        if (rc == KQ_CORRUPT) {
+            kqi_err(pzErr, rc, "%s", cx.zErr ? cx.zErr : "index damaged");
+        }
+        free(cx.zErr);
+        if (c) {
+            c->xFree(c);
+        }
+    }
+    plan_free(pPlan);
+    return rc;
+}
+
+/* A document's date as a sortable number: YYYYMMDD, a month or year alone
+** sorting before its days (YYYYMM00, YYYY0000); -1 without a date. */
+static long
+date_key(const char *z, size_t n)
+{
+    if (!kq_date_valid(z, n)) {
+        return -1;
+    }
+    long y = 0, m = 0, d = 0;
+    for (int i = 0; i < 4; i++) {
+        y = y * 10 + (z[i] - '0');
+    }
+    if (n >= 7 && z[4] == '-') {
+        m = (z[5] - '0') * 10 + (z[6] - '0');
+        if (n >= 10 && z[7] == '-') {
+            d = (z[8] - '0') * 10 + (z[9] - '0');
+        }
+    }
+    return y * 10000 + m * 100 + d;
+}
+
+typedef struct dhit {
+    kq_hit h;
+    long key;
+} dhit;
+
+typedef struct dcollect {
+    kq_index *pIdx;
+    dhit *a;
+    size_t n, nAlloc;
+    char **pzErr;
+} dcollect;
+
+static int
+dcollect_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    dcollect *d = pCtx;
+    if (d->n == d->nAlloc) {
+        size_t nNew = d->nAlloc ? d->nAlloc * 2 : 256;
+        dhit *a = realloc(d->a, sizeof(dhit) * nNew);
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        d->a = a;
+        d->nAlloc = nNew;
+    }
+    kq_docinfo info;
+    int rc = kq_index_doc(d->pIdx, iDoc, &info, d->pzErr);
+    if (rc) {
+        return rc;
+    }
+    dhit *h = &d->a[d->n++];
+    h->h.iDoc = iDoc;
+    h->h.score = score;
+    h->key = date_key(info.zDate, info.nDate);
+    return 0;
+}
+
+static int
+cmp_date_asc(const void *a, const void *b)
+{
+    const dhit *x = a, *y = b;
+    /* Undated last, then by date, then by docid. */
+    if ((x->key < 0) != (y->key < 0)) {
+        return x->key < 0 ? 1 : -1;
+    }
+    if (x->key != y->key) {
+        return x->key < y->key ? -1 : 1;
+    }
+    return x->h.iDoc < y->h.iDoc ? -1 : (x->h.iDoc > y->h.iDoc);
+}
+
+static int
+cmp_date_desc(const void *a, const void *b)
+{
+    const dhit *x = a, *y = b;
+    if ((x->key < 0) != (y->key < 0)) {
+        return x->key < 0 ? 1 : -1;
+    }
+    if (x->key != y->key) {
+        return x->key > y->key ? -1 : 1;
+    }
+    return x->h.iDoc < y->h.iDoc ? -1 : (x->h.iDoc > y->h.iDoc);
+}
+
+/* kq_search_ex() in date order: every match is collected with its date
+** (8 + 16 bytes a match), sorted, and the page cut out. */
+static int
+search_by_date(kq_index *pIdx, const kq_query *q, int bDesc, size_t nOffset,
+               size_t nLimit, kq_hit **paHit, size_t *pnHit,
+               uint64_t *pnTotal, char **pzErr)
+{
+    dcollect d = {pIdx, NULL, 0, 0, pzErr};
+    int rc = kq_search_each(pIdx, q, &d, dcollect_cb, pzErr);
+    if (rc) {
+        free(d.a);
+        return rc;
+    }
+    if (d.n > 1) {
+        qsort(d.a, d.n, sizeof(dhit), bDesc ? cmp_date_desc : cmp_date_asc);
+    }
+    *pnTotal = d.n;
+    size_t n = nOffset < d.n ? d.n - nOffset : 0;
+    if (n > nLimit) {
+        n = nLimit;
+    }
+    if (n > 0) {
+        kq_hit *a = malloc(sizeof(kq_hit) * n);
+        if (a == NULL) {
+            free(d.a);
+            return KQ_NOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+            a[i] = d.a[nOffset + i].h;
+        }
+        *paHit = a;
+        *pnHit = n;
+    }
+    free(d.a);
+    return KQ_OK;
+}
+
+/* kq_explain(): the scoring term cursors under c, at iDoc. */
+typedef struct xpl {
+    kq_explain_info *pOut;
+    int nAlloc;
+    int rc;
+    u32 iDoc;            /* the document, in the segment */
+} xpl;
+
+static void
+explain_walk(xpl *x, cur *c, double w)
+{
+    if (x->rc) {
+        return;
+    }
+    if (c->xSeek == term_seek) {
+        termcur *t = (termcur *)c;
+        kq_explain_info *o = x->pOut;
+        if (o->nTerm == x->nAlloc) {
+            int nNew = x->nAlloc ? x->nAlloc * 2 : 8;
+            kq_explain_term *a = realloc(o->aTerm, sizeof(*a) * (size_t)nNew);
+            if (a == NULL) {
+                x->rc = KQ_NOMEM;
+                return;
+            }
+            o->aTerm = a;
+            x->nAlloc = nNew;
+        }
+        kq_explain_term *e = &o->aTerm[o->nTerm++];
+        memset(e, 0, sizeof(*e));
+        /* A cursor the tree did not need at the document is moved there
+        ** (cursors only move forward, and nothing else reads them). */
+        if (c->iDoc < x->iDoc || !c->bStarted) {
+            c->xSeek(c, x->iDoc);
+        }
+        e->zTerm = kqi_mprintf("%s", t->pTerm->z);
+        /* Scoring terms are the text's own (field terms only filter). */
+        e->zWhere = kqi_mprintf("%s", t->pTerm->z);
+        e->tf = c->iDoc == x->iDoc ? term_occ(c) : 0;
+        e->df = t->pTerm->df;
+        e->idf = t->idf;
+        e->boost = w;
+        e->score = e->tf ? w * c->xScore(c) : 0;
+        if (e->zTerm == NULL || e->zWhere == NULL) {
+            x->rc = KQ_NOMEM;
+        }
+        return;
+    }
+    if (c->xSeek == and_seek) {
+        andcur *a = (andcur *)c;
+        for (int i = 0; i < a->nPos; i++) {
+            explain_walk(x, a->aPos[i], w);
+        }
+    } else if (c->xSeek == or_seek) {
+        orcur *o = (orcur *)c;
+        for (int i = 0; i < o->n; i++) {
+            explain_walk(x, o->a[i], w);
+        }
+    } else if (c->xSeek == wrap_seek && c->xScore == boost_score) {
+        explain_walk(x, ((wrapcur *)c)->c, w * ((wrapcur *)c)->w);
+    } else if (c->xSeek == exact_seek) {
+        explain_walk(x, ((exactcur *)c)->w.c, w);
+    } else if (c->xSeek == body_seek) {
+        explain_walk(x, ((bodycur *)c)->pMain, w);
+    }
+    /* Filters, ids, empty cursors: nothing scores. */
+}
+
+int
+kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
+           kq_explain_info *pOut, char **pzErr)
+{
+    memset(pOut, 0, sizeof(*pOut));
+    u32 s = 0;
+    while (s + 1 < pIdx->man.nSeg && pIdx->aSeg[s + 1].iBase <= iDoc) {
+        s++;
+    }
+    if (pIdx->man.nSeg == 0 || iDoc < pIdx->aSeg[s].iBase ||
+        iDoc - pIdx->aSeg[s].iBase >= pIdx->aSeg[s].docs.nDoc) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "no document %u", iDoc);
+    }
+    u32 iLocal = iDoc - pIdx->aSeg[s].iBase;
+    plan *pPlan = NULL;
+    int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
+    ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
+              KQ_OK, NULL};
+    cur *c = NULL;
+    if (rc == KQ_OK) {
+        rc = cur_make(&cx, pPlan, &c, pzErr);
+    }
+    if (rc == KQ_OK) {
+        c->xSeek(c, iLocal);
+        pOut->bMatch = c->iDoc == iLocal &&
+                       !kqi_is_deleted(pIdx->aSeg[s].aDel, iLocal);
+        pOut->nLen = kqi_docs_len(&pIdx->aSeg[s].docs, iLocal);
+        pOut->avgLen = pIdx->stats.avgDoclen;
+        pOut->nDoc = pIdx->stats.nDoc;
+        if (pOut->bMatch) {
+            pOut->score = c->xScore(c);
+        }
+        /* Each term at the document, matched or not (a term of an OR the
+        ** document lacks shows with tf 0). */
+        xpl x = {pOut, 0, KQ_OK, iLocal};
+        explain_walk(&x, c, 1.0);
+        rc = x.rc ? x.rc : cx.rc;
+        if (!pOut->bMatch) {
+            for (int i = 0; i < pOut->nTerm; i++) {
+                pOut->aTerm[i].score = 0;
+            }
+        }
+    }
+    if (rc == KQ_CORRUPT) {
+        kqi_err(pzErr, rc, "%s", cx.zErr ? cx.zErr : "index damaged");
+    }
+    free(cx.zErr);
+    if (c) {
+        c->xFree(c);
+    }
+    plan_free(pPlan);
+    if (rc) {
+        kq_explain_free(pOut);
+    }
+    return rc;
+}
+
+void
+kq_explain_free(kq_explain_info *p)
+{
+    for (int i = 0; p && i < p->nTerm; i++) {
+        free(p->aTerm[i].zTerm);
+        free(p->aTerm[i].zWhere);
+    }
+    if (p) {
+        free(p->aTerm);
+        memset(p, 0, sizeof(*p));
+    }
+}
+
+int
+kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
+                 int *pn, char **pzErr)
+{
+    *paz = NULL;
+    *pn = 0;
+    plan *p = plan_new(KQI_Q_PREFIX, NULL);
+    if (p == NULL) {
+        return KQ_NOMEM;
+    }
+    int rc = expand_prefix(pIdx, p, z, n, pzErr);
+    char **az = rc ? NULL : calloc((size_t)p->nExp + 1, sizeof(char *));
+    if (rc == KQ_OK && az == NULL) {
+        rc = KQ_NOMEM;
+    }
+    for (int i = 0; rc == KQ_OK && i < p->nExp; i++) {
+        az[i] = p->aExp[i].z;
+        p->aExp[i].z = NULL;
+    }
+    if (rc == KQ_OK) {
+        *paz = az;
+        *pn = p->nExp;
+    }
+    plan_free(p);
+    return rc;
 }
