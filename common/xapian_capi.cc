@@ -123,6 +123,21 @@ kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm, uint32_t iPos,
 }
 
 extern "C" int
+kqx_wdb_doc_field(kqx_wdb *p, const char *zTerm, size_t nTerm, uint32_t iPos,
+                  char **pzErr)
+{
+    try {
+        if (iPos == UINT32_MAX) {
+            p->doc.add_term(std::string(zTerm, nTerm), 0);
+        } else {
+            p->doc.add_posting(std::string(zTerm, nTerm), iPos + 1, 0);
+        }
+        return KQ_OK;
+    }
+    KQX_CATCH(pzErr)
+}
+
+extern "C" int
 kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n,
                   char **pzErr)
 {
@@ -412,6 +427,39 @@ kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
                              ppOut);
         default:
             return set_err(pzErr, KQ_MISUSE, "kqx_query_combine: bad operator");
+        }
+    }
+    KQX_CATCH(pzErr)
+}
+
+extern "C" int
+kqx_query_combine_ex(int eOp, double param, kqx_query *const *apSub,
+                     int nSub, kqx_query **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    try {
+        std::vector<Xapian::Query> v;
+        for (int i = 0; i < nSub; i++) {
+            v.push_back(apSub[i]->q);
+        }
+        switch (eOp) {
+        case KQX_NEAR:
+        case KQX_ADJ:
+            return query_new(Xapian::Query(eOp == KQX_NEAR
+                                               ? Xapian::Query::OP_NEAR
+                                               : Xapian::Query::OP_PHRASE,
+                                           v.begin(), v.end(),
+                                           (Xapian::termcount)param),
+                             ppOut);
+        case KQX_SCALE:
+            if (v.size() != 1) {
+                return set_err(pzErr, KQ_MISUSE, "SCALE takes one operand");
+            }
+            return query_new(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                           v[0], param), ppOut);
+        default:
+            return set_err(pzErr, KQ_MISUSE,
+                           "kqx_query_combine_ex: bad operator");
         }
     }
     KQX_CATCH(pzErr)

@@ -40,6 +40,11 @@ int kqx_wdb_open(const char *zPath, kqx_wdb **ppOut, char **pzErr);
 int kqx_wdb_doc_begin(kqx_wdb *p, char **pzErr);
 int kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm,
                         uint32_t iPos, char **pzErr);
+/* A field term (kq's title, source, extra-field, date and id terms): a
+** posting at iPos that adds nothing to the term's wdf or the document's
+** length, so ranking is the text's alone (UINT32_MAX: no position). */
+int kqx_wdb_doc_field(kqx_wdb *p, const char *zTerm, size_t nTerm,
+                      uint32_t iPos, char **pzErr);
 int kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n,
                       char **pzErr);
 int kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n, char **pzErr);
@@ -91,7 +96,11 @@ int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
 ** still frees them.
 */
 typedef struct kqx_query kqx_query;
-enum { KQX_AND, KQX_OR, KQX_AND_NOT, KQX_PHRASE };
+enum { KQX_AND, KQX_OR, KQX_AND_NOT, KQX_PHRASE,
+       KQX_NEAR,     /* _combine_ex: within a window of param positions */
+       KQX_ADJ,      /* _combine_ex: the same, in order */
+       KQX_SCALE };  /* _combine_ex: one operand, its weight times param
+                     ** (0: a filter that does not score) */
 
 int kqx_query_term(const char *z, size_t n, kqx_query **ppOut, char **pzErr);
 /* Every document, with weight 0. */
@@ -101,6 +110,9 @@ int kqx_query_nothing(kqx_query **ppOut, char **pzErr);
 ** KQX_PHRASE: terms at consecutive positions, in order. */
 int kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
                       kqx_query **ppOut, char **pzErr);
+/* KQX_NEAR, KQX_ADJ, KQX_SCALE, with their parameter. */
+int kqx_query_combine_ex(int eOp, double param, kqx_query *const *apSub,
+                         int nSub, kqx_query **ppOut, char **pzErr);
 void kqx_query_free(kqx_query *p);
 /* Xapian's description of the query (malloc()ed into *pz). */
 int kqx_query_describe(const kqx_query *p, char **pz, char **pzErr);
@@ -176,6 +188,12 @@ void kqx_mset_free(kqx_mset *m);
     X(query_combine, (int eOp, kqx_query *const *apSub, int nSub,             \
                       kqx_query **ppOut, char **pzErr),                       \
       (eOp, apSub, nSub, ppOut, pzErr))                                       \
+    X(query_combine_ex, (int eOp, double param, kqx_query *const *apSub,     \
+                         int nSub, kqx_query **ppOut, char **pzErr),          \
+      (eOp, param, apSub, nSub, ppOut, pzErr))                                \
+    X(wdb_doc_field, (kqx_wdb *p, const char *zTerm, size_t nTerm,           \
+                      uint32_t iPos, char **pzErr),                           \
+      (p, zTerm, nTerm, iPos, pzErr))                                         \
     X(query_describe, (const kqx_query *p, char **pz, char **pzErr),          \
       (p, pz, pzErr))                                                         \
     X(search, (kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,  \
@@ -194,7 +212,7 @@ void kqx_mset_free(kqx_mset *m);
     X(uint32_t, mset_docid, (const kqx_mset *m, size_t i), (m, i))            \
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 
-#define KQX_API_VERSION 1
+#define KQX_API_VERSION 2
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

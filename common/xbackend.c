@@ -54,7 +54,24 @@ struct kqi_xwriter {
     char *zErr;
     kq_writer_stats stats;
     u32 nDocLen;
+    int bTitle;          /* analysing the title: T terms too */
+    char aPfx[KQI_MAX_KEY + 2];  /* a source or extra field: its prefix */
+    size_t nPfx;
 };
+
+/* A field term (as invert.c writes them natively): zPfx + z[0..n). */
+static int
+xfield(kqi_xwriter *p, const char *zPfx, size_t nPfx, const char *z, size_t n,
+       u32 iPos)
+{
+    char aKey[2 * KQI_MAX_KEY + 4];
+    if (nPfx + n > KQI_MAX_TERM + KQI_MAX_KEY) {
+        return KQ_OK;
+    }
+    memcpy(aKey, zPfx, nPfx);
+    memcpy(aKey + nPfx, z, n);
+    return kqx_wdb_doc_field(p->pDb, aKey, nPfx + n, iPos, &p->zErr);
+}
 
 /* Set metadata in every shard. */
 static int
@@ -172,6 +189,19 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     if (kq_stem(p->pA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
         return 0;   /* not indexed, as in the native writer */
     }
+    if (p->nPfx) {
+        if (nStem + p->nPfx > KQI_MAX_TERM) {
+            return 0;   /* too long, as in invert.c */
+        }
+        return xfield(p, p->aPfx, p->nPfx, zStem, nStem, iPos);
+    }
+    if (p->bTitle && nStem + 1 <= KQI_MAX_TERM) {
+        char c = KQI_PFX_TITLE;
+        int rc = xfield(p, &c, 1, zStem, nStem, iPos);
+        if (rc) {
+            return rc;
+        }
+    }
     p->nDocLen++;
     if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
         /* The stem buffer belongs to the stemmer: post it first. */
@@ -205,13 +235,55 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
     p->pDb = p->apDb[h % (u32)p->nDb];
     int rc = kqx_wdb_doc_begin(p->pDb, pzErr);
     u32 iPos = 0;
+    if (d->zLang && d->nLang) {
+        return kqi_err(pzErr, KQ_MISUSE, "per-document languages need the "
+                       "native backend");
+    }
     if (rc == KQ_OK) {
+        p->bTitle = 1;
         rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
                         d->nTitle, 0, &iPos, p, xtoken_cb);
+        p->bTitle = 0;
     }
     if (rc == KQ_OK && d->nBody) {
         rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
                         iPos + KQI_TITLE_GAP, NULL, p, xtoken_cb);
+    }
+    /* The field terms of invert.c: source, extra fields (positions in one
+    ** sequence), date; and Q + id, Xapian's usual unique-id term, for id:. */
+    u32 iFieldPos = 0;
+    for (int i = -1; rc == KQ_OK && i < d->nField; i++) {
+        const char *z = i < 0 ? d->zSource : d->aField[i].zValue;
+        size_t n = i < 0 ? d->nSource : d->aField[i].nValue;
+        if (i < 0) {
+            p->aPfx[0] = KQI_PFX_SOURCE;
+            p->nPfx = 1;
+        } else {
+            const kq_field *f = &d->aField[i];
+            if (f->nName + 2 > KQI_MAX_KEY) {
+                continue;
+            }
+            p->aPfx[0] = KQI_PFX_EXTRA;
+            memcpy(p->aPfx + 1, f->zName, f->nName);
+            p->aPfx[f->nName + 1] = ':';
+            p->nPfx = f->nName + 2;
+        }
+        if (n) {
+            u32 iEnd = iFieldPos;
+            rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos, &iEnd,
+                            p, xtoken_cb);
+            iFieldPos = iEnd + KQI_TITLE_GAP;
+        }
+        p->nPfx = 0;
+    }
+    char aDate[3][12];
+    int nDate = kqi_date_terms(d->zDate, d->nDate, aDate);
+    for (int i = 0; rc == KQ_OK && i < nDate; i++) {
+        char c = KQI_PFX_DATE;
+        rc = xfield(p, &c, 1, aDate[i], strlen(aDate[i]), 0);
+    }
+    if (rc == KQ_OK) {
+        rc = xfield(p, "Q", 1, d->zId, d->nId, UINT32_MAX);
     }
     if (rc == KQ_OK) {
         static const unsigned aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
@@ -458,21 +530,117 @@ exp_clear(xexp *e)
     free(e->az);
 }
 
-/* Translate node q into *ppOut. */
+static int translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
+                     char **pzErr);
+static int translate_node(kqi_xindex *p, const kqi_qnode *q,
+                          kqx_query **ppOut, char **pzErr);
+
+/* *ppQ times w (0: a filter), in place. */
 static int
-translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
+x_scale(kqx_query **ppQ, double w, char **pzErr)
 {
-    *ppOut = NULL;
+    kqx_query *pOut = NULL;
+    int rc = kqx_query_combine_ex(KQX_SCALE, w, ppQ, 1, &pOut, pzErr);
+    kqx_query_free(*ppQ);
+    *ppQ = pOut;
+    return rc;
+}
+
+/* Prefix every collected term with zPfx. */
+static int
+exp_prefix(xexp *e, const char *zPfx)
+{
+    size_t nPfx = strlen(zPfx);
+    for (int i = 0; nPfx && i < e->n; i++) {
+        char *z = kqi_mprintf("%s%s", zPfx, e->az[i]);
+        if (z == NULL) {
+            return KQ_NOMEM;
+        }
+        free(e->az[i]);
+        e->az[i] = z;
+    }
+    return KQ_OK;
+}
+
+typedef struct xdate {
+    xexp e;
+    const kqi_qnode *q;
+} xdate;
+
+static int
+date_add(void *pCtx, const char *z, size_t n)
+{
+    xdate *d = pCtx;
+    if (n > 1 && kqi_date_within(z + 1, n - 1, d->q->zLo, d->q->zHi) &&
+        !kqi_date_parent_within(z + 1, n - 1, d->q->zLo, d->q->zHi)) {
+        return exp_add(&d->e, z, n);
+    }
+    return 0;
+}
+
+static int
+first_term(void *pCtx, const char *z, size_t n)
+{
+    *(int *)pCtx = 1;
+    return 1;   /* one is enough */
+}
+
+/* The prefix of field terms of q ("" for the text). */
+static int
+x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
+               char **pzErr)
+{
+    aOut[0] = 0;
+    switch (q->eField) {
+    case KQI_FIELD_TITLE:
+        snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
+        return KQ_OK;
+    case KQI_FIELD_SOURCE:
+        snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
+        return KQ_OK;
+    case KQI_FIELD_EXTRA: {
+        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
+        int bAny = 0;
+        int rc = kqx_db_terms_scan(p->pDb, aOut, strlen(aOut), &bAny,
+                                   first_term, pzErr);
+        if (rc && rc != 1) {
+            return rc;
+        }
+        if (!bAny) {
+            return kqi_err(pzErr, KQ_SYNTAX, "unknown field '%s'", q->zField);
+        }
+        return KQ_OK;
+    }
+    case KQI_FIELD_BODY:
+        return kqi_err(pzErr, KQ_MISUSE, "body: needs the native backend "
+                       "(a Xapian database cannot tell title from body "
+                       "occurrences)");
+    default:
+        return KQ_OK;
+    }
+}
+
+/* A word, prefix or phrase of q, its terms prefixed with zPfx. */
+static int
+x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
+       kqx_query **ppOut, char **pzErr)
+{
+    size_t nPfx = strlen(zPfx);
+    char aKey[2 * KQI_MAX_KEY + 4];
     switch (q->eType) {
     case KQI_Q_TERM:
-        return kqx_query_term(q->zTerm, q->nTerm, ppOut, pzErr);
+        if (nPfx + q->nTerm >= sizeof(aKey)) {
+            return kqx_query_nothing(ppOut, pzErr);
+        }
+        memcpy(aKey, zPfx, nPfx);
+        memcpy(aKey + nPfx, q->zTerm, q->nTerm);
+        return kqx_query_term(aKey, nPfx + q->nTerm, ppOut, pzErr);
     case KQI_Q_PREFIX: {
         /* The words starting with the prefix: terms that are their own
         ** stem, and the stems of the vocabulary's words (as search.c). */
         xexp e = {NULL, 0, 0, KQ_OK};
         int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, &e, exp_add,
                                    pzErr);
-        char aKey[META_WORD_LEN + KQI_MAX_TERM];
         memcpy(aKey, META_WORD, META_WORD_LEN);
         memcpy(aKey + META_WORD_LEN, q->zTerm, q->nTerm);
         if (rc == KQ_OK) {
@@ -480,9 +648,129 @@ translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
                                       &e, exp_add_stem, pzErr);
         }
         if (rc == KQ_OK) {
-            rc = e.rc ? e.rc : exp_query(&e, ppOut);
+            rc = e.rc ? e.rc : exp_prefix(&e, zPfx);
+        }
+        if (rc == KQ_OK) {
+            rc = exp_query(&e, ppOut);
         }
         exp_clear(&e);
+        return rc;
+    }
+    case KQI_Q_PHRASE: {
+        kqx_query **a = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
+        int rc = a ? KQ_OK : KQ_NOMEM;
+        for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+            rc = x_text(p, q->aChild[i], zPfx, &a[i], pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqx_query_combine(KQX_PHRASE, a, q->nChild, ppOut, pzErr);
+        }
+        for (int i = 0; a && i < q->nChild; i++) {
+            kqx_query_free(a[i]);
+        }
+        free(a);
+        return rc;
+    }
+    default:
+        return KQ_MISUSE;
+    }
+}
+
+/* A word, prefix or phrase with its field, as search.c plans it: title
+** words rank by their text term and are restricted by the title term;
+** source and extra fields only restrict. */
+static int
+x_field(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
+{
+    char aPfx[KQI_MAX_KEY + 4];
+    if (q->eType == KQI_Q_EXACT) {
+        return kqi_err(pzErr, KQ_MISUSE, "=word needs the native backend");
+    }
+    int rc = x_field_prefix(p, q, aPfx, sizeof(aPfx), pzErr);
+    if (rc) {
+        return rc;
+    }
+    kqx_query *a = NULL, *b = NULL;
+    if (q->eField == KQI_FIELD_ANY || q->eField == KQI_FIELD_TITLE) {
+        rc = x_text(p, q, "", &a, pzErr);
+    }
+    if (rc == KQ_OK && q->eField != KQI_FIELD_ANY) {
+        rc = x_text(p, q, aPfx, &b, pzErr);
+        if (rc == KQ_OK) {
+            rc = x_scale(&b, 0.0, pzErr);
+        }
+    }
+    if (rc == KQ_OK && a && b) {
+        kqx_query *ab[2] = {a, b};
+        rc = kqx_query_combine(KQX_AND, ab, 2, ppOut, pzErr);
+    } else if (rc == KQ_OK) {
+        *ppOut = a ? a : b;
+        a = b = NULL;
+    }
+    kqx_query_free(a);
+    kqx_query_free(b);
+    return rc;
+}
+
+/* Translate node q into *ppOut, with its boost. */
+static int
+translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
+{
+    int rc = translate_node(p, q, ppOut, pzErr);
+    if (rc == KQ_OK && q->boost != 0 && q->boost != 1.0) {
+        rc = x_scale(ppOut, q->boost, pzErr);
+    }
+    return rc;
+}
+
+static int
+translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
+               char **pzErr)
+{
+    *ppOut = NULL;
+    switch (q->eType) {
+    case KQI_Q_TERM:
+    case KQI_Q_PREFIX:
+    case KQI_Q_EXACT:
+        return x_field(p, q, ppOut, pzErr);
+    case KQI_Q_PHRASE:
+        if (q->eField != KQI_FIELD_ANY) {
+            return x_field(p, q, ppOut, pzErr);
+        }
+        break;
+    case KQI_Q_DATE: {
+        xdate d = {{NULL, 0, 0, KQ_OK}, q};
+        char c = KQI_PFX_DATE;
+        int rc = kqx_db_terms_scan(p->pDb, &c, 1, &d, date_add, pzErr);
+        if (rc == KQ_OK) {
+            rc = d.e.rc ? d.e.rc : exp_query(&d.e, ppOut);
+        }
+        exp_clear(&d.e);
+        return rc ? rc : x_scale(ppOut, 0.0, pzErr);
+    }
+    case KQI_Q_ID: {
+        char *z = kqi_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
+        int rc = z ? kqx_query_term(z, strlen(z), ppOut, pzErr) : KQ_NOMEM;
+        free(z);
+        return rc ? rc : x_scale(ppOut, 0.0, pzErr);
+    }
+    case KQI_Q_NEAR: {
+        kqx_query **a = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
+        int rc = a ? KQ_OK : KQ_NOMEM;
+        for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+            rc = kqx_query_term(q->aChild[i]->zTerm, q->aChild[i]->nTerm,
+                                &a[i], pzErr);
+        }
+        if (rc == KQ_OK) {
+            /* The window kq's NEAR/n means (search.c near_match()). */
+            rc = kqx_query_combine_ex(q->bOrdered ? KQX_ADJ : KQX_NEAR,
+                                      (double)q->nWindow + q->nChild - 1, a,
+                                      q->nChild, ppOut, pzErr);
+        }
+        for (int i = 0; a && i < q->nChild; i++) {
+            kqx_query_free(a[i]);
+        }
+        free(a);
         return rc;
     }
     default:
