@@ -32,6 +32,12 @@
 **         u64: offset of the block index
 **         u32: CRC32 of these 24 bytes
 **
+** Keys that start with an upper-case ASCII letter are field terms
+** (kq_int.h KQI_PFX_*): T + term (title), S + term (source), X + name +
+** ':' + term (an extra field), D + YYYY[-MM[-DD]] (dates).  Their lists
+** are ordinary lists; only their occurrences are not part of document
+** lengths (invert.c).
+**
 ** The vocabulary lets a prefix query (ceasefire*) find the words that start
 ** with the prefix and search their stems (ceasefir), so prefixes match what
 ** the user typed, not stems.  Its keys sort before every term.
