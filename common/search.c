@@ -1175,7 +1175,9 @@ plan_term(kq_index *pIdx, const char *zPfx, const char *z, size_t n,
     if (p == NULL || (p->term.z = malloc(nPfx + n + 1)) == NULL) {
         return KQ_NOMEM;
     }
-    memcpy(p->term.z, zPfx, nPfx);
+    if (nPfx) {
+        memcpy(p->term.z, zPfx, nPfx);
+    }
     memcpy(p->term.z + nPfx, z, n);
     p->term.z[nPfx + n] = 0;
     p->term.n = nPfx + n;

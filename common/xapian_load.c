@@ -7,7 +7,9 @@
 **   1. $KQ_XAPIAN_PLUGIN (a path to the file);
 **   2. beside the running program (where `make` puts it: ./kq-xapian.so
 **      next to ./kq and ./kq-index);
-**   3. ../lib/kq/ relative to the running program (an installed layout).
+**   3. ../lib/kq/ relative to the running program (an installed layout);
+**   4. kq/ beside the shared library this code is in, when a program links
+**      libkq.so (the installed libdir/kq/).
 ** A process that never opens a Xapian index never loads it, nor
 ** libxapian and libstdc++ (see xapian_capi.h for why that matters).
 */
@@ -78,6 +80,19 @@ load_once(void)
         }
         if (zFirstErr[0] == 0) {
             memcpy(zFirstErr, g_zErr, sizeof(zFirstErr));
+        }
+    }
+    /* A program linked with libkq.so: libdir/kq/ beside the library. */
+    Dl_info info;
+    if (dladdr((void *)load_once, &info) && info.dli_fname &&
+        strchr(info.dli_fname, '/')) {
+        char zPath[PATH_MAX + 64];
+        snprintf(zPath, sizeof(zPath), "%s", info.dli_fname);
+        char *z = strrchr(zPath, '/');
+        snprintf(z, sizeof(zPath) - (size_t)(z - zPath), "/kq/%s",
+                 KQX_PLUGIN_FILE);
+        if (access(zPath, F_OK) == 0 && (g_pApi = try_open(zPath)) != NULL) {
+            return;
         }
     }
     if (zFirstErr[0]) {
