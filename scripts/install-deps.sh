@@ -9,7 +9,9 @@ set -eu
 # Build: compilers, zlib (gzip input), libdeflate (stored text, CRC32), libstemmer (Snowball), utf8proc, jansson (JSON),
 # Xapian (the second backend, through common/xapian_capi.cc; xapian-tools
 # for xapian-tcpsrv and xapian-check).
-# Tests: cmocka (unit), bats (CLI), jq (checks JSON output); the ASan +
+# Tests: cmocka (unit), bats (CLI), jq (checks JSON output; the oracles of
+# tests/oracle/), man-db (tests/cli/install.bats renders the man pages
+# with `man --warnings -l`; it brings groff-base); the ASan +
 # UBSan build (build-san/) uses gcc's libasan/libubsan.
 # Fuzzing (tests/fuzz/, `make fuzz`, and a short run in `make check`):
 # clang, with libFuzzer and clang's ASan/UBSan runtimes from libclang-rt-dev
@@ -18,7 +20,7 @@ set -eu
 # /usr/bin/llvm-symbolizer (symbolised stacks; tests/fuzz/ubsan.supp
 # matches function names).  The three are Debian's default-version
 # metapackages, so clang and its runtime always match.
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq clang libclang-rt-dev llvm"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db clang libclang-rt-dev llvm"
 
 missing=""
 for p in $PKGS; do
