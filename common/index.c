@@ -533,11 +533,9 @@ term_df(kq_index *p, const char *z, size_t n, u64 *pDf, char **pzErr)
     return KQ_OK;
 }
 
-/* kq_index_terms(): the words with the prefix are the vocabulary entries
-** (words whose stem differs) and the terms that start with it (a word that
-** is its own stem; a stem that is no word, like "ceasefir", is listed too:
-** the dictionary does not tell them apart).  Both streams are sorted by
-** word; they are merged so each word comes once. */
+/* kq_index_terms(): the vocabulary entries (every word of the text, with
+** its stem) that start with the prefix, merged over the segments so each
+** word comes once, with the index-wide df of its stem. */
 int
 kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix, void *pCtx,
                kq_term_fn x, char **pzErr)
@@ -548,75 +546,33 @@ kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix, void *pCtx,
     }
     aKey[0] = KQI_WORD_MARK;
     memcpy(aKey + 1, zPrefix, nPrefix);
-    dictmerge v = {0}, t = {0};
+    dictmerge v = {0};
     int rc = dm_start(&v, p, aKey, nPrefix + 1, pzErr);
-    if (rc == KQ_OK) {
-        rc = dm_start(&t, p, nPrefix ? zPrefix : "\x02",
-                      nPrefix ? nPrefix : 1, pzErr);
-    }
     while (rc == KQ_OK) {
-        int it = dm_min(&t);
-        if (it >= 0 && KQI_IS_FIELD_TERM(t.aIt[it].aTerm, t.aIt[it].nTerm)) {
-            /* Field terms sit between digits and letters: step over. */
-            char aSkip[KQI_MAX_KEY + 1];
-            size_t nSkip = t.aIt[it].nTerm;
-            memcpy(aSkip, t.aIt[it].aTerm, nSkip);
-            rc = dm_next(&t, aSkip, nSkip, pzErr);
-            continue;
-        }
         int iv = dm_min(&v);
         const kqi_dictit *pv = iv >= 0 ? &v.aIt[iv] : NULL;
-        const kqi_dictit *pt = it >= 0 ? &t.aIt[it] : NULL;
-        if (pv && (pv->nTerm < nPrefix + 1 || pv->aTerm[0] != KQI_WORD_MARK ||
-                   memcmp(pv->aTerm + 1, zPrefix, nPrefix) != 0)) {
-            pv = NULL;
-        }
-        if (pt && (pt->nTerm < nPrefix || memcmp(pt->aTerm, zPrefix,
-                                                 nPrefix) != 0 ||
-                   pt->aTerm[0] == KQI_WORD_MARK)) {
-            pt = NULL;
-        }
-        if (pv == NULL && pt == NULL) {
+        if (pv == NULL || pv->nTerm < nPrefix + 1 ||
+            pv->aTerm[0] != KQI_WORD_MARK ||
+            memcmp(pv->aTerm + 1, zPrefix, nPrefix) != 0) {
             break;
         }
-        int c = pv && pt ? key_cmp(pv->aTerm + 1, pv->nTerm - 1, pt->aTerm,
-                                   pt->nTerm)
-                         : (pv ? -1 : 1);
-        char aWord[KQI_MAX_KEY + 1], aStem[KQI_MAX_KEY + 1];
-        size_t nWord, nStem;
-        if (c <= 0) {
-            nWord = pv->nTerm - 1;
-            memcpy(aWord, pv->aTerm + 1, nWord);
-            nStem = pv->nStem;
-            memcpy(aStem, pv->aStem, nStem);
-        } else {
-            nWord = nStem = pt->nTerm;
-            memcpy(aWord, pt->aTerm, nWord);
-            memcpy(aStem, pt->aTerm, nStem);
-        }
-        aWord[nWord] = aStem[nStem] = 0;
+        char aK[KQI_MAX_KEY + 2], aStem[KQI_MAX_KEY + 1];
+        size_t nK = pv->nTerm, nStem = pv->nStem;
+        memcpy(aK, pv->aTerm, nK);
+        memcpy(aStem, pv->aStem, nStem);
+        aStem[nStem] = 0;
         /* (Keys copied: advancing an iterator changes its key.) */
-        char aK[KQI_MAX_KEY + 2];
-        if (c <= 0) {
-            size_t nK = pv->nTerm;
-            memcpy(aK, pv->aTerm, nK);
-            rc = dm_next(&v, aK, nK, pzErr);
-        }
-        if (rc == KQ_OK && c >= 0) {
-            size_t nK = pt->nTerm;
-            memcpy(aK, pt->aTerm, nK);
-            rc = dm_next(&t, aK, nK, pzErr);
-        }
+        rc = dm_next(&v, aK, nK, pzErr);
         u64 df = 0;
         if (rc == KQ_OK) {
             rc = term_df(p, aStem, nStem, &df, pzErr);
         }
         if (rc == KQ_OK && df > 0) {
-            rc = x(pCtx, aWord, nWord, aStem, nStem, df);
+            aK[nK] = 0;
+            rc = x(pCtx, aK + 1, nK - 1, aStem, nStem, df);
         }
     }
     dm_free(&v);
-    dm_free(&t);
     return rc == KQ_DONE ? KQ_OK : rc;
 }
 

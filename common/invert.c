@@ -64,8 +64,21 @@ typedef struct wterm {
     u32 df;
     u32 iMark;         /* document being added + 1 when seen in it */
     u32 iLocal;        /* then: its index in the document's term list */
+    u32 iTitle1;       /* index + 1 of its title term T + term (0: none yet) */
     kqi_buf post;
 } wterm;
+
+/* The field terms of the last value of a field (sources and dates repeat
+** from one document to the next): replayed instead of analysed again. */
+#define FMEMO_SLOTS 9       /* source, 8 extra fields */
+#define FMEMO_MAXKEY 256
+typedef struct fmemo {
+    char aKey[FMEMO_MAXKEY];
+    size_t nKey;        /* 0: empty */
+    u64 *aOcc;          /* term << 32 | position - the field's first */
+    size_t nOcc, nAlloc;
+    u32 nSpan;          /* positions the field took */
+} fmemo;
 
 typedef struct wword {
     wkey k;
@@ -104,6 +117,11 @@ struct kqi_inv {
                        ** which stems every token (no word table) */
     kq_analyzer *apLang[8];   /* analyzers of other languages met */
     int nLang;
+    fmemo aMemo[FMEMO_SLOTS];
+    char aDateKey[16];  /* the last date, and its terms */
+    size_t nDateKey;
+    u32 aDateTerm[3];
+    int nDateTerm;
     u32 iFieldPos;     /* next position for a field's text: one sequence
                        ** for all of a document's fields, so a term's
                        ** positions increase even when two fields share it */
@@ -419,9 +437,23 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     if (p->cField == KQI_PFX_TITLE) {
         /* The title's words are also indexed as T + term at the same
         ** positions, for title: queries. */
-        char c = KQI_PFX_TITLE;
-        const wkey *k = &p->aTerm[iTerm].k;
-        return add_field_occ(p, &c, 1, k->z, k->n, iPos);
+        wterm *t = &p->aTerm[iTerm];
+        if (t->iTitle1 == 0) {
+            char aKey[KQI_MAX_KEY + 1];
+            u32 iT;
+            if (t->k.n + 1 > KQI_MAX_TERM) {
+                return 0;
+            }
+            aKey[0] = KQI_PFX_TITLE;
+            memcpy(aKey + 1, t->k.z, t->k.n);
+            if (term_find(p, aKey, t->k.n + 1, &iT)) {
+                return KQ_NOMEM;
+            }
+            /* (term_find may have moved aTerm.) */
+            p->aTerm[iTerm].iTitle1 = iT + 1;
+        }
+        p->nFieldOcc++;
+        return add_occ(p, p->aTerm[iTerm].iTitle1 - 1, iPos);
     }
     return 0;
 }
@@ -537,6 +569,11 @@ kqi_inv_clear(kqi_inv *p)
     p->nWordSlot = 0;
     p->nWord = p->nWordAlloc = 0;
     p->nTermMem = 0;
+    /* Term numbers start again: the memos name old ones. */
+    for (int i = 0; i < FMEMO_SLOTS; i++) {
+        p->aMemo[i].nKey = 0;
+    }
+    p->nDateKey = 0;
 }
 
 void
@@ -549,6 +586,9 @@ kqi_inv_free(kqi_inv *p)
         kq_analyzer_free(p->pA);
         for (int i = 0; i < p->nLang; i++) {
             kq_analyzer_free(p->apLang[i]);
+        }
+        for (int i = 0; i < FMEMO_SLOTS; i++) {
+            free(p->aMemo[i].aOcc);
         }
         free(p);
     }
@@ -616,19 +656,90 @@ lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang,
 /* Analyse z[0..n) as a field indexed only under the prefix zPfx/nPfx. */
 static int
 add_field_text(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
-               size_t n)
+               size_t n, int iSlot)
 {
     if (nPfx > KQI_MAX_KEY || n == 0) {
         return KQ_OK;
     }
+    /* The same value as the last document's: its terms again. */
+    fmemo *m = iSlot < FMEMO_SLOTS && p->pAlt == NULL &&
+               nPfx + n <= FMEMO_MAXKEY ? &p->aMemo[iSlot] : NULL;
+    if (m && m->nKey == nPfx + n && memcmp(m->aKey, zPfx, nPfx) == 0 &&
+        memcmp(m->aKey + nPfx, z, n) == 0) {
+        for (size_t i = 0; i < m->nOcc; i++) {
+            if (add_occ(p, (u32)(m->aOcc[i] >> 32),
+                        p->iFieldPos + (u32)m->aOcc[i])) {
+                return KQ_NOMEM;
+            }
+        }
+        p->nFieldOcc += m->nOcc;
+        p->iFieldPos += m->nSpan + KQI_TITLE_GAP;
+        return KQ_OK;
+    }
     memcpy(p->aPfx, zPfx, nPfx);
     p->nPfx = nPfx;
-    u32 iEnd = p->iFieldPos;
+    u32 iStart = p->iFieldPos, iEnd = p->iFieldPos;
+    size_t nOcc0 = p->nOcc;
     int rc = kq_analyze(p->pAlt ? p->pAlt : p->pA, KQ_ANALYZE_NOSTEM, z, n,
                         p->iFieldPos, &iEnd, p, token_cb);
     p->iFieldPos = iEnd + KQI_TITLE_GAP;
     p->nPfx = 0;
+    if (rc == KQ_OK && m) {
+        size_t k = p->nOcc - nOcc0;
+        m->nKey = 0;
+        if (k > m->nAlloc) {
+            u64 *a = realloc(m->aOcc, sizeof(u64) * k);
+            if (a == NULL) {
+                return KQ_OK;   /* no memo this time */
+            }
+            m->aOcc = a;
+            m->nAlloc = k;
+        }
+        for (size_t i = 0; i < k; i++) {
+            u64 o = p->aOcc[nOcc0 + i];
+            m->aOcc[i] = (o & 0xffffffff00000000ull) | ((u32)o - iStart);
+        }
+        m->nOcc = k;
+        m->nSpan = iEnd - iStart;
+        memcpy(m->aKey, zPfx, nPfx);
+        memcpy(m->aKey + nPfx, z, n);
+        m->nKey = nPfx + n;
+    }
     return rc;
+}
+
+/* The date terms of zDate (the last date's are remembered). */
+static int
+add_date(kqi_inv *p, const char *zDate, size_t nDate)
+{
+    if (zDate == NULL || nDate == 0) {
+        return KQ_OK;
+    }
+    if (nDate != p->nDateKey || memcmp(zDate, p->aDateKey, nDate) != 0) {
+        char aDate[3][12];
+        p->nDateKey = 0;
+        p->nDateTerm = kqi_date_terms(zDate, nDate, aDate);
+        for (int i = 0; i < p->nDateTerm; i++) {
+            char aKey[16];
+            size_t n = strlen(aDate[i]);
+            aKey[0] = KQI_PFX_DATE;
+            memcpy(aKey + 1, aDate[i], n);
+            if (term_find(p, aKey, n + 1, &p->aDateTerm[i])) {
+                return KQ_NOMEM;
+            }
+        }
+        if (nDate <= sizeof(p->aDateKey)) {
+            memcpy(p->aDateKey, zDate, nDate);
+            p->nDateKey = nDate;
+        }
+    }
+    for (int i = 0; i < p->nDateTerm; i++) {
+        if (add_occ(p, p->aDateTerm[i], 0)) {
+            return KQ_NOMEM;
+        }
+        p->nFieldOcc++;
+    }
+    return KQ_OK;
 }
 
 int
@@ -657,7 +768,7 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen)
     size_t nText = p->nOcc - p->nFieldOcc;
     if (rc == KQ_OK) {
         char c = KQI_PFX_SOURCE;
-        rc = add_field_text(p, &c, 1, d->zSource, d->nSource);
+        rc = add_field_text(p, &c, 1, d->zSource, d->nSource, 0);
     }
     for (int i = 0; rc == KQ_OK && i < d->nField; i++) {
         const kq_field *f = &d->aField[i];
@@ -668,13 +779,11 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen)
         aPfx[0] = KQI_PFX_EXTRA;
         memcpy(aPfx + 1, f->zName, f->nName);
         aPfx[f->nName + 1] = ':';
-        rc = add_field_text(p, aPfx, f->nName + 2, f->zValue, f->nValue);
+        rc = add_field_text(p, aPfx, f->nName + 2, f->zValue, f->nValue,
+                            i + 1);
     }
-    char aDate[3][12];
-    int nDate = kqi_date_terms(d->zDate, d->nDate, aDate);
-    for (int i = 0; rc == KQ_OK && i < nDate; i++) {
-        char c = KQI_PFX_DATE;
-        rc = add_field_occ(p, &c, 1, aDate[i], strlen(aDate[i]), 0);
+    if (rc == KQ_OK) {
+        rc = add_date(p, d->zDate, d->nDate);
     }
     if (rc == KQ_OK) {
         rc = invert_doc(p, iDoc);
@@ -953,19 +1062,19 @@ kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
     if (lw.pPost) {
         kqi_plw_set_doclens(lw.pPost, aLen, nLen);
     }
-    /* The vocabulary first (its keys sort first): words whose stem is not
-    ** the word itself.  A word several inverters met is written once. */
+    /* The vocabulary first (its keys sort first): every word met, with its
+    ** stem -- also a word that is its own stem, so that the vocabulary
+    ** tells the words (kq terms) from stems that are no word ("ceasefir").
+    ** A word several inverters met is written once. */
     size_t n = 0;
     size_t aOff[KQ_MAX_THREADS + 1];
     for (int i = 0; i < nInv; i++) {
         const kqi_inv *p = aInv[i];
         aOff[i] = n;
         for (u32 w = 0; w < p->nWord; w++) {
-            if (key_cmp(&p->aWord[w].k, &p->aTerm[p->aWord[w].iTerm].k) != 0) {
-                a[n].k = &p->aWord[w].k;
-                a[n].iInv = (u32)i;
-                a[n++].iEnt = w;
-            }
+            a[n].k = &p->aWord[w].k;
+            a[n].iInv = (u32)i;
+            a[n++].iEnt = w;
         }
     }
     aOff[nInv] = n;

@@ -78,6 +78,9 @@ typedef struct batch {
     bdoc *aDoc;
     u32 nDoc, nDocAlloc;
     kqi_buf text;
+    size_t nTextBytes;   /* title and body bytes in text: batches close on
+                         ** these, as store blocks do with -j 1, so the
+                         ** files are the same for any N */
     kqi_buf store;       /* set by the worker: the bodies' store blocks */
     kqi_buf storeOffs;   /* u64 offsets of those blocks in store */
 } batch;
@@ -668,6 +671,7 @@ take_back(kq_writer *p, u64 iB, char **pzErr)
         b->eState = B_FREE;
         b->nDoc = 0;
         b->text.n = 0;
+        b->nTextBytes = 0;
     }
     return rc;
 }
@@ -735,7 +739,8 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     if (b->text.rc) {
         return kqi_err(pzErr, KQ_NOMEM, "out of memory");
     }
-    if (b->text.n >= BATCH_BYTES || b->nDoc >= BATCH_DOCS) {
+    b->nTextBytes += d->nTitle + d->nBody;
+    if (b->nTextBytes >= BATCH_BYTES || b->nDoc >= BATCH_DOCS) {
         submit(p);
     }
     return KQ_OK;
