@@ -164,7 +164,7 @@ FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE \
                 -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_LIBOBJ  := $(COMMON_SRC:%.c=$(FUZZ_B)/%.o)
-FUZZ_IDXOBJ  := $(FUZZ_B)/indexer/corpus.o $(FUZZ_B)/indexer/jsonflat.o
+FUZZ_IDXOBJ  := $(patsubst %.c,$(FUZZ_B)/%.o,$(filter-out indexer/main.c,$(INDEXER_SRC)))
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/%)
 FUZZ_SEEDS   := $(FUZZ_B)/seeds/fuzz_index/.stamp
 ifeq ($(B),$(FUZZ_B))

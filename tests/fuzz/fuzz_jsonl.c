@@ -25,6 +25,7 @@
 #include "fuzz_util.h"
 
 #include "../../indexer/corpus.h"
+#include "../../indexer/dates.h"
 #include "../../indexer/jsonflat.h"
 
 #include <jansson.h>
@@ -189,9 +190,36 @@ static int expected_doc(json_t **ppObj, uint64_t iLine, const char *z,
         az[i] = NULL;
         an[i] = 0;
         if (pV == NULL) continue;
+        if (i == 2 && json_is_number(pV)) {
+            /* A date as a number: Unix seconds (indexer/dates.h). */
+            static char zDate[DATE_MAX];
+            an[i] = date_from_unix(json_number_value(pV), zDate);
+            az[i] = an[i] ? zDate : NULL;
+            continue;
+        }
         if (!json_is_string(pV)) return 0;
         az[i] = json_string_value(pV);
         an[i] = json_string_length(pV);
+        if (i == 2) {
+            /* Dates are stored in ISO form: kept (trimmed), converted
+            ** from a common form, or dropped (indexer/dates.h; the
+            ** conversions have their own checks in tests/cli/inputs.bats). */
+            static char zConv[DATE_MAX];
+            size_t iAt = 0, nOut = 0;
+            switch (date_normalize(az[i], an[i], zConv, &iAt, &nOut)) {
+            case DATE_ISO:
+                az[i] += iAt;
+                an[i] = nOut;
+                break;
+            case DATE_CONVERTED:
+                az[i] = zConv;
+                an[i] = nOut;
+                break;
+            default:
+                az[i] = NULL;
+                an[i] = 0;
+            }
+        }
     }
     return 1;
 }

@@ -164,6 +164,14 @@ static void run_query(const kq_query *q, const char *zQuery)
     uint64_t nTotal = 0;
     char *zErr = NULL;
     int rc = kq_search(g_pIdx, q, 0, 10, &aHit, &nHit, &nTotal, &zErr);
+    if (rc == KQ_SYNTAX) {
+        /* Only the index knows its extra fields: NAME:word with a NAME it
+        ** lacks is an error when the query runs. */
+        FZ_CHECK(zErr && strncmp(zErr, "unknown field '", 15) == 0,
+                 "kq_search(\"%s\"): KQ_SYNTAX %s", zQuery, zErr ? zErr : "");
+        free(zErr);
+        return;
+    }
     FZ_CHECK(rc == KQ_OK, "kq_search(\"%s\"): rc %d %s", zQuery, rc,
              zErr ? zErr : "");
     FZ_CHECK(nTotal <= nDoc, "total %llu > %llu documents",
