@@ -33,8 +33,10 @@ typedef uint64_t u64;
 #define KQI_MAX_KEY (KQI_MAX_TERM + 1)
 #define KQI_WORD_MARK '\x01'
 
-/* Position gap between the title and the body, so phrases never span them. */
-#define KQI_TITLE_GAP 8
+/* Position gap between the title and the body (and between fields), so
+** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
+** them. */
+#define KQI_TITLE_GAP 2048
 
 /**************************************************************************
 ** Interface to code in rc.c

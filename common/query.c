@@ -46,6 +46,8 @@ typedef enum { T_EOF, T_WORD, T_PHRASE, T_LP, T_RP, T_AND, T_OR, T_NOT,
 /* Proximity windows are bounded: positions are checked in a window of
 ** this many words. */
 #define MAX_WINDOW 1000
+/* NEAR/ADJ join at most this many words (search.c near_match()). */
+#define MAX_NEAR 64
 
 typedef struct parser {
     kq_analyzer *pA;
@@ -208,7 +210,8 @@ node_add(parser *p, kqi_qnode *q, kqi_qnode *c)
     }
     /* Flatten a child of the same operator into q. */
     if (c->eType == q->eType && (q->eType == KQI_Q_AND ||
-                                 q->eType == KQI_Q_OR)) {
+                                 q->eType == KQI_Q_OR) &&
+        (c->boost == 0 || c->boost == 1.0)) {
         for (int i = 0; i < c->nChild; i++) {
             node_add(p, q, c->aChild[i]);
         }
@@ -515,6 +518,10 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
                         NULL);
         }
         if (nf == 2 && memcmp(zName, "id", 2) == 0) {
+            if (n == 0) {
+                *pbFieldOnly = 2;   /* id:"quoted id" follows */
+                return NULL;
+            }
             kqi_qnode *q = node_new(p, KQI_Q_ID);
             if (q && (q->zTerm = malloc(n + 1)) != NULL) {
                 memcpy(q->zTerm, z, n);
@@ -548,8 +555,9 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
             return NULL;
         }
     }
-    if (strip_boost(z, &n, &boost)) {
-        set_err(p, iAt, "^ wants a positive number, e.g. oil^2");
+    if (strip_boost(z, &n, &boost) || memchr(z, '^', n) != NULL) {
+        set_err(p, iAt, "^ wants a positive number, e.g. oil^2 (quote a "
+                "word that has a ^ in it)");
         return NULL;
     }
     int bPrefix = n > 0 && z[n - 1] == '*';
@@ -663,6 +671,10 @@ parse_item(parser *p)
                 if (v == 0 || v > MAX_WINDOW || p->bPrefix) {
                     set_err(p, p->iTok, "~ after a phrase takes a number "
                             "from 1 to 1000");
+                } else if (q && q->eType == KQI_Q_PHRASE &&
+                           q->nChild > MAX_NEAR) {
+                    set_err(p, p->iTok, "a \"phrase\"~n has at most 64 "
+                            "words");
                 } else if (q && q->eType == KQI_Q_PHRASE) {
                     q->eType = KQI_Q_NEAR;
                     q->nWindow = v;
@@ -703,7 +715,24 @@ parse_item(parser *p)
                                   &bFieldOnly);
         size_t iEnd = p->i;
         lex(p);
-        if (bFieldOnly) {
+        if (bFieldOnly == 2) {
+            /* id:"an id": the quoted text as it is. */
+            if (p->rc == KQ_OK && p->iTok == iEnd && p->eTok == T_PHRASE &&
+                p->nTok > 0) {
+                q = node_new(p, KQI_Q_ID);
+                if (q && (q->zTerm = malloc(p->nTok + 1)) != NULL) {
+                    memcpy(q->zTerm, p->zTok, p->nTok);
+                    q->zTerm[p->nTok] = 0;
+                    q->nTerm = p->nTok;
+                } else if (q) {
+                    p->rc = KQ_NOMEM;
+                }
+                lex(p);
+            } else {
+                set_err(p, iAt, "id: wants an id (quote it if it has spaces: "
+                        "id:\"my id\")");
+            }
+        } else if (bFieldOnly) {
             if (p->rc == KQ_OK && p->iTok == iEnd &&
                 (p->eTok == T_PHRASE || p->eTok == T_LP)) {
                 q = parse_item(p);
@@ -827,6 +856,11 @@ parse_near(parser *p)
         kqi_qnode_free(q);
         return NULL;
     }
+    if (q->nChild > MAX_NEAR) {
+        kqi_qnode_free(q);
+        set_err(p, iAt, "NEAR/ADJ join at most 64 words");
+        return NULL;
+    }
     for (int i = 0; i < q->nChild; i++) {
         q->aChild[i]->iOffset = 0;
     }
@@ -840,6 +874,7 @@ parse_and(parser *p)
     if (q == NULL) {
         return NULL;
     }
+    int nItem = 1;
     node_add(p, q, parse_near(p));
     while (p->rc == KQ_OK) {
         if (p->eTok == T_AND) {
@@ -850,9 +885,10 @@ parse_and(parser *p)
         } else {
             break;
         }
+        nItem++;
     }
     q = node_finish(q);
-    if (q && q->eType == KQI_Q_AND) {
+    if (q && q->eType == KQI_Q_AND && nItem > 1) {
         q->bWarnMix = 2;   /* made here, not in parentheses (see parse_or) */
     }
     return q;

@@ -347,6 +347,7 @@ typedef struct andcur {
 } andcur;
 
 static int near_match(andcur *p, int *pbMatch);
+static const char *pterm_name(const pterm *t);
 
 static int phrase_match(andcur *p, u32 iDoc, int *pbMatch);
 
@@ -557,7 +558,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
 static int
 near_match(andcur *p, int *pbMatch)
 {
-    enum { MAXN = 16 };
+    enum { MAXN = 64 };   /* = MAX_NEAR in query.c */
     const u32 *aa[MAXN];
     u32 an[MAXN], ai[MAXN];
     int n = p->nPos < MAXN ? p->nPos : MAXN;
@@ -594,42 +595,72 @@ near_match(andcur *p, int *pbMatch)
         }
         return KQ_OK;
     }
-    /* Unordered: repeatedly take the child whose next position is the
-    ** smallest; the window is [that, the largest current position]. */
-    for (;;) {
-        int iMin = 0;
-        u32 lo = aa[0][ai[0]], hi = lo;
-        for (int i = 1; i < n; i++) {
-            u32 v = aa[i][ai[i]];
-            if (v < lo) {
-                lo = v;
-                iMin = i;
-            }
-            if (v > hi) {
-                hi = v;
+    /* Unordered: the same word may be asked for twice (a NEAR b NEAR a),
+    ** and then needs two positions.  So the children are grouped by term,
+    ** each group needing as many distinct positions as it has children,
+    ** and a window slides over the groups' merged positions: the smallest
+    ** window holding enough of each group, checked against the span. */
+    int aGroup[MAXN], aNeed[MAXN], nGroup = 0;
+    for (int i = 0; i < n; i++) {
+        const pterm *ti = ((termcur *)p->aPos[i])->pTerm;
+        int g = 0;
+        while (g < nGroup && ((termcur *)p->aPos[aGroup[g]])->pTerm != ti &&
+               strcmp(pterm_name(((termcur *)p->aPos[aGroup[g]])->pTerm),
+                      pterm_name(ti)) != 0) {
+            g++;
+        }
+        if (g == nGroup) {
+            aGroup[nGroup] = i;
+            aNeed[nGroup++] = 0;
+        }
+        aNeed[g]++;
+    }
+    /* Merge the groups' lists (one list per group: its first child's). */
+    size_t nAll = 0;
+    for (int g = 0; g < nGroup; g++) {
+        nAll += an[aGroup[g]];
+    }
+    enum { NSTACK = 512 };
+    u64 aStack[NSTACK];
+    u64 *aM = nAll <= NSTACK ? aStack : malloc(sizeof(u64) * nAll);
+    if (aM == NULL) {
+        return KQ_NOMEM;
+    }
+    u32 aAt[MAXN] = {0};
+    for (size_t k = 0; k < nAll; k++) {
+        int gMin = -1;
+        for (int g = 0; g < nGroup; g++) {
+            int c = aGroup[g];
+            if (aAt[g] < an[c] &&
+                (gMin < 0 || aa[c][aAt[g]] < aa[aGroup[gMin]][aAt[gMin]])) {
+                gMin = g;
             }
         }
-        if ((u64)hi - lo < span) {
-            /* Distinct children at one position (the same word twice)
-            ** do not count as two words. */
-            int bDistinct = 1;
-            for (int i = 0; i < n && bDistinct; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    if (aa[i][ai[i]] == aa[j][ai[j]]) {
-                        bDistinct = 0;
-                        break;
-                    }
-                }
-            }
-            if (bDistinct) {
+        aM[k] = (u64)aa[aGroup[gMin]][aAt[gMin]++] << 8 | (u64)gMin;
+    }
+    int aHave[MAXN] = {0}, nShort = nGroup;
+    size_t lo = 0;
+    for (size_t hi = 0; hi < nAll && !*pbMatch; hi++) {
+        int g = (int)(aM[hi] & 0xff);
+        if (++aHave[g] == aNeed[g]) {
+            nShort--;
+        }
+        while (nShort == 0) {
+            if ((aM[hi] >> 8) - (aM[lo] >> 8) < span) {
                 *pbMatch = 1;
-                return KQ_OK;
+                break;
             }
-        }
-        if (++ai[iMin] >= an[iMin]) {
-            return KQ_OK;
+            int gl = (int)(aM[lo] & 0xff);
+            if (aHave[gl]-- == aNeed[gl]) {
+                nShort++;
+            }
+            lo++;
         }
     }
+    if (aM != aStack) {
+        free(aM);
+    }
+    return KQ_OK;
 }
 
 /* filter: a child's documents, scoring nothing (fields, dates) ---------- */
@@ -969,6 +1000,12 @@ struct pterm {
     u64 df;              /* index-wide */
     kqi_termloc *aLoc;   /* per segment; df == 0 where it is missing */
 };
+
+static const char *
+pterm_name(const pterm *t)
+{
+    return t->z;
+}
 
 /* Plan node types: the query's (kqi_qtype), and three of the plan's own
 ** that fields and boosts are lowered to. */
