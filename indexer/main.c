@@ -6,6 +6,8 @@
 */
 #include "../common/kq_int.h"
 #include "corpus.h"
+#include "inputopts.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +28,10 @@ usage(FILE *f)
     fprintf(f,
 "usage: kq-index [add] [-d DIR] [--backend native|xapian] [--lang LANG]\n"
 "                [--memory SIZE] [-j N] [--wait SECONDS] [--delete-missing]\n"
-"                [--commit-every SIZE] [--no-merge] [-q] PATH...\n"
+"                [--commit-every SIZE] [--no-merge] [-q]\n"
+"                [--input-format jsonl|text|trec|warc|mbox] [--map FIELD=KEY]\n"
+"                [--field NAME] [--lang-field KEY]\n"
+"                [--progress=bar|plain|none] PATH...\n"
 "       kq-index rm [-d DIR] [ID... | -]\n"
 "       kq-index compact [-d DIR]\n"
 "\n"
@@ -59,16 +64,35 @@ usage(FILE *f)
 "                    and a new run skips what was committed\n"
 "  --no-merge        do not merge segments (see README: Segments)\n"
 "  -q, --quiet       no summary line\n"
+"  --input-format F  read every PATH (and every file in a directory) as F:\n"
+"                    jsonl, text, trec, warc or mbox; - (stdin) is jsonl\n"
+"                    unless this says otherwise\n"
+"  --map FIELD=KEY   JSON Lines: take FIELD (id, title, date, source, body\n"
+"                    or an extra field) from KEY; a dotted KEY (meta.date)\n"
+"                    names a member of a nested object; repeatable\n"
+"  --field NAME      JSON Lines: the value of key NAME (or its --map KEY)\n"
+"                    becomes the extra field NAME, searchable as NAME:word;\n"
+"                    NAME is [a-z][a-z0-9_]*, not a built-in field; repeatable\n"
+"  --lang-field KEY  JSON Lines: KEY holds the document's Snowball language\n"
+"                    (en, french, ...); unknown ones are warned about\n"
+"  --progress=MODE   bar (default on a terminal): one line with documents,\n"
+"                    MB, MB/s, percent and ETA; plain: a line every 2 s,\n"
+"                    'progress docs=N bytes=N elapsed=S rate_mb_s=X\n"
+"                    percent=P eta_s=E'; none (default otherwise)\n"
 "  -h, --help        this help;  --version  the version\n"
 "\n"
-"Inputs: directories (walked recursively, in name order), *.txt (one\n"
-"document: first line = title, the rest = body, id = the path),\n"
-"*.jsonl / *.json (JSON Lines: {\"id\",\"title\",\"date\",\"source\",\"body\"}),\n"
-"and either of those gzip-compressed (*.gz).\n"
+"Inputs: directories (walked recursively, in name order), - (stdin),\n"
+"*.txt (one document: first line = title, the rest = body, id = the path),\n"
+"*.jsonl / *.json (JSON Lines: {\"id\",\"title\",\"date\",\"source\",\"body\"};\n"
+"dates not in ISO form are converted when they can be, else dropped with a\n"
+"warning), *.trec / *.sgml (TREC <DOC>s: <DOCNO>, <HEADLINE>, <DATE>,\n"
+"<TEXT>), *.warc (HTML and text responses; id = the URI), *.mbox / *.mbx\n"
+"(one document a message; id = Message-ID), and any of those\n"
+"gzip-compressed (*.gz, or recognised by its first bytes).\n"
 "\n"
-"Exit status: 0 all indexed; 1 some input skipped (the rest is committed),\n"
-"or (rm) some id not found;\n"
-"2 usage error; 3 the index cannot be created, opened or written;\n"
+"Exit status: 0 all indexed (warnings about dates or languages do not\n"
+"count); 1 some input skipped (the rest is committed), or (rm) some id not\n"
+"found; 2 usage error; 3 the index cannot be created, opened or written;\n"
 "4 the index is damaged.\n");
 }
 
@@ -106,12 +130,15 @@ typedef struct run {
     size_t nCommitEvery; /* native: commit after this much text */
     size_t nSince;       /* text added since the last commit */
     int nCommit;         /* commits done by --commit-every */
+    progress prog;       /* --progress */
+    const corpus_stats *pStats;  /* the running counts, for it */
 } run;
 
 static int
 on_doc(void *pCtx, const kq_doc *pDoc)
 {
     run *r = pCtx;
+    progress_update(&r->prog, r->pStats->nDoc, r->pStats->nRawByte);
     r->rc = r->pX ? kqi_xwriter_add(r->pX, pDoc, &r->zErr)
                   : kq_writer_add(r->pW, pDoc, &r->zErr);
     r->nSince += pDoc->nTitle + pDoc->nBody;
@@ -186,6 +213,29 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
     return nMissing;
 }
 
+/* corpus_opts.xTick: a block of input was read. */
+static void
+on_tick(void *pCtx, const corpus_stats *pStats)
+{
+    progress_update(pCtx, pStats->nDoc, pStats->nRawByte);
+}
+
+/* Start the progress display; the total is the size of all inputs when
+** each is known (standard input from a pipe is not). */
+static void
+start_progress(progress *p, int eMode, char **azPath, int nPath,
+               const corpus_opts *pOpts)
+{
+    uint64_t nTotal = 0;
+    int bTotal = 1;
+    if (eMode != PROGRESS_NONE) {
+        for (int i = 0; i < nPath; i++) {
+            if (corpus_size(azPath[i], pOpts, &nTotal)) bTotal = 0;
+        }
+    }
+    progress_start(p, eMode, nTotal, bTotal);
+}
+
 static int
 exit_for(int rc)
 {
@@ -207,6 +257,11 @@ main(int argc, char **argv)
         {"delete-missing", no_argument, NULL, 'X'},
         {"commit-every", required_argument, NULL, 'C'},
         {"no-merge", no_argument, NULL, 'N'},
+        {"input-format", required_argument, NULL, 'F'},
+        {"map", required_argument, NULL, 'm'},
+        {"field", required_argument, NULL, 'f'},
+        {"lang-field", required_argument, NULL, 'l'},
+        {"progress", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -229,6 +284,12 @@ main(int argc, char **argv)
     opts.nThread = nCpu < 1 ? 1 : nCpu > 8 ? 8 : (int)nCpu;
     int bQuiet = 0;
     int bXapian = 0;
+    /* Default: a bar for a person watching, nothing in logs and pipes. */
+    int eProgress = isatty(2) ? PROGRESS_BAR : PROGRESS_NONE;
+    /* Static: what the options allocate stays reachable until exit, on
+    ** every one of main's return paths (LeakSanitizer counts it as in
+    ** use, not leaked). */
+    static inputopts in;
     int nShard = 0;
     int c;
     if (zDir == NULL || zDir[0] == 0) {
@@ -313,6 +374,25 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'F':
+        case 'm':
+        case 'f':
+        case 'l':
+            if ((c == 'F' && inputopts_format(&in, optarg)) ||
+                (c == 'm' && inputopts_map(&in, optarg)) ||
+                (c == 'f' && inputopts_field(&in, optarg)) ||
+                (c == 'l' && inputopts_lang(&in, optarg))) {
+                return EX_USAGE;
+            }
+            break;
+        case 'P':
+            eProgress = progress_mode(optarg);
+            if (eProgress < 0) {
+                fprintf(stderr, "kq-index: --progress is bar, plain or "
+                        "none\n");
+                return EX_USAGE;
+            }
+            break;
         case 'h':
             usage(stdout);
             return EX_OK;
@@ -324,6 +404,10 @@ main(int argc, char **argv)
             return EX_USAGE;
         }
     }
+    if (inputopts_finish(&in)) {
+        return EX_USAGE;
+    }
+
     if (nShard && !bXapian) {
         fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
         return EX_USAGE;
@@ -367,7 +451,9 @@ main(int argc, char **argv)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    run r = {NULL, NULL, NULL, KQ_OK, 0, 0, 0};
+    run r;
+    memset(&r, 0, sizeof(r));
+    r.rc = KQ_OK;
     int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX,
                                         &r.zErr)
                      : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
@@ -409,12 +495,20 @@ main(int argc, char **argv)
     r.nCommitEvery = nCommitEvery;
     corpus_stats st;
     memset(&st, 0, sizeof(st));
-    for (int i = optind; i < argc && r.rc == KQ_OK; i++) {
-        corpus_read(argv[i], &r, on_doc, &st);
+    r.pStats = &st;
+    start_progress(&r.prog, eProgress, argv + optind, argc - optind, &in.o);
+    if (eProgress != PROGRESS_NONE) {
+        in.o.xTick = on_tick;
+        in.o.pTickCtx = &r.prog;
     }
+    for (int i = optind; i < argc && r.rc == KQ_OK; i++) {
+        corpus_read_ex(argv[i], &in.o, &r, on_doc, &st);
+    }
+    progress_end(&r.prog, st.nDoc, st.nRawByte);
+    int bSkipped = st.nFileSkipped || st.nLineSkipped || st.nDocSkipped;
     uint64_t nMissingDel = 0;
     if (r.rc == KQ_OK && opts.bTrackSeen && r.pW) {
-        if (st.nFileSkipped || st.nLineSkipped) {
+        if (bSkipped) {
             fprintf(stderr, "kq-index: --delete-missing not applied: some "
                     "inputs could not be read, and their documents would "
                     "have been deleted\n");
@@ -463,7 +557,15 @@ main(int argc, char **argv)
                    (unsigned long long)ws.nDelete, ws.nMerge, ws.nSegment);
         }
     }
-    if (st.nFileSkipped || st.nLineSkipped) {
+    if (st.nDocSkipped) {
+        fprintf(stderr, "kq-index: skipped %llu file(s), %llu line(s) and "
+                "%llu document(s); see the messages above\n",
+                (unsigned long long)st.nFileSkipped,
+                (unsigned long long)st.nLineSkipped,
+                (unsigned long long)st.nDocSkipped);
+        return EX_SKIPPED;
+    }
+    if (bSkipped) {
         fprintf(stderr, "kq-index: skipped %llu file(s) and %llu line(s); "
                 "see the messages above\n",
                 (unsigned long long)st.nFileSkipped,

@@ -1,0 +1,154 @@
+/*
+** inputopts.c -- the input options of kq-index (inputopts.h).
+*/
+#include "inputopts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Field names stay short: they are stored with every document. */
+#define FIELD_NAME_MAX 64
+
+static int is_builtin(const char *z)
+{
+    static const char *const az[] = {KQ_FIELD_NAMES, NULL};
+    for (const char *const *a = az; *a; a++) {
+        if (strcmp(*a, z) == 0) return 1;
+    }
+    return 0;
+}
+
+/* [a-z][a-z0-9_]*: what a query can write before ':'. */
+static int is_field_name(const char *z)
+{
+    size_t n = strlen(z);
+    if (n == 0 || n > FIELD_NAME_MAX || z[0] < 'a' || z[0] > 'z') return 0;
+    for (size_t i = 1; i < n; i++) {
+        char c = z[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void *oom(void)
+{
+    fprintf(stderr, "kq-index: out of memory\n");
+    return NULL;
+}
+
+/* Room for one more string or mapping; 0 or -1. */
+static int grow_strings(char ***paz, int n)
+{
+    char **a = realloc(*paz, ((size_t)n + 1) * sizeof(char *));
+    if (a == NULL) return oom(), -1;
+    *paz = a;
+    return 0;
+}
+
+static int grow_maps(corpus_map **pa, int n)
+{
+    corpus_map *a = realloc(*pa, ((size_t)n + 1) * sizeof(corpus_map));
+    if (a == NULL) return oom(), -1;
+    *pa = a;
+    return 0;
+}
+
+int inputopts_format(inputopts *p, const char *zArg)
+{
+    int e = corpus_format_parse(zArg);
+    if (e < 0) {
+        fprintf(stderr, "kq-index: --input-format is jsonl, text, trec, "
+                "warc or mbox (not \"%s\")\n", zArg);
+        return -1;
+    }
+    p->o.eFormat = e;
+    return 0;
+}
+
+static int has_field(const inputopts *p, const char *z)
+{
+    for (int i = 0; i < p->nField; i++) {
+        if (strcmp(p->azField[i], z) == 0) return 1;
+    }
+    return 0;
+}
+
+int inputopts_field(inputopts *p, const char *zArg)
+{
+    char *z;
+    if (!is_field_name(zArg) || is_builtin(zArg)) {
+        fprintf(stderr, "kq-index: bad field name \"%s\": a field name is a "
+                "lower-case letter, then letters, digits or _, and not one "
+                "of id, title, date, source, body\n", zArg);
+        return -1;
+    }
+    if (has_field(p, zArg)) return 0;
+    if (grow_strings(&p->azField, p->nField)) return -1;
+    z = strdup(zArg);
+    if (z == NULL) return oom(), -1;
+    p->azField[p->nField++] = z;
+    return 0;
+}
+
+int inputopts_map(inputopts *p, const char *zArg)
+{
+    const char *zEq = strchr(zArg, '=');
+    char *zField;
+    if (zEq == NULL || zEq == zArg || zEq[1] == 0) {
+        fprintf(stderr, "kq-index: --map takes FIELD=KEY (e.g. "
+                "title=headline), not \"%s\"\n", zArg);
+        return -1;
+    }
+    if (grow_strings(&p->azOwned, p->nOwned) || grow_maps(&p->aMap, p->nMap)) {
+        return -1;
+    }
+    zField = strndup(zArg, (size_t)(zEq - zArg));
+    if (zField == NULL) return oom(), -1;
+    p->azOwned[p->nOwned++] = zField;
+    if (!is_builtin(zField) && !is_field_name(zField)) {
+        fprintf(stderr, "kq-index: --map %s: \"%s\" is not a field (id, "
+                "title, date, source, body, or a name [a-z][a-z0-9_]*)\n",
+                zArg, zField);
+        return -1;
+    }
+    p->aMap[p->nMap].zField = zField;
+    p->aMap[p->nMap].zKey = zEq + 1;
+    p->nMap++;
+    return 0;
+}
+
+int inputopts_lang(inputopts *p, const char *zArg)
+{
+    if (zArg[0] == 0) {
+        fprintf(stderr, "kq-index: --lang-field takes a key name\n");
+        return -1;
+    }
+    p->o.zLangField = zArg;
+    return 0;
+}
+
+int inputopts_finish(inputopts *p)
+{
+    for (int i = 0; i < p->nMap; i++) {
+        const char *z = p->aMap[i].zField;
+        if (!is_builtin(z) && inputopts_field(p, z)) return -1;
+    }
+    p->o.aMap = p->aMap;
+    p->o.nMap = p->nMap;
+    p->o.azField = (const char *const *)p->azField;
+    p->o.nField = p->nField;
+    return 0;
+}
+
+void inputopts_free(inputopts *p)
+{
+    for (int i = 0; i < p->nField; i++) free(p->azField[i]);
+    for (int i = 0; i < p->nOwned; i++) free(p->azOwned[i]);
+    free(p->azField);
+    free(p->azOwned);
+    free(p->aMap);
+    memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,295 @@
+/*
+** mbox.c -- mbox mailboxes: one document a message.
+**
+** Messages are separated by "From " lines at the start of a line that
+** follows a blank line (or starts the file); the blank line before a
+** separator belongs to it, not to the message.  Lines of the message that
+** were escaped as ">From " (mboxo) or ">>From " (mboxrd) lose one '>'.
+**
+**   id      Message-ID without its <>; without one, FILE:OFFSET (the byte
+**           offset of the "From " line)
+**   title   Subject, RFC 2047 encoded words decoded
+**   date    Date (RFC 2822) as YYYY-MM-DD; without one, the date of the
+**           "From " line
+**   source  From, encoded words decoded
+**   body    the text/plain parts (mime.c), or when there are none the
+**           text/html parts turned into text
+** A message is gathered in memory (at most CORPUS_MAX_DOC), the file
+** streams line by line.  Messages without a header are reported with
+** their line number and skipped.
+*/
+#include "readers.h"
+#include "dates.h"
+#include "dbuf.h"
+#include "mime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct mbox {
+    corpus_ctx *pC;
+    const char *zName;
+    dbuf msg;            /* the message after its "From " line */
+    dbuf from;           /* the "From " line */
+    int bInMsg;
+    int bTooBig;
+    int bPrevBlank;      /* the last line was blank (or none yet) */
+    int bJunk;           /* text before the first "From " was reported */
+    uint64_t iMsgLine;   /* line and offset of the "From " line */
+    uint64_t iMsgByte;
+    dbuf val, id, title, source, plain, html;
+} mbox;
+
+static void mbox_skip(mbox *m, const char *zWhy)
+{
+    report(m->zName, m->iMsgLine, "%s; message skipped", zWhy);
+    m->pC->pStats->nDocSkipped++;
+}
+
+static void trim(const char **pz, size_t *pn)
+{
+    while (*pn && strchr(" \t\r\n", (*pz)[0])) (*pz)++, (*pn)--;
+    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1])) (*pn)--;
+}
+
+/* The Message-ID, or FILE:OFFSET, into m->id. */
+static void mbox_id(mbox *m, const char *zHdr, size_t nHdr)
+{
+    const char *z;
+    size_t n;
+    dbuf_reset(&m->val);
+    dbuf_reset(&m->id);
+    mime_header(zHdr, nHdr, "Message-ID", &m->val);
+    z = m->val.a;
+    n = m->val.n;
+    trim(&z, &n);
+    if (n >= 2 && z[0] == '<' && z[n - 1] == '>') {
+        z++;
+        n -= 2;
+    }
+    trim(&z, &n);
+    if (n) {
+        dbuf_add(&m->id, z, n);
+    } else {
+        char zOff[32];
+        snprintf(zOff, sizeof(zOff), ":%llu",
+                 (unsigned long long)m->iMsgByte);
+        dbuf_add(&m->id, m->zName, strlen(m->zName));
+        dbuf_add(&m->id, zOff, strlen(zOff));
+    }
+}
+
+/* The date: the Date field, else the date of the "From " line ("From
+** sender Thu Feb 26 10:00:00 1987").  zOut has DATE_MAX bytes. */
+static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
+                      char *zOut)
+{
+    size_t i0, n;
+    int e;
+    dbuf_reset(&m->val);
+    if (mime_header(zHdr, nHdr, "Date", &m->val) && m->val.n) {
+        e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
+        if (e == DATE_BAD) {
+            report(m->zName, m->iMsgLine, "date \"%.*s\" not understood; "
+                   "indexed without a date",
+                   (int)(m->val.n > 80 ? 80 : m->val.n), m->val.a);
+            m->pC->pStats->nWarning++;
+            return;
+        }
+    } else {
+        /* Skip "From " and the sender; the rest is an asctime date. */
+        const char *z = m->from.a ? m->from.a : "";
+        const char *zEnd = z + m->from.n;
+        const char *p = z + (m->from.n >= 5 ? 5 : m->from.n);
+        while (p < zEnd && *p == ' ') p++;
+        while (p < zEnd && *p != ' ') p++;
+        dbuf_reset(&m->val);
+        dbuf_add(&m->val, p, (size_t)(zEnd - p));
+        e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
+    }
+    if (e == DATE_ISO) {
+        pDoc->zDate = m->val.a + i0;
+        pDoc->nDate = n;
+    } else if (e == DATE_CONVERTED) {
+        pDoc->zDate = zOut;
+        pDoc->nDate = n;
+    }
+}
+
+/* A header decoded (RFC 2047) into pOut, trimmed. */
+static void mbox_words(mbox *m, const char *zHdr, size_t nHdr,
+                       const char *zName, dbuf *pOut)
+{
+    dbuf_reset(&m->val);
+    dbuf_reset(pOut);
+    if (mime_header(zHdr, nHdr, zName, &m->val)) {
+        mime_words_decode(m->val.a ? m->val.a : "", m->val.n, pOut);
+    }
+}
+
+/* The gathered message is complete: parse and deliver it. */
+static int mbox_end(mbox *m)
+{
+    const char *z = m->msg.a ? m->msg.a : "";
+    size_t n = m->msg.n;
+    size_t nHdr, iBody;
+    char zDate[DATE_MAX];
+    kq_doc doc;
+    dbuf *pBody;
+
+    m->bInMsg = 0;
+    if (m->bTooBig || m->msg.bOom) {
+        mbox_skip(m, "message too large");
+        return 0;
+    }
+    /* The blank line before the next "From " is the separator's. */
+    if (n >= 2 && z[n - 1] == '\n' && z[n - 2] == '\n') {
+        n--;
+    } else if (n >= 3 && z[n - 1] == '\n' && z[n - 2] == '\r' &&
+               z[n - 3] == '\n') {
+        n -= 2;
+    }
+    if (!mime_has_headers(z, n)) {
+        mbox_skip(m, "message without a header");
+        return 0;
+    }
+    mime_split(z, n, &nHdr, &iBody);
+    memset(&doc, 0, sizeof(doc));
+    mbox_id(m, z, nHdr);
+    doc.zId = m->id.a;
+    doc.nId = m->id.n;
+    mbox_words(m, z, nHdr, "Subject", &m->title);
+    doc.zTitle = m->title.a;
+    doc.nTitle = m->title.n;
+    mbox_words(m, z, nHdr, "From", &m->source);
+    doc.zSource = m->source.a;
+    doc.nSource = m->source.n;
+    dbuf_reset(&m->plain);
+    dbuf_reset(&m->html);
+    mime_text(z, nHdr, z + iBody, n - iBody, &m->plain, &m->html);
+    pBody = m->plain.n ? &m->plain : &m->html;
+    doc.zBody = pBody->a;
+    doc.nBody = pBody->n;
+    mbox_date(m, z, nHdr, &doc, zDate);
+    if (m->id.bOom || m->title.bOom || m->source.bOom || m->plain.bOom ||
+        m->html.bOom || m->val.bOom) {
+        mbox_skip(m, "out of memory");
+        return 0;
+    }
+    return ctx_deliver(m->pC, &doc);
+}
+
+static int is_blank(const char *z, size_t n)
+{
+    return n == 0 || (n == 1 && z[0] == '\r');
+}
+
+static void mbox_gather(mbox *m, const char *z, size_t n)
+{
+    if (m->bTooBig) return;
+    if (m->msg.n + n + 1 > CORPUS_MAX_DOC) {
+        m->bTooBig = 1;
+        return;
+    }
+    dbuf_add(&m->msg, z, n);
+    dbuf_addc(&m->msg, '\n');
+}
+
+static int mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z,
+                     size_t n)
+{
+    int rc = 0;
+    int bBlank = is_blank(z, n);
+    if (m->bPrevBlank && n >= 5 && memcmp(z, "From ", 5) == 0) {
+        if (m->bInMsg) rc = mbox_end(m);
+        m->bInMsg = 1;
+        m->bTooBig = 0;
+        m->iMsgLine = iLine;
+        m->iMsgByte = iOff;
+        dbuf_reset(&m->msg);
+        dbuf_reset(&m->from);
+        dbuf_add(&m->from, z, n);
+        m->bPrevBlank = 0;
+        return rc;
+    }
+    m->bPrevBlank = bBlank;
+    if (!m->bInMsg) {
+        if (!bBlank && !m->bJunk) {
+            report(m->zName, iLine, "text before the first \"From \" line "
+                   "skipped%s", iLine == 1 ? " (not an mbox file?)" : "");
+            m->pC->pStats->nDocSkipped++;
+            m->bJunk = 1;
+        }
+        return 0;
+    }
+    /* ">From " and ">>From " were escaped "From " lines. */
+    {
+        size_t k = 0;
+        while (k < n && z[k] == '>') k++;
+        if (k > 0 && n - k >= 5 && memcmp(z + k, "From ", 5) == 0) {
+            z++;
+            n--;
+        }
+    }
+    mbox_gather(m, z, n);
+    return 0;
+}
+
+static void mbox_free(mbox *m)
+{
+    dbuf_free(&m->msg);
+    dbuf_free(&m->from);
+    dbuf_free(&m->val);
+    dbuf_free(&m->id);
+    dbuf_free(&m->title);
+    dbuf_free(&m->source);
+    dbuf_free(&m->plain);
+    dbuf_free(&m->html);
+}
+
+int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
+{
+    src s;
+    linereader lr;
+    mbox m;
+    uint64_t iLine = 0;
+    int rc = 0;
+
+    if (src_open(&s, pC, zPath, eGz)) {
+        pC->pStats->nFileSkipped++;
+        src_close(&s);
+        return 0;
+    }
+    memset(&lr, 0, sizeof(lr));
+    lr.pSrc = &s;
+    memset(&m, 0, sizeof(m));
+    m.pC = pC;
+    m.zName = s.zPath;
+    m.bPrevBlank = 1;
+    for (;;) {
+        const char *z = NULL;
+        size_t n = 0;
+        uint64_t iOff = lr_offset(&lr);
+        int e = lr_next(&lr, &z, &n);
+        if (e == LR_EOF) break;
+        if (e == LR_ERROR) {
+            pC->pStats->nFileSkipped++;
+            m.bInMsg = 0;   /* the message at the error is lost */
+            break;
+        }
+        iLine++;
+        if (e == LR_TOOLONG) {
+            report(m.zName, iLine, "line too long (out of memory)");
+            if (m.bInMsg) m.bTooBig = 1;
+            m.bPrevBlank = 0;
+            continue;
+        }
+        rc = mbox_line(&m, iLine, iOff, z, n);
+        if (rc) break;
+    }
+    if (rc == 0 && m.bInMsg) rc = mbox_end(&m);
+    mbox_free(&m);
+    lr_free(&lr);
+    src_close(&s);
+    return rc;
+}

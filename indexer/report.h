@@ -1,0 +1,34 @@
+/*
+** report.h -- the messages kq-index prints about its input.
+**
+** Every problem with an input goes to stderr in one of three shapes, so
+** that scripts (and the tests) can parse them:
+**   kq-index: PATH: reason
+**   kq-index: PATH:LINE: reason          (line-oriented formats)
+**   kq-index: PATH: byte N: reason       (WARC, and offsets in a stream)
+*/
+#ifndef KQ_REPORT_H
+#define KQ_REPORT_H
+
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define REPORT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define REPORT_PRINTF(a, b)
+#endif
+
+/* "kq-index: PATH: reason" (iLine == 0) or "kq-index: PATH:LINE: reason". */
+void report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
+    REPORT_PRINTF(3, 4);
+
+/* "kq-index: PATH: byte N: reason". */
+void report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
+    REPORT_PRINTF(3, 4);
+
+/* x(pArg) is called before each message: the progress bar uses it to
+** clear its line, so that a message never lands in the middle of it.
+** NULL removes the hook. */
+void report_set_hook(void (*x)(void *), void *pArg);
+
+#endif
