@@ -1,0 +1,240 @@
+/*
+** cli.h -- what the files of the kq command (query/) share: the parsed
+** command line, the index being searched, output helpers.
+**
+**   main.c        dispatch, option parsing, help
+**   source.c      the index: kq's own or Xapian; documents
+**   output.c      TSV/CSV/JSON writers, colour, terminal width, text width
+**   cmd_search.c  kq search, kq count (and the old --check, --parse)
+**   cmd_hist.c    kq hist;  dates.c  date buckets;  svg.c  the --plot chart
+**   cmd_kwic.c    kq kwic
+**   cmd_batch.c   kq batch
+**   cmd_info.c    kq show, explain, stats, terms, parse
+*/
+#ifndef KQ_CLI_H
+#define KQ_CLI_H
+
+#include "../common/kq_int.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#define KQ_VERSION "0.2"
+
+/* Exit codes, grep-like. */
+enum { EX_HITS = 0, EX_NOHITS = 1, EX_USAGE = 2, EX_INDEX = 3,
+       EX_DAMAGED = 4 };
+
+/* Subcommands; CMD_SEARCH is the default. */
+enum { CMD_SEARCH, CMD_COUNT, CMD_SHOW, CMD_HIST, CMD_KWIC, CMD_BATCH,
+       CMD_EXPLAIN, CMD_STATS, CMD_TERMS, CMD_PARSE, CMD_HELP, CMD_N };
+
+/* Output formats (--format). */
+enum { FMT_DEFAULT, FMT_TEXT, FMT_JSONL, FMT_JSON, FMT_TSV, FMT_CSV,
+       FMT_TREC, FMT_IDS, FMT_N };
+
+/* --sort values; which ones a command takes is checked by the command. */
+enum { SORT_DEFAULT, SORT_SCORE, SORT_DATE, SORT_DATE_DESC, SORT_LEFT,
+       SORT_RIGHT, SORT_DOC, SORT_DF, SORT_WORD };
+
+enum { MAX_DIR = 256 };
+
+typedef struct cli {
+    int eCmd;
+    const char *zCmd;        /* "search", "hist", ... for messages */
+    char *azDir[MAX_DIR];    /* -d (several: Xapian shards) */
+    int nDir;
+    size_t nLimit;           /* -n */
+    int bLimit;              /* -n given */
+    int bAll;                /* --all */
+    size_t nOffset;          /* --offset */
+    int eFormat;             /* FMT_*, FMT_DEFAULT if not given */
+    const char *zFields;     /* --fields */
+    int eSort;               /* SORT_* */
+    const char *zSort;       /* as given, for messages */
+    int nSnippet;            /* --snippets N (-1: the format's default) */
+    int bNoSnippet;
+    int bColor;              /* resolved: highlight or not */
+    const char *zQid;        /* --qid */
+    const char *zRunTag;     /* --run-tag */
+    const char *zBy;         /* hist --by */
+    int bNormalize;
+    const char *zPlot;       /* hist --plot FILE.svg */
+    const char *zFrom, *zTo; /* hist --from, --to */
+    int nWidth;              /* --width (0: not given) */
+    int bCounts;             /* batch --counts */
+    int bCheck, bParse;      /* the old --check and --parse */
+    char **azArg;            /* operands: query words, ids, file */
+    int nArg;
+} cli;
+
+/* main.c */
+void cli_usage(FILE *f, int eCmd);
+/* "kq" or "kq CMD" for messages. */
+const char *cli_prog(const cli *c);
+/* The operands joined by spaces (the query), malloc()ed; NULL on OOM. */
+char *cli_join_args(const cli *c, int iFrom, int iTo);
+/* The exit code for a library error. */
+int exit_for(int rc);
+/* Print "PROG: MSG" (zErr, else kq_errstr(rc)) and return exit_for(rc). */
+int report_error(const cli *c, int rc, const char *zErr);
+/* Report a KQ_SYNTAX error of kq_query_parse for zQuery (zWhere: a prefix
+** such as "FILE:3: ", or ""). */
+void report_syntax(const cli *c, const char *zWhere, const char *zQuery,
+                   int iCol, const char *zErr);
+/* The format to use: the one given, else eDefault.  Reports and returns
+** -1 if the given one is not in the FMT_* bit set mAllowed. */
+int cli_format(const cli *c, int eDefault, unsigned mAllowed);
+const char *format_name(int eFmt);
+#define FMTBIT(x) (1u << (x))
+
+/**************************************************************************
+** source.c: the index searched.
+*/
+typedef struct source {
+    kq_index *pIdx;          /* kq's own index, or */
+    kqi_xindex *pX;          /* one or more Xapian databases */
+    const char *zDir;        /* the first -d, as given */
+} source;
+
+/* Open the index of c (-d, $KQ_INDEX, ./.kq).  On failure prints the
+** reason and returns the exit code (> 0). */
+int source_open(source *s, const cli *c);
+/* The same without a message: the kq_rc. */
+int source_try(source *s, const cli *c, char **pzErr);
+void source_close(source *s);
+kq_analyzer *source_analyzer(source *s);
+const kq_stats *source_stats(source *s);
+/* Commands that need kq's own index: prints why not and returns EX_USAGE
+** for a Xapian database, 0 otherwise. */
+int source_need_native(source *s, const cli *c, const char *zWhat);
+int source_search(source *s, const kq_query *q, int flags, size_t nOffset,
+                  size_t nLimit, kq_hit **paHit, size_t *pnHit,
+                  uint64_t *pnTotal, char **pzErr);
+/* Every matching document in docid order (native: kq_search_each; Xapian:
+** all hits, with nOcc 0). */
+int source_each_match(source *s, const kq_query *q, void *pCtx,
+                      kq_match_fn x, char **pzErr);
+/* Call x for every live (not deleted) document of a native index, in
+** docid order; *pnDocid (may be NULL) gets one more than the largest
+** docid.  x may be NULL: only *pnDocid is set. */
+typedef int (*doc_fn)(void *pCtx, kq_docid iDoc);
+int source_each_doc(source *s, void *pCtx, doc_fn x, kq_docid *pnDocid);
+
+/* A document's metadata as clean UTF-8 (titles with white space
+** collapsed) and, if asked, its raw stored body; all malloc()ed. */
+typedef struct hitdoc {
+    char *zId, *zTitle, *zDate, *zSource;
+    uint32_t nLen;           /* length in tokens (0 for Xapian) */
+    int nField;              /* extra fields */
+    char **azFieldName, **azFieldValue;
+    char *zRawTitle;         /* the title as stored (not cleaned) */
+    size_t nRawTitle;
+    char *zText;             /* stored body, as stored */
+    size_t nText;
+} hitdoc;
+int source_doc(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr);
+void hitdoc_clear(hitdoc *d);
+/* The value of extra field zName of d, or NULL. */
+const char *hitdoc_field(const hitdoc *d, const char *zName);
+
+/**************************************************************************
+** output.c
+*/
+/* Should output be coloured: --color=always, or auto on a terminal without
+** $NO_COLOR. */
+int color_auto(void);
+/* Columns of the terminal on stdout, or 0 if it is not one. */
+int term_width(void);
+/* Display width of UTF-8 text (wide characters count 2). */
+size_t text_width(const char *z, size_t n);
+/* The longest prefix of z[0..n) at most w columns wide: its byte length. */
+size_t text_prefix(const char *z, size_t n, size_t w, size_t *pnWidth);
+/* The longest suffix at most w columns wide: the byte offset it starts at. */
+size_t text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth);
+/* Print n spaces. */
+void put_spaces(FILE *f, size_t n);
+
+/* Field writers for the table formats. */
+void tsv_put(FILE *f, const char *z);   /* \t \n \r \\ escaped */
+void csv_put(FILE *f, const char *z);   /* RFC 4180 quoting */
+
+/* A table written row by row as TSV, CSV, JSON Lines or one JSON document
+** {"summary": ..., KEY: [rows]}.  Cells are given in column order. */
+typedef struct table {
+    FILE *f;
+    int eFmt;
+    int nCol;
+    const char *const *azCol;
+    int iCol;                /* next cell of the current row */
+    json_t *pRow;            /* JSON: the row being built */
+    json_t *pRows;           /* FMT_JSON: all rows */
+} table;
+void table_begin(table *t, FILE *f, int eFmt, int nCol,
+                 const char *const *azCol);
+void table_str(table *t, const char *z);   /* NULL: empty / null */
+void table_int(table *t, long long v);
+void table_real(table *t, double v);       /* NaN: empty / null */
+void table_json(table *t, json_t *v, const char *zFlat); /* steals v */
+void table_row_end(table *t);
+/* jsonl: pSummary (if not NULL) as a last line; json: the document with
+** the rows under zKey.  Steals pSummary. */
+void table_end(table *t, json_t *pSummary, const char *zKey);
+
+/* A JSON string from n bytes of any text (invalid UTF-8 replaced). */
+json_t *json_text(const char *z, size_t n);
+/* Print a JSON value and a newline: compact, or with bPretty indented
+** when stdout is a terminal. */
+void json_print(json_t *v, int bPretty);
+
+/**************************************************************************
+** dates.c: calendar dates and the buckets of kq hist.
+*/
+enum { BY_DAY, BY_WEEK, BY_MONTH, BY_YEAR };
+#define BUCKET_NONE INT64_MIN
+/* The bucket of a document date (YYYY, YYYY-MM, YYYY-MM-DD, then maybe a
+** time), or BUCKET_NONE if it has none at this granularity. */
+int64_t date_bucket(const char *z, size_t n, int eBy);
+/* The first (bEnd 0) or last (bEnd 1) bucket of the period a --from/--to
+** date names; BUCKET_NONE if it is not a date. */
+int64_t date_bound(const char *z, int eBy, int bEnd);
+/* The label of a bucket: 2023-09-01, 2023-W35, 2023-09, 2023. */
+void bucket_label(int64_t k, int eBy, char *zOut, size_t nOut);
+/* The date part of a stored date (up to a 'T' or ' '): its length, or 0
+** if it is not a date. */
+size_t date_part(const char *z, size_t n);
+
+/**************************************************************************
+** svg.c: kq hist --plot.
+*/
+typedef struct svg_chart {
+    const char *zXLabel;     /* "month" */
+    const char *zYLabel;     /* "matching documents" */
+    int nX;
+    char **azX;              /* bucket labels */
+    int nSeries;
+    char **azSeries;         /* legend (the queries) */
+    const double *aY;        /* nSeries rows of nX values */
+} svg_chart;
+int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
+
+/**************************************************************************
+** The commands: each returns the exit code.
+*/
+int cmd_search(cli *c);
+int cmd_count(cli *c);
+int cmd_hist(cli *c);
+int cmd_kwic(cli *c);
+int cmd_batch(cli *c);
+int cmd_show(cli *c);
+int cmd_explain(cli *c);
+int cmd_stats(cli *c);
+int cmd_terms(cli *c);
+int cmd_parse(cli *c);
+
+/* Parse a query for command c, reporting a syntax error; the exit code
+** or 0. */
+int parse_query(const cli *c, kq_analyzer *pA, const char *zQuery,
+                kq_query **ppQ);
+
+#endif /* KQ_CLI_H */

@@ -1,0 +1,197 @@
+/*
+** cmd_batch.c -- kq batch FILE: many queries in one process, for
+** evaluation runs (a TREC run file for trec_eval) and for count tables.
+**
+** One query a line, or ID<TAB>QUERY; blank lines and # comments are
+** skipped.  A query that does not parse is reported with its line number
+** and skipped, the others still run (one typo should not cost a whole
+** run), and the exit status is then 2.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct batch {
+    cli *c;
+    source src;
+    kq_analyzer *pA;
+    int eFmt;                /* FMT_TREC, or a count table format */
+    size_t nLimit;
+    table t;
+    int nBad;                /* queries that did not parse */
+} batch;
+
+/* One query: its TREC lines or its count row.  KQ_OK, or an index error
+** (which stops the run). */
+static int
+run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
+          char **pzErr)
+{
+    kq_hit *aHit = NULL;
+    size_t nHit = 0;
+    uint64_t nTotal = 0;
+    int bTrec = b->eFmt == FMT_TREC;
+    size_t nLimit = bTrec ? b->nLimit : 0;
+    int rc = KQ_OK;
+    if (bTrec && b->c->bAll) {
+        rc = source_search(&b->src, pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
+                           pzErr);
+        free(aHit);
+        aHit = NULL;
+        nLimit = (size_t)nTotal;
+    }
+    if (rc == KQ_OK) {
+        rc = source_search(&b->src, pQ, 0, 0, nLimit, &aHit, &nHit, &nTotal,
+                           pzErr);
+    }
+    if (rc == KQ_OK && !bTrec) {
+        table_str(&b->t, zQid);
+        table_int(&b->t, (long long)nTotal);
+        table_str(&b->t, zQuery);
+        table_row_end(&b->t);
+    }
+    const char *zTag = b->c->zRunTag ? b->c->zRunTag : "kq";
+    for (size_t i = 0; rc == KQ_OK && bTrec && i < nHit; i++) {
+        hitdoc d;
+        rc = source_doc(&b->src, aHit[i].iDoc, 0, &d, pzErr);
+        if (rc == KQ_OK) {
+            printf("%s Q0 %s %zu %.6f %s\n", zQid, d.zId, i + 1,
+                   aHit[i].score, zTag);
+            hitdoc_clear(&d);
+        }
+    }
+    free(aHit);
+    return rc;
+}
+
+static char *
+trim(char *z)
+{
+    while (*z == ' ' || *z == '\t') {
+        z++;
+    }
+    size_t n = strlen(z);
+    while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' ||
+                     z[n - 1] == '\r' || z[n - 1] == '\n')) {
+        z[--n] = 0;
+    }
+    return z;
+}
+
+int
+cmd_batch(cli *c)
+{
+    if (c->nArg != 1) {
+        fprintf(stderr, "kq batch: one FILE of queries (- for standard "
+                "input), not %d arguments\n", c->nArg);
+        return EX_USAGE;
+    }
+    batch b;
+    memset(&b, 0, sizeof(b));
+    b.c = c;
+    if (c->bCounts && c->eFormat == FMT_TREC) {
+        fprintf(stderr, "kq batch: --counts prints a count table, not "
+                "--format=trec\n");
+        return EX_USAGE;
+    }
+    b.eFmt = cli_format(c, c->bCounts ? FMT_TSV : FMT_TREC,
+                        FMTBIT(FMT_TREC) | FMTBIT(FMT_TSV) | FMTBIT(FMT_CSV) |
+                        FMTBIT(FMT_JSONL) | FMTBIT(FMT_JSON));
+    if (b.eFmt < 0) {
+        return EX_USAGE;
+    }
+    b.nLimit = c->bLimit ? c->nLimit : 1000;
+    const char *zFile = c->azArg[0];
+    FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
+    if (f == NULL) {
+        fprintf(stderr, "kq batch: %s: %s\n", zFile, strerror(errno));
+        return EX_USAGE;
+    }
+    int ex = source_open(&b.src, c);
+    if (ex) {
+        if (f != stdin) {
+            fclose(f);
+        }
+        return ex;
+    }
+    b.pA = source_analyzer(&b.src);
+    if (b.eFmt != FMT_TREC) {
+        static const char *const azCol[] = {"qid", "count", "query"};
+        table_begin(&b.t, stdout, b.eFmt, 3, azCol);
+    }
+    char *zLine = NULL;
+    size_t nAlloc = 0;
+    long iLine = 0, nQuery = 0;
+    char *zErr = NULL;
+    int rc = KQ_OK;
+    while (rc == KQ_OK && getline(&zLine, &nAlloc, f) >= 0) {
+        iLine++;
+        char *z = trim(zLine);
+        if (z[0] == 0 || z[0] == '#') {
+            continue;
+        }
+        nQuery++;
+        char zNum[32];
+        const char *zQid = zNum;
+        char *zTab = strchr(z, '\t');
+        snprintf(zNum, sizeof(zNum), "%ld", nQuery);
+        if (zTab) {
+            *zTab = 0;
+            zQid = trim(z);
+            z = trim(zTab + 1);
+        }
+        char *zWhere = kqi_mprintf("%s:%ld: ", f == stdin ? "-" : zFile,
+                                   iLine);
+        if (zWhere == NULL) {
+            rc = KQ_NOMEM;
+            break;
+        }
+        if (zQid[0] == 0 || strpbrk(zQid, " ")) {
+            fprintf(stderr, "kq batch: %sthe query id \"%s\" is empty or "
+                    "has a space\n", zWhere, zQid);
+            b.nBad++;
+            free(zWhere);
+            continue;
+        }
+        kq_query *pQ = NULL;
+        int iCol = 0;
+        rc = kq_query_parse(b.pA, z, &pQ, &iCol, &zErr);
+        if (rc == KQ_SYNTAX) {
+            report_syntax(c, zWhere, z, iCol, zErr);
+            b.nBad++;
+            rc = KQ_OK;
+        } else if (rc == KQ_OK) {
+            rc = run_query(&b, zQid, pQ, z, &zErr);
+        }
+        kq_query_free(pQ);
+        free(zWhere);
+        if (rc == KQ_OK) {
+            free(zErr);
+            zErr = NULL;
+        }
+    }
+    if (rc == KQ_OK && ferror(f)) {
+        fprintf(stderr, "kq batch: %s: %s\n", zFile, strerror(errno));
+        ex = EX_USAGE;
+    }
+    if (rc) {
+        ex = report_error(c, rc, zErr);
+    }
+    if (b.eFmt != FMT_TREC) {
+        table_end(&b.t, NULL, "queries");
+    }
+    free(zErr);
+    free(zLine);
+    if (f != stdin) {
+        fclose(f);
+    }
+    source_close(&b.src);
+    if (ex == 0 && b.nBad) {
+        fprintf(stderr, "kq batch: %d of %ld queries not run (syntax "
+                "errors)\n", b.nBad, nQuery);
+        ex = EX_USAGE;
+    }
+    return ex;
+}

@@ -1,0 +1,624 @@
+/*
+** cmd_hist.c -- kq hist: how many documents each query matches per day,
+** ISO week, month or year, with the occurrences of its words and the
+** period's total number of documents (the denominator a rate needs).
+**
+** One pass over the document table gives every live document's bucket;
+** then kq_search_each() per query adds each match (and its occurrence
+** count) to the bucket of its document.  Periods run from the first to
+** the last date of the index (or --from/--to), every one listed, so a time
+** series has no silent holes.
+*/
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* aKey values besides buckets: no date at this granularity (counted as
+** undated), or not counted at all (deleted, or outside --from/--to). */
+#define KEY_SKIP (INT64_MIN + 1)
+#define MAX_BUCKET 10000000
+
+typedef struct hist {
+    cli *c;
+    source src;
+    int eBy;
+    int nQ;
+    char **azQ;              /* the queries as given (operands) */
+    kq_query **apQ;
+    int64_t *aKey;           /* per docid */
+    kq_docid nDocid;
+    int bRange;              /* --from or --to given */
+    int64_t kFrom, kTo;      /* BUCKET_NONE if not given */
+    int64_t kMin, kMax;      /* the buckets listed (kMin > kMax: none) */
+    size_t nBucket;
+    uint64_t *aTotal;        /* documents per bucket */
+    uint64_t nUndated;       /* documents without a (precise enough) date */
+    uint64_t *aDocs, *aOcc;  /* nQ x nBucket */
+    uint64_t *aUDocs, *aUOcc;/* per query: undated matches */
+    uint64_t *aMatch;        /* per query: all matches counted */
+    char *zErr;
+} hist;
+
+static const char *const azBy[] = {"day", "week", "month", "year"};
+
+/* Pass 1: each live document's bucket. */
+static int
+doc_cb(void *pCtx, kq_docid iDoc)
+{
+    hist *h = pCtx;
+    kq_docinfo info;
+    memset(&info, 0, sizeof(info));
+    int rc = kq_index_doc(h->src.pIdx, iDoc, &info, &h->zErr);
+    if (rc || iDoc >= h->nDocid) {
+        return rc ? rc : KQ_CORRUPT;
+    }
+    int64_t k = date_bucket(info.zDate ? info.zDate : "", info.nDate,
+                            h->eBy);
+    if (k == BUCKET_NONE) {
+        if (h->bRange) {
+            k = KEY_SKIP;    /* an undated document is in no range */
+        }
+    } else if ((h->kFrom != BUCKET_NONE && k < h->kFrom) ||
+               (h->kTo != BUCKET_NONE && k > h->kTo)) {
+        k = KEY_SKIP;
+    } else {
+        if (h->kMin > h->kMax) {
+            h->kMin = h->kMax = k;
+        } else if (k < h->kMin) {
+            h->kMin = k;
+        } else if (k > h->kMax) {
+            h->kMax = k;
+        }
+    }
+    h->aKey[iDoc] = k;
+    return KQ_OK;
+}
+
+typedef struct qctx {
+    hist *h;
+    int iQ;
+} qctx;
+
+static int
+match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    qctx *q = pCtx;
+    hist *h = q->h;
+    if (iDoc >= h->nDocid) {
+        return kqi_err(&h->zErr, KQ_CORRUPT, "%s: a match beyond the "
+                       "document table (docid %u)", h->src.zDir, iDoc);
+    }
+    int64_t k = h->aKey[iDoc];
+    if (k == KEY_SKIP) {
+        return KQ_OK;
+    }
+    h->aMatch[q->iQ]++;
+    if (k == BUCKET_NONE) {
+        h->aUDocs[q->iQ]++;
+        h->aUOcc[q->iQ] += nOcc;
+    } else {
+        size_t b = (size_t)(k - h->kMin) + (size_t)q->iQ * h->nBucket;
+        h->aDocs[b]++;
+        h->aOcc[b] += nOcc;
+    }
+    return KQ_OK;
+}
+
+static double
+rate(uint64_t n, uint64_t nTotal)
+{
+    return nTotal ? (double)n * 1000.0 / (double)nTotal : NAN;
+}
+
+/**************************************************************************
+** Text output: an aligned table; on a terminal (or with --width) bars of
+** Unicode block characters scaled to the width.
+*/
+static void
+put_bar(double v, double vMax, size_t nCell, int iColor, int bColor)
+{
+    /* Eighths of a cell: U+258F (1/8) .. U+2589 (7/8), U+2588 full. */
+    static const char *const azPart[8] = {
+        "", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
+        "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89",
+    };
+    static const int aColor[] = {34, 33, 32, 35, 36, 31};
+    if (!(v > 0) || !(vMax > 0)) {
+        return;
+    }
+    size_t nEighth = (size_t)(v / vMax * (double)nCell * 8.0 + 0.5);
+    if (nEighth == 0) {
+        nEighth = 1;   /* a non-zero count never looks like zero */
+    }
+    if (bColor) {
+        printf("\x1b[%dm", aColor[iColor % 6]);
+    }
+    for (size_t i = 0; i < nEighth / 8; i++) {
+        fputs("\xe2\x96\x88", stdout);
+    }
+    fputs(azPart[nEighth % 8], stdout);
+    if (bColor) {
+        fputs("\x1b[0m", stdout);
+    }
+}
+
+static void
+fmt_rate(char *z, size_t n, double v)
+{
+    if (isnan(v)) {
+        snprintf(z, n, "-");
+    } else {
+        snprintf(z, n, "%.2f", v);
+    }
+}
+
+static int
+num_width(uint64_t v)
+{
+    int w = 1;
+    while (v >= 10) {
+        v /= 10;
+        w++;
+    }
+    return w;
+}
+
+static void
+print_text(hist *h)
+{
+    cli *c = h->c;
+    int bBars = c->nWidth > 0 || isatty(STDOUT_FILENO);
+    int nWidth = c->nWidth ? c->nWidth : term_width();
+    if (nWidth <= 0) {
+        nWidth = 80;
+    }
+    /* Column widths from the values. */
+    uint64_t mDocs = 0, mOcc = 0, mTot = h->nUndated;
+    double vMax = 0;
+    for (size_t b = 0; b < h->nBucket; b++) {
+        if (h->aTotal[b] > mTot) {
+            mTot = h->aTotal[b];
+        }
+        for (int q = 0; q < h->nQ; q++) {
+            size_t i = (size_t)q * h->nBucket + b;
+            double v = c->bNormalize ? rate(h->aDocs[i], h->aTotal[b])
+                                     : (double)h->aDocs[i];
+            if (v > vMax) {
+                vMax = v;
+            }
+            if (h->aDocs[i] > mDocs) mDocs = h->aDocs[i];
+            if (h->aOcc[i] > mOcc) mOcc = h->aOcc[i];
+        }
+    }
+    for (int q = 0; q < h->nQ; q++) {
+        if (h->aUDocs[q] > mDocs) mDocs = h->aUDocs[q];
+        if (h->aUOcc[q] > mOcc) mOcc = h->aUOcc[q];
+    }
+    int wLabel = h->eBy == BY_DAY ? 10 : h->eBy == BY_WEEK ? 8
+                 : h->eBy == BY_MONTH ? 7 : 4;
+    if (h->nUndated || h->nBucket == 0) {
+        wLabel = wLabel < 7 ? 7 : wLabel;
+    }
+    int wDocs = num_width(mDocs), wOcc = num_width(mOcc),
+        wTot = num_width(mTot);
+    if (wDocs < 4) wDocs = 4;
+    if (wOcc < 11) wOcc = 11;
+    if (wTot < 5) wTot = 5;
+    int wQ = 0;
+    if (h->nQ > 1) {
+        for (int q = 0; q < h->nQ; q++) {
+            int w = (int)text_width(h->azQ[q], strlen(h->azQ[q]));
+            wQ = w > wQ ? w : wQ;
+        }
+        wQ = wQ > 24 ? 24 : wQ < 5 ? 5 : wQ;
+    }
+    int wRate = 10;
+    int wRow = wLabel + (wQ ? wQ + 2 : 0) + 2 + wDocs + 2 + wOcc + 2 + wTot +
+               (c->bNormalize ? 2 + wRate + 2 + wRate : 0);
+    size_t nCell = nWidth > wRow + 12 ? (size_t)(nWidth - wRow - 2) : 10;
+
+    printf("%-*s", wLabel, azBy[h->eBy]);
+    if (wQ) {
+        printf("  %-*s", wQ, "query");
+    }
+    printf("  %*s  %*s  %*s", wDocs, "docs", wOcc, "occurrences", wTot,
+           "total");
+    if (c->bNormalize) {
+        printf("  %*s  %*s", wRate, "docs/1000", wRate, "occ/1000");
+    }
+    putchar('\n');
+
+    char zLabel[32], zR1[32], zR2[32];
+    for (size_t b = 0; b <= h->nBucket; b++) {
+        int bUndated = b == h->nBucket;
+        if (bUndated && (h->bRange || h->nUndated == 0)) {
+            break;
+        }
+        uint64_t nTot = bUndated ? h->nUndated : h->aTotal[b];
+        if (bUndated) {
+            snprintf(zLabel, sizeof(zLabel), "undated");
+        } else {
+            bucket_label(h->kMin + (int64_t)b, h->eBy, zLabel,
+                         sizeof(zLabel));
+        }
+        for (int q = 0; q < h->nQ; q++) {
+            size_t i = (size_t)q * h->nBucket + b;
+            uint64_t nD = bUndated ? h->aUDocs[q] : h->aDocs[i];
+            uint64_t nO = bUndated ? h->aUOcc[q] : h->aOcc[i];
+            printf("%-*s", wLabel, q == 0 ? zLabel : "");
+            if (wQ) {
+                const char *z = h->azQ[q];
+                size_t w;
+                size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
+                printf("  %.*s", (int)n, z);
+                put_spaces(stdout, (size_t)wQ - w);
+            }
+            printf("  %*llu  %*llu  %*llu", wDocs, (unsigned long long)nD,
+                   wOcc, (unsigned long long)nO, wTot,
+                   (unsigned long long)nTot);
+            double v = c->bNormalize ? rate(nD, nTot) : (double)nD;
+            if (c->bNormalize) {
+                fmt_rate(zR1, sizeof(zR1), rate(nD, nTot));
+                fmt_rate(zR2, sizeof(zR2), rate(nO, nTot));
+                printf("  %*s  %*s", wRate, zR1, wRate, zR2);
+            }
+            if (bBars && !bUndated && v > 0) {
+                fputs("  ", stdout);
+                put_bar(v, vMax, nCell, q, c->bColor);
+            }
+            putchar('\n');
+        }
+    }
+}
+
+/**************************************************************************
+** Table formats: one row per period and query (tidy data).
+*/
+static json_t *
+summary_json(hist *h)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "by", json_string(azBy[h->eBy]));
+    json_t *a = json_array();
+    for (int q = 0; q < h->nQ; q++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "query", json_text(h->azQ[q],
+                                                  strlen(h->azQ[q])));
+        char *z = kq_query_describe(h->apQ[q]);
+        json_object_set_new(e, "parsed", z ? json_text(z, strlen(z))
+                                           : json_null());
+        free(z);
+        json_object_set_new(e, "matches", json_integer((json_int_t)
+                                                       h->aMatch[q]));
+        json_array_append_new(a, e);
+    }
+    json_object_set_new(o, "queries", a);
+    char z[32];
+    if (h->nBucket) {
+        bucket_label(h->kMin, h->eBy, z, sizeof(z));
+        json_object_set_new(o, "first", json_string(z));
+        bucket_label(h->kMax, h->eBy, z, sizeof(z));
+        json_object_set_new(o, "last", json_string(z));
+    } else {
+        json_object_set_new(o, "first", json_null());
+        json_object_set_new(o, "last", json_null());
+    }
+    json_object_set_new(o, "from", h->c->zFrom ? json_text(h->c->zFrom,
+                                                           strlen(h->c->zFrom))
+                                               : json_null());
+    json_object_set_new(o, "to", h->c->zTo ? json_text(h->c->zTo,
+                                                       strlen(h->c->zTo))
+                                           : json_null());
+    json_object_set_new(o, "undated", json_integer((json_int_t)h->nUndated));
+    json_object_set_new(o, "index", json_text(h->src.zDir,
+                                              strlen(h->src.zDir)));
+    const kq_stats *st = source_stats(&h->src);
+    json_object_set_new(o, "generation",
+                        json_integer((json_int_t)st->nGeneration));
+    json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
+    json_object_set_new(o, "language", json_string(kq_analyzer_lang(
+                                            source_analyzer(&h->src))));
+    json_object_set_new(o, "version", json_string(KQ_VERSION));
+    return o;
+}
+
+static void
+print_table(hist *h, int eFmt)
+{
+    static const char *const azCol[] = {
+        "bucket", "query", "docs", "occurrences", "total", "docs_per_1000",
+        "occurrences_per_1000",
+    };
+    table t;
+    table_begin(&t, stdout, eFmt, h->c->bNormalize ? 7 : 5, azCol);
+    char zLabel[32];
+    for (size_t b = 0; b <= h->nBucket; b++) {
+        int bUndated = b == h->nBucket;
+        if (bUndated && (h->bRange || h->nUndated == 0)) {
+            break;
+        }
+        uint64_t nTot = bUndated ? h->nUndated : h->aTotal[b];
+        if (bUndated) {
+            snprintf(zLabel, sizeof(zLabel), "undated");
+        } else {
+            bucket_label(h->kMin + (int64_t)b, h->eBy, zLabel,
+                         sizeof(zLabel));
+        }
+        for (int q = 0; q < h->nQ; q++) {
+            size_t i = (size_t)q * h->nBucket + b;
+            uint64_t nD = bUndated ? h->aUDocs[q] : h->aDocs[i];
+            uint64_t nO = bUndated ? h->aUOcc[q] : h->aOcc[i];
+            table_str(&t, zLabel);
+            table_str(&t, h->azQ[q]);
+            table_int(&t, (long long)nD);
+            table_int(&t, (long long)nO);
+            table_int(&t, (long long)nTot);
+            if (h->c->bNormalize) {
+                table_real(&t, rate(nD, nTot));
+                table_real(&t, rate(nO, nTot));
+            }
+            table_row_end(&t);
+        }
+    }
+    table_end(&t, eFmt == FMT_JSON || eFmt == FMT_JSONL ? summary_json(h)
+                                                         : NULL, "rows");
+}
+
+static int
+write_plot(hist *h)
+{
+    cli *c = h->c;
+    if (h->nBucket == 0) {
+        fprintf(stderr, "kq hist: nothing to plot: no dated documents%s\n",
+                h->bRange ? " in the range" : "");
+        return EX_USAGE;
+    }
+    svg_chart ch;
+    memset(&ch, 0, sizeof(ch));
+    ch.zXLabel = h->eBy == BY_WEEK ? "ISO week" : azBy[h->eBy];
+    ch.zYLabel = c->bNormalize ? "matching documents per 1,000"
+                               : "matching documents";
+    ch.nX = (int)h->nBucket;
+    ch.nSeries = h->nQ;
+    ch.azSeries = h->azQ;
+    ch.azX = calloc(h->nBucket, sizeof(char *));
+    double *aY = calloc(h->nBucket * (size_t)h->nQ, sizeof(double));
+    int ex = 0;
+    if (ch.azX == NULL || aY == NULL) {
+        ex = report_error(c, KQ_NOMEM, NULL);
+    }
+    for (size_t b = 0; ex == 0 && b < h->nBucket; b++) {
+        char z[32];
+        bucket_label(h->kMin + (int64_t)b, h->eBy, z, sizeof(z));
+        ch.azX[b] = strdup(z);
+        if (ch.azX[b] == NULL) {
+            ex = report_error(c, KQ_NOMEM, NULL);
+        }
+        for (int q = 0; q < h->nQ; q++) {
+            size_t i = (size_t)q * h->nBucket + b;
+            double v = c->bNormalize ? rate(h->aDocs[i], h->aTotal[b])
+                                     : (double)h->aDocs[i];
+            aY[i] = isnan(v) ? 0 : v;   /* an empty period plots as 0 */
+        }
+    }
+    ch.aY = aY;
+    if (ex == 0) {
+        char *zErr = NULL;
+        int rc = svg_write(c->zPlot, &ch, &zErr);
+        if (rc) {
+            /* A file that cannot be written is the user's to fix, like a
+            ** bad option: not exit 3, which means the index. */
+            report_error(c, rc, zErr);
+            ex = EX_USAGE;
+        }
+        free(zErr);
+    }
+    for (size_t b = 0; ch.azX && b < h->nBucket; b++) {
+        free(ch.azX[b]);
+    }
+    free(ch.azX);
+    free(aY);
+    return ex;
+}
+
+static void
+hist_free(hist *h)
+{
+    for (int q = 0; h->apQ && q < h->nQ; q++) {
+        kq_query_free(h->apQ[q]);
+    }
+    free(h->apQ);
+    free(h->aKey);
+    free(h->aTotal);
+    free(h->aDocs);
+    free(h->aOcc);
+    free(h->aUDocs);
+    free(h->aUOcc);
+    free(h->aMatch);
+    free(h->zErr);
+    source_close(&h->src);
+}
+
+static int
+hist_run(hist *h)
+{
+    cli *c = h->c;
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
+                          FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
+                          FMTBIT(FMT_JSONL));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (eFmt != FMT_TEXT) {
+        c->bColor = 0;
+    }
+    h->eBy = BY_MONTH;
+    if (c->zBy) {
+        h->eBy = -1;
+        for (int i = 0; i < 4; i++) {
+            if (strcmp(c->zBy, azBy[i]) == 0) {
+                h->eBy = i;
+            }
+        }
+        if (h->eBy < 0) {
+            fprintf(stderr, "kq hist: --by takes day, week, month or year, "
+                    "not \"%s\"\n", c->zBy);
+            return EX_USAGE;
+        }
+    }
+    h->kFrom = h->kTo = BUCKET_NONE;
+    if (c->zFrom && (h->kFrom = date_bound(c->zFrom, h->eBy, 0)) ==
+                    BUCKET_NONE) {
+        fprintf(stderr, "kq hist: --from needs a date YYYY, YYYY-MM or "
+                "YYYY-MM-DD, not \"%s\"\n", c->zFrom);
+        return EX_USAGE;
+    }
+    if (c->zTo && (h->kTo = date_bound(c->zTo, h->eBy, 1)) == BUCKET_NONE) {
+        fprintf(stderr, "kq hist: --to needs a date YYYY, YYYY-MM or "
+                "YYYY-MM-DD, not \"%s\"\n", c->zTo);
+        return EX_USAGE;
+    }
+    if (h->kFrom != BUCKET_NONE && h->kTo != BUCKET_NONE &&
+        h->kFrom > h->kTo) {
+        fprintf(stderr, "kq hist: --from %s is after --to %s\n", c->zFrom,
+                c->zTo);
+        return EX_USAGE;
+    }
+    h->bRange = c->zFrom || c->zTo;
+    if (c->nArg == 0) {
+        fprintf(stderr, "kq hist: no query given (kq help hist)\n");
+        return EX_USAGE;
+    }
+    int ex = source_open(&h->src, c);
+    if (ex == 0) {
+        ex = source_need_native(&h->src, c, "kq hist");
+    }
+    if (ex) {
+        return ex;
+    }
+    h->nQ = c->nArg;
+    h->azQ = c->azArg;
+    h->apQ = calloc((size_t)h->nQ, sizeof(kq_query *));
+    if (h->apQ == NULL) {
+        return report_error(c, KQ_NOMEM, NULL);
+    }
+    kq_analyzer *pA = source_analyzer(&h->src);
+    for (int q = 0; q < h->nQ; q++) {
+        char zWhere[32];
+        int iCol = 0;
+        char *zErr = NULL;
+        int rc = kq_query_parse(pA, h->azQ[q], &h->apQ[q], &iCol, &zErr);
+        if (rc == KQ_SYNTAX) {
+            snprintf(zWhere, sizeof(zWhere), "query %d: ", q + 1);
+            report_syntax(c, h->nQ > 1 ? zWhere : "", h->azQ[q], iCol, zErr);
+        } else if (rc) {
+            report_error(c, rc, zErr);
+        }
+        free(zErr);
+        if (rc) {
+            return exit_for(rc);
+        }
+    }
+
+    /* Pass 1: the bucket of every document. */
+    kq_docid nDocid = 0;
+    source_each_doc(&h->src, NULL, NULL, &nDocid);   /* only the size */
+    h->nDocid = nDocid;
+    h->aKey = malloc(((size_t)nDocid + 1) * sizeof(int64_t));
+    if (h->aKey == NULL) {
+        return report_error(c, KQ_NOMEM, NULL);
+    }
+    for (kq_docid i = 0; i < nDocid; i++) {
+        h->aKey[i] = KEY_SKIP;   /* deleted documents stay so */
+    }
+    h->kMin = 1;
+    h->kMax = 0;
+    int rc = source_each_doc(&h->src, h, doc_cb, NULL);
+    if (rc) {
+        return report_error(c, rc, h->zErr);
+    }
+    /* The periods listed: from the first to the last date, or what
+    ** --from/--to name (a range with no document still lists its periods). */
+    int bAny = h->kMin <= h->kMax;
+    if (h->kFrom != BUCKET_NONE) {
+        h->kMin = h->kFrom;
+        if (!bAny) {
+            h->kMax = h->kTo != BUCKET_NONE ? h->kTo : h->kFrom;
+        }
+    }
+    if (h->kTo != BUCKET_NONE) {
+        h->kMax = h->kTo;
+        if (!bAny && h->kFrom == BUCKET_NONE) {
+            h->kMin = h->kTo;
+        }
+    }
+    if (h->kMin <= h->kMax) {
+        if (h->kMax - h->kMin >= MAX_BUCKET) {
+            fprintf(stderr, "kq hist: %lld periods from the first to the "
+                    "last date: narrow them with --from/--to or a longer "
+                    "--by\n", (long long)(h->kMax - h->kMin + 1));
+            return EX_USAGE;
+        }
+        h->nBucket = (size_t)(h->kMax - h->kMin + 1);
+    }
+    size_t nCell = h->nBucket * (size_t)h->nQ + 1;
+    h->aTotal = calloc(h->nBucket + 1, sizeof(uint64_t));
+    h->aDocs = calloc(nCell, sizeof(uint64_t));
+    h->aOcc = calloc(nCell, sizeof(uint64_t));
+    h->aUDocs = calloc((size_t)h->nQ, sizeof(uint64_t));
+    h->aUOcc = calloc((size_t)h->nQ, sizeof(uint64_t));
+    h->aMatch = calloc((size_t)h->nQ, sizeof(uint64_t));
+    if (!h->aTotal || !h->aDocs || !h->aOcc || !h->aUDocs || !h->aUOcc ||
+        !h->aMatch) {
+        return report_error(c, KQ_NOMEM, NULL);
+    }
+    for (kq_docid i = 0; i < nDocid; i++) {
+        int64_t k = h->aKey[i];
+        if (k == BUCKET_NONE) {
+            h->nUndated++;
+        } else if (k != KEY_SKIP) {
+            h->aTotal[k - h->kMin]++;
+        }
+    }
+
+    /* Pass 2: the matches of each query. */
+    for (int q = 0; q < h->nQ; q++) {
+        qctx qc = {h, q};
+        rc = kq_search_each(h->src.pIdx, h->apQ[q], &qc, match_cb, &h->zErr);
+        if (rc) {
+            return report_error(c, rc, h->zErr);
+        }
+    }
+
+    if (eFmt == FMT_TEXT) {
+        print_text(h);
+    } else {
+        print_table(h, eFmt);
+    }
+    if (c->zPlot) {
+        ex = write_plot(h);
+        if (ex) {
+            return ex;
+        }
+    }
+    for (int q = 0; q < h->nQ; q++) {
+        if (h->aMatch[q]) {
+            return EX_HITS;
+        }
+    }
+    return EX_NOHITS;
+}
+
+int
+cmd_hist(cli *c)
+{
+    hist h;
+    memset(&h, 0, sizeof(h));
+    h.c = c;
+    int ex = hist_run(&h);
+    hist_free(&h);
+    return ex;
+}

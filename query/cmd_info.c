@@ -1,0 +1,873 @@
+/*
+** cmd_info.c -- the commands that look at the index rather than rank it:
+** kq show (documents by id), kq explain (a score taken apart), kq stats,
+** kq terms (the vocabulary) and kq parse (how a query is read).
+*/
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Look up a document by its external id: KQ_OK, KQ_NOTFOUND (reported),
+** or an index error. */
+static int
+find_doc(const cli *c, source *s, const char *zId, kq_docid *piDoc,
+         char **pzErr)
+{
+    int rc = kq_index_find(s->pIdx, zId, strlen(zId), piDoc, pzErr);
+    if (rc == KQ_NOTFOUND) {
+        fprintf(stderr, "%s: no document with id \"%s\" in %s\n",
+                cli_prog(c), zId, s->zDir);
+    }
+    return rc;
+}
+
+/**************************************************************************
+** kq show ID...
+*/
+enum { S_ID, S_TITLE, S_DATE, S_SOURCE, S_LEN, S_TEXT, S_EXTRA };
+static const char *const azShowField[S_EXTRA] = {
+    "id", "title", "date", "source", "len", "text",
+};
+
+typedef struct show {
+    cli *c;
+    source src;
+    int eFmt;
+    int aField[64];
+    const char *azField[64];
+    int nField;              /* 0: everything */
+    json_t *pAll;            /* FMT_JSON */
+    int nShown;
+} show;
+
+static int
+show_fields(show *p, char *zList)
+{
+    /* Names that are not built in must be extra fields of the index. */
+    char **azExtra = NULL;
+    int nExtra = 0, ex = 0;
+    char *zErr = NULL;
+    int rc = kq_index_fields(p->src.pIdx, &azExtra, &nExtra, &zErr);
+    if (rc) {
+        ex = report_error(p->c, rc, zErr);
+    }
+    free(zErr);
+    char *zSave = NULL;
+    for (char *z = strtok_r(zList, ", ", &zSave); z && ex == 0;
+         z = strtok_r(NULL, ", ", &zSave)) {
+        int e = -1;
+        for (int i = 0; i < S_EXTRA; i++) {
+            if (strcmp(z, azShowField[i]) == 0) {
+                e = i;
+            }
+        }
+        for (int i = 0; e < 0 && i < nExtra; i++) {
+            if (strcmp(z, azExtra[i]) == 0) {
+                e = S_EXTRA;
+            }
+        }
+        if (e < 0) {
+            fprintf(stderr, "kq show: unknown field \"%s\"; the fields: id, "
+                    "title, date, source, len, text", z);
+            for (int i = 0; i < nExtra; i++) {
+                fprintf(stderr, ", %s", azExtra[i]);
+            }
+            fputc('\n', stderr);
+            ex = EX_USAGE;
+        } else if (p->nField == 64) {
+            fprintf(stderr, "kq show: at most 64 --fields\n");
+            ex = EX_USAGE;
+        } else {
+            p->aField[p->nField] = e;
+            p->azField[p->nField++] = z;
+        }
+    }
+    if (ex == 0 && p->nField == 0) {
+        fprintf(stderr, "kq show: --fields lists no field\n");
+        ex = EX_USAGE;
+    }
+    for (int i = 0; i < nExtra; i++) {
+        free(azExtra[i]);
+    }
+    free(azExtra);
+    return ex;
+}
+
+static json_t *
+show_json(show *p, const hitdoc *d)
+{
+    json_t *o = json_object();
+    if (p->nField == 0) {
+        json_object_set_new(o, "id", json_string(d->zId));
+        json_object_set_new(o, "title", json_string(d->zTitle));
+        json_object_set_new(o, "date", d->zDate[0] ? json_string(d->zDate)
+                                                   : json_null());
+        json_object_set_new(o, "source", d->zSource[0]
+                                         ? json_string(d->zSource)
+                                         : json_null());
+        json_object_set_new(o, "len", json_integer(d->nLen));
+        json_t *f = json_object();
+        for (int i = 0; i < d->nField; i++) {
+            json_object_set_new(f, d->azFieldName[i],
+                                json_string(d->azFieldValue[i]));
+        }
+        json_object_set_new(o, "fields", f);
+        json_object_set_new(o, "text", json_text(d->zText, d->nText));
+        return o;
+    }
+    for (int i = 0; i < p->nField; i++) {
+        json_t *v;
+        switch (p->aField[i]) {
+        case S_ID: v = json_string(d->zId); break;
+        case S_TITLE: v = json_string(d->zTitle); break;
+        case S_DATE: v = d->zDate[0] ? json_string(d->zDate) : json_null();
+            break;
+        case S_SOURCE: v = d->zSource[0] ? json_string(d->zSource)
+                                         : json_null();
+            break;
+        case S_LEN: v = json_integer(d->nLen); break;
+        case S_TEXT: v = json_text(d->zText, d->nText); break;
+        default: {
+            const char *z = hitdoc_field(d, p->azField[i]);
+            v = z ? json_string(z) : json_null();
+        }
+        }
+        json_object_set_new(o, p->azField[i], v);
+    }
+    return o;
+}
+
+static void
+show_text(show *p, const hitdoc *d, int bLast)
+{
+    int nHead = 0, bText = p->nField == 0;
+    if (p->nShown > 0) {
+        putchar('\n');   /* a blank line between documents */
+    }
+    for (int i = 0; i < (p->nField ? p->nField : S_TEXT); i++) {
+        int e = p->nField ? p->aField[i] : i;
+        const char *zName = p->nField ? p->azField[i] : azShowField[i];
+        char zLen[32];
+        const char *z = NULL;
+        switch (e) {
+        case S_ID: z = d->zId; break;
+        case S_TITLE: z = d->zTitle; break;
+        case S_DATE: z = d->zDate; break;
+        case S_SOURCE: z = d->zSource; break;
+        case S_LEN:
+            snprintf(zLen, sizeof(zLen), "%u", d->nLen);
+            z = zLen;
+            break;
+        case S_TEXT: bText = 1; continue;
+        default: z = hitdoc_field(d, zName);
+        }
+        if (z && z[0]) {
+            printf("%s: %s\n", zName, z);
+            nHead++;
+        }
+    }
+    if (p->nField == 0) {
+        for (int i = 0; i < d->nField; i++) {
+            printf("%s: %s\n", d->azFieldName[i], d->azFieldValue[i]);
+            nHead++;
+        }
+    }
+    if (bText) {
+        /* The stored text exactly as stored (as cat would print it). */
+        if (nHead) {
+            putchar('\n');
+        }
+        fwrite(d->zText, 1, d->nText, stdout);
+        int bNl = d->nText > 0 && d->zText[d->nText - 1] == '\n';
+        if (!bNl && (nHead || !bLast)) {
+            putchar('\n');
+        }
+    }
+}
+
+static int
+show_one(show *p, const char *zId, int bLast, int *pbMissing)
+{
+    char *zErr = NULL;
+    kq_docid iDoc;
+    int rc = find_doc(p->c, &p->src, zId, &iDoc, &zErr);
+    if (rc == KQ_NOTFOUND) {
+        *pbMissing = 1;
+        free(zErr);
+        return KQ_OK;
+    }
+    hitdoc d;
+    if (rc == KQ_OK) {
+        rc = source_doc(&p->src, iDoc, 1, &d, &zErr);
+    }
+    if (rc) {
+        report_error(p->c, rc, zErr);
+        free(zErr);
+        return rc;
+    }
+    if (p->eFmt == FMT_TEXT) {
+        show_text(p, &d, bLast);
+    } else {
+        json_t *o = show_json(p, &d);
+        if (p->eFmt == FMT_JSON) {
+            json_array_append_new(p->pAll, o);
+        } else {
+            json_print(o, 0);
+            json_decref(o);
+        }
+    }
+    p->nShown++;
+    hitdoc_clear(&d);
+    return KQ_OK;
+}
+
+int
+cmd_show(cli *c)
+{
+    show p;
+    memset(&p, 0, sizeof(p));
+    p.c = c;
+    p.eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
+                        FMTBIT(FMT_JSONL));
+    if (p.eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (c->nArg == 0) {
+        fprintf(stderr, "kq show: no document id given (kq help show)\n");
+        return EX_USAGE;
+    }
+    char *zList = c->zFields ? strdup(c->zFields) : NULL;
+    int ex = c->zFields && zList == NULL ? EX_INDEX : 0;
+    if (ex == 0) {
+        ex = source_open(&p.src, c);
+    }
+    if (ex == 0) {
+        ex = source_need_native(&p.src, c, "kq show");
+    }
+    if (ex == 0 && zList) {
+        ex = show_fields(&p, zList);
+    }
+    if (ex) {
+        free(zList);
+        source_close(&p.src);
+        return ex;
+    }
+    if (p.eFmt == FMT_JSON) {
+        p.pAll = json_array();
+    }
+    int rc = KQ_OK, bMissing = 0;
+    for (int i = 0; rc == KQ_OK && i < c->nArg; i++) {
+        if (strcmp(c->azArg[i], "-") == 0) {
+            char *zLine = NULL;
+            size_t nAlloc = 0;
+            ssize_t n;
+            while (rc == KQ_OK && (n = getline(&zLine, &nAlloc, stdin)) > 0) {
+                while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r')) {
+                    zLine[--n] = 0;
+                }
+                if (n > 0) {
+                    rc = show_one(&p, zLine, 0, &bMissing);
+                }
+            }
+            free(zLine);
+        } else {
+            rc = show_one(&p, c->azArg[i], i == c->nArg - 1, &bMissing);
+        }
+    }
+    if (p.eFmt == FMT_JSON && rc == KQ_OK) {
+        json_print(p.pAll, 1);
+    }
+    json_decref(p.pAll);
+    free(zList);
+    source_close(&p.src);
+    if (rc) {
+        return exit_for(rc);
+    }
+    return bMissing ? EX_NOHITS : EX_HITS;
+}
+
+/**************************************************************************
+** kq explain QUERY... ID
+*/
+int
+cmd_explain(cli *c)
+{
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
+                          FMTBIT(FMT_JSONL));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (c->nArg < 2) {
+        fprintf(stderr, "kq explain: give a query and a document id: kq "
+                "explain QUERY... ID\n");
+        return EX_USAGE;
+    }
+    const char *zId = c->azArg[c->nArg - 1];
+    char *zQuery = cli_join_args(c, 0, c->nArg - 1);
+    source src;
+    memset(&src, 0, sizeof(src));
+    kq_query *pQ = NULL;
+    int ex = zQuery ? source_open(&src, c) : EX_INDEX;
+    if (ex == 0) {
+        ex = source_need_native(&src, c, "kq explain");
+    }
+    if (ex == 0) {
+        ex = parse_query(c, source_analyzer(&src), zQuery, &pQ);
+    }
+    char *zErr = NULL;
+    kq_docid iDoc = 0;
+    kq_explain_info info;
+    memset(&info, 0, sizeof(info));
+    int rc = KQ_OK;
+    if (ex == 0) {
+        rc = find_doc(c, &src, zId, &iDoc, &zErr);
+        if (rc == KQ_NOTFOUND) {
+            ex = EX_NOHITS;
+        } else if (rc == KQ_OK) {
+            rc = kq_explain(src.pIdx, pQ, iDoc, &info, &zErr);
+        }
+        if (rc && rc != KQ_NOTFOUND) {
+            ex = report_error(c, rc, zErr);
+        }
+    }
+    if (ex == 0) {
+        char *zParsed = kq_query_describe(pQ);
+        if (eFmt == FMT_TEXT) {
+            printf("document  %s\nquery     %s\nparsed    %s\n", zId, zQuery,
+                   zParsed ? zParsed : "");
+            printf("length    %u tokens (average %.2f over %llu "
+                   "documents)\n", info.nLen, info.avgLen,
+                   (unsigned long long)info.nDoc);
+            /* Columns sized to the terms. */
+            int wT = 4, wW = 8;
+            for (int i = 0; i < info.nTerm; i++) {
+                int a = (int)text_width(info.aTerm[i].zTerm,
+                                        strlen(info.aTerm[i].zTerm));
+                int b = (int)text_width(info.aTerm[i].zWhere,
+                                        strlen(info.aTerm[i].zWhere));
+                wT = a > wT ? a : wT;
+                wW = b > wW ? b : wW;
+            }
+            wT = wT > 40 ? 40 : wT;
+            wW = wW > 40 ? 40 : wW;
+            printf("\n%-*s  %-*s  %6s  %8s  %8s  %6s  %10s\n", wT, "term",
+                   wW, "in query", "tf", "df", "idf", "boost", "score");
+            for (int i = 0; i < info.nTerm; i++) {
+                const kq_explain_term *t = &info.aTerm[i];
+                size_t w1, w2;
+                size_t n1 = text_prefix(t->zTerm, strlen(t->zTerm),
+                                        (size_t)wT, &w1);
+                size_t n2 = text_prefix(t->zWhere, strlen(t->zWhere),
+                                        (size_t)wW, &w2);
+                printf("%.*s", (int)n1, t->zTerm);
+                put_spaces(stdout, (size_t)wT - w1 + 2);
+                printf("%.*s", (int)n2, t->zWhere);
+                put_spaces(stdout, (size_t)wW - w2 + 2);
+                printf("%6u  %8llu  %8.4f  %6.2f  %10.6f\n", t->tf,
+                       (unsigned long long)t->df, t->idf, t->boost,
+                       t->score);
+            }
+            if (info.bMatch) {
+                printf("%*s  %10.6f\n", wT + wW + 2 + 6 + 2 + 8 + 2 + 8 + 2 +
+                       6 + 2, "total score", info.score);
+            } else {
+                printf("\n%s does not match the query (score 0)\n", zId);
+            }
+            printf("\nBM25: each part is idf * tf * (k1 + 1) / (tf + k1 * "
+                   "(1 - b + b * len / avglen)),\ntimes its boost; k1 = 1.2, "
+                   "b = 0.75; idf = ln r, r = (N - df + 0.5) / (df + 0.5),\n"
+                   "r / 2 + 1 when r < 2 (Xapian's).\n");
+        } else {
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_text(zId, strlen(zId)));
+            json_object_set_new(o, "query", json_text(zQuery,
+                                                      strlen(zQuery)));
+            json_object_set_new(o, "parsed", zParsed
+                                ? json_text(zParsed, strlen(zParsed))
+                                : json_null());
+            json_object_set_new(o, "match", json_boolean(info.bMatch));
+            json_object_set_new(o, "score", json_real(info.score));
+            json_object_set_new(o, "len", json_integer(info.nLen));
+            json_object_set_new(o, "avg_len", json_real(info.avgLen));
+            json_object_set_new(o, "documents",
+                                json_integer((json_int_t)info.nDoc));
+            json_t *a = json_array();
+            for (int i = 0; i < info.nTerm; i++) {
+                const kq_explain_term *t = &info.aTerm[i];
+                json_t *e = json_object();
+                json_object_set_new(e, "term", json_text(t->zTerm,
+                                                         strlen(t->zTerm)));
+                json_object_set_new(e, "as_typed",
+                                    json_text(t->zWhere, strlen(t->zWhere)));
+                json_object_set_new(e, "tf", json_integer(t->tf));
+                json_object_set_new(e, "df", json_integer((json_int_t)t->df));
+                json_object_set_new(e, "idf", json_real(t->idf));
+                json_object_set_new(e, "boost", json_real(t->boost));
+                json_object_set_new(e, "score", json_real(t->score));
+                json_array_append_new(a, e);
+            }
+            json_object_set_new(o, "terms", a);
+            json_print(o, eFmt == FMT_JSON);
+            json_decref(o);
+        }
+        free(zParsed);
+        ex = info.bMatch ? EX_HITS : EX_NOHITS;
+    }
+    kq_explain_free(&info);
+    free(zErr);
+    kq_query_free(pQ);
+    source_close(&src);
+    free(zQuery);
+    return ex;
+}
+
+/**************************************************************************
+** kq stats
+*/
+typedef struct dstat {
+    source *s;
+    char zMin[16], zMax[16];
+    uint64_t nDated, nUndated;
+    char *zErr;
+} dstat;
+
+static int
+date_cb(void *pCtx, kq_docid iDoc)
+{
+    dstat *p = pCtx;
+    kq_docinfo info;
+    memset(&info, 0, sizeof(info));
+    int rc = kq_index_doc(p->s->pIdx, iDoc, &info, &p->zErr);
+    if (rc) {
+        return rc;
+    }
+    size_t n = date_part(info.zDate ? info.zDate : "", info.nDate);
+    if (n == 0 || n >= sizeof(p->zMin)) {
+        p->nUndated++;
+        return KQ_OK;
+    }
+    char z[16];
+    memcpy(z, info.zDate, n);
+    z[n] = 0;
+    /* ISO dates of any precision compare as strings (2023 < 2023-01). */
+    if (p->nDated == 0 || strcmp(z, p->zMin) < 0) {
+        memcpy(p->zMin, z, n + 1);
+    }
+    if (p->nDated == 0 || strcmp(z, p->zMax) > 0) {
+        memcpy(p->zMax, z, n + 1);
+    }
+    p->nDated++;
+    return KQ_OK;
+}
+
+/* Bytes of the files in the index directory. */
+static uint64_t
+dir_size(const char *zDir)
+{
+    uint64_t n = 0;
+    DIR *d = opendir(zDir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char *zPath = kqi_mprintf("%s/%s", zDir, e->d_name);
+        struct stat st;
+        if (zPath && stat(zPath, &st) == 0 && S_ISREG(st.st_mode)) {
+            n += (uint64_t)st.st_size;
+        }
+        free(zPath);
+    }
+    if (d) {
+        closedir(d);
+    }
+    return n;
+}
+
+static void
+human_size(uint64_t n, char *z, size_t nz)
+{
+    const char *azU[] = {"B", "KB", "MB", "GB", "TB"};
+    double v = (double)n;
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(z, nz, u ? "%.1f %s" : "%.0f %s", v, azU[u]);
+}
+
+int
+cmd_stats(cli *c)
+{
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
+                          FMTBIT(FMT_JSONL));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (c->nArg > 0) {
+        fprintf(stderr, "kq stats: no arguments expected (to search for "
+                "\"stats\": kq search stats)\n");
+        return EX_USAGE;
+    }
+    source src;
+    int ex = source_open(&src, c);
+    if (ex) {
+        return ex;
+    }
+    const kq_stats *st = source_stats(&src);
+    const char *zLang = kq_analyzer_lang(source_analyzer(&src));
+    dstat ds;
+    memset(&ds, 0, sizeof(ds));
+    ds.s = &src;
+    char **azField = NULL;
+    int nField = 0, rc = KQ_OK;
+    uint64_t nSize = 0;
+    if (src.pIdx) {
+        rc = source_each_doc(&src, &ds, date_cb, NULL);
+        if (rc == KQ_OK) {
+            rc = kq_index_fields(src.pIdx, &azField, &nField, &ds.zErr);
+        }
+        nSize = dir_size(src.zDir);
+    }
+    if (rc) {
+        ex = report_error(c, rc, ds.zErr);
+    } else if (eFmt == FMT_TEXT) {
+        char z[32];
+        printf("index       %s (%s)\n", src.zDir, src.pX ? "Xapian"
+                                                         : "kq native");
+        printf("documents   %llu\n", (unsigned long long)st->nDoc);
+        printf("tokens      %llu\n", (unsigned long long)st->nToken);
+        printf("average     %.1f tokens per document\n", st->avgDoclen);
+        printf("language    %s\n", zLang);
+        if (src.pIdx) {
+            human_size(nSize, z, sizeof(z));
+            printf("segments    %u\n", st->nSegment);
+            printf("generation  %llu\n", (unsigned long long)st->nGeneration);
+            printf("size        %s (%llu bytes)\n", z,
+                   (unsigned long long)nSize);
+            if (ds.nDated) {
+                printf("dates       %s .. %s (%llu dated, %llu undated)\n",
+                       ds.zMin, ds.zMax, (unsigned long long)ds.nDated,
+                       (unsigned long long)ds.nUndated);
+            } else {
+                printf("dates       none (%llu undated)\n",
+                       (unsigned long long)ds.nUndated);
+            }
+            printf("fields      ");
+            for (int i = 0; i < nField; i++) {
+                printf("%s%s", i ? ", " : "", azField[i]);
+            }
+            printf("%s\n", nField ? "" : "none");
+            printf("\nsegment  documents   deleted       tokens        terms"
+                   "        bytes\n");
+            for (u32 i = 0; i < src.pIdx->man.nSeg; i++) {
+                const kqi_segmeta *m = &src.pIdx->man.aSeg[i];
+                uint64_t nB = m->delSize;
+                for (int f = 0; f < KQI_NFILE; f++) {
+                    nB += m->aSize[f];
+                }
+                char zName[24];
+                snprintf(zName, sizeof(zName), "seg%u", m->iSeg);
+                printf("%-7s  %9u  %8u  %11llu  %11llu  %11llu\n", zName,
+                       m->nDoc, m->nDel,
+                       (unsigned long long)(m->nToken - m->nDelToken),
+                       (unsigned long long)m->nTerm, (unsigned long long)nB);
+            }
+        }
+    } else {
+        json_t *o = json_object();
+        json_object_set_new(o, "index", json_text(src.zDir,
+                                                  strlen(src.zDir)));
+        json_object_set_new(o, "backend", json_string(src.pX ? "xapian"
+                                                             : "kq"));
+        json_object_set_new(o, "documents", json_integer((json_int_t)
+                                                         st->nDoc));
+        json_object_set_new(o, "tokens", json_integer((json_int_t)
+                                                      st->nToken));
+        json_object_set_new(o, "avg_len", json_real(st->avgDoclen));
+        json_object_set_new(o, "language", json_string(zLang));
+        json_object_set_new(o, "version", json_string(KQ_VERSION));
+        if (src.pIdx) {
+            json_object_set_new(o, "generation",
+                                json_integer((json_int_t)st->nGeneration));
+            json_object_set_new(o, "size", json_integer((json_int_t)nSize));
+            json_object_set_new(o, "date_min", ds.nDated
+                                ? json_string(ds.zMin) : json_null());
+            json_object_set_new(o, "date_max", ds.nDated
+                                ? json_string(ds.zMax) : json_null());
+            json_object_set_new(o, "dated", json_integer((json_int_t)
+                                                         ds.nDated));
+            json_object_set_new(o, "undated", json_integer((json_int_t)
+                                                           ds.nUndated));
+            json_t *a = json_array();
+            for (int i = 0; i < nField; i++) {
+                json_array_append_new(a, json_string(azField[i]));
+            }
+            json_object_set_new(o, "fields", a);
+            json_t *g = json_array();
+            for (u32 i = 0; i < src.pIdx->man.nSeg; i++) {
+                const kqi_segmeta *m = &src.pIdx->man.aSeg[i];
+                uint64_t nB = m->delSize;
+                for (int f = 0; f < KQI_NFILE; f++) {
+                    nB += m->aSize[f];
+                }
+                json_t *e = json_object();
+                json_object_set_new(e, "segment", json_integer(m->iSeg));
+                json_object_set_new(e, "documents", json_integer(m->nDoc));
+                json_object_set_new(e, "deleted", json_integer(m->nDel));
+                json_object_set_new(e, "tokens", json_integer((json_int_t)
+                                    (m->nToken - m->nDelToken)));
+                json_object_set_new(e, "terms", json_integer((json_int_t)
+                                                             m->nTerm));
+                json_object_set_new(e, "size", json_integer((json_int_t)nB));
+                json_array_append_new(g, e);
+            }
+            json_object_set_new(o, "segments", g);
+        }
+        json_print(o, eFmt == FMT_JSON);
+        json_decref(o);
+    }
+    for (int i = 0; i < nField; i++) {
+        free(azField[i]);
+    }
+    free(azField);
+    free(ds.zErr);
+    source_close(&src);
+    return ex;
+}
+
+/**************************************************************************
+** kq terms [PREFIX]
+*/
+typedef struct term {
+    char *zWord, *zTerm;
+    uint64_t df;
+} term;
+
+typedef struct terms {
+    term *a;
+    size_t n, nAlloc;
+    size_t nMax;             /* stop early (byte order, no --sort=df) */
+} terms;
+
+static int
+term_cb(void *pCtx, const char *zWord, size_t nWord, const char *zTerm,
+        size_t nTerm, uint64_t df)
+{
+    terms *p = pCtx;
+    if (p->n >= p->nMax) {
+        return KQ_DONE;
+    }
+    if (p->n == p->nAlloc) {
+        size_t n = p->nAlloc ? p->nAlloc * 2 : 256;
+        term *a = realloc(p->a, n * sizeof(term));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        p->a = a;
+        p->nAlloc = n;
+    }
+    term *t = &p->a[p->n];
+    t->zWord = kqi_utf8_clean(zWord, nWord, 1);
+    t->zTerm = kqi_utf8_clean(zTerm, nTerm, 1);
+    t->df = df;
+    if (!t->zWord || !t->zTerm) {
+        free(t->zWord);
+        free(t->zTerm);
+        return KQ_NOMEM;
+    }
+    p->n++;
+    return KQ_OK;
+}
+
+static int
+cmp_df(const void *pa, const void *pb)
+{
+    const term *a = pa, *b = pb;
+    if (a->df != b->df) {
+        return a->df > b->df ? -1 : 1;
+    }
+    return strcmp(a->zWord, b->zWord);
+}
+
+int
+cmd_terms(cli *c)
+{
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
+                          FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
+                          FMTBIT(FMT_JSONL));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (c->eSort != SORT_DEFAULT && c->eSort != SORT_WORD &&
+        c->eSort != SORT_DF) {
+        fprintf(stderr, "kq terms: --sort takes word or df, not \"%s\"\n",
+                c->zSort);
+        return EX_USAGE;
+    }
+    if (c->nArg > 1) {
+        fprintf(stderr, "kq terms: one PREFIX at most\n");
+        return EX_USAGE;
+    }
+    source src;
+    int ex = source_open(&src, c);
+    if (ex == 0) {
+        ex = source_need_native(&src, c, "kq terms");
+    }
+    if (ex) {
+        source_close(&src);
+        return ex;
+    }
+    /* The prefix folded like the words of the index (a trailing * is
+    ** allowed, as in queries). */
+    char zPrefix[4 * KQI_MAX_TERM + 8];
+    size_t nPrefix = 0;
+    if (c->nArg == 1) {
+        const char *z = c->azArg[0];
+        size_t n = strlen(z);
+        if (n > 0 && z[n - 1] == '*') {
+            n--;
+        }
+        if (n > 0) {
+            nPrefix = kq_fold_word(source_analyzer(&src), z, n, zPrefix,
+                                   sizeof(zPrefix));
+            if (nPrefix == 0) {
+                fprintf(stderr, "kq terms: \"%s\" holds no word\n", z);
+                source_close(&src);
+                return EX_USAGE;
+            }
+        }
+    }
+    terms t;
+    memset(&t, 0, sizeof(t));
+    size_t nLimit = c->bLimit && !c->bAll ? c->nLimit : SIZE_MAX;
+    t.nMax = c->eSort == SORT_DF ? SIZE_MAX : nLimit;
+    char *zErr = NULL;
+    int rc = kq_index_terms(src.pIdx, zPrefix, nPrefix, &t, term_cb, &zErr);
+    if (rc == KQ_DONE) {
+        rc = KQ_OK;
+    }
+    if (rc) {
+        ex = report_error(c, rc, zErr);
+    } else {
+        if (c->eSort == SORT_DF) {
+            qsort(t.a, t.n, sizeof(term), cmp_df);
+        }
+        size_t n = t.n < nLimit ? t.n : nLimit;
+        if (eFmt == FMT_TEXT) {
+            size_t wW = 4, wT = 4;
+            for (size_t i = 0; i < n; i++) {
+                size_t a = text_width(t.a[i].zWord, strlen(t.a[i].zWord));
+                size_t b = text_width(t.a[i].zTerm, strlen(t.a[i].zTerm));
+                wW = a > wW ? a : wW;
+                wT = b > wT ? b : wT;
+            }
+            printf("word");
+            put_spaces(stdout, wW - 4 + 2);
+            printf("stem");
+            put_spaces(stdout, wT - 4 + 2);
+            printf("%8s\n", "df");
+            for (size_t i = 0; i < n; i++) {
+                fputs(t.a[i].zWord, stdout);
+                put_spaces(stdout, wW + 2 - text_width(t.a[i].zWord,
+                                                       strlen(t.a[i].zWord)));
+                fputs(t.a[i].zTerm, stdout);
+                put_spaces(stdout, wT + 2 - text_width(t.a[i].zTerm,
+                                                       strlen(t.a[i].zTerm)));
+                printf("%8llu\n", (unsigned long long)t.a[i].df);
+            }
+        } else {
+            static const char *const azCol[] = {"word", "stem", "df"};
+            table tb;
+            table_begin(&tb, stdout, eFmt, 3, azCol);
+            for (size_t i = 0; i < n; i++) {
+                table_str(&tb, t.a[i].zWord);
+                table_str(&tb, t.a[i].zTerm);
+                table_int(&tb, (long long)t.a[i].df);
+                table_row_end(&tb);
+            }
+            table_end(&tb, NULL, "terms");
+        }
+        ex = n > 0 ? EX_HITS : EX_NOHITS;
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        free(t.a[i].zWord);
+        free(t.a[i].zTerm);
+    }
+    free(t.a);
+    free(zErr);
+    source_close(&src);
+    return ex;
+}
+
+/**************************************************************************
+** kq parse QUERY...
+*/
+int
+cmd_parse(cli *c)
+{
+    if (cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT)) < 0) {
+        return EX_USAGE;
+    }
+    if (c->nArg == 0) {
+        fprintf(stderr, "kq parse: no query given (kq help parse)\n");
+        return EX_USAGE;
+    }
+    char *zQuery = cli_join_args(c, 0, c->nArg);
+    if (zQuery == NULL) {
+        return EX_INDEX;
+    }
+    /* Without an index: the default language, and no prefix expansion. */
+    source src;
+    char *zErr = NULL;
+    kq_analyzer *pOwn = NULL;
+    int rc = source_try(&src, c, &zErr);
+    free(zErr);
+    zErr = NULL;
+    if (rc) {
+        source_close(&src);
+        rc = kq_analyzer_new(KQ_DEFAULT_LANG, &pOwn);
+        if (rc) {
+            free(zQuery);
+            return report_error(c, rc, NULL);
+        }
+    }
+    kq_query *pQ = NULL;
+    int ex = parse_query(c, pOwn ? pOwn : source_analyzer(&src), zQuery,
+                         &pQ);
+    if (ex == 0) {
+        char *zTree = kq_query_tree(src.pIdx, pQ);
+        if (zTree == NULL) {
+            ex = report_error(c, KQ_NOMEM, NULL);
+        } else {
+            fputs(zTree, stdout);
+            size_t n = strlen(zTree);
+            if (n == 0 || zTree[n - 1] != '\n') {
+                putchar('\n');
+            }
+            /* The warnings also go to standard error, where a script or
+            ** a user piping the tree away will see them. */
+            for (char *z = zTree; *z;) {
+                char *zNl = strchr(z, '\n');
+                size_t nLine = zNl ? (size_t)(zNl - z) : strlen(z);
+                const char *zT = z;
+                while (*zT == ' ') {
+                    zT++;
+                }
+                if (strncmp(zT, "warning:", 8) == 0) {
+                    fprintf(stderr, "kq parse: %.*s\n",
+                            (int)(nLine - (size_t)(zT - z)), zT);
+                }
+                z += nLine + (zNl ? 1 : 0);
+            }
+            free(zTree);
+        }
+    }
+    kq_query_free(pQ);
+    kq_analyzer_free(pOwn);
+    source_close(&src);
+    free(zQuery);
+    return ex;
+}

@@ -1,0 +1,403 @@
+/*
+** cmd_kwic.c -- kq kwic: keyword in context.  One line per occurrence of
+** the query's words (kq_query_spans(), the words the snippets highlight)
+** in the title and stored text of every matching document: the document
+** id, the left context right-aligned, the word, the right context, so the
+** words stand in one column.  --sort=left|right orders the lines by the
+** words before or after the keyword, as concordancers do, to make the
+** patterns of use visible.
+*/
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct kline {
+    char *zId;
+    char *zLeft, *zMatch, *zRight;   /* clean UTF-8, white space collapsed */
+    char *zKey;                      /* sort key (folded words) */
+    int bTitle;                      /* in the title, else the body */
+    size_t iStart, iEnd;             /* bytes in the title or the body */
+    size_t iOrd;                     /* document order, for ties */
+} kline;
+
+typedef struct kwic {
+    cli *c;
+    source src;
+    kq_analyzer *pA;
+    kq_query *pQ;
+    kq_docid *aDoc;
+    size_t nDoc, nDocAlloc;
+    kline *aLine;
+    size_t nLine, nLineAlloc;
+    size_t nCtx;             /* context kept each side, in columns */
+    size_t nMax;             /* lines wanted (SIZE_MAX: all) */
+    int rc;
+} kwic;
+
+static int
+doc_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    kwic *k = pCtx;
+    if (k->nDoc == k->nDocAlloc) {
+        size_t n = k->nDocAlloc ? k->nDocAlloc * 2 : 64;
+        kq_docid *a = realloc(k->aDoc, n * sizeof(kq_docid));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        k->aDoc = a;
+        k->nDocAlloc = n;
+    }
+    k->aDoc[k->nDoc++] = iDoc;
+    return KQ_OK;
+}
+
+/* Clean text of z[a..b) with white space collapsed and trimmed
+** (kqi_utf8_clean() trims); with bBefore/bAfter, one space is kept where
+** the text had white space at that end, so that "ceasefire." and
+** "a ceasefire" print as in the text. */
+static int
+is_space(u8 ch)
+{
+    return ch <= ' ' || ch == 0x7f;
+}
+
+static char *
+clean_range(const char *z, size_t a, size_t b, int bBefore, int bAfter)
+{
+    char *s = kqi_utf8_clean(z + a, b - a, 1);
+    if (s == NULL) {
+        return NULL;
+    }
+    size_t n = strlen(s), i = 0;
+    while (i < n && s[i] == ' ') {
+        i++;
+    }
+    while (n > i && s[n - 1] == ' ') {
+        n--;
+    }
+    int bLead = bBefore && a < b && is_space((u8)z[a]);
+    int bTrail = bAfter && a < b && is_space((u8)z[b - 1]);
+    char *r = malloc(n - i + 3);
+    if (r) {
+        size_t k = 0;
+        if (bLead) {
+            r[k++] = ' ';
+        }
+        memcpy(r + k, s + i, n - i);
+        k += n - i;
+        if (bTrail && !(bLead && n == i)) {
+            r[k++] = ' ';
+        }
+        r[k] = 0;
+    }
+    free(s);
+    return r;
+}
+
+/* The folded words of z, joined by spaces, in order or reversed (the
+** nearest word first, for --sort=left). */
+typedef struct words {
+    kqi_buf b;
+    size_t *aEnd;            /* end of each word in b */
+    size_t n, nAlloc;
+} words;
+
+static int
+word_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+        size_t iStart, size_t iEnd)
+{
+    words *w = pCtx;
+    if (w->n == w->nAlloc) {
+        size_t n = w->nAlloc ? w->nAlloc * 2 : 16;
+        size_t *a = realloc(w->aEnd, n * sizeof(size_t));
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        w->aEnd = a;
+        w->nAlloc = n;
+    }
+    kqi_buf_append(&w->b, zTerm, nTerm);
+    w->aEnd[w->n++] = w->b.n;
+    return w->b.rc;
+}
+
+static char *
+sort_key(kq_analyzer *pA, const char *z, int bReverse)
+{
+    words w;
+    memset(&w, 0, sizeof(w));
+    int rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, z, strlen(z), 0, NULL, &w,
+                        word_cb);
+    kqi_buf out = {0};
+    for (size_t i = 0; rc == KQ_OK && i < w.n; i++) {
+        size_t k = bReverse ? w.n - 1 - i : i;
+        size_t a = k ? w.aEnd[k - 1] : 0;
+        if (i) {
+            kqi_buf_putc(&out, ' ');
+        }
+        kqi_buf_append(&out, w.b.a + a, w.aEnd[k] - a);
+    }
+    kqi_buf_putc(&out, 0);
+    kqi_buf_free(&w.b);
+    free(w.aEnd);
+    if (rc || out.rc) {
+        kqi_buf_free(&out);
+        return NULL;
+    }
+    return (char *)out.a;
+}
+
+/* The lines of one document. */
+static int
+doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
+{
+    hitdoc d;
+    int rc = source_doc(&k->src, iDoc, 1, &d, pzErr);
+    if (rc) {
+        return rc;
+    }
+    /* Title and body as one text, so spans come from one call; the
+    ** newline between them separates tokens as the index does. */
+    kqi_buf t = {0};
+    kqi_buf_append(&t, d.zRawTitle, d.nRawTitle);
+    kqi_buf_putc(&t, '\n');
+    kqi_buf_append(&t, d.zText, d.nText);
+    kq_span *aSpan = NULL;
+    size_t nSpan = 0;
+    rc = t.rc;
+    if (rc == KQ_OK) {
+        rc = kq_query_spans(k->pA, k->pQ, (const char *)t.a, t.n, &aSpan,
+                            &nSpan);
+    }
+    const char *z = (const char *)t.a;
+    size_t nBack = 4 * k->nCtx + 16;   /* bytes enough for nCtx columns */
+    for (size_t i = 0; rc == KQ_OK && i < nSpan && k->nLine < k->nMax; i++) {
+        size_t a = aSpan[i].iStart, b = aSpan[i].iEnd;
+        if (a > b || b > t.n) {
+            continue;
+        }
+        if (k->nLine == k->nLineAlloc) {
+            size_t n = k->nLineAlloc ? k->nLineAlloc * 2 : 256;
+            kline *p = realloc(k->aLine, n * sizeof(kline));
+            if (p == NULL) {
+                rc = KQ_NOMEM;
+                break;
+            }
+            k->aLine = p;
+            k->nLineAlloc = n;
+        }
+        kline *l = &k->aLine[k->nLine];
+        memset(l, 0, sizeof(*l));
+        size_t s = a > nBack ? a - nBack : 0;
+        while (s > 0 && s < a && ((u8)z[s] & 0xc0) == 0x80) {
+            s++;   /* start on a character */
+        }
+        size_t e = b + nBack < t.n ? b + nBack : t.n;
+        while (e < t.n && e > b && ((u8)z[e] & 0xc0) == 0x80) {
+            e--;
+        }
+        l->zId = strdup(d.zId);
+        l->zLeft = clean_range(z, s, a, 0, 1);
+        l->zMatch = clean_range(z, a, b, 0, 0);
+        l->zRight = clean_range(z, b, e, 1, 0);
+        k->nLine++;
+        if (!l->zId || !l->zLeft || !l->zMatch || !l->zRight) {
+            rc = KQ_NOMEM;
+            break;
+        }
+        /* Keep only the columns that can be shown. */
+        size_t nL = strlen(l->zLeft);
+        size_t iL = text_suffix(l->zLeft, nL, k->nCtx, NULL);
+        memmove(l->zLeft, l->zLeft + iL, nL - iL + 1);
+        l->zRight[text_prefix(l->zRight, strlen(l->zRight), k->nCtx,
+                              NULL)] = 0;
+        l->bTitle = a < d.nRawTitle;
+        l->iStart = l->bTitle ? a : a - d.nRawTitle - 1;
+        l->iEnd = l->bTitle ? b : b - d.nRawTitle - 1;
+        l->iOrd = iOrd;
+        if (k->c->eSort == SORT_LEFT || k->c->eSort == SORT_RIGHT) {
+            int bLeft = k->c->eSort == SORT_LEFT;
+            l->zKey = sort_key(k->pA, bLeft ? l->zLeft : l->zRight, bLeft);
+            if (l->zKey == NULL) {
+                rc = KQ_NOMEM;
+            }
+        }
+    }
+    free(aSpan);
+    kqi_buf_free(&t);
+    hitdoc_clear(&d);
+    return rc;
+}
+
+static int
+cmp_line(const void *pa, const void *pb)
+{
+    const kline *a = pa, *b = pb;
+    int r = strcmp(a->zKey ? a->zKey : "", b->zKey ? b->zKey : "");
+    if (r == 0) {
+        r = a->iOrd < b->iOrd ? -1 : a->iOrd > b->iOrd;
+    }
+    if (r == 0) {
+        r = a->bTitle != b->bTitle ? (a->bTitle ? -1 : 1)
+            : a->iStart < b->iStart ? -1 : a->iStart > b->iStart;
+    }
+    return r;
+}
+
+static void
+print_text(kwic *k, size_t nWidth)
+{
+    size_t wId = 0;
+    for (size_t i = 0; i < k->nLine; i++) {
+        size_t w = text_width(k->aLine[i].zId, strlen(k->aLine[i].zId));
+        wId = w > wId ? w : wId;
+    }
+    if (wId > nWidth / 3) {
+        wId = nWidth / 3;
+    }
+    size_t nRest = nWidth - wId - 2;
+    size_t wLeft = nRest / 2;
+    int bColor = k->c->bColor;
+    for (size_t i = 0; i < k->nLine; i++) {
+        const kline *l = &k->aLine[i];
+        size_t w, n = strlen(l->zId);
+        size_t nCut = text_prefix(l->zId, n, wId, &w);
+        if (nCut < n && wId > 0) {
+            /* An id too long for its column: cut, marked with an ellipsis. */
+            nCut = text_prefix(l->zId, n, wId - 1, &w);
+            printf("%.*s\xe2\x80\xa6", (int)nCut, l->zId);
+            w++;
+        } else {
+            printf("%.*s", (int)nCut, l->zId);
+        }
+        put_spaces(stdout, wId - w + 2);
+        n = strlen(l->zLeft);
+        size_t iL = text_suffix(l->zLeft, n, wLeft, &w);
+        put_spaces(stdout, wLeft - w);
+        printf("%s%s%s%s", l->zLeft + iL, bColor ? "\x1b[1;31m" : "",
+               l->zMatch, bColor ? "\x1b[0m" : "");
+        size_t wMatch = text_width(l->zMatch, strlen(l->zMatch));
+        size_t wRight = nRest > wLeft + wMatch ? nRest - wLeft - wMatch : 0;
+        n = strlen(l->zRight);
+        printf("%.*s\n", (int)text_prefix(l->zRight, n, wRight, NULL),
+               l->zRight);
+    }
+}
+
+static void
+print_table(kwic *k, int eFmt)
+{
+    static const char *const azCol[] = {
+        "id", "field", "start", "end", "left", "match", "right",
+    };
+    table t;
+    table_begin(&t, stdout, eFmt, 7, azCol);
+    for (size_t i = 0; i < k->nLine; i++) {
+        const kline *l = &k->aLine[i];
+        table_str(&t, l->zId);
+        table_str(&t, l->bTitle ? "title" : "body");
+        table_int(&t, (long long)l->iStart);
+        table_int(&t, (long long)l->iEnd);
+        char *zL = clean_range(l->zLeft, 0, strlen(l->zLeft), 0, 0);
+        char *zR = clean_range(l->zRight, 0, strlen(l->zRight), 0, 0);
+        table_str(&t, zL ? zL : "");
+        table_str(&t, l->zMatch);
+        table_str(&t, zR ? zR : "");
+        free(zL);
+        free(zR);
+        table_row_end(&t);
+    }
+    table_end(&t, NULL, "lines");
+}
+
+int
+cmd_kwic(cli *c)
+{
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
+                          FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
+                          FMTBIT(FMT_JSONL));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (c->eSort != SORT_DEFAULT && c->eSort != SORT_DOC &&
+        c->eSort != SORT_LEFT && c->eSort != SORT_RIGHT) {
+        fprintf(stderr, "kq kwic: --sort takes doc, left or right, not "
+                "\"%s\"\n", c->zSort);
+        return EX_USAGE;
+    }
+    if (c->nArg == 0) {
+        fprintf(stderr, "kq kwic: no query given (kq help kwic)\n");
+        return EX_USAGE;
+    }
+    if (eFmt != FMT_TEXT) {
+        c->bColor = 0;
+    }
+    size_t nWidth = (size_t)c->nWidth;
+    if (nWidth == 0) {
+        int w = eFmt == FMT_TEXT ? term_width() : 0;
+        nWidth = w >= 20 ? (size_t)w : 80;
+    }
+    kwic k;
+    memset(&k, 0, sizeof(k));
+    k.c = c;
+    /* In text the contexts share the line; in the table formats each
+    ** side gets half of --width. */
+    k.nCtx = eFmt == FMT_TEXT ? nWidth : nWidth / 2;
+    k.nMax = c->bLimit && !c->bAll ? c->nLimit : SIZE_MAX;
+    char *zQuery = cli_join_args(c, 0, c->nArg);
+    char *zErr = NULL;
+    int ex = zQuery ? source_open(&k.src, c) : EX_INDEX;
+    if (ex == 0) {
+        k.pA = source_analyzer(&k.src);
+        ex = parse_query(c, k.pA, zQuery, &k.pQ);
+    }
+    int rc = KQ_OK;
+    if (ex == 0) {
+        rc = source_each_match(&k.src, k.pQ, &k, doc_cb, &zErr);
+    }
+    /* With --sort=doc the first lines are the ones shown: stop there;
+    ** the other orders need every line. */
+    size_t nMaxShown = k.nMax;
+    if (c->eSort == SORT_LEFT || c->eSort == SORT_RIGHT) {
+        k.nMax = SIZE_MAX;
+    }
+    for (size_t i = 0; ex == 0 && rc == KQ_OK && i < k.nDoc &&
+                       k.nLine < k.nMax; i++) {
+        rc = doc_lines(&k, k.aDoc[i], i, &zErr);
+    }
+    if (ex == 0 && rc) {
+        ex = report_error(c, rc, zErr);
+    }
+    if (ex == 0) {
+        if (c->eSort == SORT_LEFT || c->eSort == SORT_RIGHT) {
+            qsort(k.aLine, k.nLine, sizeof(kline), cmp_line);
+        }
+        size_t nAll = k.nLine;
+        if (k.nLine > nMaxShown) {
+            k.nLine = nMaxShown;
+        }
+        if (eFmt == FMT_TEXT) {
+            print_text(&k, nWidth);
+        } else {
+            print_table(&k, eFmt);
+        }
+        k.nLine = nAll;
+        ex = k.nDoc > 0 ? EX_HITS : EX_NOHITS;
+    }
+    for (size_t i = 0; i < k.nLine; i++) {
+        kline *l = &k.aLine[i];
+        free(l->zId);
+        free(l->zLeft);
+        free(l->zMatch);
+        free(l->zRight);
+        free(l->zKey);
+    }
+    free(k.aLine);
+    free(k.aDoc);
+    free(zErr);
+    free(zQuery);
+    kq_query_free(k.pQ);
+    source_close(&k.src);
+    return ex;
+}

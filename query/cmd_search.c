@@ -1,0 +1,768 @@
+/*
+** cmd_search.c -- kq search (the default command) and kq count, with the
+** older options --check and --parse.
+**
+** The hits go out in one of seven formats (text, jsonl, json, tsv, csv,
+** trec, ids) with the fields --fields chooses.  The JSON summary records
+** what is needed to run the search again exactly: the query as given and
+** as parsed, the index, its generation and size, the analyzer language, the
+** order, the paging and kq's version.
+*/
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* What a hit line can show (--fields). */
+enum { F_RANK, F_ID, F_TITLE, F_DATE, F_SOURCE, F_SCORE, F_SNIPPET, F_LEN,
+       F_TEXT, F_EXTRA };
+static const char *const azFieldName[F_EXTRA] = {
+    "rank", "id", "title", "date", "source", "score", "snippet", "len",
+    "text",
+};
+
+typedef struct field {
+    int e;
+    const char *zName;       /* the key in JSON, the TSV/CSV header */
+} field;
+
+enum { MAX_FIELD = 64 };
+
+typedef struct search {
+    cli *c;
+    source src;
+    kq_analyzer *pA;
+    kq_query *pQ;
+    char *zQuery;
+    int eFmt;
+    field aField[MAX_FIELD];
+    int nField;
+    int bFieldsGiven;
+    int bSnippet, bText;     /* snippets / stored text needed */
+    int nSnippet;
+    int flags;               /* kq_search_ex order */
+    char *zFieldList;        /* copy of --fields, cut at the commas */
+    json_t *pHits;           /* FMT_JSON */
+    int bWarnedId;
+} search;
+
+static const char *
+sort_name(int eSort)
+{
+    return eSort == SORT_DATE ? "date"
+           : eSort == SORT_DATE_DESC ? "-date" : "score";
+}
+
+/* The summary object: bFull adds what differs between two copies of one
+** index (its path, generation), kept out of the JSON Lines summary so
+** that copies and backends print the same lines. */
+static json_t *
+summary_new(search *p, uint64_t nTotal, size_t nReturned, int bFull)
+{
+    json_t *o = json_object();
+    const kq_stats *st = source_stats(&p->src);
+    json_object_set_new(o, "query", json_text(p->zQuery, strlen(p->zQuery)));
+    json_object_set_new(o, "total", json_integer((json_int_t)nTotal));
+    json_object_set_new(o, "offset", json_integer((json_int_t)p->c->nOffset));
+    json_object_set_new(o, "returned", json_integer((json_int_t)nReturned));
+    char *zParsed = kq_query_describe(p->pQ);
+    json_object_set_new(o, "parsed", zParsed ? json_text(zParsed,
+                                                         strlen(zParsed))
+                                             : json_null());
+    free(zParsed);
+    json_object_set_new(o, "sort", json_string(sort_name(p->c->eSort)));
+    json_object_set_new(o, "limit", p->c->bAll ? json_null()
+                        : json_integer((json_int_t)p->c->nLimit));
+    if (bFull) {
+        json_object_set_new(o, "index", json_text(p->src.zDir,
+                                                  strlen(p->src.zDir)));
+        json_object_set_new(o, "backend", json_string(p->src.pX ? "xapian"
+                                                                : "kq"));
+        json_object_set_new(o, "generation",
+                            json_integer((json_int_t)st->nGeneration));
+    }
+    json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
+    json_object_set_new(o, "language",
+                        json_string(kq_analyzer_lang(p->pA)));
+    json_object_set_new(o, "version", json_string(KQ_VERSION));
+    return o;
+}
+
+/* --fields: names, checked against the built-in fields and the index's
+** extra fields. */
+static int
+parse_fields(search *p)
+{
+    cli *c = p->c;
+    static const int aText[] = {F_RANK, F_TITLE, F_ID, F_DATE, F_SOURCE,
+                                F_SCORE, F_SNIPPET};
+    static const int aJson[] = {F_RANK, F_ID, F_TITLE, F_DATE, F_SOURCE,
+                                F_SCORE, F_SNIPPET};
+    static const int aTable[] = {F_RANK, F_ID, F_SCORE, F_DATE, F_SOURCE,
+                                 F_TITLE, F_SNIPPET};
+    if (c->zFields == NULL) {
+        const int *a = p->eFmt == FMT_TEXT ? aText
+                       : (p->eFmt == FMT_JSON || p->eFmt == FMT_JSONL) ? aJson
+                       : aTable;
+        for (int i = 0; i < 7; i++) {
+            p->aField[i].e = a[i];
+            p->aField[i].zName = azFieldName[a[i]];
+        }
+        p->nField = 7;
+        return 0;
+    }
+    if (p->eFmt == FMT_TREC || p->eFmt == FMT_IDS) {
+        fprintf(stderr, "kq: --fields does not apply to --format=%s\n",
+                format_name(p->eFmt));
+        return EX_USAGE;
+    }
+    p->bFieldsGiven = 1;
+    p->zFieldList = strdup(c->zFields);
+    if (p->zFieldList == NULL) {
+        return EX_INDEX;
+    }
+    char **azExtra = NULL;
+    int nExtra = 0, ex = 0;
+    int bExtraRead = 0;
+    char *zSave = NULL;
+    for (char *z = strtok_r(p->zFieldList, ", ", &zSave); z && ex == 0;
+         z = strtok_r(NULL, ", ", &zSave)) {
+        int e = -1;
+        for (int i = 0; i < F_EXTRA; i++) {
+            if (strcmp(z, azFieldName[i]) == 0) {
+                e = i;
+            }
+        }
+        if (e < 0 && strcmp(z, "snippets") == 0) {
+            e = F_SNIPPET;
+        }
+        if (e < 0) {
+            /* An extra field of the index (kq-index --field NAME)? */
+            if (!bExtraRead && p->src.pIdx) {
+                char *zErr = NULL;
+                int rc = kq_index_fields(p->src.pIdx, &azExtra, &nExtra,
+                                         &zErr);
+                if (rc) {
+                    ex = report_error(c, rc, zErr);
+                }
+                free(zErr);
+                bExtraRead = 1;
+            }
+            for (int i = 0; i < nExtra; i++) {
+                if (strcmp(z, azExtra[i]) == 0) {
+                    e = F_EXTRA;
+                }
+            }
+            if (e < 0 && ex == 0) {
+                fprintf(stderr, "kq: unknown field \"%s\" in --fields; the "
+                        "fields: id, title, date, source, score, rank, "
+                        "snippet, len, text", z);
+                for (int i = 0; i < nExtra; i++) {
+                    fprintf(stderr, ", %s", azExtra[i]);
+                }
+                fprintf(stderr, "%s\n", nExtra ? "" : " (the index has no "
+                        "extra fields)");
+                ex = EX_USAGE;
+            }
+        }
+        if (ex == 0 && p->nField == MAX_FIELD) {
+            fprintf(stderr, "kq: at most %d --fields\n", MAX_FIELD);
+            ex = EX_USAGE;
+        }
+        if (ex == 0) {
+            p->aField[p->nField].e = e;
+            p->aField[p->nField].zName = z;
+            p->nField++;
+        }
+    }
+    for (int i = 0; i < nExtra; i++) {
+        free(azExtra[i]);
+    }
+    free(azExtra);
+    if (ex == 0 && p->nField == 0) {
+        fprintf(stderr, "kq: --fields lists no field\n");
+        ex = EX_USAGE;
+    }
+    return ex;
+}
+
+static int
+has_field(const search *p, int e)
+{
+    for (int i = 0; i < p->nField; i++) {
+        if (p->aField[i].e == e) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A snippet with its highlights (ANSI bold red) or plain. */
+static void
+print_snippet(const kq_snippet *s, int bColor)
+{
+    size_t i = 0;
+    for (size_t h = 0; h < s->nHl; h++) {
+        size_t a = s->aHl[2 * h], b = s->aHl[2 * h + 1];
+        if (a < i || b < a || b > s->nText) {
+            continue;   /* never trust offsets to stay in bounds */
+        }
+        fwrite(s->zText + i, 1, a - i, stdout);
+        fputs(bColor ? "\x1b[1;31m" : "", stdout);
+        fwrite(s->zText + a, 1, b - a, stdout);
+        fputs(bColor ? "\x1b[0m" : "", stdout);
+        i = b;
+    }
+    fwrite(s->zText + i, 1, s->nText - i, stdout);
+}
+
+static json_t *
+snippet_json(const kq_snippet *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "text", json_text(s->zText, s->nText));
+    json_object_set_new(o, "start", json_integer((json_int_t)s->iSrcStart));
+    json_object_set_new(o, "end", json_integer((json_int_t)s->iSrcEnd));
+    json_t *a = json_array();
+    for (size_t h = 0; s->aSrcHl && h < s->nHl; h++) {
+        json_t *pair = json_array();
+        json_array_append_new(pair, json_integer((json_int_t)s->aSrcHl[2 * h]));
+        json_array_append_new(pair,
+                              json_integer((json_int_t)s->aSrcHl[2 * h + 1]));
+        json_array_append_new(a, pair);
+    }
+    json_object_set_new(o, "highlights", a);
+    return o;
+}
+
+/* The snippets as one line of text, for TSV and CSV. */
+static char *
+snippets_flat(const kq_snippet *a, int n)
+{
+    kqi_buf b = {0};
+    for (int i = 0; i < n; i++) {
+        if (i) {
+            kqi_buf_append(&b, " \xe2\x80\xa6 ", 5);   /* " … " */
+        }
+        kqi_buf_append(&b, a[i].zText, a[i].nText);
+    }
+    kqi_buf_putc(&b, 0);
+    if (b.rc) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.a;
+}
+
+static void
+fmt_score(char *z, size_t n, double score)
+{
+    snprintf(z, n, "%.8g", score);
+}
+
+/* The value of a scalar field as text ("" when empty). */
+static const char *
+field_text(const field *f, const hitdoc *d, size_t iRank, double score,
+           char *zBuf, size_t nBuf)
+{
+    switch (f->e) {
+    case F_RANK: snprintf(zBuf, nBuf, "%zu", iRank); return zBuf;
+    case F_ID: return d->zId;
+    case F_TITLE: return d->zTitle;
+    case F_DATE: return d->zDate;
+    case F_SOURCE: return d->zSource;
+    case F_SCORE: fmt_score(zBuf, nBuf, score); return zBuf;
+    case F_LEN: snprintf(zBuf, nBuf, "%u", d->nLen); return zBuf;
+    case F_EXTRA: {
+        const char *z = hitdoc_field(d, f->zName);
+        return z ? z : "";
+    }
+    default: return "";
+    }
+}
+
+static json_t *
+field_json(const search *p, const field *f, const hitdoc *d, size_t iRank,
+           double score, const kq_snippet *aSnip, int nSnip)
+{
+    switch (f->e) {
+    case F_RANK: return json_integer((json_int_t)iRank);
+    case F_ID: return json_string(d->zId);
+    case F_TITLE: return json_string(d->zTitle);
+    case F_DATE: return d->zDate[0] ? json_string(d->zDate) : json_null();
+    case F_SOURCE: return d->zSource[0] ? json_string(d->zSource)
+                                        : json_null();
+    case F_SCORE: return json_real(score);
+    case F_LEN: return p->src.pX ? json_null() : json_integer(d->nLen);
+    case F_TEXT: return json_text(d->zText, d->nText);
+    case F_EXTRA: {
+        const char *z = hitdoc_field(d, f->zName);
+        return z ? json_string(z) : json_null();
+    }
+    case F_SNIPPET:
+        if (p->c->bNoSnippet) {
+            return json_null();
+        }
+        return nSnip > 0 ? json_text(aSnip[0].zText, aSnip[0].nText)
+                         : json_string("");
+    default: return json_null();
+    }
+}
+
+static void
+print_hit_json(search *p, const hitdoc *d, size_t iRank, double score,
+               const kq_snippet *aSnip, int nSnip)
+{
+    json_t *o = json_object();
+    for (int i = 0; i < p->nField; i++) {
+        const field *f = &p->aField[i];
+        json_object_set_new(o, f->zName,
+                            field_json(p, f, d, iRank, score, aSnip, nSnip));
+        if (f->e == F_SNIPPET) {
+            /* "snippet" stays the best snippet's text, as it always was;
+            ** "snippets" has them all with their places in the text. */
+            json_t *a = json_array();
+            for (int k = 0; k < nSnip; k++) {
+                json_array_append_new(a, snippet_json(&aSnip[k]));
+            }
+            json_object_set_new(o, "snippets", a);
+        }
+    }
+    if (p->eFmt == FMT_JSON) {
+        json_array_append_new(p->pHits, o);
+        return;
+    }
+    json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                          JSON_REAL_PRECISION(8));
+    putchar('\n');
+    json_decref(o);
+}
+
+static void
+print_hit_table(search *p, const hitdoc *d, size_t iRank, double score,
+                const kq_snippet *aSnip, int nSnip)
+{
+    void (*xPut)(FILE *, const char *) = p->eFmt == FMT_TSV ? tsv_put
+                                                            : csv_put;
+    char zBuf[64];
+    for (int i = 0; i < p->nField; i++) {
+        const field *f = &p->aField[i];
+        if (i) {
+            putchar(p->eFmt == FMT_TSV ? '\t' : ',');
+        }
+        if (f->e == F_SNIPPET) {
+            char *z = snippets_flat(aSnip, nSnip);
+            xPut(stdout, z ? z : "");
+            free(z);
+        } else if (f->e == F_TEXT) {
+            char *z = kqi_utf8_clean(d->zText ? d->zText : "", d->nText, 0);
+            xPut(stdout, z ? z : "");
+            free(z);
+        } else {
+            xPut(stdout, field_text(f, d, iRank, score, zBuf, sizeof(zBuf)));
+        }
+    }
+    putchar('\n');
+}
+
+static void
+print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
+               const kq_snippet *aSnip, int nSnip)
+{
+    int bColor = p->c->bColor;
+    const char *zB = bColor ? "\x1b[1m" : "", *zE = bColor ? "\x1b[0m" : "";
+    if (!p->bFieldsGiven) {
+        printf("%zu. %s%s%s\n", iRank, zB,
+               d->zTitle[0] ? d->zTitle : "(no title)", zE);
+        printf("   %s", d->zId);
+        if (d->zDate[0]) {
+            printf("  %s", d->zDate);
+        }
+        if (d->zSource[0]) {
+            printf("  %s", d->zSource);
+        }
+        printf("  score %.4f\n", score);
+    } else {
+        /* The chosen fields in the same layout: rank and title first,
+        ** the other short fields on the second line. */
+        int bRank = has_field(p, F_RANK), bTitle = has_field(p, F_TITLE);
+        if (bRank || bTitle) {
+            if (bRank) {
+                printf("%zu.%s", iRank, bTitle ? " " : "");
+            }
+            if (bTitle) {
+                printf("%s%s%s", zB, d->zTitle[0] ? d->zTitle : "(no title)",
+                       zE);
+            }
+            putchar('\n');
+        }
+        int nOut = 0;
+        char zBuf[64];
+        for (int i = 0; i < p->nField; i++) {
+            const field *f = &p->aField[i];
+            if (f->e == F_RANK || f->e == F_TITLE || f->e == F_SNIPPET ||
+                f->e == F_TEXT) {
+                continue;
+            }
+            const char *z = field_text(f, d, iRank, score, zBuf,
+                                       sizeof(zBuf));
+            if (z[0] == 0) {
+                continue;
+            }
+            fputs(nOut++ ? "  " : "   ", stdout);
+            if (f->e == F_SCORE) {
+                printf("score %.4f", score);
+            } else if (f->e == F_LEN) {
+                printf("%s tokens", z);
+            } else if (f->e == F_EXTRA) {
+                printf("%s: %s", f->zName, z);
+            } else {
+                fputs(z, stdout);
+            }
+        }
+        if (nOut) {
+            putchar('\n');
+        }
+    }
+    for (int k = 0; k < nSnip; k++) {
+        if (aSnip[k].nText) {
+            fputs("   ", stdout);
+            print_snippet(&aSnip[k], bColor);
+            putchar('\n');
+        }
+    }
+    if (p->bText && d->zText) {
+        char *z = kqi_utf8_clean(d->zText, d->nText, 0);
+        for (char *zLine = z, *zNl; zLine && *zLine; zLine = zNl) {
+            zNl = strchr(zLine, '\n');
+            size_t n = zNl ? (size_t)(zNl - zLine) : strlen(zLine);
+            printf("   %.*s\n", (int)n, zLine);
+            zNl = zNl ? zNl + 1 : zLine + n;
+        }
+        free(z);
+    }
+    putchar('\n');
+}
+
+/* One hit in the chosen format. */
+static int
+print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
+{
+    hitdoc d;
+    int rc = source_doc(&p->src, h->iDoc, p->bSnippet || p->bText, &d,
+                        pzErr);
+    if (rc) {
+        return rc;
+    }
+    kq_snippet *aSnip = NULL;
+    int nSnip = 0;
+    if (p->bSnippet && p->nSnippet > 0) {
+        rc = kq_snippets_make(p->pA, p->pQ, d.zText, d.nText, 30,
+                              p->nSnippet, &aSnip, &nSnip);
+    }
+    if (rc == KQ_OK) {
+        switch (p->eFmt) {
+        case FMT_IDS:
+            printf("%s\n", d.zId);
+            break;
+        case FMT_TREC:
+            if (!p->bWarnedId && strpbrk(d.zId, " \t")) {
+                fprintf(stderr, "kq: warning: document id \"%s\" contains "
+                        "white space: its TREC line has more than six "
+                        "fields\n", d.zId);
+                p->bWarnedId = 1;
+            }
+            printf("%s Q0 %s %zu %.6f %s\n", p->c->zQid ? p->c->zQid : "1",
+                   d.zId, iRank, h->score,
+                   p->c->zRunTag ? p->c->zRunTag : "kq");
+            break;
+        case FMT_JSON:
+        case FMT_JSONL:
+            print_hit_json(p, &d, iRank, h->score, aSnip, nSnip);
+            break;
+        case FMT_TSV:
+        case FMT_CSV:
+            print_hit_table(p, &d, iRank, h->score, aSnip, nSnip);
+            break;
+        default:
+            print_hit_text(p, &d, iRank, h->score, aSnip, nSnip);
+        }
+    }
+    kq_snippets_free(aSnip, nSnip);
+    hitdoc_clear(&d);
+    return rc;
+}
+
+/* The old kq --check: verify the whole index. */
+static int
+do_check(cli *c)
+{
+    source src;
+    int ex = source_open(&src, c);
+    if (ex) {
+        return ex;
+    }
+    if (src.pX) {
+        fprintf(stderr, "kq: %s is a Xapian database: check it with "
+                "xapian-check\n", src.zDir);
+        source_close(&src);
+        return EX_USAGE;
+    }
+    char *zErr = NULL;
+    int rc = kq_index_check(src.pIdx, &zErr);
+    const kq_stats *st = kq_index_stats(src.pIdx);
+    if (rc == KQ_OK) {
+        printf("ok: %s: %llu documents, %u segment(s), generation %llu\n",
+               src.zDir, (unsigned long long)st->nDoc, st->nSegment,
+               (unsigned long long)st->nGeneration);
+    } else {
+        report_error(c, rc, zErr);
+    }
+    free(zErr);
+    source_close(&src);
+    return rc == KQ_OK ? EX_HITS : exit_for(rc);
+}
+
+/* The old kq --parse: the one-line form of the parsed query.  Works
+** without an index, with the default language. */
+static int
+do_parse(cli *c, const char *zQuery)
+{
+    source src;
+    char *zErr = NULL;
+    kq_analyzer *pOwn = NULL;
+    int rc = source_try(&src, c, &zErr);
+    free(zErr);
+    if (rc) {
+        source_close(&src);
+        rc = kq_analyzer_new(KQ_DEFAULT_LANG, &pOwn);
+        if (rc) {
+            return report_error(c, rc, NULL);
+        }
+    }
+    kq_query *pQ = NULL;
+    int ex = parse_query(c, pOwn ? pOwn : source_analyzer(&src), zQuery,
+                         &pQ);
+    if (ex == 0) {
+        char *z = kq_query_describe(pQ);
+        printf("%s\n", z ? z : "");
+        free(z);
+    }
+    kq_query_free(pQ);
+    kq_analyzer_free(pOwn);
+    source_close(&src);
+    return ex;
+}
+
+/* Open the index and parse the query; 0 or the exit code. */
+static int
+search_open(search *p, cli *c)
+{
+    memset(p, 0, sizeof(*p));
+    p->c = c;
+    if (c->nArg == 0) {
+        fprintf(stderr, "%s: no query given (kq help shows the syntax)\n",
+                cli_prog(c));
+        return EX_USAGE;
+    }
+    p->zQuery = cli_join_args(c, 0, c->nArg);
+    if (p->zQuery == NULL) {
+        return EX_INDEX;
+    }
+    int ex = source_open(&p->src, c);
+    if (ex) {
+        return ex;
+    }
+    p->pA = source_analyzer(&p->src);
+    return parse_query(c, p->pA, p->zQuery, &p->pQ);
+}
+
+static void
+search_close(search *p)
+{
+    kq_query_free(p->pQ);
+    source_close(&p->src);
+    free(p->zQuery);
+    free(p->zFieldList);
+    json_decref(p->pHits);
+}
+
+int
+cmd_search(cli *c)
+{
+    if (c->bCheck) {
+        return do_check(c);
+    }
+    if (c->bParse) {
+        if (c->nArg == 0) {
+            fprintf(stderr, "kq: no query given (kq help shows the "
+                    "syntax)\n");
+            return EX_USAGE;
+        }
+        char *zQuery = cli_join_args(c, 0, c->nArg);
+        int ex = zQuery ? do_parse(c, zQuery) : EX_INDEX;
+        free(zQuery);
+        return ex;
+    }
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSONL) |
+                          FMTBIT(FMT_JSON) | FMTBIT(FMT_TSV) |
+                          FMTBIT(FMT_CSV) | FMTBIT(FMT_TREC) |
+                          FMTBIT(FMT_IDS));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    if (c->eSort != SORT_DEFAULT && c->eSort != SORT_SCORE &&
+        c->eSort != SORT_DATE && c->eSort != SORT_DATE_DESC) {
+        fprintf(stderr, "kq: search sorts by score, date or -date, not "
+                "\"%s\"\n", c->zSort);
+        return EX_USAGE;
+    }
+    if (c->bNoSnippet && c->nSnippet > 0) {
+        fprintf(stderr, "kq: --snippets and --no-snippets contradict each "
+                "other\n");
+        return EX_USAGE;
+    }
+    if (eFmt != FMT_TEXT) {
+        c->bColor = 0;
+    }
+    search s;
+    int ex = search_open(&s, c);
+    s.eFmt = eFmt;
+    if (ex == 0 && s.src.pX && (c->eSort == SORT_DATE ||
+                                c->eSort == SORT_DATE_DESC)) {
+        ex = source_need_native(&s.src, c, "--sort=date");
+    }
+    if (ex == 0) {
+        ex = parse_fields(&s);
+    }
+    if (ex) {
+        search_close(&s);
+        return ex;
+    }
+    s.flags = c->eSort == SORT_DATE ? KQ_SEARCH_DATE
+              : c->eSort == SORT_DATE_DESC ? KQ_SEARCH_DATE_DESC : 0;
+    s.bSnippet = has_field(&s, F_SNIPPET) && !c->bNoSnippet &&
+                 eFmt != FMT_TREC && eFmt != FMT_IDS;
+    s.bText = has_field(&s, F_TEXT);
+    s.nSnippet = c->nSnippet >= 0 ? c->nSnippet
+                 : (eFmt == FMT_JSON || eFmt == FMT_JSONL) ? 3 : 1;
+
+    /* --all: the total first, then every hit after the offset. */
+    char *zErr = NULL;
+    kq_hit *aHit = NULL;
+    size_t nHit = 0, nLimit = c->nLimit;
+    uint64_t nTotal = 0;
+    int rc = KQ_OK;
+    if (!c->bLimit) {
+        nLimit = c->nLimit = 10;   /* (the summary records it) */
+    }
+    if (c->bAll) {
+        rc = source_search(&s.src, s.pQ, s.flags, 0, 0, &aHit, &nHit,
+                           &nTotal, &zErr);
+        free(aHit);
+        aHit = NULL;
+        nLimit = nTotal > c->nOffset ? (size_t)(nTotal - c->nOffset) : 0;
+    }
+    if (rc == KQ_OK) {
+        rc = source_search(&s.src, s.pQ, s.flags, c->nOffset, nLimit, &aHit,
+                           &nHit, &nTotal, &zErr);
+    }
+    if (rc == KQ_OK && (eFmt == FMT_TSV || eFmt == FMT_CSV)) {
+        for (int i = 0; i < s.nField; i++) {
+            if (i) {
+                putchar(eFmt == FMT_TSV ? '\t' : ',');
+            }
+            (eFmt == FMT_TSV ? tsv_put : csv_put)(stdout, s.aField[i].zName);
+        }
+        putchar('\n');
+    }
+    if (eFmt == FMT_JSON) {
+        s.pHits = json_array();
+    }
+    for (size_t i = 0; rc == KQ_OK && i < nHit; i++) {
+        rc = print_hit(&s, &aHit[i], c->nOffset + i + 1, &zErr);
+    }
+    if (rc) {
+        ex = report_error(c, rc, zErr);
+    } else if (eFmt == FMT_JSONL) {
+        json_t *o = json_object();
+        json_object_set_new(o, "summary", json_true());
+        json_object_update_new(o, summary_new(&s, nTotal, nHit, 0));
+        json_print(o, 0);
+        json_decref(o);
+    } else if (eFmt == FMT_JSON) {
+        json_t *o = json_object();
+        json_object_set_new(o, "summary", summary_new(&s, nTotal, nHit, 1));
+        json_object_set_new(o, "hits", s.pHits);
+        s.pHits = NULL;
+        json_dumpf(o, stdout, (isatty(STDOUT_FILENO) ? JSON_INDENT(2)
+                                                     : JSON_COMPACT) |
+                              JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+        putchar('\n');
+        json_decref(o);
+    } else if (eFmt == FMT_TEXT) {
+        if (nTotal == 0) {
+            printf("-- no matching documents\n");
+        } else if (nHit == 0 && c->nOffset == 0) {   /* -n 0 */
+            printf("-- %llu matching documents\n",
+                   (unsigned long long)nTotal);
+        } else if (nHit == 0) {
+            printf("-- %llu matching documents, none after offset %zu\n",
+                   (unsigned long long)nTotal, c->nOffset);
+        } else {
+            printf("-- %zu-%zu of %llu matching documents\n",
+                   c->nOffset + 1, c->nOffset + nHit,
+                   (unsigned long long)nTotal);
+        }
+    }
+    free(aHit);
+    free(zErr);
+    search_close(&s);
+    if (ex) {
+        return ex;
+    }
+    return nTotal > 0 ? EX_HITS : EX_NOHITS;
+}
+
+int
+cmd_count(cli *c)
+{
+    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
+                          FMTBIT(FMT_JSONL));
+    if (eFmt < 0) {
+        return EX_USAGE;
+    }
+    search s;
+    int ex = search_open(&s, c);
+    if (ex) {
+        search_close(&s);
+        return ex;
+    }
+    char *zErr = NULL;
+    kq_hit *aHit = NULL;
+    size_t nHit = 0;
+    uint64_t nTotal = 0;
+    int rc = source_search(&s.src, s.pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
+                           &zErr);
+    free(aHit);
+    if (rc) {
+        ex = report_error(c, rc, zErr);
+    } else if (eFmt == FMT_TEXT) {
+        printf("%llu\n", (unsigned long long)nTotal);
+    } else {
+        c->nOffset = 0;
+        c->nLimit = 0;
+        c->bAll = 0;
+        json_t *o = summary_new(&s, nTotal, 0, 1);
+        json_object_del(o, "offset");
+        json_object_del(o, "returned");
+        json_object_del(o, "limit");
+        json_object_del(o, "sort");
+        json_print(o, 0);
+        json_decref(o);
+    }
+    free(zErr);
+    search_close(&s);
+    return ex ? ex : nTotal > 0 ? EX_HITS : EX_NOHITS;
+}

@@ -1,0 +1,720 @@
+/*
+** main.c -- the kq command: subcommand dispatch, options, help.
+**
+**   kq [OPTIONS] [COMMAND] [OPTIONS] ARGS...
+**
+** The first operand that names a subcommand selects it (a subcommand name
+** wins over a query word; `kq search WORD` or `kq -- WORD` searches for
+** such a word); otherwise the command is `search`.  Options may come
+** before or after the command and among the operands.  One option table
+** serves every command; each option lists the commands it applies to, so
+** a misplaced one is an error naming it instead of being ignored.
+*/
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const azCmdName[CMD_N] = {
+    "search", "count", "show", "hist", "kwic", "batch", "explain", "stats",
+    "terms", "parse", "help",
+};
+
+const char *
+format_name(int eFmt)
+{
+    static const char *const az[FMT_N] = {
+        "default", "text", "jsonl", "json", "tsv", "csv", "trec", "ids",
+    };
+    return eFmt >= 0 && eFmt < FMT_N ? az[eFmt] : "?";
+}
+
+/**************************************************************************
+** Help.
+*/
+static const char zQueryHelp[] =
+"Query language (the words of QUERY arguments are joined with spaces):\n"
+"  word             documents containing the word (after case and accent\n"
+"                   folding and stemming: 'Ceasefires' finds 'ceasefire')\n"
+"  a b, a AND b     both (bare words are ANDed)\n"
+"  a OR b           either\n"
+"  NOT a, -a        documents without a;  a NOT b = a AND NOT b\n"
+"  +a               a is required (the same as a)\n"
+"  \"a b c\"          the words next to each other, in this order\n"
+"  \"a b\"~5          the words within 5 positions of each other\n"
+"  a NEAR/5 b       within 5 words, any order;  a ADJ/3 b: in this order\n"
+"  pre*             any word starting with pre (not stemmed)\n"
+"  =word            this form of the word only, not the others of its stem\n"
+"  word^2           the word weighs twice as much in the score\n"
+"  title:w, source:w, NAME:w   the word in that field (NAME: an extra\n"
+"                   field of kq-index --field)\n"
+"  date:2023-09-01..2023-09-30, date:2023-09   documents of those dates\n"
+"  ( ... )          grouping.  Precedence: NOT, then AND, then OR.\n"
+"  Operators are upper case; punctuation inside words (peace-keepers,\n"
+"  U.S.) is read like document text, as a phrase of the parts.\n";
+
+static const char zMainHelp[] =
+"usage: kq [search] [options] QUERY...      ranked search (the default)\n"
+"       kq count QUERY...                   the exact number of matches\n"
+"       kq show ID...                       documents by id, full text\n"
+"       kq hist QUERY... --by month         matches over time\n"
+"       kq kwic QUERY...                    keyword in context lines\n"
+"       kq batch FILE                       many queries: a TREC run or counts\n"
+"       kq explain QUERY... ID              how a document's score is made\n"
+"       kq stats                            about the index\n"
+"       kq terms [PREFIX]                   the vocabulary, with document counts\n"
+"       kq parse QUERY...                   how a query is read\n"
+"       kq index [kq-index options] PATH... (runs kq-index)\n"
+"       kq help [COMMAND]                   help on a command\n"
+"\n"
+"A command name wins over a query word: to search for the word 'stats',\n"
+"use  kq search stats  or  kq -- stats.  A query that starts with - goes\n"
+"after --:  kq -- '-oil gas'.\n"
+"\n"
+"Options of every command:\n"
+"  -d, --index DIR  index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ");\n"
+"                   repeat it for Xapian shards (or -d tcp://HOST:PORT)\n"
+"  --format=FMT     output format (which ones: kq help COMMAND)\n"
+"  --json           the same as --format=jsonl\n"
+"  --color=WHEN     highlight: auto (a terminal and $NO_COLOR unset or\n"
+"                   empty), always, never\n"
+"  -h, --help       help (kq COMMAND --help: on that command); --version\n"
+"\n"
+"Search options (kq help search for all):\n"
+"  -n N             show N results (default 10);  --all: every one\n"
+"  --offset N       skip the first N results\n"
+"  --format=FMT     text, jsonl, json, tsv, csv, trec, ids\n"
+"  --fields LIST    columns: id,title,date,source,score,rank,snippet,len,text,\n"
+"                   or names of extra fields\n"
+"  --sort=ORDER     score (default), date (oldest first), -date\n"
+"  --snippets N     snippets per hit;  --no-snippets\n"
+"  -c, --count      print only the exact number of matching documents\n"
+"  --parse          print the parsed query and exit;  --check: verify the\n"
+"                   whole index (checksums, structure)\n"
+"\n"
+"%s"
+"\n"
+"Ranking: BM25 (k1=1.2, b=0.75, Xapian's idf); ties by index order.\n"
+"Exit status: 0 hits; 1 no hits; 2 usage or syntax error; 3 index missing\n"
+"or unreadable; 4 index damaged.\n";
+
+static const char *const azCmdHelp[CMD_N] = {
+    /* search */
+"usage: kq [search] [options] QUERY...\n"
+"\n"
+"Search the index and print the best matching documents, best first.\n"
+"\n"
+"  -n N             show N hits (default 10; 0: none, only the total)\n"
+"  --all            show every hit\n"
+"  --offset N       skip the first N hits\n"
+"  --sort=ORDER     score (default: best first), date (oldest first), -date\n"
+"                   (newest first); ties by index order, undated last\n"
+"  --format=FMT     text (default), jsonl (a hit a line, then a summary\n"
+"                   line), json ({\"summary\":{...},\"hits\":[...]}), tsv, csv\n"
+"                   (a header line, then a hit a line), trec (QID Q0 DOCID\n"
+"                   RANK SCORE RUNTAG), ids (one document id a line)\n"
+"  --json           the same as --format=jsonl\n"
+"  --fields LIST    the fields shown, in order: id, title, date, source,\n"
+"                   score, rank, snippet, len (tokens), text (the stored\n"
+"                   body), or the name of an extra field (kq-index --field)\n"
+"  --snippets N     up to N snippets per hit (default 1; 3 in json/jsonl)\n"
+"  --no-snippets    none (faster)\n"
+"  --qid ID         the query id of --format=trec (default 1)\n"
+"  --run-tag TAG    the run tag of --format=trec (default kq)\n"
+"  --color=WHEN     auto, always, never\n"
+"  -c, --count      print only the exact number of matching documents\n"
+"  --parse          print the parsed query and exit (kq parse: more)\n"
+"  --check          verify the whole index (checksums, structure)\n"
+"\n"
+"%s",
+    /* count */
+"usage: kq count [options] QUERY...\n"
+"\n"
+"Print the exact number of matching documents (the same as kq -c).\n"
+"  --format=FMT     text (default: the number), json\n",
+    /* show */
+"usage: kq show [options] ID...\n"
+"\n"
+"Print documents by their id: the metadata, then the full stored text.\n"
+"An ID of - reads ids from standard input, one a line.\n"
+"  --format=FMT     text (default), json (an array), jsonl (one a line)\n"
+"  --fields LIST    id, title, date, source, len, text, or extra fields;\n"
+"                   --fields text prints the stored text exactly, alone\n"
+"Exit status 1 if an id is not in the index (the others are printed).\n",
+    /* hist */
+"usage: kq hist [options] QUERY... [--by day|week|month|year]\n"
+"\n"
+"For each period: the documents each QUERY matches, the occurrences of its\n"
+"words in them, and all the documents of the period.  Each argument is one\n"
+"query (quote multi-word queries).  Periods come from the document dates;\n"
+"every period between the first and the last date of the index is listed,\n"
+"empty ones with 0.  Documents without a date (or with a date less precise\n"
+"than --by) are counted on an 'undated' line.  Weeks are ISO 8601 weeks\n"
+"(YYYY-Www, from Monday).\n"
+"  --by UNIT        day, week, month (default), year\n"
+"  --from DATE      the first period (YYYY, YYYY-MM or YYYY-MM-DD)\n"
+"  --to DATE        the last period (inclusive); with --from/--to the\n"
+"                   undated documents are left out\n"
+"  --normalize      also per-1,000-documents rates of the period\n"
+"  --format=FMT     text (default; bars on a terminal), tsv, csv, jsonl,\n"
+"                   json (one row per period and query)\n"
+"  --plot FILE.svg  also write an SVG line chart (one line per query)\n"
+"  --width N        text width of the bars (default: the terminal's)\n",
+    /* kwic */
+"usage: kq kwic [options] QUERY...\n"
+"\n"
+"Keyword in context: one line per occurrence of the query's words in the\n"
+"matching documents (title and stored text): the document id, the left\n"
+"context right-aligned, the word, the right context.\n"
+"  --width N        line width (default: the terminal's, else 80); in\n"
+"                   tsv/json each context is N/2 characters\n"
+"  --sort=ORDER     doc (default: document then position), left (by the\n"
+"                   words before the match, nearest first), right (by the\n"
+"                   words after it)\n"
+"  -n N             at most N lines (default: all);  --all\n"
+"  --format=FMT     text (default), tsv, csv, jsonl, json\n",
+    /* batch */
+"usage: kq batch [options] FILE\n"
+"\n"
+"Run the queries of FILE (- for standard input): one a line, or ID<TAB>QUERY;\n"
+"blank lines and lines starting with # are skipped.  Without an ID a query\n"
+"is numbered by its place in the file (1, 2, ...).  A query with a syntax\n"
+"error is reported with its line number, the others still run, and the exit\n"
+"status is then 2.\n"
+"  --format=trec    (default) a TREC run: QID Q0 DOCID RANK SCORE RUNTAG\n"
+"  -n N             hits per query in the run (default 1000);  --all\n"
+"  --run-tag TAG    the run tag (default kq)\n"
+"  --counts         a count table instead: qid, count, query (the same as\n"
+"                   --format=tsv; also --format=csv or jsonl)\n",
+    /* explain */
+"usage: kq explain [options] QUERY... ID\n"
+"\n"
+"How the BM25 score of document ID for QUERY is made: each term's\n"
+"frequency in the document (tf), document frequency (df), idf, boost and\n"
+"part of the score; the document length and the average.  Exit status 1\n"
+"if the document does not match.\n"
+"  --format=FMT     text (default), json\n",
+    /* stats */
+"usage: kq stats [options]\n"
+"\n"
+"Documents, tokens, average length, segments, generation, language, size\n"
+"on disk, date range, extra fields, and one line per segment.\n"
+"  --format=FMT     text (default), json\n",
+    /* terms */
+"usage: kq terms [options] [PREFIX]\n"
+"\n"
+"The indexed words that start with PREFIX (after case and accent folding),\n"
+"each with its stem and the number of documents containing the stem.\n"
+"  --sort=ORDER     word (default), df (most frequent first)\n"
+"  -n N             at most N words;  --all\n"
+"  --format=FMT     text (default), tsv, csv, jsonl, json\n",
+    /* parse */
+"usage: kq parse [options] QUERY...\n"
+"\n"
+"Print how QUERY is read: operators, each word and its stem, fields, date\n"
+"ranges, proximity and boosts, prefix expansions (with an index), then\n"
+"warnings (also on standard error).  Works without an index (english).\n",
+    /* help */
+"usage: kq help [COMMAND]\n",
+};
+
+void
+cli_usage(FILE *f, int eCmd)
+{
+    if (eCmd == CMD_HELP || eCmd < 0) {
+        fprintf(f, zMainHelp, zQueryHelp);
+    } else {
+        fprintf(f, azCmdHelp[eCmd], zQueryHelp);
+    }
+}
+
+const char *
+cli_prog(const cli *c)
+{
+    static char z[32];
+    if (c->eCmd == CMD_SEARCH || c->zCmd == NULL) {
+        return "kq";
+    }
+    snprintf(z, sizeof(z), "kq %s", c->zCmd);
+    return z;
+}
+
+/**************************************************************************
+** Errors.
+*/
+int
+exit_for(int rc)
+{
+    switch (rc) {
+    case KQ_OK: return EX_HITS;
+    case KQ_CORRUPT: return EX_DAMAGED;
+    case KQ_SYNTAX: case KQ_MISUSE: return EX_USAGE;
+    default: return EX_INDEX;
+    }
+}
+
+int
+report_error(const cli *c, int rc, const char *zErr)
+{
+    fprintf(stderr, "%s: %s\n", cli_prog(c), zErr ? zErr : kq_errstr(rc));
+    return exit_for(rc);
+}
+
+void
+report_syntax(const cli *c, const char *zWhere, const char *zQuery,
+              int iCol, const char *zErr)
+{
+    fprintf(stderr, "%s: %ssyntax error at column %d: %s\n", cli_prog(c),
+            zWhere, iCol, zErr ? zErr : "");
+    fprintf(stderr, "  %s\n  %*s^\n", zQuery, iCol > 1 ? iCol - 1 : 0, "");
+}
+
+int
+parse_query(const cli *c, kq_analyzer *pA, const char *zQuery,
+            kq_query **ppQ)
+{
+    char *zErr = NULL;
+    int iCol = 0;
+    int rc = kq_query_parse(pA, zQuery, ppQ, &iCol, &zErr);
+    if (rc == KQ_SYNTAX) {
+        report_syntax(c, "", zQuery, iCol, zErr);
+    } else if (rc) {
+        report_error(c, rc, zErr);
+    }
+    free(zErr);
+    return rc ? exit_for(rc) : 0;
+}
+
+char *
+cli_join_args(const cli *c, int iFrom, int iTo)
+{
+    kqi_buf b = {0};
+    for (int i = iFrom; i < iTo; i++) {
+        if (i > iFrom) {
+            kqi_buf_putc(&b, ' ');
+        }
+        kqi_buf_append(&b, c->azArg[i], strlen(c->azArg[i]));
+    }
+    kqi_buf_putc(&b, 0);
+    if (b.rc) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.a;
+}
+
+int
+cli_format(const cli *c, int eDefault, unsigned mAllowed)
+{
+    int e = c->eFormat == FMT_DEFAULT ? eDefault : c->eFormat;
+    if (!(mAllowed & FMTBIT(e))) {
+        fprintf(stderr, "%s: --format=%s is not an output of this command; "
+                "it has:", cli_prog(c), format_name(e));
+        for (int i = FMT_TEXT; i < FMT_N; i++) {
+            if (mAllowed & FMTBIT(i)) {
+                fprintf(stderr, " %s", format_name(i));
+            }
+        }
+        fputc('\n', stderr);
+        return -1;
+    }
+    return e;
+}
+
+/**************************************************************************
+** kq index: kq-index from the directory of this executable, else $PATH.
+*/
+static int
+run_indexer(char **argv)
+{
+    char zSelf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", zSelf, sizeof(zSelf) - 1);
+    argv[0] = "kq-index";
+    if (n > 0) {
+        zSelf[n] = 0;
+        char *zSlash = strrchr(zSelf, '/');
+        if (zSlash && (size_t)(zSlash - zSelf) + 10 < sizeof(zSelf)) {
+            strcpy(zSlash + 1, "kq-index");
+            execv(zSelf, argv);
+        }
+    }
+    execvp("kq-index", argv);
+    fprintf(stderr, "kq: cannot run kq-index: %s\n", strerror(errno));
+    return EX_USAGE;
+}
+
+/**************************************************************************
+** Options.
+*/
+#define M(x) (1u << (x))
+#define M_ALL (~M(CMD_HELP))
+#define M_JSONISH (M_ALL & ~M(CMD_PARSE))
+
+enum {
+    O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
+    O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
+    O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
+};
+
+static const struct option aOpt[] = {
+    {"index", required_argument, NULL, 'd'},
+    {"offset", required_argument, NULL, O_OFFSET},
+    {"all", no_argument, NULL, O_ALL},
+    {"json", no_argument, NULL, O_JSON},
+    {"format", required_argument, NULL, O_FORMAT},
+    {"fields", required_argument, NULL, O_FIELDS},
+    {"sort", required_argument, NULL, O_SORT},
+    {"snippets", required_argument, NULL, O_SNIPPETS},
+    {"no-snippets", no_argument, NULL, O_NOSNIPPETS},
+    {"color", required_argument, NULL, O_COLOR},
+    {"colour", required_argument, NULL, O_COLOR},
+    {"qid", required_argument, NULL, O_QID},
+    {"run-tag", required_argument, NULL, O_RUNTAG},
+    {"by", required_argument, NULL, O_BY},
+    {"normalize", no_argument, NULL, O_NORMALIZE},
+    {"normalise", no_argument, NULL, O_NORMALIZE},
+    {"plot", required_argument, NULL, O_PLOT},
+    {"from", required_argument, NULL, O_FROM},
+    {"to", required_argument, NULL, O_TO},
+    {"width", required_argument, NULL, O_WIDTH},
+    {"counts", no_argument, NULL, O_COUNTS},
+    {"count", no_argument, NULL, 'c'},
+    {"parse", no_argument, NULL, O_PARSE},
+    {"check", no_argument, NULL, O_CHECK},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, O_VERSION},
+    {NULL, 0, NULL, 0},
+};
+static const char zShort[] = "d:n:ch";
+
+/* The commands each option applies to, and its name for messages. */
+static unsigned
+opt_mask(int o, const char **pzName)
+{
+    switch (o) {
+    case 'd': *pzName = "-d"; return M_ALL;
+    case 'n': *pzName = "-n";
+        return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_TERMS);
+    case O_ALL: *pzName = "--all";
+        return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_TERMS);
+    case O_OFFSET: *pzName = "--offset"; return M(CMD_SEARCH);
+    case O_JSON: *pzName = "--json"; return M_JSONISH & ~M(CMD_BATCH);
+    case O_FORMAT: *pzName = "--format"; return M_ALL;
+    case O_FIELDS: *pzName = "--fields"; return M(CMD_SEARCH) | M(CMD_SHOW);
+    case O_SORT: *pzName = "--sort";
+        return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_TERMS);
+    case O_SNIPPETS: *pzName = "--snippets"; return M(CMD_SEARCH);
+    case O_NOSNIPPETS: *pzName = "--no-snippets"; return M(CMD_SEARCH);
+    case O_COLOR: *pzName = "--color"; return M_ALL;
+    case O_QID: *pzName = "--qid"; return M(CMD_SEARCH);
+    case O_RUNTAG: *pzName = "--run-tag"; return M(CMD_SEARCH) | M(CMD_BATCH);
+    case O_BY: *pzName = "--by"; return M(CMD_HIST);
+    case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
+    case O_PLOT: *pzName = "--plot"; return M(CMD_HIST);
+    case O_FROM: *pzName = "--from"; return M(CMD_HIST);
+    case O_TO: *pzName = "--to"; return M(CMD_HIST);
+    case O_WIDTH: *pzName = "--width"; return M(CMD_KWIC) | M(CMD_HIST);
+    case O_COUNTS: *pzName = "--counts"; return M(CMD_BATCH);
+    case 'c': *pzName = "-c"; return M(CMD_SEARCH) | M(CMD_COUNT);
+    case O_PARSE: *pzName = "--parse"; return M(CMD_SEARCH);
+    case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
+    default: *pzName = "?"; return ~0u;
+    }
+}
+
+static int
+parse_count(const char *z, const char *zOpt, size_t nMax, size_t *pOut)
+{
+    char *zEnd;
+    errno = 0;
+    unsigned long long v = strtoull(z, &zEnd, 10);
+    if (errno || zEnd == z || *zEnd || z[0] == '-' || z[0] == '+' ||
+        v > nMax) {
+        fprintf(stderr, "kq: %s needs a number from 0 to %zu, not \"%s\"\n",
+                zOpt, nMax, z);
+        return 1;
+    }
+    *pOut = (size_t)v;
+    return 0;
+}
+
+static int
+lookup(const char *z, const char *const *az, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (az[i] && strcmp(z, az[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Apply option o (argument zArg) to c.  1 on a bad argument. */
+static int
+apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
+          int *peColor)
+{
+    size_t v;
+    switch (o) {
+    case 'd':
+        if (c->nDir == MAX_DIR) {
+            fprintf(stderr, "kq: at most %d -d options\n", MAX_DIR);
+            return 1;
+        }
+        c->azDir[c->nDir++] = (char *)zArg;
+        return 0;
+    case 'n':
+        c->bLimit = 1;
+        return parse_count(zArg, "-n", 100000000, &c->nLimit);
+    case O_ALL: c->bAll = 1; return 0;
+    case O_OFFSET:
+        return parse_count(zArg, "--offset", 100000000, &c->nOffset);
+    case O_JSON: c->eFormat = FMT_JSONL; return 0;
+    case O_FORMAT: {
+        static const char *const az[FMT_N] = {
+            NULL, "text", "jsonl", "json", "tsv", "csv", "trec", "ids",
+        };
+        int e = lookup(zArg, az, FMT_N);
+        if (e < 0 && strcmp(zArg, "ndjson") == 0) {
+            e = FMT_JSONL;
+        }
+        if (e < 0) {
+            fprintf(stderr, "kq: --format takes text, jsonl, json, tsv, csv, "
+                    "trec or ids, not \"%s\"\n", zArg);
+            return 1;
+        }
+        c->eFormat = e;
+        return 0;
+    }
+    case O_FIELDS: c->zFields = zArg; return 0;
+    case O_SORT: {
+        static const char *const az[] = {
+            NULL, "score", "date", "-date", "left", "right", "doc", "df",
+            "word",
+        };
+        int e = lookup(zArg, az, (int)(sizeof(az) / sizeof(az[0])));
+        if (e < 0 && strcmp(zArg, "date-desc") == 0) {
+            e = SORT_DATE_DESC;
+        }
+        if (e < 0) {
+            fprintf(stderr, "kq: unknown --sort order \"%s\" (search: score, "
+                    "date, -date; kwic: doc, left, right; terms: word, df)\n",
+                    zArg);
+            return 1;
+        }
+        c->eSort = e;
+        c->zSort = zArg;
+        return 0;
+    }
+    case O_SNIPPETS:
+        if (parse_count(zArg, "--snippets", 100, &v)) {
+            return 1;
+        }
+        c->nSnippet = (int)v;
+        return 0;
+    case O_NOSNIPPETS: c->bNoSnippet = 1; return 0;
+    case O_COLOR:
+        if (strcmp(zArg, "always") == 0) {
+            *peColor = 1;
+        } else if (strcmp(zArg, "never") == 0) {
+            *peColor = 0;
+        } else if (strcmp(zArg, "auto") == 0) {
+            *peColor = -1;
+        } else {
+            fprintf(stderr, "kq: --color takes auto, always or never\n");
+            return 1;
+        }
+        return 0;
+    case O_QID: c->zQid = zArg; return 0;
+    case O_RUNTAG: c->zRunTag = zArg; return 0;
+    case O_BY: c->zBy = zArg; return 0;
+    case O_NORMALIZE: c->bNormalize = 1; return 0;
+    case O_PLOT: c->zPlot = zArg; return 0;
+    case O_FROM: c->zFrom = zArg; return 0;
+    case O_TO: c->zTo = zArg; return 0;
+    case O_WIDTH:
+        if (parse_count(zArg, "--width", 100000, &v)) {
+            return 1;
+        }
+        if (v < 20) {
+            fprintf(stderr, "kq: --width must be at least 20\n");
+            return 1;
+        }
+        c->nWidth = (int)v;
+        return 0;
+    case O_COUNTS: c->bCounts = 1; return 0;
+    case 'c':
+        if (c->eCmd == CMD_SEARCH) {
+            c->eCmd = CMD_COUNT;
+        }
+        return 0;
+    case O_PARSE: c->bParse = 1; return 0;
+    case O_CHECK: c->bCheck = 1; return 0;
+    case 'h': *pbHelp = 1; return 0;
+    case O_VERSION: *pbVersion = 1; return 0;
+    default: return 1;
+    }
+}
+
+/* The options given, by getopt code, to check afterwards that each
+** applies to the command (which may come after them). */
+typedef struct seen {
+    unsigned char ab[O_VERSION + 1];
+} seen;
+
+/* Run getopt_long over argv[0..argc) (argv[0] is a name for messages),
+** applying the options to c and marking them in *pSeen.  Returns -1 on
+** error, else the index of the first operand left; with bStop the scan
+** stops at the first operand, else the operands are moved to the end. */
+static int
+scan_opts(cli *c, int argc, char **argv, int bStop, seen *pSeen,
+          int *pbHelp, int *pbVersion, int *peColor, int *pbDashDash)
+{
+    char zOpt[sizeof(zShort) + 2];
+    snprintf(zOpt, sizeof(zOpt), "%s%s", bStop ? "+" : "", zShort);
+    optind = 0;   /* glibc: a full re-initialisation for the new argv */
+    int o;
+    while ((o = getopt_long(argc, argv, zOpt, aOpt, NULL)) != -1) {
+        if (o == '?' || o == ':' || o < 0 || o > O_VERSION) {
+            return -1;
+        }
+        pSeen->ab[o] = 1;
+        if (apply_opt(c, o, optarg, pbHelp, pbVersion, peColor)) {
+            return -1;
+        }
+    }
+    *pbDashDash = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+    return optind;
+}
+
+static int
+run(cli *c)
+{
+    switch (c->eCmd) {
+    case CMD_SEARCH: return cmd_search(c);
+    case CMD_COUNT: return cmd_count(c);
+    case CMD_SHOW: return cmd_show(c);
+    case CMD_HIST: return cmd_hist(c);
+    case CMD_KWIC: return cmd_kwic(c);
+    case CMD_BATCH: return cmd_batch(c);
+    case CMD_EXPLAIN: return cmd_explain(c);
+    case CMD_STATS: return cmd_stats(c);
+    case CMD_TERMS: return cmd_terms(c);
+    case CMD_PARSE: return cmd_parse(c);
+    default: return EX_USAGE;
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "index") == 0) {
+        return run_indexer(argv + 1);
+    }
+    static cli c;
+    c.nSnippet = -1;
+    int bHelp = 0, bVersion = 0, eColor = -1, bDashDash = 0;
+    static seen sn;
+
+    /* Pass 1: options up to the first operand, which may name a command. */
+    int i = scan_opts(&c, argc, argv, 1, &sn, &bHelp, &bVersion, &eColor,
+                      &bDashDash);
+    if (i < 0) {
+        fprintf(stderr, "kq: see kq help\n");
+        return EX_USAGE;
+    }
+    int eNamed = CMD_SEARCH, bNamed = 0;
+    if (i < argc && !bDashDash) {
+        int e = lookup(argv[i], azCmdName, CMD_N);
+        if (e >= 0) {
+            eNamed = e;
+            bNamed = 1;
+            i++;
+        }
+    }
+    if (c.eCmd == CMD_COUNT && eNamed != CMD_SEARCH && eNamed != CMD_COUNT) {
+        fprintf(stderr, "kq: -c does not apply to kq %s\n",
+                azCmdName[eNamed]);
+        return EX_USAGE;
+    }
+    if (c.eCmd != CMD_COUNT || eNamed != CMD_SEARCH) {
+        c.eCmd = eNamed;
+    }
+    c.zCmd = azCmdName[c.eCmd];
+
+    /* Pass 2: the rest, options anywhere among the operands (unless -- was
+    ** seen, after which everything is an operand). */
+    int nRest = argc - i;
+    char **azRest = calloc((size_t)nRest + 2, sizeof(char *));
+    if (azRest == NULL) {
+        return EX_INDEX;
+    }
+    azRest[0] = argv[0];
+    memcpy(azRest + 1, argv + i, (size_t)nRest * sizeof(char *));
+    int j = 1;
+    if (!bDashDash) {
+        int eBefore = c.eCmd;
+        j = scan_opts(&c, nRest + 1, azRest, 0, &sn, &bHelp, &bVersion,
+                      &eColor, &bDashDash);
+        if (j < 0) {
+            fprintf(stderr, "kq: see kq help %s\n", azCmdName[eBefore]);
+            free(azRest);
+            return EX_USAGE;
+        }
+        c.zCmd = azCmdName[c.eCmd];
+    }
+    c.azArg = azRest + j;
+    c.nArg = nRest + 1 - j;
+
+    int rc;
+    if (bVersion) {
+        printf("kq %s\n", KQ_VERSION);
+        rc = EX_HITS;
+    } else if (bHelp) {
+        /* kq --help: everything; kq CMD --help: that command. */
+        cli_usage(stdout, bNamed || c.eCmd == CMD_COUNT ? c.eCmd : CMD_HELP);
+        rc = EX_HITS;
+    } else if (c.eCmd == CMD_HELP) {
+        int e = c.nArg > 0 ? lookup(c.azArg[0], azCmdName, CMD_N) : CMD_HELP;
+        if (c.nArg > 0 && strcmp(c.azArg[0], "index") == 0) {
+            printf("kq index ARGS... runs kq-index ARGS... (see "
+                   "kq-index --help)\n");
+            rc = EX_HITS;
+        } else if (e < 0 || c.nArg > 1) {
+            fprintf(stderr, "kq help: no command \"%s\"; the commands: "
+                    "search count show hist kwic batch explain stats terms "
+                    "parse index help\n", c.azArg[0]);
+            rc = EX_USAGE;
+        } else {
+            cli_usage(stdout, e);
+            rc = EX_HITS;
+        }
+    } else {
+        /* Options that do not apply to the command are errors, not
+        ** silently ignored. */
+        int eCheck = c.eCmd == CMD_COUNT && eNamed == CMD_SEARCH
+                     ? CMD_SEARCH : c.eCmd;
+        for (int k = 0; k <= O_VERSION; k++) {
+            const char *zName;
+            if (sn.ab[k] && !(opt_mask(k, &zName) & M(eCheck))) {
+                fprintf(stderr, "kq %s: %s does not apply to this command "
+                        "(see kq help %s)\n", azCmdName[eCheck], zName,
+                        azCmdName[eCheck]);
+                free(azRest);
+                return EX_USAGE;
+            }
+        }
+        c.bColor = eColor < 0 ? color_auto() : eColor;
+        rc = run(&c);
+    }
+    free(azRest);
+    if (fflush(stdout) != 0 && rc == EX_HITS) {
+        fprintf(stderr, "kq: writing the output: %s\n", strerror(errno));
+        rc = EX_INDEX;
+    }
+    return rc;
+}

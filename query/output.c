@@ -1,0 +1,323 @@
+/*
+** output.c -- the output formats every command shares: TSV, CSV (RFC 4180
+** quoting), JSON Lines and JSON tables, colour, and text widths for the
+** aligned columns of the human formats.
+*/
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+/* https://no-color.org: a non-empty $NO_COLOR turns colour off unless the
+** command line asks for it (--color=always). */
+int
+color_auto(void)
+{
+    const char *z = getenv("NO_COLOR");
+    if (z && z[0]) {
+        return 0;
+    }
+    return isatty(STDOUT_FILENO);
+}
+
+int
+term_width(void)
+{
+    struct winsize ws;
+    if (!isatty(STDOUT_FILENO)) {
+        return 0;
+    }
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        return ws.ws_col;
+    }
+    const char *z = getenv("COLUMNS");
+    int n = z ? atoi(z) : 0;
+    return n > 0 ? n : 80;
+}
+
+/* One character of z[0..n) at i: its code point (U+FFFD for invalid
+** bytes) and byte length. */
+static size_t
+next_char(const char *z, size_t n, size_t i, utf8proc_int32_t *pc)
+{
+    const u8 *p = (const u8 *)z + i;
+    if (p[0] < 0x80) {
+        *pc = p[0];
+        return 1;
+    }
+    utf8proc_ssize_t l = utf8proc_iterate(p, (utf8proc_ssize_t)(n - i), pc);
+    if (l < 1) {
+        *pc = 0xfffd;
+        return 1;
+    }
+    return (size_t)l;
+}
+
+static size_t
+char_width(utf8proc_int32_t c)
+{
+    if (c < 0x20 || c == 0x7f) {
+        return 0;
+    }
+    int w = utf8proc_charwidth(c);
+    return w < 0 ? 0 : (size_t)w;
+}
+
+size_t
+text_width(const char *z, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c;
+        i += next_char(z, n, i, &c);
+        w += char_width(c);
+    }
+    return w;
+}
+
+size_t
+text_prefix(const char *z, size_t n, size_t w, size_t *pnWidth)
+{
+    size_t i = 0, ww = 0;
+    while (i < n) {
+        utf8proc_int32_t c;
+        size_t l = next_char(z, n, i, &c);
+        size_t cw = char_width(c);
+        if (ww + cw > w) {
+            break;
+        }
+        ww += cw;
+        i += l;
+    }
+    if (pnWidth) {
+        *pnWidth = ww;
+    }
+    return i;
+}
+
+size_t
+text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth)
+{
+    /* Walk forward once, remembering character starts, then keep the last
+    ** ones that fit: the text is valid UTF-8 (cleaned) but may be long. */
+    size_t i = n, ww = 0;
+    while (i > 0) {
+        size_t j = i - 1;
+        while (j > 0 && ((u8)z[j] & 0xc0) == 0x80 && i - j < 4) {
+            j--;
+        }
+        utf8proc_int32_t c;
+        size_t l = next_char(z, n, j, &c);
+        if (j + l != i) {   /* not one character: step one byte */
+            j = i - 1;
+            c = 0xfffd;
+        }
+        size_t cw = char_width(c);
+        if (ww + cw > w) {
+            break;
+        }
+        ww += cw;
+        i = j;
+    }
+    if (pnWidth) {
+        *pnWidth = ww;
+    }
+    return i;
+}
+
+void
+put_spaces(FILE *f, size_t n)
+{
+    static const char z[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof(z) - 1 ? n : sizeof(z) - 1;
+        fwrite(z, 1, k, f);
+        n -= k;
+    }
+}
+
+/* TSV cannot quote, so the few characters that would break a row or be
+** ambiguous are written as backslash escapes (as PostgreSQL's text format
+** and most TSV readers with escapes do). */
+void
+tsv_put(FILE *f, const char *z)
+{
+    for (; z && *z; z++) {
+        switch (*z) {
+        case '\t': fputs("\\t", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\\': fputs("\\\\", f); break;
+        default: fputc(*z, f);
+        }
+    }
+}
+
+void
+csv_put(FILE *f, const char *z)
+{
+    if (z == NULL) {
+        return;
+    }
+    if (strpbrk(z, ",\"\r\n") == NULL) {
+        fputs(z, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *z; z++) {
+        if (*z == '"') {
+            fputc('"', f);
+        }
+        fputc(*z, f);
+    }
+    fputc('"', f);
+}
+
+json_t *
+json_text(const char *z, size_t n)
+{
+    char *zClean = kqi_utf8_clean(z ? z : "", z ? n : 0, 0);
+    json_t *v = zClean ? json_string(zClean) : NULL;
+    free(zClean);
+    return v ? v : json_null();
+}
+
+void
+json_print(json_t *v, int bPretty)
+{
+    /* Indented for a person at a terminal, one line for a program (as gh
+    ** and kubectl do): jq reads either. */
+    bPretty = bPretty && isatty(STDOUT_FILENO);
+    json_dumpf(v, stdout, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
+                          (bPretty ? JSON_INDENT(2) : JSON_COMPACT));
+    putchar('\n');
+}
+
+/**************************************************************************
+** Tables.
+*/
+void
+table_begin(table *t, FILE *f, int eFmt, int nCol, const char *const *azCol)
+{
+    memset(t, 0, sizeof(*t));
+    t->f = f;
+    t->eFmt = eFmt;
+    t->nCol = nCol;
+    t->azCol = azCol;
+    if (eFmt == FMT_TSV || eFmt == FMT_CSV) {
+        for (int i = 0; i < nCol; i++) {
+            if (i) {
+                fputc(eFmt == FMT_TSV ? '\t' : ',', f);
+            }
+            (eFmt == FMT_TSV ? tsv_put : csv_put)(f, azCol[i]);
+        }
+        fputc('\n', f);
+    } else if (eFmt == FMT_JSON) {
+        t->pRows = json_array();
+    }
+}
+
+static void
+table_cell(table *t, json_t *v, const char *zFlat)
+{
+    if (t->eFmt == FMT_TSV || t->eFmt == FMT_CSV) {
+        if (t->iCol) {
+            fputc(t->eFmt == FMT_TSV ? '\t' : ',', t->f);
+        }
+        (t->eFmt == FMT_TSV ? tsv_put : csv_put)(t->f, zFlat);
+        json_decref(v);
+    } else {
+        if (t->pRow == NULL) {
+            t->pRow = json_object();
+        }
+        if (t->iCol < t->nCol) {
+            json_object_set_new(t->pRow, t->azCol[t->iCol],
+                                v ? v : json_null());
+        } else {
+            json_decref(v);
+        }
+    }
+    t->iCol++;
+}
+
+void
+table_str(table *t, const char *z)
+{
+    table_cell(t, z ? json_text(z, strlen(z)) : json_null(), z);
+}
+
+void
+table_int(table *t, long long v)
+{
+    char z[32];
+    snprintf(z, sizeof(z), "%lld", v);
+    table_cell(t, json_integer((json_int_t)v), z);
+}
+
+void
+table_real(table *t, double v)
+{
+    char z[64];
+    if (isnan(v) || isinf(v)) {
+        table_cell(t, json_null(), "");
+        return;
+    }
+    snprintf(z, sizeof(z), "%.10g", v);
+    table_cell(t, json_real(v), z);
+}
+
+void
+table_json(table *t, json_t *v, const char *zFlat)
+{
+    table_cell(t, v, zFlat);
+}
+
+void
+table_row_end(table *t)
+{
+    if (t->eFmt == FMT_TSV || t->eFmt == FMT_CSV) {
+        fputc('\n', t->f);
+    } else if (t->pRow) {
+        if (t->eFmt == FMT_JSON) {
+            json_array_append_new(t->pRows, t->pRow);
+        } else {
+            json_dumpf(t->pRow, t->f, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                      JSON_REAL_PRECISION(10));
+            fputc('\n', t->f);
+            json_decref(t->pRow);
+        }
+    }
+    t->pRow = NULL;
+    t->iCol = 0;
+}
+
+void
+table_end(table *t, json_t *pSummary, const char *zKey)
+{
+    if (t->eFmt == FMT_JSON) {
+        json_t *o = json_object();
+        if (pSummary) {
+            json_object_set_new(o, "summary", pSummary);
+            pSummary = NULL;
+        }
+        json_object_set_new(o, zKey, t->pRows);
+        t->pRows = NULL;
+        json_print(o, 1);
+        json_decref(o);
+    } else if (t->eFmt == FMT_JSONL && pSummary) {
+        json_t *o = json_object();
+        json_object_set_new(o, "summary", json_true());
+        json_object_update(o, pSummary);
+        json_dumpf(o, t->f, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                            JSON_REAL_PRECISION(10));
+        fputc('\n', t->f);
+        json_decref(o);
+    }
+    json_decref(pSummary);
+    json_decref(t->pRow);
+    t->pRow = NULL;
+}
