@@ -164,6 +164,14 @@ cmd_batch(cli *c)
             rc = KQ_OK;
         } else if (rc == KQ_OK) {
             rc = run_query(&b, zQid, pQ, z, &zErr);
+            if (rc == KQ_SYNTAX) {
+                /* Only running it shows an unknown extra field: reported
+                ** like a syntax error, and the other queries still run. */
+                fprintf(stderr, "kq batch: %s%s\n", zWhere,
+                        zErr ? zErr : "syntax error");
+                b.nBad++;
+                rc = KQ_OK;
+            }
         }
         kq_query_free(pQ);
         free(zWhere);

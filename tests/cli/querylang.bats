@@ -13,6 +13,7 @@
 #     matched as whole tokens (runs of letters, digits and marks) case-
 #     insensitively, listing the forms that share a stem (cocoas?, ...).
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 QL_SRC="$ROOT/tests/data/querylang/docs.jsonl"
@@ -241,6 +242,12 @@ EOF
     no_crash
     [ "$status" -eq 2 ]
     [[ "$output" == *nosuch* ]]
+    # in a batch: reported with its line, the other queries still run
+    run --separate-stderr "$KQ" batch -d "$QL" --counts - \
+        < <(printf '1\tpeace\n2\tnosuch:x\n3\tpeace\n')
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"-:2: unknown field 'nosuch'"* ]]
+    [ "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" = "qid 1 3 " ]
     run "$KQ" -d "$QL" 'nosuch:(a OR b)'
     no_crash
     [ "$status" -eq 2 ]
