@@ -64,6 +64,8 @@ typedef struct cli {
     int nWidth;              /* --width (0: not given) */
     int bCounts;             /* batch --counts */
     int bCheck, bParse;      /* the old --check and --parse */
+    const char *zLang;       /* --lang: analyse the query in this language
+                             ** (documents indexed with --lang-field) */
     char **azArg;            /* operands: query words, ids, file */
     int nArg;
 } cli;
@@ -95,6 +97,7 @@ typedef struct source {
     kq_index *pIdx;          /* kq's own index, or */
     kqi_xindex *pX;          /* one or more Xapian databases */
     const char *zDir;        /* the first -d, as given */
+    kq_analyzer *pLang;      /* --lang's analyzer, or NULL */
 } source;
 
 /* Open the index of c (-d, $KQ_INDEX, ./.kq).  On failure prints the

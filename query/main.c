@@ -82,6 +82,8 @@ static const char zMainHelp[] =
 "  --json           the same as --format=jsonl\n"
 "  --color=WHEN     highlight: auto (a terminal and $NO_COLOR unset or\n"
 "                   empty), always, never\n"
+"  --lang LANG      analyse the query with this Snowball language (for\n"
+"                   documents indexed in it with kq-index --lang-field)\n"
 "  -h, --help       help (kq COMMAND --help: on that command); --version\n"
 "\n"
 "Search options (kq help search for all):\n"
@@ -358,6 +360,8 @@ enum {
     O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
     O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
     O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
+    O_LANG,
+    O_LAST   /* (the size of the table of options seen) */
 };
 
 static const struct option aOpt[] = {
@@ -387,6 +391,7 @@ static const struct option aOpt[] = {
     {"check", no_argument, NULL, O_CHECK},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, O_VERSION},
+    {"lang", required_argument, NULL, O_LANG},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:ch";
@@ -422,6 +427,7 @@ opt_mask(int o, const char **pzName)
     case 'c': *pzName = "-c"; return M(CMD_SEARCH) | M(CMD_COUNT);
     case O_PARSE: *pzName = "--parse"; return M(CMD_SEARCH);
     case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
+    case O_LANG: *pzName = "--lang"; return M_ALL;
     default: *pzName = "?"; return ~0u;
     }
 }
@@ -517,6 +523,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         c->nSnippet = (int)v;
         return 0;
     case O_NOSNIPPETS: c->bNoSnippet = 1; return 0;
+    case O_LANG: c->zLang = zArg; return 0;
     case O_COLOR:
         if (strcmp(zArg, "always") == 0) {
             *peColor = 1;
@@ -563,7 +570,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
 /* The options given, by getopt code, to check afterwards that each
 ** applies to the command (which may come after them). */
 typedef struct seen {
-    unsigned char ab[O_VERSION + 1];
+    unsigned char ab[O_LAST];
 } seen;
 
 /* Run getopt_long over argv[0..argc) (argv[0] is a name for messages),
@@ -579,7 +586,7 @@ scan_opts(cli *c, int argc, char **argv, int bStop, seen *pSeen,
     optind = 0;   /* glibc: a full re-initialisation for the new argv */
     int o;
     while ((o = getopt_long(argc, argv, zOpt, aOpt, NULL)) != -1) {
-        if (o == '?' || o == ':' || o < 0 || o > O_VERSION) {
+        if (o == '?' || o == ':' || o < 0 || o >= O_LAST) {
             return -1;
         }
         pSeen->ab[o] = 1;
@@ -698,7 +705,7 @@ main(int argc, char **argv)
         ** silently ignored. */
         int eCheck = c.eCmd == CMD_COUNT && eNamed == CMD_SEARCH
                      ? CMD_SEARCH : c.eCmd;
-        for (int k = 0; k <= O_VERSION; k++) {
+        for (int k = 0; k < O_LAST; k++) {
             const char *zName;
             if (sn.ab[k] && !(opt_mask(k, &zName) & M(eCheck))) {
                 fprintf(stderr, "kq %s: %s does not apply to this command "

@@ -32,11 +32,21 @@ source_try(source *s, const cli *c, char **pzErr)
         nDir = 1;
     }
     s->zDir = azDir[0];
-    if (is_xapian(azDir, nDir)) {
-        return kqi_xindex_open((const char *const *)azDir, nDir, &s->pX,
-                               pzErr);
+    if (c->zLang) {
+        int rc = kq_analyzer_new(c->zLang, &s->pLang);
+        if (rc) {
+            return kqi_err(pzErr, KQ_MISUSE, "--lang: unknown language '%s' "
+                           "(kq-index --lang list shows them)", c->zLang);
+        }
     }
-    return kq_index_open(azDir[0], &s->pIdx, pzErr);
+    int rc = is_xapian(azDir, nDir)
+             ? kqi_xindex_open((const char *const *)azDir, nDir, &s->pX, pzErr)
+             : kq_index_open(azDir[0], &s->pIdx, pzErr);
+    if (rc) {
+        kq_analyzer_free(s->pLang);
+        s->pLang = NULL;
+    }
+    return rc;
 }
 
 int
@@ -61,12 +71,16 @@ source_close(source *s)
 {
     kq_index_close(s->pIdx);
     kqi_xindex_close(s->pX);
+    kq_analyzer_free(s->pLang);
     memset(s, 0, sizeof(*s));
 }
 
 kq_analyzer *
 source_analyzer(source *s)
 {
+    if (s->pLang) {
+        return s->pLang;
+    }
     return s->pX ? kqi_xindex_analyzer(s->pX) : kq_index_analyzer(s->pIdx);
 }
 

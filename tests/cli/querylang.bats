@@ -701,3 +701,25 @@ EOF
     run "$KQ" -d "$RT" -c 'oil ADJ/2 crude'
     [ "$output" = "$(jq -r "$RT_JQ_DEFS"' select(near("oils?"; "crudes?"; 2; true)) | .id' "$BATS_FILE_TMPDIR/rt.jsonl" | wc -l | tr -d ' ')" ]
 }
+
+@test "per-document languages: --lang-field stems each document in its language, kq --lang the query" {
+    local d="$BATS_TEST_TMPDIR/ml"
+    printf '%s\n' '{"id":"f1","title":"Course","body":"Les chevaux courent","lang":"french"}' \
+        '{"id":"e1","title":"Race","body":"The horses run","lang":"english"}' >"$d.jsonl"
+    run "$KQI" -q -d "$d" --lang-field lang "$d.jsonl"
+    [ "$status" -eq 0 ]
+    # French stems "chevaux" to "cheval", English leaves it alone
+    run "$KQ" -d "$d" -c chevaux
+    [ "$status" -eq 1 ]
+    [ "$output" = 0 ]
+    run "$KQ" -d "$d" --lang french --format=ids chevaux
+    [ "$status" -eq 0 ]
+    [ "$output" = f1 ]
+    run "$KQ" -d "$d" --lang french --parse chevaux
+    [ "$output" = cheval ]
+    run "$KQ" -d "$d" --format=ids horse
+    [ "$output" = e1 ]
+    run "$KQ" -d "$d" --lang klingon x
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"unknown language 'klingon'"* ]]
+}
