@@ -228,7 +228,7 @@ pkgconfigdir ?= $(libdir)/pkgconfig
 # Fixed relative to bindir: the programs find the plugin in ../lib/kq/.
 plugindir   := $(patsubst %/,%,$(dir $(bindir)))/lib/kq
 INSTALL     ?= install
-KQ_VERSION  := $(firstword $(shell sed -n 's/^\#define KQ_VERSION "\(.*\)"/\1/p' $(wildcard query/*.[ch] common/kq.h)) 0)
+KQ_VERSION  := $(firstword $(shell sed -n 's/^\#define KQ_VERSION "\(.*\)"/\1/p' common/kq.h) 0)
 SOMAJOR     := 0
 SONAME      := libkq.so.$(SOMAJOR)
 SOREAL      := libkq.so.$(KQ_VERSION)

@@ -44,6 +44,9 @@ const char *kq_errstr(int rc);
 typedef uint32_t kq_docid;
 #define KQ_DOCID_EOF ((kq_docid)0xffffffffu)
 
+/* The version of kq (programs, library, pkg-config file). */
+#define KQ_VERSION "0.2"
+
 /* The default index directory when neither -d nor $KQ_INDEX is given. */
 #define KQ_DEFAULT_INDEX ".kq"
 
@@ -299,7 +302,8 @@ int kq_search_each(kq_index *p, const kq_query *q, void *pCtx, kq_match_fn x,
 typedef struct kq_explain_term {
     char *zTerm;         /* the indexed term (stem), with its field, e.g.
                          ** "ceasefir" (malloc()ed, freed by kq_explain_free) */
-    char *zWhere;        /* the term as the query's tree shows it */
+    char *zWhere;        /* how the query wrote it: the word as typed
+                         ** ("Ceasefires"), "peace*", "=word" */
     uint32_t tf;         /* occurrences in the document (0: not in it) */
     uint64_t df;         /* documents containing the term */
     double idf;

@@ -996,6 +996,7 @@ or_free(cur *c)
 struct pterm {
     char *z;
     size_t n;
+    const kqi_qnode *pQ; /* the query's word it comes from (kq_explain) */
     double idf;
     u64 df;              /* index-wide */
     kqi_termloc *aLoc;   /* per segment; df == 0 where it is missing */
@@ -1112,6 +1113,7 @@ add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
     t->n = n;
     t->idf = 0;
     t->aLoc = NULL;
+    t->pQ = NULL;
     p->nExp++;
     return KQ_OK;
 }
@@ -1218,6 +1220,7 @@ plan_term(kq_index *pIdx, const char *zPfx, const char *z, size_t n,
     memcpy(p->term.z + nPfx, z, n);
     p->term.z[nPfx + n] = 0;
     p->term.n = nPfx + n;
+    p->term.pQ = q;
     p->iOffset = iOffset;
     return term_lookup(pIdx, &p->term, pzErr);
 }
@@ -1304,6 +1307,9 @@ plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
         return KQ_NOMEM;
     }
     int rc = expand_prefix(pIdx, p, q->zTerm, q->nTerm, pzErr);
+    for (int i = 0; i < p->nExp; i++) {
+        p->aExp[i].pQ = q;
+    }
     size_t nPfx = strlen(zPfx);
     for (int i = 0; rc == KQ_OK && nPfx && i < p->nExp; i++) {
         pterm *t = &p->aExp[i];
@@ -2378,8 +2384,17 @@ explain_walk(xpl *x, cur *c, double w)
             c->xSeek(c, x->iDoc);
         }
         e->zTerm = kqi_mprintf("%s", t->pTerm->z);
-        /* Scoring terms are the text's own (field terms only filter). */
-        e->zWhere = kqi_mprintf("%s", t->pTerm->z);
+        /* How the query wrote it: the word as typed, pre*, =word. */
+        const kqi_qnode *q = t->pTerm->pQ;
+        if (q && q->eType == KQI_Q_PREFIX) {
+            e->zWhere = kqi_mprintf("%s*", q->zRaw ? q->zRaw : q->zTerm);
+        } else if (q && q->eType == KQI_Q_EXACT) {
+            e->zWhere = kqi_mprintf("=%s", q->zWord);
+        } else if (q && q->zRaw) {
+            e->zWhere = kqi_mprintf("%s", q->zRaw);
+        } else {
+            e->zWhere = kqi_mprintf("%s", t->pTerm->z);
+        }
         e->tf = c->iDoc == x->iDoc ? term_occ(c) : 0;
         e->df = t->pTerm->df;
         e->idf = t->idf;

@@ -17,7 +17,6 @@
 #include <unistd.h>
 #include <time.h>
 
-#define KQ_VERSION "0.1"
 
 /* Exit codes (documented in --help and README.md). */
 enum { EX_OK = 0, EX_SKIPPED = 1, EX_USAGE = 2, EX_INDEX = 3, EX_DAMAGED = 4 };

@@ -19,7 +19,6 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#define KQ_VERSION "0.2"
 
 /* Exit codes, grep-like. */
 enum { EX_HITS = 0, EX_NOHITS = 1, EX_USAGE = 2, EX_INDEX = 3,

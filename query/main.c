@@ -51,9 +51,14 @@ static const char zQueryHelp[] =
 "  =word            this form of the word only, not the others of its stem\n"
 "  word^2           the word weighs twice as much in the score\n"
 "  title:w, source:w, NAME:w   the word in that field (NAME: an extra\n"
-"                   field of kq-index --field)\n"
-"  date:2023-09-01..2023-09-30, date:2023-09   documents of those dates\n"
-"  ( ... )          grouping.  Precedence: NOT, then AND, then OR.\n"
+"                   field of kq-index --field); also title:\"a b\",\n"
+"                   title:(a OR b), title:pre*\n"
+"  body:w           the word outside the title\n"
+"  date:2023-09-01..2023-09-30, date:2023-09, date:2023-09.., date:..2023\n"
+"                   documents of those dates (ends inclusive, open ends)\n"
+"  id:ID, id:\"an id\"  the document with that id\n"
+"  ( ... )          grouping.  Precedence: NOT, then NEAR/ADJ, then AND,\n"
+"                   then OR (kq parse warns when AND and OR are mixed).\n"
 "  Operators are upper case; punctuation inside words (peace-keepers,\n"
 "  U.S.) is read like document text, as a phrase of the parts.\n";
 
@@ -407,7 +412,7 @@ opt_mask(int o, const char **pzName)
     case O_ALL: *pzName = "--all";
         return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_TERMS);
     case O_OFFSET: *pzName = "--offset"; return M(CMD_SEARCH);
-    case O_JSON: *pzName = "--json"; return M_JSONISH & ~M(CMD_BATCH);
+    case O_JSON: *pzName = "--json"; return M_JSONISH;
     case O_FORMAT: *pzName = "--format"; return M_ALL;
     case O_FIELDS: *pzName = "--fields"; return M(CMD_SEARCH) | M(CMD_SHOW);
     case O_SORT: *pzName = "--sort";

@@ -39,6 +39,19 @@ source_try(source *s, const cli *c, char **pzErr)
                            "(kq-index --lang list shows them)", c->zLang);
         }
     }
+    if (nDir > 1) {
+        /* Several -d: Xapian shards; a kq index cannot be one of them. */
+        for (int i = 0; i < nDir; i++) {
+            if (strncmp(azDir[i], "tcp://", 6) != 0 &&
+                kqi_dir_kind(azDir[i]) != KQI_DIR_XAPIAN) {
+                kq_analyzer_free(s->pLang);
+                s->pLang = NULL;
+                return kqi_err(pzErr, KQ_MISUSE, "%s is not a Xapian database:"
+                               " several -d search Xapian shards together, "
+                               "a kq index is searched alone", azDir[i]);
+            }
+        }
+    }
     int rc = is_xapian(azDir, nDir)
              ? kqi_xindex_open((const char *const *)azDir, nDir, &s->pX, pzErr)
              : kq_index_open(azDir[0], &s->pIdx, pzErr);
