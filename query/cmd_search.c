@@ -54,11 +54,11 @@ sort_name(int eSort)
            : eSort == SORT_DATE_DESC ? "-date" : "score";
 }
 
-/* The summary object: bFull adds what differs between two copies of one
-** index (its path, generation), kept out of the JSON Lines summary so
-** that copies and backends print the same lines. */
+/* The summary object: everything needed to run the query again and get
+** the same answer (the index, its backend and generation, the analyzer's
+** language, the parsed query, the order and the page). */
 static json_t *
-summary_new(search *p, uint64_t nTotal, size_t nReturned, int bFull)
+summary_new(search *p, uint64_t nTotal, size_t nReturned)
 {
     json_t *o = json_object();
     const kq_stats *st = source_stats(&p->src);
@@ -74,14 +74,12 @@ summary_new(search *p, uint64_t nTotal, size_t nReturned, int bFull)
     json_object_set_new(o, "sort", json_string(sort_name(p->c->eSort)));
     json_object_set_new(o, "limit", p->c->bAll ? json_null()
                         : json_integer((json_int_t)p->c->nLimit));
-    if (bFull) {
-        json_object_set_new(o, "index", json_text(p->src.zDir,
-                                                  strlen(p->src.zDir)));
-        json_object_set_new(o, "backend", json_string(p->src.pX ? "xapian"
-                                                                : "kq"));
-        json_object_set_new(o, "generation",
-                            json_integer((json_int_t)st->nGeneration));
-    }
+    json_object_set_new(o, "index", json_text(p->src.zDir,
+                                              strlen(p->src.zDir)));
+    json_object_set_new(o, "backend", json_string(p->src.pX ? "xapian"
+                                                            : "kq"));
+    json_object_set_new(o, "generation",
+                        json_integer((json_int_t)st->nGeneration));
     json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
     json_object_set_new(o, "language",
                         json_string(kq_analyzer_lang(p->pA)));
@@ -688,12 +686,12 @@ cmd_search(cli *c)
     } else if (eFmt == FMT_JSONL) {
         json_t *o = json_object();
         json_object_set_new(o, "summary", json_true());
-        json_object_update_new(o, summary_new(&s, nTotal, nHit, 0));
+        json_object_update_new(o, summary_new(&s, nTotal, nHit));
         json_print(o, 0);
         json_decref(o);
     } else if (eFmt == FMT_JSON) {
         json_t *o = json_object();
-        json_object_set_new(o, "summary", summary_new(&s, nTotal, nHit, 1));
+        json_object_set_new(o, "summary", summary_new(&s, nTotal, nHit));
         json_object_set_new(o, "hits", s.pHits);
         s.pHits = NULL;
         json_dumpf(o, stdout, (isatty(STDOUT_FILENO) ? JSON_INDENT(2)
@@ -754,7 +752,7 @@ cmd_count(cli *c)
         c->nOffset = 0;
         c->nLimit = 0;
         c->bAll = 0;
-        json_t *o = summary_new(&s, nTotal, 0, 1);
+        json_t *o = summary_new(&s, nTotal, 0);
         json_object_del(o, "offset");
         json_object_del(o, "returned");
         json_object_del(o, "limit");

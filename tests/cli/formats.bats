@@ -80,7 +80,7 @@ fkq() { "$KQ" -d "$FIDX" "$@"; }
         and .source == "wire" and (.rank == 1) and (.snippets | type) == "array"' <<<"${lines[0]}"
     jq -e '.summary == true and .query == "ceasefire agreed" and .total == 1
         and .returned == 1 and .parsed != null and .language == "english"
-        and (has("index") | not)' <<<"${lines[1]}"
+        and .backend == "kq" and .generation == 1 and (.index | type) == "string"' <<<"${lines[1]}"
     # the default -n is recorded
     run -0 kq --json oil
     jq -e 'select(.summary) | .limit == 10 and .returned == 10 and .total == 11' <<<"${lines[10]}"
