@@ -1496,8 +1496,10 @@ commit_session(kq_writer *p, char **pzErr)
     free(azGoneDel);
     free(aGone);
     if (rc == KQ_OK) {
-        p->stats.nTerm = nTermReal;
         if (p->nDoc > 0) {
+            /* (A commit of deletions alone writes no segment: the count
+            ** of the last one written stays.) */
+            p->stats.nTerm = nTermReal;
             p->iSeg++;
         }
         p->nDoc = 0;
