@@ -641,45 +641,46 @@ kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr)
     return rc;
 }
 
-int
-kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
+/* Where document i's text lies: its store block, offset and length;
+** KQ_CORRUPT for a bad record. */
+static int
+text_loc(const kqi_docs *d, u32 i, u64 *piBlock, u64 *piOff, u64 *pnLen)
 {
     const u8 *p, *end;
     const char *z;
     size_t n;
-    u64 iBlock, iOff, nLen;
-    *pz = NULL;
-    *pn = 0;
     int rc = docs_record(d, i, &p, &end);
     if (rc) {
-        goto fail;
+        return rc;
     }
     for (int k = 0; k < 4; k++) {
         if (get_str(&p, end, &z, &n)) {
-            goto corrupt;
+            return KQ_CORRUPT;
         }
     }
     /* (Extra fields may follow; kqi_docs_info reads them.) */
-    if (kqi_varint_get(&p, end, &iBlock) || kqi_varint_get(&p, end, &iOff) ||
-        kqi_varint_get(&p, end, &nLen)) {
-        goto corrupt;
+    if (kqi_varint_get(&p, end, piBlock) || kqi_varint_get(&p, end, piOff) ||
+        kqi_varint_get(&p, end, pnLen)) {
+        return KQ_CORRUPT;
     }
-    if (nLen == 0) {
-        *pz = malloc(1);
-        if (*pz == NULL) {
-            return KQ_NOMEM;
-        }
-        (*pz)[0] = 0;
-        return KQ_OK;
-    }
-    if (iBlock >= d->nStoreBlock) {
-        goto corrupt;
-    }
+    return KQ_OK;
+}
+
+/* Inflate store block iBlock into *paRaw (malloc()ed, nRaw + 1 bytes) and
+** check its CRC.  The caller checks that [iOff, iOff + nLen) fits. */
+static int
+store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
+            char **pzErr)
+{
     const kqi_map *m = d->pStore;
+    *paRaw = NULL;
+    if (iBlock >= d->nStoreBlock) {
+        return KQ_CORRUPT;
+    }
     u64 off = kqi_get_u64(m->a + d->iStoreDir + 8 * iBlock);
     if (off < KQI_HEADER || off > d->iStoreDir ||
         d->iStoreDir - off < STORE_BLKHDR) {
-        goto corrupt;
+        return KQ_CORRUPT;
     }
     const u8 *h = m->a + off;
     u32 nRaw = kqi_get_u32(h + 1), crc = kqi_get_u32(h + 5);
@@ -688,10 +689,9 @@ kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
     ** the block inflated: bound it by what nStored bytes can hold (deflate
     ** expands at most 1032:1), so a damaged header cannot ask for 4 GB. */
     if (h[0] > 1 || nStored > d->iStoreDir - off - STORE_BLKHDR ||
-        iOff > nRaw || nLen > nRaw - iOff ||
         (h[0] == 0 && nRaw != nStored) ||
         (h[0] == 1 && (u64)nRaw > (u64)nStored * 1032 + 64)) {
-        goto corrupt;
+        return KQ_CORRUPT;
     }
     u8 *aRaw = malloc((size_t)nRaw + 1);
     if (aRaw == NULL) {
@@ -712,13 +712,9 @@ kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
         }
         if (r != LIBDEFLATE_SUCCESS) {
             free(aRaw);
-            goto corrupt;
+            return KQ_CORRUPT;
         }
     } else {
-        if (nStored != nRaw) {
-            free(aRaw);
-            goto corrupt;
-        }
         memcpy(aRaw, h + STORE_BLKHDR, nRaw);
     }
     if (libdeflate_crc32(0, aRaw, nRaw) != crc) {
@@ -727,20 +723,96 @@ kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
                        "%s: checksum mismatch in text block %llu",
                        m->zPath, (unsigned long long)iBlock);
     }
+    *paRaw = aRaw;
+    *pnRaw = nRaw;
+    return KQ_OK;
+}
+
+static int
+text_err(const kqi_docs *d, u32 i, int rc, char **pzErr)
+{
+    if (rc == KQ_CORRUPT && (pzErr == NULL || *pzErr == NULL)) {
+        return kqi_err(pzErr, rc, "%s: bad stored text for document %u",
+                       d->pStore->zPath, i);
+    }
+    return rc;
+}
+
+int
+kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn, char **pzErr)
+{
+    u64 iBlock, iOff, nLen;
+    *pz = NULL;
+    *pn = 0;
+    int rc = text_loc(d, i, &iBlock, &iOff, &nLen);
+    if (rc) {
+        return text_err(d, i, rc, pzErr);
+    }
+    if (nLen == 0) {
+        *pz = malloc(1);
+        if (*pz == NULL) {
+            return KQ_NOMEM;
+        }
+        (*pz)[0] = 0;
+        return KQ_OK;
+    }
+    u8 *aRaw;
+    u32 nRaw;
+    rc = store_block(d, iBlock, &aRaw, &nRaw, pzErr);
+    if (rc == KQ_OK && (iOff > nRaw || nLen > nRaw - iOff)) {
+        free(aRaw);
+        rc = KQ_CORRUPT;
+    }
+    if (rc) {
+        return text_err(d, i, rc, pzErr);
+    }
     memmove(aRaw, aRaw + iOff, nLen);
     aRaw[nLen] = 0;
     *pz = (char *)aRaw;
     *pn = nLen;
     return KQ_OK;
+}
 
-corrupt:
-    rc = KQ_CORRUPT;
-fail:
-    if (rc == KQ_CORRUPT) {
-        return kqi_err(pzErr, rc, "%s: bad stored text for document %u",
-                       d->pStore->zPath, i);
+int
+kqi_docs_text_ref(const kqi_docs *d, u32 i, kqi_textcache *pCache,
+                  const char **pz, size_t *pn, char **pzErr)
+{
+    u64 iBlock, iOff, nLen;
+    *pz = "";
+    *pn = 0;
+    int rc = text_loc(d, i, &iBlock, &iOff, &nLen);
+    if (rc) {
+        return text_err(d, i, rc, pzErr);
     }
-    return rc;
+    if (nLen == 0) {
+        return KQ_OK;
+    }
+    if (pCache->a == NULL || pCache->iBlock != iBlock || pCache->d != d) {
+        kqi_textcache_clear(pCache);
+        u8 *aRaw;
+        u32 nRaw;
+        rc = store_block(d, iBlock, &aRaw, &nRaw, pzErr);
+        if (rc) {
+            return text_err(d, i, rc, pzErr);
+        }
+        pCache->a = aRaw;
+        pCache->n = nRaw;
+        pCache->iBlock = iBlock;
+        pCache->d = d;
+    }
+    if (iOff > pCache->n || nLen > pCache->n - iOff) {
+        return text_err(d, i, KQ_CORRUPT, pzErr);
+    }
+    *pz = (const char *)pCache->a + iOff;
+    *pn = (size_t)nLen;
+    return KQ_OK;
+}
+
+void
+kqi_textcache_clear(kqi_textcache *p)
+{
+    free(p->a);
+    memset(p, 0, sizeof(*p));
 }
 
 int

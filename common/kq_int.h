@@ -394,6 +394,18 @@ int kqi_docs_ids_check(const kqi_docs *d, char **pzErr);
 int kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
                   const u8 *aDel, u32 *piDoc, u64 *pContent, char **pzErr);
 int kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr);
+/* The last inflated store block, for reading the texts of many documents
+** in docid order (=word checks them): neighbours share blocks. */
+typedef struct kqi_textcache {
+    const kqi_docs *d;
+    u64 iBlock;
+    u8 *a;               /* NULL: empty */
+    size_t n;
+} kqi_textcache;
+/* Document i's text, pointing into *pCache (valid until its next use). */
+int kqi_docs_text_ref(const kqi_docs *d, u32 i, kqi_textcache *pCache,
+                      const char **pz, size_t *pn, char **pzErr);
+void kqi_textcache_clear(kqi_textcache *p);
 int kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn,
                   char **pzErr);
 

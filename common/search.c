@@ -803,6 +803,7 @@ body_free(cur *c)
 ** document that has the stem. */
 typedef struct exactcur {
     wrapcur w;         /* w.c: the stem's termcur */
+    kqi_textcache cache;  /* the store block of the last text read */
     const char *zWord;
     size_t nWord;
     kqi_field eField;  /* ANY, TITLE or BODY */
@@ -843,18 +844,24 @@ exact_check(exactcur *p, u32 iDoc, int *pbMatch)
                    NULL, &e, exact_cb);
     }
     if (!e.bFound && p->eField != KQI_FIELD_TITLE) {
-        char *z;
+        const char *z;
         size_t n;
-        int rc = kqi_docs_text(&x->pSeg->docs, iDoc, &z, &n,
-                               x->zErr ? NULL : &x->zErr);
+        int rc = kqi_docs_text_ref(&x->pSeg->docs, iDoc, &p->cache, &z, &n,
+                                   x->zErr ? NULL : &x->zErr);
         if (rc) {
             return rc;
         }
         kq_analyze(x->pA, KQ_ANALYZE_NOSTEM, z, n, 0, NULL, &e, exact_cb);
-        free(z);
     }
     *pbMatch = e.bFound;
     return KQ_OK;
+}
+
+static void
+exact_free(cur *c)
+{
+    kqi_textcache_clear(&((exactcur *)c)->cache);
+    wrap_free(c);
 }
 
 static int
@@ -1704,7 +1711,7 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
 
     case KQI_Q_EXACT: {
         exactcur *e = (exactcur *)cur_alloc(x, sizeof(exactcur), exact_seek,
-                                            wrap_score, wrap_free);
+                                            wrap_score, exact_free);
         if (e == NULL) {
             return KQ_NOMEM;
         }

@@ -62,7 +62,8 @@ unset KQ_INDEX
 # list is read and every document matches, so any change in them shows in
 # the scores, and every document's snippet is made from the stored text);
 # ids, titles, scores and snippets in the JSON; one in the human format,
-# one count.  Each touches both segments.  The last must be --check.
+# one count; fields, NEAR and =word (which reads the stored text of every
+# candidate).  Each touches both segments.  The last must be --check.
 CMDS=(
     "--json -n 100 oil"
     "--json -n 100 'trade AND year NOT gulf'"
@@ -71,6 +72,7 @@ CMDS=(
     "--json -n 100 'a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z* OR 0* OR 1* OR 2* OR 3* OR 4* OR 5* OR 6* OR 7* OR 8* OR 9*'"
     "--color=never -n 5 '(oil OR dollar) AND NOT gulf'"
     "-c 'said OR year*'"
+    "--json -n 100 --no-snippets '=said OR title:oil OR body:bank OR oil NEAR/3 price'"
     "--check"
 )
 NCMD=${#CMDS[@]}
