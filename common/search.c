@@ -722,35 +722,34 @@ wrap_occ(cur *c)
     return p->c->iDoc == c->iDoc ? p->c->xOcc(p->c) : 0;
 }
 
-/* body:word -- the word outside the title: more occurrences of the term
-** than of its title term (T + term, whose positions are a subset). ----- */
-typedef struct bodycur {
-    cur base;
-    cur *pMain;        /* termcur of the word */
-    cur *pTitle;       /* termcur of T + the word, or an empty cursor */
-} bodycur;
+/* A child's documents that pass a check: body:word and =word. ---------- */
+typedef struct checkcur checkcur;
+struct checkcur {
+    wrapcur w;         /* w.c: the child, which scores */
+    int (*xCheck)(checkcur *, u32 iDoc, int *pbMatch);
+};
 
 static int
-body_seek(cur *c, u32 t)
+check_seek(cur *c, u32 t)
 {
-    bodycur *p = (bodycur *)c;
+    checkcur *p = (checkcur *)c;
     SEEK_GUARD(c, t);
     for (;;) {
-        int rc = p->pMain->xSeek(p->pMain, t);
+        int rc = p->w.c->xSeek(p->w.c, t);
         if (rc && rc != KQ_DONE) {
             return cur_fail(c, rc);
         }
-        u32 d = p->pMain->iDoc;
+        u32 d = p->w.c->iDoc;
         if (d == KQ_DOCID_EOF) {
             c->iDoc = d;
             return KQ_DONE;
         }
-        rc = p->pTitle->xSeek(p->pTitle, d);
-        if (rc && rc != KQ_DONE) {
+        int bMatch;
+        rc = p->xCheck(p, d, &bMatch);
+        if (rc) {
             return cur_fail(c, rc);
         }
-        if (p->pTitle->iDoc != d ||
-            p->pMain->xOcc(p->pMain) > p->pTitle->xOcc(p->pTitle)) {
+        if (bMatch) {
             c->iDoc = d;
             return KQ_OK;
         }
@@ -759,24 +758,44 @@ body_seek(cur *c, u32 t)
 }
 
 static double
-body_score(cur *c)
+wrap_score(cur *c)
 {
-    bodycur *p = (bodycur *)c;
-    return p->pMain->xScore(p->pMain);
+    wrapcur *p = (wrapcur *)c;
+    return p->c->xScore(p->c);
 }
 
 static double
-body_max(cur *c)
+wrap_max(cur *c)
+{
+    wrapcur *p = (wrapcur *)c;
+    return p->c->xMax(p->c);
+}
+
+/* body:word -- the word outside the title: more occurrences of the term
+** than of its title term (T + term, whose positions are a subset). */
+typedef struct bodycur {
+    checkcur k;        /* k.w.c: termcur of the word */
+    cur *pTitle;       /* termcur of T + the word, or an empty cursor */
+} bodycur;
+
+static int
+body_check(checkcur *c, u32 d, int *pbMatch)
 {
     bodycur *p = (bodycur *)c;
-    return p->pMain->xMax(p->pMain);
+    int rc = p->pTitle->xSeek(p->pTitle, d);
+    if (rc && rc != KQ_DONE) {
+        return rc;
+    }
+    *pbMatch = p->pTitle->iDoc != d ||
+               c->w.c->xOcc(c->w.c) > p->pTitle->xOcc(p->pTitle);
+    return KQ_OK;
 }
 
 static u32
 body_occ(cur *c)
 {
     bodycur *p = (bodycur *)c;
-    u32 n = p->pMain->xOcc(p->pMain);
+    u32 n = p->k.w.c->xOcc(p->k.w.c);
     if (p->pTitle->iDoc == c->iDoc) {
         u32 t = p->pTitle->xOcc(p->pTitle);
         n = n > t ? n - t : 0;
@@ -788,13 +807,10 @@ static void
 body_free(cur *c)
 {
     bodycur *p = (bodycur *)c;
-    if (p->pMain) {
-        p->pMain->xFree(p->pMain);
-    }
     if (p->pTitle) {
         p->pTitle->xFree(p->pTitle);
     }
-    free(p);
+    wrap_free(c);
 }
 
 /* =word: the stem's documents whose text holds the word as such.  The
@@ -802,7 +818,7 @@ body_free(cur *c)
 ** again (unstemmed): exact, at the cost of reading the text of every
 ** document that has the stem. */
 typedef struct exactcur {
-    wrapcur w;         /* w.c: the stem's termcur */
+    checkcur k;        /* k.w.c: the stem's termcur */
     kqi_textcache cache;  /* the store block of the last text read */
     const char *zWord;
     size_t nWord;
@@ -828,9 +844,10 @@ exact_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
 }
 
 static int
-exact_check(exactcur *p, u32 iDoc, int *pbMatch)
+exact_check(checkcur *c, u32 iDoc, int *pbMatch)
 {
-    ctx *x = p->w.base.pCtx;
+    exactcur *p = (exactcur *)c;
+    ctx *x = c->w.base.pCtx;
     exactscan e = {p->zWord, p->nWord, 0};
     *pbMatch = 0;
     if (p->eField != KQI_FIELD_BODY) {
@@ -862,48 +879,6 @@ exact_free(cur *c)
 {
     kqi_textcache_clear(&((exactcur *)c)->cache);
     wrap_free(c);
-}
-
-static int
-exact_seek(cur *c, u32 t)
-{
-    exactcur *p = (exactcur *)c;
-    SEEK_GUARD(c, t);
-    for (;;) {
-        int rc = p->w.c->xSeek(p->w.c, t);
-        if (rc && rc != KQ_DONE) {
-            return cur_fail(c, rc);
-        }
-        u32 d = p->w.c->iDoc;
-        if (d == KQ_DOCID_EOF) {
-            c->iDoc = d;
-            return KQ_DONE;
-        }
-        int bMatch;
-        rc = exact_check(p, d, &bMatch);
-        if (rc) {
-            return cur_fail(c, rc);
-        }
-        if (bMatch) {
-            c->iDoc = d;
-            return KQ_OK;
-        }
-        t = d + 1;
-    }
-}
-
-static double
-wrap_score(cur *c)
-{
-    wrapcur *p = (wrapcur *)c;
-    return p->c->xScore(p->c);
-}
-
-static double
-wrap_max(cur *c)
-{
-    wrapcur *p = (wrapcur *)c;
-    return p->c->xMax(p->c);
 }
 
 /* id:X -- one document ---------------------------------------------------- */
@@ -1710,30 +1685,32 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
     }
 
     case KQI_Q_EXACT: {
-        exactcur *e = (exactcur *)cur_alloc(x, sizeof(exactcur), exact_seek,
+        exactcur *e = (exactcur *)cur_alloc(x, sizeof(exactcur), check_seek,
                                             wrap_score, exact_free);
         if (e == NULL) {
             return KQ_NOMEM;
         }
-        *ppOut = &e->w.base;
-        e->w.base.xMax = wrap_max;
-        e->w.base.xOcc = wrap_occ;
+        *ppOut = &e->k.w.base;
+        e->k.w.base.xMax = wrap_max;
+        e->k.w.base.xOcc = wrap_occ;
+        e->k.xCheck = exact_check;
         e->zWord = p->pQ->zWord;
         e->nWord = p->pQ->nWord;
         e->eField = p->pQ->eField;
-        return cur_make(x, p->aChild[0], &e->w.c, pzErr);
+        return cur_make(x, p->aChild[0], &e->k.w.c, pzErr);
     }
 
     case P_BODY: {
-        bodycur *b = (bodycur *)cur_alloc(x, sizeof(bodycur), body_seek,
-                                          body_score, body_free);
+        bodycur *b = (bodycur *)cur_alloc(x, sizeof(bodycur), check_seek,
+                                          wrap_score, body_free);
         if (b == NULL) {
             return KQ_NOMEM;
         }
-        *ppOut = &b->base;
-        b->base.xMax = body_max;
-        b->base.xOcc = body_occ;
-        rc = cur_make(x, p->aChild[0], &b->pMain, pzErr);
+        *ppOut = &b->k.w.base;
+        b->k.w.base.xMax = wrap_max;
+        b->k.w.base.xOcc = body_occ;
+        b->k.xCheck = body_check;
+        rc = cur_make(x, p->aChild[0], &b->k.w.c, pzErr);
         if (rc == KQ_OK) {
             rc = cur_make(x, p->aChild[1], &b->pTitle, pzErr);
         }
@@ -2424,10 +2401,8 @@ explain_walk(xpl *x, cur *c, double w)
         }
     } else if (c->xSeek == wrap_seek && c->xScore == boost_score) {
         explain_walk(x, ((wrapcur *)c)->c, w * ((wrapcur *)c)->w);
-    } else if (c->xSeek == exact_seek) {
-        explain_walk(x, ((exactcur *)c)->w.c, w);
-    } else if (c->xSeek == body_seek) {
-        explain_walk(x, ((bodycur *)c)->pMain, w);
+    } else if (c->xSeek == check_seek) {
+        explain_walk(x, ((checkcur *)c)->w.c, w);
     }
     /* Filters, ids, empty cursors: nothing scores. */
 }

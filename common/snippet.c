@@ -118,15 +118,17 @@ tok_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     return 0;
 }
 
-/* Second pass for prefixes: tokens unstemmed, matched by byte range. */
+/* Second and third passes, for prefixes and =words: tokens unstemmed,
+** matched to the first pass's by byte range. */
 typedef struct ppass {
     sctx *s;
     size_t i;
+    int ePass;           /* 1 prefixes, 2 exact words (see match()) */
 } ppass;
 
 static int
-prefix_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
-          size_t iStart, size_t iEnd)
+unstemmed_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+             size_t iStart, size_t iEnd)
 {
     ppass *p = pCtx;
     sctx *s = p->s;
@@ -134,22 +136,7 @@ prefix_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
         p->i++;
     }
     if (p->i < s->n && s->a[p->i].iStart == iStart && s->a[p->i].iTerm < 0) {
-        s->a[p->i].iTerm = match(s, zTerm, nTerm, 1);
-    }
-    return 0;
-}
-
-static int
-exact_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
-         size_t iStart, size_t iEnd)
-{
-    ppass *p = pCtx;
-    sctx *s = p->s;
-    while (p->i < s->n && s->a[p->i].iStart < iStart) {
-        p->i++;
-    }
-    if (p->i < s->n && s->a[p->i].iStart == iStart && s->a[p->i].iTerm < 0) {
-        s->a[p->i].iTerm = match(s, zTerm, nTerm, 2);
+        s->a[p->i].iTerm = match(s, zTerm, nTerm, p->ePass);
     }
     return 0;
 }
@@ -211,15 +198,12 @@ scan_text(sctx *s, kq_analyzer *pA, const kq_query *q, const char *zText,
     memset(s, 0, sizeof(*s));
     collect_terms(s, q->pRoot);
     kq_analyze(pA, 0, zText, nScan, 0, NULL, s, tok_cb);
-    if (s->rc == KQ_OK && s->bAnyPrefix) {
-        ppass pp = {s, 0};
-        kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, &pp,
-                   prefix_cb);
-    }
-    if (s->rc == KQ_OK && s->bAnyExact) {
-        ppass pp = {s, 0};
-        kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, &pp,
-                   exact_cb);
+    for (int ePass = 1; ePass <= 2 && s->rc == KQ_OK; ePass++) {
+        if (ePass == 1 ? s->bAnyPrefix : s->bAnyExact) {
+            ppass pp = {s, 0, ePass};
+            kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, &pp,
+                       unstemmed_cb);
+        }
     }
     if (s->rc) {
         free(s->a);
