@@ -1100,6 +1100,32 @@ add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
     return KQ_OK;
 }
 
+/* The collected expansions of p: sorted, without duplicates (a term of
+** several segments), each looked up and weighed. */
+static int
+exp_finish(kq_index *pIdx, plan *p, char **pzErr)
+{
+    if (p->nExp > 1) {
+        qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
+    }
+    int j = 0;
+    for (int i = 0; i < p->nExp; i++) {
+        if (j > 0 && cmp_pterm(&p->aExp[j - 1], &p->aExp[i]) == 0) {
+            free(p->aExp[i].z);
+        } else {
+            p->aExp[j++] = p->aExp[i];
+        }
+    }
+    p->nExp = j;
+    for (int i = 0; i < p->nExp; i++) {
+        int rc = term_lookup(pIdx, &p->aExp[i], pzErr);
+        if (rc) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
 /* A prefix matches the words that start with it: the terms that do (a word
 ** that is its own stem), and the stems of the vocabulary words that do. */
 static int
@@ -1134,26 +1160,7 @@ expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
             }
         }
     }
-    /* Sort, drop duplicates (terms in several segments), then weigh. */
-    if (p->nExp > 1) {
-        qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
-    }
-    int j = 0;
-    for (int i = 0; i < p->nExp; i++) {
-        if (j > 0 && cmp_pterm(&p->aExp[j - 1], &p->aExp[i]) == 0) {
-            free(p->aExp[i].z);
-        } else {
-            p->aExp[j++] = p->aExp[i];
-        }
-    }
-    p->nExp = j;
-    for (int i = 0; i < p->nExp; i++) {
-        int rc = term_lookup(pIdx, &p->aExp[i], pzErr);
-        if (rc) {
-            return rc;
-        }
-    }
-    return KQ_OK;
+    return exp_finish(pIdx, p, pzErr);
 }
 
 static plan *
@@ -1341,25 +1348,8 @@ plan_date(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
             return rc;
         }
     }
-    if (p->nExp > 1) {
-        qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
-    }
-    int j = 0;
-    for (int i = 0; i < p->nExp; i++) {
-        if (j > 0 && cmp_pterm(&p->aExp[j - 1], &p->aExp[i]) == 0) {
-            free(p->aExp[i].z);
-        } else {
-            p->aExp[j++] = p->aExp[i];
-        }
-    }
-    p->nExp = j;
-    for (int i = 0; i < p->nExp; i++) {
-        int rc = term_lookup(pIdx, &p->aExp[i], pzErr);
-        if (rc) {
-            return rc;
-        }
-    }
-    return plan_wrap(P_FILTER, ppOut);
+    int rc = exp_finish(pIdx, p, pzErr);
+    return rc ? rc : plan_wrap(P_FILTER, ppOut);
 }
 
 /* A PHRASE of zPfx + each word's term. */
