@@ -2041,6 +2041,28 @@ run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
     return x->rc;
 }
 
+/* The end of a query on segment s: document lengths found damaged on the
+** way (checked lazily, a chunk at a time) are damage too; a damage message
+** goes to *pzErr; the cursors are freed.  Returns the query's rc. */
+static int
+seg_finish(kq_index *pIdx, u32 s, ctx *x, cur *c, int rc, char **pzErr)
+{
+    if (rc == KQ_OK && kqi_docs_bad(&pIdx->aSeg[s].docs)) {
+        rc = KQ_CORRUPT;
+        kqi_err(&x->zErr, rc, "%s: checksum mismatch in the document "
+                "lengths", pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
+    }
+    if (rc == KQ_CORRUPT) {
+        kqi_err(pzErr, rc, "%s", x->zErr ? x->zErr : "index damaged");
+    }
+    free(x->zErr);
+    x->zErr = NULL;
+    if (c) {
+        c->xFree(c);
+    }
+    return rc;
+}
+
 static int search_by_date(kq_index *pIdx, const kq_query *q, int bDesc,
                           size_t nOffset, size_t nLimit, kq_hit **paHit,
                           size_t *pnHit, uint64_t *pnTotal, char **pzErr);
@@ -2116,18 +2138,7 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
             }
             rc = x.rc;
         }
-        if (rc == KQ_OK && kqi_docs_bad(&pIdx->aSeg[s].docs)) {
-            rc = KQ_CORRUPT;
-            kqi_err(&x.zErr, rc, "%s: checksum mismatch in the document "
-                    "lengths", pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
-        }
-        if (rc == KQ_CORRUPT) {
-            kqi_err(pzErr, rc, "%s", x.zErr ? x.zErr : "index damaged");
-        }
-        free(x.zErr);
-        if (c) {
-            c->xFree(c);
-        }
+        rc = seg_finish(pIdx, s, &x, c, rc, pzErr);
     }
     plan_free(pPlan);
     if (rc) {
@@ -2184,18 +2195,7 @@ kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
                 rc = cx.rc;
             }
         }
-        if (rc == KQ_OK && kqi_docs_bad(&pIdx->aSeg[s].docs)) {
-            rc = KQ_CORRUPT;
-            kqi_err(&cx.zErr, rc, "%s: checksum mismatch in the document "
-                    "lengths", pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
-        }
-        if (rc == KQ_CORRUPT) {
-            kqi_err(pzErr, rc, "%s", cx.zErr ? cx.zErr : "index damaged");
-        }
-        free(cx.zErr);
-        if (c) {
-            c->xFree(c);
-        }
+        rc = seg_finish(pIdx, s, &cx, c, rc, pzErr);
     }
     plan_free(pPlan);
     return rc;
@@ -2440,13 +2440,7 @@ kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
             }
         }
     }
-    if (rc == KQ_CORRUPT) {
-        kqi_err(pzErr, rc, "%s", cx.zErr ? cx.zErr : "index damaged");
-    }
-    free(cx.zErr);
-    if (c) {
-        c->xFree(c);
-    }
+    rc = seg_finish(pIdx, s, &cx, c, rc, pzErr);
     plan_free(pPlan);
     if (rc) {
         kq_explain_free(pOut);
