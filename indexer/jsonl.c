@@ -547,13 +547,9 @@ int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
             return 0;
         }
     }
-    if (src_open(&s, pC, zPath, eGz)) {
-        pC->pStats->nFileSkipped++;
-        src_close(&s);
+    if (lines_open(&s, &lr, pC, zPath, eGz)) {
         return 0;
     }
-    memset(&lr, 0, sizeof(lr));
-    lr.pSrc = &s;
     for (;;) {
         const char *z = NULL;
         size_t n = 0;

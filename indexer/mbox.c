@@ -255,13 +255,9 @@ int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
     uint64_t iLine = 0;
     int rc = 0;
 
-    if (src_open(&s, pC, zPath, eGz)) {
-        pC->pStats->nFileSkipped++;
-        src_close(&s);
+    if (lines_open(&s, &lr, pC, zPath, eGz)) {
         return 0;
     }
-    memset(&lr, 0, sizeof(lr));
-    lr.pSrc = &s;
     memset(&m, 0, sizeof(m));
     m.pC = pC;
     m.zName = s.zPath;

@@ -111,6 +111,10 @@ typedef struct linereader {
 
 enum { LR_EOF, LR_LINE, LR_TOOLONG, LR_ERROR };
 
+/* src_open() zPath and point *pLr (zeroed) at it.  On failure the file
+** is counted as skipped, *pSrc closed, and -1 returned. */
+int lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
+               int eGz);
 /* Next line, without its '\n', in *pz and *pn (valid until the next call).
 ** Returns LR_LINE; LR_TOOLONG if a line had to be dropped because memory
 ** ran out (the line is still consumed, so line numbers stay right);

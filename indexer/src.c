@@ -396,3 +396,16 @@ void lr_free(linereader *p)
     p->a = NULL;
     p->nAlloc = p->nData = p->iStart = p->iScan = 0;
 }
+
+int lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
+               int eGz)
+{
+    memset(pLr, 0, sizeof(*pLr));
+    if (src_open(pSrc, pC, zPath, eGz)) {
+        pC->pStats->nFileSkipped++;
+        src_close(pSrc);
+        return -1;
+    }
+    pLr->pSrc = pSrc;
+    return 0;
+}

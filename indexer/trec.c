@@ -244,13 +244,9 @@ int read_trec(corpus_ctx *pC, const char *zPath, int eGz)
     uint64_t iLine = 0;
     int rc = 0;
 
-    if (src_open(&s, pC, zPath, eGz)) {
-        pC->pStats->nFileSkipped++;
-        src_close(&s);
+    if (lines_open(&s, &lr, pC, zPath, eGz)) {
         return 0;
     }
-    memset(&lr, 0, sizeof(lr));
-    lr.pSrc = &s;
     memset(&t, 0, sizeof(t));
     t.pC = pC;
     t.zName = s.zPath;

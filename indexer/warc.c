@@ -530,15 +530,12 @@ int read_warc(corpus_ctx *pC, const char *zPath, int eGz)
     src s;
     warc w;
     int rc;
-    if (src_open(&s, pC, zPath, eGz)) {
-        pC->pStats->nFileSkipped++;
-        src_close(&s);
+    memset(&w, 0, sizeof(w));
+    if (lines_open(&s, &w.lr, pC, zPath, eGz)) {
         return 0;
     }
-    memset(&w, 0, sizeof(w));
     w.pC = pC;
     w.zName = s.zPath;
-    w.lr.pSrc = &s;
     rc = warc_loop(&w);
     warc_free(&w);
     src_close(&s);
