@@ -166,6 +166,40 @@ num_width(uint64_t v)
     return w;
 }
 
+/* Bucket b, or the undated line when b == h->nBucket: its label and its
+** total of documents; 0 when there is no such line (no undated documents,
+** or a --from/--to range, which leaves them out). */
+static int
+bucket_head(const hist *h, size_t b, char *zLabel, size_t nLabel,
+            uint64_t *pnTot)
+{
+    if (b == h->nBucket) {
+        if (h->bRange || h->nUndated == 0) {
+            return 0;
+        }
+        snprintf(zLabel, nLabel, "undated");
+        *pnTot = h->nUndated;
+        return 1;
+    }
+    bucket_label(h->kMin + (int64_t)b, h->eBy, zLabel, nLabel);
+    *pnTot = h->aTotal[b];
+    return 1;
+}
+
+/* Query q's documents and occurrences in bucket b (as bucket_head()). */
+static void
+bucket_counts(const hist *h, size_t b, int q, uint64_t *pnD, uint64_t *pnO)
+{
+    if (b == h->nBucket) {
+        *pnD = h->aUDocs[q];
+        *pnO = h->aUOcc[q];
+    } else {
+        size_t i = (size_t)q * h->nBucket + b;
+        *pnD = h->aDocs[i];
+        *pnO = h->aOcc[i];
+    }
+}
+
 static void
 print_text(hist *h)
 {
@@ -233,21 +267,13 @@ print_text(hist *h)
 
     char zLabel[32], zR1[32], zR2[32];
     for (size_t b = 0; b <= h->nBucket; b++) {
-        int bUndated = b == h->nBucket;
-        if (bUndated && (h->bRange || h->nUndated == 0)) {
+        uint64_t nTot;
+        if (!bucket_head(h, b, zLabel, sizeof(zLabel), &nTot)) {
             break;
         }
-        uint64_t nTot = bUndated ? h->nUndated : h->aTotal[b];
-        if (bUndated) {
-            snprintf(zLabel, sizeof(zLabel), "undated");
-        } else {
-            bucket_label(h->kMin + (int64_t)b, h->eBy, zLabel,
-                         sizeof(zLabel));
-        }
         for (int q = 0; q < h->nQ; q++) {
-            size_t i = (size_t)q * h->nBucket + b;
-            uint64_t nD = bUndated ? h->aUDocs[q] : h->aDocs[i];
-            uint64_t nO = bUndated ? h->aUOcc[q] : h->aOcc[i];
+            uint64_t nD, nO;
+            bucket_counts(h, b, q, &nD, &nO);
             printf("%-*s", wLabel, q == 0 ? zLabel : "");
             if (wQ) {
                 const char *z = h->azQ[q];
@@ -265,7 +291,7 @@ print_text(hist *h)
                 fmt_rate(zR2, sizeof(zR2), rate(nO, nTot));
                 printf("  %*s  %*s", wRate, zR1, wRate, zR2);
             }
-            if (bBars && !bUndated && v > 0) {
+            if (bBars && b != h->nBucket && v > 0) {
                 fputs("  ", stdout);
                 put_bar(v, vMax, nCell, q, c->bColor);
             }
@@ -336,21 +362,13 @@ print_table(hist *h, int eFmt)
     table_begin(&t, stdout, eFmt, h->c->bNormalize ? 7 : 5, azCol);
     char zLabel[32];
     for (size_t b = 0; b <= h->nBucket; b++) {
-        int bUndated = b == h->nBucket;
-        if (bUndated && (h->bRange || h->nUndated == 0)) {
+        uint64_t nTot;
+        if (!bucket_head(h, b, zLabel, sizeof(zLabel), &nTot)) {
             break;
         }
-        uint64_t nTot = bUndated ? h->nUndated : h->aTotal[b];
-        if (bUndated) {
-            snprintf(zLabel, sizeof(zLabel), "undated");
-        } else {
-            bucket_label(h->kMin + (int64_t)b, h->eBy, zLabel,
-                         sizeof(zLabel));
-        }
         for (int q = 0; q < h->nQ; q++) {
-            size_t i = (size_t)q * h->nBucket + b;
-            uint64_t nD = bUndated ? h->aUDocs[q] : h->aDocs[i];
-            uint64_t nO = bUndated ? h->aUOcc[q] : h->aOcc[i];
+            uint64_t nD, nO;
+            bucket_counts(h, b, q, &nD, &nO);
             table_str(&t, zLabel);
             table_str(&t, h->azQ[q]);
             table_int(&t, (long long)nD);
