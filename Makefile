@@ -51,7 +51,7 @@ else
 BINDIR := $(B)
 endif
 
-.PHONY: all demo check test unit-build clean deps bench differential
+.PHONY: all demo check test unit-build clean deps bench bench-peer eval differential
 PLUGIN      := $(BINDIR)/kq-xapian.so
 all: $(BINDIR)/kq-index $(BINDIR)/kq $(PLUGIN)
 
@@ -123,13 +123,27 @@ CORPORA      ?= ../shared/corpora/reuters21578
 BENCH_PEERS  ?= kq,kq-j2,xapian,fts5
 # Then tests/bench/extra_queries.sh: single-term and 5-term OR latencies and
 # exact counts, against the indexes run_all.sh just built.
-bench: all
-	@test -f $(SHARED_BENCH)/run_all.sh || { echo "make bench: $(SHARED_BENCH) is missing (it lives beside the checkout in the development setup)"; exit 2; }
+bench: bench-peer
+	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; \
+	    tests/bench/extra_queries.sh $$c $(EXTRA_ARGS) || exit 1; done
+
+# kq as a peer of the bench (build/kq_query + build/kq.ini), for bench and eval.
+bench-peer: all
+	@test -f $(SHARED_BENCH)/run_all.sh || { echo "make bench/eval: $(SHARED_BENCH) is missing (it lives beside the checkout in the development setup)"; exit 2; }
 	$(MAKE) -C $(SHARED_BENCH) all
 	$(CC) $(CFLAGS) $(NOPIE) -Icommon -I$(SHARED_BENCH)/common -o build/kq_query tests/bench/kq_query.c $(LIB) $(LDLIBS)
 	sed 's|@ROOT@|$(CURDIR)|g' tests/bench/kq.ini.in > build/kq.ini
-	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; \
-	    tests/bench/extra_queries.sh $$c $(EXTRA_ARGS) || exit 1; done
+
+# Effectiveness beside the peers, on every collection of ../shared/corpora
+# that has queries and relevance judgments (not part of `make check`; its
+# small regression test is tests/cli/quality.bats):
+#   make eval [EVAL_CORPORA="../shared/corpora/cacm ..."] [EVAL_PEERS=kq,xapian,fts5]
+EVAL_CORPORA ?= $(patsubst %/qrels.txt,%,$(wildcard ../shared/corpora/*/qrels.txt))
+EVAL_PEERS   ?= kq,xapian,fts5
+eval: bench-peer
+	@test -n "$(EVAL_CORPORA)" || { echo "make eval: no collection with qrels.txt under ../shared/corpora"; exit 2; }
+	for c in $(EVAL_CORPORA); do $(SHARED_BENCH)/eval/run_eval.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(EVAL_PEERS) || exit 1; done
+	python3 tests/bench/eval_table.py $(notdir $(EVAL_CORPORA))
 
 # The long native-vs-Xapian run over ../shared corpora (not in `make check`):
 #   make differential [DIFF_ARGS="-n 1000 -s SEED dir ..."]

@@ -10,6 +10,9 @@
 **
 ** Format versions:
 **     1  2026-11-28  first format.
+**     2, 3            earlier layouts (3: deletions and the id table)
+**     4  2026-11-28  the manifest records the title weight of BM25F, and
+**                    document lengths count title tokens that many times.
 */
 #include "kq_int.h"
 

@@ -125,6 +125,7 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
         return rc;
     }
     p->stats.nGeneration = p->man.nGeneration;
+    p->stats.nTitleWeight = p->man.nTitleWeight;
     p->stats.nSegment = p->man.nSeg;
     p->stats.avgDoclen =
         p->stats.nDoc ? (double)p->stats.nToken / (double)p->stats.nDoc : 0.0;
@@ -196,7 +197,7 @@ kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
 ** kq_index_check(): everything a query could touch, verified.
 */
 static int
-check_segment(kqi_segment *s, char **pzErr)
+check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
 {
     const kqi_segmeta *m = &s->meta;
     for (int f = 0; f < KQI_NFILE; f++) {
@@ -337,6 +338,9 @@ check_segment(kqi_segment *s, char **pzErr)
             u32 iDoc = kqi_plc_docid(c);
             if (!bField) {
                 aTf[iDoc] += nPos;   /* field terms are not in the length */
+            } else if (it.aTerm[0] == KQI_PFX_TITLE) {
+                /* BM25F: a title word counts nTitleWeight times in all. */
+                aTf[iDoc] += (nTitleWeight - 1) * nPos;
             }
             int b = kqi_plc_block_of(c, iDoc);
             u32 len = kqi_docs_len(&s->docs, iDoc);
@@ -383,8 +387,8 @@ check_segment(kqi_segment *s, char **pzErr)
     }
     for (u32 i = 0; rc == KQ_OK && i < s->docs.nDoc; i++) {
         if (aTf[i] != kqi_docs_len(&s->docs, i)) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: document %u has %u tokens "
-                         "in postings but length %u",
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: document %u has length %u "
+                         "by its postings but %u in the table",
                          s->aMap[KQI_F_DOCS].zPath, i, aTf[i],
                          kqi_docs_len(&s->docs, i));
         }
@@ -398,7 +402,7 @@ int
 kq_index_check(kq_index *p, char **pzErr)
 {
     for (u32 i = 0; i < p->man.nSeg; i++) {
-        int rc = check_segment(&p->aSeg[i], pzErr);
+        int rc = check_segment(&p->aSeg[i], p->man.nTitleWeight, pzErr);
         if (rc) {
             return rc;
         }

@@ -113,6 +113,7 @@ struct kqi_inv {
     char aPfx[KQI_MAX_KEY + 1];
     size_t nPfx;
     size_t nFieldOcc;  /* occurrences of field terms (not in the length) */
+    u32 nTitleWeight;  /* BM25F: a title token counts this often in lengths */
     kq_analyzer *pAlt; /* a document in another language: its analyzer,
                        ** which stems every token (no word table) */
     kq_analyzer *apLang[8];   /* analyzers of other languages met */
@@ -531,13 +532,14 @@ invert_doc(kqi_inv *p, u32 iDoc)
 
 
 int
-kqi_inv_new(const char *zLang, kqi_inv **ppOut)
+kqi_inv_new(const char *zLang, u32 nTitleWeight, kqi_inv **ppOut)
 {
     *ppOut = NULL;
     kqi_inv *p = calloc(1, sizeof(*p));
     if (p == NULL) {
         return KQ_NOMEM;
     }
+    p->nTitleWeight = nTitleWeight ? nTitleWeight : 1;
     int rc = kq_analyzer_new(zLang, &p->pA);
     if (rc) {
         free(p);
@@ -743,7 +745,7 @@ add_date(kqi_inv *p, const char *zDate, size_t nDate)
 }
 
 int
-kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen)
+kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok)
 {
     p->nOcc = 0;
     p->nFieldOcc = 0;
@@ -761,6 +763,8 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen)
     int rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
                         d->nTitle, 0, &iPos, p, token_cb);
     p->cField = 0;
+    /* The title's length for BM25F: its words that have a title term. */
+    size_t nTitle = p->nFieldOcc;
     if (rc == KQ_OK && d->nBody) {
         rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
                         iPos + KQI_TITLE_GAP, NULL, p, token_cb);
@@ -788,7 +792,11 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen)
     if (rc == KQ_OK) {
         rc = invert_doc(p, iDoc);
     }
-    *pnLen = (u32)nText;
+    /* (Saturated: a document of 4G tokens is not one anybody indexes, but
+    ** a length must not wrap to a small number.) */
+    u64 nLen = (u64)nText + (u64)(p->nTitleWeight - 1) * nTitle;
+    *pnTok = nText > 0xffffffffu ? 0xffffffffu : (u32)nText;
+    *pnLen = nLen > 0xffffffffu ? 0xffffffffu : (u32)nLen;
     return rc ? KQ_NOMEM : KQ_OK;
 }
 

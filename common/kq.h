@@ -200,10 +200,12 @@ typedef struct kq_index kq_index;
 
 typedef struct kq_stats {
     uint64_t nDoc;       /* documents in the index */
-    uint64_t nToken;     /* tokens in all documents */
+    uint64_t nToken;     /* the documents' lengths for ranking: their tokens,
+                         ** a title token counting nTitleWeight times */
     uint64_t nGeneration;/* commit number */
     uint32_t nSegment;
     double avgDoclen;    /* nToken / nDoc (0 if empty) */
+    uint32_t nTitleWeight; /* BM25F: a title word counts this many times */
 } kq_stats;
 
 typedef struct kq_docinfo {
@@ -211,7 +213,8 @@ typedef struct kq_docinfo {
     const char *zTitle;  size_t nTitle;
     const char *zDate;   size_t nDate;
     const char *zSource; size_t nSource;
-    uint32_t nLen;       /* length in tokens */
+    uint32_t nLen;       /* length for ranking: tokens, a title token counting
+                         ** kq_stats.nTitleWeight times */
     int nField;          /* extra fields stored with the document */
     const unsigned char *pField_; size_t nField_;  /* private: their bytes */
 } kq_docinfo;
@@ -309,11 +312,13 @@ typedef struct kq_explain_term {
     double idf;
     double boost;        /* term^2 and the like; 1 by default */
     double score;        /* its part of the document's score */
+    uint32_t tfTitle;    /* of tf, the occurrences in the title (BM25F
+                         ** counts them kq_stats.nTitleWeight times) */
 } kq_explain_term;
 typedef struct kq_explain_info {
     int bMatch;          /* does the document match the query? */
     double score;        /* its score (the sum of the parts when it matches) */
-    uint32_t nLen;       /* document length in tokens */
+    uint32_t nLen;       /* document length (as kq_docinfo.nLen) */
     double avgLen;       /* average document length */
     uint64_t nDoc;       /* documents in the index */
     kq_explain_term *aTerm;

@@ -12,6 +12,8 @@
 **     header (16 bytes, fileio.c), file type KQI_FT_MANIFEST
 **     u64: generation (1 for the first commit, +1 for each next one)
 **     u32: length of the language name, then the name (< 32 bytes)
+**     u32: title weight W (1..16): for BM25F a title word counts W times,
+**          in its term frequency and in the document's length (kq_int.h)
 **     u32: number of segments
 **     per segment, in docid order (a segment's documents follow those of
 **     the segments before it):
@@ -78,7 +80,7 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     /* The checksum first (it covers the header too): nothing is trusted
     ** before it, and a damaged version number is damage, not a format
     ** this kq does not read. */
-    if (m.n < KQI_HEADER + 8 + 4 + 4 + 4) {
+    if (m.n < KQI_HEADER + 8 + 4 + 4 + 4 + 4) {
         rc = kqi_header_check(&m, KQI_FT_MANIFEST, pzErr);
         if (rc == KQ_OK) {
             goto corrupt;
@@ -101,12 +103,18 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     u32 nLang = kqi_get_u32(p);
     p += 4;
     if (nLang == 0 || nLang >= sizeof(pOut->zLang) ||
-        (size_t)(end - p) < nLang + 4) {
+        (size_t)(end - p) < nLang + 8) {
         goto corrupt;
     }
     memcpy(pOut->zLang, p, nLang);
     pOut->zLang[nLang] = 0;
     p += nLang;
+    pOut->nTitleWeight = kqi_get_u32(p);
+    p += 4;
+    if (pOut->nTitleWeight < 1 ||
+        pOut->nTitleWeight > KQI_MAX_TITLE_WEIGHT) {
+        goto corrupt;
+    }
     pOut->nSeg = kqi_get_u32(p);
     p += 4;
     if (pOut->nSeg > MAX_SEGMENTS ||
@@ -166,6 +174,7 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
     size_t nLang = strlen(p->zLang);
     kqi_buf_u32(&b, (u32)nLang);
     kqi_buf_append(&b, p->zLang, nLang);
+    kqi_buf_u32(&b, p->nTitleWeight);
     kqi_buf_u32(&b, p->nSeg);
     for (u32 i = 0; i < p->nSeg; i++) {
         const kqi_segmeta *s = &p->aSeg[i];

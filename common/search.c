@@ -126,7 +126,8 @@ struct ctx {
     kqi_segment *pSeg;
     u32 iSeg;           /* its number in the index */
     kq_analyzer *pA;    /* the index's (=word checks the text) */
-    double avgdl;
+    double avgdl;       /* of the BM25F lengths (kq_int.h) */
+    u32 nTitleW1;       /* the index's title weight, less one */
     int rc;             /* first error met while evaluating */
     char *zErr;
 };
@@ -180,8 +181,15 @@ typedef struct termcur {
     kqi_plc *pPlc;
     const pterm *pTerm;   /* its plan entry (kq_explain) */
     double idf;
+    /* BM25F: the term's title term T + term (NULL: the term is in no title
+    ** of the segment, or the index has no title weight), whose frequency
+    ** counts nTitleW1 more times; titleMax its largest. */
+    kqi_plc *pTitle;
+    u32 nTitleW1;
+    u32 titleMax;
     double max;         /* bound over the list */
     int bStarted;
+    int bTitleStarted;
     /* The last block-max lookup: block iBm (-1: none) ends at docid bmEnd
     ** and bounds scores by bmVal.  Targets only grow, so a lookup is
     ** mostly this comparison. */
@@ -220,23 +228,74 @@ term_seek(cur *c, u32 t)
     return rc;
 }
 
+/* A damaged block of pPlc (its frequencies are decoded only when read). */
+static double
+term_damaged(cur *c, kqi_plc *pPlc)
+{
+    ctx *x = c->pCtx;
+    if (x->zErr == NULL) {
+        x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
+                              kqi_plc_errmsg(pPlc));
+    }
+    cur_fail(c, KQ_CORRUPT);
+    return 0;
+}
+
+/* Occurrences of the term in the title of the cursor's document: its
+** title term's frequency there.  Scores are asked for in docid order, so
+** the title cursor only moves forward.  (u32)-1 if the list is damaged. */
+static u32
+term_title_tf(termcur *p)
+{
+    u32 iDoc = p->base.iDoc;
+    if (p->pTitle == NULL || iDoc == KQ_DOCID_EOF) {
+        return 0;
+    }
+    if (kqi_plc_docid(p->pTitle) < iDoc || !p->bTitleStarted) {
+        p->bTitleStarted = 1;
+        int rc = kqi_plc_seek(p->pTitle, iDoc);
+        if (rc && rc != KQ_DONE) {
+            return (u32)-1;
+        }
+    }
+    if (kqi_plc_docid(p->pTitle) != iDoc) {
+        return 0;
+    }
+    u32 tf = kqi_plc_tf(p->pTitle);
+    return kqi_plc_docid(p->pTitle) == KQ_DOCID_EOF ? (u32)-1 : tf;
+}
+
 static double
 term_score(cur *c)
 {
     termcur *p = (termcur *)c;
     u32 tf = kqi_plc_tf(p->pPlc);
     if (kqi_plc_docid(p->pPlc) == KQ_DOCID_EOF) {
-        /* The block's frequencies were damaged (decoded only now). */
-        ctx *x = c->pCtx;
-        if (x->zErr == NULL) {
-            x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
-                                  kqi_plc_errmsg(p->pPlc));
+        return term_damaged(c, p->pPlc);
+    }
+    if (p->pTitle) {
+        u32 tfTitle = term_title_tf(p);
+        if (tfTitle == (u32)-1) {
+            return term_damaged(c, p->pTitle);
         }
-        cur_fail(c, KQ_CORRUPT);
-        return 0;
+        /* (A title occurrence is one of the tf: a sound list has
+        ** tfTitle <= tf, which bounds the sum.) */
+        tf += p->nTitleW1 * (tfTitle < tf ? tfTitle : tf);
     }
     return kqi_bm25(p->idf, tf, kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
                     c->pCtx->avgdl);
+}
+
+/* The largest BM25F frequency of a term whose largest plain one is maxTf
+** (in the list or in a block): title occurrences are among the tf, and at
+** most titleMax. */
+static u32
+term_tf_bound(const termcur *p, u32 maxTf)
+{
+    if (p->pTitle == NULL) {
+        return maxTf;
+    }
+    return maxTf + p->nTitleW1 * (p->titleMax < maxTf ? p->titleMax : maxTf);
 }
 
 static double
@@ -278,8 +337,8 @@ term_bm_at(termcur *p, u32 t)
     u32 maxTf, minLen, last;
     kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
     p->bmEnd = last;
-    p->bmVal = kqi_bm25(p->idf, maxTf, minLen, p->base.pCtx->avgdl) *
-               BOUND_SLACK;
+    p->bmVal = kqi_bm25(p->idf, term_tf_bound(p, maxTf), minLen,
+                        p->base.pCtx->avgdl) * BOUND_SLACK;
     p->bmPrevEnd = 0;
     if (b > 0) {
         kqi_plc_block_max(p->pPlc, b - 1, &maxTf, &minLen, &last);
@@ -300,6 +359,7 @@ term_free(cur *c)
 {
     termcur *p = (termcur *)c;
     kqi_plc_free(p->pPlc);
+    kqi_plc_free(p->pTitle);
     free(p);
 }
 
@@ -982,6 +1042,7 @@ struct pterm {
     double idf;
     u64 df;              /* index-wide */
     kqi_termloc *aLoc;   /* per segment; df == 0 where it is missing */
+    kqi_termloc *aTLoc;  /* its title term's, for BM25F (NULL: none) */
 };
 
 static const char *
@@ -1024,13 +1085,58 @@ plan_free(plan *p)
         for (int i = 0; i < p->nExp; i++) {
             free(p->aExp[i].z);
             free(p->aExp[i].aLoc);
+            free(p->aExp[i].aTLoc);
         }
         free(p->aExp);
         free(p->aChild);
         free(p->term.z);
         free(p->term.aLoc);
+        free(p->term.aTLoc);
         free(p);
     }
+}
+
+static int
+df_zero(const pterm *t, u32 nSeg)
+{
+    for (u32 s = 0; s < nSeg; s++) {
+        if (t->aLoc[s].df) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* BM25F: where a text term is in titles, its title term T + term
+** (t->aTLoc) counts the title occurrences. */
+static int
+term_lookup_title(kq_index *pIdx, pterm *t, char **pzErr)
+{
+    t->aTLoc = NULL;
+    if (pIdx->man.nTitleWeight <= 1 || df_zero(t, pIdx->man.nSeg) ||
+        KQI_IS_FIELD_TERM(t->z, t->n) || t->n + 1 > KQI_MAX_TERM) {
+        return KQ_OK;
+    }
+    char aKey[KQI_MAX_TERM + 1];
+    aKey[0] = KQI_PFX_TITLE;
+    memcpy(aKey + 1, t->z, t->n);
+    t->aTLoc = calloc(pIdx->man.nSeg, sizeof(kqi_termloc));
+    if (t->aTLoc == NULL) {
+        return KQ_NOMEM;
+    }
+    for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+        if (t->aLoc[s].df == 0) {
+            continue;
+        }
+        int rc = kqi_dict_lookup(&pIdx->aSeg[s].dict, aKey, t->n + 1,
+                                 &t->aTLoc[s], pzErr);
+        if (rc == KQ_NOTFOUND) {
+            memset(&t->aTLoc[s], 0, sizeof(kqi_termloc));
+        } else if (rc) {
+            return rc;
+        }
+    }
+    return KQ_OK;
 }
 
 /* Look the term up in every segment (t->aLoc) and weigh it by its
@@ -1056,7 +1162,7 @@ term_lookup(kq_index *pIdx, pterm *t, char **pzErr)
     }
     t->idf = kqi_bm25_idf(pIdx->stats.nDoc, df);
     t->df = df;
-    return KQ_OK;
+    return term_lookup_title(pIdx, t, pzErr);
 }
 
 #define MAX_EXPANSION 100000
@@ -1095,6 +1201,7 @@ add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
     t->n = n;
     t->idf = 0;
     t->aLoc = NULL;
+    t->aTLoc = NULL;
     t->pQ = NULL;
     p->nExp++;
     return KQ_OK;
@@ -1611,9 +1718,22 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
     p->idf = t->idf;
     p->pTerm = t;
     p->base.xOcc = term_occ;
+    if (t->aTLoc && t->aTLoc[x->iSeg].df && x->nTitleW1) {
+        rc = kqi_plc_open(&s->aMap[KQI_F_POST], &s->aMap[KQI_F_POS],
+                          &t->aTLoc[x->iSeg], s->docs.nDoc, &p->pTitle, pzErr);
+        if (rc) {
+            kqi_plc_free(p->pPlc);
+            free(p);
+            return rc;
+        }
+        u32 minLenT;
+        kqi_plc_list_max(p->pTitle, &p->titleMax, &minLenT);
+        p->nTitleW1 = x->nTitleW1;
+    }
     u32 maxTf, minLen;
     kqi_plc_list_max(p->pPlc, &maxTf, &minLen);
-    p->max = kqi_bm25(t->idf, maxTf, minLen, x->avgdl) * BOUND_SLACK;
+    p->max = kqi_bm25(t->idf, term_tf_bound(p, maxTf), minLen, x->avgdl) *
+             BOUND_SLACK;
     p->base.xMax = term_max;
     p->base.xBlockMax = term_block_max;
     p->iBm = -1;
@@ -2113,7 +2233,7 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
     u64 nTotal = 0;
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
         ctx x = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
-                 KQ_OK, NULL};
+                 pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
         cur *c = NULL;
         rc = cur_make(&x, pPlan, &c, pzErr);
         u32 iBase = pIdx->aSeg[s].iBase;
@@ -2173,7 +2293,7 @@ kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
     int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
         ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
-                  KQ_OK, NULL};
+                  pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
         cur *c = NULL;
         rc = cur_make(&cx, pPlan, &c, pzErr);
         u32 iBase = pIdx->aSeg[s].iBase;
@@ -2370,6 +2490,10 @@ explain_walk(xpl *x, cur *c, double w)
             e->zWhere = kqi_mprintf("%s", t->pTerm->z);
         }
         e->tf = c->iDoc == x->iDoc ? term_occ(c) : 0;
+        if (e->tf) {
+            u32 tfTitle = term_title_tf(t);
+            e->tfTitle = tfTitle == (u32)-1 ? 0 : tfTitle;
+        }
         e->df = t->pTerm->df;
         e->idf = t->idf;
         e->boost = w;
@@ -2414,7 +2538,7 @@ kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
     plan *pPlan = NULL;
     int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
     ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
-              KQ_OK, NULL};
+              pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
     cur *c = NULL;
     if (rc == KQ_OK) {
         rc = cur_make(&cx, pPlan, &c, pzErr);

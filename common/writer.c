@@ -66,7 +66,8 @@ typedef struct bdoc {
     size_t oTitle, nTitle, oBody, nBody, oSource, nSource, oDate, nDate;
     size_t oField, nField;   /* extra fields, packed (kqi_fields_pack) */
     size_t oLang, nLang;
-    u32 nLen;            /* set by the worker */
+    u32 nLen;            /* set by the worker: BM25F length */
+    u32 nTok;            /* and tokens */
 } bdoc;
 
 enum { B_FREE, B_FULL, B_BUSY, B_DONE };
@@ -362,6 +363,7 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
             goto fail;
         }
         strcpy(p->man.zLang, z);
+        p->man.nTitleWeight = KQI_TITLE_WEIGHT;
         rc = KQ_OK;
     } else if (rc) {
         goto fail;
@@ -377,7 +379,7 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     pthread_mutex_init(&p->muRun, NULL);
     p->bMu = 1;
     for (int i = 0; i < p->nInv; i++) {
-        rc = kqi_inv_new(p->man.zLang, &p->aInv[i]);
+        rc = kqi_inv_new(p->man.zLang, p->man.nTitleWeight, &p->aInv[i]);
         if (rc) {
             rc = kqi_err(pzErr, rc, "unknown language \"%s\"", p->man.zLang);
             goto fail;
@@ -506,7 +508,7 @@ invert_batch(worker *w, batch *b, char **pzErr)
             kqi_fields_get(pF, d->nField, k, &aField[k]);
         }
         doc.aField = aField;
-        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, &doc, &d->nLen);
+        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, &doc, &d->nLen, &d->nTok);
     }
     if (rc) {
         return kqi_err(pzErr, rc, "out of memory analysing a document");
@@ -658,7 +660,7 @@ take_back(kq_writer *p, u64 iB, char **pzErr)
         for (u32 i = 0; i < b->nDoc; i++) {
             kqi_docw_set_len(p->pDocw, b->iDoc0 + i, b->aDoc[i].nLen);
             p->nToken += b->aDoc[i].nLen;
-            p->stats.nToken += b->aDoc[i].nLen;
+            p->stats.nToken += b->aDoc[i].nTok;
         }
         if (rc == KQ_OK) {
             rc = kqi_docw_put_blocks(p->pDocw, b->store.a, b->store.n,
@@ -736,6 +738,7 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     x->nLang = d->zLang ? d->nLang : 0;
     kqi_buf_append(&b->text, d->zLang, x->nLang);
     x->nLen = 0;
+    x->nTok = 0;
     if (b->text.rc) {
         return kqi_err(pzErr, KQ_NOMEM, "out of memory");
     }
@@ -1177,9 +1180,9 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     if ((rc = sess_add(p, h, chk, content, iDoc)) != KQ_OK) {
         return rc;
     }
-    u32 nLen = 0;
+    u32 nLen = 0, nTok = 0;
     if (p->nInv == 1) {
-        rc = kqi_inv_add(p->aInv[0], iDoc, d, &nLen);
+        rc = kqi_inv_add(p->aInv[0], iDoc, d, &nLen, &nTok);
         if (rc) {
             return kqi_err(pzErr, rc, "out of memory analysing a document");
         }
@@ -1200,7 +1203,7 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
         return batch_add(p, d, iDoc, pzErr);
     }
     p->nToken += nLen;
-    p->stats.nToken += nLen;
+    p->stats.nToken += nTok;
     /* Where -j N would end a batch, end the store block. */
     p->nFillBytes += d->nTitle + d->nBody;
     if (p->nFillBytes >= BATCH_BYTES || ++p->nFillDocs >= BATCH_DOCS) {

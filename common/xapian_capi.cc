@@ -112,11 +112,11 @@ kqx_wdb_doc_begin(kqx_wdb *p, char **pzErr)
 
 extern "C" int
 kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm, uint32_t iPos,
-                    char **pzErr)
+                    uint32_t nWdf, char **pzErr)
 {
     try {
         /* Xapian positions start at 1 by convention; kq's at 0. */
-        p->doc.add_posting(std::string(zTerm, nTerm), iPos + 1);
+        p->doc.add_posting(std::string(zTerm, nTerm), iPos + 1, nWdf);
         return KQ_OK;
     }
     KQX_CATCH(pzErr)
@@ -483,14 +483,14 @@ kqx_query_describe(const kqx_query *p, char **pz, char **pzErr)
 }
 
 extern "C" int
-kqx_search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,
-           kqx_mset **ppOut, char **pzErr)
+kqx_search(kqx_db *p, const kqx_query *q, double k1, double b,
+           size_t nOffset, size_t nLimit, kqx_mset **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     try {
         Xapian::Enquire enq(p->db);
         enq.set_query(q->q);
-        enq.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 0, 0.75, 0));
+        enq.set_weighting_scheme(Xapian::BM25Weight(k1, 0, 0, b, 0));
         enq.set_docid_order(Xapian::Enquire::ASCENDING);
         /* checkatleast = the whole collection: the count is exact. */
         Xapian::doccount nAll = p->db.get_doccount();

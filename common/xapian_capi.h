@@ -38,8 +38,10 @@ int kqx_wdb_open(const char *zPath, kqx_wdb **ppOut, char **pzErr);
 /* Build one document: _doc_begin(), then any number of postings, values
 ** and the data, then _doc_add(), which gives its docid (1-based). */
 int kqx_wdb_doc_begin(kqx_wdb *p, char **pzErr);
+/* A text term at iPos, adding nWdf to its wdf and the document's length
+** (kq's BM25F gives a title word the index's title weight). */
 int kqx_wdb_doc_posting(kqx_wdb *p, const char *zTerm, size_t nTerm,
-                        uint32_t iPos, char **pzErr);
+                        uint32_t iPos, uint32_t nWdf, char **pzErr);
 /* A field term (kq's title, source, extra-field, date and id terms): a
 ** posting at iPos that adds nothing to the term's wdf or the document's
 ** length, so ranking is the text's alone (UINT32_MAX: no position). */
@@ -117,14 +119,15 @@ void kqx_query_free(kqx_query *p);
 /* Xapian's description of the query (malloc()ed into *pz). */
 int kqx_query_describe(const kqx_query *p, char **pz, char **pzErr);
 
-/* Run q ranked by Xapian's BM25 with k1 = 1.2, b = 0.75 and no
-** query-length, wqf or minimum-length terms (k2 = k3 = min_normlen = 0).
+/* Run q ranked by Xapian's BM25 with k1 and b (kq's KQI_BM25_K1/_B) and
+** no query-length, wqf or minimum-length terms (k2 = k3 = min_normlen =
+** 0): with the title's wdf weighted at indexing, the same BM25F as kq's.
 ** The result set *ppOut holds the hits ranked nOffset .. nOffset+nLimit-1,
 ** best first, ties by ascending docid, and the exact number of matching
 ** documents.  It does not depend on p or q staying open. */
 typedef struct kqx_mset kqx_mset;
-int kqx_search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,
-               kqx_mset **ppOut, char **pzErr);
+int kqx_search(kqx_db *p, const kqx_query *q, double k1, double b,
+               size_t nOffset, size_t nLimit, kqx_mset **ppOut, char **pzErr);
 uint64_t kqx_mset_total(const kqx_mset *m);
 size_t kqx_mset_size(const kqx_mset *m);
 /* Hit i (< kqx_mset_size()): its docid (1-based) and BM25 score. */
@@ -150,8 +153,8 @@ void kqx_mset_free(kqx_mset *m);
       (zPath, ppOut, pzErr))                                                  \
     X(wdb_doc_begin, (kqx_wdb *p, char **pzErr), (p, pzErr))                  \
     X(wdb_doc_posting, (kqx_wdb *p, const char *zTerm, size_t nTerm,          \
-                        uint32_t iPos, char **pzErr),                         \
-      (p, zTerm, nTerm, iPos, pzErr))                                         \
+                        uint32_t iPos, uint32_t nWdf, char **pzErr),          \
+      (p, zTerm, nTerm, iPos, nWdf, pzErr))                                   \
     X(wdb_doc_value, (kqx_wdb *p, unsigned iSlot, const char *z, size_t n,    \
                       char **pzErr), (p, iSlot, z, n, pzErr))                 \
     X(wdb_doc_data, (kqx_wdb *p, const char *z, size_t n, char **pzErr),      \
@@ -196,9 +199,10 @@ void kqx_mset_free(kqx_mset *m);
       (p, zTerm, nTerm, iPos, pzErr))                                         \
     X(query_describe, (const kqx_query *p, char **pz, char **pzErr),          \
       (p, pz, pzErr))                                                         \
-    X(search, (kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit,  \
-               kqx_mset **ppOut, char **pzErr),                               \
-      (p, q, nOffset, nLimit, ppOut, pzErr))
+    X(search, (kqx_db *p, const kqx_query *q, double k1, double b,            \
+               size_t nOffset, size_t nLimit, kqx_mset **ppOut,               \
+               char **pzErr),                                                 \
+      (p, q, k1, b, nOffset, nLimit, ppOut, pzErr))
 
 #define KQX_FREE_FUNCS(X)                                                     \
     X(wdb_close, kqx_wdb)                                                     \
@@ -212,7 +216,7 @@ void kqx_mset_free(kqx_mset *m);
     X(uint32_t, mset_docid, (const kqx_mset *m, size_t i), (m, i))            \
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 
-#define KQX_API_VERSION 2
+#define KQX_API_VERSION 3
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

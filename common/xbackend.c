@@ -36,6 +36,9 @@
 #include <sys/stat.h>
 
 #define META_LANG "kq:lang"
+/* The title weight of BM25F (kq_int.h), as decimal digits; a database
+** written before there was one has none, and weight 1. */
+#define META_TITLE_WEIGHT "kq:title_weight"
 #define META_WORD "w\x01"
 #define META_WORD_LEN 2
 
@@ -54,6 +57,7 @@ struct kqi_xwriter {
     char *zErr;
     kq_writer_stats stats;
     u32 nDocLen;
+    u32 nTitleWeight;    /* a title word's wdf */
     int bTitle;          /* analysing the title: T terms too */
     char aPfx[KQI_MAX_KEY + 2];  /* a source or extra field: its prefix */
     size_t nPfx;
@@ -115,6 +119,32 @@ open_shards(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
     return rc;
 }
 
+/* The database's title weight (META_TITLE_WEIGHT) into *pn: through the
+** writer pW or the reader pR. */
+static int
+read_title_weight(kqx_wdb *pW, kqx_db *pR, const char *zWhere, u32 *pn,
+                  char **pzErr)
+{
+    char *z = NULL;
+    int rc = pW ? kqx_wdb_get_metadata(pW, META_TITLE_WEIGHT, &z, pzErr)
+                : kqx_db_get_metadata(pR, META_TITLE_WEIGHT, &z, pzErr);
+    if (rc) {
+        return rc;
+    }
+    *pn = 1;
+    if (z[0]) {
+        char *zEnd;
+        unsigned long v = strtoul(z, &zEnd, 10);
+        if (*zEnd || v < 1 || v > KQI_MAX_TITLE_WEIGHT) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: bad title weight \"%.20s\" "
+                         "in the database's metadata", zWhere, z);
+        }
+        *pn = (u32)v;
+    }
+    free(z);
+    return rc;
+}
+
 int
 kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                  kqi_xwriter **ppOut, char **pzErr)
@@ -166,9 +196,19 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
         }
     }
     if (rc == KQ_OK && zHave[0] == 0) {
+        /* A new database. */
         const char *z = kq_analyzer_lang(p->pA);
+        char aW[16];
+        int nW = snprintf(aW, sizeof(aW), "%u", (unsigned)KQI_TITLE_WEIGHT);
         rc = set_meta_all(p, META_LANG, strlen(META_LANG), z, strlen(z),
                           pzErr);
+        if (rc == KQ_OK) {
+            rc = set_meta_all(p, META_TITLE_WEIGHT, strlen(META_TITLE_WEIGHT),
+                              aW, (size_t)nW, pzErr);
+        }
+        p->nTitleWeight = KQI_TITLE_WEIGHT;
+    } else if (rc == KQ_OK) {
+        rc = read_title_weight(p->pDb, NULL, zDir, &p->nTitleWeight, pzErr);
     }
     free(zHave);
     if (rc) {
@@ -203,9 +243,12 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         }
     }
     p->nDocLen++;
+    /* BM25F (as invert.c): a title word with a title term weighs more. */
+    u32 nWdf = p->bTitle && nStem + 1 <= KQI_MAX_TERM ? p->nTitleWeight : 1;
     if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
         /* The stem buffer belongs to the stemmer: post it first. */
-        int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, &p->zErr);
+        int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf,
+                                     &p->zErr);
         if (rc) {
             return rc;
         }
@@ -217,7 +260,7 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         return set_meta_all(p, aKey, META_WORD_LEN + nWord, zStem, nStem,
                             &p->zErr);
     }
-    return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, &p->zErr);
+    return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf, &p->zErr);
 }
 
 int
@@ -411,6 +454,10 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
     }
     if (rc == KQ_OK) {
         rc = kqx_db_get_metadata(p->pDb, META_LANG, &zLang, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = read_title_weight(NULL, p->pDb, azPath[0], &p->stats.nTitleWeight,
+                               pzErr);
     }
     if (rc == KQ_OK) {
         const char *z = zLang[0] ? zLang : KQ_DEFAULT_LANG;
@@ -840,7 +887,8 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
     kqx_mset *m = NULL;
     int rc = translate(p, q->pRoot, &x, pzErr);
     if (rc == KQ_OK) {
-        rc = kqx_search(p->pDb, x, nOffset, nLimit, &m, pzErr);
+        rc = kqx_search(p->pDb, x, KQI_BM25_K1, KQI_BM25_B, nOffset, nLimit,
+                        &m, pzErr);
     }
     kqx_query_free(x);
     if (rc) {

@@ -62,6 +62,7 @@ typedef struct cli {
     const char *zFrom, *zTo; /* hist --from, --to */
     int nWidth;              /* --width (0: not given) */
     int bCounts;             /* batch --counts */
+    int bOr;                 /* --or: bare words joined by OR, not AND */
     int bCheck, bParse;      /* the old --check and --parse */
     const char *zLang;       /* --lang: analyse the query in this language
                              ** (documents indexed with --lang-field) */
@@ -236,6 +237,8 @@ int cmd_parse(cli *c);
 
 /* Parse a query for command c, reporting a syntax error; the exit code
 ** or 0. */
+/* kq_query_parse_ex() flags of the command line (--or). */
+int cli_parse_flags(const cli *c);
 int parse_query(const cli *c, kq_analyzer *pA, const char *zQuery,
                 kq_query **ppQ);
 

@@ -157,7 +157,8 @@ cmd_batch(cli *c)
         }
         kq_query *pQ = NULL;
         int iCol = 0;
-        rc = kq_query_parse(b.pA, z, &pQ, &iCol, &zErr);
+        rc = kq_query_parse_ex(b.pA, z, cli_parse_flags(c), &pQ, &iCol,
+                               &zErr);
         if (rc == KQ_SYNTAX) {
             report_syntax(c, zWhere, z, iCol, zErr);
             b.nBad++;

@@ -528,7 +528,8 @@ hist_run(hist *h)
         char zWhere[32];
         int iCol = 0;
         char *zErr = NULL;
-        int rc = kq_query_parse(pA, h->azQ[q], &h->apQ[q], &iCol, &zErr);
+        int rc = kq_query_parse_ex(pA, h->azQ[q], cli_parse_flags(h->c),
+                                   &h->apQ[q], &iCol, &zErr);
         if (rc == KQ_SYNTAX) {
             snprintf(zWhere, sizeof(zWhere), "query %d: ", q + 1);
             report_syntax(c, h->nQ > 1 ? zWhere : "", h->azQ[q], iCol, zErr);

@@ -336,12 +336,12 @@ cmd_explain(cli *c)
     }
     if (ex == 0) {
         char *zParsed = kq_query_describe(pQ);
+        unsigned nW = kq_index_stats(src.pIdx)->nTitleWeight;
         if (eFmt == FMT_TEXT) {
             printf("document  %s\nquery     %s\nparsed    %s\n", zId, zQuery,
                    zParsed ? zParsed : "");
-            printf("length    %u tokens (average %.2f over %llu "
-                   "documents)\n", info.nLen, info.avgLen,
-                   (unsigned long long)info.nDoc);
+            printf("length    %u (average %.2f over %llu documents)\n",
+                   info.nLen, info.avgLen, (unsigned long long)info.nDoc);
             /* Columns sized to the terms. */
             int wT = 4, wW = 8;
             for (int i = 0; i < info.nTerm; i++) {
@@ -354,8 +354,9 @@ cmd_explain(cli *c)
             }
             wT = wT > 40 ? 40 : wT;
             wW = wW > 40 ? 40 : wW;
-            printf("\n%-*s  %-*s  %6s  %8s  %8s  %6s  %10s\n", wT, "term",
-                   wW, "in query", "tf", "df", "idf", "boost", "score");
+            printf("\n%-*s  %-*s  %6s  %6s  %8s  %8s  %6s  %10s\n", wT,
+                   "term", wW, "in query", "tf", "title", "df", "idf", "boost",
+                   "score");
             for (int i = 0; i < info.nTerm; i++) {
                 const kq_explain_term *t = &info.aTerm[i];
                 size_t w1, w2;
@@ -367,20 +368,22 @@ cmd_explain(cli *c)
                 put_spaces(stdout, (size_t)wT - w1 + 2);
                 printf("%.*s", (int)n2, t->zWhere);
                 put_spaces(stdout, (size_t)wW - w2 + 2);
-                printf("%6u  %8llu  %8.4f  %6.2f  %10.6f\n", t->tf,
-                       (unsigned long long)t->df, t->idf, t->boost,
+                printf("%6u  %6u  %8llu  %8.4f  %6.2f  %10.6f\n", t->tf,
+                       t->tfTitle, (unsigned long long)t->df, t->idf, t->boost,
                        t->score);
             }
             if (info.bMatch) {
-                printf("%*s  %10.6f\n", wT + wW + 2 + 6 + 2 + 8 + 2 + 8 + 2 +
-                       6 + 2, "total score", info.score);
+                printf("%*s  %10.6f\n", wT + wW + 2 + 6 + 2 + 6 + 2 + 8 + 2 +
+                       8 + 2 + 6 + 2, "total score", info.score);
             } else {
                 printf("\n%s does not match the query (score 0)\n", zId);
             }
-            printf("\nBM25: each part is idf * tf * (k1 + 1) / (tf + k1 * "
-                   "(1 - b + b * len / avglen)),\ntimes its boost; k1 = 1.2, "
-                   "b = 0.75; idf = ln r, r = (N - df + 0.5) / (df + 0.5),\n"
-                   "r / 2 + 1 when r < 2 (Xapian's).\n");
+            printf("\nBM25F: each part is idf * f * (k1 + 1) / (f + k1 * "
+                   "(1 - b + b * len / avglen)),\ntimes its boost, with "
+                   "f = tf + %u * title (a title word counts %u times, in "
+                   "len too);\nk1 = %g, b = %g; idf = ln r, r = (N - df + "
+                   "0.5) / (df + 0.5), r / 2 + 1 when r < 2\n(Xapian's).\n",
+                   nW - 1, nW, KQI_BM25_K1, KQI_BM25_B);
         } else {
             json_t *o = json_object();
             json_object_set_new(o, "id", json_text(zId, strlen(zId)));
@@ -393,6 +396,9 @@ cmd_explain(cli *c)
             json_object_set_new(o, "score", json_real(info.score));
             json_object_set_new(o, "len", json_integer(info.nLen));
             json_object_set_new(o, "avg_len", json_real(info.avgLen));
+            json_object_set_new(o, "title_weight", json_integer(nW));
+            json_object_set_new(o, "k1", json_real(KQI_BM25_K1));
+            json_object_set_new(o, "b", json_real(KQI_BM25_B));
             json_object_set_new(o, "documents",
                                 json_integer((json_int_t)info.nDoc));
             json_t *a = json_array();
@@ -404,6 +410,7 @@ cmd_explain(cli *c)
                 json_object_set_new(e, "as_typed",
                                     json_text(t->zWhere, strlen(t->zWhere)));
                 json_object_set_new(e, "tf", json_integer(t->tf));
+                json_object_set_new(e, "tf_title", json_integer(t->tfTitle));
                 json_object_set_new(e, "df", json_integer((json_int_t)t->df));
                 json_object_set_new(e, "idf", json_real(t->idf));
                 json_object_set_new(e, "boost", json_real(t->boost));

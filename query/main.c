@@ -40,7 +40,7 @@ static const char zQueryHelp[] =
 "Query language (the words of QUERY arguments are joined with spaces):\n"
 "  word             documents containing the word (after case and accent\n"
 "                   folding and stemming: 'Ceasefires' finds 'ceasefire')\n"
-"  a b, a AND b     both (bare words are ANDed)\n"
+"  a b, a AND b     both (bare words are ANDed; with --or, ORed)\n"
 "  a OR b           either\n"
 "  NOT a, -a        documents without a;  a NOT b = a AND NOT b\n"
 "  +a               a is required (the same as a)\n"
@@ -89,6 +89,9 @@ static const char zMainHelp[] =
 "                   empty), always, never\n"
 "  --lang LANG      analyse the query with this Snowball language (for\n"
 "                   documents indexed in it with kq-index --lang-field)\n"
+"  --or             bare words are joined by OR, not AND: any of them may\n"
+"                   match, the documents with the most and rarest first\n"
+"                   (natural-language queries, kq batch --or for topics)\n"
 "  -h, --help       help (kq COMMAND --help: on that command); --version\n"
 "\n"
 "Search options (kq help search for all):\n"
@@ -105,7 +108,8 @@ static const char zMainHelp[] =
 "\n"
 "%s"
 "\n"
-"Ranking: BM25 (k1=1.2, b=0.75, Xapian's idf); ties by index order.\n"
+"Ranking: BM25F (title words count 3 times; k1=1.4, b=0.5; Xapian's\n"
+"idf); ties by index order.  kq explain QUERY ID shows how.\n"
 "Exit status: 0 hits; 1 no hits; 2 usage or syntax error; 3 index missing\n"
 "or unreadable; 4 index damaged.\n";
 
@@ -281,12 +285,19 @@ report_syntax(const cli *c, const char *zWhere, const char *zQuery,
 }
 
 int
+cli_parse_flags(const cli *c)
+{
+    return c->bOr ? KQ_QUERY_OR : 0;
+}
+
+int
 parse_query(const cli *c, kq_analyzer *pA, const char *zQuery,
             kq_query **ppQ)
 {
     char *zErr = NULL;
     int iCol = 0;
-    int rc = kq_query_parse(pA, zQuery, ppQ, &iCol, &zErr);
+    int rc = kq_query_parse_ex(pA, zQuery, cli_parse_flags(c), ppQ, &iCol,
+                               &zErr);
     if (rc == KQ_SYNTAX) {
         report_syntax(c, "", zQuery, iCol, zErr);
     } else if (rc) {
@@ -365,7 +376,7 @@ enum {
     O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
     O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
     O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
-    O_LANG,
+    O_LANG, O_OR,
     O_LAST   /* (the size of the table of options seen) */
 };
 
@@ -397,6 +408,7 @@ static const struct option aOpt[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, O_VERSION},
     {"lang", required_argument, NULL, O_LANG},
+    {"or", no_argument, NULL, O_OR},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:ch";
@@ -433,6 +445,9 @@ opt_mask(int o, const char **pzName)
     case O_PARSE: *pzName = "--parse"; return M(CMD_SEARCH);
     case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
     case O_LANG: *pzName = "--lang"; return M_ALL;
+    case O_OR: *pzName = "--or";
+        return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
     default: *pzName = "?"; return ~0u;
     }
 }
@@ -559,6 +574,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         c->nWidth = (int)v;
         return 0;
     case O_COUNTS: c->bCounts = 1; return 0;
+    case O_OR: c->bOr = 1; return 0;
     case 'c':
         if (c->eCmd == CMD_SEARCH) {
             c->eCmd = CMD_COUNT;

@@ -898,10 +898,11 @@ static void test_explain_detail(void **state) {
     kq_query *q = parse_ok(kq_index_analyzer(g_pIdx), "wheat^2 OR coal");
     kq_explain_info x;
     char *zErr = NULL;
-    /* w5: Market / wheat coal wheat: 4 tokens, wheat twice, coal once */
+    /* w5: Market / wheat coal wheat: 4 tokens, wheat twice, coal once;
+    ** the length counts the title token 3 times (BM25F): 6 */
     assert_int_equal(kq_explain(g_pIdx, q, 5, &x, &zErr), KQ_OK);
     assert_true(x.bMatch);
-    assert_int_equal(x.nLen, 4);
+    assert_int_equal(x.nLen, 6);
     assert_int_equal(x.nTerm, 2);
     int bWheat = 0, bCoal = 0;
     for (int i = 0; i < x.nTerm; i++) {
@@ -909,6 +910,7 @@ static void test_explain_detail(void **state) {
         if (strcmp(t->zTerm, "wheat") == 0) {
             bWheat = 1;
             assert_int_equal(t->tf, 2);
+            assert_int_equal(t->tfTitle, 0);
             assert_int_equal(t->df, 4);     /* w0 w1 w5 w8 */
             assert_true(t->boost == 2.0);
         } else if (strcmp(t->zTerm, "coal") == 0) {
@@ -920,13 +922,22 @@ static void test_explain_detail(void **state) {
     }
     assert_true(bWheat && bCoal);
     kq_explain_free(&x);
-    /* w0: Wheat harvest / wheat ... wheat harvest ended: wheat 3 times */
+    /* w0: Wheat harvest / wheat ... wheat harvest ended: wheat 3 times,
+    ** once in the title; 10 tokens, 2 of the title: length 10 + 2 * 2 */
     assert_int_equal(kq_explain(g_pIdx, q, 0, &x, &zErr), KQ_OK);
     assert_true(x.bMatch);
-    assert_int_equal(x.nLen, 10);
+    assert_int_equal(x.nLen, 14);
     for (int i = 0; i < x.nTerm; i++) {
-        if (strcmp(x.aTerm[i].zTerm, "wheat") == 0)
-            assert_int_equal(x.aTerm[i].tf, 3);
+        if (strcmp(x.aTerm[i].zTerm, "wheat") == 0) {
+            const kq_explain_term *t = &x.aTerm[i];
+            assert_int_equal(t->tf, 3);
+            assert_int_equal(t->tfTitle, 1);
+            /* BM25F: f = 3 + (3 - 1) * 1 = 5; k1 1.4, b 0.5; boost 2 */
+            double f = 5, want = 2 * t->idf * f * 2.4 /
+                       (f + 1.4 * (0.5 + 0.5 * 14 / x.avgLen));
+            if (fabs(t->score - want) > 1e-9 * want)
+                fail_msg("wheat in w0: %.17g, want %.17g", t->score, want);
+        }
         if (strcmp(x.aTerm[i].zTerm, "coal") == 0) {
             assert_int_equal(x.aTerm[i].tf, 0);
             assert_true(x.aTerm[i].score == 0);

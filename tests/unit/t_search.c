@@ -50,23 +50,25 @@ static void test_bm25_idf(void **state) {
 
 static void test_bm25_tf(void **state) {
     (void)state;
-    /* idf 2, tf 3, dl = avgdl = 10: dl/avgdl = 1, so the length factor is
-    ** 1 - 0.75 + 0.75 = 1 and the denominator 3 + 1.2 = 4.2;
-    ** numerator 2 * 3 * 2.2 = 13.2;  13.2 / 4.2 = 3.142857142857143 */
-    assert_true(near(kqi_bm25(2.0, 3, 10, 10.0), 3.142857142857143));
-    /* idf 1, tf 1, dl 20, avgdl 10: 0.25 + 0.75 * 2 = 1.75; * 1.2 = 2.1;
-    ** 1 + 2.1 = 3.1;  2.2 / 3.1 = 0.7096774193548387 */
-    assert_true(near(kqi_bm25(1.0, 1, 20, 10.0), 0.7096774193548387));
-    /* idf 1.5, tf 2, dl 5, avgdl 10: 0.25 + 0.75 * 0.5 = 0.625; * 1.2 =
-    ** 0.75; 2 + 0.75 = 2.75; 1.5 * 2 * 2.2 = 6.6;  6.6 / 2.75 = 2.4 */
-    assert_true(near(kqi_bm25(1.5, 2, 5, 10.0), 2.4));
+    /* k1 = 1.4, b = 0.5.
+    ** idf 2, tf 3, dl = avgdl = 10: dl/avgdl = 1, so the length factor is
+    ** 1 - 0.5 + 0.5 = 1 and the denominator 3 + 1.4 = 4.4;
+    ** numerator 2 * 3 * 2.4 = 14.4;  14.4 / 4.4 = 3.2727272727272725 */
+    assert_true(near(kqi_bm25(2.0, 3, 10, 10.0), 3.2727272727272725));
+    /* idf 1, tf 1, dl 20, avgdl 10: 0.5 + 0.5 * 2 = 1.5; * 1.4 = 2.1;
+    ** 1 + 2.1 = 3.1;  2.4 / 3.1 = 0.7741935483870968 */
+    assert_true(near(kqi_bm25(1.0, 1, 20, 10.0), 0.7741935483870968));
+    /* idf 1.5, tf 2, dl 5, avgdl 10: 0.5 + 0.5 * 0.5 = 0.75; * 1.4 =
+    ** 1.05; 2 + 1.05 = 3.05; 1.5 * 2 * 2.4 = 7.2;  7.2 / 3.05 =
+    ** 2.3606557377049184 */
+    assert_true(near(kqi_bm25(1.5, 2, 5, 10.0), 2.3606557377049184));
     /* the formula over a grid */
     for (u32 tf = 1; tf < 20; tf += 3) {
         for (u32 dl = 0; dl < 200; dl += 17) {
             for (double avg = 0.5; avg < 100; avg *= 3.1) {
                 double idf = 0.37 * tf + 0.1;
-                double want = idf * tf * 2.2 /
-                              (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avg));
+                double want = idf * tf * 2.4 /
+                              (tf + 1.4 * (1 - 0.5 + 0.5 * dl / avg));
                 if (!near(kqi_bm25(idf, tf, dl, avg), want))
                     fail_msg("bm25(%g, %u, %u, %g) = %.17g, want %.17g", idf,
                              (unsigned)tf, (unsigned)dl, avg,
@@ -80,7 +82,7 @@ static void test_bm25_tf(void **state) {
     for (u32 tf = 1; tf < 1000; tf *= 2) {
         double s = kqi_bm25(1.0, tf, 10, 10.0);
         assert_true(s > prev);
-        assert_true(s < 2.2);
+        assert_true(s < 2.4);
         prev = s;
     }
     /* longer documents score lower */
@@ -90,15 +92,16 @@ static void test_bm25_tf(void **state) {
 /**************************************************************************
 ** The small index.
 **
-**   doc  title          body                           tokens (title+body)
-**   0    Alpha report   oil gas oil                    5
-**   1    Beta           gas price rises                4
-**   2    Gamma notes    oil price falls sharply today  7
-**   3    Delta          peace keepers arrive           4
-**   4    Epsilon        keepers of the peace           5
-**   5    Oil            oil oil                        3
+**   doc  title          body                           tokens  length
+**   0    Alpha report   oil gas oil                    5       9
+**   1    Beta           gas price rises                4       6
+**   2    Gamma notes    oil price falls sharply today  7      11
+**   3    Delta          peace keepers arrive           4       6
+**   4    Epsilon        keepers of the peace           5       7
+**   5    Oil            oil oil                        3       5
 **
-** N = 6, 28 tokens, avgdl = 28/6 = 4.6667.
+** The length is BM25F's: a title token counts 3 times (the default title
+** weight).  N = 6, 28 tokens, lengths 44, avgdl = 44/6 = 7.3333.
 */
 typedef struct sdoc { const char *zId, *zTitle, *zBody; } sdoc;
 static const sdoc aSmall[] = {
@@ -110,7 +113,7 @@ static const sdoc aSmall[] = {
     {"d5", "Oil", "oil oil"},
 };
 #define N_SMALL 6
-static const u32 aSmallLen[N_SMALL] = {5, 4, 7, 4, 5, 3};
+static const u32 aSmallLen[N_SMALL] = {9, 6, 11, 6, 7, 5};
 
 static void fill_doc(kq_doc *d, const char *zId, const char *zTitle,
                      const char *zBody) {
@@ -253,7 +256,7 @@ static const sq aSmallQ[] = {
     {"zz*", 0, 0, {0}},
     {"(oil OR gas) price", 2, 0, {1, 2}},
     {"the", 1, 1, {4}},
-    {"gas OR peace", 4, 4, {1, 3, 0, 4}}, /* two pairs of equal scores */
+    {"gas OR peace", 4, 4, {1, 3, 4, 0}}, /* 1 and 3 score equal */
     {"oil OR gas OR peace OR price", 6, 0, {0, 1, 2, 3, 4, 5}},
 };
 #define N_SMALLQ (sizeof aSmallQ / sizeof aSmallQ[0])
@@ -314,25 +317,27 @@ static void check_queries(kq_index *p, const sq *aQ, size_t nQ) {
     }
 }
 
-/* The hand-computed scores.  avgdl = 28/6; length factor
-**   K(dl) = 1.2 * (0.25 + 0.75 * dl / (28/6)).
+/* The hand-computed scores (BM25F, k1 = 1.4, b = 0.5, title weight 3).
+** avgdl = 44/6; length factor K(dl) = 1.4 * (0.5 + 0.5 * dl / (44/6)).
 ** "oil": df 3, tw = 3.5 / 3.5 = 1 -> 1.5, idf = ln 1.5 = 0.4054651081081644.
-**   doc 5: tf 3, dl 3: K = 1.2 * (0.25 + 0.482143) = 0.878571;
-**          0.405465 * 3 * 2.2 / (3 + 0.878571) = 2.676070 / 3.878571
-**          = 0.6899627253995284
-**   doc 0: tf 2, dl 5: K = 1.2 * (0.25 + 0.803571) = 1.264286;
-**          0.405465 * 2 * 2.2 / 3.264286 = 1.784046 / 3.264286
-**          = 0.54653502537118
-**   doc 2: tf 1, dl 7: K = 1.2 * (0.25 + 1.125) = 1.65;
-**          0.405465 * 2.2 / 2.65 = 0.3366125425803629
+**   doc 5: tf 3, one in the title: f = 3 + 2 * 1 = 5; dl 5:
+**          K = 1.4 * (0.5 + 0.340909) = 1.177273;
+**          0.405465 * 5 * 2.4 / (5 + 1.177273) = 4.865581 / 6.177273
+**          = 0.7876584881571405
+**   doc 0: f = tf = 2, dl 9: K = 1.4 * (0.5 + 0.613636) = 1.559091;
+**          0.405465 * 2 * 2.4 / 3.559091 = 1.946233 / 3.559091
+**          = 0.546834168789555
+**   doc 2: f 1, dl 11: K = 1.4 * (0.5 + 0.75) = 1.75;
+**          0.405465 * 2.4 / 2.75 = 0.3538604579853071
 ** "gas": df 2, tw = 4.5 / 2.5 = 1.8 -> 1.9, idf = ln 1.9 = 0.6418538861723947.
-**   doc 0: tf 1, dl 5: 0.641854 * 2.2 / (1 + 1.264286) = 1.412079 / 2.264286
-**          = 0.6236309051769641
-**   so "oil AND gas" scores doc 0 at 0.546535 + 0.623631 = 1.1701659305481442
-**   doc 1: tf 1, dl 4: K = 1.2 * (0.25 + 0.642857) = 1.071429;
-**          1.412079 / 2.071429 = 0.6816930929003366 (below doc 5's 0.68996)
-** "peace", "keepers": df 2 each (idf ln 1.9); doc 3 has both, tf 1, dl 4:
-**   each 0.6816930929003366, the phrase scores as the sum of its terms.
+**   doc 0: f 1, dl 9: 0.641854 * 2.4 / (1 + 1.559091) = 1.540449 / 2.559091
+**          = 0.6019517795719793
+**   so "oil AND gas" scores doc 0 at 0.546834 + 0.601952 = 1.1487859483615344
+**   doc 1: f 1, dl 6: K = 1.4 * (0.5 + 0.409091) = 1.272727;
+**          1.540449 / 2.272727 = 0.6777977037980488 (below doc 5's 0.78766)
+** "peace", "keepers": df 2 each (idf ln 1.9); doc 3 has both, f 1, dl 6:
+**   each 0.6777977037980488, the phrase scores as the sum of its terms.
+**   doc 4: f 1, dl 7: K = 1.368182; 1.540449 / 2.368182 = 0.6504776428004306
 */
 static void check_small_scores(kq_index *p) {
     kq_hit *a;
@@ -341,31 +346,32 @@ static void check_small_scores(kq_index *p) {
 
     run_query(p, "oil", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 3);
-    assert_true(near(a[0].score, 0.6899627253995284));
-    assert_true(near(a[1].score, 0.54653502537118));
-    assert_true(near(a[2].score, 0.3366125425803629));
+    assert_true(near(a[0].score, 0.7876584881571405));
+    assert_true(near(a[1].score, 0.546834168789555));
+    assert_true(near(a[2].score, 0.3538604579853071));
     free(a);
 
     run_query(p, "oil AND gas", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 1);
-    if (!near(a[0].score, 1.1701659305481442))
-        fail_msg("oil AND gas: %.17g, want 1.1701659305481442", a[0].score);
+    if (!near(a[0].score, 1.1487859483615344))
+        fail_msg("oil AND gas: %.17g, want 1.1487859483615344", a[0].score);
     free(a);
 
     /* OR: the terms that match add up; NOT adds nothing */
-    double gas1 = 0.6418538861723947 * 2.2 /
-                  (1 + 1.2 * (0.25 + 0.75 * 4 / (28.0 / 6)));
+    double gas1 = 0.6418538861723947 * 2.4 /
+                  (1 + 1.4 * (0.5 + 0.5 * 6 / (44.0 / 6)));
+    assert_true(near(gas1, 0.6777977037980488));
     run_query(p, "oil OR gas", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 4);
-    assert_true(near(a[0].score, 1.1701659305481442));
-    assert_true(near(a[1].score, 0.6899627253995284));
+    assert_true(near(a[0].score, 1.1487859483615344));
+    assert_true(near(a[1].score, 0.7876584881571405));
     assert_true(near(a[2].score, gas1));
-    assert_true(near(a[3].score, 0.3366125425803629));
+    assert_true(near(a[3].score, 0.3538604579853071));
     free(a);
     run_query(p, "oil -gas", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 2);
-    assert_true(near(a[0].score, 0.6899627253995284));
-    assert_true(near(a[1].score, 0.3366125425803629));
+    assert_true(near(a[0].score, 0.7876584881571405));
+    assert_true(near(a[1].score, 0.3538604579853071));
     free(a);
 
     run_query(p, "\"peace keepers\"", 0, 10, &a, &n, &nTotal);
@@ -373,12 +379,14 @@ static void check_small_scores(kq_index *p) {
     assert_true(near(a[0].score, 2 * gas1));
     free(a);
 
-    /* equal scores are really equal, and ordered by docid */
+    /* equal scores are really equal, and ordered by docid (docs 1 and 3);
+    ** then doc 4 (peace, dl 7) before doc 0 (gas, dl 9) */
     run_query(p, "gas OR peace", 0, 10, &a, &n, &nTotal);
     assert_int_equal(n, 4);
     assert_true(a[0].score == a[1].score);
-    assert_true(a[2].score == a[3].score);
     assert_true(near(a[0].score, gas1));
+    assert_true(near(a[2].score, 0.6504776428004306));
+    assert_true(near(a[3].score, 0.6019517795719793));
     free(a);
 }
 
@@ -433,8 +441,9 @@ static void check_small_docs(kq_index *p) {
     const kq_stats *st = kq_index_stats(p);
     assert_non_null(st);
     assert_true(st->nDoc == N_SMALL);
-    assert_true(st->nToken == 28);
-    assert_true(near(st->avgDoclen, 28.0 / 6));
+    assert_true(st->nToken == 44);   /* the lengths (the writer counts 28 tokens) */
+    assert_true(st->nTitleWeight == 3);
+    assert_true(near(st->avgDoclen, 44.0 / 6));
     assert_string_equal(kq_analyzer_lang(kq_index_analyzer(p)), "none");
     for (u32 i = 0; i < N_SMALL; i++) {
         kq_docinfo di;
@@ -582,7 +591,7 @@ static void rmodel_make(th_rng *r, rmodel *m) {
             if (th_range(r, 0, 7) == 0) d->zBody[k - 1] = (char)toupper(
                 (unsigned char)d->zBody[k - 1]);
         }
-        nTok += (u64)(d->nTitle + d->nBody);
+        nTok += (u64)(3 * d->nTitle + d->nBody);   /* BM25F lengths */
         for (int w = 0; w < R_NVOCAB; w++) {
             int bHas = 0;
             for (int j = 0; j < d->nTitle; j++) bHas |= d->aTitle[j] == w;
@@ -608,13 +617,18 @@ static int rdoc_phrase(const rdoc *d, int w1, int w2) {
     return 0;
 }
 
+/* BM25F with title weight 3 (a title occurrence counts 3 times, in the
+** frequency and in the length), k1 = 1.4, b = 0.5. */
 static double rterm_score(const rmodel *m, int i, int w) {
     u32 tf = rdoc_tf(&m->a[i], w);
     if (tf == 0) return 0;
-    u32 dl = (u32)(m->a[i].nTitle + m->a[i].nBody);
+    u32 tfTitle = 0;
+    for (int j = 0; j < m->a[i].nTitle; j++) tfTitle += m->a[i].aTitle[j] == w;
+    double f = tf + 2.0 * tfTitle;
+    u32 dl = (u32)(3 * m->a[i].nTitle + m->a[i].nBody);
     double tw = (m->n - m->aDf[w] + 0.5) / (m->aDf[w] + 0.5);
     double idf = log(tw < 2 ? tw * 0.5 + 1 : tw);
-    return idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / m->avgdl));
+    return idf * f * 2.4 / (f + 1.4 * (0.5 + 0.5 * dl / m->avgdl));
 }
 
 /* Query kinds over two vocabulary words. */
@@ -779,7 +793,7 @@ static void test_random_index(void **state) {
             assert_int_equal(kq_index_doc(p, i, &di, &zErr), KQ_OK);
             assert_int_equal(di.nId, strlen(m.a[i].zId));
             assert_memory_equal(di.zId, m.a[i].zId, di.nId);
-            assert_int_equal(di.nLen, (u32)(m.a[i].nTitle + m.a[i].nBody));
+            assert_int_equal(di.nLen, (u32)(3 * m.a[i].nTitle + m.a[i].nBody));
             char *zText = NULL;
             size_t nText = 0;
             assert_int_equal(kq_index_text(p, i, &zText, &nText, &zErr), KQ_OK);
@@ -1089,12 +1103,12 @@ static void test_big_document(void **state) {
     write_docs(zDir, a, 0, 3, 0, NULL);
     kq_index *p = open_index(zDir);
     const kq_stats *st = kq_index_stats(p);
-    /* 1 + 3, 1 + 100003, 1 + 3 */
-    assert_true(st->nToken == 4 + 100004 + 4);
+    /* 1 + 3, 1 + 100003, 1 + 3 tokens; a title token counts 3 times */
+    assert_true(st->nToken == 6 + 100006 + 6);
     kq_docinfo di;
     char *zErr = NULL;
     assert_int_equal(kq_index_doc(p, 1, &di, &zErr), KQ_OK);
-    assert_int_equal(di.nLen, 100004);
+    assert_int_equal(di.nLen, 100006);
 
     kq_hit *h;
     size_t nHit;
@@ -1103,9 +1117,9 @@ static void test_big_document(void **state) {
     assert_int_equal(nHit, 2);
     double avg = (double)st->nToken / 3;
     double idf = log(1.5 / 2.5 * 0.5 + 1);   /* tw = 0.6 -> 1.3 */
-    double sBig = idf * 100000 * 2.2 /
-                  (100000 + 1.2 * (0.25 + 0.75 * 100004 / avg));
-    double sSmall = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 4 / avg));
+    double sBig = idf * 100000 * 2.4 /
+                  (100000 + 1.4 * (0.5 + 0.5 * 100006 / avg));
+    double sSmall = idf * 1 * 2.4 / (1 + 1.4 * (0.5 + 0.5 * 6 / avg));
     assert_int_equal(h[0].iDoc, 1);
     assert_true(near(h[0].score, sBig));
     assert_int_equal(h[1].iDoc, 0);

@@ -39,7 +39,7 @@ add_doc(kqx_wdb *w, int i, uint32_t iWant)
         char *at = strchr(t, '@');
         *at = 0;
         assert_int_equal(kqx_wdb_doc_posting(w, t, strlen(t),
-                                             (uint32_t)atoi(at + 1), NULL),
+                                             (uint32_t)atoi(at + 1), 1, NULL),
                          KQ_OK);
     }
     char zId[16];
@@ -118,7 +118,7 @@ search(kqx_db *p, const kqx_query *q, size_t nOffset, size_t nLimit, hits *h)
 {
     kqx_mset *m = NULL;
     char *zErr = NULL;
-    if (kqx_search(p, q, nOffset, nLimit, &m, &zErr) != KQ_OK) {
+    if (kqx_search(p, q, 1.2, 0.75, nOffset, nLimit, &m, &zErr) != KQ_OK) {
         fail_msg("search: %s", zErr);
     }
     h->n = 0;
