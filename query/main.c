@@ -199,6 +199,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --format=trec    (default) a TREC run: QID Q0 DOCID RANK SCORE RUNTAG\n"
 "  -n N             hits per query in the run (default 1000);  --all\n"
 "  --run-tag TAG    the run tag (default kq)\n"
+"  --or             bare words are ORed (natural-language topics)\n"
 "  --counts         a count table instead: qid, count, query (the same as\n"
 "                   --format=tsv; also --format=csv or jsonl)\n",
     /* explain */
