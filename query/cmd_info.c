@@ -545,8 +545,13 @@ cmd_stats(cli *c)
         printf("index       %s (%s)\n", src.zDir, src.pX ? "Xapian"
                                                          : "kq native");
         printf("documents   %llu\n", (unsigned long long)st->nDoc);
-        printf("tokens      %llu\n", (unsigned long long)st->nToken);
-        printf("average     %.1f tokens per document\n", st->avgDoclen);
+        /* The lengths BM25F normalises by: tokens, a title token counting
+        ** the title weight times (the index keeps no other total). */
+        printf("length      %llu (tokens; a title token counts %u times)\n",
+               (unsigned long long)st->nToken, st->nTitleWeight);
+        printf("average     %.1f per document\n", st->avgDoclen);
+        printf("ranking     BM25F: title weight %u, k1 %g, b %g\n",
+               st->nTitleWeight, KQI_BM25_K1, KQI_BM25_B);
         printf("language    %s\n", zLang);
         if (src.pIdx) {
             human_size(nSize, z, sizeof(z));
@@ -567,7 +572,7 @@ cmd_stats(cli *c)
                 printf("%s%s", i ? ", " : "", azField[i]);
             }
             printf("%s\n", nField ? "" : "none");
-            printf("\nsegment  documents   deleted       tokens        terms"
+            printf("\nsegment  documents   deleted       length        terms"
                    "        bytes\n");
             for (u32 i = 0; i < src.pIdx->man.nSeg; i++) {
                 const kqi_segmeta *m = &src.pIdx->man.aSeg[i];
@@ -591,9 +596,10 @@ cmd_stats(cli *c)
                                                              : "kq"));
         json_object_set_new(o, "documents", json_integer((json_int_t)
                                                          st->nDoc));
-        json_object_set_new(o, "tokens", json_integer((json_int_t)
+        json_object_set_new(o, "length", json_integer((json_int_t)
                                                       st->nToken));
         json_object_set_new(o, "avg_len", json_real(st->avgDoclen));
+        json_object_set_new(o, "title_weight", json_integer(st->nTitleWeight));
         json_object_set_new(o, "language", json_string(zLang));
         json_object_set_new(o, "version", json_string(KQ_VERSION));
         if (src.pIdx) {
@@ -624,7 +630,7 @@ cmd_stats(cli *c)
                 json_object_set_new(e, "segment", json_integer(m->iSeg));
                 json_object_set_new(e, "documents", json_integer(m->nDoc));
                 json_object_set_new(e, "deleted", json_integer(m->nDel));
-                json_object_set_new(e, "tokens", json_integer((json_int_t)
+                json_object_set_new(e, "length", json_integer((json_int_t)
                                     (m->nToken - m->nDelToken)));
                 json_object_set_new(e, "terms", json_integer((json_int_t)
                                                              m->nTerm));

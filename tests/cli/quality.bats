@@ -179,3 +179,34 @@ EOF
         return 1
     fi
 }
+
+# BM25F as kq stats and explain report it: a title token counts 3 times in
+# the length, a title occurrence 3 times in the frequency.
+@test "BM25F: title weight 3 in lengths (stats) and frequencies (explain), same on the Xapian backend" {
+    printf '%s\n' \
+        '{"id":"t","title":"Alpha beta","body":"gamma alpha"}' \
+        '{"id":"b","title":"Delta","body":"alpha gamma gamma"}' >docs.jsonl
+    "$KQI" -q -d idx docs.jsonl
+    run -0 "$KQ" stats -d idx --format=json
+    # lengths: t 4 tokens, 2 of the title: 4 + 2*2 = 8; b 4 + 2*1 = 6
+    [ "$(jq -r '.title_weight' <<<"$output")" = 3 ]
+    [ "$(jq -r '.length' <<<"$output")" = 14 ]
+    run -0 "$KQ" explain -d idx --format=json alpha t
+    [ "$(jq -r '.len' <<<"$output")" = 8 ]
+    [ "$(jq -r '.terms[0].tf, .terms[0].tf_title' <<<"$output" | tr '\n' ' ')" = "2 1 " ]
+    # score = idf * f * 2.4 / (f + 1.4 * (0.5 + 0.5 * 8 / 7)), f = 2 + 2 * 1
+    want=$(jq -r '.terms[0].idf * 4 * 2.4 / (4 + 1.4 * (0.5 + 0.5 * 8 / 7))' <<<"$output")
+    got=$(jq -r '.score' <<<"$output")
+    awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; exit !(d < 1e-9 && d > -1e-9) }'
+    # the title occurrence lifts t above b, whose alpha is in the body only
+    run -0 "$KQ" -d idx --format=ids alpha
+    [ "$output" = "$(printf 't\nb')" ]
+    # the Xapian backend: the same order and scores
+    "$KQI" -q --backend=xapian -d xidx docs.jsonl
+    run -0 "$KQ" -d xidx --format=tsv --fields id,score alpha
+    xs=$output
+    run -0 "$KQ" -d idx --format=tsv --fields id,score alpha
+    [ "$output" = "$xs" ]
+    run -0 "$KQ" stats -d xidx --format=json
+    [ "$(jq -r '.title_weight' <<<"$output")" = 3 ]
+}
