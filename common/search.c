@@ -1417,7 +1417,9 @@ plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
         memcpy(z + nPfx, t->z, t->n + 1);
         free(t->z);
         free(t->aLoc);
+        free(t->aTLoc);
         t->aLoc = NULL;
+        t->aTLoc = NULL;
         t->z = z;
         t->n += nPfx;
         rc = term_lookup(pIdx, t, pzErr);
