@@ -1096,24 +1096,14 @@ plan_free(plan *p)
     }
 }
 
-static int
-df_zero(const pterm *t, u32 nSeg)
-{
-    for (u32 s = 0; s < nSeg; s++) {
-        if (t->aLoc[s].df) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* BM25F: where a text term is in titles, its title term T + term
-** (t->aTLoc) counts the title occurrences. */
+** (t->aTLoc) counts the title occurrences.  After term_lookup() set
+** t->aLoc and t->df. */
 static int
 term_lookup_title(kq_index *pIdx, pterm *t, char **pzErr)
 {
     t->aTLoc = NULL;
-    if (pIdx->man.nTitleWeight <= 1 || df_zero(t, pIdx->man.nSeg) ||
+    if (pIdx->man.nTitleWeight <= 1 || t->df == 0 ||
         KQI_IS_FIELD_TERM(t->z, t->n) || t->n + 1 > KQI_MAX_TERM) {
         return KQ_OK;
     }
@@ -1720,7 +1710,7 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
     p->idf = t->idf;
     p->pTerm = t;
     p->base.xOcc = term_occ;
-    if (t->aTLoc && t->aTLoc[x->iSeg].df && x->nTitleW1) {
+    if (t->aTLoc && t->aTLoc[x->iSeg].df) {
         rc = kqi_plc_open(&s->aMap[KQI_F_POST], &s->aMap[KQI_F_POS],
                           &t->aTLoc[x->iSeg], s->docs.nDoc, &p->pTitle, pzErr);
         if (rc) {

@@ -235,7 +235,10 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         }
         return xfield(p, p->aPfx, p->nPfx, zStem, nStem, iPos);
     }
-    if (p->bTitle && nStem + 1 <= KQI_MAX_TERM) {
+    /* A title word has a title term (unless too long) and, for BM25F as
+    ** in invert.c, the title weight as its wdf. */
+    int bTitleTerm = p->bTitle && nStem + 1 <= KQI_MAX_TERM;
+    if (bTitleTerm) {
         char c = KQI_PFX_TITLE;
         int rc = xfield(p, &c, 1, zStem, nStem, iPos);
         if (rc) {
@@ -243,8 +246,7 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         }
     }
     p->nDocLen++;
-    /* BM25F (as invert.c): a title word with a title term weighs more. */
-    u32 nWdf = p->bTitle && nStem + 1 <= KQI_MAX_TERM ? p->nTitleWeight : 1;
+    u32 nWdf = bTitleTerm ? p->nTitleWeight : 1;
     if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
         /* The stem buffer belongs to the stemmer: post it first. */
         int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf,
