@@ -55,6 +55,16 @@ typedef uint32_t kq_docid;
 #define KQ_DEFAULT_MEMORY ((size_t)256 << 20)
 
 /**************************************************************************
+** Limits users can meet.  Each is defined here once, checked in one place
+** and documented once (kq(1) and kq-index(1), section LIMITS).
+*/
+/* Longest indexed word, in bytes after case and accent folding.  A longer
+** word still takes a position (phrases and NEAR/n count it) but is neither
+** indexed nor searchable: such words are almost always junk (base64,
+** URLs).  A query word past it is reported by kq parse. */
+#define KQ_MAX_WORD 64
+
+/**************************************************************************
 ** Analysis: the one tokenize -> fold -> stem chain used for documents and
 ** for queries.
 */

@@ -23,9 +23,8 @@ typedef uint64_t u64;
 /* Postings are coded in blocks of this many (the last block may be short). */
 #define KQI_BLOCK 128
 
-/* Longest indexed term, in bytes after folding.  Longer tokens still take a
-** position but are not indexed: they are almost always junk (base64, URLs). */
-#define KQI_MAX_TERM 64
+/* Longest indexed term, in bytes after folding: kq.h's KQ_MAX_WORD. */
+#define KQI_MAX_TERM KQ_MAX_WORD
 
 /* Dictionary keys: terms, and the vocabulary entries "\x01" + word that map
 ** an unstemmed word to its stem (for prefix queries).  Terms are made of
