@@ -16,7 +16,8 @@
 **
 ** Stemming uses libstemmer (Snowball); "none" disables it.  Tokens longer
 ** than KQI_MAX_TERM bytes after folding take a position but are not
-** delivered.
+** delivered; so do tokens longer than KQI_MAX_RAW_TERM bytes before
+** folding, which are not folded at all.
 */
 #include "kq_int.h"
 
@@ -30,11 +31,12 @@ struct kq_analyzer {
     char zLang[32];
     utf8proc_int32_t *aCp;       /* folding scratch */
     size_t nCp;
-    char aTerm[4 * KQI_MAX_TERM + 8];
+    char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
+                                 ** fold_unicode() and term_of() check every
+                                 ** write against its size */
 };
 
-/* Raw tokens longer than this are skipped without folding. */
-#define RAW_MAX (8 * KQI_MAX_TERM)
+
 
 static const char *const zNone = "none";
 
@@ -170,7 +172,7 @@ char_at(const u8 *z, size_t i, size_t n, int *pbWord)
 }
 
 /* Fold the non-ASCII token z[0..n) into p->aTerm; returns the length (0 if
-** nothing is left or it is too long). */
+** nothing is left or it is longer than p->aTerm, i.e. KQI_MAX_TERM). */
 static size_t
 fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
 {
@@ -194,11 +196,13 @@ fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
                     UTF8PROC_CATEGORY_MN) {
                     continue;
                 }
-                if (nOut + 4 > 4 * KQI_MAX_TERM) {
+                utf8proc_uint8_t a[4];
+                size_t l = (size_t)utf8proc_encode_char(c, a);
+                if (l > sizeof(p->aTerm) - nOut) {
                     return 0;
                 }
-                nOut += (size_t)utf8proc_encode_char(
-                    c, (utf8proc_uint8_t *)p->aTerm + nOut);
+                memcpy(p->aTerm + nOut, a, l);
+                nOut += l;
             }
             return nOut;
         }
@@ -218,11 +222,15 @@ static int
 term_of(kq_analyzer *p, const u8 *z, size_t n, int bAscii, int bNoStem,
         const char **pzOut, size_t *pnOut)
 {
-    if (n > RAW_MAX) {
+    if (n > KQI_MAX_RAW_TERM) {
         return 0;
     }
     size_t nTerm;
     if (bAscii) {
+        /* ASCII folding keeps the length: check it before the copy. */
+        if (n > sizeof(p->aTerm)) {
+            return 0;
+        }
         for (size_t i = 0; i < n; i++) {
             u8 c = z[i];
             p->aTerm[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
@@ -231,9 +239,10 @@ term_of(kq_analyzer *p, const u8 *z, size_t n, int bAscii, int bNoStem,
     } else {
         nTerm = fold_unicode(p, z, n);
     }
-    /* The folded word's length decides, so that the stemmed and unstemmed
-    ** analyses deliver the same tokens. */
-    if (nTerm == 0 || nTerm > KQI_MAX_TERM) {
+    /* The folded word's length decides (both branches refuse one longer
+    ** than KQI_MAX_TERM), so that the stemmed and unstemmed analyses deliver
+    ** the same tokens. */
+    if (nTerm == 0) {
         return 0;
     }
     if (bNoStem) {

@@ -25,6 +25,11 @@ typedef uint64_t u64;
 
 /* Longest indexed term, in bytes after folding: kq.h's KQ_MAX_WORD. */
 #define KQI_MAX_TERM KQ_MAX_WORD
+/* Raw tokens longer than this (in bytes, before folding) are not folded nor
+** indexed, bounding utf8proc's work on a run of junk.  Folding can shrink a
+** token (combining marks are dropped, "ﬁ" is 3 bytes for 2), so the raw
+** limit is larger than KQI_MAX_TERM. */
+#define KQI_MAX_RAW_TERM (8 * KQI_MAX_TERM)
 
 /* Dictionary keys: terms, and the vocabulary entries "\x01" + word that map
 ** an unstemmed word to its stem (for prefix queries).  Terms are made of
