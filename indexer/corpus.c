@@ -36,6 +36,42 @@ int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc)
     return pC->xDoc(pC->pCtx, pDoc);
 }
 
+void ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone,
+                 uint64_t iLine, uint64_t iByte)
+{
+    if (nDone == 0) {
+        pC->pStats->nFileSkipped++;
+        return;
+    }
+    if (iLine) {
+        report(zName, iLine, "reading stopped here (see above); what came "
+               "before stays indexed");
+    } else {
+        report_at(zName, iByte, "reading stopped here (see above); what came "
+                  "before stays indexed");
+    }
+    pC->pStats->nCut++;
+}
+
+/* The cap in the syntax of --max-doc-size (64M, 100K, 1000), for
+** messages. */
+static void ctx_set_max_doc(corpus_ctx *pC, size_t nMax)
+{
+    static const char azUnit[] = "KMG";
+    size_t n = nMax;
+    int i = -1;
+    pC->nMaxDoc = nMax;
+    while (i < 2 && n >= 1024 && n % 1024 == 0) {
+        n /= 1024;
+        i++;
+    }
+    if (i < 0) {
+        snprintf(pC->zMaxDoc, sizeof(pC->zMaxDoc), "%zu", n);
+    } else {
+        snprintf(pC->zMaxDoc, sizeof(pC->zMaxDoc), "%zu%c", n, azUnit[i]);
+    }
+}
+
 /**************************************************************************
 ** Formats.
 */
@@ -329,6 +365,8 @@ int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
     c.xDoc = xDoc;
     c.pStats = pStats;
     c.pOpts = pOpts ? pOpts : &defaults;
+    ctx_set_max_doc(&c, c.pOpts->nMaxDoc ? c.pOpts->nMaxDoc
+                                         : KQ_DEFAULT_MAX_DOC);
 
     if (strcmp(zPath, "-") == 0) {
         int eGz;

@@ -558,12 +558,17 @@ int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
         if (e == LR_ERROR) {
             /* Reported already.  Documents from earlier lines stay
             ** delivered; the partial line at the error is dropped. */
-            pC->pStats->nFileSkipped++;
+            ctx_stopped(pC, s.zPath, iLine, iLine + 1, 0);
             break;
         }
         iLine++;
         if (e == LR_TOOLONG) {
-            report(s.zPath, iLine, "line too long (out of memory)");
+            if (lr.bOverCap) {
+                report(s.zPath, iLine, "line longer than the document limit "
+                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+            } else {
+                report(s.zPath, iLine, "line too long (out of memory)");
+            }
             pC->pStats->nLineSkipped++;
             continue;
         }

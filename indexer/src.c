@@ -267,14 +267,18 @@ static void lr_compact(linereader *p)
     p->iStart = 0;
 }
 
-/* Grow the buffer so that at least a chunk is free.  0, or -1 if memory
-** ran out (the buffer is unchanged). */
+/* Grow the buffer so that at least a chunk is free, but never past nMax
+** and a chunk: a line or run longer than nMax is not kept (the caller
+** checks nData against nMax first).  0, or -1 if memory ran out (the
+** buffer is unchanged). */
 static int lr_grow(linereader *p)
 {
     size_t nNew;
+    size_t nTop = p->nMax + CORPUS_CHUNK;
     char *aNew;
     if (p->nAlloc - p->nData >= CORPUS_CHUNK) return 0;
     nNew = p->nAlloc ? p->nAlloc * 2 : CORPUS_CHUNK;
+    if (nNew <= p->nAlloc || nNew > nTop) nNew = nTop;
     if (nNew <= p->nAlloc || nNew - p->nData < CORPUS_CHUNK) return -1;
     aNew = realloc(p->a, nNew);
     if (aNew == NULL) return -1;
@@ -301,10 +305,16 @@ static int lr_read(linereader *p)
 int lr_next(linereader *p, const char **pz, size_t *pn)
 {
     int bDrop = 0;
+    p->bOverCap = 0;
     for (;;) {
         char *pNl = NULL;
         if (p->iScan < p->nData) {
             pNl = memchr(p->a + p->iScan, '\n', p->nData - p->iScan);
+        }
+        if (pNl && !bDrop && (size_t)(pNl - p->a) - p->iStart > p->nMax) {
+            /* Found its end, but the line is over the cap all the same. */
+            bDrop = 1;
+            p->bOverCap = 1;
         }
         if (pNl) {
             size_t iEnd = (size_t)(pNl - p->a);
@@ -319,19 +329,31 @@ int lr_next(linereader *p, const char **pz, size_t *pn)
                 *pz = p->a + p->iStart;
                 *pn = p->nData - p->iStart;
                 p->iStart = p->nData;
+                if (!bDrop && *pn > p->nMax) {
+                    bDrop = 1;
+                    p->bOverCap = 1;
+                }
                 return bDrop ? LR_TOOLONG : LR_LINE;
             }
             return LR_EOF;
         }
         lr_compact(p);
-        if (lr_grow(p)) {
+        if (!bDrop && p->nData > p->nMax) {
+            /* Longer than a document may be: drop it, and read on to its
+            ** end without keeping it, so the buffer stays within the cap
+            ** and one absurd line costs only the time to read it. */
+            bDrop = 1;
+            p->bOverCap = 1;
+        }
+        if (bDrop) {
+            p->iBase += p->nData;
+            p->nData = p->iScan = 0;
+        } else if (lr_grow(p)) {
             if (p->nAlloc < CORPUS_CHUNK) {
                 report(p->pSrc->zPath, 0, "out of memory");
                 return LR_ERROR;
             }
-            /* No memory for this line: drop what we have of it and keep
-            ** reading to its end, so that one absurd line costs only
-            ** itself, not the rest of the file. */
+            /* No memory for this line: drop it the same way. */
             bDrop = 1;
             p->iBase += p->nData;
             p->nData = p->iScan = 0;
@@ -401,6 +423,7 @@ int lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
                int eGz)
 {
     memset(pLr, 0, sizeof(*pLr));
+    pLr->nMax = pC->nMaxDoc;
     if (src_open(pSrc, pC, zPath, eGz)) {
         pC->pStats->nFileSkipped++;
         src_close(pSrc);
