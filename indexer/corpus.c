@@ -10,9 +10,11 @@
 ** PATH: byte N: reason" (report.c), counted in the caller's corpus_stats,
 ** and then the run goes on with the next line, document or file.  Only a
 ** non-zero return from the document callback stops a run.  Nothing has a
-** fixed-size buffer for lines or paths, and every input (binary junk, NUL
-** bytes, invalid UTF-8, huge lines, damaged gzip) either gives documents
-** or a message -- never a crash.
+** fixed-size buffer for lines or paths, no document is held past the cap
+** (corpus_opts.nMaxDoc), and every input (binary junk, NUL bytes, invalid
+** UTF-8, huge lines, decompression bombs, damaged gzip) either gives
+** documents or a message -- never a crash.  Damaged data after some
+** documents stops the file there; those documents stay (ctx_stopped()).
 */
 #include "readers.h"
 

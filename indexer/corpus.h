@@ -24,6 +24,10 @@
 ** forced format and TREC, WARC and mbox files are also inflated when they
 ** start with the gzip magic bytes.  (A .txt or .jsonl file not named .gz
 ** is read as it is.)
+** Every document is capped (corpus_opts.nMaxDoc, default KQ_DEFAULT_MAX_DOC):
+** a larger one -- a .txt file, a JSON line, a TREC <DOC>, a WARC record or
+** decoded payload, a message -- is reported and skipped, never cut, and
+** never held in memory whole.
 ** In a directory walk, names starting with '.' and files of other types are
 ** ignored silently (with a forced format, every file is read), and symlink
 ** loops are reported and skipped; a file of another type named explicitly

@@ -24,7 +24,10 @@
 **                   no field
 **   language        a Snowball language name or code; an unknown one is
 **                   warned about and the index's language used
-** Warnings do not skip the document (nor change the exit status).
+** Warnings do not skip the document (nor change the exit status).  A line
+** longer than the document cap is skipped without being held (src.c), and
+** damaged data after some lines stops the file there, the documents before
+** it kept.
 */
 #include "readers.h"
 #include "dates.h"

@@ -101,7 +101,8 @@ const char *src_name(const char *zPath);
 
 /**************************************************************************
 ** Line reader (src.c): splits a src into lines in one growable buffer, so
-** files of any size stream in O(longest line) memory.  It also hands out
+** files of any size stream in O(longest line) memory, and at most the
+** document cap (a longer line is dropped, not kept).  It also hands out
 ** runs of bytes (WARC records are framed by length, not by lines).
 */
 typedef struct linereader {

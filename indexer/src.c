@@ -14,7 +14,9 @@
 ** rescanned), returned as a pointer into the buffer, and consumed.  When no
 ** '\n' is left, the partial line is moved to the front and more is read;
 ** the buffer doubles when less than a chunk is free, so it ends up about
-** the size of the longest line (or record taken), however big the file.
+** the size of the longest line (or record taken), however big the file --
+** but never more than a chunk past the document cap (nMax): a longer line
+** is read to its end without being kept, and reported as too long.
 */
 #include "readers.h"
 

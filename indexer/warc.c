@@ -17,7 +17,9 @@
 **   body    the page's text (html.c), in UTF-8 (charset.h: the charset of
 **           the HTTP Content-Type, else of a <meta>, else guessed)
 ** Other records (request, metadata, warcinfo, revisit, images, ...) are
-** skipped silently without being held in memory.  Offsets in messages are
+** skipped silently without being held in memory; so is a document record
+** over the document cap (pC->nMaxDoc), with a message, and one whose
+** payload inflates past the cap stops inflating there and is skipped.  Offsets in messages are
 ** in the uncompressed stream (a .warc.gz is usually one gzip member per
 ** record, and zlib reads them one after another).
 */
