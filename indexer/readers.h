@@ -119,6 +119,7 @@ typedef struct linereader {
                         ** than a chunk */
     int bOverCap;       /* the last LR_TOOLONG was a line over nMax (not
                         ** memory running out) */
+    int bDropped;       /* the last line was dropped: shrink a[] first */
 } linereader;
 
 enum { LR_EOF, LR_LINE, LR_TOOLONG, LR_ERROR };

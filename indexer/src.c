@@ -289,11 +289,14 @@ static int lr_grow(linereader *p)
     return 0;
 }
 
-/* Read one more block after nData.  0, or -1 after a reported error. */
-static int lr_read(linereader *p)
+/* Read one more block after nData (at most nMaxRead bytes).  0, or -1
+** after a reported error. */
+static int lr_read_max(linereader *p, size_t nMaxRead)
 {
     size_t nGot;
-    if (src_read(p->pSrc, p->a + p->nData, p->nAlloc - p->nData, &nGot)) {
+    size_t n = p->nAlloc - p->nData;
+    if (n > nMaxRead) n = nMaxRead;
+    if (src_read(p->pSrc, p->a + p->nData, n, &nGot)) {
         return -1;
     }
     if (nGot == 0) {
@@ -304,10 +307,31 @@ static int lr_read(linereader *p)
     return 0;
 }
 
+static int lr_read(linereader *p)
+{
+    return lr_read_max(p, (size_t)-1);
+}
+
+/* After a dropped line: give back the memory it took.  A drop reads a
+** chunk at a time, so little else is buffered by then. */
+static void lr_shrink(linereader *p)
+{
+    size_t nKeep;
+    char *aNew;
+    lr_compact(p);
+    nKeep = p->nData + CORPUS_CHUNK;
+    if (nKeep >= p->nAlloc / 2) return;
+    aNew = realloc(p->a, nKeep);
+    if (aNew == NULL) return;   /* keeping the larger buffer is fine */
+    p->a = aNew;
+    p->nAlloc = nKeep;
+}
+
 int lr_next(linereader *p, const char **pz, size_t *pn)
 {
     int bDrop = 0;
-    p->bOverCap = 0;
+    if (p->bDropped) lr_shrink(p);
+    p->bOverCap = p->bDropped = 0;
     for (;;) {
         char *pNl = NULL;
         if (p->iScan < p->nData) {
@@ -323,6 +347,7 @@ int lr_next(linereader *p, const char **pz, size_t *pn)
             *pz = p->a + p->iStart;
             *pn = iEnd - p->iStart;
             p->iStart = p->iScan = iEnd + 1;
+            p->bDropped = bDrop;
             return bDrop ? LR_TOOLONG : LR_LINE;
         }
         p->iScan = p->nData;
@@ -335,6 +360,7 @@ int lr_next(linereader *p, const char **pz, size_t *pn)
                     bDrop = 1;
                     p->bOverCap = 1;
                 }
+                p->bDropped = bDrop;
                 return bDrop ? LR_TOOLONG : LR_LINE;
             }
             return LR_EOF;
@@ -360,7 +386,9 @@ int lr_next(linereader *p, const char **pz, size_t *pn)
             p->iBase += p->nData;
             p->nData = p->iScan = 0;
         }
-        if (lr_read(p)) return LR_ERROR;
+        if (lr_read_max(p, bDrop ? CORPUS_CHUNK : (size_t)-1)) {
+            return LR_ERROR;
+        }
     }
 }
 
