@@ -204,3 +204,46 @@ PY
     run -0 "$KQ" -d idx3 -c "$f32:quokka"
     [ "$output" = 1 ]
 }
+
+@test "trec.gz, mbox.gz, warc.gz cut short: the documents before stay, the place is named, exit 1" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    for i in $(seq 1 800); do
+        printf '<DOC>\n<DOCNO>t%d</DOCNO>\n<TEXT>numbat %s</TEXT>\n</DOC>\n' "$i" "$RANDOM$RANDOM$RANDOM"
+    done | gzip -c >full.trec.gz
+    for i in $(seq 1 800); do
+        printf 'From a@b Thu Feb 26 10:00:00 1987\nMessage-ID: <m%d>\n\nnumbat %s\n\n' "$i" "$RANDOM$RANDOM$RANDOM"
+    done | gzip -c >full.mbox.gz
+    for i in $(seq 1 800); do
+        b="numbat $RANDOM$RANDOM$RANDOM"
+        printf 'WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://x/%d\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n' "$i" "${#b}" "$b"
+    done | gzip -c >full.warc.gz
+    for f in trec mbox warc; do
+        head -c $(( $(stat -c %s full.$f.gz) / 2 )) full.$f.gz >cut.$f.gz
+        gzip -dc cut.$f.gz >prefix.$f 2>/dev/null || true
+    done
+    # TREC and mbox: the complete lines of what inflates give the documents
+    # before the cut; the next line is where reading stopped
+    local n ntrec nmbox
+    n=$(wc -l <prefix.trec)
+    ntrec=$(head -n "$n" prefix.trec | grep -c '</DOC>')
+    run -1 --separate-stderr "$KQI" -d it cut.trec.gz
+    no_crash
+    [[ "$stderr" == *"cut.trec.gz:$((n + 1)): reading stopped here (see above); what came before stays indexed"* ]]
+    [[ "$stderr" == *"1 file(s) or document(s) read only in part"* ]]
+    run -0 "$KQ" -d it -c numbat
+    [ "$output" = "$ntrec" ] && [ "$ntrec" -gt 100 ]
+    n=$(wc -l <prefix.mbox)
+    # the message at the cut is lost with it
+    nmbox=$(( $(head -n "$n" prefix.mbox | grep -c '^From ') - 1 ))
+    run -1 --separate-stderr "$KQI" -d im cut.mbox.gz
+    no_crash
+    [[ "$stderr" == *"cut.mbox.gz:$((n + 1)): reading stopped here"* ]]
+    run -0 "$KQ" -d im -c numbat
+    [ "$output" = "$nmbox" ] && [ "$nmbox" -gt 100 ]
+    run -1 --separate-stderr "$KQI" -d iw cut.warc.gz
+    no_crash
+    [[ "$stderr" =~ cut\.warc\.gz:\ byte\ [0-9]+:\ reading\ stopped\ here ]]
+    [[ "$stderr" == *"1 file(s) or document(s) read only in part"* ]]
+    run -0 "$KQ" -d iw -c numbat
+    [ "$output" -gt 100 ]
+}
