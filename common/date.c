@@ -158,7 +158,7 @@ int
 kqi_field_name_ok(const char *z, size_t n)
 {
     static const char *const azBuiltin[] = {KQ_FIELD_NAMES};
-    if (n == 0 || n > 32 || z[0] < 'a' || z[0] > 'z') {
+    if (n == 0 || n > KQ_MAX_FIELD_NAME || z[0] < 'a' || z[0] > 'z') {
         return 0;
     }
     for (size_t i = 1; i < n; i++) {

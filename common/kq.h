@@ -64,6 +64,28 @@ typedef uint32_t kq_docid;
 ** URLs).  A query word past it is reported by kq parse. */
 #define KQ_MAX_WORD 64
 
+/* Largest document kq-index reads, in bytes of input after gunzip: a .txt
+** file, a JSON line, a TREC <DOC>, a WARC record (and its payload once
+** decoded), a mail message.  A larger one is reported (FILE:LINE, or FILE:
+** byte N for WARC) and skipped, never held in memory: real documents are
+** KB to a few MB, and the cap keeps a decompression bomb or a damaged file
+** from costing gigabytes.  kq-index --max-doc-size changes it. */
+#define KQ_DEFAULT_MAX_DOC ((size_t)64 << 20)
+/* The largest --max-doc-size: a document's bytes go to zlib and read(2) in
+** single calls, which take at most 1 GB on every platform. */
+#define KQ_MAX_MAX_DOC ((size_t)1 << 30)
+
+/* Longest name of an extra field (kq-index --field NAME), in bytes.  Names
+** are stored with every document and prefix every word of the field in the
+** dictionary, whose keys hold at most KQ_MAX_WORD + 1 bytes. */
+#define KQ_MAX_FIELD_NAME 32
+
+/* MIME parts nested deeper than this (multipart in multipart, or attached
+** messages) are not read: the parser recurses, and a hostile message must
+** not exhaust the stack.  Their text is not indexed; the message is, and
+** the cut is reported. */
+#define KQ_MAX_MIME_DEPTH 8
+
 /**************************************************************************
 ** Analysis: the one tokenize -> fold -> stem chain used for documents and
 ** for queries.

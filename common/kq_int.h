@@ -673,8 +673,9 @@ int kqi_date_bound(const char *z, size_t n, int bEnd, char aOut[11]);
 ** [zLo, zHi] ("" = open)? */
 int kqi_date_within(const char *z, size_t n, const char *zLo,
                     const char *zHi);
-/* Is z/n a good extra field name ([a-z][a-z0-9_]*, at most 32 bytes, not
-** a built-in field)? */
+/* Is z/n a good extra field name ([a-z][a-z0-9_]*, at most
+** KQ_MAX_FIELD_NAME bytes, not a built-in field)?  The one check, for
+** kq-index --field and kq_writer_add(). */
 int kqi_field_name_ok(const char *z, size_t n);
 /* Is its parent (the month of a day, the year of a month) within too? */
 int kqi_date_parent_within(const char *z, size_t n, const char *zLo,

@@ -10,9 +10,11 @@
 ** PATH: byte N: reason" (report.c), counted in the caller's corpus_stats,
 ** and then the run goes on with the next line, document or file.  Only a
 ** non-zero return from the document callback stops a run.  Nothing has a
-** fixed-size buffer for lines or paths, and every input (binary junk, NUL
-** bytes, invalid UTF-8, huge lines, damaged gzip) either gives documents
-** or a message -- never a crash.
+** fixed-size buffer for lines or paths, no document is held past the cap
+** (corpus_opts.nMaxDoc), and every input (binary junk, NUL bytes, invalid
+** UTF-8, huge lines, decompression bombs, damaged gzip) either gives
+** documents or a message -- never a crash.  Damaged data after some
+** documents stops the file there; those documents stay (ctx_stopped()).
 */
 #include "readers.h"
 
@@ -34,6 +36,42 @@ int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc)
 {
     pC->pStats->nDoc++;
     return pC->xDoc(pC->pCtx, pDoc);
+}
+
+void ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone,
+                 uint64_t iLine, uint64_t iByte)
+{
+    if (nDone == 0) {
+        pC->pStats->nFileSkipped++;
+        return;
+    }
+    if (iLine) {
+        report(zName, iLine, "reading stopped here (see above); what came "
+               "before stays indexed");
+    } else {
+        report_at(zName, iByte, "reading stopped here (see above); what came "
+                  "before stays indexed");
+    }
+    pC->pStats->nCut++;
+}
+
+/* The cap in the syntax of --max-doc-size (64M, 100K, 1000), for
+** messages. */
+static void ctx_set_max_doc(corpus_ctx *pC, size_t nMax)
+{
+    static const char azUnit[] = "KMG";
+    size_t n = nMax;
+    int i = -1;
+    pC->nMaxDoc = nMax;
+    while (i < 2 && n >= 1024 && n % 1024 == 0) {
+        n /= 1024;
+        i++;
+    }
+    if (i < 0) {
+        snprintf(pC->zMaxDoc, sizeof(pC->zMaxDoc), "%zu", n);
+    } else {
+        snprintf(pC->zMaxDoc, sizeof(pC->zMaxDoc), "%zu%c", n, azUnit[i]);
+    }
 }
 
 /**************************************************************************
@@ -329,6 +367,8 @@ int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
     c.xDoc = xDoc;
     c.pStats = pStats;
     c.pOpts = pOpts ? pOpts : &defaults;
+    ctx_set_max_doc(&c, c.pOpts->nMaxDoc ? c.pOpts->nMaxDoc
+                                         : KQ_DEFAULT_MAX_DOC);
 
     if (strcmp(zPath, "-") == 0) {
         int eGz;

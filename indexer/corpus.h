@@ -24,6 +24,10 @@
 ** forced format and TREC, WARC and mbox files are also inflated when they
 ** start with the gzip magic bytes.  (A .txt or .jsonl file not named .gz
 ** is read as it is.)
+** Every document is capped (corpus_opts.nMaxDoc, default KQ_DEFAULT_MAX_DOC):
+** a larger one -- a .txt file, a JSON line, a TREC <DOC>, a WARC record or
+** decoded payload, a message -- is reported and skipped, never cut, and
+** never held in memory whole.
 ** In a directory walk, names starting with '.' and files of other types are
 ** ignored silently (with a forced format, every file is read), and symlink
 ** loops are reported and skipped; a file of another type named explicitly
@@ -40,17 +44,24 @@ typedef int (*corpus_doc_fn)(void *pCtx, const kq_doc *pDoc);
 
 typedef struct corpus_stats {
     uint64_t nFile;        /* input files tried, skipped ones included */
-    uint64_t nFileSkipped; /* files (or directories) that could not be read,
-                           ** or not to the end (damaged gzip data) */
-    uint64_t nLineSkipped; /* JSON lines that were invalid */
+    uint64_t nFileSkipped; /* files (or directories) that could not be read
+                           ** (or gave nothing before damaged data) */
+    uint64_t nLineSkipped; /* lines that were skipped: invalid JSON, or
+                           ** longer than corpus_opts.nMaxDoc */
     uint64_t nDoc;         /* documents delivered */
     uint64_t nByte;        /* raw input bytes (after gunzip) */
-    uint64_t nDocSkipped;  /* TREC, WARC and mbox documents that were
-                           ** malformed (reported and skipped) */
+    uint64_t nDocSkipped;  /* documents that were malformed, or larger
+                           ** than corpus_opts.nMaxDoc (reported and
+                           ** skipped); a JSON line counts in
+                           ** nLineSkipped instead */
     uint64_t nWarning;     /* documents indexed despite a problem (a date
                            ** not understood, an unknown language) */
     uint64_t nRawByte;     /* bytes read from the input files as stored
                            ** (compressed bytes for gzip): for progress */
+    uint64_t nCut;         /* files read only in part (damaged data after
+                           ** some documents: those stay indexed) and
+                           ** documents indexed without part of their
+                           ** text (MIME parts nested too deep) */
 } corpus_stats;
 
 /* Input formats (kq-index --input-format). */
@@ -74,6 +85,9 @@ typedef struct corpus_opts {
     int nField;
     const char *zLangField;     /* JSON Lines: key of the document language
                                 ** (kq_doc.zLang), or NULL */
+    size_t nMaxDoc;             /* largest document, in bytes of input
+                                ** (0: KQ_DEFAULT_MAX_DOC); a larger one is
+                                ** reported and skipped */
     /* Called after each block read from an input (about every 256 KB),
     ** with the running counts: progress display.  May be NULL. */
     void (*xTick)(void *pTickCtx, const corpus_stats *pStats);

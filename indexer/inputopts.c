@@ -2,13 +2,11 @@
 ** inputopts.c -- the input options of kq-index (inputopts.h).
 */
 #include "inputopts.h"
+#include "../common/kq_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Field names stay short: they are stored with every document. */
-#define FIELD_NAME_MAX 64
 
 static int is_builtin(const char *z)
 {
@@ -17,20 +15,6 @@ static int is_builtin(const char *z)
         if (strcmp(*a, z) == 0) return 1;
     }
     return 0;
-}
-
-/* [a-z][a-z0-9_]*: what a query can write before ':'. */
-static int is_field_name(const char *z)
-{
-    size_t n = strlen(z);
-    if (n == 0 || n > FIELD_NAME_MAX || z[0] < 'a' || z[0] > 'z') return 0;
-    for (size_t i = 1; i < n; i++) {
-        char c = z[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 static void *oom(void)
@@ -79,10 +63,13 @@ static int has_field(const inputopts *p, const char *z)
 int inputopts_field(inputopts *p, const char *zArg)
 {
     char *z;
-    if (!is_field_name(zArg) || is_builtin(zArg)) {
+    /* The writer's own check, so that a name taken here is never refused
+    ** by every document later. */
+    if (!kqi_field_name_ok(zArg, strlen(zArg))) {
         fprintf(stderr, "kq-index: bad field name \"%s\": a field name is a "
-                "lower-case letter, then letters, digits or _, and not one "
-                "of id, title, date, source, body\n", zArg);
+                "lower-case letter, then letters, digits or _, at most %d "
+                "bytes, and not one of id, title, date, source, body\n",
+                zArg, KQ_MAX_FIELD_NAME);
         return -1;
     }
     if (has_field(p, zArg)) return 0;
@@ -108,10 +95,10 @@ int inputopts_map(inputopts *p, const char *zArg)
     zField = strndup(zArg, (size_t)(zEq - zArg));
     if (zField == NULL) return oom(), -1;
     p->azOwned[p->nOwned++] = zField;
-    if (!is_builtin(zField) && !is_field_name(zField)) {
+    if (!is_builtin(zField) && !kqi_field_name_ok(zField, strlen(zField))) {
         fprintf(stderr, "kq-index: --map %s: \"%s\" is not a field (id, "
-                "title, date, source, body, or a name [a-z][a-z0-9_]*)\n",
-                zArg, zField);
+                "title, date, source, body, or a name [a-z][a-z0-9_]* of at "
+                "most %d bytes)\n", zArg, zField, KQ_MAX_FIELD_NAME);
         return -1;
     }
     p->aMap[p->nMap].zField = zField;

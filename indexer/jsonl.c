@@ -24,7 +24,10 @@
 **                   no field
 **   language        a Snowball language name or code; an unknown one is
 **                   warned about and the index's language used
-** Warnings do not skip the document (nor change the exit status).
+** Warnings do not skip the document (nor change the exit status).  A line
+** longer than the document cap is skipped without being held (src.c), and
+** damaged data after some lines stops the file there, the documents before
+** it kept.
 */
 #include "readers.h"
 #include "dates.h"
@@ -558,12 +561,17 @@ int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
         if (e == LR_ERROR) {
             /* Reported already.  Documents from earlier lines stay
             ** delivered; the partial line at the error is dropped. */
-            pC->pStats->nFileSkipped++;
+            ctx_stopped(pC, s.zPath, iLine, iLine + 1, 0);
             break;
         }
         iLine++;
         if (e == LR_TOOLONG) {
-            report(s.zPath, iLine, "line too long (out of memory)");
+            if (lr.bOverCap) {
+                report(s.zPath, iLine, "line longer than the document limit "
+                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+            } else {
+                report(s.zPath, iLine, "line too long (out of memory)");
+            }
             pC->pStats->nLineSkipped++;
             continue;
         }

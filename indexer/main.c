@@ -29,7 +29,7 @@ usage(FILE *f)
 "                [--memory SIZE] [-j N] [--wait SECONDS] [--delete-missing]\n"
 "                [--commit-every SIZE] [--no-merge] [-q]\n"
 "                [--input-format jsonl|text|trec|warc|mbox] [--map FIELD=KEY]\n"
-"                [--field NAME] [--lang-field KEY]\n"
+"                [--field NAME] [--lang-field KEY] [--max-doc-size SIZE]\n"
 "                [--progress=bar|plain|none] PATH...\n"
 "       kq-index rm [-d DIR] [ID... | -]\n"
 "       kq-index compact [-d DIR]\n"
@@ -74,6 +74,9 @@ usage(FILE *f)
 "                    NAME is [a-z][a-z0-9_]*, not a built-in field; repeatable\n"
 "  --lang-field KEY  JSON Lines: KEY holds the document's Snowball language\n"
 "                    (en, french, ...); unknown ones are warned about\n"
+"  --max-doc-size SIZE  skip (and report) a document larger than SIZE of\n"
+"                    input (a file, JSON line, <DOC>, record, message)\n"
+"                    (default 64M, at most 1G)\n"
 "  --progress=MODE   bar (default on a terminal): one line with documents,\n"
 "                    MB, MB/s, percent and ETA; plain: a line every 2 s,\n"
 "                    'progress docs=N bytes=N elapsed=S rate_mb_s=X\n"
@@ -260,6 +263,7 @@ main(int argc, char **argv)
         {"map", required_argument, NULL, 'm'},
         {"field", required_argument, NULL, 'f'},
         {"lang-field", required_argument, NULL, 'l'},
+        {"max-doc-size", required_argument, NULL, 'D'},
         {"progress", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -384,6 +388,14 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'D':
+            in.o.nMaxDoc = parse_size(optarg);
+            if (in.o.nMaxDoc == 0 || in.o.nMaxDoc > KQ_MAX_MAX_DOC) {
+                fprintf(stderr, "kq-index: bad --max-doc-size \"%s\" (e.g. "
+                        "64M; at most 1G)\n", optarg);
+                return EX_USAGE;
+            }
+            break;
         case 'P':
             eProgress = progress_mode(optarg);
             if (eProgress < 0) {
@@ -504,7 +516,8 @@ main(int argc, char **argv)
         corpus_read_ex(argv[i], &in.o, &r, on_doc, &st);
     }
     progress_end(&r.prog, st.nDoc, st.nRawByte);
-    int bSkipped = st.nFileSkipped || st.nLineSkipped || st.nDocSkipped;
+    int bSkipped = st.nFileSkipped || st.nLineSkipped || st.nDocSkipped ||
+                   st.nCut;
     uint64_t nMissingDel = 0;
     if (r.rc == KQ_OK && opts.bTrackSeen && r.pW) {
         if (bSkipped) {
@@ -556,12 +569,16 @@ main(int argc, char **argv)
                    (unsigned long long)ws.nDelete, ws.nMerge, ws.nSegment);
         }
     }
-    if (st.nDocSkipped) {
+    if (st.nDocSkipped || st.nCut) {
         fprintf(stderr, "kq-index: skipped %llu file(s), %llu line(s) and "
-                "%llu document(s); see the messages above\n",
-                (unsigned long long)st.nFileSkipped,
+                "%llu document(s)", (unsigned long long)st.nFileSkipped,
                 (unsigned long long)st.nLineSkipped,
                 (unsigned long long)st.nDocSkipped);
+        if (st.nCut) {
+            fprintf(stderr, "; %llu file(s) or document(s) read only in "
+                    "part", (unsigned long long)st.nCut);
+        }
+        fprintf(stderr, "; see the messages above\n");
         return EX_SKIPPED;
     }
     if (bSkipped) {

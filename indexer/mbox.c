@@ -14,9 +14,11 @@
 **   source  From, encoded words decoded
 **   body    the text/plain parts (mime.c), or when there are none the
 **           text/html parts turned into text
-** A message is gathered in memory (at most CORPUS_MAX_DOC), the file
-** streams line by line.  Messages without a header are reported with
-** their line number and skipped.
+** A message is gathered in memory (at most the document cap, pC->nMaxDoc),
+** the file streams line by line.  Messages without a header, or larger
+** than the cap, are reported with their line number and skipped.  Text in
+** MIME parts nested deeper than KQ_MAX_MIME_DEPTH is not indexed; the rest
+** of the message is, and the cut is reported (and counted in nCut).
 */
 #include "readers.h"
 #include "dates.h"
@@ -136,10 +138,17 @@ static int mbox_end(mbox *m)
     char zDate[DATE_MAX];
     kq_doc doc;
     dbuf *pBody;
+    int bDeep;
 
     m->bInMsg = 0;
-    if (m->bTooBig || m->msg.bOom) {
-        mbox_skip(m, "message too large");
+    if (m->bTooBig) {
+        report(m->zName, m->iMsgLine, "message larger than the document "
+               "limit (--max-doc-size %s); message skipped", m->pC->zMaxDoc);
+        m->pC->pStats->nDocSkipped++;
+        return 0;
+    }
+    if (m->msg.bOom) {
+        mbox_skip(m, "out of memory");
         return 0;
     }
     /* The blank line before the next "From " is the separator's. */
@@ -166,7 +175,7 @@ static int mbox_end(mbox *m)
     doc.nSource = m->source.n;
     dbuf_reset(&m->plain);
     dbuf_reset(&m->html);
-    mime_text(z, nHdr, z + iBody, n - iBody, &m->plain, &m->html);
+    bDeep = mime_text(z, nHdr, z + iBody, n - iBody, &m->plain, &m->html);
     pBody = m->plain.n ? &m->plain : &m->html;
     doc.zBody = pBody->a;
     doc.nBody = pBody->n;
@@ -175,6 +184,12 @@ static int mbox_end(mbox *m)
         m->html.bOom || m->val.bOom) {
         mbox_skip(m, "out of memory");
         return 0;
+    }
+    if (bDeep) {
+        report(m->zName, m->iMsgLine, "MIME parts nested more than %d deep; "
+               "their text is not indexed, the rest of the message is",
+               KQ_MAX_MIME_DEPTH);
+        m->pC->pStats->nCut++;
     }
     return ctx_deliver(m->pC, &doc);
 }
@@ -187,7 +202,7 @@ static int is_blank(const char *z, size_t n)
 static void mbox_gather(mbox *m, const char *z, size_t n)
 {
     if (m->bTooBig) return;
-    if (m->msg.n + n + 1 > CORPUS_MAX_DOC) {
+    if (n >= m->pC->nMaxDoc - m->msg.n) {   /* n and its '\n' over the cap */
         m->bTooBig = 1;
         return;
     }
@@ -269,13 +284,21 @@ int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
         int e = lr_next(&lr, &z, &n);
         if (e == LR_EOF) break;
         if (e == LR_ERROR) {
-            pC->pStats->nFileSkipped++;
+            ctx_stopped(pC, m.zName, iLine, iLine + 1, 0);
             m.bInMsg = 0;   /* the message at the error is lost */
             break;
         }
         iLine++;
         if (e == LR_TOOLONG) {
-            report(m.zName, iLine, "line too long (out of memory)");
+            /* Over the cap, the message it is in is skipped (and said so
+            ** at its end); before the first message, it is junk. */
+            if (!lr.bOverCap) {
+                report(m.zName, iLine, "line too long (out of memory)");
+            } else if (!m.bInMsg) {
+                report(m.zName, iLine, "line longer than the document limit "
+                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+                pC->pStats->nLineSkipped++;
+            }
             if (m.bInMsg) m.bTooBig = 1;
             m.bPrevBlank = 0;
             continue;

@@ -3,17 +3,16 @@
 **
 ** Every function walks its input forward with explicit bounds; nesting
 ** (multipart in multipart, forwarded messages) is followed at most
-** MIME_MAX_DEPTH levels deep, so a hostile message cannot exhaust the
-** stack.
+** KQ_MAX_MIME_DEPTH levels deep, so a hostile message cannot exhaust the
+** stack (mime_text() says when it left deeper parts out).
 */
 #include "mime.h"
 #include "charset.h"
 #include "html.h"
+#include "../common/kq.h"
 
 #include <string.h>
 #include <strings.h>
-
-#define MIME_MAX_DEPTH 8
 
 /* Longest boundary we look for (RFC 2046 allows 70). */
 #define MIME_MAX_BOUNDARY 200
@@ -279,6 +278,7 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut)
 typedef struct mtext {
     dbuf *pPlain;
     dbuf *pHtml;
+    int bDeep;      /* a part nested too deep was left out */
 } mtext;
 
 static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
@@ -401,7 +401,10 @@ static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
     size_t nType;
     const char *zB;
     size_t nB;
-    if (nDepth > MIME_MAX_DEPTH) return;
+    if (nDepth > KQ_MAX_MIME_DEPTH) {
+        m->bDeep = 1;
+        return;
+    }
     if (!mime_header(zHdr, nHdr, "Content-Type", &ct) || ct.n == 0) {
         dbuf_add(&ct, "text/plain", 10);
     }
@@ -430,11 +433,13 @@ static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
     dbuf_free(&cd);
 }
 
-void mime_text(const char *zHdr, size_t nHdr, const char *zBody,
-               size_t nBody, dbuf *pPlain, dbuf *pHtml)
+int mime_text(const char *zHdr, size_t nHdr, const char *zBody,
+              size_t nBody, dbuf *pPlain, dbuf *pHtml)
 {
     mtext m;
     m.pPlain = pPlain;
     m.pHtml = pHtml;
+    m.bDeep = 0;
     entity_text(&m, zHdr, nHdr, zBody, nBody, 0);
+    return m.bDeep;
 }

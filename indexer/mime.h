@@ -37,8 +37,10 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut);
 ** The text/plain parts (a single-part message without Content-Type is
 ** text/plain) are decoded (transfer encoding, charset) into pPlain; the
 ** text/html parts, turned into text, into pHtml.  Attachments (a
-** Content-Disposition of attachment) are not text of the message. */
-void mime_text(const char *zHdr, size_t nHdr, const char *zBody,
-               size_t nBody, dbuf *pPlain, dbuf *pHtml);
+** Content-Disposition of attachment) are not text of the message.  Parts
+** nested more than KQ_MAX_MIME_DEPTH deep are not read: 1 if there were
+** any (the caller reports the cut), else 0. */
+int mime_text(const char *zHdr, size_t nHdr, const char *zBody,
+              size_t nBody, dbuf *pPlain, dbuf *pHtml);
 
 #endif

@@ -26,11 +26,6 @@
 ** on every platform. */
 #define CORPUS_MAX_IO ((size_t)1 << 30)
 
-/* A single TREC document, WARC payload or mail message larger than this is
-** reported and skipped rather than held in memory: real ones are KB to a
-** few MB, and the limit keeps a damaged file from costing gigabytes. */
-#define CORPUS_MAX_DOC ((size_t)64 << 20)
-
 /* What every reader needs: the caller's callback, options and counters. */
 typedef struct corpus_ctx {
     void *pCtx;
@@ -41,10 +36,21 @@ typedef struct corpus_ctx {
     struct jsonl_cfg *pJsonl;   /* JSON Lines set-up (jsonl.c), lazily */
     int bSizing;                /* corpus_size(): sum sizes, read nothing */
     uint64_t nSize;
+    size_t nMaxDoc;             /* the document cap (corpus_opts.nMaxDoc,
+                                ** or KQ_DEFAULT_MAX_DOC) */
+    char zMaxDoc[32];           /* it for messages: "64M" */
 } corpus_ctx;
 
 /* Deliver a document: counts it and calls the caller's callback. */
 int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc);
+
+/* Reading a file stopped at a reported error (damaged gzip data, a read
+** error) after iLine lines (or, iLine 0, at byte offset iByte for WARC).
+** Counted as a file skipped if nothing of it was read (nDone 0), else as a
+** file read in part: what came before stays indexed, and the place where
+** reading stopped is reported. */
+void ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone,
+                 uint64_t iLine, uint64_t iByte);
 
 /* Windows editors start UTF-8 files with a byte order mark; it is not
 ** part of the first line's text. */
@@ -95,7 +101,8 @@ const char *src_name(const char *zPath);
 
 /**************************************************************************
 ** Line reader (src.c): splits a src into lines in one growable buffer, so
-** files of any size stream in O(longest line) memory.  It also hands out
+** files of any size stream in O(longest line) memory, and at most the
+** document cap (a longer line is dropped, not kept).  It also hands out
 ** runs of bytes (WARC records are framed by length, not by lines).
 */
 typedef struct linereader {
@@ -107,6 +114,12 @@ typedef struct linereader {
     size_t nData;       /* bytes of valid data in a[] */
     uint64_t iBase;     /* stream offset of a[0] */
     int bEof;
+    size_t nMax;        /* longest line (and largest run taken): the
+                        ** document cap, so a[] never outgrows it by more
+                        ** than a chunk */
+    int bOverCap;       /* the last LR_TOOLONG was a line over nMax (not
+                        ** memory running out) */
+    int bDropped;       /* the last line was dropped: shrink a[] first */
 } linereader;
 
 enum { LR_EOF, LR_LINE, LR_TOOLONG, LR_ERROR };
@@ -116,14 +129,15 @@ enum { LR_EOF, LR_LINE, LR_TOOLONG, LR_ERROR };
 int lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
                int eGz);
 /* Next line, without its '\n', in *pz and *pn (valid until the next call).
-** Returns LR_LINE; LR_TOOLONG if a line had to be dropped because memory
-** ran out (the line is still consumed, so line numbers stay right);
+** Returns LR_LINE; LR_TOOLONG if a line had to be dropped because it is
+** longer than nMax (bOverCap set) or memory ran out (the line is still
+** consumed, without being kept, so line numbers stay right);
 ** LR_EOF; or LR_ERROR after the source reported a read error.  A last line
 ** without '\n' is returned like any other. */
 int lr_next(linereader *p, const char **pz, size_t *pn);
 /* The next n bytes in *pz (valid until the next call), consumed; *pnGot
-** is less than n only at the end of the data.  LR_LINE, LR_ERROR, or
-** LR_TOOLONG if memory ran out (nothing consumed). */
+** is less than n only at the end of the data.  n must be at most nMax.
+** LR_LINE, LR_ERROR, or LR_TOOLONG if memory ran out (nothing consumed). */
 int lr_take(linereader *p, size_t n, const char **pz, size_t *pnGot);
 /* Consume the next n bytes without keeping them; *pnGot as lr_take(). */
 int lr_skip(linereader *p, uint64_t n, uint64_t *pnGot);

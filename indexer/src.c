@@ -14,7 +14,9 @@
 ** rescanned), returned as a pointer into the buffer, and consumed.  When no
 ** '\n' is left, the partial line is moved to the front and more is read;
 ** the buffer doubles when less than a chunk is free, so it ends up about
-** the size of the longest line (or record taken), however big the file.
+** the size of the longest line (or record taken), however big the file --
+** but never more than a chunk past the document cap (nMax): a longer line
+** is read to its end without being kept, and reported as too long.
 */
 #include "readers.h"
 
@@ -267,14 +269,18 @@ static void lr_compact(linereader *p)
     p->iStart = 0;
 }
 
-/* Grow the buffer so that at least a chunk is free.  0, or -1 if memory
-** ran out (the buffer is unchanged). */
+/* Grow the buffer so that at least a chunk is free, but never past nMax
+** and a chunk: a line or run longer than nMax is not kept (the caller
+** checks nData against nMax first).  0, or -1 if memory ran out (the
+** buffer is unchanged). */
 static int lr_grow(linereader *p)
 {
     size_t nNew;
+    size_t nTop = p->nMax + CORPUS_CHUNK;
     char *aNew;
     if (p->nAlloc - p->nData >= CORPUS_CHUNK) return 0;
     nNew = p->nAlloc ? p->nAlloc * 2 : CORPUS_CHUNK;
+    if (nNew <= p->nAlloc || nNew > nTop) nNew = nTop;
     if (nNew <= p->nAlloc || nNew - p->nData < CORPUS_CHUNK) return -1;
     aNew = realloc(p->a, nNew);
     if (aNew == NULL) return -1;
@@ -283,11 +289,14 @@ static int lr_grow(linereader *p)
     return 0;
 }
 
-/* Read one more block after nData.  0, or -1 after a reported error. */
-static int lr_read(linereader *p)
+/* Read one more block after nData (at most nMaxRead bytes).  0, or -1
+** after a reported error. */
+static int lr_read_max(linereader *p, size_t nMaxRead)
 {
     size_t nGot;
-    if (src_read(p->pSrc, p->a + p->nData, p->nAlloc - p->nData, &nGot)) {
+    size_t n = p->nAlloc - p->nData;
+    if (n > nMaxRead) n = nMaxRead;
+    if (src_read(p->pSrc, p->a + p->nData, n, &nGot)) {
         return -1;
     }
     if (nGot == 0) {
@@ -298,19 +307,47 @@ static int lr_read(linereader *p)
     return 0;
 }
 
+static int lr_read(linereader *p)
+{
+    return lr_read_max(p, (size_t)-1);
+}
+
+/* After a dropped line: give back the memory it took.  A drop reads a
+** chunk at a time, so little else is buffered by then. */
+static void lr_shrink(linereader *p)
+{
+    size_t nKeep;
+    char *aNew;
+    lr_compact(p);
+    nKeep = p->nData + CORPUS_CHUNK;
+    if (nKeep >= p->nAlloc / 2) return;
+    aNew = realloc(p->a, nKeep);
+    if (aNew == NULL) return;   /* keeping the larger buffer is fine */
+    p->a = aNew;
+    p->nAlloc = nKeep;
+}
+
 int lr_next(linereader *p, const char **pz, size_t *pn)
 {
     int bDrop = 0;
+    if (p->bDropped) lr_shrink(p);
+    p->bOverCap = p->bDropped = 0;
     for (;;) {
         char *pNl = NULL;
         if (p->iScan < p->nData) {
             pNl = memchr(p->a + p->iScan, '\n', p->nData - p->iScan);
+        }
+        if (pNl && !bDrop && (size_t)(pNl - p->a) - p->iStart > p->nMax) {
+            /* Found its end, but the line is over the cap all the same. */
+            bDrop = 1;
+            p->bOverCap = 1;
         }
         if (pNl) {
             size_t iEnd = (size_t)(pNl - p->a);
             *pz = p->a + p->iStart;
             *pn = iEnd - p->iStart;
             p->iStart = p->iScan = iEnd + 1;
+            p->bDropped = bDrop;
             return bDrop ? LR_TOOLONG : LR_LINE;
         }
         p->iScan = p->nData;
@@ -319,24 +356,39 @@ int lr_next(linereader *p, const char **pz, size_t *pn)
                 *pz = p->a + p->iStart;
                 *pn = p->nData - p->iStart;
                 p->iStart = p->nData;
+                if (!bDrop && *pn > p->nMax) {
+                    bDrop = 1;
+                    p->bOverCap = 1;
+                }
+                p->bDropped = bDrop;
                 return bDrop ? LR_TOOLONG : LR_LINE;
             }
             return LR_EOF;
         }
         lr_compact(p);
-        if (lr_grow(p)) {
+        if (!bDrop && p->nData > p->nMax) {
+            /* Longer than a document may be: drop it, and read on to its
+            ** end without keeping it, so the buffer stays within the cap
+            ** and one absurd line costs only the time to read it. */
+            bDrop = 1;
+            p->bOverCap = 1;
+        }
+        if (bDrop) {
+            p->iBase += p->nData;
+            p->nData = p->iScan = 0;
+        } else if (lr_grow(p)) {
             if (p->nAlloc < CORPUS_CHUNK) {
                 report(p->pSrc->zPath, 0, "out of memory");
                 return LR_ERROR;
             }
-            /* No memory for this line: drop what we have of it and keep
-            ** reading to its end, so that one absurd line costs only
-            ** itself, not the rest of the file. */
+            /* No memory for this line: drop it the same way. */
             bDrop = 1;
             p->iBase += p->nData;
             p->nData = p->iScan = 0;
         }
-        if (lr_read(p)) return LR_ERROR;
+        if (lr_read_max(p, bDrop ? CORPUS_CHUNK : (size_t)-1)) {
+            return LR_ERROR;
+        }
     }
 }
 
@@ -401,6 +453,7 @@ int lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
                int eGz)
 {
     memset(pLr, 0, sizeof(*pLr));
+    pLr->nMax = pC->nMaxDoc;
     if (src_open(pSrc, pC, zPath, eGz)) {
         pC->pStats->nFileSkipped++;
         src_close(pSrc);

@@ -50,25 +50,33 @@ static void txt_split(const char *a, size_t n, kq_doc *pDoc)
     pDoc->nBody = (size_t)(pEnd - q);
 }
 
-/* All of s into *pa and *pn (malloc()ed).  0, or -1 after a reported error. */
-static int slurp(src *s, char **pa, size_t *pn)
+/* All of s into *pa and *pn (malloc()ed), if it holds at most nMax bytes.
+** 0; 1 if it holds more (nothing kept: reading stops at the first byte
+** past the cap, so a decompression bomb costs no more than the cap); or
+** -1 after a reported error. */
+static int slurp(src *s, size_t nMax, char **pa, size_t *pn)
 {
     char *a = NULL;
     size_t nAlloc = 0;
     size_t n = 0;
     struct stat st;
 
-    /* For a plain regular file the size is known: allocate once. */
+    /* For a plain regular file the size is known: allocate once, or not at
+    ** all for one over the cap. */
     if (!s->bGz && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size > 0 && (uint64_t)st.st_size < (uint64_t)(SIZE_MAX / 2)) {
+        st.st_size > 0) {
+        if ((uint64_t)st.st_size > nMax) return 1;
         nAlloc = (size_t)st.st_size + 1;  /* +1: see EOF at once */
     }
     for (;;) {
         size_t nGot;
         if (nAlloc - n == 0 || a == NULL) {
+            /* Room for one byte past the cap: that byte says "too large". */
             size_t nNew = nAlloc - n ? nAlloc
                         : nAlloc < CORPUS_CHUNK ? CORPUS_CHUNK : nAlloc * 2;
-            char *aNew = nNew > n ? realloc(a, nNew) : NULL;
+            char *aNew;
+            if (nNew > nMax + 1) nNew = nMax + 1;
+            aNew = nNew > n ? realloc(a, nNew) : NULL;
             if (aNew == NULL) {
                 report(s->zPath, 0, "out of memory");
                 free(a);
@@ -83,6 +91,10 @@ static int slurp(src *s, char **pa, size_t *pn)
         }
         if (nGot == 0) break;
         n += nGot;
+        if (n > nMax) {
+            free(a);
+            return 1;
+        }
     }
     *pa = a;
     *pn = n;
@@ -90,23 +102,31 @@ static int slurp(src *s, char **pa, size_t *pn)
 }
 
 /* Read zPath as one document whose id is its name.  The whole file is held
-** in memory: it is one document, and the analyzer needs its body in one
-** piece anyway. */
+** in memory (at most the document cap): it is one document, and the
+** analyzer needs its body in one piece anyway.  A file over the cap is
+** skipped, not cut: half a document would be indexed as if it were all. */
 int read_txt(corpus_ctx *pC, const char *zPath, int eGz)
 {
     src s;
     char *a = NULL;
     size_t n = 0;
     int rc = 0;
+    int e;
     kq_doc doc;
 
-    if (src_open(&s, pC, zPath, eGz) || slurp(&s, &a, &n)) {
+    if (src_open(&s, pC, zPath, eGz) ||
+        (e = slurp(&s, pC->nMaxDoc, &a, &n)) < 0) {
         pC->pStats->nFileSkipped++;
         src_close(&s);
         return 0;
     }
-    /* A file of only whitespace would give a document nothing can find. */
-    if (is_space(a, n)) {
+    if (e > 0) {
+        report(s.zPath, 1, "document larger than the limit (--max-doc-size "
+               "%s); skipped", pC->zMaxDoc);
+        pC->pStats->nDocSkipped++;
+    } else if (is_space(a, n)) {
+        /* A file of only whitespace would give a document nothing can
+        ** find. */
         report(s.zPath, 0, "empty file");
         pC->pStats->nFileSkipped++;
     } else {

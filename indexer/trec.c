@@ -30,7 +30,7 @@ typedef struct trec {
     const char *zName;   /* for messages */
     dbuf doc;            /* the raw document being gathered */
     int bInDoc;
-    int bTooBig;         /* the document passed CORPUS_MAX_DOC */
+    int bTooBig;         /* the document passed the cap (pC->nMaxDoc) */
     uint64_t iDocLine;   /* line of its <DOC> */
     uint64_t nDocs;      /* <DOC> elements seen */
     int bJunk;           /* text outside any <DOC> */
@@ -41,6 +41,15 @@ typedef struct trec {
 static void skip_doc(trec *t, const char *zWhy)
 {
     report(t->zName, t->iDocLine, "%s; document skipped", zWhy);
+    t->pC->pStats->nDocSkipped++;
+}
+
+/* The document is over the cap: skipped (whether or not its </DOC> was
+** in the line too long to keep). */
+static void skip_big(trec *t)
+{
+    report(t->zName, t->iDocLine, "document larger than the limit "
+           "(--max-doc-size %s); document skipped", t->pC->zMaxDoc);
     t->pC->pStats->nDocSkipped++;
 }
 
@@ -146,8 +155,12 @@ static int trec_end_doc(trec *t)
     const char *z = t->doc.a ? t->doc.a : "";
     size_t n = t->doc.n;
     t->bInDoc = 0;
-    if (t->bTooBig || t->doc.bOom) {
-        skip_doc(t, "document too large");
+    if (t->bTooBig) {
+        skip_big(t);
+        return 0;
+    }
+    if (t->doc.bOom) {
+        skip_doc(t, "out of memory");
         return 0;
     }
     if (!utf8_valid(z, n)) {
@@ -175,7 +188,7 @@ static void trec_begin_doc(trec *t, uint64_t iLine)
 static void trec_gather(trec *t, const char *z, size_t n)
 {
     if (t->bTooBig) return;
-    if (t->doc.n + n > CORPUS_MAX_DOC) {
+    if (n > t->pC->nMaxDoc - t->doc.n) {
         t->bTooBig = 1;
         return;
     }
@@ -206,7 +219,11 @@ static int trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
             size_t jNew = sgml_find(z, n, i, "<DOC>");
             if (jNew < jEnd) {
                 /* A new document starts before this one was closed. */
-                skip_doc(t, "<DOC> not closed before the next <DOC>");
+                if (t->bTooBig) {
+                    skip_big(t);
+                } else {
+                    skip_doc(t, "<DOC> not closed before the next <DOC>");
+                }
                 trec_begin_doc(t, iLine);
                 i = jNew + 5;
                 continue;
@@ -256,21 +273,35 @@ int read_trec(corpus_ctx *pC, const char *zPath, int eGz)
         int e = lr_next(&lr, &z, &n);
         if (e == LR_EOF) break;
         if (e == LR_ERROR) {
-            pC->pStats->nFileSkipped++;
+            ctx_stopped(pC, t.zName, iLine, iLine + 1, 0);
             t.bInDoc = 0;   /* the document at the error is lost */
             break;
         }
         iLine++;
         if (e == LR_TOOLONG) {
+            /* Over the cap, the document it is in is skipped (and said so
+            ** at its end). */
+            if (t.bInDoc) {
+                t.bTooBig = 1;
+                if (lr.bOverCap) continue;
+            } else if (lr.bOverCap) {
+                report(t.zName, iLine, "line longer than the document limit "
+                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+                pC->pStats->nLineSkipped++;
+                continue;
+            }
             report(t.zName, iLine, "line too long (out of memory)");
-            if (t.bInDoc) t.bTooBig = 1;
             continue;
         }
         rc = trec_line(&t, iLine, z, n);
         if (rc) break;
     }
     if (rc == 0 && t.bInDoc) {
-        skip_doc(&t, "<DOC> not closed at the end of the file");
+        if (t.bTooBig) {
+            skip_big(&t);
+        } else {
+            skip_doc(&t, "<DOC> not closed at the end of the file");
+        }
     }
     if (rc == 0 && t.nDocs == 0 && t.bJunk) {
         report(t.zName, 0, "no <DOC> element: not a TREC file");

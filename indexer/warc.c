@@ -17,7 +17,9 @@
 **   body    the page's text (html.c), in UTF-8 (charset.h: the charset of
 **           the HTTP Content-Type, else of a <meta>, else guessed)
 ** Other records (request, metadata, warcinfo, revisit, images, ...) are
-** skipped silently without being held in memory.  Offsets in messages are
+** skipped silently without being held in memory; so is a document record
+** over the document cap (pC->nMaxDoc), with a message, and one whose
+** payload inflates past the cap stops inflating there and is skipped.  Offsets in messages are
 ** in the uncompressed stream (a .warc.gz is usually one gzip member per
 ** record, and zlib reads them one after another).
 */
@@ -155,7 +157,7 @@ static int dechunk(warc *w, const char *z, size_t n)
                   : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                   : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
             if (d < 0) break;
-            if (nChunk > CORPUS_MAX_DOC) return -1;
+            if (nChunk > n) return -1;   /* (and no overflow) */
             nChunk = nChunk * 16 + (unsigned)d;
             nDigit++;
             i++;
@@ -174,9 +176,10 @@ static int dechunk(warc *w, const char *z, size_t n)
     }
 }
 
-/* Inflate z[0..n) with zlib's window bits wb into *pOut.  0, or -1 if the
-** data is damaged or inflates past CORPUS_MAX_DOC. */
-static int inflate_with(int wb, const char *z, size_t n, dbuf *pOut)
+/* Inflate z[0..n) with zlib's window bits wb into *pOut.  0; 1 if it
+** inflates past nMax (inflating stops there); -1 if the data is damaged. */
+static int inflate_with(int wb, const char *z, size_t n, size_t nMax,
+                        dbuf *pOut)
 {
     z_stream zs;
     char aBuf[16384];
@@ -184,13 +187,16 @@ static int inflate_with(int wb, const char *z, size_t n, dbuf *pOut)
     memset(&zs, 0, sizeof(zs));
     if (inflateInit2(&zs, wb) != Z_OK) return -1;
     zs.next_in = (Bytef *)z;
-    zs.avail_in = (uInt)n;   /* n <= CORPUS_MAX_DOC */
+    zs.avail_in = (uInt)n;   /* n <= nMax <= CORPUS_MAX_IO */
     do {
         zs.next_out = (Bytef *)aBuf;
         zs.avail_out = sizeof(aBuf);
         rc = inflate(&zs, Z_NO_FLUSH);
+        if (sizeof(aBuf) - zs.avail_out > nMax - pOut->n) {
+            inflateEnd(&zs);
+            return 1;
+        }
         dbuf_add(pOut, aBuf, sizeof(aBuf) - zs.avail_out);
-        if (pOut->n > CORPUS_MAX_DOC) rc = Z_DATA_ERROR;
     } while (rc == Z_OK && (zs.avail_out == 0 || zs.avail_in > 0));
     inflateEnd(&zs);
     /* Z_OK or Z_BUF_ERROR here: the body was cut short; what came out of
@@ -202,19 +208,19 @@ static int inflate_with(int wb, const char *z, size_t n, dbuf *pOut)
 /* Content-Encoding gzip or deflate undone into a fresh w->payload (the
 ** input may be w->payload itself, so the output goes to a new buffer).
 ** "deflate" is meant to be zlib data, but some servers send raw deflate:
-** both are tried. */
+** both are tried.  0, 1 if it inflates past the cap, -1 if damaged. */
 static int inflate_body(warc *w, const char *z, size_t n, int bGzip)
 {
     dbuf out = {0};
     /* 32 + MAX_WBITS: a gzip or a zlib header, whichever it is. */
-    int rc = inflate_with(32 + MAX_WBITS, z, n, &out);
-    if (rc && !bGzip) {
+    int rc = inflate_with(32 + MAX_WBITS, z, n, w->pC->nMaxDoc, &out);
+    if (rc < 0 && !bGzip) {
         dbuf_reset(&out);
-        rc = inflate_with(-MAX_WBITS, z, n, &out);
+        rc = inflate_with(-MAX_WBITS, z, n, w->pC->nMaxDoc, &out);
     }
     if (rc) {
         dbuf_free(&out);
-        return -1;
+        return rc;
     }
     dbuf_free(&w->payload);
     w->payload = out;
@@ -315,9 +321,15 @@ static int warc_payload(warc *w, const char *zType, size_t nType,
         strncasecmp(te.a, "identity", te.n) != 0) {
         int bGzip = strncasecmp(te.a, "gzip", 4) == 0 ||
                     strncasecmp(te.a, "x-gzip", 6) == 0;
-        if ((!bGzip && strncasecmp(te.a, "deflate", 7) != 0) ||
-            inflate_body(w, z, n, bGzip)) {
-            dbuf_free(&te);
+        int e = (!bGzip && strncasecmp(te.a, "deflate", 7) != 0)
+                    ? -1 : inflate_body(w, z, n, bGzip);
+        dbuf_free(&te);
+        if (e > 0) {
+            skip_rec(w, "payload inflates to more than the document limit "
+                     "(--max-doc-size %s); skipped", w->pC->zMaxDoc);
+            return 0;
+        }
+        if (e < 0) {
             skip_rec(w, "payload in an unknown or damaged content "
                      "encoding%s", "");
             return 0;
@@ -408,14 +420,15 @@ static int warc_record(warc *w, int *pRc)
     warc_field(w, "WARC-Type");
     bResponse = w->val.n == 8 && strncasecmp(w->val.a, "response", 8) == 0;
     bResource = w->val.n == 8 && strncasecmp(w->val.a, "resource", 8) == 0;
-    if ((!bResponse && !bResource) || (uint64_t)nLen > CORPUS_MAX_DOC) {
+    if ((!bResponse && !bResource) || (uint64_t)nLen > w->pC->nMaxDoc) {
         if (lr_skip(&w->lr, (uint64_t)nLen, &nSkip) == LR_ERROR) {
             return LR_ERROR;
         }
         if (nSkip < (uint64_t)nLen) goto truncated;
         if (bResponse || bResource) {
-            report_at(w->zName, w->iRec, "record of %lld bytes too large; "
-                      "skipped", (long long)nLen);
+            report_at(w->zName, w->iRec, "record of %lld bytes larger than "
+                      "the document limit (--max-doc-size %s); skipped",
+                      (long long)nLen, w->pC->zMaxDoc);
             w->pC->pStats->nDocSkipped++;
         }
         return LR_LINE;
@@ -485,7 +498,7 @@ static int warc_loop(warc *w)
         e = lr_next(&w->lr, &z, &n);
         if (e == LR_EOF) break;
         if (e == LR_ERROR) {
-            w->pC->pStats->nFileSkipped++;
+            ctx_stopped(w->pC, w->zName, iLine, 0, iLine);
             break;
         }
         if (e == LR_LINE && is_blank_line(z, n)) continue;
@@ -506,7 +519,7 @@ static int warc_loop(warc *w)
         e = warc_headers(w);
         if (e == LR_EOF) break;
         if (e == LR_ERROR) {
-            w->pC->pStats->nFileSkipped++;
+            ctx_stopped(w->pC, w->zName, w->iRec, 0, w->iRec);
             break;
         }
         if (e == LR_TOOLONG) {
@@ -516,7 +529,7 @@ static int warc_loop(warc *w)
         e = warc_record(w, &rc);
         if (rc) return rc;
         if (e == LR_ERROR) {
-            w->pC->pStats->nFileSkipped++;
+            ctx_stopped(w->pC, w->zName, w->iRec, 0, w->iRec);
             break;
         }
         if (e == LR_EOF) break;

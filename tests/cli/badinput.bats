@@ -87,3 +87,163 @@ setup_file() {
     no_crash
     [ "$status" -le 1 ]
 }
+
+##########################################################################
+# Issue 14, item 7: what is cut is reported, counted and exits 1.
+
+# A message whose text/plain part sits inside $1 nested multiparts, plus a
+# shallow part with "numbat shallow".
+nested_mbox() {
+    python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("From a@b Thu Feb 26 10:00:00 1987")
+print("Message-ID: <deep%d>" % n)
+print("Subject: nested %d" % n)
+print("MIME-Version: 1.0")
+def part(k):
+    if k == 0:
+        return "Content-Type: text/plain\n\nnumbat deepword%d\n" % n
+    b = "b%d" % k
+    return ("Content-Type: multipart/mixed; boundary=%s\n\n--%s\n%s--%s--\n"
+            % (b, b, part(k - 1), b))
+top = part(n)
+# the top part is the message itself: split its header from its body
+hdr, body = top.split("\n\n", 1)
+print(hdr)
+print()
+# a shallow text part too, in the outermost multipart
+body = body.replace("--b%d\n" % n,
+                    "--b%d\nContent-Type: text/plain\n\nnumbat shallow\n--b%d\n" % (n, n), 1)
+sys.stdout.write(body)
+PY
+}
+
+@test "mime: a part nested 8 deep is indexed; 9 deep its text is cut, reported with the line, exit 1" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    nested_mbox 8 >d8.mbox
+    run -0 --separate-stderr "$KQI" -d idx8 d8.mbox
+    [ -z "$stderr" ]
+    run -0 "$KQ" -d idx8 -c deepword8
+    [ "$output" = 1 ]
+    { echo; nested_mbox 9; } >d9.mbox
+    run -1 --separate-stderr "$KQI" -d idx9 d9.mbox
+    no_crash
+    [[ "$stderr" == *"d9.mbox:2: MIME parts nested more than 8 deep; their text is not indexed, the rest of the message is"* ]]
+    [[ "$stderr" == *"skipped 0 file(s), 0 line(s) and 0 document(s); 1 file(s) or document(s) read only in part"* ]]
+    run -1 "$KQ" -d idx9 -c deepword9
+    [ "$output" = 0 ]
+    run -0 "$KQ" -d idx9 --format=ids shallow
+    [ "$output" = deep9 ]
+}
+
+@test "warc: a payload that inflates past --max-doc-size is reported as too large, not as a damaged encoding" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    yes 'wombat big' | head -c 3M | gzip -c >body.gz
+    local n
+    n=$(( $(stat -c %s body.gz) + 95 ))
+    {
+        printf 'WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/big\r\nContent-Length: %d\r\n\r\n' "$n"
+        printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nContent-Length: 00000000\r\n\r\n'
+        cat body.gz
+        printf '\r\n\r\n'
+        printf 'WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://x/ok\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nnumbat ok!\r\n\r\n'
+    } >big.warc
+    run -1 --separate-stderr "$KQI" -d idx --max-doc-size 2M big.warc
+    no_crash
+    [[ "$stderr" == *"big.warc: byte 0: payload inflates to more than the document limit (--max-doc-size 2M); skipped"* ]]
+    [[ "$stderr" != *"unknown or damaged"* ]]
+    run -0 "$KQ" -d idx --format=ids numbat
+    [ "$output" = http://x/ok ]
+    run -1 "$KQ" -d idx -c wombat
+    # under the limit, the same record is indexed
+    run -0 --separate-stderr "$KQI" -d idx4 --max-doc-size 4M big.warc
+    run -0 "$KQ" -d idx4 --format=ids wombat
+    [ "$output" = http://x/big ]
+}
+
+@test "jsonl.gz cut short: the lines before stay indexed, the place is named, counted as read in part" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    for i in $(seq 1 3000); do
+        printf '{"id":"d%d","body":"numbat %d %s"}\n' "$i" "$i" "$RANDOM$RANDOM$RANDOM"
+    done | gzip -c >full.jsonl.gz
+    head -c $(( $(stat -c %s full.jsonl.gz) / 2 )) full.jsonl.gz >cut.jsonl.gz
+    # the complete lines zlib can give before the end of the data
+    local n
+    n=$(gzip -dc cut.jsonl.gz 2>/dev/null | grep -c '"}$')
+    [ "$n" -gt 100 ]
+    run -1 --separate-stderr "$KQI" -d idx cut.jsonl.gz
+    no_crash
+    [[ "$stderr" == *"cut.jsonl.gz: corrupt gzip data at byte"*"unexpected end of file"* ]]
+    [[ "$stderr" == *"cut.jsonl.gz:$((n + 1)): reading stopped here (see above); what came before stays indexed"* ]]
+    [[ "$stderr" == *"skipped 0 file(s), 0 line(s) and 0 document(s); 1 file(s) or document(s) read only in part"* ]]
+    run -0 "$KQ" -d idx -c numbat
+    [ "$output" = "$n" ]
+    # cut before its first line: nothing of it was read, a skipped file
+    head -c 30 full.jsonl.gz >cut0.jsonl.gz
+    run -1 --separate-stderr "$KQI" -d idx0 cut0.jsonl.gz "$BATS_FILE_TMPDIR/bad/good1.txt"
+    [[ "$stderr" == *"skipped 1 file(s) and 0 line(s)"* ]]
+    [[ "$stderr" != *"reading stopped"* ]]
+}
+
+@test "--field: a name of 32 bytes (KQ_MAX_FIELD_NAME) is indexed; 33 is a usage error (exit 2), for --map too" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    local f32 f33
+    f32=f$(head -c 31 /dev/zero | tr '\0' x)
+    f33=f$(head -c 32 /dev/zero | tr '\0' x)
+    printf '{"id":"a","body":"numbat","%s":"wombat","%s":"quokka"}\n' "$f32" "$f33" >f.jsonl
+    run -0 --separate-stderr "$KQI" -d idx --field "$f32" f.jsonl
+    run -0 "$KQ" -d idx -c "$f32:wombat"
+    [ "$output" = 1 ]
+    run -2 --separate-stderr "$KQI" -d idx2 --field "$f33" f.jsonl
+    [[ "$stderr" == *"bad field name \"$f33\""*"at most 32 bytes"* ]]
+    [ ! -e idx2 ]
+    run -2 --separate-stderr "$KQI" -d idx2 --map "$f33=body" f.jsonl
+    [[ "$stderr" == *"is not a field"*"at most 32 bytes"* ]]
+    run -0 --separate-stderr "$KQI" -d idx3 --map "$f32=$f33" f.jsonl
+    run -0 "$KQ" -d idx3 -c "$f32:quokka"
+    [ "$output" = 1 ]
+}
+
+@test "trec.gz, mbox.gz, warc.gz cut short: the documents before stay, the place is named, exit 1" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    for i in $(seq 1 800); do
+        printf '<DOC>\n<DOCNO>t%d</DOCNO>\n<TEXT>numbat %s</TEXT>\n</DOC>\n' "$i" "$RANDOM$RANDOM$RANDOM"
+    done | gzip -c >full.trec.gz
+    for i in $(seq 1 800); do
+        printf 'From a@b Thu Feb 26 10:00:00 1987\nMessage-ID: <m%d>\n\nnumbat %s\n\n' "$i" "$RANDOM$RANDOM$RANDOM"
+    done | gzip -c >full.mbox.gz
+    for i in $(seq 1 800); do
+        b="numbat $RANDOM$RANDOM$RANDOM"
+        printf 'WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://x/%d\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n' "$i" "${#b}" "$b"
+    done | gzip -c >full.warc.gz
+    for f in trec mbox warc; do
+        head -c $(( $(stat -c %s full.$f.gz) / 2 )) full.$f.gz >cut.$f.gz
+        gzip -dc cut.$f.gz >prefix.$f 2>/dev/null || true
+    done
+    # TREC and mbox: the complete lines of what inflates give the documents
+    # before the cut; the next line is where reading stopped
+    local n ntrec nmbox
+    n=$(wc -l <prefix.trec)
+    ntrec=$(head -n "$n" prefix.trec | grep -c '</DOC>')
+    run -1 --separate-stderr "$KQI" -d it cut.trec.gz
+    no_crash
+    [[ "$stderr" == *"cut.trec.gz:$((n + 1)): reading stopped here (see above); what came before stays indexed"* ]]
+    [[ "$stderr" == *"1 file(s) or document(s) read only in part"* ]]
+    run -0 "$KQ" -d it -c numbat
+    [ "$output" = "$ntrec" ] && [ "$ntrec" -gt 100 ]
+    n=$(wc -l <prefix.mbox)
+    # the message at the cut is lost with it
+    nmbox=$(( $(head -n "$n" prefix.mbox | grep -c '^From ') - 1 ))
+    run -1 --separate-stderr "$KQI" -d im cut.mbox.gz
+    no_crash
+    [[ "$stderr" == *"cut.mbox.gz:$((n + 1)): reading stopped here"* ]]
+    run -0 "$KQ" -d im -c numbat
+    [ "$output" = "$nmbox" ] && [ "$nmbox" -gt 100 ]
+    run -1 --separate-stderr "$KQI" -d iw cut.warc.gz
+    no_crash
+    [[ "$stderr" =~ cut\.warc\.gz:\ byte\ [0-9]+:\ reading\ stopped\ here ]]
+    [[ "$stderr" == *"1 file(s) or document(s) read only in part"* ]]
+    run -0 "$KQ" -d iw -c numbat
+    [ "$output" -gt 100 ]
+}

@@ -19,7 +19,11 @@
 **      those corpus.h specifies, in order: one per line that jansson
 **      (JSON_ALLOW_NUL) parses as an object with "id" a non-empty string or
 **      an integer and "title", "date", "source", "body" absent or strings
-**      (a UTF-8 byte order mark on line 1 is skipped), with the same bytes.
+**      (a UTF-8 byte order mark on line 1 is skipped), with the same bytes,
+**      and not longer than the document cap: the file is read with
+**      corpus_opts.nMaxDoc FZ_MAX_DOC (small, so that inputs meet it), and
+**      a line of more bytes (without its '\n') gives no document and
+**      counts as a skipped line.
 ** Crashes, leaks, undefined behaviour and failed invariants are bugs.
 */
 #include "fuzz_util.h"
@@ -31,6 +35,9 @@
 #include <jansson.h>
 
 static const char *const azKey[] = {"id", "title", "date", "source", "body"};
+
+/* The document cap the file is read with (corpus_opts.nMaxDoc). */
+#define FZ_MAX_DOC ((size_t)1024)
 #define N_KEY 5
 
 int LLVMFuzzerInitialize(int *pArgc, char ***pArgv)
@@ -247,7 +254,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
     memset(&got, 0, sizeof got);
     corpus_stats stats;
     memset(&stats, 0, sizeof stats);
-    int rc = corpus_read(zPath, &got, on_doc, &stats);
+    corpus_opts o;
+    memset(&o, 0, sizeof o);
+    o.nMaxDoc = FZ_MAX_DOC;
+    int rc = corpus_read_ex(zPath, &o, &got, on_doc, &stats);
     FZ_CHECK(rc == 0, "corpus_read returned %d", rc);
     FZ_CHECK(stats.nDoc == got.n, "stats say %llu documents, %zu delivered",
              (unsigned long long)stats.nDoc, got.n);
@@ -259,6 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
 
     size_t iGot = 0;
     uint64_t iLine = 0;
+    uint64_t nLong = 0;
     for (size_t i = 0; i < nData;) {
         const char *pNl = memchr(z + i, '\n', nData - i);
         size_t iEnd = pNl ? (size_t)(pNl - z) : nData;
@@ -267,8 +278,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
         const char *az[N_KEY];
         size_t an[N_KEY];
         iLine++;
-        if (expected_doc(&pObj, iLine, z + i, iEnd - i, zNum, sizeof zNum,
-                         az, an)) {
+        pObj = NULL;
+        if (iEnd - i > FZ_MAX_DOC) {
+            nLong++;   /* over the cap: skipped */
+        } else if (expected_doc(&pObj, iLine, z + i, iEnd - i, zNum,
+                                sizeof zNum, az, an)) {
             FZ_CHECK(iGot < got.n, "line %llu: a document is missing",
                      (unsigned long long)iLine);
             const gotdoc *g = &got.a[iGot++];
@@ -285,6 +299,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
     }
     FZ_CHECK(iGot == got.n, "%zu documents delivered, %zu expected", got.n,
              iGot);
+    FZ_CHECK(stats.nLineSkipped >= nLong, "%llu lines over the cap, %llu "
+             "lines skipped", (unsigned long long)nLong,
+             (unsigned long long)stats.nLineSkipped);
     FZ_CHECK(stats.nLineSkipped + got.n <= iLine,
              "%llu lines skipped + %zu documents > %llu lines",
              (unsigned long long)stats.nLineSkipped, got.n,

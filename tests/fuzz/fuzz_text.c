@@ -18,8 +18,19 @@
 **          inflated bytes give as plain text (step 1's rules), and
 **          in.jsonl.gz the same documents and counts as the inflated bytes
 **          written to a plain .jsonl file;
-**        - if it fails (damaged data), in.txt.gz gives no document, and
-**          both files count as skipped (nFileSkipped 1).
+**        - if it fails (damaged data), in.txt.gz gives no document and
+**          counts as a skipped file (or, when what inflates before the
+**          damage is already over the cap, as a skipped document);
+**          in.jsonl.gz counts as a skipped file, or as a file read in
+**          part (nCut 1) when lines came before the damage -- always so
+**          when it gave documents.
+**   Every file is read with a document cap of FZ_MAX_DOC bytes (corpus.h
+**   nMaxDoc; small, so that inputs meet it): a text file, plain or
+**   inflated, of more bytes gives no document and counts as a skipped
+**   document (nDocSkipped 1), having read at most one byte past the cap; a
+**   JSON line (without its '\n') of more bytes gives no document and
+**   counts as a skipped line, so the .jsonl.gz and the plain file still
+**   agree.
 **   Every kq_doc: zId non-NULL, nId > 0, other strings NULL only with
 **   length 0, every byte readable.
 ** Crashes, leaks, undefined behaviour and failed invariants are bugs.
@@ -33,6 +44,9 @@
 #define N_FIELD 5
 static const char *const azField[] = {"id", "title", "date", "source",
                                       "body"};
+
+/* The document cap the files are read with (corpus_opts.nMaxDoc). */
+#define FZ_MAX_DOC ((size_t)1024)
 
 /* Inflated data larger than this is not compared (a 4 KB input can
 ** inflate to some MB; that is fine, but there is no point going further). */
@@ -90,8 +104,11 @@ static int on_doc(void *pCtx, const kq_doc *d)
 
 static void read_path(const char *zPath, gotlist *p)
 {
+    corpus_opts o;
     memset(p, 0, sizeof *p);
-    int rc = corpus_read(zPath, p, on_doc, &p->stats);
+    memset(&o, 0, sizeof o);
+    o.nMaxDoc = FZ_MAX_DOC;
+    int rc = corpus_read_ex(zPath, &o, p, on_doc, &p->stats);
     FZ_CHECK(rc == 0, "corpus_read(%s) returned %d", zPath, rc);
     FZ_CHECK(p->stats.nDoc == p->n && p->stats.nFile == 1,
              "%s: stats say %llu documents in %llu files, %zu delivered",
@@ -126,6 +143,15 @@ static void check_txt(const char *zWhat, const char *zPath, const char *a,
                       size_t n, const gotlist *p)
 {
     const char *q = a, *end = a + n;
+    if (n > FZ_MAX_DOC) {
+        FZ_CHECK(p->n == 0 && p->stats.nDocSkipped == 1 &&
+                 p->stats.nFileSkipped == 0 &&
+                 p->stats.nByte <= FZ_MAX_DOC + 1, "%s: %zu bytes over the "
+                 "cap gave %zu documents, %llu skipped, %llu bytes read",
+                 zWhat, n, p->n, (unsigned long long)p->stats.nDocSkipped,
+                 (unsigned long long)p->stats.nByte);
+        return;
+    }
     if (n >= 3 && memcmp(a, "\xEF\xBB\xBF", 3) == 0) q += 3;
     int bBlank = 1;
     for (const char *r = q; r < end; r++) {
@@ -249,8 +275,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
     fz_write_file(zTxt, aData, nData);
     read_path(zTxt, &got);
     check_txt("in.txt", zTxt, (const char *)aData, nData, &got);
-    FZ_CHECK(got.stats.nByte == nData, "in.txt: %llu bytes read of %zu",
-             (unsigned long long)got.stats.nByte, nData);
+    FZ_CHECK(got.stats.nByte == (nData > FZ_MAX_DOC ? 0 : nData),
+             "in.txt: %llu bytes read of %zu (a plain file over the cap is "
+             "not read at all)", (unsigned long long)got.stats.nByte, nData);
     free_list(&got);
 
     /* 2. gzip. */
@@ -264,13 +291,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
     read_path(zPath, &got);
     if (bOk == 1) {
         check_txt("in.txt.gz", zPath, aInf, nInf, &got);
-        FZ_CHECK(got.stats.nByte == nInf, "in.txt.gz: %llu bytes inflated, "
-                 "zlib says %zu", (unsigned long long)got.stats.nByte, nInf);
+        if (nInf <= FZ_MAX_DOC) {
+            FZ_CHECK(got.stats.nByte == nInf, "in.txt.gz: %llu bytes "
+                     "inflated, zlib says %zu",
+                     (unsigned long long)got.stats.nByte, nInf);
+        }
     } else if (bOk == 0) {
-        FZ_CHECK(got.n == 0 && got.stats.nFileSkipped == 1,
+        FZ_CHECK(got.n == 0 && got.stats.nFileSkipped +
+                 got.stats.nDocSkipped == 1 && got.stats.nCut == 0,
                  "in.txt.gz: damaged gzip data gave %zu documents, %llu "
-                 "files skipped", got.n,
-                 (unsigned long long)got.stats.nFileSkipped);
+                 "files and %llu documents skipped", got.n,
+                 (unsigned long long)got.stats.nFileSkipped,
+                 (unsigned long long)got.stats.nDocSkipped);
+    } else {
+        /* inflates past MAX_INFLATE: far over the cap */
+        FZ_CHECK(got.n == 0 && got.stats.nDocSkipped == 1 &&
+                 got.stats.nByte <= FZ_MAX_DOC + 1, "in.txt.gz: a bomb gave "
+                 "%zu documents, read %llu bytes", got.n,
+                 (unsigned long long)got.stats.nByte);
     }
     free_list(&got);
 
@@ -287,8 +325,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
         compare_lists("in.jsonl.gz", &got, &plain);
         free_list(&plain);
     } else if (bOk == 0) {
-        FZ_CHECK(got.stats.nFileSkipped == 1, "in.jsonl.gz: damaged gzip "
-                 "data not counted as skipped");
+        /* What came before the damage stays: a file read in part, not a
+        ** skipped one, as soon as it gave anything. */
+        FZ_CHECK(got.stats.nFileSkipped + got.stats.nCut == 1,
+                 "in.jsonl.gz: damaged gzip data counted as %llu files "
+                 "skipped and %llu read in part",
+                 (unsigned long long)got.stats.nFileSkipped,
+                 (unsigned long long)got.stats.nCut);
+        FZ_CHECK(got.n == 0 || got.stats.nCut == 1, "in.jsonl.gz: %zu "
+                 "documents before damaged data, but the file counted as "
+                 "skipped", got.n);
     }
     free_list(&got);
     free(aInf);
