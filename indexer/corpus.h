@@ -45,7 +45,8 @@ typedef struct corpus_stats {
     uint64_t nLineSkipped; /* JSON lines that were invalid */
     uint64_t nDoc;         /* documents delivered */
     uint64_t nByte;        /* raw input bytes (after gunzip) */
-    uint64_t nDocSkipped;  /* TREC, WARC and mbox documents that were
+    uint64_t nDocSkipped;  /* documents whose id was refused, and TREC,
+                           ** WARC and mbox documents that were
                            ** malformed (reported and skipped) */
     uint64_t nWarning;     /* documents indexed despite a problem (a date
                            ** not understood, an unknown language) */

@@ -176,7 +176,7 @@ static int mbox_end(mbox *m)
         mbox_skip(m, "out of memory");
         return 0;
     }
-    return ctx_deliver(m->pC, &doc);
+    return ctx_deliver(m->pC, &doc, m->zName, m->iMsgLine);
 }
 
 static int is_blank(const char *z, size_t n)

@@ -43,8 +43,14 @@ typedef struct corpus_ctx {
     uint64_t nSize;
 } corpus_ctx;
 
-/* Deliver a document: counts it and calls the caller's callback. */
-int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc);
+/* Deliver a document: counts it and calls the caller's callback.  A
+** document whose id kq_id_check() refuses is reported as "zName:iLine:"
+** (iLine 0: "zName:"), or "zName: byte iByte:", counted in nDocSkipped
+** and not delivered. */
+int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                uint64_t iLine);
+int ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                   uint64_t iByte);
 
 /* Windows editors start UTF-8 files with a byte order mark; it is not
 ** part of the first line's text. */

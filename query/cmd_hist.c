@@ -279,7 +279,8 @@ print_text(hist *h)
                 const char *z = h->azQ[q];
                 size_t w;
                 size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
-                printf("  %.*s", (int)n, z);
+                fputs("  ", stdout);
+                esc_put(stdout, z, n, KQI_ESC_TEXT);
                 put_spaces(stdout, (size_t)wQ - w);
             }
             printf("  %*llu  %*llu  %*llu", wDocs, (unsigned long long)nD,
