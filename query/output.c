@@ -148,7 +148,7 @@ esc_put(FILE *f, const char *z, size_t n, int eKind)
 {
     kqi_buf b = {0};
     kqi_esc(&b, z, n, eKind);
-    if (b.rc == KQ_OK) {
+    if (b.rc == KQ_OK && b.n > 0) {
         fwrite(b.a, 1, b.n, f);
     }
     kqi_buf_free(&b);
