@@ -71,12 +71,15 @@ show_fields(show *p, char *zList)
             }
         }
         if (e < 0) {
-            fprintf(stderr, "kq show: unknown field \"%s\"; the fields: id, "
-                    "title, date, source, len, text", z);
+            kqi_buf b = {0};
             for (int i = 0; i < nExtra; i++) {
-                fprintf(stderr, ", %s", azExtra[i]);
+                kqi_buf_append(&b, ", ", 2);
+                kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
             }
-            fputc('\n', stderr);
+            msg_put("kq show: unknown field \"%s\"; the fields: id, title, "
+                    "date, source, len, text%.*s", z, (int)b.n,
+                    b.a ? (const char *)b.a : "");
+            kqi_buf_free(&b);
             ex = EX_USAGE;
         } else if (p->nField == 64) {
             fprintf(stderr, "kq show: at most 64 --fields\n");
@@ -746,7 +749,7 @@ cmd_terms(cli *c)
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_WORD &&
         c->eSort != SORT_DF) {
-        fprintf(stderr, "kq terms: --sort takes word or df, not \"%s\"\n",
+        msg_put("kq terms: --sort takes word or df, not \"%s\"",
                 c->zSort);
         return EX_USAGE;
     }
@@ -777,7 +780,7 @@ cmd_terms(cli *c)
             nPrefix = kq_fold_word(source_analyzer(&src), z, n, zPrefix,
                                    sizeof(zPrefix));
             if (nPrefix == 0) {
-                fprintf(stderr, "kq terms: \"%s\" holds no word\n", z);
+                msg_put("kq terms: \"%s\" holds no word", z);
                 source_close(&src);
                 return EX_USAGE;
             }

@@ -337,8 +337,8 @@ cmd_kwic(cli *c)
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_DOC &&
         c->eSort != SORT_LEFT && c->eSort != SORT_RIGHT) {
-        fprintf(stderr, "kq kwic: --sort takes doc, left or right, not "
-                "\"%s\"\n", c->zSort);
+        msg_put("kq kwic: --sort takes doc, left or right, not \"%s\"",
+                c->zSort);
         return EX_USAGE;
     }
     if (c->nArg == 0) {

@@ -153,14 +153,17 @@ parse_fields(search *p)
                 }
             }
             if (e < 0 && ex == 0) {
-                fprintf(stderr, "kq: unknown field \"%s\" in --fields; the "
-                        "fields: id, title, date, source, score, rank, "
-                        "snippet, len, text", z);
+                kqi_buf b = {0};
                 for (int i = 0; i < nExtra; i++) {
-                    fprintf(stderr, ", %s", azExtra[i]);
+                    kqi_buf_append(&b, ", ", 2);
+                    kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
                 }
-                fprintf(stderr, "%s\n", nExtra ? "" : " (the index has no "
-                        "extra fields)");
+                msg_put("kq: unknown field \"%s\" in --fields; the fields: "
+                        "id, title, date, source, score, rank, snippet, len, "
+                        "text%.*s%s", z, (int)b.n,
+                        b.a ? (const char *)b.a : "",
+                        nExtra ? "" : " (the index has no extra fields)");
+                kqi_buf_free(&b);
                 ex = EX_USAGE;
             }
         }

@@ -70,7 +70,7 @@ source_open(source *s, const cli *c)
     if (rc) {
         int ex = report_error(c, rc, zErr);
         if (rc == KQ_NOTFOUND) {
-            fprintf(stderr, "%s: create one with: kq-index -d %s PATH...\n",
+            msg_put("%s: create one with: kq-index -d %s PATH...",
                     cli_prog(c), s->zDir);
         }
         free(zErr);
@@ -107,8 +107,8 @@ int
 source_need_native(source *s, const cli *c, const char *zWhat)
 {
     if (s->pX) {
-        fprintf(stderr, "%s: %s needs a kq index; %s is a Xapian "
-                "database\n", cli_prog(c), zWhat, s->zDir);
+        msg_put("%s: %s needs a kq index; %s is a Xapian database",
+                cli_prog(c), zWhat, s->zDir);
         return EX_USAGE;
     }
     return 0;
