@@ -11,16 +11,16 @@
 **   kind     what is escaped                       how
 **   text     C0 controls, DEL, C1 controls         \xHH for each byte
 **            (U+0080..U+009F), invalid UTF-8
-**   lines    the same, except tab, newline and the  \xHH
-**            CR of a CRLF (the stored text's own
-**            layout: kq show, --fields text)
+**   lines    the same, except tab, newline and     \xHH
+**            the CR of a CRLF (the stored text's
+**            own layout: kq show, --fields text)
 **   tsv      as text, and the backslash            \t \n \r \\ and \xHH:
 **                                                  reversible, byte-exact
 **   csv      as lines (tab, newline and CRLF stay, \xHH, then RFC 4180
 **            inside quotes: the stored text)       quoting
 **   xml      what XML 1.0 forbids (C0 except tab,  U+FFFD; & < > " ' as
 **            newline and CR, U+FFFE, U+FFFF,       entities
-**            invalid UTF-8) and the C1 controls
+**            invalid UTF-8), DEL and C1
 **   json     invalid UTF-8 (U+FFFD) before         jansson's \u escapes for
 **            jansson; after its dump, DEL and C1   C0; \u007f, \u0080..
 **            (left raw by jansson)                 \u009f added

@@ -201,8 +201,7 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
     char *zErr = NULL;
     int rc = kq_writer_commit(pW, &zErr);
     if (rc) {
-        report_msg("%s; nothing was deleted",
-                zErr ? zErr : kq_errstr(rc));
+        report_msg("%s; nothing was deleted", zErr ? zErr : kq_errstr(rc));
         free(zErr);
         return -rc;
     }
@@ -482,7 +481,7 @@ main(int argc, char **argv)
         kq_writer_close(r.pW);
         if (rc) {
             report_msg("%s; the index is as it was",
-                    r.zErr ? r.zErr : kq_errstr(rc));
+                       r.zErr ? r.zErr : kq_errstr(rc));
             free(r.zErr);
             return exit_for(rc);
         }
@@ -533,9 +532,9 @@ main(int argc, char **argv)
     kqi_xwriter_close(r.pX);
     if (rc) {
         report_msg("%s; %s", r.zErr ? r.zErr : kq_errstr(rc),
-                r.nCommit == 0 ? "nothing from this run was committed"
-                               : "what this run committed before stays (a "
-                                 "new run skips it)");
+                   r.nCommit == 0 ? "nothing from this run was committed"
+                                  : "what this run committed before stays (a "
+                                    "new run skips it)");
         free(r.zErr);
         return exit_for(rc);
     }
