@@ -33,12 +33,15 @@ static const char *const azShowField[S_EXTRA] = {
     "id", "title", "date", "source", "len", "text",
 };
 
+/* --fields of kq show: more names than there are fields is a mistake. */
+enum { MAX_SHOW_FIELD = 64 };
+
 typedef struct show {
     cli *c;
     source src;
     int eFmt;
-    int aField[64];
-    const char *azField[64];
+    int aField[MAX_SHOW_FIELD];
+    const char *azField[MAX_SHOW_FIELD];
     int nField;              /* 0: everything */
     json_t *pAll;            /* FMT_JSON */
     int nShown;
@@ -81,8 +84,8 @@ show_fields(show *p, char *zList)
                     b.a ? (const char *)b.a : "");
             kqi_buf_free(&b);
             ex = EX_USAGE;
-        } else if (p->nField == 64) {
-            fprintf(stderr, "kq show: at most 64 --fields\n");
+        } else if (p->nField == MAX_SHOW_FIELD) {
+            fprintf(stderr, "kq show: at most %d --fields\n", MAX_SHOW_FIELD);
             ex = EX_USAGE;
         } else {
             p->aField[p->nField] = e;
