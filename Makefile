@@ -169,7 +169,7 @@ FUZZ_CC      ?= clang
 FUZZ_B       ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 5
-FUZZ_TARGETS := fuzz_analyze fuzz_query fuzz_jsonl fuzz_text fuzz_index
+FUZZ_TARGETS := fuzz_analyze fuzz_query fuzz_jsonl fuzz_text fuzz_index fuzz_output
 # UBSan checks stay recoverable: the targets run them with halt_on_error=1
 # but can skip the known bugs listed in tests/fuzz/ubsan.supp.
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -179,6 +179,8 @@ FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_SAN)
 FUZZ_LIBOBJ  := $(COMMON_SRC:%.c=$(FUZZ_B)/%.o)
 FUZZ_IDXOBJ  := $(patsubst %.c,$(FUZZ_B)/%.o,$(filter-out indexer/main.c,$(INDEXER_SRC)))
+# kq's format writers (fuzz_output); they need only the library.
+FUZZ_QOBJ    := $(FUZZ_B)/query/output.o
 FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz/%)
 FUZZ_SEEDS   := $(FUZZ_B)/seeds/fuzz_index/.stamp
 ifeq ($(B),$(FUZZ_B))
@@ -192,13 +194,16 @@ $(FUZZ_B)/common/%.o: common/%.c $(wildcard common/*.h)
 $(FUZZ_B)/indexer/%.o: indexer/%.c $(wildcard common/*.h indexer/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h $(wildcard common/*.h indexer/*.h)
+$(FUZZ_B)/query/%.o: query/%.c $(wildcard common/*.h query/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h $(wildcard common/*.h indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_B)/libkq.a: $(FUZZ_LIBOBJ)
 	@rm -f $@
 	ar rcs $@ $^
-$(FUZZ_BIN): $(FUZZ_B)/fuzz/%: $(FUZZ_B)/fuzz/%.o $(FUZZ_IDXOBJ) $(FUZZ_B)/libkq.a
+$(FUZZ_BIN): $(FUZZ_B)/fuzz/%: $(FUZZ_B)/fuzz/%.o $(FUZZ_IDXOBJ) $(FUZZ_QOBJ) $(FUZZ_B)/libkq.a
 	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
 $(FUZZ_B)/kq-index: $(FUZZ_B)/indexer/main.o $(FUZZ_IDXOBJ) $(FUZZ_B)/libkq.a
 	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(LDLIBS)

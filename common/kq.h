@@ -85,6 +85,11 @@ typedef uint32_t kq_docid;
 ** not exhaust the stack.  Their text is not indexed; the message is, and
 ** the cut is reported. */
 #define KQ_MAX_MIME_DEPTH 8
+/* Longest document id, in bytes (PATH_MAX on Linux: any file path fits, and
+** URLs and Message-IDs are far shorter in practice).  An id must also be
+** valid UTF-8 without control characters (C0, DEL, C1), so that every
+** output can write it as it is: kq_id_check(). */
+#define KQ_MAX_ID 4096
 
 /**************************************************************************
 ** Analysis: the one tokenize -> fold -> stem chain used for documents and
@@ -207,6 +212,11 @@ int kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
 ** (title, date, source, body) are the same, in which case it is skipped
 ** (stats nSkip). */
 int kq_writer_add(kq_writer *p, const kq_doc *pDoc, char **pzErr);
+
+/* KQ_OK if zId/nId may be a document id: 1 to KQ_MAX_ID bytes of valid
+** UTF-8 holding no control character (C0, DEL or C1).  Else KQ_MISUSE and
+** a message saying why (kq_writer_add() refuses such a document with it). */
+int kq_id_check(const char *zId, size_t nId, char **pzErr);
 /* Delete the document with this id: KQ_OK, or KQ_NOTFOUND if the index has
 ** none. */
 int kq_writer_delete(kq_writer *p, const char *zId, size_t nId,

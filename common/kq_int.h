@@ -51,6 +51,8 @@ int kqi_err(char **pzErr, int rc, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* malloc()ed printf. */
 char *kqi_mprintf(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list. */
+char *kqi_vmprintf(const char *zFmt, va_list ap);
 
 /**************************************************************************
 ** Interface to code in buf.c: growable byte buffers with a sticky error, and
@@ -501,8 +503,27 @@ int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
 */
 /* z[0..n) as valid UTF-8 (invalid bytes become U+FFFD), NUL-terminated,
 ** malloc()ed; with bCollapse, runs of white space and control characters
-** become one space. */
+** (C0, DEL, C1) become one space.  Without it, controls are kept: write
+** the result with kqi_esc(). */
 char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
+
+/**************************************************************************
+** Interface to code in escape.c: text from the input written out safely,
+** one kind of escaping per kind of output (see the table in escape.c).
+*/
+enum { KQI_ESC_TEXT,    /* controls and invalid UTF-8 as \xHH */
+       KQI_ESC_LINES,   /* the same, tab, newline and CRLF kept */
+       KQI_ESC_TSV,     /* \t \n \r \\ and \xHH: reversible */
+       KQI_ESC_CSV,     /* as LINES, then RFC 4180 quoting */
+       KQI_ESC_XML,     /* entities; XML-invalid characters as U+FFFD */
+       KQI_ESC_UTF8 };  /* invalid UTF-8 as U+FFFD only (for jansson) */
+/* Append z[0..n) (any bytes; z may be NULL) to b escaped for eKind. */
+void kqi_esc(kqi_buf *b, const char *z, size_t n, int eKind);
+/* The same as a malloc()ed NUL-terminated string; NULL on OOM. */
+char *kqi_esc_str(const char *z, size_t n, int eKind);
+/* Append a JSON text as jansson dumped it, with DEL and the C1 controls
+** (which jansson leaves raw) as \u escapes. */
+void kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n);
 
 /**************************************************************************
 ** Interface to code in xbackend.c: Xapian as the second backend.

@@ -47,6 +47,12 @@ vmprintf(const char *zFmt, va_list ap)
 }
 
 char *
+kqi_vmprintf(const char *zFmt, va_list ap)
+{
+    return vmprintf(zFmt, ap);
+}
+
+char *
 kqi_mprintf(const char *zFmt, ...)
 {
     va_list ap;

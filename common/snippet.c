@@ -170,7 +170,9 @@ append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
             }
         }
         i += (size_t)l;
-        int bSpace = c < 0x20 || c == 0x7f || c == ' ' ||
+        /* Control characters (C0, DEL and C1, which a terminal may take
+        ** for commands) count as white space. */
+        int bSpace = c < 0x20 || (c >= 0x7f && c < 0xa0) || c == ' ' ||
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZS ||
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZL ||
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZP;

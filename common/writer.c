@@ -1139,8 +1139,8 @@ int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
     int rc0;
-    if (d->zId == NULL || d->nId == 0) {
-        return kqi_err(pzErr, KQ_MISUSE, "document without an id");
+    if ((rc0 = kq_id_check(d->zId, d->nId, pzErr)) != KQ_OK) {
+        return rc0;
     }
     /* Docids are 32-bit across the whole index. */
     u64 nAll = p->nDocBefore + p->nDoc;

@@ -268,8 +268,9 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
 int
 kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
 {
-    if (d->zId == NULL || d->nId == 0) {
-        return kqi_err(pzErr, KQ_MISUSE, "document without an id");
+    int rc0 = kq_id_check(d->zId, d->nId, pzErr);
+    if (rc0) {
+        return rc0;
     }
     p->nDocLen = 0;
     /* The shard: FNV-1a of the id, stable across runs and machines. */

@@ -32,8 +32,22 @@
 ** stack on a pathological tree (real corpora are a few levels deep). */
 #define CORPUS_MAX_DEPTH 1000
 
-int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc)
+/* Deliver pDoc, or report and skip it if its id cannot be one
+** (kq_id_check(): the writer would refuse it and stop the run). */
+static int deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                   uint64_t iAt, int bByte)
 {
+    char *zErr = NULL;
+    if (kq_id_check(pDoc->zId, pDoc->nId, &zErr) != KQ_OK) {
+        if (bByte) {
+            report_at(zName, iAt, "%s; document skipped", zErr);
+        } else {
+            report(zName, iAt, "%s; document skipped", zErr);
+        }
+        free(zErr);
+        pC->pStats->nDocSkipped++;
+        return 0;
+    }
     pC->pStats->nDoc++;
     return pC->xDoc(pC->pCtx, pDoc);
 }
@@ -72,6 +86,18 @@ static void ctx_set_max_doc(corpus_ctx *pC, size_t nMax)
     } else {
         snprintf(pC->zMaxDoc, sizeof(pC->zMaxDoc), "%zu%c", n, azUnit[i]);
     }
+}
+
+int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                uint64_t iLine)
+{
+    return deliver(pC, pDoc, zName, iLine, 0);
+}
+
+int ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                   uint64_t iByte)
+{
+    return deliver(pC, pDoc, zName, iByte, 1);
 }
 
 /**************************************************************************

@@ -50,7 +50,8 @@ typedef struct corpus_stats {
                            ** longer than corpus_opts.nMaxDoc */
     uint64_t nDoc;         /* documents delivered */
     uint64_t nByte;        /* raw input bytes (after gunzip) */
-    uint64_t nDocSkipped;  /* documents that were malformed, or larger
+    uint64_t nDocSkipped;  /* documents whose id was refused, documents
+                           ** that were malformed, and documents larger
                            ** than corpus_opts.nMaxDoc (reported and
                            ** skipped); a JSON line counts in
                            ** nLineSkipped instead */

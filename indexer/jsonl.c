@@ -528,7 +528,7 @@ static int json_line(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
         pC->pStats->nLineSkipped++;
     } else {
         doc_lang(pC, p, zPath, iLine, &doc);
-        rc = ctx_deliver(pC, &doc);
+        rc = ctx_deliver(pC, &doc, zPath, iLine);
     }
     json_decref(pObj);
     return rc;

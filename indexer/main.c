@@ -8,6 +8,7 @@
 #include "corpus.h"
 #include "inputopts.h"
 #include "progress.h"
+#include "report.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -187,10 +188,10 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
         char *zErr = NULL;
         int rc = kq_writer_delete(pW, zId, n, &zErr);
         if (rc == KQ_NOTFOUND) {
-            fprintf(stderr, "kq-index: %.*s: no such document\n", (int)n, zId);
+            report_msg("%.*s: no such document", (int)n, zId);
             nMissing++;
         } else if (rc) {
-            fprintf(stderr, "kq-index: %s\n", zErr ? zErr : kq_errstr(rc));
+            report_msg("%s", zErr ? zErr : kq_errstr(rc));
             free(zErr);
             free(zLine);
             return -rc;
@@ -203,8 +204,7 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
     char *zErr = NULL;
     int rc = kq_writer_commit(pW, &zErr);
     if (rc) {
-        fprintf(stderr, "kq-index: %s; nothing was deleted\n",
-                zErr ? zErr : kq_errstr(rc));
+        report_msg("%s; nothing was deleted", zErr ? zErr : kq_errstr(rc));
         free(zErr);
         return -rc;
     }
@@ -469,7 +469,7 @@ main(int argc, char **argv)
                                         &r.zErr)
                      : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
     if (rc) {
-        fprintf(stderr, "kq-index: %s\n", r.zErr ? r.zErr : kq_errstr(rc));
+        report_msg("%s", r.zErr ? r.zErr : kq_errstr(rc));
         free(r.zErr);
         return rc == KQ_MISUSE ? EX_USAGE : exit_for(rc);
     }
@@ -492,8 +492,8 @@ main(int argc, char **argv)
         kq_writer_stats_get(r.pW, &cs);
         kq_writer_close(r.pW);
         if (rc) {
-            fprintf(stderr, "kq-index: %s; the index is as it was\n",
-                    r.zErr ? r.zErr : kq_errstr(rc));
+            report_msg("%s; the index is as it was",
+                       r.zErr ? r.zErr : kq_errstr(rc));
             free(r.zErr);
             return exit_for(rc);
         }
@@ -544,10 +544,10 @@ main(int argc, char **argv)
     kq_writer_close(r.pW);
     kqi_xwriter_close(r.pX);
     if (rc) {
-        fprintf(stderr, "kq-index: %s; %s\n", r.zErr ? r.zErr : kq_errstr(rc),
-                r.nCommit == 0 ? "nothing from this run was committed"
-                               : "what this run committed before stays (a "
-                                 "new run skips it)");
+        report_msg("%s; %s", r.zErr ? r.zErr : kq_errstr(rc),
+                   r.nCommit == 0 ? "nothing from this run was committed"
+                                  : "what this run committed before stays (a "
+                                    "new run skips it)");
         free(r.zErr);
         return exit_for(rc);
     }

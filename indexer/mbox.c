@@ -191,7 +191,7 @@ static int mbox_end(mbox *m)
                KQ_MAX_MIME_DEPTH);
         m->pC->pStats->nCut++;
     }
-    return ctx_deliver(m->pC, &doc);
+    return ctx_deliver(m->pC, &doc, m->zName, m->iMsgLine);
 }
 
 static int is_blank(const char *z, size_t n)

@@ -41,8 +41,14 @@ typedef struct corpus_ctx {
     char zMaxDoc[32];           /* it for messages: "64M" */
 } corpus_ctx;
 
-/* Deliver a document: counts it and calls the caller's callback. */
-int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc);
+/* Deliver a document: counts it and calls the caller's callback.  A
+** document whose id kq_id_check() refuses is reported as "zName:iLine:"
+** (iLine 0: "zName:"), or "zName: byte iByte:", counted in nDocSkipped
+** and not delivered. */
+int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                uint64_t iLine);
+int ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+                   uint64_t iByte);
 
 /* Reading a file stopped at a reported error (damaged gzip data, a read
 ** error) after iLine lines (or, iLine 0, at byte offset iByte for WARC).

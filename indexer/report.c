@@ -1,10 +1,19 @@
 /*
 ** report.c -- the messages kq-index prints about its input (report.h).
+**
+** A message quotes the input (file names, ids, dates, field values,
+** language names): it is formatted whole, then written with every control
+** character and invalid UTF-8 byte escaped (kqi_esc(), KQI_ESC_TEXT), so
+** that nothing from the input reaches the terminal raw.
 */
 #include "report.h"
 
+#include "../common/kq_int.h"
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static void (*g_xHook)(void *);
 static void *g_pHookArg;
@@ -15,37 +24,57 @@ void report_set_hook(void (*x)(void *), void *pArg)
     g_pHookArg = pArg;
 }
 
-/* The common tail: hook, prefix already chosen by the caller, message. */
-static void emit(const char *zPrefix, const char *zFmt, va_list ap)
+/* "kq-index: " + zHead + the message, escaped, and a newline, in one write
+** (stderr is unbuffered; only one thread reads the corpus). */
+static void emit(const char *zHead, const char *zFmt, va_list ap)
 {
-    fputs(zPrefix, stderr);
-    vfprintf(stderr, zFmt, ap);
-    fputc('\n', stderr);
+    char *zMsg = kqi_vmprintf(zFmt, ap);
+    kqi_buf b = {0};
+    kqi_buf_append(&b, "kq-index: ", 10);
+    kqi_esc(&b, zHead, strlen(zHead), KQI_ESC_TEXT);
+    kqi_esc(&b, zMsg ? zMsg : "out of memory", zMsg ? strlen(zMsg) : 13,
+            KQI_ESC_TEXT);
+    kqi_buf_putc(&b, '\n');
+    if (b.rc == KQ_OK) {
+        fwrite(b.a, 1, b.n, stderr);
+    }
+    kqi_buf_free(&b);
+    free(zMsg);
 }
 
 void report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
 {
     va_list ap;
+    char *zHead;
     if (g_xHook) g_xHook(g_pHookArg);
-    /* One fprintf per part is fine: stderr is unbuffered anyway and only
-    ** one thread reads the corpus. */
     if (iLine) {
-        fprintf(stderr, "kq-index: %s:%llu", zPath, (unsigned long long)iLine);
+        zHead = kqi_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
     } else {
-        fprintf(stderr, "kq-index: %s", zPath);
+        zHead = kqi_mprintf("%s: ", zPath);
     }
     va_start(ap, zFmt);
-    emit(": ", zFmt, ap);
+    emit(zHead ? zHead : "", zFmt, ap);
     va_end(ap);
+    free(zHead);
 }
 
 void report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
 {
     va_list ap;
     if (g_xHook) g_xHook(g_pHookArg);
-    fprintf(stderr, "kq-index: %s: byte %llu", zPath,
-            (unsigned long long)iByte);
+    char *zHead = kqi_mprintf("%s: byte %llu: ", zPath,
+                              (unsigned long long)iByte);
     va_start(ap, zFmt);
-    emit(": ", zFmt, ap);
+    emit(zHead ? zHead : "", zFmt, ap);
+    va_end(ap);
+    free(zHead);
+}
+
+void report_msg(const char *zFmt, ...)
+{
+    va_list ap;
+    if (g_xHook) g_xHook(g_pHookArg);
+    va_start(ap, zFmt);
+    emit("", zFmt, ap);
     va_end(ap);
 }

@@ -26,6 +26,11 @@ void report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
 void report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
     REPORT_PRINTF(3, 4);
 
+/* "kq-index: reason": a message that quotes the input or a library
+** message (which may quote it).  Every message of report.c is written with
+** control characters escaped (KQI_ESC_TEXT). */
+void report_msg(const char *zFmt, ...) REPORT_PRINTF(1, 2);
+
 /* x(pArg) is called before each message: the progress bar uses it to
 ** clear its line, so that a message never lands in the middle of it.
 ** NULL removes the hook. */

@@ -134,7 +134,7 @@ int read_txt(corpus_ctx *pC, const char *zPath, int eGz)
         doc.zId = s.zPath;
         doc.nId = strlen(s.zPath);
         txt_split(a, n, &doc);
-        rc = ctx_deliver(pC, &doc);
+        rc = ctx_deliver(pC, &doc, s.zPath, 0);
     }
     free(a);
     src_close(&s);

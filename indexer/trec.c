@@ -146,7 +146,7 @@ static int trec_parse(trec *t, const char *z, size_t n)
         skip_doc(t, "out of memory");
         return 0;
     }
-    return ctx_deliver(t->pC, &doc);
+    return ctx_deliver(t->pC, &doc, t->zName, t->iDocLine);
 }
 
 /* The document gathered from <DOC> to </DOC> is complete. */

@@ -290,7 +290,7 @@ static int warc_deliver(warc *w, kq_doc *pDoc)
                   (int)(w->val.n > 80 ? 80 : w->val.n), w->val.a);
         w->pC->pStats->nWarning++;
     }
-    return ctx_deliver(w->pC, pDoc);
+    return ctx_deliver_at(w->pC, pDoc, w->zName, w->iRec);
 }
 
 /* Payload z[0..n) of media type zType (n 0: unknown) with HTTP headers

@@ -124,10 +124,15 @@ int source_each_match(source *s, const kq_query *q, void *pCtx,
 typedef int (*doc_fn)(void *pCtx, kq_docid iDoc);
 int source_each_doc(source *s, void *pCtx, doc_fn x, kq_docid *pnDocid);
 
-/* A document's metadata as clean UTF-8 (titles with white space
-** collapsed) and, if asked, its raw stored body; all malloc()ed. */
+/* A document's metadata: the id as stored, the rest as clean UTF-8 (white
+** space and control characters collapsed to spaces) and, if asked, its
+** raw stored body; all malloc()ed. */
 typedef struct hitdoc {
-    char *zId, *zTitle, *zDate, *zSource;
+    char *zId;               /* the id as stored (NUL-terminated; may hold
+                             ** anything in an index made before kq-index
+                             ** refused bad ids: write it escaped) */
+    size_t nId;
+    char *zTitle, *zDate, *zSource;
     uint32_t nLen;           /* length in tokens (0 for Xapian) */
     int nField;              /* extra fields */
     char **azFieldName, **azFieldValue;
@@ -158,9 +163,17 @@ size_t text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth);
 /* Print n spaces. */
 void put_spaces(FILE *f, size_t n);
 
-/* Field writers for the table formats. */
-void tsv_put(FILE *f, const char *z);   /* \t \n \r \\ escaped */
-void csv_put(FILE *f, const char *z);   /* RFC 4180 quoting */
+/* Text from the input (ids, titles, stored text, queries, file names)
+** is written only through these, escaped as common/escape.c defines for
+** each kind of output (KQI_ESC_*): no control character from the input
+** reaches the terminal raw. */
+void esc_put(FILE *f, const char *z, size_t n, int eKind);
+void text_put(FILE *f, const char *z);  /* KQI_ESC_TEXT: \xHH */
+void tsv_put(FILE *f, const char *z);   /* \t \n \r \\ \xHH escaped */
+void csv_put(FILE *f, const char *z);   /* \xHH, RFC 4180 quoting */
+/* A message on stderr: printf-formatted, written escaped (KQI_ESC_TEXT)
+** with one newline (a newline ending zFmt is not doubled). */
+void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A table written row by row as TSV, CSV, JSON Lines or one JSON document
 ** {"summary": ..., KEY: [rows]}.  Cells are given in column order. */
@@ -176,6 +189,7 @@ typedef struct table {
 void table_begin(table *t, FILE *f, int eFmt, int nCol,
                  const char *const *azCol);
 void table_str(table *t, const char *z);   /* NULL: empty / null */
+void table_strn(table *t, const char *z, size_t n);   /* may hold NUL */
 void table_int(table *t, long long v);
 void table_real(table *t, double v);       /* NaN: empty / null */
 void table_json(table *t, json_t *v, const char *zFlat); /* steals v */
@@ -184,8 +198,11 @@ void table_row_end(table *t);
 ** the rows under zKey.  Steals pSummary. */
 void table_end(table *t, json_t *pSummary, const char *zKey);
 
-/* A JSON string from n bytes of any text (invalid UTF-8 replaced). */
+/* A JSON string from n bytes of any text (invalid UTF-8 replaced, NUL
+** kept). */
 json_t *json_text(const char *z, size_t n);
+/* json_dumpf() with DEL and C1 controls escaped too (kqi_esc_json_dump). */
+void json_put(FILE *f, const json_t *v, size_t flags);
 /* Print a JSON value and a newline: compact, or with bPretty indented
 ** when stdout is a terminal. */
 void json_print(json_t *v, int bPretty);

@@ -57,8 +57,12 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
         hitdoc d;
         rc = source_doc(&b->src, aHit[i].iDoc, 0, &d, pzErr);
         if (rc == KQ_OK) {
-            printf("%s Q0 %s %zu %.6f %s\n", zQid, d.zId, i + 1,
-                   aHit[i].score, zTag);
+            text_put(stdout, zQid);
+            fputs(" Q0 ", stdout);
+            esc_put(stdout, d.zId, d.nId, KQI_ESC_TEXT);
+            printf(" %zu %.6f ", i + 1, aHit[i].score);
+            text_put(stdout, zTag);
+            putchar('\n');
             hitdoc_clear(&d);
         }
     }
@@ -106,7 +110,7 @@ cmd_batch(cli *c)
     const char *zFile = c->azArg[0];
     FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
     if (f == NULL) {
-        fprintf(stderr, "kq batch: %s: %s\n", zFile, strerror(errno));
+        msg_put("kq batch: %s: %s", zFile, strerror(errno));
         return EX_USAGE;
     }
     int ex = source_open(&b.src, c);
@@ -149,8 +153,8 @@ cmd_batch(cli *c)
             break;
         }
         if (zQid[0] == 0 || strpbrk(zQid, " ")) {
-            fprintf(stderr, "kq batch: %sthe query id \"%s\" is empty or "
-                    "has a space\n", zWhere, zQid);
+            msg_put("kq batch: %sthe query id \"%s\" is empty or has a "
+                    "space", zWhere, zQid);
             b.nBad++;
             free(zWhere);
             continue;
@@ -168,7 +172,7 @@ cmd_batch(cli *c)
             if (rc == KQ_SYNTAX) {
                 /* Only running it shows an unknown extra field: reported
                 ** like a syntax error, and the other queries still run. */
-                fprintf(stderr, "kq batch: %s%s\n", zWhere,
+                msg_put("kq batch: %s%s", zWhere,
                         zErr ? zErr : "syntax error");
                 b.nBad++;
                 rc = KQ_OK;
@@ -182,7 +186,7 @@ cmd_batch(cli *c)
         }
     }
     if (rc == KQ_OK && ferror(f)) {
-        fprintf(stderr, "kq batch: %s: %s\n", zFile, strerror(errno));
+        msg_put("kq batch: %s: %s", zFile, strerror(errno));
         ex = EX_USAGE;
     }
     if (rc) {

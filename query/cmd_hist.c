@@ -279,7 +279,8 @@ print_text(hist *h)
                 const char *z = h->azQ[q];
                 size_t w;
                 size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
-                printf("  %.*s", (int)n, z);
+                fputs("  ", stdout);
+                esc_put(stdout, z, n, KQI_ESC_TEXT);
                 put_spaces(stdout, (size_t)wQ - w);
             }
             printf("  %*llu  %*llu  %*llu", wDocs, (unsigned long long)nD,
@@ -482,27 +483,26 @@ hist_run(hist *h)
             }
         }
         if (h->eBy < 0) {
-            fprintf(stderr, "kq hist: --by takes day, week, month or year, "
-                    "not \"%s\"\n", c->zBy);
+            msg_put("kq hist: --by takes day, week, month or year, not "
+                    "\"%s\"", c->zBy);
             return EX_USAGE;
         }
     }
     h->kFrom = h->kTo = BUCKET_NONE;
     if (c->zFrom && (h->kFrom = date_bound(c->zFrom, h->eBy, 0)) ==
                     BUCKET_NONE) {
-        fprintf(stderr, "kq hist: --from needs a date YYYY, YYYY-MM or "
-                "YYYY-MM-DD, not \"%s\"\n", c->zFrom);
+        msg_put("kq hist: --from needs a date YYYY, YYYY-MM or YYYY-MM-DD, "
+                "not \"%s\"", c->zFrom);
         return EX_USAGE;
     }
     if (c->zTo && (h->kTo = date_bound(c->zTo, h->eBy, 1)) == BUCKET_NONE) {
-        fprintf(stderr, "kq hist: --to needs a date YYYY, YYYY-MM or "
-                "YYYY-MM-DD, not \"%s\"\n", c->zTo);
+        msg_put("kq hist: --to needs a date YYYY, YYYY-MM or YYYY-MM-DD, "
+                "not \"%s\"", c->zTo);
         return EX_USAGE;
     }
     if (h->kFrom != BUCKET_NONE && h->kTo != BUCKET_NONE &&
         h->kFrom > h->kTo) {
-        fprintf(stderr, "kq hist: --from %s is after --to %s\n", c->zFrom,
-                c->zTo);
+        msg_put("kq hist: --from %s is after --to %s", c->zFrom, c->zTo);
         return EX_USAGE;
     }
     h->bRange = c->zFrom || c->zTo;

@@ -19,8 +19,8 @@ find_doc(const cli *c, source *s, const char *zId, kq_docid *piDoc,
 {
     int rc = kq_index_find(s->pIdx, zId, strlen(zId), piDoc, pzErr);
     if (rc == KQ_NOTFOUND) {
-        fprintf(stderr, "%s: no document with id \"%s\" in %s\n",
-                cli_prog(c), zId, s->zDir);
+        msg_put("%s: no document with id \"%s\" in %s", cli_prog(c), zId,
+                s->zDir);
     }
     return rc;
 }
@@ -33,12 +33,15 @@ static const char *const azShowField[S_EXTRA] = {
     "id", "title", "date", "source", "len", "text",
 };
 
+/* --fields of kq show: more names than there are fields is a mistake. */
+enum { MAX_SHOW_FIELD = 64 };
+
 typedef struct show {
     cli *c;
     source src;
     int eFmt;
-    int aField[64];
-    const char *azField[64];
+    int aField[MAX_SHOW_FIELD];
+    const char *azField[MAX_SHOW_FIELD];
     int nField;              /* 0: everything */
     json_t *pAll;            /* FMT_JSON */
     int nShown;
@@ -71,15 +74,18 @@ show_fields(show *p, char *zList)
             }
         }
         if (e < 0) {
-            fprintf(stderr, "kq show: unknown field \"%s\"; the fields: id, "
-                    "title, date, source, len, text", z);
+            kqi_buf b = {0};
             for (int i = 0; i < nExtra; i++) {
-                fprintf(stderr, ", %s", azExtra[i]);
+                kqi_buf_append(&b, ", ", 2);
+                kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
             }
-            fputc('\n', stderr);
+            msg_put("kq show: unknown field \"%s\"; the fields: id, title, "
+                    "date, source, len, text%.*s", z, (int)b.n,
+                    b.a ? (const char *)b.a : "");
+            kqi_buf_free(&b);
             ex = EX_USAGE;
-        } else if (p->nField == 64) {
-            fprintf(stderr, "kq show: at most 64 --fields\n");
+        } else if (p->nField == MAX_SHOW_FIELD) {
+            fprintf(stderr, "kq show: at most %d --fields\n", MAX_SHOW_FIELD);
             ex = EX_USAGE;
         } else {
             p->aField[p->nField] = e;
@@ -102,18 +108,18 @@ show_json(show *p, const hitdoc *d)
 {
     json_t *o = json_object();
     if (p->nField == 0) {
-        json_object_set_new(o, "id", json_string(d->zId));
-        json_object_set_new(o, "title", json_string(d->zTitle));
-        json_object_set_new(o, "date", d->zDate[0] ? json_string(d->zDate)
+        json_object_set_new(o, "id", json_text(d->zId, d->nId));
+        json_object_set_new(o, "title", json_text(d->zTitle, strlen(d->zTitle)));
+        json_object_set_new(o, "date", d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
                                                    : json_null());
         json_object_set_new(o, "source", d->zSource[0]
-                                         ? json_string(d->zSource)
+                                         ? json_text(d->zSource, strlen(d->zSource))
                                          : json_null());
         json_object_set_new(o, "len", json_integer(d->nLen));
         json_t *f = json_object();
         for (int i = 0; i < d->nField; i++) {
             json_object_set_new(f, d->azFieldName[i],
-                                json_string(d->azFieldValue[i]));
+                                json_text(d->azFieldValue[i], strlen(d->azFieldValue[i])));
         }
         json_object_set_new(o, "fields", f);
         json_object_set_new(o, "text", json_text(d->zText, d->nText));
@@ -122,18 +128,18 @@ show_json(show *p, const hitdoc *d)
     for (int i = 0; i < p->nField; i++) {
         json_t *v;
         switch (p->aField[i]) {
-        case S_ID: v = json_string(d->zId); break;
-        case S_TITLE: v = json_string(d->zTitle); break;
-        case S_DATE: v = d->zDate[0] ? json_string(d->zDate) : json_null();
+        case S_ID: v = json_text(d->zId, d->nId); break;
+        case S_TITLE: v = json_text(d->zTitle, strlen(d->zTitle)); break;
+        case S_DATE: v = d->zDate[0] ? json_text(d->zDate, strlen(d->zDate)) : json_null();
             break;
-        case S_SOURCE: v = d->zSource[0] ? json_string(d->zSource)
+        case S_SOURCE: v = d->zSource[0] ? json_text(d->zSource, strlen(d->zSource))
                                          : json_null();
             break;
         case S_LEN: v = json_integer(d->nLen); break;
         case S_TEXT: v = json_text(d->zText, d->nText); break;
         default: {
             const char *z = hitdoc_field(d, p->azField[i]);
-            v = z ? json_string(z) : json_null();
+            v = z ? json_text(z, strlen(z)) : json_null();
         }
         }
         json_object_set_new(o, p->azField[i], v);
@@ -154,7 +160,13 @@ show_text(show *p, const hitdoc *d, int bLast)
         char zLen[32];
         const char *z = NULL;
         switch (e) {
-        case S_ID: z = d->zId; break;
+        case S_ID:
+            fputs(zName, stdout);
+            fputs(": ", stdout);
+            esc_put(stdout, d->zId, d->nId, KQI_ESC_TEXT);
+            putchar('\n');
+            nHead++;
+            continue;
         case S_TITLE: z = d->zTitle; break;
         case S_DATE: z = d->zDate; break;
         case S_SOURCE: z = d->zSource; break;
@@ -166,22 +178,30 @@ show_text(show *p, const hitdoc *d, int bLast)
         default: z = hitdoc_field(d, zName);
         }
         if (z && z[0]) {
-            printf("%s: %s\n", zName, z);
+            text_put(stdout, zName);
+            fputs(": ", stdout);
+            text_put(stdout, z);
+            putchar('\n');
             nHead++;
         }
     }
     if (p->nField == 0) {
         for (int i = 0; i < d->nField; i++) {
-            printf("%s: %s\n", d->azFieldName[i], d->azFieldValue[i]);
+            text_put(stdout, d->azFieldName[i]);
+            fputs(": ", stdout);
+            text_put(stdout, d->azFieldValue[i]);
+            putchar('\n');
             nHead++;
         }
     }
     if (bText) {
-        /* The stored text exactly as stored (as cat would print it). */
+        /* The stored text as stored (as cat would print it), but for its
+        ** control characters other than tab and line ends: escaped
+        ** (--format=json has them all). */
         if (nHead) {
             putchar('\n');
         }
-        fwrite(d->zText, 1, d->nText, stdout);
+        esc_put(stdout, d->zText, d->nText, KQI_ESC_LINES);
         int bNl = d->nText > 0 && d->zText[d->nText - 1] == '\n';
         if (!bNl && (nHead || !bLast)) {
             putchar('\n');
@@ -338,8 +358,13 @@ cmd_explain(cli *c)
         char *zParsed = kq_query_describe(pQ);
         unsigned nW = kq_index_stats(src.pIdx)->nTitleWeight;
         if (eFmt == FMT_TEXT) {
-            printf("document  %s\nquery     %s\nparsed    %s\n", zId, zQuery,
-                   zParsed ? zParsed : "");
+            fputs("document  ", stdout);
+            text_put(stdout, zId);
+            fputs("\nquery     ", stdout);
+            text_put(stdout, zQuery);
+            fputs("\nparsed    ", stdout);
+            text_put(stdout, zParsed ? zParsed : "");
+            putchar('\n');
             printf("length    %u (average %.2f over %llu documents)\n",
                    info.nLen, info.avgLen, (unsigned long long)info.nDoc);
             /* Columns sized to the terms. */
@@ -364,9 +389,9 @@ cmd_explain(cli *c)
                                         (size_t)wT, &w1);
                 size_t n2 = text_prefix(t->zWhere, strlen(t->zWhere),
                                         (size_t)wW, &w2);
-                printf("%.*s", (int)n1, t->zTerm);
+                esc_put(stdout, t->zTerm, n1, KQI_ESC_TEXT);
                 put_spaces(stdout, (size_t)wT - w1 + 2);
-                printf("%.*s", (int)n2, t->zWhere);
+                esc_put(stdout, t->zWhere, n2, KQI_ESC_TEXT);
                 put_spaces(stdout, (size_t)wW - w2 + 2);
                 printf("%6u  %6u  %8llu  %8.4f  %6.2f  %10.6f\n", t->tf,
                        t->tfTitle, (unsigned long long)t->df, t->idf, t->boost,
@@ -376,7 +401,9 @@ cmd_explain(cli *c)
                 printf("%*s  %10.6f\n", wT + wW + 2 + 6 + 2 + 6 + 2 + 8 + 2 +
                        8 + 2 + 6 + 2, "total score", info.score);
             } else {
-                printf("\n%s does not match the query (score 0)\n", zId);
+                fputs("\n", stdout);
+                text_put(stdout, zId);
+                fputs(" does not match the query (score 0)\n", stdout);
             }
             printf("\nBM25F: each part is idf * f * (k1 + 1) / (f + k1 * "
                    "(1 - b + b * len / avglen)),\ntimes its boost, with "
@@ -560,9 +587,16 @@ cmd_stats(cli *c)
             printf("size        %s (%llu bytes)\n", z,
                    (unsigned long long)nSize);
             if (ds.nDated) {
+                char *zMin = kqi_esc_str(ds.zMin, strlen(ds.zMin),
+                                         KQI_ESC_TEXT);
+                char *zMax = kqi_esc_str(ds.zMax, strlen(ds.zMax),
+                                         KQI_ESC_TEXT);
                 printf("dates       %s .. %s (%llu dated, %llu undated)\n",
-                       ds.zMin, ds.zMax, (unsigned long long)ds.nDated,
+                       zMin ? zMin : "", zMax ? zMax : "",
+                       (unsigned long long)ds.nDated,
                        (unsigned long long)ds.nUndated);
+                free(zMin);
+                free(zMax);
             } else {
                 printf("dates       none (%llu undated)\n",
                        (unsigned long long)ds.nUndated);
@@ -607,9 +641,11 @@ cmd_stats(cli *c)
                                 json_integer((json_int_t)st->nGeneration));
             json_object_set_new(o, "size", json_integer((json_int_t)nSize));
             json_object_set_new(o, "date_min", ds.nDated
-                                ? json_string(ds.zMin) : json_null());
+                                ? json_text(ds.zMin, strlen(ds.zMin))
+                                : json_null());
             json_object_set_new(o, "date_max", ds.nDated
-                                ? json_string(ds.zMax) : json_null());
+                                ? json_text(ds.zMax, strlen(ds.zMax))
+                                : json_null());
             json_object_set_new(o, "dated", json_integer((json_int_t)
                                                          ds.nDated));
             json_object_set_new(o, "undated", json_integer((json_int_t)
@@ -716,7 +752,7 @@ cmd_terms(cli *c)
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_WORD &&
         c->eSort != SORT_DF) {
-        fprintf(stderr, "kq terms: --sort takes word or df, not \"%s\"\n",
+        msg_put("kq terms: --sort takes word or df, not \"%s\"",
                 c->zSort);
         return EX_USAGE;
     }
@@ -747,7 +783,7 @@ cmd_terms(cli *c)
             nPrefix = kq_fold_word(source_analyzer(&src), z, n, zPrefix,
                                    sizeof(zPrefix));
             if (nPrefix == 0) {
-                fprintf(stderr, "kq terms: \"%s\" holds no word\n", z);
+                msg_put("kq terms: \"%s\" holds no word", z);
                 source_close(&src);
                 return EX_USAGE;
             }
@@ -783,10 +819,10 @@ cmd_terms(cli *c)
             put_spaces(stdout, wT - 4 + 2);
             printf("%8s\n", "df");
             for (size_t i = 0; i < n; i++) {
-                fputs(t.a[i].zWord, stdout);
+                text_put(stdout, t.a[i].zWord);
                 put_spaces(stdout, wW + 2 - text_width(t.a[i].zWord,
                                                        strlen(t.a[i].zWord)));
-                fputs(t.a[i].zTerm, stdout);
+                text_put(stdout, t.a[i].zTerm);
                 put_spaces(stdout, wT + 2 - text_width(t.a[i].zTerm,
                                                        strlen(t.a[i].zTerm)));
                 printf("%8llu\n", (unsigned long long)t.a[i].df);
@@ -855,7 +891,7 @@ cmd_parse(cli *c)
         if (zTree == NULL) {
             ex = report_error(c, KQ_NOMEM, NULL);
         } else {
-            fputs(zTree, stdout);
+            esc_put(stdout, zTree, strlen(zTree), KQI_ESC_LINES);
             size_t n = strlen(zTree);
             if (n == 0 || zTree[n - 1] != '\n') {
                 putchar('\n');
@@ -870,7 +906,7 @@ cmd_parse(cli *c)
                     zT++;
                 }
                 if (strncmp(zT, "warning:", 8) == 0) {
-                    fprintf(stderr, "kq parse: %.*s\n",
+                    msg_put("kq parse: %.*s",
                             (int)(nLine - (size_t)(zT - z)), zT);
                 }
                 z += nLine + (zNl ? 1 : 0);

@@ -13,7 +13,8 @@
 #include <string.h>
 
 typedef struct kline {
-    char *zId;
+    char *zId;                       /* as stored (write it escaped) */
+    size_t nId;
     char *zLeft, *zMatch, *zRight;   /* clean UTF-8, white space collapsed */
     char *zKey;                      /* sort key (folded words) */
     int bTitle;                      /* in the title, else the body */
@@ -197,7 +198,11 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         while (e < t.n && e > b && ((u8)z[e] & 0xc0) == 0x80) {
             e--;
         }
-        l->zId = strdup(d.zId);
+        l->zId = malloc(d.nId + 1);
+        if (l->zId) {
+            memcpy(l->zId, d.zId, d.nId + 1);
+            l->nId = d.nId;
+        }
         l->zLeft = clean_range(z, s, a, 0, 1);
         l->zMatch = clean_range(z, a, b, 0, 0);
         l->zRight = clean_range(z, b, e, 1, 0);
@@ -248,9 +253,19 @@ cmp_line(const void *pa, const void *pb)
 static void
 print_text(kwic *k, size_t nWidth)
 {
+    /* The ids as they will be shown (escaped), to size their column. */
     size_t wId = 0;
     for (size_t i = 0; i < k->nLine; i++) {
-        size_t w = text_width(k->aLine[i].zId, strlen(k->aLine[i].zId));
+        kline *l = &k->aLine[i];
+        char *z = kqi_esc_str(l->zId, l->nId, KQI_ESC_TEXT);
+        if (z) {
+            free(l->zId);
+            l->zId = z;
+        } else {
+            l->zId[0] = 0;   /* out of memory: no id rather than a raw one */
+        }
+        l->nId = strlen(l->zId);
+        size_t w = text_width(l->zId, l->nId);
         wId = w > wId ? w : wId;
     }
     if (wId > nWidth / 3) {
@@ -295,7 +310,7 @@ print_table(kwic *k, int eFmt)
     table_begin(&t, stdout, eFmt, 7, azCol);
     for (size_t i = 0; i < k->nLine; i++) {
         const kline *l = &k->aLine[i];
-        table_str(&t, l->zId);
+        table_strn(&t, l->zId, l->nId);
         table_str(&t, l->bTitle ? "title" : "body");
         table_int(&t, (long long)l->iStart);
         table_int(&t, (long long)l->iEnd);
@@ -322,8 +337,8 @@ cmd_kwic(cli *c)
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_DOC &&
         c->eSort != SORT_LEFT && c->eSort != SORT_RIGHT) {
-        fprintf(stderr, "kq kwic: --sort takes doc, left or right, not "
-                "\"%s\"\n", c->zSort);
+        msg_put("kq kwic: --sort takes doc, left or right, not \"%s\"",
+                c->zSort);
         return EX_USAGE;
     }
     if (c->nArg == 0) {

@@ -153,14 +153,17 @@ parse_fields(search *p)
                 }
             }
             if (e < 0 && ex == 0) {
-                fprintf(stderr, "kq: unknown field \"%s\" in --fields; the "
-                        "fields: id, title, date, source, score, rank, "
-                        "snippet, len, text", z);
+                kqi_buf b = {0};
                 for (int i = 0; i < nExtra; i++) {
-                    fprintf(stderr, ", %s", azExtra[i]);
+                    kqi_buf_append(&b, ", ", 2);
+                    kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
                 }
-                fprintf(stderr, "%s\n", nExtra ? "" : " (the index has no "
-                        "extra fields)");
+                msg_put("kq: unknown field \"%s\" in --fields; the fields: "
+                        "id, title, date, source, score, rank, snippet, len, "
+                        "text%.*s%s", z, (int)b.n,
+                        b.a ? (const char *)b.a : "",
+                        nExtra ? "" : " (the index has no extra fields)");
+                kqi_buf_free(&b);
                 ex = EX_USAGE;
             }
         }
@@ -206,13 +209,13 @@ print_snippet(const kq_snippet *s, int bColor)
         if (a < i || b < a || b > s->nText) {
             continue;   /* never trust offsets to stay in bounds */
         }
-        fwrite(s->zText + i, 1, a - i, stdout);
+        esc_put(stdout, s->zText + i, a - i, KQI_ESC_TEXT);
         fputs(bColor ? "\x1b[1;31m" : "", stdout);
-        fwrite(s->zText + a, 1, b - a, stdout);
+        esc_put(stdout, s->zText + a, b - a, KQI_ESC_TEXT);
         fputs(bColor ? "\x1b[0m" : "", stdout);
         i = b;
     }
-    fwrite(s->zText + i, 1, s->nText - i, stdout);
+    esc_put(stdout, s->zText + i, s->nText - i, KQI_ESC_TEXT);
 }
 
 static json_t *
@@ -286,17 +289,19 @@ field_json(const search *p, const field *f, const hitdoc *d, size_t iRank,
 {
     switch (f->e) {
     case F_RANK: return json_integer((json_int_t)iRank);
-    case F_ID: return json_string(d->zId);
-    case F_TITLE: return json_string(d->zTitle);
-    case F_DATE: return d->zDate[0] ? json_string(d->zDate) : json_null();
-    case F_SOURCE: return d->zSource[0] ? json_string(d->zSource)
+    case F_ID: return json_text(d->zId, d->nId);
+    case F_TITLE: return json_text(d->zTitle, strlen(d->zTitle));
+    case F_DATE: return d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
+                                    : json_null();
+    case F_SOURCE: return d->zSource[0] ? json_text(d->zSource,
+                                                    strlen(d->zSource))
                                         : json_null();
     case F_SCORE: return json_real(score);
     case F_LEN: return p->src.pX ? json_null() : json_integer(d->nLen);
     case F_TEXT: return json_text(d->zText, d->nText);
     case F_EXTRA: {
         const char *z = hitdoc_field(d, f->zName);
-        return z ? json_string(z) : json_null();
+        return z ? json_text(z, strlen(z)) : json_null();
     }
     case F_SNIPPET:
         if (p->c->bNoSnippet) {
@@ -331,8 +336,8 @@ print_hit_json(search *p, const hitdoc *d, size_t iRank, double score,
         json_array_append_new(p->pHits, o);
         return;
     }
-    json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                          JSON_REAL_PRECISION(8));
+    json_put(stdout, o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                        JSON_REAL_PRECISION(8));
     putchar('\n');
     json_decref(o);
 }
@@ -357,6 +362,9 @@ print_hit_table(search *p, const hitdoc *d, size_t iRank, double score,
             char *z = kqi_utf8_clean(d->zText ? d->zText : "", d->nText, 0);
             xPut(stdout, z ? z : "");
             free(z);
+        } else if (f->e == F_ID) {
+            esc_put(stdout, d->zId, d->nId, p->eFmt == FMT_TSV ? KQI_ESC_TSV
+                                                            : KQI_ESC_CSV);
         } else {
             xPut(stdout, field_text(f, d, iRank, score, zBuf, sizeof(zBuf)));
         }
@@ -371,14 +379,18 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
     int bColor = p->c->bColor;
     const char *zB = bColor ? "\x1b[1m" : "", *zE = bColor ? "\x1b[0m" : "";
     if (!p->bFieldsGiven) {
-        printf("%zu. %s%s%s\n", iRank, zB,
-               d->zTitle[0] ? d->zTitle : "(no title)", zE);
-        printf("   %s", d->zId);
+        printf("%zu. %s", iRank, zB);
+        text_put(stdout, d->zTitle[0] ? d->zTitle : "(no title)");
+        printf("%s\n", zE);
+        fputs("   ", stdout);
+        esc_put(stdout, d->zId, d->nId, KQI_ESC_TEXT);
         if (d->zDate[0]) {
-            printf("  %s", d->zDate);
+            fputs("  ", stdout);
+            text_put(stdout, d->zDate);
         }
         if (d->zSource[0]) {
-            printf("  %s", d->zSource);
+            fputs("  ", stdout);
+            text_put(stdout, d->zSource);
         }
         printf("  score %.4f\n", score);
     } else {
@@ -390,8 +402,9 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
                 printf("%zu.%s", iRank, bTitle ? " " : "");
             }
             if (bTitle) {
-                printf("%s%s%s", zB, d->zTitle[0] ? d->zTitle : "(no title)",
-                       zE);
+                fputs(zB, stdout);
+                text_put(stdout, d->zTitle[0] ? d->zTitle : "(no title)");
+                fputs(zE, stdout);
             }
             putchar('\n');
         }
@@ -414,9 +427,13 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
             } else if (f->e == F_LEN) {
                 printf("%s tokens", z);
             } else if (f->e == F_EXTRA) {
-                printf("%s: %s", f->zName, z);
+                text_put(stdout, f->zName);
+                fputs(": ", stdout);
+                text_put(stdout, z);
+            } else if (f->e == F_ID) {
+                esc_put(stdout, d->zId, d->nId, KQI_ESC_TEXT);
             } else {
-                fputs(z, stdout);
+                text_put(stdout, z);
             }
         }
         if (nOut) {
@@ -435,7 +452,9 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
         for (char *zLine = z, *zNl; zLine && *zLine; zLine = zNl) {
             zNl = strchr(zLine, '\n');
             size_t n = zNl ? (size_t)(zNl - zLine) : strlen(zLine);
-            printf("   %.*s\n", (int)n, zLine);
+            fputs("   ", stdout);
+            esc_put(stdout, zLine, n, KQI_ESC_LINES);
+            putchar('\n');
             zNl = zNl ? zNl + 1 : zLine + n;
         }
         free(z);
@@ -462,18 +481,22 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
     if (rc == KQ_OK) {
         switch (p->eFmt) {
         case FMT_IDS:
-            printf("%s\n", d.zId);
+            esc_put(stdout, d.zId, d.nId, KQI_ESC_TEXT);
+            putchar('\n');
             break;
         case FMT_TREC:
             if (!p->bWarnedId && strpbrk(d.zId, " \t")) {
-                fprintf(stderr, "kq: warning: document id \"%s\" contains "
-                        "white space: its TREC line has more than six "
-                        "fields\n", d.zId);
+                msg_put("kq: warning: document id \"%s\" contains white "
+                        "space: its TREC line has more than six fields",
+                        d.zId);
                 p->bWarnedId = 1;
             }
-            printf("%s Q0 %s %zu %.6f %s\n", p->c->zQid ? p->c->zQid : "1",
-                   d.zId, iRank, h->score,
-                   p->c->zRunTag ? p->c->zRunTag : "kq");
+            text_put(stdout, p->c->zQid ? p->c->zQid : "1");
+            fputs(" Q0 ", stdout);
+            esc_put(stdout, d.zId, d.nId, KQI_ESC_TEXT);
+            printf(" %zu %.6f ", iRank, h->score);
+            text_put(stdout, p->c->zRunTag ? p->c->zRunTag : "kq");
+            putchar('\n');
             break;
         case FMT_JSON:
         case FMT_JSONL:
@@ -694,9 +717,9 @@ cmd_search(cli *c)
         json_object_set_new(o, "summary", summary_new(&s, nTotal, nHit));
         json_object_set_new(o, "hits", s.pHits);
         s.pHits = NULL;
-        json_dumpf(o, stdout, (isatty(STDOUT_FILENO) ? JSON_INDENT(2)
-                                                     : JSON_COMPACT) |
-                              JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+        json_put(stdout, o, (isatty(STDOUT_FILENO) ? JSON_INDENT(2)
+                                                   : JSON_COMPACT) |
+                            JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
         putchar('\n');
         json_decref(o);
     } else if (eFmt == FMT_TEXT) {

@@ -272,7 +272,7 @@ exit_for(int rc)
 int
 report_error(const cli *c, int rc, const char *zErr)
 {
-    fprintf(stderr, "%s: %s\n", cli_prog(c), zErr ? zErr : kq_errstr(rc));
+    msg_put("%s: %s", cli_prog(c), zErr ? zErr : kq_errstr(rc));
     return exit_for(rc);
 }
 
@@ -280,9 +280,12 @@ void
 report_syntax(const cli *c, const char *zWhere, const char *zQuery,
               int iCol, const char *zErr)
 {
-    fprintf(stderr, "%s: %ssyntax error at column %d: %s\n", cli_prog(c),
-            zWhere, iCol, zErr ? zErr : "");
-    fprintf(stderr, "  %s\n  %*s^\n", zQuery, iCol > 1 ? iCol - 1 : 0, "");
+    /* Quoted text is escaped (msg_put): the caret is off by the length of
+    ** the escapes before it, if any. */
+    msg_put("%s: %ssyntax error at column %d: %s", cli_prog(c), zWhere, iCol,
+            zErr ? zErr : "");
+    msg_put("  %s", zQuery);
+    fprintf(stderr, "  %*s^\n", iCol > 1 ? iCol - 1 : 0, "");
 }
 
 int

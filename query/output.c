@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -140,50 +141,89 @@ put_spaces(FILE *f, size_t n)
     }
 }
 
-/* TSV cannot quote, so the few characters that would break a row or be
-** ambiguous are written as backslash escapes (as PostgreSQL's text format
-** and most TSV readers with escapes do). */
+/* Every string from the input is written by one of these: the escaping
+** of each kind of output is defined once, in common/escape.c. */
+void
+esc_put(FILE *f, const char *z, size_t n, int eKind)
+{
+    kqi_buf b = {0};
+    kqi_esc(&b, z, n, eKind);
+    if (b.rc == KQ_OK && b.n > 0) {
+        fwrite(b.a, 1, b.n, f);
+    }
+    kqi_buf_free(&b);
+}
+
+void
+text_put(FILE *f, const char *z)
+{
+    esc_put(f, z, z ? strlen(z) : 0, KQI_ESC_TEXT);
+}
+
+/* TSV cannot quote, so the characters that would break a row or be
+** ambiguous are written as backslash escapes (\t \n \r \\, and \xHH for
+** other control characters and invalid UTF-8, as PostgreSQL's text format
+** reads them). */
 void
 tsv_put(FILE *f, const char *z)
 {
-    for (; z && *z; z++) {
-        switch (*z) {
-        case '\t': fputs("\\t", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\\': fputs("\\\\", f); break;
-        default: fputc(*z, f);
-        }
-    }
+    esc_put(f, z, z ? strlen(z) : 0, KQI_ESC_TSV);
 }
 
 void
 csv_put(FILE *f, const char *z)
 {
-    if (z == NULL) {
-        return;
+    esc_put(f, z, z ? strlen(z) : 0, KQI_ESC_CSV);
+}
+
+void
+msg_put(const char *zFmt, ...)
+{
+    va_list ap;
+    va_start(ap, zFmt);
+    char *z = kqi_vmprintf(zFmt, ap);
+    va_end(ap);
+    size_t n = z ? strlen(z) : 0;
+    if (n > 0 && z[n - 1] == '\n') {
+        n--;
     }
-    if (strpbrk(z, ",\"\r\n") == NULL) {
-        fputs(z, f);
-        return;
+    kqi_buf b = {0};
+    kqi_esc(&b, z ? z : "out of memory", z ? n : 13, KQI_ESC_TEXT);
+    kqi_buf_putc(&b, '\n');
+    if (b.rc == KQ_OK) {
+        fwrite(b.a, 1, b.n, stderr);
     }
-    fputc('"', f);
-    for (; *z; z++) {
-        if (*z == '"') {
-            fputc('"', f);
-        }
-        fputc(*z, f);
-    }
-    fputc('"', f);
+    kqi_buf_free(&b);
+    free(z);
 }
 
 json_t *
 json_text(const char *z, size_t n)
 {
-    char *zClean = kqi_utf8_clean(z ? z : "", z ? n : 0, 0);
-    json_t *v = zClean ? json_string(zClean) : NULL;
-    free(zClean);
+    /* json_stringn: a NUL in the text is kept (jansson writes \u0000). */
+    kqi_buf b = {0};
+    kqi_esc(&b, z, z ? n : 0, KQI_ESC_UTF8);
+    json_t *v = b.rc ? NULL : json_stringn(b.n ? (const char *)b.a : "",
+                                           b.n);
+    kqi_buf_free(&b);
     return v ? v : json_null();
+}
+
+void
+json_put(FILE *f, const json_t *v, size_t flags)
+{
+    /* jansson escapes C0 controls but not DEL and C1: kqi_esc_json_dump()
+    ** adds those. */
+    char *z = json_dumps(v, flags);
+    if (z) {
+        kqi_buf b = {0};
+        kqi_esc_json_dump(&b, z, strlen(z));
+        if (b.rc == KQ_OK) {
+            fwrite(b.a, 1, b.n, f);
+        }
+        kqi_buf_free(&b);
+        free(z);
+    }
 }
 
 void
@@ -192,8 +232,8 @@ json_print(json_t *v, int bPretty)
     /* Indented for a person at a terminal, one line for a program (as gh
     ** and kubectl do): jq reads either. */
     bPretty = bPretty && isatty(STDOUT_FILENO);
-    json_dumpf(v, stdout, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
-                          (bPretty ? JSON_INDENT(2) : JSON_COMPACT));
+    json_put(stdout, v, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
+                        (bPretty ? JSON_INDENT(2) : JSON_COMPACT));
     putchar('\n');
 }
 
@@ -213,7 +253,7 @@ table_begin(table *t, FILE *f, int eFmt, int nCol, const char *const *azCol)
             if (i) {
                 fputc(eFmt == FMT_TSV ? '\t' : ',', f);
             }
-            (eFmt == FMT_TSV ? tsv_put : csv_put)(f, azCol[i]);
+            text_put(f, azCol[i]);   /* our own names */
         }
         fputc('\n', f);
     } else if (eFmt == FMT_JSON) {
@@ -222,13 +262,14 @@ table_begin(table *t, FILE *f, int eFmt, int nCol, const char *const *azCol)
 }
 
 static void
-table_cell(table *t, json_t *v, const char *zFlat)
+table_cell(table *t, json_t *v, const char *zFlat, size_t nFlat)
 {
     if (t->eFmt == FMT_TSV || t->eFmt == FMT_CSV) {
         if (t->iCol) {
             fputc(t->eFmt == FMT_TSV ? '\t' : ',', t->f);
         }
-        (t->eFmt == FMT_TSV ? tsv_put : csv_put)(t->f, zFlat);
+        esc_put(t->f, zFlat, nFlat, t->eFmt == FMT_TSV ? KQI_ESC_TSV
+                                                       : KQI_ESC_CSV);
         json_decref(v);
     } else {
         if (t->pRow == NULL) {
@@ -247,7 +288,13 @@ table_cell(table *t, json_t *v, const char *zFlat)
 void
 table_str(table *t, const char *z)
 {
-    table_cell(t, z ? json_text(z, strlen(z)) : json_null(), z);
+    table_strn(t, z, z ? strlen(z) : 0);
+}
+
+void
+table_strn(table *t, const char *z, size_t n)
+{
+    table_cell(t, z ? json_text(z, n) : json_null(), z, n);
 }
 
 void
@@ -255,7 +302,7 @@ table_int(table *t, long long v)
 {
     char z[32];
     snprintf(z, sizeof(z), "%lld", v);
-    table_cell(t, json_integer((json_int_t)v), z);
+    table_cell(t, json_integer((json_int_t)v), z, strlen(z));
 }
 
 void
@@ -263,17 +310,17 @@ table_real(table *t, double v)
 {
     char z[64];
     if (isnan(v) || isinf(v)) {
-        table_cell(t, json_null(), "");
+        table_cell(t, json_null(), "", 0);
         return;
     }
     snprintf(z, sizeof(z), "%.10g", v);
-    table_cell(t, json_real(v), z);
+    table_cell(t, json_real(v), z, strlen(z));
 }
 
 void
 table_json(table *t, json_t *v, const char *zFlat)
 {
-    table_cell(t, v, zFlat);
+    table_cell(t, v, zFlat, zFlat ? strlen(zFlat) : 0);
 }
 
 void
@@ -285,7 +332,7 @@ table_row_end(table *t)
         if (t->eFmt == FMT_JSON) {
             json_array_append_new(t->pRows, t->pRow);
         } else {
-            json_dumpf(t->pRow, t->f, JSON_COMPACT | JSON_PRESERVE_ORDER |
+            json_put(t->f, t->pRow, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                       JSON_REAL_PRECISION(10));
             fputc('\n', t->f);
             json_decref(t->pRow);
@@ -312,7 +359,7 @@ table_end(table *t, json_t *pSummary, const char *zKey)
         json_t *o = json_object();
         json_object_set_new(o, "summary", json_true());
         json_object_update(o, pSummary);
-        json_dumpf(o, t->f, JSON_COMPACT | JSON_PRESERVE_ORDER |
+        json_put(t->f, o, JSON_COMPACT | JSON_PRESERVE_ORDER |
                             JSON_REAL_PRECISION(10));
         fputc('\n', t->f);
         json_decref(o);

@@ -70,7 +70,7 @@ source_open(source *s, const cli *c)
     if (rc) {
         int ex = report_error(c, rc, zErr);
         if (rc == KQ_NOTFOUND) {
-            fprintf(stderr, "%s: create one with: kq-index -d %s PATH...\n",
+            msg_put("%s: create one with: kq-index -d %s PATH...",
                     cli_prog(c), s->zDir);
         }
         free(zErr);
@@ -107,8 +107,8 @@ int
 source_need_native(source *s, const cli *c, const char *zWhat)
 {
     if (s->pX) {
-        fprintf(stderr, "%s: %s needs a kq index; %s is a Xapian "
-                "database\n", cli_prog(c), zWhat, s->zDir);
+        msg_put("%s: %s needs a kq index; %s is a Xapian database",
+                cli_prog(c), zWhat, s->zDir);
         return EX_USAGE;
     }
     return 0;
@@ -246,7 +246,8 @@ doc_native(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
     if (rc) {
         return rc;
     }
-    d->zId = kqi_utf8_clean(info.zId, info.nId, 0);
+    d->zId = dup_bytes(info.zId, info.nId);
+    d->nId = info.nId;
     d->zTitle = kqi_utf8_clean(info.zTitle, info.nTitle, 1);
     d->zDate = kqi_utf8_clean(info.zDate, info.nDate, 1);
     d->zSource = kqi_utf8_clean(info.zSource, info.nSource, 1);
@@ -267,8 +268,9 @@ doc_native(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
             size_t nN, nV;
             rc = kq_docinfo_field(&info, i, &zN, &nN, &zV, &nV);
             if (rc) {
-                return kqi_err(pzErr, rc, "%s: document %s: damaged extra "
-                               "field %d", s->zDir, d->zId, i);
+                return kqi_err(pzErr, rc, "%s: document %.*s: damaged "
+                               "extra field %d", s->zDir, (int)d->nId,
+                               d->zId, i);
             }
             d->azFieldName[i] = kqi_utf8_clean(zN, nN, 1);
             d->azFieldValue[i] = kqi_utf8_clean(zV, nV, 1);
@@ -296,7 +298,10 @@ doc_xapian(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
         size_t n = 0;
         rc = kqi_xdoc(s->pX, iDoc, aSlot[i], &z, &n, pzErr);
         if (rc == KQ_OK) {
-            *az[i] = kqi_utf8_clean(z, n, i > 0);
+            *az[i] = i == 0 ? dup_bytes(z, n) : kqi_utf8_clean(z, n, 1);
+            if (i == 0) {
+                d->nId = n;
+            }
             if (i == 1) {
                 d->zRawTitle = dup_bytes(z, n);
                 d->nRawTitle = n;

@@ -22,8 +22,9 @@ static const char *const azColor[] = {
 };
 #define NCOLOR ((int)(sizeof(azColor) / sizeof(azColor[0])))
 
-/* XML text: escaped, valid UTF-8, control characters as spaces (XML 1.0
-** forbids most of them), at most nMax columns. */
+/* XML text: white space and control characters collapsed to one space,
+** at most nMax columns, escaped (KQI_ESC_XML: entities, and what XML 1.0
+** forbids, U+FFFE and U+FFFF among them, as U+FFFD). */
 static void
 put_xml(FILE *f, const char *z, size_t nMax)
 {
@@ -33,15 +34,7 @@ put_xml(FILE *f, const char *z, size_t nMax)
     }
     size_t n = strlen(zClean), w;
     size_t nCut = text_prefix(zClean, n, nMax, &w);
-    for (size_t i = 0; i < nCut; i++) {
-        switch (zClean[i]) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(zClean[i], f);
-        }
-    }
+    esc_put(f, zClean, nCut, KQI_ESC_XML);
     if (nCut < n) {
         fputs("\xe2\x80\xa6", f);   /* … */
     }

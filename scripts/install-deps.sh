@@ -11,7 +11,9 @@ set -eu
 # for xapian-tcpsrv and xapian-check).
 # Tests: cmocka (unit), bats (CLI), jq (checks JSON output; the oracles of
 # tests/oracle/), man-db (tests/cli/install.bats renders the man pages
-# with `man --warnings -l`; it brings groff-base); the ASan +
+# with `man --warnings -l`; it brings groff-base), python3 (csv and
+# xml.etree read kq's CSV and SVG back; escapes.bats checks every byte of
+# the output for raw control characters); the ASan +
 # UBSan build (build-san/) uses gcc's libasan/libubsan.
 # Fuzzing (tests/fuzz/, `make fuzz`, and a short run in `make check`):
 # clang, with libFuzzer and clang's ASan/UBSan runtimes from libclang-rt-dev
@@ -20,7 +22,7 @@ set -eu
 # /usr/bin/llvm-symbolizer (symbolised stacks; tests/fuzz/ubsan.supp
 # matches function names).  The three are Debian's default-version
 # metapackages, so clang and its runtime always match.
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db clang libclang-rt-dev llvm"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm"
 
 missing=""
 for p in $PKGS; do

@@ -178,6 +178,20 @@ fx_docs() { cut -f4 "$FXT" | grep -ciwE "$1"; }
     [ "$(grep -c $'\t' "$BATS_TEST_TMPDIR/got")" -eq 1 ]
 }
 
+@test "show and search: at most 64 --fields (64 shown, 65 refused)" {
+    local f64 f65
+    f64=$(printf 'id,%.0s' $(seq 64)); f64=${f64%,}
+    f65="$f64,id"
+    run -0 fkq show --format=jsonl --fields "$f64" d001
+    [ "$(jq -r .id <<<"$output")" = d001 ]
+    run -2 --separate-stderr fkq show --fields "$f65" d001
+    [ "$stderr" = "kq show: at most 64 --fields" ]
+    run -0 fkq --format=tsv --fields "$f64" -n 1 quokka
+    [ "$(head -1 <<<"$output" | awk -F'\t' '{print NF}')" -eq 64 ]
+    run -2 --separate-stderr fkq --format=tsv --fields "$f65" -n 1 quokka
+    [ "$stderr" = "kq: at most 64 --fields" ]
+}
+
 @test "show: metadata lines, then a blank line, then the text" {
     run -0 fkq show x-csv
     [ "${lines[0]}" = "id: x-csv" ]

@@ -18,7 +18,9 @@
 **      from JSON) valid UTF-8.  The documents delivered must be exactly
 **      those corpus.h specifies, in order: one per line that jansson
 **      (JSON_ALLOW_NUL) parses as an object with "id" a non-empty string or
-**      an integer and "title", "date", "source", "body" absent or strings
+**      an integer that kq_id_check() accepts (UTF-8 without control
+**      characters, at most KQ_MAX_ID bytes; readers.h: others are reported
+**      and skipped) and "title", "date", "source", "body" absent or strings
 **      (a UTF-8 byte order mark on line 1 is skipped), with the same bytes,
 **      and not longer than the document cap: the file is read with
 **      corpus_opts.nMaxDoc FZ_MAX_DOC (small, so that inputs meet it), and
@@ -191,7 +193,7 @@ static int expected_doc(json_t **ppObj, uint64_t iLine, const char *z,
     } else {
         return 0;
     }
-    if (an[0] == 0) return 0;
+    if (an[0] == 0 || kq_id_check(az[0], an[0], NULL) != KQ_OK) return 0;
     for (int i = 1; i < N_KEY; i++) {
         json_t *pV = json_object_get(pObj, azKey[i]);
         az[i] = NULL;
