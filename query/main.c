@@ -36,6 +36,8 @@ format_name(int eFmt)
 /**************************************************************************
 ** Help.
 */
+#define STR_(x) #x
+#define STR(x) STR_(x)   /* a number macro as a string literal */
 static const char zQueryHelp[] =
 "Query language (the words of QUERY arguments are joined with spaces):\n"
 "  word             documents containing the word (after case and accent\n"
@@ -92,6 +94,8 @@ static const char zMainHelp[] =
 "  --or             bare words are joined by OR, not AND: any of them may\n"
 "                   match, the documents with the most and rarest first\n"
 "                   (natural-language queries, kq batch --or for topics)\n"
+"  --max-expansion N  a prefix (word*) may match at most N words (default\n"
+"                   " STR(KQ_DEFAULT_MAX_EXPANSION) "; more is an error)\n"
 "  -h, --help       help (kq COMMAND --help: on that command); --version\n"
 "\n"
 "Search options (kq help search for all):\n"
@@ -377,7 +381,7 @@ enum {
     O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
     O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
     O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
-    O_LANG, O_OR,
+    O_LANG, O_OR, O_MAXEXP,
     O_LAST   /* (the size of the table of options seen) */
 };
 
@@ -410,6 +414,7 @@ static const struct option aOpt[] = {
     {"version", no_argument, NULL, O_VERSION},
     {"lang", required_argument, NULL, O_LANG},
     {"or", no_argument, NULL, O_OR},
+    {"max-expansion", required_argument, NULL, O_MAXEXP},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:ch";
@@ -447,6 +452,9 @@ opt_mask(int o, const char **pzName)
     case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
     case O_LANG: *pzName = "--lang"; return M_ALL;
     case O_OR: *pzName = "--or";
+        return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
+    case O_MAXEXP: *pzName = "--max-expansion";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
                M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
     default: *pzName = "?"; return ~0u;
@@ -576,6 +584,19 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         return 0;
     case O_COUNTS: c->bCounts = 1; return 0;
     case O_OR: c->bOr = 1; return 0;
+    case O_MAXEXP: {
+        char *zEnd;
+        errno = 0;
+        unsigned long long n = strtoull(zArg, &zEnd, 10);
+        if (errno || zEnd == zArg || *zEnd || zArg[0] == '-' ||
+            zArg[0] == '+' || n < 1 || n > KQ_MAX_QUERY_EXPANSION) {
+            fprintf(stderr, "kq: --max-expansion needs a number from 1 to "
+                    "%d, not \"%s\"\n", KQ_MAX_QUERY_EXPANSION, zArg);
+            return 1;
+        }
+        c->nMaxExpansion = (uint32_t)n;
+        return 0;
+    }
     case 'c':
         if (c->eCmd == CMD_SEARCH) {
             c->eCmd = CMD_COUNT;
