@@ -71,11 +71,12 @@ typedef uint32_t kq_docid;
 ** written k times scoring k times its score as before, so repeats cost
 ** nothing; then these hold, each an error (KQ_SYNTAX, kq exit 2), never a
 ** silent truncation, which would make counts wrong. */
-/* Longest query, in bytes: parsing is linear in it. */
-#define KQ_MAX_QUERY_LEN (1 << 20)
-/* Most nodes in a parsed query -- words (each word of a phrase too),
-** prefixes, =words, date: and id: items and the operators joining them --
-** after merging: it bounds the tree and the cursors of plain terms. */
+/* Longest query, in bytes: parsing is linear in it, and it bounds the
+** operators of the parsed query (each NOT takes 4 bytes). */
+#define KQ_MAX_QUERY_LEN (256 << 10)
+/* Most words in a parsed query after merging -- each word of a phrase,
+** each prefix, =word, date: and id: item: it bounds the tree and the
+** posting lists of its words. */
 #define KQ_MAX_QUERY_TERMS 4096
 /* Default most words (distinct indexed terms) one prefix (word*) may
 ** expand to; kq --max-expansion and kq_index_set_max_expansion() change

@@ -72,7 +72,7 @@ typedef struct parser {
     int bOrdered;      /* T_NEAR: ADJ */
     int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
     int nDepth;        /* open parentheses and NOTs, for MAX_DEPTH */
-    int nNode;         /* nodes alive, for KQ_MAX_QUERY_TERMS */
+    int nTerm;         /* leaves alive (is_leaf()), for KQ_MAX_QUERY_TERMS */
     int rc;
     size_t iErr;       /* byte offset of the error */
     char *zErr;
@@ -184,18 +184,39 @@ lex(parser *p)
     }
 }
 
-static kqi_qnode *
-node_new(parser *p, kqi_qtype e)
+/* The nodes KQ_MAX_QUERY_TERMS counts: words (PREFIX and EXACT start as
+** TERM), date: and id:.  Operators need not be counted: AND, OR, PHRASE
+** and NEAR have two children or more, and NOT takes 4 bytes of the query
+** ("NOT "), so KQ_MAX_QUERY_LEN bounds them. */
+static int
+is_leaf(kqi_qtype e)
 {
-    if (p->rc) {
-        return NULL;
-    }
-    if (p->nNode >= KQ_MAX_QUERY_TERMS) {
-        char *z = kqi_mprintf("the query has more than %d words and "
-                              "operators (repeated ones count once)",
+    return e == KQI_Q_TERM || e == KQI_Q_PREFIX || e == KQI_Q_EXACT ||
+           e == KQI_Q_DATE || e == KQI_Q_ID;
+}
+
+/* The one check of KQ_MAX_QUERY_TERMS: made whenever a word is kept
+** (node_add_ex) and at the end, so a word that merges away never counts.
+** Words not checked yet are the first children of groups being built, at
+** most one for each level of nesting: node_new() refuses to make more
+** than that many over the limit (nSlack). */
+static int
+check_terms(parser *p, int nSlack)
+{
+    if (p->rc == KQ_OK && p->nTerm > KQ_MAX_QUERY_TERMS + nSlack) {
+        char *z = kqi_mprintf("the query has more than %d words (each word "
+                              "of a phrase counts, repeated ones once)",
                               KQ_MAX_QUERY_TERMS);
         set_err(p, p->iTok, z ? z : "the query has too many words");
         free(z);
+    }
+    return p->rc;
+}
+
+static kqi_qnode *
+node_new(parser *p, kqi_qtype e)
+{
+    if (p->rc || check_terms(p, MAX_DEPTH + 2)) {
         return NULL;
     }
     kqi_qnode *q = calloc(1, sizeof(*q));
@@ -204,7 +225,7 @@ node_new(parser *p, kqi_qtype e)
         return NULL;
     }
     q->eType = e;
-    p->nNode++;
+    p->nTerm += is_leaf(e);
     return q;
 }
 
@@ -227,7 +248,7 @@ kqi_qnode_free(kqi_qnode *q)
 static int
 node_count(const kqi_qnode *q)
 {
-    int n = 1;
+    int n = is_leaf(q->eType);
     for (int i = 0; i < q->nChild; i++) {
         n += node_count(q->aChild[i]);
     }
@@ -239,7 +260,7 @@ static void
 node_drop(parser *p, kqi_qnode *q)
 {
     if (q) {
-        p->nNode -= node_count(q);
+        p->nTerm -= node_count(q);
         kqi_qnode_free(q);
     }
 }
@@ -459,6 +480,12 @@ node_add_ex(parser *p, kqi_qnode *q, kqi_qnode *c, dedup *d)
         d->aSlot[dedup_find(d, q, c, h, &i)] = q->nChild + 1;
     }
     q->aChild[q->nChild++] = c;
+    if (q->nChild > 1 || q->eType == KQI_Q_NOT || q->eType == KQI_Q_NEAR) {
+        /* (The first child of an AND, OR or PHRASE being built may still
+        ** be alone, the group collapse and it merge in the group above;
+        ** it is counted with the next child, or at the end.) */
+        check_terms(p, 0);
+    }
 }
 
 /* Add c under q (phrases, NEAR and NOT: no merging, the words' order and
@@ -1221,6 +1248,7 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
     }
     if (p.rc == KQ_OK) {
         pRoot = parse_or(&p);
+        check_terms(&p, 0);
     }
     if (p.rc == KQ_OK && p.eTok != T_EOF) {
         set_err(&p, p.iTok, p.eTok == T_RP ? "unmatched )"

@@ -1262,7 +1262,8 @@ static int
 exp_check(plan *p, expbudget *b, int bPrefix, int bOver, const char *zWhat,
           char **pzErr)
 {
-    if (bPrefix && (bOver || (u32)p->nExp > b->nMax)) {
+    /* (Over: the walk stopped at the smaller limit.) */
+    if (bPrefix && (bOver ? b->nMax <= b->nLeft : (u32)p->nExp > b->nMax)) {
         return kqi_err(pzErr, KQ_SYNTAX, "the prefix %s matches more than %u "
                        "words (the limit; use a longer prefix, or raise it "
                        "with --max-expansion N)", zWhat, b->nMax);

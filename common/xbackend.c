@@ -598,7 +598,8 @@ exp_check(kqi_xindex *p, xexp *e, int bPrefix, const char *zWhat,
           char **pzErr)
 {
     u32 nMax = p->nMaxExpansion ? p->nMaxExpansion : KQ_DEFAULT_MAX_EXPANSION;
-    if (bPrefix && (e->bOver || (u32)e->n > nMax)) {
+    /* (Over: the scan stopped at the smaller limit.) */
+    if (bPrefix && (e->bOver ? nMax <= p->nExpLeft : (u32)e->n > nMax)) {
         return kqi_err(pzErr, KQ_SYNTAX, "the prefix %s matches more than %u "
                        "words (the limit; use a longer prefix, or raise it "
                        "with --max-expansion N)", zWhat, nMax);

@@ -280,13 +280,35 @@ report_error(const cli *c, int rc, const char *zErr)
     return exit_for(rc);
 }
 
+/* The query under a syntax error message shows at most this many
+** characters, around the column (a query may be KQ_MAX_QUERY_LEN long). */
+#define SYNTAX_SHOWN 72
+
 void
 report_syntax(const cli *c, const char *zWhere, const char *zQuery,
               int iCol, const char *zErr)
 {
     fprintf(stderr, "%s: %ssyntax error at column %d: %s\n", cli_prog(c),
             zWhere, iCol, zErr ? zErr : "");
-    fprintf(stderr, "  %s\n  %*s^\n", zQuery, iCol > 1 ? iCol - 1 : 0, "");
+    /* Characters [iFirst, iFirst + SYNTAX_SHOWN) of the query, "..." for
+    ** what is cut; a control character shows as '?' (one column, like
+    ** the character it stands for). */
+    int iFirst = iCol > SYNTAX_SHOWN / 2 ? iCol - SYNTAX_SHOWN / 2 : 1;
+    int nCaret = iCol - iFirst + (iFirst > 1 ? 3 : 0);
+    fputs(iFirst > 1 ? "  ..." : "  ", stderr);
+    const unsigned char *z = (const unsigned char *)zQuery;
+    int k = 0;   /* the column of the character *z is part of */
+    for (; *z; z++) {
+        k += (*z & 0xc0) != 0x80;
+        if (k >= iFirst + SYNTAX_SHOWN) {
+            break;
+        }
+        if (k >= iFirst) {
+            fputc(*z < 0x20 || *z == 0x7f ? '?' : *z, stderr);
+        }
+    }
+    fprintf(stderr, "%s\n  %*s^\n", *z ? "..." : "", nCaret > 0 ? nCaret : 0,
+            "");
 }
 
 int
