@@ -71,6 +71,15 @@ typedef uint32_t kq_docid;
 ** written k times scoring k times its score as before, so repeats cost
 ** nothing; then these hold, each an error (KQ_SYNTAX, kq exit 2), never a
 ** silent truncation, which would make counts wrong. */
+/* Parentheses and NOTs nest at most this deep: the parser and everything
+** that walks the tree recurse, so the limit bounds their stack use. */
+#define KQ_MAX_QUERY_DEPTH 100
+/* NEAR/n, ADJ/n and "a b"~n take n from 1 to this. */
+#define KQ_MAX_NEAR_WINDOW 1000
+/* Most words a NEAR/ADJ chain or a "phrase"~n joins: search.c near_match()
+** keeps their position lists on the stack, and a word's group number in 8
+** bits (so it must stay below 256). */
+#define KQ_MAX_NEAR_WORDS 64
 /* Longest query, in bytes: parsing is linear in it, and it bounds the
 ** operators of the parsed query (each NOT takes 4 bytes). */
 #define KQ_MAX_QUERY_LEN (256 << 10)

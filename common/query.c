@@ -45,18 +45,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parentheses and NOTs nest at most this deep: the parser and everything
-** that walks the tree recurse, so the limit bounds their stack use. */
-#define MAX_DEPTH 100
+/* The limits of the query language are in kq.h: KQ_MAX_QUERY_DEPTH,
+** KQ_MAX_NEAR_WINDOW, KQ_MAX_NEAR_WORDS, KQ_MAX_QUERY_LEN,
+** KQ_MAX_QUERY_TERMS. */
 
 typedef enum { T_EOF, T_WORD, T_PHRASE, T_LP, T_RP, T_AND, T_OR, T_NOT,
                T_PLUS, T_MINUS, T_NEAR } ttype;
 
-/* Proximity windows are bounded: positions are checked in a window of
-** this many words. */
-#define MAX_WINDOW 1000
-/* NEAR/ADJ join at most this many words (search.c near_match()). */
-#define MAX_NEAR 64
 
 typedef struct parser {
     kq_analyzer *pA;
@@ -71,7 +66,7 @@ typedef struct parser {
     u32 nNear;         /* T_NEAR: its n */
     int bOrdered;      /* T_NEAR: ADJ */
     int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
-    int nDepth;        /* open parentheses and NOTs, for MAX_DEPTH */
+    int nDepth;        /* open parentheses and NOTs, for KQ_MAX_QUERY_DEPTH */
     int nTerm;         /* leaves alive (is_leaf()), for KQ_MAX_QUERY_TERMS */
     int rc;
     size_t iErr;       /* byte offset of the error */
@@ -86,6 +81,16 @@ set_err(parser *p, size_t iAt, const char *zMsg)
         p->iErr = iAt;
         p->zErr = kqi_mprintf("%s", zMsg);
     }
+    return p->rc;
+}
+
+/* set_err() with a message naming a limit n. */
+static int
+set_err_n(parser *p, size_t iAt, const char *zFmt, int n)
+{
+    char *z = kqi_mprintf(zFmt, n);
+    set_err(p, iAt, z ? z : "syntax error");
+    free(z);
     return p->rc;
 }
 
@@ -164,13 +169,13 @@ lex(parser *p)
         u32 v = 0;
         for (; k < p->nTok && p->zTok[k] >= '0' && p->zTok[k] <= '9'; k++) {
             v = v * 10 + (u32)(p->zTok[k] - '0');
-            if (v > MAX_WINDOW) {
+            if (v > KQ_MAX_NEAR_WINDOW) {
                 break;
             }
         }
-        if (k != p->nTok || v == 0 || v > MAX_WINDOW) {
-            set_err(p, p->iTok, "NEAR/n and ADJ/n take a number n from 1 "
-                    "to 1000");
+        if (k != p->nTok || v == 0 || v > KQ_MAX_NEAR_WINDOW) {
+            set_err_n(p, p->iTok, "NEAR/n and ADJ/n take a number n from 1 "
+                      "to %d", KQ_MAX_NEAR_WINDOW);
         }
         p->eTok = T_NEAR;
         p->nNear = v;
@@ -216,7 +221,7 @@ check_terms(parser *p, int nSlack)
 static kqi_qnode *
 node_new(parser *p, kqi_qtype e)
 {
-    if (p->rc || check_terms(p, MAX_DEPTH + 2)) {
+    if (p->rc || check_terms(p, KQ_MAX_QUERY_DEPTH + 2)) {
         return NULL;
     }
     kqi_qnode *q = calloc(1, sizeof(*q));
@@ -871,7 +876,7 @@ parse_item(parser *p)
     size_t iAt = p->iTok;
     switch (p->eTok) {
     case T_LP: {
-        if (++p->nDepth > MAX_DEPTH) {
+        if (++p->nDepth > KQ_MAX_QUERY_DEPTH) {
             set_err(p, iAt, "parentheses nested too deeply");
             return NULL;
         }
@@ -926,7 +931,7 @@ parse_item(parser *p)
                 u32 v = 0;
                 size_t j = 1;
                 for (; j < p->nTok && p->zTok[j] >= '0' && p->zTok[j] <= '9' &&
-                       v <= MAX_WINDOW; j++) {
+                       v <= KQ_MAX_NEAR_WINDOW; j++) {
                     v = v * 10 + (u32)(p->zTok[j] - '0');
                 }
                 double b = 1.0;
@@ -938,13 +943,13 @@ parse_item(parser *p)
                 } else if (j != m) {
                     v = 0;
                 }
-                if (v == 0 || v > MAX_WINDOW || p->bPrefix) {
-                    set_err(p, p->iTok, "~ after a phrase takes a number "
-                            "from 1 to 1000");
+                if (v == 0 || v > KQ_MAX_NEAR_WINDOW || p->bPrefix) {
+                    set_err_n(p, p->iTok, "~ after a phrase takes a number "
+                              "from 1 to %d", KQ_MAX_NEAR_WINDOW);
                 } else if (q && q->eType == KQI_Q_PHRASE &&
-                           q->nChild > MAX_NEAR) {
-                    set_err(p, p->iTok, "a \"phrase\"~n has at most 64 "
-                            "words");
+                           q->nChild > KQ_MAX_NEAR_WORDS) {
+                    set_err_n(p, p->iTok, "a \"phrase\"~n has at most %d "
+                              "words", KQ_MAX_NEAR_WORDS);
                 } else if (q && q->eType == KQI_Q_PHRASE) {
                     q->eType = KQI_Q_NEAR;
                     q->nWindow = v;
@@ -1048,7 +1053,7 @@ parse_unary(parser *p)
     }
     if (p->eTok == T_NOT || p->eTok == T_MINUS) {
         ttype e = p->eTok;
-        if (++p->nDepth > MAX_DEPTH) {
+        if (++p->nDepth > KQ_MAX_QUERY_DEPTH) {
             set_err(p, p->iTok, "NOT nested too deeply");
             return NULL;
         }
@@ -1126,9 +1131,10 @@ parse_near(parser *p)
         node_drop(p, q);
         return NULL;
     }
-    if (q->nChild > MAX_NEAR) {
+    if (q->nChild > KQ_MAX_NEAR_WORDS) {
         node_drop(p, q);
-        set_err(p, iAt, "NEAR/ADJ join at most 64 words");
+        set_err_n(p, iAt, "NEAR/ADJ join at most %d words",
+                  KQ_MAX_NEAR_WORDS);
         return NULL;
     }
     for (int i = 0; i < q->nChild; i++) {

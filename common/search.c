@@ -570,42 +570,61 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     if (rc) {
         return rc;
     }
-    /* Lists of the other children, walked forward in step. */
-    enum { MAXP = 64 };
-    const u32 *aa[MAXP];
-    u32 an[MAXP], ai[MAXP];
-    int n = p->nPos < MAXP ? p->nPos : MAXP;
-    for (int i = 1; i < n; i++) {
+    /* Lists of the other children, walked forward in step: on the stack
+    ** for up to NSTACK words, else allocated (a phrase has at most
+    ** KQ_MAX_QUERY_TERMS words; every one is checked). */
+    enum { NSTACK = 64 };
+    const u32 *aaStack[NSTACK];
+    u32 anStack[NSTACK], aiStack[NSTACK];
+    const u32 **aa = aaStack;
+    u32 *an = anStack, *ai = aiStack;
+    int n = p->nPos;
+    if (n > NSTACK) {
+        aa = malloc(sizeof(*aa) * (size_t)n);
+        an = malloc(sizeof(u32) * 2 * (size_t)n);
+        ai = an ? an + n : NULL;
+        if (aa == NULL || an == NULL) {
+            free((void *)aa);
+            free(an);
+            return KQ_NOMEM;
+        }
+    }
+    for (int i = 1; rc == KQ_OK && i < n; i++) {
         termcur *ti = (termcur *)p->aPos[i];
         rc = term_positions(ti, &aa[i], &an[i]);
-        if (rc) {
-            return rc;
-        }
         ai[i] = 0;
     }
-    for (u32 k = 0; k < n0; k++) {
+    for (u32 k = 0; rc == KQ_OK && k < n0; k++) {
         if (a0[k] < p->aOffset[0]) {
             continue;
         }
         u64 base = (u64)a0[k] - p->aOffset[0];
-        int bAll = 1;
+        int bAll = 1, bEnd = 0;
         for (int i = 1; i < n && bAll; i++) {
             u64 want = base + p->aOffset[i];
             while (ai[i] < an[i] && aa[i][ai[i]] < want) {
                 ai[i]++;
             }
             if (ai[i] >= an[i]) {
-                return KQ_OK;   /* this child has no later positions */
+                bEnd = 1;   /* this child has no later positions */
+                break;
             }
             bAll = (aa[i][ai[i]] == want);
         }
+        if (bEnd) {
+            break;
+        }
         if (bAll) {
             *pbMatch = 1;
-            return KQ_OK;
+            break;
         }
     }
+    if (aa != aaStack) {
+        free((void *)aa);
+        free(an);
+    }
     KQ_UNUSED(iDoc);
-    return KQ_OK;
+    return rc;
 }
 
 /* NEAR/n (bOrdered 0): positions of all children within a window of
@@ -618,7 +637,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
 static int
 near_match(andcur *p, int *pbMatch)
 {
-    enum { MAXN = 64 };   /* = MAX_NEAR in query.c */
+    enum { MAXN = KQ_MAX_NEAR_WORDS };   /* the parser's check */
     const u32 *aa[MAXN];
     u32 an[MAXN], ai[MAXN];
     int n = p->nPos < MAXN ? p->nPos : MAXN;

@@ -245,3 +245,38 @@ print(s)' "$1"
     b=$("$KQ" -d "$X" --format=tsv --fields id,score -n 50 'a*^200')
     [ -n "$a" ] && [ "$a" = "$b" ]
 }
+
+@test "querycost: a phrase of 70 words checks every word (not only the first 64)" {
+    d="$BATS_TEST_TMPDIR/ph"
+    mkdir -p "$d"
+    python3 - "$d" <<'PY'
+import sys
+d = sys.argv[1]
+w = ['p%d' % i for i in range(70)]
+open(d + '/all.txt', 'w').write('all\n' + ' '.join(w) + '\n')
+open(d + '/cut.txt', 'w').write('cut\n' + ' '.join(w[:64]) + ' zz ' + ' '.join(w[64:]) + '\n')
+PY
+    "$KQI" -q -d "$d/idx" "$d/all.txt" "$d/cut.txt"
+    p70=$(python3 -c "print(' '.join('p%d' % i for i in range(70)))")
+    p64=$(python3 -c "print(' '.join('p%d' % i for i in range(64)))")
+    run "$KQ" -d "$d/idx" --format=ids "\"$p70\""
+    [ "$status" -eq 0 ]
+    [ "$output" = "$d/all.txt" ]
+    run "$KQ" -d "$d/idx" -c "\"$p64\""
+    [ "$output" = 2 ]
+}
+
+@test "querycost: nesting 100 deep and NEAR of 64 words run, one more is an error" {
+    open=$(printf '(%.0s' $(seq 100)); close=$(printf ')%.0s' $(seq 100))
+    run "$KQ" -d "$IDX" -c "${open}oil${close}"
+    [ "$status" -eq 0 ]
+    run "$KQ" -d "$IDX" -c "(${open}oil${close})"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"parentheses nested too deeply"* ]]
+    n64=$(python3 -c "print(' NEAR/5 '.join('w%d' % i for i in range(64)))")
+    run "$KQ" -d "$IDX" -c "$n64"
+    [ "$status" -eq 1 ]
+    run "$KQ" -d "$IDX" -c "$n64 NEAR/5 w64"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"NEAR/ADJ join at most 64 words"* ]]
+}
