@@ -1441,10 +1441,11 @@ field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
         snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
         return KQ_OK;
     case KQI_FIELD_EXTRA: {
-        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
-        /* Does any segment have a term of this field? */
-        size_t n = strlen(aOut);
-        for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+        /* Does any segment have a term of this field?  (A name too long
+        ** for aOut is longer than any field's: none has.) */
+        size_t n = (size_t)snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA,
+                                    q->zField);
+        for (u32 s = 0; n < nOut && s < pIdx->man.nSeg; s++) {
             kqi_dictit it;
             int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, aOut, n,
                                       pzErr);

@@ -721,8 +721,12 @@ x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
         snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
         return KQ_OK;
     case KQI_FIELD_EXTRA: {
-        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
         int bAny = 0;
+        if ((size_t)snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField) >=
+            nOut) {
+            /* Longer than any field name: no such field. */
+            return kqi_err(pzErr, KQ_SYNTAX, "unknown field '%s'", q->zField);
+        }
         int rc = kqx_db_terms_scan(p->pDb, aOut, strlen(aOut), &bAny,
                                    first_term, pzErr);
         if (rc && rc != 1) {
@@ -760,6 +764,9 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
     case KQI_Q_PREFIX: {
         /* The words starting with the prefix: terms that are their own
         ** stem, and the stems of the vocabulary's words (as search.c). */
+        if (q->nTerm > KQI_MAX_TERM) {
+            return kqx_query_nothing(ppOut, pzErr);   /* (fits aKey) */
+        }
         xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
         int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, &e, exp_add,
                                    pzErr);
