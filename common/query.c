@@ -30,13 +30,13 @@
 ** Errors carry the 1-based character column where they were found.
 **
 ** Identical items joined by one AND or OR are merged into the first as
-** they are added (node_add): "oil OR oil" is read as oil^2, which matches
-** the same documents and scores the same as before (each occurrence of a
-** word adds its score; kq batch --or topics repeat their key words on
-** purpose), but opens one posting list instead of two.  Items that score
-** nothing (NOT, date:, id:) are merged without a weight.  With that, a
-** query of KQ_MAX_QUERY_LEN bytes and KQ_MAX_QUERY_TERMS nodes (kq.h) is
-** parsed in time linear in its length.
+** they are added (node_add_ex): "oil OR oil" is read as oil^2, which
+** matches the same documents and scores the same as before (each
+** occurrence of a word adds its score; kq batch --or topics repeat their
+** key words on purpose), but opens one posting list instead of two.  Items
+** that score nothing (NOT, date:, id:) are merged without a weight.  A
+** query then has at most KQ_MAX_QUERY_LEN bytes and KQ_MAX_QUERY_TERMS
+** words after merging (kq.h): a repeat costs a hash probe, not memory.
 */
 #include "kq_int.h"
 
