@@ -91,6 +91,40 @@ typedef uint32_t kq_docid;
 ** output can write it as it is: kq_id_check(). */
 #define KQ_MAX_ID 4096
 
+/* A query's cost is bounded by its text, not by its author's intent: a
+** query of a few hundred bytes could otherwise open millions of posting
+** lists (issue 14: `a* OR a* ...` x200 took 79 s and 1.1 GB).  Identical
+** sub-queries under one AND or OR are merged first (query.c), a word
+** written k times scoring k times its score as before, so repeats cost
+** nothing; then these hold, each an error (KQ_SYNTAX, kq exit 2), never a
+** silent truncation, which would make counts wrong. */
+/* Parentheses and NOTs nest at most this deep: the parser and everything
+** that walks the tree recurse, so the limit bounds their stack use. */
+#define KQ_MAX_QUERY_DEPTH 100
+/* NEAR/n, ADJ/n and "a b"~n take n from 1 to this. */
+#define KQ_MAX_NEAR_WINDOW 1000
+/* Most words a NEAR/ADJ chain or a "phrase"~n joins: search.c near_match()
+** keeps their position lists on the stack, and a word's group number in 8
+** bits (so it must stay below 256). */
+#define KQ_MAX_NEAR_WORDS 64
+/* Longest query, in bytes: parsing is linear in it, and it bounds the
+** operators of the parsed query (each NOT takes 4 bytes). */
+#define KQ_MAX_QUERY_LEN (256 << 10)
+/* Most words in a parsed query after merging -- each word of a phrase,
+** each prefix, =word, date: and id: item: it bounds the tree and the
+** posting lists of its words. */
+#define KQ_MAX_QUERY_TERMS 4096
+/* Default most words (distinct indexed terms) one prefix (word*) may
+** expand to; kq --max-expansion and kq_index_set_max_expansion() change
+** it, from 1 to KQ_MAX_QUERY_EXPANSION.  Xapian's QueryParser has the same
+** limit (set_max_expansion); like its WILDCARD_LIMIT_ERROR, going past it
+** is an error, since keeping some of the words would change the counts. */
+#define KQ_DEFAULT_MAX_EXPANSION 10000
+/* Most terms all the prefixes and date ranges of one query expand to
+** together (each written occurrence counts): every expanded term is a
+** posting-list cursor of about 2.5 KB per segment when the query runs. */
+#define KQ_MAX_QUERY_EXPANSION 50000
+
 /**************************************************************************
 ** Analysis: the one tokenize -> fold -> stem chain used for documents and
 ** for queries.
@@ -369,6 +403,13 @@ typedef struct kq_explain_info {
 int kq_explain(kq_index *p, const kq_query *q, kq_docid iDoc,
                kq_explain_info *pOut, char **pzErr);
 void kq_explain_free(kq_explain_info *p);
+
+/* The most words one prefix (word*) may expand to when p runs a query
+** (default KQ_DEFAULT_MAX_EXPANSION); n from 1 to KQ_MAX_QUERY_EXPANSION,
+** else KQ_MISUSE.  A prefix matching more words is an error (KQ_SYNTAX,
+** the message names it), as are a query's prefixes and date ranges
+** expanding to more than KQ_MAX_QUERY_EXPANSION terms together. */
+int kq_index_set_max_expansion(kq_index *p, uint32_t n);
 
 /* Find the document whose id is zId: *piDoc, or KQ_NOTFOUND. */
 int kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,

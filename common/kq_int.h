@@ -544,6 +544,8 @@ int kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
 void kqi_xindex_close(kqi_xindex *p);
 kq_analyzer *kqi_xindex_analyzer(kqi_xindex *p);
 const kq_stats *kqi_xindex_stats(const kqi_xindex *p);
+/* As kq_index_set_max_expansion(). */
+int kqi_xindex_set_max_expansion(kqi_xindex *p, uint32_t n);
 /* As kq_search(); docids are Xapian's minus one. */
 int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
                 size_t nLimit, kq_hit **paHit, size_t *pnHit,
@@ -609,6 +611,7 @@ struct kq_index {
     kqi_segment *aSeg;
     kq_stats stats;
     kq_analyzer *pAnalyzer;
+    u32 nMaxExpansion;   /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
 };
 
 /**************************************************************************
@@ -681,6 +684,8 @@ void kqi_qnode_free(kqi_qnode *p);
 ** malloc()ed array; the caller frees both). */
 int kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
                      int *pn, char **pzErr);
+/* The prefix limit of pIdx (kq_index_set_max_expansion). */
+u32 kqi_max_expansion(const kq_index *pIdx);
 
 /* date.c: the date terms of a document dated zDate (up to 3, each at most
 ** 11 bytes + NUL, without the prefix); their number, 0 if the date is not

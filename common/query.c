@@ -28,6 +28,15 @@
 ** be an extra field name; an extra field the index does not have is
 ** reported when the query is run (search.c), since only the index knows.
 ** Errors carry the 1-based character column where they were found.
+**
+** Identical items joined by one AND or OR are merged into the first as
+** they are added (node_add_ex): "oil OR oil" is read as oil^2, which
+** matches the same documents and scores the same as before (each
+** occurrence of a word adds its score; kq batch --or topics repeat their
+** key words on purpose), but opens one posting list instead of two.  Items
+** that score nothing (NOT, date:, id:) are merged without a weight.  A
+** query then has at most KQ_MAX_QUERY_LEN bytes and KQ_MAX_QUERY_TERMS
+** words after merging (kq.h): a repeat costs a hash probe, not memory.
 */
 #include "kq_int.h"
 
@@ -36,18 +45,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parentheses and NOTs nest at most this deep: the parser and everything
-** that walks the tree recurse, so the limit bounds their stack use. */
-#define MAX_DEPTH 100
+/* The limits of the query language are in kq.h: KQ_MAX_QUERY_DEPTH,
+** KQ_MAX_NEAR_WINDOW, KQ_MAX_NEAR_WORDS, KQ_MAX_QUERY_LEN,
+** KQ_MAX_QUERY_TERMS. */
 
 typedef enum { T_EOF, T_WORD, T_PHRASE, T_LP, T_RP, T_AND, T_OR, T_NOT,
                T_PLUS, T_MINUS, T_NEAR } ttype;
 
-/* Proximity windows are bounded: positions are checked in a window of
-** this many words. */
-#define MAX_WINDOW 1000
-/* NEAR/ADJ join at most this many words (search.c near_match()). */
-#define MAX_NEAR 64
 
 typedef struct parser {
     kq_analyzer *pA;
@@ -62,7 +66,8 @@ typedef struct parser {
     u32 nNear;         /* T_NEAR: its n */
     int bOrdered;      /* T_NEAR: ADJ */
     int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
-    int nDepth;        /* open parentheses and NOTs, for MAX_DEPTH */
+    int nDepth;        /* open parentheses and NOTs, for KQ_MAX_QUERY_DEPTH */
+    int nTerm;         /* leaves alive (is_leaf()), for KQ_MAX_QUERY_TERMS */
     int rc;
     size_t iErr;       /* byte offset of the error */
     char *zErr;
@@ -76,6 +81,16 @@ set_err(parser *p, size_t iAt, const char *zMsg)
         p->iErr = iAt;
         p->zErr = kqi_mprintf("%s", zMsg);
     }
+    return p->rc;
+}
+
+/* set_err() with a message naming a limit n. */
+static int
+set_err_n(parser *p, size_t iAt, const char *zFmt, int n)
+{
+    char *z = kqi_mprintf(zFmt, n);
+    set_err(p, iAt, z ? z : "syntax error");
+    free(z);
     return p->rc;
 }
 
@@ -154,13 +169,13 @@ lex(parser *p)
         u32 v = 0;
         for (; k < p->nTok && p->zTok[k] >= '0' && p->zTok[k] <= '9'; k++) {
             v = v * 10 + (u32)(p->zTok[k] - '0');
-            if (v > MAX_WINDOW) {
+            if (v > KQ_MAX_NEAR_WINDOW) {
                 break;
             }
         }
-        if (k != p->nTok || v == 0 || v > MAX_WINDOW) {
-            set_err(p, p->iTok, "NEAR/n and ADJ/n take a number n from 1 "
-                    "to 1000");
+        if (k != p->nTok || v == 0 || v > KQ_MAX_NEAR_WINDOW) {
+            set_err_n(p, p->iTok, "NEAR/n and ADJ/n take a number n from 1 "
+                      "to %d", KQ_MAX_NEAR_WINDOW);
         }
         p->eTok = T_NEAR;
         p->nNear = v;
@@ -174,15 +189,48 @@ lex(parser *p)
     }
 }
 
+/* The nodes KQ_MAX_QUERY_TERMS counts: words (PREFIX and EXACT start as
+** TERM), date: and id:.  Operators need not be counted: AND, OR, PHRASE
+** and NEAR have two children or more, and NOT takes 4 bytes of the query
+** ("NOT "), so KQ_MAX_QUERY_LEN bounds them. */
+static int
+is_leaf(kqi_qtype e)
+{
+    return e == KQI_Q_TERM || e == KQI_Q_PREFIX || e == KQI_Q_EXACT ||
+           e == KQI_Q_DATE || e == KQI_Q_ID;
+}
+
+/* The one check of KQ_MAX_QUERY_TERMS: made whenever a word is kept
+** (node_add_ex) and at the end, so a word that merges away never counts.
+** Words not checked yet are the first children of groups being built, at
+** most one for each level of nesting: node_new() refuses to make more
+** than that many over the limit (nSlack). */
+static int
+check_terms(parser *p, int nSlack)
+{
+    if (p->rc == KQ_OK && p->nTerm > KQ_MAX_QUERY_TERMS + nSlack) {
+        char *z = kqi_mprintf("the query has more than %d words (each word "
+                              "of a phrase counts, repeated ones once)",
+                              KQ_MAX_QUERY_TERMS);
+        set_err(p, p->iTok, z ? z : "the query has too many words");
+        free(z);
+    }
+    return p->rc;
+}
+
 static kqi_qnode *
 node_new(parser *p, kqi_qtype e)
 {
+    if (p->rc || check_terms(p, KQ_MAX_QUERY_DEPTH + 2)) {
+        return NULL;
+    }
     kqi_qnode *q = calloc(1, sizeof(*q));
     if (q == NULL) {
         p->rc = KQ_NOMEM;
         return NULL;
     }
     q->eType = e;
+    p->nTerm += is_leaf(e);
     return q;
 }
 
@@ -202,10 +250,203 @@ kqi_qnode_free(kqi_qnode *q)
     }
 }
 
+static int
+node_count(const kqi_qnode *q)
+{
+    int n = is_leaf(q->eType);
+    for (int i = 0; i < q->nChild; i++) {
+        n += node_count(q->aChild[i]);
+    }
+    return n;
+}
+
+/* Free q and what is below it, which the parser no longer counts. */
 static void
-node_add(parser *p, kqi_qnode *q, kqi_qnode *c)
+node_drop(parser *p, kqi_qnode *q)
+{
+    if (q) {
+        p->nTerm -= node_count(q);
+        kqi_qnode_free(q);
+    }
+}
+
+/**************************************************************************
+** Merging identical items of an AND or OR.  Each AND/OR being built has a
+** dedup table: the hash of each child (node_hash(), which leaves out the
+** child's own boost) and an open-addressing index over them, so finding a
+** twin is a probe and a node_equal(), not a scan of the siblings.
+*/
+typedef struct dedup {
+    u64 *aHash;        /* aHash[i]: of child i */
+    int *aSlot;        /* nSlot entries: a child's index + 1, 0 if empty */
+    int nSlot;         /* a power of two, more than twice the children */
+    int nAlloc;        /* of aHash */
+} dedup;
+
+static double
+eff_boost(double b)
+{
+    return b == 0 ? 1.0 : b;
+}
+
+static u64
+hash_bytes(u64 h, const void *pv, size_t n)
+{
+    const u8 *a = pv;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ a[i]) * 0x100000001b3ull;   /* FNV-1a */
+    }
+    return h;
+}
+
+/* Everything that makes q match and score what it does, but its own boost
+** (node_equal() says the same). */
+static u64
+node_hash(const kqi_qnode *q)
+{
+    u64 h = 0xcbf29ce484222325ull;
+    u32 a[5] = {(u32)q->eType, (u32)q->eField, q->iOffset, q->nWindow,
+                (u32)q->bOrdered};
+    h = hash_bytes(h, a, sizeof(a));
+    if (q->zTerm) {
+        h = hash_bytes(h, q->zTerm, q->nTerm + 1);
+    }
+    if (q->zWord) {
+        h = hash_bytes(h, q->zWord, q->nWord + 1);
+    }
+    if (q->zField) {
+        h = hash_bytes(h, q->zField, strlen(q->zField) + 1);
+    }
+    h = hash_bytes(h, q->zLo, sizeof(q->zLo));
+    h = hash_bytes(h, q->zHi, sizeof(q->zHi));
+    for (int i = 0; i < q->nChild; i++) {
+        double b = eff_boost(q->aChild[i]->boost);
+        h = hash_bytes(h, &b, sizeof(b));
+        u64 c = node_hash(q->aChild[i]);
+        h = hash_bytes(h, &c, sizeof(c));
+    }
+    return h;
+}
+
+static int
+str_eq(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    return na == nb && memcmp(a, b, na) == 0;
+}
+
+/* Do x and y match the same documents with the same score, but for their
+** own boosts? */
+static int
+node_equal(const kqi_qnode *x, const kqi_qnode *y)
+{
+    if (x->eType != y->eType || x->eField != y->eField ||
+        x->iOffset != y->iOffset || x->nWindow != y->nWindow ||
+        x->bOrdered != y->bOrdered || x->nChild != y->nChild ||
+        !str_eq(x->zTerm, x->nTerm, y->zTerm, y->nTerm) ||
+        !str_eq(x->zWord, x->nWord, y->zWord, y->nWord) ||
+        !str_eq(x->zField, x->zField ? strlen(x->zField) : 0, y->zField,
+                y->zField ? strlen(y->zField) : 0) ||
+        strcmp(x->zLo, y->zLo) != 0 || strcmp(x->zHi, y->zHi) != 0) {
+        return 0;
+    }
+    for (int i = 0; i < x->nChild; i++) {
+        if (eff_boost(x->aChild[i]->boost) != eff_boost(y->aChild[i]->boost) ||
+            !node_equal(x->aChild[i], y->aChild[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void
+dedup_free(dedup *d)
+{
+    free(d->aHash);
+    free(d->aSlot);
+    memset(d, 0, sizeof(*d));
+}
+
+/* The slot of hash h: the child with an equal node (*piChild), or the empty
+** slot where it would go (*piChild -1). */
+static int
+dedup_find(const dedup *d, const kqi_qnode *q, const kqi_qnode *c, u64 h,
+           int *piChild)
+{
+    int m = d->nSlot - 1;
+    for (int k = (int)(h & (u64)m);; k = (k + 1) & m) {
+        int i = d->aSlot[k] - 1;
+        if (i < 0 || (d->aHash[i] == h && node_equal(q->aChild[i], c))) {
+            *piChild = i;
+            return k;
+        }
+    }
+}
+
+/* Make room for child number q->nChild (table at most half full). */
+static int
+dedup_grow(dedup *d, const kqi_qnode *q)
+{
+    int n = q->nChild + 1;
+    if (n > d->nAlloc) {
+        int nNew = d->nAlloc ? d->nAlloc * 2 : 16;
+        u64 *a = realloc(d->aHash, sizeof(u64) * (size_t)nNew);
+        if (a == NULL) {
+            return KQ_NOMEM;
+        }
+        d->aHash = a;
+        d->nAlloc = nNew;
+    }
+    if (2 * n < d->nSlot) {
+        return KQ_OK;
+    }
+    int nSlot = d->nSlot ? d->nSlot * 2 : 32;
+    while (2 * n >= nSlot) {
+        nSlot *= 2;
+    }
+    int *aSlot = calloc((size_t)nSlot, sizeof(int));
+    if (aSlot == NULL) {
+        return KQ_NOMEM;
+    }
+    free(d->aSlot);
+    d->aSlot = aSlot;
+    d->nSlot = nSlot;
+    for (int i = 0; i < q->nChild; i++) {
+        int j;
+        d->aSlot[dedup_find(d, q, q->aChild[i], d->aHash[i], &j)] = i + 1;
+    }
+    return KQ_OK;
+}
+
+/* Merge c into its twin among q's children, if it has one: 1 if it did. */
+static int
+dedup_merge(parser *p, kqi_qnode *q, kqi_qnode *c, dedup *d, u64 h)
+{
+    int i;
+    dedup_find(d, q, c, h, &i);
+    if (i < 0) {
+        return 0;
+    }
+    kqi_qnode *t = q->aChild[i];
+    if (t->eType != KQI_Q_NOT && t->eType != KQI_Q_DATE &&
+        t->eType != KQI_Q_ID) {
+        /* Scores add up (or_score(), and_score()): w1 s + w2 s. */
+        t->boost = eff_boost(t->boost) + eff_boost(c->boost);
+    }
+    node_drop(p, c);
+    return 1;
+}
+
+static void
+node_add_ex(parser *p, kqi_qnode *q, kqi_qnode *c, dedup *d)
 {
     if (c == NULL) {
+        return;
+    }
+    if (p->rc) {
+        node_drop(p, c);
         return;
     }
     /* Flatten a child of the same operator into q. */
@@ -213,30 +454,61 @@ node_add(parser *p, kqi_qnode *q, kqi_qnode *c)
                                  q->eType == KQI_Q_OR) &&
         (c->boost == 0 || c->boost == 1.0)) {
         for (int i = 0; i < c->nChild; i++) {
-            node_add(p, q, c->aChild[i]);
+            node_add_ex(p, q, c->aChild[i], d);
         }
         c->nChild = 0;
-        kqi_qnode_free(c);
+        node_drop(p, c);
         return;
+    }
+    u64 h = 0;
+    if (d) {
+        if (dedup_grow(d, q) != KQ_OK) {
+            p->rc = KQ_NOMEM;
+            node_drop(p, c);
+            return;
+        }
+        h = node_hash(c);
+        if (dedup_merge(p, q, c, d, h)) {
+            return;
+        }
     }
     kqi_qnode **a = realloc(q->aChild, sizeof(*a) * (size_t)(q->nChild + 1));
     if (a == NULL) {
         p->rc = KQ_NOMEM;
-        kqi_qnode_free(c);
+        node_drop(p, c);
         return;
     }
     q->aChild = a;
+    if (d) {
+        int i;
+        d->aHash[q->nChild] = h;
+        d->aSlot[dedup_find(d, q, c, h, &i)] = q->nChild + 1;
+    }
     q->aChild[q->nChild++] = c;
+    if (q->nChild > 1 || q->eType == KQI_Q_NOT || q->eType == KQI_Q_NEAR) {
+        /* (The first child of an AND, OR or PHRASE being built may still
+        ** be alone, the group collapse and it merge in the group above;
+        ** it is counted with the next child, or at the end.) */
+        check_terms(p, 0);
+    }
+}
+
+/* Add c under q (phrases, NEAR and NOT: no merging, the words' order and
+** number mean something there). */
+static void
+node_add(parser *p, kqi_qnode *q, kqi_qnode *c)
+{
+    node_add_ex(p, q, c, NULL);
 }
 
 /* An AND/OR with fewer than two children collapses. */
 static kqi_qnode *
-node_finish(kqi_qnode *q)
+node_finish(parser *p, kqi_qnode *q)
 {
     if (q && q->nChild < 2) {
         kqi_qnode *c = q->nChild ? q->aChild[0] : NULL;
         q->nChild = 0;
-        kqi_qnode_free(q);
+        node_drop(p, q);
         return c;
     }
     return q;
@@ -256,8 +528,11 @@ collect_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
 {
     collect *c = pCtx;
     kqi_qnode *t = node_new(c->p, KQI_Q_TERM);
-    if (t == NULL || (t->zTerm = malloc(nTerm + 1)) == NULL) {
-        kqi_qnode_free(t);
+    if (t == NULL) {
+        return c->p->rc;
+    }
+    if ((t->zTerm = malloc(nTerm + 1)) == NULL) {
+        node_drop(c->p, t);
         c->p->rc = KQ_NOMEM;
         return KQ_NOMEM;
     }
@@ -288,18 +563,18 @@ analyse_words(parser *p, const char *z, size_t n, int bPrefix, size_t iAt)
         if (p->rc == KQ_OK && bPrefix) {
             set_err(p, iAt, "* must follow a word");
         }
-        kqi_qnode_free(q);
+        node_drop(p, q);
         return NULL;
     }
     if (bPrefix && q->nChild > 1) {
         set_err(p, iAt, "a prefix (word*) must be a single word");
-        kqi_qnode_free(q);
+        node_drop(p, q);
         return NULL;
     }
     if (q->nChild == 1) {
         kqi_qnode *t = q->aChild[0];
         q->nChild = 0;
-        kqi_qnode_free(q);
+        node_drop(p, q);
         t->iOffset = 0;
         if (bPrefix) {
             t->eType = KQI_Q_PREFIX;
@@ -453,13 +728,13 @@ parse_date(parser *p, const char *z, size_t n, size_t iAt)
     size_t nA = bRange ? k : n, nB = bRange ? n - k - 2 : n;
     if ((nA && kqi_date_bound(zA, nA, 0, q->zLo)) ||
         (nB && kqi_date_bound(zB, nB, 1, q->zHi)) || (nA == 0 && nB == 0)) {
-        kqi_qnode_free(q);
+        node_drop(p, q);
         set_err(p, iAt, "date: wants YYYY, YYYY-MM or YYYY-MM-DD, or a "
                 "range FROM..TO (either end may be left out)");
         return NULL;
     }
     if (q->zLo[0] && q->zHi[0] && strcmp(q->zLo, q->zHi) > 0) {
-        kqi_qnode_free(q);
+        node_drop(p, q);
         set_err(p, iAt, "date: range ends before it starts");
         return NULL;
     }
@@ -483,7 +758,7 @@ parse_exact(parser *p, const char *z, size_t n, size_t iAt)
         return NULL;
     }
     if (q->eType != KQI_Q_TERM || nWord == 0) {
-        kqi_qnode_free(q);
+        node_drop(p, q);
         set_err(p, iAt, "=word takes a single word");
         return NULL;
     }
@@ -491,7 +766,7 @@ parse_exact(parser *p, const char *z, size_t n, size_t iAt)
     q->zWord = malloc(nWord + 1);
     if (q->zWord == NULL) {
         p->rc = KQ_NOMEM;
-        kqi_qnode_free(q);
+        node_drop(p, q);
         return NULL;
     }
     memcpy(q->zWord, aWord, nWord);
@@ -601,7 +876,7 @@ parse_item(parser *p)
     size_t iAt = p->iTok;
     switch (p->eTok) {
     case T_LP: {
-        if (++p->nDepth > MAX_DEPTH) {
+        if (++p->nDepth > KQ_MAX_QUERY_DEPTH) {
             set_err(p, iAt, "parentheses nested too deeply");
             return NULL;
         }
@@ -612,11 +887,11 @@ parse_item(parser *p)
         }
         kqi_qnode *q = parse_or(p);
         if (p->rc) {
-            kqi_qnode_free(q);
+            node_drop(p, q);
             return NULL;
         }
         if (p->eTok != T_RP) {
-            kqi_qnode_free(q);
+            node_drop(p, q);
             set_err(p, iAt, "unclosed parenthesis");
             return NULL;
         }
@@ -656,7 +931,7 @@ parse_item(parser *p)
                 u32 v = 0;
                 size_t j = 1;
                 for (; j < p->nTok && p->zTok[j] >= '0' && p->zTok[j] <= '9' &&
-                       v <= MAX_WINDOW; j++) {
+                       v <= KQ_MAX_NEAR_WINDOW; j++) {
                     v = v * 10 + (u32)(p->zTok[j] - '0');
                 }
                 double b = 1.0;
@@ -668,13 +943,13 @@ parse_item(parser *p)
                 } else if (j != m) {
                     v = 0;
                 }
-                if (v == 0 || v > MAX_WINDOW || p->bPrefix) {
-                    set_err(p, p->iTok, "~ after a phrase takes a number "
-                            "from 1 to 1000");
+                if (v == 0 || v > KQ_MAX_NEAR_WINDOW || p->bPrefix) {
+                    set_err_n(p, p->iTok, "~ after a phrase takes a number "
+                              "from 1 to %d", KQ_MAX_NEAR_WINDOW);
                 } else if (q && q->eType == KQI_Q_PHRASE &&
-                           q->nChild > MAX_NEAR) {
-                    set_err(p, p->iTok, "a \"phrase\"~n has at most 64 "
-                            "words");
+                           q->nChild > KQ_MAX_NEAR_WORDS) {
+                    set_err_n(p, p->iTok, "a \"phrase\"~n has at most %d "
+                              "words", KQ_MAX_NEAR_WORDS);
                 } else if (q && q->eType == KQI_Q_PHRASE) {
                     q->eType = KQI_Q_NEAR;
                     q->nWindow = v;
@@ -746,7 +1021,7 @@ parse_item(parser *p)
         }
         free(zName);
         if (p->rc) {
-            kqi_qnode_free(q);
+            node_drop(p, q);
             return NULL;
         }
         return q;
@@ -778,7 +1053,7 @@ parse_unary(parser *p)
     }
     if (p->eTok == T_NOT || p->eTok == T_MINUS) {
         ttype e = p->eTok;
-        if (++p->nDepth > MAX_DEPTH) {
+        if (++p->nDepth > KQ_MAX_QUERY_DEPTH) {
             set_err(p, p->iTok, "NOT nested too deeply");
             return NULL;
         }
@@ -790,7 +1065,7 @@ parse_unary(parser *p)
         }
         kqi_qnode *q = node_new(p, KQI_Q_NOT);
         if (q == NULL) {
-            kqi_qnode_free(c);
+            node_drop(p, c);
             return NULL;
         }
         node_add(p, q, c);
@@ -827,7 +1102,7 @@ parse_near(parser *p)
     }
     kqi_qnode *q = node_new(p, KQI_Q_NEAR);
     if (q == NULL) {
-        kqi_qnode_free(c);
+        node_drop(p, c);
         return NULL;
     }
     q->nWindow = p->nNear;
@@ -835,7 +1110,7 @@ parse_near(parser *p)
     if (near_operand(p, c, iAt) == KQ_OK) {
         node_add(p, q, c);
     } else {
-        kqi_qnode_free(c);
+        node_drop(p, c);
     }
     while (p->rc == KQ_OK && p->eTok == T_NEAR) {
         if (p->nNear != q->nWindow || p->bOrdered != q->bOrdered) {
@@ -849,16 +1124,17 @@ parse_near(parser *p)
         if (near_operand(p, c, iAt) == KQ_OK) {
             node_add(p, q, c);
         } else {
-            kqi_qnode_free(c);
+            node_drop(p, c);
         }
     }
     if (p->rc) {
-        kqi_qnode_free(q);
+        node_drop(p, q);
         return NULL;
     }
-    if (q->nChild > MAX_NEAR) {
-        kqi_qnode_free(q);
-        set_err(p, iAt, "NEAR/ADJ join at most 64 words");
+    if (q->nChild > KQ_MAX_NEAR_WORDS) {
+        node_drop(p, q);
+        set_err_n(p, iAt, "NEAR/ADJ join at most %d words",
+                  KQ_MAX_NEAR_WORDS);
         return NULL;
     }
     for (int i = 0; i < q->nChild; i++) {
@@ -875,19 +1151,21 @@ parse_and(parser *p)
         return NULL;
     }
     int nItem = 1;
-    node_add(p, q, parse_near(p));
+    dedup d = {0};
+    node_add_ex(p, q, parse_near(p), &d);
     while (p->rc == KQ_OK) {
         if (p->eTok == T_AND) {
             lex(p);
-            node_add(p, q, parse_near(p));
+            node_add_ex(p, q, parse_near(p), &d);
         } else if (starts_unary(p->eTok) && !p->bDefaultOr) {
-            node_add(p, q, parse_near(p));
+            node_add_ex(p, q, parse_near(p), &d);
         } else {
             break;
         }
         nItem++;
     }
-    q = node_finish(q);
+    dedup_free(&d);
+    q = node_finish(p, q);
     if (q && q->eType == KQI_Q_AND && nItem > 1) {
         q->bWarnMix = 2;   /* made here, not in parentheses (see parse_or) */
     }
@@ -901,15 +1179,17 @@ parse_or(parser *p)
     if (q == NULL) {
         return NULL;
     }
-    node_add(p, q, parse_and(p));
+    dedup d = {0};
+    node_add_ex(p, q, parse_and(p), &d);
     while (p->rc == KQ_OK) {
         if (p->eTok == T_OR) {
             lex(p);
         } else if (!(p->bDefaultOr && starts_unary(p->eTok))) {
             break;
         }
-        node_add(p, q, parse_and(p));
+        node_add_ex(p, q, parse_and(p), &d);
     }
+    dedup_free(&d);
     /* a AND b OR c: the precedence decides, but the user may not have
     ** meant it; kq_query_tree() warns. */
     int bMix = 0;
@@ -919,7 +1199,7 @@ parse_or(parser *p)
             q->aChild[i]->bWarnMix = 0;
         }
     }
-    q = node_finish(q);
+    q = node_finish(p, q);
     if (q && q->eType == KQI_Q_OR && bMix) {
         q->bWarnMix = 1;
     }
@@ -960,6 +1240,13 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
     p.bDefaultOr = (flags & KQ_QUERY_OR) != 0;
     p.z = zQuery;
     p.n = strlen(zQuery);
+    if (p.n > KQ_MAX_QUERY_LEN) {
+        char *z = kqi_mprintf("the query is longer than %d bytes",
+                              KQ_MAX_QUERY_LEN);
+        set_err(&p, KQ_MAX_QUERY_LEN, z ? z : "the query is too long");
+        free(z);
+        p.n = KQ_MAX_QUERY_LEN;   /* (for the column) */
+    }
     lex(&p);
     kqi_qnode *pRoot = NULL;
     if (p.rc == KQ_OK && p.eTok == T_EOF) {
@@ -967,6 +1254,7 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
     }
     if (p.rc == KQ_OK) {
         pRoot = parse_or(&p);
+        check_terms(&p, 0);
     }
     if (p.rc == KQ_OK && p.eTok != T_EOF) {
         set_err(&p, p.iTok, p.eTok == T_RP ? "unmatched )"
@@ -1151,8 +1439,15 @@ tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                   q->zTerm, aBoost);
         char **az = NULL;
         int n = 0;
-        if (pIdx && kqi_prefix_terms(pIdx, q->zTerm, q->nTerm, &az, &n,
-                                     NULL) == KQ_OK) {
+        char *zErr = NULL;
+        int rc = pIdx ? kqi_prefix_terms(pIdx, q->zTerm, q->nTerm, &az, &n,
+                                         &zErr) : KQ_OK;
+        if (pIdx && rc == KQ_SYNTAX) {
+            /* Over the expansion limit: running it is an error. */
+            tree_line(b, nIndent + 1, "error: %s", zErr ? zErr : "?");
+        }
+        free(zErr);
+        if (pIdx && rc == KQ_OK) {
             kqi_buf l = {0};
             for (int i = 0; i < n; i++) {
                 if (i < 20) {

@@ -570,42 +570,61 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     if (rc) {
         return rc;
     }
-    /* Lists of the other children, walked forward in step. */
-    enum { MAXP = 64 };
-    const u32 *aa[MAXP];
-    u32 an[MAXP], ai[MAXP];
-    int n = p->nPos < MAXP ? p->nPos : MAXP;
-    for (int i = 1; i < n; i++) {
+    /* Lists of the other children, walked forward in step: on the stack
+    ** for up to NSTACK words, else allocated (a phrase has at most
+    ** KQ_MAX_QUERY_TERMS words; every one is checked). */
+    enum { NSTACK = 64 };
+    const u32 *aaStack[NSTACK];
+    u32 anStack[NSTACK], aiStack[NSTACK];
+    const u32 **aa = aaStack;
+    u32 *an = anStack, *ai = aiStack;
+    int n = p->nPos;
+    if (n > NSTACK) {
+        aa = malloc(sizeof(*aa) * (size_t)n);
+        an = malloc(sizeof(u32) * 2 * (size_t)n);
+        ai = an ? an + n : NULL;
+        if (aa == NULL || an == NULL) {
+            free((void *)aa);
+            free(an);
+            return KQ_NOMEM;
+        }
+    }
+    for (int i = 1; rc == KQ_OK && i < n; i++) {
         termcur *ti = (termcur *)p->aPos[i];
         rc = term_positions(ti, &aa[i], &an[i]);
-        if (rc) {
-            return rc;
-        }
         ai[i] = 0;
     }
-    for (u32 k = 0; k < n0; k++) {
+    for (u32 k = 0; rc == KQ_OK && k < n0; k++) {
         if (a0[k] < p->aOffset[0]) {
             continue;
         }
         u64 base = (u64)a0[k] - p->aOffset[0];
-        int bAll = 1;
+        int bAll = 1, bEnd = 0;
         for (int i = 1; i < n && bAll; i++) {
             u64 want = base + p->aOffset[i];
             while (ai[i] < an[i] && aa[i][ai[i]] < want) {
                 ai[i]++;
             }
             if (ai[i] >= an[i]) {
-                return KQ_OK;   /* this child has no later positions */
+                bEnd = 1;   /* this child has no later positions */
+                break;
             }
             bAll = (aa[i][ai[i]] == want);
         }
+        if (bEnd) {
+            break;
+        }
         if (bAll) {
             *pbMatch = 1;
-            return KQ_OK;
+            break;
         }
     }
+    if (aa != aaStack) {
+        free((void *)aa);
+        free(an);
+    }
     KQ_UNUSED(iDoc);
-    return KQ_OK;
+    return rc;
 }
 
 /* NEAR/n (bOrdered 0): positions of all children within a window of
@@ -618,7 +637,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
 static int
 near_match(andcur *p, int *pbMatch)
 {
-    enum { MAXN = 64 };   /* = MAX_NEAR in query.c */
+    enum { MAXN = KQ_MAX_NEAR_WORDS };   /* the parser's check */
     const u32 *aa[MAXN];
     u32 an[MAXN], ai[MAXN];
     int n = p->nPos < MAXN ? p->nPos : MAXN;
@@ -1155,7 +1174,36 @@ term_lookup(kq_index *pIdx, pterm *t, char **pzErr)
     return term_lookup_title(pIdx, t, pzErr);
 }
 
-#define MAX_EXPANSION 100000
+/* The expansion limits of one query being planned (kq.h): of one prefix,
+** and what is left of the query's total. */
+typedef struct expbudget {
+    u32 nMax;            /* kqi_max_expansion() */
+    u32 nLeft;           /* of KQ_MAX_QUERY_EXPANSION */
+} expbudget;
+
+static void
+budget_init(expbudget *b, const kq_index *pIdx)
+{
+    b->nMax = kqi_max_expansion(pIdx);
+    b->nLeft = KQ_MAX_QUERY_EXPANSION;
+}
+
+u32
+kqi_max_expansion(const kq_index *pIdx)
+{
+    return pIdx->nMaxExpansion ? pIdx->nMaxExpansion
+                               : KQ_DEFAULT_MAX_EXPANSION;
+}
+
+int
+kq_index_set_max_expansion(kq_index *p, uint32_t n)
+{
+    if (n < 1 || n > KQ_MAX_QUERY_EXPANSION) {
+        return KQ_MISUSE;
+    }
+    p->nMaxExpansion = n;
+    return KQ_OK;
+}
 
 static int
 cmp_pterm(const void *a, const void *b)
@@ -1166,12 +1214,21 @@ cmp_pterm(const void *a, const void *b)
     return c ? c : (x->n < y->n ? -1 : (x->n > y->n));
 }
 
+static void exp_dedup(plan *p);
+
+/* Collect term z[0..n) into p->aExp.  The same term comes from several
+** segments and several words share a stem, so what is collected is
+** de-duplicated whenever it reaches twice nKeep, and more than nKeep
+** distinct terms end the walk (1; the caller reports it): memory stays
+** within 2 nKeep terms whatever the dictionary holds. */
 static int
-add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
+add_expansion(plan *p, int *pnAlloc, u32 nKeep, const char *z, size_t n)
 {
-    if (p->nExp == MAX_EXPANSION) {
-        return kqi_err(pzErr, KQ_MISUSE, "a prefix matches more than %d words",
-                       MAX_EXPANSION);
+    if ((u32)p->nExp >= 2 * (u64)nKeep + 1) {
+        exp_dedup(p);
+        if ((u32)p->nExp > nKeep) {
+            return 1;
+        }
     }
     if (p->nExp == *pnAlloc) {
         *pnAlloc = *pnAlloc ? *pnAlloc * 2 : 16;
@@ -1197,10 +1254,10 @@ add_expansion(plan *p, int *pnAlloc, const char *z, size_t n, char **pzErr)
     return KQ_OK;
 }
 
-/* The collected expansions of p: sorted, without duplicates (a term of
-** several segments), each looked up and weighed. */
-static int
-exp_finish(kq_index *pIdx, plan *p, char **pzErr)
+/* Sort the collected expansions of p and drop the duplicates (a term of
+** several segments, the stem of several words). */
+static void
+exp_dedup(plan *p)
 {
     if (p->nExp > 1) {
         qsort(p->aExp, (size_t)p->nExp, sizeof(pterm), cmp_pterm);
@@ -1214,6 +1271,37 @@ exp_finish(kq_index *pIdx, plan *p, char **pzErr)
         }
     }
     p->nExp = j;
+}
+
+/* The one check of the expansion limits (kq.h): zWhat (a prefix "pre*" or
+** a date range) expanded to p->nExp distinct terms, or to more than any
+** limit if bOver; a prefix (bPrefix) may have b->nMax of them, and the
+** query's expansions together KQ_MAX_QUERY_EXPANSION. */
+static int
+exp_check(plan *p, expbudget *b, int bPrefix, int bOver, const char *zWhat,
+          char **pzErr)
+{
+    /* (Over: the walk stopped at the smaller limit.) */
+    if (bPrefix && (bOver ? b->nMax <= b->nLeft : (u32)p->nExp > b->nMax)) {
+        return kqi_err(pzErr, KQ_SYNTAX, "the prefix %s matches more than %u "
+                       "words (the limit; use a longer prefix, or raise it "
+                       "with --max-expansion N)", zWhat, b->nMax);
+    }
+    if (bOver || (u32)p->nExp > b->nLeft) {
+        return kqi_err(pzErr, KQ_SYNTAX, "the query's prefixes and date "
+                       "ranges match more than %d terms in all (at %s)",
+                       KQ_MAX_QUERY_EXPANSION, zWhat);
+    }
+    b->nLeft -= (u32)p->nExp;
+    return KQ_OK;
+}
+
+/* The collected expansions of p, de-duplicated, each looked up and
+** weighed. */
+static int
+exp_finish(kq_index *pIdx, plan *p, char **pzErr)
+{
+    exp_dedup(p);
     for (int i = 0; i < p->nExp; i++) {
         int rc = term_lookup(pIdx, &p->aExp[i], pzErr);
         if (rc) {
@@ -1224,9 +1312,11 @@ exp_finish(kq_index *pIdx, plan *p, char **pzErr)
 }
 
 /* A prefix matches the words that start with it: the terms that do (a word
-** that is its own stem), and the stems of the vocabulary words that do. */
+** that is its own stem), and the stems of the vocabulary words that do;
+** at most b->nMax of them (b->nLeft for the query). */
 static int
-expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
+expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n,
+              expbudget *b, char **pzErr)
 {
     int nAlloc = 0;
     char aKey[KQI_MAX_KEY + 1];
@@ -1235,8 +1325,10 @@ expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
     }
     aKey[0] = KQI_WORD_MARK;
     memcpy(aKey + 1, z, n);
-    for (u32 s = 0; s < pIdx->man.nSeg; s++) {
-        for (int bVocab = 0; bVocab < 2; bVocab++) {
+    u32 nKeep = b->nMax < b->nLeft ? b->nMax : b->nLeft;
+    int bOver = 0;
+    for (u32 s = 0; !bOver && s < pIdx->man.nSeg; s++) {
+        for (int bVocab = 0; !bOver && bVocab < 2; bVocab++) {
             const char *zFrom = bVocab ? aKey : z;
             size_t nFrom = bVocab ? n + 1 : n;
             kqi_dictit it;
@@ -1247,17 +1339,25 @@ expand_prefix(kq_index *pIdx, plan *p, const char *z, size_t n, char **pzErr)
                 if (it.nTerm < nFrom || memcmp(it.aTerm, zFrom, nFrom) != 0) {
                     break;
                 }
-                rc = bVocab ? add_expansion(p, &nAlloc, it.aStem, it.nStem,
-                                            pzErr)
-                            : add_expansion(p, &nAlloc, it.aTerm, it.nTerm,
-                                            pzErr);
+                rc = bVocab ? add_expansion(p, &nAlloc, nKeep, it.aStem,
+                                            it.nStem)
+                            : add_expansion(p, &nAlloc, nKeep, it.aTerm,
+                                            it.nTerm);
+                if (rc == 1) {
+                    bOver = 1;
+                    rc = KQ_DONE;
+                }
             }
             if (rc != KQ_OK && rc != KQ_DONE) {
                 return rc;
             }
         }
     }
-    return exp_finish(pIdx, p, pzErr);
+    exp_dedup(p);
+    char *zWhat = kqi_mprintf("%.*s*", (int)n, z);
+    int rc = zWhat ? exp_check(p, b, 1, bOver, zWhat, pzErr) : KQ_NOMEM;
+    free(zWhat);
+    return rc ? rc : exp_finish(pIdx, p, pzErr);
 }
 
 static plan *
@@ -1341,10 +1441,11 @@ field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
         snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
         return KQ_OK;
     case KQI_FIELD_EXTRA: {
-        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
-        /* Does any segment have a term of this field? */
-        size_t n = strlen(aOut);
-        for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+        /* Does any segment have a term of this field?  (A name too long
+        ** for aOut is longer than any field's: none has.) */
+        size_t n = (size_t)snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA,
+                                    q->zField);
+        for (u32 s = 0; n < nOut && s < pIdx->man.nSeg; s++) {
             kqi_dictit it;
             int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, aOut, n,
                                       pzErr);
@@ -1385,14 +1486,14 @@ field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
 ** (an OR of its terms). */
 static int
 plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
-            plan **ppOut, char **pzErr)
+            expbudget *b, plan **ppOut, char **pzErr)
 {
     plan *p = plan_new(KQI_Q_PREFIX, q);
     *ppOut = p;
     if (p == NULL) {
         return KQ_NOMEM;
     }
-    int rc = expand_prefix(pIdx, p, q->zTerm, q->nTerm, pzErr);
+    int rc = expand_prefix(pIdx, p, q->zTerm, q->nTerm, b, pzErr);
     for (int i = 0; i < p->nExp; i++) {
         p->aExp[i].pQ = q;
     }
@@ -1420,16 +1521,17 @@ plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
 /* DATE: the date terms of the dictionary wholly inside the range whose
 ** parent is not (date.c), as a PREFIX-like OR, under a filter. */
 static int
-plan_date(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+plan_date(kq_index *pIdx, const kqi_qnode *q, expbudget *b, plan **ppOut,
+          char **pzErr)
 {
     plan *p = plan_new(KQI_Q_PREFIX, q);
     *ppOut = p;
     if (p == NULL) {
         return KQ_NOMEM;
     }
-    int nAlloc = 0;
+    int nAlloc = 0, bOver = 0;
     char aFrom[2] = {KQI_PFX_DATE, 0};
-    for (u32 s = 0; s < pIdx->man.nSeg; s++) {
+    for (u32 s = 0; !bOver && s < pIdx->man.nSeg; s++) {
         kqi_dictit it;
         int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, aFrom, 1, pzErr);
         while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
@@ -1440,14 +1542,22 @@ plan_date(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
             size_t n = it.nTerm - 1;
             if (kqi_date_within(z, n, q->zLo, q->zHi) &&
                 !kqi_date_parent_within(z, n, q->zLo, q->zHi)) {
-                rc = add_expansion(p, &nAlloc, it.aTerm, it.nTerm, pzErr);
+                rc = add_expansion(p, &nAlloc, b->nLeft, it.aTerm, it.nTerm);
+                if (rc == 1) {
+                    bOver = 1;
+                    rc = KQ_DONE;
+                }
             }
         }
         if (rc != KQ_OK && rc != KQ_DONE) {
             return rc;
         }
     }
-    int rc = exp_finish(pIdx, p, pzErr);
+    exp_dedup(p);
+    char *zWhat = kqi_mprintf("date:%s..%s", q->zLo, q->zHi);
+    int rc = zWhat ? exp_check(p, b, 0, bOver, zWhat, pzErr) : KQ_NOMEM;
+    free(zWhat);
+    rc = rc ? rc : exp_finish(pIdx, p, pzErr);
     return rc ? rc : plan_wrap(P_FILTER, ppOut);
 }
 
@@ -1502,7 +1612,8 @@ plan_and_filter(plan *a, plan *b, plan **ppOut)
 ** words rank by their unprefixed term (the text's statistics), the field
 ** term only restricting; source and extra fields only restrict. */
 static int
-plan_field(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+plan_field(kq_index *pIdx, const kqi_qnode *q, expbudget *bud, plan **ppOut,
+           char **pzErr)
 {
     char aPfx[KQI_MAX_KEY + 2];
     int rc = field_prefix(pIdx, q, aPfx, sizeof(aPfx), pzErr);
@@ -1538,7 +1649,7 @@ plan_field(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
         if (q->eField == KQI_FIELD_BODY) {
             /* The OR of body:word for each expansion. */
             plan *x = NULL;
-            rc = plan_prefix(pIdx, q, "", &x, pzErr);
+            rc = plan_prefix(pIdx, q, "", bud, &x, pzErr);
             plan *o = plan_new(KQI_Q_OR, q);
             *ppOut = o;
             for (int i = 0; rc == KQ_OK && o && i < x->nExp; i++) {
@@ -1558,10 +1669,10 @@ plan_field(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
             return o ? rc : KQ_NOMEM;
         }
         if (bRank) {
-            rc = plan_prefix(pIdx, q, "", &a, pzErr);
+            rc = plan_prefix(pIdx, q, "", bud, &a, pzErr);
         }
         if (rc == KQ_OK && q->eField != KQI_FIELD_ANY) {
-            rc = plan_prefix(pIdx, q, aPfx, &b, pzErr);
+            rc = plan_prefix(pIdx, q, aPfx, bud, &b, pzErr);
         }
         break;
     case KQI_Q_PHRASE:
@@ -1600,7 +1711,8 @@ plan_field(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
 }
 
 static int
-plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
+plan_make(kq_index *pIdx, const kqi_qnode *q, expbudget *b, plan **ppOut,
+          char **pzErr)
 {
     int rc = KQ_OK;
     *ppOut = NULL;
@@ -1609,10 +1721,10 @@ plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
     case KQI_Q_PREFIX:
     case KQI_Q_PHRASE:
     case KQI_Q_EXACT:
-        rc = plan_field(pIdx, q, ppOut, pzErr);
+        rc = plan_field(pIdx, q, b, ppOut, pzErr);
         break;
     case KQI_Q_DATE:
-        rc = plan_date(pIdx, q, ppOut, pzErr);
+        rc = plan_date(pIdx, q, b, ppOut, pzErr);
         break;
     case KQI_Q_ID: {
         plan *p = plan_new(KQI_Q_ID, q);
@@ -1646,7 +1758,7 @@ plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut, char **pzErr)
                 rc = plan_term(pIdx, NULL, k->zTerm, k->nTerm, 0, k, &c,
                                pzErr);
             } else {
-                rc = plan_make(pIdx, q->aChild[i], &c, pzErr);
+                rc = plan_make(pIdx, q->aChild[i], b, &c, pzErr);
             }
             if (c && plan_add(p, c) != KQ_OK) {
                 rc = KQ_NOMEM;
@@ -2203,7 +2315,9 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
                               nOffset, nLimit, paHit, pnHit, pnTotal, pzErr);
     }
     plan *pPlan = NULL;
-    int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
+    expbudget bud;
+    budget_init(&bud, pIdx);
+    int rc = plan_make(pIdx, q->pRoot, &bud, &pPlan, pzErr);
     topk t = {0};
     if (nLimit > 0) {
         if (nOffset > SIZE_MAX / 2 || nLimit > SIZE_MAX / 2 - nOffset) {
@@ -2282,7 +2396,9 @@ kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
                char **pzErr)
 {
     plan *pPlan = NULL;
-    int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
+    expbudget bud;
+    budget_init(&bud, pIdx);
+    int rc = plan_make(pIdx, q->pRoot, &bud, &pPlan, pzErr);
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
         ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
                   pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
@@ -2528,7 +2644,9 @@ kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
     }
     u32 iLocal = iDoc - pIdx->aSeg[s].iBase;
     plan *pPlan = NULL;
-    int rc = plan_make(pIdx, q->pRoot, &pPlan, pzErr);
+    expbudget bud;
+    budget_init(&bud, pIdx);
+    int rc = plan_make(pIdx, q->pRoot, &bud, &pPlan, pzErr);
     ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
               pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
     cur *c = NULL;
@@ -2587,7 +2705,9 @@ kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
     if (p == NULL) {
         return KQ_NOMEM;
     }
-    int rc = expand_prefix(pIdx, p, z, n, pzErr);
+    expbudget bud;
+    budget_init(&bud, pIdx);
+    int rc = expand_prefix(pIdx, p, z, n, &bud, pzErr);
     char **az = rc ? NULL : calloc((size_t)p->nExp + 1, sizeof(char *));
     if (rc == KQ_OK && az == NULL) {
         rc = KQ_NOMEM;

@@ -439,7 +439,20 @@ struct kqi_xindex {
     kqx_db *pDb;
     kq_analyzer *pA;
     kq_stats stats;
+    u32 nMaxExpansion;   /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
+    u32 nExpLeft;        /* of KQ_MAX_QUERY_EXPANSION, in the query being
+                         ** translated */
 };
+
+int
+kqi_xindex_set_max_expansion(kqi_xindex *p, uint32_t n)
+{
+    if (n < 1 || n > KQ_MAX_QUERY_EXPANSION) {
+        return KQ_MISUSE;
+    }
+    p->nMaxExpansion = n;
+    return KQ_OK;
+}
 
 int
 kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
@@ -503,17 +516,31 @@ kqi_xindex_stats(const kqi_xindex *p)
     return &p->stats;
 }
 
-/* Prefix expansion: the terms collected, before de-duplication. */
+/* Prefix expansion: the terms collected, de-duplicated whenever they
+** reach twice nKeep (several words share a stem), so that memory stays
+** within 2 nKeep terms; more than nKeep distinct ones stop the scan
+** (bOver), as search.c does. */
 typedef struct xexp {
     char **az;
     int n, nAlloc;
     int rc;
+    u32 nKeep;
+    int bOver;
 } xexp;
+
+static void exp_dedup(xexp *e);
 
 static int
 exp_add(void *pCtx, const char *z, size_t n)
 {
     xexp *e = pCtx;
+    if ((u32)e->n >= 2 * (u64)e->nKeep + 1) {
+        exp_dedup(e);
+        if ((u32)e->n > e->nKeep) {
+            e->bOver = 1;
+            return 1;   /* stop the scan */
+        }
+    }
     if (e->n == e->nAlloc) {
         int nNew = e->nAlloc ? 2 * e->nAlloc : 16;
         char **a = realloc(e->az, sizeof(*a) * (size_t)nNew);
@@ -546,20 +573,66 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* OR of the distinct collected terms (a term twice would score twice). */
+/* Sort the collected terms and drop the duplicates (a term twice would
+** score twice). */
+static void
+exp_dedup(xexp *e)
+{
+    if (e->n > 1) {
+        qsort(e->az, (size_t)e->n, sizeof(char *), cmp_str);
+    }
+    int j = 0;
+    for (int i = 0; i < e->n; i++) {
+        if (j > 0 && strcmp(e->az[i], e->az[j - 1]) == 0) {
+            free(e->az[i]);
+        } else {
+            e->az[j++] = e->az[i];
+        }
+    }
+    e->n = j;
+}
+
+/* The expansion limits (kq.h), as search.c exp_check(): zWhat expanded to
+** e->n distinct terms (or more than e->nKeep if e->bOver). */
+static int
+exp_check(kqi_xindex *p, xexp *e, int bPrefix, const char *zWhat,
+          char **pzErr)
+{
+    u32 nMax = p->nMaxExpansion ? p->nMaxExpansion : KQ_DEFAULT_MAX_EXPANSION;
+    /* (Over: the scan stopped at the smaller limit.) */
+    if (bPrefix && (e->bOver ? nMax <= p->nExpLeft : (u32)e->n > nMax)) {
+        return kqi_err(pzErr, KQ_SYNTAX, "the prefix %s matches more than %u "
+                       "words (the limit; use a longer prefix, or raise it "
+                       "with --max-expansion N)", zWhat, nMax);
+    }
+    if (e->bOver || (u32)e->n > p->nExpLeft) {
+        return kqi_err(pzErr, KQ_SYNTAX, "the query's prefixes and date "
+                       "ranges match more than %d terms in all (at %s)",
+                       KQ_MAX_QUERY_EXPANSION, zWhat);
+    }
+    p->nExpLeft -= (u32)e->n;
+    return KQ_OK;
+}
+
+/* The most terms the next expansion may collect. */
+static u32
+exp_keep(const kqi_xindex *p, int bPrefix)
+{
+    u32 nMax = p->nMaxExpansion ? p->nMaxExpansion : KQ_DEFAULT_MAX_EXPANSION;
+    return bPrefix && nMax < p->nExpLeft ? nMax : p->nExpLeft;
+}
+
+/* OR of the distinct collected terms, after exp_dedup(). */
 static int
 exp_query(xexp *e, kqx_query **ppOut)
 {
     if (e->n == 0) {
         return kqx_query_nothing(ppOut, NULL);
     }
-    qsort(e->az, (size_t)e->n, sizeof(char *), cmp_str);
     kqx_query **a = calloc((size_t)e->n, sizeof(kqx_query *));
     int n = 0, rc = a ? KQ_OK : KQ_NOMEM;
     for (int i = 0; rc == KQ_OK && i < e->n; i++) {
-        if (i == 0 || strcmp(e->az[i], e->az[i - 1]) != 0) {
-            rc = kqx_query_term(e->az[i], strlen(e->az[i]), &a[n++], NULL);
-        }
+        rc = kqx_query_term(e->az[i], strlen(e->az[i]), &a[n++], NULL);
     }
     if (rc == KQ_OK) {
         rc = kqx_query_combine(KQX_OR, a, n, ppOut, NULL);
@@ -649,8 +722,12 @@ x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
         snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
         return KQ_OK;
     case KQI_FIELD_EXTRA: {
-        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
         int bAny = 0;
+        if ((size_t)snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField) >=
+            nOut) {
+            /* Longer than any field name: no such field. */
+            return kqi_err(pzErr, KQ_SYNTAX, "unknown field '%s'", q->zField);
+        }
         int rc = kqx_db_terms_scan(p->pDb, aOut, strlen(aOut), &bAny,
                                    first_term, pzErr);
         if (rc && rc != 1) {
@@ -688,7 +765,10 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
     case KQI_Q_PREFIX: {
         /* The words starting with the prefix: terms that are their own
         ** stem, and the stems of the vocabulary's words (as search.c). */
-        xexp e = {NULL, 0, 0, KQ_OK};
+        if (q->nTerm > KQI_MAX_TERM) {
+            return kqx_query_nothing(ppOut, pzErr);   /* (fits aKey) */
+        }
+        xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
         int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, &e, exp_add,
                                    pzErr);
         memcpy(aKey, META_WORD, META_WORD_LEN);
@@ -696,6 +776,15 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
         if (rc == KQ_OK) {
             rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + q->nTerm,
                                       &e, exp_add_stem, pzErr);
+        }
+        if (rc == 1 && e.bOver) {
+            rc = KQ_OK;   /* the scan was stopped: over the limit */
+        }
+        if (rc == KQ_OK && e.rc == KQ_OK) {
+            exp_dedup(&e);
+            char *zWhat = kqi_mprintf("%.*s*", (int)q->nTerm, q->zTerm);
+            rc = zWhat ? exp_check(p, &e, 1, zWhat, pzErr) : KQ_NOMEM;
+            free(zWhat);
         }
         if (rc == KQ_OK) {
             rc = e.rc ? e.rc : exp_prefix(&e, zPfx);
@@ -789,9 +878,18 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
         }
         break;
     case KQI_Q_DATE: {
-        xdate d = {{NULL, 0, 0, KQ_OK}, q};
+        xdate d = {{NULL, 0, 0, KQ_OK, exp_keep(p, 0), 0}, q};
         char c = KQI_PFX_DATE;
         int rc = kqx_db_terms_scan(p->pDb, &c, 1, &d, date_add, pzErr);
+        if (rc == 1 && d.e.bOver) {
+            rc = KQ_OK;
+        }
+        if (rc == KQ_OK && d.e.rc == KQ_OK) {
+            exp_dedup(&d.e);
+            char *zWhat = kqi_mprintf("date:%s..%s", q->zLo, q->zHi);
+            rc = zWhat ? exp_check(p, &d.e, 0, zWhat, pzErr) : KQ_NOMEM;
+            free(zWhat);
+        }
         if (rc == KQ_OK) {
             rc = d.e.rc ? d.e.rc : exp_query(&d.e, ppOut);
         }
@@ -888,6 +986,7 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
     *pnTotal = 0;
     kqx_query *x = NULL;
     kqx_mset *m = NULL;
+    p->nExpLeft = KQ_MAX_QUERY_EXPANSION;
     int rc = translate(p, q->pRoot, &x, pzErr);
     if (rc == KQ_OK) {
         rc = kqx_search(p->pDb, x, KQI_BM25_K1, KQI_BM25_B, nOffset, nLimit,

@@ -63,6 +63,7 @@ typedef struct cli {
     int nWidth;              /* --width (0: not given) */
     int bCounts;             /* batch --counts */
     int bOr;                 /* --or: bare words joined by OR, not AND */
+    uint32_t nMaxExpansion;  /* --max-expansion (0: not given) */
     int bCheck, bParse;      /* the old --check and --parse */
     const char *zLang;       /* --lang: analyse the query in this language
                              ** (documents indexed with --lang-field) */

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include <unistd.h>
 
 static const char *const azCmdName[CMD_N] = {
@@ -36,6 +37,8 @@ format_name(int eFmt)
 /**************************************************************************
 ** Help.
 */
+#define STR_(x) #x
+#define STR(x) STR_(x)   /* a number macro as a string literal */
 static const char zQueryHelp[] =
 "Query language (the words of QUERY arguments are joined with spaces):\n"
 "  word             documents containing the word (after case and accent\n"
@@ -92,6 +95,8 @@ static const char zMainHelp[] =
 "  --or             bare words are joined by OR, not AND: any of them may\n"
 "                   match, the documents with the most and rarest first\n"
 "                   (natural-language queries, kq batch --or for topics)\n"
+"  --max-expansion N  a prefix (word*) may match at most N words (default\n"
+"                   " STR(KQ_DEFAULT_MAX_EXPANSION) "; more is an error)\n"
 "  -h, --help       help (kq COMMAND --help: on that command); --version\n"
 "\n"
 "Search options (kq help search for all):\n"
@@ -276,16 +281,48 @@ report_error(const cli *c, int rc, const char *zErr)
     return exit_for(rc);
 }
 
+/* The query under a syntax error message shows at most this many
+** characters, around the column (a query may be KQ_MAX_QUERY_LEN long). */
+#define SYNTAX_SHOWN 72
+
 void
 report_syntax(const cli *c, const char *zWhere, const char *zQuery,
               int iCol, const char *zErr)
 {
-    /* Quoted text is escaped (msg_put): the caret is off by the length of
-    ** the escapes before it, if any. */
+    /* The message quotes the query: escaped (msg_put). */
     msg_put("%s: %ssyntax error at column %d: %s", cli_prog(c), zWhere, iCol,
             zErr ? zErr : "");
-    msg_put("  %s", zQuery);
-    fprintf(stderr, "  %*s^\n", iCol > 1 ? iCol - 1 : 0, "");
+    /* Characters [iFirst, iFirst + SYNTAX_SHOWN) of the query, "..." for
+    ** what is cut; a control character (C0, DEL, C1) or a byte that is not
+    ** UTF-8 shows as '?', one column like the character it stands for, so
+    ** that the caret stays under the column. */
+    int iFirst = iCol > SYNTAX_SHOWN / 2 ? iCol - SYNTAX_SHOWN / 2 : 1;
+    int nCaret = iCol - iFirst + (iFirst > 1 ? 3 : 0);
+    fputs(iFirst > 1 ? "  ..." : "  ", stderr);
+    const unsigned char *z = (const unsigned char *)zQuery;
+    int k = 0;   /* the column of the character *z is part of */
+    while (*z) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t l = utf8proc_iterate(z, -1, &cp);
+        if (l < 1) {
+            l = 1;
+            cp = -1;
+        }
+        k += (*z & 0xc0) != 0x80;
+        if (k >= iFirst + SYNTAX_SHOWN) {
+            break;
+        }
+        if (k >= iFirst) {
+            if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+                fputc('?', stderr);
+            } else {
+                fwrite(z, 1, (size_t)l, stderr);
+            }
+        }
+        z += l;
+    }
+    fprintf(stderr, "%s\n  %*s^\n", *z ? "..." : "", nCaret > 0 ? nCaret : 0,
+            "");
 }
 
 int
@@ -380,7 +417,7 @@ enum {
     O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
     O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
     O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
-    O_LANG, O_OR,
+    O_LANG, O_OR, O_MAXEXP,
     O_LAST   /* (the size of the table of options seen) */
 };
 
@@ -413,6 +450,7 @@ static const struct option aOpt[] = {
     {"version", no_argument, NULL, O_VERSION},
     {"lang", required_argument, NULL, O_LANG},
     {"or", no_argument, NULL, O_OR},
+    {"max-expansion", required_argument, NULL, O_MAXEXP},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:ch";
@@ -450,6 +488,9 @@ opt_mask(int o, const char **pzName)
     case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
     case O_LANG: *pzName = "--lang"; return M_ALL;
     case O_OR: *pzName = "--or";
+        return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
+    case O_MAXEXP: *pzName = "--max-expansion";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
                M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
     default: *pzName = "?"; return ~0u;
@@ -579,6 +620,19 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         return 0;
     case O_COUNTS: c->bCounts = 1; return 0;
     case O_OR: c->bOr = 1; return 0;
+    case O_MAXEXP: {
+        char *zEnd;
+        errno = 0;
+        unsigned long long n = strtoull(zArg, &zEnd, 10);
+        if (errno || zEnd == zArg || *zEnd || zArg[0] == '-' ||
+            zArg[0] == '+' || n < 1 || n > KQ_MAX_QUERY_EXPANSION) {
+            fprintf(stderr, "kq: --max-expansion needs a number from 1 to "
+                    "%d, not \"%s\"\n", KQ_MAX_QUERY_EXPANSION, zArg);
+            return 1;
+        }
+        c->nMaxExpansion = (uint32_t)n;
+        return 0;
+    }
     case 'c':
         if (c->eCmd == CMD_SEARCH) {
             c->eCmd = CMD_COUNT;

@@ -55,7 +55,16 @@ source_try(source *s, const cli *c, char **pzErr)
     int rc = is_xapian(azDir, nDir)
              ? kqi_xindex_open((const char *const *)azDir, nDir, &s->pX, pzErr)
              : kq_index_open(azDir[0], &s->pIdx, pzErr);
+    if (rc == KQ_OK && c->nMaxExpansion) {
+        /* (In range: main.c checked the option.) */
+        rc = s->pX ? kqi_xindex_set_max_expansion(s->pX, c->nMaxExpansion)
+                   : kq_index_set_max_expansion(s->pIdx, c->nMaxExpansion);
+    }
     if (rc) {
+        kq_index_close(s->pIdx);
+        kqi_xindex_close(s->pX);
+        s->pIdx = NULL;
+        s->pX = NULL;
         kq_analyzer_free(s->pLang);
         s->pLang = NULL;
     }

@@ -316,6 +316,19 @@ static const struct { const char *zQuery, *zWant; } aDesc[] = {
     {"alpha NEAR/2 beta OR gamma", "OR(NEAR/2(alpha, beta), gamma)"},
     /* a word with a colon that cannot be a field name is a word */
     {"Title:wheat", "\"titl wheat\""},
+    /* identical items of one AND or OR merge, weighing as much as all */
+    {"wheat OR wheat", "wheat^2"},
+    {"wheat OR Wheats OR wheat", "wheat^3"},
+    {"wheat coal wheat^2", "AND(wheat^3, coal)"},
+    {"whe* OR whe*", "whe*^2"},
+    {"(wheat coal) OR (wheat coal)", "AND(wheat, coal)^2"},
+    {"(wheat OR coal) (coal OR wheat)", "AND(OR(wheat, coal), OR(coal, wheat))"},
+    {"wheat -coal -coal", "AND(wheat, NOT(coal))"},
+    {"date:1987 OR date:1987 OR id:w1 OR id:w1",
+     "OR(date:1987-01-01..1987-12-31, id:\"w1\")"},
+    {"wheat OR title:wheat OR wheat", "OR(wheat^2, title:wheat)"},
+    {"\"wheat wheat\" OR \"wheat wheat\"", "\"wheat wheat\"^2"},
+    {"wheat NEAR/2 wheat", "NEAR/2(wheat, wheat)"},
 };
 #define N_DESC (sizeof aDesc / sizeof aDesc[0])
 
@@ -1610,6 +1623,110 @@ static void test_filters_do_not_score(void **state) {
     assert_true(score_of("id:w0", 0) == 0);
 }
 
+/**************************************************************************
+** Query cost (kq.h limits): merged repeats score as the repeats did, and
+** each limit holds at its value and fails one past it.
+*/
+static void test_merged_repeats_score(void **state) {
+    (void)state;
+    double w0 = score_of("wheat", 0), c1 = score_of("coal", 1);
+    assert_true(w0 > 0 && c1 > 0);
+    /* and_score()/or_score() added each occurrence; the merged item
+    ** weighs their number. */
+    assert_true(close_to(score_of("wheat wheat", 0), 2 * w0));
+    assert_true(close_to(score_of("wheat OR wheat OR wheat", 0), 3 * w0));
+    assert_true(close_to(score_of("wheat OR wheat OR coal", 1),
+                         score_of("wheat^2 OR coal", 1)));
+    kq_hit *a, *b;
+    size_t na, nb;
+    search_all(g_pIdx, "whe* OR coal OR whe* OR coal", &a, &na);
+    search_all(g_pIdx, "whe*^2 OR coal^2", &b, &nb);
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_int_equal(a[i].iDoc, b[i].iDoc);
+        assert_true(a[i].score == b[i].score);
+    }
+    free(a);
+    free(b);
+}
+
+/* rc of parsing z (english); *pzErr gets the message. */
+static int parse_rc(const char *z, int flags, char **pzErr) {
+    kq_query *q = NULL;
+    int iCol = 0;
+    int rc = kq_query_parse_ex(g_pEn, z, flags, &q, &iCol, pzErr);
+    kq_query_free(q);
+    return rc;
+}
+
+static void test_query_limits(void **state) {
+    (void)state;
+    /* KQ_MAX_QUERY_LEN: "wheat ... w" padded to the length. */
+    char *z = malloc(KQ_MAX_QUERY_LEN + 2);
+    assert_non_null(z);
+    memset(z, 'x', KQ_MAX_QUERY_LEN + 1);
+    for (size_t i = 0; i + 6 < KQ_MAX_QUERY_LEN; i += 6) {
+        memcpy(z + i, "wheat ", 6);
+    }
+    z[KQ_MAX_QUERY_LEN] = 0;
+    char *zErr = NULL;
+    assert_int_equal(parse_rc(z, 0, &zErr), KQ_OK);
+    z[KQ_MAX_QUERY_LEN] = 'x';
+    z[KQ_MAX_QUERY_LEN + 1] = 0;
+    assert_int_equal(parse_rc(z, 0, &zErr), KQ_SYNTAX);
+    assert_non_null(strstr(zErr, "the query is longer than"));
+    free(zErr);
+    zErr = NULL;
+    free(z);
+
+    /* KQ_MAX_QUERY_TERMS distinct words, then one more. */
+    size_t nAlloc = (size_t)KQ_MAX_QUERY_TERMS * 8 + 64, n0 = 0;
+    char *zq = malloc(nAlloc);
+    assert_non_null(zq);
+    for (int i = 0; i < KQ_MAX_QUERY_TERMS; i++) {
+        n0 += (size_t)snprintf(zq + n0, nAlloc - n0, "%sw%d", i ? " " : "",
+                               i);
+    }
+    /* at the limit, and repeats cost nothing */
+    assert_int_equal(parse_rc(zq, KQ_QUERY_OR, &zErr), KQ_OK);
+    strcpy(zq + n0, " w0 w1 w0");
+    assert_int_equal(parse_rc(zq, KQ_QUERY_OR, &zErr), KQ_OK);
+    assert_int_equal(parse_rc(zq, 0, &zErr), KQ_OK);
+    snprintf(zq + n0, nAlloc - n0, " w%d", KQ_MAX_QUERY_TERMS);
+    assert_int_equal(parse_rc(zq, KQ_QUERY_OR, &zErr), KQ_SYNTAX);
+    assert_non_null(strstr(zErr, "more than 4096 words"));
+    free(zErr);
+    zErr = NULL;
+    free(zq);
+
+    /* The expansion limit: wh* is wheat and whale (2 terms). */
+    kq_query *q = parse_ok(kq_index_analyzer(g_pIdx), "wh*");
+    kq_hit *a = NULL;
+    size_t n;
+    uint64_t nTotal;
+    assert_int_equal(kq_index_set_max_expansion(g_pIdx, 0), KQ_MISUSE);
+    assert_int_equal(kq_index_set_max_expansion(g_pIdx,
+                                                KQ_MAX_QUERY_EXPANSION + 1),
+                     KQ_MISUSE);
+    assert_int_equal(kq_index_set_max_expansion(g_pIdx, 2), KQ_OK);
+    assert_int_equal(kq_search(g_pIdx, q, 0, 10, &a, &n, &nTotal, &zErr),
+                     KQ_OK);
+    free(a);
+    a = NULL;
+    assert_int_equal(kq_index_set_max_expansion(g_pIdx, 1), KQ_OK);
+    assert_int_equal(kq_search(g_pIdx, q, 0, 10, &a, &n, &nTotal, &zErr),
+                     KQ_SYNTAX);
+    assert_string_equal(zErr, "the prefix wh* matches more than 1 words (the "
+                        "limit; use a longer prefix, or raise it with "
+                        "--max-expansion N)");
+    free(zErr);
+    zErr = NULL;
+    assert_int_equal(kq_index_set_max_expansion(g_pIdx,
+                                                KQ_DEFAULT_MAX_EXPANSION),
+                     KQ_OK);
+    kq_query_free(q);
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
@@ -1639,6 +1756,8 @@ int main(void) {
         cmocka_unit_test(test_near_fixed),
         cmocka_unit_test(test_near_edge_cases),
         cmocka_unit_test(test_filters_do_not_score),
+        cmocka_unit_test(test_merged_repeats_score),
+        cmocka_unit_test(test_query_limits),
         cmocka_unit_test(test_near_model),
     };
     int nFail = _cmocka_run_group_tests("querylang", tests,
