@@ -293,11 +293,11 @@ report_syntax(const cli *c, const char *zWhere, const char *zQuery,
     msg_put("%s: %ssyntax error at column %d: %s", cli_prog(c), zWhere, iCol,
             zErr ? zErr : "");
     /* Characters [iFirst, iFirst + SYNTAX_SHOWN) of the query, "..." for
-    ** what is cut; a control character (C0, DEL, C1) or a byte that is not
-    ** UTF-8 shows as '?', one column like the character it stands for, so
-    ** that the caret stays under the column. */
+    ** what is cut.  A control character (C0, DEL, C1) or a byte that is not
+    ** UTF-8 is written \xHH, as in every output; the caret goes under the
+    ** column, counting the width of those escapes. */
     int iFirst = iCol > SYNTAX_SHOWN / 2 ? iCol - SYNTAX_SHOWN / 2 : 1;
-    int nCaret = iCol - iFirst + (iFirst > 1 ? 3 : 0);
+    int nCaret = iFirst > 1 ? 3 : 0;
     fputs(iFirst > 1 ? "  ..." : "  ", stderr);
     const unsigned char *z = (const unsigned char *)zQuery;
     int k = 0;   /* the column of the character *z is part of */
@@ -313,16 +313,22 @@ report_syntax(const cli *c, const char *zWhere, const char *zQuery,
             break;
         }
         if (k >= iFirst) {
+            int w = 1;
             if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-                fputc('?', stderr);
+                for (utf8proc_ssize_t i = 0; i < l; i++) {
+                    fprintf(stderr, "\\x%02x", z[i]);
+                }
+                w = 4 * (int)l;
             } else {
                 fwrite(z, 1, (size_t)l, stderr);
+            }
+            if (k < iCol) {
+                nCaret += w;
             }
         }
         z += l;
     }
-    fprintf(stderr, "%s\n  %*s^\n", *z ? "..." : "", nCaret > 0 ? nCaret : 0,
-            "");
+    fprintf(stderr, "%s\n  %*s^\n", *z ? "..." : "", nCaret, "");
 }
 
 int
