@@ -61,7 +61,8 @@ typedef uint32_t kq_docid;
 /* Longest indexed word, in bytes after case and accent folding.  A longer
 ** word still takes a position (phrases and NEAR/n count it) but is neither
 ** indexed nor searchable: such words are almost always junk (base64,
-** URLs).  A query word past it is reported by kq parse. */
+** URLs).  A query word, prefix or phrase holding one matches nothing, and
+** kq parse says so. */
 #define KQ_MAX_WORD 64
 
 /* Largest document kq-index reads, in bytes of input after gunzip: a .txt
@@ -156,8 +157,10 @@ int kq_analyze(kq_analyzer *p, int flags, const char *z, size_t n,
                uint32_t iPos0, uint32_t *piPosEnd, void *pCtx, kq_token_fn x);
 
 /* Fold a single word with the same rules as kq_analyze() (case and accent
-** folding, no stemming).  The result is written to pOut (at most nOut-1 bytes
-** plus a NUL); returns its length, or 0 if the word holds no token. */
+** folding, no stemming): its first token.  The result is written to pOut (at
+** most nOut-1 bytes plus a NUL); returns its length, or 0 if the word holds
+** no token of at most KQ_MAX_WORD bytes or the token does not fit in nOut-1
+** bytes (KQ_MAX_WORD + 1 bytes always suffice). */
 size_t kq_fold_word(kq_analyzer *p, const char *z, size_t n, char *pOut,
                     size_t nOut);
 

@@ -672,6 +672,10 @@ struct kqi_qnode {
     char *zRaw;          /* TERM, PREFIX: the word as written */
     int bWarnMix;        /* AND/OR: the user mixed AND and OR without
                          ** parentheses here (kq_query_tree warns) */
+    int bNever;          /* TERM: a word, prefix or phrase holding a word
+                         ** longer than KQ_MAX_WORD, which no index holds:
+                         ** matches nothing (zTerm is the text as written;
+                         ** kq_query_tree warns) */
 };
 
 struct kq_query {

@@ -305,8 +305,8 @@ static u64
 node_hash(const kqi_qnode *q)
 {
     u64 h = 0xcbf29ce484222325ull;
-    u32 a[5] = {(u32)q->eType, (u32)q->eField, q->iOffset, q->nWindow,
-                (u32)q->bOrdered};
+    u32 a[6] = {(u32)q->eType, (u32)q->eField, q->iOffset, q->nWindow,
+                (u32)q->bOrdered, (u32)q->bNever};
     h = hash_bytes(h, a, sizeof(a));
     if (q->zTerm) {
         h = hash_bytes(h, q->zTerm, q->nTerm + 1);
@@ -345,6 +345,7 @@ node_equal(const kqi_qnode *x, const kqi_qnode *y)
     if (x->eType != y->eType || x->eField != y->eField ||
         x->iOffset != y->iOffset || x->nWindow != y->nWindow ||
         x->bOrdered != y->bOrdered || x->nChild != y->nChild ||
+        x->bNever != y->bNever ||
         !str_eq(x->zTerm, x->nTerm, y->zTerm, y->nTerm) ||
         !str_eq(x->zWord, x->nWord, y->zWord, y->nWord) ||
         !str_eq(x->zField, x->zField ? strlen(x->zField) : 0, y->zField,
@@ -548,7 +549,33 @@ collect_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     return c->p->rc;
 }
 
-/* Analyse z[0..n) into a TERM, PREFIX or PHRASE node (NULL: no terms). */
+/* A word, prefix or phrase z[0..n) that holds a word too long to index:
+** a TERM that matches nothing (bNever). */
+static kqi_qnode *
+never_node(parser *p, const char *z, size_t n)
+{
+    kqi_qnode *t = node_new(p, KQI_Q_TERM);
+    if (t == NULL) {
+        return NULL;
+    }
+    t->bNever = 1;
+    t->zTerm = malloc(n + 1);
+    if (t->zTerm == NULL) {
+        node_drop(p, t);
+        p->rc = KQ_NOMEM;
+        return NULL;
+    }
+    memcpy(t->zTerm, z, n);
+    t->zTerm[n] = 0;
+    t->nTerm = n;
+    return t;
+}
+
+/* Analyse z[0..n) into a TERM, PREFIX or PHRASE node (NULL: no terms).
+** A word that takes a position but gives no term (longer than
+** KQ_MAX_WORD once folded, or of combining marks alone) is in no index:
+** the whole item matches nothing (never_node()), rather than dropping out
+** and leaving the rest to match more than was asked. */
 static kqi_qnode *
 analyse_words(parser *p, const char *z, size_t n, int bPrefix, size_t iAt)
 {
@@ -556,9 +583,14 @@ analyse_words(parser *p, const char *z, size_t n, int bPrefix, size_t iAt)
     if (c.pPhrase == NULL) {
         return NULL;
     }
-    kq_analyze(p->pA, bPrefix ? KQ_ANALYZE_NOSTEM : 0, z, n, 0, NULL, &c,
+    u32 nPos = 0;
+    kq_analyze(p->pA, bPrefix ? KQ_ANALYZE_NOSTEM : 0, z, n, 0, &nPos, &c,
                collect_cb);
     kqi_qnode *q = c.pPhrase;
+    if (p->rc == KQ_OK && nPos > (u32)c.nTok) {
+        node_drop(p, q);
+        return never_node(p, z, n);
+    }
     if (p->rc || q->nChild == 0) {
         if (p->rc == KQ_OK && bPrefix) {
             set_err(p, iAt, "* must follow a word");
@@ -751,11 +783,11 @@ is_exact_word(const char *z, size_t n)
 static kqi_qnode *
 parse_exact(parser *p, const char *z, size_t n, size_t iAt)
 {
-    char aWord[KQI_MAX_TERM * 4 + 8];
+    char aWord[KQI_MAX_TERM + 1];   /* a folded word and its NUL */
     size_t nWord = kq_fold_word(p->pA, z, n, aWord, sizeof(aWord));
     kqi_qnode *q = analyse_words(p, z, n, 0, iAt);
-    if (q == NULL) {
-        return NULL;
+    if (q == NULL || q->bNever) {
+        return q;
     }
     if (q->eType != KQI_Q_TERM || nWord == 0) {
         node_drop(p, q);
@@ -1316,7 +1348,13 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
     }
     switch (q->eType) {
     case KQI_Q_TERM:
-        kqi_buf_append(b, q->zTerm, q->nTerm);
+        if (q->bNever) {
+            kqi_buf_append(b, "NOTHING(\"", 9);
+            kqi_buf_append(b, q->zTerm, q->nTerm);
+            kqi_buf_append(b, "\")", 2);
+        } else {
+            kqi_buf_append(b, q->zTerm, q->nTerm);
+        }
         break;
     case KQI_Q_PREFIX:
         kqi_buf_append(b, q->zTerm, q->nTerm);
@@ -1395,37 +1433,72 @@ static void
 tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Lines have no length limit: they quote the query (words, ids, field
+** names), which may be long. */
 static void
 tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
 {
-    char aLine[1024];
     va_list ap;
     va_start(ap, zFmt);
-    vsnprintf(aLine, sizeof(aLine), zFmt, ap);
+    char *zLine = kqi_vmprintf(zFmt, ap);
     va_end(ap);
+    if (zLine == NULL) {
+        b->rc = KQ_NOMEM;
+        return;
+    }
     for (int i = 0; i < nIndent; i++) {
         kqi_buf_append(b, "  ", 2);
     }
-    kqi_buf_append(b, aLine, strlen(aLine));
+    kqi_buf_append(b, zLine, strlen(zLine));
     kqi_buf_putc(b, '\n');
+    free(zLine);
 }
+
+static void tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx,
+                            const kqi_qnode *q, int nIndent,
+                            const char *aField, const char *aBoost);
 
 static void
 tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
           int nIndent)
 {
-    char aField[64] = "";
-    char aBoost[48] = "";
     const char *zF = field_label(q);
-    if (zF) {
-        snprintf(aField, sizeof(aField), "in %s: ", zF);
+    char *aField = zF ? kqi_mprintf("in %s: ", zF) : NULL;
+    char *aBoost = q->boost != 0 && q->boost != 1.0 ?
+                   kqi_mprintf("  (score x %g)", q->boost) : NULL;
+    if ((zF && aField == NULL) || (q->boost != 0 && q->boost != 1.0 &&
+                                   aBoost == NULL)) {
+        b->rc = KQ_NOMEM;
     }
-    if (q->boost != 0 && q->boost != 1.0) {
-        snprintf(aBoost, sizeof(aBoost), "  (score x %g)", q->boost);
-    }
+    tree_node_lines(b, w, pIdx, q, nIndent, aField ? aField : "",
+                    aBoost ? aBoost : "");
+    free(aField);
+    free(aBoost);
+}
+
+static void
+tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
+                int nIndent, const char *aField, const char *aBoost)
+{
     const char *zRaw = q->zRaw ? q->zRaw : q->zTerm;
     switch (q->eType) {
     case KQI_Q_TERM:
+        if (q->bNever) {
+            tree_line(b, nIndent, "%s\"%s\" holds a word longer than %d "
+                      "bytes: never indexed, matches nothing%s", aField,
+                      q->zTerm, KQ_MAX_WORD, aBoost);
+            char *z = kqi_mprintf("warning: \"%s\" holds a word longer "
+                                  "than %d bytes once folded, which kq does "
+                                  "not index: it matches no document\n",
+                                  q->zTerm, KQ_MAX_WORD);
+            if (z == NULL) {
+                w->rc = KQ_NOMEM;
+            } else {
+                kqi_buf_append(w, z, strlen(z));
+                free(z);
+            }
+            break;
+        }
         tree_line(b, nIndent, "%sword \"%s\" -> term %s%s", aField, zRaw,
                   q->zTerm, aBoost);
         break;
@@ -1504,12 +1577,16 @@ tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         if (q->bWarnMix == 1) {
             kq_query qq = {(kqi_qnode *)q};
             char *z = kq_query_describe(&qq);
-            char aLine[1200];
-            snprintf(aLine, sizeof(aLine), "warning: AND and OR mixed "
-                     "without parentheses, read as %s (AND binds tighter "
-                     "than OR); add parentheses to say what you mean\n",
-                     z ? z : "?");
-            kqi_buf_append(w, aLine, strlen(aLine));
+            char *zLine = kqi_mprintf("warning: AND and OR mixed without "
+                                      "parentheses, read as %s (AND binds "
+                                      "tighter than OR); add parentheses to "
+                                      "say what you mean\n", z ? z : "?");
+            if (zLine == NULL) {
+                w->rc = KQ_NOMEM;
+            } else {
+                kqi_buf_append(w, zLine, strlen(zLine));
+                free(zLine);
+            }
             free(z);
         }
         for (int i = 0; i < q->nChild; i++) {
@@ -1539,7 +1616,7 @@ kq_query_tree(kq_index *pIdx, const kq_query *q)
 static int
 count_warnings(const kqi_qnode *q)
 {
-    int n = q->bWarnMix == 1;
+    int n = (q->bWarnMix == 1) + q->bNever;
     for (int i = 0; i < q->nChild; i++) {
         n += count_warnings(q->aChild[i]);
     }

@@ -1622,6 +1622,10 @@ plan_field(kq_index *pIdx, const kqi_qnode *q, expbudget *bud, plan **ppOut,
     if (rc) {
         return rc;
     }
+    if (q->bNever) {
+        /* No term: the empty key is in no dictionary. */
+        return plan_term(pIdx, NULL, "", 0, 0, q, ppOut, pzErr);
+    }
     int bRank = q->eField == KQI_FIELD_ANY || q->eField == KQI_FIELD_TITLE ||
                 q->eField == KQI_FIELD_BODY;
     switch (q->eType) {

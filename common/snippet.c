@@ -61,6 +61,9 @@ collect_terms(sctx *s, const kqi_qnode *q)
         break;
     case KQI_Q_TERM:
     case KQI_Q_PREFIX:
+        if (q->bNever) {
+            break;   /* matches nothing: nothing to highlight */
+        }
         if (s->nQ < MAX_QTERM) {
             qterm *t = &s->aQ[s->nQ++];
             t->z = q->zTerm;

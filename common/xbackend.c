@@ -829,6 +829,9 @@ x_field(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut, char **pzErr)
     if (rc) {
         return rc;
     }
+    if (q->bNever) {
+        return kqx_query_nothing(ppOut, pzErr);
+    }
     kqx_query *a = NULL, *b = NULL;
     if (q->eField == KQI_FIELD_ANY || q->eField == KQI_FIELD_TITLE) {
         rc = x_text(p, q, "", &a, pzErr);
@@ -906,6 +909,13 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
         kqx_query **a = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
         int rc = a ? KQ_OK : KQ_NOMEM;
         for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+            if (q->aChild[i]->bNever) {
+                for (int j = 0; j < i; j++) {
+                    kqx_query_free(a[j]);
+                }
+                free(a);
+                return kqx_query_nothing(ppOut, pzErr);
+            }
             rc = kqx_query_term(q->aChild[i]->zTerm, q->aChild[i]->nTerm,
                                 &a[i], pzErr);
         }

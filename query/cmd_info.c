@@ -771,7 +771,7 @@ cmd_terms(cli *c)
     }
     /* The prefix folded like the words of the index (a trailing * is
     ** allowed, as in queries). */
-    char zPrefix[4 * KQI_MAX_TERM + 8];
+    char zPrefix[KQ_MAX_WORD + 1];   /* a folded word and its NUL */
     size_t nPrefix = 0;
     if (c->nArg == 1) {
         const char *z = c->azArg[0];
@@ -783,7 +783,8 @@ cmd_terms(cli *c)
             nPrefix = kq_fold_word(source_analyzer(&src), z, n, zPrefix,
                                    sizeof(zPrefix));
             if (nPrefix == 0) {
-                msg_put("kq terms: \"%s\" holds no word", z);
+                msg_put("kq terms: \"%s\" holds no word of at most %d "
+                        "bytes", z, KQ_MAX_WORD);
                 source_close(&src);
                 return EX_USAGE;
             }

@@ -265,7 +265,9 @@ static void test_ast(void **state) {
     }
     kq_query_free(q);
 
-    /* a token too long to index still takes its position in the phrase */
+    /* a phrase holding a token too long to index is in no index: it
+    ** matches nothing (a TERM marked bNever, with the phrase as written),
+    ** rather than "oil <any word> gas" */
     char zq[200];
     int n = snprintf(zq, sizeof zq, "\"oil ");
     memset(zq + n, 'x', KQI_MAX_TERM + 10);
@@ -273,11 +275,27 @@ static void test_ast(void **state) {
     snprintf(zq + n, sizeof zq - (size_t)n, " gas\"");
     assert_int_equal(kq_query_parse(g_pEn, zq, &q, &iCol, &zErr), KQ_OK);
     p = q->pRoot;
-    assert_int_equal(p->eType, KQI_Q_PHRASE);
-    assert_int_equal(p->nChild, 2);
-    assert_int_equal(p->aChild[0]->iOffset, 0);
-    assert_int_equal(p->aChild[1]->iOffset, 2);
+    assert_int_equal(p->eType, KQI_Q_TERM);
+    assert_int_equal(p->bNever, 1);
+    assert_int_equal(p->nTerm, strlen(zq) - 2);   /* between the quotes */
+    assert_memory_equal(p->zTerm, zq + 1, strlen(zq) - 2);
     kq_query_free(q);
+    /* the longest word is a term; one byte more is a bNever TERM, in an
+    ** AND that it then empties */
+    for (int k = 0; k <= 1; k++) {
+        n = snprintf(zq, sizeof zq, "oil ");
+        memset(zq + n, 'y', KQI_MAX_TERM + k);
+        zq[n + KQI_MAX_TERM + k] = 0;
+        assert_int_equal(kq_query_parse(g_pEn, zq, &q, &iCol, &zErr), KQ_OK);
+        p = q->pRoot;
+        assert_int_equal(p->eType, KQI_Q_AND);
+        assert_int_equal(p->nChild, 2);
+        assert_int_equal(p->aChild[1]->eType, KQI_Q_TERM);
+        assert_int_equal(p->aChild[1]->bNever, k);
+        assert_int_equal(p->aChild[1]->nTerm, KQI_MAX_TERM + k);
+        assert_int_equal(kq_query_nwarning(q), k);
+        kq_query_free(q);
+    }
 
     /* prefix node */
     assert_int_equal(kq_query_parse(g_pEn, "Ceas*", &q, &iCol, &zErr), KQ_OK);
