@@ -291,7 +291,7 @@ dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
         pLoc->postLen = pLoc->skipLen = pLoc->posLen = 0;
         return KQ_OK;
     }
-    if (aTerm[0] == KQI_WORD_MARK || *pnTerm > KQI_MAX_TERM) {
+    if (aTerm[0] == KQI_WORD_MARK || *pnTerm > KQI_MAX_KEY) {
         return KQ_CORRUPT;
     }
     if (kqi_varint_get(pp, end, &cfx) ||

@@ -379,9 +379,9 @@ static int
 add_field_occ(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
               size_t n, u32 iPos)
 {
-    char aKey[KQI_MAX_KEY + 1];
-    if (nPfx + n > KQI_MAX_TERM) {
-        return 0;
+    char aKey[KQI_MAX_KEY];
+    if (nPfx + n > sizeof(aKey)) {
+        return 0;   /* a field name longer than any the writer accepts */
     }
     memcpy(aKey, zPfx, nPfx);
     memcpy(aKey + nPfx, z, n);
@@ -440,10 +440,10 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         ** positions, for title: queries. */
         wterm *t = &p->aTerm[iTerm];
         if (t->iTitle1 == 0) {
-            char aKey[KQI_MAX_KEY + 1];
+            char aKey[KQI_MAX_KEY];
             u32 iT;
-            if (t->k.n + 1 > KQI_MAX_TERM) {
-                return 0;
+            if (t->k.n + 1 > sizeof(aKey)) {
+                return 0;   /* (cannot be: terms are KQI_MAX_TERM long) */
             }
             aKey[0] = KQI_PFX_TITLE;
             memcpy(aKey + 1, t->k.z, t->k.n);

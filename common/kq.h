@@ -78,7 +78,7 @@ typedef uint32_t kq_docid;
 
 /* Longest name of an extra field (kq-index --field NAME), in bytes.  Names
 ** are stored with every document and prefix every word of the field in the
-** dictionary, whose keys hold at most KQ_MAX_WORD + 1 bytes. */
+** dictionary, whose keys are sized for this name and a KQ_MAX_WORD word. */
 #define KQ_MAX_FIELD_NAME 32
 
 /* MIME parts nested deeper than this (multipart in multipart, or attached

@@ -31,10 +31,13 @@ typedef uint64_t u64;
 ** limit is larger than KQI_MAX_TERM. */
 #define KQI_MAX_RAW_TERM (8 * KQI_MAX_TERM)
 
-/* Dictionary keys: terms, and the vocabulary entries "\x01" + word that map
-** an unstemmed word to its stem (for prefix queries).  Terms are made of
-** letters and digits, so no term starts with a byte below '0'. */
-#define KQI_MAX_KEY (KQI_MAX_TERM + 1)
+/* Dictionary keys: terms; field terms, a prefix (KQI_PFX_* below) and a
+** term, the longest X + field name + ':' + term; and the vocabulary entries
+** "\x01" + word that map an unstemmed word to its stem (for prefix
+** queries).  So a field's words are as long as any (KQ_MAX_WORD).  Terms
+** are made of letters and digits, so no term starts with a byte below
+** '0'. */
+#define KQI_MAX_KEY (1 + KQ_MAX_FIELD_NAME + 1 + KQI_MAX_TERM)
 #define KQI_WORD_MARK '\x01'
 
 /* Position gap between the title and the body (and between fields), so

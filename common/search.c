@@ -1123,10 +1123,10 @@ term_lookup_title(kq_index *pIdx, pterm *t, char **pzErr)
 {
     t->aTLoc = NULL;
     if (pIdx->man.nTitleWeight <= 1 || t->df == 0 ||
-        KQI_IS_FIELD_TERM(t->z, t->n) || t->n + 1 > KQI_MAX_TERM) {
+        KQI_IS_FIELD_TERM(t->z, t->n) || t->n + 1 > KQI_MAX_KEY) {
         return KQ_OK;
     }
-    char aKey[KQI_MAX_TERM + 1];
+    char aKey[KQI_MAX_KEY];
     aKey[0] = KQI_PFX_TITLE;
     memcpy(aKey + 1, t->z, t->n);
     t->aTLoc = calloc(pIdx->man.nSeg, sizeof(kqi_termloc));

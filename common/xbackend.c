@@ -68,9 +68,9 @@ static int
 xfield(kqi_xwriter *p, const char *zPfx, size_t nPfx, const char *z, size_t n,
        u32 iPos)
 {
-    char aKey[2 * KQI_MAX_KEY + 4];
-    if (nPfx + n > KQI_MAX_TERM + KQI_MAX_KEY) {
-        return KQ_OK;
+    char aKey[KQI_MAX_KEY];
+    if (nPfx + n > sizeof(aKey)) {
+        return KQ_OK;   /* as invert.c's add_field_occ() */
     }
     memcpy(aKey, zPfx, nPfx);
     memcpy(aKey + nPfx, z, n);
@@ -230,14 +230,14 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         return 0;   /* not indexed, as in the native writer */
     }
     if (p->nPfx) {
-        if (nStem + p->nPfx > KQI_MAX_TERM) {
+        if (nStem + p->nPfx > KQI_MAX_KEY) {
             return 0;   /* too long, as in invert.c */
         }
         return xfield(p, p->aPfx, p->nPfx, zStem, nStem, iPos);
     }
     /* A title word has a title term (unless too long) and, for BM25F as
     ** in invert.c, the title weight as its wdf. */
-    int bTitleTerm = p->bTitle && nStem + 1 <= KQI_MAX_TERM;
+    int bTitleTerm = p->bTitle && nStem + 1 <= KQI_MAX_KEY;
     if (bTitleTerm) {
         char c = KQI_PFX_TITLE;
         int rc = xfield(p, &c, 1, zStem, nStem, iPos);

@@ -95,3 +95,27 @@ setup_file() {
         [ "$output" = 12 ]
     done
 }
+
+@test "field words are as long as any: 64 bytes in title:, source: and a 32-byte extra field, on both backends and after a merge" {
+    local d="$BATS_FILE_TMPDIR/f" b64 c64 name
+    mkdir -p "$d"
+    b64=$(rep b 64); c64=$(rep c 64); name=$(rep n 32)
+    printf '{"id":"d1","title":"%s","body":"x","source":"%s","%s":"%s"}\n' \
+        "$b64" "$b64" "$name" "$c64" >"$d/one.jsonl"
+    printf '{"id":"d2","title":"y","body":"%s"}\n' "$b64" >"$d/two.jsonl"
+    for be in native xapian; do
+        "$KQI" -q --backend=$be -d "$d/$be" --field "$name" "$d/one.jsonl" || {
+            [ $be = xapian ] && continue; false; }
+        "$KQI" -q --backend=$be -d "$d/$be" --field "$name" "$d/two.jsonl"
+        if [ $be = native ]; then "$KQI" compact -q -d "$d/$be"; fi
+        k() { "$KQ" -d "$d/$be" -c "$@"; }
+        run k "$b64";              [ "$output" = 2 ]
+        run k "title:$b64";        [ "$output" = 1 ]
+        run k "source:$b64";       [ "$output" = 1 ]
+        run k "$name:$c64";        [ "$output" = 1 ]
+        run k "title:${b64}b";     [ "$output" = 0 ]
+        run k "$name:${c64}c";     [ "$output" = 0 ]
+    done
+    run "$KQ" -d "$d/native" --check
+    [ "$status" -eq 0 ]
+}
