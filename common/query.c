@@ -691,6 +691,10 @@ apply_field(parser *p, kqi_qnode *q, kqi_field eField, const char *zName,
     }
 }
 
+/* The number of a boost (word^N), in characters: digits and a point.  The
+** largest boost is 1e6; this bounds the text, leading zeros and all. */
+#define MAX_BOOST_TEXT 31
+
 /* A trailing "^N" boost of z[0..*pn): stripped, its value in *pBoost (1 if
 ** there is none).  0, or -1 if the number is bad. */
 static int
@@ -707,8 +711,8 @@ strip_boost(const char *z, size_t *pn, double *pBoost)
     if (k == n) {
         return -1;
     }
-    char aNum[32];
-    if (n - k >= sizeof(aNum)) {
+    char aNum[MAX_BOOST_TEXT + 1];
+    if (n - k > MAX_BOOST_TEXT) {
         return -1;
     }
     memcpy(aNum, z + k, n - k);
@@ -936,7 +940,7 @@ parse_item(parser *p)
         if (adjacent_suffix(p, iEnd, '^')) {
             size_t n = p->nTok + (p->bPrefix ? 1 : 0);
             double b;
-            char aBuf[40];
+            char aBuf[MAX_BOOST_TEXT + 3];   /* 'x', '^', the number */
             int bad = n >= sizeof(aBuf) - 1;
             if (!bad) {
                 aBuf[0] = 'x';
@@ -993,7 +997,7 @@ parse_item(parser *p)
                 lex(p);
             } else if (adjacent_suffix(p, iEnd, '^')) {
                 size_t m = p->nTok + (p->bPrefix ? 1 : 0);
-                char aBuf[40];
+                char aBuf[MAX_BOOST_TEXT + 3];   /* as above */
                 double b = 1.0;
                 int bad = m >= sizeof(aBuf) - 1;
                 if (!bad) {

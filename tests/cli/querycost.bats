@@ -280,3 +280,15 @@ PY
     [ "$status" -eq 2 ]
     [[ "$output" == *"NEAR/ADJ join at most 64 words"* ]]
 }
+
+@test "a boost's number is at most 31 characters, for a word, a group and a phrase alike" {
+    local z31 z32
+    z31=$(python3 -c "print('0' * 30 + '2')")
+    z32=$(python3 -c "print('0' * 31 + '2')")
+    for q in "oil^" "(oil)^" '"oil"^'; do
+        run -0 kq -c "$q$z31"
+        [ "$output" = "$(kq -c "${q}2")" ]
+        run -2 kq -c "$q$z32"
+        [[ "$output" == *"^ wants a positive number"* ]]
+    done
+}
