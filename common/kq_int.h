@@ -160,6 +160,11 @@ typedef struct kqi_wfile {
     int bNoSync;  /* a temporary file: no fsync at close */
 } kqi_wfile;
 
+/* Open zPath, a file inside an index directory, with open() flags
+** (O_NOFOLLOW and O_CLOEXEC added): a symbolic link or anything but a
+** regular file is refused (KQ_IOERR, the message naming the file); a
+** missing file without O_CREAT is KQ_NOTFOUND. */
+int kqi_file_open(const char *zPath, int flags, int *pFd, char **pzErr);
 int kqi_wfile_open(kqi_wfile *f, const char *zPath);
 void kqi_wfile_write(kqi_wfile *f, const void *p, size_t n);
 void kqi_wfile_varint(kqi_wfile *f, u64 v);

@@ -105,6 +105,7 @@ struct kq_writer {
     char *zDir;
     int fdLock;
     int bLocked;       /* the flock is ours */
+    int bPidOk;        /* kq.lock has no other link: our pid goes in it */
     kqi_manifest man;
     size_t nMemory;
     u32 iSeg;          /* number of the segment being written */
@@ -216,14 +217,17 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
     if (zLock == NULL) {
         return KQ_NOMEM;
     }
-    p->fdLock = open(zLock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    int rc = KQ_OK;
-    if (p->fdLock < 0) {
-        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zLock,
-                     strerror(errno));
+    /* Never through a symbolic link (fileio.c): the lock file is written
+    ** and truncated. */
+    int rc = kqi_file_open(zLock, O_RDWR | O_CREAT, &p->fdLock, pzErr);
+    if (rc) {
         free(zLock);
         return rc;
     }
+    /* A lock file with other hard links is another file's content too:
+    ** lock it, but write nothing into it. */
+    struct stat st;
+    p->bPidOk = fstat(p->fdLock, &st) == 0 && st.st_nlink == 1;
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
@@ -251,6 +255,8 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
     }
     if (rc == KQ_OK) {
         p->bLocked = 1;
+    }
+    if (rc == KQ_OK && p->bPidOk) {
         /* Say who we are, for a writer that has to wait. */
         char a[32];
         int n = snprintf(a, sizeof(a), "pid %ld\n", (long)getpid());
@@ -1693,7 +1699,7 @@ kq_writer_close(kq_writer *p)
     }
     kqi_manifest_clear(&p->man);
     if (p->fdLock >= 0) {
-        if (p->bLocked && ftruncate(p->fdLock, 0) != 0) {
+        if (p->bLocked && p->bPidOk && ftruncate(p->fdLock, 0) != 0) {
             /* the pid left behind is checked before it is believed */
         }
         close(p->fdLock);   /* releases the flock */

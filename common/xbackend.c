@@ -29,11 +29,13 @@
 #include "xapian_capi.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define META_LANG "kq:lang"
 /* The title weight of BM25F (kq_int.h), as decimal digits; a database
@@ -98,9 +100,18 @@ open_shards(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
                        zDir, strerror(errno));
     }
     char *zStub = kqi_mprintf("%s/XAPIANDB", zDir);
-    FILE *f = zStub ? fopen(zStub, "w") : NULL;
-    int rc = f ? KQ_OK : kqi_err(pzErr, KQ_IOERR, "%s: cannot create",
-                                 zStub ? zStub : zDir);
+    if (zStub == NULL) {
+        return KQ_NOMEM;
+    }
+    /* Never through a symbolic link (fileio.c). */
+    int fd;
+    int rc = kqi_file_open(zStub, O_WRONLY | O_CREAT | O_TRUNC, &fd, pzErr);
+    FILE *f = rc ? NULL : fdopen(fd, "w");
+    if (rc == KQ_OK && f == NULL) {
+        close(fd);
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot create: %s", zStub,
+                     strerror(errno));
+    }
     for (int i = 0; rc == KQ_OK && i < nShard; i++) {
         char *zShard = kqi_mprintf("%s/shard%03d", zDir, i);
         if (zShard == NULL) {
