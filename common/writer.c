@@ -145,6 +145,8 @@ struct kq_writer {
     kq_writer_stats stats;
     int bNoMerge;
     int bTrackSeen;
+    int rcMerge;       /* a merge after the last commit failed: its rc */
+    char *zMergeErr;   /* and its message (kq_writer_merge_status) */
 
     /* The committed segments, opened on first need to find documents by
     ** id, with this session's changes to them. */
@@ -1634,12 +1636,35 @@ merge_by_policy(kq_writer *p, char **pzErr)
     return rc;
 }
 
+/* Remember that a merge after a commit failed (rc, *pzErr), for
+** kq_writer_merge_status(); takes *pzErr over. */
+static void
+set_merge_status(kq_writer *p, int rc, char **pzErr)
+{
+    free(p->zMergeErr);
+    p->zMergeErr = NULL;
+    p->rcMerge = rc;
+    if (rc) {
+        p->zMergeErr = *pzErr ? *pzErr : kqi_mprintf("%s", kq_errstr(rc));
+        *pzErr = NULL;
+    } else {
+        free(*pzErr);
+        *pzErr = NULL;
+    }
+}
+
+/* The commit decides the return value.  The merges after it are each
+** their own commit: one that fails (a full disk) loses nothing, the index
+** stays as committed, and it is reported by kq_writer_merge_status(), not
+** as a failed commit. */
 int
 kq_writer_commit(kq_writer *p, char **pzErr)
 {
+    char *zErr = NULL;
+    set_merge_status(p, KQ_OK, &zErr);
     int rc = commit_session(p, pzErr);
     if (rc == KQ_OK && !p->bNoMerge) {
-        rc = merge_by_policy(p, pzErr);
+        set_merge_status(p, merge_by_policy(p, &zErr), &zErr);
     }
     p->stats.nSegment = p->man.nSeg;
     return rc;
@@ -1648,16 +1673,34 @@ kq_writer_commit(kq_writer *p, char **pzErr)
 int
 kq_writer_compact(kq_writer *p, char **pzErr)
 {
+    char *zErr = NULL;
+    set_merge_status(p, KQ_OK, &zErr);
     int rc = commit_session(p, pzErr);
     int bDel = 0;
     for (u32 i = 0; i < p->man.nSeg; i++) {
         bDel |= p->man.aSeg[i].nDel > 0;
     }
     if (rc == KQ_OK && (p->man.nSeg > 1 || bDel)) {
-        rc = merge_range(p, 0, p->man.nSeg, pzErr);
+        /* The merge is what was asked for: its failure is returned, and
+        ** also kept for kq_writer_merge_status() (the commit before it
+        ** stands). */
+        rc = merge_range(p, 0, p->man.nSeg, &zErr);
+        if (rc) {
+            kqi_err(pzErr, rc, "%s", zErr ? zErr : kq_errstr(rc));
+        }
+        set_merge_status(p, rc, &zErr);
     }
     p->stats.nSegment = p->man.nSeg;
     return rc;
+}
+
+int
+kq_writer_merge_status(const kq_writer *p, const char **pzMsg)
+{
+    if (pzMsg) {
+        *pzMsg = p->rcMerge ? p->zMergeErr : NULL;
+    }
+    return p->rcMerge;
 }
 
 void
@@ -1698,6 +1741,7 @@ kq_writer_close(kq_writer *p)
         pthread_mutex_destroy(&p->muRun);
     }
     kqi_manifest_clear(&p->man);
+    free(p->zMergeErr);
     if (p->fdLock >= 0) {
         if (p->bLocked && p->bPidOk && ftruncate(p->fdLock, 0) != 0) {
             /* the pid left behind is checked before it is believed */
