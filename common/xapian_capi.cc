@@ -234,16 +234,21 @@ kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
             for (int i = 0; i < nPath; i++) {
                 std::string z(azPath[i]);
                 if (z.compare(0, 6, "tcp://") == 0) {
+                    /* tcp://HOST:PORT or tcp://[IPv6]:PORT, checked by
+                    ** kqi_xindex_open() (xbackend.c): only split here. */
                     std::string hp = z.substr(6);
                     size_t iColon = hp.rfind(':');
                     if (iColon == std::string::npos) {
                         throw Xapian::InvalidArgumentError(
                             z + ": expected tcp://HOST:PORT");
                     }
+                    std::string host = hp.substr(0, iColon);
+                    if (host.size() >= 2 && host[0] == '[') {
+                        host = host.substr(1, host.size() - 2);
+                    }
                     unsigned port = static_cast<unsigned>(
                         std::strtoul(hp.c_str() + iColon + 1, NULL, 10));
-                    p->db.add_database(
-                        Xapian::Remote::open(hp.substr(0, iColon), port));
+                    p->db.add_database(Xapian::Remote::open(host, port));
                 } else {
                     p->db.add_database(Xapian::Database(z));
                 }

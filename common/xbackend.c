@@ -28,6 +28,7 @@
 #include "kq_int.h"
 #include "xapian_capi.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -451,11 +452,109 @@ struct kqi_xindex {
     kq_stats stats;
 };
 
+/* A remote database: tcp://HOST:PORT (kq(1), -d; several shards are
+** several -d).  HOST is a name or an IPv4 address ([A-Za-z0-9._-]) or an
+** IPv6 address in brackets; PORT is decimal, 1 to XURL_PORT_MAX, with
+** nothing after it.  This is the one check: the plugin only splits what it
+** accepted (kqx_db_open in xapian_capi.cc). */
+#define XURL_PREFIX "tcp://"
+#define XURL_PORT_MAX 65535   /* TCP port numbers are 16 bits; 0 is none */
+
+/* z as text for a message: bytes other than printable ASCII as \xHH, at
+** most 128 bytes of z. */
+static char *
+xurl_show(const char *z)
+{
+    kqi_buf b = {0};
+    size_t n = strlen(z);
+    for (size_t i = 0; i < n && i < 128; i++) {
+        u8 c = (u8)z[i];
+        if (c < 0x20 || c >= 0x7f || c == '\\') {
+            char a[5];
+            snprintf(a, sizeof(a), "\\x%02x", c);
+            kqi_buf_append(&b, a, 4);
+        } else {
+            kqi_buf_putc(&b, (char)c);
+        }
+    }
+    if (n > 128) {
+        kqi_buf_append(&b, "...", 3);
+    }
+    kqi_buf_putc(&b, 0);
+    if (b.rc) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.a;
+}
+
+static int
+xurl_check(const char *zUrl, char **pzErr)
+{
+    const char *z = zUrl + strlen(XURL_PREFIX);
+    const char *zWhy = NULL;
+    const char *zColon = strrchr(z, ':');
+    size_t nHost = zColon ? (size_t)(zColon - z) : 0;
+    if (zColon == NULL) {
+        zWhy = "no :PORT";
+    } else if (nHost == 0 || (z[0] == '[' && nHost <= 2)) {
+        zWhy = "no host";
+    } else if (z[0] == '[') {
+        /* [IPv6] */
+        if (z[nHost - 1] != ']') {
+            zWhy = "an IPv6 address needs its closing bracket";
+        }
+        for (size_t i = 1; zWhy == NULL && i + 1 < nHost; i++) {
+            if (!isxdigit((u8)z[i]) && z[i] != ':' && z[i] != '.') {
+                zWhy = "bad character in the IPv6 address";
+            }
+        }
+    } else {
+        for (size_t i = 0; zWhy == NULL && i < nHost; i++) {
+            if (!isalnum((u8)z[i]) && z[i] != '.' && z[i] != '-' &&
+                z[i] != '_') {
+                zWhy = z[i] == ':' ? "an IPv6 address goes in brackets, "
+                                     "tcp://[::1]:PORT"
+                                   : "bad character in the host";
+            }
+        }
+    }
+    if (zWhy == NULL) {
+        /* digits only (no sign, no space, nothing after); the value
+        ** stops growing once past the maximum, so nothing overflows */
+        const char *zPort = zColon + 1;
+        size_t nPort = strspn(zPort, "0123456789");
+        unsigned long v = 0;
+        for (size_t i = 0; i < nPort && v <= XURL_PORT_MAX; i++) {
+            v = v * 10 + (unsigned long)(zPort[i] - '0');
+        }
+        if (nPort == 0 || zPort[nPort] != 0 || v < 1 || v > XURL_PORT_MAX) {
+            zWhy = "the port must be a number from 1 to 65535";
+        }
+    }
+    if (zWhy == NULL) {
+        return KQ_OK;
+    }
+    char *zShow = xurl_show(zUrl);
+    kqi_err(pzErr, KQ_MISUSE, "%s: not a Xapian server address (%s): "
+            "expected tcp://HOST:PORT", zShow ? zShow : "tcp://...", zWhy);
+    free(zShow);
+    return KQ_MISUSE;
+}
+
 int
 kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
                 char **pzErr)
 {
     *ppOut = NULL;
+    for (int i = 0; i < nPath; i++) {
+        if (strncmp(azPath[i], XURL_PREFIX, strlen(XURL_PREFIX)) == 0) {
+            int rc = xurl_check(azPath[i], pzErr);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
     kqi_xindex *p = calloc(1, sizeof(*p));
     if (p == NULL) {
         return KQ_NOMEM;
