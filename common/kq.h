@@ -64,6 +64,13 @@ typedef uint32_t kq_docid;
 ** URLs).  A query word past it is reported by kq parse. */
 #define KQ_MAX_WORD 64
 
+/* A read of a Xapian database (kq -d on one) that has not returned after
+** this long makes kq check the database's tables, as xapian-check does,
+** in another thread: Xapian can loop forever on some damage (a block's
+** directory pointer), and if the check finds damage kq exits 4 naming the
+** file.  A query merely slow costs that one check, once. */
+#define KQ_XAPIAN_STALL_MS 5000
+
 /**************************************************************************
 ** Analysis: the one tokenize -> fold -> stem chain used for documents and
 ** for queries.

@@ -531,6 +531,12 @@ int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
+/* Watch the reads of p (kqi_xsearch, kqi_xdoc) from a thread: one that has
+** not returned after KQ_XAPIAN_STALL_MS makes it check the databases
+** (kqx_db_check); if they are damaged, x(pCtx, zErr) is called from that
+** thread, with the read still under way -- it must end the process. */
+int kqi_xindex_watch(kqi_xindex *p, void (*x)(void *pCtx, const char *zErr),
+                     void *pCtx);
 
 /**************************************************************************
 ** Interface to code in invert.c: in-memory inversion of documents.

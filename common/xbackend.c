@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -450,7 +452,109 @@ struct kqi_xindex {
     kqx_db *pDb;
     kq_analyzer *pA;
     kq_stats stats;
+    /* The watchdog (kqi_xindex_watch): a read under way since tStart. */
+    int bWatch;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int bStop;           /* guarded by mu, as are the three below */
+    int bBusy;
+    u64 iCall;
+    struct timespec tStart;
+    int bChecked;        /* the check ran once and found nothing */
+    void (*xDamaged)(void *, const char *);
+    void *pCtx;
 };
+
+/* The watchdog: waits for a read to outlast KQ_XAPIAN_STALL_MS, then checks
+** the databases once. */
+static void *
+watch_main(void *pArg)
+{
+    kqi_xindex *p = pArg;
+    pthread_mutex_lock(&p->mu);
+    while (!p->bStop) {
+        if (!p->bBusy || p->bChecked) {
+            pthread_cond_wait(&p->cv, &p->mu);
+            continue;
+        }
+        u64 iCall = p->iCall;
+        struct timespec t = p->tStart;
+        t.tv_sec += KQ_XAPIAN_STALL_MS / 1000;
+        t.tv_nsec += (KQ_XAPIAN_STALL_MS % 1000) * 1000000L;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        int e = 0;
+        while (!p->bStop && p->bBusy && p->iCall == iCall && e != ETIMEDOUT) {
+            e = pthread_cond_timedwait(&p->cv, &p->mu, &t);
+        }
+        if (p->bStop || !p->bBusy || p->iCall != iCall) {
+            continue;
+        }
+        p->bChecked = 1;
+        pthread_mutex_unlock(&p->mu);
+        char *zErr = NULL;
+        if (kqx_db_check(p->pDb, &zErr) == KQ_CORRUPT) {
+            p->xDamaged(p->pCtx, zErr ? zErr : "the Xapian database is "
+                        "damaged");
+        }
+        free(zErr);
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+int
+kqi_xindex_watch(kqi_xindex *p, void (*x)(void *pCtx, const char *zErr),
+                 void *pCtx)
+{
+    if (p->bWatch) {
+        return KQ_MISUSE;
+    }
+    p->xDamaged = x;
+    p->pCtx = pCtx;
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, &a);
+    pthread_condattr_destroy(&a);
+    if (pthread_create(&p->th, NULL, watch_main, p) != 0) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+        return KQ_NOMEM;
+    }
+    p->bWatch = 1;
+    return KQ_OK;
+}
+
+/* A read of p begins, ends (for the watchdog). */
+static void
+xcall_begin(kqi_xindex *p)
+{
+    if (p->bWatch) {
+        pthread_mutex_lock(&p->mu);
+        p->bBusy = 1;
+        p->iCall++;
+        clock_gettime(CLOCK_MONOTONIC, &p->tStart);
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static void
+xcall_end(kqi_xindex *p)
+{
+    if (p->bWatch) {
+        pthread_mutex_lock(&p->mu);
+        p->bBusy = 0;
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
 
 /* A remote database: tcp://HOST:PORT (kq(1), -d; several shards are
 ** several -d).  HOST is a name or an IPv4 address ([A-Za-z0-9._-]) or an
@@ -594,6 +698,15 @@ void
 kqi_xindex_close(kqi_xindex *p)
 {
     if (p) {
+        if (p->bWatch) {
+            pthread_mutex_lock(&p->mu);
+            p->bStop = 1;
+            pthread_cond_signal(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+            pthread_join(p->th, NULL);
+            pthread_cond_destroy(&p->cv);
+            pthread_mutex_destroy(&p->mu);
+        }
         kqx_db_close(p->pDb);
         kq_analyzer_free(p->pA);
         free(p);
@@ -997,11 +1110,13 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
     *pnTotal = 0;
     kqx_query *x = NULL;
     kqx_mset *m = NULL;
+    xcall_begin(p);
     int rc = translate(p, q->pRoot, &x, pzErr);
     if (rc == KQ_OK) {
         rc = kqx_search(p->pDb, x, KQI_BM25_K1, KQI_BM25_B, nOffset, nLimit,
                         &m, pzErr);
     }
+    xcall_end(p);
     kqx_query_free(x);
     if (rc) {
         return rc;
@@ -1027,8 +1142,10 @@ int
 kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
          char **pzErr)
 {
-    if (iSlot < 0) {
-        return kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr);
-    }
-    return kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
+    xcall_begin(p);
+    int rc = iSlot < 0
+             ? kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr)
+             : kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
+    xcall_end(p);
+    return rc;
 }

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 is_xapian(char *const *azDir, int nDir)
@@ -16,6 +17,20 @@ is_xapian(char *const *azDir, int nDir)
         return 1;
     }
     return kqi_dir_kind(azDir[0]) == KQI_DIR_XAPIAN;
+}
+
+/* The watchdog of a Xapian source found the database damaged while a read
+** of it does not return (kqi_xindex_watch): say so, and end with the exit
+** status of damage -- the read may never return. */
+static void
+on_xdamage(void *pCtx, const char *zErr)
+{
+    const cli *c = pCtx;
+    fflush(stdout);
+    fprintf(stderr, "%s: %s; a read of it has not returned in %d s\n",
+            cli_prog(c), zErr, KQ_XAPIAN_STALL_MS / 1000);
+    fflush(stderr);
+    _exit(EX_DAMAGED);
 }
 
 int
@@ -55,6 +70,13 @@ source_try(source *s, const cli *c, char **pzErr)
     int rc = is_xapian(azDir, nDir)
              ? kqi_xindex_open((const char *const *)azDir, nDir, &s->pX, pzErr)
              : kq_index_open(azDir[0], &s->pIdx, pzErr);
+    if (rc == KQ_OK && s->pX) {
+        rc = kqi_xindex_watch(s->pX, on_xdamage, (void *)c);
+        if (rc) {
+            kqi_xindex_close(s->pX);
+            s->pX = NULL;
+        }
+    }
     if (rc) {
         kq_analyzer_free(s->pLang);
         s->pLang = NULL;
