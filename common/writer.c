@@ -1123,7 +1123,7 @@ sess_add(kq_writer *p, u64 h, u32 chk, u64 content, u32 iDoc)
 static int
 lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
 {
-    char aName[32];
+    char aName[sizeof(p->aLastLang)];
     if (d->nLang >= sizeof(aName)) {
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
                        (int)(d->nLang > 40 ? 40 : d->nLang), d->zLang);

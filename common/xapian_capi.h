@@ -95,7 +95,9 @@ int kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
 int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
                       void *pCtx, int (*x)(void *, const char *, size_t),
                       char **pzErr);
-/* Value iSlot / the data of document iDoc, malloc()ed (caller frees). */
+/* Value iSlot / the data of document iDoc, malloc()ed (caller frees).  A
+** document that does not exist is KQ_CORRUPT: kq asks only for documents
+** a search of the database gave it. */
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
 int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
