@@ -90,3 +90,17 @@ sweep() {
 @test "damage-xapian: a flipped byte in every database file" {
     sweep flip
 }
+
+@test "damage-xapian: a read Xapian never returns from ends after the stall limit with exit 4 naming the file" {
+    # Xapian 1.4 loops forever reading a block whose directory end pointer
+    # is damaged (byte 10 of a glass block); its table check sees it
+    cp -r "$W/ref/idx" "$BATS_TEST_TMPDIR/db"
+    "$SWEEP" damage "$BATS_TEST_TMPDIR/db/docdata.glass" flip 10 255
+    run xapian-check "$BATS_TEST_TMPDIR/db/docdata.glass"
+    [[ "$output" == *"directory end pointer invalid"* ]]
+    # (timeout only keeps a hang from stalling the suite: a hang fails)
+    run --separate-stderr timeout 60 "$KQ" -d "$BATS_TEST_TMPDIR/db" --json -n 100 'peace*'
+    no_crash
+    [ "$status" -eq 4 ]
+    [[ "$stderr" == "kq: $BATS_TEST_TMPDIR/db/docdata.glass: xapian: "*"directory end pointer invalid"*"a read of it has not returned in 5 s" ]]
+}
