@@ -17,7 +17,8 @@
 ** Xapian's messages rarely name a file.  On damage, the tables of the
 ** local databases involved are checked as xapian-check does
 ** (Xapian::Database::check, time linear in their size, on this error path
-** only) to find the damaged one, and the message starts with its path
+** only; in a child process, as the checker itself can crash on damage) to
+** find the damaged one, and the message starts with its path
 ** (DIR/postlist.glass; DIR/iamglass when every table fails, as they do
 ** when the version file they all read is damaged).
 */
@@ -35,7 +36,11 @@
 #include <string>
 #include <vector>
 
+#include <cerrno>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct kqx_wdb {
     Xapian::WritableDatabase db;
@@ -127,6 +132,83 @@ about_version_file(const std::string &zMsg)
     return false;
 }
 
+/* Check the table file z as xapian-check does, in a child process:
+** Xapian's checker is not proof against every damage either (it reads
+** out of bounds on some), and a child that crashes tells that the table
+** is damaged as well as a failed check does, without taking kq down.  The
+** child's output goes nowhere; its message comes back through a pipe. */
+enum { CHECK_OK, CHECK_BAD, CHECK_VERSION };
+#define CHECK_MSG_MAX 512     /* of the message the child sends back */
+
+static int
+check_table(const std::string &z, std::string *pzMsg)
+{
+    int aFd[2];
+    if (pipe(aFd) != 0) {
+        return CHECK_OK;   /* (no diagnosis, not a wrong one) */
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(aFd[0]);
+        close(aFd[1]);
+        return CHECK_OK;
+    }
+    if (pid == 0) {
+        close(aFd[0]);
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        int e;
+        std::string zMsg;
+        try {
+            std::ostringstream out;   /* its report: not wanted */
+            e = Xapian::Database::check(z, 0, &out) != 0 ? CHECK_BAD
+                                                          : CHECK_OK;
+            zMsg = "the table check reports errors";
+        } catch (const Xapian::Error &x) {
+            e = about_version_file(x.get_msg()) ? CHECK_VERSION : CHECK_BAD;
+            zMsg = x.get_description();
+        } catch (...) {
+            e = CHECK_BAD;
+            zMsg = "the table check failed";
+        }
+        size_t n = zMsg.size() < CHECK_MSG_MAX ? zMsg.size() : CHECK_MSG_MAX;
+        if (e != CHECK_OK && write(aFd[1], zMsg.data(), n) < 0) {
+            e = CHECK_BAD;
+        }
+        _exit(e);   /* (no exit handlers: they are the parent's) */
+    }
+    close(aFd[1]);
+    char a[CHECK_MSG_MAX];
+    size_t n = 0;
+    while (n < sizeof(a)) {
+        ssize_t k = read(aFd[0], a + n, sizeof(a) - n);
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k <= 0) {
+            break;
+        }
+        n += (size_t)k;
+    }
+    close(aFd[0]);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == CHECK_OK) {
+        return CHECK_OK;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == CHECK_VERSION) {
+        *pzMsg = std::string(a, n);
+        return CHECK_VERSION;
+    }
+    *pzMsg = WIFEXITED(st) && WEXITSTATUS(st) == CHECK_BAD && n > 0
+             ? std::string(a, n) : "Xapian's table check crashed on it";
+    return CHECK_BAD;
+}
+
 /* The damaged file of the local databases azPath: the first table that
 ** Xapian::Database::check() finds fault with, or the version file if every
 ** table does or the fault is in what the version file says of the table;
@@ -149,20 +231,9 @@ damaged_file(const std::vector<std::string> &azPath, std::string *pzMsg = NULL)
                 continue;
             }
             nTable++;
-            bool bBad, bVersion = false;
             std::string zMsg;
-            try {
-                std::ostringstream out;   /* its report: not wanted */
-                bBad = Xapian::Database::check(z, 0, &out) != 0;
-                zMsg = "the table check reports errors";
-            } catch (const Xapian::Error &e) {
-                bBad = true;
-                bVersion = about_version_file(e.get_msg());
-                zMsg = e.get_description();
-            } catch (...) {
-                bBad = true;
-                zMsg = "the table check failed";
-            }
+            int e = check_table(z, &zMsg);
+            bool bBad = e != CHECK_OK, bVersion = e == CHECK_VERSION;
             if (bBad && pzMsg && nBad == 0) {
                 *pzMsg = zMsg;
             }
