@@ -13,6 +13,8 @@
 **   DatabaseNotFoundError -> KQ_NOTFOUND, DatabaseLockError -> KQ_BUSY,
 **   DatabaseOpeningError and DatabaseCreateError -> KQ_IOERR,
 **   std::bad_alloc -> KQ_NOMEM, anything else -> KQ_XAPIAN.
+** A local database is first opened in a child process (probe_open()):
+** Xapian can crash opening one whose version file is damaged.
 **
 ** Xapian's messages rarely name a file.  On damage, the tables of the
 ** local databases involved are checked as xapian-check does
@@ -132,26 +134,30 @@ about_version_file(const std::string &zMsg)
     return false;
 }
 
-/* Check the table file z as xapian-check does, in a child process:
-** Xapian's checker is not proof against every damage either (it reads
-** out of bounds on some), and a child that crashes tells that the table
-** is damaged as well as a failed check does, without taking kq down.  The
-** child's output goes nowhere; its message comes back through a pipe. */
-enum { CHECK_OK, CHECK_BAD, CHECK_VERSION };
-#define CHECK_MSG_MAX 512     /* of the message the child sends back */
+/* Run f in a child process, its output going nowhere: for the Xapian
+** calls that can crash on a damaged database (the table checker reads out
+** of bounds on some damage, and opening one with a damaged version file
+** can crash), so that a crash tells of damage instead of taking kq down.
+** f returns a CHILD_* code and may set a message, which comes back
+** through a pipe; CHILD_CRASHED if the child did not exit normally (a
+** signal, or a sanitizer's report and exit).  Fork failing: CHILD_OK
+** (no diagnosis rather than a wrong one). */
+enum { CHILD_OK, CHILD_BAD, CHILD_VERSION, CHILD_CRASHED };
+#define CHILD_MSG_MAX 512     /* of the message the child sends back */
 
+template <class F>
 static int
-check_table(const std::string &z, std::string *pzMsg)
+in_child(F f, std::string *pzMsg)
 {
     int aFd[2];
     if (pipe(aFd) != 0) {
-        return CHECK_OK;   /* (no diagnosis, not a wrong one) */
+        return CHILD_OK;
     }
     pid_t pid = fork();
     if (pid < 0) {
         close(aFd[0]);
         close(aFd[1]);
-        return CHECK_OK;
+        return CHILD_OK;
     }
     if (pid == 0) {
         close(aFd[0]);
@@ -160,28 +166,16 @@ check_table(const std::string &z, std::string *pzMsg)
             dup2(fd, 1);
             dup2(fd, 2);
         }
-        int e;
         std::string zMsg;
-        try {
-            std::ostringstream out;   /* its report: not wanted */
-            e = Xapian::Database::check(z, 0, &out) != 0 ? CHECK_BAD
-                                                          : CHECK_OK;
-            zMsg = "the table check reports errors";
-        } catch (const Xapian::Error &x) {
-            e = about_version_file(x.get_msg()) ? CHECK_VERSION : CHECK_BAD;
-            zMsg = x.get_description();
-        } catch (...) {
-            e = CHECK_BAD;
-            zMsg = "the table check failed";
-        }
-        size_t n = zMsg.size() < CHECK_MSG_MAX ? zMsg.size() : CHECK_MSG_MAX;
-        if (e != CHECK_OK && write(aFd[1], zMsg.data(), n) < 0) {
-            e = CHECK_BAD;
+        int e = f(zMsg);
+        size_t n = zMsg.size() < CHILD_MSG_MAX ? zMsg.size() : CHILD_MSG_MAX;
+        if (n && write(aFd[1], zMsg.data(), n) < 0) {
+            e = CHILD_BAD;
         }
         _exit(e);   /* (no exit handlers: they are the parent's) */
     }
     close(aFd[1]);
-    char a[CHECK_MSG_MAX];
+    char a[CHILD_MSG_MAX];
     size_t n = 0;
     while (n < sizeof(a)) {
         ssize_t k = read(aFd[0], a + n, sizeof(a) - n);
@@ -197,16 +191,43 @@ check_table(const std::string &z, std::string *pzMsg)
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(st) && WEXITSTATUS(st) == CHECK_OK) {
-        return CHECK_OK;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) > CHILD_VERSION) {
+        return CHILD_CRASHED;
     }
-    if (WIFEXITED(st) && WEXITSTATUS(st) == CHECK_VERSION) {
+    if (pzMsg) {
         *pzMsg = std::string(a, n);
-        return CHECK_VERSION;
     }
-    *pzMsg = WIFEXITED(st) && WEXITSTATUS(st) == CHECK_BAD && n > 0
-             ? std::string(a, n) : "Xapian's table check crashed on it";
-    return CHECK_BAD;
+    return WEXITSTATUS(st);
+}
+
+/* Check the table file z as xapian-check does (in a child: in_child()):
+** CHILD_OK, or CHILD_BAD / CHILD_VERSION (the fault is in what the
+** version file says of the table) with Xapian's message in *pzMsg. */
+static int
+check_table(const std::string &z, std::string *pzMsg)
+{
+    int e = in_child([&](std::string &zMsg) -> int {
+        try {
+            std::ostringstream out;   /* its report: not wanted */
+            if (Xapian::Database::check(z, 0, &out) == 0) {
+                return CHILD_OK;
+            }
+            zMsg = "the table check reports errors";
+            return CHILD_BAD;
+        } catch (const Xapian::Error &x) {
+            zMsg = x.get_description();
+            return about_version_file(x.get_msg()) ? CHILD_VERSION
+                                                   : CHILD_BAD;
+        } catch (...) {
+            zMsg = "the table check failed";
+            return CHILD_BAD;
+        }
+    }, pzMsg);
+    if (e == CHILD_CRASHED) {
+        *pzMsg = "Xapian's table check crashed on it";
+        return CHILD_BAD;
+    }
+    return e;
 }
 
 /* The damaged file of the local databases azPath: the first table that
@@ -233,7 +254,7 @@ damaged_file(const std::vector<std::string> &azPath, std::string *pzMsg = NULL)
             nTable++;
             std::string zMsg;
             int e = check_table(z, &zMsg);
-            bool bBad = e != CHECK_OK, bVersion = e == CHECK_VERSION;
+            bool bBad = e != CHILD_OK, bVersion = e == CHILD_VERSION;
             if (bBad && pzMsg && nBad == 0) {
                 *pzMsg = zMsg;
             }
@@ -550,6 +571,26 @@ kqx_wdb_close(kqx_wdb *p)
 /**************************************************************************
 ** Reading.
 */
+/* Opening a glass database whose version file is damaged can crash
+** Xapian (1.4): open zPath in a child first (in_child()), and throw
+** DatabaseCorruptError if that crashes.  Its other errors are left to the
+** real open. */
+static void
+probe_open(const std::string &zPath)
+{
+    int e = in_child([&](std::string &) -> int {
+        try {
+            Xapian::Database db(zPath);
+        } catch (...) {
+        }
+        return CHILD_OK;
+    }, NULL);
+    if (e == CHILD_CRASHED) {
+        throw Xapian::DatabaseCorruptError("opening the database crashed "
+                                           "Xapian (in a child process)");
+    }
+}
+
 extern "C" int
 kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
             char **pzErr)
@@ -582,6 +623,7 @@ kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
                         std::strtoul(hp.c_str() + iColon + 1, NULL, 10));
                     p->db.add_database(Xapian::Remote::open(host, port));
                 } else {
+                    probe_open(z);
                     p->db.add_database(Xapian::Database(z));
                 }
             }
