@@ -556,6 +556,13 @@ xcall_end(kqi_xindex *p)
     }
 }
 
+static int
+first_term(void *pCtx, const char *z, size_t n)
+{
+    *(int *)pCtx = 1;
+    return 1;   /* one is enough */
+}
+
 /* A remote database: tcp://HOST:PORT (kq(1), -d; several shards are
 ** several -d).  HOST is a name or an IPv4 address ([A-Za-z0-9._-]) or an
 ** IPv6 address in brackets; PORT is decimal, 1 to XURL_PORT_MAX, with
@@ -667,6 +674,25 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
     int rc = kqx_db_open(azPath, nPath, &p->pDb, pzErr);
     if (rc == KQ_OK) {
         rc = kqx_db_stats(p->pDb, &p->stats.nDoc, &p->stats.avgDoclen, pzErr);
+    }
+    if (rc == KQ_OK && p->stats.nDoc == 0) {
+        /* No documents, says the version file; then there are no terms
+        ** either, unless its statistics are damaged (glass reads a
+        ** truncated version file's missing figures as zeros). */
+        int bAny = 0;
+        rc = kqx_db_terms_scan(p->pDb, "", 0, &bAny, first_term, pzErr);
+        if (rc == 1) {
+            rc = KQ_OK;
+        }
+        if (rc == KQ_OK && bAny) {
+            struct stat st;
+            char *z = kqi_mprintf("%s/iamglass", azPath[0]);
+            int bGlass = nPath == 1 && z && stat(z, &st) == 0;
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: xapian: the database has "
+                         "terms but its statistics say no documents (the "
+                         "database is damaged)", bGlass ? z : azPath[0]);
+            free(z);
+        }
     }
     if (rc == KQ_OK) {
         rc = kqx_db_get_metadata(p->pDb, META_LANG, &zLang, pzErr);
@@ -848,13 +874,6 @@ date_add(void *pCtx, const char *z, size_t n)
         return exp_add(&d->e, z, n);
     }
     return 0;
-}
-
-static int
-first_term(void *pCtx, const char *z, size_t n)
-{
-    *(int *)pCtx = 1;
-    return 1;   /* one is enough */
 }
 
 /* The prefix of field terms of q ("" for the text). */
