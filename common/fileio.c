@@ -2,6 +2,14 @@
 ** fileio.c -- output files that know their size and CRC32, and read-only
 ** memory-mapped input files.
 **
+** Files inside an index directory are opened only through kqi_file_open():
+** never through a symbolic link (O_NOFOLLOW: kq-index often runs as root or
+** from cron over a directory others can write, and a link planted there
+** would make it truncate or overwrite the link's target), never kept
+** across exec (O_CLOEXEC), and only if they are regular files (a FIFO
+** would block, a device have side effects).  The index directory itself
+** may be a symbolic link: only the last component of a path is refused.
+**
 ** Every index file begins with a 16-byte header:
 **     8 bytes: magic 0x8b 'K' 'Q' 'I' 'D' 'X' 0x0d 0x0a
 **              (a non-ASCII first byte, and CR LF to catch text-mode damage)
@@ -30,6 +38,46 @@ static const u8 aMagic[8] = {0x8b, 'K', 'Q', 'I', 'D', 'X', 0x0d, 0x0a};
 #define WBUF_SIZE (1 << 16)
 
 int
+kqi_file_open(const char *zPath, int flags, int *pFd, char **pzErr)
+{
+    *pFd = -1;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused
+    ** below); it changes nothing for a regular file, and is cleared. */
+    int fd = open(zPath, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd < 0) {
+        int e = errno;
+        struct stat st;
+        if (e == ELOOP && lstat(zPath, &st) == 0 && S_ISLNK(st.st_mode)) {
+            return kqi_err(pzErr, KQ_IOERR, "%s: is a symbolic link; kq "
+                           "does not follow links inside an index directory",
+                           zPath);
+        }
+        return kqi_err(pzErr, e == ENOENT && !(flags & O_CREAT)
+                                  ? KQ_NOTFOUND : KQ_IOERR,
+                       "%s: cannot %s: %s", zPath,
+                       (flags & O_CREAT) ? "create" : "open", strerror(e));
+    }
+    struct stat st;
+    int rc = KQ_OK;
+    if (fstat(fd, &st) != 0) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot stat: %s", zPath,
+                     strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: not a regular file; an index "
+                     "directory holds only regular files", zPath);
+    } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zPath,
+                     strerror(errno));
+    }
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    *pFd = fd;
+    return KQ_OK;
+}
+
+int
 kqi_wfile_open(kqi_wfile *f, const char *zPath)
 {
     memset(f, 0, sizeof(*f));
@@ -41,11 +89,8 @@ kqi_wfile_open(kqi_wfile *f, const char *zPath)
         return f->rc;
     }
     f->crc = 0;
-    f->fd = open(zPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (f->fd < 0) {
-        f->zErr = kqi_mprintf("%s: cannot create: %s", zPath, strerror(errno));
-        f->rc = KQ_IOERR;
-    }
+    f->rc = kqi_file_open(zPath, O_WRONLY | O_CREAT | O_TRUNC, &f->fd,
+                          &f->zErr);
     return f->rc;
 }
 
@@ -180,11 +225,10 @@ kqi_map_open(kqi_map *m, const char *zPath, char **pzErr)
     if (m->zPath == NULL) {
         return KQ_NOMEM;
     }
-    int fd = open(zPath, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        return kqi_err(pzErr, e == ENOENT ? KQ_NOTFOUND : KQ_IOERR,
-                       "%s: cannot open: %s", zPath, strerror(e));
+    int fd;
+    int rc = kqi_file_open(zPath, O_RDONLY, &fd, pzErr);
+    if (rc) {
+        return rc;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {

@@ -20,8 +20,10 @@ kqi_dir_kind(const char *zDir)
     };
     for (size_t i = 0; i < sizeof(aMark) / sizeof(aMark[0]); i++) {
         char *z = kqi_mprintf("%s/%s", zDir, aMark[i].zFile);
+        /* lstat: a symbolic link named kq.manifest still makes the
+        ** directory a kq index, which then refuses the link (fileio.c). */
         struct stat st;
-        int b = z && stat(z, &st) == 0;
+        int b = z && lstat(z, &st) == 0;
         free(z);
         if (b) {
             return aMark[i].eKind;

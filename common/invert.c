@@ -953,14 +953,14 @@ part_main(void *pArg)
 static int
 append_file(kqi_wfile *f, const char *zPath, char **pzErr)
 {
-    int fd = open(zPath, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zPath,
-                       strerror(errno));
+    int fd;
+    int rc = kqi_file_open(zPath, O_RDONLY, &fd, pzErr);
+    if (rc) {
+        return rc;
     }
     enum { CHUNK = 1 << 20 };
     u8 *aBuf = malloc(CHUNK);
-    int rc = aBuf ? KQ_OK : KQ_NOMEM;
+    rc = aBuf ? KQ_OK : KQ_NOMEM;
     while (rc == KQ_OK) {
         ssize_t n = read(fd, aBuf, CHUNK);
         if (n < 0 && errno == EINTR) {

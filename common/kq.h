@@ -126,6 +126,13 @@ typedef uint32_t kq_docid;
 ** posting-list cursor of about 2.5 KB per segment when the query runs. */
 #define KQ_MAX_QUERY_EXPANSION 50000
 
+/* A read of a Xapian database (kq -d on one) that has not returned after
+** this long makes kq check the database's tables, as xapian-check does,
+** in another thread: Xapian can loop forever on some damage (a block's
+** directory pointer), and if the check finds damage kq exits 4 naming the
+** file.  A query merely slow costs that one check, once. */
+#define KQ_XAPIAN_STALL_MS 5000
+
 /**************************************************************************
 ** Analysis: the one tokenize -> fold -> stem chain used for documents and
 ** for queries.
@@ -264,10 +271,20 @@ int kq_writer_delete(kq_writer *p, const char *zId, size_t nId,
 int kq_writer_delete_unseen(kq_writer *p, uint64_t *pnDel, char **pzErr);
 /* Make everything added and deleted visible to readers, atomically.  Then,
 ** unless opts.bNoMerge, merge segments by the policy in writer.c, each
-** merge its own atomic commit. */
+** merge its own atomic commit.  The return value is the commit's: KQ_OK
+** means everything is committed, even if a merge after it failed (a
+** full disk, say) -- such a failure loses nothing, leaves the index as
+** committed (with more segments than the policy wants) and is reported
+** by kq_writer_merge_status(); the next commit merges again. */
 int kq_writer_commit(kq_writer *p, char **pzErr);
-/* Commit, then merge all segments into one without deleted documents. */
+/* Commit, then merge all segments into one without deleted documents.
+** A failure of the merge is returned (and kq_writer_merge_status() gives
+** it too); what the commit before it committed stays committed. */
 int kq_writer_compact(kq_writer *p, char **pzErr);
+/* Did a merge after the last kq_writer_commit() or kq_writer_compact()
+** fail?  KQ_OK if not; else its rc, and in *pzMsg (may be NULL) its
+** message, owned by the writer and valid until its next commit or close. */
+int kq_writer_merge_status(const kq_writer *p, const char **pzMsg);
 void kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut);
 /* Close; anything not committed is discarded. */
 void kq_writer_close(kq_writer *p);

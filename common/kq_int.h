@@ -170,6 +170,11 @@ typedef struct kqi_wfile {
     int bNoSync;  /* a temporary file: no fsync at close */
 } kqi_wfile;
 
+/* Open zPath, a file inside an index directory, with open() flags
+** (O_NOFOLLOW and O_CLOEXEC added): a symbolic link or anything but a
+** regular file is refused (KQ_IOERR, the message naming the file); a
+** missing file without O_CREAT is KQ_NOTFOUND. */
+int kqi_file_open(const char *zPath, int flags, int *pFd, char **pzErr);
 int kqi_wfile_open(kqi_wfile *f, const char *zPath);
 void kqi_wfile_write(kqi_wfile *f, const void *p, size_t n);
 void kqi_wfile_varint(kqi_wfile *f, u64 v);
@@ -557,6 +562,12 @@ int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
+/* Watch the reads of p (kqi_xsearch, kqi_xdoc) from a thread: one that has
+** not returned after KQ_XAPIAN_STALL_MS makes it check the databases
+** (kqx_db_check); if they are damaged, x(pCtx, zErr) is called from that
+** thread, with the read still under way -- it must end the process. */
+int kqi_xindex_watch(kqi_xindex *p, void (*x)(void *pCtx, const char *zErr),
+                     void *pCtx);
 
 /**************************************************************************
 ** Interface to code in invert.c: in-memory inversion of documents.

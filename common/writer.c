@@ -105,6 +105,7 @@ struct kq_writer {
     char *zDir;
     int fdLock;
     int bLocked;       /* the flock is ours */
+    int bPidOk;        /* kq.lock has no other link: our pid goes in it */
     kqi_manifest man;
     size_t nMemory;
     u32 iSeg;          /* number of the segment being written */
@@ -144,6 +145,8 @@ struct kq_writer {
     kq_writer_stats stats;
     int bNoMerge;
     int bTrackSeen;
+    int rcMerge;       /* a merge after the last commit failed: its rc */
+    char *zMergeErr;   /* and its message (kq_writer_merge_status) */
 
     /* The committed segments, opened on first need to find documents by
     ** id, with this session's changes to them. */
@@ -216,14 +219,17 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
     if (zLock == NULL) {
         return KQ_NOMEM;
     }
-    p->fdLock = open(zLock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    int rc = KQ_OK;
-    if (p->fdLock < 0) {
-        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zLock,
-                     strerror(errno));
+    /* Never through a symbolic link (fileio.c): the lock file is written
+    ** and truncated. */
+    int rc = kqi_file_open(zLock, O_RDWR | O_CREAT, &p->fdLock, pzErr);
+    if (rc) {
         free(zLock);
         return rc;
     }
+    /* A lock file with other hard links is another file's content too:
+    ** lock it, but write nothing into it. */
+    struct stat st;
+    p->bPidOk = fstat(p->fdLock, &st) == 0 && st.st_nlink == 1;
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
@@ -251,6 +257,8 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
     }
     if (rc == KQ_OK) {
         p->bLocked = 1;
+    }
+    if (rc == KQ_OK && p->bPidOk) {
         /* Say who we are, for a writer that has to wait. */
         char a[32];
         int n = snprintf(a, sizeof(a), "pid %ld\n", (long)getpid());
@@ -1115,7 +1123,7 @@ sess_add(kq_writer *p, u64 h, u32 chk, u64 content, u32 iDoc)
 static int
 lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
 {
-    char aName[32];
+    char aName[sizeof(p->aLastLang)];
     if (d->nLang >= sizeof(aName)) {
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
                        (int)(d->nLang > 40 ? 40 : d->nLang), d->zLang);
@@ -1628,12 +1636,35 @@ merge_by_policy(kq_writer *p, char **pzErr)
     return rc;
 }
 
+/* Remember that a merge after a commit failed (rc, *pzErr), for
+** kq_writer_merge_status(); takes *pzErr over. */
+static void
+set_merge_status(kq_writer *p, int rc, char **pzErr)
+{
+    free(p->zMergeErr);
+    p->zMergeErr = NULL;
+    p->rcMerge = rc;
+    if (rc) {
+        p->zMergeErr = *pzErr ? *pzErr : kqi_mprintf("%s", kq_errstr(rc));
+        *pzErr = NULL;
+    } else {
+        free(*pzErr);
+        *pzErr = NULL;
+    }
+}
+
+/* The commit decides the return value.  The merges after it are each
+** their own commit: one that fails (a full disk) loses nothing, the index
+** stays as committed, and it is reported by kq_writer_merge_status(), not
+** as a failed commit. */
 int
 kq_writer_commit(kq_writer *p, char **pzErr)
 {
+    char *zErr = NULL;
+    set_merge_status(p, KQ_OK, &zErr);
     int rc = commit_session(p, pzErr);
     if (rc == KQ_OK && !p->bNoMerge) {
-        rc = merge_by_policy(p, pzErr);
+        set_merge_status(p, merge_by_policy(p, &zErr), &zErr);
     }
     p->stats.nSegment = p->man.nSeg;
     return rc;
@@ -1642,16 +1673,34 @@ kq_writer_commit(kq_writer *p, char **pzErr)
 int
 kq_writer_compact(kq_writer *p, char **pzErr)
 {
+    char *zErr = NULL;
+    set_merge_status(p, KQ_OK, &zErr);
     int rc = commit_session(p, pzErr);
     int bDel = 0;
     for (u32 i = 0; i < p->man.nSeg; i++) {
         bDel |= p->man.aSeg[i].nDel > 0;
     }
     if (rc == KQ_OK && (p->man.nSeg > 1 || bDel)) {
-        rc = merge_range(p, 0, p->man.nSeg, pzErr);
+        /* The merge is what was asked for: its failure is returned, and
+        ** also kept for kq_writer_merge_status() (the commit before it
+        ** stands). */
+        rc = merge_range(p, 0, p->man.nSeg, &zErr);
+        if (rc) {
+            kqi_err(pzErr, rc, "%s", zErr ? zErr : kq_errstr(rc));
+        }
+        set_merge_status(p, rc, &zErr);
     }
     p->stats.nSegment = p->man.nSeg;
     return rc;
+}
+
+int
+kq_writer_merge_status(const kq_writer *p, const char **pzMsg)
+{
+    if (pzMsg) {
+        *pzMsg = p->rcMerge ? p->zMergeErr : NULL;
+    }
+    return p->rcMerge;
 }
 
 void
@@ -1692,8 +1741,9 @@ kq_writer_close(kq_writer *p)
         pthread_mutex_destroy(&p->muRun);
     }
     kqi_manifest_clear(&p->man);
+    free(p->zMergeErr);
     if (p->fdLock >= 0) {
-        if (p->bLocked && ftruncate(p->fdLock, 0) != 0) {
+        if (p->bLocked && p->bPidOk && ftruncate(p->fdLock, 0) != 0) {
             /* the pid left behind is checked before it is believed */
         }
         close(p->fdLock);   /* releases the flock */

@@ -3,8 +3,10 @@
 **
 ** Xapian is C++; kq is C.  This header is all that C code sees of it (after
 ** cyrus-imapd's xapian_wrap.h and notmuch's lib/): opaque handles, int
-** return codes from enum kq_rc (KQ_XAPIAN for anything Xapian threw,
-** KQ_NOMEM for std::bad_alloc), and messages through char **pzErr
+** return codes from enum kq_rc (KQ_CORRUPT for a damaged database, naming
+** the damaged file; KQ_XAPIAN for anything else Xapian threw, KQ_NOMEM for
+** std::bad_alloc: the mapping is at the top of xapian_capi.cc), and
+** messages through char **pzErr
 ** (malloc()ed, the caller frees; pzErr may be NULL).  Its only
 ** implementation is xapian_capi.cc, the one C++ file of the project; no
 ** C++ type or exception crosses this boundary.
@@ -70,6 +72,12 @@ typedef struct kqx_db kqx_db;
 int kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
                 char **pzErr);
 void kqx_db_close(kqx_db *p);
+/* Check the tables of p's local databases as xapian-check does (time
+** linear in their size): KQ_CORRUPT and a message naming the damaged file,
+** or KQ_OK.  It reads only the files, never p's handles: it may run in
+** another thread while a call on p is under way (xbackend.c does, when a
+** read does not return: Xapian can loop forever on some damage). */
+int kqx_db_check(kqx_db *p, char **pzErr);
 int kqx_db_stats(kqx_db *p, uint64_t *pnDoc, double *pAvgLen, char **pzErr);
 /* The value of metadata key zKey ("" if unset), malloc()ed. */
 int kqx_db_get_metadata(kqx_db *p, const char *zKey, char **pzVal,
@@ -87,7 +95,9 @@ int kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
 int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
                       void *pCtx, int (*x)(void *, const char *, size_t),
                       char **pzErr);
-/* Value iSlot / the data of document iDoc, malloc()ed (caller frees). */
+/* Value iSlot / the data of document iDoc, malloc()ed (caller frees).  A
+** document that does not exist is KQ_CORRUPT: kq asks only for documents
+** a search of the database gave it. */
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
 int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
@@ -202,7 +212,8 @@ void kqx_mset_free(kqx_mset *m);
     X(search, (kqx_db *p, const kqx_query *q, double k1, double b,            \
                size_t nOffset, size_t nLimit, kqx_mset **ppOut,               \
                char **pzErr),                                                 \
-      (p, q, k1, b, nOffset, nLimit, ppOut, pzErr))
+      (p, q, k1, b, nOffset, nLimit, ppOut, pzErr))                           \
+    X(db_check, (kqx_db *p, char **pzErr), (p, pzErr))
 
 #define KQX_FREE_FUNCS(X)                                                     \
     X(wdb_close, kqx_wdb)                                                     \
@@ -216,7 +227,7 @@ void kqx_mset_free(kqx_mset *m);
     X(uint32_t, mset_docid, (const kqx_mset *m, size_t i), (m, i))            \
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 
-#define KQX_API_VERSION 3
+#define KQX_API_VERSION 4
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

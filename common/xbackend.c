@@ -28,12 +28,17 @@
 #include "kq_int.h"
 #include "xapian_capi.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define META_LANG "kq:lang"
 /* The title weight of BM25F (kq_int.h), as decimal digits; a database
@@ -98,9 +103,18 @@ open_shards(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
                        zDir, strerror(errno));
     }
     char *zStub = kqi_mprintf("%s/XAPIANDB", zDir);
-    FILE *f = zStub ? fopen(zStub, "w") : NULL;
-    int rc = f ? KQ_OK : kqi_err(pzErr, KQ_IOERR, "%s: cannot create",
-                                 zStub ? zStub : zDir);
+    if (zStub == NULL) {
+        return KQ_NOMEM;
+    }
+    /* Never through a symbolic link (fileio.c). */
+    int fd;
+    int rc = kqi_file_open(zStub, O_WRONLY | O_CREAT | O_TRUNC, &fd, pzErr);
+    FILE *f = rc ? NULL : fdopen(fd, "w");
+    if (rc == KQ_OK && f == NULL) {
+        close(fd);
+        rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot create: %s", zStub,
+                     strerror(errno));
+    }
     for (int i = 0; rc == KQ_OK && i < nShard; i++) {
         char *zShard = kqi_mprintf("%s/shard%03d", zDir, i);
         if (zShard == NULL) {
@@ -442,7 +456,206 @@ struct kqi_xindex {
     u32 nMaxExpansion;   /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
     u32 nExpLeft;        /* of KQ_MAX_QUERY_EXPANSION, in the query being
                          ** translated */
+    /* The watchdog (kqi_xindex_watch): a read under way since tStart. */
+    int bWatch;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int bStop;           /* guarded by mu, as are the three below */
+    int bBusy;
+    u64 iCall;
+    struct timespec tStart;
+    int bChecked;        /* the check ran once and found nothing */
+    void (*xDamaged)(void *, const char *);
+    void *pCtx;
 };
+
+/* The watchdog: waits for a read to outlast KQ_XAPIAN_STALL_MS, then checks
+** the databases once. */
+static void *
+watch_main(void *pArg)
+{
+    kqi_xindex *p = pArg;
+    pthread_mutex_lock(&p->mu);
+    while (!p->bStop) {
+        if (!p->bBusy || p->bChecked) {
+            pthread_cond_wait(&p->cv, &p->mu);
+            continue;
+        }
+        u64 iCall = p->iCall;
+        struct timespec t = p->tStart;
+        t.tv_sec += KQ_XAPIAN_STALL_MS / 1000;
+        t.tv_nsec += (KQ_XAPIAN_STALL_MS % 1000) * 1000000L;
+        if (t.tv_nsec >= 1000000000L) {
+            t.tv_sec++;
+            t.tv_nsec -= 1000000000L;
+        }
+        int e = 0;
+        while (!p->bStop && p->bBusy && p->iCall == iCall && e != ETIMEDOUT) {
+            e = pthread_cond_timedwait(&p->cv, &p->mu, &t);
+        }
+        if (p->bStop || !p->bBusy || p->iCall != iCall) {
+            continue;
+        }
+        p->bChecked = 1;
+        pthread_mutex_unlock(&p->mu);
+        char *zErr = NULL;
+        if (kqx_db_check(p->pDb, &zErr) == KQ_CORRUPT) {
+            p->xDamaged(p->pCtx, zErr ? zErr : "the Xapian database is "
+                        "damaged");
+        }
+        free(zErr);
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+int
+kqi_xindex_watch(kqi_xindex *p, void (*x)(void *pCtx, const char *zErr),
+                 void *pCtx)
+{
+    if (p->bWatch) {
+        return KQ_MISUSE;
+    }
+    p->xDamaged = x;
+    p->pCtx = pCtx;
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, &a);
+    pthread_condattr_destroy(&a);
+    if (pthread_create(&p->th, NULL, watch_main, p) != 0) {
+        pthread_cond_destroy(&p->cv);
+        pthread_mutex_destroy(&p->mu);
+        return KQ_NOMEM;
+    }
+    p->bWatch = 1;
+    return KQ_OK;
+}
+
+/* A read of p begins, ends (for the watchdog). */
+static void
+xcall_begin(kqi_xindex *p)
+{
+    if (p->bWatch) {
+        pthread_mutex_lock(&p->mu);
+        p->bBusy = 1;
+        p->iCall++;
+        clock_gettime(CLOCK_MONOTONIC, &p->tStart);
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static void
+xcall_end(kqi_xindex *p)
+{
+    if (p->bWatch) {
+        pthread_mutex_lock(&p->mu);
+        p->bBusy = 0;
+        pthread_cond_signal(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static int
+first_term(void *pCtx, const char *z, size_t n)
+{
+    *(int *)pCtx = 1;
+    return 1;   /* one is enough */
+}
+
+/* A remote database: tcp://HOST:PORT (kq(1), -d; several shards are
+** several -d).  HOST is a name or an IPv4 address ([A-Za-z0-9._-]) or an
+** IPv6 address in brackets; PORT is decimal, 1 to XURL_PORT_MAX, with
+** nothing after it.  This is the one check: the plugin only splits what it
+** accepted (kqx_db_open in xapian_capi.cc). */
+#define XURL_PREFIX "tcp://"
+#define XURL_PORT_MAX 65535   /* TCP port numbers are 16 bits; 0 is none */
+
+/* z as text for a message: bytes other than printable ASCII as \xHH, at
+** most 128 bytes of z. */
+static char *
+xurl_show(const char *z)
+{
+    kqi_buf b = {0};
+    size_t n = strlen(z);
+    for (size_t i = 0; i < n && i < 128; i++) {
+        u8 c = (u8)z[i];
+        if (c < 0x20 || c >= 0x7f || c == '\\') {
+            char a[5];
+            snprintf(a, sizeof(a), "\\x%02x", c);
+            kqi_buf_append(&b, a, 4);
+        } else {
+            kqi_buf_putc(&b, (char)c);
+        }
+    }
+    if (n > 128) {
+        kqi_buf_append(&b, "...", 3);
+    }
+    kqi_buf_putc(&b, 0);
+    if (b.rc) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.a;
+}
+
+static int
+xurl_check(const char *zUrl, char **pzErr)
+{
+    const char *z = zUrl + strlen(XURL_PREFIX);
+    const char *zWhy = NULL;
+    const char *zColon = strrchr(z, ':');
+    size_t nHost = zColon ? (size_t)(zColon - z) : 0;
+    if (zColon == NULL) {
+        zWhy = "no :PORT";
+    } else if (nHost == 0 || (z[0] == '[' && nHost <= 2)) {
+        zWhy = "no host";
+    } else if (z[0] == '[') {
+        /* [IPv6] */
+        if (z[nHost - 1] != ']') {
+            zWhy = "an IPv6 address needs its closing bracket";
+        }
+        for (size_t i = 1; zWhy == NULL && i + 1 < nHost; i++) {
+            if (!isxdigit((u8)z[i]) && z[i] != ':' && z[i] != '.') {
+                zWhy = "bad character in the IPv6 address";
+            }
+        }
+    } else {
+        for (size_t i = 0; zWhy == NULL && i < nHost; i++) {
+            if (!isalnum((u8)z[i]) && z[i] != '.' && z[i] != '-' &&
+                z[i] != '_') {
+                zWhy = z[i] == ':' ? "an IPv6 address goes in brackets, "
+                                     "tcp://[::1]:PORT"
+                                   : "bad character in the host";
+            }
+        }
+    }
+    if (zWhy == NULL) {
+        /* digits only (no sign, no space, nothing after); the value
+        ** stops growing once past the maximum, so nothing overflows */
+        const char *zPort = zColon + 1;
+        size_t nPort = strspn(zPort, "0123456789");
+        unsigned long v = 0;
+        for (size_t i = 0; i < nPort && v <= XURL_PORT_MAX; i++) {
+            v = v * 10 + (unsigned long)(zPort[i] - '0');
+        }
+        if (nPort == 0 || zPort[nPort] != 0 || v < 1 || v > XURL_PORT_MAX) {
+            zWhy = "the port must be a number from 1 to 65535";
+        }
+    }
+    if (zWhy == NULL) {
+        return KQ_OK;
+    }
+    char *zShow = xurl_show(zUrl);
+    kqi_err(pzErr, KQ_MISUSE, "%s: not a Xapian server address (%s): "
+            "expected tcp://HOST:PORT", zShow ? zShow : "tcp://...", zWhy);
+    free(zShow);
+    return KQ_MISUSE;
+}
 
 int
 kqi_xindex_set_max_expansion(kqi_xindex *p, uint32_t n)
@@ -459,6 +672,14 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
                 char **pzErr)
 {
     *ppOut = NULL;
+    for (int i = 0; i < nPath; i++) {
+        if (strncmp(azPath[i], XURL_PREFIX, strlen(XURL_PREFIX)) == 0) {
+            int rc = xurl_check(azPath[i], pzErr);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
     kqi_xindex *p = calloc(1, sizeof(*p));
     if (p == NULL) {
         return KQ_NOMEM;
@@ -467,6 +688,25 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
     int rc = kqx_db_open(azPath, nPath, &p->pDb, pzErr);
     if (rc == KQ_OK) {
         rc = kqx_db_stats(p->pDb, &p->stats.nDoc, &p->stats.avgDoclen, pzErr);
+    }
+    if (rc == KQ_OK && p->stats.nDoc == 0) {
+        /* No documents, says the version file; then there are no terms
+        ** either, unless its statistics are damaged (glass reads a
+        ** truncated version file's missing figures as zeros). */
+        int bAny = 0;
+        rc = kqx_db_terms_scan(p->pDb, "", 0, &bAny, first_term, pzErr);
+        if (rc == 1) {
+            rc = KQ_OK;
+        }
+        if (rc == KQ_OK && bAny) {
+            struct stat st;
+            char *z = kqi_mprintf("%s/iamglass", azPath[0]);
+            int bGlass = nPath == 1 && z && stat(z, &st) == 0;
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: xapian: the database has "
+                         "terms but its statistics say no documents (the "
+                         "database is damaged)", bGlass ? z : azPath[0]);
+            free(z);
+        }
     }
     if (rc == KQ_OK) {
         rc = kqx_db_get_metadata(p->pDb, META_LANG, &zLang, pzErr);
@@ -498,6 +738,15 @@ void
 kqi_xindex_close(kqi_xindex *p)
 {
     if (p) {
+        if (p->bWatch) {
+            pthread_mutex_lock(&p->mu);
+            p->bStop = 1;
+            pthread_cond_signal(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+            pthread_join(p->th, NULL);
+            pthread_cond_destroy(&p->cv);
+            pthread_mutex_destroy(&p->mu);
+        }
         kqx_db_close(p->pDb);
         kq_analyzer_free(p->pA);
         free(p);
@@ -699,13 +948,6 @@ date_add(void *pCtx, const char *z, size_t n)
         return exp_add(&d->e, z, n);
     }
     return 0;
-}
-
-static int
-first_term(void *pCtx, const char *z, size_t n)
-{
-    *(int *)pCtx = 1;
-    return 1;   /* one is enough */
 }
 
 /* The prefix of field terms of q ("" for the text). */
@@ -997,11 +1239,13 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
     kqx_query *x = NULL;
     kqx_mset *m = NULL;
     p->nExpLeft = KQ_MAX_QUERY_EXPANSION;
+    xcall_begin(p);
     int rc = translate(p, q->pRoot, &x, pzErr);
     if (rc == KQ_OK) {
         rc = kqx_search(p->pDb, x, KQI_BM25_K1, KQI_BM25_B, nOffset, nLimit,
                         &m, pzErr);
     }
+    xcall_end(p);
     kqx_query_free(x);
     if (rc) {
         return rc;
@@ -1027,8 +1271,10 @@ int
 kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
          char **pzErr)
 {
-    if (iSlot < 0) {
-        return kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr);
-    }
-    return kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
+    xcall_begin(p);
+    int rc = iSlot < 0
+             ? kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr)
+             : kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
+    xcall_end(p);
+    return rc;
 }

@@ -20,7 +20,8 @@
 
 
 /* Exit codes (documented in --help and README.md). */
-enum { EX_OK = 0, EX_SKIPPED = 1, EX_USAGE = 2, EX_INDEX = 3, EX_DAMAGED = 4 };
+enum { EX_OK = 0, EX_SKIPPED = 1, EX_USAGE = 2, EX_INDEX = 3, EX_DAMAGED = 4,
+       EX_MERGE = 5 };
 
 static void
 usage(FILE *f)
@@ -96,7 +97,8 @@ usage(FILE *f)
 "Exit status: 0 all indexed (warnings about dates or languages do not\n"
 "count); 1 some input skipped (the rest is committed), or (rm) some id not\n"
 "found; 2 usage error; 3 the index cannot be created, opened or written;\n"
-"4 the index is damaged.\n");
+"4 the index is damaged; 5 everything was committed, but a merge after the\n"
+"commit failed (the index is intact: run kq-index compact later).\n");
 }
 
 /* Parse 512, 64K, 64M, 2G (powers of 1024); 0 on error. */
@@ -153,9 +155,31 @@ on_doc(void *pCtx, const kq_doc *pDoc)
     return r->rc;
 }
 
-/* kq-index rm: ids from the arguments, or stdin lines. */
+static int exit_for(int rc);
+
+/* After a commit: a merge that failed after it (kq_writer_merge_status:
+** rc, zMsg) is reported as what it is -- everything is committed -- with
+** its own exit status (4 if the merge found damage); 0 if none failed. */
 static int
-remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
+report_merge(int rc, const char *zMsg)
+{
+    if (rc == KQ_OK) {
+        return EX_OK;
+    }
+    fflush(stdout);
+    fprintf(stderr, "kq-index: committed; merge failed: %s; %s\n",
+            zMsg ? zMsg : kq_errstr(rc),
+            exit_for(rc) == EX_DAMAGED
+                ? "the index is damaged (kq --check)"
+                : "the index is intact, run `kq-index compact` later");
+    return exit_for(rc) == EX_DAMAGED ? EX_DAMAGED : EX_MERGE;
+}
+
+/* kq-index rm: ids from the arguments, or stdin lines.  Returns the number
+** of ids not found, or -rc if nothing was deleted; *pexMerge gets
+** report_merge()'s status. */
+static int
+remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
 {
     int nMissing = 0;
     uint64_t nDone = 0;
@@ -212,6 +236,9 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet)
         printf("kq-index: deleted %llu document(s)\n",
                (unsigned long long)nDone);
     }
+    const char *zMsg = NULL;
+    int rcMerge = kq_writer_merge_status(pW, &zMsg);
+    *pexMerge = report_merge(rcMerge, zMsg);
     return nMissing;
 }
 
@@ -482,9 +509,12 @@ main(int argc, char **argv)
         }
     }
     if (eCmd == CMD_RM) {
-        int n = remove_ids(r.pW, argv + optind, argc - optind, bQuiet);
+        int exMerge = EX_OK;
+        int n = remove_ids(r.pW, argv + optind, argc - optind, bQuiet,
+                           &exMerge);
         kq_writer_close(r.pW);
-        return n < 0 ? exit_for(-n) : n > 0 ? EX_SKIPPED : EX_OK;
+        return n < 0 ? exit_for(-n) : exMerge ? exMerge
+                     : n > 0 ? EX_SKIPPED : EX_OK;
     }
     if (eCmd == CMD_COMPACT) {
         rc = kq_writer_compact(r.pW, &r.zErr);
@@ -541,6 +571,13 @@ main(int argc, char **argv)
     } else if (rc == KQ_OK) {
         kq_writer_stats_get(r.pW, &ws);
     }
+    /* (the summary below comes first; the merge's message is kept) */
+    const char *zMergeMsg = NULL;
+    int rcMerge = rc == KQ_OK && r.pW
+                  ? kq_writer_merge_status(r.pW, &zMergeMsg) : KQ_OK;
+    char *zMergeErr = rcMerge ? strdup(zMergeMsg ? zMergeMsg
+                                                 : kq_errstr(rcMerge))
+                              : NULL;
     kq_writer_close(r.pW);
     kqi_xwriter_close(r.pX);
     if (rc) {
@@ -569,6 +606,8 @@ main(int argc, char **argv)
                    (unsigned long long)ws.nDelete, ws.nMerge, ws.nSegment);
         }
     }
+    int exMerge = report_merge(rcMerge, zMergeErr);
+    free(zMergeErr);
     if (st.nDocSkipped || st.nCut) {
         fprintf(stderr, "kq-index: skipped %llu file(s), %llu line(s) and "
                 "%llu document(s)", (unsigned long long)st.nFileSkipped,
@@ -579,14 +618,14 @@ main(int argc, char **argv)
                     "part", (unsigned long long)st.nCut);
         }
         fprintf(stderr, "; see the messages above\n");
-        return EX_SKIPPED;
+        return exMerge ? exMerge : EX_SKIPPED;
     }
     if (bSkipped) {
         fprintf(stderr, "kq-index: skipped %llu file(s) and %llu line(s); "
                 "see the messages above\n",
                 (unsigned long long)st.nFileSkipped,
                 (unsigned long long)st.nLineSkipped);
-        return EX_SKIPPED;
+        return exMerge ? exMerge : EX_SKIPPED;
     }
-    return EX_OK;
+    return exMerge;
 }

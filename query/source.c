@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 is_xapian(char *const *azDir, int nDir)
@@ -16,6 +17,20 @@ is_xapian(char *const *azDir, int nDir)
         return 1;
     }
     return kqi_dir_kind(azDir[0]) == KQI_DIR_XAPIAN;
+}
+
+/* The watchdog of a Xapian source found the database damaged while a read
+** of it does not return (kqi_xindex_watch): say so, and end with the exit
+** status of damage -- the read may never return. */
+static void
+on_xdamage(void *pCtx, const char *zErr)
+{
+    const cli *c = pCtx;
+    fflush(stdout);
+    fprintf(stderr, "%s: %s; a read of it has not returned in %d s\n",
+            cli_prog(c), zErr, KQ_XAPIAN_STALL_MS / 1000);
+    fflush(stderr);
+    _exit(EX_DAMAGED);
 }
 
 int
@@ -59,6 +74,9 @@ source_try(source *s, const cli *c, char **pzErr)
         /* (In range: main.c checked the option.) */
         rc = s->pX ? kqi_xindex_set_max_expansion(s->pX, c->nMaxExpansion)
                    : kq_index_set_max_expansion(s->pIdx, c->nMaxExpansion);
+    }
+    if (rc == KQ_OK && s->pX) {
+        rc = kqi_xindex_watch(s->pX, on_xdamage, (void *)c);
     }
     if (rc) {
         kq_index_close(s->pIdx);

@@ -2,7 +2,9 @@
 # A write, fsync or rename that fails while kq-index commits, deletes or
 # merges (disk full, I/O error), injected with tests/fault/failio.c (LD_PRELOAD): the error is
 # reported (exit 3, naming the file), the previous generation stays intact
-# and searchable, and the next run succeeds.
+# and searchable, and the next run succeeds.  A fault in the merge that
+# follows a commit leaves the commit in place: exit 5, "committed; merge
+# failed".
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -131,4 +133,60 @@ faulty_cmd() {
     [[ "$output" == *"300 documents, 1 segment(s)"* ]]
     run -0 "$KQ" -d idx -c quokka
     [ "$output" = 300 ]
+}
+
+# A merge runs after a commit, as its own commit: when it fails, what was
+# committed stays committed, and kq-index says so (exit 5), not "nothing
+# committed".  The fault is aimed at files only the merge writes.
+
+@test "faults: kq-index rm commits, then its merge hits a full disk: committed, exit 5" {
+    "$KQI" -q -d idx b.jsonl
+    # 150 of the 300 documents of the second segment: more than a third,
+    # so the commit of the deletions is followed by a merge rewriting it;
+    # the commit writes only a .del and the manifest, the merge a .post
+    faulty_cmd write .post rm -d idx $(seq -f 'b%g' 1 150)
+    [ "$status" -eq 5 ]
+    [ "$output" = "kq-index: deleted 150 document(s)" ]
+    [[ "$stderr" == *"committed; merge failed: "*".post"*"No space left on device"* ]]
+    [[ "$stderr" == *"the index is intact, run \`kq-index compact\` later"* ]]
+    [[ "$stderr" != *"nothing was deleted"* ]]
+    # deleted indeed, the index whole, and the merge's files gone
+    run -0 "$KQ" -d idx --check
+    [[ "$output" == *"151 documents, 2 segment(s)"* ]]
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 151 ]
+    run -1 "$KQ" -d idx -c 'id:b1 OR id:b150'
+    run -0 "$KQ" -d idx -c 'id:b151'
+    [ "$(ls idx | grep -c '^seg0*3\.')" -eq 0 ]
+    # the merge is done later
+    run -0 "$KQI" compact -q -d idx
+    run -0 "$KQ" -d idx --check
+    [[ "$output" == *"151 documents, 1 segment(s)"* ]]
+}
+
+@test "faults: kq-index commits a segment, then the merge after it fails: committed, exit 5" {
+    # seven one-document segments; the eighth commit makes the merge policy
+    # merge all eight into segment 9, and only that merge writes seg000009.*
+    for i in 2 3 4 5 6 7; do
+        printf '{"id":"s%d","title":"small","body":"quokka %d"}\n' "$i" "$i" >s$i.jsonl
+        "$KQI" -q -d idx s$i.jsonl
+    done
+    [ -f idx/seg000007.post ]
+    [ ! -e idx/seg000008.post ]
+    faulty_cmd write seg000009 -q -d idx b.jsonl
+    [ "$status" -eq 5 ]
+    [[ "$stderr" == *"committed; merge failed: "*"seg000009."*"No space left on device"* ]]
+    [[ "$stderr" == *"the index is intact, run \`kq-index compact\` later"* ]]
+    [[ "$stderr" != *"nothing from this run was committed"* ]]
+    run -0 "$KQ" -d idx --check
+    [[ "$output" == *"307 documents, 8 segment(s)"* ]]
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 307 ]
+    run -0 "$KQ" -d idx -c 'id:b300'
+    [ "$(ls idx | grep -c '^seg0*9\.')" -eq 0 ]
+    # the next run skips what was committed, and merges
+    run -0 "$KQI" -d idx b.jsonl
+    [[ "$output" == *"300 unchanged (skipped)"*"1 merge(s), 1 segment(s)"* ]]
+    run -0 "$KQ" -d idx --check
+    [[ "$output" == *"307 documents, 1 segment(s)"* ]]
 }

@@ -125,3 +125,57 @@ canon() {
     run "$KQI" --shards 2 -d "$BATS_FILE_TMPDIR/x" corpus/
     [ "$status" -eq 2 ]
 }
+
+# kq -d URL: a usage error (exit 2, "not a Xapian server address") or not.
+bad_url() {
+    run --separate-stderr "$KQ" -d "$1" ceasefire
+    no_crash
+    [ "$status" -eq 2 ] || { echo "$1: exit $status: $stderr" >&2; return 1; }
+    [[ "$stderr" == *": not a Xapian server address ("*"expected tcp://HOST:PORT"* ]]
+}
+
+@test "shards: tcp:// addresses are parsed strictly: a bad port or host is a usage error (exit 2)" {
+    # the report of the issue: read as port 0, exit 3
+    bad_url tcp://127.0.0.1:notaport
+    [[ "$stderr" == "kq: tcp://127.0.0.1:notaport: "*"the port must be a number from 1 to 65535"* ]]
+    # the port's range, one past each end
+    bad_url tcp://127.0.0.1:0
+    bad_url tcp://127.0.0.1:65536
+    bad_url tcp://127.0.0.1:000065536
+    bad_url tcp://127.0.0.1:99999999999999999999999
+    # empty, signs, space, trailing junk
+    bad_url tcp://127.0.0.1:
+    bad_url tcp://127.0.0.1
+    bad_url tcp://127.0.0.1:+7001
+    bad_url tcp://127.0.0.1:-1
+    bad_url 'tcp://127.0.0.1: 7001'
+    bad_url tcp://127.0.0.1:7001x
+    bad_url tcp://127.0.0.1:7001/
+    bad_url tcp://:7001
+    bad_url tcp://
+    bad_url 'tcp://[]:7001'
+    bad_url 'tcp://[::1:7001'
+    bad_url tcp://::1:7001
+    bad_url 'tcp://host name:7001'
+    # one bad address among good ones: refused before anything connects
+    bad_url tcp://127.0.0.1:1x
+    run --separate-stderr "$KQ" -d "$(sed -n 1p "$BATS_FILE_TMPDIR/remotes")" -d tcp://127.0.0.1:x ceasefire
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"tcp://127.0.0.1:x: not a Xapian server address"* ]]
+    # a control character in the address is escaped in the message
+    bad_url $'tcp://a\e]52;c;eA==\a:1'
+    [[ "$stderr" == *'tcp://a\x1b]52;c;eA==\x07:1: not a Xapian server address (bad character in the host)'* ]]
+}
+
+@test "shards: tcp:// ports 1 and 65535 are valid: they are connected to (nothing listens there: exit 3)" {
+    for port in 1 65535 01; do
+        run --separate-stderr timeout 20 "$KQ" -d "tcp://127.0.0.1:$port" ceasefire
+        no_crash
+        [ "$status" -eq 3 ]
+        [[ "$stderr" != *"not a Xapian server address"* ]]
+        [[ "$stderr" == *"127.0.0.1:$((10#$port))"* ]]
+    done
+    # the address of a running server, also with a leading zero
+    remote=$(sed -n 1p "$BATS_FILE_TMPDIR/remotes")
+    run -0 "$KQ" -d "${remote%:*}:0${remote##*:}" -c ceasefire
+}
