@@ -79,6 +79,12 @@ typedef uint32_t kq_docid;
 ** are stored with every document and prefix every word of the field in the
 ** dictionary, whose keys hold at most KQ_MAX_WORD + 1 bytes. */
 #define KQ_MAX_FIELD_NAME 32
+/* Most extra fields a document has (kq-index --field, and --map to a
+** field that is not built in).  The writer and merger hold a document's
+** fields in arrays of this size; kq-index refuses a --field past it at
+** option parsing, so that no document is refused later (kq_writer_add()
+** returns KQ_MISUSE for such a document). */
+#define KQ_MAX_FIELDS 64
 
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must

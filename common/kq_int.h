@@ -124,8 +124,8 @@ u64 kqi_hash64(const void *p, size_t n, u64 seed);
 u64 kqi_doc_hash(const kq_doc *d);
 
 /* Extra fields packed into bytes (the document table keeps them so):
-** varint count, then per field varint + name, varint + value. */
-#define KQ_MAX_FIELDS 64
+** varint count (at most KQ_MAX_FIELDS, kq.h), then per field varint +
+** name, varint + value. */
 void kqi_fields_pack(kqi_buf *b, const kq_field *a, int n);
 /* The count of packed fields (0 for n == 0), or KQ_CORRUPT. */
 int kqi_fields_count(const u8 *p, size_t n, int *pnField);

@@ -235,6 +235,28 @@ PY
     n=$(wc -l <prefix.mbox)
     # the message at the cut is lost with it
     nmbox=$(( $(head -n "$n" prefix.mbox | grep -c '^From ') - 1 ))
+@test "--field: 64 extra fields (KQ_MAX_FIELDS) are indexed; a 65th --field or --map field is a usage error (exit 2)" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    python3 -c "
+import json
+d = {'id': 'x1', 'body': 'hello'}
+d.update({'f%d' % i: 'v%d' % i for i in range(65)})
+print(json.dumps(d)); print(json.dumps({'id': 'x2', 'body': 'world'}))" >f65.jsonl
+    local -a a64=() a65=()
+    for i in $(seq 0 63); do a64+=(--field "f$i"); done
+    a65=("${a64[@]}" --field f64)
+    run -0 --separate-stderr "$KQI" -d idx64 "${a64[@]}" --field f0 f65.jsonl
+    run -0 "$KQ" -d idx64 -c 'f63:v63 OR world'
+    [ "$output" = 2 ]
+    run -2 "$KQ" -d idx64 -c 'f64:v64'   # not a field of the index
+    run -2 --separate-stderr "$KQI" -d idx65 "${a65[@]}" f65.jsonl
+    [[ "$stderr" == *'too many extra fields at "f64": at most 64'* ]]
+    [ ! -e idx65 ]
+    run -2 --separate-stderr "$KQI" -d idx65 "${a64[@]}" --map f64=f0 f65.jsonl
+    [[ "$stderr" == *'too many extra fields at "f64": at most 64'* ]]
+    [ ! -e idx65 ]
+}
+
     run -1 --separate-stderr "$KQI" -d im cut.mbox.gz
     no_crash
     [[ "$stderr" == *"cut.mbox.gz:$((n + 1)): reading stopped here"* ]]
