@@ -91,6 +91,12 @@ typedef uint32_t kq_docid;
 ** not exhaust the stack.  Their text is not indexed; the message is, and
 ** the cut is reported. */
 #define KQ_MAX_MIME_DEPTH 8
+/* Longest MIME multipart boundary, in bytes.  RFC 2046 (5.1.1) allows 1 to
+** 70 characters; the cap tolerates mailers that overstep that, and a
+** longer one is not a boundary any mailer writes.  The parts of a
+** multipart with a longer boundary are not read: their text is not
+** indexed, the rest of the message is, and the cut is reported. */
+#define KQ_MAX_MIME_BOUNDARY 200
 /* Longest document id, in bytes (PATH_MAX on Linux: any file path fits, and
 ** URLs and Message-IDs are far shorter in practice).  An id must also be
 ** valid UTF-8 without control characters (C0, DEL, C1), so that every
