@@ -86,6 +86,14 @@ typedef uint32_t kq_docid;
 ** returns KQ_MISUSE for such a document). */
 #define KQ_MAX_FIELDS 64
 
+/* Longest document date, in bytes (kq_doc.zDate: the ISO date and its
+** time, as given).  The date is stored and printed with every result, so
+** it must not be a megabyte; ISO 8601 with a time, fractions of a second
+** and a zone ("2020-01-01T10:00:00.123456789+01:00") takes 35.  A longer
+** date is not understood (kq_date_valid()): the document is indexed
+** without a date, and kq-index warns. */
+#define KQ_MAX_DATE 64
+
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must
 ** not exhaust the stack.  Their text is not indexed; the message is, and
@@ -203,7 +211,9 @@ typedef struct kq_doc {
     const char *zTitle;  size_t nTitle;
     const char *zDate;   size_t nDate;    /* ISO 8601: YYYY, YYYY-MM or
                                           ** YYYY-MM-DD, optionally followed by
-                                          ** a time (T..., ignored for date:) */
+                                          ** a time (T..., ignored for date:);
+                                          ** one longer than KQ_MAX_DATE is
+                                          ** not stored (no date) */
     const char *zSource; size_t nSource;
     const char *zBody;   size_t nBody;
     const kq_field *aField; int nField;   /* extra fields (may be 0) */
@@ -215,7 +225,8 @@ typedef struct kq_doc {
 #define KQ_FIELD_NAMES "title", "body", "source", "date", "id"
 
 /* Is zDate/nDate a date kq understands (YYYY, YYYY-MM, YYYY-MM-DD, then
-** optionally 'T' or ' ' and anything)?  1 or 0. */
+** optionally 'T' or ' ' and anything, at most KQ_MAX_DATE bytes in all)?
+** 1 or 0. */
 int kq_date_valid(const char *zDate, size_t nDate);
 
 #define KQ_MAX_THREADS 64

@@ -691,6 +691,10 @@ u32 kqi_max_expansion(const kq_index *pIdx);
 ** 11 bytes + NUL, without the prefix); their number, 0 if the date is not
 ** one kq understands. */
 int kqi_date_terms(const char *zDate, size_t nDate, char aOut[3][12]);
+/* d, or when its date is longer than KQ_MAX_DATE a copy of it in *pCopy
+** without a date: what both writers store and index (the document is
+** undated, as kq.h says). */
+const kq_doc *kqi_doc_date_checked(const kq_doc *d, kq_doc *pCopy);
 /* Parse a date of a query bound (YYYY, YYYY-MM, YYYY-MM-DD) into the first
 ** (bEnd 0) or last (bEnd 1) day it covers, as YYYY-MM-DD: 0, or -1 if it
 ** is not a date. */

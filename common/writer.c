@@ -1138,7 +1138,9 @@ lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
 int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
+    kq_doc dUndated;
     int rc0;
+    d = kqi_doc_date_checked(d, &dUndated);
     if ((rc0 = kq_id_check(d->zId, d->nId, pzErr)) != KQ_OK) {
         return rc0;
     }

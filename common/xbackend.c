@@ -268,6 +268,8 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
 int
 kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
 {
+    kq_doc dUndated;
+    d = kqi_doc_date_checked(d, &dUndated);
     int rc0 = kq_id_check(d->zId, d->nId, pzErr);
     if (rc0) {
         return rc0;

@@ -387,9 +387,9 @@ static int doc_date(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
     } else if (e == DATE_CONVERTED) {
         pDoc->zDate = zOut;
         pDoc->nDate = n;
-    } else if (e == DATE_BAD) {
-        report(zPath, iLine, "date \"%.*s\" not understood; indexed without "
-               "a date", (int)(v->n > 80 ? 80 : v->n), v->z);
+    } else if (e == DATE_BAD || e == DATE_LONG) {
+        report(zPath, iLine, "date \"%.*s\" %s; indexed without a date",
+               (int)(v->n > 80 ? 80 : v->n), v->z, date_why(e));
         pC->pStats->nWarning++;
     }
     return 0;

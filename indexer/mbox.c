@@ -92,10 +92,10 @@ static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
     dbuf_reset(&m->val);
     if (mime_header(zHdr, nHdr, "Date", &m->val) && m->val.n) {
         e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
-        if (e == DATE_BAD) {
-            report(m->zName, m->iMsgLine, "date \"%.*s\" not understood; "
-                   "indexed without a date",
-                   (int)(m->val.n > 80 ? 80 : m->val.n), m->val.a);
+        if (e == DATE_BAD || e == DATE_LONG) {
+            report(m->zName, m->iMsgLine, "date \"%.*s\" %s; indexed without "
+                   "a date", (int)(m->val.n > 80 ? 80 : m->val.n), m->val.a,
+                   date_why(e));
             m->pC->pStats->nWarning++;
             return;
         }
