@@ -94,6 +94,14 @@ typedef uint32_t kq_docid;
 ** without a date, and kq-index warns. */
 #define KQ_MAX_DATE 64
 
+/* Most segments in an index.  A commit adds one; merges (8 adjacent
+** segments of similar size become one) keep the count logarithmic, but an
+** index written with --no-merge (kq_writer_opts.bNoMerge) grows by one
+** segment every commit.  The cap bounds what opening an index reads and
+** maps; a commit that would pass it is refused (KQ_MISUSE, nothing of it
+** committed): compact the index (kq-index compact) and run it again. */
+#define KQ_MAX_SEGMENTS 100000
+
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must
 ** not exhaust the stack.  Their text is not indexed; the message is, and

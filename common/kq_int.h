@@ -447,7 +447,8 @@ typedef struct kqi_manifest {
 
 /* KQ_NOTFOUND if there is no manifest in zDir. */
 int kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr);
-/* Write atomically: temp file, fsync, rename, fsync directory. */
+/* Write atomically: temp file, fsync, rename, fsync directory.
+** KQ_MISUSE, and nothing written, if p has more than KQ_MAX_SEGMENTS. */
 int kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr);
 void kqi_manifest_clear(kqi_manifest *p);
 char *kqi_seg_path(const char *zDir, u32 iSeg, int iFile);

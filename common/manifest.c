@@ -44,7 +44,6 @@
 #include <libdeflate.h>
 
 #define SEG_RECORD (4 + 4 + 8 + 8 + KQI_NFILE * 12 + 8 + 4 + 8 + 8 + 4)
-#define MAX_SEGMENTS 100000
 
 const char *const kqi_file_ext[KQI_NFILE] = {"dict", "post", "pos", "docs",
                                              "store"};
@@ -117,7 +116,7 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     }
     pOut->nSeg = kqi_get_u32(p);
     p += 4;
-    if (pOut->nSeg > MAX_SEGMENTS ||
+    if (pOut->nSeg > KQ_MAX_SEGMENTS ||
         (size_t)(end - p) != (size_t)pOut->nSeg * SEG_RECORD) {
         goto corrupt;
     }
@@ -170,6 +169,14 @@ int
 kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
 {
     kqi_buf b = {0};
+    /* A manifest past the cap would be refused by every reader as damaged
+    ** (kqi_manifest_read), so it is never written. */
+    if (p->nSeg > KQ_MAX_SEGMENTS) {
+        return kqi_err(pzErr, KQ_MISUSE, "%s: the index would have %u "
+                       "segments, more than %d: compact it (kq-index "
+                       "compact), then index again", zDir, p->nSeg,
+                       KQ_MAX_SEGMENTS);
+    }
     kqi_buf_u64(&b, p->nGeneration);
     size_t nLang = strlen(p->zLang);
     kqi_buf_u32(&b, (u32)nLang);
