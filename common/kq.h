@@ -102,6 +102,11 @@ typedef uint32_t kq_docid;
 ** committed): compact the index (kq-index compact) and run it again. */
 #define KQ_MAX_SEGMENTS 100000
 
+/* Most Xapian shards (kq-index --backend=xapian --shards N): each is a
+** database kept open while indexing and searching, so N bounds the open
+** files (a few per shard) and the writer's memory. */
+#define KQ_MAX_SHARDS 1024
+
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must
 ** not exhaust the stack.  Their text is not indexed; the message is, and

@@ -45,8 +45,6 @@
 /**************************************************************************
 ** Writing.
 */
-#define MAX_SHARDS 1024
-
 struct kqi_xwriter {
     char *zDir;
     kqx_wdb **apDb;      /* one per shard */
@@ -150,9 +148,9 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                  kqi_xwriter **ppOut, char **pzErr)
 {
     *ppOut = NULL;
-    if (nShard < 0 || nShard > MAX_SHARDS) {
+    if (nShard < 0 || nShard > KQ_MAX_SHARDS) {
         return kqi_err(pzErr, KQ_MISUSE, "--shards must be 1 to %d",
-                       MAX_SHARDS);
+                       KQ_MAX_SHARDS);
     }
     kqi_xwriter *p = calloc(1, sizeof(*p));
     if (p == NULL ||

@@ -257,6 +257,25 @@ print(json.dumps(d)); print(json.dumps({'id': 'x2', 'body': 'world'}))" >f65.jso
     [ ! -e idx65 ]
 }
 
+@test "--shards: 1 to 1024 (KQ_MAX_SHARDS), a whole decimal number; 0, 1025, 3xyz, 2^32+2 are usage errors (exit 2)" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    printf 'Numbat\nthe numbat\n' >n.txt
+    # at the limit: the value is taken (the next check, the backend, speaks)
+    for n in 1 1024; do
+        run -2 --separate-stderr "$KQI" -d idx --shards "$n" n.txt
+        [[ "$stderr" == *"--shards needs --backend=xapian"* ]]
+    done
+    for bad in 0 1025 -1 3xyz 4294967298 99999999999999999999 '' ' ' 0x10; do
+        run -2 --separate-stderr "$KQI" -d idx --backend=xapian --shards "$bad" n.txt
+        [[ "$stderr" == *"--shards takes 1 to 1024"* ]]
+    done
+    [ ! -e idx ]
+    if "$KQI" --backend=xapian -q -d xprobe n.txt 2>/dev/null; then
+        run -0 --separate-stderr "$KQI" -d idx3 --backend=xapian --shards 3 n.txt
+        [ "$(find idx3 -mindepth 1 -maxdepth 1 -type d | wc -l)" = 3 ]
+    fi
+}
+
 @test "trec.gz, mbox.gz, warc.gz cut short: the documents before stay, the place is named, exit 1" {
     cd "$BATS_TEST_TMPDIR" || return 1
     for i in $(seq 1 800); do
