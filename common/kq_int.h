@@ -37,6 +37,16 @@ typedef uint64_t u64;
 #define KQI_MAX_KEY (KQI_MAX_TERM + 1)
 #define KQI_WORD_MARK '\x01'
 
+/* Room for a language name and its NUL (the analyzer's, the manifest's,
+** the writers' copies).  Snowball's names and their aliases are at most
+** 10 bytes ("portuguese"): a longer name is an unknown language, so no
+** user meets this limit. */
+#define KQI_MAX_LANG 32
+/* Language name z[0..n) copied into aOut, NUL-terminated: KQ_OK, or
+** KQ_NOTFOUND (no language) if it does not fit or holds a NUL.  The one
+** check every language name goes through (analyze.c). */
+int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
+
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
 ** them. */
@@ -439,7 +449,7 @@ typedef struct kqi_segmeta {
 
 typedef struct kqi_manifest {
     u64 nGeneration;
-    char zLang[32];
+    char zLang[KQI_MAX_LANG];
     u32 nTitleWeight;    /* BM25F: a title word counts this many times */
     u32 nSeg;
     kqi_segmeta *aSeg;

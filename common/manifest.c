@@ -11,7 +11,8 @@
 ** Format:
 **     header (16 bytes, fileio.c), file type KQI_FT_MANIFEST
 **     u64: generation (1 for the first commit, +1 for each next one)
-**     u32: length of the language name, then the name (< 32 bytes)
+**     u32: length of the language name, then the name (< KQI_MAX_LANG,
+**          32 bytes, without a NUL)
 **     u32: title weight W (1..16): for BM25F a title word counts W times,
 **          in its term frequency and in the document's length (kq_int.h)
 **     u32: number of segments
@@ -101,12 +102,10 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     p += 8;
     u32 nLang = kqi_get_u32(p);
     p += 4;
-    if (nLang == 0 || nLang >= sizeof(pOut->zLang) ||
-        (size_t)(end - p) < nLang + 8) {
+    if (nLang == 0 || (size_t)(end - p) < (size_t)nLang + 8 ||
+        kqi_lang_name((const char *)p, nLang, pOut->zLang) != KQ_OK) {
         goto corrupt;
     }
-    memcpy(pOut->zLang, p, nLang);
-    pOut->zLang[nLang] = 0;
     p += nLang;
     pOut->nTitleWeight = kqi_get_u32(p);
     p += 4;

@@ -101,7 +101,8 @@ typedef struct worker {
 } worker;
 
 struct kq_writer {
-    char aLastLang[32];  /* the last per-document language found valid */
+    char aLastLang[KQI_MAX_LANG];  /* the last per-document language found
+                                   ** valid */
     char *zDir;
     int fdLock;
     int bLocked;       /* the flock is ours */
@@ -432,11 +433,10 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
         }
         memset(&p->man, 0, sizeof(p->man));
         const char *z = zLang ? zLang : KQ_DEFAULT_LANG;
-        if (strlen(z) >= sizeof(p->man.zLang)) {
+        if (kqi_lang_name(z, strlen(z), p->man.zLang) != KQ_OK) {
             rc = kqi_err(pzErr, KQ_NOTFOUND, "unknown language \"%s\"", z);
             goto fail;
         }
-        strcpy(p->man.zLang, z);
         p->man.nTitleWeight = KQI_TITLE_WEIGHT;
         rc = KQ_OK;
     } else if (rc) {
@@ -1189,13 +1189,11 @@ sess_add(kq_writer *p, u64 h, u32 chk, u64 content, u32 iDoc)
 static int
 lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
 {
-    char aName[32];
-    if (d->nLang >= sizeof(aName)) {
+    char aName[KQI_MAX_LANG];
+    if (kqi_lang_name(d->zLang, d->nLang, aName) != KQ_OK) {
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
                        (int)(d->nLang > 40 ? 40 : d->nLang), d->zLang);
     }
-    memcpy(aName, d->zLang, d->nLang);
-    aName[d->nLang] = 0;
     if (strcmp(aName, p->aLastLang) == 0) {
         return KQ_OK;
     }

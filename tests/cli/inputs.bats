@@ -405,6 +405,33 @@ MAP=(--map id=doc_id --map title=headline --map body=text --map date=meta.publis
 # The next tests need the engine's support for extra fields and field
 # queries (common/, kq): they fail until it is in.
 
+@test "languages: a name of 31, 32, 33, 64, 65 bytes (KQI_MAX_LANG 32) is an unknown language; 10 languages in one run (8 analyzers kept) index cleanly" {
+    local n l
+    : >l.jsonl
+    for n in 31 32 33 64 65; do
+        l=$(head -c "$n" /dev/zero | tr '\0' e)
+        printf '{"id":"l%s","body":"numbat","lang":"%s"}\n' "$n" "$l" >>l.jsonl
+    done
+    run -0 --separate-stderr "$KQI" -d idx --lang-field lang l.jsonl
+    for n in 31 32 33 64 65; do
+        [[ "$stderr" == *"l.jsonl:$(grep -n "\"l$n\"" l.jsonl | cut -d: -f1): unknown language \"eeee"*"indexed with the index's language"* ]]
+    done
+    [ "$(grep -c 'unknown language' <<<"$stderr")" = 5 ]
+    [ "$(count idx numbat)" = 5 ]
+    run -2 --separate-stderr "$KQI" -d idx2 --lang "$(head -c 32 /dev/zero | tr '\0' e)" l.jsonl
+    [[ "$stderr" == *"unknown language"* ]]
+    [ ! -e idx2/kq.manifest ]
+    # more languages than the inverter keeps analyzers for, then the first again
+    : >m.jsonl
+    for l in english french german spanish italian dutch swedish russian portuguese danish english french; do
+        printf '{"id":"%s%s","body":"31415","lang":"%s"}\n' "$l" "$RANDOM" "$l" >>m.jsonl
+    done
+    run -0 --separate-stderr "$KQI" -d idx3 --lang-field lang m.jsonl
+    [ -z "$stderr" ]
+    [ "$(count idx3 31415)" = 12 ]   # a number: no stemmer changes it
+    run -0 "$KQ" -d idx3 --check
+}
+
 @test "jsonl --field lang: searchable as lang:VALUE (needs engine field support)" {
     "$KQI" -d idx "${MAP[@]}" --field lang "$IN/mapped.jsonl"
     for l in en fr de; do
