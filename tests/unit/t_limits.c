@@ -4,7 +4,8 @@
 **   - KQ_MAX_DATE: kq_date_valid() at 64 and 65 bytes; kq_writer_add()
 **     stores a 64-byte date and none for a 65-byte or 1 MB one (kq-index
 **     warns before the library sees such a date, so only an API caller
-**     meets this check);
+**     meets this check); the Xapian writer likewise (with the plugin that
+**     tests/run.sh names in KQ_XAPIAN_PLUGIN; skipped without one);
 **   - KQ_MAX_SEGMENTS: the manifest writer writes KQ_MAX_SEGMENTS segment
 **     records, which the reader accepts, and refuses one more (KQ_MISUSE,
 **     the manifest on disk unchanged).  An index with that many segments
@@ -13,6 +14,7 @@
 #include "tharness.h"
 
 #include "kq_int.h"
+#include "xapian_capi.h"
 
 /* A date of n bytes: "2020-01-01T" then digits. */
 static char *long_date(size_t n) {
@@ -94,6 +96,65 @@ static void test_writer_date(void **state) {
     th_rmtree(zDir);
 }
 
+/* kqi_xwriter_add: the same three documents in a Xapian database. */
+static void test_xwriter_date(void **state) {
+    (void)state;
+    static const size_t aLen[] = {KQ_MAX_DATE, KQ_MAX_DATE + 1, 1 << 20};
+    if (getenv("KQ_XAPIAN_PLUGIN") == NULL) {
+        skip();
+    }
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    char zDb[80];
+    snprintf(zDb, sizeof zDb, "%s/x", zDir);
+    kqi_xwriter *w = NULL;
+    char *zErr = NULL;
+    int rc = kqi_xwriter_open(zDb, NULL, 0, &w, &zErr);
+    th_check(rc == KQ_OK, "kqi_xwriter_open: %s", zErr ? zErr : "");
+    for (size_t i = 0; i < 3; i++) {
+        char zId[8];
+        char *zDate = long_date(aLen[i]);
+        kq_doc d;
+        memset(&d, 0, sizeof d);
+        snprintf(zId, sizeof zId, "d%zu", i);
+        d.zId = zId;
+        d.nId = strlen(zId);
+        d.zBody = "quokka";
+        d.nBody = 6;
+        d.zDate = zDate;
+        d.nDate = aLen[i];
+        rc = kqi_xwriter_add(w, &d, &zErr);
+        th_check(rc == KQ_OK, "kqi_xwriter_add: %s", zErr ? zErr : "");
+        free(zDate);
+    }
+    rc = kqi_xwriter_commit(w, &zErr);
+    th_check(rc == KQ_OK, "kqi_xwriter_commit: %s", zErr ? zErr : "");
+    kqi_xwriter_close(w);
+
+    kqi_xindex *pX = NULL;
+    const char *azPath[1] = {zDb};
+    rc = kqi_xindex_open(azPath, 1, &pX, &zErr);
+    th_check(rc == KQ_OK, "kqi_xindex_open: %s", zErr ? zErr : "");
+    for (kq_docid i = 0; i < 3; i++) {
+        char *z = NULL;
+        size_t n = 0;
+        rc = kqi_xdoc(pX, i, KQX_VALUE_DATE, &z, &n, &zErr);
+        th_check(rc == KQ_OK, "kqi_xdoc: %s", zErr ? zErr : "");
+        if (i == 0) {
+            char *z64 = long_date(KQ_MAX_DATE);
+            assert_int_equal(n, KQ_MAX_DATE);
+            assert_memory_equal(z, z64, KQ_MAX_DATE);
+            free(z64);
+        } else {
+            th_check(n == 0, "document %u: a date of %zu bytes stored (%zu "
+                     "bytes)", i, aLen[i], n);
+        }
+        free(z);
+    }
+    kqi_xindex_close(pX);
+    th_rmtree(zDir);
+}
+
 static void crafted_manifest(kqi_manifest *m, u32 nSeg, u64 nGen) {
     memset(m, 0, sizeof *m);
     m->nGeneration = nGen;
@@ -152,6 +213,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_valid),
         cmocka_unit_test(test_writer_date),
+        cmocka_unit_test(test_xwriter_date),
         cmocka_unit_test(test_manifest_segments),
     };
     return TH_RUN(tests);
