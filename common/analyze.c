@@ -28,7 +28,7 @@
 
 struct kq_analyzer {
     struct sb_stemmer *pStem;    /* NULL for "none" */
-    char zLang[32];
+    char zLang[KQI_MAX_LANG];
     utf8proc_int32_t *aCp;       /* folding scratch */
     size_t nCp;
     char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
@@ -73,8 +73,20 @@ static const char *const azAlias[][2] = {
 };
 
 int
+kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG])
+{
+    if (n >= KQI_MAX_LANG || memchr(z, 0, n) != NULL) {
+        return KQ_NOTFOUND;
+    }
+    memcpy(aOut, z, n);
+    aOut[n] = 0;
+    return KQ_OK;
+}
+
+int
 kq_analyzer_new(const char *zLang, kq_analyzer **ppOut)
 {
+    char aName[KQI_MAX_LANG];
     *ppOut = NULL;
     if (zLang == NULL) {
         zLang = KQ_DEFAULT_LANG;
@@ -91,7 +103,7 @@ kq_analyzer_new(const char *zLang, kq_analyzer **ppOut)
             break;
         }
     }
-    if (strlen(zLang) >= sizeof(((kq_analyzer *)0)->zLang)) {
+    if (kqi_lang_name(zLang, strlen(zLang), aName) != KQ_OK) {
         return KQ_NOTFOUND;
     }
     kq_analyzer *p = calloc(1, sizeof(*p));
@@ -105,7 +117,7 @@ kq_analyzer_new(const char *zLang, kq_analyzer **ppOut)
             return KQ_NOTFOUND;
         }
     }
-    strcpy(p->zLang, zLang);
+    memcpy(p->zLang, aName, sizeof(aName));
     *ppOut = p;
     return KQ_OK;
 }

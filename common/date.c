@@ -11,6 +11,9 @@
 ** only 1987-02 is therefore not in date:1987-02-10..1987-02-20 (its day is
 ** unknown) but is in date:1987-02 and date:1987.  Times after the date
 ** (1987-02-26T10:00:00Z) are kept in the document table but ignored here.
+** A date is at most KQ_MAX_DATE bytes: date_parse() refuses a longer one,
+** and the writers (kq_writer_add, the Xapian writer) store none
+** (kqi_doc_date_checked()).
 */
 #include "kq_int.h"
 
@@ -47,14 +50,25 @@ days_in_month(int y, int m)
     return a[m - 1];
 }
 
+/* The one check of a date's length (KQ_MAX_DATE). */
+static int
+date_fits(size_t n)
+{
+    return n <= KQ_MAX_DATE;
+}
+
 /* The precision of a date: 1 (YYYY), 2 (YYYY-MM), 3 (YYYY-MM-DD), or 0 if
-** z does not start with one; *pnDate gets the date part's length.  After
-** the date may come only the end, 'T' or ' ' (a time). */
+** z does not start with one or is longer than KQ_MAX_DATE; *pnDate gets
+** the date part's length.  After the date may come only the end, 'T' or
+** ' ' (a time). */
 static int
 date_parse(const char *z, size_t n, size_t *pnDate)
 {
     int k = 0;
     size_t l = 0;
+    if (!date_fits(n)) {
+        return 0;
+    }
     if (n >= 4 && digits(z, 4)) {
         k = 1;
         l = 4;
@@ -87,6 +101,18 @@ kq_date_valid(const char *zDate, size_t nDate)
 {
     size_t l;
     return zDate != NULL && date_parse(zDate, nDate, &l) > 0;
+}
+
+const kq_doc *
+kqi_doc_date_checked(const kq_doc *d, kq_doc *pCopy)
+{
+    if (d->zDate == NULL || date_fits(d->nDate)) {
+        return d;
+    }
+    *pCopy = *d;
+    pCopy->zDate = NULL;
+    pCopy->nDate = 0;
+    return pCopy;
 }
 
 int

@@ -620,13 +620,11 @@ static int
 lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang,
               kq_analyzer **ppOut)
 {
-    char aName[32];
+    char aName[KQI_MAX_LANG];
     *ppOut = NULL;
-    if (nLang >= sizeof(aName)) {
+    if (kqi_lang_name(zLang, nLang, aName) != KQ_OK) {
         return KQ_NOTFOUND;
     }
-    memcpy(aName, zLang, nLang);
-    aName[nLang] = 0;
     kq_analyzer *pNew;
     int rc = kq_analyzer_new(aName, &pNew);
     if (rc) {
@@ -647,7 +645,8 @@ lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang,
     if (p->nLang == (int)(sizeof(p->apLang) / sizeof(p->apLang[0]))) {
         /* Many languages in one run: the oldest analyzer makes room. */
         kq_analyzer_free(p->apLang[0]);
-        memmove(p->apLang, p->apLang + 1, sizeof(p->apLang[0]) * 7);
+        memmove(p->apLang, p->apLang + 1,
+                sizeof(p->apLang) - sizeof(p->apLang[0]));
         p->nLang--;
     }
     p->apLang[p->nLang++] = pNew;

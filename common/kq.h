@@ -80,12 +80,45 @@ typedef uint32_t kq_docid;
 ** are stored with every document and prefix every word of the field in the
 ** dictionary, whose keys are sized for this name and a KQ_MAX_WORD word. */
 #define KQ_MAX_FIELD_NAME 32
+/* Most extra fields a document has (kq-index --field, and --map to a
+** field that is not built in).  The writer and merger hold a document's
+** fields in arrays of this size; kq-index refuses a --field past it at
+** option parsing, so that no document is refused later (kq_writer_add()
+** returns KQ_MISUSE for such a document). */
+#define KQ_MAX_FIELDS 64
+
+/* Longest document date, in bytes (kq_doc.zDate: the ISO date and its
+** time, as given).  The date is stored and printed with every result, so
+** it must not be a megabyte; ISO 8601 with a time, fractions of a second
+** and a zone ("2020-01-01T10:00:00.123456789+01:00") takes 35.  A longer
+** date is not understood (kq_date_valid()): the document is indexed
+** without a date, and kq-index warns. */
+#define KQ_MAX_DATE 64
+
+/* Most segments in an index.  A commit adds one; merges (8 adjacent
+** segments of similar size become one) keep the count logarithmic, but an
+** index written with --no-merge (kq_writer_opts.bNoMerge) grows by one
+** segment every commit.  The cap bounds what opening an index reads and
+** maps; a commit that would pass it is refused (KQ_MISUSE, nothing of it
+** committed): compact the index (kq-index compact) and run it again. */
+#define KQ_MAX_SEGMENTS 100000
+
+/* Most Xapian shards (kq-index --backend=xapian --shards N): each is a
+** database kept open while indexing and searching, so N bounds the open
+** files (a few per shard) and the writer's memory. */
+#define KQ_MAX_SHARDS 1024
 
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must
 ** not exhaust the stack.  Their text is not indexed; the message is, and
 ** the cut is reported. */
 #define KQ_MAX_MIME_DEPTH 8
+/* Longest MIME multipart boundary, in bytes.  RFC 2046 (5.1.1) allows 1 to
+** 70 characters; the cap tolerates mailers that overstep that, and a
+** longer one is not a boundary any mailer writes.  The parts of a
+** multipart with a longer boundary are not read: their text is not
+** indexed, the rest of the message is, and the cut is reported. */
+#define KQ_MAX_MIME_BOUNDARY 200
 /* Longest document id, in bytes (PATH_MAX on Linux: any file path fits, and
 ** URLs and Message-IDs are far shorter in practice).  An id must also be
 ** valid UTF-8 without control characters (C0, DEL, C1), so that every
@@ -201,7 +234,9 @@ typedef struct kq_doc {
     const char *zTitle;  size_t nTitle;
     const char *zDate;   size_t nDate;    /* ISO 8601: YYYY, YYYY-MM or
                                           ** YYYY-MM-DD, optionally followed by
-                                          ** a time (T..., ignored for date:) */
+                                          ** a time (T..., ignored for date:);
+                                          ** one longer than KQ_MAX_DATE is
+                                          ** not stored (no date) */
     const char *zSource; size_t nSource;
     const char *zBody;   size_t nBody;
     const kq_field *aField; int nField;   /* extra fields (may be 0) */
@@ -213,7 +248,8 @@ typedef struct kq_doc {
 #define KQ_FIELD_NAMES "title", "body", "source", "date", "id"
 
 /* Is zDate/nDate a date kq understands (YYYY, YYYY-MM, YYYY-MM-DD, then
-** optionally 'T' or ' ' and anything)?  1 or 0. */
+** optionally 'T' or ' ' and anything, at most KQ_MAX_DATE bytes in all)?
+** 1 or 0. */
 int kq_date_valid(const char *zDate, size_t nDate);
 
 #define KQ_MAX_THREADS 64

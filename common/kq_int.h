@@ -40,6 +40,16 @@ typedef uint64_t u64;
 #define KQI_MAX_KEY (1 + KQ_MAX_FIELD_NAME + 1 + KQI_MAX_TERM)
 #define KQI_WORD_MARK '\x01'
 
+/* Room for a language name and its NUL (the analyzer's, the manifest's,
+** the writers' copies).  Snowball's names and their aliases are at most
+** 10 bytes ("portuguese"): a longer name is an unknown language, so no
+** user meets this limit. */
+#define KQI_MAX_LANG 32
+/* Language name z[0..n) copied into aOut, NUL-terminated: KQ_OK, or
+** KQ_NOTFOUND (no language) if it does not fit or holds a NUL.  The one
+** check every language name goes through (analyze.c). */
+int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
+
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
 ** them. */
@@ -127,8 +137,8 @@ u64 kqi_hash64(const void *p, size_t n, u64 seed);
 u64 kqi_doc_hash(const kq_doc *d);
 
 /* Extra fields packed into bytes (the document table keeps them so):
-** varint count, then per field varint + name, varint + value. */
-#define KQ_MAX_FIELDS 64
+** varint count (at most KQ_MAX_FIELDS, kq.h), then per field varint +
+** name, varint + value. */
 void kqi_fields_pack(kqi_buf *b, const kq_field *a, int n);
 /* The count of packed fields (0 for n == 0), or KQ_CORRUPT. */
 int kqi_fields_count(const u8 *p, size_t n, int *pnField);
@@ -447,7 +457,7 @@ typedef struct kqi_segmeta {
 
 typedef struct kqi_manifest {
     u64 nGeneration;
-    char zLang[32];
+    char zLang[KQI_MAX_LANG];
     u32 nTitleWeight;    /* BM25F: a title word counts this many times */
     u32 nSeg;
     kqi_segmeta *aSeg;
@@ -455,7 +465,8 @@ typedef struct kqi_manifest {
 
 /* KQ_NOTFOUND if there is no manifest in zDir. */
 int kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr);
-/* Write atomically: temp file, fsync, rename, fsync directory. */
+/* Write atomically: temp file, fsync, rename, fsync directory.
+** KQ_MISUSE, and nothing written, if p has more than KQ_MAX_SEGMENTS. */
 int kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr);
 void kqi_manifest_clear(kqi_manifest *p);
 char *kqi_seg_path(const char *zDir, u32 iSeg, int iFile);
@@ -709,6 +720,10 @@ u32 kqi_max_expansion(const kq_index *pIdx);
 ** 11 bytes + NUL, without the prefix); their number, 0 if the date is not
 ** one kq understands. */
 int kqi_date_terms(const char *zDate, size_t nDate, char aOut[3][12]);
+/* d, or when its date is longer than KQ_MAX_DATE a copy of it in *pCopy
+** without a date: what both writers store and index (the document is
+** undated, as kq.h says). */
+const kq_doc *kqi_doc_date_checked(const kq_doc *d, kq_doc *pCopy);
 /* Parse a date of a query bound (YYYY, YYYY-MM, YYYY-MM-DD) into the first
 ** (bEnd 0) or last (bEnd 1) day it covers, as YYYY-MM-DD: 0, or -1 if it
 ** is not a date. */

@@ -11,7 +11,8 @@
 ** Format:
 **     header (16 bytes, fileio.c), file type KQI_FT_MANIFEST
 **     u64: generation (1 for the first commit, +1 for each next one)
-**     u32: length of the language name, then the name (< 32 bytes)
+**     u32: length of the language name, then the name (< KQI_MAX_LANG,
+**          32 bytes, without a NUL)
 **     u32: title weight W (1..16): for BM25F a title word counts W times,
 **          in its term frequency and in the document's length (kq_int.h)
 **     u32: number of segments
@@ -44,7 +45,6 @@
 #include <libdeflate.h>
 
 #define SEG_RECORD (4 + 4 + 8 + 8 + KQI_NFILE * 12 + 8 + 4 + 8 + 8 + 4)
-#define MAX_SEGMENTS 100000
 
 const char *const kqi_file_ext[KQI_NFILE] = {"dict", "post", "pos", "docs",
                                              "store"};
@@ -102,12 +102,10 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     p += 8;
     u32 nLang = kqi_get_u32(p);
     p += 4;
-    if (nLang == 0 || nLang >= sizeof(pOut->zLang) ||
-        (size_t)(end - p) < nLang + 8) {
+    if (nLang == 0 || (size_t)(end - p) < (size_t)nLang + 8 ||
+        kqi_lang_name((const char *)p, nLang, pOut->zLang) != KQ_OK) {
         goto corrupt;
     }
-    memcpy(pOut->zLang, p, nLang);
-    pOut->zLang[nLang] = 0;
     p += nLang;
     pOut->nTitleWeight = kqi_get_u32(p);
     p += 4;
@@ -117,7 +115,7 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     }
     pOut->nSeg = kqi_get_u32(p);
     p += 4;
-    if (pOut->nSeg > MAX_SEGMENTS ||
+    if (pOut->nSeg > KQ_MAX_SEGMENTS ||
         (size_t)(end - p) != (size_t)pOut->nSeg * SEG_RECORD) {
         goto corrupt;
     }
@@ -170,6 +168,14 @@ int
 kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
 {
     kqi_buf b = {0};
+    /* A manifest past the cap would be refused by every reader as damaged
+    ** (kqi_manifest_read), so it is never written. */
+    if (p->nSeg > KQ_MAX_SEGMENTS) {
+        return kqi_err(pzErr, KQ_MISUSE, "%s: the index would have %u "
+                       "segments, more than %d: compact it (kq-index "
+                       "compact), then index again", zDir, p->nSeg,
+                       KQ_MAX_SEGMENTS);
+    }
     kqi_buf_u64(&b, p->nGeneration);
     size_t nLang = strlen(p->zLang);
     kqi_buf_u32(&b, (u32)nLang);

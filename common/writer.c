@@ -101,7 +101,8 @@ typedef struct worker {
 } worker;
 
 struct kq_writer {
-    char aLastLang[32];  /* the last per-document language found valid */
+    char aLastLang[KQI_MAX_LANG];  /* the last per-document language found
+                                   ** valid */
     char *zDir;
     int fdLock;
     int bLocked;       /* the flock is ours */
@@ -270,10 +271,86 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
     return rc;
 }
 
+/* Digits at *pz (advanced past them) as a number of at most vMax: 0, or
+** -1 if there are none or they are more. */
+static int
+seg_number(const char **pz, u64 vMax, u64 *pv)
+{
+    const char *z = *pz;
+    u64 v = 0;
+    if (*z < '0' || *z > '9') {
+        return -1;
+    }
+    for (; *z >= '0' && *z <= '9'; z++) {
+        u64 d = (u64)(*z - '0');
+        if (v > (vMax - d) / 10) {
+            return -1;
+        }
+        v = v * 10 + d;
+    }
+    *pz = z;
+    *pv = v;
+    return 0;
+}
+
+/* Is z, a name in the index directory, one kq writes for a segment: the
+** file seg<N>.<ext> of segment N (0), its deletions seg<N>-<G>.del of
+** generation G (1), or a part of a file being written, seg<N>.<ext>.part<K>
+** (2, invert.c)?  -1 if none.  The seg<N>... name must be exactly what
+** kqi_seg_path() or kqi_del_path() writes (N has 6 digits or more: it
+** grows past 6 from segment 1,000,000 on). */
+static int
+seg_file(const char *z, u32 *piSeg, u64 *piGen)
+{
+    const char *q = z + 3;
+    u64 v, g = 0;
+    char *zWant = NULL;
+    int eKind = -1;
+    *piSeg = 0;
+    *piGen = 0;
+    if (strncmp(z, "seg", 3) != 0 || seg_number(&q, UINT32_MAX, &v)) {
+        return -1;
+    }
+    if (q[0] == '-') {
+        q++;
+        if (seg_number(&q, UINT64_MAX, &g) == 0) {
+            zWant = kqi_del_path(".", (u32)v, g);
+            if (zWant && strcmp(zWant + 2, z) == 0) {
+                eKind = 1;
+            }
+        }
+    } else {
+        for (int f = 0; f < KQI_NFILE && eKind < 0; f++) {
+            zWant = kqi_seg_path(".", (u32)v, f);
+            size_t n = zWant ? strlen(zWant + 2) : 0;
+            if (zWant && strncmp(zWant + 2, z, n) == 0) {
+                const char *zPart = z + n;
+                if (zPart[0] == 0) {
+                    eKind = 0;
+                } else if (strncmp(zPart, ".part", 5) == 0) {
+                    zPart += 5;
+                    if (seg_number(&zPart, UINT32_MAX, &g) == 0 &&
+                        zPart[0] == 0) {
+                        eKind = 2;
+                    }
+                    g = 0;
+                }
+            }
+            free(zWant);
+            zWant = NULL;
+        }
+    }
+    free(zWant);
+    *piSeg = (u32)v;
+    *piGen = g;
+    return eKind;
+}
+
 /* Remove what interrupted runs left behind (with the lock held, nobody else
 ** writes here): run files (tmp-*), parts of a write-out (*.part*), a
 ** manifest never renamed into place, and files of segments the manifest
-** does not name (a run killed before its commit).  Readers only ever open
+** does not name (a run killed before its commit; seg_file() says which
+** names are a segment's).  Readers only ever open
 ** the files the manifest names.  Returns the number removed. */
 static int
 remove_orphans(kq_writer *p)
@@ -287,15 +364,13 @@ remove_orphans(kq_writer *p)
     while ((e = readdir(d)) != NULL) {
         const char *z = e->d_name;
         int bOrphan = 0;
-        unsigned iSeg;
-        unsigned long long iGen;
-        char zExt[16];
-        int nEnd = 0;
+        u32 iSeg;
+        u64 iGen;
+        int eKind = seg_file(z, &iSeg, &iGen);
         if (strncmp(z, "tmp-", 4) == 0 ||
-            strcmp(z, KQI_MANIFEST ".tmp") == 0) {
+            strcmp(z, KQI_MANIFEST ".tmp") == 0 || eKind == 2) {
             bOrphan = 1;
-        } else if (sscanf(z, "seg%6u-%llu.del%n", &iSeg, &iGen, &nEnd) == 2 &&
-                   z[nEnd] == 0) {
+        } else if (eKind == 1) {
             /* Deletions: only the file the manifest names is current. */
             bOrphan = 1;
             for (u32 i = 0; i < p->man.nSeg; i++) {
@@ -304,10 +379,10 @@ remove_orphans(kq_writer *p)
                     bOrphan = 0;
                 }
             }
-        } else if (sscanf(z, "seg%6u.%15[a-z]%n", &iSeg, zExt, &nEnd) == 2) {
+        } else if (eKind == 0) {
             bOrphan = 1;
             for (u32 i = 0; i < p->man.nSeg; i++) {
-                if (p->man.aSeg[i].iSeg == iSeg && z[nEnd] == 0) {
+                if (p->man.aSeg[i].iSeg == iSeg) {
                     bOrphan = 0;   /* a file of a committed segment */
                 }
             }
@@ -366,11 +441,10 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
         }
         memset(&p->man, 0, sizeof(p->man));
         const char *z = zLang ? zLang : KQ_DEFAULT_LANG;
-        if (strlen(z) >= sizeof(p->man.zLang)) {
+        if (kqi_lang_name(z, strlen(z), p->man.zLang) != KQ_OK) {
             rc = kqi_err(pzErr, KQ_NOTFOUND, "unknown language \"%s\"", z);
             goto fail;
         }
-        strcpy(p->man.zLang, z);
         p->man.nTitleWeight = KQI_TITLE_WEIGHT;
         rc = KQ_OK;
     } else if (rc) {
@@ -1123,13 +1197,11 @@ sess_add(kq_writer *p, u64 h, u32 chk, u64 content, u32 iDoc)
 static int
 lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
 {
-    char aName[sizeof(p->aLastLang)];
-    if (d->nLang >= sizeof(aName)) {
+    char aName[KQI_MAX_LANG];
+    if (kqi_lang_name(d->zLang, d->nLang, aName) != KQ_OK) {
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
                        (int)(d->nLang > 40 ? 40 : d->nLang), d->zLang);
     }
-    memcpy(aName, d->zLang, d->nLang);
-    aName[d->nLang] = 0;
     if (strcmp(aName, p->aLastLang) == 0) {
         return KQ_OK;
     }
@@ -1146,7 +1218,9 @@ lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
 int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
+    kq_doc dUndated;
     int rc0;
+    d = kqi_doc_date_checked(d, &dUndated);
     if ((rc0 = kq_id_check(d->zId, d->nId, pzErr)) != KQ_OK) {
         return rc0;
     }

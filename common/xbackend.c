@@ -50,8 +50,6 @@
 /**************************************************************************
 ** Writing.
 */
-#define MAX_SHARDS 1024
-
 struct kqi_xwriter {
     char *zDir;
     kqx_wdb **apDb;      /* one per shard */
@@ -164,9 +162,9 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                  kqi_xwriter **ppOut, char **pzErr)
 {
     *ppOut = NULL;
-    if (nShard < 0 || nShard > MAX_SHARDS) {
+    if (nShard < 0 || nShard > KQ_MAX_SHARDS) {
         return kqi_err(pzErr, KQ_MISUSE, "--shards must be 1 to %d",
-                       MAX_SHARDS);
+                       KQ_MAX_SHARDS);
     }
     kqi_xwriter *p = calloc(1, sizeof(*p));
     if (p == NULL ||
@@ -282,6 +280,8 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
 int
 kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
 {
+    kq_doc dUndated;
+    d = kqi_doc_date_checked(d, &dUndated);
     int rc0 = kq_id_check(d->zId, d->nId, pzErr);
     if (rc0) {
         return rc0;

@@ -242,6 +242,11 @@ int date_normalize(const char *z, size_t n, char *zOut, size_t *pi,
     while (i0 < n && strchr(" \t\r\n", z[i0]) && z[i0]) i0++;
     while (n > i0 && strchr(" \t\r\n", z[n - 1]) && z[n - 1]) n--;
     if (i0 == n) return DATE_EMPTY;
+    /* An ISO date with a long tail (kq_date_valid() refuses it) is not
+    ** to be read by the patterns below as another form. */
+    if (n - i0 > KQ_MAX_DATE && date_is_iso(z + i0, KQ_MAX_DATE)) {
+        return DATE_LONG;
+    }
     if (date_is_iso(z + i0, n - i0)) {
         *pi = i0;
         *pn = n - i0;
@@ -261,6 +266,14 @@ int date_normalize(const char *z, size_t n, char *zOut, size_t *pi,
     *pi = 0;
     *pn = nOut;
     return DATE_CONVERTED;
+}
+
+#define DATE_STR_(x) #x
+#define DATE_STR(x) DATE_STR_(x)
+const char *date_why(int e)
+{
+    return e == DATE_LONG ? "longer than " DATE_STR(KQ_MAX_DATE) " bytes"
+                          : "not understood";
 }
 
 size_t date_from_unix(double secs, char *zOut)

@@ -73,6 +73,12 @@ int inputopts_field(inputopts *p, const char *zArg)
         return -1;
     }
     if (has_field(p, zArg)) return 0;
+    if (p->nField >= KQ_MAX_FIELDS) {
+        fprintf(stderr, "kq-index: too many extra fields at \"%s\": at most "
+                "%d (each --field, and each --map to a field that is not "
+                "built in)\n", zArg, KQ_MAX_FIELDS);
+        return -1;
+    }
     if (grow_strings(&p->azField, p->nField)) return -1;
     z = strdup(zArg);
     if (z == NULL) return oom(), -1;

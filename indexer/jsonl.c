@@ -32,6 +32,7 @@
 #include "readers.h"
 #include "dates.h"
 #include "dbuf.h"
+#include "../common/kq_int.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -387,9 +388,9 @@ static int doc_date(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
     } else if (e == DATE_CONVERTED) {
         pDoc->zDate = zOut;
         pDoc->nDate = n;
-    } else if (e == DATE_BAD) {
-        report(zPath, iLine, "date \"%.*s\" not understood; indexed without "
-               "a date", (int)(v->n > 80 ? 80 : v->n), v->z);
+    } else if (e == DATE_BAD || e == DATE_LONG) {
+        report(zPath, iLine, "date \"%.*s\" %s; indexed without a date",
+               (int)(v->n > 80 ? 80 : v->n), v->z, date_why(e));
         pC->pStats->nWarning++;
     }
     return 0;
@@ -426,14 +427,12 @@ static int doc_fields(jsonl_cfg *p, const char *zPath, uint64_t iLine,
 ** stemmer.  Cached: when the cache is full, entries are reused in turn. */
 static const char *lang_lookup(jsonl_cfg *p, const char *z, size_t n)
 {
-    char zName[64];
+    char zName[KQI_MAX_LANG];
     kq_analyzer *pA = NULL;
     char *zCanon = NULL;
     char *zDup;
     jlang *l;
-    if (n == 0 || n >= sizeof(zName) || memchr(z, 0, n)) return NULL;
-    memcpy(zName, z, n);
-    zName[n] = 0;
+    if (n == 0 || kqi_lang_name(z, n, zName) != KQ_OK) return NULL;
     for (int i = 0; i < p->nLang; i++) {
         if (strcmp(p->aLang[i].zName, zName) == 0) return p->aLang[i].zCanon;
     }

@@ -348,13 +348,19 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
-        case 'S':
-            nShard = atoi(optarg);
-            if (nShard < 1 || nShard > 1024) {
-                fprintf(stderr, "kq-index: --shards takes 1 to 1024\n");
+        case 'S': {
+            char *zEnd;
+            errno = 0;
+            long n = strtol(optarg, &zEnd, 10);
+            if (errno || zEnd == optarg || *zEnd || n < 1 ||
+                n > KQ_MAX_SHARDS) {
+                fprintf(stderr, "kq-index: --shards takes 1 to %d\n",
+                        KQ_MAX_SHARDS);
                 return EX_USAGE;
             }
+            nShard = (int)n;
             break;
+        }
         case 'M':
             opts.nMemory = parse_size(optarg);
             if (opts.nMemory == 0) {

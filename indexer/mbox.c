@@ -17,7 +17,8 @@
 ** A message is gathered in memory (at most the document cap, pC->nMaxDoc),
 ** the file streams line by line.  Messages without a header, or larger
 ** than the cap, are reported with their line number and skipped.  Text in
-** MIME parts nested deeper than KQ_MAX_MIME_DEPTH is not indexed; the rest
+** MIME parts nested deeper than KQ_MAX_MIME_DEPTH, or in a multipart whose
+** boundary is longer than KQ_MAX_MIME_BOUNDARY, is not indexed; the rest
 ** of the message is, and the cut is reported (and counted in nCut).
 */
 #include "readers.h"
@@ -91,10 +92,10 @@ static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
     dbuf_reset(&m->val);
     if (mime_header(zHdr, nHdr, "Date", &m->val) && m->val.n) {
         e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
-        if (e == DATE_BAD) {
-            report(m->zName, m->iMsgLine, "date \"%.*s\" not understood; "
-                   "indexed without a date",
-                   (int)(m->val.n > 80 ? 80 : m->val.n), m->val.a);
+        if (e == DATE_BAD || e == DATE_LONG) {
+            report(m->zName, m->iMsgLine, "date \"%.*s\" %s; indexed without "
+                   "a date", (int)(m->val.n > 80 ? 80 : m->val.n), m->val.a,
+                   date_why(e));
             m->pC->pStats->nWarning++;
             return;
         }
@@ -138,7 +139,7 @@ static int mbox_end(mbox *m)
     char zDate[DATE_MAX];
     kq_doc doc;
     dbuf *pBody;
-    int bDeep;
+    int fCut;
 
     m->bInMsg = 0;
     if (m->bTooBig) {
@@ -175,7 +176,7 @@ static int mbox_end(mbox *m)
     doc.nSource = m->source.n;
     dbuf_reset(&m->plain);
     dbuf_reset(&m->html);
-    bDeep = mime_text(z, nHdr, z + iBody, n - iBody, &m->plain, &m->html);
+    fCut = mime_text(z, nHdr, z + iBody, n - iBody, &m->plain, &m->html);
     pBody = m->plain.n ? &m->plain : &m->html;
     doc.zBody = pBody->a;
     doc.nBody = pBody->n;
@@ -185,10 +186,17 @@ static int mbox_end(mbox *m)
         mbox_skip(m, "out of memory");
         return 0;
     }
-    if (bDeep) {
+    if (fCut & MIME_CUT_DEEP) {
         report(m->zName, m->iMsgLine, "MIME parts nested more than %d deep; "
                "their text is not indexed, the rest of the message is",
                KQ_MAX_MIME_DEPTH);
+    }
+    if (fCut & MIME_CUT_BOUNDARY) {
+        report(m->zName, m->iMsgLine, "MIME boundary longer than %d bytes "
+               "(RFC 2046 allows 70); the text of its parts is not indexed, "
+               "the rest of the message is", KQ_MAX_MIME_BOUNDARY);
+    }
+    if (fCut) {
         m->pC->pStats->nCut++;
     }
     return ctx_deliver(m->pC, &doc, m->zName, m->iMsgLine);

@@ -4,7 +4,8 @@
 ** Every function walks its input forward with explicit bounds; nesting
 ** (multipart in multipart, forwarded messages) is followed at most
 ** KQ_MAX_MIME_DEPTH levels deep, so a hostile message cannot exhaust the
-** stack (mime_text() says when it left deeper parts out).
+** stack, and boundaries are at most KQ_MAX_MIME_BOUNDARY bytes (mime_text()
+** says when it left parts out for either).
 */
 #include "mime.h"
 #include "charset.h"
@@ -13,9 +14,6 @@
 
 #include <string.h>
 #include <strings.h>
-
-/* Longest boundary we look for (RFC 2046 allows 70). */
-#define MIME_MAX_BOUNDARY 200
 
 static int is_ws(char c)
 {
@@ -278,7 +276,7 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut)
 typedef struct mtext {
     dbuf *pPlain;
     dbuf *pHtml;
-    int bDeep;      /* a part nested too deep was left out */
+    int fCut;       /* MIME_CUT_*: what was left out */
 } mtext;
 
 static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
@@ -402,7 +400,7 @@ static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
     const char *zB;
     size_t nB;
     if (nDepth > KQ_MAX_MIME_DEPTH) {
-        m->bDeep = 1;
+        m->fCut |= MIME_CUT_DEEP;
         return;
     }
     if (!mime_header(zHdr, nHdr, "Content-Type", &ct) || ct.n == 0) {
@@ -412,9 +410,12 @@ static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
     zType = ct.a ? ct.a : "";
     nType = ct.n;
     if (nType >= 10 && strncasecmp(zType, "multipart/", 10) == 0) {
-        if (mime_param(zType, nType, "boundary", &zB, &nB) && nB > 0 &&
-            nB <= MIME_MAX_BOUNDARY) {
-            multipart(m, zB, nB, zBody, nBody, nDepth + 1);
+        if (mime_param(zType, nType, "boundary", &zB, &nB) && nB > 0) {
+            if (nB > KQ_MAX_MIME_BOUNDARY) {
+                m->fCut |= MIME_CUT_BOUNDARY;
+            } else {
+                multipart(m, zB, nB, zBody, nBody, nDepth + 1);
+            }
         }
     } else if (nType >= 14 && strncasecmp(zType, "message/rfc822", 14) == 0) {
         size_t nH, iB;
@@ -439,7 +440,7 @@ int mime_text(const char *zHdr, size_t nHdr, const char *zBody,
     mtext m;
     m.pPlain = pPlain;
     m.pHtml = pHtml;
-    m.bDeep = 0;
+    m.fCut = 0;
     entity_text(&m, zHdr, nHdr, zBody, nBody, 0);
-    return m.bDeep;
+    return m.fCut;
 }

@@ -38,8 +38,12 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut);
 ** text/plain) are decoded (transfer encoding, charset) into pPlain; the
 ** text/html parts, turned into text, into pHtml.  Attachments (a
 ** Content-Disposition of attachment) are not text of the message.  Parts
-** nested more than KQ_MAX_MIME_DEPTH deep are not read: 1 if there were
-** any (the caller reports the cut), else 0. */
+** nested more than KQ_MAX_MIME_DEPTH deep, and those of a multipart whose
+** boundary is longer than KQ_MAX_MIME_BOUNDARY, are not read: returns the
+** MIME_CUT_* flags of what was left out (the caller reports it), 0 if
+** nothing was. */
+#define MIME_CUT_DEEP     0x01
+#define MIME_CUT_BOUNDARY 0x02
 int mime_text(const char *zHdr, size_t nHdr, const char *zBody,
               size_t nBody, dbuf *pPlain, dbuf *pHtml);
 

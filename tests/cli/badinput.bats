@@ -137,6 +137,36 @@ PY
     [ "$output" = deep9 ]
 }
 
+# A message of $1 whose body is a multipart with a boundary of $2 bytes
+# holding "numbat bword$2".
+boundary_mbox() {
+    local b
+    b=$(head -c "$2" /dev/zero | tr '\0' b)
+    printf 'From a@b Thu Feb 26 10:00:00 1987\nMessage-ID: <%s>\nSubject: boundary %s\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="%s"\n\n--%s\nContent-Type: text/plain\n\nnumbat bword%s\n--%s--\n\n' \
+        "$1" "$2" "$b" "$b" "$2" "$b"
+}
+
+@test "mime: a boundary of 200 bytes (KQ_MAX_MIME_BOUNDARY) is read; 201 is reported with the line, exit 1" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    boundary_mbox b200 200 >b200.mbox
+    run -0 --separate-stderr "$KQI" -d idx200 b200.mbox
+    [ -z "$stderr" ]
+    run -0 "$KQ" -d idx200 -c bword200
+    [ "$output" = 1 ]
+    { boundary_mbox b200 200; boundary_mbox b201 201; } >b201.mbox
+    run -1 --separate-stderr "$KQI" -d idx201 b201.mbox
+    no_crash
+    [[ "$stderr" == *"b201.mbox:13: MIME boundary longer than 200 bytes (RFC 2046 allows 70); the text of its parts is not indexed, the rest of the message is"* ]]
+    [[ "$stderr" == *"1 file(s) or document(s) read only in part"* ]]
+    # the message itself is indexed (its subject), its long-boundary part not
+    run -0 "$KQ" -d idx201 --format=ids 'title:boundary'
+    [ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "b200 b201 " ]
+    run -1 "$KQ" -d idx201 -c bword201
+    [ "$output" = 0 ]
+    run -0 "$KQ" -d idx201 -c bword200
+    [ "$output" = 1 ]
+}
+
 @test "warc: a payload that inflates past --max-doc-size is reported as too large, not as a damaged encoding" {
     cd "$BATS_TEST_TMPDIR" || return 1
     yes 'wombat big' | head -c 3M | gzip -c >body.gz
@@ -203,6 +233,47 @@ PY
     run -0 --separate-stderr "$KQI" -d idx3 --map "$f32=$f33" f.jsonl
     run -0 "$KQ" -d idx3 -c "$f32:quokka"
     [ "$output" = 1 ]
+}
+
+@test "--field: 64 extra fields (KQ_MAX_FIELDS) are indexed; a 65th --field or --map field is a usage error (exit 2)" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    python3 -c "
+import json
+d = {'id': 'x1', 'body': 'hello'}
+d.update({'f%d' % i: 'v%d' % i for i in range(65)})
+print(json.dumps(d)); print(json.dumps({'id': 'x2', 'body': 'world'}))" >f65.jsonl
+    local -a a64=() a65=()
+    for i in $(seq 0 63); do a64+=(--field "f$i"); done
+    a65=("${a64[@]}" --field f64)
+    run -0 --separate-stderr "$KQI" -d idx64 "${a64[@]}" --field f0 f65.jsonl
+    run -0 "$KQ" -d idx64 -c 'f63:v63 OR world'
+    [ "$output" = 2 ]
+    run -2 "$KQ" -d idx64 -c 'f64:v64'   # not a field of the index
+    run -2 --separate-stderr "$KQI" -d idx65 "${a65[@]}" f65.jsonl
+    [[ "$stderr" == *'too many extra fields at "f64": at most 64'* ]]
+    [ ! -e idx65 ]
+    run -2 --separate-stderr "$KQI" -d idx65 "${a64[@]}" --map f64=f0 f65.jsonl
+    [[ "$stderr" == *'too many extra fields at "f64": at most 64'* ]]
+    [ ! -e idx65 ]
+}
+
+@test "--shards: 1 to 1024 (KQ_MAX_SHARDS), a whole decimal number; 0, 1025, 3xyz, 2^32+2 are usage errors (exit 2)" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    printf 'Numbat\nthe numbat\n' >n.txt
+    # at the limit: the value is taken (the next check, the backend, speaks)
+    for n in 1 1024; do
+        run -2 --separate-stderr "$KQI" -d idx --shards "$n" n.txt
+        [[ "$stderr" == *"--shards needs --backend=xapian"* ]]
+    done
+    for bad in 0 1025 -1 3xyz 4294967298 99999999999999999999 '' ' ' 0x10; do
+        run -2 --separate-stderr "$KQI" -d idx --backend=xapian --shards "$bad" n.txt
+        [[ "$stderr" == *"--shards takes 1 to 1024"* ]]
+    done
+    [ ! -e idx ]
+    if "$KQI" --backend=xapian -q -d xprobe n.txt 2>/dev/null; then
+        run -0 --separate-stderr "$KQI" -d idx3 --backend=xapian --shards 3 n.txt
+        [ "$(find idx3 -mindepth 1 -maxdepth 1 -type d | wc -l)" = 3 ]
+    fi
 }
 
 @test "trec.gz, mbox.gz, warc.gz cut short: the documents before stay, the place is named, exit 1" {

@@ -7,6 +7,7 @@
 # or jq, or written by hand from reading them -- never taken from kq.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 IN="$ROOT/tests/data/inputs"
 
@@ -338,6 +339,35 @@ MAP=(--map id=doc_id --map title=headline --map body=text --map date=meta.publis
     [[ "$output" == *"kq-index: $IN/mapped.jsonl:$line: date \"the day after\" not understood; indexed without a date"* ]]
 }
 
+@test "dates: 64 bytes (KQ_MAX_DATE) kept; 65 and 1 MB warned with the limit, indexed undated (jsonl, trec, mbox)" {
+    local d64 d65
+    d64="2020-01-01T$(head -c 53 /dev/zero | tr '\0' 1)"
+    d65="2020-01-02 $(head -c 54 /dev/zero | tr '\0' x)"
+    [ "${#d64}" = 64 ] && [ "${#d65}" = 65 ]
+    {
+        printf '{"id":"d64","body":"quokka","date":"%s"}\n' "$d64"
+        printf '{"id":"d65","body":"quokka","date":"%s"}\n' "$d65"
+        python3 -c "import json; print(json.dumps({'id': 'd1m', 'body': 'quokka', 'date': '2020-01-03T' + 'a' * 1000000}))"
+    } >d.jsonl
+    printf '<DOC>\n<DOCNO>t64</DOCNO>\n<DATE>%s</DATE>\n<TEXT>quokka</TEXT>\n</DOC>\n<DOC>\n<DOCNO>t65</DOCNO>\n<DATE>%s</DATE>\n<TEXT>quokka</TEXT>\n</DOC>\n' "$d64" "$d65" >d.trec
+    printf 'From a@b Thu Feb 26 10:00:00 1987\nMessage-ID: <m64>\nDate: %s\n\nquokka\n\nFrom a@b Thu Feb 26 10:00:00 1987\nMessage-ID: <m65>\nDate: %s\n\nquokka\n' "$d64" "$d65" >d.mbox
+    run -0 --separate-stderr "$KQI" -d idx d.jsonl d.trec d.mbox
+    [[ "$stderr" == *"d.jsonl:2: date \"$d65\" longer than 64 bytes; indexed without a date"* ]]
+    [[ "$stderr" == *"d.jsonl:3: date \"2020-01-03Taaa"*"\" longer than 64 bytes; indexed without a date"* ]]
+    [[ "$stderr" == *"d.trec:6: date \"$d65\" longer than 64 bytes; indexed without a date"* ]]
+    [[ "$stderr" == *"d.mbox:7: date \"$d65\" longer than 64 bytes; indexed without a date"* ]]
+    [ "$(grep -c 'longer than 64 bytes' <<<"$stderr")" = 4 ]
+    for id in d64 t64 m64; do
+        hit idx "$id" quokka | jq -e --arg d "$d64" '.date == $d'
+    done
+    for id in d65 d1m t65 m65; do
+        hit idx "$id" quokka | jq -e '.date == null'
+    done
+    [ "$(count idx date:2020)" = 3 ]
+    # no result line carries the megabyte
+    [ "$("$KQ" -d idx --json -n 100 quokka | wc -c)" -lt 10000 ]
+}
+
 @test "jsonl: mapped keys keep the usual checks (missing id, non-string title)" {
     printf '{"doc_id":"k1","headline":"ok numbat"}\n{"headline":"no id"}\n{"doc_id":"k3","headline":7}\n' >k.jsonl
     run "$KQI" -d idx --map id=doc_id --map title=headline k.jsonl
@@ -374,6 +404,33 @@ MAP=(--map id=doc_id --map title=headline --map body=text --map date=meta.publis
 
 # The next tests need the engine's support for extra fields and field
 # queries (common/, kq): they fail until it is in.
+
+@test "languages: a name of 31, 32, 33, 64, 65 bytes (KQI_MAX_LANG 32) is an unknown language; 10 languages in one run (8 analyzers kept) index cleanly" {
+    local n l
+    : >l.jsonl
+    for n in 31 32 33 64 65; do
+        l=$(head -c "$n" /dev/zero | tr '\0' e)
+        printf '{"id":"l%s","body":"numbat","lang":"%s"}\n' "$n" "$l" >>l.jsonl
+    done
+    run -0 --separate-stderr "$KQI" -d idx --lang-field lang l.jsonl
+    for n in 31 32 33 64 65; do
+        [[ "$stderr" == *"l.jsonl:$(grep -n "\"l$n\"" l.jsonl | cut -d: -f1): unknown language \"eeee"*"indexed with the index's language"* ]]
+    done
+    [ "$(grep -c 'unknown language' <<<"$stderr")" = 5 ]
+    [ "$(count idx numbat)" = 5 ]
+    run -2 --separate-stderr "$KQI" -d idx2 --lang "$(head -c 32 /dev/zero | tr '\0' e)" l.jsonl
+    [[ "$stderr" == *"unknown language"* ]]
+    [ ! -e idx2/kq.manifest ]
+    # more languages than the inverter keeps analyzers for, then the first again
+    : >m.jsonl
+    for l in english french german spanish italian dutch swedish russian portuguese danish english french; do
+        printf '{"id":"%s%s","body":"31415","lang":"%s"}\n' "$l" "$RANDOM" "$l" >>m.jsonl
+    done
+    run -0 --separate-stderr "$KQI" -d idx3 --lang-field lang m.jsonl
+    [ -z "$stderr" ]
+    [ "$(count idx3 31415)" = 12 ]   # a number: no stemmer changes it
+    run -0 "$KQ" -d idx3 --check
+}
 
 @test "jsonl --field lang: searchable as lang:VALUE (needs engine field support)" {
     "$KQI" -d idx "${MAP[@]}" --field lang "$IN/mapped.jsonl"

@@ -38,6 +38,27 @@ setup() {
     [ "$output" = 2 ]
 }
 
+@test "recovery: segment numbers from 999999 past 1000000 (seg%06u grows to 7 digits) are recognised; names kq does not write are kept" {
+    # what interrupted runs leave, for segments the manifest does not name
+    local gone=(seg999999.dict seg1000000.dict seg1000000.post.part1
+                seg1000000-3.del seg4294967295.store seg000001.pos.part2)
+    # not names kq writes for a segment: left alone
+    local kept=(seg1.dict seg0000001.dict seg4294967296.dict
+                seg1000000.dict.bak seg1000000.foo seg01000000.docs
+                seg1000000-03.del seg1000000-.del seg+1000000.dict)
+    for f in "${gone[@]}" "${kept[@]}"; do echo junk >"idx/$f"; done
+    run -0 --separate-stderr "$KQI" -d idx b.jsonl
+    [[ "$stderr" == *"removed 6 file(s) left by an interrupted run"* ]]
+    for f in "${gone[@]}"; do [ ! -e "idx/$f" ]; done
+    for f in "${kept[@]}"; do [ -e "idx/$f" ]; done
+    for f in before/seg000001.*; do
+        cmp "$f" "idx/$(basename "$f")"
+    done
+    run -0 "$KQ" -d idx --check
+    run -0 "$KQ" -d idx -c quokka
+    [ "$output" = 2 ]
+}
+
 @test "recovery: a writer killed with -9 mid-run: the next run cleans up and commits" {
     mkfifo in.jsonl
     setsid "$KQI" -q -j 1 -d idx in.jsonl >/dev/null 2>&1 3>&- &

@@ -1,0 +1,220 @@
+/*
+** t_limits.c -- limits of kq.h checked in the library itself, where the
+** command line cannot reach them:
+**   - KQ_MAX_DATE: kq_date_valid() at 64 and 65 bytes; kq_writer_add()
+**     stores a 64-byte date and none for a 65-byte or 1 MB one (kq-index
+**     warns before the library sees such a date, so only an API caller
+**     meets this check); the Xapian writer likewise (with the plugin that
+**     tests/run.sh names in KQ_XAPIAN_PLUGIN; skipped without one);
+**   - KQ_MAX_SEGMENTS: the manifest writer writes KQ_MAX_SEGMENTS segment
+**     records, which the reader accepts, and refuses one more (KQ_MISUSE,
+**     the manifest on disk unchanged).  An index with that many segments
+**     would take 100,000 commits to build, so the manifest is crafted.
+*/
+#include "tharness.h"
+
+#include "kq_int.h"
+#include "xapian_capi.h"
+
+/* A date of n bytes: "2020-01-01T" then digits. */
+static char *long_date(size_t n) {
+    char *z = malloc(n + 1);
+    assert_non_null(z);
+    assert_true(n >= 11);
+    memcpy(z, "2020-01-01T", 11);
+    memset(z + 11, '1', n - 11);
+    z[n] = 0;
+    return z;
+}
+
+static void test_date_valid(void **state) {
+    (void)state;
+    char *z64 = long_date(KQ_MAX_DATE);
+    char *z65 = long_date(KQ_MAX_DATE + 1);
+    assert_int_equal(kq_date_valid(z64, KQ_MAX_DATE), 1);
+    assert_int_equal(kq_date_valid(z65, KQ_MAX_DATE + 1), 0);
+    /* the date terms follow kq_date_valid() */
+    char aOut[3][12];
+    assert_int_equal(kqi_date_terms(z64, KQ_MAX_DATE, aOut), 3);
+    assert_string_equal(aOut[2], "2020-01-01");
+    assert_int_equal(kqi_date_terms(z65, KQ_MAX_DATE + 1, aOut), 0);
+    free(z64);
+    free(z65);
+}
+
+/* kq_writer_add: the stored date of a document dated with n bytes. */
+static void test_writer_date(void **state) {
+    (void)state;
+    static const size_t aLen[] = {KQ_MAX_DATE, KQ_MAX_DATE + 1, 1 << 20};
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer_opts o;
+    memset(&o, 0, sizeof o);
+    o.nLockWaitMs = -1;
+    kq_writer *w = NULL;
+    char *zErr = NULL;
+    int rc = kq_writer_open(zDir, &o, &w, &zErr);
+    th_check(rc == KQ_OK, "kq_writer_open: %s", zErr ? zErr : "");
+    for (size_t i = 0; i < 3; i++) {
+        char zId[8];
+        char *zDate = long_date(aLen[i]);
+        kq_doc d;
+        memset(&d, 0, sizeof d);
+        snprintf(zId, sizeof zId, "d%zu", i);
+        d.zId = zId;
+        d.nId = strlen(zId);
+        d.zBody = "quokka";
+        d.nBody = 6;
+        d.zDate = zDate;
+        d.nDate = aLen[i];
+        rc = kq_writer_add(w, &d, &zErr);
+        th_check(rc == KQ_OK, "kq_writer_add: %s", zErr ? zErr : "");
+        free(zDate);
+    }
+    rc = kq_writer_commit(w, &zErr);
+    th_check(rc == KQ_OK, "kq_writer_commit: %s", zErr ? zErr : "");
+    kq_writer_close(w);
+
+    kq_index *pIdx = NULL;
+    rc = kq_index_open(zDir, &pIdx, &zErr);
+    th_check(rc == KQ_OK, "kq_index_open: %s", zErr ? zErr : "");
+    for (kq_docid i = 0; i < 3; i++) {
+        kq_docinfo info;
+        rc = kq_index_doc(pIdx, i, &info, &zErr);
+        th_check(rc == KQ_OK, "kq_index_doc: %s", zErr ? zErr : "");
+        if (i == 0) {
+            char *z64 = long_date(KQ_MAX_DATE);
+            assert_int_equal(info.nDate, KQ_MAX_DATE);
+            assert_memory_equal(info.zDate, z64, KQ_MAX_DATE);
+            free(z64);
+        } else {
+            th_check(info.nDate == 0, "document %u: a date of %zu bytes "
+                     "stored (%zu bytes)", i, aLen[i], info.nDate);
+        }
+    }
+    kq_index_close(pIdx);
+    th_rmtree(zDir);
+}
+
+/* kqi_xwriter_add: the same three documents in a Xapian database. */
+static void test_xwriter_date(void **state) {
+    (void)state;
+    static const size_t aLen[] = {KQ_MAX_DATE, KQ_MAX_DATE + 1, 1 << 20};
+    if (getenv("KQ_XAPIAN_PLUGIN") == NULL) {
+        skip();
+    }
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    char zDb[80];
+    snprintf(zDb, sizeof zDb, "%s/x", zDir);
+    kqi_xwriter *w = NULL;
+    char *zErr = NULL;
+    int rc = kqi_xwriter_open(zDb, NULL, 0, &w, &zErr);
+    th_check(rc == KQ_OK, "kqi_xwriter_open: %s", zErr ? zErr : "");
+    for (size_t i = 0; i < 3; i++) {
+        char zId[8];
+        char *zDate = long_date(aLen[i]);
+        kq_doc d;
+        memset(&d, 0, sizeof d);
+        snprintf(zId, sizeof zId, "d%zu", i);
+        d.zId = zId;
+        d.nId = strlen(zId);
+        d.zBody = "quokka";
+        d.nBody = 6;
+        d.zDate = zDate;
+        d.nDate = aLen[i];
+        rc = kqi_xwriter_add(w, &d, &zErr);
+        th_check(rc == KQ_OK, "kqi_xwriter_add: %s", zErr ? zErr : "");
+        free(zDate);
+    }
+    rc = kqi_xwriter_commit(w, &zErr);
+    th_check(rc == KQ_OK, "kqi_xwriter_commit: %s", zErr ? zErr : "");
+    kqi_xwriter_close(w);
+
+    kqi_xindex *pX = NULL;
+    const char *azPath[1] = {zDb};
+    rc = kqi_xindex_open(azPath, 1, &pX, &zErr);
+    th_check(rc == KQ_OK, "kqi_xindex_open: %s", zErr ? zErr : "");
+    for (kq_docid i = 0; i < 3; i++) {
+        char *z = NULL;
+        size_t n = 0;
+        rc = kqi_xdoc(pX, i, KQX_VALUE_DATE, &z, &n, &zErr);
+        th_check(rc == KQ_OK, "kqi_xdoc: %s", zErr ? zErr : "");
+        if (i == 0) {
+            char *z64 = long_date(KQ_MAX_DATE);
+            assert_int_equal(n, KQ_MAX_DATE);
+            assert_memory_equal(z, z64, KQ_MAX_DATE);
+            free(z64);
+        } else {
+            th_check(n == 0, "document %u: a date of %zu bytes stored (%zu "
+                     "bytes)", i, aLen[i], n);
+        }
+        free(z);
+    }
+    kqi_xindex_close(pX);
+    th_rmtree(zDir);
+}
+
+static void crafted_manifest(kqi_manifest *m, u32 nSeg, u64 nGen) {
+    memset(m, 0, sizeof *m);
+    m->nGeneration = nGen;
+    snprintf(m->zLang, sizeof m->zLang, "%s", "english");
+    m->nTitleWeight = 1;
+    m->nSeg = nSeg;
+    m->aSeg = calloc(nSeg, sizeof(kqi_segmeta));
+    assert_non_null(m->aSeg);
+    for (u32 i = 0; i < nSeg; i++) {
+        m->aSeg[i].iSeg = i + 1;
+        m->aSeg[i].nDoc = 1;
+        m->aSeg[i].nToken = 1;
+        m->aSeg[i].nTerm = 1;
+    }
+}
+
+static void test_manifest_segments(void **state) {
+    (void)state;
+    char zDir[64];
+    char *zErr = NULL;
+    kqi_manifest m, r;
+    th_mkdtemp(zDir, sizeof zDir);
+
+    crafted_manifest(&m, KQ_MAX_SEGMENTS, 7);
+    int rc = kqi_manifest_write(zDir, &m, &zErr);
+    th_check(rc == KQ_OK, "write %d segments: %s", KQ_MAX_SEGMENTS,
+             zErr ? zErr : "");
+    kqi_manifest_clear(&m);
+    rc = kqi_manifest_read(zDir, &r, &zErr);
+    th_check(rc == KQ_OK, "read %d segments: %s", KQ_MAX_SEGMENTS,
+             zErr ? zErr : "");
+    assert_int_equal(r.nSeg, KQ_MAX_SEGMENTS);
+    assert_int_equal(r.nGeneration, 7);
+    kqi_manifest_clear(&r);
+
+    crafted_manifest(&m, KQ_MAX_SEGMENTS + 1, 8);
+    rc = kqi_manifest_write(zDir, &m, &zErr);
+    assert_int_equal(rc, KQ_MISUSE);
+    th_check(zErr && strstr(zErr, "more than 100000") &&
+             strstr(zErr, "kq-index compact"), "message: %s",
+             zErr ? zErr : "(none)");
+    free(zErr);
+    zErr = NULL;
+    kqi_manifest_clear(&m);
+    /* the manifest of the limit is still the index's */
+    rc = kqi_manifest_read(zDir, &r, &zErr);
+    th_check(rc == KQ_OK, "read back: %s", zErr ? zErr : "");
+    assert_int_equal(r.nSeg, KQ_MAX_SEGMENTS);
+    assert_int_equal(r.nGeneration, 7);
+    kqi_manifest_clear(&r);
+    th_rmtree(zDir);
+}
+
+int main(void) {
+    th_seed_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_date_valid),
+        cmocka_unit_test(test_writer_date),
+        cmocka_unit_test(test_xwriter_date),
+        cmocka_unit_test(test_manifest_segments),
+    };
+    return TH_RUN(tests);
+}
