@@ -437,7 +437,7 @@ kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
         }
     }
     return kqi_err(pzErr, KQ_NOTFOUND, "no document with id '%.*s'",
-                   (int)(nId > 200 ? 200 : nId), zId);
+                   KQI_QUOTE_LEN(nId), zId);
 }
 
 /* A merge of the segments' dictionaries from a key on: each segment's

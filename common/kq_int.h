@@ -58,6 +58,12 @@ int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
 /**************************************************************************
 ** Interface to code in rc.c
 */
+/* Most bytes of a caller's value (an id, a language name) a library
+** message quotes; kq and kq-index escape messages as they write them, so a
+** character cut in two shows as \xHH. */
+#define KQI_QUOTE 80
+#define KQI_QUOTE_LEN(n) ((int)((n) > KQI_QUOTE ? KQI_QUOTE : (n)))
+
 /* Store a printf-style message in *pzErr (if pzErr is not NULL and *pzErr is
 ** still NULL: the first message wins) and return rc. */
 int kqi_err(char **pzErr, int rc, const char *zFmt, ...)

@@ -1200,7 +1200,7 @@ lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
     char aName[KQI_MAX_LANG];
     if (kqi_lang_name(d->zLang, d->nLang, aName) != KQ_OK) {
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
-                       (int)(d->nLang > 40 ? 40 : d->nLang), d->zLang);
+                       KQI_QUOTE_LEN(d->nLang), d->zLang);
     }
     if (strcmp(aName, p->aLastLang) == 0) {
         return KQ_OK;

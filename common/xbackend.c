@@ -148,8 +148,9 @@ read_title_weight(kqx_wdb *pW, kqx_db *pR, const char *zWhere, u32 *pn,
         char *zEnd;
         unsigned long v = strtoul(z, &zEnd, 10);
         if (*zEnd || v < 1 || v > KQI_MAX_TITLE_WEIGHT) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: bad title weight \"%.20s\" "
-                         "in the database's metadata", zWhere, z);
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: bad title weight \"%.*s\" "
+                         "in the database's metadata", zWhere,
+                         KQI_QUOTE_LEN(strlen(z)), z);
         }
         *pn = (u32)v;
     }

@@ -390,7 +390,7 @@ static int doc_date(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
         pDoc->nDate = n;
     } else if (e == DATE_BAD || e == DATE_LONG) {
         report(zPath, iLine, "date \"%.*s\" %s; indexed without a date",
-               (int)(v->n > 80 ? 80 : v->n), v->z, date_why(e));
+               REPORT_QUOTE_LEN(v->n), v->z, date_why(e));
         pC->pStats->nWarning++;
     }
     return 0;
@@ -479,7 +479,7 @@ static void doc_lang(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
     zCanon = lang_lookup(p, v->z, v->n);
     if (zCanon == NULL) {
         report(zPath, iLine, "unknown language \"%.*s\" in \"%s\"; indexed "
-               "with the index's language", (int)(v->n > 40 ? 40 : v->n),
+               "with the index's language", REPORT_QUOTE_LEN(v->n),
                v->z, p->azKey[p->iLang]);
         pC->pStats->nWarning++;
         return;

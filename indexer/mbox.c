@@ -94,7 +94,7 @@ static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
         e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
         if (e == DATE_BAD || e == DATE_LONG) {
             report(m->zName, m->iMsgLine, "date \"%.*s\" %s; indexed without "
-                   "a date", (int)(m->val.n > 80 ? 80 : m->val.n), m->val.a,
+                   "a date", REPORT_QUOTE_LEN(m->val.n), m->val.a,
                    date_why(e));
             m->pC->pStats->nWarning++;
             return;

@@ -12,6 +12,13 @@
 
 #include <stdint.h>
 
+/* Most bytes of an input value (a date, a language name) a message quotes:
+** enough to recognise it on one line.  The message is escaped as it is
+** written, so a character cut in two shows as \xHH, never raw. */
+#define REPORT_QUOTE 80
+/* The length to quote of an n-byte value, for "%.*s". */
+#define REPORT_QUOTE_LEN(n) ((int)((n) > REPORT_QUOTE ? REPORT_QUOTE : (n)))
+
 #if defined(__GNUC__)
 #define REPORT_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else

@@ -76,7 +76,7 @@ static void trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc,
         pDoc->nDate = nDate;
     } else if (e == DATE_BAD || e == DATE_LONG) {
         report(t->zName, t->iDocLine, "date \"%.*s\" %s; indexed without a "
-               "date", (int)(t->date.n > 80 ? 80 : t->date.n), t->date.a,
+               "date", REPORT_QUOTE_LEN(t->date.n), t->date.a,
                date_why(e));
         t->pC->pStats->nWarning++;
     }

@@ -287,7 +287,7 @@ static int warc_deliver(warc *w, kq_doc *pDoc)
     } else if (w->val.n) {
         report_at(w->zName, w->iRec, "WARC-Date \"%.*s\" not understood; "
                   "indexed without a date",
-                  (int)(w->val.n > 80 ? 80 : w->val.n), w->val.a);
+                  REPORT_QUOTE_LEN(w->val.n), w->val.a);
         w->pC->pStats->nWarning++;
     }
     return ctx_deliver_at(w->pC, pDoc, w->zName, w->iRec);
