@@ -721,6 +721,13 @@ int kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
                      int *pn, char **pzErr);
 /* The prefix limit of pIdx (kq_index_set_max_expansion). */
 u32 kqi_max_expansion(const kq_index *pIdx);
+/* The expansion limits (kq.h), one check for both backends: zWhat (a
+** prefix if bPrefix, else a date range) expanded to nExp distinct terms, or
+** to more than the walk collected if bOver (it stops at the smaller of nMax
+** and *pnLeft).  KQ_OK, taking nExp from *pnLeft, the query's budget; or
+** KQ_SYNTAX with a message naming the limit passed. */
+int kqi_exp_check(u32 nMax, u32 *pnLeft, u32 nExp, int bPrefix, int bOver,
+                  const char *zWhat, char **pzErr);
 
 /* date.c: the date terms of a document dated zDate (up to 3, each at most
 ** 11 bytes + NUL, without the prefix); their number, 0 if the date is not

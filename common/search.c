@@ -1277,23 +1277,31 @@ exp_dedup(plan *p)
 ** a date range) expanded to p->nExp distinct terms, or to more than any
 ** limit if bOver; a prefix (bPrefix) may have b->nMax of them, and the
 ** query's expansions together KQ_MAX_QUERY_EXPANSION. */
-static int
-exp_check(plan *p, expbudget *b, int bPrefix, int bOver, const char *zWhat,
-          char **pzErr)
+int
+kqi_exp_check(u32 nMax, u32 *pnLeft, u32 nExp, int bPrefix, int bOver,
+              const char *zWhat, char **pzErr)
 {
     /* (Over: the walk stopped at the smaller limit.) */
-    if (bPrefix && (bOver ? b->nMax <= b->nLeft : (u32)p->nExp > b->nMax)) {
+    if (bPrefix && (bOver ? nMax <= *pnLeft : nExp > nMax)) {
         return kqi_err(pzErr, KQ_SYNTAX, "the prefix %s matches more than %u "
                        "words (the limit; use a longer prefix, or raise it "
-                       "with --max-expansion N)", zWhat, b->nMax);
+                       "with --max-expansion N)", zWhat, nMax);
     }
-    if (bOver || (u32)p->nExp > b->nLeft) {
+    if (bOver || nExp > *pnLeft) {
         return kqi_err(pzErr, KQ_SYNTAX, "the query's prefixes and date "
                        "ranges match more than %d terms in all (at %s)",
                        KQ_MAX_QUERY_EXPANSION, zWhat);
     }
-    b->nLeft -= (u32)p->nExp;
+    *pnLeft -= nExp;
     return KQ_OK;
+}
+
+static int
+exp_check(plan *p, expbudget *b, int bPrefix, int bOver, const char *zWhat,
+          char **pzErr)
+{
+    return kqi_exp_check(b->nMax, &b->nLeft, (u32)p->nExp, bPrefix, bOver,
+                         zWhat, pzErr);
 }
 
 /* The collected expansions of p, de-duplicated, each looked up and

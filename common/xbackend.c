@@ -842,26 +842,15 @@ exp_dedup(xexp *e)
     e->n = j;
 }
 
-/* The expansion limits (kq.h), as search.c exp_check(): zWhat expanded to
-** e->n distinct terms (or more than e->nKeep if e->bOver). */
+/* The expansion limits (kq.h, kqi_exp_check()): zWhat expanded to e->n
+** distinct terms (or more than e->nKeep if e->bOver). */
 static int
 exp_check(kqi_xindex *p, xexp *e, int bPrefix, const char *zWhat,
           char **pzErr)
 {
     u32 nMax = p->nMaxExpansion ? p->nMaxExpansion : KQ_DEFAULT_MAX_EXPANSION;
-    /* (Over: the scan stopped at the smaller limit.) */
-    if (bPrefix && (e->bOver ? nMax <= p->nExpLeft : (u32)e->n > nMax)) {
-        return kqi_err(pzErr, KQ_SYNTAX, "the prefix %s matches more than %u "
-                       "words (the limit; use a longer prefix, or raise it "
-                       "with --max-expansion N)", zWhat, nMax);
-    }
-    if (e->bOver || (u32)e->n > p->nExpLeft) {
-        return kqi_err(pzErr, KQ_SYNTAX, "the query's prefixes and date "
-                       "ranges match more than %d terms in all (at %s)",
-                       KQ_MAX_QUERY_EXPANSION, zWhat);
-    }
-    p->nExpLeft -= (u32)e->n;
-    return KQ_OK;
+    return kqi_exp_check(nMax, &p->nExpLeft, (u32)e->n, bPrefix, e->bOver,
+                         zWhat, pzErr);
 }
 
 /* The most terms the next expansion may collect. */

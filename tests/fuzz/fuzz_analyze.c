@@ -71,37 +71,13 @@ typedef struct toks {
     size_t nTok, nAlloc;
 } toks;
 
-static int utf8_valid(const char *z, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)z, *end = p + n;
-    while (p < end) {
-        unsigned c = *p;
-        size_t len;
-        uint32_t cp, min;
-        if (c < 0x80) { p++; continue; }
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; min = 0x80; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; min = 0x800; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; min = 0x10000; }
-        else return 0;
-        if ((size_t)(end - p) < len) return 0;
-        for (size_t i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80) return 0;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        p += len;
-    }
-    return 1;
-}
-
 static int tok_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
                   size_t iStart, size_t iEnd)
 {
     toks *t = pCtx;
     FZ_CHECK(nTerm >= 1 && nTerm <= KQ_MAX_WORD, "term of %zu bytes", nTerm);
     fz_touch(zTerm, nTerm);
-    FZ_CHECK(utf8_valid(zTerm, nTerm), "term is not valid UTF-8");
+    FZ_CHECK(fz_utf8_valid(zTerm, nTerm), "term is not valid UTF-8");
     for (size_t i = 0; i < nTerm; i++) {
         unsigned char c = (unsigned char)zTerm[i];
         FZ_CHECK(c > ' ' && c != 0x7f && !(c >= 'A' && c <= 'Z'),
