@@ -18,6 +18,11 @@
 #include <unistd.h>
 #include <time.h>
 
+/* Command-line limits (kq-index(1), LIMITS): -j defaults to the number of
+** CPUs, at most this many (KQ_MAX_THREADS when given); --wait at most a
+** day. */
+#define DEFAULT_MAX_THREADS 8
+#define MAX_WAIT_SECONDS 86400
 
 /* Exit codes (documented in --help and README.md). */
 enum { EX_OK = 0, EX_SKIPPED = 1, EX_USAGE = 2, EX_INDEX = 3, EX_DAMAGED = 4,
@@ -311,7 +316,8 @@ main(int argc, char **argv)
         argv++, argc--;
     }
     long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
-    opts.nThread = nCpu < 1 ? 1 : nCpu > 8 ? 8 : (int)nCpu;
+    opts.nThread = nCpu < 1 ? 1 : nCpu > DEFAULT_MAX_THREADS
+                                   ? DEFAULT_MAX_THREADS : (int)nCpu;
     int bQuiet = 0;
     int bXapian = 0;
     /* Default: a bar for a person watching, nothing in logs and pipes. */
@@ -383,8 +389,10 @@ main(int argc, char **argv)
             char *zEnd;
             errno = 0;
             double v = strtod(optarg, &zEnd);
-            if (errno || zEnd == optarg || *zEnd || !(v >= 0) || v > 86400) {
-                fprintf(stderr, "kq-index: --wait takes 0 to 86400 seconds\n");
+            if (errno || zEnd == optarg || *zEnd || !(v >= 0) ||
+                v > MAX_WAIT_SECONDS) {
+                fprintf(stderr, "kq-index: --wait takes 0 to %d seconds\n",
+                        MAX_WAIT_SECONDS);
                 return EX_USAGE;
             }
             opts.nLockWaitMs = v == 0 ? -1 : (int)(v * 1000 + 0.5);

@@ -36,7 +36,12 @@ enum { FMT_DEFAULT, FMT_TEXT, FMT_JSONL, FMT_JSON, FMT_TSV, FMT_CSV,
 enum { SORT_DEFAULT, SORT_SCORE, SORT_DATE, SORT_DATE_DESC, SORT_LEFT,
        SORT_RIGHT, SORT_DOC, SORT_DF, SORT_WORD };
 
-enum { MAX_DIR = 256 };
+/* Command-line limits (kq(1), LIMITS): -d databases (Xapian shards), -n
+** and --offset (far past any result list a person reads, small enough for
+** an int), --width of text output (the narrowest a KWIC line is legible
+** at, and the widest). */
+enum { MAX_DIR = 256, MAX_COUNT = 100000000, MIN_WIDTH = 20,
+       MAX_WIDTH = 100000 };
 
 typedef struct cli {
     int eCmd;

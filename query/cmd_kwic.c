@@ -351,7 +351,7 @@ cmd_kwic(cli *c)
     size_t nWidth = (size_t)c->nWidth;
     if (nWidth == 0) {
         int w = eFmt == FMT_TEXT ? term_width() : 0;
-        nWidth = w >= 20 ? (size_t)w : 80;
+        nWidth = w >= MIN_WIDTH ? (size_t)w : 80;
     }
     kwic k;
     memset(&k, 0, sizeof(k));

@@ -546,10 +546,10 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         return 0;
     case 'n':
         c->bLimit = 1;
-        return parse_count(zArg, "-n", 100000000, &c->nLimit);
+        return parse_count(zArg, "-n", MAX_COUNT, &c->nLimit);
     case O_ALL: c->bAll = 1; return 0;
     case O_OFFSET:
-        return parse_count(zArg, "--offset", 100000000, &c->nOffset);
+        return parse_count(zArg, "--offset", MAX_COUNT, &c->nOffset);
     case O_JSON: c->eFormat = FMT_JSONL; return 0;
     case O_FORMAT: {
         static const char *const az[FMT_N] = {
@@ -615,11 +615,11 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_FROM: c->zFrom = zArg; return 0;
     case O_TO: c->zTo = zArg; return 0;
     case O_WIDTH:
-        if (parse_count(zArg, "--width", 100000, &v)) {
+        if (parse_count(zArg, "--width", MAX_WIDTH, &v)) {
             return 1;
         }
-        if (v < 20) {
-            fprintf(stderr, "kq: --width must be at least 20\n");
+        if (v < MIN_WIDTH) {
+            fprintf(stderr, "kq: --width must be at least %d\n", MIN_WIDTH);
             return 1;
         }
         c->nWidth = (int)v;
