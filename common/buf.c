@@ -8,6 +8,7 @@
 */
 #include "kq_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,4 +285,30 @@ kqi_fields_get(const u8 *p, size_t n, int i, kq_field *pOut)
         }
     }
     return KQ_OK;
+}
+
+int
+kqi_line_read(FILE *f, size_t nMax, kqi_buf *b, int *pbLong)
+{
+    int c = EOF, bAny = 0;
+    b->n = 0;
+    *pbLong = 0;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        bAny = 1;
+        if (*pbLong) {
+            continue;
+        }
+        if (b->n == nMax) {
+            *pbLong = 1;   /* drop it; read on to the line's end */
+            b->n = 0;
+            continue;
+        }
+        kqi_buf_putc(b, (u8)c);
+    }
+    if (c == EOF && !bAny) {
+        return KQ_DONE;
+    }
+    kqi_buf_putc(b, 0);
+    b->n--;
+    return b->rc;
 }

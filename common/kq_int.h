@@ -92,6 +92,13 @@ void kqi_buf_varint(kqi_buf *b, u64 v);
 void kqi_buf_u32(kqi_buf *b, u32 v);
 void kqi_buf_u64(kqi_buf *b, u64 v);
 void kqi_buf_free(kqi_buf *b);
+/* Read the next line of f into b (its bytes without the '\n', then a NUL
+** not counted in b->n).  A line of more than nMax bytes is read to its end
+** but not kept (b->n is 0, *pbLong set), so memory stays within nMax + 1
+** bytes whatever the input: for the lists kq and kq-index read (ids, query
+** files).  KQ_OK (a line, possibly the last one without '\n'), KQ_DONE at
+** the end of f or on a read error (ferror(f) tells), or KQ_NOMEM. */
+int kqi_line_read(FILE *f, size_t nMax, kqi_buf *b, int *pbLong);
 
 /* LEB128 varint (7 bits a byte, low first, at most 10 bytes). */
 #define KQI_VARINT_MAX 10

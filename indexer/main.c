@@ -188,25 +188,44 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
 {
     int nMissing = 0;
     uint64_t nDone = 0;
-    char *zLine = NULL;
-    size_t nAlloc = 0;
+    kqi_buf line = {0};
     int bStdin = nId == 0 || (nId == 1 && strcmp(azId[0], "-") == 0);
     for (int i = 0;; i++) {
         const char *zId;
         size_t n;
         if (bStdin) {
-            ssize_t r = getline(&zLine, &nAlloc, stdin);
-            if (r < 0) {
+            /* An id and perhaps a '\r': a longer line is no id (read on
+            ** without keeping it). */
+            int bLong = 0;
+            int rc = kqi_line_read(stdin, KQ_MAX_ID + 1, &line, &bLong);
+            if (rc == KQ_DONE) {
+                if (ferror(stdin)) {
+                    report_msg("standard input: %s; nothing was deleted",
+                               strerror(errno));
+                    kqi_buf_free(&line);
+                    return -KQ_IOERR;
+                }
                 break;
             }
-            while (r > 0 && (zLine[r - 1] == '\n' || zLine[r - 1] == '\r')) {
+            if (rc) {
+                kqi_buf_free(&line);
+                return -rc;
+            }
+            if (bLong) {
+                report_msg("line %d of standard input: longer than an id "
+                           "(%d bytes): no such document", i + 1, KQ_MAX_ID);
+                nMissing++;
+                continue;
+            }
+            size_t r = line.n;
+            while (r > 0 && line.a[r - 1] == '\r') {
                 r--;
             }
             if (r == 0) {
                 continue;
             }
-            zId = zLine;
-            n = (size_t)r;
+            zId = (const char *)line.a;
+            n = r;
         } else {
             if (i >= nId) {
                 break;
@@ -222,14 +241,14 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
         } else if (rc) {
             report_msg("%s", zErr ? zErr : kq_errstr(rc));
             free(zErr);
-            free(zLine);
+            kqi_buf_free(&line);
             return -rc;
         } else {
             nDone++;
         }
         free(zErr);
     }
-    free(zLine);
+    kqi_buf_free(&line);
     char *zErr = NULL;
     int rc = kq_writer_commit(pW, &zErr);
     if (rc) {

@@ -125,14 +125,26 @@ cmd_batch(cli *c)
         static const char *const azCol[] = {"qid", "count", "query"};
         table_begin(&b.t, stdout, b.eFmt, 3, azCol);
     }
-    char *zLine = NULL;
-    size_t nAlloc = 0;
+    /* A line holds an id, a tab and a query: a longer one is reported
+    ** (read on without keeping it). */
+    kqi_buf line = {0};
+    int bLong = 0;
     long iLine = 0, nQuery = 0;
     char *zErr = NULL;
     int rc = KQ_OK;
-    while (rc == KQ_OK && getline(&zLine, &nAlloc, f) >= 0) {
+    while (rc == KQ_OK &&
+           (rc = kqi_line_read(f, KQ_MAX_ID + 1 + KQ_MAX_QUERY_LEN, &line,
+                               &bLong)) == KQ_OK) {
         iLine++;
-        char *z = trim(zLine);
+        if (bLong) {
+            msg_put("kq batch: %s:%ld: a line longer than a query id, a tab "
+                    "and the longest query (%d bytes)", f == stdin ? "-" :
+                    zFile, iLine, KQ_MAX_QUERY_LEN);
+            nQuery++;
+            b.nBad++;
+            continue;
+        }
+        char *z = trim((char *)line.a);
         if (z[0] == 0 || z[0] == '#') {
             continue;
         }
@@ -185,6 +197,9 @@ cmd_batch(cli *c)
             zErr = NULL;
         }
     }
+    if (rc == KQ_DONE) {
+        rc = KQ_OK;
+    }
     if (rc == KQ_OK && ferror(f)) {
         msg_put("kq batch: %s: %s", zFile, strerror(errno));
         ex = EX_USAGE;
@@ -196,7 +211,7 @@ cmd_batch(cli *c)
         table_end(&b.t, NULL, "queries");
     }
     free(zErr);
-    free(zLine);
+    kqi_buf_free(&line);
     if (f != stdin) {
         fclose(f);
     }

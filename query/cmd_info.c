@@ -282,18 +282,33 @@ cmd_show(cli *c)
     int rc = KQ_OK, bMissing = 0;
     for (int i = 0; rc == KQ_OK && i < c->nArg; i++) {
         if (strcmp(c->azArg[i], "-") == 0) {
-            char *zLine = NULL;
-            size_t nAlloc = 0;
-            ssize_t n;
-            while (rc == KQ_OK && (n = getline(&zLine, &nAlloc, stdin)) > 0) {
-                while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r')) {
-                    zLine[--n] = 0;
+            /* An id and perhaps a '\r' a line: a longer line is no id
+            ** (read on without keeping it). */
+            kqi_buf line = {0};
+            int bLong = 0;
+            long iLine = 0;
+            while (rc == KQ_OK &&
+                   (rc = kqi_line_read(stdin, KQ_MAX_ID + 1, &line,
+                                       &bLong)) == KQ_OK) {
+                iLine++;
+                if (bLong) {
+                    fprintf(stderr, "kq show: line %ld of standard input: "
+                            "longer than an id (%d bytes)\n", iLine,
+                            KQ_MAX_ID);
+                    bMissing = 1;
+                    continue;
                 }
-                if (n > 0) {
-                    rc = show_one(&p, zLine, 0, &bMissing);
+                while (line.n > 0 && line.a[line.n - 1] == '\r') {
+                    line.a[--line.n] = 0;
+                }
+                if (line.n > 0) {
+                    rc = show_one(&p, (const char *)line.a, 0, &bMissing);
                 }
             }
-            free(zLine);
+            if (rc == KQ_DONE) {
+                rc = KQ_OK;
+            }
+            kqi_buf_free(&line);
         } else {
             rc = show_one(&p, c->azArg[i], i == c->nArg - 1, &bMissing);
         }

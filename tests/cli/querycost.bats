@@ -292,3 +292,39 @@ PY
         [[ "$output" == *"^ wants a positive number"* ]]
     done
 }
+
+# Peak RSS in KB of a command ("$@"), its standard input from $IN.
+rss_of() { /usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/rss" "$@" <"$IN" >/dev/null 2>"$BATS_TEST_TMPDIR/err"; tail -n 1 "$BATS_TEST_TMPDIR/rss"; }
+
+@test "lines read from files and stdin are bounded: a 64 MB line in kq batch, kq show - and kq-index rm - is reported, the rest done" {
+    local d="$BATS_TEST_TMPDIR" big
+    big=$(( 64 << 20 ))
+    # batch: a good query, a 64 MB line, a good query
+    python3 -c "
+import sys
+w = sys.stdout.write
+w('q1\tceasefire\n'); w('q2\t' + 'x ' * ($big // 2) + '\n'); w('q3\tpeacekeepers\n')" >"$d/q.tsv"
+    run --separate-stderr kq batch --counts "$d/q.tsv"
+    [[ "$stderr" == *"q.tsv:2: a line longer than a query id, a tab and the longest query (262144 bytes)"* ]]
+    [[ "$output" == *"q1"*"q3"* ]]
+    # ids on stdin: one real id, a 64 MB line, the same id again
+    local id
+    id=$(kq --format=ids ceasefire | head -1)
+    python3 -c "
+import sys
+sys.stdout.write('$id\n' + 'i' * $big + '\n$id\n')" >"$d/ids.txt"
+    IN="$d/ids.txt"
+    run -1 --separate-stderr "$KQ" -d "$IDX" show - <"$IN"
+    [[ "$stderr" == *"line 2 of standard input: longer than an id (4096 bytes)"* ]]
+    [ "$(grep -cF "$id" <<<"$output")" -ge 2 ]
+    cp -r "$IDX" "$d/idx2"
+    run -1 --separate-stderr "$KQI" rm -d "$d/idx2" - <"$IN"
+    [[ "$stderr" == *"line 2 of standard input: longer than an id (4096 bytes): no such document"* ]]
+    [[ "$output" == *"deleted 1 document"* ]]
+    if ! grep -q __asan_init "$KQ"; then
+        # memory: the line is never held (64 MB would show)
+        [ "$(rss_of "$KQ" -d "$IDX" show -)" -lt 40000 ]
+        IN="$d/q.tsv"
+        [ "$(rss_of "$KQ" -d "$IDX" batch --counts "$d/q.tsv")" -lt 40000 ]
+    fi
+}
