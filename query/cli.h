@@ -26,7 +26,8 @@ enum { EX_HITS = 0, EX_NOHITS = 1, EX_USAGE = 2, EX_INDEX = 3,
 
 /* Subcommands; CMD_SEARCH is the default. */
 enum { CMD_SEARCH, CMD_COUNT, CMD_SHOW, CMD_HIST, CMD_KWIC, CMD_BATCH,
-       CMD_EXPLAIN, CMD_STATS, CMD_TERMS, CMD_PARSE, CMD_HELP, CMD_N };
+       CMD_EXPLAIN, CMD_STATS, CMD_TERMS, CMD_PARSE, CMD_CHECK, CMD_HELP,
+       CMD_N };
 
 /* Output formats (--format). */
 enum { FMT_DEFAULT, FMT_TEXT, FMT_JSONL, FMT_JSON, FMT_TSV, FMT_CSV,
@@ -249,6 +250,7 @@ int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
 */
 int cmd_search(cli *c);
 int cmd_count(cli *c);
+int cmd_check(cli *c);
 int cmd_hist(cli *c);
 int cmd_kwic(cli *c);
 int cmd_batch(cli *c);

@@ -515,7 +515,7 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
     return rc;
 }
 
-/* The old kq --check: verify the whole index. */
+/* kq check (and kq --check): verify the whole index. */
 static int
 do_check(cli *c)
 {
@@ -607,6 +607,16 @@ search_close(search *p)
     free(p->zQuery);
     free(p->zFieldList);
     json_decref(p->pHits);
+}
+
+int
+cmd_check(cli *c)
+{
+    if (c->nArg) {
+        fprintf(stderr, "kq check: takes no operand (kq help check)\n");
+        return EX_USAGE;
+    }
+    return do_check(c);
 }
 
 int

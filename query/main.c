@@ -22,7 +22,7 @@
 
 static const char *const azCmdName[CMD_N] = {
     "search", "count", "show", "hist", "kwic", "batch", "explain", "stats",
-    "terms", "parse", "help",
+    "terms", "parse", "check", "help",
 };
 
 const char *
@@ -76,6 +76,7 @@ static const char zMainHelp[] =
 "       kq stats                            about the index\n"
 "       kq terms [PREFIX]                   the vocabulary, with document counts\n"
 "       kq parse QUERY...                   how a query is read\n"
+"       kq check                            verify the whole index\n"
 "       kq index [kq-index options] PATH... (runs kq-index)\n"
 "       kq help [COMMAND]                   help on a command\n"
 "\n"
@@ -108,8 +109,7 @@ static const char zMainHelp[] =
 "  --sort=ORDER     score (default), date (oldest first), -date\n"
 "  --snippets N     snippets per hit;  --no-snippets\n"
 "  -c, --count      print only the exact number of matching documents\n"
-"  --parse          print the parsed query and exit;  --check: verify the\n"
-"                   whole index (checksums, structure)\n"
+"  --parse          print the parsed query and exit;  --check: kq check\n"
 "\n"
 "%s"
 "\n"
@@ -144,7 +144,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --color=WHEN     auto, always, never\n"
 "  -c, --count      print only the exact number of matching documents\n"
 "  --parse          print the parsed query and exit (kq parse: more)\n"
-"  --check          verify the whole index (checksums, structure)\n"
+"  --check          verify the whole index (the same as kq check)\n"
 "\n"
 "%s",
     /* count */
@@ -235,6 +235,13 @@ static const char *const azCmdHelp[CMD_N] = {
 "Print how QUERY is read: operators, each word and its stem, fields, date\n"
 "ranges, proximity and boosts, prefix expansions (with an index), then\n"
 "warnings (also on standard error).  Works without an index (english).\n",
+    /* check */
+"usage: kq check [-d DIR]\n"
+"\n"
+"Verify the whole index: every file's size and checksum, every structure,\n"
+"and that the postings agree with the dictionary and the document table.\n"
+"Prints \"ok: ...\" (exit 0), or names the damaged file (exit 4).\n"
+"kq --check is the same.\n",
     /* help */
 "usage: kq help [COMMAND]\n",
 };
@@ -697,6 +704,7 @@ run(cli *c)
     case CMD_STATS: return cmd_stats(c);
     case CMD_TERMS: return cmd_terms(c);
     case CMD_PARSE: return cmd_parse(c);
+    case CMD_CHECK: return cmd_check(c);
     default: return EX_USAGE;
     }
 }

@@ -567,3 +567,24 @@ hist_tsv() {
     run -2 --separate-stderr "$KQ" -d "$BATS_TEST_TMPDIR/x" hist quokka
     [[ "$stderr" == *Xapian* ]]
 }
+
+@test "kq check verifies the index like kq --check; an operand is a usage error; kq -- check searches the word" {
+    run -0 kq check
+    [[ "$output" == "ok: $IDX: "*" documents, "*" segment(s), generation "* ]]
+    local want="$output"
+    run -0 kq --check
+    [ "$output" = "$want" ]
+    run -2 kq check corpus
+    [[ "$output" == *"kq check: takes no operand"* ]]
+    run -1 kq -c -- check
+    [ "$output" = 0 ]
+    run -0 "$KQ" help check
+    [[ "$output" == *"usage: kq check"* ]]
+    # a damaged file: exit 4 naming it
+    local d="$BATS_TEST_TMPDIR/dmg"
+    cp -r "$IDX" "$d"
+    local f; f=$(ls "$d"/*.post | head -1)
+    printf 'XXXX' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null
+    run -4 "$KQ" -d "$d" check
+    [[ "$output" == *"$(basename "$f")"* ]]
+}
