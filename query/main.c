@@ -690,6 +690,64 @@ scan_opts(cli *c, int argc, char **argv, int bStop, seen *pSeen,
     return optind;
 }
 
+/* The edit distance of a and b (optimal string alignment: insertions,
+** deletions, substitutions and swaps of neighbours), for words of at most
+** HINT_MAX bytes; HINT_MAX + 1 for longer ones. */
+#define HINT_MAX 16
+static int
+edit_distance(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > HINT_MAX || nb > HINT_MAX) {
+        return HINT_MAX + 1;
+    }
+    int d[HINT_MAX + 1][HINT_MAX + 1];
+    for (size_t i = 0; i <= na; i++) {
+        d[i][0] = (int)i;
+    }
+    for (size_t j = 0; j <= nb; j++) {
+        d[0][j] = (int)j;
+    }
+    for (size_t i = 1; i <= na; i++) {
+        for (size_t j = 1; j <= nb; j++) {
+            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v) {
+                v = d[i - 1][j] + 1;
+            }
+            if (d[i][j - 1] + 1 < v) {
+                v = d[i][j - 1] + 1;
+            }
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v) {
+                v = d[i - 2][j - 2] + 1;
+            }
+            d[i][j] = v;
+        }
+    }
+    return d[na][nb];
+}
+
+/* A search that found nothing, whose first word is a command name
+** mistyped (at most 2 edits, and a word of 4 or more letters, so that
+** "sow" or "bat" say nothing): the command it may have meant, else NULL. */
+static const char *
+command_hint(const char *zWord)
+{
+    if (strlen(zWord) < 4) {
+        return NULL;
+    }
+    const char *zBest = NULL;
+    int nBest = 3;
+    for (int e = 0; e < CMD_N; e++) {
+        int n = edit_distance(zWord, azCmdName[e]);
+        if (n < nBest) {
+            nBest = n;
+            zBest = azCmdName[e];
+        }
+    }
+    return zBest;
+}
+
 static int
 run(cli *c)
 {
@@ -787,7 +845,7 @@ main(int argc, char **argv)
         } else if (e < 0 || c.nArg > 1) {
             fprintf(stderr, "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
-                    "parse index help\n", c.azArg[0]);
+                    "parse check index help\n", c.azArg[0]);
             rc = EX_USAGE;
         } else {
             cli_usage(stdout, e);
@@ -810,6 +868,13 @@ main(int argc, char **argv)
         }
         c.bColor = eColor < 0 ? color_auto() : eColor;
         rc = run(&c);
+        const char *zHint = NULL;
+        if (rc == EX_NOHITS && !bNamed && !bDashDash && c.nArg > 0 &&
+            (c.eCmd == CMD_SEARCH || c.eCmd == CMD_COUNT) &&
+            (zHint = command_hint(c.azArg[0])) != NULL) {
+            msg_put("kq: nothing matched; did you mean the command \"kq %s\"? "
+                    "(\"%s\" was searched for as a word)", zHint, c.azArg[0]);
+        }
     }
     free(azRest);
     if (fflush(stdout) != 0 && rc == EX_HITS) {

@@ -588,3 +588,19 @@ hist_tsv() {
     run -4 "$KQ" -d "$d" check
     [[ "$output" == *"$(basename "$f")"* ]]
 }
+
+@test "a mistyped command: a search that finds nothing says which command it may have meant" {
+    run -1 --separate-stderr kq serach oil
+    [[ "$stderr" == *'did you mean the command "kq search"? ("serach" was searched for as a word)'* ]]
+    run -1 --separate-stderr kq -c shwo
+    [[ "$stderr" == *'"kq show"'* ]]
+    # no hint: a short word, after --, a named command, or hits
+    run -1 --separate-stderr kq sow zzzqqq
+    [ -z "$stderr" ]
+    run -1 --separate-stderr kq -- serach oil
+    [ -z "$stderr" ]
+    run -1 --separate-stderr kq search serach
+    [ -z "$stderr" ]
+    run -0 --separate-stderr kq stat OR ceasefire
+    [ -z "$stderr" ]
+}
