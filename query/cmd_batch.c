@@ -3,9 +3,11 @@
 ** evaluation runs (a TREC run file for trec_eval) and for count tables.
 **
 ** One query a line, or ID<TAB>QUERY; blank lines and # comments are
-** skipped.  A query that does not parse is reported with its line number
-** and skipped, the others still run (one typo should not cost a whole
-** run), and the exit status is then 2.
+** skipped.  A query that cannot run (a syntax error, an unknown field, a
+** limit) is reported with its line number, the others still run (one typo
+** should not cost a whole run), and the exit status is then 2.  The count
+** table keeps a row for it all the same, its count empty and the reason
+** in the error column, so that the table joins with the query sheet.
 */
 #include "cli.h"
 
@@ -22,6 +24,26 @@ typedef struct batch {
     table t;
     int nBad;                /* queries that did not parse */
 } batch;
+
+/* The count-table row of a query: its count, or (nCount < 0) none and
+** zErr, why it could not run. */
+static void
+count_row(batch *b, const char *zQid, long long nCount, const char *zQuery,
+          const char *zErr)
+{
+    if (b->eFmt == FMT_TREC) {
+        return;
+    }
+    table_str(&b->t, zQid);
+    if (nCount < 0) {
+        table_str(&b->t, NULL);
+    } else {
+        table_int(&b->t, nCount);
+    }
+    table_str(&b->t, zQuery);
+    table_str(&b->t, nCount < 0 ? zErr : NULL);
+    table_row_end(&b->t);
+}
 
 /* One query: its TREC lines or its count row.  KQ_OK, or an index error
 ** (which stops the run). */
@@ -46,11 +68,8 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
         rc = source_search(&b->src, pQ, 0, 0, nLimit, &aHit, &nHit, &nTotal,
                            pzErr);
     }
-    if (rc == KQ_OK && !bTrec) {
-        table_str(&b->t, zQid);
-        table_int(&b->t, (long long)nTotal);
-        table_str(&b->t, zQuery);
-        table_row_end(&b->t);
+    if (rc == KQ_OK) {
+        count_row(b, zQid, (long long)nTotal, zQuery, NULL);
     }
     const char *zTag = b->c->zRunTag ? b->c->zRunTag : "kq";
     for (size_t i = 0; rc == KQ_OK && bTrec && i < nHit; i++) {
@@ -122,8 +141,9 @@ cmd_batch(cli *c)
     }
     b.pA = source_analyzer(&b.src);
     if (b.eFmt != FMT_TREC) {
-        static const char *const azCol[] = {"qid", "count", "query"};
-        table_begin(&b.t, stdout, b.eFmt, 3, azCol);
+        static const char *const azCol[] = {"qid", "count", "query",
+                                            "error"};
+        table_begin(&b.t, stdout, b.eFmt, 4, azCol);
     }
     /* A line holds an id, a tab and a query: a longer one is reported
     ** (read on without keeping it). */
@@ -141,6 +161,10 @@ cmd_batch(cli *c)
                     "and the longest query (%d bytes)", f == stdin ? "-" :
                     zFile, iLine, KQ_MAX_QUERY_LEN);
             nQuery++;
+            char zNum[32];
+            snprintf(zNum, sizeof(zNum), "%ld", nQuery);
+            count_row(&b, zNum, -1, NULL, "the line is longer than a query "
+                      "id, a tab and the longest query");
             b.nBad++;
             continue;
         }
@@ -167,6 +191,8 @@ cmd_batch(cli *c)
         if (zQid[0] == 0 || strpbrk(zQid, " ")) {
             msg_put("kq batch: %sthe query id \"%s\" is empty or has a "
                     "space", zWhere, zQid);
+            count_row(&b, zQid, -1, z, "the query id is empty or has a "
+                      "space");
             b.nBad++;
             free(zWhere);
             continue;
@@ -177,6 +203,10 @@ cmd_batch(cli *c)
                                &zErr);
         if (rc == KQ_SYNTAX) {
             report_syntax(c, zWhere, z, iCol, zErr);
+            char *zWhy = kqi_mprintf("syntax error at column %d: %s", iCol,
+                                     zErr ? zErr : "");
+            count_row(&b, zQid, -1, z, zWhy ? zWhy : "syntax error");
+            free(zWhy);
             b.nBad++;
             rc = KQ_OK;
         } else if (rc == KQ_OK) {
@@ -186,6 +216,7 @@ cmd_batch(cli *c)
                 ** like a syntax error, and the other queries still run. */
                 msg_put("kq batch: %s%s", zWhere,
                         zErr ? zErr : "syntax error");
+                count_row(&b, zQid, -1, z, zErr ? zErr : "syntax error");
                 b.nBad++;
                 rc = KQ_OK;
             }

@@ -204,9 +204,10 @@ print(s)' "$1"
     [ "$(sed -n 1p "$f" | tr -d '\n' | wc -c)" -eq "$MAX_QUERY_LEN" ]
     run --separate-stderr "$KQ" -d "$IDX" batch --or --counts "$f"
     [ "$status" -eq 2 ]
-    [ "${lines[0]}" = "qid	count	query" ]
+    [ "${lines[0]}" = "qid	count	query	error" ]
     [[ "${lines[1]}" == "1	$("$KQ" -d "$IDX" -c oil)	oil oil"* ]]
-    [ "${#lines[@]}" -eq 2 ]
+    [ "${#lines[@]}" -eq 3 ]
+    [[ "${lines[2]}" == "2		oil oil"*"	syntax error at column $((MAX_QUERY_LEN + 1)): the query is longer than $MAX_QUERY_LEN bytes" ]]
     [[ "$stderr" == *"long:2: syntax error at column $((MAX_QUERY_LEN + 1)): the query is longer than $MAX_QUERY_LEN bytes"* ]]
     # The message shows a window of the query, not all of it.
     [ "${#stderr}" -lt 1000 ]

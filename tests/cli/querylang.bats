@@ -247,7 +247,8 @@ EOF
         < <(printf '1\tpeace\n2\tnosuch:x\n3\tpeace\n')
     [ "$status" -eq 2 ]
     [[ "$stderr" == *"-:2: unknown field 'nosuch'"* ]]
-    [ "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" = "qid 1 3 " ]
+    [ "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" = "qid 1 2 3 " ]
+    [[ "${lines[2]}" == $'2\t\tnosuch:x\tunknown field \'nosuch\''* ]]
     run "$KQ" -d "$QL" 'nosuch:(a OR b)'
     no_crash
     [ "$status" -eq 2 ]

@@ -425,25 +425,32 @@ hist_tsv() {
     [ "$(printf '%s\n' "${lines[@]}" | awk '$1 == 102' | wc -l)" -eq "$(sh "$ORACLE/count.sh" "$FX" quokka)" ]
 }
 
-@test "batch: --counts table equals kq count; a syntax error is reported with its line, the rest run, exit 2" {
+@test "batch: --counts table equals kq count; a syntax error is reported with its line and keeps its row, the rest run, exit 2" {
     q="$BATS_TEST_TMPDIR/q.txt"
     printf 'a1\tceasefire\na2\ttruce AND\na3\tquokka OR quartz\n\nharbor\n' >"$q"
     run -2 --separate-stderr fkq batch --counts "$q"
     echo "$stderr"
     [[ "$stderr" == *"$q:2: syntax error at column 10"* ]]
-    [ "${lines[0]}" = $'qid\tcount\tquery' ]
-    [ "${#lines[@]}" -eq 4 ]
+    [ "${lines[0]}" = $'qid\tcount\tquery\terror' ]
+    [ "${#lines[@]}" -eq 5 ]
     for l in "${lines[@]:1}"; do
-        IFS=$'\t' read -r id n query <<<"$l"
+        IFS=$'\t' read -r id n query err <<<"$l"
+        [ "$id" = a2 ] && continue
+        [ -z "$err" ] || { echo "$id: $err"; return 1; }
         [ "$n" = "$(fkq count "$query")" ] || { echo "$id: $n"; return 1; }
     done
-    [ "$(cut -f1 <<<"$(printf '%s\n' "${lines[@]:1}")" | tr '\n' ' ')" = "a1 a3 4 " ]
+    [ "$(cut -f1 <<<"$(printf '%s\n' "${lines[@]:1}")" | tr '\n' ' ')" = "a1 a2 a3 4 " ]
+    # the failed query's row: no count, the query, the reason
+    [ "${lines[2]}" = $'a2\t\ttruce AND\tsyntax error at column 10: expected a term at the end of the query' ]
+    run -2 fkq batch --counts --format=jsonl "$q"
+    [[ "$output" == *'{"qid":"a2","count":null,"query":"truce AND","error":"syntax error at column 10: expected a term at the end of the query"}'* ]]
+    [[ "$output" == *'{"qid":"a1","count":'*',"query":"ceasefire","error":null}'* ]]
     run -0 fkq count quokka OR quartz
     want=$(fx_docs 'quokka|quartz')
     [ "$output" = "$want" ]
     run -2 fkq batch "$BATS_TEST_TMPDIR/nonexistent"
     run -0 bash -c "printf 'quokka\n' | \"$KQ\" -d \"$FIDX\" batch --format=csv -"
-    [ "${lines[1]}" = "1,$(sh "$ORACLE/count.sh" "$FX" quokka),quokka" ]
+    [ "${lines[1]}" = "1,$(sh "$ORACLE/count.sh" "$FX" quokka),quokka," ]
 }
 
 # -------------------------------------------------------------- explain
