@@ -42,9 +42,10 @@ usage(FILE *f)
 "       kq-index compact [-d DIR]\n"
 "\n"
 "add (the default): add the documents under each PATH to the index in DIR\n"
-"(created if needed).  A document whose id is already indexed replaces the\n"
-"old version; if its title, date, source and body are unchanged it is\n"
-"skipped, so indexing a grown corpus again costs only what is new.\n"
+"(created if some PATH can be read).  A document whose id is already\n"
+"indexed replaces the old version; if its title, date, source and body are\n"
+"unchanged it is skipped, so indexing a grown corpus again costs only what\n"
+"is new.\n"
 "rm: delete the documents with these ids (one per line on stdin with - or\n"
 "no ID).  compact: merge all segments into one, without deleted documents.\n"
 "\n"
@@ -519,6 +520,24 @@ main(int argc, char **argv)
                 bXapian ? "a native kq index" : "a Xapian database",
                 bXapian ? "native" : "xapian");
         return EX_USAGE;
+    }
+    /* A new index only for input that can be read: a mistyped path must
+    ** not leave an empty index behind (it would be searched, and found
+    ** empty, later). */
+    if (eCmd == CMD_ADD && eKind == KQI_DIR_NONE) {
+        int bAny = 0;
+        for (int i = optind; i < argc && !bAny; i++) {
+            bAny = strcmp(argv[i], "-") == 0 || access(argv[i], R_OK) == 0;
+        }
+        if (!bAny) {
+            for (int i = optind; i < argc; i++) {
+                int e = access(argv[i], R_OK) == 0 ? 0 : errno;
+                report(argv[i], 0, "cannot open: %s", strerror(e));
+            }
+            report_msg("no input could be read; no index was created in %s",
+                       zDir);
+            return EX_SKIPPED;
+        }
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

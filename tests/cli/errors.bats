@@ -355,3 +355,19 @@ queries_do_not_crash() {
     run -0 "$KQ" -d "$IDX" -c oil
     [ "$output" = 11 ]
 }
+
+@test "kq-index: a new index only for input that can be read (a mistyped path leaves no empty index)" {
+    local d="$BATS_TEST_TMPDIR"
+    run -1 --separate-stderr "$KQI" -d "$d/new" "$d/nosuchfile" "$d/nosuchdir/"
+    [[ "$stderr" == *"$d/nosuchfile: cannot open: No such file or directory"* ]]
+    [[ "$stderr" == *"no input could be read; no index was created in $d/new"* ]]
+    [ ! -e "$d/new" ]
+    # one readable input among them: the index is made, the rest reported
+    run -1 --separate-stderr "$KQI" -q -d "$d/new" "$d/nosuchfile" "$ROOT/corpus/0001.txt"
+    [ -f "$d/new/kq.manifest" ]
+    run -0 "$KQ" -d "$d/new" -c --all -- -zzzqqq
+    [ "$output" = 1 ]
+    # an existing index: the old behaviour (the run reports, the index stays)
+    run -1 "$KQI" -q -d "$d/new" "$d/nosuchfile"
+    run -0 "$KQ" -d "$d/new" check
+}
