@@ -183,6 +183,29 @@ kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr)
     return kqi_docs_info(&s->docs, iLocal, pOut, pzErr);
 }
 
+static int
+count_token(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+            size_t iStart, size_t iEnd)
+{
+    (*(u32 *)pCtx)++;
+    return 0;
+}
+
+uint32_t
+kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo)
+{
+    /* invert.c: nLen = tokens + (nTitleWeight - 1) * title tokens, the
+    ** title's tokens being those the analysis delivers (the same count
+    ** stemmed or not, in any language). */
+    u32 nTitle = 0;
+    if (pInfo->nTitle) {
+        kq_analyze(p->pAnalyzer, KQ_ANALYZE_NOSTEM, pInfo->zTitle,
+                   pInfo->nTitle, 0, NULL, &nTitle, count_token);
+    }
+    u64 nExtra = (u64)(p->man.nTitleWeight - 1) * nTitle;
+    return pInfo->nLen > nExtra ? (u32)(pInfo->nLen - nExtra) : 0;
+}
+
 int
 kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
               char **pzErr)

@@ -368,6 +368,11 @@ kq_analyzer *kq_index_analyzer(kq_index *p);
 /* Metadata of document iDoc; the pointers stay valid until the index is
 ** closed (they point into mapped files). */
 int kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr);
+/* The tokens of a document of p, title and body, from its kq_docinfo:
+** pInfo->nLen is the length for ranking, where a title token counts
+** nTitleWeight times; this is the plain count (what kq's "len" shows),
+** worked out from nLen and the stored title, analysed again. */
+uint32_t kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo);
 /* The stored body of iDoc, malloc()ed into *pzText (caller frees). */
 int kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
                   char **pzErr);

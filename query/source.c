@@ -280,7 +280,7 @@ doc_native(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
     d->zSource = kqi_utf8_clean(info.zSource, info.nSource, 1);
     d->zRawTitle = dup_bytes(info.zTitle, info.nTitle);
     d->nRawTitle = info.nTitle;
-    d->nLen = info.nLen;
+    d->nLen = kq_docinfo_tokens(s->pIdx, &info);
     if (!d->zId || !d->zTitle || !d->zDate || !d->zSource || !d->zRawTitle) {
         return KQ_NOMEM;
     }

@@ -611,3 +611,25 @@ hist_tsv() {
     run -0 --separate-stderr kq stat OR ceasefire
     [ -z "$stderr" ]
 }
+
+@test "len is the document's tokens, title and body (kq show, --fields len); explain shows the BM25F length" {
+    local d="$BATS_TEST_TMPDIR"
+    printf '%s\n' \
+        '{"id":"t","title":"Alpha beta","body":"gamma alpha"}' \
+        '{"id":"b","title":"Delta, the U.S. and peace-keepers","body":"alpha gamma gamma"}' \
+        '{"id":"n","body":"alpha one two three"}' >"$d/docs.jsonl"
+    "$KQI" -q -d "$d/idx" "$d/docs.jsonl"
+    # the oracle: runs of letters and digits in title and body
+    declare -A want
+    while IFS=$'\t' read -r id n; do want[$id]=$n; done < <(
+        jq -r '[.id, ([(.title // ""), .body] | join(" ") | [scan("[A-Za-z0-9]+")] | length)] | @tsv' "$d/docs.jsonl")
+    for id in t b n; do
+        run -0 "$KQ" -d "$d/idx" show --format=json "$id"
+        [ "$(jq -r '.[0].len' <<<"$output")" = "${want[$id]}" ] || { echo "$id: $output, want ${want[$id]}"; return 1; }
+        run -0 "$KQ" -d "$d/idx" --fields id,len --format=tsv "id:$id"
+        [ "${lines[1]}" = "$id	${want[$id]}" ]
+    done
+    # explain: the ranking length, title tokens counting 3 times
+    run -0 "$KQ" -d "$d/idx" explain --format=json alpha t
+    [ "$(jq -r '.len' <<<"$output")" = 8 ]
+}
