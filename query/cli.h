@@ -241,7 +241,8 @@ typedef struct svg_chart {
     char **azX;              /* bucket labels */
     int nSeries;
     char **azSeries;         /* legend (the queries) */
-    const double *aY;        /* nSeries rows of nX values */
+    const double *aY;        /* nSeries rows of nX values; NaN: no data
+                             ** (a gap in the line, not a zero) */
 } svg_chart;
 int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
 

@@ -420,7 +420,9 @@ write_plot(hist *h)
             size_t i = (size_t)q * h->nBucket + b;
             double v = c->bNormalize ? rate(h->aDocs[i], h->aTotal[b])
                                      : (double)h->aDocs[i];
-            aY[i] = isnan(v) ? 0 : v;   /* an empty period plots as 0 */
+            /* A period without documents has no data, rate or count: a
+            ** gap in the line, not a zero. */
+            aY[i] = h->aTotal[b] ? v : NAN;
         }
     }
     ch.aY = aY;

@@ -170,25 +170,43 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     put_xml(f, p->zYLabel, 60);
     fputs("</text>\n", f);
 
-    /* The series: one polyline each, then its points. */
+    /* The series: a polyline for each run of periods with a value (a NaN,
+    ** a period without data, is a gap, not a zero), then the points (a
+    ** lone point between gaps has only its point, whatever nX). */
     for (int s = 0; s < p->nSeries; s++) {
         const char *zC = azColor[s % NCOLOR];
-        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-                "stroke-linejoin=\"round\" points=\"", zC);
-        for (int i = 0; i < p->nX; i++) {
-            fprintf(f, "%s%.1f,%.1f", i ? " " : "", XPOS(i),
-                    YPOS(p->aY[(size_t)s * (size_t)p->nX + (size_t)i]));
-        }
-        fputs("\"/>\n", f);
-        if (p->nX <= 120) {
-            fprintf(f, "<g fill=\"%s\">\n", zC);
-            for (int i = 0; i < p->nX; i++) {
-                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n",
-                        XPOS(i),
-                        YPOS(p->aY[(size_t)s * (size_t)p->nX + (size_t)i]));
+        const double *a = p->aY + (size_t)s * (size_t)p->nX;
+        for (int i = 0; i < p->nX;) {
+            if (isnan(a[i])) {
+                i++;
+                continue;
             }
-            fputs("</g>\n", f);
+            int j = i;
+            while (j < p->nX && !isnan(a[j])) {
+                j++;
+            }
+            if (j - i > 1) {
+                fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" "
+                        "stroke-width=\"2\" stroke-linejoin=\"round\" "
+                        "points=\"", zC);
+                for (int k = i; k < j; k++) {
+                    fprintf(f, "%s%.1f,%.1f", k > i ? " " : "", XPOS(k),
+                            YPOS(a[k]));
+                }
+                fputs("\"/>\n", f);
+            }
+            i = j;
         }
+        fprintf(f, "<g fill=\"%s\">\n", zC);
+        for (int i = 0; i < p->nX; i++) {
+            int bLone = (i == 0 || isnan(a[i - 1])) &&
+                        (i + 1 == p->nX || isnan(a[i + 1]));
+            if (!isnan(a[i]) && (p->nX <= 120 || bLone)) {
+                fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n",
+                        XPOS(i), YPOS(a[i]));
+            }
+        }
+        fputs("</g>\n", f);
     }
 
     /* The legend. */

@@ -312,7 +312,7 @@ hist_tsv() {
     [[ "$output" != *█* ]]
 }
 
-@test "hist: --plot writes well-formed SVG with one polyline per query" {
+@test "hist: --plot writes well-formed SVG with a line per query, broken where a month has no documents" {
     svg="$BATS_TEST_TMPDIR/h.svg"
     run -0 fkq hist --by month ceasefire truce quokka --plot "$svg"
     [ -s "$svg" ]
@@ -321,11 +321,14 @@ hist_tsv() {
     else
         python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$svg"
     fi
-    [ "$(grep -o '<polyline' "$svg" | wc -l)" -eq 3 ]
-    # each polyline has a point per month (17: 2022-11 .. 2024-03)
-    grep -o 'points="[^"]*"' "$svg" | while read -r p; do
-        [ "$(tr ' ' '\n' <<<"$p" | wc -l)" -eq 17 ]
-    done
+    # a group of points per query, a point per month with documents (of the
+    # 17, 2022-11 .. 2024-03); the lines join the months in between
+    local nMonth
+    nMonth=$(fkq hist --by month --format=csv ceasefire truce quokka |
+             awk -F, '$1 ~ /^[0-9]/ && $5 > 0 { print $1 }' | sort -u | wc -l)
+    [ "$nMonth" -ge 10 ]
+    [ "$(grep -o '<circle' "$svg" | wc -l)" -eq $((3 * nMonth)) ]
+    [ "$(grep -o 'points="[^"]*"' "$svg" | awk '{ n += NF } END { print n }')" -le $((3 * nMonth)) ]
     # the legend names the queries; the axes are labelled
     for w in ceasefire truce quokka 'matching documents' month 2023-06; do
         grep -q ">$w<\|>$w " "$svg" || { echo "missing $w"; return 1; }
@@ -632,4 +635,28 @@ hist_tsv() {
     # explain: the ranking length, title tokens counting 3 times
     run -0 "$KQ" -d "$d/idx" explain --format=json alpha t
     [ "$(jq -r '.len' <<<"$output")" = 8 ]
+}
+
+@test "hist --plot: a period without documents is a gap in the line, not a zero (counts and rates)" {
+    local d="$BATS_TEST_TMPDIR"
+    printf '%s\n' \
+        '{"id":"1","date":"2020-01-05","body":"opec oil"}' \
+        '{"id":"2","date":"2020-02-05","body":"opec"}' \
+        '{"id":"3","date":"2020-02-06","body":"gas"}' \
+        '{"id":"4","date":"2020-04-05","body":"opec"}' \
+        '{"id":"5","date":"2020-06-05","body":"oil"}' \
+        '{"id":"6","date":"2020-07-05","body":"opec"}' >"$d/g.jsonl"
+    "$KQI" -q -d "$d/g" "$d/g.jsonl"
+    for norm in "" --normalize; do
+        run -0 "$KQ" -d "$d/g" hist --by month $norm opec --plot "$d/g.svg"
+        python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$d/g.svg"
+        # months 2020-01 .. 2020-07; no documents in 03 and 05: the line
+        # breaks there, so runs 01-02 and 06-07 are lines and 04 a lone point
+        [ "$(grep -o '<polyline' "$d/g.svg" | wc -l)" -eq 2 ]
+        [ "$(grep -o 'points="[^"]*"' "$d/g.svg" | awk '{ print NF }' | tr '\n' ' ')" = "2 2 " ]
+        [ "$(grep -o '<circle' "$d/g.svg" | wc -l)" -eq 5 ]
+    done
+    # the table says the same: no rate where there is no document
+    run -0 "$KQ" -d "$d/g" hist --by month --normalize --format=csv opec
+    [[ "$output" == *$'\n'"2020-03,opec,0,0,0,,"$'\n'* ]]
 }
