@@ -65,6 +65,7 @@ typedef struct cli {
     const char *zBy;         /* hist --by */
     int bNormalize;
     const char *zPlot;       /* hist --plot FILE.svg */
+    const char *zQueries;    /* hist --queries FILE (- : stdin) */
     const char *zFrom, *zTo; /* hist --from, --to */
     int nWidth;              /* --width (0: not given) */
     int bCounts;             /* batch --counts */

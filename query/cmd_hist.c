@@ -11,6 +11,7 @@
 */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,12 @@ typedef struct hist {
     source src;
     int eBy;
     int nQ;
-    char **azQ;              /* the queries as given (operands) */
+    char **azQ;              /* the queries as given (operands, or lines
+                             ** of --queries) */
+    char **azLabel;          /* what names each series: the query, or its
+                             ** --queries label */
+    char **azOwn;            /* --queries: the strings read (2 * nQ) */
+    int bLabels;             /* --queries: tables have a "label" column */
     kq_query **apQ;
     int64_t *aKey;           /* per docid */
     kq_docid nDocid;
@@ -244,7 +250,7 @@ print_text(hist *h)
     int wQ = 0;
     if (h->nQ > 1) {
         for (int q = 0; q < h->nQ; q++) {
-            int w = (int)text_width(h->azQ[q], strlen(h->azQ[q]));
+            int w = (int)text_width(h->azLabel[q], strlen(h->azLabel[q]));
             wQ = w > wQ ? w : wQ;
         }
         wQ = wQ > 24 ? 24 : wQ < 5 ? 5 : wQ;
@@ -256,7 +262,7 @@ print_text(hist *h)
 
     printf("%-*s", wLabel, azBy[h->eBy]);
     if (wQ) {
-        printf("  %-*s", wQ, "query");
+        printf("  %-*s", wQ, h->bLabels ? "label" : "query");
     }
     printf("  %*s  %*s  %*s", wDocs, "docs", wOcc, "occurrences", wTot,
            "total");
@@ -276,7 +282,7 @@ print_text(hist *h)
             bucket_counts(h, b, q, &nD, &nO);
             printf("%-*s", wLabel, q == 0 ? zLabel : "");
             if (wQ) {
-                const char *z = h->azQ[q];
+                const char *z = h->azLabel[q];
                 size_t w;
                 size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
                 fputs("  ", stdout);
@@ -312,6 +318,10 @@ summary_json(hist *h)
     json_t *a = json_array();
     for (int q = 0; q < h->nQ; q++) {
         json_t *e = json_object();
+        if (h->bLabels) {
+            json_object_set_new(e, "label", json_text(h->azLabel[q],
+                                                      strlen(h->azLabel[q])));
+        }
         json_object_set_new(e, "query", json_text(h->azQ[q],
                                                   strlen(h->azQ[q])));
         char *z = kq_query_describe(h->apQ[q]);
@@ -359,8 +369,13 @@ print_table(hist *h, int eFmt)
         "bucket", "query", "docs", "occurrences", "total", "docs_per_1000",
         "occurrences_per_1000",
     };
+    static const char *const azColLabel[] = {
+        "bucket", "label", "docs", "occurrences", "total", "docs_per_1000",
+        "occurrences_per_1000",
+    };
     table t;
-    table_begin(&t, stdout, eFmt, h->c->bNormalize ? 7 : 5, azCol);
+    table_begin(&t, stdout, eFmt, h->c->bNormalize ? 7 : 5,
+                h->bLabels ? azColLabel : azCol);
     char zLabel[32];
     for (size_t b = 0; b <= h->nBucket; b++) {
         uint64_t nTot;
@@ -371,7 +386,7 @@ print_table(hist *h, int eFmt)
             uint64_t nD, nO;
             bucket_counts(h, b, q, &nD, &nO);
             table_str(&t, zLabel);
-            table_str(&t, h->azQ[q]);
+            table_str(&t, h->azLabel[q]);
             table_int(&t, (long long)nD);
             table_int(&t, (long long)nO);
             table_int(&t, (long long)nTot);
@@ -402,7 +417,7 @@ write_plot(hist *h)
                                : "matching documents";
     ch.nX = (int)h->nBucket;
     ch.nSeries = h->nQ;
-    ch.azSeries = h->azQ;
+    ch.azSeries = h->azLabel;
     ch.azX = calloc(h->nBucket, sizeof(char *));
     double *aY = calloc(h->nBucket * (size_t)h->nQ, sizeof(double));
     int ex = 0;
@@ -445,6 +460,94 @@ write_plot(hist *h)
     return ex;
 }
 
+/* kq hist --queries FILE: LABEL<TAB>QUERY or QUERY lines (blank lines and
+** # comments skipped), as kq batch reads them; a line is at most a label, a
+** tab and the longest query.  0, or an exit status (reported). */
+static int
+read_queries(hist *h, const char *zFile)
+{
+    FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
+    if (f == NULL) {
+        msg_put("kq hist: %s: %s", zFile, strerror(errno));
+        return EX_USAGE;
+    }
+    kqi_buf line = {0};
+    int bLong = 0, nAlloc = 0, ex = 0, rc;
+    long iLine = 0;
+    h->bLabels = 1;
+    while ((rc = kqi_line_read(f, KQ_MAX_ID + 1 + KQ_MAX_QUERY_LEN, &line,
+                               &bLong)) == KQ_OK) {
+        iLine++;
+        if (bLong) {
+            msg_put("kq hist: %s:%ld: a line longer than a label, a tab and "
+                    "the longest query (%d bytes)", zFile, iLine,
+                    KQ_MAX_QUERY_LEN);
+            ex = EX_USAGE;
+            break;
+        }
+        char *z = (char *)line.a;
+        while (line.n > 0 && (z[line.n - 1] == '\r' || z[line.n - 1] == ' ')) {
+            z[--line.n] = 0;
+        }
+        while (*z == ' ') {
+            z++;
+        }
+        if (z[0] == 0 || z[0] == '#') {
+            continue;
+        }
+        char *zTab = strchr(z, '\t');
+        char *zLabel = zTab ? strndup(z, (size_t)(zTab - z)) : strdup(z);
+        char *zQuery = strdup(zTab ? zTab + 1 : z);
+        if (h->nQ == nAlloc) {
+            nAlloc = nAlloc ? 2 * nAlloc : 16;
+            char **a = realloc(h->azOwn, 2 * (size_t)nAlloc * sizeof(char *));
+            if (a) {
+                h->azOwn = a;
+            }
+            if (a == NULL) {
+                free(zLabel);
+                free(zQuery);
+                ex = report_error(h->c, KQ_NOMEM, NULL);
+                break;
+            }
+        }
+        h->azOwn[2 * h->nQ] = zLabel;
+        h->azOwn[2 * h->nQ + 1] = zQuery;
+        h->nQ++;
+        if (zLabel == NULL || zQuery == NULL) {
+            ex = report_error(h->c, KQ_NOMEM, NULL);
+            break;
+        }
+    }
+    if (rc == KQ_NOMEM && ex == 0) {
+        ex = report_error(h->c, KQ_NOMEM, NULL);
+    }
+    if (ex == 0 && ferror(f)) {
+        msg_put("kq hist: %s: %s", zFile, strerror(errno));
+        ex = EX_USAGE;
+    }
+    kqi_buf_free(&line);
+    if (f != stdin) {
+        fclose(f);
+    }
+    if (ex == 0 && h->nQ == 0) {
+        msg_put("kq hist: %s holds no query", zFile);
+        ex = EX_USAGE;
+    }
+    if (ex == 0) {
+        h->azQ = calloc((size_t)h->nQ, sizeof(char *));
+        h->azLabel = calloc((size_t)h->nQ, sizeof(char *));
+        if (h->azQ == NULL || h->azLabel == NULL) {
+            return report_error(h->c, KQ_NOMEM, NULL);
+        }
+        for (int q = 0; q < h->nQ; q++) {
+            h->azLabel[q] = h->azOwn[2 * q];
+            h->azQ[q] = h->azOwn[2 * q + 1];
+        }
+    }
+    return ex;
+}
+
 static void
 hist_free(hist *h)
 {
@@ -452,6 +555,16 @@ hist_free(hist *h)
         kq_query_free(h->apQ[q]);
     }
     free(h->apQ);
+    for (int i = 0; h->azOwn && i < 2 * h->nQ; i++) {
+        free(h->azOwn[i]);
+    }
+    free(h->azOwn);
+    if (h->azLabel != h->azQ) {
+        free(h->azLabel);
+    }
+    if (h->bLabels) {
+        free(h->azQ);
+    }
     free(h->aKey);
     free(h->aTotal);
     free(h->aDocs);
@@ -508,7 +621,17 @@ hist_run(hist *h)
         return EX_USAGE;
     }
     h->bRange = c->zFrom || c->zTo;
-    if (c->nArg == 0) {
+    if (c->zQueries && c->nArg > 0) {
+        fprintf(stderr, "kq hist: queries as arguments or from --queries "
+                "FILE, not both\n");
+        return EX_USAGE;
+    }
+    if (c->zQueries) {
+        int exQ = read_queries(h, c->zQueries);
+        if (exQ) {
+            return exQ;
+        }
+    } else if (c->nArg == 0) {
         fprintf(stderr, "kq hist: no query given (kq help hist)\n");
         return EX_USAGE;
     }
@@ -519,8 +642,11 @@ hist_run(hist *h)
     if (ex) {
         return ex;
     }
-    h->nQ = c->nArg;
-    h->azQ = c->azArg;
+    if (!c->zQueries) {
+        h->nQ = c->nArg;
+        h->azQ = c->azArg;
+        h->azLabel = c->azArg;
+    }
     h->apQ = calloc((size_t)h->nQ, sizeof(kq_query *));
     if (h->apQ == NULL) {
         return report_error(c, KQ_NOMEM, NULL);

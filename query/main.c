@@ -163,6 +163,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "Exit status 1 if an id is not in the index (the others are printed).\n",
     /* hist */
 "usage: kq hist [options] QUERY... [--by day|week|month|year]\n"
+"       kq hist [options] --queries FILE\n"
 "\n"
 "For each period: the documents each QUERY matches, the occurrences of its\n"
 "words in them, and all the documents of the period.  Each argument is one\n"
@@ -179,6 +180,9 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --format=FMT     text (default; bars on a terminal), tsv, csv, jsonl,\n"
 "                   json (one row per period and query)\n"
 "  --plot FILE.svg  also write an SVG line chart (one line per query)\n"
+"  --queries FILE   the queries from FILE (- : standard input), one a line\n"
+"                   as LABEL<TAB>QUERY (kq batch's format) or QUERY; the\n"
+"                   labels name the series (column \"label\" in tables)\n"
 "  --width N        text width of the bars (default: the terminal's)\n",
     /* kwic */
 "usage: kq kwic [options] QUERY...\n"
@@ -430,7 +434,7 @@ enum {
     O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
     O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
     O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
-    O_LANG, O_OR, O_MAXEXP,
+    O_LANG, O_OR, O_MAXEXP, O_QUERIES,
     O_LAST   /* (the size of the table of options seen) */
 };
 
@@ -452,6 +456,7 @@ static const struct option aOpt[] = {
     {"normalize", no_argument, NULL, O_NORMALIZE},
     {"normalise", no_argument, NULL, O_NORMALIZE},
     {"plot", required_argument, NULL, O_PLOT},
+    {"queries", required_argument, NULL, O_QUERIES},
     {"from", required_argument, NULL, O_FROM},
     {"to", required_argument, NULL, O_TO},
     {"width", required_argument, NULL, O_WIDTH},
@@ -492,6 +497,7 @@ opt_mask(int o, const char **pzName)
     case O_BY: *pzName = "--by"; return M(CMD_HIST);
     case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
     case O_PLOT: *pzName = "--plot"; return M(CMD_HIST);
+    case O_QUERIES: *pzName = "--queries"; return M(CMD_HIST);
     case O_FROM: *pzName = "--from"; return M(CMD_HIST);
     case O_TO: *pzName = "--to"; return M(CMD_HIST);
     case O_WIDTH: *pzName = "--width"; return M(CMD_KWIC) | M(CMD_HIST);
@@ -619,6 +625,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_BY: c->zBy = zArg; return 0;
     case O_NORMALIZE: c->bNormalize = 1; return 0;
     case O_PLOT: c->zPlot = zArg; return 0;
+    case O_QUERIES: c->zQueries = zArg; return 0;
     case O_FROM: c->zFrom = zArg; return 0;
     case O_TO: c->zTo = zArg; return 0;
     case O_WIDTH:

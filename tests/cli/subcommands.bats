@@ -660,3 +660,32 @@ hist_tsv() {
     run -0 "$KQ" -d "$d/g" hist --by month --normalize --format=csv opec
     [[ "$output" == *$'\n'"2020-03,opec,0,0,0,,"$'\n'* ]]
 }
+
+@test "hist --queries FILE: labelled series (LABEL<TAB>QUERY or QUERY lines), the same counts as the queries given as arguments" {
+    local q="$BATS_TEST_TMPDIR/hq.tsv"
+    printf 'cf\tceasefire OR truce\n# a comment\n\nquokka\nhar\tharbor*\n' >"$q"
+    run -0 fkq hist --by month --format=csv --queries "$q"
+    [ "${lines[0]}" = "bucket,label,docs,occurrences,total" ]
+    local got want
+    got=$(printf '%s\n' "${lines[@]:1}" | awk -F, '{ print $1 "," $3 "," $4 "," $5 }')
+    want=$(fkq hist --by month --format=csv 'ceasefire OR truce' quokka 'harbor*' |
+           awk -F, 'NR > 1 { print $1 "," $3 "," $4 "," $5 }')
+    [ "$got" = "$want" ]
+    [ "$(printf '%s\n' "${lines[@]:1}" | cut -d, -f2 | sort -u | tr '\n' ' ')" = "cf har quokka " ]
+    run -0 fkq hist --by month --format=json --queries "$q"
+    [ "$(jq -c '[.summary.queries[] | [.label, .query]]' <<<"$output")" = '[["cf","ceasefire OR truce"],["quokka","quokka"],["har","harbor*"]]' ]
+    run -0 fkq hist --by month --queries "$q" --plot "$BATS_TEST_TMPDIR/hq.svg"
+    [[ "${lines[0]}" == "month"*"label"*"docs"* ]]
+    for w in cf quokka har; do
+        grep -q ">$w</text>" "$BATS_TEST_TMPDIR/hq.svg" || { echo "legend: no $w"; return 1; }
+    done
+    # stdin; errors
+    run -0 bash -c "printf 'x\tquokka\n' | \"$KQ\" -d \"$FIDX\" hist --format=csv --queries -"
+    [[ "${lines[1]}" == *",x,"* ]]
+    run -2 fkq hist --queries "$q" quokka
+    [[ "$output" == *"not both"* ]]
+    run -2 fkq hist --queries "$BATS_TEST_TMPDIR/nonexistent"
+    printf '# nothing\n' >"$BATS_TEST_TMPDIR/empty"
+    run -2 fkq hist --queries "$BATS_TEST_TMPDIR/empty"
+    [[ "$output" == *"holds no query"* ]]
+}
