@@ -958,6 +958,17 @@ parse_item(parser *p)
         return q;
     }
     case T_PHRASE: {
+        /* word* inside a phrase: not a prefix there (it would be read as
+        ** the word alone and match less than asked): an error, never a
+        ** silent change of the query. */
+        for (size_t j = 1; j < p->nTok; j++) {
+            if (p->zTok[j] == '*' && p->zTok[j - 1] != ' ') {
+                set_err(p, iAt + 1 + j, "a prefix (word*) cannot be part of "
+                        "a phrase: write the words out, or join the prefix "
+                        "with AND");
+                return NULL;
+            }
+        }
         kqi_qnode *q = analyse_words(p, p->zTok, p->nTok, 0, iAt);
         size_t iEnd = p->i;
         lex(p);

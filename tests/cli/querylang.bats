@@ -724,3 +724,12 @@ EOF
     [ "$status" -eq 2 ]
     [[ "$output" == *"unknown language 'klingon'"* ]]
 }
+
+@test "a prefix inside a phrase is a syntax error at the star, not a silent search for the word" {
+    run -2 --separate-stderr "$KQ" -d "$QL" -c '"peace keep*"'
+    [[ "$stderr" == *"syntax error at column 12: a prefix (word*) cannot be part of a phrase"* ]]
+    run -2 "$KQ" -d "$QL" -c 'title:"peace keep*"'
+    # a lone star in a phrase is punctuation, as in text
+    run "$KQ" -d "$QL" -c '"peace *"'
+    [ "$output" = "$("$KQ" -d "$QL" -c peace)" ]
+}
