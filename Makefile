@@ -80,7 +80,7 @@ NOPIE := -no-pie
 $(BINDIR)/kq: $(QUERY_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(NOPIE) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h) indexer/jsonflat.c indexer/jsonflat.h
+$(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h tests/lib/*.h) indexer/jsonflat.c indexer/jsonflat.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Icommon -o $@ $< $(LIB) -lcmocka $(LDLIBS)
 
@@ -197,7 +197,7 @@ $(FUZZ_B)/indexer/%.o: indexer/%.c $(wildcard common/*.h indexer/*.h)
 $(FUZZ_B)/query/%.o: query/%.c $(wildcard common/*.h query/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h $(wildcard common/*.h indexer/*.h query/*.h)
+$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h tests/lib/utf8valid.h $(wildcard common/*.h indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_B)/libkq.a: $(FUZZ_LIBOBJ)
