@@ -27,6 +27,19 @@ static char *long_date(size_t n) {
     return z;
 }
 
+/* Document d<i>: "quokka", dated zDate/nDate (zId: its id's buffer). */
+static void date_doc(kq_doc *d, char *zId, size_t nId, size_t i,
+                     const char *zDate, size_t nDate) {
+    memset(d, 0, sizeof *d);
+    snprintf(zId, nId, "d%zu", i);
+    d->zId = zId;
+    d->nId = strlen(zId);
+    d->zBody = "quokka";
+    d->nBody = 6;
+    d->zDate = zDate;
+    d->nDate = nDate;
+}
+
 static void test_date_valid(void **state) {
     (void)state;
     char *z64 = long_date(KQ_MAX_DATE);
@@ -59,14 +72,7 @@ static void test_writer_date(void **state) {
         char zId[8];
         char *zDate = long_date(aLen[i]);
         kq_doc d;
-        memset(&d, 0, sizeof d);
-        snprintf(zId, sizeof zId, "d%zu", i);
-        d.zId = zId;
-        d.nId = strlen(zId);
-        d.zBody = "quokka";
-        d.nBody = 6;
-        d.zDate = zDate;
-        d.nDate = aLen[i];
+        date_doc(&d, zId, sizeof zId, i, zDate, aLen[i]);
         rc = kq_writer_add(w, &d, &zErr);
         th_check(rc == KQ_OK, "kq_writer_add: %s", zErr ? zErr : "");
         free(zDate);
@@ -115,14 +121,7 @@ static void test_xwriter_date(void **state) {
         char zId[8];
         char *zDate = long_date(aLen[i]);
         kq_doc d;
-        memset(&d, 0, sizeof d);
-        snprintf(zId, sizeof zId, "d%zu", i);
-        d.zId = zId;
-        d.nId = strlen(zId);
-        d.zBody = "quokka";
-        d.nBody = 6;
-        d.zDate = zDate;
-        d.nDate = aLen[i];
+        date_doc(&d, zId, sizeof zId, i, zDate, aLen[i]);
         rc = kqi_xwriter_add(w, &d, &zErr);
         th_check(rc == KQ_OK, "kqi_xwriter_add: %s", zErr ? zErr : "");
         free(zDate);
