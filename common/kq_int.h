@@ -710,6 +710,8 @@ struct kqi_qnode {
     char *zRaw;          /* TERM, PREFIX: the word as written */
     int bWarnMix;        /* AND/OR: the user mixed AND and OR without
                          ** parentheses here (kq_query_tree warns) */
+    int bAll;            /* NOT: the query *, every document (its child a
+                         ** bNever TERM "*": NOT of nothing) */
     int bNever;          /* TERM: a word, prefix or phrase holding a word
                          ** longer than KQ_MAX_WORD, which no index holds:
                          ** matches nothing (zTerm is the text as written;

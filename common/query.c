@@ -180,7 +180,8 @@ lex(parser *p)
         p->eTok = T_NEAR;
         p->nNear = v;
         p->bOrdered = p->zTok[0] == 'A';
-    } else if (p->zTok[p->nTok - 1] == '*') {
+    } else if (p->zTok[p->nTok - 1] == '*' && p->nTok > 1) {
+        /* (A lone * is the match-all query: parse_word().) */
         p->nTok--;
         p->bPrefix = 1;
         if (p->nTok == 0 || p->zTok[p->nTok - 1] == '*') {
@@ -871,6 +872,20 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
                 "word that has a ^ in it)");
         return NULL;
     }
+    if (n == 1 && z[0] == '*' && nf == 0) {
+        /* *: every document, empty ones included.  It is NOT of nothing
+        ** (a bNever TERM), which both backends evaluate as such; it adds
+        ** nothing to a score. */
+        kqi_qnode *q = node_new(p, KQI_Q_NOT);
+        kqi_qnode *c = q ? never_node(p, z, n) : NULL;
+        if (c == NULL) {
+            node_drop(p, q);
+            return NULL;
+        }
+        node_add(p, q, c);
+        q->bAll = 1;
+        return q;
+    }
     int bPrefix = n > 0 && z[n - 1] == '*';
     if (bPrefix) {
         n--;
@@ -1362,6 +1377,12 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
         kqi_buf_putc(b, ':');
     }
     switch (q->eType) {
+    case KQI_Q_NOT:
+        if (q->bAll) {
+            kqi_buf_putc(b, '*');
+            break;
+        }
+        goto op;
     case KQI_Q_TERM:
         if (q->bNever) {
             kqi_buf_append(b, "NOTHING(\"", 9);
@@ -1402,7 +1423,8 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
         }
         kqi_buf_putc(b, '"');
         break;
-    default: {
+    default:
+    op: {
         char aOp[32];
         if (q->eType == KQI_Q_NEAR) {
             snprintf(aOp, sizeof(aOp), "%s/%u(", q->bOrdered ? "ADJ" : "NEAR",
@@ -1584,7 +1606,14 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
     case KQI_Q_ID:
         tree_line(b, nIndent, "the document with id \"%s\"", q->zTerm);
         break;
-    default: {
+    case KQI_Q_NOT:
+        if (q->bAll) {
+            tree_line(b, nIndent, "* (every document)%s", aBoost);
+            break;
+        }
+        goto op;
+    default:
+    op: {
         const char *zOp = q->eType == KQI_Q_AND ? "AND (all of)" :
                           q->eType == KQI_Q_OR ? "OR (any of)" :
                           "NOT (documents without)";
@@ -1631,6 +1660,9 @@ kq_query_tree(kq_index *pIdx, const kq_query *q)
 static int
 count_warnings(const kqi_qnode *q)
 {
+    if (q->bAll) {
+        return 0;
+    }
     int n = (q->bWarnMix == 1) + q->bNever;
     for (int i = 0; i < q->nChild; i++) {
         n += count_warnings(q->aChild[i]);

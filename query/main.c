@@ -51,6 +51,7 @@ static const char zQueryHelp[] =
 "  \"a b\"~5          the words within 5 positions of each other\n"
 "  a NEAR/5 b       within 5 words, any order;  a ADJ/3 b: in this order\n"
 "  pre*             any word starting with pre (not stemmed)\n"
+"  *                every document ('* NOT opec': those without opec)\n"
 "  =word            this form of the word only, not the others of its stem\n"
 "  word^2           the word weighs twice as much in the score\n"
 "  title:w, source:w, NAME:w   the word in that field (NAME: an extra\n"

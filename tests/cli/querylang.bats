@@ -733,3 +733,28 @@ EOF
     run "$KQ" -d "$QL" -c '"peace *"'
     [ "$output" = "$("$KQ" -d "$QL" -c peace)" ]
 }
+
+@test "* matches every document, empty ones included; * NOT x is the complement of x; on both backends" {
+    local d="$BATS_TEST_TMPDIR"
+    printf '%s\n' '{"id":"a","body":"opec oil"}' '{"id":"b","body":""}' \
+        '{"id":"c","title":"gas"}' '{"id":"d","body":"opec"}' >"$d/all.jsonl"
+    "$KQI" -q -d "$d/n" "$d/all.jsonl"
+    local be
+    for be in n x; do
+        if [ $be = x ]; then
+            "$KQI" -q --backend=xapian -d "$d/x" "$d/all.jsonl" || continue
+        fi
+        run -0 "$KQ" -d "$d/$be" -c '*'
+        [ "$output" = 4 ]
+        run -0 "$KQ" -d "$d/$be" -c '* NOT opec'
+        [ "$output" = 2 ]
+        run -0 "$KQ" -d "$d/$be" --format=ids '* NOT opec'
+        [ "$(sort <<<"$output" | tr '\n' ' ')" = "b c " ]
+        run -0 "$KQ" -d "$d/$be" -c '* OR opec'
+        [ "$output" = 4 ]
+    done
+    run -0 "$KQ" -d "$d/n" parse '*'
+    [ "$output" = "* (every document)" ]
+    # not a prefix of nothing in a field
+    run -2 "$KQ" -d "$d/n" -c 'title:*'
+}
