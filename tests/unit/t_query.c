@@ -190,7 +190,7 @@ static const struct { const char *zQuery; int iCol; } aErr[] = {
     {"oil) gas", 4},
     {"\"oil gas", 1},          /* the unterminated quote */
     {"x \"oil gas", 3},
-    {"oil *", 5},
+    {"oil **", 5},             /* (a lone * is every document) */
     {"", 1},                   /* nothing searchable */
     {"   ", 1},
     {"!!!", 1},
