@@ -253,6 +253,14 @@ int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
 int cmd_search(cli *c);
 int cmd_count(cli *c);
 int cmd_check(cli *c);
+
+/* qfile.c: the next query of a query file (kq batch, kq hist --queries):
+** KQ_OK with *pzQuery and *pzLabel (NULL: the line has none) pointing into
+** pLine, or *pbLong set for a line longer than a label, a tab and the
+** longest query (read past, not kept); KQ_DONE at the end of f (ferror(f)
+** tells a read error), or KQ_NOMEM.  *piLine counts the lines read. */
+int qfile_next(FILE *f, kqi_buf *pLine, long *piLine, char **pzLabel,
+               char **pzQuery, int *pbLong);
 int cmd_hist(cli *c);
 int cmd_kwic(cli *c);
 int cmd_batch(cli *c);

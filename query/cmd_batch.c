@@ -89,20 +89,6 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
     return rc;
 }
 
-static char *
-trim(char *z)
-{
-    while (*z == ' ' || *z == '\t') {
-        z++;
-    }
-    size_t n = strlen(z);
-    while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' ||
-                     z[n - 1] == '\r' || z[n - 1] == '\n')) {
-        z[--n] = 0;
-    }
-    return z;
-}
-
 int
 cmd_batch(cli *c)
 {
@@ -145,43 +131,27 @@ cmd_batch(cli *c)
                                             "error"};
         table_begin(&b.t, stdout, b.eFmt, 4, azCol);
     }
-    /* A line holds an id, a tab and a query: a longer one is reported
-    ** (read on without keeping it). */
     kqi_buf line = {0};
     int bLong = 0;
     long iLine = 0, nQuery = 0;
     char *zErr = NULL;
     int rc = KQ_OK;
-    while (rc == KQ_OK &&
-           (rc = kqi_line_read(f, KQ_MAX_ID + 1 + KQ_MAX_QUERY_LEN, &line,
-                               &bLong)) == KQ_OK) {
-        iLine++;
+    char *zLabel, *z;
+    while (rc == KQ_OK && (rc = qfile_next(f, &line, &iLine, &zLabel, &z,
+                                           &bLong)) == KQ_OK) {
+        nQuery++;
+        char zNum[32];
+        snprintf(zNum, sizeof(zNum), "%ld", nQuery);
         if (bLong) {
             msg_put("kq batch: %s:%ld: a line longer than a query id, a tab "
                     "and the longest query (%d bytes)", f == stdin ? "-" :
                     zFile, iLine, KQ_MAX_QUERY_LEN);
-            nQuery++;
-            char zNum[32];
-            snprintf(zNum, sizeof(zNum), "%ld", nQuery);
             count_row(&b, zNum, -1, NULL, "the line is longer than a query "
                       "id, a tab and the longest query");
             b.nBad++;
             continue;
         }
-        char *z = trim((char *)line.a);
-        if (z[0] == 0 || z[0] == '#') {
-            continue;
-        }
-        nQuery++;
-        char zNum[32];
-        const char *zQid = zNum;
-        char *zTab = strchr(z, '\t');
-        snprintf(zNum, sizeof(zNum), "%ld", nQuery);
-        if (zTab) {
-            *zTab = 0;
-            zQid = trim(z);
-            z = trim(zTab + 1);
-        }
+        const char *zQid = zLabel ? zLabel : zNum;
         char *zWhere = kqi_mprintf("%s:%ld: ", f == stdin ? "-" : zFile,
                                    iLine);
         if (zWhere == NULL) {

@@ -460,9 +460,9 @@ write_plot(hist *h)
     return ex;
 }
 
-/* kq hist --queries FILE: LABEL<TAB>QUERY or QUERY lines (blank lines and
-** # comments skipped), as kq batch reads them; a line is at most a label, a
-** tab and the longest query.  0, or an exit status (reported). */
+/* kq hist --queries FILE (qfile.c: LABEL<TAB>QUERY or QUERY lines, as kq
+** batch reads them); a query without a label is its own.  0, or an exit
+** status (reported). */
 static int
 read_queries(hist *h, const char *zFile)
 {
@@ -474,10 +474,9 @@ read_queries(hist *h, const char *zFile)
     kqi_buf line = {0};
     int bLong = 0, nAlloc = 0, ex = 0, rc;
     long iLine = 0;
+    char *zL, *zQ;
     h->bLabels = 1;
-    while ((rc = kqi_line_read(f, KQ_MAX_ID + 1 + KQ_MAX_QUERY_LEN, &line,
-                               &bLong)) == KQ_OK) {
-        iLine++;
+    while ((rc = qfile_next(f, &line, &iLine, &zL, &zQ, &bLong)) == KQ_OK) {
         if (bLong) {
             msg_put("kq hist: %s:%ld: a line longer than a label, a tab and "
                     "the longest query (%d bytes)", zFile, iLine,
@@ -485,19 +484,8 @@ read_queries(hist *h, const char *zFile)
             ex = EX_USAGE;
             break;
         }
-        char *z = (char *)line.a;
-        while (line.n > 0 && (z[line.n - 1] == '\r' || z[line.n - 1] == ' ')) {
-            z[--line.n] = 0;
-        }
-        while (*z == ' ') {
-            z++;
-        }
-        if (z[0] == 0 || z[0] == '#') {
-            continue;
-        }
-        char *zTab = strchr(z, '\t');
-        char *zLabel = zTab ? strndup(z, (size_t)(zTab - z)) : strdup(z);
-        char *zQuery = strdup(zTab ? zTab + 1 : z);
+        char *zLabel = strdup(zL ? zL : zQ);
+        char *zQuery = strdup(zQ);
         if (h->nQ == nAlloc) {
             nAlloc = nAlloc ? 2 * nAlloc : 16;
             char **a = realloc(h->azOwn, 2 * (size_t)nAlloc * sizeof(char *));
