@@ -141,7 +141,8 @@ typedef struct hitdoc {
                              ** refused bad ids: write it escaped) */
     size_t nId;
     char *zTitle, *zDate, *zSource;
-    uint32_t nLen;           /* length in tokens (0 for Xapian) */
+    uint32_t nLen;           /* tokens of title and body (with SRC_TOKENS;
+                             ** else, and for Xapian, 0) */
     int nField;              /* extra fields */
     char **azFieldName, **azFieldValue;
     char *zRawTitle;         /* the title as stored (not cleaned) */
@@ -149,7 +150,12 @@ typedef struct hitdoc {
     char *zText;             /* stored body, as stored */
     size_t nText;
 } hitdoc;
-int source_doc(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr);
+/* What source_doc() reads besides the metadata: the stored text, the token
+** count (kq_docinfo_tokens(): the title is analysed again, so only for an
+** output that shows it). */
+#define SRC_TEXT   0x01
+#define SRC_TOKENS 0x02
+int source_doc(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr);
 void hitdoc_clear(hitdoc *d);
 /* The value of extra field zName of d, or NULL. */
 const char *hitdoc_field(const hitdoc *d, const char *zName);

@@ -222,7 +222,7 @@ show_one(show *p, const char *zId, int bLast, int *pbMissing)
     }
     hitdoc d;
     if (rc == KQ_OK) {
-        rc = source_doc(&p->src, iDoc, 1, &d, &zErr);
+        rc = source_doc(&p->src, iDoc, SRC_TEXT | SRC_TOKENS, &d, &zErr);
     }
     if (rc) {
         report_error(p->c, rc, zErr);

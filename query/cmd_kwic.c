@@ -154,7 +154,7 @@ static int
 doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
 {
     hitdoc d;
-    int rc = source_doc(&k->src, iDoc, 1, &d, pzErr);
+    int rc = source_doc(&k->src, iDoc, SRC_TEXT, &d, pzErr);
     if (rc) {
         return rc;
     }

@@ -467,8 +467,9 @@ static int
 print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
 {
     hitdoc d;
-    int rc = source_doc(&p->src, h->iDoc, p->bSnippet || p->bText, &d,
-                        pzErr);
+    int rc = source_doc(&p->src, h->iDoc,
+                        (p->bSnippet || p->bText ? SRC_TEXT : 0) |
+                        (has_field(p, F_LEN) ? SRC_TOKENS : 0), &d, pzErr);
     if (rc) {
         return rc;
     }

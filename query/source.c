@@ -265,7 +265,7 @@ dup_bytes(const char *z, size_t n)
 }
 
 static int
-doc_native(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
+doc_native(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr)
 {
     kq_docinfo info;
     memset(&info, 0, sizeof(info));
@@ -280,7 +280,9 @@ doc_native(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
     d->zSource = kqi_utf8_clean(info.zSource, info.nSource, 1);
     d->zRawTitle = dup_bytes(info.zTitle, info.nTitle);
     d->nRawTitle = info.nTitle;
-    d->nLen = kq_docinfo_tokens(s->pIdx, &info);
+    if (flags & SRC_TOKENS) {
+        d->nLen = kq_docinfo_tokens(s->pIdx, &info);
+    }
     if (!d->zId || !d->zTitle || !d->zDate || !d->zSource || !d->zRawTitle) {
         return KQ_NOMEM;
     }
@@ -307,14 +309,14 @@ doc_native(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
             }
         }
     }
-    if (bText) {
+    if (flags & SRC_TEXT) {
         rc = kq_index_text(s->pIdx, iDoc, &d->zText, &d->nText, pzErr);
     }
     return rc;
 }
 
 static int
-doc_xapian(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
+doc_xapian(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr)
 {
     static const int aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
                                  KQX_VALUE_DATE, KQX_VALUE_SOURCE};
@@ -342,18 +344,18 @@ doc_xapian(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
         }
         free(z);
     }
-    if (rc == KQ_OK && bText) {
+    if (rc == KQ_OK && (flags & SRC_TEXT)) {
         rc = kqi_xdoc(s->pX, iDoc, -1, &d->zText, &d->nText, pzErr);
     }
     return rc;
 }
 
 int
-source_doc(source *s, kq_docid iDoc, int bText, hitdoc *d, char **pzErr)
+source_doc(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr)
 {
     memset(d, 0, sizeof(*d));
-    int rc = s->pX ? doc_xapian(s, iDoc, bText, d, pzErr)
-                   : doc_native(s, iDoc, bText, d, pzErr);
+    int rc = s->pX ? doc_xapian(s, iDoc, flags, d, pzErr)
+                   : doc_native(s, iDoc, flags, d, pzErr);
     if (rc) {
         hitdoc_clear(d);
     }
