@@ -429,9 +429,9 @@ int kq_search_ex(kq_index *p, const kq_query *q, int flags, size_t nOffset,
 #define KQ_SEARCH_DATE_DESC 0x04   /* newest first */
 
 /* Every matching document, in docid order, with its score and the number
-** of occurrences of the query's (positive) terms in it (the sum of their
-** term frequencies; a phrase counts the occurrences of its words).  A
-** non-zero return from x stops the walk and is returned. */
+** of the query's matches in it (kq_matcher_doc(): a phrase's occurrences,
+** a NEAR's windows, ...).  A non-zero return from x stops the walk and is
+** returned. */
 typedef int (*kq_match_fn)(void *pCtx, kq_docid iDoc, double score,
                            uint32_t nOcc);
 int kq_search_each(kq_index *p, const kq_query *q, void *pCtx, kq_match_fn x,
@@ -498,14 +498,37 @@ char *kq_query_tree(kq_index *p, const kq_query *q);
 /* The number of warnings kq_query_tree() would print. */
 int kq_query_nwarning(const kq_query *q);
 
-/* Byte ranges [iStart, iEnd) of the tokens of zText that match one of q's
-** positive words (as in the snippets), in text order, into *paSpan
-** (malloc()ed, caller frees). */
-typedef struct kq_span {
-    size_t iStart, iEnd;
-} kq_span;
-int kq_query_spans(kq_analyzer *pA, const kq_query *q, const char *zText,
-                   size_t nText, kq_span **paSpan, size_t *pnSpan);
+/* A query's matches in a document: the spans of tokens that satisfy it, by
+** the counting rule of each operator (kq(1), MATCHES): a word's tokens, a
+** phrase's non-overlapping occurrences, the windows of a NEAR/ADJ, and so
+** on; conditions (NOT, source:, extra fields, date:, id:) have none.  Every
+** occurrence count, concordance line and snippet highlight of kq is one. */
+typedef struct kq_match {
+    uint32_t iFirst;     /* position of its first token, and of its last, */
+    uint32_t iLast;      /* as the index numbers them: the title's tokens
+                         ** from 0, the body's after them and a gap */
+    int iPart;           /* the part of the query it is a match of: its
+                         ** words, prefixes, phrases and NEARs numbered from
+                         ** 0 in the query's order */
+    int bTitle;          /* kq_match_locate(): in the title, else the body */
+    size_t iStart, iEnd; /* kq_match_locate(): its bytes [iStart, iEnd) in
+                         ** that text */
+} kq_match;
+typedef struct kq_matcher kq_matcher;
+/* Prepare to find the matches of q in documents of p. */
+int kq_matcher_new(kq_index *p, const kq_query *q, kq_matcher **ppOut,
+                   char **pzErr);
+/* Does document iDoc match q (*pbMatch), and where: *paOut gets its matches
+** in text order (owned by the matcher, valid until its next call), *pnOut
+** their number.  Fastest for documents in ascending order. */
+int kq_matcher_doc(kq_matcher *p, kq_docid iDoc, int *pbMatch,
+                   const kq_match **paOut, size_t *pnOut, char **pzErr);
+void kq_matcher_free(kq_matcher *p);
+/* Set bTitle, iStart and iEnd of the matches a[0..n) (in text order, as
+** kq_matcher_doc gives them) by analysing the document's title and body
+** (its stored text) again with pA. */
+int kq_match_locate(kq_analyzer *pA, const char *zTitle, size_t nTitle,
+                    const char *zBody, size_t nBody, kq_match *a, size_t n);
 
 /* A snippet: text with highlighted byte ranges. */
 typedef struct kq_snippet {
@@ -519,18 +542,18 @@ typedef struct kq_snippet {
                          ** original text */
 } kq_snippet;
 
-/* Choose the best window of about nWord words of zText for q and fill *pOut.
-** Free with kq_snippet_clear(). */
-int kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
-                    size_t nText, size_t nWord, kq_snippet *pOut);
 void kq_snippet_clear(kq_snippet *p);
 
-/* Up to nMax snippets of about nWord words each, best first, that do not
-** overlap, into *paOut (malloc()ed; free with kq_snippets_free).  A text
-** without matches gives one snippet: its start. */
-int kq_snippets_make(kq_analyzer *pA, const kq_query *q, const char *zText,
-                     size_t nText, size_t nWord, int nMax, kq_snippet **paOut,
-                     int *pnOut);
+/* Up to nMax snippets of about nWord words each of the body zText, best
+** first (the most distinct parts of the query, then the most matches),
+** that do not overlap, into *paOut (malloc()ed; free with
+** kq_snippets_free).  aMatch[0..nMatch) are the document's matches as
+** kq_match_locate() placed them (those in the title are not used); each
+** is one highlight.  A text without matches gives one snippet: its
+** start. */
+int kq_snippets_make(kq_analyzer *pA, const char *zText, size_t nText,
+                     const kq_match *aMatch, size_t nMatch, size_t nWord,
+                     int nMax, kq_snippet **paOut, int *pnOut);
 void kq_snippets_free(kq_snippet *a, int n);
 
 #ifdef __cplusplus

@@ -586,6 +586,9 @@ int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
+/* A kq_matcher (match.c) of q's matches in documents of p. */
+int kqi_xmatcher_new(kqi_xindex *p, kq_analyzer *pA, const kq_query *q,
+                     kq_matcher **ppOut, char **pzErr);
 /* Watch the reads of p (kqi_xsearch, kqi_xdoc) from a thread: one that has
 ** not returned after KQ_XAPIAN_STALL_MS makes it check the databases
 ** (kqx_db_check); if they are damaged, x(pCtx, zErr) is called from that
@@ -723,6 +726,45 @@ struct kq_query {
 };
 
 void kqi_qnode_free(kqi_qnode *p);
+
+/* match.c: a query's matches in one document (kq_matcher), from the
+** positions of its terms, which a provider gives: kq's index (match.c) or a
+** Xapian database (xbackend.c). */
+typedef struct kqi_mdoc {
+    const char *zId;     size_t nId;
+    const char *zDate;   size_t nDate;
+    const char *zTitle;  size_t nTitle;   /* when asked for the text */
+    const char *zBody;   size_t nBody;
+} kqi_mdoc;
+typedef struct kqi_mprov {
+    void *pCtx;
+    /* The terms (stems, without the field's dictionary prefix) that the
+    ** expanding leaf q (a prefix ...) stands for in its field, sorted and
+    ** distinct, malloc()ed strings in a malloc()ed array. */
+    int (*xExpand)(void *pCtx, const kqi_qnode *q, char ***paz, int *pn,
+                   char **pzErr);
+    /* Once, after compiling: the dictionary keys the query reads (field
+    ** prefix included), numbered 0 .. nKey-1 as xPos takes them. */
+    int (*xKeys)(void *pCtx, const char *const *azKey, int nKey,
+                 char **pzErr);
+    /* The positions of key iKey in document iDoc, ascending (*pn 0 if it
+    ** is not in it); valid until the next call for another document. */
+    int (*xPos)(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
+                char **pzErr);
+    /* Document iDoc's id and date, and its title and body if bText; valid
+    ** until the next call. */
+    int (*xDoc)(void *pCtx, kq_docid iDoc, int bText, kqi_mdoc *pOut,
+                char **pzErr);
+    void (*xFree)(void *pCtx);
+} kqi_mprov;
+/* Compile q for pProv (which the matcher owns from then on: its xFree is
+** called by kq_matcher_free, or here on failure). */
+int kqi_matcher_new(kq_analyzer *pA, const kq_query *q, const kqi_mprov *pProv,
+                    kq_matcher **ppOut, char **pzErr);
+/* The number of keys the matcher reads. */
+int kqi_matcher_nkey(const kq_matcher *m);
+/* The id, date and texts of the document of the last kq_matcher_doc(). */
+const kqi_mdoc *kqi_matcher_text(kq_matcher *m, char **pzErr, int *pRc);
 
 /* search.c: the terms a prefix expands to in pIdx (malloc()ed strings in a
 ** malloc()ed array; the caller frees both). */

@@ -117,7 +117,8 @@ struct cur {
     ** holding t (a term's block maximum; others give their whole bound). */
     double (*xMax)(cur *);
     double (*xBlockMax)(cur *, u32 t);
-    /* Occurrences of the scoring words at iDoc (kq_search_each). */
+    /* A term's occurrences (tf) at iDoc, for body: and kq_explain; 0 for
+    ** the other cursors (matches are counted by match.c). */
     u32 (*xOcc)(cur *);
     ctx *pCtx;
 };
@@ -516,19 +517,6 @@ and_max(cur *c)
     return s;
 }
 
-static u32
-and_occ(cur *c)
-{
-    andcur *p = (andcur *)c;
-    u32 n = 0;
-    for (int i = 0; i < p->nPos; i++) {
-        if (p->aPos[i]->iDoc == c->iDoc) {
-            n += p->aPos[i]->xOcc(p->aPos[i]);
-        }
-    }
-    return n;
-}
-
 static void
 and_free(cur *c)
 {
@@ -794,13 +782,6 @@ boost_block_max(cur *c, u32 t)
     return p->w * p->c->xBlockMax(p->c, t) * BOUND_SLACK;
 }
 
-static u32
-wrap_occ(cur *c)
-{
-    wrapcur *p = (wrapcur *)c;
-    return p->c->iDoc == c->iDoc ? p->c->xOcc(p->c) : 0;
-}
-
 /* A child's documents that pass a check: body:word and =word. ---------- */
 typedef struct checkcur checkcur;
 struct checkcur {
@@ -868,18 +849,6 @@ body_check(checkcur *c, u32 d, int *pbMatch)
     *pbMatch = p->pTitle->iDoc != d ||
                c->w.c->xOcc(c->w.c) > p->pTitle->xOcc(p->pTitle);
     return KQ_OK;
-}
-
-static u32
-body_occ(cur *c)
-{
-    bodycur *p = (bodycur *)c;
-    u32 n = p->k.w.c->xOcc(p->k.w.c);
-    if (p->pTitle->iDoc == c->iDoc) {
-        u32 t = p->pTitle->xOcc(p->pTitle);
-        n = n > t ? n - t : 0;
-    }
-    return n;
 }
 
 static void
@@ -1024,19 +993,6 @@ or_max(cur *c)
         s += p->a[i]->xMax(p->a[i]);
     }
     return s;
-}
-
-static u32
-or_occ(cur *c)
-{
-    orcur *p = (orcur *)c;
-    u32 n = 0;
-    for (int i = 0; i < p->n; i++) {
-        if (p->a[i]->iDoc == c->iDoc) {
-            n += p->a[i]->xOcc(p->a[i]);
-        }
-    }
-    return n;
 }
 
 static void
@@ -1876,7 +1832,6 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
             return KQ_NOMEM;
         }
         o->base.xMax = or_max;
-        o->base.xOcc = or_occ;
         *ppOut = &o->base;
         for (int i = 0; rc == KQ_OK && i < n; i++) {
             if (p->eType == KQI_Q_OR) {
@@ -1905,7 +1860,6 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
         if (bBoost) {
             w->base.xMax = boost_max;
             w->base.xBlockMax = boost_block_max;
-            w->base.xOcc = wrap_occ;
         }
         return cur_make(x, p->aChild[0], &w->c, pzErr);
     }
@@ -1918,7 +1872,6 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
         }
         *ppOut = &e->k.w.base;
         e->k.w.base.xMax = wrap_max;
-        e->k.w.base.xOcc = wrap_occ;
         e->k.xCheck = exact_check;
         e->zWord = p->pQ->zWord;
         e->nWord = p->pQ->nWord;
@@ -1934,7 +1887,6 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
         }
         *ppOut = &b->k.w.base;
         b->k.w.base.xMax = wrap_max;
-        b->k.w.base.xOcc = body_occ;
         b->k.xCheck = body_check;
         rc = cur_make(x, p->aChild[0], &b->k.w.c, pzErr);
         if (rc == KQ_OK) {
@@ -1967,7 +1919,6 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
             return KQ_NOMEM;
         }
         a->base.xMax = and_max;
-        a->base.xOcc = and_occ;
         a->nWindow = p->eType == KQI_Q_NEAR ? p->nWindow : 0;
         a->bOrdered = p->bOrdered;
         *ppOut = &a->base;
@@ -2403,14 +2354,20 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
 /**************************************************************************
 ** Every match (kq_search_each), date order, and score explanations.
 */
-int
-kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
-               char **pzErr)
+/* kq_search_each(), counting the matches (match.c) if bOcc, else giving
+** nOcc 0. */
+static int
+search_each(kq_index *pIdx, const kq_query *q, int bOcc, void *pCtx,
+            kq_match_fn x, char **pzErr)
 {
     plan *pPlan = NULL;
+    kq_matcher *pM = NULL;
     expbudget bud;
     budget_init(&bud, pIdx);
     int rc = plan_make(pIdx, q->pRoot, &bud, &pPlan, pzErr);
+    if (rc == KQ_OK && bOcc) {
+        rc = kq_matcher_new(pIdx, q, &pM, pzErr);
+    }
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
         ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
                   pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
@@ -2423,9 +2380,16 @@ kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
             while (c->iDoc != KQ_DOCID_EOF && cx.rc == KQ_OK) {
                 if (!kqi_is_deleted(aDel, c->iDoc)) {
                     double sc = c->xScore(c);
-                    u32 nOcc = c->xOcc(c);
-                    if (cx.rc == KQ_OK &&
-                        (rc = x(pCtx, iBase + c->iDoc, sc, nOcc)) != 0) {
+                    int bMatch;
+                    const kq_match *aM;
+                    size_t nM = 0;
+                    if (pM) {
+                        rc = kq_matcher_doc(pM, iBase + c->iDoc, &bMatch, &aM,
+                                            &nM, pzErr);
+                    }
+                    u32 nOcc = nM > 0xffffffffu ? 0xffffffffu : (u32)nM;
+                    if (rc || (cx.rc == KQ_OK &&
+                               (rc = x(pCtx, iBase + c->iDoc, sc, nOcc)) != 0)) {
                         break;
                     }
                 }
@@ -2437,8 +2401,16 @@ kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
         }
         rc = seg_finish(pIdx, s, &cx, c, rc, pzErr);
     }
+    kq_matcher_free(pM);
     plan_free(pPlan);
     return rc;
+}
+
+int
+kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
+               char **pzErr)
+{
+    return search_each(pIdx, q, 1, pCtx, x, pzErr);
 }
 
 /* A document's date as a sortable number: YYYYMMDD, a month or year alone
@@ -2534,7 +2506,7 @@ search_by_date(kq_index *pIdx, const kq_query *q, int bDesc, size_t nOffset,
                uint64_t *pnTotal, char **pzErr)
 {
     dcollect d = {pIdx, NULL, 0, 0, pzErr};
-    int rc = kq_search_each(pIdx, q, &d, dcollect_cb, pzErr);
+    int rc = search_each(pIdx, q, 0, &d, dcollect_cb, pzErr);
     if (rc) {
         free(d.a);
         return rc;

@@ -1,11 +1,13 @@
 /*
-** snippet.c -- a short extract of a document around the query's words.
+** snippet.c -- a short extract of a document around the query's matches.
 **
-** The stored body is analysed with the index's analyzer (so "ceasefires"
-** lights up for the query "ceasefire"), the window of nWord tokens with the
-** most distinct query terms (then the most matches) is chosen, and its text
-** is copied with runs of white space collapsed and invalid UTF-8 replaced
-** by U+FFFD, recording the byte ranges of the matching words.
+** The matches come from kq_matcher (match.c), located in the stored body
+** by kq_match_locate(): a phrase is one match, highlighted as one range.
+** The body is split into tokens again (the index's analyzer, so windows
+** are counted in words); the window of nWord tokens holding the most
+** distinct parts of the query (then the most matches) is chosen, and its
+** text is copied with runs of white space collapsed and invalid UTF-8
+** replaced by U+FFFD, recording the byte ranges of the matches in it.
 */
 #include "kq_int.h"
 
@@ -15,96 +17,28 @@
 
 /* Only the start of very long documents is searched for a snippet. */
 #define SNIPPET_SCAN (1u << 20)
-#define MAX_QTERM 64
-
-typedef struct qterm {
-    const char *z;
-    size_t n;
-    int bPrefix;
-    int bExact;          /* =word: z is the folded word, matched unstemmed */
-} qterm;
 
 typedef struct stok {
     size_t iStart, iEnd;
-    int iTerm;           /* matching query term, or -1 */
+    long iMatch;         /* the match it is part of, or -1 */
+    int iPart;           /* that match's part of the query */
 } stok;
 
 typedef struct sctx {
-    qterm aQ[MAX_QTERM];
-    int nQ;
-    int bAnyPrefix;
-    int bAnyExact;
     stok *a;
     size_t n, nAlloc;
+    int nPart;           /* parts: 0 .. nPart-1 */
     int rc;
 } sctx;
-
-static void
-collect_terms(sctx *s, const kqi_qnode *q)
-{
-    if (q->eField == KQI_FIELD_SOURCE || q->eField == KQI_FIELD_EXTRA) {
-        return;   /* not words of the text */
-    }
-    switch (q->eType) {
-    case KQI_Q_EXACT:
-        if (s->nQ < MAX_QTERM) {
-            qterm *t = &s->aQ[s->nQ++];
-            t->z = q->zWord;
-            t->n = q->nWord;
-            t->bPrefix = 0;
-            t->bExact = 1;
-            s->bAnyExact = 1;
-        }
-        break;
-    case KQI_Q_DATE:
-    case KQI_Q_ID:
-        break;
-    case KQI_Q_TERM:
-    case KQI_Q_PREFIX:
-        if (q->bNever) {
-            break;   /* matches nothing: nothing to highlight */
-        }
-        if (s->nQ < MAX_QTERM) {
-            qterm *t = &s->aQ[s->nQ++];
-            t->z = q->zTerm;
-            t->n = q->nTerm;
-            t->bPrefix = q->eType == KQI_Q_PREFIX;
-            s->bAnyPrefix |= t->bPrefix;
-        }
-        break;
-    case KQI_Q_NOT:
-        break;   /* excluded words are not highlighted */
-    default:
-        for (int i = 0; i < q->nChild; i++) {
-            collect_terms(s, q->aChild[i]);
-        }
-    }
-}
-
-/* The query term z[0..n) matches: pass 0 stems, 1 prefixes, 2 exact words
-** (-1: none). */
-static int
-match(const sctx *s, const char *z, size_t n, int ePass)
-{
-    for (int i = 0; i < s->nQ; i++) {
-        const qterm *t = &s->aQ[i];
-        if ((ePass == 0 && (t->bPrefix || t->bExact)) ||
-            (ePass == 1 && !t->bPrefix) || (ePass == 2 && !t->bExact)) {
-            continue;
-        }
-        if (t->bPrefix ? (n >= t->n && memcmp(z, t->z, t->n) == 0)
-                       : (n == t->n && memcmp(z, t->z, n) == 0)) {
-            return i;
-        }
-    }
-    return -1;
-}
 
 static int
 tok_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
        size_t iStart, size_t iEnd)
 {
     sctx *s = pCtx;
+    KQ_UNUSED(zTerm);
+    KQ_UNUSED(nTerm);
+    KQ_UNUSED(iPos);
     if (s->n == s->nAlloc) {
         size_t nNew = s->nAlloc ? s->nAlloc * 2 : 256;
         stok *a = realloc(s->a, nNew * sizeof(stok));
@@ -117,30 +51,8 @@ tok_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     stok *t = &s->a[s->n++];
     t->iStart = iStart;
     t->iEnd = iEnd;
-    t->iTerm = match(s, zTerm, nTerm, 0);
-    return 0;
-}
-
-/* Second and third passes, for prefixes and =words: tokens unstemmed,
-** matched to the first pass's by byte range. */
-typedef struct ppass {
-    sctx *s;
-    size_t i;
-    int ePass;           /* 1 prefixes, 2 exact words (see match()) */
-} ppass;
-
-static int
-unstemmed_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
-             size_t iStart, size_t iEnd)
-{
-    ppass *p = pCtx;
-    sctx *s = p->s;
-    while (p->i < s->n && s->a[p->i].iStart < iStart) {
-        p->i++;
-    }
-    if (p->i < s->n && s->a[p->i].iStart == iStart && s->a[p->i].iTerm < 0) {
-        s->a[p->i].iTerm = match(s, zTerm, nTerm, p->ePass);
-    }
+    t->iMatch = -1;
+    t->iPart = -1;
     return 0;
 }
 
@@ -194,20 +106,33 @@ append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
     }
 }
 
-/* Analyse zText for q's words (both passes): s->a[] gets every token with
-** the query term it matches, or -1. */
+/* The tokens of zText[0..nScan), each marked with the body match (of
+** a[0..n), in text order) that covers it. */
 static int
-scan_text(sctx *s, kq_analyzer *pA, const kq_query *q, const char *zText,
-          size_t nScan)
+scan_text(sctx *s, kq_analyzer *pA, const char *zText, size_t nScan,
+          const kq_match *a, size_t n)
 {
     memset(s, 0, sizeof(*s));
-    collect_terms(s, q->pRoot);
-    kq_analyze(pA, 0, zText, nScan, 0, NULL, s, tok_cb);
-    for (int ePass = 1; ePass <= 2 && s->rc == KQ_OK; ePass++) {
-        if (ePass == 1 ? s->bAnyPrefix : s->bAnyExact) {
-            ppass pp = {s, 0, ePass};
-            kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, &pp,
-                       unstemmed_cb);
+    kq_analyze(pA, KQ_ANALYZE_NOSTEM, zText, nScan, 0, NULL, s, tok_cb);
+    size_t k = 0;
+    for (size_t i = 0; s->rc == KQ_OK && i < n; i++) {
+        if (a[i].bTitle || a[i].iStart >= a[i].iEnd) {
+            continue;
+        }
+        if (a[i].iPart >= s->nPart) {
+            s->nPart = a[i].iPart + 1;
+        }
+        while (k > 0 && s->a[k - 1].iStart >= a[i].iStart) {
+            k--;   /* matches may overlap: look back */
+        }
+        while (k < s->n && s->a[k].iStart < a[i].iStart) {
+            k++;
+        }
+        for (size_t j = k; j < s->n && s->a[j].iEnd <= a[i].iEnd; j++) {
+            if (s->a[j].iMatch < 0) {
+                s->a[j].iMatch = (long)i;
+                s->a[j].iPart = a[i].iPart;
+            }
         }
     }
     if (s->rc) {
@@ -218,31 +143,36 @@ scan_text(sctx *s, kq_analyzer *pA, const kq_query *q, const char *zText,
 }
 
 /* The best window of nWord tokens that uses no token of abUsed (most
-** distinct query terms, then most matches): its first token in *piBest;
-** its score, or -1 when no window with a match is left. */
+** distinct parts of the query, then most matches): its first token in
+** *piBest; its score, or -1 when no window with a match is left (-2: out
+** of memory). */
 static long
 best_window(const sctx *s, const u8 *abUsed, size_t nWord, size_t *piBest)
 {
     size_t iBest = 0;
     long bestScore = -1;
-    int aCount[MAX_QTERM] = {0};
+    int *aCount = calloc((size_t)s->nPart + 1, sizeof(int));
     int nDistinct = 0, nMatch = 0;
+    if (aCount == NULL) {
+        *piBest = 0;
+        return -2;
+    }
     size_t nUsed = 0;    /* used tokens inside the window */
     for (size_t i = 0; i < s->n; i++) {
-        int t = s->a[i].iTerm;
+        int t = s->a[i].iPart;
         nUsed += abUsed[i];
         if (t >= 0 && !abUsed[i]) {
-            nMatch++;
+            nMatch += i == 0 || s->a[i - 1].iMatch != s->a[i].iMatch;
             if (aCount[t]++ == 0) {
                 nDistinct++;
             }
         }
         if (i >= nWord) {
             size_t o = i - nWord;
-            int u = s->a[o].iTerm;
+            int u = s->a[o].iPart;
             nUsed -= abUsed[o];
             if (u >= 0 && !abUsed[o]) {
-                nMatch--;
+                nMatch -= o == 0 || s->a[o - 1].iMatch != s->a[o].iMatch;
                 if (--aCount[u] == 0) {
                     nDistinct--;
                 }
@@ -258,6 +188,7 @@ best_window(const sctx *s, const u8 *abUsed, size_t nWord, size_t *piBest)
             iBest = iStartWin;
         }
     }
+    free(aCount);
     *piBest = iBest;
     return bestScore;
 }
@@ -291,11 +222,20 @@ render(const sctx *s, const char *zText, size_t nText, size_t nScan,
             size_t h0 = b.n;
             append_clean(&b, (const u8 *)zText + t->iStart,
                          t->iEnd - t->iStart, &bSpace);
-            if (t->iTerm >= 0) {
-                kqi_buf_append(&hl, &h0, sizeof(size_t));
-                kqi_buf_append(&hl, &b.n, sizeof(size_t));
-                kqi_buf_append(&src, &t->iStart, sizeof(size_t));
-                kqi_buf_append(&src, &t->iEnd, sizeof(size_t));
+            if (t->iMatch >= 0) {
+                /* A match of several tokens is one highlight: it grows
+                ** the last one when it continues it. */
+                int bSame = i > iFirst && s->a[i - 1].iMatch == t->iMatch;
+                if (bSame && hl.n >= 2 * sizeof(size_t)) {
+                    memcpy(hl.a + hl.n - sizeof(size_t), &b.n, sizeof(size_t));
+                    memcpy(src.a + src.n - sizeof(size_t), &t->iEnd,
+                           sizeof(size_t));
+                } else {
+                    kqi_buf_append(&hl, &h0, sizeof(size_t));
+                    kqi_buf_append(&hl, &b.n, sizeof(size_t));
+                    kqi_buf_append(&src, &t->iStart, sizeof(size_t));
+                    kqi_buf_append(&src, &t->iEnd, sizeof(size_t));
+                }
             }
             iPrevEnd = t->iEnd;
         }
@@ -331,7 +271,8 @@ static size_t
 window_start(const sctx *s, size_t iBest, size_t nWord)
 {
     size_t iFirst = iBest;
-    while (iFirst < s->n && iFirst < iBest + nWord && s->a[iFirst].iTerm < 0) {
+    while (iFirst < s->n && iFirst < iBest + nWord &&
+           s->a[iFirst].iMatch < 0) {
         iFirst++;
     }
     if (iFirst < s->n && iFirst > iBest + 3) {
@@ -341,9 +282,9 @@ window_start(const sctx *s, size_t iBest, size_t nWord)
 }
 
 int
-kq_snippets_make(kq_analyzer *pA, const kq_query *q, const char *zText,
-                 size_t nText, size_t nWord, int nMax, kq_snippet **paOut,
-                 int *pnOut)
+kq_snippets_make(kq_analyzer *pA, const char *zText, size_t nText,
+                 const kq_match *aMatch, size_t nMatch, size_t nWord,
+                 int nMax, kq_snippet **paOut, int *pnOut)
 {
     *paOut = NULL;
     *pnOut = 0;
@@ -355,7 +296,7 @@ kq_snippets_make(kq_analyzer *pA, const kq_query *q, const char *zText,
     }
     sctx s;
     size_t nScan = nText < SNIPPET_SCAN ? nText : SNIPPET_SCAN;
-    int rc = scan_text(&s, pA, q, zText, nScan);
+    int rc = scan_text(&s, pA, zText, nScan, aMatch, nMatch);
     if (rc) {
         return rc;
     }
@@ -371,6 +312,10 @@ kq_snippets_make(kq_analyzer *pA, const kq_query *q, const char *zText,
     while (rc == KQ_OK && n < nMax) {
         size_t iBest;
         long score = best_window(&s, abUsed, nWord, &iBest);
+        if (score == -2) {
+            rc = KQ_NOMEM;
+            break;
+        }
         if (score < 0) {
             if (n == 0) {
                 /* No match: the text's first words. */
@@ -412,55 +357,6 @@ kq_snippets_free(kq_snippet *a, int n)
         kq_snippet_clear(&a[i]);
     }
     free(a);
-}
-
-int
-kq_snippet_make(kq_analyzer *pA, const kq_query *q, const char *zText,
-                size_t nText, size_t nWord, kq_snippet *pOut)
-{
-    kq_snippet *a;
-    int n;
-    memset(pOut, 0, sizeof(*pOut));
-    int rc = kq_snippets_make(pA, q, zText, nText, nWord, 1, &a, &n);
-    if (rc == KQ_OK) {
-        *pOut = a[0];
-        free(a);
-    }
-    return rc;
-}
-
-int
-kq_query_spans(kq_analyzer *pA, const kq_query *q, const char *zText,
-               size_t nText, kq_span **paSpan, size_t *pnSpan)
-{
-    *paSpan = NULL;
-    *pnSpan = 0;
-    sctx s;
-    int rc = scan_text(&s, pA, q, zText, nText);
-    if (rc) {
-        return rc;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        if (s.a[i].iTerm >= 0) {
-            s.a[n].iStart = s.a[i].iStart;
-            s.a[n].iEnd = s.a[i].iEnd;
-            n++;
-        }
-    }
-    kq_span *a = malloc(sizeof(kq_span) * (n ? n : 1));
-    if (a == NULL) {
-        free(s.a);
-        return KQ_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        a[i].iStart = s.a[i].iStart;
-        a[i].iEnd = s.a[i].iEnd;
-    }
-    free(s.a);
-    *paSpan = a;
-    *pnSpan = n;
-    return KQ_OK;
 }
 
 char *

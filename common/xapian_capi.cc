@@ -37,6 +37,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include <algorithm>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -744,6 +745,33 @@ kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr)
         std::string v = p->db.get_document(iDoc).get_data();
         *pz = copy_out(v, pn);
         return *pz ? (int)KQ_OK : (int)KQ_NOMEM;
+    });
+}
+
+extern "C" int
+kqx_db_positions(kqx_db *p, uint32_t iDoc, const char *z, size_t n,
+                 uint32_t **paPos, uint32_t *pnPos, char **pzErr)
+{
+    *paPos = NULL;
+    *pnPos = 0;
+    return db_call(p, pzErr, [&]() -> int {
+        std::string t(z, n);
+        std::vector<uint32_t> v;
+        for (Xapian::PositionIterator it = p->db.positionlist_begin(iDoc, t);
+             it != p->db.positionlist_end(iDoc, t); ++it) {
+            v.push_back(*it);
+        }
+        if (v.empty()) {
+            return (int)KQ_OK;
+        }
+        uint32_t *a = (uint32_t *)malloc(v.size() * sizeof(uint32_t));
+        if (a == NULL) {
+            return (int)KQ_NOMEM;
+        }
+        std::copy(v.begin(), v.end(), a);
+        *paPos = a;
+        *pnPos = (uint32_t)v.size();
+        return (int)KQ_OK;
     });
 }
 

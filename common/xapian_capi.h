@@ -102,6 +102,11 @@ int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
 int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
                 char **pzErr);
+/* The positions of term z/n in document iDoc, ascending, malloc()ed into
+** *paPos (caller frees; *pnPos 0 and *paPos NULL when the document does
+** not hold the term). */
+int kqx_db_positions(kqx_db *p, uint32_t iDoc, const char *z, size_t n,
+                     uint32_t **paPos, uint32_t *pnPos, char **pzErr);
 
 /**************************************************************************
 ** Queries, built bottom up.  _combine() copies its operands: the caller
@@ -194,6 +199,9 @@ void kqx_mset_free(kqx_mset *m);
                  size_t *pn, char **pzErr), (p, iDoc, iSlot, pz, pn, pzErr))  \
     X(db_data, (kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,              \
                 char **pzErr), (p, iDoc, pz, pn, pzErr))                      \
+    X(db_positions, (kqx_db *p, uint32_t iDoc, const char *z, size_t n,       \
+                     uint32_t **paPos, uint32_t *pnPos, char **pzErr),        \
+      (p, iDoc, z, n, paPos, pnPos, pzErr))                                   \
     X(query_term, (const char *z, size_t n, kqx_query **ppOut, char **pzErr), \
       (z, n, ppOut, pzErr))                                                   \
     X(query_all, (kqx_query **ppOut, char **pzErr), (ppOut, pzErr))           \
@@ -227,7 +235,7 @@ void kqx_mset_free(kqx_mset *m);
     X(uint32_t, mset_docid, (const kqx_mset *m, size_t i), (m, i))            \
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 
-#define KQX_API_VERSION 4
+#define KQX_API_VERSION 5
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

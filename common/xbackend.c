@@ -979,6 +979,38 @@ x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
     }
 }
 
+/* The terms prefix q expands to: those that are their own stem, and the
+** stems of the vocabulary's words (as search.c), checked against the
+** limits, into *pE (exp_clear() it even on failure). */
+static int
+x_prefix_exp(kqi_xindex *p, const kqi_qnode *q, xexp *pE, char **pzErr)
+{
+    char aKey[META_WORD_LEN + KQI_MAX_TERM];
+    xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
+    *pE = e;
+    if (q->nTerm > KQI_MAX_TERM) {
+        return KQ_OK;   /* no indexed word is that long */
+    }
+    int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, pE, exp_add,
+                               pzErr);
+    memcpy(aKey, META_WORD, META_WORD_LEN);
+    memcpy(aKey + META_WORD_LEN, q->zTerm, q->nTerm);
+    if (rc == KQ_OK) {
+        rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + q->nTerm,
+                                  pE, exp_add_stem, pzErr);
+    }
+    if (rc == 1 && pE->bOver) {
+        rc = KQ_OK;   /* the scan was stopped: over the limit */
+    }
+    if (rc == KQ_OK && pE->rc == KQ_OK) {
+        exp_dedup(pE);
+        char *zWhat = kqi_mprintf("%.*s*", (int)q->nTerm, q->zTerm);
+        rc = zWhat ? exp_check(p, pE, 1, zWhat, pzErr) : KQ_NOMEM;
+        free(zWhat);
+    }
+    return rc ? rc : pE->rc;
+}
+
 /* A word, prefix or phrase of q, its terms prefixed with zPfx. */
 static int
 x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
@@ -995,29 +1027,8 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
         memcpy(aKey + nPfx, q->zTerm, q->nTerm);
         return kqx_query_term(aKey, nPfx + q->nTerm, ppOut, pzErr);
     case KQI_Q_PREFIX: {
-        /* The words starting with the prefix: terms that are their own
-        ** stem, and the stems of the vocabulary's words (as search.c). */
-        if (q->nTerm > KQI_MAX_TERM) {
-            return kqx_query_nothing(ppOut, pzErr);   /* (fits aKey) */
-        }
-        xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
-        int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, &e, exp_add,
-                                   pzErr);
-        memcpy(aKey, META_WORD, META_WORD_LEN);
-        memcpy(aKey + META_WORD_LEN, q->zTerm, q->nTerm);
-        if (rc == KQ_OK) {
-            rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + q->nTerm,
-                                      &e, exp_add_stem, pzErr);
-        }
-        if (rc == 1 && e.bOver) {
-            rc = KQ_OK;   /* the scan was stopped: over the limit */
-        }
-        if (rc == KQ_OK && e.rc == KQ_OK) {
-            exp_dedup(&e);
-            char *zWhat = kqi_mprintf("%.*s*", (int)q->nTerm, q->zTerm);
-            rc = zWhat ? exp_check(p, &e, 1, zWhat, pzErr) : KQ_NOMEM;
-            free(zWhat);
-        }
+        xexp e;
+        int rc = x_prefix_exp(p, q, &e, pzErr);
         if (rc == KQ_OK) {
             rc = e.rc ? e.rc : exp_prefix(&e, zPfx);
         }
@@ -1267,4 +1278,170 @@ kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              : kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
     xcall_end(p);
     return rc;
+}
+
+/**************************************************************************
+** A Xapian database as the provider of kq_matcher (match.c): the
+** positions of a document's terms from its position lists, its id, date
+** and title from the values, its body from the data.
+*/
+typedef struct xprov {
+    kqi_xindex *p;
+    char **azKey;        /* the matcher's (valid while it lives) */
+    int nKey;
+    u32 **aaPos;         /* per key, of iDoc */
+    u32 *anPos;
+    kq_docid *aDoc;      /* per key: the document of aaPos (EOF: none) */
+    kq_docid iDoc;       /* of the texts below */
+    char *zId, *zDate, *zTitle, *zBody;
+    size_t nId, nDate, nTitle, nBody;
+    int bText;
+} xprov;
+
+static int
+xprov_expand(void *pCtx, const kqi_qnode *q, char ***paz, int *pn,
+             char **pzErr)
+{
+    xprov *x = pCtx;
+    *paz = NULL;
+    *pn = 0;
+    if (q->eType != KQI_Q_PREFIX) {
+        return KQ_OK;
+    }
+    xexp e;
+    x->p->nExpLeft = KQ_MAX_QUERY_EXPANSION;
+    xcall_begin(x->p);
+    int rc = x_prefix_exp(x->p, q, &e, pzErr);
+    xcall_end(x->p);
+    if (rc) {
+        exp_clear(&e);
+        return rc;
+    }
+    *paz = e.az;
+    *pn = e.n;
+    return KQ_OK;
+}
+
+static int
+xprov_keys(void *pCtx, const char *const *azKey, int nKey, char **pzErr)
+{
+    xprov *x = pCtx;
+    KQ_UNUSED(pzErr);
+    x->azKey = (char **)azKey;
+    x->nKey = nKey;
+    x->aaPos = calloc((size_t)nKey + 1, sizeof(u32 *));
+    x->anPos = calloc((size_t)nKey + 1, sizeof(u32));
+    x->aDoc = malloc(((size_t)nKey + 1) * sizeof(kq_docid));
+    if (!x->aaPos || !x->anPos || !x->aDoc) {
+        return KQ_NOMEM;
+    }
+    for (int i = 0; i < nKey; i++) {
+        x->aDoc[i] = KQ_DOCID_EOF;
+    }
+    return KQ_OK;
+}
+
+static int
+xprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
+          char **pzErr)
+{
+    xprov *x = pCtx;
+    if (x->aDoc[iKey] != iDoc) {
+        free(x->aaPos[iKey]);
+        x->aaPos[iKey] = NULL;
+        x->anPos[iKey] = 0;
+        const char *z = x->azKey[iKey];
+        xcall_begin(x->p);
+        int rc = kqx_db_positions(x->p->pDb, iDoc + 1, z, strlen(z),
+                                  &x->aaPos[iKey], &x->anPos[iKey], pzErr);
+        xcall_end(x->p);
+        if (rc) {
+            return rc;
+        }
+        x->aDoc[iKey] = iDoc;
+    }
+    *pa = x->aaPos[iKey];
+    *pn = x->anPos[iKey];
+    return KQ_OK;
+}
+
+static void
+xprov_clear_doc(xprov *x)
+{
+    free(x->zId);
+    free(x->zDate);
+    free(x->zTitle);
+    free(x->zBody);
+    x->zId = x->zDate = x->zTitle = x->zBody = NULL;
+    x->nId = x->nDate = x->nTitle = x->nBody = 0;
+    x->iDoc = KQ_DOCID_EOF;
+    x->bText = 0;
+}
+
+static int
+xprov_doc(void *pCtx, kq_docid iDoc, int bText, kqi_mdoc *pOut, char **pzErr)
+{
+    xprov *x = pCtx;
+    int rc = KQ_OK;
+    if (x->iDoc != iDoc) {
+        xprov_clear_doc(x);
+        rc = kqi_xdoc(x->p, iDoc, KQX_VALUE_ID, &x->zId, &x->nId, pzErr);
+        if (rc == KQ_OK) {
+            rc = kqi_xdoc(x->p, iDoc, KQX_VALUE_DATE, &x->zDate, &x->nDate,
+                          pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_xdoc(x->p, iDoc, KQX_VALUE_TITLE, &x->zTitle,
+                          &x->nTitle, pzErr);
+        }
+        if (rc) {
+            xprov_clear_doc(x);
+            return rc;
+        }
+        x->iDoc = iDoc;
+    }
+    if (bText && !x->bText) {
+        rc = kqi_xdoc(x->p, iDoc, -1, &x->zBody, &x->nBody, pzErr);
+        x->bText = rc == KQ_OK;
+    }
+    memset(pOut, 0, sizeof(*pOut));
+    pOut->zId = x->zId;
+    pOut->nId = x->nId;
+    pOut->zDate = x->zDate;
+    pOut->nDate = x->nDate;
+    pOut->zTitle = x->zTitle;
+    pOut->nTitle = x->nTitle;
+    pOut->zBody = x->zBody;
+    pOut->nBody = x->nBody;
+    return rc;
+}
+
+static void
+xprov_free(void *pCtx)
+{
+    xprov *x = pCtx;
+    for (int i = 0; x->aaPos && i < x->nKey; i++) {
+        free(x->aaPos[i]);
+    }
+    free(x->aaPos);
+    free(x->anPos);
+    free(x->aDoc);
+    xprov_clear_doc(x);
+    free(x);
+}
+
+int
+kqi_xmatcher_new(kqi_xindex *p, kq_analyzer *pA, const kq_query *q,
+                 kq_matcher **ppOut, char **pzErr)
+{
+    *ppOut = NULL;
+    xprov *x = calloc(1, sizeof(*x));
+    if (x == NULL) {
+        return KQ_NOMEM;
+    }
+    x->p = p;
+    x->iDoc = KQ_DOCID_EOF;
+    kqi_mprov prov = {x, xprov_expand, xprov_keys, xprov_pos, xprov_doc,
+                      xprov_free};
+    return kqi_matcher_new(pA, q, &prov, ppOut, pzErr);
 }

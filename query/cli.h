@@ -126,6 +126,10 @@ int source_search(source *s, const kq_query *q, int flags, size_t nOffset,
 ** all hits, with nOcc 0). */
 int source_each_match(source *s, const kq_query *q, void *pCtx,
                       kq_match_fn x, char **pzErr);
+/* The matcher of q's matches in documents of s (kq_matcher_doc), for
+** either backend. */
+int source_matcher(source *s, const kq_query *q, kq_matcher **ppOut,
+                   char **pzErr);
 /* Call x for every live (not deleted) document of a native index, in
 ** docid order; *pnDocid (may be NULL) gets one more than the largest
 ** docid.  x may be NULL: only *pnDocid is set. */

@@ -1,9 +1,10 @@
 /*
-** cmd_kwic.c -- kq kwic: keyword in context.  One line per occurrence of
-** the query's words (kq_query_spans(), the words the snippets highlight)
-** in the title and stored text of every matching document: the document
-** id, the left context right-aligned, the word, the right context, so the
-** words stand in one column.  --sort=left|right orders the lines by the
+** cmd_kwic.c -- kq kwic: keyword in context.  One line per match of the
+** query (kq_matcher: a word's token, a phrase's occurrence, a NEAR's
+** window; what hist counts and the snippets highlight) in the title and
+** stored text of every matching document: the document id, the left
+** context right-aligned, the match, the right context, so the matches
+** stand in one column.  --sort=left|right orders the lines by the
 ** words before or after the keyword, as concordancers do, to make the
 ** patterns of use visible.
 */
@@ -27,6 +28,7 @@ typedef struct kwic {
     source src;
     kq_analyzer *pA;
     kq_query *pQ;
+    kq_matcher *pM;          /* the query's matches in a document */
     kq_docid *aDoc;
     size_t nDoc, nDocAlloc;
     kline *aLine;
@@ -149,34 +151,37 @@ sort_key(kq_analyzer *pA, const char *z, int bReverse)
     return (char *)out.a;
 }
 
-/* The lines of one document. */
+/* The lines of one document: one per match. */
 static int
 doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
 {
-    hitdoc d;
-    int rc = source_doc(&k->src, iDoc, SRC_TEXT, &d, pzErr);
-    if (rc) {
+    int bMatch = 0;
+    const kq_match *aM = NULL;
+    size_t nM = 0;
+    int rc = kq_matcher_doc(k->pM, iDoc, &bMatch, &aM, &nM, pzErr);
+    if (rc || nM == 0) {
         return rc;
     }
-    /* Title and body as one text, so spans come from one call; the
-    ** newline between them separates tokens as the index does. */
-    kqi_buf t = {0};
-    kqi_buf_append(&t, d.zRawTitle, d.nRawTitle);
-    kqi_buf_putc(&t, '\n');
-    kqi_buf_append(&t, d.zText, d.nText);
-    kq_span *aSpan = NULL;
-    size_t nSpan = 0;
-    rc = t.rc;
-    if (rc == KQ_OK) {
-        rc = kq_query_spans(k->pA, k->pQ, (const char *)t.a, t.n, &aSpan,
-                            &nSpan);
+    kq_match *aSpan = malloc(nM * sizeof(kq_match));
+    if (aSpan == NULL) {
+        return KQ_NOMEM;
     }
-    const char *z = (const char *)t.a;
+    memcpy(aSpan, aM, nM * sizeof(kq_match));
+    hitdoc d;
+    rc = source_doc(&k->src, iDoc, SRC_TEXT, &d, pzErr);
+    if (rc) {
+        free(aSpan);
+        return rc;
+    }
+    rc = kq_match_locate(k->pA, d.zRawTitle, d.nRawTitle, d.zText, d.nText,
+                         aSpan, nM);
     size_t nBack = 4 * k->nCtx + 16;   /* bytes enough for nCtx columns */
-    for (size_t i = 0; rc == KQ_OK && i < nSpan && k->nLine < k->nMax; i++) {
+    for (size_t i = 0; rc == KQ_OK && i < nM && k->nLine < k->nMax; i++) {
+        const char *z = aSpan[i].bTitle ? d.zRawTitle : d.zText;
+        size_t nz = aSpan[i].bTitle ? d.nRawTitle : d.nText;
         size_t a = aSpan[i].iStart, b = aSpan[i].iEnd;
-        if (a > b || b > t.n) {
-            continue;
+        if (a >= b || b > nz) {
+            continue;   /* (kq_match_locate found no such tokens) */
         }
         if (k->nLine == k->nLineAlloc) {
             size_t n = k->nLineAlloc ? k->nLineAlloc * 2 : 256;
@@ -194,8 +199,8 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         while (s > 0 && s < a && ((u8)z[s] & 0xc0) == 0x80) {
             s++;   /* start on a character */
         }
-        size_t e = b + nBack < t.n ? b + nBack : t.n;
-        while (e < t.n && e > b && ((u8)z[e] & 0xc0) == 0x80) {
+        size_t e = b + nBack < nz ? b + nBack : nz;
+        while (e < nz && e > b && ((u8)z[e] & 0xc0) == 0x80) {
             e--;
         }
         l->zId = malloc(d.nId + 1);
@@ -217,9 +222,9 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         memmove(l->zLeft, l->zLeft + iL, nL - iL + 1);
         l->zRight[text_prefix(l->zRight, strlen(l->zRight), k->nCtx,
                               NULL)] = 0;
-        l->bTitle = a < d.nRawTitle;
-        l->iStart = l->bTitle ? a : a - d.nRawTitle - 1;
-        l->iEnd = l->bTitle ? b : b - d.nRawTitle - 1;
+        l->bTitle = aSpan[i].bTitle;
+        l->iStart = a;
+        l->iEnd = b;
         l->iOrd = iOrd;
         if (k->c->eSort == SORT_LEFT || k->c->eSort == SORT_RIGHT) {
             int bLeft = k->c->eSort == SORT_LEFT;
@@ -230,7 +235,6 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         }
     }
     free(aSpan);
-    kqi_buf_free(&t);
     hitdoc_clear(&d);
     return rc;
 }
@@ -371,6 +375,9 @@ cmd_kwic(cli *c)
     if (ex == 0) {
         rc = source_each_match(&k.src, k.pQ, &k, doc_cb, &zErr);
     }
+    if (ex == 0 && rc == KQ_OK) {
+        rc = source_matcher(&k.src, k.pQ, &k.pM, &zErr);
+    }
     /* With --sort=doc the first lines are the ones shown: stop there;
     ** the other orders need every line. */
     size_t nMaxShown = k.nMax;
@@ -412,6 +419,7 @@ cmd_kwic(cli *c)
     free(k.aDoc);
     free(zErr);
     free(zQuery);
+    kq_matcher_free(k.pM);
     kq_query_free(k.pQ);
     source_close(&k.src);
     return ex;

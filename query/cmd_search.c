@@ -34,6 +34,7 @@ typedef struct search {
     source src;
     kq_analyzer *pA;
     kq_query *pQ;
+    kq_matcher *pM;          /* for the snippets (made when first needed) */
     char *zQuery;
     int eFmt;
     field aField[MAX_FIELD];
@@ -462,6 +463,40 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
     putchar('\n');
 }
 
+/* The snippets of a hit: its matches (p->pM), placed in its text. */
+static int
+hit_snippets(search *p, kq_docid iDoc, const hitdoc *d, kq_snippet **paSnip,
+             int *pnSnip, char **pzErr)
+{
+    int bMatch = 0;
+    const kq_match *aM = NULL;
+    size_t nM = 0;
+    int rc = KQ_OK;
+    if (p->pM == NULL) {
+        rc = source_matcher(&p->src, p->pQ, &p->pM, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_matcher_doc(p->pM, iDoc, &bMatch, &aM, &nM, pzErr);
+    }
+    kq_match *a = rc ? NULL : malloc(sizeof(kq_match) * (nM ? nM : 1));
+    if (rc == KQ_OK && a == NULL) {
+        rc = KQ_NOMEM;
+    }
+    if (rc == KQ_OK) {
+        if (nM) {
+            memcpy(a, aM, sizeof(kq_match) * nM);
+        }
+        rc = kq_match_locate(p->pA, d->zRawTitle, d->nRawTitle, d->zText,
+                             d->nText, a, nM);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_snippets_make(p->pA, d->zText, d->nText, a, nM, 30,
+                              p->nSnippet, paSnip, pnSnip);
+    }
+    free(a);
+    return rc;
+}
+
 /* One hit in the chosen format. */
 static int
 print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
@@ -476,8 +511,7 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
     kq_snippet *aSnip = NULL;
     int nSnip = 0;
     if (p->bSnippet && p->nSnippet > 0) {
-        rc = kq_snippets_make(p->pA, p->pQ, d.zText, d.nText, 30,
-                              p->nSnippet, &aSnip, &nSnip);
+        rc = hit_snippets(p, h->iDoc, &d, &aSnip, &nSnip, pzErr);
     }
     if (rc == KQ_OK) {
         switch (p->eFmt) {
@@ -603,6 +637,7 @@ search_open(search *p, cli *c)
 static void
 search_close(search *p)
 {
+    kq_matcher_free(p->pM);
     kq_query_free(p->pQ);
     source_close(&p->src);
     free(p->zQuery);

@@ -190,6 +190,16 @@ source_each_match(source *s, const kq_query *q, void *pCtx, kq_match_fn x,
     return rc;
 }
 
+int
+source_matcher(source *s, const kq_query *q, kq_matcher **ppOut,
+               char **pzErr)
+{
+    if (s->pX) {
+        return kqi_xmatcher_new(s->pX, source_analyzer(s), q, ppOut, pzErr);
+    }
+    return kq_matcher_new(s->pIdx, q, ppOut, pzErr);
+}
+
 /* The public API has no way to walk the live documents, so this reads the
 ** segment table and deletion bitmaps of kq_int.h; it is the only place in
 ** query/ that does. */

@@ -189,6 +189,7 @@ static void read_text(kq_index *p, kq_docid iDoc, const kq_query *q)
 {
     char *zErr = NULL;
     kq_docinfo info;
+    memset(&info, 0, sizeof info);
     if (kq_index_doc(p, iDoc, &info, &zErr) == KQ_OK) {
         fz_touch(info.zId, info.nId);
         fz_touch(info.zTitle, info.nTitle);
@@ -202,14 +203,36 @@ static void read_text(kq_index *p, kq_docid iDoc, const kq_query *q)
     if (kq_index_text(p, iDoc, &zText, &nText, &zErr) == KQ_OK) {
         fz_touch(zText, nText);
         if (q) {
-            kq_snippet snip;
-            memset(&snip, 0, sizeof snip);
-            if (kq_snippet_make(kq_index_analyzer(p), q, zText, nText, 12,
-                                &snip) == KQ_OK) {
-                fz_touch(snip.zText, snip.nText);
-                fz_touch(snip.aHl, snip.nHl * 2 * sizeof(size_t));
+            /* Damage may make any call fail; none may crash. */
+            kq_matcher *m = NULL;
+            const kq_match *a = NULL;
+            size_t n = 0;
+            int bMatch;
+            if (kq_matcher_new(p, q, &m, NULL) == KQ_OK &&
+                kq_matcher_doc(m, iDoc, &bMatch, &a, &n, NULL) == KQ_OK) {
+                kq_match *aM = malloc(sizeof(kq_match) * (n + 1));
+                kq_snippet *aSnip = NULL;
+                int nSnip = 0;
+                if (aM) {
+                    if (n) {
+                        memcpy(aM, a, sizeof(kq_match) * n);
+                    }
+                    kq_match_locate(kq_index_analyzer(p), info.zTitle,
+                                    info.nTitle, zText, nText, aM, n);
+                    if (kq_snippets_make(kq_index_analyzer(p), zText, nText,
+                                         aM, n, 12, 2, &aSnip,
+                                         &nSnip) == KQ_OK) {
+                        for (int k = 0; k < nSnip; k++) {
+                            fz_touch(aSnip[k].zText, aSnip[k].nText);
+                            fz_touch(aSnip[k].aHl,
+                                     aSnip[k].nHl * 2 * sizeof(size_t));
+                        }
+                    }
+                }
+                kq_snippets_free(aSnip, nSnip);
+                free(aM);
             }
-            kq_snippet_clear(&snip);
+            kq_matcher_free(m);
         }
     }
     free(zText);

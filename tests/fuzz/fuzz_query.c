@@ -1,6 +1,7 @@
 /*
 ** fuzz_query.c -- libFuzzer target: the query parser (common/query.c) and
-** the evaluation of whatever it accepts (common/search.c, snippet.c).
+** the evaluation of whatever it accepts (common/search.c, match.c,
+** snippet.c).
 **
 ** Input: a query string (the bytes up to the first NUL; a NUL-terminated
 ** copy is parsed).  For each input:
@@ -16,7 +17,11 @@
 **       kq_search(limit 0): the same total;
 **       kq_search_ex(KQ_SEARCH_ESTIMATE): the same hits with bit-identical
 **         scores, and a total that is exact or (bExact 0) at most the exact;
-**       the best hit's kq_index_doc(), kq_index_text() and a snippet
+**       kq_matcher_doc() on every document: it matches exactly the
+**         documents of kq_search_each(), with as many matches as that
+**         counts (two evaluations of the query, cursors and match.c);
+**       the best hit's kq_index_doc(), kq_index_text(), its matches
+**         located in its title and body (inside them), and snippets
 **         (valid UTF-8, highlights inside the text);
 **   - everything freed.  Crashes, leaks and undefined behaviour are bugs,
 **     and so is any failed invariant above (FZ_CHECK aborts).
@@ -156,6 +161,75 @@ static void check_hits_sorted(const kq_hit *a, size_t n, uint64_t nDoc)
     }
 }
 
+/* The matcher agrees with the search on every document (it matches
+** exactly the documents kq_search_each gives, and counts for each what
+** kq_search_each says), and the matches of iDoc, located in its texts,
+** are in text order within them: *paM (malloc()ed) and *pnM get them. */
+typedef struct fzeach {
+    uint32_t aOcc[N_DOC];
+    unsigned char aHit[N_DOC];
+} fzeach;
+
+static int each_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    fzeach *e = pCtx;
+    (void)score;
+    FZ_CHECK(iDoc < N_DOC, "kq_search_each: document %u", (unsigned)iDoc);
+    e->aHit[iDoc] = 1;
+    e->aOcc[iDoc] = nOcc;
+    return 0;
+}
+
+static void check_matches(const kq_query *q, const char *zQuery,
+                          kq_docid iDoc, const char *zTitle, size_t nTitle,
+                          const char *zBody, size_t nBody, kq_match **paM,
+                          size_t *pnM)
+{
+    const uint64_t nDoc = kq_index_stats(g_pIdx)->nDoc;
+    static fzeach e;
+    memset(&e, 0, sizeof e);
+    char *zErr = NULL;
+    int rc = kq_search_each(g_pIdx, q, &e, each_cb, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_search_each(\"%s\"): rc %d %s", zQuery, rc,
+             zErr ? zErr : "");
+    kq_matcher *m = NULL;
+    rc = kq_matcher_new(g_pIdx, q, &m, &zErr);
+    FZ_CHECK(rc == KQ_OK, "kq_matcher_new(\"%s\"): rc %d %s", zQuery, rc,
+             zErr ? zErr : "");
+    const kq_match *a = NULL;
+    size_t n = 0;
+    for (kq_docid d = 0; d < nDoc && d < N_DOC; d++) {
+        int bMatch = -1;
+        rc = kq_matcher_doc(m, d, &bMatch, &a, &n, &zErr);
+        FZ_CHECK(rc == KQ_OK, "kq_matcher_doc: rc %d %s", rc, zErr ? zErr : "");
+        FZ_CHECK(bMatch == e.aHit[d] && (!bMatch || n == e.aOcc[d]),
+                 "\"%s\" document %u: matcher %d (%zu matches), search %d "
+                 "(%u)", zQuery, (unsigned)d, bMatch, n, e.aHit[d],
+                 e.aOcc[d]);
+    }
+    int bMatch;
+    rc = kq_matcher_doc(m, iDoc, &bMatch, &a, &n, &zErr);
+    FZ_CHECK(rc == KQ_OK && bMatch, "\"%s\": the best hit does not match",
+             zQuery);
+    kq_match *aM = malloc(sizeof(kq_match) * (n + 1));
+    FZ_CHECK(aM != NULL, "out of memory");
+    if (n) {
+        memcpy(aM, a, sizeof(kq_match) * n);
+    }
+    kq_matcher_free(m);
+    rc = kq_match_locate(kq_index_analyzer(g_pIdx), zTitle, nTitle, zBody,
+                         nBody, aM, n);
+    FZ_CHECK(rc == KQ_OK, "kq_match_locate: rc %d", rc);
+    for (size_t i = 0; i < n; i++) {
+        size_t nText = aM[i].bTitle ? nTitle : nBody;
+        FZ_CHECK(aM[i].iStart < aM[i].iEnd && aM[i].iEnd <= nText,
+                 "\"%s\": match %zu at [%zu, %zu) of a %zu-byte text",
+                 zQuery, i, aM[i].iStart, aM[i].iEnd, nText);
+    }
+    *paM = aM;
+    *pnM = n;
+}
+
 static void run_query(const kq_query *q, const char *zQuery)
 {
     const uint64_t nDoc = kq_index_stats(g_pIdx)->nDoc;
@@ -236,20 +310,28 @@ static void run_query(const kq_query *q, const char *zQuery)
         FZ_CHECK(rc == KQ_OK, "kq_index_text(%u): rc %d %s",
                  (unsigned)aHit[0].iDoc, rc, zErr ? zErr : "");
         fz_touch(zText, nText);
-        kq_snippet snip;
-        memset(&snip, 0, sizeof snip);
-        rc = kq_snippet_make(kq_index_analyzer(g_pIdx), q, zText, nText, 12,
-                             &snip);
-        FZ_CHECK(rc == KQ_OK, "kq_snippet_make: rc %d", rc);
-        FZ_CHECK(fz_utf8_ok(snip.zText, snip.nText),
-                 "snippet is not valid UTF-8");
-        for (size_t i = 0; i < snip.nHl; i++) {
-            FZ_CHECK(snip.aHl[2 * i] <= snip.aHl[2 * i + 1] &&
-                     snip.aHl[2 * i + 1] <= snip.nText,
-                     "highlight [%zu, %zu) of a %zu-byte snippet",
-                     snip.aHl[2 * i], snip.aHl[2 * i + 1], snip.nText);
+        kq_match *aM = NULL;
+        size_t nM = 0;
+        check_matches(q, zQuery, aHit[0].iDoc, info.zTitle, info.nTitle,
+                      zText, nText, &aM, &nM);
+        kq_snippet *aSnip = NULL;
+        int nSnip = 0;
+        rc = kq_snippets_make(kq_index_analyzer(g_pIdx), zText, nText, aM, nM,
+                              12, 3, &aSnip, &nSnip);
+        FZ_CHECK(rc == KQ_OK, "kq_snippets_make: rc %d", rc);
+        for (int k = 0; k < nSnip; k++) {
+            const kq_snippet *sn = &aSnip[k];
+            FZ_CHECK(fz_utf8_ok(sn->zText, sn->nText),
+                     "snippet is not valid UTF-8");
+            for (size_t i = 0; i < sn->nHl; i++) {
+                FZ_CHECK(sn->aHl[2 * i] <= sn->aHl[2 * i + 1] &&
+                         sn->aHl[2 * i + 1] <= sn->nText,
+                         "highlight [%zu, %zu) of a %zu-byte snippet",
+                         sn->aHl[2 * i], sn->aHl[2 * i + 1], sn->nText);
+            }
         }
-        kq_snippet_clear(&snip);
+        kq_snippets_free(aSnip, nSnip);
+        free(aM);
         free(zText);
     }
     free(aHit);

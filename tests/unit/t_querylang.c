@@ -11,8 +11,8 @@
 **     a random index (language none);
 **   - kq_query_tree / kq_query_nwarning, kq_explain, kq_search_ex with
 **     KQ_SEARCH_DATE / KQ_SEARCH_DATE_DESC, kq_search_each,
-**     kq_index_terms, kq_index_fields, kq_index_find, kq_query_spans,
-**     kq_snippets_make, kq_docinfo_field.
+**     kq_index_terms, kq_index_fields, kq_index_find, kq_docinfo_field
+**     (matches and snippets: t_match.c).
 */
 #include "tharness.h"
 
@@ -967,7 +967,8 @@ static void test_explain_detail(void **state) {
 }
 
 /**************************************************************************
-** kq_search_each: every match, its score, and nOcc.
+** kq_search_each: every matching document, its score, and nOcc (its
+** matches).
 */
 typedef struct each {
     kq_docid aDoc[64];
@@ -1037,7 +1038,9 @@ static void test_search_each(void **state) {
     static const uint32_t aWheat[N_DOC] = {3, 1, 0, 0, 0, 2, 0, 0, 1};
     static const uint32_t aWorC[N_DOC] = {3, 3, 0, 0, 0, 3, 0, 0, 1};
     static const uint32_t aNotC[N_DOC] = {3, 0, 0, 0, 0, 0, 0, 0, 1};
-    static const uint32_t aPhr[N_DOC] = {5, 0, 0, 0, 0, 0, 0, 0, 0};
+    /* a phrase counts its occurrences (w0: title and body), not its
+    ** words (t_match.c checks the rules at large) */
+    static const uint32_t aPhr[N_DOC] = {2, 0, 0, 0, 0, 0, 0, 0, 0};
     static const uint32_t aCease[N_DOC] = {0, 0, 0, 2, 1, 0, 0, 0, 0};
     static const uint32_t aDate[N_DOC] = {3, 1, 0, 0, 0, 0, 0, 0, 1};
     check_each("wheat", aWheat);
@@ -1209,148 +1212,6 @@ static void test_docinfo_field(void **state) {
             assert_int_equal(info.nDate, 0);
         }
     }
-}
-
-/**************************************************************************
-** kq_query_spans and kq_snippets_make on texts (no index needed).
-*/
-
-/* Offsets of the case-insensitive whole-word occurrences of zWord in z. */
-static size_t word_offsets(const char *z, const char *zWord, size_t *aOut,
-                           size_t nMax) {
-    size_t n = 0, nW = strlen(zWord);
-    for (const char *p = z; *p; p++) {
-        if (strncasecmp(p, zWord, nW) == 0 && (p == z || !isalnum((unsigned char)p[-1])) &&
-            !isalnum((unsigned char)p[nW])) {
-            if (n < nMax) aOut[n] = (size_t)(p - z);
-            n++;
-        }
-    }
-    return n;
-}
-
-static void check_spans(const char *zQuery, const char *zText,
-                        const char *const *azWord) {
-    kq_query *q = parse_ok(g_pEn, zQuery);
-    kq_span *a = NULL;
-    size_t n = 0;
-    assert_int_equal(kq_query_spans(g_pEn, q, zText, strlen(zText), &a, &n),
-                     KQ_OK);
-    /* want: every whole-word occurrence of each listed word, by offset */
-    size_t aWant[32], aLen[32], nWant = 0;
-    for (int w = 0; azWord[w]; w++) {
-        size_t aOff[32];
-        size_t k = word_offsets(zText, azWord[w], aOff, 32);
-        for (size_t i = 0; i < k && nWant < 32; i++) {
-            aWant[nWant] = aOff[i];
-            aLen[nWant++] = strlen(azWord[w]);
-        }
-    }
-    /* sort by offset */
-    for (size_t i = 1; i < nWant; i++)
-        for (size_t j = i; j > 0 && aWant[j - 1] > aWant[j]; j--) {
-            size_t t = aWant[j]; aWant[j] = aWant[j - 1]; aWant[j - 1] = t;
-            t = aLen[j]; aLen[j] = aLen[j - 1]; aLen[j - 1] = t;
-        }
-    if (n != nWant) fail_msg("'%s': %zu spans, want %zu", zQuery, n, nWant);
-    for (size_t i = 0; i < n; i++)
-        if (a[i].iStart != aWant[i] || a[i].iEnd != aWant[i] + aLen[i])
-            fail_msg("'%s' span %zu: [%zu,%zu), want [%zu,%zu)", zQuery, i,
-                     a[i].iStart, a[i].iEnd, aWant[i], aWant[i] + aLen[i]);
-    free(a);
-    kq_query_free(q);
-}
-
-static void test_query_spans(void **state) {
-    (void)state;
-    const char *z = "Peace talks: the peace-keepers want PEACE, not war. "
-                    "Two ceasefires and a ceasefire; the keepers stayed.";
-    static const char *const a1[] = {"peace", NULL};
-    check_spans("peace", z, a1);
-    static const char *const a2[] = {"peace", "war", NULL};
-    check_spans("peace OR war -talks", z, a2);           /* NOT: no spans */
-    static const char *const a3[] = {"ceasefires", "ceasefire", NULL};
-    check_spans("ceasefire", z, a3);                     /* stems */
-    static const char *const a4[] = {"ceasefire", NULL};
-    check_spans("=ceasefire", z, a4);                    /* the word itself */
-    static const char *const a5[] = {"keepers", NULL};
-    check_spans("keep*", z, a5);
-    static const char *const a6[] = {"peace", "keepers", NULL};
-    check_spans("title:peace keepers^2", z, a6);
-    static const char *const a7[] = {"war", NULL};
-    check_spans("war source:peace topic:talks date:1987 id:peace", z, a7);
-    static const char *const a8[] = {"two", "stayed", NULL};
-    check_spans("two NEAR/20 stayed", z, a8);
-    static const char *const a9[] = {NULL};
-    check_spans("absent", z, a9);
-}
-
-static void test_snippets(void **state) {
-    (void)state;
-    /* 300 words; "Peace" at words 20, 150, 280; "peaceful" (another stem)
-    ** at word 60 */
-    char *zText = NULL;
-    size_t nText = 0;
-    th_cat(&zText, &nText, "%s", "");
-    for (int i = 0; i < 300; i++) {
-        const char *w = (i == 20 || i == 150 || i == 280) ? "Peace"
-                        : i == 60 ? "peaceful" : (i % 7 == 0 ? "lorem," : "ipsum");
-        th_cat(&zText, &nText, "%s%s", i ? (i % 11 == 0 ? "\n  " : " ") : "", w);
-    }
-    size_t aOff[8];
-    assert_int_equal(word_offsets(zText, "peace", aOff, 8), 3);
-    kq_query *q = parse_ok(g_pEn, "=peace");
-    kq_snippet *a = NULL;
-    int n = 0;
-    assert_int_equal(kq_snippets_make(g_pEn, q, zText, nText, 12, 5, &a, &n),
-                     KQ_OK);
-    if (n != 3) fail_msg("%d snippets, want 3 (one per match)", n);
-    int aSeen[3] = {0, 0, 0};
-    for (int i = 0; i < n; i++) {
-        const kq_snippet *s = &a[i];
-        assert_true(s->iSrcStart < s->iSrcEnd && s->iSrcEnd <= nText);
-        assert_true(th_utf8_valid(s->zText, s->nText));
-        assert_true(s->nHl >= 1);
-        for (size_t h = 0; h < s->nHl; h++) {
-            size_t b = s->aSrcHl[2 * h], e = s->aSrcHl[2 * h + 1];
-            assert_true(b >= s->iSrcStart && e <= s->iSrcEnd && e == b + 5);
-            if (strncmp(zText + b, "Peace", 5) != 0)
-                fail_msg("snippet %d highlight %zu: '%.*s' at %zu", i, h,
-                         (int)(e - b), zText + b, b);
-            for (int k = 0; k < 3; k++)
-                if (b == aOff[k]) aSeen[k]++;
-            size_t hb = s->aHl[2 * h], he = s->aHl[2 * h + 1];
-            assert_true(he <= s->nText && he == hb + 5);
-            assert_memory_equal(s->zText + hb, "Peace", 5);
-        }
-        for (int j = 0; j < i; j++)
-            if (!(a[j].iSrcEnd <= s->iSrcStart || s->iSrcEnd <= a[j].iSrcStart))
-                fail_msg("snippets %d [%zu,%zu) and %d [%zu,%zu) overlap", j,
-                         a[j].iSrcStart, a[j].iSrcEnd, i, s->iSrcStart,
-                         s->iSrcEnd);
-    }
-    for (int k = 0; k < 3; k++)
-        if (aSeen[k] != 1) fail_msg("match %d at %zu highlighted %d times", k,
-                                    aOff[k], aSeen[k]);
-    kq_snippets_free(a, n);
-    kq_query_free(q);
-    /* nMax 2: the two best, still apart */
-    q = parse_ok(g_pEn, "peace");
-    assert_int_equal(kq_snippets_make(g_pEn, q, zText, nText, 12, 2, &a, &n),
-                     KQ_OK);
-    assert_int_equal(n, 2);
-    assert_true(a[0].iSrcEnd <= a[1].iSrcStart || a[1].iSrcEnd <= a[0].iSrcStart);
-    for (int i = 0; i < n; i++)
-        for (size_t h = 0; h < a[i].nHl; h++) {
-            size_t b = a[i].aSrcHl[2 * h], e = a[i].aSrcHl[2 * h + 1];
-            /* "peace" matches Peace and peaceful (stem peac) */
-            if (strncasecmp(zText + b, "peace", 5) != 0 ||
-                (e - b != 5 && e - b != 8))
-                fail_msg("highlight '%.*s'", (int)(e - b), zText + b);
-        }
-    kq_snippets_free(a, n);
-    kq_query_free(q);
-    free(zText);
 }
 
 /**************************************************************************
@@ -1751,8 +1612,6 @@ int main(void) {
         cmocka_unit_test(test_index_fields),
         cmocka_unit_test(test_index_find),
         cmocka_unit_test(test_docinfo_field),
-        cmocka_unit_test(test_query_spans),
-        cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_near_fixed),
         cmocka_unit_test(test_near_edge_cases),
         cmocka_unit_test(test_filters_do_not_score),
