@@ -1358,6 +1358,11 @@ xprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
         if (rc) {
             return rc;
         }
+        /* kq's writer gives Xapian position iPos + 1 (Xapian's positions
+        ** start at 1): back to kq's numbering. */
+        for (u32 i = 0; i < x->anPos[iKey]; i++) {
+            x->aaPos[iKey][i] -= x->aaPos[iKey][i] > 0;
+        }
         x->aDoc[iKey] = iDoc;
     }
     *pa = x->aaPos[iKey];
