@@ -28,7 +28,7 @@ setup() {
 
 # Print id and score of every hit, one per line.
 hits() {
-    "$KQ" -d "$1" --json -n 100 "$2" | jq -r 'select(.summary | not) | "\(.id) \(.score)"'
+    "$KQ" -d "$1" --json -n 100 "$2" | jq -r 'select(.type == "hit") | "\(.id) \(.score)"'
 }
 
 @test "segments: the split index has 2 segments and 41 documents" {
