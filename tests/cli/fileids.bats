@@ -76,3 +76,15 @@ ids() {
     run -0 --separate-stderr "$KQI" -d idx corpus
     [ "$(ids idx)" = "$(printf 'corpus/a.txt\ncorpus/c.txt\ncorpus/sub/b.txt')" ]
 }
+
+@test "file ids: mbox and WARC ids made of the file name (FILE:OFFSET) use the same id of the file" {
+    mkdir mail
+    printf 'From someone Mon Mar  2 10:00:00 1987\nSubject: Hello\n\nthe numbat mail\n' >mail/x.mbox
+    body='the bilby page'
+    printf 'WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n' \
+        ${#body} "$body" >mail/y.warc
+    run -0 --separate-stderr "$KQI" -d idx ./mail//
+    [ "$("$KQ" -d idx --format=ids -- 'numbat OR bilby' | sort)" = "$(printf 'mail/x.mbox:0\nmail/y.warc:0')" ]
+    run -0 --separate-stderr "$KQI" -d idx "$BATS_TEST_TMPDIR/linkedproj/mail"
+    [[ "$output" == *"2 unchanged (skipped), 0 replaced"* ]]
+}
