@@ -138,9 +138,17 @@ char *ctx_file_id(corpus_ctx *pC, const char *zPath)
 
     if (pC->zCwd == NULL) {
         pC->zCwd = getcwd(NULL, 0);   /* physical: symlinks resolved */
-        if (pC->zCwd == NULL) {
+        if (pC->zCwd == NULL && errno == ENOENT) {
+            /* The current directory was deleted: no file is under it, so
+            ** every id is absolute ("" is no directory's prefix). */
+            pC->zCwd = strdup("");
+        } else if (pC->zCwd == NULL) {
             report(zPath, 0, "cannot get the current directory: %s",
                    strerror(errno));
+            return NULL;
+        }
+        if (pC->zCwd == NULL) {
+            report(zPath, 0, "out of memory");
             return NULL;
         }
     }
@@ -166,7 +174,7 @@ char *ctx_file_id(corpus_ctx *pC, const char *zPath)
     nCwd = strlen(pC->zCwd);
     if (strcmp(zReal, pC->zCwd) == 0) {
         zId = strdup(zName);
-    } else if (strncmp(zReal, pC->zCwd, nCwd) == 0 &&
+    } else if (nCwd > 0 && strncmp(zReal, pC->zCwd, nCwd) == 0 &&
                (zReal[nCwd] == '/' || (nCwd == 1 && pC->zCwd[0] == '/'))) {
         /* Under the current directory: relative to it ("/" is a prefix
         ** with its own slash). */

@@ -132,9 +132,10 @@ int read_txt(corpus_ctx *pC, const char *zPath, int eGz)
     } else {
         /* Standard input is "stdin"; a file is known by its path in one
         ** spelling, however it was typed (ctx_file_id()). */
-        char *zId = strcmp(zPath, "-") == 0 ? NULL : ctx_file_id(pC, zPath);
-        if (strcmp(zPath, "-") != 0 && zId == NULL) {
-            pC->pStats->nFileSkipped++;
+        char *zId = NULL;
+        if (strcmp(zPath, "-") != 0 &&
+            (zId = ctx_file_id(pC, zPath)) == NULL) {
+            pC->pStats->nFileSkipped++;   /* (reported) */
         } else {
             memset(&doc, 0, sizeof(doc));
             doc.zId = zId ? zId : s.zPath;

@@ -88,3 +88,16 @@ ids() {
     run -0 --separate-stderr "$KQI" -d idx "$BATS_TEST_TMPDIR/linkedproj/mail"
     [[ "$output" == *"2 unchanged (skipped), 0 replaced"* ]]
 }
+
+@test "file ids: run from a deleted directory, ids are absolute; from /, relative to it" {
+    local top
+    top=$(cd "$BATS_TEST_TMPDIR" && pwd -P)
+    mkdir "$BATS_TEST_TMPDIR/gone"
+    cd "$BATS_TEST_TMPDIR/gone"
+    rmdir "$BATS_TEST_TMPDIR/gone"
+    run -0 --separate-stderr "$KQI" -d "$BATS_TEST_TMPDIR/idx3" "$BATS_TEST_TMPDIR/linkedproj/corpus/a.txt"
+    [ "$(ids "$BATS_TEST_TMPDIR/idx3")" = "$top/proj/corpus/a.txt" ]
+    cd /
+    run -0 --separate-stderr "$KQI" -d "$BATS_TEST_TMPDIR/idx4" "$BATS_TEST_TMPDIR/linkedproj/corpus/a.txt"
+    [ "$(ids "$BATS_TEST_TMPDIR/idx4")" = "${top#/}/proj/corpus/a.txt" ]
+}
