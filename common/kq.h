@@ -485,6 +485,13 @@ typedef int (*kq_term_fn)(void *pCtx, const char *zWord, size_t nWord,
 int kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix,
                    void *pCtx, kq_term_fn x, char **pzErr);
 
+/* The number of distinct words of the whole index (every segment): the
+** entries kq_index_terms() gives with no prefix, i.e. the lines of `kq
+** terms`: the words of titles and bodies in the index's language.  Words
+** of source and extra fields, of documents in another language
+** (--lang-field), dates, and the stems the words map to are not counted. */
+int kq_index_nwords(kq_index *p, uint64_t *pnWord, char **pzErr);
+
 /* The names of the extra fields this index has (kq-index --field), as a
 ** malloc()ed array of malloc()ed strings (free each and the array). */
 int kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr);

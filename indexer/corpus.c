@@ -17,6 +17,7 @@
 ** documents stops the file there; those documents stay (ctx_stopped()).
 */
 #include "readers.h"
+#include "../common/kq_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -98,6 +99,101 @@ int ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
                    uint64_t iByte)
 {
     return deliver(pC, pDoc, zName, iByte, 1);
+}
+
+/**************************************************************************
+** File ids.
+*/
+
+/* realpath() of zDir, cached for the directory given last: a walk gives
+** the files of one directory in a row. */
+static const char *dir_real(corpus_ctx *pC, const char *zDir)
+{
+    char *zReal;
+    char *zCopy;
+    if (pC->zIdDir && strcmp(pC->zIdDir, zDir) == 0) return pC->zIdReal;
+    zReal = realpath(zDir, NULL);
+    if (zReal == NULL) return NULL;
+    zCopy = strdup(zDir);
+    if (zCopy == NULL) {
+        free(zReal);
+        errno = ENOMEM;
+        return NULL;
+    }
+    free(pC->zIdDir);
+    free(pC->zIdReal);
+    pC->zIdDir = zCopy;
+    pC->zIdReal = zReal;
+    return zReal;
+}
+
+char *ctx_file_id(corpus_ctx *pC, const char *zPath)
+{
+    const char *zSlash = strrchr(zPath, '/');
+    const char *zName = zSlash ? zSlash + 1 : zPath;
+    const char *zReal;
+    char *zDir;
+    size_t nCwd;
+    char *zId;
+
+    if (pC->zCwd == NULL) {
+        pC->zCwd = getcwd(NULL, 0);   /* physical: symlinks resolved */
+        if (pC->zCwd == NULL && errno == ENOENT) {
+            /* The current directory was deleted: no file is under it, so
+            ** every id is absolute ("" is no directory's prefix). */
+            pC->zCwd = strdup("");
+        } else if (pC->zCwd == NULL) {
+            report(zPath, 0, "cannot get the current directory: %s",
+                   strerror(errno));
+            return NULL;
+        }
+        if (pC->zCwd == NULL) {
+            report(zPath, 0, "out of memory");
+            return NULL;
+        }
+    }
+    /* The directory as given: "." for "a.txt", "/" for "/a.txt". */
+    if (zSlash == NULL) {
+        zDir = strdup(".");
+    } else if (zSlash == zPath) {
+        zDir = strdup("/");
+    } else {
+        zDir = strndup(zPath, (size_t)(zSlash - zPath));
+    }
+    if (zDir == NULL) {
+        report(zPath, 0, "out of memory");
+        return NULL;
+    }
+    zReal = dir_real(pC, zDir);
+    free(zDir);
+    if (zReal == NULL) {
+        report(zPath, 0, "cannot resolve its directory: %s",
+               strerror(errno));
+        return NULL;
+    }
+    nCwd = strlen(pC->zCwd);
+    if (strcmp(zReal, pC->zCwd) == 0) {
+        zId = strdup(zName);
+    } else if (nCwd > 0 && strncmp(zReal, pC->zCwd, nCwd) == 0 &&
+               (zReal[nCwd] == '/' || (nCwd == 1 && pC->zCwd[0] == '/'))) {
+        /* Under the current directory: relative to it ("/" is a prefix
+        ** with its own slash). */
+        zId = kqi_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1),
+                          zName);
+    } else {
+        zId = kqi_mprintf("%s%s%s", zReal,
+                          strcmp(zReal, "/") == 0 ? "" : "/", zName);
+    }
+    if (zId == NULL) report(zPath, 0, "out of memory");
+    return zId;
+}
+
+static void ctx_free(corpus_ctx *pC)
+{
+    free(pC->zCwd);
+    free(pC->zIdDir);
+    free(pC->zIdReal);
+    pC->zCwd = pC->zIdDir = pC->zIdReal = NULL;
 }
 
 /**************************************************************************
@@ -415,6 +511,7 @@ int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
     }
     jf_free(&c.jf);
     jsonl_free(&c);
+    ctx_free(&c);
     return rc;
 }
 

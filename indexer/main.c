@@ -296,6 +296,21 @@ exit_for(int rc)
     return (rc == KQ_CORRUPT || rc == KQ_FORMAT) ? EX_DAMAGED : EX_INDEX;
 }
 
+/* The distinct words of the whole index at zDir after the run, as `kq
+** terms` lists them (kq_index_nwords()): the writer only knows the
+** segment it wrote, and a word is in many segments. */
+static int
+index_nwords(const char *zDir, uint64_t *pnWord, char **pzErr)
+{
+    kq_index *pIdx = NULL;
+    int rc = kq_index_open(zDir, &pIdx, pzErr);
+    if (rc == KQ_OK) {
+        rc = kq_index_nwords(pIdx, pnWord, pzErr);
+    }
+    kq_index_close(pIdx);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -643,6 +658,20 @@ main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) +
                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    /* A native index: the terms of the whole index, not the writer's
+    ** count of the last segment (Xapian's count is of the whole database
+    ** already, kqi_xwriter_stats()). */
+    if (!bQuiet && !bXapian) {
+        char *zErr = NULL;
+        rc = index_nwords(zDir, &ws.nTerm, &zErr);
+        if (rc) {
+            report_msg("%s: committed, but the index's terms cannot be "
+                       "counted: %s", zDir, zErr ? zErr : kq_errstr(rc));
+            free(zErr);
+            free(zMergeErr);
+            return exit_for(rc);
+        }
+    }
     if (!bQuiet) {
         printf("kq-index: %llu documents, %llu tokens, %llu terms, %llu bytes "
                "in, %llu index bytes, %.2f s, %.2f MB/s\n",

@@ -6,8 +6,9 @@
 ** separator belongs to it, not to the message.  Lines of the message that
 ** were escaped as ">From " (mboxo) or ">>From " (mboxrd) lose one '>'.
 **
-**   id      Message-ID without its <>; without one, FILE:OFFSET (the byte
-**           offset of the "From " line)
+**   id      Message-ID without its <>; without one, FILE:OFFSET (FILE as
+**           a text file's id, ctx_file_id(); OFFSET the byte offset of the
+**           "From " line)
 **   title   Subject, RFC 2047 encoded words decoded
 **   date    Date (RFC 2822) as YYYY-MM-DD; without one, the date of the
 **           "From " line
@@ -27,11 +28,14 @@
 #include "mime.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct mbox {
     corpus_ctx *pC;
     const char *zName;
+    char *zFileId;       /* the file's id (ctx_file_id()), for FILE:OFFSET
+                         ** ids; NULL for standard input ("stdin") */
     dbuf msg;            /* the message after its "From " line */
     dbuf from;           /* the "From " line */
     int bInMsg;
@@ -77,7 +81,8 @@ static void mbox_id(mbox *m, const char *zHdr, size_t nHdr)
         char zOff[32];
         snprintf(zOff, sizeof(zOff), ":%llu",
                  (unsigned long long)m->iMsgByte);
-        dbuf_add(&m->id, m->zName, strlen(m->zName));
+        const char *zFile = m->zFileId ? m->zFileId : m->zName;
+        dbuf_add(&m->id, zFile, strlen(zFile));
         dbuf_add(&m->id, zOff, strlen(zOff));
     }
 }
@@ -268,6 +273,7 @@ static void mbox_free(mbox *m)
     dbuf_free(&m->source);
     dbuf_free(&m->plain);
     dbuf_free(&m->html);
+    free(m->zFileId);
 }
 
 int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
@@ -284,6 +290,13 @@ int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
     memset(&m, 0, sizeof(m));
     m.pC = pC;
     m.zName = s.zPath;
+    if (strcmp(zPath, "-") != 0 &&
+        (m.zFileId = ctx_file_id(pC, zPath)) == NULL) {
+        pC->pStats->nFileSkipped++;
+        lr_free(&lr);
+        src_close(&s);
+        return 0;
+    }
     m.bPrevBlank = 1;
     for (;;) {
         const char *z = NULL;

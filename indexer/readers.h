@@ -39,7 +39,20 @@ typedef struct corpus_ctx {
     size_t nMaxDoc;             /* the document cap (corpus_opts.nMaxDoc,
                                 ** or KQ_DEFAULT_MAX_DOC) */
     char zMaxDoc[32];           /* it for messages: "64M" */
+    char *zCwd;                 /* ctx_file_id(): the current directory,
+                                ** physical (getcwd()), lazily */
+    char *zIdDir;               /* its last directory as given ... */
+    char *zIdReal;              /* ... and that directory's realpath() */
 } corpus_ctx;
+
+/* The id of the file zPath (a text file's document id): one id however
+** the path is typed.  The directory part is resolved (realpath(): no ".",
+** "..", "//" or symlinked directory left) and the file's own name kept
+** (a symlink to a file is a name of its own, like a hard link); the
+** result is relative to the current directory when under it, else
+** absolute.  malloc()ed, or NULL after reporting why (the directory
+** cannot be resolved, out of memory). */
+char *ctx_file_id(corpus_ctx *pC, const char *zPath);
 
 /* Deliver a document: counts it and calls the caller's callback.  A
 ** document whose id kq_id_check() refuses is reported as "zName:iLine:"

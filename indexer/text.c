@@ -101,7 +101,7 @@ static int slurp(src *s, size_t nMax, char **pa, size_t *pn)
     return 0;
 }
 
-/* Read zPath as one document whose id is its name.  The whole file is held
+/* Read zPath as one document whose id is its path (ctx_file_id()).  The whole file is held
 ** in memory (at most the document cap): it is one document, and the
 ** analyzer needs its body in one piece anyway.  A file over the cap is
 ** skipped, not cut: half a document would be indexed as if it were all. */
@@ -130,11 +130,20 @@ int read_txt(corpus_ctx *pC, const char *zPath, int eGz)
         report(s.zPath, 0, "empty file");
         pC->pStats->nFileSkipped++;
     } else {
-        memset(&doc, 0, sizeof(doc));
-        doc.zId = s.zPath;
-        doc.nId = strlen(s.zPath);
-        txt_split(a, n, &doc);
-        rc = ctx_deliver(pC, &doc, s.zPath, 0);
+        /* Standard input is "stdin"; a file is known by its path in one
+        ** spelling, however it was typed (ctx_file_id()). */
+        char *zId = NULL;
+        if (strcmp(zPath, "-") != 0 &&
+            (zId = ctx_file_id(pC, zPath)) == NULL) {
+            pC->pStats->nFileSkipped++;   /* (reported) */
+        } else {
+            memset(&doc, 0, sizeof(doc));
+            doc.zId = zId ? zId : s.zPath;
+            doc.nId = strlen(doc.zId);
+            txt_split(a, n, &doc);
+            rc = ctx_deliver(pC, &doc, s.zPath, 0);
+        }
+        free(zId);
     }
     free(a);
     src_close(&s);

@@ -10,7 +10,8 @@
 ** Only "response" records (an HTTP response: status line, headers, body)
 ** with a 2xx status and "resource" records are documents, and only when
 ** their payload is HTML or plain text:
-**   id      WARC-Target-URI (else WARC-Record-ID, else FILE:OFFSET)
+**   id      WARC-Target-URI (else WARC-Record-ID, else FILE:OFFSET, FILE
+**           as a text file's id, ctx_file_id())
 **   title   the page's <title>
 **   date    the YYYY-MM-DD of WARC-Date
 **   source  the host of the URI
@@ -42,6 +43,8 @@
 typedef struct warc {
     corpus_ctx *pC;
     const char *zName;
+    char *zFileId;      /* the file's id (ctx_file_id()), for FILE:OFFSET
+                        ** ids; NULL for standard input ("stdin") */
     linereader lr;
     uint64_t iRec;      /* stream offset of the record being read */
     dbuf hdr;           /* its WARC header block */
@@ -269,7 +272,8 @@ static int warc_deliver(warc *w, kq_doc *pDoc)
         dbuf_add(&w->id, z, n);
     } else {
         snprintf(zPos, sizeof(zPos), ":%llu", (unsigned long long)w->iRec);
-        dbuf_add(&w->id, w->zName, strlen(w->zName));
+        const char *zFile = w->zFileId ? w->zFileId : w->zName;
+        dbuf_add(&w->id, zFile, strlen(zFile));
         dbuf_add(&w->id, zPos, strlen(zPos));
     }
     if (w->id.bOom || w->src.bOom) {
@@ -480,6 +484,7 @@ static void warc_free(warc *w)
     dbuf_free(&w->body);
     dbuf_free(&w->id);
     dbuf_free(&w->src);
+    free(w->zFileId);
 }
 
 /* The records of the file.  Between records only blank lines are
@@ -549,6 +554,13 @@ int read_warc(corpus_ctx *pC, const char *zPath, int eGz)
     }
     w.pC = pC;
     w.zName = s.zPath;
+    if (strcmp(zPath, "-") != 0 &&
+        (w.zFileId = ctx_file_id(pC, zPath)) == NULL) {
+        pC->pStats->nFileSkipped++;
+        warc_free(&w);
+        src_close(&s);
+        return 0;
+    }
     rc = warc_loop(&w);
     warc_free(&w);
     src_close(&s);

@@ -193,27 +193,44 @@ void csv_put(FILE *f, const char *z);   /* \xHH, RFC 4180 quoting */
 ** with one newline (a newline ending zFmt is not doubled). */
 void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The "type" of every JSON Lines line (kq(1) OUTPUT), so that consumers
+** select lines with jq 'select(.type=="hit")': one name per kind. */
+#define JSONL_HIT     "hit"       /* kq search: a ranked document */
+#define JSONL_SUMMARY "summary"   /* the last line: the query and totals */
+#define JSONL_COUNT   "count"     /* kq count */
+#define JSONL_DOC     "doc"       /* kq show */
+#define JSONL_EXPLAIN "explain"   /* kq explain */
+#define JSONL_STATS   "stats"     /* kq stats */
+#define JSONL_TERM    "term"      /* kq terms: a word */
+#define JSONL_KWIC    "kwic"      /* kq kwic: a concordance line */
+#define JSONL_PERIOD  "period"    /* kq hist: a period and query */
+#define JSONL_QUERY   "query"     /* kq batch --counts: a query */
+/* A new JSON object whose first key is "type": zType (JSONL_*). */
+json_t *jsonl_object(const char *zType);
+
 /* A table written row by row as TSV, CSV, JSON Lines or one JSON document
-** {"summary": ..., KEY: [rows]}.  Cells are given in column order. */
+** {"summary": ..., KEY: [rows]}.  Cells are given in column order; a JSON
+** Lines row starts with "type": zType (JSONL_*). */
 typedef struct table {
     FILE *f;
     int eFmt;
     int nCol;
     const char *const *azCol;
+    const char *zType;
     int iCol;                /* next cell of the current row */
     json_t *pRow;            /* JSON: the row being built */
     json_t *pRows;           /* FMT_JSON: all rows */
 } table;
 void table_begin(table *t, FILE *f, int eFmt, int nCol,
-                 const char *const *azCol);
+                 const char *const *azCol, const char *zType);
 void table_str(table *t, const char *z);   /* NULL: empty / null */
 void table_strn(table *t, const char *z, size_t n);   /* may hold NUL */
 void table_int(table *t, long long v);
 void table_real(table *t, double v);       /* NaN: empty / null */
 void table_json(table *t, json_t *v, const char *zFlat); /* steals v */
 void table_row_end(table *t);
-/* jsonl: pSummary (if not NULL) as a last line; json: the document with
-** the rows under zKey.  Steals pSummary. */
+/* jsonl: pSummary (if not NULL) as a last line, of type "summary"; json:
+** the document with the rows under zKey.  Steals pSummary. */
 void table_end(table *t, json_t *pSummary, const char *zKey);
 
 /* A JSON string from n bytes of any text (invalid UTF-8 replaced, NUL

@@ -129,7 +129,7 @@ cmd_batch(cli *c)
     if (b.eFmt != FMT_TREC) {
         static const char *const azCol[] = {"qid", "count", "query",
                                             "error"};
-        table_begin(&b.t, stdout, b.eFmt, 4, azCol);
+        table_begin(&b.t, stdout, b.eFmt, 4, azCol, JSONL_QUERY);
     }
     kqi_buf line = {0};
     int bLong = 0;

@@ -375,7 +375,7 @@ print_table(hist *h, int eFmt)
     };
     table t;
     table_begin(&t, stdout, eFmt, h->c->bNormalize ? 7 : 5,
-                h->bLabels ? azColLabel : azCol);
+                h->bLabels ? azColLabel : azCol, JSONL_PERIOD);
     char zLabel[32];
     for (size_t b = 0; b <= h->nBucket; b++) {
         uint64_t nTot;

@@ -106,7 +106,11 @@ show_fields(show *p, char *zList)
 static json_t *
 show_json(show *p, const hitdoc *d)
 {
-    json_t *o = json_object();
+    /* Extra fields are in "fields" (as in search hits): named freely, they
+    ** must not overwrite "type" or the built-in keys. */
+    json_t *o = p->eFmt == FMT_JSONL ? jsonl_object(JSONL_DOC)
+                                     : json_object();
+    json_t *pExtra = NULL;
     if (p->nField == 0) {
         json_object_set_new(o, "id", json_text(d->zId, d->nId));
         json_object_set_new(o, "title", json_text(d->zTitle, strlen(d->zTitle)));
@@ -140,6 +144,12 @@ show_json(show *p, const hitdoc *d)
         default: {
             const char *z = hitdoc_field(d, p->azField[i]);
             v = z ? json_text(z, strlen(z)) : json_null();
+            if (pExtra == NULL) {
+                pExtra = json_object();
+                json_object_set_new(o, "fields", pExtra);
+            }
+            json_object_set_new(pExtra, p->azField[i], v);
+            continue;
         }
         }
         json_object_set_new(o, p->azField[i], v);
@@ -427,7 +437,8 @@ cmd_explain(cli *c)
                    "0.5) / (df + 0.5), r / 2 + 1 when r < 2\n(Xapian's).\n",
                    nW - 1, nW, KQI_BM25_K1, KQI_BM25_B);
         } else {
-            json_t *o = json_object();
+            json_t *o = eFmt == FMT_JSONL ? jsonl_object(JSONL_EXPLAIN)
+                                          : json_object();
             json_object_set_new(o, "id", json_text(zId, strlen(zId)));
             json_object_set_new(o, "query", json_text(zQuery,
                                                       strlen(zQuery)));
@@ -638,7 +649,8 @@ cmd_stats(cli *c)
             }
         }
     } else {
-        json_t *o = json_object();
+        json_t *o = eFmt == FMT_JSONL ? jsonl_object(JSONL_STATS)
+                                      : json_object();
         json_object_set_new(o, "index", json_text(src.zDir,
                                                   strlen(src.zDir)));
         json_object_set_new(o, "backend", json_string(src.pX ? "xapian"
@@ -846,7 +858,7 @@ cmd_terms(cli *c)
         } else {
             static const char *const azCol[] = {"word", "stem", "df"};
             table tb;
-            table_begin(&tb, stdout, eFmt, 3, azCol);
+            table_begin(&tb, stdout, eFmt, 3, azCol, JSONL_TERM);
             for (size_t i = 0; i < n; i++) {
                 table_str(&tb, t.a[i].zWord);
                 table_str(&tb, t.a[i].zTerm);

@@ -311,7 +311,7 @@ print_table(kwic *k, int eFmt)
         "id", "field", "start", "end", "left", "match", "right",
     };
     table t;
-    table_begin(&t, stdout, eFmt, 7, azCol);
+    table_begin(&t, stdout, eFmt, 7, azCol, JSONL_KWIC);
     for (size_t i = 0; i < k->nLine; i++) {
         const kline *l = &k->aLine[i];
         table_strn(&t, l->zId, l->nId);

@@ -318,11 +318,24 @@ static void
 print_hit_json(search *p, const hitdoc *d, size_t iRank, double score,
                const kq_snippet *aSnip, int nSnip)
 {
-    json_t *o = json_object();
+    /* JSON Lines: "type" first.  Extra fields go in a "fields" object, as
+    ** in kq show: a field may have any name (kq-index --field), "type"
+    ** or "score" too, and must not overwrite kq's keys. */
+    json_t *o = p->eFmt == FMT_JSONL ? jsonl_object(JSONL_HIT)
+                                     : json_object();
+    json_t *pExtra = NULL;
     for (int i = 0; i < p->nField; i++) {
         const field *f = &p->aField[i];
-        json_object_set_new(o, f->zName,
-                            field_json(p, f, d, iRank, score, aSnip, nSnip));
+        json_t *v = field_json(p, f, d, iRank, score, aSnip, nSnip);
+        if (f->e == F_EXTRA) {
+            if (pExtra == NULL) {
+                pExtra = json_object();
+                json_object_set_new(o, "fields", pExtra);
+            }
+            json_object_set_new(pExtra, f->zName, v);
+            continue;
+        }
+        json_object_set_new(o, f->zName, v);
         if (f->e == F_SNIPPET) {
             /* "snippet" stays the best snippet's text, as it always was;
             ** "snippets" has them all with their places in the text. */
@@ -753,7 +766,8 @@ cmd_search(cli *c)
     if (rc) {
         ex = report_error(c, rc, zErr);
     } else if (eFmt == FMT_JSONL) {
-        json_t *o = json_object();
+        json_t *o = jsonl_object(JSONL_SUMMARY);
+        /* (kept for scripts written before "type") */
         json_object_set_new(o, "summary", json_true());
         json_object_update_new(o, summary_new(&s, nTotal, nHit));
         json_print(o, 0);
@@ -826,6 +840,11 @@ cmd_count(cli *c)
         json_object_del(o, "returned");
         json_object_del(o, "limit");
         json_object_del(o, "sort");
+        if (eFmt == FMT_JSONL) {
+            json_t *l = jsonl_object(JSONL_COUNT);
+            json_object_update_new(l, o);
+            o = l;
+        }
         json_print(o, 0);
         json_decref(o);
     }

@@ -240,14 +240,24 @@ json_print(json_t *v, int bPretty)
 /**************************************************************************
 ** Tables.
 */
+json_t *
+jsonl_object(const char *zType)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(zType));
+    return o;
+}
+
 void
-table_begin(table *t, FILE *f, int eFmt, int nCol, const char *const *azCol)
+table_begin(table *t, FILE *f, int eFmt, int nCol, const char *const *azCol,
+            const char *zType)
 {
     memset(t, 0, sizeof(*t));
     t->f = f;
     t->eFmt = eFmt;
     t->nCol = nCol;
     t->azCol = azCol;
+    t->zType = zType;
     if (eFmt == FMT_TSV || eFmt == FMT_CSV) {
         for (int i = 0; i < nCol; i++) {
             if (i) {
@@ -273,7 +283,8 @@ table_cell(table *t, json_t *v, const char *zFlat, size_t nFlat)
         json_decref(v);
     } else {
         if (t->pRow == NULL) {
-            t->pRow = json_object();
+            t->pRow = t->eFmt == FMT_JSONL ? jsonl_object(t->zType)
+                                           : json_object();
         }
         if (t->iCol < t->nCol) {
             json_object_set_new(t->pRow, t->azCol[t->iCol],
@@ -356,7 +367,8 @@ table_end(table *t, json_t *pSummary, const char *zKey)
         json_print(o, 1);
         json_decref(o);
     } else if (t->eFmt == FMT_JSONL && pSummary) {
-        json_t *o = json_object();
+        json_t *o = jsonl_object(JSONL_SUMMARY);
+        /* (kept for scripts written before "type") */
         json_object_set_new(o, "summary", json_true());
         json_object_update(o, pSummary);
         json_put(t->f, o, JSON_COMPACT | JSON_PRESERVE_ORDER |

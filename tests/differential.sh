@@ -60,9 +60,9 @@ for c in "$@"; do
         rq_query
         q=$Q
         a=$("$KQ" -d "$work/$name/native" --json --no-snippets -n 1000 -- "$q" |
-            jq -r 'if .summary then "total \(.total)" else "\(.id) \(.score)" end')
+            jq -r 'if .type == "summary" then "total \(.total)" else "\(.id) \(.score)" end')
         b=$("$KQ" -d "$work/$name/xapian" --json --no-snippets -n 1000 -- "$q" |
-            jq -r 'if .summary then "total \(.total)" else "\(.id) \(.score)" end')
+            jq -r 'if .type == "summary" then "total \(.total)" else "\(.id) \(.score)" end')
         total=$((total + 1))
         if ! paste -d' ' <(echo "$a") <(echo "$b") | awk '
             NF != 4 || $1 != $3 { bad = 1; exit }

@@ -30,7 +30,7 @@ setup() {
 # Ids in the index, one per line, sorted.
 index_ids() {
     "$KQ" -d idx --json --no-snippets -n 100000 'NOT zzzzqqq' |
-        jq -r 'select(.summary | not) | .id' | sort
+        jq -r 'select(.type == "hit") | .id' | sort
 }
 
 # The index holds d1..dK for some K: prints K, fails otherwise.
@@ -134,8 +134,8 @@ prefix_k() {
         [ "$status" -eq 0 ] || { echo "status $status: $stderr" >&2; false; }
         [ -z "$stderr" ]
         # a whole generation: ids d1..dK, or (after rm) d4..dNDOC
-        total=$(jq -r 'select(.summary) | .total' <<<"$output")
-        ids=$(jq -r 'select(.summary | not) | .id' <<<"$output" | sort)
+        total=$(jq -r 'select(.type == "summary") | .total' <<<"$output")
+        ids=$(jq -r 'select(.type == "hit") | .id' <<<"$output" | sort)
         [ "$(grep -c . <<<"$ids")" = "$total" ]
         if [ "$ids" != "$(seq 1 "$total" | sed 's/^/d/' | sort)" ] &&
            [ "$ids" != "$(seq 4 $NDOC | sed 's/^/d/' | sort)" ]; then

@@ -45,7 +45,7 @@ queries_do_not_crash() {
     run -1 kq xyzzy
     run -1 kq --json xyzzy
     # the summary is still printed with --json
-    tail -n 1 <<<"$output" | jq -e '.summary == true and .total == 0 and .returned == 0'
+    tail -n 1 <<<"$output" | jq -e '.type == "summary" and .total == 0 and .returned == 0'
 }
 
 @test "kq: syntax error 'oil AND' names column 8, exit 2" {
@@ -234,7 +234,7 @@ queries_do_not_crash() {
     run -0 "$KQ" -d "$BATS_TEST_TMPDIR/i" -c quokka
     [ "$output" = 2 ]
     run -0 "$KQ" -d "$BATS_TEST_TMPDIR/i" --json quokka
-    [ "$(jq -r 'select(.summary|not) | .id' <<<"$output" | sort | tr '\n' ' ')" = "j1 j3 " ]
+    [ "$(jq -r 'select(.type == "hit") | .id' <<<"$output" | sort | tr '\n' ' ')" = "j1 j3 " ]
 }
 
 @test "kq-index: a JSON line without an id or not an object: exit 1, rest indexed" {

@@ -59,7 +59,7 @@ fkq() { "$KQ" -d "$FIDX" "$@"; }
     # oil: 11 files (grep -liwE 'oils?' corpus/*.txt)
     run -0 kq --format=json -n 5 oil
     j=$output
-    [ "$(jq -c '.hits[]' <<<"$j")" = "$(kq --format=jsonl -n 5 oil | jq -c 'select(.summary | not)')" ]
+    [ "$(jq -c '.hits[]' <<<"$j")" = "$(kq --format=jsonl -n 5 oil | jq -c 'select(.type == "hit") | del(.type)')" ]
     [ "$(jq '.hits | length' <<<"$j")" -eq 5 ]
     version=$("$KQ" --version | cut -d' ' -f2)
     jq -e --arg idx "$IDX" --arg v "$version" '.summary | .query == "oil" and .parsed == "oil"
@@ -78,12 +78,12 @@ fkq() { "$KQ" -d "$FIDX" "$@"; }
     [ "$n" -eq 2 ]     # f01, the one with both words, and the summary
     jq -e '.id == "f01" and .title == "Ceasefire agreed, at last" and .date == "2023-02-10"
         and .source == "wire" and (.rank == 1) and (.snippets | type) == "array"' <<<"${lines[0]}"
-    jq -e '.summary == true and .query == "ceasefire agreed" and .total == 1
+    jq -e '.type == "summary" and .query == "ceasefire agreed" and .total == 1
         and .returned == 1 and .parsed != null and .language == "english"
         and .backend == "kq" and .generation == 1 and (.index | type) == "string"' <<<"${lines[1]}"
     # the default -n is recorded
     run -0 kq --json oil
-    jq -e 'select(.summary) | .limit == 10 and .returned == 10 and .total == 11' <<<"${lines[10]}"
+    jq -e 'select(.type == "summary") | .limit == 10 and .returned == 10 and .total == 11' <<<"${lines[10]}"
     # date and source are null when the document has none
     run -0 fkq --json harbor
     jq -e -s 'map(select(.id == "f04")) | length == 1 and .[0].date == null and .[0].source == null' <<<"$output"
@@ -93,7 +93,7 @@ fkq() { "$KQ" -d "$FIDX" "$@"; }
     want=$(gfiles 'oils?')
     run -0 kq --format=ids --all oil
     [ "$(printf '%s\n' "${lines[@]}" | LC_ALL=C sort)" = "$want" ]
-    [ "$(printf '%s\n' "${lines[@]}")" = "$(kq --json --all oil | jq -r 'select(.summary | not) | .id')" ]
+    [ "$(printf '%s\n' "${lines[@]}")" = "$(kq --json --all oil | jq -r 'select(.type == "hit") | .id')" ]
     run -0 kq --format=ids oil
     [ "${#lines[@]}" -eq 10 ]
     run -0 kq --format=ids --all --offset 8 oil
@@ -120,7 +120,7 @@ fkq() { "$KQ" -d "$FIDX" "$@"; }
     done
     # ids and titles as in json
     [ "$(printf '%s\n' "${lines[@]:1}" | cut -f2,6)" = \
-      "$(kq --json -n 4 oil | jq -r 'select(.summary | not) | [.id, .title] | @tsv')" ]
+      "$(kq --json -n 4 oil | jq -r 'select(.type == "hit") | [.id, .title] | @tsv')" ]
     # the text of f02 has a tab, newlines, a CR and a backslash
     run -0 fkq --format=tsv --fields id,title,text quokka
     [ "${#lines[@]}" -eq 2 ]
@@ -170,7 +170,7 @@ EOF
         NF != 6 || $1 != "401" || $2 != "Q0" || $4 != NR || $6 != "myrun" { exit 1 }
         NR > 1 && $5 > prev { exit 1 } { prev = $5 }'
     [ "$(printf '%s\n' "${lines[@]}" | cut -d' ' -f3)" = \
-      "$(kq --json -n 8 'oil OR gulf' | jq -r 'select(.summary | not) | .id')" ]
+      "$(kq --json -n 8 'oil OR gulf' | jq -r 'select(.type == "hit") | .id')" ]
     run -0 kq --format=trec -n 1 oil
     [[ "${lines[0]}" =~ ^1\ Q0\ corpus/[0-9]{4}\.txt\ 1\ [0-9.]+\ kq$ ]]
 }
@@ -179,7 +179,7 @@ EOF
 
 @test "--fields: the chosen keys in order; columns; unknown names are errors" {
     run -0 fkq --json --fields id,score,len,source ceasefire
-    jq -e -s '.[:-1] | length > 5 and all(.[]; keys_unsorted == ["id", "score", "len", "source"]
+    jq -e -s '.[:-1] | length > 5 and all(.[]; keys_unsorted == ["type", "id", "score", "len", "source"]
         and (.len | type) == "number" and .len > 0)' <<<"$output"
     run -0 fkq --format=csv --fields date,id ceasefire
     [ "${lines[0]}" = "date,id" ]
@@ -202,7 +202,7 @@ EOF
     run -0 e --format=csv --all --fields id,author,section quokka
     [ "$(printf '%s\n' "${lines[@]:1}" | LC_ALL=C sort)" = "$(printf '%s\n' 'e1,"Ann Lee, Jr.",world' 'e2,Bob,')" ]
     run -0 e --json --fields id,author quokka
-    jq -e -s '.[:-1] | map({(.id): .author}) | add == {"e1": "Ann Lee, Jr.", "e2": "Bob"}' <<<"$output"
+    jq -e -s '.[:-1] | map({(.id): .fields.author}) | add == {"e1": "Ann Lee, Jr.", "e2": "Bob"}' <<<"$output"
     run -0 e show e3
     [[ "$output" == *$'\nsection: sport\n'* ]]
     run -0 e stats --format=json

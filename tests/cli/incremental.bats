@@ -15,12 +15,12 @@ setup() {
 # Sorted "id score" of every hit of query $2 in index $1.
 scored() {
     "$KQ" -d "$1" --json --no-snippets -n 1000 -- "$2" |
-        jq -r 'select(.summary | not) | "\(.id) \(.score)"' | sort
+        jq -r 'select(.type == "hit") | "\(.id) \(.score)"' | sort
 }
 # Sorted ids of every hit.
 ids() {
     "$KQ" -d "$1" --json --no-snippets -n 1000 -- "$2" |
-        jq -r 'select(.summary | not) | .id' | sort
+        jq -r 'select(.type == "hit") | .id' | sort
 }
 
 @test "incremental: indexing the same files again skips them all" {

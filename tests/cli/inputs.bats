@@ -23,7 +23,7 @@ all_hits() {
     f="$BATS_TEST_TMPDIR/hits.$(printf '%s' "$1" | tr '/' '_')"
     if [ ! -f "$f" ]; then
         q=$(printf '%s* OR ' {a..z} {0..9})
-        "$KQ" -d "$1" --json -n 1000 "${q% OR }" | jq -c 'select(.summary | not)' >"$f"
+        "$KQ" -d "$1" --json -n 1000 "${q% OR }" | jq -c 'select(.type == "hit")' >"$f"
     fi
     cat "$f"
 }
@@ -240,7 +240,7 @@ warc_records() {
     hit idx b64-3@example.org | jq -e '.title == "Café au lait pour le numéro un" and .date == "1987-02-28"'
     hit idx html-4@example.org | jq -e '.title == "HTML only newsletter" and .date == "1987-03-01"'
     # no Date header: the date of the "From " line, Mon Mar  2 1987
-    [ "$("$KQ" -d idx --json bilby | jq -r 'select(.summary | not) | .date')" = 1987-03-02 ]
+    [ "$("$KQ" -d idx --json bilby | jq -r 'select(.type == "hit") | .date')" = 1987-03-02 ]
 }
 
 @test "mbox: quoted-printable, base64, multipart, HTML-only, >From unescaping" {

@@ -23,7 +23,7 @@ setup() {
     # each line is exactly one object
     [ "$(jq -s length <<<"$out")" -eq 12 ]
     # hits: the six keys, with their types
-    jq -e -s '.[:-1] | all(.[];
+    jq -e -s '.[:-1] | all(.[]; .type == "hit" and
         (has("rank") and has("id") and has("title") and has("date")
          and has("score") and has("snippet"))
         and (.rank|type) == "number" and (.id|type) == "string"
@@ -31,7 +31,7 @@ setup() {
         and (.snippet|type) == "string"
         and ((.date == null) or (.date|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))))' <<<"$out"
     # last line: the summary
-    tail -n 1 <<<"$out" | jq -e '.summary == true and .query == "oil" and .total == 11
+    tail -n 1 <<<"$out" | jq -e '.type == "summary" and .query == "oil" and .total == 11
         and .offset == 0 and .returned == 11'
 }
 
@@ -66,17 +66,17 @@ setup() {
 }
 
 @test "json: -n 3 gives 3 hits, the top 3" {
-    all=$(kq --json -n 100 oil | jq -r 'select(.summary|not) | .id')
+    all=$(kq --json -n 100 oil | jq -r 'select(.type == "hit") | .id')
     out=$(kq --json -n 3 oil)
-    [ "$(jq -r 'select(.summary|not) | .id' <<<"$out")" = "$(head -n 3 <<<"$all")" ]
+    [ "$(jq -r 'select(.type == "hit") | .id' <<<"$out")" = "$(head -n 3 <<<"$all")" ]
     tail -n 1 <<<"$out" | jq -e '.returned == 3 and .total == 11'
 }
 
 @test "json: --offset 2 -n 2 gives hits 3-4 of the full list" {
-    all=$(kq --json -n 100 oil | jq -r 'select(.summary|not) | .id')
+    all=$(kq --json -n 100 oil | jq -r 'select(.type == "hit") | .id')
     out=$(kq --json --offset 2 -n 2 oil)
     echo "$out"
-    [ "$(jq -r 'select(.summary|not) | .id' <<<"$out")" = "$(sed -n 3,4p <<<"$all")" ]
+    [ "$(jq -r 'select(.type == "hit") | .id' <<<"$out")" = "$(sed -n 3,4p <<<"$all")" ]
     tail -n 1 <<<"$out" | jq -e '.offset == 2 and .returned == 2 and .total == 11'
 }
 

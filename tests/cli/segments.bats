@@ -28,7 +28,7 @@ setup() {
 
 # Print id and score of every hit, one per line.
 hits() {
-    "$KQ" -d "$1" --json -n 100 "$2" | jq -r 'select(.summary | not) | "\(.id) \(.score)"'
+    "$KQ" -d "$1" --json -n 100 "$2" | jq -r 'select(.type == "hit") | "\(.id) \(.score)"'
 }
 
 @test "segments: the split index has 2 segments and 41 documents" {
@@ -67,4 +67,37 @@ hits() {
     done
     # No run files are left behind.
     [ -z "$(ls "$BATS_FILE_TMPDIR/spill" | grep tmp)" ]
+}
+
+# The summary's "terms" is the number of distinct words of the whole index
+# after the run (issue 15: it was the last segment's count), counted here
+# independently of kq with tr | sort -u over the titles and bodies of every
+# run.  The words are made-up lower-case letters (no stop words, nothing
+# folded or split) and overlap between runs, so a sum of per-run counts
+# would be too large and the last run's count too small.
+@test "summary: after three --no-merge runs, terms = the distinct words of the whole index" {
+    cd "$BATS_TEST_TMPDIR"
+    for r in 1 2 3; do
+        for i in 1 2 3 4; do
+            # run r: words zq<a..>, overlapping the next run's
+            t=$(printf 'zq%s' "$(echo abcdefgh | cut -c$((r + i - 1)))")
+            b=$(printf 'zq%sx zq%sy zqcommon zq%s%s' "$r" "$i" "$(echo abcd | cut -c$i)" "$(echo efgh | cut -c$r)" | tr 0-9 j-s)
+            printf '{"id":"r%s-%s","title":"%s","body":"%s"}\n' "$r" "$i" "$t" "$b"
+        done >"run$r.jsonl"
+        run --separate-stderr "$KQI" -d idx --no-merge "run$r.jsonl"
+        [ "$status" -eq 0 ]
+        summary=$output
+    done
+    # (three runs, three segments: the count is over all of them)
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq '.segments | length' <<<"$output")" -eq 3 ]
+    want=$(jq -r '.title, .body' run1.jsonl run2.jsonl run3.jsonl |
+           tr -s ' ' '\n' | sort -u | wc -l)
+    [ "$want" -gt 12 ]
+    [[ "$summary" =~ ,\ ([0-9]+)\ terms, ]]
+    echo "summary: $summary; independent count: $want" >&2
+    [ "${BASH_REMATCH[1]}" -eq "$want" ]
+    # ... which is what kq terms lists
+    run -0 "$KQ" -d idx terms --format=jsonl
+    [ "$(grep -c '"word"' <<<"$output")" -eq "$want" ]
 }

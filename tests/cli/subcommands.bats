@@ -446,8 +446,8 @@ hist_tsv() {
     # the failed query's row: no count, the query, the reason
     [ "${lines[2]}" = $'a2\t\ttruce AND\tsyntax error at column 10: expected a term at the end of the query' ]
     run -2 fkq batch --counts --format=jsonl "$q"
-    [[ "$output" == *'{"qid":"a2","count":null,"query":"truce AND","error":"syntax error at column 10: expected a term at the end of the query"}'* ]]
-    [[ "$output" == *'{"qid":"a1","count":'*',"query":"ceasefire","error":null}'* ]]
+    [[ "$output" == *'{"type":"query","qid":"a2","count":null,"query":"truce AND","error":"syntax error at column 10: expected a term at the end of the query"}'* ]]
+    [[ "$output" == *'{"type":"query","qid":"a1","count":'*',"query":"ceasefire","error":null}'* ]]
     run -0 fkq count quokka OR quartz
     want=$(fx_docs 'quokka|quartz')
     [ "$output" = "$want" ]
@@ -462,7 +462,7 @@ hist_tsv() {
     q='ceasefire OR truce OR quokka'
     declare -A df
     for w in ceasefire truce quokka; do df[$w]=$(fx_docs "$w"); done
-    fkq --format=jsonl -n 2 "$q" | jq -r 'select(.summary | not) | "\(.id) \(.score)"' >"$BATS_TEST_TMPDIR/top"
+    fkq --format=jsonl -n 2 "$q" | jq -r 'select(.type == "hit") | "\(.id) \(.score)"' >"$BATS_TEST_TMPDIR/top"
     [ "$(wc -l <"$BATS_TEST_TMPDIR/top")" -eq 2 ]
     while read -r id s; do
         run -0 fkq explain --format=json "$q" "$id"

@@ -37,7 +37,7 @@ setup() {
 }
 
 # ids (sorted, space-separated) of the hits of query $1
-ids() { "$KQ" -d "$IDX" --json -n 100 "$1" | jq -r 'select(.summary|not) | .id' | LC_ALL=C sort | tr '\n' ' '; }
+ids() { "$KQ" -d "$IDX" --json -n 100 "$1" | jq -r 'select(.type == "hit") | .id' | LC_ALL=C sort | tr '\n' ' '; }
 
 # stdout of `run` is valid UTF-8 and every line is JSON
 valid_json_output() {

@@ -27,7 +27,7 @@ answer() {
     local n
     n=$("$KQ" -d "$1" -c -- "$2")
     echo "count $n"
-    "$KQ" -d "$1" --json -n 1000 -- "$2" | jq -r 'select(.summary | not) | "\(.id) \(.score)"'
+    "$KQ" -d "$1" --json -n 1000 -- "$2" | jq -r 'select(.type == "hit") | "\(.id) \(.score)"'
 }
 
 # Compare the two backends on query $1; print the difference on failure.
