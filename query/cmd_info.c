@@ -335,6 +335,50 @@ cmd_show(cli *c)
     return bMissing ? EX_NOHITS : EX_HITS;
 }
 
+/* The matches of q in iDoc, placed in its title and body: *paM
+** (malloc()ed) and *pnM; *pd gets the document (hitdoc_clear() it). */
+static int
+doc_matches(source *src, const kq_query *q, kq_docid iDoc, hitdoc *pd,
+            kq_match **paM, size_t *pnM, char **pzErr)
+{
+    kq_matcher *m = NULL;
+    const kq_match *a = NULL;
+    size_t n = 0;
+    int bMatch;
+    *paM = NULL;
+    *pnM = 0;
+    memset(pd, 0, sizeof(*pd));
+    int rc = source_matcher(src, q, &m, pzErr);
+    if (rc == KQ_OK) {
+        rc = kq_matcher_doc(m, iDoc, &bMatch, &a, &n, pzErr);
+    }
+    if (rc == KQ_OK) {
+        *paM = malloc(sizeof(kq_match) * (n ? n : 1));
+        rc = *paM ? KQ_OK : KQ_NOMEM;
+    }
+    if (rc == KQ_OK && n) {
+        memcpy(*paM, a, sizeof(kq_match) * n);
+    }
+    kq_matcher_free(m);
+    if (rc == KQ_OK) {
+        rc = source_doc(src, iDoc, SRC_TEXT, pd, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_match_locate(source_analyzer(src), pd->zRawTitle,
+                             pd->nRawTitle, pd->zText, pd->nText, *paM, n);
+        *pnM = n;
+    }
+    return rc;
+}
+
+/* The text of match a of document d, white space collapsed (malloc()ed). */
+static char *
+match_text(const hitdoc *d, const kq_match *a)
+{
+    const char *z = a->bTitle ? d->zRawTitle : d->zText;
+    return kqi_utf8_clean(z ? z + a->iStart : "", a->iEnd - a->iStart, 1);
+}
+
 /**************************************************************************
 ** kq explain QUERY... ID
 */
@@ -367,6 +411,10 @@ cmd_explain(cli *c)
     kq_docid iDoc = 0;
     kq_explain_info info;
     memset(&info, 0, sizeof(info));
+    hitdoc d;
+    memset(&d, 0, sizeof(d));
+    kq_match *aM = NULL;
+    size_t nM = 0;
     int rc = KQ_OK;
     if (ex == 0) {
         rc = find_doc(c, &src, zId, &iDoc, &zErr);
@@ -374,6 +422,9 @@ cmd_explain(cli *c)
             ex = EX_NOHITS;
         } else if (rc == KQ_OK) {
             rc = kq_explain(src.pIdx, pQ, iDoc, &info, &zErr);
+        }
+        if (rc == KQ_OK) {
+            rc = doc_matches(&src, pQ, iDoc, &d, &aM, &nM, &zErr);
         }
         if (rc && rc != KQ_NOTFOUND) {
             ex = report_error(c, rc, zErr);
@@ -390,8 +441,9 @@ cmd_explain(cli *c)
             fputs("\nparsed    ", stdout);
             text_put(stdout, zParsed ? zParsed : "");
             putchar('\n');
-            printf("length    %u (average %.2f over %llu documents)\n",
-                   info.nLen, info.avgLen, (unsigned long long)info.nDoc);
+            printf("length    %u for BM25F (tokens, a title token counting "
+                   "%u times; average %.2f over %llu documents)\n",
+                   info.nLen, nW, info.avgLen, (unsigned long long)info.nDoc);
             /* Columns sized to the terms. */
             int wT = 4, wW = 8;
             for (int i = 0; i < info.nTerm; i++) {
@@ -436,6 +488,16 @@ cmd_explain(cli *c)
                    "len too);\nk1 = %g, b = %g; idf = ln r, r = (N - df + "
                    "0.5) / (df + 0.5), r / 2 + 1 when r < 2\n(Xapian's).\n",
                    nW - 1, nW, KQI_BM25_K1, KQI_BM25_B);
+            printf("\nmatches   %zu (what kq hist counts and kq kwic shows: "
+                   "kq(1) MATCHES)\n", nM);
+            for (size_t i = 0; i < nM; i++) {
+                char *z = match_text(&d, &aM[i]);
+                printf("  %-5s  %8zu-%-8zu  ", aM[i].bTitle ? "title" : "body",
+                       aM[i].iStart, aM[i].iEnd);
+                text_put(stdout, z ? z : "");
+                putchar('\n');
+                free(z);
+            }
         } else {
             json_t *o = eFmt == FMT_JSONL ? jsonl_object(JSONL_EXPLAIN)
                                           : json_object();
@@ -471,6 +533,23 @@ cmd_explain(cli *c)
                 json_array_append_new(a, e);
             }
             json_object_set_new(o, "terms", a);
+            json_t *am = json_array();
+            for (size_t i = 0; i < nM; i++) {
+                char *z = match_text(&d, &aM[i]);
+                json_t *e = json_object();
+                json_object_set_new(e, "field", json_string(aM[i].bTitle
+                                                            ? "title"
+                                                            : "body"));
+                json_object_set_new(e, "start", json_integer(
+                                                    (json_int_t)aM[i].iStart));
+                json_object_set_new(e, "end", json_integer(
+                                                  (json_int_t)aM[i].iEnd));
+                json_object_set_new(e, "text", json_text(z ? z : "",
+                                                         z ? strlen(z) : 0));
+                json_array_append_new(am, e);
+                free(z);
+            }
+            json_object_set_new(o, "matches", am);
             json_print(o, eFmt == FMT_JSON);
             json_decref(o);
         }
@@ -478,6 +557,8 @@ cmd_explain(cli *c)
         ex = info.bMatch ? EX_HITS : EX_NOHITS;
     }
     kq_explain_free(&info);
+    free(aM);
+    hitdoc_clear(&d);
     free(zErr);
     kq_query_free(pQ);
     source_close(&src);
