@@ -484,6 +484,18 @@ hist_tsv() {
     [[ "$output" == *"total score"* ]]
 }
 
+@test "explain: the document's matches are its kwic lines" {
+    for q in 'ceasefire OR truce' '"the a" OR "of the"' 'ceasefire NEAR/20 truce'; do
+        id=$(fkq --format=ids -n 1 -- "$q")
+        [ -n "$id" ]
+        got=$(fkq explain --format=json -- "$q" "$id" | jq -r '.matches[] | "\(.field) \(.start) \(.end) \(.text)"')
+        want=$(fkq kwic --all --format=jsonl -- "$q" | jq -r --arg id "$id" 'select(.type == "kwic" and .id == $id) | "\(.field) \(.start) \(.end) \(.match)"')
+        [ -n "$got" ] && [ "$got" = "$want" ] || { echo "$q $id"; diff <(echo "$want") <(echo "$got"); return 1; }
+        run -0 fkq explain -- "$q" "$id"
+        [[ "$output" == *"matches   $(echo "$got" | wc -l) "* ]]
+    done
+}
+
 @test "explain: a document that does not match, an unknown id" {
     id=$(grep -viwE quokka "$FXT" | head -n 1 | cut -f1)
     run -1 fkq explain quokka "$id"
