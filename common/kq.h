@@ -526,8 +526,8 @@ typedef struct kq_matcher kq_matcher;
 int kq_matcher_new(kq_index *p, const kq_query *q, kq_matcher **ppOut,
                    char **pzErr);
 /* Does document iDoc match q (*pbMatch), and where: *paOut gets its matches
-** in text order (owned by the matcher, valid until its next call), *pnOut
-** their number.  Fastest for documents in ascending order. */
+** in text order (owned by the matcher, valid until its next call; never
+** NULL), *pnOut their number.  Fastest for documents in ascending order. */
 int kq_matcher_doc(kq_matcher *p, kq_docid iDoc, int *pbMatch,
                    const kq_match **paOut, size_t *pnOut, char **pzErr);
 void kq_matcher_free(kq_matcher *p);

@@ -110,7 +110,6 @@ struct kq_matcher {
     u32s pos;            /* the slots' positions of this document */
     kq_match *aMatch;    /* the matches of this document */
     size_t nMatch, nMatchAlloc;
-    size_t nMatchAtStart;
     kqi_mdoc doc;        /* id, date, texts of this document */
     int bDoc;            /* doc is loaded */
     int bDocText;
@@ -453,6 +452,16 @@ kqi_matcher_new(kq_analyzer *pA, const kq_query *q, const kqi_mprov *pProv,
     m->prov = *pProv;
     m->pA = pA;
     m->iDoc = KQ_DOCID_EOF;
+    /* Allocated now, so that kq_matcher_doc() never gives NULL. */
+    m->nMatchAlloc = 16;
+    m->aMatch = malloc(m->nMatchAlloc * sizeof(kq_match));
+    if (m->aMatch == NULL) {
+        if (pProv->xFree) {
+            pProv->xFree(pProv->pCtx);
+        }
+        free(m);
+        return KQ_NOMEM;
+    }
     mbuild b = {m, NULL, 0, 0, pzErr};
     int rc = compile(&b, q->pRoot, &m->pRoot);
     if (rc == KQ_OK) {
