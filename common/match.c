@@ -141,7 +141,7 @@ mnode_free(mnode *p)
 }
 
 /* Add key z/n (prefixed by zPfx) to the build's list: its number there
-** (renumbered to the sorted table by finish_keys()), or -1 on OOM. */
+** (renumbered to the sorted table by build_table()), or -1 on OOM. */
 static int
 add_key(mbuild *b, const char *zPfx, const char *z, size_t n)
 {
@@ -286,13 +286,8 @@ compile_children(mbuild *b, const kqi_qnode *q, mnode *p, int bSlots)
         mnode *c = NULL;
         const kqi_qnode *k = q->aChild[i];
         if (bSlots) {
+            /* (The parser gives a phrase's words the phrase's field.) */
             rc = compile_slot(b, k, &c);
-            if (c && c->eType == M_SLOT && q->eField != KQI_FIELD_ANY &&
-                k->eField == KQI_FIELD_ANY) {
-                /* (The parser gives a phrase's words their field; this
-                ** only guards against a tree built otherwise.) */
-                c->bNoSpan = p->bNoSpan;
-            }
         } else {
             rc = compile(b, k, &c);
         }
@@ -381,10 +376,9 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sort and de-duplicate the collected keys into m->azKey, and renumber the
-** slots' key numbers. */
-static int
-finish_keys(mbuild *b, mnode *p, const int *aMap)
+/* Renumber the slots' keys by aMap (build_table()). */
+static void
+renumber(mnode *p, const int *aMap)
 {
     for (int i = 0; p && i < p->nKey; i++) {
         p->aKey[i] = aMap[p->aKey[i]];
@@ -393,11 +387,12 @@ finish_keys(mbuild *b, mnode *p, const int *aMap)
         p->aSub[i] = aMap[p->aSub[i]];
     }
     for (int i = 0; p && i < p->nChild; i++) {
-        finish_keys(b, p->aChild[i], aMap);
+        renumber(p->aChild[i], aMap);
     }
-    return KQ_OK;
 }
 
+/* Sort and de-duplicate the collected keys into m->azKey, and renumber
+** the slots' keys. */
 static int
 build_table(mbuild *b)
 {
@@ -430,7 +425,7 @@ build_table(mbuild *b)
     free(b->az);
     b->az = NULL;
     b->n = 0;
-    finish_keys(b, m->pRoot, aMap);
+    renumber(m->pRoot, aMap);
     free(aMap);
     m->azKey = azSorted;
     m->nKey = n;
@@ -670,7 +665,7 @@ near_spans(kq_matcher *m, mnode *p, int bEmit, u32 *pn)
 {
     enum { MAXN = KQ_MAX_NEAR_WORDS };   /* the parser's check */
     int n = p->nChild < MAXN ? p->nChild : MAXN;
-    int aGroup[MAXN], aNeed[MAXN], aOf[MAXN], nGroup = 0;
+    int aGroup[MAXN], aNeed[MAXN], nGroup = 0;
     *pn = 0;
     for (int i = 0; i < n; i++) {
         int g = 0;
@@ -682,9 +677,7 @@ near_spans(kq_matcher *m, mnode *p, int bEmit, u32 *pn)
             aNeed[nGroup++] = 0;
         }
         aNeed[g]++;
-        aOf[i] = g;
     }
-    KQ_UNUSED(aOf);
     /* Merge the groups' lists: entries position << 8 | group. */
     size_t nAll = 0;
     for (int g = 0; g < nGroup; g++) {
