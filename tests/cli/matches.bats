@@ -46,8 +46,9 @@ OPEC='opec'
 SAUDI='saudi|saudis'
 NIL='nil'
 YEN='yen'
-# negotiat*: the words starting with negotiat are negotiate(d|s), ...,
-# negotiator(s); their one stem, negoti, is also negotiable's.
+# negotiat*: the words starting with negotiat in the slice are negotiate,
+# negotiated, negotiating, negotiation(s), negotiator(s); their one stem,
+# negoti, is also negotiable's.
 NEGOTIAT='negotiable|negotiate|negotiated|negotiating|negotiation|negotiations|negotiator|negotiators'
 # price*: price, priced, prices, pricing, pricings, all of the stem price.
 PRICEX="$PRICE"
