@@ -140,6 +140,7 @@ case_() {
         echo '{"id":"b","date":"2020-01-20","title":"iran x iraq","body":"iran x iraq y iran iraq iran"}'
         echo '{"id":"c","date":"2020-02-01","title":"b","body":"b c a b z c b a"}'
         echo '{"id":"d","date":"2021-03-01","title":"","body":"Caf\u00e9 \u00c9t\u00e9\n\tcafe  x"}'
+        echo '{"id":"e","date":"2021-04","title":"","body":"q"}'
     } >"$f"
     o() { python3 "$ORACLE" "$@"; }
     # "a a" in "A a" (title) and in "a a a A a x a" (body): 1 + 2, not 1 + 3
@@ -160,8 +161,11 @@ case_() {
     [ "$(o --by year "$f" '(and c (or z (title b)))')" = $'2020\t1\t4' ]
     # identical spans once, overlapping ones each; NOT and dates add none
     [ "$(o --by month "$f" '(or a a (phrase a a))')" = $'2020-01\t1\t11\n2020-02\t1\t2' ]
-    [ "$(o --by month "$f" '(or iran (date 2020-02-01 2021-12-31))')" = $'2020-01\t1\t4\n2020-02\t1\t0\n2021-03\t1\t0' ]
-    [ "$(o --by day "$f" '(and (not a) (all))')" = $'2020-01-20\t1\t0\n2021-03-01\t1\t0' ]
+    [ "$(o --by month "$f" '(or iran (date 2020-02-01 2021-12-31))')" = $'2020-01\t1\t4\n2020-02\t1\t0\n2021-03\t1\t0\n2021-04\t1\t0' ]
+    [ "$(o --by day "$f" '(and (not a) (all))')" = $'2020-01-20\t1\t0\n2021-03-01\t1\t0\nundated\t1\t0' ]
+    # a date YYYY-MM is in a range that holds its whole month
+    [ "$(o --by year "$f" '(and q (date 2021-04-01 2021-04-30))')" = $'2021\t1\t1' ]
+    [ "$(o --by year "$f" '(and q (date 2021-04-02 2021-04-30))')" = "" ]
     # folding and byte offsets of UTF-8 text; white space collapsed
     [ "$(o --kwic "$f" '(phrase cafe ete cafe)' | cut -f3-5)" = $'0\t17\tCaf\u00e9 \u00c9t\u00e9 cafe' ]
     [ "$(o --words "$f" '(or (glob c?f*) (fuzzy iram 1))')" = $'(glob c?f*)\tcafe\n(fuzzy iram 1)\tiran\n(fuzzy iram 1)\tiraq' ]

@@ -3,14 +3,15 @@
 #
 # The matches of QUERY in each document of FILE (JSON Lines of {"id",
 # "title", "date", "source", "body"}, optionally gzip-compressed), counted
-# by the rules of issue 15 (the man page's "Matches": a phrase's
-# non-overlapping occurrences, NEAR/ADJ's non-overlapping windows, the
-# union of the matching parts' matches for AND/OR, nothing for NOT and
-# dates), WITHOUT kq and written apart from its code, so tests can compare:
+# by the counting rules of issue 15 (kq(1): a phrase's non-overlapping
+# occurrences, NEAR/ADJ's non-overlapping windows, the union of the
+# matching parts' matches for AND/OR, nothing for NOT and dates), WITHOUT
+# kq and written apart from its code, so tests can compare:
 #   --by UNIT (default month)  PERIOD<TAB>DOCS<TAB>OCCURRENCES per period
 #       with DOCS > 0, sorted (PERIOD: the date's first 4, 7 or 10
-#       characters; "undated" for documents without a date): the columns
-#       docs and occurrences of `kq hist --by UNIT --format=tsv`;
+#       characters; "undated" for documents without a date or with one
+#       too short for UNIT, e.g. YYYY-MM by day, as kq hist does): the
+#       columns docs and occurrences of `kq hist --by UNIT --format=tsv`;
 #   --kwic  ID<TAB>FIELD<TAB>START<TAB>END<TAB>MATCH a match a line, in
 #       document order, then title before body, then by position: START
 #       and END are the byte offsets (END exclusive) of the span in the
@@ -23,7 +24,10 @@
 #
 # Python 3 standard library only.  Tokens as tests/oracle/lib.sh: a token
 # is a maximal run of Unicode letters, digits and combining marks; its
-# folded form is NFD, combining marks removed, lower-cased.  The oracle
+# folded form is NFD, combining marks removed, lower-cased (close to kq's
+# folding, which may differ on letters such as German sharp s: the Reuters
+# data is ASCII, but for one u with diaeresis in the whole collection),
+# numbered from 0 in the title and in the body.  The oracle
 # does NOT stem: a word slot lists the forms it matches (see the notation
 # below), chosen on the data as lib.sh explains; tests/oracle/slotcheck.py
 # checks that a slot's words are whole Snowball stem classes of FILE.
@@ -49,9 +53,11 @@
 #          | (not QUERY)           QUERY does not match; no matches
 #          | (title QUERY)         QUERY's slots looked for in the title
 #          | (body QUERY)          ... in the body only
-#          | (date FROM TO)        a condition (no matches): FROM <= the
-#                                  date's first 10 characters <= TO, as
-#                                  strings (YYYY-MM-DD, inclusive)
+#          | (date FROM TO)        a condition (no matches): the document's
+#                                  date (its first 10 characters) lies in
+#                                  FROM..TO (YYYY-MM-DD, inclusive); a date
+#                                  YYYY or YYYY-MM when its whole period
+#                                  does; never without a date
 #          | (all)                 every document (no matches)
 #   SLOT  := REGEX                 a Python regular expression matched
 #                                  against the whole folded token; no white
@@ -69,6 +75,7 @@
 # different parts count once.  Glob and fuzzy slots match their words
 # only, not the other forms of their stems: check with slotcheck.py that
 # there are none (or list them with (set ...)).
+import calendar
 import gzip
 import json
 import re
@@ -281,11 +288,30 @@ def compile_query(tree, vocab, expansions, fields=FIELDS):
         if len(args) != 2:
             die("(date FROM TO)")
         lo, hi = args
-        return lambda doc: (doc["date"] is not None
-                            and lo <= doc["date"] <= hi, set())
+        return lambda doc: (in_range(doc["date"], lo, hi), set())
     if op == "all":
         return lambda doc: (True, set())
     die("unknown operator %r" % op)
+
+
+def in_range(date, lo, hi):
+    """Whether the period of date (YYYY, YYYY-MM or YYYY-MM-DD) lies in
+    lo..hi (YYYY-MM-DD strings)."""
+    if not date:
+        return False
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date):
+        first = last = date
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}", date):
+        y, m = int(date[:4]), int(date[5:7])
+        if not 1 <= m <= 12:
+            return False
+        first = date + "-01"
+        last = "%s-%02d" % (date, calendar.monthrange(y, m)[1])
+    elif re.fullmatch(r"[0-9]{4}", date):
+        first, last = date + "-01-01", date + "-12-31"
+    else:
+        return False
+    return lo <= first and last <= hi
 
 
 def boolean(doc, op, parts):
@@ -470,8 +496,10 @@ def main(argv):
                 out.write("%s\t%s\t%d\t%d\t%s\n"
                           % (d["id"], f, st, en, tsv_escape(txt)))
         else:
-            key = d["date"][:cut] if d["date"] and len(d["date"]) >= cut \
-                else "undated"
+            if d["date"] and len(d["date"]) >= cut:
+                key = d["date"][:cut]
+            else:
+                key = "undated"
             c = per.setdefault(key, [0, 0])
             c[0] += 1
             c[1] += len(spans)
