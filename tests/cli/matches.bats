@@ -53,8 +53,8 @@ NEGOTIAT='negotiable|negotiate|negotiated|negotiating|negotiation|negotiations|n
 # price*: price, priced, prices, pricing, pricings, all of the stem price.
 PRICEX="$PRICE"
 
-PENDING=" eqword phrase phrase3 phrase_rep near adj near3 prefix phrase_prefix
-    title_word title_phrase body_word bool date_phrase overlap "
+PENDING=" eqword phrase phrase3 phrase_rep near near_phrase adj near3 prefix
+    phrase_prefix title_word title_phrase body_word bool date_phrase overlap "
 
 setup_file() {
     [ -f "$SLICE" ] || return 0
@@ -220,6 +220,10 @@ case_() {
     case_ near 'iran NEAR/5 iraq' "(near 5 $IRAN $IRAQ)"
 }
 
+@test "\"a b\"~n: \"iran iraq\"~5 is iran NEAR/5 iraq" {
+    case_ near_phrase '"iran iraq"~5' "(near 5 $IRAN $IRAQ)"
+}
+
 @test "ADJ/3: oil ADJ/3 prices" {
     case_ adj 'oil ADJ/3 prices' "(adj 3 $OIL $PRICE)"
 }
@@ -260,6 +264,10 @@ case_() {
 
 @test "date: yen OR date:1987-10-19 (documents with no matches)" {
     case_ date_or 'yen OR date:1987-10-19' "(or $YEN (date 1987-10-19 1987-10-19))"
+}
+
+@test "match-all: * NOT opec (documents, no matches)" {
+    case_ all_not '* NOT opec' "(and (all) (not $OPEC))"
 }
 
 @test "overlap: oil OR \"oil prices\" (oil and oil prices both count)" {
