@@ -13,7 +13,9 @@ set -eu
 # tests/oracle/), man-db (tests/cli/install.bats renders the man pages
 # with `man --warnings -l`; it brings groff-base), python3 (csv and
 # xml.etree read kq's CSV and SVG back; escapes.bats checks every byte of
-# the output for raw control characters); the ASan +
+# the output for raw control characters; tests/oracle/matches.py counts
+# matches, and slotcheck.py stems with libstemmer-dev's libstemmer.so
+# through ctypes); the ASan +
 # UBSan build (build-san/) uses gcc's libasan/libubsan.
 # Fuzzing (tests/fuzz/, `make fuzz`, and a short run in `make check`):
 # clang, with libFuzzer and clang's ASan/UBSan runtimes from libclang-rt-dev
