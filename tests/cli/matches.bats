@@ -53,8 +53,7 @@ NEGOTIAT='negotiable|negotiate|negotiated|negotiating|negotiation|negotiations|n
 # price*: price, priced, prices, pricing, pricings, all of the stem price.
 PRICEX="$PRICE"
 
-PENDING=" eqword phrase phrase3 phrase_rep near near_phrase adj near3 prefix
-    phrase_prefix title_word title_phrase body_word bool date_phrase overlap "
+PENDING=" phrase_prefix "
 
 setup_file() {
     [ -f "$SLICE" ] || return 0
