@@ -261,7 +261,7 @@ check_table(int eFmt, const u8 *const *az, const size_t *an)
     FILE *f = open_memstream(&zOut, &nOut);
     FZ_CHECK(f != NULL, "open_memstream");
     table t;
-    table_begin(&t, f, eFmt, 4, azCol);
+    table_begin(&t, f, eFmt, 4, azCol, JSONL_HIT);
     for (int i = 0; i < 4; i++) {
         table_strn(&t, (const char *)az[i], an[i]);
     }
@@ -277,6 +277,10 @@ check_table(int eFmt, const u8 *const *az, const size_t *an)
         json_error_t err;
         json_t *o = json_loadb(zOut, nOut, JSON_ALLOW_NUL, &err);
         FZ_CHECK(o && json_is_object(o), "jsonl: not parsed: %s", err.text);
+        json_t *ty = json_object_get(o, "type");
+        FZ_CHECK(ty && json_is_string(ty) &&
+                 strcmp(json_string_value(ty), JSONL_HIT) == 0,
+                 "jsonl: no \"type\": \"hit\"");
         for (int i = 0; i < 4; i++) {
             json_t *v = json_object_get(o, azCol[i]);
             kqi_buf want = {0};
