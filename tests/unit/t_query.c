@@ -119,7 +119,6 @@ static const struct { const char *zQuery, *zWant; } aOk[] = {
     {"  oil \t  gas  ", "AND(oil, gas)"},
     /* a word with no searchable token drops out */
     {"oil !!!", "oil"},
-    {"oil ? gas", "AND(oil, gas)"},
 };
 #define N_OK (sizeof aOk / sizeof aOk[0])
 
