@@ -7,8 +7,11 @@
 **     near    := unary { ("NEAR/n" | "ADJ/n") unary }   (single words)
 **     unary   := "NOT" unary | "-" primary | "+" primary | primary
 **     primary := [field ":"] item ["^" number]
-**     item    := "(" or ")" | '"' words '"' ["~" n] | word | word "*"
-**              | "=" word | "date:" range | "id:" id
+**     item    := "(" or ")" | '"' words '"' ["~" n] | word | pattern
+**              | word "~" [1|2] | "=" word | "date:" range | "id:" id
+**              | "id:" id "*" | "*"
+**     pattern := a word with "*" (any run of characters) or "?" (one
+**                character) anywhere, and a letter or digit
 **     field   := title | body | source | NAME (an extra field, kq-index
 **                --field NAME)
 **     range   := DATE | DATE ".." DATE | DATE ".." | ".." DATE
@@ -19,7 +22,11 @@
 ** Words and phrases go through the same analysis as documents: a word that
 ** analyses to several tokens ("peace-keepers", "U.S.") becomes a phrase, one
 ** that analyses to none ("!!!") drops out.  A prefix ("ceas*") is folded
-** but not stemmed, since a stem of a word fragment means nothing.  "=word"
+** but not stemmed, since a stem of a word fragment means nothing; so are
+** patterns (qa?dafi, *fire) and fuzzy words (gadafi~2, word~ = word~2, as
+** Lucene's), matched against the vocabulary's unstemmed words
+** (pattern.c).  Inside a phrase each of these is one position ("oil
+** pric*"); a lone * or ? there is an error, as it is not a word.  "=word"
 ** keeps the word's stem for the index lookup and the folded word itself,
 ** which the document must contain as such.  "a NEAR/n b" matches the words
 ** at most n positions apart in any order, "a ADJ/n b" with b after a;
