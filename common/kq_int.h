@@ -677,11 +677,12 @@ typedef enum kqi_qtype {
                    ** nEdit the most edits (pattern.c) */
 } kqi_qtype;
 /* PREFIX, WILD and FUZZY are the expanding words: each matches the terms
-** kqi_leaf_terms() gives (as TERM nodes, they can be children of a PHRASE
-** and carry eField).  Matching is against the folded, unstemmed words of
-** the vocabulary (and the terms themselves), the expansion being their
-** stems; in source: and extra fields, whose words are indexed only as
-** stems, against those stems. */
+** kqi_leaf_terms() gives (like TERM nodes, they can be children of a
+** PHRASE, never of a NEAR, and carry eField).  Matching is against the
+** folded, unstemmed words of the vocabulary, the expansion being their
+** stems (a PREFIX also against the terms themselves, as it always was);
+** in source: and extra fields, whose words are indexed only as stems,
+** against those stems. */
 
 /* Which part of a document a TERM, PREFIX, PHRASE or EXACT is looked for in
 ** (title:, body:, source:, an extra field).  In the index a field's terms
@@ -743,7 +744,8 @@ void kqi_qnode_free(kqi_qnode *p);
 ** FUZZY) expands to in pIdx, each with its field's dictionary prefix in
 ** front: none for the default field and body:, KQI_PFX_TITLE for title:
 ** (the title's terms), KQI_PFX_SOURCE for source:, "X" name ":" for an
-** extra field.  Sorted (bytes) and distinct, malloc()ed NUL-terminated
+** extra field; for an ID with bIdPrefix (id:PRE*), the ids of the live
+** documents.  Sorted (bytes) and distinct, malloc()ed NUL-terminated
 ** strings in a malloc()ed array (the caller frees both; *paz NULL when *pn
 ** is 0).  The very code the search plans with, under the same expansion
 ** limits (a fresh query budget): KQ_SYNTAX with the limit's message when
