@@ -259,3 +259,22 @@ oracle() {
     # a lone * is still every document
     [ "$("$KQ" -d "$SM" -c '*')" = 7 ]
 }
+
+@test "a Xapian database lists every word in its vocabulary (kq:vocab); one written before that matches patterns against its terms too" {
+    [ "$(xapian-metadata get "$SMX" kq:vocab)" = all ]
+    [ "$(xapian-metadata get "$SMX" $'w\x01omega')" = omega ]    # its own stem
+    [ "$(xapian-metadata get "$SMX" $'w\x01prices')" = price ]
+    # An older database: no kq:vocab, no words that are their own stem.
+    local old="$BATS_TEST_TMPDIR/old"
+    cp -r "$SMX" "$old"
+    xapian-metadata set "$old" kq:vocab ''
+    local w
+    for w in omega gadafi kadhafi oil fire the; do
+        xapian-metadata set "$old" $'w\x01'"$w" ''
+    done
+    [ -z "$(xapian-metadata get "$old" $'w\x01omega')" ]
+    same 'omega~1' 'news-7 other-6' "$SM" "$SMX" "$old"
+    same 'gadafi~1' 'news-1 news-2' "$SM" "$SMX" "$old"
+    same '?il' 'news-4' "$SM" "$SMX" "$old"
+    same '"the *fire"' 'news-1 other-5' "$SM" "$SMX" "$old"
+}
