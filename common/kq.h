@@ -148,14 +148,20 @@ typedef uint32_t kq_docid;
 ** each prefix, =word, date: and id: item: it bounds the tree and the
 ** posting lists of its words. */
 #define KQ_MAX_QUERY_TERMS 4096
-/* Default most words (distinct indexed terms) one prefix (word*) may
-** expand to; kq --max-expansion and kq_index_set_max_expansion() change
+/* Default most words (distinct indexed terms) one prefix (word*), pattern
+** (qa?dafi), fuzzy word (gadafi~2) or id: prefix may expand to; kq --max-expansion and kq_index_set_max_expansion() change
 ** it, from 1 to KQ_MAX_QUERY_EXPANSION.  Xapian's QueryParser has the same
 ** limit (set_max_expansion); like its WILDCARD_LIMIT_ERROR, going past it
 ** is an error, since keeping some of the words would change the counts. */
 #define KQ_DEFAULT_MAX_EXPANSION 10000
-/* Most terms all the prefixes and date ranges of one query expand to
-** together (each written occurrence counts): every expanded term is a
+/* Most edits a fuzzy word (word~N) may allow: N is 1 or 2, as in Lucene's
+** FuzzyQuery.  Three edits match most short words of any vocabulary (a
+** five-letter word is three edits from every word of two letters), so
+** the expansion limit would refuse nearly every such query. */
+#define KQ_MAX_FUZZY_EDITS 2
+/* Most terms all the expanding words (prefixes, wildcard patterns, fuzzy
+** words, id: prefixes) and date ranges of one query expand to together
+** (each written occurrence counts): every expanded term is a
 ** posting-list cursor of about 2.5 KB per segment when the query runs. */
 #define KQ_MAX_QUERY_EXPANSION 50000
 

@@ -660,7 +660,7 @@ struct kq_index {
 */
 typedef enum kqi_qtype {
     KQI_Q_TERM,    /* one analysed term */
-    KQI_Q_PREFIX,  /* folded, unstemmed prefix */
+    KQI_Q_PREFIX,  /* word*: zTerm the folded, unstemmed prefix */
     KQI_Q_PHRASE,  /* aChild are TERMs at consecutive positions */
     KQI_Q_AND,
     KQI_Q_OR,
@@ -670,8 +670,22 @@ typedef enum kqi_qtype {
     KQI_Q_EXACT,   /* =word: zTerm is its stem, zWord the folded word, which
                    ** must occur as such */
     KQI_Q_DATE,    /* date:LO..HI: documents dated within [zLo, zHi] */
-    KQI_Q_ID       /* id:X: the document with that id (zTerm) */
+    KQI_Q_ID,      /* id:X: the document with that id (zTerm); with
+                   ** bIdPrefix (id:X*) the documents whose ids start with
+                   ** zTerm */
+    KQI_Q_WILD,    /* a word with * or ? that is not a plain prefix
+                   ** (*fire, qa?dafi, n*t?ation): zTerm is the folded
+                   ** pattern, its wildcards kept (terms never hold them) */
+    KQI_Q_FUZZY    /* word~1, word~2, word~: zTerm is the folded word,
+                   ** nEdit the most edits (pattern.c) */
 } kqi_qtype;
+/* PREFIX, WILD and FUZZY are the expanding words: each matches the terms
+** kqi_leaf_terms() gives (like TERM nodes, they can be children of a
+** PHRASE, never of a NEAR, and carry eField).  Matching is against the
+** folded, unstemmed words of the vocabulary, the expansion being their
+** stems (a PREFIX also against the terms themselves, as it always was);
+** in source: and extra fields, whose words are indexed only as stems,
+** against those stems. */
 
 /* Which part of a document a TERM, PREFIX, PHRASE or EXACT is looked for in
 ** (title:, body:, source:, an extra field).  In the index a field's terms
@@ -715,6 +729,8 @@ struct kqi_qnode {
                          ** parentheses here (kq_query_tree warns) */
     int bAll;            /* NOT: the query *, every document (its child a
                          ** bNever TERM "*": NOT of nothing) */
+    u32 nEdit;           /* FUZZY: 1 or 2 */
+    int bIdPrefix;       /* ID: zTerm is a prefix of ids (id:X*) */
     int bNever;          /* TERM: a word, prefix or phrase holding a word
                          ** longer than KQ_MAX_WORD, which no index holds:
                          ** matches nothing (zTerm is the text as written;
@@ -738,9 +754,10 @@ typedef struct kqi_mdoc {
 } kqi_mdoc;
 typedef struct kqi_mprov {
     void *pCtx;
-    /* The terms (stems, without the field's dictionary prefix) that the
-    ** expanding leaf q (a prefix ...) stands for in its field, sorted and
-    ** distinct, malloc()ed strings in a malloc()ed array. */
+    /* The dictionary keys the expanding leaf q (PREFIX, WILD, FUZZY)
+    ** stands for, as kqi_leaf_terms() gives them: its field's prefix in
+    ** front (none for the text and body:), sorted and distinct,
+    ** malloc()ed strings in a malloc()ed array. */
     int (*xExpand)(void *pCtx, const kqi_qnode *q, char ***paz, int *pn,
                    char **pzErr);
     /* Once, after compiling: the dictionary keys the query reads (field
@@ -766,19 +783,66 @@ int kqi_matcher_nkey(const kq_matcher *m);
 /* The id, date and texts of the document of the last kq_matcher_doc(). */
 const kqi_mdoc *kqi_matcher_text(kq_matcher *m, char **pzErr, int *pRc);
 
-/* search.c: the terms a prefix expands to in pIdx (malloc()ed strings in a
-** malloc()ed array; the caller frees both). */
+/* search.c: the dictionary terms the expanding leaf q (PREFIX, WILD,
+** FUZZY) expands to in pIdx, each with its field's dictionary prefix in
+** front: none for the default field and body:, KQI_PFX_TITLE for title:
+** (the title's terms), KQI_PFX_SOURCE for source:, "X" name ":" for an
+** extra field; for an ID with bIdPrefix (id:PRE*), the ids of the live
+** documents.  Sorted (bytes) and distinct, malloc()ed NUL-terminated
+** strings in a malloc()ed array (the caller frees both; *paz NULL when *pn
+** is 0).  The very code the search plans with, under the same expansion
+** limits (a fresh query budget): KQ_SYNTAX with the limit's message when
+** q alone passes one; KQ_MISUSE for another node type; KQ_SYNTAX for an
+** extra field the index does not have. */
+int kqi_leaf_terms(kq_index *pIdx, const kqi_qnode *q, char ***paz, int *pn,
+                   char **pzErr);
+/* The same for the prefix z[0..n) in the default field. */
 int kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
                      int *pn, char **pzErr);
 /* The prefix limit of pIdx (kq_index_set_max_expansion). */
 u32 kqi_max_expansion(const kq_index *pIdx);
 /* The expansion limits (kq.h), one check for both backends: zWhat (a
-** prefix if bPrefix, else a date range) expanded to nExp distinct terms, or
+** word -- "the prefix oil*", kqi_pat_name() -- if bPrefix, else a date
+** range "date:..") expanded to nExp distinct terms, or
 ** to more than the walk collected if bOver (it stops at the smaller of nMax
 ** and *pnLeft).  KQ_OK, taking nExp from *pnLeft, the query's budget; or
 ** KQ_SYNTAX with a message naming the limit passed. */
 int kqi_exp_check(u32 nMax, u32 *pnLeft, u32 nExp, int bPrefix, int bOver,
                   const char *zWhat, char **pzErr);
+
+/**************************************************************************
+** Interface to code in pattern.c: the matchers of expanding query words.
+*/
+typedef enum kqi_patkind {
+    KQI_PAT_PREFIX,      /* the word starts with zPat */
+    KQI_PAT_WILD,        /* zPat with * (any run) and ? (one character) */
+    KQI_PAT_FUZZY        /* within nEdit edits of zPat */
+} kqi_patkind;
+typedef struct kqi_pat {
+    kqi_patkind eKind;
+    const char *zPat;    /* the node's zTerm */
+    size_t nPat;
+    size_t nLit;         /* every match starts with zPat[0..nLit) */
+    int nEdit;           /* FUZZY */
+} kqi_pat;
+/* The matcher of PREFIX, WILD or FUZZY node q (pointing into it); else
+** KQ_MISUSE. */
+int kqi_pat_of(const kqi_qnode *q, kqi_pat *p);
+/* Does the folded word z[0..n) fit p? */
+int kqi_pat_match(const kqi_pat *p, const char *z, size_t n);
+/* What messages call q: "the prefix oil*", "the pattern qa?dafi", "the
+** fuzzy word gadafi~2" (malloc()ed; NULL when out of memory). */
+char *kqi_pat_name(const kqi_qnode *q);
+/* Does z[0..n) fit the wildcard pattern zPat[0..nPat) (* any run of
+** characters, ? one UTF-8 character)?  At most nPat * n steps. */
+int kqi_wild_match(const char *zPat, size_t nPat, const char *z, size_t n);
+/* The optimal-string-alignment distance between two UTF-8 words, counted
+** in characters, if it is at most nMax; else nMax + 1 (as for a word of
+** more than KQI_MAX_TERM characters). */
+int kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
+                       int nMax);
+/* Characters of z[0..n) (a byte that is not UTF-8 counts as one). */
+size_t kqi_utf8_chars(const char *z, size_t n);
 
 /* date.c: the date terms of a document dated zDate (up to 3, each at most
 ** 11 bytes + NUL, without the prefix); their number, 0 if the date is not

@@ -260,9 +260,12 @@ compile_slot(mbuild *b, const kqi_qnode *q, mnode **ppOut)
     } else {
         rc = b->m->prov.xExpand(b->m->prov.pCtx, q, &az, &n, b->pzErr);
     }
+    /* A TERM's key is made here; an expansion's come with their prefix
+    ** (none for body:, whose title copies T + term are subtracted). */
+    size_t nPos = q->eType == KQI_Q_TERM ? strlen(zPos) : 0;
     for (int i = 0; rc == KQ_OK && i < n; i++) {
         size_t nz = strlen(az[i]);
-        int k = add_key(b, zPos, az[i], nz);
+        int k = add_key(b, nPos ? zPos : NULL, az[i], nz);
         rc = k < 0 ? KQ_NOMEM : push_int(&p->aKey, &p->nKey, k);
         if (rc == KQ_OK && q->eField == KQI_FIELD_BODY) {
             k = add_key(b, aPfx, az[i], nz);
@@ -306,6 +309,8 @@ compile(mbuild *b, const kqi_qnode *q, mnode **ppOut)
     switch (q->eType) {
     case KQI_Q_TERM:
     case KQI_Q_PREFIX:
+    case KQI_Q_WILD:
+    case KQI_Q_FUZZY:
         rc = compile_slot(b, q, ppOut);
         if (*ppOut && !(*ppOut)->bNoSpan) {
             (*ppOut)->iPart = b->m->nPart++;
@@ -972,9 +977,12 @@ eval(kq_matcher *m, mnode *p, int bEmit, int *pbMatch, char **pzErr)
     case M_DATE:
         return date_match(m, p->pQ, pbMatch, pzErr);
     case M_ID:
+        /* id:X, or with bIdPrefix (id:X*) the ids that start with X. */
         rc = load_doc(m, 0, pzErr);
-        *pbMatch = rc == KQ_OK && m->doc.nId == p->pQ->nTerm &&
-                   memcmp(m->doc.zId, p->pQ->zTerm, m->doc.nId) == 0;
+        *pbMatch = rc == KQ_OK &&
+                   (p->pQ->bIdPrefix ? m->doc.nId >= p->pQ->nTerm
+                                     : m->doc.nId == p->pQ->nTerm) &&
+                   memcmp(m->doc.zId, p->pQ->zTerm, p->pQ->nTerm) == 0;
         return rc;
     }
     if (rc == KQ_OK && !*pbMatch) {
@@ -1130,12 +1138,7 @@ nprov_expand(void *pCtx, const kqi_qnode *q, char ***paz, int *pn,
              char **pzErr)
 {
     nprov *p = pCtx;
-    if (q->eType != KQI_Q_PREFIX) {
-        *paz = NULL;
-        *pn = 0;
-        return KQ_OK;
-    }
-    return kqi_prefix_terms(p->pIdx, q->zTerm, q->nTerm, paz, pn, pzErr);
+    return kqi_leaf_terms(p->pIdx, q, paz, pn, pzErr);
 }
 
 static int

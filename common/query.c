@@ -7,8 +7,11 @@
 **     near    := unary { ("NEAR/n" | "ADJ/n") unary }   (single words)
 **     unary   := "NOT" unary | "-" primary | "+" primary | primary
 **     primary := [field ":"] item ["^" number]
-**     item    := "(" or ")" | '"' words '"' ["~" n] | word | word "*"
-**              | "=" word | "date:" range | "id:" id
+**     item    := "(" or ")" | '"' words '"' ["~" n] | word | pattern
+**              | word "~" [1|2] | "=" word | "date:" range | "id:" id
+**              | "id:" id "*" | "*"
+**     pattern := a word with "*" (any run of characters) or "?" (one
+**                character) anywhere, and a letter or digit
 **     field   := title | body | source | NAME (an extra field, kq-index
 **                --field NAME)
 **     range   := DATE | DATE ".." DATE | DATE ".." | ".." DATE
@@ -19,7 +22,11 @@
 ** Words and phrases go through the same analysis as documents: a word that
 ** analyses to several tokens ("peace-keepers", "U.S.") becomes a phrase, one
 ** that analyses to none ("!!!") drops out.  A prefix ("ceas*") is folded
-** but not stemmed, since a stem of a word fragment means nothing.  "=word"
+** but not stemmed, since a stem of a word fragment means nothing; so are
+** patterns (qa?dafi, *fire) and fuzzy words (gadafi~2, word~ = word~2, as
+** Lucene's), matched against the vocabulary's unstemmed words
+** (pattern.c).  Inside a phrase each of these is one position ("oil
+** pric*"); a lone * or ? there is an error, as it is not a word.  "=word"
 ** keeps the word's stem for the index lookup and the folded word itself,
 ** which the document must contain as such.  "a NEAR/n b" matches the words
 ** at most n positions apart in any order, "a ADJ/n b" with b after a;
@@ -62,7 +69,6 @@ typedef struct parser {
     size_t iTok;       /* its byte offset */
     const char *zTok;  /* WORD/PHRASE text */
     size_t nTok;
-    int bPrefix;       /* WORD ended in '*' */
     u32 nNear;         /* T_NEAR: its n */
     int bOrdered;      /* T_NEAR: ADJ */
     int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
@@ -114,7 +120,6 @@ lex(parser *p)
         p->i++;
     }
     p->iTok = p->i;
-    p->bPrefix = 0;
     if (p->i >= p->n) {
         p->eTok = T_EOF;
         return;
@@ -180,13 +185,6 @@ lex(parser *p)
         p->eTok = T_NEAR;
         p->nNear = v;
         p->bOrdered = p->zTok[0] == 'A';
-    } else if (p->zTok[p->nTok - 1] == '*' && p->nTok > 1) {
-        /* (A lone * is the match-all query: parse_word().) */
-        p->nTok--;
-        p->bPrefix = 1;
-        if (p->nTok == 0 || p->zTok[p->nTok - 1] == '*') {
-            set_err(p, p->iTok, "* must follow a word");
-        }
     }
 }
 
@@ -198,7 +196,8 @@ static int
 is_leaf(kqi_qtype e)
 {
     return e == KQI_Q_TERM || e == KQI_Q_PREFIX || e == KQI_Q_EXACT ||
-           e == KQI_Q_DATE || e == KQI_Q_ID;
+           e == KQI_Q_DATE || e == KQI_Q_ID || e == KQI_Q_WILD ||
+           e == KQI_Q_FUZZY;
 }
 
 /* The one check of KQ_MAX_QUERY_TERMS: made whenever a word is kept
@@ -306,8 +305,9 @@ static u64
 node_hash(const kqi_qnode *q)
 {
     u64 h = 0xcbf29ce484222325ull;
-    u32 a[6] = {(u32)q->eType, (u32)q->eField, q->iOffset, q->nWindow,
-                (u32)q->bOrdered, (u32)q->bNever};
+    u32 a[8] = {(u32)q->eType, (u32)q->eField, q->iOffset, q->nWindow,
+                (u32)q->bOrdered, (u32)q->bNever, q->nEdit,
+                (u32)q->bIdPrefix};
     h = hash_bytes(h, a, sizeof(a));
     if (q->zTerm) {
         h = hash_bytes(h, q->zTerm, q->nTerm + 1);
@@ -346,7 +346,8 @@ node_equal(const kqi_qnode *x, const kqi_qnode *y)
     if (x->eType != y->eType || x->eField != y->eField ||
         x->iOffset != y->iOffset || x->nWindow != y->nWindow ||
         x->bOrdered != y->bOrdered || x->nChild != y->nChild ||
-        x->bNever != y->bNever ||
+        x->bNever != y->bNever || x->nEdit != y->nEdit ||
+        x->bIdPrefix != y->bIdPrefix ||
         !str_eq(x->zTerm, x->nTerm, y->zTerm, y->nTerm) ||
         !str_eq(x->zWord, x->nWord, y->zWord, y->nWord) ||
         !str_eq(x->zField, x->zField ? strlen(x->zField) : 0, y->zField,
@@ -572,35 +573,27 @@ never_node(parser *p, const char *z, size_t n)
     return t;
 }
 
-/* Analyse z[0..n) into a TERM, PREFIX or PHRASE node (NULL: no terms).
+/* Analyse z[0..n) into a TERM or PHRASE node (NULL: no terms).
 ** A word that takes a position but gives no term (longer than
 ** KQ_MAX_WORD once folded, or of combining marks alone) is in no index:
 ** the whole item matches nothing (never_node()), rather than dropping out
 ** and leaving the rest to match more than was asked. */
 static kqi_qnode *
-analyse_words(parser *p, const char *z, size_t n, int bPrefix, size_t iAt)
+analyse_words(parser *p, const char *z, size_t n, size_t iAt)
 {
     collect c = {p, z, node_new(p, KQI_Q_PHRASE), 0, 0};
     if (c.pPhrase == NULL) {
         return NULL;
     }
+    KQ_UNUSED(iAt);
     u32 nPos = 0;
-    kq_analyze(p->pA, bPrefix ? KQ_ANALYZE_NOSTEM : 0, z, n, 0, &nPos, &c,
-               collect_cb);
+    kq_analyze(p->pA, 0, z, n, 0, &nPos, &c, collect_cb);
     kqi_qnode *q = c.pPhrase;
     if (p->rc == KQ_OK && nPos > (u32)c.nTok) {
         node_drop(p, q);
         return never_node(p, z, n);
     }
     if (p->rc || q->nChild == 0) {
-        if (p->rc == KQ_OK && bPrefix) {
-            set_err(p, iAt, "* must follow a word");
-        }
-        node_drop(p, q);
-        return NULL;
-    }
-    if (bPrefix && q->nChild > 1) {
-        set_err(p, iAt, "a prefix (word*) must be a single word");
         node_drop(p, q);
         return NULL;
     }
@@ -609,9 +602,243 @@ analyse_words(parser *p, const char *z, size_t n, int bPrefix, size_t iAt)
         q->nChild = 0;
         node_drop(p, q);
         t->iOffset = 0;
-        if (bPrefix) {
-            t->eType = KQI_Q_PREFIX;
+        return t;
+    }
+    return q;
+}
+
+/**************************************************************************
+** Expanding words: prefixes (oil*), wildcard patterns (qa?dafi, *fire)
+** and fuzzy words (gadafi~2).  The pattern's letters are folded as a
+** document's words are (case, accents), not stemmed: a pattern is matched
+** against the unstemmed words of the vocabulary (pattern.c).
+*/
+
+/* The start of a fuzzy suffix "~", "~1", "~2" (any digits: a wrong count
+** is reported, not read as a word) of the word z[0..n), or 0 if it has
+** none.  A "~" first in the word is not one. */
+static size_t
+fuzzy_suffix(const char *z, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && z[k - 1] >= '0' && z[k - 1] <= '9') {
+        k--;
+    }
+    return k >= 2 && z[k - 1] == '~' ? k - 1 : 0;
+}
+
+/* Does the word z[0..n) expand (a wildcard, or a fuzzy suffix)? */
+static int
+is_expanding(const char *z, size_t n)
+{
+    return memchr(z, '*', n) != NULL || memchr(z, '?', n) != NULL ||
+           fuzzy_suffix(z, n) > 0;
+}
+
+typedef struct foldpiece {
+    kqi_buf *b;
+    int nTok;
+} foldpiece;
+
+static int
+fold_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+        size_t iStart, size_t iEnd)
+{
+    foldpiece *f = pCtx;
+    KQ_UNUSED(iPos);
+    KQ_UNUSED(iStart);
+    KQ_UNUSED(iEnd);
+    if (f->nTok++ == 0) {
+        kqi_buf_append(f->b, zTerm, nTerm);
+    }
+    return KQ_OK;
+}
+
+/* Fold the letters z[0..n) between wildcards onto b: 0 tokens (nothing
+** appended) or 1; 2 if they hold more than one word, -1 if a word too
+** long to index. */
+static int
+fold_piece(parser *p, const char *z, size_t n, kqi_buf *b)
+{
+    foldpiece f = {b, 0};
+    u32 nPos = 0;
+    kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, 0, &nPos, &f, fold_cb);
+    if (nPos > (u32)f.nTok) {
+        return -1;
+    }
+    return f.nTok > 1 ? 2 : f.nTok;
+}
+
+/* z[0..n), a word with * or ? or a fuzzy suffix, as a PREFIX, WILD or
+** FUZZY node. */
+static kqi_qnode *
+pattern_node(parser *p, const char *z, size_t n, size_t iAt)
+{
+    size_t iTilde = fuzzy_suffix(z, n);
+    u32 nEdit = 0;
+    if (iTilde) {
+        size_t nDig = n - iTilde - 1;
+        if (nDig == 0) {
+            nEdit = KQ_MAX_FUZZY_EDITS;   /* word~: as Lucene's word~ */
+        } else if (nDig == 1 && z[iTilde + 1] >= '1' &&
+                   z[iTilde + 1] <= '0' + KQ_MAX_FUZZY_EDITS) {
+            nEdit = (u32)(z[iTilde + 1] - '0');
+        } else {
+            set_err_n(p, iAt, "word~N (fuzzy) takes N from 1 to %d edits "
+                      "(\"a b\"~N is a phrase's NEAR)", KQ_MAX_FUZZY_EDITS);
+            return NULL;
         }
+        if (memchr(z, '*', iTilde) || memchr(z, '?', iTilde)) {
+            set_err(p, iAt, "a fuzzy word (word~N) cannot hold * or ?");
+            return NULL;
+        }
+    }
+    size_t nWord = iTilde ? iTilde : n;
+    kqi_buf b = {0};
+    int nLit = 0, bNever = 0, bBad = 0, nWild = 0;
+    for (size_t i = 0; i <= nWord && !bBad;) {
+        size_t j = i;
+        while (j < nWord && z[j] != '*' && z[j] != '?') {
+            j++;
+        }
+        int r = fold_piece(p, z + i, j - i, &b);
+        if (r == 2) {
+            bBad = 1;
+        } else if (r < 0) {
+            bNever = 1;
+        } else {
+            nLit += r;
+        }
+        if (j < nWord) {
+            /* (Runs of * are one *.) */
+            if (z[j] == '?' || b.n == 0 || b.a[b.n - 1] != '*') {
+                kqi_buf_putc(&b, (u8)z[j]);
+                nWild++;
+            }
+        }
+        i = j + 1;
+    }
+    if (b.rc) {
+        kqi_buf_free(&b);
+        p->rc = KQ_NOMEM;
+        return NULL;
+    }
+    if (bBad) {
+        kqi_buf_free(&b);
+        set_err(p, iAt, iTilde ? "a fuzzy word (word~N) must be a single word"
+                               : "a wildcard pattern (word* or wo?d) must be "
+                                 "a single word");
+        return NULL;
+    }
+    if (nLit == 0 && !bNever) {
+        kqi_buf_free(&b);
+        set_err(p, iAt, iTilde ? "~ must follow a word"
+                               : "a wildcard (* or ?) needs a letter or digit "
+                                 "beside it (a lone * is every document)");
+        return NULL;
+    }
+    if (bNever) {
+        /* A word too long to index: no word of the index fits. */
+        kqi_buf_free(&b);
+        return never_node(p, z, n);
+    }
+    /* A word with one *, last, is a prefix (word*, as it has always
+    ** been). */
+    kqi_qtype e = iTilde ? KQI_Q_FUZZY
+                         : nWild == 1 && b.a[b.n - 1] == '*' ? KQI_Q_PREFIX
+                                                             : KQI_Q_WILD;
+    kqi_qnode *q = node_new(p, e);
+    if (q == NULL) {
+        kqi_buf_free(&b);
+        return NULL;
+    }
+    if (e == KQI_Q_PREFIX) {
+        b.n--;   /* the * */
+    }
+    q->nEdit = nEdit;
+    q->nTerm = b.n;
+    q->zTerm = malloc(b.n + 1);
+    q->zRaw = kqi_mprintf("%.*s", (int)n, z);
+    if (q->zTerm == NULL || q->zRaw == NULL) {
+        kqi_buf_free(&b);
+        node_drop(p, q);
+        p->rc = KQ_NOMEM;
+        return NULL;
+    }
+    memcpy(q->zTerm, b.a, b.n);
+    q->zTerm[b.n] = 0;
+    kqi_buf_free(&b);
+    return q;
+}
+
+/* The words of a phrase, any of them expanding ("oil pric*"): each word
+** (a run of non-blanks) that expands is one slot of the phrase, the others
+** are analysed as in any phrase, the positions running on. */
+static kqi_qnode *
+analyse_phrase(parser *p, const char *z, size_t n, size_t iAt)
+{
+    int bAny = 0;
+    for (size_t i = 0; i < n && !bAny;) {
+        while (i < n && is_space(z[i])) {
+            i++;
+        }
+        size_t j = i;
+        while (j < n && !is_space(z[j])) {
+            j++;
+        }
+        if (j > i && is_expanding(z + i, j - i)) {
+            bAny = 1;
+        }
+        i = j;
+    }
+    if (!bAny) {
+        return analyse_words(p, z, n, iAt);
+    }
+    kqi_qnode *q = node_new(p, KQI_Q_PHRASE);
+    u32 iPos = 0;
+    for (size_t i = 0; q && p->rc == KQ_OK && i < n;) {
+        while (i < n && is_space(z[i])) {
+            i++;
+        }
+        size_t j = i;
+        while (j < n && !is_space(z[j])) {
+            j++;
+        }
+        if (j == i) {
+            break;
+        }
+        /* (The column of a word is its byte offset + 2: the quote.) */
+        if (j - i == 1 && z[i] == '*') {
+            set_err(p, iAt + 1 + i, "a lone * cannot be part of a phrase "
+                    "(it is the query for every document)");
+        } else if (is_expanding(z + i, j - i)) {
+            kqi_qnode *c = pattern_node(p, z + i, j - i, iAt + 1 + i);
+            if (c) {
+                c->iOffset = iPos++;
+                node_add(p, q, c);
+            }
+        } else {
+            collect c = {p, z + i, q, 0, 1};   /* (iFirst stays 0) */
+            u32 nEnd = iPos;
+            int nBefore = q->nChild;
+            kq_analyze(p->pA, 0, z + i, j - i, iPos, &nEnd, &c, collect_cb);
+            if (p->rc == KQ_OK && nEnd - iPos > (u32)(q->nChild - nBefore)) {
+                node_drop(p, q);
+                return never_node(p, z, n);
+            }
+            iPos = nEnd;
+        }
+        i = j;
+    }
+    if (p->rc || q == NULL || q->nChild == 0) {
+        node_drop(p, q);
+        return NULL;
+    }
+    if (q->nChild == 1) {
+        kqi_qnode *t = q->aChild[0];
+        q->nChild = 0;
+        node_drop(p, q);
+        t->iOffset = 0;
         return t;
     }
     return q;
@@ -651,6 +878,8 @@ apply_field(parser *p, kqi_qnode *q, kqi_field eField, const char *zName,
     switch (q->eType) {
     case KQI_Q_TERM:
     case KQI_Q_PREFIX:
+    case KQI_Q_WILD:
+    case KQI_Q_FUZZY:
     case KQI_Q_PHRASE:
     case KQI_Q_EXACT:
         if (q->eField != KQI_FIELD_ANY) {
@@ -790,7 +1019,7 @@ parse_exact(parser *p, const char *z, size_t n, size_t iAt)
 {
     char aWord[KQI_MAX_TERM + 1];   /* a folded word and its NUL */
     size_t nWord = kq_fold_word(p->pA, z, n, aWord, sizeof(aWord));
-    kqi_qnode *q = analyse_words(p, z, n, 0, iAt);
+    kqi_qnode *q = analyse_words(p, z, n, iAt);
     if (q == NULL || q->bNever) {
         return q;
     }
@@ -835,6 +1064,12 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
                 return NULL;
             }
             kqi_qnode *q = node_new(p, KQI_Q_ID);
+            if (q && n > 1 && z[n - 1] == '*') {
+                /* id:PRE*: the ids starting with PRE (quote an id that
+                ** ends in *: id:"a*"). */
+                q->bIdPrefix = 1;
+                n--;
+            }
             if (q && (q->zTerm = malloc(n + 1)) != NULL) {
                 memcpy(q->zTerm, z, n);
                 q->zTerm[n] = 0;
@@ -886,28 +1121,34 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
         q->bAll = 1;
         return q;
     }
-    int bPrefix = n > 0 && z[n - 1] == '*';
-    if (bPrefix) {
-        n--;
-        if (n == 0 || z[n - 1] == '*') {
-            set_err(p, iAt, "* must follow a word");
-            return NULL;
-        }
-    }
     kqi_qnode *q;
     if (is_exact_word(z, n)) {
-        if (bPrefix) {
-            set_err(p, iAt, "=word cannot be a prefix");
+        if (is_expanding(z, n)) {
+            set_err(p, iAt, "=word cannot be a prefix, pattern or fuzzy word");
             return NULL;
         }
         q = parse_exact(p, z + 1, n - 1, iAt);
+    } else if (is_expanding(z, n)) {
+        q = pattern_node(p, z, n, iAt);
     } else {
-        q = analyse_words(p, z, n, bPrefix, iAt);
+        q = analyse_words(p, z, n, iAt);
     }
     if (q) {
         q->boost = boost;
     }
     return q;
+}
+
+/* Are q's children all plain words (TERM)? */
+static int
+plain_words(const kqi_qnode *q)
+{
+    for (int i = 0; i < q->nChild; i++) {
+        if (q->aChild[i]->eType != KQI_Q_TERM) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* "^N" or "~N" right after a phrase or a group (no space between). */
@@ -953,7 +1194,7 @@ parse_item(parser *p)
         size_t iEnd = p->i;
         lex(p);
         if (adjacent_suffix(p, iEnd, '^')) {
-            size_t n = p->nTok + (p->bPrefix ? 1 : 0);
+            size_t n = p->nTok;
             double b;
             char aBuf[MAX_BOOST_TEXT + 3];   /* 'x', '^', the number */
             int bad = n >= sizeof(aBuf) - 1;
@@ -973,18 +1214,7 @@ parse_item(parser *p)
         return q;
     }
     case T_PHRASE: {
-        /* word* inside a phrase: not a prefix there (it would be read as
-        ** the word alone and match less than asked): an error, never a
-        ** silent change of the query. */
-        for (size_t j = 1; j < p->nTok; j++) {
-            if (p->zTok[j] == '*' && p->zTok[j - 1] != ' ') {
-                set_err(p, iAt + 1 + j, "a prefix (word*) cannot be part of "
-                        "a phrase: write the words out, or join the prefix "
-                        "with AND");
-                return NULL;
-            }
-        }
-        kqi_qnode *q = analyse_words(p, p->zTok, p->nTok, 0, iAt);
+        kqi_qnode *q = analyse_phrase(p, p->zTok, p->nTok, iAt);
         size_t iEnd = p->i;
         lex(p);
         for (int k = 0; k < 2; k++) {
@@ -1005,9 +1235,13 @@ parse_item(parser *p)
                 } else if (j != m) {
                     v = 0;
                 }
-                if (v == 0 || v > KQ_MAX_NEAR_WINDOW || p->bPrefix) {
+                if (v == 0 || v > KQ_MAX_NEAR_WINDOW) {
                     set_err_n(p, p->iTok, "~ after a phrase takes a number "
                               "from 1 to %d", KQ_MAX_NEAR_WINDOW);
+                } else if (q && q->eType == KQI_Q_PHRASE &&
+                           !plain_words(q)) {
+                    set_err(p, p->iTok, "a \"phrase\"~n takes plain words "
+                            "(no prefixes, patterns or fuzzy words)");
                 } else if (q && q->eType == KQI_Q_PHRASE &&
                            q->nChild > KQ_MAX_NEAR_WORDS) {
                     set_err_n(p, p->iTok, "a \"phrase\"~n has at most %d "
@@ -1022,7 +1256,7 @@ parse_item(parser *p)
                 iEnd = p->i;
                 lex(p);
             } else if (adjacent_suffix(p, iEnd, '^')) {
-                size_t m = p->nTok + (p->bPrefix ? 1 : 0);
+                size_t m = p->nTok;
                 char aBuf[MAX_BOOST_TEXT + 3];   /* as above */
                 double b = 1.0;
                 int bad = m >= sizeof(aBuf) - 1;
@@ -1047,7 +1281,7 @@ parse_item(parser *p)
         kqi_field eField = KQI_FIELD_ANY;
         char *zName = NULL;
         int bFieldOnly;
-        size_t n = p->nTok + (p->bPrefix ? 1 : 0);
+        size_t n = p->nTok;
         kqi_qnode *q = parse_word(p, p->zTok, n, iAt, &eField, &zName,
                                   &bFieldOnly);
         size_t iEnd = p->i;
@@ -1396,6 +1630,16 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
         kqi_buf_append(b, q->zTerm, q->nTerm);
         kqi_buf_putc(b, '*');
         break;
+    case KQI_Q_WILD:
+        kqi_buf_append(b, q->zTerm, q->nTerm);
+        break;
+    case KQI_Q_FUZZY: {
+        char aNum[16];
+        snprintf(aNum, sizeof(aNum), "~%u", q->nEdit);
+        kqi_buf_append(b, q->zTerm, q->nTerm);
+        kqi_buf_append(b, aNum, strlen(aNum));
+        break;
+    }
     case KQI_Q_EXACT:
         kqi_buf_putc(b, '=');
         kqi_buf_append(b, q->zWord, q->nWord);
@@ -1412,6 +1656,9 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
         kqi_buf_append(b, "id:\"", 4);
         kqi_buf_append(b, q->zTerm, q->nTerm);
         kqi_buf_putc(b, '"');
+        if (q->bIdPrefix) {
+            kqi_buf_putc(b, '*');
+        }
         break;
     case KQI_Q_PHRASE:
         kqi_buf_putc(b, '"');
@@ -1495,6 +1742,69 @@ static void tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx,
                             const kqi_qnode *q, int nIndent,
                             const char *aField, const char *aBoost);
 
+/* The bytes of the field's dictionary prefix in front of q's expansions
+** (kqi_leaf_terms()), which kq parse leaves out. */
+static size_t
+dict_prefix_len(const kqi_qnode *q)
+{
+    switch (q->eField) {
+    case KQI_FIELD_TITLE:
+    case KQI_FIELD_SOURCE:
+        return 1;
+    case KQI_FIELD_EXTRA:
+        return q->zField ? strlen(q->zField) + 2 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* What expanding word q expands to in pIdx (nothing without an index):
+** the first 20 terms, or the error running it would give. */
+static void
+tree_expansion(kqi_buf *b, kq_index *pIdx, const kqi_qnode *q, int nIndent)
+{
+    if (pIdx == NULL) {
+        return;
+    }
+    char **az = NULL;
+    int n = 0;
+    char *zErr = NULL;
+    int rc = kqi_leaf_terms(pIdx, q, &az, &n, &zErr);
+    if (rc != KQ_OK) {
+        /* Over an expansion limit, or an unknown field: running it is an
+        ** error. */
+        if (rc == KQ_NOMEM) {
+            b->rc = KQ_NOMEM;
+        } else {
+            tree_line(b, nIndent, "error: %s", zErr ? zErr : "?");
+        }
+        free(zErr);
+        return;
+    }
+    size_t nSkip = q->eType == KQI_Q_ID ? 0 : dict_prefix_len(q);
+    kqi_buf l = {0};
+    for (int i = 0; i < n; i++) {
+        if (i < 20) {
+            if (i) {
+                kqi_buf_append(&l, ", ", 2);
+            }
+            size_t m = strlen(az[i]);
+            m = m > nSkip ? m - nSkip : 0;
+            kqi_buf_append(&l, az[i] + strlen(az[i]) - m, m);
+        }
+        free(az[i]);
+    }
+    free(az);
+    if (n > 20) {
+        kqi_buf_append(&l, ", ...", 5);
+    }
+    kqi_buf_putc(&l, 0);
+    tree_line(b, nIndent, "expands to %d %s%s%s%s", n,
+              q->eType == KQI_Q_ID ? "id" : "term", n == 1 ? "" : "s",
+              n ? ": " : "", l.rc || l.a == NULL ? "" : (char *)l.a);
+    kqi_buf_free(&l);
+}
+
 static void
 tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
           int nIndent)
@@ -1544,47 +1854,37 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                   "is checked for the word itself)%s", aField, q->zWord,
                   q->zTerm, aBoost);
         break;
-    case KQI_Q_PREFIX: {
+    case KQI_Q_PREFIX:
         tree_line(b, nIndent, "%sprefix \"%s*\" (unstemmed)%s", aField,
                   q->zTerm, aBoost);
-        char **az = NULL;
-        int n = 0;
-        char *zErr = NULL;
-        int rc = pIdx ? kqi_prefix_terms(pIdx, q->zTerm, q->nTerm, &az, &n,
-                                         &zErr) : KQ_OK;
-        if (pIdx && rc == KQ_SYNTAX) {
-            /* Over the expansion limit: running it is an error. */
-            tree_line(b, nIndent + 1, "error: %s", zErr ? zErr : "?");
-        }
-        free(zErr);
-        if (pIdx && rc == KQ_OK) {
-            kqi_buf l = {0};
-            for (int i = 0; i < n; i++) {
-                if (i < 20) {
-                    if (i) {
-                        kqi_buf_append(&l, ", ", 2);
-                    }
-                    kqi_buf_append(&l, az[i], strlen(az[i]));
-                }
-                free(az[i]);
-            }
-            free(az);
-            if (n > 20) {
-                kqi_buf_append(&l, ", ...", 5);
-            }
-            kqi_buf_putc(&l, 0);
-            tree_line(b, nIndent + 1, "expands to %d term%s%s%s", n,
-                      n == 1 ? "" : "s", n ? ": " : "",
-                      l.rc || l.a == NULL ? "" : (char *)l.a);
-            kqi_buf_free(&l);
-        }
+        tree_expansion(b, pIdx, q, nIndent + 1);
         break;
-    }
+    case KQI_Q_WILD:
+        tree_line(b, nIndent, "%spattern \"%s\" (unstemmed; * any "
+                  "characters, ? one)%s", aField, q->zTerm, aBoost);
+        tree_expansion(b, pIdx, q, nIndent + 1);
+        break;
+    case KQI_Q_FUZZY:
+        tree_line(b, nIndent, "%sfuzzy word \"%s\" (unstemmed words within "
+                  "%u edit%s)%s", aField, q->zTerm, q->nEdit,
+                  q->nEdit == 1 ? "" : "s", aBoost);
+        tree_expansion(b, pIdx, q, nIndent + 1);
+        break;
     case KQI_Q_PHRASE:
         tree_line(b, nIndent, "%sphrase (words in this order, next to each "
                   "other)%s", aField, aBoost);
         for (int i = 0; i < q->nChild; i++) {
             const kqi_qnode *c = q->aChild[i];
+            if (c->eType != KQI_Q_TERM) {
+                char *z = kqi_mprintf("(position +%u) ", c->iOffset);
+                if (z == NULL) {
+                    b->rc = KQ_NOMEM;
+                    break;
+                }
+                tree_node_lines(b, w, pIdx, c, nIndent + 1, z, "");
+                free(z);
+                continue;
+            }
             tree_line(b, nIndent + 1, "word \"%s\" -> term %s (position +%u)",
                       c->zRaw ? c->zRaw : c->zTerm, c->zTerm, c->iOffset);
         }
@@ -1604,6 +1904,12 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                   q->zHi[0] ? q->zHi : "the latest");
         break;
     case KQI_Q_ID:
+        if (q->bIdPrefix) {
+            tree_line(b, nIndent, "the documents whose ids start with \"%s\"",
+                      q->zTerm);
+            tree_expansion(b, pIdx, q, nIndent + 1);
+            break;
+        }
         tree_line(b, nIndent, "the document with id \"%s\"", q->zTerm);
         break;
     case KQI_Q_NOT:

@@ -11,8 +11,11 @@
 **   values     0 id, 1 title, 2 date, 3 source (KQX_VALUE_*)
 **   data       the body text (for snippets)
 **   metadata   "kq:lang" = the stemming language;
-**              "w" 0x01 word = stem, for each word whose stem differs from
-**              it (the vocabulary of prefix queries, as in dict.c)
+**              "w" 0x01 word = stem, for each word (the vocabulary of
+**              prefix, wildcard and fuzzy queries, as in dict.c);
+**              "kq:vocab" = "all" says it has every word: a database
+**              created before it had only the words whose stem differs
+**              from them, and its patterns also match the terms
 **
 ** With --shards N the documents are spread over N such databases,
 ** DIR/shard000 ..., by a stable hash (FNV-1a) of the document id, and
@@ -46,6 +49,8 @@
 #define META_TITLE_WEIGHT "kq:title_weight"
 #define META_WORD "w\x01"
 #define META_WORD_LEN 2
+#define META_VOCAB "kq:vocab"
+#define META_VOCAB_ALL "all"
 
 /**************************************************************************
 ** Writing.
@@ -219,6 +224,10 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
             rc = set_meta_all(p, META_TITLE_WEIGHT, strlen(META_TITLE_WEIGHT),
                               aW, (size_t)nW, pzErr);
         }
+        if (rc == KQ_OK) {
+            rc = set_meta_all(p, META_VOCAB, strlen(META_VOCAB),
+                              META_VOCAB_ALL, strlen(META_VOCAB_ALL), pzErr);
+        }
         p->nTitleWeight = KQI_TITLE_WEIGHT;
     } else if (rc == KQ_OK) {
         rc = read_title_weight(p->pDb, NULL, zDir, &p->nTitleWeight, pzErr);
@@ -275,7 +284,17 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         return set_meta_all(p, aKey, META_WORD_LEN + nWord, zStem, nStem,
                             &p->zErr);
     }
-    return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf, &p->zErr);
+    int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf, &p->zErr);
+    if (rc == KQ_OK) {
+        /* A word that is its own stem is a word of the vocabulary too
+        ** (META_VOCAB). */
+        char aKey[META_WORD_LEN + KQI_MAX_TERM];
+        memcpy(aKey, META_WORD, META_WORD_LEN);
+        memcpy(aKey + META_WORD_LEN, zWord, nWord);
+        rc = set_meta_all(p, aKey, META_WORD_LEN + nWord, zWord, nWord,
+                          &p->zErr);
+    }
+    return rc;
 }
 
 int
@@ -457,6 +476,7 @@ struct kqi_xindex {
     u32 nMaxExpansion;   /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
     u32 nExpLeft;        /* of KQ_MAX_QUERY_EXPANSION, in the query being
                          ** translated */
+    int bFullVocab;      /* META_VOCAB: the vocabulary has every word */
     /* The watchdog (kqi_xindex_watch): a read under way since tStart. */
     int bWatch;
     pthread_t th;
@@ -710,6 +730,12 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
         }
     }
     if (rc == KQ_OK) {
+        char *zVocab = NULL;
+        rc = kqx_db_get_metadata(p->pDb, META_VOCAB, &zVocab, pzErr);
+        p->bFullVocab = rc == KQ_OK && strcmp(zVocab, META_VOCAB_ALL) == 0;
+        free(zVocab);
+    }
+    if (rc == KQ_OK) {
         rc = kqx_db_get_metadata(p->pDb, META_LANG, &zLang, pzErr);
     }
     if (rc == KQ_OK) {
@@ -811,13 +837,6 @@ exp_add(void *pCtx, const char *z, size_t n)
 }
 
 static int
-exp_add_stem(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
-             size_t nVal)
-{
-    return exp_add(pCtx, zVal, nVal);
-}
-
-static int
 cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -908,22 +927,6 @@ x_scale(kqx_query **ppQ, double w, char **pzErr)
     return rc;
 }
 
-/* Prefix every collected term with zPfx. */
-static int
-exp_prefix(xexp *e, const char *zPfx)
-{
-    size_t nPfx = strlen(zPfx);
-    for (int i = 0; nPfx && i < e->n; i++) {
-        char *z = kqi_mprintf("%s%s", zPfx, e->az[i]);
-        if (z == NULL) {
-            return KQ_NOMEM;
-        }
-        free(e->az[i]);
-        e->az[i] = z;
-    }
-    return KQ_OK;
-}
-
 typedef struct xdate {
     xexp e;
     const kqi_qnode *q;
@@ -979,36 +982,155 @@ x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
     }
 }
 
-/* The terms prefix q expands to: those that are their own stem, and the
-** stems of the vocabulary's words (as search.c), checked against the
-** limits, into *pE (exp_clear() it even on failure). */
+/* An expanding word's walk (search.c's expand_leaf(), over Xapian's terms
+** and vocabulary). */
+typedef struct xwalk {
+    xexp e;
+    kqi_xindex *p;
+    kqi_pat pat;
+    size_t nSkip;        /* key bytes before the word: a field's prefix */
+    int bTitle;          /* keep T + stem where the titles have it */
+    char **pzErr;
+} xwalk;
+
 static int
-x_prefix_exp(kqi_xindex *p, const kqi_qnode *q, xexp *pE, char **pzErr)
+xw_fits(const xwalk *w, const char *z, size_t n)
 {
-    char aKey[META_WORD_LEN + KQI_MAX_TERM];
-    xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
-    *pE = e;
-    if (q->nTerm > KQI_MAX_TERM) {
-        return KQ_OK;   /* no indexed word is that long */
+    if (w->pat.eKind == KQI_PAT_FUZZY) {
+        size_t a = kqi_utf8_chars(z, n), b = kqi_utf8_chars(w->pat.zPat,
+                                                            w->pat.nPat);
+        if (a > b + (size_t)w->pat.nEdit || b > a + (size_t)w->pat.nEdit) {
+            return 0;
+        }
     }
-    int rc = kqx_db_terms_scan(p->pDb, q->zTerm, q->nTerm, pE, exp_add,
-                               pzErr);
-    memcpy(aKey, META_WORD, META_WORD_LEN);
-    memcpy(aKey + META_WORD_LEN, q->zTerm, q->nTerm);
-    if (rc == KQ_OK) {
-        rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + q->nTerm,
-                                  pE, exp_add_stem, pzErr);
+    return kqi_pat_match(&w->pat, z, n);
+}
+
+typedef struct xhave {
+    const char *z;
+    size_t n;
+    int bYes;
+} xhave;
+
+static int
+have_cb(void *pCtx, const char *z, size_t n)
+{
+    xhave *h = pCtx;
+    h->bYes = n == h->n && memcmp(z, h->z, n) == 0;
+    return 1;   /* the first term >= it is it, or it is not there */
+}
+
+/* Collect a stem of the text, or a field's key. */
+static int
+xw_collect(xwalk *w, const char *z, size_t n)
+{
+    char aKey[KQI_MAX_KEY + 1];
+    if (w->bTitle) {
+        if (n + 1 > KQI_MAX_KEY) {
+            return 0;
+        }
+        aKey[0] = KQI_PFX_TITLE;
+        memcpy(aKey + 1, z, n);
+        xhave h = {aKey, n + 1, 0};
+        int rc = kqx_db_terms_scan(w->p->pDb, aKey, n + 1, &h, have_cb,
+                                   w->pzErr);
+        if (rc != KQ_OK && rc != 1) {
+            return w->e.rc = rc;
+        }
+        if (!h.bYes) {
+            return 0;
+        }
+        z = aKey;
+        n++;
     }
-    if (rc == 1 && pE->bOver) {
+    return exp_add(&w->e, z, n);
+}
+
+static int
+xw_term_cb(void *pCtx, const char *z, size_t n)
+{
+    xwalk *w = pCtx;
+    if (w->nSkip == 0 && KQI_IS_FIELD_TERM(z, n)) {
+        return 0;
+    }
+    if (!xw_fits(w, z + w->nSkip, n - w->nSkip)) {
+        return 0;
+    }
+    return xw_collect(w, z, n);
+}
+
+static int
+xw_word_cb(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
+           size_t nVal)
+{
+    xwalk *w = pCtx;
+    if (nKey < META_WORD_LEN ||
+        !xw_fits(w, zKey + META_WORD_LEN, nKey - META_WORD_LEN)) {
+        return 0;
+    }
+    return xw_collect(w, zVal, nVal);
+}
+
+/* The terms expanding word q (PREFIX, WILD, FUZZY) expands to, with zPfx
+** in front, into *pE, checked against the limits: as search.c's
+** expand_leaf(), which says what each kind matches. */
+static int
+x_expand(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, xexp *pE,
+         char **pzErr)
+{
+    xwalk w;
+    memset(&w, 0, sizeof(w));
+    w.e.nKeep = exp_keep(p, 1);
+    w.p = p;
+    w.pzErr = pzErr;
+    int rc = kqi_pat_of(q, &w.pat);
+    size_t nPfx = strlen(zPfx);
+    w.bTitle = nPfx == 1 && zPfx[0] == KQI_PFX_TITLE;
+    char aKey[2 * KQI_MAX_KEY + 4];
+    *pE = w.e;
+    if (rc) {
+        return rc;
+    }
+    if (w.pat.nLit > KQI_MAX_TERM || nPfx > KQI_MAX_KEY) {
+        /* No indexed word is that long. */
+    } else if (nPfx && !w.bTitle) {
+        memcpy(aKey, zPfx, nPfx);
+        memcpy(aKey + nPfx, w.pat.zPat, w.pat.nLit);
+        w.nSkip = nPfx;
+        rc = kqx_db_terms_scan(p->pDb, aKey, nPfx + w.pat.nLit, &w,
+                               xw_term_cb, pzErr);
+    } else {
+        /* A database whose vocabulary lacks the words that are their own
+        ** stem has them among its terms. */
+        if (w.pat.eKind == KQI_PAT_PREFIX || !p->bFullVocab) {
+            rc = kqx_db_terms_scan(p->pDb, w.pat.zPat, w.pat.nLit, &w,
+                                   xw_term_cb, pzErr);
+        }
+        memcpy(aKey, META_WORD, META_WORD_LEN);
+        memcpy(aKey + META_WORD_LEN, w.pat.zPat, w.pat.nLit);
+        if (rc == KQ_OK) {
+            rc = kqx_db_metadata_scan(p->pDb, aKey,
+                                      META_WORD_LEN + w.pat.nLit, &w,
+                                      xw_word_cb, pzErr);
+        }
+    }
+    if (rc == 1 && w.e.bOver) {
         rc = KQ_OK;   /* the scan was stopped: over the limit */
     }
-    if (rc == KQ_OK && pE->rc == KQ_OK) {
-        exp_dedup(pE);
-        char *zWhat = kqi_mprintf("%.*s*", (int)q->nTerm, q->zTerm);
-        rc = zWhat ? exp_check(p, pE, 1, zWhat, pzErr) : KQ_NOMEM;
+    if (rc == 1) {
+        rc = w.e.rc ? w.e.rc : KQ_NOMEM;
+    }
+    if (rc == KQ_OK && w.e.rc == KQ_OK) {
+        exp_dedup(&w.e);
+        char *zWhat = kqi_pat_name(q);
+        rc = zWhat ? exp_check(p, &w.e, 1, zWhat, pzErr) : KQ_NOMEM;
         free(zWhat);
     }
-    return rc ? rc : pE->rc;
+    if (rc == KQ_OK) {
+        rc = w.e.rc;
+    }
+    *pE = w.e;
+    return rc;
 }
 
 /* A word, prefix or phrase of q, its terms prefixed with zPfx. */
@@ -1026,12 +1148,11 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
         memcpy(aKey, zPfx, nPfx);
         memcpy(aKey + nPfx, q->zTerm, q->nTerm);
         return kqx_query_term(aKey, nPfx + q->nTerm, ppOut, pzErr);
-    case KQI_Q_PREFIX: {
+    case KQI_Q_PREFIX:
+    case KQI_Q_WILD:
+    case KQI_Q_FUZZY: {
         xexp e;
-        int rc = x_prefix_exp(p, q, &e, pzErr);
-        if (rc == KQ_OK) {
-            rc = e.rc ? e.rc : exp_prefix(&e, zPfx);
-        }
+        int rc = x_expand(p, q, zPfx, &e, pzErr);
         if (rc == KQ_OK) {
             rc = exp_query(&e, ppOut);
         }
@@ -1116,6 +1237,8 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
     switch (q->eType) {
     case KQI_Q_TERM:
     case KQI_Q_PREFIX:
+    case KQI_Q_WILD:
+    case KQI_Q_FUZZY:
     case KQI_Q_EXACT:
         return x_field(p, q, ppOut, pzErr);
     case KQI_Q_PHRASE:
@@ -1143,6 +1266,31 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
         return rc ? rc : x_scale(ppOut, 0.0, pzErr);
     }
     case KQI_Q_ID: {
+        if (q->bIdPrefix) {
+            /* id:PRE*: the id terms Q + id starting with it, each an
+            ** expansion (as search.c's expand_ids()). */
+            xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
+            char *z = kqi_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
+            int rc = z ? kqx_db_terms_scan(p->pDb, z, strlen(z), &e, exp_add,
+                                           pzErr)
+                       : KQ_NOMEM;
+            free(z);
+            if (rc == 1 && e.bOver) {
+                rc = KQ_OK;
+            }
+            if (rc == KQ_OK && e.rc == KQ_OK) {
+                exp_dedup(&e);
+                char *zWhat = kqi_mprintf("the id prefix id:%.*s*",
+                                          (int)q->nTerm, q->zTerm);
+                rc = zWhat ? exp_check(p, &e, 1, zWhat, pzErr) : KQ_NOMEM;
+                free(zWhat);
+            }
+            if (rc == KQ_OK) {
+                rc = e.rc ? e.rc : exp_query(&e, ppOut);
+            }
+            exp_clear(&e);
+            return rc ? rc : x_scale(ppOut, 0.0, pzErr);
+        }
         char *z = kqi_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
         int rc = z ? kqx_query_term(z, strlen(z), ppOut, pzErr) : KQ_NOMEM;
         free(z);
@@ -1303,15 +1451,17 @@ xprov_expand(void *pCtx, const kqi_qnode *q, char ***paz, int *pn,
              char **pzErr)
 {
     xprov *x = pCtx;
+    char aPfx[KQI_MAX_KEY + 4];
     *paz = NULL;
     *pn = 0;
-    if (q->eType != KQI_Q_PREFIX) {
-        return KQ_OK;
-    }
-    xexp e;
     x->p->nExpLeft = KQ_MAX_QUERY_EXPANSION;
     xcall_begin(x->p);
-    int rc = x_prefix_exp(x->p, q, &e, pzErr);
+    int rc = x_field_prefix(x->p, q, aPfx, sizeof(aPfx), pzErr);
+    xexp e;
+    memset(&e, 0, sizeof(e));
+    if (rc == KQ_OK) {
+        rc = x_expand(x->p, q, aPfx, &e, pzErr);
+    }
     xcall_end(x->p);
     if (rc) {
         exp_clear(&e);

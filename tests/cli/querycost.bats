@@ -195,7 +195,7 @@ print(s)' "$1"
     [ "$output" -eq 10 ]
     run "$KQ" -d "$BIG" -c "$q OR (yzzz* a6)"
     [ "$status" -eq 2 ]
-    [ "$output" = "kq count: the query's prefixes and date ranges match more than $MAX_QUERY_EXPANSION terms in all (at yzzz*)" ]
+    [ "$output" = "kq count: the query's prefixes, patterns, fuzzy words and date ranges match more than $MAX_QUERY_EXPANSION terms in all (at the prefix yzzz*)" ]
 }
 
 @test "querycost: a query of $MAX_QUERY_LEN bytes runs, one byte more is an error" {

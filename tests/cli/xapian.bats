@@ -76,6 +76,15 @@ same_answer() {
     done
 }
 
+@test "xapian: patterns, fuzzy words and expanding words in phrases and titles agree, scores too (issue 15)" {
+    for q in '*fire' 'ceas?fire' 'pe?ce*' 'govern*ent' '*ation' 'ceasefire~1' \
+             'peacekepers~2' 'ministre~' '"prime minis*"' '"pr?me minister"' \
+             'title:*fire' 'title:"prime minis*"' 'minis* AND *ation' \
+             'ceasefire~1 OR peace*' '"*ment of"' 'id:corpus/00*'; do
+        same_answer "$q"
+    done
+}
+
 @test "xapian: 150 random queries agree (seeded; 50 under ASan)" {
     seed=${KQ_TEST_SEED:-$(date +%s)}
     # The sanitizer build runs Xapian instrumented too, several times

@@ -8,7 +8,9 @@
 **   - kq_query_parse() and kq_query_parse_ex(KQ_QUERY_OR) with an "english"
 **     analyzer.  rc must be KQ_OK (with a query) or KQ_SYNTAX (with a
 **     message and a 1-based column inside the query + 1);
-**   - a parsed query is described (kq_query_describe(): non-NULL) and, to
+**   - a parsed query is described (kq_query_describe(), kq_query_tree()
+**     with the index, which expands its prefixes, wildcard patterns and
+**     fuzzy words: non-NULL) and, to
 **     reach the search engine with arbitrary query trees, run against a
 **     small index built once per process (160 generated documents, so
 **     frequent terms span several posting blocks):
@@ -351,6 +353,12 @@ static void parse_one(const char *zQuery, int flags)
         FZ_CHECK(zDesc != NULL, "kq_query_describe returned NULL");
         fz_touch(zDesc, strlen(zDesc));
         free(zDesc);
+        /* What kq parse prints with the index: every expanding word's
+        ** terms (kqi_leaf_terms(), the plan's own expansion). */
+        char *zTree = kq_query_tree(g_pIdx, q);
+        FZ_CHECK(zTree != NULL, "kq_query_tree returned NULL");
+        fz_touch(zTree, strlen(zTree));
+        free(zTree);
         free(zErr);
         zErr = NULL;
         run_query(q, zQuery);

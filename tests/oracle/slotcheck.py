@@ -2,9 +2,9 @@
 # tests/oracle/slotcheck.py FILE SLOT WORD
 #
 # Checks a word slot of matches.py against the Snowball stemmer, for the
-# test writer (not run by make check: it needs libstemmer.so, the
-# reference C library of the Snowball project, through ctypes; Debian's
-# libstemmer0d).  WORD is what the kq query writes: a word (`prices`), a
+# test writer and for tests/cli/matches.bats's test "slots" (which skips
+# it when libstemmer.so, the reference C library of the Snowball project,
+# is missing: it is used through ctypes; Debian's libstemmer0d).  WORD is what the kq query writes: a word (`prices`), a
 # prefix (`negotiat*`) or a pattern with * and ? (`qa?dafi`), or
 # `~K:WORD` for a fuzzy word (`~2:gadafi`, optimal string alignment as in
 # matches.py).  The words of FILE's vocabulary (folded title and body

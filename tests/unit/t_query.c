@@ -114,12 +114,35 @@ static const struct { const char *zQuery, *zWant; } aOk[] = {
     {"running*", "running*"},
     {"Caf\xc3\xa9*", "cafe*"},
     {"oil ceas* OR gas", "OR(AND(oil, ceas*), gas)"},
+    /* wildcards anywhere, fuzzy words (issue 15): folded, not stemmed */
+    {"*fire", "*fire"},
+    {"Qa?dafi", "qa?dafi"},
+    {"n*t?ation", "n*t?ation"},
+    {"negotiat**", "negotiat*"},           /* runs of * are one * */
+    {"ne**tiat*", "ne*tiat*"},
+    {"Caf\xc3\xa9?", "cafe?"},
+    {"gadafi~2", "gadafi~2"},
+    {"Gadafi~1", "gadafi~1"},
+    {"gadafi~", "gadafi~2"},              /* ~ alone is ~2, as Lucene's */
+    {"Caf\xc3\xa9~1^2", "cafe~1^2"},
+    {"\"oil pric*\"", "\"oil pric*\""},
+    {"\"oil pric* war\"", "\"oil pric* war\""},
+    {"\"pric*\"", "pric*"},
+    {"\"qa?dafi said\"", "\"qa?dafi said\""},
+    {"\"gadafi~2 said\"", "\"gadafi~2 said\""},
+    {"title:oil*", "title:oil*"},
+    {"title:*oil", "title:*oil"},
+    {"source:reut*", "source:reut*"},
+    {"title:\"oil pric*\"", "title:\"oil pric*\""},
+    {"id:news*", "id:\"news\"*"},
+    {"id:\"news*\"", "id:\"news*\""},     /* quoted: the id as written */
+    {"\"oil price\"~2", "NEAR/2(oil, price)"},   /* not fuzzy */
+    {"oil~2 OR x", "OR(oil~2, x)"},
     /* accents and white space */
     {"Caf\xc3\xa9", "cafe"},
     {"  oil \t  gas  ", "AND(oil, gas)"},
     /* a word with no searchable token drops out */
     {"oil !!!", "oil"},
-    {"oil ? gas", "AND(oil, gas)"},
 };
 #define N_OK (sizeof aOk / sizeof aOk[0])
 
@@ -191,6 +214,23 @@ static const struct { const char *zQuery; int iCol; } aErr[] = {
     {"\"oil gas", 1},          /* the unterminated quote */
     {"x \"oil gas", 3},
     {"oil **", 5},             /* (a lone * is every document) */
+    /* wildcards and fuzzy words (issue 15) */
+    {"oil ?", 5},              /* a wildcard needs a letter beside it */
+    {"?? oil", 1},
+    {"*?", 1},
+    {"\"oil *\"", 6},           /* a lone * in a phrase: at the star */
+    {"\"oil ? gas\"", 6},
+    {"oil~3", 1},              /* N is 1 or 2 */
+    {"oil~0", 1},
+    {"oil~12", 1},
+    {"oi*l~1", 1},             /* no wildcards in a fuzzy word */
+    {"=oil*", 1},
+    {"=oil~1", 1},
+    {"u.s*", 1},               /* a pattern is one word */
+    {"o'ne?l", 1},
+    {"\"oil pric*\"~2", 12},    /* "..."~n takes plain words: at the ~ */
+    {"oil* NEAR/2 gas", 1},    /* NEAR joins plain words: at the word */
+    {"~~2", 1},
     {"", 1},                   /* nothing searchable */
     {"   ", 1},
     {"!!!", 1},
@@ -306,12 +346,191 @@ static void test_ast(void **state) {
     assert_null(zErr);
 }
 
+/* Expanding words in the tree: node types, folded patterns, phrase slots
+** at their positions, fields on every slot (issue 15). */
+static void test_expanding_ast(void **state) {
+    (void)state;
+    kq_query *q = NULL;
+    int iCol;
+    char *zErr = NULL;
+    assert_int_equal(kq_query_parse(g_pEn, "Qa?Dafi", &q, &iCol, &zErr), KQ_OK);
+    assert_int_equal(q->pRoot->eType, KQI_Q_WILD);
+    assert_string_equal(q->pRoot->zTerm, "qa?dafi");
+    kq_query_free(q);
+    assert_int_equal(kq_query_parse(g_pEn, "negotiat*", &q, &iCol, &zErr),
+                     KQ_OK);
+    assert_int_equal(q->pRoot->eType, KQI_Q_PREFIX);   /* as it was */
+    assert_string_equal(q->pRoot->zTerm, "negotiat");
+    kq_query_free(q);
+    assert_int_equal(kq_query_parse(g_pEn, "Gaddafi~1", &q, &iCol, &zErr),
+                     KQ_OK);
+    assert_int_equal(q->pRoot->eType, KQI_Q_FUZZY);
+    assert_string_equal(q->pRoot->zTerm, "gaddafi");
+    assert_int_equal(q->pRoot->nEdit, 1);
+    kq_query_free(q);
+    assert_int_equal(kq_query_parse(g_pEn, "title:\"Oil pric* was\"", &q,
+                                    &iCol, &zErr), KQ_OK);
+    kqi_qnode *p = q->pRoot;
+    assert_int_equal(p->eType, KQI_Q_PHRASE);
+    assert_int_equal(p->nChild, 3);
+    assert_int_equal(p->aChild[0]->eType, KQI_Q_TERM);
+    assert_int_equal(p->aChild[1]->eType, KQI_Q_PREFIX);
+    assert_string_equal(p->aChild[1]->zTerm, "pric");
+    assert_int_equal(p->aChild[2]->eType, KQI_Q_TERM);
+    assert_string_equal(p->aChild[2]->zTerm, "was");
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(p->aChild[i]->iOffset, (u32)i);
+        assert_int_equal(p->aChild[i]->eField, KQI_FIELD_TITLE);
+    }
+    kq_query_free(q);
+    /* a word of several tokens next to a slot keeps the positions */
+    assert_int_equal(kq_query_parse(g_pEn, "\"U.S. oil* x\"", &q, &iCol,
+                                    &zErr), KQ_OK);
+    p = q->pRoot;
+    assert_int_equal(p->nChild, 4);
+    assert_int_equal(p->aChild[2]->eType, KQI_Q_PREFIX);
+    assert_int_equal(p->aChild[2]->iOffset, 2);
+    assert_int_equal(p->aChild[3]->iOffset, 3);
+    kq_query_free(q);
+    assert_int_equal(kq_query_parse(g_pEn, "id:news*", &q, &iCol, &zErr),
+                     KQ_OK);
+    assert_int_equal(q->pRoot->eType, KQI_Q_ID);
+    assert_int_equal(q->pRoot->bIdPrefix, 1);
+    assert_string_equal(q->pRoot->zTerm, "news");
+    kq_query_free(q);
+    assert_null(zErr);
+}
+
+/* Wildcard matching: * any run (also none), ? one UTF-8 character. */
+static void test_wild_match(void **state) {
+    (void)state;
+    static const struct { const char *zPat, *z; int bWant; } a[] = {
+        {"qa?dafi", "qaddafi", 1}, {"qa?dafi", "qadafi", 0},
+        {"qa?dafi", "qa\xc3\xa9" "dafi", 1},      /* one character, 2 bytes */
+        {"qa??dafi", "qa\xc3\xa9" "dafi", 0},
+        {"*fire", "fire", 1}, {"*fire", "ceasefire", 1}, {"*fire", "fired", 0},
+        {"n*t?ation", "negotiation", 1}, {"n*t?ation", "nation", 0},
+        {"n*t?ation", "notation", 0}, {"n*t?ation", "nxtyation", 1}, {"a*b*c", "abc", 1},
+        {"a*b*c", "aXbYbZc", 1}, {"a*b*c", "aXbYcZ", 0},
+        {"?", "\xe2\x82\xac", 1}, {"?", "ab", 0}, {"*", "", 1},
+        {"a*", "a", 1}, {"*a*", "bab", 1}, {"*a*", "bbb", 0},
+    };
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+        int b = kqi_wild_match(a[i].zPat, strlen(a[i].zPat), a[i].z,
+                               strlen(a[i].z));
+        if (b != a[i].bWant) {
+            fail_msg("'%s' against '%s': %d, want %d", a[i].zPat, a[i].z, b,
+                     a[i].bWant);
+        }
+    }
+}
+
+/* The optimal-string-alignment distance, the textbook full table over
+** characters (code points), with no cut-off: what kqi_fuzzy_distance()
+** must equal wherever it is at most the bound. */
+static int osa_brute(const u32 *a, int na, const u32 *b, int nb) {
+    int d[12][12];
+    for (int i = 0; i <= na; i++) d[i][0] = i;
+    for (int j = 0; j <= nb; j++) d[0][j] = j;
+    for (int i = 1; i <= na; i++) {
+        for (int j = 1; j <= nb; j++) {
+            int c = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + c < v) v = d[i - 1][j - 1] + c;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[na][nb];
+}
+
+/* Random short strings over a small alphabet of 1-, 2- and 3-byte
+** characters, so that edits, transpositions and multi-byte characters
+** meet often: kqi_fuzzy_distance() with bounds 0..3 against the brute
+** force. */
+static void test_fuzzy_distance_property(void **state) {
+    (void)state;
+    static const struct { u32 cp; const char *z; } aAlpha[] = {
+        {'a', "a"}, {'b', "b"}, {'c', "c"}, {0xe9, "\xc3\xa9"},
+        {0x20ac, "\xe2\x82\xac"},
+    };
+    th_rng r = th_rng_for("fuzzy_distance");
+    int nCheck = 0;
+    for (int it = 0; it < 20000; it++) {
+        u32 a[10], b[10];
+        char za[40], zb[40];
+        size_t nza = 0, nzb = 0;
+        int na = (int)th_range(&r, 0, 7), nb = (int)th_range(&r, 0, 7);
+        for (int i = 0; i < na; i++) {
+            int k = (int)th_range(&r, 0, 4);
+            a[i] = aAlpha[k].cp;
+            memcpy(za + nza, aAlpha[k].z, strlen(aAlpha[k].z));
+            nza += strlen(aAlpha[k].z);
+        }
+        /* b: often a's characters edited, else random */
+        if (th_range(&r, 0, 1) && na > 0) {
+            nb = 0;
+            for (int i = 0; i < na && nb < 9; i++) {
+                int e = (int)th_range(&r, 0, 9);
+                if (e == 0) continue;                          /* delete */
+                if (e == 1 && i + 1 < na) {                    /* swap */
+                    b[nb++] = a[i + 1];
+                    if (nb < 9) b[nb++] = a[i];
+                    i++;
+                    continue;
+                }
+                b[nb++] = e == 2 ? aAlpha[th_range(&r, 0, 4)].cp : a[i];
+            }
+        } else {
+            for (int i = 0; i < nb; i++) b[i] = aAlpha[th_range(&r, 0, 4)].cp;
+        }
+        for (int i = 0; i < nb; i++) {
+            for (int k = 0; k < 5; k++) {
+                if (aAlpha[k].cp == b[i]) {
+                    memcpy(zb + nzb, aAlpha[k].z, strlen(aAlpha[k].z));
+                    nzb += strlen(aAlpha[k].z);
+                }
+            }
+        }
+        int want = osa_brute(a, na, b, nb);
+        for (int nMax = 0; nMax <= 3; nMax++) {
+            int got = kqi_fuzzy_distance(za, nza, zb, nzb, nMax);
+            int exp = want <= nMax ? want : nMax + 1;
+            if (got != exp) {
+                fail_msg("'%.*s' vs '%.*s' bound %d: %d, want %d",
+                         (int)nza, za, (int)nzb, zb, nMax, got, exp);
+            }
+            nCheck++;
+        }
+    }
+    assert_true(nCheck == 80000);
+    /* known values: a transposition is one edit (Lucene), characters not
+    ** bytes */
+    assert_int_equal(kqi_fuzzy_distance("gadafi", 6, "gaddafi", 7, 2), 1);
+    assert_int_equal(kqi_fuzzy_distance("gadafi", 6, "qaddafi", 7, 2), 2);
+    assert_int_equal(kqi_fuzzy_distance("gadafi", 6, "kadhafi", 7, 2), 2);
+    assert_int_equal(kqi_fuzzy_distance("ab", 2, "ba", 2, 2), 1);
+    assert_int_equal(kqi_fuzzy_distance("ca", 2, "abc", 3, 3), 3);  /* OSA */
+    assert_int_equal(kqi_fuzzy_distance("\xc3\xa9", 2, "e", 1, 2), 1);
+    /* a word longer than any the index holds is as far as can be */
+    char aLong[KQI_MAX_TERM + 2];
+    memset(aLong, 'a', sizeof aLong);
+    assert_int_equal(kqi_fuzzy_distance(aLong, KQI_MAX_TERM, aLong,
+                                        KQI_MAX_TERM, 2), 0);
+    assert_int_equal(kqi_fuzzy_distance(aLong, KQI_MAX_TERM + 1, aLong,
+                                        KQI_MAX_TERM + 1, 2), 3);
+}
+
 /* Random strings over the query alphabet parse or fail with KQ_SYNTAX and a
 ** column in 1..len+1. */
 static void test_fuzz(void **state) {
     (void)state;
     static const char *azTok[] = {"a", "b", "AND", "OR", "NOT", "(", ")",
-                                  "\"", "*", "+", "-", " ", "\xc3\xa9"};
+                                  "\"", "*", "+", "-", " ", "\xc3\xa9",
+                                  "?", "~", "~2", "~1", "title:", "id:"};
     const int nTok = (int)(sizeof azTok / sizeof azTok[0]);
     th_rng r = th_rng_for("query_fuzz");
     int nOk = 0, nSyntax = 0;
@@ -431,6 +650,9 @@ int main(void) {
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_null_out),
         cmocka_unit_test(test_ast),
+        cmocka_unit_test(test_expanding_ast),
+        cmocka_unit_test(test_wild_match),
+        cmocka_unit_test(test_fuzzy_distance_property),
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_fuzz_bytes),
         cmocka_unit_test(test_deep_nesting),   /* last: it may crash */

@@ -1083,6 +1083,178 @@ static void test_english_index(void **state) {
     th_rmtree(zDir);
 }
 
+/* kqi_leaf_terms(q) of the only word of zQuery, joined by spaces (caller
+** frees), or NULL with *pRc and *pzErr set. */
+static char *leaf_terms(kq_index *p, const char *zQuery, int *pRc,
+                        char **pzErr) {
+    kq_query *q = NULL;
+    int iCol;
+    *pzErr = NULL;
+    assert_int_equal(kq_query_parse(kq_index_analyzer(p), zQuery, &q, &iCol,
+                                    pzErr), KQ_OK);
+    const kqi_qnode *n = q->pRoot;
+    char **az = NULL;
+    int nTerm = -1;
+    *pRc = kqi_leaf_terms(p, n, &az, &nTerm, pzErr);
+    kq_query_free(q);
+    if (*pRc != KQ_OK) {
+        assert_null(az);
+        assert_int_equal(nTerm, 0);
+        return NULL;
+    }
+    char *z = calloc(1, 4096);
+    assert_non_null(z);
+    for (int i = 0; i < nTerm; i++) {
+        /* sorted and distinct */
+        if (i > 0 && strcmp(az[i - 1], az[i]) >= 0)
+            fail_msg("%s: %s before %s", zQuery, az[i - 1], az[i]);
+        if (i > 0) strcat(z, " ");
+        strcat(z, az[i]);
+    }
+    for (int i = 0; i < nTerm; i++) free(az[i]);
+    free(az);
+    return z;
+}
+
+/* Wildcards, fuzzy words, phrase slots, field and id: expansions (issue
+** 15), the terms each expands to (kqi_leaf_terms, with the field's
+** dictionary prefix) and the expansion limit at the limit and one past it.
+** Answers by construction: the words of each document are listed. */
+static void test_expanding_words(void **state) {
+    (void)state;
+    static const struct {
+        const char *zId, *zTitle, *zSource, *zTopic, *zBody;
+    } aD[] = {
+        {"news1", "Gaddafi speaks", "Reuters", "libya",
+         "Qaddafi said the ceasefire held"},
+        {"news2", "Kadhafi", "AP", "libya politics",
+         "Kadhafi and Gadafi met for negotiations"},
+        {"other3", "Caf\xc3\xa9s", "Reuters wire", "food",
+         "caf\xc3\xa9 cafe caff notation nation"},
+        {"news4", "Oil prices", "x", "oil",
+         "oil prices rose while the oil price fell"},
+        {"other5", "Fire", "y", "misc", "the backfire and the fire"},
+    };
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer *w = NULL;
+    kq_writer_opts opts;
+    char *zErr = NULL;
+    memset(&opts, 0, sizeof opts);
+    opts.zLang = "english";
+    assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);
+    for (size_t i = 0; i < sizeof aD / sizeof aD[0]; i++) {
+        kq_doc d;
+        kq_field f = {"topic", 5, aD[i].zTopic, strlen(aD[i].zTopic)};
+        fill_doc(&d, aD[i].zId, aD[i].zTitle, aD[i].zBody);
+        d.zSource = aD[i].zSource;
+        d.nSource = strlen(aD[i].zSource);
+        d.aField = &f;
+        d.nField = 1;
+        assert_int_equal(kq_writer_add(w, &d, &zErr), KQ_OK);
+    }
+    assert_int_equal(kq_writer_commit(w, &zErr), KQ_OK);
+    kq_writer_close(w);
+    kq_index *p = open_index(zDir);
+    static const struct { const char *zQuery; u64 nTotal; } aQ[] = {
+        {"qa?dafi", 1},            /* Qaddafi */
+        {"?addafi", 1},            /* Gaddafi (title), Qaddafi: news1 */
+        {"gadafi~1", 2},           /* Gaddafi, Gadafi (Qaddafi: 2 edits) */
+        {"gadafi~2", 2},           /* + Qaddafi, Kadhafi */
+        {"*fire", 2},              /* ceasefire, backfire, fire */
+        {"*fire -ceasefire", 1},
+        {"n*t?ations", 1},         /* negotiations */
+        {"n*t?ation", 0},          /* not nation, notation: whole words */
+        {"caf?", 1},               /* cafe, café (folded), caff */
+        {"caf\xc3\xa9~1", 1},
+        {"\"oil pric*\"", 1},
+        {"\"oil pric* rose\"", 1},
+        {"\"oil pric* fell\"", 1},
+        {"\"oil pric* held\"", 0},
+        {"\"the *fire\"", 2},       /* the ceasefire, the backfire, the fire */
+        {"\"said the c?asefire\"", 1},
+        {"title:ga*", 1},          /* Gaddafi in a title; Gadafi is body */
+        {"title:?addafi", 1},
+        {"title:\"oil pric*\"", 1},
+        {"source:reut*", 2},       /* source terms, not body words */
+        {"source:?euter", 2},
+        {"source:ap~1", 1},        /* ap (x and y are two edits away) */
+        {"topic:lib*", 2},
+        {"topic:polit*", 1},
+        {"id:news*", 3},
+        {"id:other*", 2},
+        {"id:zzz*", 0},
+        {"id:news* fire", 0},
+        {"id:other* *fire", 1},
+    };
+    for (size_t i = 0; i < sizeof aQ / sizeof aQ[0]; i++) {
+        u64 n = total_of(p, aQ[i].zQuery);
+        if (n != aQ[i].nTotal)
+            fail_msg("'%s': %llu matches, want %llu", aQ[i].zQuery,
+                     (unsigned long long)n, (unsigned long long)aQ[i].nTotal);
+    }
+    /* The terms, with the field's dictionary prefix */
+    static const struct { const char *zQuery, *zWant; } aT[] = {
+        {"?addafi", "gaddafi qaddafi"},
+        {"gadafi~2", "gadafi gaddafi kadhafi qaddafi"},
+        {"*fire", "backfir ceasefir fire"},
+        {"title:*fire", "Tfire"},
+        {"title:ga*", "Tgaddafi"},
+        {"body:ga*", "gadafi gaddafi"},
+        {"source:reut*", "Sreuter"},
+        {"topic:lib*", "Xtopic:libya"},
+        {"caf?", "cafe caff"},
+        {"zzz*", ""},
+    };
+    for (size_t i = 0; i < sizeof aT / sizeof aT[0]; i++) {
+        int rc;
+        char *z = leaf_terms(p, aT[i].zQuery, &rc, &zErr);
+        if (z == NULL || strcmp(z, aT[i].zWant) != 0)
+            fail_msg("'%s' expands to '%s', want '%s' (%s)", aT[i].zQuery,
+                     z ? z : "?", aT[i].zWant, zErr ? zErr : "");
+        free(z);
+    }
+    /* The limit: gadafi~2 expands to 4 terms */
+    int rc;
+    assert_int_equal(kq_index_set_max_expansion(p, 4), KQ_OK);
+    char *z = leaf_terms(p, "gadafi~2", &rc, &zErr);
+    assert_int_equal(rc, KQ_OK);
+    free(z);
+    assert_int_equal(total_of(p, "gadafi~2"), 2);
+    assert_int_equal(kq_index_set_max_expansion(p, 3), KQ_OK);
+    z = leaf_terms(p, "gadafi~2", &rc, &zErr);
+    assert_null(z);
+    assert_int_equal(rc, KQ_SYNTAX);
+    assert_string_equal(zErr, "the fuzzy word gadafi~2 matches more than 3 "
+                        "words (the limit; use a longer prefix, or raise it "
+                        "with --max-expansion N)");
+    free(zErr);
+    z = leaf_terms(p, "qa?dafi", &rc, &zErr);   /* 1 term: within */
+    assert_string_equal(z, "qaddafi");
+    free(z);
+    /* id: prefixes count against the same limit: 3 ids, then 2 */
+    z = leaf_terms(p, "id:news*", &rc, &zErr);
+    assert_string_equal(z, "news1 news2 news4");
+    free(z);
+    assert_int_equal(kq_index_set_max_expansion(p, 2), KQ_OK);
+    z = leaf_terms(p, "id:news*", &rc, &zErr);
+    assert_null(z);
+    assert_int_equal(rc, KQ_SYNTAX);
+    assert_non_null(strstr(zErr, "the id prefix id:news* matches more than 2"));
+    free(zErr);
+    /* not an expanding word */
+    kq_query *q = NULL;
+    int iCol;
+    char **az = NULL;
+    int n = 7;
+    assert_int_equal(kq_query_parse(kq_index_analyzer(p), "oil", &q, &iCol,
+                                    &zErr), KQ_OK);
+    assert_int_equal(kqi_leaf_terms(p, q->pRoot, &az, &n, &zErr), KQ_MISUSE);
+    kq_query_free(q);
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
 /* A document of 100000 tokens: large tf, long position lists, phrases at
 ** its very end, its length in the statistics. */
 static void test_big_document(void **state) {
@@ -1241,6 +1413,7 @@ int main(void) {
         cmocka_unit_test(test_writer_lifecycle),
         cmocka_unit_test(test_random_vocabulary),
         cmocka_unit_test(test_english_index),
+        cmocka_unit_test(test_expanding_words),
         cmocka_unit_test(test_big_document),
         cmocka_unit_test(test_no_index),
         cmocka_unit_test(test_deep_not),   /* last: exits on timeout */
