@@ -1227,13 +1227,15 @@ nprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
         k->iSeg = (u32)s;
     }
     k->iTarget = iLocal;
+    int iFile = KQI_F_POST;   /* the file a damage is in */
     int rc = kqi_plc_seek(k->pPlc, iLocal);
     if (rc == KQ_OK && kqi_plc_docid(k->pPlc) == iLocal) {
+        iFile = KQI_F_POS;
         rc = kqi_plc_positions(k->pPlc, &k->a, &k->n);
     }
     if (rc == KQ_CORRUPT) {
         k->iDoc = KQ_DOCID_EOF;
-        return kqi_err(pzErr, rc, "%s: %s", g->aMap[KQI_F_POST].zPath,
+        return kqi_err(pzErr, rc, "%s: %s", g->aMap[iFile].zPath,
                        kqi_plc_errmsg(k->pPlc));
     }
     *pa = k->a;

@@ -383,6 +383,27 @@ db_call(kqx_db *p, char **pzErr, F f)
             if (!bNew) {
                 return db_error(&p->azPath, pzErr);
             }
+        } catch (const std::bad_alloc &) {
+            return db_error(&p->azPath, pzErr);
+        } catch (const std::exception &e) {
+            /* Not one of Xapian's errors (those derive from Xapian::Error,
+            ** not std::exception) but the library's own, such as the
+            ** std::length_error a damaged position list can give: damage
+            ** Xapian did not recognise as such, if the tables' check
+            ** finds it. */
+            int rc = db_error(&p->azPath, pzErr);
+            char *zCheck = NULL;
+            if (kqx_db_check(p, &zCheck) == KQ_CORRUPT) {
+                if (pzErr) {
+                    std::free(*pzErr);
+                    *pzErr = zCheck;
+                } else {
+                    std::free(zCheck);
+                }
+                return KQ_CORRUPT;
+            }
+            std::free(zCheck);
+            return rc;
         } catch (...) {
             return db_error(&p->azPath, pzErr);
         }
