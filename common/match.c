@@ -1121,6 +1121,10 @@ typedef struct nkey {
     u32 iSeg;            /* of pPlc */
     u32 iTarget;         /* the last local docid sought */
     kq_docid iDoc;       /* the document a/n are of (EOF: none) */
+    /* Documents iDoc + 1 .. iNext - 1 do not hold the key: with the
+    ** documents asked for in ascending order, each key costs a compare
+    ** for most of them (an expansion has many keys, a document few). */
+    kq_docid iNext;
     const u32 *a;
     u32 n;
 } nkey;
@@ -1203,6 +1207,9 @@ nprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
         *pn = k->n;
         return KQ_OK;
     }
+    if (k->iDoc != KQ_DOCID_EOF && iDoc > k->iDoc && iDoc < k->iNext) {
+        return KQ_OK;
+    }
     long s = seg_of(p->pIdx, iDoc);
     if (s < 0) {
         return kqi_err(pzErr, KQ_MISUSE, "no document %u", (unsigned)iDoc);
@@ -1212,6 +1219,7 @@ nprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
     k->iDoc = iDoc;
     k->a = NULL;
     k->n = 0;
+    k->iNext = g->iBase + g->meta.nDoc;   /* none before the segment's end */
     if (k->aLoc[s].df == 0) {
         return KQ_OK;
     }
@@ -1229,9 +1237,13 @@ nprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
     k->iTarget = iLocal;
     int iFile = KQI_F_POST;   /* the file a damage is in */
     int rc = kqi_plc_seek(k->pPlc, iLocal);
-    if (rc == KQ_OK && kqi_plc_docid(k->pPlc) == iLocal) {
+    u32 iAt = kqi_plc_docid(k->pPlc);
+    if (rc == KQ_OK && iAt == iLocal) {
+        k->iNext = iDoc + 1;   /* (where the next one is is not known) */
         iFile = KQI_F_POS;
         rc = kqi_plc_positions(k->pPlc, &k->a, &k->n);
+    } else if (rc == KQ_OK && iAt != KQ_DOCID_EOF) {
+        k->iNext = g->iBase + iAt;
     }
     if (rc == KQ_CORRUPT) {
         k->iDoc = KQ_DOCID_EOF;
