@@ -1,11 +1,12 @@
 /*
 ** cmd_hist.c -- kq hist: how many documents each query matches per day,
-** ISO week, month or year, with the occurrences of its words and the
-** period's total number of documents (the denominator a rate needs).
+** ISO week, month or year, with its matches in them (occurrences,
+** match.c) and the period's total number of documents (the denominator a
+** rate needs).
 **
 ** One pass over the document table gives every live document's bucket;
-** then kq_search_each() per query adds each match (and its occurrence
-** count) to the bucket of its document.  Periods run from the first to
+** then kq_search_each() per query adds each matching document (and its
+** number of matches) to the bucket of its document.  Periods run from the first to
 ** the last date of the index (or --from/--to), every one listed, so a time
 ** series has no silent holes.
 */

@@ -344,7 +344,7 @@ hist_tsv() {
 
 # ----------------------------------------------------------------- kwic
 
-@test "kwic: one line per occurrence in title and text (grep -o -i -w)" {
+@test "kwic: one line per match of a word in title and text (grep -o -i -w)" {
     for w in ceasefire quokka harbor; do
         run -0 fkq kwic --width 100 "$w"
         [ "${#lines[@]}" -eq "$(fx_occ "$w")" ] || { echo "$w: ${#lines[@]} lines, grep $(fx_occ "$w")"; return 1; }
