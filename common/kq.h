@@ -319,6 +319,12 @@ int kq_writer_delete_unseen(kq_writer *p, uint64_t *pnDel, char **pzErr);
 ** committed (with more segments than the policy wants) and is reported
 ** by kq_writer_merge_status(); the next commit merges again. */
 int kq_writer_commit(kq_writer *p, char **pzErr);
+/* Commit, then do every merge the policy of kq_writer_commit() wants now,
+** whatever opts.bNoMerge says: for a writer that adds with bNoMerge, so
+** that the add returns quickly, and merges later (kq-index merge).  Each
+** merge is its own atomic commit; the failure of one is returned (and
+** kept for kq_writer_merge_status()), what merged before it stays. */
+int kq_writer_merge(kq_writer *p, char **pzErr);
 /* Commit, then merge all segments into one without deleted documents.
 ** A failure of the merge is returned (and kq_writer_merge_status() gives
 ** it too); what the commit before it committed stays committed. */

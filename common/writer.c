@@ -1745,6 +1745,25 @@ kq_writer_commit(kq_writer *p, char **pzErr)
 }
 
 int
+kq_writer_merge(kq_writer *p, char **pzErr)
+{
+    char *zErr = NULL;
+    set_merge_status(p, KQ_OK, &zErr);
+    int rc = commit_session(p, pzErr);
+    if (rc == KQ_OK) {
+        /* As kq_writer_compact(): the merges are what was asked for, so
+        ** their failure is returned (what merged before it stays). */
+        rc = merge_by_policy(p, &zErr);
+        if (rc) {
+            kqi_err(pzErr, rc, "%s", zErr ? zErr : kq_errstr(rc));
+        }
+        set_merge_status(p, rc, &zErr);
+    }
+    p->stats.nSegment = p->man.nSeg;
+    return rc;
+}
+
+int
 kq_writer_compact(kq_writer *p, char **pzErr)
 {
     char *zErr = NULL;

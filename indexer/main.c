@@ -39,6 +39,7 @@ usage(FILE *f)
 "                [--field NAME] [--lang-field KEY] [--max-doc-size SIZE]\n"
 "                [--progress=bar|plain|none] PATH...\n"
 "       kq-index rm [-d DIR] [ID... | -]\n"
+"       kq-index merge [-d DIR]\n"
 "       kq-index compact [-d DIR]\n"
 "\n"
 "add (the default): add the documents under each PATH to the index in DIR\n"
@@ -47,7 +48,9 @@ usage(FILE *f)
 "unchanged it is skipped, so indexing a grown corpus again costs only what\n"
 "is new.\n"
 "rm: delete the documents with these ids (one per line on stdin with - or\n"
-"no ID).  compact: merge all segments into one, without deleted documents.\n"
+"no ID).  merge: the merges the policy wants now (after adds with\n"
+"--no-merge).  compact: merge all segments into one, without deleted\n"
+"documents.\n"
 "\n"
 "  -d, --index DIR   index directory (default: $KQ_INDEX, else ./" KQ_DEFAULT_INDEX ")\n"
 "  --backend B       native (default): kq's own index; xapian: a Xapian\n"
@@ -340,11 +343,14 @@ main(int argc, char **argv)
     kq_writer_opts opts;
     memset(&opts, 0, sizeof(opts));
     size_t nCommitEvery = 64 * 1024 * 1024;
-    enum { CMD_ADD, CMD_RM, CMD_COMPACT } eCmd = CMD_ADD;
+    enum { CMD_ADD, CMD_RM, CMD_MERGE, CMD_COMPACT } eCmd = CMD_ADD;
     if (argc > 1 && strcmp(argv[1], "add") == 0) {
         argv++, argc--;
     } else if (argc > 1 && strcmp(argv[1], "rm") == 0) {
         eCmd = CMD_RM;
+        argv++, argc--;
+    } else if (argc > 1 && strcmp(argv[1], "merge") == 0) {
+        eCmd = CMD_MERGE;
         argv++, argc--;
     } else if (argc > 1 && strcmp(argv[1], "compact") == 0) {
         eCmd = CMD_COMPACT;
@@ -500,11 +506,13 @@ main(int argc, char **argv)
         return EX_USAGE;
     }
     if (eCmd != CMD_ADD && bXapian) {
-        fprintf(stderr, "kq-index: rm and compact work on native indexes\n");
+        fprintf(stderr, "kq-index: rm, merge and compact work on native "
+                "indexes\n");
         return EX_USAGE;
     }
-    if (eCmd == CMD_COMPACT && optind < argc) {
-        fprintf(stderr, "kq-index: compact takes no PATH\n");
+    if ((eCmd == CMD_COMPACT || eCmd == CMD_MERGE) && optind < argc) {
+        fprintf(stderr, "kq-index: %s takes no PATH\n",
+                eCmd == CMD_MERGE ? "merge" : "compact");
         return EX_USAGE;
     }
     if (eCmd != CMD_ADD && kqi_dir_kind(zDir) != KQI_DIR_NATIVE) {
@@ -583,18 +591,25 @@ main(int argc, char **argv)
         return n < 0 ? exit_for(-n) : exMerge ? exMerge
                      : n > 0 ? EX_SKIPPED : EX_OK;
     }
-    if (eCmd == CMD_COMPACT) {
-        rc = kq_writer_compact(r.pW, &r.zErr);
+    if (eCmd == CMD_COMPACT || eCmd == CMD_MERGE) {
+        rc = eCmd == CMD_MERGE ? kq_writer_merge(r.pW, &r.zErr)
+                               : kq_writer_compact(r.pW, &r.zErr);
         kq_writer_stats cs;
         kq_writer_stats_get(r.pW, &cs);
         kq_writer_close(r.pW);
         if (rc) {
-            report_msg("%s; the index is as it was",
-                       r.zErr ? r.zErr : kq_errstr(rc));
+            report_msg("%s; %s", r.zErr ? r.zErr : kq_errstr(rc),
+                       eCmd == CMD_MERGE ? "the merges before it are "
+                                           "committed, the index is intact"
+                                         : "the index is as it was");
             free(r.zErr);
             return exit_for(rc);
         }
-        if (!bQuiet) {
+        if (!bQuiet && eCmd == CMD_MERGE) {
+            printf("kq-index: %u merge(s), %u segment(s), %llu index bytes\n",
+                   cs.nMerge, cs.nSegment,
+                   (unsigned long long)cs.nIndexByte);
+        } else if (!bQuiet) {
             printf("kq-index: %u segment(s), %llu index bytes\n",
                    cs.nSegment, (unsigned long long)cs.nIndexByte);
         }

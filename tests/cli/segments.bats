@@ -101,3 +101,31 @@ hits() {
     run -0 "$KQ" -d idx terms --format=jsonl
     [ "$(grep -c '"word"' <<<"$output")" -eq "$want" ]
 }
+
+@test "merge: kq-index merge does the merges --no-merge deferred; the answers do not change" {
+    cd "$BATS_TEST_TMPDIR"
+    # 41 commits of one file each: 41 segments of one document, 8 of which
+    # the policy merges at a time (MERGE_FACTOR, writer.c).
+    for f in "$ROOT"/corpus/00??.txt; do
+        (cd "$ROOT" && "$KQI" -q --no-merge -d "$BATS_TEST_TMPDIR/m" "corpus/${f##*/}")
+    done
+    segs() { "$KQ" -d m stats --format=json | jq '.segments | length'; }
+    [ "$(segs)" -eq 41 ]
+    before=$(for q in ceasefire 'peace* OR troops' '"the ceasefire"'; do hits m "$q"; done)
+    run -0 "$KQI" merge -d m
+    # 41 = 5 x 8 + 1: five merges of eight, then the five merged segments
+    # and the last one stay (fewer than eight a level)
+    [[ "$output" == "kq-index: 5 merge(s), 6 segment(s), "* ]]
+    [ "$(segs)" -eq 6 ]
+    after=$(for q in ceasefire 'peace* OR troops' '"the ceasefire"'; do hits m "$q"; done)
+    [ -n "$before" ] && [ "$before" = "$after" ]
+    run -0 "$KQ" -d m --check
+    # nothing more to do; -q prints nothing
+    run -0 "$KQI" merge -d m
+    [[ "$output" == "kq-index: 0 merge(s), 6 segment(s), "* ]]
+    run -0 "$KQI" merge -q -d m
+    [ -z "$output" ]
+    # usage errors: a PATH, no index
+    run -2 "$KQI" merge -d m corpus/
+    run -3 "$KQI" merge -d "$BATS_TEST_TMPDIR/none"
+}
