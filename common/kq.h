@@ -270,7 +270,22 @@ typedef struct kq_writer_opts {
                          ** kq_writer_commit) */
     int bTrackSeen;      /* remember every id given, for
                          ** kq_writer_delete_unseen() */
+    uint64_t nMaxSegment;  /* the merge policy makes no segment larger
+                           ** than this many bytes (0:
+                           ** KQ_DEFAULT_MAX_SEGMENT; compact does) */
+    uint64_t nMergeBudget; /* bytes of segments the merges after one
+                           ** commit may read (0: KQ_MERGE_BUDGET_FACTOR
+                           ** times what the commit added, at least
+                           ** KQ_MERGE_BUDGET_MIN); kq_writer_merge() has
+                           ** no budget */
 } kq_writer_opts;
+/* The merge policy's defaults (kq_writer_commit()): no merged segment
+** past 4 GB, and the merges after a commit read at most 8 times what it
+** added (at least 64 MB), so that an add costs in proportion to what it
+** adds; bigger merges wait for a bigger add or kq-index merge. */
+#define KQ_DEFAULT_MAX_SEGMENT ((uint64_t)4 << 30)
+#define KQ_MERGE_BUDGET_FACTOR 8
+#define KQ_MERGE_BUDGET_MIN ((uint64_t)64 << 20)
 #define KQ_DEFAULT_LOCK_WAIT_MS 10000
 
 typedef struct kq_writer_stats {

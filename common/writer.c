@@ -145,6 +145,8 @@ struct kq_writer {
     u64 nToken;
     kq_writer_stats stats;
     int bNoMerge;
+    u64 nMaxSegment;   /* opts.nMaxSegment, or the default */
+    u64 nMergeBudget;  /* opts.nMergeBudget (0: by what a commit adds) */
     int bTrackSeen;
     int rcMerge;       /* a merge after the last commit failed: its rc */
     char *zMergeErr;   /* and its message (kq_writer_merge_status) */
@@ -412,6 +414,9 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     p->fdLock = -1;
     p->nMemory = (pOpts && pOpts->nMemory) ? pOpts->nMemory : KQ_DEFAULT_MEMORY;
     p->bNoMerge = pOpts ? pOpts->bNoMerge : 0;
+    p->nMaxSegment = pOpts && pOpts->nMaxSegment ? pOpts->nMaxSegment
+                                                 : KQ_DEFAULT_MAX_SEGMENT;
+    p->nMergeBudget = pOpts ? pOpts->nMergeBudget : 0;
     p->bTrackSeen = pOpts ? pOpts->bTrackSeen : 0;
     const char *zLang = pOpts ? pOpts->zLang : NULL;
     int rc = KQ_OK;
@@ -1606,6 +1611,16 @@ commit_session(kq_writer *p, char **pzErr)
 ** more than a third of whose documents are deleted is rewritten without
 ** them.  Only adjacent segments merge, which keeps documents in the order
 ** they were added.
+**
+** Two bounds keep an add from setting off a rewrite of the whole index
+** (issue 16: adding 1% to a 3.9 GB index merged all of it):
+**   - no merge makes a segment larger than nMaxSegment bytes: past it,
+**     segments are only rewritten to drop their deleted documents;
+**   - the merges after a commit read at most its budget: nMergeBudget,
+**     or KQ_MERGE_BUDGET_FACTOR times the bytes the commit added (at
+**     least KQ_MERGE_BUDGET_MIN).  A merge over what is left of it waits
+**     for a later commit, or for kq_writer_merge(), which has no budget;
+**     meanwhile its level just holds more than MERGE_FACTOR - 1 segments.
 */
 #define MERGE_FACTOR 8
 #define MERGE_FLOOR 1000
@@ -1622,12 +1637,35 @@ seg_level(const kqi_segmeta *s)
     return l;
 }
 
-/* The next merge the policy wants: segments [*pi, *pj); 0 if none. */
+/* The bytes of a segment's files (what a merge of it reads). */
+static u64
+seg_bytes(const kqi_segmeta *s)
+{
+    u64 n = 0;
+    for (int f = 0; f < KQI_NFILE; f++) {
+        n += s->aSize[f];
+    }
+    return n;
+}
+
+static u64
+range_bytes(const kqi_manifest *m, u32 i, u32 j)
+{
+    u64 n = 0;
+    for (u32 k = i; k < j; k++) {
+        n += seg_bytes(&m->aSeg[k]);
+    }
+    return n;
+}
+
+/* The next merge the policy wants that reads at most nBudget bytes and
+** makes no segment larger than nMax: segments [*pi, *pj); 0 if none. */
 static int
-choose_merge(const kqi_manifest *m, u32 *pi, u32 *pj)
+choose_merge(const kqi_manifest *m, u64 nMax, u64 nBudget, u32 *pi, u32 *pj)
 {
     for (u32 i = 0; i < m->nSeg; i++) {
-        if (m->aSeg[i].nDel > 0 && 3 * (u64)m->aSeg[i].nDel > m->aSeg[i].nDoc) {
+        if (m->aSeg[i].nDel > 0 && 3 * (u64)m->aSeg[i].nDel > m->aSeg[i].nDoc &&
+            seg_bytes(&m->aSeg[i]) <= nBudget) {
             *pi = i;
             *pj = i + 1;
             return 1;
@@ -1640,10 +1678,15 @@ choose_merge(const kqi_manifest *m, u32 *pi, u32 *pj)
         while (i > 0 && seg_level(&m->aSeg[i - 1]) == l) {
             i--;
         }
+        /* The newest MERGE_FACTOR of the level's run (a run longer than
+        ** that is one whose merge waited). */
         if (j - i >= MERGE_FACTOR) {
-            *pi = j - MERGE_FACTOR;
-            *pj = j;
-            return 1;
+            u64 n = range_bytes(m, j - MERGE_FACTOR, j);
+            if (n <= nBudget && n <= nMax) {
+                *pi = j - MERGE_FACTOR;
+                *pj = j;
+                return 1;
+            }
         }
         j = i;
     }
@@ -1699,15 +1742,26 @@ merge_range(kq_writer *p, u32 i, u32 j, char **pzErr)
     return rc;
 }
 
+/* Every merge the policy wants, reading at most nBudget bytes in all. */
 static int
-merge_by_policy(kq_writer *p, char **pzErr)
+merge_by_policy(kq_writer *p, u64 nBudget, char **pzErr)
 {
     u32 i, j;
     int rc = KQ_OK;
-    while (rc == KQ_OK && choose_merge(&p->man, &i, &j)) {
+    while (rc == KQ_OK &&
+           choose_merge(&p->man, p->nMaxSegment, nBudget, &i, &j)) {
+        u64 n = range_bytes(&p->man, i, j);
         rc = merge_range(p, i, j, pzErr);
+        nBudget -= n;
     }
     return rc;
+}
+
+/* The bytes of the index's segments. */
+static u64
+index_bytes(const kqi_manifest *m)
+{
+    return range_bytes(m, 0, m->nSeg);
 }
 
 /* Remember that a merge after a commit failed (rc, *pzErr), for
@@ -1736,9 +1790,19 @@ kq_writer_commit(kq_writer *p, char **pzErr)
 {
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
+    u64 nBefore = index_bytes(&p->man);
     int rc = commit_session(p, pzErr);
     if (rc == KQ_OK && !p->bNoMerge) {
-        set_merge_status(p, merge_by_policy(p, &zErr), &zErr);
+        u64 nNow = index_bytes(&p->man);
+        u64 nAdded = nNow > nBefore ? nNow - nBefore : 0;
+        u64 nBudget = p->nMergeBudget;
+        if (nBudget == 0) {
+            nBudget = nAdded <= KQ_MERGE_BUDGET_MIN / KQ_MERGE_BUDGET_FACTOR
+                      ? KQ_MERGE_BUDGET_MIN
+                      : nAdded > UINT64_MAX / KQ_MERGE_BUDGET_FACTOR
+                      ? UINT64_MAX : nAdded * KQ_MERGE_BUDGET_FACTOR;
+        }
+        set_merge_status(p, merge_by_policy(p, nBudget, &zErr), &zErr);
     }
     p->stats.nSegment = p->man.nSeg;
     return rc;
@@ -1753,7 +1817,7 @@ kq_writer_merge(kq_writer *p, char **pzErr)
     if (rc == KQ_OK) {
         /* As kq_writer_compact(): the merges are what was asked for, so
         ** their failure is returned (what merged before it stays). */
-        rc = merge_by_policy(p, &zErr);
+        rc = merge_by_policy(p, UINT64_MAX, &zErr);
         if (rc) {
             kqi_err(pzErr, rc, "%s", zErr ? zErr : kq_errstr(rc));
         }

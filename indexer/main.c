@@ -34,7 +34,8 @@ usage(FILE *f)
     fprintf(f,
 "usage: kq-index [add] [-d DIR] [--backend native|xapian] [--lang LANG]\n"
 "                [--memory SIZE] [-j N] [--wait SECONDS] [--delete-missing]\n"
-"                [--commit-every SIZE] [--no-merge] [-q]\n"
+"                [--commit-every SIZE] [--no-merge] [--max-segment SIZE]\n"
+"                [--merge-budget SIZE] [-q]\n"
 "                [--input-format jsonl|text|trec|warc|mbox] [--map FIELD=KEY]\n"
 "                [--field NAME] [--lang-field KEY] [--max-doc-size SIZE]\n"
 "                [--progress=bar|plain|none] PATH...\n"
@@ -72,7 +73,13 @@ usage(FILE *f)
 "  --commit-every SIZE  commit after each SIZE of input text (default\n"
 "                    64M), so an interrupted run loses at most that much\n"
 "                    and a new run skips what was committed\n"
-"  --no-merge        do not merge segments (see README: Segments)\n"
+"  --no-merge        do not merge segments after a commit (kq-index merge\n"
+"                    does later; see README: Segments)\n"
+"  --max-segment SIZE\n"
+"                    merges make no segment larger than SIZE (default 4G)\n"
+"  --merge-budget SIZE\n"
+"                    the merges after a commit read at most SIZE bytes\n"
+"                    (default: 8 times what it added, at least 64M)\n"
 "  -q, --quiet       no summary line\n"
 "  --input-format F  read every PATH (and every file in a directory) as F:\n"
 "                    jsonl, text, trec, warc or mbox; - (stdin) is jsonl\n"
@@ -329,6 +336,8 @@ main(int argc, char **argv)
         {"delete-missing", no_argument, NULL, 'X'},
         {"commit-every", required_argument, NULL, 'C'},
         {"no-merge", no_argument, NULL, 'N'},
+        {"max-segment", required_argument, NULL, 'Z'},
+        {"merge-budget", required_argument, NULL, 'U'},
         {"input-format", required_argument, NULL, 'F'},
         {"map", required_argument, NULL, 'm'},
         {"field", required_argument, NULL, 'f'},
@@ -451,6 +460,22 @@ main(int argc, char **argv)
         case 'N':
             opts.bNoMerge = 1;
             break;
+        case 'Z':
+        case 'U': {
+            size_t n = parse_size(optarg);
+            if (n == 0) {
+                fprintf(stderr, "kq-index: bad --%s size \"%s\" (e.g. 256M, "
+                        "4G)\n", c == 'Z' ? "max-segment" : "merge-budget",
+                        optarg);
+                return EX_USAGE;
+            }
+            if (c == 'Z') {
+                opts.nMaxSegment = n;
+            } else {
+                opts.nMergeBudget = n;
+            }
+            break;
+        }
         case 'C':
             nCommitEvery = parse_size(optarg);
             if (nCommitEvery == 0) {

@@ -129,3 +129,47 @@ hits() {
     run -2 "$KQI" merge -d m corpus/
     run -3 "$KQI" merge -d "$BATS_TEST_TMPDIR/none"
 }
+
+@test "merge policy: --merge-budget defers the merges of an add, --max-segment caps them" {
+    cd "$BATS_TEST_TMPDIR"
+    one_by_one() {   # DIR OPTIONS...: the first 9 files, a commit each
+        local d=$1
+        shift
+        for f in "$ROOT"/corpus/000?.txt; do
+            (cd "$ROOT" && "$KQI" -q "$@" -d "$d" "corpus/${f##*/}")
+        done
+    }
+    segs() { "$KQ" -d "$1" stats --format=json | jq '.segments | length'; }
+    # the default budget (64M at least) merges the first 8 at the 8th add:
+    # 10 files, 3 segments
+    one_by_one "$BATS_TEST_TMPDIR/a"
+    [ "$(segs a)" -eq 3 ]
+    # a 1K budget is less than any merge reads: every add returns unmerged
+    one_by_one "$BATS_TEST_TMPDIR/b" --merge-budget 1K
+    [ "$(segs b)" -eq 10 ]
+    # ... until kq-index merge, which has no budget
+    run -0 "$KQI" merge -d b
+    [[ "$output" == "kq-index: 1 merge(s), 3 segment(s), "* ]]
+    # a budget of exactly the bytes of the 8 segments the policy merges (the
+    # newest 8 of the level) lets it, one byte less does not; a run that
+    # adds nothing (its file is unchanged) still merges after its commit
+    one_by_one "$BATS_TEST_TMPDIR/c" --no-merge
+    need=$("$KQ" -d c stats --format=json | jq '[.segments[-8:][].size] | add')
+    [ "$need" -gt 1024 ]
+    (cd "$ROOT" && "$KQI" -q -d "$BATS_TEST_TMPDIR/c" --merge-budget "$((need - 1))" corpus/0000.txt)
+    [ "$(segs c)" -eq 10 ]
+    (cd "$ROOT" && "$KQI" -q -d "$BATS_TEST_TMPDIR/c" --merge-budget "$need" corpus/0000.txt)
+    [ "$(segs c)" -eq 3 ]
+    # --max-segment: no merge makes a segment past it, kq-index merge either
+    one_by_one "$BATS_TEST_TMPDIR/e" --no-merge
+    run -0 "$KQI" merge -d e --max-segment "$((need - 1))"
+    [[ "$output" == "kq-index: 0 merge(s), 10 segment(s), "* ]]
+    run -0 "$KQI" merge -d e --max-segment "$need"
+    [[ "$output" == "kq-index: 1 merge(s), 3 segment(s), "* ]]
+    # the answers never depend on the merges
+    for q in ceasefire 'peace* OR troops'; do
+        [ "$(hits a "$q")" = "$(hits b "$q")" ]
+    done
+    run -2 "$KQI" -d b --merge-budget 0 corpus/
+    run -2 "$KQI" -d b --max-segment x corpus/
+}
