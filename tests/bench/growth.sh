@@ -53,6 +53,6 @@ med=$(cut -f2 "$work/steps.tsv" | sort -n | awk '{ a[NR] = $1 } END { print a[in
 awk -F'\t' -v final="$final" -v med="$med" '
     { w += $4; if ($2 > tmax) tmax = $2; if ($3 > rmax) rmax = $3; tsum += $2 }
     END {
-        printf "steps %d: total %.2f s, median %.2f s, max %.2f s; peak RSS max %d KB\n", NR, tsum, med, tmax, rmax
-        printf "bytes written %d, final index %d: write amplification %.2f\n", w, final, w / final
+        printf "steps %d: total %.2f s, median %.2f s, max %.2f s; peak RSS max %.0f KB\n", NR, tsum, med, tmax, rmax
+        printf "bytes written %.0f, final index %.0f: write amplification %.2f\n", w, final, w / final
     }' "$work/steps.tsv"
