@@ -253,6 +253,18 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
     return rc;
 }
 
+/* A segment's document table and stored text are read once, in docid
+** order, but from several places of each file (records, lengths, offsets
+** and their checksums in .docs); whatever was touched is dropped from
+** memory every RELEASE_STEP bytes of documents read, so the mapped pages
+** of segments of any size do not count against the budget. */
+static void
+release_docs(const kqi_segment *pS)
+{
+    kqi_map_release(&pS->aMap[KQI_F_DOCS], pS->aMap[KQI_F_DOCS].n);
+    kqi_map_release(&pS->aMap[KQI_F_STORE], pS->aMap[KQI_F_STORE].n);
+}
+
 /**************************************************************************
 ** Merging segments: the live documents of adjacent segments, in docid
 ** order, copied into one new segment.  Deleted documents and the terms
@@ -292,6 +304,8 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         }
     }
     u64 nOut = 0;
+    kqi_textcache cache;
+    memset(&cache, 0, sizeof(cache));
     for (u32 s = 0; rc == KQ_OK && s < nSeg; s++) {
         kqi_segment *pS = &aSeg[s];
         u32 nDoc = pS->meta.nDoc;
@@ -300,17 +314,24 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
             rc = KQ_NOMEM;
             break;
         }
+        u64 nRead = 0;   /* text bytes read since the last release */
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
+            if (nRead >= RELEASE_STEP) {
+                release_docs(pS);
+                nRead = 0;
+            }
             if (kqi_is_deleted(pS->aDel, i)) {
                 aaNew[s][i] = KQ_DOCID_EOF;
                 continue;
             }
             kq_docinfo info;
-            char *zText = NULL;
+            const char *zText = "";
             size_t nText = 0;
             rc = kqi_docs_info(&pS->docs, i, &info, pzErr);
             if (rc == KQ_OK) {
-                rc = kqi_docs_text(&pS->docs, i, &zText, &nText, pzErr);
+                rc = kqi_docs_text_ref(&pS->docs, i, &cache, &zText, &nText,
+                                       pzErr);
+                nRead += nText + info.nId + info.nTitle + 64;
             }
             if (rc == KQ_OK) {
                 kq_field aField[KQ_MAX_FIELDS];
@@ -333,9 +354,10 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                     pMeta->nToken += nLen;
                 }
             }
-            free(zText);
             aaNew[s][i] = (u32)nOut++;
         }
+        kqi_textcache_clear(&cache);
+        release_docs(pS);
         a[s].apMap[0] = &pS->aMap[KQI_F_DICT];
         a[s].apMap[1] = &pS->aMap[KQI_F_POST];
         a[s].apMap[2] = &pS->aMap[KQI_F_POS];
