@@ -634,9 +634,12 @@ int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                    char **pzErr);
 /* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
 ** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
-** manifest record.  On error the new files are removed. */
+** manifest record.  Pages read of the segments are released as the merge
+** goes, so that what it keeps mapped stays within a share of nMemory (the
+** writer's budget).  On error the new files are removed. */
 int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
-                       u32 iSeg, kqi_segmeta *pMeta, char **pzErr);
+                       u32 iSeg, size_t nMemory, kqi_segmeta *pMeta,
+                       char **pzErr);
 
 /**************************************************************************
 ** Interface to code in index.c

@@ -24,19 +24,37 @@ typedef struct mrun {
     kqi_dict dict;
     kqi_dictit it;
     int bDone;
+    u64 nStep;           /* release what was read every nStep bytes */
     u64 nReleased;       /* .post bytes already dropped from memory */
     size_t nDictReleased;   /* .dict bytes likewise */
 } mrun;
 
 /* Runs are read front to back once; what is behind us need not stay in
-** the process's memory (it would count against the indexer's budget). */
+** the process's memory (it would count against the indexer's budget).
+** Each input drops what it has read every nStep bytes of each file:
+** RELEASE_STEP, or for a merge of segments a share of the budget
+** (step_for()). */
 #define RELEASE_STEP (1u << 18)
+#define RELEASE_MIN (1u << 16)
+#define RELEASE_MAX (1u << 22)
+
+/* The release step of each of nIn inputs of a merge within nMemory bytes:
+** pages read and not yet released, at most a step for each of an input's
+** five files, take at most a quarter of the budget, or RELEASE_MIN each
+** when the inputs are too many for that (with the 1 MB budget of the
+** tests, 5 segments hold 1.6 MB so). */
+static u64
+step_for(size_t nMemory, u32 nIn)
+{
+    u64 n = nMemory / 4 / (5 * (u64)(nIn ? nIn : 1));
+    return n < RELEASE_MIN ? RELEASE_MIN : n > RELEASE_MAX ? RELEASE_MAX : n;
+}
 
 static void
 release_consumed(mrun *r)
 {
     u64 nPost = r->it.loc.postOff;
-    if (nPost >= r->nReleased + RELEASE_STEP) {
+    if (nPost >= r->nReleased + r->nStep) {
         kqi_map_release(r->apMap[1], (size_t)nPost);
         /* Positions lag behind the postings in the same proportion. */
         kqi_map_release(r->apMap[2], (size_t)r->it.loc.posOff);
@@ -47,7 +65,7 @@ release_consumed(mrun *r)
     ** memory). */
     if (r->it.p && r->apMap[0]->a && r->it.p > r->apMap[0]->a) {
         size_t nDict = (size_t)(r->it.p - r->apMap[0]->a);
-        if (nDict >= r->nDictReleased + RELEASE_STEP) {
+        if (nDict >= r->nDictReleased + r->nStep) {
             kqi_map_release(r->apMap[0], nDict);
             r->nDictReleased = nDict;
         }
@@ -240,6 +258,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
             a[i].apMap[f] = &a[i].aMap[f];
         }
         a[i].nDoc = nDoc;
+        a[i].nStep = RELEASE_STEP;
     }
     if (rc == KQ_OK) {
         rc = merge_lists(a, nRun, nDoc, aLen, azOut, pMeta, pnTerm, pzErr);
@@ -256,7 +275,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
 /* A segment's document table and stored text are read once, in docid
 ** order, but from several places of each file (records, lengths, offsets
 ** and their checksums in .docs); whatever was touched is dropped from
-** memory every RELEASE_STEP bytes of documents read, so the mapped pages
+** memory every nStep bytes of documents read, so the mapped pages
 ** of segments of any size do not count against the budget. */
 static void
 release_docs(const kqi_segment *pS)
@@ -274,8 +293,9 @@ release_docs(const kqi_segment *pS)
 */
 int
 kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
-                   kqi_segmeta *pMeta, char **pzErr)
+                   size_t nMemory, kqi_segmeta *pMeta, char **pzErr)
 {
+    u64 nStep = step_for(nMemory, nSeg);
     memset(pMeta, 0, sizeof(*pMeta));
     pMeta->iSeg = iSeg;
     mrun *a = calloc(nSeg ? nSeg : 1, sizeof(mrun));
@@ -316,7 +336,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         }
         u64 nRead = 0;   /* text bytes read since the last release */
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
-            if (nRead >= RELEASE_STEP) {
+            if (nRead >= nStep) {
                 release_docs(pS);
                 nRead = 0;
             }
@@ -362,6 +382,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         a[s].apMap[1] = &pS->aMap[KQI_F_POST];
         a[s].apMap[2] = &pS->aMap[KQI_F_POS];
         a[s].nDoc = nDoc;
+        a[s].nStep = nStep;
         a[s].aNew = aaNew[s];
     }
     if (rc == KQ_OK && nOut >= KQ_DOCID_EOF) {
