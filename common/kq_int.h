@@ -377,6 +377,11 @@ const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
 /* Set the length of document iDoc (added with a length not yet known). */
 void kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen);
 size_t kqi_docw_memory(const kqi_docw *p);
+/* Bytes of metaOff[] entries, and of id entries, kept in memory before
+** they go to scratch files (doctab.c: DOCW_SPILL; tests set less). */
+void kqi_docw_set_spill(kqi_docw *p, size_t nSpill);
+/* What went to them so far: metaOff entries, and runs of the id table. */
+void kqi_docw_spilled(const kqi_docw *p, u64 *pnOff, u64 *pnRun);
 /* Close the open store block (the writer's batch boundary, the same for
 ** any number of threads). */
 void kqi_docw_end_batch(kqi_docw *p);
