@@ -80,9 +80,11 @@ hits() {
     # 6 MB: what a merge keeps whatever the segments' sizes -- pages read
     # but not yet released (merge.c: RELEASE_STEP of each input file, the
     # dictionaries', postings' and positions' shared out over the inputs),
-    # the output files' write buffers, the list writer's open blocks and
-    # the document writer's per-document arrays (36 bytes a document
-    # here).  The 10 MB of stored text and 15 MB of lists merged are not.
+    # the output files' write buffers, the list writer's open blocks,
+    # the per-document arrays (lengths and docid maps, 8 bytes a document)
+    # and the document writer's offsets and ids (28 bytes a document up to
+    # doctab.c's DOCW_SPILL, 2 MB each; 84 KB here).  The 10 MB of stored
+    # text and 15 MB of lists merged are not.
     if [ "$rss_kb" -gt $((base_kb + 1024 + 6 * 1024)) ]; then
         echo "peak RSS ${rss_kb} KB over ${base_kb} + 1024 + 6144 KB" >&2
         return 1
