@@ -109,7 +109,7 @@ typedef struct idEnt {
 /* The most bytes of metaOff[] entries, and likewise of id entries, that
 ** the document writer keeps in memory; beyond, they go to scratch files
 ** next to the .docs file (unlinked as soon as created, so nothing is left
-** behind by a crash).  With it a merge of segments of any number of
+** behind by a crash: scratch_write()).  With it a merge of segments of any number of
 ** documents keeps 4 bytes a document in memory (doclen[], which the list
 ** writer looks up by docid), not 36.  2 MB: one run of the id table is
 ** 87381 documents, so the runs of a segment of 10 M documents (115) take
@@ -271,8 +271,10 @@ scratch_err(kqi_docw *p, const char *zWhat, int e)
     }
 }
 
-/* Append a[0..n) to scratch file *pFd, created (and at once unlinked) on
-** first use. */
+/* Append a[0..n) to scratch file *pFd, created on first use in the
+** directory of the .docs file and at once unlinked; it is named tmp-*, as
+** the writer's run files are, so that the next writer removes one that a
+** crash left between the two (writer.c: remove_orphans()). */
 static void
 scratch_write(kqi_docw *p, int *pFd, const u8 *a, size_t n)
 {
@@ -280,7 +282,10 @@ scratch_write(kqi_docw *p, int *pFd, const u8 *a, size_t n)
         return;
     }
     if (*pFd < 0) {
-        char *zPath = kqi_mprintf("%s.XXXXXX", p->pDocs->zPath);
+        const char *zDocs = p->pDocs->zPath;
+        const char *zSlash = strrchr(zDocs, '/');
+        int nDir = zSlash ? (int)(zSlash - zDocs) + 1 : 0;
+        char *zPath = kqi_mprintf("%.*stmp-docw-XXXXXX", nDir, zDocs);
         if (zPath == NULL) {
             p->rc = KQ_NOMEM;
             return;
