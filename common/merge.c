@@ -19,6 +19,7 @@ typedef struct mrun {
     kqi_map aMap[3];     /* the run's files (merge of runs) */
     const kqi_map *apMap[3];  /* the maps read (aMap, or a segment's) */
     u32 nDoc;            /* docids in the source are < nDoc */
+    u32 iBase;           /* without aNew: output docid - source docid */
     const u32 *aNew;     /* source docid -> output docid, KQ_DOCID_EOF for
                          ** a deleted document; NULL: unchanged */
     kqi_dict dict;
@@ -176,7 +177,9 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
             for (u32 j = 0; j < nCur; j++) {
                 u32 d = kqi_plc_docid(aCur[j]);
                 const u32 *aNew = a[aRunOf[j]].aNew;
-                if (aNew && d != KQ_DOCID_EOF) {
+                if (aNew == NULL && d != KQ_DOCID_EOF) {
+                    d += a[aRunOf[j]].iBase;
+                } else if (aNew && d != KQ_DOCID_EOF) {
                     d = aNew[d];
                     if (d == KQ_DOCID_EOF) {
                         /* A deleted document: its posting is dropped. */
@@ -329,10 +332,16 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
     for (u32 s = 0; rc == KQ_OK && s < nSeg; s++) {
         kqi_segment *pS = &aSeg[s];
         u32 nDoc = pS->meta.nDoc;
-        aaNew[s] = malloc(sizeof(u32) * (nDoc ? nDoc : 1));
-        if (aaNew[s] == NULL) {
-            rc = KQ_NOMEM;
-            break;
+        /* A segment without deletions keeps its docids, shifted by what
+        ** came before it: a docid map (4 bytes a document) only for a
+        ** segment with deletions. */
+        a[s].iBase = (u32)nOut;
+        if (pS->aDel) {
+            aaNew[s] = malloc(sizeof(u32) * (nDoc ? nDoc : 1));
+            if (aaNew[s] == NULL) {
+                rc = KQ_NOMEM;
+                break;
+            }
         }
         u64 nRead = 0;   /* text bytes read since the last release */
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
@@ -341,7 +350,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                 nRead = 0;
             }
             if (kqi_is_deleted(pS->aDel, i)) {
-                aaNew[s][i] = KQ_DOCID_EOF;
+                aaNew[s][i] = KQ_DOCID_EOF;   /* (aDel: aaNew[s] exists) */
                 continue;
             }
             kq_docinfo info;
@@ -374,7 +383,10 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                     pMeta->nToken += nLen;
                 }
             }
-            aaNew[s][i] = (u32)nOut++;
+            if (aaNew[s]) {
+                aaNew[s][i] = (u32)nOut;
+            }
+            nOut++;
         }
         kqi_textcache_clear(&cache);
         release_docs(pS);

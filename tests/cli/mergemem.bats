@@ -81,7 +81,8 @@ hits() {
     # but not yet released (merge.c: RELEASE_STEP of each input file, the
     # dictionaries', postings' and positions' shared out over the inputs),
     # the output files' write buffers, the list writer's open blocks,
-    # the per-document arrays (lengths and docid maps, 8 bytes a document)
+    # the per-document arrays (lengths, and docid maps of segments with
+    # deletions: 4 bytes a document each)
     # and the document writer's offsets and ids (28 bytes a document up to
     # doctab.c's DOCW_SPILL, 2 MB each; 84 KB here).  The 10 MB of stored
     # text and 15 MB of lists merged are not.
@@ -113,4 +114,31 @@ hits() {
     # a document's stored text and fields, by id
     [ "$("$KQ" -d "$m" --json id:d02999 | jq -c 'select(.type == "hit") | [.id, .title]')" = \
       "$("$KQ" -d "$f" --json id:d02999 | jq -c 'select(.type == "hit") | [.id, .title]')" ]
+}
+
+@test "mergemem: segments with and without deletions compact to a fresh index of the rest" {
+    cp -a "$BATS_FILE_TMPDIR/segs" "$BATS_TEST_TMPDIR/segs"
+    local m="$BATS_TEST_TMPDIR/segs" f="$BATS_TEST_TMPDIR/rest"
+    # every third document of d01000-d01799: two of the five segments
+    # (of about 700 documents each) get deletions, the others none
+    seq 1000 3 1799 | awk '{ printf "d%05d\n", $1 }' >"$BATS_TEST_TMPDIR/gone"
+    run -0 "$KQI" rm -q --no-merge -d "$m" - <"$BATS_TEST_TMPDIR/gone"
+    [ "$(ls "$m"/seg*-*.del | wc -l)" -eq 2 ]
+    run -0 "$KQI" compact -q -d "$m" --memory 1M
+    grep -v -F -f <(sed 's/.*/"id":"&"/' "$BATS_TEST_TMPDIR/gone") \
+        "$BATS_FILE_TMPDIR/c.jsonl" >"$BATS_TEST_TMPDIR/rest.jsonl"
+    "$KQI" -q -d "$f" "$BATS_TEST_TMPDIR/rest.jsonl"
+    run -0 "$KQ" -d "$m" --check
+    [[ "$output" == *"2733 documents, 1 segment(s)"* ]]
+    [ "$("$KQ" -d "$m" --format=ids --all 'doc')" = "$("$KQ" -d "$f" --format=ids --all 'doc')" ]
+    [ "$("$KQ" -d "$m" terms | md5sum)" = "$("$KQ" -d "$f" terms | md5sum)" ]
+    local q w1 w2
+    w1=$(sed -n 900p "$BATS_FILE_TMPDIR/c.jsonl" | jq -r '.body' | cut -d' ' -f3)
+    w2=$(sed -n 900p "$BATS_FILE_TMPDIR/c.jsonl" | jq -r '.body' | cut -d' ' -f4)
+    for q in "$w1" "\"$w1 $w2\"" "$w1 OR $w2" "title:doc"; do
+        [ -n "$(hits "$m" "$q")" ]
+        [ "$(hits "$m" "$q")" = "$(hits "$f" "$q")" ]
+    done
+    run -1 "$KQ" -d "$m" -c id:d01000
+    [ "$output" = 0 ]
 }
