@@ -308,6 +308,9 @@ u32 kqi_plc_tf(kqi_plc *p);
 /* The positions of the current posting (valid until the cursor moves). */
 int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
 /* Block-max data (from the skip table; no block is decoded). */
+/* Bytes of the list's .post and .pos data before the current block (what
+** a merge reading it front to back is done with). */
+void kqi_plc_consumed(const kqi_plc *p, u64 *pnPost, u64 *pnPos);
 u32 kqi_plc_nblock(const kqi_plc *p);
 /* The first block, from the current one on, whose last docid is >= iDoc
 ** (nblock if none). */

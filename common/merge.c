@@ -51,16 +51,23 @@ step_for(size_t nMemory, u32 nIn)
     return n < RELEASE_MIN ? RELEASE_MIN : n > RELEASE_MAX ? RELEASE_MAX : n;
 }
 
+/* Release .post before nPost and .pos before nPos, every nStep bytes. */
 static void
-release_consumed(mrun *r)
+release_lists(mrun *r, u64 nPost, u64 nPos)
 {
-    u64 nPost = r->it.loc.postOff;
     if (nPost >= r->nReleased + r->nStep) {
         kqi_map_release(r->apMap[1], (size_t)nPost);
         /* Positions lag behind the postings in the same proportion. */
-        kqi_map_release(r->apMap[2], (size_t)r->it.loc.posOff);
+        kqi_map_release(r->apMap[2], (size_t)nPos);
         r->nReleased = nPost;
     }
+}
+
+/* The lists before the current term's, and the dictionary before it. */
+static void
+release_consumed(mrun *r)
+{
+    release_lists(r, r->it.loc.postOff, r->it.loc.posOff);
     /* And the dictionary, read front to back as well (with many runs of a
     ** large vocabulary, their dictionaries were most of the merge's
     ** memory). */
@@ -156,6 +163,7 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
         ** (runs of parallel inverters interleave their docids). */
         kqi_plw_begin(pPw);
         u32 nCur = 0;
+        u64 nAdded = 0;
         for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
             if (a[i].bDone ||
                 term_cmp(a[i].it.aTerm, a[i].it.nTerm, aTerm, nTerm) != 0) {
@@ -201,6 +209,15 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
             }
             if (rc || k == nCur) {
                 break;
+            }
+            if ((++nAdded & 1023) == 0) {
+                /* A long list (a common word in a large segment) is
+                ** released as it is read, not only after it. */
+                mrun *r = &a[aRunOf[k]];
+                u64 nPost, nPosB;
+                kqi_plc_consumed(aCur[k], &nPost, &nPosB);
+                release_lists(r, r->it.loc.postOff + nPost,
+                              r->it.loc.posOff + nPosB);
             }
             const u32 *aPos;
             u32 nPos;
