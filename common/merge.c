@@ -36,14 +36,15 @@ typedef struct mrun {
 ** RELEASE_STEP, or for a merge of segments a share of the budget
 ** (step_for()). */
 #define RELEASE_STEP (1u << 18)
-#define RELEASE_MIN (1u << 16)
+#define RELEASE_MIN 4096
 #define RELEASE_MAX (1u << 22)
 
 /* The release step of each of nIn inputs of a merge within nMemory bytes:
 ** pages read and not yet released, at most a step for each of an input's
-** five files, take at most a quarter of the budget, or RELEASE_MIN each
-** when the inputs are too many for that (with the 1 MB budget of the
-** tests, 5 segments hold 1.6 MB so). */
+** five files, take at most a quarter of the budget, or a page each when
+** the inputs are too many for that (a compact of 214 segments at --memory
+** 1M held 74 MB with steps of 64 KB; a release costs a system call, one a
+** page read at worst). */
 static u64
 step_for(size_t nMemory, u32 nIn)
 {
@@ -60,6 +61,16 @@ release_lists(mrun *r, u64 nPost, u64 nPos)
         /* Positions lag behind the postings in the same proportion. */
         kqi_map_release(r->apMap[2], (size_t)nPos);
         r->nReleased = nPost;
+    }
+}
+
+/* A run read to its end: none of it is needed any more. */
+static void
+run_done(mrun *r)
+{
+    r->bDone = 1;
+    for (int f = 0; f < 3; f++) {
+        kqi_map_release(r->apMap[f], r->apMap[f]->n);
     }
 }
 
@@ -111,7 +122,7 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
                 rc = kqi_dictit_next(&a[i].it, pzErr);
             }
             if (rc == KQ_DONE) {
-                a[i].bDone = 1;
+                run_done(&a[i]);
                 rc = KQ_OK;
             }
         }
@@ -152,8 +163,10 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
                                             aTerm, nTerm) == 0) {
                     rc = kqi_dictit_next(&a[i].it, pzErr);
                     if (rc == KQ_DONE) {
-                        a[i].bDone = 1;
+                        run_done(&a[i]);
                         rc = KQ_OK;
+                    } else if (rc == KQ_OK) {
+                        release_consumed(&a[i]);
                     }
                 }
             }
@@ -240,10 +253,11 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
             u32 i = aRunOf[j];
             if (rc == KQ_OK) {
                 rc = kqi_dictit_next(&a[i].it, pzErr);
-                release_consumed(&a[i]);
                 if (rc == KQ_DONE) {
-                    a[i].bDone = 1;
+                    run_done(&a[i]);
                     rc = KQ_OK;
+                } else if (rc == KQ_OK) {
+                    release_consumed(&a[i]);
                 }
             }
         }
@@ -341,6 +355,16 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                                                    : storeFile.zErr);
         } else {
             rc = kqi_docw_new(&docsFile, &storeFile, &pDocw);
+        }
+    }
+    /* What opening the segments (and the writer's lookups by id before
+    ** the merge) brought into memory goes first: the kernel maps up to 64
+    ** KB around every page touched of a file, so even the headers and
+    ** trailers of many small segments added up (a compact of 214
+    ** segments at --memory 1M peaked at 58 MB before this). */
+    for (u32 s = 0; s < nSeg; s++) {
+        for (int f = 0; f < KQI_NFILE; f++) {
+            kqi_map_release(&aSeg[s].aMap[f], aSeg[s].aMap[f].n);
         }
     }
     u64 nOut = 0;
