@@ -309,7 +309,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
 /* A segment's document table and stored text are read once, in docid
 ** order, but from several places of each file (records, lengths, offsets
 ** and their checksums in .docs); whatever was touched is dropped from
-** memory every nStep bytes of documents read, so the mapped pages
+** memory every nDocStep bytes of documents read, so the mapped pages
 ** of segments of any size do not count against the budget. */
 static void
 release_docs(const kqi_segment *pS)
@@ -330,6 +330,10 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                    size_t nMemory, kqi_segmeta *pMeta, char **pzErr)
 {
     u64 nStep = step_for(nMemory, nSeg);
+    /* The documents are read one segment after the other: their share of
+    ** the budget is not divided among the segments (and a release walks
+    ** the whole mapping of a segment's .docs and .store: not every page). */
+    u64 nDocStep = step_for(nMemory, 1);
     memset(pMeta, 0, sizeof(*pMeta));
     pMeta->iSeg = iSeg;
     mrun *a = calloc(nSeg ? nSeg : 1, sizeof(mrun));
@@ -386,7 +390,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         }
         u64 nRead = 0;   /* text bytes read since the last release */
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
-            if (nRead >= nStep) {
+            if (nRead >= nDocStep) {
                 release_docs(pS);
                 nRead = 0;
             }
