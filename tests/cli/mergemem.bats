@@ -182,3 +182,13 @@ hits() {
     run -0 "$KQI" -d "$d/m" "$d/many.jsonl"
     [[ "$output" == *"90000 unchanged (skipped)"* ]]
 }
+
+@test "mergemem: a scratch file a crash left behind (tmp-docw-*) is removed by the next writer" {
+    cp -a "$BATS_FILE_TMPDIR/tiny" "$BATS_TEST_TMPDIR/tiny"
+    local m="$BATS_TEST_TMPDIR/tiny"
+    head -c 5000 /dev/urandom >"$m/tmp-docw-Ab12Cd"
+    run -0 "$KQI" compact -d "$m"
+    [ ! -e "$m/tmp-docw-Ab12Cd" ]
+    run -0 "$KQ" -d "$m" --check
+    [[ "$output" == *"2 documents, 1 segment(s)"* ]]
+}
