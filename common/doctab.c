@@ -51,8 +51,11 @@
 */
 #include "kq_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libdeflate.h>
 
 /* A snippet inflates the whole block of its document, and inflating was
@@ -85,6 +88,13 @@ struct kqi_docw {
     kqi_buf ids;         /* idEnt per document, in docid order */
     u64 nDoc;
     int rc;
+    /* Past nSpill bytes, metaOff[] and the id table go on in scratch files
+    ** (see DOCW_SPILL): the offsets as they come, the ids in sorted runs
+    ** merged at the end. */
+    size_t nSpill;
+    int fdOff, fdIds;    /* -1 until needed; unlinked once created */
+    u64 nOffSpilled;     /* metaOff entries in fdOff */
+    kqi_buf runs;        /* u64 number of entries of each run in fdIds */
 };
 
 /* An id table entry in memory (20 bytes on disk). */
@@ -95,6 +105,18 @@ typedef struct idEnt {
 #define IDENT_DISK 20
 #define CHUNK 1024
 #define DOCS_TRAILER 44
+
+/* The most bytes of metaOff[] entries, and likewise of id entries, that
+** the document writer keeps in memory; beyond, they go to scratch files
+** next to the .docs file (unlinked as soon as created, so nothing is left
+** behind by a crash: scratch_write()).  With it a merge of segments of any number of
+** documents keeps 4 bytes a document in memory (doclen[], which the list
+** writer looks up by docid), not 36.  2 MB: one run of the id table is
+** 87381 documents, so the runs of a segment of 10 M documents (115) take
+** 0.6 MB of read buffers at the end. */
+#define DOCW_SPILL ((size_t)2 << 20)
+/* Id entries read at once from each run of the scratch file. */
+#define RUN_BUF 256
 
 /* Where store blocks end.  A block closes before a body that would take it
 ** past STORE_MAXBLOCK, after a body that takes it to STORE_BLOCK, and at
@@ -211,10 +233,149 @@ kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut)
     }
     p->pDocs = pDocs;
     p->pStore = pStore;
+    p->nSpill = DOCW_SPILL;
+    p->fdOff = p->fdIds = -1;
     kqi_header_write(pDocs, KQI_FT_DOCS);
     kqi_header_write(pStore, KQI_FT_STORE);
     *ppOut = p;
     return pDocs->rc ? pDocs->rc : pStore->rc;
+}
+
+void
+kqi_docw_set_spill(kqi_docw *p, size_t nSpill)
+{
+    p->nSpill = nSpill;
+}
+
+void
+kqi_docw_spilled(const kqi_docw *p, u64 *pnOff, u64 *pnRun)
+{
+    *pnOff = p->nOffSpilled;
+    *pnRun = p->runs.n / 8;
+}
+
+/* Fail the writer with an I/O error on its scratch file, reported (as the
+** .docs file's) when the .docs file is closed. */
+static void
+scratch_err(kqi_docw *p, const char *zWhat, int e)
+{
+    if (p->rc == KQ_OK) {
+        p->rc = KQ_IOERR;
+        if (p->pDocs->zErr == NULL) {
+            p->pDocs->zErr = kqi_mprintf("%s: cannot %s a scratch file: %s",
+                                         p->pDocs->zPath, zWhat, strerror(e));
+        }
+        if (p->pDocs->rc == KQ_OK) {
+            p->pDocs->rc = KQ_IOERR;
+        }
+    }
+}
+
+/* Append a[0..n) to scratch file *pFd, created on first use in the
+** directory of the .docs file and at once unlinked; it is named tmp-*, as
+** the writer's run files are, so that the next writer removes one that a
+** crash left between the two (writer.c: remove_orphans()). */
+static void
+scratch_write(kqi_docw *p, int *pFd, const u8 *a, size_t n)
+{
+    if (p->rc) {
+        return;
+    }
+    if (*pFd < 0) {
+        const char *zDocs = p->pDocs->zPath;
+        const char *zSlash = strrchr(zDocs, '/');
+        int nDir = zSlash ? (int)(zSlash - zDocs) + 1 : 0;
+        char *zPath = kqi_mprintf("%.*stmp-docw-XXXXXX", nDir, zDocs);
+        if (zPath == NULL) {
+            p->rc = KQ_NOMEM;
+            return;
+        }
+        *pFd = mkostemp(zPath, O_CLOEXEC);
+        int e = errno;
+        if (*pFd >= 0) {
+            unlink(zPath);
+        }
+        free(zPath);
+        if (*pFd < 0) {
+            scratch_err(p, "create", e);
+            return;
+        }
+    }
+    size_t i = 0;
+    while (i < n) {
+        ssize_t w = write(*pFd, a + i, n - i);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            scratch_err(p, "write", w < 0 ? errno : ENOSPC);
+            return;
+        }
+        i += (size_t)w;
+    }
+}
+
+/* Read a[0..n) at offset off of a scratch file. */
+static void
+scratch_read(kqi_docw *p, int fd, u64 off, u8 *a, size_t n)
+{
+    size_t i = 0;
+    while (p->rc == KQ_OK && i < n) {
+        ssize_t r = pread(fd, a + i, n - i, (off_t)(off + i));
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            scratch_err(p, "read", r < 0 ? errno : EIO);
+            return;
+        }
+        i += (size_t)r;
+    }
+}
+
+static int
+cmp_ident(const void *a, const void *b)
+{
+    const idEnt *x = a, *y = b;
+    if (x->idHash != y->idHash) {
+        return x->idHash < y->idHash ? -1 : 1;
+    }
+    return x->iDoc < y->iDoc ? -1 : (x->iDoc > y->iDoc);
+}
+
+static void
+ident_put(u8 *e, const idEnt *x)
+{
+    kqi_put_u64(e, x->idHash);
+    kqi_put_u64(e + 8, x->contentHash);
+    kqi_put_u32(e + 16, x->iDoc);
+}
+
+/* The id entries in memory, sorted, as a run of the scratch file. */
+static void
+spill_ids(kqi_docw *p)
+{
+    size_t n = p->ids.n / sizeof(idEnt);
+    idEnt *a = (idEnt *)p->ids.a;
+    qsort(a, n, sizeof(idEnt), cmp_ident);
+    u8 aBuf[RUN_BUF * IDENT_DISK];
+    for (size_t i = 0; i < n; i += RUN_BUF) {
+        size_t m = n - i < RUN_BUF ? n - i : RUN_BUF;
+        for (size_t j = 0; j < m; j++) {
+            ident_put(aBuf + IDENT_DISK * j, &a[i + j]);
+        }
+        scratch_write(p, &p->fdIds, aBuf, IDENT_DISK * m);
+    }
+    kqi_buf_u64(&p->runs, n);
+    p->ids.n = 0;
+}
+
+static void
+spill_offs(kqi_docw *p)
+{
+    scratch_write(p, &p->fdOff, p->aOff.a, p->aOff.n);
+    p->nOffSpilled += p->aOff.n / 8;
+    p->aOff.n = 0;
 }
 
 const u8 *
@@ -309,7 +470,13 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     }
     kqi_buf_u32(&p->rec, p->rec.rc ? 0 : libdeflate_crc32(0, p->rec.a, p->rec.n));
     idEnt e = {idHash, contentHash, (u32)p->nDoc};
+    if (p->ids.n + sizeof(e) > p->nSpill && p->ids.n > 0) {
+        spill_ids(p);
+    }
     kqi_buf_append(&p->ids, &e, sizeof(e));
+    if (p->aOff.n + 8 > p->nSpill && p->aOff.n > 0) {
+        spill_offs(p);
+    }
     kqi_buf_u64(&p->aOff, p->pDocs->nOff);
     kqi_buf_u32(&p->aLen, nLen);
     kqi_wfile_write(p->pDocs, p->rec.a, p->rec.n);
@@ -317,7 +484,7 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
         store_flush(p);
     }
     if (p->aLen.rc || p->aOff.rc || p->rec.rc || p->text.rc || p->z.rc ||
-        p->blocks.rc || p->ids.rc) {
+        p->blocks.rc || p->ids.rc || p->runs.rc) {
         p->rc = KQ_NOMEM;
     }
     p->nDoc++;
@@ -327,14 +494,136 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     return p->rc;
 }
 
-static int
-cmp_ident(const void *a, const void *b)
+/* metaOff entries [i, i + n) into a: from the scratch file, then from
+** memory. */
+static void
+offs_get(kqi_docw *p, u64 i, u64 n, u8 *a)
 {
-    const idEnt *x = a, *y = b;
-    if (x->idHash != y->idHash) {
-        return x->idHash < y->idHash ? -1 : 1;
+    if (i < p->nOffSpilled) {
+        u64 m = p->nOffSpilled - i < n ? p->nOffSpilled - i : n;
+        scratch_read(p, p->fdOff, 8 * i, a, (size_t)(8 * m));
+        i += m;
+        n -= m;
+        a += 8 * m;
     }
-    return x->iDoc < y->iDoc ? -1 : (x->iDoc > y->iDoc);
+    if (n > 0 && p->rc == KQ_OK) {
+        memcpy(a, p->aOff.a + 8 * (i - p->nOffSpilled), (size_t)(8 * n));
+    }
+}
+
+/* doclen[], metaOff[] and the chunk checksums.  metaOff[] goes out a chunk
+** at a time, and each chunk's checksum (of its doclen[] and metaOff[]
+** entries) is worked out on the way. */
+static void
+write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
+{
+    u64 nChunk = p->nDoc / CHUNK + 1;
+    u32 *aCrc = malloc(sizeof(u32) * nChunk);
+    u8 *aBuf = malloc(8 * CHUNK);
+    if (aCrc == NULL || aBuf == NULL) {
+        p->rc = p->rc ? p->rc : KQ_NOMEM;
+    }
+    kqi_wfile_write(p->pDocs, p->aLen.a, p->aLen.n);
+    *piOffs = p->pDocs->nOff;
+    for (u64 c = 0; p->rc == KQ_OK && c < nChunk; c++) {
+        u64 i0 = c * CHUNK;
+        u64 nL = p->nDoc - i0 < CHUNK ? p->nDoc - i0 : CHUNK;
+        u64 nO = p->nDoc + 1 - i0 < CHUNK ? p->nDoc + 1 - i0 : CHUNK;
+        offs_get(p, i0, nO, aBuf);
+        u32 crc = libdeflate_crc32(0, p->aLen.a + 4 * i0, 4 * nL);
+        aCrc[c] = libdeflate_crc32(crc, aBuf, 8 * nO);
+        kqi_wfile_write(p->pDocs, aBuf, 8 * nO);
+    }
+    *piChunk = p->pDocs->nOff;
+    for (u64 c = 0; p->rc == KQ_OK && c < nChunk; c++) {
+        kqi_wfile_u32(p->pDocs, aCrc[c]);
+    }
+    free(aCrc);
+    free(aBuf);
+}
+
+/* A run of the id scratch file, read RUN_BUF entries at a time. */
+typedef struct idRun {
+    u64 off;             /* file offset of the next entries to read */
+    u64 nLeft;           /* entries not yet read */
+    u8 a[RUN_BUF * IDENT_DISK];
+    u32 i, n;            /* next entry of a[], entries in a[] */
+} idRun;
+
+static int
+run_fill(kqi_docw *p, idRun *r)
+{
+    if (r->i == r->n && r->nLeft > 0) {
+        u32 m = r->nLeft < RUN_BUF ? (u32)r->nLeft : RUN_BUF;
+        scratch_read(p, p->fdIds, r->off, r->a, (size_t)IDENT_DISK * m);
+        r->off += (u64)IDENT_DISK * m;
+        r->nLeft -= m;
+        r->i = 0;
+        r->n = m;
+    }
+    return p->rc == KQ_OK && r->i < r->n;
+}
+
+/* Write the id table in (idHash, docid) order, returning its CRC32: a
+** sort in memory, or a merge of the runs of the scratch file. */
+static u32
+write_ids(kqi_docw *p)
+{
+    u32 crc = 0;
+    if (p->runs.n == 0) {
+        idEnt *a = (idEnt *)p->ids.a;
+        qsort(a, p->nDoc, sizeof(idEnt), cmp_ident);
+        u8 e[IDENT_DISK];
+        for (u64 i = 0; i < p->nDoc; i++) {
+            ident_put(e, &a[i]);
+            crc = libdeflate_crc32(crc, e, sizeof(e));
+            kqi_wfile_write(p->pDocs, e, sizeof(e));
+        }
+        return crc;
+    }
+    if (p->ids.n > 0) {
+        spill_ids(p);
+    }
+    u64 nRun = p->runs.n / 8;
+    idRun *aRun = p->runs.rc ? NULL : calloc(nRun, sizeof(idRun));
+    if (aRun == NULL) {
+        p->rc = p->rc ? p->rc : KQ_NOMEM;
+        return 0;
+    }
+    u64 off = 0;
+    for (u64 k = 0; k < nRun; k++) {
+        aRun[k].off = off;
+        aRun[k].nLeft = kqi_get_u64(p->runs.a + 8 * k);
+        off += (u64)IDENT_DISK * aRun[k].nLeft;
+    }
+    while (p->rc == KQ_OK) {
+        /* The smallest next entry over the runs (by idHash, then docid:
+        ** docids are unique, so the order is the qsort's). */
+        idRun *pMin = NULL;
+        u64 hMin = 0;
+        u32 dMin = 0;
+        for (u64 k = 0; k < nRun; k++) {
+            if (!run_fill(p, &aRun[k])) {
+                continue;
+            }
+            const u8 *e = aRun[k].a + IDENT_DISK * aRun[k].i;
+            u64 h = kqi_get_u64(e);
+            u32 d = kqi_get_u32(e + 16);
+            if (pMin == NULL || h < hMin || (h == hMin && d < dMin)) {
+                pMin = &aRun[k];
+                hMin = h;
+                dMin = d;
+            }
+        }
+        if (pMin == NULL) {
+            break;
+        }
+        const u8 *e = pMin->a + IDENT_DISK * pMin->i++;
+        crc = libdeflate_crc32(crc, e, IDENT_DISK);
+        kqi_wfile_write(p->pDocs, e, IDENT_DISK);
+    }
+    free(aRun);
+    return crc;
 }
 
 int
@@ -352,34 +641,16 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
 
     kqi_buf_u64(&p->aOff, p->pDocs->nOff);
     u64 iLen = p->pDocs->nOff;
-    kqi_wfile_write(p->pDocs, p->aLen.a, p->aLen.n);
-    u64 iOffs = p->pDocs->nOff;
-    kqi_wfile_write(p->pDocs, p->aOff.a, p->aOff.n);
-    u64 iChunk = p->pDocs->nOff;
-    if (p->aOff.rc == 0 && p->aLen.rc == 0) {
-        for (u64 c = 0; c <= p->nDoc / CHUNK; c++) {
-            u64 i0 = c * CHUNK;
-            u64 nL = p->nDoc - i0 < CHUNK ? p->nDoc - i0 : CHUNK;
-            u64 nO = p->nDoc + 1 - i0 < CHUNK ? p->nDoc + 1 - i0 : CHUNK;
-            u32 crc = libdeflate_crc32(0, p->aLen.a + 4 * i0, 4 * nL);
-            crc = libdeflate_crc32(crc, p->aOff.a + 8 * i0, 8 * nO);
-            kqi_wfile_u32(p->pDocs, crc);
-        }
+    u64 iOffs = iLen, iChunk = iLen;
+    if (p->aOff.rc || p->aLen.rc || p->ids.rc || p->runs.rc) {
+        p->rc = p->rc ? p->rc : KQ_NOMEM;
+    }
+    if (p->rc == KQ_OK) {
+        write_arrays(p, &iOffs, &iChunk);
     }
     u64 iIds = p->pDocs->nOff;
-    if (p->ids.rc == 0 && p->nDoc > 0) {
-        idEnt *a = (idEnt *)p->ids.a;
-        qsort(a, p->nDoc, sizeof(idEnt), cmp_ident);
-        u8 e[IDENT_DISK];
-        u32 crc = 0;
-        for (u64 i = 0; i < p->nDoc; i++) {
-            kqi_put_u64(e, a[i].idHash);
-            kqi_put_u64(e + 8, a[i].contentHash);
-            kqi_put_u32(e + 16, a[i].iDoc);
-            crc = libdeflate_crc32(crc, e, sizeof(e));
-            kqi_wfile_write(p->pDocs, e, sizeof(e));
-        }
-        kqi_wfile_u32(p->pDocs, crc);
+    if (p->rc == KQ_OK && p->nDoc > 0) {
+        kqi_wfile_u32(p->pDocs, write_ids(p));
     } else {
         kqi_wfile_u32(p->pDocs, 0);
     }
@@ -393,7 +664,8 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_wfile_write(p->pDocs, t, sizeof(t));
 
     int rc = p->rc;
-    if (rc == KQ_OK && (p->aOff.rc || p->blocks.rc || p->ids.rc)) {
+    if (rc == KQ_OK && (p->aOff.rc || p->blocks.rc || p->ids.rc ||
+                        p->runs.rc)) {
         rc = KQ_NOMEM;
     }
     if (rc == KQ_OK) {
@@ -410,6 +682,13 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_buf_free(&p->out);
     kqi_buf_free(&p->blocks);
     kqi_buf_free(&p->ids);
+    kqi_buf_free(&p->runs);
+    if (p->fdOff >= 0) {
+        close(p->fdOff);
+    }
+    if (p->fdIds >= 0) {
+        close(p->fdIds);
+    }
     libdeflate_free_compressor(p->pZ);
     free(p);
     return rc;

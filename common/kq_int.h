@@ -308,6 +308,9 @@ u32 kqi_plc_tf(kqi_plc *p);
 /* The positions of the current posting (valid until the cursor moves). */
 int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
 /* Block-max data (from the skip table; no block is decoded). */
+/* Bytes of the list's .post and .pos data before the current block (what
+** a merge reading it front to back is done with). */
+void kqi_plc_consumed(const kqi_plc *p, u64 *pnPost, u64 *pnPos);
 u32 kqi_plc_nblock(const kqi_plc *p);
 /* The first block, from the current one on, whose last docid is >= iDoc
 ** (nblock if none). */
@@ -377,6 +380,11 @@ const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
 /* Set the length of document iDoc (added with a length not yet known). */
 void kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen);
 size_t kqi_docw_memory(const kqi_docw *p);
+/* Bytes of metaOff[] entries, and of id entries, kept in memory before
+** they go to scratch files (doctab.c: DOCW_SPILL; tests set less). */
+void kqi_docw_set_spill(kqi_docw *p, size_t nSpill);
+/* What went to them so far: metaOff entries, and runs of the id table. */
+void kqi_docw_spilled(const kqi_docw *p, u64 *pnOff, u64 *pnRun);
 /* Close the open store block (the writer's batch boundary, the same for
 ** any number of threads). */
 void kqi_docw_end_batch(kqi_docw *p);
@@ -634,9 +642,12 @@ int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                    char **pzErr);
 /* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
 ** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
-** manifest record.  On error the new files are removed. */
+** manifest record.  Pages read of the segments are released as the merge
+** goes, so that what it keeps mapped stays within a share of nMemory (the
+** writer's budget).  On error the new files are removed. */
 int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
-                       u32 iSeg, kqi_segmeta *pMeta, char **pzErr);
+                       u32 iSeg, size_t nMemory, kqi_segmeta *pMeta,
+                       char **pzErr);
 
 /**************************************************************************
 ** Interface to code in index.c

@@ -19,35 +19,72 @@ typedef struct mrun {
     kqi_map aMap[3];     /* the run's files (merge of runs) */
     const kqi_map *apMap[3];  /* the maps read (aMap, or a segment's) */
     u32 nDoc;            /* docids in the source are < nDoc */
+    u32 iBase;           /* without aNew: output docid - source docid */
     const u32 *aNew;     /* source docid -> output docid, KQ_DOCID_EOF for
                          ** a deleted document; NULL: unchanged */
     kqi_dict dict;
     kqi_dictit it;
     int bDone;
+    u64 nStep;           /* release what was read every nStep bytes */
     u64 nReleased;       /* .post bytes already dropped from memory */
     size_t nDictReleased;   /* .dict bytes likewise */
 } mrun;
 
 /* Runs are read front to back once; what is behind us need not stay in
-** the process's memory (it would count against the indexer's budget). */
+** the process's memory (it would count against the indexer's budget).
+** Each input drops what it has read every nStep bytes of each file:
+** RELEASE_STEP, or for a merge of segments a share of the budget
+** (step_for()). */
 #define RELEASE_STEP (1u << 18)
+#define RELEASE_MIN 4096
+#define RELEASE_MAX (1u << 22)
 
+/* The release step of each of nIn inputs of a merge within nMemory bytes:
+** pages read and not yet released, at most a step for each of an input's
+** five files, take at most a quarter of the budget, or a page each when
+** the inputs are too many for that (a compact of 214 segments at --memory
+** 1M held 74 MB with steps of 64 KB; a release costs a system call, one a
+** page read at worst). */
+static u64
+step_for(size_t nMemory, u32 nIn)
+{
+    u64 n = nMemory / 4 / (5 * (u64)(nIn ? nIn : 1));
+    return n < RELEASE_MIN ? RELEASE_MIN : n > RELEASE_MAX ? RELEASE_MAX : n;
+}
+
+/* Release .post before nPost and .pos before nPos, every nStep bytes. */
+static void
+release_lists(mrun *r, u64 nPost, u64 nPos)
+{
+    if (nPost >= r->nReleased + r->nStep) {
+        kqi_map_release(r->apMap[1], (size_t)nPost);
+        /* Positions lag behind the postings in the same proportion. */
+        kqi_map_release(r->apMap[2], (size_t)nPos);
+        r->nReleased = nPost;
+    }
+}
+
+/* A run read to its end: none of it is needed any more. */
+static void
+run_done(mrun *r)
+{
+    r->bDone = 1;
+    for (int f = 0; f < 3; f++) {
+        kqi_map_release(r->apMap[f], r->apMap[f]->n);
+    }
+}
+
+/* The lists before the current term's, and the dictionary before it. */
 static void
 release_consumed(mrun *r)
 {
-    u64 nPost = r->it.loc.postOff;
-    if (nPost >= r->nReleased + RELEASE_STEP) {
-        kqi_map_release(r->apMap[1], (size_t)nPost);
-        /* Positions lag behind the postings in the same proportion. */
-        kqi_map_release(r->apMap[2], (size_t)r->it.loc.posOff);
-        r->nReleased = nPost;
-    }
+    release_lists(r, r->it.loc.postOff, r->it.loc.posOff);
     /* And the dictionary, read front to back as well (with many runs of a
     ** large vocabulary, their dictionaries were most of the merge's
     ** memory). */
     if (r->it.p && r->apMap[0]->a && r->it.p > r->apMap[0]->a) {
         size_t nDict = (size_t)(r->it.p - r->apMap[0]->a);
-        if (nDict >= r->nDictReleased + RELEASE_STEP) {
+        if (nDict >= r->nDictReleased + r->nStep) {
             kqi_map_release(r->apMap[0], nDict);
             r->nDictReleased = nDict;
         }
@@ -85,7 +122,7 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
                 rc = kqi_dictit_next(&a[i].it, pzErr);
             }
             if (rc == KQ_DONE) {
-                a[i].bDone = 1;
+                run_done(&a[i]);
                 rc = KQ_OK;
             }
         }
@@ -126,8 +163,10 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
                                             aTerm, nTerm) == 0) {
                     rc = kqi_dictit_next(&a[i].it, pzErr);
                     if (rc == KQ_DONE) {
-                        a[i].bDone = 1;
+                        run_done(&a[i]);
                         rc = KQ_OK;
+                    } else if (rc == KQ_OK) {
+                        release_consumed(&a[i]);
                     }
                 }
             }
@@ -137,6 +176,7 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
         ** (runs of parallel inverters interleave their docids). */
         kqi_plw_begin(pPw);
         u32 nCur = 0;
+        u64 nAdded = 0;
         for (u32 i = 0; rc == KQ_OK && i < nRun; i++) {
             if (a[i].bDone ||
                 term_cmp(a[i].it.aTerm, a[i].it.nTerm, aTerm, nTerm) != 0) {
@@ -158,7 +198,9 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
             for (u32 j = 0; j < nCur; j++) {
                 u32 d = kqi_plc_docid(aCur[j]);
                 const u32 *aNew = a[aRunOf[j]].aNew;
-                if (aNew && d != KQ_DOCID_EOF) {
+                if (aNew == NULL && d != KQ_DOCID_EOF) {
+                    d += a[aRunOf[j]].iBase;
+                } else if (aNew && d != KQ_DOCID_EOF) {
                     d = aNew[d];
                     if (d == KQ_DOCID_EOF) {
                         /* A deleted document: its posting is dropped. */
@@ -181,6 +223,15 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
             if (rc || k == nCur) {
                 break;
             }
+            if ((++nAdded & 1023) == 0) {
+                /* A long list (a common word in a large segment) is
+                ** released as it is read, not only after it. */
+                mrun *r = &a[aRunOf[k]];
+                u64 nPost, nPosB;
+                kqi_plc_consumed(aCur[k], &nPost, &nPosB);
+                release_lists(r, r->it.loc.postOff + nPost,
+                              r->it.loc.posOff + nPosB);
+            }
             const u32 *aPos;
             u32 nPos;
             rc = kqi_plc_positions(aCur[k], &aPos, &nPos);
@@ -202,10 +253,11 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
             u32 i = aRunOf[j];
             if (rc == KQ_OK) {
                 rc = kqi_dictit_next(&a[i].it, pzErr);
-                release_consumed(&a[i]);
                 if (rc == KQ_DONE) {
-                    a[i].bDone = 1;
+                    run_done(&a[i]);
                     rc = KQ_OK;
+                } else if (rc == KQ_OK) {
+                    release_consumed(&a[i]);
                 }
             }
         }
@@ -240,6 +292,7 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
             a[i].apMap[f] = &a[i].aMap[f];
         }
         a[i].nDoc = nDoc;
+        a[i].nStep = RELEASE_STEP;
     }
     if (rc == KQ_OK) {
         rc = merge_lists(a, nRun, nDoc, aLen, azOut, pMeta, pnTerm, pzErr);
@@ -253,6 +306,18 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
     return rc;
 }
 
+/* A segment's document table and stored text are read once, in docid
+** order, but from several places of each file (records, lengths, offsets
+** and their checksums in .docs); whatever was touched is dropped from
+** memory every nDocStep bytes of documents read, so the mapped pages
+** of segments of any size do not count against the budget. */
+static void
+release_docs(const kqi_segment *pS)
+{
+    kqi_map_release(&pS->aMap[KQI_F_DOCS], pS->aMap[KQI_F_DOCS].n);
+    kqi_map_release(&pS->aMap[KQI_F_STORE], pS->aMap[KQI_F_STORE].n);
+}
+
 /**************************************************************************
 ** Merging segments: the live documents of adjacent segments, in docid
 ** order, copied into one new segment.  Deleted documents and the terms
@@ -262,8 +327,13 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
 */
 int
 kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
-                   kqi_segmeta *pMeta, char **pzErr)
+                   size_t nMemory, kqi_segmeta *pMeta, char **pzErr)
 {
+    u64 nStep = step_for(nMemory, nSeg);
+    /* The documents are read one segment after the other: their share of
+    ** the budget is not divided among the segments (and a release walks
+    ** the whole mapping of a segment's .docs and .store: not every page). */
+    u64 nDocStep = step_for(nMemory, 1);
     memset(pMeta, 0, sizeof(*pMeta));
     pMeta->iSeg = iSeg;
     mrun *a = calloc(nSeg ? nSeg : 1, sizeof(mrun));
@@ -291,26 +361,51 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
             rc = kqi_docw_new(&docsFile, &storeFile, &pDocw);
         }
     }
+    /* What opening the segments (and the writer's lookups by id before
+    ** the merge) brought into memory goes first: the kernel maps up to 64
+    ** KB around every page touched of a file, so even the headers and
+    ** trailers of many small segments added up (a compact of 214
+    ** segments at --memory 1M peaked at 58 MB before this). */
+    for (u32 s = 0; s < nSeg; s++) {
+        for (int f = 0; f < KQI_NFILE; f++) {
+            kqi_map_release(&aSeg[s].aMap[f], aSeg[s].aMap[f].n);
+        }
+    }
     u64 nOut = 0;
+    kqi_textcache cache;
+    memset(&cache, 0, sizeof(cache));
     for (u32 s = 0; rc == KQ_OK && s < nSeg; s++) {
         kqi_segment *pS = &aSeg[s];
         u32 nDoc = pS->meta.nDoc;
-        aaNew[s] = malloc(sizeof(u32) * (nDoc ? nDoc : 1));
-        if (aaNew[s] == NULL) {
-            rc = KQ_NOMEM;
-            break;
+        /* A segment without deletions keeps its docids, shifted by what
+        ** came before it: a docid map (4 bytes a document) only for a
+        ** segment with deletions. */
+        a[s].iBase = (u32)nOut;
+        if (pS->aDel) {
+            aaNew[s] = malloc(sizeof(u32) * (nDoc ? nDoc : 1));
+            if (aaNew[s] == NULL) {
+                rc = KQ_NOMEM;
+                break;
+            }
         }
+        u64 nRead = 0;   /* text bytes read since the last release */
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
+            if (nRead >= nDocStep) {
+                release_docs(pS);
+                nRead = 0;
+            }
             if (kqi_is_deleted(pS->aDel, i)) {
-                aaNew[s][i] = KQ_DOCID_EOF;
+                aaNew[s][i] = KQ_DOCID_EOF;   /* (aDel: aaNew[s] exists) */
                 continue;
             }
             kq_docinfo info;
-            char *zText = NULL;
+            const char *zText = "";
             size_t nText = 0;
             rc = kqi_docs_info(&pS->docs, i, &info, pzErr);
             if (rc == KQ_OK) {
-                rc = kqi_docs_text(&pS->docs, i, &zText, &nText, pzErr);
+                rc = kqi_docs_text_ref(&pS->docs, i, &cache, &zText, &nText,
+                                       pzErr);
+                nRead += nText + info.nId + info.nTitle + 64;
             }
             if (rc == KQ_OK) {
                 kq_field aField[KQ_MAX_FIELDS];
@@ -333,13 +428,18 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                     pMeta->nToken += nLen;
                 }
             }
-            free(zText);
-            aaNew[s][i] = (u32)nOut++;
+            if (aaNew[s]) {
+                aaNew[s][i] = (u32)nOut;
+            }
+            nOut++;
         }
+        kqi_textcache_clear(&cache);
+        release_docs(pS);
         a[s].apMap[0] = &pS->aMap[KQI_F_DICT];
         a[s].apMap[1] = &pS->aMap[KQI_F_POST];
         a[s].apMap[2] = &pS->aMap[KQI_F_POS];
         a[s].nDoc = nDoc;
+        a[s].nStep = nStep;
         a[s].aNew = aaNew[s];
     }
     if (rc == KQ_OK && nOut >= KQ_DOCID_EOF) {

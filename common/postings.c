@@ -608,6 +608,14 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
     return KQ_OK;
 }
 
+void
+kqi_plc_consumed(const kqi_plc *p, u64 *pnPost, u64 *pnPos)
+{
+    int i = p->iBlock < 0 ? 0 : p->iBlock;
+    *pnPost = p->nBlock ? p->aOff[i] : 0;
+    *pnPos = p->nBlock ? p->aPosOff[i] : 0;
+}
+
 u32
 kqi_plc_nblock(const kqi_plc *p)
 {

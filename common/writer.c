@@ -1702,8 +1702,8 @@ merge_range(kq_writer *p, u32 i, u32 j, char **pzErr)
         return rc;
     }
     kqi_segmeta meta;
-    rc = kqi_merge_segments(p->zDir, &p->aSegR[i], j - i, p->iSeg, &meta,
-                            pzErr);
+    rc = kqi_merge_segments(p->zDir, &p->aSegR[i], j - i, p->iSeg,
+                            p->nMemory, &meta, pzErr);
     if (rc) {
         return rc;
     }
