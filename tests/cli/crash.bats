@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Crash safety under load: kq-index killed with -9 at random moments while
-# it adds (with frequent commits, so segments merge) and compacts; readers
+# it adds (with frequent commits, so segments merge, or with --no-merge),
+# merges (kq-index merge) and compacts; readers
 # searching while segments are merged and replaced.
 #
 # The input is one JSON Lines file of numbered documents.  kq-index commits
@@ -46,7 +47,7 @@ prefix_k() {
     echo "$k"
 }
 
-@test "crash: 50 runs killed at random moments while adding, merging and compacting" {
+@test "crash: 50 runs killed at random moments while adding, merging (kq-index merge too) and compacting" {
     local survived=0 nkill=0 iter=0 pid ms k
     RANDOM=4242
     mkfifo fifo.jsonl
@@ -60,8 +61,15 @@ prefix_k() {
         if [ $((iter % 6)) -eq 0 ] && [ -e idx/kq.manifest ]; then
             setsid "$KQI" compact -q -d idx >/dev/null 2>&1 3>&- &
             pid=$!
+        elif [ $((iter % 6)) -eq 3 ] && [ -e idx/kq.manifest ]; then
+            # the merges the --no-merge adds below deferred, with a small
+            # budget (pages released, runs spilled as they go)
+            setsid "$KQI" merge -q --memory 64K -d idx >/dev/null 2>&1 3>&- &
+            pid=$!
         else
-            setsid "$KQI" -q -j $((RANDOM % 2 + 1)) --commit-every 2K -d idx fifo.jsonl \
+            # every other add defers its merges to kq-index merge
+            setsid "$KQI" -q -j $((RANDOM % 2 + 1)) --commit-every 2K \
+                $([ $((iter % 2)) -eq 1 ] && echo --no-merge) -d idx fifo.jsonl \
                 >/dev/null 2>err.txt 3>&- &
             pid=$!
             exec 4>fifo.jsonl
