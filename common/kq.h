@@ -278,6 +278,14 @@ typedef struct kq_writer_opts {
                            ** times what the commit added, at least
                            ** KQ_MERGE_BUDGET_MIN); kq_writer_merge() has
                            ** no budget */
+    /* Called as a merge goes (after commits, kq_writer_merge(),
+    ** kq_writer_compact()), for a progress display: iMerge numbers the
+    ** merges of the call from 1; nDone of the nTotal bytes of the
+    ** segments it merges are read (nDone == nTotal once, at its end).
+    ** May be NULL. */
+    void (*xMergeProgress)(void *pCtx, int iMerge, uint64_t nDone,
+                           uint64_t nTotal);
+    void *pMergeCtx;
 } kq_writer_opts;
 /* The merge policy's defaults (kq_writer_commit()): no merged segment
 ** past 4 GB, and the merges after a commit read at most 8 times what it

@@ -644,10 +644,17 @@ int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
 ** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
 ** manifest record.  Pages read of the segments are released as the merge
 ** goes, so that what it keeps mapped stays within a share of nMemory (the
-** writer's budget).  On error the new files are removed. */
+** writer's budget); pProg (may be NULL) hears how far it has got.  On
+** error the new files are removed. */
+/* How far a merge of segments has got: x(pCtx, nDone, nTotal), in bytes
+** of the segments read, now and then and once at the end. */
+typedef struct kqi_mprog {
+    void (*x)(void *pCtx, u64 nDone, u64 nTotal);
+    void *pCtx;
+} kqi_mprog;
 int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
-                       u32 iSeg, size_t nMemory, kqi_segmeta *pMeta,
-                       char **pzErr);
+                       u32 iSeg, size_t nMemory, const kqi_mprog *pProg,
+                       kqi_segmeta *pMeta, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in index.c

@@ -99,13 +99,43 @@ term_cmp(const char *a, size_t na, const char *b, size_t nb)
     return c ? c : (na < nb ? -1 : (na > nb));
 }
 
+/* A merge's progress report (pProg may be NULL): nBase bytes done before
+** the lists, then what the runs' cursors have read of their lists and
+** dictionaries. */
+typedef struct mprog {
+    const kqi_mprog *pProg;
+    u64 nBase, nTotal;
+} mprog;
+
+static void
+lists_progress(const mprog *g, const mrun *a, u32 nRun)
+{
+    if (g == NULL || g->pProg == NULL) {
+        return;
+    }
+    u64 n = g->nBase;
+    for (u32 i = 0; i < nRun; i++) {
+        const mrun *r = &a[i];
+        if (r->bDone) {
+            n += r->apMap[0]->n + r->apMap[1]->n + r->apMap[2]->n;
+        } else {
+            n += r->it.loc.postOff + r->it.loc.posOff;
+            if (r->it.p && r->apMap[0]->a && r->it.p > r->apMap[0]->a) {
+                n += (u64)(r->it.p - r->apMap[0]->a);
+            }
+        }
+    }
+    g->pProg->x(g->pProg->pCtx, n < g->nTotal ? n : g->nTotal, g->nTotal);
+}
+
 /* Merge the lists of a[0..nRun), their dictionaries opened by the caller,
-** into azOut. */
+** into azOut; pProg (may be NULL) hears how far it has got. */
 static int
 merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
-            char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
-            char **pzErr)
+            char *const azOut[3], const mprog *pProg, kqi_segmeta *pMeta,
+            u64 *pnTerm, char **pzErr)
 {
+    u32 nSince = 0;      /* terms since the last progress report */
     kqi_plc **aCur = calloc(nRun ? nRun : 1, sizeof(kqi_plc *));
     u32 *aRunOf = calloc(nRun ? nRun : 1, sizeof(u32));
     if (aCur == NULL || aRunOf == NULL) {
@@ -139,6 +169,10 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
         kqi_plw_set_doclens(pPw, aLen, nDoc);
     }
     while (rc == KQ_OK) {
+        if (++nSince == 4096) {
+            lists_progress(pProg, a, nRun);
+            nSince = 0;
+        }
         /* The smallest current term over the runs. */
         int iMin = -1;
         for (u32 i = 0; i < nRun; i++) {
@@ -295,7 +329,8 @@ kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
         a[i].nStep = RELEASE_STEP;
     }
     if (rc == KQ_OK) {
-        rc = merge_lists(a, nRun, nDoc, aLen, azOut, pMeta, pnTerm, pzErr);
+        rc = merge_lists(a, nRun, nDoc, aLen, azOut, NULL, pMeta, pnTerm,
+                         pzErr);
     }
     for (u32 i = 0; i < nRun; i++) {
         for (int f = 0; f < 3; f++) {
@@ -327,8 +362,20 @@ release_docs(const kqi_segment *pS)
 */
 int
 kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
-                   size_t nMemory, kqi_segmeta *pMeta, char **pzErr)
+                   size_t nMemory, const kqi_mprog *pProg, kqi_segmeta *pMeta,
+                   char **pzErr)
 {
+    /* Progress in bytes of the segments' files: their documents (.docs,
+    ** .store) first, then their lists (.dict, .post, .pos). */
+    u64 nTotal = 0, nDocBytes = 0;
+    for (u32 s = 0; s < nSeg; s++) {
+        for (int f = 0; f < KQI_NFILE; f++) {
+            nTotal += aSeg[s].meta.aSize[f];
+        }
+        nDocBytes += aSeg[s].meta.aSize[KQI_F_DOCS] +
+                     aSeg[s].meta.aSize[KQI_F_STORE];
+    }
+    u64 nDocDone = 0;    /* bytes of the segments whose documents are done */
     u64 nStep = step_for(nMemory, nSeg);
     /* The documents are read one segment after the other: their share of
     ** the budget is not divided among the segments (and a release walks
@@ -389,7 +436,11 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
             }
         }
         u64 nRead = 0;   /* text bytes read since the last release */
+        u64 nSegDoc = pS->meta.aSize[KQI_F_DOCS] + pS->meta.aSize[KQI_F_STORE];
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
+            if (pProg && (i & 1023) == 0) {
+                pProg->x(pProg->pCtx, nDocDone + nSegDoc * i / nDoc, nTotal);
+            }
             if (nRead >= nDocStep) {
                 release_docs(pS);
                 nRead = 0;
@@ -435,6 +486,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         }
         kqi_textcache_clear(&cache);
         release_docs(pS);
+        nDocDone += nSegDoc;
         a[s].apMap[0] = &pS->aMap[KQI_F_DICT];
         a[s].apMap[1] = &pS->aMap[KQI_F_POST];
         a[s].apMap[2] = &pS->aMap[KQI_F_POS];
@@ -450,7 +502,9 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         const u8 *aLen = kqi_docw_lens(pDocw, &nLen);
         char *azOut[3] = {azPath[0], azPath[1], azPath[2]};
         u64 nTerm;
-        rc = merge_lists(a, nSeg, nLen, aLen, azOut, pMeta, &nTerm, pzErr);
+        mprog g = {pProg, nDocBytes, nTotal};
+        rc = merge_lists(a, nSeg, nLen, aLen, azOut, &g, pMeta, &nTerm,
+                         pzErr);
     }
     if (pDocw) {
         int rc2 = kqi_docw_finish(pDocw, NULL);
@@ -486,5 +540,8 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
     }
     free(aaNew);
     free(a);
+    if (rc == KQ_OK && pProg) {
+        pProg->x(pProg->pCtx, nTotal, nTotal);
+    }
     return rc;
 }

@@ -147,6 +147,9 @@ struct kq_writer {
     int bNoMerge;
     u64 nMaxSegment;   /* opts.nMaxSegment, or the default */
     u64 nMergeBudget;  /* opts.nMergeBudget (0: by what a commit adds) */
+    void (*xMergeProgress)(void *, int, uint64_t, uint64_t);
+    void *pMergeCtx;
+    int iMergeCall;    /* merges of the current commit, merge or compact */
     int bTrackSeen;
     int rcMerge;       /* a merge after the last commit failed: its rc */
     char *zMergeErr;   /* and its message (kq_writer_merge_status) */
@@ -417,6 +420,8 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     p->nMaxSegment = pOpts && pOpts->nMaxSegment ? pOpts->nMaxSegment
                                                  : KQ_DEFAULT_MAX_SEGMENT;
     p->nMergeBudget = pOpts ? pOpts->nMergeBudget : 0;
+    p->xMergeProgress = pOpts ? pOpts->xMergeProgress : NULL;
+    p->pMergeCtx = pOpts ? pOpts->pMergeCtx : NULL;
     p->bTrackSeen = pOpts ? pOpts->bTrackSeen : 0;
     const char *zLang = pOpts ? pOpts->zLang : NULL;
     int rc = KQ_OK;
@@ -1693,6 +1698,14 @@ choose_merge(const kqi_manifest *m, u64 nMax, u64 nBudget, u32 *pi, u32 *pj)
     return 0;
 }
 
+/* The merge's progress, passed on to opts.xMergeProgress. */
+static void
+merge_progress(void *pCtx, u64 nDone, u64 nTotal)
+{
+    kq_writer *p = pCtx;
+    p->xMergeProgress(p->pMergeCtx, p->iMergeCall, nDone, nTotal);
+}
+
 /* Merge segments [i, j) of the current manifest into one, and commit. */
 static int
 merge_range(kq_writer *p, u32 i, u32 j, char **pzErr)
@@ -1702,8 +1715,11 @@ merge_range(kq_writer *p, u32 i, u32 j, char **pzErr)
         return rc;
     }
     kqi_segmeta meta;
+    kqi_mprog prog = {merge_progress, p};
+    p->iMergeCall++;
     rc = kqi_merge_segments(p->zDir, &p->aSegR[i], j - i, p->iSeg,
-                            p->nMemory, &meta, pzErr);
+                            p->nMemory, p->xMergeProgress ? &prog : NULL,
+                            &meta, pzErr);
     if (rc) {
         return rc;
     }
@@ -1790,6 +1806,7 @@ kq_writer_commit(kq_writer *p, char **pzErr)
 {
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
+    p->iMergeCall = 0;
     u64 nBefore = index_bytes(&p->man);
     int rc = commit_session(p, pzErr);
     if (rc == KQ_OK && !p->bNoMerge) {
@@ -1813,6 +1830,7 @@ kq_writer_merge(kq_writer *p, char **pzErr)
 {
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
+    p->iMergeCall = 0;
     int rc = commit_session(p, pzErr);
     if (rc == KQ_OK) {
         /* As kq_writer_compact(): the merges are what was asked for, so
@@ -1832,6 +1850,7 @@ kq_writer_compact(kq_writer *p, char **pzErr)
 {
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
+    p->iMergeCall = 0;
     int rc = commit_session(p, pzErr);
     int bDel = 0;
     for (u32 i = 0; i < p->man.nSeg; i++) {

@@ -41,7 +41,8 @@ usage(FILE *f)
 "                [--progress=bar|plain|none] PATH...\n"
 "       kq-index rm [-d DIR] [ID... | -]\n"
 "       kq-index merge [-d DIR] [--memory SIZE] [--max-segment SIZE]\n"
-"       kq-index compact [-d DIR] [--memory SIZE]\n"
+"                      [--progress=MODE]\n"
+"       kq-index compact [-d DIR] [--memory SIZE] [--progress=MODE]\n"
 "\n"
 "add (the default): add the documents under each PATH to the index in DIR\n"
 "(created if some PATH can be read).  A document whose id is already\n"
@@ -592,6 +593,13 @@ main(int argc, char **argv)
     run r;
     memset(&r, 0, sizeof(r));
     r.rc = KQ_OK;
+    if (eCmd == CMD_MERGE || eCmd == CMD_COMPACT) {
+        /* Each merge's progress (those after an add's commits are bounded
+        ** by its budget: the add's own progress covers them). */
+        progress_start(&r.prog, eProgress, 0, 0);
+        opts.xMergeProgress = progress_merge;
+        opts.pMergeCtx = &r.prog;
+    }
     int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX,
                                         &r.zErr)
                      : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
@@ -619,6 +627,7 @@ main(int argc, char **argv)
     if (eCmd == CMD_COMPACT || eCmd == CMD_MERGE) {
         rc = eCmd == CMD_MERGE ? kq_writer_merge(r.pW, &r.zErr)
                                : kq_writer_compact(r.pW, &r.zErr);
+        progress_stop(&r.prog);
         kq_writer_stats cs;
         kq_writer_stats_get(r.pW, &cs);
         kq_writer_close(r.pW);

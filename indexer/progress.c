@@ -64,9 +64,13 @@ static void bar_draw(progress *p, double t)
     double mb = (double)p->nByte / 1e6;
     double pc = percent(p);
     double e = eta(p, t);
-    int n = snprintf(aLine, sizeof(aLine), "kq-index: %llu docs, %.1f MB, "
-                     "%.1f MB/s", (unsigned long long)p->nDoc, mb,
-                     t > 0 ? mb / t : 0.0);
+    int n = p->iMerge
+            ? snprintf(aLine, sizeof(aLine), "kq-index: merge %d: %.1f of "
+                       "%.1f MB, %.1f MB/s", p->iMerge, mb,
+                       (double)p->nTotal / 1e6, t > 0 ? mb / t : 0.0)
+            : snprintf(aLine, sizeof(aLine), "kq-index: %llu docs, %.1f MB, "
+                       "%.1f MB/s", (unsigned long long)p->nDoc, mb,
+                       t > 0 ? mb / t : 0.0);
     if (pc >= 0 && n > 0 && (size_t)n < sizeof(aLine)) {
         int k = snprintf(aLine + n, sizeof(aLine) - (size_t)n, ", %3.0f%%",
                          pc);
@@ -101,6 +105,14 @@ static void plain_draw(const progress *p, double t)
         snprintf(zEta, sizeof(zEta), "%.0f", e);
     } else {
         strcpy(zEta, "-");
+    }
+    if (p->iMerge) {
+        fprintf(stderr, "progress merge=%d bytes=%llu total=%llu "
+                "elapsed=%.1f rate_mb_s=%.1f percent=%s eta_s=%s\n",
+                p->iMerge, (unsigned long long)p->nByte,
+                (unsigned long long)p->nTotal, t, t > 0 ? mb / t : 0.0, zPc,
+                zEta);
+        return;
     }
     fprintf(stderr, "progress docs=%llu bytes=%llu elapsed=%.1f "
             "rate_mb_s=%.1f percent=%s eta_s=%s\n",
@@ -143,6 +155,43 @@ void progress_end(progress *p, uint64_t nDoc, uint64_t nByte)
         report_set_hook(NULL, NULL);
     } else if (p->eMode == PROGRESS_PLAIN) {
         plain_draw(p, elapsed(p));
+    }
+    p->eMode = PROGRESS_NONE;
+}
+
+void progress_merge(void *pCtx, int iMerge, uint64_t nDone, uint64_t nTotal)
+{
+    progress *p = pCtx;
+    int eMode = p->eMode;
+    if (eMode == PROGRESS_NONE) return;
+    if (p->iMerge != iMerge) {
+        /* A new merge: timed and totalled from its start. */
+        if (eMode == PROGRESS_BAR) bar_clear(p);
+        clock_gettime(CLOCK_MONOTONIC, &p->t0);
+        p->tLast = 0;
+        p->iMerge = iMerge;
+        p->nTotal = nTotal;
+        p->bTotal = 1;
+        p->nDoc = 0;
+    }
+    if (nDone >= nTotal) {
+        /* Its end: the bar goes, plain says it once. */
+        p->nByte = nTotal;
+        if (eMode == PROGRESS_BAR) {
+            bar_clear(p);
+        } else {
+            plain_draw(p, elapsed(p));
+        }
+        return;
+    }
+    progress_update(p, 0, nDone);
+}
+
+void progress_stop(progress *p)
+{
+    if (p->eMode == PROGRESS_BAR) {
+        bar_clear(p);
+        report_set_hook(NULL, NULL);
     }
     p->eMode = PROGRESS_NONE;
 }

@@ -26,6 +26,7 @@ typedef struct progress {
     double tLast;        /* seconds since t0 of the last line drawn */
     int nDrawn;          /* bar: width of the line on screen (0: none) */
     uint64_t nDoc, nByte;/* the latest counts */
+    int iMerge;          /* a merge's progress (progress_merge), or 0 */
 } progress;
 
 /* "bar", "plain", "none" -> PROGRESS_*; -1 if unknown. */
@@ -41,5 +42,15 @@ void progress_update(progress *p, uint64_t nDoc, uint64_t nByte);
 /* The end, with the final counts: the bar is erased, plain prints its
 ** last line. */
 void progress_end(progress *p, uint64_t nDoc, uint64_t nByte);
+
+/* A merge of segments (kq_writer_opts.xMergeProgress, pCtx a progress
+** started with eMode): nDone of nTotal bytes of merge iMerge.  Its line
+** reads "kq-index: merge N: X of Y MB, R MB/s, P%, ETA", or in plain
+** "progress merge=N bytes=.. total=.. elapsed=.. rate_mb_s=.. percent=..
+** eta_s=..", each merge timed from its start; the bar is erased when a
+** merge ends. */
+void progress_merge(void *pCtx, int iMerge, uint64_t nDone, uint64_t nTotal);
+/* The end of merges: the bar's hook is removed, nothing more is drawn. */
+void progress_stop(progress *p);
 
 #endif

@@ -173,3 +173,25 @@ hits() {
     run -2 "$KQI" -d b --merge-budget 0 corpus/
     run -2 "$KQI" -d b --max-segment x corpus/
 }
+
+@test "merge, compact --progress: a line per merge on stderr (plain), nothing on a pipe by default" {
+    cd "$BATS_TEST_TMPDIR"
+    for f in "$ROOT"/corpus/00[01]?.txt; do
+        (cd "$ROOT" && "$KQI" -q --no-merge -d "$BATS_TEST_TMPDIR/p" "corpus/${f##*/}")
+    done
+    # 20 segments: two merges of 8, each ending with its whole size read
+    run -0 --separate-stderr "$KQI" merge --progress=plain -d p
+    [[ "$output" == "kq-index: 2 merge(s), 6 segment(s), "* ]]
+    grep -q '^progress merge=1 bytes=\([0-9]*\) total=\1 .* percent=100 eta_s=0$' <<<"$stderr"
+    grep -q '^progress merge=2 bytes=\([0-9]*\) total=\1 .* percent=100 eta_s=0$' <<<"$stderr"
+    [ "$(grep -vc '^progress merge=[12] ' <<<"$stderr")" -eq 0 ]
+    # compact: one merge, of every byte of the index
+    size=$("$KQ" -d p stats --format=json | jq '[.segments[].size] | add')
+    run -0 --separate-stderr "$KQI" compact --progress=plain -d p
+    [[ "$stderr" == *"progress merge=1 bytes=$size total=$size "*"percent=100 eta_s=0"* ]]
+    # not on a terminal, the default is none
+    (cd "$ROOT" && "$KQI" -q --no-merge -d "$BATS_TEST_TMPDIR/p" corpus/0020.txt)
+    run -0 --separate-stderr "$KQI" compact -d p
+    [[ "$output" == "kq-index: 1 segment(s), "* ]]
+    [ -z "$stderr" ]
+}
