@@ -155,9 +155,16 @@ kqi_pat_match(const kqi_pat *p, const char *z, size_t n)
         return n >= p->nPat && memcmp(z, p->zPat, p->nPat) == 0;
     case KQI_PAT_WILD:
         return kqi_wild_match(p->zPat, p->nPat, z, n);
-    case KQI_PAT_FUZZY:
+    case KQI_PAT_FUZZY: {
+        /* Each edit changes the length by one character at most: most
+        ** words of a vocabulary walk are turned away here, cheaply. */
+        size_t a = kqi_utf8_chars(z, n), b = kqi_utf8_chars(p->zPat, p->nPat);
+        if (a > b + (size_t)p->nEdit || b > a + (size_t)p->nEdit) {
+            return 0;
+        }
         return kqi_fuzzy_distance(p->zPat, p->nPat, z, n, p->nEdit) <=
                p->nEdit;
+    }
     }
     return 0;
 }

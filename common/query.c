@@ -573,6 +573,20 @@ never_node(parser *p, const char *z, size_t n)
     return t;
 }
 
+/* A phrase of one word is that word, at offset 0 (the phrase node goes). */
+static kqi_qnode *
+phrase_or_word(parser *p, kqi_qnode *q)
+{
+    if (q->nChild == 1) {
+        kqi_qnode *t = q->aChild[0];
+        q->nChild = 0;
+        node_drop(p, q);
+        t->iOffset = 0;
+        return t;
+    }
+    return q;
+}
+
 /* Analyse z[0..n) into a TERM or PHRASE node (NULL: no terms).
 ** A word that takes a position but gives no term (longer than
 ** KQ_MAX_WORD once folded, or of combining marks alone) is in no index:
@@ -597,14 +611,7 @@ analyse_words(parser *p, const char *z, size_t n, size_t iAt)
         node_drop(p, q);
         return NULL;
     }
-    if (q->nChild == 1) {
-        kqi_qnode *t = q->aChild[0];
-        q->nChild = 0;
-        node_drop(p, q);
-        t->iOffset = 0;
-        return t;
-    }
-    return q;
+    return phrase_or_word(p, q);
 }
 
 /**************************************************************************
@@ -834,14 +841,7 @@ analyse_phrase(parser *p, const char *z, size_t n, size_t iAt)
         node_drop(p, q);
         return NULL;
     }
-    if (q->nChild == 1) {
-        kqi_qnode *t = q->aChild[0];
-        q->nChild = 0;
-        node_drop(p, q);
-        t->iOffset = 0;
-        return t;
-    }
-    return q;
+    return phrase_or_word(p, q);
 }
 
 static kqi_qnode *parse_or(parser *p);

@@ -1459,20 +1459,6 @@ typedef struct expwalk {
     char **pzErr;
 } expwalk;
 
-static int
-exp_fits(const expwalk *w, const char *z, size_t n)
-{
-    if (w->pat.eKind == KQI_PAT_FUZZY) {
-        /* Each edit changes the length by one character at most. */
-        size_t a = kqi_utf8_chars(z, n), b = kqi_utf8_chars(w->pat.zPat,
-                                                            w->pat.nPat);
-        if (a > b + (size_t)w->pat.nEdit || b > a + (size_t)w->pat.nEdit) {
-            return 0;
-        }
-    }
-    return kqi_pat_match(&w->pat, z, n);
-}
-
 /* Is key z[0..n) in the dictionary of some segment? */
 static int
 key_exists(kq_index *pIdx, const char *z, size_t n, int *pbYes, char **pzErr)
@@ -1528,7 +1514,7 @@ exp_key_cb(void *pCtx, const kqi_dictit *it)
     if (w->nSkip == 0 && KQI_IS_FIELD_TERM(it->aTerm, it->nTerm)) {
         return KQ_OK;
     }
-    if (!exp_fits(w, z, n)) {
+    if (!kqi_pat_match(&w->pat, z, n)) {
         return KQ_OK;
     }
     return w->nSkip ? exp_collect(w, it->aTerm, it->nTerm)
@@ -1540,7 +1526,7 @@ static int
 exp_word_cb(void *pCtx, const kqi_dictit *it)
 {
     expwalk *w = pCtx;
-    if (!exp_fits(w, it->aTerm + 1, it->nTerm - 1)) {
+    if (!kqi_pat_match(&w->pat, it->aTerm + 1, it->nTerm - 1)) {
         return KQ_OK;
     }
     return exp_collect(w, it->aStem, it->nStem);

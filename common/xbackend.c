@@ -993,19 +993,6 @@ typedef struct xwalk {
     char **pzErr;
 } xwalk;
 
-static int
-xw_fits(const xwalk *w, const char *z, size_t n)
-{
-    if (w->pat.eKind == KQI_PAT_FUZZY) {
-        size_t a = kqi_utf8_chars(z, n), b = kqi_utf8_chars(w->pat.zPat,
-                                                            w->pat.nPat);
-        if (a > b + (size_t)w->pat.nEdit || b > a + (size_t)w->pat.nEdit) {
-            return 0;
-        }
-    }
-    return kqi_pat_match(&w->pat, z, n);
-}
-
 typedef struct xhave {
     const char *z;
     size_t n;
@@ -1053,7 +1040,7 @@ xw_term_cb(void *pCtx, const char *z, size_t n)
     if (w->nSkip == 0 && KQI_IS_FIELD_TERM(z, n)) {
         return 0;
     }
-    if (!xw_fits(w, z + w->nSkip, n - w->nSkip)) {
+    if (!kqi_pat_match(&w->pat, z + w->nSkip, n - w->nSkip)) {
         return 0;
     }
     return xw_collect(w, z, n);
@@ -1065,7 +1052,7 @@ xw_word_cb(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
 {
     xwalk *w = pCtx;
     if (nKey < META_WORD_LEN ||
-        !xw_fits(w, zKey + META_WORD_LEN, nKey - META_WORD_LEN)) {
+        !kqi_pat_match(&w->pat, zKey + META_WORD_LEN, nKey - META_WORD_LEN)) {
         return 0;
     }
     return xw_collect(w, zVal, nVal);
