@@ -50,6 +50,7 @@
 #include <string.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utext.h>
 #include <utf8proc.h>
 
@@ -60,6 +61,9 @@ struct kq_analyzer {
     size_t nCp;
     UBreakIterator *pBreak;      /* ICU word breaks; opened when a run
                                  ** first needs one (segment_run()) */
+    kq_analyzer **apLang;        /* the other languages a query word is
+                                 ** analysed in (kqi_analyzer_add_lang()) */
+    int nLang;
     char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
                                  ** fold_unicode() and term_of() check every
                                  ** write against its size */
@@ -161,6 +165,10 @@ kq_analyzer_free(kq_analyzer *p)
         if (p->pBreak) {
             ubrk_close(p->pBreak);
         }
+        for (int i = 0; i < p->nLang; i++) {
+            kq_analyzer_free(p->apLang[i]);
+        }
+        free(p->apLang);
         free(p->aCp);
         free(p);
     }
@@ -568,4 +576,103 @@ kq_fold_word(kq_analyzer *p, const char *z, size_t n, char *pOut, size_t nOut)
     pOut[0] = 0;
     kq_analyze(p, KQ_ANALYZE_NOSTEM, z, n, 0, NULL, &c, fold_cb);
     return c.n;
+}
+
+/**************************************************************************
+** Queries over documents in several languages.  A query word is analysed
+** in the index's language and in each other language of the index's
+** documents that writes the word's script (query.c ORs the forms).  The
+** scripts each Snowball language is written in; a language not listed is
+** written in Latin.
+*/
+static const struct { const char *zLang; UScriptCode aScript[2]; } aLangScript[] = {
+    {"arabic", {USCRIPT_ARABIC, USCRIPT_ARABIC}},
+    {"armenian", {USCRIPT_ARMENIAN, USCRIPT_ARMENIAN}},
+    {"greek", {USCRIPT_GREEK, USCRIPT_GREEK}},
+    {"hindi", {USCRIPT_DEVANAGARI, USCRIPT_DEVANAGARI}},
+    {"nepali", {USCRIPT_DEVANAGARI, USCRIPT_DEVANAGARI}},
+    {"russian", {USCRIPT_CYRILLIC, USCRIPT_CYRILLIC}},
+    {"serbian", {USCRIPT_CYRILLIC, USCRIPT_LATIN}},
+    {"tamil", {USCRIPT_TAMIL, USCRIPT_TAMIL}},
+    {"yiddish", {USCRIPT_HEBREW, USCRIPT_HEBREW}},
+};
+
+/* Does language zLang write script e? */
+static int
+lang_writes(const char *zLang, UScriptCode e)
+{
+    for (size_t i = 0; i < sizeof(aLangScript) / sizeof(aLangScript[0]); i++) {
+        if (strcmp(zLang, aLangScript[i].zLang) == 0) {
+            return aLangScript[i].aScript[0] == e ||
+                   aLangScript[i].aScript[1] == e;
+        }
+    }
+    return e == USCRIPT_LATIN;
+}
+
+int
+kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang)
+{
+    kq_analyzer *pNew = NULL;
+    int rc = kq_analyzer_new(zLang, &pNew);
+    if (rc) {
+        return rc;
+    }
+    int bHave = strcmp(pNew->zLang, p->zLang) == 0;
+    for (int i = 0; i < p->nLang && !bHave; i++) {
+        bHave = strcmp(pNew->zLang, p->apLang[i]->zLang) == 0;
+    }
+    if (bHave) {
+        kq_analyzer_free(pNew);
+        return KQ_OK;
+    }
+    kq_analyzer **a = realloc(p->apLang, sizeof(*a) * (size_t)(p->nLang + 1));
+    if (a == NULL) {
+        kq_analyzer_free(pNew);
+        return KQ_NOMEM;
+    }
+    p->apLang = a;
+    p->apLang[p->nLang++] = pNew;
+    return KQ_OK;
+}
+
+int
+kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
+                       kq_analyzer ***papOut)
+{
+    *papOut = p->apLang;
+    if (p->nLang == 0) {
+        return 0;
+    }
+    /* The script of the first letter (ICU: Common and Inherited for
+    ** digits and marks, which no language is chosen by). */
+    UScriptCode e = USCRIPT_COMMON;
+    for (size_t i = 0; i < n && (e == USCRIPT_COMMON ||
+                                 e == USCRIPT_INHERITED);) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t l = utf8proc_iterate((const u8 *)z + i,
+                                              (utf8proc_ssize_t)(n - i), &c);
+        if (l <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)l;
+        if (is_start_cp(c)) {
+            UErrorCode st = U_ZERO_ERROR;
+            e = uscript_getScript(c, &st);
+        }
+    }
+    if (e == USCRIPT_COMMON || e == USCRIPT_INHERITED) {
+        return 0;
+    }
+    /* Move the languages writing e to the front of the array. */
+    int k = 0;
+    for (int i = 0; i < p->nLang; i++) {
+        if (lang_writes(p->apLang[i]->zLang, e)) {
+            kq_analyzer *t = p->apLang[k];
+            p->apLang[k++] = p->apLang[i];
+            p->apLang[i] = t;
+        }
+    }
+    return k;
 }

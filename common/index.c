@@ -73,6 +73,8 @@ close_generation(kq_index *p)
     kqi_manifest_clear(&p->man);
 }
 
+static int analyzer_langs(kq_index *p, char **pzErr);
+
 int
 kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
 {
@@ -121,6 +123,9 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
                          "%s: unknown stemming language \"%s\"", zDir,
                          p->man.zLang);
         }
+    }
+    if (rc == KQ_OK) {
+        rc = analyzer_langs(p, pzErr);
     }
     if (rc) {
         kq_index_close(p);
@@ -679,4 +684,116 @@ kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr)
     *pazName = az;
     *pnName = n;
     return KQ_OK;
+}
+
+/* kq_index_languages(): the language terms (KQI_PFX_LANG) of every segment,
+** each with its documents that are not deleted (a posting list read; the
+** df would count deleted documents until a merge drops them). */
+static int
+lang_live_docs(kq_index *p, const char *zKey, size_t nKey, u64 *pn,
+               char **pzErr)
+{
+    *pn = 0;
+    for (u32 s = 0; s < p->man.nSeg; s++) {
+        kqi_segment *g = &p->aSeg[s];
+        kqi_termloc loc;
+        int rc = kqi_dict_lookup(&g->dict, zKey, nKey, &loc, pzErr);
+        if (rc == KQ_NOTFOUND) {
+            continue;
+        }
+        kqi_plc *c = NULL;
+        if (rc == KQ_OK) {
+            rc = kqi_plc_open(&g->aMap[KQI_F_POST], &g->aMap[KQI_F_POS], &loc,
+                              g->docs.nDoc, &c, pzErr);
+        }
+        while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
+            *pn += !kqi_is_deleted(g->aDel, kqi_plc_docid(c));
+        }
+        if (rc == KQ_CORRUPT) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s", kqi_plc_errmsg(c));
+        }
+        kqi_plc_free(c);
+        if (rc != KQ_DONE && rc != KQ_OK) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+static int
+langs_scan(kq_index *p, int bCount, kq_langcount **paOut, int *pn,
+           char **pzErr)
+{
+    *paOut = NULL;
+    *pn = 0;
+    char aFrom[1] = {KQI_PFX_LANG};
+    dictmerge m = {0};
+    kq_langcount *a = NULL;
+    int n = 0;
+    int rc = dm_start(&m, p, aFrom, 1, pzErr);
+    while (rc == KQ_OK) {
+        int i = dm_min(&m);
+        if (i < 0 || m.aIt[i].nTerm < 1 ||
+            m.aIt[i].aTerm[0] != KQI_PFX_LANG) {
+            break;
+        }
+        char aKey[KQI_MAX_KEY + 1];
+        size_t nKey = m.aIt[i].nTerm;
+        memcpy(aKey, m.aIt[i].aTerm, nKey);
+        rc = dm_next(&m, aKey, nKey, pzErr);
+        u64 nDoc = 1;
+        if (nKey - 1 >= KQ_MAX_LANG_NAME) {
+            continue;   /* no language: no name is this long */
+        }
+        if (rc == KQ_OK && bCount) {
+            rc = lang_live_docs(p, aKey, nKey, &nDoc, pzErr);
+        }
+        if (rc == KQ_OK && nDoc > 0) {
+            kq_langcount *aNew = realloc(a, sizeof(*a) * (size_t)(n + 1));
+            if (aNew == NULL) {
+                rc = KQ_NOMEM;
+                break;
+            }
+            a = aNew;
+            memcpy(a[n].zLang, aKey + 1, nKey - 1);
+            a[n].zLang[nKey - 1] = 0;
+            a[n].nDoc = nDoc;
+            n++;
+        }
+    }
+    dm_free(&m);
+    if (rc == KQ_DONE) {
+        rc = KQ_OK;
+    }
+    if (rc) {
+        free(a);
+        return rc;
+    }
+    *paOut = a;
+    *pn = n;
+    return KQ_OK;
+}
+
+int
+kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn, char **pzErr)
+{
+    return langs_scan(p, 1, paOut, pn, pzErr);
+}
+
+/* Let the index's analyzer analyse query words in the languages of its
+** documents too (query.c, add_languages()). */
+static int
+analyzer_langs(kq_index *p, char **pzErr)
+{
+    kq_langcount *a = NULL;
+    int n = 0;
+    int rc = langs_scan(p, 0, &a, &n, pzErr);
+    for (int i = 0; rc == KQ_OK && i < n; i++) {
+        rc = kqi_analyzer_add_lang(p->pAnalyzer, a[i].zLang);
+        if (rc == KQ_NOTFOUND) {
+            rc = KQ_OK;   /* not a language of this libstemmer: no forms */
+        }
+    }
+    free(a);
+    return rc;
 }

@@ -743,6 +743,21 @@ add_date(kqi_inv *p, const char *zDate, size_t nDate)
     return KQ_OK;
 }
 
+/* The language term (KQI_PFX_LANG) of a document in language zLang. */
+static int
+add_lang(kqi_inv *p, const char *zLang)
+{
+    char aKey[1 + KQI_MAX_LANG];
+    size_t n = strlen(zLang);
+    u32 iTerm;
+    aKey[0] = KQI_PFX_LANG;
+    memcpy(aKey + 1, zLang, n);
+    if (term_find(p, aKey, n + 1, &iTerm) || add_occ(p, iTerm, 0)) {
+        return KQ_NOMEM;
+    }
+    return KQ_OK;
+}
+
 int
 kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok)
 {
@@ -787,6 +802,9 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok)
     }
     if (rc == KQ_OK) {
         rc = add_date(p, d->zDate, d->nDate);
+    }
+    if (rc == KQ_OK) {
+        rc = add_lang(p, kq_analyzer_lang(pA));
     }
     if (rc == KQ_OK) {
         rc = invert_doc(p, iDoc);

@@ -536,6 +536,19 @@ int kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix,
 ** (--lang-field), dates, and the stems the words map to are not counted. */
 int kq_index_nwords(kq_index *p, uint64_t *pnWord, char **pzErr);
 
+/* Room for a Snowball language name and its NUL. */
+#define KQ_MAX_LANG_NAME 32
+typedef struct kq_langcount {
+    char zLang[KQ_MAX_LANG_NAME];   /* canonical name: "english", ... */
+    uint64_t nDoc;                  /* its documents (not deleted) */
+} kq_langcount;
+/* The languages of the index's documents (the index's own for documents
+** that had none; kq-index --lang-field, --detect-lang for others), sorted
+** by name, with their documents: a malloc()ed array; free() it.  An index
+** written before format 5 has none. */
+int kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn,
+                       char **pzErr);
+
 /* The names of the extra fields this index has (kq-index --field), as a
 ** malloc()ed array of malloc()ed strings (free each and the array). */
 int kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr);

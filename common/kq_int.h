@@ -44,11 +44,19 @@ typedef uint64_t u64;
 ** the writers' copies).  Snowball's names and their aliases are at most
 ** 10 bytes ("portuguese"): a longer name is an unknown language, so no
 ** user meets this limit. */
-#define KQI_MAX_LANG 32
+#define KQI_MAX_LANG KQ_MAX_LANG_NAME
 /* Language name z[0..n) copied into aOut, NUL-terminated: KQ_OK, or
 ** KQ_NOTFOUND (no language) if it does not fit or holds a NUL.  The one
 ** check every language name goes through (analyze.c). */
 int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
+/* Also analyse query words in language zLang (another language of the
+** index's documents; the index's own and repeats are ignored).  */
+int kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang);
+/* The added languages that write the script of the text z[0..n)'s first
+** letter: their analyzers are the first of *papOut, and their number is
+** returned (0 for none, or for a text without letters). */
+int kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
+                           kq_analyzer ***papOut);
 
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
@@ -720,6 +728,7 @@ typedef enum kqi_field {
     KQI_FIELD_TITLE,
     KQI_FIELD_BODY,
     KQI_FIELD_SOURCE,
+    KQI_FIELD_LANG,      /* lang: the document's language */
     KQI_FIELD_EXTRA      /* zField names it */
 } kqi_field;
 
@@ -729,6 +738,9 @@ typedef enum kqi_field {
 #define KQI_PFX_SOURCE 'S'   /* S + term of the source */
 #define KQI_PFX_EXTRA  'X'   /* X + field name + ':' + term */
 #define KQI_PFX_DATE   'D'   /* D + YYYY, D + YYYY-MM, D + YYYY-MM-DD */
+#define KQI_PFX_LANG   'L'   /* L + the document's Snowball language
+                             ** ("Lenglish"), one per document: lang:,
+                             ** kq stats, the query's languages */
 /* Is a dictionary key a field term (not counted in document lengths)? */
 #define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 
@@ -755,6 +767,10 @@ struct kqi_qnode {
                          ** bNever TERM "*": NOT of nothing) */
     u32 nEdit;           /* FUZZY: 1 or 2 */
     int bIdPrefix;       /* ID: zTerm is a prefix of ids (id:X*) */
+    const char *zLang;  /* TERM, PHRASE: the word or phrase analysed in
+                         ** another language of the index (its analyzer's
+                         ** name, static): an alternative its OR parent
+                         ** holds beside the index language's form */
     int bNever;          /* TERM: a word, prefix or phrase holding a word
                          ** longer than KQ_MAX_WORD, which no index holds:
                          ** matches nothing (zTerm is the text as written;

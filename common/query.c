@@ -1522,6 +1522,179 @@ kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
     return kq_query_parse_ex(pA, zQuery, 0, ppOut, piCol, pzErr);
 }
 
+/**************************************************************************
+** Queries over documents in several languages.  When the index holds
+** documents of other languages than its own (kq-index --lang-field,
+** --detect-lang), the analyzer knows them (kqi_analyzer_add_lang()), and
+** each word and phrase of the query that is an item of its own (not a NEAR
+** operand, not =word) becomes the OR of its forms: the index language's,
+** and that of each other language writing the word's script, where they
+** differ.  Tokens do not depend on the language, only stems do, so a form
+** in another language is the same item with each word stemmed again.
+*/
+
+/* The static copy of a language name (libstemmer's list). */
+static const char *
+static_lang(const char *z)
+{
+    for (const char **a = kq_languages(); *a; a++) {
+        if (strcmp(*a, z) == 0) {
+            return *a;
+        }
+    }
+    return NULL;
+}
+
+typedef struct stemctx {
+    char aTerm[KQI_MAX_TERM];
+    size_t nTerm;
+    int nTok;
+} stemctx;
+
+static int
+stem_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+        size_t iStart, size_t iEnd)
+{
+    stemctx *c = pCtx;
+    KQ_UNUSED(iPos);
+    KQ_UNUSED(iStart);
+    KQ_UNUSED(iEnd);
+    if (c->nTok++ == 0 && nTerm <= sizeof(c->aTerm)) {
+        memcpy(c->aTerm, zTerm, nTerm);
+        c->nTerm = nTerm;
+    }
+    return 0;
+}
+
+/* The TERM t (with its text zRaw) analysed by pL: a new TERM, or NULL if
+** its text is not one word there (or on an error, in p->rc). */
+static kqi_qnode *
+term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
+{
+    stemctx c = {{0}, 0, 0};
+    if (t->eType != KQI_Q_TERM || t->zRaw == NULL || t->bNever) {
+        return NULL;
+    }
+    kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &c, stem_cb);
+    if (c.nTok != 1 || c.nTerm == 0) {
+        return NULL;
+    }
+    kqi_qnode *q = node_new(p, KQI_Q_TERM);
+    if (q == NULL) {
+        return NULL;
+    }
+    q->eField = t->eField;
+    q->iOffset = t->iOffset;
+    q->zLang = static_lang(kq_analyzer_lang(pL));
+    q->zTerm = kqi_mprintf("%.*s", (int)c.nTerm, c.aTerm);
+    q->nTerm = c.nTerm;
+    q->zRaw = kqi_mprintf("%s", t->zRaw);
+    q->zField = t->zField ? kqi_mprintf("%s", t->zField) : NULL;
+    if (q->zTerm == NULL || q->zRaw == NULL || (t->zField && !q->zField)) {
+        p->rc = KQ_NOMEM;
+        node_drop(p, q);
+        return NULL;
+    }
+    return q;
+}
+
+/* q (a TERM, or a PHRASE of TERMs) in language pL, or NULL. */
+static kqi_qnode *
+item_in_lang(parser *p, const kqi_qnode *q, kq_analyzer *pL)
+{
+    if (q->eType == KQI_Q_TERM) {
+        return term_in_lang(p, q, pL);
+    }
+    kqi_qnode *r = node_new(p, KQI_Q_PHRASE);
+    if (r == NULL) {
+        return NULL;
+    }
+    r->eField = q->eField;
+    r->zLang = static_lang(kq_analyzer_lang(pL));
+    for (int i = 0; i < q->nChild; i++) {
+        kqi_qnode *c = term_in_lang(p, q->aChild[i], pL);
+        if (c == NULL) {
+            node_drop(p, r);
+            return NULL;
+        }
+        node_add(p, r, c);
+    }
+    if (q->zField && (r->zField = kqi_mprintf("%s", q->zField)) == NULL) {
+        p->rc = KQ_NOMEM;
+        node_drop(p, r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The first word's text of a TERM or a PHRASE of TERMs (NULL otherwise). */
+static const char *
+item_text(const kqi_qnode *q)
+{
+    if (q->eType == KQI_Q_TERM) {
+        return q->bNever ? NULL : q->zRaw;
+    }
+    if (q->eType != KQI_Q_PHRASE || q->nChild == 0) {
+        return NULL;
+    }
+    for (int i = 0; i < q->nChild; i++) {
+        if (q->aChild[i]->eType != KQI_Q_TERM || q->aChild[i]->zRaw == NULL ||
+            q->aChild[i]->bNever) {
+            return NULL;
+        }
+    }
+    return q->aChild[0]->zRaw;
+}
+
+/* q with its words and phrases in the index's other languages. */
+static kqi_qnode *
+add_languages(parser *p, kqi_qnode *q)
+{
+    if (q == NULL || p->rc) {
+        return q;
+    }
+    if (q->eType == KQI_Q_AND || q->eType == KQI_Q_OR ||
+        q->eType == KQI_Q_NOT) {
+        for (int i = 0; i < q->nChild; i++) {
+            q->aChild[i] = add_languages(p, q->aChild[i]);
+        }
+        return q;
+    }
+    const char *zText = item_text(q);
+    kq_analyzer **ap = NULL;
+    int nL = zText ? kqi_analyzer_langs_for(p->pA, zText, strlen(zText), &ap)
+                   : 0;
+    if (nL == 0) {
+        return q;
+    }
+    kqi_qnode *o = node_new(p, KQI_Q_OR);
+    if (o == NULL) {
+        return q;
+    }
+    o->boost = q->boost;
+    q->boost = 0;
+    node_add(p, o, q);
+    for (int i = 0; i < nL && p->rc == KQ_OK; i++) {
+        kqi_qnode *a = item_in_lang(p, q, ap[i]);
+        int bDup = a == NULL;
+        for (int j = 0; j < o->nChild && !bDup; j++) {
+            bDup = node_equal(o->aChild[j], a);
+        }
+        if (bDup) {
+            node_drop(p, a);
+        } else {
+            node_add(p, o, a);
+        }
+    }
+    if (o->nChild == 1) {
+        o->nChild = 0;
+        q->boost = o->boost;
+        node_drop(p, o);
+        return q;
+    }
+    return o;
+}
+
 int
 kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
                   kq_query **ppOut, int *piCol, char **pzErr)
@@ -1550,6 +1723,7 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
     }
     if (p.rc == KQ_OK) {
         pRoot = parse_or(&p);
+        pRoot = add_languages(&p, pRoot);
         check_terms(&p, 0);
     }
     if (p.rc == KQ_OK && p.eTok != T_EOF) {
@@ -1846,8 +2020,9 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
             }
             break;
         }
-        tree_line(b, nIndent, "%sword \"%s\" -> term %s%s", aField, zRaw,
-                  q->zTerm, aBoost);
+        tree_line(b, nIndent, "%sword \"%s\" -> term %s%s%s%s", aField, zRaw,
+                  q->zTerm, q->zLang ? " in " : "", q->zLang ? q->zLang : "",
+                  aBoost);
         break;
     case KQI_Q_EXACT:
         tree_line(b, nIndent, "%sexact word \"%s\" (term %s, then the text "
@@ -1872,7 +2047,8 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         break;
     case KQI_Q_PHRASE:
         tree_line(b, nIndent, "%sphrase (words in this order, next to each "
-                  "other)%s", aField, aBoost);
+                  "other)%s%s%s", aField, q->zLang ? " in " : "",
+                  q->zLang ? q->zLang : "", aBoost);
         for (int i = 0; i < q->nChild; i++) {
             const kqi_qnode *c = q->aChild[i];
             if (c->eType != KQI_Q_TERM) {

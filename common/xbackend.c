@@ -397,6 +397,11 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         rc = xfield(p, &c, 1, aDate[i], strlen(aDate[i]), 0);
     }
     if (rc == KQ_OK) {
+        char c = KQI_PFX_LANG;
+        const char *zLang = kq_analyzer_lang(p->pA);
+        rc = xfield(p, &c, 1, zLang, strlen(zLang), 0);
+    }
+    if (rc == KQ_OK) {
         rc = xfield(p, "Q", 1, d->zId, d->nId, UINT32_MAX);
     }
     if (rc == KQ_OK) {

@@ -639,6 +639,18 @@ human_size(uint64_t n, char *z, size_t nz)
     snprintf(z, nz, u ? "%.1f %s" : "%.0f %s", v, azU[u]);
 }
 
+
+/* Languages by documents, most first, then by name. */
+static int
+cmp_langcount(const void *a, const void *b)
+{
+    const kq_langcount *x = a, *y = b;
+    if (x->nDoc != y->nDoc) {
+        return x->nDoc > y->nDoc ? -1 : 1;
+    }
+    return strcmp(x->zLang, y->zLang);
+}
+
 int
 cmd_stats(cli *c)
 {
@@ -665,12 +677,27 @@ cmd_stats(cli *c)
     char **azField = NULL;
     int nField = 0, rc = KQ_OK;
     uint64_t nSize = 0;
+    kq_langcount *aLang = NULL;
+    int nLang = 0;
     if (src.pIdx) {
         rc = source_each_doc(&src, &ds, date_cb, NULL);
         if (rc == KQ_OK) {
             rc = kq_index_fields(src.pIdx, &azField, &nField, &ds.zErr);
         }
+        if (rc == KQ_OK) {
+            rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
+        }
         nSize = dir_size(src.zDir);
+    } else if ((aLang = calloc(1, sizeof(*aLang))) != NULL) {
+        /* A Xapian database has one language (no per-document ones). */
+        snprintf(aLang[0].zLang, sizeof(aLang[0].zLang), "%s", zLang);
+        aLang[0].nDoc = st->nDoc;
+        nLang = st->nDoc > 0;
+    } else {
+        rc = KQ_NOMEM;
+    }
+    if (nLang > 1) {
+        qsort(aLang, (size_t)nLang, sizeof(*aLang), cmp_langcount);
     }
     if (rc) {
         ex = report_error(c, rc, ds.zErr);
@@ -687,6 +714,12 @@ cmd_stats(cli *c)
         printf("ranking     BM25F: title weight %u, k1 %g, b %g\n",
                st->nTitleWeight, KQI_BM25_K1, KQI_BM25_B);
         printf("language    %s\n", zLang);
+        printf("languages   ");
+        for (int i = 0; i < nLang; i++) {
+            printf("%s%s %llu", i ? ", " : "", aLang[i].zLang,
+                   (unsigned long long)aLang[i].nDoc);
+        }
+        printf("%s\n", nLang ? " (documents)" : "none");
         if (src.pIdx) {
             human_size(nSize, z, sizeof(z));
             printf("segments    %u\n", st->nSegment);
@@ -743,6 +776,15 @@ cmd_stats(cli *c)
         json_object_set_new(o, "avg_len", json_real(st->avgDoclen));
         json_object_set_new(o, "title_weight", json_integer(st->nTitleWeight));
         json_object_set_new(o, "language", json_string(zLang));
+        json_t *aL = json_array();
+        for (int i = 0; i < nLang; i++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "language", json_string(aLang[i].zLang));
+            json_object_set_new(e, "documents",
+                                json_integer((json_int_t)aLang[i].nDoc));
+            json_array_append_new(aL, e);
+        }
+        json_object_set_new(o, "languages", aL);
         json_object_set_new(o, "version", json_string(KQ_VERSION));
         if (src.pIdx) {
             json_object_set_new(o, "generation",
@@ -790,6 +832,7 @@ cmd_stats(cli *c)
         free(azField[i]);
     }
     free(azField);
+    free(aLang);
     free(ds.zErr);
     source_close(&src);
     return ex;
