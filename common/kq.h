@@ -279,6 +279,9 @@ typedef struct kq_writer_opts {
                          ** kq_writer_commit) */
     int bTrackSeen;      /* remember every id given, for
                          ** kq_writer_delete_unseen() */
+    int bDetectLang;     /* a document without a language (kq_doc.zLang)
+                         ** gets the one kq_lang_detect() finds in its
+                         ** text, if any (else the index's) */
     uint64_t nMaxSegment;  /* the merge policy makes no segment larger
                            ** than this many bytes (0:
                            ** KQ_DEFAULT_MAX_SEGMENT; compact does) */

@@ -151,6 +151,7 @@ struct kq_writer {
     void *pMergeCtx;
     int iMergeCall;    /* merges of the current commit, merge or compact */
     int bTrackSeen;
+    int bDetectLang;     /* kq_writer_opts.bDetectLang */
     int rcMerge;       /* a merge after the last commit failed: its rc */
     char *zMergeErr;   /* and its message (kq_writer_merge_status) */
 
@@ -423,6 +424,7 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     p->xMergeProgress = pOpts ? pOpts->xMergeProgress : NULL;
     p->pMergeCtx = pOpts ? pOpts->pMergeCtx : NULL;
     p->bTrackSeen = pOpts ? pOpts->bTrackSeen : 0;
+    p->bDetectLang = pOpts ? pOpts->bDetectLang : 0;
     const char *zLang = pOpts ? pOpts->zLang : NULL;
     int rc = KQ_OK;
 
@@ -1249,6 +1251,18 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
             return kqi_err(pzErr, KQ_MISUSE, "bad field name '%.*s' (want "
                            "[a-z][a-z0-9_]*, not a built-in field)",
                            (int)d->aField[i].nName, d->aField[i].zName);
+        }
+    }
+    kq_doc dDetected;
+    if (p->bDetectLang && !(d->zLang && d->nLang)) {
+        /* The body says most; a document of a title alone, its title. */
+        const char *zLang = d->nBody ? kq_lang_detect(d->zBody, d->nBody)
+                                     : kq_lang_detect(d->zTitle, d->nTitle);
+        if (zLang) {
+            dDetected = *d;
+            dDetected.zLang = zLang;
+            dDetected.nLang = strlen(zLang);
+            d = &dDetected;
         }
     }
     if (d->zLang && d->nLang && (rc0 = lang_check(p, d, pzErr)) != KQ_OK) {

@@ -93,6 +93,9 @@ usage(FILE *f)
 "                    NAME is [a-z][a-z0-9_]*, not a built-in field; repeatable\n"
 "  --lang-field KEY  JSON Lines: KEY holds the document's Snowball language\n"
 "                    (en, french, ...); unknown ones are warned about\n"
+"  --detect-lang     a document without a language (--lang-field) is\n"
+"                    stemmed in the one its text is written in, found by\n"
+"                    script and stop words (else the index's language)\n"
 "  --max-doc-size SIZE  skip (and report) a document larger than SIZE of\n"
 "                    input (a file, JSON line, <DOC>, record, message)\n"
 "                    (default 64M, at most 1G)\n"
@@ -343,6 +346,7 @@ main(int argc, char **argv)
         {"map", required_argument, NULL, 'm'},
         {"field", required_argument, NULL, 'f'},
         {"lang-field", required_argument, NULL, 'l'},
+        {"detect-lang", no_argument, NULL, 'G'},
         {"max-doc-size", required_argument, NULL, 'D'},
         {"progress", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
@@ -485,6 +489,9 @@ main(int argc, char **argv)
                 return EX_USAGE;
             }
             break;
+        case 'G':
+            opts.bDetectLang = 1;
+            break;
         case 'F':
         case 'm':
         case 'f':
@@ -527,6 +534,11 @@ main(int argc, char **argv)
         return EX_USAGE;
     }
 
+    if (opts.bDetectLang && bXapian) {
+        fprintf(stderr, "kq-index: --detect-lang needs the native backend "
+                "(a Xapian database has one language)\n");
+        return EX_USAGE;
+    }
     if (nShard && !bXapian) {
         fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
         return EX_USAGE;
