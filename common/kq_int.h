@@ -50,6 +50,11 @@ typedef uint64_t u64;
 ** check every language name goes through (analyze.c). */
 int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
 
+/* langid.c: stop-word profile i of kq_lang_detect() (for tests): its
+** language and its sorted, folded word list.  0 past the last. */
+int kqi_langid_profile(size_t i, const char **pzLang,
+                       const char *const **pazWord, size_t *pnWord);
+
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
 ** them. */
