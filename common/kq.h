@@ -134,6 +134,13 @@ typedef uint32_t kq_docid;
 ** output can write it as it is: kq_id_check(). */
 #define KQ_MAX_ID 4096
 
+/* kq_lang_detect() (kq-index --detect-lang) reads at most this many bytes
+** of a document: a few hundred words, of which function words are a third
+** or more, settle the language long before that, and the cap makes the
+** cost per document constant however large it is.  The language of a
+** document that changes after its first 4 KB is that of its beginning. */
+#define KQ_LANGID_MAX_BYTES 4096
+
 /* A query's cost is bounded by its text, not by its author's intent: a
 ** query of a few hundred bytes could otherwise open millions of posting
 ** lists (issue 14: `a* OR a* ...` x200 took 79 s and 1.1 GB).  Identical
@@ -228,6 +235,16 @@ int kq_stem(kq_analyzer *p, const char *z, size_t n, const char **pzOut,
 
 /* The NULL-terminated list of Snowball languages (static). */
 const char **kq_languages(void);
+
+/* The Snowball language the text zText[0..nText) is most likely written in,
+** as kq_languages() spells it ("english", "russian", ...; never an alias
+** such as "porter"), or NULL when it cannot tell: too few words, a script
+** no Snowball language writes (Chinese, Thai, Korean...) or no script
+** holding most letters, or no stop-word profile clearly ahead.  Reads at
+** most the first KQ_LANGID_MAX_BYTES bytes; bytes that are not UTF-8
+** separate words.  Thread-safe, allocates nothing; the string is static.
+** The method is described at the top of common/langid.c. */
+const char *kq_lang_detect(const char *zText, size_t nText);
 
 /**************************************************************************
 ** Writing an index.

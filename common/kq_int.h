@@ -58,6 +58,11 @@ int kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang);
 int kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
                            kq_analyzer ***papOut);
 
+/* langid.c: stop-word profile i of kq_lang_detect() (for tests): its
+** language and its sorted, folded word list.  0 past the last. */
+int kqi_langid_profile(size_t i, const char **pzLang,
+                       const char *const **pazWord, size_t *pnWord);
+
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
 ** them. */
