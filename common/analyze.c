@@ -1,18 +1,42 @@
 /*
 ** analyze.c -- the one analysis chain for documents and queries:
 **
-**     UTF-8 text -> tokens -> case + accent folding -> Snowball stem
+**     UTF-8 text -> runs -> words (UAX #29) -> folding -> Snowball stem
 **
-** Tokens are maximal runs of letters, digits and combining marks by Unicode
-** general category (L*, N*, M*); everything else, including bytes that are
-** not valid UTF-8, separates tokens.  So "peace-keepers" is two tokens and
-** "U.S." is "u" "s": the query parser turns such words into phrases.
+** Runs.  A run starts with a letter or digit (general category L*, N*) and
+** goes on through letters, digits, combining marks (M*) and the format
+** characters that Unicode's word rules ignore inside a word (Word_Break
+** Format, Extend, ZWJ: ZWNJ, ZWJ, soft hyphen, bidi marks).  Everything
+** else, including bytes that are not valid UTF-8, separates runs.  So
+** punctuation always separates: "peace-keepers" is two tokens, and so are
+** "U.S." ("u" "s"), "l'homme" ("l" "homme") and "3.5"; the query parser
+** turns such a query word into a phrase, so "U.S." still finds "U.S.".
+** (UAX #29 would keep "l'homme" and "3.5" whole; kq splits them so that
+** "homme" finds "l'homme", as Lucene's elision filter does for French.)
 **
-** Folding: ASCII is lower-cased in place (the common case, no library
-** call).  Other tokens go through utf8proc: compatibility decomposition
-** (ligatures, full-width forms), case folding (ß -> ss), removal of
-** combining marks (é -> e), recomposition; code points that are not letters
-** or digits after folding are dropped.
+** Words.  A run of ASCII letters and digits is one token, with no library
+** call (the common case).  So is a run whose characters all have
+** Word_Break ALetter, Hebrew_Letter, Numeric, Extend, Format or ZWJ: by
+** UAX #29 (rules WB4-WB10) nothing inside it is a word boundary.  That is
+** every run of Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew, Arabic,
+** Hangul and the Indic scripts.  Any other run (Han, Hiragana, Katakana,
+** Thai, Lao, Khmer, Myanmar, or a letter next to a symbol-like number) goes
+** to ICU's word BreakIterator, which applies UAX #29 and, for Chinese,
+** Japanese, Thai, Lao, Khmer and Burmese, ICU's dictionaries; its segments
+** with a word status (number, letter, kana, ideograph) are the tokens.
+** Dictionary words, not character bigrams: see HACKING.md, "Word
+** segmentation".  A run longer than KQ_MAX_SEGMENT_RUN bytes is given to
+** ICU in pieces of at most that size (split between characters), which
+** bounds the dictionary engines' time and memory.
+**
+** Folding (fold_unicode(); ASCII is only lower-cased): compatibility
+** decomposition (ligatures, full-width forms), case folding (ß -> ss),
+** removal of default-ignorable characters (ZWJ, ZWNJ, soft hyphen), removal
+** of the combining marks users think of as accents -- and only those (see
+** is_accent()) -- then canonical recomposition.  Indic vowel signs,
+** viramas and nuktas, Thai and Lao vowel and tone marks, kana voicing marks
+** and all other marks stay: removing them changes the word (Hindi
+** "bhaarat", India, would become "bharat", a name; Japanese "ga" "ka").
 **
 ** Stemming uses libstemmer (Snowball); "none" disables it.  Tokens longer
 ** than KQI_MAX_TERM bytes after folding take a position but are not
@@ -24,6 +48,9 @@
 #include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
 #include <utf8proc.h>
 
 struct kq_analyzer {
@@ -31,6 +58,8 @@ struct kq_analyzer {
     char zLang[KQI_MAX_LANG];
     utf8proc_int32_t *aCp;       /* folding scratch */
     size_t nCp;
+    UBreakIterator *pBreak;      /* ICU word breaks; opened when a run
+                                 ** first needs one (segment_run()) */
     char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
                                  ** fold_unicode() and term_of() check every
                                  ** write against its size */
@@ -129,6 +158,9 @@ kq_analyzer_free(kq_analyzer *p)
         if (p->pStem) {
             sb_stemmer_delete(p->pStem);
         }
+        if (p->pBreak) {
+            ubrk_close(p->pBreak);
+        }
         free(p->aCp);
         free(p);
     }
@@ -140,16 +172,45 @@ kq_analyzer_lang(const kq_analyzer *p)
     return p->zLang;
 }
 
+/* Kinds of character for the run scanner (char_at()). */
+enum {
+    CH_SEP,      /* separates runs */
+    CH_START,    /* a letter or digit: starts or continues a run */
+    CH_CONT      /* a mark or ignorable format character: continues one */
+};
+
+/* May a code point start a run (a letter or a digit)? */
 static int
-is_word_cp(utf8proc_int32_t c)
+is_start_cp(utf8proc_int32_t c)
 {
     switch (utf8proc_category(c)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int
+is_mark_cp(utf8proc_int32_t c)
+{
+    utf8proc_category_t k = utf8proc_category(c);
+    return k == UTF8PROC_CATEGORY_MN || k == UTF8PROC_CATEGORY_MC ||
+           k == UTF8PROC_CATEGORY_ME;
+}
+
+/* Is a word boundary inside a run impossible next to c?  True for the
+** Word_Break values that UAX #29 never breaks between (rules WB4-WB10):
+** a run of such characters is one word without asking ICU. */
+static int
+is_joining_cp(utf8proc_int32_t c)
+{
+    switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+    case U_WB_ALETTER: case U_WB_HEBREW_LETTER: case U_WB_NUMERIC:
+    case U_WB_EXTEND: case U_WB_FORMAT: case U_WB_ZWJ:
         return 1;
     default:
         return 0;
@@ -162,25 +223,65 @@ is_ascii_word(u8 c)
     return (u8)((c | 32) - 'a') < 26 || (u8)(c - '0') < 10;
 }
 
-/* The character at z[i] (i < n): its byte length, and in *pbWord whether it
-** is a word character.  A byte that does not start valid UTF-8 is a
-** one-byte separator. */
+/* The non-ASCII character at z[i] (i < n): its byte length; its kind
+** (CH_*) in *pKind, and in *pbSeg whether the run holding it must be
+** segmented by ICU.  A byte that does not start valid UTF-8 is a one-byte
+** separator. */
 static size_t
-char_at(const u8 *z, size_t i, size_t n, int *pbWord)
+char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg)
 {
-    if (z[i] < 0x80) {
-        *pbWord = is_ascii_word(z[i]);
-        return 1;
-    }
     utf8proc_int32_t c;
     utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)(n - i),
                                           &c);
+    *pbSeg = 0;
     if (l < 0) {
-        *pbWord = 0;
+        *pKind = CH_SEP;
         return 1;
     }
-    *pbWord = is_word_cp(c);
+    if (is_start_cp(c)) {
+        *pKind = CH_START;
+    } else if (is_mark_cp(c)) {
+        *pKind = CH_CONT;
+    } else {
+        /* Format characters UAX #29 ignores inside words (WB4). */
+        int32_t wb = u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
+        *pKind = (wb == U_WB_FORMAT || wb == U_WB_EXTEND || wb == U_WB_ZWJ)
+                     ? CH_CONT : CH_SEP;
+        return (size_t)l;
+    }
+    *pbSeg = !is_joining_cp(c);
     return (size_t)l;
+}
+
+/* Is c a combining mark users think of as an accent, which folding removes?
+** The rule (issue 17): the marks that Latin, Greek and Cyrillic write as
+** diacritics, and the vowel points of Hebrew and Arabic -- what a reader
+** of those languages leaves out when typing a query.  By block: Combining
+** Diacritical Marks (0300-036F) and their Extended (1AB0-1AFF) and
+** Supplement (1DC0-1DFF) blocks, Combining Marks for Symbols (20D0-20FF),
+** Combining Half Marks (FE20-FE2F), the Cyrillic combining marks
+** (0483-0489), the Hebrew points and cantillation marks (0591-05C7) and
+** the Arabic harakat, Quranic annotation marks and superscript alef
+** (0610-061A, 064B-065F, 0670, 06D6-06ED); only characters of category M*
+** in those ranges (the Hebrew and Arabic ranges hold punctuation and
+** letters too).  Every other mark is part of its letter: Indic vowel signs,
+** viramas and nuktas, Thai, Lao, Tibetan, Myanmar and Khmer signs, kana
+** voicing marks (U+3099, U+309A), Hangul tone marks. */
+static int
+is_accent(utf8proc_int32_t c)
+{
+    static const utf8proc_int32_t aRange[][2] = {
+        {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05C7},
+        {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
+        {0x06D6, 0x06ED}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF},
+        {0x20D0, 0x20FF}, {0xFE20, 0xFE2F},
+    };
+    for (size_t i = 0; i < sizeof(aRange) / sizeof(aRange[0]); i++) {
+        if (c >= aRange[i][0] && c <= aRange[i][1]) {
+            return is_mark_cp(c);
+        }
+    }
+    return 0;
 }
 
 /* Fold the non-ASCII token z[0..n) into p->aTerm; returns the length (0 if
@@ -188,8 +289,8 @@ char_at(const u8 *z, size_t i, size_t n, int *pbWord)
 static size_t
 fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
 {
-    const int opts = UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                     UTF8PROC_STRIPMARK;
+    const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                     UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
     for (;;) {
         utf8proc_ssize_t r = utf8proc_decompose(
             z, (utf8proc_ssize_t)n, p->aCp, (utf8proc_ssize_t)p->nCp, opts);
@@ -197,19 +298,23 @@ fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
             return 0;   /* cannot happen: the token was validated */
         }
         if ((size_t)r <= p->nCp) {
-            r = utf8proc_normalize_utf32(p->aCp, r, opts);
+            /* Keep letters, digits and the marks that are not accents;
+            ** compatibility decomposition can give others ("1/2"). */
+            utf8proc_ssize_t k = 0;
+            for (utf8proc_ssize_t i = 0; i < r; i++) {
+                utf8proc_int32_t c = p->aCp[i];
+                if ((is_start_cp(c) || is_mark_cp(c)) && !is_accent(c)) {
+                    p->aCp[k++] = c;
+                }
+            }
+            r = utf8proc_normalize_utf32(p->aCp, k, UTF8PROC_COMPOSE);
             if (r < 0) {
                 return 0;
             }
             size_t nOut = 0;
             for (utf8proc_ssize_t i = 0; i < r; i++) {
-                utf8proc_int32_t c = p->aCp[i];
-                if (!is_word_cp(c) || utf8proc_category(c) ==
-                    UTF8PROC_CATEGORY_MN) {
-                    continue;
-                }
                 utf8proc_uint8_t a[4];
-                size_t l = (size_t)utf8proc_encode_char(c, a);
+                size_t l = (size_t)utf8proc_encode_char(p->aCp[i], a);
                 if (l > sizeof(p->aTerm) - nOut) {
                     return 0;
                 }
@@ -285,15 +390,105 @@ kq_stem(kq_analyzer *p, const char *z, size_t n, const char **pzOut,
     return (*pnOut == 0 || *pnOut > KQI_MAX_TERM) ? KQ_NOTFOUND : KQ_OK;
 }
 
+/* The analysis in progress: kq_analyze()'s arguments and next position. */
+typedef struct run_ctx {
+    kq_analyzer *p;
+    int flags;
+    const u8 *z;
+    u32 iPos;
+    void *pCtx;
+    kq_token_fn x;
+} run_ctx;
+
+/* Deliver the token z[iStart..iEnd) (bAscii: all its bytes are ASCII) and
+** advance the position; a token that folds to nothing takes none. */
+static int
+emit(run_ctx *r, size_t iStart, size_t iEnd, int bAscii)
+{
+    const char *zTerm;
+    size_t nTerm;
+    int rc = 0;
+    if (term_of(r->p, r->z + iStart, iEnd - iStart, bAscii,
+                r->flags & KQ_ANALYZE_NOSTEM, &zTerm, &nTerm)) {
+        rc = r->x(r->pCtx, zTerm, nTerm, r->iPos, iStart, iEnd);
+    }
+    if (r->iPos < 0xfffffff0u) {
+        r->iPos++;
+    }
+    return rc;
+}
+
+/* The words ICU finds in z[iStart..iEnd), a piece of a run of at most
+** KQ_MAX_SEGMENT_RUN bytes. */
+static int
+segment_piece(run_ctx *r, size_t iStart, size_t iEnd)
+{
+    kq_analyzer *p = r->p;
+    UErrorCode st = U_ZERO_ERROR;
+    if (p->pBreak == NULL) {
+        p->pBreak = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
+        if (U_FAILURE(st)) {
+            p->pBreak = NULL;
+            return KQ_NOMEM;
+        }
+    }
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUTF8(&ut, (const char *)r->z + iStart,
+                   (int64_t)(iEnd - iStart), &st);
+    ubrk_setUText(p->pBreak, &ut, &st);
+    if (U_FAILURE(st)) {
+        utext_close(&ut);
+        return KQ_NOMEM;
+    }
+    int rc = 0;
+    int32_t s = ubrk_first(p->pBreak);
+    for (int32_t e = ubrk_next(p->pBreak); e != UBRK_DONE && rc == 0;
+         s = e, e = ubrk_next(p->pBreak)) {
+        if (ubrk_getRuleStatus(p->pBreak) < UBRK_WORD_NUMBER) {
+            continue;   /* not a word: a lone mark, a symbol-like number */
+        }
+        size_t i0 = iStart + (size_t)s, i1 = iStart + (size_t)e;
+        int bAscii = 1;
+        for (size_t i = i0; i < i1 && bAscii; i++) {
+            bAscii = r->z[i] < 0x80;
+        }
+        rc = emit(r, i0, i1, bAscii);
+    }
+    /* Leave no pointer to this text behind. */
+    ubrk_setText(p->pBreak, NULL, 0, &st);
+    utext_close(&ut);
+    return rc;
+}
+
+/* ICU's words of the run z[iStart..iEnd), in pieces of at most
+** KQ_MAX_SEGMENT_RUN bytes cut between characters. */
+static int
+segment_run(run_ctx *r, size_t iStart, size_t iEnd)
+{
+    int rc = 0;
+    while (iStart < iEnd && rc == 0) {
+        size_t i = iEnd;
+        if (i - iStart > KQ_MAX_SEGMENT_RUN) {
+            i = iStart + KQ_MAX_SEGMENT_RUN;
+            while ((r->z[i] & 0xC0) == 0x80) {
+                i--;    /* not in the middle of a character */
+            }
+        }
+        rc = segment_piece(r, iStart, i);
+        iStart = i;
+    }
+    return rc;
+}
+
 int
 kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
            uint32_t iPos0, uint32_t *piPosEnd, void *pCtx, kq_token_fn x)
 {
-    const u8 *z = (const u8 *)zText;
+    run_ctx r = {p, flags, (const u8 *)zText, iPos0, pCtx, x};
+    const u8 *z = r.z;
     size_t i = 0;
-    u32 iPos = iPos0;
     int rc = 0;
-    while (i < n) {
+    while (i < n && rc == 0) {
         /* Skip separators; ASCII ones without decoding. */
         while (i < n && z[i] < 0x80 && !is_ascii_word(z[i])) {
             i++;
@@ -302,17 +497,18 @@ kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
             break;
         }
         size_t l = 1;
-        int bWord = 1;
+        int kind = CH_START, bSeg = 0;
         if (z[i] >= 0x80) {
-            l = char_at(z, i, n, &bWord);
-            if (!bWord) {
+            l = char_at(z, i, n, &kind, &bSeg);
+            if (kind != CH_START) {
                 i += l;
                 continue;
             }
         }
-        /* Collect the word (z[i] is its first character, l bytes long). */
+        /* Collect the run (z[i] is its first character, l bytes long). */
         size_t iStart = i;
         int bAscii = (z[i] < 0x80);
+        int bSegRun = bSeg;
         for (;;) {
             i += l;
             if (i >= n) {
@@ -326,26 +522,17 @@ kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
                 continue;
             }
             bAscii = 0;
-            l = char_at(z, i, n, &bWord);
-            if (!bWord) {
+            l = char_at(z, i, n, &kind, &bSeg);
+            if (kind == CH_SEP) {
                 break;
             }
+            bSegRun |= bSeg;
         }
-        const char *zTerm;
-        size_t nTerm;
-        if (term_of(p, z + iStart, i - iStart, bAscii,
-                    flags & KQ_ANALYZE_NOSTEM, &zTerm, &nTerm)) {
-            rc = x(pCtx, zTerm, nTerm, iPos, iStart, i);
-            if (rc) {
-                break;
-            }
-        }
-        if (iPos < 0xfffffff0u) {
-            iPos++;
-        }
+        rc = bSegRun ? segment_run(&r, iStart, i)
+                     : emit(&r, iStart, i, bAscii);
     }
     if (piPosEnd) {
-        *piPosEnd = iPos;
+        *piPosEnd = r.iPos;
     }
     return rc;
 }

@@ -65,6 +65,15 @@ typedef uint32_t kq_docid;
 ** kq parse says so. */
 #define KQ_MAX_WORD 64
 
+/* Longest piece of a run of letters (no space or punctuation in it) that
+** is segmented into words at once, in bytes (analyze.c): Chinese, Japanese,
+** Thai, Lao, Khmer and Burmese runs go to ICU's dictionary word breaker,
+** whose time and memory grow with the run.  A longer run is cut between
+** characters into pieces of this size, each segmented alone, so a word
+** may be split at a cut.  Real text has punctuation long before: 1365
+** Chinese characters is a long paragraph. */
+#define KQ_MAX_SEGMENT_RUN 4096
+
 /* Largest document kq-index reads, in bytes of input after gunzip: a .txt
 ** file, a JSON line, a TREC <DOC>, a WARC record (and its payload once
 ** decoded), a mail message.  A larger one is reported (FILE:LINE, or FILE:

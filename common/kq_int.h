@@ -225,7 +225,7 @@ int kqi_fsync_dir(const char *zDir, char **pzErr);
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type. */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 4
+#define KQI_FORMAT_VERSION 5
 enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
        KQI_FT_DOCS, KQI_FT_STORE, KQI_FT_DEL };
 void kqi_header_write(kqi_wfile *f, u32 eType);

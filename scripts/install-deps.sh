@@ -6,7 +6,8 @@
 # --check only reports what is missing (exit 0 when nothing is).
 set -eu
 
-# Build: compilers, zlib (gzip input), libdeflate (stored text, CRC32), libstemmer (Snowball), utf8proc, jansson (JSON),
+# Build: compilers, zlib (gzip input), libdeflate (stored text, CRC32), libstemmer (Snowball), utf8proc, ICU (word
+# boundaries and dictionary segmentation of Chinese, Japanese, Thai...), jansson (JSON),
 # Xapian (the second backend, through common/xapian_capi.cc; xapian-tools
 # for xapian-tcpsrv and xapian-check).
 # Tests: cmocka (unit), bats (CLI), jq (checks JSON output; the oracles of
@@ -24,7 +25,7 @@ set -eu
 # /usr/bin/llvm-symbolizer (symbolised stacks; tests/fuzz/ubsan.supp
 # matches function names).  The three are Debian's default-version
 # metapackages, so clang and its runtime always match.
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm"
 
 missing=""
 for p in $PKGS; do

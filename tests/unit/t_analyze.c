@@ -48,6 +48,42 @@ static const acase aCase[] = {
     {"Moscow \xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 2020", 0,
      "moscow@0[0,6) \xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0@1[7,19) "
      "2020@2[20,24)"},
+    /* Folding removes accents only (analyze.c, is_accent()): Indic vowel
+    ** signs and viramas stay (Hindi "bhaarat" does not become "bharat"),
+    ** so do kana voicing marks, decomposed or not; Hebrew and Arabic
+    ** vowel points go. */
+    {"\xe0\xa4\xad\xe0\xa4\xbe\xe0\xa4\xb0\xe0\xa4\xa4", 0,
+     "\xe0\xa4\xad\xe0\xa4\xbe\xe0\xa4\xb0\xe0\xa4\xa4@0[0,12)"},
+    {"\xe0\xa4\xaf\xe0\xa5\x81\xe0\xa4\xa6\xe0\xa5\x8d\xe0\xa4\xa7",
+     0, "\xe0\xa4\xaf\xe0\xa5\x81\xe0\xa4\xa6\xe0\xa5\x8d\xe0\xa4\xa7"
+     "@0[0,15)"},
+    {"\xe3\x81\x8c \xe3\x81\x8b\xe3\x82\x99", 0,
+     "\xe3\x81\x8c@0[0,3) \xe3\x81\x8c@1[4,10)"},
+    {"\xd7\xa9\xd6\xb8\xd7\x81\xd7\x9c\xd7\x95\xd6\xb9\xd7\x9d", 0,
+     "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d@0[0,14)"},
+    {"\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x8e\xd9\x91\xd8\xaf",
+     0, "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf@0[0,16)"},
+    /* Thai vowel marks stay; ICU's dictionary splits the run into words */
+    {"\xe0\xb8\xab\xe0\xb8\xa2\xe0\xb8\xb8\xe0\xb8\x94"
+     "\xe0\xb8\xa2\xe0\xb8\xb4\xe0\xb8\x87", 0,
+     "\xe0\xb8\xab\xe0\xb8\xa2\xe0\xb8\xb8\xe0\xb8\x94@0[0,12) "
+     "\xe0\xb8\xa2\xe0\xb8\xb4\xe0\xb8\x87@1[12,21)"},
+    /* Chinese: dictionary words in a run without spaces */
+    {"\xe5\xae\xa3\xe5\xb8\x83\xe5\x81\x9c\xe7\x81\xab", 0,
+     "\xe5\xae\xa3\xe5\xb8\x83@0[0,6) \xe5\x81\x9c\xe7\x81\xab@1[6,12)"},
+    /* Latin and digits next to ideographs are words of their own */
+    {"COVID-19\xe5\xaf\xbe\xe7\xad\x96 2024\xe5\xb9\xb4", 0,
+     "covid@0[0,5) 19@1[6,8) \xe5\xaf\xbe\xe7\xad\x96@2[8,14) "
+     "2024@3[15,19) \xe5\xb9\xb4@4[19,22)"},
+    /* characters UAX #29 ignores inside a word: soft hyphen, ZWNJ (Persian
+    ** "mi-khaham"); they are dropped from the term; ZWSP separates */
+    {"Zusammen\xc2\xad" "arbeit", 0, "zusammenarbeit@0[0,16)"},
+    {"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85",
+     0, "\xd9\x85\xdb\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85@0[0,17)"},
+    {"a\xe2\x80\x8b" "b", 0, "a@0[0,1) b@1[4,5)"},
+    /* a mark or format character cannot start a word */
+    {"\xcc\x81" "abc \xe0\xa4\xbe \xc2\xad" "x", 0,
+     "abc@0[2,5) x@1[12,13)"},
     /* compatibility forms: ligature fi, full-width letters and digits */
     {"\xef\xac\x81nance", 0, "finance@0[0,8)"},
     {"\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3\xef\xbc\x91\xef\xbc\x92", 0,
@@ -335,6 +371,79 @@ static void test_fold_word(void **state) {
 }
 
 /**************************************************************************
+** Runs segmented by ICU, at and past KQ_MAX_SEGMENT_RUN: a run of Chinese
+** ideographs (3 bytes each) or of Thai is given to ICU in pieces of at most
+** KQ_MAX_SEGMENT_RUN bytes cut between characters.  For every length the
+** words of a Chinese run cover it exactly (each ideograph is in a word), in
+** order, none crosses a cut, and each word is at most a piece long.
+*/
+typedef struct segctx {
+    size_t iNext;        /* where the next word must start */
+    size_t nPiece;       /* bytes per piece */
+    int bGap;            /* a word did not start where the last ended */
+    int bCross;          /* a word crossed a cut */
+    uint32_t nTok;
+} segctx;
+
+static int seg_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+                  size_t iStart, size_t iEnd) {
+    segctx *c = pCtx;
+    (void)zTerm; (void)nTerm;
+    if (iStart != c->iNext || iPos != c->nTok) c->bGap = 1;
+    if (iStart / c->nPiece != (iEnd - 1) / c->nPiece) c->bCross = 1;
+    c->iNext = iEnd;
+    c->nTok++;
+    return 0;
+}
+
+static void test_segment_limit(void **state) {
+    (void)state;
+    kq_analyzer *p = new_analyzer("none");
+    /* "zhongguo renmin" and "tingzhan": common words, so ICU's dictionary
+    ** finds words of several characters */
+    static const char zUnit[] = "\xe4\xb8\xad\xe5\x9b\xbd\xe4\xba\xba"
+                                "\xe6\xb0\x91\xe5\x81\x9c\xe6\x88\x98";
+    const size_t nUnit = sizeof zUnit - 1;
+    /* the piece size: KQ_MAX_SEGMENT_RUN rounded down to whole characters */
+    const size_t nPiece = KQ_MAX_SEGMENT_RUN / 3 * 3;
+    const size_t aLen[] = {3, 6, nPiece - 3, nPiece, nPiece + 3,
+                           nPiece + 6, 2 * nPiece,
+                           2 * nPiece + 3, 10 * nPiece + 6};
+    for (size_t k = 0; k < sizeof aLen / sizeof aLen[0]; k++) {
+        size_t n = aLen[k];
+        char *z = malloc(n);
+        assert_non_null(z);
+        for (size_t i = 0; i < n; i++) z[i] = zUnit[i % nUnit];
+        segctx c = {0, nPiece, 0, 0, 0};
+        uint32_t iEnd = 0;
+        assert_int_equal(kq_analyze(p, 0, z, n, 0, &iEnd, &c, seg_cb), 0);
+        th_check(!c.bGap && c.iNext == n, "length %zu: the words do not "
+                 "cover the run (up to %zu)", n, c.iNext);
+        th_check(!c.bCross, "length %zu: a word crosses a piece's end", n);
+        th_check(iEnd == c.nTok && c.nTok < n / 3 + 1 && c.nTok > 0,
+                 "length %zu: %u words", n, (unsigned)c.nTok);
+        free(z);
+    }
+    /* Thai: a long run in one piece and past it; every word in order */
+    static const char zThai[] = "\xe0\xb8\xab\xe0\xb8\xa2\xe0\xb8\xb8"
+                                "\xe0\xb8\x94\xe0\xb8\xa2\xe0\xb8\xb4"
+                                "\xe0\xb8\x87";
+    for (size_t n = (KQ_MAX_SEGMENT_RUN / 21 - 1) * 21;
+         n < KQ_MAX_SEGMENT_RUN + 43; n += 21) {
+        char *z = malloc(n);
+        assert_non_null(z);
+        for (size_t i = 0; i < n; i++) z[i] = zThai[i % 21];
+        segctx c = {0, nPiece, 0, 0, 0};
+        assert_int_equal(kq_analyze(p, 0, z, n, 0, NULL, &c, seg_cb), 0);
+        th_check(!c.bGap && c.iNext == n && c.nTok >= n / 21,
+                 "Thai length %zu: %u words up to %zu", n, (unsigned)c.nTok,
+                 c.iNext);
+        free(z);
+    }
+    kq_analyzer_free(p);
+}
+
+/**************************************************************************
 ** Fuzz.
 */
 static size_t put_utf8(char *z, uint32_t c) {
@@ -366,19 +475,21 @@ static size_t rand_text(th_rng *r, char *z, size_t nMax) {
         {0x590, 0x6ff},     {0x900, 0x97f},     {0x3040, 0x30ff},
         {0x4e00, 0x9fff},   {0xac00, 0xd7a3},   {0xfb00, 0xfb06},
         {0xff01, 0xff5e},   {0x1f600, 0x1f64f}, {0x2000, 0x206f},
-        {0x80, 0x10ffff},
+        {0x80, 0x10ffff},   {0xe00, 0xeff},     {0x1000, 0x109f},
+        {0x1780, 0x17ff},   {0x200b, 0x200d},   {0xad, 0xad},
     };
+    const int nRange = (int)(sizeof(aRange) / sizeof(aRange[0]));
     while (n < nWant) {
-        int k = (int)th_range(r, 0, 19);
-        if (k < 16) {
+        int k = (int)th_range(r, 0, nRange + 3);
+        if (k < nRange) {
             uint32_t c = (uint32_t)th_range(r, aRange[k][0], aRange[k][1]);
             if (c >= 0xd800 && c <= 0xdfff) c = 'x';
             n += put_utf8(z + n, c);
-        } else if (k == 16) {
+        } else if (k == nRange) {
             z[n++] = (char)th_range(r, 0x80, 0xff);     /* stray byte */
-        } else if (k == 17) {
+        } else if (k == nRange + 1) {
             z[n++] = 0;
-        } else if (k == 18) {
+        } else if (k == nRange + 2) {
             /* the first bytes of a multi-byte character */
             char tmp[4];
             size_t m = put_utf8(tmp, (uint32_t)th_range(r, 0x800, 0x10ffff));
@@ -529,6 +640,7 @@ int main(void) {
         cmocka_unit_test(test_callback_stop),
         cmocka_unit_test(test_none_no_stem),
         cmocka_unit_test(test_fold_word),
+        cmocka_unit_test(test_segment_limit),
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_fuzz_ascii_model),
     };

@@ -1,7 +1,8 @@
 /*
 ** t_bounds.c -- word-length boundaries through the whole library: every
 ** token length from 0 to 2048 bytes (and 4095-4097) in seven alphabets is
-** indexed, then searched for.  Run under ASan by `make check`, so any
+** indexed, then searched for.  The alphabets are ones whose runs are one
+** word (no dictionary segmentation: t_analyze.c sweeps those).  Run under ASan by `make check`, so any
 ** buffer that a word of some length overruns is reported, whatever the
 ** answers.
 **
@@ -36,8 +37,9 @@ static const alphabet aAlpha[] = {
     {"ascii", "", "Q", "q"},                   /* 1 byte, upper case */
     {"latin2", "", "\xc3\x89", "e"},           /* É: 2 bytes -> 1 */
     {"cyrillic", "", "\xd0\x96", "\xd0\xb6"},  /* Ж -> ж: 2 -> 2 */
-    {"cjk3", "", "\xe6\x9d\xb1", "\xe6\x9d\xb1"},           /* 東 */
-    {"cjk4", "", "\xf0\xa0\x80\x80", "\xf0\xa0\x80\x80"},   /* U+20000 */
+    {"hangul3", "", "\xed\x95\x9c", "\xed\x95\x9c"},         /* 한 */
+    /* U+10400 DESERET CAPITAL LONG I -> U+10428: 4 bytes -> 4 */
+    {"deseret4", "", "\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},
     {"e+acute", "", "e\xcc\x81", "e"},         /* e + U+0301: 3 -> 1 */
     {"marks", "e", "\xcc\x81", ""},            /* e, then only marks */
 };
