@@ -210,6 +210,13 @@ kwic_is() {
     done
     kwic_is "$L" hi title भारत --lang hindi -- भारत
     kwic_is "$L" ru title Миротворцы --lang russian -- миротворцы
+    # a query without hits: no lines, exit 1, on both backends (on Xapian,
+    # kwic once gave qsort a NULL array: a UBSan report under make check)
+    for d in "$N" "$X"; do
+        run -1 "$KQ" -d "$d" kwic --format=tsv -- हयदधवरम
+        no_crash
+        [ "$output" = "$(printf 'id\tfield\tstart\tend\tleft\tmatch\tright')" ]
+    done
     # as many kwic lines on both backends
     for q in 停火 ガザ हयदधवरम भारत 'ガザ NEAR/4 停戦' '"宣布停火"' หยุดยิง; do
         [ "$("$KQ" -d "$N" kwic --format=tsv -- "$q" | wc -l)" = \
