@@ -226,6 +226,12 @@ int kqi_fsync_dir(const char *zDir, char **pzErr);
 ** 0x8b, never ASCII), u32 format version, u32 file type. */
 #define KQI_HEADER 16
 #define KQI_FORMAT_VERSION 5
+/* The version of the text analysis (analyze.c: tokens, folding), which
+** Xapian databases record (xbackend.c); a native index's is its format
+** version.  Raise both when kq_analyze() gives other terms for some text:
+** 2 (format 5) is UAX #29 word boundaries and folding that keeps the marks
+** of Indic, Thai and kana. */
+#define KQI_ANALYSIS_VERSION 2
 enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
        KQI_FT_DOCS, KQI_FT_STORE, KQI_FT_DEL };
 void kqi_header_write(kqi_wfile *f, u32 eType);

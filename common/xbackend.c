@@ -11,6 +11,9 @@
 **   values     0 id, 1 title, 2 date, 3 source (KQX_VALUE_*)
 **   data       the body text (for snippets)
 **   metadata   "kq:lang" = the stemming language;
+**              "kq:analysis" = KQI_ANALYSIS_VERSION, the version of the
+**              analysis that made the terms (a database without it, or
+**              with another, is refused: its terms are not this kq's);
 **              "w" 0x01 word = stem, for each word (the vocabulary of
 **              prefix, wildcard and fuzzy queries, as in dict.c);
 **              "kq:vocab" = "all" says it has every word: a database
@@ -44,6 +47,7 @@
 #include <unistd.h>
 
 #define META_LANG "kq:lang"
+#define META_ANALYSIS "kq:analysis"
 /* The title weight of BM25F (kq_int.h), as decimal digits; a database
 ** written before there was one has none, and weight 1. */
 #define META_TITLE_WEIGHT "kq:title_weight"
@@ -163,6 +167,22 @@ read_title_weight(kqx_wdb *pW, kqx_db *pR, const char *zWhere, u32 *pn,
     return rc;
 }
 
+/* Is the database's analysis version (META_ANALYSIS, read by the caller
+** into zHave) this kq's?  KQ_FORMAT, with a message naming zDir, if not. */
+static int
+analysis_check(const char *zDir, const char *zHave, char **pzErr)
+{
+    char aWant[16];
+    snprintf(aWant, sizeof(aWant), "%u", (unsigned)KQI_ANALYSIS_VERSION);
+    if (strcmp(zHave, aWant) == 0) {
+        return KQ_OK;
+    }
+    return kqi_err(pzErr, KQ_FORMAT, "%s: xapian: the database was written "
+                   "with text analysis version %s (this kq writes and reads "
+                   "version %s): index the corpus again", zDir,
+                   zHave[0] ? zHave : "1", aWant);
+}
+
 int
 kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                  kqi_xwriter **ppOut, char **pzErr)
@@ -196,6 +216,14 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
     if (rc == KQ_OK) {
         rc = kqx_wdb_get_metadata(p->pDb, META_LANG, &zHave, pzErr);
     }
+    if (rc == KQ_OK && zHave[0]) {
+        char *zAnalysis = NULL;
+        rc = kqx_wdb_get_metadata(p->pDb, META_ANALYSIS, &zAnalysis, pzErr);
+        if (rc == KQ_OK) {
+            rc = analysis_check(zDir, zAnalysis, pzErr);
+        }
+        free(zAnalysis);
+    }
     if (rc == KQ_OK && zHave[0] && zLang && strcmp(zHave, zLang) != 0) {
         kq_analyzer *pTmp = NULL;
         /* "en" and "english" are the same language. */
@@ -227,6 +255,12 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
         if (rc == KQ_OK) {
             rc = set_meta_all(p, META_VOCAB, strlen(META_VOCAB),
                               META_VOCAB_ALL, strlen(META_VOCAB_ALL), pzErr);
+        }
+        if (rc == KQ_OK) {
+            nW = snprintf(aW, sizeof(aW), "%u",
+                          (unsigned)KQI_ANALYSIS_VERSION);
+            rc = set_meta_all(p, META_ANALYSIS, strlen(META_ANALYSIS), aW,
+                              (size_t)nW, pzErr);
         }
         p->nTitleWeight = KQI_TITLE_WEIGHT;
     } else if (rc == KQ_OK) {
@@ -737,6 +771,16 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
     }
     if (rc == KQ_OK) {
         rc = kqx_db_get_metadata(p->pDb, META_LANG, &zLang, pzErr);
+    }
+    if (rc == KQ_OK && (p->stats.nDoc > 0 || zLang[0])) {
+        /* An empty database that kq did not write is one to search (and
+        ** find nothing in); any other holds terms of some analysis. */
+        char *zAnalysis = NULL;
+        rc = kqx_db_get_metadata(p->pDb, META_ANALYSIS, &zAnalysis, pzErr);
+        if (rc == KQ_OK) {
+            rc = analysis_check(azPath[0], zAnalysis, pzErr);
+        }
+        free(zAnalysis);
     }
     if (rc == KQ_OK) {
         rc = read_title_weight(NULL, p->pDb, azPath[0], &p->stats.nTitleWeight,

@@ -116,6 +116,26 @@ same_answer() {
     [[ "$output" == *"xapian"* ]]
 }
 
+@test "xapian: a database of another text analysis version is refused, by kq and kq-index (issue 17)" {
+    command -v xapian-metadata >/dev/null || skip "xapian-metadata (xapian-tools) missing"
+    cp -r "$BATS_FILE_TMPDIR/xdb" "$BATS_TEST_TMPDIR/old"
+    run "$KQ" -d "$BATS_TEST_TMPDIR/old" -c oil
+    [ "$status" -eq 0 ]
+    # As a database written before issue 17 (no kq:analysis), and as one of
+    # a later analysis.
+    for v in "" 99; do
+        xapian-metadata set "$BATS_TEST_TMPDIR/old" kq:analysis "$v"
+        run "$KQ" -d "$BATS_TEST_TMPDIR/old" -c oil
+        no_crash
+        [ "$status" -eq 3 ]
+        [[ "$output" == *"text analysis version ${v:-1}"*"index the corpus again"* ]]
+        run "$KQI" -q --backend=xapian -d "$BATS_TEST_TMPDIR/old" corpus/
+        no_crash
+        [ "$status" -eq 4 ]
+        [[ "$output" == *"text analysis version ${v:-1}"* ]]
+    done
+}
+
 @test "xapian: a backend never writes into the other's directory" {
     run "$KQI" --backend=xapian -d "$IDX" corpus/
     no_crash
