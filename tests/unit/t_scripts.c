@@ -94,10 +94,16 @@ static char *join_terms(const th_toks *t) {
     return z;
 }
 
+/* Open tokens.tsv; its path goes to zPath[nPath] (NULL, errno
+** ENAMETOOLONG, if it does not fit). */
 static FILE *open_tsv(char *zPath, size_t nPath) {
     const char *zDir = getenv("KQ_TEST_DATA");
-    snprintf(zPath, nPath, "%s/%s", zDir && *zDir ? zDir : "tests/data",
-             TSV_NAME);
+    int k = snprintf(zPath, nPath, "%s/%s", zDir && *zDir ? zDir : "tests/data",
+                     TSV_NAME);
+    if (k < 0 || (size_t)k >= nPath) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
     return fopen(zPath, "r");
 }
 
