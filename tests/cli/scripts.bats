@@ -115,7 +115,7 @@ both() {
     both ja-kaza カザ
     both th หยุดยิง
     both th-mangled หยดยง
-    # what the words became when their marks were stripped finds nothing else
+    # the forms the old folding made of them (marks stripped) find nothing
     both "" यदधवरम 'भरत AND युद्धविराम' カサ 'ガザ AND カザ'
 }
 
