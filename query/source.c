@@ -180,7 +180,8 @@ source_each_match(source *s, const kq_query *q, void *pCtx, kq_match_fn x,
         rc = kqi_xsearch(s->pX, q, 0, (size_t)nTotal, &aHit, &nHit, &nTotal,
                          pzErr);
     }
-    if (rc == KQ_OK) {
+    if (rc == KQ_OK && nHit > 0) {
+        /* (no hits: aHit is NULL, which qsort must not be given) */
         qsort(aHit, nHit, sizeof(kq_hit), cmp_hit_doc);
         for (size_t i = 0; rc == KQ_OK && i < nHit; i++) {
             rc = x(pCtx, aHit[i].iDoc, aHit[i].score, 0);

@@ -37,8 +37,10 @@ while [ $# -ge 2 ]; do
     for t in "$obj"/tests/t_*; do
         [ -x "$t" ] || continue
         # Unit binaries live apart from kq: point them at the build's Xapian
-        # plugin (xapian_load.c).
-        KQ_XAPIAN_PLUGIN="$bin/kq-xapian.so" CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
+        # plugin (xapian_load.c), and at tests/data (t_scripts.c's tokens.tsv)
+        # wherever this runner is started from.
+        KQ_XAPIAN_PLUGIN="$bin/kq-xapian.so" KQ_TEST_DATA="$root/tests/data" \
+            CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
         rc=$?
         # A unit binary that crashed (sanitizer report, signal) without
         # printing a "not ok" line still counts as one failure.
