@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# Documents in several languages (issue 17): per-document languages
+# (--lang-field) and detected ones (--detect-lang), kq stats per language,
+# and query words analysed in every language of the index that writes
+# their script.  The expected numbers come from jq over the corpus
+# (tests/data/scripts/docs.jsonl, whose "lang" key holds the languages).
+bats_require_minimum_version 1.5.0
+load helpers
+
+DOCS="$ROOT/tests/data/scripts/docs.jsonl"
+
+setup_file() {
+    index_corpus
+    cd "$ROOT" || return 1
+    "$KQI" -q -d "$BATS_FILE_TMPDIR/lf" --lang-field lang "$DOCS" || return 1
+    "$KQI" -q -d "$BATS_FILE_TMPDIR/dl" --detect-lang "$DOCS" || return 1
+}
+
+setup() {
+    cd "$ROOT"
+}
+
+# "language count" lines, sorted, from kq stats --json of index $1.
+stats_langs() {
+    "$KQ" -d "$1" stats --json | jq -r '.languages[] | "\(.language) \(.documents)"' | sort
+}
+
+@test "languages: kq stats counts the documents of each --lang-field language (jq oracle)" {
+    want=$(jq -r '.lang // "english"' "$DOCS" | sort | uniq -c | awk '{ print $2, $1 }' | sort)
+    got=$(stats_langs "$BATS_FILE_TMPDIR/lf")
+    [ "$got" = "$want" ] || { echo "got:"; echo "$got"; echo "want:"; echo "$want"; false; }
+    run "$KQ" -d "$BATS_FILE_TMPDIR/lf" stats
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"languages   english "*"(documents)"* ]]
+}
+
+@test "languages: --detect-lang finds the language of every document that names one; the others get the index's" {
+    # The corpus's documents in Snowball languages carry "lang"; Hebrew
+    # (no Snowball language) and the scripts no Snowball language writes
+    # must not be given one: they stay english, the index's.
+    want=$(jq -r '.lang // "english"' "$DOCS" | sort | uniq -c | awk '{ print $2, $1 }' | sort)
+    got=$(stats_langs "$BATS_FILE_TMPDIR/dl")
+    [ "$got" = "$want" ] || { echo "got:"; echo "$got"; echo "want:"; echo "$want"; false; }
+}
+
+@test "languages: deleting a document lowers its language's count" {
+    cp -r "$BATS_FILE_TMPDIR/lf" "$BATS_TEST_TMPDIR/x"
+    "$KQI" rm -q -d "$BATS_TEST_TMPDIR/x" ru
+    want=$(jq -r 'select(.id != "ru") | .lang // "english"' "$DOCS" | sort | uniq -c | awk '{ print $2, $1 }' | sort)
+    got=$(stats_langs "$BATS_TEST_TMPDIR/x")
+    [ "$got" = "$want" ]
+}
+
+@test "languages: a query word is also analysed in each index language writing its script, without --lang" {
+    # A Russian inflection that is not in the text but shares the Russian
+    # stem of a word that is: found only through the Russian analysis.
+    jq -r 'select(.id == "ru") | .body' "$DOCS" | grep -q перемирия
+    ! grep -q перемирием "$DOCS"
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" --format=ids перемирием
+    [ "$output" = "ru" ]
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" parse перемирием
+    [[ "$output" == *"in russian"* ]]
+    # --lang narrows to one language: the English analysis alone does not
+    # stem Russian, so the inflection finds nothing.
+    run "$KQ" -d "$BATS_FILE_TMPDIR/lf" --lang english -c перемирием
+    [ "$output" = 0 ]
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" --lang russian --format=ids перемирием
+    [ "$output" = ru ]
+    # A Latin word is not analysed in Russian; a Cyrillic one not in French.
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" parse ceasefires
+    [[ "$output" != *"in russian"* ]]
+    [[ "$output" != *"in greek"* ]]
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" parse перемирием
+    [[ "$output" != *"in french"* ]]
+}
+
+@test "languages: an index of one language adds no forms" {
+    run -0 "$KQ" -d "$IDX" parse ceasefires
+    [[ "$output" != *" in "* ]]
+    [[ "$output" != *"OR"* ]]
+}
+
+@test "languages: --detect-lang is refused with --backend=xapian" {
+    run "$KQI" --backend=xapian --detect-lang -d "$BATS_TEST_TMPDIR/x" "$DOCS"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--detect-lang needs the native backend"* ]]
+}
