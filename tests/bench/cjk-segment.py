@@ -75,6 +75,10 @@ CJK_RUN = re.compile("[" + CJK_CHARS + "]+")
 CJK_ONE = re.compile("[" + CJK_CHARS + "]")
 THAI_ONE = re.compile("[\u0e00-\u0e7f]")
 SCRIPT = {"zh": CJK_ONE, "ja": CJK_ONE, "th": THAI_ONE}
+# "content" queries (Japanese): with a Han or Katakana character; the
+# hiragana-only ones are grammatical endings and particles
+KATAKANA = re.compile("[\u30a0-\u30ff]+$")
+CONTENT = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u30a0-\u30ff]")
 
 PICKED = {
     # news words (most absent from technical text: reported anyway) and
@@ -259,8 +263,18 @@ class Dict:
     characters (ICU's are UTF-16 units: mapped back when there are
     supplementary-plane characters)."""
 
-    def __init__(self, lang):
+    def __init__(self, lang, kana_fold=False):
         self.bi = icu.BreakIterator.createWordInstance(icu.Locale(lang))
+        self.kana_fold = kana_fold
+
+    def fold(self, term):
+        term = term.casefold()
+        # --kana-fold: a Katakana term of 4+ characters loses one final
+        # prolonged sound mark (ユーザー -> ユーザ), as Lucene's
+        # JapaneseKatakanaStemFilter does (minimum length 4)
+        if self.kana_fold and len(term) >= 4 and term[-1] == "\u30fc" and KATAKANA.match(term):
+            term = term[:-1]
+        return term
 
     def tokens(self, text):
         bi = self.bi
@@ -277,7 +291,7 @@ class Dict:
         for b in bi:
             if bi.getRuleStatus() >= 100:
                 s, e = (p, b) if idx is None else (idx[p], idx[b])
-                out.append((text[s:e].casefold(), s, e))
+                out.append((self.fold(text[s:e]), s, e))
             p = b
         return out
 
@@ -364,7 +378,7 @@ def context(text, s, e, toks, width=12):
     return res.replace("\n", " ")
 
 
-def run_lang(lang, cache, outdir, nex, done=()):
+def run_lang(lang, cache, outdir, nex, done=(), kana_fold=False):
     t0 = time.time()
     docs, sources = load_corpus(lang, cache)
     nbytes = sum(len(d.encode()) for d in docs)
@@ -377,7 +391,7 @@ def run_lang(lang, cache, outdir, nex, done=()):
           % (lang, len(docs), nbytes / 1e6, nscript, "CJK" if lang != "th" else "Thai",
              time.time() - t0), file=sys.stderr)
 
-    dseg = Dict(lang)
+    dseg = Dict(lang, kana_fold)
     bseg = Bigram(dseg)
 
     # speed (Python; includes the interpreter's overhead on both sides)
@@ -398,6 +412,7 @@ def run_lang(lang, cache, outdir, nex, done=()):
     t_big = time.perf_counter() - t
 
     btoks = [bseg.tokens(d, dt) for d, dt in zip(docs, dtoks)] if lang != "th" else None
+    bounds0 = [set(x for t in tl for x in (t[1], t[2])) for tl in dtoks]
 
     res = {"lang": lang, "docs": len(docs), "bytes": nbytes, "script_chars": nscript,
            "sources": sources,
@@ -418,14 +433,23 @@ def run_lang(lang, cache, outdir, nex, done=()):
                    "postings_per_MB": sum(dall.values()) / (nbytes / 1e6),
                    "mean_script_token_chars": sum(len(t) * c for t, c in dsc.items()) / max(1, sum(dsc.values()))}
     if btoks:
+        # bigram postings that straddle a dict word boundary (的文 in 的|文件):
+        # not part of any word, noise for collocates and keywords
+        cross = sum(1 for tl, bd in zip(btoks, bounds0)
+                    for t in tl if len(t[0]) == 2 and CJK_ONE.match(t[0][0]) and t[1] + 1 in bd)
         ball, bsc = vocab(btoks)
         res["bigram"] = {"terms": len(ball), "script_terms": len(bsc),
                          "postings": sum(ball.values()), "script_postings": sum(bsc.values()),
-                         "postings_per_MB": sum(ball.values()) / (nbytes / 1e6)}
+                         "postings_per_MB": sum(ball.values()) / (nbytes / 1e6),
+                         "cross_word_postings": cross}
 
     # queries
     def is_word(t):
         return len(t) >= 2 and all(script.match(c) for c in t)
+    # drawn from the unfolded tokens (the source text's forms), so that
+    # --kana-fold runs the same queries
+    qsc = collections.Counter(d[t[1]:t[2]].casefold() for d, tl in zip(docs, dtoks) for t in tl)
+    dsc = {t: c for t, c in qsc.items() if script.search(t)}
     top = [t for t, _ in sorted(dsc.items(), key=lambda kv: (-kv[1], kv[0])) if is_word(t)][:200]
     # random words: 2-4 characters for Han/Kana; Thai counts vowel and tone
     # marks as characters, so 3-8 there
@@ -443,7 +467,7 @@ def run_lang(lang, cache, outdir, nex, done=()):
         bix = Index()
         for i, tl in enumerate(btoks):
             bix.add(i, tl)
-    bounds = [set(x for t in tl for x in (t[1], t[2])) for tl in dtoks]
+    bounds = bounds0
     low = [d.casefold() for d in docs]
 
     perq, examples = [], collections.defaultdict(list)
@@ -516,11 +540,8 @@ def run_lang(lang, cache, outdir, nex, done=()):
         s["doc_split_frac"] = dcl["split"] / nd if nd else None
         s["doc_buried_frac"] = dcl["buried"] / nd if nd else None
         return s
-    # "content": queries with a Han or Katakana character (Japanese queries
-    # of hiragana only are grammatical endings and particles)
-    content = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u30a0-\u30ff]")
     res["summary"] = {k: summary([r for r in perq if k in ("all", r["kind"]) or
-                                  (k == "content" and content.search(r["q"]))])
+                                  (k == "content" and CONTENT.search(r["q"]))])
                       for k in ("top", "random", "picked", "all", "content")
                       if lang == "ja" or k != "content"}
 
@@ -547,12 +568,15 @@ def run_lang(lang, cache, outdir, nex, done=()):
             f.write("# %s: uniform sample of 40 occurrences:\n" % c)
             for q, i, s, e in lst[:40]:
                 f.write("%s\t%s\n" % (q, context(docs[i], s, e, dtoks[i])))
-            cover = collections.Counter()
-            for q, i, s, e in lst:
-                cover[(q, "|".join(t[0] for t in dtoks[i] if t[1] < e and t[2] > s))] += 1
-            f.write("# %s: commonest (query, dict tokens over the span):\n" % c)
-            for (q, toks), n in cover.most_common(40):
-                f.write("%s\t%s\t%d\n" % (q, toks, n))
+            for which in ("all", "content") if lang == "ja" else ("all",):
+                cover = collections.Counter()
+                for q, i, s, e in lst:
+                    if which == "all" or CONTENT.search(q):
+                        cover[(q, "|".join(t[0] for t in dtoks[i] if t[1] < e and t[2] > s))] += 1
+                f.write("# %s: commonest (query, dict tokens over the span), %s queries, of %d:\n"
+                        % (c, which, sum(cover.values())))
+                for (q, toks), n in cover.most_common(40):
+                    f.write("%s\t%s\t%d\n" % (q, toks, n))
     res["examples"] = exs
     # picked queries in full
     res["picked"] = [r for r in perq if r["kind"] == "picked"]
@@ -578,6 +602,13 @@ def tables(results):
             L.append("| %s | %d | %.2f | %d | %s | %d / %d | %d / %d | %.0f | %.2f |" % (
                 r["lang"], r["docs"], mb, r["script_chars"], a, x["terms"], x["script_terms"],
                 x["postings"], x["script_postings"], x["postings_per_MB"], r["speed_py_MBps"][a]))
+    L.append("")
+    for r in results:
+        if "bigram" in r:
+            x = r["bigram"]
+            L.append("- %s: %d of the %d bigram postings (%.1f%%) straddle a dict word boundary." % (
+                r["lang"], x["cross_word_postings"], x["script_postings"],
+                100 * x["cross_word_postings"] / x["script_postings"]))
     L.append("")
     L.append("### Query behaviour (documents = paragraphs; recall against substring)\n")
     L.append("| lang | queries | queries with hits | substr docs | dict recall (micro / macro) | dict + `*q*` recall | bigram recall | substr occurrences: aligned / split / buried | docs dict misses: split / buried |")
@@ -628,12 +659,15 @@ def main():
     ap.add_argument("--langs", default="zh,ja,th")
     ap.add_argument("--out", default=None)
     ap.add_argument("--examples", type=int, default=8)
+    ap.add_argument("--kana-fold", action="store_true",
+                    help="fold a final U+30FC of Katakana dict terms of 4+ characters")
     a = ap.parse_args()
     out = a.out or os.path.join(a.cache, "out")
     os.makedirs(out, exist_ok=True)
     results = []
     for l in a.langs.split(","):
-        results.append(run_lang(l, a.cache, out, a.examples, [r["lang"] for r in results]))
+        results.append(run_lang(l, a.cache, out, a.examples, [r["lang"] for r in results],
+                                a.kana_fold))
     with open(os.path.join(out, "cjk-segment.json"), "w") as f:
         json.dump({"icu": icu.ICU_VERSION, "pyicu": icu.VERSION, "results": results},
                   f, ensure_ascii=False, indent=1)
