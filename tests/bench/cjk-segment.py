@@ -5,6 +5,7 @@ real Chinese, Japanese and Thai text (issue 17).  Run it through
 cjk-segment.sh, which fetches the text and python3-icu into a cache dir:
 
     cjk-segment.py --cache DIR [--langs zh,ja,th] [--out DIR] [--examples 8]
+                   [--kana-fold]
 
 Text (all from Debian packages, see cjk-segment.sh; DIR/x is the extracted tree):
   zh: debian-reference.zh-cn.txt.gz, man pages of manpages-zh (zh_CN only),
@@ -43,9 +44,19 @@ segmentation of its document:
   buried   no extra boundary inside, but an end falls inside a longer token
            (the query is part of a longer dictionary word: a hit dict misses,
            true or false depending on the word).
+Also: "dict + *q*" recall, what kq's pattern *q* (every indexed word
+containing q) would find with dict tokens (the aligned and buried
+occurrences; for a query of several tokens, the phrase); the bigram postings
+that straddle a dict word boundary; "content" rows for Japanese (queries with
+a Han or Katakana character).  --kana-fold folds a final U+30FC of Katakana
+dict terms of 4+ characters (Lucene's JapaneseKatakanaStemFilter); the
+queries stay the same (drawn from unfolded tokens).
 Output: OUT/cjk-segment.json (all figures), OUT/cjk-segment.tables.md (the
 tables), OUT/examples-LANG.txt (examples of split and buried hits), and
 OUT/corpus-LANG.txt (one document per line, for cjk-segment-speed).
+examples-LANG.txt ends each class with its commonest (query, dict tokens over
+the span) pairs; tests/bench/cjk-segment-judged.tsv labels the top 40 of them
+by hand (see cjk-segment.md).
 """
 import argparse
 import collections
@@ -74,7 +85,11 @@ CJK_CHARS = ("\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf"
 CJK_RUN = re.compile("[" + CJK_CHARS + "]+")
 CJK_ONE = re.compile("[" + CJK_CHARS + "]")
 THAI_ONE = re.compile("[\u0e00-\u0e7f]")
-SCRIPT = {"zh": CJK_ONE, "ja": CJK_ONE, "th": THAI_ONE}
+SCRIPT = {"zh": CJK_ONE, "ja": CJK_ONE, "th": THAI_ONE,
+          # the other scripts ICU segments by dictionary: only the
+          # machine's message catalogs (small), --langs km,my,lo
+          "km": re.compile("[\u1780-\u17ff]"), "my": re.compile("[\u1000-\u109f]"),
+          "lo": re.compile("[\u0e80-\u0eff]")}
 # "content" queries (Japanese): with a Han or Katakana character; the
 # hiragana-only ones are grammatical endings and particles
 KATAKANA = re.compile("[\u30a0-\u30ff]+$")
@@ -241,7 +256,7 @@ def load_corpus(lang, cache):
             if p.endswith(".gz"):
                 raw = gzip.decompress(raw)
             add("manpages-" + lang, roff_text(decode(raw)))
-    loc = {"zh": "zh_CN", "ja": "ja", "th": "th"}[lang]
+    loc = {"zh": "zh_CN"}.get(lang, lang)
     for p in sorted(glob.glob("/usr/share/locale/%s/LC_MESSAGES/*.mo" % loc)):
         add("locale-%s-mo" % loc, mo_strings(p))
     if lang == "th":
@@ -388,7 +403,7 @@ def run_lang(lang, cache, outdir, nex, done=(), kana_fold=False):
         for d in docs:
             f.write(d.replace("\n", " ") + "\n")
     print("%s: %d documents, %.2f MB (%d %s characters), loaded in %.1fs"
-          % (lang, len(docs), nbytes / 1e6, nscript, "CJK" if lang != "th" else "Thai",
+          % (lang, len(docs), nbytes / 1e6, nscript, "CJK" if lang in ("zh", "ja") else lang + " script",
              time.time() - t0), file=sys.stderr)
 
     dseg = Dict(lang, kana_fold)
@@ -411,13 +426,14 @@ def run_lang(lang, cache, outdir, nex, done=(), kana_fold=False):
         nb += len(ws.findall(d, last))
     t_big = time.perf_counter() - t
 
-    btoks = [bseg.tokens(d, dt) for d, dt in zip(docs, dtoks)] if lang != "th" else None
+    cjk = lang in ("zh", "ja")
+    btoks = [bseg.tokens(d, dt) for d, dt in zip(docs, dtoks)] if cjk else None
     bounds0 = [set(x for t in tl for x in (t[1], t[2])) for tl in dtoks]
 
     res = {"lang": lang, "docs": len(docs), "bytes": nbytes, "script_chars": nscript,
            "sources": sources,
            "speed_py_MBps": {"dict": nbytes / 1e6 / t_dict,
-                             "bigram": nbytes / 1e6 / t_big if lang != "th" else None}}
+                             "bigram": nbytes / 1e6 / t_big if cjk else None}}
     res["demo"] = {s: [t[0] for t in dseg.tokens(s)] for s in DEMO
                    if script.search(s) and not (lang == "ja" and "zh" in done)}
 
@@ -453,11 +469,11 @@ def run_lang(lang, cache, outdir, nex, done=(), kana_fold=False):
     top = [t for t, _ in sorted(dsc.items(), key=lambda kv: (-kv[1], kv[0])) if is_word(t)][:200]
     # random words: 2-4 characters for Han/Kana; Thai counts vowel and tone
     # marks as characters, so 3-8 there
-    lo, hi = (3, 8) if lang == "th" else (2, 4)
+    lo, hi = (2, 4) if lang in ("zh", "ja") else (3, 8)
     pool = sorted(t for t in dsc if is_word(t) and lo <= len(t) <= hi and t not in set(top))
     rnd = random.Random(17).sample(pool, min(50, len(pool)))
     queries = [("top", q) for q in top] + [("random", q) for q in rnd] + \
-              [("picked", q) for q in PICKED[lang] if q not in set(top) | set(rnd)]
+              [("picked", q) for q in PICKED.get(lang, []) if q not in set(top) | set(rnd)]
 
     dix = Index()
     for i, tl in enumerate(dtoks):
