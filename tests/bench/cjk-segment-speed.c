@@ -118,8 +118,7 @@ int main(int argc, char **argv){
     return 2;
   }
   if( (f = fopen(argv[1], "rb")) == NULL ){ perror(argv[1]); return 1; }
-  fseek(f, 0, SEEK_END);
-  size = ftell(f);
+  if( fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ){ perror(argv[1]); return 1; }
   rewind(f);
   buf = malloc(size + 1);
   line = malloc(cap * sizeof *line);
@@ -137,6 +136,10 @@ int main(int argc, char **argv){
       line = realloc(line, cap * sizeof *line);
       len = realloc(len, cap * sizeof *len);
       if( !line || !len ){ fprintf(stderr, "out of memory\n"); return 1; }
+    }
+    if( e - (buf + i) > INT32_MAX ){   /* ICU lengths are int32_t */
+      fprintf(stderr, "%s: line at byte %ld is over 2 GB\n", argv[1], i);
+      return 1;
     }
     line[n] = buf + i;
     len[n++] = (int32_t)(e - (buf + i));
