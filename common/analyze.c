@@ -25,9 +25,10 @@
 ** Japanese, Thai, Lao, Khmer and Burmese, ICU's dictionaries; its segments
 ** with a word status (number, letter, kana, ideograph) are the tokens.
 ** Dictionary words, not character bigrams: measured on real Chinese,
-** Japanese and Thai text in tests/bench/cjk-segment.md.  A run longer than KQ_MAX_SEGMENT_RUN bytes is given to
-** ICU in pieces of at most that size (split between characters), which
-** bounds the dictionary engines' time and memory.
+** Japanese and Thai text in tests/bench/cjk-segment.md.  A run longer
+** than KQ_MAX_SEGMENT_RUN bytes is given to ICU in pieces of at most that
+** size (split between characters), which bounds the dictionary engines'
+** time and memory.
 **
 ** Folding (fold_unicode(); ASCII is only lower-cased): compatibility
 ** decomposition (ligatures, full-width forms), case folding (ß -> ss),
