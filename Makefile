@@ -24,12 +24,11 @@ CXXFLAGS += -std=c++11 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --
 # libstemmer, utf8proc and libdeflate are linked statically (their Debian
 # -dev packages ship the .a): every shared library costs a one-shot `kq`
 # process its loading and relocation time.
-# ICU (word boundaries, dictionary segmentation) is linked dynamically:
-# its data library alone is 30 MB, which the system shares between
-# processes and maps lazily.
-ICU_LIBS := $(shell pkg-config --libs icu-uc 2>/dev/null || echo -licuuc -licudata)
+# ICU (word boundaries, dictionary segmentation) is not linked: libkq opens
+# it when text first needs it (common/icu.c says why); only its headers
+# (libicu-dev) are needed to build.
 LDLIBS  := -Wl,--as-needed -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic \
-           $(ICU_LIBS) -ljansson -lz -lm -pthread -ldl
+           -ljansson -lz -lm -pthread -ldl
 XAPIAN_LIBS := $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian)
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -259,8 +258,8 @@ PIC_OBJ     := $(COMMON_SRC:%.c=$(B)/pic/%.o)
 SHLIB       := $(B)/libkq.so
 PCFILE      := $(B)/kq.pc
 MANPAGES    := man/kq.1 man/kq-index.1
-# The libraries libkq itself needs (for kq.pc's Libs.private; utf8proc,
-# libdeflate, ICU: Requires.private).
+# The libraries libkq itself needs (for kq.pc's Libs.private; utf8proc and
+# libdeflate come through Requires.private).
 LIBKQ_PRIVATE := -lstemmer -lm -pthread -ldl
 
 .PHONY: install uninstall lib
@@ -277,7 +276,7 @@ $(B)/libkq.map:
 $(SHLIB): $(PIC_OBJ) $(B)/libkq.map
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(B)/libkq.map \
 	    -o $@ $(PIC_OBJ) -Wl,--exclude-libs,ALL \
-	    -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic $(ICU_LIBS) -lm -pthread -ldl
+	    -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic -lm -pthread -ldl
 
 # ${prefix}-relative paths where possible, so that
 # `pkg-config --define-prefix` can relocate an installed tree.

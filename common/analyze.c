@@ -49,10 +49,8 @@
 #include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ubrk.h>
-#include <unicode/uchar.h>
-#include <unicode/uscript.h>
-#include <unicode/utext.h>
+#include "icu.h"
+
 #include <utf8proc.h>
 
 struct kq_analyzer {
@@ -164,7 +162,7 @@ kq_analyzer_free(kq_analyzer *p)
             sb_stemmer_delete(p->pStem);
         }
         if (p->pBreak) {
-            ubrk_close(p->pBreak);
+            kqi_icu_load()->xBrkClose(p->pBreak);   /* loaded: it made pBreak */
         }
         for (int i = 0; i < p->nLang; i++) {
             kq_analyzer_free(p->apLang[i]);
@@ -211,19 +209,54 @@ is_mark_cp(utf8proc_int32_t c)
            k == UTF8PROC_CATEGORY_ME;
 }
 
-/* Is a word boundary inside a run impossible next to c?  True for the
-** Word_Break values that UAX #29 never breaks between (rules WB4-WB10):
-** a run of such characters is one word without asking ICU. */
+/* Is a word boundary inside a run impossible next to c (a letter or
+** digit)?  True for the Word_Break values that UAX #29 never breaks
+** between (rules WB4-WB10): a run of such characters is one word without
+** asking ICU's word breaker.  The letters and decimal digits of Latin,
+** IPA, Greek and Cyrillic (below U+0530, and U+1E00-1FFF) all are, which
+** spares European text loading ICU (icu.c); t_analyze.c checks that
+** against ICU for every one of them. */
 static int
-is_joining_cp(utf8proc_int32_t c)
+is_european(utf8proc_int32_t c)
 {
-    switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+    return (c < 0x0530 || (c >= 0x1E00 && c <= 0x1FFF)) &&
+           utf8proc_category(c) != UTF8PROC_CATEGORY_NO &&
+           utf8proc_category(c) != UTF8PROC_CATEGORY_NL;
+}
+
+static int
+is_joining_cp(utf8proc_int32_t c, const kqi_icu *pIcu)
+{
+    if (is_european(c)) {
+        return 1;
+    }
+    switch (pIcu->xIntProperty(c, UCHAR_WORD_BREAK)) {
     case U_WB_ALETTER: case U_WB_HEBREW_LETTER: case U_WB_NUMERIC:
     case U_WB_EXTEND: case U_WB_FORMAT: case U_WB_ZWJ:
         return 1;
     default:
         return 0;
     }
+}
+
+/* Does the format character c (general category Cf) continue a word, as
+** UAX #29 says (Word_Break Format, Extend or ZWJ: every Cf but ZERO WIDTH
+** SPACE, which is Other)?  t_analyze.c checks this against ICU for every
+** Cf character. */
+static int
+is_format_in_word(utf8proc_int32_t c)
+{
+    return c != 0x200B;
+}
+
+int
+kqi_analyze_rule(int32_t c)
+{
+    if (is_start_cp(c)) {
+        return is_european(c) ? 1 : -1;
+    }
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_CF
+               ? is_format_in_word(c) : -1;
 }
 
 static inline int
@@ -235,9 +268,11 @@ is_ascii_word(u8 c)
 /* The non-ASCII character at z[i] (i < n): its byte length; its kind
 ** (CH_*) in *pKind, and in *pbSeg whether the run holding it must be
 ** segmented by ICU.  A byte that does not start valid UTF-8 is a one-byte
-** separator. */
+** separator.  *ppIcu is ICU's table, fetched when first needed (NULL
+** until then; on failure *pRc is set). */
 static size_t
-char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg)
+char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg,
+        const kqi_icu **ppIcu, int *pRc)
 {
     utf8proc_int32_t c;
     utf8proc_ssize_t l = utf8proc_iterate(z + i, (utf8proc_ssize_t)(n - i),
@@ -249,16 +284,19 @@ char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg)
     }
     if (is_start_cp(c)) {
         *pKind = CH_START;
+        if (!is_european(c)) {
+            if (*ppIcu == NULL && (*ppIcu = kqi_icu_load()) == NULL) {
+                *pRc = KQ_IOERR;
+                return (size_t)l;
+            }
+            *pbSeg = !is_joining_cp(c, *ppIcu);
+        }
     } else if (is_mark_cp(c)) {
-        *pKind = CH_CONT;
+        *pKind = CH_CONT;   /* Word_Break Extend */
     } else {
-        /* Format characters UAX #29 ignores inside words (WB4). */
-        int32_t wb = u_getIntPropertyValue(c, UCHAR_WORD_BREAK);
-        *pKind = (wb == U_WB_FORMAT || wb == U_WB_EXTEND || wb == U_WB_ZWJ)
-                     ? CH_CONT : CH_SEP;
-        return (size_t)l;
+        *pKind = utf8proc_category(c) == UTF8PROC_CATEGORY_CF &&
+                 is_format_in_word(c) ? CH_CONT : CH_SEP;
     }
-    *pbSeg = !is_joining_cp(c);
     return (size_t)l;
 }
 
@@ -407,6 +445,7 @@ typedef struct run_ctx {
     u32 iPos;
     void *pCtx;
     kq_token_fn x;
+    const kqi_icu *pIcu;    /* ICU, once a character needed it */
 } run_ctx;
 
 /* Deliver the token z[iStart..iEnd) (bAscii: all its bytes are ASCII) and
@@ -433,27 +472,28 @@ static int
 segment_piece(run_ctx *r, size_t iStart, size_t iEnd)
 {
     kq_analyzer *p = r->p;
+    const kqi_icu *u = r->pIcu;
     UErrorCode st = U_ZERO_ERROR;
     if (p->pBreak == NULL) {
-        p->pBreak = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
+        p->pBreak = u->xBrkOpen(UBRK_WORD, "", NULL, 0, &st);
         if (U_FAILURE(st)) {
             p->pBreak = NULL;
             return KQ_NOMEM;
         }
     }
     UText ut = UTEXT_INITIALIZER;
-    utext_openUTF8(&ut, (const char *)r->z + iStart,
-                   (int64_t)(iEnd - iStart), &st);
-    ubrk_setUText(p->pBreak, &ut, &st);
+    u->xTextOpenUTF8(&ut, (const char *)r->z + iStart,
+                     (int64_t)(iEnd - iStart), &st);
+    u->xBrkSetUText(p->pBreak, &ut, &st);
     if (U_FAILURE(st)) {
-        utext_close(&ut);
+        u->xTextClose(&ut);
         return KQ_NOMEM;
     }
     int rc = 0;
-    int32_t s = ubrk_first(p->pBreak);
-    for (int32_t e = ubrk_next(p->pBreak); e != UBRK_DONE && rc == 0;
-         s = e, e = ubrk_next(p->pBreak)) {
-        if (ubrk_getRuleStatus(p->pBreak) < UBRK_WORD_NUMBER) {
+    int32_t s = u->xBrkFirst(p->pBreak);
+    for (int32_t e = u->xBrkNext(p->pBreak); e != UBRK_DONE && rc == 0;
+         s = e, e = u->xBrkNext(p->pBreak)) {
+        if (u->xBrkRuleStatus(p->pBreak) < UBRK_WORD_NUMBER) {
             continue;   /* not a word: a lone mark, a symbol-like number */
         }
         size_t i0 = iStart + (size_t)s, i1 = iStart + (size_t)e;
@@ -464,8 +504,8 @@ segment_piece(run_ctx *r, size_t iStart, size_t iEnd)
         rc = emit(r, i0, i1, bAscii);
     }
     /* Leave no pointer to this text behind. */
-    ubrk_setText(p->pBreak, NULL, 0, &st);
-    utext_close(&ut);
+    u->xBrkSetText(p->pBreak, NULL, 0, &st);
+    u->xTextClose(&ut);
     return rc;
 }
 
@@ -493,7 +533,7 @@ int
 kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
            uint32_t iPos0, uint32_t *piPosEnd, void *pCtx, kq_token_fn x)
 {
-    run_ctx r = {p, flags, (const u8 *)zText, iPos0, pCtx, x};
+    run_ctx r = {p, flags, (const u8 *)zText, iPos0, pCtx, x, NULL};
     const u8 *z = r.z;
     size_t i = 0;
     int rc = 0;
@@ -508,7 +548,10 @@ kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
         size_t l = 1;
         int kind = CH_START, bSeg = 0;
         if (z[i] >= 0x80) {
-            l = char_at(z, i, n, &kind, &bSeg);
+            l = char_at(z, i, n, &kind, &bSeg, &r.pIcu, &rc);
+            if (rc) {
+                break;
+            }
             if (kind != CH_START) {
                 i += l;
                 continue;
@@ -531,14 +574,16 @@ kq_analyze(kq_analyzer *p, int flags, const char *zText, size_t n,
                 continue;
             }
             bAscii = 0;
-            l = char_at(z, i, n, &kind, &bSeg);
-            if (kind == CH_SEP) {
+            l = char_at(z, i, n, &kind, &bSeg, &r.pIcu, &rc);
+            if (kind == CH_SEP || rc) {
                 break;
             }
             bSegRun |= bSeg;
         }
-        rc = bSegRun ? segment_run(&r, iStart, i)
-                     : emit(&r, iStart, i, bAscii);
+        if (rc == 0) {
+            rc = bSegRun ? segment_run(&r, iStart, i)
+                         : emit(&r, iStart, i, bAscii);
+        }
     }
     if (piPosEnd) {
         *piPosEnd = r.iPos;
@@ -646,7 +691,8 @@ kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
         return 0;
     }
     /* The script of the first letter (ICU: Common and Inherited for
-    ** digits and marks, which no language is chosen by). */
+    ** digits and marks, which no language is chosen by); Latin, Greek and
+    ** Cyrillic without loading ICU. */
     UScriptCode e = USCRIPT_COMMON;
     for (size_t i = 0; i < n && (e == USCRIPT_COMMON ||
                                  e == USCRIPT_INHERITED);) {
@@ -658,9 +704,20 @@ kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
             continue;
         }
         i += (size_t)l;
-        if (is_start_cp(c)) {
+        if (!is_start_cp(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_ND) {
+            continue;
+        }
+        if (c < 0x0250 || (c >= 0x1E00 && c <= 0x1EFF)) {
+            e = USCRIPT_LATIN;
+        } else if ((c >= 0x0370 && c <= 0x03FF) ||
+                   (c >= 0x1F00 && c <= 0x1FFF)) {
+            e = USCRIPT_GREEK;
+        } else if (c >= 0x0400 && c <= 0x052F) {
+            e = USCRIPT_CYRILLIC;
+        } else {
+            const kqi_icu *u = kqi_icu_load();
             UErrorCode st = U_ZERO_ERROR;
-            e = uscript_getScript(c, &st);
+            e = u ? u->xScript(c, &st) : USCRIPT_COMMON;
         }
     }
     if (e == USCRIPT_COMMON || e == USCRIPT_INHERITED) {

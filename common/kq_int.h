@@ -57,6 +57,11 @@ int kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang);
 ** returned (0 for none, or for a text without letters). */
 int kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
                            kq_analyzer ***papOut);
+/* For tests of analyze.c's own rules against ICU: 1 if c is a letter or
+** digit the analyzer knows joins words without asking ICU (Latin, Greek,
+** Cyrillic), or a format character it takes to continue a word; 0 if a
+** format character it takes to separate; -1 if it does not decide. */
+int kqi_analyze_rule(int32_t c);
 
 /* langid.c: stop-word profile i of kq_lang_detect() (for tests): its
 ** language and its sorted, folded word list.  0 past the last. */

@@ -8,6 +8,9 @@
 */
 #include "tharness.h"
 #include "kq_int.h"
+#include "icu.h"
+
+#include <utf8proc.h>
 
 typedef struct acase {
     const char *zIn;
@@ -371,6 +374,39 @@ static void test_fold_word(void **state) {
 }
 
 /**************************************************************************
+** analyze.c's own rules against ICU, for every code point: the letters and
+** digits it takes to join words without asking ICU (Latin, Greek,
+** Cyrillic) have a joining Word_Break; the format characters it takes to
+** continue a word are Format, Extend or ZWJ, and the others are not.
+*/
+static void test_rules_match_icu(void **state) {
+    (void)state;
+    const kqi_icu *u = kqi_icu_load();
+    th_check(u != NULL, "ICU: %s", kqi_icu_error());
+    int nJoin = 0, nFormat = 0;
+    for (int32_t c = 0; c <= 0x10FFFF; c++) {
+        int r = kqi_analyze_rule(c);
+        if (r < 0) continue;
+        int wb = u->xIntProperty(c, UCHAR_WORD_BREAK);
+        int bFormat = wb == U_WB_FORMAT || wb == U_WB_EXTEND || wb == U_WB_ZWJ;
+        int bJoin = bFormat || wb == U_WB_ALETTER ||
+                    wb == U_WB_HEBREW_LETTER || wb == U_WB_NUMERIC;
+        if (utf8proc_category(c) == UTF8PROC_CATEGORY_CF) {
+            th_check(r == bFormat, "U+%04X: analyze.c says %d, ICU's "
+                     "Word_Break is %d", (unsigned)c, r, wb);
+            nFormat++;
+        } else {
+            th_check(r == 1 && bJoin, "U+%04X: analyze.c joins it without "
+                     "ICU, whose Word_Break is %d", (unsigned)c, wb);
+            nJoin++;
+        }
+    }
+    /* the rules do decide for many characters */
+    th_check(nJoin > 1000 && nFormat > 100, "%d letters, %d format", nJoin,
+             nFormat);
+}
+
+/**************************************************************************
 ** Runs segmented by ICU, at and past KQ_MAX_SEGMENT_RUN: a run of Chinese
 ** ideographs (3 bytes each) or of Thai is given to ICU in pieces of at most
 ** KQ_MAX_SEGMENT_RUN bytes cut between characters.  For every length the
@@ -640,6 +676,7 @@ int main(void) {
         cmocka_unit_test(test_callback_stop),
         cmocka_unit_test(test_none_no_stem),
         cmocka_unit_test(test_fold_word),
+        cmocka_unit_test(test_rules_match_icu),
         cmocka_unit_test(test_segment_limit),
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_fuzz_ascii_model),
