@@ -656,21 +656,55 @@ lang_writes(const char *zLang, UScriptCode e)
     return e == USCRIPT_LATIN;
 }
 
-int
-kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang)
+/* The canonical name of language zLang (an alias resolved), if this
+** libstemmer has it: a static string, or NULL. */
+static const char *
+canonical_lang(const char *zLang)
 {
+    for (size_t i = 0; i < sizeof(azAlias) / sizeof(azAlias[0]); i++) {
+        if (strcmp(zLang, azAlias[i][0]) == 0) {
+            zLang = azAlias[i][1];
+            break;
+        }
+    }
+    if (strcmp(zLang, zNone) == 0) {
+        return zNone;
+    }
+    for (const char **a = sb_stemmer_list(); *a; a++) {
+        if (strcmp(*a, zLang) == 0) {
+            return *a;
+        }
+    }
+    return NULL;
+}
+
+int
+kqi_analyzer_lang_get(kq_analyzer *p, const char *zLang, size_t nLang,
+                      kq_analyzer **ppOut)
+{
+    char aName[KQI_MAX_LANG];
+    const char *zCanon;
+    *ppOut = NULL;
+    if (kqi_lang_name(zLang, nLang, aName) != KQ_OK ||
+        (zCanon = canonical_lang(aName)) == NULL) {
+        return KQ_NOTFOUND;
+    }
+    if (strcmp(zCanon, p->zLang) == 0) {
+        *ppOut = p;
+        return KQ_OK;
+    }
+    for (int i = 0; i < p->nLang; i++) {
+        if (strcmp(zCanon, p->apLang[i]->zLang) == 0) {
+            *ppOut = p->apLang[i];
+            return KQ_OK;
+        }
+    }
+    /* A new one: at most one per Snowball language, so the list is
+    ** bounded. */
     kq_analyzer *pNew = NULL;
-    int rc = kq_analyzer_new(zLang, &pNew);
+    int rc = kq_analyzer_new(zCanon, &pNew);
     if (rc) {
         return rc;
-    }
-    int bHave = strcmp(pNew->zLang, p->zLang) == 0;
-    for (int i = 0; i < p->nLang && !bHave; i++) {
-        bHave = strcmp(pNew->zLang, p->apLang[i]->zLang) == 0;
-    }
-    if (bHave) {
-        kq_analyzer_free(pNew);
-        return KQ_OK;
     }
     kq_analyzer **a = realloc(p->apLang, sizeof(*a) * (size_t)(p->nLang + 1));
     if (a == NULL) {
@@ -679,6 +713,7 @@ kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang)
     }
     p->apLang = a;
     p->apLang[p->nLang++] = pNew;
+    *ppOut = pNew;
     return KQ_OK;
 }
 

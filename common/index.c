@@ -789,7 +789,9 @@ analyzer_langs(kq_index *p, char **pzErr)
     int n = 0;
     int rc = langs_scan(p, 0, &a, &n, pzErr);
     for (int i = 0; rc == KQ_OK && i < n; i++) {
-        rc = kqi_analyzer_add_lang(p->pAnalyzer, a[i].zLang);
+        kq_analyzer *pL;
+        rc = kqi_analyzer_lang_get(p->pAnalyzer, a[i].zLang,
+                                   strlen(a[i].zLang), &pL);
         if (rc == KQ_NOTFOUND) {
             rc = KQ_OK;   /* not a language of this libstemmer: no forms */
         }

@@ -116,8 +116,6 @@ struct kqi_inv {
     u32 nTitleWeight;  /* BM25F: a title token counts this often in lengths */
     kq_analyzer *pAlt; /* a document in another language: its analyzer,
                        ** which stems every token (no word table) */
-    kq_analyzer *apLang[8];   /* analyzers of other languages met */
-    int nLang;
     fmemo aMemo[FMEMO_SLOTS];
     char aDateKey[16];  /* the last date, and its terms */
     size_t nDateKey;
@@ -586,9 +584,6 @@ kqi_inv_free(kqi_inv *p)
         free(p->aOcc);
         free(p->aScratch);
         kq_analyzer_free(p->pA);
-        for (int i = 0; i < p->nLang; i++) {
-            kq_analyzer_free(p->apLang[i]);
-        }
         for (int i = 0; i < FMEMO_SLOTS; i++) {
             free(p->aMemo[i].aOcc);
         }
@@ -620,38 +615,11 @@ static int
 lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang,
               kq_analyzer **ppOut)
 {
-    char aName[KQI_MAX_LANG];
-    *ppOut = NULL;
-    if (kqi_lang_name(zLang, nLang, aName) != KQ_OK) {
-        return KQ_NOTFOUND;
+    int rc = kqi_analyzer_lang_get(p->pA, zLang, nLang, ppOut);
+    if (*ppOut == p->pA) {
+        *ppOut = NULL;
     }
-    kq_analyzer *pNew;
-    int rc = kq_analyzer_new(aName, &pNew);
-    if (rc) {
-        return rc;
-    }
-    const char *zCanon = kq_analyzer_lang(pNew);
-    if (strcmp(zCanon, kq_analyzer_lang(p->pA)) == 0) {
-        kq_analyzer_free(pNew);
-        return KQ_OK;
-    }
-    for (int i = 0; i < p->nLang; i++) {
-        if (strcmp(kq_analyzer_lang(p->apLang[i]), zCanon) == 0) {
-            kq_analyzer_free(pNew);
-            *ppOut = p->apLang[i];
-            return KQ_OK;
-        }
-    }
-    if (p->nLang == (int)(sizeof(p->apLang) / sizeof(p->apLang[0]))) {
-        /* Many languages in one run: the oldest analyzer makes room. */
-        kq_analyzer_free(p->apLang[0]);
-        memmove(p->apLang, p->apLang + 1,
-                sizeof(p->apLang) - sizeof(p->apLang[0]));
-        p->nLang--;
-    }
-    p->apLang[p->nLang++] = pNew;
-    *ppOut = pNew;
-    return KQ_OK;
+    return rc;
 }
 
 /* Analyse z[0..n) as a field indexed only under the prefix zPfx/nPfx. */

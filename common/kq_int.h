@@ -49,9 +49,14 @@ typedef uint64_t u64;
 ** KQ_NOTFOUND (no language) if it does not fit or holds a NUL.  The one
 ** check every language name goes through (analyze.c). */
 int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
-/* Also analyse query words in language zLang (another language of the
-** index's documents; the index's own and repeats are ignored).  */
-int kqi_analyzer_add_lang(kq_analyzer *p, const char *zLang);
+/* The analyzer of language zLang/nLang (a name or an alias) that p keeps
+** beside its own: p itself for p's language, else one made on first use
+** (at most one per Snowball language).  Writers analyse a document in
+** another language with it; p then also analyses query words in that
+** language (kqi_analyzer_langs_for()).  KQ_NOTFOUND for a language
+** libstemmer does not have. */
+int kqi_analyzer_lang_get(kq_analyzer *p, const char *zLang, size_t nLang,
+                          kq_analyzer **ppOut);
 /* The added languages that write the script of the text z[0..n)'s first
 ** letter: their analyzers are the first of *papOut, and their number is
 ** returned (0 for none, or for a text without letters). */
@@ -603,6 +608,8 @@ void kqi_xwriter_close(kqi_xwriter *p);
 
 typedef struct kqi_xindex kqi_xindex;
 /* Several databases (paths or tcp://HOST:PORT) searched as one. */
+/* Documents without a language get the one kq_lang_detect() finds. */
+void kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn);
 int kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
                     char **pzErr);
 void kqi_xindex_close(kqi_xindex *p);
@@ -610,6 +617,9 @@ kq_analyzer *kqi_xindex_analyzer(kqi_xindex *p);
 const kq_stats *kqi_xindex_stats(const kqi_xindex *p);
 /* As kq_index_set_max_expansion(). */
 int kqi_xindex_set_max_expansion(kqi_xindex *p, uint32_t n);
+/* As kq_index_languages(); without bCount, the names only (nDoc 0). */
+int kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut,
+                         int *pn, char **pzErr);
 /* As kq_search(); docids are Xapian's minus one. */
 int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
                 size_t nLimit, kq_hit **paHit, size_t *pnHit,
@@ -902,6 +912,10 @@ int kqi_date_terms(const char *zDate, size_t nDate, char aOut[3][12]);
 ** without a date: what both writers store and index (the document is
 ** undated, as kq.h says). */
 const kq_doc *kqi_doc_date_checked(const kq_doc *d, kq_doc *pCopy);
+/* d, or (for --detect-lang) a copy in *pTmp with the language
+** kq_lang_detect() finds in its body (or title) if it has none and one is
+** found (writer.c; both writers). */
+const kq_doc *kqi_doc_lang_detected(const kq_doc *d, kq_doc *pTmp);
 /* Parse a date of a query bound (YYYY, YYYY-MM, YYYY-MM-DD) into the first
 ** (bEnd 0) or last (bEnd 1) day it covers, as YYYY-MM-DD: 0, or -1 if it
 ** is not a date. */

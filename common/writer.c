@@ -1227,6 +1227,24 @@ lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
     return KQ_OK;
 }
 
+const kq_doc *
+kqi_doc_lang_detected(const kq_doc *d, kq_doc *pTmp)
+{
+    if (d->zLang && d->nLang) {
+        return d;
+    }
+    /* The body says most; a document of a title alone, its title. */
+    const char *zLang = d->nBody ? kq_lang_detect(d->zBody, d->nBody)
+                                 : kq_lang_detect(d->zTitle, d->nTitle);
+    if (zLang == NULL) {
+        return d;
+    }
+    *pTmp = *d;
+    pTmp->zLang = zLang;
+    pTmp->nLang = strlen(zLang);
+    return pTmp;
+}
+
 int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
@@ -1254,16 +1272,8 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
         }
     }
     kq_doc dDetected;
-    if (p->bDetectLang && !(d->zLang && d->nLang)) {
-        /* The body says most; a document of a title alone, its title. */
-        const char *zLang = d->nBody ? kq_lang_detect(d->zBody, d->nBody)
-                                     : kq_lang_detect(d->zTitle, d->nTitle);
-        if (zLang) {
-            dDetected = *d;
-            dDetected.zLang = zLang;
-            dDetected.nLang = strlen(zLang);
-            d = &dDetected;
-        }
+    if (p->bDetectLang) {
+        d = kqi_doc_lang_detected(d, &dDetected);
     }
     if (d->zLang && d->nLang && (rc0 = lang_check(p, d, pzErr)) != KQ_OK) {
         return rc0;

@@ -65,6 +65,8 @@ struct kqi_xwriter {
     int nDb;
     kqx_wdb *pDb;        /* the shard of the document being added */
     kq_analyzer *pA;
+    kq_analyzer *pDocA;  /* the document's: pA, or that of its language */
+    int bDetectLang;     /* kq_writer_opts.bDetectLang */
     int rc;
     char *zErr;
     kq_writer_stats stats;
@@ -275,6 +277,12 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
     return KQ_OK;
 }
 
+void
+kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn)
+{
+    p->bDetectLang = bOn;
+}
+
 static int
 xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
           size_t iStart, size_t iEnd)
@@ -282,7 +290,7 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     kqi_xwriter *p = pCtx;
     const char *zStem;
     size_t nStem;
-    if (kq_stem(p->pA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
+    if (kq_stem(p->pDocA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
         return 0;   /* not indexed, as in the native writer */
     }
     if (p->nPfx) {
@@ -303,6 +311,12 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     }
     p->nDocLen++;
     u32 nWdf = bTitleTerm ? p->nTitleWeight : 1;
+    if (p->pDocA != p->pA) {
+        /* Another language than the index's: not in the vocabulary,
+        ** which maps words to this language's stems (as invert.c). */
+        return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf,
+                                   &p->zErr);
+    }
     if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
         /* The stem buffer belongs to the stemmer: post it first. */
         int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf,
@@ -347,20 +361,27 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         h = (h ^ (u8)d->zId[i]) * 16777619u;
     }
     p->pDb = p->apDb[h % (u32)p->nDb];
+    kq_doc dDetected;
+    if (p->bDetectLang) {
+        d = kqi_doc_lang_detected(d, &dDetected);
+    }
+    p->pDocA = p->pA;
+    if (d->zLang && d->nLang &&
+        kqi_analyzer_lang_get(p->pA, d->zLang, d->nLang, &p->pDocA) !=
+            KQ_OK) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
+                       KQI_QUOTE_LEN(d->nLang), d->zLang);
+    }
     int rc = kqx_wdb_doc_begin(p->pDb, pzErr);
     u32 iPos = 0;
-    if (d->zLang && d->nLang) {
-        return kqi_err(pzErr, KQ_MISUSE, "per-document languages need the "
-                       "native backend");
-    }
     if (rc == KQ_OK) {
         p->bTitle = 1;
-        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
+        rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
                         d->nTitle, 0, &iPos, p, xtoken_cb);
         p->bTitle = 0;
     }
     if (rc == KQ_OK && d->nBody) {
-        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
+        rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
                         iPos + KQI_TITLE_GAP, NULL, p, xtoken_cb);
     }
     /* The field terms of invert.c: source, extra fields (positions in one
@@ -384,7 +405,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         }
         if (n) {
             u32 iEnd = iFieldPos;
-            rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos, &iEnd,
+            rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos, &iEnd,
                             p, xtoken_cb);
             iFieldPos = iEnd + KQI_TITLE_GAP;
         }
@@ -398,7 +419,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
     }
     if (rc == KQ_OK) {
         char c = KQI_PFX_LANG;
-        const char *zLang = kq_analyzer_lang(p->pA);
+        const char *zLang = kq_analyzer_lang(p->pDocA);
         rc = xfield(p, &c, 1, zLang, strlen(zLang), 0);
     }
     if (rc == KQ_OK) {
@@ -798,6 +819,18 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
             rc = kqi_err(pzErr, KQ_FORMAT, "unknown stemming language "
                          "\"%s\"", z);
         }
+    }
+    if (rc == KQ_OK) {
+        /* Query words are analysed in the documents' languages too. */
+        kq_langcount *a = NULL;
+        int n = 0;
+        rc = kqi_xindex_languages(p, 0, &a, &n, pzErr);
+        for (int i = 0; rc == KQ_OK && i < n; i++) {
+            kq_analyzer *pL;
+            kqi_analyzer_lang_get(p->pA, a[i].zLang, strlen(a[i].zLang),
+                                  &pL);
+        }
+        free(a);
     }
     free(zLang);
     if (rc) {
@@ -1635,4 +1668,71 @@ kqi_xmatcher_new(kqi_xindex *p, kq_analyzer *pA, const kq_query *q,
     kqi_mprov prov = {x, xprov_expand, xprov_keys, xprov_pos, xprov_doc,
                       xprov_free};
     return kqi_matcher_new(pA, q, &prov, ppOut, pzErr);
+}
+
+/**************************************************************************
+** The languages of the documents (KQI_PFX_LANG terms), as index.c's
+** kq_index_languages(): the names, and with bCount the documents of each,
+** by a search for the term (exact on local and remote shards alike; the
+** wrapper has no term-frequency call).
+*/
+typedef struct xlangs {
+    kq_langcount *a;
+    int n;
+    int rc;
+} xlangs;
+
+static int
+lang_term(void *pCtx, const char *z, size_t n)
+{
+    xlangs *l = pCtx;
+    if (n < 2 || n - 1 >= KQ_MAX_LANG_NAME) {
+        return 0;   /* no language has such a name */
+    }
+    kq_langcount *a = realloc(l->a, sizeof(*a) * (size_t)(l->n + 1));
+    if (a == NULL) {
+        l->rc = KQ_NOMEM;
+        return 1;
+    }
+    l->a = a;
+    memcpy(a[l->n].zLang, z + 1, n - 1);
+    a[l->n].zLang[n - 1] = 0;
+    a[l->n].nDoc = 0;
+    l->n++;
+    return 0;
+}
+
+int
+kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut,
+                     int *pn, char **pzErr)
+{
+    xlangs l = {NULL, 0, KQ_OK};
+    char c = KQI_PFX_LANG;
+    *paOut = NULL;
+    *pn = 0;
+    int rc = kqx_db_terms_scan(p->pDb, &c, 1, &l, lang_term, pzErr);
+    if (rc == 1) {
+        rc = l.rc;
+    }
+    for (int i = 0; rc == KQ_OK && bCount && i < l.n; i++) {
+        char aKey[1 + KQ_MAX_LANG_NAME];
+        kqi_qnode t;
+        memset(&t, 0, sizeof(t));
+        t.eType = KQI_Q_TERM;
+        t.nTerm = (size_t)snprintf(aKey, sizeof(aKey), "%c%s", KQI_PFX_LANG,
+                                   l.a[i].zLang);
+        t.zTerm = aKey;
+        kq_query q = {&t};
+        kq_hit *aHit = NULL;
+        size_t nHit = 0;
+        rc = kqi_xsearch(p, &q, 0, 0, &aHit, &nHit, &l.a[i].nDoc, pzErr);
+        free(aHit);
+    }
+    if (rc) {
+        free(l.a);
+        return rc;
+    }
+    *paOut = l.a;
+    *pn = l.n;
+    return KQ_OK;
 }

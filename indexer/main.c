@@ -534,11 +534,6 @@ main(int argc, char **argv)
         return EX_USAGE;
     }
 
-    if (opts.bDetectLang && bXapian) {
-        fprintf(stderr, "kq-index: --detect-lang needs the native backend "
-                "(a Xapian database has one language)\n");
-        return EX_USAGE;
-    }
     if (nShard && !bXapian) {
         fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
         return EX_USAGE;
@@ -615,6 +610,9 @@ main(int argc, char **argv)
     int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX,
                                         &r.zErr)
                      : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
+    if (rc == KQ_OK && r.pX) {
+        kqi_xwriter_detect_lang(r.pX, opts.bDetectLang);
+    }
     if (rc) {
         report_msg("%s", r.zErr ? r.zErr : kq_errstr(rc));
         free(r.zErr);

@@ -688,13 +688,8 @@ cmd_stats(cli *c)
             rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
         }
         nSize = dir_size(src.zDir);
-    } else if ((aLang = calloc(1, sizeof(*aLang))) != NULL) {
-        /* A Xapian database has one language (no per-document ones). */
-        snprintf(aLang[0].zLang, sizeof(aLang[0].zLang), "%s", zLang);
-        aLang[0].nDoc = st->nDoc;
-        nLang = st->nDoc > 0;
     } else {
-        rc = KQ_NOMEM;
+        rc = kqi_xindex_languages(src.pX, 1, &aLang, &nLang, &ds.zErr);
     }
     if (nLang > 1) {
         qsort(aLang, (size_t)nLang, sizeof(*aLang), cmp_langcount);

@@ -14,6 +14,8 @@ setup_file() {
     cd "$ROOT" || return 1
     "$KQI" -q -d "$BATS_FILE_TMPDIR/lf" --lang-field lang "$DOCS" || return 1
     "$KQI" -q -d "$BATS_FILE_TMPDIR/dl" --detect-lang "$DOCS" || return 1
+    "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/xlf" --lang-field lang "$DOCS" || return 1
+    "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/xdl" --detect-lang "$DOCS" || return 1
 }
 
 setup() {
@@ -25,22 +27,26 @@ stats_langs() {
     "$KQ" -d "$1" stats --json | jq -r '.languages[] | "\(.language) \(.documents)"' | sort
 }
 
-@test "languages: kq stats counts the documents of each --lang-field language (jq oracle)" {
+@test "languages: kq stats counts the documents of each --lang-field language (jq oracle), on both backends" {
     want=$(jq -r '.lang // "english"' "$DOCS" | sort | uniq -c | awk '{ print $2, $1 }' | sort)
-    got=$(stats_langs "$BATS_FILE_TMPDIR/lf")
-    [ "$got" = "$want" ] || { echo "got:"; echo "$got"; echo "want:"; echo "$want"; false; }
+    for d in lf xlf; do
+        got=$(stats_langs "$BATS_FILE_TMPDIR/$d")
+        [ "$got" = "$want" ] || { echo "$d got:"; echo "$got"; echo "want:"; echo "$want"; false; }
+    done
     run "$KQ" -d "$BATS_FILE_TMPDIR/lf" stats
     [ "$status" -eq 0 ]
     [[ "$output" == *"languages   english "*"(documents)"* ]]
 }
 
-@test "languages: --detect-lang finds the language of every document that names one; the others get the index's" {
+@test "languages: --detect-lang finds the language of every document that names one; the others get the index's (both backends)" {
     # The corpus's documents in Snowball languages carry "lang"; Hebrew
     # (no Snowball language) and the scripts no Snowball language writes
     # must not be given one: they stay english, the index's.
     want=$(jq -r '.lang // "english"' "$DOCS" | sort | uniq -c | awk '{ print $2, $1 }' | sort)
-    got=$(stats_langs "$BATS_FILE_TMPDIR/dl")
-    [ "$got" = "$want" ] || { echo "got:"; echo "$got"; echo "want:"; echo "$want"; false; }
+    for d in dl xdl; do
+        got=$(stats_langs "$BATS_FILE_TMPDIR/$d")
+        [ "$got" = "$want" ] || { echo "$d got:"; echo "$got"; echo "want:"; echo "$want"; false; }
+    done
 }
 
 @test "languages: deleting a document lowers its language's count" {
@@ -51,27 +57,29 @@ stats_langs() {
     [ "$got" = "$want" ]
 }
 
-@test "languages: a query word is also analysed in each index language writing its script, without --lang" {
+@test "languages: a query word is also analysed in each index language writing its script, without --lang (both backends)" {
+  for d in lf xlf; do
     # A Russian inflection that is not in the text but shares the Russian
     # stem of a word that is: found only through the Russian analysis.
     jq -r 'select(.id == "ru") | .body' "$DOCS" | grep -q перемирия
     ! grep -q перемирием "$DOCS"
-    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" --format=ids перемирием
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" --format=ids перемирием
     [ "$output" = "ru" ]
-    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" parse перемирием
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" parse перемирием
     [[ "$output" == *"in russian"* ]]
     # --lang narrows to one language: the English analysis alone does not
     # stem Russian, so the inflection finds nothing.
-    run "$KQ" -d "$BATS_FILE_TMPDIR/lf" --lang english -c перемирием
+    run "$KQ" -d "$BATS_FILE_TMPDIR/$d" --lang english -c перемирием
     [ "$output" = 0 ]
-    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" --lang russian --format=ids перемирием
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" --lang russian --format=ids перемирием
     [ "$output" = ru ]
     # A Latin word is not analysed in Russian; a Cyrillic one not in French.
-    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" parse ceasefires
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" parse ceasefires
     [[ "$output" != *"in russian"* ]]
     [[ "$output" != *"in greek"* ]]
-    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/lf" parse перемирием
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" parse перемирием
     [[ "$output" != *"in french"* ]]
+  done
 }
 
 @test "languages: an index of one language adds no forms" {
@@ -80,8 +88,10 @@ stats_langs() {
     [[ "$output" != *"OR"* ]]
 }
 
-@test "languages: --detect-lang is refused with --backend=xapian" {
-    run "$KQI" --backend=xapian --detect-lang -d "$BATS_TEST_TMPDIR/x" "$DOCS"
-    [ "$status" -eq 2 ]
-    [[ "$output" == *"--detect-lang needs the native backend"* ]]
+@test "languages: every query on the --lang-field corpus gives the same documents on both backends" {
+    for q in перемирием ceasefires 'présidents' 'ελλάδα' 'भारत' '"停火"' 'election*'; do
+        a=$("$KQ" -d "$BATS_FILE_TMPDIR/lf" --format=ids --all -- "$q" | sort)
+        b=$("$KQ" -d "$BATS_FILE_TMPDIR/xlf" --format=ids --all -- "$q" | sort)
+        [ "$a" = "$b" ] || { echo "$q: native '$a' xapian '$b'"; false; }
+    done
 }
