@@ -228,16 +228,16 @@ static const char *const azDanish[] = {
     "vores", "være", "år",
 };
 static const char *const azNorwegian[] = {
-    "av", "bare", "berre", "ble", "blei", "bli", "blir", "de", "deg", "dei",
-    "dem", "den", "denne", "dere", "deres", "det", "dette", "disse", "eg",
-    "ein", "eit", "eller", "en", "enn", "ennå", "er", "et", "etter", "finnes",
-    "fleire", "flere", "for", "fra", "frå", "gjennom", "hadde", "ham", "han",
-    "har", "henne", "ho", "hun", "hva", "hvis", "hvor", "i", "igjen", "ikke",
-    "ikkje", "ingen", "jeg", "kan", "kunne", "kva", "med", "meg", "mellom",
-    "men", "mer", "mot", "mye", "noen", "nå", "når", "og", "også", "om",
-    "over", "på", "seg", "selv", "sier", "sin", "sine", "skal", "som", "så",
-    "til", "tilbake", "to", "under", "ut", "var", "vart", "vil", "ville",
-    "vår", "våre", "være", "å", "år",
+    "at", "av", "bare", "berre", "ble", "blei", "bli", "blir", "de", "deg",
+    "dei", "dem", "den", "denne", "dere", "deres", "det", "dette", "disse",
+    "eg", "ein", "eit", "eller", "en", "enn", "ennå", "er", "et", "etter",
+    "finnes", "fleire", "flere", "for", "fra", "frå", "gjennom", "hadde",
+    "ham", "han", "har", "henne", "ho", "hun", "hva", "hvis", "hvor", "i",
+    "igjen", "ikke", "ikkje", "ingen", "jeg", "kan", "kunne", "kva", "med",
+    "meg", "mellom", "men", "mer", "mot", "mye", "noen", "nå", "når", "og",
+    "også", "om", "over", "på", "seg", "selv", "sier", "sin", "sine", "skal",
+    "som", "så", "til", "tilbake", "to", "under", "ut", "var", "vart", "vil",
+    "ville", "vår", "våre", "være", "å", "år",
 };
 static const char *const azSwedish[] = {
     "alla", "att", "av", "bara", "blev", "blir", "de", "den", "deras", "det",
