@@ -50,10 +50,12 @@ typedef uint64_t u64;
 ** check every language name goes through (analyze.c). */
 int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
 
-/* langid.c: stop-word profile i of kq_lang_detect() (for tests): its
-** language and its sorted, folded word list.  0 past the last. */
-int kqi_langid_profile(size_t i, const char **pzLang,
-                       const char *const **pazWord, size_t *pnWord);
+/* langid.c, for tests: the language of kq_lang_detect()'s stop-word
+** profile i (NULL: a decoy), 0 past the last; and word i of its sorted
+** table of their words, with a bit (1 << profile) for each profile that
+** lists it, NULL past the last. */
+int kqi_langid_profile(size_t i, const char **pzLang);
+const char *kqi_langid_word(size_t i, uint32_t *pmProfile);
 
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span

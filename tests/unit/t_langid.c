@@ -6,8 +6,8 @@
 ** writes, a jumble of scripts, a language with a decoy profile); the
 ** KQ_LANGID_MAX_BYTES limit (at it and one past it, a language change after
 ** it, a character cut at it, exact-size buffers); invalid UTF-8; and the
-** profiles themselves (sorted by bytes, each word its own case fold in NFC,
-** as the lookup assumes).
+** word table of the profiles (sorted by bytes, each word its own case fold
+** in NFC, as the lookup assumes).
 **
 ** The sentences were written for this test (news style; no source).
 */
@@ -259,9 +259,7 @@ static void test_every_language(void **state) {
     }
     /* ... and every profile's language is one of them. */
     const char *zLang;
-    const char *const *azWord;
-    size_t nWord;
-    for (size_t p = 0; kqi_langid_profile(p, &zLang, &azWord, &nWord); p++) {
+    for (size_t p = 0; kqi_langid_profile(p, &zLang); p++) {
         if (zLang == NULL) continue;   /* a decoy */
         int bKnown = 0;
         for (int i = 0; az[i]; i++) bKnown |= !strcmp(az[i], zLang);
@@ -452,6 +450,39 @@ static void test_folding(void **state) {
     assert_string_equal(detect_str("İÇİN BİR DEĞİL İLE İSE İKİ"), "turkish");
 }
 
+/* Words that two relatives share equally are no lead: NULL; one word of
+** its own decides. */
+static void test_lead(void **state) {
+    (void)state;
+    assert_string_equal(detect_str("og det er den til som med ikke kan"),
+                        "(null)");
+    assert_string_equal(detect_str("og det er den til som med ikke kan af"),
+                        "danish");
+    assert_string_equal(detect_str("og det er den til som med ikke kan av"),
+                        "norwegian");
+}
+
+/* A single letter before "." is an initial, not a word: without the rule
+** "s", "n", "j", "d", "c" would be French elisions (s', n', j'...). */
+static void test_initials(void **state) {
+    (void)state;
+    assert_string_equal(detect_str(
+        "U.S. talks in N.Y. and N.J. and D.C. on trade"), "english");
+    assert_string_equal(detect_str("U.S. N.Y. N.J. D.C. S.A."), "(null)");
+}
+
+/* A winner needs two different words of its list: one repeated is not
+** enough (a table of months: "Mar" is Irish "mar"). */
+static void test_distinct_words(void **state) {
+    (void)state;
+    assert_string_equal(detect_str(
+        "Jun 9333 Sep 9330 Dec 9322 Mar 9308 Jun 9288 Mar 9270 Mar 9260"),
+        "(null)");
+    /* Two different words of its own are. */
+    assert_string_equal(detect_str(
+        "Jun 9333 Sep 9330 Dec 9322 Mar 9308 agus 9288"), "irish");
+}
+
 /* Format characters inside a word (soft hyphen, ZWNJ, ZWJ) are not part of
 ** it: "the" with a soft hyphen is "the". */
 static void test_format_chars(void **state) {
@@ -463,37 +494,47 @@ static void test_format_chars(void **state) {
                         "(null)");
 }
 
-/* The profiles are what the lookup assumes: non-empty words, strictly
+/* The word table is what the lookup assumes: non-empty words, strictly
 ** increasing by bytes (binary search), each its own case fold in NFC
-** (text words are folded so before the lookup). */
+** (text words are folded so before the lookup), each in one profile or
+** more; and every profile has 40 words or more. */
 static void test_profiles(void **state) {
     (void)state;
     const char *zLang;
-    const char *const *azWord;
-    size_t nWord, nProfile = 0;
-    for (size_t p = 0; kqi_langid_profile(p, &zLang, &azWord, &nWord); p++) {
-        nProfile++;
-        assert_true(nWord >= 40);
-        for (size_t i = 0; i < nWord; i++) {
-            assert_true(azWord[i][0] != 0);
-            if (i > 0 && strcmp(azWord[i - 1], azWord[i]) >= 0) {
-                fail_msg("profile %s: \"%s\" before \"%s\"",
-                         zLang ? zLang : "(decoy)", azWord[i - 1], azWord[i]);
-            }
-            utf8proc_uint8_t *zFold = NULL;
-            utf8proc_ssize_t n = utf8proc_map(
-                (const utf8proc_uint8_t *)azWord[i], 0, &zFold,
-                UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                    UTF8PROC_CASEFOLD);
-            assert_true(n > 0);
-            if (strcmp((const char *)zFold, azWord[i]) != 0) {
-                fail_msg("profile %s: \"%s\" folds to \"%s\"",
-                         zLang ? zLang : "(decoy)", azWord[i], zFold);
-            }
-            free(zFold);
+    size_t nProfile = 0;
+    while (kqi_langid_profile(nProfile, &zLang)) nProfile++;
+    assert_true(nProfile >= 24 && nProfile <= 32);
+    size_t anWord[32] = {0}, nWord = 0;
+    const char *zPrev = NULL, *z;
+    uint32_t m;
+    for (size_t i = 0; (z = kqi_langid_word(i, &m)) != NULL; i++) {
+        nWord++;
+        assert_true(z[0] != 0);
+        if (zPrev && strcmp(zPrev, z) >= 0) {
+            fail_msg("word %zu: \"%s\" before \"%s\"", i, zPrev, z);
+        }
+        zPrev = z;
+        assert_true(m != 0 && (nProfile == 32 || m >> nProfile == 0));
+        for (size_t p = 0; p < nProfile; p++) anWord[p] += (m >> p) & 1;
+        utf8proc_uint8_t *zFold = NULL;
+        utf8proc_ssize_t n = utf8proc_map(
+            (const utf8proc_uint8_t *)z, 0, &zFold,
+            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                UTF8PROC_CASEFOLD);
+        assert_true(n > 0);
+        if (strcmp((const char *)zFold, z) != 0) {
+            fail_msg("word \"%s\" folds to \"%s\"", z, zFold);
+        }
+        free(zFold);
+    }
+    assert_true(nWord > 1000);
+    for (size_t p = 0; p < nProfile; p++) {
+        if (anWord[p] < 40) {
+            kqi_langid_profile(p, &zLang);
+            fail_msg("profile %zu (%s) has %zu words", p,
+                     zLang ? zLang : "a decoy", anWord[p]);
         }
     }
-    assert_true(nProfile >= 24);
 }
 
 int main(void) {
@@ -510,6 +551,9 @@ int main(void) {
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_folding),
         cmocka_unit_test(test_format_chars),
+        cmocka_unit_test(test_lead),
+        cmocka_unit_test(test_initials),
+        cmocka_unit_test(test_distinct_words),
         cmocka_unit_test(test_profiles),
     };
     return TH_RUN(tests);
