@@ -49,14 +49,18 @@ def mo_strings(path):
     e = "<" if magic == 0x950412de else ">"
     if struct.unpack(e + "I", data[:4])[0] != 0x950412de:
         return []
-    n, _, toff = struct.unpack(e + "III", data[8:20])
+    n, ooff, toff = struct.unpack(e + "III", data[8:20])
     out = []
     for i in range(n):
+        ln, off = struct.unpack(e + "II", data[ooff + 8 * i:ooff + 8 * i + 8])
+        orig = set(data[off:off + ln].split(b"\0"))
         ln, off = struct.unpack(e + "II", data[toff + 8 * i:toff + 8 * i + 8])
         s = data[off:off + ln]
         if i == 0 and s.startswith(b"Project-Id") or b"Content-Type:" in s:
             continue
         for part in s.split(b"\0"):
+            if part in orig:
+                continue    # not translated: the original (English) copied
             try:
                 out.append(part.decode("utf-8"))
             except UnicodeDecodeError:

@@ -3,8 +3,9 @@
 # (kq-index --detect-lang) names the right language, on real text that is
 # on the machine (not part of `make check`: what is installed varies):
 #   - every Snowball language but English: the translated message catalogs
-#     /usr/share/locale/LL/LC_MESSAGES/*.mo (messages of 4 words or more,
-#     shuffled, markup and format directives removed, run together);
+#     /usr/share/locale/LL/LC_MESSAGES/*.mo (translations of 4 words or
+#     more that differ from their original, shuffled, markup and format
+#     directives removed, run together);
 #   - English: the Reuters-21578 bodies ($REUTERS, by default
 #     ../shared/corpora/reuters21578/docs.jsonl.gz beside the checkout);
 #   - a few languages no Snowball stemmer serves (Ukrainian, Polish,
