@@ -50,6 +50,13 @@ typedef uint64_t u64;
 ** check every language name goes through (analyze.c). */
 int kqi_lang_name(const char *z, size_t n, char aOut[KQI_MAX_LANG]);
 
+/* Longest word kq_lang_detect() looks up in its stop-word profiles, in
+** code points after case folding and canonical decomposition: over twice
+** the longest profile word ("government", "tarafından": 10).  A longer
+** word still counts as a word, but is no function word of any profile;
+** langid.c folds words into a buffer of this size. */
+#define KQI_LANGID_MAX_CP 24
+
 /* langid.c, for tests: the language of kq_lang_detect()'s stop-word
 ** profile i (NULL: a decoy), 0 past the last; and word i of its sorted
 ** table of their words, with a bit (1 << profile) for each profile that

@@ -53,11 +53,6 @@
 ** title, a name, a date line): NULL.  Four still lets a short sentence of
 ** a single-language script (Greek, Arabic, ...) through. */
 #define LANGID_MIN_WORDS 4
-/* Longest word looked up in the profiles, in code points after case
-** folding and canonical decomposition: over twice the longest profile
-** word ("government", "tarafından": 10).  A longer word still
-** counts as a word, but is no function word of any profile. */
-#define LANGID_MAX_CP 24
 /* The score of a word only one profile lists: divisible by 1..10, so that
 ** LANGID_UNIT/k is exact for words shared by up to ten profiles (the
 ** eleven or twelve that list "a" or "de" get it rounded down). */
@@ -693,9 +688,11 @@ typedef struct langid {
     int eScript;
     int bInWord, bLong, bAscii;
     size_t nLetter, nCp;
-    /* +1: utf8proc_reencode() writes a NUL after up to 4 bytes per code
-    ** point, in place. */
-    utf8proc_int32_t aCp[LANGID_MAX_CP + 1];
+    /* The folding buffer, KQI_LANGID_MAX_CP + 1 code points: +1 because
+    ** utf8proc_reencode() writes a NUL after up to 4 bytes per code point,
+    ** in place.  (An array of its own on kq_lang_detect()'s stack, not a
+    ** member, so that ASan sees a write past its end.) */
+    utf8proc_int32_t *aCp;
 } langid;
 
 /* Score the word of p, which has ended on code point cNext (-1: on a byte
@@ -717,7 +714,7 @@ word_end(langid *p, utf8proc_int32_t cNext)
     if (p->bLong || p->nCp == 0) {
         return;
     }
-    char aAscii[LANGID_MAX_CP];
+    char aAscii[KQI_LANGID_MAX_CP];
     const char *z = aAscii;
     size_t n = p->nCp;
     if (p->bAscii) {
@@ -782,7 +779,7 @@ word_add(langid *p, utf8proc_int32_t c, utf8proc_category_t cat)
         return;
     }
     if (c < 0x80) {              /* an ASCII letter: its case fold */
-        if (p->nCp == LANGID_MAX_CP) {
+        if (p->nCp == KQI_LANGID_MAX_CP) {
             p->bLong = 1;
         } else {
             p->aCp[p->nCp++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
@@ -794,9 +791,9 @@ word_add(langid *p, utf8proc_int32_t c, utf8proc_category_t cat)
         c = 'i';                 /* Turkish İ: "i", not "i" + U+0307 */
     }
     utf8proc_ssize_t m = utf8proc_decompose_char(
-        c, p->aCp + p->nCp, (utf8proc_ssize_t)(LANGID_MAX_CP - p->nCp),
+        c, p->aCp + p->nCp, (utf8proc_ssize_t)(KQI_LANGID_MAX_CP - p->nCp),
         UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE, NULL);
-    if (m < 0 || (size_t)m > LANGID_MAX_CP - p->nCp) {
+    if (m < 0 || (size_t)m > KQI_LANGID_MAX_CP - p->nCp) {
         p->bLong = 1;
     } else {
         p->nCp += (size_t)m;
@@ -854,7 +851,9 @@ kq_lang_detect(const char *zText, size_t nText)
     const utf8proc_uint8_t *z = (const utf8proc_uint8_t *)zText;
     size_t n = nText < KQ_LANGID_MAX_BYTES ? nText : KQ_LANGID_MAX_BYTES;
     langid s;
+    utf8proc_int32_t aCp[KQI_LANGID_MAX_CP + 1];
     memset(&s, 0, sizeof s);
+    s.aCp = aCp;
     for (size_t i = 0; i < n;) {
         utf8proc_int32_t c;
         utf8proc_ssize_t l;

@@ -450,6 +450,42 @@ static void test_folding(void **state) {
     assert_string_equal(detect_str("İÇİN BİR DEĞİL İLE İSE İKİ"), "turkish");
 }
 
+/* Words of KQI_LANGID_MAX_CP code points (after folding and decomposition)
+** and one more, in ASCII, in letters that decompose into two code points
+** (é) or three (ǖ) or that fold into two (ß): they fill the folding
+** buffer to its end or overflow it (ASan watches it); either way they are
+** words, not function words, and the function words around them still
+** decide. */
+static void test_long_words(void **state) {
+    (void)state;
+    static const char *const azLetter[] = {"x", "\u00e9", "\u01d6",
+                                           "\u00df"};
+    static const size_t anCp[] = {1, 2, 3, 2};
+    for (size_t i = 0; i < 4; i++) {
+        for (size_t nCp = KQI_LANGID_MAX_CP - 3; nCp <= KQI_LANGID_MAX_CP + 3;
+             nCp++) {
+            char aText[256] = "the ";
+            size_t n = strlen(aText);
+            for (size_t k = 0; k < nCp / anCp[i]; k++) {
+                size_t m = strlen(azLetter[i]);
+                assert_true(n + m < sizeof aText - 32);
+                memcpy(aText + n, azLetter[i], m);
+                n += m;
+            }
+            snprintf(aText + n, sizeof aText - n, " of and was");
+            assert_string_equal(detect_str(aText), "english");
+            /* As the only words: four words, no function word. */
+            char aOnly[1024] = "";
+            for (int w = 0; w < 4; w++) {
+                size_t nOnly = strlen(aOnly);
+                snprintf(aOnly + nOnly, sizeof aOnly - nOnly, "%.*s ",
+                         (int)(n - 4), aText + 4);
+            }
+            assert_string_equal(detect_str(aOnly), "(null)");
+        }
+    }
+}
+
 /* Words that two relatives share equally are no lead: NULL; one word of
 ** its own decides. */
 static void test_lead(void **state) {
@@ -551,6 +587,7 @@ int main(void) {
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_folding),
         cmocka_unit_test(test_format_chars),
+        cmocka_unit_test(test_long_words),
         cmocka_unit_test(test_lead),
         cmocka_unit_test(test_initials),
         cmocka_unit_test(test_distinct_words),
