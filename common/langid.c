@@ -696,7 +696,7 @@ typedef struct langid {
 } langid;
 
 /* Score the word of p, which has ended on code point cNext (-1: on a byte
-** that is not UTF-8, or the end), against the profiles of its script. */
+** that is not UTF-8, or the end), against the profiles. */
 static void
 word_end(langid *p, utf8proc_int32_t cNext)
 {
