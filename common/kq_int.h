@@ -68,10 +68,19 @@ int kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
 ** format character it takes to separate; -1 if it does not decide. */
 int kqi_analyze_rule(int32_t c);
 
-/* langid.c: stop-word profile i of kq_lang_detect() (for tests): its
-** language and its sorted, folded word list.  0 past the last. */
-int kqi_langid_profile(size_t i, const char **pzLang,
-                       const char *const **pazWord, size_t *pnWord);
+/* Longest word kq_lang_detect() looks up in its stop-word profiles, in
+** code points after case folding and canonical decomposition: over twice
+** the longest profile word ("government", "tarafından": 10).  A longer
+** word still counts as a word, but is no function word of any profile;
+** langid.c folds words into a buffer of this size. */
+#define KQI_LANGID_MAX_CP 24
+
+/* langid.c, for tests: the language of kq_lang_detect()'s stop-word
+** profile i (NULL: a decoy), 0 past the last; and word i of its sorted
+** table of their words, with a bit (1 << profile) for each profile that
+** lists it, NULL past the last. */
+int kqi_langid_profile(size_t i, const char **pzLang);
+const char *kqi_langid_word(size_t i, uint32_t *pmProfile);
 
 /* Position gap between the title and the body (and between fields), so
 ** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span

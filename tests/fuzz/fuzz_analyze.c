@@ -21,7 +21,11 @@
 **     bytes: NUL-terminated, never longer than the buffer;
 **   - the text as a query (kq_query_parse, both flag sets): KQ_OK with a
 **     tree that kq_query_describe() prints, or KQ_SYNTAX with a message and
-**     a column inside the query.
+**     a column inside the query;
+**   - kq_lang_detect() (common/langid.c) on the exact-size copy: NULL or
+**     one of kq_languages() other than the alias "porter"; the same answer
+**     twice; and, for a text longer than KQ_LANGID_MAX_BYTES, the answer
+**     of its first KQ_LANGID_MAX_BYTES bytes (in an exact-size copy).
 ** Crashes, leaks, undefined behaviour and failed invariants (FZ_CHECK
 ** aborts) are bugs.
 */
@@ -207,6 +211,37 @@ static void check_query(kq_analyzer *pA, const char *zQuery, size_t n)
     }
 }
 
+/* Two answers of kq_lang_detect() name the same language. */
+static int same_lang(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static void check_lang_detect(const char *z, size_t n)
+{
+    const char *zLang = kq_lang_detect(z, n);
+    if (zLang != NULL) {
+        const char **az = kq_languages();
+        int bKnown = 0;
+        for (int i = 0; az[i] && !bKnown; i++) {
+            bKnown = strcmp(az[i], zLang) == 0;
+        }
+        FZ_CHECK(bKnown && strcmp(zLang, "porter") != 0,
+                 "kq_lang_detect: \"%s\" is no Snowball language", zLang);
+    }
+    FZ_CHECK(same_lang(kq_lang_detect(z, n), zLang),
+             "kq_lang_detect: two answers");
+    if (n > KQ_LANGID_MAX_BYTES) {
+        char *zHead = malloc(KQ_LANGID_MAX_BYTES);   /* exact size */
+        FZ_CHECK(zHead != NULL, "out of memory");
+        memcpy(zHead, z, KQ_LANGID_MAX_BYTES);
+        FZ_CHECK(same_lang(kq_lang_detect(zHead, KQ_LANGID_MAX_BYTES), zLang),
+                 "kq_lang_detect: the first %d bytes of %zu give another "
+                 "answer", KQ_LANGID_MAX_BYTES, n);
+        free(zHead);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
 {
     if (nData < 1) {
@@ -252,6 +287,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
     free(tFold.a);
 
     check_fold_word(pA, z, n);
+    check_lang_detect(z, n);
 
     /* As a query: NUL-terminated, up to the first NUL. */
     char *zQuery = malloc(n + 1);
