@@ -17,11 +17,12 @@
 **     Snowball language: otherwise (Chinese, Thai, Korean, a jumble of
 **     scripts) the answer is NULL.  So is a text of fewer than
 **     LANGID_MIN_WORDS words.
-**  3. A script with one Snowball language decides alone: Greek -> greek,
-**     Armenian -> armenian, Hebrew -> yiddish, Arabic -> arabic,
+**  3. A script with one Snowball language and no other language commonly
+**     written in it decides alone: Greek -> greek, Armenian -> armenian,
 **     Tamil -> tamil.
 **  4. Otherwise (Latin: 19 languages and serbian; Cyrillic: russian and
-**     serbian; Devanagari: hindi and nepali) stop-word profiles decide.
+**     serbian; Devanagari: hindi and nepali; Hebrew: yiddish, against
+**     Hebrew; Arabic: arabic, against Persian) stop-word profiles decide.
 **     A profile is a hand-written list of 40-95 of the language's most
 **     frequent function words, lower case with their accents, in NFC
 **     (scripts/langid-words.py holds the lists and writes them below as
@@ -36,8 +37,8 @@
 **     LANGID_MIN_HITS different words of the text are in its list and its
 **     score leads the runner-up's by LANGID_MIN_LEAD; otherwise NULL.  A few
 **     decoy profiles of languages without a Snowball stemmer (Polish,
-**     Czech, Ukrainian, Bulgarian) take part: when one of them wins, the
-**     answer is NULL too.
+**     Czech, Ukrainian, Bulgarian, Hebrew, Persian) take part: when one of
+**     them wins, the answer is NULL too.
 **
 ** kq_lang_detect() reads only its arguments and constant tables and
 ** allocates nothing (the folding scratch is on the stack): it is
@@ -135,7 +136,6 @@ script_of(utf8proc_int32_t c)
 /* The language of a script that only one Snowball language writes. */
 static const char *const azScriptLang[N_SCRIPT] = {
     [SC_GREEK] = "greek",     [SC_ARMENIAN] = "armenian",
-    [SC_HEBREW] = "yiddish",  [SC_ARABIC] = "arabic",
     [SC_TAMIL] = "tamil",
 };
 
@@ -145,8 +145,8 @@ static const char *const azScriptLang[N_SCRIPT] = {
 ** them there and run it. */
 enum {
     P_EU, P_CA, P_DA, P_NL, P_EN, P_FI, P_FR, P_DE, P_HU, P_ID, P_GA, P_IT,
-    P_LT, P_NO, P_PT, P_RO, P_SR, P_ES, P_SV, P_TR, P_PL, P_CS, P_RU,
-    P_SR_CYRL, P_UK, P_BG, P_HI, P_NE,
+    P_LT, P_NO, P_PT, P_RO, P_SR, P_ES, P_SV, P_TR, P_YI, P_HE, P_AR, P_FA,
+    P_PL, P_CS, P_RU, P_SR_CYRL, P_UK, P_BG, P_HI, P_NE,
     N_PROFILE
 };
 _Static_assert(N_PROFILE <= 32, "a profile is a bit of a uint32_t");
@@ -175,6 +175,10 @@ static const struct profile {
     [P_ES] = {"spanish", SC_LATIN},
     [P_SV] = {"swedish", SC_LATIN},
     [P_TR] = {"turkish", SC_LATIN},
+    [P_YI] = {"yiddish", SC_HEBREW},
+    [P_HE] = {NULL, SC_HEBREW},
+    [P_AR] = {"arabic", SC_ARABIC},
+    [P_FA] = {NULL, SC_ARABIC},
     [P_PL] = {NULL, SC_LATIN},
     [P_CS] = {NULL, SC_LATIN},
     [P_RU] = {"russian", SC_CYRILLIC},
@@ -204,6 +208,10 @@ static const struct profile {
 #define L_ES (1u << P_ES)
 #define L_SV (1u << P_SV)
 #define L_TR (1u << P_TR)
+#define L_YI (1u << P_YI)
+#define L_HE (1u << P_HE)
+#define L_AR (1u << P_AR)
+#define L_FA (1u << P_FA)
 #define L_PL (1u << P_PL)
 #define L_CS (1u << P_CS)
 #define L_RU (1u << P_RU)
@@ -570,9 +578,59 @@ static const struct stopword {
     {"это", L_RU}, {"этого", L_RU}, {"этой", L_RU}, {"этом", L_RU},
     {"этот", L_RU}, {"як", L_UK}, {"яка", L_UK}, {"який", L_UK}, {"які", L_UK},
     {"є", L_UK}, {"і", L_UK}, {"їх", L_UK}, {"її", L_UK}, {"је", L_SR_CYRL},
-    {"јер", L_SR_CYRL}, {"још", L_SR_CYRL}, {"ће", L_SR_CYRL}, {"अनि", L_NE},
-    {"अपने", L_HI}, {"अब", L_HI}, {"अहिले", L_NE}, {"आफ्नो", L_NE},
-    {"इस", L_HI}, {"उनको", L_NE}, {"उनले", L_NE}, {"उनी", L_NE}, {"उस", L_HI},
+    {"јер", L_SR_CYRL}, {"још", L_SR_CYRL}, {"ће", L_SR_CYRL}, {"א", L_YI},
+    {"אַ", L_YI}, {"אַז", L_YI}, {"אַלע", L_YI}, {"אָבער", L_YI},
+    {"אבל", L_HE}, {"אבער", L_YI}, {"או", L_HE}, {"אויך", L_YI},
+    {"אויף", L_YI}, {"אויפֿ", L_YI}, {"און", L_YI}, {"אונדז", L_YI},
+    {"אותה", L_HE}, {"אותו", L_HE}, {"אז", L_YI}, {"אחרי", L_HE},
+    {"איז", L_YI}, {"איך", L_YI}, {"אין", L_YI | L_HE}, {"אל", L_HE},
+    {"אלה", L_HE}, {"אלע", L_YI}, {"אם", L_HE}, {"אני", L_HE}, {"אשר", L_HE},
+    {"את", L_HE}, {"בו", L_HE}, {"ביותר", L_HE}, {"ביז", L_YI}, {"בין", L_HE},
+    {"בשנת", L_HE}, {"גם", L_HE}, {"געוואָרן", L_YI}, {"געווארן", L_YI},
+    {"געווען", L_YI}, {"דאָס", L_YI}, {"דאס", L_YI}, {"די", L_YI},
+    {"דעם", L_YI}, {"דער", L_YI}, {"האָבן", L_YI}, {"האָט", L_YI},
+    {"האבן", L_YI}, {"האט", L_YI}, {"הוא", L_HE}, {"הזאת", L_HE},
+    {"הזה", L_HE}, {"היא", L_HE}, {"היה", L_HE}, {"היום", L_HE},
+    {"היינט", L_YI}, {"הייתה", L_HE}, {"הם", L_HE}, {"הן", L_HE},
+    {"הײַנט", L_YI}, {"וואָס", L_YI}, {"וואס", L_YI}, {"ווי", L_YI},
+    {"ווייל", L_YI}, {"וועט", L_YI}, {"וועלן", L_YI}, {"ווען", L_YI},
+    {"ווערן", L_YI}, {"זה", L_HE}, {"זו", L_HE}, {"זי", L_YI}, {"זיין", L_YI},
+    {"זיינען", L_YI}, {"זיך", L_YI}, {"זענען", L_YI}, {"זײַן", L_YI},
+    {"זײַנען", L_YI}, {"יותר", L_HE}, {"יש", L_HE}, {"כבר", L_HE},
+    {"כדי", L_HE}, {"כי", L_HE}, {"כך", L_HE}, {"כל", L_HE}, {"כמו", L_HE},
+    {"לא", L_HE}, {"לאחר", L_HE}, {"לו", L_HE}, {"לפי", L_HE}, {"מאוד", L_HE},
+    {"מה", L_HE}, {"מיט", L_YI}, {"מיר", L_YI}, {"ממשלת", L_HE}, {"מער", L_YI},
+    {"נאָך", L_YI}, {"נאך", L_YI}, {"נגד", L_HE}, {"ניט", L_YI},
+    {"נישט", L_YI}, {"עד", L_HE}, {"עוד", L_HE}, {"על", L_HE}, {"עם", L_HE},
+    {"ער", L_YI}, {"פֿאַר", L_YI}, {"פֿון", L_YI}, {"פאר", L_YI},
+    {"פון", L_YI}, {"צו", L_YI}, {"קען", L_YI}, {"רק", L_HE}, {"שבו", L_HE},
+    {"שהוא", L_HE}, {"שוין", L_YI}, {"של", L_HE}, {"שלא", L_HE}, {"שלה", L_HE},
+    {"שלו", L_HE}, {"שם", L_HE}, {"װאָס", L_YI}, {"װי", L_YI}, {"װעט", L_YI},
+    {"װעלן", L_YI}, {"װען", L_YI}, {"װערן", L_YI}, {"װײַל", L_YI},
+    {"آن", L_FA}, {"أكثر", L_AR}, {"أن", L_AR}, {"أنه", L_AR}, {"أو", L_AR},
+    {"أي", L_AR}, {"أيضا", L_AR}, {"إذا", L_AR}, {"إلى", L_AR}, {"إن", L_AR},
+    {"از", L_FA}, {"است", L_FA}, {"التى", L_AR}, {"التي", L_AR},
+    {"الذي", L_AR}, {"الذين", L_AR}, {"الى", L_AR}, {"اما", L_FA},
+    {"ان", L_AR}, {"اند", L_FA}, {"انه", L_AR}, {"او", L_FA}, {"ایران", L_FA},
+    {"این", L_FA}, {"با", L_FA}, {"باید", L_FA}, {"بر", L_FA}, {"برای", L_FA},
+    {"بعد", L_AR}, {"به", L_FA}, {"بود", L_FA}, {"بودند", L_FA}, {"بين", L_AR},
+    {"بین", L_FA}, {"تا", L_FA}, {"تلك", L_AR}, {"ثم", L_AR}, {"حتى", L_AR},
+    {"حول", L_AR}, {"خلال", L_AR}, {"خود", L_FA}, {"دارد", L_FA}, {"در", L_FA},
+    {"دیگر", L_FA}, {"ذلك", L_AR}, {"را", L_FA}, {"روز", L_FA}, {"سال", L_FA},
+    {"شد", L_FA}, {"شده", L_FA}, {"شود", L_FA}, {"ضد", L_AR}, {"عام", L_AR},
+    {"على", L_AR}, {"عن", L_AR}, {"عند", L_AR}, {"غير", L_AR}, {"في", L_AR},
+    {"قال", L_AR}, {"قد", L_AR}, {"كان", L_AR}, {"كانت", L_AR}, {"كل", L_AR},
+    {"كما", L_AR}, {"لا", L_AR}, {"لدى", L_AR}, {"لم", L_AR}, {"لن", L_AR},
+    {"ما", L_AR | L_FA}, {"مع", L_AR}, {"من", L_AR}, {"منذ", L_AR},
+    {"می", L_FA}, {"نمی", L_FA}, {"نیز", L_FA}, {"ها", L_FA}, {"های", L_FA},
+    {"هذا", L_AR}, {"هذه", L_AR}, {"هر", L_FA}, {"هم", L_FA}, {"همه", L_FA},
+    {"هو", L_AR}, {"هي", L_AR}, {"وأن", L_AR}, {"وعلى", L_AR}, {"وفي", L_AR},
+    {"وقال", L_AR}, {"وقد", L_AR}, {"ومن", L_AR}, {"وهو", L_AR}, {"وهي", L_AR},
+    {"وی", L_FA}, {"يوم", L_AR}, {"پس", L_FA}, {"چه", L_FA}, {"کرد", L_FA},
+    {"کردند", L_FA}, {"کرده", L_FA}, {"کند", L_FA}, {"کنند", L_FA},
+    {"که", L_FA}, {"گفت", L_FA}, {"یک", L_FA}, {"अनि", L_NE}, {"अपने", L_HI},
+    {"अब", L_HI}, {"अहिले", L_NE}, {"आफ्नो", L_NE}, {"इस", L_HI},
+    {"उनको", L_NE}, {"उनले", L_NE}, {"उनी", L_NE}, {"उस", L_HI},
     {"एक", L_HI | L_NE}, {"और", L_HI}, {"कर", L_HI}, {"करने", L_HI},
     {"कहा", L_HI}, {"का", L_HI}, {"कि", L_HI | L_NE}, {"किया", L_HI},
     {"की", L_HI}, {"कुछ", L_HI}, {"के", L_HI}, {"केही", L_NE},
@@ -610,13 +668,13 @@ static const uint16_t aByte0[257] = {
     1028, 1028, 1028, 1028, 1028, 1028, 1028, 1028, 1028, 1028, 1028, 1028,
     1028, 1028, 1028, 1028, 1028, 1028, 1028, 1028, 1056, 1058, 1068, 1068,
     1068, 1069, 1069, 1069, 1069, 1069, 1069, 1069, 1069, 1204, 1280, 1280,
-    1280, 1280, 1280, 1280, 1280, 1280, 1280, 1280, 1280, 1280, 1280, 1280,
-    1280, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382,
-    1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382,
-    1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382, 1382,
+    1280, 1280, 1280, 1280, 1403, 1460, 1498, 1506, 1507, 1507, 1507, 1507,
+    1507, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609,
+    1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609,
+    1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609, 1609,
 };
 /* The longest word, in bytes. */
-#define LANGID_LONGEST 15
+#define LANGID_LONGEST 16
 /* END generated */
 #define N_WORD (sizeof aWord / sizeof aWord[0])
 

@@ -179,6 +179,42 @@ PROFILES = [
      kendi ki diye veya ya ancak üzere tarafından olduğu yılında ilk iki
      yeni arasında karşı yapılan bunun onun
      """),
+    # Hebrew script: Yiddish (Snowball's) against Hebrew, its decoy (a
+    # script alone would call every Hebrew text Yiddish).  Yiddish words
+    # with and without the YIVO points (pasekh, komets, rafe) and with the
+    # ligatures and their two-letter spellings; "אין" (Yiddish "in",
+    # Hebrew "there is not") is in both.
+    ('YI', 'SC_HEBREW', 'yiddish',
+     """
+     און איז דער די דאָס דאס פֿון פון מיט אין צו ניט נישט אויף אויפֿ פֿאַר
+     פאר ער זי מיר איך האָט האט זײַן זיין געווען ווי װי וואָס וואס װאָס אַז
+     אז ביז נאָך נאך אויך שוין זיך האָבן האבן ווערן װערן קען אַלע אלע דעם
+     אונדז זײַנען זיינען זענען געוואָרן געווארן הײַנט היינט אָבער אבער
+     ווען װען אַ א מער ווייל װײַל וועט װעט וועלן װעלן
+     """),
+    ('HE', 'SC_HEBREW', None,  # decoy: no Snowball stemmer
+     """
+     של את על הוא היא עם לא זה כי גם אם או כל אבל יש אני הם הן היה הייתה
+     אל בין לפי אחרי כך מה רק עוד אשר לאחר כדי כמו היום שלא אין זו אלה
+     הזה הזאת שהוא ביותר נגד מאוד בו לו שם כבר יותר בשנת אותו אותה
+     ממשלת שבו שלו שלה עד
+     """),
+    # Arabic script: Arabic (Snowball's) against Persian, its decoy.
+    # Persian writes its own yeh and kaf (U+06CC, U+06A9), Arabic U+064A
+    # and U+0643, so the two lists hardly share a word.
+    ('AR', 'SC_ARABIC', 'arabic',
+     """
+     في من على إلى الى أن ان التي الذي عن مع هذا هذه كان قد لا ما بعد بين
+     كما أو ثم عند وقد حتى ذلك تلك هو هي لم لن إن التى انه أنه وفي ومن
+     وعلى وأن كانت الذين منذ خلال حول ضد غير كل أي يوم عام قال وقال أكثر
+     أيضا لدى إذا وهو وهي
+     """),
+    ('FA', 'SC_ARABIC', None,  # decoy: no Snowball stemmer
+     """
+     از به در که را این است با برای هم آن شد شده بود کرد کرده های ها یک
+     تا اما نیز خود او ما بر هر وی دیگر باید پس چه همه اند کنند کند شود
+     دارد می نمی بین روز سال گفت ایران بودند کردند
+     """),
     ('PL', 'SC_LATIN', None,  # decoy: no Snowball stemmer
      """
      i w na z się nie do to że jest o a jak ale po od za co tak jego przez

@@ -295,6 +295,12 @@ static void test_null(void **state) {
         "Уряд у вівторок оголосив, що ціни на пальне будуть знижені з "
         "наступного місяця, але опозиція вважає, що цього недостатньо для "
         "родин з низькими доходами.",
+        /* Hebrew: the script of yiddish, but the Hebrew decoy wins. */
+        "הממשלה הודיעה ביום שלישי כי מחירי הדלק יירדו החל מהחודש הבא, אבל "
+        "האופוזיציה טוענת שזה לא מספיק למשפחות עם הכנסה נמוכה.",
+        /* Persian: Arabic script, the Persian decoy wins, not arabic. */
+        "دولت روز سه شنبه اعلام کرد که قیمت سوخت از ماه آینده کاهش می یابد، "
+        "اما مخالفان می گویند که این برای خانواده های کم درآمد کافی نیست.",
         /* Polish: Latin, its decoy wins, not serbian. */
         "Rząd ogłosił we wtorek, że ceny paliwa zostaną obniżone od przyszłego "
         "miesiąca, ale opozycja uważa, że to za mało dla rodzin o niskich "
