@@ -703,14 +703,19 @@ EOF
     [ "$output" = "$(jq -r "$RT_JQ_DEFS"' select(near("oils?"; "crudes?"; 2; true)) | .id' "$BATS_FILE_TMPDIR/rt.jsonl" | wc -l | tr -d ' ')" ]
 }
 
-@test "per-document languages: --lang-field stems each document in its language, kq --lang the query" {
+@test "per-document languages: --lang-field stems each document in its language; a query word in each language, kq --lang one" {
     local d="$BATS_TEST_TMPDIR/ml"
     printf '%s\n' '{"id":"f1","title":"Course","body":"Les chevaux courent","lang":"french"}' \
         '{"id":"e1","title":"Race","body":"The horses run","lang":"english"}' >"$d.jsonl"
     run "$KQI" -q -d "$d" --lang-field lang "$d.jsonl"
     [ "$status" -eq 0 ]
-    # French stems "chevaux" to "cheval", English leaves it alone
-    run "$KQ" -d "$d" -c chevaux
+    # French stems "chevaux" to "cheval", English leaves it alone; a query
+    # word is analysed in both languages of the index (issue 17), --lang
+    # narrows it to one
+    run "$KQ" -d "$d" --format=ids chevaux
+    [ "$status" -eq 0 ]
+    [ "$output" = f1 ]
+    run "$KQ" -d "$d" --lang english -c chevaux
     [ "$status" -eq 1 ]
     [ "$output" = 0 ]
     run "$KQ" -d "$d" --lang french --format=ids chevaux
