@@ -796,7 +796,7 @@ struct kqi_qnode {
                          ** bNever TERM "*": NOT of nothing) */
     u32 nEdit;           /* FUZZY: 1 or 2 */
     int bIdPrefix;       /* ID: zTerm is a prefix of ids (id:X*) */
-    const char *zLang;  /* TERM, PHRASE: the word or phrase analysed in
+    const char *zLang;  /* TERM, PHRASE, NEAR: the item analysed in
                          ** another language of the index (its analyzer's
                          ** name, static): an alternative its OR parent
                          ** holds beside the index language's form */

@@ -1525,11 +1525,11 @@ kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
 /**************************************************************************
 ** Queries over documents in several languages.  When the index holds
 ** documents of other languages than its own (kq-index --lang-field,
-** --detect-lang), the analyzer knows them (kqi_analyzer_add_lang()), and
-** each word and phrase of the query that is an item of its own (not a NEAR
-** operand, not =word) becomes the OR of its forms: the index language's,
-** and that of each other language writing the word's script, where they
-** differ.  Tokens do not depend on the language, only stems do, so a form
+** --detect-lang), the analyzer knows them (kqi_analyzer_lang_get()), and
+** each word, phrase and NEAR of plain words becomes the OR of its forms:
+** the index language's, and that of each other language writing the
+** script of its first word, where they differ.  (=word, patterns and
+** phrases holding them are matched in the index's language only.)  Tokens do not depend on the language, only stems do, so a form
 ** in another language is the same item with each word stemmed again.
 */
 
@@ -1598,18 +1598,20 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
     return q;
 }
 
-/* q (a TERM, or a PHRASE of TERMs) in language pL, or NULL. */
+/* q (a TERM, or a PHRASE or NEAR of TERMs) in language pL, or NULL. */
 static kqi_qnode *
 item_in_lang(parser *p, const kqi_qnode *q, kq_analyzer *pL)
 {
     if (q->eType == KQI_Q_TERM) {
         return term_in_lang(p, q, pL);
     }
-    kqi_qnode *r = node_new(p, KQI_Q_PHRASE);
+    kqi_qnode *r = node_new(p, q->eType);
     if (r == NULL) {
         return NULL;
     }
     r->eField = q->eField;
+    r->nWindow = q->nWindow;
+    r->bOrdered = q->bOrdered;
     r->zLang = static_lang(kq_analyzer_lang(pL));
     for (int i = 0; i < q->nChild; i++) {
         kqi_qnode *c = term_in_lang(p, q->aChild[i], pL);
@@ -1627,14 +1629,16 @@ item_in_lang(parser *p, const kqi_qnode *q, kq_analyzer *pL)
     return r;
 }
 
-/* The first word's text of a TERM or a PHRASE of TERMs (NULL otherwise). */
+/* The first word's text of a TERM or a PHRASE or NEAR of TERMs (NULL
+** otherwise). */
 static const char *
 item_text(const kqi_qnode *q)
 {
     if (q->eType == KQI_Q_TERM) {
         return q->bNever ? NULL : q->zRaw;
     }
-    if (q->eType != KQI_Q_PHRASE || q->nChild == 0) {
+    if ((q->eType != KQI_Q_PHRASE && q->eType != KQI_Q_NEAR) ||
+        q->nChild == 0) {
         return NULL;
     }
     for (int i = 0; i < q->nChild; i++) {
@@ -2066,9 +2070,10 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         }
         break;
     case KQI_Q_NEAR:
-        tree_line(b, nIndent, "%s/%u: the words at most %u positions apart%s%s",
-                  q->bOrdered ? "ADJ" : "NEAR", q->nWindow, q->nWindow,
-                  q->bOrdered ? ", in this order" : ", in any order", aBoost);
+        tree_line(b, nIndent, "%s/%u: the words at most %u positions "
+                  "apart%s%s%s%s", q->bOrdered ? "ADJ" : "NEAR", q->nWindow,
+                  q->nWindow, q->bOrdered ? ", in this order" : ", in any order",
+                  q->zLang ? " in " : "", q->zLang ? q->zLang : "", aBoost);
         for (int i = 0; i < q->nChild; i++) {
             tree_node(b, w, pIdx, q->aChild[i], nIndent + 1);
         }

@@ -73,6 +73,11 @@ stats_langs() {
     [ "$output" = 0 ]
     run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" --lang russian --format=ids перемирием
     [ "$output" = ru ]
+    # NEAR and "phrase"~n too, each word stemmed in the same language
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" --format=ids 'перемирием NEAR/5 миротворцев'
+    [ "$output" = ru ]
+    run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" --format=ids '"соблюдения перемирием"~2'
+    [ "$output" = ru ]
     # A Latin word is not analysed in Russian; a Cyrillic one not in French.
     run -0 "$KQ" -d "$BATS_FILE_TMPDIR/$d" parse ceasefires
     [[ "$output" != *"in russian"* ]]
