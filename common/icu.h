@@ -27,8 +27,7 @@ typedef struct kqi_icu {
 } kqi_icu;
 
 /* The table, ICU loaded on the first call (thread-safe); NULL if it
-** cannot be loaded, and then kqi_icu_error() says why. */
+** cannot be loaded, and then kqi_icu_error() (kq_int.h) says why. */
 const kqi_icu *kqi_icu_load(void);
-const char *kqi_icu_error(void);
 
 #endif

@@ -782,7 +782,8 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok)
     u64 nLen = (u64)nText + (u64)(p->nTitleWeight - 1) * nTitle;
     *pnTok = nText > 0xffffffffu ? 0xffffffffu : (u32)nText;
     *pnLen = nLen > 0xffffffffu ? 0xffffffffu : (u32)nLen;
-    return rc ? KQ_NOMEM : KQ_OK;
+    /* KQ_IOERR: the analysis could not load ICU (icu.c); else memory. */
+    return rc == KQ_IOERR ? rc : rc ? KQ_NOMEM : KQ_OK;
 }
 
 static int

@@ -925,6 +925,11 @@ const kq_doc *kqi_doc_date_checked(const kq_doc *d, kq_doc *pCopy);
 ** kq_lang_detect() finds in its body (or title) if it has none and one is
 ** found (writer.c; both writers). */
 const kq_doc *kqi_doc_lang_detected(const kq_doc *d, kq_doc *pTmp);
+/* The error of a failed analysis of a document (rc from kq_analyze() or
+** the inverter): KQ_IOERR when ICU could not be loaded, else memory. */
+int kqi_analysis_err(char **pzErr, int rc);
+/* Why ICU could not be loaded (icu.c; NULL if it was). */
+const char *kqi_icu_error(void);
 /* Parse a date of a query bound (YYYY, YYYY-MM, YYYY-MM-DD) into the first
 ** (bEnd 0) or last (bEnd 1) day it covers, as YYYY-MM-DD: 0, or -1 if it
 ** is not a date. */

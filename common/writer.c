@@ -605,7 +605,7 @@ invert_batch(worker *w, batch *b, char **pzErr)
         rc = kqi_inv_add(w->pInv, b->iDoc0 + i, &doc, &d->nLen, &d->nTok);
     }
     if (rc) {
-        return kqi_err(pzErr, rc, "out of memory analysing a document");
+        return kqi_analysis_err(pzErr, rc);
     }
     /* The bodies' store blocks, for the caller's thread to append. */
     if (b->nDoc > w->nBodyAlloc) {
@@ -1227,6 +1227,16 @@ lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
     return KQ_OK;
 }
 
+int
+kqi_analysis_err(char **pzErr, int rc)
+{
+    if (rc == KQ_IOERR) {
+        return kqi_err(pzErr, rc, "cannot analyse the text: %s",
+                       kqi_icu_error());
+    }
+    return kqi_err(pzErr, rc, "out of memory analysing a document");
+}
+
 const kq_doc *
 kqi_doc_lang_detected(const kq_doc *d, kq_doc *pTmp)
 {
@@ -1300,7 +1310,7 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     if (p->nInv == 1) {
         rc = kqi_inv_add(p->aInv[0], iDoc, d, &nLen, &nTok);
         if (rc) {
-            return kqi_err(pzErr, rc, "out of memory analysing a document");
+            return kqi_analysis_err(pzErr, rc);
         }
     }
     rc = kqi_docw_add(p->pDocw, d, nLen, h, content);

@@ -440,6 +440,9 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
             rc = kqx_wdb_doc_add(p->pDb, NULL, pzErr);
         }
     }
+    if (rc == KQ_IOERR && p->zErr == NULL) {
+        return kqi_analysis_err(pzErr, rc);   /* ICU could not be loaded */
+    }
     if (rc) {
         if (p->zErr) {
             kqi_err(pzErr, rc, "%s", p->zErr);
