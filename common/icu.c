@@ -17,6 +17,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KQI_STR2(x) #x
@@ -30,7 +31,12 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static void
 icu_open(void)
 {
-    const char *zLib = "libicuuc.so." KQI_STR(U_ICU_VERSION_MAJOR_NUM);
+    /* $KQ_ICU_LIB names another file (of the same ICU version): for
+    ** tests of a missing ICU, and for an ICU outside the library path. */
+    const char *zLib = getenv("KQ_ICU_LIB");
+    if (zLib == NULL || zLib[0] == 0) {
+        zLib = "libicuuc.so." KQI_STR(U_ICU_VERSION_MAJOR_NUM);
+    }
     void *h = dlopen(zLib, RTLD_NOW | RTLD_LOCAL);
     if (h == NULL) {
         const char *z = dlerror();

@@ -517,6 +517,16 @@ node_finish(parser *p, kqi_qnode *q)
     return q;
 }
 
+/* Note a failure of kq_analyze() itself (KQ_IOERR: ICU could not be
+** loaded; the callbacks report their own errors in p->rc). */
+static void
+analysed(parser *p, int rc)
+{
+    if (rc == KQ_IOERR && p->rc == KQ_OK) {
+        p->rc = KQ_IOERR;
+    }
+}
+
 typedef struct collect {
     parser *p;
     const char *zText;   /* the analysed text (for zRaw) */
@@ -601,7 +611,7 @@ analyse_words(parser *p, const char *z, size_t n, size_t iAt)
     }
     KQ_UNUSED(iAt);
     u32 nPos = 0;
-    kq_analyze(p->pA, 0, z, n, 0, &nPos, &c, collect_cb);
+    analysed(p, kq_analyze(p->pA, 0, z, n, 0, &nPos, &c, collect_cb));
     kqi_qnode *q = c.pPhrase;
     if (p->rc == KQ_OK && nPos > (u32)c.nTok) {
         node_drop(p, q);
@@ -669,7 +679,8 @@ fold_piece(parser *p, const char *z, size_t n, kqi_buf *b)
 {
     foldpiece f = {b, 0};
     u32 nPos = 0;
-    kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, 0, &nPos, &f, fold_cb);
+    analysed(p, kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, 0, &nPos, &f,
+                           fold_cb));
     if (nPos > (u32)f.nTok) {
         return -1;
     }
@@ -828,7 +839,8 @@ analyse_phrase(parser *p, const char *z, size_t n, size_t iAt)
             collect c = {p, z + i, q, 0, 1};   /* (iFirst stays 0) */
             u32 nEnd = iPos;
             int nBefore = q->nChild;
-            kq_analyze(p->pA, 0, z + i, j - i, iPos, &nEnd, &c, collect_cb);
+            analysed(p, kq_analyze(p->pA, 0, z + i, j - i, iPos, &nEnd, &c,
+                                   collect_cb));
             if (p->rc == KQ_OK && nEnd - iPos > (u32)(q->nChild - nBefore)) {
                 node_drop(p, q);
                 return never_node(p, z, n);
@@ -1575,7 +1587,8 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
     if (t->eType != KQI_Q_TERM || t->zRaw == NULL || t->bNever) {
         return NULL;
     }
-    kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &c, stem_cb);
+    analysed(p, kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &c,
+                           stem_cb));
     if (c.nTok != 1 || c.nTerm == 0) {
         return NULL;
     }
@@ -1744,6 +1757,9 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
                 *piCol = column_of(p.z, p.iErr);
             }
             kqi_err(pzErr, KQ_SYNTAX, "%s", p.zErr ? p.zErr : "syntax error");
+        } else if (p.rc == KQ_IOERR) {
+            kqi_err(pzErr, KQ_IOERR, "cannot analyse the query: %s",
+                    kqi_icu_error());
         }
         free(p.zErr);
         return p.rc;

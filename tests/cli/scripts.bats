@@ -223,3 +223,27 @@ kwic_is() {
           "$("$KQ" -d "$X" kwic --format=tsv -- "$q" | wc -l)" ]
     done
 }
+
+@test "scripts: without ICU, European text still indexes and searches; other text is refused with the reason, exit 3, nothing committed" {
+    local no="$BATS_TEST_TMPDIR/no/libicuuc.so"
+    # ICU is opened only when text needs it: none of this English, French,
+    # German and Russian needs it.
+    jq -c 'select(.id == "en" or .id == "fr" or .id == "de" or .id == "ru")' \
+        "$ROOT/tests/data/scripts/docs.jsonl" >"$BATS_TEST_TMPDIR/eu.jsonl"
+    KQ_ICU_LIB=$no run "$KQI" -q -d "$BATS_TEST_TMPDIR/eu" "$BATS_TEST_TMPDIR/eu.jsonl"
+    [ "$status" -eq 0 ]
+    KQ_ICU_LIB=$no run "$KQ" -d "$BATS_TEST_TMPDIR/eu" -c 'frontière OR миротворцы'
+    [ "$status" -eq 0 ]
+    [ "$output" = 2 ]
+    # Chinese needs it: refused, with the loader's reason; the index as it was.
+    KQ_ICU_LIB=$no run "$KQI" -q -d "$BATS_TEST_TMPDIR/eu" "$ROOT/tests/data/scripts/docs.jsonl"
+    no_crash
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"cannot analyse the text: $no"* ]]
+    run "$KQ" -d "$BATS_TEST_TMPDIR/eu" -c '*'
+    [ "$output" = 4 ]
+    KQ_ICU_LIB=$no run "$KQ" -d "$BATS_TEST_TMPDIR/eu" -c 停火
+    no_crash
+    [ "$status" -eq 3 ]
+    [[ "$output" == *"cannot analyse the query: $no"* ]]
+}
