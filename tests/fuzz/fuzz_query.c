@@ -5,8 +5,9 @@
 **
 ** Input: a query string (the bytes up to the first NUL; a NUL-terminated
 ** copy is parsed).  For each input:
-**   - kq_query_parse() and kq_query_parse_ex(KQ_QUERY_OR) with an "english"
-**     analyzer.  rc must be KQ_OK (with a query) or KQ_SYNTAX (with a
+**   - kq_query_parse() and kq_query_parse_ex(KQ_QUERY_OR) with the index's
+**     analyzer ("english"; a third of the documents are French or Russian,
+**     so query words are analysed in those languages too, issue 17).  rc must be KQ_OK (with a query) or KQ_SYNTAX (with a
 **     message and a 1-based column inside the query + 1);
 **   - a parsed query is described (kq_query_describe(), kq_query_tree()
 **     with the index, which expands its prefixes, wildcard patterns and
@@ -33,7 +34,7 @@
 
 #include "../../common/kq.h"
 
-static kq_analyzer *g_pA;      /* "english", for parsing */
+static kq_analyzer *g_pA;      /* the index's, for parsing */
 static kq_index *g_pIdx;       /* the fixed index */
 
 /* Words of the generated documents: the demo query's words, common words,
@@ -45,6 +46,8 @@ static const char *const azWord[] = {
     "café", "CAFÉ", "Straße", "naïve", "Ωmega", "東京", "1987", "42",
     "U.S.", "peace-keepers", "evacuate", "evacuation", "running", "ran",
     "bus", "link", "line", "cooperation", "spirit", "market", "shares",
+    "présidents", "chevaux", "миротворцы", "перемирия", "停火", "俄罗斯",
+    "หยุดยิง", "भारत", "ガザ", "サーバー",
 };
 #define N_WORD (sizeof(azWord) / sizeof(azWord[0]))
 #define N_DOC 160
@@ -107,6 +110,10 @@ static void build_index(void)
         d.nTitle = nTitle;
         d.zBody = zBody;
         d.nBody = nBody;
+        if (i % 6 == 1 || i % 6 == 4) {
+            d.zLang = i % 6 == 1 ? "french" : "russian";
+            d.nLang = strlen(d.zLang);
+        }
         if (i % 3 == 0) {
             d.zDate = "1987-02-26";
             d.nDate = 10;
@@ -129,8 +136,7 @@ static void build_index(void)
 
 static void close_all(void)
 {
-    kq_index_close(g_pIdx);
-    kq_analyzer_free(g_pA);
+    kq_index_close(g_pIdx);   /* g_pA is the index's */
     g_pIdx = NULL;
     g_pA = NULL;
 }
@@ -140,9 +146,8 @@ int LLVMFuzzerInitialize(int *pArgc, char ***pArgv)
     (void)pArgc;
     (void)pArgv;
     fz_init();
-    int rc = kq_analyzer_new("english", &g_pA);
-    FZ_CHECK(rc == KQ_OK, "kq_analyzer_new(english): %s", kq_errstr(rc));
     build_index();
+    g_pA = kq_index_analyzer(g_pIdx);
     atexit(close_all);
     return 0;
 }
