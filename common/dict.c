@@ -3,8 +3,8 @@
 **
 ** Format:
 **     header (16 bytes, fileio.c), file type KQI_FT_DICT
-**     zero-or-more blocks of up to DICT_BLOCK keys, in memcmp order:
-**         one-to-DICT_BLOCK {
+**     zero-or-more blocks of up to KQI_DICT_BLOCK keys, in memcmp order:
+**         one-to-KQI_DICT_BLOCK {
 **             varint: bytes shared with the previous key (0 for the first
 **                     key of a block, so a block can be read on its own)
 **             varint: suffix length
@@ -56,9 +56,6 @@
 #include <string.h>
 #include <libdeflate.h>
 
-#define DICT_BLOCK 16
-#define DICT_TRAILER 28
-#define DICT_IXENT 28
 
 struct kqi_dictw {
     kqi_wfile *f;
@@ -126,7 +123,7 @@ kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
     if (pLoc && (pLoc->postOff != p->nextPost || pLoc->posOff != p->nextPos)) {
         return KQ_MISUSE;
     }
-    if (p->nInBlock == DICT_BLOCK || p->nEntry == 0) {
+    if (p->nInBlock == KQI_DICT_BLOCK || p->nEntry == 0) {
         dictw_flush(p);
         kqi_put_u64(p->aBlkLoc, p->nextPost);
         kqi_put_u64(p->aBlkLoc + 8, p->nextPos);
@@ -167,9 +164,9 @@ kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm)
     dictw_flush(p);
     u64 iIndexOff = p->f->nOff;
     kqi_wfile_write(p->f, p->ix.a, p->ix.n);
-    u8 t[DICT_TRAILER];
+    u8 t[KQI_DICT_TRAILER];
     kqi_put_u64(t, p->nEntry);
-    kqi_put_u64(t + 8, p->ix.n / DICT_IXENT);
+    kqi_put_u64(t + 8, p->ix.n / KQI_DICT_IXENT);
     kqi_put_u64(t + 16, iIndexOff);
     kqi_put_u32(t + 24, libdeflate_crc32(0, t, 24));
     kqi_wfile_write(p->f, t, sizeof(t));
@@ -198,22 +195,22 @@ kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
     if (rc) {
         return rc;
     }
-    if (pMap->n < KQI_HEADER + DICT_TRAILER) {
+    if (pMap->n < KQI_HEADER + KQI_DICT_TRAILER) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: too short", pMap->zPath);
     }
-    const u8 *t = pMap->a + pMap->n - DICT_TRAILER;
+    const u8 *t = pMap->a + pMap->n - KQI_DICT_TRAILER;
     if (libdeflate_crc32(0, t, 24) != kqi_get_u32(t + 24)) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
                        "trailer (offset %zu)", pMap->zPath,
-                       pMap->n - DICT_TRAILER);
+                       pMap->n - KQI_DICT_TRAILER);
     }
     d->nTerm = kqi_get_u64(t);
     d->nBlock = kqi_get_u64(t + 8);
     d->iIndexOff = kqi_get_u64(t + 16);
-    u64 nIxMax = (pMap->n - DICT_TRAILER - KQI_HEADER) / DICT_IXENT;
+    u64 nIxMax = (pMap->n - KQI_DICT_TRAILER - KQI_HEADER) / KQI_DICT_IXENT;
     if (d->iIndexOff < KQI_HEADER || d->nBlock > nIxMax ||
-        d->iIndexOff + d->nBlock * DICT_IXENT != pMap->n - DICT_TRAILER ||
-        d->nBlock != (d->nTerm + DICT_BLOCK - 1) / DICT_BLOCK) {
+        d->iIndexOff + d->nBlock * KQI_DICT_IXENT != pMap->n - KQI_DICT_TRAILER ||
+        d->nBlock != (d->nTerm + KQI_DICT_BLOCK - 1) / KQI_DICT_BLOCK) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pMap->zPath);
     }
     return KQ_OK;
@@ -225,9 +222,9 @@ static int
 dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
            u64 *pPost, u64 *pPos)
 {
-    const u8 *e = d->pMap->a + d->iIndexOff + b * DICT_IXENT;
+    const u8 *e = d->pMap->a + d->iIndexOff + b * KQI_DICT_IXENT;
     u64 off = kqi_get_u64(e);
-    u64 offEnd = (b + 1 < d->nBlock) ? kqi_get_u64(e + DICT_IXENT)
+    u64 offEnd = (b + 1 < d->nBlock) ? kqi_get_u64(e + KQI_DICT_IXENT)
                                      : d->iIndexOff;
     if (off < KQI_HEADER || off >= offEnd || offEnd > d->iIndexOff) {
         return KQ_CORRUPT;
@@ -246,8 +243,8 @@ dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
 static int
 dict_block_nterm(const kqi_dict *d, u64 b)
 {
-    return (b + 1 < d->nBlock) ? DICT_BLOCK
-                               : (int)(d->nTerm - (d->nBlock - 1) * DICT_BLOCK);
+    return (b + 1 < d->nBlock) ? KQI_DICT_BLOCK
+                               : (int)(d->nTerm - (d->nBlock - 1) * KQI_DICT_BLOCK);
 }
 
 /* Decode one entry at *pp into aTerm (holding the previous key); a

@@ -19,9 +19,10 @@
 **     u32 doclen[nDoc]         document length in tokens (for BM25)
 **     u64 metaOff[nDoc + 1]    file offset of each record; the last one is
 **                              the end of the meta area
-**     u32 chunkCrc[nChunk]     chunk c: CRC32 of doclen[c*1024 ..] and
-**                              metaOff[c*1024 ..], up to 1024 entries of
-**                              each (nChunk = nDoc / 1024 + 1)
+**     u32 chunkCrc[nChunk]     chunk c: CRC32 of doclen[c*C ..] and
+**                              metaOff[c*C ..], up to C entries of each
+**                              (C = KQI_DOCS_CHUNK, 1024; nChunk =
+**                              nDoc / C + 1)
 **     id table, nDoc entries sorted by (idHash, docid), 20 bytes each:
 **         u64 idHash           kqi_hash64 of the id
 **         u64 contentHash      kqi_doc_hash of title, date, source, body
@@ -69,8 +70,6 @@
 ** Level 1 compresses reuters21578's bodies to 7.0 MB instead of 6.4 MB at
 ** level 6, but deflate at level 6 was a third of the indexing time. */
 #define STORE_ZLEVEL 1
-#define STORE_BLKHDR 13
-#define STORE_MAXBLOCK 0x7fffffffu
 
 struct kqi_docw {
     kqi_wfile *pDocs, *pStore;
@@ -102,9 +101,6 @@ typedef struct idEnt {
     u64 idHash, contentHash;
     u32 iDoc;
 } idEnt;
-#define IDENT_DISK 20
-#define CHUNK 1024
-#define DOCS_TRAILER 44
 
 /* The most bytes of metaOff[] entries, and likewise of id entries, that
 ** the document writer keeps in memory; beyond, they go to scratch files
@@ -119,7 +115,7 @@ typedef struct idEnt {
 #define RUN_BUF 256
 
 /* Where store blocks end.  A block closes before a body that would take it
-** past STORE_MAXBLOCK, after a body that takes it to STORE_BLOCK, and at
+** past KQI_STORE_MAXBLOCK, after a body that takes it to STORE_BLOCK, and at
 ** every batch end (kqi_docw_end_batch()).  The writer's threads compress
 ** blocks apart from the thread that numbers them (kqi_store_encode()), and
 ** both follow these two rules, so a document's block and offset come out
@@ -127,7 +123,7 @@ typedef struct idEnt {
 static int
 close_before(u64 nOpen, size_t nBody)
 {
-    return nOpen > 0 && nOpen + nBody > STORE_MAXBLOCK;
+    return nOpen > 0 && nOpen + nBody > KQI_STORE_MAXBLOCK;
 }
 
 static int
@@ -153,7 +149,7 @@ encode_block(struct libdeflate_compressor *pZ, kqi_buf *z, const u8 *a,
             nData = nOut;
         }
     }
-    u8 hdr[STORE_BLKHDR];
+    u8 hdr[KQI_STORE_BLKHDR];
     hdr[0] = codec;
     kqi_put_u32(hdr + 1, (u32)n);
     kqi_put_u32(hdr + 5, libdeflate_crc32(0, a, n));
@@ -346,6 +342,7 @@ cmp_ident(const void *a, const void *b)
 static void
 ident_put(u8 *e, const idEnt *x)
 {
+    /* The layout KQI_IDENT_HASH/CONTENT/DOCID (kq_format.h) read. */
     kqi_put_u64(e, x->idHash);
     kqi_put_u64(e + 8, x->contentHash);
     kqi_put_u32(e + 16, x->iDoc);
@@ -358,13 +355,13 @@ spill_ids(kqi_docw *p)
     size_t n = p->ids.n / sizeof(idEnt);
     idEnt *a = (idEnt *)p->ids.a;
     qsort(a, n, sizeof(idEnt), cmp_ident);
-    u8 aBuf[RUN_BUF * IDENT_DISK];
+    u8 aBuf[RUN_BUF * KQI_IDENT_SIZE];
     for (size_t i = 0; i < n; i += RUN_BUF) {
         size_t m = n - i < RUN_BUF ? n - i : RUN_BUF;
         for (size_t j = 0; j < m; j++) {
-            ident_put(aBuf + IDENT_DISK * j, &a[i + j]);
+            ident_put(aBuf + KQI_IDENT_SIZE * j, &a[i + j]);
         }
-        scratch_write(p, &p->fdIds, aBuf, IDENT_DISK * m);
+        scratch_write(p, &p->fdIds, aBuf, KQI_IDENT_SIZE * m);
     }
     kqi_buf_u64(&p->runs, n);
     p->ids.n = 0;
@@ -444,7 +441,7 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     if (p->rc) {
         return p->rc;
     }
-    if (d->nBody > STORE_MAXBLOCK) {
+    if (d->nBody > KQI_STORE_MAXBLOCK) {
         return KQ_MISUSE;
     }
     if (close_before(p->nOpen, d->nBody)) {
@@ -517,18 +514,18 @@ offs_get(kqi_docw *p, u64 i, u64 n, u8 *a)
 static void
 write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
 {
-    u64 nChunk = p->nDoc / CHUNK + 1;
+    u64 nChunk = p->nDoc / KQI_DOCS_CHUNK + 1;
     u32 *aCrc = malloc(sizeof(u32) * nChunk);
-    u8 *aBuf = malloc(8 * CHUNK);
+    u8 *aBuf = malloc(8 * KQI_DOCS_CHUNK);
     if (aCrc == NULL || aBuf == NULL) {
         p->rc = p->rc ? p->rc : KQ_NOMEM;
     }
     kqi_wfile_write(p->pDocs, p->aLen.a, p->aLen.n);
     *piOffs = p->pDocs->nOff;
     for (u64 c = 0; p->rc == KQ_OK && c < nChunk; c++) {
-        u64 i0 = c * CHUNK;
-        u64 nL = p->nDoc - i0 < CHUNK ? p->nDoc - i0 : CHUNK;
-        u64 nO = p->nDoc + 1 - i0 < CHUNK ? p->nDoc + 1 - i0 : CHUNK;
+        u64 i0 = c * KQI_DOCS_CHUNK;
+        u64 nL = p->nDoc - i0 < KQI_DOCS_CHUNK ? p->nDoc - i0 : KQI_DOCS_CHUNK;
+        u64 nO = p->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? p->nDoc + 1 - i0 : KQI_DOCS_CHUNK;
         offs_get(p, i0, nO, aBuf);
         u32 crc = libdeflate_crc32(0, p->aLen.a + 4 * i0, 4 * nL);
         aCrc[c] = libdeflate_crc32(crc, aBuf, 8 * nO);
@@ -546,7 +543,7 @@ write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
 typedef struct idRun {
     u64 off;             /* file offset of the next entries to read */
     u64 nLeft;           /* entries not yet read */
-    u8 a[RUN_BUF * IDENT_DISK];
+    u8 a[RUN_BUF * KQI_IDENT_SIZE];
     u32 i, n;            /* next entry of a[], entries in a[] */
 } idRun;
 
@@ -555,8 +552,8 @@ run_fill(kqi_docw *p, idRun *r)
 {
     if (r->i == r->n && r->nLeft > 0) {
         u32 m = r->nLeft < RUN_BUF ? (u32)r->nLeft : RUN_BUF;
-        scratch_read(p, p->fdIds, r->off, r->a, (size_t)IDENT_DISK * m);
-        r->off += (u64)IDENT_DISK * m;
+        scratch_read(p, p->fdIds, r->off, r->a, (size_t)KQI_IDENT_SIZE * m);
+        r->off += (u64)KQI_IDENT_SIZE * m;
         r->nLeft -= m;
         r->i = 0;
         r->n = m;
@@ -573,7 +570,7 @@ write_ids(kqi_docw *p)
     if (p->runs.n == 0) {
         idEnt *a = (idEnt *)p->ids.a;
         qsort(a, p->nDoc, sizeof(idEnt), cmp_ident);
-        u8 e[IDENT_DISK];
+        u8 e[KQI_IDENT_SIZE];
         for (u64 i = 0; i < p->nDoc; i++) {
             ident_put(e, &a[i]);
             crc = libdeflate_crc32(crc, e, sizeof(e));
@@ -594,7 +591,7 @@ write_ids(kqi_docw *p)
     for (u64 k = 0; k < nRun; k++) {
         aRun[k].off = off;
         aRun[k].nLeft = kqi_get_u64(p->runs.a + 8 * k);
-        off += (u64)IDENT_DISK * aRun[k].nLeft;
+        off += (u64)KQI_IDENT_SIZE * aRun[k].nLeft;
     }
     while (p->rc == KQ_OK) {
         /* The smallest next entry over the runs (by idHash, then docid:
@@ -606,9 +603,9 @@ write_ids(kqi_docw *p)
             if (!run_fill(p, &aRun[k])) {
                 continue;
             }
-            const u8 *e = aRun[k].a + IDENT_DISK * aRun[k].i;
-            u64 h = kqi_get_u64(e);
-            u32 d = kqi_get_u32(e + 16);
+            const u8 *e = KQI_IDENT_AT(aRun[k].a, aRun[k].i);
+            u64 h = KQI_IDENT_HASH(e);
+            u32 d = KQI_IDENT_DOCID(e);
             if (pMin == NULL || h < hMin || (h == hMin && d < dMin)) {
                 pMin = &aRun[k];
                 hMin = h;
@@ -618,9 +615,9 @@ write_ids(kqi_docw *p)
         if (pMin == NULL) {
             break;
         }
-        const u8 *e = pMin->a + IDENT_DISK * pMin->i++;
-        crc = libdeflate_crc32(crc, e, IDENT_DISK);
-        kqi_wfile_write(p->pDocs, e, IDENT_DISK);
+        const u8 *e = pMin->a + KQI_IDENT_SIZE * pMin->i++;
+        crc = libdeflate_crc32(crc, e, KQI_IDENT_SIZE);
+        kqi_wfile_write(p->pDocs, e, KQI_IDENT_SIZE);
     }
     free(aRun);
     return crc;
@@ -654,7 +651,7 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     } else {
         kqi_wfile_u32(p->pDocs, 0);
     }
-    u8 t[DOCS_TRAILER];
+    u8 t[KQI_DOCS_TRAILER];
     kqi_put_u64(t, p->nDoc);
     kqi_put_u64(t + 8, iLen);
     kqi_put_u64(t + 16, iOffs);
@@ -711,25 +708,25 @@ kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
     if (rc) {
         return rc;
     }
-    if (pDocs->n < KQI_HEADER + DOCS_TRAILER + 8 + 4 + 4 ||
+    if (pDocs->n < KQI_HEADER + KQI_DOCS_TRAILER + 8 + 4 + 4 ||
         pStore->n < KQI_HEADER + 16) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: too short", pDocs->zPath);
     }
-    const u8 *t = pDocs->a + pDocs->n - DOCS_TRAILER;
+    const u8 *t = pDocs->a + pDocs->n - KQI_DOCS_TRAILER;
     if (libdeflate_crc32(0, t, 40) != kqi_get_u32(t + 40)) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
                        "trailer (offset %zu)", pDocs->zPath,
-                       pDocs->n - DOCS_TRAILER);
+                       pDocs->n - KQI_DOCS_TRAILER);
     }
     u64 nDoc = kqi_get_u64(t), iLen = kqi_get_u64(t + 8);
     u64 iOffs = kqi_get_u64(t + 16), iChunk = kqi_get_u64(t + 24);
     u64 iIds = kqi_get_u64(t + 32);
-    u64 nBody = pDocs->n - DOCS_TRAILER;
-    u64 nChunk = nDoc / CHUNK + 1;
+    u64 nBody = pDocs->n - KQI_DOCS_TRAILER;
+    u64 nChunk = nDoc / KQI_DOCS_CHUNK + 1;
     if (nDoc >= KQ_DOCID_EOF || iLen < KQI_HEADER || iLen > nBody ||
         (nBody - iLen) / 12 < nDoc || iOffs != iLen + 4 * nDoc ||
         iChunk != iOffs + 8 * (nDoc + 1) || iIds != iChunk + 4 * nChunk ||
-        iIds + (u64)IDENT_DISK * nDoc + 4 != nBody) {
+        iIds + (u64)KQI_IDENT_SIZE * nDoc + 4 != nBody) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pDocs->zPath);
     }
     d->nDoc = (u32)nDoc;
@@ -770,9 +767,9 @@ kqi_docs_verify(const kqi_docs *d, u32 c)
 {
     u8 e = __atomic_load_n(&d->aOk[c], __ATOMIC_RELAXED);
     if (e == 0) {
-        u64 i0 = (u64)c * CHUNK;
-        u64 nL = d->nDoc - i0 < CHUNK ? d->nDoc - i0 : CHUNK;
-        u64 nO = d->nDoc + 1 - i0 < CHUNK ? d->nDoc + 1 - i0 : CHUNK;
+        u64 i0 = (u64)c * KQI_DOCS_CHUNK;
+        u64 nL = d->nDoc - i0 < KQI_DOCS_CHUNK ? d->nDoc - i0 : KQI_DOCS_CHUNK;
+        u64 nO = d->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? d->nDoc + 1 - i0 : KQI_DOCS_CHUNK;
         u32 crc = libdeflate_crc32(0, d->aLen + 4 * i0, 4 * nL);
         crc = libdeflate_crc32(crc, d->aOff + 8 * i0, 8 * nO);
         e = crc == kqi_get_u32(d->aChunkCrc + 4 * (size_t)c) ? 1 : 2;
@@ -791,8 +788,8 @@ docs_record(const kqi_docs *d, u32 i, const u8 **pA, const u8 **pEnd)
     if (i >= d->nDoc) {
         return KQ_NOTFOUND;
     }
-    if (kqi_docs_verify(d, i / CHUNK) ||
-        kqi_docs_verify(d, (i + 1) / CHUNK)) {
+    if (kqi_docs_verify(d, i / KQI_DOCS_CHUNK) ||
+        kqi_docs_verify(d, (i + 1) / KQI_DOCS_CHUNK)) {
         return KQ_CORRUPT;
     }
     u64 a = kqi_get_u64(d->aOff + 8 * (size_t)i);
@@ -814,8 +811,8 @@ kqi_docs_ids_check(const kqi_docs *d, char **pzErr)
 {
     /* Checked on first use (aOk[nChunk + 1]). */
     if (!d->aOk[d->nChunk + 1]) {
-        u32 crc = libdeflate_crc32(0, d->aIds, (size_t)IDENT_DISK * d->nDoc);
-        if (crc != kqi_get_u32(d->aIds + (size_t)IDENT_DISK * d->nDoc)) {
+        u32 crc = libdeflate_crc32(0, d->aIds, (size_t)KQI_IDENT_SIZE * d->nDoc);
+        if (crc != kqi_get_u32(d->aIds + (size_t)KQI_IDENT_SIZE * d->nDoc)) {
             return kqi_err(pzErr, KQ_CORRUPT,
                            "%s: checksum mismatch in the id table",
                            d->pDocs->zPath);
@@ -837,18 +834,18 @@ kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
     u32 lo = 0, hi = d->nDoc;
     while (lo < hi) {
         u32 mid = lo + (hi - lo) / 2;
-        if (kqi_get_u64(d->aIds + (size_t)IDENT_DISK * mid) < idHash) {
+        if (KQI_IDENT_HASH(KQI_IDENT_AT(d->aIds, mid)) < idHash) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
     for (; lo < d->nDoc; lo++) {
-        const u8 *e = d->aIds + (size_t)IDENT_DISK * lo;
-        if (kqi_get_u64(e) != idHash) {
+        const u8 *e = KQI_IDENT_AT(d->aIds, lo);
+        if (KQI_IDENT_HASH(e) != idHash) {
             break;
         }
-        u32 iDoc = kqi_get_u32(e + 16);
+        u32 iDoc = KQI_IDENT_DOCID(e);
         if (iDoc >= d->nDoc) {
             return kqi_err(pzErr, KQ_CORRUPT, "%s: bad id table",
                            d->pDocs->zPath);
@@ -863,7 +860,7 @@ kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
         }
         if (info.nId == nId && memcmp(info.zId, zId, nId) == 0) {
             *piDoc = iDoc;
-            *pContent = kqi_get_u64(e + 8);
+            *pContent = KQI_IDENT_CONTENT(e);
             return KQ_OK;
         }
     }
@@ -958,7 +955,7 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
     }
     u64 off = kqi_get_u64(m->a + d->iStoreDir + 8 * iBlock);
     if (off < KQI_HEADER || off > d->iStoreDir ||
-        d->iStoreDir - off < STORE_BLKHDR) {
+        d->iStoreDir - off < KQI_STORE_BLKHDR) {
         return KQ_CORRUPT;
     }
     const u8 *h = m->a + off;
@@ -967,7 +964,7 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
     /* nRaw is not trusted before the block's CRC is checked, which needs
     ** the block inflated: bound it by what nStored bytes can hold (deflate
     ** expands at most 1032:1), so a damaged header cannot ask for 4 GB. */
-    if (h[0] > 1 || nStored > d->iStoreDir - off - STORE_BLKHDR ||
+    if (h[0] > 1 || nStored > d->iStoreDir - off - KQI_STORE_BLKHDR ||
         (h[0] == 0 && nRaw != nStored) ||
         (h[0] == 1 && (u64)nRaw > (u64)nStored * 1032 + 64)) {
         return KQ_CORRUPT;
@@ -981,7 +978,7 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
         ** inflating a 64 KB block. */
         struct libdeflate_decompressor *pD = libdeflate_alloc_decompressor();
         enum libdeflate_result r =
-            pD ? libdeflate_zlib_decompress(pD, h + STORE_BLKHDR, nStored,
+            pD ? libdeflate_zlib_decompress(pD, h + KQI_STORE_BLKHDR, nStored,
                                             aRaw, nRaw, NULL)
                : LIBDEFLATE_INSUFFICIENT_SPACE;
         libdeflate_free_decompressor(pD);
@@ -994,7 +991,7 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
             return KQ_CORRUPT;
         }
     } else {
-        memcpy(aRaw, h + STORE_BLKHDR, nRaw);
+        memcpy(aRaw, h + KQI_STORE_BLKHDR, nRaw);
     }
     if (libdeflate_crc32(0, aRaw, nRaw) != crc) {
         free(aRaw);

@@ -268,9 +268,9 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
     u64 prevHash = 0, nDelTok = 0;
     u32 nDel = 0;
     for (u32 k = 0; k < s->docs.nDoc; k++) {
-        const u8 *e = s->docs.aIds + 20 * (size_t)k;
-        u64 h = kqi_get_u64(e);
-        u32 iDoc = kqi_get_u32(e + 16);
+        const u8 *e = KQI_IDENT_AT(s->docs.aIds, k);
+        u64 h = KQI_IDENT_HASH(e);
+        u32 iDoc = KQI_IDENT_DOCID(e);
         kq_docinfo info;
         int bad = h < prevHash || iDoc >= s->docs.nDoc ||
                   kqi_is_deleted(aSeen, iDoc);

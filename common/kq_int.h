@@ -9,6 +9,7 @@
 #define KQ_INT_H
 
 #include "kq.h"
+#include "kq_format.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,9 +20,6 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define KQ_UNUSED(x) ((void)(x))
-
-/* Postings are coded in blocks of this many (the last block may be short). */
-#define KQI_BLOCK 128
 
 /* Longest indexed term, in bytes after folding: kq.h's KQ_MAX_WORD. */
 #define KQI_MAX_TERM KQ_MAX_WORD
@@ -38,7 +36,6 @@ typedef uint64_t u64;
 ** are made of letters and digits, so no term starts with a byte below
 ** '0'. */
 #define KQI_MAX_KEY (1 + KQ_MAX_FIELD_NAME + 1 + KQI_MAX_TERM)
-#define KQI_WORD_MARK '\x01'
 
 /* Room for a language name and its NUL (the analyzer's, the manifest's,
 ** the writers' copies).  Snowball's names and their aliases are at most
@@ -82,10 +79,6 @@ int kqi_analyze_rule(int32_t c);
 int kqi_langid_profile(size_t i, const char **pzLang);
 const char *kqi_langid_word(size_t i, uint32_t *pmProfile);
 
-/* Position gap between the title and the body (and between fields), so
-** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
-** them. */
-#define KQI_TITLE_GAP 2048
 
 /**************************************************************************
 ** Interface to code in rc.c
@@ -190,7 +183,6 @@ int kqi_fields_count(const u8 *p, size_t n, int *pnField);
 /* Field i of the packed fields, pointing into them; KQ_CORRUPT if the
 ** bytes do not hold it. */
 int kqi_fields_get(const u8 *p, size_t n, int i, kq_field *pOut);
-#define KQI_ID_SEED 0x6964   /* seed of a document id's hash */
 
 void kqi_put_u16(u8 *p, u16 v);
 void kqi_put_u32(u8 *p, u32 v);
@@ -254,26 +246,12 @@ void kqi_map_release(const kqi_map *m, size_t nUpto);
 /* fsync a directory, so a rename in it is durable. */
 int kqi_fsync_dir(const char *zDir, char **pzErr);
 
-/* Every index file starts with this 16-byte header: 8-byte magic (first byte
-** 0x8b, never ASCII), u32 format version, u32 file type. */
-#define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 5
-/* The version of the text analysis (analyze.c: tokens, folding), which
-** Xapian databases record (xbackend.c); a native index's is its format
-** version.  Raise both when kq_analyze() gives other terms for some text:
-** 2 (format 5) is UAX #29 word boundaries and folding that keeps the marks
-** of Indic, Thai and kana. */
-#define KQI_ANALYSIS_VERSION 2
-enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
-       KQI_FT_DOCS, KQI_FT_STORE, KQI_FT_DEL };
 void kqi_header_write(kqi_wfile *f, u32 eType);
 int kqi_header_check(const kqi_map *m, u32 eType, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in codec.c: the posting-block codec (pure functions).
 */
-#define KQI_CODEC_VARINT 0
-#define KQI_CODEC_PACKED 1
 
 /* Encode n (1..KQI_BLOCK) postings: docids aDoc (strictly increasing, all >
 ** prevDoc, or >= 0 when prevDoc == KQ_DOCID_EOF meaning "first block") and
@@ -443,7 +421,7 @@ typedef struct kqi_docs {
     u32 nDoc;
     const u8 *aLen;      /* u32 doclen[nDoc] */
     const u8 *aOff;      /* u64 metaOff[nDoc + 1] */
-    const u8 *aChunkCrc; /* u32 per 1024 documents */
+    const u8 *aChunkCrc; /* u32 per KQI_DOCS_CHUNK documents */
     const u8 *aIds;      /* the id table */
     u32 nChunk;
     u8 *aOk;             /* per chunk: checked? (doctab.c) */
@@ -454,8 +432,8 @@ typedef struct kqi_docs {
 int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
                   char **pzErr);
 void kqi_docs_close(kqi_docs *d);
-/* Check the checksum of chunk c (1024 documents) of the length and offset
-** arrays, once: KQ_OK or KQ_CORRUPT (and kqi_docs_bad() is then true). */
+/* Check the checksum of chunk c (KQI_DOCS_CHUNK documents) of the length
+** and offset arrays, once: KQ_OK or KQ_CORRUPT (and kqi_docs_bad() is then true). */
 int kqi_docs_verify(const kqi_docs *d, u32 c);
 static inline int kqi_docs_bad(const kqi_docs *d) {
     return __atomic_load_n(&d->aOk[d->nChunk], __ATOMIC_RELAXED) != 0;
@@ -463,8 +441,9 @@ static inline int kqi_docs_bad(const kqi_docs *d) {
 /* Length of document i in tokens; 0 if its chunk is damaged (the search
 ** checks kqi_docs_bad() when a segment is done). */
 static inline u32 kqi_docs_len(const kqi_docs *d, u32 i) {
-    if (__builtin_expect(__atomic_load_n(&d->aOk[i >> 10], __ATOMIC_RELAXED)
-                         != 1, 0) && kqi_docs_verify(d, i >> 10)) {
+    u32 c = i >> KQI_DOCS_CHUNK_SHIFT;
+    if (__builtin_expect(__atomic_load_n(&d->aOk[c], __ATOMIC_RELAXED) != 1,
+                         0) && kqi_docs_verify(d, c)) {
         return 0;
     }
     return kqi_get_u32(d->aLen + 4 * (size_t)i);
@@ -495,8 +474,6 @@ int kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn,
 /**************************************************************************
 ** Interface to code in manifest.c and segment.c.
 */
-#define KQI_MANIFEST "kq.manifest"
-#define KQI_LOCK "kq.lock"
 enum { KQI_F_DICT, KQI_F_POST, KQI_F_POS, KQI_F_DOCS, KQI_F_STORE, KQI_NFILE };
 extern const char *const kqi_file_ext[KQI_NFILE];
 
@@ -760,17 +737,6 @@ typedef enum kqi_field {
     KQI_FIELD_EXTRA      /* zField names it */
 } kqi_field;
 
-/* Prefixes of field terms in the dictionary.  Folded terms never start
-** with an upper-case ASCII letter, so these cannot collide with words. */
-#define KQI_PFX_TITLE  'T'   /* T + term, at the title's positions */
-#define KQI_PFX_SOURCE 'S'   /* S + term of the source */
-#define KQI_PFX_EXTRA  'X'   /* X + field name + ':' + term */
-#define KQI_PFX_DATE   'D'   /* D + YYYY, D + YYYY-MM, D + YYYY-MM-DD */
-#define KQI_PFX_LANG   'L'   /* L + the document's Snowball language
-                             ** ("Lenglish"), one per document: kq stats,
-                             ** the languages a query is analysed in */
-/* Is a dictionary key a field term (not counted in document lengths)? */
-#define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 
 typedef struct kqi_qnode kqi_qnode;
 struct kqi_qnode {

@@ -1132,13 +1132,13 @@ kq_writer_delete_unseen(kq_writer *p, uint64_t *pnDel, char **pzErr)
         const kqi_docs *d = &p->aSegR[i].docs;
         rc = kqi_docs_ids_check(d, pzErr);
         for (u32 k = 0; rc == KQ_OK && k < d->nDoc; k++) {
-            const u8 *e = d->aIds + 20 * (size_t)k;
-            u32 iDoc = kqi_get_u32(e + 16);
+            const u8 *e = KQI_IDENT_AT(d->aIds, k);
+            u32 iDoc = KQI_IDENT_DOCID(e);
             if (iDoc >= d->nDoc) {
                 rc = kqi_err(pzErr, KQ_CORRUPT, "%s: bad id table",
                              d->pDocs->zPath);
             } else if (!kqi_is_deleted(seg_deletions(p, i), iDoc) &&
-                       !(p->nSeenMask && seen_has(p, kqi_get_u64(e)))) {
+                       !(p->nSeenMask && seen_has(p, KQI_IDENT_HASH(e)))) {
                 rc = delete_committed(p, i, iDoc);
                 (*pnDel)++;
             }
