@@ -54,7 +54,7 @@ else
 BINDIR := $(B)
 endif
 
-.PHONY: all demo check test unit-build clean deps bench bench-peer eval differential
+.PHONY: all demo check test check-fast unit cli unit-build clean deps bench bench-peer eval differential
 PLUGIN      := $(BINDIR)/kq-xapian.so
 all: $(BINDIR)/kq-index $(BINDIR)/kq $(PLUGIN)
 
@@ -109,15 +109,32 @@ demo: deps
 # Every test, twice: a normal build and an ASan + UBSan build; then the
 # fuzz targets (below): their saved inputs replayed and a short run each
 # (KQ_FUZZ tells tests/run.sh where they are).  The runner prints one
-# closing line "N passed, N failed" over everything.
+# closing line "N passed, N failed" over everything.  It installs nothing:
+# `make deps check` on a fresh machine (.ci/run installs first, too).
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-check: deps
+check:
 	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) B=build-san SAN=1 all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
 	@KQ_FUZZ=$(FUZZ_B) KQ_FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) \
 	    sh tests/run.sh build . build-san build-san
 test: check
+
+# Faster feedback (no package manager, no ASan, no fuzzing), each ending
+# with the same "N passed, N failed" line:
+#   make check-fast                     unit and CLI tests of the normal build
+#   make unit [T=t_analyze] [CASE=test_table]   unit tests (one binary, one
+#                                       case: a glob over case names)
+#   make cli [BATS=tests/cli/scripts.bats]      CLI tests (some files)
+check-fast:
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
+	@sh tests/run.sh build .
+unit:
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
+	@KQ_RUN=unit KQ_UNIT=$(T) KQ_TEST_CASE=$(CASE) sh tests/run.sh build .
+cli:
+	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
+	@KQ_RUN=cli KQ_BATS="$(BATS)" sh tests/run.sh build .
 
 # Side by side with the peers of ../shared/bench (not part of `make check`):
 #   make bench [CORPORA="../shared/corpora/reuters21578 ..."] [BENCH_ARGS=...]

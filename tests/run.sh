@@ -31,10 +31,14 @@ count() {   # count TAP results in $log, echo failures
     echo "  $1: $p passed, $f failed"
 }
 
+# KQ_RUN=unit or cli runs only those (make unit, make cli); KQ_UNIT=t_x one
+# unit binary; KQ_BATS=FILE... the bats files to run (default: all).
+run=${KQ_RUN:-all}
 while [ $# -ge 2 ]; do
     obj=$(cd "$root/$1" && pwd); bin=$(cd "$root/$2" && pwd); shift 2
     echo "== tests with $obj"
-    for t in "$obj"/tests/t_*; do
+    for t in "$obj"/tests/${KQ_UNIT:-t_*}; do
+        [ "$run" != cli ] || break
         [ -x "$t" ] || continue
         # Unit binaries live apart from kq: point them at the build's Xapian
         # plugin (xapian_load.c), and at tests/data (t_scripts.c's tokens.tsv)
@@ -50,9 +54,10 @@ while [ $# -ge 2 ]; do
         fi
         count "$(basename "$t")"
     done
-    if ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
+    if [ "$run" != unit ] && ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
+        # shellcheck disable=SC2086
         KQ_BIN="$bin" KQ_FAILIO="$obj/tests/failio.so" \
-            bats --tap "$root"/tests/cli/ >"$log" 2>&1
+            bats --tap ${KQ_BATS:-"$root"/tests/cli/} >"$log" 2>&1
         count "cli (bats)"
     fi
 done

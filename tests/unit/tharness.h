@@ -52,6 +52,12 @@ static inline void th_seed_init(void) {
     printf("# KQ_TEST_SEED=%llu\n", (unsigned long long)th_seed);
     fflush(stdout);
     atexit(th_rmtree_all);
+    /* KQ_TEST_CASE=name (a glob: test_fuzz*) runs only the matching cases
+    ** of the binary (make unit T=t_analyze CASE=test_table). */
+    const char *zCase = getenv("KQ_TEST_CASE");
+    if (zCase && *zCase) {
+        cmocka_set_test_filter(zCase);
+    }
 }
 
 typedef struct th_rng { uint64_t s; } th_rng;
