@@ -776,6 +776,12 @@ struct kq_query {
 };
 
 void kqi_qnode_free(kqi_qnode *p);
+/* The dictionary prefix of the terms of q's field, NUL-terminated in aOut
+** (both backends and match.c): "" for the text, KQI_PFX_TITLE for title:
+** and body: (body: subtracts the title's), KQI_PFX_SOURCE, X name ":" for
+** an extra field.  Its length, or -1 if it does not fit in nOut (a name
+** longer than any field's). */
+int kqi_field_prefix(const kqi_qnode *q, char *aOut, size_t nOut);
 
 /* match.c: a query's matches in one document (kq_matcher), from the
 ** positions of its terms, which a provider gives: kq's index (match.c) or a

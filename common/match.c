@@ -208,27 +208,6 @@ mnode_add(mnode *p, mnode *c)
     return KQ_OK;
 }
 
-/* The dictionary prefix of the terms of q's field: "" for the text, T for
-** title: and body: (body: subtracts the title's), S, X<name>: */
-static void
-field_pfx(const kqi_qnode *q, char *aOut, size_t nOut)
-{
-    switch (q->eField) {
-    case KQI_FIELD_TITLE:
-    case KQI_FIELD_BODY:
-        snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
-        break;
-    case KQI_FIELD_SOURCE:
-        snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
-        break;
-    case KQI_FIELD_EXTRA:
-        snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
-        break;
-    default:
-        aOut[0] = 0;
-    }
-}
-
 /* A slot: the tokens of one word, prefix or expansion (q: TERM, PREFIX or
 ** another expanding leaf) in q's field. */
 static int
@@ -244,7 +223,9 @@ compile_slot(mbuild *b, const kqi_qnode *q, mnode **ppOut)
     }
     p->bNoSpan = q->eField == KQI_FIELD_SOURCE || q->eField == KQI_FIELD_EXTRA;
     char aPfx[KQI_MAX_KEY + 2];
-    field_pfx(q, aPfx, sizeof(aPfx));
+    if (kqi_field_prefix(q, aPfx, sizeof(aPfx)) < 0) {
+        aPfx[0] = 0;   /* no such field: the search refused the query */
+    }
     const char *zPos = q->eField == KQI_FIELD_BODY ? "" : aPfx;
     char **az = NULL;
     int n = 0, rc = KQ_OK;

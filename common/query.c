@@ -1784,6 +1784,27 @@ kq_query_free(kq_query *q)
     }
 }
 
+int
+kqi_field_prefix(const kqi_qnode *q, char *aOut, size_t nOut)
+{
+    int n;
+    switch (q->eField) {
+    case KQI_FIELD_TITLE:
+    case KQI_FIELD_BODY:
+        n = snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
+        break;
+    case KQI_FIELD_SOURCE:
+        n = snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
+        break;
+    case KQI_FIELD_EXTRA:
+        n = snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
+        break;
+    default:
+        n = snprintf(aOut, nOut, "%s", "");
+    }
+    return n < 0 || (size_t)n >= nOut ? -1 : n;
+}
+
 static const char *
 field_label(const kqi_qnode *q)
 {

@@ -1720,20 +1720,12 @@ static int
 field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
              char **pzErr)
 {
-    aOut[0] = 0;
+    int nPfx = kqi_field_prefix(q, aOut, nOut);
     switch (q->eField) {
-    case KQI_FIELD_TITLE:
-    case KQI_FIELD_BODY:
-        snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
-        return KQ_OK;
-    case KQI_FIELD_SOURCE:
-        snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
-        return KQ_OK;
     case KQI_FIELD_EXTRA: {
         /* Does any segment have a term of this field?  (A name too long
         ** for aOut is longer than any field's: none has.) */
-        size_t n = (size_t)snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA,
-                                    q->zField);
+        size_t n = nPfx < 0 ? nOut : (size_t)nPfx;
         for (u32 s = 0; n < nOut && s < pIdx->man.nSeg; s++) {
             kqi_dictit it;
             int rc = kqi_dictit_start(&it, &pIdx->aSeg[s].dict, aOut, n,

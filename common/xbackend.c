@@ -1033,18 +1033,11 @@ static int
 x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
                char **pzErr)
 {
-    aOut[0] = 0;
+    int nPfx = kqi_field_prefix(q, aOut, nOut);
     switch (q->eField) {
-    case KQI_FIELD_TITLE:
-        snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
-        return KQ_OK;
-    case KQI_FIELD_SOURCE:
-        snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
-        return KQ_OK;
     case KQI_FIELD_EXTRA: {
         int bAny = 0;
-        if ((size_t)snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField) >=
-            nOut) {
+        if (nPfx < 0) {
             /* Longer than any field name: no such field. */
             return kqi_err(pzErr, KQ_SYNTAX, "unknown field '%s'", q->zField);
         }
