@@ -35,8 +35,9 @@
 
 /* Deliver pDoc, or report and skip it if its id cannot be one
 ** (kq_id_check(): the writer would refuse it and stop the run). */
-static int deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
-                   uint64_t iAt, int bByte)
+static int
+deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName, uint64_t iAt,
+        int bByte)
 {
     char *zErr = NULL;
     if (kq_id_check(pDoc->zId, pDoc->nId, &zErr) != KQ_OK) {
@@ -53,18 +54,21 @@ static int deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
     return pC->xDoc(pC->pCtx, pDoc);
 }
 
-void ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone,
-                 uint64_t iLine, uint64_t iByte)
+void
+ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone, uint64_t iLine,
+            uint64_t iByte)
 {
     if (nDone == 0) {
         pC->pStats->nFileSkipped++;
         return;
     }
     if (iLine) {
-        report(zName, iLine, "reading stopped here (see above); what came "
+        report(zName, iLine,
+               "reading stopped here (see above); what came "
                "before stays indexed");
     } else {
-        report_at(zName, iByte, "reading stopped here (see above); what came "
+        report_at(zName, iByte,
+                  "reading stopped here (see above); what came "
                   "before stays indexed");
     }
     pC->pStats->nCut++;
@@ -72,7 +76,8 @@ void ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone,
 
 /* The cap in the syntax of --max-doc-size (64M, 100K, 1000), for
 ** messages. */
-static void ctx_set_max_doc(corpus_ctx *pC, size_t nMax)
+static void
+ctx_set_max_doc(corpus_ctx *pC, size_t nMax)
 {
     static const char azUnit[] = "KMG";
     size_t n = nMax;
@@ -89,14 +94,16 @@ static void ctx_set_max_doc(corpus_ctx *pC, size_t nMax)
     }
 }
 
-int ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
-                uint64_t iLine)
+int
+ctx_deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+            uint64_t iLine)
 {
     return deliver(pC, pDoc, zName, iLine, 0);
 }
 
-int ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
-                   uint64_t iByte)
+int
+ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
+               uint64_t iByte)
 {
     return deliver(pC, pDoc, zName, iByte, 1);
 }
@@ -107,13 +114,16 @@ int ctx_deliver_at(corpus_ctx *pC, const kq_doc *pDoc, const char *zName,
 
 /* realpath() of zDir, cached for the directory given last: a walk gives
 ** the files of one directory in a row. */
-static const char *dir_real(corpus_ctx *pC, const char *zDir)
+static const char *
+dir_real(corpus_ctx *pC, const char *zDir)
 {
     char *zReal;
     char *zCopy;
-    if (pC->zIdDir && strcmp(pC->zIdDir, zDir) == 0) return pC->zIdReal;
+    if (pC->zIdDir && strcmp(pC->zIdDir, zDir) == 0)
+        return pC->zIdReal;
     zReal = realpath(zDir, NULL);
-    if (zReal == NULL) return NULL;
+    if (zReal == NULL)
+        return NULL;
     zCopy = strdup(zDir);
     if (zCopy == NULL) {
         free(zReal);
@@ -127,7 +137,8 @@ static const char *dir_real(corpus_ctx *pC, const char *zDir)
     return zReal;
 }
 
-char *ctx_file_id(corpus_ctx *pC, const char *zPath)
+char *
+ctx_file_id(corpus_ctx *pC, const char *zPath)
 {
     const char *zSlash = strrchr(zPath, '/');
     const char *zName = zSlash ? zSlash + 1 : zPath;
@@ -137,7 +148,7 @@ char *ctx_file_id(corpus_ctx *pC, const char *zPath)
     char *zId;
 
     if (pC->zCwd == NULL) {
-        pC->zCwd = getcwd(NULL, 0);   /* physical: symlinks resolved */
+        pC->zCwd = getcwd(NULL, 0); /* physical: symlinks resolved */
         if (pC->zCwd == NULL && errno == ENOENT) {
             /* The current directory was deleted: no file is under it, so
             ** every id is absolute ("" is no directory's prefix). */
@@ -167,8 +178,7 @@ char *ctx_file_id(corpus_ctx *pC, const char *zPath)
     zReal = dir_real(pC, zDir);
     free(zDir);
     if (zReal == NULL) {
-        report(zPath, 0, "cannot resolve its directory: %s",
-               strerror(errno));
+        report(zPath, 0, "cannot resolve its directory: %s", strerror(errno));
         return NULL;
     }
     nCwd = strlen(pC->zCwd);
@@ -178,17 +188,18 @@ char *ctx_file_id(corpus_ctx *pC, const char *zPath)
                (zReal[nCwd] == '/' || (nCwd == 1 && pC->zCwd[0] == '/'))) {
         /* Under the current directory: relative to it ("/" is a prefix
         ** with its own slash). */
-        zId = kqi_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1),
-                          zName);
+        zId = kqi_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1), zName);
     } else {
-        zId = kqi_mprintf("%s%s%s", zReal,
-                          strcmp(zReal, "/") == 0 ? "" : "/", zName);
+        zId = kqi_mprintf("%s%s%s", zReal, strcmp(zReal, "/") == 0 ? "" : "/",
+                          zName);
     }
-    if (zId == NULL) report(zPath, 0, "out of memory");
+    if (zId == NULL)
+        report(zPath, 0, "out of memory");
     return zId;
 }
 
-static void ctx_free(corpus_ctx *pC)
+static void
+ctx_free(corpus_ctx *pC)
 {
     free(pC->zCwd);
     free(pC->zIdDir);
@@ -199,19 +210,22 @@ static void ctx_free(corpus_ctx *pC)
 /**************************************************************************
 ** Formats.
 */
-static const char *const azFormat[] = {"", "text", "jsonl", "trec", "warc",
-                                       "mbox"};
+static const char *const azFormat[] = {"",     "text", "jsonl",
+                                       "trec", "warc", "mbox"};
 
-int corpus_format_parse(const char *zName)
+int
+corpus_format_parse(const char *zName)
 {
     for (int i = CORPUS_TEXT; i <= CORPUS_MBOX; i++) {
-        if (strcmp(zName, azFormat[i]) == 0) return i;
+        if (strcmp(zName, azFormat[i]) == 0)
+            return i;
     }
     return -1;
 }
 
 /* Case-insensitive: corpora copied from Windows have NAME.TXT. */
-static int has_suffix(const char *z, size_t n, const char *zSuf)
+static int
+has_suffix(const char *z, size_t n, const char *zSuf)
 {
     size_t nSuf = strlen(zSuf);
     return n >= nSuf && strncasecmp(z + n - nSuf, zSuf, nSuf) == 0;
@@ -220,9 +234,13 @@ static int has_suffix(const char *z, size_t n, const char *zSuf)
 /* The format of a file by its name (CORPUS_AUTO: none we read); *pbGz is
 ** set if it ends in ".gz", and the format is then that of the name
 ** without ".gz". */
-static int format_of_name(const char *zName, int *pbGz)
+static int
+format_of_name(const char *zName, int *pbGz)
 {
-    static const struct { const char *zSuf; int eFormat; } aSuf[] = {
+    static const struct {
+        const char *zSuf;
+        int eFormat;
+    } aSuf[] = {
         {".txt", CORPUS_TEXT},   {".jsonl", CORPUS_JSONL},
         {".json", CORPUS_JSONL}, {".trec", CORPUS_TREC},
         {".sgml", CORPUS_TREC},  {".warc", CORPUS_WARC},
@@ -235,7 +253,8 @@ static int format_of_name(const char *zName, int *pbGz)
         n -= 3;
     }
     for (size_t i = 0; i < sizeof(aSuf) / sizeof(aSuf[0]); i++) {
-        if (has_suffix(zName, n, aSuf[i].zSuf)) return aSuf[i].eFormat;
+        if (has_suffix(zName, n, aSuf[i].zSuf))
+            return aSuf[i].eFormat;
     }
     return CORPUS_AUTO;
 }
@@ -244,8 +263,8 @@ static int format_of_name(const char *zName, int *pbGz)
 ** file a walk passes over.  A .gz name must hold gzip data.  Otherwise
 ** gzip is recognised by its magic bytes, except in .txt and .jsonl files
 ** named without .gz, which have always been read exactly as they are. */
-static int file_format(const corpus_ctx *pC, const char *zPath,
-                       int bExplicit, int *peGz)
+static int
+file_format(const corpus_ctx *pC, const char *zPath, int bExplicit, int *peGz)
 {
     int bGz;
     int eName = format_of_name(zPath, &bGz);
@@ -256,8 +275,10 @@ static int file_format(const corpus_ctx *pC, const char *zPath,
     }
     if (eFormat == CORPUS_AUTO) {
         eFormat = eName;
-        if (eFormat == CORPUS_AUTO && bExplicit) eFormat = CORPUS_TEXT;
-        if (eFormat == CORPUS_AUTO) return CORPUS_AUTO;
+        if (eFormat == CORPUS_AUTO && bExplicit)
+            eFormat = CORPUS_TEXT;
+        if (eFormat == CORPUS_AUTO)
+            return CORPUS_AUTO;
         if ((eFormat == CORPUS_TEXT || eFormat == CORPUS_JSONL) && !bGz) {
             *peGz = SRC_PLAIN;
             return eFormat;
@@ -267,15 +288,16 @@ static int file_format(const corpus_ctx *pC, const char *zPath,
     return eFormat;
 }
 
-static int read_file(corpus_ctx *pC, const char *zPath, int eFormat, int eGz)
+static int
+read_file(corpus_ctx *pC, const char *zPath, int eFormat, int eGz)
 {
     pC->pStats->nFile++;
     switch (eFormat) {
     case CORPUS_JSONL: return read_jsonl(pC, zPath, eGz);
-    case CORPUS_TREC:  return read_trec(pC, zPath, eGz);
-    case CORPUS_WARC:  return read_warc(pC, zPath, eGz);
-    case CORPUS_MBOX:  return read_mbox(pC, zPath, eGz);
-    default:           return read_txt(pC, zPath, eGz);
+    case CORPUS_TREC: return read_trec(pC, zPath, eGz);
+    case CORPUS_WARC: return read_warc(pC, zPath, eGz);
+    case CORPUS_MBOX: return read_mbox(pC, zPath, eGz);
+    default: return read_txt(pC, zPath, eGz);
     }
 }
 
@@ -283,13 +305,17 @@ static int read_file(corpus_ctx *pC, const char *zPath, int eFormat, int eGz)
 ** Directory walks.  The same walk sums file sizes for corpus_size(), then
 ** silently (the reading walk says what is wrong).
 */
-#define WALK_REPORT(pC, ...) \
-    do { if (!(pC)->bSizing) report(__VA_ARGS__); } while (0)
+#define WALK_REPORT(pC, ...)                                                  \
+    do {                                                                      \
+        if (!(pC)->bSizing)                                                   \
+            report(__VA_ARGS__);                                              \
+    } while (0)
 
 /* A skipped input that is not read at all (a loop, an unopenable
 ** directory, a device): counted as a file tried and skipped, so that
 ** nFile - nFileSkipped is always the number of files read. */
-static void skip_input(corpus_ctx *pC)
+static void
+skip_input(corpus_ctx *pC)
 {
     pC->pStats->nFile++;
     pC->pStats->nFileSkipped++;
@@ -298,22 +324,27 @@ static void skip_input(corpus_ctx *pC)
 /* zDir + "/" + zName, malloc()ed.  Trailing slashes of zDir are dropped so
 ** that "corpus/" gives "corpus/0001.txt", not "corpus//0001.txt", and the
 ** ids do not depend on how the user typed the directory. */
-static char *path_join(const char *zDir, const char *zName)
+static char *
+path_join(const char *zDir, const char *zName)
 {
     size_t nDir = strlen(zDir);
     size_t nName = strlen(zName);
     char *z;
-    while (nDir > 0 && zDir[nDir - 1] == '/') nDir--;
-    if (nName > SIZE_MAX - nDir - 2) return NULL;
+    while (nDir > 0 && zDir[nDir - 1] == '/')
+        nDir--;
+    if (nName > SIZE_MAX - nDir - 2)
+        return NULL;
     z = malloc(nDir + nName + 2);
-    if (z == NULL) return NULL;
+    if (z == NULL)
+        return NULL;
     memcpy(z, zDir, nDir);
     z[nDir] = '/';
     memcpy(z + nDir + 1, zName, nName + 1);
     return z;
 }
 
-static int cmp_name(const void *a, const void *b)
+static int
+cmp_name(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -332,8 +363,8 @@ typedef struct walkframe {
 ** malloc()ed array.  Returns 0, or -1 after reporting a problem.  The
 ** directory is closed before the caller recurses, so a deep tree does not
 ** hold one descriptor per level. */
-static int dir_names(corpus_ctx *pC, const char *zDir, char ***pazName,
-                     size_t *pnName)
+static int
+dir_names(corpus_ctx *pC, const char *zDir, char ***pazName, size_t *pnName)
 {
     DIR *pDir;
     char **azName = NULL;
@@ -361,7 +392,8 @@ static int dir_names(corpus_ctx *pC, const char *zDir, char ***pazName,
             break;
         }
         /* Skips ".", ".." and hidden files (.git, editor droppings). */
-        if (pEnt->d_name[0] == '.') continue;
+        if (pEnt->d_name[0] == '.')
+            continue;
         if (nName == nAlloc) {
             size_t nNew = nAlloc ? nAlloc * 2 : 64;
             char **azNew = NULL;
@@ -387,19 +419,22 @@ static int dir_names(corpus_ctx *pC, const char *zDir, char ***pazName,
     closedir(pDir);
     if (!bOk) {
         size_t i;
-        for (i = 0; i < nName; i++) free(azName[i]);
+        for (i = 0; i < nName; i++)
+            free(azName[i]);
         free(azName);
         return -1;
     }
     /* strcmp order, not locale order: the same on every machine. */
-    if (nName > 1) qsort(azName, nName, sizeof(char *), cmp_name);
+    if (nName > 1)
+        qsort(azName, nName, sizeof(char *), cmp_name);
     *pazName = azName;
     *pnName = nName;
     return 0;
 }
 
-static int walk_dir(corpus_ctx *pC, const char *zDir, const struct stat *pSt,
-                    const walkframe *pUp)
+static int
+walk_dir(corpus_ctx *pC, const char *zDir, const struct stat *pSt,
+         const walkframe *pUp)
 {
     walkframe frame;
     char **azName;
@@ -439,7 +474,8 @@ static int walk_dir(corpus_ctx *pC, const char *zDir, const struct stat *pSt,
         } else if (S_ISDIR(st.st_mode)) {
             const walkframe *p;
             for (p = &frame; p; p = p->pUp) {
-                if (p->dev == st.st_dev && p->ino == st.st_ino) break;
+                if (p->dev == st.st_dev && p->ino == st.st_ino)
+                    break;
             }
             if (p) {
                 WALK_REPORT(pC, zPath, 0, "symlink loop");
@@ -466,13 +502,15 @@ static int walk_dir(corpus_ctx *pC, const char *zDir, const struct stat *pSt,
         }
         free(zPath);
     }
-    for (i = 0; i < nName; i++) free(azName[i]);
+    for (i = 0; i < nName; i++)
+        free(azName[i]);
     free(azName);
     return rc;
 }
 
-int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
-                   corpus_doc_fn xDoc, corpus_stats *pStats)
+int
+corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
+               corpus_doc_fn xDoc, corpus_stats *pStats)
 {
     static const corpus_opts defaults;
     corpus_ctx c;
@@ -489,8 +527,8 @@ int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
     c.xDoc = xDoc;
     c.pStats = pStats;
     c.pOpts = pOpts ? pOpts : &defaults;
-    ctx_set_max_doc(&c, c.pOpts->nMaxDoc ? c.pOpts->nMaxDoc
-                                         : KQ_DEFAULT_MAX_DOC);
+    ctx_set_max_doc(&c,
+                    c.pOpts->nMaxDoc ? c.pOpts->nMaxDoc : KQ_DEFAULT_MAX_DOC);
 
     if (strcmp(zPath, "-") == 0) {
         int eGz;
@@ -515,13 +553,15 @@ int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
     return rc;
 }
 
-int corpus_read(const char *zPath, void *pCtx, corpus_doc_fn xDoc,
-                corpus_stats *pStats)
+int
+corpus_read(const char *zPath, void *pCtx, corpus_doc_fn xDoc,
+            corpus_stats *pStats)
 {
     return corpus_read_ex(zPath, NULL, pCtx, xDoc, pStats);
 }
 
-int corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte)
+int
+corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte)
 {
     static const corpus_opts defaults;
     corpus_ctx c;
@@ -534,9 +574,10 @@ int corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte)
     c.pStats = &dummy;
     c.pOpts = pOpts ? pOpts : &defaults;
     c.bSizing = 1;
-    if (strcmp(zPath, "-") == 0) fd = 0;
+    if (strcmp(zPath, "-") == 0)
+        fd = 0;
     if (fd == 0 ? fstat(0, &st) != 0 : stat(zPath, &st) != 0) {
-        return fd == 0 ? -1 : 0;   /* (reported when it is read) */
+        return fd == 0 ? -1 : 0; /* (reported when it is read) */
     }
     if (S_ISDIR(st.st_mode) && fd != 0) {
         walk_dir(&c, zPath, &st, NULL);
@@ -544,7 +585,8 @@ int corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte)
         return 0;
     }
     /* A pipe or device has no size to go by. */
-    if (!S_ISREG(st.st_mode)) return -1;
+    if (!S_ISREG(st.st_mode))
+        return -1;
     *pnByte += (uint64_t)st.st_size;
     return 0;
 }

@@ -66,8 +66,14 @@ typedef struct corpus_stats {
 } corpus_stats;
 
 /* Input formats (kq-index --input-format). */
-enum { CORPUS_AUTO = 0, CORPUS_TEXT, CORPUS_JSONL, CORPUS_TREC, CORPUS_WARC,
-       CORPUS_MBOX };
+enum {
+    CORPUS_AUTO = 0,
+    CORPUS_TEXT,
+    CORPUS_JSONL,
+    CORPUS_TREC,
+    CORPUS_WARC,
+    CORPUS_MBOX
+};
 
 /* JSON Lines: read field zField ("title", ..., or an extra field) from key
 ** zKey (a dotted key "a.b" may name a member of a nested object). */
@@ -77,18 +83,18 @@ typedef struct corpus_map {
 } corpus_map;
 
 typedef struct corpus_opts {
-    int eFormat;                /* CORPUS_AUTO: by name; else every file and
-                                ** standard input ("-", default JSONL) */
-    const corpus_map *aMap;     /* JSON Lines key mapping */
+    int eFormat;            /* CORPUS_AUTO: by name; else every file and
+                            ** standard input ("-", default JSONL) */
+    const corpus_map *aMap; /* JSON Lines key mapping */
     int nMap;
     const char *const *azField; /* JSON Lines: extra fields (kq_doc.aField);
                                 ** names already checked by the caller */
     int nField;
-    const char *zLangField;     /* JSON Lines: key of the document language
-                                ** (kq_doc.zLang), or NULL */
-    size_t nMaxDoc;             /* largest document, in bytes of input
-                                ** (0: KQ_DEFAULT_MAX_DOC); a larger one is
-                                ** reported and skipped */
+    const char *zLangField; /* JSON Lines: key of the document language
+                            ** (kq_doc.zLang), or NULL */
+    size_t nMaxDoc;         /* largest document, in bytes of input
+                            ** (0: KQ_DEFAULT_MAX_DOC); a larger one is
+                            ** reported and skipped */
     /* Called after each block read from an input (about every 256 KB),
     ** with the running counts: progress display.  May be NULL. */
     void (*xTick)(void *pTickCtx, const corpus_stats *pStats);
@@ -110,8 +116,7 @@ int corpus_read_ex(const char *zPath, const corpus_opts *pOpts, void *pCtx,
 /* The number of bytes corpus_read_ex() would read from zPath as stored
 ** (the sum of the sizes of the files it would read), added to *pnByte.
 ** Returns 0, or -1 if it cannot be known (standard input from a pipe). */
-int corpus_size(const char *zPath, const corpus_opts *pOpts,
-                uint64_t *pnByte);
+int corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte);
 
 /* "jsonl", "text", "trec", "warc", "mbox" -> CORPUS_*; -1 if unknown. */
 int corpus_format_parse(const char *zName);

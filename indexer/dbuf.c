@@ -7,18 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int dbuf_reserve(dbuf *p, size_t n)
+static int
+dbuf_reserve(dbuf *p, size_t n)
 {
     size_t nNew;
     char *a;
-    if (p->bOom) return -1;
-    if (n <= p->nAlloc - p->n) return 0;
+    if (p->bOom)
+        return -1;
+    if (n <= p->nAlloc - p->n)
+        return 0;
     if (n > SIZE_MAX / 2 - p->n) {
         p->bOom = 1;
         return -1;
     }
     nNew = p->nAlloc ? p->nAlloc : 256;
-    while (nNew - p->n < n) nNew *= 2;
+    while (nNew - p->n < n)
+        nNew *= 2;
     a = realloc(p->a, nNew);
     if (a == NULL) {
         p->bOom = 1;
@@ -29,20 +33,25 @@ static int dbuf_reserve(dbuf *p, size_t n)
     return 0;
 }
 
-void dbuf_add(dbuf *p, const void *z, size_t n)
+void
+dbuf_add(dbuf *p, const void *z, size_t n)
 {
-    if (n == 0 || dbuf_reserve(p, n)) return;
+    if (n == 0 || dbuf_reserve(p, n))
+        return;
     memcpy(p->a + p->n, z, n);
     p->n += n;
 }
 
-void dbuf_addc(dbuf *p, char c)
+void
+dbuf_addc(dbuf *p, char c)
 {
-    if (dbuf_reserve(p, 1)) return;
+    if (dbuf_reserve(p, 1))
+        return;
     p->a[p->n++] = c;
 }
 
-void dbuf_utf8(dbuf *p, unsigned long cp)
+void
+dbuf_utf8(dbuf *p, unsigned long cp)
 {
     char a[4];
     if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
@@ -69,13 +78,15 @@ void dbuf_utf8(dbuf *p, unsigned long cp)
     }
 }
 
-void dbuf_reset(dbuf *p)
+void
+dbuf_reset(dbuf *p)
 {
     p->n = 0;
     p->bOom = 0;
 }
 
-void dbuf_free(dbuf *p)
+void
+dbuf_free(dbuf *p)
 {
     free(p->a);
     memset(p, 0, sizeof(*p));

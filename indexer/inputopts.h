@@ -9,21 +9,21 @@
 #include "corpus.h"
 
 typedef struct inputopts {
-    corpus_opts o;          /* what corpus_read_ex() gets */
+    corpus_opts o; /* what corpus_read_ex() gets */
     corpus_map *aMap;
     int nMap;
-    char **azField;         /* owned copies */
+    char **azField; /* owned copies */
     int nField;
-    char **azOwned;         /* FIELD parts of --map arguments */
+    char **azOwned; /* FIELD parts of --map arguments */
     int nOwned;
 } inputopts;
 
 /* Each takes one option's argument.  0, or -1 after printing a usage
 ** message (kq-index exits 2). */
 int inputopts_format(inputopts *p, const char *zArg);
-int inputopts_map(inputopts *p, const char *zArg);     /* FIELD=KEY */
-int inputopts_field(inputopts *p, const char *zArg);   /* NAME */
-int inputopts_lang(inputopts *p, const char *zArg);    /* KEY */
+int inputopts_map(inputopts *p, const char *zArg);   /* FIELD=KEY */
+int inputopts_field(inputopts *p, const char *zArg); /* NAME */
+int inputopts_lang(inputopts *p, const char *zArg);  /* KEY */
 
 /* After the last option: an extra field named only by --map becomes a
 ** --field too.  0, or -1 after a message. */

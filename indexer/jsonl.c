@@ -40,8 +40,16 @@
 #include <string.h>
 
 /* Kinds of extracted value. */
-enum { JV_ABSENT = 0, JV_NULL, JV_STRING, JV_INT, JV_REAL, JV_BOOL, JV_ARRAY,
-       JV_OBJECT };
+enum {
+    JV_ABSENT = 0,
+    JV_NULL,
+    JV_STRING,
+    JV_INT,
+    JV_REAL,
+    JV_BOOL,
+    JV_ARRAY,
+    JV_OBJECT
+};
 
 /* One extracted value: z/n its text (numbers, booleans and arrays turned
 ** into text in the slot's scratch), num its value for JV_INT/JV_REAL. */
@@ -56,27 +64,27 @@ typedef struct jval {
 ** far more than a line, so each name is checked once. */
 #define JSONL_LANG_CACHE 64
 typedef struct jlang {
-    char *zName;     /* as written */
-    char *zCanon;    /* kq_analyzer_lang() name, or NULL if unknown */
+    char *zName;  /* as written */
+    char *zCanon; /* kq_analyzer_lang() name, or NULL if unknown */
 } jlang;
 
 enum { JB_ID, JB_TITLE, JB_DATE, JB_SOURCE, JB_BODY, JB_COUNT };
 
 typedef struct jsonl_cfg {
-    const char **azKey;   /* the distinct keys wanted from a line */
+    const char **azKey; /* the distinct keys wanted from a line */
     int nKey;
-    int aiBuiltin[JB_COUNT];  /* slot of each built-in field */
+    int aiBuiltin[JB_COUNT]; /* slot of each built-in field */
     int nField;
     const char *const *azField;
-    int *aiField;         /* slot of each extra field */
-    int iLang;            /* slot of the language, or -1 */
-    jval *aVal;           /* per slot, for the current line */
-    char (*aNum)[40];     /* per slot: a number's text */
-    dbuf *aJoin;          /* per slot: an array's text */
-    kq_field *aDocField;  /* the current line's extra fields */
+    int *aiField;        /* slot of each extra field */
+    int iLang;           /* slot of the language, or -1 */
+    jval *aVal;          /* per slot, for the current line */
+    char (*aNum)[40];    /* per slot: a number's text */
+    dbuf *aJoin;         /* per slot: an array's text */
+    kq_field *aDocField; /* the current line's extra fields */
     jlang aLang[JSONL_LANG_CACHE];
     int nLang;
-    unsigned iLangNext;   /* next entry to reuse when full */
+    unsigned iLangNext; /* next entry to reuse when full */
 } jsonl_cfg;
 
 static const char *const azBuiltin[JB_COUNT] = {"id", "title", "date",
@@ -87,30 +95,36 @@ static const char *const azBuiltin[JB_COUNT] = {"id", "title", "date",
 */
 
 /* The key that feeds field zField: its --map, else its own name. */
-static const char *key_of(const corpus_opts *pO, const char *zField)
+static const char *
+key_of(const corpus_opts *pO, const char *zField)
 {
     const char *zKey = zField;
     for (int i = 0; i < pO->nMap; i++) {
-        if (strcmp(pO->aMap[i].zField, zField) == 0) zKey = pO->aMap[i].zKey;
+        if (strcmp(pO->aMap[i].zField, zField) == 0)
+            zKey = pO->aMap[i].zKey;
     }
     return zKey;
 }
 
 /* The slot of zKey, added if new. */
-static int slot_of(jsonl_cfg *p, const char *zKey)
+static int
+slot_of(jsonl_cfg *p, const char *zKey)
 {
     for (int i = 0; i < p->nKey; i++) {
-        if (strcmp(p->azKey[i], zKey) == 0) return i;
+        if (strcmp(p->azKey[i], zKey) == 0)
+            return i;
     }
     p->azKey[p->nKey] = zKey;
     return p->nKey++;
 }
 
-static jsonl_cfg *cfg_new(const corpus_opts *pO)
+static jsonl_cfg *
+cfg_new(const corpus_opts *pO)
 {
     int nMax = JB_COUNT + pO->nField + 1;
     jsonl_cfg *p = calloc(1, sizeof(*p));
-    if (p == NULL) return NULL;
+    if (p == NULL)
+        return NULL;
     p->azKey = calloc((size_t)nMax, sizeof(char *));
     p->aiField = calloc((size_t)pO->nField + 1, sizeof(int));
     p->aVal = calloc((size_t)nMax, sizeof(jval));
@@ -140,11 +154,14 @@ static jsonl_cfg *cfg_new(const corpus_opts *pO)
     return p;
 }
 
-void jsonl_free(corpus_ctx *pC)
+void
+jsonl_free(corpus_ctx *pC)
 {
     jsonl_cfg *p = pC->pJsonl;
-    if (p == NULL) return;
-    for (int i = 0; i < p->nKey; i++) dbuf_free(&p->aJoin[i]);
+    if (p == NULL)
+        return;
+    for (int i = 0; i < p->nKey; i++)
+        dbuf_free(&p->aJoin[i]);
     for (int i = 0; i < p->nLang; i++) {
         free(p->aLang[i].zName);
         free(p->aLang[i].zCanon);
@@ -164,8 +181,8 @@ void jsonl_free(corpus_ctx *pC)
 */
 
 /* The fast path (jsonflat.c) for flat objects.  1 if it took the line. */
-static int extract_flat(corpus_ctx *pC, jsonl_cfg *p, const char *z,
-                        size_t n)
+static int
+extract_flat(corpus_ctx *pC, jsonl_cfg *p, const char *z, size_t n)
 {
     jf_value aV[JF_MAXKEY];
     if (p->nKey > JF_MAXKEY ||
@@ -193,24 +210,29 @@ static int extract_flat(corpus_ctx *pC, jsonl_cfg *p, const char *z,
 
 /* The member zKey of pObj, or for a dotted key a.b.c the member c of the
 ** member b of the member a (a literal key "a.b.c" wins). */
-static json_t *json_path(json_t *pObj, const char *zKey)
+static json_t *
+json_path(json_t *pObj, const char *zKey)
 {
     json_t *v = json_object_get(pObj, zKey);
     const char *p = zKey;
-    if (v || strchr(zKey, '.') == NULL) return v;
+    if (v || strchr(zKey, '.') == NULL)
+        return v;
     v = pObj;
     for (;;) {
         const char *q = strchr(p, '.');
         size_t n = q ? (size_t)(q - p) : strlen(p);
-        if (!json_is_object(v)) return NULL;
+        if (!json_is_object(v))
+            return NULL;
         v = json_object_getn(v, p, n);
-        if (v == NULL || q == NULL) return v;
+        if (v == NULL || q == NULL)
+            return v;
         p = q + 1;
     }
 }
 
 /* A scalar's text into pOut; 0, or -1 for an array or object. */
-static int scalar_text(json_t *v, dbuf *pOut)
+static int
+scalar_text(json_t *v, dbuf *pOut)
 {
     char aNum[40];
     int k;
@@ -226,48 +248,45 @@ static int scalar_text(json_t *v, dbuf *pOut)
         /* 15 digits: 0.1 reads back as "0.1", not 0.10000000000000001. */
         k = snprintf(aNum, sizeof(aNum), "%.15g", json_real_value(v));
         break;
-    case JSON_TRUE:
-        k = snprintf(aNum, sizeof(aNum), "true");
-        break;
-    case JSON_FALSE:
-        k = snprintf(aNum, sizeof(aNum), "false");
-        break;
-    default:
-        return -1;
+    case JSON_TRUE: k = snprintf(aNum, sizeof(aNum), "true"); break;
+    case JSON_FALSE: k = snprintf(aNum, sizeof(aNum), "false"); break;
+    default: return -1;
     }
-    if (k > 0 && (size_t)k < sizeof(aNum)) dbuf_add(pOut, aNum, (size_t)k);
+    if (k > 0 && (size_t)k < sizeof(aNum))
+        dbuf_add(pOut, aNum, (size_t)k);
     return 0;
 }
 
 /* One jansson value into slot i's view. */
-static void view_json(jsonl_cfg *p, int i, json_t *j)
+static void
+view_json(jsonl_cfg *p, int i, json_t *j)
 {
     jval *v = &p->aVal[i];
     dbuf *pJoin = &p->aJoin[i];
     memset(v, 0, sizeof(*v));
-    if (j == NULL) return;
+    if (j == NULL)
+        return;
     dbuf_reset(pJoin);
     switch (json_typeof(j)) {
-    case JSON_NULL:
-        v->eType = JV_NULL;
-        return;
+    case JSON_NULL: v->eType = JV_NULL; return;
     case JSON_STRING:
         v->eType = JV_STRING;
         v->z = json_string_value(j);
         v->n = json_string_length(j);
         return;
-    case JSON_OBJECT:
-        v->eType = JV_OBJECT;
-        return;
+    case JSON_OBJECT: v->eType = JV_OBJECT; return;
     case JSON_ARRAY: {
         size_t k;
         json_t *e;
         v->eType = JV_ARRAY;
-        json_array_foreach(j, k, e) {
-            if (json_is_null(e)) continue;
-            if (pJoin->n) dbuf_add(pJoin, ", ", 2);
+        json_array_foreach(j, k, e)
+        {
+            if (json_is_null(e))
+                continue;
+            if (pJoin->n)
+                dbuf_add(pJoin, ", ", 2);
             if (scalar_text(e, pJoin)) {
-                v->eType = JV_OBJECT;   /* nested: not a field value */
+                v->eType = JV_OBJECT; /* nested: not a field value */
                 return;
             }
         }
@@ -275,7 +294,8 @@ static void view_json(jsonl_cfg *p, int i, json_t *j)
     }
     default:
         v->eType = json_is_integer(j) ? JV_INT
-                 : json_is_real(j) ? JV_REAL : JV_BOOL;
+                   : json_is_real(j)  ? JV_REAL
+                                      : JV_BOOL;
         v->num = json_is_number(j) ? json_number_value(j) : 0;
         scalar_text(j, pJoin);
         break;
@@ -285,8 +305,9 @@ static void view_json(jsonl_cfg *p, int i, json_t *j)
 }
 
 /* Read the line with jansson.  The object, or NULL after reporting. */
-static json_t *extract_json(jsonl_cfg *p, const char *zPath, uint64_t iLine,
-                            const char *z, size_t n)
+static json_t *
+extract_json(jsonl_cfg *p, const char *zPath, uint64_t iLine, const char *z,
+             size_t n)
 {
     json_error_t err;
     /* JSON_ALLOW_NUL: "\u0000" inside a string is accepted; lengths come
@@ -313,8 +334,8 @@ static json_t *extract_json(jsonl_cfg *p, const char *zPath, uint64_t iLine,
 */
 
 /* The id; 0, or -1 after reporting. */
-static int doc_id(jsonl_cfg *p, const char *zPath, uint64_t iLine,
-                  kq_doc *pDoc)
+static int
+doc_id(jsonl_cfg *p, const char *zPath, uint64_t iLine, kq_doc *pDoc)
 {
     const char *zKey = p->azKey[p->aiBuiltin[JB_ID]];
     const jval *v = &p->aVal[p->aiBuiltin[JB_ID]];
@@ -337,8 +358,8 @@ static int doc_id(jsonl_cfg *p, const char *zPath, uint64_t iLine,
 }
 
 /* Title, source and body: strings.  0, or -1 after reporting. */
-static int doc_texts(jsonl_cfg *p, const char *zPath, uint64_t iLine,
-                     kq_doc *pDoc)
+static int
+doc_texts(jsonl_cfg *p, const char *zPath, uint64_t iLine, kq_doc *pDoc)
 {
     static const int aiField[3] = {JB_TITLE, JB_SOURCE, JB_BODY};
     const char **apz[3] = {&pDoc->zTitle, &pDoc->zSource, &pDoc->zBody};
@@ -346,7 +367,8 @@ static int doc_texts(jsonl_cfg *p, const char *zPath, uint64_t iLine,
     for (int i = 0; i < 3; i++) {
         int iSlot = p->aiBuiltin[aiField[i]];
         const jval *v = &p->aVal[iSlot];
-        if (v->eType == JV_ABSENT) continue;
+        if (v->eType == JV_ABSENT)
+            continue;
         if (v->eType != JV_STRING) {
             report(zPath, iLine, "\"%s\" is not a string", p->azKey[iSlot]);
             return -1;
@@ -359,24 +381,22 @@ static int doc_texts(jsonl_cfg *p, const char *zPath, uint64_t iLine,
 
 /* The date (zOut: DATE_MAX bytes).  0, or -1 after reporting a value
 ** that is not a date at all; a string not understood is a warning. */
-static int doc_date(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
-                    uint64_t iLine, kq_doc *pDoc, char *zOut)
+static int
+doc_date(corpus_ctx *pC, jsonl_cfg *p, const char *zPath, uint64_t iLine,
+         kq_doc *pDoc, char *zOut)
 {
     int iSlot = p->aiBuiltin[JB_DATE];
     const jval *v = &p->aVal[iSlot];
     size_t i0 = 0, n = 0;
     int e;
     switch (v->eType) {
-    case JV_ABSENT:
-        return 0;
+    case JV_ABSENT: return 0;
     case JV_INT:
     case JV_REAL:
         n = date_from_unix(v->num, zOut);
         e = n ? DATE_CONVERTED : DATE_BAD;
         break;
-    case JV_STRING:
-        e = date_normalize(v->z, v->n, zOut, &i0, &n);
-        break;
+    case JV_STRING: e = date_normalize(v->z, v->n, zOut, &i0, &n); break;
     default:
         report(zPath, iLine, "\"%s\" is not a string or a number",
                p->azKey[iSlot]);
@@ -397,16 +417,18 @@ static int doc_date(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
 }
 
 /* Extra fields.  0, or -1 after reporting a value that cannot be one. */
-static int doc_fields(jsonl_cfg *p, const char *zPath, uint64_t iLine,
-                      kq_doc *pDoc)
+static int
+doc_fields(jsonl_cfg *p, const char *zPath, uint64_t iLine, kq_doc *pDoc)
 {
     int n = 0;
     for (int i = 0; i < p->nField; i++) {
         int iSlot = p->aiField[i];
         const jval *v = &p->aVal[iSlot];
         if (v->eType == JV_OBJECT) {
-            report(zPath, iLine, "\"%s\" is not a string, number, boolean "
-                   "or array of them", p->azKey[iSlot]);
+            report(zPath, iLine,
+                   "\"%s\" is not a string, number, boolean "
+                   "or array of them",
+                   p->azKey[iSlot]);
             return -1;
         }
         if (v->eType == JV_ABSENT || v->eType == JV_NULL || v->n == 0) {
@@ -425,26 +447,30 @@ static int doc_fields(jsonl_cfg *p, const char *zPath, uint64_t iLine,
 
 /* The canonical name of language z[0..n), or NULL if kq has no such
 ** stemmer.  Cached: when the cache is full, entries are reused in turn. */
-static const char *lang_lookup(jsonl_cfg *p, const char *z, size_t n)
+static const char *
+lang_lookup(jsonl_cfg *p, const char *z, size_t n)
 {
     char zName[KQI_MAX_LANG];
     kq_analyzer *pA = NULL;
     char *zCanon = NULL;
     char *zDup;
     jlang *l;
-    if (n == 0 || kqi_lang_name(z, n, zName) != KQ_OK) return NULL;
+    if (n == 0 || kqi_lang_name(z, n, zName) != KQ_OK)
+        return NULL;
     for (int i = 0; i < p->nLang; i++) {
-        if (strcmp(p->aLang[i].zName, zName) == 0) return p->aLang[i].zCanon;
+        if (strcmp(p->aLang[i].zName, zName) == 0)
+            return p->aLang[i].zCanon;
     }
     if (kq_analyzer_new(zName, &pA) == KQ_OK) {
         zCanon = strdup(kq_analyzer_lang(pA));
         kq_analyzer_free(pA);
-        if (zCanon == NULL) return NULL;   /* no memory: the index's */
+        if (zCanon == NULL)
+            return NULL; /* no memory: the index's */
     }
     zDup = strdup(zName);
     if (zDup == NULL) {
         free(zCanon);
-        return NULL;   /* no memory: the index's language */
+        return NULL; /* no memory: the index's language */
     }
     if (p->nLang < JSONL_LANG_CACHE) {
         l = &p->aLang[p->nLang++];
@@ -459,28 +485,33 @@ static const char *lang_lookup(jsonl_cfg *p, const char *z, size_t n)
 }
 
 /* The language (a warning, not an error, when unknown). */
-static void doc_lang(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
-                     uint64_t iLine, kq_doc *pDoc)
+static void
+doc_lang(corpus_ctx *pC, jsonl_cfg *p, const char *zPath, uint64_t iLine,
+         kq_doc *pDoc)
 {
     const jval *v;
     const char *zCanon;
-    if (p->iLang < 0) return;
+    if (p->iLang < 0)
+        return;
     v = &p->aVal[p->iLang];
     if (v->eType == JV_ABSENT || v->eType == JV_NULL ||
         (v->eType == JV_STRING && v->n == 0)) {
         return;
     }
     if (v->eType != JV_STRING) {
-        report(zPath, iLine, "\"%s\" is not a language name; indexed with "
-               "the index's language", p->azKey[p->iLang]);
+        report(zPath, iLine,
+               "\"%s\" is not a language name; indexed with "
+               "the index's language",
+               p->azKey[p->iLang]);
         pC->pStats->nWarning++;
         return;
     }
     zCanon = lang_lookup(p, v->z, v->n);
     if (zCanon == NULL) {
-        report(zPath, iLine, "unknown language \"%.*s\" in \"%s\"; indexed "
-               "with the index's language", REPORT_QUOTE_LEN(v->n),
-               v->z, p->azKey[p->iLang]);
+        report(zPath, iLine,
+               "unknown language \"%.*s\" in \"%s\"; indexed "
+               "with the index's language",
+               REPORT_QUOTE_LEN(v->n), v->z, p->azKey[p->iLang]);
         pC->pStats->nWarning++;
         return;
     }
@@ -488,18 +519,21 @@ static void doc_lang(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
     pDoc->nLang = strlen(zCanon);
 }
 
-static int is_blank(const char *z, size_t n)
+static int
+is_blank(const char *z, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (z[i] != ' ' && z[i] != '\t' && z[i] != '\r') return 0;
+        if (z[i] != ' ' && z[i] != '\t' && z[i] != '\r')
+            return 0;
     }
     return 1;
 }
 
 /* Parse one line and deliver its document.  An invalid line is reported
 ** and counted; it does not stop the file.  Returns xDoc's return. */
-static int json_line(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
-                     uint64_t iLine, const char *z, size_t n)
+static int
+json_line(corpus_ctx *pC, jsonl_cfg *p, const char *zPath, uint64_t iLine,
+          const char *z, size_t n)
 {
     json_t *pObj = NULL;
     kq_doc doc;
@@ -510,7 +544,8 @@ static int json_line(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
         z += 3;
         n -= 3;
     }
-    if (is_blank(z, n)) return 0;
+    if (is_blank(z, n))
+        return 0;
     /* Most lines are flat objects, decoded in place; any other line, valid
     ** or not, goes to jansson, which also reports what is wrong. */
     if (!extract_flat(pC, p, z, n)) {
@@ -533,7 +568,8 @@ static int json_line(corpus_ctx *pC, jsonl_cfg *p, const char *zPath,
     return rc;
 }
 
-int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
+int
+read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
 {
     src s;
     linereader lr;
@@ -556,7 +592,8 @@ int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
         const char *z = NULL;
         size_t n = 0;
         int e = lr_next(&lr, &z, &n);
-        if (e == LR_EOF) break;
+        if (e == LR_EOF)
+            break;
         if (e == LR_ERROR) {
             /* Reported already.  Documents from earlier lines stay
             ** delivered; the partial line at the error is dropped. */
@@ -566,8 +603,10 @@ int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
         iLine++;
         if (e == LR_TOOLONG) {
             if (lr.bOverCap) {
-                report(s.zPath, iLine, "line longer than the document limit "
-                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+                report(s.zPath, iLine,
+                       "line longer than the document limit "
+                       "(--max-doc-size %s); skipped",
+                       pC->zMaxDoc);
             } else {
                 report(s.zPath, iLine, "line too long (out of memory)");
             }
@@ -575,7 +614,8 @@ int read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
             continue;
         }
         rc = json_line(pC, pC->pJsonl, s.zPath, iLine, z, n);
-        if (rc) break;
+        if (rc)
+            break;
     }
     lr_free(&lr);
     src_close(&s);

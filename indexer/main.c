@@ -25,12 +25,19 @@
 #define MAX_WAIT_SECONDS 86400
 
 /* Exit codes (documented in --help and README.md). */
-enum { EX_OK = 0, EX_SKIPPED = 1, EX_USAGE = 2, EX_INDEX = 3, EX_DAMAGED = 4,
-       EX_MERGE = 5 };
+enum {
+    EX_OK = 0,
+    EX_SKIPPED = 1,
+    EX_USAGE = 2,
+    EX_INDEX = 3,
+    EX_DAMAGED = 4,
+    EX_MERGE = 5
+};
 
 static void
 usage(FILE *f)
 {
+    /* clang-format off */
     fprintf(f,
 "usage: kq-index [add] [-d DIR] [--backend native|xapian] [--lang LANG]\n"
 "                [--memory SIZE] [-j N] [--wait SECONDS] [--delete-missing]\n"
@@ -119,6 +126,7 @@ usage(FILE *f)
 "found; 2 usage error; 3 the index cannot be created, opened or written;\n"
 "4 the index is damaged; 5 everything was committed, but a merge after the\n"
 "commit failed (the index is intact: run kq-index compact later).\n");
+    /* clang-format on */
 }
 
 /* Parse 512, 64K, 64M, 2G (powers of 1024); 0 on error. */
@@ -132,9 +140,21 @@ parse_size(const char *z)
         return 0;
     }
     switch (*zEnd) {
-    case 'k': case 'K': v *= 1024.0; zEnd++; break;
-    case 'm': case 'M': v *= 1024.0 * 1024; zEnd++; break;
-    case 'g': case 'G': v *= 1024.0 * 1024 * 1024; zEnd++; break;
+    case 'k':
+    case 'K':
+        v *= 1024.0;
+        zEnd++;
+        break;
+    case 'm':
+    case 'M':
+        v *= 1024.0 * 1024;
+        zEnd++;
+        break;
+    case 'g':
+    case 'G':
+        v *= 1024.0 * 1024 * 1024;
+        zEnd++;
+        break;
     default: break;
     }
     if (*zEnd == 'B' || *zEnd == 'b') {
@@ -148,15 +168,15 @@ parse_size(const char *z)
 
 /* One of the two backends' writers. */
 typedef struct run {
-    kq_writer *pW;       /* native */
-    kqi_xwriter *pX;     /* xapian */
+    kq_writer *pW;   /* native */
+    kqi_xwriter *pX; /* xapian */
     char *zErr;
     int rc;
-    size_t nCommitEvery; /* native: commit after this much text */
-    size_t nSince;       /* text added since the last commit */
-    int nCommit;         /* commits done by --commit-every */
-    progress prog;       /* --progress */
-    const corpus_stats *pStats;  /* the running counts, for it */
+    size_t nCommitEvery;        /* native: commit after this much text */
+    size_t nSince;              /* text added since the last commit */
+    int nCommit;                /* commits done by --commit-every */
+    progress prog;              /* --progress */
+    const corpus_stats *pStats; /* the running counts, for it */
 } run;
 
 static int
@@ -228,7 +248,8 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
             }
             if (bLong) {
                 report_msg("line %d of standard input: longer than an id "
-                           "(%d bytes): no such document", i + 1, KQ_MAX_ID);
+                           "(%d bytes): no such document",
+                           i + 1, KQ_MAX_ID);
                 nMissing++;
                 continue;
             }
@@ -298,7 +319,8 @@ start_progress(progress *p, int eMode, char **azPath, int nPath,
     int bTotal = 1;
     if (eMode != PROGRESS_NONE) {
         for (int i = 0; i < nPath; i++) {
-            if (corpus_size(azPath[i], pOpts, &nTotal)) bTotal = 0;
+            if (corpus_size(azPath[i], pOpts, &nTotal))
+                bTotal = 0;
         }
     }
     progress_start(p, eMode, nTotal, bTotal);
@@ -371,8 +393,9 @@ main(int argc, char **argv)
         argv++, argc--;
     }
     long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
-    opts.nThread = nCpu < 1 ? 1 : nCpu > DEFAULT_MAX_THREADS
-                                   ? DEFAULT_MAX_THREADS : (int)nCpu;
+    opts.nThread = nCpu < 1                     ? 1
+                   : nCpu > DEFAULT_MAX_THREADS ? DEFAULT_MAX_THREADS
+                                                : (int)nCpu;
     int bQuiet = 0;
     int bXapian = 0;
     /* Default: a bar for a person watching, nothing in logs and pipes. */
@@ -388,9 +411,7 @@ main(int argc, char **argv)
     }
     while ((c = getopt_long(argc, argv, "d:j:qh", aOpt, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            zDir = optarg;
-            break;
+        case 'd': zDir = optarg; break;
         case 'L':
             if (strcmp(optarg, "list") == 0) {
                 for (const char **a = kq_languages(); *a; a++) {
@@ -425,8 +446,10 @@ main(int argc, char **argv)
         case 'M':
             opts.nMemory = parse_size(optarg);
             if (opts.nMemory == 0) {
-                fprintf(stderr, "kq-index: bad --memory size \"%s\" (e.g. 64M, "
-                        "2G)\n", optarg);
+                fprintf(stderr,
+                        "kq-index: bad --memory size \"%s\" (e.g. 64M, "
+                        "2G)\n",
+                        optarg);
                 return EX_USAGE;
             }
             break;
@@ -434,7 +457,8 @@ main(int argc, char **argv)
             char *zEnd;
             long n = strtol(optarg, &zEnd, 10);
             if (*zEnd || n < 1 || n > KQ_MAX_THREADS) {
-                fprintf(stderr, "kq-index: -j takes 1 to %d\n", KQ_MAX_THREADS);
+                fprintf(stderr, "kq-index: -j takes 1 to %d\n",
+                        KQ_MAX_THREADS);
                 return EX_USAGE;
             }
             opts.nThread = (int)n;
@@ -456,22 +480,17 @@ main(int argc, char **argv)
             }
             break;
         }
-        case 'q':
-            bQuiet = 1;
-            break;
-        case 'X':
-            opts.bTrackSeen = 1;
-            break;
-        case 'N':
-            opts.bNoMerge = 1;
-            break;
+        case 'q': bQuiet = 1; break;
+        case 'X': opts.bTrackSeen = 1; break;
+        case 'N': opts.bNoMerge = 1; break;
         case 'Z':
         case 'U': {
             size_t n = parse_size(optarg);
             if (n == 0) {
-                fprintf(stderr, "kq-index: bad --%s size \"%s\" (e.g. 256M, "
-                        "4G)\n", c == 'Z' ? "max-segment" : "merge-budget",
-                        optarg);
+                fprintf(stderr,
+                        "kq-index: bad --%s size \"%s\" (e.g. 256M, "
+                        "4G)\n",
+                        c == 'Z' ? "max-segment" : "merge-budget", optarg);
                 return EX_USAGE;
             }
             if (c == 'Z') {
@@ -484,14 +503,14 @@ main(int argc, char **argv)
         case 'C':
             nCommitEvery = parse_size(optarg);
             if (nCommitEvery == 0) {
-                fprintf(stderr, "kq-index: bad --commit-every size \"%s\" "
-                        "(e.g. 64M)\n", optarg);
+                fprintf(stderr,
+                        "kq-index: bad --commit-every size \"%s\" "
+                        "(e.g. 64M)\n",
+                        optarg);
                 return EX_USAGE;
             }
             break;
-        case 'G':
-            opts.bDetectLang = 1;
-            break;
+        case 'G': opts.bDetectLang = 1; break;
         case 'F':
         case 'm':
         case 'f':
@@ -506,8 +525,10 @@ main(int argc, char **argv)
         case 'D':
             in.o.nMaxDoc = parse_size(optarg);
             if (in.o.nMaxDoc == 0 || in.o.nMaxDoc > KQ_MAX_MAX_DOC) {
-                fprintf(stderr, "kq-index: bad --max-doc-size \"%s\" (e.g. "
-                        "64M; at most 1G)\n", optarg);
+                fprintf(stderr,
+                        "kq-index: bad --max-doc-size \"%s\" (e.g. "
+                        "64M; at most 1G)\n",
+                        optarg);
                 return EX_USAGE;
             }
             break;
@@ -515,19 +536,13 @@ main(int argc, char **argv)
             eProgress = progress_mode(optarg);
             if (eProgress < 0) {
                 fprintf(stderr, "kq-index: --progress is bar, plain or "
-                        "none\n");
+                                "none\n");
                 return EX_USAGE;
             }
             break;
-        case 'h':
-            usage(stdout);
-            return EX_OK;
-        case 'V':
-            printf("kq-index %s\n", KQ_VERSION);
-            return EX_OK;
-        default:
-            usage(stderr);
-            return EX_USAGE;
+        case 'h': usage(stdout); return EX_OK;
+        case 'V': printf("kq-index %s\n", KQ_VERSION); return EX_OK;
+        default: usage(stderr); return EX_USAGE;
         }
     }
     if (inputopts_finish(&in)) {
@@ -540,7 +555,7 @@ main(int argc, char **argv)
     }
     if (eCmd != CMD_ADD && bXapian) {
         fprintf(stderr, "kq-index: rm, merge and compact work on native "
-                "indexes\n");
+                        "indexes\n");
         return EX_USAGE;
     }
     if ((eCmd == CMD_COMPACT || eCmd == CMD_MERGE) && optind < argc) {
@@ -560,8 +575,10 @@ main(int argc, char **argv)
     if (opts.zLang) {
         kq_analyzer *pA;
         if (kq_analyzer_new(opts.zLang, &pA) != KQ_OK) {
-            fprintf(stderr, "kq-index: unknown language \"%s\" (see --lang "
-                    "list)\n", opts.zLang);
+            fprintf(stderr,
+                    "kq-index: unknown language \"%s\" (see --lang "
+                    "list)\n",
+                    opts.zLang);
             return EX_USAGE;
         }
         kq_analyzer_free(pA);
@@ -571,9 +588,10 @@ main(int argc, char **argv)
     ** neither usable. */
     int eKind = kqi_dir_kind(zDir);
     if (eKind == (bXapian ? KQI_DIR_NATIVE : KQI_DIR_XAPIAN)) {
-        fprintf(stderr, "kq-index: %s holds %s; use --backend=%s or another "
-                "directory\n", zDir,
-                bXapian ? "a native kq index" : "a Xapian database",
+        fprintf(stderr,
+                "kq-index: %s holds %s; use --backend=%s or another "
+                "directory\n",
+                zDir, bXapian ? "a native kq index" : "a Xapian database",
                 bXapian ? "native" : "xapian");
         return EX_USAGE;
     }
@@ -607,9 +625,9 @@ main(int argc, char **argv)
         opts.xMergeProgress = progress_merge;
         opts.pMergeCtx = &r.prog;
     }
-    int rc = bXapian ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX,
-                                        &r.zErr)
-                     : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
+    int rc = bXapian
+                 ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX, &r.zErr)
+                 : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
     if (rc == KQ_OK && r.pX) {
         kqi_xwriter_detect_lang(r.pX, opts.bDetectLang);
     }
@@ -622,8 +640,10 @@ main(int argc, char **argv)
         kq_writer_stats ws0;
         kq_writer_stats_get(r.pW, &ws0);
         if (ws0.nOrphan && !bQuiet) {
-            fprintf(stderr, "kq-index: %s: removed %u file(s) left by an "
-                    "interrupted run\n", zDir, ws0.nOrphan);
+            fprintf(stderr,
+                    "kq-index: %s: removed %u file(s) left by an "
+                    "interrupted run\n",
+                    zDir, ws0.nOrphan);
         }
     }
     if (eCmd == CMD_RM) {
@@ -631,8 +651,10 @@ main(int argc, char **argv)
         int n = remove_ids(r.pW, argv + optind, argc - optind, bQuiet,
                            &exMerge);
         kq_writer_close(r.pW);
-        return n < 0 ? exit_for(-n) : exMerge ? exMerge
-                     : n > 0 ? EX_SKIPPED : EX_OK;
+        return n < 0     ? exit_for(-n)
+               : exMerge ? exMerge
+               : n > 0   ? EX_SKIPPED
+                         : EX_OK;
     }
     if (eCmd == CMD_COMPACT || eCmd == CMD_MERGE) {
         rc = eCmd == CMD_MERGE ? kq_writer_merge(r.pW, &r.zErr)
@@ -651,11 +673,10 @@ main(int argc, char **argv)
         }
         if (!bQuiet && eCmd == CMD_MERGE) {
             printf("kq-index: %u merge(s), %u segment(s), %llu index bytes\n",
-                   cs.nMerge, cs.nSegment,
-                   (unsigned long long)cs.nIndexByte);
+                   cs.nMerge, cs.nSegment, (unsigned long long)cs.nIndexByte);
         } else if (!bQuiet) {
-            printf("kq-index: %u segment(s), %llu index bytes\n",
-                   cs.nSegment, (unsigned long long)cs.nIndexByte);
+            printf("kq-index: %u segment(s), %llu index bytes\n", cs.nSegment,
+                   (unsigned long long)cs.nIndexByte);
         }
         return EX_OK;
     }
@@ -677,7 +698,8 @@ main(int argc, char **argv)
     uint64_t nMissingDel = 0;
     if (r.rc == KQ_OK && opts.bTrackSeen && r.pW) {
         if (bSkipped) {
-            fprintf(stderr, "kq-index: --delete-missing not applied: some "
+            fprintf(stderr,
+                    "kq-index: --delete-missing not applied: some "
                     "inputs could not be read, and their documents would "
                     "have been deleted\n");
         } else {
@@ -700,10 +722,11 @@ main(int argc, char **argv)
     /* (the summary below comes first; the merge's message is kept) */
     const char *zMergeMsg = NULL;
     int rcMerge = rc == KQ_OK && r.pW
-                  ? kq_writer_merge_status(r.pW, &zMergeMsg) : KQ_OK;
-    char *zMergeErr = rcMerge ? strdup(zMergeMsg ? zMergeMsg
-                                                 : kq_errstr(rcMerge))
-                              : NULL;
+                      ? kq_writer_merge_status(r.pW, &zMergeMsg)
+                      : KQ_OK;
+    char *zMergeErr = rcMerge
+                          ? strdup(zMergeMsg ? zMergeMsg : kq_errstr(rcMerge))
+                          : NULL;
     kq_writer_close(r.pW);
     kqi_xwriter_close(r.pX);
     if (rc) {
@@ -725,7 +748,8 @@ main(int argc, char **argv)
         rc = index_nwords(zDir, &ws.nTerm, &zErr);
         if (rc) {
             report_msg("%s: committed, but the index's terms cannot be "
-                       "counted: %s", zDir, zErr ? zErr : kq_errstr(rc));
+                       "counted: %s",
+                       zDir, zErr ? zErr : kq_errstr(rc));
             free(zErr);
             free(zMergeErr);
             return exit_for(rc);
@@ -749,19 +773,24 @@ main(int argc, char **argv)
     int exMerge = report_merge(rcMerge, zMergeErr);
     free(zMergeErr);
     if (st.nDocSkipped || st.nCut) {
-        fprintf(stderr, "kq-index: skipped %llu file(s), %llu line(s) and "
-                "%llu document(s)", (unsigned long long)st.nFileSkipped,
+        fprintf(stderr,
+                "kq-index: skipped %llu file(s), %llu line(s) and "
+                "%llu document(s)",
+                (unsigned long long)st.nFileSkipped,
                 (unsigned long long)st.nLineSkipped,
                 (unsigned long long)st.nDocSkipped);
         if (st.nCut) {
-            fprintf(stderr, "; %llu file(s) or document(s) read only in "
-                    "part", (unsigned long long)st.nCut);
+            fprintf(stderr,
+                    "; %llu file(s) or document(s) read only in "
+                    "part",
+                    (unsigned long long)st.nCut);
         }
         fprintf(stderr, "; see the messages above\n");
         return exMerge ? exMerge : EX_SKIPPED;
     }
     if (bSkipped) {
-        fprintf(stderr, "kq-index: skipped %llu file(s) and %llu line(s); "
+        fprintf(stderr,
+                "kq-index: skipped %llu file(s) and %llu line(s); "
                 "see the messages above\n",
                 (unsigned long long)st.nFileSkipped,
                 (unsigned long long)st.nLineSkipped);

@@ -34,33 +34,38 @@
 typedef struct mbox {
     corpus_ctx *pC;
     const char *zName;
-    char *zFileId;       /* the file's id (ctx_file_id()), for FILE:OFFSET
-                         ** ids; NULL for standard input ("stdin") */
-    dbuf msg;            /* the message after its "From " line */
-    dbuf from;           /* the "From " line */
+    char *zFileId; /* the file's id (ctx_file_id()), for FILE:OFFSET
+                   ** ids; NULL for standard input ("stdin") */
+    dbuf msg;      /* the message after its "From " line */
+    dbuf from;     /* the "From " line */
     int bInMsg;
     int bTooBig;
-    int bPrevBlank;      /* the last line was blank (or none yet) */
-    int bJunk;           /* text before the first "From " was reported */
-    uint64_t iMsgLine;   /* line and offset of the "From " line */
+    int bPrevBlank;    /* the last line was blank (or none yet) */
+    int bJunk;         /* text before the first "From " was reported */
+    uint64_t iMsgLine; /* line and offset of the "From " line */
     uint64_t iMsgByte;
     dbuf val, id, title, source, plain, html;
 } mbox;
 
-static void mbox_skip(mbox *m, const char *zWhy)
+static void
+mbox_skip(mbox *m, const char *zWhy)
 {
     report(m->zName, m->iMsgLine, "%s; message skipped", zWhy);
     m->pC->pStats->nDocSkipped++;
 }
 
-static void trim(const char **pz, size_t *pn)
+static void
+trim(const char **pz, size_t *pn)
 {
-    while (*pn && strchr(" \t\r\n", (*pz)[0])) (*pz)++, (*pn)--;
-    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1])) (*pn)--;
+    while (*pn && strchr(" \t\r\n", (*pz)[0]))
+        (*pz)++, (*pn)--;
+    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1]))
+        (*pn)--;
 }
 
 /* The Message-ID, or FILE:OFFSET, into m->id. */
-static void mbox_id(mbox *m, const char *zHdr, size_t nHdr)
+static void
+mbox_id(mbox *m, const char *zHdr, size_t nHdr)
 {
     const char *z;
     size_t n;
@@ -79,8 +84,7 @@ static void mbox_id(mbox *m, const char *zHdr, size_t nHdr)
         dbuf_add(&m->id, z, n);
     } else {
         char zOff[32];
-        snprintf(zOff, sizeof(zOff), ":%llu",
-                 (unsigned long long)m->iMsgByte);
+        snprintf(zOff, sizeof(zOff), ":%llu", (unsigned long long)m->iMsgByte);
         const char *zFile = m->zFileId ? m->zFileId : m->zName;
         dbuf_add(&m->id, zFile, strlen(zFile));
         dbuf_add(&m->id, zOff, strlen(zOff));
@@ -89,8 +93,8 @@ static void mbox_id(mbox *m, const char *zHdr, size_t nHdr)
 
 /* The date: the Date field, else the date of the "From " line ("From
 ** sender Thu Feb 26 10:00:00 1987").  zOut has DATE_MAX bytes. */
-static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
-                      char *zOut)
+static void
+mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc, char *zOut)
 {
     size_t i0, n;
     int e;
@@ -98,9 +102,10 @@ static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
     if (mime_header(zHdr, nHdr, "Date", &m->val) && m->val.n) {
         e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
         if (e == DATE_BAD || e == DATE_LONG) {
-            report(m->zName, m->iMsgLine, "date \"%.*s\" %s; indexed without "
-                   "a date", REPORT_QUOTE_LEN(m->val.n), m->val.a,
-                   date_why(e));
+            report(m->zName, m->iMsgLine,
+                   "date \"%.*s\" %s; indexed without "
+                   "a date",
+                   REPORT_QUOTE_LEN(m->val.n), m->val.a, date_why(e));
             m->pC->pStats->nWarning++;
             return;
         }
@@ -109,8 +114,10 @@ static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
         const char *z = m->from.a ? m->from.a : "";
         const char *zEnd = z + m->from.n;
         const char *p = z + (m->from.n >= 5 ? 5 : m->from.n);
-        while (p < zEnd && *p == ' ') p++;
-        while (p < zEnd && *p != ' ') p++;
+        while (p < zEnd && *p == ' ')
+            p++;
+        while (p < zEnd && *p != ' ')
+            p++;
         dbuf_reset(&m->val);
         dbuf_add(&m->val, p, (size_t)(zEnd - p));
         e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
@@ -125,8 +132,9 @@ static void mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc,
 }
 
 /* A header decoded (RFC 2047) into pOut, trimmed. */
-static void mbox_words(mbox *m, const char *zHdr, size_t nHdr,
-                       const char *zName, dbuf *pOut)
+static void
+mbox_words(mbox *m, const char *zHdr, size_t nHdr, const char *zName,
+           dbuf *pOut)
 {
     dbuf_reset(&m->val);
     dbuf_reset(pOut);
@@ -136,7 +144,8 @@ static void mbox_words(mbox *m, const char *zHdr, size_t nHdr,
 }
 
 /* The gathered message is complete: parse and deliver it. */
-static int mbox_end(mbox *m)
+static int
+mbox_end(mbox *m)
 {
     const char *z = m->msg.a ? m->msg.a : "";
     size_t n = m->msg.n;
@@ -148,8 +157,10 @@ static int mbox_end(mbox *m)
 
     m->bInMsg = 0;
     if (m->bTooBig) {
-        report(m->zName, m->iMsgLine, "message larger than the document "
-               "limit (--max-doc-size %s); message skipped", m->pC->zMaxDoc);
+        report(m->zName, m->iMsgLine,
+               "message larger than the document "
+               "limit (--max-doc-size %s); message skipped",
+               m->pC->zMaxDoc);
         m->pC->pStats->nDocSkipped++;
         return 0;
     }
@@ -192,14 +203,17 @@ static int mbox_end(mbox *m)
         return 0;
     }
     if (fCut & MIME_CUT_DEEP) {
-        report(m->zName, m->iMsgLine, "MIME parts nested more than %d deep; "
+        report(m->zName, m->iMsgLine,
+               "MIME parts nested more than %d deep; "
                "their text is not indexed, the rest of the message is",
                KQ_MAX_MIME_DEPTH);
     }
     if (fCut & MIME_CUT_BOUNDARY) {
-        report(m->zName, m->iMsgLine, "MIME boundary longer than %d bytes "
+        report(m->zName, m->iMsgLine,
+               "MIME boundary longer than %d bytes "
                "(RFC 2046 allows 70); the text of its parts is not indexed, "
-               "the rest of the message is", KQ_MAX_MIME_BOUNDARY);
+               "the rest of the message is",
+               KQ_MAX_MIME_BOUNDARY);
     }
     if (fCut) {
         m->pC->pStats->nCut++;
@@ -207,15 +221,18 @@ static int mbox_end(mbox *m)
     return ctx_deliver(m->pC, &doc, m->zName, m->iMsgLine);
 }
 
-static int is_blank(const char *z, size_t n)
+static int
+is_blank(const char *z, size_t n)
 {
     return n == 0 || (n == 1 && z[0] == '\r');
 }
 
-static void mbox_gather(mbox *m, const char *z, size_t n)
+static void
+mbox_gather(mbox *m, const char *z, size_t n)
 {
-    if (m->bTooBig) return;
-    if (n >= m->pC->nMaxDoc - m->msg.n) {   /* n and its '\n' over the cap */
+    if (m->bTooBig)
+        return;
+    if (n >= m->pC->nMaxDoc - m->msg.n) { /* n and its '\n' over the cap */
         m->bTooBig = 1;
         return;
     }
@@ -223,13 +240,14 @@ static void mbox_gather(mbox *m, const char *z, size_t n)
     dbuf_addc(&m->msg, '\n');
 }
 
-static int mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z,
-                     size_t n)
+static int
+mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z, size_t n)
 {
     int rc = 0;
     int bBlank = is_blank(z, n);
     if (m->bPrevBlank && n >= 5 && memcmp(z, "From ", 5) == 0) {
-        if (m->bInMsg) rc = mbox_end(m);
+        if (m->bInMsg)
+            rc = mbox_end(m);
         m->bInMsg = 1;
         m->bTooBig = 0;
         m->iMsgLine = iLine;
@@ -243,8 +261,10 @@ static int mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z,
     m->bPrevBlank = bBlank;
     if (!m->bInMsg) {
         if (!bBlank && !m->bJunk) {
-            report(m->zName, iLine, "text before the first \"From \" line "
-                   "skipped%s", iLine == 1 ? " (not an mbox file?)" : "");
+            report(m->zName, iLine,
+                   "text before the first \"From \" line "
+                   "skipped%s",
+                   iLine == 1 ? " (not an mbox file?)" : "");
             m->pC->pStats->nDocSkipped++;
             m->bJunk = 1;
         }
@@ -253,7 +273,8 @@ static int mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z,
     /* ">From " and ">>From " were escaped "From " lines. */
     {
         size_t k = 0;
-        while (k < n && z[k] == '>') k++;
+        while (k < n && z[k] == '>')
+            k++;
         if (k > 0 && n - k >= 5 && memcmp(z + k, "From ", 5) == 0) {
             z++;
             n--;
@@ -263,7 +284,8 @@ static int mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z,
     return 0;
 }
 
-static void mbox_free(mbox *m)
+static void
+mbox_free(mbox *m)
 {
     dbuf_free(&m->msg);
     dbuf_free(&m->from);
@@ -276,7 +298,8 @@ static void mbox_free(mbox *m)
     free(m->zFileId);
 }
 
-int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
+int
+read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
 {
     src s;
     linereader lr;
@@ -303,10 +326,11 @@ int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
         size_t n = 0;
         uint64_t iOff = lr_offset(&lr);
         int e = lr_next(&lr, &z, &n);
-        if (e == LR_EOF) break;
+        if (e == LR_EOF)
+            break;
         if (e == LR_ERROR) {
             ctx_stopped(pC, m.zName, iLine, iLine + 1, 0);
-            m.bInMsg = 0;   /* the message at the error is lost */
+            m.bInMsg = 0; /* the message at the error is lost */
             break;
         }
         iLine++;
@@ -316,18 +340,23 @@ int read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
             if (!lr.bOverCap) {
                 report(m.zName, iLine, "line too long (out of memory)");
             } else if (!m.bInMsg) {
-                report(m.zName, iLine, "line longer than the document limit "
-                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+                report(m.zName, iLine,
+                       "line longer than the document limit "
+                       "(--max-doc-size %s); skipped",
+                       pC->zMaxDoc);
                 pC->pStats->nLineSkipped++;
             }
-            if (m.bInMsg) m.bTooBig = 1;
+            if (m.bInMsg)
+                m.bTooBig = 1;
             m.bPrevBlank = 0;
             continue;
         }
         rc = mbox_line(&m, iLine, iOff, z, n);
-        if (rc) break;
+        if (rc)
+            break;
     }
-    if (rc == 0 && m.bInMsg) rc = mbox_end(&m);
+    if (rc == 0 && m.bInMsg)
+        rc = mbox_end(&m);
     mbox_free(&m);
     lr_free(&lr);
     src_close(&s);

@@ -15,25 +15,29 @@
 #include <string.h>
 #include <strings.h>
 
-static int is_ws(char c)
+static int
+is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* End of the line starting at i (index of its '\n', or n). */
-static size_t line_end(const char *z, size_t n, size_t i)
+static size_t
+line_end(const char *z, size_t n, size_t i)
 {
     const char *p = i < n ? memchr(z + i, '\n', n - i) : NULL;
     return p ? (size_t)(p - z) : n;
 }
 
 /* Is z[i..e) empty but for a CR? */
-static int is_empty_line(const char *z, size_t i, size_t e)
+static int
+is_empty_line(const char *z, size_t i, size_t e)
 {
     return e == i || (e == i + 1 && z[i] == '\r');
 }
 
-void mime_split(const char *z, size_t n, size_t *pnHdr, size_t *piBody)
+void
+mime_split(const char *z, size_t n, size_t *pnHdr, size_t *piBody)
 {
     size_t i = 0;
     while (i < n) {
@@ -49,15 +53,18 @@ void mime_split(const char *z, size_t n, size_t *pnHdr, size_t *piBody)
     *piBody = n;
 }
 
-int mime_has_headers(const char *z, size_t n)
+int
+mime_has_headers(const char *z, size_t n)
 {
     size_t i = 0;
     /* Field names are printable ASCII but ':' (RFC 5322). */
-    while (i < n && z[i] > ' ' && z[i] < 127 && z[i] != ':') i++;
+    while (i < n && z[i] > ' ' && z[i] < 127 && z[i] != ':')
+        i++;
     return i > 0 && i < n && z[i] == ':';
 }
 
-int mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
+int
+mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
 {
     size_t nName = strlen(zName);
     size_t i = 0;
@@ -75,7 +82,8 @@ int mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
                     if (is_ws(z[j])) {
                         bSp = 1;
                     } else {
-                        if (bSp && pOut->n > nStart) dbuf_addc(pOut, ' ');
+                        if (bSp && pOut->n > nStart)
+                            dbuf_addc(pOut, ' ');
                         bSp = 0;
                         dbuf_addc(pOut, z[j]);
                     }
@@ -94,33 +102,40 @@ int mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
     return 0;
 }
 
-int mime_param(const char *z, size_t n, const char *zParam, const char **pz,
-               size_t *pn)
+int
+mime_param(const char *z, size_t n, const char *zParam, const char **pz,
+           size_t *pn)
 {
     size_t nParam = strlen(zParam);
     size_t i = 0;
     for (;;) {
         const char *p = i < n ? memchr(z + i, ';', n - i) : NULL;
         size_t j;
-        if (p == NULL) return 0;
+        if (p == NULL)
+            return 0;
         j = (size_t)(p - z) + 1;
-        while (j < n && is_ws(z[j])) j++;
+        while (j < n && is_ws(z[j]))
+            j++;
         i = j;
         if (n - j <= nParam || strncasecmp(z + j, zParam, nParam) != 0) {
             continue;
         }
         j += nParam;
-        while (j < n && is_ws(z[j])) j++;
-        if (j >= n || z[j] != '=') continue;
+        while (j < n && is_ws(z[j]))
+            j++;
+        if (j >= n || z[j] != '=')
+            continue;
         j++;
-        while (j < n && is_ws(z[j])) j++;
+        while (j < n && is_ws(z[j]))
+            j++;
         if (j < n && z[j] == '"') {
             const char *q = memchr(z + j + 1, '"', n - j - 1);
             *pz = z + j + 1;
             *pn = q ? (size_t)(q - *pz) : n - j - 1;
         } else {
             size_t k = j;
-            while (k < n && z[k] != ';' && !is_ws(z[k])) k++;
+            while (k < n && z[k] != ';' && !is_ws(z[k]))
+                k++;
             *pz = z + j;
             *pn = k - j;
         }
@@ -128,15 +143,20 @@ int mime_param(const char *z, size_t n, const char *zParam, const char **pz,
     }
 }
 
-static int hex_val(char c)
+static int
+hex_val(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
-void mime_qp_decode(const char *z, size_t n, dbuf *pOut)
+void
+mime_qp_decode(const char *z, size_t n, dbuf *pOut)
 {
     size_t i = 0;
     while (i < n) {
@@ -144,45 +164,56 @@ void mime_qp_decode(const char *z, size_t n, dbuf *pOut)
         size_t iEq = p ? (size_t)(p - z) : n;
         size_t j;
         dbuf_add(pOut, z + i, iEq - i);
-        if (iEq == n) break;
+        if (iEq == n)
+            break;
         if (n - iEq >= 3 && hex_val(z[iEq + 1]) >= 0 &&
             hex_val(z[iEq + 2]) >= 0) {
-            dbuf_addc(pOut, (char)(hex_val(z[iEq + 1]) * 16 +
-                                   hex_val(z[iEq + 2])));
+            dbuf_addc(pOut,
+                      (char)(hex_val(z[iEq + 1]) * 16 + hex_val(z[iEq + 2])));
             i = iEq + 3;
             continue;
         }
         /* A soft line break: '=', maybe trailing blanks, end of line. */
         j = iEq + 1;
-        while (j < n && (z[j] == ' ' || z[j] == '\t' || z[j] == '\r')) j++;
+        while (j < n && (z[j] == ' ' || z[j] == '\t' || z[j] == '\r'))
+            j++;
         if (j == n || z[j] == '\n') {
             i = j < n ? j + 1 : n;
             continue;
         }
-        dbuf_addc(pOut, '=');   /* not an escape: keep it, as RFC 2045 says */
+        dbuf_addc(pOut, '='); /* not an escape: keep it, as RFC 2045 says */
         i = iEq + 1;
     }
 }
 
-static int b64_val(char c)
+static int
+b64_val(char c)
 {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;   /* '-', '_': the URL alphabet */
-    if (c == '/' || c == '_') return 63;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-')
+        return 62; /* '-', '_': the URL alphabet */
+    if (c == '/' || c == '_')
+        return 63;
     return -1;
 }
 
-void mime_b64_decode(const char *z, size_t n, dbuf *pOut)
+void
+mime_b64_decode(const char *z, size_t n, dbuf *pOut)
 {
     unsigned long acc = 0;
     int nBit = 0;
     for (size_t i = 0; i < n; i++) {
         int v;
-        if (z[i] == '=') break;
+        if (z[i] == '=')
+            break;
         v = b64_val(z[i]);
-        if (v < 0) continue;   /* line breaks and junk between groups */
+        if (v < 0)
+            continue; /* line breaks and junk between groups */
         acc = (acc << 6) | (unsigned)v;
         nBit += 6;
         if (nBit >= 8) {
@@ -194,7 +225,8 @@ void mime_b64_decode(const char *z, size_t n, dbuf *pOut)
 
 /* One encoded word at z[0..n) (z starts with "=?"): its decoded text to
 ** pOut; returns its length, or 0 if it is not one. */
-static size_t encoded_word(const char *z, size_t n, dbuf *pOut)
+static size_t
+encoded_word(const char *z, size_t n, dbuf *pOut)
 {
     size_t iCs = 2, iEnc, iText, iEnd;
     const char *p;
@@ -202,25 +234,30 @@ static size_t encoded_word(const char *z, size_t n, dbuf *pOut)
     const char *zStar;
     size_t nCs;
     p = memchr(z + iCs, '?', n - iCs);
-    if (p == NULL) return 0;
+    if (p == NULL)
+        return 0;
     iEnc = (size_t)(p - z) + 1;
-    if (iEnc + 2 > n || z[iEnc + 1] != '?') return 0;
+    if (iEnc + 2 > n || z[iEnc + 1] != '?')
+        return 0;
     iText = iEnc + 2;
     for (iEnd = iText; iEnd + 1 < n; iEnd++) {
-        if (z[iEnd] == '?' && z[iEnd + 1] == '=') break;
-        if (is_ws(z[iEnd])) return 0;
+        if (z[iEnd] == '?' && z[iEnd + 1] == '=')
+            break;
+        if (is_ws(z[iEnd]))
+            return 0;
     }
-    if (iEnd + 1 >= n) return 0;
+    if (iEnd + 1 >= n)
+        return 0;
     if (z[iEnc] == 'B' || z[iEnc] == 'b') {
         mime_b64_decode(z + iText, iEnd - iText, &raw);
     } else if (z[iEnc] == 'Q' || z[iEnc] == 'q') {
         for (size_t i = iText; i < iEnd; i++) {
             if (z[i] == '_') {
                 dbuf_addc(&raw, ' ');
-            } else if (z[i] == '=' && iEnd - i >= 3 && hex_val(z[i + 1]) >= 0
-                       && hex_val(z[i + 2]) >= 0) {
-                dbuf_addc(&raw, (char)(hex_val(z[i + 1]) * 16 +
-                                       hex_val(z[i + 2])));
+            } else if (z[i] == '=' && iEnd - i >= 3 &&
+                       hex_val(z[i + 1]) >= 0 && hex_val(z[i + 2]) >= 0) {
+                dbuf_addc(&raw,
+                          (char)(hex_val(z[i + 1]) * 16 + hex_val(z[i + 2])));
                 i += 2;
             } else {
                 dbuf_addc(&raw, z[i]);
@@ -232,17 +269,19 @@ static size_t encoded_word(const char *z, size_t n, dbuf *pOut)
     /* RFC 2231: "charset*language". */
     nCs = iEnc - 1 - iCs;
     zStar = memchr(z + iCs, '*', nCs);
-    if (zStar) nCs = (size_t)(zStar - (z + iCs));
+    if (zStar)
+        nCs = (size_t)(zStar - (z + iCs));
     charset_to_utf8(z + iCs, nCs, raw.a, raw.n, pOut);
     dbuf_free(&raw);
     return iEnd + 2;
 }
 
-void mime_words_decode(const char *z, size_t n, dbuf *pOut)
+void
+mime_words_decode(const char *z, size_t n, dbuf *pOut)
 {
     size_t i = 0;
-    size_t iPlain = 0;     /* start of text not yet written */
-    int bAfterWord = 0;    /* the last thing written was an encoded word */
+    size_t iPlain = 0;  /* start of text not yet written */
+    int bAfterWord = 0; /* the last thing written was an encoded word */
     while (i < n) {
         size_t k;
         if (z[i] != '=' || i + 1 >= n || z[i + 1] != '?') {
@@ -255,7 +294,8 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut)
             if (k) {
                 /* White space between two encoded words is not text. */
                 size_t j = iPlain;
-                while (bAfterWord && j < i && is_ws(z[j])) j++;
+                while (bAfterWord && j < i && is_ws(z[j]))
+                    j++;
                 if (j < i || !bAfterWord) {
                     charset_to_utf8(NULL, 0, z + iPlain, i - iPlain, pOut);
                 }
@@ -276,16 +316,16 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut)
 typedef struct mtext {
     dbuf *pPlain;
     dbuf *pHtml;
-    int fCut;       /* MIME_CUT_*: what was left out */
+    int fCut; /* MIME_CUT_*: what was left out */
 } mtext;
 
 static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
                         const char *zBody, size_t nBody, int nDepth);
 
 /* Decode a text part: transfer encoding, then charset, into pOut. */
-static void decode_part(const char *zHdr, size_t nHdr, const char *zType,
-                        size_t nType, const char *zBody, size_t nBody,
-                        dbuf *pOut)
+static void
+decode_part(const char *zHdr, size_t nHdr, const char *zType, size_t nType,
+            const char *zBody, size_t nBody, dbuf *pOut)
 {
     dbuf cte = {0};
     dbuf raw = {0};
@@ -306,16 +346,19 @@ static void decode_part(const char *zHdr, size_t nHdr, const char *zType,
 }
 
 /* Parts are separated by a blank line in the text. */
-static void add_para(dbuf *pOut, const char *z, size_t n)
+static void
+add_para(dbuf *pOut, const char *z, size_t n)
 {
-    if (n == 0) return;
-    if (pOut->n) dbuf_add(pOut, "\n\n", 2);
+    if (n == 0)
+        return;
+    if (pOut->n)
+        dbuf_add(pOut, "\n\n", 2);
     dbuf_add(pOut, z, n);
 }
 
-static void text_part(mtext *m, const char *zHdr, size_t nHdr,
-                      const char *zType, size_t nType, int bHtml,
-                      const char *zBody, size_t nBody)
+static void
+text_part(mtext *m, const char *zHdr, size_t nHdr, const char *zType,
+          size_t nType, int bHtml, const char *zBody, size_t nBody)
 {
     dbuf text = {0};
     decode_part(zHdr, nHdr, zType, nType, zBody, nBody, &text);
@@ -334,8 +377,8 @@ static void text_part(mtext *m, const char *zHdr, size_t nHdr,
 
 /* A delimiter line "--BOUNDARY" or "--BOUNDARY--" at z[i..e)?  1 for a
 ** delimiter, 2 for the closing one, else 0. */
-static int delimiter(const char *z, size_t i, size_t e, const char *zB,
-                     size_t nB)
+static int
+delimiter(const char *z, size_t i, size_t e, const char *zB, size_t nB)
 {
     size_t j = i + 2 + nB;
     int eKind = 1;
@@ -347,15 +390,17 @@ static int delimiter(const char *z, size_t i, size_t e, const char *zB,
         eKind = 2;
         j += 2;
     }
-    while (j < e && is_ws(z[j])) j++;
+    while (j < e && is_ws(z[j]))
+        j++;
     return j == e ? eKind : 0;
 }
 
-static void one_part(mtext *m, const char *z, size_t n, int nDepth)
+static void
+one_part(mtext *m, const char *z, size_t n, int nDepth)
 {
     size_t nHdr, iBody;
     if (n > 0 && (z[0] == '\n' || (z[0] == '\r' && n > 1 && z[1] == '\n'))) {
-        nHdr = 0;   /* no headers: a text/plain part */
+        nHdr = 0; /* no headers: a text/plain part */
         iBody = z[0] == '\n' ? 1 : 2;
     } else {
         mime_split(z, n, &nHdr, &iBody);
@@ -363,12 +408,13 @@ static void one_part(mtext *m, const char *z, size_t n, int nDepth)
     entity_text(m, z, nHdr, z + iBody, n - iBody, nDepth);
 }
 
-static void multipart(mtext *m, const char *zB, size_t nB, const char *z,
-                      size_t n, int nDepth)
+static void
+multipart(mtext *m, const char *zB, size_t nB, const char *z, size_t n,
+          int nDepth)
 {
     size_t i = 0;
     size_t iPart = 0;
-    int bIn = 0;   /* past the first delimiter */
+    int bIn = 0; /* past the first delimiter */
     while (i < n) {
         size_t e = line_end(z, n, i);
         int eKind = delimiter(z, i, e, zB, nB);
@@ -376,22 +422,27 @@ static void multipart(mtext *m, const char *zB, size_t nB, const char *z,
             if (bIn) {
                 /* The line break before a delimiter belongs to it. */
                 size_t iEnd = i;
-                if (iEnd > iPart && z[iEnd - 1] == '\n') iEnd--;
-                if (iEnd > iPart && z[iEnd - 1] == '\r') iEnd--;
+                if (iEnd > iPart && z[iEnd - 1] == '\n')
+                    iEnd--;
+                if (iEnd > iPart && z[iEnd - 1] == '\r')
+                    iEnd--;
                 one_part(m, z + iPart, iEnd - iPart, nDepth);
             }
-            if (eKind == 2) return;
+            if (eKind == 2)
+                return;
             bIn = 1;
             iPart = e < n ? e + 1 : n;
         }
         i = e + 1;
     }
     /* No closing delimiter: the last part runs to the end. */
-    if (bIn && iPart < n) one_part(m, z + iPart, n - iPart, nDepth);
+    if (bIn && iPart < n)
+        one_part(m, z + iPart, n - iPart, nDepth);
 }
 
-static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
-                        const char *zBody, size_t nBody, int nDepth)
+static void
+entity_text(mtext *m, const char *zHdr, size_t nHdr, const char *zBody,
+            size_t nBody, int nDepth)
 {
     dbuf ct = {0};
     dbuf cd = {0};
@@ -434,8 +485,9 @@ static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
     dbuf_free(&cd);
 }
 
-int mime_text(const char *zHdr, size_t nHdr, const char *zBody,
-              size_t nBody, dbuf *pPlain, dbuf *pHtml)
+int
+mime_text(const char *zHdr, size_t nHdr, const char *zBody, size_t nBody,
+          dbuf *pPlain, dbuf *pHtml)
 {
     mtext m;
     m.pPlain = pPlain;

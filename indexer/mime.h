@@ -42,9 +42,9 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut);
 ** boundary is longer than KQ_MAX_MIME_BOUNDARY, are not read: returns the
 ** MIME_CUT_* flags of what was left out (the caller reports it), 0 if
 ** nothing was. */
-#define MIME_CUT_DEEP     0x01
+#define MIME_CUT_DEEP 0x01
 #define MIME_CUT_BOUNDARY 0x02
-int mime_text(const char *zHdr, size_t nHdr, const char *zBody,
-              size_t nBody, dbuf *pPlain, dbuf *pHtml);
+int mime_text(const char *zHdr, size_t nHdr, const char *zBody, size_t nBody,
+              dbuf *pPlain, dbuf *pHtml);
 
 #endif

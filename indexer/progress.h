@@ -20,13 +20,13 @@ enum { PROGRESS_NONE = 0, PROGRESS_BAR, PROGRESS_PLAIN };
 
 typedef struct progress {
     int eMode;
-    int bTotal;          /* nTotal is known */
-    uint64_t nTotal;     /* bytes of input in all */
-    struct timespec t0;  /* start */
-    double tLast;        /* seconds since t0 of the last line drawn */
-    int nDrawn;          /* bar: width of the line on screen (0: none) */
-    uint64_t nDoc, nByte;/* the latest counts */
-    int iMerge;          /* a merge's progress (progress_merge), or 0 */
+    int bTotal;           /* nTotal is known */
+    uint64_t nTotal;      /* bytes of input in all */
+    struct timespec t0;   /* start */
+    double tLast;         /* seconds since t0 of the last line drawn */
+    int nDrawn;           /* bar: width of the line on screen (0: none) */
+    uint64_t nDoc, nByte; /* the latest counts */
+    int iMerge;           /* a merge's progress (progress_merge), or 0 */
 } progress;
 
 /* "bar", "plain", "none" -> PROGRESS_*; -1 if unknown. */

@@ -31,18 +31,18 @@ typedef struct corpus_ctx {
     void *pCtx;
     corpus_doc_fn xDoc;
     corpus_stats *pStats;
-    const corpus_opts *pOpts;   /* never NULL */
-    jf_state jf;                /* scratch of the JSON fast path */
-    struct jsonl_cfg *pJsonl;   /* JSON Lines set-up (jsonl.c), lazily */
-    int bSizing;                /* corpus_size(): sum sizes, read nothing */
+    const corpus_opts *pOpts; /* never NULL */
+    jf_state jf;              /* scratch of the JSON fast path */
+    struct jsonl_cfg *pJsonl; /* JSON Lines set-up (jsonl.c), lazily */
+    int bSizing;              /* corpus_size(): sum sizes, read nothing */
     uint64_t nSize;
-    size_t nMaxDoc;             /* the document cap (corpus_opts.nMaxDoc,
-                                ** or KQ_DEFAULT_MAX_DOC) */
-    char zMaxDoc[32];           /* it for messages: "64M" */
-    char *zCwd;                 /* ctx_file_id(): the current directory,
-                                ** physical (getcwd()), lazily */
-    char *zIdDir;               /* its last directory as given ... */
-    char *zIdReal;              /* ... and that directory's realpath() */
+    size_t nMaxDoc;   /* the document cap (corpus_opts.nMaxDoc,
+                      ** or KQ_DEFAULT_MAX_DOC) */
+    char zMaxDoc[32]; /* it for messages: "64M" */
+    char *zCwd;       /* ctx_file_id(): the current directory,
+                      ** physical (getcwd()), lazily */
+    char *zIdDir;     /* its last directory as given ... */
+    char *zIdReal;    /* ... and that directory's realpath() */
 } corpus_ctx;
 
 /* The id of the file zPath (a text file's document id): one id however
@@ -73,7 +73,8 @@ void ctx_stopped(corpus_ctx *pC, const char *zName, uint64_t nDone,
 
 /* Windows editors start UTF-8 files with a byte order mark; it is not
 ** part of the first line's text. */
-static inline int is_utf8_bom(const char *z, size_t n)
+static inline int
+is_utf8_bom(const char *z, size_t n)
 {
     return n >= 3 && memcmp(z, "\xEF\xBB\xBF", 3) == 0;
 }
@@ -84,26 +85,26 @@ static inline int is_utf8_bom(const char *z, size_t n)
 ** corrupt or truncated gzip data) and counts bytes delivered.
 */
 enum {
-    SRC_PLAIN = 0,   /* never inflate */
-    SRC_GZ,          /* must be gzip (the name ends in .gz) */
-    SRC_SNIFF        /* inflate if the data starts with the gzip magic */
+    SRC_PLAIN = 0, /* never inflate */
+    SRC_GZ,        /* must be gzip (the name ends in .gz) */
+    SRC_SNIFF      /* inflate if the data starts with the gzip magic */
 };
 
 typedef struct src {
-    const char *zPath;  /* name for messages ("stdin" for "-") */
+    const char *zPath; /* name for messages ("stdin" for "-") */
     corpus_ctx *pC;
     int fd;
-    int bOwnFd;         /* close fd at the end (not standard input) */
+    int bOwnFd; /* close fd at the end (not standard input) */
     int bGz;
-    int bEnd;           /* nothing more will come: clean end, or an error */
-    unsigned char *aIn; /* first block (sniffing), then compressed input */
-    size_t iPend, nPend;/* plain data already in aIn, not yet delivered */
+    int bEnd;            /* nothing more will come: clean end, or an error */
+    unsigned char *aIn;  /* first block (sniffing), then compressed input */
+    size_t iPend, nPend; /* plain data already in aIn, not yet delivered */
     /* gzip only */
     z_stream z;
-    int bZInit;         /* inflateInit2() succeeded: inflateEnd() needed */
-    int bInEof;         /* read(2) has returned 0 */
-    int bMemberEnd;     /* inflate() finished a gzip member */
-    uint64_t nIn;       /* compressed bytes read from the file so far */
+    int bZInit;     /* inflateInit2() succeeded: inflateEnd() needed */
+    int bInEof;     /* read(2) has returned 0 */
+    int bMemberEnd; /* inflate() finished a gzip member */
+    uint64_t nIn;   /* compressed bytes read from the file so far */
 } src;
 
 /* Open zPath ("-": standard input) for reading; eGz is SRC_*.  On failure
@@ -128,17 +129,17 @@ typedef struct linereader {
     src *pSrc;
     char *a;
     size_t nAlloc;
-    size_t iStart;      /* first byte of the next line */
-    size_t iScan;       /* [iStart, iScan) is known to hold no '\n' */
-    size_t nData;       /* bytes of valid data in a[] */
-    uint64_t iBase;     /* stream offset of a[0] */
+    size_t iStart;  /* first byte of the next line */
+    size_t iScan;   /* [iStart, iScan) is known to hold no '\n' */
+    size_t nData;   /* bytes of valid data in a[] */
+    uint64_t iBase; /* stream offset of a[0] */
     int bEof;
-    size_t nMax;        /* longest line (and largest run taken): the
-                        ** document cap, so a[] never outgrows it by more
-                        ** than a chunk */
-    int bOverCap;       /* the last LR_TOOLONG was a line over nMax (not
-                        ** memory running out) */
-    int bDropped;       /* the last line was dropped: shrink a[] first */
+    size_t nMax;  /* longest line (and largest run taken): the
+                  ** document cap, so a[] never outgrows it by more
+                  ** than a chunk */
+    int bOverCap; /* the last LR_TOOLONG was a line over nMax (not
+                  ** memory running out) */
+    int bDropped; /* the last line was dropped: shrink a[] first */
 } linereader;
 
 enum { LR_EOF, LR_LINE, LR_TOOLONG, LR_ERROR };

@@ -18,7 +18,8 @@
 static void (*g_xHook)(void *);
 static void *g_pHookArg;
 
-void report_set_hook(void (*x)(void *), void *pArg)
+void
+report_set_hook(void (*x)(void *), void *pArg)
 {
     g_xHook = x;
     g_pHookArg = pArg;
@@ -26,7 +27,8 @@ void report_set_hook(void (*x)(void *), void *pArg)
 
 /* "kq-index: " + zHead + the message, escaped, and a newline, in one write
 ** (stderr is unbuffered; only one thread reads the corpus). */
-static void emit(const char *zHead, const char *zFmt, va_list ap)
+static void
+emit(const char *zHead, const char *zFmt, va_list ap)
 {
     char *zMsg = kqi_vmprintf(zFmt, ap);
     kqi_buf b = {0};
@@ -42,11 +44,13 @@ static void emit(const char *zHead, const char *zFmt, va_list ap)
     free(zMsg);
 }
 
-void report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
+void
+report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
 {
     va_list ap;
     char *zHead;
-    if (g_xHook) g_xHook(g_pHookArg);
+    if (g_xHook)
+        g_xHook(g_pHookArg);
     if (iLine) {
         zHead = kqi_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
     } else {
@@ -58,10 +62,12 @@ void report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
     free(zHead);
 }
 
-void report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
+void
+report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
 {
     va_list ap;
-    if (g_xHook) g_xHook(g_pHookArg);
+    if (g_xHook)
+        g_xHook(g_pHookArg);
     char *zHead = kqi_mprintf("%s: byte %llu: ", zPath,
                               (unsigned long long)iByte);
     va_start(ap, zFmt);
@@ -70,10 +76,12 @@ void report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
     free(zHead);
 }
 
-void report_msg(const char *zFmt, ...)
+void
+report_msg(const char *zFmt, ...)
 {
     va_list ap;
-    if (g_xHook) g_xHook(g_pHookArg);
+    if (g_xHook)
+        g_xHook(g_pHookArg);
     va_start(ap, zFmt);
     emit("", zFmt, ap);
     va_end(ap);

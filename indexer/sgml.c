@@ -7,26 +7,31 @@
 #include <string.h>
 #include <strings.h>
 
-size_t sgml_find(const char *z, size_t n, size_t i, const char *zNeedle)
+size_t
+sgml_find(const char *z, size_t n, size_t i, const char *zNeedle)
 {
     size_t k = strlen(zNeedle);
     while (i < n) {
         /* The needles all start with '<': memchr does the skipping. */
         const char *p = memchr(z + i, zNeedle[0], n - i);
-        if (p == NULL) return n;
+        if (p == NULL)
+            return n;
         i = (size_t)(p - z);
-        if (n - i >= k && strncasecmp(z + i, zNeedle, k) == 0) return i;
+        if (n - i >= k && strncasecmp(z + i, zNeedle, k) == 0)
+            return i;
         i++;
     }
     return n;
 }
 
-int sgml_element(const char *z, size_t n, size_t i, const char *zName,
-                 size_t *piStart, size_t *piEnd, size_t *piNext)
+int
+sgml_element(const char *z, size_t n, size_t i, const char *zName,
+             size_t *piStart, size_t *piEnd, size_t *piNext)
 {
     char zOpen[40], zClose[40];
     size_t nName = strlen(zName);
-    if (nName + 4 > sizeof(zOpen)) return 0;
+    if (nName + 4 > sizeof(zOpen))
+        return 0;
     zOpen[0] = '<';
     memcpy(zOpen + 1, zName, nName + 1);
     zClose[0] = '<';
@@ -38,12 +43,14 @@ int sgml_element(const char *z, size_t n, size_t i, const char *zName,
         size_t j = sgml_find(z, n, i, zOpen);
         size_t k;
         const char *pGt;
-        if (j == n) return 0;
+        if (j == n)
+            return 0;
         k = j + 1 + nName;
         /* <NAME> or <NAME attributes>, not <NAMEX>. */
         if (k < n && (z[k] == '>' || z[k] == ' ' || z[k] == '\t')) {
             pGt = memchr(z + k, '>', n - k);
-            if (pGt == NULL) return 0;
+            if (pGt == NULL)
+                return 0;
             *piStart = (size_t)(pGt - z) + 1;
             *piEnd = sgml_find(z, n, *piStart, zClose);
             *piNext = *piEnd < n ? *piEnd + nName + 3 : n;
@@ -56,16 +63,22 @@ int sgml_element(const char *z, size_t n, size_t i, const char *zName,
 /* Append c with white space tidied: runs of blanks are one space, no
 ** blank starts a line, at most one empty line in a row; bLine: line
 ** breaks are spaces too, as for a title. */
-static void put(dbuf *pOut, size_t nStart, int bLine, char c)
+static void
+put(dbuf *pOut, size_t nStart, int bLine, char c)
 {
     char cPrev = pOut->n > nStart ? pOut->a[pOut->n - 1] : '\n';
-    if (c == '\r' || c == '\t' || c == '\f' || c == '\v') c = ' ';
-    if (bLine && c == '\n') c = ' ';
+    if (c == '\r' || c == '\t' || c == '\f' || c == '\v')
+        c = ' ';
+    if (bLine && c == '\n')
+        c = ' ';
     if (c == ' ') {
-        if (cPrev == ' ' || cPrev == '\n') return;
+        if (cPrev == ' ' || cPrev == '\n')
+            return;
     } else if (c == '\n') {
-        while (pOut->n > nStart && pOut->a[pOut->n - 1] == ' ') pOut->n--;
-        if (pOut->n == nStart) return;
+        while (pOut->n > nStart && pOut->a[pOut->n - 1] == ' ')
+            pOut->n--;
+        if (pOut->n == nStart)
+            return;
         if (pOut->n - nStart >= 2 && pOut->a[pOut->n - 1] == '\n' &&
             pOut->a[pOut->n - 2] == '\n') {
             return;
@@ -74,7 +87,8 @@ static void put(dbuf *pOut, size_t nStart, int bLine, char c)
     dbuf_addc(pOut, c);
 }
 
-void sgml_text(const char *z, size_t n, int bLine, dbuf *pOut)
+void
+sgml_text(const char *z, size_t n, int bLine, dbuf *pOut)
 {
     size_t nStart = pOut->n;
     size_t i = 0;
@@ -111,8 +125,8 @@ void sgml_text(const char *z, size_t n, int bLine, dbuf *pOut)
         }
     }
     dbuf_free(&ref);
-    while (pOut->n > nStart && (pOut->a[pOut->n - 1] == ' ' ||
-                                pOut->a[pOut->n - 1] == '\n')) {
+    while (pOut->n > nStart &&
+           (pOut->a[pOut->n - 1] == ' ' || pOut->a[pOut->n - 1] == '\n')) {
         pOut->n--;
     }
 }

@@ -27,44 +27,52 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-const char *src_name(const char *zPath)
+const char *
+src_name(const char *zPath)
 {
     return strcmp(zPath, "-") == 0 ? "stdin" : zPath;
 }
 
 /* read(2) until n bytes or end of file, retrying on EINTR.  Returns the
 ** byte count, or -1 with errno set. */
-static ssize_t read_full(int fd, void *pBuf, size_t n)
+static ssize_t
+read_full(int fd, void *pBuf, size_t n)
 {
     size_t nGot = 0;
-    if (n > CORPUS_MAX_IO) n = CORPUS_MAX_IO;
+    if (n > CORPUS_MAX_IO)
+        n = CORPUS_MAX_IO;
     while (nGot < n) {
         ssize_t r = read(fd, (char *)pBuf + nGot, n - nGot);
         if (r < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             return -1;
         }
-        if (r == 0) break;
+        if (r == 0)
+            break;
         nGot += (size_t)r;
     }
     return (ssize_t)nGot;
 }
 
 /* Bytes read as stored, for the progress display. */
-static void count_raw(src *p, size_t n)
+static void
+count_raw(src *p, size_t n)
 {
     p->pC->pStats->nRawByte += n;
 }
 
 /* Refill the compressed input buffer (only called when it is empty). */
-static int gz_fill(src *p)
+static int
+gz_fill(src *p)
 {
     ssize_t r = read_full(p->fd, p->aIn, CORPUS_GZ_IN);
     if (r < 0) {
         report(p->zPath, 0, "cannot read: %s", strerror(errno));
         return -1;
     }
-    if (r == 0) p->bInEof = 1;
+    if (r == 0)
+        p->bInEof = 1;
     count_raw(p, (size_t)r);
     p->z.next_in = p->aIn;
     p->z.avail_in = (uInt)r;
@@ -73,7 +81,8 @@ static int gz_fill(src *p)
 }
 
 /* Start inflating the nFirst bytes already in aIn. */
-static int gz_start(src *p, size_t nFirst)
+static int
+gz_start(src *p, size_t nFirst)
 {
     p->bGz = 1;
     /* 16 + MAX_WBITS: gzip wrapper only. */
@@ -89,7 +98,8 @@ static int gz_start(src *p, size_t nFirst)
     return 0;
 }
 
-int src_open(src *p, corpus_ctx *pC, const char *zPath, int eGz)
+int
+src_open(src *p, corpus_ctx *pC, const char *zPath, int eGz)
 {
     ssize_t r;
     int bMagic;
@@ -108,7 +118,8 @@ int src_open(src *p, corpus_ctx *pC, const char *zPath, int eGz)
         p->bOwnFd = 1;
     }
     /* Plain data goes straight from read(2) to the reader's buffer. */
-    if (eGz == SRC_PLAIN) return 0;
+    if (eGz == SRC_PLAIN)
+        return 0;
     p->aIn = malloc(CORPUS_GZ_IN);
     if (p->aIn == NULL) {
         report(p->zPath, 0, "out of memory");
@@ -134,21 +145,26 @@ int src_open(src *p, corpus_ctx *pC, const char *zPath, int eGz)
     return gz_start(p, (size_t)r);
 }
 
-void src_close(src *p)
+void
+src_close(src *p)
 {
-    if (p->bZInit) inflateEnd(&p->z);
+    if (p->bZInit)
+        inflateEnd(&p->z);
     free(p->aIn);
-    if (p->bOwnFd && p->fd >= 0) close(p->fd);
+    if (p->bOwnFd && p->fd >= 0)
+        close(p->fd);
     p->fd = -1;
     p->aIn = NULL;
     p->bZInit = 0;
 }
 
 /* The inflating half of src_read(). */
-static int gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
+static int
+gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 {
     z_stream *z = &p->z;
-    if (n > CORPUS_MAX_IO) n = CORPUS_MAX_IO;
+    if (n > CORPUS_MAX_IO)
+        n = CORPUS_MAX_IO;
     z->next_out = (Bytef *)pBuf;
     z->avail_out = (uInt)n;
 
@@ -157,7 +173,8 @@ static int gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
     while (z->avail_out == n) {
         int rc;
         if (z->avail_in == 0 && !p->bInEof) {
-            if (gz_fill(p)) return -1;
+            if (gz_fill(p))
+                return -1;
         }
         if (p->bMemberEnd) {
             /* A member ended.  More input means another member follows
@@ -173,7 +190,8 @@ static int gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
             if (z->next_in[0] != 0x1f) {
                 /* Like gzip(1): what came before is intact, so warn and
                 ** stop (tape padding and appended junk are not rare). */
-                report(p->zPath, 0, "trailing garbage after gzip data at "
+                report(p->zPath, 0,
+                       "trailing garbage after gzip data at "
                        "byte %llu ignored",
                        (unsigned long long)(p->nIn - z->avail_in));
                 p->bEnd = 1;
@@ -186,8 +204,10 @@ static int gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
             p->bMemberEnd = 0;
         }
         if (z->avail_in == 0 && p->bInEof) {
-            report(p->zPath, 0, "corrupt gzip data at byte %llu: unexpected "
-                   "end of file", (unsigned long long)p->nIn);
+            report(p->zPath, 0,
+                   "corrupt gzip data at byte %llu: unexpected "
+                   "end of file",
+                   (unsigned long long)p->nIn);
             return -1;
         }
         rc = inflate(z, Z_NO_FLUSH);
@@ -211,7 +231,8 @@ static int gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 }
 
 /* The plain half of src_read(): first what sniffing read, then read(2). */
-static int plain_read(src *p, char *pBuf, size_t n, size_t *pnGot)
+static int
+plain_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 {
     ssize_t r;
     if (p->nPend) {
@@ -222,7 +243,8 @@ static int plain_read(src *p, char *pBuf, size_t n, size_t *pnGot)
         *pnGot = k;
         return 0;
     }
-    if (n > CORPUS_MAX_IO) n = CORPUS_MAX_IO;
+    if (n > CORPUS_MAX_IO)
+        n = CORPUS_MAX_IO;
     do {
         r = read(p->fd, pBuf, n);
     } while (r < 0 && errno == EINTR);
@@ -235,21 +257,25 @@ static int plain_read(src *p, char *pBuf, size_t n, size_t *pnGot)
     return 0;
 }
 
-int src_read(src *p, char *pBuf, size_t n, size_t *pnGot)
+int
+src_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 {
     corpus_stats *pStats = p->pC->pStats;
     const corpus_opts *pO = p->pC->pOpts;
     int rc;
     *pnGot = 0;
-    if (p->bEnd || n == 0) return 0;
+    if (p->bEnd || n == 0)
+        return 0;
     rc = p->bGz ? gz_read(p, pBuf, n, pnGot) : plain_read(p, pBuf, n, pnGot);
     if (rc) {
         p->bEnd = 1;
         return -1;
     }
-    if (*pnGot == 0) p->bEnd = 1;
+    if (*pnGot == 0)
+        p->bEnd = 1;
     pStats->nByte += *pnGot;
-    if (pO->xTick) pO->xTick(pO->pTickCtx, pStats);
+    if (pO->xTick)
+        pO->xTick(pO->pTickCtx, pStats);
     return 0;
 }
 
@@ -259,9 +285,11 @@ int src_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 
 /* Move the unconsumed data to the front of the buffer: the memmove costs
 ** at most one line (or record) per refill. */
-static void lr_compact(linereader *p)
+static void
+lr_compact(linereader *p)
 {
-    if (p->iStart == 0) return;
+    if (p->iStart == 0)
+        return;
     memmove(p->a, p->a + p->iStart, p->nData - p->iStart);
     p->iBase += p->iStart;
     p->nData -= p->iStart;
@@ -273,17 +301,22 @@ static void lr_compact(linereader *p)
 ** and a chunk: a line or run longer than nMax is not kept (the caller
 ** checks nData against nMax first).  0, or -1 if memory ran out (the
 ** buffer is unchanged). */
-static int lr_grow(linereader *p)
+static int
+lr_grow(linereader *p)
 {
     size_t nNew;
     size_t nTop = p->nMax + CORPUS_CHUNK;
     char *aNew;
-    if (p->nAlloc - p->nData >= CORPUS_CHUNK) return 0;
+    if (p->nAlloc - p->nData >= CORPUS_CHUNK)
+        return 0;
     nNew = p->nAlloc ? p->nAlloc * 2 : CORPUS_CHUNK;
-    if (nNew <= p->nAlloc || nNew > nTop) nNew = nTop;
-    if (nNew <= p->nAlloc || nNew - p->nData < CORPUS_CHUNK) return -1;
+    if (nNew <= p->nAlloc || nNew > nTop)
+        nNew = nTop;
+    if (nNew <= p->nAlloc || nNew - p->nData < CORPUS_CHUNK)
+        return -1;
     aNew = realloc(p->a, nNew);
-    if (aNew == NULL) return -1;
+    if (aNew == NULL)
+        return -1;
     p->a = aNew;
     p->nAlloc = nNew;
     return 0;
@@ -291,11 +324,13 @@ static int lr_grow(linereader *p)
 
 /* Read one more block after nData (at most nMaxRead bytes).  0, or -1
 ** after a reported error. */
-static int lr_read_max(linereader *p, size_t nMaxRead)
+static int
+lr_read_max(linereader *p, size_t nMaxRead)
 {
     size_t nGot;
     size_t n = p->nAlloc - p->nData;
-    if (n > nMaxRead) n = nMaxRead;
+    if (n > nMaxRead)
+        n = nMaxRead;
     if (src_read(p->pSrc, p->a + p->nData, n, &nGot)) {
         return -1;
     }
@@ -307,30 +342,36 @@ static int lr_read_max(linereader *p, size_t nMaxRead)
     return 0;
 }
 
-static int lr_read(linereader *p)
+static int
+lr_read(linereader *p)
 {
     return lr_read_max(p, (size_t)-1);
 }
 
 /* After a dropped line: give back the memory it took.  A drop reads a
 ** chunk at a time, so little else is buffered by then. */
-static void lr_shrink(linereader *p)
+static void
+lr_shrink(linereader *p)
 {
     size_t nKeep;
     char *aNew;
     lr_compact(p);
     nKeep = p->nData + CORPUS_CHUNK;
-    if (nKeep >= p->nAlloc / 2) return;
+    if (nKeep >= p->nAlloc / 2)
+        return;
     aNew = realloc(p->a, nKeep);
-    if (aNew == NULL) return;   /* keeping the larger buffer is fine */
+    if (aNew == NULL)
+        return; /* keeping the larger buffer is fine */
     p->a = aNew;
     p->nAlloc = nKeep;
 }
 
-int lr_next(linereader *p, const char **pz, size_t *pn)
+int
+lr_next(linereader *p, const char **pz, size_t *pn)
 {
     int bDrop = 0;
-    if (p->bDropped) lr_shrink(p);
+    if (p->bDropped)
+        lr_shrink(p);
     p->bOverCap = p->bDropped = 0;
     for (;;) {
         char *pNl = NULL;
@@ -392,33 +433,41 @@ int lr_next(linereader *p, const char **pz, size_t *pn)
     }
 }
 
-int lr_take(linereader *p, size_t n, const char **pz, size_t *pnGot)
+int
+lr_take(linereader *p, size_t n, const char **pz, size_t *pnGot)
 {
     size_t nAvail;
     while (p->nData - p->iStart < n && !p->bEof) {
         lr_compact(p);
-        if (lr_grow(p)) return LR_TOOLONG;
-        if (lr_read(p)) return LR_ERROR;
+        if (lr_grow(p))
+            return LR_TOOLONG;
+        if (lr_read(p))
+            return LR_ERROR;
     }
     nAvail = p->nData - p->iStart;
-    if (nAvail > n) nAvail = n;
+    if (nAvail > n)
+        nAvail = n;
     *pz = p->a ? p->a + p->iStart : "";
     *pnGot = nAvail;
     p->iStart += nAvail;
-    if (p->iScan < p->iStart) p->iScan = p->iStart;
+    if (p->iScan < p->iStart)
+        p->iScan = p->iStart;
     return LR_LINE;
 }
 
-int lr_skip(linereader *p, uint64_t n, uint64_t *pnGot)
+int
+lr_skip(linereader *p, uint64_t n, uint64_t *pnGot)
 {
     uint64_t nDone = 0;
     for (;;) {
         size_t nAvail = p->nData - p->iStart;
         size_t k = (uint64_t)nAvail < n - nDone ? nAvail : (size_t)(n - nDone);
         p->iStart += k;
-        if (p->iScan < p->iStart) p->iScan = p->iStart;
+        if (p->iScan < p->iStart)
+            p->iScan = p->iStart;
         nDone += k;
-        if (nDone == n || p->bEof) break;
+        if (nDone == n || p->bEof)
+            break;
         /* All buffered data is consumed: reuse the buffer from its start
         ** (it is not grown for data nobody keeps). */
         p->iBase += p->nData;
@@ -437,20 +486,23 @@ int lr_skip(linereader *p, uint64_t n, uint64_t *pnGot)
     return LR_LINE;
 }
 
-uint64_t lr_offset(const linereader *p)
+uint64_t
+lr_offset(const linereader *p)
 {
     return p->iBase + p->iStart;
 }
 
-void lr_free(linereader *p)
+void
+lr_free(linereader *p)
 {
     free(p->a);
     p->a = NULL;
     p->nAlloc = p->nData = p->iStart = p->iScan = 0;
 }
 
-int lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
-               int eGz)
+int
+lines_open(src *pSrc, linereader *pLr, corpus_ctx *pC, const char *zPath,
+           int eGz)
 {
     memset(pLr, 0, sizeof(*pLr));
     pLr->nMax = pC->nMaxDoc;

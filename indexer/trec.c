@@ -27,18 +27,19 @@
 
 typedef struct trec {
     corpus_ctx *pC;
-    const char *zName;   /* for messages */
-    dbuf doc;            /* the raw document being gathered */
+    const char *zName; /* for messages */
+    dbuf doc;          /* the raw document being gathered */
     int bInDoc;
-    int bTooBig;         /* the document passed the cap (pC->nMaxDoc) */
-    uint64_t iDocLine;   /* line of its <DOC> */
-    uint64_t nDocs;      /* <DOC> elements seen */
-    int bJunk;           /* text outside any <DOC> */
+    int bTooBig;       /* the document passed the cap (pC->nMaxDoc) */
+    uint64_t iDocLine; /* line of its <DOC> */
+    uint64_t nDocs;    /* <DOC> elements seen */
+    int bJunk;         /* text outside any <DOC> */
     /* scratch for one document */
     dbuf utf8, id, title, date, body;
 } trec;
 
-static void skip_doc(trec *t, const char *zWhy)
+static void
+skip_doc(trec *t, const char *zWhy)
 {
     report(t->zName, t->iDocLine, "%s; document skipped", zWhy);
     t->pC->pStats->nDocSkipped++;
@@ -46,22 +47,28 @@ static void skip_doc(trec *t, const char *zWhy)
 
 /* The document is over the cap: skipped (whether or not its </DOC> was
 ** in the line too long to keep). */
-static void skip_big(trec *t)
+static void
+skip_big(trec *t)
 {
-    report(t->zName, t->iDocLine, "document larger than the limit "
-           "(--max-doc-size %s); document skipped", t->pC->zMaxDoc);
+    report(t->zName, t->iDocLine,
+           "document larger than the limit "
+           "(--max-doc-size %s); document skipped",
+           t->pC->zMaxDoc);
     t->pC->pStats->nDocSkipped++;
 }
 
-static void trim(const char **pz, size_t *pn)
+static void
+trim(const char **pz, size_t *pn)
 {
-    while (*pn && strchr(" \t\r\n", (*pz)[0])) (*pz)++, (*pn)--;
-    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1])) (*pn)--;
+    while (*pn && strchr(" \t\r\n", (*pz)[0]))
+        (*pz)++, (*pn)--;
+    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1]))
+        (*pn)--;
 }
 
 /* The date of the document into doc (zDate is scratch of DATE_MAX). */
-static void trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc,
-                      char *zDate)
+static void
+trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc, char *zDate)
 {
     size_t i0, nDate;
     int e;
@@ -75,15 +82,17 @@ static void trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc,
         pDoc->zDate = zDate;
         pDoc->nDate = nDate;
     } else if (e == DATE_BAD || e == DATE_LONG) {
-        report(t->zName, t->iDocLine, "date \"%.*s\" %s; indexed without a "
-               "date", REPORT_QUOTE_LEN(t->date.n), t->date.a,
-               date_why(e));
+        report(t->zName, t->iDocLine,
+               "date \"%.*s\" %s; indexed without a "
+               "date",
+               REPORT_QUOTE_LEN(t->date.n), t->date.a, date_why(e));
         t->pC->pStats->nWarning++;
     }
 }
 
 /* Parse the gathered document z[0..n) and deliver it. */
-static int trec_parse(trec *t, const char *z, size_t n)
+static int
+trec_parse(trec *t, const char *z, size_t n)
 {
     static const char *const azTitle[] = {"HEADLINE", "HEAD", "TITLE", "HL",
                                           NULL};
@@ -129,13 +138,16 @@ static int trec_parse(trec *t, const char *z, size_t n)
         const char *zText;
         size_t nText;
         size_t nBefore = t->body.n;
-        if (t->body.n) dbuf_add(&t->body, "\n\n", 2);
+        if (t->body.n)
+            dbuf_add(&t->body, "\n\n", 2);
         sgml_text(z + i0, i1 - i0, 0, &t->body);
         zText = t->body.a + nBefore;
         nText = t->body.n - nBefore;
         trim(&zText, &nText);
-        if (nText == 0) t->body.n = nBefore;   /* an empty <TEXT> */
-        if (iNext <= i) break;
+        if (nText == 0)
+            t->body.n = nBefore; /* an empty <TEXT> */
+        if (iNext <= i)
+            break;
     }
     doc.zBody = t->body.a;
     doc.nBody = t->body.n;
@@ -150,7 +162,8 @@ static int trec_parse(trec *t, const char *z, size_t n)
 }
 
 /* The document gathered from <DOC> to </DOC> is complete. */
-static int trec_end_doc(trec *t)
+static int
+trec_end_doc(trec *t)
 {
     const char *z = t->doc.a ? t->doc.a : "";
     size_t n = t->doc.n;
@@ -176,7 +189,8 @@ static int trec_end_doc(trec *t)
     return trec_parse(t, z, n);
 }
 
-static void trec_begin_doc(trec *t, uint64_t iLine)
+static void
+trec_begin_doc(trec *t, uint64_t iLine)
 {
     t->bInDoc = 1;
     t->bTooBig = 0;
@@ -185,9 +199,11 @@ static void trec_begin_doc(trec *t, uint64_t iLine)
     dbuf_reset(&t->doc);
 }
 
-static void trec_gather(trec *t, const char *z, size_t n)
+static void
+trec_gather(trec *t, const char *z, size_t n)
 {
-    if (t->bTooBig) return;
+    if (t->bTooBig)
+        return;
     if (n > t->pC->nMaxDoc - t->doc.n) {
         t->bTooBig = 1;
         return;
@@ -195,23 +211,28 @@ static void trec_gather(trec *t, const char *z, size_t n)
     dbuf_add(&t->doc, z, n);
 }
 
-static int is_blank(const char *z, size_t n)
+static int
+is_blank(const char *z, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!strchr(" \t\r\f\v", z[i]) || z[i] == 0) return 0;
+        if (!strchr(" \t\r\f\v", z[i]) || z[i] == 0)
+            return 0;
     }
     return 1;
 }
 
 /* One line: may open, close, or hold several documents. */
-static int trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
+static int
+trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
 {
     size_t i = 0;
     while (i < n) {
         if (!t->bInDoc) {
             size_t j = sgml_find(z, n, i, "<DOC>");
-            if (!is_blank(z + i, j - i)) t->bJunk = 1;
-            if (j == n) return 0;
+            if (!is_blank(z + i, j - i))
+                t->bJunk = 1;
+            if (j == n)
+                return 0;
             trec_begin_doc(t, iLine);
             i = j + 5;
         } else {
@@ -236,14 +257,17 @@ static int trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
             trec_gather(t, z + i, jEnd - i);
             i = jEnd + 6;
             int rc = trec_end_doc(t);
-            if (rc) return rc;
+            if (rc)
+                return rc;
         }
     }
-    if (t->bInDoc) trec_gather(t, "\n", 1);
+    if (t->bInDoc)
+        trec_gather(t, "\n", 1);
     return 0;
 }
 
-static void trec_free(trec *t)
+static void
+trec_free(trec *t)
 {
     dbuf_free(&t->doc);
     dbuf_free(&t->utf8);
@@ -253,7 +277,8 @@ static void trec_free(trec *t)
     dbuf_free(&t->body);
 }
 
-int read_trec(corpus_ctx *pC, const char *zPath, int eGz)
+int
+read_trec(corpus_ctx *pC, const char *zPath, int eGz)
 {
     src s;
     linereader lr;
@@ -271,10 +296,11 @@ int read_trec(corpus_ctx *pC, const char *zPath, int eGz)
         const char *z = NULL;
         size_t n = 0;
         int e = lr_next(&lr, &z, &n);
-        if (e == LR_EOF) break;
+        if (e == LR_EOF)
+            break;
         if (e == LR_ERROR) {
             ctx_stopped(pC, t.zName, iLine, iLine + 1, 0);
-            t.bInDoc = 0;   /* the document at the error is lost */
+            t.bInDoc = 0; /* the document at the error is lost */
             break;
         }
         iLine++;
@@ -283,10 +309,13 @@ int read_trec(corpus_ctx *pC, const char *zPath, int eGz)
             ** at its end). */
             if (t.bInDoc) {
                 t.bTooBig = 1;
-                if (lr.bOverCap) continue;
+                if (lr.bOverCap)
+                    continue;
             } else if (lr.bOverCap) {
-                report(t.zName, iLine, "line longer than the document limit "
-                       "(--max-doc-size %s); skipped", pC->zMaxDoc);
+                report(t.zName, iLine,
+                       "line longer than the document limit "
+                       "(--max-doc-size %s); skipped",
+                       pC->zMaxDoc);
                 pC->pStats->nLineSkipped++;
                 continue;
             }
@@ -294,7 +323,8 @@ int read_trec(corpus_ctx *pC, const char *zPath, int eGz)
             continue;
         }
         rc = trec_line(&t, iLine, z, n);
-        if (rc) break;
+        if (rc)
+            break;
     }
     if (rc == 0 && t.bInDoc) {
         if (t.bTooBig) {

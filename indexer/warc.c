@@ -20,7 +20,8 @@
 ** Other records (request, metadata, warcinfo, revisit, images, ...) are
 ** skipped silently without being held in memory; so is a document record
 ** over the document cap (pC->nMaxDoc), with a message, and one whose
-** payload inflates past the cap stops inflating there and is skipped.  Offsets in messages are
+** payload inflates past the cap stops inflating there and is skipped.  Offsets
+** in messages are
 ** in the uncompressed stream (a .warc.gz is usually one gzip member per
 ** record, and zlib reads them one after another).
 */
@@ -43,30 +44,33 @@
 typedef struct warc {
     corpus_ctx *pC;
     const char *zName;
-    char *zFileId;      /* the file's id (ctx_file_id()), for FILE:OFFSET
-                        ** ids; NULL for standard input ("stdin") */
+    char *zFileId; /* the file's id (ctx_file_id()), for FILE:OFFSET
+                   ** ids; NULL for standard input ("stdin") */
     linereader lr;
-    uint64_t iRec;      /* stream offset of the record being read */
-    dbuf hdr;           /* its WARC header block */
-    dbuf val;           /* scratch: one header value */
-    dbuf payload;       /* dechunked / inflated payload */
-    dbuf text;          /* payload in UTF-8 */
+    uint64_t iRec; /* stream offset of the record being read */
+    dbuf hdr;      /* its WARC header block */
+    dbuf val;      /* scratch: one header value */
+    dbuf payload;  /* dechunked / inflated payload */
+    dbuf text;     /* payload in UTF-8 */
     dbuf title, body, id, src;
 } warc;
 
-static int is_blank_line(const char *z, size_t n)
+static int
+is_blank_line(const char *z, size_t n)
 {
     return n == 0 || (n == 1 && z[0] == '\r');
 }
 
-static void skip_rec(warc *w, const char *zFmt, const char *zArg)
+static void
+skip_rec(warc *w, const char *zFmt, const char *zArg)
 {
     report_at(w->zName, w->iRec, zFmt, zArg);
     w->pC->pStats->nDocSkipped++;
 }
 
 /* Header field zName of the record into w->val; 1 if present. */
-static int warc_field(warc *w, const char *zName)
+static int
+warc_field(warc *w, const char *zName)
 {
     dbuf_reset(&w->val);
     return mime_header(w->hdr.a ? w->hdr.a : "", w->hdr.n, zName, &w->val) &&
@@ -74,13 +78,16 @@ static int warc_field(warc *w, const char *zName)
 }
 
 /* A decimal Content-Length; -1 if absent or not a number. */
-static int64_t warc_length(warc *w)
+static int64_t
+warc_length(warc *w)
 {
     int64_t v = 0;
-    if (!warc_field(w, "Content-Length") || w->val.n == 0) return -1;
+    if (!warc_field(w, "Content-Length") || w->val.n == 0)
+        return -1;
     for (size_t i = 0; i < w->val.n; i++) {
         char c = w->val.a[i];
-        if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10) return -1;
+        if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10)
+            return -1;
         v = v * 10 + (c - '0');
     }
     return v;
@@ -88,7 +95,8 @@ static int64_t warc_length(warc *w)
 
 /* Read the header block after the version line into w->hdr.  LR_LINE, or
 ** LR_EOF/LR_ERROR (reported). */
-static int warc_headers(warc *w)
+static int
+warc_headers(warc *w)
 {
     dbuf_reset(&w->hdr);
     for (;;) {
@@ -96,23 +104,25 @@ static int warc_headers(warc *w)
         size_t n;
         int e = lr_next(&w->lr, &z, &n);
         if (e == LR_EOF) {
-            skip_rec(w, "truncated record (end of file in its header)%s",
-                     "");
+            skip_rec(w, "truncated record (end of file in its header)%s", "");
             return LR_EOF;
         }
-        if (e == LR_ERROR) return LR_ERROR;
+        if (e == LR_ERROR)
+            return LR_ERROR;
         if (e == LR_TOOLONG || w->hdr.n + n > WARC_MAX_HEADER) {
             skip_rec(w, "record header too long%s", "");
             return LR_TOOLONG;
         }
-        if (is_blank_line(z, n)) return LR_LINE;
+        if (is_blank_line(z, n))
+            return LR_LINE;
         dbuf_add(&w->hdr, z, n);
         dbuf_addc(&w->hdr, '\n');
     }
 }
 
 /* Strip <...> from a URI or record id in w->val (WARC/1.0 wrote them). */
-static void unbracket(const char **pz, size_t *pn)
+static void
+unbracket(const char **pz, size_t *pn)
 {
     if (*pn >= 2 && (*pz)[0] == '<' && (*pz)[*pn - 1] == '>') {
         (*pz)++;
@@ -122,7 +132,8 @@ static void unbracket(const char **pz, size_t *pn)
 
 /* The host of a URI: after "scheme://" and any "user@", before the port,
 ** path, query or fragment; lower-cased into pOut. */
-static void uri_host(const char *z, size_t n, dbuf *pOut)
+static void
+uri_host(const char *z, size_t n, dbuf *pOut)
 {
     const char *p = NULL;
     size_t i, j;
@@ -131,23 +142,28 @@ static void uri_host(const char *z, size_t n, dbuf *pOut)
             p = z + i + 3;
             break;
         }
-        if (z[i] == '/' || z[i] == '?') break;
+        if (z[i] == '/' || z[i] == '?')
+            break;
     }
-    if (p == NULL) return;
+    if (p == NULL)
+        return;
     i = (size_t)(p - z);
     for (j = i; j < n && !strchr("/?#", z[j]); j++) {
-        if (z[j] == '@') i = j + 1;
+        if (z[j] == '@')
+            i = j + 1;
     }
     for (size_t k = i; k < j; k++) {
         char c = z[k];
-        if (c == ':') break;
+        if (c == ':')
+            break;
         dbuf_addc(pOut, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
     }
 }
 
 /* Transfer-Encoding: chunked, undone into w->payload.  0, or -1 if the
 ** chunks do not add up. */
-static int dechunk(warc *w, const char *z, size_t n)
+static int
+dechunk(warc *w, const char *z, size_t n)
 {
     size_t i = 0;
     dbuf_reset(&w->payload);
@@ -156,41 +172,52 @@ static int dechunk(warc *w, const char *z, size_t n)
         int nDigit = 0;
         while (i < n) {
             char c = z[i];
-            int d = (c >= '0' && c <= '9') ? c - '0'
-                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-            if (d < 0) break;
-            if (nChunk > n) return -1;   /* (and no overflow) */
+            int d = (c >= '0' && c <= '9')   ? c - '0'
+                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                             : -1;
+            if (d < 0)
+                break;
+            if (nChunk > n)
+                return -1; /* (and no overflow) */
             nChunk = nChunk * 16 + (unsigned)d;
             nDigit++;
             i++;
         }
-        if (nDigit == 0) return -1;
+        if (nDigit == 0)
+            return -1;
         /* chunk extensions, then the line break */
-        while (i < n && z[i] != '\n') i++;
-        if (i >= n) return -1;
+        while (i < n && z[i] != '\n')
+            i++;
+        if (i >= n)
+            return -1;
         i++;
-        if (nChunk == 0) return 0;
-        if (nChunk > n - i) return -1;
+        if (nChunk == 0)
+            return 0;
+        if (nChunk > n - i)
+            return -1;
         dbuf_add(&w->payload, z + i, (size_t)nChunk);
         i += (size_t)nChunk;
-        if (i < n && z[i] == '\r') i++;
-        if (i < n && z[i] == '\n') i++;
+        if (i < n && z[i] == '\r')
+            i++;
+        if (i < n && z[i] == '\n')
+            i++;
     }
 }
 
 /* Inflate z[0..n) with zlib's window bits wb into *pOut.  0; 1 if it
 ** inflates past nMax (inflating stops there); -1 if the data is damaged. */
-static int inflate_with(int wb, const char *z, size_t n, size_t nMax,
-                        dbuf *pOut)
+static int
+inflate_with(int wb, const char *z, size_t n, size_t nMax, dbuf *pOut)
 {
     z_stream zs;
     char aBuf[16384];
     int rc;
     memset(&zs, 0, sizeof(zs));
-    if (inflateInit2(&zs, wb) != Z_OK) return -1;
+    if (inflateInit2(&zs, wb) != Z_OK)
+        return -1;
     zs.next_in = (Bytef *)z;
-    zs.avail_in = (uInt)n;   /* n <= nMax <= CORPUS_MAX_IO */
+    zs.avail_in = (uInt)n; /* n <= nMax <= CORPUS_MAX_IO */
     do {
         zs.next_out = (Bytef *)aBuf;
         zs.avail_out = sizeof(aBuf);
@@ -205,14 +232,17 @@ static int inflate_with(int wb, const char *z, size_t n, size_t nMax,
     /* Z_OK or Z_BUF_ERROR here: the body was cut short; what came out of
     ** it is still text worth indexing. */
     return (rc == Z_STREAM_END || rc == Z_OK || rc == Z_BUF_ERROR) &&
-           !pOut->bOom ? 0 : -1;
+                   !pOut->bOom
+               ? 0
+               : -1;
 }
 
 /* Content-Encoding gzip or deflate undone into a fresh w->payload (the
 ** input may be w->payload itself, so the output goes to a new buffer).
 ** "deflate" is meant to be zlib data, but some servers send raw deflate:
 ** both are tried.  0, 1 if it inflates past the cap, -1 if damaged. */
-static int inflate_body(warc *w, const char *z, size_t n, int bGzip)
+static int
+inflate_body(warc *w, const char *z, size_t n, int bGzip)
 {
     dbuf out = {0};
     /* 32 + MAX_WBITS: a gzip or a zlib header, whichever it is. */
@@ -231,28 +261,36 @@ static int inflate_body(warc *w, const char *z, size_t n, int bGzip)
 }
 
 /* The media type's kind: 2 HTML, 1 plain text, 0 anything else. */
-static int media_kind(const char *z, size_t n)
+static int
+media_kind(const char *z, size_t n)
 {
-    if (n >= 9 && strncasecmp(z, "text/html", 9) == 0) return 2;
+    if (n >= 9 && strncasecmp(z, "text/html", 9) == 0)
+        return 2;
     if (n >= 21 && strncasecmp(z, "application/xhtml+xml", 21) == 0) {
         return 2;
     }
-    if (n >= 10 && strncasecmp(z, "text/plain", 10) == 0) return 1;
+    if (n >= 10 && strncasecmp(z, "text/plain", 10) == 0)
+        return 1;
     return 0;
 }
 
 /* No Content-Type: HTML if it starts like HTML. */
-static int sniff_kind(const char *z, size_t n)
+static int
+sniff_kind(const char *z, size_t n)
 {
     size_t i = 0;
-    while (i < n && strchr(" \t\r\n", z[i]) && z[i]) i++;
-    if (n - i >= 9 && strncasecmp(z + i, "<!doctype", 9) == 0) return 2;
-    if (n - i >= 5 && strncasecmp(z + i, "<html", 5) == 0) return 2;
+    while (i < n && strchr(" \t\r\n", z[i]) && z[i])
+        i++;
+    if (n - i >= 9 && strncasecmp(z + i, "<!doctype", 9) == 0)
+        return 2;
+    if (n - i >= 5 && strncasecmp(z + i, "<html", 5) == 0)
+        return 2;
     return 0;
 }
 
 /* The id, date and source of the record, and deliver. */
-static int warc_deliver(warc *w, kq_doc *pDoc)
+static int
+warc_deliver(warc *w, kq_doc *pDoc)
 {
     char zPos[64];
     const char *z;
@@ -289,7 +327,8 @@ static int warc_deliver(warc *w, kq_doc *pDoc)
         pDoc->zDate = w->val.a;
         pDoc->nDate = 10;
     } else if (w->val.n) {
-        report_at(w->zName, w->iRec, "WARC-Date \"%.*s\" not understood; "
+        report_at(w->zName, w->iRec,
+                  "WARC-Date \"%.*s\" not understood; "
                   "indexed without a date",
                   REPORT_QUOTE_LEN(w->val.n), w->val.a);
         w->pC->pStats->nWarning++;
@@ -299,9 +338,9 @@ static int warc_deliver(warc *w, kq_doc *pDoc)
 
 /* Payload z[0..n) of media type zType (n 0: unknown) with HTTP headers
 ** zHttp[0..nHttp) (nHttp 0 for a resource): decode it and deliver. */
-static int warc_payload(warc *w, const char *zType, size_t nType,
-                        const char *zHttp, size_t nHttp, const char *z,
-                        size_t n)
+static int
+warc_payload(warc *w, const char *zType, size_t nType, const char *zHttp,
+             size_t nHttp, const char *z, size_t n)
 {
     int eKind = nType ? media_kind(zType, nType) : sniff_kind(z, n);
     const char *zCs = NULL;
@@ -309,9 +348,10 @@ static int warc_payload(warc *w, const char *zType, size_t nType,
     dbuf te = {0};
     kq_doc doc;
 
-    if (eKind == 0) return 0;
-    if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) &&
-        te.n >= 7 && strncasecmp(te.a, "chunked", 7) == 0) {
+    if (eKind == 0)
+        return 0;
+    if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) && te.n >= 7 &&
+        strncasecmp(te.a, "chunked", 7) == 0) {
         if (dechunk(w, z, n)) {
             dbuf_free(&te);
             skip_rec(w, "bad chunked transfer encoding%s", "");
@@ -326,16 +366,21 @@ static int warc_payload(warc *w, const char *zType, size_t nType,
         int bGzip = strncasecmp(te.a, "gzip", 4) == 0 ||
                     strncasecmp(te.a, "x-gzip", 6) == 0;
         int e = (!bGzip && strncasecmp(te.a, "deflate", 7) != 0)
-                    ? -1 : inflate_body(w, z, n, bGzip);
+                    ? -1
+                    : inflate_body(w, z, n, bGzip);
         dbuf_free(&te);
         if (e > 0) {
-            skip_rec(w, "payload inflates to more than the document limit "
-                     "(--max-doc-size %s); skipped", w->pC->zMaxDoc);
+            skip_rec(w,
+                     "payload inflates to more than the document limit "
+                     "(--max-doc-size %s); skipped",
+                     w->pC->zMaxDoc);
             return 0;
         }
         if (e < 0) {
-            skip_rec(w, "payload in an unknown or damaged content "
-                     "encoding%s", "");
+            skip_rec(w,
+                     "payload in an unknown or damaged content "
+                     "encoding%s",
+                     "");
             return 0;
         }
         z = w->payload.a ? w->payload.a : "";
@@ -370,7 +415,8 @@ static int warc_payload(warc *w, const char *zType, size_t nType,
 }
 
 /* A response record's block: an HTTP response. */
-static int warc_response(warc *w, const char *z, size_t n)
+static int
+warc_response(warc *w, const char *z, size_t n)
 {
     size_t nHdr, iBody, iLine;
     const char *zType = NULL;
@@ -395,7 +441,8 @@ static int warc_response(warc *w, const char *z, size_t n)
             status = status * 10 + (z[k] - '0');
         }
     }
-    if (status < 200 || status > 299) return 0;   /* redirects, errors */
+    if (status < 200 || status > 299)
+        return 0; /* redirects, errors */
     mime_split(z, n, &nHdr, &iBody);
     if (mime_header(z, nHdr, "Content-Type", &ct) && ct.n) {
         zType = ct.a;
@@ -408,7 +455,8 @@ static int warc_response(warc *w, const char *z, size_t n)
 
 /* One record, its header read: take its block and act on it.  LR_LINE to
 ** go on, LR_EOF/LR_ERROR to stop; *pRc gets the callback's return. */
-static int warc_record(warc *w, int *pRc)
+static int
+warc_record(warc *w, int *pRc)
 {
     int64_t nLen = warc_length(w);
     int bResponse, bResource;
@@ -417,9 +465,11 @@ static int warc_record(warc *w, int *pRc)
     uint64_t nSkip;
 
     if (nLen < 0) {
-        skip_rec(w, "missing or bad Content-Length; looking for the next "
-                 "record%s", "");
-        return LR_TOOLONG;   /* resynchronise */
+        skip_rec(w,
+                 "missing or bad Content-Length; looking for the next "
+                 "record%s",
+                 "");
+        return LR_TOOLONG; /* resynchronise */
     }
     warc_field(w, "WARC-Type");
     bResponse = w->val.n == 8 && strncasecmp(w->val.a, "response", 8) == 0;
@@ -428,9 +478,11 @@ static int warc_record(warc *w, int *pRc)
         if (lr_skip(&w->lr, (uint64_t)nLen, &nSkip) == LR_ERROR) {
             return LR_ERROR;
         }
-        if (nSkip < (uint64_t)nLen) goto truncated;
+        if (nSkip < (uint64_t)nLen)
+            goto truncated;
         if (bResponse || bResource) {
-            report_at(w->zName, w->iRec, "record of %lld bytes larger than "
+            report_at(w->zName, w->iRec,
+                      "record of %lld bytes larger than "
                       "the document limit (--max-doc-size %s); skipped",
                       (long long)nLen, w->pC->zMaxDoc);
             w->pC->pStats->nDocSkipped++;
@@ -438,13 +490,9 @@ static int warc_record(warc *w, int *pRc)
         return LR_LINE;
     }
     switch (lr_take(&w->lr, (size_t)nLen, &z, &nGot)) {
-    case LR_ERROR:
-        return LR_ERROR;
-    case LR_TOOLONG:
-        skip_rec(w, "out of memory%s", "");
-        return LR_EOF;
-    default:
-        break;
+    case LR_ERROR: return LR_ERROR;
+    case LR_TOOLONG: skip_rec(w, "out of memory%s", ""); return LR_EOF;
+    default: break;
     }
     if (nGot < (size_t)nLen) {
         nSkip = nGot;
@@ -466,14 +514,16 @@ static int warc_record(warc *w, int *pRc)
     return LR_LINE;
 
 truncated:
-    report_at(w->zName, w->iRec, "truncated record (Content-Length %lld, "
-              "only %llu bytes left); skipped", (long long)nLen,
-              (unsigned long long)nSkip);
+    report_at(w->zName, w->iRec,
+              "truncated record (Content-Length %lld, "
+              "only %llu bytes left); skipped",
+              (long long)nLen, (unsigned long long)nSkip);
     w->pC->pStats->nDocSkipped++;
     return LR_EOF;
 }
 
-static void warc_free(warc *w)
+static void
+warc_free(warc *w)
 {
     lr_free(&w->lr);
     dbuf_free(&w->hdr);
@@ -490,9 +540,10 @@ static void warc_free(warc *w)
 /* The records of the file.  Between records only blank lines are
 ** expected; anything else is reported once and skipped up to the next
 ** line starting with "WARC/". */
-static int warc_loop(warc *w)
+static int
+warc_loop(warc *w)
 {
-    int bLost = 0;   /* looking for the next record after damage */
+    int bLost = 0; /* looking for the next record after damage */
     uint64_t nRec = 0;
     for (;;) {
         const char *z;
@@ -501,18 +552,21 @@ static int warc_loop(warc *w)
         int e;
         uint64_t iLine = lr_offset(&w->lr);
         e = lr_next(&w->lr, &z, &n);
-        if (e == LR_EOF) break;
+        if (e == LR_EOF)
+            break;
         if (e == LR_ERROR) {
             ctx_stopped(w->pC, w->zName, iLine, 0, iLine);
             break;
         }
-        if (e == LR_LINE && is_blank_line(z, n)) continue;
+        if (e == LR_LINE && is_blank_line(z, n))
+            continue;
         if (e != LR_LINE || n < 5 || memcmp(z, "WARC/", 5) != 0) {
             if (!bLost) {
-                report_at(w->zName, iLine, "%s", nRec == 0 && iLine == 0
-                          ? "not a WARC file (no WARC/ version line)"
-                          : "not a WARC record header; looking for the "
-                            "next record");
+                report_at(w->zName, iLine, "%s",
+                          nRec == 0 && iLine == 0
+                              ? "not a WARC file (no WARC/ version line)"
+                              : "not a WARC record header; looking for the "
+                                "next record");
                 w->pC->pStats->nDocSkipped++;
             }
             bLost = 1;
@@ -522,7 +576,8 @@ static int warc_loop(warc *w)
         nRec++;
         w->iRec = iLine;
         e = warc_headers(w);
-        if (e == LR_EOF) break;
+        if (e == LR_EOF)
+            break;
         if (e == LR_ERROR) {
             ctx_stopped(w->pC, w->zName, w->iRec, 0, w->iRec);
             break;
@@ -532,18 +587,22 @@ static int warc_loop(warc *w)
             continue;
         }
         e = warc_record(w, &rc);
-        if (rc) return rc;
+        if (rc)
+            return rc;
         if (e == LR_ERROR) {
             ctx_stopped(w->pC, w->zName, w->iRec, 0, w->iRec);
             break;
         }
-        if (e == LR_EOF) break;
-        if (e == LR_TOOLONG) bLost = 1;
+        if (e == LR_EOF)
+            break;
+        if (e == LR_TOOLONG)
+            bLost = 1;
     }
     return 0;
 }
 
-int read_warc(corpus_ctx *pC, const char *zPath, int eGz)
+int
+read_warc(corpus_ctx *pC, const char *zPath, int eGz)
 {
     src s;
     warc w;
