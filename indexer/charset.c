@@ -33,11 +33,13 @@ utf8_valid(const char *zIn, size_t n)
         } else {
             return 0;
         }
-        if (n - i <= k)
+        if (n - i <= k) {
             return 0;
+        }
         for (size_t j = 1; j <= k; j++) {
-            if ((z[i + j] & 0xc0) != 0x80)
+            if ((z[i + j] & 0xc0) != 0x80) {
                 return 0;
+            }
             cp = (cp << 6) | (z[i + j] & 0x3f);
         }
         /* Overlong forms, surrogates, past U+10FFFF. */
@@ -64,12 +66,14 @@ clean_label(const char *z, size_t n, char *zOut, size_t nOut)
                  z[n - 1] == '\'')) {
         n--;
     }
-    if (n >= nOut)
+    if (n >= nOut) {
         return;
+    }
     for (size_t i = 0; i < n; i++) {
         char c = z[i];
-        if (c >= 'A' && c <= 'Z')
+        if (c >= 'A' && c <= 'Z') {
             c = (char)(c - 'A' + 'a');
+        }
         zOut[j++] = c;
     }
     zOut[j] = 0;
@@ -79,8 +83,9 @@ static int
 is_one_of(const char *z, const char *const *az)
 {
     for (; *az; az++) {
-        if (strcmp(z, *az) == 0)
+        if (strcmp(z, *az) == 0) {
             return 1;
+        }
     }
     return 0;
 }
@@ -113,8 +118,9 @@ static int
 convert_from(const char *zFrom, const char *z, size_t n, dbuf *pOut)
 {
     iconv_t cd = iconv_open("UTF-8", zFrom);
-    if (cd == (iconv_t)-1)
+    if (cd == (iconv_t)-1) {
         return -1;
+    }
     convert(cd, z, n, pOut);
     iconv_close(cd);
     return 0;
@@ -133,8 +139,9 @@ charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
         "cp819",      "ibm819",       "csisolatin1", NULL};
     char zLabel[64];
 
-    if (n == 0)
+    if (n == 0) {
         return;
+    }
     clean_label(zCs ? zCs : "", zCs ? nCs : 0, zLabel, sizeof(zLabel));
     if (zLabel[0] && is_one_of(zLabel, azUtf8)) {
         dbuf_add(pOut, z, n);
@@ -153,7 +160,8 @@ charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
     if (convert_from("WINDOWS-1252", z, n, pOut) != 0) {
         /* No gconv modules at all: Latin-1 by hand is still right for
         ** everything but 0x80-0x9F. */
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             dbuf_utf8(pOut, (unsigned char)z[i]);
+        }
     }
 }

@@ -119,11 +119,13 @@ dir_real(corpus_ctx *pC, const char *zDir)
 {
     char *zReal;
     char *zCopy;
-    if (pC->zIdDir && strcmp(pC->zIdDir, zDir) == 0)
+    if (pC->zIdDir && strcmp(pC->zIdDir, zDir) == 0) {
         return pC->zIdReal;
+    }
     zReal = realpath(zDir, NULL);
-    if (zReal == NULL)
+    if (zReal == NULL) {
         return NULL;
+    }
     zCopy = strdup(zDir);
     if (zCopy == NULL) {
         free(zReal);
@@ -193,8 +195,9 @@ ctx_file_id(corpus_ctx *pC, const char *zPath)
         zId = kqi_mprintf("%s%s%s", zReal, strcmp(zReal, "/") == 0 ? "" : "/",
                           zName);
     }
-    if (zId == NULL)
+    if (zId == NULL) {
         report(zPath, 0, "out of memory");
+    }
     return zId;
 }
 
@@ -217,8 +220,9 @@ int
 corpus_format_parse(const char *zName)
 {
     for (int i = CORPUS_TEXT; i <= CORPUS_MBOX; i++) {
-        if (strcmp(zName, azFormat[i]) == 0)
+        if (strcmp(zName, azFormat[i]) == 0) {
             return i;
+        }
     }
     return -1;
 }
@@ -253,8 +257,9 @@ format_of_name(const char *zName, int *pbGz)
         n -= 3;
     }
     for (size_t i = 0; i < sizeof(aSuf) / sizeof(aSuf[0]); i++) {
-        if (has_suffix(zName, n, aSuf[i].zSuf))
+        if (has_suffix(zName, n, aSuf[i].zSuf)) {
             return aSuf[i].eFormat;
+        }
     }
     return CORPUS_AUTO;
 }
@@ -275,10 +280,12 @@ file_format(const corpus_ctx *pC, const char *zPath, int bExplicit, int *peGz)
     }
     if (eFormat == CORPUS_AUTO) {
         eFormat = eName;
-        if (eFormat == CORPUS_AUTO && bExplicit)
+        if (eFormat == CORPUS_AUTO && bExplicit) {
             eFormat = CORPUS_TEXT;
-        if (eFormat == CORPUS_AUTO)
+        }
+        if (eFormat == CORPUS_AUTO) {
             return CORPUS_AUTO;
+        }
         if ((eFormat == CORPUS_TEXT || eFormat == CORPUS_JSONL) && !bGz) {
             *peGz = SRC_PLAIN;
             return eFormat;
@@ -307,8 +314,9 @@ read_file(corpus_ctx *pC, const char *zPath, int eFormat, int eGz)
 */
 #define WALK_REPORT(pC, ...)                                                  \
     do {                                                                      \
-        if (!(pC)->bSizing)                                                   \
+        if (!(pC)->bSizing) {                                                 \
             report(__VA_ARGS__);                                              \
+        }                                                                     \
     } while (0)
 
 /* A skipped input that is not read at all (a loop, an unopenable
@@ -330,13 +338,16 @@ path_join(const char *zDir, const char *zName)
     size_t nDir = strlen(zDir);
     size_t nName = strlen(zName);
     char *z;
-    while (nDir > 0 && zDir[nDir - 1] == '/')
+    while (nDir > 0 && zDir[nDir - 1] == '/') {
         nDir--;
-    if (nName > SIZE_MAX - nDir - 2)
+    }
+    if (nName > SIZE_MAX - nDir - 2) {
         return NULL;
+    }
     z = malloc(nDir + nName + 2);
-    if (z == NULL)
+    if (z == NULL) {
         return NULL;
+    }
     memcpy(z, zDir, nDir);
     z[nDir] = '/';
     memcpy(z + nDir + 1, zName, nName + 1);
@@ -392,8 +403,9 @@ dir_names(corpus_ctx *pC, const char *zDir, char ***pazName, size_t *pnName)
             break;
         }
         /* Skips ".", ".." and hidden files (.git, editor droppings). */
-        if (pEnt->d_name[0] == '.')
+        if (pEnt->d_name[0] == '.') {
             continue;
+        }
         if (nName == nAlloc) {
             size_t nNew = nAlloc ? nAlloc * 2 : 64;
             char **azNew = NULL;
@@ -419,14 +431,16 @@ dir_names(corpus_ctx *pC, const char *zDir, char ***pazName, size_t *pnName)
     closedir(pDir);
     if (!bOk) {
         size_t i;
-        for (i = 0; i < nName; i++)
+        for (i = 0; i < nName; i++) {
             free(azName[i]);
+        }
         free(azName);
         return -1;
     }
     /* strcmp order, not locale order: the same on every machine. */
-    if (nName > 1)
+    if (nName > 1) {
         qsort(azName, nName, sizeof(char *), cmp_name);
+    }
     *pazName = azName;
     *pnName = nName;
     return 0;
@@ -474,8 +488,9 @@ walk_dir(corpus_ctx *pC, const char *zDir, const struct stat *pSt,
         } else if (S_ISDIR(st.st_mode)) {
             const walkframe *p;
             for (p = &frame; p; p = p->pUp) {
-                if (p->dev == st.st_dev && p->ino == st.st_ino)
+                if (p->dev == st.st_dev && p->ino == st.st_ino) {
                     break;
+                }
             }
             if (p) {
                 WALK_REPORT(pC, zPath, 0, "symlink loop");
@@ -502,8 +517,9 @@ walk_dir(corpus_ctx *pC, const char *zDir, const struct stat *pSt,
         }
         free(zPath);
     }
-    for (i = 0; i < nName; i++)
+    for (i = 0; i < nName; i++) {
         free(azName[i]);
+    }
     free(azName);
     return rc;
 }
@@ -574,8 +590,9 @@ corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte)
     c.pStats = &dummy;
     c.pOpts = pOpts ? pOpts : &defaults;
     c.bSizing = 1;
-    if (strcmp(zPath, "-") == 0)
+    if (strcmp(zPath, "-") == 0) {
         fd = 0;
+    }
     if (fd == 0 ? fstat(0, &st) != 0 : stat(zPath, &st) != 0) {
         return fd == 0 ? -1 : 0; /* (reported when it is read) */
     }
@@ -585,8 +602,9 @@ corpus_size(const char *zPath, const corpus_opts *pOpts, uint64_t *pnByte)
         return 0;
     }
     /* A pipe or device has no size to go by. */
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st.st_mode)) {
         return -1;
+    }
     *pnByte += (uint64_t)st.st_size;
     return 0;
 }

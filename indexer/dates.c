@@ -75,8 +75,9 @@ tokenize(const char *z, size_t n, dtok *a)
         if (is_digit(z[i])) {
             t->eType = TK_NUM;
             while (i < n && is_digit(z[i])) {
-                if (t->nDigit < 9)
+                if (t->nDigit < 9) {
                     t->v = t->v * 10 + (z[i] - '0');
+                }
                 t->nDigit++;
                 i++;
             }
@@ -107,14 +108,17 @@ month_of(const dtok *t)
         "january", "february", "march",     "april",   "may",      "june",
         "july",    "august",   "september", "october", "november", "december"};
     size_t n;
-    if (t->eType != TK_WORD)
+    if (t->eType != TK_WORD) {
         return 0;
+    }
     n = strlen(t->zWord);
-    if (n < 3)
+    if (n < 3) {
         return 0;
+    }
     for (int i = 0; i < 12; i++) {
-        if (strncmp(az[i], t->zWord, n) == 0)
+        if (strncmp(az[i], t->zWord, n) == 0) {
             return i + 1;
+        }
     }
     return 0; /* (prefixes: "Sept" is September too) */
 }
@@ -126,14 +130,17 @@ is_weekday(const dtok *t)
                                       "thursday", "friday",  "saturday",
                                       "sunday"};
     size_t n;
-    if (t->eType != TK_WORD)
+    if (t->eType != TK_WORD) {
         return 0;
+    }
     n = strlen(t->zWord);
-    if (n < 3)
+    if (n < 3) {
         return 0;
+    }
     for (int i = 0; i < 7; i++) {
-        if (strncmp(az[i], t->zWord, n) == 0)
+        if (strncmp(az[i], t->zWord, n) == 0) {
             return 1;
+        }
     }
     /* "Tues", "Thur", "Thurs" */
     return strcmp(t->zWord, "tues") == 0 || strcmp(t->zWord, "thur") == 0 ||
@@ -145,12 +152,15 @@ is_weekday(const dtok *t)
 static int
 year_of(const dtok *t)
 {
-    if (t->eType != TK_NUM)
+    if (t->eType != TK_NUM) {
         return 0;
-    if (t->nDigit == 4 && t->v >= 1)
+    }
+    if (t->nDigit == 4 && t->v >= 1) {
         return (int)t->v;
-    if (t->nDigit == 2)
+    }
+    if (t->nDigit == 2) {
         return (int)(t->v < 50 ? 2000 + t->v : 1900 + t->v);
+    }
     return 0;
 }
 
@@ -165,13 +175,15 @@ static size_t
 emit(int y, int m, int d, char *zOut)
 {
     int n;
-    if (y < 1 || y > 9999 || m < 1 || m > 12)
+    if (y < 1 || y > 9999 || m < 1 || m > 12) {
         return 0;
+    }
     if (d == 0) {
         n = snprintf(zOut, DATE_MAX, "%04d-%02d", y, m);
     } else {
-        if (d < 1 || d > days_in(y, m))
+        if (d < 1 || d > days_in(y, m)) {
             return 0;
+        }
         n = snprintf(zOut, DATE_MAX, "%04d-%02d-%02d", y, m, d);
     }
     return n > 0 && n < DATE_MAX ? (size_t)n : 0;
@@ -190,8 +202,9 @@ static size_t
 numeric_form(const dtok *a, int nTok, char *zOut)
 {
     const dtok *t = &a[0];
-    if (t->eType != TK_NUM)
+    if (t->eType != TK_NUM) {
         return 0;
+    }
     if (t->nDigit == 4 && nTok >= 5 && is_punct(&a[1], "/.") &&
         a[2].eType == TK_NUM && a[2].nDigit <= 2 && a[3].eType == TK_PUNCT &&
         a[3].c == a[1].c && a[4].eType == TK_NUM && a[4].nDigit <= 2) {
@@ -216,21 +229,27 @@ static size_t
 day_month_year(const dtok *a, int i, int nTok, char *zOut)
 {
     int m, y;
-    if (i >= nTok || a[i].eType != TK_NUM || a[i].nDigit > 2)
+    if (i >= nTok || a[i].eType != TK_NUM || a[i].nDigit > 2) {
         return 0;
+    }
     int d = (int)a[i].v;
     i++;
-    if (i < nTok && is_punct(&a[i], "-/."))
+    if (i < nTok && is_punct(&a[i], "-/.")) {
         i++;
-    if (i >= nTok || (m = month_of(&a[i])) == 0)
+    }
+    if (i >= nTok || (m = month_of(&a[i])) == 0) {
         return 0;
+    }
     i++;
-    if (i < nTok && is_punct(&a[i], "-/.,"))
+    if (i < nTok && is_punct(&a[i], "-/.,")) {
         i++;
-    if (i >= nTok || (y = year_of(&a[i])) == 0)
+    }
+    if (i >= nTok || (y = year_of(&a[i])) == 0) {
         return 0;
-    if (!tail_ok(a, i + 1, nTok))
+    }
+    if (!tail_ok(a, i + 1, nTok)) {
         return 0;
+    }
     return emit(y, m, d, zOut);
 }
 
@@ -240,22 +259,27 @@ static size_t
 month_day_year(const dtok *a, int i, int nTok, char *zOut)
 {
     int m, y, d;
-    if (i >= nTok || (m = month_of(&a[i])) == 0)
+    if (i >= nTok || (m = month_of(&a[i])) == 0) {
         return 0;
+    }
     i++;
-    if (i < nTok && is_punct(&a[i], "."))
+    if (i < nTok && is_punct(&a[i], ".")) {
         i++; /* "Feb." */
+    }
     if (i < nTok && a[i].eType == TK_NUM && a[i].nDigit == 4) {
-        if (!tail_ok(a, i + 1, nTok))
+        if (!tail_ok(a, i + 1, nTok)) {
             return 0;
+        }
         return emit((int)a[i].v, m, 0, zOut);
     }
-    if (i >= nTok || a[i].eType != TK_NUM || a[i].nDigit > 2)
+    if (i >= nTok || a[i].eType != TK_NUM || a[i].nDigit > 2) {
         return 0;
+    }
     d = (int)a[i].v;
     i++;
-    if (i < nTok && is_punct(&a[i], ","))
+    if (i < nTok && is_punct(&a[i], ",")) {
         i++;
+    }
     /* asctime: a time HH:MM:SS before the year */
     if (i + 4 < nTok && a[i].eType == TK_NUM && is_punct(&a[i + 1], ":") &&
         a[i + 2].eType == TK_NUM && is_punct(&a[i + 3], ":") &&
@@ -266,8 +290,9 @@ month_day_year(const dtok *a, int i, int nTok, char *zOut)
         (y = year_of(&a[i])) == 0) {
         return 0;
     }
-    if (!tail_ok(a, i + 1, nTok))
+    if (!tail_ok(a, i + 1, nTok)) {
         return 0;
+    }
     return emit(y, m, d, zOut);
 }
 
@@ -280,12 +305,15 @@ date_normalize(const char *z, size_t n, char *zOut, size_t *pi, size_t *pn)
     int nTok;
     int i = 0;
 
-    while (i0 < n && strchr(" \t\r\n", z[i0]) && z[i0])
+    while (i0 < n && strchr(" \t\r\n", z[i0]) && z[i0]) {
         i0++;
-    while (n > i0 && strchr(" \t\r\n", z[n - 1]) && z[n - 1])
+    }
+    while (n > i0 && strchr(" \t\r\n", z[n - 1]) && z[n - 1]) {
         n--;
-    if (i0 == n)
+    }
+    if (i0 == n) {
         return DATE_EMPTY;
+    }
     /* An ISO date with a long tail (kq_date_valid() refuses it) is not
     ** to be read by the patterns below as another form. */
     if (n - i0 > KQ_MAX_DATE && date_is_iso(z + i0, KQ_MAX_DATE)) {
@@ -301,15 +329,18 @@ date_normalize(const char *z, size_t n, char *zOut, size_t *pi, size_t *pn)
     if (nOut == 0) {
         if (i < nTok && is_weekday(&a[i])) {
             i++;
-            if (i < nTok && is_punct(&a[i], ","))
+            if (i < nTok && is_punct(&a[i], ",")) {
                 i++;
+            }
         }
         nOut = day_month_year(a, i, nTok, zOut);
-        if (nOut == 0)
+        if (nOut == 0) {
             nOut = month_day_year(a, i, nTok, zOut);
+        }
     }
-    if (nOut == 0)
+    if (nOut == 0) {
         return DATE_BAD;
+    }
     *pi = 0;
     *pn = nOut;
     return DATE_CONVERTED;
@@ -334,7 +365,8 @@ date_from_unix(double secs, char *zOut)
         return 0;
     }
     t = (time_t)floor(secs);
-    if (gmtime_r(&t, &tm) == NULL)
+    if (gmtime_r(&t, &tm) == NULL) {
         return 0;
+    }
     return emit(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, zOut);
 }

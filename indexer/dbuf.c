@@ -12,17 +12,20 @@ dbuf_reserve(dbuf *p, size_t n)
 {
     size_t nNew;
     char *a;
-    if (p->bOom)
+    if (p->bOom) {
         return -1;
-    if (n <= p->nAlloc - p->n)
+    }
+    if (n <= p->nAlloc - p->n) {
         return 0;
+    }
     if (n > SIZE_MAX / 2 - p->n) {
         p->bOom = 1;
         return -1;
     }
     nNew = p->nAlloc ? p->nAlloc : 256;
-    while (nNew - p->n < n)
+    while (nNew - p->n < n) {
         nNew *= 2;
+    }
     a = realloc(p->a, nNew);
     if (a == NULL) {
         p->bOom = 1;
@@ -36,8 +39,9 @@ dbuf_reserve(dbuf *p, size_t n)
 void
 dbuf_add(dbuf *p, const void *z, size_t n)
 {
-    if (n == 0 || dbuf_reserve(p, n))
+    if (n == 0 || dbuf_reserve(p, n)) {
         return;
+    }
     memcpy(p->a + p->n, z, n);
     p->n += n;
 }
@@ -45,8 +49,9 @@ dbuf_add(dbuf *p, const void *z, size_t n)
 void
 dbuf_addc(dbuf *p, char c)
 {
-    if (dbuf_reserve(p, 1))
+    if (dbuf_reserve(p, 1)) {
         return;
+    }
     p->a[p->n++] = c;
 }
 

@@ -115,12 +115,15 @@ is_alnum(char c)
 static int
 hex_val(char c)
 {
-    if (c >= '0' && c <= '9')
+    if (c >= '0' && c <= '9') {
         return c - '0';
-    if (c >= 'a' && c <= 'f')
+    }
+    if (c >= 'a' && c <= 'f') {
         return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
+    }
+    if (c >= 'A' && c <= 'F') {
         return c - 'A' + 10;
+    }
     return -1;
 }
 
@@ -140,18 +143,23 @@ numeric_ref(const char *z, size_t n, dbuf *pOut)
         int d = bHex                           ? hex_val(z[i])
                 : (z[i] >= '0' && z[i] <= '9') ? z[i] - '0'
                                                : -1;
-        if (d < 0)
+        if (d < 0) {
             break;
-        if (cp <= 0x10ffff)
+        }
+        if (cp <= 0x10ffff) {
             cp = cp * (bHex ? 16 : 10) + (unsigned)d;
+        }
         nDigit++;
     }
-    if (nDigit == 0)
+    if (nDigit == 0) {
         return 0;
-    if (i < n && z[i] == ';')
+    }
+    if (i < n && z[i] == ';') {
         i++;
-    if (cp >= 0x80 && cp <= 0x9f)
+    }
+    if (cp >= 0x80 && cp <= 0x9f) {
         cp = aCp1252[cp - 0x80];
+    }
     dbuf_utf8(pOut, cp); /* (0, surrogates, too large: U+FFFD) */
     return i;
 }
@@ -165,34 +173,41 @@ html_entity(const char *z, size_t n, dbuf *pOut)
     char zName[12];
     size_t i = 1;
     const entity *pE;
-    if (n < 2 || z[0] != '&')
+    if (n < 2 || z[0] != '&') {
         return 0;
-    if (z[1] == '#')
+    }
+    if (z[1] == '#') {
         return numeric_ref(z, n, pOut);
+    }
     while (i < n && i - 1 < sizeof(zName) - 1 && is_alnum(z[i])) {
         zName[i - 1] = z[i];
         i++;
     }
     zName[i - 1] = 0;
-    if (i == 1)
+    if (i == 1) {
         return 0;
+    }
     if (i < n && z[i] == ';') {
         i++;
     } else {
         int bOk = 0;
-        if (i < n && is_alnum(z[i]))
+        if (i < n && is_alnum(z[i])) {
             return 0;
-        for (const char *const *a = azBare; *a; a++) {
-            if (strcmp(*a, zName) == 0)
-                bOk = 1;
         }
-        if (!bOk)
+        for (const char *const *a = azBare; *a; a++) {
+            if (strcmp(*a, zName) == 0) {
+                bOk = 1;
+            }
+        }
+        if (!bOk) {
             return 0;
+        }
     }
     pE = bsearch(zName, aEntity, sizeof(aEntity) / sizeof(aEntity[0]),
                  sizeof(aEntity[0]), cmp_entity);
-    if (pE == NULL)
+    if (pE == NULL) {
         return 0;
+    }
     dbuf_utf8(pOut, pE->cp);
     return i;
 }
@@ -232,8 +247,9 @@ out_text(hout *o, const char *z, size_t n)
 static void
 out_break(hout *o, int nNl)
 {
-    if (nNl > o->nNl)
+    if (nNl > o->nNl) {
         o->nNl = nNl;
+    }
 }
 
 /* Decoded text z[0..n) (entities resolved) to o. */
@@ -246,8 +262,9 @@ out_decoded(hout *o, dbuf *pTmp, const char *z, size_t n)
         size_t iAmp = pAmp ? (size_t)(pAmp - z) : n;
         size_t k;
         out_text(o, z + i, iAmp - i);
-        if (iAmp == n)
+        if (iAmp == n) {
             break;
+        }
         dbuf_reset(pTmp);
         k = html_entity(z + iAmp, n - iAmp, pTmp);
         if (k == 0) {
@@ -278,15 +295,18 @@ break_of(const char *zName)
         "br",         "li",     "tr",      "dt",     "dd",   "div", "caption",
         "figcaption", "option", "summary", "legend", "body", NULL};
     for (const char *const *a = azPara; *a; a++) {
-        if (strcmp(*a, zName) == 0)
+        if (strcmp(*a, zName) == 0) {
             return 2;
+        }
     }
     for (const char *const *a = azLine; *a; a++) {
-        if (strcmp(*a, zName) == 0)
+        if (strcmp(*a, zName) == 0) {
             return 1;
+        }
     }
-    if (strcmp(zName, "td") == 0 || strcmp(zName, "th") == 0)
+    if (strcmp(zName, "td") == 0 || strcmp(zName, "th") == 0) {
         return -1;
+    }
     return 0;
 }
 
@@ -304,8 +324,9 @@ find_ci(const char *z, size_t n, size_t i, const char *zNeedle)
 {
     size_t k = strlen(zNeedle);
     for (; i + k <= n; i++) {
-        if (strncasecmp(z + i, zNeedle, k) == 0)
+        if (strncasecmp(z + i, zNeedle, k) == 0) {
             return i;
+        }
     }
     return n;
 }
@@ -348,21 +369,24 @@ parse_tag(const char *z, size_t n, size_t i, char *zName, size_t nName,
         }
         j++;
     }
-    if (k >= nName)
+    if (k >= nName) {
         k = 0;
+    }
     zName[k] = 0;
     for (; j < n; j++) {
         char c = z[j];
         if (q) {
-            if (c == q)
+            if (c == q) {
                 q = 0;
+            }
         } else if ((c == '"' || c == '\'') && cPrev == '=') {
             q = c;
         } else if (c == '>') {
             return j + 1;
         }
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
             cPrev = c;
+        }
     }
     return n;
 }
@@ -380,8 +404,9 @@ static size_t
 read_title(hstate *s, const char *z, size_t n, size_t i)
 {
     size_t iEnd = find_ci(z, n, i, "</title");
-    if (iEnd == n)
+    if (iEnd == n) {
         return i;
+    }
     if (!s->bTitled) {
         out_decoded(&s->title, &s->tmp, z + i, iEnd - i);
         s->bTitled = 1;
@@ -405,8 +430,9 @@ do_tag(hstate *s, const char *z, size_t n, size_t i)
         return past_gt(z, n, i);
     }
     j = parse_tag(z, n, i, zName, sizeof(zName), &bEnd);
-    if (j == 0)
+    if (j == 0) {
         return 0;
+    }
     if (!bEnd && is_skipped(zName)) {
         char zClose[24]; /* "</" + a name of is_skipped() */
         size_t iClose;
@@ -416,17 +442,22 @@ do_tag(hstate *s, const char *z, size_t n, size_t i)
         iClose = find_ci(z, n, j, zClose);
         return iClose == n ? n : past_gt(z, n, iClose);
     }
-    if (!bEnd && strcmp(zName, "title") == 0)
+    if (!bEnd && strcmp(zName, "title") == 0) {
         return read_title(s, z, n, j);
-    if (strcmp(zName, "head") == 0)
+    }
+    if (strcmp(zName, "head") == 0) {
         s->bHead = !bEnd;
-    if (!bEnd && strcmp(zName, "body") == 0)
+    }
+    if (!bEnd && strcmp(zName, "body") == 0) {
         s->bHead = 0;
+    }
     nBreak = break_of(zName);
-    if (nBreak > 0)
+    if (nBreak > 0) {
         out_break(&s->body, nBreak);
-    if (nBreak < 0)
+    }
+    if (nBreak < 0) {
         s->body.bSp = 1;
+    }
     return j;
 }
 
@@ -442,14 +473,17 @@ html_to_text(const char *z, size_t n, dbuf *pTitle, dbuf *pBody)
         const char *pLt = memchr(z + i, '<', n - i);
         size_t iLt = pLt ? (size_t)(pLt - z) : n;
         size_t j;
-        if (!s.bHead)
+        if (!s.bHead) {
             out_decoded(&s.body, &s.tmp, z + i, iLt - i);
-        if (iLt == n)
+        }
+        if (iLt == n) {
             break;
+        }
         j = do_tag(&s, z, n, iLt);
         if (j == 0) {
-            if (!s.bHead)
+            if (!s.bHead) {
                 out_text(&s.body, "<", 1);
+            }
             j = iLt + 1;
         }
         i = j;
@@ -465,8 +499,9 @@ html_meta_charset(const char *z, size_t n, const char **pz, size_t *pn)
     for (;;) {
         size_t j, iLt;
         i = find_ci(z, nScan, i, "charset");
-        if (i == nScan)
+        if (i == nScan) {
             return 0;
+        }
         /* Only inside a <meta ...> tag. */
         for (iLt = i; iLt > 0 && z[iLt - 1] != '<' && z[iLt - 1] != '>';) {
             iLt--;
@@ -486,7 +521,8 @@ html_meta_charset(const char *z, size_t n, const char **pz, size_t *pn)
             j++;
         }
         *pn = (size_t)(z + j - *pz);
-        if (*pn)
+        if (*pn) {
             return 1;
+        }
     }
 }

@@ -13,8 +13,9 @@ is_builtin(const char *z)
 {
     static const char *const az[] = {KQ_FIELD_NAMES, NULL};
     for (const char *const *a = az; *a; a++) {
-        if (strcmp(*a, z) == 0)
+        if (strcmp(*a, z) == 0) {
             return 1;
+        }
     }
     return 0;
 }
@@ -31,8 +32,9 @@ static int
 grow_strings(char ***paz, int n)
 {
     char **a = realloc(*paz, ((size_t)n + 1) * sizeof(char *));
-    if (a == NULL)
+    if (a == NULL) {
         return oom(), -1;
+    }
     *paz = a;
     return 0;
 }
@@ -41,8 +43,9 @@ static int
 grow_maps(corpus_map **pa, int n)
 {
     corpus_map *a = realloc(*pa, ((size_t)n + 1) * sizeof(corpus_map));
-    if (a == NULL)
+    if (a == NULL) {
         return oom(), -1;
+    }
     *pa = a;
     return 0;
 }
@@ -66,8 +69,9 @@ static int
 has_field(const inputopts *p, const char *z)
 {
     for (int i = 0; i < p->nField; i++) {
-        if (strcmp(p->azField[i], z) == 0)
+        if (strcmp(p->azField[i], z) == 0) {
             return 1;
+        }
     }
     return 0;
 }
@@ -86,8 +90,9 @@ inputopts_field(inputopts *p, const char *zArg)
                 zArg, KQ_MAX_FIELD_NAME);
         return -1;
     }
-    if (has_field(p, zArg))
+    if (has_field(p, zArg)) {
         return 0;
+    }
     if (p->nField >= KQ_MAX_FIELDS) {
         fprintf(stderr,
                 "kq-index: too many extra fields at \"%s\": at most "
@@ -96,11 +101,13 @@ inputopts_field(inputopts *p, const char *zArg)
                 zArg, KQ_MAX_FIELDS);
         return -1;
     }
-    if (grow_strings(&p->azField, p->nField))
+    if (grow_strings(&p->azField, p->nField)) {
         return -1;
+    }
     z = strdup(zArg);
-    if (z == NULL)
+    if (z == NULL) {
         return oom(), -1;
+    }
     p->azField[p->nField++] = z;
     return 0;
 }
@@ -121,8 +128,9 @@ inputopts_map(inputopts *p, const char *zArg)
         return -1;
     }
     zField = strndup(zArg, (size_t)(zEq - zArg));
-    if (zField == NULL)
+    if (zField == NULL) {
         return oom(), -1;
+    }
     p->azOwned[p->nOwned++] = zField;
     if (!is_builtin(zField) && !kqi_field_name_ok(zField, strlen(zField))) {
         fprintf(stderr,
@@ -154,8 +162,9 @@ inputopts_finish(inputopts *p)
 {
     for (int i = 0; i < p->nMap; i++) {
         const char *z = p->aMap[i].zField;
-        if (!is_builtin(z) && inputopts_field(p, z))
+        if (!is_builtin(z) && inputopts_field(p, z)) {
             return -1;
+        }
     }
     p->o.aMap = p->aMap;
     p->o.nMap = p->nMap;
@@ -167,10 +176,12 @@ inputopts_finish(inputopts *p)
 void
 inputopts_free(inputopts *p)
 {
-    for (int i = 0; i < p->nField; i++)
+    for (int i = 0; i < p->nField; i++) {
         free(p->azField[i]);
-    for (int i = 0; i < p->nOwned; i++)
+    }
+    for (int i = 0; i < p->nOwned; i++) {
         free(p->azOwned[i]);
+    }
     free(p->azField);
     free(p->azOwned);
     free(p->aMap);

@@ -60,11 +60,13 @@ utf8_len(const unsigned char *p, const unsigned char *end)
     } else {
         return 0;
     }
-    if (end - p < n)
+    if (end - p < n) {
         return 0;
+    }
     for (int i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
+        if ((p[i] & 0xc0) != 0x80) {
             return 0;
+        }
         cp = (cp << 6) | (p[i] & 0x3f);
     }
     if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
@@ -80,14 +82,15 @@ hex4(const unsigned char *p, unsigned *pv)
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
         unsigned c = p[i], d;
-        if (c >= '0' && c <= '9')
+        if (c >= '0' && c <= '9') {
             d = c - '0';
-        else if (c >= 'a' && c <= 'f')
+        } else if (c >= 'a' && c <= 'f') {
             d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
+        } else if (c >= 'A' && c <= 'F') {
             d = c - 'A' + 10;
-        else
+        } else {
             return -1;
+        }
         v = v * 16 + d;
     }
     *pv = v;
@@ -97,14 +100,17 @@ hex4(const unsigned char *p, unsigned *pv)
 static int
 out_reserve(jf_scan *s, size_t n)
 {
-    if (s->nOut + n <= s->nOutAlloc)
+    if (s->nOut + n <= s->nOutAlloc) {
         return 0;
+    }
     size_t nNew = s->nOutAlloc ? s->nOutAlloc * 2 : 4096;
-    while (nNew < s->nOut + n)
+    while (nNew < s->nOut + n) {
         nNew *= 2;
+    }
     char *a = realloc(s->aOut, nNew);
-    if (a == NULL)
+    if (a == NULL) {
         return -1;
+    }
     s->aOut = a;
     s->nOutAlloc = nNew;
     return 0;
@@ -121,8 +127,9 @@ scan_string(jf_scan *s, size_t *pOff, size_t *pn, int *pbOut,
     const unsigned char *start = p;
     /* First the common case: no escapes. */
     for (;;) {
-        if (p >= end)
+        if (p >= end) {
             return -1;
+        }
         unsigned c = *p;
         if (c == '"') {
             *pOff = (size_t)(start - zLine);
@@ -131,38 +138,46 @@ scan_string(jf_scan *s, size_t *pOff, size_t *pn, int *pbOut,
             s->p = p + 1;
             return 0;
         }
-        if (c == '\\')
+        if (c == '\\') {
             break;
-        if (c < 0x20)
+        }
+        if (c < 0x20) {
             return -1;
+        }
         if (c < 0x80) {
             p++;
         } else {
             int n = utf8_len(p, end);
-            if (n == 0)
+            if (n == 0) {
                 return -1;
+            }
             p += n;
         }
     }
     /* Escapes: decode into the scratch buffer. */
     size_t iOff = s->nOut;
-    if (out_reserve(s, (size_t)(p - start)))
+    if (out_reserve(s, (size_t)(p - start))) {
         return -1;
+    }
     if (p > start) { /* (aOut may still be NULL) */
         memcpy(s->aOut + s->nOut, start, (size_t)(p - start));
         s->nOut += (size_t)(p - start);
     }
     for (;;) {
-        if (p >= end)
+        if (p >= end) {
             return -1;
+        }
         unsigned c = *p;
-        if (c == '"')
+        if (c == '"') {
             break;
-        if (out_reserve(s, 4))
+        }
+        if (out_reserve(s, 4)) {
             return -1;
+        }
         if (c == '\\') {
-            if (end - p < 2)
+            if (end - p < 2) {
                 return -1;
+            }
             unsigned e = p[1];
             char ch;
             switch (e) {
@@ -176,11 +191,13 @@ scan_string(jf_scan *s, size_t *pOff, size_t *pn, int *pbOut,
             case 't': ch = '\t'; break;
             case 'u': {
                 unsigned cp, lo;
-                if (end - p < 6 || hex4(p + 2, &cp))
+                if (end - p < 6 || hex4(p + 2, &cp)) {
                     return -1;
+                }
                 p += 6;
-                if (cp >= 0xdc00 && cp <= 0xdfff)
+                if (cp >= 0xdc00 && cp <= 0xdfff) {
                     return -1;
+                }
                 if (cp >= 0xd800 && cp <= 0xdbff) {
                     if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
                         hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
@@ -189,8 +206,9 @@ scan_string(jf_scan *s, size_t *pOff, size_t *pn, int *pbOut,
                     p += 6;
                     cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                 }
-                if (cp == 0)
+                if (cp == 0) {
                     return -1; /* \u0000: jansson's business */
+                }
                 char *o = s->aOut + s->nOut;
                 if (cp < 0x80) {
                     o[0] = (char)cp;
@@ -224,8 +242,9 @@ scan_string(jf_scan *s, size_t *pOff, size_t *pn, int *pbOut,
             p++;
         } else {
             int n = utf8_len(p, end);
-            if (n == 0)
+            if (n == 0) {
                 return -1;
+            }
             memcpy(s->aOut + s->nOut, p, (size_t)n);
             s->nOut += (size_t)n;
             p += n;
@@ -260,50 +279,61 @@ scan_scalar(jf_scan *s, int *pbInt, long long *pnInt)
         p++;
     }
     const unsigned char *d = p;
-    while (p < end && *p >= '0' && *p <= '9')
+    while (p < end && *p >= '0' && *p <= '9') {
         p++;
+    }
     size_t nDig = (size_t)(p - d);
-    if (nDig == 0 || (nDig > 1 && d[0] == '0'))
+    if (nDig == 0 || (nDig > 1 && d[0] == '0')) {
         return -1;
+    }
     if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) {
         /* A real: jansson takes it, and kq never uses it as an id. */
         if (*p == '.') {
             p++;
             const unsigned char *f = p;
-            while (p < end && *p >= '0' && *p <= '9')
+            while (p < end && *p >= '0' && *p <= '9') {
                 p++;
-            if (p == f)
+            }
+            if (p == f) {
                 return -1;
+            }
         }
         if (p < end && (*p == 'e' || *p == 'E')) {
             p++;
-            if (p < end && (*p == '+' || *p == '-'))
+            if (p < end && (*p == '+' || *p == '-')) {
                 p++;
+            }
             const unsigned char *x = p;
-            while (p < end && *p >= '0' && *p <= '9')
+            while (p < end && *p >= '0' && *p <= '9') {
                 p++;
-            if (p == x)
+            }
+            if (p == x) {
                 return -1;
+            }
         }
         /* jansson refuses a real that overflows a double: so do we. */
         char aNum[64];
         size_t nNum = (size_t)(p - s->p);
-        if (nNum >= sizeof(aNum))
+        if (nNum >= sizeof(aNum)) {
             return -1;
+        }
         memcpy(aNum, s->p, nNum);
         aNum[nNum] = 0;
         errno = 0;
         double v = strtod(aNum, NULL);
-        if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL))
+        if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL)) {
             return -1;
+        }
         s->p = p;
         return 1; /* a real */
     }
-    if (nDig > 18)
+    if (nDig > 18) {
         return -1; /* range checks are jansson's */
+    }
     long long v = 0;
-    for (size_t i = 0; i < nDig; i++)
+    for (size_t i = 0; i < nDig; i++) {
         v = v * 10 + (d[i] - '0');
+    }
     *pnInt = bNeg ? -v : v;
     *pbInt = 1;
     s->p = p;
@@ -328,8 +358,9 @@ jf_parse(jf_state *pState, const char *zLine, size_t nLine,
         int bOut;
     } aLoc[JF_MAXKEY];
     int rc = JF_FALLBACK;
-    if (nKey > JF_MAXKEY)
+    if (nKey > JF_MAXKEY) {
         return JF_FALLBACK;
+    }
     for (int i = 0; i < nKey; i++) {
         aVal[i].eType = JF_ABSENT;
         aVal[i].z = NULL;
@@ -338,8 +369,9 @@ jf_parse(jf_state *pState, const char *zLine, size_t nLine,
     }
 
     skip_ws(&s);
-    if (s.p >= s.end || *s.p != '{')
+    if (s.p >= s.end || *s.p != '{') {
         goto done;
+    }
     s.p++;
     skip_ws(&s);
     if (s.p < s.end && *s.p == '}') {
@@ -349,10 +381,12 @@ jf_parse(jf_state *pState, const char *zLine, size_t nLine,
             size_t kOff, kn, vOff, vn;
             int kbOut, vbOut;
             skip_ws(&s);
-            if (s.p >= s.end || *s.p != '"')
+            if (s.p >= s.end || *s.p != '"') {
                 goto done;
-            if (scan_string(&s, &kOff, &kn, &kbOut, zL))
+            }
+            if (scan_string(&s, &kOff, &kn, &kbOut, zL)) {
                 goto done;
+            }
             /* Key bytes, wherever they were decoded (may move below). */
             int iKey = -1;
             {
@@ -364,22 +398,27 @@ jf_parse(jf_state *pState, const char *zLine, size_t nLine,
                         break;
                     }
                 }
-                if (kbOut)
+                if (kbOut) {
                     s.nOut = kOff; /* keys are not kept */
+                }
             }
             skip_ws(&s);
-            if (s.p >= s.end || *s.p != ':')
+            if (s.p >= s.end || *s.p != ':') {
                 goto done;
+            }
             s.p++;
             skip_ws(&s);
-            if (s.p >= s.end)
+            if (s.p >= s.end) {
                 goto done;
+            }
             /* A key we use, seen twice: jansson decides which wins. */
-            if (iKey >= 0 && aVal[iKey].eType != JF_ABSENT)
+            if (iKey >= 0 && aVal[iKey].eType != JF_ABSENT) {
                 goto done;
+            }
             if (*s.p == '"') {
-                if (scan_string(&s, &vOff, &vn, &vbOut, zL))
+                if (scan_string(&s, &vOff, &vn, &vbOut, zL)) {
                     goto done;
+                }
                 if (iKey >= 0) {
                     aVal[iKey].eType = JF_STRING;
                     aLoc[iKey].off = vOff;
@@ -394,20 +433,23 @@ jf_parse(jf_state *pState, const char *zLine, size_t nLine,
                 int bInt;
                 long long v;
                 int r = scan_scalar(&s, &bInt, &v);
-                if (r < 0)
+                if (r < 0) {
                     goto done;
+                }
                 if (iKey >= 0) {
                     /* A real, true, false or null where kq wants a string
                     ** or an id: jansson's path reports it. */
-                    if (!bInt)
+                    if (!bInt) {
                         goto done;
+                    }
                     aVal[iKey].eType = JF_INTEGER;
                     aVal[iKey].nInt = v;
                 }
             }
             skip_ws(&s);
-            if (s.p >= s.end)
+            if (s.p >= s.end) {
                 goto done;
+            }
             if (*s.p == ',') {
                 s.p++;
                 continue;
@@ -420,8 +462,9 @@ jf_parse(jf_state *pState, const char *zLine, size_t nLine,
         }
     }
     skip_ws(&s);
-    if (s.p != s.end)
+    if (s.p != s.end) {
         goto done;
+    }
     /* Resolve string values now that the scratch buffer stopped moving. */
     for (int i = 0; i < nKey; i++) {
         if (aVal[i].eType == JF_STRING) {

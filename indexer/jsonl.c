@@ -100,8 +100,9 @@ key_of(const corpus_opts *pO, const char *zField)
 {
     const char *zKey = zField;
     for (int i = 0; i < pO->nMap; i++) {
-        if (strcmp(pO->aMap[i].zField, zField) == 0)
+        if (strcmp(pO->aMap[i].zField, zField) == 0) {
             zKey = pO->aMap[i].zKey;
+        }
     }
     return zKey;
 }
@@ -111,8 +112,9 @@ static int
 slot_of(jsonl_cfg *p, const char *zKey)
 {
     for (int i = 0; i < p->nKey; i++) {
-        if (strcmp(p->azKey[i], zKey) == 0)
+        if (strcmp(p->azKey[i], zKey) == 0) {
             return i;
+        }
     }
     p->azKey[p->nKey] = zKey;
     return p->nKey++;
@@ -123,8 +125,9 @@ cfg_new(const corpus_opts *pO)
 {
     int nMax = JB_COUNT + pO->nField + 1;
     jsonl_cfg *p = calloc(1, sizeof(*p));
-    if (p == NULL)
+    if (p == NULL) {
         return NULL;
+    }
     p->azKey = calloc((size_t)nMax, sizeof(char *));
     p->aiField = calloc((size_t)pO->nField + 1, sizeof(int));
     p->aVal = calloc((size_t)nMax, sizeof(jval));
@@ -158,10 +161,12 @@ void
 jsonl_free(corpus_ctx *pC)
 {
     jsonl_cfg *p = pC->pJsonl;
-    if (p == NULL)
+    if (p == NULL) {
         return;
-    for (int i = 0; i < p->nKey; i++)
+    }
+    for (int i = 0; i < p->nKey; i++) {
         dbuf_free(&p->aJoin[i]);
+    }
     for (int i = 0; i < p->nLang; i++) {
         free(p->aLang[i].zName);
         free(p->aLang[i].zCanon);
@@ -215,17 +220,20 @@ json_path(json_t *pObj, const char *zKey)
 {
     json_t *v = json_object_get(pObj, zKey);
     const char *p = zKey;
-    if (v || strchr(zKey, '.') == NULL)
+    if (v || strchr(zKey, '.') == NULL) {
         return v;
+    }
     v = pObj;
     for (;;) {
         const char *q = strchr(p, '.');
         size_t n = q ? (size_t)(q - p) : strlen(p);
-        if (!json_is_object(v))
+        if (!json_is_object(v)) {
             return NULL;
+        }
         v = json_object_getn(v, p, n);
-        if (v == NULL || q == NULL)
+        if (v == NULL || q == NULL) {
             return v;
+        }
         p = q + 1;
     }
 }
@@ -252,8 +260,9 @@ scalar_text(json_t *v, dbuf *pOut)
     case JSON_FALSE: k = snprintf(aNum, sizeof(aNum), "false"); break;
     default: return -1;
     }
-    if (k > 0 && (size_t)k < sizeof(aNum))
+    if (k > 0 && (size_t)k < sizeof(aNum)) {
         dbuf_add(pOut, aNum, (size_t)k);
+    }
     return 0;
 }
 
@@ -264,8 +273,9 @@ view_json(jsonl_cfg *p, int i, json_t *j)
     jval *v = &p->aVal[i];
     dbuf *pJoin = &p->aJoin[i];
     memset(v, 0, sizeof(*v));
-    if (j == NULL)
+    if (j == NULL) {
         return;
+    }
     dbuf_reset(pJoin);
     switch (json_typeof(j)) {
     case JSON_NULL: v->eType = JV_NULL; return;
@@ -281,10 +291,12 @@ view_json(jsonl_cfg *p, int i, json_t *j)
         v->eType = JV_ARRAY;
         json_array_foreach(j, k, e)
         {
-            if (json_is_null(e))
+            if (json_is_null(e)) {
                 continue;
-            if (pJoin->n)
+            }
+            if (pJoin->n) {
                 dbuf_add(pJoin, ", ", 2);
+            }
             if (scalar_text(e, pJoin)) {
                 v->eType = JV_OBJECT; /* nested: not a field value */
                 return;
@@ -367,8 +379,9 @@ doc_texts(jsonl_cfg *p, const char *zPath, uint64_t iLine, kq_doc *pDoc)
     for (int i = 0; i < 3; i++) {
         int iSlot = p->aiBuiltin[aiField[i]];
         const jval *v = &p->aVal[iSlot];
-        if (v->eType == JV_ABSENT)
+        if (v->eType == JV_ABSENT) {
             continue;
+        }
         if (v->eType != JV_STRING) {
             report(zPath, iLine, "\"%s\" is not a string", p->azKey[iSlot]);
             return -1;
@@ -455,17 +468,20 @@ lang_lookup(jsonl_cfg *p, const char *z, size_t n)
     char *zCanon = NULL;
     char *zDup;
     jlang *l;
-    if (n == 0 || kqi_lang_name(z, n, zName) != KQ_OK)
+    if (n == 0 || kqi_lang_name(z, n, zName) != KQ_OK) {
         return NULL;
+    }
     for (int i = 0; i < p->nLang; i++) {
-        if (strcmp(p->aLang[i].zName, zName) == 0)
+        if (strcmp(p->aLang[i].zName, zName) == 0) {
             return p->aLang[i].zCanon;
+        }
     }
     if (kq_analyzer_new(zName, &pA) == KQ_OK) {
         zCanon = strdup(kq_analyzer_lang(pA));
         kq_analyzer_free(pA);
-        if (zCanon == NULL)
+        if (zCanon == NULL) {
             return NULL; /* no memory: the index's */
+        }
     }
     zDup = strdup(zName);
     if (zDup == NULL) {
@@ -491,8 +507,9 @@ doc_lang(corpus_ctx *pC, jsonl_cfg *p, const char *zPath, uint64_t iLine,
 {
     const jval *v;
     const char *zCanon;
-    if (p->iLang < 0)
+    if (p->iLang < 0) {
         return;
+    }
     v = &p->aVal[p->iLang];
     if (v->eType == JV_ABSENT || v->eType == JV_NULL ||
         (v->eType == JV_STRING && v->n == 0)) {
@@ -523,8 +540,9 @@ static int
 is_blank(const char *z, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (z[i] != ' ' && z[i] != '\t' && z[i] != '\r')
+        if (z[i] != ' ' && z[i] != '\t' && z[i] != '\r') {
             return 0;
+        }
     }
     return 1;
 }
@@ -544,8 +562,9 @@ json_line(corpus_ctx *pC, jsonl_cfg *p, const char *zPath, uint64_t iLine,
         z += 3;
         n -= 3;
     }
-    if (is_blank(z, n))
+    if (is_blank(z, n)) {
         return 0;
+    }
     /* Most lines are flat objects, decoded in place; any other line, valid
     ** or not, goes to jansson, which also reports what is wrong. */
     if (!extract_flat(pC, p, z, n)) {
@@ -592,8 +611,9 @@ read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
         const char *z = NULL;
         size_t n = 0;
         int e = lr_next(&lr, &z, &n);
-        if (e == LR_EOF)
+        if (e == LR_EOF) {
             break;
+        }
         if (e == LR_ERROR) {
             /* Reported already.  Documents from earlier lines stay
             ** delivered; the partial line at the error is dropped. */
@@ -614,8 +634,9 @@ read_jsonl(corpus_ctx *pC, const char *zPath, int eGz)
             continue;
         }
         rc = json_line(pC, pC->pJsonl, s.zPath, iLine, z, n);
-        if (rc)
+        if (rc) {
             break;
+        }
     }
     lr_free(&lr);
     src_close(&s);

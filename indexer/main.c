@@ -319,8 +319,9 @@ start_progress(progress *p, int eMode, char **azPath, int nPath,
     int bTotal = 1;
     if (eMode != PROGRESS_NONE) {
         for (int i = 0; i < nPath; i++) {
-            if (corpus_size(azPath[i], pOpts, &nTotal))
+            if (corpus_size(azPath[i], pOpts, &nTotal)) {
                 bTotal = 0;
+            }
         }
     }
     progress_start(p, eMode, nTotal, bTotal);

@@ -57,10 +57,12 @@ mbox_skip(mbox *m, const char *zWhy)
 static void
 trim(const char **pz, size_t *pn)
 {
-    while (*pn && strchr(" \t\r\n", (*pz)[0]))
+    while (*pn && strchr(" \t\r\n", (*pz)[0])) {
         (*pz)++, (*pn)--;
-    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1]))
+    }
+    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1])) {
         (*pn)--;
+    }
 }
 
 /* The Message-ID, or FILE:OFFSET, into m->id. */
@@ -114,10 +116,12 @@ mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc, char *zOut)
         const char *z = m->from.a ? m->from.a : "";
         const char *zEnd = z + m->from.n;
         const char *p = z + (m->from.n >= 5 ? 5 : m->from.n);
-        while (p < zEnd && *p == ' ')
+        while (p < zEnd && *p == ' ') {
             p++;
-        while (p < zEnd && *p != ' ')
+        }
+        while (p < zEnd && *p != ' ') {
             p++;
+        }
         dbuf_reset(&m->val);
         dbuf_add(&m->val, p, (size_t)(zEnd - p));
         e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
@@ -230,8 +234,9 @@ is_blank(const char *z, size_t n)
 static void
 mbox_gather(mbox *m, const char *z, size_t n)
 {
-    if (m->bTooBig)
+    if (m->bTooBig) {
         return;
+    }
     if (n >= m->pC->nMaxDoc - m->msg.n) { /* n and its '\n' over the cap */
         m->bTooBig = 1;
         return;
@@ -246,8 +251,9 @@ mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z, size_t n)
     int rc = 0;
     int bBlank = is_blank(z, n);
     if (m->bPrevBlank && n >= 5 && memcmp(z, "From ", 5) == 0) {
-        if (m->bInMsg)
+        if (m->bInMsg) {
             rc = mbox_end(m);
+        }
         m->bInMsg = 1;
         m->bTooBig = 0;
         m->iMsgLine = iLine;
@@ -273,8 +279,9 @@ mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z, size_t n)
     /* ">From " and ">>From " were escaped "From " lines. */
     {
         size_t k = 0;
-        while (k < n && z[k] == '>')
+        while (k < n && z[k] == '>') {
             k++;
+        }
         if (k > 0 && n - k >= 5 && memcmp(z + k, "From ", 5) == 0) {
             z++;
             n--;
@@ -326,8 +333,9 @@ read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
         size_t n = 0;
         uint64_t iOff = lr_offset(&lr);
         int e = lr_next(&lr, &z, &n);
-        if (e == LR_EOF)
+        if (e == LR_EOF) {
             break;
+        }
         if (e == LR_ERROR) {
             ctx_stopped(pC, m.zName, iLine, iLine + 1, 0);
             m.bInMsg = 0; /* the message at the error is lost */
@@ -346,17 +354,20 @@ read_mbox(corpus_ctx *pC, const char *zPath, int eGz)
                        pC->zMaxDoc);
                 pC->pStats->nLineSkipped++;
             }
-            if (m.bInMsg)
+            if (m.bInMsg) {
                 m.bTooBig = 1;
+            }
             m.bPrevBlank = 0;
             continue;
         }
         rc = mbox_line(&m, iLine, iOff, z, n);
-        if (rc)
+        if (rc) {
             break;
+        }
     }
-    if (rc == 0 && m.bInMsg)
+    if (rc == 0 && m.bInMsg) {
         rc = mbox_end(&m);
+    }
     mbox_free(&m);
     lr_free(&lr);
     src_close(&s);

@@ -58,8 +58,9 @@ mime_has_headers(const char *z, size_t n)
 {
     size_t i = 0;
     /* Field names are printable ASCII but ':' (RFC 5322). */
-    while (i < n && z[i] > ' ' && z[i] < 127 && z[i] != ':')
+    while (i < n && z[i] > ' ' && z[i] < 127 && z[i] != ':') {
         i++;
+    }
     return i > 0 && i < n && z[i] == ':';
 }
 
@@ -82,8 +83,9 @@ mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
                     if (is_ws(z[j])) {
                         bSp = 1;
                     } else {
-                        if (bSp && pOut->n > nStart)
+                        if (bSp && pOut->n > nStart) {
                             dbuf_addc(pOut, ' ');
+                        }
                         bSp = 0;
                         dbuf_addc(pOut, z[j]);
                     }
@@ -111,31 +113,37 @@ mime_param(const char *z, size_t n, const char *zParam, const char **pz,
     for (;;) {
         const char *p = i < n ? memchr(z + i, ';', n - i) : NULL;
         size_t j;
-        if (p == NULL)
+        if (p == NULL) {
             return 0;
+        }
         j = (size_t)(p - z) + 1;
-        while (j < n && is_ws(z[j]))
+        while (j < n && is_ws(z[j])) {
             j++;
+        }
         i = j;
         if (n - j <= nParam || strncasecmp(z + j, zParam, nParam) != 0) {
             continue;
         }
         j += nParam;
-        while (j < n && is_ws(z[j]))
+        while (j < n && is_ws(z[j])) {
             j++;
-        if (j >= n || z[j] != '=')
+        }
+        if (j >= n || z[j] != '=') {
             continue;
+        }
         j++;
-        while (j < n && is_ws(z[j]))
+        while (j < n && is_ws(z[j])) {
             j++;
+        }
         if (j < n && z[j] == '"') {
             const char *q = memchr(z + j + 1, '"', n - j - 1);
             *pz = z + j + 1;
             *pn = q ? (size_t)(q - *pz) : n - j - 1;
         } else {
             size_t k = j;
-            while (k < n && z[k] != ';' && !is_ws(z[k]))
+            while (k < n && z[k] != ';' && !is_ws(z[k])) {
                 k++;
+            }
             *pz = z + j;
             *pn = k - j;
         }
@@ -146,12 +154,15 @@ mime_param(const char *z, size_t n, const char *zParam, const char **pz,
 static int
 hex_val(char c)
 {
-    if (c >= '0' && c <= '9')
+    if (c >= '0' && c <= '9') {
         return c - '0';
-    if (c >= 'a' && c <= 'f')
+    }
+    if (c >= 'a' && c <= 'f') {
         return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
+    }
+    if (c >= 'A' && c <= 'F') {
         return c - 'A' + 10;
+    }
     return -1;
 }
 
@@ -164,8 +175,9 @@ mime_qp_decode(const char *z, size_t n, dbuf *pOut)
         size_t iEq = p ? (size_t)(p - z) : n;
         size_t j;
         dbuf_add(pOut, z + i, iEq - i);
-        if (iEq == n)
+        if (iEq == n) {
             break;
+        }
         if (n - iEq >= 3 && hex_val(z[iEq + 1]) >= 0 &&
             hex_val(z[iEq + 2]) >= 0) {
             dbuf_addc(pOut,
@@ -175,8 +187,9 @@ mime_qp_decode(const char *z, size_t n, dbuf *pOut)
         }
         /* A soft line break: '=', maybe trailing blanks, end of line. */
         j = iEq + 1;
-        while (j < n && (z[j] == ' ' || z[j] == '\t' || z[j] == '\r'))
+        while (j < n && (z[j] == ' ' || z[j] == '\t' || z[j] == '\r')) {
             j++;
+        }
         if (j == n || z[j] == '\n') {
             i = j < n ? j + 1 : n;
             continue;
@@ -189,16 +202,21 @@ mime_qp_decode(const char *z, size_t n, dbuf *pOut)
 static int
 b64_val(char c)
 {
-    if (c >= 'A' && c <= 'Z')
+    if (c >= 'A' && c <= 'Z') {
         return c - 'A';
-    if (c >= 'a' && c <= 'z')
+    }
+    if (c >= 'a' && c <= 'z') {
         return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
+    }
+    if (c >= '0' && c <= '9') {
         return c - '0' + 52;
-    if (c == '+' || c == '-')
+    }
+    if (c == '+' || c == '-') {
         return 62; /* '-', '_': the URL alphabet */
-    if (c == '/' || c == '_')
+    }
+    if (c == '/' || c == '_') {
         return 63;
+    }
     return -1;
 }
 
@@ -209,11 +227,13 @@ mime_b64_decode(const char *z, size_t n, dbuf *pOut)
     int nBit = 0;
     for (size_t i = 0; i < n; i++) {
         int v;
-        if (z[i] == '=')
+        if (z[i] == '=') {
             break;
+        }
         v = b64_val(z[i]);
-        if (v < 0)
+        if (v < 0) {
             continue; /* line breaks and junk between groups */
+        }
         acc = (acc << 6) | (unsigned)v;
         nBit += 6;
         if (nBit >= 8) {
@@ -234,20 +254,25 @@ encoded_word(const char *z, size_t n, dbuf *pOut)
     const char *zStar;
     size_t nCs;
     p = memchr(z + iCs, '?', n - iCs);
-    if (p == NULL)
+    if (p == NULL) {
         return 0;
+    }
     iEnc = (size_t)(p - z) + 1;
-    if (iEnc + 2 > n || z[iEnc + 1] != '?')
+    if (iEnc + 2 > n || z[iEnc + 1] != '?') {
         return 0;
+    }
     iText = iEnc + 2;
     for (iEnd = iText; iEnd + 1 < n; iEnd++) {
-        if (z[iEnd] == '?' && z[iEnd + 1] == '=')
+        if (z[iEnd] == '?' && z[iEnd + 1] == '=') {
             break;
-        if (is_ws(z[iEnd]))
+        }
+        if (is_ws(z[iEnd])) {
             return 0;
+        }
     }
-    if (iEnd + 1 >= n)
+    if (iEnd + 1 >= n) {
         return 0;
+    }
     if (z[iEnc] == 'B' || z[iEnc] == 'b') {
         mime_b64_decode(z + iText, iEnd - iText, &raw);
     } else if (z[iEnc] == 'Q' || z[iEnc] == 'q') {
@@ -269,8 +294,9 @@ encoded_word(const char *z, size_t n, dbuf *pOut)
     /* RFC 2231: "charset*language". */
     nCs = iEnc - 1 - iCs;
     zStar = memchr(z + iCs, '*', nCs);
-    if (zStar)
+    if (zStar) {
         nCs = (size_t)(zStar - (z + iCs));
+    }
     charset_to_utf8(z + iCs, nCs, raw.a, raw.n, pOut);
     dbuf_free(&raw);
     return iEnd + 2;
@@ -294,8 +320,9 @@ mime_words_decode(const char *z, size_t n, dbuf *pOut)
             if (k) {
                 /* White space between two encoded words is not text. */
                 size_t j = iPlain;
-                while (bAfterWord && j < i && is_ws(z[j]))
+                while (bAfterWord && j < i && is_ws(z[j])) {
                     j++;
+                }
                 if (j < i || !bAfterWord) {
                     charset_to_utf8(NULL, 0, z + iPlain, i - iPlain, pOut);
                 }
@@ -349,10 +376,12 @@ decode_part(const char *zHdr, size_t nHdr, const char *zType, size_t nType,
 static void
 add_para(dbuf *pOut, const char *z, size_t n)
 {
-    if (n == 0)
+    if (n == 0) {
         return;
-    if (pOut->n)
+    }
+    if (pOut->n) {
         dbuf_add(pOut, "\n\n", 2);
+    }
     dbuf_add(pOut, z, n);
 }
 
@@ -390,8 +419,9 @@ delimiter(const char *z, size_t i, size_t e, const char *zB, size_t nB)
         eKind = 2;
         j += 2;
     }
-    while (j < e && is_ws(z[j]))
+    while (j < e && is_ws(z[j])) {
         j++;
+    }
     return j == e ? eKind : 0;
 }
 
@@ -422,22 +452,26 @@ multipart(mtext *m, const char *zB, size_t nB, const char *z, size_t n,
             if (bIn) {
                 /* The line break before a delimiter belongs to it. */
                 size_t iEnd = i;
-                if (iEnd > iPart && z[iEnd - 1] == '\n')
+                if (iEnd > iPart && z[iEnd - 1] == '\n') {
                     iEnd--;
-                if (iEnd > iPart && z[iEnd - 1] == '\r')
+                }
+                if (iEnd > iPart && z[iEnd - 1] == '\r') {
                     iEnd--;
+                }
                 one_part(m, z + iPart, iEnd - iPart, nDepth);
             }
-            if (eKind == 2)
+            if (eKind == 2) {
                 return;
+            }
             bIn = 1;
             iPart = e < n ? e + 1 : n;
         }
         i = e + 1;
     }
     /* No closing delimiter: the last part runs to the end. */
-    if (bIn && iPart < n)
+    if (bIn && iPart < n) {
         one_part(m, z + iPart, n - iPart, nDepth);
+    }
 }
 
 static void

@@ -17,12 +17,15 @@
 int
 progress_mode(const char *zName)
 {
-    if (strcmp(zName, "none") == 0)
+    if (strcmp(zName, "none") == 0) {
         return PROGRESS_NONE;
-    if (strcmp(zName, "bar") == 0)
+    }
+    if (strcmp(zName, "bar") == 0) {
         return PROGRESS_BAR;
-    if (strcmp(zName, "plain") == 0)
+    }
+    if (strcmp(zName, "plain") == 0) {
         return PROGRESS_PLAIN;
+    }
     return -1;
 }
 
@@ -40,8 +43,9 @@ static void
 bar_clear(void *pArg)
 {
     progress *p = pArg;
-    if (p->nDrawn == 0)
+    if (p->nDrawn == 0) {
         return;
+    }
     fprintf(stderr, "\r%*s\r", p->nDrawn, "");
     p->nDrawn = 0;
 }
@@ -51,10 +55,12 @@ static double
 percent(const progress *p)
 {
     double v;
-    if (!p->bTotal)
+    if (!p->bTotal) {
         return -1;
-    if (p->nTotal == 0)
+    }
+    if (p->nTotal == 0) {
         return 100;
+    }
     v = 100.0 * (double)p->nByte / (double)p->nTotal;
     return v > 100 ? 100 : v;
 }
@@ -64,10 +70,12 @@ static double
 eta(const progress *p, double t)
 {
     double pc = percent(p);
-    if (pc < 0 || p->nByte == 0 || t <= 0)
+    if (pc < 0 || p->nByte == 0 || t <= 0) {
         return -1;
-    if (pc >= 100)
+    }
+    if (pc >= 100) {
         return 0;
+    }
     return t * (100 - pc) / pc;
 }
 
@@ -91,24 +99,29 @@ bar_draw(progress *p, double t)
     if (pc >= 0 && n > 0 && (size_t)n < sizeof(aLine)) {
         int k = snprintf(aLine + n, sizeof(aLine) - (size_t)n, ", %3.0f%%",
                          pc);
-        if (k > 0)
+        if (k > 0) {
             n += k;
+        }
         if (e >= 0 && (size_t)n < sizeof(aLine)) {
             long s = (long)(e + 0.5);
             k = snprintf(aLine + n, sizeof(aLine) - (size_t)n,
                          ", ETA %ld:%02ld", s / 60, s % 60);
-            if (k > 0)
+            if (k > 0) {
                 n += k;
+            }
         }
     }
-    if (n <= 0)
+    if (n <= 0) {
         return;
-    if ((size_t)n >= sizeof(aLine))
+    }
+    if ((size_t)n >= sizeof(aLine)) {
         n = (int)sizeof(aLine) - 1;
+    }
     /* Pad over a longer previous line instead of clearing: no flicker. */
     fprintf(stderr, "\r%s%*s", aLine, p->nDrawn > n ? p->nDrawn - n : 0, "");
-    if (n > p->nDrawn)
+    if (n > p->nDrawn) {
         p->nDrawn = n;
+    }
     fflush(stderr);
 }
 
@@ -153,16 +166,18 @@ progress_start(progress *p, int eMode, uint64_t nTotal, int bTotal)
     p->nTotal = nTotal;
     p->bTotal = bTotal;
     clock_gettime(CLOCK_MONOTONIC, &p->t0);
-    if (eMode == PROGRESS_BAR)
+    if (eMode == PROGRESS_BAR) {
         report_set_hook(bar_clear, p);
+    }
 }
 
 void
 progress_update(progress *p, uint64_t nDoc, uint64_t nByte)
 {
     double t;
-    if (p->eMode == PROGRESS_NONE)
+    if (p->eMode == PROGRESS_NONE) {
         return;
+    }
     p->nDoc = nDoc;
     p->nByte = nByte;
     t = elapsed(p);
@@ -194,12 +209,14 @@ progress_merge(void *pCtx, int iMerge, uint64_t nDone, uint64_t nTotal)
 {
     progress *p = pCtx;
     int eMode = p->eMode;
-    if (eMode == PROGRESS_NONE)
+    if (eMode == PROGRESS_NONE) {
         return;
+    }
     if (p->iMerge != iMerge) {
         /* A new merge: timed and totalled from its start. */
-        if (eMode == PROGRESS_BAR)
+        if (eMode == PROGRESS_BAR) {
             bar_clear(p);
+        }
         clock_gettime(CLOCK_MONOTONIC, &p->t0);
         p->tLast = 0;
         p->iMerge = iMerge;

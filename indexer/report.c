@@ -49,8 +49,9 @@ report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
 {
     va_list ap;
     char *zHead;
-    if (g_xHook)
+    if (g_xHook) {
         g_xHook(g_pHookArg);
+    }
     if (iLine) {
         zHead = kqi_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
     } else {
@@ -66,8 +67,9 @@ void
 report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
 {
     va_list ap;
-    if (g_xHook)
+    if (g_xHook) {
         g_xHook(g_pHookArg);
+    }
     char *zHead = kqi_mprintf("%s: byte %llu: ", zPath,
                               (unsigned long long)iByte);
     va_start(ap, zFmt);
@@ -80,8 +82,9 @@ void
 report_msg(const char *zFmt, ...)
 {
     va_list ap;
-    if (g_xHook)
+    if (g_xHook) {
         g_xHook(g_pHookArg);
+    }
     va_start(ap, zFmt);
     emit("", zFmt, ap);
     va_end(ap);

@@ -14,11 +14,13 @@ sgml_find(const char *z, size_t n, size_t i, const char *zNeedle)
     while (i < n) {
         /* The needles all start with '<': memchr does the skipping. */
         const char *p = memchr(z + i, zNeedle[0], n - i);
-        if (p == NULL)
+        if (p == NULL) {
             return n;
+        }
         i = (size_t)(p - z);
-        if (n - i >= k && strncasecmp(z + i, zNeedle, k) == 0)
+        if (n - i >= k && strncasecmp(z + i, zNeedle, k) == 0) {
             return i;
+        }
         i++;
     }
     return n;
@@ -30,8 +32,9 @@ sgml_element(const char *z, size_t n, size_t i, const char *zName,
 {
     char zOpen[40], zClose[40];
     size_t nName = strlen(zName);
-    if (nName + 4 > sizeof(zOpen))
+    if (nName + 4 > sizeof(zOpen)) {
         return 0;
+    }
     zOpen[0] = '<';
     memcpy(zOpen + 1, zName, nName + 1);
     zClose[0] = '<';
@@ -43,14 +46,16 @@ sgml_element(const char *z, size_t n, size_t i, const char *zName,
         size_t j = sgml_find(z, n, i, zOpen);
         size_t k;
         const char *pGt;
-        if (j == n)
+        if (j == n) {
             return 0;
+        }
         k = j + 1 + nName;
         /* <NAME> or <NAME attributes>, not <NAMEX>. */
         if (k < n && (z[k] == '>' || z[k] == ' ' || z[k] == '\t')) {
             pGt = memchr(z + k, '>', n - k);
-            if (pGt == NULL)
+            if (pGt == NULL) {
                 return 0;
+            }
             *piStart = (size_t)(pGt - z) + 1;
             *piEnd = sgml_find(z, n, *piStart, zClose);
             *piNext = *piEnd < n ? *piEnd + nName + 3 : n;
@@ -67,18 +72,23 @@ static void
 put(dbuf *pOut, size_t nStart, int bLine, char c)
 {
     char cPrev = pOut->n > nStart ? pOut->a[pOut->n - 1] : '\n';
-    if (c == '\r' || c == '\t' || c == '\f' || c == '\v')
+    if (c == '\r' || c == '\t' || c == '\f' || c == '\v') {
         c = ' ';
-    if (bLine && c == '\n')
+    }
+    if (bLine && c == '\n') {
         c = ' ';
+    }
     if (c == ' ') {
-        if (cPrev == ' ' || cPrev == '\n')
+        if (cPrev == ' ' || cPrev == '\n') {
             return;
+        }
     } else if (c == '\n') {
-        while (pOut->n > nStart && pOut->a[pOut->n - 1] == ' ')
+        while (pOut->n > nStart && pOut->a[pOut->n - 1] == ' ') {
             pOut->n--;
-        if (pOut->n == nStart)
+        }
+        if (pOut->n == nStart) {
             return;
+        }
         if (pOut->n - nStart >= 2 && pOut->a[pOut->n - 1] == '\n' &&
             pOut->a[pOut->n - 2] == '\n') {
             return;

@@ -39,17 +39,20 @@ static ssize_t
 read_full(int fd, void *pBuf, size_t n)
 {
     size_t nGot = 0;
-    if (n > CORPUS_MAX_IO)
+    if (n > CORPUS_MAX_IO) {
         n = CORPUS_MAX_IO;
+    }
     while (nGot < n) {
         ssize_t r = read(fd, (char *)pBuf + nGot, n - nGot);
         if (r < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR) {
                 continue;
+            }
             return -1;
         }
-        if (r == 0)
+        if (r == 0) {
             break;
+        }
         nGot += (size_t)r;
     }
     return (ssize_t)nGot;
@@ -71,8 +74,9 @@ gz_fill(src *p)
         report(p->zPath, 0, "cannot read: %s", strerror(errno));
         return -1;
     }
-    if (r == 0)
+    if (r == 0) {
         p->bInEof = 1;
+    }
     count_raw(p, (size_t)r);
     p->z.next_in = p->aIn;
     p->z.avail_in = (uInt)r;
@@ -118,8 +122,9 @@ src_open(src *p, corpus_ctx *pC, const char *zPath, int eGz)
         p->bOwnFd = 1;
     }
     /* Plain data goes straight from read(2) to the reader's buffer. */
-    if (eGz == SRC_PLAIN)
+    if (eGz == SRC_PLAIN) {
         return 0;
+    }
     p->aIn = malloc(CORPUS_GZ_IN);
     if (p->aIn == NULL) {
         report(p->zPath, 0, "out of memory");
@@ -148,11 +153,13 @@ src_open(src *p, corpus_ctx *pC, const char *zPath, int eGz)
 void
 src_close(src *p)
 {
-    if (p->bZInit)
+    if (p->bZInit) {
         inflateEnd(&p->z);
+    }
     free(p->aIn);
-    if (p->bOwnFd && p->fd >= 0)
+    if (p->bOwnFd && p->fd >= 0) {
         close(p->fd);
+    }
     p->fd = -1;
     p->aIn = NULL;
     p->bZInit = 0;
@@ -163,8 +170,9 @@ static int
 gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 {
     z_stream *z = &p->z;
-    if (n > CORPUS_MAX_IO)
+    if (n > CORPUS_MAX_IO) {
         n = CORPUS_MAX_IO;
+    }
     z->next_out = (Bytef *)pBuf;
     z->avail_out = (uInt)n;
 
@@ -173,8 +181,9 @@ gz_read(src *p, char *pBuf, size_t n, size_t *pnGot)
     while (z->avail_out == n) {
         int rc;
         if (z->avail_in == 0 && !p->bInEof) {
-            if (gz_fill(p))
+            if (gz_fill(p)) {
                 return -1;
+            }
         }
         if (p->bMemberEnd) {
             /* A member ended.  More input means another member follows
@@ -243,8 +252,9 @@ plain_read(src *p, char *pBuf, size_t n, size_t *pnGot)
         *pnGot = k;
         return 0;
     }
-    if (n > CORPUS_MAX_IO)
+    if (n > CORPUS_MAX_IO) {
         n = CORPUS_MAX_IO;
+    }
     do {
         r = read(p->fd, pBuf, n);
     } while (r < 0 && errno == EINTR);
@@ -264,18 +274,21 @@ src_read(src *p, char *pBuf, size_t n, size_t *pnGot)
     const corpus_opts *pO = p->pC->pOpts;
     int rc;
     *pnGot = 0;
-    if (p->bEnd || n == 0)
+    if (p->bEnd || n == 0) {
         return 0;
+    }
     rc = p->bGz ? gz_read(p, pBuf, n, pnGot) : plain_read(p, pBuf, n, pnGot);
     if (rc) {
         p->bEnd = 1;
         return -1;
     }
-    if (*pnGot == 0)
+    if (*pnGot == 0) {
         p->bEnd = 1;
+    }
     pStats->nByte += *pnGot;
-    if (pO->xTick)
+    if (pO->xTick) {
         pO->xTick(pO->pTickCtx, pStats);
+    }
     return 0;
 }
 
@@ -288,8 +301,9 @@ src_read(src *p, char *pBuf, size_t n, size_t *pnGot)
 static void
 lr_compact(linereader *p)
 {
-    if (p->iStart == 0)
+    if (p->iStart == 0) {
         return;
+    }
     memmove(p->a, p->a + p->iStart, p->nData - p->iStart);
     p->iBase += p->iStart;
     p->nData -= p->iStart;
@@ -307,16 +321,20 @@ lr_grow(linereader *p)
     size_t nNew;
     size_t nTop = p->nMax + CORPUS_CHUNK;
     char *aNew;
-    if (p->nAlloc - p->nData >= CORPUS_CHUNK)
+    if (p->nAlloc - p->nData >= CORPUS_CHUNK) {
         return 0;
+    }
     nNew = p->nAlloc ? p->nAlloc * 2 : CORPUS_CHUNK;
-    if (nNew <= p->nAlloc || nNew > nTop)
+    if (nNew <= p->nAlloc || nNew > nTop) {
         nNew = nTop;
-    if (nNew <= p->nAlloc || nNew - p->nData < CORPUS_CHUNK)
+    }
+    if (nNew <= p->nAlloc || nNew - p->nData < CORPUS_CHUNK) {
         return -1;
+    }
     aNew = realloc(p->a, nNew);
-    if (aNew == NULL)
+    if (aNew == NULL) {
         return -1;
+    }
     p->a = aNew;
     p->nAlloc = nNew;
     return 0;
@@ -329,8 +347,9 @@ lr_read_max(linereader *p, size_t nMaxRead)
 {
     size_t nGot;
     size_t n = p->nAlloc - p->nData;
-    if (n > nMaxRead)
+    if (n > nMaxRead) {
         n = nMaxRead;
+    }
     if (src_read(p->pSrc, p->a + p->nData, n, &nGot)) {
         return -1;
     }
@@ -357,11 +376,13 @@ lr_shrink(linereader *p)
     char *aNew;
     lr_compact(p);
     nKeep = p->nData + CORPUS_CHUNK;
-    if (nKeep >= p->nAlloc / 2)
+    if (nKeep >= p->nAlloc / 2) {
         return;
+    }
     aNew = realloc(p->a, nKeep);
-    if (aNew == NULL)
+    if (aNew == NULL) {
         return; /* keeping the larger buffer is fine */
+    }
     p->a = aNew;
     p->nAlloc = nKeep;
 }
@@ -370,8 +391,9 @@ int
 lr_next(linereader *p, const char **pz, size_t *pn)
 {
     int bDrop = 0;
-    if (p->bDropped)
+    if (p->bDropped) {
         lr_shrink(p);
+    }
     p->bOverCap = p->bDropped = 0;
     for (;;) {
         char *pNl = NULL;
@@ -439,19 +461,23 @@ lr_take(linereader *p, size_t n, const char **pz, size_t *pnGot)
     size_t nAvail;
     while (p->nData - p->iStart < n && !p->bEof) {
         lr_compact(p);
-        if (lr_grow(p))
+        if (lr_grow(p)) {
             return LR_TOOLONG;
-        if (lr_read(p))
+        }
+        if (lr_read(p)) {
             return LR_ERROR;
+        }
     }
     nAvail = p->nData - p->iStart;
-    if (nAvail > n)
+    if (nAvail > n) {
         nAvail = n;
+    }
     *pz = p->a ? p->a + p->iStart : "";
     *pnGot = nAvail;
     p->iStart += nAvail;
-    if (p->iScan < p->iStart)
+    if (p->iScan < p->iStart) {
         p->iScan = p->iStart;
+    }
     return LR_LINE;
 }
 
@@ -463,11 +489,13 @@ lr_skip(linereader *p, uint64_t n, uint64_t *pnGot)
         size_t nAvail = p->nData - p->iStart;
         size_t k = (uint64_t)nAvail < n - nDone ? nAvail : (size_t)(n - nDone);
         p->iStart += k;
-        if (p->iScan < p->iStart)
+        if (p->iScan < p->iStart) {
             p->iScan = p->iStart;
+        }
         nDone += k;
-        if (nDone == n || p->bEof)
+        if (nDone == n || p->bEof) {
             break;
+        }
         /* All buffered data is consumed: reuse the buffer from its start
         ** (it is not grown for data nobody keeps). */
         p->iBase += p->nData;

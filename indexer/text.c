@@ -14,8 +14,9 @@ is_space(const char *z, size_t n)
 {
     size_t i = is_utf8_bom(z, n) ? 3 : 0;
     for (; i < n; i++) {
-        if (strchr(" \t\r\n\f\v", z[i]) == NULL || z[i] == '\0')
+        if (strchr(" \t\r\n\f\v", z[i]) == NULL || z[i] == '\0') {
             return 0;
+        }
     }
     return 1;
 }
@@ -30,27 +31,31 @@ txt_split(const char *a, size_t n, kq_doc *pDoc)
     const char *pNl;
     const char *q;
 
-    if (is_utf8_bom(a, n))
+    if (is_utf8_bom(a, n)) {
         p += 3;
+    }
     pNl = memchr(p, '\n', (size_t)(pEnd - p));
     pDoc->zTitle = p;
     pDoc->nTitle = (size_t)((pNl ? pNl : pEnd) - p);
-    while (pDoc->nTitle > 0 && p[pDoc->nTitle - 1] == '\r')
+    while (pDoc->nTitle > 0 && p[pDoc->nTitle - 1] == '\r') {
         pDoc->nTitle--;
+    }
 
     /* Skip blank lines (empty, or only spaces, tabs and CRs) after the
     ** title, but keep the indentation of the first real line. */
     q = pNl ? pNl + 1 : pEnd;
     for (;;) {
         const char *r = q;
-        while (r < pEnd && (*r == ' ' || *r == '\t' || *r == '\r'))
+        while (r < pEnd && (*r == ' ' || *r == '\t' || *r == '\r')) {
             r++;
+        }
         if (r == pEnd) {
             q = pEnd;
             break;
         }
-        if (*r != '\n')
+        if (*r != '\n') {
             break;
+        }
         q = r + 1;
     }
     pDoc->zBody = q;
@@ -73,8 +78,9 @@ slurp(src *s, size_t nMax, char **pa, size_t *pn)
     ** all for one over the cap. */
     if (!s->bGz && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
         st.st_size > 0) {
-        if ((uint64_t)st.st_size > nMax)
+        if ((uint64_t)st.st_size > nMax) {
             return 1;
+        }
         nAlloc = (size_t)st.st_size + 1; /* +1: see EOF at once */
     }
     for (;;) {
@@ -85,8 +91,9 @@ slurp(src *s, size_t nMax, char **pa, size_t *pn)
                           : nAlloc < CORPUS_CHUNK ? CORPUS_CHUNK
                                                   : nAlloc * 2;
             char *aNew;
-            if (nNew > nMax + 1)
+            if (nNew > nMax + 1) {
                 nNew = nMax + 1;
+            }
             aNew = nNew > n ? realloc(a, nNew) : NULL;
             if (aNew == NULL) {
                 report(s->zPath, 0, "out of memory");
@@ -100,8 +107,9 @@ slurp(src *s, size_t nMax, char **pa, size_t *pn)
             free(a);
             return -1;
         }
-        if (nGot == 0)
+        if (nGot == 0) {
             break;
+        }
         n += nGot;
         if (n > nMax) {
             free(a);

@@ -60,10 +60,12 @@ skip_big(trec *t)
 static void
 trim(const char **pz, size_t *pn)
 {
-    while (*pn && strchr(" \t\r\n", (*pz)[0]))
+    while (*pn && strchr(" \t\r\n", (*pz)[0])) {
         (*pz)++, (*pn)--;
-    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1]))
+    }
+    while (*pn && strchr(" \t\r\n", (*pz)[*pn - 1])) {
         (*pn)--;
+    }
 }
 
 /* The date of the document into doc (zDate is scratch of DATE_MAX). */
@@ -138,16 +140,19 @@ trec_parse(trec *t, const char *z, size_t n)
         const char *zText;
         size_t nText;
         size_t nBefore = t->body.n;
-        if (t->body.n)
+        if (t->body.n) {
             dbuf_add(&t->body, "\n\n", 2);
+        }
         sgml_text(z + i0, i1 - i0, 0, &t->body);
         zText = t->body.a + nBefore;
         nText = t->body.n - nBefore;
         trim(&zText, &nText);
-        if (nText == 0)
+        if (nText == 0) {
             t->body.n = nBefore; /* an empty <TEXT> */
-        if (iNext <= i)
+        }
+        if (iNext <= i) {
             break;
+        }
     }
     doc.zBody = t->body.a;
     doc.nBody = t->body.n;
@@ -202,8 +207,9 @@ trec_begin_doc(trec *t, uint64_t iLine)
 static void
 trec_gather(trec *t, const char *z, size_t n)
 {
-    if (t->bTooBig)
+    if (t->bTooBig) {
         return;
+    }
     if (n > t->pC->nMaxDoc - t->doc.n) {
         t->bTooBig = 1;
         return;
@@ -215,8 +221,9 @@ static int
 is_blank(const char *z, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!strchr(" \t\r\f\v", z[i]) || z[i] == 0)
+        if (!strchr(" \t\r\f\v", z[i]) || z[i] == 0) {
             return 0;
+        }
     }
     return 1;
 }
@@ -229,10 +236,12 @@ trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
     while (i < n) {
         if (!t->bInDoc) {
             size_t j = sgml_find(z, n, i, "<DOC>");
-            if (!is_blank(z + i, j - i))
+            if (!is_blank(z + i, j - i)) {
                 t->bJunk = 1;
-            if (j == n)
+            }
+            if (j == n) {
                 return 0;
+            }
             trec_begin_doc(t, iLine);
             i = j + 5;
         } else {
@@ -257,12 +266,14 @@ trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
             trec_gather(t, z + i, jEnd - i);
             i = jEnd + 6;
             int rc = trec_end_doc(t);
-            if (rc)
+            if (rc) {
                 return rc;
+            }
         }
     }
-    if (t->bInDoc)
+    if (t->bInDoc) {
         trec_gather(t, "\n", 1);
+    }
     return 0;
 }
 
@@ -296,8 +307,9 @@ read_trec(corpus_ctx *pC, const char *zPath, int eGz)
         const char *z = NULL;
         size_t n = 0;
         int e = lr_next(&lr, &z, &n);
-        if (e == LR_EOF)
+        if (e == LR_EOF) {
             break;
+        }
         if (e == LR_ERROR) {
             ctx_stopped(pC, t.zName, iLine, iLine + 1, 0);
             t.bInDoc = 0; /* the document at the error is lost */
@@ -309,8 +321,9 @@ read_trec(corpus_ctx *pC, const char *zPath, int eGz)
             ** at its end). */
             if (t.bInDoc) {
                 t.bTooBig = 1;
-                if (lr.bOverCap)
+                if (lr.bOverCap) {
                     continue;
+                }
             } else if (lr.bOverCap) {
                 report(t.zName, iLine,
                        "line longer than the document limit "
@@ -323,8 +336,9 @@ read_trec(corpus_ctx *pC, const char *zPath, int eGz)
             continue;
         }
         rc = trec_line(&t, iLine, z, n);
-        if (rc)
+        if (rc) {
             break;
+        }
     }
     if (rc == 0 && t.bInDoc) {
         if (t.bTooBig) {

@@ -82,12 +82,14 @@ static int64_t
 warc_length(warc *w)
 {
     int64_t v = 0;
-    if (!warc_field(w, "Content-Length") || w->val.n == 0)
+    if (!warc_field(w, "Content-Length") || w->val.n == 0) {
         return -1;
+    }
     for (size_t i = 0; i < w->val.n; i++) {
         char c = w->val.a[i];
-        if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10)
+        if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10) {
             return -1;
+        }
         v = v * 10 + (c - '0');
     }
     return v;
@@ -107,14 +109,16 @@ warc_headers(warc *w)
             skip_rec(w, "truncated record (end of file in its header)%s", "");
             return LR_EOF;
         }
-        if (e == LR_ERROR)
+        if (e == LR_ERROR) {
             return LR_ERROR;
+        }
         if (e == LR_TOOLONG || w->hdr.n + n > WARC_MAX_HEADER) {
             skip_rec(w, "record header too long%s", "");
             return LR_TOOLONG;
         }
-        if (is_blank_line(z, n))
+        if (is_blank_line(z, n)) {
             return LR_LINE;
+        }
         dbuf_add(&w->hdr, z, n);
         dbuf_addc(&w->hdr, '\n');
     }
@@ -142,20 +146,24 @@ uri_host(const char *z, size_t n, dbuf *pOut)
             p = z + i + 3;
             break;
         }
-        if (z[i] == '/' || z[i] == '?')
+        if (z[i] == '/' || z[i] == '?') {
             break;
+        }
     }
-    if (p == NULL)
+    if (p == NULL) {
         return;
+    }
     i = (size_t)(p - z);
     for (j = i; j < n && !strchr("/?#", z[j]); j++) {
-        if (z[j] == '@')
+        if (z[j] == '@') {
             i = j + 1;
+        }
     }
     for (size_t k = i; k < j; k++) {
         char c = z[k];
-        if (c == ':')
+        if (c == ':') {
             break;
+        }
         dbuf_addc(pOut, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
     }
 }
@@ -176,32 +184,41 @@ dechunk(warc *w, const char *z, size_t n)
                     : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                     : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                              : -1;
-            if (d < 0)
+            if (d < 0) {
                 break;
-            if (nChunk > n)
+            }
+            if (nChunk > n) {
                 return -1; /* (and no overflow) */
+            }
             nChunk = nChunk * 16 + (unsigned)d;
             nDigit++;
             i++;
         }
-        if (nDigit == 0)
+        if (nDigit == 0) {
             return -1;
+        }
         /* chunk extensions, then the line break */
-        while (i < n && z[i] != '\n')
+        while (i < n && z[i] != '\n') {
             i++;
-        if (i >= n)
+        }
+        if (i >= n) {
             return -1;
+        }
         i++;
-        if (nChunk == 0)
+        if (nChunk == 0) {
             return 0;
-        if (nChunk > n - i)
+        }
+        if (nChunk > n - i) {
             return -1;
+        }
         dbuf_add(&w->payload, z + i, (size_t)nChunk);
         i += (size_t)nChunk;
-        if (i < n && z[i] == '\r')
+        if (i < n && z[i] == '\r') {
             i++;
-        if (i < n && z[i] == '\n')
+        }
+        if (i < n && z[i] == '\n') {
             i++;
+        }
     }
 }
 
@@ -214,8 +231,9 @@ inflate_with(int wb, const char *z, size_t n, size_t nMax, dbuf *pOut)
     char aBuf[16384];
     int rc;
     memset(&zs, 0, sizeof(zs));
-    if (inflateInit2(&zs, wb) != Z_OK)
+    if (inflateInit2(&zs, wb) != Z_OK) {
         return -1;
+    }
     zs.next_in = (Bytef *)z;
     zs.avail_in = (uInt)n; /* n <= nMax <= CORPUS_MAX_IO */
     do {
@@ -264,13 +282,15 @@ inflate_body(warc *w, const char *z, size_t n, int bGzip)
 static int
 media_kind(const char *z, size_t n)
 {
-    if (n >= 9 && strncasecmp(z, "text/html", 9) == 0)
+    if (n >= 9 && strncasecmp(z, "text/html", 9) == 0) {
         return 2;
+    }
     if (n >= 21 && strncasecmp(z, "application/xhtml+xml", 21) == 0) {
         return 2;
     }
-    if (n >= 10 && strncasecmp(z, "text/plain", 10) == 0)
+    if (n >= 10 && strncasecmp(z, "text/plain", 10) == 0) {
         return 1;
+    }
     return 0;
 }
 
@@ -279,12 +299,15 @@ static int
 sniff_kind(const char *z, size_t n)
 {
     size_t i = 0;
-    while (i < n && strchr(" \t\r\n", z[i]) && z[i])
+    while (i < n && strchr(" \t\r\n", z[i]) && z[i]) {
         i++;
-    if (n - i >= 9 && strncasecmp(z + i, "<!doctype", 9) == 0)
+    }
+    if (n - i >= 9 && strncasecmp(z + i, "<!doctype", 9) == 0) {
         return 2;
-    if (n - i >= 5 && strncasecmp(z + i, "<html", 5) == 0)
+    }
+    if (n - i >= 5 && strncasecmp(z + i, "<html", 5) == 0) {
         return 2;
+    }
     return 0;
 }
 
@@ -348,8 +371,9 @@ warc_payload(warc *w, const char *zType, size_t nType, const char *zHttp,
     dbuf te = {0};
     kq_doc doc;
 
-    if (eKind == 0)
+    if (eKind == 0) {
         return 0;
+    }
     if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) && te.n >= 7 &&
         strncasecmp(te.a, "chunked", 7) == 0) {
         if (dechunk(w, z, n)) {
@@ -441,8 +465,9 @@ warc_response(warc *w, const char *z, size_t n)
             status = status * 10 + (z[k] - '0');
         }
     }
-    if (status < 200 || status > 299)
+    if (status < 200 || status > 299) {
         return 0; /* redirects, errors */
+    }
     mime_split(z, n, &nHdr, &iBody);
     if (mime_header(z, nHdr, "Content-Type", &ct) && ct.n) {
         zType = ct.a;
@@ -478,8 +503,9 @@ warc_record(warc *w, int *pRc)
         if (lr_skip(&w->lr, (uint64_t)nLen, &nSkip) == LR_ERROR) {
             return LR_ERROR;
         }
-        if (nSkip < (uint64_t)nLen)
+        if (nSkip < (uint64_t)nLen) {
             goto truncated;
+        }
         if (bResponse || bResource) {
             report_at(w->zName, w->iRec,
                       "record of %lld bytes larger than "
@@ -552,14 +578,16 @@ warc_loop(warc *w)
         int e;
         uint64_t iLine = lr_offset(&w->lr);
         e = lr_next(&w->lr, &z, &n);
-        if (e == LR_EOF)
+        if (e == LR_EOF) {
             break;
+        }
         if (e == LR_ERROR) {
             ctx_stopped(w->pC, w->zName, iLine, 0, iLine);
             break;
         }
-        if (e == LR_LINE && is_blank_line(z, n))
+        if (e == LR_LINE && is_blank_line(z, n)) {
             continue;
+        }
         if (e != LR_LINE || n < 5 || memcmp(z, "WARC/", 5) != 0) {
             if (!bLost) {
                 report_at(w->zName, iLine, "%s",
@@ -576,8 +604,9 @@ warc_loop(warc *w)
         nRec++;
         w->iRec = iLine;
         e = warc_headers(w);
-        if (e == LR_EOF)
+        if (e == LR_EOF) {
             break;
+        }
         if (e == LR_ERROR) {
             ctx_stopped(w->pC, w->zName, w->iRec, 0, w->iRec);
             break;
@@ -587,16 +616,19 @@ warc_loop(warc *w)
             continue;
         }
         e = warc_record(w, &rc);
-        if (rc)
+        if (rc) {
             return rc;
+        }
         if (e == LR_ERROR) {
             ctx_stopped(w->pC, w->zName, w->iRec, 0, w->iRec);
             break;
         }
-        if (e == LR_EOF)
+        if (e == LR_EOF) {
             break;
-        if (e == LR_TOOLONG)
+        }
+        if (e == LR_TOOLONG) {
             bLost = 1;
+        }
     }
     return 0;
 }
