@@ -28,7 +28,7 @@
 **         u64: posOff of the block's first term (likewise)
 **         u32: CRC32 of the block's bytes, then of the two offsets above
 **     trailer (last 28 bytes):
-**         u64: number of terms
+**         u64: number of keys (terms and vocabulary entries)
 **         u64: number of blocks
 **         u64: offset of the block index
 **         u32: CRC32 of these 24 bytes
@@ -207,13 +207,13 @@ kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
                        "trailer (offset %zu)", pMap->zPath,
                        pMap->n - DICT_TRAILER);
     }
-    d->nTerm = kqi_get_u64(t);
+    d->nKey = kqi_get_u64(t);
     d->nBlock = kqi_get_u64(t + 8);
     d->iIndexOff = kqi_get_u64(t + 16);
     u64 nIxMax = (pMap->n - DICT_TRAILER - KQI_HEADER) / DICT_IXENT;
     if (d->iIndexOff < KQI_HEADER || d->nBlock > nIxMax ||
         d->iIndexOff + d->nBlock * DICT_IXENT != pMap->n - DICT_TRAILER ||
-        d->nBlock != (d->nTerm + DICT_BLOCK - 1) / DICT_BLOCK) {
+        d->nBlock != (d->nKey + DICT_BLOCK - 1) / DICT_BLOCK) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pMap->zPath);
     }
     return KQ_OK;
@@ -247,7 +247,7 @@ static int
 dict_block_nterm(const kqi_dict *d, u64 b)
 {
     return (b + 1 < d->nBlock) ? DICT_BLOCK
-                               : (int)(d->nTerm - (d->nBlock - 1) * DICT_BLOCK);
+                               : (int)(d->nKey - (d->nBlock - 1) * DICT_BLOCK);
 }
 
 /* Decode one entry at *pp into aTerm (holding the previous key); a

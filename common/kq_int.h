@@ -376,7 +376,7 @@ int kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm);
 
 typedef struct kqi_dict {
     const kqi_map *pMap;
-    u64 nTerm;
+    u64 nKey;       /* keys: terms and vocabulary entries */
     u64 nBlock;
     u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff} */
 } kqi_dict;
@@ -504,7 +504,7 @@ typedef struct kqi_segmeta {
     u32 iSeg;            /* file names are seg<iSeg>.<ext> */
     u32 nDoc;
     u64 nToken;
-    u64 nTerm;
+    u64 nKey;            /* .dict keys: terms and vocabulary entries */
     u64 aSize[KQI_NFILE];
     u32 aCrc[KQI_NFILE];
     u64 delGen;          /* 0: no deletions */
@@ -571,7 +571,7 @@ typedef struct kqi_listw {
 int kqi_listw_open(kqi_listw *w, char *const azPath[3]);
 /* Finish the dictionary, then flush, fsync and close the files.  rc is the
 ** caller's status so far; returns the first error.  Sizes and CRCs go to
-** pMeta (if not NULL) with the number of keys in pMeta->nTerm, the number
+** pMeta (if not NULL) with the number of keys in pMeta->nKey, the number
 ** of terms to *pnTerm (if not NULL). */
 int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
                     char **pzErr);

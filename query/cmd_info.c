@@ -754,7 +754,7 @@ cmd_stats(cli *c)
                 printf("%-7s  %9u  %8u  %11llu  %11llu  %11llu\n", zName,
                        m->nDoc, m->nDel,
                        (unsigned long long)(m->nToken - m->nDelToken),
-                       (unsigned long long)m->nTerm, (unsigned long long)nB);
+                       (unsigned long long)m->nKey, (unsigned long long)nB);
             }
         }
     } else {
@@ -814,7 +814,7 @@ cmd_stats(cli *c)
                 json_object_set_new(e, "length", json_integer((json_int_t)
                                     (m->nToken - m->nDelToken)));
                 json_object_set_new(e, "terms", json_integer((json_int_t)
-                                                             m->nTerm));
+                                                             m->nKey));
                 json_object_set_new(e, "size", json_integer((json_int_t)nB));
                 json_array_append_new(g, e);
             }

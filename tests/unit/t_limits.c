@@ -166,7 +166,7 @@ static void crafted_manifest(kqi_manifest *m, u32 nSeg, u64 nGen) {
         m->aSeg[i].iSeg = i + 1;
         m->aSeg[i].nDoc = 1;
         m->aSeg[i].nToken = 1;
-        m->aSeg[i].nTerm = 1;
+        m->aSeg[i].nKey = 1;
     }
 }
 
