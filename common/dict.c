@@ -349,6 +349,31 @@ dict_find_block(const kqi_dict *d, const char *z, size_t n, u64 *pb)
     return KQ_OK;
 }
 
+/* The vocabulary entries come first (their keys start with
+** KQI_WORD_MARK, below every term).  An entry whose stem is no term here
+** (left by a merge that dropped the documents that had it) is not a word
+** of the segment: kq_index_terms() does not list it either. */
+int
+kqi_dict_nwords(const kqi_dict *d, u64 *pnWord, char **pzErr)
+{
+    char aFrom[1] = {KQI_WORD_MARK};
+    kqi_dictit it;
+    u64 n = 0;
+    int rc = kqi_dictit_start(&it, d, aFrom, 1, pzErr);
+    while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK &&
+           it.nTerm > 0 && it.aTerm[0] == KQI_WORD_MARK) {
+        kqi_termloc loc;
+        rc = kqi_dict_lookup(d, it.aStem, it.nStem, &loc, pzErr);
+        if (rc == KQ_OK) {
+            n++;
+        } else if (rc == KQ_NOTFOUND) {
+            rc = KQ_OK;
+        }
+    }
+    *pnWord = n;
+    return rc == KQ_DONE ? KQ_OK : rc;
+}
+
 int
 kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
                  size_t nFrom, char **pzErr)

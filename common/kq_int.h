@@ -403,6 +403,9 @@ int kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
                      size_t nFrom, char **pzErr);
 /* KQ_OK with it->aTerm/nTerm/loc set, KQ_DONE, or KQ_CORRUPT. */
 int kqi_dictit_next(kqi_dictit *it, char **pzErr);
+/* The number of vocabulary entries of d: the distinct words of its
+** segment, as kq_index_nwords() counts them over the whole index. */
+int kqi_dict_nwords(const kqi_dict *d, u64 *pnWord, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in doctab.c: document table and stored text.

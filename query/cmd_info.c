@@ -679,6 +679,7 @@ cmd_stats(cli *c)
     uint64_t nSize = 0;
     kq_langcount *aLang = NULL;
     int nLang = 0;
+    uint64_t *aWord = NULL;  /* per segment: its words, as kq-index counts */
     if (src.pIdx) {
         rc = source_each_doc(&src, &ds, date_cb, NULL);
         if (rc == KQ_OK) {
@@ -686,6 +687,13 @@ cmd_stats(cli *c)
         }
         if (rc == KQ_OK) {
             rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
+        }
+        u32 nSeg = src.pIdx->man.nSeg;
+        if (rc == KQ_OK && (aWord = calloc(nSeg + 1, sizeof(*aWord))) == NULL) {
+            rc = KQ_NOMEM;
+        }
+        for (u32 i = 0; rc == KQ_OK && i < nSeg; i++) {
+            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i], &ds.zErr);
         }
         nSize = dir_size(src.zDir);
     } else {
@@ -754,7 +762,7 @@ cmd_stats(cli *c)
                 printf("%-7s  %9u  %8u  %11llu  %11llu  %11llu\n", zName,
                        m->nDoc, m->nDel,
                        (unsigned long long)(m->nToken - m->nDelToken),
-                       (unsigned long long)m->nKey, (unsigned long long)nB);
+                       (unsigned long long)aWord[i], (unsigned long long)nB);
             }
         }
     } else {
@@ -814,7 +822,7 @@ cmd_stats(cli *c)
                 json_object_set_new(e, "length", json_integer((json_int_t)
                                     (m->nToken - m->nDelToken)));
                 json_object_set_new(e, "terms", json_integer((json_int_t)
-                                                             m->nKey));
+                                                             aWord[i]));
                 json_object_set_new(e, "size", json_integer((json_int_t)nB));
                 json_array_append_new(g, e);
             }
@@ -828,6 +836,7 @@ cmd_stats(cli *c)
     }
     free(azField);
     free(aLang);
+    free(aWord);
     free(ds.zErr);
     source_close(&src);
     return ex;

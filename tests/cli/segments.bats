@@ -102,6 +102,34 @@ hits() {
     [ "$(grep -c '"word"' <<<"$output")" -eq "$want" ]
 }
 
+# kq stats's per-segment "terms" is the segment's distinct words, the unit
+# of the summary's "terms" (it printed the .dict's keys: words, stems and
+# field terms, about twice as many).  Counted independently with
+# tr | sort -u; the made-up words are not stemmed, folded or stopped.
+@test "stats: a segment's terms are its distinct words, as the summary counts them" {
+    cd "$BATS_TEST_TMPDIR"
+    printf '%s\n' '{"id":"a1","title":"zqa zqb","body":"zqb zqc zqd"}' \
+        '{"id":"a2","title":"zqe","body":"zqa zqf zqf"}' >a.jsonl
+    printf '%s\n' '{"id":"b1","title":"zqa","body":"zqg zqh"}' >b.jsonl
+    words() { jq -r '.title, .body' "$@" | tr -s ' ' '\n' | sort -u | wc -l; }
+    [ "$(words a.jsonl)" -eq 6 ] && [ "$(words b.jsonl)" -eq 3 ]
+    run --separate-stderr "$KQI" -d idx --no-merge a.jsonl
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ,\ ([0-9]+)\ terms, ]]
+    [ "${BASH_REMATCH[1]}" -eq 6 ]
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq '.segments[0].terms' <<<"$output")" -eq 6 ]
+    run --separate-stderr "$KQI" -d idx --no-merge b.jsonl
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ,\ ([0-9]+)\ terms, ]]
+    [ "${BASH_REMATCH[1]}" -eq "$(words a.jsonl b.jsonl)" ]
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq -c '[.segments[].terms]' <<<"$output")" = "[6,3]" ]
+    # the text table's "terms" column says the same
+    run -0 "$KQ" -d idx stats
+    [ "$(awk '$1 ~ /^seg[0-9]/ { print $5 }' <<<"$output" | paste -sd' ')" = "6 3" ]
+}
+
 @test "merge: kq-index merge does the merges --no-merge deferred; the answers do not change" {
     cd "$BATS_TEST_TMPDIR"
     # 41 commits of one file each: 41 segments of one document, 8 of which
