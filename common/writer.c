@@ -7,8 +7,8 @@
 ** inverter, -j 1) or by N worker threads (-j N):
 **
 **   the caller's thread reads the corpus, writes records and stored text,
-**   and hands the documents over in batches, batch b to worker b mod N, so
-**   every worker meets increasing docids;
+**   and queues the documents in batches on one queue; whichever worker
+**   is free takes the next batch, so every worker meets increasing docids;
 **   each worker inverts into its own table, and writes it out as a run
 **   (a .dict/.post/.pos triple) when it outgrows its share of the memory
 **   budget;
