@@ -972,7 +972,7 @@ int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 #define KQI_TITLE_WEIGHT 3
 #define KQI_MAX_TITLE_WEIGHT 16
 double kqi_bm25_idf(u64 nDoc, u64 df);
-/* log(x), without libm (see search.c). */
+/* log(x), the same bits with any libm (see search.c). */
 double kqi_log(double x);
 double kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl);
 

@@ -27,8 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The natural logarithm, without libm: loading libm.so cost a one-shot
-** `kq` process 1.1 ms here, a fifth of its run, for this one function.
+/* The natural logarithm, computed here rather than by libm's log() (which
+** kq links all the same): the idf, and so every score and the order of
+** near ties, are then the same bits whichever C library runs kq (libm's
+** log() is not correctly rounded, and differs between glibc versions).
 ** The method of fdlibm's e_log.c (Sun, 1993): x = m 2^e with m in
 ** [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f); log(1 + f) =
 ** f - hfsq + s (hfsq + R(s^2)) with a minimax polynomial R; e ln 2 is added
