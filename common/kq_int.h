@@ -776,6 +776,14 @@ typedef enum kqi_field {
 /* Is a dictionary key a field term (not counted in document lengths)? */
 #define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 
+/* kqi_qnode.eMix: did the user mix AND and OR without parentheses? */
+enum {
+    KQI_MIX_NO,          /* no (or not known yet) */
+    KQI_MIX_AND,         /* an AND parsed outside parentheses: while
+                         ** parsing only, an OR over it makes it _WARN */
+    KQI_MIX_WARN         /* an OR over such an AND: kq_query_tree() warns */
+};
+
 typedef struct kqi_qnode kqi_qnode;
 struct kqi_qnode {
     kqi_qtype eType;
@@ -793,8 +801,7 @@ struct kqi_qnode {
     int bOrdered;        /* NEAR: ADJ */
     char zLo[11], zHi[11];  /* DATE: YYYY-MM-DD bounds, "" if open */
     char *zRaw;          /* TERM, PREFIX: the word as written */
-    int bWarnMix;        /* AND/OR: the user mixed AND and OR without
-                         ** parentheses here (kq_query_tree warns) */
+    int eMix;            /* AND/OR: KQI_MIX_* (query.c) */
     int bAll;            /* NOT: the query *, every document (its child a
                          ** bNever TERM "*": NOT of nothing) */
     u32 nEdit;           /* FUZZY: 1 or 2 */

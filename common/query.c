@@ -1199,8 +1199,8 @@ parse_item(parser *p)
             set_err(p, iAt, "unclosed parenthesis");
             return NULL;
         }
-        if (q && q->bWarnMix == 2) {
-            q->bWarnMix = 0;   /* parenthesised: not ambiguous */
+        if (q && q->eMix == KQI_MIX_AND) {
+            q->eMix = KQI_MIX_NO;   /* parenthesised: not ambiguous */
         }
         p->nDepth--;
         size_t iEnd = p->i;
@@ -1475,7 +1475,7 @@ parse_and(parser *p)
     dedup_free(&d);
     q = node_finish(p, q);
     if (q && q->eType == KQI_Q_AND && nItem > 1) {
-        q->bWarnMix = 2;   /* made here, not in parentheses (see parse_or) */
+        q->eMix = KQI_MIX_AND;   /* until parse_or() or a parenthesis */
     }
     return q;
 }
@@ -1502,14 +1502,14 @@ parse_or(parser *p)
     ** meant it; kq_query_tree() warns. */
     int bMix = 0;
     for (int i = 0; q && i < q->nChild; i++) {
-        if (q->aChild[i]->bWarnMix == 2) {
+        if (q->aChild[i]->eMix == KQI_MIX_AND) {
             bMix = 1;
-            q->aChild[i]->bWarnMix = 0;
+            q->aChild[i]->eMix = KQI_MIX_NO;
         }
     }
     q = node_finish(p, q);
     if (q && q->eType == KQI_Q_OR && bMix) {
-        q->bWarnMix = 1;
+        q->eMix = KQI_MIX_WARN;
     }
     return q;
 }
@@ -2121,7 +2121,7 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                           q->eType == KQI_Q_OR ? "OR (any of)" :
                           "NOT (documents without)";
         tree_line(b, nIndent, "%s%s", zOp, aBoost);
-        if (q->bWarnMix == 1) {
+        if (q->eMix == KQI_MIX_WARN) {
             kq_query qq = {(kqi_qnode *)q};
             char *z = kq_query_describe(&qq);
             char *zLine = kqi_mprintf("warning: AND and OR mixed without "
@@ -2166,7 +2166,7 @@ count_warnings(const kqi_qnode *q)
     if (q->bAll) {
         return 0;
     }
-    int n = (q->bWarnMix == 1) + q->bNever;
+    int n = (q->eMix == KQI_MIX_WARN) + q->bNever;
     for (int i = 0; i < q->nChild; i++) {
         n += count_warnings(q->aChild[i]);
     }
