@@ -303,7 +303,7 @@ char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg,
 }
 
 /* Is c a combining mark users think of as an accent, which folding removes?
-** The rule (issue 17): the marks that Latin, Greek and Cyrillic write as
+** The rule: the marks that Latin, Greek and Cyrillic write as
 ** diacritics, and the vowel points of Hebrew and Arabic -- what a reader
 ** of those languages leaves out when typing a query.  By block: Combining
 ** Diacritical Marks (0300-036F) and their Extended (1AB0-1AFF) and

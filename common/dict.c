@@ -17,8 +17,8 @@
 **                 varint: skipLen   (bytes of its skip table, < postLen)
 **                 varint: posLen    (bytes of its positions in .pos)
 **             if df = 0, a vocabulary entry (key 0x01 + unstemmed word,
-**             for every word of the segment's text; before issue 6 only
-**             for words whose stem differs from them):
+**             for every word of the segment's text, also one that is its
+**             own stem, so that the words are told from the stems):
 **                 varint + blob: the word's stem (a term of this segment)
 **         }
 **     block index, one entry per block (fixed width, for binary search):

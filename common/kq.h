@@ -143,7 +143,8 @@ typedef uint32_t kq_docid;
 
 /* A query's cost is bounded by its text, not by its author's intent: a
 ** query of a few hundred bytes could otherwise open millions of posting
-** lists (issue 14: `a* OR a* ...` x200 took 79 s and 1.1 GB).  Identical
+** lists (`a* OR a* ...` written 200 times would open the lists of every
+** word starting with a, 200 times).  Identical
 ** sub-queries under one AND or OR are merged first (query.c), a word
 ** written k times scoring k times its score as before, so repeats cost
 ** nothing; then these hold, each an error (KQ_SYNTAX, kq exit 2), never a

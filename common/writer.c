@@ -1652,7 +1652,8 @@ commit_session(kq_writer *p, char **pzErr)
 ** they were added.
 **
 ** Two bounds keep an add from setting off a rewrite of the whole index
-** (issue 16: adding 1% to a 3.9 GB index merged all of it):
+** (without them, a commit adding 1% to a large index could merge all of
+** it):
 **   - no merge makes a segment larger than nMaxSegment bytes: past it,
 **     segments are only rewritten to drop their deleted documents;
 **   - the merges after a commit read at most its budget: nMergeBudget,
