@@ -58,16 +58,17 @@
 #include <unistd.h>
 #include <libdeflate.h>
 
-/* A snippet inflates the whole block of its document, and inflating was
-** the largest single cost of a one-shot `kq QUERY` (ten snippets): 16 KB
-** blocks halve it against 32 KB ones (64 KB before), for 4% more stored
-** bytes on reuters21578 (7.3 MB instead of 7.0). */
+/* A snippet inflates the whole block of its document, a large part of a
+** one-shot `kq QUERY` (ten snippets), and inflating takes time in
+** proportion to the block: 16 KB blocks take half of what 32 KB ones do,
+** for 4% more stored bytes on reuters21578 (7.3 MB instead of 7.0). */
 #define STORE_BLOCK (16 * 1024)
 /* Compression level for stored text.  The blocks are zlib streams (RFC
 ** 1950, readable by any zlib), made and read with libdeflate, which works
 ** on whole buffers (all a store block is) 2-3x faster than zlib itself.
 ** Level 1 compresses reuters21578's bodies to 7.0 MB instead of 6.4 MB at
-** level 6, but deflate at level 6 was a third of the indexing time. */
+** level 6, but deflate at level 6 is several times slower than at level
+** 1 and became a large part of the indexing time. */
 #define STORE_ZLEVEL 1
 #define STORE_BLKHDR 13
 #define STORE_MAXBLOCK 0x7fffffffu

@@ -1023,8 +1023,7 @@ id_seek(cur *c, u32 t)
 
 /* An OR of this many children or more (a wide prefix, pattern or fuzzy
 ** word: *ation is hundreds of terms) keeps them in a heap, so that moving
-** on costs the children that move, not a look at every child: counting
-** *ation over 100,000 documents, 887 terms, went from 1 s to 0.2 s. */
+** on costs the children that move, not a look at every child. */
 #define OR_HEAP_MIN 16
 
 static u32
