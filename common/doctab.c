@@ -979,7 +979,7 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
     }
     if (h[0] == 1) {
         /* A fresh decompressor is a few KB of setup: cheap next to
-        ** inflating a 64 KB block. */
+        ** inflating a block (STORE_BLOCK bytes or more). */
         struct libdeflate_decompressor *pD = libdeflate_alloc_decompressor();
         enum libdeflate_result r =
             pD ? libdeflate_zlib_decompress(pD, h + STORE_BLKHDR, nStored,

@@ -42,9 +42,9 @@ typedef struct mrun {
 /* The release step of each of nIn inputs of a merge within nMemory bytes:
 ** pages read and not yet released, at most a step for each of an input's
 ** five files, take at most a quarter of the budget, or a page each when
-** the inputs are too many for that (a compact of 214 segments at --memory
-** 1M held 74 MB with steps of 64 KB; a release costs a system call, one a
-** page read at worst). */
+** the inputs are too many for that (with a fixed step, a compact of
+** hundreds of segments would hold hundreds of steps however small the
+** budget; a release costs a system call, one a page read at worst). */
 static u64
 step_for(size_t nMemory, u32 nIn)
 {
