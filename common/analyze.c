@@ -63,7 +63,7 @@ struct kq_analyzer {
     UBreakIterator *pBreak;      /* ICU word breaks; opened when a run
                                  ** first needs one (segment_run()) */
     kq_analyzer **apLang;        /* the other languages a query word is
-                                 ** analysed in (kqi_analyzer_add_lang()) */
+                                 ** analysed in (kqi_analyzer_lang_get()) */
     int nLang;
     char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
                                  ** fold_unicode() and term_of() check every

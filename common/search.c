@@ -5,8 +5,8 @@
 ** Evaluation is document-at-a-time over a tree of cursors, one tree per
 ** segment, all with the same interface (after RediSearch's iterators and
 ** PISA's cursors): iDoc is the current document (KQ_DOCID_EOF at the end),
-** xSeek(t) moves to the first document >= t and never moves back, xNext is
-** xSeek(iDoc + 1), xScore gives the BM25 contribution at iDoc.
+** xSeek(t) moves to the first document >= t and never moves back (moving
+** on is xSeek(iDoc + 1)), xScore gives the BM25 contribution at iDoc.
 **
 **   term     a posting list
 **   and      leapfrog: seek every child to the largest current docid until
@@ -14,7 +14,13 @@
 **            candidate and reject it if they sit on it
 **   or       the smallest docid of the children; scores add up
 **   phrase   an "and" of terms, then positions checked for the candidates
-**   all      every document (for a query that is only NOT ...)
+**            (NEAR/n and ADJ/n likewise, within a window)
+**   filter   a child's documents, scoring nothing (fields, dates)
+**   boost    a child's scores times a factor (term^2)
+**   check    a child's documents that pass a check (body:word, =word)
+**   id       one document (id:X)
+**   empty, all   no document, every document (for a query that is only
+**            NOT ...)
 **
 ** Ranking statistics (N, df, average length) are those of the whole index,
 ** so a document's score does not depend on how the index is segmented.
