@@ -32,8 +32,9 @@
 **     u32: CRC32 of every byte before it
 **
 ** Collection statistics for ranking (documents, tokens) are the sums over
-** the segments, less the deleted documents.  File sizes are checked when a segment is opened; the CRC32
-** of whole files by `kq --check` (a query touches only what it needs).
+** the segments, less the deleted documents.  File sizes are checked when
+** a segment is opened; the CRC32 of whole files by `kq --check` (a query
+** touches only what it needs).
 */
 #include "kq_int.h"
 

@@ -1,8 +1,9 @@
 /*
 ** segment.c -- opening one immutable segment: its five files mapped
 ** read-only, sizes checked against the manifest, headers and trailers
-** checked, and its deletions (deletes.c) mapped and verified.  Nothing is read beyond headers and trailers here; posting lists,
-** dictionary blocks and records are touched when a query needs them.
+** checked, and its deletions (deletes.c) mapped and verified.  Nothing is
+** read beyond headers and trailers here; posting lists, dictionary blocks
+** and records are touched when a query needs them.
 */
 #include "kq_int.h"
 
