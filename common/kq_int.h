@@ -760,7 +760,6 @@ typedef enum kqi_field {
     KQI_FIELD_TITLE,
     KQI_FIELD_BODY,
     KQI_FIELD_SOURCE,
-    KQI_FIELD_LANG,      /* lang: the document's language */
     KQI_FIELD_EXTRA      /* zField names it */
 } kqi_field;
 
@@ -771,8 +770,8 @@ typedef enum kqi_field {
 #define KQI_PFX_EXTRA  'X'   /* X + field name + ':' + term */
 #define KQI_PFX_DATE   'D'   /* D + YYYY, D + YYYY-MM, D + YYYY-MM-DD */
 #define KQI_PFX_LANG   'L'   /* L + the document's Snowball language
-                             ** ("Lenglish"), one per document: lang:,
-                             ** kq stats, the query's languages */
+                             ** ("Lenglish"), one per document: kq stats,
+                             ** the query's languages (no query field) */
 /* Is a dictionary key a field term (not counted in document lengths)? */
 #define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 

@@ -5,8 +5,8 @@
 ** reach their memory budget.  Merging is a k-way merge of the runs'
 ** dictionaries by term, and for a term present in several runs, a k-way
 ** merge of its lists by docid (one inverter's runs cover increasing docids,
-** but parallel inverters take turns at batches of documents, so their runs
-** interleave).  Postings stream through cursors and a list writer one block
+** but parallel inverters take batches of documents from one queue, so
+** their runs interleave).  Postings stream through cursors and a list writer one block
 ** at a time, so memory stays small whatever the lists' lengths.
 */
 #include "kq_int.h"
