@@ -8,7 +8,7 @@
 **   cmd_search.c  kq search, kq count (and the old --check, --parse)
 **   cmd_hist.c    kq hist;  dates.c  date buckets;  svg.c  the --plot chart
 **   cmd_kwic.c    kq kwic
-**   cmd_batch.c   kq batch
+**   cmd_batch.c   kq batch;  qfile.c  query files (batch, hist --queries)
 **   cmd_info.c    kq show, explain, stats, terms, parse
 */
 #ifndef KQ_CLI_H
