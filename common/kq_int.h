@@ -83,9 +83,11 @@ int kqi_langid_profile(size_t i, const char **pzLang);
 const char *kqi_langid_word(size_t i, uint32_t *pmProfile);
 
 /* Position gap between the title and the body (and between fields), so
-** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
-** them. */
+** that neither phrases (consecutive positions) nor NEAR/n span them: a
+** NEAR/n of k words spans at most n + k - 2 positions. */
 #define KQI_TITLE_GAP 2048
+_Static_assert(KQI_TITLE_GAP > KQ_MAX_NEAR_WINDOW + KQ_MAX_NEAR_WORDS - 2,
+               "a NEAR window must not span the title gap");
 
 /**************************************************************************
 ** Interface to code in rc.c
