@@ -70,7 +70,7 @@ hits() {
 }
 
 # The summary's "terms" is the number of distinct words of the whole index
-# after the run (issue 15: it was the last segment's count), counted here
+# after the run (not the last segment's count), counted here
 # independently of kq with tr | sort -u over the titles and bodies of every
 # run.  The words are made-up lower-case letters (no stop words, nothing
 # folded or split) and overlap between runs, so a sum of per-run counts
