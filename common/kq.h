@@ -329,7 +329,9 @@ typedef struct kq_writer_opts {
 typedef struct kq_writer_stats {
     uint64_t nDoc;       /* documents added in this session */
     uint64_t nToken;     /* tokens indexed in this session */
-    uint64_t nTerm;      /* distinct terms in the segment written */
+    uint64_t nTerm;      /* distinct terms (stems, field terms) of the last
+                         ** segment written; an index's words:
+                         ** kq_index_nwords() */
     uint64_t nByteIn;    /* bytes of title + body text analysed */
     uint64_t nIndexByte; /* total size of the index files after commit */
     uint32_t nSpill;     /* in-memory runs written because of the budget */
