@@ -144,8 +144,8 @@ typedef uint32_t kq_docid;
 /* A query's cost is bounded by its text, not by its author's intent: a
 ** query of a few hundred bytes could otherwise open millions of posting
 ** lists (`a* OR a* ...` written 200 times would open the lists of every
-** word starting with a, 200 times).  Identical
-** sub-queries under one AND or OR are merged first (query.c), a word
+** word starting with a, 200 times).  Identical sub-queries under one AND
+** or OR are merged first (query.c), a word
 ** written k times scoring k times its score as before, so repeats cost
 ** nothing; then these hold, each an error (KQ_SYNTAX, kq exit 2), never a
 ** silent truncation, which would make counts wrong. */
@@ -166,8 +166,9 @@ typedef uint32_t kq_docid;
 ** posting lists of its words. */
 #define KQ_MAX_QUERY_TERMS 4096
 /* Default most words (distinct indexed terms) one prefix (word*), pattern
-** (qa?dafi), fuzzy word (gadafi~2) or id: prefix may expand to; kq --max-expansion and kq_index_set_max_expansion() change
-** it, from 1 to KQ_MAX_QUERY_EXPANSION.  Xapian's QueryParser has the same
+** (qa?dafi), fuzzy word (gadafi~2) or id: prefix may expand to; kq
+** --max-expansion and kq_index_set_max_expansion() change it, from 1 to
+** KQ_MAX_QUERY_EXPANSION.  Xapian's QueryParser has the same
 ** limit (set_max_expansion); like its WILDCARD_LIMIT_ERROR, going past it
 ** is an error, since keeping some of the words would change the counts. */
 #define KQ_DEFAULT_MAX_EXPANSION 10000

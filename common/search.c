@@ -707,6 +707,7 @@ static int
 near_match(andcur *p, int *pbMatch)
 {
     enum { MAXN = KQ_MAX_NEAR_WORDS };   /* the parser's check */
+    _Static_assert(MAXN <= 256, "a group number is packed in 8 bits (aM)");
     const u32 *aa[MAXN];
     u32 an[MAXN], ai[MAXN];
     int n = p->nPos < MAXN ? p->nPos : MAXN;
