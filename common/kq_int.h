@@ -612,7 +612,8 @@ void kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n);
 ** Interface to code in xbackend.c: Xapian as the second backend.
 */
 typedef struct kqi_xwriter kqi_xwriter;
-/* nShard 0: one database at zDir; else zDir/shard000.. and a stub zDir/XAPIANDB. */
+/* nShard 0: one database at zDir; else zDir/shard000.. and a stub
+** zDir/XAPIANDB. */
 int kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                      kqi_xwriter **ppOut, char **pzErr);
 int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);

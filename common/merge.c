@@ -6,8 +6,9 @@
 ** dictionaries by term, and for a term present in several runs, a k-way
 ** merge of its lists by docid (one inverter's runs cover increasing docids,
 ** but parallel inverters take batches of documents from one queue, so
-** their runs interleave).  Postings stream through cursors and a list writer one block
-** at a time, so memory stays small whatever the lists' lengths.
+** their runs interleave).  Postings stream through cursors and a list
+** writer one block at a time, so memory stays small whatever the lists'
+** lengths.
 */
 #include "kq_int.h"
 

@@ -1541,8 +1541,9 @@ kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
 ** each word, phrase and NEAR of plain words becomes the OR of its forms:
 ** the index language's, and that of each other language writing the
 ** script of its first word, where they differ.  (=word, patterns and
-** phrases holding them are matched in the index's language only.)  Tokens do not depend on the language, only stems do, so a form
-** in another language is the same item with each word stemmed again.
+** phrases holding them are matched in the index's language only.)  Tokens
+** do not depend on the language, only stems do, so a form in another
+** language is the same item with each word stemmed again.
 */
 
 /* The static copy of a language name (libstemmer's list). */
