@@ -112,9 +112,9 @@ typedef struct idEnt {
 ** next to the .docs file (unlinked as soon as created, so nothing is left
 ** behind by a crash: scratch_write()).  With it a merge of segments of
 ** any number of documents keeps 4 bytes a document in memory (doclen[],
-** which the list writer looks up by docid), not 36.  2 MB: one run of the id table is
-** 87381 documents, so the runs of a segment of 10 M documents (115) take
-** 0.6 MB of read buffers at the end. */
+** which the list writer looks up by docid), not 36.  2 MB: one run of the
+** id table is 87381 documents, so the runs of a segment of 10 M documents
+** (115) take 0.6 MB of read buffers at the end. */
 #define DOCW_SPILL ((size_t)2 << 20)
 /* Id entries read at once from each run of the scratch file. */
 #define RUN_BUF 256
