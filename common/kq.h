@@ -258,8 +258,9 @@ typedef struct kq_writer kq_writer;
 /* An extra field of a document (`kq-index --field NAME`): stored with the
 ** document and searchable as NAME:word. */
 typedef struct kq_field {
-    const char *zName;   size_t nName;    /* [a-z][a-z0-9_]*, not a built-in
-                                          ** field name */
+    const char *zName;   size_t nName;    /* [a-z][a-z0-9_]*, at most
+                                          ** KQ_MAX_FIELD_NAME bytes, not a
+                                          ** built-in field name */
     const char *zValue;  size_t nValue;
 } kq_field;
 

@@ -1277,8 +1277,9 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     for (int i = 0; i < d->nField; i++) {
         if (!kqi_field_name_ok(d->aField[i].zName, d->aField[i].nName)) {
             return kqi_err(pzErr, KQ_MISUSE, "bad field name '%.*s' (want "
-                           "[a-z][a-z0-9_]*, not a built-in field)",
-                           (int)d->aField[i].nName, d->aField[i].zName);
+                           "[a-z][a-z0-9_]*, at most %d bytes, not a built-in "
+                           "field)", KQI_QUOTE_LEN(d->aField[i].nName),
+                           d->aField[i].zName, KQ_MAX_FIELD_NAME);
         }
     }
     kq_doc dDetected;
