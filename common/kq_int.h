@@ -347,10 +347,10 @@ int kqi_plc_intersect(kqi_plc *a, kqi_plc *b, u32 iTarget);
 u32 kqi_plc_tf(kqi_plc *p);
 /* The positions of the current posting (valid until the cursor moves). */
 int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
-/* Block-max data (from the skip table; no block is decoded). */
 /* Bytes of the list's .post and .pos data before the current block (what
 ** a merge reading it front to back is done with). */
 void kqi_plc_consumed(const kqi_plc *p, u64 *pnPost, u64 *pnPos);
+/* Block-max data (from the skip table; no block is decoded). */
 u32 kqi_plc_nblock(const kqi_plc *p);
 /* The first block, from the current one on, whose last docid is >= iDoc
 ** (nblock if none). */
@@ -380,7 +380,8 @@ typedef struct kqi_dict {
     const kqi_map *pMap;
     u64 nKey;       /* keys: terms and vocabulary entries */
     u64 nBlock;
-    u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff} */
+    u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff,
+                    ** u32 CRC} */
 } kqi_dict;
 
 int kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr);
@@ -388,12 +389,13 @@ int kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr);
 int kqi_dict_lookup(const kqi_dict *d, const char *zTerm, size_t nTerm,
                     kqi_termloc *pLoc, char **pzErr);
 
-/* Iterate terms in order, from the first term >= zFrom. */
+/* Iterate keys (terms and vocabulary entries) in order, from the first
+** key >= zFrom. */
 typedef struct kqi_dictit {
     const kqi_dict *d;
     u64 iBlock;
     const u8 *p, *end;  /* in the current block */
-    int nInBlock;       /* terms left in the current block */
+    int nInBlock;       /* keys left in the current block */
     char aTerm[KQI_MAX_KEY + 1];  /* current key, NUL-terminated */
     size_t nTerm;
     kqi_termloc loc;    /* a term's lists; loc.df == 0 for a vocabulary key */
@@ -506,7 +508,7 @@ enum { KQI_F_DICT, KQI_F_POST, KQI_F_POS, KQI_F_DOCS, KQI_F_STORE, KQI_NFILE };
 extern const char *const kqi_file_ext[KQI_NFILE];
 
 typedef struct kqi_segmeta {
-    u32 iSeg;            /* file names are seg<iSeg>.<ext> */
+    u32 iSeg;            /* file names are seg<iSeg, 6 digits>.<ext> */
     u32 nDoc;
     u64 nToken;
     u64 nKey;            /* .dict keys: terms and vocabulary entries */
