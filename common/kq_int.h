@@ -622,11 +622,11 @@ int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);
 int kqi_xwriter_commit(kqi_xwriter *p, char **pzErr);
 void kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut);
 void kqi_xwriter_close(kqi_xwriter *p);
+/* Documents without a language get the one kq_lang_detect() finds. */
+void kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn);
 
 typedef struct kqi_xindex kqi_xindex;
 /* Several databases (paths or tcp://HOST:PORT) searched as one. */
-/* Documents without a language get the one kq_lang_detect() finds. */
-void kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn);
 int kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
                     char **pzErr);
 void kqi_xindex_close(kqi_xindex *p);
@@ -685,24 +685,23 @@ int kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
 /* Merge nRun runs (azRun[3*i + 0..2] = dict, post, pos paths of run i, in
 ** docid order) of a segment of nDoc documents into the files azOut[0..2];
 ** file sizes, CRCs and the number of dictionary keys go to *pMeta, the
-** number of terms among them to *pnTerm. */
-/* aLen: the segment's document lengths (u32 LE, nDoc of them) for the
-** block maxima. */
+** number of terms among them to *pnTerm.  aLen: the segment's document
+** lengths (u32 LE, nDoc of them) for the block maxima. */
 int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                    char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
                    char **pzErr);
-/* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
-** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
-** manifest record.  Pages read of the segments are released as the merge
-** goes, so that what it keeps mapped stays within a share of nMemory (the
-** writer's budget); pProg (may be NULL) hears how far it has got.  On
-** error the new files are removed. */
 /* How far a merge of segments has got: x(pCtx, nDone, nTotal), in bytes
 ** of the segments read, now and then and once at the end. */
 typedef struct kqi_mprog {
     void (*x)(void *pCtx, u64 nDone, u64 nTotal);
     void *pCtx;
 } kqi_mprog;
+/* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
+** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
+** manifest record.  Pages read of the segments are released as the merge
+** goes, so that what it keeps mapped stays within a share of nMemory (the
+** writer's budget); pProg (may be NULL) hears how far it has got.  On
+** error the new files are removed. */
 int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
                        u32 iSeg, size_t nMemory, const kqi_mprog *pProg,
                        kqi_segmeta *pMeta, char **pzErr);
