@@ -751,7 +751,7 @@ typedef enum kqi_qtype {
 ** kqi_leaf_terms() gives (like TERM nodes, they can be children of a
 ** PHRASE, never of a NEAR, and carry eField).  Matching is against the
 ** folded, unstemmed words of the vocabulary, the expansion being their
-** stems (a PREFIX also against the terms themselves, as it always was);
+** stems (a PREFIX also against the terms themselves, kq(1));
 ** in source: and extra fields, whose words are indexed only as stems,
 ** against those stems. */
 
@@ -790,12 +790,13 @@ enum {
 typedef struct kqi_qnode kqi_qnode;
 struct kqi_qnode {
     kqi_qtype eType;
-    char *zTerm;         /* TERM, PREFIX, EXACT (the stem), ID (the id) */
+    char *zTerm;         /* TERM, PREFIX, WILD, FUZZY, EXACT (the stem),
+                         ** ID (the id) */
     size_t nTerm;
     u32 iOffset;         /* TERM inside PHRASE: position offset */
     kqi_qnode **aChild;
     int nChild;
-    kqi_field eField;    /* TERM, PREFIX, PHRASE, EXACT */
+    kqi_field eField;    /* TERM, PREFIX, WILD, FUZZY, PHRASE, EXACT */
     char *zField;        /* KQI_FIELD_EXTRA: the field name */
     char *zWord;         /* EXACT: the folded word */
     size_t nWord;
@@ -803,7 +804,8 @@ struct kqi_qnode {
     u32 nWindow;         /* NEAR */
     int bOrdered;        /* NEAR: ADJ */
     char zLo[11], zHi[11];  /* DATE: YYYY-MM-DD bounds, "" if open */
-    char *zRaw;          /* TERM, PREFIX: the word as written */
+    char *zRaw;          /* TERM, PREFIX, WILD, FUZZY: the word as
+                         ** written */
     int eMix;            /* AND/OR: KQI_MIX_* (query.c) */
     int bAll;            /* NOT: the query *, every document (its child a
                          ** bNever TERM "*": NOT of nothing) */
