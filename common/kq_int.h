@@ -928,9 +928,9 @@ int kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
 /* Characters of z[0..n) (a byte that is not UTF-8 counts as one). */
 size_t kqi_utf8_chars(const char *z, size_t n);
 
-/* date.c: the date terms of a document dated zDate (up to 3, each at most
-** 11 bytes + NUL, without the prefix); their number, 0 if the date is not
-** one kq understands. */
+/* date.c: the date terms of a document dated zDate (up to 3: YYYY,
+** YYYY-MM, YYYY-MM-DD, each NUL-terminated, without the prefix); their
+** number, 0 if the date is not one kq understands. */
 int kqi_date_terms(const char *zDate, size_t nDate, char aOut[3][12]);
 /* d, or when its date is longer than KQ_MAX_DATE a copy of it in *pCopy
 ** without a date: what both writers store and index (the document is
