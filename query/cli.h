@@ -40,9 +40,10 @@ enum { SORT_DEFAULT, SORT_SCORE, SORT_DATE, SORT_DATE_DESC, SORT_LEFT,
 /* Command-line limits (kq(1), LIMITS): -d databases (Xapian shards), -n
 ** and --offset (far past any result list a person reads, small enough for
 ** an int), --width of text output (the narrowest a KWIC line is legible
-** at, and the widest). */
+** at, and the widest), names in --fields (search and show keep them in
+** arrays of this size). */
 enum { MAX_DIR = 256, MAX_COUNT = 100000000, MIN_WIDTH = 20,
-       MAX_WIDTH = 100000 };
+       MAX_WIDTH = 100000, MAX_FIELDS_ARG = 64 };
 
 typedef struct cli {
     int eCmd;

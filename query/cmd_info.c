@@ -33,15 +33,12 @@ static const char *const azShowField[S_EXTRA] = {
     "id", "title", "date", "source", "len", "text",
 };
 
-/* --fields of kq show: more names than there are fields is a mistake. */
-enum { MAX_SHOW_FIELD = 64 };
-
 typedef struct show {
     cli *c;
     source src;
     int eFmt;
-    int aField[MAX_SHOW_FIELD];
-    const char *azField[MAX_SHOW_FIELD];
+    int aField[MAX_FIELDS_ARG];
+    const char *azField[MAX_FIELDS_ARG];
     int nField;              /* 0: everything */
     json_t *pAll;            /* FMT_JSON */
     int nShown;
@@ -84,8 +81,9 @@ show_fields(show *p, char *zList)
                     b.a ? (const char *)b.a : "");
             kqi_buf_free(&b);
             ex = EX_USAGE;
-        } else if (p->nField == MAX_SHOW_FIELD) {
-            fprintf(stderr, "kq show: at most %d --fields\n", MAX_SHOW_FIELD);
+        } else if (p->nField == MAX_FIELDS_ARG) {
+            fprintf(stderr, "kq show: at most %d --fields\n",
+                    MAX_FIELDS_ARG);
             ex = EX_USAGE;
         } else {
             p->aField[p->nField] = e;
