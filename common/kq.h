@@ -569,8 +569,7 @@ typedef struct kq_langcount {
 } kq_langcount;
 /* The languages of the index's documents (the index's own for documents
 ** that had none; kq-index --lang-field, --detect-lang for others), sorted
-** by name, with their documents: a malloc()ed array; free() it.  An index
-** written before format 5 has none. */
+** by name, with their documents: a malloc()ed array; free() it. */
 int kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn,
                        char **pzErr);
 

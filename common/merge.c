@@ -412,8 +412,8 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
     /* What opening the segments (and the writer's lookups by id before
     ** the merge) brought into memory goes first: the kernel maps up to 64
     ** KB around every page touched of a file, so even the headers and
-    ** trailers of many small segments added up (a compact of 214
-    ** segments at --memory 1M peaked at 58 MB before this). */
+    ** trailers of hundreds of small segments add up to many times a
+    ** small --memory budget. */
     for (u32 s = 0; s < nSeg; s++) {
         for (int f = 0; f < KQI_NFILE; f++) {
             kqi_map_release(&aSeg[s].aMap[f], aSeg[s].aMap[f].n);
