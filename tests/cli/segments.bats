@@ -128,6 +128,18 @@ hits() {
     # the text table's "terms" column says the same
     run -0 "$KQ" -d idx stats
     [ "$(awk '$1 ~ /^seg[0-9]/ { print $5 }' <<<"$output" | paste -sd' ')" = "6 3" ]
+    # A compact that drops a deleted document keeps its words in the
+    # vocabulary (kq-index writes it first); they are not the segment's
+    # words any more, and kq terms does not list them.
+    run -0 "$KQI" rm -d idx a2
+    run -0 "$KQI" compact -d idx
+    want=$(jq -r 'select(.id != "a2") | .title, .body' a.jsonl b.jsonl |
+           tr -s ' ' '\n' | sort -u | wc -l)
+    [ "$want" -eq 6 ]
+    run -0 "$KQ" -d idx terms --format=jsonl
+    [ "$(grep -c '"word"' <<<"$output")" -eq "$want" ]
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq -c '[.segments[].terms]' <<<"$output")" = "[$want]" ]
 }
 
 @test "merge: kq-index merge does the merges --no-merge deferred; the answers do not change" {
