@@ -687,11 +687,13 @@ cmd_stats(cli *c)
             rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
         }
         u32 nSeg = src.pIdx->man.nSeg;
-        if (rc == KQ_OK && (aWord = calloc(nSeg + 1, sizeof(*aWord))) == NULL) {
+        if (rc == KQ_OK &&
+            (aWord = calloc(nSeg + 1, sizeof(*aWord))) == NULL) {
             rc = KQ_NOMEM;
         }
         for (u32 i = 0; rc == KQ_OK && i < nSeg; i++) {
-            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i], &ds.zErr);
+            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i],
+                                 &ds.zErr);
         }
         nSize = dir_size(src.zDir);
     } else {
