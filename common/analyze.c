@@ -63,7 +63,7 @@ struct kq_analyzer {
     UBreakIterator *pBreak;      /* ICU word breaks; opened when a run
                                  ** first needs one (segment_run()) */
     kq_analyzer **apLang;        /* the other languages a query word is
-                                 ** analysed in (kqi_analyzer_add_lang()) */
+                                 ** analysed in (kqi_analyzer_lang_get()) */
     int nLang;
     char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
                                  ** fold_unicode() and term_of() check every
@@ -303,7 +303,7 @@ char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg,
 }
 
 /* Is c a combining mark users think of as an accent, which folding removes?
-** The rule (issue 17): the marks that Latin, Greek and Cyrillic write as
+** The rule: the marks that Latin, Greek and Cyrillic write as
 ** diacritics, and the vowel points of Hebrew and Arabic -- what a reader
 ** of those languages leaves out when typing a query.  By block: Combining
 ** Diacritical Marks (0300-036F) and their Extended (1AB0-1AFF) and

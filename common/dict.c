@@ -17,8 +17,8 @@
 **                 varint: skipLen   (bytes of its skip table, < postLen)
 **                 varint: posLen    (bytes of its positions in .pos)
 **             if df = 0, a vocabulary entry (key 0x01 + unstemmed word,
-**             for every word of the segment's text; before issue 6 only
-**             for words whose stem differs from them):
+**             for every word of the segment's text, also one that is its
+**             own stem, so that the words are told from the stems):
 **                 varint + blob: the word's stem (a term of this segment)
 **         }
 **     block index, one entry per block (fixed width, for binary search):
@@ -28,7 +28,7 @@
 **         u64: posOff of the block's first term (likewise)
 **         u32: CRC32 of the block's bytes, then of the two offsets above
 **     trailer (last 28 bytes):
-**         u64: number of terms
+**         u64: number of keys (terms and vocabulary entries)
 **         u64: number of blocks
 **         u64: offset of the block index
 **         u32: CRC32 of these 24 bytes
@@ -204,13 +204,14 @@ kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
                        "trailer (offset %zu)", pMap->zPath,
                        pMap->n - KQI_DICT_TRAILER);
     }
-    d->nTerm = kqi_get_u64(t);
+    d->nKey = kqi_get_u64(t);
     d->nBlock = kqi_get_u64(t + 8);
     d->iIndexOff = kqi_get_u64(t + 16);
     u64 nIxMax = (pMap->n - KQI_DICT_TRAILER - KQI_HEADER) / KQI_DICT_IXENT;
     if (d->iIndexOff < KQI_HEADER || d->nBlock > nIxMax ||
-        d->iIndexOff + d->nBlock * KQI_DICT_IXENT != pMap->n - KQI_DICT_TRAILER ||
-        d->nBlock != (d->nTerm + KQI_DICT_BLOCK - 1) / KQI_DICT_BLOCK) {
+        d->iIndexOff + d->nBlock * KQI_DICT_IXENT !=
+            pMap->n - KQI_DICT_TRAILER ||
+        d->nBlock != (d->nKey + KQI_DICT_BLOCK - 1) / KQI_DICT_BLOCK) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pMap->zPath);
     }
     return KQ_OK;
@@ -243,8 +244,9 @@ dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
 static int
 dict_block_nterm(const kqi_dict *d, u64 b)
 {
-    return (b + 1 < d->nBlock) ? KQI_DICT_BLOCK
-                               : (int)(d->nTerm - (d->nBlock - 1) * KQI_DICT_BLOCK);
+    return (b + 1 < d->nBlock)
+               ? KQI_DICT_BLOCK
+               : (int)(d->nKey - (d->nBlock - 1) * KQI_DICT_BLOCK);
 }
 
 /* Decode one entry at *pp into aTerm (holding the previous key); a
@@ -344,6 +346,31 @@ dict_find_block(const kqi_dict *d, const char *z, size_t n, u64 *pb)
     }
     *pb = lo;
     return KQ_OK;
+}
+
+/* The vocabulary entries come first (their keys start with
+** KQI_WORD_MARK, below every term).  An entry whose stem is no term here
+** (left by a merge that dropped the documents that had it) is not a word
+** of the segment: kq_index_terms() does not list it either. */
+int
+kqi_dict_nwords(const kqi_dict *d, u64 *pnWord, char **pzErr)
+{
+    char aFrom[1] = {KQI_WORD_MARK};
+    kqi_dictit it;
+    u64 n = 0;
+    int rc = kqi_dictit_start(&it, d, aFrom, 1, pzErr);
+    while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK &&
+           it.nTerm > 0 && it.aTerm[0] == KQI_WORD_MARK) {
+        kqi_termloc loc;
+        rc = kqi_dict_lookup(d, it.aStem, it.nStem, &loc, pzErr);
+        if (rc == KQ_OK) {
+            n++;
+        } else if (rc == KQ_NOTFOUND) {
+            rc = KQ_OK;
+        }
+    }
+    *pnWord = n;
+    return rc == KQ_DONE ? KQ_OK : rc;
 }
 
 int

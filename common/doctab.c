@@ -59,16 +59,17 @@
 #include <unistd.h>
 #include <libdeflate.h>
 
-/* A snippet inflates the whole block of its document, and inflating was
-** the largest single cost of a one-shot `kq QUERY` (ten snippets): 16 KB
-** blocks halve it against 32 KB ones (64 KB before), for 4% more stored
-** bytes on reuters21578 (7.3 MB instead of 7.0). */
+/* A snippet inflates the whole block of its document, a large part of a
+** one-shot `kq QUERY` (ten snippets), and inflating takes time in
+** proportion to the block: 16 KB blocks take half of what 32 KB ones do,
+** for 4% more stored bytes on reuters21578 (7.3 MB instead of 7.0). */
 #define STORE_BLOCK (16 * 1024)
 /* Compression level for stored text.  The blocks are zlib streams (RFC
 ** 1950, readable by any zlib), made and read with libdeflate, which works
 ** on whole buffers (all a store block is) 2-3x faster than zlib itself.
 ** Level 1 compresses reuters21578's bodies to 7.0 MB instead of 6.4 MB at
-** level 6, but deflate at level 6 was a third of the indexing time. */
+** level 6, but deflate at level 6 is several times slower than at level
+** 1 and became a large part of the indexing time. */
 #define STORE_ZLEVEL 1
 
 struct kqi_docw {
@@ -105,11 +106,11 @@ typedef struct idEnt {
 /* The most bytes of metaOff[] entries, and likewise of id entries, that
 ** the document writer keeps in memory; beyond, they go to scratch files
 ** next to the .docs file (unlinked as soon as created, so nothing is left
-** behind by a crash: scratch_write()).  With it a merge of segments of any number of
-** documents keeps 4 bytes a document in memory (doclen[], which the list
-** writer looks up by docid), not 36.  2 MB: one run of the id table is
-** 87381 documents, so the runs of a segment of 10 M documents (115) take
-** 0.6 MB of read buffers at the end. */
+** behind by a crash: scratch_write()).  With it a merge of segments of
+** any number of documents keeps 4 bytes a document in memory (doclen[],
+** which the list writer looks up by docid), not 36.  2 MB: one run of the
+** id table is 87381 documents, so the runs of a segment of 10 M documents
+** (115) take 0.6 MB of read buffers at the end. */
 #define DOCW_SPILL ((size_t)2 << 20)
 /* Id entries read at once from each run of the scratch file. */
 #define RUN_BUF 256
@@ -975,7 +976,7 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
     }
     if (h[0] == 1) {
         /* A fresh decompressor is a few KB of setup: cheap next to
-        ** inflating a 64 KB block. */
+        ** inflating a block (STORE_BLOCK bytes or more). */
         struct libdeflate_decompressor *pD = libdeflate_alloc_decompressor();
         enum libdeflate_result r =
             pD ? libdeflate_zlib_decompress(pD, h + KQI_STORE_BLKHDR, nStored,

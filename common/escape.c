@@ -29,8 +29,8 @@
 ** holds a control character, is not valid UTF-8 or is longer than
 ** KQ_MAX_ID, so an id written by `kq --format=ids` is the id itself and
 ** `kq show -` reads it back.  The escapes above still apply to every id
-** written, for indexes made before the rule and for Xapian databases made
-** by other programs.
+** written: a reader does not check the ids again, and an index's files may
+** be damaged or made by another program.
 */
 #include "kq_int.h"
 

@@ -16,11 +16,9 @@
 **     u32:     format version (KQI_FORMAT_VERSION)
 **     u32:     file type (KQI_FT_*)
 **
-** Format versions:
-**     1  2026-11-28  first format.
-**     2, 3            earlier layouts (3: deletions and the id table)
-**     4  2026-11-28  the manifest records the title weight of BM25F, and
-**                    document lengths count title tokens that many times.
+** The version goes up with any change to any file's layout or to what its
+** numbers mean (the analysis included); kq reads only its own version and
+** refuses the others (KQ_FORMAT: reindex), kqi_header_check().
 */
 #include "kq_int.h"
 

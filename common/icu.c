@@ -5,11 +5,11 @@
 ** nor European (Latin, Greek, Cyrillic): the word breaker for Chinese,
 ** Japanese, Thai..., and the Word_Break and Script properties of other
 ** letters.  Linking libicuuc would load it, and libstdc++ with it, into
-** every kq process: libstdc++'s start-up alone costs a one-shot `kq count`
-** about 0.5 ms, half again its whole time.  So it is opened with dlopen()
-** when first needed -- the soname and the versioned symbol names
+** every kq process: libstdc++'s start-up (relocations, constructors)
+** alone is a large part of a one-shot `kq count`.  So it is opened with
+** dlopen() when first needed -- the soname and the versioned symbol names
 ** (ubrk_open_72, ...) come from the headers it was built against -- and a
-** process that only ever sees such text never loads it.
+** process that only ever sees ASCII and European text never loads it.
 */
 #include "kq_int.h"
 #include "icu.h"

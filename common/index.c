@@ -312,11 +312,11 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
         return KQ_NOMEM;
     }
     kqi_dictit it;
-    u64 nTerm = 0, cfAll = 0;
+    u64 nKey = 0, cfAll = 0;
     int rc = kqi_dictit_start(&it, &s->dict, "", 0, pzErr);
     u64 nextPost = KQI_HEADER, nextPos = KQI_HEADER;
     while (rc == KQ_OK && (rc = kqi_dictit_next(&it, pzErr)) == KQ_OK) {
-        nTerm++;
+        nKey++;
         if (it.loc.df == 0) {
             /* A vocabulary entry: its stem is a term here -- except after
             ** a merge that dropped deleted documents: the dictionary is
@@ -409,10 +409,10 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
     if (rc == KQ_DONE) {
         rc = KQ_OK;
     }
-    if (rc == KQ_OK && (nTerm != m->nTerm ||
+    if (rc == KQ_OK && (nKey != m->nKey ||
                         nextPost + 0 > s->aMap[KQI_F_POST].n ||
                         nextPos > s->aMap[KQI_F_POS].n)) {
-        rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term count or list extents do "
+        rc = kqi_err(pzErr, KQ_CORRUPT, "%s: key count or list extents do "
                      "not match", s->aMap[KQI_F_DICT].zPath);
     }
     for (u32 i = 0; rc == KQ_OK && i < s->docs.nDoc; i++) {

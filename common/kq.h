@@ -143,8 +143,9 @@ typedef uint32_t kq_docid;
 
 /* A query's cost is bounded by its text, not by its author's intent: a
 ** query of a few hundred bytes could otherwise open millions of posting
-** lists (issue 14: `a* OR a* ...` x200 took 79 s and 1.1 GB).  Identical
-** sub-queries under one AND or OR are merged first (query.c), a word
+** lists (`a* OR a* ...` written 200 times would open the lists of every
+** word starting with a, 200 times).  Identical sub-queries under one AND
+** or OR are merged first (query.c), a word
 ** written k times scoring k times its score as before, so repeats cost
 ** nothing; then these hold, each an error (KQ_SYNTAX, kq exit 2), never a
 ** silent truncation, which would make counts wrong. */
@@ -165,8 +166,9 @@ typedef uint32_t kq_docid;
 ** posting lists of its words. */
 #define KQ_MAX_QUERY_TERMS 4096
 /* Default most words (distinct indexed terms) one prefix (word*), pattern
-** (qa?dafi), fuzzy word (gadafi~2) or id: prefix may expand to; kq --max-expansion and kq_index_set_max_expansion() change
-** it, from 1 to KQ_MAX_QUERY_EXPANSION.  Xapian's QueryParser has the same
+** (qa?dafi), fuzzy word (gadafi~2) or id: prefix may expand to; kq
+** --max-expansion and kq_index_set_max_expansion() change it, from 1 to
+** KQ_MAX_QUERY_EXPANSION.  Xapian's QueryParser has the same
 ** limit (set_max_expansion); like its WILDCARD_LIMIT_ERROR, going past it
 ** is an error, since keeping some of the words would change the counts. */
 #define KQ_DEFAULT_MAX_EXPANSION 10000
@@ -256,8 +258,9 @@ typedef struct kq_writer kq_writer;
 /* An extra field of a document (`kq-index --field NAME`): stored with the
 ** document and searchable as NAME:word. */
 typedef struct kq_field {
-    const char *zName;   size_t nName;    /* [a-z][a-z0-9_]*, not a built-in
-                                          ** field name */
+    const char *zName;   size_t nName;    /* [a-z][a-z0-9_]*, at most
+                                          ** KQ_MAX_FIELD_NAME bytes, not a
+                                          ** built-in field name */
     const char *zValue;  size_t nValue;
 } kq_field;
 
@@ -328,7 +331,9 @@ typedef struct kq_writer_opts {
 typedef struct kq_writer_stats {
     uint64_t nDoc;       /* documents added in this session */
     uint64_t nToken;     /* tokens indexed in this session */
-    uint64_t nTerm;      /* distinct terms in the segment written */
+    uint64_t nTerm;      /* distinct terms (stems, field terms) of the last
+                         ** segment written; an index's words:
+                         ** kq_index_nwords() */
     uint64_t nByteIn;    /* bytes of title + body text analysed */
     uint64_t nIndexByte; /* total size of the index files after commit */
     uint32_t nSpill;     /* in-memory runs written because of the budget */
@@ -564,8 +569,7 @@ typedef struct kq_langcount {
 } kq_langcount;
 /* The languages of the index's documents (the index's own for documents
 ** that had none; kq-index --lang-field, --detect-lang for others), sorted
-** by name, with their documents: a malloc()ed array; free() it.  An index
-** written before format 5 has none. */
+** by name, with their documents: a malloc()ed array; free() it. */
 int kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn,
                        char **pzErr);
 

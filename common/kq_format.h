@@ -51,13 +51,14 @@ enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
 #define KQI_PFX_DATE   'D'   /* D + YYYY, D + YYYY-MM, D + YYYY-MM-DD */
 #define KQI_PFX_LANG   'L'   /* L + the document's Snowball language
                              ** ("Lenglish"), one per document: kq stats,
-                             ** the languages a query is analysed in */
+                             ** the languages a query is analysed in (no
+                             ** query field) */
 /* Is a dictionary key a field term (not counted in document lengths)? */
 #define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 
 /* Position gap between the title and the body (and between fields), so
-** that neither phrases nor NEAR/n (n <= 1000, at most 64 words) span
-** them. */
+** that neither phrases (consecutive positions) nor NEAR/n span them
+** (kq_int.h checks it against the NEAR limits). */
 #define KQI_TITLE_GAP 2048
 
 /* .docs: the doclen[] and metaOff[] arrays are checksummed in chunks of

@@ -79,6 +79,10 @@ int kqi_analyze_rule(int32_t c);
 int kqi_langid_profile(size_t i, const char **pzLang);
 const char *kqi_langid_word(size_t i, uint32_t *pmProfile);
 
+/* KQI_TITLE_GAP (kq_format.h) must exceed what a NEAR/n of k words spans,
+** n + k - 2 positions. */
+_Static_assert(KQI_TITLE_GAP > KQ_MAX_NEAR_WINDOW + KQ_MAX_NEAR_WORDS - 2,
+               "a NEAR window must not span the title gap");
 
 /**************************************************************************
 ** Interface to code in rc.c
@@ -323,10 +327,10 @@ int kqi_plc_intersect(kqi_plc *a, kqi_plc *b, u32 iTarget);
 u32 kqi_plc_tf(kqi_plc *p);
 /* The positions of the current posting (valid until the cursor moves). */
 int kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos);
-/* Block-max data (from the skip table; no block is decoded). */
 /* Bytes of the list's .post and .pos data before the current block (what
 ** a merge reading it front to back is done with). */
 void kqi_plc_consumed(const kqi_plc *p, u64 *pnPost, u64 *pnPos);
+/* Block-max data (from the skip table; no block is decoded). */
 u32 kqi_plc_nblock(const kqi_plc *p);
 /* The first block, from the current one on, whose last docid is >= iDoc
 ** (nblock if none). */
@@ -354,9 +358,10 @@ int kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm);
 
 typedef struct kqi_dict {
     const kqi_map *pMap;
-    u64 nTerm;
+    u64 nKey;       /* keys: terms and vocabulary entries */
     u64 nBlock;
-    u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff} */
+    u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff,
+                    ** u32 CRC} */
 } kqi_dict;
 
 int kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr);
@@ -364,12 +369,13 @@ int kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr);
 int kqi_dict_lookup(const kqi_dict *d, const char *zTerm, size_t nTerm,
                     kqi_termloc *pLoc, char **pzErr);
 
-/* Iterate terms in order, from the first term >= zFrom. */
+/* Iterate keys (terms and vocabulary entries) in order, from the first
+** key >= zFrom. */
 typedef struct kqi_dictit {
     const kqi_dict *d;
     u64 iBlock;
     const u8 *p, *end;  /* in the current block */
-    int nInBlock;       /* terms left in the current block */
+    int nInBlock;       /* keys left in the current block */
     char aTerm[KQI_MAX_KEY + 1];  /* current key, NUL-terminated */
     size_t nTerm;
     kqi_termloc loc;    /* a term's lists; loc.df == 0 for a vocabulary key */
@@ -381,6 +387,9 @@ int kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
                      size_t nFrom, char **pzErr);
 /* KQ_OK with it->aTerm/nTerm/loc set, KQ_DONE, or KQ_CORRUPT. */
 int kqi_dictit_next(kqi_dictit *it, char **pzErr);
+/* The number of vocabulary entries of d: the distinct words of its
+** segment, as kq_index_nwords() counts them over the whole index. */
+int kqi_dict_nwords(const kqi_dict *d, u64 *pnWord, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in doctab.c: document table and stored text.
@@ -478,10 +487,10 @@ enum { KQI_F_DICT, KQI_F_POST, KQI_F_POS, KQI_F_DOCS, KQI_F_STORE, KQI_NFILE };
 extern const char *const kqi_file_ext[KQI_NFILE];
 
 typedef struct kqi_segmeta {
-    u32 iSeg;            /* file names are seg<iSeg>.<ext> */
+    u32 iSeg;            /* file names are seg<iSeg, 6 digits>.<ext> */
     u32 nDoc;
     u64 nToken;
-    u64 nTerm;
+    u64 nKey;            /* .dict keys: terms and vocabulary entries */
     u64 aSize[KQI_NFILE];
     u32 aCrc[KQI_NFILE];
     u64 delGen;          /* 0: no deletions */
@@ -548,7 +557,7 @@ typedef struct kqi_listw {
 int kqi_listw_open(kqi_listw *w, char *const azPath[3]);
 /* Finish the dictionary, then flush, fsync and close the files.  rc is the
 ** caller's status so far; returns the first error.  Sizes and CRCs go to
-** pMeta (if not NULL) with the number of keys in pMeta->nTerm, the number
+** pMeta (if not NULL) with the number of keys in pMeta->nKey, the number
 ** of terms to *pnTerm (if not NULL). */
 int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
                     char **pzErr);
@@ -584,18 +593,19 @@ void kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n);
 ** Interface to code in xbackend.c: Xapian as the second backend.
 */
 typedef struct kqi_xwriter kqi_xwriter;
-/* nShard 0: one database at zDir; else zDir/shard000.. and a stub zDir/XAPIANDB. */
+/* nShard 0: one database at zDir; else zDir/shard000.. and a stub
+** zDir/XAPIANDB. */
 int kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                      kqi_xwriter **ppOut, char **pzErr);
 int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);
 int kqi_xwriter_commit(kqi_xwriter *p, char **pzErr);
 void kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut);
 void kqi_xwriter_close(kqi_xwriter *p);
+/* Documents without a language get the one kq_lang_detect() finds. */
+void kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn);
 
 typedef struct kqi_xindex kqi_xindex;
 /* Several databases (paths or tcp://HOST:PORT) searched as one. */
-/* Documents without a language get the one kq_lang_detect() finds. */
-void kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn);
 int kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
                     char **pzErr);
 void kqi_xindex_close(kqi_xindex *p);
@@ -654,24 +664,23 @@ int kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
 /* Merge nRun runs (azRun[3*i + 0..2] = dict, post, pos paths of run i, in
 ** docid order) of a segment of nDoc documents into the files azOut[0..2];
 ** file sizes, CRCs and the number of dictionary keys go to *pMeta, the
-** number of terms among them to *pnTerm. */
-/* aLen: the segment's document lengths (u32 LE, nDoc of them) for the
-** block maxima. */
+** number of terms among them to *pnTerm.  aLen: the segment's document
+** lengths (u32 LE, nDoc of them) for the block maxima. */
 int kqi_merge_runs(char *const *azRun, u32 nRun, u32 nDoc, const u8 *aLen,
                    char *const azOut[3], kqi_segmeta *pMeta, u64 *pnTerm,
                    char **pzErr);
-/* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
-** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
-** manifest record.  Pages read of the segments are released as the merge
-** goes, so that what it keeps mapped stays within a share of nMemory (the
-** writer's budget); pProg (may be NULL) hears how far it has got.  On
-** error the new files are removed. */
 /* How far a merge of segments has got: x(pCtx, nDone, nTotal), in bytes
 ** of the segments read, now and then and once at the end. */
 typedef struct kqi_mprog {
     void (*x)(void *pCtx, u64 nDone, u64 nTotal);
     void *pCtx;
 } kqi_mprog;
+/* Merge the live documents of the opened segments aSeg[0..nSeg) (adjacent,
+** in docid order) into a new segment number iSeg in zDir; *pMeta gets its
+** manifest record.  Pages read of the segments are released as the merge
+** goes, so that what it keeps mapped stays within a share of nMemory (the
+** writer's budget); pProg (may be NULL) hears how far it has got.  On
+** error the new files are removed. */
 int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
                        u32 iSeg, size_t nMemory, const kqi_mprog *pProg,
                        kqi_segmeta *pMeta, char **pzErr);
@@ -721,7 +730,7 @@ typedef enum kqi_qtype {
 ** kqi_leaf_terms() gives (like TERM nodes, they can be children of a
 ** PHRASE, never of a NEAR, and carry eField).  Matching is against the
 ** folded, unstemmed words of the vocabulary, the expansion being their
-** stems (a PREFIX also against the terms themselves, as it always was);
+** stems (a PREFIX also against the terms themselves, kq(1));
 ** in source: and extra fields, whose words are indexed only as stems,
 ** against those stems. */
 
@@ -738,15 +747,24 @@ typedef enum kqi_field {
 } kqi_field;
 
 
+/* kqi_qnode.eMix: did the user mix AND and OR without parentheses? */
+enum {
+    KQI_MIX_NO,          /* no (or not known yet) */
+    KQI_MIX_AND,         /* an AND parsed outside parentheses: while
+                         ** parsing only, an OR over it makes it _WARN */
+    KQI_MIX_WARN         /* an OR over such an AND: kq_query_tree() warns */
+};
+
 typedef struct kqi_qnode kqi_qnode;
 struct kqi_qnode {
     kqi_qtype eType;
-    char *zTerm;         /* TERM, PREFIX, EXACT (the stem), ID (the id) */
+    char *zTerm;         /* TERM, PREFIX, WILD, FUZZY, EXACT (the stem),
+                         ** ID (the id) */
     size_t nTerm;
     u32 iOffset;         /* TERM inside PHRASE: position offset */
     kqi_qnode **aChild;
     int nChild;
-    kqi_field eField;    /* TERM, PREFIX, PHRASE, EXACT */
+    kqi_field eField;    /* TERM, PREFIX, WILD, FUZZY, PHRASE, EXACT */
     char *zField;        /* KQI_FIELD_EXTRA: the field name */
     char *zWord;         /* EXACT: the folded word */
     size_t nWord;
@@ -754,9 +772,9 @@ struct kqi_qnode {
     u32 nWindow;         /* NEAR */
     int bOrdered;        /* NEAR: ADJ */
     char zLo[11], zHi[11];  /* DATE: YYYY-MM-DD bounds, "" if open */
-    char *zRaw;          /* TERM, PREFIX: the word as written */
-    int bWarnMix;        /* AND/OR: the user mixed AND and OR without
-                         ** parentheses here (kq_query_tree warns) */
+    char *zRaw;          /* TERM, PREFIX, WILD, FUZZY: the word as
+                         ** written */
+    int eMix;            /* AND/OR: KQI_MIX_* (query.c) */
     int bAll;            /* NOT: the query *, every document (its child a
                          ** bNever TERM "*": NOT of nothing) */
     u32 nEdit;           /* FUZZY: 1 or 2 */
@@ -884,9 +902,9 @@ int kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
 /* Characters of z[0..n) (a byte that is not UTF-8 counts as one). */
 size_t kqi_utf8_chars(const char *z, size_t n);
 
-/* date.c: the date terms of a document dated zDate (up to 3, each at most
-** 11 bytes + NUL, without the prefix); their number, 0 if the date is not
-** one kq understands. */
+/* date.c: the date terms of a document dated zDate (up to 3: YYYY,
+** YYYY-MM, YYYY-MM-DD, each NUL-terminated, without the prefix); their
+** number, 0 if the date is not one kq understands. */
 int kqi_date_terms(const char *zDate, size_t nDate, char aOut[3][12]);
 /* d, or when its date is longer than KQ_MAX_DATE a copy of it in *pCopy
 ** without a date: what both writers store and index (the document is
@@ -930,8 +948,8 @@ int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 **
 ** The constants are what measured best over the five IR test collections
 ** of `make eval` (cranfield, cisi, cacm, npl, adi) as one setting for all;
-** see the README's "Ranking" section for the figures and what else was
-** tried.  k1 = 1.4 and b = 0.5 sit between the usual 1.2 / 0.75 (better on
+** the README's "Result quality" section has the figures and what else
+** was tried.  k1 = 1.4 and b = 0.5 sit between the usual 1.2 / 0.75 (better on
 ** long abstracts, cisi and cranfield) and Xapian's 1.0 / 0.5 (better on
 ** the very short ones of npl); a title weight of 3 helped every collection
 ** that has titles. */
@@ -940,7 +958,7 @@ int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 #define KQI_TITLE_WEIGHT 3
 #define KQI_MAX_TITLE_WEIGHT 16
 double kqi_bm25_idf(u64 nDoc, u64 df);
-/* log(x), without libm (see search.c). */
+/* log(x), the same bits with any libm (see search.c). */
 double kqi_log(double x);
 double kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl);
 

@@ -32,7 +32,7 @@ kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
         u64 nEntry;
         int rc2 = kqi_dictw_finish(w->pDict, &nEntry, pnTerm);
         if (pMeta) {
-            pMeta->nTerm = nEntry;
+            pMeta->nKey = nEntry;
         }
         if (rc == KQ_OK) {
             rc = rc2;

@@ -21,7 +21,7 @@
 **         u32: segment number N (file names seg<N>.*)
 **         u32: documents
 **         u64: tokens
-**         u64: terms
+**         u64: dictionary keys (the .dict trailer's count)
 **         5 x { u64: file size, u32: CRC32 of the file }
 **             for .dict .post .pos .docs .store, in that order
 **         u64: deletions generation G (0: none; the file is seg<N>-<G>.del,
@@ -32,8 +32,9 @@
 **     u32: CRC32 of every byte before it
 **
 ** Collection statistics for ranking (documents, tokens) are the sums over
-** the segments, less the deleted documents.  File sizes are checked when a segment is opened; the CRC32
-** of whole files by `kq --check` (a query touches only what it needs).
+** the segments, less the deleted documents.  File sizes are checked when
+** a segment is opened; the CRC32 of whole files by `kq --check` (a query
+** touches only what it needs).
 */
 #include "kq_int.h"
 
@@ -130,7 +131,7 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
         s->iSeg = kqi_get_u32(p);
         s->nDoc = kqi_get_u32(p + 4);
         s->nToken = kqi_get_u64(p + 8);
-        s->nTerm = kqi_get_u64(p + 16);
+        s->nKey = kqi_get_u64(p + 16);
         p += 24;
         for (int f = 0; f < KQI_NFILE; f++) {
             s->aSize[f] = kqi_get_u64(p);
@@ -187,7 +188,7 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
         kqi_buf_u32(&b, s->iSeg);
         kqi_buf_u32(&b, s->nDoc);
         kqi_buf_u64(&b, s->nToken);
-        kqi_buf_u64(&b, s->nTerm);
+        kqi_buf_u64(&b, s->nKey);
         for (int f = 0; f < KQI_NFILE; f++) {
             kqi_buf_u64(&b, s->aSize[f]);
             kqi_buf_u32(&b, s->aCrc[f]);

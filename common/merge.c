@@ -5,9 +5,10 @@
 ** reach their memory budget.  Merging is a k-way merge of the runs'
 ** dictionaries by term, and for a term present in several runs, a k-way
 ** merge of its lists by docid (one inverter's runs cover increasing docids,
-** but parallel inverters take turns at batches of documents, so their runs
-** interleave).  Postings stream through cursors and a list writer one block
-** at a time, so memory stays small whatever the lists' lengths.
+** but parallel inverters take batches of documents from one queue, so
+** their runs interleave).  Postings stream through cursors and a list
+** writer one block at a time, so memory stays small whatever the lists'
+** lengths.
 */
 #include "kq_int.h"
 
@@ -42,9 +43,9 @@ typedef struct mrun {
 /* The release step of each of nIn inputs of a merge within nMemory bytes:
 ** pages read and not yet released, at most a step for each of an input's
 ** five files, take at most a quarter of the budget, or a page each when
-** the inputs are too many for that (a compact of 214 segments at --memory
-** 1M held 74 MB with steps of 64 KB; a release costs a system call, one a
-** page read at worst). */
+** the inputs are too many for that (with a fixed step, a compact of
+** hundreds of segments would hold hundreds of steps however small the
+** budget; a release costs a system call, one a page read at worst). */
 static u64
 step_for(size_t nMemory, u32 nIn)
 {
@@ -411,8 +412,8 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
     /* What opening the segments (and the writer's lookups by id before
     ** the merge) brought into memory goes first: the kernel maps up to 64
     ** KB around every page touched of a file, so even the headers and
-    ** trailers of many small segments added up (a compact of 214
-    ** segments at --memory 1M peaked at 58 MB before this). */
+    ** trailers of hundreds of small segments add up to many times a
+    ** small --memory budget. */
     for (u32 s = 0; s < nSeg; s++) {
         for (int f = 0; f < KQI_NFILE; f++) {
             kqi_map_release(&aSeg[s].aMap[f], aSeg[s].aMap[f].n);

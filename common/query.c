@@ -1199,8 +1199,8 @@ parse_item(parser *p)
             set_err(p, iAt, "unclosed parenthesis");
             return NULL;
         }
-        if (q && q->bWarnMix == 2) {
-            q->bWarnMix = 0;   /* parenthesised: not ambiguous */
+        if (q && q->eMix == KQI_MIX_AND) {
+            q->eMix = KQI_MIX_NO;   /* parenthesised: not ambiguous */
         }
         p->nDepth--;
         size_t iEnd = p->i;
@@ -1475,7 +1475,7 @@ parse_and(parser *p)
     dedup_free(&d);
     q = node_finish(p, q);
     if (q && q->eType == KQI_Q_AND && nItem > 1) {
-        q->bWarnMix = 2;   /* made here, not in parentheses (see parse_or) */
+        q->eMix = KQI_MIX_AND;   /* until parse_or() or a parenthesis */
     }
     return q;
 }
@@ -1502,14 +1502,14 @@ parse_or(parser *p)
     ** meant it; kq_query_tree() warns. */
     int bMix = 0;
     for (int i = 0; q && i < q->nChild; i++) {
-        if (q->aChild[i]->bWarnMix == 2) {
+        if (q->aChild[i]->eMix == KQI_MIX_AND) {
             bMix = 1;
-            q->aChild[i]->bWarnMix = 0;
+            q->aChild[i]->eMix = KQI_MIX_NO;
         }
     }
     q = node_finish(p, q);
     if (q && q->eType == KQI_Q_OR && bMix) {
-        q->bWarnMix = 1;
+        q->eMix = KQI_MIX_WARN;
     }
     return q;
 }
@@ -1541,8 +1541,9 @@ kq_query_parse(kq_analyzer *pA, const char *zQuery, kq_query **ppOut,
 ** each word, phrase and NEAR of plain words becomes the OR of its forms:
 ** the index language's, and that of each other language writing the
 ** script of its first word, where they differ.  (=word, patterns and
-** phrases holding them are matched in the index's language only.)  Tokens do not depend on the language, only stems do, so a form
-** in another language is the same item with each word stemmed again.
+** phrases holding them are matched in the index's language only.)  Tokens
+** do not depend on the language, only stems do, so a form in another
+** language is the same item with each word stemmed again.
 */
 
 /* The static copy of a language name (libstemmer's list). */
@@ -2142,7 +2143,7 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                           q->eType == KQI_Q_OR ? "OR (any of)" :
                           "NOT (documents without)";
         tree_line(b, nIndent, "%s%s", zOp, aBoost);
-        if (q->bWarnMix == 1) {
+        if (q->eMix == KQI_MIX_WARN) {
             kq_query qq = {(kqi_qnode *)q};
             char *z = kq_query_describe(&qq);
             char *zLine = kqi_mprintf("warning: AND and OR mixed without "
@@ -2187,7 +2188,7 @@ count_warnings(const kqi_qnode *q)
     if (q->bAll) {
         return 0;
     }
-    int n = (q->bWarnMix == 1) + q->bNever;
+    int n = (q->eMix == KQI_MIX_WARN) + q->bNever;
     for (int i = 0; i < q->nChild; i++) {
         n += count_warnings(q->aChild[i]);
     }

@@ -1,8 +1,9 @@
 /*
 ** segment.c -- opening one immutable segment: its five files mapped
 ** read-only, sizes checked against the manifest, headers and trailers
-** checked, and its deletions (deletes.c) mapped and verified.  Nothing is read beyond headers and trailers here; posting lists,
-** dictionary blocks and records are touched when a query needs them.
+** checked, and its deletions (deletes.c) mapped and verified.  Nothing is
+** read beyond headers and trailers here; posting lists, dictionary blocks
+** and records are touched when a query needs them.
 */
 #include "kq_int.h"
 
@@ -47,7 +48,7 @@ kqi_segment_open(kqi_segment *s, const char *zDir, const kqi_segmeta *m,
     if (rc == KQ_OK) {
         rc = kqi_del_open(&s->delMap, zDir, m, &s->aDel, pzErr);
     }
-    if (rc == KQ_OK && (s->docs.nDoc != m->nDoc || s->dict.nTerm != m->nTerm)) {
+    if (rc == KQ_OK && (s->docs.nDoc != m->nDoc || s->dict.nKey != m->nKey)) {
         rc = kqi_err(pzErr, KQ_CORRUPT,
                      "%s: segment %u does not match the manifest",
                      s->aMap[KQI_F_DOCS].zPath, m->iSeg);

@@ -7,8 +7,8 @@
 ** inverter, -j 1) or by N worker threads (-j N):
 **
 **   the caller's thread reads the corpus, writes records and stored text,
-**   and hands the documents over in batches, batch b to worker b mod N, so
-**   every worker meets increasing docids;
+**   and queues the documents in batches on one queue; whichever worker
+**   is free takes the next batch, so every worker meets increasing docids;
 **   each worker inverts into its own table, and writes it out as a run
 **   (a .dict/.post/.pos triple) when it outgrows its share of the memory
 **   budget;
@@ -1277,8 +1277,9 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     for (int i = 0; i < d->nField; i++) {
         if (!kqi_field_name_ok(d->aField[i].zName, d->aField[i].nName)) {
             return kqi_err(pzErr, KQ_MISUSE, "bad field name '%.*s' (want "
-                           "[a-z][a-z0-9_]*, not a built-in field)",
-                           (int)d->aField[i].nName, d->aField[i].zName);
+                           "[a-z][a-z0-9_]*, at most %d bytes, not a built-in "
+                           "field)", KQI_QUOTE_LEN(d->aField[i].nName),
+                           d->aField[i].zName, KQ_MAX_FIELD_NAME);
         }
     }
     kq_doc dDetected;
@@ -1652,7 +1653,8 @@ commit_session(kq_writer *p, char **pzErr)
 ** they were added.
 **
 ** Two bounds keep an add from setting off a rewrite of the whole index
-** (issue 16: adding 1% to a 3.9 GB index merged all of it):
+** (without them, a commit adding 1% to a large index could merge all of
+** it):
 **   - no merge makes a segment larger than nMaxSegment bytes: past it,
 **     segments are only rewritten to drop their deleted documents;
 **   - the merges after a commit read at most its budget: nMergeBudget,

@@ -153,9 +153,9 @@ void kqx_mset_free(kqx_mset *m);
 /**************************************************************************
 ** The plugin.  xapian_capi.cc is built into its own shared object,
 ** kq-xapian.so, which kq and kq-index load (xapian_load.c) on the first
-** call of any function above: loading libxapian and libstdc++ costs about
-** 2 ms of relocations and constructors a process, more than a whole native
-** query, so a process that never meets a Xapian index never pays it.
+** call of any function above: loading libxapian and libstdc++ (their
+** relocations and constructors) takes longer than a whole native query,
+** so a process that never meets a Xapian index never pays it.
 **
 ** Each function is listed once here; the plugin fills a kqx_api table from
 ** the lists and the loader forwards every kqx_* call through it.

@@ -16,9 +16,8 @@
 **              with another, is refused: its terms are not this kq's);
 **              "w" 0x01 word = stem, for each word (the vocabulary of
 **              prefix, wildcard and fuzzy queries, as in dict.c);
-**              "kq:vocab" = "all" says it has every word: a database
-**              created before it had only the words whose stem differs
-**              from them, and its patterns also match the terms
+**              "kq:vocab" = "all" says it has every word (kq always
+**              writes it; without it, patterns also match the terms)
 **
 ** With --shards N the documents are spread over N such databases,
 ** DIR/shard000 ..., by a stable hash (FNV-1a) of the document id, and
@@ -48,8 +47,8 @@
 
 #define META_LANG "kq:lang"
 #define META_ANALYSIS "kq:analysis"
-/* The title weight of BM25F (kq_int.h), as decimal digits; a database
-** written before there was one has none, and weight 1. */
+/* The title weight of BM25F (kq_int.h), as decimal digits (kq always
+** writes it; none reads as weight 1). */
 #define META_TITLE_WEIGHT "kq:title_weight"
 #define META_WORD "w\x01"
 #define META_WORD_LEN 2

@@ -8,7 +8,7 @@
 **   cmd_search.c  kq search, kq count (and the old --check, --parse)
 **   cmd_hist.c    kq hist;  dates.c  date buckets;  svg.c  the --plot chart
 **   cmd_kwic.c    kq kwic
-**   cmd_batch.c   kq batch
+**   cmd_batch.c   kq batch;  qfile.c  query files (batch, hist --queries)
 **   cmd_info.c    kq show, explain, stats, terms, parse
 */
 #ifndef KQ_CLI_H
@@ -40,9 +40,10 @@ enum { SORT_DEFAULT, SORT_SCORE, SORT_DATE, SORT_DATE_DESC, SORT_LEFT,
 /* Command-line limits (kq(1), LIMITS): -d databases (Xapian shards), -n
 ** and --offset (far past any result list a person reads, small enough for
 ** an int), --width of text output (the narrowest a KWIC line is legible
-** at, and the widest). */
+** at, and the widest), names in --fields (search and show keep them in
+** arrays of this size). */
 enum { MAX_DIR = 256, MAX_COUNT = 100000000, MIN_WIDTH = 20,
-       MAX_WIDTH = 100000 };
+       MAX_WIDTH = 100000, MAX_FIELDS_ARG = 64 };
 
 typedef struct cli {
     int eCmd;

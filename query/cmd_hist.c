@@ -6,9 +6,9 @@
 **
 ** One pass over the document table gives every live document's bucket;
 ** then kq_search_each() per query adds each matching document (and its
-** number of matches) to the bucket of its document.  Periods run from the first to
-** the last date of the index (or --from/--to), every one listed, so a time
-** series has no silent holes.
+** number of matches) to the bucket of its document.  Periods run from the
+** first to the last date of the index (or --from/--to), every one listed,
+** so a time series has no silent holes.
 */
 #include "cli.h"
 

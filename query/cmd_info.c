@@ -33,15 +33,12 @@ static const char *const azShowField[S_EXTRA] = {
     "id", "title", "date", "source", "len", "text",
 };
 
-/* --fields of kq show: more names than there are fields is a mistake. */
-enum { MAX_SHOW_FIELD = 64 };
-
 typedef struct show {
     cli *c;
     source src;
     int eFmt;
-    int aField[MAX_SHOW_FIELD];
-    const char *azField[MAX_SHOW_FIELD];
+    int aField[MAX_FIELDS_ARG];
+    const char *azField[MAX_FIELDS_ARG];
     int nField;              /* 0: everything */
     json_t *pAll;            /* FMT_JSON */
     int nShown;
@@ -84,8 +81,9 @@ show_fields(show *p, char *zList)
                     b.a ? (const char *)b.a : "");
             kqi_buf_free(&b);
             ex = EX_USAGE;
-        } else if (p->nField == MAX_SHOW_FIELD) {
-            fprintf(stderr, "kq show: at most %d --fields\n", MAX_SHOW_FIELD);
+        } else if (p->nField == MAX_FIELDS_ARG) {
+            fprintf(stderr, "kq show: at most %d --fields\n",
+                    MAX_FIELDS_ARG);
             ex = EX_USAGE;
         } else {
             p->aField[p->nField] = e;
@@ -679,6 +677,7 @@ cmd_stats(cli *c)
     uint64_t nSize = 0;
     kq_langcount *aLang = NULL;
     int nLang = 0;
+    uint64_t *aWord = NULL;  /* per segment: its words, as kq-index counts */
     if (src.pIdx) {
         rc = source_each_doc(&src, &ds, date_cb, NULL);
         if (rc == KQ_OK) {
@@ -686,6 +685,15 @@ cmd_stats(cli *c)
         }
         if (rc == KQ_OK) {
             rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
+        }
+        u32 nSeg = src.pIdx->man.nSeg;
+        if (rc == KQ_OK &&
+            (aWord = calloc(nSeg + 1, sizeof(*aWord))) == NULL) {
+            rc = KQ_NOMEM;
+        }
+        for (u32 i = 0; rc == KQ_OK && i < nSeg; i++) {
+            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i],
+                                 &ds.zErr);
         }
         nSize = dir_size(src.zDir);
     } else {
@@ -754,7 +762,7 @@ cmd_stats(cli *c)
                 printf("%-7s  %9u  %8u  %11llu  %11llu  %11llu\n", zName,
                        m->nDoc, m->nDel,
                        (unsigned long long)(m->nToken - m->nDelToken),
-                       (unsigned long long)m->nTerm, (unsigned long long)nB);
+                       (unsigned long long)aWord[i], (unsigned long long)nB);
             }
         }
     } else {
@@ -814,7 +822,7 @@ cmd_stats(cli *c)
                 json_object_set_new(e, "length", json_integer((json_int_t)
                                     (m->nToken - m->nDelToken)));
                 json_object_set_new(e, "terms", json_integer((json_int_t)
-                                                             m->nTerm));
+                                                             aWord[i]));
                 json_object_set_new(e, "size", json_integer((json_int_t)nB));
                 json_array_append_new(g, e);
             }
@@ -828,6 +836,7 @@ cmd_stats(cli *c)
     }
     free(azField);
     free(aLang);
+    free(aWord);
     free(ds.zErr);
     source_close(&src);
     return ex;

@@ -27,8 +27,6 @@ typedef struct field {
     const char *zName;       /* the key in JSON, the TSV/CSV header */
 } field;
 
-enum { MAX_FIELD = 64 };
-
 typedef struct search {
     cli *c;
     source src;
@@ -37,7 +35,7 @@ typedef struct search {
     kq_matcher *pM;          /* for the snippets (made when first needed) */
     char *zQuery;
     int eFmt;
-    field aField[MAX_FIELD];
+    field aField[MAX_FIELDS_ARG];
     int nField;
     int bFieldsGiven;
     int bSnippet, bText;     /* snippets / stored text needed */
@@ -168,8 +166,8 @@ parse_fields(search *p)
                 ex = EX_USAGE;
             }
         }
-        if (ex == 0 && p->nField == MAX_FIELD) {
-            fprintf(stderr, "kq: at most %d --fields\n", MAX_FIELD);
+        if (ex == 0 && p->nField == MAX_FIELDS_ARG) {
+            fprintf(stderr, "kq: at most %d --fields\n", MAX_FIELDS_ARG);
             ex = EX_USAGE;
         }
         if (ex == 0) {

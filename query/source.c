@@ -202,8 +202,8 @@ source_matcher(source *s, const kq_query *q, kq_matcher **ppOut,
 }
 
 /* The public API has no way to walk the live documents, so this reads the
-** segment table and deletion bitmaps of kq_int.h; it is the only place in
-** query/ that does. */
+** segment table and deletion bitmaps of kq_int.h (as kq stats, cmd_info.c,
+** reads the segments' statistics). */
 int
 source_each_doc(source *s, void *pCtx, doc_fn x, kq_docid *pnDocid)
 {

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/bench/growth.sh CORPUS.jsonl[.gz] STEPS [KQ-INDEX OPTIONS...]
 #
-# A corpus growing in STEPS equal adds, as users grow theirs day by day
-# (issue 16): the documents of CORPUS are split into STEPS parts in order,
+# A corpus growing in STEPS equal adds, as users grow theirs day by day:
+# the documents of CORPUS are split into STEPS parts in order,
 # and each part is added by one kq-index run (with the options given, e.g.
 # --merge-budget 1E to approach an unbounded policy).  For each step it
 # records the wall time, the peak RSS (GNU time), the merges and the bytes

@@ -89,7 +89,7 @@ setup_file() {
 }
 
 ##########################################################################
-# Issue 14, item 7: what is cut is reported, counted and exits 1.
+# What is cut is reported, counted and exits 1.
 
 # A message whose text/plain part sits inside $1 nested multiparts, plus a
 # shallow part with "numbat shallow".

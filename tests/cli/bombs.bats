@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Bounded resources for any input (issue 14): every reader caps a document
+# Bounded resources for any input: every reader caps a document
 # at --max-doc-size (KQ_DEFAULT_MAX_DOC, 64M); a larger one -- a
 # decompression bomb included -- is reported with FILE:LINE and skipped,
 # costs at most the cap in memory, and the rest of the run is indexed.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Terminal escape injection (issue 14, item 3; the SVG of item 7): nothing
+# Terminal escape injection (and into the SVG of kq hist --plot): nothing
 # from the input reaches a terminal raw.  kq-index refuses a document whose
 # id holds a control character, is not UTF-8 or is longer than KQ_MAX_ID
 # (FILE:LINE, exit 1, the rest indexed); every kq output and every message

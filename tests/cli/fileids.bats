@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The id of a text file (issue 15): one file has one id however its path is
+# The id of a text file: one file has one id however its path is
 # typed -- relative, absolute, with ./, // or .., through a symlinked
 # directory.  The id is the path relative to the current directory (the
 # directories resolved), or the absolute path of a file outside it; the

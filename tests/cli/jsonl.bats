@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Every line of --format=jsonl (issue 15) carries a "type" key naming what
+# Every line of --format=jsonl carries a "type" key naming what
 # it is -- hit, summary, count, doc, explain, stats, term, kwic, period,
 # query -- so that a consumer selects lines with jq 'select(.type=="hit")'
 # instead of filtering out the summary.  A document's extra fields are in a

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Documents in several languages (issue 17): per-document languages
+# Documents in several languages: per-document languages
 # (--lang-field) and detected ones (--detect-lang), kq stats per language,
 # and query words analysed in every language of the index that writes
 # their script.  The expected numbers come from jq over the corpus

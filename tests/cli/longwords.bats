@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Words at and past the length limit (KQ_MAX_WORD, 64 bytes folded) through
-# both programs: issue 14's crash (a 265-512 byte word overflowed the
+# both programs: a crash seen once (a 265-512 byte word overflowed the
 # analyzer's term buffer in kq-index and in kq), and what a word too long to
 # index does in a query: it, and any phrase or AND holding it, matches
 # nothing, and kq parse says so.  The sweep over every length in seven
@@ -36,7 +36,7 @@ setup_file() {
     [ "$status" -eq 0 ]
 }
 
-@test "kq-index on issue 14's reproduction (a 300-letter word after a title)" {
+@test "kq-index on a 300-letter word after a title (a crash seen once)" {
     python3 -c "print('t\n' + 'a'*300)" >"$BATS_FILE_TMPDIR/w.txt"
     run "$KQI" -d "$BATS_FILE_TMPDIR/i1" "$BATS_FILE_TMPDIR/w.txt"
     no_crash

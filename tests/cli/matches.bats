@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Matches (issue 15): kq hist's documents and occurrences per month and
+# Matches: kq hist's documents and occurrences per month and
 # kq kwic's lines equal an independent count, tests/oracle/matches.py (a
 # Python script over the JSON Lines, written apart from the engine, with
 # its own query notation and no stemming), on the Reuters slice

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # A merge stays within --memory plus a constant, whatever the size of the
-# segments it merges (issue 16).  An index of 5 segments (four of 5.7 MB
+# segments it merges.  An index of 5 segments (four of 5.7 MB
 # and one of 2.7 MB: 10 MB of stored text, 15 MB of lists, made here with
 # awk from a fixed seed) is compacted at --memory 1M; before the fix every
 # page of every segment's .docs and .store that the merge read stayed in

@@ -149,3 +149,25 @@ setup() {
     run -0 kq --check
     [[ "${lines[0]}" == ok* ]]
 }
+
+# Snippets highlight every query word they hold: there is no cap on the
+# distinct words of a query (kq(1) LIMITS said 64, a cap the matches
+# rewrite removed).  140 made-up words, each once, and their OR: every
+# snippet is all highlights, together well past 64 distinct words.
+@test "snippets: more than 64 distinct query words are highlighted" {
+    cd "$BATS_TEST_TMPDIR"
+    words=$(for i in $(seq 1 140); do printf 'zq%s ' "$(tr 0-9 a-j <<<"$i")"; done)
+    printf '{"id":"d1","title":"t","body":"%s"}\n' "$words" >d.jsonl
+    run -0 "$KQI" -q -d idx d.jsonl
+    q=$(sed 's/ *$//; s/ / OR /g' <<<"$words")
+    run -0 "$KQ" -d idx --format=jsonl --snippets 10 "$q"
+    n=$(jq -s '[.[] | select(.type == "hit") | .snippets[].highlights | length] | add' <<<"$output")
+    echo "highlights: $n" >&2
+    [ "$n" -gt 64 ]
+    # each highlight is a distinct word of the query (highlights are byte
+    # offsets in the body, which is ASCII)
+    run -0 jq -r --arg b "$words" 'select(.type == "hit") | .snippets[]
+                                   | .highlights[] | $b[.[0]:.[1]]' <<<"$output"
+    [ "$(grep -cx 'zq[a-j]*' <<<"$output")" -eq "$n" ]
+    [ "$(sort -u <<<"$output" | wc -l)" -eq "$n" ]
+}

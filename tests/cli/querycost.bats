@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The cost of a query is bounded (issue 14, item 6): identical items of an
+# The cost of a query is bounded: identical items of an
 # AND or OR are merged (a word written k times scores k times, as word^k),
 # a prefix expands to at most --max-expansion words, and a query's length,
 # words and total expansions have limits (kq.h, kq(1) LIMITS), each an

@@ -710,7 +710,7 @@ EOF
     run "$KQI" -q -d "$d" --lang-field lang "$d.jsonl"
     [ "$status" -eq 0 ]
     # French stems "chevaux" to "cheval", English leaves it alone; a query
-    # word is analysed in both languages of the index (issue 17), --lang
+    # word is analysed in both languages of the index, --lang
     # narrows it to one
     run "$KQ" -d "$d" --format=ids chevaux
     [ "$status" -eq 0 ]
@@ -730,7 +730,7 @@ EOF
     [[ "$output" == *"unknown language 'klingon'"* ]]
 }
 
-@test "a prefix inside a phrase is one slot of the phrase (issue 15); a lone * in a phrase is a syntax error at the star" {
+@test "a prefix inside a phrase is one slot of the phrase; a lone * in a phrase is a syntax error at the star" {
     # f1's title is "peace talks ..." (see title:"peace talks" above); no
     # document has peace before a word starting with keep.
     [ "$(ids '"peace tal*"')" = f1 ]

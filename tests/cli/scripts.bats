@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Text in every script (issue 17): tests/data/scripts/docs.jsonl, short news
+# Text in every script: tests/data/scripts/docs.jsonl, short news
 # texts in 17 scripts plus three collision documents (tests/data/scripts/
 # SOURCE says what each is for), searched through kq.
 #
@@ -13,7 +13,7 @@
 # The expected ids are known by construction (the texts were written for
 # these queries); a query that must not find the collision documents lists
 # the ids it must find exactly, so a collision shows as an extra id.
-# Before issue 17 the collisions failed: भारत was indexed as भरत, ガザ as
+# With the earlier analysis the collisions failed: भारत was indexed as भरत, ガザ as
 # カサ, หยุดยิง as หยดยง, and Chinese, Japanese and Thai runs were one term.
 
 bats_require_minimum_version 1.5.0

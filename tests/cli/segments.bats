@@ -70,7 +70,7 @@ hits() {
 }
 
 # The summary's "terms" is the number of distinct words of the whole index
-# after the run (issue 15: it was the last segment's count), counted here
+# after the run (not the last segment's count), counted here
 # independently of kq with tr | sort -u over the titles and bodies of every
 # run.  The words are made-up lower-case letters (no stop words, nothing
 # folded or split) and overlap between runs, so a sum of per-run counts
@@ -100,6 +100,46 @@ hits() {
     # ... which is what kq terms lists
     run -0 "$KQ" -d idx terms --format=jsonl
     [ "$(grep -c '"word"' <<<"$output")" -eq "$want" ]
+}
+
+# kq stats's per-segment "terms" is the segment's distinct words, the unit
+# of the summary's "terms" (it printed the .dict's keys: words, stems and
+# field terms, about twice as many).  Counted independently with
+# tr | sort -u; the made-up words are not stemmed, folded or stopped.
+@test "stats: a segment's terms are its distinct words, as the summary counts them" {
+    cd "$BATS_TEST_TMPDIR"
+    printf '%s\n' '{"id":"a1","title":"zqa zqb","body":"zqb zqc zqd"}' \
+        '{"id":"a2","title":"zqe","body":"zqa zqf zqf"}' >a.jsonl
+    printf '%s\n' '{"id":"b1","title":"zqa","body":"zqg zqh"}' >b.jsonl
+    words() { jq -r '.title, .body' "$@" | tr -s ' ' '\n' | sort -u | wc -l; }
+    [ "$(words a.jsonl)" -eq 6 ] && [ "$(words b.jsonl)" -eq 3 ]
+    run --separate-stderr "$KQI" -d idx --no-merge a.jsonl
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ,\ ([0-9]+)\ terms, ]]
+    [ "${BASH_REMATCH[1]}" -eq 6 ]
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq '.segments[0].terms' <<<"$output")" -eq 6 ]
+    run --separate-stderr "$KQI" -d idx --no-merge b.jsonl
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ,\ ([0-9]+)\ terms, ]]
+    [ "${BASH_REMATCH[1]}" -eq "$(words a.jsonl b.jsonl)" ]
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq -c '[.segments[].terms]' <<<"$output")" = "[6,3]" ]
+    # the text table's "terms" column says the same
+    run -0 "$KQ" -d idx stats
+    [ "$(awk '$1 ~ /^seg[0-9]/ { print $5 }' <<<"$output" | paste -sd' ')" = "6 3" ]
+    # A compact that drops a deleted document keeps its words in the
+    # vocabulary (kq-index writes it first); they are not the segment's
+    # words any more, and kq terms does not list them.
+    run -0 "$KQI" rm -d idx a2
+    run -0 "$KQI" compact -d idx
+    want=$(jq -r 'select(.id != "a2") | .title, .body' a.jsonl b.jsonl |
+           tr -s ' ' '\n' | sort -u | wc -l)
+    [ "$want" -eq 6 ]
+    run -0 "$KQ" -d idx terms --format=jsonl
+    [ "$(grep -c '"word"' <<<"$output")" -eq "$want" ]
+    run -0 "$KQ" -d idx stats --format=json
+    [ "$(jq -c '[.segments[].terms]' <<<"$output")" = "[$want]" ]
 }
 
 @test "merge: kq-index merge does the merges --no-merge deferred; the answers do not change" {

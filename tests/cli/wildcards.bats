@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Query words (issue 15): * and ? anywhere in a word, inside phrases and
+# Query words: * and ? anywhere in a word, inside phrases and
 # fields, fuzzy word~1 / word~2, id: prefixes, the expansion limit, kq
 # parse showing each expansion; on both backends.
 #

@@ -76,7 +76,7 @@ same_answer() {
     done
 }
 
-@test "xapian: patterns, fuzzy words and expanding words in phrases and titles agree, scores too (issue 15)" {
+@test "xapian: patterns, fuzzy words and expanding words in phrases and titles agree, scores too" {
     for q in '*fire' 'ceas?fire' 'pe?ce*' 'govern*ent' '*ation' 'ceasefire~1' \
              'peacekepers~2' 'ministre~' '"prime minis*"' '"pr?me minister"' \
              'title:*fire' 'title:"prime minis*"' 'minis* AND *ation' \
@@ -116,12 +116,12 @@ same_answer() {
     [[ "$output" == *"xapian"* ]]
 }
 
-@test "xapian: a database of another text analysis version is refused, by kq and kq-index (issue 17)" {
+@test "xapian: a database of another text analysis version is refused, by kq and kq-index" {
     command -v xapian-metadata >/dev/null || skip "xapian-metadata (xapian-tools) missing"
     cp -r "$BATS_FILE_TMPDIR/xdb" "$BATS_TEST_TMPDIR/old"
     run "$KQ" -d "$BATS_TEST_TMPDIR/old" -c oil
     [ "$status" -eq 0 ]
-    # As a database written before issue 17 (no kq:analysis), and as one of
+    # As a database written before kq:analysis existed (none), and as one of
     # a later analysis.
     for v in "" 99; do
         xapian-metadata set "$BATS_TEST_TMPDIR/old" kq:analysis "$v"

@@ -7,8 +7,9 @@
 ** copy is parsed).  For each input:
 **   - kq_query_parse() and kq_query_parse_ex(KQ_QUERY_OR) with the index's
 **     analyzer ("english"; a third of the documents are French or Russian,
-**     so query words are analysed in those languages too, issue 17).  rc must be KQ_OK (with a query) or KQ_SYNTAX (with a
-**     message and a 1-based column inside the query + 1);
+**     so query words are analysed in those languages too).  rc must be
+**     KQ_OK (with a query) or KQ_SYNTAX (with a message and a 1-based
+**     column inside the query + 1);
 **   - a parsed query is described (kq_query_describe(), kq_query_tree()
 **     with the index, which expands its prefixes, wildcard patterns and
 **     fuzzy words: non-NULL) and, to

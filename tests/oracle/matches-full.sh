@@ -3,8 +3,7 @@
 #
 # The oracle of matches (matches.py) next to kq on the whole Reuters-21578
 # (default: ../shared/corpora/reuters21578/docs.jsonl.gz beside the
-# checkout; not part of make check), for the figures of issue 15's
-# closing note:
+# checkout; not part of make check), for figures such as:
 #   "oil prices"             (phrase oil|oils price|priced|...)
 #   iran NEAR/5 iraq         (near 5 iran iraq)
 #   qa?dafi OR gadafi~2      (or (glob qa?dafi) (fuzzy gadafi 2))

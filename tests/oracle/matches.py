@@ -3,7 +3,7 @@
 #
 # The matches of QUERY in each document of FILE (JSON Lines of {"id",
 # "title", "date", "source", "body"}, optionally gzip-compressed), counted
-# by the counting rules of issue 15 (kq(1): a phrase's non-overlapping
+# by kq's counting rules (kq(1) MATCHES: a phrase's non-overlapping
 # occurrences, NEAR/ADJ's non-overlapping windows, the union of the
 # matching parts' matches for AND/OR, nothing for NOT and dates), WITHOUT
 # kq and written apart from its code, so tests can compare:

@@ -9,7 +9,7 @@
 # `~K:WORD` for a fuzzy word (`~2:gadafi`, optimal string alignment as in
 # matches.py).  The words of FILE's vocabulary (folded title and body
 # tokens, tokenised as matches.py does) that the query word stands for
-# are, by the rules of issue 15, every word whose Snowball english stem is
+# are, by kq's matching rules (kq(1) MATCHES), every word whose Snowball english stem is
 # the stem of WORD, or (a pattern) one of the stems of the vocabulary
 # words that fit it.  SLOT (a matches.py slot, e.g. 'price|prices|priced')
 # must match exactly those words: the script prints the class, with the

@@ -6,6 +6,8 @@
 **     warns before the library sees such a date, so only an API caller
 **     meets this check); the Xapian writer likewise (with the plugin that
 **     tests/run.sh names in KQ_XAPIAN_PLUGIN; skipped without one);
+**   - KQ_MAX_FIELD_NAME: kq_writer_add() takes an extra field name of that
+**     many bytes and refuses one more, its message giving the limit;
 **   - KQ_MAX_SEGMENTS: the manifest writer writes KQ_MAX_SEGMENTS segment
 **     records, which the reader accepts, and refuses one more (KQ_MISUSE,
 **     the manifest on disk unchanged).  An index with that many segments
@@ -102,6 +104,48 @@ static void test_writer_date(void **state) {
     th_rmtree(zDir);
 }
 
+/* kq_writer_add: an extra field name of KQ_MAX_FIELD_NAME bytes is taken,
+** one byte more is KQ_MISUSE, and the message gives the limit (it gave
+** only the pattern). */
+static void test_writer_field_name(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    kq_writer_opts o;
+    memset(&o, 0, sizeof o);
+    o.nLockWaitMs = -1;
+    kq_writer *w = NULL;
+    char *zErr = NULL;
+    int rc = kq_writer_open(zDir, &o, &w, &zErr);
+    th_check(rc == KQ_OK, "kq_writer_open: %s", zErr ? zErr : "");
+    char aName[KQ_MAX_FIELD_NAME + 2];
+    memset(aName, 'f', sizeof aName);
+    aName[sizeof aName - 1] = 0;
+    for (size_t n = KQ_MAX_FIELD_NAME; n <= KQ_MAX_FIELD_NAME + 1; n++) {
+        char zId[8];
+        kq_doc d;
+        date_doc(&d, zId, sizeof zId, n, NULL, 0);
+        kq_field f = {aName, n, "v", 1};
+        d.aField = &f;
+        d.nField = 1;
+        rc = kq_writer_add(w, &d, &zErr);
+        if (n == KQ_MAX_FIELD_NAME) {
+            th_check(rc == KQ_OK, "kq_writer_add: %s", zErr ? zErr : "");
+        } else {
+            assert_int_equal(rc, KQ_MISUSE);
+            char zWant[32];
+            snprintf(zWant, sizeof zWant, "at most %d bytes",
+                     KQ_MAX_FIELD_NAME);
+            th_check(zErr && strstr(zErr, zWant), "message: %s",
+                     zErr ? zErr : "(none)");
+            free(zErr);
+            zErr = NULL;
+        }
+    }
+    kq_writer_close(w);
+    th_rmtree(zDir);
+}
+
 /* kqi_xwriter_add: the same three documents in a Xapian database. */
 static void test_xwriter_date(void **state) {
     (void)state;
@@ -166,7 +210,7 @@ static void crafted_manifest(kqi_manifest *m, u32 nSeg, u64 nGen) {
         m->aSeg[i].iSeg = i + 1;
         m->aSeg[i].nDoc = 1;
         m->aSeg[i].nToken = 1;
-        m->aSeg[i].nTerm = 1;
+        m->aSeg[i].nKey = 1;
     }
 }
 
@@ -212,6 +256,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_valid),
         cmocka_unit_test(test_writer_date),
+        cmocka_unit_test(test_writer_field_name),
         cmocka_unit_test(test_xwriter_date),
         cmocka_unit_test(test_manifest_segments),
     };

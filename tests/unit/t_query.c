@@ -114,7 +114,7 @@ static const struct { const char *zQuery, *zWant; } aOk[] = {
     {"running*", "running*"},
     {"Caf\xc3\xa9*", "cafe*"},
     {"oil ceas* OR gas", "OR(AND(oil, ceas*), gas)"},
-    /* wildcards anywhere, fuzzy words (issue 15): folded, not stemmed */
+    /* wildcards anywhere, fuzzy words: folded, not stemmed */
     {"*fire", "*fire"},
     {"Qa?dafi", "qa?dafi"},
     {"n*t?ation", "n*t?ation"},
@@ -214,7 +214,7 @@ static const struct { const char *zQuery; int iCol; } aErr[] = {
     {"\"oil gas", 1},          /* the unterminated quote */
     {"x \"oil gas", 3},
     {"oil **", 5},             /* (a lone * is every document) */
-    /* wildcards and fuzzy words (issue 15) */
+    /* wildcards and fuzzy words */
     {"oil ?", 5},              /* a wildcard needs a letter beside it */
     {"?? oil", 1},
     {"*?", 1},
@@ -347,7 +347,7 @@ static void test_ast(void **state) {
 }
 
 /* Expanding words in the tree: node types, folded patterns, phrase slots
-** at their positions, fields on every slot (issue 15). */
+** at their positions, fields on every slot. */
 static void test_expanding_ast(void **state) {
     (void)state;
     kq_query *q = NULL;

@@ -1,5 +1,5 @@
 /*
-** t_scripts.c -- word boundaries and folding in every script (issue 17),
+** t_scripts.c -- word boundaries and folding in every script,
 ** against hand-written expectations: tests/data/scripts/tokens.tsv (its head
 ** comment gives the format: SCRIPT <TAB> TEXT <TAB> TOKENS, with \u{HEX}
 ** escapes).

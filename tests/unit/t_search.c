@@ -1368,7 +1368,7 @@ static void test_no_index(void **state) {
     th_rmtree(zDir);
 }
 
-/* kqi_log() (kq's own log, to spare one-shot processes loading libm)
+/* kqi_log() (kq's own log, so that scores do not depend on the libm)
 ** against libm's log: within 1 ulp over ratios from 1 to 1e12, tiny and huge
 ** values, powers of two and their neighbours. */
 static void test_log(void **state) {
