@@ -2,8 +2,11 @@
 #
 #   make            build ./kq-index and ./kq
 #   make demo       install missing packages, build, index corpus/, run a query
-#   make check      build and run every test, then again under ASan + UBSan,
-#                   then the fuzz targets briefly (clang + libFuzzer)
+#   make check      check the layout (format-check), build and run every
+#                   test, then again under ASan + UBSan, then the fuzz
+#                   targets briefly (clang + libFuzzer)
+#   make format     lay out the C and C++ sources with .clang-format
+#   make format-check  fail if any of them is not laid out so
 #   make fuzz       fuzz each target FUZZ_SECONDS seconds (default 60)
 #   make clean
 #
@@ -54,7 +57,7 @@ else
 BINDIR := $(B)
 endif
 
-.PHONY: all demo check test check-fast unit cli unit-build clean deps bench bench-peer eval differential
+.PHONY: all demo check test check-fast unit cli unit-build clean deps bench bench-peer eval differential format format-check
 PLUGIN      := $(BINDIR)/kq-xapian.so
 all: $(BINDIR)/kq-index $(BINDIR)/kq $(PLUGIN)
 
@@ -113,6 +116,7 @@ demo: deps
 # `make deps check` on a fresh machine (.ci/run installs first, too).
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 check:
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) B=build-san SAN=1 all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
@@ -135,6 +139,22 @@ unit:
 cli:
 	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
 	@KQ_RUN=cli KQ_BATS="$(BATS)" sh tests/run.sh build .
+
+# One layout, .clang-format's (clang-format 14, Debian's clang-format),
+# over the sources of common/ (and its subfolders), indexer/ and query/.
+# tests/ keeps its own (tests/.clang-format turns the tool off there).
+# Tables and help texts that the tool cannot lay out stand between
+# /* clang-format off */ and /* clang-format on */.
+CLANG_FORMAT ?= clang-format
+FORMAT_SRC := $(sort $(wildcard common/*.[ch] common/*.cc common/*/*.[ch] \
+                common/*/*.cc indexer/*.[ch] query/*.[ch]))
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null 2>&1 || { echo "make format-check: $(CLANG_FORMAT) not found; install the Debian package clang-format (make deps)" >&2; exit 2; }
+	@$(CLANG_FORMAT) --version | grep -q 'version 14\.' || echo "make format-check: .clang-format was written for clang-format 14; $$($(CLANG_FORMAT) --version) may lay out some lines differently" >&2
+	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRC) || { echo "make format-check: the files above are not laid out as .clang-format says; 'make format' lays them out" >&2; exit 1; }
+format:
+	@command -v $(CLANG_FORMAT) >/dev/null 2>&1 || { echo "make format: $(CLANG_FORMAT) not found; install the Debian package clang-format (make deps)" >&2; exit 2; }
+	$(CLANG_FORMAT) -i $(FORMAT_SRC)
 
 # Side by side with the peers of ../shared/bench (not part of `make check`):
 #   make bench [CORPORA="../shared/corpora/reuters21578 ..."] [BENCH_ARGS=...]

@@ -25,7 +25,10 @@ set -eu
 # /usr/bin/llvm-symbolizer (symbolised stacks; tests/fuzz/ubsan.supp
 # matches function names).  The three are Debian's default-version
 # metapackages, so clang and its runtime always match.
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm"
+# Layout: clang-format (`make format-check`, the first step of `make check`,
+# holds common/, indexer/ and query/ to .clang-format; written for the
+# clang-format 14 of Debian 12).
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm clang-format"
 
 missing=""
 for p in $PKGS; do
