@@ -27,8 +27,9 @@ set -eu
 # metapackages, so clang and its runtime always match.
 # Layout: clang-format (`make format-check`, the first step of `make check`,
 # holds common/, indexer/ and query/ to .clang-format; written for the
-# clang-format 14 of Debian 12).
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm clang-format"
+# clang-format 14 of Debian 12) and clang-tidy (the same check: every if,
+# for, while and else body in braces, which clang-format 14 cannot add).
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm clang-format clang-tidy"
 
 missing=""
 for p in $PKGS; do
