@@ -56,21 +56,19 @@
 #include <utf8proc.h>
 
 struct kq_analyzer {
-    struct sb_stemmer *pStem;    /* NULL for "none" */
+    struct sb_stemmer *pStem; /* NULL for "none" */
     char zLang[KQI_MAX_LANG];
-    utf8proc_int32_t *aCp;       /* folding scratch */
+    utf8proc_int32_t *aCp; /* folding scratch */
     size_t nCp;
-    UBreakIterator *pBreak;      /* ICU word breaks; opened when a run
-                                 ** first needs one (segment_run()) */
-    kq_analyzer **apLang;        /* the other languages a query word is
-                                 ** analysed in (kqi_analyzer_lang_get()) */
+    UBreakIterator *pBreak; /* ICU word breaks; opened when a run
+                            ** first needs one (segment_run()) */
+    kq_analyzer **apLang;   /* the other languages a query word is
+                            ** analysed in (kqi_analyzer_lang_get()) */
     int nLang;
-    char aTerm[KQI_MAX_TERM];    /* the folded token; never NUL-terminated:
-                                 ** fold_unicode() and term_of() check every
-                                 ** write against its size */
+    char aTerm[KQI_MAX_TERM]; /* the folded token; never NUL-terminated:
+                              ** fold_unicode() and term_of() check every
+                              ** write against its size */
 };
-
-
 
 static const char *const zNone = "none";
 
@@ -83,27 +81,27 @@ kq_languages(void)
 /* ISO 639 codes that libstemmer accepts, and the canonical names we store
 ** (libstemmer does not tell which algorithm an alias stands for). */
 static const char *const azAlias[][2] = {
-    {"ar", "arabic"}, {"ara", "arabic"}, {"hy", "armenian"},
-    {"hye", "armenian"}, {"arm", "armenian"}, {"eu", "basque"},
-    {"eus", "basque"}, {"baq", "basque"}, {"ca", "catalan"},
-    {"cat", "catalan"}, {"da", "danish"}, {"dan", "danish"},
-    {"nl", "dutch"}, {"dut", "dutch"}, {"nld", "dutch"},
-    {"en", "english"}, {"eng", "english"}, {"fi", "finnish"},
-    {"fin", "finnish"}, {"fr", "french"}, {"fre", "french"},
-    {"fra", "french"}, {"de", "german"}, {"ger", "german"},
-    {"deu", "german"}, {"el", "greek"}, {"ell", "greek"}, {"gre", "greek"},
-    {"hi", "hindi"}, {"hin", "hindi"}, {"hu", "hungarian"},
-    {"hun", "hungarian"}, {"id", "indonesian"}, {"ind", "indonesian"},
-    {"ga", "irish"}, {"gle", "irish"}, {"it", "italian"}, {"ita", "italian"},
-    {"lt", "lithuanian"}, {"lit", "lithuanian"}, {"ne", "nepali"},
-    {"nep", "nepali"}, {"no", "norwegian"}, {"nor", "norwegian"},
-    {"pt", "portuguese"}, {"por", "portuguese"}, {"ro", "romanian"},
-    {"ron", "romanian"}, {"rum", "romanian"}, {"ru", "russian"},
-    {"rus", "russian"}, {"sr", "serbian"}, {"srp", "serbian"},
-    {"es", "spanish"}, {"spa", "spanish"}, {"sv", "swedish"},
-    {"swe", "swedish"}, {"ta", "tamil"}, {"tam", "tamil"},
-    {"tr", "turkish"}, {"tur", "turkish"}, {"yi", "yiddish"},
-    {"yid", "yiddish"},
+    {"ar", "arabic"},      {"ara", "arabic"},    {"hy", "armenian"},
+    {"hye", "armenian"},   {"arm", "armenian"},  {"eu", "basque"},
+    {"eus", "basque"},     {"baq", "basque"},    {"ca", "catalan"},
+    {"cat", "catalan"},    {"da", "danish"},     {"dan", "danish"},
+    {"nl", "dutch"},       {"dut", "dutch"},     {"nld", "dutch"},
+    {"en", "english"},     {"eng", "english"},   {"fi", "finnish"},
+    {"fin", "finnish"},    {"fr", "french"},     {"fre", "french"},
+    {"fra", "french"},     {"de", "german"},     {"ger", "german"},
+    {"deu", "german"},     {"el", "greek"},      {"ell", "greek"},
+    {"gre", "greek"},      {"hi", "hindi"},      {"hin", "hindi"},
+    {"hu", "hungarian"},   {"hun", "hungarian"}, {"id", "indonesian"},
+    {"ind", "indonesian"}, {"ga", "irish"},      {"gle", "irish"},
+    {"it", "italian"},     {"ita", "italian"},   {"lt", "lithuanian"},
+    {"lit", "lithuanian"}, {"ne", "nepali"},     {"nep", "nepali"},
+    {"no", "norwegian"},   {"nor", "norwegian"}, {"pt", "portuguese"},
+    {"por", "portuguese"}, {"ro", "romanian"},   {"ron", "romanian"},
+    {"rum", "romanian"},   {"ru", "russian"},    {"rus", "russian"},
+    {"sr", "serbian"},     {"srp", "serbian"},   {"es", "spanish"},
+    {"spa", "spanish"},    {"sv", "swedish"},    {"swe", "swedish"},
+    {"ta", "tamil"},       {"tam", "tamil"},     {"tr", "turkish"},
+    {"tur", "turkish"},    {"yi", "yiddish"},    {"yid", "yiddish"},
 };
 
 int
@@ -164,7 +162,7 @@ kq_analyzer_free(kq_analyzer *p)
             sb_stemmer_delete(p->pStem);
         }
         if (p->pBreak) {
-            kqi_icu_load()->xBrkClose(p->pBreak);   /* loaded: it made pBreak */
+            kqi_icu_load()->xBrkClose(p->pBreak); /* loaded: it made pBreak */
         }
         for (int i = 0; i < p->nLang; i++) {
             kq_analyzer_free(p->apLang[i]);
@@ -183,9 +181,9 @@ kq_analyzer_lang(const kq_analyzer *p)
 
 /* Kinds of character for the run scanner (char_at()). */
 enum {
-    CH_SEP,      /* separates runs */
-    CH_START,    /* a letter or digit: starts or continues a run */
-    CH_CONT      /* a mark or ignorable format character: continues one */
+    CH_SEP,   /* separates runs */
+    CH_START, /* a letter or digit: starts or continues a run */
+    CH_CONT   /* a mark or ignorable format character: continues one */
 };
 
 /* May a code point start a run (a letter or a digit)? */
@@ -193,13 +191,15 @@ static int
 is_start_cp(utf8proc_int32_t c)
 {
     switch (utf8proc_category(c)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO: return 1;
+    default: return 0;
     }
 }
 
@@ -233,11 +233,13 @@ is_joining_cp(utf8proc_int32_t c, const kqi_icu *pIcu)
         return 1;
     }
     switch (pIcu->xIntProperty(c, UCHAR_WORD_BREAK)) {
-    case U_WB_ALETTER: case U_WB_HEBREW_LETTER: case U_WB_NUMERIC:
-    case U_WB_EXTEND: case U_WB_FORMAT: case U_WB_ZWJ:
-        return 1;
-    default:
-        return 0;
+    case U_WB_ALETTER:
+    case U_WB_HEBREW_LETTER:
+    case U_WB_NUMERIC:
+    case U_WB_EXTEND:
+    case U_WB_FORMAT:
+    case U_WB_ZWJ: return 1;
+    default: return 0;
     }
 }
 
@@ -257,8 +259,8 @@ kqi_analyze_rule(int32_t c)
     if (is_start_cp(c)) {
         return is_european(c) ? 1 : -1;
     }
-    return utf8proc_category(c) == UTF8PROC_CATEGORY_CF
-               ? is_format_in_word(c) : -1;
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_CF ? is_format_in_word(c)
+                                                        : -1;
 }
 
 static inline int
@@ -294,10 +296,12 @@ char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg,
             *pbSeg = !is_joining_cp(c, *ppIcu);
         }
     } else if (is_mark_cp(c)) {
-        *pKind = CH_CONT;   /* Word_Break Extend */
+        *pKind = CH_CONT; /* Word_Break Extend */
     } else {
         *pKind = utf8proc_category(c) == UTF8PROC_CATEGORY_CF &&
-                 is_format_in_word(c) ? CH_CONT : CH_SEP;
+                         is_format_in_word(c)
+                     ? CH_CONT
+                     : CH_SEP;
     }
     return (size_t)l;
 }
@@ -320,10 +324,9 @@ static int
 is_accent(utf8proc_int32_t c)
 {
     static const utf8proc_int32_t aRange[][2] = {
-        {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05C7},
-        {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
-        {0x06D6, 0x06ED}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF},
-        {0x20D0, 0x20FF}, {0xFE20, 0xFE2F},
+        {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05C7}, {0x0610, 0x061A},
+        {0x064B, 0x065F}, {0x0670, 0x0670}, {0x06D6, 0x06ED}, {0x1AB0, 0x1AFF},
+        {0x1DC0, 0x1DFF}, {0x20D0, 0x20FF}, {0xFE20, 0xFE2F},
     };
     for (size_t i = 0; i < sizeof(aRange) / sizeof(aRange[0]); i++) {
         if (c >= aRange[i][0] && c <= aRange[i][1]) {
@@ -350,7 +353,7 @@ katakana_stem(const utf8proc_int32_t *a, utf8proc_ssize_t n)
     }
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         if (a[i] < 0x30A1 || a[i] > 0x30FF) {
-            return n;   /* not all Katakana */
+            return n; /* not all Katakana */
         }
     }
     return n - 1;
@@ -361,13 +364,13 @@ katakana_stem(const utf8proc_int32_t *a, utf8proc_ssize_t n)
 static size_t
 fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
 {
-    const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-                     UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+    const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                     UTF8PROC_IGNORE;
     for (;;) {
         utf8proc_ssize_t r = utf8proc_decompose(
             z, (utf8proc_ssize_t)n, p->aCp, (utf8proc_ssize_t)p->nCp, opts);
         if (r < 0) {
-            return 0;   /* cannot happen: the token was validated */
+            return 0; /* cannot happen: the token was validated */
         }
         if ((size_t)r <= p->nCp) {
             /* Keep letters, digits and the marks that are not accents;
@@ -471,7 +474,7 @@ typedef struct run_ctx {
     u32 iPos;
     void *pCtx;
     kq_token_fn x;
-    const kqi_icu *pIcu;    /* ICU, once a character needed it */
+    const kqi_icu *pIcu; /* ICU, once a character needed it */
 } run_ctx;
 
 /* Deliver the token z[iStart..iEnd) (bAscii: all its bytes are ASCII) and
@@ -520,7 +523,7 @@ segment_piece(run_ctx *r, size_t iStart, size_t iEnd)
     for (int32_t e = u->xBrkNext(p->pBreak); e != UBRK_DONE && rc == 0;
          s = e, e = u->xBrkNext(p->pBreak)) {
         if (u->xBrkRuleStatus(p->pBreak) < UBRK_WORD_NUMBER) {
-            continue;   /* not a word: a lone mark, a symbol-like number */
+            continue; /* not a word: a lone mark, a symbol-like number */
         }
         size_t i0 = iStart + (size_t)s, i1 = iStart + (size_t)e;
         int bAscii = 1;
@@ -546,7 +549,7 @@ segment_run(run_ctx *r, size_t iStart, size_t iEnd)
         if (i - iStart > KQ_MAX_SEGMENT_RUN) {
             i = iStart + KQ_MAX_SEGMENT_RUN;
             while ((r->z[i] & 0xC0) == 0x80) {
-                i--;    /* not in the middle of a character */
+                i--; /* not in the middle of a character */
             }
         }
         rc = segment_piece(r, iStart, i);
@@ -657,7 +660,10 @@ kq_fold_word(kq_analyzer *p, const char *z, size_t n, char *pOut, size_t nOut)
 ** scripts each Snowball language is written in; a language not listed is
 ** written in Latin.
 */
-static const struct { const char *zLang; UScriptCode aScript[2]; } aLangScript[] = {
+static const struct {
+    const char *zLang;
+    UScriptCode aScript[2];
+} aLangScript[] = {
     {"arabic", {USCRIPT_ARABIC, USCRIPT_ARABIC}},
     {"armenian", {USCRIPT_ARMENIAN, USCRIPT_ARMENIAN}},
     {"greek", {USCRIPT_GREEK, USCRIPT_GREEK}},
@@ -755,8 +761,8 @@ kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
     ** digits and marks, which no language is chosen by); Latin, Greek and
     ** Cyrillic without loading ICU. */
     UScriptCode e = USCRIPT_COMMON;
-    for (size_t i = 0; i < n && (e == USCRIPT_COMMON ||
-                                 e == USCRIPT_INHERITED);) {
+    for (size_t i = 0;
+         i < n && (e == USCRIPT_COMMON || e == USCRIPT_INHERITED);) {
         utf8proc_int32_t c;
         utf8proc_ssize_t l = utf8proc_iterate((const u8 *)z + i,
                                               (utf8proc_ssize_t)(n - i), &c);

@@ -85,7 +85,6 @@ kqi_buf_free(kqi_buf *b)
     memset(b, 0, sizeof(*b));
 }
 
-
 int
 kqi_varint_get_slow(const u8 **pp, const u8 *end, u64 *pv)
 {
@@ -136,7 +135,8 @@ kqi_varint_skip(const u8 **pp, const u8 *end, u64 n)
         /* One bit per byte below 0x80, summed by a multiply (no popcnt
         ** instruction is assumed). */
         u64 nEnd = ((((~w) & 0x8080808080808080ull) >> 7) *
-                    0x0101010101010101ull) >> 56;
+                    0x0101010101010101ull) >>
+                   56;
         if (nEnd > n) {
             break;
         }
@@ -155,7 +155,12 @@ kqi_varint_skip(const u8 **pp, const u8 *end, u64 n)
     return KQ_OK;
 }
 
-void kqi_put_u16(u8 *p, u16 v) { p[0] = (u8)v; p[1] = (u8)(v >> 8); }
+void
+kqi_put_u16(u8 *p, u16 v)
+{
+    p[0] = (u8)v;
+    p[1] = (u8)(v >> 8);
+}
 
 void
 kqi_put_u32(u8 *p, u32 v)
@@ -173,8 +178,11 @@ kqi_put_u64(u8 *p, u64 v)
     }
 }
 
-u16 kqi_get_u16(const u8 *p) { return (u16)(p[0] | (p[1] << 8)); }
-
+u16
+kqi_get_u16(const u8 *p)
+{
+    return (u16)(p[0] | (p[1] << 8));
+}
 
 /* A 64-bit hash, eight bytes a step (the mixing of MurmurHash64A).  Used
 ** for document ids and contents, where it must be fast on long bodies and
@@ -200,7 +208,7 @@ kqi_hash64(const void *pData, size_t n, u64 seed)
     }
     if (n > 0) {
         u64 k = 0;
-        memcpy(&k, p, n);   /* little-endian hosts only, like the format */
+        memcpy(&k, p, n); /* little-endian hosts only, like the format */
         h ^= k;
         h *= m;
     }
@@ -299,7 +307,7 @@ kqi_line_read(FILE *f, size_t nMax, kqi_buf *b, int *pbLong)
             continue;
         }
         if (b->n == nMax) {
-            *pbLong = 1;   /* drop it; read on to the line's end */
+            *pbLong = 1; /* drop it; read on to the line's end */
             b->n = 0;
             continue;
         }

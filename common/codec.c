@@ -102,8 +102,8 @@ unpack(const u8 *p, u32 *a, int n, int b)
 }
 
 void
-kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc,
-                       const u32 *aTf, int n, u32 prevDoc)
+kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
+                       int n, u32 prevDoc)
 {
     u32 aGap[KQI_BLOCK], aF[KQI_BLOCK];
     u32 orG = 0, orT = 0;

@@ -36,8 +36,8 @@ kqi_del_path(const char *zDir, u32 iSeg, u64 iGen)
 }
 
 int
-kqi_del_write(const char *zDir, kqi_segmeta *pMeta, u64 iGen,
-              const u8 *aBits, char **pzErr)
+kqi_del_write(const char *zDir, kqi_segmeta *pMeta, u64 iGen, const u8 *aBits,
+              char **pzErr)
 {
     char *zPath = kqi_del_path(zDir, pMeta->iSeg, iGen);
     if (zPath == NULL) {
@@ -48,7 +48,7 @@ kqi_del_write(const char *zDir, kqi_segmeta *pMeta, u64 iGen,
     kqi_header_write(&f, KQI_FT_DEL);
     kqi_wfile_u32(&f, pMeta->nDoc);
     kqi_wfile_write(&f, aBits, ((size_t)pMeta->nDoc + 7) / 8);
-    u32 crc = f.crc;   /* the manifest keeps the CRC the file ends with */
+    u32 crc = f.crc; /* the manifest keeps the CRC the file ends with */
     kqi_wfile_u32(&f, crc);
     u64 nSize = f.nOff;
     int rc = kqi_wfile_close(&f, pzErr);
@@ -83,9 +83,10 @@ kqi_del_open(kqi_map *pMap, const char *zDir, const kqi_segmeta *m,
     }
     size_t nBits = ((size_t)m->nDoc + 7) / 8;
     if (pMap->n != m->delSize || pMap->n != KQI_HEADER + 4 + nBits + 4) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: size %zu, the manifest says "
-                       "%llu", pMap->zPath, pMap->n,
-                       (unsigned long long)m->delSize);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: size %zu, the manifest says "
+                       "%llu",
+                       pMap->zPath, pMap->n, (unsigned long long)m->delSize);
     }
     rc = kqi_header_check(pMap, KQI_FT_DEL, pzErr);
     if (rc) {
@@ -106,9 +107,10 @@ kqi_del_open(kqi_map *pMap, const char *zDir, const kqi_segmeta *m,
         nSet += (u64)__builtin_popcount(a[i]);
     }
     if (nSet != m->nDel || (m->nDoc % 8 && a[nBits - 1] >> (m->nDoc % 8))) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: %llu documents deleted, the "
-                       "manifest says %u", pMap->zPath,
-                       (unsigned long long)nSet, m->nDel);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: %llu documents deleted, the "
+                       "manifest says %u",
+                       pMap->zPath, (unsigned long long)nSet, m->nDel);
     }
     *paBits = a;
     return KQ_OK;

@@ -56,18 +56,17 @@
 #include <string.h>
 #include <libdeflate.h>
 
-
 struct kqi_dictw {
     kqi_wfile *f;
     char aPrev[KQI_MAX_KEY + 1];
     size_t nPrev;
     int nInBlock;
-    u64 nEntry;          /* keys written */
-    u64 nTerm;           /* terms among them */
-    u64 nextPost, nextPos;   /* expected offsets of the next term's lists */
+    u64 nEntry;            /* keys written */
+    u64 nTerm;             /* terms among them */
+    u64 nextPost, nextPos; /* expected offsets of the next term's lists */
     kqi_buf ix;
-    kqi_buf blk;         /* the open block's bytes */
-    u8 aBlkLoc[16];      /* its first term's postOff and posOff */
+    kqi_buf blk;    /* the open block's bytes */
+    u8 aBlkLoc[16]; /* its first term's postOff and posOff */
 };
 
 /* Write the open block and its index entry. */
@@ -93,7 +92,7 @@ kqi_dictw_new(kqi_wfile *pDict, kqi_dictw **ppOut)
         return KQ_NOMEM;
     }
     p->f = pDict;
-    p->nextPost = p->nextPos = KQI_HEADER;   /* lists follow the header */
+    p->nextPost = p->nextPos = KQI_HEADER; /* lists follow the header */
     kqi_header_write(pDict, KQI_FT_DICT);
     *ppOut = p;
     return pDict->rc;
@@ -116,7 +115,7 @@ kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
         }
         int c = memcmp(zKey, p->aPrev, nMin);
         if (c < 0 || (c == 0 && nKey <= p->nPrev)) {
-            return KQ_MISUSE;   /* not strictly increasing */
+            return KQ_MISUSE; /* not strictly increasing */
         }
     }
     /* A term's lists must follow on from the previous term's. */
@@ -200,9 +199,10 @@ kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
     }
     const u8 *t = pMap->a + pMap->n - KQI_DICT_TRAILER;
     if (libdeflate_crc32(0, t, 24) != kqi_get_u32(t + 24)) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
-                       "trailer (offset %zu)", pMap->zPath,
-                       pMap->n - KQI_DICT_TRAILER);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: checksum mismatch in the "
+                       "trailer (offset %zu)",
+                       pMap->zPath, pMap->n - KQI_DICT_TRAILER);
     }
     d->nKey = kqi_get_u64(t);
     d->nBlock = kqi_get_u64(t + 8);
@@ -261,8 +261,7 @@ dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
         return KQ_CORRUPT;
     }
     if ((bFirst && nShared) || nShared > *pnTerm || nSuffix == 0 ||
-        nShared + nSuffix > KQI_MAX_KEY ||
-        nSuffix > (u64)(end - *pp)) {
+        nShared + nSuffix > KQI_MAX_KEY || nSuffix > (u64)(end - *pp)) {
         return KQ_CORRUPT;
     }
     memcpy(aTerm + nShared, *pp, nSuffix);
@@ -293,8 +292,7 @@ dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
     if (aTerm[0] == KQI_WORD_MARK || *pnTerm > KQI_MAX_KEY) {
         return KQ_CORRUPT;
     }
-    if (kqi_varint_get(pp, end, &cfx) ||
-        kqi_varint_get(pp, end, &postLen) ||
+    if (kqi_varint_get(pp, end, &cfx) || kqi_varint_get(pp, end, &postLen) ||
         kqi_varint_get(pp, end, &skipLen) ||
         kqi_varint_get(pp, end, &posLen)) {
         return KQ_CORRUPT;
@@ -326,7 +324,7 @@ term_cmp(const char *a, size_t na, const char *b, size_t nb)
 static int
 dict_find_block(const kqi_dict *d, const char *z, size_t n, u64 *pb)
 {
-    u64 lo = 0, hi = d->nBlock;   /* answer in [lo, hi) */
+    u64 lo = 0, hi = d->nBlock; /* answer in [lo, hi) */
     while (hi - lo > 1) {
         u64 mid = lo + (hi - lo) / 2;
         const u8 *a, *end;
@@ -391,7 +389,7 @@ kqi_dictit_start(kqi_dictit *it, const kqi_dict *d, const char *zFrom,
                        d->pMap->zPath);
     }
     it->iBlock = b;
-    it->nInBlock = -1;   /* block b not yet entered */
+    it->nInBlock = -1; /* block b not yet entered */
     /* Skip the terms before zFrom. */
     for (;;) {
         int rc = kqi_dictit_next(it, pzErr);

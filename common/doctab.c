@@ -74,27 +74,27 @@
 
 struct kqi_docw {
     kqi_wfile *pDocs, *pStore;
-    kqi_buf aLen;        /* u32 doclen per document */
-    kqi_buf aOff;        /* u64 metaOff per document */
-    kqi_buf rec;         /* scratch record */
-    int bDeferred;       /* bodies are stored by kqi_docw_put_blocks() */
-    kqi_buf text;        /* bodies of the open store block */
-    u64 nOpen;           /* bytes in the open block (= text.n unless deferred) */
-    u64 nBlock;          /* blocks closed so far */
-    kqi_buf z;           /* compression scratch */
-    kqi_buf out;         /* an encoded block (header and data) */
-    kqi_buf blocks;      /* u64 offsets of the store blocks written */
+    kqi_buf aLen;   /* u32 doclen per document */
+    kqi_buf aOff;   /* u64 metaOff per document */
+    kqi_buf rec;    /* scratch record */
+    int bDeferred;  /* bodies are stored by kqi_docw_put_blocks() */
+    kqi_buf text;   /* bodies of the open store block */
+    u64 nOpen;      /* bytes in the open block (= text.n unless deferred) */
+    u64 nBlock;     /* blocks closed so far */
+    kqi_buf z;      /* compression scratch */
+    kqi_buf out;    /* an encoded block (header and data) */
+    kqi_buf blocks; /* u64 offsets of the store blocks written */
     struct libdeflate_compressor *pZ;
-    kqi_buf ids;         /* idEnt per document, in docid order */
+    kqi_buf ids; /* idEnt per document, in docid order */
     u64 nDoc;
     int rc;
     /* Past nSpill bytes, metaOff[] and the id table go on in scratch files
     ** (see DOCW_SPILL): the offsets as they come, the ids in sorted runs
     ** merged at the end. */
     size_t nSpill;
-    int fdOff, fdIds;    /* -1 until needed; unlinked once created */
-    u64 nOffSpilled;     /* metaOff entries in fdOff */
-    kqi_buf runs;        /* u64 number of entries of each run in fdIds */
+    int fdOff, fdIds; /* -1 until needed; unlinked once created */
+    u64 nOffSpilled;  /* metaOff entries in fdOff */
+    kqi_buf runs;     /* u64 number of entries of each run in fdIds */
 };
 
 /* An id table entry in memory (20 bytes on disk). */
@@ -162,11 +162,10 @@ encode_block(struct libdeflate_compressor *pZ, kqi_buf *z, const u8 *a,
 
 int
 kqi_store_encode(struct libdeflate_compressor **ppZ, const char *const *azBody,
-                 const size_t *anBody, u32 nDoc, kqi_buf *pOut,
-                 kqi_buf *pOffs)
+                 const size_t *anBody, u32 nDoc, kqi_buf *pOut, kqi_buf *pOffs)
 {
-    if (*ppZ == NULL && (*ppZ = libdeflate_alloc_compressor(STORE_ZLEVEL)) ==
-                            NULL) {
+    if (*ppZ == NULL &&
+        (*ppZ = libdeflate_alloc_compressor(STORE_ZLEVEL)) == NULL) {
         return KQ_NOMEM;
     }
     kqi_buf text, z;
@@ -466,7 +465,8 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     if (d->nField > 0) {
         kqi_fields_pack(&p->rec, d->aField, d->nField);
     }
-    kqi_buf_u32(&p->rec, p->rec.rc ? 0 : libdeflate_crc32(0, p->rec.a, p->rec.n));
+    kqi_buf_u32(&p->rec,
+                p->rec.rc ? 0 : libdeflate_crc32(0, p->rec.a, p->rec.n));
     idEnt e = {idHash, contentHash, (u32)p->nDoc};
     if (p->ids.n + sizeof(e) > p->nSpill && p->ids.n > 0) {
         spill_ids(p);
@@ -526,7 +526,8 @@ write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
     for (u64 c = 0; p->rc == KQ_OK && c < nChunk; c++) {
         u64 i0 = c * KQI_DOCS_CHUNK;
         u64 nL = p->nDoc - i0 < KQI_DOCS_CHUNK ? p->nDoc - i0 : KQI_DOCS_CHUNK;
-        u64 nO = p->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? p->nDoc + 1 - i0 : KQI_DOCS_CHUNK;
+        u64 nO = p->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? p->nDoc + 1 - i0
+                                                   : KQI_DOCS_CHUNK;
         offs_get(p, i0, nO, aBuf);
         u32 crc = libdeflate_crc32(0, p->aLen.a + 4 * i0, 4 * nL);
         aCrc[c] = libdeflate_crc32(crc, aBuf, 8 * nO);
@@ -542,10 +543,10 @@ write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
 
 /* A run of the id scratch file, read RUN_BUF entries at a time. */
 typedef struct idRun {
-    u64 off;             /* file offset of the next entries to read */
-    u64 nLeft;           /* entries not yet read */
+    u64 off;   /* file offset of the next entries to read */
+    u64 nLeft; /* entries not yet read */
     u8 a[RUN_BUF * KQI_IDENT_SIZE];
-    u32 i, n;            /* next entry of a[], entries in a[] */
+    u32 i, n; /* next entry of a[], entries in a[] */
 } idRun;
 
 static int
@@ -662,8 +663,8 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_wfile_write(p->pDocs, t, sizeof(t));
 
     int rc = p->rc;
-    if (rc == KQ_OK && (p->aOff.rc || p->blocks.rc || p->ids.rc ||
-                        p->runs.rc)) {
+    if (rc == KQ_OK &&
+        (p->aOff.rc || p->blocks.rc || p->ids.rc || p->runs.rc)) {
         rc = KQ_NOMEM;
     }
     if (rc == KQ_OK) {
@@ -715,9 +716,10 @@ kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
     }
     const u8 *t = pDocs->a + pDocs->n - KQI_DOCS_TRAILER;
     if (libdeflate_crc32(0, t, 40) != kqi_get_u32(t + 40)) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
-                       "trailer (offset %zu)", pDocs->zPath,
-                       pDocs->n - KQI_DOCS_TRAILER);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: checksum mismatch in the "
+                       "trailer (offset %zu)",
+                       pDocs->zPath, pDocs->n - KQI_DOCS_TRAILER);
     }
     u64 nDoc = kqi_get_u64(t), iLen = kqi_get_u64(t + 8);
     u64 iOffs = kqi_get_u64(t + 16), iChunk = kqi_get_u64(t + 24);
@@ -770,7 +772,8 @@ kqi_docs_verify(const kqi_docs *d, u32 c)
     if (e == 0) {
         u64 i0 = (u64)c * KQI_DOCS_CHUNK;
         u64 nL = d->nDoc - i0 < KQI_DOCS_CHUNK ? d->nDoc - i0 : KQI_DOCS_CHUNK;
-        u64 nO = d->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? d->nDoc + 1 - i0 : KQI_DOCS_CHUNK;
+        u64 nO = d->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? d->nDoc + 1 - i0
+                                                   : KQI_DOCS_CHUNK;
         u32 crc = libdeflate_crc32(0, d->aLen + 4 * i0, 4 * nL);
         crc = libdeflate_crc32(crc, d->aOff + 8 * i0, 8 * nO);
         e = crc == kqi_get_u32(d->aChunkCrc + 4 * (size_t)c) ? 1 : 2;
@@ -812,7 +815,8 @@ kqi_docs_ids_check(const kqi_docs *d, char **pzErr)
 {
     /* Checked on first use (aOk[nChunk + 1]). */
     if (!d->aOk[d->nChunk + 1]) {
-        u32 crc = libdeflate_crc32(0, d->aIds, (size_t)KQI_IDENT_SIZE * d->nDoc);
+        u32 crc = libdeflate_crc32(0, d->aIds,
+                                   (size_t)KQI_IDENT_SIZE * d->nDoc);
         if (crc != kqi_get_u32(d->aIds + (size_t)KQI_IDENT_SIZE * d->nDoc)) {
             return kqi_err(pzErr, KQ_CORRUPT,
                            "%s: checksum mismatch in the id table",
@@ -852,7 +856,7 @@ kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
                            d->pDocs->zPath);
         }
         if (aDel && (aDel[iDoc >> 3] >> (iDoc & 7) & 1)) {
-            continue;   /* a deleted or replaced version */
+            continue; /* a deleted or replaced version */
         }
         kq_docinfo info;
         int rc = kqi_docs_info(d, iDoc, &info, pzErr);
@@ -978,10 +982,10 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
         /* A fresh decompressor is a few KB of setup: cheap next to
         ** inflating a block (STORE_BLOCK bytes or more). */
         struct libdeflate_decompressor *pD = libdeflate_alloc_decompressor();
-        enum libdeflate_result r =
-            pD ? libdeflate_zlib_decompress(pD, h + KQI_STORE_BLKHDR, nStored,
+        enum libdeflate_result r = pD ? libdeflate_zlib_decompress(
+                                            pD, h + KQI_STORE_BLKHDR, nStored,
                                             aRaw, nRaw, NULL)
-               : LIBDEFLATE_INSUFFICIENT_SPACE;
+                                      : LIBDEFLATE_INSUFFICIENT_SPACE;
         libdeflate_free_decompressor(pD);
         if (pD == NULL) {
             free(aRaw);
@@ -997,8 +1001,8 @@ store_block(const kqi_docs *d, u64 iBlock, u8 **paRaw, u32 *pnRaw,
     if (libdeflate_crc32(0, aRaw, nRaw) != crc) {
         free(aRaw);
         return kqi_err(pzErr, KQ_CORRUPT,
-                       "%s: checksum mismatch in text block %llu",
-                       m->zPath, (unsigned long long)iBlock);
+                       "%s: checksum mismatch in text block %llu", m->zPath,
+                       (unsigned long long)iBlock);
     }
     *paRaw = aRaw;
     *pnRaw = nRaw;

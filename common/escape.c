@@ -72,20 +72,26 @@ kq_id_check(const char *zId, size_t nId, char **pzErr)
         return kqi_err(pzErr, KQ_MISUSE, "document without an id");
     }
     if (nId > KQ_MAX_ID) {
-        return kqi_err(pzErr, KQ_MISUSE, "document id of %zu bytes (at most "
-                       "%d)", nId, KQ_MAX_ID);
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "document id of %zu bytes (at most "
+                       "%d)",
+                       nId, KQ_MAX_ID);
     }
     const u8 *z = (const u8 *)zId;
     for (size_t i = 0; i < nId;) {
         int32_t c;
         size_t l = char_at(z, nId, i, &c);
         if (c < 0) {
-            return kqi_err(pzErr, KQ_MISUSE, "document id is not valid "
-                           "UTF-8 (byte %zu)", i + 1);
+            return kqi_err(pzErr, KQ_MISUSE,
+                           "document id is not valid "
+                           "UTF-8 (byte %zu)",
+                           i + 1);
         }
         if (is_control(c)) {
-            return kqi_err(pzErr, KQ_MISUSE, "document id holds control "
-                           "character U+%04X (byte %zu)", (unsigned)c, i + 1);
+            return kqi_err(pzErr, KQ_MISUSE,
+                           "document id holds control "
+                           "character U+%04X (byte %zu)",
+                           (unsigned)c, i + 1);
         }
         i += l;
     }
@@ -108,10 +114,12 @@ esc_backslash(kqi_buf *b, const char *zIn, size_t n, int eKind)
     for (size_t i = 0; i < n;) {
         int32_t c;
         size_t l = char_at(z, n, i, &c);
-        if (eKind == KQI_ESC_TSV && (c == '\t' || c == '\n' || c == '\r' ||
-                                     c == '\\')) {
-            char a[2] = {'\\', c == '\t' ? 't' : c == '\n' ? 'n'
-                               : c == '\r' ? 'r' : '\\'};
+        if (eKind == KQI_ESC_TSV &&
+            (c == '\t' || c == '\n' || c == '\r' || c == '\\')) {
+            char a[2] = {'\\', c == '\t'   ? 't'
+                               : c == '\n' ? 'n'
+                               : c == '\r' ? 'r'
+                                           : '\\'};
             kqi_buf_append(b, a, 2);
         } else if (eKind == KQI_ESC_LINES &&
                    (c == '\t' || c == '\n' ||
@@ -176,7 +184,7 @@ esc_xml(kqi_buf *b, const char *zIn, size_t n)
         default:
             if ((c < 0 || is_control(c) || c == 0xfffe || c == 0xffff) &&
                 c != '\t' && c != '\n' && c != '\r') {
-                kqi_buf_append(b, "\xef\xbf\xbd", 3);   /* U+FFFD */
+                kqi_buf_append(b, "\xef\xbf\xbd", 3); /* U+FFFD */
             } else {
                 kqi_buf_append(b, z + i, l);
             }

@@ -46,14 +46,15 @@ kqi_file_open(const char *zPath, int flags, int *pFd, char **pzErr)
         int e = errno;
         struct stat st;
         if (e == ELOOP && lstat(zPath, &st) == 0 && S_ISLNK(st.st_mode)) {
-            return kqi_err(pzErr, KQ_IOERR, "%s: is a symbolic link; kq "
+            return kqi_err(pzErr, KQ_IOERR,
+                           "%s: is a symbolic link; kq "
                            "does not follow links inside an index directory",
                            zPath);
         }
-        return kqi_err(pzErr, e == ENOENT && !(flags & O_CREAT)
-                                  ? KQ_NOTFOUND : KQ_IOERR,
-                       "%s: cannot %s: %s", zPath,
-                       (flags & O_CREAT) ? "create" : "open", strerror(e));
+        return kqi_err(
+            pzErr, e == ENOENT && !(flags & O_CREAT) ? KQ_NOTFOUND : KQ_IOERR,
+            "%s: cannot %s: %s", zPath, (flags & O_CREAT) ? "create" : "open",
+            strerror(e));
     }
     struct stat st;
     int rc = KQ_OK;
@@ -61,8 +62,10 @@ kqi_file_open(const char *zPath, int flags, int *pFd, char **pzErr)
         rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot stat: %s", zPath,
                      strerror(errno));
     } else if (!S_ISREG(st.st_mode)) {
-        rc = kqi_err(pzErr, KQ_IOERR, "%s: not a regular file; an index "
-                     "directory holds only regular files", zPath);
+        rc = kqi_err(pzErr, KQ_IOERR,
+                     "%s: not a regular file; an index "
+                     "directory holds only regular files",
+                     zPath);
     } else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
         rc = kqi_err(pzErr, KQ_IOERR, "%s: cannot open: %s", zPath,
                      strerror(errno));
@@ -305,21 +308,23 @@ int
 kqi_header_check(const kqi_map *m, u32 eType, char **pzErr)
 {
     if (m->n < KQI_HEADER || memcmp(m->a, aMagic, 8) != 0) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: bad magic (not a kq index file)",
-                       m->zPath);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: bad magic (not a kq index file)", m->zPath);
     }
     u32 v = kqi_get_u32(m->a + 8);
     if (v != KQI_FORMAT_VERSION) {
         /* The manifest's version is checked after its checksum (manifest.c)
         ** and decides: a segment file of another version than the
         ** manifest that names it is damaged, not old. */
-        return kqi_err(pzErr, eType == KQI_FT_MANIFEST ? KQ_FORMAT : KQ_CORRUPT,
+        return kqi_err(pzErr,
+                       eType == KQI_FT_MANIFEST ? KQ_FORMAT : KQ_CORRUPT,
                        "%s: format version %u (this kq reads version %u)",
                        m->zPath, v, KQI_FORMAT_VERSION);
     }
     if (kqi_get_u32(m->a + 12) != eType) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: wrong file type %u (expected %u)",
-                       m->zPath, kqi_get_u32(m->a + 12), eType);
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: wrong file type %u (expected %u)", m->zPath,
+                       kqi_get_u32(m->a + 12), eType);
     }
     return KQ_OK;
 }

@@ -24,7 +24,7 @@
 #define KQI_STR(x) KQI_STR2(x)
 
 static kqi_icu g_icu;
-static int g_bIcu;                  /* g_icu is complete */
+static int g_bIcu; /* g_icu is complete */
 static char g_zErr[256];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
@@ -45,11 +45,11 @@ icu_open(void)
     }
     /* Each symbol by its versioned name: the macros of the ICU headers
     ** (ubrk_open -> ubrk_open_72) expand inside KQI_STR. */
-#define ICU_SYM(field, name)                                                 \
-    if ((*(void **)&g_icu.field = dlsym(h, KQI_STR(name))) == NULL) {        \
-        snprintf(g_zErr, sizeof(g_zErr), "%s: no symbol %s", zLib,           \
-                 KQI_STR(name));                                             \
-        return;                                                              \
+#define ICU_SYM(field, name)                                                  \
+    if ((*(void **)&g_icu.field = dlsym(h, KQI_STR(name))) == NULL) {         \
+        snprintf(g_zErr, sizeof(g_zErr), "%s: no symbol %s", zLib,            \
+                 KQI_STR(name));                                              \
+        return;                                                               \
     }
     ICU_SYM(xBrkOpen, ubrk_open)
     ICU_SYM(xBrkClose, ubrk_close)

@@ -13,7 +13,10 @@
 int
 kqi_dir_kind(const char *zDir)
 {
-    static const struct { const char *zFile; int eKind; } aMark[] = {
+    static const struct {
+        const char *zFile;
+        int eKind;
+    } aMark[] = {
         {KQI_MANIFEST, KQI_DIR_NATIVE},
         {"iamglass", KQI_DIR_XAPIAN},
         {"XAPIANDB", KQI_DIR_XAPIAN},
@@ -38,8 +41,7 @@ open_generation(kq_index *p, char **pzErr)
 {
     int rc = kqi_manifest_read(p->zDir, &p->man, pzErr);
     if (rc == KQ_NOTFOUND) {
-        kqi_err(pzErr, rc, "%s: no index here (no %s)", p->zDir,
-                KQI_MANIFEST);
+        kqi_err(pzErr, rc, "%s: no index here (no %s)", p->zDir, KQI_MANIFEST);
     }
     if (rc == KQ_OK) {
         p->aSeg = calloc(p->man.nSeg ? p->man.nSeg : 1, sizeof(kqi_segment));
@@ -134,8 +136,9 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
     p->stats.nGeneration = p->man.nGeneration;
     p->stats.nTitleWeight = p->man.nTitleWeight;
     p->stats.nSegment = p->man.nSeg;
-    p->stats.avgDoclen =
-        p->stats.nDoc ? (double)p->stats.nToken / (double)p->stats.nDoc : 0.0;
+    p->stats.avgDoclen = p->stats.nDoc
+                             ? (double)p->stats.nToken / (double)p->stats.nDoc
+                             : 0.0;
     *ppOut = p;
     return KQ_OK;
 }
@@ -236,7 +239,8 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
         if (crc != m->aCrc[f]) {
             return kqi_err(pzErr, KQ_CORRUPT,
                            "%s: checksum mismatch (CRC32 %08x, manifest says "
-                           "%08x)", pm->zPath, crc, m->aCrc[f]);
+                           "%08x)",
+                           pm->zPath, crc, m->aCrc[f]);
         }
     }
     /* Every document record and stored text decodes; lengths add up. */
@@ -292,7 +296,8 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
     }
     free(aSeen);
     if (nDel != m->nDel || nDelTok != m->nDelToken) {
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: %u deleted documents of %llu "
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: %u deleted documents of %llu "
                        "tokens, the manifest says %u of %llu",
                        s->aMap[KQI_F_DOCS].zPath, nDel,
                        (unsigned long long)nDelTok, m->nDel,
@@ -301,8 +306,8 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
     if (nToken != m->nToken) {
         return kqi_err(pzErr, KQ_CORRUPT,
                        "%s: document lengths add up to %llu tokens, the "
-                       "manifest says %llu", s->aMap[KQI_F_DOCS].zPath,
-                       (unsigned long long)nToken,
+                       "manifest says %llu",
+                       s->aMap[KQI_F_DOCS].zPath, (unsigned long long)nToken,
                        (unsigned long long)m->nToken);
     }
     /* Every posting list decodes, agrees with its dictionary entry, and the
@@ -331,9 +336,10 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
             continue;
         }
         if (it.loc.postOff != nextPost || it.loc.posOff != nextPos) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\" is not where "
-                         "the previous one ends", s->aMap[KQI_F_DICT].zPath,
-                         it.aTerm);
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: term \"%s\" is not where "
+                         "the previous one ends",
+                         s->aMap[KQI_F_DICT].zPath, it.aTerm);
             break;
         }
         nextPost = it.loc.postOff + it.loc.postLen;
@@ -367,7 +373,7 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
             cf += nPos;
             u32 iDoc = kqi_plc_docid(c);
             if (!bField) {
-                aTf[iDoc] += nPos;   /* field terms are not in the length */
+                aTf[iDoc] += nPos; /* field terms are not in the length */
             } else if (it.aTerm[0] == KQI_PFX_TITLE) {
                 /* BM25F: a title word counts nTitleWeight times in all. */
                 aTf[iDoc] += (nTitleWeight - 1) * nPos;
@@ -382,10 +388,12 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
             u32 maxTf, minLen, last;
             kqi_plc_block_max(c, (int)b, &maxTf, &minLen, &last);
             if (minLen != aMin[b]) {
-                rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\": block %u "
+                rc = kqi_err(pzErr, KQ_CORRUPT,
+                             "%s: term \"%s\": block %u "
                              "records smallest length %u, its documents' is "
-                             "%u", s->aMap[KQI_F_POST].zPath, it.aTerm, b,
-                             minLen, aMin[b]);
+                             "%u",
+                             s->aMap[KQI_F_POST].zPath, it.aTerm, b, minLen,
+                             aMin[b]);
             }
         }
         free(aMin);
@@ -398,26 +406,30 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
             rc = KQ_OK;
         }
         if (rc == KQ_OK && (df != it.loc.df || cf != it.loc.cf)) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: term \"%s\": df/cf %llu/%llu, "
-                         "dictionary says %u/%llu", s->aMap[KQI_F_POST].zPath,
-                         it.aTerm, (unsigned long long)df,
-                         (unsigned long long)cf, it.loc.df,
-                         (unsigned long long)it.loc.cf);
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: term \"%s\": df/cf %llu/%llu, "
+                         "dictionary says %u/%llu",
+                         s->aMap[KQI_F_POST].zPath, it.aTerm,
+                         (unsigned long long)df, (unsigned long long)cf,
+                         it.loc.df, (unsigned long long)it.loc.cf);
         }
         cfAll += cf;
     }
     if (rc == KQ_DONE) {
         rc = KQ_OK;
     }
-    if (rc == KQ_OK && (nKey != m->nKey ||
-                        nextPost + 0 > s->aMap[KQI_F_POST].n ||
-                        nextPos > s->aMap[KQI_F_POS].n)) {
-        rc = kqi_err(pzErr, KQ_CORRUPT, "%s: key count or list extents do "
-                     "not match", s->aMap[KQI_F_DICT].zPath);
+    if (rc == KQ_OK &&
+        (nKey != m->nKey || nextPost + 0 > s->aMap[KQI_F_POST].n ||
+         nextPos > s->aMap[KQI_F_POS].n)) {
+        rc = kqi_err(pzErr, KQ_CORRUPT,
+                     "%s: key count or list extents do "
+                     "not match",
+                     s->aMap[KQI_F_DICT].zPath);
     }
     for (u32 i = 0; rc == KQ_OK && i < s->docs.nDoc; i++) {
         if (aTf[i] != kqi_docs_len(&s->docs, i)) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: document %u has length %u "
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: document %u has length %u "
                          "by its postings but %u in the table",
                          s->aMap[KQI_F_DOCS].zPath, i, aTf[i],
                          kqi_docs_len(&s->docs, i));
@@ -523,9 +535,9 @@ dm_min(const dictmerge *m)
     int iMin = -1;
     for (u32 s = 0; s < m->n; s++) {
         if (m->abLive[s] &&
-            (iMin < 0 || key_cmp(m->aIt[s].aTerm, m->aIt[s].nTerm,
-                                 m->aIt[iMin].aTerm,
-                                 m->aIt[iMin].nTerm) < 0)) {
+            (iMin < 0 ||
+             key_cmp(m->aIt[s].aTerm, m->aIt[s].nTerm, m->aIt[iMin].aTerm,
+                     m->aIt[iMin].nTerm) < 0)) {
             iMin = (int)s;
         }
     }
@@ -643,7 +655,8 @@ kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr)
     int n = 0;
     while (rc == KQ_OK) {
         int i = dm_min(&m);
-        if (i < 0 || m.aIt[i].nTerm < 1 || m.aIt[i].aTerm[0] != KQI_PFX_EXTRA) {
+        if (i < 0 || m.aIt[i].nTerm < 1 ||
+            m.aIt[i].aTerm[0] != KQI_PFX_EXTRA) {
             break;
         }
         const char *z = m.aIt[i].aTerm + 1;
@@ -733,8 +746,7 @@ langs_scan(kq_index *p, int bCount, kq_langcount **paOut, int *pn,
     int rc = dm_start(&m, p, aFrom, 1, pzErr);
     while (rc == KQ_OK) {
         int i = dm_min(&m);
-        if (i < 0 || m.aIt[i].nTerm < 1 ||
-            m.aIt[i].aTerm[0] != KQI_PFX_LANG) {
+        if (i < 0 || m.aIt[i].nTerm < 1 || m.aIt[i].aTerm[0] != KQI_PFX_LANG) {
             break;
         }
         char aKey[KQI_MAX_KEY + 1];
@@ -743,7 +755,7 @@ langs_scan(kq_index *p, int bCount, kq_langcount **paOut, int *pn,
         rc = dm_next(&m, aKey, nKey, pzErr);
         u64 nDoc = 1;
         if (nKey - 1 >= KQ_MAX_LANG_NAME) {
-            continue;   /* no language: no name is this long */
+            continue; /* no language: no name is this long */
         }
         if (rc == KQ_OK && bCount) {
             rc = lang_live_docs(p, aKey, nKey, &nDoc, pzErr);
@@ -793,7 +805,7 @@ analyzer_langs(kq_index *p, char **pzErr)
         rc = kqi_analyzer_lang_get(p->pAnalyzer, a[i].zLang,
                                    strlen(a[i].zLang), &pL);
         if (rc == KQ_NOTFOUND) {
-            rc = KQ_OK;   /* not a language of this libstemmer: no forms */
+            rc = KQ_OK; /* not a language of this libstemmer: no forms */
         }
     }
     free(a);

@@ -53,8 +53,8 @@ typedef struct htab {
 #define WSLOT_INLINE 23
 typedef struct wslot {
     u32 hash;
-    u32 iTerm1;        /* term index + 1; 0 = empty slot */
-    u8 n;              /* word length, or 0xff: longer, see above */
+    u32 iTerm1; /* term index + 1; 0 = empty slot */
+    u8 n;       /* word length, or 0xff: longer, see above */
     char z[WSLOT_INLINE];
 } wslot;
 
@@ -62,27 +62,27 @@ typedef struct wterm {
     wkey k;
     u32 lastDoc;
     u32 df;
-    u32 iMark;         /* document being added + 1 when seen in it */
-    u32 iLocal;        /* then: its index in the document's term list */
-    u32 iTitle1;       /* index + 1 of its title term T + term (0: none yet) */
+    u32 iMark;   /* document being added + 1 when seen in it */
+    u32 iLocal;  /* then: its index in the document's term list */
+    u32 iTitle1; /* index + 1 of its title term T + term (0: none yet) */
     kqi_buf post;
 } wterm;
 
 /* The field terms of the last value of a field (sources and dates repeat
 ** from one document to the next): replayed instead of analysed again. */
-#define FMEMO_SLOTS 9       /* source, 8 extra fields */
+#define FMEMO_SLOTS 9 /* source, 8 extra fields */
 #define FMEMO_MAXKEY 256
 typedef struct fmemo {
     char aKey[FMEMO_MAXKEY];
-    size_t nKey;        /* 0: empty */
-    u64 *aOcc;          /* term << 32 | position - the field's first */
+    size_t nKey; /* 0: empty */
+    u64 *aOcc;   /* term << 32 | position - the field's first */
     size_t nOcc, nAlloc;
-    u32 nSpan;          /* positions the field took */
+    u32 nSpan; /* positions the field took */
 } fmemo;
 
 typedef struct wword {
     wkey k;
-    u32 iTerm;         /* its stem in aTerm */
+    u32 iTerm; /* its stem in aTerm */
 } wword;
 
 /* A term or word of one inverter, as kqi_inv_write() sorts them. */
@@ -93,18 +93,18 @@ typedef struct src {
 } src;
 
 struct kqi_inv {
-    kq_analyzer *pA;   /* its own: an analyzer has scratch buffers */
+    kq_analyzer *pA; /* its own: an analyzer has scratch buffers */
     wterm *aTerm;
     u32 nTerm, nTermAlloc;
     htab termTab;
-    size_t nTermMem;   /* bytes held by terms, words and postings */
-    wword *aWord;      /* distinct unstemmed words */
+    size_t nTermMem; /* bytes held by terms, words and postings */
+    wword *aWord;    /* distinct unstemmed words */
     u32 nWord, nWordAlloc;
-    wslot *aWordSlot;  /* word -> term hash table (see word_term()) */
+    wslot *aWordSlot; /* word -> term hash table (see word_term()) */
     u32 nWordSlot;
-    u64 *aOcc;         /* (term index << 32 | position) of the current doc */
+    u64 *aOcc; /* (term index << 32 | position) of the current doc */
     size_t nOcc, nOccAlloc;
-    u32 *aScratch;     /* per document: distinct terms, counts, positions */
+    u32 *aScratch; /* per document: distinct terms, counts, positions */
     size_t nScratchAlloc;
     /* Field terms (kq_int.h, KQI_PFX_*) of the text being analysed: 0 for
     ** none (the body), KQI_PFX_TITLE to add T + term beside each term, or
@@ -117,13 +117,13 @@ struct kqi_inv {
     kq_analyzer *pAlt; /* a document in another language: its analyzer,
                        ** which stems every token (no word table) */
     fmemo aMemo[FMEMO_SLOTS];
-    char aDateKey[16];  /* the last date, and its terms */
+    char aDateKey[16]; /* the last date, and its terms */
     size_t nDateKey;
     u32 aDateTerm[3];
     int nDateTerm;
-    u32 iFieldPos;     /* next position for a field's text: one sequence
-                       ** for all of a document's fields, so a term's
-                       ** positions increase even when two fields share it */
+    u32 iFieldPos; /* next position for a field's text: one sequence
+                   ** for all of a document's fields, so a term's
+                   ** positions increase even when two fields share it */
 };
 
 static u32
@@ -152,8 +152,9 @@ hash_term(const char *z, size_t n)
     return (u32)h;
 }
 
-#define KEY_AT(aEnt, szEnt, i) \
-    ((const wkey *)(const void *)((const char *)(aEnt) + (size_t)(i) * (szEnt)))
+#define KEY_AT(aEnt, szEnt, i)                                                \
+    ((const wkey *)(const void *)((const char *)(aEnt) +                      \
+                                  (size_t)(i) * (szEnt)))
 
 /* Short keys are compared inline: a call to memcmp() per token cost more
 ** than the comparison. */
@@ -379,7 +380,7 @@ add_field_occ(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
 {
     char aKey[KQI_MAX_KEY];
     if (nPfx + n > sizeof(aKey)) {
-        return 0;   /* a field name longer than any the writer accepts */
+        return 0; /* a field name longer than any the writer accepts */
     }
     memcpy(aKey, zPfx, nPfx);
     memcpy(aKey + nPfx, z, n);
@@ -403,8 +404,7 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
         ** stem is not a term of the text (nor a vocabulary entry). */
         const char *zStem;
         size_t nStem;
-        rc = kq_stem(p->pAlt ? p->pAlt : p->pA, zWord, nWord, &zStem,
-                     &nStem);
+        rc = kq_stem(p->pAlt ? p->pAlt : p->pA, zWord, nWord, &zStem, &nStem);
         if (rc == KQ_NOTFOUND) {
             return 0;
         }
@@ -441,7 +441,7 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
             char aKey[KQI_MAX_KEY];
             u32 iT;
             if (t->k.n + 1 > sizeof(aKey)) {
-                return 0;   /* (cannot be: terms are KQI_MAX_TERM long) */
+                return 0; /* (cannot be: terms are KQI_MAX_TERM long) */
             }
             aKey[0] = KQI_PFX_TITLE;
             memcpy(aKey + 1, t->k.z, t->k.n);
@@ -528,7 +528,6 @@ invert_doc(kqi_inv *p, u32 iDoc)
     return KQ_OK;
 }
 
-
 int
 kqi_inv_new(const char *zLang, u32 nTitleWeight, kqi_inv **ppOut)
 {
@@ -612,8 +611,7 @@ kqi_inv_memory(const kqi_inv *p)
 /* The analyzer for language zLang, or NULL in *ppOut if it is the index's
 ** own.  KQ_NOTFOUND for a language Snowball does not have. */
 static int
-lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang,
-              kq_analyzer **ppOut)
+lang_analyzer(kqi_inv *p, const char *zLang, size_t nLang, kq_analyzer **ppOut)
 {
     int rc = kqi_analyzer_lang_get(p->pA, zLang, nLang, ppOut);
     if (*ppOut == p->pA) {
@@ -632,7 +630,9 @@ add_field_text(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
     }
     /* The same value as the last document's: its terms again. */
     fmemo *m = iSlot < FMEMO_SLOTS && p->pAlt == NULL &&
-               nPfx + n <= FMEMO_MAXKEY ? &p->aMemo[iSlot] : NULL;
+                       nPfx + n <= FMEMO_MAXKEY
+                   ? &p->aMemo[iSlot]
+                   : NULL;
     if (m && m->nKey == nPfx + n && memcmp(m->aKey, zPfx, nPfx) == 0 &&
         memcmp(m->aKey + nPfx, z, n) == 0) {
         for (size_t i = 0; i < m->nOcc; i++) {
@@ -659,7 +659,7 @@ add_field_text(kqi_inv *p, const char *zPfx, size_t nPfx, const char *z,
         if (k > m->nAlloc) {
             u64 *a = realloc(m->aOcc, sizeof(u64) * k);
             if (a == NULL) {
-                return KQ_OK;   /* no memo this time */
+                return KQ_OK; /* no memo this time */
             }
             m->aOcc = a;
             m->nAlloc = k;
@@ -809,8 +809,8 @@ cmp_src(const void *a, const void *b)
 /* A cursor over one inverter's in-memory postings of a term. */
 typedef struct mcur {
     const u8 *a, *end;
-    u32 nLeft;           /* postings not yet read */
-    u32 iDoc;            /* current docid (KQ_DOCID_EOF: done) */
+    u32 nLeft; /* postings not yet read */
+    u32 iDoc;  /* current docid (KQ_DOCID_EOF: done) */
     u32 *aPos;
     u32 nPos, nPosAlloc;
     int bFirst;
@@ -826,7 +826,8 @@ mcur_next(mcur *c)
     }
     c->nLeft--;
     u64 d, tf, v;
-    if (kqi_varint_get(&c->a, c->end, &d) || kqi_varint_get(&c->a, c->end, &tf)) {
+    if (kqi_varint_get(&c->a, c->end, &d) ||
+        kqi_varint_get(&c->a, c->end, &tf)) {
         return KQ_MISUSE;
     }
     c->iDoc = c->bFirst ? (u32)d : c->iDoc + (u32)d;
@@ -855,13 +856,13 @@ mcur_next(mcur *c)
 typedef struct wpart {
     kqi_inv *const *aInv;
     int nInv;
-    const src *a;          /* all terms, sorted */
-    const size_t *aGroup;  /* group g (one term) is a[aGroup[g]..aGroup[g+1]) */
-    size_t iG0, iG1;       /* this part's groups */
+    const src *a;         /* all terms, sorted */
+    const size_t *aGroup; /* group g (one term) is a[aGroup[g]..aGroup[g+1]) */
+    size_t iG0, iG1;      /* this part's groups */
     kqi_plw *pPlw;
-    kqi_dictw *pDict;      /* the first part adds its entries directly; */
-    kqi_termloc *aLoc;     /* the others keep them here (offsets relative) */
-    kqi_wfile post, pos;   /* the others' own files */
+    kqi_dictw *pDict;    /* the first part adds its entries directly; */
+    kqi_termloc *aLoc;   /* the others keep them here (offsets relative) */
+    kqi_wfile post, pos; /* the others' own files */
     char *azTmp[2];
     pthread_t th;
     int bThread;
@@ -883,7 +884,8 @@ write_terms(wpart *w)
         size_t k = w->aGroup[g], kEnd = w->aGroup[g + 1];
         int nCur = (int)(kEnd - k);
         for (int c = 0; c < nCur; c++) {
-            const wterm *t = &w->aInv[w->a[k + c].iInv]->aTerm[w->a[k + c].iEnt];
+            const wterm *t =
+                &w->aInv[w->a[k + c].iInv]->aTerm[w->a[k + c].iEnt];
             aCur[c].a = t->post.a;
             aCur[c].end = t->post.a + t->post.n;
             aCur[c].nLeft = t->df;
@@ -904,7 +906,8 @@ write_terms(wpart *w)
             if (m < 0) {
                 break;
             }
-            rc = kqi_plw_add(w->pPlw, aCur[m].iDoc, aCur[m].aPos, aCur[m].nPos);
+            rc = kqi_plw_add(w->pPlw, aCur[m].iDoc, aCur[m].aPos,
+                             aCur[m].nPos);
             if (rc == KQ_OK) {
                 rc = mcur_next(&aCur[m]);
             }
@@ -914,8 +917,8 @@ write_terms(wpart *w)
             rc = kqi_plw_end(w->pPlw, &loc);
         }
         if (rc == KQ_OK && w->pDict) {
-            rc = kqi_dictw_add(w->pDict, w->a[k].k->z, w->a[k].k->n, &loc, NULL,
-                               0);
+            rc = kqi_dictw_add(w->pDict, w->a[k].k->z, w->a[k].k->n, &loc,
+                               NULL, 0);
         } else if (rc == KQ_OK) {
             w->aLoc[g - w->iG0] = loc;
         }
@@ -1158,7 +1161,7 @@ kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
         }
         kqi_wfile_open(&w->post, w->azTmp[0]);
         kqi_wfile_open(&w->pos, w->azTmp[1]);
-        w->post.bNoSync = w->pos.bNoSync = 1;   /* temporary */
+        w->post.bNoSync = w->pos.bNoSync = 1; /* temporary */
         rc = w->post.rc ? w->post.rc : w->pos.rc;
         if (rc == KQ_OK) {
             rc = kqi_plw_new(&w->post, &w->pos, &w->pPlw);
@@ -1168,7 +1171,7 @@ kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
             if (pthread_create(&w->th, NULL, part_main, w) == 0) {
                 w->bThread = 1;
             } else {
-                w->rc = write_terms(w);   /* no thread: do it here */
+                w->rc = write_terms(w); /* no thread: do it here */
             }
         }
     }

@@ -23,16 +23,16 @@ extern "C" {
 
 typedef enum kq_rc {
     KQ_OK = 0,
-    KQ_DONE,      /* a cursor is exhausted (not an error) */
-    KQ_NOTFOUND,  /* a term, document or file does not exist */
-    KQ_NOMEM,     /* out of memory */
-    KQ_IOERR,     /* an operating-system call failed */
-    KQ_CORRUPT,   /* index data failed a structural or checksum test */
-    KQ_FORMAT,    /* not a kq index, or a format version we do not read */
-    KQ_SYNTAX,    /* query syntax error */
-    KQ_MISUSE,    /* bad argument, or API used out of order */
-    KQ_BUSY,      /* another writer holds the index lock */
-    KQ_XAPIAN,    /* the Xapian library reported an error */
+    KQ_DONE,     /* a cursor is exhausted (not an error) */
+    KQ_NOTFOUND, /* a term, document or file does not exist */
+    KQ_NOMEM,    /* out of memory */
+    KQ_IOERR,    /* an operating-system call failed */
+    KQ_CORRUPT,  /* index data failed a structural or checksum test */
+    KQ_FORMAT,   /* not a kq index, or a format version we do not read */
+    KQ_SYNTAX,   /* query syntax error */
+    KQ_MISUSE,   /* bad argument, or API used out of order */
+    KQ_BUSY,     /* another writer holds the index lock */
+    KQ_XAPIAN,   /* the Xapian library reported an error */
     KQ_RC_COUNT
 } kq_rc;
 
@@ -258,25 +258,34 @@ typedef struct kq_writer kq_writer;
 /* An extra field of a document (`kq-index --field NAME`): stored with the
 ** document and searchable as NAME:word. */
 typedef struct kq_field {
-    const char *zName;   size_t nName;    /* [a-z][a-z0-9_]*, at most
-                                          ** KQ_MAX_FIELD_NAME bytes, not a
-                                          ** built-in field name */
-    const char *zValue;  size_t nValue;
+    const char *zName;
+    size_t nName; /* [a-z][a-z0-9_]*, at most
+                  ** KQ_MAX_FIELD_NAME bytes, not a
+                  ** built-in field name */
+    const char *zValue;
+    size_t nValue;
 } kq_field;
 
 typedef struct kq_doc {
-    const char *zId;     size_t nId;      /* external id (path, or JSON id) */
-    const char *zTitle;  size_t nTitle;
-    const char *zDate;   size_t nDate;    /* ISO 8601: YYYY, YYYY-MM or
-                                          ** YYYY-MM-DD, optionally followed by
-                                          ** a time (T..., ignored for date:);
-                                          ** one longer than KQ_MAX_DATE is
-                                          ** not stored (no date) */
-    const char *zSource; size_t nSource;
-    const char *zBody;   size_t nBody;
-    const kq_field *aField; int nField;   /* extra fields (may be 0) */
-    const char *zLang;   size_t nLang;    /* Snowball language of this
-                                          ** document (NULL: the index's) */
+    const char *zId;
+    size_t nId; /* external id (path, or JSON id) */
+    const char *zTitle;
+    size_t nTitle;
+    const char *zDate;
+    size_t nDate; /* ISO 8601: YYYY, YYYY-MM or
+                  ** YYYY-MM-DD, optionally followed by
+                  ** a time (T..., ignored for date:);
+                  ** one longer than KQ_MAX_DATE is
+                  ** not stored (no date) */
+    const char *zSource;
+    size_t nSource;
+    const char *zBody;
+    size_t nBody;
+    const kq_field *aField;
+    int nField; /* extra fields (may be 0) */
+    const char *zLang;
+    size_t nLang; /* Snowball language of this
+                  ** document (NULL: the index's) */
 } kq_doc;
 
 /* Built-in field names; any other NAME:value in a query is an extra field. */
@@ -289,19 +298,19 @@ int kq_date_valid(const char *zDate, size_t nDate);
 
 #define KQ_MAX_THREADS 64
 typedef struct kq_writer_opts {
-    const char *zLang;   /* stemming language for a new index (NULL: default) */
-    size_t nMemory;      /* inversion budget in bytes (0: default) */
-    int nThread;         /* inverting threads; 0 or 1: in the caller's thread.
-                         ** The index is the same for any number. */
-    int nLockWaitMs;     /* how long to wait for another writer to finish
-                         ** (0: KQ_DEFAULT_LOCK_WAIT_MS; < 0: not at all) */
-    int bNoMerge;        /* never merge segments at commit (see
-                         ** kq_writer_commit) */
-    int bTrackSeen;      /* remember every id given, for
-                         ** kq_writer_delete_unseen() */
-    int bDetectLang;     /* a document without a language (kq_doc.zLang)
-                         ** gets the one kq_lang_detect() finds in its
-                         ** text, if any (else the index's) */
+    const char *zLang; /* stemming language for a new index (NULL: default) */
+    size_t nMemory;    /* inversion budget in bytes (0: default) */
+    int nThread;       /* inverting threads; 0 or 1: in the caller's thread.
+                       ** The index is the same for any number. */
+    int nLockWaitMs;   /* how long to wait for another writer to finish
+                       ** (0: KQ_DEFAULT_LOCK_WAIT_MS; < 0: not at all) */
+    int bNoMerge;      /* never merge segments at commit (see
+                       ** kq_writer_commit) */
+    int bTrackSeen;    /* remember every id given, for
+                       ** kq_writer_delete_unseen() */
+    int bDetectLang;   /* a document without a language (kq_doc.zLang)
+                       ** gets the one kq_lang_detect() finds in its
+                       ** text, if any (else the index's) */
     uint64_t nMaxSegment;  /* the merge policy makes no segment larger
                            ** than this many bytes (0:
                            ** KQ_DEFAULT_MAX_SEGMENT; compact does) */
@@ -362,8 +371,7 @@ int kq_writer_add(kq_writer *p, const kq_doc *pDoc, char **pzErr);
 int kq_id_check(const char *zId, size_t nId, char **pzErr);
 /* Delete the document with this id: KQ_OK, or KQ_NOTFOUND if the index has
 ** none. */
-int kq_writer_delete(kq_writer *p, const char *zId, size_t nId,
-                     char **pzErr);
+int kq_writer_delete(kq_writer *p, const char *zId, size_t nId, char **pzErr);
 /* Commit, then delete every document whose id this writer was never given
 ** (opts.bTrackSeen; for an indexer run that mirrors its inputs); *pnDel
 ** gets the count.  The deletions are committed by the next commit. */
@@ -400,24 +408,29 @@ void kq_writer_close(kq_writer *p);
 typedef struct kq_index kq_index;
 
 typedef struct kq_stats {
-    uint64_t nDoc;       /* documents in the index */
-    uint64_t nToken;     /* the documents' lengths for ranking: their tokens,
-                         ** a title token counting nTitleWeight times */
-    uint64_t nGeneration;/* commit number */
+    uint64_t nDoc;        /* documents in the index */
+    uint64_t nToken;      /* the documents' lengths for ranking: their tokens,
+                          ** a title token counting nTitleWeight times */
+    uint64_t nGeneration; /* commit number */
     uint32_t nSegment;
-    double avgDoclen;    /* nToken / nDoc (0 if empty) */
+    double avgDoclen;      /* nToken / nDoc (0 if empty) */
     uint32_t nTitleWeight; /* BM25F: a title word counts this many times */
 } kq_stats;
 
 typedef struct kq_docinfo {
-    const char *zId;     size_t nId;
-    const char *zTitle;  size_t nTitle;
-    const char *zDate;   size_t nDate;
-    const char *zSource; size_t nSource;
-    uint32_t nLen;       /* length for ranking: tokens, a title token counting
-                         ** kq_stats.nTitleWeight times */
-    int nField;          /* extra fields stored with the document */
-    const unsigned char *pField_; size_t nField_;  /* private: their bytes */
+    const char *zId;
+    size_t nId;
+    const char *zTitle;
+    size_t nTitle;
+    const char *zDate;
+    size_t nDate;
+    const char *zSource;
+    size_t nSource;
+    uint32_t nLen; /* length for ranking: tokens, a title token counting
+                   ** kq_stats.nTitleWeight times */
+    int nField;    /* extra fields stored with the document */
+    const unsigned char *pField_;
+    size_t nField_; /* private: their bytes */
 } kq_docinfo;
 
 /* Extra field i (0 <= i < pInfo->nField) of a document: name and value,
@@ -494,8 +507,8 @@ int kq_search_ex(kq_index *p, const kq_query *q, int flags, size_t nOffset,
 /* kq_search_ex() flags choosing the order of the hits (default: score
 ** descending).  Ties go by ascending docid; documents without a date come
 ** last in both date orders. */
-#define KQ_SEARCH_DATE      0x02   /* oldest first */
-#define KQ_SEARCH_DATE_DESC 0x04   /* newest first */
+#define KQ_SEARCH_DATE 0x02      /* oldest first */
+#define KQ_SEARCH_DATE_DESC 0x04 /* newest first */
 
 /* Every matching document, in docid order, with its score and the number
 ** of the query's matches in it (kq_matcher_doc(): a phrase's occurrences,
@@ -509,24 +522,24 @@ int kq_search_each(kq_index *p, const kq_query *q, void *pCtx, kq_match_fn x,
 /* How the score of iDoc for q is made: one entry per scoring term of the
 ** query (a phrase or NEAR gives one per word). */
 typedef struct kq_explain_term {
-    char *zTerm;         /* the indexed term (stem), with its field, e.g.
-                         ** "ceasefir" (malloc()ed, freed by kq_explain_free) */
-    char *zWhere;        /* how the query wrote it: the word as typed
-                         ** ("Ceasefires"), "peace*", "=word" */
-    uint32_t tf;         /* occurrences in the document (0: not in it) */
-    uint64_t df;         /* documents containing the term */
+    char *zTerm;  /* the indexed term (stem), with its field, e.g.
+                  ** "ceasefir" (malloc()ed, freed by kq_explain_free) */
+    char *zWhere; /* how the query wrote it: the word as typed
+                  ** ("Ceasefires"), "peace*", "=word" */
+    uint32_t tf;  /* occurrences in the document (0: not in it) */
+    uint64_t df;  /* documents containing the term */
     double idf;
-    double boost;        /* term^2 and the like; 1 by default */
-    double score;        /* its part of the document's score */
-    uint32_t tfTitle;    /* of tf, the occurrences in the title (BM25F
-                         ** counts them kq_stats.nTitleWeight times) */
+    double boost;     /* term^2 and the like; 1 by default */
+    double score;     /* its part of the document's score */
+    uint32_t tfTitle; /* of tf, the occurrences in the title (BM25F
+                      ** counts them kq_stats.nTitleWeight times) */
 } kq_explain_term;
 typedef struct kq_explain_info {
-    int bMatch;          /* does the document match the query? */
-    double score;        /* its score (the sum of the parts when it matches) */
-    uint32_t nLen;       /* document length (as kq_docinfo.nLen) */
-    double avgLen;       /* average document length */
-    uint64_t nDoc;       /* documents in the index */
+    int bMatch;    /* does the document match the query? */
+    double score;  /* its score (the sum of the parts when it matches) */
+    uint32_t nLen; /* document length (as kq_docinfo.nLen) */
+    double avgLen; /* average document length */
+    uint64_t nDoc; /* documents in the index */
     kq_explain_term *aTerm;
     int nTerm;
 } kq_explain_info;
@@ -564,8 +577,8 @@ int kq_index_nwords(kq_index *p, uint64_t *pnWord, char **pzErr);
 /* Room for a Snowball language name and its NUL. */
 #define KQ_MAX_LANG_NAME 32
 typedef struct kq_langcount {
-    char zLang[KQ_MAX_LANG_NAME];   /* canonical name: "english", ... */
-    uint64_t nDoc;                  /* its documents (not deleted) */
+    char zLang[KQ_MAX_LANG_NAME]; /* canonical name: "english", ... */
+    uint64_t nDoc;                /* its documents (not deleted) */
 } kq_langcount;
 /* The languages of the index's documents (the index's own for documents
 ** that had none; kq-index --lang-field, --detect-lang for others), sorted
@@ -620,14 +633,14 @@ int kq_match_locate(kq_analyzer *pA, const char *zTitle, size_t nTitle,
 
 /* A snippet: text with highlighted byte ranges. */
 typedef struct kq_snippet {
-    char *zText;         /* malloc()ed, valid UTF-8, whitespace collapsed */
+    char *zText; /* malloc()ed, valid UTF-8, whitespace collapsed */
     size_t nText;
-    size_t *aHl;         /* nHl pairs [start, end) of highlighted bytes */
+    size_t *aHl; /* nHl pairs [start, end) of highlighted bytes */
     size_t nHl;
-    size_t iSrcStart;    /* the bytes of the original text it shows */
+    size_t iSrcStart; /* the bytes of the original text it shows */
     size_t iSrcEnd;
-    size_t *aSrcHl;      /* the highlights as nHl pairs of offsets in the
-                         ** original text */
+    size_t *aSrcHl; /* the highlights as nHl pairs of offsets in the
+                    ** original text */
 } kq_snippet;
 
 void kq_snippet_clear(kq_snippet *p);

@@ -16,8 +16,15 @@
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
 #define KQI_FORMAT_VERSION 5
-enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
-       KQI_FT_DOCS, KQI_FT_STORE, KQI_FT_DEL };
+enum {
+    KQI_FT_MANIFEST = 1,
+    KQI_FT_DICT,
+    KQI_FT_POST,
+    KQI_FT_POS,
+    KQI_FT_DOCS,
+    KQI_FT_STORE,
+    KQI_FT_DEL
+};
 /* The version of the text analysis (analyze.c: tokens, folding), which
 ** Xapian databases record (xbackend.c); a native index's is its format
 ** version.  Raise both when kq_analyze() gives other terms for some text:
@@ -45,6 +52,7 @@ enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
 
 /* Keys of field terms start with one of these upper-case letters (folded
 ** terms never do, so they cannot collide with words). */
+/* clang-format off */
 #define KQI_PFX_TITLE  'T'   /* T + term, at the title's positions */
 #define KQI_PFX_SOURCE 'S'   /* S + term of the source */
 #define KQI_PFX_EXTRA  'X'   /* X + field name + ':' + term */
@@ -53,6 +61,7 @@ enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
                              ** ("Lenglish"), one per document: kq stats,
                              ** the languages a query is analysed in (no
                              ** query field) */
+/* clang-format on */
 /* Is a dictionary key a field term (not counted in document lengths)? */
 #define KQI_IS_FIELD_TERM(z, n) ((n) > 0 && (z)[0] >= 'A' && (z)[0] <= 'Z')
 
@@ -69,7 +78,7 @@ enum { KQI_FT_MANIFEST = 1, KQI_FT_DICT, KQI_FT_POST, KQI_FT_POS,
 #define KQI_DOCS_CHUNK (1u << KQI_DOCS_CHUNK_SHIFT)
 #define KQI_DOCS_TRAILER 44
 #define KQI_IDENT_SIZE 20
-#define KQI_ID_SEED 0x6964   /* seed of a document id's hash */
+#define KQI_ID_SEED 0x6964 /* seed of a document id's hash */
 /* Entry k of an id table at a, and its fields. */
 #define KQI_IDENT_AT(a, k) ((a) + (size_t)KQI_IDENT_SIZE * (k))
 #define KQI_IDENT_HASH(e) kqi_get_u64(e)

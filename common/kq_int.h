@@ -108,9 +108,9 @@ char *kqi_vmprintf(const char *zFmt, va_list ap);
 */
 typedef struct kqi_buf {
     u8 *a;
-    size_t n;     /* bytes used */
+    size_t n; /* bytes used */
     size_t nAlloc;
-    int rc;       /* KQ_OK, or KQ_NOMEM after a failed allocation */
+    int rc; /* KQ_OK, or KQ_NOMEM after a failed allocation */
 } kqi_buf;
 
 /* Make room for nMore bytes; returns 0 on success (else rc is set). */
@@ -197,7 +197,8 @@ u16 kqi_get_u16(const u8 *p);
 static inline u32
 kqi_get_u32(const u8 *p)
 {
-    return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+    return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) |
+           ((u32)p[3] << 24);
 }
 static inline u64
 kqi_get_u64(const u8 *p)
@@ -214,11 +215,11 @@ typedef struct kqi_wfile {
     char *zPath;
     u8 *aBuf;
     size_t nBuf;
-    u64 nOff;     /* bytes written so far (= file size after flush) */
-    u32 crc;      /* CRC32 of everything written */
-    int rc;       /* sticky */
-    char *zErr;   /* first error message */
-    int bNoSync;  /* a temporary file: no fsync at close */
+    u64 nOff;    /* bytes written so far (= file size after flush) */
+    u32 crc;     /* CRC32 of everything written */
+    int rc;      /* sticky */
+    char *zErr;  /* first error message */
+    int bNoSync; /* a temporary file: no fsync at close */
 } kqi_wfile;
 
 /* Open zPath, a file inside an index directory, with open() flags
@@ -237,9 +238,9 @@ int kqi_wfile_close(kqi_wfile *f, char **pzErr);
 void kqi_wfile_abort(kqi_wfile *f);
 
 typedef struct kqi_map {
-    const u8 *a;   /* file contents (NULL when n == 0) */
+    const u8 *a; /* file contents (NULL when n == 0) */
     size_t n;
-    char *zPath;   /* for messages */
+    char *zPath; /* for messages */
 } kqi_map;
 
 int kqi_map_open(kqi_map *m, const char *zPath, char **pzErr);
@@ -274,8 +275,8 @@ void kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc,
                             const u32 *aTf, int n, u32 prevDoc);
 /* Decode a block encoded as above from [p, end); KQ_CORRUPT on any
 ** inconsistency (truncation, unknown codec, docid overflow, tf of 0). */
-int kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc,
-                     u32 *aDoc, u32 *aTf);
+int kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
+                     u32 *aTf);
 
 /* Positions of one block: a codec byte, then for each posting its tf
 ** positions (strictly increasing). */
@@ -286,16 +287,16 @@ void kqi_posblock_add(kqi_buf *b, const u32 *aPos, u32 nPos);
 ** Interface to code in postings.c: writing and reading one term's list.
 */
 typedef struct kqi_termloc {
-    u32 df;        /* documents */
-    u64 cf;        /* total occurrences */
-    u64 postOff;   /* list start in the .post file */
-    u64 postLen;   /* bytes in .post (blocks + skip table) */
-    u64 skipLen;   /* bytes of the skip table at the end of postLen */
-    u64 posOff;    /* list start in the .pos file */
-    u64 posLen;    /* bytes in .pos */
+    u32 df;      /* documents */
+    u64 cf;      /* total occurrences */
+    u64 postOff; /* list start in the .post file */
+    u64 postLen; /* bytes in .post (blocks + skip table) */
+    u64 skipLen; /* bytes of the skip table at the end of postLen */
+    u64 posOff;  /* list start in the .pos file */
+    u64 posLen;  /* bytes in .pos */
 } kqi_termloc;
 
-typedef struct kqi_plw kqi_plw;   /* posting-list writer */
+typedef struct kqi_plw kqi_plw; /* posting-list writer */
 int kqi_plw_new(kqi_wfile *pPost, kqi_wfile *pPos, kqi_plw **ppOut);
 void kqi_plw_free(kqi_plw *p);
 void kqi_plw_begin(kqi_plw *p);
@@ -306,7 +307,7 @@ int kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc);
 ** which each block's smallest length is recorded. */
 void kqi_plw_set_doclens(kqi_plw *p, const u8 *aLen, u32 nLen);
 
-typedef struct kqi_plc kqi_plc;   /* posting-list cursor */
+typedef struct kqi_plc kqi_plc; /* posting-list cursor */
 /* Open a cursor on the list at pLoc in the mapped post/pos files; docids
 ** must be < nDoc. */
 int kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
@@ -318,7 +319,7 @@ void kqi_plc_free(kqi_plc *p);
 int kqi_plc_next(kqi_plc *p);
 /* Advance to the first posting with docid >= iTarget (never moves back). */
 int kqi_plc_seek(kqi_plc *p, u32 iTarget);
-u32 kqi_plc_docid(const kqi_plc *p);   /* KQ_DOCID_EOF when done */
+u32 kqi_plc_docid(const kqi_plc *p); /* KQ_DOCID_EOF when done */
 /* Move a and b to the first docid >= iTarget that both hold (KQ_DONE when
 ** either list ends). */
 int kqi_plc_intersect(kqi_plc *a, kqi_plc *b, u32 iTarget);
@@ -335,8 +336,8 @@ u32 kqi_plc_nblock(const kqi_plc *p);
 /* The first block, from the current one on, whose last docid is >= iDoc
 ** (nblock if none). */
 int kqi_plc_block_of(const kqi_plc *p, u32 iDoc);
-void kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf,
-                       u32 *pMinLen, u32 *pLast);
+void kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf, u32 *pMinLen,
+                       u32 *pLast);
 /* The largest tf and the smallest length over the whole list. */
 void kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen);
 /* The message for the last KQ_CORRUPT (owned by the cursor). */
@@ -358,10 +359,10 @@ int kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm);
 
 typedef struct kqi_dict {
     const kqi_map *pMap;
-    u64 nKey;       /* keys: terms and vocabulary entries */
+    u64 nKey; /* keys: terms and vocabulary entries */
     u64 nBlock;
-    u64 iIndexOff;  /* block index: nBlock x {u64 blockOff, postOff, posOff,
-                    ** u32 CRC} */
+    u64 iIndexOff; /* block index: nBlock x {u64 blockOff, postOff, posOff,
+                   ** u32 CRC} */
 } kqi_dict;
 
 int kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr);
@@ -374,11 +375,11 @@ int kqi_dict_lookup(const kqi_dict *d, const char *zTerm, size_t nTerm,
 typedef struct kqi_dictit {
     const kqi_dict *d;
     u64 iBlock;
-    const u8 *p, *end;  /* in the current block */
-    int nInBlock;       /* keys left in the current block */
-    char aTerm[KQI_MAX_KEY + 1];  /* current key, NUL-terminated */
+    const u8 *p, *end;           /* in the current block */
+    int nInBlock;                /* keys left in the current block */
+    char aTerm[KQI_MAX_KEY + 1]; /* current key, NUL-terminated */
     size_t nTerm;
-    kqi_termloc loc;    /* a term's lists; loc.df == 0 for a vocabulary key */
+    kqi_termloc loc; /* a term's lists; loc.df == 0 for a vocabulary key */
     char aStem[KQI_MAX_TERM + 1]; /* a vocabulary key's stem */
     size_t nStem;
 } kqi_dictit;
@@ -399,7 +400,7 @@ int kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut);
 /* idHash = kqi_hash64(id, KQI_ID_SEED), contentHash = kqi_doc_hash(). */
 int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen, u64 idHash,
                  u64 contentHash);
-int kqi_docw_finish(kqi_docw *p, u64 *pnDoc);   /* frees p */
+int kqi_docw_finish(kqi_docw *p, u64 *pnDoc); /* frees p */
 /* The lengths added so far: u32 little-endian, one per document. */
 const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
 /* Set the length of document iDoc (added with a length not yet known). */
@@ -433,7 +434,7 @@ typedef struct kqi_docs {
     const u8 *aChunkCrc; /* u32 per KQI_DOCS_CHUNK documents */
     const u8 *aIds;      /* the id table */
     u32 nChunk;
-    u8 *aOk;             /* per chunk: checked? (doctab.c) */
+    u8 *aOk; /* per chunk: checked? (doctab.c) */
     u64 nMeta;
     u64 nStoreBlock;
     u64 iStoreDir;
@@ -442,17 +443,23 @@ int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
                   char **pzErr);
 void kqi_docs_close(kqi_docs *d);
 /* Check the checksum of chunk c (KQI_DOCS_CHUNK documents) of the length
-** and offset arrays, once: KQ_OK or KQ_CORRUPT (and kqi_docs_bad() is then true). */
+** and offset arrays, once: KQ_OK or KQ_CORRUPT (and kqi_docs_bad() is then
+*true). */
 int kqi_docs_verify(const kqi_docs *d, u32 c);
-static inline int kqi_docs_bad(const kqi_docs *d) {
+static inline int
+kqi_docs_bad(const kqi_docs *d)
+{
     return __atomic_load_n(&d->aOk[d->nChunk], __ATOMIC_RELAXED) != 0;
 }
 /* Length of document i in tokens; 0 if its chunk is damaged (the search
 ** checks kqi_docs_bad() when a segment is done). */
-static inline u32 kqi_docs_len(const kqi_docs *d, u32 i) {
+static inline u32
+kqi_docs_len(const kqi_docs *d, u32 i)
+{
     u32 c = i >> KQI_DOCS_CHUNK_SHIFT;
     if (__builtin_expect(__atomic_load_n(&d->aOk[c], __ATOMIC_RELAXED) != 1,
-                         0) && kqi_docs_verify(d, c)) {
+                         0) &&
+        kqi_docs_verify(d, c)) {
         return 0;
     }
     return kqi_get_u32(d->aLen + 4 * (size_t)i);
@@ -470,7 +477,7 @@ int kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr);
 typedef struct kqi_textcache {
     const kqi_docs *d;
     u64 iBlock;
-    u8 *a;               /* NULL: empty */
+    u8 *a; /* NULL: empty */
     size_t n;
 } kqi_textcache;
 /* Document i's text, pointing into *pCache (valid until its next use). */
@@ -487,15 +494,15 @@ enum { KQI_F_DICT, KQI_F_POST, KQI_F_POS, KQI_F_DOCS, KQI_F_STORE, KQI_NFILE };
 extern const char *const kqi_file_ext[KQI_NFILE];
 
 typedef struct kqi_segmeta {
-    u32 iSeg;            /* file names are seg<iSeg, 6 digits>.<ext> */
+    u32 iSeg; /* file names are seg<iSeg, 6 digits>.<ext> */
     u32 nDoc;
     u64 nToken;
-    u64 nKey;            /* .dict keys: terms and vocabulary entries */
+    u64 nKey; /* .dict keys: terms and vocabulary entries */
     u64 aSize[KQI_NFILE];
     u32 aCrc[KQI_NFILE];
-    u64 delGen;          /* 0: no deletions */
-    u32 nDel;            /* documents deleted */
-    u64 nDelToken;       /* their tokens */
+    u64 delGen;    /* 0: no deletions */
+    u32 nDel;      /* documents deleted */
+    u64 nDelToken; /* their tokens */
     u64 delSize;
     u32 delCrc;
 } kqi_segmeta;
@@ -503,7 +510,7 @@ typedef struct kqi_segmeta {
 typedef struct kqi_manifest {
     u64 nGeneration;
     char zLang[KQI_MAX_LANG];
-    u32 nTitleWeight;    /* BM25F: a title word counts this many times */
+    u32 nTitleWeight; /* BM25F: a title word counts this many times */
     u32 nSeg;
     kqi_segmeta *aSeg;
 } kqi_manifest;
@@ -518,15 +525,17 @@ char *kqi_seg_path(const char *zDir, u32 iSeg, int iFile);
 
 typedef struct kqi_segment {
     kqi_segmeta meta;
-    u32 iBase;           /* docid of its first document in the index */
+    u32 iBase; /* docid of its first document in the index */
     kqi_map aMap[KQI_NFILE];
     kqi_dict dict;
     kqi_docs docs;
     kqi_map delMap;
-    const u8 *aDel;      /* deletion bitmap, NULL if none (deletes.c) */
+    const u8 *aDel; /* deletion bitmap, NULL if none (deletes.c) */
 } kqi_segment;
 
-static inline int kqi_is_deleted(const u8 *aDel, u32 i) {
+static inline int
+kqi_is_deleted(const u8 *aDel, u32 i)
+{
     return aDel && (aDel[i >> 3] >> (i & 7) & 1);
 }
 
@@ -549,7 +558,7 @@ int kqi_del_open(kqi_map *pMap, const char *zDir, const kqi_segmeta *m,
 ** written together.
 */
 typedef struct kqi_listw {
-    kqi_wfile aF[3];     /* .dict, .post, .pos */
+    kqi_wfile aF[3]; /* .dict, .post, .pos */
     kqi_dictw *pDict;
     kqi_plw *pPost;
 } kqi_listw;
@@ -575,12 +584,14 @@ char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
 ** Interface to code in escape.c: text from the input written out safely,
 ** one kind of escaping per kind of output (see the table in escape.c).
 */
-enum { KQI_ESC_TEXT,    /* controls and invalid UTF-8 as \xHH */
-       KQI_ESC_LINES,   /* the same, tab, newline and CRLF kept */
-       KQI_ESC_TSV,     /* \t \n \r \\ and \xHH: reversible */
-       KQI_ESC_CSV,     /* as LINES, then RFC 4180 quoting */
-       KQI_ESC_XML,     /* entities; XML-invalid characters as U+FFFD */
-       KQI_ESC_UTF8 };  /* invalid UTF-8 as U+FFFD only (for jansson) */
+enum {
+    KQI_ESC_TEXT,  /* controls and invalid UTF-8 as \xHH */
+    KQI_ESC_LINES, /* the same, tab, newline and CRLF kept */
+    KQI_ESC_TSV,   /* \t \n \r \\ and \xHH: reversible */
+    KQI_ESC_CSV,   /* as LINES, then RFC 4180 quoting */
+    KQI_ESC_XML,   /* entities; XML-invalid characters as U+FFFD */
+    KQI_ESC_UTF8
+}; /* invalid UTF-8 as U+FFFD only (for jansson) */
 /* Append z[0..n) (any bytes; z may be NULL) to b escaped for eKind. */
 void kqi_esc(kqi_buf *b, const char *z, size_t n, int eKind);
 /* The same as a malloc()ed NUL-terminated string; NULL on OOM. */
@@ -681,8 +692,8 @@ typedef struct kqi_mprog {
 ** goes, so that what it keeps mapped stays within a share of nMemory (the
 ** writer's budget); pProg (may be NULL) hears how far it has got.  On
 ** error the new files are removed. */
-int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg,
-                       u32 iSeg, size_t nMemory, const kqi_mprog *pProg,
+int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
+                       size_t nMemory, const kqi_mprog *pProg,
                        kqi_segmeta *pMeta, char **pzErr);
 
 /**************************************************************************
@@ -699,32 +710,32 @@ struct kq_index {
     kqi_segment *aSeg;
     kq_stats stats;
     kq_analyzer *pAnalyzer;
-    u32 nMaxExpansion;   /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
+    u32 nMaxExpansion; /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
 };
 
 /**************************************************************************
 ** Interface to code in query.c (parser) and search.c (evaluation).
 */
 typedef enum kqi_qtype {
-    KQI_Q_TERM,    /* one analysed term */
-    KQI_Q_PREFIX,  /* word*: zTerm the folded, unstemmed prefix */
-    KQI_Q_PHRASE,  /* aChild are TERMs at consecutive positions */
+    KQI_Q_TERM,   /* one analysed term */
+    KQI_Q_PREFIX, /* word*: zTerm the folded, unstemmed prefix */
+    KQI_Q_PHRASE, /* aChild are TERMs at consecutive positions */
     KQI_Q_AND,
     KQI_Q_OR,
-    KQI_Q_NOT,     /* one child: documents that do not match it */
-    KQI_Q_NEAR,    /* aChild are TERMs within nWindow positions of each
-                   ** other (NEAR/n, "a b"~n), in order if bOrdered (ADJ/n) */
-    KQI_Q_EXACT,   /* =word: zTerm is its stem, zWord the folded word, which
-                   ** must occur as such */
-    KQI_Q_DATE,    /* date:LO..HI: documents dated within [zLo, zHi] */
-    KQI_Q_ID,      /* id:X: the document with that id (zTerm); with
-                   ** bIdPrefix (id:X*) the documents whose ids start with
-                   ** zTerm */
-    KQI_Q_WILD,    /* a word with * or ? that is not a plain prefix
-                   ** (*fire, qa?dafi, n*t?ation): zTerm is the folded
-                   ** pattern, its wildcards kept (terms never hold them) */
-    KQI_Q_FUZZY    /* word~1, word~2, word~: zTerm is the folded word,
-                   ** nEdit the most edits (pattern.c) */
+    KQI_Q_NOT,   /* one child: documents that do not match it */
+    KQI_Q_NEAR,  /* aChild are TERMs within nWindow positions of each
+                 ** other (NEAR/n, "a b"~n), in order if bOrdered (ADJ/n) */
+    KQI_Q_EXACT, /* =word: zTerm is its stem, zWord the folded word, which
+                 ** must occur as such */
+    KQI_Q_DATE,  /* date:LO..HI: documents dated within [zLo, zHi] */
+    KQI_Q_ID,    /* id:X: the document with that id (zTerm); with
+                 ** bIdPrefix (id:X*) the documents whose ids start with
+                 ** zTerm */
+    KQI_Q_WILD,  /* a word with * or ? that is not a plain prefix
+                 ** (*fire, qa?dafi, n*t?ation): zTerm is the folded
+                 ** pattern, its wildcards kept (terms never hold them) */
+    KQI_Q_FUZZY  /* word~1, word~2, word~: zTerm is the folded word,
+                 ** nEdit the most edits (pattern.c) */
 } kqi_qtype;
 /* PREFIX, WILD and FUZZY are the expanding words: each matches the terms
 ** kqi_leaf_terms() gives (like TERM nodes, they can be children of a
@@ -739,54 +750,53 @@ typedef enum kqi_qtype {
 ** carry a prefix (below); "title" and "body" words are also indexed
 ** unprefixed, which is what ranks them. */
 typedef enum kqi_field {
-    KQI_FIELD_ANY = 0,   /* title and body */
+    KQI_FIELD_ANY = 0, /* title and body */
     KQI_FIELD_TITLE,
     KQI_FIELD_BODY,
     KQI_FIELD_SOURCE,
-    KQI_FIELD_EXTRA      /* zField names it */
+    KQI_FIELD_EXTRA /* zField names it */
 } kqi_field;
-
 
 /* kqi_qnode.eMix: did the user mix AND and OR without parentheses? */
 enum {
-    KQI_MIX_NO,          /* no (or not known yet) */
-    KQI_MIX_AND,         /* an AND parsed outside parentheses: while
-                         ** parsing only, an OR over it makes it _WARN */
-    KQI_MIX_WARN         /* an OR over such an AND: kq_query_tree() warns */
+    KQI_MIX_NO,  /* no (or not known yet) */
+    KQI_MIX_AND, /* an AND parsed outside parentheses: while
+                 ** parsing only, an OR over it makes it _WARN */
+    KQI_MIX_WARN /* an OR over such an AND: kq_query_tree() warns */
 };
 
 typedef struct kqi_qnode kqi_qnode;
 struct kqi_qnode {
     kqi_qtype eType;
-    char *zTerm;         /* TERM, PREFIX, WILD, FUZZY, EXACT (the stem),
-                         ** ID (the id) */
+    char *zTerm; /* TERM, PREFIX, WILD, FUZZY, EXACT (the stem),
+                 ** ID (the id) */
     size_t nTerm;
-    u32 iOffset;         /* TERM inside PHRASE: position offset */
+    u32 iOffset; /* TERM inside PHRASE: position offset */
     kqi_qnode **aChild;
     int nChild;
-    kqi_field eField;    /* TERM, PREFIX, WILD, FUZZY, PHRASE, EXACT */
-    char *zField;        /* KQI_FIELD_EXTRA: the field name */
-    char *zWord;         /* EXACT: the folded word */
+    kqi_field eField; /* TERM, PREFIX, WILD, FUZZY, PHRASE, EXACT */
+    char *zField;     /* KQI_FIELD_EXTRA: the field name */
+    char *zWord;      /* EXACT: the folded word */
     size_t nWord;
-    double boost;        /* term^2: its score is multiplied (0: 1) */
-    u32 nWindow;         /* NEAR */
-    int bOrdered;        /* NEAR: ADJ */
-    char zLo[11], zHi[11];  /* DATE: YYYY-MM-DD bounds, "" if open */
-    char *zRaw;          /* TERM, PREFIX, WILD, FUZZY: the word as
-                         ** written */
-    int eMix;            /* AND/OR: KQI_MIX_* (query.c) */
-    int bAll;            /* NOT: the query *, every document (its child a
-                         ** bNever TERM "*": NOT of nothing) */
-    u32 nEdit;           /* FUZZY: 1 or 2 */
-    int bIdPrefix;       /* ID: zTerm is a prefix of ids (id:X*) */
-    const char *zLang;  /* TERM, PHRASE, NEAR: the item analysed in
-                         ** another language of the index (its analyzer's
-                         ** name, static): an alternative its OR parent
-                         ** holds beside the index language's form */
-    int bNever;          /* TERM: a word, prefix or phrase holding a word
-                         ** longer than KQ_MAX_WORD, which no index holds:
-                         ** matches nothing (zTerm is the text as written;
-                         ** kq_query_tree warns) */
+    double boost;          /* term^2: its score is multiplied (0: 1) */
+    u32 nWindow;           /* NEAR */
+    int bOrdered;          /* NEAR: ADJ */
+    char zLo[11], zHi[11]; /* DATE: YYYY-MM-DD bounds, "" if open */
+    char *zRaw;            /* TERM, PREFIX, WILD, FUZZY: the word as
+                           ** written */
+    int eMix;              /* AND/OR: KQI_MIX_* (query.c) */
+    int bAll;              /* NOT: the query *, every document (its child a
+                           ** bNever TERM "*": NOT of nothing) */
+    u32 nEdit;             /* FUZZY: 1 or 2 */
+    int bIdPrefix;         /* ID: zTerm is a prefix of ids (id:X*) */
+    const char *zLang;     /* TERM, PHRASE, NEAR: the item analysed in
+                            ** another language of the index (its analyzer's
+                            ** name, static): an alternative its OR parent
+                            ** holds beside the index language's form */
+    int bNever;            /* TERM: a word, prefix or phrase holding a word
+                           ** longer than KQ_MAX_WORD, which no index holds:
+                           ** matches nothing (zTerm is the text as written;
+                           ** kq_query_tree warns) */
 };
 
 struct kq_query {
@@ -805,10 +815,14 @@ int kqi_field_prefix(const kqi_qnode *q, char *aOut, size_t nOut);
 ** positions of its terms, which a provider gives: kq's index (match.c) or a
 ** Xapian database (xbackend.c). */
 typedef struct kqi_mdoc {
-    const char *zId;     size_t nId;
-    const char *zDate;   size_t nDate;
-    const char *zTitle;  size_t nTitle;   /* when asked for the text */
-    const char *zBody;   size_t nBody;
+    const char *zId;
+    size_t nId;
+    const char *zDate;
+    size_t nDate;
+    const char *zTitle;
+    size_t nTitle; /* when asked for the text */
+    const char *zBody;
+    size_t nBody;
 } kqi_mdoc;
 typedef struct kqi_mprov {
     void *pCtx;
@@ -820,8 +834,7 @@ typedef struct kqi_mprov {
                    char **pzErr);
     /* Once, after compiling: the dictionary keys the query reads (field
     ** prefix included), numbered 0 .. nKey-1 as xPos takes them. */
-    int (*xKeys)(void *pCtx, const char *const *azKey, int nKey,
-                 char **pzErr);
+    int (*xKeys)(void *pCtx, const char *const *azKey, int nKey, char **pzErr);
     /* The positions of key iKey in document iDoc, ascending (*pn 0 if it
     ** is not in it); valid until the next call for another document. */
     int (*xPos)(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
@@ -872,16 +885,16 @@ int kqi_exp_check(u32 nMax, u32 *pnLeft, u32 nExp, int bPrefix, int bOver,
 ** Interface to code in pattern.c: the matchers of expanding query words.
 */
 typedef enum kqi_patkind {
-    KQI_PAT_PREFIX,      /* the word starts with zPat */
-    KQI_PAT_WILD,        /* zPat with * (any run) and ? (one character) */
-    KQI_PAT_FUZZY        /* within nEdit edits of zPat */
+    KQI_PAT_PREFIX, /* the word starts with zPat */
+    KQI_PAT_WILD,   /* zPat with * (any run) and ? (one character) */
+    KQI_PAT_FUZZY   /* within nEdit edits of zPat */
 } kqi_patkind;
 typedef struct kqi_pat {
     kqi_patkind eKind;
-    const char *zPat;    /* the node's zTerm */
+    const char *zPat; /* the node's zTerm */
     size_t nPat;
-    size_t nLit;         /* every match starts with zPat[0..nLit) */
-    int nEdit;           /* FUZZY */
+    size_t nLit; /* every match starts with zPat[0..nLit) */
+    int nEdit;   /* FUZZY */
 } kqi_pat;
 /* The matcher of PREFIX, WILD or FUZZY node q (pointing into it); else
 ** KQ_MISUSE. */
@@ -925,8 +938,7 @@ const char *kqi_icu_error(void);
 int kqi_date_bound(const char *z, size_t n, int bEnd, char aOut[11]);
 /* Does the date term z (YYYY, YYYY-MM or YYYY-MM-DD) cover only days within
 ** [zLo, zHi] ("" = open)? */
-int kqi_date_within(const char *z, size_t n, const char *zLo,
-                    const char *zHi);
+int kqi_date_within(const char *z, size_t n, const char *zLo, const char *zHi);
 /* Is z/n a good extra field name ([a-z][a-z0-9_]*, at most
 ** KQ_MAX_FIELD_NAME bytes, not a built-in field)?  The one check, for
 ** kq-index --field and kq_writer_add(). */

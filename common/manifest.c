@@ -110,8 +110,7 @@ kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
     p += nLang;
     pOut->nTitleWeight = kqi_get_u32(p);
     p += 4;
-    if (pOut->nTitleWeight < 1 ||
-        pOut->nTitleWeight > KQI_MAX_TITLE_WEIGHT) {
+    if (pOut->nTitleWeight < 1 || pOut->nTitleWeight > KQI_MAX_TITLE_WEIGHT) {
         goto corrupt;
     }
     pOut->nSeg = kqi_get_u32(p);
@@ -172,10 +171,11 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
     /* A manifest past the cap would be refused by every reader as damaged
     ** (kqi_manifest_read), so it is never written. */
     if (p->nSeg > KQ_MAX_SEGMENTS) {
-        return kqi_err(pzErr, KQ_MISUSE, "%s: the index would have %u "
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "%s: the index would have %u "
                        "segments, more than %d: compact it (kq-index "
-                       "compact), then index again", zDir, p->nSeg,
-                       KQ_MAX_SEGMENTS);
+                       "compact), then index again",
+                       zDir, p->nSeg, KQ_MAX_SEGMENTS);
     }
     kqi_buf_u64(&b, p->nGeneration);
     size_t nLang = strlen(p->zLang);

@@ -40,36 +40,36 @@
 
 /* Compiled nodes. */
 enum {
-    M_NONE,      /* matches nothing */
-    M_SLOT,      /* positions of aKey, less those of aSub (body:) */
-    M_EXACT,     /* =word: tokens whose folded form is pQ->zWord */
-    M_PHRASE,    /* aChild are slots at aOffset */
-    M_NEAR,      /* aChild are slots within nWindow (bOrdered: ADJ) */
-    M_AND,       /* aChild must match; aNeg must not */
+    M_NONE,   /* matches nothing */
+    M_SLOT,   /* positions of aKey, less those of aSub (body:) */
+    M_EXACT,  /* =word: tokens whose folded form is pQ->zWord */
+    M_PHRASE, /* aChild are slots at aOffset */
+    M_NEAR,   /* aChild are slots within nWindow (bOrdered: ADJ) */
+    M_AND,    /* aChild must match; aNeg must not */
     M_OR,
-    M_NOT,       /* aChild[0] must not match */
-    M_DATE,      /* the document's date is within pQ->zLo .. zHi */
-    M_ID         /* the document's id is pQ->zTerm */
+    M_NOT,  /* aChild[0] must not match */
+    M_DATE, /* the document's date is within pQ->zLo .. zHi */
+    M_ID    /* the document's id is pQ->zTerm */
 };
 
 typedef struct mnode mnode;
 struct mnode {
     int eType;
-    int *aKey;           /* SLOT: numbers of keys in the matcher's table */
+    int *aKey; /* SLOT: numbers of keys in the matcher's table */
     int nKey;
-    int *aSub;           /* SLOT: keys whose positions are not the slot's */
+    int *aSub; /* SLOT: keys whose positions are not the slot's */
     int nSub;
-    int bNoSpan;         /* a condition, not text (source:, NAME:) */
-    int iPart;           /* the query part it counts for (kq_match.iPart) */
+    int bNoSpan; /* a condition, not text (source:, NAME:) */
+    int iPart;   /* the query part it counts for (kq_match.iPart) */
     const kqi_qnode *pQ;
-    u32 *aOffset;        /* PHRASE */
-    u32 nWindow;         /* NEAR */
+    u32 *aOffset; /* PHRASE */
+    u32 nWindow;  /* NEAR */
     int bOrdered;
     mnode **aChild;
     int nChild;
     /* Per document: SLOT's positions (u32 list in the matcher's arena) */
     size_t iPos, nPos;
-    u32 iGen;            /* the document they are of */
+    u32 iGen; /* the document they are of */
 };
 
 /* A growable array of u32. */
@@ -101,17 +101,17 @@ struct kq_matcher {
     kqi_mprov prov;
     kq_analyzer *pA;
     mnode *pRoot;
-    char **azKey;        /* every key the query reads, sorted, distinct */
+    char **azKey; /* every key the query reads, sorted, distinct */
     int nKey;
     int nPart;
-    int bNeedText;       /* an =word: the texts are analysed */
-    u32 iGen;            /* documents evaluated so far (slot caches) */
+    int bNeedText; /* an =word: the texts are analysed */
+    u32 iGen;      /* documents evaluated so far (slot caches) */
     kq_docid iDoc;
-    u32s pos;            /* the slots' positions of this document */
-    kq_match *aMatch;    /* the matches of this document */
+    u32s pos;         /* the slots' positions of this document */
+    kq_match *aMatch; /* the matches of this document */
     size_t nMatch, nMatchAlloc;
-    kqi_mdoc doc;        /* id, date, texts of this document */
-    int bDoc;            /* doc is loaded */
+    kqi_mdoc doc; /* id, date, texts of this document */
+    int bDoc;     /* doc is loaded */
     int bDocText;
 };
 
@@ -120,7 +120,7 @@ struct kq_matcher {
 */
 typedef struct mbuild {
     kq_matcher *m;
-    char **az;           /* keys as collected (duplicates allowed) */
+    char **az; /* keys as collected (duplicates allowed) */
     int n, nAlloc;
     char **pzErr;
 } mbuild;
@@ -224,7 +224,7 @@ compile_slot(mbuild *b, const kqi_qnode *q, mnode **ppOut)
     p->bNoSpan = q->eField == KQI_FIELD_SOURCE || q->eField == KQI_FIELD_EXTRA;
     char aPfx[KQI_MAX_KEY + 2];
     if (kqi_field_prefix(q, aPfx, sizeof(aPfx)) < 0) {
-        aPfx[0] = 0;   /* no such field: the search refused the query */
+        aPfx[0] = 0; /* no such field: the search refused the query */
     }
     const char *zPos = q->eField == KQI_FIELD_BODY ? "" : aPfx;
     char **az = NULL;
@@ -342,15 +342,9 @@ compile(mbuild *b, const kqi_qnode *q, mnode **ppOut)
             rc = compile_children(b, q, p, 0);
         }
         break;
-    case KQI_Q_DATE:
-        p = mnode_new(M_DATE, q);
-        break;
-    case KQI_Q_ID:
-        p = mnode_new(M_ID, q);
-        break;
-    default:
-        p = mnode_new(M_NONE, q);
-        break;
+    case KQI_Q_DATE: p = mnode_new(M_DATE, q); break;
+    case KQI_Q_ID: p = mnode_new(M_ID, q); break;
+    default: p = mnode_new(M_NONE, q); break;
     }
     *ppOut = p;
     return p == NULL ? KQ_NOMEM : rc;
@@ -542,7 +536,7 @@ phrase_spans(kq_matcher *m, mnode *p, int bEmit, u32 *pn)
     memset(ai, 0, sizeof(size_t) * (size_t)n);
     const mnode *c0 = p->aChild[0];
     const u32 *a0 = m->pos.a + c0->iPos;
-    u64 nextFree = 0;    /* the first position a new match may use */
+    u64 nextFree = 0; /* the first position a new match may use */
     int rc = KQ_OK;
     *pn = 0;
     for (size_t k = 0; rc == KQ_OK && k < c0->nPos; k++) {
@@ -591,7 +585,7 @@ same_slot(const mnode *a, const mnode *b)
 static long long
 last_at_most(const u32 *a, size_t n, u64 v, long long lo)
 {
-    size_t l = 0, h = n;   /* first index with a[i] > v */
+    size_t l = 0, h = n; /* first index with a[i] > v */
     while (l < h) {
         size_t mid = (l + h) / 2;
         if (a[mid] <= v) {
@@ -649,7 +643,7 @@ adj_spans(kq_matcher *m, mnode *p, int bEmit, u32 *pn)
 static int
 near_spans(kq_matcher *m, mnode *p, int bEmit, u32 *pn)
 {
-    enum { MAXN = KQ_MAX_NEAR_WORDS };   /* the parser's check */
+    enum { MAXN = KQ_MAX_NEAR_WORDS }; /* the parser's check */
     int n = p->nChild < MAXN ? p->nChild : MAXN;
     int aGroup[MAXN], aNeed[MAXN], nGroup = 0;
     *pn = 0;
@@ -900,8 +894,7 @@ eval(kq_matcher *m, mnode *p, int bEmit, int *pbMatch, char **pzErr)
     bEmit = bEmit && !p->bNoSpan;
     *pbMatch = 0;
     switch (p->eType) {
-    case M_NONE:
-        return KQ_OK;
+    case M_NONE: return KQ_OK;
     case M_SLOT:
         rc = slot_positions(m, p, pzErr);
         *pbMatch = rc == KQ_OK && p->nPos > 0;
@@ -919,7 +912,7 @@ eval(kq_matcher *m, mnode *p, int bEmit, int *pbMatch, char **pzErr)
         for (int i = 0; rc == KQ_OK && i < p->nChild; i++) {
             rc = slot_positions(m, p->aChild[i], pzErr);
             if (rc == KQ_OK && p->aChild[i]->eType != M_SLOT) {
-                return KQ_OK;   /* a word that matches nothing */
+                return KQ_OK; /* a word that matches nothing */
             }
             if (rc == KQ_OK && p->aChild[i]->nPos == 0) {
                 return KQ_OK;
@@ -955,8 +948,7 @@ eval(kq_matcher *m, mnode *p, int bEmit, int *pbMatch, char **pzErr)
         *pbMatch = !b;
         break;
     }
-    case M_DATE:
-        return date_match(m, p->pQ, pbMatch, pzErr);
+    case M_DATE: return date_match(m, p->pQ, pbMatch, pzErr);
     case M_ID:
         /* id:X, or with bIdPrefix (id:X*) the ids that start with X. */
         rc = load_doc(m, 0, pzErr);
@@ -967,7 +959,7 @@ eval(kq_matcher *m, mnode *p, int bEmit, int *pbMatch, char **pzErr)
         return rc;
     }
     if (rc == KQ_OK && !*pbMatch) {
-        m->nMatch = nAt;   /* a part that does not match counts nothing */
+        m->nMatch = nAt; /* a part that does not match counts nothing */
     }
     return rc;
 }
@@ -987,10 +979,10 @@ cmp_match(const void *pa, const void *pb)
 
 int
 kq_matcher_doc(kq_matcher *m, kq_docid iDoc, int *pbMatch,
-                const kq_match **paOut, size_t *pnOut, char **pzErr)
+               const kq_match **paOut, size_t *pnOut, char **pzErr)
 {
     m->iGen++;
-    if (m->iGen == 0) {   /* wrapped: no slot may think it is current */
+    if (m->iGen == 0) { /* wrapped: no slot may think it is current */
         m->iGen = 1;
     }
     m->iDoc = iDoc;
@@ -1032,7 +1024,7 @@ kqi_matcher_text(kq_matcher *m, char **pzErr, int *pRc)
 typedef struct locscan {
     kq_match *a;
     size_t n;
-    size_t iFirst;       /* matches before it are placed */
+    size_t iFirst; /* matches before it are placed */
     int bTitle;
 } locscan;
 
@@ -1071,8 +1063,8 @@ kq_match_locate(kq_analyzer *pA, const char *zTitle, size_t nTitle,
     }
     locscan l = {a, n, 0, 1};
     uint32_t iEnd = 0;
-    int rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, zTitle ? zTitle : "", nTitle,
-                        0, &iEnd, &l, locate_cb);
+    int rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, zTitle ? zTitle : "", nTitle, 0,
+                        &iEnd, &l, locate_cb);
     l.bTitle = 0;
     l.iFirst = 0;
     if (rc == KQ_OK) {
@@ -1097,11 +1089,11 @@ kq_match_locate(kq_analyzer *pA, const char *zTitle, size_t nTitle,
 ** document before the last one is asked for).
 */
 typedef struct nkey {
-    kqi_termloc *aLoc;   /* per segment (df 0: not in it) */
+    kqi_termloc *aLoc; /* per segment (df 0: not in it) */
     kqi_plc *pPlc;
-    u32 iSeg;            /* of pPlc */
-    u32 iTarget;         /* the last local docid sought */
-    kq_docid iDoc;       /* the document a/n are of (EOF: none) */
+    u32 iSeg;      /* of pPlc */
+    u32 iTarget;   /* the last local docid sought */
+    kq_docid iDoc; /* the document a/n are of (EOF: none) */
     /* Documents iDoc + 1 .. iNext - 1 do not hold the key: with the
     ** documents asked for in ascending order, each key costs a compare
     ** for most of them (an expansion has many keys, a document few). */
@@ -1200,7 +1192,7 @@ nprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
     k->iDoc = iDoc;
     k->a = NULL;
     k->n = 0;
-    k->iNext = g->iBase + g->meta.nDoc;   /* none before the segment's end */
+    k->iNext = g->iBase + g->meta.nDoc; /* none before the segment's end */
     if (k->aLoc[s].df == 0) {
         return KQ_OK;
     }
@@ -1216,11 +1208,11 @@ nprov_pos(void *pCtx, kq_docid iDoc, int iKey, const u32 **pa, u32 *pn,
         k->iSeg = (u32)s;
     }
     k->iTarget = iLocal;
-    int iFile = KQI_F_POST;   /* the file a damage is in */
+    int iFile = KQI_F_POST; /* the file a damage is in */
     int rc = kqi_plc_seek(k->pPlc, iLocal);
     u32 iAt = kqi_plc_docid(k->pPlc);
     if (rc == KQ_OK && iAt == iLocal) {
-        k->iNext = iDoc + 1;   /* (where the next one is is not known) */
+        k->iNext = iDoc + 1; /* (where the next one is is not known) */
         iFile = KQI_F_POS;
         rc = kqi_plc_positions(k->pPlc, &k->a, &k->n);
     } else if (rc == KQ_OK && iAt != KQ_DOCID_EOF) {
@@ -1292,7 +1284,7 @@ kq_matcher_new(kq_index *pIdx, const kq_query *q, kq_matcher **ppOut,
     }
     n->pIdx = pIdx;
     n->iCacheSeg = (u32)-1;
-    kqi_mprov prov = {n, nprov_expand, nprov_keys, nprov_pos, nprov_doc,
-                      nprov_free};
+    kqi_mprov prov = {n,         nprov_expand, nprov_keys,
+                      nprov_pos, nprov_doc,    nprov_free};
     return kqi_matcher_new(kq_index_analyzer(pIdx), q, &prov, ppOut, pzErr);
 }

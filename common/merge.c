@@ -17,18 +17,18 @@
 #include <unistd.h>
 
 typedef struct mrun {
-    kqi_map aMap[3];     /* the run's files (merge of runs) */
-    const kqi_map *apMap[3];  /* the maps read (aMap, or a segment's) */
-    u32 nDoc;            /* docids in the source are < nDoc */
-    u32 iBase;           /* without aNew: output docid - source docid */
-    const u32 *aNew;     /* source docid -> output docid, KQ_DOCID_EOF for
-                         ** a deleted document; NULL: unchanged */
+    kqi_map aMap[3];         /* the run's files (merge of runs) */
+    const kqi_map *apMap[3]; /* the maps read (aMap, or a segment's) */
+    u32 nDoc;                /* docids in the source are < nDoc */
+    u32 iBase;               /* without aNew: output docid - source docid */
+    const u32 *aNew;         /* source docid -> output docid, KQ_DOCID_EOF for
+                             ** a deleted document; NULL: unchanged */
     kqi_dict dict;
     kqi_dictit it;
     int bDone;
-    u64 nStep;           /* release what was read every nStep bytes */
-    u64 nReleased;       /* .post bytes already dropped from memory */
-    size_t nDictReleased;   /* .dict bytes likewise */
+    u64 nStep;            /* release what was read every nStep bytes */
+    u64 nReleased;        /* .post bytes already dropped from memory */
+    size_t nDictReleased; /* .dict bytes likewise */
 } mrun;
 
 /* Runs are read front to back once; what is behind us need not stay in
@@ -132,11 +132,10 @@ lists_progress(const mprog *g, const mrun *a, u32 nRun)
 /* Merge the lists of a[0..nRun), their dictionaries opened by the caller,
 ** into azOut; pProg (may be NULL) hears how far it has got. */
 static int
-merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
-            char *const azOut[3], const mprog *pProg, kqi_segmeta *pMeta,
-            u64 *pnTerm, char **pzErr)
+merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen, char *const azOut[3],
+            const mprog *pProg, kqi_segmeta *pMeta, u64 *pnTerm, char **pzErr)
 {
-    u32 nSince = 0;      /* terms since the last progress report */
+    u32 nSince = 0; /* terms since the last progress report */
     kqi_plc **aCur = calloc(nRun ? nRun : 1, sizeof(kqi_plc *));
     u32 *aRunOf = calloc(nRun ? nRun : 1, sizeof(u32));
     if (aCur == NULL || aRunOf == NULL) {
@@ -178,8 +177,9 @@ merge_lists(mrun *a, u32 nRun, u32 nDoc, const u8 *aLen,
         int iMin = -1;
         for (u32 i = 0; i < nRun; i++) {
             if (!a[i].bDone &&
-                (iMin < 0 || term_cmp(a[i].it.aTerm, a[i].it.nTerm,
-                                      a[iMin].it.aTerm, a[iMin].it.nTerm) < 0)) {
+                (iMin < 0 ||
+                 term_cmp(a[i].it.aTerm, a[i].it.nTerm, a[iMin].it.aTerm,
+                          a[iMin].it.nTerm) < 0)) {
                 iMin = (int)i;
             }
         }
@@ -376,7 +376,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         nDocBytes += aSeg[s].meta.aSize[KQI_F_DOCS] +
                      aSeg[s].meta.aSize[KQI_F_STORE];
     }
-    u64 nDocDone = 0;    /* bytes of the segments whose documents are done */
+    u64 nDocDone = 0; /* bytes of the segments whose documents are done */
     u64 nStep = step_for(nMemory, nSeg);
     /* The documents are read one segment after the other: their share of
     ** the budget is not divided among the segments (and a release walks
@@ -403,8 +403,8 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         kqi_wfile_open(&storeFile, azPath[KQI_F_STORE]);
         rc = docsFile.rc ? docsFile.rc : storeFile.rc;
         if (rc) {
-            kqi_err(pzErr, rc, "%s", docsFile.zErr ? docsFile.zErr
-                                                   : storeFile.zErr);
+            kqi_err(pzErr, rc, "%s",
+                    docsFile.zErr ? docsFile.zErr : storeFile.zErr);
         } else {
             rc = kqi_docw_new(&docsFile, &storeFile, &pDocw);
         }
@@ -436,7 +436,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                 break;
             }
         }
-        u64 nRead = 0;   /* text bytes read since the last release */
+        u64 nRead = 0; /* text bytes read since the last release */
         u64 nSegDoc = pS->meta.aSize[KQI_F_DOCS] + pS->meta.aSize[KQI_F_STORE];
         for (u32 i = 0; rc == KQ_OK && i < nDoc; i++) {
             if (pProg && (i & 1023) == 0) {
@@ -447,7 +447,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                 nRead = 0;
             }
             if (kqi_is_deleted(pS->aDel, i)) {
-                aaNew[s][i] = KQ_DOCID_EOF;   /* (aDel: aaNew[s] exists) */
+                aaNew[s][i] = KQ_DOCID_EOF; /* (aDel: aaNew[s] exists) */
                 continue;
             }
             kq_docinfo info;
@@ -461,10 +461,10 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
             }
             if (rc == KQ_OK) {
                 kq_field aField[KQ_MAX_FIELDS];
-                kq_doc d = {info.zId, info.nId, info.zTitle, info.nTitle,
-                            info.zDate, info.nDate, info.zSource,
-                            info.nSource, zText, nText, aField, info.nField,
-                            NULL, 0};
+                kq_doc d = {info.zId,   info.nId,   info.zTitle,  info.nTitle,
+                            info.zDate, info.nDate, info.zSource, info.nSource,
+                            zText,      nText,      aField,       info.nField,
+                            NULL,       0};
                 for (int k = 0; rc == KQ_OK && k < info.nField; k++) {
                     rc = kqi_fields_get(info.pField_, info.nField_, k,
                                         &aField[k]);
@@ -504,8 +504,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
         char *azOut[3] = {azPath[0], azPath[1], azPath[2]};
         u64 nTerm;
         mprog g = {pProg, nDocBytes, nTotal};
-        rc = merge_lists(a, nSeg, nLen, aLen, azOut, &g, pMeta, &nTerm,
-                         pzErr);
+        rc = merge_lists(a, nSeg, nLen, aLen, azOut, &g, pMeta, &nTerm, pzErr);
     }
     if (pDocw) {
         int rc2 = kqi_docw_finish(pDocw, NULL);

@@ -106,7 +106,7 @@ kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
         return nMax + 1;
     }
     if (na - nb > nMax || nb - na > nMax) {
-        return nMax + 1;   /* each edit changes the length by one at most */
+        return nMax + 1; /* each edit changes the length by one at most */
     }
     /* Three rows of the OSA table: d[i][j], the distance between a[0..i)
     ** and b[0..j).  A row whose every cell is past nMax ends the walk:
@@ -120,16 +120,16 @@ kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
         int nRowMin = pCur[0] = i;
         for (int j = 1; j <= nb; j++) {
             int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            int v = pPrev[j] + 1;                       /* deletion */
+            int v = pPrev[j] + 1; /* deletion */
             if (pCur[j - 1] + 1 < v) {
-                v = pCur[j - 1] + 1;                    /* insertion */
+                v = pCur[j - 1] + 1; /* insertion */
             }
             if (pPrev[j - 1] + cost < v) {
-                v = pPrev[j - 1] + cost;                /* substitution */
+                v = pPrev[j - 1] + cost; /* substitution */
             }
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
                 a[i - 2] == b[j - 1] && pPrev2[j - 2] + 1 < v) {
-                v = pPrev2[j - 2] + 1;                  /* transposition */
+                v = pPrev2[j - 2] + 1; /* transposition */
             }
             pCur[j] = v;
             if (v < nRowMin) {
@@ -153,8 +153,7 @@ kqi_pat_match(const kqi_pat *p, const char *z, size_t n)
     switch (p->eKind) {
     case KQI_PAT_PREFIX:
         return n >= p->nPat && memcmp(z, p->zPat, p->nPat) == 0;
-    case KQI_PAT_WILD:
-        return kqi_wild_match(p->zPat, p->nPat, z, n);
+    case KQI_PAT_WILD: return kqi_wild_match(p->zPat, p->nPat, z, n);
     case KQI_PAT_FUZZY: {
         /* Each edit changes the length by one character at most: most
         ** words of a vocabulary walk are turned away here, cheaply. */
@@ -199,10 +198,9 @@ kqi_pat_of(const kqi_qnode *q, kqi_pat *p)
     case KQI_Q_FUZZY:
         p->eKind = KQI_PAT_FUZZY;
         p->nEdit = (int)q->nEdit;
-        p->nLit = 0;   /* the first character may be the one edited */
+        p->nLit = 0; /* the first character may be the one edited */
         return KQ_OK;
-    default:
-        return KQ_MISUSE;
+    default: return KQ_MISUSE;
     }
 }
 
@@ -217,7 +215,6 @@ kqi_pat_name(const kqi_qnode *q)
     case KQI_Q_FUZZY:
         return kqi_mprintf("the fuzzy word %.*s~%u", (int)q->nTerm, q->zTerm,
                            q->nEdit);
-    default:
-        return kqi_mprintf("%.*s", (int)q->nTerm, q->zTerm);
+    default: return kqi_mprintf("%.*s", (int)q->nTerm, q->zTerm);
     }
 }

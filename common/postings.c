@@ -51,15 +51,15 @@ struct kqi_plw {
     kqi_wfile *pPost, *pPos;
     u32 aDoc[KQI_BLOCK];
     u32 aTf[KQI_BLOCK];
-    int n;               /* postings in the current block */
-    u32 prevLast;        /* last docid of the previous block (EOF: none) */
-    kqi_buf blk;         /* scratch for encoding a block */
-    kqi_buf pos;         /* positions of the current block */
-    kqi_buf skip;        /* skip table of the current list */
+    int n;        /* postings in the current block */
+    u32 prevLast; /* last docid of the previous block (EOF: none) */
+    kqi_buf blk;  /* scratch for encoding a block */
+    kqi_buf pos;  /* positions of the current block */
+    kqi_buf skip; /* skip table of the current list */
     u64 postStart, posStart;
     u32 df;
     u64 cf;
-    const u8 *aLen;      /* u32 LE document lengths, for block maxima */
+    const u8 *aLen; /* u32 LE document lengths, for block maxima */
     u32 nLen;
     int rc;
 };
@@ -129,15 +129,19 @@ plw_flush(kqi_plw *p)
             maxTf = p->aTf[i];
         }
         /* Without lengths (never in kq itself) 0 keeps the bound valid. */
-        u32 len = p->aDoc[i] < p->nLen ? kqi_get_u32(p->aLen + 4 * (size_t)p->aDoc[i]) : 0;
+        u32 len = p->aDoc[i] < p->nLen
+                      ? kqi_get_u32(p->aLen + 4 * (size_t)p->aDoc[i])
+                      : 0;
         if (len < minLen) {
             minLen = len;
         }
     }
     kqi_buf_varint(&p->skip, maxTf - 1);
     kqi_buf_varint(&p->skip, minLen);
-    kqi_buf_u32(&p->skip, p->blk.rc ? 0 : libdeflate_crc32(0, p->blk.a, p->blk.n));
-    kqi_buf_u32(&p->skip, p->pos.rc ? 0 : libdeflate_crc32(0, p->pos.a, p->pos.n));
+    kqi_buf_u32(&p->skip,
+                p->blk.rc ? 0 : libdeflate_crc32(0, p->blk.a, p->blk.n));
+    kqi_buf_u32(&p->skip,
+                p->pos.rc ? 0 : libdeflate_crc32(0, p->pos.a, p->pos.n));
     if (p->blk.rc || p->skip.rc) {
         p->rc = KQ_NOMEM;
     }
@@ -175,8 +179,9 @@ kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc)
 {
     plw_flush(p);
     if (p->df > 0) {
-        kqi_buf_u32(&p->skip, p->skip.rc ? 0
-                              : libdeflate_crc32(0, p->skip.a, p->skip.n));
+        kqi_buf_u32(&p->skip, p->skip.rc
+                                  ? 0
+                                  : libdeflate_crc32(0, p->skip.a, p->skip.n));
     }
     if (p->skip.rc) {
         p->rc = KQ_NOMEM;
@@ -203,30 +208,30 @@ kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc)
 ** Cursor.
 */
 struct kqi_plc {
-    const u8 *aPost;     /* start of the list in .post */
-    const u8 *aPosData;  /* start of the list in .pos */
+    const u8 *aPost;    /* start of the list in .post */
+    const u8 *aPosData; /* start of the list in .pos */
     u32 df;
     u32 nBlock;
-    u32 *aLast;          /* per block: last docid */
-    u64 *aOff;           /* per block: offset in .post range (nBlock + 1) */
-    u64 *aPosOff;        /* per block: offset in .pos range (nBlock + 1) */
-    u32 *aMaxTf;         /* per block: largest tf */
-    u32 *aMinLen;        /* per block: smallest document length */
-    u32 *aCrc;           /* per block: CRC32 of its .post and .pos bytes */
-    int bPosOk;          /* the current block's positions are checked */
-    int iBlock;          /* current block, -1 before the first */
-    int nIn;             /* postings in the current block */
-    int i;               /* current posting in the block */
+    u32 *aLast;   /* per block: last docid */
+    u64 *aOff;    /* per block: offset in .post range (nBlock + 1) */
+    u64 *aPosOff; /* per block: offset in .pos range (nBlock + 1) */
+    u32 *aMaxTf;  /* per block: largest tf */
+    u32 *aMinLen; /* per block: smallest document length */
+    u32 *aCrc;    /* per block: CRC32 of its .post and .pos bytes */
+    int bPosOk;   /* the current block's positions are checked */
+    int iBlock;   /* current block, -1 before the first */
+    int nIn;      /* postings in the current block */
+    int i;        /* current posting in the block */
     u32 aDoc[KQI_BLOCK];
     u32 aTf[KQI_BLOCK];
-    const u8 *pTfData;   /* packed tfs of the block, not decoded yet; NULL
-                         ** once aTf holds them (decoded on first use: an
-                         ** AND mostly only looks at docids) */
+    const u8 *pTfData; /* packed tfs of the block, not decoded yet; NULL
+                       ** once aTf holds them (decoded on first use: an
+                       ** AND mostly only looks at docids) */
     int bTfBits;
-    const u8 *pPosCur;   /* positions of posting iPosNext start here */
+    const u8 *pPosCur; /* positions of posting iPosNext start here */
     const u8 *pPosEnd;
     int iPosNext;
-    int iPosHave;        /* posting whose positions are in aPos, or -1 */
+    int iPosHave; /* posting whose positions are in aPos, or -1 */
     u32 *aPos;
     u32 nPosAlloc;
     u32 nPos;
@@ -293,7 +298,8 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
     const u8 *sEnd = p->aPost + pLoc->postLen - 4;
     if (libdeflate_crc32(0, s, (size_t)(sEnd - s)) != kqi_get_u32(sEnd)) {
         kqi_plc_free(p);
-        return kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch in the "
+        return kqi_err(pzErr, KQ_CORRUPT,
+                       "%s: checksum mismatch in the "
                        "skip table of the posting list at offset %llu",
                        pPost->zPath, (unsigned long long)pLoc->postOff);
     }
@@ -536,7 +542,7 @@ u32
 kqi_plc_tf(kqi_plc *p)
 {
     if (p->pTfData && plc_tfs(p)) {
-        return 1;   /* damaged: the cursor has ended (see kqi_plc_docid()) */
+        return 1; /* damaged: the cursor has ended (see kqi_plc_docid()) */
     }
     return p->aTf[p->i];
 }
@@ -625,8 +631,8 @@ kqi_plc_nblock(const kqi_plc *p)
 int
 kqi_plc_block_of(const kqi_plc *p, u32 iDoc)
 {
-    return lower_bound(p->aLast, p->iBlock < 0 ? 0 : p->iBlock,
-                       (int)p->nBlock, iDoc);
+    return lower_bound(p->aLast, p->iBlock < 0 ? 0 : p->iBlock, (int)p->nBlock,
+                       iDoc);
 }
 
 void

@@ -56,26 +56,36 @@
 ** KQ_MAX_NEAR_WINDOW, KQ_MAX_NEAR_WORDS, KQ_MAX_QUERY_LEN,
 ** KQ_MAX_QUERY_TERMS. */
 
-typedef enum { T_EOF, T_WORD, T_PHRASE, T_LP, T_RP, T_AND, T_OR, T_NOT,
-               T_PLUS, T_MINUS, T_NEAR } ttype;
-
+typedef enum {
+    T_EOF,
+    T_WORD,
+    T_PHRASE,
+    T_LP,
+    T_RP,
+    T_AND,
+    T_OR,
+    T_NOT,
+    T_PLUS,
+    T_MINUS,
+    T_NEAR
+} ttype;
 
 typedef struct parser {
     kq_analyzer *pA;
     const char *z;
     size_t n;
-    size_t i;          /* lexer position */
-    ttype eTok;        /* current token */
-    size_t iTok;       /* its byte offset */
-    const char *zTok;  /* WORD/PHRASE text */
+    size_t i;         /* lexer position */
+    ttype eTok;       /* current token */
+    size_t iTok;      /* its byte offset */
+    const char *zTok; /* WORD/PHRASE text */
     size_t nTok;
-    u32 nNear;         /* T_NEAR: its n */
-    int bOrdered;      /* T_NEAR: ADJ */
-    int bDefaultOr;    /* KQ_QUERY_OR: adjacent items are ORed */
-    int nDepth;        /* open parentheses and NOTs, for KQ_MAX_QUERY_DEPTH */
-    int nTerm;         /* leaves alive (is_leaf()), for KQ_MAX_QUERY_TERMS */
+    u32 nNear;      /* T_NEAR: its n */
+    int bOrdered;   /* T_NEAR: ADJ */
+    int bDefaultOr; /* KQ_QUERY_OR: adjacent items are ORed */
+    int nDepth;     /* open parentheses and NOTs, for KQ_MAX_QUERY_DEPTH */
+    int nTerm;      /* leaves alive (is_leaf()), for KQ_MAX_QUERY_TERMS */
     int rc;
-    size_t iErr;       /* byte offset of the error */
+    size_t iErr; /* byte offset of the error */
     char *zErr;
 } parser;
 
@@ -179,8 +189,10 @@ lex(parser *p)
             }
         }
         if (k != p->nTok || v == 0 || v > KQ_MAX_NEAR_WINDOW) {
-            set_err_n(p, p->iTok, "NEAR/n and ADJ/n take a number n from 1 "
-                      "to %d", KQ_MAX_NEAR_WINDOW);
+            set_err_n(p, p->iTok,
+                      "NEAR/n and ADJ/n take a number n from 1 "
+                      "to %d",
+                      KQ_MAX_NEAR_WINDOW);
         }
         p->eTok = T_NEAR;
         p->nNear = v;
@@ -277,10 +289,10 @@ node_drop(parser *p, kqi_qnode *q)
 ** twin is a probe and a node_equal(), not a scan of the siblings.
 */
 typedef struct dedup {
-    u64 *aHash;        /* aHash[i]: of child i */
-    int *aSlot;        /* nSlot entries: a child's index + 1, 0 if empty */
-    int nSlot;         /* a power of two, more than twice the children */
-    int nAlloc;        /* of aHash */
+    u64 *aHash; /* aHash[i]: of child i */
+    int *aSlot; /* nSlot entries: a child's index + 1, 0 if empty */
+    int nSlot;  /* a power of two, more than twice the children */
+    int nAlloc; /* of aHash */
 } dedup;
 
 static double
@@ -294,7 +306,7 @@ hash_bytes(u64 h, const void *pv, size_t n)
 {
     const u8 *a = pv;
     for (size_t i = 0; i < n; i++) {
-        h = (h ^ a[i]) * 0x100000001b3ull;   /* FNV-1a */
+        h = (h ^ a[i]) * 0x100000001b3ull; /* FNV-1a */
     }
     return h;
 }
@@ -305,9 +317,9 @@ static u64
 node_hash(const kqi_qnode *q)
 {
     u64 h = 0xcbf29ce484222325ull;
-    u32 a[8] = {(u32)q->eType, (u32)q->eField, q->iOffset, q->nWindow,
-                (u32)q->bOrdered, (u32)q->bNever, q->nEdit,
-                (u32)q->bIdPrefix};
+    u32 a[8] = {(u32)q->eType, (u32)q->eField,   q->iOffset,
+                q->nWindow,    (u32)q->bOrdered, (u32)q->bNever,
+                q->nEdit,      (u32)q->bIdPrefix};
     h = hash_bytes(h, a, sizeof(a));
     if (q->zTerm) {
         h = hash_bytes(h, q->zTerm, q->nTerm + 1);
@@ -453,8 +465,8 @@ node_add_ex(parser *p, kqi_qnode *q, kqi_qnode *c, dedup *d)
         return;
     }
     /* Flatten a child of the same operator into q. */
-    if (c->eType == q->eType && (q->eType == KQI_Q_AND ||
-                                 q->eType == KQI_Q_OR) &&
+    if (c->eType == q->eType &&
+        (q->eType == KQI_Q_AND || q->eType == KQI_Q_OR) &&
         (c->boost == 0 || c->boost == 1.0)) {
         for (int i = 0; i < c->nChild; i++) {
             node_add_ex(p, q, c->aChild[i], d);
@@ -529,7 +541,7 @@ analysed(parser *p, int rc)
 
 typedef struct collect {
     parser *p;
-    const char *zText;   /* the analysed text (for zRaw) */
+    const char *zText; /* the analysed text (for zRaw) */
     kqi_qnode *pPhrase;
     u32 iFirst;
     int nTok;
@@ -679,8 +691,8 @@ fold_piece(parser *p, const char *z, size_t n, kqi_buf *b)
 {
     foldpiece f = {b, 0};
     u32 nPos = 0;
-    analysed(p, kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, 0, &nPos, &f,
-                           fold_cb));
+    analysed(
+        p, kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, z, n, 0, &nPos, &f, fold_cb));
     if (nPos > (u32)f.nTok) {
         return -1;
     }
@@ -697,13 +709,15 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
     if (iTilde) {
         size_t nDig = n - iTilde - 1;
         if (nDig == 0) {
-            nEdit = KQ_MAX_FUZZY_EDITS;   /* word~: as Lucene's word~ */
+            nEdit = KQ_MAX_FUZZY_EDITS; /* word~: as Lucene's word~ */
         } else if (nDig == 1 && z[iTilde + 1] >= '1' &&
                    z[iTilde + 1] <= '0' + KQ_MAX_FUZZY_EDITS) {
             nEdit = (u32)(z[iTilde + 1] - '0');
         } else {
-            set_err_n(p, iAt, "word~N (fuzzy) takes N from 1 to %d edits "
-                      "(\"a b\"~N is a phrase's NEAR)", KQ_MAX_FUZZY_EDITS);
+            set_err_n(p, iAt,
+                      "word~N (fuzzy) takes N from 1 to %d edits "
+                      "(\"a b\"~N is a phrase's NEAR)",
+                      KQ_MAX_FUZZY_EDITS);
             return NULL;
         }
         if (memchr(z, '*', iTilde) || memchr(z, '?', iTilde)) {
@@ -743,16 +757,18 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
     }
     if (bBad) {
         kqi_buf_free(&b);
-        set_err(p, iAt, iTilde ? "a fuzzy word (word~N) must be a single word"
-                               : "a wildcard pattern (word* or wo?d) must be "
-                                 "a single word");
+        set_err(p, iAt,
+                iTilde ? "a fuzzy word (word~N) must be a single word"
+                       : "a wildcard pattern (word* or wo?d) must be "
+                         "a single word");
         return NULL;
     }
     if (nLit == 0 && !bNever) {
         kqi_buf_free(&b);
-        set_err(p, iAt, iTilde ? "~ must follow a word"
-                               : "a wildcard (* or ?) needs a letter or digit "
-                                 "beside it (a lone * is every document)");
+        set_err(p, iAt,
+                iTilde ? "~ must follow a word"
+                       : "a wildcard (* or ?) needs a letter or digit "
+                         "beside it (a lone * is every document)");
         return NULL;
     }
     if (bNever) {
@@ -762,16 +778,16 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
     }
     /* A word with one *, last, is a prefix (word*, as it has always
     ** been). */
-    kqi_qtype e = iTilde ? KQI_Q_FUZZY
-                         : nWild == 1 && b.a[b.n - 1] == '*' ? KQI_Q_PREFIX
-                                                             : KQI_Q_WILD;
+    kqi_qtype e = iTilde                              ? KQI_Q_FUZZY
+                  : nWild == 1 && b.a[b.n - 1] == '*' ? KQI_Q_PREFIX
+                                                      : KQI_Q_WILD;
     kqi_qnode *q = node_new(p, e);
     if (q == NULL) {
         kqi_buf_free(&b);
         return NULL;
     }
     if (e == KQI_Q_PREFIX) {
-        b.n--;   /* the * */
+        b.n--; /* the * */
     }
     q->nEdit = nEdit;
     q->nTerm = b.n;
@@ -827,7 +843,8 @@ analyse_phrase(parser *p, const char *z, size_t n, size_t iAt)
         }
         /* (The column of a word is its byte offset + 2: the quote.) */
         if (j - i == 1 && z[i] == '*') {
-            set_err(p, iAt + 1 + i, "a lone * cannot be part of a phrase "
+            set_err(p, iAt + 1 + i,
+                    "a lone * cannot be part of a phrase "
                     "(it is the query for every document)");
         } else if (is_expanding(z + i, j - i)) {
             kqi_qnode *c = pattern_node(p, z + i, j - i, iAt + 1 + i);
@@ -836,7 +853,7 @@ analyse_phrase(parser *p, const char *z, size_t n, size_t iAt)
                 node_add(p, q, c);
             }
         } else {
-            collect c = {p, z + i, q, 0, 1};   /* (iFirst stays 0) */
+            collect c = {p, z + i, q, 0, 1}; /* (iFirst stays 0) */
             u32 nEnd = iPos;
             int nBefore = q->nChild;
             analysed(p, kq_analyze(p->pA, 0, z + i, j - i, iPos, &nEnd, &c,
@@ -899,7 +916,8 @@ apply_field(parser *p, kqi_qnode *q, kqi_field eField, const char *zName,
             return;
         }
         if (eField == KQI_FIELD_BODY && q->eType == KQI_Q_PHRASE) {
-            set_err(p, iAt, "body: takes words and prefixes, not phrases "
+            set_err(p, iAt,
+                    "body: takes words and prefixes, not phrases "
                     "(a phrase without a field is searched in title and "
                     "body)");
             return;
@@ -944,7 +962,8 @@ strip_boost(const char *z, size_t *pn, double *pBoost)
 {
     size_t n = *pn, k = n;
     *pBoost = 1.0;
-    while (k > 0 && ((z[k - 1] >= '0' && z[k - 1] <= '9') || z[k - 1] == '.')) {
+    while (k > 0 &&
+           ((z[k - 1] >= '0' && z[k - 1] <= '9') || z[k - 1] == '.')) {
         k--;
     }
     if (k == 0 || z[k - 1] != '^') {
@@ -1007,7 +1026,8 @@ parse_date(parser *p, const char *z, size_t n, size_t iAt)
     if ((nA && kqi_date_bound(zA, nA, 0, q->zLo)) ||
         (nB && kqi_date_bound(zB, nB, 1, q->zHi)) || (nA == 0 && nB == 0)) {
         node_drop(p, q);
-        set_err(p, iAt, "date: wants YYYY, YYYY-MM or YYYY-MM-DD, or a "
+        set_err(p, iAt,
+                "date: wants YYYY, YYYY-MM or YYYY-MM-DD, or a "
                 "range FROM..TO (either end may be left out)");
         return NULL;
     }
@@ -1029,7 +1049,7 @@ is_exact_word(const char *z, size_t n)
 static kqi_qnode *
 parse_exact(parser *p, const char *z, size_t n, size_t iAt)
 {
-    char aWord[KQI_MAX_TERM + 1];   /* a folded word and its NUL */
+    char aWord[KQI_MAX_TERM + 1]; /* a folded word and its NUL */
     size_t nWord = kq_fold_word(p->pA, z, n, aWord, sizeof(aWord));
     kqi_qnode *q = analyse_words(p, z, n, iAt);
     if (q == NULL || q->bNever) {
@@ -1072,7 +1092,7 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
         }
         if (nf == 2 && memcmp(zName, "id", 2) == 0) {
             if (n == 0) {
-                *pbFieldOnly = 2;   /* id:"quoted id" follows */
+                *pbFieldOnly = 2; /* id:"quoted id" follows */
                 return NULL;
             }
             kqi_qnode *q = node_new(p, KQI_Q_ID);
@@ -1090,7 +1110,8 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
                 p->rc = KQ_NOMEM;
             }
             if (n == 0) {
-                set_err(p, iAt, "id: wants an id (quote it if it has spaces: "
+                set_err(p, iAt,
+                        "id: wants an id (quote it if it has spaces: "
                         "id:\"my id\")");
             }
             return q;
@@ -1110,12 +1131,13 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
             }
         }
         if (n == 0) {
-            *pbFieldOnly = 1;   /* title:"..." or title:(...) follows */
+            *pbFieldOnly = 1; /* title:"..." or title:(...) follows */
             return NULL;
         }
     }
     if (strip_boost(z, &n, &boost) || memchr(z, '^', n) != NULL) {
-        set_err(p, iAt, "^ wants a positive number, e.g. oil^2 (quote a "
+        set_err(p, iAt,
+                "^ wants a positive number, e.g. oil^2 (quote a "
                 "word that has a ^ in it)");
         return NULL;
     }
@@ -1200,7 +1222,7 @@ parse_item(parser *p)
             return NULL;
         }
         if (q && q->eMix == KQI_MIX_AND) {
-            q->eMix = KQI_MIX_NO;   /* parenthesised: not ambiguous */
+            q->eMix = KQI_MIX_NO; /* parenthesised: not ambiguous */
         }
         p->nDepth--;
         size_t iEnd = p->i;
@@ -1208,7 +1230,7 @@ parse_item(parser *p)
         if (adjacent_suffix(p, iEnd, '^')) {
             size_t n = p->nTok;
             double b;
-            char aBuf[MAX_BOOST_TEXT + 3];   /* 'x', '^', the number */
+            char aBuf[MAX_BOOST_TEXT + 3]; /* 'x', '^', the number */
             int bad = n >= sizeof(aBuf) - 1;
             if (!bad) {
                 aBuf[0] = 'x';
@@ -1217,7 +1239,8 @@ parse_item(parser *p)
                 bad = strip_boost(aBuf, &m, &b) || m != 1;
             }
             if (bad) {
-                set_err(p, p->iTok, "^ wants a positive number, e.g. (a OR b)^2");
+                set_err(p, p->iTok,
+                        "^ wants a positive number, e.g. (a OR b)^2");
             } else if (q) {
                 q->boost = b;
             }
@@ -1235,7 +1258,8 @@ parse_item(parser *p)
                 u32 v = 0;
                 size_t j = 1;
                 for (; j < p->nTok && p->zTok[j] >= '0' && p->zTok[j] <= '9' &&
-                       v <= KQ_MAX_NEAR_WINDOW; j++) {
+                       v <= KQ_MAX_NEAR_WINDOW;
+                     j++) {
                     v = v * 10 + (u32)(p->zTok[j] - '0');
                 }
                 double b = 1.0;
@@ -1248,16 +1272,20 @@ parse_item(parser *p)
                     v = 0;
                 }
                 if (v == 0 || v > KQ_MAX_NEAR_WINDOW) {
-                    set_err_n(p, p->iTok, "~ after a phrase takes a number "
-                              "from 1 to %d", KQ_MAX_NEAR_WINDOW);
-                } else if (q && q->eType == KQI_Q_PHRASE &&
-                           !plain_words(q)) {
-                    set_err(p, p->iTok, "a \"phrase\"~n takes plain words "
+                    set_err_n(p, p->iTok,
+                              "~ after a phrase takes a number "
+                              "from 1 to %d",
+                              KQ_MAX_NEAR_WINDOW);
+                } else if (q && q->eType == KQI_Q_PHRASE && !plain_words(q)) {
+                    set_err(p, p->iTok,
+                            "a \"phrase\"~n takes plain words "
                             "(no prefixes, patterns or fuzzy words)");
                 } else if (q && q->eType == KQI_Q_PHRASE &&
                            q->nChild > KQ_MAX_NEAR_WORDS) {
-                    set_err_n(p, p->iTok, "a \"phrase\"~n has at most %d "
-                              "words", KQ_MAX_NEAR_WORDS);
+                    set_err_n(p, p->iTok,
+                              "a \"phrase\"~n has at most %d "
+                              "words",
+                              KQ_MAX_NEAR_WORDS);
                 } else if (q && q->eType == KQI_Q_PHRASE) {
                     q->eType = KQI_Q_NEAR;
                     q->nWindow = v;
@@ -1269,7 +1297,7 @@ parse_item(parser *p)
                 lex(p);
             } else if (adjacent_suffix(p, iEnd, '^')) {
                 size_t m = p->nTok;
-                char aBuf[MAX_BOOST_TEXT + 3];   /* as above */
+                char aBuf[MAX_BOOST_TEXT + 3]; /* as above */
                 double b = 1.0;
                 int bad = m >= sizeof(aBuf) - 1;
                 if (!bad) {
@@ -1312,7 +1340,8 @@ parse_item(parser *p)
                 }
                 lex(p);
             } else {
-                set_err(p, iAt, "id: wants an id (quote it if it has spaces: "
+                set_err(p, iAt,
+                        "id: wants an id (quote it if it has spaces: "
                         "id:\"my id\")");
             }
         } else if (bFieldOnly) {
@@ -1320,7 +1349,8 @@ parse_item(parser *p)
                 (p->eTok == T_PHRASE || p->eTok == T_LP)) {
                 q = parse_item(p);
             } else {
-                set_err(p, iAt, "a field name wants a word, a \"phrase\" or "
+                set_err(p, iAt,
+                        "a field name wants a word, a \"phrase\" or "
                         "( ) right after its colon");
             }
         }
@@ -1394,7 +1424,8 @@ near_operand(parser *p, kqi_qnode *c, size_t iAt)
     }
     if (c->eType != KQI_Q_TERM || c->eField != KQI_FIELD_ANY ||
         (c->boost != 0 && c->boost != 1.0)) {
-        return set_err(p, iAt, "NEAR/ADJ join single words (no phrases, "
+        return set_err(p, iAt,
+                       "NEAR/ADJ join single words (no phrases, "
                        "prefixes, fields or groups)");
     }
     return KQ_OK;
@@ -1422,7 +1453,8 @@ parse_near(parser *p)
     }
     while (p->rc == KQ_OK && p->eTok == T_NEAR) {
         if (p->nNear != q->nWindow || p->bOrdered != q->bOrdered) {
-            set_err(p, p->iTok, "a chain of NEAR/ADJ must use one operator "
+            set_err(p, p->iTok,
+                    "a chain of NEAR/ADJ must use one operator "
                     "and one distance (use parentheses and AND otherwise)");
             break;
         }
@@ -1441,8 +1473,7 @@ parse_near(parser *p)
     }
     if (q->nChild > KQ_MAX_NEAR_WORDS) {
         node_drop(p, q);
-        set_err_n(p, iAt, "NEAR/ADJ join at most %d words",
-                  KQ_MAX_NEAR_WORDS);
+        set_err_n(p, iAt, "NEAR/ADJ join at most %d words", KQ_MAX_NEAR_WORDS);
         return NULL;
     }
     for (int i = 0; i < q->nChild; i++) {
@@ -1475,7 +1506,7 @@ parse_and(parser *p)
     dedup_free(&d);
     q = node_finish(p, q);
     if (q && q->eType == KQI_Q_AND && nItem > 1) {
-        q->eMix = KQI_MIX_AND;   /* until parse_or() or a parenthesis */
+        q->eMix = KQI_MIX_AND; /* until parse_or() or a parenthesis */
     }
     return q;
 }
@@ -1588,8 +1619,8 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
     if (t->eType != KQI_Q_TERM || t->zRaw == NULL || t->bNever) {
         return NULL;
     }
-    analysed(p, kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &c,
-                           stem_cb));
+    analysed(
+        p, kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &c, stem_cb));
     if (c.nTok != 1 || c.nTerm == 0) {
         return NULL;
     }
@@ -1732,7 +1763,7 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
                               KQ_MAX_QUERY_LEN);
         set_err(&p, KQ_MAX_QUERY_LEN, z ? z : "the query is too long");
         free(z);
-        p.n = KQ_MAX_QUERY_LEN;   /* (for the column) */
+        p.n = KQ_MAX_QUERY_LEN; /* (for the column) */
     }
     lex(&p);
     kqi_qnode *pRoot = NULL;
@@ -1745,8 +1776,8 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
         check_terms(&p, 0);
     }
     if (p.rc == KQ_OK && p.eTok != T_EOF) {
-        set_err(&p, p.iTok, p.eTok == T_RP ? "unmatched )"
-                                            : "unexpected text");
+        set_err(&p, p.iTok,
+                p.eTok == T_RP ? "unmatched )" : "unexpected text");
     }
     if (p.rc == KQ_OK && pRoot == NULL) {
         set_err(&p, 0, "the query has no searchable words");
@@ -1791,17 +1822,14 @@ kqi_field_prefix(const kqi_qnode *q, char *aOut, size_t nOut)
     int n;
     switch (q->eField) {
     case KQI_FIELD_TITLE:
-    case KQI_FIELD_BODY:
-        n = snprintf(aOut, nOut, "%c", KQI_PFX_TITLE);
-        break;
+    case KQI_FIELD_BODY: n = snprintf(aOut, nOut, "%c", KQI_PFX_TITLE); break;
     case KQI_FIELD_SOURCE:
         n = snprintf(aOut, nOut, "%c", KQI_PFX_SOURCE);
         break;
     case KQI_FIELD_EXTRA:
         n = snprintf(aOut, nOut, "%c%s:", KQI_PFX_EXTRA, q->zField);
         break;
-    default:
-        n = snprintf(aOut, nOut, "%s", "");
+    default: n = snprintf(aOut, nOut, "%s", "");
     }
     return n < 0 || (size_t)n >= nOut ? -1 : n;
 }
@@ -1846,9 +1874,7 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
         kqi_buf_append(b, q->zTerm, q->nTerm);
         kqi_buf_putc(b, '*');
         break;
-    case KQI_Q_WILD:
-        kqi_buf_append(b, q->zTerm, q->nTerm);
-        break;
+    case KQI_Q_WILD: kqi_buf_append(b, q->zTerm, q->nTerm); break;
     case KQI_Q_FUZZY: {
         char aNum[16];
         snprintf(aNum, sizeof(aNum), "~%u", q->nEdit);
@@ -1887,14 +1913,16 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
         kqi_buf_putc(b, '"');
         break;
     default:
-    op: {
+    op : {
         char aOp[32];
         if (q->eType == KQI_Q_NEAR) {
             snprintf(aOp, sizeof(aOp), "%s/%u(", q->bOrdered ? "ADJ" : "NEAR",
                      q->nWindow);
         } else {
-            snprintf(aOp, sizeof(aOp), "%s", q->eType == KQI_Q_AND ? "AND(" :
-                     q->eType == KQI_Q_OR ? "OR(" : "NOT(");
+            snprintf(aOp, sizeof(aOp), "%s",
+                     q->eType == KQI_Q_AND  ? "AND("
+                     : q->eType == KQI_Q_OR ? "OR("
+                                            : "NOT(");
         }
         kqi_buf_append(b, aOp, strlen(aOp));
         for (int i = 0; i < q->nChild; i++) {
@@ -1929,8 +1957,7 @@ kq_query_describe(const kq_query *q)
 /**************************************************************************
 ** kq_query_tree(): how the query was read, for `kq parse`.
 */
-static void
-tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
+static void tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Lines have no length limit: they quote the query (words, ids, field
@@ -1965,12 +1992,9 @@ dict_prefix_len(const kqi_qnode *q)
 {
     switch (q->eField) {
     case KQI_FIELD_TITLE:
-    case KQI_FIELD_SOURCE:
-        return 1;
-    case KQI_FIELD_EXTRA:
-        return q->zField ? strlen(q->zField) + 2 : 0;
-    default:
-        return 0;
+    case KQI_FIELD_SOURCE: return 1;
+    case KQI_FIELD_EXTRA: return q->zField ? strlen(q->zField) + 2 : 0;
+    default: return 0;
     }
 }
 
@@ -2027,10 +2051,11 @@ tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
 {
     const char *zF = field_label(q);
     char *aField = zF ? kqi_mprintf("in %s: ", zF) : NULL;
-    char *aBoost = q->boost != 0 && q->boost != 1.0 ?
-                   kqi_mprintf("  (score x %g)", q->boost) : NULL;
-    if ((zF && aField == NULL) || (q->boost != 0 && q->boost != 1.0 &&
-                                   aBoost == NULL)) {
+    char *aBoost = q->boost != 0 && q->boost != 1.0
+                       ? kqi_mprintf("  (score x %g)", q->boost)
+                       : NULL;
+    if ((zF && aField == NULL) ||
+        (q->boost != 0 && q->boost != 1.0 && aBoost == NULL)) {
         b->rc = KQ_NOMEM;
     }
     tree_node_lines(b, w, pIdx, q, nIndent, aField ? aField : "",
@@ -2047,9 +2072,10 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
     switch (q->eType) {
     case KQI_Q_TERM:
         if (q->bNever) {
-            tree_line(b, nIndent, "%s\"%s\" holds a word longer than %d "
-                      "bytes: never indexed, matches nothing%s", aField,
-                      q->zTerm, KQ_MAX_WORD, aBoost);
+            tree_line(b, nIndent,
+                      "%s\"%s\" holds a word longer than %d "
+                      "bytes: never indexed, matches nothing%s",
+                      aField, q->zTerm, KQ_MAX_WORD, aBoost);
             char *z = kqi_mprintf("warning: \"%s\" holds a word longer "
                                   "than %d bytes once folded, which kq does "
                                   "not index: it matches no document\n",
@@ -2067,9 +2093,10 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                   aBoost);
         break;
     case KQI_Q_EXACT:
-        tree_line(b, nIndent, "%sexact word \"%s\" (term %s, then the text "
-                  "is checked for the word itself)%s", aField, q->zWord,
-                  q->zTerm, aBoost);
+        tree_line(b, nIndent,
+                  "%sexact word \"%s\" (term %s, then the text "
+                  "is checked for the word itself)%s",
+                  aField, q->zWord, q->zTerm, aBoost);
         break;
     case KQI_Q_PREFIX:
         tree_line(b, nIndent, "%sprefix \"%s*\" (unstemmed)%s", aField,
@@ -2077,20 +2104,26 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         tree_expansion(b, pIdx, q, nIndent + 1);
         break;
     case KQI_Q_WILD:
-        tree_line(b, nIndent, "%spattern \"%s\" (unstemmed; * any "
-                  "characters, ? one)%s", aField, q->zTerm, aBoost);
+        tree_line(b, nIndent,
+                  "%spattern \"%s\" (unstemmed; * any "
+                  "characters, ? one)%s",
+                  aField, q->zTerm, aBoost);
         tree_expansion(b, pIdx, q, nIndent + 1);
         break;
     case KQI_Q_FUZZY:
-        tree_line(b, nIndent, "%sfuzzy word \"%s\" (unstemmed words within "
-                  "%u edit%s)%s", aField, q->zTerm, q->nEdit,
-                  q->nEdit == 1 ? "" : "s", aBoost);
+        tree_line(b, nIndent,
+                  "%sfuzzy word \"%s\" (unstemmed words within "
+                  "%u edit%s)%s",
+                  aField, q->zTerm, q->nEdit, q->nEdit == 1 ? "" : "s",
+                  aBoost);
         tree_expansion(b, pIdx, q, nIndent + 1);
         break;
     case KQI_Q_PHRASE:
-        tree_line(b, nIndent, "%sphrase (words in this order, next to each "
-                  "other)%s%s%s", aField, q->zLang ? " in " : "",
-                  q->zLang ? q->zLang : "", aBoost);
+        tree_line(b, nIndent,
+                  "%sphrase (words in this order, next to each "
+                  "other)%s%s%s",
+                  aField, q->zLang ? " in " : "", q->zLang ? q->zLang : "",
+                  aBoost);
         for (int i = 0; i < q->nChild; i++) {
             const kqi_qnode *c = q->aChild[i];
             if (c->eType != KQI_Q_TERM) {
@@ -2108,16 +2141,19 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         }
         break;
     case KQI_Q_NEAR:
-        tree_line(b, nIndent, "%s/%u: the words at most %u positions "
-                  "apart%s%s%s%s", q->bOrdered ? "ADJ" : "NEAR", q->nWindow,
-                  q->nWindow, q->bOrdered ? ", in this order" : ", in any order",
+        tree_line(b, nIndent,
+                  "%s/%u: the words at most %u positions "
+                  "apart%s%s%s%s",
+                  q->bOrdered ? "ADJ" : "NEAR", q->nWindow, q->nWindow,
+                  q->bOrdered ? ", in this order" : ", in any order",
                   q->zLang ? " in " : "", q->zLang ? q->zLang : "", aBoost);
         for (int i = 0; i < q->nChild; i++) {
             tree_node(b, w, pIdx, q->aChild[i], nIndent + 1);
         }
         break;
     case KQI_Q_DATE:
-        tree_line(b, nIndent, "date from %s to %s (inclusive; a document "
+        tree_line(b, nIndent,
+                  "date from %s to %s (inclusive; a document "
                   "dated only by month or year matches if that lies inside)",
                   q->zLo[0] ? q->zLo : "the earliest",
                   q->zHi[0] ? q->zHi : "the latest");
@@ -2138,10 +2174,10 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         }
         goto op;
     default:
-    op: {
-        const char *zOp = q->eType == KQI_Q_AND ? "AND (all of)" :
-                          q->eType == KQI_Q_OR ? "OR (any of)" :
-                          "NOT (documents without)";
+    op : {
+        const char *zOp = q->eType == KQI_Q_AND  ? "AND (all of)"
+                          : q->eType == KQI_Q_OR ? "OR (any of)"
+                                                 : "NOT (documents without)";
         tree_line(b, nIndent, "%s%s", zOp, aBoost);
         if (q->eMix == KQI_MIX_WARN) {
             kq_query qq = {(kqi_qnode *)q};
@@ -2149,7 +2185,8 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
             char *zLine = kqi_mprintf("warning: AND and OR mixed without "
                                       "parentheses, read as %s (AND binds "
                                       "tighter than OR); add parentheses to "
-                                      "say what you mean\n", z ? z : "?");
+                                      "say what you mean\n",
+                                      z ? z : "?");
             if (zLine == NULL) {
                 w->rc = KQ_NOMEM;
             } else {

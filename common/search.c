@@ -51,8 +51,8 @@ kqi_log(double x)
     u64 b;
     memcpy(&b, &x, sizeof(b));
     int e = (int)((b >> 52) & 0x7ff);
-    if (e == 0) {   /* subnormal: scale into the normal range */
-        x *= 18014398509481984.0;   /* 2^54 */
+    if (e == 0) {                 /* subnormal: scale into the normal range */
+        x *= 18014398509481984.0; /* 2^54 */
         memcpy(&b, &x, sizeof(b));
         e = (int)((b >> 52) & 0x7ff) - 54;
     }
@@ -66,9 +66,12 @@ kqi_log(double x)
     }
     const double ln2Hi = 6.93147180369123816490e-01;
     const double ln2Lo = 1.90821492927058770002e-10;
-    const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
-                 Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
-                 Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+    const double Lg1 = 6.666666666666735130e-01,
+                 Lg2 = 3.999999999940941908e-01,
+                 Lg3 = 2.857142874366239149e-01,
+                 Lg4 = 2.222219843214978396e-01,
+                 Lg5 = 1.818357216161805012e-01,
+                 Lg6 = 1.531383769920937332e-01,
                  Lg7 = 1.479819860511658591e-01;
     double f = m - 1.0;
     double sv = f / (2.0 + f), z = sv * sv, w = z * z;
@@ -87,7 +90,7 @@ double
 kqi_bm25_idf(u64 nDoc, u64 df)
 {
     if (df > nDoc) {
-        df = nDoc;   /* df counts deleted documents until a merge */
+        df = nDoc; /* df counts deleted documents until a merge */
     }
     double tw = ((double)nDoc - (double)df + 0.5) / ((double)df + 0.5);
     /* Robertson-Sparck Jones would go negative for terms in more than half
@@ -116,7 +119,7 @@ typedef struct ctx ctx;
 typedef struct cur cur;
 struct cur {
     u32 iDoc;
-    int bStarted;       /* iDoc is valid (the first seek happened) */
+    int bStarted; /* iDoc is valid (the first seek happened) */
     int (*xSeek)(cur *, u32);
     double (*xScore)(cur *);
     void (*xFree)(cur *);
@@ -133,11 +136,11 @@ struct cur {
 
 struct ctx {
     kqi_segment *pSeg;
-    u32 iSeg;           /* its number in the index */
-    kq_analyzer *pA;    /* the index's (=word checks the text) */
-    double avgdl;       /* of the BM25F lengths (kq_int.h) */
-    u32 nTitleW1;       /* the index's title weight, less one */
-    int rc;             /* first error met while evaluating */
+    u32 iSeg;        /* its number in the index */
+    kq_analyzer *pA; /* the index's (=word checks the text) */
+    double avgdl;    /* of the BM25F lengths (kq_int.h) */
+    u32 nTitleW1;    /* the index's title weight, less one */
+    int rc;          /* first error met while evaluating */
     char *zErr;
 };
 
@@ -164,12 +167,12 @@ cur_next(cur *c)
 /* Cursors never move back: a seek to a target at or before the current
 ** document leaves them where they are.  (Without this an exclusion would be
 ** asked about a document its cursor has already passed.) */
-#define SEEK_GUARD(c, t)                                                     \
-    do {                                                                     \
-        if ((c)->bStarted && (c)->iDoc >= (t)) {                             \
-            return (c)->iDoc == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;              \
-        }                                                                    \
-        (c)->bStarted = 1;                                                   \
+#define SEEK_GUARD(c, t)                                                      \
+    do {                                                                      \
+        if ((c)->bStarted && (c)->iDoc >= (t)) {                              \
+            return (c)->iDoc == KQ_DOCID_EOF ? KQ_DONE : KQ_OK;               \
+        }                                                                     \
+        (c)->bStarted = 1;                                                    \
     } while (0)
 
 /* Record an error and end the cursor. */
@@ -188,7 +191,7 @@ typedef struct pterm pterm;
 typedef struct termcur {
     cur base;
     kqi_plc *pPlc;
-    const pterm *pTerm;   /* its plan entry (kq_explain) */
+    const pterm *pTerm; /* its plan entry (kq_explain) */
     double idf;
     /* BM25F: the term's title term T + term (NULL: the term is in no title
     ** of the segment, or the index has no title weight), whose frequency
@@ -196,14 +199,14 @@ typedef struct termcur {
     kqi_plc *pTitle;
     u32 nTitleW1;
     u32 titleMax;
-    double max;         /* bound over the list */
+    double max; /* bound over the list */
     int bStarted;
     int bTitleStarted;
     /* The last block-max lookup: block iBm (-1: none) ends at docid bmEnd
     ** and bounds scores by bmVal.  Targets only grow, so a lookup is
     ** mostly this comparison. */
     int iBm;
-    u32 bmEnd, bmPrevEnd;   /* (bmPrevEnd: the block before ends there) */
+    u32 bmEnd, bmPrevEnd; /* (bmPrevEnd: the block before ends there) */
     double bmVal;
 } termcur;
 
@@ -318,7 +321,8 @@ term_occ(cur *c)
 {
     termcur *p = (termcur *)c;
     return c->iDoc != KQ_DOCID_EOF && kqi_plc_docid(p->pPlc) == c->iDoc
-           ? kqi_plc_tf(p->pPlc) : 0;
+               ? kqi_plc_tf(p->pPlc)
+               : 0;
 }
 
 static u32
@@ -331,8 +335,7 @@ zero_occ(cur *c)
 static void
 term_bm_at(termcur *p, u32 t)
 {
-    if (p->iBm >= 0 && t <= p->bmEnd &&
-        (p->iBm == 0 || t > p->bmPrevEnd)) {
+    if (p->iBm >= 0 && t <= p->bmEnd && (p->iBm == 0 || t > p->bmPrevEnd)) {
         return;
     }
     int b = kqi_plc_block_of(p->pPlc, t);
@@ -347,7 +350,8 @@ term_bm_at(termcur *p, u32 t)
     kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
     p->bmEnd = last;
     p->bmVal = kqi_bm25(p->idf, term_tf_bound(p, maxTf), minLen,
-                        p->base.pCtx->avgdl) * BOUND_SLACK;
+                        p->base.pCtx->avgdl) *
+               BOUND_SLACK;
     p->bmPrevEnd = 0;
     if (b > 0) {
         kqi_plc_block_max(p->pPlc, b - 1, &maxTf, &minLen, &last);
@@ -406,26 +410,26 @@ typedef struct orcur {
     cur base;
     cur **a;
     int n;
-    int *aHeap;        /* n >= OR_HEAP_MIN: the children by iDoc, a
-                       ** min-heap (or_seek()); NULL before the first seek */
+    int *aHeap; /* n >= OR_HEAP_MIN: the children by iDoc, a
+                ** min-heap (or_seek()); NULL before the first seek */
 } orcur;
 
 /* and / phrase ----------------------------------------------------------- */
 typedef struct andcur {
     cur base;
-    cur **aPos;        /* children that must match */
+    cur **aPos; /* children that must match */
     int nPos;
-    int bTerm2;        /* exactly two, both terms: kqi_plc_intersect() */
-    cur **aNeg;        /* children that must not match */
+    int bTerm2; /* exactly two, both terms: kqi_plc_intersect() */
+    cur **aNeg; /* children that must not match */
     int nNeg;
-    u32 *aOffset;      /* phrase: position offset of each child; else NULL */
-    struct slotbuf {   /* phrase: an expanding child's merged positions */
+    u32 *aOffset;    /* phrase: position offset of each child; else NULL */
+    struct slotbuf { /* phrase: an expanding child's merged positions */
         u32 *a;
         u32 nAlloc;
-    } *aSlot;          /* one per child, NULL when all are terms */
-    u32 nWindow;       /* NEAR/ADJ: the children's positions at most this
-                       ** far apart (0: not a NEAR) */
-    int bOrdered;      /* ADJ: in the children's order */
+    } * aSlot;    /* one per child, NULL when all are terms */
+    u32 nWindow;  /* NEAR/ADJ: the children's positions at most this
+                  ** far apart (0: not a NEAR) */
+    int bOrdered; /* ADJ: in the children's order */
 } andcur;
 
 static int near_match(andcur *p, int *pbMatch);
@@ -604,8 +608,9 @@ slot_positions(andcur *p, int i, u32 iDoc, const u32 **paPos, u32 *pnPos)
         }
         if ((u64)n + m > sb->nAlloc) {
             u64 nNew = ((u64)n + m) * 2;
-            u32 *aNew = nNew > 0xffffffffu / sizeof(u32) ? NULL
-                        : realloc(sb->a, sizeof(u32) * (size_t)nNew);
+            u32 *aNew = nNew > 0xffffffffu / sizeof(u32)
+                            ? NULL
+                            : realloc(sb->a, sizeof(u32) * (size_t)nNew);
             if (aNew == NULL) {
                 return KQ_NOMEM;
             }
@@ -676,7 +681,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
                 ai[i]++;
             }
             if (ai[i] >= an[i]) {
-                bEnd = 1;   /* this child has no later positions */
+                bEnd = 1; /* this child has no later positions */
                 break;
             }
             bAll = (aa[i][ai[i]] == want);
@@ -706,7 +711,7 @@ phrase_match(andcur *p, u32 iDoc, int *pbMatch)
 static int
 near_match(andcur *p, int *pbMatch)
 {
-    enum { MAXN = KQ_MAX_NEAR_WORDS };   /* the parser's check */
+    enum { MAXN = KQ_MAX_NEAR_WORDS }; /* the parser's check */
     _Static_assert(MAXN <= 256, "a group number is packed in 8 bits (aM)");
     const u32 *aa[MAXN];
     u32 an[MAXN], ai[MAXN];
@@ -722,7 +727,7 @@ near_match(andcur *p, int *pbMatch)
         }
         ai[i] = 0;
     }
-    u64 span = (u64)p->nWindow + (u64)n - 1;   /* window size */
+    u64 span = (u64)p->nWindow + (u64)n - 1; /* window size */
     if (p->bOrdered) {
         for (u32 k = 0; k < an[0]; k++) {
             u64 first = aa[0][k], prev = first;
@@ -732,7 +737,7 @@ near_match(andcur *p, int *pbMatch)
                     ai[i]++;
                 }
                 if (ai[i] >= an[i]) {
-                    return KQ_OK;   /* no later position: none will do */
+                    return KQ_OK; /* no later position: none will do */
                 }
                 prev = aa[i][ai[i]];
                 bOk = prev - first < span;
@@ -816,7 +821,7 @@ near_match(andcur *p, int *pbMatch)
 typedef struct wrapcur {
     cur base;
     cur *c;
-    double w;          /* boost: the factor */
+    double w; /* boost: the factor */
 } wrapcur;
 
 static int
@@ -867,7 +872,7 @@ boost_block_max(cur *c, u32 t)
 /* A child's documents that pass a check: body:word and =word. ---------- */
 typedef struct checkcur checkcur;
 struct checkcur {
-    wrapcur w;         /* w.c: the child, which scores */
+    wrapcur w; /* w.c: the child, which scores */
     int (*xCheck)(checkcur *, u32 iDoc, int *pbMatch);
 };
 
@@ -916,8 +921,8 @@ wrap_max(cur *c)
 /* body:word -- the word outside the title: more occurrences of the term
 ** than of its title term (T + term, whose positions are a subset). */
 typedef struct bodycur {
-    checkcur k;        /* k.w.c: termcur of the word */
-    cur *pTitle;       /* termcur of T + the word, or an empty cursor */
+    checkcur k;  /* k.w.c: termcur of the word */
+    cur *pTitle; /* termcur of T + the word, or an empty cursor */
 } bodycur;
 
 static int
@@ -948,11 +953,11 @@ body_free(cur *c)
 ** again (unstemmed): exact, at the cost of reading the text of every
 ** document that has the stem. */
 typedef struct exactcur {
-    checkcur k;        /* k.w.c: the stem's termcur */
-    kqi_textcache cache;  /* the store block of the last text read */
+    checkcur k;          /* k.w.c: the stem's termcur */
+    kqi_textcache cache; /* the store block of the last text read */
     const char *zWord;
     size_t nWord;
-    kqi_field eField;  /* ANY, TITLE or BODY */
+    kqi_field eField; /* ANY, TITLE or BODY */
 } exactcur;
 
 typedef struct exactscan {
@@ -968,7 +973,7 @@ exact_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     exactscan *e = pCtx;
     if (nTerm == e->nWord && memcmp(zTerm, e->zWord, nTerm) == 0) {
         e->bFound = 1;
-        return 1;   /* stop */
+        return 1; /* stop */
     }
     return 0;
 }
@@ -987,8 +992,8 @@ exact_check(checkcur *c, u32 iDoc, int *pbMatch)
         if (rc) {
             return rc;
         }
-        kq_analyze(x->pA, KQ_ANALYZE_NOSTEM, info.zTitle, info.nTitle, 0,
-                   NULL, &e, exact_cb);
+        kq_analyze(x->pA, KQ_ANALYZE_NOSTEM, info.zTitle, info.nTitle, 0, NULL,
+                   &e, exact_cb);
     }
     if (!e.bFound && p->eField != KQI_FIELD_TITLE) {
         const char *z;
@@ -1014,7 +1019,7 @@ exact_free(cur *c)
 /* id:X -- one document ---------------------------------------------------- */
 typedef struct idcur {
     cur base;
-    u32 iLocal;        /* in this segment, or KQ_DOCID_EOF */
+    u32 iLocal; /* in this segment, or KQ_DOCID_EOF */
 } idcur;
 
 static int
@@ -1155,9 +1160,9 @@ struct pterm {
     size_t n;
     const kqi_qnode *pQ; /* the query's word it comes from (kq_explain) */
     double idf;
-    u64 df;              /* index-wide */
-    kqi_termloc *aLoc;   /* per segment; df == 0 where it is missing */
-    kqi_termloc *aTLoc;  /* its title term's, for BM25F (NULL: none) */
+    u64 df;             /* index-wide */
+    kqi_termloc *aLoc;  /* per segment; df == 0 where it is missing */
+    kqi_termloc *aTLoc; /* its title term's, for BM25F (NULL: none) */
 };
 
 static const char *
@@ -1169,16 +1174,16 @@ pterm_name(const pterm *t)
 /* Plan node types: the query's (kqi_qtype), and three of the plan's own
 ** that fields and boosts are lowered to. */
 enum {
-    P_FILTER = 100,      /* aChild[0]'s documents, scoring 0 */
-    P_BOOST,             /* aChild[0], its score times boost */
-    P_BODY               /* body:word: aChild[0] the term, aChild[1] T+term */
+    P_FILTER = 100, /* aChild[0]'s documents, scoring 0 */
+    P_BOOST,        /* aChild[0], its score times boost */
+    P_BODY          /* body:word: aChild[0] the term, aChild[1] T+term */
 };
 
 typedef struct plan plan;
 struct plan {
-    int eType;           /* kqi_qtype or P_* */
-    pterm term;          /* TERM, EXACT (the stem) */
-    pterm *aExp;         /* PREFIX: its expansions (DATE: its terms) */
+    int eType;   /* kqi_qtype or P_* */
+    pterm term;  /* TERM, EXACT (the stem) */
+    pterm *aExp; /* PREFIX: its expansions (DATE: its terms) */
     int nExp;
     u32 iOffset;
     plan **aChild;
@@ -1187,7 +1192,7 @@ struct plan {
     const kqi_qnode *pQ; /* the query node it comes from */
     u32 nWindow;         /* NEAR */
     int bOrdered;
-    kq_docid iDoc;       /* ID: the document, or KQ_DOCID_EOF */
+    kq_docid iDoc; /* ID: the document, or KQ_DOCID_EOF */
 };
 
 static void
@@ -1273,8 +1278,8 @@ term_lookup(kq_index *pIdx, pterm *t, char **pzErr)
 /* The expansion limits of one query being planned (kq.h): of one prefix,
 ** and what is left of the query's total. */
 typedef struct expbudget {
-    u32 nMax;            /* kqi_max_expansion() */
-    u32 nLeft;           /* of KQ_MAX_QUERY_EXPANSION */
+    u32 nMax;  /* kqi_max_expansion() */
+    u32 nLeft; /* of KQ_MAX_QUERY_EXPANSION */
 } expbudget;
 
 static void
@@ -1380,14 +1385,18 @@ kqi_exp_check(u32 nMax, u32 *pnLeft, u32 nExp, int bPrefix, int bOver,
 {
     /* (Over: the walk stopped at the smaller limit.) */
     if (bPrefix && (bOver ? nMax <= *pnLeft : nExp > nMax)) {
-        return kqi_err(pzErr, KQ_SYNTAX, "%s matches more than %u words (the "
+        return kqi_err(pzErr, KQ_SYNTAX,
+                       "%s matches more than %u words (the "
                        "limit; use a longer prefix, or raise it with "
-                       "--max-expansion N)", zWhat, nMax);
+                       "--max-expansion N)",
+                       zWhat, nMax);
     }
     if (bOver || nExp > *pnLeft) {
-        return kqi_err(pzErr, KQ_SYNTAX, "the query's prefixes, patterns, "
+        return kqi_err(pzErr, KQ_SYNTAX,
+                       "the query's prefixes, patterns, "
                        "fuzzy words and date ranges match more than %d terms "
-                       "in all (at %s)", KQ_MAX_QUERY_EXPANSION, zWhat);
+                       "in all (at %s)",
+                       KQ_MAX_QUERY_EXPANSION, zWhat);
     }
     *pnLeft -= nExp;
     return KQ_OK;
@@ -1456,14 +1465,14 @@ typedef struct expwalk {
     kq_index *pIdx;
     plan *p;
     kqi_pat pat;
-    int nAlloc;          /* of p->aExp */
-    u32 nKeep;           /* more distinct terms than this: over */
+    int nAlloc; /* of p->aExp */
+    u32 nKeep;  /* more distinct terms than this: over */
     int bOver;
-    const char *zPfx;    /* the field's dictionary prefix ("" for text) */
+    const char *zPfx; /* the field's dictionary prefix ("" for text) */
     size_t nPfx;
-    int bTitle;          /* title: keep T + stem where the title has it */
-    size_t nSkip;        /* key bytes before the word (the vocabulary
-                         ** mark, a field's prefix) */
+    int bTitle;   /* title: keep T + stem where the title has it */
+    size_t nSkip; /* key bytes before the word (the vocabulary
+                  ** mark, a field's prefix) */
     char **pzErr;
 } expwalk;
 
@@ -1573,8 +1582,7 @@ expand_leaf(kq_index *pIdx, plan *p, const kqi_qnode *q, const char *zPfx,
         memcpy(aKey, zPfx, w.nPfx);
         memcpy(aKey + w.nPfx, w.pat.zPat, w.pat.nLit);
         w.nSkip = w.nPfx;
-        rc = walk_keys(pIdx, aKey, w.nPfx + w.pat.nLit, &w, exp_key_cb,
-                       pzErr);
+        rc = walk_keys(pIdx, aKey, w.nPfx + w.pat.nLit, &w, exp_key_cb, pzErr);
     } else {
         /* A prefix also matches the text's terms that start with it (as
         ** it always has: the words of documents in another language,
@@ -1588,12 +1596,11 @@ expand_leaf(kq_index *pIdx, plan *p, const kqi_qnode *q, const char *zPfx,
         aKey[0] = KQI_WORD_MARK;
         memcpy(aKey + 1, w.pat.zPat, w.pat.nLit);
         if (rc == KQ_OK) {
-            rc = walk_keys(pIdx, aKey, w.pat.nLit + 1, &w, exp_word_cb,
-                           pzErr);
+            rc = walk_keys(pIdx, aKey, w.pat.nLit + 1, &w, exp_word_cb, pzErr);
         }
     }
     if (rc == 1) {
-        rc = KQ_OK;   /* stopped: over the limit */
+        rc = KQ_OK; /* stopped: over the limit */
     }
     if (rc) {
         return rc;
@@ -1741,7 +1748,8 @@ field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
             if (rc == KQ_OK) {
                 rc = kqi_dictit_next(&it, pzErr);
             }
-            if (rc == KQ_OK && it.nTerm >= n && memcmp(it.aTerm, aOut, n) == 0) {
+            if (rc == KQ_OK && it.nTerm >= n &&
+                memcmp(it.aTerm, aOut, n) == 0) {
                 return KQ_OK;
             }
             if (rc != KQ_OK && rc != KQ_DONE) {
@@ -1766,16 +1774,15 @@ field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
         kqi_buf_free(&b);
         return KQ_SYNTAX;
     }
-    default:
-        return KQ_OK;
+    default: return KQ_OK;
     }
 }
 
 /* PREFIX, WILD, FUZZY: the expansions, each with zPfx in front, as a
 ** PREFIX plan (an OR of its terms). */
 static int
-plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
-            expbudget *b, plan **ppOut, char **pzErr)
+plan_prefix(kq_index *pIdx, const kqi_qnode *q, const char *zPfx, expbudget *b,
+            plan **ppOut, char **pzErr)
 {
     plan *p = plan_new(KQI_Q_PREFIX, q);
     *ppOut = p;
@@ -1862,8 +1869,8 @@ plan_date(kq_index *pIdx, const kqi_qnode *q, expbudget *b, plan **ppOut,
 
 /* A PHRASE of zPfx + each word's term. */
 static int
-plan_phrase(kq_index *pIdx, const kqi_qnode *q, const char *zPfx,
-            expbudget *b, plan **ppOut, char **pzErr)
+plan_phrase(kq_index *pIdx, const kqi_qnode *q, const char *zPfx, expbudget *b,
+            plan **ppOut, char **pzErr)
 {
     plan *p = plan_new(KQI_Q_PHRASE, q);
     *ppOut = p;
@@ -1998,8 +2005,7 @@ plan_field(kq_index *pIdx, const kqi_qnode *q, expbudget *bud, plan **ppOut,
             rc = plan_phrase(pIdx, q, aPfx, bud, &b, pzErr);
         }
         break;
-    default:
-        return KQ_MISUSE;
+    default: return KQ_MISUSE;
     }
     if (rc) {
         plan_free(a);
@@ -2037,12 +2043,8 @@ plan_make(kq_index *pIdx, const kqi_qnode *q, expbudget *b, plan **ppOut,
     case KQI_Q_WILD:
     case KQI_Q_FUZZY:
     case KQI_Q_PHRASE:
-    case KQI_Q_EXACT:
-        rc = plan_field(pIdx, q, b, ppOut, pzErr);
-        break;
-    case KQI_Q_DATE:
-        rc = plan_date(pIdx, q, b, ppOut, pzErr);
-        break;
+    case KQI_Q_EXACT: rc = plan_field(pIdx, q, b, ppOut, pzErr); break;
+    case KQI_Q_DATE: rc = plan_date(pIdx, q, b, ppOut, pzErr); break;
     case KQI_Q_ID: {
         if (q->bIdPrefix) {
             rc = plan_ids(pIdx, q, b, ppOut, pzErr);
@@ -2172,15 +2174,15 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
     *ppOut = NULL;
     int rc = KQ_OK;
     switch (p->eType) {
-    case KQI_Q_TERM:
-        return term_cur(x, &p->term, ppOut, pzErr);
+    case KQI_Q_TERM: return term_cur(x, &p->term, ppOut, pzErr);
 
     case KQI_Q_PREFIX:
     case KQI_Q_OR: {
         orcur *o = (orcur *)cur_alloc(x, sizeof(orcur), or_seek, or_score,
                                       or_free);
         int n = p->eType == KQI_Q_OR ? p->nChild : p->nExp;
-        if (o == NULL || (o->a = calloc((size_t)n + 1, sizeof(cur *))) == NULL) {
+        if (o == NULL ||
+            (o->a = calloc((size_t)n + 1, sizeof(cur *))) == NULL) {
             free(o);
             return KQ_NOMEM;
         }
@@ -2257,8 +2259,9 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
         *ppOut = &c->base;
         u32 iBase = x->pSeg->iBase;
         c->iLocal = p->iDoc != KQ_DOCID_EOF && p->iDoc >= iBase &&
-                    p->iDoc - iBase < x->pSeg->docs.nDoc
-                    ? p->iDoc - iBase : KQ_DOCID_EOF;
+                            p->iDoc - iBase < x->pSeg->docs.nDoc
+                        ? p->iDoc - iBase
+                        : KQ_DOCID_EOF;
         return KQ_OK;
     }
 
@@ -2266,8 +2269,8 @@ cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
     case KQI_Q_PHRASE:
     case KQI_Q_NEAR:
     case KQI_Q_NOT: {
-        andcur *a = (andcur *)cur_alloc(x, sizeof(andcur), and_seek,
-                                        and_score, and_free);
+        andcur *a = (andcur *)cur_alloc(x, sizeof(andcur), and_seek, and_score,
+                                        and_free);
         if (a == NULL) {
             return KQ_NOMEM;
         }
@@ -2459,7 +2462,7 @@ run_maxscore(orcur *o, topk *t, u32 iBase, u64 *pnSeen)
         aUb[i] = ub;
     }
     double theta = t->n == t->nMax ? t->a[0].score : -1.0;
-    int ne = 0;   /* a[0..ne) are non-essential */
+    int ne = 0; /* a[0..ne) are non-essential */
     while (ne < n && aUb[ne] <= theta) {
         ne++;
     }
@@ -2566,7 +2569,7 @@ run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
                 if (tc->bmEnd == KQ_DOCID_EOF) {
                     break;
                 }
-                d = tc->bmEnd + 1;   /* the whole block cannot win */
+                d = tc->bmEnd + 1; /* the whole block cannot win */
                 continue;
             }
         }
@@ -2597,8 +2600,10 @@ seg_finish(kq_index *pIdx, u32 s, ctx *x, cur *c, int rc, char **pzErr)
 {
     if (rc == KQ_OK && kqi_docs_bad(&pIdx->aSeg[s].docs)) {
         rc = KQ_CORRUPT;
-        kqi_err(&x->zErr, rc, "%s: checksum mismatch in the document "
-                "lengths", pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
+        kqi_err(&x->zErr, rc,
+                "%s: checksum mismatch in the document "
+                "lengths",
+                pIdx->aSeg[s].aMap[KQI_F_DOCS].zPath);
     }
     if (rc == KQ_CORRUPT) {
         kqi_err(pzErr, rc, "%s", x->zErr ? x->zErr : "index damaged");
@@ -2662,8 +2667,13 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
     int bExact = 1;
     u64 nTotal = 0;
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
-        ctx x = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
-                 pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
+        ctx x = {&pIdx->aSeg[s],
+                 s,
+                 pIdx->pAnalyzer,
+                 pIdx->stats.avgDoclen,
+                 pIdx->man.nTitleWeight - 1,
+                 KQ_OK,
+                 NULL};
         cur *c = NULL;
         rc = cur_make(&x, pPlan, &c, pzErr);
         u32 iBase = pIdx->aSeg[s].iBase;
@@ -2730,8 +2740,13 @@ search_each(kq_index *pIdx, const kq_query *q, int bOcc, void *pCtx,
         rc = kq_matcher_new(pIdx, q, &pM, pzErr);
     }
     for (u32 s = 0; rc == KQ_OK && s < pIdx->man.nSeg; s++) {
-        ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
-                  pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
+        ctx cx = {&pIdx->aSeg[s],
+                  s,
+                  pIdx->pAnalyzer,
+                  pIdx->stats.avgDoclen,
+                  pIdx->man.nTitleWeight - 1,
+                  KQ_OK,
+                  NULL};
         cur *c = NULL;
         rc = cur_make(&cx, pPlan, &c, pzErr);
         u32 iBase = pIdx->aSeg[s].iBase;
@@ -2749,8 +2764,8 @@ search_each(kq_index *pIdx, const kq_query *q, int bOcc, void *pCtx,
                                             &nM, pzErr);
                     }
                     u32 nOcc = nM > 0xffffffffu ? 0xffffffffu : (u32)nM;
-                    if (rc || (cx.rc == KQ_OK &&
-                               (rc = x(pCtx, iBase + c->iDoc, sc, nOcc)) != 0)) {
+                    if (rc || (cx.rc == KQ_OK && (rc = x(pCtx, iBase + c->iDoc,
+                                                         sc, nOcc)) != 0)) {
                         break;
                     }
                 }
@@ -2863,8 +2878,8 @@ cmp_date_desc(const void *a, const void *b)
 ** (8 + 16 bytes a match), sorted, and the page cut out. */
 static int
 search_by_date(kq_index *pIdx, const kq_query *q, int bDesc, size_t nOffset,
-               size_t nLimit, kq_hit **paHit, size_t *pnHit,
-               uint64_t *pnTotal, char **pzErr)
+               size_t nLimit, kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal,
+               char **pzErr)
 {
     dcollect d = {pIdx, NULL, 0, 0, pzErr};
     int rc = search_each(pIdx, q, 0, &d, dcollect_cb, pzErr);
@@ -2901,7 +2916,7 @@ typedef struct xpl {
     kq_explain_info *pOut;
     int nAlloc;
     int rc;
-    u32 iDoc;            /* the document, in the segment */
+    u32 iDoc; /* the document, in the segment */
 } xpl;
 
 static void
@@ -2993,8 +3008,13 @@ kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
     expbudget bud;
     budget_init(&bud, pIdx);
     int rc = plan_make(pIdx, q->pRoot, &bud, &pPlan, pzErr);
-    ctx cx = {&pIdx->aSeg[s], s, pIdx->pAnalyzer, pIdx->stats.avgDoclen,
-              pIdx->man.nTitleWeight - 1, KQ_OK, NULL};
+    ctx cx = {&pIdx->aSeg[s],
+              s,
+              pIdx->pAnalyzer,
+              pIdx->stats.avgDoclen,
+              pIdx->man.nTitleWeight - 1,
+              KQ_OK,
+              NULL};
     cur *c = NULL;
     if (rc == KQ_OK) {
         rc = cur_make(&cx, pPlan, &c, pzErr);
@@ -3055,7 +3075,7 @@ kqi_leaf_terms(kq_index *pIdx, const kqi_qnode *q, char ***paz, int *pn,
                q->eType != KQI_Q_FUZZY) {
         return KQ_MISUSE;
     } else if (q->eField == KQI_FIELD_BODY) {
-        aPfx[0] = 0;   /* body: the text's terms, checked against titles */
+        aPfx[0] = 0; /* body: the text's terms, checked against titles */
     } else {
         rc = field_prefix(pIdx, q, aPfx, sizeof(aPfx), pzErr);
     }
@@ -3092,8 +3112,8 @@ kqi_leaf_terms(kq_index *pIdx, const kqi_qnode *q, char ***paz, int *pn,
 }
 
 int
-kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz,
-                 int *pn, char **pzErr)
+kqi_prefix_terms(kq_index *pIdx, const char *z, size_t n, char ***paz, int *pn,
+                 char **pzErr)
 {
     kqi_qnode q;
     memset(&q, 0, sizeof(q));

@@ -20,14 +20,14 @@
 
 typedef struct stok {
     size_t iStart, iEnd;
-    long iMatch;         /* the match it is part of, or -1 */
-    int iPart;           /* that match's part of the query */
+    long iMatch; /* the match it is part of, or -1 */
+    int iPart;   /* that match's part of the query */
 } stok;
 
 typedef struct sctx {
     stok *a;
     size_t n, nAlloc;
-    int nPart;           /* parts: 0 .. nPart-1 */
+    int nPart; /* parts: 0 .. nPart-1 */
     int rc;
 } sctx;
 
@@ -123,7 +123,7 @@ scan_text(sctx *s, kq_analyzer *pA, const char *zText, size_t nScan,
             s->nPart = a[i].iPart + 1;
         }
         while (k > 0 && s->a[k - 1].iStart >= a[i].iStart) {
-            k--;   /* matches may overlap: look back */
+            k--; /* matches may overlap: look back */
         }
         while (k < s->n && s->a[k].iStart < a[i].iStart) {
             k++;
@@ -157,7 +157,7 @@ best_window(const sctx *s, const u8 *abUsed, size_t nWord, size_t *piBest)
         *piBest = 0;
         return -2;
     }
-    size_t nUsed = 0;    /* used tokens inside the window */
+    size_t nUsed = 0; /* used tokens inside the window */
     for (size_t i = 0; i < s->n; i++) {
         int t = s->a[i].iPart;
         nUsed += abUsed[i];
@@ -211,7 +211,7 @@ render(const sctx *s, const char *zText, size_t nText, size_t nScan,
         pOut->iSrcEnd = n;
     } else {
         if (iFirst > 0) {
-            kqi_buf_append(&b, "\xe2\x80\xa6", 3);   /* ... */
+            kqi_buf_append(&b, "\xe2\x80\xa6", 3); /* ... */
             bSpace = 0;
         }
         size_t iPrevEnd = s->a[iFirst].iStart;
@@ -283,8 +283,8 @@ window_start(const sctx *s, size_t iBest, size_t nWord)
 
 int
 kq_snippets_make(kq_analyzer *pA, const char *zText, size_t nText,
-                 const kq_match *aMatch, size_t nMatch, size_t nWord,
-                 int nMax, kq_snippet **paOut, int *pnOut)
+                 const kq_match *aMatch, size_t nMatch, size_t nWord, int nMax,
+                 kq_snippet **paOut, int *pnOut)
 {
     *paOut = NULL;
     *pnOut = 0;

@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 typedef struct run {
-    char *azPath[3];   /* dict, post, pos */
+    char *azPath[3]; /* dict, post, pos */
 } run;
 
 /* A document of this session in the id table: 24 bytes; ids themselves
@@ -53,8 +53,8 @@ typedef struct run {
 typedef struct sessent {
     u64 idHash;
     u64 contentHash;
-    u32 chk;           /* second hash of the id */
-    u32 iDoc1;         /* docid + 1 in the new segment; 0: empty slot */
+    u32 chk;   /* second hash of the id */
+    u32 iDoc1; /* docid + 1 in the new segment; 0: empty slot */
 } sessent;
 
 /* A batch of documents on its way to a worker: their title and body text
@@ -64,26 +64,26 @@ typedef struct sessent {
 
 typedef struct bdoc {
     size_t oTitle, nTitle, oBody, nBody, oSource, nSource, oDate, nDate;
-    size_t oField, nField;   /* extra fields, packed (kqi_fields_pack) */
+    size_t oField, nField; /* extra fields, packed (kqi_fields_pack) */
     size_t oLang, nLang;
-    u32 nLen;            /* set by the worker: BM25F length */
-    u32 nTok;            /* and tokens */
+    u32 nLen; /* set by the worker: BM25F length */
+    u32 nTok; /* and tokens */
 } bdoc;
 
 enum { B_FREE, B_FULL, B_BUSY, B_DONE };
 
 typedef struct batch {
-    int eState;          /* FULL: queued; BUSY: being inverted; DONE: ready
-                         ** to be taken back */
-    u32 iDoc0;           /* docid of aDoc[0] */
+    int eState; /* FULL: queued; BUSY: being inverted; DONE: ready
+                ** to be taken back */
+    u32 iDoc0;  /* docid of aDoc[0] */
     bdoc *aDoc;
     u32 nDoc, nDocAlloc;
     kqi_buf text;
-    size_t nTextBytes;   /* title and body bytes in text: batches close on
-                         ** these, as store blocks do with -j 1, so the
-                         ** files are the same for any N */
-    kqi_buf store;       /* set by the worker: the bodies' store blocks */
-    kqi_buf storeOffs;   /* u64 offsets of those blocks in store */
+    size_t nTextBytes; /* title and body bytes in text: batches close on
+                       ** these, as store blocks do with -j 1, so the
+                       ** files are the same for any N */
+    kqi_buf store;     /* set by the worker: the bodies' store blocks */
+    kqi_buf storeOffs; /* u64 offsets of those blocks in store */
 } batch;
 
 /* A worker: a thread with its own inverter.  Workers take batches from
@@ -93,7 +93,7 @@ typedef struct worker {
     kq_writer *pW;
     kqi_inv *pInv;
     pthread_t th;
-    int bThread;         /* th was started */
+    int bThread; /* th was started */
     struct libdeflate_compressor *pZ;
     const char **azBody; /* scratch for kqi_store_encode() */
     size_t *anBody;
@@ -101,19 +101,19 @@ typedef struct worker {
 } worker;
 
 struct kq_writer {
-    char aLastLang[KQI_MAX_LANG];  /* the last per-document language found
-                                   ** valid */
+    char aLastLang[KQI_MAX_LANG]; /* the last per-document language found
+                                  ** valid */
     char *zDir;
     int fdLock;
-    int bLocked;       /* the flock is ours */
-    int bPidOk;        /* kq.lock has no other link: our pid goes in it */
+    int bLocked; /* the flock is ours */
+    int bPidOk;  /* kq.lock has no other link: our pid goes in it */
     kqi_manifest man;
     size_t nMemory;
-    u32 iSeg;          /* number of the segment being written */
-    int bOpenSeg;      /* .docs/.store of the segment are open */
+    u32 iSeg;     /* number of the segment being written */
+    int bOpenSeg; /* .docs/.store of the segment are open */
     kqi_wfile docsFile, storeFile;
     kqi_docw *pDocw;
-    atomic_size_t nDocwMem;   /* memory of pDocw, for the workers' budget */
+    atomic_size_t nDocwMem; /* memory of pDocw, for the workers' budget */
 
     kqi_inv *aInv[KQ_MAX_THREADS];
     int nInv;
@@ -122,48 +122,48 @@ struct kq_writer {
     ** the batch that would be being filled (the store blocks close at
     ** batch ends either way). */
     worker *aWk;
-    batch *aQ;         /* the queue: batch b is in aQ[b % nQ] */
+    batch *aQ; /* the queue: batch b is in aQ[b % nQ] */
     int nQ;
-    u64 nBatch;        /* batches handed over so far */
-    u64 iNextWork;     /* the next batch a worker takes */
+    u64 nBatch;    /* batches handed over so far */
+    u64 iNextWork; /* the next batch a worker takes */
     batch *pFill;
-    pthread_mutex_t muQ;     /* guards the queue, the batch states, rcWk */
+    pthread_mutex_t muQ; /* guards the queue, the batch states, rcWk */
     pthread_cond_t cvQ;
     int bStop;
-    int rcWk;          /* first error of a worker, and its message */
+    int rcWk; /* first error of a worker, and its message */
     char *zErrWk;
     size_t nFillBytes;
     u32 nFillDocs;
 
-    pthread_mutex_t muRun;   /* guards aRun, nRun and stats.nSpill */
+    pthread_mutex_t muRun; /* guards aRun, nRun and stats.nSpill */
     int bMu;
     run *aRun;
     u32 nRun;
 
-    u64 nDocBefore;    /* documents in the committed segments */
-    u32 nDoc;          /* documents in the new segment */
+    u64 nDocBefore; /* documents in the committed segments */
+    u32 nDoc;       /* documents in the new segment */
     u64 nToken;
     kq_writer_stats stats;
     int bNoMerge;
-    u64 nMaxSegment;   /* opts.nMaxSegment, or the default */
-    u64 nMergeBudget;  /* opts.nMergeBudget (0: by what a commit adds) */
+    u64 nMaxSegment;  /* opts.nMaxSegment, or the default */
+    u64 nMergeBudget; /* opts.nMergeBudget (0: by what a commit adds) */
     void (*xMergeProgress)(void *, int, uint64_t, uint64_t);
     void *pMergeCtx;
-    int iMergeCall;    /* merges of the current commit, merge or compact */
+    int iMergeCall; /* merges of the current commit, merge or compact */
     int bTrackSeen;
-    int bDetectLang;     /* kq_writer_opts.bDetectLang */
-    int rcMerge;       /* a merge after the last commit failed: its rc */
-    char *zMergeErr;   /* and its message (kq_writer_merge_status) */
+    int bDetectLang; /* kq_writer_opts.bDetectLang */
+    int rcMerge;     /* a merge after the last commit failed: its rc */
+    char *zMergeErr; /* and its message (kq_writer_merge_status) */
 
     /* The committed segments, opened on first need to find documents by
     ** id, with this session's changes to them. */
     int bReaders;
-    kqi_segment *aSegR;     /* man.nSeg of them */
-    u8 **aPend;             /* per segment: its deletions including this
-                            ** session's, NULL while unchanged */
-    u32 *anPendDel;         /* per segment: documents deleted (all) */
-    u64 *anPendTok;         /* and their tokens */
-    int bPending;           /* some aPend is set */
+    kqi_segment *aSegR; /* man.nSeg of them */
+    u8 **aPend;         /* per segment: its deletions including this
+                        ** session's, NULL while unchanged */
+    u32 *anPendDel;     /* per segment: documents deleted (all) */
+    u64 *anPendTok;     /* and their tokens */
+    int bPending;       /* some aPend is set */
 
     /* With opts.bTrackSeen: the id hashes of every document this writer
     ** was given (added or unchanged), for kq_writer_delete_unseen(). */
@@ -173,9 +173,9 @@ struct kq_writer {
     /* This session's documents by id, and which of them were replaced or
     ** deleted within the session. */
     sessent *aHt;
-    u32 nHtMask;            /* table size - 1 (a power of two), 0: none */
+    u32 nHtMask; /* table size - 1 (a power of two), 0: none */
     u32 nHt;
-    kqi_buf sessDel;        /* bitmap over the new segment's docids */
+    kqi_buf sessDel; /* bitmap over the new segment's docids */
     u32 nSessDel;
 };
 
@@ -253,9 +253,10 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
                    (t.tv_nsec - t0.tv_nsec) / 1000000;
         if (nMs >= nWaitMs) {
             char *zWho = lock_holder(p->fdLock);
-            rc = kqi_err(pzErr, KQ_BUSY, "%s: the index is being written by "
-                         "%s; gave up after waiting %.1f s", zLock,
-                         zWho ? zWho : "another process", nMs / 1000.0);
+            rc = kqi_err(pzErr, KQ_BUSY,
+                         "%s: the index is being written by "
+                         "%s; gave up after waiting %.1f s",
+                         zLock, zWho ? zWho : "another process", nMs / 1000.0);
             free(zWho);
             break;
         }
@@ -269,7 +270,8 @@ lock_index(kq_writer *p, int nWaitMs, char **pzErr)
         /* Say who we are, for a writer that has to wait. */
         char a[32];
         int n = snprintf(a, sizeof(a), "pid %ld\n", (long)getpid());
-        if (ftruncate(p->fdLock, 0) != 0 || pwrite(p->fdLock, a, (size_t)n, 0) != n) {
+        if (ftruncate(p->fdLock, 0) != 0 ||
+            pwrite(p->fdLock, a, (size_t)n, 0) != n) {
             /* Only a courtesy: the lock is held either way. */
         }
     }
@@ -389,7 +391,7 @@ remove_orphans(kq_writer *p)
             bOrphan = 1;
             for (u32 i = 0; i < p->man.nSeg; i++) {
                 if (p->man.aSeg[i].iSeg == iSeg) {
-                    bOrphan = 0;   /* a file of a committed segment */
+                    bOrphan = 0; /* a file of a committed segment */
                 }
             }
         }
@@ -416,7 +418,8 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
         return KQ_NOMEM;
     }
     p->fdLock = -1;
-    p->nMemory = (pOpts && pOpts->nMemory) ? pOpts->nMemory : KQ_DEFAULT_MEMORY;
+    p->nMemory = (pOpts && pOpts->nMemory) ? pOpts->nMemory
+                                           : KQ_DEFAULT_MEMORY;
     p->bNoMerge = pOpts ? pOpts->bNoMerge : 0;
     p->nMaxSegment = pOpts && pOpts->nMaxSegment ? pOpts->nMaxSegment
                                                  : KQ_DEFAULT_MAX_SEGMENT;
@@ -439,8 +442,11 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
         goto fail;
     }
     int nWaitMs = pOpts ? pOpts->nLockWaitMs : 0;
-    rc = lock_index(p, nWaitMs < 0 ? 0 : nWaitMs ? nWaitMs
-                                            : KQ_DEFAULT_LOCK_WAIT_MS, pzErr);
+    rc = lock_index(p,
+                    nWaitMs < 0 ? 0
+                    : nWaitMs   ? nWaitMs
+                                : KQ_DEFAULT_LOCK_WAIT_MS,
+                    pzErr);
     if (rc) {
         goto fail;
     }
@@ -462,8 +468,10 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     } else if (rc) {
         goto fail;
     } else if (zLang && strcmp(zLang, p->man.zLang) != 0) {
-        rc = kqi_err(pzErr, KQ_MISUSE, "%s: the index uses language \"%s\", "
-                     "not \"%s\"", zDir, p->man.zLang, zLang);
+        rc = kqi_err(pzErr, KQ_MISUSE,
+                     "%s: the index uses language \"%s\", "
+                     "not \"%s\"",
+                     zDir, p->man.zLang, zLang);
         goto fail;
     }
     p->nInv = (pOpts && pOpts->nThread > 1) ? pOpts->nThread : 1;
@@ -513,12 +521,12 @@ open_segment(kq_writer *p, char **pzErr)
         p->bOpenSeg = 1;
         rc = p->docsFile.rc ? p->docsFile.rc : p->storeFile.rc;
         if (rc) {
-            kqi_err(pzErr, rc, "%s", p->docsFile.zErr ? p->docsFile.zErr
-                                                      : p->storeFile.zErr);
+            kqi_err(pzErr, rc, "%s",
+                    p->docsFile.zErr ? p->docsFile.zErr : p->storeFile.zErr);
         } else {
             rc = kqi_docw_new(&p->docsFile, &p->storeFile, &p->pDocw);
             if (rc == KQ_OK && p->nInv > 1) {
-                kqi_docw_set_deferred(p->pDocw);   /* workers compress */
+                kqi_docw_set_deferred(p->pDocw); /* workers compress */
             }
         }
     }
@@ -653,7 +661,7 @@ worker_main(void *pArg)
             pthread_cond_wait(&p->cvQ, &p->muQ);
         }
         if (p->iNextWork == p->nBatch) {
-            break;   /* stopping, and nothing queued */
+            break; /* stopping, and nothing queued */
         }
         batch *b = &p->aQ[p->iNextWork++ % (u64)p->nQ];
         b->eState = B_BUSY;
@@ -760,8 +768,9 @@ take_back(kq_writer *p, u64 iB, char **pzErr)
             rc = kqi_docw_put_blocks(p->pDocw, b->store.a, b->store.n,
                                      b->storeOffs.a, b->storeOffs.n / 8);
             if (rc) {
-                kqi_err(pzErr, rc, "%s", p->storeFile.zErr
-                        ? p->storeFile.zErr : "cannot write the stored text");
+                kqi_err(pzErr, rc, "%s",
+                        p->storeFile.zErr ? p->storeFile.zErr
+                                          : "cannot write the stored text");
             }
         }
         b->eState = B_FREE;
@@ -900,8 +909,7 @@ open_readers(kq_writer *p, char **pzErr)
     p->anPendDel = calloc(n, sizeof(u32));
     p->anPendTok = calloc(n, sizeof(u64));
     p->bReaders = 1;
-    if (!p->aSegR || !p->aPend || !p->anPendDel ||
-        !p->anPendTok) {
+    if (!p->aSegR || !p->aPend || !p->anPendDel || !p->anPendTok) {
         close_readers(p);
         return KQ_NOMEM;
     }
@@ -1071,7 +1079,7 @@ kq_writer_delete(kq_writer *p, const char *zId, size_t nId, char **pzErr)
 static int
 seen_has(const kq_writer *p, u64 h)
 {
-    h |= 1;   /* 0 marks an empty slot */
+    h |= 1; /* 0 marks an empty slot */
     for (u32 i = (u32)h & p->nSeenMask;; i = (i + 1) & p->nSeenMask) {
         if (p->aSeenH[i] == h) {
             return 1;
@@ -1158,8 +1166,8 @@ resolve_id(kq_writer *p, const kq_doc *d, u64 h, u32 chk, u64 content,
     if (p->nHtMask) {
         sessent *e = sess_slot(p, h, chk);
         u32 iOld = e->iDoc1 - 1;
-        if (e->iDoc1 && !(iOld < p->sessDel.n * 8 &&
-                          kqi_is_deleted(p->sessDel.a, iOld))) {
+        if (e->iDoc1 &&
+            !(iOld < p->sessDel.n * 8 && kqi_is_deleted(p->sessDel.a, iOld))) {
             if (e->contentHash == content) {
                 *pbSkip = 1;
                 p->stats.nSkip++;
@@ -1219,8 +1227,10 @@ lang_check(kq_writer *p, const kq_doc *d, char **pzErr)
     }
     kq_analyzer *pA;
     if (kq_analyzer_new(aName, &pA) != KQ_OK) {
-        return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%s' (kq-index "
-                       "--lang list shows the languages)", aName);
+        return kqi_err(pzErr, KQ_NOTFOUND,
+                       "unknown language '%s' (kq-index "
+                       "--lang list shows the languages)",
+                       aName);
     }
     kq_analyzer_free(pA);
     memcpy(p->aLastLang, aName, d->nLang + 1);
@@ -1276,9 +1286,11 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     }
     for (int i = 0; i < d->nField; i++) {
         if (!kqi_field_name_ok(d->aField[i].zName, d->aField[i].nName)) {
-            return kqi_err(pzErr, KQ_MISUSE, "bad field name '%.*s' (want "
+            return kqi_err(pzErr, KQ_MISUSE,
+                           "bad field name '%.*s' (want "
                            "[a-z][a-z0-9_]*, at most %d bytes, not a built-in "
-                           "field)", KQI_QUOTE_LEN(d->aField[i].nName),
+                           "field)",
+                           KQI_QUOTE_LEN(d->aField[i].nName),
                            d->aField[i].zName, KQ_MAX_FIELD_NAME);
         }
     }
@@ -1316,9 +1328,11 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
     }
     rc = kqi_docw_add(p->pDocw, d, nLen, h, content);
     if (rc) {
-        return kqi_err(pzErr, rc, "%s", p->docsFile.zErr ? p->docsFile.zErr
-                       : p->storeFile.zErr ? p->storeFile.zErr
-                       : "cannot write the document table");
+        return kqi_err(pzErr, rc, "%s",
+                       p->docsFile.zErr ? p->docsFile.zErr
+                       : p->storeFile.zErr
+                           ? p->storeFile.zErr
+                           : "cannot write the document table");
     }
     p->nDoc++;
     p->stats.nDoc++;
@@ -1453,8 +1467,8 @@ build_segment(kq_writer *p, kqi_segmeta *pMeta, u64 *pnTerm, char **pzErr)
         ** segment's files. */
         u32 nLen;
         const u8 *aLen = kqi_docw_lens(p->pDocw, &nLen);
-        rc = kqi_inv_write(p->aInv, p->nInv, azOut, aLen, nLen, pnTerm,
-                           pMeta, pzErr);
+        rc = kqi_inv_write(p->aInv, p->nInv, azOut, aLen, nLen, pnTerm, pMeta,
+                           pzErr);
         for (int i = 0; i < p->nInv; i++) {
             kqi_inv_clear(p->aInv[i]);
         }
@@ -1524,7 +1538,7 @@ commit_session(kq_writer *p, char **pzErr)
 {
     if (p->nDoc == 0 && !p->bPending) {
         if (p->man.nGeneration > 0) {
-            return KQ_OK;   /* nothing to commit */
+            return KQ_OK; /* nothing to commit */
         }
         /* A new, empty index: still write a manifest so it exists. */
         p->man.nGeneration = 1;
@@ -1595,7 +1609,7 @@ commit_session(kq_writer *p, char **pzErr)
         kqi_segmeta *s = &m.aSeg[i];
         if (s->nDel == s->nDoc) {
             kqi_segmeta g = *s;
-            g.delGen = 0;   /* its old .del file is in azGoneDel */
+            g.delGen = 0; /* its old .del file is in azGoneDel */
             aGone[nGone++] = g;
         } else {
             m.aSeg[nKeep++] = *s;
@@ -1603,10 +1617,9 @@ commit_session(kq_writer *p, char **pzErr)
     }
     m.nSeg = nKeep;
     if (rc == KQ_OK) {
-        rc = install_manifest(p, &m, aGone, nGone,
-                              (const char *const *)azGoneDel, nGoneDel,
-                              p->nDoc > 0 ? &meta : NULL, p->nDoc > 0,
-                              azNewDel, nNewDel, pzErr);
+        rc = install_manifest(
+            p, &m, aGone, nGone, (const char *const *)azGoneDel, nGoneDel,
+            p->nDoc > 0 ? &meta : NULL, p->nDoc > 0, azNewDel, nNewDel, pzErr);
     } else {
         kqi_manifest_clear(&m);
         for (u32 i = 0; i < nNewDel; i++) {
@@ -1705,7 +1718,8 @@ static int
 choose_merge(const kqi_manifest *m, u64 nMax, u64 nBudget, u32 *pi, u32 *pj)
 {
     for (u32 i = 0; i < m->nSeg; i++) {
-        if (m->aSeg[i].nDel > 0 && 3 * (u64)m->aSeg[i].nDel > m->aSeg[i].nDoc &&
+        if (m->aSeg[i].nDel > 0 &&
+            3 * (u64)m->aSeg[i].nDel > m->aSeg[i].nDoc &&
             seg_bytes(&m->aSeg[i]) <= nBudget) {
             *pi = i;
             *pj = i + 1;
@@ -1753,9 +1767,8 @@ merge_range(kq_writer *p, u32 i, u32 j, char **pzErr)
     kqi_segmeta meta;
     kqi_mprog prog = {merge_progress, p};
     p->iMergeCall++;
-    rc = kqi_merge_segments(p->zDir, &p->aSegR[i], j - i, p->iSeg,
-                            p->nMemory, p->xMergeProgress ? &prog : NULL,
-                            &meta, pzErr);
+    rc = kqi_merge_segments(p->zDir, &p->aSegR[i], j - i, p->iSeg, p->nMemory,
+                            p->xMergeProgress ? &prog : NULL, &meta, pzErr);
     if (rc) {
         return rc;
     }
@@ -1851,9 +1864,10 @@ kq_writer_commit(kq_writer *p, char **pzErr)
         u64 nBudget = p->nMergeBudget;
         if (nBudget == 0) {
             nBudget = nAdded <= KQ_MERGE_BUDGET_MIN / KQ_MERGE_BUDGET_FACTOR
-                      ? KQ_MERGE_BUDGET_MIN
+                          ? KQ_MERGE_BUDGET_MIN
                       : nAdded > UINT64_MAX / KQ_MERGE_BUDGET_FACTOR
-                      ? UINT64_MAX : nAdded * KQ_MERGE_BUDGET_FACTOR;
+                          ? UINT64_MAX
+                          : nAdded * KQ_MERGE_BUDGET_FACTOR;
         }
         set_merge_status(p, merge_by_policy(p, nBudget, &zErr), &zErr);
     }
@@ -1958,7 +1972,7 @@ kq_writer_close(kq_writer *p)
         if (p->bLocked && p->bPidOk && ftruncate(p->fdLock, 0) != 0) {
             /* the pid left behind is checked before it is believed */
         }
-        close(p->fdLock);   /* releases the flock */
+        close(p->fdLock); /* releases the flock */
     }
     free(p->zDir);
     free(p);

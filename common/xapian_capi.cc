@@ -48,12 +48,12 @@
 struct kqx_wdb {
     Xapian::WritableDatabase db;
     Xapian::Document doc;
-    std::vector<std::string> azPath;   /* for damage messages */
+    std::vector<std::string> azPath; /* for damage messages */
 };
 
 struct kqx_db {
     Xapian::Database db;
-    std::vector<std::string> azPath;   /* local paths and tcp:// URLs */
+    std::vector<std::string> azPath; /* local paths and tcp:// URLs */
 };
 
 struct kqx_query {
@@ -144,7 +144,7 @@ about_version_file(const std::string &zMsg)
 ** signal, or a sanitizer's report and exit).  Fork failing: CHILD_OK
 ** (no diagnosis rather than a wrong one). */
 enum { CHILD_OK, CHILD_BAD, CHILD_VERSION, CHILD_CRASHED };
-#define CHILD_MSG_MAX 512     /* of the message the child sends back */
+#define CHILD_MSG_MAX 512 /* of the message the child sends back */
 
 template <class F>
 static int
@@ -173,7 +173,7 @@ in_child(F f, std::string *pzMsg)
         if (n && write(aFd[1], zMsg.data(), n) < 0) {
             e = CHILD_BAD;
         }
-        _exit(e);   /* (no exit handlers: they are the parent's) */
+        _exit(e); /* (no exit handlers: they are the parent's) */
     }
     close(aFd[1]);
     char a[CHILD_MSG_MAX];
@@ -207,23 +207,25 @@ in_child(F f, std::string *pzMsg)
 static int
 check_table(const std::string &z, std::string *pzMsg)
 {
-    int e = in_child([&](std::string &zMsg) -> int {
-        try {
-            std::ostringstream out;   /* its report: not wanted */
-            if (Xapian::Database::check(z, 0, &out) == 0) {
-                return CHILD_OK;
+    int e = in_child(
+        [&](std::string &zMsg) -> int {
+            try {
+                std::ostringstream out; /* its report: not wanted */
+                if (Xapian::Database::check(z, 0, &out) == 0) {
+                    return CHILD_OK;
+                }
+                zMsg = "the table check reports errors";
+                return CHILD_BAD;
+            } catch (const Xapian::Error &x) {
+                zMsg = x.get_description();
+                return about_version_file(x.get_msg()) ? CHILD_VERSION
+                                                       : CHILD_BAD;
+            } catch (...) {
+                zMsg = "the table check failed";
+                return CHILD_BAD;
             }
-            zMsg = "the table check reports errors";
-            return CHILD_BAD;
-        } catch (const Xapian::Error &x) {
-            zMsg = x.get_description();
-            return about_version_file(x.get_msg()) ? CHILD_VERSION
-                                                   : CHILD_BAD;
-        } catch (...) {
-            zMsg = "the table check failed";
-            return CHILD_BAD;
-        }
-    }, pzMsg);
+        },
+        pzMsg);
     if (e == CHILD_CRASHED) {
         *pzMsg = "Xapian's table check crashed on it";
         return CHILD_BAD;
@@ -238,7 +240,7 @@ check_table(const std::string &z, std::string *pzMsg)
 static std::string
 damaged_file(const std::vector<std::string> &azPath, std::string *pzMsg = NULL)
 {
-    static const char *const azTable[] = {"postlist", "docdata", "termlist",
+    static const char *const azTable[] = {"postlist", "docdata",  "termlist",
                                           "position", "spelling", "synonym"};
     std::vector<std::string> aDir;
     for (size_t i = 0; i < azPath.size(); i++) {
@@ -298,8 +300,7 @@ where(const std::vector<std::string> *pPath, bool bFind, const char *zElse,
             z = aDir[0] + "/" + zElse;
         }
     }
-    if (pzNote && !z.empty() &&
-        z.compare(z.size() - 6, 6, ".glass") == 0) {
+    if (pzNote && !z.empty() && z.compare(z.size() - 6, 6, ".glass") == 0) {
         *pzNote = ", or what " + z.substr(0, z.rfind('/') + 1) +
                   "iamglass says of that table";
     }
@@ -320,10 +321,11 @@ db_error(const std::vector<std::string> *pPath, char **pzErr)
     try {
         throw;
     } catch (const Xapian::DatabaseVersionError &e) {
-        return set_err(pzErr, KQ_FORMAT, where(pPath, true, NULL, NULL) +
-                       "xapian: " +
-                       e.get_description() + " (a damaged version file, or "
-                       "a database of another Xapian version)");
+        return set_err(pzErr, KQ_FORMAT,
+                       where(pPath, true, NULL, NULL) +
+                           "xapian: " + e.get_description() +
+                           " (a damaged version file, or "
+                           "a database of another Xapian version)");
     } catch (const Xapian::DatabaseNotFoundError &e) {
         return set_err(pzErr, KQ_NOTFOUND, "xapian: " + e.get_description());
     } catch (const Xapian::DatabaseLockError &e) {
@@ -339,18 +341,20 @@ db_error(const std::vector<std::string> *pPath, char **pzErr)
         ** DatabaseErrors of reading a damaged table */
         std::string zNote;
         std::string z = where(pPath, true, NULL, &zNote);
-        return set_err(pzErr, KQ_CORRUPT, z + "xapian: " +
-                       e.get_description() + " (the database is damaged: " +
-                       "this file" + zNote + ")");
+        return set_err(pzErr, KQ_CORRUPT,
+                       z + "xapian: " + e.get_description() +
+                           " (the database is damaged: " + "this file" +
+                           zNote + ")");
     } catch (const Xapian::DocNotFoundError &e) {
         /* kq asks only for documents a search or the id term gave it: one
         ** that is not there is damage, in glass in the postlist table,
         ** which holds the postings and the document lengths */
         std::string zNote;
         std::string z = where(pPath, true, "postlist.glass", &zNote);
-        return set_err(pzErr, KQ_CORRUPT, z + "xapian: " +
-                       e.get_description() + " (the database is damaged: " +
-                       "this file" + zNote + ")");
+        return set_err(pzErr, KQ_CORRUPT,
+                       z + "xapian: " + e.get_description() +
+                           " (the database is damaged: " + "this file" +
+                           zNote + ")");
     } catch (const Xapian::Error &e) {
         return set_err(pzErr, KQ_XAPIAN, "xapian: " + e.get_description());
     } catch (const std::bad_alloc &) {
@@ -411,6 +415,7 @@ db_call(kqx_db *p, char **pzErr, F f)
 }
 
 /* The catch clauses of the entry points that touch no database. */
+/* clang-format off */
 #define KQX_CATCH(pzErr)                                                     \
     catch (const Xapian::DatabaseCorruptError &e) {                          \
         return set_err(pzErr, KQ_CORRUPT, "xapian: " + e.get_description()); \
@@ -424,6 +429,7 @@ db_call(kqx_db *p, char **pzErr, F f)
     catch (...) {                                                            \
         return set_err(pzErr, KQ_XAPIAN, "xapian: unexpected exception");    \
     }
+/* clang-format on */
 
 static char *
 copy_out(const std::string &s, size_t *pn)
@@ -600,13 +606,15 @@ kqx_wdb_close(kqx_wdb *p)
 static void
 probe_open(const std::string &zPath)
 {
-    int e = in_child([&](std::string &) -> int {
-        try {
-            Xapian::Database db(zPath);
-        } catch (...) {
-        }
-        return CHILD_OK;
-    }, NULL);
+    int e = in_child(
+        [&](std::string &) -> int {
+            try {
+                Xapian::Database db(zPath);
+            } catch (...) {
+            }
+            return CHILD_OK;
+        },
+        NULL);
     if (e == CHILD_CRASHED) {
         throw Xapian::DatabaseCorruptError("opening the database crashed "
                                            "Xapian (in a child process)");
@@ -614,8 +622,7 @@ probe_open(const std::string &zPath)
 }
 
 extern "C" int
-kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut,
-            char **pzErr)
+kqx_db_open(const char *const *azPath, int nPath, kqx_db **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     std::vector<std::string> azAll;
@@ -669,8 +676,8 @@ kqx_db_check(kqx_db *p, char **pzErr)
         if (z.empty()) {
             return KQ_OK;
         }
-        return set_err(pzErr, KQ_CORRUPT, z + ": xapian: " + zMsg +
-                       " (the database is damaged)");
+        return set_err(pzErr, KQ_CORRUPT,
+                       z + ": xapian: " + zMsg + " (the database is damaged)");
     } catch (...) {
         return db_error(NULL, pzErr);
     }
@@ -704,11 +711,9 @@ kqx_db_get_metadata(kqx_db *p, const char *zKey, char **pzVal, char **pzErr)
 }
 
 extern "C" int
-kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
-                     void *pCtx,
-                     int (*x)(void *, const char *, size_t, const char *,
-                              size_t),
-                     char **pzErr)
+kqx_db_metadata_scan(
+    kqx_db *p, const char *zPrefix, size_t nPrefix, void *pCtx,
+    int (*x)(void *, const char *, size_t, const char *, size_t), char **pzErr)
 {
     /* (A retry after a new revision starts the scan again: x may see a
     ** key twice, which kq's callers -- collecting, then de-duplicating --
@@ -849,11 +854,13 @@ kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
         }
         switch (eOp) {
         case KQX_AND:
-            return query_new(Xapian::Query(Xapian::Query::OP_AND, v.begin(),
-                                           v.end()), ppOut);
+            return query_new(
+                Xapian::Query(Xapian::Query::OP_AND, v.begin(), v.end()),
+                ppOut);
         case KQX_OR:
-            return query_new(Xapian::Query(Xapian::Query::OP_OR, v.begin(),
-                                           v.end()), ppOut);
+            return query_new(
+                Xapian::Query(Xapian::Query::OP_OR, v.begin(), v.end()),
+                ppOut);
         case KQX_AND_NOT:
             if (v.empty()) {
                 return set_err(pzErr, KQ_MISUSE, "AND_NOT needs an operand");
@@ -867,19 +874,20 @@ kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
                                             v.begin() + 1, v.end())),
                 ppOut);
         case KQX_PHRASE:
-            return query_new(Xapian::Query(Xapian::Query::OP_PHRASE,
-                                           v.begin(), v.end(), v.size()),
+            return query_new(Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(),
+                                           v.end(), v.size()),
                              ppOut);
         default:
-            return set_err(pzErr, KQ_MISUSE, "kqx_query_combine: bad operator");
+            return set_err(pzErr, KQ_MISUSE,
+                           "kqx_query_combine: bad operator");
         }
     }
     KQX_CATCH(pzErr)
 }
 
 extern "C" int
-kqx_query_combine_ex(int eOp, double param, kqx_query *const *apSub,
-                     int nSub, kqx_query **ppOut, char **pzErr)
+kqx_query_combine_ex(int eOp, double param, kqx_query *const *apSub, int nSub,
+                     kqx_query **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     try {
@@ -890,18 +898,18 @@ kqx_query_combine_ex(int eOp, double param, kqx_query *const *apSub,
         switch (eOp) {
         case KQX_NEAR:
         case KQX_ADJ:
-            return query_new(Xapian::Query(eOp == KQX_NEAR
-                                               ? Xapian::Query::OP_NEAR
-                                               : Xapian::Query::OP_PHRASE,
-                                           v.begin(), v.end(),
-                                           (Xapian::termcount)param),
-                             ppOut);
+            return query_new(
+                Xapian::Query(eOp == KQX_NEAR ? Xapian::Query::OP_NEAR
+                                              : Xapian::Query::OP_PHRASE,
+                              v.begin(), v.end(), (Xapian::termcount)param),
+                ppOut);
         case KQX_SCALE:
             if (v.size() != 1) {
                 return set_err(pzErr, KQ_MISUSE, "SCALE takes one operand");
             }
-            return query_new(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                           v[0], param), ppOut);
+            return query_new(
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, v[0], param),
+                ppOut);
         default:
             return set_err(pzErr, KQ_MISUSE,
                            "kqx_query_combine_ex: bad operator");
@@ -928,8 +936,8 @@ kqx_query_describe(const kqx_query *p, char **pz, char **pzErr)
 }
 
 extern "C" int
-kqx_search(kqx_db *p, const kqx_query *q, double k1, double b,
-           size_t nOffset, size_t nLimit, kqx_mset **ppOut, char **pzErr)
+kqx_search(kqx_db *p, const kqx_query *q, double k1, double b, size_t nOffset,
+           size_t nLimit, kqx_mset **ppOut, char **pzErr)
 {
     *ppOut = NULL;
     return db_call(p, pzErr, [&]() -> int {
@@ -992,14 +1000,14 @@ kqx_mset_free(kqx_mset *m)
 ** The one symbol the plugin exports (everything else is hidden: built with
 ** -fvisibility=hidden), read by xapian_load.c.
 */
-extern "C" __attribute__((visibility("default"))) const kqx_api kqx_plugin_api = {
-    KQX_API_VERSION,
+extern "C" __attribute__((visibility("default")))
+const kqx_api kqx_plugin_api = {KQX_API_VERSION,
 #define KQX_X_INT(name, params, args) kqx_##name,
 #define KQX_X_FREE(name, type) kqx_##name,
 #define KQX_X_OTHER(ret, name, params, args) kqx_##name,
-    KQX_INT_FUNCS(KQX_X_INT)
-    KQX_FREE_FUNCS(KQX_X_FREE)
-    KQX_OTHER_FUNCS(KQX_X_OTHER)
+                                KQX_INT_FUNCS(KQX_X_INT)
+                                    KQX_FREE_FUNCS(KQX_X_FREE)
+                                        KQX_OTHER_FUNCS(KQX_X_OTHER)
 #undef KQX_X_INT
 #undef KQX_X_FREE
 #undef KQX_X_OTHER

@@ -26,8 +26,12 @@ extern "C" {
 #endif
 
 /* Document values kq stores in every Xapian document. */
-enum { KQX_VALUE_ID = 0, KQX_VALUE_TITLE = 1, KQX_VALUE_DATE = 2,
-       KQX_VALUE_SOURCE = 3 };
+enum {
+    KQX_VALUE_ID = 0,
+    KQX_VALUE_TITLE = 1,
+    KQX_VALUE_DATE = 2,
+    KQX_VALUE_SOURCE = 3
+};
 
 /**************************************************************************
 ** Writing.  Changes become visible at kqx_wdb_commit(); closing without a
@@ -100,8 +104,7 @@ int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
 ** a search of the database gave it. */
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
-int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn,
-                char **pzErr);
+int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr);
 /* The positions of term z/n in document iDoc, ascending, malloc()ed into
 ** *paPos (caller frees; *pnPos 0 and *paPos NULL when the document does
 ** not hold the term). */
@@ -113,11 +116,16 @@ int kqx_db_positions(kqx_db *p, uint32_t iDoc, const char *z, size_t n,
 ** still frees them.
 */
 typedef struct kqx_query kqx_query;
-enum { KQX_AND, KQX_OR, KQX_AND_NOT, KQX_PHRASE,
-       KQX_NEAR,     /* _combine_ex: within a window of param positions */
-       KQX_ADJ,      /* _combine_ex: the same, in order */
-       KQX_SCALE };  /* _combine_ex: one operand, its weight times param
-                     ** (0: a filter that does not score) */
+enum {
+    KQX_AND,
+    KQX_OR,
+    KQX_AND_NOT,
+    KQX_PHRASE,
+    KQX_NEAR, /* _combine_ex: within a window of param positions */
+    KQX_ADJ,  /* _combine_ex: the same, in order */
+    KQX_SCALE
+}; /* _combine_ex: one operand, its weight times param
+   ** (0: a filter that does not score) */
 
 int kqx_query_term(const char *z, size_t n, kqx_query **ppOut, char **pzErr);
 /* Every document, with weight 0. */
@@ -163,6 +171,7 @@ void kqx_mset_free(kqx_mset *m);
 **   KQX_FREE_FUNCS:  release a handle (NULL is fine)
 **   KQX_OTHER_FUNCS: read a result set
 */
+/* clang-format off */
 #define KQX_INT_FUNCS(X)                                                      \
     X(wdb_open, (const char *zPath, kqx_wdb **ppOut, char **pzErr),           \
       (zPath, ppOut, pzErr))                                                  \
@@ -234,16 +243,17 @@ void kqx_mset_free(kqx_mset *m);
     X(size_t, mset_size, (const kqx_mset *m), (m))                            \
     X(uint32_t, mset_docid, (const kqx_mset *m, size_t i), (m, i))            \
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
+/* clang-format on */
 
 #define KQX_API_VERSION 5
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 
 typedef struct kqx_api {
-    int iVersion;        /* KQX_API_VERSION */
-#define KQX_X_INT(name, params, args) int (*name) params;
+    int iVersion; /* KQX_API_VERSION */
+#define KQX_X_INT(name, params, args) int(*name) params;
 #define KQX_X_FREE(name, type) void (*name)(type *);
-#define KQX_X_OTHER(ret, name, params, args) ret (*name) params;
+#define KQX_X_OTHER(ret, name, params, args) ret(*name) params;
     KQX_INT_FUNCS(KQX_X_INT)
     KQX_FREE_FUNCS(KQX_X_FREE)
     KQX_OTHER_FUNCS(KQX_X_OTHER)

@@ -59,12 +59,14 @@ try_open(const char *zPath)
     }
     const kqx_api *p = dlsym(h, KQX_PLUGIN_SYMBOL);
     if (p == NULL || p->iVersion != KQX_API_VERSION) {
-        snprintf(g_zErr, sizeof(g_zErr), "%s: not a kq Xapian plugin of this "
-                 "version", zPath);
+        snprintf(g_zErr, sizeof(g_zErr),
+                 "%s: not a kq Xapian plugin of this "
+                 "version",
+                 zPath);
         dlclose(h);
         return NULL;
     }
-    return p;   /* never closed: it serves the rest of the process */
+    return p; /* never closed: it serves the rest of the process */
 }
 
 static void
@@ -119,8 +121,10 @@ load_once(void)
     if (zFirstErr[0]) {
         memcpy(g_zErr, zFirstErr, sizeof(g_zErr));
     } else {
-        snprintf(g_zErr, sizeof(g_zErr), "%s not found beside %s (or set "
-                 "KQ_XAPIAN_PLUGIN)", KQX_PLUGIN_FILE, zExe);
+        snprintf(g_zErr, sizeof(g_zErr),
+                 "%s not found beside %s (or set "
+                 "KQ_XAPIAN_PLUGIN)",
+                 KQX_PLUGIN_FILE, zExe);
     }
 }
 
@@ -135,29 +139,29 @@ api_ready(char **pzErr)
     return 0;
 }
 
-#define KQX_X_INT(name, params, args)                                        \
-    int kqx_##name params                                                    \
-    {                                                                        \
-        return api_ready(pzErr) ? g_pApi->name args : KQ_XAPIAN;             \
+#define KQX_X_INT(name, params, args)                                         \
+    int kqx_##name params                                                     \
+    {                                                                         \
+        return api_ready(pzErr) ? g_pApi->name args : KQ_XAPIAN;              \
     }
 KQX_INT_FUNCS(KQX_X_INT)
 #undef KQX_X_INT
 
 /* The rest take a handle, so the plugin is loaded if they have one. */
-#define KQX_X_FREE(name, type)                                               \
-    void kqx_##name(type *p)                                                 \
-    {                                                                        \
-        if (p && g_pApi) {                                                   \
-            g_pApi->name(p);                                                 \
-        }                                                                    \
+#define KQX_X_FREE(name, type)                                                \
+    void kqx_##name(type *p)                                                  \
+    {                                                                         \
+        if (p && g_pApi) {                                                    \
+            g_pApi->name(p);                                                  \
+        }                                                                     \
     }
 KQX_FREE_FUNCS(KQX_X_FREE)
 #undef KQX_X_FREE
 
-#define KQX_X_OTHER(ret, name, params, args)                                 \
-    ret kqx_##name params                                                    \
-    {                                                                        \
-        return g_pApi->name args;                                            \
+#define KQX_X_OTHER(ret, name, params, args)                                  \
+    ret kqx_##name params                                                     \
+    {                                                                         \
+        return g_pApi->name args;                                             \
     }
 KQX_OTHER_FUNCS(KQX_X_OTHER)
 #undef KQX_X_OTHER

@@ -60,19 +60,19 @@
 */
 struct kqi_xwriter {
     char *zDir;
-    kqx_wdb **apDb;      /* one per shard */
+    kqx_wdb **apDb; /* one per shard */
     int nDb;
-    kqx_wdb *pDb;        /* the shard of the document being added */
+    kqx_wdb *pDb; /* the shard of the document being added */
     kq_analyzer *pA;
-    kq_analyzer *pDocA;  /* the document's: pA, or that of its language */
-    int bDetectLang;     /* kq_writer_opts.bDetectLang */
+    kq_analyzer *pDocA; /* the document's: pA, or that of its language */
+    int bDetectLang;    /* kq_writer_opts.bDetectLang */
     int rc;
     char *zErr;
     kq_writer_stats stats;
     u32 nDocLen;
-    u32 nTitleWeight;    /* a title word's wdf */
-    int bTitle;          /* analysing the title: T terms too */
-    char aPfx[KQI_MAX_KEY + 2];  /* a source or extra field: its prefix */
+    u32 nTitleWeight;           /* a title word's wdf */
+    int bTitle;                 /* analysing the title: T terms too */
+    char aPfx[KQI_MAX_KEY + 2]; /* a source or extra field: its prefix */
     size_t nPfx;
 };
 
@@ -83,7 +83,7 @@ xfield(kqi_xwriter *p, const char *zPfx, size_t nPfx, const char *z, size_t n,
 {
     char aKey[KQI_MAX_KEY];
     if (nPfx + n > sizeof(aKey)) {
-        return KQ_OK;   /* as invert.c's add_field_occ() */
+        return KQ_OK; /* as invert.c's add_field_occ() */
     }
     memcpy(aKey, zPfx, nPfx);
     memcpy(aKey + nPfx, z, n);
@@ -158,9 +158,10 @@ read_title_weight(kqx_wdb *pW, kqx_db *pR, const char *zWhere, u32 *pn,
         char *zEnd;
         unsigned long v = strtoul(z, &zEnd, 10);
         if (*zEnd || v < 1 || v > KQI_MAX_TITLE_WEIGHT) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: bad title weight \"%.*s\" "
-                         "in the database's metadata", zWhere,
-                         KQI_QUOTE_LEN(strlen(z)), z);
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: bad title weight \"%.*s\" "
+                         "in the database's metadata",
+                         zWhere, KQI_QUOTE_LEN(strlen(z)), z);
         }
         *pn = (u32)v;
     }
@@ -178,10 +179,11 @@ analysis_check(const char *zDir, const char *zHave, char **pzErr)
     if (strcmp(zHave, aWant) == 0) {
         return KQ_OK;
     }
-    return kqi_err(pzErr, KQ_FORMAT, "%s: xapian: the database was written "
+    return kqi_err(pzErr, KQ_FORMAT,
+                   "%s: xapian: the database was written "
                    "with text analysis version %s (this kq writes and reads "
-                   "version %s): index the corpus again", zDir,
-                   zHave[0] ? zHave : "1", aWant);
+                   "version %s): index the corpus again",
+                   zDir, zHave[0] ? zHave : "1", aWant);
 }
 
 int
@@ -194,9 +196,8 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
                        KQ_MAX_SHARDS);
     }
     kqi_xwriter *p = calloc(1, sizeof(*p));
-    if (p == NULL ||
-        (p->apDb = calloc(nShard ? (size_t)nShard : 1, sizeof(kqx_wdb *))) ==
-            NULL) {
+    if (p == NULL || (p->apDb = calloc(nShard ? (size_t)nShard : 1,
+                                       sizeof(kqx_wdb *))) == NULL) {
         free(p);
         return KQ_NOMEM;
     }
@@ -230,8 +231,10 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
         /* "en" and "english" are the same language. */
         if (kq_analyzer_new(zLang, &pTmp) != KQ_OK ||
             strcmp(kq_analyzer_lang(pTmp), zHave) != 0) {
-            rc = kqi_err(pzErr, KQ_MISUSE, "%s: the index uses language "
-                         "\"%s\", not \"%s\"", zDir, zHave, zLang);
+            rc = kqi_err(pzErr, KQ_MISUSE,
+                         "%s: the index uses language "
+                         "\"%s\", not \"%s\"",
+                         zDir, zHave, zLang);
         }
         kq_analyzer_free(pTmp);
     }
@@ -290,11 +293,11 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     const char *zStem;
     size_t nStem;
     if (kq_stem(p->pDocA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
-        return 0;   /* not indexed, as in the native writer */
+        return 0; /* not indexed, as in the native writer */
     }
     if (p->nPfx) {
         if (nStem + p->nPfx > KQI_MAX_KEY) {
-            return 0;   /* too long, as in invert.c */
+            return 0; /* too long, as in invert.c */
         }
         return xfield(p, p->aPfx, p->nPfx, zStem, nStem, iPos);
     }
@@ -313,8 +316,7 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     if (p->pDocA != p->pA) {
         /* Another language than the index's: not in the vocabulary,
         ** which maps words to this language's stems (as invert.c). */
-        return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf,
-                                   &p->zErr);
+        return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf, &p->zErr);
     }
     if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
         /* The stem buffer belongs to the stemmer: post it first. */
@@ -366,8 +368,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
     }
     p->pDocA = p->pA;
     if (d->zLang && d->nLang &&
-        kqi_analyzer_lang_get(p->pA, d->zLang, d->nLang, &p->pDocA) !=
-            KQ_OK) {
+        kqi_analyzer_lang_get(p->pA, d->zLang, d->nLang, &p->pDocA) != KQ_OK) {
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
                        KQI_QUOTE_LEN(d->nLang), d->zLang);
     }
@@ -375,8 +376,9 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
     u32 iPos = 0;
     if (rc == KQ_OK) {
         p->bTitle = 1;
-        rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
-                        d->nTitle, 0, &iPos, p, xtoken_cb);
+        rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM,
+                        d->zTitle ? d->zTitle : "", d->nTitle, 0, &iPos, p,
+                        xtoken_cb);
         p->bTitle = 0;
     }
     if (rc == KQ_OK && d->nBody) {
@@ -404,8 +406,8 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         }
         if (n) {
             u32 iEnd = iFieldPos;
-            rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos, &iEnd,
-                            p, xtoken_cb);
+            rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos,
+                            &iEnd, p, xtoken_cb);
             iFieldPos = iEnd + KQI_TITLE_GAP;
         }
         p->nPfx = 0;
@@ -440,7 +442,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         }
     }
     if (rc == KQ_IOERR && p->zErr == NULL) {
-        return kqi_analysis_err(pzErr, rc);   /* ICU could not be loaded */
+        return kqi_analysis_err(pzErr, rc); /* ICU could not be loaded */
     }
     if (rc) {
         if (p->zErr) {
@@ -535,20 +537,20 @@ struct kqi_xindex {
     kqx_db *pDb;
     kq_analyzer *pA;
     kq_stats stats;
-    u32 nMaxExpansion;   /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
-    u32 nExpLeft;        /* of KQ_MAX_QUERY_EXPANSION, in the query being
-                         ** translated */
-    int bFullVocab;      /* META_VOCAB: the vocabulary has every word */
+    u32 nMaxExpansion; /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
+    u32 nExpLeft;      /* of KQ_MAX_QUERY_EXPANSION, in the query being
+                       ** translated */
+    int bFullVocab;    /* META_VOCAB: the vocabulary has every word */
     /* The watchdog (kqi_xindex_watch): a read under way since tStart. */
     int bWatch;
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int bStop;           /* guarded by mu, as are the three below */
+    int bStop; /* guarded by mu, as are the three below */
     int bBusy;
     u64 iCall;
     struct timespec tStart;
-    int bChecked;        /* the check ran once and found nothing */
+    int bChecked; /* the check ran once and found nothing */
     void (*xDamaged)(void *, const char *);
     void *pCtx;
 };
@@ -584,8 +586,9 @@ watch_main(void *pArg)
         pthread_mutex_unlock(&p->mu);
         char *zErr = NULL;
         if (kqx_db_check(p->pDb, &zErr) == KQ_CORRUPT) {
-            p->xDamaged(p->pCtx, zErr ? zErr : "the Xapian database is "
-                        "damaged");
+            p->xDamaged(p->pCtx, zErr ? zErr
+                                      : "the Xapian database is "
+                                        "damaged");
         }
         free(zErr);
         pthread_mutex_lock(&p->mu);
@@ -647,7 +650,7 @@ static int
 first_term(void *pCtx, const char *z, size_t n)
 {
     *(int *)pCtx = 1;
-    return 1;   /* one is enough */
+    return 1; /* one is enough */
 }
 
 /* A remote database: tcp://HOST:PORT (kq(1), -d; several shards are
@@ -656,7 +659,7 @@ first_term(void *pCtx, const char *z, size_t n)
 ** nothing after it.  This is the one check: the plugin only splits what it
 ** accepted (kqx_db_open in xapian_capi.cc). */
 #define XURL_PREFIX "tcp://"
-#define XURL_PORT_MAX 65535   /* TCP port numbers are 16 bits; 0 is none */
+#define XURL_PORT_MAX 65535 /* TCP port numbers are 16 bits; 0 is none */
 
 /* z as text for a message: bytes other than printable ASCII as \xHH, at
 ** most 128 bytes of z. */
@@ -734,8 +737,10 @@ xurl_check(const char *zUrl, char **pzErr)
         return KQ_OK;
     }
     char *zShow = xurl_show(zUrl);
-    kqi_err(pzErr, KQ_MISUSE, "%s: not a Xapian server address (%s): "
-            "expected tcp://HOST:PORT", zShow ? zShow : "tcp://...", zWhy);
+    kqi_err(pzErr, KQ_MISUSE,
+            "%s: not a Xapian server address (%s): "
+            "expected tcp://HOST:PORT",
+            zShow ? zShow : "tcp://...", zWhy);
     free(zShow);
     return KQ_MISUSE;
 }
@@ -785,9 +790,11 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
             struct stat st;
             char *z = kqi_mprintf("%s/iamglass", azPath[0]);
             int bGlass = nPath == 1 && z && stat(z, &st) == 0;
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s: xapian: the database has "
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: xapian: the database has "
                          "terms but its statistics say no documents (the "
-                         "database is damaged)", bGlass ? z : azPath[0]);
+                         "database is damaged)",
+                         bGlass ? z : azPath[0]);
             free(z);
         }
     }
@@ -818,8 +825,10 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
         const char *z = zLang[0] ? zLang : KQ_DEFAULT_LANG;
         rc = kq_analyzer_new(z, &p->pA);
         if (rc) {
-            rc = kqi_err(pzErr, KQ_FORMAT, "unknown stemming language "
-                         "\"%s\"", z);
+            rc = kqi_err(pzErr, KQ_FORMAT,
+                         "unknown stemming language "
+                         "\"%s\"",
+                         z);
         }
     }
     if (rc == KQ_OK) {
@@ -829,8 +838,7 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
         rc = kqi_xindex_languages(p, 0, &a, &n, pzErr);
         for (int i = 0; rc == KQ_OK && i < n; i++) {
             kq_analyzer *pL;
-            kqi_analyzer_lang_get(p->pA, a[i].zLang, strlen(a[i].zLang),
-                                  &pL);
+            kqi_analyzer_lang_get(p->pA, a[i].zLang, strlen(a[i].zLang), &pL);
         }
         free(a);
     }
@@ -898,7 +906,7 @@ exp_add(void *pCtx, const char *z, size_t n)
         exp_dedup(e);
         if ((u32)e->n > e->nKeep) {
             e->bOver = 1;
-            return 1;   /* stop the scan */
+            return 1; /* stop the scan */
         }
     }
     if (e->n == e->nAlloc) {
@@ -948,8 +956,7 @@ exp_dedup(xexp *e)
 /* The expansion limits (kq.h, kqi_exp_check()): zWhat expanded to e->n
 ** distinct terms (or more than e->nKeep if e->bOver). */
 static int
-exp_check(kqi_xindex *p, xexp *e, int bPrefix, const char *zWhat,
-          char **pzErr)
+exp_check(kqi_xindex *p, xexp *e, int bPrefix, const char *zWhat, char **pzErr)
 {
     u32 nMax = p->nMaxExpansion ? p->nMaxExpansion : KQ_DEFAULT_MAX_EXPANSION;
     return kqi_exp_check(nMax, &p->nExpLeft, (u32)e->n, bPrefix, e->bOver,
@@ -997,8 +1004,8 @@ exp_clear(xexp *e)
 
 static int translate(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
                      char **pzErr);
-static int translate_node(kqi_xindex *p, const kqi_qnode *q,
-                          kqx_query **ppOut, char **pzErr);
+static int translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
+                          char **pzErr);
 
 /* *ppQ times w (0: a filter), in place. */
 static int
@@ -1051,11 +1058,11 @@ x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
         return KQ_OK;
     }
     case KQI_FIELD_BODY:
-        return kqi_err(pzErr, KQ_MISUSE, "body: needs the native backend "
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "body: needs the native backend "
                        "(a Xapian database cannot tell title from body "
                        "occurrences)");
-    default:
-        return KQ_OK;
+    default: return KQ_OK;
     }
 }
 
@@ -1065,8 +1072,8 @@ typedef struct xwalk {
     xexp e;
     kqi_xindex *p;
     kqi_pat pat;
-    size_t nSkip;        /* key bytes before the word: a field's prefix */
-    int bTitle;          /* keep T + stem where the titles have it */
+    size_t nSkip; /* key bytes before the word: a field's prefix */
+    int bTitle;   /* keep T + stem where the titles have it */
     char **pzErr;
 } xwalk;
 
@@ -1081,7 +1088,7 @@ have_cb(void *pCtx, const char *z, size_t n)
 {
     xhave *h = pCtx;
     h->bYes = n == h->n && memcmp(z, h->z, n) == 0;
-    return 1;   /* the first term >= it is it, or it is not there */
+    return 1; /* the first term >= it is it, or it is not there */
 }
 
 /* Collect a stem of the text, or a field's key. */
@@ -1161,8 +1168,8 @@ x_expand(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, xexp *pE,
         memcpy(aKey, zPfx, nPfx);
         memcpy(aKey + nPfx, w.pat.zPat, w.pat.nLit);
         w.nSkip = nPfx;
-        rc = kqx_db_terms_scan(p->pDb, aKey, nPfx + w.pat.nLit, &w,
-                               xw_term_cb, pzErr);
+        rc = kqx_db_terms_scan(p->pDb, aKey, nPfx + w.pat.nLit, &w, xw_term_cb,
+                               pzErr);
     } else {
         /* A database whose vocabulary lacks the words that are their own
         ** stem has them among its terms. */
@@ -1173,13 +1180,12 @@ x_expand(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, xexp *pE,
         memcpy(aKey, META_WORD, META_WORD_LEN);
         memcpy(aKey + META_WORD_LEN, w.pat.zPat, w.pat.nLit);
         if (rc == KQ_OK) {
-            rc = kqx_db_metadata_scan(p->pDb, aKey,
-                                      META_WORD_LEN + w.pat.nLit, &w,
-                                      xw_word_cb, pzErr);
+            rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + w.pat.nLit,
+                                      &w, xw_word_cb, pzErr);
         }
     }
     if (rc == 1 && w.e.bOver) {
-        rc = KQ_OK;   /* the scan was stopped: over the limit */
+        rc = KQ_OK; /* the scan was stopped: over the limit */
     }
     if (rc == 1) {
         rc = w.e.rc ? w.e.rc : KQ_NOMEM;
@@ -1199,8 +1205,8 @@ x_expand(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, xexp *pE,
 
 /* A word, prefix or phrase of q, its terms prefixed with zPfx. */
 static int
-x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
-       kqx_query **ppOut, char **pzErr)
+x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, kqx_query **ppOut,
+       char **pzErr)
 {
     size_t nPfx = strlen(zPfx);
     char aKey[2 * KQI_MAX_KEY + 4];
@@ -1238,8 +1244,7 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx,
         free(a);
         return rc;
     }
-    default:
-        return KQ_MISUSE;
+    default: return KQ_MISUSE;
     }
 }
 
@@ -1303,8 +1308,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
     case KQI_Q_PREFIX:
     case KQI_Q_WILD:
     case KQI_Q_FUZZY:
-    case KQI_Q_EXACT:
-        return x_field(p, q, ppOut, pzErr);
+    case KQI_Q_EXACT: return x_field(p, q, ppOut, pzErr);
     case KQI_Q_PHRASE:
         if (q->eField != KQI_FIELD_ANY) {
             return x_field(p, q, ppOut, pzErr);
@@ -1386,8 +1390,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
         free(a);
         return rc;
     }
-    default:
-        break;
+    default: break;
     }
     /* AND, OR, PHRASE, NOT: translate the children first. */
     kqx_query **aPos = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
@@ -1470,7 +1473,7 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
         return KQ_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        a[i].iDoc = kqx_mset_docid(m, i) - 1;   /* Xapian counts from 1 */
+        a[i].iDoc = kqx_mset_docid(m, i) - 1; /* Xapian counts from 1 */
         a[i].score = kqx_mset_score(m, i);
     }
     *pnTotal = kqx_mset_total(m);
@@ -1485,9 +1488,9 @@ kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
          char **pzErr)
 {
     xcall_begin(p);
-    int rc = iSlot < 0
-             ? kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr)
-             : kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz, pn, pzErr);
+    int rc = iSlot < 0 ? kqx_db_data(p->pDb, iDoc + 1, pz, pn, pzErr)
+                       : kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz,
+                                      pn, pzErr);
     xcall_end(p);
     return rc;
 }
@@ -1499,12 +1502,12 @@ kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
 */
 typedef struct xprov {
     kqi_xindex *p;
-    char **azKey;        /* the matcher's (valid while it lives) */
+    char **azKey; /* the matcher's (valid while it lives) */
     int nKey;
-    u32 **aaPos;         /* per key, of iDoc */
+    u32 **aaPos; /* per key, of iDoc */
     u32 *anPos;
-    kq_docid *aDoc;      /* per key: the document of aaPos (EOF: none) */
-    kq_docid iDoc;       /* of the texts below */
+    kq_docid *aDoc; /* per key: the document of aaPos (EOF: none) */
+    kq_docid iDoc;  /* of the texts below */
     char *zId, *zDate, *zTitle, *zBody;
     size_t nId, nDate, nTitle, nBody;
     int bText;
@@ -1610,8 +1613,8 @@ xprov_doc(void *pCtx, kq_docid iDoc, int bText, kqi_mdoc *pOut, char **pzErr)
                           pzErr);
         }
         if (rc == KQ_OK) {
-            rc = kqi_xdoc(x->p, iDoc, KQX_VALUE_TITLE, &x->zTitle,
-                          &x->nTitle, pzErr);
+            rc = kqi_xdoc(x->p, iDoc, KQX_VALUE_TITLE, &x->zTitle, &x->nTitle,
+                          pzErr);
         }
         if (rc) {
             xprov_clear_doc(x);
@@ -1660,8 +1663,8 @@ kqi_xmatcher_new(kqi_xindex *p, kq_analyzer *pA, const kq_query *q,
     }
     x->p = p;
     x->iDoc = KQ_DOCID_EOF;
-    kqi_mprov prov = {x, xprov_expand, xprov_keys, xprov_pos, xprov_doc,
-                      xprov_free};
+    kqi_mprov prov = {x,         xprov_expand, xprov_keys,
+                      xprov_pos, xprov_doc,    xprov_free};
     return kqi_matcher_new(pA, q, &prov, ppOut, pzErr);
 }
 
@@ -1682,7 +1685,7 @@ lang_term(void *pCtx, const char *z, size_t n)
 {
     xlangs *l = pCtx;
     if (n < 2 || n - 1 >= KQ_MAX_LANG_NAME) {
-        return 0;   /* no language has such a name */
+        return 0; /* no language has such a name */
     }
     kq_langcount *a = realloc(l->a, sizeof(*a) * (size_t)(l->n + 1));
     if (a == NULL) {
@@ -1698,8 +1701,8 @@ lang_term(void *pCtx, const char *z, size_t n)
 }
 
 int
-kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut,
-                     int *pn, char **pzErr)
+kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut, int *pn,
+                     char **pzErr)
 {
     xlangs l = {NULL, 0, KQ_OK};
     char c = KQI_PFX_LANG;

@@ -19,51 +19,90 @@
 #include <jansson.h>
 #include <stdio.h>
 
-
 /* Exit codes, grep-like. */
-enum { EX_HITS = 0, EX_NOHITS = 1, EX_USAGE = 2, EX_INDEX = 3,
-       EX_DAMAGED = 4 };
+enum {
+    EX_HITS = 0,
+    EX_NOHITS = 1,
+    EX_USAGE = 2,
+    EX_INDEX = 3,
+    EX_DAMAGED = 4
+};
 
 /* Subcommands; CMD_SEARCH is the default. */
-enum { CMD_SEARCH, CMD_COUNT, CMD_SHOW, CMD_HIST, CMD_KWIC, CMD_BATCH,
-       CMD_EXPLAIN, CMD_STATS, CMD_TERMS, CMD_PARSE, CMD_CHECK, CMD_HELP,
-       CMD_N };
+enum {
+    CMD_SEARCH,
+    CMD_COUNT,
+    CMD_SHOW,
+    CMD_HIST,
+    CMD_KWIC,
+    CMD_BATCH,
+    CMD_EXPLAIN,
+    CMD_STATS,
+    CMD_TERMS,
+    CMD_PARSE,
+    CMD_CHECK,
+    CMD_HELP,
+    CMD_N
+};
 
 /* Output formats (--format). */
-enum { FMT_DEFAULT, FMT_TEXT, FMT_JSONL, FMT_JSON, FMT_TSV, FMT_CSV,
-       FMT_TREC, FMT_IDS, FMT_N };
+enum {
+    FMT_DEFAULT,
+    FMT_TEXT,
+    FMT_JSONL,
+    FMT_JSON,
+    FMT_TSV,
+    FMT_CSV,
+    FMT_TREC,
+    FMT_IDS,
+    FMT_N
+};
 
 /* --sort values; which ones a command takes is checked by the command. */
-enum { SORT_DEFAULT, SORT_SCORE, SORT_DATE, SORT_DATE_DESC, SORT_LEFT,
-       SORT_RIGHT, SORT_DOC, SORT_DF, SORT_WORD };
+enum {
+    SORT_DEFAULT,
+    SORT_SCORE,
+    SORT_DATE,
+    SORT_DATE_DESC,
+    SORT_LEFT,
+    SORT_RIGHT,
+    SORT_DOC,
+    SORT_DF,
+    SORT_WORD
+};
 
 /* Command-line limits (kq(1), LIMITS): -d databases (Xapian shards), -n
 ** and --offset (far past any result list a person reads, small enough for
 ** an int), --width of text output (the narrowest a KWIC line is legible
 ** at, and the widest), names in --fields (search and show keep them in
 ** arrays of this size). */
-enum { MAX_DIR = 256, MAX_COUNT = 100000000, MIN_WIDTH = 20,
-       MAX_WIDTH = 100000, MAX_FIELDS_ARG = 64 };
+enum {
+    MAX_DIR = 256,
+    MAX_COUNT = 100000000,
+    MIN_WIDTH = 20,
+    MAX_WIDTH = 100000,
+    MAX_FIELDS_ARG = 64
+};
 
 typedef struct cli {
     int eCmd;
-    const char *zCmd;        /* "search", "hist", ... for messages */
-    char *azDir[MAX_DIR];    /* -d (several: Xapian shards) */
+    const char *zCmd;     /* "search", "hist", ... for messages */
+    char *azDir[MAX_DIR]; /* -d (several: Xapian shards) */
     int nDir;
-    size_t nLimit;           /* -n */
-    int bLimit;              /* -n given */
-    int bAll;                /* --all */
-    size_t nOffset;          /* --offset */
-    int eFormat;             /* FMT_*, FMT_DEFAULT if not given */
-    const char *zFields;     /* --fields */
-    int eSort;               /* SORT_* */
-    const char *zSort;       /* as given, for messages */
-    int nSnippet;            /* --snippets N (-1: the format's default) */
+    size_t nLimit;       /* -n */
+    int bLimit;          /* -n given */
+    int bAll;            /* --all */
+    size_t nOffset;      /* --offset */
+    int eFormat;         /* FMT_*, FMT_DEFAULT if not given */
+    const char *zFields; /* --fields */
+    int eSort;           /* SORT_* */
+    const char *zSort;   /* as given, for messages */
+    int nSnippet;        /* --snippets N (-1: the format's default) */
     int bNoSnippet;
-    int bColor;              /* resolved: highlight or not */
-    const char *zQid;        /* --qid */
-    const char *zRunTag;     /* --run-tag */
-    const char *zBy;         /* hist --by */
+    int bColor;          /* resolved: highlight or not */
+    const char *zQid;    /* --qid */
+    const char *zRunTag; /* --run-tag */
+    const char *zBy;     /* hist --by */
     int bNormalize;
     const char *zPlot;       /* hist --plot FILE.svg */
     const char *zQueries;    /* hist --queries FILE (- : stdin) */
@@ -103,10 +142,10 @@ const char *format_name(int eFmt);
 ** source.c: the index searched.
 */
 typedef struct source {
-    kq_index *pIdx;          /* kq's own index, or */
-    kqi_xindex *pX;          /* one or more Xapian databases */
-    const char *zDir;        /* the first -d, as given */
-    kq_analyzer *pLang;      /* --lang's analyzer, or NULL */
+    kq_index *pIdx;     /* kq's own index, or */
+    kqi_xindex *pX;     /* one or more Xapian databases */
+    const char *zDir;   /* the first -d, as given */
+    kq_analyzer *pLang; /* --lang's analyzer, or NULL */
 } source;
 
 /* Open the index of c (-d, $KQ_INDEX, ./.kq).  On failure prints the
@@ -125,8 +164,8 @@ int source_search(source *s, const kq_query *q, int flags, size_t nOffset,
                   uint64_t *pnTotal, char **pzErr);
 /* Every matching document in docid order (native: kq_search_each; Xapian:
 ** all hits, with nOcc 0). */
-int source_each_match(source *s, const kq_query *q, void *pCtx,
-                      kq_match_fn x, char **pzErr);
+int source_each_match(source *s, const kq_query *q, void *pCtx, kq_match_fn x,
+                      char **pzErr);
 /* The matcher of q's matches in documents of s (kq_matcher_doc), for
 ** either backend. */
 int source_matcher(source *s, const kq_query *q, kq_matcher **ppOut,
@@ -141,24 +180,24 @@ int source_each_doc(source *s, void *pCtx, doc_fn x, kq_docid *pnDocid);
 ** space and control characters collapsed to spaces) and, if asked, its
 ** raw stored body; all malloc()ed. */
 typedef struct hitdoc {
-    char *zId;               /* the id as stored (NUL-terminated; may hold
-                             ** anything in an index made before kq-index
-                             ** refused bad ids: write it escaped) */
+    char *zId; /* the id as stored (NUL-terminated; may hold
+               ** anything in an index made before kq-index
+               ** refused bad ids: write it escaped) */
     size_t nId;
     char *zTitle, *zDate, *zSource;
-    uint32_t nLen;           /* tokens of title and body (with SRC_TOKENS;
-                             ** else, and for Xapian, 0) */
-    int nField;              /* extra fields */
+    uint32_t nLen; /* tokens of title and body (with SRC_TOKENS;
+                   ** else, and for Xapian, 0) */
+    int nField;    /* extra fields */
     char **azFieldName, **azFieldValue;
-    char *zRawTitle;         /* the title as stored (not cleaned) */
+    char *zRawTitle; /* the title as stored (not cleaned) */
     size_t nRawTitle;
-    char *zText;             /* stored body, as stored */
+    char *zText; /* stored body, as stored */
     size_t nText;
 } hitdoc;
 /* What source_doc() reads besides the metadata: the stored text, the token
 ** count (kq_docinfo_tokens(): the title is analysed again, so only for an
 ** output that shows it). */
-#define SRC_TEXT   0x01
+#define SRC_TEXT 0x01
 #define SRC_TOKENS 0x02
 int source_doc(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr);
 void hitdoc_clear(hitdoc *d);
@@ -187,25 +226,25 @@ void put_spaces(FILE *f, size_t n);
 ** each kind of output (KQI_ESC_*): no control character from the input
 ** reaches the terminal raw. */
 void esc_put(FILE *f, const char *z, size_t n, int eKind);
-void text_put(FILE *f, const char *z);  /* KQI_ESC_TEXT: \xHH */
-void tsv_put(FILE *f, const char *z);   /* \t \n \r \\ \xHH escaped */
-void csv_put(FILE *f, const char *z);   /* \xHH, RFC 4180 quoting */
+void text_put(FILE *f, const char *z); /* KQI_ESC_TEXT: \xHH */
+void tsv_put(FILE *f, const char *z);  /* \t \n \r \\ \xHH escaped */
+void csv_put(FILE *f, const char *z);  /* \xHH, RFC 4180 quoting */
 /* A message on stderr: printf-formatted, written escaped (KQI_ESC_TEXT)
 ** with one newline (a newline ending zFmt is not doubled). */
 void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The "type" of every JSON Lines line (kq(1) OUTPUT), so that consumers
 ** select lines with jq 'select(.type=="hit")': one name per kind. */
-#define JSONL_HIT     "hit"       /* kq search: a ranked document */
-#define JSONL_SUMMARY "summary"   /* the last line: the query and totals */
-#define JSONL_COUNT   "count"     /* kq count */
-#define JSONL_DOC     "doc"       /* kq show */
-#define JSONL_EXPLAIN "explain"   /* kq explain */
-#define JSONL_STATS   "stats"     /* kq stats */
-#define JSONL_TERM    "term"      /* kq terms: a word */
-#define JSONL_KWIC    "kwic"      /* kq kwic: a concordance line */
-#define JSONL_PERIOD  "period"    /* kq hist: a period and query */
-#define JSONL_QUERY   "query"     /* kq batch --counts: a query */
+#define JSONL_HIT "hit"         /* kq search: a ranked document */
+#define JSONL_SUMMARY "summary" /* the last line: the query and totals */
+#define JSONL_COUNT "count"     /* kq count */
+#define JSONL_DOC "doc"         /* kq show */
+#define JSONL_EXPLAIN "explain" /* kq explain */
+#define JSONL_STATS "stats"     /* kq stats */
+#define JSONL_TERM "term"       /* kq terms: a word */
+#define JSONL_KWIC "kwic"       /* kq kwic: a concordance line */
+#define JSONL_PERIOD "period"   /* kq hist: a period and query */
+#define JSONL_QUERY "query"     /* kq batch --counts: a query */
 /* A new JSON object whose first key is "type": zType (JSONL_*). */
 json_t *jsonl_object(const char *zType);
 
@@ -218,16 +257,16 @@ typedef struct table {
     int nCol;
     const char *const *azCol;
     const char *zType;
-    int iCol;                /* next cell of the current row */
-    json_t *pRow;            /* JSON: the row being built */
-    json_t *pRows;           /* FMT_JSON: all rows */
+    int iCol;      /* next cell of the current row */
+    json_t *pRow;  /* JSON: the row being built */
+    json_t *pRows; /* FMT_JSON: all rows */
 } table;
 void table_begin(table *t, FILE *f, int eFmt, int nCol,
                  const char *const *azCol, const char *zType);
-void table_str(table *t, const char *z);   /* NULL: empty / null */
-void table_strn(table *t, const char *z, size_t n);   /* may hold NUL */
+void table_str(table *t, const char *z);            /* NULL: empty / null */
+void table_strn(table *t, const char *z, size_t n); /* may hold NUL */
 void table_int(table *t, long long v);
-void table_real(table *t, double v);       /* NaN: empty / null */
+void table_real(table *t, double v); /* NaN: empty / null */
 void table_json(table *t, json_t *v, const char *zFlat); /* steals v */
 void table_row_end(table *t);
 /* jsonl: pSummary (if not NULL) as a last line, of type "summary"; json:
@@ -264,14 +303,14 @@ size_t date_part(const char *z, size_t n);
 ** svg.c: kq hist --plot.
 */
 typedef struct svg_chart {
-    const char *zXLabel;     /* "month" */
-    const char *zYLabel;     /* "matching documents" */
+    const char *zXLabel; /* "month" */
+    const char *zYLabel; /* "matching documents" */
     int nX;
-    char **azX;              /* bucket labels */
+    char **azX; /* bucket labels */
     int nSeries;
-    char **azSeries;         /* legend (the queries) */
-    const double *aY;        /* nSeries rows of nX values; NaN: no data
-                             ** (a gap in the line, not a zero) */
+    char **azSeries;  /* legend (the queries) */
+    const double *aY; /* nSeries rows of nX values; NaN: no data
+                      ** (a gap in the line, not a zero) */
 } svg_chart;
 int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
 

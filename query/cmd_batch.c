@@ -19,10 +19,10 @@ typedef struct batch {
     cli *c;
     source src;
     kq_analyzer *pA;
-    int eFmt;                /* FMT_TREC, or a count table format */
+    int eFmt; /* FMT_TREC, or a count table format */
     size_t nLimit;
     table t;
-    int nBad;                /* queries that did not parse */
+    int nBad; /* queries that did not parse */
 } batch;
 
 /* The count-table row of a query: its count, or (nCount < 0) none and
@@ -58,8 +58,7 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
     size_t nLimit = bTrec ? b->nLimit : 0;
     int rc = KQ_OK;
     if (bTrec && b->c->bAll) {
-        rc = source_search(&b->src, pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
-                           pzErr);
+        rc = source_search(&b->src, pQ, 0, 0, 0, &aHit, &nHit, &nTotal, pzErr);
         free(aHit);
         aHit = NULL;
         nLimit = (size_t)nTotal;
@@ -93,8 +92,10 @@ int
 cmd_batch(cli *c)
 {
     if (c->nArg != 1) {
-        fprintf(stderr, "kq batch: one FILE of queries (- for standard "
-                "input), not %d arguments\n", c->nArg);
+        fprintf(stderr,
+                "kq batch: one FILE of queries (- for standard "
+                "input), not %d arguments\n",
+                c->nArg);
         return EX_USAGE;
     }
     batch b;
@@ -102,12 +103,12 @@ cmd_batch(cli *c)
     b.c = c;
     if (c->bCounts && c->eFormat == FMT_TREC) {
         fprintf(stderr, "kq batch: --counts prints a count table, not "
-                "--format=trec\n");
+                        "--format=trec\n");
         return EX_USAGE;
     }
     b.eFmt = cli_format(c, c->bCounts ? FMT_TSV : FMT_TREC,
                         FMTBIT(FMT_TREC) | FMTBIT(FMT_TSV) | FMTBIT(FMT_CSV) |
-                        FMTBIT(FMT_JSONL) | FMTBIT(FMT_JSON));
+                            FMTBIT(FMT_JSONL) | FMTBIT(FMT_JSON));
     if (b.eFmt < 0) {
         return EX_USAGE;
     }
@@ -127,8 +128,7 @@ cmd_batch(cli *c)
     }
     b.pA = source_analyzer(&b.src);
     if (b.eFmt != FMT_TREC) {
-        static const char *const azCol[] = {"qid", "count", "query",
-                                            "error"};
+        static const char *const azCol[] = {"qid", "count", "query", "error"};
         table_begin(&b.t, stdout, b.eFmt, 4, azCol, JSONL_QUERY);
     }
     kqi_buf line = {0};
@@ -137,16 +137,17 @@ cmd_batch(cli *c)
     char *zErr = NULL;
     int rc = KQ_OK;
     char *zLabel, *z;
-    while (rc == KQ_OK && (rc = qfile_next(f, &line, &iLine, &zLabel, &z,
-                                           &bLong)) == KQ_OK) {
+    while (rc == KQ_OK &&
+           (rc = qfile_next(f, &line, &iLine, &zLabel, &z, &bLong)) == KQ_OK) {
         nQuery++;
         char zNum[32];
         snprintf(zNum, sizeof(zNum), "%ld", nQuery);
         if (bLong) {
             msg_put("kq batch: %s:%ld: a line longer than a query id, a tab "
-                    "and the longest query (%d bytes)", f == stdin ? "-" :
-                    zFile, iLine, KQ_MAX_QUERY_LEN);
-            count_row(&b, zNum, -1, NULL, "the line is longer than a query "
+                    "and the longest query (%d bytes)",
+                    f == stdin ? "-" : zFile, iLine, KQ_MAX_QUERY_LEN);
+            count_row(&b, zNum, -1, NULL,
+                      "the line is longer than a query "
                       "id, a tab and the longest query");
             b.nBad++;
             continue;
@@ -160,8 +161,10 @@ cmd_batch(cli *c)
         }
         if (zQid[0] == 0 || strpbrk(zQid, " ")) {
             msg_put("kq batch: %sthe query id \"%s\" is empty or has a "
-                    "space", zWhere, zQid);
-            count_row(&b, zQid, -1, z, "the query id is empty or has a "
+                    "space",
+                    zWhere, zQid);
+            count_row(&b, zQid, -1, z,
+                      "the query id is empty or has a "
                       "space");
             b.nBad++;
             free(zWhere);
@@ -169,8 +172,7 @@ cmd_batch(cli *c)
         }
         kq_query *pQ = NULL;
         int iCol = 0;
-        rc = kq_query_parse_ex(b.pA, z, cli_parse_flags(c), &pQ, &iCol,
-                               &zErr);
+        rc = kq_query_parse_ex(b.pA, z, cli_parse_flags(c), &pQ, &iCol, &zErr);
         if (rc == KQ_SYNTAX) {
             report_syntax(c, zWhere, z, iCol, zErr);
             char *zWhy = kqi_mprintf("syntax error at column %d: %s", iCol,
@@ -218,8 +220,10 @@ cmd_batch(cli *c)
     }
     source_close(&b.src);
     if (ex == 0 && b.nBad) {
-        fprintf(stderr, "kq batch: %d of %ld queries not run (syntax "
-                "errors)\n", b.nBad, nQuery);
+        fprintf(stderr,
+                "kq batch: %d of %ld queries not run (syntax "
+                "errors)\n",
+                b.nBad, nQuery);
         ex = EX_USAGE;
     }
     return ex;

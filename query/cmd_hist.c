@@ -28,24 +28,24 @@ typedef struct hist {
     source src;
     int eBy;
     int nQ;
-    char **azQ;              /* the queries as given (operands, or lines
-                             ** of --queries) */
-    char **azLabel;          /* what names each series: the query, or its
-                             ** --queries label */
-    char **azOwn;            /* --queries: the strings read (2 * nQ) */
-    int bLabels;             /* --queries: tables have a "label" column */
+    char **azQ;     /* the queries as given (operands, or lines
+                    ** of --queries) */
+    char **azLabel; /* what names each series: the query, or its
+                    ** --queries label */
+    char **azOwn;   /* --queries: the strings read (2 * nQ) */
+    int bLabels;    /* --queries: tables have a "label" column */
     kq_query **apQ;
-    int64_t *aKey;           /* per docid */
+    int64_t *aKey; /* per docid */
     kq_docid nDocid;
-    int bRange;              /* --from or --to given */
-    int64_t kFrom, kTo;      /* BUCKET_NONE if not given */
-    int64_t kMin, kMax;      /* the buckets listed (kMin > kMax: none) */
+    int bRange;         /* --from or --to given */
+    int64_t kFrom, kTo; /* BUCKET_NONE if not given */
+    int64_t kMin, kMax; /* the buckets listed (kMin > kMax: none) */
     size_t nBucket;
-    uint64_t *aTotal;        /* documents per bucket */
-    uint64_t nUndated;       /* documents without a (precise enough) date */
-    uint64_t *aDocs, *aOcc;  /* nQ x nBucket */
-    uint64_t *aUDocs, *aUOcc;/* per query: undated matches */
-    uint64_t *aMatch;        /* per query: all matches counted */
+    uint64_t *aTotal;         /* documents per bucket */
+    uint64_t nUndated;        /* documents without a (precise enough) date */
+    uint64_t *aDocs, *aOcc;   /* nQ x nBucket */
+    uint64_t *aUDocs, *aUOcc; /* per query: undated matches */
+    uint64_t *aMatch;         /* per query: all matches counted */
     char *zErr;
 } hist;
 
@@ -62,11 +62,10 @@ doc_cb(void *pCtx, kq_docid iDoc)
     if (rc || iDoc >= h->nDocid) {
         return rc ? rc : KQ_CORRUPT;
     }
-    int64_t k = date_bucket(info.zDate ? info.zDate : "", info.nDate,
-                            h->eBy);
+    int64_t k = date_bucket(info.zDate ? info.zDate : "", info.nDate, h->eBy);
     if (k == BUCKET_NONE) {
         if (h->bRange) {
-            k = KEY_SKIP;    /* an undated document is in no range */
+            k = KEY_SKIP; /* an undated document is in no range */
         }
     } else if ((h->kFrom != BUCKET_NONE && k < h->kFrom) ||
                (h->kTo != BUCKET_NONE && k > h->kTo)) {
@@ -95,8 +94,10 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     qctx *q = pCtx;
     hist *h = q->h;
     if (iDoc >= h->nDocid) {
-        return kqi_err(&h->zErr, KQ_CORRUPT, "%s: a match beyond the "
-                       "document table (docid %u)", h->src.zDir, iDoc);
+        return kqi_err(&h->zErr, KQ_CORRUPT,
+                       "%s: a match beyond the "
+                       "document table (docid %u)",
+                       h->src.zDir, iDoc);
     }
     int64_t k = h->aKey[iDoc];
     if (k == KEY_SKIP) {
@@ -129,8 +130,14 @@ put_bar(double v, double vMax, size_t nCell, int iColor, int bColor)
 {
     /* Eighths of a cell: U+258F (1/8) .. U+2589 (7/8), U+2588 full. */
     static const char *const azPart[8] = {
-        "", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
-        "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89",
+        "",
+        "\xe2\x96\x8f",
+        "\xe2\x96\x8e",
+        "\xe2\x96\x8d",
+        "\xe2\x96\x8c",
+        "\xe2\x96\x8b",
+        "\xe2\x96\x8a",
+        "\xe2\x96\x89",
     };
     static const int aColor[] = {34, 33, 32, 35, 36, 31};
     if (!(v > 0) || !(vMax > 0)) {
@@ -138,7 +145,7 @@ put_bar(double v, double vMax, size_t nCell, int iColor, int bColor)
     }
     size_t nEighth = (size_t)(v / vMax * (double)nCell * 8.0 + 0.5);
     if (nEighth == 0) {
-        nEighth = 1;   /* a non-zero count never looks like zero */
+        nEighth = 1; /* a non-zero count never looks like zero */
     }
     if (bColor) {
         printf("\x1b[%dm", aColor[iColor % 6]);
@@ -230,24 +237,40 @@ print_text(hist *h)
             if (v > vMax) {
                 vMax = v;
             }
-            if (h->aDocs[i] > mDocs) mDocs = h->aDocs[i];
-            if (h->aOcc[i] > mOcc) mOcc = h->aOcc[i];
+            if (h->aDocs[i] > mDocs) {
+                mDocs = h->aDocs[i];
+            }
+            if (h->aOcc[i] > mOcc) {
+                mOcc = h->aOcc[i];
+            }
         }
     }
     for (int q = 0; q < h->nQ; q++) {
-        if (h->aUDocs[q] > mDocs) mDocs = h->aUDocs[q];
-        if (h->aUOcc[q] > mOcc) mOcc = h->aUOcc[q];
+        if (h->aUDocs[q] > mDocs) {
+            mDocs = h->aUDocs[q];
+        }
+        if (h->aUOcc[q] > mOcc) {
+            mOcc = h->aUOcc[q];
+        }
     }
-    int wLabel = h->eBy == BY_DAY ? 10 : h->eBy == BY_WEEK ? 8
-                 : h->eBy == BY_MONTH ? 7 : 4;
+    int wLabel = h->eBy == BY_DAY     ? 10
+                 : h->eBy == BY_WEEK  ? 8
+                 : h->eBy == BY_MONTH ? 7
+                                      : 4;
     if (h->nUndated || h->nBucket == 0) {
         wLabel = wLabel < 7 ? 7 : wLabel;
     }
     int wDocs = num_width(mDocs), wOcc = num_width(mOcc),
         wTot = num_width(mTot);
-    if (wDocs < 4) wDocs = 4;
-    if (wOcc < 11) wOcc = 11;
-    if (wTot < 5) wTot = 5;
+    if (wDocs < 4) {
+        wDocs = 4;
+    }
+    if (wOcc < 11) {
+        wOcc = 11;
+    }
+    if (wTot < 5) {
+        wTot = 5;
+    }
     int wQ = 0;
     if (h->nQ > 1) {
         for (int q = 0; q < h->nQ; q++) {
@@ -320,17 +343,17 @@ summary_json(hist *h)
     for (int q = 0; q < h->nQ; q++) {
         json_t *e = json_object();
         if (h->bLabels) {
-            json_object_set_new(e, "label", json_text(h->azLabel[q],
-                                                      strlen(h->azLabel[q])));
+            json_object_set_new(
+                e, "label", json_text(h->azLabel[q], strlen(h->azLabel[q])));
         }
-        json_object_set_new(e, "query", json_text(h->azQ[q],
-                                                  strlen(h->azQ[q])));
+        json_object_set_new(e, "query",
+                            json_text(h->azQ[q], strlen(h->azQ[q])));
         char *z = kq_query_describe(h->apQ[q]);
-        json_object_set_new(e, "parsed", z ? json_text(z, strlen(z))
-                                           : json_null());
+        json_object_set_new(e, "parsed",
+                            z ? json_text(z, strlen(z)) : json_null());
         free(z);
-        json_object_set_new(e, "matches", json_integer((json_int_t)
-                                                       h->aMatch[q]));
+        json_object_set_new(e, "matches",
+                            json_integer((json_int_t)h->aMatch[q]));
         json_array_append_new(a, e);
     }
     json_object_set_new(o, "queries", a);
@@ -344,21 +367,23 @@ summary_json(hist *h)
         json_object_set_new(o, "first", json_null());
         json_object_set_new(o, "last", json_null());
     }
-    json_object_set_new(o, "from", h->c->zFrom ? json_text(h->c->zFrom,
-                                                           strlen(h->c->zFrom))
-                                               : json_null());
-    json_object_set_new(o, "to", h->c->zTo ? json_text(h->c->zTo,
-                                                       strlen(h->c->zTo))
-                                           : json_null());
+    json_object_set_new(o, "from",
+                        h->c->zFrom
+                            ? json_text(h->c->zFrom, strlen(h->c->zFrom))
+                            : json_null());
+    json_object_set_new(o, "to",
+                        h->c->zTo ? json_text(h->c->zTo, strlen(h->c->zTo))
+                                  : json_null());
     json_object_set_new(o, "undated", json_integer((json_int_t)h->nUndated));
-    json_object_set_new(o, "index", json_text(h->src.zDir,
-                                              strlen(h->src.zDir)));
+    json_object_set_new(o, "index",
+                        json_text(h->src.zDir, strlen(h->src.zDir)));
     const kq_stats *st = source_stats(&h->src);
     json_object_set_new(o, "generation",
                         json_integer((json_int_t)st->nGeneration));
     json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
-    json_object_set_new(o, "language", json_string(kq_analyzer_lang(
-                                            source_analyzer(&h->src))));
+    json_object_set_new(
+        o, "language",
+        json_string(kq_analyzer_lang(source_analyzer(&h->src))));
     json_object_set_new(o, "version", json_string(KQ_VERSION));
     return o;
 }
@@ -367,11 +392,21 @@ static void
 print_table(hist *h, int eFmt)
 {
     static const char *const azCol[] = {
-        "bucket", "query", "docs", "occurrences", "total", "docs_per_1000",
+        "bucket",
+        "query",
+        "docs",
+        "occurrences",
+        "total",
+        "docs_per_1000",
         "occurrences_per_1000",
     };
     static const char *const azColLabel[] = {
-        "bucket", "label", "docs", "occurrences", "total", "docs_per_1000",
+        "bucket",
+        "label",
+        "docs",
+        "occurrences",
+        "total",
+        "docs_per_1000",
         "occurrences_per_1000",
     };
     table t;
@@ -398,8 +433,9 @@ print_table(hist *h, int eFmt)
             table_row_end(&t);
         }
     }
-    table_end(&t, eFmt == FMT_JSON || eFmt == FMT_JSONL ? summary_json(h)
-                                                         : NULL, "rows");
+    table_end(&t,
+              eFmt == FMT_JSON || eFmt == FMT_JSONL ? summary_json(h) : NULL,
+              "rows");
 }
 
 static int
@@ -480,8 +516,8 @@ read_queries(hist *h, const char *zFile)
     while ((rc = qfile_next(f, &line, &iLine, &zL, &zQ, &bLong)) == KQ_OK) {
         if (bLong) {
             msg_put("kq hist: %s:%ld: a line longer than a label, a tab and "
-                    "the longest query (%d bytes)", zFile, iLine,
-                    KQ_MAX_QUERY_LEN);
+                    "the longest query (%d bytes)",
+                    zFile, iLine, KQ_MAX_QUERY_LEN);
             ex = EX_USAGE;
             break;
         }
@@ -569,9 +605,10 @@ static int
 hist_run(hist *h)
 {
     cli *c = h->c;
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
-                          FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
-                          FMTBIT(FMT_JSONL));
+    int eFmt = cli_format(c, FMT_TEXT,
+                          FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
+                              FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
+                              FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
         return EX_USAGE;
     }
@@ -588,20 +625,23 @@ hist_run(hist *h)
         }
         if (h->eBy < 0) {
             msg_put("kq hist: --by takes day, week, month or year, not "
-                    "\"%s\"", c->zBy);
+                    "\"%s\"",
+                    c->zBy);
             return EX_USAGE;
         }
     }
     h->kFrom = h->kTo = BUCKET_NONE;
-    if (c->zFrom && (h->kFrom = date_bound(c->zFrom, h->eBy, 0)) ==
-                    BUCKET_NONE) {
+    if (c->zFrom &&
+        (h->kFrom = date_bound(c->zFrom, h->eBy, 0)) == BUCKET_NONE) {
         msg_put("kq hist: --from needs a date YYYY, YYYY-MM or YYYY-MM-DD, "
-                "not \"%s\"", c->zFrom);
+                "not \"%s\"",
+                c->zFrom);
         return EX_USAGE;
     }
     if (c->zTo && (h->kTo = date_bound(c->zTo, h->eBy, 1)) == BUCKET_NONE) {
         msg_put("kq hist: --to needs a date YYYY, YYYY-MM or YYYY-MM-DD, "
-                "not \"%s\"", c->zTo);
+                "not \"%s\"",
+                c->zTo);
         return EX_USAGE;
     }
     if (h->kFrom != BUCKET_NONE && h->kTo != BUCKET_NONE &&
@@ -612,7 +652,7 @@ hist_run(hist *h)
     h->bRange = c->zFrom || c->zTo;
     if (c->zQueries && c->nArg > 0) {
         fprintf(stderr, "kq hist: queries as arguments or from --queries "
-                "FILE, not both\n");
+                        "FILE, not both\n");
         return EX_USAGE;
     }
     if (c->zQueries) {
@@ -661,14 +701,14 @@ hist_run(hist *h)
 
     /* Pass 1: the bucket of every document. */
     kq_docid nDocid = 0;
-    source_each_doc(&h->src, NULL, NULL, &nDocid);   /* only the size */
+    source_each_doc(&h->src, NULL, NULL, &nDocid); /* only the size */
     h->nDocid = nDocid;
     h->aKey = malloc(((size_t)nDocid + 1) * sizeof(int64_t));
     if (h->aKey == NULL) {
         return report_error(c, KQ_NOMEM, NULL);
     }
     for (kq_docid i = 0; i < nDocid; i++) {
-        h->aKey[i] = KEY_SKIP;   /* deleted documents stay so */
+        h->aKey[i] = KEY_SKIP; /* deleted documents stay so */
     }
     h->kMin = 1;
     h->kMax = 0;
@@ -693,9 +733,11 @@ hist_run(hist *h)
     }
     if (h->kMin <= h->kMax) {
         if (h->kMax - h->kMin >= MAX_BUCKET) {
-            fprintf(stderr, "kq hist: %lld periods from the first to the "
+            fprintf(stderr,
+                    "kq hist: %lld periods from the first to the "
                     "last date: narrow them with --from/--to or a longer "
-                    "--by\n", (long long)(h->kMax - h->kMin + 1));
+                    "--by\n",
+                    (long long)(h->kMax - h->kMin + 1));
             return EX_USAGE;
         }
         h->nBucket = (size_t)(h->kMax - h->kMin + 1);

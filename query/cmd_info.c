@@ -39,8 +39,8 @@ typedef struct show {
     int eFmt;
     int aField[MAX_FIELDS_ARG];
     const char *azField[MAX_FIELDS_ARG];
-    int nField;              /* 0: everything */
-    json_t *pAll;            /* FMT_JSON */
+    int nField;   /* 0: everything */
+    json_t *pAll; /* FMT_JSON */
     int nShown;
 } show;
 
@@ -77,13 +77,12 @@ show_fields(show *p, char *zList)
                 kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
             }
             msg_put("kq show: unknown field \"%s\"; the fields: id, title, "
-                    "date, source, len, text%.*s", z, (int)b.n,
-                    b.a ? (const char *)b.a : "");
+                    "date, source, len, text%.*s",
+                    z, (int)b.n, b.a ? (const char *)b.a : "");
             kqi_buf_free(&b);
             ex = EX_USAGE;
         } else if (p->nField == MAX_FIELDS_ARG) {
-            fprintf(stderr, "kq show: at most %d --fields\n",
-                    MAX_FIELDS_ARG);
+            fprintf(stderr, "kq show: at most %d --fields\n", MAX_FIELDS_ARG);
             ex = EX_USAGE;
         } else {
             p->aField[p->nField] = e;
@@ -106,22 +105,25 @@ show_json(show *p, const hitdoc *d)
 {
     /* Extra fields are in "fields" (as in search hits): named freely, they
     ** must not overwrite "type" or the built-in keys. */
-    json_t *o = p->eFmt == FMT_JSONL ? jsonl_object(JSONL_DOC)
-                                     : json_object();
+    json_t *o = p->eFmt == FMT_JSONL ? jsonl_object(JSONL_DOC) : json_object();
     json_t *pExtra = NULL;
     if (p->nField == 0) {
         json_object_set_new(o, "id", json_text(d->zId, d->nId));
-        json_object_set_new(o, "title", json_text(d->zTitle, strlen(d->zTitle)));
-        json_object_set_new(o, "date", d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
-                                                   : json_null());
-        json_object_set_new(o, "source", d->zSource[0]
-                                         ? json_text(d->zSource, strlen(d->zSource))
-                                         : json_null());
+        json_object_set_new(o, "title",
+                            json_text(d->zTitle, strlen(d->zTitle)));
+        json_object_set_new(o, "date",
+                            d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
+                                        : json_null());
+        json_object_set_new(o, "source",
+                            d->zSource[0]
+                                ? json_text(d->zSource, strlen(d->zSource))
+                                : json_null());
         json_object_set_new(o, "len", json_integer(d->nLen));
         json_t *f = json_object();
         for (int i = 0; i < d->nField; i++) {
-            json_object_set_new(f, d->azFieldName[i],
-                                json_text(d->azFieldValue[i], strlen(d->azFieldValue[i])));
+            json_object_set_new(
+                f, d->azFieldName[i],
+                json_text(d->azFieldValue[i], strlen(d->azFieldValue[i])));
         }
         json_object_set_new(o, "fields", f);
         json_object_set_new(o, "text", json_text(d->zText, d->nText));
@@ -132,10 +134,13 @@ show_json(show *p, const hitdoc *d)
         switch (p->aField[i]) {
         case S_ID: v = json_text(d->zId, d->nId); break;
         case S_TITLE: v = json_text(d->zTitle, strlen(d->zTitle)); break;
-        case S_DATE: v = d->zDate[0] ? json_text(d->zDate, strlen(d->zDate)) : json_null();
+        case S_DATE:
+            v = d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
+                            : json_null();
             break;
-        case S_SOURCE: v = d->zSource[0] ? json_text(d->zSource, strlen(d->zSource))
-                                         : json_null();
+        case S_SOURCE:
+            v = d->zSource[0] ? json_text(d->zSource, strlen(d->zSource))
+                              : json_null();
             break;
         case S_LEN: v = json_integer(d->nLen); break;
         case S_TEXT: v = json_text(d->zText, d->nText); break;
@@ -160,7 +165,7 @@ show_text(show *p, const hitdoc *d, int bLast)
 {
     int nHead = 0, bText = p->nField == 0;
     if (p->nShown > 0) {
-        putchar('\n');   /* a blank line between documents */
+        putchar('\n'); /* a blank line between documents */
     }
     for (int i = 0; i < (p->nField ? p->nField : S_TEXT); i++) {
         int e = p->nField ? p->aField[i] : i;
@@ -259,8 +264,8 @@ cmd_show(cli *c)
     show p;
     memset(&p, 0, sizeof(p));
     p.c = c;
-    p.eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
-                        FMTBIT(FMT_JSONL));
+    p.eFmt = cli_format(
+        c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (p.eFmt < 0) {
         return EX_USAGE;
     }
@@ -296,13 +301,14 @@ cmd_show(cli *c)
             int bLong = 0;
             long iLine = 0;
             while (rc == KQ_OK &&
-                   (rc = kqi_line_read(stdin, KQ_MAX_ID + 1, &line,
-                                       &bLong)) == KQ_OK) {
+                   (rc = kqi_line_read(stdin, KQ_MAX_ID + 1, &line, &bLong)) ==
+                       KQ_OK) {
                 iLine++;
                 if (bLong) {
-                    fprintf(stderr, "kq show: line %ld of standard input: "
-                            "longer than an id (%d bytes)\n", iLine,
-                            KQ_MAX_ID);
+                    fprintf(stderr,
+                            "kq show: line %ld of standard input: "
+                            "longer than an id (%d bytes)\n",
+                            iLine, KQ_MAX_ID);
                     bMissing = 1;
                     continue;
                 }
@@ -383,14 +389,14 @@ match_text(const hitdoc *d, const kq_match *a)
 int
 cmd_explain(cli *c)
 {
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
-                          FMTBIT(FMT_JSONL));
+    int eFmt = cli_format(
+        c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
         return EX_USAGE;
     }
     if (c->nArg < 2) {
         fprintf(stderr, "kq explain: give a query and a document id: kq "
-                "explain QUERY... ID\n");
+                        "explain QUERY... ID\n");
         return EX_USAGE;
     }
     const char *zId = c->azArg[c->nArg - 1];
@@ -454,14 +460,14 @@ cmd_explain(cli *c)
             }
             wT = wT > 40 ? 40 : wT;
             wW = wW > 40 ? 40 : wW;
-            printf("\n%-*s  %-*s  %6s  %6s  %8s  %8s  %6s  %10s\n", wT,
-                   "term", wW, "in query", "tf", "title", "df", "idf", "boost",
+            printf("\n%-*s  %-*s  %6s  %6s  %8s  %8s  %6s  %10s\n", wT, "term",
+                   wW, "in query", "tf", "title", "df", "idf", "boost",
                    "score");
             for (int i = 0; i < info.nTerm; i++) {
                 const kq_explain_term *t = &info.aTerm[i];
                 size_t w1, w2;
-                size_t n1 = text_prefix(t->zTerm, strlen(t->zTerm),
-                                        (size_t)wT, &w1);
+                size_t n1 = text_prefix(t->zTerm, strlen(t->zTerm), (size_t)wT,
+                                        &w1);
                 size_t n2 = text_prefix(t->zWhere, strlen(t->zWhere),
                                         (size_t)wW, &w2);
                 esc_put(stdout, t->zTerm, n1, KQI_ESC_TEXT);
@@ -473,8 +479,9 @@ cmd_explain(cli *c)
                        t->score);
             }
             if (info.bMatch) {
-                printf("%*s  %10.6f\n", wT + wW + 2 + 6 + 2 + 6 + 2 + 8 + 2 +
-                       8 + 2 + 6 + 2, "total score", info.score);
+                printf("%*s  %10.6f\n",
+                       wT + wW + 2 + 6 + 2 + 6 + 2 + 8 + 2 + 8 + 2 + 6 + 2,
+                       "total score", info.score);
             } else {
                 fputs("\n", stdout);
                 text_put(stdout, zId);
@@ -487,7 +494,8 @@ cmd_explain(cli *c)
                    "0.5) / (df + 0.5), r / 2 + 1 when r < 2\n(Xapian's).\n",
                    nW - 1, nW, KQI_BM25_K1, KQI_BM25_B);
             printf("\nmatches   %zu (what kq hist counts and kq kwic shows: "
-                   "kq(1) MATCHES)\n", nM);
+                   "kq(1) MATCHES)\n",
+                   nM);
             for (size_t i = 0; i < nM; i++) {
                 char *z = match_text(&d, &aM[i]);
                 printf("  %-5s  %8zu-%-8zu  ", aM[i].bTitle ? "title" : "body",
@@ -500,11 +508,10 @@ cmd_explain(cli *c)
             json_t *o = eFmt == FMT_JSONL ? jsonl_object(JSONL_EXPLAIN)
                                           : json_object();
             json_object_set_new(o, "id", json_text(zId, strlen(zId)));
-            json_object_set_new(o, "query", json_text(zQuery,
-                                                      strlen(zQuery)));
-            json_object_set_new(o, "parsed", zParsed
-                                ? json_text(zParsed, strlen(zParsed))
-                                : json_null());
+            json_object_set_new(o, "query", json_text(zQuery, strlen(zQuery)));
+            json_object_set_new(o, "parsed",
+                                zParsed ? json_text(zParsed, strlen(zParsed))
+                                        : json_null());
             json_object_set_new(o, "match", json_boolean(info.bMatch));
             json_object_set_new(o, "score", json_real(info.score));
             json_object_set_new(o, "len", json_integer(info.nLen));
@@ -518,8 +525,8 @@ cmd_explain(cli *c)
             for (int i = 0; i < info.nTerm; i++) {
                 const kq_explain_term *t = &info.aTerm[i];
                 json_t *e = json_object();
-                json_object_set_new(e, "term", json_text(t->zTerm,
-                                                         strlen(t->zTerm)));
+                json_object_set_new(e, "term",
+                                    json_text(t->zTerm, strlen(t->zTerm)));
                 json_object_set_new(e, "as_typed",
                                     json_text(t->zWhere, strlen(t->zWhere)));
                 json_object_set_new(e, "tf", json_integer(t->tf));
@@ -535,15 +542,14 @@ cmd_explain(cli *c)
             for (size_t i = 0; i < nM; i++) {
                 char *z = match_text(&d, &aM[i]);
                 json_t *e = json_object();
-                json_object_set_new(e, "field", json_string(aM[i].bTitle
-                                                            ? "title"
-                                                            : "body"));
-                json_object_set_new(e, "start", json_integer(
-                                                    (json_int_t)aM[i].iStart));
-                json_object_set_new(e, "end", json_integer(
-                                                  (json_int_t)aM[i].iEnd));
-                json_object_set_new(e, "text", json_text(z ? z : "",
-                                                         z ? strlen(z) : 0));
+                json_object_set_new(
+                    e, "field", json_string(aM[i].bTitle ? "title" : "body"));
+                json_object_set_new(e, "start",
+                                    json_integer((json_int_t)aM[i].iStart));
+                json_object_set_new(e, "end",
+                                    json_integer((json_int_t)aM[i].iEnd));
+                json_object_set_new(e, "text",
+                                    json_text(z ? z : "", z ? strlen(z) : 0));
                 json_array_append_new(am, e);
                 free(z);
             }
@@ -637,7 +643,6 @@ human_size(uint64_t n, char *z, size_t nz)
     snprintf(z, nz, u ? "%.1f %s" : "%.0f %s", v, azU[u]);
 }
 
-
 /* Languages by documents, most first, then by name. */
 static int
 cmp_langcount(const void *a, const void *b)
@@ -652,14 +657,14 @@ cmp_langcount(const void *a, const void *b)
 int
 cmd_stats(cli *c)
 {
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
-                          FMTBIT(FMT_JSONL));
+    int eFmt = cli_format(
+        c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
         return EX_USAGE;
     }
     if (c->nArg > 0) {
         fprintf(stderr, "kq stats: no arguments expected (to search for "
-                "\"stats\": kq search stats)\n");
+                        "\"stats\": kq search stats)\n");
         return EX_USAGE;
     }
     source src;
@@ -677,7 +682,7 @@ cmd_stats(cli *c)
     uint64_t nSize = 0;
     kq_langcount *aLang = NULL;
     int nLang = 0;
-    uint64_t *aWord = NULL;  /* per segment: its words, as kq-index counts */
+    uint64_t *aWord = NULL; /* per segment: its words, as kq-index counts */
     if (src.pIdx) {
         rc = source_each_doc(&src, &ds, date_cb, NULL);
         if (rc == KQ_OK) {
@@ -692,8 +697,7 @@ cmd_stats(cli *c)
             rc = KQ_NOMEM;
         }
         for (u32 i = 0; rc == KQ_OK && i < nSeg; i++) {
-            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i],
-                                 &ds.zErr);
+            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i], &ds.zErr);
         }
         nSize = dir_size(src.zDir);
     } else {
@@ -706,8 +710,8 @@ cmd_stats(cli *c)
         ex = report_error(c, rc, ds.zErr);
     } else if (eFmt == FMT_TEXT) {
         char z[32];
-        printf("index       %s (%s)\n", src.zDir, src.pX ? "Xapian"
-                                                         : "kq native");
+        printf("index       %s (%s)\n", src.zDir,
+               src.pX ? "Xapian" : "kq native");
         printf("documents   %llu\n", (unsigned long long)st->nDoc);
         /* The lengths BM25F normalises by: tokens, a title token counting
         ** the title weight times (the index keeps no other total). */
@@ -768,14 +772,12 @@ cmd_stats(cli *c)
     } else {
         json_t *o = eFmt == FMT_JSONL ? jsonl_object(JSONL_STATS)
                                       : json_object();
-        json_object_set_new(o, "index", json_text(src.zDir,
-                                                  strlen(src.zDir)));
-        json_object_set_new(o, "backend", json_string(src.pX ? "xapian"
-                                                             : "kq"));
-        json_object_set_new(o, "documents", json_integer((json_int_t)
-                                                         st->nDoc));
-        json_object_set_new(o, "length", json_integer((json_int_t)
-                                                      st->nToken));
+        json_object_set_new(o, "index", json_text(src.zDir, strlen(src.zDir)));
+        json_object_set_new(o, "backend",
+                            json_string(src.pX ? "xapian" : "kq"));
+        json_object_set_new(o, "documents",
+                            json_integer((json_int_t)st->nDoc));
+        json_object_set_new(o, "length", json_integer((json_int_t)st->nToken));
         json_object_set_new(o, "avg_len", json_real(st->avgDoclen));
         json_object_set_new(o, "title_weight", json_integer(st->nTitleWeight));
         json_object_set_new(o, "language", json_string(zLang));
@@ -793,16 +795,16 @@ cmd_stats(cli *c)
             json_object_set_new(o, "generation",
                                 json_integer((json_int_t)st->nGeneration));
             json_object_set_new(o, "size", json_integer((json_int_t)nSize));
-            json_object_set_new(o, "date_min", ds.nDated
-                                ? json_text(ds.zMin, strlen(ds.zMin))
-                                : json_null());
-            json_object_set_new(o, "date_max", ds.nDated
-                                ? json_text(ds.zMax, strlen(ds.zMax))
-                                : json_null());
-            json_object_set_new(o, "dated", json_integer((json_int_t)
-                                                         ds.nDated));
-            json_object_set_new(o, "undated", json_integer((json_int_t)
-                                                           ds.nUndated));
+            json_object_set_new(o, "date_min",
+                                ds.nDated ? json_text(ds.zMin, strlen(ds.zMin))
+                                          : json_null());
+            json_object_set_new(o, "date_max",
+                                ds.nDated ? json_text(ds.zMax, strlen(ds.zMax))
+                                          : json_null());
+            json_object_set_new(o, "dated",
+                                json_integer((json_int_t)ds.nDated));
+            json_object_set_new(o, "undated",
+                                json_integer((json_int_t)ds.nUndated));
             json_t *a = json_array();
             for (int i = 0; i < nField; i++) {
                 json_array_append_new(a, json_string(azField[i]));
@@ -819,10 +821,11 @@ cmd_stats(cli *c)
                 json_object_set_new(e, "segment", json_integer(m->iSeg));
                 json_object_set_new(e, "documents", json_integer(m->nDoc));
                 json_object_set_new(e, "deleted", json_integer(m->nDel));
-                json_object_set_new(e, "length", json_integer((json_int_t)
-                                    (m->nToken - m->nDelToken)));
-                json_object_set_new(e, "terms", json_integer((json_int_t)
-                                                             aWord[i]));
+                json_object_set_new(
+                    e, "length",
+                    json_integer((json_int_t)(m->nToken - m->nDelToken)));
+                json_object_set_new(e, "terms",
+                                    json_integer((json_int_t)aWord[i]));
                 json_object_set_new(e, "size", json_integer((json_int_t)nB));
                 json_array_append_new(g, e);
             }
@@ -853,7 +856,7 @@ typedef struct term {
 typedef struct terms {
     term *a;
     size_t n, nAlloc;
-    size_t nMax;             /* stop early (byte order, no --sort=df) */
+    size_t nMax; /* stop early (byte order, no --sort=df) */
 } terms;
 
 static int
@@ -899,16 +902,16 @@ cmp_df(const void *pa, const void *pb)
 int
 cmd_terms(cli *c)
 {
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
-                          FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
-                          FMTBIT(FMT_JSONL));
+    int eFmt = cli_format(c, FMT_TEXT,
+                          FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
+                              FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
+                              FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
         return EX_USAGE;
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_WORD &&
         c->eSort != SORT_DF) {
-        msg_put("kq terms: --sort takes word or df, not \"%s\"",
-                c->zSort);
+        msg_put("kq terms: --sort takes word or df, not \"%s\"", c->zSort);
         return EX_USAGE;
     }
     if (c->nArg > 1) {
@@ -926,7 +929,7 @@ cmd_terms(cli *c)
     }
     /* The prefix folded like the words of the index (a trailing * is
     ** allowed, as in queries). */
-    char zPrefix[KQ_MAX_WORD + 1];   /* a folded word and its NUL */
+    char zPrefix[KQ_MAX_WORD + 1]; /* a folded word and its NUL */
     size_t nPrefix = 0;
     if (c->nArg == 1) {
         const char *z = c->azArg[0];
@@ -939,7 +942,8 @@ cmd_terms(cli *c)
                                    sizeof(zPrefix));
             if (nPrefix == 0) {
                 msg_put("kq terms: \"%s\" holds no word of at most %d "
-                        "bytes", z, KQ_MAX_WORD);
+                        "bytes",
+                        z, KQ_MAX_WORD);
                 source_close(&src);
                 return EX_USAGE;
             }
@@ -976,11 +980,13 @@ cmd_terms(cli *c)
             printf("%8s\n", "df");
             for (size_t i = 0; i < n; i++) {
                 text_put(stdout, t.a[i].zWord);
-                put_spaces(stdout, wW + 2 - text_width(t.a[i].zWord,
-                                                       strlen(t.a[i].zWord)));
+                put_spaces(stdout,
+                           wW + 2 -
+                               text_width(t.a[i].zWord, strlen(t.a[i].zWord)));
                 text_put(stdout, t.a[i].zTerm);
-                put_spaces(stdout, wT + 2 - text_width(t.a[i].zTerm,
-                                                       strlen(t.a[i].zTerm)));
+                put_spaces(stdout,
+                           wT + 2 -
+                               text_width(t.a[i].zTerm, strlen(t.a[i].zTerm)));
                 printf("%8llu\n", (unsigned long long)t.a[i].df);
             }
         } else {
@@ -1040,8 +1046,7 @@ cmd_parse(cli *c)
         }
     }
     kq_query *pQ = NULL;
-    int ex = parse_query(c, pOwn ? pOwn : source_analyzer(&src), zQuery,
-                         &pQ);
+    int ex = parse_query(c, pOwn ? pOwn : source_analyzer(&src), zQuery, &pQ);
     if (ex == 0) {
         char *zTree = kq_query_tree(src.pIdx, pQ);
         if (zTree == NULL) {
@@ -1062,8 +1067,8 @@ cmd_parse(cli *c)
                     zT++;
                 }
                 if (strncmp(zT, "warning:", 8) == 0) {
-                    msg_put("kq parse: %.*s",
-                            (int)(nLine - (size_t)(zT - z)), zT);
+                    msg_put("kq parse: %.*s", (int)(nLine - (size_t)(zT - z)),
+                            zT);
                 }
                 z += nLine + (zNl ? 1 : 0);
             }

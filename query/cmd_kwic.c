@@ -14,13 +14,13 @@
 #include <string.h>
 
 typedef struct kline {
-    char *zId;                       /* as stored (write it escaped) */
+    char *zId; /* as stored (write it escaped) */
     size_t nId;
-    char *zLeft, *zMatch, *zRight;   /* clean UTF-8, white space collapsed */
-    char *zKey;                      /* sort key (folded words) */
-    int bTitle;                      /* in the title, else the body */
-    size_t iStart, iEnd;             /* bytes in the title or the body */
-    size_t iOrd;                     /* document order, for ties */
+    char *zLeft, *zMatch, *zRight; /* clean UTF-8, white space collapsed */
+    char *zKey;                    /* sort key (folded words) */
+    int bTitle;                    /* in the title, else the body */
+    size_t iStart, iEnd;           /* bytes in the title or the body */
+    size_t iOrd;                   /* document order, for ties */
 } kline;
 
 typedef struct kwic {
@@ -28,13 +28,13 @@ typedef struct kwic {
     source src;
     kq_analyzer *pA;
     kq_query *pQ;
-    kq_matcher *pM;          /* the query's matches in a document */
+    kq_matcher *pM; /* the query's matches in a document */
     kq_docid *aDoc;
     size_t nDoc, nDocAlloc;
     kline *aLine;
     size_t nLine, nLineAlloc;
-    size_t nCtx;             /* context kept each side, in columns */
-    size_t nMax;             /* lines wanted (SIZE_MAX: all) */
+    size_t nCtx; /* context kept each side, in columns */
+    size_t nMax; /* lines wanted (SIZE_MAX: all) */
     int rc;
 } kwic;
 
@@ -102,7 +102,7 @@ clean_range(const char *z, size_t a, size_t b, int bBefore, int bAfter)
 ** nearest word first, for --sort=left). */
 typedef struct words {
     kqi_buf b;
-    size_t *aEnd;            /* end of each word in b */
+    size_t *aEnd; /* end of each word in b */
     size_t n, nAlloc;
 } words;
 
@@ -175,13 +175,13 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
     }
     rc = kq_match_locate(k->pA, d.zRawTitle, d.nRawTitle, d.zText, d.nText,
                          aSpan, nM);
-    size_t nBack = 4 * k->nCtx + 16;   /* bytes enough for nCtx columns */
+    size_t nBack = 4 * k->nCtx + 16; /* bytes enough for nCtx columns */
     for (size_t i = 0; rc == KQ_OK && i < nM && k->nLine < k->nMax; i++) {
         const char *z = aSpan[i].bTitle ? d.zRawTitle : d.zText;
         size_t nz = aSpan[i].bTitle ? d.nRawTitle : d.nText;
         size_t a = aSpan[i].iStart, b = aSpan[i].iEnd;
         if (a >= b || b > nz) {
-            continue;   /* (kq_match_locate found no such tokens) */
+            continue; /* (kq_match_locate found no such tokens) */
         }
         if (k->nLine == k->nLineAlloc) {
             size_t n = k->nLineAlloc ? k->nLineAlloc * 2 : 256;
@@ -197,7 +197,7 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         memset(l, 0, sizeof(*l));
         size_t s = a > nBack ? a - nBack : 0;
         while (s > 0 && s < a && ((u8)z[s] & 0xc0) == 0x80) {
-            s++;   /* start on a character */
+            s++; /* start on a character */
         }
         size_t e = b + nBack < nz ? b + nBack : nz;
         while (e < nz && e > b && ((u8)z[e] & 0xc0) == 0x80) {
@@ -220,8 +220,8 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         size_t nL = strlen(l->zLeft);
         size_t iL = text_suffix(l->zLeft, nL, k->nCtx, NULL);
         memmove(l->zLeft, l->zLeft + iL, nL - iL + 1);
-        l->zRight[text_prefix(l->zRight, strlen(l->zRight), k->nCtx,
-                              NULL)] = 0;
+        l->zRight[text_prefix(l->zRight, strlen(l->zRight), k->nCtx, NULL)] =
+            0;
         l->bTitle = aSpan[i].bTitle;
         l->iStart = a;
         l->iEnd = b;
@@ -248,8 +248,9 @@ cmp_line(const void *pa, const void *pb)
         r = a->iOrd < b->iOrd ? -1 : a->iOrd > b->iOrd;
     }
     if (r == 0) {
-        r = a->bTitle != b->bTitle ? (a->bTitle ? -1 : 1)
-            : a->iStart < b->iStart ? -1 : a->iStart > b->iStart;
+        r = a->bTitle != b->bTitle  ? (a->bTitle ? -1 : 1)
+            : a->iStart < b->iStart ? -1
+                                    : a->iStart > b->iStart;
     }
     return r;
 }
@@ -266,7 +267,7 @@ print_text(kwic *k, size_t nWidth)
             free(l->zId);
             l->zId = z;
         } else {
-            l->zId[0] = 0;   /* out of memory: no id rather than a raw one */
+            l->zId[0] = 0; /* out of memory: no id rather than a raw one */
         }
         l->nId = strlen(l->zId);
         size_t w = text_width(l->zId, l->nId);
@@ -333,9 +334,10 @@ print_table(kwic *k, int eFmt)
 int
 cmd_kwic(cli *c)
 {
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
-                          FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
-                          FMTBIT(FMT_JSONL));
+    int eFmt = cli_format(c, FMT_TEXT,
+                          FMTBIT(FMT_TEXT) | FMTBIT(FMT_TSV) |
+                              FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
+                              FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
         return EX_USAGE;
     }
@@ -384,8 +386,8 @@ cmd_kwic(cli *c)
     if (c->eSort == SORT_LEFT || c->eSort == SORT_RIGHT) {
         k.nMax = SIZE_MAX;
     }
-    for (size_t i = 0; ex == 0 && rc == KQ_OK && i < k.nDoc &&
-                       k.nLine < k.nMax; i++) {
+    for (size_t i = 0;
+         ex == 0 && rc == KQ_OK && i < k.nDoc && k.nLine < k.nMax; i++) {
         rc = doc_lines(&k, k.aDoc[i], i, &zErr);
     }
     if (ex == 0 && rc) {

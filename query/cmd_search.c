@@ -15,16 +15,25 @@
 #include <unistd.h>
 
 /* What a hit line can show (--fields). */
-enum { F_RANK, F_ID, F_TITLE, F_DATE, F_SOURCE, F_SCORE, F_SNIPPET, F_LEN,
-       F_TEXT, F_EXTRA };
+enum {
+    F_RANK,
+    F_ID,
+    F_TITLE,
+    F_DATE,
+    F_SOURCE,
+    F_SCORE,
+    F_SNIPPET,
+    F_LEN,
+    F_TEXT,
+    F_EXTRA
+};
 static const char *const azFieldName[F_EXTRA] = {
-    "rank", "id", "title", "date", "source", "score", "snippet", "len",
-    "text",
+    "rank", "id", "title", "date", "source", "score", "snippet", "len", "text",
 };
 
 typedef struct field {
     int e;
-    const char *zName;       /* the key in JSON, the TSV/CSV header */
+    const char *zName; /* the key in JSON, the TSV/CSV header */
 } field;
 
 typedef struct search {
@@ -32,25 +41,26 @@ typedef struct search {
     source src;
     kq_analyzer *pA;
     kq_query *pQ;
-    kq_matcher *pM;          /* for the snippets (made when first needed) */
+    kq_matcher *pM; /* for the snippets (made when first needed) */
     char *zQuery;
     int eFmt;
     field aField[MAX_FIELDS_ARG];
     int nField;
     int bFieldsGiven;
-    int bSnippet, bText;     /* snippets / stored text needed */
+    int bSnippet, bText; /* snippets / stored text needed */
     int nSnippet;
-    int flags;               /* kq_search_ex order */
-    char *zFieldList;        /* copy of --fields, cut at the commas */
-    json_t *pHits;           /* FMT_JSON */
+    int flags;        /* kq_search_ex order */
+    char *zFieldList; /* copy of --fields, cut at the commas */
+    json_t *pHits;    /* FMT_JSON */
     int bWarnedId;
 } search;
 
 static const char *
 sort_name(int eSort)
 {
-    return eSort == SORT_DATE ? "date"
-           : eSort == SORT_DATE_DESC ? "-date" : "score";
+    return eSort == SORT_DATE        ? "date"
+           : eSort == SORT_DATE_DESC ? "-date"
+                                     : "score";
 }
 
 /* The summary object: everything needed to run the query again and get
@@ -66,22 +76,22 @@ summary_new(search *p, uint64_t nTotal, size_t nReturned)
     json_object_set_new(o, "offset", json_integer((json_int_t)p->c->nOffset));
     json_object_set_new(o, "returned", json_integer((json_int_t)nReturned));
     char *zParsed = kq_query_describe(p->pQ);
-    json_object_set_new(o, "parsed", zParsed ? json_text(zParsed,
-                                                         strlen(zParsed))
-                                             : json_null());
+    json_object_set_new(o, "parsed",
+                        zParsed ? json_text(zParsed, strlen(zParsed))
+                                : json_null());
     free(zParsed);
     json_object_set_new(o, "sort", json_string(sort_name(p->c->eSort)));
-    json_object_set_new(o, "limit", p->c->bAll ? json_null()
-                        : json_integer((json_int_t)p->c->nLimit));
-    json_object_set_new(o, "index", json_text(p->src.zDir,
-                                              strlen(p->src.zDir)));
-    json_object_set_new(o, "backend", json_string(p->src.pX ? "xapian"
-                                                            : "kq"));
+    json_object_set_new(o, "limit",
+                        p->c->bAll ? json_null()
+                                   : json_integer((json_int_t)p->c->nLimit));
+    json_object_set_new(o, "index",
+                        json_text(p->src.zDir, strlen(p->src.zDir)));
+    json_object_set_new(o, "backend",
+                        json_string(p->src.pX ? "xapian" : "kq"));
     json_object_set_new(o, "generation",
                         json_integer((json_int_t)st->nGeneration));
     json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
-    json_object_set_new(o, "language",
-                        json_string(kq_analyzer_lang(p->pA)));
+    json_object_set_new(o, "language", json_string(kq_analyzer_lang(p->pA)));
     json_object_set_new(o, "version", json_string(KQ_VERSION));
     return o;
 }
@@ -92,16 +102,17 @@ static int
 parse_fields(search *p)
 {
     cli *c = p->c;
-    static const int aText[] = {F_RANK, F_TITLE, F_ID, F_DATE, F_SOURCE,
-                                F_SCORE, F_SNIPPET};
-    static const int aJson[] = {F_RANK, F_ID, F_TITLE, F_DATE, F_SOURCE,
-                                F_SCORE, F_SNIPPET};
-    static const int aTable[] = {F_RANK, F_ID, F_SCORE, F_DATE, F_SOURCE,
-                                 F_TITLE, F_SNIPPET};
+    static const int aText[] = {F_RANK,   F_TITLE, F_ID,     F_DATE,
+                                F_SOURCE, F_SCORE, F_SNIPPET};
+    static const int aJson[] = {F_RANK,   F_ID,    F_TITLE,  F_DATE,
+                                F_SOURCE, F_SCORE, F_SNIPPET};
+    static const int aTable[] = {F_RANK,   F_ID,    F_SCORE,  F_DATE,
+                                 F_SOURCE, F_TITLE, F_SNIPPET};
     if (c->zFields == NULL) {
         const int *a = p->eFmt == FMT_TEXT ? aText
-                       : (p->eFmt == FMT_JSON || p->eFmt == FMT_JSONL) ? aJson
-                       : aTable;
+                       : (p->eFmt == FMT_JSON || p->eFmt == FMT_JSONL)
+                           ? aJson
+                           : aTable;
         for (int i = 0; i < 7; i++) {
             p->aField[i].e = a[i];
             p->aField[i].zName = azFieldName[a[i]];
@@ -159,8 +170,8 @@ parse_fields(search *p)
                 }
                 msg_put("kq: unknown field \"%s\" in --fields; the fields: "
                         "id, title, date, source, score, rank, snippet, len, "
-                        "text%.*s%s", z, (int)b.n,
-                        b.a ? (const char *)b.a : "",
+                        "text%.*s%s",
+                        z, (int)b.n, b.a ? (const char *)b.a : "",
                         nExtra ? "" : " (the index has no extra fields)");
                 kqi_buf_free(&b);
                 ex = EX_USAGE;
@@ -206,7 +217,7 @@ print_snippet(const kq_snippet *s, int bColor)
     for (size_t h = 0; h < s->nHl; h++) {
         size_t a = s->aHl[2 * h], b = s->aHl[2 * h + 1];
         if (a < i || b < a || b > s->nText) {
-            continue;   /* never trust offsets to stay in bounds */
+            continue; /* never trust offsets to stay in bounds */
         }
         esc_put(stdout, s->zText + i, a - i, KQI_ESC_TEXT);
         fputs(bColor ? "\x1b[1;31m" : "", stdout);
@@ -227,7 +238,8 @@ snippet_json(const kq_snippet *s)
     json_t *a = json_array();
     for (size_t h = 0; s->aSrcHl && h < s->nHl; h++) {
         json_t *pair = json_array();
-        json_array_append_new(pair, json_integer((json_int_t)s->aSrcHl[2 * h]));
+        json_array_append_new(pair,
+                              json_integer((json_int_t)s->aSrcHl[2 * h]));
         json_array_append_new(pair,
                               json_integer((json_int_t)s->aSrcHl[2 * h + 1]));
         json_array_append_new(a, pair);
@@ -243,7 +255,7 @@ snippets_flat(const kq_snippet *a, int n)
     kqi_buf b = {0};
     for (int i = 0; i < n; i++) {
         if (i) {
-            kqi_buf_append(&b, " \xe2\x80\xa6 ", 5);   /* " … " */
+            kqi_buf_append(&b, " \xe2\x80\xa6 ", 5); /* " … " */
         }
         kqi_buf_append(&b, a[i].zText, a[i].nText);
     }
@@ -290,11 +302,12 @@ field_json(const search *p, const field *f, const hitdoc *d, size_t iRank,
     case F_RANK: return json_integer((json_int_t)iRank);
     case F_ID: return json_text(d->zId, d->nId);
     case F_TITLE: return json_text(d->zTitle, strlen(d->zTitle));
-    case F_DATE: return d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
-                                    : json_null();
-    case F_SOURCE: return d->zSource[0] ? json_text(d->zSource,
-                                                    strlen(d->zSource))
-                                        : json_null();
+    case F_DATE:
+        return d->zDate[0] ? json_text(d->zDate, strlen(d->zDate))
+                           : json_null();
+    case F_SOURCE:
+        return d->zSource[0] ? json_text(d->zSource, strlen(d->zSource))
+                             : json_null();
     case F_SCORE: return json_real(score);
     case F_LEN: return p->src.pX ? json_null() : json_integer(d->nLen);
     case F_TEXT: return json_text(d->zText, d->nText);
@@ -319,8 +332,7 @@ print_hit_json(search *p, const hitdoc *d, size_t iRank, double score,
     /* JSON Lines: "type" first.  Extra fields go in a "fields" object, as
     ** in kq show: a field may have any name (kq-index --field), "type"
     ** or "score" too, and must not overwrite kq's keys. */
-    json_t *o = p->eFmt == FMT_JSONL ? jsonl_object(JSONL_HIT)
-                                     : json_object();
+    json_t *o = p->eFmt == FMT_JSONL ? jsonl_object(JSONL_HIT) : json_object();
     json_t *pExtra = NULL;
     for (int i = 0; i < p->nField; i++) {
         const field *f = &p->aField[i];
@@ -348,8 +360,8 @@ print_hit_json(search *p, const hitdoc *d, size_t iRank, double score,
         json_array_append_new(p->pHits, o);
         return;
     }
-    json_put(stdout, o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                        JSON_REAL_PRECISION(8));
+    json_put(stdout, o,
+             JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
     putchar('\n');
     json_decref(o);
 }
@@ -375,8 +387,8 @@ print_hit_table(search *p, const hitdoc *d, size_t iRank, double score,
             xPut(stdout, z ? z : "");
             free(z);
         } else if (f->e == F_ID) {
-            esc_put(stdout, d->zId, d->nId, p->eFmt == FMT_TSV ? KQI_ESC_TSV
-                                                            : KQI_ESC_CSV);
+            esc_put(stdout, d->zId, d->nId,
+                    p->eFmt == FMT_TSV ? KQI_ESC_TSV : KQI_ESC_CSV);
         } else {
             xPut(stdout, field_text(f, d, iRank, score, zBuf, sizeof(zBuf)));
         }
@@ -428,8 +440,7 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
                 f->e == F_TEXT) {
                 continue;
             }
-            const char *z = field_text(f, d, iRank, score, zBuf,
-                                       sizeof(zBuf));
+            const char *z = field_text(f, d, iRank, score, zBuf, sizeof(zBuf));
             if (z[0] == 0) {
                 continue;
             }
@@ -515,7 +526,8 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
     hitdoc d;
     int rc = source_doc(&p->src, h->iDoc,
                         (p->bSnippet || p->bText ? SRC_TEXT : 0) |
-                        (has_field(p, F_LEN) ? SRC_TOKENS : 0), &d, pzErr);
+                            (has_field(p, F_LEN) ? SRC_TOKENS : 0),
+                        &d, pzErr);
     if (rc) {
         return rc;
     }
@@ -552,8 +564,7 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
         case FMT_CSV:
             print_hit_table(p, &d, iRank, h->score, aSnip, nSnip);
             break;
-        default:
-            print_hit_text(p, &d, iRank, h->score, aSnip, nSnip);
+        default: print_hit_text(p, &d, iRank, h->score, aSnip, nSnip);
         }
     }
     kq_snippets_free(aSnip, nSnip);
@@ -571,8 +582,10 @@ do_check(cli *c)
         return ex;
     }
     if (src.pX) {
-        fprintf(stderr, "kq: %s is a Xapian database: check it with "
-                "xapian-check\n", src.zDir);
+        fprintf(stderr,
+                "kq: %s is a Xapian database: check it with "
+                "xapian-check\n",
+                src.zDir);
         source_close(&src);
         return EX_USAGE;
     }
@@ -609,8 +622,7 @@ do_parse(cli *c, const char *zQuery)
         }
     }
     kq_query *pQ = NULL;
-    int ex = parse_query(c, pOwn ? pOwn : source_analyzer(&src), zQuery,
-                         &pQ);
+    int ex = parse_query(c, pOwn ? pOwn : source_analyzer(&src), zQuery, &pQ);
     if (ex == 0) {
         char *z = kq_query_describe(pQ);
         printf("%s\n", z ? z : "");
@@ -675,7 +687,7 @@ cmd_search(cli *c)
     if (c->bParse) {
         if (c->nArg == 0) {
             fprintf(stderr, "kq: no query given (kq help shows the "
-                    "syntax)\n");
+                            "syntax)\n");
             return EX_USAGE;
         }
         char *zQuery = cli_join_args(c, 0, c->nArg);
@@ -683,22 +695,25 @@ cmd_search(cli *c)
         free(zQuery);
         return ex;
     }
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSONL) |
-                          FMTBIT(FMT_JSON) | FMTBIT(FMT_TSV) |
-                          FMTBIT(FMT_CSV) | FMTBIT(FMT_TREC) |
-                          FMTBIT(FMT_IDS));
+    int eFmt = cli_format(c, FMT_TEXT,
+                          FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSONL) |
+                              FMTBIT(FMT_JSON) | FMTBIT(FMT_TSV) |
+                              FMTBIT(FMT_CSV) | FMTBIT(FMT_TREC) |
+                              FMTBIT(FMT_IDS));
     if (eFmt < 0) {
         return EX_USAGE;
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_SCORE &&
         c->eSort != SORT_DATE && c->eSort != SORT_DATE_DESC) {
-        fprintf(stderr, "kq: search sorts by score, date or -date, not "
-                "\"%s\"\n", c->zSort);
+        fprintf(stderr,
+                "kq: search sorts by score, date or -date, not "
+                "\"%s\"\n",
+                c->zSort);
         return EX_USAGE;
     }
     if (c->bNoSnippet && c->nSnippet > 0) {
         fprintf(stderr, "kq: --snippets and --no-snippets contradict each "
-                "other\n");
+                        "other\n");
         return EX_USAGE;
     }
     if (eFmt != FMT_TEXT) {
@@ -707,8 +722,8 @@ cmd_search(cli *c)
     search s;
     int ex = search_open(&s, c);
     s.eFmt = eFmt;
-    if (ex == 0 && s.src.pX && (c->eSort == SORT_DATE ||
-                                c->eSort == SORT_DATE_DESC)) {
+    if (ex == 0 && s.src.pX &&
+        (c->eSort == SORT_DATE || c->eSort == SORT_DATE_DESC)) {
         ex = source_need_native(&s.src, c, "--sort=date");
     }
     if (ex == 0) {
@@ -718,13 +733,15 @@ cmd_search(cli *c)
         search_close(&s);
         return ex;
     }
-    s.flags = c->eSort == SORT_DATE ? KQ_SEARCH_DATE
-              : c->eSort == SORT_DATE_DESC ? KQ_SEARCH_DATE_DESC : 0;
+    s.flags = c->eSort == SORT_DATE        ? KQ_SEARCH_DATE
+              : c->eSort == SORT_DATE_DESC ? KQ_SEARCH_DATE_DESC
+                                           : 0;
     s.bSnippet = has_field(&s, F_SNIPPET) && !c->bNoSnippet &&
                  eFmt != FMT_TREC && eFmt != FMT_IDS;
     s.bText = has_field(&s, F_TEXT);
-    s.nSnippet = c->nSnippet >= 0 ? c->nSnippet
-                 : (eFmt == FMT_JSON || eFmt == FMT_JSONL) ? 3 : 1;
+    s.nSnippet = c->nSnippet >= 0                          ? c->nSnippet
+                 : (eFmt == FMT_JSON || eFmt == FMT_JSONL) ? 3
+                                                           : 1;
 
     /* --all: the total first, then every hit after the offset. */
     char *zErr = NULL;
@@ -733,11 +750,11 @@ cmd_search(cli *c)
     uint64_t nTotal = 0;
     int rc = KQ_OK;
     if (!c->bLimit) {
-        nLimit = c->nLimit = 10;   /* (the summary records it) */
+        nLimit = c->nLimit = 10; /* (the summary records it) */
     }
     if (c->bAll) {
-        rc = source_search(&s.src, s.pQ, s.flags, 0, 0, &aHit, &nHit,
-                           &nTotal, &zErr);
+        rc = source_search(&s.src, s.pQ, s.flags, 0, 0, &aHit, &nHit, &nTotal,
+                           &zErr);
         free(aHit);
         aHit = NULL;
         nLimit = nTotal > c->nOffset ? (size_t)(nTotal - c->nOffset) : 0;
@@ -775,24 +792,22 @@ cmd_search(cli *c)
         json_object_set_new(o, "summary", summary_new(&s, nTotal, nHit));
         json_object_set_new(o, "hits", s.pHits);
         s.pHits = NULL;
-        json_put(stdout, o, (isatty(STDOUT_FILENO) ? JSON_INDENT(2)
-                                                   : JSON_COMPACT) |
-                            JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+        json_put(stdout, o,
+                 (isatty(STDOUT_FILENO) ? JSON_INDENT(2) : JSON_COMPACT) |
+                     JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
         putchar('\n');
         json_decref(o);
     } else if (eFmt == FMT_TEXT) {
         if (nTotal == 0) {
             printf("-- no matching documents\n");
-        } else if (nHit == 0 && c->nOffset == 0) {   /* -n 0 */
-            printf("-- %llu matching documents\n",
-                   (unsigned long long)nTotal);
+        } else if (nHit == 0 && c->nOffset == 0) { /* -n 0 */
+            printf("-- %llu matching documents\n", (unsigned long long)nTotal);
         } else if (nHit == 0) {
             printf("-- %llu matching documents, none after offset %zu\n",
                    (unsigned long long)nTotal, c->nOffset);
         } else {
-            printf("-- %zu-%zu of %llu matching documents\n",
-                   c->nOffset + 1, c->nOffset + nHit,
-                   (unsigned long long)nTotal);
+            printf("-- %zu-%zu of %llu matching documents\n", c->nOffset + 1,
+                   c->nOffset + nHit, (unsigned long long)nTotal);
         }
     }
     free(aHit);
@@ -807,8 +822,8 @@ cmd_search(cli *c)
 int
 cmd_count(cli *c)
 {
-    int eFmt = cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) |
-                          FMTBIT(FMT_JSONL));
+    int eFmt = cli_format(
+        c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
         return EX_USAGE;
     }

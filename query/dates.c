@@ -41,8 +41,8 @@ civil_from_days(int64_t z, int64_t *py, unsigned *pm, unsigned *pd)
 static unsigned
 days_in_month(int64_t y, unsigned m)
 {
-    static const unsigned a[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-                                   30, 31};
+    static const unsigned a[12] = {31, 28, 31, 30, 31, 30,
+                                   31, 31, 30, 31, 30, 31};
     if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
         return 29;
     }
@@ -71,8 +71,8 @@ digits(const char *z, size_t n, size_t i, int nDigit, unsigned *pv)
 ** 2 month, 3 day) and the parts, or 0 if it is not such a date.  *pnLen
 ** gets the length of the date part. */
 static int
-parse_date(const char *z, size_t n, unsigned *py, unsigned *pm,
-           unsigned *pd, size_t *pnLen)
+parse_date(const char *z, size_t n, unsigned *py, unsigned *pm, unsigned *pd,
+           size_t *pnLen)
 {
     unsigned y, m = 1, d = 1;
     int prec = 1;
@@ -122,19 +122,16 @@ day_bucket(int64_t z, int eBy)
     int64_t y;
     unsigned m, d;
     switch (eBy) {
-    case BY_DAY:
-        return z;
+    case BY_DAY: return z;
     case BY_WEEK: {
-        int64_t wd = ((z % 7) + 10) % 7;   /* Monday 0: 1970-01-01 was a
-                                           ** Thursday */
-        return (z - wd - 4) / 7;           /* 1970-01-05 was a Monday */
+        int64_t wd = ((z % 7) + 10) % 7; /* Monday 0: 1970-01-01 was a
+                                         ** Thursday */
+        return (z - wd - 4) / 7;         /* 1970-01-05 was a Monday */
     }
     case BY_MONTH:
         civil_from_days(z, &y, &m, &d);
         return y * 12 + (int64_t)m - 1;
-    default:
-        civil_from_days(z, &y, &m, &d);
-        return y;
+    default: civil_from_days(z, &y, &m, &d); return y;
     }
 }
 
@@ -195,7 +192,6 @@ bucket_label(int64_t k, int eBy, char *zOut, size_t nOut)
                  (unsigned)(k - yy * 12 + 1));
         break;
     }
-    default:
-        snprintf(zOut, nOut, "%04lld", (long long)k);
+    default: snprintf(zOut, nOut, "%04lld", (long long)k);
     }
 }

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 static const char *const azCmdName[CMD_N] = {
-    "search", "count", "show", "hist", "kwic", "batch", "explain", "stats",
-    "terms", "parse", "check", "help",
+    "search",  "count", "show",  "hist",  "kwic",  "batch",
+    "explain", "stats", "terms", "parse", "check", "help",
 };
 
 const char *
@@ -38,7 +38,8 @@ format_name(int eFmt)
 ** Help.
 */
 #define STR_(x) #x
-#define STR(x) STR_(x)   /* a number macro as a string literal */
+#define STR(x) STR_(x) /* a number macro as a string literal */
+/* clang-format off */
 static const char zQueryHelp[] =
 "Query language (the words of QUERY arguments are joined with spaces):\n"
 "  word             documents containing the word (after case and accent\n"
@@ -254,6 +255,7 @@ static const char *const azCmdHelp[CMD_N] = {
     /* help */
 "usage: kq help [COMMAND]\n",
 };
+/* clang-format on */
 
 void
 cli_usage(FILE *f, int eCmd)
@@ -285,7 +287,8 @@ exit_for(int rc)
     switch (rc) {
     case KQ_OK: return EX_HITS;
     case KQ_CORRUPT: return EX_DAMAGED;
-    case KQ_SYNTAX: case KQ_MISUSE: return EX_USAGE;
+    case KQ_SYNTAX:
+    case KQ_MISUSE: return EX_USAGE;
     default: return EX_INDEX;
     }
 }
@@ -302,8 +305,8 @@ report_error(const cli *c, int rc, const char *zErr)
 #define SYNTAX_SHOWN 72
 
 void
-report_syntax(const cli *c, const char *zWhere, const char *zQuery,
-              int iCol, const char *zErr)
+report_syntax(const cli *c, const char *zWhere, const char *zQuery, int iCol,
+              const char *zErr)
 {
     /* The message quotes the query: escaped (msg_put). */
     msg_put("%s: %ssyntax error at column %d: %s", cli_prog(c), zWhere, iCol,
@@ -316,7 +319,7 @@ report_syntax(const cli *c, const char *zWhere, const char *zQuery,
     int nCaret = iFirst > 1 ? 3 : 0;
     fputs(iFirst > 1 ? "  ..." : "  ", stderr);
     const unsigned char *z = (const unsigned char *)zQuery;
-    int k = 0;   /* the column of the character *z is part of */
+    int k = 0; /* the column of the character *z is part of */
     while (*z) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t l = utf8proc_iterate(z, -1, &cp);
@@ -354,8 +357,7 @@ cli_parse_flags(const cli *c)
 }
 
 int
-parse_query(const cli *c, kq_analyzer *pA, const char *zQuery,
-            kq_query **ppQ)
+parse_query(const cli *c, kq_analyzer *pA, const char *zQuery, kq_query **ppQ)
 {
     char *zErr = NULL;
     int iCol = 0;
@@ -393,8 +395,10 @@ cli_format(const cli *c, int eDefault, unsigned mAllowed)
 {
     int e = c->eFormat == FMT_DEFAULT ? eDefault : c->eFormat;
     if (!(mAllowed & FMTBIT(e))) {
-        fprintf(stderr, "%s: --format=%s is not an output of this command; "
-                "it has:", cli_prog(c), format_name(e));
+        fprintf(stderr,
+                "%s: --format=%s is not an output of this command; "
+                "it has:",
+                cli_prog(c), format_name(e));
         for (int i = FMT_TEXT; i < FMT_N; i++) {
             if (mAllowed & FMTBIT(i)) {
                 fprintf(stderr, " %s", format_name(i));
@@ -436,11 +440,32 @@ run_indexer(char **argv)
 #define M_JSONISH (M_ALL & ~M(CMD_PARSE))
 
 enum {
-    O_OFFSET = 256, O_JSON, O_FORMAT, O_FIELDS, O_SORT, O_SNIPPETS,
-    O_NOSNIPPETS, O_COLOR, O_QID, O_RUNTAG, O_BY, O_NORMALIZE, O_PLOT,
-    O_FROM, O_TO, O_WIDTH, O_COUNTS, O_PARSE, O_CHECK, O_ALL, O_VERSION,
-    O_LANG, O_OR, O_MAXEXP, O_QUERIES,
-    O_LAST   /* (the size of the table of options seen) */
+    O_OFFSET = 256,
+    O_JSON,
+    O_FORMAT,
+    O_FIELDS,
+    O_SORT,
+    O_SNIPPETS,
+    O_NOSNIPPETS,
+    O_COLOR,
+    O_QID,
+    O_RUNTAG,
+    O_BY,
+    O_NORMALIZE,
+    O_PLOT,
+    O_FROM,
+    O_TO,
+    O_WIDTH,
+    O_COUNTS,
+    O_PARSE,
+    O_CHECK,
+    O_ALL,
+    O_VERSION,
+    O_LANG,
+    O_OR,
+    O_MAXEXP,
+    O_QUERIES,
+    O_LAST /* (the size of the table of options seen) */
 };
 
 static const struct option aOpt[] = {
@@ -484,15 +509,18 @@ opt_mask(int o, const char **pzName)
 {
     switch (o) {
     case 'd': *pzName = "-d"; return M_ALL;
-    case 'n': *pzName = "-n";
+    case 'n':
+        *pzName = "-n";
         return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_TERMS);
-    case O_ALL: *pzName = "--all";
+    case O_ALL:
+        *pzName = "--all";
         return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_TERMS);
     case O_OFFSET: *pzName = "--offset"; return M(CMD_SEARCH);
     case O_JSON: *pzName = "--json"; return M_JSONISH;
     case O_FORMAT: *pzName = "--format"; return M_ALL;
     case O_FIELDS: *pzName = "--fields"; return M(CMD_SEARCH) | M(CMD_SHOW);
-    case O_SORT: *pzName = "--sort";
+    case O_SORT:
+        *pzName = "--sort";
         return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_TERMS);
     case O_SNIPPETS: *pzName = "--snippets"; return M(CMD_SEARCH);
     case O_NOSNIPPETS: *pzName = "--no-snippets"; return M(CMD_SEARCH);
@@ -511,10 +539,12 @@ opt_mask(int o, const char **pzName)
     case O_PARSE: *pzName = "--parse"; return M(CMD_SEARCH);
     case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
     case O_LANG: *pzName = "--lang"; return M_ALL;
-    case O_OR: *pzName = "--or";
+    case O_OR:
+        *pzName = "--or";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
                M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
-    case O_MAXEXP: *pzName = "--max-expansion";
+    case O_MAXEXP:
+        *pzName = "--max-expansion";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
                M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
     default: *pzName = "?"; return ~0u;
@@ -578,8 +608,10 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
             e = FMT_JSONL;
         }
         if (e < 0) {
-            fprintf(stderr, "kq: --format takes text, jsonl, json, tsv, csv, "
-                    "trec or ids, not \"%s\"\n", zArg);
+            fprintf(stderr,
+                    "kq: --format takes text, jsonl, json, tsv, csv, "
+                    "trec or ids, not \"%s\"\n",
+                    zArg);
             return 1;
         }
         c->eFormat = e;
@@ -588,15 +620,16 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_FIELDS: c->zFields = zArg; return 0;
     case O_SORT: {
         static const char *const az[] = {
-            NULL, "score", "date", "-date", "left", "right", "doc", "df",
-            "word",
+            NULL,    "score", "date", "-date", "left",
+            "right", "doc",   "df",   "word",
         };
         int e = lookup(zArg, az, (int)(sizeof(az) / sizeof(az[0])));
         if (e < 0 && strcmp(zArg, "date-desc") == 0) {
             e = SORT_DATE_DESC;
         }
         if (e < 0) {
-            fprintf(stderr, "kq: unknown --sort order \"%s\" (search: score, "
+            fprintf(stderr,
+                    "kq: unknown --sort order \"%s\" (search: score, "
                     "date, -date; kwic: doc, left, right; terms: word, df)\n",
                     zArg);
             return 1;
@@ -651,8 +684,10 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         unsigned long long n = strtoull(zArg, &zEnd, 10);
         if (errno || zEnd == zArg || *zEnd || zArg[0] == '-' ||
             zArg[0] == '+' || n < 1 || n > KQ_MAX_QUERY_EXPANSION) {
-            fprintf(stderr, "kq: --max-expansion needs a number from 1 to "
-                    "%d, not \"%s\"\n", KQ_MAX_QUERY_EXPANSION, zArg);
+            fprintf(stderr,
+                    "kq: --max-expansion needs a number from 1 to "
+                    "%d, not \"%s\"\n",
+                    KQ_MAX_QUERY_EXPANSION, zArg);
             return 1;
         }
         c->nMaxExpansion = (uint32_t)n;
@@ -682,12 +717,12 @@ typedef struct seen {
 ** error, else the index of the first operand left; with bStop the scan
 ** stops at the first operand, else the operands are moved to the end. */
 static int
-scan_opts(cli *c, int argc, char **argv, int bStop, seen *pSeen,
-          int *pbHelp, int *pbVersion, int *peColor, int *pbDashDash)
+scan_opts(cli *c, int argc, char **argv, int bStop, seen *pSeen, int *pbHelp,
+          int *pbVersion, int *peColor, int *pbDashDash)
 {
     char zOpt[sizeof(zShort) + 2];
     snprintf(zOpt, sizeof(zOpt), "%s%s", bStop ? "+" : "", zShort);
-    optind = 0;   /* glibc: a full re-initialisation for the new argv */
+    optind = 0; /* glibc: a full re-initialisation for the new argv */
     int o;
     while ((o = getopt_long(argc, argv, zOpt, aOpt, NULL)) != -1) {
         if (o == '?' || o == ':' || o < 0 || o >= O_LAST) {
@@ -807,8 +842,7 @@ main(int argc, char **argv)
         }
     }
     if (c.eCmd == CMD_COUNT && eNamed != CMD_SEARCH && eNamed != CMD_COUNT) {
-        fprintf(stderr, "kq: -c does not apply to kq %s\n",
-                azCmdName[eNamed]);
+        fprintf(stderr, "kq: -c does not apply to kq %s\n", azCmdName[eNamed]);
         return EX_USAGE;
     }
     if (c.eCmd != CMD_COUNT || eNamed != CMD_SEARCH) {
@@ -855,9 +889,11 @@ main(int argc, char **argv)
                    "kq-index --help)\n");
             rc = EX_HITS;
         } else if (e < 0 || c.nArg > 1) {
-            fprintf(stderr, "kq help: no command \"%s\"; the commands: "
+            fprintf(stderr,
+                    "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
-                    "parse check index help\n", c.azArg[0]);
+                    "parse check index help\n",
+                    c.azArg[0]);
             rc = EX_USAGE;
         } else {
             cli_usage(stdout, e);
@@ -866,14 +902,15 @@ main(int argc, char **argv)
     } else {
         /* Options that do not apply to the command are errors, not
         ** silently ignored. */
-        int eCheck = c.eCmd == CMD_COUNT && eNamed == CMD_SEARCH
-                     ? CMD_SEARCH : c.eCmd;
+        int eCheck = c.eCmd == CMD_COUNT && eNamed == CMD_SEARCH ? CMD_SEARCH
+                                                                 : c.eCmd;
         for (int k = 0; k < O_LAST; k++) {
             const char *zName;
             if (sn.ab[k] && !(opt_mask(k, &zName) & M(eCheck))) {
-                fprintf(stderr, "kq %s: %s does not apply to this command "
-                        "(see kq help %s)\n", azCmdName[eCheck], zName,
-                        azCmdName[eCheck]);
+                fprintf(stderr,
+                        "kq %s: %s does not apply to this command "
+                        "(see kq help %s)\n",
+                        azCmdName[eCheck], zName, azCmdName[eCheck]);
                 free(azRest);
                 return EX_USAGE;
             }
@@ -885,7 +922,8 @@ main(int argc, char **argv)
             (c.eCmd == CMD_SEARCH || c.eCmd == CMD_COUNT) &&
             (zHint = command_hint(c.azArg[0])) != NULL) {
             msg_put("kq: nothing matched; did you mean the command \"kq %s\"? "
-                    "(\"%s\" was searched for as a word)", zHint, c.azArg[0]);
+                    "(\"%s\" was searched for as a word)",
+                    zHint, c.azArg[0]);
         }
     }
     free(azRest);

@@ -113,7 +113,7 @@ text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth)
         }
         utf8proc_int32_t c;
         size_t l = next_char(z, n, j, &c);
-        if (j + l != i) {   /* not one character: step one byte */
+        if (j + l != i) { /* not one character: step one byte */
             j = i - 1;
             c = 0xfffd;
         }
@@ -203,8 +203,7 @@ json_text(const char *z, size_t n)
     /* json_stringn: a NUL in the text is kept (jansson writes \u0000). */
     kqi_buf b = {0};
     kqi_esc(&b, z, z ? n : 0, KQI_ESC_UTF8);
-    json_t *v = b.rc ? NULL : json_stringn(b.n ? (const char *)b.a : "",
-                                           b.n);
+    json_t *v = b.rc ? NULL : json_stringn(b.n ? (const char *)b.a : "", b.n);
     kqi_buf_free(&b);
     return v ? v : json_null();
 }
@@ -232,8 +231,9 @@ json_print(json_t *v, int bPretty)
     /* Indented for a person at a terminal, one line for a program (as gh
     ** and kubectl do): jq reads either. */
     bPretty = bPretty && isatty(STDOUT_FILENO);
-    json_put(stdout, v, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
-                        (bPretty ? JSON_INDENT(2) : JSON_COMPACT));
+    json_put(stdout, v,
+             JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
+                 (bPretty ? JSON_INDENT(2) : JSON_COMPACT));
     putchar('\n');
 }
 
@@ -263,7 +263,7 @@ table_begin(table *t, FILE *f, int eFmt, int nCol, const char *const *azCol,
             if (i) {
                 fputc(eFmt == FMT_TSV ? '\t' : ',', f);
             }
-            text_put(f, azCol[i]);   /* our own names */
+            text_put(f, azCol[i]); /* our own names */
         }
         fputc('\n', f);
     } else if (eFmt == FMT_JSON) {
@@ -278,8 +278,8 @@ table_cell(table *t, json_t *v, const char *zFlat, size_t nFlat)
         if (t->iCol) {
             fputc(t->eFmt == FMT_TSV ? '\t' : ',', t->f);
         }
-        esc_put(t->f, zFlat, nFlat, t->eFmt == FMT_TSV ? KQI_ESC_TSV
-                                                       : KQI_ESC_CSV);
+        esc_put(t->f, zFlat, nFlat,
+                t->eFmt == FMT_TSV ? KQI_ESC_TSV : KQI_ESC_CSV);
         json_decref(v);
     } else {
         if (t->pRow == NULL) {
@@ -343,8 +343,9 @@ table_row_end(table *t)
         if (t->eFmt == FMT_JSON) {
             json_array_append_new(t->pRows, t->pRow);
         } else {
-            json_put(t->f, t->pRow, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                      JSON_REAL_PRECISION(10));
+            json_put(t->f, t->pRow,
+                     JSON_COMPACT | JSON_PRESERVE_ORDER |
+                         JSON_REAL_PRECISION(10));
             fputc('\n', t->f);
             json_decref(t->pRow);
         }
@@ -371,8 +372,8 @@ table_end(table *t, json_t *pSummary, const char *zKey)
         /* (kept for scripts written before "type") */
         json_object_set_new(o, "summary", json_true());
         json_object_update(o, pSummary);
-        json_put(t->f, o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                            JSON_REAL_PRECISION(10));
+        json_put(t->f, o,
+                 JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         fputc('\n', t->f);
         json_decref(o);
     }

@@ -16,8 +16,8 @@ trim(char *z)
         z++;
     }
     size_t n = strlen(z);
-    while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' ||
-                     z[n - 1] == '\r' || z[n - 1] == '\n')) {
+    while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t' || z[n - 1] == '\r' ||
+                     z[n - 1] == '\n')) {
         z[--n] = 0;
     }
     return z;

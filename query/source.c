@@ -50,8 +50,10 @@ source_try(source *s, const cli *c, char **pzErr)
     if (c->zLang) {
         int rc = kq_analyzer_new(c->zLang, &s->pLang);
         if (rc) {
-            return kqi_err(pzErr, KQ_MISUSE, "--lang: unknown language '%s' "
-                           "(kq-index --lang list shows them)", c->zLang);
+            return kqi_err(pzErr, KQ_MISUSE,
+                           "--lang: unknown language '%s' "
+                           "(kq-index --lang list shows them)",
+                           c->zLang);
         }
     }
     if (nDir > 1) {
@@ -61,15 +63,18 @@ source_try(source *s, const cli *c, char **pzErr)
                 kqi_dir_kind(azDir[i]) != KQI_DIR_XAPIAN) {
                 kq_analyzer_free(s->pLang);
                 s->pLang = NULL;
-                return kqi_err(pzErr, KQ_MISUSE, "%s is not a Xapian database:"
+                return kqi_err(pzErr, KQ_MISUSE,
+                               "%s is not a Xapian database:"
                                " several -d search Xapian shards together, "
-                               "a kq index is searched alone", azDir[i]);
+                               "a kq index is searched alone",
+                               azDir[i]);
             }
         }
     }
     int rc = is_xapian(azDir, nDir)
-             ? kqi_xindex_open((const char *const *)azDir, nDir, &s->pX, pzErr)
-             : kq_index_open(azDir[0], &s->pIdx, pzErr);
+                 ? kqi_xindex_open((const char *const *)azDir, nDir, &s->pX,
+                                   pzErr)
+                 : kq_index_open(azDir[0], &s->pIdx, pzErr);
     if (rc == KQ_OK && c->nMaxExpansion) {
         /* (In range: main.c checked the option.) */
         rc = s->pX ? kqi_xindex_set_max_expansion(s->pX, c->nMaxExpansion)
@@ -97,8 +102,8 @@ source_open(source *s, const cli *c)
     if (rc) {
         int ex = report_error(c, rc, zErr);
         if (rc == KQ_NOTFOUND) {
-            msg_put("%s: create one with: kq-index -d %s PATH...",
-                    cli_prog(c), s->zDir);
+            msg_put("%s: create one with: kq-index -d %s PATH...", cli_prog(c),
+                    s->zDir);
         }
         free(zErr);
         return ex;
@@ -143,8 +148,8 @@ source_need_native(source *s, const cli *c, const char *zWhat)
 
 int
 source_search(source *s, const kq_query *q, int flags, size_t nOffset,
-              size_t nLimit, kq_hit **paHit, size_t *pnHit,
-              uint64_t *pnTotal, char **pzErr)
+              size_t nLimit, kq_hit **paHit, size_t *pnHit, uint64_t *pnTotal,
+              char **pzErr)
 {
     if (s->pX) {
         /* The commands refuse the date orders for Xapian beforehand. */
@@ -192,8 +197,7 @@ source_each_match(source *s, const kq_query *q, void *pCtx, kq_match_fn x,
 }
 
 int
-source_matcher(source *s, const kq_query *q, kq_matcher **ppOut,
-               char **pzErr)
+source_matcher(source *s, const kq_query *q, kq_matcher **ppOut, char **pzErr)
 {
     if (s->pX) {
         return kqi_xmatcher_new(s->pX, source_analyzer(s), q, ppOut, pzErr);
@@ -308,9 +312,10 @@ doc_native(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr)
             size_t nN, nV;
             rc = kq_docinfo_field(&info, i, &zN, &nN, &zV, &nV);
             if (rc) {
-                return kqi_err(pzErr, rc, "%s: document %.*s: damaged "
-                               "extra field %d", s->zDir, (int)d->nId,
-                               d->zId, i);
+                return kqi_err(pzErr, rc,
+                               "%s: document %.*s: damaged "
+                               "extra field %d",
+                               s->zDir, (int)d->nId, d->zId, i);
             }
             d->azFieldName[i] = kqi_utf8_clean(zN, nN, 1);
             d->azFieldValue[i] = kqi_utf8_clean(zV, nV, 1);
@@ -329,8 +334,8 @@ doc_native(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr)
 static int
 doc_xapian(source *s, kq_docid iDoc, int flags, hitdoc *d, char **pzErr)
 {
-    static const int aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
-                                 KQX_VALUE_DATE, KQX_VALUE_SOURCE};
+    static const int aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE, KQX_VALUE_DATE,
+                                 KQX_VALUE_SOURCE};
     char **az[4] = {&d->zId, &d->zTitle, &d->zDate, &d->zSource};
     int rc = KQ_OK;
     for (int i = 0; rc == KQ_OK && i < 4; i++) {

@@ -17,8 +17,8 @@
 #define FONT "Helvetica, Arial, sans-serif"
 
 static const char *const azColor[] = {
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-    "#000000",
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7",
+    "#E69F00", "#56B4E9", "#000000",
 };
 #define NCOLOR ((int)(sizeof(azColor) / sizeof(azColor[0])))
 
@@ -36,7 +36,7 @@ put_xml(FILE *f, const char *z, size_t nMax)
     size_t nCut = text_prefix(zClean, n, nMax, &w);
     esc_put(f, zClean, nCut, KQI_ESC_XML);
     if (nCut < n) {
-        fputs("\xe2\x80\xa6", f);   /* … */
+        fputs("\xe2\x80\xa6", f); /* … */
     }
     free(zClean);
 }
@@ -65,7 +65,7 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     int nLegRow = 1;
     for (int s = 0; s < p->nSeries; s++) {
         double w = 34 + 7.0 * (double)text_width(p->azSeries[s],
-                                                  strlen(p->azSeries[s]));
+                                                 strlen(p->azSeries[s]));
         w = w > 320 ? 320 : w;
         if (xLeg + w > W - 20 && xLeg > 70) {
             xLeg = 70;
@@ -101,18 +101,22 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
 #define XPOS(i) (left + ((i) + 0.5) * plotW / p->nX)
 #define YPOS(v) (bottom - (v) / yTop * plotH)
 
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" "
             "height=\"%g\" viewBox=\"0 0 %g %g\" font-family=\"%s\" "
-            "font-size=\"12\">\n", W, H, W, H, FONT);
+            "font-size=\"12\">\n",
+            W, H, W, H, FONT);
     fputs("<title>", f);
     for (int s = 0; s < p->nSeries; s++) {
         fputs(s ? ", " : "", f);
         put_xml(f, p->azSeries[s], 200);
     }
     fprintf(f, ": %s per %s</title>\n", p->zYLabel, p->zXLabel);
-    fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" "
-            "fill=\"white\"/>\n", W, H);
+    fprintf(f,
+            "<rect x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" "
+            "fill=\"white\"/>\n",
+            W, H);
 
     /* Horizontal grid and y ticks. */
     fputs("<g stroke=\"#dddddd\" stroke-width=\"1\">\n", f);
@@ -128,7 +132,8 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     fputs("</g>\n", f);
 
     /* Axes and x ticks, labels thinned to fit. */
-    fprintf(f, "<g stroke=\"#222222\" stroke-width=\"1\">\n"
+    fprintf(f,
+            "<g stroke=\"#222222\" stroke-width=\"1\">\n"
             "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
             "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
             left, top, left, bottom, left, bottom, right, bottom);
@@ -148,9 +153,10 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     fputs("</g>\n<g fill=\"#222222\">\n", f);
     for (int i = 0; i < p->nX; i += stride) {
         if (bSlant) {
-            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
-                    "transform=\"rotate(-45 %.1f %.1f)\">", XPOS(i),
-                    bottom + 16, XPOS(i), bottom + 16);
+            fprintf(f,
+                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+                    "transform=\"rotate(-45 %.1f %.1f)\">",
+                    XPOS(i), bottom + 16, XPOS(i), bottom + 16);
         } else {
             fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                     XPOS(i), bottom + 18);
@@ -161,10 +167,13 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     fputs("</g>\n", f);
 
     /* Axis titles. */
-    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-            "font-size=\"13\">", (left + right) / 2, H - 10);
+    fprintf(f,
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+            "font-size=\"13\">",
+            (left + right) / 2, H - 10);
     put_xml(f, p->zXLabel, 60);
-    fprintf(f, "</text>\n<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" "
+    fprintf(f,
+            "</text>\n<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" "
             "font-size=\"13\" transform=\"rotate(-90 16 %.1f)\">",
             (top + bottom) / 2, (top + bottom) / 2);
     put_xml(f, p->zYLabel, 60);
@@ -186,9 +195,11 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
                 j++;
             }
             if (j - i > 1) {
-                fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" "
+                fprintf(f,
+                        "<polyline fill=\"none\" stroke=\"%s\" "
                         "stroke-width=\"2\" stroke-linejoin=\"round\" "
-                        "points=\"", zC);
+                        "points=\"",
+                        zC);
                 for (int k = i; k < j; k++) {
                     fprintf(f, "%s%.1f,%.1f", k > i ? " " : "", XPOS(k),
                             YPOS(a[k]));
@@ -215,15 +226,16 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     fputs("<g>\n", f);
     for (int s = 0; s < p->nSeries; s++) {
         double w = 34 + 7.0 * (double)text_width(p->azSeries[s],
-                                                  strlen(p->azSeries[s]));
+                                                 strlen(p->azSeries[s]));
         w = w > 320 ? 320 : w;
         if (xLeg + w > W - 20 && xLeg > 70) {
             xLeg = 70;
             yLeg += 18;
         }
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                "stroke=\"%s\" stroke-width=\"3\"/>\n", xLeg, yLeg - 4,
-                xLeg + 24, yLeg - 4, azColor[s % NCOLOR]);
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                "stroke=\"%s\" stroke-width=\"3\"/>\n",
+                xLeg, yLeg - 4, xLeg + 24, yLeg - 4, azColor[s % NCOLOR]);
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", xLeg + 30, yLeg);
         put_xml(f, p->azSeries[s], 40);
         fputs("</text>\n", f);
