@@ -19,11 +19,11 @@ PKGS    := libutf8proc jansson libdeflate
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
            -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# The Xapian wrapper (common/xapian_capi.cc) is the one C++ file.
+# The Xapian wrapper (common/xapian/xapian_capi.cc) is the one C++ file.
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++11 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags xapian-core 2>/dev/null)
-# kq and kq-index do not link Xapian: common/xapian_capi.cc is a plugin,
-# kq-xapian.so, loaded when an index needs it (common/xapian_load.c).
+# kq and kq-index do not link Xapian: common/xapian/xapian_capi.cc is a plugin,
+# kq-xapian.so, loaded when an index needs it (common/xapian/xapian_load.c).
 # libstemmer, utf8proc and libdeflate are linked statically (their Debian
 # -dev packages ship the .a): every shared library costs a one-shot `kq`
 # process its loading and relocation time.
@@ -39,8 +39,13 @@ CXXFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-COMMON_SRC  := $(wildcard common/*.c)
-COMMON_CXX  := $(wildcard common/*.cc)
+# The library: common/ (the engine), common/format/ (the on-disk format),
+# common/xapian/ (the Xapian backend); each file includes its headers by
+# name (-I below).
+COMMON_SRC  := $(wildcard common/*.c common/format/*.c common/xapian/*.c)
+COMMON_CXX  := $(wildcard common/xapian/*.cc)
+COMMON_H    := $(wildcard common/*.h common/format/*.h common/xapian/*.h)
+COMMON_INC  := -Icommon -Icommon/format -Icommon/xapian
 INDEXER_SRC := $(wildcard indexer/*.c)
 QUERY_SRC   := $(wildcard query/*.c)
 UNIT_SRC    := $(wildcard tests/unit/t_*.c)
@@ -61,13 +66,13 @@ endif
 PLUGIN      := $(BINDIR)/kq-xapian.so
 all: $(BINDIR)/kq-index $(BINDIR)/kq $(PLUGIN)
 
-$(B)/%.o: %.c $(wildcard common/*.h indexer/*.h query/*.h)
+$(B)/%.o: %.c $(COMMON_H) $(wildcard indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(COMMON_INC) -c -o $@ $<
 
-$(B)/%.o: %.cc $(wildcard common/*.h)
+$(B)/%.o: %.cc $(COMMON_H)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CXX) $(CXXFLAGS) $(COMMON_INC) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(PLUGIN): $(COMMON_CXX:%.cc=$(B)/%.o)
 	$(CXX) $(LDFLAGS) -shared -Wl,-Bsymbolic -o $@ $^ $(XAPIAN_LIBS)
@@ -88,7 +93,7 @@ $(BINDIR)/kq: $(QUERY_OBJ) $(LIB)
 
 $(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h tests/lib/*.h) indexer/jsonflat.c indexer/jsonflat.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Icommon -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(COMMON_INC) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
 
 # The fault-injection shim of tests/cli/faults.bats (LD_PRELOAD; never
 # built with the sanitizers: it goes in front of them).
@@ -154,7 +159,7 @@ FORMAT_SRC := $(sort $(wildcard common/*.[ch] common/*.cc common/*/*.[ch] \
                 common/*/*.cc indexer/*.[ch] query/*.[ch]))
 BRACE_CHECK := --quiet --checks='-*,readability-braces-around-statements' \
                --warnings-as-errors='*' --header-filter='/(common|indexer|query)/' \
-               $(filter %.c,$(FORMAT_SRC)) -- -std=c11 -D_GNU_SOURCE \
+               $(filter %.c,$(FORMAT_SRC)) -- -std=c11 -D_GNU_SOURCE $(COMMON_INC) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 format-check:
 	@command -v $(CLANG_TIDY) >/dev/null 2>&1 || { echo "make format-check: $(CLANG_TIDY) not found; install the Debian package clang-tidy (make deps)" >&2; exit 2; }
@@ -181,7 +186,7 @@ bench: bench-peer
 bench-peer: all
 	@test -f $(SHARED_BENCH)/run_all.sh || { echo "make bench/eval: $(SHARED_BENCH) is missing (it lives beside the checkout in the development setup)"; exit 2; }
 	$(MAKE) -C $(SHARED_BENCH) all
-	$(CC) $(CFLAGS) $(NOPIE) -Icommon -I$(SHARED_BENCH)/common -o build/kq_query tests/bench/kq_query.c $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(NOPIE) $(COMMON_INC) -I$(SHARED_BENCH)/common -o build/kq_query tests/bench/kq_query.c $(LIB) $(LDLIBS)
 	sed 's|@ROOT@|$(CURDIR)|g' tests/bench/kq.ini.in > build/kq.ini
 
 # Effectiveness beside the peers, on every collection of ../shared/corpora
@@ -238,18 +243,18 @@ $(error B=$(B) is the fuzz build directory (FUZZ_B); pick another)
 endif
 
 .PHONY: fuzz fuzz-build
-$(FUZZ_B)/common/%.o: common/%.c $(wildcard common/*.h)
+$(FUZZ_B)/common/%.o: common/%.c $(COMMON_H)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_B)/indexer/%.o: indexer/%.c $(wildcard common/*.h indexer/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(COMMON_INC) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/indexer/%.o: indexer/%.c $(COMMON_H) $(wildcard indexer/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_B)/query/%.o: query/%.c $(wildcard common/*.h query/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(COMMON_INC) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/query/%.o: query/%.c $(COMMON_H) $(wildcard query/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h tests/lib/utf8valid.h $(wildcard common/*.h indexer/*.h query/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(COMMON_INC) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c tests/fuzz/fuzz_util.h tests/lib/utf8valid.h $(COMMON_H) $(wildcard indexer/*.h query/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(COMMON_INC) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZ_B)/libkq.a: $(FUZZ_LIBOBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -282,7 +287,7 @@ clean:
 #
 # Installs kq and kq-index to PREFIX/bin, the Xapian plugin to
 # PREFIX/lib/kq/kq-xapian.so (where the programs look for it: ../lib/kq/
-# relative to themselves, see common/xapian_load.c), the man pages, kq.h,
+# relative to themselves, see common/xapian/xapian_load.c), the man pages, kq.h,
 # libkq.a, libkq.so (soname libkq.so.0) and the pkg-config file kq.pc.
 # libkq.so is linked from the common objects compiled again with -fPIC
 # (into $(B)/pic/); libstemmer, utf8proc and libdeflate go into it
@@ -312,9 +317,9 @@ LIBKQ_PRIVATE := -lstemmer -lm -pthread -ldl
 .PHONY: install uninstall lib
 lib: $(SHLIB) $(LIB) $(PCFILE)
 
-$(B)/pic/%.o: %.c $(wildcard common/*.h)
+$(B)/pic/%.o: %.c $(COMMON_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+	$(CC) $(CFLAGS) $(COMMON_INC) -fPIC -c -o $@ $<
 
 $(B)/libkq.map:
 	@mkdir -p $(dir $@)

@@ -4,7 +4,7 @@
 ** behind one small interface so the commands do not care which.
 */
 #include "cli.h"
-#include "../common/xapian_capi.h"
+#include "../common/xapian/xapian_capi.h"
 
 #include <stdlib.h>
 #include <string.h>

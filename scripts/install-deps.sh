@@ -8,7 +8,7 @@ set -eu
 
 # Build: compilers, zlib (gzip input), libdeflate (stored text, CRC32), libstemmer (Snowball), utf8proc, ICU (word
 # boundaries and dictionary segmentation of Chinese, Japanese, Thai...), jansson (JSON),
-# Xapian (the second backend, through common/xapian_capi.cc; xapian-tools
+# Xapian (the second backend, through common/xapian/xapian_capi.cc; xapian-tools
 # for xapian-tcpsrv and xapian-check).
 # Tests: cmocka (unit), bats (CLI), jq (checks JSON output; the oracles of
 # tests/oracle/), man-db (tests/cli/install.bats renders the man pages

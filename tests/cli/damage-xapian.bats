@@ -7,7 +7,7 @@
 # prefixes, fields, NEAR; ids, scores and snippets), each under a 20 s
 # limit.  Every command must end without a signal, a timeout or a sanitizer
 # report, and either exit 4 with a message naming the damaged file
-# (common/xapian_capi.cc finds it with Xapian's own table check: Xapian's
+# (common/xapian/xapian_capi.cc finds it with Xapian's own table check: Xapian's
 # messages rarely name one), or exit 3 naming iamglass for a damaged format
 # version (Xapian cannot tell it from another version's database), or
 # answer as on the intact database.  Glass keeps no checksums: a flipped

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Files inside an index directory are opened without following symbolic
-# links (O_NOFOLLOW, common/fileio.c): kq-index often runs as root or from
+# links (O_NOFOLLOW, common/format/fileio.c): kq-index often runs as root or from
 # cron over a directory others can write, and a link planted there
 # (kq.lock -> /etc/something) must not make it truncate or create the
 # link's target.  A symbolic link, a FIFO or any other non-regular file

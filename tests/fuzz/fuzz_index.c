@@ -1,6 +1,6 @@
 /*
 ** fuzz_index.c -- libFuzzer target: opening and reading a damaged index
-** (common/manifest.c, segment.c, dict.c, postings.c, doctab.c, index.c,
+** (common/format/manifest.c, segment.c, dict.c, postings.c, doctab.c, index.c,
 ** search.c, snippet.c: everything that reads index files).
 **
 ** Input: an archive of the files of an index directory, entries back to

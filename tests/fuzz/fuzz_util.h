@@ -20,7 +20,7 @@
 **
 ** With FZ_MAP_EMULATION defined before the include, the target also
 ** defines mmap(), munmap() and madvise() (see the section below): the
-** read-only file mappings of common/fileio.c become exact-size malloc()ed
+** read-only file mappings of common/format/fileio.c become exact-size malloc()ed
 ** copies, so AddressSanitizer sees any read past the end of an index file
 ** (a read past the end of a real mapping lands in the zero-filled rest of
 ** its last page, or in the next mapping, and goes unnoticed).
@@ -243,7 +243,7 @@ static FZ_UNUSED int fz_utf8_ok(const char *z, size_t n)
 /**************************************************************************
 ** Mapped files as heap copies.
 **
-** common/fileio.c maps index files with mmap(NULL, n, PROT_READ,
+** common/format/fileio.c maps index files with mmap(NULL, n, PROT_READ,
 ** MAP_SHARED, fd, 0).  A strong mmap() here takes precedence over libc's
 ** (and over the sanitizer runtime's weak interceptor) for every caller in
 ** the executable: such a call (and only such: read-only, whole file from

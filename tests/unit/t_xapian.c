@@ -1,5 +1,5 @@
 /*
-** t_xapian.c -- the pure-C Xapian wrapper (common/xapian_capi.h):
+** t_xapian.c -- the pure-C Xapian wrapper (common/xapian/xapian_capi.h):
 ** documents written with postings, values, data and metadata read back;
 ** AND / OR / AND_NOT / PHRASE / MatchAll counts on a small database;
 ** BM25 scores against Xapian's formula worked out by hand; errors come back
