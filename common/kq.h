@@ -36,6 +36,18 @@ typedef enum kq_rc {
     KQ_RC_COUNT
 } kq_rc;
 
+/* Exit statuses of kq and kq-index (kq(1) and kq-index(1), EXIT STATUS):
+** small numbers, grep-like, not <sysexits.h>'s. */
+enum kq_exit {
+    KQ_EXIT_OK = 0,      /* kq: something matched; kq-index: all indexed */
+    KQ_EXIT_NOHITS = 1,  /* kq: nothing matched */
+    KQ_EXIT_SKIPPED = 1, /* kq-index: some input was skipped */
+    KQ_EXIT_USAGE = 2,   /* a usage error */
+    KQ_EXIT_INDEX = 3,   /* the index cannot be opened, read or written */
+    KQ_EXIT_DAMAGED = 4, /* the index is damaged */
+    KQ_EXIT_MERGE = 5    /* kq-index: committed, then a merge failed */
+};
+
 /* A static English description of rc. */
 const char *kq_errstr(int rc);
 

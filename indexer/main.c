@@ -24,15 +24,7 @@
 #define DEFAULT_MAX_THREADS 8
 #define MAX_WAIT_SECONDS 86400
 
-/* Exit codes (documented in --help and README.md). */
-enum {
-    EX_OK = 0,
-    EX_SKIPPED = 1,
-    EX_USAGE = 2,
-    EX_INDEX = 3,
-    EX_DAMAGED = 4,
-    EX_MERGE = 5
-};
+/* Exit codes: enum kq_exit (kq.h; kq-index(1), EXIT STATUS). */
 
 static void
 usage(FILE *f)
@@ -204,15 +196,15 @@ static int
 report_merge(int rc, const char *zMsg)
 {
     if (rc == KQ_OK) {
-        return EX_OK;
+        return KQ_EXIT_OK;
     }
     fflush(stdout);
     fprintf(stderr, "kq-index: committed; merge failed: %s; %s\n",
             zMsg ? zMsg : kq_errstr(rc),
-            exit_for(rc) == EX_DAMAGED
+            exit_for(rc) == KQ_EXIT_DAMAGED
                 ? "the index is damaged (kq --check)"
                 : "the index is intact, run `kq-index compact` later");
-    return exit_for(rc) == EX_DAMAGED ? EX_DAMAGED : EX_MERGE;
+    return exit_for(rc) == KQ_EXIT_DAMAGED ? KQ_EXIT_DAMAGED : KQ_EXIT_MERGE;
 }
 
 /* kq-index rm: ids from the arguments, or stdin lines.  Returns the number
@@ -330,7 +322,8 @@ start_progress(progress *p, int eMode, char **azPath, int nPath,
 static int
 exit_for(int rc)
 {
-    return (rc == KQ_CORRUPT || rc == KQ_FORMAT) ? EX_DAMAGED : EX_INDEX;
+    return (rc == KQ_CORRUPT || rc == KQ_FORMAT) ? KQ_EXIT_DAMAGED
+                                                 : KQ_EXIT_INDEX;
 }
 
 /* The distinct words of the whole index at zDir after the run, as `kq
@@ -419,7 +412,7 @@ main(int argc, char **argv)
                     printf("%s\n", *a);
                 }
                 printf("none\n");
-                return EX_OK;
+                return KQ_EXIT_OK;
             }
             opts.zLang = optarg;
             break;
@@ -428,7 +421,7 @@ main(int argc, char **argv)
                 bXapian = 1;
             } else if (strcmp(optarg, "native") != 0) {
                 fprintf(stderr, "kq-index: --backend is native or xapian\n");
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             break;
         case 'S': {
@@ -439,7 +432,7 @@ main(int argc, char **argv)
                 n > KQ_MAX_SHARDS) {
                 fprintf(stderr, "kq-index: --shards takes 1 to %d\n",
                         KQ_MAX_SHARDS);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             nShard = (int)n;
             break;
@@ -451,7 +444,7 @@ main(int argc, char **argv)
                         "kq-index: bad --memory size \"%s\" (e.g. 64M, "
                         "2G)\n",
                         optarg);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             break;
         case 'j': {
@@ -460,7 +453,7 @@ main(int argc, char **argv)
             if (*zEnd || n < 1 || n > KQ_MAX_THREADS) {
                 fprintf(stderr, "kq-index: -j takes 1 to %d\n",
                         KQ_MAX_THREADS);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             opts.nThread = (int)n;
             break;
@@ -473,7 +466,7 @@ main(int argc, char **argv)
                 v > MAX_WAIT_SECONDS) {
                 fprintf(stderr, "kq-index: --wait takes 0 to %d seconds\n",
                         MAX_WAIT_SECONDS);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             opts.nLockWaitMs = v == 0 ? -1 : (int)(v * 1000 + 0.5);
             if (opts.nLockWaitMs == 0) {
@@ -492,7 +485,7 @@ main(int argc, char **argv)
                         "kq-index: bad --%s size \"%s\" (e.g. 256M, "
                         "4G)\n",
                         c == 'Z' ? "max-segment" : "merge-budget", optarg);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             if (c == 'Z') {
                 opts.nMaxSegment = n;
@@ -508,7 +501,7 @@ main(int argc, char **argv)
                         "kq-index: bad --commit-every size \"%s\" "
                         "(e.g. 64M)\n",
                         optarg);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             break;
         case 'G': opts.bDetectLang = 1; break;
@@ -520,7 +513,7 @@ main(int argc, char **argv)
                 (c == 'm' && inputopts_map(&in, optarg)) ||
                 (c == 'f' && inputopts_field(&in, optarg)) ||
                 (c == 'l' && inputopts_lang(&in, optarg))) {
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             break;
         case 'D':
@@ -530,7 +523,7 @@ main(int argc, char **argv)
                         "kq-index: bad --max-doc-size \"%s\" (e.g. "
                         "64M; at most 1G)\n",
                         optarg);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             break;
         case 'P':
@@ -538,40 +531,40 @@ main(int argc, char **argv)
             if (eProgress < 0) {
                 fprintf(stderr, "kq-index: --progress is bar, plain or "
                                 "none\n");
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
             break;
-        case 'h': usage(stdout); return EX_OK;
-        case 'V': printf("kq-index %s\n", KQ_VERSION); return EX_OK;
-        default: usage(stderr); return EX_USAGE;
+        case 'h': usage(stdout); return KQ_EXIT_OK;
+        case 'V': printf("kq-index %s\n", KQ_VERSION); return KQ_EXIT_OK;
+        default: usage(stderr); return KQ_EXIT_USAGE;
         }
     }
     if (inputopts_finish(&in)) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
 
     if (nShard && !bXapian) {
         fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (eCmd != CMD_ADD && bXapian) {
         fprintf(stderr, "kq-index: rm, merge and compact work on native "
                         "indexes\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if ((eCmd == CMD_COMPACT || eCmd == CMD_MERGE) && optind < argc) {
         fprintf(stderr, "kq-index: %s takes no PATH\n",
                 eCmd == CMD_MERGE ? "merge" : "compact");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (eCmd != CMD_ADD && kqi_dir_kind(zDir) != KQI_DIR_NATIVE) {
         fprintf(stderr, "kq-index: %s: no kq index here\n", zDir);
-        return EX_INDEX;
+        return KQ_EXIT_INDEX;
     }
     if (eCmd == CMD_ADD && optind >= argc) {
         fprintf(stderr, "kq-index: no input PATH given\n");
         usage(stderr);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (opts.zLang) {
         kq_analyzer *pA;
@@ -580,7 +573,7 @@ main(int argc, char **argv)
                     "kq-index: unknown language \"%s\" (see --lang "
                     "list)\n",
                     opts.zLang);
-            return EX_USAGE;
+            return KQ_EXIT_USAGE;
         }
         kq_analyzer_free(pA);
     }
@@ -594,7 +587,7 @@ main(int argc, char **argv)
                 "directory\n",
                 zDir, bXapian ? "a native kq index" : "a Xapian database",
                 bXapian ? "native" : "xapian");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     /* A new index only for input that can be read: a mistyped path must
     ** not leave an empty index behind (it would be searched, and found
@@ -611,7 +604,7 @@ main(int argc, char **argv)
             }
             report_msg("no input could be read; no index was created in %s",
                        zDir);
-            return EX_SKIPPED;
+            return KQ_EXIT_SKIPPED;
         }
     }
     struct timespec t0, t1;
@@ -635,7 +628,7 @@ main(int argc, char **argv)
     if (rc) {
         report_msg("%s", r.zErr ? r.zErr : kq_errstr(rc));
         free(r.zErr);
-        return rc == KQ_MISUSE ? EX_USAGE : exit_for(rc);
+        return rc == KQ_MISUSE ? KQ_EXIT_USAGE : exit_for(rc);
     }
     if (r.pW) {
         kq_writer_stats ws0;
@@ -648,14 +641,14 @@ main(int argc, char **argv)
         }
     }
     if (eCmd == CMD_RM) {
-        int exMerge = EX_OK;
+        int exMerge = KQ_EXIT_OK;
         int n = remove_ids(r.pW, argv + optind, argc - optind, bQuiet,
                            &exMerge);
         kq_writer_close(r.pW);
         return n < 0     ? exit_for(-n)
                : exMerge ? exMerge
-               : n > 0   ? EX_SKIPPED
-                         : EX_OK;
+               : n > 0   ? KQ_EXIT_SKIPPED
+                         : KQ_EXIT_OK;
     }
     if (eCmd == CMD_COMPACT || eCmd == CMD_MERGE) {
         rc = eCmd == CMD_MERGE ? kq_writer_merge(r.pW, &r.zErr)
@@ -679,7 +672,7 @@ main(int argc, char **argv)
             printf("kq-index: %u segment(s), %llu index bytes\n", cs.nSegment,
                    (unsigned long long)cs.nIndexByte);
         }
-        return EX_OK;
+        return KQ_EXIT_OK;
     }
     r.nCommitEvery = nCommitEvery;
     corpus_stats st;
@@ -787,7 +780,7 @@ main(int argc, char **argv)
                     (unsigned long long)st.nCut);
         }
         fprintf(stderr, "; see the messages above\n");
-        return exMerge ? exMerge : EX_SKIPPED;
+        return exMerge ? exMerge : KQ_EXIT_SKIPPED;
     }
     if (bSkipped) {
         fprintf(stderr,
@@ -795,7 +788,7 @@ main(int argc, char **argv)
                 "see the messages above\n",
                 (unsigned long long)st.nFileSkipped,
                 (unsigned long long)st.nLineSkipped);
-        return exMerge ? exMerge : EX_SKIPPED;
+        return exMerge ? exMerge : KQ_EXIT_SKIPPED;
     }
     return exMerge;
 }

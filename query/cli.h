@@ -19,14 +19,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-/* Exit codes, grep-like. */
-enum {
-    EX_HITS = 0,
-    EX_NOHITS = 1,
-    EX_USAGE = 2,
-    EX_INDEX = 3,
-    EX_DAMAGED = 4
-};
+/* Exit codes: enum kq_exit (kq.h). */
 
 /* Subcommands; CMD_SEARCH is the default. */
 enum {
@@ -156,7 +149,7 @@ int source_try(source *s, const cli *c, char **pzErr);
 void source_close(source *s);
 kq_analyzer *source_analyzer(source *s);
 const kq_stats *source_stats(source *s);
-/* Commands that need kq's own index: prints why not and returns EX_USAGE
+/* Commands that need kq's own index: prints why not and returns KQ_EXIT_USAGE
 ** for a Xapian database, 0 otherwise. */
 int source_need_native(source *s, const cli *c, const char *zWhat);
 int source_search(source *s, const kq_query *q, int flags, size_t nOffset,

@@ -96,7 +96,7 @@ cmd_batch(cli *c)
                 "kq batch: one FILE of queries (- for standard "
                 "input), not %d arguments\n",
                 c->nArg);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     batch b;
     memset(&b, 0, sizeof(b));
@@ -104,20 +104,20 @@ cmd_batch(cli *c)
     if (c->bCounts && c->eFormat == FMT_TREC) {
         fprintf(stderr, "kq batch: --counts prints a count table, not "
                         "--format=trec\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     b.eFmt = cli_format(c, c->bCounts ? FMT_TSV : FMT_TREC,
                         FMTBIT(FMT_TREC) | FMTBIT(FMT_TSV) | FMTBIT(FMT_CSV) |
                             FMTBIT(FMT_JSONL) | FMTBIT(FMT_JSON));
     if (b.eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     b.nLimit = c->bLimit ? c->nLimit : 1000;
     const char *zFile = c->azArg[0];
     FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
     if (f == NULL) {
         msg_put("kq batch: %s: %s", zFile, strerror(errno));
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     int ex = source_open(&b.src, c);
     if (ex) {
@@ -205,7 +205,7 @@ cmd_batch(cli *c)
     }
     if (rc == KQ_OK && ferror(f)) {
         msg_put("kq batch: %s: %s", zFile, strerror(errno));
-        ex = EX_USAGE;
+        ex = KQ_EXIT_USAGE;
     }
     if (rc) {
         ex = report_error(c, rc, zErr);
@@ -224,7 +224,7 @@ cmd_batch(cli *c)
                 "kq batch: %d of %ld queries not run (syntax "
                 "errors)\n",
                 b.nBad, nQuery);
-        ex = EX_USAGE;
+        ex = KQ_EXIT_USAGE;
     }
     return ex;
 }

@@ -445,7 +445,7 @@ write_plot(hist *h)
     if (h->nBucket == 0) {
         fprintf(stderr, "kq hist: nothing to plot: no dated documents%s\n",
                 h->bRange ? " in the range" : "");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     svg_chart ch;
     memset(&ch, 0, sizeof(ch));
@@ -485,7 +485,7 @@ write_plot(hist *h)
             /* A file that cannot be written is the user's to fix, like a
             ** bad option: not exit 3, which means the index. */
             report_error(c, rc, zErr);
-            ex = EX_USAGE;
+            ex = KQ_EXIT_USAGE;
         }
         free(zErr);
     }
@@ -506,7 +506,7 @@ read_queries(hist *h, const char *zFile)
     FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
     if (f == NULL) {
         msg_put("kq hist: %s: %s", zFile, strerror(errno));
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     kqi_buf line = {0};
     int bLong = 0, nAlloc = 0, ex = 0, rc;
@@ -518,7 +518,7 @@ read_queries(hist *h, const char *zFile)
             msg_put("kq hist: %s:%ld: a line longer than a label, a tab and "
                     "the longest query (%d bytes)",
                     zFile, iLine, KQ_MAX_QUERY_LEN);
-            ex = EX_USAGE;
+            ex = KQ_EXIT_USAGE;
             break;
         }
         char *zLabel = strdup(zL ? zL : zQ);
@@ -549,7 +549,7 @@ read_queries(hist *h, const char *zFile)
     }
     if (ex == 0 && ferror(f)) {
         msg_put("kq hist: %s: %s", zFile, strerror(errno));
-        ex = EX_USAGE;
+        ex = KQ_EXIT_USAGE;
     }
     kqi_buf_free(&line);
     if (f != stdin) {
@@ -557,7 +557,7 @@ read_queries(hist *h, const char *zFile)
     }
     if (ex == 0 && h->nQ == 0) {
         msg_put("kq hist: %s holds no query", zFile);
-        ex = EX_USAGE;
+        ex = KQ_EXIT_USAGE;
     }
     if (ex == 0) {
         h->azQ = calloc((size_t)h->nQ, sizeof(char *));
@@ -610,7 +610,7 @@ hist_run(hist *h)
                               FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
                               FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (eFmt != FMT_TEXT) {
         c->bColor = 0;
@@ -627,7 +627,7 @@ hist_run(hist *h)
             msg_put("kq hist: --by takes day, week, month or year, not "
                     "\"%s\"",
                     c->zBy);
-            return EX_USAGE;
+            return KQ_EXIT_USAGE;
         }
     }
     h->kFrom = h->kTo = BUCKET_NONE;
@@ -636,24 +636,24 @@ hist_run(hist *h)
         msg_put("kq hist: --from needs a date YYYY, YYYY-MM or YYYY-MM-DD, "
                 "not \"%s\"",
                 c->zFrom);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->zTo && (h->kTo = date_bound(c->zTo, h->eBy, 1)) == BUCKET_NONE) {
         msg_put("kq hist: --to needs a date YYYY, YYYY-MM or YYYY-MM-DD, "
                 "not \"%s\"",
                 c->zTo);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (h->kFrom != BUCKET_NONE && h->kTo != BUCKET_NONE &&
         h->kFrom > h->kTo) {
         msg_put("kq hist: --from %s is after --to %s", c->zFrom, c->zTo);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     h->bRange = c->zFrom || c->zTo;
     if (c->zQueries && c->nArg > 0) {
         fprintf(stderr, "kq hist: queries as arguments or from --queries "
                         "FILE, not both\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->zQueries) {
         int exQ = read_queries(h, c->zQueries);
@@ -662,7 +662,7 @@ hist_run(hist *h)
         }
     } else if (c->nArg == 0) {
         fprintf(stderr, "kq hist: no query given (kq help hist)\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     int ex = source_open(&h->src, c);
     if (ex == 0) {
@@ -738,7 +738,7 @@ hist_run(hist *h)
                     "last date: narrow them with --from/--to or a longer "
                     "--by\n",
                     (long long)(h->kMax - h->kMin + 1));
-            return EX_USAGE;
+            return KQ_EXIT_USAGE;
         }
         h->nBucket = (size_t)(h->kMax - h->kMin + 1);
     }
@@ -784,10 +784,10 @@ hist_run(hist *h)
     }
     for (int q = 0; q < h->nQ; q++) {
         if (h->aMatch[q]) {
-            return EX_HITS;
+            return KQ_EXIT_OK;
         }
     }
-    return EX_NOHITS;
+    return KQ_EXIT_NOHITS;
 }
 
 int

@@ -80,10 +80,10 @@ show_fields(show *p, char *zList)
                     "date, source, len, text%.*s",
                     z, (int)b.n, b.a ? (const char *)b.a : "");
             kqi_buf_free(&b);
-            ex = EX_USAGE;
+            ex = KQ_EXIT_USAGE;
         } else if (p->nField == MAX_FIELDS_ARG) {
             fprintf(stderr, "kq show: at most %d --fields\n", MAX_FIELDS_ARG);
-            ex = EX_USAGE;
+            ex = KQ_EXIT_USAGE;
         } else {
             p->aField[p->nField] = e;
             p->azField[p->nField++] = z;
@@ -91,7 +91,7 @@ show_fields(show *p, char *zList)
     }
     if (ex == 0 && p->nField == 0) {
         fprintf(stderr, "kq show: --fields lists no field\n");
-        ex = EX_USAGE;
+        ex = KQ_EXIT_USAGE;
     }
     for (int i = 0; i < nExtra; i++) {
         free(azExtra[i]);
@@ -267,14 +267,14 @@ cmd_show(cli *c)
     p.eFmt = cli_format(
         c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (p.eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->nArg == 0) {
         fprintf(stderr, "kq show: no document id given (kq help show)\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     char *zList = c->zFields ? strdup(c->zFields) : NULL;
-    int ex = c->zFields && zList == NULL ? EX_INDEX : 0;
+    int ex = c->zFields && zList == NULL ? KQ_EXIT_INDEX : 0;
     if (ex == 0) {
         ex = source_open(&p.src, c);
     }
@@ -336,7 +336,7 @@ cmd_show(cli *c)
     if (rc) {
         return exit_for(rc);
     }
-    return bMissing ? EX_NOHITS : EX_HITS;
+    return bMissing ? KQ_EXIT_NOHITS : KQ_EXIT_OK;
 }
 
 /* The matches of q in iDoc, placed in its title and body: *paM
@@ -392,19 +392,19 @@ cmd_explain(cli *c)
     int eFmt = cli_format(
         c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->nArg < 2) {
         fprintf(stderr, "kq explain: give a query and a document id: kq "
                         "explain QUERY... ID\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     const char *zId = c->azArg[c->nArg - 1];
     char *zQuery = cli_join_args(c, 0, c->nArg - 1);
     source src;
     memset(&src, 0, sizeof(src));
     kq_query *pQ = NULL;
-    int ex = zQuery ? source_open(&src, c) : EX_INDEX;
+    int ex = zQuery ? source_open(&src, c) : KQ_EXIT_INDEX;
     if (ex == 0) {
         ex = source_need_native(&src, c, "kq explain");
     }
@@ -423,7 +423,7 @@ cmd_explain(cli *c)
     if (ex == 0) {
         rc = find_doc(c, &src, zId, &iDoc, &zErr);
         if (rc == KQ_NOTFOUND) {
-            ex = EX_NOHITS;
+            ex = KQ_EXIT_NOHITS;
         } else if (rc == KQ_OK) {
             rc = kq_explain(src.pIdx, pQ, iDoc, &info, &zErr);
         }
@@ -558,7 +558,7 @@ cmd_explain(cli *c)
             json_decref(o);
         }
         free(zParsed);
-        ex = info.bMatch ? EX_HITS : EX_NOHITS;
+        ex = info.bMatch ? KQ_EXIT_OK : KQ_EXIT_NOHITS;
     }
     kq_explain_free(&info);
     free(aM);
@@ -660,12 +660,12 @@ cmd_stats(cli *c)
     int eFmt = cli_format(
         c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->nArg > 0) {
         fprintf(stderr, "kq stats: no arguments expected (to search for "
                         "\"stats\": kq search stats)\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     source src;
     int ex = source_open(&src, c);
@@ -907,16 +907,16 @@ cmd_terms(cli *c)
                               FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
                               FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_WORD &&
         c->eSort != SORT_DF) {
         msg_put("kq terms: --sort takes word or df, not \"%s\"", c->zSort);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->nArg > 1) {
         fprintf(stderr, "kq terms: one PREFIX at most\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     source src;
     int ex = source_open(&src, c);
@@ -945,7 +945,7 @@ cmd_terms(cli *c)
                         "bytes",
                         z, KQ_MAX_WORD);
                 source_close(&src);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
         }
     }
@@ -1001,7 +1001,7 @@ cmd_terms(cli *c)
             }
             table_end(&tb, NULL, "terms");
         }
-        ex = n > 0 ? EX_HITS : EX_NOHITS;
+        ex = n > 0 ? KQ_EXIT_OK : KQ_EXIT_NOHITS;
     }
     for (size_t i = 0; i < t.n; i++) {
         free(t.a[i].zWord);
@@ -1020,15 +1020,15 @@ int
 cmd_parse(cli *c)
 {
     if (cli_format(c, FMT_TEXT, FMTBIT(FMT_TEXT)) < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->nArg == 0) {
         fprintf(stderr, "kq parse: no query given (kq help parse)\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     char *zQuery = cli_join_args(c, 0, c->nArg);
     if (zQuery == NULL) {
-        return EX_INDEX;
+        return KQ_EXIT_INDEX;
     }
     /* Without an index: the default language, and no prefix expansion. */
     source src;

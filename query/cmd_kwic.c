@@ -339,17 +339,17 @@ cmd_kwic(cli *c)
                               FMTBIT(FMT_CSV) | FMTBIT(FMT_JSON) |
                               FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_DOC &&
         c->eSort != SORT_LEFT && c->eSort != SORT_RIGHT) {
         msg_put("kq kwic: --sort takes doc, left or right, not \"%s\"",
                 c->zSort);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->nArg == 0) {
         fprintf(stderr, "kq kwic: no query given (kq help kwic)\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (eFmt != FMT_TEXT) {
         c->bColor = 0;
@@ -368,7 +368,7 @@ cmd_kwic(cli *c)
     k.nMax = c->bLimit && !c->bAll ? c->nLimit : SIZE_MAX;
     char *zQuery = cli_join_args(c, 0, c->nArg);
     char *zErr = NULL;
-    int ex = zQuery ? source_open(&k.src, c) : EX_INDEX;
+    int ex = zQuery ? source_open(&k.src, c) : KQ_EXIT_INDEX;
     if (ex == 0) {
         k.pA = source_analyzer(&k.src);
         ex = parse_query(c, k.pA, zQuery, &k.pQ);
@@ -407,7 +407,7 @@ cmd_kwic(cli *c)
             print_table(&k, eFmt);
         }
         k.nLine = nAll;
-        ex = k.nDoc > 0 ? EX_HITS : EX_NOHITS;
+        ex = k.nDoc > 0 ? KQ_EXIT_OK : KQ_EXIT_NOHITS;
     }
     for (size_t i = 0; i < k.nLine; i++) {
         kline *l = &k.aLine[i];

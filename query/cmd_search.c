@@ -123,12 +123,12 @@ parse_fields(search *p)
     if (p->eFmt == FMT_TREC || p->eFmt == FMT_IDS) {
         fprintf(stderr, "kq: --fields does not apply to --format=%s\n",
                 format_name(p->eFmt));
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     p->bFieldsGiven = 1;
     p->zFieldList = strdup(c->zFields);
     if (p->zFieldList == NULL) {
-        return EX_INDEX;
+        return KQ_EXIT_INDEX;
     }
     char **azExtra = NULL;
     int nExtra = 0, ex = 0;
@@ -174,12 +174,12 @@ parse_fields(search *p)
                         z, (int)b.n, b.a ? (const char *)b.a : "",
                         nExtra ? "" : " (the index has no extra fields)");
                 kqi_buf_free(&b);
-                ex = EX_USAGE;
+                ex = KQ_EXIT_USAGE;
             }
         }
         if (ex == 0 && p->nField == MAX_FIELDS_ARG) {
             fprintf(stderr, "kq: at most %d --fields\n", MAX_FIELDS_ARG);
-            ex = EX_USAGE;
+            ex = KQ_EXIT_USAGE;
         }
         if (ex == 0) {
             p->aField[p->nField].e = e;
@@ -193,7 +193,7 @@ parse_fields(search *p)
     free(azExtra);
     if (ex == 0 && p->nField == 0) {
         fprintf(stderr, "kq: --fields lists no field\n");
-        ex = EX_USAGE;
+        ex = KQ_EXIT_USAGE;
     }
     return ex;
 }
@@ -587,7 +587,7 @@ do_check(cli *c)
                 "xapian-check\n",
                 src.zDir);
         source_close(&src);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     char *zErr = NULL;
     int rc = kq_index_check(src.pIdx, &zErr);
@@ -601,7 +601,7 @@ do_check(cli *c)
     }
     free(zErr);
     source_close(&src);
-    return rc == KQ_OK ? EX_HITS : exit_for(rc);
+    return rc == KQ_OK ? KQ_EXIT_OK : exit_for(rc);
 }
 
 /* The old kq --parse: the one-line form of the parsed query.  Works
@@ -643,11 +643,11 @@ search_open(search *p, cli *c)
     if (c->nArg == 0) {
         fprintf(stderr, "%s: no query given (kq help shows the syntax)\n",
                 cli_prog(c));
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     p->zQuery = cli_join_args(c, 0, c->nArg);
     if (p->zQuery == NULL) {
-        return EX_INDEX;
+        return KQ_EXIT_INDEX;
     }
     int ex = source_open(&p->src, c);
     if (ex) {
@@ -673,7 +673,7 @@ cmd_check(cli *c)
 {
     if (c->nArg) {
         fprintf(stderr, "kq check: takes no operand (kq help check)\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     return do_check(c);
 }
@@ -688,10 +688,10 @@ cmd_search(cli *c)
         if (c->nArg == 0) {
             fprintf(stderr, "kq: no query given (kq help shows the "
                             "syntax)\n");
-            return EX_USAGE;
+            return KQ_EXIT_USAGE;
         }
         char *zQuery = cli_join_args(c, 0, c->nArg);
-        int ex = zQuery ? do_parse(c, zQuery) : EX_INDEX;
+        int ex = zQuery ? do_parse(c, zQuery) : KQ_EXIT_INDEX;
         free(zQuery);
         return ex;
     }
@@ -701,7 +701,7 @@ cmd_search(cli *c)
                               FMTBIT(FMT_CSV) | FMTBIT(FMT_TREC) |
                               FMTBIT(FMT_IDS));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->eSort != SORT_DEFAULT && c->eSort != SORT_SCORE &&
         c->eSort != SORT_DATE && c->eSort != SORT_DATE_DESC) {
@@ -709,12 +709,12 @@ cmd_search(cli *c)
                 "kq: search sorts by score, date or -date, not "
                 "\"%s\"\n",
                 c->zSort);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c->bNoSnippet && c->nSnippet > 0) {
         fprintf(stderr, "kq: --snippets and --no-snippets contradict each "
                         "other\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (eFmt != FMT_TEXT) {
         c->bColor = 0;
@@ -816,7 +816,7 @@ cmd_search(cli *c)
     if (ex) {
         return ex;
     }
-    return nTotal > 0 ? EX_HITS : EX_NOHITS;
+    return nTotal > 0 ? KQ_EXIT_OK : KQ_EXIT_NOHITS;
 }
 
 int
@@ -825,7 +825,7 @@ cmd_count(cli *c)
     int eFmt = cli_format(
         c, FMT_TEXT, FMTBIT(FMT_TEXT) | FMTBIT(FMT_JSON) | FMTBIT(FMT_JSONL));
     if (eFmt < 0) {
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     search s;
     int ex = search_open(&s, c);
@@ -863,5 +863,5 @@ cmd_count(cli *c)
     }
     free(zErr);
     search_close(&s);
-    return ex ? ex : nTotal > 0 ? EX_HITS : EX_NOHITS;
+    return ex ? ex : nTotal > 0 ? KQ_EXIT_OK : KQ_EXIT_NOHITS;
 }

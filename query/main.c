@@ -285,11 +285,11 @@ int
 exit_for(int rc)
 {
     switch (rc) {
-    case KQ_OK: return EX_HITS;
-    case KQ_CORRUPT: return EX_DAMAGED;
+    case KQ_OK: return KQ_EXIT_OK;
+    case KQ_CORRUPT: return KQ_EXIT_DAMAGED;
     case KQ_SYNTAX:
-    case KQ_MISUSE: return EX_USAGE;
-    default: return EX_INDEX;
+    case KQ_MISUSE: return KQ_EXIT_USAGE;
+    default: return KQ_EXIT_INDEX;
     }
 }
 
@@ -429,7 +429,7 @@ run_indexer(char **argv)
     }
     execvp("kq-index", argv);
     fprintf(stderr, "kq: cannot run kq-index: %s\n", strerror(errno));
-    return EX_USAGE;
+    return KQ_EXIT_USAGE;
 }
 
 /**************************************************************************
@@ -810,7 +810,7 @@ run(cli *c)
     case CMD_TERMS: return cmd_terms(c);
     case CMD_PARSE: return cmd_parse(c);
     case CMD_CHECK: return cmd_check(c);
-    default: return EX_USAGE;
+    default: return KQ_EXIT_USAGE;
     }
 }
 
@@ -830,7 +830,7 @@ main(int argc, char **argv)
                       &bDashDash);
     if (i < 0) {
         fprintf(stderr, "kq: see kq help\n");
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     int eNamed = CMD_SEARCH, bNamed = 0;
     if (i < argc && !bDashDash) {
@@ -843,7 +843,7 @@ main(int argc, char **argv)
     }
     if (c.eCmd == CMD_COUNT && eNamed != CMD_SEARCH && eNamed != CMD_COUNT) {
         fprintf(stderr, "kq: -c does not apply to kq %s\n", azCmdName[eNamed]);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     if (c.eCmd != CMD_COUNT || eNamed != CMD_SEARCH) {
         c.eCmd = eNamed;
@@ -855,7 +855,7 @@ main(int argc, char **argv)
     int nRest = argc - i;
     char **azRest = calloc((size_t)nRest + 2, sizeof(char *));
     if (azRest == NULL) {
-        return EX_INDEX;
+        return KQ_EXIT_INDEX;
     }
     azRest[0] = argv[0];
     memcpy(azRest + 1, argv + i, (size_t)nRest * sizeof(char *));
@@ -867,7 +867,7 @@ main(int argc, char **argv)
         if (j < 0) {
             fprintf(stderr, "kq: see kq help %s\n", azCmdName[eBefore]);
             free(azRest);
-            return EX_USAGE;
+            return KQ_EXIT_USAGE;
         }
         c.zCmd = azCmdName[c.eCmd];
     }
@@ -877,27 +877,27 @@ main(int argc, char **argv)
     int rc;
     if (bVersion) {
         printf("kq %s\n", KQ_VERSION);
-        rc = EX_HITS;
+        rc = KQ_EXIT_OK;
     } else if (bHelp) {
         /* kq --help: everything; kq CMD --help: that command. */
         cli_usage(stdout, bNamed || c.eCmd == CMD_COUNT ? c.eCmd : CMD_HELP);
-        rc = EX_HITS;
+        rc = KQ_EXIT_OK;
     } else if (c.eCmd == CMD_HELP) {
         int e = c.nArg > 0 ? lookup(c.azArg[0], azCmdName, CMD_N) : CMD_HELP;
         if (c.nArg > 0 && strcmp(c.azArg[0], "index") == 0) {
             printf("kq index ARGS... runs kq-index ARGS... (see "
                    "kq-index --help)\n");
-            rc = EX_HITS;
+            rc = KQ_EXIT_OK;
         } else if (e < 0 || c.nArg > 1) {
             fprintf(stderr,
                     "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
                     "parse check index help\n",
                     c.azArg[0]);
-            rc = EX_USAGE;
+            rc = KQ_EXIT_USAGE;
         } else {
             cli_usage(stdout, e);
-            rc = EX_HITS;
+            rc = KQ_EXIT_OK;
         }
     } else {
         /* Options that do not apply to the command are errors, not
@@ -912,13 +912,13 @@ main(int argc, char **argv)
                         "(see kq help %s)\n",
                         azCmdName[eCheck], zName, azCmdName[eCheck]);
                 free(azRest);
-                return EX_USAGE;
+                return KQ_EXIT_USAGE;
             }
         }
         c.bColor = eColor < 0 ? color_auto() : eColor;
         rc = run(&c);
         const char *zHint = NULL;
-        if (rc == EX_NOHITS && !bNamed && !bDashDash && c.nArg > 0 &&
+        if (rc == KQ_EXIT_NOHITS && !bNamed && !bDashDash && c.nArg > 0 &&
             (c.eCmd == CMD_SEARCH || c.eCmd == CMD_COUNT) &&
             (zHint = command_hint(c.azArg[0])) != NULL) {
             msg_put("kq: nothing matched; did you mean the command \"kq %s\"? "
@@ -927,9 +927,9 @@ main(int argc, char **argv)
         }
     }
     free(azRest);
-    if (fflush(stdout) != 0 && rc == EX_HITS) {
+    if (fflush(stdout) != 0 && rc == KQ_EXIT_OK) {
         fprintf(stderr, "kq: writing the output: %s\n", strerror(errno));
-        rc = EX_INDEX;
+        rc = KQ_EXIT_INDEX;
     }
     return rc;
 }

@@ -30,7 +30,7 @@ on_xdamage(void *pCtx, const char *zErr)
     fprintf(stderr, "%s: %s; a read of it has not returned in %d s\n",
             cli_prog(c), zErr, KQ_XAPIAN_STALL_MS / 1000);
     fflush(stderr);
-    _exit(EX_DAMAGED);
+    _exit(KQ_EXIT_DAMAGED);
 }
 
 int
@@ -141,7 +141,7 @@ source_need_native(source *s, const cli *c, const char *zWhat)
     if (s->pX) {
         msg_put("%s: %s needs a kq index; %s is a Xapian database",
                 cli_prog(c), zWhat, s->zDir);
-        return EX_USAGE;
+        return KQ_EXIT_USAGE;
     }
     return 0;
 }
