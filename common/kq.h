@@ -10,6 +10,14 @@
 **     with malloc(); the caller frees it.  pzErr may be NULL.
 **   - Pointers returned into an object are owned by that object; how long they
 **     stay valid is said at each function.
+**   - Threads: an object, and everything made from it (a kq_index's
+**     analyzer, queries parsed with it, matchers, search results), is used
+**     by one thread at a time.  Separate objects may be used by separate
+**     threads at once, also on the same directory: open a kq_index (and
+**     make a kq_analyzer) per thread.  The library's only global state,
+**     the ICU and Xapian libraries it loads on first use, is set up once,
+**     thread-safely.  Across processes, readers never wait, and one
+**     kq_writer at a time holds an index (KQ_BUSY for the others).
 */
 #ifndef KQ_H
 #define KQ_H
