@@ -81,7 +81,14 @@ $(LIB): $(COMMON_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BINDIR)/kq-index: $(INDEXER_OBJ) $(LIB)
+# The input readers (every indexer/ file but main.c) are a library of their
+# own: kq-index and the unit tests link them.
+READERS := $(B)/libkqreaders.a
+$(READERS): $(filter-out $(B)/indexer/main.o,$(INDEXER_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BINDIR)/kq-index: $(B)/indexer/main.o $(READERS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # kq is linked as a fixed-address executable: as a PIE, the loader had to
@@ -91,9 +98,9 @@ NOPIE := -no-pie
 $(BINDIR)/kq: $(QUERY_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(NOPIE) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h tests/lib/*.h) indexer/jsonflat.c indexer/jsonflat.h
+$(B)/tests/%: tests/unit/%.c $(READERS) $(LIB) $(wildcard tests/unit/*.h tests/lib/*.h indexer/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(COMMON_INC) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(COMMON_INC) -o $@ $< $(READERS) $(LIB) -lcmocka $(LDLIBS)
 
 # The fault-injection shim of tests/cli/faults.bats (LD_PRELOAD; never
 # built with the sanitizers: it goes in front of them).

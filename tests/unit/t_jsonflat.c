@@ -16,7 +16,7 @@
 ** The random run is deterministic: the seed defaults to a fixed value
 ** (override with KQ_TEST_SEED).  A failing input is printed in hex.
 */
-#include "../../indexer/jsonflat.c"
+#include "../../indexer/jsonflat.h"
 
 #include "tharness.h"
 
