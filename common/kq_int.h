@@ -960,7 +960,8 @@ int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 **
 ** The constants are what measured best over the five IR test collections
 ** of `make eval` (cranfield, cisi, cacm, npl, adi) as one setting for all;
-** the README's "Result quality" section has the figures and what else
+** docs/ranking-and-evaluation.md, "Result quality", has the figures and what
+*else
 ** was tried.  k1 = 1.4 and b = 0.5 sit between the usual 1.2 / 0.75 (better on
 ** long abstracts, cisi and cranfield) and Xapian's 1.0 / 0.5 (better on
 ** the very short ones of npl); a title weight of 3 helped every collection

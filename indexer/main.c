@@ -74,7 +74,7 @@ usage(FILE *f)
 "                    64M), so an interrupted run loses at most that much\n"
 "                    and a new run skips what was committed\n"
 "  --no-merge        do not merge segments after a commit (kq-index merge\n"
-"                    does later; see README: Segments)\n"
+"                    does later; kq-index(1) says how segments merge)\n"
 "  --max-segment SIZE\n"
 "                    merges make no segment larger than SIZE (default 4G)\n"
 "  --merge-budget SIZE\n"
@@ -341,8 +341,24 @@ index_nwords(const char *zDir, uint64_t *pnWord, char **pzErr)
     return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The command line, parsed. */
+typedef struct cmdline {
+    enum { CMD_ADD, CMD_RM, CMD_MERGE, CMD_COMPACT } eCmd;
+    const char *zDir;
+    kq_writer_opts opts;
+    size_t nCommitEvery;
+    int bQuiet;
+    int bXapian;
+    int eProgress;
+    int nShard;
+    inputopts *pIn;
+    char **azPath; /* the PATHs (add) or ids (rm) */
+    int nPath;
+} cmdline;
+
+/* Parse the command line into *p: -1 to go on, else the exit status. */
+static int
+parse_command_line(int argc, char **argv, cmdline *p)
 {
     static const struct option aOpt[] = {
         {"index", required_argument, NULL, 'd'},
@@ -369,43 +385,34 @@ main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *zDir = getenv("KQ_INDEX");
-    kq_writer_opts opts;
-    memset(&opts, 0, sizeof(opts));
-    size_t nCommitEvery = 64 * 1024 * 1024;
-    enum { CMD_ADD, CMD_RM, CMD_MERGE, CMD_COMPACT } eCmd = CMD_ADD;
+    p->zDir = getenv("KQ_INDEX");
+    p->nCommitEvery = 64 * 1024 * 1024;
+    p->eCmd = CMD_ADD;
     if (argc > 1 && strcmp(argv[1], "add") == 0) {
         argv++, argc--;
     } else if (argc > 1 && strcmp(argv[1], "rm") == 0) {
-        eCmd = CMD_RM;
+        p->eCmd = CMD_RM;
         argv++, argc--;
     } else if (argc > 1 && strcmp(argv[1], "merge") == 0) {
-        eCmd = CMD_MERGE;
+        p->eCmd = CMD_MERGE;
         argv++, argc--;
     } else if (argc > 1 && strcmp(argv[1], "compact") == 0) {
-        eCmd = CMD_COMPACT;
+        p->eCmd = CMD_COMPACT;
         argv++, argc--;
     }
     long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
-    opts.nThread = nCpu < 1                     ? 1
-                   : nCpu > DEFAULT_MAX_THREADS ? DEFAULT_MAX_THREADS
-                                                : (int)nCpu;
-    int bQuiet = 0;
-    int bXapian = 0;
+    p->opts.nThread = nCpu < 1                     ? 1
+                      : nCpu > DEFAULT_MAX_THREADS ? DEFAULT_MAX_THREADS
+                                                   : (int)nCpu;
     /* Default: a bar for a person watching, nothing in logs and pipes. */
-    int eProgress = isatty(2) ? PROGRESS_BAR : PROGRESS_NONE;
-    /* Static: what the options allocate stays reachable until exit, on
-    ** every one of main's return paths (LeakSanitizer counts it as in
-    ** use, not leaked). */
-    static inputopts in;
-    int nShard = 0;
+    p->eProgress = isatty(2) ? PROGRESS_BAR : PROGRESS_NONE;
     int c;
-    if (zDir == NULL || zDir[0] == 0) {
-        zDir = KQ_DEFAULT_INDEX;
+    if (p->zDir == NULL || p->zDir[0] == 0) {
+        p->zDir = KQ_DEFAULT_INDEX;
     }
     while ((c = getopt_long(argc, argv, "d:j:qh", aOpt, NULL)) != -1) {
         switch (c) {
-        case 'd': zDir = optarg; break;
+        case 'd': p->zDir = optarg; break;
         case 'L':
             if (strcmp(optarg, "list") == 0) {
                 for (const char **a = kq_languages(); *a; a++) {
@@ -414,11 +421,11 @@ main(int argc, char **argv)
                 printf("none\n");
                 return KQ_EXIT_OK;
             }
-            opts.zLang = optarg;
+            p->opts.zLang = optarg;
             break;
         case 'B':
             if (strcmp(optarg, "xapian") == 0) {
-                bXapian = 1;
+                p->bXapian = 1;
             } else if (strcmp(optarg, "native") != 0) {
                 fprintf(stderr, "kq-index: --backend is native or xapian\n");
                 return KQ_EXIT_USAGE;
@@ -434,12 +441,12 @@ main(int argc, char **argv)
                         KQ_MAX_SHARDS);
                 return KQ_EXIT_USAGE;
             }
-            nShard = (int)n;
+            p->nShard = (int)n;
             break;
         }
         case 'M':
-            opts.nMemory = parse_size(optarg);
-            if (opts.nMemory == 0) {
+            p->opts.nMemory = parse_size(optarg);
+            if (p->opts.nMemory == 0) {
                 fprintf(stderr,
                         "kq-index: bad --memory size \"%s\" (e.g. 64M, "
                         "2G)\n",
@@ -455,7 +462,7 @@ main(int argc, char **argv)
                         KQ_MAX_THREADS);
                 return KQ_EXIT_USAGE;
             }
-            opts.nThread = (int)n;
+            p->opts.nThread = (int)n;
             break;
         }
         case 'W': {
@@ -468,15 +475,15 @@ main(int argc, char **argv)
                         MAX_WAIT_SECONDS);
                 return KQ_EXIT_USAGE;
             }
-            opts.nLockWaitMs = v == 0 ? -1 : (int)(v * 1000 + 0.5);
-            if (opts.nLockWaitMs == 0) {
-                opts.nLockWaitMs = 1;
+            p->opts.nLockWaitMs = v == 0 ? -1 : (int)(v * 1000 + 0.5);
+            if (p->opts.nLockWaitMs == 0) {
+                p->opts.nLockWaitMs = 1;
             }
             break;
         }
-        case 'q': bQuiet = 1; break;
-        case 'X': opts.bTrackSeen = 1; break;
-        case 'N': opts.bNoMerge = 1; break;
+        case 'q': p->bQuiet = 1; break;
+        case 'X': p->opts.bTrackSeen = 1; break;
+        case 'N': p->opts.bNoMerge = 1; break;
         case 'Z':
         case 'U': {
             size_t n = parse_size(optarg);
@@ -488,15 +495,15 @@ main(int argc, char **argv)
                 return KQ_EXIT_USAGE;
             }
             if (c == 'Z') {
-                opts.nMaxSegment = n;
+                p->opts.nMaxSegment = n;
             } else {
-                opts.nMergeBudget = n;
+                p->opts.nMergeBudget = n;
             }
             break;
         }
         case 'C':
-            nCommitEvery = parse_size(optarg);
-            if (nCommitEvery == 0) {
+            p->nCommitEvery = parse_size(optarg);
+            if (p->nCommitEvery == 0) {
                 fprintf(stderr,
                         "kq-index: bad --commit-every size \"%s\" "
                         "(e.g. 64M)\n",
@@ -504,21 +511,21 @@ main(int argc, char **argv)
                 return KQ_EXIT_USAGE;
             }
             break;
-        case 'G': opts.bDetectLang = 1; break;
+        case 'G': p->opts.bDetectLang = 1; break;
         case 'F':
         case 'm':
         case 'f':
         case 'l':
-            if ((c == 'F' && inputopts_format(&in, optarg)) ||
-                (c == 'm' && inputopts_map(&in, optarg)) ||
-                (c == 'f' && inputopts_field(&in, optarg)) ||
-                (c == 'l' && inputopts_lang(&in, optarg))) {
+            if ((c == 'F' && inputopts_format(p->pIn, optarg)) ||
+                (c == 'm' && inputopts_map(p->pIn, optarg)) ||
+                (c == 'f' && inputopts_field(p->pIn, optarg)) ||
+                (c == 'l' && inputopts_lang(p->pIn, optarg))) {
                 return KQ_EXIT_USAGE;
             }
             break;
         case 'D':
-            in.o.nMaxDoc = parse_size(optarg);
-            if (in.o.nMaxDoc == 0 || in.o.nMaxDoc > KQ_MAX_MAX_DOC) {
+            p->pIn->o.nMaxDoc = parse_size(optarg);
+            if (p->pIn->o.nMaxDoc == 0 || p->pIn->o.nMaxDoc > KQ_MAX_MAX_DOC) {
                 fprintf(stderr,
                         "kq-index: bad --max-doc-size \"%s\" (e.g. "
                         "64M; at most 1G)\n",
@@ -527,8 +534,8 @@ main(int argc, char **argv)
             }
             break;
         case 'P':
-            eProgress = progress_mode(optarg);
-            if (eProgress < 0) {
+            p->eProgress = progress_mode(optarg);
+            if (p->eProgress < 0) {
                 fprintf(stderr, "kq-index: --progress is bar, plain or "
                                 "none\n");
                 return KQ_EXIT_USAGE;
@@ -539,40 +546,49 @@ main(int argc, char **argv)
         default: usage(stderr); return KQ_EXIT_USAGE;
         }
     }
-    if (inputopts_finish(&in)) {
+    if (inputopts_finish(p->pIn)) {
         return KQ_EXIT_USAGE;
     }
+    p->azPath = argv + optind;
+    p->nPath = argc - optind;
+    return -1;
+}
 
-    if (nShard && !bXapian) {
+/* Is the command line's target usable for its command?  -1 if so, else
+** the exit status (the message printed). */
+static int
+check_target(const cmdline *p)
+{
+    if (p->nShard && !p->bXapian) {
         fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
         return KQ_EXIT_USAGE;
     }
-    if (eCmd != CMD_ADD && bXapian) {
+    if (p->eCmd != CMD_ADD && p->bXapian) {
         fprintf(stderr, "kq-index: rm, merge and compact work on native "
                         "indexes\n");
         return KQ_EXIT_USAGE;
     }
-    if ((eCmd == CMD_COMPACT || eCmd == CMD_MERGE) && optind < argc) {
+    if ((p->eCmd == CMD_COMPACT || p->eCmd == CMD_MERGE) && p->nPath > 0) {
         fprintf(stderr, "kq-index: %s takes no PATH\n",
-                eCmd == CMD_MERGE ? "merge" : "compact");
+                p->eCmd == CMD_MERGE ? "merge" : "compact");
         return KQ_EXIT_USAGE;
     }
-    if (eCmd != CMD_ADD && kqi_dir_kind(zDir) != KQI_DIR_NATIVE) {
-        fprintf(stderr, "kq-index: %s: no kq index here\n", zDir);
+    if (p->eCmd != CMD_ADD && kqi_dir_kind(p->zDir) != KQI_DIR_NATIVE) {
+        fprintf(stderr, "kq-index: %s: no kq index here\n", p->zDir);
         return KQ_EXIT_INDEX;
     }
-    if (eCmd == CMD_ADD && optind >= argc) {
+    if (p->eCmd == CMD_ADD && p->nPath == 0) {
         fprintf(stderr, "kq-index: no input PATH given\n");
         usage(stderr);
         return KQ_EXIT_USAGE;
     }
-    if (opts.zLang) {
+    if (p->opts.zLang) {
         kq_analyzer *pA;
-        if (kq_analyzer_new(opts.zLang, &pA) != KQ_OK) {
+        if (kq_analyzer_new(p->opts.zLang, &pA) != KQ_OK) {
             fprintf(stderr,
                     "kq-index: unknown language \"%s\" (see --lang "
                     "list)\n",
-                    opts.zLang);
+                    p->opts.zLang);
             return KQ_EXIT_USAGE;
         }
         kq_analyzer_free(pA);
@@ -580,215 +596,295 @@ main(int argc, char **argv)
 
     /* Writing one backend's files into the other's directory would leave
     ** neither usable. */
-    int eKind = kqi_dir_kind(zDir);
-    if (eKind == (bXapian ? KQI_DIR_NATIVE : KQI_DIR_XAPIAN)) {
+    int eKind = kqi_dir_kind(p->zDir);
+    if (eKind == (p->bXapian ? KQI_DIR_NATIVE : KQI_DIR_XAPIAN)) {
         fprintf(stderr,
                 "kq-index: %s holds %s; use --backend=%s or another "
                 "directory\n",
-                zDir, bXapian ? "a native kq index" : "a Xapian database",
-                bXapian ? "native" : "xapian");
+                p->zDir,
+                p->bXapian ? "a native kq index" : "a Xapian database",
+                p->bXapian ? "native" : "xapian");
         return KQ_EXIT_USAGE;
     }
     /* A new index only for input that can be read: a mistyped path must
     ** not leave an empty index behind (it would be searched, and found
     ** empty, later). */
-    if (eCmd == CMD_ADD && eKind == KQI_DIR_NONE) {
+    if (p->eCmd == CMD_ADD && eKind == KQI_DIR_NONE) {
         int bAny = 0;
-        for (int i = optind; i < argc && !bAny; i++) {
-            bAny = strcmp(argv[i], "-") == 0 || access(argv[i], R_OK) == 0;
+        for (int i = 0; i < p->nPath && !bAny; i++) {
+            bAny = strcmp(p->azPath[i], "-") == 0 ||
+                   access(p->azPath[i], R_OK) == 0;
         }
         if (!bAny) {
-            for (int i = optind; i < argc; i++) {
-                int e = access(argv[i], R_OK) == 0 ? 0 : errno;
-                report(argv[i], 0, "cannot open: %s", strerror(e));
+            for (int i = 0; i < p->nPath; i++) {
+                int e = access(p->azPath[i], R_OK) == 0 ? 0 : errno;
+                report(p->azPath[i], 0, "cannot open: %s", strerror(e));
             }
             report_msg("no input could be read; no index was created in %s",
-                       zDir);
+                       p->zDir);
             return KQ_EXIT_SKIPPED;
         }
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    run r;
-    memset(&r, 0, sizeof(r));
-    r.rc = KQ_OK;
-    if (eCmd == CMD_MERGE || eCmd == CMD_COMPACT) {
+    return -1;
+}
+
+/* Open the writer of p's backend into r: -1, or the exit status. */
+static int
+open_writer(cmdline *p, run *r)
+{
+    r->rc = KQ_OK;
+    if (p->eCmd == CMD_MERGE || p->eCmd == CMD_COMPACT) {
         /* Each merge's progress (those after an add's commits are bounded
         ** by its budget: the add's own progress covers them). */
-        progress_start(&r.prog, eProgress, 0, 0);
-        opts.xMergeProgress = progress_merge;
-        opts.pMergeCtx = &r.prog;
+        progress_start(&r->prog, p->eProgress, 0, 0);
+        p->opts.xMergeProgress = progress_merge;
+        p->opts.pMergeCtx = &r->prog;
     }
-    int rc = bXapian
-                 ? kqi_xwriter_open(zDir, opts.zLang, nShard, &r.pX, &r.zErr)
-                 : kq_writer_open(zDir, &opts, &r.pW, &r.zErr);
-    if (rc == KQ_OK && r.pX) {
-        kqi_xwriter_detect_lang(r.pX, opts.bDetectLang);
+    int rc = p->bXapian ? kqi_xwriter_open(p->zDir, p->opts.zLang, p->nShard,
+                                           &r->pX, &r->zErr)
+                        : kq_writer_open(p->zDir, &p->opts, &r->pW, &r->zErr);
+    if (rc == KQ_OK && r->pX) {
+        kqi_xwriter_detect_lang(r->pX, p->opts.bDetectLang);
     }
     if (rc) {
-        report_msg("%s", r.zErr ? r.zErr : kq_errstr(rc));
-        free(r.zErr);
+        report_msg("%s", r->zErr ? r->zErr : kq_errstr(rc));
+        free(r->zErr);
         return rc == KQ_MISUSE ? KQ_EXIT_USAGE : exit_for(rc);
     }
-    if (r.pW) {
+    if (r->pW) {
         kq_writer_stats ws0;
-        kq_writer_stats_get(r.pW, &ws0);
-        if (ws0.nOrphan && !bQuiet) {
+        kq_writer_stats_get(r->pW, &ws0);
+        if (ws0.nOrphan && !p->bQuiet) {
             fprintf(stderr,
                     "kq-index: %s: removed %u file(s) left by an "
                     "interrupted run\n",
-                    zDir, ws0.nOrphan);
+                    p->zDir, ws0.nOrphan);
         }
     }
-    if (eCmd == CMD_RM) {
-        int exMerge = KQ_EXIT_OK;
-        int n = remove_ids(r.pW, argv + optind, argc - optind, bQuiet,
-                           &exMerge);
-        kq_writer_close(r.pW);
-        return n < 0     ? exit_for(-n)
-               : exMerge ? exMerge
-               : n > 0   ? KQ_EXIT_SKIPPED
-                         : KQ_EXIT_OK;
+    return -1;
+}
+
+/* kq-index rm: the exit status. */
+static int
+run_rm(const cmdline *p, run *r)
+{
+    int exMerge = KQ_EXIT_OK;
+    int n = remove_ids(r->pW, p->azPath, p->nPath, p->bQuiet, &exMerge);
+    kq_writer_close(r->pW);
+    return n < 0     ? exit_for(-n)
+           : exMerge ? exMerge
+           : n > 0   ? KQ_EXIT_SKIPPED
+                     : KQ_EXIT_OK;
+}
+
+/* kq-index merge and compact: the exit status. */
+static int
+run_merge(const cmdline *p, run *r)
+{
+    int rc;
+    rc = p->eCmd == CMD_MERGE ? kq_writer_merge(r->pW, &r->zErr)
+                              : kq_writer_compact(r->pW, &r->zErr);
+    progress_stop(&r->prog);
+    kq_writer_stats cs;
+    kq_writer_stats_get(r->pW, &cs);
+    kq_writer_close(r->pW);
+    if (rc) {
+        report_msg("%s; %s", r->zErr ? r->zErr : kq_errstr(rc),
+                   p->eCmd == CMD_MERGE ? "the merges before it are "
+                                          "committed, the index is intact"
+                                        : "the index is as it was");
+        free(r->zErr);
+        return exit_for(rc);
     }
-    if (eCmd == CMD_COMPACT || eCmd == CMD_MERGE) {
-        rc = eCmd == CMD_MERGE ? kq_writer_merge(r.pW, &r.zErr)
-                               : kq_writer_compact(r.pW, &r.zErr);
-        progress_stop(&r.prog);
-        kq_writer_stats cs;
-        kq_writer_stats_get(r.pW, &cs);
-        kq_writer_close(r.pW);
-        if (rc) {
-            report_msg("%s; %s", r.zErr ? r.zErr : kq_errstr(rc),
-                       eCmd == CMD_MERGE ? "the merges before it are "
-                                           "committed, the index is intact"
-                                         : "the index is as it was");
-            free(r.zErr);
-            return exit_for(rc);
-        }
-        if (!bQuiet && eCmd == CMD_MERGE) {
-            printf("kq-index: %u merge(s), %u segment(s), %llu index bytes\n",
-                   cs.nMerge, cs.nSegment, (unsigned long long)cs.nIndexByte);
-        } else if (!bQuiet) {
-            printf("kq-index: %u segment(s), %llu index bytes\n", cs.nSegment,
-                   (unsigned long long)cs.nIndexByte);
-        }
-        return KQ_EXIT_OK;
+    if (!p->bQuiet && p->eCmd == CMD_MERGE) {
+        printf("kq-index: %u merge(s), %u segment(s), %llu index bytes\n",
+               cs.nMerge, cs.nSegment, (unsigned long long)cs.nIndexByte);
+    } else if (!p->bQuiet) {
+        printf("kq-index: %u segment(s), %llu index bytes\n", cs.nSegment,
+               (unsigned long long)cs.nIndexByte);
     }
-    r.nCommitEvery = nCommitEvery;
+    return KQ_EXIT_OK;
+}
+
+/* What an add did, for report_add(). */
+typedef struct added {
     corpus_stats st;
-    memset(&st, 0, sizeof(st));
-    r.pStats = &st;
-    start_progress(&r.prog, eProgress, argv + optind, argc - optind, &in.o);
-    if (eProgress != PROGRESS_NONE) {
-        in.o.xTick = on_tick;
-        in.o.pTickCtx = &r.prog;
+    kq_writer_stats ws;
+    int bSkipped; /* some input could not be read */
+    int rcMerge;  /* a merge after the commit failed: why */
+    char *zMergeErr;
+} added;
+
+/* kq-index add: read every PATH into the writer, commit, and close it.
+** -1 if committed (then *pA says what happened), else the exit status. */
+static int
+run_add(cmdline *p, run *r, added *pA)
+{
+    int rc;
+    corpus_stats *pSt = &pA->st;
+    r->nCommitEvery = p->nCommitEvery;
+    r->pStats = pSt;
+    start_progress(&r->prog, p->eProgress, p->azPath, p->nPath, &p->pIn->o);
+    if (p->eProgress != PROGRESS_NONE) {
+        p->pIn->o.xTick = on_tick;
+        p->pIn->o.pTickCtx = &r->prog;
     }
-    for (int i = optind; i < argc && r.rc == KQ_OK; i++) {
-        corpus_read_ex(argv[i], &in.o, &r, on_doc, &st);
+    for (int i = 0; i < p->nPath && r->rc == KQ_OK; i++) {
+        corpus_read_ex(p->azPath[i], &p->pIn->o, r, on_doc, pSt);
     }
-    progress_end(&r.prog, st.nDoc, st.nRawByte);
-    int bSkipped = st.nFileSkipped || st.nLineSkipped || st.nDocSkipped ||
-                   st.nCut;
+    progress_end(&r->prog, pSt->nDoc, pSt->nRawByte);
+    pA->bSkipped = pSt->nFileSkipped || pSt->nLineSkipped ||
+                   pSt->nDocSkipped || pSt->nCut;
     uint64_t nMissingDel = 0;
-    if (r.rc == KQ_OK && opts.bTrackSeen && r.pW) {
-        if (bSkipped) {
+    if (r->rc == KQ_OK && p->opts.bTrackSeen && r->pW) {
+        if (pA->bSkipped) {
             fprintf(stderr,
                     "kq-index: --delete-missing not applied: some "
                     "inputs could not be read, and their documents would "
                     "have been deleted\n");
         } else {
-            r.rc = kq_writer_delete_unseen(r.pW, &nMissingDel, &r.zErr);
+            r->rc = kq_writer_delete_unseen(r->pW, &nMissingDel, &r->zErr);
         }
     }
-    if (r.rc == KQ_OK) {
-        rc = r.pX ? kqi_xwriter_commit(r.pX, &r.zErr)
-                  : kq_writer_commit(r.pW, &r.zErr);
+    if (r->rc == KQ_OK) {
+        rc = r->pX ? kqi_xwriter_commit(r->pX, &r->zErr)
+                   : kq_writer_commit(r->pW, &r->zErr);
     } else {
-        rc = r.rc;
+        rc = r->rc;
     }
-    kq_writer_stats ws;
-    memset(&ws, 0, sizeof(ws));
-    if (rc == KQ_OK && r.pX) {
-        kqi_xwriter_stats(r.pX, &ws);
+    if (rc == KQ_OK && r->pX) {
+        kqi_xwriter_stats(r->pX, &pA->ws);
     } else if (rc == KQ_OK) {
-        kq_writer_stats_get(r.pW, &ws);
+        kq_writer_stats_get(r->pW, &pA->ws);
     }
     /* (the summary below comes first; the merge's message is kept) */
     const char *zMergeMsg = NULL;
-    int rcMerge = rc == KQ_OK && r.pW
-                      ? kq_writer_merge_status(r.pW, &zMergeMsg)
+    pA->rcMerge = rc == KQ_OK && r->pW
+                      ? kq_writer_merge_status(r->pW, &zMergeMsg)
                       : KQ_OK;
-    char *zMergeErr = rcMerge
-                          ? strdup(zMergeMsg ? zMergeMsg : kq_errstr(rcMerge))
-                          : NULL;
-    kq_writer_close(r.pW);
-    kqi_xwriter_close(r.pX);
+    pA->zMergeErr = pA->rcMerge ? strdup(zMergeMsg ? zMergeMsg
+                                                   : kq_errstr(pA->rcMerge))
+                                : NULL;
+    kq_writer_close(r->pW);
+    kqi_xwriter_close(r->pX);
     if (rc) {
-        report_msg("%s; %s", r.zErr ? r.zErr : kq_errstr(rc),
-                   r.nCommit == 0 ? "nothing from this run was committed"
-                                  : "what this run committed before stays (a "
-                                    "new run skips it)");
-        free(r.zErr);
+        report_msg("%s; %s", r->zErr ? r->zErr : kq_errstr(rc),
+                   r->nCommit == 0 ? "nothing from this run was committed"
+                                   : "what this run committed before stays (a "
+                                     "new run skips it)");
+        free(r->zErr);
         return exit_for(rc);
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) +
-                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return -1;
+}
+
+/* The summary of an add and its exit status. */
+static int
+report_add(const cmdline *p, added *pA, double secs)
+{
+    int rc;
+    corpus_stats *pSt = &pA->st;
     /* A native index: the terms of the whole index, not the writer's
     ** count of the last segment (Xapian's count is of the whole database
     ** already, kqi_xwriter_stats()). */
-    if (!bQuiet && !bXapian) {
+    if (!p->bQuiet && !p->bXapian) {
         char *zErr = NULL;
-        rc = index_nwords(zDir, &ws.nTerm, &zErr);
+        rc = index_nwords(p->zDir, &pA->ws.nTerm, &zErr);
         if (rc) {
             report_msg("%s: committed, but the index's terms cannot be "
                        "counted: %s",
-                       zDir, zErr ? zErr : kq_errstr(rc));
+                       p->zDir, zErr ? zErr : kq_errstr(rc));
             free(zErr);
-            free(zMergeErr);
+            free(pA->zMergeErr);
             return exit_for(rc);
         }
     }
-    if (!bQuiet) {
-        printf("kq-index: %llu documents, %llu tokens, %llu terms, %llu bytes "
-               "in, %llu index bytes, %.2f s, %.2f MB/s\n",
-               (unsigned long long)ws.nDoc, (unsigned long long)ws.nToken,
-               (unsigned long long)ws.nTerm, (unsigned long long)st.nByte,
-               (unsigned long long)ws.nIndexByte, secs,
-               secs > 0 ? (double)st.nByte / 1e6 / secs : 0.0);
-        if (ws.nSkip || ws.nReplace || ws.nDelete || ws.nMerge) {
+    if (!p->bQuiet) {
+        printf(
+            "kq-index: %llu documents, %llu tokens, %llu terms, %llu bytes "
+            "in, %llu index bytes, %.2f s, %.2f MB/s\n",
+            (unsigned long long)pA->ws.nDoc, (unsigned long long)pA->ws.nToken,
+            (unsigned long long)pA->ws.nTerm, (unsigned long long)pSt->nByte,
+            (unsigned long long)pA->ws.nIndexByte, secs,
+            secs > 0 ? (double)pSt->nByte / 1e6 / secs : 0.0);
+        if (pA->ws.nSkip || pA->ws.nReplace || pA->ws.nDelete ||
+            pA->ws.nMerge) {
             printf("kq-index: %llu unchanged (skipped), %llu replaced, %llu "
                    "deleted, %u merge(s), %u segment(s)\n",
-                   (unsigned long long)ws.nSkip,
-                   (unsigned long long)ws.nReplace,
-                   (unsigned long long)ws.nDelete, ws.nMerge, ws.nSegment);
+                   (unsigned long long)pA->ws.nSkip,
+                   (unsigned long long)pA->ws.nReplace,
+                   (unsigned long long)pA->ws.nDelete, pA->ws.nMerge,
+                   pA->ws.nSegment);
         }
     }
-    int exMerge = report_merge(rcMerge, zMergeErr);
-    free(zMergeErr);
-    if (st.nDocSkipped || st.nCut) {
+    int exMerge = report_merge(pA->rcMerge, pA->zMergeErr);
+    free(pA->zMergeErr);
+    if (pSt->nDocSkipped || pSt->nCut) {
         fprintf(stderr,
                 "kq-index: skipped %llu file(s), %llu line(s) and "
                 "%llu document(s)",
-                (unsigned long long)st.nFileSkipped,
-                (unsigned long long)st.nLineSkipped,
-                (unsigned long long)st.nDocSkipped);
-        if (st.nCut) {
+                (unsigned long long)pSt->nFileSkipped,
+                (unsigned long long)pSt->nLineSkipped,
+                (unsigned long long)pSt->nDocSkipped);
+        if (pSt->nCut) {
             fprintf(stderr,
                     "; %llu file(s) or document(s) read only in "
                     "part",
-                    (unsigned long long)st.nCut);
+                    (unsigned long long)pSt->nCut);
         }
         fprintf(stderr, "; see the messages above\n");
         return exMerge ? exMerge : KQ_EXIT_SKIPPED;
     }
-    if (bSkipped) {
+    if (pA->bSkipped) {
         fprintf(stderr,
                 "kq-index: skipped %llu file(s) and %llu line(s); "
                 "see the messages above\n",
-                (unsigned long long)st.nFileSkipped,
-                (unsigned long long)st.nLineSkipped);
+                (unsigned long long)pSt->nFileSkipped,
+                (unsigned long long)pSt->nLineSkipped);
         return exMerge ? exMerge : KQ_EXIT_SKIPPED;
     }
     return exMerge;
+}
+
+int
+main(int argc, char **argv)
+{
+    /* Static: what the options allocate stays reachable until exit, on
+    ** every one of main's return paths (LeakSanitizer counts it as in
+    ** use, not leaked). */
+    static inputopts in;
+    cmdline cl;
+    memset(&cl, 0, sizeof(cl));
+    cl.pIn = &in;
+    int ex = parse_command_line(argc, argv, &cl);
+    if (ex < 0) {
+        ex = check_target(&cl);
+    }
+    if (ex >= 0) {
+        return ex;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run r;
+    memset(&r, 0, sizeof(r));
+    ex = open_writer(&cl, &r);
+    if (ex >= 0) {
+        return ex;
+    }
+    if (cl.eCmd == CMD_RM) {
+        return run_rm(&cl, &r);
+    }
+    if (cl.eCmd == CMD_COMPACT || cl.eCmd == CMD_MERGE) {
+        return run_merge(&cl, &r);
+    }
+    added a;
+    memset(&a, 0, sizeof(a));
+    ex = run_add(&cl, &r, &a);
+    if (ex >= 0) {
+        return ex;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return report_add(&cl, &a, secs);
 }
