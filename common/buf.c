@@ -8,9 +8,39 @@
 */
 #include "kq_int.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int
+kqi_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
+         size_t nFirst)
+{
+    if (nNeed <= *pnAlloc) {
+        return KQ_OK;
+    }
+    size_t nNew = *pnAlloc ? *pnAlloc : nFirst;
+    while (nNew < nNeed) {
+        if (nNew > SIZE_MAX / 2) {
+            return KQ_NOMEM;
+        }
+        nNew *= 2;
+    }
+    if (nNew > SIZE_MAX / szElem) {
+        return KQ_NOMEM;
+    }
+    void *pOld;
+    memcpy(&pOld, ppArray, sizeof(pOld));
+    void *pNew = realloc(pOld, nNew * szElem);
+    if (pNew == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(ppArray, &pNew, sizeof(pNew));
+    *pnAlloc = nNew;
+    return KQ_OK;
+}
 
 int
 kqi_buf_reserve(kqi_buf *b, size_t nMore)

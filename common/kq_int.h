@@ -114,6 +114,12 @@ typedef struct kqi_buf {
 } kqi_buf;
 
 /* Make room for nMore bytes; returns 0 on success (else rc is set). */
+/* Make room for nNeed elements of szElem bytes in the malloc()ed array
+** *ppArray (a T ** passed as void *), which has room for *pnAlloc: doubled
+** from *pnAlloc, or from nFirst when it is 0.  KQ_OK, or KQ_NOMEM with
+** the array and *pnAlloc as they were.  The one growable-array helper. */
+int kqi_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
+             size_t nFirst);
 int kqi_buf_reserve(kqi_buf *b, size_t nMore);
 void kqi_buf_append(kqi_buf *b, const void *p, size_t n);
 void kqi_buf_putc(kqi_buf *b, u8 c);

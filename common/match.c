@@ -121,7 +121,8 @@ struct kq_matcher {
 typedef struct mbuild {
     kq_matcher *m;
     char **az; /* keys as collected (duplicates allowed) */
-    int n, nAlloc;
+    int n;
+    size_t nAlloc;
     char **pzErr;
 } mbuild;
 
@@ -145,14 +146,8 @@ mnode_free(mnode *p)
 static int
 add_key(mbuild *b, const char *zPfx, const char *z, size_t n)
 {
-    if (b->n == b->nAlloc) {
-        int nNew = b->nAlloc ? b->nAlloc * 2 : 16;
-        char **a = realloc(b->az, sizeof(char *) * (size_t)nNew);
-        if (a == NULL) {
-            return -1;
-        }
-        b->az = a;
-        b->nAlloc = nNew;
+    if (kqi_grow(&b->az, sizeof(char *), &b->nAlloc, (size_t)b->n + 1, 16)) {
+        return -1;
     }
     size_t nPfx = zPfx ? strlen(zPfx) : 0;
     char *k = malloc(nPfx + n + 1);
@@ -489,14 +484,9 @@ kqi_matcher_nkey(const kq_matcher *m)
 static int
 emit(kq_matcher *m, u32 iFirst, u32 iLast, int iPart)
 {
-    if (m->nMatch == m->nMatchAlloc) {
-        size_t n = m->nMatchAlloc ? m->nMatchAlloc * 2 : 64;
-        kq_match *a = realloc(m->aMatch, n * sizeof(kq_match));
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        m->aMatch = a;
-        m->nMatchAlloc = n;
+    if (kqi_grow(&m->aMatch, sizeof(kq_match), &m->nMatchAlloc, m->nMatch + 1,
+                 64)) {
+        return KQ_NOMEM;
     }
     kq_match *x = &m->aMatch[m->nMatch++];
     memset(x, 0, sizeof(*x));

@@ -289,10 +289,10 @@ node_drop(parser *p, kqi_qnode *q)
 ** twin is a probe and a node_equal(), not a scan of the siblings.
 */
 typedef struct dedup {
-    u64 *aHash; /* aHash[i]: of child i */
-    int *aSlot; /* nSlot entries: a child's index + 1, 0 if empty */
-    int nSlot;  /* a power of two, more than twice the children */
-    int nAlloc; /* of aHash */
+    u64 *aHash;    /* aHash[i]: of child i */
+    int *aSlot;    /* nSlot entries: a child's index + 1, 0 if empty */
+    int nSlot;     /* a power of two, more than twice the children */
+    size_t nAlloc; /* of aHash */
 } dedup;
 
 static double
@@ -405,14 +405,8 @@ static int
 dedup_grow(dedup *d, const kqi_qnode *q)
 {
     int n = q->nChild + 1;
-    if (n > d->nAlloc) {
-        int nNew = d->nAlloc ? d->nAlloc * 2 : 16;
-        u64 *a = realloc(d->aHash, sizeof(u64) * (size_t)nNew);
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        d->aHash = a;
-        d->nAlloc = nNew;
+    if (kqi_grow(&d->aHash, sizeof(u64), &d->nAlloc, (size_t)n, 16)) {
+        return KQ_NOMEM;
     }
     if (2 * n < d->nSlot) {
         return KQ_OK;

@@ -1323,7 +1323,7 @@ static void exp_dedup(plan *p);
 ** distinct terms end the walk (1; the caller reports it): memory stays
 ** within 2 nKeep terms whatever the dictionary holds. */
 static int
-add_expansion(plan *p, int *pnAlloc, u32 nKeep, const char *z, size_t n)
+add_expansion(plan *p, size_t *pnAlloc, u32 nKeep, const char *z, size_t n)
 {
     if ((u32)p->nExp >= 2 * (u64)nKeep + 1) {
         exp_dedup(p);
@@ -1331,13 +1331,8 @@ add_expansion(plan *p, int *pnAlloc, u32 nKeep, const char *z, size_t n)
             return 1;
         }
     }
-    if (p->nExp == *pnAlloc) {
-        *pnAlloc = *pnAlloc ? *pnAlloc * 2 : 16;
-        pterm *a = realloc(p->aExp, sizeof(pterm) * (size_t)*pnAlloc);
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        p->aExp = a;
+    if (kqi_grow(&p->aExp, sizeof(pterm), pnAlloc, (size_t)p->nExp + 1, 16)) {
+        return KQ_NOMEM;
     }
     pterm *t = &p->aExp[p->nExp];
     t->z = malloc(n + 1);
@@ -1465,8 +1460,8 @@ typedef struct expwalk {
     kq_index *pIdx;
     plan *p;
     kqi_pat pat;
-    int nAlloc; /* of p->aExp */
-    u32 nKeep;  /* more distinct terms than this: over */
+    size_t nAlloc; /* of p->aExp */
+    u32 nKeep;     /* more distinct terms than this: over */
     int bOver;
     const char *zPfx; /* the field's dictionary prefix ("" for text) */
     size_t nPfx;
@@ -1621,7 +1616,8 @@ expand_ids(kq_index *pIdx, plan *p, const kqi_qnode *q, expbudget *b,
 {
     u32 nKeep = b->nMax < b->nLeft ? b->nMax : b->nLeft;
     u32 *aDoc = NULL;
-    int nAlloc = 0, bOver = 0, rc = KQ_OK;
+    size_t nAlloc = 0;
+    int bOver = 0, rc = KQ_OK;
     for (u32 s = 0; rc == KQ_OK && !bOver && s < pIdx->man.nSeg; s++) {
         kqi_segment *pS = &pIdx->aSeg[s];
         for (u32 i = 0; rc == KQ_OK && i < pS->docs.nDoc; i++) {
@@ -1638,10 +1634,10 @@ expand_ids(kq_index *pIdx, plan *p, const kqi_qnode *q, expbudget *b,
                 bOver = 1;
                 break;
             }
-            int nOld = nAlloc;
+            size_t nOld = nAlloc;
             rc = add_expansion(p, &nAlloc, nKeep, info.zId, info.nId);
             if (rc == KQ_OK && nAlloc != nOld) {
-                u32 *a = realloc(aDoc, sizeof(u32) * (size_t)nAlloc);
+                u32 *a = realloc(aDoc, sizeof(u32) * nAlloc);
                 if (a == NULL) {
                     rc = KQ_NOMEM;
                     break;
@@ -1835,7 +1831,8 @@ plan_date(kq_index *pIdx, const kqi_qnode *q, expbudget *b, plan **ppOut,
     if (p == NULL) {
         return KQ_NOMEM;
     }
-    int nAlloc = 0, bOver = 0;
+    size_t nAlloc = 0;
+    int bOver = 0;
     char aFrom[2] = {KQI_PFX_DATE, 0};
     for (u32 s = 0; !bOver && s < pIdx->man.nSeg; s++) {
         kqi_dictit it;
@@ -2826,14 +2823,8 @@ static int
 dcollect_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 {
     dcollect *d = pCtx;
-    if (d->n == d->nAlloc) {
-        size_t nNew = d->nAlloc ? d->nAlloc * 2 : 256;
-        dhit *a = realloc(d->a, sizeof(dhit) * nNew);
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        d->a = a;
-        d->nAlloc = nNew;
+    if (kqi_grow(&d->a, sizeof(dhit), &d->nAlloc, d->n + 1, 256)) {
+        return KQ_NOMEM;
     }
     kq_docinfo info;
     int rc = kq_index_doc(d->pIdx, iDoc, &info, d->pzErr);
@@ -2914,7 +2905,7 @@ search_by_date(kq_index *pIdx, const kq_query *q, int bDesc, size_t nOffset,
 /* kq_explain(): the scoring term cursors under c, at iDoc. */
 typedef struct xpl {
     kq_explain_info *pOut;
-    int nAlloc;
+    size_t nAlloc;
     int rc;
     u32 iDoc; /* the document, in the segment */
 } xpl;
@@ -2928,15 +2919,10 @@ explain_walk(xpl *x, cur *c, double w)
     if (c->xSeek == term_seek) {
         termcur *t = (termcur *)c;
         kq_explain_info *o = x->pOut;
-        if (o->nTerm == x->nAlloc) {
-            int nNew = x->nAlloc ? x->nAlloc * 2 : 8;
-            kq_explain_term *a = realloc(o->aTerm, sizeof(*a) * (size_t)nNew);
-            if (a == NULL) {
-                x->rc = KQ_NOMEM;
-                return;
-            }
-            o->aTerm = a;
-            x->nAlloc = nNew;
+        if (kqi_grow(&o->aTerm, sizeof(kq_explain_term), &x->nAlloc,
+                     (size_t)o->nTerm + 1, 8)) {
+            x->rc = KQ_NOMEM;
+            return;
         }
         kq_explain_term *e = &o->aTerm[o->nTerm++];
         memset(e, 0, sizeof(*e));

@@ -39,14 +39,8 @@ tok_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     KQ_UNUSED(zTerm);
     KQ_UNUSED(nTerm);
     KQ_UNUSED(iPos);
-    if (s->n == s->nAlloc) {
-        size_t nNew = s->nAlloc ? s->nAlloc * 2 : 256;
-        stok *a = realloc(s->a, nNew * sizeof(stok));
-        if (a == NULL) {
-            return s->rc = KQ_NOMEM;
-        }
-        s->a = a;
-        s->nAlloc = nNew;
+    if (kqi_grow(&s->a, sizeof(stok), &s->nAlloc, s->n + 1, 256)) {
+        return s->rc = KQ_NOMEM;
     }
     stok *t = &s->a[s->n++];
     t->iStart = iStart;

@@ -77,7 +77,8 @@ typedef struct batch {
                 ** to be taken back */
     u32 iDoc0;  /* docid of aDoc[0] */
     bdoc *aDoc;
-    u32 nDoc, nDocAlloc;
+    u32 nDoc;
+    size_t nDocAlloc;
     kqi_buf text;
     size_t nTextBytes; /* title and body bytes in text: batches close on
                        ** these, as store blocks do with -j 1, so the
@@ -810,14 +811,9 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
         p->pFill->iDoc0 = iDoc;
     }
     batch *b = p->pFill;
-    if (b->nDoc == b->nDocAlloc) {
-        u32 nNew = b->nDocAlloc ? b->nDocAlloc * 2 : 64;
-        bdoc *a = realloc(b->aDoc, sizeof(bdoc) * nNew);
-        if (a == NULL) {
-            return kqi_err(pzErr, KQ_NOMEM, "out of memory");
-        }
-        b->aDoc = a;
-        b->nDocAlloc = nNew;
+    if (kqi_grow(&b->aDoc, sizeof(bdoc), &b->nDocAlloc, (size_t)b->nDoc + 1,
+                 64)) {
+        return kqi_err(pzErr, KQ_NOMEM, "out of memory");
     }
     bdoc *x = &b->aDoc[b->nDoc++];
     x->oTitle = b->text.n;
