@@ -181,6 +181,12 @@ kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 /* (Field names live here with the other small validators of document
 ** metadata.) */
 int
+kq_field_name_ok(const char *z, size_t n)
+{
+    return kqi_field_name_ok(z, n);
+}
+
+int
 kqi_field_name_ok(const char *z, size_t n)
 {
     static const char *const azBuiltin[] = {KQ_FIELD_NAMES};

@@ -253,6 +253,12 @@ kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n)
 }
 
 char *
+kq_escape_text(const char *z, size_t n)
+{
+    return kqi_esc_str(z, n, KQI_ESC_TEXT);
+}
+
+char *
 kqi_esc_str(const char *z, size_t n, int eKind)
 {
     kqi_buf b = {0};

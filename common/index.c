@@ -11,6 +11,16 @@
 #include <libdeflate.h>
 
 int
+kq_dir_kind(const char *zDir)
+{
+    switch (kqi_dir_kind(zDir)) {
+    case KQI_DIR_NATIVE: return KQ_KIND_NATIVE;
+    case KQI_DIR_XAPIAN: return KQ_KIND_XAPIAN;
+    default: return KQ_KIND_NONE;
+    }
+}
+
+int
 kqi_dir_kind(const char *zDir)
 {
     static const struct {

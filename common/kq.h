@@ -310,6 +310,9 @@ typedef struct kq_doc {
 
 /* Built-in field names; any other NAME:value in a query is an extra field. */
 #define KQ_FIELD_NAMES "title", "body", "source", "date", "id"
+/* Is z[0..n) a name an extra field may have ([a-z][a-z0-9_]*, at most
+** KQ_MAX_FIELD_NAME bytes, not one of KQ_FIELD_NAMES)? */
+int kq_field_name_ok(const char *z, size_t n);
 
 /* Is zDate/nDate a date kq understands (YYYY, YYYY-MM, YYYY-MM-DD, then
 ** optionally 'T' or ' ' and anything, at most KQ_MAX_DATE bytes in all)?
@@ -328,6 +331,11 @@ typedef struct kq_writer_opts {
                        ** kq_writer_commit) */
     int bTrackSeen;    /* remember every id given, for
                        ** kq_writer_delete_unseen() */
+    int bXapian;       /* write a Xapian database, not a native index
+                       ** (through the plugin kq-xapian.so): add and
+                       ** commit only (no deletes, merges, compact) */
+    int nShard;        /* with bXapian: spread the documents over this
+                       ** many databases (0: one; at most KQ_MAX_SHARDS) */
     int bDetectLang;   /* a document without a language (kq_doc.zLang)
                        ** gets the one kq_lang_detect() finds in its
                        ** text, if any (else the index's) */
@@ -458,6 +466,16 @@ typedef struct kq_docinfo {
 ** stored bytes are damaged. */
 int kq_docinfo_field(const kq_docinfo *pInfo, int i, const char **pzName,
                      size_t *pnName, const char **pzValue, size_t *pnValue);
+
+/* z[0..n) made safe to print on a terminal, malloc()ed and NUL-terminated
+** (NULL if out of memory): control characters and bytes that are not
+** UTF-8 escaped as \xHH, as kq's text output and messages have them. */
+char *kq_escape_text(const char *z, size_t n);
+
+/* What the directory zDir holds: nothing kq knows (or nothing at all), a
+** native kq index, or a kq Xapian database (one, or shards). */
+enum kq_kind { KQ_KIND_NONE, KQ_KIND_NATIVE, KQ_KIND_XAPIAN };
+int kq_dir_kind(const char *zDir);
 
 /* Open the committed generation of the index at zDir.  KQ_NOTFOUND if there
 ** is no index there, KQ_FORMAT if it is not one we read, KQ_CORRUPT if it is

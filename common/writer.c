@@ -102,6 +102,8 @@ typedef struct worker {
 } worker;
 
 struct kq_writer {
+    kqi_xwriter *pX; /* opts.bXapian: the Xapian writer, and nothing else
+                     ** below is used */
     char aLastLang[KQI_MAX_LANG]; /* the last per-document language found
                                   ** valid */
     char *zDir;
@@ -417,6 +419,20 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     if (p == NULL || (p->zDir = strdup(zDir)) == NULL) {
         free(p);
         return KQ_NOMEM;
+    }
+    if (pOpts && pOpts->bXapian) {
+        /* The library chooses the backend: a Xapian database through
+        ** xbackend.c, behind the same kq_writer. */
+        int rc = kqi_xwriter_open(zDir, pOpts->zLang, pOpts->nShard, &p->pX,
+                                  pzErr);
+        if (rc) {
+            free(p->zDir);
+            free(p);
+            return rc;
+        }
+        kqi_xwriter_detect_lang(p->pX, pOpts->bDetectLang);
+        *ppOut = p;
+        return KQ_OK;
     }
     p->fdLock = -1;
     p->nMemory = (pOpts && pOpts->nMemory) ? pOpts->nMemory
@@ -1050,9 +1066,23 @@ sess_reset(kq_writer *p)
     p->nSessDel = 0;
 }
 
+/* The operations a Xapian writer does not have. */
+static int
+native_only(const kq_writer *p, const char *zWhat, char **pzErr)
+{
+    if (p->pX == NULL) {
+        return KQ_OK;
+    }
+    return kqi_err(pzErr, KQ_MISUSE, "%s needs a native kq index", zWhat);
+}
+
 int
 kq_writer_delete(kq_writer *p, const char *zId, size_t nId, char **pzErr)
 {
+    int rcX = native_only(p, "deleting documents", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     u64 h = kqi_hash64(zId, nId, KQI_ID_SEED);
     if (p->nHtMask) {
         sessent *e = sess_slot(p, h, id_chk(zId, nId));
@@ -1122,6 +1152,11 @@ seen_add(kq_writer *p, u64 h)
 int
 kq_writer_delete_unseen(kq_writer *p, uint64_t *pnDel, char **pzErr)
 {
+    int rcX = native_only(p, "deleting documents", pzErr);
+    if (rcX) {
+        *pnDel = 0;
+        return rcX;
+    }
     *pnDel = 0;
     if (!p->bTrackSeen) {
         return KQ_MISUSE;
@@ -1264,6 +1299,9 @@ kqi_doc_lang_detected(const kq_doc *d, kq_doc *pTmp)
 int
 kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
 {
+    if (p->pX) {
+        return kqi_xwriter_add(p->pX, d, pzErr);
+    }
     kq_doc dUndated;
     int rc0;
     d = kqi_doc_date_checked(d, &dUndated);
@@ -1849,6 +1887,9 @@ set_merge_status(kq_writer *p, int rc, char **pzErr)
 int
 kq_writer_commit(kq_writer *p, char **pzErr)
 {
+    if (p->pX) {
+        return kqi_xwriter_commit(p->pX, pzErr);
+    }
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
     p->iMergeCall = 0;
@@ -1874,6 +1915,10 @@ kq_writer_commit(kq_writer *p, char **pzErr)
 int
 kq_writer_merge(kq_writer *p, char **pzErr)
 {
+    int rcX = native_only(p, "merging", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
     p->iMergeCall = 0;
@@ -1894,6 +1939,10 @@ kq_writer_merge(kq_writer *p, char **pzErr)
 int
 kq_writer_compact(kq_writer *p, char **pzErr)
 {
+    int rcX = native_only(p, "compacting", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     char *zErr = NULL;
     set_merge_status(p, KQ_OK, &zErr);
     p->iMergeCall = 0;
@@ -1928,6 +1977,10 @@ kq_writer_merge_status(const kq_writer *p, const char **pzMsg)
 void
 kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut)
 {
+    if (p->pX) {
+        kqi_xwriter_stats(p->pX, pOut);
+        return;
+    }
     *pOut = p->stats;
     pOut->nIndexByte = 0;
     for (u32 i = 0; i < p->man.nSeg; i++) {
@@ -1941,6 +1994,12 @@ void
 kq_writer_close(kq_writer *p)
 {
     if (p == NULL) {
+        return;
+    }
+    if (p->pX) {
+        kqi_xwriter_close(p->pX);
+        free(p->zDir);
+        free(p);
         return;
     }
     stop_workers(p);

@@ -2,7 +2,7 @@
 ** inputopts.c -- the input options of kq-index (inputopts.h).
 */
 #include "inputopts.h"
-#include "../common/kq_int.h"
+#include "kq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +82,7 @@ inputopts_field(inputopts *p, const char *zArg)
     char *z;
     /* The writer's own check, so that a name taken here is never refused
     ** by every document later. */
-    if (!kqi_field_name_ok(zArg, strlen(zArg))) {
+    if (!kq_field_name_ok(zArg, strlen(zArg))) {
         fprintf(stderr,
                 "kq-index: bad field name \"%s\": a field name is a "
                 "lower-case letter, then letters, digits or _, at most %d "
@@ -132,7 +132,7 @@ inputopts_map(inputopts *p, const char *zArg)
         return oom(), -1;
     }
     p->azOwned[p->nOwned++] = zField;
-    if (!is_builtin(zField) && !kqi_field_name_ok(zField, strlen(zField))) {
+    if (!is_builtin(zField) && !kq_field_name_ok(zField, strlen(zField))) {
         fprintf(stderr,
                 "kq-index: --map %s: \"%s\" is not a field (id, "
                 "title, date, source, body, or a name [a-z][a-z0-9_]* of at "

@@ -32,7 +32,7 @@
 #include "readers.h"
 #include "dates.h"
 #include "dbuf.h"
-#include "../common/kq_int.h"
+#include "kq.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -463,14 +463,16 @@ doc_fields(jsonl_cfg *p, const char *zPath, uint64_t iLine, kq_doc *pDoc)
 static const char *
 lang_lookup(jsonl_cfg *p, const char *z, size_t n)
 {
-    char zName[KQI_MAX_LANG];
+    char zName[KQ_MAX_LANG_NAME];
     kq_analyzer *pA = NULL;
     char *zCanon = NULL;
     char *zDup;
     jlang *l;
-    if (n == 0 || kqi_lang_name(z, n, zName) != KQ_OK) {
-        return NULL;
+    if (n == 0 || n >= sizeof(zName) || memchr(z, 0, n) != NULL) {
+        return NULL; /* no language has such a name */
     }
+    memcpy(zName, z, n);
+    zName[n] = 0;
     for (int i = 0; i < p->nLang; i++) {
         if (strcmp(p->aLang[i].zName, zName) == 0) {
             return p->aLang[i].zCanon;

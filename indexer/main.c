@@ -4,7 +4,7 @@
 ** It knows no format details: corpus.c turns files into documents, the
 ** kq_writer API (common/writer.c) turns documents into a committed segment.
 */
-#include "../common/kq_int.h"
+#include "kq.h"
 #include "corpus.h"
 #include "inputopts.h"
 #include "progress.h"
@@ -160,8 +160,7 @@ parse_size(const char *z)
 
 /* One of the two backends' writers. */
 typedef struct run {
-    kq_writer *pW;   /* native */
-    kqi_xwriter *pX; /* xapian */
+    kq_writer *pW; /* native */
     char *zErr;
     int rc;
     size_t nCommitEvery;        /* native: commit after this much text */
@@ -176,10 +175,9 @@ on_doc(void *pCtx, const kq_doc *pDoc)
 {
     run *r = pCtx;
     progress_update(&r->prog, r->pStats->nDoc, r->pStats->nRawByte);
-    r->rc = r->pX ? kqi_xwriter_add(r->pX, pDoc, &r->zErr)
-                  : kq_writer_add(r->pW, pDoc, &r->zErr);
+    r->rc = kq_writer_add(r->pW, pDoc, &r->zErr);
     r->nSince += pDoc->nTitle + pDoc->nBody;
-    if (r->rc == KQ_OK && r->pW && r->nSince >= r->nCommitEvery) {
+    if (r->rc == KQ_OK && r->nSince >= r->nCommitEvery) {
         r->rc = kq_writer_commit(r->pW, &r->zErr);
         r->nSince = 0;
         r->nCommit += r->rc == KQ_OK;
@@ -207,6 +205,26 @@ report_merge(int rc, const char *zMsg)
     return exit_for(rc) == KQ_EXIT_DAMAGED ? KQ_EXIT_DAMAGED : KQ_EXIT_MERGE;
 }
 
+/* One line of f into aLine (its '\n' dropped): 1, or 0 at the end of f or
+** on a read error (ferror(f) tells).  A line longer than KQ_MAX_ID bytes
+** sets *pbLong and is read to its end without being kept. */
+static int
+read_id_line(FILE *f, char aLine[KQ_MAX_ID + 1], size_t *pn, int *pbLong)
+{
+    int c = EOF, bAny = 0;
+    *pn = 0;
+    *pbLong = 0;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        bAny = 1;
+        if (*pn < KQ_MAX_ID + 1) {
+            aLine[(*pn)++] = (char)c;
+        } else {
+            *pbLong = 1;
+        }
+    }
+    return bAny || c == '\n';
+}
+
 /* kq-index rm: ids from the arguments, or stdin lines.  Returns the number
 ** of ids not found, or -rc if nothing was deleted; *pexMerge gets
 ** report_merge()'s status. */
@@ -215,7 +233,7 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
 {
     int nMissing = 0;
     uint64_t nDone = 0;
-    kqi_buf line = {0};
+    char aLine[KQ_MAX_ID + 1]; /* an id, and a '\r' after it */
     int bStdin = nId == 0 || (nId == 1 && strcmp(azId[0], "-") == 0);
     for (int i = 0;; i++) {
         const char *zId;
@@ -224,19 +242,14 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
             /* An id and perhaps a '\r': a longer line is no id (read on
             ** without keeping it). */
             int bLong = 0;
-            int rc = kqi_line_read(stdin, KQ_MAX_ID + 1, &line, &bLong);
-            if (rc == KQ_DONE) {
+            size_t nLine = 0;
+            if (!read_id_line(stdin, aLine, &nLine, &bLong)) {
                 if (ferror(stdin)) {
                     report_msg("standard input: %s; nothing was deleted",
                                strerror(errno));
-                    kqi_buf_free(&line);
                     return -KQ_IOERR;
                 }
                 break;
-            }
-            if (rc) {
-                kqi_buf_free(&line);
-                return -rc;
             }
             if (bLong) {
                 report_msg("line %d of standard input: longer than an id "
@@ -245,14 +258,14 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
                 nMissing++;
                 continue;
             }
-            size_t r = line.n;
-            while (r > 0 && line.a[r - 1] == '\r') {
+            size_t r = nLine;
+            while (r > 0 && aLine[r - 1] == '\r') {
                 r--;
             }
             if (r == 0) {
                 continue;
             }
-            zId = (const char *)line.a;
+            zId = aLine;
             n = r;
         } else {
             if (i >= nId) {
@@ -269,14 +282,12 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
         } else if (rc) {
             report_msg("%s", zErr ? zErr : kq_errstr(rc));
             free(zErr);
-            kqi_buf_free(&line);
             return -rc;
         } else {
             nDone++;
         }
         free(zErr);
     }
-    kqi_buf_free(&line);
     char *zErr = NULL;
     int rc = kq_writer_commit(pW, &zErr);
     if (rc) {
@@ -573,7 +584,7 @@ check_target(const cmdline *p)
                 p->eCmd == CMD_MERGE ? "merge" : "compact");
         return KQ_EXIT_USAGE;
     }
-    if (p->eCmd != CMD_ADD && kqi_dir_kind(p->zDir) != KQI_DIR_NATIVE) {
+    if (p->eCmd != CMD_ADD && kq_dir_kind(p->zDir) != KQ_KIND_NATIVE) {
         fprintf(stderr, "kq-index: %s: no kq index here\n", p->zDir);
         return KQ_EXIT_INDEX;
     }
@@ -596,8 +607,8 @@ check_target(const cmdline *p)
 
     /* Writing one backend's files into the other's directory would leave
     ** neither usable. */
-    int eKind = kqi_dir_kind(p->zDir);
-    if (eKind == (p->bXapian ? KQI_DIR_NATIVE : KQI_DIR_XAPIAN)) {
+    int eKind = kq_dir_kind(p->zDir);
+    if (eKind == (p->bXapian ? KQ_KIND_NATIVE : KQ_KIND_XAPIAN)) {
         fprintf(stderr,
                 "kq-index: %s holds %s; use --backend=%s or another "
                 "directory\n",
@@ -609,7 +620,7 @@ check_target(const cmdline *p)
     /* A new index only for input that can be read: a mistyped path must
     ** not leave an empty index behind (it would be searched, and found
     ** empty, later). */
-    if (p->eCmd == CMD_ADD && eKind == KQI_DIR_NONE) {
+    if (p->eCmd == CMD_ADD && eKind == KQ_KIND_NONE) {
         int bAny = 0;
         for (int i = 0; i < p->nPath && !bAny; i++) {
             bAny = strcmp(p->azPath[i], "-") == 0 ||
@@ -640,18 +651,15 @@ open_writer(cmdline *p, run *r)
         p->opts.xMergeProgress = progress_merge;
         p->opts.pMergeCtx = &r->prog;
     }
-    int rc = p->bXapian ? kqi_xwriter_open(p->zDir, p->opts.zLang, p->nShard,
-                                           &r->pX, &r->zErr)
-                        : kq_writer_open(p->zDir, &p->opts, &r->pW, &r->zErr);
-    if (rc == KQ_OK && r->pX) {
-        kqi_xwriter_detect_lang(r->pX, p->opts.bDetectLang);
-    }
+    p->opts.bXapian = p->bXapian;
+    p->opts.nShard = p->nShard;
+    int rc = kq_writer_open(p->zDir, &p->opts, &r->pW, &r->zErr);
     if (rc) {
         report_msg("%s", r->zErr ? r->zErr : kq_errstr(rc));
         free(r->zErr);
         return rc == KQ_MISUSE ? KQ_EXIT_USAGE : exit_for(rc);
     }
-    if (r->pW) {
+    {
         kq_writer_stats ws0;
         kq_writer_stats_get(r->pW, &ws0);
         if (ws0.nOrphan && !p->bQuiet) {
@@ -722,7 +730,8 @@ run_add(cmdline *p, run *r, added *pA)
 {
     int rc;
     corpus_stats *pSt = &pA->st;
-    r->nCommitEvery = p->nCommitEvery;
+    /* --commit-every: a native index's (a Xapian database commits once). */
+    r->nCommitEvery = p->bXapian ? SIZE_MAX : p->nCommitEvery;
     r->pStats = pSt;
     start_progress(&r->prog, p->eProgress, p->azPath, p->nPath, &p->pIn->o);
     if (p->eProgress != PROGRESS_NONE) {
@@ -736,7 +745,7 @@ run_add(cmdline *p, run *r, added *pA)
     pA->bSkipped = pSt->nFileSkipped || pSt->nLineSkipped ||
                    pSt->nDocSkipped || pSt->nCut;
     uint64_t nMissingDel = 0;
-    if (r->rc == KQ_OK && p->opts.bTrackSeen && r->pW) {
+    if (r->rc == KQ_OK && p->opts.bTrackSeen && !p->bXapian) {
         if (pA->bSkipped) {
             fprintf(stderr,
                     "kq-index: --delete-missing not applied: some "
@@ -747,26 +756,21 @@ run_add(cmdline *p, run *r, added *pA)
         }
     }
     if (r->rc == KQ_OK) {
-        rc = r->pX ? kqi_xwriter_commit(r->pX, &r->zErr)
-                   : kq_writer_commit(r->pW, &r->zErr);
+        rc = kq_writer_commit(r->pW, &r->zErr);
     } else {
         rc = r->rc;
     }
-    if (rc == KQ_OK && r->pX) {
-        kqi_xwriter_stats(r->pX, &pA->ws);
-    } else if (rc == KQ_OK) {
+    if (rc == KQ_OK) {
         kq_writer_stats_get(r->pW, &pA->ws);
     }
     /* (the summary below comes first; the merge's message is kept) */
     const char *zMergeMsg = NULL;
-    pA->rcMerge = rc == KQ_OK && r->pW
-                      ? kq_writer_merge_status(r->pW, &zMergeMsg)
-                      : KQ_OK;
+    pA->rcMerge = rc == KQ_OK ? kq_writer_merge_status(r->pW, &zMergeMsg)
+                              : KQ_OK;
     pA->zMergeErr = pA->rcMerge ? strdup(zMergeMsg ? zMergeMsg
                                                    : kq_errstr(pA->rcMerge))
                                 : NULL;
     kq_writer_close(r->pW);
-    kqi_xwriter_close(r->pX);
     if (rc) {
         report_msg("%s; %s", r->zErr ? r->zErr : kq_errstr(rc),
                    r->nCommit == 0 ? "nothing from this run was committed"
@@ -786,7 +790,7 @@ report_add(const cmdline *p, added *pA, double secs)
     corpus_stats *pSt = &pA->st;
     /* A native index: the terms of the whole index, not the writer's
     ** count of the last segment (Xapian's count is of the whole database
-    ** already, kqi_xwriter_stats()). */
+    ** already). */
     if (!p->bQuiet && !p->bXapian) {
         char *zErr = NULL;
         rc = index_nwords(p->zDir, &pA->ws.nTerm, &zErr);

@@ -3,12 +3,12 @@
 **
 ** A message quotes the input (file names, ids, dates, field values,
 ** language names): it is formatted whole, then written with every control
-** character and invalid UTF-8 byte escaped (kqi_esc(), KQI_ESC_TEXT), so
+** character and invalid UTF-8 byte escaped (kq_escape_text()), so
 ** that nothing from the input reaches the terminal raw.
 */
 #include "report.h"
 
-#include "../common/kq_int.h"
+#include "kq.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,22 +25,37 @@ report_set_hook(void (*x)(void *), void *pArg)
     g_pHookArg = pArg;
 }
 
+/* A malloc()ed string of the format, or NULL. */
+static char *
+mprintf(const char *zFmt, ...)
+{
+    va_list ap;
+    char *z = NULL;
+    va_start(ap, zFmt);
+    if (vasprintf(&z, zFmt, ap) < 0) {
+        z = NULL;
+    }
+    va_end(ap);
+    return z;
+}
+
 /* "kq-index: " + zHead + the message, escaped, and a newline, in one write
 ** (stderr is unbuffered; only one thread reads the corpus). */
 static void
 emit(const char *zHead, const char *zFmt, va_list ap)
 {
-    char *zMsg = kqi_vmprintf(zFmt, ap);
-    kqi_buf b = {0};
-    kqi_buf_append(&b, "kq-index: ", 10);
-    kqi_esc(&b, zHead, strlen(zHead), KQI_ESC_TEXT);
-    kqi_esc(&b, zMsg ? zMsg : "out of memory", zMsg ? strlen(zMsg) : 13,
-            KQI_ESC_TEXT);
-    kqi_buf_putc(&b, '\n');
-    if (b.rc == KQ_OK) {
-        fwrite(b.a, 1, b.n, stderr);
+    char *zMsg = NULL;
+    if (vasprintf(&zMsg, zFmt, ap) < 0) {
+        zMsg = NULL;
     }
-    kqi_buf_free(&b);
+    char *zEscHead = kq_escape_text(zHead, strlen(zHead));
+    char *zEscMsg = zMsg ? kq_escape_text(zMsg, strlen(zMsg)) : NULL;
+    if (zEscHead) {
+        fprintf(stderr, "kq-index: %s%s\n", zEscHead,
+                zEscMsg ? zEscMsg : "out of memory");
+    }
+    free(zEscHead);
+    free(zEscMsg);
     free(zMsg);
 }
 
@@ -53,9 +68,9 @@ report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
         g_xHook(g_pHookArg);
     }
     if (iLine) {
-        zHead = kqi_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
+        zHead = mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
     } else {
-        zHead = kqi_mprintf("%s: ", zPath);
+        zHead = mprintf("%s: ", zPath);
     }
     va_start(ap, zFmt);
     emit(zHead ? zHead : "", zFmt, ap);
@@ -70,8 +85,7 @@ report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
     if (g_xHook) {
         g_xHook(g_pHookArg);
     }
-    char *zHead = kqi_mprintf("%s: byte %llu: ", zPath,
-                              (unsigned long long)iByte);
+    char *zHead = mprintf("%s: byte %llu: ", zPath, (unsigned long long)iByte);
     va_start(ap, zFmt);
     emit(zHead ? zHead : "", zFmt, ap);
     va_end(ap);
