@@ -737,43 +737,6 @@ scan_opts(cli *c, int argc, char **argv, int bStop, seen *pSeen, int *pbHelp,
     return optind;
 }
 
-/* The edit distance of a and b (optimal string alignment: insertions,
-** deletions, substitutions and swaps of neighbours), for words of at most
-** HINT_MAX bytes; HINT_MAX + 1 for longer ones. */
-#define HINT_MAX 16
-static int
-edit_distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > HINT_MAX || nb > HINT_MAX) {
-        return HINT_MAX + 1;
-    }
-    int d[HINT_MAX + 1][HINT_MAX + 1];
-    for (size_t i = 0; i <= na; i++) {
-        d[i][0] = (int)i;
-    }
-    for (size_t j = 0; j <= nb; j++) {
-        d[0][j] = (int)j;
-    }
-    for (size_t i = 1; i <= na; i++) {
-        for (size_t j = 1; j <= nb; j++) {
-            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < v) {
-                v = d[i - 1][j] + 1;
-            }
-            if (d[i][j - 1] + 1 < v) {
-                v = d[i][j - 1] + 1;
-            }
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-                a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v) {
-                v = d[i - 2][j - 2] + 1;
-            }
-            d[i][j] = v;
-        }
-    }
-    return d[na][nb];
-}
-
 /* A search that found nothing, whose first word is a command name
 ** mistyped (at most 2 edits, and a word of 4 or more letters, so that
 ** "sow" or "bat" say nothing): the command it may have meant, else NULL. */
@@ -786,7 +749,9 @@ command_hint(const char *zWord)
     const char *zBest = NULL;
     int nBest = 3;
     for (int e = 0; e < CMD_N; e++) {
-        int n = edit_distance(zWord, azCmdName[e]);
+        /* Optimal string alignment, as fuzzy query words (pattern.c). */
+        int n = kqi_fuzzy_distance(zWord, strlen(zWord), azCmdName[e],
+                                   strlen(azCmdName[e]), nBest - 1);
         if (n < nBest) {
             nBest = n;
             zBest = azCmdName[e];
