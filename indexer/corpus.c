@@ -21,7 +21,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,20 +35,6 @@
 
 /* Deliver pDoc, or report and skip it if its id cannot be one
 ** (kq_id_check(): the writer would refuse it and stop the run). */
-/* A malloc()ed string of the format, or NULL. */
-static char *
-corpus_mprintf(const char *zFmt, ...)
-{
-    va_list ap;
-    char *z = NULL;
-    va_start(ap, zFmt);
-    if (vasprintf(&z, zFmt, ap) < 0) {
-        z = NULL;
-    }
-    va_end(ap);
-    return z;
-}
-
 static int
 deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName, uint64_t iAt,
         int bByte)
@@ -205,10 +190,10 @@ ctx_file_id(corpus_ctx *pC, const char *zPath)
                (zReal[nCwd] == '/' || (nCwd == 1 && pC->zCwd[0] == '/'))) {
         /* Under the current directory: relative to it ("/" is a prefix
         ** with its own slash). */
-        zId = corpus_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1),
+        zId = report_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1),
                              zName);
     } else {
-        zId = corpus_mprintf("%s%s%s", zReal,
+        zId = report_mprintf("%s%s%s", zReal,
                              strcmp(zReal, "/") == 0 ? "" : "/", zName);
     }
     if (zId == NULL) {

@@ -25,9 +25,8 @@ report_set_hook(void (*x)(void *), void *pArg)
     g_pHookArg = pArg;
 }
 
-/* A malloc()ed string of the format, or NULL. */
-static char *
-mprintf(const char *zFmt, ...)
+char *
+report_mprintf(const char *zFmt, ...)
 {
     va_list ap;
     char *z = NULL;
@@ -68,9 +67,9 @@ report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
         g_xHook(g_pHookArg);
     }
     if (iLine) {
-        zHead = mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
+        zHead = report_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
     } else {
-        zHead = mprintf("%s: ", zPath);
+        zHead = report_mprintf("%s: ", zPath);
     }
     va_start(ap, zFmt);
     emit(zHead ? zHead : "", zFmt, ap);
@@ -85,7 +84,8 @@ report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
     if (g_xHook) {
         g_xHook(g_pHookArg);
     }
-    char *zHead = mprintf("%s: byte %llu: ", zPath, (unsigned long long)iByte);
+    char *zHead = report_mprintf("%s: byte %llu: ", zPath,
+                                 (unsigned long long)iByte);
     va_start(ap, zFmt);
     emit(zHead ? zHead : "", zFmt, ap);
     va_end(ap);
