@@ -188,9 +188,9 @@ enum {
 
 /* May a code point start a run (a letter or a digit)? */
 static int
-is_start_cp(utf8proc_int32_t c)
+is_start_cat(utf8proc_category_t k)
 {
-    switch (utf8proc_category(c)) {
+    switch (k) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LT:
@@ -204,34 +204,31 @@ is_start_cp(utf8proc_int32_t c)
 }
 
 static int
-is_mark_cp(utf8proc_int32_t c)
+is_mark_cat(utf8proc_category_t k)
 {
-    utf8proc_category_t k = utf8proc_category(c);
     return k == UTF8PROC_CATEGORY_MN || k == UTF8PROC_CATEGORY_MC ||
            k == UTF8PROC_CATEGORY_ME;
 }
 
-/* Is a word boundary inside a run impossible next to c (a letter or
-** digit)?  True for the Word_Break values that UAX #29 never breaks
-** between (rules WB4-WB10): a run of such characters is one word without
-** asking ICU's word breaker.  The letters and decimal digits of Latin,
-** IPA, Greek and Cyrillic (below U+0530, and U+1E00-1FFF) all are, which
-** spares European text loading ICU (icu.c); t_analyze.c checks that
+/* Is the letter or digit c (category k) one of Latin, IPA, Greek or
+** Cyrillic (below U+0530, and U+1E00-1FFF, but not a symbol-like number)?
+** Such characters join words (is_joining_cp() below) without asking ICU,
+** which spares European text loading it (icu.c); t_analyze.c checks that
 ** against ICU for every one of them. */
 static int
-is_european(utf8proc_int32_t c)
+is_european(utf8proc_int32_t c, utf8proc_category_t k)
 {
     return (c < 0x0530 || (c >= 0x1E00 && c <= 0x1FFF)) &&
-           utf8proc_category(c) != UTF8PROC_CATEGORY_NO &&
-           utf8proc_category(c) != UTF8PROC_CATEGORY_NL;
+           k != UTF8PROC_CATEGORY_NO && k != UTF8PROC_CATEGORY_NL;
 }
 
+/* Is a word boundary inside a run impossible next to the letter or digit
+** c?  True for the Word_Break values that UAX #29 never breaks between
+** (rules WB4-WB10): a run of such characters is one word without asking
+** ICU's word breaker. */
 static int
 is_joining_cp(utf8proc_int32_t c, const kqi_icu *pIcu)
 {
-    if (is_european(c)) {
-        return 1;
-    }
     switch (pIcu->xIntProperty(c, UCHAR_WORD_BREAK)) {
     case U_WB_ALETTER:
     case U_WB_HEBREW_LETTER:
@@ -256,11 +253,11 @@ is_format_in_word(utf8proc_int32_t c)
 int
 kqi_analyze_rule(int32_t c)
 {
-    if (is_start_cp(c)) {
-        return is_european(c) ? 1 : -1;
+    utf8proc_category_t k = utf8proc_category(c);
+    if (is_start_cat(k)) {
+        return is_european(c, k) ? 1 : -1;
     }
-    return utf8proc_category(c) == UTF8PROC_CATEGORY_CF ? is_format_in_word(c)
-                                                        : -1;
+    return k == UTF8PROC_CATEGORY_CF ? is_format_in_word(c) : -1;
 }
 
 static inline int
@@ -286,22 +283,21 @@ char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg,
         *pKind = CH_SEP;
         return 1;
     }
-    if (is_start_cp(c)) {
+    utf8proc_category_t k = utf8proc_category(c);
+    if (is_start_cat(k)) {
         *pKind = CH_START;
-        if (!is_european(c)) {
+        if (!is_european(c, k)) {
             if (*ppIcu == NULL && (*ppIcu = kqi_icu_load()) == NULL) {
                 *pRc = KQ_IOERR;
                 return (size_t)l;
             }
             *pbSeg = !is_joining_cp(c, *ppIcu);
         }
-    } else if (is_mark_cp(c)) {
+    } else if (is_mark_cat(k)) {
         *pKind = CH_CONT; /* Word_Break Extend */
     } else {
-        *pKind = utf8proc_category(c) == UTF8PROC_CATEGORY_CF &&
-                         is_format_in_word(c)
-                     ? CH_CONT
-                     : CH_SEP;
+        *pKind = k == UTF8PROC_CATEGORY_CF && is_format_in_word(c) ? CH_CONT
+                                                                   : CH_SEP;
     }
     return (size_t)l;
 }
@@ -321,7 +317,7 @@ char_at(const u8 *z, size_t i, size_t n, int *pKind, int *pbSeg,
 ** viramas and nuktas, Thai, Lao, Tibetan, Myanmar and Khmer signs, kana
 ** voicing marks (U+3099, U+309A), Hangul tone marks. */
 static int
-is_accent(utf8proc_int32_t c)
+is_accent(utf8proc_int32_t c, utf8proc_category_t k)
 {
     static const utf8proc_int32_t aRange[][2] = {
         {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05C7}, {0x0610, 0x061A},
@@ -330,7 +326,7 @@ is_accent(utf8proc_int32_t c)
     };
     for (size_t i = 0; i < sizeof(aRange) / sizeof(aRange[0]); i++) {
         if (c >= aRange[i][0] && c <= aRange[i][1]) {
-            return is_mark_cp(c);
+            return is_mark_cat(k);
         }
     }
     return 0;
@@ -378,7 +374,9 @@ fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
             utf8proc_ssize_t k = 0;
             for (utf8proc_ssize_t i = 0; i < r; i++) {
                 utf8proc_int32_t c = p->aCp[i];
-                if ((is_start_cp(c) || is_mark_cp(c)) && !is_accent(c)) {
+                utf8proc_category_t cat = utf8proc_category(c);
+                if ((is_start_cat(cat) || is_mark_cat(cat)) &&
+                    !is_accent(c, cat)) {
                     p->aCp[k++] = c;
                 }
             }
@@ -771,7 +769,8 @@ kqi_analyzer_langs_for(kq_analyzer *p, const char *z, size_t n,
             continue;
         }
         i += (size_t)l;
-        if (!is_start_cp(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_ND) {
+        utf8proc_category_t k = utf8proc_category(c);
+        if (!is_start_cat(k) || k == UTF8PROC_CATEGORY_ND) {
             continue;
         }
         if (c < 0x0250 || (c >= 0x1E00 && c <= 0x1EFF)) {
