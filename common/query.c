@@ -1583,50 +1583,35 @@ static_lang(const char *z)
     return NULL;
 }
 
-typedef struct stemctx {
-    char aTerm[KQI_MAX_TERM];
-    size_t nTerm;
-    int nTok;
-} stemctx;
-
-static int
-stem_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
-        size_t iStart, size_t iEnd)
-{
-    stemctx *c = pCtx;
-    KQ_UNUSED(iPos);
-    KQ_UNUSED(iStart);
-    KQ_UNUSED(iEnd);
-    if (c->nTok++ == 0 && nTerm <= sizeof(c->aTerm)) {
-        memcpy(c->aTerm, zTerm, nTerm);
-        c->nTerm = nTerm;
-    }
-    return 0;
-}
-
 /* The TERM t (with its text zRaw) analysed by pL: a new TERM, or NULL if
 ** its text is not one word there (or on an error, in p->rc). */
 static kqi_qnode *
 term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
 {
-    stemctx c = {{0}, 0, 0};
     if (t->eType != KQI_Q_TERM || t->zRaw == NULL || t->bNever) {
         return NULL;
     }
+    /* Its stem there: the first token, as fold_piece() collects it. */
+    kqi_buf b = {0};
+    foldpiece f = {&b, 0};
     analysed(
-        p, kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &c, stem_cb));
-    if (c.nTok != 1 || c.nTerm == 0) {
-        return NULL;
+        p, kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &f, fold_cb));
+    kqi_qnode *q = NULL;
+    if (f.nTok == 1 && b.n > 0 && b.rc == KQ_OK) {
+        q = node_new(p, KQI_Q_TERM);
+    } else if (b.rc) {
+        p->rc = KQ_NOMEM;
     }
-    kqi_qnode *q = node_new(p, KQI_Q_TERM);
     if (q == NULL) {
+        kqi_buf_free(&b);
         return NULL;
     }
     q->eField = t->eField;
     q->iOffset = t->iOffset;
     q->zLang = static_lang(kq_analyzer_lang(pL));
-    q->zTerm = kqi_mprintf("%.*s", (int)c.nTerm, c.aTerm);
-    q->nTerm = c.nTerm;
+    q->zTerm = kqi_mprintf("%.*s", (int)b.n, (const char *)b.a);
+    q->nTerm = b.n;
+    kqi_buf_free(&b);
     q->zRaw = kqi_mprintf("%s", t->zRaw);
     q->zField = t->zField ? kqi_mprintf("%s", t->zField) : NULL;
     if (q->zTerm == NULL || q->zRaw == NULL || (t->zField && !q->zField)) {
