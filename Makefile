@@ -157,6 +157,7 @@ cli:
 # tests/ keeps its own (tests/.clang-format turns the tool off there).
 # Tables and help texts that the tool cannot lay out stand between
 # /* clang-format off */ and /* clang-format on */.
+# The first check: the programs include only the public kq.h.
 # clang-format 14 cannot add braces, so clang-tidy checks that every if,
 # for, while and else body has them (readability-braces-around-statements;
 # `clang-tidy --fix` with the same arguments adds them).
@@ -169,6 +170,7 @@ BRACE_CHECK := --quiet --checks='-*,readability-braces-around-statements' \
                $(filter %.c,$(FORMAT_SRC)) -- -std=c11 -D_GNU_SOURCE $(COMMON_INC) \
                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 format-check:
+	@! grep -n -e '"[^"]*kq_int\.h"' -e '"[^"]*kq_format\.h"' -e '"[^"]*xapian_capi\.h"' indexer/*.[ch] query/*.[ch] || { echo "make format-check: the programs (indexer/, query/) include kq.h alone, not the library's internal headers (above)" >&2; exit 1; }
 	@command -v $(CLANG_TIDY) >/dev/null 2>&1 || { echo "make format-check: $(CLANG_TIDY) not found; install the Debian package clang-tidy (make deps)" >&2; exit 2; }
 	@command -v $(CLANG_FORMAT) >/dev/null 2>&1 || { echo "make format-check: $(CLANG_FORMAT) not found; install the Debian package clang-format (make deps)" >&2; exit 2; }
 	@$(CLANG_FORMAT) --version | grep -q 'version 14\.' || echo "make format-check: .clang-format was written for clang-format 14; $$($(CLANG_FORMAT) --version) may lay out some lines differently" >&2

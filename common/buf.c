@@ -43,7 +43,7 @@ kqi_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
 }
 
 int
-kqi_buf_reserve(kqi_buf *b, size_t nMore)
+kqi_buf_reserve(kq_buf *b, size_t nMore)
 {
     if (b->rc) {
         return b->rc;
@@ -66,7 +66,7 @@ kqi_buf_reserve(kqi_buf *b, size_t nMore)
 }
 
 void
-kqi_buf_append(kqi_buf *b, const void *p, size_t n)
+kq_buf_append(kq_buf *b, const void *p, size_t n)
 {
     if (n && kqi_buf_reserve(b, n) == 0) {
         memcpy(b->a + b->n, p, n);
@@ -75,7 +75,7 @@ kqi_buf_append(kqi_buf *b, const void *p, size_t n)
 }
 
 void
-kqi_buf_putc(kqi_buf *b, u8 c)
+kq_buf_putc(kq_buf *b, u8 c)
 {
     if (kqi_buf_reserve(b, 1) == 0) {
         b->a[b->n++] = c;
@@ -83,7 +83,7 @@ kqi_buf_putc(kqi_buf *b, u8 c)
 }
 
 void
-kqi_buf_varint(kqi_buf *b, u64 v)
+kqi_buf_varint(kq_buf *b, u64 v)
 {
     if (kqi_buf_reserve(b, KQI_VARINT_MAX) == 0) {
         b->n += kqi_varint_put(b->a + b->n, v);
@@ -91,7 +91,7 @@ kqi_buf_varint(kqi_buf *b, u64 v)
 }
 
 void
-kqi_buf_u32(kqi_buf *b, u32 v)
+kqi_buf_u32(kq_buf *b, u32 v)
 {
     if (kqi_buf_reserve(b, 4) == 0) {
         kqi_put_u32(b->a + b->n, v);
@@ -100,7 +100,7 @@ kqi_buf_u32(kqi_buf *b, u32 v)
 }
 
 void
-kqi_buf_u64(kqi_buf *b, u64 v)
+kqi_buf_u64(kq_buf *b, u64 v)
 {
     if (kqi_buf_reserve(b, 8) == 0) {
         kqi_put_u64(b->a + b->n, v);
@@ -109,7 +109,7 @@ kqi_buf_u64(kqi_buf *b, u64 v)
 }
 
 void
-kqi_buf_free(kqi_buf *b)
+kq_buf_free(kq_buf *b)
 {
     free(b->a);
     memset(b, 0, sizeof(*b));
@@ -268,14 +268,14 @@ kqi_doc_hash(const kq_doc *d)
 }
 
 void
-kqi_fields_pack(kqi_buf *b, const kq_field *a, int n)
+kqi_fields_pack(kq_buf *b, const kq_field *a, int n)
 {
     kqi_buf_varint(b, (u64)n);
     for (int i = 0; i < n; i++) {
         kqi_buf_varint(b, a[i].nName);
-        kqi_buf_append(b, a[i].zName, a[i].nName);
+        kq_buf_append(b, a[i].zName, a[i].nName);
         kqi_buf_varint(b, a[i].nValue);
-        kqi_buf_append(b, a[i].zValue, a[i].nValue);
+        kq_buf_append(b, a[i].zValue, a[i].nValue);
     }
 }
 
@@ -323,30 +323,4 @@ kqi_fields_get(const u8 *p, size_t n, int i, kq_field *pOut)
         }
     }
     return KQ_OK;
-}
-
-int
-kqi_line_read(FILE *f, size_t nMax, kqi_buf *b, int *pbLong)
-{
-    int c = EOF, bAny = 0;
-    b->n = 0;
-    *pbLong = 0;
-    while ((c = getc(f)) != EOF && c != '\n') {
-        bAny = 1;
-        if (*pbLong) {
-            continue;
-        }
-        if (b->n == nMax) {
-            *pbLong = 1; /* drop it; read on to the line's end */
-            b->n = 0;
-            continue;
-        }
-        kqi_buf_putc(b, (u8)c);
-    }
-    if (c == EOF && !bAny) {
-        return KQ_DONE;
-    }
-    kqi_buf_putc(b, 0);
-    b->n--;
-    return b->rc;
 }

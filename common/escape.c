@@ -99,48 +99,48 @@ kq_id_check(const char *zId, size_t nId, char **pzErr)
 }
 
 static void
-put_hex(kqi_buf *b, u8 c)
+put_hex(kq_buf *b, u8 c)
 {
     static const char azHex[] = "0123456789abcdef";
     char a[4] = {'\\', 'x', azHex[c >> 4], azHex[c & 15]};
-    kqi_buf_append(b, a, 4);
+    kq_buf_append(b, a, 4);
 }
 
-/* The text, lines and tsv kinds: eKind KQI_ESC_TEXT, _LINES or _TSV. */
+/* The text, lines and tsv kinds: eKind KQ_ESC_TEXT, _LINES or _TSV. */
 static void
-esc_backslash(kqi_buf *b, const char *zIn, size_t n, int eKind)
+esc_backslash(kq_buf *b, const char *zIn, size_t n, int eKind)
 {
     const u8 *z = (const u8 *)zIn;
     for (size_t i = 0; i < n;) {
         int32_t c;
         size_t l = char_at(z, n, i, &c);
-        if (eKind == KQI_ESC_TSV &&
+        if (eKind == KQ_ESC_TSV &&
             (c == '\t' || c == '\n' || c == '\r' || c == '\\')) {
             char a[2] = {'\\', c == '\t'   ? 't'
                                : c == '\n' ? 'n'
                                : c == '\r' ? 'r'
                                            : '\\'};
-            kqi_buf_append(b, a, 2);
-        } else if (eKind == KQI_ESC_LINES &&
+            kq_buf_append(b, a, 2);
+        } else if (eKind == KQ_ESC_LINES &&
                    (c == '\t' || c == '\n' ||
                     (c == '\r' && i + 1 < n && z[i + 1] == '\n'))) {
-            kqi_buf_putc(b, (u8)c);
+            kq_buf_putc(b, (u8)c);
         } else if (c < 0 || is_control(c)) {
             for (size_t k = 0; k < l; k++) {
                 put_hex(b, z[i + k]);
             }
         } else {
-            kqi_buf_append(b, z + i, l);
+            kq_buf_append(b, z + i, l);
         }
         i += l;
     }
 }
 
 static void
-esc_csv(kqi_buf *b, const char *z, size_t n)
+esc_csv(kq_buf *b, const char *z, size_t n)
 {
-    kqi_buf e = {0};
-    esc_backslash(&e, z, n, KQI_ESC_LINES);
+    kq_buf e = {0};
+    esc_backslash(&e, z, n, KQ_ESC_LINES);
     if (e.rc) {
         b->rc = e.rc;
     } else if (e.n == 0 || memchr(e.a, '"', e.n) == NULL) {
@@ -149,44 +149,44 @@ esc_csv(kqi_buf *b, const char *z, size_t n)
             bQuote = e.a[i] == ',' || e.a[i] == '\n' || e.a[i] == '\r';
         }
         if (bQuote) {
-            kqi_buf_putc(b, '"');
+            kq_buf_putc(b, '"');
         }
-        kqi_buf_append(b, e.a, e.n);
+        kq_buf_append(b, e.a, e.n);
         if (bQuote) {
-            kqi_buf_putc(b, '"');
+            kq_buf_putc(b, '"');
         }
     } else {
-        kqi_buf_putc(b, '"');
+        kq_buf_putc(b, '"');
         for (size_t i = 0; i < e.n; i++) {
             if (e.a[i] == '"') {
-                kqi_buf_putc(b, '"');
+                kq_buf_putc(b, '"');
             }
-            kqi_buf_putc(b, e.a[i]);
+            kq_buf_putc(b, e.a[i]);
         }
-        kqi_buf_putc(b, '"');
+        kq_buf_putc(b, '"');
     }
-    kqi_buf_free(&e);
+    kq_buf_free(&e);
 }
 
 static void
-esc_xml(kqi_buf *b, const char *zIn, size_t n)
+esc_xml(kq_buf *b, const char *zIn, size_t n)
 {
     const u8 *z = (const u8 *)zIn;
     for (size_t i = 0; i < n;) {
         int32_t c;
         size_t l = char_at(z, n, i, &c);
         switch (c) {
-        case '&': kqi_buf_append(b, "&amp;", 5); break;
-        case '<': kqi_buf_append(b, "&lt;", 4); break;
-        case '>': kqi_buf_append(b, "&gt;", 4); break;
-        case '"': kqi_buf_append(b, "&quot;", 6); break;
-        case '\'': kqi_buf_append(b, "&apos;", 6); break;
+        case '&': kq_buf_append(b, "&amp;", 5); break;
+        case '<': kq_buf_append(b, "&lt;", 4); break;
+        case '>': kq_buf_append(b, "&gt;", 4); break;
+        case '"': kq_buf_append(b, "&quot;", 6); break;
+        case '\'': kq_buf_append(b, "&apos;", 6); break;
         default:
             if ((c < 0 || is_control(c) || c == 0xfffe || c == 0xffff) &&
                 c != '\t' && c != '\n' && c != '\r') {
-                kqi_buf_append(b, "\xef\xbf\xbd", 3); /* U+FFFD */
+                kq_buf_append(b, "\xef\xbf\xbd", 3); /* U+FFFD */
             } else {
-                kqi_buf_append(b, z + i, l);
+                kq_buf_append(b, z + i, l);
             }
         }
         i += l;
@@ -196,37 +196,23 @@ esc_xml(kqi_buf *b, const char *zIn, size_t n)
 /* Valid UTF-8 for jansson: invalid bytes become U+FFFD, the rest (NUL and
 ** controls included: jansson escapes them) is kept. */
 static void
-esc_utf8(kqi_buf *b, const char *zIn, size_t n)
+esc_utf8(kq_buf *b, const char *zIn, size_t n)
 {
     const u8 *z = (const u8 *)zIn;
     for (size_t i = 0; i < n;) {
         int32_t c;
         size_t l = char_at(z, n, i, &c);
         if (c < 0) {
-            kqi_buf_append(b, "\xef\xbf\xbd", 3);
+            kq_buf_append(b, "\xef\xbf\xbd", 3);
         } else {
-            kqi_buf_append(b, z + i, l);
+            kq_buf_append(b, z + i, l);
         }
         i += l;
     }
 }
 
-void
-kqi_esc(kqi_buf *b, const char *z, size_t n, int eKind)
-{
-    if (z == NULL) {
-        n = 0;
-    }
-    switch (eKind) {
-    case KQI_ESC_CSV: esc_csv(b, z, n); break;
-    case KQI_ESC_XML: esc_xml(b, z, n); break;
-    case KQI_ESC_UTF8: esc_utf8(b, z, n); break;
-    default: esc_backslash(b, z, n, eKind); break;
-    }
-}
-
-void
-kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n)
+static void
+esc_json(kq_buf *b, const char *zJson, size_t n)
 {
     /* jansson writes DEL and U+0080..U+009F raw; in a JSON document they
     ** can only be inside strings, where \u escapes mean the same. */
@@ -243,29 +229,38 @@ kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n)
         }
         if (c >= 0) {
             char a[6] = {'\\', 'u', '0', '0', azHex[c >> 4], azHex[c & 15]};
-            kqi_buf_append(b, z + iFrom, i - iFrom);
-            kqi_buf_append(b, a, 6);
+            kq_buf_append(b, z + iFrom, i - iFrom);
+            kq_buf_append(b, a, 6);
             i += c == 0x7f ? 0 : 1;
             iFrom = i + 1;
         }
     }
-    kqi_buf_append(b, z + iFrom, n - iFrom);
+    kq_buf_append(b, z + iFrom, n - iFrom);
+}
+
+void
+kq_buf_escape(kq_buf *b, const char *z, size_t n, int eKind)
+{
+    if (z == NULL) {
+        n = 0;
+    }
+    switch (eKind) {
+    case KQ_ESC_CSV: esc_csv(b, z, n); break;
+    case KQ_ESC_XML: esc_xml(b, z, n); break;
+    case KQ_ESC_UTF8: esc_utf8(b, z, n); break;
+    case KQ_ESC_JSON: esc_json(b, z, n); break;
+    default: esc_backslash(b, z, n, eKind); break;
+    }
 }
 
 char *
-kq_escape_text(const char *z, size_t n)
+kq_escape(const char *z, size_t n, int eKind)
 {
-    return kqi_esc_str(z, n, KQI_ESC_TEXT);
-}
-
-char *
-kqi_esc_str(const char *z, size_t n, int eKind)
-{
-    kqi_buf b = {0};
-    kqi_esc(&b, z, n, eKind);
-    kqi_buf_putc(&b, 0);
+    kq_buf b = {0};
+    kq_buf_escape(&b, z, n, eKind);
+    kq_buf_putc(&b, 0);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;

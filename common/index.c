@@ -1,6 +1,9 @@
 /*
 ** index.c -- a read-only view of one committed generation of an index:
 ** the manifest, its segments and the analyzer the index was built with.
+** A kq_index may instead be Xapian databases (kq_index.pX): the public
+** functions here, and those of search.c and match.c, hand such an index
+** to xbackend.c, so that a program on kq.h reads both backends alike.
 */
 #include "kq_int.h"
 
@@ -32,7 +35,7 @@ kqi_dir_kind(const char *zDir)
         {"XAPIANDB", KQI_DIR_XAPIAN},
     };
     for (size_t i = 0; i < sizeof(aMark) / sizeof(aMark[0]); i++) {
-        char *z = kqi_mprintf("%s/%s", zDir, aMark[i].zFile);
+        char *z = kq_mprintf("%s/%s", zDir, aMark[i].zFile);
         /* lstat: a symbolic link named kq.manifest still makes the
         ** directory a kq index, which then refuses the link (fileio.c). */
         struct stat st;
@@ -87,10 +90,63 @@ close_generation(kq_index *p)
 
 static int analyzer_langs(kq_index *p, char **pzErr);
 
+/* A Xapian database (or several, or tcp:// shards) as a kq_index. */
+static int
+open_xapian(const char *const *azPath, int nPath, kq_index **ppOut,
+            char **pzErr)
+{
+    kq_index *p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->zDir = strdup(azPath[0])) == NULL) {
+        free(p);
+        return KQ_NOMEM;
+    }
+    int rc = kqi_xindex_open(azPath, nPath, &p->pX, pzErr);
+    if (rc) {
+        kq_index_close(p);
+        return rc;
+    }
+    *ppOut = p;
+    return KQ_OK;
+}
+
+static int
+is_url(const char *z)
+{
+    return strncmp(z, "tcp://", 6) == 0;
+}
+
+int
+kq_index_open_many(const char *const *azPath, int nPath, kq_index **ppOut,
+                   char **pzErr)
+{
+    *ppOut = NULL;
+    if (nPath < 1 || nPath > KQ_MAX_SHARDS) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "%d indexes: from 1 to %d can be opened together",
+                       nPath, KQ_MAX_SHARDS);
+    }
+    if (nPath == 1) {
+        return kq_index_open(azPath[0], ppOut, pzErr);
+    }
+    for (int i = 0; i < nPath; i++) {
+        if (!is_url(azPath[i]) && kqi_dir_kind(azPath[i]) != KQI_DIR_XAPIAN) {
+            return kqi_err(pzErr, KQ_MISUSE,
+                           "%s is not a Xapian database: several indexes "
+                           "are searched together only as Xapian shards; "
+                           "a kq index is searched alone",
+                           azPath[i]);
+        }
+    }
+    return open_xapian(azPath, nPath, ppOut, pzErr);
+}
+
 int
 kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
 {
     *ppOut = NULL;
+    if (is_url(zDir) || kqi_dir_kind(zDir) == KQI_DIR_XAPIAN) {
+        return open_xapian(&zDir, 1, ppOut, pzErr);
+    }
     struct stat st;
     if (stat(zDir, &st) != 0) {
         return kqi_err(pzErr, errno == ENOENT ? KQ_NOTFOUND : KQ_IOERR,
@@ -153,27 +209,62 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
     return KQ_OK;
 }
 
+static void
+free_xvalues(kq_index *p)
+{
+    for (int i = 0; i < 4; i++) {
+        free(p->azXValue[i]);
+        p->azXValue[i] = NULL;
+    }
+}
+
 void
 kq_index_close(kq_index *p)
 {
     if (p) {
+        kqi_xindex_close(p->pX);
+        free_xvalues(p);
         close_generation(p);
         kq_analyzer_free(p->pAnalyzer);
+        free(p->aSegStats);
         free(p->zDir);
         free(p);
     }
 }
 
+int
+kq_index_backend(const kq_index *p)
+{
+    return p->pX ? KQ_KIND_XAPIAN : KQ_KIND_NATIVE;
+}
+
+int
+kqi_need_native(const kq_index *p, const char *zWhat, char **pzErr)
+{
+    if (p->pX) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "%s needs a kq index; %s is a Xapian database", zWhat,
+                       p->zDir);
+    }
+    return KQ_OK;
+}
+
 const kq_stats *
 kq_index_stats(const kq_index *p)
 {
-    return &p->stats;
+    return p->pX ? kqi_xindex_stats(p->pX) : &p->stats;
 }
 
 kq_analyzer *
 kq_index_analyzer(kq_index *p)
 {
-    return p->pAnalyzer;
+    return p->pX ? kqi_xindex_analyzer(p->pX) : p->pAnalyzer;
+}
+
+int
+kq_index_on_stall(kq_index *p, kq_stall_fn x, void *pCtx)
+{
+    return p->pX ? kqi_xindex_watch(p->pX, x, pCtx) : KQ_OK;
 }
 
 /* The segment holding global docid iDoc, and the local docid. */
@@ -191,7 +282,7 @@ seg_of(kq_index *p, kq_docid iDoc, u32 *piLocal)
 }
 
 int
-kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr)
+kqi_index_docrec(kq_index *p, kq_docid iDoc, kqi_docrec *pOut, char **pzErr)
 {
     u32 iLocal;
     kqi_segment *s = seg_of(p, iDoc, &iLocal);
@@ -199,6 +290,73 @@ kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr)
         return kqi_err(pzErr, KQ_NOTFOUND, "no document %u", iDoc);
     }
     return kqi_docs_info(&s->docs, iLocal, pOut, pzErr);
+}
+
+/* kq_index_doc() of a Xapian database: its values, malloc()ed and kept
+** until the next call. */
+static int
+xapian_doc(kq_index *p, kq_docid iDoc, char **pzErr)
+{
+    free_xvalues(p);
+    size_t an[4] = {0};
+    int rc = kqi_xindex_doc(p->pX, iDoc, p->azXValue, an, pzErr);
+    if (rc) {
+        free_xvalues(p);
+        return rc;
+    }
+    kq_docinfo *d = &p->info;
+    memset(d, 0, sizeof(*d));
+    d->zId = p->azXValue[0];
+    d->nId = an[0];
+    d->zTitle = p->azXValue[1];
+    d->nTitle = an[1];
+    d->zDate = p->azXValue[2];
+    d->nDate = an[2];
+    d->zSource = p->azXValue[3];
+    d->nSource = an[3];
+    d->aField = p->aField;
+    return KQ_OK;
+}
+
+int
+kq_index_doc(kq_index *p, kq_docid iDoc, const kq_docinfo **ppOut,
+             char **pzErr)
+{
+    *ppOut = NULL;
+    int rc;
+    if (p->pX) {
+        rc = xapian_doc(p, iDoc, pzErr);
+    } else {
+        kqi_docrec r;
+        rc = kqi_index_docrec(p, iDoc, &r, pzErr);
+        kq_docinfo *d = &p->info;
+        memset(d, 0, sizeof(*d));
+        d->aField = p->aField;
+        /* (kqi_docs_info() checked that nField fits KQ_MAX_FIELDS) */
+        for (int i = 0; rc == KQ_OK && i < r.nField; i++) {
+            if (kqi_fields_get(r.pField, r.nFieldByte, i, &p->aField[i])) {
+                rc = kqi_err(pzErr, KQ_CORRUPT,
+                             "%s: document %u: damaged extra field %d",
+                             p->zDir, iDoc, i);
+            }
+        }
+        if (rc == KQ_OK) {
+            d->zId = r.zId;
+            d->nId = r.nId;
+            d->zTitle = r.zTitle;
+            d->nTitle = r.nTitle;
+            d->zDate = r.zDate;
+            d->nDate = r.nDate;
+            d->zSource = r.zSource;
+            d->nSource = r.nSource;
+            d->nLen = r.nLen;
+            d->nField = r.nField;
+        }
+    }
+    if (rc == KQ_OK) {
+        *ppOut = &p->info;
+    }
+    return rc;
 }
 
 static int
@@ -212,6 +370,9 @@ count_token(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
 uint32_t
 kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo)
 {
+    if (p->pX) {
+        return 0;
+    }
     /* invert.c: nLen = tokens + (nTitleWeight - 1) * title tokens, the
     ** title's tokens being those the analysis delivers (the same count
     ** stemmed or not, in any language). */
@@ -228,12 +389,93 @@ int
 kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
               char **pzErr)
 {
+    if (p->pX) {
+        return kqi_xdoc(p->pX, iDoc, -1, pzText, pnText, pzErr);
+    }
     u32 iLocal;
     kqi_segment *s = seg_of(p, iDoc, &iLocal);
     if (s == NULL) {
         return kqi_err(pzErr, KQ_NOTFOUND, "no document %u", iDoc);
     }
     return kqi_docs_text(&s->docs, iLocal, pzText, pnText, pzErr);
+}
+
+/**************************************************************************
+** The live documents and the segments.
+*/
+int
+kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
+                  char **pzErr)
+{
+    int rc = kqi_need_native(p, "walking every document", pzErr);
+    kq_docid nDocid = 0;
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        const kqi_segment *g = &p->aSeg[i];
+        if (g->iBase + g->meta.nDoc > nDocid) {
+            nDocid = g->iBase + g->meta.nDoc;
+        }
+    }
+    if (pnDocid) {
+        *pnDocid = nDocid;
+    }
+    for (u32 i = 0; x && rc == KQ_OK && i < p->man.nSeg; i++) {
+        const kqi_segment *g = &p->aSeg[i];
+        for (u32 k = 0; rc == KQ_OK && k < g->meta.nDoc; k++) {
+            if (!kqi_is_deleted(g->aDel, k)) {
+                rc = x(pCtx, g->iBase + k);
+            }
+        }
+    }
+    return rc;
+}
+
+/* The statistics of every segment, made at the first call: the words of
+** each need a walk of its dictionary. */
+static int
+make_segment_stats(kq_index *p, char **pzErr)
+{
+    kq_segment_stats *a = calloc(p->man.nSeg ? p->man.nSeg : 1, sizeof(*a));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    int rc = KQ_OK;
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        const kqi_segmeta *m = &p->man.aSeg[i];
+        a[i].iSeg = m->iSeg;
+        a[i].nDoc = m->nDoc;
+        a[i].nDel = m->nDel;
+        a[i].nToken = m->nToken - m->nDelToken;
+        a[i].nByte = m->delSize;
+        for (int f = 0; f < KQI_NFILE; f++) {
+            a[i].nByte += m->aSize[f];
+        }
+        rc = kqi_dict_nwords(&p->aSeg[i].dict, &a[i].nWord, pzErr);
+    }
+    if (rc) {
+        free(a);
+        return rc;
+    }
+    p->aSegStats = a;
+    return KQ_OK;
+}
+
+int
+kq_index_segment(kq_index *p, uint32_t i, const kq_segment_stats **ppOut,
+                 char **pzErr)
+{
+    *ppOut = NULL;
+    int rc = kqi_need_native(p, "segment statistics", pzErr);
+    if (rc == KQ_OK && i >= p->man.nSeg) {
+        rc = kqi_err(pzErr, KQ_MISUSE, "no segment %u (the index has %u)", i,
+                     p->man.nSeg);
+    }
+    if (rc == KQ_OK && p->aSegStats == NULL) {
+        rc = make_segment_stats(p, pzErr);
+    }
+    if (rc == KQ_OK) {
+        *ppOut = &p->aSegStats[i];
+    }
+    return rc;
 }
 
 /**************************************************************************
@@ -256,7 +498,7 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
     /* Every document record and stored text decodes; lengths add up. */
     u64 nToken = 0;
     for (u32 i = 0; i < s->docs.nDoc; i++) {
-        kq_docinfo info;
+        kqi_docrec info;
         char *z;
         size_t n;
         int rc = kqi_docs_info(&s->docs, i, &info, pzErr);
@@ -285,7 +527,7 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
         const u8 *e = KQI_IDENT_AT(s->docs.aIds, k);
         u64 h = KQI_IDENT_HASH(e);
         u32 iDoc = KQI_IDENT_DOCID(e);
-        kq_docinfo info;
+        kqi_docrec info;
         int bad = h < prevHash || iDoc >= s->docs.nDoc ||
                   kqi_is_deleted(aSeen, iDoc);
         if (!bad) {
@@ -453,6 +695,10 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
 int
 kq_index_check(kq_index *p, char **pzErr)
 {
+    int rcX = kqi_need_native(p, "checking", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     for (u32 i = 0; i < p->man.nSeg; i++) {
         int rc = check_segment(&p->aSeg[i], p->man.nTitleWeight, pzErr);
         if (rc) {
@@ -469,6 +715,10 @@ int
 kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
               char **pzErr)
 {
+    int rcX = kqi_need_native(p, "finding a document by id", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     u64 h = kqi_hash64(zId, nId, KQI_ID_SEED);
     /* Newest segment first: an id lives in one segment at a time (an older
     ** version is deleted), but looking there first is also the cheapest. */
@@ -596,6 +846,10 @@ int
 kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix, void *pCtx,
                kq_term_fn x, char **pzErr)
 {
+    int rcX = kqi_need_native(p, "listing the vocabulary", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     char aKey[KQI_MAX_KEY + 2];
     if (nPrefix > KQI_MAX_TERM) {
         return KQ_OK;
@@ -658,6 +912,10 @@ kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr)
 {
     *pazName = NULL;
     *pnName = 0;
+    int rcX = kqi_need_native(p, "listing the extra fields", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     char aFrom[2] = {KQI_PFX_EXTRA, 0};
     dictmerge m = {0};
     int rc = dm_start(&m, p, aFrom, 1, pzErr);
@@ -799,6 +1057,9 @@ langs_scan(kq_index *p, int bCount, kq_langcount **paOut, int *pn,
 int
 kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn, char **pzErr)
 {
+    if (p->pX) {
+        return kqi_xindex_languages(p->pX, 1, paOut, pn, pzErr);
+    }
     return langs_scan(p, 1, paOut, pn, pzErr);
 }
 

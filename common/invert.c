@@ -65,7 +65,7 @@ typedef struct wterm {
     u32 iMark;   /* document being added + 1 when seen in it */
     u32 iLocal;  /* then: its index in the document's term list */
     u32 iTitle1; /* index + 1 of its title term T + term (0: none yet) */
-    kqi_buf post;
+    kq_buf post;
 } wterm;
 
 /* The field terms of the last value of a field (sources and dates repeat
@@ -551,7 +551,7 @@ kqi_inv_clear(kqi_inv *p)
 {
     for (u32 i = 0; i < p->nTerm; i++) {
         free(p->aTerm[i].k.z);
-        kqi_buf_free(&p->aTerm[i].post);
+        kq_buf_free(&p->aTerm[i].post);
     }
     free(p->aTerm);
     free(p->termTab.a);
@@ -1152,8 +1152,8 @@ kqi_inv_write(kqi_inv *const *aInv, int nInv, char *const azPath[3],
     aPart[0].pDict = lw.pDict;
     for (int k = 1; rc == KQ_OK && k < nPart; k++) {
         wpart *w = &aPart[k];
-        w->azTmp[0] = kqi_mprintf("%s.part%d", azPath[1], k);
-        w->azTmp[1] = kqi_mprintf("%s.part%d", azPath[2], k);
+        w->azTmp[0] = kq_mprintf("%s.part%d", azPath[1], k);
+        w->azTmp[1] = kq_mprintf("%s.part%d", azPath[2], k);
         w->aLoc = malloc(sizeof(kqi_termloc) * (w->iG1 - w->iG0 + 1));
         if (w->azTmp[0] == NULL || w->azTmp[1] == NULL || w->aLoc == NULL) {
             rc = KQ_NOMEM;

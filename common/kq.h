@@ -10,6 +10,14 @@
 **     with malloc(); the caller frees it.  pzErr may be NULL.
 **   - Pointers returned into an object are owned by that object; how long they
 **     stay valid is said at each function.
+**   - The ABI grows without breaking programs built against an older
+**     libkq.so.0: the statistics (kq_stats, kq_writer_stats,
+**     kq_segment_stats) and a document's metadata (kq_docinfo) are owned
+**     by the library and handed out by pointer, so fields can be added at
+**     their end; the options a caller fills (kq_writer_opts) carry a
+**     version.  Records in arrays and the records a caller passes
+**     (kq_doc, kq_field, kq_hit, kq_match, kq_snippet, kq_langcount,
+**     kq_explain_info) keep their layout while the soname stays 0.
 **   - Threads: an object, and everything made from it (a kq_index's
 **     analyzer, queries parsed with it, matchers, search results), is used
 **     by one thread at a time.  Separate objects may be used by separate
@@ -320,7 +328,17 @@ int kq_field_name_ok(const char *z, size_t n);
 int kq_date_valid(const char *zDate, size_t nDate);
 
 #define KQ_MAX_THREADS 64
+/* The options of kq_writer_open().  Start from KQ_WRITER_OPTS_INIT (all
+** defaults), then set what differs: new options are only ever added at
+** the end, and iVersion tells the library which of them the caller's
+** struct has (another value: KQ_MISUSE). */
+#define KQ_WRITER_OPTS_VERSION 1
+#define KQ_WRITER_OPTS_INIT                                                   \
+    {                                                                         \
+        .iVersion = KQ_WRITER_OPTS_VERSION                                    \
+    }
 typedef struct kq_writer_opts {
+    int iVersion;      /* KQ_WRITER_OPTS_VERSION */
     const char *zLang; /* stemming language for a new index (NULL: default) */
     size_t nMemory;    /* inversion budget in bytes (0: default) */
     int nThread;       /* inverting threads; 0 or 1: in the caller's thread.
@@ -382,9 +400,10 @@ typedef struct kq_writer_stats {
     uint32_t nSegment;   /* segments after the last commit */
 } kq_writer_stats;
 
-/* Open (creating if needed) the index at zDir for writing.  Takes the
-** writer lock, waiting up to pOpts->nLockWaitMs for another writer to
-** finish; KQ_BUSY (naming the holder) if it does not in time. */
+/* Open (creating if needed) the index at zDir for writing, with the
+** options *pOpts (NULL: the defaults).  Takes the writer lock, waiting up
+** to pOpts->nLockWaitMs for another writer to finish; KQ_BUSY (naming the
+** holder) if it does not in time. */
 int kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
                    kq_writer **ppOut, char **pzErr);
 /* Add a document.  Documents are known by their id: a document whose id is
@@ -426,7 +445,9 @@ int kq_writer_compact(kq_writer *p, char **pzErr);
 ** fail?  KQ_OK if not; else its rc, and in *pzMsg (may be NULL) its
 ** message, owned by the writer and valid until its next commit or close. */
 int kq_writer_merge_status(const kq_writer *p, const char **pzMsg);
-void kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut);
+/* The writer's statistics now, owned by it and valid until its next call
+** (fields are only ever added at the end of kq_writer_stats). */
+const kq_writer_stats *kq_writer_stats_get(kq_writer *p);
 /* Close; anything not committed is discarded. */
 void kq_writer_close(kq_writer *p);
 
@@ -435,16 +456,32 @@ void kq_writer_close(kq_writer *p);
 */
 typedef struct kq_index kq_index;
 
+/* A kq_index is one of two backends behind one interface: kq's own index
+** (a directory of segments), or one or more Xapian databases made by
+** kq-index --backend=xapian (a database, a stub of shards, or shards
+** served by xapian-tcpsrv at tcp://HOST:PORT).  Every function below works
+** on both unless it says otherwise; one that needs kq's own index returns
+** KQ_MISUSE on a Xapian database, with a message saying so. */
+
+/* Statistics of the whole index, owned by it (kq_index_stats()).  Fields
+** are only ever added at the end. */
 typedef struct kq_stats {
-    uint64_t nDoc;        /* documents in the index */
-    uint64_t nToken;      /* the documents' lengths for ranking: their tokens,
-                          ** a title token counting nTitleWeight times */
-    uint64_t nGeneration; /* commit number */
-    uint32_t nSegment;
+    uint64_t nDoc;         /* documents in the index */
+    uint64_t nToken;       /* the documents' lengths for ranking: their tokens,
+                           ** a title token counting nTitleWeight times */
+    uint64_t nGeneration;  /* commit number (Xapian: 0) */
+    uint32_t nSegment;     /* segments (Xapian: databases) */
     double avgDoclen;      /* nToken / nDoc (0 if empty) */
     uint32_t nTitleWeight; /* BM25F: a title word counts this many times */
 } kq_stats;
 
+/* The parameters of the ranking function, BM25F, the same on both
+** backends: why these values, in kq_int.h above kqi_bm25(). */
+#define KQ_BM25_K1 1.4
+#define KQ_BM25_B 0.5
+
+/* A document's metadata, owned by the index (kq_index_doc()).  Fields are
+** only ever added at the end. */
 typedef struct kq_docinfo {
     const char *zId;
     size_t nId;
@@ -455,50 +492,80 @@ typedef struct kq_docinfo {
     const char *zSource;
     size_t nSource;
     uint32_t nLen; /* length for ranking: tokens, a title token counting
-                   ** kq_stats.nTitleWeight times */
-    int nField;    /* extra fields stored with the document */
-    const unsigned char *pField_;
-    size_t nField_; /* private: their bytes */
+                   ** kq_stats.nTitleWeight times (Xapian: 0) */
+    int nField;    /* extra fields stored with the document (Xapian: 0) */
+    const kq_field *aField;
 } kq_docinfo;
 
-/* Extra field i (0 <= i < pInfo->nField) of a document: name and value,
-** pointing into the index like the rest of kq_docinfo.  KQ_CORRUPT if the
-** stored bytes are damaged. */
-int kq_docinfo_field(const kq_docinfo *pInfo, int i, const char **pzName,
-                     size_t *pnName, const char **pzValue, size_t *pnValue);
-
-/* z[0..n) made safe to print on a terminal, malloc()ed and NUL-terminated
-** (NULL if out of memory): control characters and bytes that are not
-** UTF-8 escaped as \xHH, as kq's text output and messages have them. */
-char *kq_escape_text(const char *z, size_t n);
+/* Statistics of one segment of kq's own index, owned by the index
+** (kq_index_segment()).  Fields are only ever added at the end. */
+typedef struct kq_segment_stats {
+    uint32_t iSeg;   /* its number: the files segN.* */
+    uint32_t nDoc;   /* documents written to it, deleted ones included */
+    uint32_t nDel;   /* of them, deleted */
+    uint64_t nToken; /* the lengths of its live documents (as nToken of
+                     ** kq_stats) */
+    uint64_t nWord;  /* distinct words, as kq_index_nwords() counts */
+    uint64_t nByte;  /* bytes of its files */
+} kq_segment_stats;
 
 /* What the directory zDir holds: nothing kq knows (or nothing at all), a
 ** native kq index, or a kq Xapian database (one, or shards). */
 enum kq_kind { KQ_KIND_NONE, KQ_KIND_NATIVE, KQ_KIND_XAPIAN };
 int kq_dir_kind(const char *zDir);
 
-/* Open the committed generation of the index at zDir.  KQ_NOTFOUND if there
-** is no index there, KQ_FORMAT if it is not one we read, KQ_CORRUPT if it is
-** damaged. */
-int kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr);
+/* Open the index at zPath: kq's own (its committed generation), a kq
+** Xapian database or stub, or tcp://HOST:PORT (a database served by
+** xapian-tcpsrv).  KQ_NOTFOUND if there is no index there, KQ_FORMAT if
+** it is not one we read, KQ_CORRUPT if it is damaged, KQ_XAPIAN if Xapian
+** cannot open it. */
+int kq_index_open(const char *zPath, kq_index **ppOut, char **pzErr);
+/* Open several indexes as one: Xapian databases and tcp:// shards (at
+** most KQ_MAX_SHARDS), searched together with collection-wide
+** statistics.  With one path, as kq_index_open().  Several of kq's own
+** indexes cannot be opened together yet (KQ_MISUSE, naming it). */
+int kq_index_open_many(const char *const *azPath, int nPath, kq_index **ppOut,
+                       char **pzErr);
 void kq_index_close(kq_index *p);
+/* KQ_KIND_NATIVE or KQ_KIND_XAPIAN. */
+int kq_index_backend(const kq_index *p);
 const kq_stats *kq_index_stats(const kq_index *p);
 /* The index's analyzer (owned by the index). */
 kq_analyzer *kq_index_analyzer(kq_index *p);
-/* Metadata of document iDoc; the pointers stay valid until the index is
-** closed (they point into mapped files). */
-int kq_index_doc(kq_index *p, kq_docid iDoc, kq_docinfo *pOut, char **pzErr);
+/* Metadata of document iDoc into *ppOut, owned by the index and valid
+** until the next kq_index_doc() on p or its close. */
+int kq_index_doc(kq_index *p, kq_docid iDoc, const kq_docinfo **ppOut,
+                 char **pzErr);
 /* The tokens of a document of p, title and body, from its kq_docinfo:
 ** pInfo->nLen is the length for ranking, where a title token counts
 ** nTitleWeight times; this is the plain count (what kq's "len" shows),
-** worked out from nLen and the stored title, analysed again. */
+** worked out from nLen and the stored title, analysed again (Xapian: 0). */
 uint32_t kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo);
 /* The stored body of iDoc, malloc()ed into *pzText (caller frees). */
 int kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
                   char **pzErr);
+/* Call x for every live (not deleted) document, in docid order; a
+** non-zero return from x stops the walk and is returned.  *pnDocid (may
+** be NULL) gets one more than the largest docid.  x may be NULL: only
+** *pnDocid is set.  kq's own index only. */
+typedef int (*kq_doc_fn)(void *pCtx, kq_docid iDoc);
+int kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
+                      char **pzErr);
+/* Segment i (0 <= i < kq_stats.nSegment) of kq's own index: *ppOut, owned
+** by the index and valid until its close.  kq's own index only. */
+int kq_index_segment(kq_index *p, uint32_t i, const kq_segment_stats **ppOut,
+                     char **pzErr);
+/* Xapian can loop forever reading some damage (a block's directory
+** pointer).  With a handler set, a read of a Xapian database that has
+** not returned after KQ_XAPIAN_STALL_MS makes another thread check the
+** databases, as xapian-check does; if they are damaged, x(pCtx, zErr) is
+** called from that thread with the read still under way: it must end
+** the process.  Does nothing on kq's own index, which bounds every read. */
+typedef void (*kq_stall_fn)(void *pCtx, const char *zErr);
+int kq_index_on_stall(kq_index *p, kq_stall_fn x, void *pCtx);
 /* Verify everything: file checksums, every structure, and that postings
 ** agree with the dictionary and document table.  Problems are described in
-** *pzErr.  Returns KQ_OK or KQ_CORRUPT. */
+** *pzErr.  Returns KQ_OK or KQ_CORRUPT.  kq's own index only. */
 int kq_index_check(kq_index *p, char **pzErr);
 
 /**************************************************************************
@@ -592,14 +659,16 @@ void kq_explain_free(kq_explain_info *p);
 ** expanding to more than KQ_MAX_QUERY_EXPANSION terms together. */
 int kq_index_set_max_expansion(kq_index *p, uint32_t n);
 
-/* Find the document whose id is zId: *piDoc, or KQ_NOTFOUND. */
+/* Find the document whose id is zId: *piDoc, or KQ_NOTFOUND.  kq's own
+** index only. */
 int kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
                   char **pzErr);
 
 /* The words of the index's vocabulary that start with the folded prefix
 ** zPrefix (all words when nPrefix is 0), in byte order, each once: the word,
 ** its indexed term (stem) and the number of documents containing that term.
-** A non-zero return from x stops the walk and is returned. */
+** A non-zero return from x stops the walk and is returned.  kq's own
+** index only (and so are kq_index_nwords() and kq_index_fields()). */
 typedef int (*kq_term_fn)(void *pCtx, const char *zWord, size_t nWord,
                           const char *zTerm, size_t nTerm, uint64_t df);
 int kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix,
@@ -629,10 +698,10 @@ int kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn,
 int kq_index_fields(kq_index *p, char ***pazName, int *pnName, char **pzErr);
 
 /* A multi-line, indented rendering of how q was read: operators, each
-** word with its stem, fields, date ranges, proximity and boosts; with an
-** index (may be NULL), prefix expansions too.  Then one "warning: ..."
-** line per ambiguity (e.g. AND and OR mixed without parentheses).
-** malloc()ed; caller frees. */
+** word with its stem, fields, date ranges, proximity and boosts; with
+** kq's own index (p may be NULL), prefix expansions too.  Then one line
+** "warning: ..." per ambiguity (e.g. AND and OR mixed without
+** parentheses).  malloc()ed; caller frees. */
 char *kq_query_tree(kq_index *p, const kq_query *q);
 /* The number of warnings kq_query_tree() would print. */
 int kq_query_nwarning(const kq_query *q);
@@ -694,6 +763,62 @@ int kq_snippets_make(kq_analyzer *pA, const char *zText, size_t nText,
                      const kq_match *aMatch, size_t nMatch, size_t nWord,
                      int nMax, kq_snippet **paOut, int *pnOut);
 void kq_snippets_free(kq_snippet *a, int n);
+
+/**************************************************************************
+** Text utilities for programs on this API: the buffer, the formatting and
+** the escaping that kq and kq-index use for everything they print.
+*/
+/* A growable byte buffer (after SQLite's sqlite3_str): zero-initialise
+** it, append, read a[0..n), free.  An allocation failure is sticky: rc
+** becomes KQ_NOMEM, and later appends do nothing. */
+typedef struct kq_buf {
+    unsigned char *a;
+    size_t n; /* bytes used */
+    size_t nAlloc;
+    int rc; /* KQ_OK, or KQ_NOMEM after a failed allocation */
+} kq_buf;
+void kq_buf_append(kq_buf *b, const void *p, size_t n);
+void kq_buf_putc(kq_buf *b, unsigned char c);
+void kq_buf_free(kq_buf *b);
+
+/* printf() into a malloc()ed string (NULL if out of memory). */
+char *kq_mprintf(const char *zFmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Text that came from the input (ids, titles, stored text, queries, file
+** names) may hold any bytes; nothing of it should reach a terminal raw.
+** One kind of escaping per kind of output (the table at the top of
+** common/escape.c). */
+enum kq_esc {
+    KQ_ESC_TEXT,  /* controls and invalid UTF-8 as \xHH */
+    KQ_ESC_LINES, /* the same, tab, newline and CRLF kept */
+    KQ_ESC_TSV,   /* \t \n \r \\ and \xHH: reversible */
+    KQ_ESC_CSV,   /* as LINES, then RFC 4180 quoting */
+    KQ_ESC_XML,   /* entities; XML-invalid characters as U+FFFD */
+    KQ_ESC_UTF8,  /* invalid UTF-8 as U+FFFD only (for a JSON library) */
+    KQ_ESC_JSON   /* a JSON text as jansson dumps it, with DEL and the C1
+                  ** controls (which jansson leaves raw) as \u escapes */
+};
+/* Append z[0..n) (any bytes; z may be NULL) to b escaped for eKind. */
+void kq_buf_escape(kq_buf *b, const char *z, size_t n, int eKind);
+/* The same as a malloc()ed NUL-terminated string; NULL on OOM. */
+char *kq_escape(const char *z, size_t n, int eKind);
+
+/* z[0..n) as valid UTF-8 (invalid bytes become U+FFFD), NUL-terminated,
+** malloc()ed; with bCollapse, runs of white space and control characters
+** (C0, DEL, C1) become one space and the ends are trimmed.  Without it,
+** controls are kept: write the result with kq_buf_escape(). */
+char *kq_utf8_clean(const char *z, size_t n, int bCollapse);
+
+/* The optimal-string-alignment distance between two UTF-8 words (the
+** Damerau-Levenshtein distance without edits of edited text), counted in
+** characters, if it is at most nMax; else nMax + 1.  Fuzzy words (word~2)
+** use it. */
+int kq_edit_distance(const char *zA, size_t nA, const char *zB, size_t nB,
+                     int nMax);
 
 #ifdef __cplusplus
 }

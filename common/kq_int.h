@@ -97,43 +97,27 @@ _Static_assert(KQI_TITLE_GAP > KQ_MAX_NEAR_WINDOW + KQ_MAX_NEAR_WORDS - 2,
 ** still NULL: the first message wins) and return rc. */
 int kqi_err(char **pzErr, int rc, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* malloc()ed printf. */
-char *kqi_mprintf(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same with a va_list. */
+
+/* kq_mprintf() (kq.h) with a va_list (not public: kq.h includes no
+** <stdarg.h>). */
 char *kqi_vmprintf(const char *zFmt, va_list ap);
 
 /**************************************************************************
 ** Interface to code in buf.c: growable byte buffers with a sticky error, and
 ** the varint and little-endian codecs.
 */
-typedef struct kqi_buf {
-    u8 *a;
-    size_t n; /* bytes used */
-    size_t nAlloc;
-    int rc; /* KQ_OK, or KQ_NOMEM after a failed allocation */
-} kqi_buf;
-
-/* Make room for nMore bytes; returns 0 on success (else rc is set). */
 /* Make room for nNeed elements of szElem bytes in the malloc()ed array
 ** *ppArray (a T ** passed as void *), which has room for *pnAlloc: doubled
 ** from *pnAlloc, or from nFirst when it is 0.  KQ_OK, or KQ_NOMEM with
 ** the array and *pnAlloc as they were.  The one growable-array helper. */
 int kqi_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
              size_t nFirst);
-int kqi_buf_reserve(kqi_buf *b, size_t nMore);
-void kqi_buf_append(kqi_buf *b, const void *p, size_t n);
-void kqi_buf_putc(kqi_buf *b, u8 c);
-void kqi_buf_varint(kqi_buf *b, u64 v);
-void kqi_buf_u32(kqi_buf *b, u32 v);
-void kqi_buf_u64(kqi_buf *b, u64 v);
-void kqi_buf_free(kqi_buf *b);
-/* Read the next line of f into b (its bytes without the '\n', then a NUL
-** not counted in b->n).  A line of more than nMax bytes is read to its end
-** but not kept (b->n is 0, *pbLong set), so memory stays within nMax + 1
-** bytes whatever the input: for the lists kq and kq-index read (ids, query
-** files).  KQ_OK (a line, possibly the last one without '\n'), KQ_DONE at
-** the end of f or on a read error (ferror(f) tells), or KQ_NOMEM. */
-int kqi_line_read(FILE *f, size_t nMax, kqi_buf *b, int *pbLong);
+/* kq_buf (kq.h) is the byte buffer.  Make room for nMore bytes; returns 0
+** on success (else rc is set). */
+int kqi_buf_reserve(kq_buf *b, size_t nMore);
+void kqi_buf_varint(kq_buf *b, u64 v);
+void kqi_buf_u32(kq_buf *b, u32 v);
+void kqi_buf_u64(kq_buf *b, u64 v);
 
 /* LEB128 varint (7 bits a byte, low first, at most 10 bytes). */
 #define KQI_VARINT_MAX 10
@@ -187,7 +171,7 @@ u64 kqi_doc_hash(const kq_doc *d);
 /* Extra fields packed into bytes (the document table keeps them so):
 ** varint count (at most KQ_MAX_FIELDS, kq.h), then per field varint +
 ** name, varint + value. */
-void kqi_fields_pack(kqi_buf *b, const kq_field *a, int n);
+void kqi_fields_pack(kq_buf *b, const kq_field *a, int n);
 /* The count of packed fields (0 for n == 0), or KQ_CORRUPT. */
 int kqi_fields_count(const u8 *p, size_t n, int *pnField);
 /* Field i of the packed fields, pointing into them; KQ_CORRUPT if the
@@ -267,7 +251,7 @@ int kqi_header_check(const kqi_map *m, u32 eType, char **pzErr);
 /* Encode n (1..KQI_BLOCK) postings: docids aDoc (strictly increasing, all >
 ** prevDoc, or >= 0 when prevDoc == KQ_DOCID_EOF meaning "first block") and
 ** frequencies aTf (all >= 1). */
-void kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
+void kqi_block_encode(kq_buf *b, const u32 *aDoc, const u32 *aTf, int n,
                       u32 prevDoc);
 /* A packed block in two steps, for readers that may not need the
 ** frequencies: the docids (and the block's size checked), then, on demand,
@@ -277,7 +261,7 @@ int kqi_block_decode_docs(const u8 *p, const u8 *end, int n, u32 prevDoc,
 int kqi_block_decode_tfs(const u8 *pTf, int n, int bT, u32 *aTf);
 /* The same in a given codec (the writer uses KQI_CODEC_PACKED; tests use
 ** both). */
-void kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc,
+void kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc,
                             const u32 *aTf, int n, u32 prevDoc);
 /* Decode a block encoded as above from [p, end); KQ_CORRUPT on any
 ** inconsistency (truncation, unknown codec, docid overflow, tf of 0). */
@@ -286,8 +270,8 @@ int kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
 
 /* Positions of one block: a codec byte, then for each posting its tf
 ** positions (strictly increasing). */
-void kqi_posblock_begin(kqi_buf *b);
-void kqi_posblock_add(kqi_buf *b, const u32 *aPos, u32 nPos);
+void kqi_posblock_begin(kq_buf *b);
+void kqi_posblock_add(kq_buf *b, const u32 *aPos, u32 nPos);
 
 /**************************************************************************
 ** Interface to code in postings.c: writing and reading one term's list.
@@ -428,7 +412,7 @@ void kqi_docw_set_deferred(kqi_docw *p);
 struct libdeflate_compressor;
 int kqi_store_encode(struct libdeflate_compressor **ppZ,
                      const char *const *azBody, const size_t *anBody, u32 nDoc,
-                     kqi_buf *pOut, kqi_buf *pOffs);
+                     kq_buf *pOut, kq_buf *pOffs);
 int kqi_docw_put_blocks(kqi_docw *p, const u8 *a, size_t n, const u8 *aOffs,
                         size_t nOffs);
 
@@ -448,9 +432,9 @@ typedef struct kqi_docs {
 int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
                   char **pzErr);
 void kqi_docs_close(kqi_docs *d);
-/* Check the checksum of chunk c (KQI_DOCS_CHUNK documents) of the length
-** and offset arrays, once: KQ_OK or KQ_CORRUPT (and kqi_docs_bad() is then
-*true). */
+/* Check the checksum of chunk c (KQI_DOCS_CHUNK documents) of the
+** length and offset arrays, once: KQ_OK or KQ_CORRUPT (and then
+** kqi_docs_bad() is true). */
 int kqi_docs_verify(const kqi_docs *d, u32 c);
 static inline int
 kqi_docs_bad(const kqi_docs *d)
@@ -477,7 +461,24 @@ int kqi_docs_ids_check(const kqi_docs *d, char **pzErr);
 ** KQ_OK with *piDoc and its content hash, KQ_NOTFOUND, KQ_CORRUPT. */
 int kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
                   const u8 *aDel, u32 *piDoc, u64 *pContent, char **pzErr);
-int kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr);
+/* A document's record as the document table stores it, pointing into
+** the mapped file: kq_docinfo's strings, nLen, and the extra fields
+** still packed (kqi_fields_get() reads them). */
+typedef struct kqi_docrec {
+    const char *zId;
+    size_t nId;
+    const char *zTitle;
+    size_t nTitle;
+    const char *zDate;
+    size_t nDate;
+    const char *zSource;
+    size_t nSource;
+    u32 nLen;
+    int nField;
+    const u8 *pField; /* the packed fields, nFieldByte bytes */
+    size_t nFieldByte;
+} kqi_docrec;
+int kqi_docs_info(const kqi_docs *d, u32 i, kqi_docrec *pOut, char **pzErr);
 /* The last inflated store block, for reading the texts of many documents
 ** in docid order (=word checks them): neighbours share blocks. */
 typedef struct kqi_textcache {
@@ -580,31 +581,6 @@ int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
 /**************************************************************************
 ** Interface to code in snippet.c
 */
-/* z[0..n) as valid UTF-8 (invalid bytes become U+FFFD), NUL-terminated,
-** malloc()ed; with bCollapse, runs of white space and control characters
-** (C0, DEL, C1) become one space.  Without it, controls are kept: write
-** the result with kqi_esc(). */
-char *kqi_utf8_clean(const char *z, size_t n, int bCollapse);
-
-/**************************************************************************
-** Interface to code in escape.c: text from the input written out safely,
-** one kind of escaping per kind of output (see the table in escape.c).
-*/
-enum {
-    KQI_ESC_TEXT,  /* controls and invalid UTF-8 as \xHH */
-    KQI_ESC_LINES, /* the same, tab, newline and CRLF kept */
-    KQI_ESC_TSV,   /* \t \n \r \\ and \xHH: reversible */
-    KQI_ESC_CSV,   /* as LINES, then RFC 4180 quoting */
-    KQI_ESC_XML,   /* entities; XML-invalid characters as U+FFFD */
-    KQI_ESC_UTF8
-}; /* invalid UTF-8 as U+FFFD only (for jansson) */
-/* Append z[0..n) (any bytes; z may be NULL) to b escaped for eKind. */
-void kqi_esc(kqi_buf *b, const char *z, size_t n, int eKind);
-/* The same as a malloc()ed NUL-terminated string; NULL on OOM. */
-char *kqi_esc_str(const char *z, size_t n, int eKind);
-/* Append a JSON text as jansson dumped it, with DEL and the C1 controls
-** (which jansson leaves raw) as \u escapes. */
-void kqi_esc_json_dump(kqi_buf *b, const char *zJson, size_t n);
 
 /**************************************************************************
 ** Interface to code in xbackend.c: Xapian as the second backend.
@@ -637,10 +613,17 @@ int kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut,
 int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
                 size_t nLimit, kq_hit **paHit, size_t *pnHit,
                 uint64_t *pnTotal, char **pzErr);
+/* As kq_search_each(), with nOcc 0 (Xapian gives no occurrences). */
+int kqi_xsearch_each(kqi_xindex *p, const kq_query *q, void *pCtx,
+                     kq_match_fn x, char **pzErr);
 /* Value iSlot (KQX_VALUE_*) of a document, or its body with iSlot < 0;
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
+/* The id, title, date and source of a document (kq_index_doc()), each
+** malloc()ed. */
+int kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[4],
+                   size_t anOut[4], char **pzErr);
 /* A kq_matcher (match.c) of q's matches in documents of p. */
 int kqi_xmatcher_new(kqi_xindex *p, kq_analyzer *pA, const kq_query *q,
                      kq_matcher **ppOut, char **pzErr);
@@ -710,14 +693,32 @@ int kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
 enum { KQI_DIR_NONE, KQI_DIR_NATIVE, KQI_DIR_XAPIAN };
 int kqi_dir_kind(const char *zDir);
 
+/* An open index: kq's own (index.c), or Xapian databases (pX set; then
+** only zDir, pX and the kq_index_doc() buffers are used: index.c hands
+** every call to xbackend.c). */
 struct kq_index {
-    char *zDir;
+    char *zDir; /* the (first) path it was opened with */
+    kqi_xindex *pX;
     kqi_manifest man;
     kqi_segment *aSeg;
     kq_stats stats;
     kq_analyzer *pAnalyzer;
     u32 nMaxExpansion; /* of one prefix (0: KQ_DEFAULT_MAX_EXPANSION) */
+    kq_segment_stats *aSegStats; /* kq_index_segment(), made on first use */
+    /* kq_index_doc()'s result: its fields (native) or its malloc()ed
+    ** values (Xapian: id, title, date, source), until the next call. */
+    kq_docinfo info;
+    kq_field aField[KQ_MAX_FIELDS];
+    char *azXValue[4];
 };
+
+/* The record of document iDoc of kq's own index (kq_index_doc() without
+** unpacking the fields). */
+int kqi_index_docrec(kq_index *p, kq_docid iDoc, kqi_docrec *pOut,
+                     char **pzErr);
+/* KQ_OK for kq's own index; for a Xapian database KQ_MISUSE and a message
+** saying that zWhat ("checking") needs a kq index. */
+int kqi_need_native(const kq_index *p, const char *zWhat, char **pzErr);
 
 /**************************************************************************
 ** Interface to code in query.c (parser) and search.c (evaluation).
@@ -913,11 +914,6 @@ char *kqi_pat_name(const kqi_qnode *q);
 /* Does z[0..n) fit the wildcard pattern zPat[0..nPat) (* any run of
 ** characters, ? one UTF-8 character)?  At most nPat * n steps. */
 int kqi_wild_match(const char *zPat, size_t nPat, const char *z, size_t n);
-/* The optimal-string-alignment distance between two UTF-8 words, counted
-** in characters, if it is at most nMax; else nMax + 1 (as for a word of
-** more than KQI_MAX_TERM characters). */
-int kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
-                       int nMax);
 /* Characters of z[0..n) (a byte that is not UTF-8 counts as one). */
 size_t kqi_utf8_chars(const char *z, size_t n);
 
@@ -966,14 +962,12 @@ int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 **
 ** The constants are what measured best over the five IR test collections
 ** of `make eval` (cranfield, cisi, cacm, npl, adi) as one setting for all;
-** docs/ranking-and-evaluation.md, "Result quality", has the figures and what
-*else
-** was tried.  k1 = 1.4 and b = 0.5 sit between the usual 1.2 / 0.75 (better on
+** docs/ranking-and-evaluation.md, "Result quality", has the figures and
+** what else was tried.  k1 = 1.4 and b = 0.5 (KQ_BM25_K1, KQ_BM25_B in
+** kq.h) sit between the usual 1.2 / 0.75 (better on
 ** long abstracts, cisi and cranfield) and Xapian's 1.0 / 0.5 (better on
 ** the very short ones of npl); a title weight of 3 helped every collection
 ** that has titles. */
-#define KQI_BM25_K1 1.4
-#define KQI_BM25_B 0.5
 #define KQI_TITLE_WEIGHT 3
 #define KQI_MAX_TITLE_WEIGHT 16
 double kqi_bm25_idf(u64 nDoc, u64 df);

@@ -1227,7 +1227,7 @@ nprov_doc(void *pCtx, kq_docid iDoc, int bText, kqi_mdoc *pOut, char **pzErr)
         return kqi_err(pzErr, KQ_MISUSE, "no document %u", (unsigned)iDoc);
     }
     kqi_segment *g = &p->pIdx->aSeg[s];
-    kq_docinfo info;
+    kqi_docrec info;
     int rc = kqi_docs_info(&g->docs, iDoc - g->iBase, &info, pzErr);
     if (rc) {
         return rc;
@@ -1268,6 +1268,10 @@ kq_matcher_new(kq_index *pIdx, const kq_query *q, kq_matcher **ppOut,
                char **pzErr)
 {
     *ppOut = NULL;
+    if (pIdx->pX) {
+        return kqi_xmatcher_new(pIdx->pX, kq_index_analyzer(pIdx), q, ppOut,
+                                pzErr);
+    }
     nprov *n = calloc(1, sizeof(*n));
     if (n == NULL) {
         return KQ_NOMEM;

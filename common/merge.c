@@ -450,7 +450,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                 aaNew[s][i] = KQ_DOCID_EOF; /* (aDel: aaNew[s] exists) */
                 continue;
             }
-            kq_docinfo info;
+            kqi_docrec info;
             const char *zText = "";
             size_t nText = 0;
             rc = kqi_docs_info(&pS->docs, i, &info, pzErr);
@@ -466,7 +466,7 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                             zText,      nText,      aField,       info.nField,
                             NULL,       0};
                 for (int k = 0; rc == KQ_OK && k < info.nField; k++) {
-                    rc = kqi_fields_get(info.pField_, info.nField_, k,
+                    rc = kqi_fields_get(info.pField, info.nFieldByte, k,
                                         &aField[k]);
                 }
                 u32 nLen = kqi_docs_len(&pS->docs, i);

@@ -94,8 +94,8 @@ decode(const char *z, size_t n, u32 *a, int nMax)
 }
 
 int
-kqi_fuzzy_distance(const char *zA, size_t nA, const char *zB, size_t nB,
-                   int nMax)
+kq_edit_distance(const char *zA, size_t nA, const char *zB, size_t nB,
+                 int nMax)
 {
     /* Characters of words the index can hold (KQI_MAX_TERM bytes); a
     ** longer word is in no index, and is as far as can be. */
@@ -161,8 +161,7 @@ kqi_pat_match(const kqi_pat *p, const char *z, size_t n)
         if (a > b + (size_t)p->nEdit || b > a + (size_t)p->nEdit) {
             return 0;
         }
-        return kqi_fuzzy_distance(p->zPat, p->nPat, z, n, p->nEdit) <=
-               p->nEdit;
+        return kq_edit_distance(p->zPat, p->nPat, z, n, p->nEdit) <= p->nEdit;
     }
     }
     return 0;
@@ -209,12 +208,12 @@ kqi_pat_name(const kqi_qnode *q)
 {
     switch (q->eType) {
     case KQI_Q_PREFIX:
-        return kqi_mprintf("the prefix %.*s*", (int)q->nTerm, q->zTerm);
+        return kq_mprintf("the prefix %.*s*", (int)q->nTerm, q->zTerm);
     case KQI_Q_WILD:
-        return kqi_mprintf("the pattern %.*s", (int)q->nTerm, q->zTerm);
+        return kq_mprintf("the pattern %.*s", (int)q->nTerm, q->zTerm);
     case KQI_Q_FUZZY:
-        return kqi_mprintf("the fuzzy word %.*s~%u", (int)q->nTerm, q->zTerm,
-                           q->nEdit);
-    default: return kqi_mprintf("%.*s", (int)q->nTerm, q->zTerm);
+        return kq_mprintf("the fuzzy word %.*s~%u", (int)q->nTerm, q->zTerm,
+                          q->nEdit);
+    default: return kq_mprintf("%.*s", (int)q->nTerm, q->zTerm);
     }
 }

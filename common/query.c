@@ -95,7 +95,7 @@ set_err(parser *p, size_t iAt, const char *zMsg)
     if (p->rc == KQ_OK) {
         p->rc = KQ_SYNTAX;
         p->iErr = iAt;
-        p->zErr = kqi_mprintf("%s", zMsg);
+        p->zErr = kq_mprintf("%s", zMsg);
     }
     return p->rc;
 }
@@ -104,7 +104,7 @@ set_err(parser *p, size_t iAt, const char *zMsg)
 static int
 set_err_n(parser *p, size_t iAt, const char *zFmt, int n)
 {
-    char *z = kqi_mprintf(zFmt, n);
+    char *z = kq_mprintf(zFmt, n);
     set_err(p, iAt, z ? z : "syntax error");
     free(z);
     return p->rc;
@@ -221,9 +221,9 @@ static int
 check_terms(parser *p, int nSlack)
 {
     if (p->rc == KQ_OK && p->nTerm > KQ_MAX_QUERY_TERMS + nSlack) {
-        char *z = kqi_mprintf("the query has more than %d words (each word "
-                              "of a phrase counts, repeated ones once)",
-                              KQ_MAX_QUERY_TERMS);
+        char *z = kq_mprintf("the query has more than %d words (each word "
+                             "of a phrase counts, repeated ones once)",
+                             KQ_MAX_QUERY_TERMS);
         set_err(p, p->iTok, z ? z : "the query has too many words");
         free(z);
     }
@@ -558,7 +558,7 @@ collect_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     memcpy(t->zTerm, zTerm, nTerm);
     t->zTerm[nTerm] = 0;
     t->nTerm = nTerm;
-    t->zRaw = kqi_mprintf("%.*s", (int)(iEnd - iStart), c->zText + iStart);
+    t->zRaw = kq_mprintf("%.*s", (int)(iEnd - iStart), c->zText + iStart);
     if (c->nTok++ == 0) {
         c->iFirst = iPos;
     }
@@ -659,7 +659,7 @@ is_expanding(const char *z, size_t n)
 }
 
 typedef struct foldpiece {
-    kqi_buf *b;
+    kq_buf *b;
     int nTok;
 } foldpiece;
 
@@ -672,7 +672,7 @@ fold_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     KQ_UNUSED(iStart);
     KQ_UNUSED(iEnd);
     if (f->nTok++ == 0) {
-        kqi_buf_append(f->b, zTerm, nTerm);
+        kq_buf_append(f->b, zTerm, nTerm);
     }
     return KQ_OK;
 }
@@ -681,7 +681,7 @@ fold_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
 ** appended) or 1; 2 if they hold more than one word, -1 if a word too
 ** long to index. */
 static int
-fold_piece(parser *p, const char *z, size_t n, kqi_buf *b)
+fold_piece(parser *p, const char *z, size_t n, kq_buf *b)
 {
     foldpiece f = {b, 0};
     u32 nPos = 0;
@@ -720,7 +720,7 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
         }
     }
     size_t nWord = iTilde ? iTilde : n;
-    kqi_buf b = {0};
+    kq_buf b = {0};
     int nLit = 0, bNever = 0, bBad = 0, nWild = 0;
     for (size_t i = 0; i <= nWord && !bBad;) {
         size_t j = i;
@@ -738,19 +738,19 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
         if (j < nWord) {
             /* (Runs of * are one *.) */
             if (z[j] == '?' || b.n == 0 || b.a[b.n - 1] != '*') {
-                kqi_buf_putc(&b, (u8)z[j]);
+                kq_buf_putc(&b, (u8)z[j]);
                 nWild++;
             }
         }
         i = j + 1;
     }
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         p->rc = KQ_NOMEM;
         return NULL;
     }
     if (bBad) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         set_err(p, iAt,
                 iTilde ? "a fuzzy word (word~N) must be a single word"
                        : "a wildcard pattern (word* or wo?d) must be "
@@ -758,7 +758,7 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
         return NULL;
     }
     if (nLit == 0 && !bNever) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         set_err(p, iAt,
                 iTilde ? "~ must follow a word"
                        : "a wildcard (* or ?) needs a letter or digit "
@@ -767,7 +767,7 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
     }
     if (bNever) {
         /* A word too long to index: no word of the index fits. */
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return never_node(p, z, n);
     }
     /* A word with one *, last, is a prefix (word*, as it has always
@@ -777,7 +777,7 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
                                                       : KQI_Q_WILD;
     kqi_qnode *q = node_new(p, e);
     if (q == NULL) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     if (e == KQI_Q_PREFIX) {
@@ -786,16 +786,16 @@ pattern_node(parser *p, const char *z, size_t n, size_t iAt)
     q->nEdit = nEdit;
     q->nTerm = b.n;
     q->zTerm = malloc(b.n + 1);
-    q->zRaw = kqi_mprintf("%.*s", (int)n, z);
+    q->zRaw = kq_mprintf("%.*s", (int)n, z);
     if (q->zTerm == NULL || q->zRaw == NULL) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         node_drop(p, q);
         p->rc = KQ_NOMEM;
         return NULL;
     }
     memcpy(q->zTerm, b.a, b.n);
     q->zTerm[b.n] = 0;
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
     return q;
 }
 
@@ -922,7 +922,7 @@ apply_field(parser *p, kqi_qnode *q, kqi_field eField, const char *zName,
             return;
         }
         q->eField = eField;
-        if (zName && (q->zField = kqi_mprintf("%s", zName)) == NULL) {
+        if (zName && (q->zField = kq_mprintf("%s", zName)) == NULL) {
             p->rc = KQ_NOMEM;
         }
         if (q->eType == KQI_Q_PHRASE) {
@@ -1118,7 +1118,7 @@ parse_word(parser *p, const char *z, size_t n, size_t iAt, kqi_field *peField,
             *peField = KQI_FIELD_SOURCE;
         } else {
             *peField = KQI_FIELD_EXTRA;
-            *pzName = kqi_mprintf("%.*s", (int)nf, zName);
+            *pzName = kq_mprintf("%.*s", (int)nf, zName);
             if (*pzName == NULL) {
                 p->rc = KQ_NOMEM;
                 return NULL;
@@ -1363,7 +1363,7 @@ parse_item(parser *p)
         return NULL;
     }
     default: {
-        char *z = kqi_mprintf("expected a term before %s", tok_name(p->eTok));
+        char *z = kq_mprintf("expected a term before %s", tok_name(p->eTok));
         set_err(p, iAt, z ? z : "expected a term");
         free(z);
         return NULL;
@@ -1592,7 +1592,7 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
         return NULL;
     }
     /* Its stem there: the first token, as fold_piece() collects it. */
-    kqi_buf b = {0};
+    kq_buf b = {0};
     foldpiece f = {&b, 0};
     analysed(
         p, kq_analyze(pL, 0, t->zRaw, strlen(t->zRaw), 0, NULL, &f, fold_cb));
@@ -1603,17 +1603,17 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
         p->rc = KQ_NOMEM;
     }
     if (q == NULL) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     q->eField = t->eField;
     q->iOffset = t->iOffset;
     q->zLang = static_lang(kq_analyzer_lang(pL));
-    q->zTerm = kqi_mprintf("%.*s", (int)b.n, (const char *)b.a);
+    q->zTerm = kq_mprintf("%.*s", (int)b.n, (const char *)b.a);
     q->nTerm = b.n;
-    kqi_buf_free(&b);
-    q->zRaw = kqi_mprintf("%s", t->zRaw);
-    q->zField = t->zField ? kqi_mprintf("%s", t->zField) : NULL;
+    kq_buf_free(&b);
+    q->zRaw = kq_mprintf("%s", t->zRaw);
+    q->zField = t->zField ? kq_mprintf("%s", t->zField) : NULL;
     if (q->zTerm == NULL || q->zRaw == NULL || (t->zField && !q->zField)) {
         p->rc = KQ_NOMEM;
         node_drop(p, q);
@@ -1645,7 +1645,7 @@ item_in_lang(parser *p, const kqi_qnode *q, kq_analyzer *pL)
         }
         node_add(p, r, c);
     }
-    if (q->zField && (r->zField = kqi_mprintf("%s", q->zField)) == NULL) {
+    if (q->zField && (r->zField = kq_mprintf("%s", q->zField)) == NULL) {
         p->rc = KQ_NOMEM;
         node_drop(p, r);
         return NULL;
@@ -1738,8 +1738,8 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
     p.z = zQuery;
     p.n = strlen(zQuery);
     if (p.n > KQ_MAX_QUERY_LEN) {
-        char *z = kqi_mprintf("the query is longer than %d bytes",
-                              KQ_MAX_QUERY_LEN);
+        char *z = kq_mprintf("the query is longer than %d bytes",
+                             KQ_MAX_QUERY_LEN);
         set_err(&p, KQ_MAX_QUERY_LEN, z ? z : "the query is too long");
         free(z);
         p.n = KQ_MAX_QUERY_LEN; /* (for the column) */
@@ -1826,70 +1826,70 @@ field_label(const kqi_qnode *q)
 }
 
 static void
-describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
+describe(kq_buf *b, const kqi_qnode *q, int bInPhrase)
 {
     const char *zField = bInPhrase ? NULL : field_label(q);
     if (zField) {
-        kqi_buf_append(b, zField, strlen(zField));
-        kqi_buf_putc(b, ':');
+        kq_buf_append(b, zField, strlen(zField));
+        kq_buf_putc(b, ':');
     }
     switch (q->eType) {
     case KQI_Q_NOT:
         if (q->bAll) {
-            kqi_buf_putc(b, '*');
+            kq_buf_putc(b, '*');
             break;
         }
         goto op;
     case KQI_Q_TERM:
         if (q->bNever) {
-            kqi_buf_append(b, "NOTHING(\"", 9);
-            kqi_buf_append(b, q->zTerm, q->nTerm);
-            kqi_buf_append(b, "\")", 2);
+            kq_buf_append(b, "NOTHING(\"", 9);
+            kq_buf_append(b, q->zTerm, q->nTerm);
+            kq_buf_append(b, "\")", 2);
         } else {
-            kqi_buf_append(b, q->zTerm, q->nTerm);
+            kq_buf_append(b, q->zTerm, q->nTerm);
         }
         break;
     case KQI_Q_PREFIX:
-        kqi_buf_append(b, q->zTerm, q->nTerm);
-        kqi_buf_putc(b, '*');
+        kq_buf_append(b, q->zTerm, q->nTerm);
+        kq_buf_putc(b, '*');
         break;
-    case KQI_Q_WILD: kqi_buf_append(b, q->zTerm, q->nTerm); break;
+    case KQI_Q_WILD: kq_buf_append(b, q->zTerm, q->nTerm); break;
     case KQI_Q_FUZZY: {
         char aNum[16];
         snprintf(aNum, sizeof(aNum), "~%u", q->nEdit);
-        kqi_buf_append(b, q->zTerm, q->nTerm);
-        kqi_buf_append(b, aNum, strlen(aNum));
+        kq_buf_append(b, q->zTerm, q->nTerm);
+        kq_buf_append(b, aNum, strlen(aNum));
         break;
     }
     case KQI_Q_EXACT:
-        kqi_buf_putc(b, '=');
-        kqi_buf_append(b, q->zWord, q->nWord);
+        kq_buf_putc(b, '=');
+        kq_buf_append(b, q->zWord, q->nWord);
         break;
     case KQI_Q_DATE: {
-        char *z = kqi_mprintf("date:%s..%s", q->zLo, q->zHi);
+        char *z = kq_mprintf("date:%s..%s", q->zLo, q->zHi);
         if (z) {
-            kqi_buf_append(b, z, strlen(z));
+            kq_buf_append(b, z, strlen(z));
         }
         free(z);
         break;
     }
     case KQI_Q_ID:
-        kqi_buf_append(b, "id:\"", 4);
-        kqi_buf_append(b, q->zTerm, q->nTerm);
-        kqi_buf_putc(b, '"');
+        kq_buf_append(b, "id:\"", 4);
+        kq_buf_append(b, q->zTerm, q->nTerm);
+        kq_buf_putc(b, '"');
         if (q->bIdPrefix) {
-            kqi_buf_putc(b, '*');
+            kq_buf_putc(b, '*');
         }
         break;
     case KQI_Q_PHRASE:
-        kqi_buf_putc(b, '"');
+        kq_buf_putc(b, '"');
         for (int i = 0; i < q->nChild; i++) {
             if (i) {
-                kqi_buf_putc(b, ' ');
+                kq_buf_putc(b, ' ');
             }
             describe(b, q->aChild[i], 1);
         }
-        kqi_buf_putc(b, '"');
+        kq_buf_putc(b, '"');
         break;
     default:
     op : {
@@ -1903,31 +1903,31 @@ describe(kqi_buf *b, const kqi_qnode *q, int bInPhrase)
                      : q->eType == KQI_Q_OR ? "OR("
                                             : "NOT(");
         }
-        kqi_buf_append(b, aOp, strlen(aOp));
+        kq_buf_append(b, aOp, strlen(aOp));
         for (int i = 0; i < q->nChild; i++) {
             if (i) {
-                kqi_buf_append(b, ", ", 2);
+                kq_buf_append(b, ", ", 2);
             }
             describe(b, q->aChild[i], 0);
         }
-        kqi_buf_putc(b, ')');
+        kq_buf_putc(b, ')');
     }
     }
     if (q->boost != 0 && q->boost != 1.0) {
         char aNum[40];
         snprintf(aNum, sizeof(aNum), "^%g", q->boost);
-        kqi_buf_append(b, aNum, strlen(aNum));
+        kq_buf_append(b, aNum, strlen(aNum));
     }
 }
 
 char *
 kq_query_describe(const kq_query *q)
 {
-    kqi_buf b = {0};
+    kq_buf b = {0};
     describe(&b, q->pRoot, 0);
-    kqi_buf_putc(&b, 0);
+    kq_buf_putc(&b, 0);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;
@@ -1936,13 +1936,13 @@ kq_query_describe(const kq_query *q)
 /**************************************************************************
 ** kq_query_tree(): how the query was read, for `kq parse`.
 */
-static void tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
+static void tree_line(kq_buf *b, int nIndent, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Lines have no length limit: they quote the query (words, ids, field
 ** names), which may be long. */
 static void
-tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
+tree_line(kq_buf *b, int nIndent, const char *zFmt, ...)
 {
     va_list ap;
     va_start(ap, zFmt);
@@ -1953,14 +1953,14 @@ tree_line(kqi_buf *b, int nIndent, const char *zFmt, ...)
         return;
     }
     for (int i = 0; i < nIndent; i++) {
-        kqi_buf_append(b, "  ", 2);
+        kq_buf_append(b, "  ", 2);
     }
-    kqi_buf_append(b, zLine, strlen(zLine));
-    kqi_buf_putc(b, '\n');
+    kq_buf_append(b, zLine, strlen(zLine));
+    kq_buf_putc(b, '\n');
     free(zLine);
 }
 
-static void tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx,
+static void tree_node_lines(kq_buf *b, kq_buf *w, kq_index *pIdx,
                             const kqi_qnode *q, int nIndent,
                             const char *aField, const char *aBoost);
 
@@ -1980,7 +1980,7 @@ dict_prefix_len(const kqi_qnode *q)
 /* What expanding word q expands to in pIdx (nothing without an index):
 ** the first 20 terms, or the error running it would give. */
 static void
-tree_expansion(kqi_buf *b, kq_index *pIdx, const kqi_qnode *q, int nIndent)
+tree_expansion(kq_buf *b, kq_index *pIdx, const kqi_qnode *q, int nIndent)
 {
     if (pIdx == NULL) {
         return;
@@ -2001,37 +2001,37 @@ tree_expansion(kqi_buf *b, kq_index *pIdx, const kqi_qnode *q, int nIndent)
         return;
     }
     size_t nSkip = q->eType == KQI_Q_ID ? 0 : dict_prefix_len(q);
-    kqi_buf l = {0};
+    kq_buf l = {0};
     for (int i = 0; i < n; i++) {
         if (i < 20) {
             if (i) {
-                kqi_buf_append(&l, ", ", 2);
+                kq_buf_append(&l, ", ", 2);
             }
             size_t m = strlen(az[i]);
             m = m > nSkip ? m - nSkip : 0;
-            kqi_buf_append(&l, az[i] + strlen(az[i]) - m, m);
+            kq_buf_append(&l, az[i] + strlen(az[i]) - m, m);
         }
         free(az[i]);
     }
     free(az);
     if (n > 20) {
-        kqi_buf_append(&l, ", ...", 5);
+        kq_buf_append(&l, ", ...", 5);
     }
-    kqi_buf_putc(&l, 0);
+    kq_buf_putc(&l, 0);
     tree_line(b, nIndent, "expands to %d %s%s%s%s", n,
               q->eType == KQI_Q_ID ? "id" : "term", n == 1 ? "" : "s",
               n ? ": " : "", l.rc || l.a == NULL ? "" : (char *)l.a);
-    kqi_buf_free(&l);
+    kq_buf_free(&l);
 }
 
 static void
-tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
+tree_node(kq_buf *b, kq_buf *w, kq_index *pIdx, const kqi_qnode *q,
           int nIndent)
 {
     const char *zF = field_label(q);
-    char *aField = zF ? kqi_mprintf("in %s: ", zF) : NULL;
+    char *aField = zF ? kq_mprintf("in %s: ", zF) : NULL;
     char *aBoost = q->boost != 0 && q->boost != 1.0
-                       ? kqi_mprintf("  (score x %g)", q->boost)
+                       ? kq_mprintf("  (score x %g)", q->boost)
                        : NULL;
     if ((zF && aField == NULL) ||
         (q->boost != 0 && q->boost != 1.0 && aBoost == NULL)) {
@@ -2044,7 +2044,7 @@ tree_node(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
 }
 
 static void
-tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
+tree_node_lines(kq_buf *b, kq_buf *w, kq_index *pIdx, const kqi_qnode *q,
                 int nIndent, const char *aField, const char *aBoost)
 {
     const char *zRaw = q->zRaw ? q->zRaw : q->zTerm;
@@ -2055,14 +2055,14 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
                       "%s\"%s\" holds a word longer than %d "
                       "bytes: never indexed, matches nothing%s",
                       aField, q->zTerm, KQ_MAX_WORD, aBoost);
-            char *z = kqi_mprintf("warning: \"%s\" holds a word longer "
-                                  "than %d bytes once folded, which kq does "
-                                  "not index: it matches no document\n",
-                                  q->zTerm, KQ_MAX_WORD);
+            char *z = kq_mprintf("warning: \"%s\" holds a word longer "
+                                 "than %d bytes once folded, which kq does "
+                                 "not index: it matches no document\n",
+                                 q->zTerm, KQ_MAX_WORD);
             if (z == NULL) {
                 w->rc = KQ_NOMEM;
             } else {
-                kqi_buf_append(w, z, strlen(z));
+                kq_buf_append(w, z, strlen(z));
                 free(z);
             }
             break;
@@ -2106,7 +2106,7 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         for (int i = 0; i < q->nChild; i++) {
             const kqi_qnode *c = q->aChild[i];
             if (c->eType != KQI_Q_TERM) {
-                char *z = kqi_mprintf("(position +%u) ", c->iOffset);
+                char *z = kq_mprintf("(position +%u) ", c->iOffset);
                 if (z == NULL) {
                     b->rc = KQ_NOMEM;
                     break;
@@ -2161,15 +2161,15 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
         if (q->eMix == KQI_MIX_WARN) {
             kq_query qq = {(kqi_qnode *)q};
             char *z = kq_query_describe(&qq);
-            char *zLine = kqi_mprintf("warning: AND and OR mixed without "
-                                      "parentheses, read as %s (AND binds "
-                                      "tighter than OR); add parentheses to "
-                                      "say what you mean\n",
-                                      z ? z : "?");
+            char *zLine = kq_mprintf("warning: AND and OR mixed without "
+                                     "parentheses, read as %s (AND binds "
+                                     "tighter than OR); add parentheses to "
+                                     "say what you mean\n",
+                                     z ? z : "?");
             if (zLine == NULL) {
                 w->rc = KQ_NOMEM;
             } else {
-                kqi_buf_append(w, zLine, strlen(zLine));
+                kq_buf_append(w, zLine, strlen(zLine));
                 free(zLine);
             }
             free(z);
@@ -2184,15 +2184,18 @@ tree_node_lines(kqi_buf *b, kqi_buf *w, kq_index *pIdx, const kqi_qnode *q,
 char *
 kq_query_tree(kq_index *pIdx, const kq_query *q)
 {
-    kqi_buf b = {0}, w = {0};
+    kq_buf b = {0}, w = {0};
+    if (pIdx && pIdx->pX) {
+        pIdx = NULL; /* (the expansions are those of kq's own index) */
+    }
     tree_node(&b, &w, pIdx, q->pRoot, 0);
     if (w.n) {
-        kqi_buf_append(&b, w.a, w.n);
+        kq_buf_append(&b, w.a, w.n);
     }
-    kqi_buf_putc(&b, 0);
-    kqi_buf_free(&w);
+    kq_buf_putc(&b, 0);
+    kq_buf_free(&w);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;

@@ -53,7 +53,7 @@ kqi_vmprintf(const char *zFmt, va_list ap)
 }
 
 char *
-kqi_mprintf(const char *zFmt, ...)
+kq_mprintf(const char *zFmt, ...)
 {
     va_list ap;
     va_start(ap, zFmt);

@@ -104,11 +104,11 @@ kqi_bm25_idf(u64 nDoc, u64 df)
 double
 kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl)
 {
-    double k = KQI_BM25_K1;
+    double k = KQ_BM25_K1;
     if (avgdl <= 0) {
         avgdl = 1;
     }
-    double norm = k * (1.0 - KQI_BM25_B + KQI_BM25_B * doclen / avgdl);
+    double norm = k * (1.0 - KQ_BM25_B + KQ_BM25_B * doclen / avgdl);
     return idf * (tf * (k + 1.0)) / (tf + norm);
 }
 
@@ -229,8 +229,8 @@ term_seek(cur *c, u32 t)
     if (rc == KQ_CORRUPT) {
         ctx *x = c->pCtx;
         if (x->zErr == NULL) {
-            x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
-                                  kqi_plc_errmsg(p->pPlc));
+            x->zErr = kq_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
+                                 kqi_plc_errmsg(p->pPlc));
         }
         return cur_fail(c, rc);
     }
@@ -246,8 +246,8 @@ term_damaged(cur *c, kqi_plc *pPlc)
 {
     ctx *x = c->pCtx;
     if (x->zErr == NULL) {
-        x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
-                              kqi_plc_errmsg(pPlc));
+        x->zErr = kq_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POST].zPath,
+                             kqi_plc_errmsg(pPlc));
     }
     cur_fail(c, KQ_CORRUPT);
     return 0;
@@ -459,9 +459,9 @@ and_seek(cur *c, u32 t)
                 termcur *z = x->base.iDoc == KQ_DOCID_EOF ? x : y;
                 ctx *cx = c->pCtx;
                 if (cx->zErr == NULL) {
-                    cx->zErr = kqi_mprintf("%s: %s",
-                                           cx->pSeg->aMap[KQI_F_POST].zPath,
-                                           kqi_plc_errmsg(z->pPlc));
+                    cx->zErr = kq_mprintf("%s: %s",
+                                          cx->pSeg->aMap[KQI_F_POST].zPath,
+                                          kqi_plc_errmsg(z->pPlc));
                 }
                 return cur_fail(c, rc);
             }
@@ -569,8 +569,8 @@ term_positions(termcur *t, const u32 **paPos, u32 *pnPos)
     int rc = kqi_plc_positions(t->pPlc, paPos, pnPos);
     ctx *x = t->base.pCtx;
     if (rc == KQ_CORRUPT && x->zErr == NULL) {
-        x->zErr = kqi_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POS].zPath,
-                              kqi_plc_errmsg(t->pPlc));
+        x->zErr = kq_mprintf("%s: %s", x->pSeg->aMap[KQI_F_POS].zPath,
+                             kqi_plc_errmsg(t->pPlc));
     }
     return rc;
 }
@@ -986,7 +986,7 @@ exact_check(checkcur *c, u32 iDoc, int *pbMatch)
     exactscan e = {p->zWord, p->nWord, 0};
     *pbMatch = 0;
     if (p->eField != KQI_FIELD_BODY) {
-        kq_docinfo info;
+        kqi_docrec info;
         int rc = kqi_docs_info(&x->pSeg->docs, iDoc, &info,
                                x->zErr ? NULL : &x->zErr);
         if (rc) {
@@ -1301,6 +1301,9 @@ kq_index_set_max_expansion(kq_index *p, uint32_t n)
 {
     if (n < 1 || n > KQ_MAX_QUERY_EXPANSION) {
         return KQ_MISUSE;
+    }
+    if (p->pX) {
+        return kqi_xindex_set_max_expansion(p->pX, n);
     }
     p->nMaxExpansion = n;
     return KQ_OK;
@@ -1621,7 +1624,7 @@ expand_ids(kq_index *pIdx, plan *p, const kqi_qnode *q, expbudget *b,
     for (u32 s = 0; rc == KQ_OK && !bOver && s < pIdx->man.nSeg; s++) {
         kqi_segment *pS = &pIdx->aSeg[s];
         for (u32 i = 0; rc == KQ_OK && i < pS->docs.nDoc; i++) {
-            kq_docinfo info;
+            kqi_docrec info;
             if (kqi_is_deleted(pS->aDel, i)) {
                 continue;
             }
@@ -1653,8 +1656,8 @@ expand_ids(kq_index *pIdx, plan *p, const kqi_qnode *q, expbudget *b,
     if (rc) {
         return rc;
     }
-    char *zWhat = kqi_mprintf("the id prefix id:%.*s*", (int)q->nTerm,
-                              q->zTerm);
+    char *zWhat = kq_mprintf("the id prefix id:%.*s*", (int)q->nTerm,
+                             q->zTerm);
     rc = zWhat ? exp_check(p, b, 1, bOver, zWhat, pzErr) : KQ_NOMEM;
     free(zWhat);
     return rc;
@@ -1754,20 +1757,20 @@ field_prefix(kq_index *pIdx, const kqi_qnode *q, char *aOut, size_t nOut,
         }
         char **az = NULL;
         int nName = 0;
-        kqi_buf b = {0};
-        kqi_buf_append(&b, "title, body, source, date, id", 29);
+        kq_buf b = {0};
+        kq_buf_append(&b, "title, body, source, date, id", 29);
         if (kq_index_fields(pIdx, &az, &nName, NULL) == KQ_OK) {
             for (int i = 0; i < nName; i++) {
-                kqi_buf_append(&b, ", ", 2);
-                kqi_buf_append(&b, az[i], strlen(az[i]));
+                kq_buf_append(&b, ", ", 2);
+                kq_buf_append(&b, az[i], strlen(az[i]));
                 free(az[i]);
             }
             free(az);
         }
-        kqi_buf_putc(&b, 0);
+        kq_buf_putc(&b, 0);
         kqi_err(pzErr, KQ_SYNTAX, "unknown field '%s' (this index has: %s)",
                 q->zField, b.rc ? "?" : (char *)b.a);
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return KQ_SYNTAX;
     }
     default: return KQ_OK;
@@ -1857,7 +1860,7 @@ plan_date(kq_index *pIdx, const kqi_qnode *q, expbudget *b, plan **ppOut,
         }
     }
     exp_dedup(p);
-    char *zWhat = kqi_mprintf("date:%s..%s", q->zLo, q->zHi);
+    char *zWhat = kq_mprintf("date:%s..%s", q->zLo, q->zHi);
     int rc = zWhat ? exp_check(p, b, 0, bOver, zWhat, pzErr) : KQ_NOMEM;
     free(zWhat);
     rc = rc ? rc : exp_finish(pIdx, p, pzErr);
@@ -2636,6 +2639,13 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
     if (pbExact) {
         *pbExact = 1;
     }
+    if (pIdx->pX && (flags & (KQ_SEARCH_DATE | KQ_SEARCH_DATE_DESC))) {
+        return kqi_need_native(pIdx, "sorting by date", pzErr);
+    }
+    if (pIdx->pX) {
+        return kqi_xsearch(pIdx->pX, q, nOffset, nLimit, paHit, pnHit, pnTotal,
+                           pzErr);
+    }
     if (flags & (KQ_SEARCH_DATE | KQ_SEARCH_DATE_DESC)) {
         return search_by_date(pIdx, q, (flags & KQ_SEARCH_DATE_DESC) != 0,
                               nOffset, nLimit, paHit, pnHit, pnTotal, pzErr);
@@ -2783,6 +2793,9 @@ int
 kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
                char **pzErr)
 {
+    if (pIdx->pX) {
+        return kqi_xsearch_each(pIdx->pX, q, pCtx, x, pzErr);
+    }
     return search_each(pIdx, q, 1, pCtx, x, pzErr);
 }
 
@@ -2826,8 +2839,8 @@ dcollect_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     if (kqi_grow(&d->a, sizeof(dhit), &d->nAlloc, d->n + 1, 256)) {
         return KQ_NOMEM;
     }
-    kq_docinfo info;
-    int rc = kq_index_doc(d->pIdx, iDoc, &info, d->pzErr);
+    kqi_docrec info;
+    int rc = kqi_index_docrec(d->pIdx, iDoc, &info, d->pzErr);
     if (rc) {
         return rc;
     }
@@ -2931,18 +2944,18 @@ explain_walk(xpl *x, cur *c, double w)
         if (c->iDoc < x->iDoc || !c->bStarted) {
             c->xSeek(c, x->iDoc);
         }
-        e->zTerm = kqi_mprintf("%s", t->pTerm->z);
+        e->zTerm = kq_mprintf("%s", t->pTerm->z);
         /* How the query wrote it: the word as typed (pre*, qa?dafi and
         ** gadafi~2 too), =word. */
         const kqi_qnode *q = t->pTerm->pQ;
         if (q && q->eType == KQI_Q_PREFIX && q->zRaw == NULL) {
-            e->zWhere = kqi_mprintf("%s*", q->zTerm);
+            e->zWhere = kq_mprintf("%s*", q->zTerm);
         } else if (q && q->eType == KQI_Q_EXACT) {
-            e->zWhere = kqi_mprintf("=%s", q->zWord);
+            e->zWhere = kq_mprintf("=%s", q->zWord);
         } else if (q && q->zRaw) {
-            e->zWhere = kqi_mprintf("%s", q->zRaw);
+            e->zWhere = kq_mprintf("%s", q->zRaw);
         } else {
-            e->zWhere = kqi_mprintf("%s", t->pTerm->z);
+            e->zWhere = kq_mprintf("%s", t->pTerm->z);
         }
         e->tf = c->iDoc == x->iDoc ? term_occ(c) : 0;
         if (e->tf) {
@@ -2981,6 +2994,10 @@ kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
            kq_explain_info *pOut, char **pzErr)
 {
     memset(pOut, 0, sizeof(*pOut));
+    int rcX = kqi_need_native(pIdx, "explain", pzErr);
+    if (rcX) {
+        return rcX;
+    }
     u32 s = 0;
     while (s + 1 < pIdx->man.nSeg && pIdx->aSeg[s + 1].iBase <= iDoc) {
         s++;

@@ -62,7 +62,7 @@ kq_snippet_clear(kq_snippet *p)
 /* Append z[0..n) to b as clean UTF-8 with white space collapsed (unless
 ** pbSpace is NULL). */
 static void
-append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
+append_clean(kq_buf *b, const u8 *z, size_t n, int *pbSpace)
 {
     size_t i = 0;
     while (i < n) {
@@ -87,7 +87,7 @@ append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
                      utf8proc_category(c) == UTF8PROC_CATEGORY_ZP;
         if (bSpace && pbSpace) {
             if (!*pbSpace) {
-                kqi_buf_putc(b, ' ');
+                kq_buf_putc(b, ' ');
             }
             *pbSpace = 1;
             continue;
@@ -96,7 +96,7 @@ append_clean(kqi_buf *b, const u8 *z, size_t n, int *pbSpace)
             *pbSpace = 0;
         }
         u8 a[4];
-        kqi_buf_append(b, a, (size_t)utf8proc_encode_char(c, a));
+        kq_buf_append(b, a, (size_t)utf8proc_encode_char(c, a));
     }
 }
 
@@ -192,9 +192,9 @@ static int
 render(const sctx *s, const char *zText, size_t nText, size_t nScan,
        size_t iFirst, size_t iEnd, kq_snippet *pOut)
 {
-    kqi_buf b = {0};
-    kqi_buf hl = {0};
-    kqi_buf src = {0};
+    kq_buf b = {0};
+    kq_buf hl = {0};
+    kq_buf src = {0};
     int bSpace = 1;
     memset(pOut, 0, sizeof(*pOut));
     if (s->n == 0 || iFirst >= iEnd) {
@@ -205,7 +205,7 @@ render(const sctx *s, const char *zText, size_t nText, size_t nScan,
         pOut->iSrcEnd = n;
     } else {
         if (iFirst > 0) {
-            kqi_buf_append(&b, "\xe2\x80\xa6", 3); /* ... */
+            kq_buf_append(&b, "\xe2\x80\xa6", 3); /* ... */
             bSpace = 0;
         }
         size_t iPrevEnd = s->a[iFirst].iStart;
@@ -225,25 +225,25 @@ render(const sctx *s, const char *zText, size_t nText, size_t nScan,
                     memcpy(src.a + src.n - sizeof(size_t), &t->iEnd,
                            sizeof(size_t));
                 } else {
-                    kqi_buf_append(&hl, &h0, sizeof(size_t));
-                    kqi_buf_append(&hl, &b.n, sizeof(size_t));
-                    kqi_buf_append(&src, &t->iStart, sizeof(size_t));
-                    kqi_buf_append(&src, &t->iEnd, sizeof(size_t));
+                    kq_buf_append(&hl, &h0, sizeof(size_t));
+                    kq_buf_append(&hl, &b.n, sizeof(size_t));
+                    kq_buf_append(&src, &t->iStart, sizeof(size_t));
+                    kq_buf_append(&src, &t->iEnd, sizeof(size_t));
                 }
             }
             iPrevEnd = t->iEnd;
         }
         if (iEnd < s->n || nScan < nText) {
-            kqi_buf_append(&b, "\xe2\x80\xa6", 3);
+            kq_buf_append(&b, "\xe2\x80\xa6", 3);
         }
         pOut->iSrcStart = s->a[iFirst].iStart;
         pOut->iSrcEnd = s->a[iEnd - 1].iEnd;
     }
-    kqi_buf_putc(&b, 0);
+    kq_buf_putc(&b, 0);
     if (b.rc || hl.rc || src.rc) {
-        kqi_buf_free(&b);
-        kqi_buf_free(&hl);
-        kqi_buf_free(&src);
+        kq_buf_free(&b);
+        kq_buf_free(&hl);
+        kq_buf_free(&src);
         return KQ_NOMEM;
     }
     /* Trim a trailing space (before the NUL). */
@@ -354,9 +354,9 @@ kq_snippets_free(kq_snippet *a, int n)
 }
 
 char *
-kqi_utf8_clean(const char *z, size_t n, int bCollapse)
+kq_utf8_clean(const char *z, size_t n, int bCollapse)
 {
-    kqi_buf b = {0};
+    kq_buf b = {0};
     int bSpace = 1;
     append_clean(&b, (const u8 *)z, n, bCollapse ? &bSpace : NULL);
     if (bCollapse) {
@@ -364,9 +364,9 @@ kqi_utf8_clean(const char *z, size_t n, int bCollapse)
             b.n--;
         }
     }
-    kqi_buf_putc(&b, 0);
+    kq_buf_putc(&b, 0);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;

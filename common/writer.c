@@ -79,12 +79,12 @@ typedef struct batch {
     bdoc *aDoc;
     u32 nDoc;
     size_t nDocAlloc;
-    kqi_buf text;
+    kq_buf text;
     size_t nTextBytes; /* title and body bytes in text: batches close on
                        ** these, as store blocks do with -j 1, so the
                        ** files are the same for any N */
-    kqi_buf store;     /* set by the worker: the bodies' store blocks */
-    kqi_buf storeOffs; /* u64 offsets of those blocks in store */
+    kq_buf store;      /* set by the worker: the bodies' store blocks */
+    kq_buf storeOffs;  /* u64 offsets of those blocks in store */
 } batch;
 
 /* A worker: a thread with its own inverter.  Workers take batches from
@@ -147,6 +147,7 @@ struct kq_writer {
     u32 nDoc;       /* documents in the new segment */
     u64 nToken;
     kq_writer_stats stats;
+    kq_writer_stats statsOut; /* kq_writer_stats_get()'s */
     int bNoMerge;
     u64 nMaxSegment;  /* opts.nMaxSegment, or the default */
     u64 nMergeBudget; /* opts.nMergeBudget (0: by what a commit adds) */
@@ -178,7 +179,7 @@ struct kq_writer {
     sessent *aHt;
     u32 nHtMask; /* table size - 1 (a power of two), 0: none */
     u32 nHt;
-    kqi_buf sessDel; /* bitmap over the new segment's docids */
+    kq_buf sessDel; /* bitmap over the new segment's docids */
     u32 nSessDel;
 };
 
@@ -214,9 +215,9 @@ lock_holder(int fd)
         }
     }
     if (strncmp(zComm, "kq", 2) == 0) {
-        return kqi_mprintf("kq-index process %ld", pid);
+        return kq_mprintf("kq-index process %ld", pid);
     }
-    return kqi_mprintf("another process");
+    return kq_mprintf("another process");
 }
 
 /* Take the writer lock (flock on kq.lock; readers never take it), waiting
@@ -225,7 +226,7 @@ lock_holder(int fd)
 static int
 lock_index(kq_writer *p, int nWaitMs, char **pzErr)
 {
-    char *zLock = kqi_mprintf("%s/%s", p->zDir, KQI_LOCK);
+    char *zLock = kq_mprintf("%s/%s", p->zDir, KQI_LOCK);
     if (zLock == NULL) {
         return KQ_NOMEM;
     }
@@ -399,7 +400,7 @@ remove_orphans(kq_writer *p)
             }
         }
         if (bOrphan) {
-            char *zPath = kqi_mprintf("%s/%s", p->zDir, z);
+            char *zPath = kq_mprintf("%s/%s", p->zDir, z);
             if (zPath && unlink(zPath) == 0) {
                 nRemoved++;
             }
@@ -415,6 +416,12 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
                kq_writer **ppOut, char **pzErr)
 {
     *ppOut = NULL;
+    if (pOpts && pOpts->iVersion != KQ_WRITER_OPTS_VERSION) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "kq_writer_opts version %d: this library reads "
+                       "version %d (start from KQ_WRITER_OPTS_INIT)",
+                       pOpts->iVersion, KQ_WRITER_OPTS_VERSION);
+    }
     kq_writer *p = calloc(1, sizeof(*p));
     if (p == NULL || (p->zDir = strdup(zDir)) == NULL) {
         free(p);
@@ -567,8 +574,8 @@ spill_inv(kq_writer *p, kqi_inv *q, char **pzErr)
     if (a) {
         p->aRun = a;
         for (int f = 0; f < 3; f++) {
-            az[f] = kqi_mprintf("%s/tmp-seg%06u-run%u.%s", p->zDir, p->iSeg,
-                                iRun, kqi_file_ext[f]);
+            az[f] = kq_mprintf("%s/tmp-seg%06u-run%u.%s", p->zDir, p->iSeg,
+                               iRun, kqi_file_ext[f]);
             a[iRun].azPath[f] = az[f];
             if (az[f] == NULL) {
                 rc = KQ_NOMEM;
@@ -745,9 +752,9 @@ stop_workers(kq_writer *p)
     }
     for (int q = 0; p->aQ && q < p->nQ; q++) {
         free(p->aQ[q].aDoc);
-        kqi_buf_free(&p->aQ[q].text);
-        kqi_buf_free(&p->aQ[q].store);
-        kqi_buf_free(&p->aQ[q].storeOffs);
+        kq_buf_free(&p->aQ[q].text);
+        kq_buf_free(&p->aQ[q].store);
+        kq_buf_free(&p->aQ[q].storeOffs);
     }
     pthread_mutex_destroy(&p->muQ);
     pthread_cond_destroy(&p->cvQ);
@@ -834,16 +841,16 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     bdoc *x = &b->aDoc[b->nDoc++];
     x->oTitle = b->text.n;
     x->nTitle = d->nTitle;
-    kqi_buf_append(&b->text, d->zTitle, d->nTitle);
+    kq_buf_append(&b->text, d->zTitle, d->nTitle);
     x->oBody = b->text.n;
     x->nBody = d->nBody;
-    kqi_buf_append(&b->text, d->zBody, d->nBody);
+    kq_buf_append(&b->text, d->zBody, d->nBody);
     x->oSource = b->text.n;
     x->nSource = d->nSource;
-    kqi_buf_append(&b->text, d->zSource, d->nSource);
+    kq_buf_append(&b->text, d->zSource, d->nSource);
     x->oDate = b->text.n;
     x->nDate = d->nDate;
-    kqi_buf_append(&b->text, d->zDate, d->nDate);
+    kq_buf_append(&b->text, d->zDate, d->nDate);
     x->oField = b->text.n;
     if (d->nField > 0) {
         kqi_fields_pack(&b->text, d->aField, d->nField);
@@ -851,7 +858,7 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     x->nField = b->text.n - x->oField;
     x->oLang = b->text.n;
     x->nLang = d->zLang ? d->nLang : 0;
-    kqi_buf_append(&b->text, d->zLang, x->nLang);
+    kq_buf_append(&b->text, d->zLang, x->nLang);
     x->nLen = 0;
     x->nTok = 0;
     if (b->text.rc) {
@@ -1062,7 +1069,7 @@ sess_reset(kq_writer *p)
     p->aHt = NULL;
     p->nHtMask = 0;
     p->nHt = 0;
-    kqi_buf_free(&p->sessDel);
+    kq_buf_free(&p->sessDel);
     p->nSessDel = 0;
 }
 
@@ -1872,7 +1879,7 @@ set_merge_status(kq_writer *p, int rc, char **pzErr)
     p->zMergeErr = NULL;
     p->rcMerge = rc;
     if (rc) {
-        p->zMergeErr = *pzErr ? *pzErr : kqi_mprintf("%s", kq_errstr(rc));
+        p->zMergeErr = *pzErr ? *pzErr : kq_mprintf("%s", kq_errstr(rc));
         *pzErr = NULL;
     } else {
         free(*pzErr);
@@ -1974,12 +1981,13 @@ kq_writer_merge_status(const kq_writer *p, const char **pzMsg)
     return p->rcMerge;
 }
 
-void
-kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut)
+const kq_writer_stats *
+kq_writer_stats_get(kq_writer *p)
 {
+    kq_writer_stats *pOut = &p->statsOut;
     if (p->pX) {
         kqi_xwriter_stats(p->pX, pOut);
-        return;
+        return pOut;
     }
     *pOut = p->stats;
     pOut->nIndexByte = 0;
@@ -1988,6 +1996,7 @@ kq_writer_stats_get(const kq_writer *p, kq_writer_stats *pOut)
             pOut->nIndexByte += p->man.aSeg[i].aSize[f];
         }
     }
+    return pOut;
 }
 
 void

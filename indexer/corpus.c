@@ -190,11 +190,10 @@ ctx_file_id(corpus_ctx *pC, const char *zPath)
                (zReal[nCwd] == '/' || (nCwd == 1 && pC->zCwd[0] == '/'))) {
         /* Under the current directory: relative to it ("/" is a prefix
         ** with its own slash). */
-        zId = report_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1),
-                             zName);
+        zId = kq_mprintf("%s/%s", zReal + (nCwd == 1 ? 1 : nCwd + 1), zName);
     } else {
-        zId = report_mprintf("%s%s%s", zReal,
-                             strcmp(zReal, "/") == 0 ? "" : "/", zName);
+        zId = kq_mprintf("%s%s%s", zReal, strcmp(zReal, "/") == 0 ? "" : "/",
+                         zName);
     }
     if (zId == NULL) {
         report(zPath, 0, "out of memory");

@@ -411,6 +411,7 @@ parse_command_line(int argc, char **argv, cmdline *p)
         p->eCmd = CMD_COMPACT;
         argv++, argc--;
     }
+    p->opts = (kq_writer_opts)KQ_WRITER_OPTS_INIT;
     long nCpu = sysconf(_SC_NPROCESSORS_ONLN);
     p->opts.nThread = nCpu < 1                     ? 1
                       : nCpu > DEFAULT_MAX_THREADS ? DEFAULT_MAX_THREADS
@@ -660,13 +661,12 @@ open_writer(cmdline *p, run *r)
         return rc == KQ_MISUSE ? KQ_EXIT_USAGE : exit_for(rc);
     }
     {
-        kq_writer_stats ws0;
-        kq_writer_stats_get(r->pW, &ws0);
-        if (ws0.nOrphan && !p->bQuiet) {
+        const kq_writer_stats *ws0 = kq_writer_stats_get(r->pW);
+        if (ws0->nOrphan && !p->bQuiet) {
             fprintf(stderr,
                     "kq-index: %s: removed %u file(s) left by an "
                     "interrupted run\n",
-                    p->zDir, ws0.nOrphan);
+                    p->zDir, ws0->nOrphan);
         }
     }
     return -1;
@@ -693,8 +693,7 @@ run_merge(const cmdline *p, run *r)
     rc = p->eCmd == CMD_MERGE ? kq_writer_merge(r->pW, &r->zErr)
                               : kq_writer_compact(r->pW, &r->zErr);
     progress_stop(&r->prog);
-    kq_writer_stats cs;
-    kq_writer_stats_get(r->pW, &cs);
+    kq_writer_stats cs = *kq_writer_stats_get(r->pW);
     kq_writer_close(r->pW);
     if (rc) {
         report_msg("%s; %s", r->zErr ? r->zErr : kq_errstr(rc),
@@ -761,7 +760,7 @@ run_add(cmdline *p, run *r, added *pA)
         rc = r->rc;
     }
     if (rc == KQ_OK) {
-        kq_writer_stats_get(r->pW, &pA->ws);
+        pA->ws = *kq_writer_stats_get(r->pW);
     }
     /* (the summary below comes first; the merge's message is kept) */
     const char *zMergeMsg = NULL;

@@ -3,7 +3,7 @@
 **
 ** A message quotes the input (file names, ids, dates, field values,
 ** language names): it is formatted whole, then written with every control
-** character and invalid UTF-8 byte escaped (kq_escape_text()), so
+** character and invalid UTF-8 byte escaped (kq_escape()), so
 ** that nothing from the input reaches the terminal raw.
 */
 #include "report.h"
@@ -25,19 +25,6 @@ report_set_hook(void (*x)(void *), void *pArg)
     g_pHookArg = pArg;
 }
 
-char *
-report_mprintf(const char *zFmt, ...)
-{
-    va_list ap;
-    char *z = NULL;
-    va_start(ap, zFmt);
-    if (vasprintf(&z, zFmt, ap) < 0) {
-        z = NULL;
-    }
-    va_end(ap);
-    return z;
-}
-
 /* "kq-index: " + zHead + the message, escaped, and a newline, in one write
 ** (stderr is unbuffered; only one thread reads the corpus). */
 static void
@@ -47,8 +34,8 @@ emit(const char *zHead, const char *zFmt, va_list ap)
     if (vasprintf(&zMsg, zFmt, ap) < 0) {
         zMsg = NULL;
     }
-    char *zEscHead = kq_escape_text(zHead, strlen(zHead));
-    char *zEscMsg = zMsg ? kq_escape_text(zMsg, strlen(zMsg)) : NULL;
+    char *zEscHead = kq_escape(zHead, strlen(zHead), KQ_ESC_TEXT);
+    char *zEscMsg = zMsg ? kq_escape(zMsg, strlen(zMsg), KQ_ESC_TEXT) : NULL;
     if (zEscHead) {
         fprintf(stderr, "kq-index: %s%s\n", zEscHead,
                 zEscMsg ? zEscMsg : "out of memory");
@@ -67,9 +54,9 @@ report(const char *zPath, uint64_t iLine, const char *zFmt, ...)
         g_xHook(g_pHookArg);
     }
     if (iLine) {
-        zHead = report_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
+        zHead = kq_mprintf("%s:%llu: ", zPath, (unsigned long long)iLine);
     } else {
-        zHead = report_mprintf("%s: ", zPath);
+        zHead = kq_mprintf("%s: ", zPath);
     }
     va_start(ap, zFmt);
     emit(zHead ? zHead : "", zFmt, ap);
@@ -84,8 +71,8 @@ report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
     if (g_xHook) {
         g_xHook(g_pHookArg);
     }
-    char *zHead = report_mprintf("%s: byte %llu: ", zPath,
-                                 (unsigned long long)iByte);
+    char *zHead = kq_mprintf("%s: byte %llu: ", zPath,
+                             (unsigned long long)iByte);
     va_start(ap, zFmt);
     emit(zHead ? zHead : "", zFmt, ap);
     va_end(ap);

@@ -35,12 +35,8 @@ void report_at(const char *zPath, uint64_t iByte, const char *zFmt, ...)
 
 /* "kq-index: reason": a message that quotes the input or a library
 ** message (which may quote it).  Every message of report.c is written with
-** control characters escaped (kq_escape_text()). */
+** control characters escaped (kq_escape()). */
 void report_msg(const char *zFmt, ...) REPORT_PRINTF(1, 2);
-
-/* The format's text, malloc()ed; NULL if out of memory (for the messages
-** and for the readers' own strings). */
-char *report_mprintf(const char *zFmt, ...) REPORT_PRINTF(1, 2);
 
 /* x(pArg) is called before each message: the progress bar uses it to
 ** clear its line, so that a message never lands in the middle of it.

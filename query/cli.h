@@ -14,7 +14,7 @@
 #ifndef KQ_CLI_H
 #define KQ_CLI_H
 
-#include "../common/kq_int.h"
+#include "../common/kq.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -135,8 +135,7 @@ const char *format_name(int eFmt);
 ** source.c: the index searched.
 */
 typedef struct source {
-    kq_index *pIdx;     /* kq's own index, or */
-    kqi_xindex *pX;     /* one or more Xapian databases */
+    kq_index *pIdx;     /* kq's own index or Xapian databases */
     const char *zDir;   /* the first -d, as given */
     kq_analyzer *pLang; /* --lang's analyzer, or NULL */
 } source;
@@ -147,27 +146,12 @@ int source_open(source *s, const cli *c);
 /* The same without a message: the kq_rc. */
 int source_try(source *s, const cli *c, char **pzErr);
 void source_close(source *s);
+/* The analyzer of queries: --lang's, else the index's. */
 kq_analyzer *source_analyzer(source *s);
-const kq_stats *source_stats(source *s);
-/* Commands that need kq's own index: prints why not and returns KQ_EXIT_USAGE
-** for a Xapian database, 0 otherwise. */
+int source_is_xapian(const source *s);
+/* Commands that need kq's own index: prints why not and returns
+** KQ_EXIT_USAGE for a Xapian database, 0 otherwise. */
 int source_need_native(source *s, const cli *c, const char *zWhat);
-int source_search(source *s, const kq_query *q, int flags, size_t nOffset,
-                  size_t nLimit, kq_hit **paHit, size_t *pnHit,
-                  uint64_t *pnTotal, char **pzErr);
-/* Every matching document in docid order (native: kq_search_each; Xapian:
-** all hits, with nOcc 0). */
-int source_each_match(source *s, const kq_query *q, void *pCtx, kq_match_fn x,
-                      char **pzErr);
-/* The matcher of q's matches in documents of s (kq_matcher_doc), for
-** either backend. */
-int source_matcher(source *s, const kq_query *q, kq_matcher **ppOut,
-                   char **pzErr);
-/* Call x for every live (not deleted) document of a native index, in
-** docid order; *pnDocid (may be NULL) gets one more than the largest
-** docid.  x may be NULL: only *pnDocid is set. */
-typedef int (*doc_fn)(void *pCtx, kq_docid iDoc);
-int source_each_doc(source *s, void *pCtx, doc_fn x, kq_docid *pnDocid);
 
 /* A document's metadata: the id as stored, the rest as clean UTF-8 (white
 ** space and control characters collapsed to spaces) and, if asked, its
@@ -216,13 +200,13 @@ void put_spaces(FILE *f, size_t n);
 
 /* Text from the input (ids, titles, stored text, queries, file names)
 ** is written only through these, escaped as common/escape.c defines for
-** each kind of output (KQI_ESC_*): no control character from the input
+** each kind of output (KQ_ESC_*): no control character from the input
 ** reaches the terminal raw. */
 void esc_put(FILE *f, const char *z, size_t n, int eKind);
-void text_put(FILE *f, const char *z); /* KQI_ESC_TEXT: \xHH */
+void text_put(FILE *f, const char *z); /* KQ_ESC_TEXT: \xHH */
 void tsv_put(FILE *f, const char *z);  /* \t \n \r \\ \xHH escaped */
 void csv_put(FILE *f, const char *z);  /* \xHH, RFC 4180 quoting */
-/* A message on stderr: printf-formatted, written escaped (KQI_ESC_TEXT)
+/* A message on stderr: printf-formatted, written escaped (KQ_ESC_TEXT)
 ** with one newline (a newline ending zFmt is not doubled). */
 void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -269,7 +253,7 @@ void table_end(table *t, json_t *pSummary, const char *zKey);
 /* A JSON string from n bytes of any text (invalid UTF-8 replaced, NUL
 ** kept). */
 json_t *json_text(const char *z, size_t n);
-/* json_dumpf() with DEL and C1 controls escaped too (kqi_esc_json_dump). */
+/* json_dumpf() with DEL and C1 controls escaped too (KQ_ESC_JSON). */
 void json_put(FILE *f, const json_t *v, size_t flags);
 /* Print a JSON value and a newline: compact, or with bPretty indented
 ** when stdout is a terminal. */
@@ -305,6 +289,7 @@ typedef struct svg_chart {
     const double *aY; /* nSeries rows of nX values; NaN: no data
                       ** (a gap in the line, not a zero) */
 } svg_chart;
+/* KQ_OK, or KQ_IOERR and a message in *pzErr (malloc()ed). */
 int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
 
 /**************************************************************************
@@ -314,12 +299,19 @@ int cmd_search(cli *c);
 int cmd_count(cli *c);
 int cmd_check(cli *c);
 
+/* qfile.c: read the next line of f into b (its bytes without the '\n',
+** then a NUL not counted in b->n).  A line of more than nMax bytes is read
+** to its end but not kept (b->n is 0, *pbLong set), so memory stays within
+** nMax + 1 bytes whatever the input (ids, query files).  KQ_OK (a line,
+** possibly the last one without '\n'), KQ_DONE at the end of f or on a
+** read error (ferror(f) tells), or KQ_NOMEM. */
+int line_read(FILE *f, size_t nMax, kq_buf *b, int *pbLong);
 /* qfile.c: the next query of a query file (kq batch, kq hist --queries):
 ** KQ_OK with *pzQuery and *pzLabel (NULL: the line has none) pointing into
 ** pLine, or *pbLong set for a line longer than a label, a tab and the
 ** longest query (read past, not kept); KQ_DONE at the end of f (ferror(f)
 ** tells a read error), or KQ_NOMEM.  *piLine counts the lines read. */
-int qfile_next(FILE *f, kqi_buf *pLine, long *piLine, char **pzLabel,
+int qfile_next(FILE *f, kq_buf *pLine, long *piLine, char **pzLabel,
                char **pzQuery, int *pbLong);
 int cmd_hist(cli *c);
 int cmd_kwic(cli *c);

@@ -58,14 +58,15 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
     size_t nLimit = bTrec ? b->nLimit : 0;
     int rc = KQ_OK;
     if (bTrec && b->c->bAll) {
-        rc = source_search(&b->src, pQ, 0, 0, 0, &aHit, &nHit, &nTotal, pzErr);
+        rc = kq_search_ex(b->src.pIdx, pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
+                          NULL, pzErr);
         free(aHit);
         aHit = NULL;
         nLimit = (size_t)nTotal;
     }
     if (rc == KQ_OK) {
-        rc = source_search(&b->src, pQ, 0, 0, nLimit, &aHit, &nHit, &nTotal,
-                           pzErr);
+        rc = kq_search_ex(b->src.pIdx, pQ, 0, 0, nLimit, &aHit, &nHit, &nTotal,
+                          NULL, pzErr);
     }
     if (rc == KQ_OK) {
         count_row(b, zQid, (long long)nTotal, zQuery, NULL);
@@ -77,7 +78,7 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
         if (rc == KQ_OK) {
             text_put(stdout, zQid);
             fputs(" Q0 ", stdout);
-            esc_put(stdout, d.zId, d.nId, KQI_ESC_TEXT);
+            esc_put(stdout, d.zId, d.nId, KQ_ESC_TEXT);
             printf(" %zu %.6f ", i + 1, aHit[i].score);
             text_put(stdout, zTag);
             putchar('\n');
@@ -131,7 +132,7 @@ cmd_batch(cli *c)
         static const char *const azCol[] = {"qid", "count", "query", "error"};
         table_begin(&b.t, stdout, b.eFmt, 4, azCol, JSONL_QUERY);
     }
-    kqi_buf line = {0};
+    kq_buf line = {0};
     int bLong = 0;
     long iLine = 0, nQuery = 0;
     char *zErr = NULL;
@@ -153,8 +154,7 @@ cmd_batch(cli *c)
             continue;
         }
         const char *zQid = zLabel ? zLabel : zNum;
-        char *zWhere = kqi_mprintf("%s:%ld: ", f == stdin ? "-" : zFile,
-                                   iLine);
+        char *zWhere = kq_mprintf("%s:%ld: ", f == stdin ? "-" : zFile, iLine);
         if (zWhere == NULL) {
             rc = KQ_NOMEM;
             break;
@@ -175,8 +175,8 @@ cmd_batch(cli *c)
         rc = kq_query_parse_ex(b.pA, z, cli_parse_flags(c), &pQ, &iCol, &zErr);
         if (rc == KQ_SYNTAX) {
             report_syntax(c, zWhere, z, iCol, zErr);
-            char *zWhy = kqi_mprintf("syntax error at column %d: %s", iCol,
-                                     zErr ? zErr : "");
+            char *zWhy = kq_mprintf("syntax error at column %d: %s", iCol,
+                                    zErr ? zErr : "");
             count_row(&b, zQid, -1, z, zWhy ? zWhy : "syntax error");
             free(zWhy);
             b.nBad++;
@@ -214,7 +214,7 @@ cmd_batch(cli *c)
         table_end(&b.t, NULL, "queries");
     }
     free(zErr);
-    kqi_buf_free(&line);
+    kq_buf_free(&line);
     if (f != stdin) {
         fclose(f);
     }

@@ -56,13 +56,13 @@ static int
 doc_cb(void *pCtx, kq_docid iDoc)
 {
     hist *h = pCtx;
-    kq_docinfo info;
-    memset(&info, 0, sizeof(info));
+    const kq_docinfo *info;
     int rc = kq_index_doc(h->src.pIdx, iDoc, &info, &h->zErr);
     if (rc || iDoc >= h->nDocid) {
         return rc ? rc : KQ_CORRUPT;
     }
-    int64_t k = date_bucket(info.zDate ? info.zDate : "", info.nDate, h->eBy);
+    int64_t k = date_bucket(info->zDate ? info->zDate : "", info->nDate,
+                            h->eBy);
     if (k == BUCKET_NONE) {
         if (h->bRange) {
             k = KEY_SKIP; /* an undated document is in no range */
@@ -94,10 +94,12 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     qctx *q = pCtx;
     hist *h = q->h;
     if (iDoc >= h->nDocid) {
-        return kqi_err(&h->zErr, KQ_CORRUPT,
-                       "%s: a match beyond the "
-                       "document table (docid %u)",
-                       h->src.zDir, iDoc);
+        if (h->zErr == NULL) {
+            h->zErr = kq_mprintf("%s: a match beyond the document table "
+                                 "(docid %u)",
+                                 h->src.zDir, iDoc);
+        }
+        return KQ_CORRUPT;
     }
     int64_t k = h->aKey[iDoc];
     if (k == KEY_SKIP) {
@@ -310,7 +312,7 @@ print_text(hist *h)
                 size_t w;
                 size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
                 fputs("  ", stdout);
-                esc_put(stdout, z, n, KQI_ESC_TEXT);
+                esc_put(stdout, z, n, KQ_ESC_TEXT);
                 put_spaces(stdout, (size_t)wQ - w);
             }
             printf("  %*llu  %*llu  %*llu", wDocs, (unsigned long long)nD,
@@ -377,7 +379,7 @@ summary_json(hist *h)
     json_object_set_new(o, "undated", json_integer((json_int_t)h->nUndated));
     json_object_set_new(o, "index",
                         json_text(h->src.zDir, strlen(h->src.zDir)));
-    const kq_stats *st = source_stats(&h->src);
+    const kq_stats *st = kq_index_stats(h->src.pIdx);
     json_object_set_new(o, "generation",
                         json_integer((json_int_t)st->nGeneration));
     json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
@@ -508,7 +510,7 @@ read_queries(hist *h, const char *zFile)
         msg_put("kq hist: %s: %s", zFile, strerror(errno));
         return KQ_EXIT_USAGE;
     }
-    kqi_buf line = {0};
+    kq_buf line = {0};
     int bLong = 0, nAlloc = 0, ex = 0, rc;
     long iLine = 0;
     char *zL, *zQ;
@@ -551,7 +553,7 @@ read_queries(hist *h, const char *zFile)
         msg_put("kq hist: %s: %s", zFile, strerror(errno));
         ex = KQ_EXIT_USAGE;
     }
-    kqi_buf_free(&line);
+    kq_buf_free(&line);
     if (f != stdin) {
         fclose(f);
     }
@@ -701,7 +703,11 @@ hist_run(hist *h)
 
     /* Pass 1: the bucket of every document. */
     kq_docid nDocid = 0;
-    source_each_doc(&h->src, NULL, NULL, &nDocid); /* only the size */
+    /* (only the size: no walk) */
+    int rc = kq_index_each_doc(h->src.pIdx, NULL, NULL, &nDocid, &h->zErr);
+    if (rc) {
+        return report_error(c, rc, h->zErr);
+    }
     h->nDocid = nDocid;
     h->aKey = malloc(((size_t)nDocid + 1) * sizeof(int64_t));
     if (h->aKey == NULL) {
@@ -712,7 +718,7 @@ hist_run(hist *h)
     }
     h->kMin = 1;
     h->kMax = 0;
-    int rc = source_each_doc(&h->src, h, doc_cb, NULL);
+    rc = kq_index_each_doc(h->src.pIdx, h, doc_cb, NULL, &h->zErr);
     if (rc) {
         return report_error(c, rc, h->zErr);
     }

@@ -71,15 +71,15 @@ show_fields(show *p, char *zList)
             }
         }
         if (e < 0) {
-            kqi_buf b = {0};
+            kq_buf b = {0};
             for (int i = 0; i < nExtra; i++) {
-                kqi_buf_append(&b, ", ", 2);
-                kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
+                kq_buf_append(&b, ", ", 2);
+                kq_buf_append(&b, azExtra[i], strlen(azExtra[i]));
             }
             msg_put("kq show: unknown field \"%s\"; the fields: id, title, "
                     "date, source, len, text%.*s",
                     z, (int)b.n, b.a ? (const char *)b.a : "");
-            kqi_buf_free(&b);
+            kq_buf_free(&b);
             ex = KQ_EXIT_USAGE;
         } else if (p->nField == MAX_FIELDS_ARG) {
             fprintf(stderr, "kq show: at most %d --fields\n", MAX_FIELDS_ARG);
@@ -176,7 +176,7 @@ show_text(show *p, const hitdoc *d, int bLast)
         case S_ID:
             fputs(zName, stdout);
             fputs(": ", stdout);
-            esc_put(stdout, d->zId, d->nId, KQI_ESC_TEXT);
+            esc_put(stdout, d->zId, d->nId, KQ_ESC_TEXT);
             putchar('\n');
             nHead++;
             continue;
@@ -214,7 +214,7 @@ show_text(show *p, const hitdoc *d, int bLast)
         if (nHead) {
             putchar('\n');
         }
-        esc_put(stdout, d->zText, d->nText, KQI_ESC_LINES);
+        esc_put(stdout, d->zText, d->nText, KQ_ESC_LINES);
         int bNl = d->nText > 0 && d->zText[d->nText - 1] == '\n';
         if (!bNl && (nHead || !bLast)) {
             putchar('\n');
@@ -297,12 +297,11 @@ cmd_show(cli *c)
         if (strcmp(c->azArg[i], "-") == 0) {
             /* An id and perhaps a '\r' a line: a longer line is no id
             ** (read on without keeping it). */
-            kqi_buf line = {0};
+            kq_buf line = {0};
             int bLong = 0;
             long iLine = 0;
-            while (rc == KQ_OK &&
-                   (rc = kqi_line_read(stdin, KQ_MAX_ID + 1, &line, &bLong)) ==
-                       KQ_OK) {
+            while (rc == KQ_OK && (rc = line_read(stdin, KQ_MAX_ID + 1, &line,
+                                                  &bLong)) == KQ_OK) {
                 iLine++;
                 if (bLong) {
                     fprintf(stderr,
@@ -322,7 +321,7 @@ cmd_show(cli *c)
             if (rc == KQ_DONE) {
                 rc = KQ_OK;
             }
-            kqi_buf_free(&line);
+            kq_buf_free(&line);
         } else {
             rc = show_one(&p, c->azArg[i], i == c->nArg - 1, &bMissing);
         }
@@ -352,7 +351,7 @@ doc_matches(source *src, const kq_query *q, kq_docid iDoc, hitdoc *pd,
     *paM = NULL;
     *pnM = 0;
     memset(pd, 0, sizeof(*pd));
-    int rc = source_matcher(src, q, &m, pzErr);
+    int rc = kq_matcher_new(src->pIdx, q, &m, pzErr);
     if (rc == KQ_OK) {
         rc = kq_matcher_doc(m, iDoc, &bMatch, &a, &n, pzErr);
     }
@@ -380,7 +379,7 @@ static char *
 match_text(const hitdoc *d, const kq_match *a)
 {
     const char *z = a->bTitle ? d->zRawTitle : d->zText;
-    return kqi_utf8_clean(z ? z + a->iStart : "", a->iEnd - a->iStart, 1);
+    return kq_utf8_clean(z ? z + a->iStart : "", a->iEnd - a->iStart, 1);
 }
 
 /**************************************************************************
@@ -470,9 +469,9 @@ cmd_explain(cli *c)
                                         &w1);
                 size_t n2 = text_prefix(t->zWhere, strlen(t->zWhere),
                                         (size_t)wW, &w2);
-                esc_put(stdout, t->zTerm, n1, KQI_ESC_TEXT);
+                esc_put(stdout, t->zTerm, n1, KQ_ESC_TEXT);
                 put_spaces(stdout, (size_t)wT - w1 + 2);
-                esc_put(stdout, t->zWhere, n2, KQI_ESC_TEXT);
+                esc_put(stdout, t->zWhere, n2, KQ_ESC_TEXT);
                 put_spaces(stdout, (size_t)wW - w2 + 2);
                 printf("%6u  %6u  %8llu  %8.4f  %6.2f  %10.6f\n", t->tf,
                        t->tfTitle, (unsigned long long)t->df, t->idf, t->boost,
@@ -492,7 +491,7 @@ cmd_explain(cli *c)
                    "f = tf + %u * title (a title word counts %u times, in "
                    "len too);\nk1 = %g, b = %g; idf = ln r, r = (N - df + "
                    "0.5) / (df + 0.5), r / 2 + 1 when r < 2\n(Xapian's).\n",
-                   nW - 1, nW, KQI_BM25_K1, KQI_BM25_B);
+                   nW - 1, nW, KQ_BM25_K1, KQ_BM25_B);
             printf("\nmatches   %zu (what kq hist counts and kq kwic shows: "
                    "kq(1) MATCHES)\n",
                    nM);
@@ -517,8 +516,8 @@ cmd_explain(cli *c)
             json_object_set_new(o, "len", json_integer(info.nLen));
             json_object_set_new(o, "avg_len", json_real(info.avgLen));
             json_object_set_new(o, "title_weight", json_integer(nW));
-            json_object_set_new(o, "k1", json_real(KQI_BM25_K1));
-            json_object_set_new(o, "b", json_real(KQI_BM25_B));
+            json_object_set_new(o, "k1", json_real(KQ_BM25_K1));
+            json_object_set_new(o, "b", json_real(KQ_BM25_B));
             json_object_set_new(o, "documents",
                                 json_integer((json_int_t)info.nDoc));
             json_t *a = json_array();
@@ -584,19 +583,18 @@ static int
 date_cb(void *pCtx, kq_docid iDoc)
 {
     dstat *p = pCtx;
-    kq_docinfo info;
-    memset(&info, 0, sizeof(info));
+    const kq_docinfo *info;
     int rc = kq_index_doc(p->s->pIdx, iDoc, &info, &p->zErr);
     if (rc) {
         return rc;
     }
-    size_t n = date_part(info.zDate ? info.zDate : "", info.nDate);
+    size_t n = date_part(info->zDate ? info->zDate : "", info->nDate);
     if (n == 0 || n >= sizeof(p->zMin)) {
         p->nUndated++;
         return KQ_OK;
     }
     char z[16];
-    memcpy(z, info.zDate, n);
+    memcpy(z, info->zDate, n);
     z[n] = 0;
     /* ISO dates of any precision compare as strings (2023 < 2023-01). */
     if (p->nDated == 0 || strcmp(z, p->zMin) < 0) {
@@ -617,7 +615,7 @@ dir_size(const char *zDir)
     DIR *d = opendir(zDir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
-        char *zPath = kqi_mprintf("%s/%s", zDir, e->d_name);
+        char *zPath = kq_mprintf("%s/%s", zDir, e->d_name);
         struct stat st;
         if (zPath && stat(zPath, &st) == 0 && S_ISREG(st.st_mode)) {
             n += (uint64_t)st.st_size;
@@ -672,7 +670,7 @@ cmd_stats(cli *c)
     if (ex) {
         return ex;
     }
-    const kq_stats *st = source_stats(&src);
+    const kq_stats *st = kq_index_stats(src.pIdx);
     const char *zLang = kq_analyzer_lang(source_analyzer(&src));
     dstat ds;
     memset(&ds, 0, sizeof(ds));
@@ -682,26 +680,25 @@ cmd_stats(cli *c)
     uint64_t nSize = 0;
     kq_langcount *aLang = NULL;
     int nLang = 0;
-    uint64_t *aWord = NULL; /* per segment: its words, as kq-index counts */
-    if (src.pIdx) {
-        rc = source_each_doc(&src, &ds, date_cb, NULL);
+    const kq_segment_stats **aSeg = NULL; /* kq's own index: its segments */
+    if (!source_is_xapian(&src)) {
+        rc = kq_index_each_doc(src.pIdx, &ds, date_cb, NULL, &ds.zErr);
         if (rc == KQ_OK) {
             rc = kq_index_fields(src.pIdx, &azField, &nField, &ds.zErr);
         }
         if (rc == KQ_OK) {
             rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
         }
-        u32 nSeg = src.pIdx->man.nSeg;
-        if (rc == KQ_OK &&
-            (aWord = calloc(nSeg + 1, sizeof(*aWord))) == NULL) {
+        uint32_t nSeg = st->nSegment;
+        if (rc == KQ_OK && (aSeg = calloc(nSeg + 1, sizeof(*aSeg))) == NULL) {
             rc = KQ_NOMEM;
         }
-        for (u32 i = 0; rc == KQ_OK && i < nSeg; i++) {
-            rc = kqi_dict_nwords(&src.pIdx->aSeg[i].dict, &aWord[i], &ds.zErr);
+        for (uint32_t i = 0; rc == KQ_OK && i < nSeg; i++) {
+            rc = kq_index_segment(src.pIdx, i, &aSeg[i], &ds.zErr);
         }
         nSize = dir_size(src.zDir);
     } else {
-        rc = kqi_xindex_languages(src.pX, 1, &aLang, &nLang, &ds.zErr);
+        rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
     }
     if (nLang > 1) {
         qsort(aLang, (size_t)nLang, sizeof(*aLang), cmp_langcount);
@@ -711,7 +708,7 @@ cmd_stats(cli *c)
     } else if (eFmt == FMT_TEXT) {
         char z[32];
         printf("index       %s (%s)\n", src.zDir,
-               src.pX ? "Xapian" : "kq native");
+               source_is_xapian(&src) ? "Xapian" : "kq native");
         printf("documents   %llu\n", (unsigned long long)st->nDoc);
         /* The lengths BM25F normalises by: tokens, a title token counting
         ** the title weight times (the index keeps no other total). */
@@ -719,7 +716,7 @@ cmd_stats(cli *c)
                (unsigned long long)st->nToken, st->nTitleWeight);
         printf("average     %.1f per document\n", st->avgDoclen);
         printf("ranking     BM25F: title weight %u, k1 %g, b %g\n",
-               st->nTitleWeight, KQI_BM25_K1, KQI_BM25_B);
+               st->nTitleWeight, KQ_BM25_K1, KQ_BM25_B);
         printf("language    %s\n", zLang);
         printf("languages   ");
         for (int i = 0; i < nLang; i++) {
@@ -727,17 +724,15 @@ cmd_stats(cli *c)
                    (unsigned long long)aLang[i].nDoc);
         }
         printf("%s\n", nLang ? " (documents)" : "none");
-        if (src.pIdx) {
+        if (aSeg) {
             human_size(nSize, z, sizeof(z));
             printf("segments    %u\n", st->nSegment);
             printf("generation  %llu\n", (unsigned long long)st->nGeneration);
             printf("size        %s (%llu bytes)\n", z,
                    (unsigned long long)nSize);
             if (ds.nDated) {
-                char *zMin = kqi_esc_str(ds.zMin, strlen(ds.zMin),
-                                         KQI_ESC_TEXT);
-                char *zMax = kqi_esc_str(ds.zMax, strlen(ds.zMax),
-                                         KQI_ESC_TEXT);
+                char *zMin = kq_escape(ds.zMin, strlen(ds.zMin), KQ_ESC_TEXT);
+                char *zMax = kq_escape(ds.zMax, strlen(ds.zMax), KQ_ESC_TEXT);
                 printf("dates       %s .. %s (%llu dated, %llu undated)\n",
                        zMin ? zMin : "", zMax ? zMax : "",
                        (unsigned long long)ds.nDated,
@@ -755,26 +750,23 @@ cmd_stats(cli *c)
             printf("%s\n", nField ? "" : "none");
             printf("\nsegment  documents   deleted       length        terms"
                    "        bytes\n");
-            for (u32 i = 0; i < src.pIdx->man.nSeg; i++) {
-                const kqi_segmeta *m = &src.pIdx->man.aSeg[i];
-                uint64_t nB = m->delSize;
-                for (int f = 0; f < KQI_NFILE; f++) {
-                    nB += m->aSize[f];
-                }
+            for (uint32_t i = 0; i < st->nSegment; i++) {
+                const kq_segment_stats *m = aSeg[i];
                 char zName[24];
                 snprintf(zName, sizeof(zName), "seg%u", m->iSeg);
                 printf("%-7s  %9u  %8u  %11llu  %11llu  %11llu\n", zName,
-                       m->nDoc, m->nDel,
-                       (unsigned long long)(m->nToken - m->nDelToken),
-                       (unsigned long long)aWord[i], (unsigned long long)nB);
+                       m->nDoc, m->nDel, (unsigned long long)m->nToken,
+                       (unsigned long long)m->nWord,
+                       (unsigned long long)m->nByte);
             }
         }
     } else {
         json_t *o = eFmt == FMT_JSONL ? jsonl_object(JSONL_STATS)
                                       : json_object();
         json_object_set_new(o, "index", json_text(src.zDir, strlen(src.zDir)));
-        json_object_set_new(o, "backend",
-                            json_string(src.pX ? "xapian" : "kq"));
+        json_object_set_new(
+            o, "backend",
+            json_string(source_is_xapian(&src) ? "xapian" : "kq"));
         json_object_set_new(o, "documents",
                             json_integer((json_int_t)st->nDoc));
         json_object_set_new(o, "length", json_integer((json_int_t)st->nToken));
@@ -791,7 +783,7 @@ cmd_stats(cli *c)
         }
         json_object_set_new(o, "languages", aL);
         json_object_set_new(o, "version", json_string(KQ_VERSION));
-        if (src.pIdx) {
+        if (aSeg) {
             json_object_set_new(o, "generation",
                                 json_integer((json_int_t)st->nGeneration));
             json_object_set_new(o, "size", json_integer((json_int_t)nSize));
@@ -811,22 +803,18 @@ cmd_stats(cli *c)
             }
             json_object_set_new(o, "fields", a);
             json_t *g = json_array();
-            for (u32 i = 0; i < src.pIdx->man.nSeg; i++) {
-                const kqi_segmeta *m = &src.pIdx->man.aSeg[i];
-                uint64_t nB = m->delSize;
-                for (int f = 0; f < KQI_NFILE; f++) {
-                    nB += m->aSize[f];
-                }
+            for (uint32_t i = 0; i < st->nSegment; i++) {
+                const kq_segment_stats *m = aSeg[i];
                 json_t *e = json_object();
                 json_object_set_new(e, "segment", json_integer(m->iSeg));
                 json_object_set_new(e, "documents", json_integer(m->nDoc));
                 json_object_set_new(e, "deleted", json_integer(m->nDel));
-                json_object_set_new(
-                    e, "length",
-                    json_integer((json_int_t)(m->nToken - m->nDelToken)));
+                json_object_set_new(e, "length",
+                                    json_integer((json_int_t)m->nToken));
                 json_object_set_new(e, "terms",
-                                    json_integer((json_int_t)aWord[i]));
-                json_object_set_new(e, "size", json_integer((json_int_t)nB));
+                                    json_integer((json_int_t)m->nWord));
+                json_object_set_new(e, "size",
+                                    json_integer((json_int_t)m->nByte));
                 json_array_append_new(g, e);
             }
             json_object_set_new(o, "segments", g);
@@ -839,7 +827,7 @@ cmd_stats(cli *c)
     }
     free(azField);
     free(aLang);
-    free(aWord);
+    free(aSeg);
     free(ds.zErr);
     source_close(&src);
     return ex;
@@ -877,8 +865,8 @@ term_cb(void *pCtx, const char *zWord, size_t nWord, const char *zTerm,
         p->nAlloc = n;
     }
     term *t = &p->a[p->n];
-    t->zWord = kqi_utf8_clean(zWord, nWord, 1);
-    t->zTerm = kqi_utf8_clean(zTerm, nTerm, 1);
+    t->zWord = kq_utf8_clean(zWord, nWord, 1);
+    t->zTerm = kq_utf8_clean(zTerm, nTerm, 1);
     t->df = df;
     if (!t->zWord || !t->zTerm) {
         free(t->zWord);
@@ -1052,7 +1040,7 @@ cmd_parse(cli *c)
         if (zTree == NULL) {
             ex = report_error(c, KQ_NOMEM, NULL);
         } else {
-            esc_put(stdout, zTree, strlen(zTree), KQI_ESC_LINES);
+            esc_put(stdout, zTree, strlen(zTree), KQ_ESC_LINES);
             size_t n = strlen(zTree);
             if (n == 0 || zTree[n - 1] != '\n') {
                 putchar('\n');

@@ -55,20 +55,21 @@ doc_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     return KQ_OK;
 }
 
-/* Clean text of z[a..b) with white space collapsed and trimmed
-** (kqi_utf8_clean() trims); with bBefore/bAfter, one space is kept where
-** the text had white space at that end, so that "ceasefire." and
-** "a ceasefire" print as in the text. */
+/* White space or a control character, as kq_utf8_clean() collapses. */
 static int
-is_space(u8 ch)
+is_space(unsigned char ch)
 {
     return ch <= ' ' || ch == 0x7f;
 }
 
+/* Clean text of z[a..b) with white space collapsed and trimmed
+** (kq_utf8_clean() trims); with bBefore/bAfter, one space is kept where
+** the text had white space at that end, so that "ceasefire." and
+** "a ceasefire" print as in the text. */
 static char *
 clean_range(const char *z, size_t a, size_t b, int bBefore, int bAfter)
 {
-    char *s = kqi_utf8_clean(z + a, b - a, 1);
+    char *s = kq_utf8_clean(z + a, b - a, 1);
     if (s == NULL) {
         return NULL;
     }
@@ -79,8 +80,8 @@ clean_range(const char *z, size_t a, size_t b, int bBefore, int bAfter)
     while (n > i && s[n - 1] == ' ') {
         n--;
     }
-    int bLead = bBefore && a < b && is_space((u8)z[a]);
-    int bTrail = bAfter && a < b && is_space((u8)z[b - 1]);
+    int bLead = bBefore && a < b && is_space((unsigned char)z[a]);
+    int bTrail = bAfter && a < b && is_space((unsigned char)z[b - 1]);
     char *r = malloc(n - i + 3);
     if (r) {
         size_t k = 0;
@@ -101,7 +102,7 @@ clean_range(const char *z, size_t a, size_t b, int bBefore, int bAfter)
 /* The folded words of z, joined by spaces, in order or reversed (the
 ** nearest word first, for --sort=left). */
 typedef struct words {
-    kqi_buf b;
+    kq_buf b;
     size_t *aEnd; /* end of each word in b */
     size_t n, nAlloc;
 } words;
@@ -120,7 +121,7 @@ word_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
         w->aEnd = a;
         w->nAlloc = n;
     }
-    kqi_buf_append(&w->b, zTerm, nTerm);
+    kq_buf_append(&w->b, zTerm, nTerm);
     w->aEnd[w->n++] = w->b.n;
     return w->b.rc;
 }
@@ -132,20 +133,20 @@ sort_key(kq_analyzer *pA, const char *z, int bReverse)
     memset(&w, 0, sizeof(w));
     int rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, z, strlen(z), 0, NULL, &w,
                         word_cb);
-    kqi_buf out = {0};
+    kq_buf out = {0};
     for (size_t i = 0; rc == KQ_OK && i < w.n; i++) {
         size_t k = bReverse ? w.n - 1 - i : i;
         size_t a = k ? w.aEnd[k - 1] : 0;
         if (i) {
-            kqi_buf_putc(&out, ' ');
+            kq_buf_putc(&out, ' ');
         }
-        kqi_buf_append(&out, w.b.a + a, w.aEnd[k] - a);
+        kq_buf_append(&out, w.b.a + a, w.aEnd[k] - a);
     }
-    kqi_buf_putc(&out, 0);
-    kqi_buf_free(&w.b);
+    kq_buf_putc(&out, 0);
+    kq_buf_free(&w.b);
     free(w.aEnd);
     if (rc || out.rc) {
-        kqi_buf_free(&out);
+        kq_buf_free(&out);
         return NULL;
     }
     return (char *)out.a;
@@ -196,11 +197,11 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         kline *l = &k->aLine[k->nLine];
         memset(l, 0, sizeof(*l));
         size_t s = a > nBack ? a - nBack : 0;
-        while (s > 0 && s < a && ((u8)z[s] & 0xc0) == 0x80) {
+        while (s > 0 && s < a && ((unsigned char)z[s] & 0xc0) == 0x80) {
             s++; /* start on a character */
         }
         size_t e = b + nBack < nz ? b + nBack : nz;
-        while (e < nz && e > b && ((u8)z[e] & 0xc0) == 0x80) {
+        while (e < nz && e > b && ((unsigned char)z[e] & 0xc0) == 0x80) {
             e--;
         }
         l->zId = malloc(d.nId + 1);
@@ -262,7 +263,7 @@ print_text(kwic *k, size_t nWidth)
     size_t wId = 0;
     for (size_t i = 0; i < k->nLine; i++) {
         kline *l = &k->aLine[i];
-        char *z = kqi_esc_str(l->zId, l->nId, KQI_ESC_TEXT);
+        char *z = kq_escape(l->zId, l->nId, KQ_ESC_TEXT);
         if (z) {
             free(l->zId);
             l->zId = z;
@@ -375,10 +376,10 @@ cmd_kwic(cli *c)
     }
     int rc = KQ_OK;
     if (ex == 0) {
-        rc = source_each_match(&k.src, k.pQ, &k, doc_cb, &zErr);
+        rc = kq_search_each(k.src.pIdx, k.pQ, &k, doc_cb, &zErr);
     }
     if (ex == 0 && rc == KQ_OK) {
-        rc = source_matcher(&k.src, k.pQ, &k.pM, &zErr);
+        rc = kq_matcher_new(k.src.pIdx, k.pQ, &k.pM, &zErr);
     }
     /* With --sort=doc the first lines are the ones shown: stop there;
     ** the other orders need every line. */

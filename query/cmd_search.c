@@ -70,7 +70,7 @@ static json_t *
 summary_new(search *p, uint64_t nTotal, size_t nReturned)
 {
     json_t *o = json_object();
-    const kq_stats *st = source_stats(&p->src);
+    const kq_stats *st = kq_index_stats(p->src.pIdx);
     json_object_set_new(o, "query", json_text(p->zQuery, strlen(p->zQuery)));
     json_object_set_new(o, "total", json_integer((json_int_t)nTotal));
     json_object_set_new(o, "offset", json_integer((json_int_t)p->c->nOffset));
@@ -86,8 +86,9 @@ summary_new(search *p, uint64_t nTotal, size_t nReturned)
                                    : json_integer((json_int_t)p->c->nLimit));
     json_object_set_new(o, "index",
                         json_text(p->src.zDir, strlen(p->src.zDir)));
-    json_object_set_new(o, "backend",
-                        json_string(p->src.pX ? "xapian" : "kq"));
+    json_object_set_new(
+        o, "backend",
+        json_string(source_is_xapian(&p->src) ? "xapian" : "kq"));
     json_object_set_new(o, "generation",
                         json_integer((json_int_t)st->nGeneration));
     json_object_set_new(o, "documents", json_integer((json_int_t)st->nDoc));
@@ -163,17 +164,17 @@ parse_fields(search *p)
                 }
             }
             if (e < 0 && ex == 0) {
-                kqi_buf b = {0};
+                kq_buf b = {0};
                 for (int i = 0; i < nExtra; i++) {
-                    kqi_buf_append(&b, ", ", 2);
-                    kqi_buf_append(&b, azExtra[i], strlen(azExtra[i]));
+                    kq_buf_append(&b, ", ", 2);
+                    kq_buf_append(&b, azExtra[i], strlen(azExtra[i]));
                 }
                 msg_put("kq: unknown field \"%s\" in --fields; the fields: "
                         "id, title, date, source, score, rank, snippet, len, "
                         "text%.*s%s",
                         z, (int)b.n, b.a ? (const char *)b.a : "",
                         nExtra ? "" : " (the index has no extra fields)");
-                kqi_buf_free(&b);
+                kq_buf_free(&b);
                 ex = KQ_EXIT_USAGE;
             }
         }
@@ -219,13 +220,13 @@ print_snippet(const kq_snippet *s, int bColor)
         if (a < i || b < a || b > s->nText) {
             continue; /* never trust offsets to stay in bounds */
         }
-        esc_put(stdout, s->zText + i, a - i, KQI_ESC_TEXT);
+        esc_put(stdout, s->zText + i, a - i, KQ_ESC_TEXT);
         fputs(bColor ? "\x1b[1;31m" : "", stdout);
-        esc_put(stdout, s->zText + a, b - a, KQI_ESC_TEXT);
+        esc_put(stdout, s->zText + a, b - a, KQ_ESC_TEXT);
         fputs(bColor ? "\x1b[0m" : "", stdout);
         i = b;
     }
-    esc_put(stdout, s->zText + i, s->nText - i, KQI_ESC_TEXT);
+    esc_put(stdout, s->zText + i, s->nText - i, KQ_ESC_TEXT);
 }
 
 static json_t *
@@ -252,16 +253,16 @@ snippet_json(const kq_snippet *s)
 static char *
 snippets_flat(const kq_snippet *a, int n)
 {
-    kqi_buf b = {0};
+    kq_buf b = {0};
     for (int i = 0; i < n; i++) {
         if (i) {
-            kqi_buf_append(&b, " \xe2\x80\xa6 ", 5); /* " … " */
+            kq_buf_append(&b, " \xe2\x80\xa6 ", 5); /* " … " */
         }
-        kqi_buf_append(&b, a[i].zText, a[i].nText);
+        kq_buf_append(&b, a[i].zText, a[i].nText);
     }
-    kqi_buf_putc(&b, 0);
+    kq_buf_putc(&b, 0);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;
@@ -309,7 +310,8 @@ field_json(const search *p, const field *f, const hitdoc *d, size_t iRank,
         return d->zSource[0] ? json_text(d->zSource, strlen(d->zSource))
                              : json_null();
     case F_SCORE: return json_real(score);
-    case F_LEN: return p->src.pX ? json_null() : json_integer(d->nLen);
+    case F_LEN:
+        return source_is_xapian(&p->src) ? json_null() : json_integer(d->nLen);
     case F_TEXT: return json_text(d->zText, d->nText);
     case F_EXTRA: {
         const char *z = hitdoc_field(d, f->zName);
@@ -383,12 +385,12 @@ print_hit_table(search *p, const hitdoc *d, size_t iRank, double score,
             xPut(stdout, z ? z : "");
             free(z);
         } else if (f->e == F_TEXT) {
-            char *z = kqi_utf8_clean(d->zText ? d->zText : "", d->nText, 0);
+            char *z = kq_utf8_clean(d->zText ? d->zText : "", d->nText, 0);
             xPut(stdout, z ? z : "");
             free(z);
         } else if (f->e == F_ID) {
             esc_put(stdout, d->zId, d->nId,
-                    p->eFmt == FMT_TSV ? KQI_ESC_TSV : KQI_ESC_CSV);
+                    p->eFmt == FMT_TSV ? KQ_ESC_TSV : KQ_ESC_CSV);
         } else {
             xPut(stdout, field_text(f, d, iRank, score, zBuf, sizeof(zBuf)));
         }
@@ -407,7 +409,7 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
         text_put(stdout, d->zTitle[0] ? d->zTitle : "(no title)");
         printf("%s\n", zE);
         fputs("   ", stdout);
-        esc_put(stdout, d->zId, d->nId, KQI_ESC_TEXT);
+        esc_put(stdout, d->zId, d->nId, KQ_ESC_TEXT);
         if (d->zDate[0]) {
             fputs("  ", stdout);
             text_put(stdout, d->zDate);
@@ -454,7 +456,7 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
                 fputs(": ", stdout);
                 text_put(stdout, z);
             } else if (f->e == F_ID) {
-                esc_put(stdout, d->zId, d->nId, KQI_ESC_TEXT);
+                esc_put(stdout, d->zId, d->nId, KQ_ESC_TEXT);
             } else {
                 text_put(stdout, z);
             }
@@ -471,12 +473,12 @@ print_hit_text(search *p, const hitdoc *d, size_t iRank, double score,
         }
     }
     if (p->bText && d->zText) {
-        char *z = kqi_utf8_clean(d->zText, d->nText, 0);
+        char *z = kq_utf8_clean(d->zText, d->nText, 0);
         for (char *zLine = z, *zNl; zLine && *zLine; zLine = zNl) {
             zNl = strchr(zLine, '\n');
             size_t n = zNl ? (size_t)(zNl - zLine) : strlen(zLine);
             fputs("   ", stdout);
-            esc_put(stdout, zLine, n, KQI_ESC_LINES);
+            esc_put(stdout, zLine, n, KQ_ESC_LINES);
             putchar('\n');
             zNl = zNl ? zNl + 1 : zLine + n;
         }
@@ -495,7 +497,7 @@ hit_snippets(search *p, kq_docid iDoc, const hitdoc *d, kq_snippet **paSnip,
     size_t nM = 0;
     int rc = KQ_OK;
     if (p->pM == NULL) {
-        rc = source_matcher(&p->src, p->pQ, &p->pM, pzErr);
+        rc = kq_matcher_new(p->src.pIdx, p->pQ, &p->pM, pzErr);
     }
     if (rc == KQ_OK) {
         rc = kq_matcher_doc(p->pM, iDoc, &bMatch, &aM, &nM, pzErr);
@@ -539,7 +541,7 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
     if (rc == KQ_OK) {
         switch (p->eFmt) {
         case FMT_IDS:
-            esc_put(stdout, d.zId, d.nId, KQI_ESC_TEXT);
+            esc_put(stdout, d.zId, d.nId, KQ_ESC_TEXT);
             putchar('\n');
             break;
         case FMT_TREC:
@@ -551,7 +553,7 @@ print_hit(search *p, const kq_hit *h, size_t iRank, char **pzErr)
             }
             text_put(stdout, p->c->zQid ? p->c->zQid : "1");
             fputs(" Q0 ", stdout);
-            esc_put(stdout, d.zId, d.nId, KQI_ESC_TEXT);
+            esc_put(stdout, d.zId, d.nId, KQ_ESC_TEXT);
             printf(" %zu %.6f ", iRank, h->score);
             text_put(stdout, p->c->zRunTag ? p->c->zRunTag : "kq");
             putchar('\n');
@@ -581,7 +583,7 @@ do_check(cli *c)
     if (ex) {
         return ex;
     }
-    if (src.pX) {
+    if (source_is_xapian(&src)) {
         fprintf(stderr,
                 "kq: %s is a Xapian database: check it with "
                 "xapian-check\n",
@@ -722,7 +724,7 @@ cmd_search(cli *c)
     search s;
     int ex = search_open(&s, c);
     s.eFmt = eFmt;
-    if (ex == 0 && s.src.pX &&
+    if (ex == 0 && source_is_xapian(&s.src) &&
         (c->eSort == SORT_DATE || c->eSort == SORT_DATE_DESC)) {
         ex = source_need_native(&s.src, c, "--sort=date");
     }
@@ -753,15 +755,15 @@ cmd_search(cli *c)
         nLimit = c->nLimit = 10; /* (the summary records it) */
     }
     if (c->bAll) {
-        rc = source_search(&s.src, s.pQ, s.flags, 0, 0, &aHit, &nHit, &nTotal,
-                           &zErr);
+        rc = kq_search_ex(s.src.pIdx, s.pQ, s.flags, 0, 0, &aHit, &nHit,
+                          &nTotal, NULL, &zErr);
         free(aHit);
         aHit = NULL;
         nLimit = nTotal > c->nOffset ? (size_t)(nTotal - c->nOffset) : 0;
     }
     if (rc == KQ_OK) {
-        rc = source_search(&s.src, s.pQ, s.flags, c->nOffset, nLimit, &aHit,
-                           &nHit, &nTotal, &zErr);
+        rc = kq_search_ex(s.src.pIdx, s.pQ, s.flags, c->nOffset, nLimit, &aHit,
+                          &nHit, &nTotal, NULL, &zErr);
     }
     if (rc == KQ_OK && (eFmt == FMT_TSV || eFmt == FMT_CSV)) {
         for (int i = 0; i < s.nField; i++) {
@@ -837,8 +839,8 @@ cmd_count(cli *c)
     kq_hit *aHit = NULL;
     size_t nHit = 0;
     uint64_t nTotal = 0;
-    int rc = source_search(&s.src, s.pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
-                           &zErr);
+    int rc = kq_search_ex(s.src.pIdx, s.pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
+                          NULL, &zErr);
     free(aHit);
     if (rc) {
         ex = report_error(c, rc, zErr);

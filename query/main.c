@@ -375,16 +375,16 @@ parse_query(const cli *c, kq_analyzer *pA, const char *zQuery, kq_query **ppQ)
 char *
 cli_join_args(const cli *c, int iFrom, int iTo)
 {
-    kqi_buf b = {0};
+    kq_buf b = {0};
     for (int i = iFrom; i < iTo; i++) {
         if (i > iFrom) {
-            kqi_buf_putc(&b, ' ');
+            kq_buf_putc(&b, ' ');
         }
-        kqi_buf_append(&b, c->azArg[i], strlen(c->azArg[i]));
+        kq_buf_append(&b, c->azArg[i], strlen(c->azArg[i]));
     }
-    kqi_buf_putc(&b, 0);
+    kq_buf_putc(&b, 0);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;
@@ -750,8 +750,8 @@ command_hint(const char *zWord)
     int nBest = 3;
     for (int e = 0; e < CMD_N; e++) {
         /* Optimal string alignment, as fuzzy query words (pattern.c). */
-        int n = kqi_fuzzy_distance(zWord, strlen(zWord), azCmdName[e],
-                                   strlen(azCmdName[e]), nBest - 1);
+        int n = kq_edit_distance(zWord, strlen(zWord), azCmdName[e],
+                                 strlen(azCmdName[e]), nBest - 1);
         if (n < nBest) {
             nBest = n;
             zBest = azCmdName[e];

@@ -45,7 +45,7 @@ term_width(void)
 static size_t
 next_char(const char *z, size_t n, size_t i, utf8proc_int32_t *pc)
 {
-    const u8 *p = (const u8 *)z + i;
+    const unsigned char *p = (const unsigned char *)z + i;
     if (p[0] < 0x80) {
         *pc = p[0];
         return 1;
@@ -108,7 +108,7 @@ text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth)
     size_t i = n, ww = 0;
     while (i > 0) {
         size_t j = i - 1;
-        while (j > 0 && ((u8)z[j] & 0xc0) == 0x80 && i - j < 4) {
+        while (j > 0 && ((unsigned char)z[j] & 0xc0) == 0x80 && i - j < 4) {
             j--;
         }
         utf8proc_int32_t c;
@@ -146,18 +146,18 @@ put_spaces(FILE *f, size_t n)
 void
 esc_put(FILE *f, const char *z, size_t n, int eKind)
 {
-    kqi_buf b = {0};
-    kqi_esc(&b, z, n, eKind);
+    kq_buf b = {0};
+    kq_buf_escape(&b, z, n, eKind);
     if (b.rc == KQ_OK && b.n > 0) {
         fwrite(b.a, 1, b.n, f);
     }
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
 }
 
 void
 text_put(FILE *f, const char *z)
 {
-    esc_put(f, z, z ? strlen(z) : 0, KQI_ESC_TEXT);
+    esc_put(f, z, z ? strlen(z) : 0, KQ_ESC_TEXT);
 }
 
 /* TSV cannot quote, so the characters that would break a row or be
@@ -167,13 +167,13 @@ text_put(FILE *f, const char *z)
 void
 tsv_put(FILE *f, const char *z)
 {
-    esc_put(f, z, z ? strlen(z) : 0, KQI_ESC_TSV);
+    esc_put(f, z, z ? strlen(z) : 0, KQ_ESC_TSV);
 }
 
 void
 csv_put(FILE *f, const char *z)
 {
-    esc_put(f, z, z ? strlen(z) : 0, KQI_ESC_CSV);
+    esc_put(f, z, z ? strlen(z) : 0, KQ_ESC_CSV);
 }
 
 void
@@ -181,19 +181,25 @@ msg_put(const char *zFmt, ...)
 {
     va_list ap;
     va_start(ap, zFmt);
-    char *z = kqi_vmprintf(zFmt, ap);
+    int nFmt = vsnprintf(NULL, 0, zFmt, ap);
     va_end(ap);
+    char *z = nFmt < 0 ? NULL : malloc((size_t)nFmt + 1);
+    if (z) {
+        va_start(ap, zFmt);
+        vsnprintf(z, (size_t)nFmt + 1, zFmt, ap);
+        va_end(ap);
+    }
     size_t n = z ? strlen(z) : 0;
     if (n > 0 && z[n - 1] == '\n') {
         n--;
     }
-    kqi_buf b = {0};
-    kqi_esc(&b, z ? z : "out of memory", z ? n : 13, KQI_ESC_TEXT);
-    kqi_buf_putc(&b, '\n');
+    kq_buf b = {0};
+    kq_buf_escape(&b, z ? z : "out of memory", z ? n : 13, KQ_ESC_TEXT);
+    kq_buf_putc(&b, '\n');
     if (b.rc == KQ_OK) {
         fwrite(b.a, 1, b.n, stderr);
     }
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
     free(z);
 }
 
@@ -201,26 +207,26 @@ json_t *
 json_text(const char *z, size_t n)
 {
     /* json_stringn: a NUL in the text is kept (jansson writes \u0000). */
-    kqi_buf b = {0};
-    kqi_esc(&b, z, z ? n : 0, KQI_ESC_UTF8);
+    kq_buf b = {0};
+    kq_buf_escape(&b, z, z ? n : 0, KQ_ESC_UTF8);
     json_t *v = b.rc ? NULL : json_stringn(b.n ? (const char *)b.a : "", b.n);
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
     return v ? v : json_null();
 }
 
 void
 json_put(FILE *f, const json_t *v, size_t flags)
 {
-    /* jansson escapes C0 controls but not DEL and C1: kqi_esc_json_dump()
-    ** adds those. */
+    /* jansson escapes C0 controls but not DEL and C1: KQ_ESC_JSON adds
+    ** those. */
     char *z = json_dumps(v, flags);
     if (z) {
-        kqi_buf b = {0};
-        kqi_esc_json_dump(&b, z, strlen(z));
+        kq_buf b = {0};
+        kq_buf_escape(&b, z, strlen(z), KQ_ESC_JSON);
         if (b.rc == KQ_OK) {
             fwrite(b.a, 1, b.n, f);
         }
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         free(z);
     }
 }
@@ -279,7 +285,7 @@ table_cell(table *t, json_t *v, const char *zFlat, size_t nFlat)
             fputc(t->eFmt == FMT_TSV ? '\t' : ',', t->f);
         }
         esc_put(t->f, zFlat, nFlat,
-                t->eFmt == FMT_TSV ? KQI_ESC_TSV : KQI_ESC_CSV);
+                t->eFmt == FMT_TSV ? KQ_ESC_TSV : KQ_ESC_CSV);
         json_decref(v);
     } else {
         if (t->pRow == NULL) {

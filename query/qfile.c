@@ -1,9 +1,10 @@
 /*
-** qfile.c -- query files, as kq batch FILE and kq hist --queries FILE read
-** them: one query a line, LABEL<TAB>QUERY or QUERY; blank lines and lines
-** starting with # are skipped; labels and queries are trimmed of spaces and
-** tabs.  A line is at most a label (an id's length), a tab and the longest
-** query: a longer one is read past without being kept.
+** qfile.c -- lines of bounded length (line_read), and query files, as kq
+** batch FILE and kq hist --queries FILE read them: one query a line,
+** LABEL<TAB>QUERY or QUERY; blank lines and lines starting with # are
+** skipped; labels and queries are trimmed of spaces and tabs.  A line is
+** at most a label (an id's length), a tab and the longest query: a longer
+** one is read past without being kept.
 */
 #include "cli.h"
 
@@ -24,12 +25,37 @@ trim(char *z)
 }
 
 int
-qfile_next(FILE *f, kqi_buf *pLine, long *piLine, char **pzLabel,
+line_read(FILE *f, size_t nMax, kq_buf *b, int *pbLong)
+{
+    int c = EOF, bAny = 0;
+    b->n = 0;
+    *pbLong = 0;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        bAny = 1;
+        if (*pbLong) {
+            continue;
+        }
+        if (b->n == nMax) {
+            *pbLong = 1; /* drop it; read on to the line's end */
+            b->n = 0;
+            continue;
+        }
+        kq_buf_putc(b, (unsigned char)c);
+    }
+    if (c == EOF && !bAny) {
+        return KQ_DONE;
+    }
+    kq_buf_putc(b, 0);
+    b->n--;
+    return b->rc;
+}
+
+int
+qfile_next(FILE *f, kq_buf *pLine, long *piLine, char **pzLabel,
            char **pzQuery, int *pbLong)
 {
     for (;;) {
-        int rc = kqi_line_read(f, KQ_MAX_ID + 1 + KQ_MAX_QUERY_LEN, pLine,
-                               pbLong);
+        int rc = line_read(f, KQ_MAX_ID + 1 + KQ_MAX_QUERY_LEN, pLine, pbLong);
         if (rc) {
             return rc;
         }

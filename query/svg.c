@@ -23,18 +23,18 @@ static const char *const azColor[] = {
 #define NCOLOR ((int)(sizeof(azColor) / sizeof(azColor[0])))
 
 /* XML text: white space and control characters collapsed to one space,
-** at most nMax columns, escaped (KQI_ESC_XML: entities, and what XML 1.0
+** at most nMax columns, escaped (KQ_ESC_XML: entities, and what XML 1.0
 ** forbids, U+FFFE and U+FFFF among them, as U+FFFD). */
 static void
 put_xml(FILE *f, const char *z, size_t nMax)
 {
-    char *zClean = kqi_utf8_clean(z, strlen(z), 1);
+    char *zClean = kq_utf8_clean(z, strlen(z), 1);
     if (zClean == NULL) {
         return;
     }
     size_t n = strlen(zClean), w;
     size_t nCut = text_prefix(zClean, n, nMax, &w);
-    esc_put(f, zClean, nCut, KQI_ESC_XML);
+    esc_put(f, zClean, nCut, KQ_ESC_XML);
     if (nCut < n) {
         fputs("\xe2\x80\xa6", f); /* … */
     }
@@ -58,7 +58,8 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
 {
     FILE *f = fopen(zPath, "w");
     if (f == NULL) {
-        return kqi_err(pzErr, KQ_IOERR, "%s: %s", zPath, strerror(errno));
+        *pzErr = kq_mprintf("%s: %s", zPath, strerror(errno));
+        return KQ_IOERR;
     }
     /* The legend: entries laid out left to right, wrapping. */
     double xLeg = 70, yLeg = 22;
@@ -246,8 +247,9 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
 #undef YPOS
     int bErr = ferror(f);
     if (fclose(f) != 0 || bErr) {
-        return kqi_err(pzErr, KQ_IOERR, "%s: cannot write: %s", zPath,
-                       strerror(errno ? errno : EIO));
+        *pzErr = kq_mprintf("%s: cannot write: %s", zPath,
+                            strerror(errno ? errno : EIO));
+        return KQ_IOERR;
     }
     return KQ_OK;
 }

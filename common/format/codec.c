@@ -102,7 +102,7 @@ unpack(const u8 *p, u32 *a, int n, int b)
 }
 
 void
-kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
+kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
                        int n, u32 prevDoc)
 {
     u32 aGap[KQI_BLOCK], aF[KQI_BLOCK];
@@ -138,7 +138,7 @@ kqi_block_encode_codec(kqi_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
 }
 
 void
-kqi_block_encode(kqi_buf *b, const u32 *aDoc, const u32 *aTf, int n,
+kqi_block_encode(kq_buf *b, const u32 *aDoc, const u32 *aTf, int n,
                  u32 prevDoc)
 {
     kqi_block_encode_codec(b, KQI_CODEC_PACKED, aDoc, aTf, n, prevDoc);
@@ -231,13 +231,13 @@ kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
 }
 
 void
-kqi_posblock_begin(kqi_buf *b)
+kqi_posblock_begin(kq_buf *b)
 {
-    kqi_buf_putc(b, KQI_CODEC_VARINT);
+    kq_buf_putc(b, KQI_CODEC_VARINT);
 }
 
 void
-kqi_posblock_add(kqi_buf *b, const u32 *aPos, u32 nPos)
+kqi_posblock_add(kq_buf *b, const u32 *aPos, u32 nPos)
 {
     if (kqi_buf_reserve(b, (size_t)nPos * 5)) {
         return;

@@ -31,8 +31,8 @@
 char *
 kqi_del_path(const char *zDir, u32 iSeg, u64 iGen)
 {
-    return kqi_mprintf("%s/seg%06u-%llu.del", zDir, iSeg,
-                       (unsigned long long)iGen);
+    return kq_mprintf("%s/seg%06u-%llu.del", zDir, iSeg,
+                      (unsigned long long)iGen);
 }
 
 int

@@ -64,8 +64,8 @@ struct kqi_dictw {
     u64 nEntry;            /* keys written */
     u64 nTerm;             /* terms among them */
     u64 nextPost, nextPos; /* expected offsets of the next term's lists */
-    kqi_buf ix;
-    kqi_buf blk;    /* the open block's bytes */
+    kq_buf ix;
+    kq_buf blk;     /* the open block's bytes */
     u8 aBlkLoc[16]; /* its first term's postOff and posOff */
 };
 
@@ -77,7 +77,7 @@ dictw_flush(kqi_dictw *p)
         return;
     }
     kqi_buf_u64(&p->ix, p->f->nOff);
-    kqi_buf_append(&p->ix, p->aBlkLoc, 16);
+    kq_buf_append(&p->ix, p->aBlkLoc, 16);
     u32 crc = libdeflate_crc32(0, p->blk.a, p->blk.n);
     kqi_buf_u32(&p->ix, libdeflate_crc32(crc, p->aBlkLoc, 16));
     kqi_wfile_write(p->f, p->blk.a, p->blk.n);
@@ -132,10 +132,10 @@ kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
         p->nInBlock = 0;
         nShared = 0;
     }
-    kqi_buf *b = &p->blk;
+    kq_buf *b = &p->blk;
     kqi_buf_varint(b, nShared);
     kqi_buf_varint(b, nKey - nShared);
-    kqi_buf_append(b, zKey + nShared, nKey - nShared);
+    kq_buf_append(b, zKey + nShared, nKey - nShared);
     if (pLoc) {
         kqi_buf_varint(b, pLoc->df);
         kqi_buf_varint(b, pLoc->cf - pLoc->df);
@@ -148,7 +148,7 @@ kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
     } else {
         kqi_buf_varint(b, 0);
         kqi_buf_varint(b, nStem);
-        kqi_buf_append(b, zStem, nStem);
+        kq_buf_append(b, zStem, nStem);
     }
     memcpy(p->aPrev, zKey, nKey);
     p->nPrev = nKey;
@@ -176,8 +176,8 @@ kqi_dictw_finish(kqi_dictw *p, u64 *pnEntry, u64 *pnTerm)
     if (pnTerm) {
         *pnTerm = p->nTerm;
     }
-    kqi_buf_free(&p->ix);
-    kqi_buf_free(&p->blk);
+    kq_buf_free(&p->ix);
+    kq_buf_free(&p->blk);
     free(p);
     return rc;
 }

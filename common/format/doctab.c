@@ -74,18 +74,18 @@
 
 struct kqi_docw {
     kqi_wfile *pDocs, *pStore;
-    kqi_buf aLen;   /* u32 doclen per document */
-    kqi_buf aOff;   /* u64 metaOff per document */
-    kqi_buf rec;    /* scratch record */
-    int bDeferred;  /* bodies are stored by kqi_docw_put_blocks() */
-    kqi_buf text;   /* bodies of the open store block */
-    u64 nOpen;      /* bytes in the open block (= text.n unless deferred) */
-    u64 nBlock;     /* blocks closed so far */
-    kqi_buf z;      /* compression scratch */
-    kqi_buf out;    /* an encoded block (header and data) */
-    kqi_buf blocks; /* u64 offsets of the store blocks written */
+    kq_buf aLen;   /* u32 doclen per document */
+    kq_buf aOff;   /* u64 metaOff per document */
+    kq_buf rec;    /* scratch record */
+    int bDeferred; /* bodies are stored by kqi_docw_put_blocks() */
+    kq_buf text;   /* bodies of the open store block */
+    u64 nOpen;     /* bytes in the open block (= text.n unless deferred) */
+    u64 nBlock;    /* blocks closed so far */
+    kq_buf z;      /* compression scratch */
+    kq_buf out;    /* an encoded block (header and data) */
+    kq_buf blocks; /* u64 offsets of the store blocks written */
     struct libdeflate_compressor *pZ;
-    kqi_buf ids; /* idEnt per document, in docid order */
+    kq_buf ids; /* idEnt per document, in docid order */
     u64 nDoc;
     int rc;
     /* Past nSpill bytes, metaOff[] and the id table go on in scratch files
@@ -94,7 +94,7 @@ struct kqi_docw {
     size_t nSpill;
     int fdOff, fdIds; /* -1 until needed; unlinked once created */
     u64 nOffSpilled;  /* metaOff entries in fdOff */
-    kqi_buf runs;     /* u64 number of entries of each run in fdIds */
+    kq_buf runs;      /* u64 number of entries of each run in fdIds */
 };
 
 /* An id table entry in memory (20 bytes on disk). */
@@ -135,8 +135,8 @@ close_after(u64 nOpen)
 
 /* Append one block, header and (compressed) bytes, to out. */
 static int
-encode_block(struct libdeflate_compressor *pZ, kqi_buf *z, const u8 *a,
-             size_t n, kqi_buf *out)
+encode_block(struct libdeflate_compressor *pZ, kq_buf *z, const u8 *a,
+             size_t n, kq_buf *out)
 {
     u8 codec = 0;
     const u8 *aData = a;
@@ -155,20 +155,20 @@ encode_block(struct libdeflate_compressor *pZ, kqi_buf *z, const u8 *a,
     kqi_put_u32(hdr + 1, (u32)n);
     kqi_put_u32(hdr + 5, libdeflate_crc32(0, a, n));
     kqi_put_u32(hdr + 9, (u32)nData);
-    kqi_buf_append(out, hdr, sizeof(hdr));
-    kqi_buf_append(out, aData, nData);
+    kq_buf_append(out, hdr, sizeof(hdr));
+    kq_buf_append(out, aData, nData);
     return out->rc;
 }
 
 int
 kqi_store_encode(struct libdeflate_compressor **ppZ, const char *const *azBody,
-                 const size_t *anBody, u32 nDoc, kqi_buf *pOut, kqi_buf *pOffs)
+                 const size_t *anBody, u32 nDoc, kq_buf *pOut, kq_buf *pOffs)
 {
     if (*ppZ == NULL &&
         (*ppZ = libdeflate_alloc_compressor(STORE_ZLEVEL)) == NULL) {
         return KQ_NOMEM;
     }
-    kqi_buf text, z;
+    kq_buf text, z;
     memset(&text, 0, sizeof(text));
     memset(&z, 0, sizeof(z));
     int rc = KQ_OK;
@@ -181,7 +181,7 @@ kqi_store_encode(struct libdeflate_compressor **ppZ, const char *const *azBody,
             text.n = 0;
         }
         if (i < nDoc) {
-            kqi_buf_append(&text, azBody[i], anBody[i]);
+            kq_buf_append(&text, azBody[i], anBody[i]);
             if (close_after(text.n)) {
                 kqi_buf_u64(pOffs, pOut->n);
                 rc = encode_block(*ppZ, &z, text.a, text.n, pOut);
@@ -192,8 +192,8 @@ kqi_store_encode(struct libdeflate_compressor **ppZ, const char *const *azBody,
             rc = KQ_NOMEM;
         }
     }
-    kqi_buf_free(&text);
-    kqi_buf_free(&z);
+    kq_buf_free(&text);
+    kq_buf_free(&z);
     return rc;
 }
 
@@ -258,8 +258,8 @@ scratch_err(kqi_docw *p, const char *zWhat, int e)
     if (p->rc == KQ_OK) {
         p->rc = KQ_IOERR;
         if (p->pDocs->zErr == NULL) {
-            p->pDocs->zErr = kqi_mprintf("%s: cannot %s a scratch file: %s",
-                                         p->pDocs->zPath, zWhat, strerror(e));
+            p->pDocs->zErr = kq_mprintf("%s: cannot %s a scratch file: %s",
+                                        p->pDocs->zPath, zWhat, strerror(e));
         }
         if (p->pDocs->rc == KQ_OK) {
             p->pDocs->rc = KQ_IOERR;
@@ -281,7 +281,7 @@ scratch_write(kqi_docw *p, int *pFd, const u8 *a, size_t n)
         const char *zDocs = p->pDocs->zPath;
         const char *zSlash = strrchr(zDocs, '/');
         int nDir = zSlash ? (int)(zSlash - zDocs) + 1 : 0;
-        char *zPath = kqi_mprintf("%.*stmp-docw-XXXXXX", nDir, zDocs);
+        char *zPath = kq_mprintf("%.*stmp-docw-XXXXXX", nDir, zDocs);
         if (zPath == NULL) {
             p->rc = KQ_NOMEM;
             return;
@@ -428,10 +428,10 @@ kqi_docw_end_batch(kqi_docw *p)
 }
 
 static void
-rec_str(kqi_buf *b, const char *z, size_t n)
+rec_str(kq_buf *b, const char *z, size_t n)
 {
     kqi_buf_varint(b, n);
-    kqi_buf_append(b, z, n);
+    kq_buf_append(b, z, n);
 }
 
 int
@@ -451,7 +451,7 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     u64 iOff = p->nOpen;
     p->nOpen += d->nBody;
     if (!p->bDeferred) {
-        kqi_buf_append(&p->text, d->zBody, d->nBody);
+        kq_buf_append(&p->text, d->zBody, d->nBody);
     }
 
     p->rec.n = 0;
@@ -471,7 +471,7 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     if (p->ids.n + sizeof(e) > p->nSpill && p->ids.n > 0) {
         spill_ids(p);
     }
-    kqi_buf_append(&p->ids, &e, sizeof(e));
+    kq_buf_append(&p->ids, &e, sizeof(e));
     if (p->aOff.n + 8 > p->nSpill && p->aOff.n > 0) {
         spill_offs(p);
     }
@@ -673,15 +673,15 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     if (pnDoc) {
         *pnDoc = p->nDoc;
     }
-    kqi_buf_free(&p->aLen);
-    kqi_buf_free(&p->aOff);
-    kqi_buf_free(&p->rec);
-    kqi_buf_free(&p->text);
-    kqi_buf_free(&p->z);
-    kqi_buf_free(&p->out);
-    kqi_buf_free(&p->blocks);
-    kqi_buf_free(&p->ids);
-    kqi_buf_free(&p->runs);
+    kq_buf_free(&p->aLen);
+    kq_buf_free(&p->aOff);
+    kq_buf_free(&p->rec);
+    kq_buf_free(&p->text);
+    kq_buf_free(&p->z);
+    kq_buf_free(&p->out);
+    kq_buf_free(&p->blocks);
+    kq_buf_free(&p->ids);
+    kq_buf_free(&p->runs);
     if (p->fdOff >= 0) {
         close(p->fdOff);
     }
@@ -858,7 +858,7 @@ kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
         if (aDel && (aDel[iDoc >> 3] >> (iDoc & 7) & 1)) {
             continue; /* a deleted or replaced version */
         }
-        kq_docinfo info;
+        kqi_docrec info;
         int rc = kqi_docs_info(d, iDoc, &info, pzErr);
         if (rc) {
             return rc;
@@ -886,7 +886,7 @@ get_str(const u8 **pp, const u8 *end, const char **pz, size_t *pn)
 }
 
 int
-kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr)
+kqi_docs_info(const kqi_docs *d, u32 i, kqi_docrec *pOut, char **pzErr)
 {
     const u8 *p, *end;
     int rc = docs_record(d, i, &p, &end);
@@ -899,17 +899,17 @@ kqi_docs_info(const kqi_docs *d, u32 i, kq_docinfo *pOut, char **pzErr)
         }
         u64 v;
         pOut->nField = 0;
-        pOut->pField_ = NULL;
-        pOut->nField_ = 0;
+        pOut->pField = NULL;
+        pOut->nFieldByte = 0;
         for (int k = 0; rc == KQ_OK && k < 3; k++) {
             if (kqi_varint_get(&p, end, &v)) {
                 rc = KQ_CORRUPT;
             }
         }
         if (rc == KQ_OK && p < end) {
-            pOut->pField_ = p;
-            pOut->nField_ = (size_t)(end - p);
-            if (kqi_fields_count(p, pOut->nField_, &pOut->nField)) {
+            pOut->pField = p;
+            pOut->nFieldByte = (size_t)(end - p);
+            if (kqi_fields_count(p, pOut->nFieldByte, &pOut->nField)) {
                 rc = KQ_CORRUPT;
             }
         }
@@ -1094,20 +1094,4 @@ kqi_textcache_clear(kqi_textcache *p)
 {
     free(p->a);
     memset(p, 0, sizeof(*p));
-}
-
-int
-kq_docinfo_field(const kq_docinfo *pInfo, int i, const char **pzName,
-                 size_t *pnName, const char **pzValue, size_t *pnValue)
-{
-    kq_field f;
-    if (i < 0 || i >= pInfo->nField ||
-        kqi_fields_get(pInfo->pField_, pInfo->nField_, i, &f)) {
-        return KQ_CORRUPT;
-    }
-    *pzName = f.zName;
-    *pnName = f.nName;
-    *pzValue = f.zValue;
-    *pnValue = f.nValue;
-    return KQ_OK;
 }

@@ -106,8 +106,8 @@ write_all(kqi_wfile *f, const u8 *a, size_t n)
             if (errno == EINTR) {
                 continue;
             }
-            f->zErr = kqi_mprintf("%s: write failed: %s", f->zPath,
-                                  strerror(errno));
+            f->zErr = kq_mprintf("%s: write failed: %s", f->zPath,
+                                 strerror(errno));
             f->rc = KQ_IOERR;
             break;
         }
@@ -173,13 +173,13 @@ kqi_wfile_close(kqi_wfile *f, char **pzErr)
     if (f->fd >= 0) {
         wfile_flush(f);
         if (f->rc == KQ_OK && !f->bNoSync && fsync(f->fd) != 0) {
-            f->zErr = kqi_mprintf("%s: fsync failed: %s", f->zPath,
-                                  strerror(errno));
+            f->zErr = kq_mprintf("%s: fsync failed: %s", f->zPath,
+                                 strerror(errno));
             f->rc = KQ_IOERR;
         }
         if (close(f->fd) != 0 && f->rc == KQ_OK) {
-            f->zErr = kqi_mprintf("%s: close failed: %s", f->zPath,
-                                  strerror(errno));
+            f->zErr = kq_mprintf("%s: close failed: %s", f->zPath,
+                                 strerror(errno));
             f->rc = KQ_IOERR;
         }
         f->fd = -1;

@@ -53,7 +53,7 @@ const char *const kqi_file_ext[KQI_NFILE] = {"dict", "post", "pos", "docs",
 char *
 kqi_seg_path(const char *zDir, u32 iSeg, int iFile)
 {
-    return kqi_mprintf("%s/seg%06u.%s", zDir, iSeg, kqi_file_ext[iFile]);
+    return kq_mprintf("%s/seg%06u.%s", zDir, iSeg, kqi_file_ext[iFile]);
 }
 
 void
@@ -67,7 +67,7 @@ int
 kqi_manifest_read(const char *zDir, kqi_manifest *pOut, char **pzErr)
 {
     memset(pOut, 0, sizeof(*pOut));
-    char *zPath = kqi_mprintf("%s/%s", zDir, KQI_MANIFEST);
+    char *zPath = kq_mprintf("%s/%s", zDir, KQI_MANIFEST);
     if (zPath == NULL) {
         return KQ_NOMEM;
     }
@@ -167,7 +167,7 @@ out:
 int
 kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
 {
-    kqi_buf b = {0};
+    kq_buf b = {0};
     /* A manifest past the cap would be refused by every reader as damaged
     ** (kqi_manifest_read), so it is never written. */
     if (p->nSeg > KQ_MAX_SEGMENTS) {
@@ -180,7 +180,7 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
     kqi_buf_u64(&b, p->nGeneration);
     size_t nLang = strlen(p->zLang);
     kqi_buf_u32(&b, (u32)nLang);
-    kqi_buf_append(&b, p->zLang, nLang);
+    kq_buf_append(&b, p->zLang, nLang);
     kqi_buf_u32(&b, p->nTitleWeight);
     kqi_buf_u32(&b, p->nSeg);
     for (u32 i = 0; i < p->nSeg; i++) {
@@ -200,11 +200,11 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
         kqi_buf_u32(&b, s->delCrc);
     }
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return KQ_NOMEM;
     }
-    char *zTmp = kqi_mprintf("%s/%s.tmp", zDir, KQI_MANIFEST);
-    char *zFinal = kqi_mprintf("%s/%s", zDir, KQI_MANIFEST);
+    char *zTmp = kq_mprintf("%s/%s.tmp", zDir, KQI_MANIFEST);
+    char *zFinal = kq_mprintf("%s/%s", zDir, KQI_MANIFEST);
     int rc = KQ_NOMEM;
     if (zTmp && zFinal) {
         kqi_wfile f;
@@ -225,6 +225,6 @@ kqi_manifest_write(const char *zDir, const kqi_manifest *p, char **pzErr)
     }
     free(zTmp);
     free(zFinal);
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
     return rc;
 }

@@ -53,9 +53,9 @@ struct kqi_plw {
     u32 aTf[KQI_BLOCK];
     int n;        /* postings in the current block */
     u32 prevLast; /* last docid of the previous block (EOF: none) */
-    kqi_buf blk;  /* scratch for encoding a block */
-    kqi_buf pos;  /* positions of the current block */
-    kqi_buf skip; /* skip table of the current list */
+    kq_buf blk;   /* scratch for encoding a block */
+    kq_buf pos;   /* positions of the current block */
+    kq_buf skip;  /* skip table of the current list */
     u64 postStart, posStart;
     u32 df;
     u64 cf;
@@ -88,9 +88,9 @@ void
 kqi_plw_free(kqi_plw *p)
 {
     if (p) {
-        kqi_buf_free(&p->blk);
-        kqi_buf_free(&p->pos);
-        kqi_buf_free(&p->skip);
+        kq_buf_free(&p->blk);
+        kq_buf_free(&p->pos);
+        kq_buf_free(&p->skip);
         free(p);
     }
 }

@@ -110,7 +110,7 @@ open_shards(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
         return kqi_err(pzErr, KQ_IOERR, "%s: cannot create directory: %s",
                        zDir, strerror(errno));
     }
-    char *zStub = kqi_mprintf("%s/XAPIANDB", zDir);
+    char *zStub = kq_mprintf("%s/XAPIANDB", zDir);
     if (zStub == NULL) {
         return KQ_NOMEM;
     }
@@ -124,7 +124,7 @@ open_shards(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
                      strerror(errno));
     }
     for (int i = 0; rc == KQ_OK && i < nShard; i++) {
-        char *zShard = kqi_mprintf("%s/shard%03d", zDir, i);
+        char *zShard = kq_mprintf("%s/shard%03d", zDir, i);
         if (zShard == NULL) {
             rc = KQ_NOMEM;
             break;
@@ -477,7 +477,7 @@ dir_bytes(const char *zPath, int nDepth)
         if (e->d_name[0] == '.') {
             continue;
         }
-        char *z = kqi_mprintf("%s/%s", zPath, e->d_name);
+        char *z = kq_mprintf("%s/%s", zPath, e->d_name);
         struct stat st;
         if (z && stat(z, &st) == 0) {
             if (S_ISDIR(st.st_mode) && nDepth > 0) {
@@ -666,24 +666,24 @@ first_term(void *pCtx, const char *z, size_t n)
 static char *
 xurl_show(const char *z)
 {
-    kqi_buf b = {0};
+    kq_buf b = {0};
     size_t n = strlen(z);
     for (size_t i = 0; i < n && i < 128; i++) {
         u8 c = (u8)z[i];
         if (c < 0x20 || c >= 0x7f || c == '\\') {
             char a[5];
             snprintf(a, sizeof(a), "\\x%02x", c);
-            kqi_buf_append(&b, a, 4);
+            kq_buf_append(&b, a, 4);
         } else {
-            kqi_buf_putc(&b, (char)c);
+            kq_buf_putc(&b, (char)c);
         }
     }
     if (n > 128) {
-        kqi_buf_append(&b, "...", 3);
+        kq_buf_append(&b, "...", 3);
     }
-    kqi_buf_putc(&b, 0);
+    kq_buf_putc(&b, 0);
     if (b.rc) {
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
         return NULL;
     }
     return (char *)b.a;
@@ -788,7 +788,7 @@ kqi_xindex_open(const char *const *azPath, int nPath, kqi_xindex **ppOut,
         }
         if (rc == KQ_OK && bAny) {
             struct stat st;
-            char *z = kqi_mprintf("%s/iamglass", azPath[0]);
+            char *z = kq_mprintf("%s/iamglass", azPath[0]);
             int bGlass = nPath == 1 && z && stat(z, &st) == 0;
             rc = kqi_err(pzErr, KQ_CORRUPT,
                          "%s: xapian: the database has "
@@ -1323,7 +1323,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
         }
         if (rc == KQ_OK && d.e.rc == KQ_OK) {
             exp_dedup(&d.e);
-            char *zWhat = kqi_mprintf("date:%s..%s", q->zLo, q->zHi);
+            char *zWhat = kq_mprintf("date:%s..%s", q->zLo, q->zHi);
             rc = zWhat ? exp_check(p, &d.e, 0, zWhat, pzErr) : KQ_NOMEM;
             free(zWhat);
         }
@@ -1338,7 +1338,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
             /* id:PRE*: the id terms Q + id starting with it, each an
             ** expansion (as search.c's expand_ids()). */
             xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
-            char *z = kqi_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
+            char *z = kq_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
             int rc = z ? kqx_db_terms_scan(p->pDb, z, strlen(z), &e, exp_add,
                                            pzErr)
                        : KQ_NOMEM;
@@ -1348,8 +1348,8 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
             }
             if (rc == KQ_OK && e.rc == KQ_OK) {
                 exp_dedup(&e);
-                char *zWhat = kqi_mprintf("the id prefix id:%.*s*",
-                                          (int)q->nTerm, q->zTerm);
+                char *zWhat = kq_mprintf("the id prefix id:%.*s*",
+                                         (int)q->nTerm, q->zTerm);
                 rc = zWhat ? exp_check(p, &e, 1, zWhat, pzErr) : KQ_NOMEM;
                 free(zWhat);
             }
@@ -1359,7 +1359,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
             exp_clear(&e);
             return rc ? rc : x_scale(ppOut, 0.0, pzErr);
         }
-        char *z = kqi_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
+        char *z = kq_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
         int rc = z ? kqx_query_term(z, strlen(z), ppOut, pzErr) : KQ_NOMEM;
         free(z);
         return rc ? rc : x_scale(ppOut, 0.0, pzErr);
@@ -1458,8 +1458,8 @@ kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset, size_t nLimit,
     xcall_begin(p);
     int rc = translate(p, q->pRoot, &x, pzErr);
     if (rc == KQ_OK) {
-        rc = kqx_search(p->pDb, x, KQI_BM25_K1, KQI_BM25_B, nOffset, nLimit,
-                        &m, pzErr);
+        rc = kqx_search(p->pDb, x, KQ_BM25_K1, KQ_BM25_B, nOffset, nLimit, &m,
+                        pzErr);
     }
     xcall_end(p);
     kqx_query_free(x);
@@ -1492,6 +1492,53 @@ kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
                        : kqx_db_value(p->pDb, iDoc + 1, (unsigned)iSlot, pz,
                                       pn, pzErr);
     xcall_end(p);
+    return rc;
+}
+
+static int
+cmp_hit_doc(const void *a, const void *b)
+{
+    kq_docid x = ((const kq_hit *)a)->iDoc, y = ((const kq_hit *)b)->iDoc;
+    return x < y ? -1 : x > y;
+}
+
+/* Every hit (a count first, to ask for all of them), then in docid
+** order. */
+int
+kqi_xsearch_each(kqi_xindex *p, const kq_query *q, void *pCtx, kq_match_fn x,
+                 char **pzErr)
+{
+    uint64_t nTotal = 0;
+    size_t nHit = 0;
+    kq_hit *aHit = NULL;
+    int rc = kqi_xsearch(p, q, 0, 0, &aHit, &nHit, &nTotal, pzErr);
+    free(aHit);
+    aHit = NULL;
+    if (rc == KQ_OK && nTotal > 0) {
+        rc = kqi_xsearch(p, q, 0, (size_t)nTotal, &aHit, &nHit, &nTotal,
+                         pzErr);
+    }
+    if (rc == KQ_OK && nHit > 0) {
+        /* (no hits: aHit is NULL, which qsort must not be given) */
+        qsort(aHit, nHit, sizeof(kq_hit), cmp_hit_doc);
+        for (size_t i = 0; rc == KQ_OK && i < nHit; i++) {
+            rc = x(pCtx, aHit[i].iDoc, aHit[i].score, 0);
+        }
+    }
+    free(aHit);
+    return rc;
+}
+
+int
+kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[4], size_t anOut[4],
+               char **pzErr)
+{
+    static const int aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE, KQX_VALUE_DATE,
+                                 KQX_VALUE_SOURCE};
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < 4; i++) {
+        rc = kqi_xdoc(p, iDoc, aSlot[i], &azOut[i], &anOut[i], pzErr);
+    }
     return rc;
 }
 

@@ -43,13 +43,13 @@ run_one(void *pCtx, const char *zQuery, const qd_opts *o, qd_hit *aOut,
         return -1;
     }
     for (size_t i = 0; i < nHit; i++) {
-        kq_docinfo info;
+        const kq_docinfo *info;
         if (kq_index_doc(b->pIdx, aHit[i].iDoc, &info, NULL) != KQ_OK) {
             free(aHit);
             return -1;
         }
-        size_t n = info.nId < QD_MAXID - 1 ? info.nId : QD_MAXID - 1;
-        memcpy(aOut[i].docid, info.zId, n);
+        size_t n = info->nId < QD_MAXID - 1 ? info->nId : QD_MAXID - 1;
+        memcpy(aOut[i].docid, info->zId, n);
         aOut[i].docid[n] = 0;
         aOut[i].score = aHit[i].score;
     }

@@ -188,13 +188,12 @@ static const struct { const char *z; int bOr; } aQuery[] = {
 static void read_text(kq_index *p, kq_docid iDoc, const kq_query *q)
 {
     char *zErr = NULL;
-    kq_docinfo info;
-    memset(&info, 0, sizeof info);
+    const kq_docinfo *info = NULL;
     if (kq_index_doc(p, iDoc, &info, &zErr) == KQ_OK) {
-        fz_touch(info.zId, info.nId);
-        fz_touch(info.zTitle, info.nTitle);
-        fz_touch(info.zDate, info.nDate);
-        fz_touch(info.zSource, info.nSource);
+        fz_touch(info->zId, info->nId);
+        fz_touch(info->zTitle, info->nTitle);
+        fz_touch(info->zDate, info->nDate);
+        fz_touch(info->zSource, info->nSource);
     }
     free(zErr);
     zErr = NULL;
@@ -217,8 +216,10 @@ static void read_text(kq_index *p, kq_docid iDoc, const kq_query *q)
                     if (n) {
                         memcpy(aM, a, sizeof(kq_match) * n);
                     }
-                    kq_match_locate(kq_index_analyzer(p), info.zTitle,
-                                    info.nTitle, zText, nText, aM, n);
+                    kq_match_locate(kq_index_analyzer(p),
+                                    info ? info->zTitle : NULL,
+                                    info ? info->nTitle : 0, zText, nText, aM,
+                                    n);
                     if (kq_snippets_make(kq_index_analyzer(p), zText, nText,
                                          aM, n, 12, 2, &aSnip,
                                          &nSnip) == KQ_OK) {

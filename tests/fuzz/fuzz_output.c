@@ -29,6 +29,7 @@
 */
 #include "fuzz_util.h"
 
+#include "../../common/kq_int.h" /* u8 */
 #include "../../query/cli.h"
 
 #include <utf8proc.h>
@@ -105,34 +106,34 @@ hexval(u8 c)
 
 /* Decode \xHH (and with bTsv \t \n \r \\) into b; 0 if malformed. */
 static int
-unescape(kqi_buf *b, const u8 *z, size_t n, int bTsv)
+unescape(kq_buf *b, const u8 *z, size_t n, int bTsv)
 {
     for (size_t i = 0; i < n; i++) {
         if (z[i] != '\\') {
-            kqi_buf_putc(b, z[i]);
+            kq_buf_putc(b, z[i]);
             continue;
         }
         if (i + 3 < n && z[i + 1] == 'x' && hexval(z[i + 2]) >= 0 &&
             hexval(z[i + 3]) >= 0) {
-            kqi_buf_putc(b, (u8)(hexval(z[i + 2]) * 16 + hexval(z[i + 3])));
+            kq_buf_putc(b, (u8)(hexval(z[i + 2]) * 16 + hexval(z[i + 3])));
             i += 3;
         } else if (bTsv && i + 1 < n && strchr("tnr\\", z[i + 1]) &&
                    z[i + 1] != 0) {
             u8 c = z[i + 1];
-            kqi_buf_putc(b, c == 't' ? '\t' : c == 'n' ? '\n'
+            kq_buf_putc(b, c == 't' ? '\t' : c == 'n' ? '\n'
                             : c == 'r' ? '\r' : '\\');
             i++;
         } else if (bTsv) {
             return 0;
         } else {
-            kqi_buf_putc(b, z[i]);
+            kq_buf_putc(b, z[i]);
         }
     }
     return 1;
 }
 
 static int
-same(const kqi_buf *b, const void *z, size_t n)
+same(const kq_buf *b, const void *z, size_t n)
 {
     return b->n == n && (n == 0 || memcmp(b->a, z, n) == 0);
 }
@@ -140,7 +141,7 @@ same(const kqi_buf *b, const void *z, size_t n)
 /* One RFC 4180 field at z[*pi]: appended to b, *pi past it; returns the
 ** byte after it (',' or '\n' or 0 at the end), or -1 if malformed. */
 static int
-csv_field(const u8 *z, size_t n, size_t *pi, kqi_buf *b)
+csv_field(const u8 *z, size_t n, size_t *pi, kq_buf *b)
 {
     size_t i = *pi;
     if (i < n && z[i] == '"') {
@@ -150,21 +151,21 @@ csv_field(const u8 *z, size_t n, size_t *pi, kqi_buf *b)
             }
             if (z[i] == '"') {
                 if (i + 1 < n && z[i + 1] == '"') {
-                    kqi_buf_putc(b, '"');
+                    kq_buf_putc(b, '"');
                     i++;
                     continue;
                 }
                 i++;
                 break;
             }
-            kqi_buf_putc(b, z[i]);
+            kq_buf_putc(b, z[i]);
         }
     } else {
         for (; i < n && z[i] != ',' && z[i] != '\n'; i++) {
             if (z[i] == '"' || z[i] == '\r') {
                 return -1;   /* must have been quoted */
             }
-            kqi_buf_putc(b, z[i]);
+            kq_buf_putc(b, z[i]);
         }
     }
     *pi = i;
@@ -184,7 +185,7 @@ check_xml(const u8 *zIn, size_t nIn, const u8 *z, size_t n)
     static const char *const azEnt[] = {"&amp;", "&lt;", "&gt;", "&quot;",
                                         "&apos;"};
     static const char aCh[] = "&<>\"'";
-    kqi_buf d = {0};
+    kq_buf d = {0};
     for (size_t i = 0; i < n;) {
         int32_t c;
         size_t l = cp_at(z, n, i, &c);
@@ -202,11 +203,11 @@ check_xml(const u8 *zIn, size_t nIn, const u8 *z, size_t n)
                 }
             }
             FZ_CHECK(k < 5, "xml: '&' at %zu starts no entity", i);
-            kqi_buf_putc(&d, (u8)aCh[k]);
+            kq_buf_putc(&d, (u8)aCh[k]);
             i += strlen(azEnt[k]);
             continue;
         }
-        kqi_buf_append(&d, z + i, l);
+        kq_buf_append(&d, z + i, l);
         i += l;
     }
     /* Round trip for text XML can hold as it is. */
@@ -219,7 +220,7 @@ check_xml(const u8 *zIn, size_t nIn, const u8 *z, size_t n)
     }
     FZ_CHECK(!bKept || same(&d, zIn, nIn), "xml: entities do not decode to "
              "the input");
-    kqi_buf_free(&d);
+    kq_buf_free(&d);
 }
 
 static void
@@ -239,13 +240,13 @@ check_json(const u8 *z, size_t n)
                            &err);
     FZ_CHECK(w != NULL && json_is_string(w), "json: not parsed back: %s",
              err.text);
-    kqi_buf want = {0};
-    kqi_esc(&want, (const char *)z, n, KQI_ESC_UTF8);
+    kq_buf want = {0};
+    kq_buf_escape(&want, (const char *)z, n, KQ_ESC_UTF8);
     FZ_CHECK(same(&want, json_string_value(w), json_string_length(w)),
              "json: parsed back to another string");
     FZ_CHECK(!valid_utf8(z, n) || same(&want, z, n), "json: valid UTF-8 "
              "changed by the UTF-8 fix");
-    kqi_buf_free(&want);
+    kq_buf_free(&want);
     json_decref(v);
     json_decref(w);
     free(zOut);
@@ -283,12 +284,12 @@ check_table(int eFmt, const u8 *const *az, const size_t *an)
                  "jsonl: no \"type\": \"hit\"");
         for (int i = 0; i < 4; i++) {
             json_t *v = json_object_get(o, azCol[i]);
-            kqi_buf want = {0};
-            kqi_esc(&want, (const char *)az[i], an[i], KQI_ESC_UTF8);
+            kq_buf want = {0};
+            kq_buf_escape(&want, (const char *)az[i], an[i], KQ_ESC_UTF8);
             FZ_CHECK(v && json_is_string(v) &&
                      same(&want, json_string_value(v), json_string_length(v)),
                      "jsonl: cell %d differs", i);
-            kqi_buf_free(&want);
+            kq_buf_free(&want);
         }
         json_decref(o);
     } else {
@@ -297,7 +298,7 @@ check_table(int eFmt, const u8 *const *az, const size_t *an)
         FZ_CHECK(p != NULL, "no header");
         size_t i = (size_t)(p - z) + 1;
         for (int k = 0; k < 4; k++) {
-            kqi_buf got = {0}, want = {0};
+            kq_buf got = {0}, want = {0};
             if (eFmt == FMT_TSV) {
                 size_t j = i;
                 while (j < nOut && z[j] != '\t' && z[j] != '\n') {
@@ -312,12 +313,12 @@ check_table(int eFmt, const u8 *const *az, const size_t *an)
                 int e = csv_field(z, nOut, &i, &got);
                 FZ_CHECK(e == (k == 3 ? '\n' : ','), "csv: cell %d ends with "
                          "%d", k, e);
-                kqi_esc(&want, (const char *)az[k], an[k], KQI_ESC_LINES);
+                kq_buf_escape(&want, (const char *)az[k], an[k], KQ_ESC_LINES);
                 FZ_CHECK(same(&got, want.a, want.n), "csv: cell %d differs",
                          k);
             }
-            kqi_buf_free(&got);
-            kqi_buf_free(&want);
+            kq_buf_free(&got);
+            kq_buf_free(&want);
         }
         FZ_CHECK(i == nOut, "table: bytes after the row");
     }
@@ -342,56 +343,56 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
              bWant ? "ok" : "a refusal");
 
     /* text and lines */
-    for (int eKind = KQI_ESC_TEXT; eKind <= KQI_ESC_LINES; eKind++) {
-        kqi_buf b = {0}, d = {0};
-        kqi_esc(&b, (const char *)z, n, eKind);
+    for (int eKind = KQ_ESC_TEXT; eKind <= KQ_ESC_LINES; eKind++) {
+        kq_buf b = {0}, d = {0};
+        kq_buf_escape(&b, (const char *)z, n, eKind);
         FZ_CHECK(b.rc == KQ_OK, "out of memory");
-        FZ_CHECK(clean_out(b.a, b.n, eKind == KQI_ESC_LINES), "%s: raw "
+        FZ_CHECK(clean_out(b.a, b.n, eKind == KQ_ESC_LINES), "%s: raw "
                  "control character or invalid UTF-8",
-                 eKind == KQI_ESC_TEXT ? "text" : "lines");
+                 eKind == KQ_ESC_TEXT ? "text" : "lines");
         if (memchr(z, '\\', n) == NULL) {
             unescape(&d, b.a, b.n, 0);
             FZ_CHECK(same(&d, z, n), "\\xHH does not decode to the input");
         }
-        if (rc == KQ_OK && eKind == KQI_ESC_TEXT) {
+        if (rc == KQ_OK && eKind == KQ_ESC_TEXT) {
             FZ_CHECK(same(&b, z, n), "an accepted id is changed by text");
         }
-        kqi_buf_free(&b);
-        kqi_buf_free(&d);
+        kq_buf_free(&b);
+        kq_buf_free(&d);
     }
 
     /* tsv: reversible */
     {
-        kqi_buf b = {0}, d = {0};
-        kqi_esc(&b, (const char *)z, n, KQI_ESC_TSV);
+        kq_buf b = {0}, d = {0};
+        kq_buf_escape(&b, (const char *)z, n, KQ_ESC_TSV);
         FZ_CHECK(clean_out(b.a, b.n, 0), "tsv: raw control character");
         FZ_CHECK(unescape(&d, b.a, b.n, 1) && same(&d, z, n),
                  "tsv: does not decode to the input");
-        kqi_buf_free(&b);
-        kqi_buf_free(&d);
+        kq_buf_free(&b);
+        kq_buf_free(&d);
     }
 
     /* csv: one field */
     {
-        kqi_buf b = {0}, got = {0}, want = {0};
-        kqi_esc(&b, (const char *)z, n, KQI_ESC_CSV);
+        kq_buf b = {0}, got = {0}, want = {0};
+        kq_buf_escape(&b, (const char *)z, n, KQ_ESC_CSV);
         FZ_CHECK(clean_out(b.a, b.n, 1), "csv: raw control character");
         size_t i = 0;
         FZ_CHECK(csv_field(b.a, b.n, &i, &got) == 0 && i == b.n,
                  "csv: not one field");
-        kqi_esc(&want, (const char *)z, n, KQI_ESC_LINES);
+        kq_buf_escape(&want, (const char *)z, n, KQ_ESC_LINES);
         FZ_CHECK(same(&got, want.a, want.n), "csv: field differs");
-        kqi_buf_free(&b);
-        kqi_buf_free(&got);
-        kqi_buf_free(&want);
+        kq_buf_free(&b);
+        kq_buf_free(&got);
+        kq_buf_free(&want);
     }
 
     /* xml */
     {
-        kqi_buf b = {0};
-        kqi_esc(&b, (const char *)z, n, KQI_ESC_XML);
+        kq_buf b = {0};
+        kq_buf_escape(&b, (const char *)z, n, KQ_ESC_XML);
         check_xml(z, n, b.a, b.n);
-        kqi_buf_free(&b);
+        kq_buf_free(&b);
     }
 
     check_json(z, n);

@@ -73,8 +73,7 @@ static void build_index(void)
 {
     char zDir[4200];
     fz_path(zDir, sizeof zDir, "idx");
-    kq_writer_opts opts;
-    memset(&opts, 0, sizeof opts);
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     opts.zLang = "english";
     opts.nLockWaitMs = -1;
     kq_writer *w = NULL;
@@ -306,12 +305,12 @@ static void run_query(const kq_query *q, const char *zQuery)
 
     /* The best hit's record, text and snippet. */
     if (nHit > 0) {
-        kq_docinfo info;
+        const kq_docinfo *info;
         rc = kq_index_doc(g_pIdx, aHit[0].iDoc, &info, &zErr);
         FZ_CHECK(rc == KQ_OK, "kq_index_doc(%u): rc %d %s",
                  (unsigned)aHit[0].iDoc, rc, zErr ? zErr : "");
-        fz_touch(info.zId, info.nId);
-        fz_touch(info.zTitle, info.nTitle);
+        fz_touch(info->zId, info->nId);
+        fz_touch(info->zTitle, info->nTitle);
         char *zText = NULL;
         size_t nText = 0;
         rc = kq_index_text(g_pIdx, aHit[0].iDoc, &zText, &nText, &zErr);
@@ -320,7 +319,7 @@ static void run_query(const kq_query *q, const char *zQuery)
         fz_touch(zText, nText);
         kq_match *aM = NULL;
         size_t nM = 0;
-        check_matches(q, zQuery, aHit[0].iDoc, info.zTitle, info.nTitle,
+        check_matches(q, zQuery, aHit[0].iDoc, info->zTitle, info->nTitle,
                       zText, nText, &aM, &nM);
         kq_snippet *aSnip = NULL;
         int nSnip = 0;

@@ -110,8 +110,7 @@ static void free_docs(tdoc *aDoc, size_t n) {
 
 static void write_index(const char *zDir, const char *zLang,
                         const tdoc *aDoc, size_t nDoc) {
-    kq_writer_opts o;
-    memset(&o, 0, sizeof o);
+    kq_writer_opts o = KQ_WRITER_OPTS_INIT;
     o.zLang = zLang;
     o.nLockWaitMs = -1;
     kq_writer *w = NULL;
@@ -163,11 +162,11 @@ static long run_query(kq_index *pIdx, kq_analyzer *pA, const char *zQuery,
              (unsigned long long)nTotal);
     memset(abHit, 0, nDoc);
     for (size_t i = 0; i < nHit; i++) {
-        kq_docinfo di;
+        const kq_docinfo *di;
         rc = kq_index_doc(pIdx, aHit[i].iDoc, &di, &zErr);
         th_check(rc == KQ_OK, "kq_index_doc %u", (unsigned)aHit[i].iDoc);
         char zId[32];
-        snprintf(zId, sizeof zId, "%.*s", (int)di.nId, di.zId);
+        snprintf(zId, sizeof zId, "%.*s", (int)di->nId, di->zId);
         size_t iDoc = (size_t)strtoul(zId, NULL, 10);
         th_check(iDoc < nDoc, "hit id %s", zId);
         abHit[iDoc] = 1;

@@ -250,7 +250,7 @@ static void rand_tfs(th_rng *r, u32 *aTf, int n) {
 /* Encode, decode from an exact-size copy, compare; then every truncation. */
 static void block_roundtrip_codec(int eCodec, const u32 *aDoc, const u32 *aTf,
                                   int n, u32 prevDoc, const char *zWhat) {
-    kqi_buf b;
+    kq_buf b;
     memset(&b, 0, sizeof b);
     kqi_block_encode_codec(&b, eCodec, aDoc, aTf, n, prevDoc);
     assert_int_equal(b.a[0], eCodec);
@@ -278,7 +278,7 @@ static void block_roundtrip_codec(int eCodec, const u32 *aDoc, const u32 *aTf,
                  n, b.n, k, rc);
         free(a);
     }
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
 }
 
 /* Every block in both codecs: the packed one kq writes, and the varint one
@@ -348,7 +348,7 @@ static void test_block_bad_codec(void **state) {
     (void)state;
     u32 aDoc[3] = {5, 9, 100}, aTf[3] = {1, 2, 3};
     u32 aDoc2[3], aTf2[3];
-    kqi_buf b;
+    kq_buf b;
     memset(&b, 0, sizeof b);
     kqi_block_encode(&b, aDoc, aTf, 3, KQ_DOCID_EOF);
     assert_int_equal(b.rc, KQ_OK);
@@ -371,7 +371,7 @@ static void test_block_bad_codec(void **state) {
         if (rc != KQ_CORRUPT) fail_msg("codec byte %d accepted (rc=%d)", c, rc);
         free(a);
     }
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
 }
 
 /* Decoding against a larger prevDoc than the block was written with makes the
@@ -379,7 +379,7 @@ static void test_block_bad_codec(void **state) {
 static void test_block_overflow(void **state) {
     (void)state;
     u32 aDoc2[2], aTf2[2];
-    kqi_buf b;
+    kq_buf b;
     u8 *a;
 
     u32 aDoc[2] = {0x7fffffff, 0}, aTf[2] = {1, 1};
@@ -389,7 +389,7 @@ static void test_block_overflow(void **state) {
     assert_int_equal(kqi_block_decode(a, a + b.n, 1, 0x90000000u, aDoc2, aTf2),
                      KQ_CORRUPT);
     free(a);
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
 
     u32 aDocB[2] = {0, 0xfffffffe};
     memset(&b, 0, sizeof b);
@@ -398,7 +398,7 @@ static void test_block_overflow(void **state) {
     assert_int_equal(kqi_block_decode(a, a + b.n, 2, 5, aDoc2, aTf2),
                      KQ_CORRUPT);
     free(a);
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
 
     /* the single gap prevDoc -> prevDoc + 1 read after 0xfffffffe would give
     ** KQ_DOCID_EOF itself, which is no docid */
@@ -409,7 +409,7 @@ static void test_block_overflow(void **state) {
     assert_int_equal(kqi_block_decode(a, a + b.n, 1, 0xfffffffe, aDoc2, aTf2),
                      KQ_CORRUPT);
     free(a);
-    kqi_buf_free(&b);
+    kq_buf_free(&b);
 }
 
 /* Hand-made blocks in the documented format (codec.c): codec byte 0, n

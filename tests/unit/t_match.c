@@ -280,9 +280,8 @@ static void test_match_model(void **state) {
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "none";
     opts.bNoMerge = 1;
     assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);

@@ -426,7 +426,7 @@ static void test_wild_match(void **state) {
 }
 
 /* The optimal-string-alignment distance, the textbook full table over
-** characters (code points), with no cut-off: what kqi_fuzzy_distance()
+** characters (code points), with no cut-off: what kq_edit_distance()
 ** must equal wherever it is at most the bound. */
 static int osa_brute(const u32 *a, int na, const u32 *b, int nb) {
     int d[12][12];
@@ -449,7 +449,7 @@ static int osa_brute(const u32 *a, int na, const u32 *b, int nb) {
 
 /* Random short strings over a small alphabet of 1-, 2- and 3-byte
 ** characters, so that edits, transpositions and multi-byte characters
-** meet often: kqi_fuzzy_distance() with bounds 0..3 against the brute
+** meet often: kq_edit_distance() with bounds 0..3 against the brute
 ** force. */
 static void test_fuzzy_distance_property(void **state) {
     (void)state;
@@ -497,7 +497,7 @@ static void test_fuzzy_distance_property(void **state) {
         }
         int want = osa_brute(a, na, b, nb);
         for (int nMax = 0; nMax <= 3; nMax++) {
-            int got = kqi_fuzzy_distance(za, nza, zb, nzb, nMax);
+            int got = kq_edit_distance(za, nza, zb, nzb, nMax);
             int exp = want <= nMax ? want : nMax + 1;
             if (got != exp) {
                 fail_msg("'%.*s' vs '%.*s' bound %d: %d, want %d",
@@ -509,18 +509,18 @@ static void test_fuzzy_distance_property(void **state) {
     assert_true(nCheck == 80000);
     /* known values: a transposition is one edit (Lucene), characters not
     ** bytes */
-    assert_int_equal(kqi_fuzzy_distance("gadafi", 6, "gaddafi", 7, 2), 1);
-    assert_int_equal(kqi_fuzzy_distance("gadafi", 6, "qaddafi", 7, 2), 2);
-    assert_int_equal(kqi_fuzzy_distance("gadafi", 6, "kadhafi", 7, 2), 2);
-    assert_int_equal(kqi_fuzzy_distance("ab", 2, "ba", 2, 2), 1);
-    assert_int_equal(kqi_fuzzy_distance("ca", 2, "abc", 3, 3), 3);  /* OSA */
-    assert_int_equal(kqi_fuzzy_distance("\xc3\xa9", 2, "e", 1, 2), 1);
+    assert_int_equal(kq_edit_distance("gadafi", 6, "gaddafi", 7, 2), 1);
+    assert_int_equal(kq_edit_distance("gadafi", 6, "qaddafi", 7, 2), 2);
+    assert_int_equal(kq_edit_distance("gadafi", 6, "kadhafi", 7, 2), 2);
+    assert_int_equal(kq_edit_distance("ab", 2, "ba", 2, 2), 1);
+    assert_int_equal(kq_edit_distance("ca", 2, "abc", 3, 3), 3);  /* OSA */
+    assert_int_equal(kq_edit_distance("\xc3\xa9", 2, "e", 1, 2), 1);
     /* a word longer than any the index holds is as far as can be */
     char aLong[KQI_MAX_TERM + 2];
     memset(aLong, 'a', sizeof aLong);
-    assert_int_equal(kqi_fuzzy_distance(aLong, KQI_MAX_TERM, aLong,
+    assert_int_equal(kq_edit_distance(aLong, KQI_MAX_TERM, aLong,
                                         KQI_MAX_TERM, 2), 0);
-    assert_int_equal(kqi_fuzzy_distance(aLong, KQI_MAX_TERM + 1, aLong,
+    assert_int_equal(kq_edit_distance(aLong, KQI_MAX_TERM + 1, aLong,
                                         KQI_MAX_TERM + 1, 2), 3);
 }
 

@@ -11,7 +11,7 @@
 **     a random index (language none);
 **   - kq_query_tree / kq_query_nwarning, kq_explain, kq_search_ex with
 **     KQ_SEARCH_DATE / KQ_SEARCH_DATE_DESC, kq_search_each,
-**     kq_index_terms, kq_index_fields, kq_index_find, kq_docinfo_field
+**     kq_index_terms, kq_index_fields, kq_index_find, kq_index_doc's fields
 **     (matches and snippets: t_match.c).
 */
 #include "tharness.h"
@@ -83,9 +83,8 @@ static int setup_group(void **state) {
     if (kq_analyzer_new("english", &g_pEn) != KQ_OK) return -1;
     th_mkdtemp(g_zDir, sizeof g_zDir);
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "english";
     if (kq_writer_open(g_zDir, &opts, &w, &zErr) != KQ_OK) {
         fprintf(stderr, "kq_writer_open: %s\n", zErr ? zErr : "");
@@ -1059,7 +1058,7 @@ static void test_search_each(void **state) {
 }
 
 /**************************************************************************
-** kq_index_terms, kq_index_fields, kq_index_find, kq_docinfo_field.
+** kq_index_terms, kq_index_fields, kq_index_find, kq_index_doc's fields.
 */
 typedef struct terms {
     char *z;
@@ -1183,20 +1182,19 @@ static void test_docinfo_field(void **state) {
     (void)state;
     for (int i = 0; i < N_DOC; i++) {
         const udoc *u = &aDoc[i];
-        kq_docinfo info;
+        const kq_docinfo *info;
         char *zErr = NULL;
         assert_int_equal(kq_index_doc(g_pIdx, (kq_docid)i, &info, &zErr),
                          KQ_OK);
-        assert_int_equal(info.nId, strlen(u->zId));
-        assert_memory_equal(info.zId, u->zId, info.nId);
+        assert_int_equal(info->nId, strlen(u->zId));
+        assert_memory_equal(info->zId, u->zId, info->nId);
         int nWant = (u->zF1 != NULL) + (u->zF2 != NULL);
-        if (info.nField != nWant)
-            fail_msg("%s: %d fields, want %d", u->zId, info.nField, nWant);
-        for (int k = 0; k < info.nField; k++) {
-            const char *zN, *zV;
-            size_t nN, nV;
-            assert_int_equal(kq_docinfo_field(&info, k, &zN, &nN, &zV, &nV),
-                             KQ_OK);
+        if (info->nField != nWant)
+            fail_msg("%s: %d fields, want %d", u->zId, info->nField, nWant);
+        for (int k = 0; k < info->nField; k++) {
+            const char *zN = info->aField[k].zName;
+            const char *zV = info->aField[k].zValue;
+            size_t nN = info->aField[k].nName, nV = info->aField[k].nValue;
             const char *zWN = k == 0 ? u->zF1 : u->zF2;
             const char *zWV = k == 0 ? u->zV1 : u->zV2;
             if (nN != strlen(zWN) || memcmp(zN, zWN, nN) != 0 ||
@@ -1206,10 +1204,10 @@ static void test_docinfo_field(void **state) {
         }
         /* the date as given, partial or not */
         if (u->zDate) {
-            assert_int_equal(info.nDate, strlen(u->zDate));
-            assert_memory_equal(info.zDate, u->zDate, info.nDate);
+            assert_int_equal(info->nDate, strlen(u->zDate));
+            assert_memory_equal(info->zDate, u->zDate, info->nDate);
         } else {
-            assert_int_equal(info.nDate, 0);
+            assert_int_equal(info->nDate, 0);
         }
     }
 }
@@ -1276,9 +1274,8 @@ static void test_near_model(void **state) {
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "none";
     assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);
     static const char aAlpha[] = "abcxxx";
@@ -1404,9 +1401,8 @@ static void test_near_edge_cases(void **state) {
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "none";
     assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);
     char zX[128] = "";

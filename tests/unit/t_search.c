@@ -130,9 +130,8 @@ static void fill_doc(kq_doc *d, const char *zId, const char *zTitle,
 static void write_docs(const char *zDir, const sdoc *a, int iFirst, int iLast,
                        size_t nMemory, kq_writer_stats *pStats) {
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "none";
     opts.nMemory = nMemory;
     int rc = kq_writer_open(zDir, &opts, &w, &zErr);
@@ -146,7 +145,7 @@ static void write_docs(const char *zDir, const sdoc *a, int iFirst, int iLast,
     }
     rc = kq_writer_commit(w, &zErr);
     if (rc != KQ_OK) fail_msg("kq_writer_commit: rc=%d %s", rc, zErr ? zErr : "");
-    if (pStats) kq_writer_stats_get(w, pStats);
+    if (pStats) *pStats = *kq_writer_stats_get(w);
     kq_writer_close(w);
     assert_null(zErr);
 }
@@ -446,15 +445,14 @@ static void check_small_docs(kq_index *p) {
     assert_true(near(st->avgDoclen, 44.0 / 6));
     assert_string_equal(kq_analyzer_lang(kq_index_analyzer(p)), "none");
     for (u32 i = 0; i < N_SMALL; i++) {
-        kq_docinfo di;
+        const kq_docinfo *di;
         char *zErr = NULL;
-        memset(&di, 0, sizeof di);
-        assert_int_equal(kq_index_doc(p, i, &di, &zErr), KQ_OK);
-        assert_int_equal(di.nId, strlen(aSmall[i].zId));
-        assert_memory_equal(di.zId, aSmall[i].zId, di.nId);
-        assert_int_equal(di.nTitle, strlen(aSmall[i].zTitle));
-        assert_memory_equal(di.zTitle, aSmall[i].zTitle, di.nTitle);
-        assert_int_equal(di.nLen, aSmallLen[i]);
+            assert_int_equal(kq_index_doc(p, i, &di, &zErr), KQ_OK);
+        assert_int_equal(di->nId, strlen(aSmall[i].zId));
+        assert_memory_equal(di->zId, aSmall[i].zId, di->nId);
+        assert_int_equal(di->nTitle, strlen(aSmall[i].zTitle));
+        assert_memory_equal(di->zTitle, aSmall[i].zTitle, di->nTitle);
+        assert_int_equal(di->nLen, aSmallLen[i]);
         char *zText = NULL;
         size_t nText = 0;
         assert_int_equal(kq_index_text(p, i, &zText, &nText, &zErr), KQ_OK);
@@ -463,7 +461,7 @@ static void check_small_docs(kq_index *p) {
         free(zText);
         assert_null(zErr);
     }
-    kq_docinfo di;
+    const kq_docinfo *di;
     char *zErr = NULL;
     assert_int_not_equal(kq_index_doc(p, N_SMALL, &di, &zErr), KQ_OK);
     free(zErr);
@@ -788,12 +786,12 @@ static void test_random_index(void **state) {
         check_rmodel(p, &m, &rq, aLayout[li].zName);
         /* stored documents come back in order */
         for (u32 i = 0; i < (u32)m.n; i += 37) {
-            kq_docinfo di;
+            const kq_docinfo *di;
             char *zErr = NULL;
             assert_int_equal(kq_index_doc(p, i, &di, &zErr), KQ_OK);
-            assert_int_equal(di.nId, strlen(m.a[i].zId));
-            assert_memory_equal(di.zId, m.a[i].zId, di.nId);
-            assert_int_equal(di.nLen, (u32)(3 * m.a[i].nTitle + m.a[i].nBody));
+            assert_int_equal(di->nId, strlen(m.a[i].zId));
+            assert_memory_equal(di->zId, m.a[i].zId, di->nId);
+            assert_int_equal(di->nLen, (u32)(3 * m.a[i].nTitle + m.a[i].nBody));
             char *zText = NULL;
             size_t nText = 0;
             assert_int_equal(kq_index_text(p, i, &zText, &nText, &zErr), KQ_OK);
@@ -822,8 +820,7 @@ static void test_writer_lifecycle(void **state) {
     (void)state;
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
-    kq_writer_opts opts;
-    memset(&opts, 0, sizeof opts);
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     opts.zLang = "none";
     kq_writer *w1 = NULL, *w2 = NULL;
     char *zErr = NULL;
@@ -871,10 +868,10 @@ static void test_writer_lifecycle(void **state) {
     assert_true(kq_index_stats(p2)->nGeneration > nGen1);
     assert_true(total_of(p2, "oil") == 4);
     assert_true(total_of(p2, "\"peace keepers\"") == 2);
-    kq_docinfo di;
+    const kq_docinfo *di;
     assert_int_equal(kq_index_doc(p2, N_SMALL + 1, &di, &zErr), KQ_OK);
-    assert_int_equal(di.nId, 2);
-    assert_memory_equal(di.zId, "m1", 2);
+    assert_int_equal(di->nId, 2);
+    assert_memory_equal(di->zId, "m1", 2);
     kq_index_close(p2);
 
     assert_true(kq_index_stats(p1)->nDoc == N_SMALL);
@@ -1059,9 +1056,8 @@ static void test_english_index(void **state) {
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "english";
     assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);
     for (size_t i = 0; i < sizeof aEn / sizeof aEn[0]; i++) {
@@ -1138,9 +1134,8 @@ static void test_expanding_words(void **state) {
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
     kq_writer *w = NULL;
-    kq_writer_opts opts;
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
     char *zErr = NULL;
-    memset(&opts, 0, sizeof opts);
     opts.zLang = "english";
     assert_int_equal(kq_writer_open(zDir, &opts, &w, &zErr), KQ_OK);
     for (size_t i = 0; i < sizeof aD / sizeof aD[0]; i++) {
@@ -1277,10 +1272,10 @@ static void test_big_document(void **state) {
     const kq_stats *st = kq_index_stats(p);
     /* 1 + 3, 1 + 100003, 1 + 3 tokens; a title token counts 3 times */
     assert_true(st->nToken == 6 + 100006 + 6);
-    kq_docinfo di;
+    const kq_docinfo *di;
     char *zErr = NULL;
     assert_int_equal(kq_index_doc(p, 1, &di, &zErr), KQ_OK);
-    assert_int_equal(di.nLen, 100006);
+    assert_int_equal(di->nLen, 100006);
 
     kq_hit *h;
     size_t nHit;
