@@ -15,7 +15,8 @@
 #     (pkg-config --define-prefix, and PKG_CONFIG_SYSROOT_DIR; shared and
 #     static libkq) and counts like `kq -c`;
 #   - the installed kq, run from $tmp/usr/bin, finds the Xapian plugin in
-#     $tmp/usr/lib/kq/ and searches a Xapian database.
+#     $tmp/usr/lib/kq/ and searches a Xapian database; so does a program
+#     linked with libkq.so, through kq_index_open() alone.
 bats_require_minimum_version 1.5.0
 load helpers
 
@@ -248,6 +249,25 @@ same_counts() {
     cp "$INST/usr/bin/kq" "$BATS_FILE_TMPDIR/kq-alone"
     run -3 "$BATS_FILE_TMPDIR/kq-alone" -d "$BATS_FILE_TMPDIR/xdb" -c ceasefire
     [[ "$output" == *"kq-xapian.so"* ]]
+}
+
+@test "a program linked with libkq.so opens a Xapian database through kq_index_open (the plugin in libdir/kq)" {
+    write_prog
+    export PKG_CONFIG_PATH="$INST/usr/lib/pkgconfig"
+    flags=$(pkg-config --define-prefix --cflags --libs kq)
+    # shellcheck disable=SC2086
+    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_FILE_TMPDIR/prog-x" \
+        "$BATS_FILE_TMPDIR/prog.c" $flags
+    run -0 "$INST/usr/bin/kq-index" -q --backend=xapian -d "$BATS_FILE_TMPDIR/xdb2" corpus/
+    # Neither beside the program nor in ../lib/kq of it: only the search
+    # beside libkq.so can find the plugin.
+    [ ! -e "$BATS_FILE_TMPDIR/kq-xapian.so" ] && [ ! -e "$BATS_FILE_TMPDIR/../lib/kq" ]
+    for q in "ceasefire AND peacekeepers" "oil OR gulf" '"central bank"' "peace*"; do
+        run -0 env LD_LIBRARY_PATH="$INST/usr/lib" "$BATS_FILE_TMPDIR/prog-x" \
+            "$BATS_FILE_TMPDIR/xdb2" "$q"
+        want=$("$KQ" -d "$IDX" -c -- "$q") || [ $? -eq 1 ]
+        [ "$output" = "$want" ] || { echo "'$q': $output, kq -c: $want" >&2; return 1; }
+    done
 }
 
 @test "make uninstall removes every installed file" {
