@@ -15,8 +15,8 @@
 #include <string.h>
 
 int
-kqi_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
-         size_t nFirst)
+kq_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
+        size_t nFirst)
 {
     if (nNeed <= *pnAlloc) {
         return KQ_OK;

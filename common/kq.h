@@ -781,6 +781,14 @@ void kq_buf_append(kq_buf *b, const void *p, size_t n);
 void kq_buf_putc(kq_buf *b, unsigned char c);
 void kq_buf_free(kq_buf *b);
 
+/* Make room for nNeed elements of szElem bytes in the malloc()ed array
+** *ppArray (a T ** passed as void *), which has room for *pnAlloc: doubled
+** from *pnAlloc, or from nFirst when it is 0.  KQ_OK, or KQ_NOMEM with
+** the array and *pnAlloc as they were.  The one growable-array helper, of
+** the library and of kq and kq-index. */
+int kq_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
+            size_t nFirst);
+
 /* printf() into a malloc()ed string (NULL if out of memory). */
 char *kq_mprintf(const char *zFmt, ...)
 #ifdef __GNUC__

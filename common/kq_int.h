@@ -106,12 +106,6 @@ char *kqi_vmprintf(const char *zFmt, va_list ap);
 ** Interface to code in buf.c: growable byte buffers with a sticky error, and
 ** the varint and little-endian codecs.
 */
-/* Make room for nNeed elements of szElem bytes in the malloc()ed array
-** *ppArray (a T ** passed as void *), which has room for *pnAlloc: doubled
-** from *pnAlloc, or from nFirst when it is 0.  KQ_OK, or KQ_NOMEM with
-** the array and *pnAlloc as they were.  The one growable-array helper. */
-int kqi_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
-             size_t nFirst);
 /* kq_buf (kq.h) is the byte buffer.  Make room for nMore bytes; returns 0
 ** on success (else rc is set). */
 int kqi_buf_reserve(kq_buf *b, size_t nMore);

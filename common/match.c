@@ -146,7 +146,7 @@ mnode_free(mnode *p)
 static int
 add_key(mbuild *b, const char *zPfx, const char *z, size_t n)
 {
-    if (kqi_grow(&b->az, sizeof(char *), &b->nAlloc, (size_t)b->n + 1, 16)) {
+    if (kq_grow(&b->az, sizeof(char *), &b->nAlloc, (size_t)b->n + 1, 16)) {
         return -1;
     }
     size_t nPfx = zPfx ? strlen(zPfx) : 0;
@@ -484,8 +484,8 @@ kqi_matcher_nkey(const kq_matcher *m)
 static int
 emit(kq_matcher *m, u32 iFirst, u32 iLast, int iPart)
 {
-    if (kqi_grow(&m->aMatch, sizeof(kq_match), &m->nMatchAlloc, m->nMatch + 1,
-                 64)) {
+    if (kq_grow(&m->aMatch, sizeof(kq_match), &m->nMatchAlloc, m->nMatch + 1,
+                64)) {
         return KQ_NOMEM;
     }
     kq_match *x = &m->aMatch[m->nMatch++];

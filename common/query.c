@@ -405,7 +405,7 @@ static int
 dedup_grow(dedup *d, const kqi_qnode *q)
 {
     int n = q->nChild + 1;
-    if (kqi_grow(&d->aHash, sizeof(u64), &d->nAlloc, (size_t)n, 16)) {
+    if (kq_grow(&d->aHash, sizeof(u64), &d->nAlloc, (size_t)n, 16)) {
         return KQ_NOMEM;
     }
     if (2 * n < d->nSlot) {

@@ -1334,7 +1334,7 @@ add_expansion(plan *p, size_t *pnAlloc, u32 nKeep, const char *z, size_t n)
             return 1;
         }
     }
-    if (kqi_grow(&p->aExp, sizeof(pterm), pnAlloc, (size_t)p->nExp + 1, 16)) {
+    if (kq_grow(&p->aExp, sizeof(pterm), pnAlloc, (size_t)p->nExp + 1, 16)) {
         return KQ_NOMEM;
     }
     pterm *t = &p->aExp[p->nExp];
@@ -2836,7 +2836,7 @@ static int
 dcollect_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 {
     dcollect *d = pCtx;
-    if (kqi_grow(&d->a, sizeof(dhit), &d->nAlloc, d->n + 1, 256)) {
+    if (kq_grow(&d->a, sizeof(dhit), &d->nAlloc, d->n + 1, 256)) {
         return KQ_NOMEM;
     }
     kqi_docrec info;
@@ -2932,8 +2932,8 @@ explain_walk(xpl *x, cur *c, double w)
     if (c->xSeek == term_seek) {
         termcur *t = (termcur *)c;
         kq_explain_info *o = x->pOut;
-        if (kqi_grow(&o->aTerm, sizeof(kq_explain_term), &x->nAlloc,
-                     (size_t)o->nTerm + 1, 8)) {
+        if (kq_grow(&o->aTerm, sizeof(kq_explain_term), &x->nAlloc,
+                    (size_t)o->nTerm + 1, 8)) {
             x->rc = KQ_NOMEM;
             return;
         }

@@ -39,7 +39,7 @@ tok_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     KQ_UNUSED(zTerm);
     KQ_UNUSED(nTerm);
     KQ_UNUSED(iPos);
-    if (kqi_grow(&s->a, sizeof(stok), &s->nAlloc, s->n + 1, 256)) {
+    if (kq_grow(&s->a, sizeof(stok), &s->nAlloc, s->n + 1, 256)) {
         return s->rc = KQ_NOMEM;
     }
     stok *t = &s->a[s->n++];

@@ -834,8 +834,8 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
         p->pFill->iDoc0 = iDoc;
     }
     batch *b = p->pFill;
-    if (kqi_grow(&b->aDoc, sizeof(bdoc), &b->nDocAlloc, (size_t)b->nDoc + 1,
-                 64)) {
+    if (kq_grow(&b->aDoc, sizeof(bdoc), &b->nDocAlloc, (size_t)b->nDoc + 1,
+                64)) {
         return kqi_err(pzErr, KQ_NOMEM, "out of memory");
     }
     bdoc *x = &b->aDoc[b->nDoc++];

@@ -406,19 +406,10 @@ dir_names(corpus_ctx *pC, const char *zDir, char ***pazName, size_t *pnName)
         if (pEnt->d_name[0] == '.') {
             continue;
         }
-        if (nName == nAlloc) {
-            size_t nNew = nAlloc ? nAlloc * 2 : 64;
-            char **azNew = NULL;
-            if (nNew < SIZE_MAX / sizeof(char *)) {
-                azNew = realloc(azName, nNew * sizeof(char *));
-            }
-            if (azNew == NULL) {
-                WALK_REPORT(pC, zDir, 0, "out of memory");
-                bOk = 0;
-                break;
-            }
-            azName = azNew;
-            nAlloc = nNew;
+        if (kq_grow(&azName, sizeof(char *), &nAlloc, nName + 1, 64)) {
+            WALK_REPORT(pC, zDir, 0, "out of memory");
+            bOk = 0;
+            break;
         }
         azName[nName] = strdup(pEnt->d_name);
         if (azName[nName] == NULL) {

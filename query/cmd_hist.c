@@ -511,7 +511,8 @@ read_queries(hist *h, const char *zFile)
         return KQ_EXIT_USAGE;
     }
     kq_buf line = {0};
-    int bLong = 0, nAlloc = 0, ex = 0, rc;
+    int bLong = 0, ex = 0, rc;
+    size_t nAlloc = 0; /* of h->azOwn */
     long iLine = 0;
     char *zL, *zQ;
     h->bLabels = 1;
@@ -525,18 +526,12 @@ read_queries(hist *h, const char *zFile)
         }
         char *zLabel = strdup(zL ? zL : zQ);
         char *zQuery = strdup(zQ);
-        if (h->nQ == nAlloc) {
-            nAlloc = nAlloc ? 2 * nAlloc : 16;
-            char **a = realloc(h->azOwn, 2 * (size_t)nAlloc * sizeof(char *));
-            if (a) {
-                h->azOwn = a;
-            }
-            if (a == NULL) {
-                free(zLabel);
-                free(zQuery);
-                ex = report_error(h->c, KQ_NOMEM, NULL);
-                break;
-            }
+        if (kq_grow(&h->azOwn, sizeof(char *), &nAlloc,
+                    2 * ((size_t)h->nQ + 1), 32)) {
+            free(zLabel);
+            free(zQuery);
+            ex = report_error(h->c, KQ_NOMEM, NULL);
+            break;
         }
         h->azOwn[2 * h->nQ] = zLabel;
         h->azOwn[2 * h->nQ + 1] = zQuery;

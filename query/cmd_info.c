@@ -855,14 +855,8 @@ term_cb(void *pCtx, const char *zWord, size_t nWord, const char *zTerm,
     if (p->n >= p->nMax) {
         return KQ_DONE;
     }
-    if (p->n == p->nAlloc) {
-        size_t n = p->nAlloc ? p->nAlloc * 2 : 256;
-        term *a = realloc(p->a, n * sizeof(term));
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        p->a = a;
-        p->nAlloc = n;
+    if (kq_grow(&p->a, sizeof(term), &p->nAlloc, p->n + 1, 256)) {
+        return KQ_NOMEM;
     }
     term *t = &p->a[p->n];
     t->zWord = kq_utf8_clean(zWord, nWord, 1);

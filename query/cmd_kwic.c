@@ -42,14 +42,8 @@ static int
 doc_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 {
     kwic *k = pCtx;
-    if (k->nDoc == k->nDocAlloc) {
-        size_t n = k->nDocAlloc ? k->nDocAlloc * 2 : 64;
-        kq_docid *a = realloc(k->aDoc, n * sizeof(kq_docid));
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        k->aDoc = a;
-        k->nDocAlloc = n;
+    if (kq_grow(&k->aDoc, sizeof(kq_docid), &k->nDocAlloc, k->nDoc + 1, 64)) {
+        return KQ_NOMEM;
     }
     k->aDoc[k->nDoc++] = iDoc;
     return KQ_OK;
@@ -112,14 +106,8 @@ word_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
         size_t iStart, size_t iEnd)
 {
     words *w = pCtx;
-    if (w->n == w->nAlloc) {
-        size_t n = w->nAlloc ? w->nAlloc * 2 : 16;
-        size_t *a = realloc(w->aEnd, n * sizeof(size_t));
-        if (a == NULL) {
-            return KQ_NOMEM;
-        }
-        w->aEnd = a;
-        w->nAlloc = n;
+    if (kq_grow(&w->aEnd, sizeof(size_t), &w->nAlloc, w->n + 1, 16)) {
+        return KQ_NOMEM;
     }
     kq_buf_append(&w->b, zTerm, nTerm);
     w->aEnd[w->n++] = w->b.n;
@@ -184,15 +172,10 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         if (a >= b || b > nz) {
             continue; /* (kq_match_locate found no such tokens) */
         }
-        if (k->nLine == k->nLineAlloc) {
-            size_t n = k->nLineAlloc ? k->nLineAlloc * 2 : 256;
-            kline *p = realloc(k->aLine, n * sizeof(kline));
-            if (p == NULL) {
-                rc = KQ_NOMEM;
-                break;
-            }
-            k->aLine = p;
-            k->nLineAlloc = n;
+        if (kq_grow(&k->aLine, sizeof(kline), &k->nLineAlloc, k->nLine + 1,
+                    256)) {
+            rc = KQ_NOMEM;
+            break;
         }
         kline *l = &k->aLine[k->nLine];
         memset(l, 0, sizeof(*l));
