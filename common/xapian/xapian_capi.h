@@ -142,7 +142,7 @@ void kqx_query_free(kqx_query *p);
 /* Xapian's description of the query (malloc()ed into *pz). */
 int kqx_query_describe(const kqx_query *p, char **pz, char **pzErr);
 
-/* Run q ranked by Xapian's BM25 with k1 and b (kq's KQI_BM25_K1/_B) and
+/* Run q ranked by Xapian's BM25 with k1 and b (kq's KQ_BM25_K1, KQ_BM25_B) and
 ** no query-length, wqf or minimum-length terms (k2 = k3 = min_normlen =
 ** 0): with the title's wdf weighted at indexing, the same BM25F as kq's.
 ** The result set *ppOut holds the hits ranked nOffset .. nOffset+nLimit-1,
