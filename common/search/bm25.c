@@ -1,10 +1,11 @@
 /*
 ** bm25.c -- the ranking formula: BM25's idf and term weight (k1 and b in
-** kq_int.h), and the logarithm they use.  The terms of a document add up
-** their weights (cursor.c); plan.c weighs each term once, by its
-** index-wide document frequency.
+** kq_int.h; the weight itself is search_int.h's bm25_weight(), inline
+** there for cursor.c), and the logarithm they use.  The terms of a
+** document add up their weights (cursor.c); plan.c weighs each term once,
+** by its index-wide document frequency.
 */
-#include "kq_int.h"
+#include "search_int.h"
 
 #include <math.h>
 #include <string.h>
@@ -80,10 +81,5 @@ kqi_bm25_idf(u64 nDoc, u64 df)
 double
 kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl)
 {
-    double k = KQI_BM25_K1;
-    if (avgdl <= 0) {
-        avgdl = 1;
-    }
-    double norm = k * (1.0 - KQI_BM25_B + KQI_BM25_B * doclen / avgdl);
-    return idf * (tf * (k + 1.0)) / (tf + norm);
+    return bm25_weight(idf, tf, doclen, avgdl);
 }

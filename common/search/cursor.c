@@ -150,8 +150,8 @@ term_score(cur *c)
         ** tfTitle <= tf, which bounds the sum.) */
         tf += p->nTitleW1 * (tfTitle < tf ? tfTitle : tf);
     }
-    return kqi_bm25(p->idf, tf, kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
-                    c->pCtx->avgdl);
+    return bm25_weight(p->idf, tf, kqi_docs_len(&c->pCtx->pSeg->docs, c->iDoc),
+                       c->pCtx->avgdl);
 }
 
 /* The largest BM25F frequency of a term whose largest plain one is maxTf
@@ -205,8 +205,8 @@ kqi_term_bm_at(termcur *p, u32 t)
     u32 maxTf, minLen, last;
     kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
     p->bmEnd = last;
-    p->bmVal = kqi_bm25(p->idf, term_tf_bound(p, maxTf), minLen,
-                        p->base.pCtx->avgdl) *
+    p->bmVal = bm25_weight(p->idf, term_tf_bound(p, maxTf), minLen,
+                           p->base.pCtx->avgdl) *
                BOUND_SLACK;
     p->bmPrevEnd = 0;
     if (b > 0) {
@@ -767,7 +767,7 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
     }
     u32 maxTf, minLen;
     kqi_plc_list_max(p->pPlc, &maxTf, &minLen);
-    p->max = kqi_bm25(t->idf, term_tf_bound(p, maxTf), minLen, x->avgdl) *
+    p->max = bm25_weight(t->idf, term_tf_bound(p, maxTf), minLen, x->avgdl) *
              BOUND_SLACK;
     p->base.xMax = term_max;
     p->base.xBlockMax = term_block_max;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Move c on to its next document. */
 static int
 cur_next(cur *c)
 {
@@ -261,6 +262,30 @@ run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
     return x->rc;
 }
 
+/**************************************************************************
+** No pruning: every document of the cursor counted, and scored when hits
+** are wanted.  (A function of its own, like the two above, keeps c in a
+** register: kq_search_ex() gives &c to kqi_cur_make().)
+*/
+static int
+run_exhaustive(cur *c, topk *t, u32 iBase, u64 *pnTotal)
+{
+    const u8 *aDel = c->pCtx->pSeg->aDel;
+    u64 nTotal = 0;
+    c->xSeek(c, 0);
+    while (c->iDoc != KQ_DOCID_EOF) {
+        if (!kqi_is_deleted(aDel, c->iDoc)) {
+            nTotal++;
+            if (t->nMax) {
+                topk_push(t, iBase + c->iDoc, c->xScore(c));
+            }
+        }
+        cur_next(c);
+    }
+    *pnTotal += nTotal;
+    return c->pCtx->rc;
+}
+
 /* The end of a query on segment s: document lengths found damaged on the
 ** way (checked lazily, a chunk at a time) are damage too; a damage message
 ** goes to *pzErr; the cursors are freed.  Returns the query's rc. */
@@ -352,18 +377,7 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
             bExact = 0;
             rc = run_blockmax_term(c, single_term(c), &t, iBase, &nTotal);
         } else if (rc == KQ_OK) {
-            const u8 *aDel = pIdx->aSeg[s].aDel;
-            c->xSeek(c, 0);
-            while (c->iDoc != KQ_DOCID_EOF) {
-                if (!kqi_is_deleted(aDel, c->iDoc)) {
-                    nTotal++;
-                    if (t.nMax) {
-                        topk_push(&t, iBase + c->iDoc, c->xScore(c));
-                    }
-                }
-                cur_next(c);
-            }
-            rc = x.rc;
+            rc = run_exhaustive(c, &t, iBase, &nTotal);
         }
         rc = kqi_seg_finish(pIdx, s, &x, c, rc, pzErr);
     }

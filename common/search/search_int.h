@@ -179,6 +179,21 @@ typedef struct expbudget {
 ** Between the files.
 */
 
+/* bm25.c: BM25's score of a term (idf: kqi_bm25_idf()) found tf times in
+** a document of length doclen (k1 and b: kq_int.h).  Defined here, inline,
+** because cursor.c computes it for every document it scores; kqi_bm25()
+** gives it to the rest of the library. */
+static inline double
+bm25_weight(double idf, u32 tf, u32 doclen, double avgdl)
+{
+    double k = KQI_BM25_K1;
+    if (avgdl <= 0) {
+        avgdl = 1;
+    }
+    double norm = k * (1.0 - KQI_BM25_B + KQI_BM25_B * doclen / avgdl);
+    return idf * (tf * (k + 1.0)) / (tf + norm);
+}
+
 /* plan.c */
 int kqi_plan_make(kq_index *pIdx, const kqi_qnode *q, plan **ppOut,
                   char **pzErr);
