@@ -40,11 +40,12 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # The library: common/ (the engine), common/format/ (the on-disk format),
-# common/xapian/ (the Xapian backend); each file includes its headers by
-# name (-I below).
-COMMON_SRC  := $(wildcard common/*.c common/format/*.c common/xapian/*.c)
+# common/search/ (query evaluation), common/xapian/ (the Xapian backend);
+# each file includes its headers by name (-I below; common/search/'s
+# private header is found beside the files that include it).
+COMMON_SRC  := $(wildcard common/*.c common/format/*.c common/search/*.c common/xapian/*.c)
 COMMON_CXX  := $(wildcard common/xapian/*.cc)
-COMMON_H    := $(wildcard common/*.h common/format/*.h common/xapian/*.h)
+COMMON_H    := $(wildcard common/*.h common/format/*.h common/search/*.h common/xapian/*.h)
 COMMON_INC  := -Icommon -Icommon/format -Icommon/xapian
 INDEXER_SRC := $(wildcard indexer/*.c)
 QUERY_SRC   := $(wildcard query/*.c)

@@ -2,7 +2,7 @@
 ** index.c -- a read-only view of one committed generation of an index:
 ** the manifest, its segments and the analyzer the index was built with.
 ** A kq_index may instead be Xapian databases (kq_index.pX): the public
-** functions here, and those of search.c and match.c, hand such an index
+** functions here, and those of common/search/ and match.c, hand such an index
 ** to xbackend.c, so that a program on kq.h reads both backends alike.
 */
 #include "kq_int.h"

@@ -182,9 +182,9 @@ typedef uint32_t kq_docid;
 #define KQ_MAX_QUERY_DEPTH 100
 /* NEAR/n, ADJ/n and "a b"~n take n from 1 to this. */
 #define KQ_MAX_NEAR_WINDOW 1000
-/* Most words a NEAR/ADJ chain or a "phrase"~n joins: search.c near_match()
-** keeps their position lists on the stack, and a word's group number in 8
-** bits (so it must stay below 256). */
+/* Most words a NEAR/ADJ chain or a "phrase"~n joins: kqi_near_match()
+** (search/positions.c) keeps their position lists on the stack, and a
+** word's group number in 8 bits (so it must stay below 256). */
 #define KQ_MAX_NEAR_WORDS 64
 /* Longest query, in bytes: parsing is linear in it, and it bounds the
 ** operators of the parsed query (each NOT takes 4 bytes). */

@@ -715,7 +715,7 @@ int kqi_index_docrec(kq_index *p, kq_docid iDoc, kqi_docrec *pOut,
 int kqi_need_native(const kq_index *p, const char *zWhat, char **pzErr);
 
 /**************************************************************************
-** Interface to code in query.c (parser) and search.c (evaluation).
+** Interface to code in query.c (parser) and common/search/ (evaluation).
 */
 typedef enum kqi_qtype {
     KQI_Q_TERM,   /* one analysed term */
@@ -855,7 +855,7 @@ int kqi_matcher_nkey(const kq_matcher *m);
 /* The id, date and texts of the document of the last kq_matcher_doc(). */
 const kqi_mdoc *kqi_matcher_text(kq_matcher *m, char **pzErr, int *pRc);
 
-/* search.c: the dictionary terms the expanding leaf q (PREFIX, WILD,
+/* search/expand.c: the dictionary terms the expanding leaf q (PREFIX, WILD,
 ** FUZZY) expands to in pIdx, each with its field's dictionary prefix in
 ** front: none for the default field and body:, KQI_PFX_TITLE for title:
 ** (the title's terms), KQI_PFX_SOURCE for source:, "X" name ":" for an
@@ -965,7 +965,7 @@ int kqi_date_parent_within(const char *z, size_t n, const char *zLo,
 #define KQI_TITLE_WEIGHT 3
 #define KQI_MAX_TITLE_WEIGHT 16
 double kqi_bm25_idf(u64 nDoc, u64 df);
-/* log(x), the same bits with any libm (see search.c). */
+/* log(x), the same bits with any libm (see search/bm25.c). */
 double kqi_log(double x);
 double kqi_bm25(double idf, u32 tf, u32 doclen, double avgdl);
 

@@ -1,7 +1,7 @@
 /*
 ** pattern.c -- does a vocabulary word fit a query word's pattern?  The
-** matchers of the expanding query words (query.c parses them, search.c and
-** xbackend.c walk the dictionary with them):
+** matchers of the expanding query words (query.c parses them;
+** search/expand.c and xbackend.c walk the dictionary with them):
 **
 **   wildcard  "*" is any run of characters (possibly none), "?" exactly one
 **             character; everything else stands for itself

@@ -33,7 +33,7 @@
 ** '"a b c"~n' is NEAR/n of its words.  "term^2" multiplies its score.
 ** A word "name:..." is a field only when name is a field kq knows or could
 ** be an extra field name; an extra field the index does not have is
-** reported when the query is run (search.c), since only the index knows.
+** reported when the query is run (common/search/), since only the index knows.
 ** Errors carry the 1-based character column where they were found.
 **
 ** Identical items joined by one AND or OR are merged into the first as

@@ -36,7 +36,7 @@
 ** BM25 score any of its postings can reach (BM25 grows with tf and falls
 ** with length), whatever the collection statistics are when the index is
 ** read: that is the block-max data that lets ranked queries skip blocks
-** (search.c).
+** (common/search/run.c).
 */
 #include "kq_int.h"
 

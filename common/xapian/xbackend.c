@@ -887,7 +887,7 @@ kqi_xindex_stats(const kqi_xindex *p)
 /* Prefix expansion: the terms collected, de-duplicated whenever they
 ** reach twice nKeep (several words share a stem), so that memory stays
 ** within 2 nKeep terms; more than nKeep distinct ones stop the scan
-** (bOver), as search.c does. */
+** (bOver), as common/search/expand.c does. */
 typedef struct xexp {
     char **az;
     int n, nAlloc;
@@ -1066,8 +1066,8 @@ x_field_prefix(kqi_xindex *p, const kqi_qnode *q, char *aOut, size_t nOut,
     }
 }
 
-/* An expanding word's walk (search.c's expand_leaf(), over Xapian's terms
-** and vocabulary). */
+/* An expanding word's walk (as kqi_expand_leaf() of search/expand.c),
+** over Xapian's terms and vocabulary. */
 typedef struct xwalk {
     xexp e;
     kqi_xindex *p;
@@ -1143,7 +1143,7 @@ xw_word_cb(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
 }
 
 /* The terms expanding word q (PREFIX, WILD, FUZZY) expands to, with zPfx
-** in front, into *pE, checked against the limits: as search.c's
+** in front, into *pE, checked against the limits: as search/expand.c's
 ** expand_leaf(), which says what each kind matches. */
 static int
 x_expand(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, xexp *pE,
@@ -1248,7 +1248,7 @@ x_text(kqi_xindex *p, const kqi_qnode *q, const char *zPfx, kqx_query **ppOut,
     }
 }
 
-/* A word, prefix or phrase with its field, as search.c plans it: title
+/* A word, prefix or phrase with its field, as search/plan.c plans it: title
 ** words rank by their text term and are restricted by the title term;
 ** source and extra fields only restrict. */
 static int
@@ -1336,7 +1336,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
     case KQI_Q_ID: {
         if (q->bIdPrefix) {
             /* id:PRE*: the id terms Q + id starting with it, each an
-            ** expansion (as search.c's expand_ids()). */
+            ** expansion (as search/expand.c's kqi_expand_ids()). */
             xexp e = {NULL, 0, 0, KQ_OK, exp_keep(p, 1), 0};
             char *z = kq_mprintf("Q%.*s", (int)q->nTerm, q->zTerm);
             int rc = z ? kqx_db_terms_scan(p->pDb, z, strlen(z), &e, exp_add,
@@ -1379,7 +1379,8 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
                                 &a[i], pzErr);
         }
         if (rc == KQ_OK) {
-            /* The window kq's NEAR/n means (search.c near_match()). */
+            /* The window kq's NEAR/n means (search/positions.c,
+             * kqi_near_match()). */
             rc = kqx_query_combine_ex(q->bOrdered ? KQX_ADJ : KQX_NEAR,
                                       (double)q->nWindow + q->nChild - 1, a,
                                       q->nChild, ppOut, pzErr);

@@ -388,7 +388,7 @@ EOF
 @test "NEAR/ADJ chains" {
     # c1 gamma(0) delta(2) epsilon(4); c2 0 6 12; c3 0 5 10; c4 0 7 8;
     # c5 epsilon(0) delta(2) gamma(5); c6 no epsilon; c7 0 3 6.
-    # Three words NEAR/5: all in a window of 5 + 2 positions (search.c).
+    # Three words NEAR/5: all in a window of 5 + 2 positions (positions.c).
     qs <<'EOF'
 gamma NEAR/5 delta NEAR/5 epsilon|c1 c5 c7
 epsilon NEAR/5 gamma NEAR/5 delta|c1 c5 c7

@@ -1,7 +1,7 @@
 /*
 ** fuzz_index.c -- libFuzzer target: opening and reading a damaged index
 ** (common/format/manifest.c, segment.c, dict.c, postings.c, doctab.c, index.c,
-** search.c, snippet.c: everything that reads index files).
+** common/search/, snippet.c: everything that reads index files).
 **
 ** Input: an archive of the files of an index directory, entries back to
 ** back, each

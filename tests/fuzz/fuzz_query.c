@@ -1,6 +1,6 @@
 /*
 ** fuzz_query.c -- libFuzzer target: the query parser (common/query.c) and
-** the evaluation of whatever it accepts (common/search.c, match.c,
+** the evaluation of whatever it accepts (common/search/, match.c,
 ** snippet.c).
 **
 ** Input: a query string (the bytes up to the first NUL; a NUL-terminated

@@ -1215,8 +1215,8 @@ static void test_docinfo_field(void **state) {
 /**************************************************************************
 ** NEAR/ADJ against a brute-force model.  Words a b c x in titles and
 ** bodies of random documents (language none); positions within a field.
-** Per search.c: k words match NEAR/n when one occurrence of each lies in a
-** window of n + k - 1 positions (two words: at most n apart), ADJ/n the
+** Per search/positions.c: k words match NEAR/n when one occurrence of
+** each lies in a window of n + k - 1 positions (two words: at most n apart), ADJ/n the
 ** same in the query's order.  Title and body never join (n stays below
 ** the gap between them).
 */
