@@ -190,7 +190,7 @@ BENCH_PEERS  ?= kq,kq-j2,xapian,fts5
 # exact counts, against the indexes run_all.sh just built.
 bench: bench-peer
 	for c in $(CORPORA); do $(SHARED_BENCH)/run_all.sh $$c --peer-file $(CURDIR)/build/kq.ini --peers $(BENCH_PEERS) $(BENCH_ARGS) || exit 1; \
-	    tests/bench/extra_queries.sh $$c $(EXTRA_ARGS) || exit 1; done
+	    SHARED_BENCH=$(SHARED_BENCH) tests/bench/extra_queries.sh $$c $(EXTRA_ARGS) || exit 1; done
 
 # kq as a peer of the bench (build/kq_query + build/kq.ini), for bench and eval.
 bench-peer: all

@@ -61,9 +61,10 @@ if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
     sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
 fi
-shared=$(cd "$root/.." && pwd)/shared
-if [ ! -d "$shared/bench" ]; then
-    echo "extra_queries.sh: $shared/bench is missing (the shared bench lives beside the checkout in the development setup)" >&2
+# $SHARED_BENCH (as make bench passes it), else ../shared/bench.
+bench=${SHARED_BENCH:-$(cd "$root/.." && pwd)/shared/bench}
+if [ ! -d "$bench" ]; then
+    echo "extra_queries.sh: $bench is missing (the shared bench lives beside the checkout in the development setup; SHARED_BENCH=DIR names another)" >&2
     exit 2
 fi
 work=${KBENCH_WORK:-/tmp/kbench/work}
