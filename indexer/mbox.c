@@ -107,7 +107,8 @@ mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc, char *zOut)
             report(m->zName, m->iMsgLine,
                    "date \"%.*s\" %s; indexed without "
                    "a date",
-                   REPORT_QUOTE_LEN(m->val.n), m->val.a, date_why(e));
+                   REPORT_QUOTE_LEN(m->val.n), textbuf_str(&m->val),
+                   date_why(e));
             m->pC->pStats->nWarning++;
             return;
         }

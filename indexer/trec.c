@@ -87,7 +87,8 @@ trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc, char *zDate)
         report(t->zName, t->iDocLine,
                "date \"%.*s\" %s; indexed without a "
                "date",
-               REPORT_QUOTE_LEN(t->date.n), t->date.a, date_why(e));
+               REPORT_QUOTE_LEN(t->date.n), textbuf_str(&t->date),
+               date_why(e));
         t->pC->pStats->nWarning++;
     }
 }

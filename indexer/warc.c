@@ -353,7 +353,7 @@ warc_deliver(warc *w, kq_doc *pDoc)
         report_at(w->zName, w->iRec,
                   "WARC-Date \"%.*s\" not understood; "
                   "indexed without a date",
-                  REPORT_QUOTE_LEN(w->val.n), w->val.a);
+                  REPORT_QUOTE_LEN(w->val.n), textbuf_str(&w->val));
         w->pC->pStats->nWarning++;
     }
     return ctx_deliver_at(w->pC, pDoc, w->zName, w->iRec);
