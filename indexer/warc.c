@@ -359,6 +359,16 @@ warc_deliver(warc *w, kq_doc *pDoc)
     return ctx_deliver_at(w->pC, pDoc, w->zName, w->iRec);
 }
 
+/* Does the coding te (a Transfer- or Content-Encoding value) start with
+** zName?  Compared within te's own bytes: the buffer may hold more, left
+** from an earlier value. */
+static int
+coding_is(const kq_buf *te, const char *zName)
+{
+    size_t n = strlen(zName);
+    return te->n >= n && strncasecmp(textbuf_str(te), zName, n) == 0;
+}
+
 /* Payload z[0..n) of media type zType (n 0: unknown) with HTTP headers
 ** zHttp[0..nHttp) (nHttp 0 for a resource): decode it and deliver. */
 static int
@@ -374,8 +384,8 @@ warc_payload(warc *w, const char *zType, size_t nType, const char *zHttp,
     if (eKind == 0) {
         return 0;
     }
-    if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) && te.n >= 7 &&
-        strncasecmp(textbuf_str(&te), "chunked", 7) == 0) {
+    if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) &&
+        coding_is(&te, "chunked")) {
         if (dechunk(w, z, n)) {
             kq_buf_free(&te);
             skip_rec(w, "bad chunked transfer encoding%s", "");
@@ -387,9 +397,8 @@ warc_payload(warc *w, const char *zType, size_t nType, const char *zHttp,
     textbuf_reset(&te);
     if (mime_header(zHttp, nHttp, "Content-Encoding", &te) && te.n &&
         strncasecmp(textbuf_str(&te), "identity", te.n) != 0) {
-        int bGzip = strncasecmp(textbuf_str(&te), "gzip", 4) == 0 ||
-                    strncasecmp(textbuf_str(&te), "x-gzip", 6) == 0;
-        int e = (!bGzip && strncasecmp(textbuf_str(&te), "deflate", 7) != 0)
+        int bGzip = coding_is(&te, "gzip") || coding_is(&te, "x-gzip");
+        int e = (!bGzip && !coding_is(&te, "deflate"))
                     ? -1
                     : inflate_body(w, z, n, bGzip);
         kq_buf_free(&te);
