@@ -234,7 +234,7 @@ FUZZ_CC      ?= clang
 FUZZ_B       ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 5
-FUZZ_TARGETS := fuzz_analyze fuzz_query fuzz_jsonl fuzz_text fuzz_index fuzz_output
+FUZZ_TARGETS := fuzz_analyze fuzz_query fuzz_jsonl fuzz_text fuzz_readers fuzz_index fuzz_output
 # UBSan checks stay recoverable: the targets run them with halt_on_error=1
 # but can skip the known bugs listed in tests/fuzz/ubsan.supp.
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer

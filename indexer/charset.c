@@ -2,6 +2,7 @@
 ** charset.c -- character sets to UTF-8 (charset.h).
 */
 #include "charset.h"
+#include "textbuf.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -93,19 +94,19 @@ is_one_of(const char *z, const char *const *az)
 /* Convert with an open iconv descriptor; invalid input bytes become
 ** U+FFFD, one byte at a time, so conversion always gets to the end. */
 static void
-convert(iconv_t cd, const char *z, size_t n, dbuf *pOut)
+convert(iconv_t cd, const char *z, size_t n, kq_buf *pOut)
 {
     char aOut[4096];
     char *pIn = (char *)z; /* iconv's prototype is not const-correct */
     size_t nIn = n;
-    while (nIn > 0 && !pOut->bOom) {
+    while (nIn > 0 && pOut->rc == KQ_OK) {
         char *pO = aOut;
         size_t nO = sizeof(aOut);
         size_t r = iconv(cd, &pIn, &nIn, &pO, &nO);
-        dbuf_add(pOut, aOut, (size_t)(pO - aOut));
+        kq_buf_append(pOut, aOut, (size_t)(pO - aOut));
         if (r == (size_t)-1 && errno != E2BIG) {
             /* EILSEQ, or EINVAL (a sequence cut at the end). */
-            dbuf_utf8(pOut, 0xfffd);
+            textbuf_utf8(pOut, 0xfffd);
             pIn++;
             nIn--;
             iconv(cd, NULL, NULL, NULL, NULL);
@@ -115,7 +116,7 @@ convert(iconv_t cd, const char *z, size_t n, dbuf *pOut)
 
 /* Convert from zFrom; 0, or -1 if iconv does not know it. */
 static int
-convert_from(const char *zFrom, const char *z, size_t n, dbuf *pOut)
+convert_from(const char *zFrom, const char *z, size_t n, kq_buf *pOut)
 {
     iconv_t cd = iconv_open("UTF-8", zFrom);
     if (cd == (iconv_t)-1) {
@@ -128,7 +129,7 @@ convert_from(const char *zFrom, const char *z, size_t n, dbuf *pOut)
 
 void
 charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
-                dbuf *pOut)
+                kq_buf *pOut)
 {
     static const char *const azUtf8[] = {
         "utf-8",          "utf8", "us-ascii",          "ascii",
@@ -144,7 +145,7 @@ charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
     }
     clean_label(zCs ? zCs : "", zCs ? nCs : 0, zLabel, sizeof(zLabel));
     if (zLabel[0] && is_one_of(zLabel, azUtf8)) {
-        dbuf_add(pOut, z, n);
+        kq_buf_append(pOut, z, n);
         return;
     }
     if (zLabel[0] && !is_one_of(zLabel, azLatin1) &&
@@ -153,7 +154,7 @@ charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
     }
     if (!zLabel[0] || !is_one_of(zLabel, azLatin1)) {
         if (utf8_valid(z, n)) {
-            dbuf_add(pOut, z, n);
+            kq_buf_append(pOut, z, n);
             return;
         }
     }
@@ -161,7 +162,7 @@ charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
         /* No gconv modules at all: Latin-1 by hand is still right for
         ** everything but 0x80-0x9F. */
         for (size_t i = 0; i < n; i++) {
-            dbuf_utf8(pOut, (unsigned char)z[i]);
+            textbuf_utf8(pOut, (unsigned char)z[i]);
         }
     }
 }

@@ -5,7 +5,7 @@
 #ifndef KQ_CHARSET_H
 #define KQ_CHARSET_H
 
-#include "dbuf.h"
+#include "kq.h"
 
 #include <stddef.h>
 
@@ -22,6 +22,6 @@ int utf8_valid(const char *z, size_t n);
 **     are valid UTF-8, else from windows-1252.
 ** A byte sequence invalid in its charset becomes U+FFFD. */
 void charset_to_utf8(const char *zCs, size_t nCs, const char *z, size_t n,
-                     dbuf *pOut);
+                     kq_buf *pOut);
 
 #endif

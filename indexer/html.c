@@ -8,6 +8,7 @@
 ** the broken markup real crawls are full of.
 */
 #include "html.h"
+#include "textbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,7 @@ hex_val(char c)
 
 /* &#NN; or &#xHH; (the ';' may be missing, as browsers allow). */
 static size_t
-numeric_ref(const char *z, size_t n, dbuf *pOut)
+numeric_ref(const char *z, size_t n, kq_buf *pOut)
 {
     size_t i = 2;
     int bHex = 0;
@@ -160,12 +161,12 @@ numeric_ref(const char *z, size_t n, dbuf *pOut)
     if (cp >= 0x80 && cp <= 0x9f) {
         cp = aCp1252[cp - 0x80];
     }
-    dbuf_utf8(pOut, cp); /* (0, surrogates, too large: U+FFFD) */
+    textbuf_utf8(pOut, cp); /* (0, surrogates, too large: U+FFFD) */
     return i;
 }
 
 size_t
-html_entity(const char *z, size_t n, dbuf *pOut)
+html_entity(const char *z, size_t n, kq_buf *pOut)
 {
     /* Entities written without ';' that browsers still read. */
     static const char *const azBare[] = {"amp",  "lt",   "gt",  "quot",
@@ -208,7 +209,7 @@ html_entity(const char *z, size_t n, dbuf *pOut)
     if (pE == NULL) {
         return 0;
     }
-    dbuf_utf8(pOut, pE->cp);
+    textbuf_utf8(pOut, pE->cp);
     return i;
 }
 
@@ -217,7 +218,7 @@ html_entity(const char *z, size_t n, dbuf *pOut)
 ** breaks asked for by elements at most one blank line; nothing leads.
 */
 typedef struct hout {
-    dbuf *p;
+    kq_buf *p;
     int nNl; /* line breaks owed before the next text */
     int bSp; /* a space owed before the next text */
 } hout;
@@ -233,14 +234,14 @@ out_text(hout *o, const char *z, size_t n)
         }
         if (o->p->n > 0) {
             if (o->nNl) {
-                dbuf_add(o->p, "\n\n", (size_t)(o->nNl > 1 ? 2 : 1));
+                kq_buf_append(o->p, "\n\n", (size_t)(o->nNl > 1 ? 2 : 1));
             } else if (o->bSp) {
-                dbuf_addc(o->p, ' ');
+                kq_buf_putc(o->p, ' ');
             }
         }
         o->nNl = 0;
         o->bSp = 0;
-        dbuf_addc(o->p, c);
+        kq_buf_putc(o->p, c);
     }
 }
 
@@ -254,7 +255,7 @@ out_break(hout *o, int nNl)
 
 /* Decoded text z[0..n) (entities resolved) to o. */
 static void
-out_decoded(hout *o, dbuf *pTmp, const char *z, size_t n)
+out_decoded(hout *o, kq_buf *pTmp, const char *z, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -265,13 +266,13 @@ out_decoded(hout *o, dbuf *pTmp, const char *z, size_t n)
         if (iAmp == n) {
             break;
         }
-        dbuf_reset(pTmp);
+        textbuf_reset(pTmp);
         k = html_entity(z + iAmp, n - iAmp, pTmp);
         if (k == 0) {
             out_text(o, "&", 1);
             i = iAmp + 1;
         } else {
-            out_text(o, pTmp->a, pTmp->n);
+            out_text(o, textbuf_str(pTmp), pTmp->n);
             i = iAmp + k;
         }
     }
@@ -393,7 +394,7 @@ parse_tag(const char *z, size_t n, size_t i, char *zName, size_t nName,
 
 typedef struct hstate {
     hout title, body;
-    dbuf tmp;
+    kq_buf tmp;
     int bHead;   /* inside <head>: text there is not the page's */
     int bTitled; /* a title was read */
 } hstate;
@@ -462,7 +463,7 @@ do_tag(hstate *s, const char *z, size_t n, size_t i)
 }
 
 void
-html_to_text(const char *z, size_t n, dbuf *pTitle, dbuf *pBody)
+html_to_text(const char *z, size_t n, kq_buf *pTitle, kq_buf *pBody)
 {
     hstate s;
     size_t i = 0;
@@ -488,7 +489,7 @@ html_to_text(const char *z, size_t n, dbuf *pTitle, dbuf *pBody)
         }
         i = j;
     }
-    dbuf_free(&s.tmp);
+    kq_buf_free(&s.tmp);
 }
 
 int

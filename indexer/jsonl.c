@@ -31,7 +31,7 @@
 */
 #include "readers.h"
 #include "dates.h"
-#include "dbuf.h"
+#include "textbuf.h"
 #include "kq.h"
 
 #include <jansson.h>
@@ -80,7 +80,7 @@ typedef struct jsonl_cfg {
     int iLang;           /* slot of the language, or -1 */
     jval *aVal;          /* per slot, for the current line */
     char (*aNum)[40];    /* per slot: a number's text */
-    dbuf *aJoin;         /* per slot: an array's text */
+    kq_buf *aJoin;       /* per slot: an array's text */
     kq_field *aDocField; /* the current line's extra fields */
     jlang aLang[JSONL_LANG_CACHE];
     int nLang;
@@ -132,7 +132,7 @@ cfg_new(const corpus_opts *pO)
     p->aiField = calloc((size_t)pO->nField + 1, sizeof(int));
     p->aVal = calloc((size_t)nMax, sizeof(jval));
     p->aNum = calloc((size_t)nMax, sizeof(*p->aNum));
-    p->aJoin = calloc((size_t)nMax, sizeof(dbuf));
+    p->aJoin = calloc((size_t)nMax, sizeof(kq_buf));
     p->aDocField = calloc((size_t)pO->nField + 1, sizeof(kq_field));
     if (!p->azKey || !p->aiField || !p->aVal || !p->aNum || !p->aJoin ||
         !p->aDocField) {
@@ -165,7 +165,7 @@ jsonl_free(corpus_ctx *pC)
         return;
     }
     for (int i = 0; i < p->nKey; i++) {
-        dbuf_free(&p->aJoin[i]);
+        kq_buf_free(&p->aJoin[i]);
     }
     for (int i = 0; i < p->nLang; i++) {
         free(p->aLang[i].zName);
@@ -240,13 +240,13 @@ json_path(json_t *pObj, const char *zKey)
 
 /* A scalar's text into pOut; 0, or -1 for an array or object. */
 static int
-scalar_text(json_t *v, dbuf *pOut)
+scalar_text(json_t *v, kq_buf *pOut)
 {
     char aNum[40];
     int k;
     switch (json_typeof(v)) {
     case JSON_STRING:
-        dbuf_add(pOut, json_string_value(v), json_string_length(v));
+        kq_buf_append(pOut, json_string_value(v), json_string_length(v));
         return 0;
     case JSON_INTEGER:
         k = snprintf(aNum, sizeof(aNum), "%" JSON_INTEGER_FORMAT,
@@ -261,7 +261,7 @@ scalar_text(json_t *v, dbuf *pOut)
     default: return -1;
     }
     if (k > 0 && (size_t)k < sizeof(aNum)) {
-        dbuf_add(pOut, aNum, (size_t)k);
+        kq_buf_append(pOut, aNum, (size_t)k);
     }
     return 0;
 }
@@ -271,12 +271,12 @@ static void
 view_json(jsonl_cfg *p, int i, json_t *j)
 {
     jval *v = &p->aVal[i];
-    dbuf *pJoin = &p->aJoin[i];
+    kq_buf *pJoin = &p->aJoin[i];
     memset(v, 0, sizeof(*v));
     if (j == NULL) {
         return;
     }
-    dbuf_reset(pJoin);
+    textbuf_reset(pJoin);
     switch (json_typeof(j)) {
     case JSON_NULL: v->eType = JV_NULL; return;
     case JSON_STRING:
@@ -295,7 +295,7 @@ view_json(jsonl_cfg *p, int i, json_t *j)
                 continue;
             }
             if (pJoin->n) {
-                dbuf_add(pJoin, ", ", 2);
+                kq_buf_append(pJoin, ", ", 2);
             }
             if (scalar_text(e, pJoin)) {
                 v->eType = JV_OBJECT; /* nested: not a field value */
@@ -312,7 +312,7 @@ view_json(jsonl_cfg *p, int i, json_t *j)
         scalar_text(j, pJoin);
         break;
     }
-    v->z = pJoin->a ? pJoin->a : "";
+    v->z = textbuf_str(pJoin);
     v->n = pJoin->n;
 }
 

@@ -24,7 +24,7 @@
 */
 #include "readers.h"
 #include "dates.h"
-#include "dbuf.h"
+#include "textbuf.h"
 #include "mime.h"
 
 #include <stdio.h>
@@ -36,15 +36,15 @@ typedef struct mbox {
     const char *zName;
     char *zFileId; /* the file's id (ctx_file_id()), for FILE:OFFSET
                    ** ids; NULL for standard input ("stdin") */
-    dbuf msg;      /* the message after its "From " line */
-    dbuf from;     /* the "From " line */
+    kq_buf msg;    /* the message after its "From " line */
+    kq_buf from;   /* the "From " line */
     int bInMsg;
     int bTooBig;
     int bPrevBlank;    /* the last line was blank (or none yet) */
     int bJunk;         /* text before the first "From " was reported */
     uint64_t iMsgLine; /* line and offset of the "From " line */
     uint64_t iMsgByte;
-    dbuf val, id, title, source, plain, html;
+    kq_buf val, id, title, source, plain, html;
 } mbox;
 
 static void
@@ -71,10 +71,10 @@ mbox_id(mbox *m, const char *zHdr, size_t nHdr)
 {
     const char *z;
     size_t n;
-    dbuf_reset(&m->val);
-    dbuf_reset(&m->id);
+    textbuf_reset(&m->val);
+    textbuf_reset(&m->id);
     mime_header(zHdr, nHdr, "Message-ID", &m->val);
-    z = m->val.a;
+    z = textbuf_str(&m->val);
     n = m->val.n;
     trim(&z, &n);
     if (n >= 2 && z[0] == '<' && z[n - 1] == '>') {
@@ -83,13 +83,13 @@ mbox_id(mbox *m, const char *zHdr, size_t nHdr)
     }
     trim(&z, &n);
     if (n) {
-        dbuf_add(&m->id, z, n);
+        kq_buf_append(&m->id, z, n);
     } else {
         char zOff[32];
         snprintf(zOff, sizeof(zOff), ":%llu", (unsigned long long)m->iMsgByte);
         const char *zFile = m->zFileId ? m->zFileId : m->zName;
-        dbuf_add(&m->id, zFile, strlen(zFile));
-        dbuf_add(&m->id, zOff, strlen(zOff));
+        kq_buf_append(&m->id, zFile, strlen(zFile));
+        kq_buf_append(&m->id, zOff, strlen(zOff));
     }
 }
 
@@ -100,20 +100,21 @@ mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc, char *zOut)
 {
     size_t i0, n;
     int e;
-    dbuf_reset(&m->val);
+    textbuf_reset(&m->val);
     if (mime_header(zHdr, nHdr, "Date", &m->val) && m->val.n) {
-        e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
+        e = date_normalize(textbuf_str(&m->val), m->val.n, zOut, &i0, &n);
         if (e == DATE_BAD || e == DATE_LONG) {
             report(m->zName, m->iMsgLine,
                    "date \"%.*s\" %s; indexed without "
                    "a date",
-                   REPORT_QUOTE_LEN(m->val.n), m->val.a, date_why(e));
+                   REPORT_QUOTE_LEN(m->val.n), textbuf_str(&m->val),
+                   date_why(e));
             m->pC->pStats->nWarning++;
             return;
         }
     } else {
         /* Skip "From " and the sender; the rest is an asctime date. */
-        const char *z = m->from.a ? m->from.a : "";
+        const char *z = textbuf_str(&m->from);
         const char *zEnd = z + m->from.n;
         const char *p = z + (m->from.n >= 5 ? 5 : m->from.n);
         while (p < zEnd && *p == ' ') {
@@ -122,12 +123,12 @@ mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc, char *zOut)
         while (p < zEnd && *p != ' ') {
             p++;
         }
-        dbuf_reset(&m->val);
-        dbuf_add(&m->val, p, (size_t)(zEnd - p));
-        e = date_normalize(m->val.a, m->val.n, zOut, &i0, &n);
+        textbuf_reset(&m->val);
+        kq_buf_append(&m->val, p, (size_t)(zEnd - p));
+        e = date_normalize(textbuf_str(&m->val), m->val.n, zOut, &i0, &n);
     }
     if (e == DATE_ISO) {
-        pDoc->zDate = m->val.a + i0;
+        pDoc->zDate = (const char *)m->val.a + i0;
         pDoc->nDate = n;
     } else if (e == DATE_CONVERTED) {
         pDoc->zDate = zOut;
@@ -138,12 +139,12 @@ mbox_date(mbox *m, const char *zHdr, size_t nHdr, kq_doc *pDoc, char *zOut)
 /* A header decoded (RFC 2047) into pOut, trimmed. */
 static void
 mbox_words(mbox *m, const char *zHdr, size_t nHdr, const char *zName,
-           dbuf *pOut)
+           kq_buf *pOut)
 {
-    dbuf_reset(&m->val);
-    dbuf_reset(pOut);
+    textbuf_reset(&m->val);
+    textbuf_reset(pOut);
     if (mime_header(zHdr, nHdr, zName, &m->val)) {
-        mime_words_decode(m->val.a ? m->val.a : "", m->val.n, pOut);
+        mime_words_decode(textbuf_str(&m->val), m->val.n, pOut);
     }
 }
 
@@ -151,12 +152,12 @@ mbox_words(mbox *m, const char *zHdr, size_t nHdr, const char *zName,
 static int
 mbox_end(mbox *m)
 {
-    const char *z = m->msg.a ? m->msg.a : "";
+    const char *z = textbuf_str(&m->msg);
     size_t n = m->msg.n;
     size_t nHdr, iBody;
     char zDate[DATE_MAX];
     kq_doc doc;
-    dbuf *pBody;
+    kq_buf *pBody;
     int fCut;
 
     m->bInMsg = 0;
@@ -168,7 +169,7 @@ mbox_end(mbox *m)
         m->pC->pStats->nDocSkipped++;
         return 0;
     }
-    if (m->msg.bOom) {
+    if (m->msg.rc) {
         mbox_skip(m, "out of memory");
         return 0;
     }
@@ -186,23 +187,23 @@ mbox_end(mbox *m)
     mime_split(z, n, &nHdr, &iBody);
     memset(&doc, 0, sizeof(doc));
     mbox_id(m, z, nHdr);
-    doc.zId = m->id.a;
+    doc.zId = (const char *)m->id.a;
     doc.nId = m->id.n;
     mbox_words(m, z, nHdr, "Subject", &m->title);
-    doc.zTitle = m->title.a;
+    doc.zTitle = (const char *)m->title.a;
     doc.nTitle = m->title.n;
     mbox_words(m, z, nHdr, "From", &m->source);
-    doc.zSource = m->source.a;
+    doc.zSource = (const char *)m->source.a;
     doc.nSource = m->source.n;
-    dbuf_reset(&m->plain);
-    dbuf_reset(&m->html);
+    textbuf_reset(&m->plain);
+    textbuf_reset(&m->html);
     fCut = mime_text(z, nHdr, z + iBody, n - iBody, &m->plain, &m->html);
     pBody = m->plain.n ? &m->plain : &m->html;
-    doc.zBody = pBody->a;
+    doc.zBody = (const char *)pBody->a;
     doc.nBody = pBody->n;
     mbox_date(m, z, nHdr, &doc, zDate);
-    if (m->id.bOom || m->title.bOom || m->source.bOom || m->plain.bOom ||
-        m->html.bOom || m->val.bOom) {
+    if (m->id.rc || m->title.rc || m->source.rc || m->plain.rc || m->html.rc ||
+        m->val.rc) {
         mbox_skip(m, "out of memory");
         return 0;
     }
@@ -241,8 +242,8 @@ mbox_gather(mbox *m, const char *z, size_t n)
         m->bTooBig = 1;
         return;
     }
-    dbuf_add(&m->msg, z, n);
-    dbuf_addc(&m->msg, '\n');
+    kq_buf_append(&m->msg, z, n);
+    kq_buf_putc(&m->msg, '\n');
 }
 
 static int
@@ -258,9 +259,9 @@ mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z, size_t n)
         m->bTooBig = 0;
         m->iMsgLine = iLine;
         m->iMsgByte = iOff;
-        dbuf_reset(&m->msg);
-        dbuf_reset(&m->from);
-        dbuf_add(&m->from, z, n);
+        textbuf_reset(&m->msg);
+        textbuf_reset(&m->from);
+        kq_buf_append(&m->from, z, n);
         m->bPrevBlank = 0;
         return rc;
     }
@@ -294,14 +295,14 @@ mbox_line(mbox *m, uint64_t iLine, uint64_t iOff, const char *z, size_t n)
 static void
 mbox_free(mbox *m)
 {
-    dbuf_free(&m->msg);
-    dbuf_free(&m->from);
-    dbuf_free(&m->val);
-    dbuf_free(&m->id);
-    dbuf_free(&m->title);
-    dbuf_free(&m->source);
-    dbuf_free(&m->plain);
-    dbuf_free(&m->html);
+    kq_buf_free(&m->msg);
+    kq_buf_free(&m->from);
+    kq_buf_free(&m->val);
+    kq_buf_free(&m->id);
+    kq_buf_free(&m->title);
+    kq_buf_free(&m->source);
+    kq_buf_free(&m->plain);
+    kq_buf_free(&m->html);
     free(m->zFileId);
 }
 

@@ -10,6 +10,7 @@
 #include "mime.h"
 #include "charset.h"
 #include "html.h"
+#include "textbuf.h"
 #include "../common/kq.h"
 
 #include <string.h>
@@ -65,7 +66,7 @@ mime_has_headers(const char *z, size_t n)
 }
 
 int
-mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
+mime_header(const char *z, size_t n, const char *zName, kq_buf *pOut)
 {
     size_t nName = strlen(zName);
     size_t i = 0;
@@ -84,10 +85,10 @@ mime_header(const char *z, size_t n, const char *zName, dbuf *pOut)
                         bSp = 1;
                     } else {
                         if (bSp && pOut->n > nStart) {
-                            dbuf_addc(pOut, ' ');
+                            kq_buf_putc(pOut, ' ');
                         }
                         bSp = 0;
-                        dbuf_addc(pOut, z[j]);
+                        kq_buf_putc(pOut, z[j]);
                     }
                 }
                 if (e + 1 >= n || (z[e + 1] != ' ' && z[e + 1] != '\t')) {
@@ -167,21 +168,21 @@ hex_val(char c)
 }
 
 void
-mime_qp_decode(const char *z, size_t n, dbuf *pOut)
+mime_qp_decode(const char *z, size_t n, kq_buf *pOut)
 {
     size_t i = 0;
     while (i < n) {
         const char *p = memchr(z + i, '=', n - i);
         size_t iEq = p ? (size_t)(p - z) : n;
         size_t j;
-        dbuf_add(pOut, z + i, iEq - i);
+        kq_buf_append(pOut, z + i, iEq - i);
         if (iEq == n) {
             break;
         }
         if (n - iEq >= 3 && hex_val(z[iEq + 1]) >= 0 &&
             hex_val(z[iEq + 2]) >= 0) {
-            dbuf_addc(pOut,
-                      (char)(hex_val(z[iEq + 1]) * 16 + hex_val(z[iEq + 2])));
+            kq_buf_putc(
+                pOut, (char)(hex_val(z[iEq + 1]) * 16 + hex_val(z[iEq + 2])));
             i = iEq + 3;
             continue;
         }
@@ -194,7 +195,7 @@ mime_qp_decode(const char *z, size_t n, dbuf *pOut)
             i = j < n ? j + 1 : n;
             continue;
         }
-        dbuf_addc(pOut, '='); /* not an escape: keep it, as RFC 2045 says */
+        kq_buf_putc(pOut, '='); /* not an escape: keep it, as RFC 2045 says */
         i = iEq + 1;
     }
 }
@@ -221,7 +222,7 @@ b64_val(char c)
 }
 
 void
-mime_b64_decode(const char *z, size_t n, dbuf *pOut)
+mime_b64_decode(const char *z, size_t n, kq_buf *pOut)
 {
     unsigned long acc = 0;
     int nBit = 0;
@@ -238,7 +239,7 @@ mime_b64_decode(const char *z, size_t n, dbuf *pOut)
         nBit += 6;
         if (nBit >= 8) {
             nBit -= 8;
-            dbuf_addc(pOut, (char)((acc >> nBit) & 0xff));
+            kq_buf_putc(pOut, (char)((acc >> nBit) & 0xff));
         }
     }
 }
@@ -246,11 +247,11 @@ mime_b64_decode(const char *z, size_t n, dbuf *pOut)
 /* One encoded word at z[0..n) (z starts with "=?"): its decoded text to
 ** pOut; returns its length, or 0 if it is not one. */
 static size_t
-encoded_word(const char *z, size_t n, dbuf *pOut)
+encoded_word(const char *z, size_t n, kq_buf *pOut)
 {
     size_t iCs = 2, iEnc, iText, iEnd;
     const char *p;
-    dbuf raw = {0};
+    kq_buf raw = {0};
     const char *zStar;
     size_t nCs;
     p = memchr(z + iCs, '?', n - iCs);
@@ -278,14 +279,14 @@ encoded_word(const char *z, size_t n, dbuf *pOut)
     } else if (z[iEnc] == 'Q' || z[iEnc] == 'q') {
         for (size_t i = iText; i < iEnd; i++) {
             if (z[i] == '_') {
-                dbuf_addc(&raw, ' ');
+                kq_buf_putc(&raw, ' ');
             } else if (z[i] == '=' && iEnd - i >= 3 &&
                        hex_val(z[i + 1]) >= 0 && hex_val(z[i + 2]) >= 0) {
-                dbuf_addc(&raw,
-                          (char)(hex_val(z[i + 1]) * 16 + hex_val(z[i + 2])));
+                kq_buf_putc(
+                    &raw, (char)(hex_val(z[i + 1]) * 16 + hex_val(z[i + 2])));
                 i += 2;
             } else {
-                dbuf_addc(&raw, z[i]);
+                kq_buf_putc(&raw, z[i]);
             }
         }
     } else {
@@ -297,13 +298,13 @@ encoded_word(const char *z, size_t n, dbuf *pOut)
     if (zStar) {
         nCs = (size_t)(zStar - (z + iCs));
     }
-    charset_to_utf8(z + iCs, nCs, raw.a, raw.n, pOut);
-    dbuf_free(&raw);
+    charset_to_utf8(z + iCs, nCs, textbuf_str(&raw), raw.n, pOut);
+    kq_buf_free(&raw);
     return iEnd + 2;
 }
 
 void
-mime_words_decode(const char *z, size_t n, dbuf *pOut)
+mime_words_decode(const char *z, size_t n, kq_buf *pOut)
 {
     size_t i = 0;
     size_t iPlain = 0;  /* start of text not yet written */
@@ -315,7 +316,7 @@ mime_words_decode(const char *z, size_t n, dbuf *pOut)
             continue;
         }
         {
-            dbuf w = {0};
+            kq_buf w = {0};
             k = encoded_word(z + i, n - i, &w);
             if (k) {
                 /* White space between two encoded words is not text. */
@@ -326,11 +327,11 @@ mime_words_decode(const char *z, size_t n, dbuf *pOut)
                 if (j < i || !bAfterWord) {
                     charset_to_utf8(NULL, 0, z + iPlain, i - iPlain, pOut);
                 }
-                dbuf_add(pOut, w.a, w.n);
+                kq_buf_append(pOut, w.a, w.n);
                 iPlain = i + k;
                 bAfterWord = 1;
             }
-            dbuf_free(&w);
+            kq_buf_free(&w);
         }
         i += k ? k : 1;
     }
@@ -341,8 +342,8 @@ mime_words_decode(const char *z, size_t n, dbuf *pOut)
 ** The text of a message.
 */
 typedef struct mtext {
-    dbuf *pPlain;
-    dbuf *pHtml;
+    kq_buf *pPlain;
+    kq_buf *pHtml;
     int fCut; /* MIME_CUT_*: what was left out */
 } mtext;
 
@@ -352,56 +353,58 @@ static void entity_text(mtext *m, const char *zHdr, size_t nHdr,
 /* Decode a text part: transfer encoding, then charset, into pOut. */
 static void
 decode_part(const char *zHdr, size_t nHdr, const char *zType, size_t nType,
-            const char *zBody, size_t nBody, dbuf *pOut)
+            const char *zBody, size_t nBody, kq_buf *pOut)
 {
-    dbuf cte = {0};
-    dbuf raw = {0};
+    kq_buf cte = {0};
+    kq_buf raw = {0};
     const char *zCs = NULL;
     size_t nCs = 0;
     mime_header(zHdr, nHdr, "Content-Transfer-Encoding", &cte);
-    if (cte.n == 16 && strncasecmp(cte.a, "quoted-printable", 16) == 0) {
+    if (cte.n == 16 &&
+        strncasecmp(textbuf_str(&cte), "quoted-printable", 16) == 0) {
         mime_qp_decode(zBody, nBody, &raw);
-    } else if (cte.n == 6 && strncasecmp(cte.a, "base64", 6) == 0) {
+    } else if (cte.n == 6 &&
+               strncasecmp(textbuf_str(&cte), "base64", 6) == 0) {
         mime_b64_decode(zBody, nBody, &raw);
     } else {
-        dbuf_add(&raw, zBody, nBody);
+        kq_buf_append(&raw, zBody, nBody);
     }
     mime_param(zType, nType, "charset", &zCs, &nCs);
-    charset_to_utf8(zCs, nCs, raw.a, raw.n, pOut);
-    dbuf_free(&raw);
-    dbuf_free(&cte);
+    charset_to_utf8(zCs, nCs, textbuf_str(&raw), raw.n, pOut);
+    kq_buf_free(&raw);
+    kq_buf_free(&cte);
 }
 
 /* Parts are separated by a blank line in the text. */
 static void
-add_para(dbuf *pOut, const char *z, size_t n)
+add_para(kq_buf *pOut, const char *z, size_t n)
 {
     if (n == 0) {
         return;
     }
     if (pOut->n) {
-        dbuf_add(pOut, "\n\n", 2);
+        kq_buf_append(pOut, "\n\n", 2);
     }
-    dbuf_add(pOut, z, n);
+    kq_buf_append(pOut, z, n);
 }
 
 static void
 text_part(mtext *m, const char *zHdr, size_t nHdr, const char *zType,
           size_t nType, int bHtml, const char *zBody, size_t nBody)
 {
-    dbuf text = {0};
+    kq_buf text = {0};
     decode_part(zHdr, nHdr, zType, nType, zBody, nBody, &text);
     if (bHtml) {
-        dbuf title = {0};
-        dbuf body = {0};
-        html_to_text(text.a ? text.a : "", text.n, &title, &body);
-        add_para(m->pHtml, body.a, body.n);
-        dbuf_free(&title);
-        dbuf_free(&body);
+        kq_buf title = {0};
+        kq_buf body = {0};
+        html_to_text(textbuf_str(&text), text.n, &title, &body);
+        add_para(m->pHtml, textbuf_str(&body), body.n);
+        kq_buf_free(&title);
+        kq_buf_free(&body);
     } else {
-        add_para(m->pPlain, text.a, text.n);
+        add_para(m->pPlain, textbuf_str(&text), text.n);
     }
-    dbuf_free(&text);
+    kq_buf_free(&text);
 }
 
 /* A delimiter line "--BOUNDARY" or "--BOUNDARY--" at z[i..e)?  1 for a
@@ -478,8 +481,8 @@ static void
 entity_text(mtext *m, const char *zHdr, size_t nHdr, const char *zBody,
             size_t nBody, int nDepth)
 {
-    dbuf ct = {0};
-    dbuf cd = {0};
+    kq_buf ct = {0};
+    kq_buf cd = {0};
     const char *zType;
     size_t nType;
     const char *zB;
@@ -489,10 +492,10 @@ entity_text(mtext *m, const char *zHdr, size_t nHdr, const char *zBody,
         return;
     }
     if (!mime_header(zHdr, nHdr, "Content-Type", &ct) || ct.n == 0) {
-        dbuf_add(&ct, "text/plain", 10);
+        kq_buf_append(&ct, "text/plain", 10);
     }
     mime_header(zHdr, nHdr, "Content-Disposition", &cd);
-    zType = ct.a ? ct.a : "";
+    zType = textbuf_str(&ct);
     nType = ct.n;
     if (nType >= 10 && strncasecmp(zType, "multipart/", 10) == 0) {
         if (mime_param(zType, nType, "boundary", &zB, &nB) && nB > 0) {
@@ -506,7 +509,8 @@ entity_text(mtext *m, const char *zHdr, size_t nHdr, const char *zBody,
         size_t nH, iB;
         mime_split(zBody, nBody, &nH, &iB);
         entity_text(m, zBody, nH, zBody + iB, nBody - iB, nDepth + 1);
-    } else if (cd.n >= 10 && strncasecmp(cd.a, "attachment", 10) == 0) {
+    } else if (cd.n >= 10 &&
+               strncasecmp(textbuf_str(&cd), "attachment", 10) == 0) {
         /* an attached file, not the message's text */
     } else if (nType >= 10 && strncasecmp(zType, "text/plain", 10) == 0 &&
                (nType == 10 || zType[10] == ';' || is_ws(zType[10]))) {
@@ -515,13 +519,13 @@ entity_text(mtext *m, const char *zHdr, size_t nHdr, const char *zBody,
                (nType == 9 || zType[9] == ';' || is_ws(zType[9]))) {
         text_part(m, zHdr, nHdr, zType, nType, 1, zBody, nBody);
     }
-    dbuf_free(&ct);
-    dbuf_free(&cd);
+    kq_buf_free(&ct);
+    kq_buf_free(&cd);
 }
 
 int
 mime_text(const char *zHdr, size_t nHdr, const char *zBody, size_t nBody,
-          dbuf *pPlain, dbuf *pHtml)
+          kq_buf *pPlain, kq_buf *pHtml)
 {
     mtext m;
     m.pPlain = pPlain;

@@ -5,7 +5,7 @@
 #ifndef KQ_MIME_H
 #define KQ_MIME_H
 
-#include "dbuf.h"
+#include "kq.h"
 
 #include <stddef.h>
 
@@ -18,7 +18,7 @@ int mime_has_headers(const char *z, size_t n);
 
 /* The first field zName (case-insensitive) of the header block z[0..n),
 ** unfolded and trimmed, appended to pOut.  1 if there is one, else 0. */
-int mime_header(const char *z, size_t n, const char *zName, dbuf *pOut);
+int mime_header(const char *z, size_t n, const char *zName, kq_buf *pOut);
 
 /* Parameter zParam of a Content-Type-like value z[0..n) (quotes removed):
 ** 1 and *pz, *pn, else 0. */
@@ -26,12 +26,12 @@ int mime_param(const char *z, size_t n, const char *zParam, const char **pz,
                size_t *pn);
 
 /* Content-Transfer-Encoding decoders, appending to pOut. */
-void mime_qp_decode(const char *z, size_t n, dbuf *pOut);
-void mime_b64_decode(const char *z, size_t n, dbuf *pOut);
+void mime_qp_decode(const char *z, size_t n, kq_buf *pOut);
+void mime_b64_decode(const char *z, size_t n, kq_buf *pOut);
 
 /* A header value with RFC 2047 encoded words (=?charset?B|Q?...?=)
 ** decoded, all of it to UTF-8 (charset.h), appended to pOut. */
-void mime_words_decode(const char *z, size_t n, dbuf *pOut);
+void mime_words_decode(const char *z, size_t n, kq_buf *pOut);
 
 /* The text of a message: header block zHdr[0..nHdr), body zBody[0..nBody).
 ** The text/plain parts (a single-part message without Content-Type is
@@ -45,6 +45,6 @@ void mime_words_decode(const char *z, size_t n, dbuf *pOut);
 #define MIME_CUT_DEEP 0x01
 #define MIME_CUT_BOUNDARY 0x02
 int mime_text(const char *zHdr, size_t nHdr, const char *zBody, size_t nBody,
-              dbuf *pPlain, dbuf *pHtml);
+              kq_buf *pPlain, kq_buf *pHtml);
 
 #endif

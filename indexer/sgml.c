@@ -3,6 +3,7 @@
 */
 #include "sgml.h"
 #include "html.h"
+#include "textbuf.h"
 
 #include <string.h>
 #include <strings.h>
@@ -69,7 +70,7 @@ sgml_element(const char *z, size_t n, size_t i, const char *zName,
 ** blank starts a line, at most one empty line in a row; bLine: line
 ** breaks are spaces too, as for a title. */
 static void
-put(dbuf *pOut, size_t nStart, int bLine, char c)
+put(kq_buf *pOut, size_t nStart, int bLine, char c)
 {
     char cPrev = pOut->n > nStart ? pOut->a[pOut->n - 1] : '\n';
     if (c == '\r' || c == '\t' || c == '\f' || c == '\v') {
@@ -94,15 +95,15 @@ put(dbuf *pOut, size_t nStart, int bLine, char c)
             return;
         }
     }
-    dbuf_addc(pOut, c);
+    kq_buf_putc(pOut, c);
 }
 
 void
-sgml_text(const char *z, size_t n, int bLine, dbuf *pOut)
+sgml_text(const char *z, size_t n, int bLine, kq_buf *pOut)
 {
     size_t nStart = pOut->n;
     size_t i = 0;
-    dbuf ref = {0};
+    kq_buf ref = {0};
     while (i < n) {
         char c = z[i];
         if (c == '<' && n - i >= 4 && memcmp(z + i, "<!--", 4) == 0) {
@@ -118,7 +119,7 @@ sgml_text(const char *z, size_t n, int bLine, dbuf *pOut)
             put(pOut, nStart, bLine, ' ');
         } else if (c == '&') {
             size_t k;
-            dbuf_reset(&ref);
+            textbuf_reset(&ref);
             k = html_entity(z + i, n - i, &ref);
             if (k) {
                 for (size_t j = 0; j < ref.n; j++) {
@@ -134,7 +135,7 @@ sgml_text(const char *z, size_t n, int bLine, dbuf *pOut)
             i++;
         }
     }
-    dbuf_free(&ref);
+    kq_buf_free(&ref);
     while (pOut->n > nStart &&
            (pOut->a[pOut->n - 1] == ' ' || pOut->a[pOut->n - 1] == '\n')) {
         pOut->n--;

@@ -5,7 +5,7 @@
 #ifndef KQ_SGML_H
 #define KQ_SGML_H
 
-#include "dbuf.h"
+#include "kq.h"
 
 #include <stddef.h>
 
@@ -24,6 +24,6 @@ int sgml_element(const char *z, size_t n, size_t i, const char *zName,
 ** tidied (no blank lines in a row, no leading or trailing space),
 ** appended to pOut; bLine: all white space single spaces, as for a
 ** title. */
-void sgml_text(const char *z, size_t n, int bLine, dbuf *pOut);
+void sgml_text(const char *z, size_t n, int bLine, kq_buf *pOut);
 
 #endif

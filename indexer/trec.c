@@ -19,7 +19,7 @@
 #include "readers.h"
 #include "charset.h"
 #include "dates.h"
-#include "dbuf.h"
+#include "textbuf.h"
 #include "sgml.h"
 
 #include <stdlib.h>
@@ -28,14 +28,14 @@
 typedef struct trec {
     corpus_ctx *pC;
     const char *zName; /* for messages */
-    dbuf doc;          /* the raw document being gathered */
+    kq_buf doc;        /* the raw document being gathered */
     int bInDoc;
     int bTooBig;       /* the document passed the cap (pC->nMaxDoc) */
     uint64_t iDocLine; /* line of its <DOC> */
     uint64_t nDocs;    /* <DOC> elements seen */
     int bJunk;         /* text outside any <DOC> */
     /* scratch for one document */
-    dbuf utf8, id, title, date, body;
+    kq_buf utf8, id, title, date, body;
 } trec;
 
 static void
@@ -74,11 +74,11 @@ trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc, char *zDate)
 {
     size_t i0, nDate;
     int e;
-    dbuf_reset(&t->date);
+    textbuf_reset(&t->date);
     sgml_text(z, n, 1, &t->date);
-    e = date_normalize(t->date.a, t->date.n, zDate, &i0, &nDate);
+    e = date_normalize(textbuf_str(&t->date), t->date.n, zDate, &i0, &nDate);
     if (e == DATE_ISO) {
-        pDoc->zDate = t->date.a + i0;
+        pDoc->zDate = (const char *)t->date.a + i0;
         pDoc->nDate = nDate;
     } else if (e == DATE_CONVERTED) {
         pDoc->zDate = zDate;
@@ -87,7 +87,8 @@ trec_date(trec *t, const char *z, size_t n, kq_doc *pDoc, char *zDate)
         report(t->zName, t->iDocLine,
                "date \"%.*s\" %s; indexed without a "
                "date",
-               REPORT_QUOTE_LEN(t->date.n), t->date.a, date_why(e));
+               REPORT_QUOTE_LEN(t->date.n), textbuf_str(&t->date),
+               date_why(e));
         t->pC->pStats->nWarning++;
     }
 }
@@ -109,9 +110,9 @@ trec_parse(trec *t, const char *z, size_t n)
         skip_doc(t, "<DOC> without <DOCNO>");
         return 0;
     }
-    dbuf_reset(&t->id);
+    textbuf_reset(&t->id);
     sgml_text(z + i0, i1 - i0, 1, &t->id);
-    zId = t->id.a;
+    zId = textbuf_str(&t->id);
     nId = t->id.n;
     trim(&zId, &nId);
     if (nId == 0) {
@@ -121,30 +122,30 @@ trec_parse(trec *t, const char *z, size_t n)
     doc.zId = zId;
     doc.nId = nId;
 
-    dbuf_reset(&t->title);
+    textbuf_reset(&t->title);
     for (const char *const *a = azTitle; *a; a++) {
         if (sgml_element(z, n, 0, *a, &i0, &i1, &iNext)) {
             sgml_text(z + i0, i1 - i0, 1, &t->title);
             break;
         }
     }
-    doc.zTitle = t->title.a;
+    doc.zTitle = (const char *)t->title.a;
     doc.nTitle = t->title.n;
 
     if (sgml_element(z, n, 0, "DATE", &i0, &i1, &iNext)) {
         trec_date(t, z + i0, i1 - i0, &doc, zDate);
     }
 
-    dbuf_reset(&t->body);
+    textbuf_reset(&t->body);
     for (i = 0; sgml_element(z, n, i, "TEXT", &i0, &i1, &iNext); i = iNext) {
         const char *zText;
         size_t nText;
         size_t nBefore = t->body.n;
         if (t->body.n) {
-            dbuf_add(&t->body, "\n\n", 2);
+            kq_buf_append(&t->body, "\n\n", 2);
         }
         sgml_text(z + i0, i1 - i0, 0, &t->body);
-        zText = t->body.a + nBefore;
+        zText = textbuf_str(&t->body) + nBefore;
         nText = t->body.n - nBefore;
         trim(&zText, &nText);
         if (nText == 0) {
@@ -154,12 +155,12 @@ trec_parse(trec *t, const char *z, size_t n)
             break;
         }
     }
-    doc.zBody = t->body.a;
+    doc.zBody = (const char *)t->body.a;
     doc.nBody = t->body.n;
     while (doc.nBody && strchr(" \t\r\n", doc.zBody[0])) {
         doc.zBody++, doc.nBody--;
     }
-    if (t->id.bOom || t->title.bOom || t->date.bOom || t->body.bOom) {
+    if (t->id.rc || t->title.rc || t->date.rc || t->body.rc) {
         skip_doc(t, "out of memory");
         return 0;
     }
@@ -170,25 +171,25 @@ trec_parse(trec *t, const char *z, size_t n)
 static int
 trec_end_doc(trec *t)
 {
-    const char *z = t->doc.a ? t->doc.a : "";
+    const char *z = textbuf_str(&t->doc);
     size_t n = t->doc.n;
     t->bInDoc = 0;
     if (t->bTooBig) {
         skip_big(t);
         return 0;
     }
-    if (t->doc.bOom) {
+    if (t->doc.rc) {
         skip_doc(t, "out of memory");
         return 0;
     }
     if (!utf8_valid(z, n)) {
-        dbuf_reset(&t->utf8);
+        textbuf_reset(&t->utf8);
         charset_to_utf8(NULL, 0, z, n, &t->utf8);
-        if (t->utf8.bOom) {
+        if (t->utf8.rc) {
             skip_doc(t, "out of memory");
             return 0;
         }
-        z = t->utf8.a;
+        z = textbuf_str(&t->utf8);
         n = t->utf8.n;
     }
     return trec_parse(t, z, n);
@@ -201,7 +202,7 @@ trec_begin_doc(trec *t, uint64_t iLine)
     t->bTooBig = 0;
     t->iDocLine = iLine;
     t->nDocs++;
-    dbuf_reset(&t->doc);
+    textbuf_reset(&t->doc);
 }
 
 static void
@@ -214,7 +215,7 @@ trec_gather(trec *t, const char *z, size_t n)
         t->bTooBig = 1;
         return;
     }
-    dbuf_add(&t->doc, z, n);
+    kq_buf_append(&t->doc, z, n);
 }
 
 static int
@@ -280,12 +281,12 @@ trec_line(trec *t, uint64_t iLine, const char *z, size_t n)
 static void
 trec_free(trec *t)
 {
-    dbuf_free(&t->doc);
-    dbuf_free(&t->utf8);
-    dbuf_free(&t->id);
-    dbuf_free(&t->title);
-    dbuf_free(&t->date);
-    dbuf_free(&t->body);
+    kq_buf_free(&t->doc);
+    kq_buf_free(&t->utf8);
+    kq_buf_free(&t->id);
+    kq_buf_free(&t->title);
+    kq_buf_free(&t->date);
+    kq_buf_free(&t->body);
 }
 
 int

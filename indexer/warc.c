@@ -28,7 +28,7 @@
 #include "readers.h"
 #include "charset.h"
 #include "dates.h"
-#include "dbuf.h"
+#include "textbuf.h"
 #include "html.h"
 #include "mime.h"
 
@@ -47,12 +47,12 @@ typedef struct warc {
     char *zFileId; /* the file's id (ctx_file_id()), for FILE:OFFSET
                    ** ids; NULL for standard input ("stdin") */
     linereader lr;
-    uint64_t iRec; /* stream offset of the record being read */
-    dbuf hdr;      /* its WARC header block */
-    dbuf val;      /* scratch: one header value */
-    dbuf payload;  /* dechunked / inflated payload */
-    dbuf text;     /* payload in UTF-8 */
-    dbuf title, body, id, src;
+    uint64_t iRec;  /* stream offset of the record being read */
+    kq_buf hdr;     /* its WARC header block */
+    kq_buf val;     /* scratch: one header value */
+    kq_buf payload; /* dechunked / inflated payload */
+    kq_buf text;    /* payload in UTF-8 */
+    kq_buf title, body, id, src;
 } warc;
 
 static int
@@ -72,9 +72,9 @@ skip_rec(warc *w, const char *zFmt, const char *zArg)
 static int
 warc_field(warc *w, const char *zName)
 {
-    dbuf_reset(&w->val);
-    return mime_header(w->hdr.a ? w->hdr.a : "", w->hdr.n, zName, &w->val) &&
-           !w->val.bOom;
+    textbuf_reset(&w->val);
+    return mime_header(textbuf_str(&w->hdr), w->hdr.n, zName, &w->val) &&
+           w->val.rc == KQ_OK;
 }
 
 /* A decimal Content-Length; -1 if absent or not a number. */
@@ -100,7 +100,7 @@ warc_length(warc *w)
 static int
 warc_headers(warc *w)
 {
-    dbuf_reset(&w->hdr);
+    textbuf_reset(&w->hdr);
     for (;;) {
         const char *z;
         size_t n;
@@ -119,8 +119,8 @@ warc_headers(warc *w)
         if (is_blank_line(z, n)) {
             return LR_LINE;
         }
-        dbuf_add(&w->hdr, z, n);
-        dbuf_addc(&w->hdr, '\n');
+        kq_buf_append(&w->hdr, z, n);
+        kq_buf_putc(&w->hdr, '\n');
     }
 }
 
@@ -137,7 +137,7 @@ unbracket(const char **pz, size_t *pn)
 /* The host of a URI: after "scheme://" and any "user@", before the port,
 ** path, query or fragment; lower-cased into pOut. */
 static void
-uri_host(const char *z, size_t n, dbuf *pOut)
+uri_host(const char *z, size_t n, kq_buf *pOut)
 {
     const char *p = NULL;
     size_t i, j;
@@ -164,7 +164,7 @@ uri_host(const char *z, size_t n, dbuf *pOut)
         if (c == ':') {
             break;
         }
-        dbuf_addc(pOut, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+        kq_buf_putc(pOut, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
     }
 }
 
@@ -174,7 +174,7 @@ static int
 dechunk(warc *w, const char *z, size_t n)
 {
     size_t i = 0;
-    dbuf_reset(&w->payload);
+    textbuf_reset(&w->payload);
     for (;;) {
         uint64_t nChunk = 0;
         int nDigit = 0;
@@ -211,7 +211,7 @@ dechunk(warc *w, const char *z, size_t n)
         if (nChunk > n - i) {
             return -1;
         }
-        dbuf_add(&w->payload, z + i, (size_t)nChunk);
+        kq_buf_append(&w->payload, z + i, (size_t)nChunk);
         i += (size_t)nChunk;
         if (i < n && z[i] == '\r') {
             i++;
@@ -225,7 +225,7 @@ dechunk(warc *w, const char *z, size_t n)
 /* Inflate z[0..n) with zlib's window bits wb into *pOut.  0; 1 if it
 ** inflates past nMax (inflating stops there); -1 if the data is damaged. */
 static int
-inflate_with(int wb, const char *z, size_t n, size_t nMax, dbuf *pOut)
+inflate_with(int wb, const char *z, size_t n, size_t nMax, kq_buf *pOut)
 {
     z_stream zs;
     char aBuf[16384];
@@ -244,13 +244,13 @@ inflate_with(int wb, const char *z, size_t n, size_t nMax, dbuf *pOut)
             inflateEnd(&zs);
             return 1;
         }
-        dbuf_add(pOut, aBuf, sizeof(aBuf) - zs.avail_out);
+        kq_buf_append(pOut, aBuf, sizeof(aBuf) - zs.avail_out);
     } while (rc == Z_OK && (zs.avail_out == 0 || zs.avail_in > 0));
     inflateEnd(&zs);
     /* Z_OK or Z_BUF_ERROR here: the body was cut short; what came out of
     ** it is still text worth indexing. */
     return (rc == Z_STREAM_END || rc == Z_OK || rc == Z_BUF_ERROR) &&
-                   !pOut->bOom
+                   pOut->rc == KQ_OK
                ? 0
                : -1;
 }
@@ -262,18 +262,18 @@ inflate_with(int wb, const char *z, size_t n, size_t nMax, dbuf *pOut)
 static int
 inflate_body(warc *w, const char *z, size_t n, int bGzip)
 {
-    dbuf out = {0};
+    kq_buf out = {0};
     /* 32 + MAX_WBITS: a gzip or a zlib header, whichever it is. */
     int rc = inflate_with(32 + MAX_WBITS, z, n, w->pC->nMaxDoc, &out);
     if (rc < 0 && !bGzip) {
-        dbuf_reset(&out);
+        textbuf_reset(&out);
         rc = inflate_with(-MAX_WBITS, z, n, w->pC->nMaxDoc, &out);
     }
     if (rc) {
-        dbuf_free(&out);
+        kq_buf_free(&out);
         return rc;
     }
-    dbuf_free(&w->payload);
+    kq_buf_free(&w->payload);
     w->payload = out;
     return 0;
 }
@@ -318,45 +318,55 @@ warc_deliver(warc *w, kq_doc *pDoc)
     char zPos[64];
     const char *z;
     size_t n;
-    dbuf_reset(&w->id);
-    dbuf_reset(&w->src);
+    textbuf_reset(&w->id);
+    textbuf_reset(&w->src);
     if (warc_field(w, "WARC-Target-URI") && w->val.n) {
-        z = w->val.a;
+        z = textbuf_str(&w->val);
         n = w->val.n;
         unbracket(&z, &n);
-        dbuf_add(&w->id, z, n);
+        kq_buf_append(&w->id, z, n);
         uri_host(z, n, &w->src);
     } else if (warc_field(w, "WARC-Record-ID") && w->val.n) {
-        z = w->val.a;
+        z = textbuf_str(&w->val);
         n = w->val.n;
         unbracket(&z, &n);
-        dbuf_add(&w->id, z, n);
+        kq_buf_append(&w->id, z, n);
     } else {
         snprintf(zPos, sizeof(zPos), ":%llu", (unsigned long long)w->iRec);
         const char *zFile = w->zFileId ? w->zFileId : w->zName;
-        dbuf_add(&w->id, zFile, strlen(zFile));
-        dbuf_add(&w->id, zPos, strlen(zPos));
+        kq_buf_append(&w->id, zFile, strlen(zFile));
+        kq_buf_append(&w->id, zPos, strlen(zPos));
     }
-    if (w->id.bOom || w->src.bOom) {
+    if (w->id.rc || w->src.rc) {
         skip_rec(w, "out of memory%s", "");
         return 0;
     }
-    pDoc->zId = w->id.a;
+    pDoc->zId = (const char *)w->id.a;
     pDoc->nId = w->id.n;
-    pDoc->zSource = w->src.a;
+    pDoc->zSource = (const char *)w->src.a;
     pDoc->nSource = w->src.n;
     if (warc_field(w, "WARC-Date") && w->val.n >= 10 &&
-        date_is_iso(w->val.a, 10)) {
-        pDoc->zDate = w->val.a;
+        date_is_iso(textbuf_str(&w->val), 10)) {
+        pDoc->zDate = (const char *)w->val.a;
         pDoc->nDate = 10;
     } else if (w->val.n) {
         report_at(w->zName, w->iRec,
                   "WARC-Date \"%.*s\" not understood; "
                   "indexed without a date",
-                  REPORT_QUOTE_LEN(w->val.n), w->val.a);
+                  REPORT_QUOTE_LEN(w->val.n), textbuf_str(&w->val));
         w->pC->pStats->nWarning++;
     }
     return ctx_deliver_at(w->pC, pDoc, w->zName, w->iRec);
+}
+
+/* Does the coding te (a Transfer- or Content-Encoding value) start with
+** zName?  Compared within te's own bytes: the buffer may hold more, left
+** from an earlier value. */
+static int
+coding_is(const kq_buf *te, const char *zName)
+{
+    size_t n = strlen(zName);
+    return te->n >= n && strncasecmp(textbuf_str(te), zName, n) == 0;
 }
 
 /* Payload z[0..n) of media type zType (n 0: unknown) with HTTP headers
@@ -368,31 +378,30 @@ warc_payload(warc *w, const char *zType, size_t nType, const char *zHttp,
     int eKind = nType ? media_kind(zType, nType) : sniff_kind(z, n);
     const char *zCs = NULL;
     size_t nCs = 0;
-    dbuf te = {0};
+    kq_buf te = {0};
     kq_doc doc;
 
     if (eKind == 0) {
         return 0;
     }
-    if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) && te.n >= 7 &&
-        strncasecmp(te.a, "chunked", 7) == 0) {
+    if (mime_header(zHttp, nHttp, "Transfer-Encoding", &te) &&
+        coding_is(&te, "chunked")) {
         if (dechunk(w, z, n)) {
-            dbuf_free(&te);
+            kq_buf_free(&te);
             skip_rec(w, "bad chunked transfer encoding%s", "");
             return 0;
         }
-        z = w->payload.a ? w->payload.a : "";
+        z = textbuf_str(&w->payload);
         n = w->payload.n;
     }
-    dbuf_reset(&te);
+    textbuf_reset(&te);
     if (mime_header(zHttp, nHttp, "Content-Encoding", &te) && te.n &&
-        strncasecmp(te.a, "identity", te.n) != 0) {
-        int bGzip = strncasecmp(te.a, "gzip", 4) == 0 ||
-                    strncasecmp(te.a, "x-gzip", 6) == 0;
-        int e = (!bGzip && strncasecmp(te.a, "deflate", 7) != 0)
+        strncasecmp(textbuf_str(&te), "identity", te.n) != 0) {
+        int bGzip = coding_is(&te, "gzip") || coding_is(&te, "x-gzip");
+        int e = (!bGzip && !coding_is(&te, "deflate"))
                     ? -1
                     : inflate_body(w, z, n, bGzip);
-        dbuf_free(&te);
+        kq_buf_free(&te);
         if (e > 0) {
             skip_rec(w,
                      "payload inflates to more than the document limit "
@@ -407,33 +416,32 @@ warc_payload(warc *w, const char *zType, size_t nType, const char *zHttp,
                      "");
             return 0;
         }
-        z = w->payload.a ? w->payload.a : "";
+        z = textbuf_str(&w->payload);
         n = w->payload.n;
     }
-    dbuf_free(&te);
+    kq_buf_free(&te);
 
     if (!(nType && mime_param(zType, nType, "charset", &zCs, &nCs)) &&
         eKind == 2) {
         html_meta_charset(z, n, &zCs, &nCs);
     }
-    dbuf_reset(&w->text);
+    textbuf_reset(&w->text);
     charset_to_utf8(zCs, nCs, z, n, &w->text);
-    dbuf_reset(&w->title);
-    dbuf_reset(&w->body);
+    textbuf_reset(&w->title);
+    textbuf_reset(&w->body);
     if (eKind == 2) {
-        html_to_text(w->text.a ? w->text.a : "", w->text.n, &w->title,
-                     &w->body);
+        html_to_text(textbuf_str(&w->text), w->text.n, &w->title, &w->body);
     } else {
-        dbuf_add(&w->body, w->text.a, w->text.n);
+        kq_buf_append(&w->body, w->text.a, w->text.n);
     }
-    if (w->text.bOom || w->title.bOom || w->body.bOom || w->payload.bOom) {
+    if (w->text.rc || w->title.rc || w->body.rc || w->payload.rc) {
         skip_rec(w, "out of memory%s", "");
         return 0;
     }
     memset(&doc, 0, sizeof(doc));
-    doc.zTitle = w->title.a;
+    doc.zTitle = (const char *)w->title.a;
     doc.nTitle = w->title.n;
-    doc.zBody = w->body.a;
+    doc.zBody = (const char *)w->body.a;
     doc.nBody = w->body.n;
     return warc_deliver(w, &doc);
 }
@@ -445,7 +453,7 @@ warc_response(warc *w, const char *z, size_t n)
     size_t nHdr, iBody, iLine;
     const char *zType = NULL;
     size_t nType = 0;
-    dbuf ct = {0};
+    kq_buf ct = {0};
     int rc;
     int status = 0;
     if (n < 12 || memcmp(z, "HTTP/", 5) != 0) {
@@ -470,11 +478,11 @@ warc_response(warc *w, const char *z, size_t n)
     }
     mime_split(z, n, &nHdr, &iBody);
     if (mime_header(z, nHdr, "Content-Type", &ct) && ct.n) {
-        zType = ct.a;
+        zType = textbuf_str(&ct);
         nType = ct.n;
     }
     rc = warc_payload(w, zType, nType, z, nHdr, z + iBody, n - iBody);
-    dbuf_free(&ct);
+    kq_buf_free(&ct);
     return rc;
 }
 
@@ -497,8 +505,10 @@ warc_record(warc *w, int *pRc)
         return LR_TOOLONG; /* resynchronise */
     }
     warc_field(w, "WARC-Type");
-    bResponse = w->val.n == 8 && strncasecmp(w->val.a, "response", 8) == 0;
-    bResource = w->val.n == 8 && strncasecmp(w->val.a, "resource", 8) == 0;
+    bResponse = w->val.n == 8 &&
+                strncasecmp(textbuf_str(&w->val), "response", 8) == 0;
+    bResource = w->val.n == 8 &&
+                strncasecmp(textbuf_str(&w->val), "resource", 8) == 0;
     if ((!bResponse && !bResource) || (uint64_t)nLen > w->pC->nMaxDoc) {
         if (lr_skip(&w->lr, (uint64_t)nLen, &nSkip) == LR_ERROR) {
             return LR_ERROR;
@@ -529,13 +539,13 @@ warc_record(warc *w, int *pRc)
     } else {
         const char *zType = NULL;
         size_t nType = 0;
-        dbuf ct = {0};
-        if (mime_header(w->hdr.a, w->hdr.n, "Content-Type", &ct)) {
-            zType = ct.a;
+        kq_buf ct = {0};
+        if (mime_header(textbuf_str(&w->hdr), w->hdr.n, "Content-Type", &ct)) {
+            zType = textbuf_str(&ct);
             nType = ct.n;
         }
         *pRc = warc_payload(w, zType, nType, "", 0, z, nGot);
-        dbuf_free(&ct);
+        kq_buf_free(&ct);
     }
     return LR_LINE;
 
@@ -552,14 +562,14 @@ static void
 warc_free(warc *w)
 {
     lr_free(&w->lr);
-    dbuf_free(&w->hdr);
-    dbuf_free(&w->val);
-    dbuf_free(&w->payload);
-    dbuf_free(&w->text);
-    dbuf_free(&w->title);
-    dbuf_free(&w->body);
-    dbuf_free(&w->id);
-    dbuf_free(&w->src);
+    kq_buf_free(&w->hdr);
+    kq_buf_free(&w->val);
+    kq_buf_free(&w->payload);
+    kq_buf_free(&w->text);
+    kq_buf_free(&w->title);
+    kq_buf_free(&w->body);
+    kq_buf_free(&w->id);
+    kq_buf_free(&w->src);
     free(w->zFileId);
 }
 

@@ -192,6 +192,30 @@ boundary_mbox() {
     [ "$output" = http://x/big ]
 }
 
+@test "warc: a Content-Encoding is compared within its own bytes (gz after a Transfer-Encoding of gzip is not gzip)" {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    # The two header values share one buffer: "gz" used to be compared
+    # with "gzip" over the "ip" left from the Transfer-Encoding.
+    printf 'quokka words\n' | gzip -c >body.gz
+    local h='HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: gzip\r\nContent-Encoding: gz\r\n\r\n'
+    local n
+    n=$(( $(printf "$h" | wc -c) + $(stat -c %s body.gz) ))
+    {
+        printf 'WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/gz\r\nContent-Length: %d\r\n\r\n' "$n"
+        printf "$h"
+        cat body.gz
+        printf '\r\n\r\n'
+        printf 'WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://x/ok\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nnumbat ok!\r\n\r\n'
+    } >gz.warc
+    run -1 --separate-stderr "$KQI" -d idx gz.warc
+    no_crash
+    [[ "$stderr" == *"gz.warc: byte 0: payload in an unknown or damaged content encoding"* ]]
+    run -1 "$KQ" -d idx -c quokka
+    [ "$output" = 0 ]
+    run -0 "$KQ" -d idx --format=ids numbat
+    [ "$output" = http://x/ok ]
+}
+
 @test "jsonl.gz cut short: the lines before stay indexed, the place is named, counted as read in part" {
     cd "$BATS_TEST_TMPDIR" || return 1
     for i in $(seq 1 3000); do
