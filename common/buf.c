@@ -45,24 +45,11 @@ kq_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
 int
 kqi_buf_reserve(kq_buf *b, size_t nMore)
 {
-    if (b->rc) {
-        return b->rc;
+    if (b->rc == KQ_OK && (nMore > SIZE_MAX - b->n ||
+                           kq_grow(&b->a, 1, &b->nAlloc, b->n + nMore, 64))) {
+        b->rc = KQ_NOMEM; /* (n + nMore bytes cannot be had) */
     }
-    if (b->n + nMore <= b->nAlloc) {
-        return 0;
-    }
-    size_t nNew = b->nAlloc ? b->nAlloc * 2 : 64;
-    while (nNew < b->n + nMore) {
-        nNew *= 2;
-    }
-    u8 *a = realloc(b->a, nNew);
-    if (a == NULL) {
-        b->rc = KQ_NOMEM;
-        return b->rc;
-    }
-    b->a = a;
-    b->nAlloc = nNew;
-    return 0;
+    return b->rc;
 }
 
 void

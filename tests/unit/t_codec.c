@@ -1084,6 +1084,34 @@ static void test_varint_skip(void **state) {
     }
 }
 
+/* kq_buf (kq.h) at its limit: growing to exactly what is asked works; a
+** size past SIZE_MAX (n + more overflowing) or past what doubling can
+** reach fails as out of memory, stickily, without touching the bytes. */
+static void test_buf_limits(void **state) {
+    (void)state;
+    kq_buf b = {0};
+    kq_buf_append(&b, "abc", 3);
+    assert_int_equal(b.rc, KQ_OK);
+    assert_true(b.nAlloc >= 3);
+    size_t nReal = b.n;
+    b.n = SIZE_MAX - 2;             /* pretend: one byte of room short */
+    kq_buf_append(&b, "xyz", 3);    /* SIZE_MAX + 1 bytes: refused */
+    assert_int_equal(b.rc, KQ_NOMEM);
+    assert_int_equal(b.n, SIZE_MAX - 2);
+    b.n = nReal;
+    kq_buf_putc(&b, 'd');           /* sticky: still refused */
+    assert_int_equal(b.rc, KQ_NOMEM);
+    assert_int_equal(b.n, nReal);
+    assert_memory_equal(b.a, "abc", 3);
+    kq_buf_free(&b);
+    kq_buf c = {0};
+    c.n = SIZE_MAX / 2 + 1;         /* doubling from here overflows */
+    assert_int_equal(kqi_buf_reserve(&c, 1), KQ_NOMEM);
+    assert_null(c.a);
+    c.n = 0;
+    kq_buf_free(&c);
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
@@ -1112,6 +1140,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_plist_damaged, plfix_setup_cb,
                                         plfix_teardown_cb),
         cmocka_unit_test(test_plist_single_file),
+        cmocka_unit_test(test_buf_limits),
     };
     return TH_RUN(tests);
 }
