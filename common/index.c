@@ -227,6 +227,8 @@ kq_index_close(kq_index *p)
         close_generation(p);
         kq_analyzer_free(p->pAnalyzer);
         free(p->aSegStats);
+        free(p->aDocLang);
+        free(p->aLang);
         free(p->zDir);
         free(p);
     }
@@ -339,6 +341,9 @@ kq_index_doc(kq_index *p, kq_docid iDoc, const kq_docinfo **ppOut,
                              "%s: document %u: damaged extra field %d",
                              p->zDir, iDoc, i);
             }
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_index_doc_lang(p, iDoc, &d->zLang, pzErr);
         }
         if (rc == KQ_OK) {
             d->zId = r.zId;
@@ -837,6 +842,47 @@ term_df(kq_index *p, const char *z, size_t n, u64 *pDf, char **pzErr)
         }
     }
     return KQ_OK;
+}
+
+int
+kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
+                   uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr)
+{
+    *pnDoc = *pnOcc = 0;
+    int rc = kqi_need_native(p, "exact term frequencies", pzErr);
+    for (u32 s = 0; rc == KQ_OK && s < p->man.nSeg; s++) {
+        kqi_segment *g = &p->aSeg[s];
+        kqi_termloc loc;
+        rc = kqi_dict_lookup(&g->dict, zTerm, nTerm, &loc, pzErr);
+        if (rc == KQ_NOTFOUND) {
+            rc = KQ_OK;
+            continue;
+        }
+        if (rc == KQ_OK && g->meta.nDel == 0) {
+            *pnDoc += loc.df; /* (no deletions: the dictionary's figures) */
+            *pnOcc += loc.cf;
+            continue;
+        }
+        kqi_plc *c = NULL;
+        if (rc == KQ_OK) {
+            rc = kqi_plc_open(&g->aMap[KQI_F_POST], &g->aMap[KQI_F_POS], &loc,
+                              g->docs.nDoc, &c, pzErr);
+        }
+        while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
+            if (!kqi_is_deleted(g->aDel, kqi_plc_docid(c))) {
+                *pnDoc += 1;
+                *pnOcc += kqi_plc_tf(c);
+            }
+        }
+        if (rc == KQ_CORRUPT) {
+            rc = kqi_err(pzErr, KQ_CORRUPT, "%s", kqi_plc_errmsg(c));
+        }
+        kqi_plc_free(c);
+        if (rc == KQ_DONE) {
+            rc = KQ_OK;
+        }
+    }
+    return rc;
 }
 
 /* kq_index_terms(): the vocabulary entries (every word of the text, with

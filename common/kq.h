@@ -495,6 +495,9 @@ typedef struct kq_docinfo {
                    ** kq_stats.nTitleWeight times (Xapian: 0) */
     int nField;    /* extra fields stored with the document (Xapian: 0) */
     const kq_field *aField;
+    const char *zLang; /* its Snowball language, as kq_languages() spells
+                       ** it (kq-index --lang, --lang-field,
+                       ** --detect-lang); NULL on a Xapian database */
 } kq_docinfo;
 
 /* Statistics of one segment of kq's own index, owned by the index
@@ -544,6 +547,30 @@ uint32_t kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo);
 /* The stored body of iDoc, malloc()ed into *pzText (caller frees). */
 int kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
                   char **pzErr);
+/* A token of a document as the index has it (kq_index_doc_tokens()). */
+typedef struct kq_doc_token {
+    const char *zWord; /* the word, case and accents folded, not stemmed */
+    size_t nWord;
+    const char *zStem;   /* its indexed term; NULL for a word longer than */
+    size_t nStem;        /* KQ_MAX_WORD (it takes a position, no term) */
+    uint32_t iPos;       /* its position, as kq_match numbers them */
+    int bTitle;          /* in the title, else in the body */
+    size_t iStart, iEnd; /* its bytes in the title or the stored body */
+} kq_doc_token;
+/* Each token of document iDoc, title then body, with the positions and
+** stems the index gave them (the document analysed again with the
+** analyzer of its language); the pointers are valid during the call.  A
+** non-zero return from x stops the walk and is returned.  It calls
+** kq_index_doc() (so ends the validity of an earlier kq_docinfo). */
+typedef int (*kq_doc_token_fn)(void *pCtx, const kq_doc_token *t);
+int kq_index_doc_tokens(kq_index *p, kq_docid iDoc, void *pCtx,
+                        kq_doc_token_fn x, char **pzErr);
+/* The number of live documents holding the indexed term zTerm (a stem,
+** or a field term) and its occurrences in them: exact, deleted documents
+** not counted (the ranking's df counts them until a merge drops them).
+** kq's own index only. */
+int kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
+                       uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr);
 /* Call x for every live (not deleted) document, in docid order; a
 ** non-zero return from x stops the walk and is returned.  *pnDocid (may
 ** be NULL) gets one more than the largest docid.  x may be NULL: only

@@ -704,7 +704,20 @@ struct kq_index {
     kq_docinfo info;
     kq_field aField[KQ_MAX_FIELDS];
     char *azXValue[4];
+    /* The documents' languages (doctokens.c), made on first use: one
+    ** byte per docid, 1 + an index into aLang (0: none known). */
+    u8 *aDocLang;
+    kq_docid nDocLang;
+    kq_langcount *aLang;
+    int nLang;
 };
+/* Most document languages aDocLang can tell apart (a byte each). */
+#define KQI_MAX_DOC_LANGS 255
+
+/* Interface to code in doctokens.c: the language of document iDoc of p
+** (NULL: the index's, or a Xapian database). */
+int kqi_index_doc_lang(kq_index *p, kq_docid iDoc, const char **pzLang,
+                       char **pzErr);
 
 /* The record of document iDoc of kq's own index (kq_index_doc() without
 ** unpacking the fields). */
