@@ -10,6 +10,7 @@
 **   cmd_kwic.c    kq kwic
 **   cmd_batch.c   kq batch;  qfile.c  query files (batch, hist --queries)
 **   cmd_info.c    kq show, explain, stats, terms, parse
+**   cmd_export.c  kq export
 */
 #ifndef KQ_CLI_H
 #define KQ_CLI_H
@@ -34,6 +35,7 @@ enum {
     CMD_TERMS,
     CMD_PARSE,
     CMD_CHECK,
+    CMD_EXPORT,
     CMD_HELP,
     CMD_N
 };
@@ -107,7 +109,12 @@ typedef struct cli {
     int bCheck, bParse;      /* the old --check and --parse */
     const char *zLang;       /* --lang: analyse the query in this language
                              ** (documents indexed with --lang-field) */
-    char **azArg;            /* operands: query words, ids, file */
+    const char *zOutput;     /* export -o FILE */
+    int bGzip;               /* export --gzip */
+    int bSample, bSeed;      /* export --sample N, --seed S given */
+    size_t nSample;
+    uint64_t iSeed;
+    char **azArg; /* operands: query words, ids, file */
     int nArg;
 } cli;
 
@@ -321,6 +328,7 @@ int cmd_explain(cli *c);
 int cmd_stats(cli *c);
 int cmd_terms(cli *c);
 int cmd_parse(cli *c);
+int cmd_export(cli *c); /* cmd_export.c */
 
 /* Parse a query for command c, reporting a syntax error; the exit code
 ** or 0. */

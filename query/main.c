@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 static const char *const azCmdName[CMD_N] = {
-    "search",  "count", "show",  "hist",  "kwic",  "batch",
-    "explain", "stats", "terms", "parse", "check", "help",
+    "search", "count", "show",  "hist",  "kwic",   "batch", "explain",
+    "stats",  "terms", "parse", "check", "export", "help",
 };
 
 const char *
@@ -79,6 +79,7 @@ static const char zMainHelp[] =
 "       kq terms [PREFIX]                   the vocabulary, with document counts\n"
 "       kq parse QUERY...                   how a query is read\n"
 "       kq check                            verify the whole index\n"
+"       kq export QUERY... [-o FILE]        matching documents as JSON Lines\n"
 "       kq index [kq-index options] PATH... (runs kq-index)\n"
 "       kq help [COMMAND]                   help on a command\n"
 "\n"
@@ -252,6 +253,23 @@ static const char *const azCmdHelp[CMD_N] = {
 "and that the postings agree with the dictionary and the document table.\n"
 "Prints \"ok: ...\" (exit 0), or names the damaged file (exit 4).\n"
 "kq --check is the same.\n",
+    /* export */
+"usage: kq export [options] QUERY... [-o FILE] [--sample N [--seed S]]\n"
+"\n"
+"Write every document matching QUERY (* : all of them), in index order, as\n"
+"JSON Lines that kq-index reads back: id, title, date, source, each extra\n"
+"field as its own key, lang (its language), body (the stored text).\n"
+"Index them again with  kq-index --field NAME... --lang-field lang FILE\n"
+"(the summary on standard error gives the command).  Bytes that are not\n"
+"UTF-8 are written as U+FFFD.\n"
+"  -o, --output FILE  write FILE (a temporary file renamed at the end: a\n"
+"                   failed export leaves nothing); FILE.gz: gzip\n"
+"  --gzip           gzip the output (not to a terminal)\n"
+"  --sample N       a uniform random sample of N of the matches (all when\n"
+"                   fewer; N from 1), in index order: reservoir sampling\n"
+"  --seed S         the sample's seed (default 0; 0 to 2^64-1): the same\n"
+"                   index, query, N and S give the same sample\n"
+"Exit status 1 if nothing matched (an empty output is written).\n",
     /* help */
 "usage: kq help [COMMAND]\n",
 };
@@ -465,6 +483,9 @@ enum {
     O_OR,
     O_MAXEXP,
     O_QUERIES,
+    O_GZIP,
+    O_SAMPLE,
+    O_SEED,
     O_LAST /* (the size of the table of options seen) */
 };
 
@@ -499,9 +520,13 @@ static const struct option aOpt[] = {
     {"lang", required_argument, NULL, O_LANG},
     {"or", no_argument, NULL, O_OR},
     {"max-expansion", required_argument, NULL, O_MAXEXP},
+    {"output", required_argument, NULL, 'o'},
+    {"gzip", no_argument, NULL, O_GZIP},
+    {"sample", required_argument, NULL, O_SAMPLE},
+    {"seed", required_argument, NULL, O_SEED},
     {NULL, 0, NULL, 0},
 };
-static const char zShort[] = "d:n:ch";
+static const char zShort[] = "d:n:cho:";
 
 /* The commands each option applies to, and its name for messages. */
 static unsigned
@@ -547,6 +572,10 @@ opt_mask(int o, const char **pzName)
         *pzName = "--max-expansion";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
                M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
+    case 'o': *pzName = "-o"; return M(CMD_EXPORT);
+    case O_GZIP: *pzName = "--gzip"; return M(CMD_EXPORT);
+    case O_SAMPLE: *pzName = "--sample"; return M(CMD_EXPORT);
+    case O_SEED: *pzName = "--seed"; return M(CMD_EXPORT);
     default: *pzName = "?"; return ~0u;
     }
 }
@@ -678,6 +707,32 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         return 0;
     case O_COUNTS: c->bCounts = 1; return 0;
     case O_OR: c->bOr = 1; return 0;
+    case 'o': c->zOutput = zArg; return 0;
+    case O_GZIP: c->bGzip = 1; return 0;
+    case O_SAMPLE:
+        c->bSample = 1;
+        if (parse_count(zArg, "--sample", MAX_COUNT, &c->nSample)) {
+            return 1;
+        }
+        if (c->nSample == 0) {
+            fprintf(stderr, "kq: --sample needs at least 1 document\n");
+            return 1;
+        }
+        return 0;
+    case O_SEED: {
+        char *zEnd;
+        errno = 0;
+        c->bSeed = 1;
+        c->iSeed = strtoull(zArg, &zEnd, 10);
+        if (errno || zEnd == zArg || *zEnd || zArg[0] == '-' ||
+            zArg[0] == '+') {
+            fprintf(stderr,
+                    "kq: --seed needs a number from 0 to %llu, not \"%s\"\n",
+                    (unsigned long long)UINT64_MAX, zArg);
+            return 1;
+        }
+        return 0;
+    }
     case O_MAXEXP: {
         char *zEnd;
         errno = 0;
@@ -775,6 +830,7 @@ run(cli *c)
     case CMD_TERMS: return cmd_terms(c);
     case CMD_PARSE: return cmd_parse(c);
     case CMD_CHECK: return cmd_check(c);
+    case CMD_EXPORT: return cmd_export(c);
     default: return KQ_EXIT_USAGE;
     }
 }
@@ -857,7 +913,7 @@ main(int argc, char **argv)
             fprintf(stderr,
                     "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
-                    "parse check index help\n",
+                    "parse check export index help\n",
                     c.azArg[0]);
             rc = KQ_EXIT_USAGE;
         } else {
