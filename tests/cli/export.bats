@@ -305,3 +305,16 @@ sys.exit(1 if bad else 0)' all.ids drawn.ids
     [ "$status" -eq 0 ]
     [[ "$output" == *"--sample N"* ]]
 }
+
+@test "export: ids, titles and sources with control characters (an old index) come out escaped, exact" {
+    H="$ROOT/tests/data/hostile-ids"
+    run --separate-stderr "$KQ" -d "$H/idx" export '*' -o h.jsonl
+    [ "$status" -eq 0 ]
+    [ "$(LC_ALL=C grep -c $'[\x01-\x09\x0b-\x1f\x7f]' h.jsonl)" = 0 ]
+    [ "$(LC_ALL=C grep -c $'\xc2[\x80-\x9f]' h.jsonl)" = 0 ]
+    python3 -c 'import json, sys
+want = [json.loads(l) for l in open(sys.argv[1])]
+got = [json.loads(l) for l in open(sys.argv[2])]
+key = lambda d: [d.get(k, "") for k in ("id", "title", "source", "body")]
+assert [key(d) for d in want] == [key(d) for d in got], (want, got)' "$H/hostile.jsonl" h.jsonl
+}
