@@ -19,7 +19,7 @@
 **
 ** --sample N: Algorithm R (reservoir sampling) over the matches in docid
 ** order, with splitmix64 seeded by --seed S (default 0) as the generator;
-** the sample is written in docid order (the steps: kq(1), EXPORT).
+** the sample is written in docid order (the steps: kq(1), export).
 **
 ** -o FILE writes a temporary file beside FILE, fsyncs it and renames it
 ** to FILE at the end, so a failed or interrupted export leaves no file

@@ -285,6 +285,16 @@ sys.exit(1 if bad else 0)' all.ids drawn.ids
             rm "$out"
         done
     done
+    # A write failing after some were made (the whole slice is 2.6 MB,
+    # 0.9 MB gzipped: several writes): nothing of it stays.
+    for out in part.jsonl part.jsonl.gz; do
+        run --separate-stderr env LD_PRELOAD="$FAILIO" ASAN_OPTIONS=verify_asan_link_order=0 \
+            KQ_FAIL_OP=write KQ_FAIL_PATH=kqtmp KQ_FAIL_NTH=2 "$KQ" -d "$R" export '*' -o "$out"
+        echo "$out: $status $stderr"
+        [ "$status" -eq 3 ]
+        [ ! -e "$out" ]
+        [ "$(ls | grep -c kqtmp)" = 0 ]
+    done
 }
 
 @test "export: nothing matched (exit 1, empty output), usage errors" {
