@@ -90,8 +90,8 @@ check() {
     [ "$(o "$f" date:month '(all)' | cut -f1,2)" = $'\t1\n1987-06\t1\n1987-12\t1\n1988-01\t1\n2021-01\t1' ]
     # a missing and an empty field are the empty value
     [ "$(o "$f" k '(phrase crude oil)')" = $'\t3\t1\t2\nx\t2\t1\t1' ]
-    [ "$(o --by year "$f" k '(all)' | cut -f1-3)" = $'1987\t\t0\n1987\tx\t2\n1988\t\t1\n2021\t\t1\nundated\t\t1' ] ||
-        [ "$(o --by year "$f" k '(all)' | cut -f1-3)" = $'1987\tx\t2\n1988\t\t1\n2021\t\t1\nundated\t\t1' ]
+    # per period and value (--by): the rows with documents
+    [ "$(o --by year "$f" k '(all)' | cut -f1-3)" = $'1987\tx\t2\n1988\t\t1\n2021\t\t1\nundated\t\t1' ]
 }
 
 # ------------------------------------------------------------- counts
@@ -331,6 +331,17 @@ split_check() {
     split_check "$RIDX" "$SLICE" source yen yen 3 month
     split_check "$RIDX" "$SLICE" source opec opec 5 week
     split_check "$RIDX" "$SLICE" source '"crude oil"' "(phrase $CRUDE $OIL)" 1 month
+    # (other) = the query's documents and occurrences of the period (kq
+    # hist without --split) - those of the top values
+    for q in yen '"crude oil"'; do
+        "$KQ" -d "$RIDX" hist --by month --format=tsv -- "$q" | cols bucket,docs,occurrences | sed 's/$/\tall/' >"$BATS_TEST_TMPDIR/all"
+        "$KQ" -d "$RIDX" hist --by month --split source --top 2 --format=tsv -- "$q" | cols bucket,docs,occurrences,value >"$BATS_TEST_TMPDIR/split"
+        awk -F'\t' '$4 == "all" { d[$1] += $2; o[$1] += $3; next }
+                    $4 == "(other)" { od[$1] = $2; oo[$1] = $3; next }
+                    { d[$1] -= $2; o[$1] -= $3 }
+                    END { for (b in d) if (d[b] != od[b] + 0 || o[b] != oo[b] + 0) { print "period " b ": (other) " od[b] "/" oo[b] ", want " d[b] "/" o[b] > "/dev/stderr"; bad = 1 }
+                          exit bad }' "$BATS_TEST_TMPDIR/all" "$BATS_TEST_TMPDIR/split"
+    done
     # every value a series: no (other)
     split_check "$RIDX" "$SLICE" source yen yen 22 month
     run -0 "$KQ" -d "$RIDX" hist --split source --top 0 --format=tsv yen
