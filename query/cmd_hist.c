@@ -131,8 +131,8 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     }
     int64_t k = h->aKey[iDoc];
     int iQ = h->bSplit ? split_series(h, iDoc) : q->iQ;
-    if (k == KEY_SKIP || iQ < 0) {
-        return KQ_OK;
+    if (k == KEY_SKIP || iQ < 0 || iQ >= h->nQ) {
+        return KQ_OK; /* (--split: a value in no series has no match) */
     }
     h->aMatch[iQ]++;
     if (k == BUCKET_NONE) {
