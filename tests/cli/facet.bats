@@ -390,3 +390,13 @@ split_check() {
     [[ "$stderr" == *"--top applies to --split"* ]]
     run -2 "$KQ" -d "$RIDX" facet source --split source
 }
+
+@test "facet and hist --split leave deleted documents out of every count" {
+    "$KQI" -q -d "$BATS_TEST_TMPDIR/d" --field section "$SECT"
+    "$KQI" rm -d "$BATS_TEST_TMPDIR/d" f00 f07 f14 f21 >/dev/null
+    grep -v -e '"f00"' -e '"f07"' -e '"f14"' -e '"f21"' "$SECT" >"$BATS_TEST_TMPDIR/left.jsonl"
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/left.jsonl")" -eq 56 ]
+    check "$BATS_TEST_TMPDIR/d" "$BATS_TEST_TMPDIR/left.jsonl" section '"crude oil"' '(phrase crude oil)'
+    check "$BATS_TEST_TMPDIR/d" "$BATS_TEST_TMPDIR/left.jsonl" source '' '(all)'
+    split_check "$BATS_TEST_TMPDIR/d" "$BATS_TEST_TMPDIR/left.jsonl" section oil oil 2 month
+}
