@@ -11,6 +11,7 @@
 **   cmd_batch.c   kq batch;  qfile.c  query files (batch, hist --queries)
 **   cmd_info.c    kq show, explain, stats, terms, parse
 **   cmd_export.c  kq export
+**   cmd_facet.c   kq facet;  values.c  a field's values (facet, --split)
 */
 #ifndef KQ_CLI_H
 #define KQ_CLI_H
@@ -36,6 +37,7 @@ enum {
     CMD_PARSE,
     CMD_CHECK,
     CMD_EXPORT,
+    CMD_FACET,
     CMD_HELP,
     CMD_N
 };
@@ -63,7 +65,9 @@ enum {
     SORT_RIGHT,
     SORT_DOC,
     SORT_DF,
-    SORT_WORD
+    SORT_WORD,
+    SORT_COUNT, /* facet */
+    SORT_VALUE
 };
 
 /* Command-line limits (kq(1), LIMITS): -d databases (Xapian shards), -n,
@@ -115,7 +119,12 @@ typedef struct cli {
     int bSample, bSeed;      /* export --sample N, --seed S given */
     size_t nSample;
     uint64_t iSeed;
-    char **azArg; /* operands: query words, ids, file */
+    size_t nTop; /* facet, hist --split: --top N */
+    int bTop;
+    size_t nMinCount; /* facet --min-count N */
+    int bMinCount;
+    const char *zSplit; /* hist --split FIELD */
+    char **azArg;       /* operands: query words, ids, file */
     int nArg;
 } cli;
 
@@ -230,6 +239,7 @@ void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 #define JSONL_KWIC "kwic"       /* kq kwic: a concordance line */
 #define JSONL_PERIOD "period"   /* kq hist: a period and query */
 #define JSONL_QUERY "query"     /* kq batch --counts: a query */
+#define JSONL_FACET "facet"     /* kq facet: a value of the field */
 /* A new JSON object whose first key is "type": zType (JSONL_*). */
 json_t *jsonl_object(const char *zType);
 
@@ -285,6 +295,45 @@ void bucket_label(int64_t k, int eBy, char *zOut, size_t nOut);
 size_t date_part(const char *z, size_t n);
 
 /**************************************************************************
+** values.c: a field's values over the documents (kq facet, hist --split).
+*/
+enum { FIELD_SOURCE, FIELD_DATE, FIELD_EXTRA };
+typedef struct field_spec {
+    int eKind;                         /* FIELD_* */
+    int eBy;                           /* FIELD_DATE: BY_* */
+    char zName[KQ_MAX_FIELD_NAME + 1]; /* FIELD_EXTRA */
+} field_spec;
+/* Parse FIELD: source, date:UNIT (if bDate) or an extra field of the
+** index (kq's own: kq_index_fields).  0, or the exit code (reported). */
+int field_parse(source *s, const cli *c, const char *zSpec, int bDate,
+                field_spec *p);
+/* A value (z[0..n), NUL-terminated; n 0: the empty value) with its
+** documents in the index and, filled by the commands, their matches. */
+typedef struct fvalue {
+    char *z;
+    size_t n;
+    uint64_t nTotal;      /* live documents with this value */
+    uint64_t nDocs, nOcc; /* matching documents, their matches */
+} fvalue;
+#define FV_NONE UINT32_MAX /* aDoc: a deleted docid */
+typedef struct fvalues {
+    fvalue *a;
+    uint32_t n;
+    size_t nAlloc;
+    uint32_t *aSlot; /* hash table: value number + 1, 0 empty */
+    size_t nSlot;
+    uint32_t *aDoc; /* per docid: its value's number, or FV_NONE */
+    kq_docid nDocid;
+} fvalues;
+/* Walk the live documents of s: each one's value of f, and the totals. */
+int fvalues_walk(fvalues *p, source *s, const field_spec *f, char **pzErr);
+/* The value number of iDoc, FV_NONE if deleted or past the table. */
+uint32_t fvalues_of(const fvalues *p, kq_docid iDoc);
+void fvalues_free(fvalues *p);
+/* Value order: bytes ascending (date labels chronologically), empty last. */
+int fvalue_cmp(const fvalue *a, const fvalue *b);
+
+/**************************************************************************
 ** svg.c: kq hist --plot.
 */
 typedef struct svg_chart {
@@ -330,6 +379,7 @@ int cmd_stats(cli *c);
 int cmd_terms(cli *c);
 int cmd_parse(cli *c);
 int cmd_export(cli *c); /* cmd_export.c */
+int cmd_facet(cli *c);
 
 /* Parse a query for command c, reporting a syntax error; the exit code
 ** or 0. */

@@ -9,6 +9,13 @@
 ** number of matches) to the bucket of its document.  Periods run from the
 ** first to the last date of the index (or --from/--to), every one listed,
 ** so a time series has no silent holes.
+**
+** --split FIELD: one query, one series per value of FIELD (values.c): a
+** first kq_search_each() counts the matching documents per value, the
+** --top values with most become series and the rest one series, (other);
+** the second adds each match to its value's series.  A row's total is then
+** the period's documents of that series' values, so --normalize gives the
+** rate within the value.
 */
 #include "cli.h"
 
@@ -46,8 +53,20 @@ typedef struct hist {
     uint64_t *aDocs, *aOcc;   /* nQ x nBucket */
     uint64_t *aUDocs, *aUOcc; /* per query: undated matches */
     uint64_t *aMatch;         /* per query: all matches counted */
+    int nParsed;              /* apQ's queries (--split: 1, nQ series) */
+    int bSplit;               /* --split: the series are values */
+    field_spec fSplit;
+    fvalues v;           /* --split: each document's value */
+    uint32_t *aSeriesOf; /* --split: value number -> series */
+    int bOther;          /* --split: the last series is (other) */
+    uint64_t *aSTotal;   /* --split: nQ x nBucket, documents */
+    uint64_t *aSUndated; /* --split: per series, undated documents */
     char *zErr;
 } hist;
+
+#define SPLIT_OTHER "(other)" /* the series of the values not in --top */
+#define SPLIT_NONE "(none)"   /* text: the empty value */
+#define SPLIT_TOP 5           /* --top's default with --split */
 
 static const char *const azBy[] = {"day", "week", "month", "year"};
 
@@ -88,11 +107,20 @@ typedef struct qctx {
     int iQ;
 } qctx;
 
+/* --split: the series of iDoc, or -1 (not in one). */
+static int
+split_series(const hist *h, kq_docid iDoc)
+{
+    uint32_t v = fvalues_of(&h->v, iDoc);
+    return v == FV_NONE ? -1 : (int)h->aSeriesOf[v];
+}
+
 static int
 match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 {
     qctx *q = pCtx;
     hist *h = q->h;
+    (void)score;
     if (iDoc >= h->nDocid) {
         if (h->zErr == NULL) {
             h->zErr = kq_mprintf("%s: a match beyond the document table "
@@ -102,17 +130,32 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
         return KQ_CORRUPT;
     }
     int64_t k = h->aKey[iDoc];
-    if (k == KEY_SKIP) {
-        return KQ_OK;
+    int iQ = h->bSplit ? split_series(h, iDoc) : q->iQ;
+    if (k == KEY_SKIP || iQ < 0 || iQ >= h->nQ) {
+        return KQ_OK; /* (--split: a value in no series has no match) */
     }
-    h->aMatch[q->iQ]++;
+    h->aMatch[iQ]++;
     if (k == BUCKET_NONE) {
-        h->aUDocs[q->iQ]++;
-        h->aUOcc[q->iQ] += nOcc;
+        h->aUDocs[iQ]++;
+        h->aUOcc[iQ] += nOcc;
     } else {
-        size_t b = (size_t)(k - h->kMin) + (size_t)q->iQ * h->nBucket;
+        size_t b = (size_t)(k - h->kMin) + (size_t)iQ * h->nBucket;
         h->aDocs[b]++;
         h->aOcc[b] += nOcc;
+    }
+    return KQ_OK;
+}
+
+/* --split's first pass: the matching documents of each value. */
+static int
+count_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    hist *h = pCtx;
+    (void)score;
+    (void)nOcc;
+    uint32_t v = fvalues_of(&h->v, iDoc);
+    if (v != FV_NONE && iDoc < h->nDocid && h->aKey[iDoc] != KEY_SKIP) {
+        h->v.a[v].nDocs++;
     }
     return KQ_OK;
 }
@@ -202,6 +245,18 @@ bucket_head(const hist *h, size_t b, char *zLabel, size_t nLabel,
     return 1;
 }
 
+/* The total of query q's row in bucket b, whose documents are nTot:
+** with --split, the documents of the series' values in it. */
+static uint64_t
+row_total(const hist *h, size_t b, int q, uint64_t nTot)
+{
+    if (!h->bSplit) {
+        return nTot;
+    }
+    return b == h->nBucket ? h->aSUndated[q]
+                           : h->aSTotal[(size_t)q * h->nBucket + b];
+}
+
 /* Query q's documents and occurrences in bucket b (as bucket_head()). */
 static void
 bucket_counts(const hist *h, size_t b, int q, uint64_t *pnD, uint64_t *pnO)
@@ -214,6 +269,13 @@ bucket_counts(const hist *h, size_t b, int q, uint64_t *pnD, uint64_t *pnO)
         *pnD = h->aDocs[i];
         *pnO = h->aOcc[i];
     }
+}
+
+/* Series q's name in text and the plot: --split's empty value shows. */
+static const char *
+text_label(const hist *h, int q)
+{
+    return h->bSplit && h->azLabel[q][0] == 0 ? SPLIT_NONE : h->azLabel[q];
 }
 
 static void
@@ -234,7 +296,8 @@ print_text(hist *h)
         }
         for (int q = 0; q < h->nQ; q++) {
             size_t i = (size_t)q * h->nBucket + b;
-            double v = c->bNormalize ? rate(h->aDocs[i], h->aTotal[b])
+            double v = c->bNormalize ? rate(h->aDocs[i],
+                                            row_total(h, b, q, h->aTotal[b]))
                                      : (double)h->aDocs[i];
             if (v > vMax) {
                 vMax = v;
@@ -274,9 +337,10 @@ print_text(hist *h)
         wTot = 5;
     }
     int wQ = 0;
-    if (h->nQ > 1) {
+    if (h->nQ > 1 || h->bSplit) {
         for (int q = 0; q < h->nQ; q++) {
-            int w = (int)text_width(h->azLabel[q], strlen(h->azLabel[q]));
+            const char *z = text_label(h, q);
+            int w = (int)text_width(z, strlen(z));
             wQ = w > wQ ? w : wQ;
         }
         wQ = wQ > 24 ? 24 : wQ < 5 ? 5 : wQ;
@@ -288,7 +352,10 @@ print_text(hist *h)
 
     printf("%-*s", wLabel, azBy[h->eBy]);
     if (wQ) {
-        printf("  %-*s", wQ, h->bLabels ? "label" : "query");
+        printf("  %-*s", wQ,
+               h->bSplit    ? "value"
+               : h->bLabels ? "label"
+                            : "query");
     }
     printf("  %*s  %*s  %*s", wDocs, "docs", wOcc, "occurrences", wTot,
            "total");
@@ -303,12 +370,14 @@ print_text(hist *h)
         if (!bucket_head(h, b, zLabel, sizeof(zLabel), &nTot)) {
             break;
         }
+        uint64_t nAll = nTot;
         for (int q = 0; q < h->nQ; q++) {
             uint64_t nD, nO;
             bucket_counts(h, b, q, &nD, &nO);
+            nTot = row_total(h, b, q, nAll);
             printf("%-*s", wLabel, q == 0 ? zLabel : "");
             if (wQ) {
-                const char *z = h->azLabel[q];
+                const char *z = text_label(h, q);
                 size_t w;
                 size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
                 fputs("  ", stdout);
@@ -336,13 +405,44 @@ print_text(hist *h)
 /**************************************************************************
 ** Table formats: one row per period and query (tidy data).
 */
+/* --split's summary: the field and each series' matching documents. */
+static json_t *
+split_json(hist *h)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "field",
+                        json_string(h->fSplit.eKind == FIELD_SOURCE
+                                        ? "source"
+                                        : h->fSplit.zName));
+    json_object_set_new(o, "top",
+                        json_integer((json_int_t)(h->nQ - h->bOther)));
+    json_t *a = json_array();
+    for (int q = 0; q < h->nQ; q++) {
+        json_t *e = json_object();
+        const char *z = h->azLabel[q];
+        json_object_set_new(e, "value",
+                            *z ? json_text(z, strlen(z)) : json_null());
+        json_object_set_new(e, "other",
+                            json_boolean(h->bOther && q == h->nQ - 1));
+        json_object_set_new(e, "matches",
+                            json_integer((json_int_t)h->aMatch[q]));
+        json_array_append_new(a, e);
+    }
+    json_object_set_new(o, "series", a);
+    return o;
+}
+
 static json_t *
 summary_json(hist *h)
 {
     json_t *o = json_object();
     json_object_set_new(o, "by", json_string(azBy[h->eBy]));
     json_t *a = json_array();
-    for (int q = 0; q < h->nQ; q++) {
+    uint64_t nAll = 0; /* --split: the query's matches in all series */
+    for (int q = 0; h->bSplit && q < h->nQ; q++) {
+        nAll += h->aMatch[q];
+    }
+    for (int q = 0; q < h->nParsed; q++) {
         json_t *e = json_object();
         if (h->bLabels) {
             json_object_set_new(
@@ -354,11 +454,15 @@ summary_json(hist *h)
         json_object_set_new(e, "parsed",
                             z ? json_text(z, strlen(z)) : json_null());
         free(z);
-        json_object_set_new(e, "matches",
-                            json_integer((json_int_t)h->aMatch[q]));
+        json_object_set_new(
+            e, "matches",
+            json_integer((json_int_t)(h->bSplit ? nAll : h->aMatch[q])));
         json_array_append_new(a, e);
     }
     json_object_set_new(o, "queries", a);
+    if (h->bSplit) {
+        json_object_set_new(o, "split", split_json(h));
+    }
     char z[32];
     if (h->nBucket) {
         bucket_label(h->kMin, h->eBy, z, sizeof(z));
@@ -402,6 +506,15 @@ print_table(hist *h, int eFmt)
         "docs_per_1000",
         "occurrences_per_1000",
     };
+    static const char *const azColSplit[] = {
+        "bucket",
+        "value",
+        "docs",
+        "occurrences",
+        "total",
+        "docs_per_1000",
+        "occurrences_per_1000",
+    };
     static const char *const azColLabel[] = {
         "bucket",
         "label",
@@ -413,18 +526,25 @@ print_table(hist *h, int eFmt)
     };
     table t;
     table_begin(&t, stdout, eFmt, h->c->bNormalize ? 7 : 5,
-                h->bLabels ? azColLabel : azCol, JSONL_PERIOD);
+                h->bSplit    ? azColSplit
+                : h->bLabels ? azColLabel
+                             : azCol,
+                JSONL_PERIOD);
     char zLabel[32];
     for (size_t b = 0; b <= h->nBucket; b++) {
         uint64_t nTot;
         if (!bucket_head(h, b, zLabel, sizeof(zLabel), &nTot)) {
             break;
         }
+        uint64_t nAll = nTot;
         for (int q = 0; q < h->nQ; q++) {
             uint64_t nD, nO;
             bucket_counts(h, b, q, &nD, &nO);
+            nTot = row_total(h, b, q, nAll);
             table_str(&t, zLabel);
-            table_str(&t, h->azLabel[q]);
+            /* --split's empty value: "" / null, as kq facet writes it */
+            table_str(&t,
+                      h->azLabel[q][0] || !h->bSplit ? h->azLabel[q] : NULL);
             table_int(&t, (long long)nD);
             table_int(&t, (long long)nO);
             table_int(&t, (long long)nTot);
@@ -457,6 +577,11 @@ write_plot(hist *h)
     ch.nX = (int)h->nBucket;
     ch.nSeries = h->nQ;
     ch.azSeries = h->azLabel;
+    for (int q = 0; h->bSplit && q < h->nQ; q++) {
+        if (h->azLabel[q][0] == 0) {
+            h->azLabel[q] = SPLIT_NONE; /* a legend has no empty name */
+        }
+    }
     ch.azX = calloc(h->nBucket, sizeof(char *));
     double *aY = calloc(h->nBucket * (size_t)h->nQ, sizeof(double));
     int ex = 0;
@@ -472,11 +597,12 @@ write_plot(hist *h)
         }
         for (int q = 0; q < h->nQ; q++) {
             size_t i = (size_t)q * h->nBucket + b;
-            double v = c->bNormalize ? rate(h->aDocs[i], h->aTotal[b])
+            uint64_t nTot = row_total(h, b, q, h->aTotal[b]);
+            double v = c->bNormalize ? rate(h->aDocs[i], nTot)
                                      : (double)h->aDocs[i];
             /* A period without documents has no data, rate or count: a
             ** gap in the line, not a zero. */
-            aY[i] = h->aTotal[b] ? v : NAN;
+            aY[i] = nTot ? v : NAN;
         }
     }
     ch.aY = aY;
@@ -570,10 +696,90 @@ read_queries(hist *h, const char *zFile)
     return ex;
 }
 
+static int
+cmp_series(const void *pa, const void *pb)
+{
+    const fvalue *a = *(const fvalue *const *)pa;
+    const fvalue *b = *(const fvalue *const *)pb;
+    if (a->nDocs != b->nDocs) {
+        return a->nDocs > b->nDocs ? -1 : 1;
+    }
+    return fvalue_cmp(a, b);
+}
+
+/* --split: each document's value, the series (the --top values with most
+** matching documents, then (other) if it has any), and the documents of
+** each series per period.  nQ becomes the number of series. */
+static int
+split_prepare(hist *h)
+{
+    int rc = fvalues_walk(&h->v, &h->src, &h->fSplit, &h->zErr);
+    if (rc == KQ_OK) {
+        rc = kq_search_each(h->src.pIdx, h->apQ[0], h, count_cb, &h->zErr);
+    }
+    if (rc) {
+        return rc;
+    }
+    uint32_t n = h->v.n;
+    fvalue **ap = calloc((size_t)n + 1, sizeof(fvalue *));
+    h->aSeriesOf = calloc((size_t)n + 1, sizeof(uint32_t));
+    size_t nTop = h->c->bTop ? h->c->nTop : SPLIT_TOP;
+    if (ap == NULL || h->aSeriesOf == NULL) {
+        free(ap);
+        return KQ_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        ap[i] = &h->v.a[i];
+    }
+    qsort(ap, n, sizeof(fvalue *), cmp_series);
+    size_t nSeries = 0;
+    while (nSeries < n && (nTop == 0 || nSeries < nTop) &&
+           ap[nSeries]->nDocs > 0) {
+        nSeries++;
+    }
+    h->bOther = nSeries < n && ap[nSeries]->nDocs > 0;
+    h->nQ = (int)nSeries + h->bOther;
+    h->azLabel = calloc((size_t)h->nQ + 1, sizeof(char *));
+    if (h->azLabel == NULL) {
+        free(ap);
+        return KQ_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        size_t iV = (size_t)(ap[i] - h->v.a);
+        h->aSeriesOf[iV] = i < nSeries ? i : (uint32_t)nSeries;
+        if (i < nSeries) {
+            h->azLabel[i] = ap[i]->z;
+        }
+    }
+    free(ap);
+    if (h->bOther) {
+        h->azLabel[nSeries] = SPLIT_OTHER;
+    }
+    /* The documents of each series per period ((other): when listed). */
+    h->aSTotal = calloc(h->nBucket * (size_t)h->nQ + 1, sizeof(uint64_t));
+    h->aSUndated = calloc((size_t)h->nQ + 1, sizeof(uint64_t));
+    if (h->aSTotal == NULL || h->aSUndated == NULL) {
+        return KQ_NOMEM;
+    }
+    for (kq_docid i = 0; i < h->nDocid; i++) {
+        int q = split_series(h, i);
+        int64_t k = h->aKey[i];
+        if (q < 0 || q >= h->nQ || k == KEY_SKIP) {
+            continue;
+        }
+        if (k == BUCKET_NONE) {
+            h->aSUndated[q]++;
+        } else {
+            h->aSTotal[(size_t)q * h->nBucket + (size_t)(k - h->kMin)]++;
+        }
+    }
+    return KQ_OK;
+}
+
 static void
 hist_free(hist *h)
 {
-    for (int q = 0; h->apQ && q < h->nQ; q++) {
+    for (int q = 0; h->apQ && q < h->nParsed; q++) {
         kq_query_free(h->apQ[q]);
     }
     free(h->apQ);
@@ -594,6 +800,10 @@ hist_free(hist *h)
     free(h->aUDocs);
     free(h->aUOcc);
     free(h->aMatch);
+    free(h->aSeriesOf);
+    free(h->aSTotal);
+    free(h->aSUndated);
+    fvalues_free(&h->v);
     free(h->zErr);
     source_close(&h->src);
 }
@@ -661,9 +871,22 @@ hist_run(hist *h)
         fprintf(stderr, "kq hist: no query given (kq help hist)\n");
         return KQ_EXIT_USAGE;
     }
+    if (c->zSplit && (c->zQueries || c->nArg != 1)) {
+        fprintf(stderr, "kq hist: --split splits one query into series; "
+                        "not with --queries or several queries\n");
+        return KQ_EXIT_USAGE;
+    }
+    if (c->bTop && !c->zSplit) {
+        fprintf(stderr, "kq hist: --top applies to --split\n");
+        return KQ_EXIT_USAGE;
+    }
     int ex = source_open(&h->src, c);
     if (ex == 0) {
         ex = source_need_native(&h->src, c, "kq hist");
+    }
+    if (ex == 0 && c->zSplit) {
+        h->bSplit = 1;
+        ex = field_parse(&h->src, c, c->zSplit, 0, &h->fSplit);
     }
     if (ex) {
         return ex;
@@ -677,6 +900,7 @@ hist_run(hist *h)
     if (h->apQ == NULL) {
         return report_error(c, KQ_NOMEM, NULL);
     }
+    h->nParsed = h->nQ;
     kq_analyzer *pA = source_analyzer(&h->src);
     for (int q = 0; q < h->nQ; q++) {
         char zWhere[32];
@@ -743,6 +967,9 @@ hist_run(hist *h)
         }
         h->nBucket = (size_t)(h->kMax - h->kMin + 1);
     }
+    if (h->bSplit && (rc = split_prepare(h)) != KQ_OK) {
+        return report_error(c, rc, h->zErr);
+    }
     size_t nCell = h->nBucket * (size_t)h->nQ + 1;
     h->aTotal = calloc(h->nBucket + 1, sizeof(uint64_t));
     h->aDocs = calloc(nCell, sizeof(uint64_t));
@@ -764,7 +991,7 @@ hist_run(hist *h)
     }
 
     /* Pass 2: the matches of each query. */
-    for (int q = 0; q < h->nQ; q++) {
+    for (int q = 0; q < h->nParsed; q++) {
         qctx qc = {h, q};
         rc = kq_search_each(h->src.pIdx, h->apQ[q], &qc, match_cb, &h->zErr);
         if (rc) {

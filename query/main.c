@@ -22,7 +22,7 @@
 
 static const char *const azCmdName[CMD_N] = {
     "search", "count", "show",  "hist",  "kwic",   "batch", "explain",
-    "stats",  "terms", "parse", "check", "export", "help",
+    "stats",  "terms", "parse", "check", "export", "facet", "help",
 };
 
 const char *
@@ -73,6 +73,7 @@ static const char zMainHelp[] =
 "       kq show ID...                       documents by id, full text\n"
 "       kq hist QUERY... --by month         matches over time\n"
 "       kq kwic QUERY...                    keyword in context lines\n"
+"       kq facet FIELD [QUERY...]           matches per source, date or field\n"
 "       kq batch FILE                       many queries: a TREC run or counts\n"
 "       kq explain QUERY... ID              how a document's score is made\n"
 "       kq stats                            about the index\n"
@@ -189,7 +190,11 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --queries FILE   the queries from FILE (- : standard input), one a line\n"
 "                   as LABEL<TAB>QUERY (kq batch's format) or QUERY; the\n"
 "                   labels name the series (column \"label\" in tables)\n"
-"  --width N        text width of the bars (default: the terminal's)\n",
+"  --width N        text width of the bars (default: the terminal's)\n"
+"  --split FIELD    one series per value of FIELD (source or an extra\n"
+"                   field) for one QUERY: the --top N (default 5) values\n"
+"                   with most matching documents, the rest as (other);\n"
+"                   total and --normalize are the value's documents\n",
     /* kwic */
 "usage: kq kwic [options] QUERY...\n"
 "\n"
@@ -270,6 +275,25 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --seed S         the sample's seed (default 0; 0 to 2^64-1): the same\n"
 "                   index, query, N and S give the same sample\n"
 "Exit status 1 if nothing matched (an empty output is written).\n",
+    /* facet */
+"usage: kq facet [options] FIELD [QUERY...]\n"
+"\n"
+"For each value of FIELD among the documents matching QUERY (every\n"
+"document without one): the matching documents, their matches\n"
+"(occurrences, as kq hist counts them: kq(1) MATCHES), the value's\n"
+"documents in the index, and the matching ones per 1,000 of them.\n"
+"FIELD is source, date:year, date:month, date:week, date:day, or an extra\n"
+"field (kq-index --field NAME).  Documents without it (no date at that\n"
+"unit, no such field) have the empty value: (none) in text, \"\" in\n"
+"tsv/csv, null in json.  kq's own index only (not Xapian).\n"
+"  --top N          the N values with most matching documents (default 20\n"
+"                   in text, all in the other formats; 0: all)\n"
+"  --min-count N    leave out values with fewer matching documents\n"
+"                   (default 1; 0 lists every value of the index)\n"
+"  --sort=ORDER     count (default: matching documents, most first; ties\n"
+"                   by value), value (ascending; dates chronologically)\n"
+"  --format=FMT     text (default), tsv, csv, jsonl, json: columns value,\n"
+"                   docs, occurrences, total, docs_per_1000; then a summary\n",
     /* help */
 "usage: kq help [COMMAND]\n",
 };
@@ -486,6 +510,9 @@ enum {
     O_GZIP,
     O_SAMPLE,
     O_SEED,
+    O_TOP,
+    O_MINCOUNT,
+    O_SPLIT,
     O_LAST /* (the size of the table of options seen) */
 };
 
@@ -524,6 +551,9 @@ static const struct option aOpt[] = {
     {"gzip", no_argument, NULL, O_GZIP},
     {"sample", required_argument, NULL, O_SAMPLE},
     {"seed", required_argument, NULL, O_SEED},
+    {"top", required_argument, NULL, O_TOP},
+    {"min-count", required_argument, NULL, O_MINCOUNT},
+    {"split", required_argument, NULL, O_SPLIT},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:cho:";
@@ -546,7 +576,7 @@ opt_mask(int o, const char **pzName)
     case O_FIELDS: *pzName = "--fields"; return M(CMD_SEARCH) | M(CMD_SHOW);
     case O_SORT:
         *pzName = "--sort";
-        return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_TERMS);
+        return M(CMD_SEARCH) | M(CMD_KWIC) | M(CMD_TERMS) | M(CMD_FACET);
     case O_SNIPPETS: *pzName = "--snippets"; return M(CMD_SEARCH);
     case O_NOSNIPPETS: *pzName = "--no-snippets"; return M(CMD_SEARCH);
     case O_COLOR: *pzName = "--color"; return M_ALL;
@@ -560,6 +590,9 @@ opt_mask(int o, const char **pzName)
     case O_TO: *pzName = "--to"; return M(CMD_HIST);
     case O_WIDTH: *pzName = "--width"; return M(CMD_KWIC) | M(CMD_HIST);
     case O_COUNTS: *pzName = "--counts"; return M(CMD_BATCH);
+    case O_TOP: *pzName = "--top"; return M(CMD_FACET) | M(CMD_HIST);
+    case O_MINCOUNT: *pzName = "--min-count"; return M(CMD_FACET);
+    case O_SPLIT: *pzName = "--split"; return M(CMD_HIST);
     case 'c': *pzName = "-c"; return M(CMD_SEARCH) | M(CMD_COUNT);
     case O_PARSE: *pzName = "--parse"; return M(CMD_SEARCH);
     case O_CHECK: *pzName = "--check"; return M(CMD_SEARCH);
@@ -567,11 +600,11 @@ opt_mask(int o, const char **pzName)
     case O_OR:
         *pzName = "--or";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
-               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE) | M(CMD_FACET);
     case O_MAXEXP:
         *pzName = "--max-expansion";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
-               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE);
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE) | M(CMD_FACET);
     case 'o': *pzName = "-o"; return M(CMD_EXPORT);
     case O_GZIP: *pzName = "--gzip"; return M(CMD_EXPORT);
     case O_SAMPLE: *pzName = "--sample"; return M(CMD_EXPORT);
@@ -649,18 +682,20 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_FIELDS: c->zFields = zArg; return 0;
     case O_SORT: {
         static const char *const az[] = {
-            NULL,    "score", "date", "-date", "left",
-            "right", "doc",   "df",   "word",
+            NULL,  "score", "date", "-date", "left",  "right",
+            "doc", "df",    "word", "count", "value",
         };
         int e = lookup(zArg, az, (int)(sizeof(az) / sizeof(az[0])));
         if (e < 0 && strcmp(zArg, "date-desc") == 0) {
             e = SORT_DATE_DESC;
         }
         if (e < 0) {
-            fprintf(stderr,
-                    "kq: unknown --sort order \"%s\" (search: score, "
-                    "date, -date; kwic: doc, left, right; terms: word, df)\n",
-                    zArg);
+            fprintf(
+                stderr,
+                "kq: unknown --sort order \"%s\" (search: score, "
+                "date, -date; kwic: doc, left, right; terms: word, df; facet: "
+                "count, value)\n",
+                zArg);
             return 1;
         }
         c->eSort = e;
@@ -706,6 +741,13 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         c->nWidth = (int)v;
         return 0;
     case O_COUNTS: c->bCounts = 1; return 0;
+    case O_TOP:
+        c->bTop = 1;
+        return parse_count(zArg, "--top", MAX_COUNT, &c->nTop);
+    case O_MINCOUNT:
+        c->bMinCount = 1;
+        return parse_count(zArg, "--min-count", MAX_COUNT, &c->nMinCount);
+    case O_SPLIT: c->zSplit = zArg; return 0;
     case O_OR: c->bOr = 1; return 0;
     case 'o': c->zOutput = zArg; return 0;
     case O_GZIP: c->bGzip = 1; return 0;
@@ -831,6 +873,7 @@ run(cli *c)
     case CMD_PARSE: return cmd_parse(c);
     case CMD_CHECK: return cmd_check(c);
     case CMD_EXPORT: return cmd_export(c);
+    case CMD_FACET: return cmd_facet(c);
     default: return KQ_EXIT_USAGE;
     }
 }
@@ -913,7 +956,7 @@ main(int argc, char **argv)
             fprintf(stderr,
                     "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
-                    "parse check export index help\n",
+                    "parse check export facet index help\n",
                     c.azArg[0]);
             rc = KQ_EXIT_USAGE;
         } else {

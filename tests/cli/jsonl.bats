@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Every line of --format=jsonl carries a "type" key naming what
 # it is -- hit, summary, count, doc, explain, stats, term, kwic, period,
-# query -- so that a consumer selects lines with jq 'select(.type=="hit")'
+# query, facet -- so that a consumer selects lines with jq 'select(.type=="hit")'
 # instead of filtering out the summary.  A document's extra fields are in a
 # "fields" object, so an extra field named "type" (or "score") cannot
 # overwrite kq's keys.  The expected types are written by hand from kq(1).
@@ -59,6 +59,8 @@ types_are() {
     types_are "period summary"
     run -0 j hist --format=jsonl --normalize --by year oil
     types_are "period summary"
+    run -0 j facet --format=jsonl type oil
+    types_are "facet summary"
     # a query that cannot run keeps its row, with the same type
     run -2 --separate-stderr j batch --counts --format=jsonl queries.tsv
     types_are "query"
