@@ -7,7 +7,8 @@
 ** A document's language is not in its record: the indexer gives each
 ** document one language term (KQI_PFX_LANG + name, invert.c).  The first
 ** call that needs one walks those terms' posting lists once and keeps a
-** byte per document (an index into the index's languages).  A Xapian
+** byte per document (an index into the index's languages; an index of
+** one language needs no walk: each of its documents has it).  A Xapian
 ** database answers no language (NULL): its documents are analysed with the
 ** index's analyzer.
 */
@@ -59,7 +60,7 @@ build_doc_langs(kq_index *p, char **pzErr)
     kq_langcount *a = NULL;
     int n = 0;
     if (rc == KQ_OK) {
-        rc = kq_index_languages(p, &a, &n, pzErr);
+        rc = kqi_index_lang_names(p, &a, &n, pzErr);
     }
     if (rc == KQ_OK && n > KQI_MAX_DOC_LANGS) {
         rc = kqi_err(pzErr, KQ_CORRUPT,
@@ -69,7 +70,12 @@ build_doc_langs(kq_index *p, char **pzErr)
     if (rc == KQ_OK && (p->aDocLang = calloc((size_t)nDocid + 1, 1)) == NULL) {
         rc = KQ_NOMEM;
     }
-    for (int i = 0; rc == KQ_OK && i < n; i++) {
+    /* One language (the usual index): every document has its term. */
+    int bOne = rc == KQ_OK && n == 1;
+    if (bOne) {
+        memset(p->aDocLang, 1, (size_t)nDocid);
+    }
+    for (int i = 0; rc == KQ_OK && !bOne && i < n; i++) {
         char aKey[KQ_MAX_LANG_NAME + 1];
         size_t nName = strlen(a[i].zLang);
         aKey[0] = KQI_PFX_LANG;

@@ -1101,6 +1101,12 @@ langs_scan(kq_index *p, int bCount, kq_langcount **paOut, int *pn,
 }
 
 int
+kqi_index_lang_names(kq_index *p, kq_langcount **paOut, int *pn, char **pzErr)
+{
+    return langs_scan(p, 0, paOut, pn, pzErr);
+}
+
+int
 kq_index_languages(kq_index *p, kq_langcount **paOut, int *pn, char **pzErr)
 {
     if (p->pX) {

@@ -714,6 +714,10 @@ struct kq_index {
 /* Most document languages aDocLang can tell apart (a byte each). */
 #define KQI_MAX_DOC_LANGS 255
 
+/* The languages of p's documents, as kq_index_languages() gives them
+** but without counting (nDoc 1 each), so without reading postings. */
+int kqi_index_lang_names(kq_index *p, kq_langcount **paOut, int *pn,
+                         char **pzErr);
 /* Interface to code in doctokens.c: the language of document iDoc of p
 ** (NULL: the index's, or a Xapian database). */
 int kqi_index_doc_lang(kq_index *p, kq_docid iDoc, const char **pzLang,

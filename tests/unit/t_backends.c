@@ -209,6 +209,14 @@ test_same_documents(void **state)
             assert_int_equal(d->nDate, strlen(aDoc[i].zDate));
             assert_memory_equal(d->zDate, aDoc[i].zDate, d->nDate);
             assert_int_equal(d->nField, 0);
+            /* One language: every native document has it (no walk of the
+            ** language terms); Xapian keeps none. */
+            if (b == 0) {
+                assert_non_null(d->zLang);
+                assert_string_equal(d->zLang, "english");
+            } else {
+                assert_null(d->zLang);
+            }
             char *zText = NULL;
             size_t nText = 0;
             assert_int_equal(kq_index_text(ap[b], iDoc, &zText, &nText, &zErr),
