@@ -10,6 +10,8 @@
 **   cmd_kwic.c    kq kwic
 **   cmd_batch.c   kq batch;  qfile.c  query files (batch, hist --queries)
 **   cmd_info.c    kq show, explain, stats, terms, parse
+**   cmd_collocates.c, cmd_keywords.c  kq collocates, kq keywords;
+**                 assoc.c  their word table and statistics
 */
 #ifndef KQ_CLI_H
 #define KQ_CLI_H
@@ -34,6 +36,8 @@ enum {
     CMD_TERMS,
     CMD_PARSE,
     CMD_CHECK,
+    CMD_COLLOCATES,
+    CMD_KEYWORDS,
     CMD_HELP,
     CMD_N
 };
@@ -74,7 +78,10 @@ enum {
     MAX_COUNT = 100000000,
     MIN_WIDTH = 20,
     MAX_WIDTH = 100000,
-    MAX_FIELDS_ARG = 64
+    MAX_FIELDS_ARG = 64,
+    /* collocates --window L,R: each side at most this many tokens (a
+    ** window is counted token by token for every match) */
+    MAX_WINDOW = 1000
 };
 
 typedef struct cli {
@@ -97,17 +104,23 @@ typedef struct cli {
     const char *zRunTag; /* --run-tag */
     const char *zBy;     /* hist --by */
     int bNormalize;
-    const char *zPlot;       /* hist --plot FILE.svg */
-    const char *zQueries;    /* hist --queries FILE (- : stdin) */
-    const char *zFrom, *zTo; /* hist --from, --to */
-    int nWidth;              /* --width (0: not given) */
-    int bCounts;             /* batch --counts */
-    int bOr;                 /* --or: bare words joined by OR, not AND */
-    uint32_t nMaxExpansion;  /* --max-expansion (0: not given) */
-    int bCheck, bParse;      /* the old --check and --parse */
-    const char *zLang;       /* --lang: analyse the query in this language
-                             ** (documents indexed with --lang-field) */
-    char **azArg;            /* operands: query words, ids, file */
+    const char *zPlot;         /* hist --plot FILE.svg */
+    const char *zQueries;      /* hist --queries FILE (- : stdin) */
+    const char *zFrom, *zTo;   /* hist --from, --to */
+    int nWidth;                /* --width (0: not given) */
+    int bCounts;               /* batch --counts */
+    int bOr;                   /* --or: bare words joined by OR, not AND */
+    uint32_t nMaxExpansion;    /* --max-expansion (0: not given) */
+    int bCheck, bParse;        /* the old --check and --parse */
+    const char *zLang;         /* --lang: analyse the query in this language
+                               ** (documents indexed with --lang-field) */
+    int nWinL, nWinR, bWindow; /* collocates --window L,R */
+    size_t nMinFreq, nTop;     /* --min-freq, --top */
+    int bMinFreq, bTop;        /* (given) */
+    const char *zMeasure;      /* collocates --measure */
+    const char *zStop;         /* collocates --stop FILE */
+    const char *zReference;    /* keywords --reference QUERY */
+    char **azArg;              /* operands: query words, ids, file */
     int nArg;
 } cli;
 
@@ -212,16 +225,18 @@ void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The "type" of every JSON Lines line (kq(1) OUTPUT), so that consumers
 ** select lines with jq 'select(.type=="hit")': one name per kind. */
-#define JSONL_HIT "hit"         /* kq search: a ranked document */
-#define JSONL_SUMMARY "summary" /* the last line: the query and totals */
-#define JSONL_COUNT "count"     /* kq count */
-#define JSONL_DOC "doc"         /* kq show */
-#define JSONL_EXPLAIN "explain" /* kq explain */
-#define JSONL_STATS "stats"     /* kq stats */
-#define JSONL_TERM "term"       /* kq terms: a word */
-#define JSONL_KWIC "kwic"       /* kq kwic: a concordance line */
-#define JSONL_PERIOD "period"   /* kq hist: a period and query */
-#define JSONL_QUERY "query"     /* kq batch --counts: a query */
+#define JSONL_HIT "hit"             /* kq search: a ranked document */
+#define JSONL_SUMMARY "summary"     /* the last line: the query and totals */
+#define JSONL_COUNT "count"         /* kq count */
+#define JSONL_DOC "doc"             /* kq show */
+#define JSONL_EXPLAIN "explain"     /* kq explain */
+#define JSONL_STATS "stats"         /* kq stats */
+#define JSONL_TERM "term"           /* kq terms: a word */
+#define JSONL_KWIC "kwic"           /* kq kwic: a concordance line */
+#define JSONL_PERIOD "period"       /* kq hist: a period and query */
+#define JSONL_QUERY "query"         /* kq batch --counts: a query */
+#define JSONL_COLLOCATE "collocate" /* kq collocates: a word */
+#define JSONL_KEYWORD "keyword"     /* kq keywords: a word */
 /* A new JSON object whose first key is "type": zType (JSONL_*). */
 json_t *jsonl_object(const char *zType);
 
@@ -293,6 +308,56 @@ typedef struct svg_chart {
 int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
 
 /**************************************************************************
+** assoc.c: kq collocates and kq keywords.  A word table: byte strings
+** (folded words or stems), each with two counters.
+*/
+typedef struct wentry {
+    size_t iKey; /* its bytes in wtab.keys (NUL-terminated) */
+    size_t nKey;
+    uint64_t aN[2]; /* counters, as the command uses them */
+    double rSort;   /* the command's sort key */
+} wentry;
+typedef struct wtab {
+    kq_buf keys;
+    wentry *aEntry; /* in the order added */
+    size_t nEntry, nEntryAlloc;
+    size_t *aSlot; /* nSlot (a power of 2): 0, or an entry's index + 1 */
+    size_t nSlot;
+} wtab;
+int wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut);
+wentry *wtab_find(const wtab *t, const char *z, size_t n); /* or NULL */
+const char *wtab_key(const wtab *t, const wentry *e);
+void wtab_free(wtab *t);
+
+/* Count the tokens of documents (wcount_doc() per document): nToken gets
+** every token; each token's key (its stem with bStem, else its word)
+** adds 1 to aN[iCol] of its entry in t, added first if bAdd. */
+typedef struct wcount {
+    wtab *t;
+    int bStem, bAdd, iCol;
+    uint64_t nToken;
+} wcount;
+int wcount_doc(wcount *w, kq_index *p, kq_docid iDoc, char **pzErr);
+/* Add the tokens of document iDoc (kq_docinfo_tokens()) to *pn. */
+int doc_ntoken(kq_index *p, kq_docid iDoc, uint64_t *pn, char **pzErr);
+
+/* The statistics (kq(1), COLLOCATES AND KEYWORDS); NaN where undefined.
+** logDice (Rychly 2008), MI (Church & Hanks 1990), t-score; G2 (Dunning
+** 1993) of the 2x2 table o11 o12 / o21 o22, negative when o11 is below
+** its expectation; the keyword statistics of a of c tokens against b of d:
+** G2 as Rayson & Garside (2000) compute it (signed: + over-represented),
+** Log Ratio (Hardie 2014) and %DIFF (Gabrielatos & Marchi 2012), with a
+** b of 0 taken as ASSOC_ZERO. */
+#define ASSOC_ZERO 0.5
+double assoc_logdice(double o, double fn, double fc);
+double assoc_mi(double o, double e);
+double assoc_t(double o, double e);
+double assoc_g2(double o11, double o12, double o21, double o22);
+double assoc_g2_keyword(double a, double b, double c, double d);
+double assoc_log_ratio(double a, double b, double c, double d);
+double assoc_pct_diff(double a, double b, double c, double d);
+
+/**************************************************************************
 ** The commands: each returns the exit code.
 */
 int cmd_search(cli *c);
@@ -321,6 +386,8 @@ int cmd_explain(cli *c);
 int cmd_stats(cli *c);
 int cmd_terms(cli *c);
 int cmd_parse(cli *c);
+int cmd_collocates(cli *c);
+int cmd_keywords(cli *c);
 
 /* Parse a query for command c, reporting a syntax error; the exit code
 ** or 0. */
