@@ -104,24 +104,26 @@ typedef struct cli {
     const char *zRunTag; /* --run-tag */
     const char *zBy;     /* hist --by */
     int bNormalize;
-    const char *zPlot;         /* hist --plot FILE.svg */
-    const char *zQueries;      /* hist --queries FILE (- : stdin) */
-    const char *zFrom, *zTo;   /* hist --from, --to */
-    int nWidth;                /* --width (0: not given) */
-    int bCounts;               /* batch --counts */
-    int bOr;                   /* --or: bare words joined by OR, not AND */
-    uint32_t nMaxExpansion;    /* --max-expansion (0: not given) */
-    int bCheck, bParse;        /* the old --check and --parse */
-    const char *zLang;         /* --lang: analyse the query in this language
-                               ** (documents indexed with --lang-field) */
-    int nWinL, nWinR, bWindow; /* collocates --window L,R */
+    const char *zPlot;       /* hist --plot FILE.svg */
+    const char *zQueries;    /* hist --queries FILE (- : stdin) */
+    const char *zFrom, *zTo; /* hist --from, --to */
+    int nWidth;              /* --width (0: not given) */
+    int bCounts;             /* batch --counts */
+    int bOr;                 /* --or: bare words joined by OR, not AND */
+    uint32_t nMaxExpansion;  /* --max-expansion (0: not given) */
+    int bCheck, bParse;      /* the old --check and --parse */
+    const char *zLang;       /* --lang: analyse the query in this language
+                             ** (documents indexed with --lang-field) */
+    char **azArg;            /* operands: query words, ids, file */
+    int nArg;
+
+    /* kq collocates and kq keywords */
+    int nWinL, nWinR, bWindow; /* --window L,R */
     size_t nMinFreq, nTop;     /* --min-freq, --top */
     int bMinFreq, bTop;        /* (given) */
-    const char *zMeasure;      /* collocates --measure */
-    const char *zStop;         /* collocates --stop FILE */
-    const char *zReference;    /* keywords --reference QUERY */
-    char **azArg;              /* operands: query words, ids, file */
-    int nArg;
+    const char *zMeasure;      /* --measure */
+    const char *zStop;         /* --stop FILE */
+    const char *zReference;    /* --reference QUERY */
 } cli;
 
 /* main.c */
@@ -225,16 +227,17 @@ void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The "type" of every JSON Lines line (kq(1) OUTPUT), so that consumers
 ** select lines with jq 'select(.type=="hit")': one name per kind. */
-#define JSONL_HIT "hit"             /* kq search: a ranked document */
-#define JSONL_SUMMARY "summary"     /* the last line: the query and totals */
-#define JSONL_COUNT "count"         /* kq count */
-#define JSONL_DOC "doc"             /* kq show */
-#define JSONL_EXPLAIN "explain"     /* kq explain */
-#define JSONL_STATS "stats"         /* kq stats */
-#define JSONL_TERM "term"           /* kq terms: a word */
-#define JSONL_KWIC "kwic"           /* kq kwic: a concordance line */
-#define JSONL_PERIOD "period"       /* kq hist: a period and query */
-#define JSONL_QUERY "query"         /* kq batch --counts: a query */
+#define JSONL_HIT "hit"         /* kq search: a ranked document */
+#define JSONL_SUMMARY "summary" /* the last line: the query and totals */
+#define JSONL_COUNT "count"     /* kq count */
+#define JSONL_DOC "doc"         /* kq show */
+#define JSONL_EXPLAIN "explain" /* kq explain */
+#define JSONL_STATS "stats"     /* kq stats */
+#define JSONL_TERM "term"       /* kq terms: a word */
+#define JSONL_KWIC "kwic"       /* kq kwic: a concordance line */
+#define JSONL_PERIOD "period"   /* kq hist: a period and query */
+#define JSONL_QUERY "query"     /* kq batch --counts: a query */
+
 #define JSONL_COLLOCATE "collocate" /* kq collocates: a word */
 #define JSONL_KEYWORD "keyword"     /* kq keywords: a word */
 /* A new JSON object whose first key is "type": zType (JSONL_*). */
