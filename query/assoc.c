@@ -4,11 +4,10 @@
 ** words of documents into it, and the association statistics (kq(1),
 ** COLLOCATES AND KEYWORDS, gives the formulas and their references).
 **
-** A "token" is every token kq_index_doc_tokens() gives (title and body,
-** words too long to index included: they take a position); the size of
-** a set of documents is the number of its tokens.  A token's key is its
-** folded word (--by word) or its stem (--by stem; a word too long to
-** index has none, so it is counted in the size but under no key).
+** A "token" is every token kq_index_doc_tokens() gives, title and body (a
+** word longer than KQ_MAX_WORD is none: it takes a position, no more);
+** the size of a set of documents is the number of its tokens.  A token's
+** key is its folded word (--by word) or its stem (--by stem).
 */
 #include "cli.h"
 
@@ -128,7 +127,7 @@ count_cb(void *pCtx, const kq_doc_token *tok)
     const char *z = w->bStem ? tok->zStem : tok->zWord;
     size_t n = w->bStem ? tok->nStem : tok->nWord;
     if (z == NULL) {
-        return KQ_OK; /* (a word too long to index: no stem) */
+        return KQ_OK; /* (no stem) */
     }
     wentry *e = NULL;
     if (w->bAdd) {

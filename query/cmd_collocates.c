@@ -12,8 +12,8 @@
 ** each collocate's corpus frequency f(c): --by stem from the index
 ** (kq_index_term_freq(), exact); --by word by reading every document once,
 ** since the index keeps no per-word counts.  N, the corpus size, is the
-** number of tokens of the live documents (title and body, words too long
-** to index included), as kq_docinfo_tokens() gives it.
+** number of tokens of the live documents, title and body (assoc.c), as
+** kq_docinfo_tokens() gives it.
 */
 #include "cli.h"
 
@@ -25,8 +25,8 @@
 enum { MEASURE_LOGDICE, MEASURE_MI, MEASURE_T, MEASURE_LL, MEASURE_N };
 static const char *const azMeasure[MEASURE_N] = {"logdice", "mi", "t", "ll"};
 
-/* A token of the document being read: its key is aKey[iKey..+nKey) of
-** colloc.keys, nKey == SIZE_MAX for none (a word too long for a stem). */
+/* A token of the document being read: its key is [iKey, iKey + nKey) of
+** colloc.keys, nKey == SIZE_MAX for none (no stem). */
 typedef struct ctok {
     uint32_t iPos;
     int bTitle;
