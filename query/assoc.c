@@ -12,6 +12,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,14 @@ doc_ntoken(kq_index *p, kq_docid iDoc, uint64_t *pn, char **pzErr)
 /**************************************************************************
 ** Association statistics.
 */
+double
+assoc_sort_key(double v)
+{
+    char z[32];
+    snprintf(z, sizeof(z), "%.10g", v); /* (as table_real() prints it) */
+    return isnan(v) ? v : strtod(z, NULL);
+}
+
 double
 assoc_logdice(double o, double fn, double fc)
 {

@@ -359,6 +359,9 @@ double assoc_g2(double o11, double o12, double o21, double o22);
 double assoc_g2_keyword(double a, double b, double c, double d);
 double assoc_log_ratio(double a, double b, double c, double d);
 double assoc_pct_diff(double a, double b, double c, double d);
+/* v as printed (10 significant digits), to sort by: values that are
+** equal but for rounding sort as ties (then by word), as they print. */
+double assoc_sort_key(double v);
 
 /**************************************************************************
 ** The commands: each returns the exit code.

@@ -436,7 +436,7 @@ run_colloc(colloc *k, int eFmt, const char *zQuery)
     for (size_t i = 0; i < n; i++) {
         cscore s = score(k, ap[i]);
         const double ar[MEASURE_N] = {s.logdice, s.mi, s.t, s.ll};
-        ap[i]->rSort = ar[k->eMeasure];
+        ap[i]->rSort = assoc_sort_key(ar[k->eMeasure]);
     }
     pSortTab = &k->t;
     if (n) {

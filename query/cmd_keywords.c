@@ -279,7 +279,7 @@ run_keywords(kwds *k, int eFmt, const char *zQuery)
     for (size_t i = 0; ex == KQ_EXIT_OK && i < k->t.nEntry; i++) {
         wentry *e = &k->t.aEntry[i];
         if (e->aN[0] >= k->c->nMinFreq) {
-            e->rSort = score(k, e).g2;
+            e->rSort = assoc_sort_key(score(k, e).g2);
             ap[n++] = e;
         }
     }

@@ -6,7 +6,8 @@
 # with # skipped): the same keys, and in every column the same value
 # (numbers within 1e-6 relative, or 1e-9 absolute near 0).  With SORTCOL
 # (a 1-based column), also checks that kq's rows are in that column's
-# descending order, ties by key ascending (tolerance as above).  Prints
+# descending order (within the tolerance above), rows of the same
+# printed value by key ascending.  Prints
 # the differences and exits 1 if there are any.
 import math
 import sys
@@ -46,7 +47,7 @@ def main(argv):
         c = int(argv[2]) - 1
         for a, b in zip(got, got[1:]):
             x, y = float(a[c]), float(b[c])
-            if x < y and not close(x, y) or close(x, y) and a[0] > b[0]:
+            if x < y and not close(x, y) or x == y and a[0] > b[0]:
                 bad.append("out of order: %s before %s" % (a[0], b[0]))
     for b in bad[:20]:
         print(b)
