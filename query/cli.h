@@ -81,7 +81,10 @@ enum {
     MAX_FIELDS_ARG = 64,
     /* collocates --window L,R: each side at most this many tokens (a
     ** window is counted token by token for every match) */
-    MAX_WINDOW = 1000
+    MAX_WINDOW = 1000,
+    /* collocates --stop FILE: the longest line, in bytes (a word no
+    ** longer than KQ_MAX_WORD once folded is far shorter as written) */
+    MAX_STOP_LINE = 8 * KQ_MAX_WORD
 };
 
 typedef struct cli {

@@ -155,6 +155,14 @@ doc_windows(colloc *k, kq_docid iDoc)
     return rc;
 }
 
+static int
+count_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+         size_t iStart, size_t iEnd)
+{
+    ++*(uint32_t *)pCtx;
+    return 0;
+}
+
 /* --stop FILE: one word a line, folded (and stemmed with --by stem) as
 ** the index's words are; blank lines are skipped. */
 static int
@@ -168,8 +176,8 @@ read_stop(colloc *k)
     }
     kq_buf b = {0};
     long iLine = 0;
-    int bLong = 0, rc, ex = 0;
-    while (ex == 0 && (rc = line_read(f, KQ_MAX_WORD * 4, &b, &bLong)) == 0) {
+    int bLong = 0, ex = 0;
+    while (ex == 0 && line_read(f, MAX_STOP_LINE, &b, &bLong) == KQ_OK) {
         char zFold[KQ_MAX_WORD + 1];
         iLine++;
         const char *z = (const char *)b.a;
@@ -177,14 +185,21 @@ read_stop(colloc *k)
         while (n > 0 && (z[n - 1] == '\r' || z[n - 1] == ' ')) {
             n--;
         }
-        if (n == 0 && !bLong) {
+        if (bLong) {
+            msg_put("kq collocates: %s:%ld: a line longer than %d bytes",
+                    zFile, iLine, MAX_STOP_LINE);
+            ex = KQ_EXIT_USAGE;
+            break;
+        }
+        if (n == 0) {
             continue;
         }
-        size_t nFold = bLong ? 0
-                             : kq_fold_word(k->pA, z, n, zFold, sizeof(zFold));
-        if (nFold == 0) {
-            msg_put("kq collocates: %s:%ld: not a word (at most %d bytes once "
-                    "folded)",
+        uint32_t nTok = 0;
+        kq_analyze(k->pA, KQ_ANALYZE_NOSTEM, z, n, 0, NULL, &nTok, count_cb);
+        size_t nFold = kq_fold_word(k->pA, z, n, zFold, sizeof(zFold));
+        if (nFold == 0 || nTok != 1) {
+            msg_put("kq collocates: %s:%ld: not one word (of at most %d bytes "
+                    "once folded)",
                     zFile, iLine, KQ_MAX_WORD);
             ex = KQ_EXIT_USAGE;
             break;
@@ -196,6 +211,7 @@ read_stop(colloc *k)
         }
         wentry *e;
         if (wtab_add(&k->stop, zKey, nKey, &e)) {
+            msg_put("kq collocates: %s: %s", zFile, kq_errstr(KQ_NOMEM));
             ex = KQ_EXIT_INDEX;
         }
     }

@@ -100,6 +100,12 @@ summary() {
     run "$KQ" -d "$SIDX" collocates cat --window 0,0
     [ "$status" -eq 2 ]
     [[ "$output" == *"holds no word"* ]]
+    # L is read into a buffer of 24 bytes: 23 digits fit, 24 are refused.
+    [ "$("$KQ" -d "$SIDX" collocates cat --window 00000000000000000000005,5 --format=tsv)" = \
+        "$("$KQ" -d "$SIDX" collocates cat --format=tsv)" ]
+    run "$KQ" -d "$SIDX" collocates cat --window 000000000000000000000005,5
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--window needs L,R"* ]]
 }
 
 @test "collocates: --by stem" {
@@ -157,14 +163,32 @@ summary() {
     grep -q '^price	' "$BATS_TEST_TMPDIR/all.tsv"
     run "$KQ" -d "$RIDX" collocates oil --top 0 --format=tsv --by stem --stop "$BATS_TEST_TMPDIR/stop"
     [ "$output" = "$(grep -v -e '^price	' -e '^the	' -e '^and	' "$BATS_TEST_TMPDIR/all.tsv")" ]
-    # A line that is no word, and a missing file: named, exit 2.
+    # A line that is no word or two words, and a missing file: named, exit 2.
     printf 'oil\n---\n' >"$BATS_TEST_TMPDIR/bad"
     run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/bad"
     [ "$status" -eq 2 ]
-    [[ "$output" == *"/bad:2: not a word"* ]]
+    [[ "$output" == *"/bad:2: not one word"* ]]
+    printf 'oil\n\nnew york\n' >"$BATS_TEST_TMPDIR/bad"
+    run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/bad"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"/bad:3: not one word"* ]]
     run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/nothere"
     [ "$status" -eq 2 ]
     [[ "$output" == *"nothere"* ]]
+}
+
+@test "collocates: a --stop line at its limit (512 bytes) and one past" {
+    "$KQ" -d "$RIDX" collocates oil --top 0 --format=tsv >"$BATS_TEST_TMPDIR/all.tsv"
+    printf 'the\n%-512s\n' prices >"$BATS_TEST_TMPDIR/stop"
+    [ "$(sed -n 2p "$BATS_TEST_TMPDIR/stop" | tr -d '\n' | wc -c)" -eq 512 ]
+    run "$KQ" -d "$RIDX" collocates oil --top 0 --format=tsv --stop "$BATS_TEST_TMPDIR/stop"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(grep -v -e '^prices	' -e '^the	' "$BATS_TEST_TMPDIR/all.tsv")" ]
+    printf 'the\n%-513s\n' prices >"$BATS_TEST_TMPDIR/stop"
+    run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/stop"
+    no_crash
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"/stop:2: a line longer than 512 bytes"* ]]
 }
 
 @test "collocates: every output format parses, with the same rows" {
