@@ -233,3 +233,13 @@ print(len(L)-1, L[0]["collocate"])')" = "$n $first" ]
     [ "$status" -eq 2 ]
     [[ "$output" == *"collocates needs a kq index"*"Xapian database"* ]]
 }
+
+@test "collocates: a deleted document counts nowhere (N, f(c) by word and by stem, windows)" {
+    "$KQI" -q -d "$BATS_TEST_TMPDIR/del" "$SMALL"
+    "$KQI" rm -d "$BATS_TEST_TMPDIR/del" c4
+    grep -v '"c4"' "$SMALL" >"$BATS_TEST_TMPDIR/small.jsonl"
+    for by in word stem; do
+        same "$BATS_TEST_TMPDIR/del" "$BATS_TEST_TMPDIR/small.jsonl" 6 cat --by $by --min-freq 1 \
+            -- 'cat|cats' --by $by --min-freq 1
+    done
+}

@@ -153,3 +153,13 @@ print(len(L)-1, L[0]["word"])')" = "$n $first" ]
     [ "$status" -eq 2 ]
     [[ "$output" == *"keywords needs a kq index"*"Xapian database"* ]]
 }
+
+@test "keywords: a deleted document counts nowhere (by word and by stem, the rest of the index)" {
+    "$KQI" -q -d "$BATS_TEST_TMPDIR/del" "$SMALL"
+    "$KQI" rm -d "$BATS_TEST_TMPDIR/del" c4
+    grep -v '"c4"' "$SMALL" >"$BATS_TEST_TMPDIR/small.jsonl"
+    for by in word stem; do
+        same "$BATS_TEST_TMPDIR/del" "$BATS_TEST_TMPDIR/small.jsonl" dog --by $by --min-freq 1 \
+            -- --focus 'dogs?' --by $by --min-freq 1
+    done
+}
