@@ -172,6 +172,14 @@ summary() {
     run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/bad"
     [ "$status" -eq 2 ]
     [[ "$output" == *"/bad:3: not one word"* ]]
+    # A word of 64 bytes (KQ_MAX_WORD) is one; of 65, none.
+    printf 'oil\n%s\n' "$(printf 'a%.0s' $(seq 64))" >"$BATS_TEST_TMPDIR/bad"
+    run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/bad"
+    [ "$status" -eq 0 ]
+    printf 'oil\n%s\n' "$(printf 'a%.0s' $(seq 65))" >"$BATS_TEST_TMPDIR/bad"
+    run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/bad"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"/bad:2: not one word (of at most 64 bytes"* ]]
     run "$KQ" -d "$RIDX" collocates oil --stop "$BATS_TEST_TMPDIR/nothere"
     [ "$status" -eq 2 ]
     [[ "$output" == *"nothere"* ]]
