@@ -551,8 +551,9 @@ int kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
 typedef struct kq_doc_token {
     const char *zWord; /* the word, case and accents folded, not stemmed */
     size_t nWord;
-    const char *zStem;   /* its indexed term; NULL for a word longer than */
-    size_t nStem;        /* KQ_MAX_WORD (it takes a position, no term) */
+    const char *zStem;   /* its indexed term (NULL: none).  A word longer */
+    size_t nStem;        /* than KQ_MAX_WORD is no token: it takes a
+                         ** position (the next token's iPos skips it) */
     uint32_t iPos;       /* its position, as kq_match numbers them */
     int bTitle;          /* in the title, else in the body */
     size_t iStart, iEnd; /* its bytes in the title or the stored body */

@@ -21,8 +21,9 @@
 #include <unistd.h>
 
 static const char *const azCmdName[CMD_N] = {
-    "search", "count", "show",  "hist",  "kwic",   "batch", "explain",
-    "stats",  "terms", "parse", "check", "export", "facet", "help",
+    "search",  "count",      "show",     "hist",  "kwic",  "batch",
+    "explain", "stats",      "terms",    "parse", "check", "export",
+    "facet",   "collocates", "keywords", "help",
 };
 
 const char *
@@ -81,6 +82,8 @@ static const char zMainHelp[] =
 "       kq parse QUERY...                   how a query is read\n"
 "       kq check                            verify the whole index\n"
 "       kq export QUERY... [-o FILE]        matching documents as JSON Lines\n"
+"       kq collocates QUERY...              words around the matches, scored\n"
+"       kq keywords QUERY...                words over-represented in matches\n"
 "       kq index [kq-index options] PATH... (runs kq-index)\n"
 "       kq help [COMMAND]                   help on a command\n"
 "\n"
@@ -294,6 +297,37 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   by value), value (ascending; dates chronologically)\n"
 "  --format=FMT     text (default), tsv, csv, jsonl, json: columns value,\n"
 "                   docs, occurrences, total, docs_per_1000; then a summary\n",
+    /* collocates */
+"usage: kq collocates [options] QUERY...\n"
+"\n"
+"The words within a window around each match of the query (a word's\n"
+"token, a phrase's occurrence, a NEAR's window: kq(1) MATCHES), with their\n"
+"co-occurrences O, corpus frequency f(c), the number of matches f(n), the\n"
+"expected E = f(n) f(c) (L+R) / N (N: the tokens of the index) and the\n"
+"scores logDice, MI, t and G2 (formulas: kq(1) COLLOCATES AND KEYWORDS).\n"
+"A window stays in the title or the body of the match.  kq's own index.\n"
+"  --window L,R     L tokens before the match, R after (default 5,5)\n"
+"  --by word|stem   count surface words (default) or stems; --by word\n"
+"                   reads the whole index once for f(c)\n"
+"  --measure M      sort by logdice (default), mi, t or ll\n"
+"  --min-freq N     leave out collocates with O < N (default 3)\n"
+"  --top N          the N best (default 20; 0: all)\n"
+"  --stop FILE      leave out the words of FILE (one a line)\n"
+"  --format=FMT     text (default), tsv, csv, jsonl, json\n",
+    /* keywords */
+"usage: kq keywords [options] QUERY... [--reference QUERY2]\n"
+"\n"
+"The words over-represented in the documents matching QUERY (the focus)\n"
+"against the rest of the index, or against the documents matching QUERY2\n"
+"(a document matching both is in the focus only): focus frequency a,\n"
+"reference frequency b, their sizes in tokens c and d, G2 (signed: +\n"
+"over-represented), Log Ratio and %%DIFF (kq(1) COLLOCATES AND KEYWORDS),\n"
+"by G2 descending.  kq's own index.\n"
+"  --reference Q    the reference corpus: the documents matching Q\n"
+"  --by word|stem   count surface words (default) or stems\n"
+"  --min-freq N     leave out words with a < N (default 5)\n"
+"  --top N          the N first (default 20; 0: all)\n"
+"  --format=FMT     text (default), tsv, csv, jsonl, json\n",
     /* help */
 "usage: kq help [COMMAND]\n",
 };
@@ -513,6 +547,11 @@ enum {
     O_TOP,
     O_MINCOUNT,
     O_SPLIT,
+    O_WINDOW,
+    O_MINFREQ,
+    O_MEASURE,
+    O_STOP,
+    O_REFERENCE,
     O_LAST /* (the size of the table of options seen) */
 };
 
@@ -554,6 +593,11 @@ static const struct option aOpt[] = {
     {"top", required_argument, NULL, O_TOP},
     {"min-count", required_argument, NULL, O_MINCOUNT},
     {"split", required_argument, NULL, O_SPLIT},
+    {"window", required_argument, NULL, O_WINDOW},
+    {"min-freq", required_argument, NULL, O_MINFREQ},
+    {"measure", required_argument, NULL, O_MEASURE},
+    {"stop", required_argument, NULL, O_STOP},
+    {"reference", required_argument, NULL, O_REFERENCE},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:cho:";
@@ -582,7 +626,16 @@ opt_mask(int o, const char **pzName)
     case O_COLOR: *pzName = "--color"; return M_ALL;
     case O_QID: *pzName = "--qid"; return M(CMD_SEARCH);
     case O_RUNTAG: *pzName = "--run-tag"; return M(CMD_SEARCH) | M(CMD_BATCH);
-    case O_BY: *pzName = "--by"; return M(CMD_HIST);
+    case O_BY:
+        *pzName = "--by";
+        return M(CMD_HIST) | M(CMD_COLLOCATES) | M(CMD_KEYWORDS);
+    case O_WINDOW: *pzName = "--window"; return M(CMD_COLLOCATES);
+    case O_MINFREQ:
+        *pzName = "--min-freq";
+        return M(CMD_COLLOCATES) | M(CMD_KEYWORDS);
+    case O_MEASURE: *pzName = "--measure"; return M(CMD_COLLOCATES);
+    case O_STOP: *pzName = "--stop"; return M(CMD_COLLOCATES);
+    case O_REFERENCE: *pzName = "--reference"; return M(CMD_KEYWORDS);
     case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
     case O_PLOT: *pzName = "--plot"; return M(CMD_HIST);
     case O_QUERIES: *pzName = "--queries"; return M(CMD_HIST);
@@ -590,7 +643,10 @@ opt_mask(int o, const char **pzName)
     case O_TO: *pzName = "--to"; return M(CMD_HIST);
     case O_WIDTH: *pzName = "--width"; return M(CMD_KWIC) | M(CMD_HIST);
     case O_COUNTS: *pzName = "--counts"; return M(CMD_BATCH);
-    case O_TOP: *pzName = "--top"; return M(CMD_FACET) | M(CMD_HIST);
+    case O_TOP:
+        *pzName = "--top";
+        return M(CMD_FACET) | M(CMD_HIST) | M(CMD_COLLOCATES) |
+               M(CMD_KEYWORDS);
     case O_MINCOUNT: *pzName = "--min-count"; return M(CMD_FACET);
     case O_SPLIT: *pzName = "--split"; return M(CMD_HIST);
     case 'c': *pzName = "-c"; return M(CMD_SEARCH) | M(CMD_COUNT);
@@ -600,11 +656,13 @@ opt_mask(int o, const char **pzName)
     case O_OR:
         *pzName = "--or";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
-               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE) | M(CMD_FACET);
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE) | M(CMD_FACET) |
+               M(CMD_COLLOCATES) | M(CMD_KEYWORDS);
     case O_MAXEXP:
         *pzName = "--max-expansion";
         return M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_KWIC) |
-               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE) | M(CMD_FACET);
+               M(CMD_BATCH) | M(CMD_EXPLAIN) | M(CMD_PARSE) | M(CMD_FACET) |
+               M(CMD_COLLOCATES) | M(CMD_KEYWORDS);
     case 'o': *pzName = "-o"; return M(CMD_EXPORT);
     case O_GZIP: *pzName = "--gzip"; return M(CMD_EXPORT);
     case O_SAMPLE: *pzName = "--sample"; return M(CMD_EXPORT);
@@ -638,6 +696,30 @@ lookup(const char *z, const char *const *az, int n)
         }
     }
     return -1;
+}
+
+/* collocates --window L,R (or N: N,N), each side 0 to MAX_WINDOW. */
+static int
+parse_window(cli *c, const char *z)
+{
+    char zL[24];
+    const char *zComma = strchr(z, ',');
+    size_t n = zComma ? (size_t)(zComma - z) : strlen(z), l, r;
+    if (n >= sizeof(zL)) {
+        fprintf(stderr, "kq: --window needs L,R (numbers from 0 to %d)\n",
+                MAX_WINDOW);
+        return 1;
+    }
+    memcpy(zL, z, n);
+    zL[n] = 0;
+    if (parse_count(zL, "--window", MAX_WINDOW, &l) ||
+        parse_count(zComma ? zComma + 1 : zL, "--window", MAX_WINDOW, &r)) {
+        return 1;
+    }
+    c->nWinL = (int)l;
+    c->nWinR = (int)r;
+    c->bWindow = 1;
+    return 0;
 }
 
 /* Apply option o (argument zArg) to c.  1 on a bad argument. */
@@ -748,6 +830,13 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
         c->bMinCount = 1;
         return parse_count(zArg, "--min-count", MAX_COUNT, &c->nMinCount);
     case O_SPLIT: c->zSplit = zArg; return 0;
+    case O_WINDOW: return parse_window(c, zArg);
+    case O_MINFREQ:
+        c->bMinFreq = 1;
+        return parse_count(zArg, "--min-freq", MAX_COUNT, &c->nMinFreq);
+    case O_MEASURE: c->zMeasure = zArg; return 0;
+    case O_STOP: c->zStop = zArg; return 0;
+    case O_REFERENCE: c->zReference = zArg; return 0;
     case O_OR: c->bOr = 1; return 0;
     case 'o': c->zOutput = zArg; return 0;
     case O_GZIP: c->bGzip = 1; return 0;
@@ -874,6 +963,8 @@ run(cli *c)
     case CMD_CHECK: return cmd_check(c);
     case CMD_EXPORT: return cmd_export(c);
     case CMD_FACET: return cmd_facet(c);
+    case CMD_COLLOCATES: return cmd_collocates(c);
+    case CMD_KEYWORDS: return cmd_keywords(c);
     default: return KQ_EXIT_USAGE;
     }
 }
@@ -956,7 +1047,8 @@ main(int argc, char **argv)
             fprintf(stderr,
                     "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
-                    "parse check export facet index help\n",
+                    "parse check export facet collocates keywords index "
+                    "help\n",
                     c.azArg[0]);
             rc = KQ_EXIT_USAGE;
         } else {
