@@ -12,6 +12,14 @@
 # build-fuzz), the libFuzzer targets run last, through tests/fuzz/run-fuzz.sh:
 # each replays its seeds and saved inputs, then fuzzes for KQ_FUZZ_SECONDS
 # (default 5; 0: replay only); each counts as TAP results like the rest.
+#
+# The bats files, and the tests inside each file, run in parallel:
+# `bats --jobs $KQ_JOBS` (default: the number of CPUs), which needs GNU
+# parallel (scripts/install-deps.sh installs it).  Without it, or with
+# KQ_JOBS=1, they run one at a time.  bats prints the results of a
+# parallel run in file order, and with the plan line "1..N" first: a test
+# that never reported (bats itself killed, a file whose setup_file failed)
+# counts as failed, so the closing line always counts every test.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -23,6 +31,16 @@ fail=0
 count() {   # count TAP results in $log, echo failures
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
+    if [ -n "${2:-}" ]; then    # $2: the plan ("1..N") must be met
+        n=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+        if [ -z "$n" ]; then
+            echo "not ok - $1: no plan line (did it start?)" >>"$log"
+            f=$((f + 1))
+        elif [ $((p + f)) -lt "$n" ]; then
+            echo "not ok - $1: $((n - p - f)) of $n tests never reported" >>"$log"
+            f=$((n - p))
+        fi
+    fi
     pass=$((pass + p))
     fail=$((fail + f))
     if [ "$f" -gt 0 ]; then
@@ -34,6 +52,11 @@ count() {   # count TAP results in $log, echo failures
 # KQ_RUN=unit or cli runs only those (make unit, make cli); KQ_UNIT=t_x one
 # unit binary; KQ_BATS=FILE... the bats files to run (default: all).
 run=${KQ_RUN:-all}
+jobs=${KQ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+if [ "$run" != unit ] && [ "$jobs" -gt 1 ] && ! command -v parallel >/dev/null 2>&1; then
+    echo "note: no GNU parallel (scripts/install-deps.sh installs it): the bats tests run one at a time"
+    jobs=1
+fi
 while [ $# -ge 2 ]; do
     obj=$(cd "$root/$1" && pwd); bin=$(cd "$root/$2" && pwd); shift 2
     echo "== tests with $obj"
@@ -57,8 +80,8 @@ while [ $# -ge 2 ]; do
     if [ "$run" != unit ] && ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
         # shellcheck disable=SC2086
         KQ_BIN="$bin" KQ_FAILIO="$obj/tests/failio.so" \
-            bats --tap ${KQ_BATS:-"$root"/tests/cli/} >"$log" 2>&1
-        count "cli (bats)"
+            bats --tap --jobs "$jobs" ${KQ_BATS:-"$root"/tests/cli/} >"$log" 2>&1
+        count "cli (bats)" plan
     fi
 done
 
