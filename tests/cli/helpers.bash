@@ -6,8 +6,9 @@
 # commands are run from the repository root so document ids are
 # corpus/NNNN.txt.
 #
-# tests/run.sh runs the files, and the tests of each file, in parallel
-# (bats --jobs).  So a test writes only under its own $BATS_TEST_TMPDIR:
+# tests/run.sh runs the files in parallel, and `bats --jobs` by hand runs
+# a file's tests in parallel too.  So a test writes only under its own
+# $BATS_TEST_TMPDIR:
 # what setup_file leaves in $BATS_FILE_TMPDIR (the index, fixtures) is
 # read-only to the tests; a server takes a port found free, never a fixed
 # one; and a test waits for a state it can see (a file, a lock) instead of
