@@ -8,12 +8,12 @@
 #
 # tests/run.sh runs the files in parallel, and `bats --jobs` by hand runs
 # a file's tests in parallel too.  So a test writes only under its own
-# $BATS_TEST_TMPDIR:
-# what setup_file leaves in $BATS_FILE_TMPDIR (the index, fixtures) is
-# read-only to the tests; a server takes a port found free, never a fixed
-# one; and a test waits for a state it can see (a file, a lock) instead of
-# sleeping a fixed time.  A file whose tests cannot run side by side says
-# why and sets BATS_NO_PARALLELIZE_WITHIN_FILE=true.
+# $BATS_TEST_TMPDIR (what setup_file leaves in $BATS_FILE_TMPDIR, the index
+# and fixtures, is read-only to the tests); a server takes a port found
+# free, never a fixed one; and a test waits for a state it can see (a
+# file, a lock) instead of sleeping a fixed time.  A file whose tests
+# cannot run side by side says why and sets
+# BATS_NO_PARALLELIZE_WITHIN_FILE=true.
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 KQ_BIN=$(cd "${KQ_BIN:-$ROOT}" && pwd)
