@@ -56,6 +56,9 @@ count() {   # count TAP results in $log, echo failures
 # unit binary; KQ_BATS=FILE... the bats files to run (default: all).
 run=${KQ_RUN:-all}
 jobs=${KQ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $jobs in
+'' | *[!0-9]*) echo "tests/run.sh: KQ_JOBS=$jobs is not a number" >&2; exit 2 ;;
+esac
 if [ "$run" != unit ] && [ "$jobs" -gt 1 ] && ! command -v parallel >/dev/null 2>&1; then
     echo "note: no GNU parallel (scripts/install-deps.sh installs it): the bats tests run one at a time"
     jobs=1
