@@ -138,7 +138,9 @@ check:
 test: check
 
 # Faster feedback (no package manager, no ASan, no fuzzing), each ending
-# with the same "N passed, N failed" line:
+# with the same "N passed, N failed" line (tests/run.sh runs the bats
+# files as many at a time as there are CPUs, with GNU parallel; KQ_JOBS=1
+# runs them one at a time):
 #   make check-fast                     unit and CLI tests of the normal build
 #   make unit [T=t_analyze] [CASE=test_table]   unit tests (one binary, one
 #                                       case: a glob over case names)

@@ -10,7 +10,9 @@ set -eu
 # boundaries and dictionary segmentation of Chinese, Japanese, Thai...), jansson (JSON),
 # Xapian (the second backend, through common/xapian/xapian_capi.cc; xapian-tools
 # for xapian-tcpsrv and xapian-check).
-# Tests: cmocka (unit), bats (CLI), jq (checks JSON output; the oracles of
+# Tests: cmocka (unit), bats (CLI), parallel (GNU parallel: tests/run.sh
+# runs the bats files with `bats --jobs`, which needs it; without it they
+# run one at a time), jq (checks JSON output; the oracles of
 # tests/oracle/), man-db (tests/cli/install.bats renders the man pages
 # with `man --warnings -l`; it brings groff-base), python3 (csv and
 # xml.etree read kq's CSV and SVG back; escapes.bats checks every byte of
@@ -29,7 +31,7 @@ set -eu
 # holds common/, indexer/ and query/ to .clang-format; written for the
 # clang-format 14 of Debian 12) and clang-tidy (the same check: every if,
 # for, while and else body in braces, which clang-format 14 cannot add).
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats jq man-db python3 clang libclang-rt-dev llvm clang-format clang-tidy"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats parallel jq man-db python3 clang libclang-rt-dev llvm clang-format clang-tidy"
 
 missing=""
 for p in $PKGS; do

@@ -12,6 +12,17 @@
 # build-fuzz), the libFuzzer targets run last, through tests/fuzz/run-fuzz.sh:
 # each replays its seeds and saved inputs, then fuzzes for KQ_FUZZ_SECONDS
 # (default 5; 0: replay only); each counts as TAP results like the rest.
+#
+# The bats files run in parallel, `bats --jobs $KQ_JOBS` (default: the
+# number of CPUs), which needs GNU parallel (scripts/install-deps.sh
+# installs it); without it, or with KQ_JOBS=1, one at a time.  The tests
+# inside a file run one after the other (--no-parallelize-within-files):
+# bats 1.8 hands out its within-file slots by polling once a second, which
+# for tests of a tenth of a second made the run slower, not faster (the
+# tests are safe in parallel all the same: helpers.bash).  bats prints the
+# results in file order, after the plan line "1..N": a test that never
+# reported (bats itself killed, say) counts as failed, so the closing line
+# always counts every test.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -23,6 +34,16 @@ fail=0
 count() {   # count TAP results in $log, echo failures
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
+    if [ -n "${2:-}" ]; then    # $2: the plan ("1..N") must be met
+        n=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+        if [ -z "$n" ]; then
+            echo "not ok - $1: no plan line (did it start?)" >>"$log"
+            f=$((f + 1))
+        elif [ $((p + f)) -lt "$n" ]; then
+            echo "not ok - $1: $((n - p - f)) of $n tests never reported" >>"$log"
+            f=$((n - p))
+        fi
+    fi
     pass=$((pass + p))
     fail=$((fail + f))
     if [ "$f" -gt 0 ]; then
@@ -34,6 +55,16 @@ count() {   # count TAP results in $log, echo failures
 # KQ_RUN=unit or cli runs only those (make unit, make cli); KQ_UNIT=t_x one
 # unit binary; KQ_BATS=FILE... the bats files to run (default: all).
 run=${KQ_RUN:-all}
+jobs=${KQ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $jobs in
+'' | *[!0-9]*) echo "tests/run.sh: KQ_JOBS=$jobs is not a number" >&2; exit 2 ;;
+esac
+if [ "$run" != unit ] && [ "$jobs" -gt 1 ] && ! command -v parallel >/dev/null 2>&1; then
+    echo "note: no GNU parallel (scripts/install-deps.sh installs it): the bats tests run one at a time"
+    jobs=1
+fi
+par=
+[ "$jobs" -le 1 ] || par="--jobs $jobs --no-parallelize-within-files"
 while [ $# -ge 2 ]; do
     obj=$(cd "$root/$1" && pwd); bin=$(cd "$root/$2" && pwd); shift 2
     echo "== tests with $obj"
@@ -57,8 +88,8 @@ while [ $# -ge 2 ]; do
     if [ "$run" != unit ] && ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
         # shellcheck disable=SC2086
         KQ_BIN="$bin" KQ_FAILIO="$obj/tests/failio.so" \
-            bats --tap ${KQ_BATS:-"$root"/tests/cli/} >"$log" 2>&1
-        count "cli (bats)"
+            bats --tap $par ${KQ_BATS:-"$root"/tests/cli/} >"$log" 2>&1
+        count "cli (bats)" plan
     fi
 done
 

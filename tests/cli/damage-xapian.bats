@@ -43,7 +43,11 @@ sweep() {
     else
         every=10
     fi
-    run "$SWEEP" run "$W" -b "$KQ_BIN" -k "$1" -n "${KQ_DAMAGE_CASES:-15}" \
+    # The sweep writes WORKDIR/run: each test sweeps in a directory of its
+    # own (the tests of a file may run in parallel), a copy of the prepared
+    # reference.
+    mkdir "$BATS_TEST_TMPDIR/w" && cp -r "$W/ref" "$BATS_TEST_TMPDIR/w/"
+    run "$SWEEP" run "$BATS_TEST_TMPDIR/w" -b "$KQ_BIN" -k "$1" -n "${KQ_DAMAGE_CASES:-15}" \
         -a "${KQ_DAMAGE_ALL:-0}" -e "$every" -s "${KQ_DAMAGE_SEED:-1}"
     echo "$output"
     echo "# xapian damage $1 (every $every-th case): ${lines[${#lines[@]}-1]}" >&3

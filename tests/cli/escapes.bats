@@ -41,6 +41,14 @@ EOF
     cp -r "$ROOT/tests/data/hostile-ids/idx" "$d/legacy"
 }
 
+# Each test works in a directory of its own, on a copy of the fixtures:
+# tests may run in parallel, and several write an index named good, or
+# err.txt.
+setup() {
+    cd "$BATS_TEST_TMPDIR" || return 1
+    cp -r "$BATS_FILE_TMPDIR"/. .
+}
+
 # Is there a raw control character in file $1: C0 except newline (and,
 # with $2 = layout, tab and the CR of a CRLF; with $2 = tsv, tab), DEL, or
 # C1 (UTF-8 C2 80-9F)?
@@ -71,7 +79,6 @@ no_raw_ctl() {
 }
 
 @test "kq-index refuses ids with control characters: FILE:LINE, exit 1, the rest indexed, no raw escape on stderr" {
-    cd "$BATS_FILE_TMPDIR"
     run -1 --separate-stderr "$KQI" -q -d refused hostile.jsonl
     printf '%s\n' "$stderr" >err.txt
     no_raw_ctl err.txt
@@ -117,7 +124,6 @@ no_raw_ctl() {
 }
 
 @test "kq-index: a date not understood is quoted escaped" {
-    cd "$BATS_FILE_TMPDIR"
     run -0 --separate-stderr "$KQI" -q -d good good.jsonl
     printf '%s\n' "$stderr" >err.txt
     no_raw_ctl err.txt
@@ -125,7 +131,6 @@ no_raw_ctl() {
 }
 
 @test "kq-index rm: an id read from stdin is quoted escaped" {
-    cd "$BATS_FILE_TMPDIR"
     [ -d good ] || "$KQI" -q -d good good.jsonl
     run -1 --separate-stderr bash -c "printf 'no\033]52;c;aGk=\007such\n' | \"$KQI\" rm -q -d good -"
     [[ "$stderr" == *'no\x1b]52;c;aGk=\x07such: no such document'* ]]
@@ -134,7 +139,6 @@ no_raw_ctl() {
 }
 
 @test "legacy ids: every search format writes them escaped (ids and trec stay one line a hit)" {
-    cd "$BATS_FILE_TMPDIR"
     local f
     for f in text csv tsv trec ids json jsonl; do
         "$KQ" -d legacy --all --format=$f numbat >"out.$f"
@@ -156,7 +160,6 @@ no_raw_ctl() {
 }
 
 @test "legacy ids: JSON keeps a NUL (\\u0000) and escapes DEL and C1" {
-    cd "$BATS_FILE_TMPDIR"
     "$KQ" -d legacy --all --format=jsonl --fields id numbat >out.jsonl
     no_raw_ctl out.jsonl
     grep -qF '"id":"user\u0000A"' out.jsonl
@@ -170,7 +173,6 @@ no_raw_ctl() {
 }
 
 @test "legacy ids: kwic, explain and show write ids and text escaped" {
-    cd "$BATS_FILE_TMPDIR"
     "$KQ" -d legacy kwic numbat >kwic.txt
     no_raw_ctl kwic.txt
     grep -qF 'osc\x1b]52;c;aGk=\x07end' kwic.txt
@@ -189,7 +191,6 @@ no_raw_ctl() {
 }
 
 @test "titles, sources, snippets and stored text: controls escaped or collapsed, C1 included; CRLF and tabs of the text kept" {
-    cd "$BATS_FILE_TMPDIR"
     [ -d good ] || "$KQI" -q -d good good.jsonl
     "$KQ" -d good --all --fields title,id,text numbat >text.out
     no_raw_ctl text.out layout
@@ -205,7 +206,6 @@ no_raw_ctl() {
 }
 
 @test "kq --all --format=ids | kq show - round-trips every accepted id" {
-    cd "$BATS_FILE_TMPDIR"
     [ -d good ] || "$KQI" -q -d good good.jsonl
     run -0 bash -c "\"$KQ\" -d good --all --format=ids numbat | \"$KQ\" -d good show --format=jsonl --fields id -"
     [ "${#lines[@]}" -eq 4 ]
@@ -214,7 +214,6 @@ no_raw_ctl() {
 }
 
 @test "hist --plot: a query with U+FFFE, U+FFFF and control characters gives valid XML" {
-    cd "$BATS_FILE_TMPDIR"
     local q=$'numbat OR x\xef\xbf\xbey\xef\xbf\xbf\x01\x1b[2J<&>\''
     run -0 "$KQ" -d legacy hist --by year --plot plot.svg "$q" numbat
     python3 - plot.svg <<'EOF'
@@ -230,7 +229,6 @@ EOF
 }
 
 @test "batch and syntax errors quote the query escaped" {
-    cd "$BATS_FILE_TMPDIR"
     [ -d good ] || "$KQI" -q -d good good.jsonl
     printf 'q\0331\tnumbat\nq 2\tnumbat\nq3\t(numbat \033]52;c;aGk=\007\n' >queries.txt
     run --separate-stderr "$KQ" -d good batch --format=trec queries.txt

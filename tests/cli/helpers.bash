@@ -5,6 +5,15 @@
 # indexes corpus/ once, in setup_file, into $BATS_FILE_TMPDIR/idx; the
 # commands are run from the repository root so document ids are
 # corpus/NNNN.txt.
+#
+# tests/run.sh runs the files in parallel, and `bats --jobs` by hand runs
+# a file's tests in parallel too.  So a test writes only under its own
+# $BATS_TEST_TMPDIR (what setup_file leaves in $BATS_FILE_TMPDIR, the index
+# and fixtures, is read-only to the tests); a server takes a port found
+# free, never a fixed one; and a test waits for a state it can see (a
+# file, a lock) instead of sleeping a fixed time.  A file whose tests
+# cannot run side by side says why and sets
+# BATS_NO_PARALLELIZE_WITHIN_FILE=true.
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 KQ_BIN=$(cd "${KQ_BIN:-$ROOT}" && pwd)

@@ -487,9 +487,19 @@ PROGRESS_RE='^progress docs=[0-9]+ bytes=[0-9]+ elapsed=[0-9]+\.[0-9] rate_mb_s=
 }
 
 @test "--progress=bar: drawn on stderr with \\r, erased at the end" {
-    # the bar is drawn 0.2 s into the run at the earliest: make it slow
-    run bash -c "{ sleep 0.4; cat '$IN/mail.mbox'; } | '$KQI' -d idx --input-format mbox --progress=bar - 2>err >/dev/null"
-    [ "$status" -eq 0 ]
+    # The bar is drawn 0.2 s into the run at the earliest.  The input
+    # comes through a FIFO, 0.4 s after kq-index opened it (its progress
+    # clock starts before it opens its inputs): a late enough first
+    # document however slowly kq-index starts on a loaded machine (a sleep
+    # before a pipe was not: the sleep could end before kq-index began).
+    mkfifo in.mbox
+    "$KQI" -d idx --input-format mbox --progress=bar in.mbox 2>err >/dev/null 3>&- &
+    local pid=$!
+    exec 4>in.mbox      # returns once kq-index has opened the FIFO
+    sleep 0.4
+    cat "$IN/mail.mbox" >&4
+    exec 4>&-
+    wait "$pid"
     grep -q 'docs, ' err
     grep -q $'\r' err
     # the last thing written is the erasing: spaces then \r

@@ -147,8 +147,9 @@ setup() {
 }
 
 # The C program of the pkg-config tests: count the matches of QUERY in DIR.
+# (In the test's own directory: the tests of a file may run in parallel.)
 write_prog() {
-    cat >"$BATS_FILE_TMPDIR/prog.c" <<'EOF'
+    cat >"$BATS_TEST_TMPDIR/prog.c" <<'EOF'
 #include <kq.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,11 +218,11 @@ same_counts() {
     flags=$(pkg-config --define-prefix --cflags --libs kq)
     [[ "$flags" == *"-I$INST/usr/include"* && "$flags" == *"-L$INST/usr/lib"* ]]
     # shellcheck disable=SC2086
-    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_FILE_TMPDIR/prog" \
-        "$BATS_FILE_TMPDIR/prog.c" $flags
-    run -0 env LD_LIBRARY_PATH="$INST/usr/lib" ldd "$BATS_FILE_TMPDIR/prog"
+    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_TEST_TMPDIR/prog" \
+        "$BATS_TEST_TMPDIR/prog.c" $flags
+    run -0 env LD_LIBRARY_PATH="$INST/usr/lib" ldd "$BATS_TEST_TMPDIR/prog"
     [[ "$output" == *"libkq.so.0 => $INST/usr/lib/libkq.so.0"* ]]
-    same_counts "$BATS_FILE_TMPDIR/prog"
+    same_counts "$BATS_TEST_TMPDIR/prog"
 }
 
 @test "PKG_CONFIG_SYSROOT_DIR: a program links with libkq.a (--static) and counts like kq -c" {
@@ -231,23 +232,23 @@ same_counts() {
     libs=$(pkg-config --static --libs kq)
     [[ "$libs" == *"-lkq"* ]]
     # shellcheck disable=SC2086
-    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_FILE_TMPDIR/prog-static" \
-        "$BATS_FILE_TMPDIR/prog.c" $cflags ${libs/-lkq/-l:libkq.a}
-    run -0 ldd "$BATS_FILE_TMPDIR/prog-static"
+    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_TEST_TMPDIR/prog-static" \
+        "$BATS_TEST_TMPDIR/prog.c" $cflags ${libs/-lkq/-l:libkq.a}
+    run -0 ldd "$BATS_TEST_TMPDIR/prog-static"
     [[ "$output" != *libkq* ]]
-    same_counts "$BATS_FILE_TMPDIR/prog-static"
+    same_counts "$BATS_TEST_TMPDIR/prog-static"
 }
 
 @test "the installed kq finds its Xapian plugin in ../lib/kq" {
     [ ! -e "$INST/usr/bin/kq-xapian.so" ]
-    run -0 "$INST/usr/bin/kq-index" -q --backend=xapian -d "$BATS_FILE_TMPDIR/xdb" corpus/
+    run -0 "$INST/usr/bin/kq-index" -q --backend=xapian -d "$BATS_TEST_TMPDIR/xdb" corpus/
     for q in "ceasefire AND peacekeepers" "oil OR gulf" '"central bank"'; do
-        run -0 "$INST/usr/bin/kq" -d "$BATS_FILE_TMPDIR/xdb" -c -- "$q"
+        run -0 "$INST/usr/bin/kq" -d "$BATS_TEST_TMPDIR/xdb" -c -- "$q"
         [ "$output" = "$("$KQ" -d "$IDX" -c -- "$q")" ]
     done
     # Copied elsewhere, without the plugin, it says so (exit 3).
-    cp "$INST/usr/bin/kq" "$BATS_FILE_TMPDIR/kq-alone"
-    run -3 "$BATS_FILE_TMPDIR/kq-alone" -d "$BATS_FILE_TMPDIR/xdb" -c ceasefire
+    cp "$INST/usr/bin/kq" "$BATS_TEST_TMPDIR/kq-alone"
+    run -3 "$BATS_TEST_TMPDIR/kq-alone" -d "$BATS_TEST_TMPDIR/xdb" -c ceasefire
     [[ "$output" == *"kq-xapian.so"* ]]
 }
 
@@ -271,9 +272,9 @@ same_counts() {
 }
 
 @test "make uninstall removes every installed file" {
-    cp -a "$INST" "$BATS_FILE_TMPDIR/inst2"
-    run_make uninstall DESTDIR="$BATS_FILE_TMPDIR/inst2" PREFIX=/usr
-    run bash -c "find '$BATS_FILE_TMPDIR/inst2' ! -type d"
+    cp -a "$INST" "$BATS_TEST_TMPDIR/inst2"
+    run_make uninstall DESTDIR="$BATS_TEST_TMPDIR/inst2" PREFIX=/usr
+    run bash -c "find '$BATS_TEST_TMPDIR/inst2' ! -type d"
     [ "$status" -eq 0 ]
     [ -z "$output" ]
 }

@@ -15,12 +15,14 @@ setup() {
 }
 
 # Start a writer on the FIFO in the background; it holds the lock until
-# release_writer.  (setsid and 3>&-: bats must not wait for it.)
+# release_writer.  (setsid and 3>&-: bats must not wait for it.)  The
+# waits below are generous (30 s, polled): the tests may run in parallel
+# with others, on a loaded machine, and end as soon as the state is seen.
 hold_writer() {
     setsid "$KQI" -q -d idx in.jsonl >holder.out 2>holder.err 3>&- &
     echo $! >holder.pid
     # it has the lock once it wrote its pid into kq.lock
-    for _ in $(seq 100); do
+    for _ in $(seq 600); do
         [ -s idx/kq.lock ] && return 0
         sleep 0.05
     done
@@ -32,7 +34,7 @@ release_writer() {
     printf '{"id":"h","title":"held","body":"third quokka"}\n' >in.jsonl
     local pid
     pid=$(cat holder.pid)
-    for _ in $(seq 200); do
+    for _ in $(seq 600); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.05
     done
@@ -43,7 +45,7 @@ release_writer() {
     hold_writer
     run -3 --separate-stderr "$KQI" -q --wait 0.3 -d idx a.jsonl
     [[ "$stderr" == *"kq.lock: the index is being written by kq-index process $(cat holder.pid)"* ]]
-    [[ "$stderr" == *"gave up after waiting 0."* ]]
+    [[ "$stderr" == *"gave up after waiting "[0-9]*.[0-9]" s"* ]]
     release_writer
     # the holder's commit is intact; the refused run added nothing
     run -0 "$KQ" -d idx -c quokka
@@ -64,22 +66,33 @@ release_writer() {
 
 @test "locking: --wait 0 does not wait; a lock held by another program is named as such" {
     "$KQI" -q -d idx b.jsonl
-    flock idx/kq.lock sleep 2 3>&- &
-    sleep 0.2
-    SECONDS=0
-    run -3 --separate-stderr "$KQI" -q --wait 0 -d idx a.jsonl
-    [ "$SECONDS" -lt 2 ]
-    [[ "$stderr" == *"being written by another process"* ]]
+    # flock holds the lock until the FIFO gate is written (a fixed sleep
+    # could end before kq-index starts on a loaded machine).
+    mkfifo gate
+    flock idx/kq.lock sh -c ': >held; read -r _ <gate' 3>&- &
+    for _ in $(seq 600); do
+        [ -e held ] && break
+        sleep 0.05
+    done
+    [ -e held ]
+    # It gives up at once, not after the default --wait of 10 s: the wait
+    # it reports (its own measure, without the start-up of a loaded
+    # machine) is under a second.  (timeout only keeps a hang from
+    # stalling the suite.)
+    run -3 --separate-stderr timeout 60 "$KQI" -q --wait 0 -d idx a.jsonl
+    [[ "$stderr" == *"being written by another process; gave up after waiting 0."[0-9]" s"* ]]
+    echo >gate
     wait
 }
 
 @test "locking: readers do not wait for a writer" {
     "$KQI" -q -d idx b.jsonl
     hold_writer
-    SECONDS=0
-    run -0 "$KQ" -d idx -c quokka
+    # The writer holds the lock until release_writer: a reader that waited
+    # for it would never return (timeout only keeps that from stalling the
+    # suite).
+    run -0 timeout 60 "$KQ" -d idx -c quokka
     [ "$output" = 1 ]
-    [ "$SECONDS" -lt 2 ]
     release_writer
     run -0 "$KQ" -d idx -c quokka
     [ "$output" = 2 ]

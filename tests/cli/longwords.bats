@@ -20,33 +20,35 @@ setup_file() {
         printf 'len%s\nbefore %s after common\n' "$n" "$(rep a "$n")" >"$d/w$n.txt"
     done
     printf 'max\n%s common\n' "$(rep b 64)" >"$d/max.txt"
+    # The index the query tests share (tests may run in parallel: each
+    # one that writes an index writes its own, in $BATS_TEST_TMPDIR).
+    "$KQI" -q -d "$BATS_FILE_TMPDIR/i" "$d"
 }
 
 @test "kq-index: a document with a word of 64 to 4096 bytes is indexed, the other words found (no crash)" {
-    run "$KQI" -d "$BATS_FILE_TMPDIR/i" "$BATS_FILE_TMPDIR/in"
+    run "$KQI" -d "$BATS_TEST_TMPDIR/i" "$BATS_FILE_TMPDIR/in"
     no_crash
     [ "$status" -eq 0 ]
-    run "$KQ" -d "$BATS_FILE_TMPDIR/i" -c common
+    run "$KQ" -d "$BATS_TEST_TMPDIR/i" -c common
     [ "$output" = 12 ]
     for n in 65 265 300 512 4096; do
-        run "$KQ" -d "$BATS_FILE_TMPDIR/i" -c "len$n AND before AND after"
+        run "$KQ" -d "$BATS_TEST_TMPDIR/i" -c "len$n AND before AND after"
         [ "$output" = 1 ]
     done
-    run "$KQ" -d "$BATS_FILE_TMPDIR/i" --check
+    run "$KQ" -d "$BATS_TEST_TMPDIR/i" --check
     [ "$status" -eq 0 ]
 }
 
 @test "kq-index on a 300-letter word after a title (a crash seen once)" {
-    python3 -c "print('t\n' + 'a'*300)" >"$BATS_FILE_TMPDIR/w.txt"
-    run "$KQI" -d "$BATS_FILE_TMPDIR/i1" "$BATS_FILE_TMPDIR/w.txt"
+    python3 -c "print('t\n' + 'a'*300)" >"$BATS_TEST_TMPDIR/w.txt"
+    run "$KQI" -d "$BATS_TEST_TMPDIR/i1" "$BATS_TEST_TMPDIR/w.txt"
     no_crash
     [ "$status" -eq 0 ]
-    run "$KQ" -d "$BATS_FILE_TMPDIR/i1" -c t
+    run "$KQ" -d "$BATS_TEST_TMPDIR/i1" -c t
     [ "$output" = 1 ]
 }
 
 @test "kq parse of a 400-letter word: no crash, a warning, exit 0" {
-    [ -d "$BATS_FILE_TMPDIR/i" ] || "$KQI" -q -d "$BATS_FILE_TMPDIR/i" "$BATS_FILE_TMPDIR/in"
     run --separate-stderr "$KQ" -d "$BATS_FILE_TMPDIR/i" parse "$(rep a 400)"
     no_crash
     [ "$status" -eq 0 ]
@@ -55,7 +57,6 @@ setup_file() {
 }
 
 @test "a word of 64 bytes is found; 65 and more match nothing, alone, in AND, in a phrase, as a prefix, =word, in a field" {
-    [ -d "$BATS_FILE_TMPDIR/i" ] || "$KQI" -q -d "$BATS_FILE_TMPDIR/i" "$BATS_FILE_TMPDIR/in"
     k() { "$KQ" -d "$BATS_FILE_TMPDIR/i" -c "$@"; }
     run k "$(rep a 64)"
     [ "$output" = 1 ]
@@ -81,8 +82,8 @@ setup_file() {
 }
 
 @test "the Xapian backend: the same words, the same counts" {
-    "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/x" "$BATS_FILE_TMPDIR/in" || skip "no Xapian backend"
-    k() { "$KQ" -d "$BATS_FILE_TMPDIR/x" -c "$@"; }
+    "$KQI" -q --backend=xapian -d "$BATS_TEST_TMPDIR/x" "$BATS_FILE_TMPDIR/in" || skip "no Xapian backend"
+    k() { "$KQ" -d "$BATS_TEST_TMPDIR/x" -c "$@"; }
     run k "$(rep a 64)"
     [ "$output" = 1 ]
     for n in 65 300 4096; do
@@ -97,7 +98,7 @@ setup_file() {
 }
 
 @test "field words are as long as any: 64 bytes in title:, source: and a 32-byte extra field, on both backends and after a merge" {
-    local d="$BATS_FILE_TMPDIR/f" b64 c64 name
+    local d="$BATS_TEST_TMPDIR/f" b64 c64 name
     mkdir -p "$d"
     b64=$(rep b 64); c64=$(rep c 64); name=$(rep n 32)
     printf '{"id":"d1","title":"%s","body":"x","source":"%s","%s":"%s"}\n' \

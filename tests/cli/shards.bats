@@ -12,11 +12,12 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# A TCP port on 127.0.0.1 that nothing listens on.
+# A TCP port on 127.0.0.1 that nothing listens on (below the kernel's
+# ephemeral range, 32768 and up, where outgoing connections take theirs).
 free_port() {
     local p
     for _ in $(seq 50); do
-        p=$((20000 + RANDOM % 20000))
+        p=$((20000 + RANDOM % 12000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
@@ -25,12 +26,40 @@ free_port() {
     return 1
 }
 
-# Wait until something accepts connections on port $1 (at most 10 s).
-wait_port() {
-    for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
+# Does process $1 listen on 127.0.0.1:$2?  (A LISTEN socket of
+# /proc/net/tcp on that address whose inode is one of the process's fds.)
+owns_port() {
+    local a inode
+    a=$(printf '0100007F:%04X' "$2")
+    for inode in $(awk -v a="$a" '$2 == a && $4 == "0A" { print $10 }' /proc/net/tcp); do
+        ls -l "/proc/$1/fd" 2>/dev/null | grep -qF "socket:[$inode]" && return 0
     done
+    return 1
+}
+
+# Serve shard $1 with xapian-tcpsrv on a free port; sets PORT.  The port
+# free a moment ago may be taken before the server binds it (other tests
+# run in parallel, and other programs): the server then exits, or another
+# program answers there.  So it counts as started only once that server
+# itself listens on the port (at most 30 s), else another port is tried.
+start_server() {
+    local pid
+    for _ in 1 2 3 4 5; do
+        PORT=$(free_port) || return 1
+        # Its own session: on SIGTERM xapian-tcpsrv signals its whole
+        # process group, which would otherwise be bats itself.
+        setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$PORT" \
+            "$BATS_FILE_TMPDIR/sh/shard00$1" >/dev/null 2>&1 3>&- &
+        pid=$!
+        echo "$pid" >>"$BATS_FILE_TMPDIR/pids"
+        for _ in $(seq 300); do
+            owns_port "$pid" "$PORT" && return 0
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$pid" 2>/dev/null
+    done
+    echo "xapian-tcpsrv did not start" >&2
     return 1
 }
 
@@ -41,14 +70,8 @@ setup_file() {
     "$KQI" -q --backend=xapian --shards 2 -d "$BATS_FILE_TMPDIR/sh" corpus/
     : >"$BATS_FILE_TMPDIR/pids"
     for i in 0 1; do
-        port=$(free_port) || return 1
-        # Its own session: on SIGTERM xapian-tcpsrv signals its whole
-        # process group, which would otherwise be bats itself.
-        setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$port" \
-            "$BATS_FILE_TMPDIR/sh/shard00$i" >/dev/null 2>&1 3>&- &
-        echo $! >>"$BATS_FILE_TMPDIR/pids"
-        echo "tcp://127.0.0.1:$port" >>"$BATS_FILE_TMPDIR/remotes"
-        wait_port "$port" || { echo "xapian-tcpsrv did not start" >&2; return 1; }
+        start_server "$i" || return 1
+        echo "tcp://127.0.0.1:$PORT" >>"$BATS_FILE_TMPDIR/remotes"
     done
 }
 
@@ -122,7 +145,7 @@ canon() {
     no_crash
     [ "$status" -eq 3 ]
     [[ "$output" == *xapian* ]]
-    run "$KQI" --shards 2 -d "$BATS_FILE_TMPDIR/x" corpus/
+    run "$KQI" --shards 2 -d "$BATS_TEST_TMPDIR/x" corpus/
     [ "$status" -eq 2 ]
 }
 

@@ -107,7 +107,7 @@ same_answer() {
     no_crash
     [ "$status" -eq 2 ]
     [[ "$output" == *"xapian-check"* ]]
-    run "$KQI" --backend=bogus -d "$BATS_FILE_TMPDIR/y" corpus/
+    run "$KQI" --backend=bogus -d "$BATS_TEST_TMPDIR/y" corpus/
     [ "$status" -eq 2 ]
     # A path that cannot be a database: exit 3 with Xapian's reason.
     run "$KQI" --backend=xapian -d /proc/kq-no corpus/
