@@ -257,15 +257,15 @@ same_counts() {
     export PKG_CONFIG_PATH="$INST/usr/lib/pkgconfig"
     flags=$(pkg-config --define-prefix --cflags --libs kq)
     # shellcheck disable=SC2086
-    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_FILE_TMPDIR/prog-x" \
-        "$BATS_FILE_TMPDIR/prog.c" $flags
-    run -0 "$INST/usr/bin/kq-index" -q --backend=xapian -d "$BATS_FILE_TMPDIR/xdb2" corpus/
+    run -0 cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$BATS_TEST_TMPDIR/prog-x" \
+        "$BATS_TEST_TMPDIR/prog.c" $flags
+    run -0 "$INST/usr/bin/kq-index" -q --backend=xapian -d "$BATS_TEST_TMPDIR/xdb2" corpus/
     # Neither beside the program nor in ../lib/kq of it: only the search
     # beside libkq.so can find the plugin.
-    [ ! -e "$BATS_FILE_TMPDIR/kq-xapian.so" ] && [ ! -e "$BATS_FILE_TMPDIR/../lib/kq" ]
+    [ ! -e "$BATS_TEST_TMPDIR/kq-xapian.so" ] && [ ! -e "$BATS_TEST_TMPDIR/../lib/kq" ]
     for q in "ceasefire AND peacekeepers" "oil OR gulf" '"central bank"' "peace*"; do
-        run -0 env LD_LIBRARY_PATH="$INST/usr/lib" "$BATS_FILE_TMPDIR/prog-x" \
-            "$BATS_FILE_TMPDIR/xdb2" "$q"
+        run -0 env LD_LIBRARY_PATH="$INST/usr/lib" "$BATS_TEST_TMPDIR/prog-x" \
+            "$BATS_TEST_TMPDIR/xdb2" "$q"
         want=$("$KQ" -d "$IDX" -c -- "$q") || [ $? -eq 1 ]
         [ "$output" = "$want" ] || { echo "'$q': $output, kq -c: $want" >&2; return 1; }
     done
