@@ -119,6 +119,7 @@ kqi_index_doc_lang(kq_index *p, kq_docid iDoc, const char **pzLang,
 */
 typedef struct dtok {
     kq_analyzer *pA; /* the document's */
+    int bStem;       /* not KQ_DOC_TOKENS_NOSTEM */
     int bTitle;
     kq_doc_token_fn x;
     void *pCtx;
@@ -134,7 +135,8 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     t.nWord = nWord;
     /* kq_analyze() gives the word folded (KQ_ANALYZE_NOSTEM); its stem is
     ** what the indexer stores, or none for a word too long to index. */
-    int rc = kq_stem(d->pA, zWord, nWord, &t.zStem, &t.nStem);
+    int rc = d->bStem ? kq_stem(d->pA, zWord, nWord, &t.zStem, &t.nStem)
+                      : KQ_NOTFOUND;
     if (rc == KQ_NOTFOUND) {
         t.zStem = NULL;
         t.nStem = 0;
@@ -149,15 +151,16 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
 }
 
 int
-kq_index_doc_tokens(kq_index *p, kq_docid iDoc, void *pCtx, kq_doc_token_fn x,
-                    char **pzErr)
+kq_index_doc_tokens(kq_index *p, kq_docid iDoc, int flags, void *pCtx,
+                    kq_doc_token_fn x, char **pzErr)
 {
     const kq_docinfo *pInfo;
     int rc = kq_index_doc(p, iDoc, &pInfo, pzErr);
     if (rc) {
         return rc;
     }
-    dtok d = {kq_index_analyzer(p), 1, x, pCtx};
+    dtok d = {kq_index_analyzer(p), !(flags & KQ_DOC_TOKENS_NOSTEM), 1, x,
+              pCtx};
     if (pInfo->zLang) {
         kq_analyzer *pL = NULL;
         if (kqi_analyzer_lang_get(d.pA, pInfo->zLang, strlen(pInfo->zLang),

@@ -562,9 +562,12 @@ typedef struct kq_doc_token {
 ** stems the index gave them (the document analysed again with the
 ** analyzer of its language); the pointers are valid during the call.  A
 ** non-zero return from x stops the walk and is returned.  It calls
-** kq_index_doc() (so ends the validity of an earlier kq_docinfo). */
+** kq_index_doc() (so ends the validity of an earlier kq_docinfo).  With
+** KQ_DOC_TOKENS_NOSTEM the words are not stemmed (zStem is NULL): a
+** caller that counts words, not terms, saves Snowball's time. */
+#define KQ_DOC_TOKENS_NOSTEM 0x01
 typedef int (*kq_doc_token_fn)(void *pCtx, const kq_doc_token *t);
-int kq_index_doc_tokens(kq_index *p, kq_docid iDoc, void *pCtx,
+int kq_index_doc_tokens(kq_index *p, kq_docid iDoc, int flags, void *pCtx,
                         kq_doc_token_fn x, char **pzErr);
 /* The number of live documents holding the indexed term zTerm (a stem,
 ** or a field term) and its occurrences in them: exact, deleted documents

@@ -148,7 +148,8 @@ count_cb(void *pCtx, const kq_doc_token *tok)
 int
 wcount_doc(wcount *w, kq_index *p, kq_docid iDoc, char **pzErr)
 {
-    return kq_index_doc_tokens(p, iDoc, w, count_cb, pzErr);
+    return kq_index_doc_tokens(p, iDoc, w->bStem ? 0 : KQ_DOC_TOKENS_NOSTEM, w,
+                               count_cb, pzErr);
 }
 
 int

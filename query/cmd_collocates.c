@@ -127,7 +127,9 @@ doc_windows(colloc *k, kq_docid iDoc)
     }
     k->nTok = 0;
     k->keys.n = 0;
-    rc = kq_index_doc_tokens(k->src.pIdx, iDoc, k, tok_cb, &k->zErr);
+    rc = kq_index_doc_tokens(k->src.pIdx, iDoc,
+                             k->bStem ? 0 : KQ_DOC_TOKENS_NOSTEM, k, tok_cb,
+                             &k->zErr);
     for (size_t i = 0; rc == KQ_OK && i < nM; i++) {
         const kq_match *m = &aM[i];
         size_t a = tok_lower(k, m->iFirst);

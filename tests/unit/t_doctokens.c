@@ -146,7 +146,7 @@ test_tokens_match_postings(void **state)
                 continue; /* (English query words; French has its stems) */
             }
             poscol c = {zStem, {0}, 0, 0};
-            assert_int_equal(kq_index_doc_tokens(p, iDoc, &c, pos_cb, &zErr),
+            assert_int_equal(kq_index_doc_tokens(p, iDoc, 0, &c, pos_cb, &zErr),
                              KQ_OK);
             int bMatch;
             const kq_match *a;
@@ -228,7 +228,7 @@ check_freqs(kq_index *p)
                 }
                 stemcount c = {zStem, 0, 0};
                 assert_int_equal(
-                    kq_index_doc_tokens(p, iDoc, &c, count_cb, &zErr), KQ_OK);
+                    kq_index_doc_tokens(p, iDoc, 0, &c, count_cb, &zErr), KQ_OK);
                 nDocWant += c.bIn;
                 nOccWant += c.nOcc;
             }
@@ -275,6 +275,48 @@ test_term_freq(void **state)
     kq_index_close(p);
 }
 
+/* KQ_DOC_TOKENS_NOSTEM: the same words at the same positions, no stems. */
+typedef struct seq {
+    char a[4096];
+    size_t n;
+    int nStem;
+} seq;
+
+static int
+seq_cb(void *pCtx, const kq_doc_token *t)
+{
+    seq *q = pCtx;
+    int m = snprintf(q->a + q->n, sizeof q->a - q->n, "%.*s@%u/%d:%zu-%zu ",
+                     (int)t->nWord, t->zWord, t->iPos, t->bTitle, t->iStart,
+                     t->iEnd);
+    assert_true(m > 0 && (size_t)m < sizeof q->a - q->n);
+    q->n += (size_t)m;
+    q->nStem += t->zStem != NULL;
+    return 0;
+}
+
+static void
+test_nostem(void **state)
+{
+    (void)state;
+    kq_index *p = NULL;
+    char *zErr = NULL;
+    assert_int_equal(kq_index_open(zDir, &p, &zErr), KQ_OK);
+    for (kq_docid iDoc = 0; iDoc < 10; iDoc++) {
+        seq a = {{0}, 0, 0}, b = {{0}, 0, 0};
+        assert_int_equal(kq_index_doc_tokens(p, iDoc, 0, &a, seq_cb, &zErr),
+                         KQ_OK);
+        assert_int_equal(kq_index_doc_tokens(p, iDoc, KQ_DOC_TOKENS_NOSTEM, &b,
+                                             seq_cb, &zErr),
+                         KQ_OK);
+        assert_string_equal(a.a, b.a);
+        assert_true(a.n > 0);
+        assert_int_equal(b.nStem, 0);
+        assert_true(a.nStem > 0);
+    }
+    kq_index_close(p);
+}
+
 int
 main(void)
 {
@@ -283,6 +325,7 @@ main(void)
         cmocka_unit_test(test_tokens_match_postings),
         cmocka_unit_test(test_languages),
         cmocka_unit_test(test_term_freq),
+        cmocka_unit_test(test_nostem),
     };
     return TH_RUN(tests);
 }
