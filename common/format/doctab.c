@@ -777,11 +777,11 @@ kqi_docs_close(kqi_docs *d)
     d->aOk = NULL;
 }
 
-/* Verify chunk c of doclen[], sig[] and metaOff[] against its checksum (once
-*per
-** open index: the files never change).  aOk[c]: 0 unknown, 1 good, 2 bad;
-** a bad chunk also sets aOk[nChunk], which the search reports.  Relaxed
-** atomics: two threads searching one index may race to check a chunk. */
+/* Verify chunk c of doclen[], sig[] and metaOff[] against its checksum
+** (once per open index: the files never change).  aOk[c]: 0 unknown, 1
+** good, 2 bad; a bad chunk also sets aOk[nChunk], which the search
+** reports.  Relaxed atomics: two threads searching one index may race to
+** check a chunk. */
 int
 kqi_docs_verify(const kqi_docs *d, u32 c)
 {
