@@ -633,8 +633,7 @@ int kq_index_on_stall(kq_index *p, kq_stall_fn x, void *pCtx);
 /* Verify everything: file checksums, every structure, that postings
 ** agree with the dictionary and document table, and that every
 ** document's signature is the one its stored body gives.  Problems are
-*described in
-** *pzErr.  Returns KQ_OK or KQ_CORRUPT.  kq's own index only. */
+** described in *pzErr.  Returns KQ_OK or KQ_CORRUPT.  kq's own index only. */
 int kq_index_check(kq_index *p, char **pzErr);
 
 /**************************************************************************
