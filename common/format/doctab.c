@@ -38,9 +38,10 @@
 **
 ** The fixed-width arrays give O(1) access to any document's length,
 ** signature and record straight from the mapped file.  Nothing is
-** trusted before its checksum is: a record is checked when it is read, a chunk of the arrays
-** the first time a query touches it (kqi_docs_len), the id table (which
-** only the writer uses, to find a document by id) on its first lookup.
+** trusted before its checksum is: a record is checked when it is read, a
+** chunk of the arrays the first time a query touches it (kqi_docs_len),
+** the id table (which only the writer uses, to find a document by id) on
+** its first lookup.
 **
 ** .store format:
 **     header (16 bytes), file type KQI_FT_STORE
@@ -114,8 +115,8 @@ typedef struct idEnt {
 ** behind by a crash: scratch_write()).  With it a merge of segments of
 ** any number of documents keeps 12 bytes a document in memory (doclen[],
 ** which the list writer looks up by docid, and sig[]), not 44.  2 MB: one
-** run of the id table is 87381 documents, so the runs of a segment of 10 M documents
-** (115) take 0.6 MB of read buffers at the end. */
+** run of the id table is 87381 documents, so the runs of a segment of 10 M
+** documents (115) take 0.6 MB of read buffers at the end. */
 #define DOCW_SPILL ((size_t)2 << 20)
 /* Id entries read at once from each run of the scratch file. */
 #define RUN_BUF 256
