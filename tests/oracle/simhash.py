@@ -8,9 +8,9 @@
 # compare with kq's stored signatures and `kq dups`.
 #
 # Words: maximal runs of ASCII letters and digits of the body, lower-cased
-# (the test corpora are ASCII: a body with another character is refused
-# here); a run longer than 64 bytes (kq's KQ_MAX_WORD) is no word.  The
-# title is not used.
+# (the test corpora are ASCII: a body with a letter, digit or mark of
+# another script is refused here); a run longer than 64 bytes (kq's
+# KQ_MAX_WORD) is no word.  The title is not used.
 # Features: each run of three consecutive words, as the bytes "w1 w2 w3";
 # a body of one or two words: each word alone; every occurrence counts.
 # Hash: MurmurHash64A (Austin Appleby, SMHasher), seed 0x73696d68, as
@@ -32,6 +32,7 @@ import gzip
 import json
 import re
 import sys
+import unicodedata
 
 M = 0xC6A4A7935BD1E995
 MASK = (1 << 64) - 1
@@ -61,8 +62,12 @@ def murmur64a(data, seed):
 
 
 def words(body):
-    if any(ord(c) > 127 for c in body):
-        raise SystemExit("simhash.py: a body that is not ASCII")
+    # Other characters than ASCII are allowed only where kq, too, sees a
+    # separator: controls, spaces, punctuation, symbols (not letters,
+    # marks, numbers or format characters, which kq may join into words).
+    if any(ord(c) > 127 and unicodedata.category(c)[0] in "LMN" or
+           unicodedata.category(c) == "Cf" for c in body):
+        raise SystemExit("simhash.py: a body with letters other than ASCII")
     return [w for w in WORD.findall(body.lower()) if len(w) <= 64]
 
 
