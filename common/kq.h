@@ -147,7 +147,7 @@ typedef uint32_t kq_docid;
 
 /* Most distinct signatures kq_dups_cluster() compares pair by pair: a
 ** distance of more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold
-** below 0.875) has no block index to narrow the candidates, and the
+** 0.875 or below) has no block index to narrow the candidates, and the
 ** n (n - 1) / 2 comparisons must stay around a second, not hours (30,000:
 ** 4.5 x 10^8; all of reuters21578 fits).  Narrow the documents with a
 ** query, or raise the threshold. */

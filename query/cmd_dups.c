@@ -72,9 +72,7 @@ add_sig(dups *p, kq_docid iDoc, uint64_t sig)
 static int
 sig_cb(void *pCtx, kq_docid iDoc, uint64_t sig)
 {
-    dups *p = pCtx;
-    p->nMatch++;
-    return add_sig(p, iDoc, sig);
+    return add_sig(pCtx, iDoc, sig);
 }
 
 static int
@@ -100,7 +98,9 @@ collect_sigs(dups *p, int bAll)
 {
     kq_index *pIdx = p->src.pIdx;
     if (p->pQ == NULL && !bAll) {
-        return kq_index_each_sig(pIdx, p, sig_cb, &p->zErr);
+        int rc = kq_index_each_sig(pIdx, p, sig_cb, &p->zErr);
+        p->nMatch = kq_index_stats(pIdx)->nDoc; /* every live one */
+        return rc;
     }
     int rc = kq_search_each(pIdx, p->pQ, p, match_cb, &p->zErr);
     if (rc) {
