@@ -167,7 +167,10 @@ u64 kqi_doc_hash(const kq_doc *d);
 ** three words and two spaces fits KQI_SIG_SHINGLE. */
 #define KQI_SIG_SHINGLE (3 * KQI_MAX_TERM + 2)
 typedef struct kqi_simhash {
-    int64_t aV[64];
+    u64 aOnes[64]; /* per bit: features with it set */
+    u64 aLane[8];  /* bytes k of lane j: features since the last flush
+                   ** with bit 8k + j set (simhash.c) */
+    u64 nFeat, nLane;
     u64 nWord;
     char aW[2][KQI_MAX_TERM]; /* the last two words */
     size_t nW[2];

@@ -30,16 +30,37 @@
 void
 kqi_simhash_init(kqi_simhash *p)
 {
-    memset(p->aV, 0, sizeof(p->aV));
-    p->nWord = 0;
+    memset(p->aOnes, 0, sizeof(p->aOnes));
+    memset(p->aLane, 0, sizeof(p->aLane));
+    p->nFeat = p->nLane = p->nWord = 0;
 }
 
+/* The lanes into the counters (before a byte of a lane can pass 255). */
+static void
+flush_lanes(kqi_simhash *p)
+{
+    for (int j = 0; j < 8; j++) {
+        for (int k = 0; k < 8; k++) {
+            p->aOnes[8 * k + j] += (p->aLane[j] >> (8 * k)) & 0xff;
+        }
+        p->aLane[j] = 0;
+    }
+    p->nLane = 0;
+}
+
+/* Counting a feature's 64 bits one by one was a third of the indexing
+** time; eight byte-wide counters per word (lane j counts bits j, 8 + j,
+** ..., 56 + j) take 8 additions a feature. */
 static void
 add_feature(kqi_simhash *p, const char *z, size_t n)
 {
     u64 h = kqi_hash64(z, n, KQI_SIG_SEED);
-    for (int b = 0; b < 64; b++) {
-        p->aV[b] += (int64_t)((h >> b) & 1) * 2 - 1;
+    for (int j = 0; j < 8; j++) {
+        p->aLane[j] += (h >> j) & 0x0101010101010101ull;
+    }
+    p->nFeat++;
+    if (++p->nLane == 255) {
+        flush_lanes(p);
     }
 }
 
@@ -74,9 +95,11 @@ kqi_simhash_final(kqi_simhash *p)
             add_feature(p, p->aW[k], p->nW[k]);
         }
     }
+    flush_lanes(p);
+    /* Set in more features than clear: ones > nFeat - ones. */
     u64 sig = 0;
     for (int b = 0; b < 64; b++) {
-        if (p->aV[b] > 0) {
+        if (2 * p->aOnes[b] > p->nFeat) {
             sig |= (u64)1 << b;
         }
     }
