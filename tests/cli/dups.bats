@@ -293,3 +293,11 @@ PY
     clusters -d x --threshold 0.9 >got.6
     diff "$BATS_FILE_TMPDIR/want.6" got.6
 }
+
+@test "dups: kq-index -j 2 stores the same signatures as -j 1" {
+    "$KQI" -q -j 2 -d idx "$P"
+    "$KQ" -d idx dups --signatures --format=tsv >got
+    "$KQ" -d "$PIDX" dups --signatures --format=tsv >want
+    diff want got
+    [ "$(wc -l <got)" -eq 2774 ]
+}
