@@ -212,7 +212,7 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
 static void
 free_xvalues(kq_index *p)
 {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < KQI_XVALUES; i++) {
         free(p->azXValue[i]);
         p->azXValue[i] = NULL;
     }
@@ -300,7 +300,7 @@ static int
 xapian_doc(kq_index *p, kq_docid iDoc, char **pzErr)
 {
     free_xvalues(p);
-    size_t an[4] = {0};
+    size_t an[KQI_XVALUES] = {0};
     int rc = kqi_xindex_doc(p->pX, iDoc, p->azXValue, an, pzErr);
     if (rc) {
         free_xvalues(p);
@@ -317,6 +317,10 @@ xapian_doc(kq_index *p, kq_docid iDoc, char **pzErr)
     d->zSource = p->azXValue[3];
     d->nSource = an[3];
     d->aField = p->aField;
+    if (an[4] == 8) {
+        d->nSig = kqi_get_u64((const u8 *)p->azXValue[4]);
+        d->bSig = d->nSig != 0;
+    }
     return KQ_OK;
 }
 
@@ -356,6 +360,8 @@ kq_index_doc(kq_index *p, kq_docid iDoc, const kq_docinfo **ppOut,
             d->nSource = r.nSource;
             d->nLen = r.nLen;
             d->nField = r.nField;
+            d->nSig = r.nSig;
+            d->bSig = r.nSig != 0;
         }
     }
     if (rc == KQ_OK) {
@@ -428,6 +434,28 @@ kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
         for (u32 k = 0; rc == KQ_OK && k < g->meta.nDoc; k++) {
             if (!kqi_is_deleted(g->aDel, k)) {
                 rc = x(pCtx, g->iBase + k);
+            }
+        }
+    }
+    return rc;
+}
+
+int
+kq_index_each_sig(kq_index *p, void *pCtx, kq_sig_fn x, char **pzErr)
+{
+    int rc = kqi_need_native(p, "walking the signatures", pzErr);
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        const kqi_segment *g = &p->aSeg[i];
+        for (u32 k = 0; rc == KQ_OK && k < g->meta.nDoc; k++) {
+            if (kqi_is_deleted(g->aDel, k)) {
+                continue;
+            }
+            u64 sig = kqi_docs_sig(&g->docs, k);
+            if (kqi_docs_bad(&g->docs)) {
+                rc = kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch",
+                             g->aMap[KQI_F_DOCS].zPath);
+            } else if (sig != 0) {
+                rc = x(pCtx, g->iBase + k, sig);
             }
         }
     }
@@ -697,6 +725,48 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
     return rc;
 }
 
+/* Every document's stored signature is the one simhash.c computes from its
+** stored body, with the analyzer of its language (as the writer did). */
+static int
+check_sigs(kq_index *p, const kqi_segment *g, char **pzErr)
+{
+    int rc = KQ_OK;
+    for (u32 k = 0; rc == KQ_OK && k < g->meta.nDoc; k++) {
+        kq_docid iDoc = g->iBase + k;
+        const char *zLang = NULL;
+        char *z = NULL;
+        size_t n = 0;
+        u64 sig = 0;
+        kq_analyzer *pA = p->pAnalyzer;
+        rc = kqi_index_doc_lang(p, iDoc, &zLang, pzErr);
+        if (rc == KQ_OK && zLang) {
+            kq_analyzer *pL = NULL;
+            if (kqi_analyzer_lang_get(pA, zLang, strlen(zLang), &pL) ==
+                    KQ_OK &&
+                pL) {
+                pA = pL;
+            }
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_docs_text(&g->docs, k, &z, &n, pzErr);
+        }
+        if (rc == KQ_OK) {
+            rc = kqi_simhash_text(pA, z, n, &sig);
+            rc = rc == KQ_IOERR ? kqi_analysis_err(pzErr, rc) : rc;
+        }
+        free(z);
+        if (rc == KQ_OK && sig != kqi_docs_sig(&g->docs, k)) {
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: document %u: stored signature %016llx, its "
+                         "body gives %016llx",
+                         g->aMap[KQI_F_DOCS].zPath, k,
+                         (unsigned long long)kqi_docs_sig(&g->docs, k),
+                         (unsigned long long)sig);
+        }
+    }
+    return rc;
+}
+
 int
 kq_index_check(kq_index *p, char **pzErr)
 {
@@ -706,6 +776,9 @@ kq_index_check(kq_index *p, char **pzErr)
     }
     for (u32 i = 0; i < p->man.nSeg; i++) {
         int rc = check_segment(&p->aSeg[i], p->man.nTitleWeight, pzErr);
+        if (rc == KQ_OK) {
+            rc = check_sigs(p, &p->aSeg[i], pzErr);
+        }
         if (rc) {
             return rc;
         }

@@ -121,9 +121,11 @@ struct kqi_inv {
     size_t nDateKey;
     u32 aDateTerm[3];
     int nDateTerm;
-    u32 iFieldPos; /* next position for a field's text: one sequence
-                   ** for all of a document's fields, so a term's
-                   ** positions increase even when two fields share it */
+    u32 iFieldPos;   /* next position for a field's text: one sequence
+                     ** for all of a document's fields, so a term's
+                     ** positions increase even when two fields share it */
+    int bBody;       /* the body's words: also fed to sim */
+    kqi_simhash sim; /* the document's signature (simhash.c) */
 };
 
 static u32
@@ -399,6 +401,9 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     kqi_inv *p = pCtx;
     u32 iTerm;
     int rc;
+    if (p->bBody) {
+        kqi_simhash_word(&p->sim, zWord, nWord);
+    }
     if (p->nPfx) {
         /* A source or extra field: only its prefixed term, so the word's
         ** stem is not a term of the text (nor a vocabulary entry). */
@@ -727,8 +732,11 @@ add_lang(kqi_inv *p, const char *zLang)
 }
 
 int
-kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok)
+kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok,
+            u64 *pSig)
 {
+    *pSig = 0;
+    kqi_simhash_init(&p->sim);
     p->nOcc = 0;
     p->nFieldOcc = 0;
     p->iFieldPos = 0;
@@ -748,8 +756,13 @@ kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *d, u32 *pnLen, u32 *pnTok)
     /* The title's length for BM25F: its words that have a title term. */
     size_t nTitle = p->nFieldOcc;
     if (rc == KQ_OK && d->nBody) {
+        p->bBody = 1;
         rc = kq_analyze(pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
                         iPos + KQI_TITLE_GAP, NULL, p, token_cb);
+        p->bBody = 0;
+    }
+    if (rc == KQ_OK) {
+        *pSig = kqi_simhash_final(&p->sim);
     }
     size_t nText = p->nOcc - p->nFieldOcc;
     if (rc == KQ_OK) {

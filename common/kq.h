@@ -145,6 +145,14 @@ typedef uint32_t kq_docid;
 ** files (a few per shard) and the writer's memory. */
 #define KQ_MAX_SHARDS 1024
 
+/* Most distinct signatures kq_dups_cluster() compares pair by pair: a
+** distance of more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold
+** 0.875 or below) has no block index to narrow the candidates, and the
+** n (n - 1) / 2 comparisons must stay around a second, not hours (30,000:
+** 4.5 x 10^8; all of reuters21578 fits).  Narrow the documents with a
+** query, or raise the threshold. */
+#define KQ_DUPS_MAX_ALLPAIRS 30000
+
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must
 ** not exhaust the stack.  Their text is not indexed; the message is, and
@@ -498,6 +506,11 @@ typedef struct kq_docinfo {
     const char *zLang; /* its Snowball language, as kq_languages() spells
                        ** it (kq-index --lang, --lang-field,
                        ** --detect-lang); NULL on a Xapian database */
+    /* Added with format 6: the SimHash signature of its body (kq dups;
+    ** the title is not in it), if bSig; bSig 0: a body without words, or
+    ** a Xapian database made before signatures. */
+    uint64_t nSig;
+    int bSig;
 } kq_docinfo;
 
 /* Statistics of one segment of kq's own index, owned by the index
@@ -582,6 +595,32 @@ int kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
 typedef int (*kq_doc_fn)(void *pCtx, kq_docid iDoc);
 int kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
                       char **pzErr);
+/* Call x for every live document that has a near-duplicate signature
+** (kq_docinfo.nSig, bSig), in docid order, reading only the fixed-width
+** signature array (8 bytes a document; no record is decoded).  A
+** non-zero return from x stops the walk and is returned; KQ_CORRUPT if a
+** checksum of the array fails.  kq's own index only (on Xapian,
+** kq_index_doc() gives a document's signature). */
+typedef int (*kq_sig_fn)(void *pCtx, kq_docid iDoc, uint64_t nSig);
+int kq_index_each_sig(kq_index *p, void *pCtx, kq_sig_fn x, char **pzErr);
+/* Near-duplicates (common/dups.c).  Signatures are SimHash fingerprints
+** (kq_docinfo.nSig); two documents are near-duplicates when theirs differ
+** in at most nBit of their 64 bits (kq_sig_distance()).  Distances up to
+** KQ_DUPS_BLOCK_MAX_BITS are found by the block method of Manku, Jain and
+** Das Sarma (WWW 2007): the bits cut into nBit + 1 blocks, two signatures
+** that close agree exactly on one block at least, so only documents
+** sharing a block's value are compared; larger distances compare every
+** pair (at most KQ_DUPS_MAX_ALLPAIRS documents). */
+#define KQ_DUPS_BLOCK_MAX_BITS 7
+int kq_sig_distance(uint64_t a, uint64_t b);
+/* Cluster aSig[0..n) (0: no signature, never clustered) as the connected
+** components of the near-duplicate pairs: aRep[i] gets the lowest index
+** of i's cluster (i when it has no near-duplicate).  nBit 0..32.  KQ_OK,
+** KQ_NOMEM, or KQ_MISUSE (nBit out of range; more than
+** KQ_DUPS_MAX_ALLPAIRS signatures for a distance that needs every pair).
+** What a --dedup needs: a document counts once per aRep value. */
+int kq_dups_cluster(const uint64_t *aSig, size_t n, int nBit, size_t *aRep,
+                    char **pzErr);
 /* Segment i (0 <= i < kq_stats.nSegment) of kq's own index: *ppOut, owned
 ** by the index and valid until its close.  kq's own index only. */
 int kq_index_segment(kq_index *p, uint32_t i, const kq_segment_stats **ppOut,
@@ -594,9 +633,10 @@ int kq_index_segment(kq_index *p, uint32_t i, const kq_segment_stats **ppOut,
 ** the process.  Does nothing on kq's own index, which bounds every read. */
 typedef void (*kq_stall_fn)(void *pCtx, const char *zErr);
 int kq_index_on_stall(kq_index *p, kq_stall_fn x, void *pCtx);
-/* Verify everything: file checksums, every structure, and that postings
-** agree with the dictionary and document table.  Problems are described in
-** *pzErr.  Returns KQ_OK or KQ_CORRUPT.  kq's own index only. */
+/* Verify everything: file checksums, every structure, that postings
+** agree with the dictionary and document table, and that every
+** document's signature is the one its stored body gives.  Problems are
+** described in *pzErr.  Returns KQ_OK or KQ_CORRUPT.  kq's own index only. */
 int kq_index_check(kq_index *p, char **pzErr);
 
 /**************************************************************************

@@ -162,6 +162,25 @@ int kqi_varint_skip(const u8 **pp, const u8 *end, u64 n);
 u64 kqi_hash64(const void *p, size_t n, u64 seed);
 u64 kqi_doc_hash(const kq_doc *d);
 
+/* A document's SimHash signature (simhash.c): feed the words of its body
+** in order, then kqi_simhash_final() (0: no signature).  A shingle of
+** three words and two spaces fits KQI_SIG_SHINGLE. */
+#define KQI_SIG_SHINGLE (3 * KQI_MAX_TERM + 2)
+typedef struct kqi_simhash {
+    u64 aOnes[64]; /* per bit: features with it set */
+    u64 aLane[8];  /* bytes k of lane j: features since the last flush
+                   ** with bit 8k + j set (simhash.c) */
+    u64 nFeat, nLane;
+    u64 nWord;
+    char aW[2][KQI_MAX_TERM]; /* the last two words */
+    size_t nW[2];
+} kqi_simhash;
+void kqi_simhash_init(kqi_simhash *p);
+void kqi_simhash_word(kqi_simhash *p, const char *z, size_t n);
+u64 kqi_simhash_final(kqi_simhash *p);
+/* The signature of a body analysed with pA (KQ_ANALYZE_NOSTEM). */
+int kqi_simhash_text(kq_analyzer *pA, const char *z, size_t n, u64 *pSig);
+
 /* Extra fields packed into bytes (the document table keeps them so):
 ** varint count (at most KQ_MAX_FIELDS, kq.h), then per field varint +
 ** name, varint + value. */
@@ -381,14 +400,16 @@ int kqi_dict_nwords(const kqi_dict *d, u64 *pnWord, char **pzErr);
 */
 typedef struct kqi_docw kqi_docw;
 int kqi_docw_new(kqi_wfile *pDocs, kqi_wfile *pStore, kqi_docw **ppOut);
-/* idHash = kqi_hash64(id, KQI_ID_SEED), contentHash = kqi_doc_hash(). */
-int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen, u64 idHash,
-                 u64 contentHash);
+/* sig: its SimHash signature (simhash.c), idHash = kqi_hash64(id,
+** KQI_ID_SEED), contentHash = kqi_doc_hash(). */
+int kqi_docw_add(kqi_docw *p, const kq_doc *pDoc, u32 nLen, u64 sig,
+                 u64 idHash, u64 contentHash);
 int kqi_docw_finish(kqi_docw *p, u64 *pnDoc); /* frees p */
 /* The lengths added so far: u32 little-endian, one per document. */
 const u8 *kqi_docw_lens(const kqi_docw *p, u32 *pnDoc);
-/* Set the length of document iDoc (added with a length not yet known). */
-void kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen);
+/* Set the length and signature of document iDoc (added with them not yet
+** known). */
+void kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen, u64 sig);
 size_t kqi_docw_memory(const kqi_docw *p);
 /* Bytes of metaOff[] entries, and of id entries, kept in memory before
 ** they go to scratch files (doctab.c: DOCW_SPILL; tests set less). */
@@ -414,6 +435,7 @@ typedef struct kqi_docs {
     const kqi_map *pDocs, *pStore;
     u32 nDoc;
     const u8 *aLen;      /* u32 doclen[nDoc] */
+    const u8 *aSig;      /* u64 sig[nDoc] (simhash.c; 0: none) */
     const u8 *aOff;      /* u64 metaOff[nDoc + 1] */
     const u8 *aChunkCrc; /* u32 per KQI_DOCS_CHUNK documents */
     const u8 *aIds;      /* the id table */
@@ -427,7 +449,7 @@ int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
                   char **pzErr);
 void kqi_docs_close(kqi_docs *d);
 /* Check the checksum of chunk c (KQI_DOCS_CHUNK documents) of the
-** length and offset arrays, once: KQ_OK or KQ_CORRUPT (and then
+** length, signature and offset arrays, once: KQ_OK or KQ_CORRUPT (and then
 ** kqi_docs_bad() is true). */
 int kqi_docs_verify(const kqi_docs *d, u32 c);
 static inline int
@@ -447,6 +469,18 @@ kqi_docs_len(const kqi_docs *d, u32 i)
         return 0;
     }
     return kqi_get_u32(d->aLen + 4 * (size_t)i);
+}
+/* Signature of document i (0: none, or its chunk is damaged, as
+** kqi_docs_len()). */
+static inline u64
+kqi_docs_sig(const kqi_docs *d, u32 i)
+{
+    u32 c = i >> KQI_DOCS_CHUNK_SHIFT;
+    if (__atomic_load_n(&d->aOk[c], __ATOMIC_RELAXED) != 1 &&
+        kqi_docs_verify(d, c)) {
+        return 0;
+    }
+    return kqi_get_u64(d->aSig + 8 * (size_t)i);
 }
 /* Verify the id table (aIds: nDoc entries of u64 idHash, u64 contentHash,
 ** u32 docid) once. */
@@ -468,6 +502,7 @@ typedef struct kqi_docrec {
     const char *zSource;
     size_t nSource;
     u32 nLen;
+    u64 nSig; /* signature (0: none) */
     int nField;
     const u8 *pField; /* the packed fields, nFieldByte bytes */
     size_t nFieldByte;
@@ -614,10 +649,12 @@ int kqi_xsearch_each(kqi_xindex *p, const kq_query *q, void *pCtx,
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
-/* The id, title, date and source of a document (kq_index_doc()), each
-** malloc()ed. */
-int kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[4],
-                   size_t anOut[4], char **pzErr);
+/* The id, title, date, source and signature (8 bytes, or none) of a
+** document (kq_index_doc()), each malloc()ed: KQX_VALUE_ID ..
+** KQX_VALUE_SIG. */
+#define KQI_XVALUES 5
+int kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[KQI_XVALUES],
+                   size_t anOut[KQI_XVALUES], char **pzErr);
 /* A kq_matcher (match.c) of q's matches in documents of p. */
 int kqi_xmatcher_new(kqi_xindex *p, kq_analyzer *pA, const kq_query *q,
                      kq_matcher **ppOut, char **pzErr);
@@ -638,9 +675,10 @@ void kqi_inv_free(kqi_inv *p);
 ** to the next): its title and body, and the field terms of its title,
 ** source, extra fields and date (KQI_PFX_*); *pnLen gets its length for
 ** BM25F (tokens of title and body, a title token counting nTitleWeight
-** times), *pnTok its plain number of tokens. */
+** times), *pnTok its plain number of tokens, *pSig the SimHash signature
+** of its body's words (simhash.c). */
 int kqi_inv_add(kqi_inv *p, u32 iDoc, const kq_doc *pDoc, u32 *pnLen,
-                u32 *pnTok);
+                u32 *pnTok, u64 *pSig);
 size_t kqi_inv_memory(const kqi_inv *p);
 int kqi_inv_empty(const kqi_inv *p);
 /* Drop the table (after it was written). */
@@ -703,7 +741,7 @@ struct kq_index {
     ** values (Xapian: id, title, date, source), until the next call. */
     kq_docinfo info;
     kq_field aField[KQ_MAX_FIELDS];
-    char *azXValue[4];
+    char *azXValue[KQI_XVALUES];
     /* The documents' languages (doctokens.c), made on first use: one
     ** byte per docid, 1 + an index into aLang (0: none known). */
     u8 *aDocLang;

@@ -470,11 +470,12 @@ kqi_merge_segments(const char *zDir, kqi_segment *aSeg, u32 nSeg, u32 iSeg,
                                         &aField[k]);
                 }
                 u32 nLen = kqi_docs_len(&pS->docs, i);
+                u64 sig = kqi_docs_sig(&pS->docs, i);
                 if (rc || kqi_docs_bad(&pS->docs)) {
                     rc = kqi_err(pzErr, KQ_CORRUPT, "%s: checksum mismatch",
                                  pS->aMap[KQI_F_DOCS].zPath);
                 } else {
-                    rc = kqi_docw_add(pDocw, &d, nLen,
+                    rc = kqi_docw_add(pDocw, &d, nLen, sig,
                                       kqi_hash64(d.zId, d.nId, KQI_ID_SEED),
                                       kqi_doc_hash(&d));
                     pMeta->nToken += nLen;

@@ -68,6 +68,7 @@ typedef struct bdoc {
     size_t oLang, nLang;
     u32 nLen; /* set by the worker: BM25F length */
     u32 nTok; /* and tokens */
+    u64 nSig; /* and signature */
 } bdoc;
 
 enum { B_FREE, B_FULL, B_BUSY, B_DONE };
@@ -634,7 +635,8 @@ invert_batch(worker *w, batch *b, char **pzErr)
             kqi_fields_get(pF, d->nField, k, &aField[k]);
         }
         doc.aField = aField;
-        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, &doc, &d->nLen, &d->nTok);
+        rc = kqi_inv_add(w->pInv, b->iDoc0 + i, &doc, &d->nLen, &d->nTok,
+                         &d->nSig);
     }
     if (rc) {
         return kqi_analysis_err(pzErr, rc);
@@ -784,7 +786,8 @@ take_back(kq_writer *p, u64 iB, char **pzErr)
     pthread_mutex_unlock(&p->muQ);
     if (b->eState == B_DONE) {
         for (u32 i = 0; i < b->nDoc; i++) {
-            kqi_docw_set_len(p->pDocw, b->iDoc0 + i, b->aDoc[i].nLen);
+            kqi_docw_set_len(p->pDocw, b->iDoc0 + i, b->aDoc[i].nLen,
+                             b->aDoc[i].nSig);
             p->nToken += b->aDoc[i].nLen;
             p->stats.nToken += b->aDoc[i].nTok;
         }
@@ -861,6 +864,7 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     kq_buf_append(&b->text, d->zLang, x->nLang);
     x->nLen = 0;
     x->nTok = 0;
+    x->nSig = 0;
     if (b->text.rc) {
         return kqi_err(pzErr, KQ_NOMEM, "out of memory");
     }
@@ -1361,13 +1365,14 @@ kq_writer_add(kq_writer *p, const kq_doc *d, char **pzErr)
         return rc;
     }
     u32 nLen = 0, nTok = 0;
+    u64 sig = 0;
     if (p->nInv == 1) {
-        rc = kqi_inv_add(p->aInv[0], iDoc, d, &nLen, &nTok);
+        rc = kqi_inv_add(p->aInv[0], iDoc, d, &nLen, &nTok, &sig);
         if (rc) {
             return kqi_analysis_err(pzErr, rc);
         }
     }
-    rc = kqi_docw_add(p->pDocw, d, nLen, h, content);
+    rc = kqi_docw_add(p->pDocw, d, nLen, sig, h, content);
     if (rc) {
         return kqi_err(pzErr, rc, "%s",
                        p->docsFile.zErr ? p->docsFile.zErr

@@ -14,6 +14,7 @@
 **   cmd_facet.c   kq facet;  values.c  a field's values (facet, --split)
 **   cmd_collocates.c, cmd_keywords.c  kq collocates, kq keywords;
 **                 assoc.c  their word table and statistics
+**   cmd_dups.c    kq dups
 */
 #ifndef KQ_CLI_H
 #define KQ_CLI_H
@@ -42,6 +43,7 @@ enum {
     CMD_FACET,
     CMD_COLLOCATES,
     CMD_KEYWORDS,
+    CMD_DUPS,
     CMD_HELP,
     CMD_N
 };
@@ -144,6 +146,10 @@ typedef struct cli {
     const char *zMeasure;      /* --measure */
     const char *zStop;         /* --stop FILE */
     const char *zReference;    /* --reference QUERY */
+
+    /* kq dups */
+    const char *zThreshold; /* --threshold T (cmd_dups.c parses it) */
+    int bSignatures;        /* --signatures */
 } cli;
 
 /* main.c */
@@ -261,6 +267,8 @@ void msg_put(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define JSONL_COLLOCATE "collocate" /* kq collocates: a word */
 #define JSONL_KEYWORD "keyword"     /* kq keywords: a word */
+#define JSONL_DUPS "duplicate"      /* kq dups: a member of a cluster */
+#define JSONL_SIGNATURE "signature" /* kq dups --signatures */
 /* A new JSON object whose first key is "type": zType (JSONL_*). */
 json_t *jsonl_object(const char *zType);
 
@@ -455,6 +463,7 @@ int cmd_parse(cli *c);
 int cmd_export(cli *c); /* cmd_export.c */
 int cmd_facet(cli *c);
 int cmd_collocates(cli *c);
+int cmd_dups(cli *c); /* cmd_dups.c */
 int cmd_keywords(cli *c);
 
 /* Parse a query for command c, reporting a syntax error; the exit code

@@ -23,7 +23,7 @@
 static const char *const azCmdName[CMD_N] = {
     "search",  "count",      "show",     "hist",  "kwic",  "batch",
     "explain", "stats",      "terms",    "parse", "check", "export",
-    "facet",   "collocates", "keywords", "help",
+    "facet",   "collocates", "keywords", "dups",  "help",
 };
 
 const char *
@@ -84,6 +84,7 @@ static const char zMainHelp[] =
 "       kq export QUERY... [-o FILE]        matching documents as JSON Lines\n"
 "       kq collocates QUERY...              words around the matches, scored\n"
 "       kq keywords QUERY...                words over-represented in matches\n"
+"       kq dups [QUERY...]                  clusters of near-duplicate documents\n"
 "       kq index [kq-index options] PATH... (runs kq-index)\n"
 "       kq help [COMMAND]                   help on a command\n"
 "\n"
@@ -328,6 +329,18 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --min-freq N     leave out words with a < N (default 5)\n"
 "  --top N          the N first (default 20; 0: all)\n"
 "  --format=FMT     text (default), tsv, csv, jsonl, json\n",
+    /* dups */
+"usage: kq dups [options] [QUERY...]\n"
+"\n"
+"Clusters of near-duplicate documents among the live documents matching\n"
+"QUERY (all without one): documents whose SimHash signatures (64 bits,\n"
+"over the word 3-shingles of the body; the title is left out) differ in at\n"
+"most (1 - T) x 64 bits, joined transitively (kq(1) NEAR-DUPLICATES).\n"
+"  --threshold T    similarity 1 - distance/64, from 0.5 to 1 (default\n"
+"                   0.95: at most 3 bits apart)\n"
+"  --signatures     list each matching document's signature instead\n"
+"  --format=FMT     text (default), tsv, csv, jsonl, json: columns\n"
+"                   cluster, size, id, date, source, title, similarity\n",
     /* help */
 "usage: kq help [COMMAND]\n",
 };
@@ -552,6 +565,8 @@ enum {
     O_MEASURE,
     O_STOP,
     O_REFERENCE,
+    O_THRESHOLD,
+    O_SIGNATURES,
     O_LAST /* (the size of the table of options seen) */
 };
 
@@ -598,6 +613,8 @@ static const struct option aOpt[] = {
     {"measure", required_argument, NULL, O_MEASURE},
     {"stop", required_argument, NULL, O_STOP},
     {"reference", required_argument, NULL, O_REFERENCE},
+    {"threshold", required_argument, NULL, O_THRESHOLD},
+    {"signatures", no_argument, NULL, O_SIGNATURES},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:cho:";
@@ -636,6 +653,8 @@ opt_mask(int o, const char **pzName)
     case O_MEASURE: *pzName = "--measure"; return M(CMD_COLLOCATES);
     case O_STOP: *pzName = "--stop"; return M(CMD_COLLOCATES);
     case O_REFERENCE: *pzName = "--reference"; return M(CMD_KEYWORDS);
+    case O_THRESHOLD: *pzName = "--threshold"; return M(CMD_DUPS);
+    case O_SIGNATURES: *pzName = "--signatures"; return M(CMD_DUPS);
     case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
     case O_PLOT: *pzName = "--plot"; return M(CMD_HIST);
     case O_QUERIES: *pzName = "--queries"; return M(CMD_HIST);
@@ -837,6 +856,8 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_MEASURE: c->zMeasure = zArg; return 0;
     case O_STOP: c->zStop = zArg; return 0;
     case O_REFERENCE: c->zReference = zArg; return 0;
+    case O_THRESHOLD: c->zThreshold = zArg; return 0;
+    case O_SIGNATURES: c->bSignatures = 1; return 0;
     case O_OR: c->bOr = 1; return 0;
     case 'o': c->zOutput = zArg; return 0;
     case O_GZIP: c->bGzip = 1; return 0;
@@ -965,6 +986,7 @@ run(cli *c)
     case CMD_FACET: return cmd_facet(c);
     case CMD_COLLOCATES: return cmd_collocates(c);
     case CMD_KEYWORDS: return cmd_keywords(c);
+    case CMD_DUPS: return cmd_dups(c);
     default: return KQ_EXIT_USAGE;
     }
 }
@@ -1047,7 +1069,7 @@ main(int argc, char **argv)
             fprintf(stderr,
                     "kq help: no command \"%s\"; the commands: "
                     "search count show hist kwic batch explain stats terms "
-                    "parse check export facet collocates keywords index "
+                    "parse check export facet collocates keywords dups index "
                     "help\n",
                     c.azArg[0]);
             rc = KQ_EXIT_USAGE;

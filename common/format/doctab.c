@@ -17,10 +17,13 @@
 **             varint + blob: value
 **         u32: CRC32 of the record's bytes before it
 **     u32 doclen[nDoc]         document length in tokens (for BM25)
+**     u64 sig[nDoc]            SimHash signature of the body (simhash.c;
+**                              0: none), right after doclen[]
 **     u64 metaOff[nDoc + 1]    file offset of each record; the last one is
 **                              the end of the meta area
-**     u32 chunkCrc[nChunk]     chunk c: CRC32 of doclen[c*C ..] and
-**                              metaOff[c*C ..], up to C entries of each
+**     u32 chunkCrc[nChunk]     chunk c: CRC32 of doclen[c*C ..], sig[c*C
+**                              ..] and metaOff[c*C ..], up to C entries
+**                              of each
 **                              (C = KQI_DOCS_CHUNK, 1024; nChunk =
 **                              nDoc / C + 1)
 **     id table, nDoc entries sorted by (idHash, docid), 20 bytes each:
@@ -28,15 +31,17 @@
 **         u64 contentHash      kqi_doc_hash of title, date, source, body
 **         u32 docid
 **     u32 CRC32 of the id table
-**     trailer (last 44 bytes): u64 nDoc, u64 offset of doclen[],
-**         u64 offset of metaOff[], u64 offset of chunkCrc[], u64 offset
-**         of the id table, u32 CRC32 of these 40 bytes
+**     trailer (last 44 bytes): u64 nDoc, u64 offset of doclen[] (sig[]
+**         follows it), u64 offset of metaOff[], u64 offset of
+**         chunkCrc[], u64 offset of the id table, u32 CRC32 of these 40
+**         bytes
 **
-** The fixed-width arrays give O(1) access to any document's length and
-** record straight from the mapped file.  Nothing is trusted before its
-** checksum is: a record is checked when it is read, a chunk of the arrays
-** the first time a query touches it (kqi_docs_len), the id table (which
-** only the writer uses, to find a document by id) on its first lookup.
+** The fixed-width arrays give O(1) access to any document's length,
+** signature and record straight from the mapped file.  Nothing is
+** trusted before its checksum is: a record is checked when it is read, a
+** chunk of the arrays the first time a query touches it (kqi_docs_len),
+** the id table (which only the writer uses, to find a document by id) on
+** its first lookup.
 **
 ** .store format:
 **     header (16 bytes), file type KQI_FT_STORE
@@ -75,6 +80,7 @@
 struct kqi_docw {
     kqi_wfile *pDocs, *pStore;
     kq_buf aLen;   /* u32 doclen per document */
+    kq_buf aSig;   /* u64 signature per document */
     kq_buf aOff;   /* u64 metaOff per document */
     kq_buf rec;    /* scratch record */
     int bDeferred; /* bodies are stored by kqi_docw_put_blocks() */
@@ -107,10 +113,10 @@ typedef struct idEnt {
 ** the document writer keeps in memory; beyond, they go to scratch files
 ** next to the .docs file (unlinked as soon as created, so nothing is left
 ** behind by a crash: scratch_write()).  With it a merge of segments of
-** any number of documents keeps 4 bytes a document in memory (doclen[],
-** which the list writer looks up by docid), not 36.  2 MB: one run of the
-** id table is 87381 documents, so the runs of a segment of 10 M documents
-** (115) take 0.6 MB of read buffers at the end. */
+** any number of documents keeps 12 bytes a document in memory (doclen[],
+** which the list writer looks up by docid, and sig[]), not 44.  2 MB: one
+** run of the id table is 87381 documents, so the runs of a segment of 10 M
+** documents (115) take 0.6 MB of read buffers at the end. */
 #define DOCW_SPILL ((size_t)2 << 20)
 /* Id entries read at once from each run of the scratch file. */
 #define RUN_BUF 256
@@ -383,18 +389,22 @@ kqi_docw_lens(const kqi_docw *p, u32 *pnDoc)
 }
 
 void
-kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen)
+kqi_docw_set_len(kqi_docw *p, u32 iDoc, u32 nLen, u64 sig)
 {
     if ((size_t)iDoc * 4 + 4 <= p->aLen.n) {
         kqi_put_u32(p->aLen.a + (size_t)iDoc * 4, nLen);
+    }
+    if ((size_t)iDoc * 8 + 8 <= p->aSig.n) {
+        kqi_put_u64(p->aSig.a + (size_t)iDoc * 8, sig);
     }
 }
 
 size_t
 kqi_docw_memory(const kqi_docw *p)
 {
-    return p->aLen.nAlloc + p->aOff.nAlloc + p->rec.nAlloc + p->text.nAlloc +
-           p->z.nAlloc + p->out.nAlloc + p->blocks.nAlloc + p->ids.nAlloc;
+    return p->aLen.nAlloc + p->aSig.nAlloc + p->aOff.nAlloc + p->rec.nAlloc +
+           p->text.nAlloc + p->z.nAlloc + p->out.nAlloc + p->blocks.nAlloc +
+           p->ids.nAlloc;
 }
 
 /* Close the open block: number it, and (unless deferred) write it. */
@@ -435,7 +445,7 @@ rec_str(kq_buf *b, const char *z, size_t n)
 }
 
 int
-kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
+kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 sig, u64 idHash,
              u64 contentHash)
 {
     if (p->rc) {
@@ -477,12 +487,13 @@ kqi_docw_add(kqi_docw *p, const kq_doc *d, u32 nLen, u64 idHash,
     }
     kqi_buf_u64(&p->aOff, p->pDocs->nOff);
     kqi_buf_u32(&p->aLen, nLen);
+    kqi_buf_u64(&p->aSig, sig);
     kqi_wfile_write(p->pDocs, p->rec.a, p->rec.n);
     if (close_after(p->nOpen)) {
         store_flush(p);
     }
-    if (p->aLen.rc || p->aOff.rc || p->rec.rc || p->text.rc || p->z.rc ||
-        p->blocks.rc || p->ids.rc || p->runs.rc) {
+    if (p->aLen.rc || p->aSig.rc || p->aOff.rc || p->rec.rc || p->text.rc ||
+        p->z.rc || p->blocks.rc || p->ids.rc || p->runs.rc) {
         p->rc = KQ_NOMEM;
     }
     p->nDoc++;
@@ -509,9 +520,9 @@ offs_get(kqi_docw *p, u64 i, u64 n, u8 *a)
     }
 }
 
-/* doclen[], metaOff[] and the chunk checksums.  metaOff[] goes out a chunk
-** at a time, and each chunk's checksum (of its doclen[] and metaOff[]
-** entries) is worked out on the way. */
+/* doclen[], sig[], metaOff[] and the chunk checksums.  metaOff[] goes out
+** a chunk at a time, and each chunk's checksum (of its doclen[], sig[] and
+** metaOff[] entries) is worked out on the way. */
 static void
 write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
 {
@@ -522,6 +533,7 @@ write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
         p->rc = p->rc ? p->rc : KQ_NOMEM;
     }
     kqi_wfile_write(p->pDocs, p->aLen.a, p->aLen.n);
+    kqi_wfile_write(p->pDocs, p->aSig.a, p->aSig.n);
     *piOffs = p->pDocs->nOff;
     for (u64 c = 0; p->rc == KQ_OK && c < nChunk; c++) {
         u64 i0 = c * KQI_DOCS_CHUNK;
@@ -530,6 +542,7 @@ write_arrays(kqi_docw *p, u64 *piOffs, u64 *piChunk)
                                                    : KQI_DOCS_CHUNK;
         offs_get(p, i0, nO, aBuf);
         u32 crc = libdeflate_crc32(0, p->aLen.a + 4 * i0, 4 * nL);
+        crc = libdeflate_crc32(crc, p->aSig.a + 8 * i0, 8 * nL);
         aCrc[c] = libdeflate_crc32(crc, aBuf, 8 * nO);
         kqi_wfile_write(p->pDocs, aBuf, 8 * nO);
     }
@@ -641,7 +654,7 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
     kqi_buf_u64(&p->aOff, p->pDocs->nOff);
     u64 iLen = p->pDocs->nOff;
     u64 iOffs = iLen, iChunk = iLen;
-    if (p->aOff.rc || p->aLen.rc || p->ids.rc || p->runs.rc) {
+    if (p->aOff.rc || p->aLen.rc || p->aSig.rc || p->ids.rc || p->runs.rc) {
         p->rc = p->rc ? p->rc : KQ_NOMEM;
     }
     if (p->rc == KQ_OK) {
@@ -674,6 +687,7 @@ kqi_docw_finish(kqi_docw *p, u64 *pnDoc)
         *pnDoc = p->nDoc;
     }
     kq_buf_free(&p->aLen);
+    kq_buf_free(&p->aSig);
     kq_buf_free(&p->aOff);
     kq_buf_free(&p->rec);
     kq_buf_free(&p->text);
@@ -727,13 +741,14 @@ kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
     u64 nBody = pDocs->n - KQI_DOCS_TRAILER;
     u64 nChunk = nDoc / KQI_DOCS_CHUNK + 1;
     if (nDoc >= KQ_DOCID_EOF || iLen < KQI_HEADER || iLen > nBody ||
-        (nBody - iLen) / 12 < nDoc || iOffs != iLen + 4 * nDoc ||
+        (nBody - iLen) / 20 < nDoc || iOffs != iLen + 12 * nDoc ||
         iChunk != iOffs + 8 * (nDoc + 1) || iIds != iChunk + 4 * nChunk ||
         iIds + (u64)KQI_IDENT_SIZE * nDoc + 4 != nBody) {
         return kqi_err(pzErr, KQ_CORRUPT, "%s: bad trailer", pDocs->zPath);
     }
     d->nDoc = (u32)nDoc;
     d->aLen = pDocs->a + iLen;
+    d->aSig = pDocs->a + iLen + 4 * nDoc;
     d->aOff = pDocs->a + iOffs;
     d->aChunkCrc = pDocs->a + iChunk;
     d->aIds = pDocs->a + iIds;
@@ -761,10 +776,11 @@ kqi_docs_close(kqi_docs *d)
     d->aOk = NULL;
 }
 
-/* Verify chunk c of doclen[] and metaOff[] against its checksum (once per
-** open index: the files never change).  aOk[c]: 0 unknown, 1 good, 2 bad;
-** a bad chunk also sets aOk[nChunk], which the search reports.  Relaxed
-** atomics: two threads searching one index may race to check a chunk. */
+/* Verify chunk c of doclen[], sig[] and metaOff[] against its checksum
+** (once per open index: the files never change).  aOk[c]: 0 unknown, 1
+** good, 2 bad; a bad chunk also sets aOk[nChunk], which the search
+** reports.  Relaxed atomics: two threads searching one index may race to
+** check a chunk. */
 int
 kqi_docs_verify(const kqi_docs *d, u32 c)
 {
@@ -775,6 +791,7 @@ kqi_docs_verify(const kqi_docs *d, u32 c)
         u64 nO = d->nDoc + 1 - i0 < KQI_DOCS_CHUNK ? d->nDoc + 1 - i0
                                                    : KQI_DOCS_CHUNK;
         u32 crc = libdeflate_crc32(0, d->aLen + 4 * i0, 4 * nL);
+        crc = libdeflate_crc32(crc, d->aSig + 8 * i0, 8 * nL);
         crc = libdeflate_crc32(crc, d->aOff + 8 * i0, 8 * nO);
         e = crc == kqi_get_u32(d->aChunkCrc + 4 * (size_t)c) ? 1 : 2;
         __atomic_store_n(&d->aOk[c], e, __ATOMIC_RELAXED);
@@ -914,6 +931,7 @@ kqi_docs_info(const kqi_docs *d, u32 i, kqi_docrec *pOut, char **pzErr)
             }
         }
         pOut->nLen = kqi_docs_len(d, i);
+        pOut->nSig = kqi_docs_sig(d, i);
     }
     if (rc == KQ_CORRUPT) {
         return kqi_err(pzErr, rc, "%s: bad record for document %u",

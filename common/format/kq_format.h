@@ -15,7 +15,7 @@
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 5
+#define KQI_FORMAT_VERSION 6
 enum {
     KQI_FT_MANIFEST = 1,
     KQI_FT_DICT,
@@ -70,7 +70,7 @@ enum {
 ** (kq_int.h checks it against the NEAR limits). */
 #define KQI_TITLE_GAP 2048
 
-/* .docs: the doclen[] and metaOff[] arrays are checksummed in chunks of
+/* .docs: the doclen[], sig[] and metaOff[] arrays are checksummed in chunks of
 ** 1 << KQI_DOCS_CHUNK_SHIFT documents; the trailer is KQI_DOCS_TRAILER
 ** bytes.  The id table's entries are KQI_IDENT_SIZE bytes: u64 idHash
 ** (kqi_hash64 of the id, seed KQI_ID_SEED), u64 contentHash, u32 docid. */
@@ -79,6 +79,9 @@ enum {
 #define KQI_DOCS_TRAILER 44
 #define KQI_IDENT_SIZE 20
 #define KQI_ID_SEED 0x6964 /* seed of a document id's hash */
+/* Seed of kqi_hash64 for the shingles of a document's SimHash signature
+** (simhash.c; format 6 added sig[] to .docs). */
+#define KQI_SIG_SEED 0x73696d68
 /* Entry k of an id table at a, and its fields. */
 #define KQI_IDENT_AT(a, k) ((a) + (size_t)KQI_IDENT_SIZE * (k))
 #define KQI_IDENT_HASH(e) kqi_get_u64(e)

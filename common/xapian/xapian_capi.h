@@ -30,7 +30,9 @@ enum {
     KQX_VALUE_ID = 0,
     KQX_VALUE_TITLE = 1,
     KQX_VALUE_DATE = 2,
-    KQX_VALUE_SOURCE = 3
+    KQX_VALUE_SOURCE = 3,
+    KQX_VALUE_SIG = 4 /* SimHash signature (simhash.c), u64 little-endian;
+                      ** absent: none (and in databases made before it) */
 };
 
 /**************************************************************************

@@ -8,7 +8,10 @@
 **   terms      kq's terms (folded, stemmed), with positions; a document's
 **              positions, length and term frequencies are those of the
 **              native index (title from position 0, body after a gap)
-**   values     0 id, 1 title, 2 date, 3 source (KQX_VALUE_*)
+**   values     0 id, 1 title, 2 date, 3 source, 4 the SimHash signature
+**              of the body (simhash.c; u64 little-endian, absent when
+**              the body has none or the database predates it)
+**              (KQX_VALUE_*)
 **   data       the body text (for snippets)
 **   metadata   "kq:lang" = the stemming language;
 **              "kq:analysis" = KQI_ANALYSIS_VERSION, the version of the
@@ -72,6 +75,8 @@ struct kqi_xwriter {
     u32 nDocLen;
     u32 nTitleWeight;           /* a title word's wdf */
     int bTitle;                 /* analysing the title: T terms too */
+    int bBody;                  /* the body: words go to sim too */
+    kqi_simhash sim;            /* the document's signature */
     char aPfx[KQI_MAX_KEY + 2]; /* a source or extra field: its prefix */
     size_t nPfx;
 };
@@ -292,6 +297,9 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     kqi_xwriter *p = pCtx;
     const char *zStem;
     size_t nStem;
+    if (p->bBody) {
+        kqi_simhash_word(&p->sim, zWord, nWord);
+    }
     if (kq_stem(p->pDocA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
         return 0; /* not indexed, as in the native writer */
     }
@@ -381,10 +389,14 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
                         xtoken_cb);
         p->bTitle = 0;
     }
+    kqi_simhash_init(&p->sim);
     if (rc == KQ_OK && d->nBody) {
+        p->bBody = 1;
         rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
                         iPos + KQI_TITLE_GAP, NULL, p, xtoken_cb);
+        p->bBody = 0;
     }
+    u64 sig = kqi_simhash_final(&p->sim);
     /* The field terms of invert.c: source, extra fields (positions in one
     ** sequence), date; and Q + id, Xapian's usual unique-id term, for id:. */
     u32 iFieldPos = 0;
@@ -433,6 +445,12 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         size_t an[4] = {d->nId, d->nTitle, d->nDate, d->nSource};
         for (int i = 0; rc == KQ_OK && i < 4; i++) {
             rc = kqx_wdb_doc_value(p->pDb, aSlot[i], az[i], an[i], pzErr);
+        }
+        if (rc == KQ_OK && sig != 0) {
+            u8 aSig[8];
+            kqi_put_u64(aSig, sig);
+            rc = kqx_wdb_doc_value(p->pDb, KQX_VALUE_SIG, (const char *)aSig,
+                                   8, pzErr);
         }
         if (rc == KQ_OK) {
             rc = kqx_wdb_doc_data(p->pDb, d->zBody, d->nBody, pzErr);
@@ -1531,13 +1549,14 @@ kqi_xsearch_each(kqi_xindex *p, const kq_query *q, void *pCtx, kq_match_fn x,
 }
 
 int
-kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[4], size_t anOut[4],
-               char **pzErr)
+kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[KQI_XVALUES],
+               size_t anOut[KQI_XVALUES], char **pzErr)
 {
-    static const int aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE, KQX_VALUE_DATE,
-                                 KQX_VALUE_SOURCE};
+    static const int aSlot[KQI_XVALUES] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
+                                           KQX_VALUE_DATE, KQX_VALUE_SOURCE,
+                                           KQX_VALUE_SIG};
     int rc = KQ_OK;
-    for (int i = 0; rc == KQ_OK && i < 4; i++) {
+    for (int i = 0; rc == KQ_OK && i < KQI_XVALUES; i++) {
         rc = kqi_xdoc(p, iDoc, aSlot[i], &azOut[i], &anOut[i], pzErr);
     }
     return rc;

@@ -61,6 +61,12 @@ types_are() {
     types_are "period summary"
     run -0 j facet --format=jsonl type oil
     types_are "facet summary"
+    run -1 j dups --format=jsonl
+    types_are "summary"
+    run -0 j dups --format=jsonl --threshold 0.5
+    types_are "duplicate summary"
+    run -0 j dups --format=jsonl --signatures
+    types_are "signature"
     # a query that cannot run keeps its row, with the same type
     run -2 --separate-stderr j batch --counts --format=jsonl queries.tsv
     types_are "query"

@@ -28,7 +28,8 @@
 **     queries through kq_search() (and kq_search_ex(KQ_SEARCH_ESTIMATE) for
 **     the ranked OR ones), kq_index_doc() and kq_index_text() for each hit
 **     (every byte of what they return is read), a snippet of the best hit,
-**     and kq_index_check(); then kq_index_close().
+**     the signature walk (kq_index_each_sig()) and its clusters
+**     (kq_dups_cluster()), and kq_index_check(); then kq_index_close().
 ** Every return code is fine; crashes, leaks and undefined behaviour are
 ** not, nor is a file mapping left open after kq_index_close().  The index
 ** files are read as exact-size heap copies instead of mappings (see
@@ -280,6 +281,42 @@ static void run_queries(kq_index *p)
     }
 }
 
+/* Every live document's signature (reading sig[] of each segment), then
+** their clusters at 3 bits. */
+typedef struct sigs {
+    uint64_t a[256];
+    size_t n;
+} sigs;
+
+static int
+sig_cb(void *pCtx, kq_docid iDoc, uint64_t nSig)
+{
+    sigs *s = pCtx;
+    (void)iDoc;
+    FZ_CHECK(nSig != 0, "kq_index_each_sig: a document without a signature");
+    if (s->n < sizeof(s->a) / sizeof(s->a[0])) {
+        s->a[s->n++] = nSig;
+    }
+    return 0;
+}
+
+static void
+walk_sigs(kq_index *p)
+{
+    sigs s;
+    size_t aRep[256];
+    char *zErr = NULL;
+    s.n = 0;
+    if (kq_index_each_sig(p, &s, sig_cb, &zErr) == KQ_OK) {
+        FZ_CHECK(kq_dups_cluster(s.a, s.n, 3, aRep, &zErr) == KQ_OK,
+                 "kq_dups_cluster failed");
+        for (size_t i = 0; i < s.n; i++) {
+            FZ_CHECK(aRep[i] <= i, "a cluster's root after a member");
+        }
+    }
+    free(zErr);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
 {
     static entry a[MAX_ENTRY];
@@ -320,6 +357,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData)
             read_text(p, (kq_docid)d, NULL);
         }
         read_text(p, (kq_docid)(nDoc < KQ_DOCID_EOF ? nDoc : 0), NULL);
+        walk_sigs(p);
         kq_index_check(p, &zErr);
         free(zErr);
         kq_index_close(p);

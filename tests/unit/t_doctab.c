@@ -40,7 +40,7 @@ write_docs(const char *zDir, const char *zName, u32 nDoc, size_t nSpill,
                              (unsigned long long)th_next(&r));
         kq_doc doc = {zId, strlen(zId), "t", 1, "", 0, "", 0, zBody,
                       (size_t)nBody, NULL, 0, NULL, 0};
-        assert_int_equal(kqi_docw_add(p, &doc, i % 97,
+        assert_int_equal(kqi_docw_add(p, &doc, i % 97, i * 0x9e3779b97f4a7c15ull,
                                       kqi_hash64(zId, strlen(zId), KQI_ID_SEED),
                                       i * 7919ull), KQ_OK);
     }
@@ -95,6 +95,8 @@ read_back(const char *zDir, const char *zName, u32 nDoc)
         th_check(rc == KQ_OK && iDoc == i && h == i * 7919ull,
                  "%s: document %u: rc %d, docid %u", zName, i, rc, iDoc);
         assert_int_equal(kqi_docs_len(&docs, i), i % 97);
+        th_check(kqi_docs_sig(&docs, i) == i * 0x9e3779b97f4a7c15ull,
+                 "%s: document %u: signature", zName, i);
     }
     kqi_docs_close(&docs);
     kqi_map_close(&md);

@@ -1,0 +1,303 @@
+#!/usr/bin/env bats
+# kq dups and the near-duplicate signatures behind it, against an
+# independent computation: tests/oracle/simhash.py (Python, its own
+# tokens and its own MurmurHash64A, not kq's code) gives every document's
+# signature and, by comparing every pair, the clusters; tests/oracle/
+# plant-dups.py plants edited copies (a new headline, a paragraph dropped,
+# 2% of the words replaced) of 20 documents of the Reuters slice.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+SLICE="$ROOT/tests/data/reuters/slice.jsonl.gz"
+ORACLE="$ROOT/tests/oracle/simhash.py"
+P="$BATS_FILE_TMPDIR/planted.jsonl"
+PAIRS="$BATS_FILE_TMPDIR/pairs.tsv"
+PIDX="$BATS_FILE_TMPDIR/p"
+
+setup_file() {
+    python3 "$ROOT/tests/oracle/plant-dups.py" "$SLICE" "$P" "$PAIRS" &&
+        "$KQI" -q -d "$PIDX" "$P" >/dev/null 2>"$BATS_FILE_TMPDIR/err" || {
+        cat "$BATS_FILE_TMPDIR/err" >&2
+        return 1
+    }
+    for b in 3 6 12; do
+        python3 "$ORACLE" clusters "$P" --bits $b >"$BATS_FILE_TMPDIR/want.$b" ||
+            return 1
+    done
+}
+
+setup() {
+    cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# kq dups's clusters as the oracle prints them: one line per cluster, its
+# ids tab-separated in docid order (= file order here).
+clusters() {
+    "$KQ" dups --format=tsv "$@" |
+        awk -F'\t' 'NR > 1 { if ($1 != c && NR > 2) print line; line = (($1 != c) ? $3 : line "\t" $3); c = $1 }
+                    END { if (NR > 1) print line }'
+}
+
+@test "dups: every document's signature is the oracle's (Reuters slice and planted copies)" {
+    run --separate-stderr "$KQ" -d "$PIDX" dups --signatures --format=tsv
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = $'id\tsignature' ]
+    printf '%s\n' "${lines[@]:1}" | LC_ALL=C sort >got
+    python3 "$ORACLE" sigs "$P" | sed 's/\tnone$/\t/' | LC_ALL=C sort >want
+    [ "$(wc -l <want)" -eq 2773 ]
+    diff want got
+}
+
+@test "dups: clusters equal the oracle's all-pairs clusters at 3, 6 and 12 bits (0.95, 0.9, 0.8)" {
+    for tb in 0.95:3 0.9:6 0.8:12; do
+        clusters -d "$PIDX" --threshold ${tb%:*} >got.${tb#*:}
+        diff "$BATS_FILE_TMPDIR/want.${tb#*:}" got.${tb#*:}
+    done
+    # The default is 0.95, and the planted copies are among the clusters.
+    clusters -d "$PIDX" >got.default
+    diff got.3 got.default
+    [ "$(grep -c copy got.3)" -ge 1 ]
+}
+
+@test "dups: at 0.8 every planted copy within 12 bits (by the oracle) is in its original's cluster, with nothing unrelated" {
+    clusters -d "$PIDX" --threshold 0.8 >got
+    # The oracle's distance of each copy to its original.
+    python3 -c 'import json, sys
+sys.path.insert(0, sys.argv[1])
+import simhash
+docs = {d["id"]: d["body"] for d in map(json.loads, open(sys.argv[2]))}
+for l in open(sys.argv[3]):
+    c, o = l.split()
+    print(c, o, bin(simhash.signature(docs[c]) ^ simhash.signature(docs[o])).count("1"))' \
+        "$ROOT/tests/oracle" "$P" "$PAIRS" >dist
+    [ "$(awk '$3 <= 12' dist | wc -l)" -ge 15 ] # (else the test tests little)
+    while read -r copy orig d; do
+        if [ "$d" -le 12 ]; then
+            grep -qP "(^|\t)$orig\t(.*\t)?$copy(\t|$)" got || {
+                echo "$copy not with $orig" >&2
+                return 1
+            }
+        fi
+    done <dist
+    # Every cluster holding a copy holds its original and that is all:
+    # copies of different originals are never joined (on this data, where
+    # the originals are not near-duplicates of each other).
+    grep copy got | while IFS= read -r line; do
+        [ "$(echo "$line" | tr '\t' '\n' | sed 's/-copy$//' | sort -u | wc -l)" -eq 1 ] || {
+            echo "mixed cluster: $line" >&2
+            return 1
+        }
+    done
+}
+
+@test "dups: text, tsv, csv, jsonl and json give the same members and summary" {
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=tsv
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = $'cluster\tsize\tid\tdate\tsource\ttitle\tsimilarity' ]
+    n=$((${#lines[@]} - 1))
+    nc=$(printf '%s\n' "${lines[@]:1}" | cut -f1 | sort -u | wc -l)
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=csv
+    [ "$status" -eq 0 ]
+    [ $((${#lines[@]} - 1)) -eq "$n" ]
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=jsonl
+    [ "$status" -eq 0 ]
+    python3 -c 'import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+s = rows[-1]
+assert s["type"] == "summary", s
+d = [r for r in rows if r["type"] == "duplicate"]
+assert len(d) == int(sys.argv[1]) == s["documents_in_clusters"], (len(d), s)
+assert len({r["cluster"] for r in d}) == int(sys.argv[2]) == s["clusters"]
+assert s["max_distance"] == 3 and s["matching"] == 2773, s
+for r in d:
+    assert r["size"] == sum(1 for x in d if x["cluster"] == r["cluster"])
+    assert 0.95 <= r["similarity"] <= 1' "$n" "$nc" <<<"$output"
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=json
+    [ "$status" -eq 0 ]
+    python3 -c 'import json, sys
+o = json.load(sys.stdin)
+assert len(o["documents"]) == int(sys.argv[1]) and o["summary"]["clusters"] == int(sys.argv[2])' "$n" "$nc" <<<"$output"
+    run --separate-stderr "$KQ" -d "$PIDX" dups
+    [ "$status" -eq 0 ]
+    [[ "${lines[-1]}" == "$nc clusters, $n documents in them, of "* ]]
+    [ "$(grep -c '^cluster ' <<<"$output")" -eq "$nc" ]
+}
+
+@test "dups QUERY: clusters only among the matching documents" {
+    # The planted copies' originals, by id: each cluster is the original and
+    # its copy when both match, none when only one does.
+    orig=$(cut -f2 "$PAIRS" | head -3 | sed 's/^/id:/' | paste -sd' ' | sed 's/ / OR /g')
+    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.8 "$orig"
+    [ "$status" -eq 1 ]
+    [[ "${lines[-1]}" == "0 clusters, 0 documents in them, of 3 matching"* ]]
+    copies=$(cut -f1 "$PAIRS" | head -3 | sed 's/^/id:/' | paste -sd' ' | sed 's/ / OR /g')
+    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.8 --format=tsv "$orig OR $copies"
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "${lines[@]:1}" | cut -f1 | sort -u | wc -l)" -eq 3 ]
+    [ "${#lines[@]}" -eq 7 ]
+}
+
+@test "dups: signatures survive a second segment, deletes, merge and compact; a deleted member leaves its cluster" {
+    head -n 2753 "$P" >orig.jsonl
+    tail -n 20 "$P" >copies.jsonl
+    "$KQI" -q -d idx orig.jsonl
+    "$KQI" -q -d idx --no-merge copies.jsonl
+    [ "$("$KQ" -d idx stats --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["segments"]))')" -eq 2 ]
+    clusters -d idx --threshold 0.8 >got
+    diff "$BATS_FILE_TMPDIR/want.12" got
+    # Delete a copy that is in a cluster of two: the cluster goes.
+    copy=$(grep -P '^[^\t]+\t[^\t]+-copy$' got | head -1 | cut -f2)
+    [ -n "$copy" ]
+    "$KQI" rm -d idx "$copy"
+    clusters -d idx --threshold 0.8 >got2
+    grep -v -P "(^|\t)$copy(\t|$)" "$BATS_FILE_TMPDIR/want.12" >want2
+    diff want2 got2
+    "$KQI" merge -d idx
+    clusters -d idx --threshold 0.8 >got3
+    diff want2 got3
+    "$KQI" compact -d idx
+    clusters -d idx --threshold 0.8 >got4
+    diff want2 got4
+    run "$KQ" -d idx check
+    [ "$status" -eq 0 ]
+    "$KQ" -d idx dups --signatures --format=tsv | tail -n +2 | LC_ALL=C sort >sig.got
+    python3 "$ORACLE" sigs "$P" | grep -v -P "^$copy\t" | sed 's/\tnone$/\t/' | LC_ALL=C sort >sig.want
+    diff sig.want sig.got
+}
+
+@test "dups: a replaced document gets its new body's signature" {
+    printf '%s\n' '{"id": "a", "title": "t", "body": "oil prices rose sharply on monday in vienna"}' >one.jsonl
+    "$KQI" -q -d idx one.jsonl
+    printf '%s\n' '{"id": "a", "title": "t", "body": "grain exports fell in march"}' >two.jsonl
+    "$KQI" -q -d idx two.jsonl
+    run --separate-stderr "$KQ" -d idx dups --signatures --format=tsv
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 2 ]
+    [ "${lines[1]}" = "$(python3 "$ORACLE" sigs two.jsonl)" ]
+    run "$KQ" -d idx check
+    [ "$status" -eq 0 ]
+}
+
+@test "dups: a document without words has no signature and is never a duplicate" {
+    printf '%s\n' '{"id": "e1", "title": "same", "body": ""}' '{"id": "e2", "title": "same", "body": "  ...  "}' \
+        '{"id": "w1", "title": "x", "body": "one word"}' '{"id": "w2", "title": "y", "body": "one word"}' >e.jsonl
+    "$KQI" -q -d idx e.jsonl
+    run --separate-stderr "$KQ" -d idx dups --signatures --format=tsv
+    [ "${lines[1]}" = $'e1\t' ]
+    [ "${lines[2]}" = $'e2\t' ]
+    run --separate-stderr "$KQ" -d idx dups --format=tsv --threshold 0.5
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "${lines[@]:1}" | cut -f3 | paste -sd,)" = "w1,w2" ]
+}
+
+@test "dups --threshold: 0.5 and 1 taken, 0.49, 1.01, 'x' and '' refused (exit 2)" {
+    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 1 --format=jsonl
+    [ "$status" -eq 0 ]
+    [[ "${lines[-1]}" == *'"max_distance":0'* ]]
+    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.5 --format=jsonl 'oil'
+    [[ "${lines[-1]}" == *'"max_distance":32'* ]]
+    for bad in 0.49 1.01 x '' 0.9x; do
+        run --separate-stderr "$KQ" -d "$PIDX" dups --threshold "$bad"
+        [ "$status" -eq 2 ]
+        [[ "$stderr" == *"--threshold needs a number from 0.5 to 1"* ]]
+    done
+}
+
+@test "dups: a threshold of 0.875 or below (8 bits) over more than 30000 distinct signatures is refused" {
+    # (Built from the 30001 bodies "wN wN+1 wN+2": distinct signatures.)
+    python3 -c 'import json
+for i in range(30001):
+    print(json.dumps({"id": str(i), "title": "", "body": "w%d x%d y%d" % (i, i, i)}))' >many.jsonl
+    "$KQI" -q -d idx many.jsonl
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.875
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"compares every pair, for at most 30000"* ]]
+    # 7 bits: the block method, no limit
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.876
+    [ "$status" -le 1 ]
+    [[ "${lines[-1]}" == *"(at most 7 bits of 64)" ]]
+    # At the limit
+    "$KQI" rm -d idx 0
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.875
+    [ "$status" -le 1 ]
+    [[ "${lines[-1]}" == *"(at most 8 bits of 64)" ]]
+}
+
+@test "check: a signature flipped in place is a checksum mismatch; a consistent wrong one is named" {
+    "$KQI" -q -d idx "$SLICE"
+    cp -r idx flip
+    python3 - flip <<'PY'
+import glob, struct, sys
+p = glob.glob(sys.argv[1] + "/seg*.docs")[0]
+b = bytearray(open(p, "rb").read())
+t = len(b) - 44
+ndoc, ilen = struct.unpack_from("<QQ", b, t)
+b[ilen + 4 * ndoc + 8 * 5] ^= 0x10
+open(p, "wb").write(b)
+PY
+    run --separate-stderr "$KQ" -d flip check
+    [ "$status" -eq 4 ]
+    [[ "$stderr" == *"checksum mismatch"* ]]
+    # Document 5's signature changed in one bit, and every checksum over it
+    # (the chunk's, the manifest's of the file) made to agree.
+    python3 - idx <<'PY'
+import glob, os, struct, sys, zlib
+d = sys.argv[1]
+p = glob.glob(d + "/seg*.docs")[0]
+b = bytearray(open(p, "rb").read())
+t = len(b) - 44
+ndoc, ilen, ioffs, ichunk = struct.unpack_from("<QQQQ", b, t)
+isig = ilen + 4 * ndoc
+b[isig + 8 * 5] ^= 0x10
+n = min(ndoc, 1024)
+crc = zlib.crc32(bytes(b[ilen:ilen + 4 * n]))
+crc = zlib.crc32(bytes(b[isig:isig + 8 * n]), crc)
+crc = zlib.crc32(bytes(b[ioffs:ioffs + 8 * min(ndoc + 1, 1024)]), crc)
+struct.pack_into("<I", b, ichunk, crc)
+old = zlib.crc32(open(p, "rb").read())
+open(p, "wb").write(b)
+m = bytearray(open(d + "/kq.manifest", "rb").read())
+i = m.find(struct.pack("<I", old))
+assert i > 0 and m.find(struct.pack("<I", old), i + 1) < 0
+struct.pack_into("<I", m, i, zlib.crc32(bytes(b)))
+struct.pack_into("<I", m, len(m) - 4, zlib.crc32(bytes(m[:-4])))
+open(d + "/kq.manifest", "wb").write(m)
+PY
+    run --separate-stderr "$KQ" -d idx check
+    [ "$status" -eq 4 ]
+    [[ "$stderr" == *"document 5: stored signature"*"its body gives"* ]]
+}
+
+@test "dups: an index of format 5 (before signatures) is refused: index again" {
+    "$KQI" -q -d idx "$SLICE"
+    python3 - idx <<'PY'
+import struct, sys, zlib
+p = sys.argv[1] + "/kq.manifest"
+m = bytearray(open(p, "rb").read())
+assert struct.unpack_from("<I", m, 8)[0] == 6
+struct.pack_into("<I", m, 8, 5)
+struct.pack_into("<I", m, len(m) - 4, zlib.crc32(bytes(m[:-4])))
+open(p, "wb").write(m)
+PY
+    run --separate-stderr "$KQ" -d idx dups
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *"format version 5 (this kq reads version 6)"* ]]
+}
+
+@test "dups on Xapian: the same signatures and clusters as kq's own index" {
+    "$KQI" --backend=xapian -q -d x "$P" 2>err || skip "no Xapian: $(cat err)"
+    "$KQ" -d x dups --signatures --format=tsv | tail -n +2 | LC_ALL=C sort >got
+    python3 "$ORACLE" sigs "$P" | sed 's/\tnone$/\t/' | LC_ALL=C sort >want
+    diff want got
+    clusters -d x --threshold 0.9 >got.6
+    diff "$BATS_FILE_TMPDIR/want.6" got.6
+}
+
+@test "dups: kq-index -j 2 stores the same signatures as -j 1" {
+    "$KQI" -q -j 2 -d idx "$P"
+    "$KQ" -d idx dups --signatures --format=tsv >got
+    "$KQ" -d "$PIDX" dups --signatures --format=tsv >want
+    diff want got
+    [ "$(wc -l <got)" -eq 2774 ]
+}
