@@ -527,6 +527,10 @@ run_indexer(char **argv)
 #define M(x) (1u << (x))
 #define M_ALL (~M(CMD_HELP))
 #define M_JSONISH (M_ALL & ~M(CMD_PARSE))
+/* The commands --dedup folds near-duplicates in (dedup.c) */
+#define M_DEDUP                                                               \
+    (M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_FACET) |              \
+     M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_EXPORT))
 
 enum {
     O_OFFSET = 256,
@@ -567,6 +571,7 @@ enum {
     O_REFERENCE,
     O_THRESHOLD,
     O_SIGNATURES,
+    O_DEDUP,
     O_LAST /* (the size of the table of options seen) */
 };
 
@@ -615,6 +620,7 @@ static const struct option aOpt[] = {
     {"reference", required_argument, NULL, O_REFERENCE},
     {"threshold", required_argument, NULL, O_THRESHOLD},
     {"signatures", no_argument, NULL, O_SIGNATURES},
+    {"dedup", no_argument, NULL, O_DEDUP},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:cho:";
@@ -653,7 +659,8 @@ opt_mask(int o, const char **pzName)
     case O_MEASURE: *pzName = "--measure"; return M(CMD_COLLOCATES);
     case O_STOP: *pzName = "--stop"; return M(CMD_COLLOCATES);
     case O_REFERENCE: *pzName = "--reference"; return M(CMD_KEYWORDS);
-    case O_THRESHOLD: *pzName = "--threshold"; return M(CMD_DUPS);
+    case O_THRESHOLD: *pzName = "--threshold"; return M(CMD_DUPS) | M_DEDUP;
+    case O_DEDUP: *pzName = "--dedup"; return M_DEDUP;
     case O_SIGNATURES: *pzName = "--signatures"; return M(CMD_DUPS);
     case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
     case O_PLOT: *pzName = "--plot"; return M(CMD_HIST);
@@ -858,6 +865,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_REFERENCE: c->zReference = zArg; return 0;
     case O_THRESHOLD: c->zThreshold = zArg; return 0;
     case O_SIGNATURES: c->bSignatures = 1; return 0;
+    case O_DEDUP: c->bDedup = 1; return 0;
     case O_OR: c->bOr = 1; return 0;
     case 'o': c->zOutput = zArg; return 0;
     case O_GZIP: c->bGzip = 1; return 0;
