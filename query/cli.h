@@ -382,6 +382,8 @@ typedef struct dedup {
     uint64_t nMatch; /* the matches last clustered */
     kq_docid *aFold; /* their folded docids, ascending */
     size_t nFold;
+    uint64_t nFoldAll; /* folded by every call since dedup_open() (kq
+                       ** hist and batch: of every query) */
 } dedup;
 /* Zero d and read --dedup and --threshold: 0 or the exit code. */
 int dedup_open(dedup *d, const cli *c);
@@ -393,9 +395,11 @@ int dedup_hits(dedup *d, kq_index *p, const kq_hit *aHit, size_t n, int bBest,
 int dedup_query(dedup *d, kq_index *p, const kq_query *q, char **pzErr);
 /* 1 unless --dedup folded iDoc (always 1 without --dedup). */
 int dedup_keep(const dedup *d, kq_docid iDoc);
-/* Text: " (--dedup folded N near-duplicate documents)"; JSON: "folded"
-** and "threshold" in o.  Nothing without --dedup. */
-void dedup_note(const dedup *d, FILE *f);
+/* Text: zBefore "(--dedup folded N near-duplicate documents)" zAfter,
+** N = nFoldAll;
+** JSON: "folded" and "threshold" in o.  Nothing without --dedup. */
+void dedup_note(const dedup *d, FILE *f, const char *zBefore,
+                const char *zAfter);
 void dedup_json(const dedup *d, json_t *o);
 void dedup_close(dedup *d);
 

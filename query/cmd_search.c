@@ -856,7 +856,7 @@ cmd_search(cli *c)
             printf("-- %zu-%zu of %llu matching documents", c->nOffset + 1,
                    c->nOffset + nHit, (unsigned long long)nTotal);
         }
-        dedup_note(&s.dd, stdout);
+        dedup_note(&s.dd, stdout, " ", "");
         putchar('\n');
     }
     free(aHit);
@@ -900,10 +900,7 @@ cmd_count(cli *c)
     } else if (eFmt == FMT_TEXT) {
         printf("%llu\n", (unsigned long long)nTotal);
         if (s.dd.bOn) { /* (stdout stays one number, for scripts) */
-            fprintf(stderr,
-                    "kq count: --dedup folded %zu near-duplicate "
-                    "documents\n",
-                    s.dd.nFold);
+            dedup_note(&s.dd, stderr, "kq count: ", "\n");
         }
     } else {
         c->nOffset = 0;

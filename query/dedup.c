@@ -98,6 +98,7 @@ dedup_hits(dedup *d, kq_index *p, const kq_hit *aHit, size_t n, int bBest,
                 d->aFold[d->nFold++] = a[i].iDoc;
             }
         }
+        d->nFoldAll += d->nFold;
     }
     free(a);
     free(aSig);
@@ -149,11 +150,12 @@ dedup_keep(const dedup *d, kq_docid iDoc)
 }
 
 void
-dedup_note(const dedup *d, FILE *f)
+dedup_note(const dedup *d, FILE *f, const char *zBefore, const char *zAfter)
 {
     if (d->bOn) {
-        fprintf(f, " (--dedup folded %llu near-duplicate document%s)",
-                (unsigned long long)d->nFold, d->nFold == 1 ? "" : "s");
+        fprintf(f, "%s(--dedup folded %llu near-duplicate document%s)%s",
+                zBefore, (unsigned long long)d->nFoldAll,
+                d->nFoldAll == 1 ? "" : "s", zAfter);
     }
 }
 
@@ -161,7 +163,8 @@ void
 dedup_json(const dedup *d, json_t *o)
 {
     if (d->bOn) {
-        json_object_set_new(o, "folded", json_integer((json_int_t)d->nFold));
+        json_object_set_new(o, "folded",
+                            json_integer((json_int_t)d->nFoldAll));
         json_object_set_new(o, "threshold", json_real(d->threshold));
     }
 }
