@@ -231,3 +231,18 @@ thr() { case $1 in said) echo 0.8 ;; *) echo 0.95 ;; esac; }
     run --separate-stderr "$KQ" -d "$PIDX" stats --dedup
     [ "$status" -eq 2 ]
 }
+
+@test "dedup on Xapian: count, search, kwic, export and batch --counts fold as on kq's own index (hist and facet need kq's index)" {
+    "$KQI" --backend=xapian -q -d x "$P" 2>err || skip "no Xapian: $(cat err)"
+    [ "$("$KQ" -d x count --dedup --threshold 0.8 said 2>/dev/null)" = "$(nkept said)" ]
+    "$KQ" -d x search --dedup --all --format=tsv --fields=id oil | tail -n +2 | sort >got
+    "$KQ" -d "$PIDX" search --dedup --all --format=tsv --fields=id oil | tail -n +2 | sort >want
+    diff want got
+    [ "$(grep -c -- '-exact$' got)" -eq 6 ]
+    [ "$("$KQ" -d x export --dedup oil 2>/dev/null | jq -r .id)" = "$(kept oil | cut -f1)" ]
+    "$KQ" -d x kwic --dedup --all --format=tsv oil | cut -f1 | sort -u >got
+    { echo id; kept oil | cut -f1; } | sort -u >want
+    diff want got
+    printf 'o\toil\n' >q
+    [ "$("$KQ" -d x batch --counts --dedup --format=csv q | tail -1)" = "o,$(nkept oil),$(nfolded oil),oil," ]
+}
