@@ -246,3 +246,21 @@ thr() { case $1 in said) echo 0.8 ;; *) echo 0.95 ;; esac; }
     printf 'o\toil\n' >q
     [ "$("$KQ" -d x batch --counts --dedup --format=csv q | tail -1)" = "o,$(nkept oil),$(nfolded oil),oil," ]
 }
+
+@test "dedup: a threshold of 0.875 or below needs at most 30000 distinct signatures among the matches: 30000 taken, 30001 refused (exit 2)" {
+    # (The 30001 bodies "wN xN yN": distinct signatures, no near-duplicates.)
+    python3 -c 'import json
+for i in range(30001):
+    print(json.dumps({"id": str(i), "title": "", "body": "w%d x%d y%d" % (i, i, i)}))' >many.jsonl
+    "$KQI" -q -d idx many.jsonl
+    run --separate-stderr "$KQ" -d idx count --dedup --threshold 0.875 '* NOT w0'
+    [ "$status" -eq 0 ]
+    [ "$output" = 30000 ]
+    run --separate-stderr "$KQ" -d idx count --dedup --threshold 0.875 '*'
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"30001 distinct signatures"*"compares every pair, for at most 30000"* ]]
+    run --separate-stderr "$KQ" -d idx search --dedup --threshold 0.5 '*'
+    [ "$status" -eq 2 ]
+    # the block method (up to 7 bits) has no such limit
+    [ "$("$KQ" -d idx count --dedup --threshold 0.89 '*' 2>/dev/null)" = 30001 ]
+}
