@@ -14,7 +14,7 @@
 **   cmd_facet.c   kq facet;  values.c  a field's values (facet, --split)
 **   cmd_collocates.c, cmd_keywords.c  kq collocates, kq keywords;
 **                 assoc.c  their word table and statistics
-**   cmd_dups.c    kq dups
+**   cmd_dups.c    kq dups;  dedup.c  --dedup (search, count, hist, ...)
 */
 #ifndef KQ_CLI_H
 #define KQ_CLI_H
@@ -150,6 +150,7 @@ typedef struct cli {
     /* kq dups */
     const char *zThreshold; /* --threshold T (cmd_dups.c parses it) */
     int bSignatures;        /* --signatures */
+    int bDedup;             /* --dedup (dedup.c) */
 } cli;
 
 /* main.c */
@@ -361,6 +362,46 @@ uint32_t fvalues_of(const fvalues *p, kq_docid iDoc);
 void fvalues_free(fvalues *p);
 /* Value order: bytes ascending (date labels chronologically), empty last. */
 int fvalue_cmp(const fvalue *a, const fvalue *b);
+
+/**************************************************************************
+** dedup.c: --dedup, one document per cluster of near-duplicates among a
+** query's matches (and kq dups's --threshold).
+*/
+/* --threshold's default and range: a similarity of 0.95 is 3 bits of 64,
+** the distance Manku et al. chose for 64-bit SimHash on the web; below 0.5
+** a signature is nearer a random one than a copy. */
+#define DUPS_DEFAULT_THRESHOLD 0.95
+#define DUPS_MIN_THRESHOLD 0.5
+/* --threshold T (default DUPS_DEFAULT_THRESHOLD) and its distance in bits,
+** floor((1 - T) x 64).  0, or KQ_EXIT_USAGE (reported). */
+int dedup_threshold(const cli *c, double *pT, int *pnBit);
+typedef struct dedup {
+    int bOn;          /* --dedup given */
+    double threshold; /* --threshold */
+    int nBit;
+    uint64_t nMatch; /* the matches last clustered */
+    kq_docid *aFold; /* their folded docids, ascending */
+    size_t nFold;
+    uint64_t nFoldAll; /* folded by every call since dedup_open() (kq
+                       ** hist and batch: of every query) */
+} dedup;
+/* Zero d and read --dedup and --threshold: 0 or the exit code. */
+int dedup_open(dedup *d, const cli *c);
+/* Cluster the matches aHit[0..n) (any order) and keep one per cluster:
+** the first in docid order, or with bBest the highest-scored. */
+int dedup_hits(dedup *d, kq_index *p, const kq_hit *aHit, size_t n, int bBest,
+               char **pzErr);
+/* dedup_hits() over every match of q, keeping the first in docid order. */
+int dedup_query(dedup *d, kq_index *p, const kq_query *q, char **pzErr);
+/* 1 unless --dedup folded iDoc (always 1 without --dedup). */
+int dedup_keep(const dedup *d, kq_docid iDoc);
+/* Text: zBefore "(--dedup folded N near-duplicate documents)" zAfter,
+** N = nFoldAll;
+** JSON: "folded" and "threshold" in o.  Nothing without --dedup. */
+void dedup_note(const dedup *d, FILE *f, const char *zBefore,
+                const char *zAfter);
+void dedup_json(const dedup *d, json_t *o);
+void dedup_close(dedup *d);
 
 /**************************************************************************
 ** svg.c: kq hist --plot.

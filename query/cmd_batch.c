@@ -23,6 +23,7 @@ typedef struct batch {
     size_t nLimit;
     table t;
     int nBad; /* queries that did not parse */
+    dedup dd; /* --counts --dedup: the query's kept matches */
 } batch;
 
 /* The count-table row of a query: its count, or (nCount < 0) none and
@@ -39,6 +40,11 @@ count_row(batch *b, const char *zQid, long long nCount, const char *zQuery,
         table_str(&b->t, NULL);
     } else {
         table_int(&b->t, nCount);
+    }
+    if (b->dd.bOn && nCount < 0) {
+        table_str(&b->t, NULL);
+    } else if (b->dd.bOn) { /* the column "folded" */
+        table_int(&b->t, (long long)b->dd.nFold);
     }
     table_str(&b->t, zQuery);
     table_str(&b->t, nCount < 0 ? zErr : NULL);
@@ -64,7 +70,10 @@ run_query(batch *b, const char *zQid, kq_query *pQ, const char *zQuery,
         aHit = NULL;
         nLimit = (size_t)nTotal;
     }
-    if (rc == KQ_OK) {
+    if (rc == KQ_OK && b->dd.bOn) {
+        rc = dedup_query(&b->dd, b->src.pIdx, pQ, pzErr);
+        nTotal = b->dd.nMatch - b->dd.nFold;
+    } else if (rc == KQ_OK) {
         rc = kq_search_ex(b->src.pIdx, pQ, 0, 0, nLimit, &aHit, &nHit, &nTotal,
                           NULL, pzErr);
     }
@@ -113,6 +122,13 @@ cmd_batch(cli *c)
     if (b.eFmt < 0) {
         return KQ_EXIT_USAGE;
     }
+    if (c->bDedup && !c->bCounts) {
+        fprintf(stderr, "kq batch: --dedup needs --counts\n");
+        return KQ_EXIT_USAGE;
+    }
+    if (dedup_open(&b.dd, c)) {
+        return KQ_EXIT_USAGE;
+    }
     b.nLimit = c->bLimit ? c->nLimit : 1000;
     const char *zFile = c->azArg[0];
     FILE *f = strcmp(zFile, "-") == 0 ? stdin : fopen(zFile, "r");
@@ -130,7 +146,10 @@ cmd_batch(cli *c)
     b.pA = source_analyzer(&b.src);
     if (b.eFmt != FMT_TREC) {
         static const char *const azCol[] = {"qid", "count", "query", "error"};
-        table_begin(&b.t, stdout, b.eFmt, 4, azCol, JSONL_QUERY);
+        static const char *const azColD[] = {"qid", "count", "folded", "query",
+                                             "error"};
+        table_begin(&b.t, stdout, b.eFmt, b.dd.bOn ? 5 : 4,
+                    b.dd.bOn ? azColD : azCol, JSONL_QUERY);
     }
     kq_buf line = {0};
     int bLong = 0;
@@ -211,13 +230,19 @@ cmd_batch(cli *c)
         ex = report_error(c, rc, zErr);
     }
     if (b.eFmt != FMT_TREC) {
-        table_end(&b.t, NULL, "queries");
+        json_t *o = NULL; /* a summary only to say what --dedup folded */
+        if (b.dd.bOn && (b.eFmt == FMT_JSON || b.eFmt == FMT_JSONL)) {
+            o = json_object();
+            dedup_json(&b.dd, o);
+        }
+        table_end(&b.t, o, "queries");
     }
     free(zErr);
     kq_buf_free(&line);
     if (f != stdin) {
         fclose(f);
     }
+    dedup_close(&b.dd);
     source_close(&b.src);
     if (ex == 0 && b.nBad) {
         fprintf(stderr,

@@ -16,16 +16,9 @@
 */
 #include "cli.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* --threshold's default and range: a similarity of 0.95 is 3 bits of 64,
-** the distance Manku et al. chose for 64-bit SimHash on the web; below 0.5
-** a signature is nearer a random one than a copy. */
-#define DUPS_DEFAULT_THRESHOLD 0.95
-#define DUPS_MIN_THRESHOLD 0.5
 
 typedef struct dups {
     cli *c;
@@ -299,27 +292,11 @@ print_signatures(dups *p, int eFmt)
     return rc;
 }
 
-/* --threshold T: a number from 0.5 to 1; the distance floor((1-T) x 64). */
+/* --threshold T: dedup.c. */
 static int
 parse_threshold(dups *p)
 {
-    p->threshold = DUPS_DEFAULT_THRESHOLD;
-    const char *z = p->c->zThreshold;
-    if (z) {
-        char *zEnd;
-        double v = strtod(z, &zEnd);
-        if (zEnd == z || *zEnd || !(v >= DUPS_MIN_THRESHOLD && v <= 1.0)) {
-            msg_put("kq dups: --threshold needs a number from %g to 1, not "
-                    "\"%s\"",
-                    DUPS_MIN_THRESHOLD, z);
-            return KQ_EXIT_USAGE;
-        }
-        p->threshold = v;
-    }
-    /* (1e-9: 0.95 is 3.2 bits, 0.953125 exactly 3, whatever the rounding
-    ** of 1 - T) */
-    p->nBit = (int)floor((1.0 - p->threshold) * 64.0 + 1e-9);
-    return 0;
+    return dedup_threshold(p->c, &p->threshold, &p->nBit);
 }
 
 static int

@@ -306,12 +306,18 @@ typedef struct exporter {
     size_t nSeen, nSeenAlloc;
     kq_buf line;
     sink out;
+    dedup dd; /* --dedup: the kept matches only */
 } exporter;
 
 static int
 match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 {
     exporter *x = pCtx;
+    (void)score;
+    (void)nOcc;
+    if (!dedup_keep(&x->dd, iDoc)) {
+        return KQ_OK;
+    }
     if (kq_grow(&x->aDoc, sizeof(kq_docid), &x->nDocAlloc, x->nDoc + 1, 256)) {
         return KQ_NOMEM;
     }
@@ -449,10 +455,17 @@ summary(exporter *x, size_t nMatch)
                  " (a sample of %zu matches, seed %llu)", nMatch,
                  (unsigned long long)c->iSeed);
     }
+    char zDedup[96] = "";
+    if (x->dd.bOn) {
+        snprintf(zDedup, sizeof(zDedup),
+                 " (--dedup folded %llu near-duplicate document%s)",
+                 (unsigned long long)x->dd.nFoldAll,
+                 x->dd.nFoldAll == 1 ? "" : "s");
+    }
     const char *zTo = c->zOutput ? c->zOutput : "standard output";
-    msg_put("kq export: %zu document%s%s written to %s; "
+    msg_put("kq export: %zu document%s%s%s written to %s; "
             "kq-index%s %s indexes them",
-            x->nDoc, x->nDoc == 1 ? "" : "s", zSample, zTo,
+            x->nDoc, x->nDoc == 1 ? "" : "s", zSample, zDedup, zTo,
             b.rc ? "" : (const char *)b.a, c->zOutput ? c->zOutput : "FILE");
     kq_buf_free(&b);
 }
@@ -502,13 +515,19 @@ cmd_export(cli *c)
     }
     char *zQuery = cli_join_args(c, 0, c->nArg);
     char *zErr = NULL;
-    int ex = zQuery ? source_open(&x.src, c) : KQ_EXIT_INDEX;
+    int ex = zQuery ? dedup_open(&x.dd, c) : KQ_EXIT_INDEX;
+    if (ex == 0) {
+        ex = source_open(&x.src, c);
+    }
     if (ex == 0) {
         ex = parse_query(c, source_analyzer(&x.src), zQuery, &x.pQ);
     }
     int rc = KQ_OK;
     if (ex == 0) {
         rc = choose_lang_key(&x, &zErr);
+    }
+    if (ex == 0 && rc == KQ_OK && x.dd.bOn) {
+        rc = dedup_query(&x.dd, x.src.pIdx, x.pQ, &zErr);
     }
     if (ex == 0 && rc == KQ_OK) {
         rc = kq_search_each(x.src.pIdx, x.pQ, &x, match_cb, &zErr);
@@ -534,6 +553,7 @@ cmd_export(cli *c)
     kq_buf_free(&x.line);
     free(x.aDoc);
     kq_query_free(x.pQ);
+    dedup_close(&x.dd);
     source_close(&x.src);
     free(zErr);
     free(zQuery);

@@ -38,6 +38,7 @@ typedef struct facet {
     size_t nRow;
     size_t nTop; /* 0: all */
     size_t nMin;
+    dedup dd; /* --dedup */
     char *zErr;
 } facet;
 
@@ -55,8 +56,8 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
         return KQ_CORRUPT;
     }
     uint32_t v = fvalues_of(&p->v, iDoc);
-    if (v == FV_NONE) {
-        return KQ_OK; /* a deleted document */
+    if (v == FV_NONE || !dedup_keep(&p->dd, iDoc)) {
+        return KQ_OK; /* a deleted document, or a folded one */
     }
     p->v.a[v].nDocs++;
     p->v.a[v].nOcc += nOcc;
@@ -146,11 +147,13 @@ print_text(facet *p)
     fputs("query ", stdout);
     esc_put(stdout, p->zQuery, strlen(p->zQuery), KQ_ESC_TEXT);
     printf(": %llu value%s, %llu matching document%s of %llu; left out: "
-           "%zu by --top, %zu by --min-count\n",
+           "%zu by --top, %zu by --min-count",
            (unsigned long long)p->nValues, p->nValues == 1 ? "" : "s",
            (unsigned long long)p->nMatch, p->nMatch == 1 ? "" : "s",
            (unsigned long long)kq_index_stats(p->src.pIdx)->nDoc, p->nCutTop,
            p->nCutMin);
+    dedup_note(&p->dd, stdout, " ", "");
+    putchar('\n');
 }
 
 static json_t *
@@ -159,6 +162,7 @@ summary_json(facet *p)
     char zF[32];
     json_t *o = json_object();
     json_object_set_new(o, "query", json_text(p->zQuery, strlen(p->zQuery)));
+    dedup_json(&p->dd, o);
     char *z = kq_query_describe(p->pQ);
     json_object_set_new(o, "parsed",
                         z ? json_text(z, strlen(z)) : json_null());
@@ -262,7 +266,10 @@ facet_run(facet *p)
     }
     p->nTop = c->bTop ? c->nTop : eFmt == FMT_TEXT ? FACET_TEXT_TOP : 0;
     p->nMin = c->bMinCount ? c->nMinCount : 1;
-    int ex = source_open(&p->src, c);
+    int ex = dedup_open(&p->dd, c);
+    if (ex == 0) {
+        ex = source_open(&p->src, c);
+    }
     if (ex == 0) {
         ex = source_need_native(&p->src, c, "kq facet");
     }
@@ -281,6 +288,9 @@ facet_run(facet *p)
         return ex;
     }
     int rc = fvalues_walk(&p->v, &p->src, &p->f, &p->zErr);
+    if (rc == KQ_OK && p->dd.bOn) {
+        rc = dedup_query(&p->dd, p->src.pIdx, p->pQ, &p->zErr);
+    }
     if (rc == KQ_OK) {
         rc = kq_search_each(p->src.pIdx, p->pQ, p, match_cb, &p->zErr);
     }
@@ -310,6 +320,7 @@ cmd_facet(cli *c)
     free(p.zQuery);
     free(p.zErr);
     fvalues_free(&p.v);
+    dedup_close(&p.dd);
     source_close(&p.src);
     return ex;
 }

@@ -61,6 +61,7 @@ typedef struct hist {
     int bOther;          /* --split: the last series is (other) */
     uint64_t *aSTotal;   /* --split: nQ x nBucket, documents */
     uint64_t *aSUndated; /* --split: per series, undated documents */
+    dedup dd;            /* --dedup: the query being counted */
     char *zErr;
 } hist;
 
@@ -131,6 +132,9 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     }
     int64_t k = h->aKey[iDoc];
     int iQ = h->bSplit ? split_series(h, iDoc) : q->iQ;
+    if (!dedup_keep(&h->dd, iDoc)) {
+        return KQ_OK;
+    }
     if (k == KEY_SKIP || iQ < 0 || iQ >= h->nQ) {
         return KQ_OK; /* (--split: a value in no series has no match) */
     }
@@ -154,7 +158,8 @@ count_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     (void)score;
     (void)nOcc;
     uint32_t v = fvalues_of(&h->v, iDoc);
-    if (v != FV_NONE && iDoc < h->nDocid && h->aKey[iDoc] != KEY_SKIP) {
+    if (v != FV_NONE && iDoc < h->nDocid && h->aKey[iDoc] != KEY_SKIP &&
+        dedup_keep(&h->dd, iDoc)) {
         h->v.a[v].nDocs++;
     }
     return KQ_OK;
@@ -400,6 +405,7 @@ print_text(hist *h)
             putchar('\n');
         }
     }
+    dedup_note(&h->dd, stdout, "", "\n");
 }
 
 /**************************************************************************
@@ -481,6 +487,7 @@ summary_json(hist *h)
                         h->c->zTo ? json_text(h->c->zTo, strlen(h->c->zTo))
                                   : json_null());
     json_object_set_new(o, "undated", json_integer((json_int_t)h->nUndated));
+    dedup_json(&h->dd, o);
     json_object_set_new(o, "index",
                         json_text(h->src.zDir, strlen(h->src.zDir)));
     const kq_stats *st = kq_index_stats(h->src.pIdx);
@@ -707,6 +714,17 @@ cmp_series(const void *pa, const void *pb)
     return fvalue_cmp(a, b);
 }
 
+/* --dedup: the kept matches of query q. */
+static int
+hist_dedup(hist *h, int q)
+{
+    int rc = KQ_OK;
+    if (h->dd.bOn) {
+        rc = dedup_query(&h->dd, h->src.pIdx, h->apQ[q], &h->zErr);
+    }
+    return rc;
+}
+
 /* --split: each document's value, the series (the --top values with most
 ** matching documents, then (other) if it has any), and the documents of
 ** each series per period.  nQ becomes the number of series. */
@@ -714,6 +732,9 @@ static int
 split_prepare(hist *h)
 {
     int rc = fvalues_walk(&h->v, &h->src, &h->fSplit, &h->zErr);
+    if (rc == KQ_OK) {
+        rc = hist_dedup(h, 0); /* (for both passes) */
+    }
     if (rc == KQ_OK) {
         rc = kq_search_each(h->src.pIdx, h->apQ[0], h, count_cb, &h->zErr);
     }
@@ -779,6 +800,7 @@ split_prepare(hist *h)
 static void
 hist_free(hist *h)
 {
+    dedup_close(&h->dd);
     for (int q = 0; h->apQ && q < h->nParsed; q++) {
         kq_query_free(h->apQ[q]);
     }
@@ -821,6 +843,10 @@ hist_run(hist *h)
     }
     if (eFmt != FMT_TEXT) {
         c->bColor = 0;
+    }
+    int ex0 = dedup_open(&h->dd, c);
+    if (ex0) {
+        return ex0;
     }
     h->eBy = BY_MONTH;
     if (c->zBy) {
@@ -993,7 +1019,11 @@ hist_run(hist *h)
     /* Pass 2: the matches of each query. */
     for (int q = 0; q < h->nParsed; q++) {
         qctx qc = {h, q};
-        rc = kq_search_each(h->src.pIdx, h->apQ[q], &qc, match_cb, &h->zErr);
+        rc = h->bSplit ? KQ_OK : hist_dedup(h, q);
+        if (rc == KQ_OK) {
+            rc = kq_search_each(h->src.pIdx, h->apQ[q], &qc, match_cb,
+                                &h->zErr);
+        }
         if (rc) {
             return report_error(c, rc, h->zErr);
         }

@@ -35,6 +35,7 @@ typedef struct kwic {
     size_t nLine, nLineAlloc;
     size_t nCtx; /* context kept each side, in columns */
     size_t nMax; /* lines wanted (SIZE_MAX: all) */
+    dedup dd;    /* --dedup: the kept matches only */
     int rc;
 } kwic;
 
@@ -42,6 +43,11 @@ static int
 doc_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 {
     kwic *k = pCtx;
+    (void)score;
+    (void)nOcc;
+    if (!dedup_keep(&k->dd, iDoc)) {
+        return KQ_OK;
+    }
     if (kq_grow(&k->aDoc, sizeof(kq_docid), &k->nDocAlloc, k->nDoc + 1, 64)) {
         return KQ_NOMEM;
     }
@@ -312,7 +318,12 @@ print_table(kwic *k, int eFmt)
         free(zR);
         table_row_end(&t);
     }
-    table_end(&t, NULL, "lines");
+    json_t *o = NULL; /* a summary only to say what --dedup folded */
+    if (k->dd.bOn && (eFmt == FMT_JSON || eFmt == FMT_JSONL)) {
+        o = json_object();
+        dedup_json(&k->dd, o);
+    }
+    table_end(&t, o, "lines");
 }
 
 int
@@ -352,13 +363,19 @@ cmd_kwic(cli *c)
     k.nMax = c->bLimit && !c->bAll ? c->nLimit : SIZE_MAX;
     char *zQuery = cli_join_args(c, 0, c->nArg);
     char *zErr = NULL;
-    int ex = zQuery ? source_open(&k.src, c) : KQ_EXIT_INDEX;
+    int ex = zQuery ? dedup_open(&k.dd, c) : KQ_EXIT_INDEX;
+    if (ex == 0) {
+        ex = source_open(&k.src, c);
+    }
     if (ex == 0) {
         k.pA = source_analyzer(&k.src);
         ex = parse_query(c, k.pA, zQuery, &k.pQ);
     }
     int rc = KQ_OK;
-    if (ex == 0) {
+    if (ex == 0 && k.dd.bOn) {
+        rc = dedup_query(&k.dd, k.src.pIdx, k.pQ, &zErr);
+    }
+    if (ex == 0 && rc == KQ_OK) {
         rc = kq_search_each(k.src.pIdx, k.pQ, &k, doc_cb, &zErr);
     }
     if (ex == 0 && rc == KQ_OK) {
@@ -387,6 +404,7 @@ cmd_kwic(cli *c)
         }
         if (eFmt == FMT_TEXT) {
             print_text(&k, nWidth);
+            dedup_note(&k.dd, stdout, "", "\n");
         } else {
             print_table(&k, eFmt);
         }
@@ -407,6 +425,7 @@ cmd_kwic(cli *c)
     free(zQuery);
     kq_matcher_free(k.pM);
     kq_query_free(k.pQ);
+    dedup_close(&k.dd);
     source_close(&k.src);
     return ex;
 }

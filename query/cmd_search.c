@@ -53,6 +53,7 @@ typedef struct search {
     char *zFieldList; /* copy of --fields, cut at the commas */
     json_t *pHits;    /* FMT_JSON */
     int bWarnedId;
+    dedup dd; /* --dedup */
 } search;
 
 static const char *
@@ -73,6 +74,7 @@ summary_new(search *p, uint64_t nTotal, size_t nReturned)
     const kq_stats *st = kq_index_stats(p->src.pIdx);
     json_object_set_new(o, "query", json_text(p->zQuery, strlen(p->zQuery)));
     json_object_set_new(o, "total", json_integer((json_int_t)nTotal));
+    dedup_json(&p->dd, o);
     json_object_set_new(o, "offset", json_integer((json_int_t)p->c->nOffset));
     json_object_set_new(o, "returned", json_integer((json_int_t)nReturned));
     char *zParsed = kq_query_describe(p->pQ);
@@ -651,7 +653,10 @@ search_open(search *p, cli *c)
     if (p->zQuery == NULL) {
         return KQ_EXIT_INDEX;
     }
-    int ex = source_open(&p->src, c);
+    int ex = dedup_open(&p->dd, c);
+    if (ex == 0) {
+        ex = source_open(&p->src, c);
+    }
     if (ex) {
         return ex;
     }
@@ -668,6 +673,44 @@ search_close(search *p)
     free(p->zQuery);
     free(p->zFieldList);
     json_decref(p->pHits);
+    dedup_close(&p->dd);
+}
+
+/* search --dedup: every match in the order asked for, the highest-scored
+** of each cluster kept, then the page (--offset, -n, --all) of those;
+** *pnTotal the number kept. */
+static int
+search_dedup(search *p, size_t nLimit, kq_hit **paHit, size_t *pnHit,
+             uint64_t *pnTotal, char **pzErr)
+{
+    uint64_t nAll = 0;
+    size_t n = 0, m = 0;
+    kq_hit *a = NULL;
+    int rc = kq_search_ex(p->src.pIdx, p->pQ, p->flags, 0, 0, &a, &n, &nAll,
+                          NULL, pzErr);
+    free(a);
+    a = NULL;
+    if (rc == KQ_OK && nAll) {
+        rc = kq_search_ex(p->src.pIdx, p->pQ, p->flags, 0, (size_t)nAll, &a,
+                          &n, &nAll, NULL, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = dedup_hits(&p->dd, p->src.pIdx, a, n, 1, pzErr);
+    }
+    for (size_t i = 0; rc == KQ_OK && i < n; i++) {
+        if (dedup_keep(&p->dd, a[i].iDoc)) {
+            a[m++] = a[i];
+        }
+    }
+    size_t iFrom = p->c->nOffset < m ? p->c->nOffset : m;
+    size_t nPage = p->c->bAll || nLimit > m - iFrom ? m - iFrom : nLimit;
+    if (a && nPage) {
+        memmove(a, a + iFrom, nPage * sizeof(kq_hit));
+    }
+    *paHit = a;
+    *pnHit = rc == KQ_OK ? nPage : 0;
+    *pnTotal = m;
+    return rc;
 }
 
 int
@@ -754,14 +797,16 @@ cmd_search(cli *c)
     if (!c->bLimit) {
         nLimit = c->nLimit = 10; /* (the summary records it) */
     }
-    if (c->bAll) {
+    if (s.dd.bOn) {
+        rc = search_dedup(&s, nLimit, &aHit, &nHit, &nTotal, &zErr);
+    } else if (c->bAll) {
         rc = kq_search_ex(s.src.pIdx, s.pQ, s.flags, 0, 0, &aHit, &nHit,
                           &nTotal, NULL, &zErr);
         free(aHit);
         aHit = NULL;
         nLimit = nTotal > c->nOffset ? (size_t)(nTotal - c->nOffset) : 0;
     }
-    if (rc == KQ_OK) {
+    if (rc == KQ_OK && !s.dd.bOn) {
         rc = kq_search_ex(s.src.pIdx, s.pQ, s.flags, c->nOffset, nLimit, &aHit,
                           &nHit, &nTotal, NULL, &zErr);
     }
@@ -801,16 +846,18 @@ cmd_search(cli *c)
         json_decref(o);
     } else if (eFmt == FMT_TEXT) {
         if (nTotal == 0) {
-            printf("-- no matching documents\n");
+            printf("-- no matching documents");
         } else if (nHit == 0 && c->nOffset == 0) { /* -n 0 */
-            printf("-- %llu matching documents\n", (unsigned long long)nTotal);
+            printf("-- %llu matching documents", (unsigned long long)nTotal);
         } else if (nHit == 0) {
-            printf("-- %llu matching documents, none after offset %zu\n",
+            printf("-- %llu matching documents, none after offset %zu",
                    (unsigned long long)nTotal, c->nOffset);
         } else {
-            printf("-- %zu-%zu of %llu matching documents\n", c->nOffset + 1,
+            printf("-- %zu-%zu of %llu matching documents", c->nOffset + 1,
                    c->nOffset + nHit, (unsigned long long)nTotal);
         }
+        dedup_note(&s.dd, stdout, " ", "");
+        putchar('\n');
     }
     free(aHit);
     free(zErr);
@@ -839,13 +886,22 @@ cmd_count(cli *c)
     kq_hit *aHit = NULL;
     size_t nHit = 0;
     uint64_t nTotal = 0;
-    int rc = kq_search_ex(s.src.pIdx, s.pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
+    int rc = KQ_OK;
+    if (s.dd.bOn) {
+        rc = dedup_query(&s.dd, s.src.pIdx, s.pQ, &zErr);
+        nTotal = s.dd.nMatch - s.dd.nFold;
+    } else {
+        rc = kq_search_ex(s.src.pIdx, s.pQ, 0, 0, 0, &aHit, &nHit, &nTotal,
                           NULL, &zErr);
+    }
     free(aHit);
     if (rc) {
         ex = report_error(c, rc, zErr);
     } else if (eFmt == FMT_TEXT) {
         printf("%llu\n", (unsigned long long)nTotal);
+        if (s.dd.bOn) { /* (stdout stays one number, for scripts) */
+            dedup_note(&s.dd, stderr, "kq count: ", "\n");
+        }
     } else {
         c->nOffset = 0;
         c->nLimit = 0;

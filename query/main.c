@@ -155,13 +155,21 @@ static const char *const azCmdHelp[CMD_N] = {
 "  -c, --count      print only the exact number of matching documents\n"
 "  --parse          print the parsed query and exit (kq parse: more)\n"
 "  --check          verify the whole index (the same as kq check)\n"
+"  --dedup          one hit per cluster of near-duplicates among the\n"
+"                   matches, the highest-scored; the total counts them\n"
+"                   once (kq(1) NEAR-DUPLICATES)\n"
+"  --threshold T    --dedup's similarity, 0.5 to 1 (default 0.95)\n"
 "\n"
 "%s",
     /* count */
 "usage: kq count [options] QUERY...\n"
 "\n"
 "Print the exact number of matching documents (the same as kq -c).\n"
-"  --format=FMT     text (default: the number), json\n",
+"  --format=FMT     text (default: the number), json\n"
+"  --dedup          each cluster of near-duplicates among the matches\n"
+"                   counts once (kq(1) NEAR-DUPLICATES); standard error\n"
+"                   says how many were folded\n"
+"  --threshold T    --dedup's similarity, 0.5 to 1 (default 0.95)\n",
     /* show */
 "usage: kq show [options] ID...\n"
 "\n"
@@ -198,7 +206,10 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --split FIELD    one series per value of FIELD (source or an extra\n"
 "                   field) for one QUERY: the --top N (default 5) values\n"
 "                   with most matching documents, the rest as (other);\n"
-"                   total and --normalize are the value's documents\n",
+"                   total and --normalize are the value's documents\n"
+"  --dedup          one document per cluster of near-duplicates among\n"
+"                   each query's matches, the first indexed (kq(1)\n"
+"                   NEAR-DUPLICATES);  --threshold T (default 0.95)\n",
     /* kwic */
 "usage: kq kwic [options] QUERY...\n"
 "\n"
@@ -212,7 +223,10 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   words before the match, nearest first), right (by the\n"
 "                   words after it)\n"
 "  -n N             at most N lines (default: all);  --all\n"
-"  --format=FMT     text (default), tsv, csv, jsonl, json\n",
+"  --format=FMT     text (default), tsv, csv, jsonl, json\n"
+"  --dedup          the lines of one document per cluster of near-\n"
+"                   duplicates among the matches, the first indexed\n"
+"                   (kq(1) NEAR-DUPLICATES);  --threshold T (default 0.95)\n",
     /* batch */
 "usage: kq batch [options] FILE\n"
 "\n"
@@ -226,7 +240,10 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --run-tag TAG    the run tag (default kq)\n"
 "  --or             bare words are ORed (natural-language topics)\n"
 "  --counts         a count table instead: qid, count, query (the same as\n"
-"                   --format=tsv; also --format=csv or jsonl)\n",
+"                   --format=tsv; also --format=csv or jsonl)\n"
+"  --dedup          (with --counts) count each cluster of near-duplicates\n"
+"                   among a query's matches once, and a column folded\n"
+"                   (kq(1) NEAR-DUPLICATES);  --threshold T (default 0.95)\n",
     /* explain */
 "usage: kq explain [options] QUERY... ID\n"
 "\n"
@@ -278,6 +295,9 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   fewer; N from 1), in index order: reservoir sampling\n"
 "  --seed S         the sample's seed (default 0; 0 to 2^64-1): the same\n"
 "                   index, query, N and S give the same sample\n"
+"  --dedup          one document per cluster of near-duplicates among the\n"
+"                   matches, the first indexed (before --sample; kq(1)\n"
+"                   NEAR-DUPLICATES);  --threshold T (default 0.95)\n"
 "Exit status 1 if nothing matched (an empty output is written).\n",
     /* facet */
 "usage: kq facet [options] FIELD [QUERY...]\n"
@@ -297,7 +317,10 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --sort=ORDER     count (default: matching documents, most first; ties\n"
 "                   by value), value (ascending; dates chronologically)\n"
 "  --format=FMT     text (default), tsv, csv, jsonl, json: columns value,\n"
-"                   docs, occurrences, total, docs_per_1000; then a summary\n",
+"                   docs, occurrences, total, docs_per_1000; then a summary\n"
+"  --dedup          one document per cluster of near-duplicates among the\n"
+"                   matches, the first indexed (kq(1) NEAR-DUPLICATES);\n"
+"                   --threshold T (default 0.95)\n",
     /* collocates */
 "usage: kq collocates [options] QUERY...\n"
 "\n"
@@ -527,6 +550,10 @@ run_indexer(char **argv)
 #define M(x) (1u << (x))
 #define M_ALL (~M(CMD_HELP))
 #define M_JSONISH (M_ALL & ~M(CMD_PARSE))
+/* The commands --dedup folds near-duplicates in (dedup.c) */
+#define M_DEDUP                                                               \
+    (M(CMD_SEARCH) | M(CMD_COUNT) | M(CMD_HIST) | M(CMD_FACET) |              \
+     M(CMD_KWIC) | M(CMD_BATCH) | M(CMD_EXPORT))
 
 enum {
     O_OFFSET = 256,
@@ -567,6 +594,7 @@ enum {
     O_REFERENCE,
     O_THRESHOLD,
     O_SIGNATURES,
+    O_DEDUP,
     O_LAST /* (the size of the table of options seen) */
 };
 
@@ -615,6 +643,7 @@ static const struct option aOpt[] = {
     {"reference", required_argument, NULL, O_REFERENCE},
     {"threshold", required_argument, NULL, O_THRESHOLD},
     {"signatures", no_argument, NULL, O_SIGNATURES},
+    {"dedup", no_argument, NULL, O_DEDUP},
     {NULL, 0, NULL, 0},
 };
 static const char zShort[] = "d:n:cho:";
@@ -653,7 +682,8 @@ opt_mask(int o, const char **pzName)
     case O_MEASURE: *pzName = "--measure"; return M(CMD_COLLOCATES);
     case O_STOP: *pzName = "--stop"; return M(CMD_COLLOCATES);
     case O_REFERENCE: *pzName = "--reference"; return M(CMD_KEYWORDS);
-    case O_THRESHOLD: *pzName = "--threshold"; return M(CMD_DUPS);
+    case O_THRESHOLD: *pzName = "--threshold"; return M(CMD_DUPS) | M_DEDUP;
+    case O_DEDUP: *pzName = "--dedup"; return M_DEDUP;
     case O_SIGNATURES: *pzName = "--signatures"; return M(CMD_DUPS);
     case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
     case O_PLOT: *pzName = "--plot"; return M(CMD_HIST);
@@ -858,6 +888,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_REFERENCE: c->zReference = zArg; return 0;
     case O_THRESHOLD: c->zThreshold = zArg; return 0;
     case O_SIGNATURES: c->bSignatures = 1; return 0;
+    case O_DEDUP: c->bDedup = 1; return 0;
     case O_OR: c->bOr = 1; return 0;
     case 'o': c->zOutput = zArg; return 0;
     case O_GZIP: c->bGzip = 1; return 0;

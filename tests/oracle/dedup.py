@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# tests/oracle/dedup.py FILE QUERY [--bits K]
+#
+# What --dedup should keep, WITHOUT kq: the documents of FILE (JSON Lines,
+# optionally gzip-compressed) matching QUERY (matches.py's notation and
+# tokens; "(all)" for every document), clustered as simhash.py does (the
+# signature of the body; documents without one never clustered; every
+# pair of matches compared, Hamming distance <= K, default 3; clusters =
+# connected components).  One line per matching document, in FILE order:
+#   ID<TAB>DATE<TAB>SOURCE<TAB>FIRST<TAB>OCC
+# FIRST: the id of the first member of its cluster in FILE order (its own
+# id when it is the first or alone: the document --dedup keeps, but for
+# kq search, which keeps the highest-scored); OCC: its matches (matches.py).
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import matches  # noqa: E402
+import simhash  # noqa: E402
+
+
+def main(argv):
+    bits = 3
+    if "--bits" in argv:
+        i = argv.index("--bits")
+        bits = int(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
+    if len(argv) != 2:
+        matches.die("usage: dedup.py FILE QUERY [--bits K]")
+    path, q = argv
+    docs = []
+    for d in matches.read_docs(path):
+        doc = {"id": str(d.get("id")), "date": d.get("date") or "",
+               "source": d.get("source") or "",
+               "sig": simhash.signature(d.get("body", "")),
+               "text": {f: matches.text_of(d, f) for f in matches.FIELDS}}
+        doc["tok"] = {f: matches.tokens(doc["text"][f])
+                      for f in matches.FIELDS}
+        docs.append(doc)
+    vocab = {t[0] for d in docs for f in matches.FIELDS for t in d["tok"][f]}
+    query = matches.compile_query(matches.parse(q), lambda: vocab, [])
+    hit = []
+    for d in docs:
+        m, spans = query(d)
+        if m:
+            d["occ"] = len(spans)
+            hit.append(d)
+    parent = list(range(len(hit)))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    for a in range(len(hit)):
+        for b in range(a + 1, len(hit)):
+            sa, sb = hit[a]["sig"], hit[b]["sig"]
+            if sa and sb and bin(sa ^ sb).count("1") <= bits:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    for k, d in enumerate(hit):
+        print("%s\t%s\t%s\t%s\t%d" % (d["id"], d["date"], d["source"],
+                                      hit[find(k)]["id"], d["occ"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
