@@ -108,6 +108,33 @@ wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut)
     return KQ_OK;
 }
 
+static const wtab *pSortTab; /* (for cmp_entry: qsort has no context) */
+
+static int
+cmp_entry(const void *pa, const void *pb)
+{
+    const wentry *a = *(wentry *const *)pa, *b = *(wentry *const *)pb;
+    int bA = !isnan(a->rSort), bB = !isnan(b->rSort);
+    if (bA != bB) {
+        return bA ? -1 : 1;
+    }
+    if (bA && a->rSort != b->rSort) {
+        return a->rSort > b->rSort ? -1 : 1;
+    }
+    size_t n = a->nKey < b->nKey ? a->nKey : b->nKey;
+    int r = memcmp(wtab_key(pSortTab, a), wtab_key(pSortTab, b), n);
+    return r ? r : (a->nKey > b->nKey) - (a->nKey < b->nKey);
+}
+
+void
+wtab_sort(const wtab *t, wentry **a, size_t n)
+{
+    pSortTab = t;
+    if (n) {
+        qsort(a, n, sizeof(wentry *), cmp_entry);
+    }
+}
+
 void
 wtab_free(wtab *t)
 {

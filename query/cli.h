@@ -439,6 +439,8 @@ typedef struct wtab {
 int wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut);
 wentry *wtab_find(const wtab *t, const char *z, size_t n); /* or NULL */
 const char *wtab_key(const wtab *t, const wentry *e);
+/* Sort a[0..n) of t by rSort descending (NaN last), then by key. */
+void wtab_sort(const wtab *t, wentry **a, size_t n);
 void wtab_free(wtab *t);
 
 /* Count the tokens of documents (wcount_doc() per document): nToken gets

@@ -275,24 +275,6 @@ score(const colloc *k, const wentry *p)
     return s;
 }
 
-static const wtab *pSortTab; /* (for cmp_entry: qsort has no context) */
-
-static int
-cmp_entry(const void *pa, const void *pb)
-{
-    const wentry *a = *(wentry *const *)pa, *b = *(wentry *const *)pb;
-    int bA = !isnan(a->rSort), bB = !isnan(b->rSort);
-    if (bA != bB) {
-        return bA ? -1 : 1;
-    }
-    if (bA && a->rSort != b->rSort) {
-        return a->rSort > b->rSort ? -1 : 1;
-    }
-    size_t n = a->nKey < b->nKey ? a->nKey : b->nKey;
-    int r = memcmp(wtab_key(pSortTab, a), wtab_key(pSortTab, b), n);
-    return r ? r : (a->nKey > b->nKey) - (a->nKey < b->nKey);
-}
-
 static json_t *
 summary_json(colloc *k, const char *zQuery, size_t nRow)
 {
@@ -456,10 +438,7 @@ run_colloc(colloc *k, int eFmt, const char *zQuery)
         const double ar[MEASURE_N] = {s.logdice, s.mi, s.t, s.ll};
         ap[i]->rSort = assoc_sort_key(ar[k->eMeasure]);
     }
-    pSortTab = &k->t;
-    if (n) {
-        qsort(ap, n, sizeof(wentry *), cmp_entry);
-    }
+    wtab_sort(&k->t, ap, n);
     size_t nShow = k->c->nTop && k->c->nTop < n ? k->c->nTop : n;
     if (k->nMatch == 0) {
         msg_put("kq collocates: the query has no matches (%zu documents "

@@ -146,24 +146,6 @@ score(const kwds *k, const wentry *e)
     return s;
 }
 
-static const wtab *pSortTab; /* (for cmp_entry: qsort has no context) */
-
-static int
-cmp_entry(const void *pa, const void *pb)
-{
-    const wentry *a = *(wentry *const *)pa, *b = *(wentry *const *)pb;
-    int bA = !isnan(a->rSort), bB = !isnan(b->rSort);
-    if (bA != bB) {
-        return bA ? -1 : 1;
-    }
-    if (bA && a->rSort != b->rSort) {
-        return a->rSort > b->rSort ? -1 : 1;
-    }
-    size_t n = a->nKey < b->nKey ? a->nKey : b->nKey;
-    int r = memcmp(wtab_key(pSortTab, a), wtab_key(pSortTab, b), n);
-    return r ? r : (a->nKey > b->nKey) - (a->nKey < b->nKey);
-}
-
 static json_t *
 summary_json(kwds *k, const char *zQuery, size_t nRow)
 {
@@ -283,10 +265,7 @@ run_keywords(kwds *k, int eFmt, const char *zQuery)
             ap[n++] = e;
         }
     }
-    pSortTab = &k->t;
-    if (n) {
-        qsort(ap, n, sizeof(wentry *), cmp_entry);
-    }
+    wtab_sort(&k->t, ap, n);
     size_t nShow = k->c->nTop && k->c->nTop < n ? k->c->nTop : n;
     if (eFmt == FMT_TEXT) {
         print_text(k, ap, nShow);
