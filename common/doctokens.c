@@ -17,36 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Mark the live and deleted documents of language k (1-based) in aDocLang
-** from the postings of its term in every segment. */
+/* Mark the documents of a language (live and deleted) in aDocLang. */
+typedef struct marker {
+    kq_index *p;
+    u8 k; /* 1 + the language's index in aLang */
+} marker;
+
 static int
-mark_lang(kq_index *p, const char *zKey, size_t nKey, u8 k, char **pzErr)
+mark_cb(void *pCtx, kq_docid iDoc, int bDeleted, u32 tf)
 {
-    for (u32 s = 0; s < p->man.nSeg; s++) {
-        kqi_segment *g = &p->aSeg[s];
-        kqi_termloc loc;
-        int rc = kqi_dict_lookup(&g->dict, zKey, nKey, &loc, pzErr);
-        if (rc == KQ_NOTFOUND) {
-            continue;
-        }
-        kqi_plc *c = NULL;
-        if (rc == KQ_OK) {
-            rc = kqi_plc_open(&g->aMap[KQI_F_POST], &g->aMap[KQI_F_POS], &loc,
-                              g->docs.nDoc, &c, pzErr);
-        }
-        while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
-            u32 iDoc = kqi_plc_docid(c);
-            if (iDoc < g->docs.nDoc) { /* (the cursor checks it too) */
-                p->aDocLang[g->iBase + iDoc] = k;
-            }
-        }
-        if (rc == KQ_CORRUPT) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s", kqi_plc_errmsg(c));
-        }
-        kqi_plc_free(c);
-        if (rc != KQ_DONE && rc != KQ_OK) {
-            return rc;
-        }
+    marker *m = pCtx;
+    (void)bDeleted, (void)tf;
+    if (iDoc < m->p->nDocLang) {
+        m->p->aDocLang[iDoc] = m->k;
     }
     return KQ_OK;
 }
@@ -70,6 +53,7 @@ build_doc_langs(kq_index *p, char **pzErr)
     if (rc == KQ_OK && (p->aDocLang = calloc((size_t)nDocid + 1, 1)) == NULL) {
         rc = KQ_NOMEM;
     }
+    p->nDocLang = rc == KQ_OK ? nDocid : 0; /* (mark_cb's bound) */
     /* One language (the usual index): every document has its term. */
     int bOne = rc == KQ_OK && n == 1;
     if (bOne) {
@@ -80,17 +64,18 @@ build_doc_langs(kq_index *p, char **pzErr)
         size_t nName = strlen(a[i].zLang);
         aKey[0] = KQI_PFX_LANG;
         memcpy(aKey + 1, a[i].zLang, nName);
-        rc = mark_lang(p, aKey, nName + 1, (u8)(i + 1), pzErr);
+        marker m = {p, (u8)(i + 1)};
+        rc = kqi_index_postings(p, aKey, nName + 1, &m, mark_cb, pzErr);
     }
     if (rc) {
         free(a);
         free(p->aDocLang);
         p->aDocLang = NULL;
+        p->nDocLang = 0;
         return rc;
     }
     p->aLang = a;
     p->nLang = n;
-    p->nDocLang = nDocid;
     return KQ_OK;
 }
 

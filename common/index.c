@@ -918,22 +918,16 @@ term_df(kq_index *p, const char *z, size_t n, u64 *pDf, char **pzErr)
 }
 
 int
-kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
-                   uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr)
+kqi_index_postings(kq_index *p, const char *zKey, size_t nKey, void *pCtx,
+                   kqi_posting_fn x, char **pzErr)
 {
-    *pnDoc = *pnOcc = 0;
-    int rc = kqi_need_native(p, "exact term frequencies", pzErr);
+    int rc = KQ_OK;
     for (u32 s = 0; rc == KQ_OK && s < p->man.nSeg; s++) {
         kqi_segment *g = &p->aSeg[s];
         kqi_termloc loc;
-        rc = kqi_dict_lookup(&g->dict, zTerm, nTerm, &loc, pzErr);
+        rc = kqi_dict_lookup(&g->dict, zKey, nKey, &loc, pzErr);
         if (rc == KQ_NOTFOUND) {
             rc = KQ_OK;
-            continue;
-        }
-        if (rc == KQ_OK && g->meta.nDel == 0) {
-            *pnDoc += loc.df; /* (no deletions: the dictionary's figures) */
-            *pnOcc += loc.cf;
             continue;
         }
         kqi_plc *c = NULL;
@@ -942,10 +936,9 @@ kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
                               g->docs.nDoc, &c, pzErr);
         }
         while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
-            if (!kqi_is_deleted(g->aDel, kqi_plc_docid(c))) {
-                *pnDoc += 1;
-                *pnOcc += kqi_plc_tf(c);
-            }
+            u32 iDoc = kqi_plc_docid(c);
+            rc = x(pCtx, g->iBase + iDoc, kqi_is_deleted(g->aDel, iDoc),
+                   kqi_plc_tf(c));
         }
         if (rc == KQ_CORRUPT) {
             rc = kqi_err(pzErr, KQ_CORRUPT, "%s", kqi_plc_errmsg(c));
@@ -955,6 +948,52 @@ kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
             rc = KQ_OK;
         }
     }
+    return rc;
+}
+
+typedef struct tfreq {
+    u64 nDoc, nOcc;
+} tfreq;
+
+static int
+tfreq_cb(void *pCtx, kq_docid iDoc, int bDeleted, u32 tf)
+{
+    tfreq *t = pCtx;
+    (void)iDoc;
+    if (!bDeleted) {
+        t->nDoc++;
+        t->nOcc += tf;
+    }
+    return KQ_OK;
+}
+
+int
+kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
+                   uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr)
+{
+    *pnDoc = *pnOcc = 0;
+    int rc = kqi_need_native(p, "exact term frequencies", pzErr);
+    tfreq t = {0, 0};
+    int bDel = 0;
+    for (u32 s = 0; s < p->man.nSeg; s++) {
+        bDel |= p->man.aSeg[s].nDel > 0;
+    }
+    /* No deletions: the dictionary's figures are exact, no walk needed. */
+    for (u32 s = 0; rc == KQ_OK && !bDel && s < p->man.nSeg; s++) {
+        kqi_termloc loc;
+        rc = kqi_dict_lookup(&p->aSeg[s].dict, zTerm, nTerm, &loc, pzErr);
+        if (rc == KQ_OK) {
+            t.nDoc += loc.df;
+            t.nOcc += loc.cf;
+        } else if (rc == KQ_NOTFOUND) {
+            rc = KQ_OK;
+        }
+    }
+    if (rc == KQ_OK && bDel) {
+        rc = kqi_index_postings(p, zTerm, nTerm, &t, tfreq_cb, pzErr);
+    }
+    *pnDoc = t.nDoc;
+    *pnOcc = t.nOcc;
     return rc;
 }
 
@@ -1093,31 +1132,10 @@ static int
 lang_live_docs(kq_index *p, const char *zKey, size_t nKey, u64 *pn,
                char **pzErr)
 {
-    *pn = 0;
-    for (u32 s = 0; s < p->man.nSeg; s++) {
-        kqi_segment *g = &p->aSeg[s];
-        kqi_termloc loc;
-        int rc = kqi_dict_lookup(&g->dict, zKey, nKey, &loc, pzErr);
-        if (rc == KQ_NOTFOUND) {
-            continue;
-        }
-        kqi_plc *c = NULL;
-        if (rc == KQ_OK) {
-            rc = kqi_plc_open(&g->aMap[KQI_F_POST], &g->aMap[KQI_F_POS], &loc,
-                              g->docs.nDoc, &c, pzErr);
-        }
-        while (rc == KQ_OK && (rc = kqi_plc_next(c)) == KQ_OK) {
-            *pn += !kqi_is_deleted(g->aDel, kqi_plc_docid(c));
-        }
-        if (rc == KQ_CORRUPT) {
-            rc = kqi_err(pzErr, KQ_CORRUPT, "%s", kqi_plc_errmsg(c));
-        }
-        kqi_plc_free(c);
-        if (rc != KQ_DONE && rc != KQ_OK) {
-            return rc;
-        }
-    }
-    return KQ_OK;
+    tfreq t = {0, 0};
+    int rc = kqi_index_postings(p, zKey, nKey, &t, tfreq_cb, pzErr);
+    *pn = t.nDoc;
+    return rc;
 }
 
 static int

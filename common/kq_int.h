@@ -752,6 +752,12 @@ struct kq_index {
 /* Most document languages aDocLang can tell apart (a byte each). */
 #define KQI_MAX_DOC_LANGS 255
 
+/* Call x for each posting of the term zKey in every segment, in docid
+** order: the document, whether it is deleted, the term's occurrences in
+** it.  A non-zero return from x stops the walk and is returned. */
+typedef int (*kqi_posting_fn)(void *pCtx, kq_docid iDoc, int bDeleted, u32 tf);
+int kqi_index_postings(kq_index *p, const char *zKey, size_t nKey, void *pCtx,
+                       kqi_posting_fn x, char **pzErr);
 /* The languages of p's documents, as kq_index_languages() gives them
 ** but without counting (nDoc 1 each), so without reading postings. */
 int kqi_index_lang_names(kq_index *p, kq_langcount **paOut, int *pn,
