@@ -229,6 +229,7 @@ kq_index_close(kq_index *p)
         free(p->aSegStats);
         free(p->aDocLang);
         free(p->aLang);
+        kqi_textcache_clear(&p->text);
         free(p->zDir);
         free(p);
     }
@@ -408,7 +409,21 @@ kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
     if (s == NULL) {
         return kqi_err(pzErr, KQ_NOTFOUND, "no document %u", iDoc);
     }
-    return kqi_docs_text(&s->docs, iLocal, pzText, pnText, pzErr);
+    const char *z;
+    size_t n;
+    *pzText = NULL;
+    *pnText = 0;
+    int rc = kqi_docs_text_ref(&s->docs, iLocal, &p->text, &z, &n, pzErr);
+    if (rc == KQ_OK) {
+        *pzText = malloc(n + 1);
+        if (*pzText == NULL) {
+            return KQ_NOMEM;
+        }
+        memcpy(*pzText, z, n);
+        (*pzText)[n] = 0;
+        *pnText = n;
+    }
+    return rc;
 }
 
 /**************************************************************************

@@ -145,9 +145,9 @@ typedef uint32_t kq_docid;
 ** files (a few per shard) and the writer's memory. */
 #define KQ_MAX_SHARDS 1024
 
-/* Most distinct signatures kq_dups_cluster() compares pair by pair: a
-** distance of more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold
-** 0.875 or below) has no block index to narrow the candidates, and the
+/* Most signatures kq_index_dups() compares pair by pair: a distance of
+** more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold 0.99 or
+** below) has no block index to narrow the candidates, and the
 ** n (n - 1) / 2 comparisons must stay around a second, not hours (30,000:
 ** 4.5 x 10^8; all of reuters21578 fits).  Narrow the documents with a
 ** query, or raise the threshold. */
@@ -603,24 +603,66 @@ int kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
 ** kq_index_doc() gives a document's signature). */
 typedef int (*kq_sig_fn)(void *pCtx, kq_docid iDoc, uint64_t nSig);
 int kq_index_each_sig(kq_index *p, void *pCtx, kq_sig_fn x, char **pzErr);
-/* Near-duplicates (common/dups.c).  Signatures are SimHash fingerprints
-** (kq_docinfo.nSig); two documents are near-duplicates when theirs differ
-** in at most nBit of their 64 bits (kq_sig_distance()).  Distances up to
-** KQ_DUPS_BLOCK_MAX_BITS are found by the block method of Manku, Jain and
-** Das Sarma (WWW 2007): the bits cut into nBit + 1 blocks, two signatures
-** that close agree exactly on one block at least, so only documents
-** sharing a block's value are compared; larger distances compare every
-** pair (at most KQ_DUPS_MAX_ALLPAIRS documents). */
+/* Near-duplicates (common/dups.c).  Two documents are near-duplicates
+** when the resemblance of their bodies -- the distinct word 3-shingles
+** (three consecutive words, folded, not stemmed) they share over those
+** either has, |A n B| / |A u B| (Broder 1997) -- is at least a threshold
+** T.  Their SimHash signatures (kq_docinfo.nSig) choose which pairs to
+** compare: those at most kq_dups_bits(T) of 64 bits apart
+** (kq_sig_distance()).  Distances up to KQ_DUPS_BLOCK_MAX_BITS are found
+** by the block method of Manku, Jain and Das Sarma (WWW 2007); larger
+** ones compare every pair of signatures (at most KQ_DUPS_MAX_ALLPAIRS). */
 #define KQ_DUPS_BLOCK_MAX_BITS 7
+#define KQ_DUPS_MIN_THRESHOLD 0.3
+#define KQ_DUPS_THRESHOLD 0.5 /* kq dups' default */
+/* Standard deviations past the mean distance of a pair at the threshold
+** (dups.c): such a pair is compared 99 times in 100. */
+#define KQ_DUPS_BITS_Z 2.33
+/* Bytes of shingle sets kq_index_dups() keeps between comparisons by
+** default (past it they are made again: slower, never different). */
+#define KQ_DUPS_MEMORY ((size_t)256 << 20)
 int kq_sig_distance(uint64_t a, uint64_t b);
-/* Cluster aSig[0..n) (0: no signature, never clustered) as the connected
-** components of the near-duplicate pairs: aRep[i] gets the lowest index
-** of i's cluster (i when it has no near-duplicate).  nBit 0..32.  KQ_OK,
-** KQ_NOMEM, or KQ_MISUSE (nBit out of range; more than
-** KQ_DUPS_MAX_ALLPAIRS signatures for a distance that needs every pair).
-** What a --dedup needs: a document counts once per aRep value. */
+/* The signature distance at which a pair of resemblance T is compared:
+** the mean distance at T plus KQ_DUPS_BITS_Z standard deviations, at most
+** 32 (-1: T outside KQ_DUPS_MIN_THRESHOLD..1). */
+int kq_dups_bits(double threshold);
+/* Cluster aSig[0..n) (0: no signature, never clustered) by signatures
+** alone, as the connected components of the pairs at most nBit bits
+** apart: aRep[i] gets the lowest index of i's cluster (i when it has no
+** near-duplicate).  nBit 0..32.  KQ_OK, KQ_NOMEM, or KQ_MISUSE (nBit out
+** of range; more than KQ_DUPS_MAX_ALLPAIRS distinct signatures for a
+** distance that needs every pair). */
 int kq_dups_cluster(const uint64_t *aSig, size_t n, int nBit, size_t *aRep,
                     char **pzErr);
+/* The options of kq_index_dups(): start from KQ_DUPS_OPTS_INIT. */
+#define KQ_DUPS_OPTS_VERSION 1
+#define KQ_DUPS_OPTS_INIT                                                     \
+    {                                                                         \
+        .iVersion = KQ_DUPS_OPTS_VERSION, .threshold = KQ_DUPS_THRESHOLD      \
+    }
+typedef struct kq_dups_opts {
+    int iVersion;     /* KQ_DUPS_OPTS_VERSION */
+    double threshold; /* resemblance, KQ_DUPS_MIN_THRESHOLD to 1 */
+    size_t nMemory;   /* shingle-set bytes kept (0: KQ_DUPS_MEMORY) */
+} kq_dups_opts;
+typedef struct kq_dups_stats {
+    int bExact;         /* 1: the exact method (every pair found) */
+    int nBit;           /* kq_dups_bits(threshold) (the signature method) */
+    uint64_t nCompared; /* candidate pairs whose shingles were compared */
+    uint64_t nJoined;   /* of them, those at or above the threshold */
+} kq_dups_stats;
+/* The near-duplicate clusters of documents aDoc[0..n) of p, whose
+** signatures are aSig[0..n) (kq_docinfo.nSig; 0: none, never clustered):
+** the connected components of the candidate pairs whose resemblance,
+** counted from their stored bodies, is at least the threshold (nInter >=
+** T x nUnion).  aRep[i] gets the lowest index of i's cluster; aSim[i] (may
+** be NULL) the resemblance of i to that first member (1 for it).  With
+** aDoc in docid order, a cluster's first member is its lowest docid.
+** *pStats (may be NULL) says what was compared.  KQ_MISUSE for a threshold
+** out of range or too many signatures (kq_dups_cluster()). */
+int kq_index_dups(kq_index *p, const kq_dups_opts *pOpts, const kq_docid *aDoc,
+                  const uint64_t *aSig, size_t n, size_t *aRep, double *aSim,
+                  kq_dups_stats *pStats, char **pzErr);
 /* Segment i (0 <= i < kq_stats.nSegment) of kq's own index: *ppOut, owned
 ** by the index and valid until its close.  kq's own index only. */
 int kq_index_segment(kq_index *p, uint32_t i, const kq_segment_stats **ppOut,

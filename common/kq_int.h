@@ -162,18 +162,29 @@ int kqi_varint_skip(const u8 **pp, const u8 *end, u64 n);
 u64 kqi_hash64(const void *p, size_t n, u64 seed);
 u64 kqi_doc_hash(const kq_doc *d);
 
-/* A document's SimHash signature (simhash.c): feed the words of its body
-** in order, then kqi_simhash_final() (0: no signature).  A shingle of
-** three words and two spaces fits KQI_SIG_SHINGLE. */
+/* A body's word 3-shingles, as hashes (simhash.c): feed the words in
+** order; kqi_shingle_word() gives the hash of the shingle each word ends
+** (from the third on), kqi_shingle_final() those of a body of one or two
+** words (its words alone).  A shingle of three words and two spaces fits
+** KQI_SIG_SHINGLE.  The features of a signature, and the sets whose
+** resemblance kq dups verifies (dups.c). */
 #define KQI_SIG_SHINGLE (3 * KQI_MAX_TERM + 2)
+typedef struct kqi_shingler {
+    u64 nWord;
+    char aW[2][KQI_MAX_TERM]; /* the last two words */
+    size_t nW[2];
+} kqi_shingler;
+int kqi_shingle_word(kqi_shingler *p, const char *z, size_t n, u64 *pH);
+int kqi_shingle_final(const kqi_shingler *p, u64 aH[2]);
+
+/* A document's SimHash signature (simhash.c): feed the words of its body
+** in order, then kqi_simhash_final() (0: no signature). */
 typedef struct kqi_simhash {
     u64 aOnes[64]; /* per bit: features with it set */
     u64 aLane[8];  /* bytes k of lane j: features since the last flush
                    ** with bit 8k + j set (simhash.c) */
     u64 nFeat, nLane;
-    u64 nWord;
-    char aW[2][KQI_MAX_TERM]; /* the last two words */
-    size_t nW[2];
+    kqi_shingler sh;
 } kqi_simhash;
 void kqi_simhash_init(kqi_simhash *p);
 void kqi_simhash_word(kqi_simhash *p, const char *z, size_t n);
@@ -748,6 +759,9 @@ struct kq_index {
     kq_docid nDocLang;
     kq_langcount *aLang;
     int nLang;
+    /* kq_index_text()'s last store block: the research verbs read the
+    ** documents of a query in docid order, several to a block. */
+    kqi_textcache text;
 };
 /* Most document languages aDocLang can tell apart (a byte each). */
 #define KQI_MAX_DOC_LANGS 255

@@ -19,6 +19,9 @@
 ** counters at or below 0: for a body of a few shingles about (3/4)^64,
 ** for longer ones about 2^-64) counts as none too.
 **
+** The shingles alone (kqi_shingle_word()) are also what kq dups compares
+** to verify a candidate pair (dups.c).
+**
 ** One implementation, used by the inverter (invert.c: the words on their
 ** way to the index), the Xapian backend and kq_index_check(): an
 ** independent one is tests/oracle/simhash.py.
@@ -27,12 +30,49 @@
 
 #include <string.h>
 
+int
+kqi_shingle_word(kqi_shingler *p, const char *z, size_t n, u64 *pH)
+{
+    if (n > KQI_MAX_TERM) {
+        return 0; /* (the analysis never delivers one) */
+    }
+    int bOut = 0;
+    if (p->nWord >= 2) {
+        /* Shingle: the two previous words and this one. */
+        char a[KQI_SIG_SHINGLE];
+        size_t i = p->nW[(p->nWord - 2) & 1];
+        size_t j = p->nW[(p->nWord - 1) & 1];
+        memcpy(a, p->aW[(p->nWord - 2) & 1], i);
+        a[i] = ' ';
+        memcpy(a + i + 1, p->aW[(p->nWord - 1) & 1], j);
+        a[i + 1 + j] = ' ';
+        memcpy(a + i + 2 + j, z, n);
+        *pH = kqi_hash64(a, i + j + 2 + n, KQI_SIG_SEED);
+        bOut = 1;
+    }
+    memcpy(p->aW[p->nWord & 1], z, n);
+    p->nW[p->nWord & 1] = n;
+    p->nWord++;
+    return bOut;
+}
+
+int
+kqi_shingle_final(const kqi_shingler *p, u64 aH[2])
+{
+    int n = 0;
+    for (u64 k = 0; p->nWord < 3 && k < p->nWord; k++) {
+        aH[n++] = kqi_hash64(p->aW[k], p->nW[k], KQI_SIG_SEED);
+    }
+    return n;
+}
+
 void
 kqi_simhash_init(kqi_simhash *p)
 {
     memset(p->aOnes, 0, sizeof(p->aOnes));
     memset(p->aLane, 0, sizeof(p->aLane));
-    p->nFeat = p->nLane = p->nWord = 0;
+    p->nFeat = p->nLane = 0;
+    p->sh.nWord = 0;
 }
 
 /* The lanes into the counters (before a byte of a lane can pass 255). */
@@ -52,9 +92,8 @@ flush_lanes(kqi_simhash *p)
 ** time; eight byte-wide counters per word (lane j counts bits j, 8 + j,
 ** ..., 56 + j) take 8 additions a feature. */
 static void
-add_feature(kqi_simhash *p, const char *z, size_t n)
+add_feature(kqi_simhash *p, u64 h)
 {
-    u64 h = kqi_hash64(z, n, KQI_SIG_SEED);
     for (int j = 0; j < 8; j++) {
         p->aLane[j] += (h >> j) & 0x0101010101010101ull;
     }
@@ -67,33 +106,19 @@ add_feature(kqi_simhash *p, const char *z, size_t n)
 void
 kqi_simhash_word(kqi_simhash *p, const char *z, size_t n)
 {
-    if (n > KQI_MAX_TERM) {
-        return; /* (the analysis never delivers one) */
+    u64 h;
+    if (kqi_shingle_word(&p->sh, z, n, &h)) {
+        add_feature(p, h);
     }
-    if (p->nWord >= 2) {
-        /* Shingle: the two previous words and this one. */
-        char a[KQI_SIG_SHINGLE];
-        size_t i = p->nW[(p->nWord - 2) & 1];
-        size_t j = p->nW[(p->nWord - 1) & 1];
-        memcpy(a, p->aW[(p->nWord - 2) & 1], i);
-        a[i] = ' ';
-        memcpy(a + i + 1, p->aW[(p->nWord - 1) & 1], j);
-        a[i + 1 + j] = ' ';
-        memcpy(a + i + 2 + j, z, n);
-        add_feature(p, a, i + j + 2 + n);
-    }
-    memcpy(p->aW[p->nWord & 1], z, n);
-    p->nW[p->nWord & 1] = n;
-    p->nWord++;
 }
 
 u64
 kqi_simhash_final(kqi_simhash *p)
 {
-    if (p->nWord < 3) {
-        for (u64 k = 0; k < p->nWord; k++) {
-            add_feature(p, p->aW[k], p->nW[k]);
-        }
+    u64 aH[2];
+    int nH = kqi_shingle_final(&p->sh, aH);
+    for (int k = 0; k < nH; k++) {
+        add_feature(p, aH[k]);
     }
     flush_lanes(p);
     /* Set in more features than clear: ones > nFeat - ones. */

@@ -367,13 +367,9 @@ int fvalue_cmp(const fvalue *a, const fvalue *b);
 ** dedup.c: --dedup, one document per cluster of near-duplicates among a
 ** query's matches (and kq dups's --threshold).
 */
-/* --threshold's default and range: a similarity of 0.95 is 3 bits of 64,
-** the distance Manku et al. chose for 64-bit SimHash on the web; below 0.5
-** a signature is nearer a random one than a copy. */
-#define DUPS_DEFAULT_THRESHOLD 0.95
-#define DUPS_MIN_THRESHOLD 0.5
-/* --threshold T (default DUPS_DEFAULT_THRESHOLD) and its distance in bits,
-** floor((1 - T) x 64).  0, or KQ_EXIT_USAGE (reported). */
+/* --threshold T (default KQ_DUPS_THRESHOLD, from KQ_DUPS_MIN_THRESHOLD to
+** 1: a resemblance, kq.h) and the signature distance of its candidates,
+** kq_dups_bits(T).  0, or KQ_EXIT_USAGE (reported). */
 int dedup_threshold(const cli *c, double *pT, int *pnBit);
 typedef struct dedup {
     int bOn;          /* --dedup given */

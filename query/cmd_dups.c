@@ -2,14 +2,14 @@
 ** cmd_dups.c -- kq dups [QUERY...]: clusters of near-duplicate documents
 ** among the live documents matching QUERY (every one without a query).
 **
-** Each document's SimHash signature was made at index time (simhash.c);
-** kq_dups_cluster() joins the pairs at most (1 - T) x 64 bits apart
-** (--threshold T) into clusters.  Without a query on kq's own index the
-** signatures come straight from the signature arrays
+** kq_index_dups() joins the pairs whose resemblance (shared word
+** 3-shingles) is at least T (--threshold) among those its signatures
+** (made at index time, simhash.c) put forward.  Without a query on kq's
+** own index the signatures come straight from the signature arrays
 ** (kq_index_each_sig()); with one, or on Xapian, from kq_index_doc() of
 ** each match.  Rows: every member of every cluster of two or more, by
 ** cluster (in the order of their first member, the lowest docid) then
-** docid, with its similarity to the first member, 1 - distance / 64.
+** docid, with its resemblance to the first member.
 **
 ** --signatures lists each matching document's signature instead (16 hex
 ** digits; empty when it has none), for scripts and tests.
@@ -30,7 +30,9 @@ typedef struct dups {
     size_t n, nAlloc;
     uint64_t nMatch; /* matching documents (with a signature or not) */
     size_t *aRep;
-    size_t *aOrder; /* members of clusters, by cluster then docid */
+    double *aSim;     /* resemblance to the cluster's first member */
+    kq_dups_stats st; /* what kq_index_dups() compared */
+    size_t *aOrder;   /* members of clusters, by cluster then docid */
     size_t nOrder;
     size_t nCluster;
     double threshold;
@@ -117,12 +119,6 @@ collect_sigs(dups *p, int bAll)
     return rc;
 }
 
-static double
-similarity(const dups *p, size_t i)
-{
-    return 1.0 - kq_sig_distance(p->aSig[i], p->aSig[p->aRep[i]]) / 64.0;
-}
-
 /* The members of clusters of two or more, by cluster then docid: a list
 ** per cluster root (indexes into aDoc increase with docids, and a
 ** cluster's root is its lowest), the roots in order. */
@@ -179,6 +175,8 @@ summary_json(dups *p)
     json_object_set_new(o, "query", json_text(zQ, strlen(zQ)));
     json_object_set_new(o, "threshold", json_real(p->threshold));
     json_object_set_new(o, "max_distance", json_integer(p->nBit));
+    json_object_set_new(o, "pairs_compared",
+                        json_integer((json_int_t)p->st.nCompared));
     json_object_set_new(o, "clusters", json_integer((json_int_t)p->nCluster));
     json_object_set_new(o, "documents_in_clusters",
                         json_integer((json_int_t)p->nOrder));
@@ -198,9 +196,11 @@ static void
 print_summary_text(dups *p)
 {
     printf("%zu cluster%s, %zu documents in them, of %llu matching (%zu "
-           "with a signature); threshold %.4g (at most %d bits of 64)\n",
+           "with a signature); resemblance at least %.4g, %llu pairs "
+           "compared (signatures at most %d bits of 64 apart)\n",
            p->nCluster, p->nCluster == 1 ? "" : "s", p->nOrder,
-           (unsigned long long)p->nMatch, p->n, p->threshold, p->nBit);
+           (unsigned long long)p->nMatch, p->n, p->threshold,
+           (unsigned long long)p->st.nCompared, p->nBit);
 }
 
 static int
@@ -231,7 +231,7 @@ print_clusters(dups *p, int eFmt)
             break;
         }
         if (eFmt == FMT_TEXT) {
-            printf("  %.3f  ", similarity(p, i));
+            printf("  %.3f  ", p->aSim[i]);
             esc_put(stdout, d.zId, d.nId, KQ_ESC_TEXT);
             fputs("  ", stdout);
             text_put(stdout, d.zDate[0] ? d.zDate : "-");
@@ -247,7 +247,7 @@ print_clusters(dups *p, int eFmt)
             table_str(&t, d.zDate);
             table_str(&t, d.zSource);
             table_str(&t, d.zTitle);
-            table_real(&t, similarity(p, i));
+            table_real(&t, p->aSim[i]);
             table_row_end(&t);
         }
         hitdoc_clear(&d);
@@ -335,9 +335,13 @@ dups_run(dups *p)
                       : KQ_EXIT_NOHITS;
     }
     if (rc == KQ_OK) {
+        kq_dups_opts o = KQ_DUPS_OPTS_INIT;
+        o.threshold = p->threshold;
         p->aRep = malloc((p->n ? p->n : 1) * sizeof(size_t));
-        rc = p->aRep
-                 ? kq_dups_cluster(p->aSig, p->n, p->nBit, p->aRep, &p->zErr)
+        p->aSim = malloc((p->n ? p->n : 1) * sizeof(double));
+        rc = p->aRep && p->aSim
+                 ? kq_index_dups(p->src.pIdx, &o, p->aDoc, p->aSig, p->n,
+                                 p->aRep, p->aSim, &p->st, &p->zErr)
                  : KQ_NOMEM;
     }
     if (rc == KQ_OK) {
@@ -362,6 +366,7 @@ cmd_dups(cli *c)
     free(p.aDoc);
     free(p.aSig);
     free(p.aRep);
+    free(p.aSim);
     free(p.aOrder);
     kq_query_free(p.pQ);
     free(p.zQuery);

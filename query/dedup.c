@@ -3,7 +3,7 @@
 ** query's matches counts once (kq(1) NEAR-DUPLICATES).
 **
 ** The matches (docid and score) are sorted by docid, each one's signature
-** read (kq_index_doc()), and kq_dups_cluster() joins them into clusters as
+** read (kq_index_doc()), and kq_index_dups() joins them into clusters as
 ** kq dups QUERY does.  One member of each cluster is kept: the first in
 ** docid order, or with bBest the highest-scored (ties: the lower docid);
 ** the others are "folded".  What is stored is the sorted list of folded
@@ -12,7 +12,6 @@
 */
 #include "cli.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,7 @@
 int
 dedup_threshold(const cli *c, double *pT, int *pnBit)
 {
-    *pT = DUPS_DEFAULT_THRESHOLD;
+    *pT = KQ_DUPS_THRESHOLD;
     const char *z = c->zThreshold;
     if (z && c->eCmd != CMD_DUPS && !c->bDedup) {
         msg_put("%s: --threshold needs --dedup", cli_prog(c));
@@ -29,16 +28,14 @@ dedup_threshold(const cli *c, double *pT, int *pnBit)
     if (z) {
         char *zEnd;
         double v = strtod(z, &zEnd);
-        if (zEnd == z || *zEnd || !(v >= DUPS_MIN_THRESHOLD && v <= 1.0)) {
+        if (zEnd == z || *zEnd || !(v >= KQ_DUPS_MIN_THRESHOLD && v <= 1.0)) {
             msg_put("%s: --threshold needs a number from %g to 1, not \"%s\"",
-                    cli_prog(c), DUPS_MIN_THRESHOLD, z);
+                    cli_prog(c), KQ_DUPS_MIN_THRESHOLD, z);
             return KQ_EXIT_USAGE;
         }
         *pT = v;
     }
-    /* (1e-9: 0.95 is 3.2 bits, 0.953125 exactly 3, whatever the rounding
-    ** of 1 - T) */
-    *pnBit = (int)floor((1.0 - *pT) * 64.0 + 1e-9);
+    *pnBit = kq_dups_bits(*pT);
     return 0;
 }
 
@@ -83,9 +80,19 @@ dedup_hits(dedup *d, kq_index *p, const kq_hit *aHit, size_t n, int bBest,
             aSig[i] = di->bSig ? di->nSig : 0;
         }
     }
-    if (rc == KQ_OK) {
-        rc = kq_dups_cluster(aSig, n, d->nBit, aRep, pzErr);
+    kq_docid *aDoc = rc == KQ_OK ? malloc(nA * sizeof(kq_docid)) : NULL;
+    if (rc == KQ_OK && aDoc == NULL) {
+        rc = KQ_NOMEM;
     }
+    if (rc == KQ_OK) {
+        kq_dups_opts o = KQ_DUPS_OPTS_INIT;
+        o.threshold = d->threshold;
+        for (size_t i = 0; i < n; i++) {
+            aDoc[i] = a[i].iDoc;
+        }
+        rc = kq_index_dups(p, &o, aDoc, aSig, n, aRep, NULL, NULL, pzErr);
+    }
+    free(aDoc);
     for (size_t i = 0; rc == KQ_OK && i < n; i++) {
         size_t r = aRep[i]; /* r <= i: the root is the lowest index */
         if (r == i || (bBest && a[i].score > a[aKeep[r]].score)) {

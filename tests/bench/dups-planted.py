@@ -25,6 +25,7 @@ kq_bin, corpus, work = sys.argv[1:4]
 n = sys.argv[4] if len(sys.argv) > 4 else "200"
 frac = sys.argv[5] if len(sys.argv) > 5 else "0.05"
 here = os.path.dirname(os.path.abspath(__file__))
+os.makedirs(work, exist_ok=True)
 planted = os.path.join(work, "planted.jsonl")
 pairs = os.path.join(work, "pairs.tsv")
 idx = os.path.join(work, "idx")
@@ -42,7 +43,7 @@ with open(planted) as f:
 orig = dict(l.split() for l in open(pairs))
 print("threshold\tbits\tclusters\tdocs_in_clusters\trecall\tprecision"
       "\tpairs_judged\tseconds")
-for t in ("0.95", "0.9", "0.85", "0.8", "0.75"):
+for t in ("0.9", "0.8", "0.7", "0.6", "0.5", "0.4", "0.3"):
     t0 = time.time()
     out = subprocess.run([os.path.join(kq_bin, "kq"), "-d", idx, "dups",
                           "--threshold", t, "--format=jsonl"],
