@@ -146,7 +146,7 @@ typedef uint32_t kq_docid;
 #define KQ_MAX_SHARDS 1024
 
 /* Most signatures kq_index_dups() compares pair by pair: a distance of
-** more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold 0.99 or
+** more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold 0.97 or
 ** below) has no block index to narrow the candidates, and the
 ** n (n - 1) / 2 comparisons must stay around a second, not hours (30,000:
 ** 4.5 x 10^8; all of reuters21578 fits).  Narrow the documents with a

@@ -174,6 +174,8 @@ summary_json(dups *p)
     const char *zQ = p->zQuery ? p->zQuery : "*";
     json_object_set_new(o, "query", json_text(zQ, strlen(zQ)));
     json_object_set_new(o, "threshold", json_real(p->threshold));
+    json_object_set_new(o, "method",
+                        json_string(p->st.bExact ? "exact" : "signatures"));
     json_object_set_new(o, "max_distance", json_integer(p->nBit));
     json_object_set_new(o, "pairs_compared",
                         json_integer((json_int_t)p->st.nCompared));
@@ -196,11 +198,17 @@ static void
 print_summary_text(dups *p)
 {
     printf("%zu cluster%s, %zu documents in them, of %llu matching (%zu "
-           "with a signature); resemblance at least %.4g, %llu pairs "
-           "compared (signatures at most %d bits of 64 apart)\n",
+           "with a signature); resemblance at least %.4g; ",
            p->nCluster, p->nCluster == 1 ? "" : "s", p->nOrder,
-           (unsigned long long)p->nMatch, p->n, p->threshold,
-           (unsigned long long)p->st.nCompared, p->nBit);
+           (unsigned long long)p->nMatch, p->n, p->threshold);
+    if (p->st.bExact) {
+        printf("every pair found, %llu compared\n",
+               (unsigned long long)p->st.nCompared);
+    } else {
+        printf("%llu pairs compared, those whose signatures are at most %d "
+               "bits of 64 apart\n",
+               (unsigned long long)p->st.nCompared, p->nBit);
+    }
 }
 
 static int

@@ -158,7 +158,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --dedup          one hit per cluster of near-duplicates among the\n"
 "                   matches, the highest-scored; the total counts them\n"
 "                   once (kq(1) NEAR-DUPLICATES)\n"
-"  --threshold T    --dedup's similarity, 0.5 to 1 (default 0.95)\n"
+"  --threshold T    --dedup's resemblance, 0.3 to 1 (default 0.5)\n"
 "\n"
 "%s",
     /* count */
@@ -169,7 +169,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --dedup          each cluster of near-duplicates among the matches\n"
 "                   counts once (kq(1) NEAR-DUPLICATES); standard error\n"
 "                   says how many were folded\n"
-"  --threshold T    --dedup's similarity, 0.5 to 1 (default 0.95)\n",
+"  --threshold T    --dedup's resemblance, 0.3 to 1 (default 0.5)\n",
     /* show */
 "usage: kq show [options] ID...\n"
 "\n"
@@ -209,7 +209,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   total and --normalize are the value's documents\n"
 "  --dedup          one document per cluster of near-duplicates among\n"
 "                   each query's matches, the first indexed (kq(1)\n"
-"                   NEAR-DUPLICATES);  --threshold T (default 0.95)\n",
+"                   NEAR-DUPLICATES);  --threshold T (default 0.5)\n",
     /* kwic */
 "usage: kq kwic [options] QUERY...\n"
 "\n"
@@ -226,7 +226,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "  --format=FMT     text (default), tsv, csv, jsonl, json\n"
 "  --dedup          the lines of one document per cluster of near-\n"
 "                   duplicates among the matches, the first indexed\n"
-"                   (kq(1) NEAR-DUPLICATES);  --threshold T (default 0.95)\n",
+"                   (kq(1) NEAR-DUPLICATES);  --threshold T (default 0.5)\n",
     /* batch */
 "usage: kq batch [options] FILE\n"
 "\n"
@@ -243,7 +243,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   --format=tsv; also --format=csv or jsonl)\n"
 "  --dedup          (with --counts) count each cluster of near-duplicates\n"
 "                   among a query's matches once, and a column folded\n"
-"                   (kq(1) NEAR-DUPLICATES);  --threshold T (default 0.95)\n",
+"                   (kq(1) NEAR-DUPLICATES);  --threshold T (default 0.5)\n",
     /* explain */
 "usage: kq explain [options] QUERY... ID\n"
 "\n"
@@ -297,7 +297,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   index, query, N and S give the same sample\n"
 "  --dedup          one document per cluster of near-duplicates among the\n"
 "                   matches, the first indexed (before --sample; kq(1)\n"
-"                   NEAR-DUPLICATES);  --threshold T (default 0.95)\n"
+"                   NEAR-DUPLICATES);  --threshold T (default 0.5)\n"
 "Exit status 1 if nothing matched (an empty output is written).\n",
     /* facet */
 "usage: kq facet [options] FIELD [QUERY...]\n"
@@ -320,7 +320,7 @@ static const char *const azCmdHelp[CMD_N] = {
 "                   docs, occurrences, total, docs_per_1000; then a summary\n"
 "  --dedup          one document per cluster of near-duplicates among the\n"
 "                   matches, the first indexed (kq(1) NEAR-DUPLICATES);\n"
-"                   --threshold T (default 0.95)\n",
+"                   --threshold T (default 0.5)\n",
     /* collocates */
 "usage: kq collocates [options] QUERY...\n"
 "\n"
@@ -359,8 +359,8 @@ static const char *const azCmdHelp[CMD_N] = {
 "QUERY (all without one): documents whose SimHash signatures (64 bits,\n"
 "over the word 3-shingles of the body; the title is left out) differ in at\n"
 "most (1 - T) x 64 bits, joined transitively (kq(1) NEAR-DUPLICATES).\n"
-"  --threshold T    similarity 1 - distance/64, from 0.5 to 1 (default\n"
-"                   0.95: at most 3 bits apart)\n"
+"  --threshold T    resemblance (shared word 3-shingles), from 0.3 to 1\n"
+"                   (default 0.5)\n"
 "  --signatures     list each matching document's signature instead\n"
 "  --format=FMT     text (default), tsv, csv, jsonl, json: columns\n"
 "                   cluster, size, id, date, source, title, similarity\n",

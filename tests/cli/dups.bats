@@ -1,16 +1,19 @@
 #!/usr/bin/env bats
-# kq dups and the near-duplicate signatures behind it, against an
-# independent computation: tests/oracle/simhash.py (Python, its own
-# tokens and its own MurmurHash64A, not kq's code) gives every document's
-# signature and, by comparing every pair, the clusters; tests/oracle/
-# plant-dups.py plants edited copies (a new headline, a paragraph dropped,
-# 2% of the words replaced) of 20 documents of the Reuters slice.
+# kq dups and the near-duplicate signatures behind it, against
+# independent computations (Python, their own tokens and hashes, not kq's
+# code): tests/oracle/simhash.py gives every document's signature,
+# tests/oracle/resemble.py the clusters (the shingles every pair shares,
+# through an inverted list) with each member's resemblance to its first;
+# tests/oracle/plant-dups.py plants edited copies (a new headline, a
+# paragraph dropped, 2% of the words replaced) of 20 documents of the
+# Reuters slice.
 
 bats_require_minimum_version 1.5.0
 load helpers
 
 SLICE="$ROOT/tests/data/reuters/slice.jsonl.gz"
 ORACLE="$ROOT/tests/oracle/simhash.py"
+RESEMBLE="$ROOT/tests/oracle/resemble.py"
 P="$BATS_FILE_TMPDIR/planted.jsonl"
 PAIRS="$BATS_FILE_TMPDIR/pairs.tsv"
 PIDX="$BATS_FILE_TMPDIR/p"
@@ -21,8 +24,8 @@ setup_file() {
         cat "$BATS_FILE_TMPDIR/err" >&2
         return 1
     }
-    for b in 3 6 12; do
-        python3 "$ORACLE" clusters "$P" --bits $b >"$BATS_FILE_TMPDIR/want.$b" ||
+    for t in 0.3 0.5 0.8 1; do
+        python3 "$RESEMBLE" "$P" --threshold $t >"$BATS_FILE_TMPDIR/want.$t" ||
             return 1
     done
 }
@@ -31,12 +34,16 @@ setup() {
     cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# kq dups's clusters as the oracle prints them: one line per cluster, its
-# ids tab-separated in docid order (= file order here).
-clusters() {
-    "$KQ" dups --format=tsv "$@" |
-        awk -F'\t' 'NR > 1 { if ($1 != c && NR > 2) print line; line = (($1 != c) ? $3 : line "\t" $3); c = $1 }
-                    END { if (NR > 1) print line }'
+# kq dups's members as resemble.py prints them: CLUSTER, ID and the
+# resemblance to the first member (6 decimals), in docid order (= file
+# order here).
+members() {
+    "$KQ" dups --format=tsv "$@" | awk -F'\t' 'NR > 1 { printf "%s\t%s\t%.6f\n", $1, $3, $7 }'
+}
+# One line per cluster, its ids tab-separated, from such members.
+joined() {
+    awk -F'\t' '{ if ($1 != c && NR > 1) print line; line = (($1 != c) ? $2 : line "\t" $2); c = $1 }
+                END { if (NR > 0) print line }' "$@"
 }
 
 @test "dups: every document's signature is the oracle's (Reuters slice and planted copies)" {
@@ -49,37 +56,38 @@ clusters() {
     diff want got
 }
 
-@test "dups: clusters equal the oracle's all-pairs clusters at 3, 6 and 12 bits (0.95, 0.9, 0.8)" {
-    for tb in 0.95:3 0.9:6 0.8:12; do
-        clusters -d "$PIDX" --threshold ${tb%:*} >got.${tb#*:}
-        diff "$BATS_FILE_TMPDIR/want.${tb#*:}" got.${tb#*:}
+@test "dups: members and resemblances equal the oracle's at 0.3, 0.5 (the default), 0.8 and 1" {
+    for t in 0.3 0.5 0.8 1; do
+        members -d "$PIDX" --threshold $t >got.$t
+        diff "$BATS_FILE_TMPDIR/want.$t" got.$t
     done
-    # The default is 0.95, and the planted copies are among the clusters.
-    clusters -d "$PIDX" >got.default
-    diff got.3 got.default
-    [ "$(grep -c copy got.3)" -ge 1 ]
+    members -d "$PIDX" >got.default
+    diff got.0.5 got.default
+    [ "$(grep -c copy got.0.5)" -ge 15 ]
+    # A lower threshold joins more documents.
+    [ "$(wc -l <got.0.3)" -gt "$(wc -l <got.0.8)" ]
 }
 
-@test "dups: at 0.8 every planted copy within 12 bits (by the oracle) is in its original's cluster, with nothing unrelated" {
-    clusters -d "$PIDX" --threshold 0.8 >got
-    # The oracle's distance of each copy to its original.
+@test "dups: at the default every planted copy whose resemblance to its original is 0.5 or more is in its cluster, with nothing unrelated" {
+    joined <(members -d "$PIDX") >got
     python3 -c 'import json, sys
 sys.path.insert(0, sys.argv[1])
-import simhash
+import resemble
 docs = {d["id"]: d["body"] for d in map(json.loads, open(sys.argv[2]))}
 for l in open(sys.argv[3]):
     c, o = l.split()
-    print(c, o, bin(simhash.signature(docs[c]) ^ simhash.signature(docs[o])).count("1"))' \
-        "$ROOT/tests/oracle" "$P" "$PAIRS" >dist
-    [ "$(awk '$3 <= 12' dist | wc -l)" -ge 15 ] # (else the test tests little)
-    while read -r copy orig d; do
-        if [ "$d" -le 12 ]; then
+    a, b = resemble.shingles(docs[c]), resemble.shingles(docs[o])
+    print(c, o, "%.6f" % (len(a & b) / len(a | b)))' \
+        "$ROOT/tests/oracle" "$P" "$PAIRS" >res
+    [ "$(awk '$3 >= 0.5' res | wc -l)" -ge 15 ] # (else the test tests little)
+    while read -r copy orig r; do
+        if awk -v r="$r" 'BEGIN { exit !(r >= 0.5) }'; then
             grep -qP "(^|\t)$orig\t(.*\t)?$copy(\t|$)" got || {
                 echo "$copy not with $orig" >&2
                 return 1
             }
         fi
-    done <dist
+    done <res
     # Every cluster holding a copy holds its original and that is all:
     # copies of different originals are never joined (on this data, where
     # the originals are not near-duplicates of each other).
@@ -109,10 +117,11 @@ assert s["type"] == "summary", s
 d = [r for r in rows if r["type"] == "duplicate"]
 assert len(d) == int(sys.argv[1]) == s["documents_in_clusters"], (len(d), s)
 assert len({r["cluster"] for r in d}) == int(sys.argv[2]) == s["clusters"]
-assert s["max_distance"] == 3 and s["matching"] == 2773, s
+assert s["max_distance"] == 26 and s["matching"] == 2773, s
+assert s["method"] == "exact" and s["threshold"] == 0.5, s
 for r in d:
     assert r["size"] == sum(1 for x in d if x["cluster"] == r["cluster"])
-    assert 0.95 <= r["similarity"] <= 1' "$n" "$nc" <<<"$output"
+    assert 0 < r["similarity"] <= 1' "$n" "$nc" <<<"$output"
     run --separate-stderr "$KQ" -d "$PIDX" dups --format=json
     [ "$status" -eq 0 ]
     python3 -c 'import json, sys
@@ -120,7 +129,7 @@ o = json.load(sys.stdin)
 assert len(o["documents"]) == int(sys.argv[1]) and o["summary"]["clusters"] == int(sys.argv[2])' "$n" "$nc" <<<"$output"
     run --separate-stderr "$KQ" -d "$PIDX" dups
     [ "$status" -eq 0 ]
-    [[ "${lines[-1]}" == "$nc clusters, $n documents in them, of "* ]]
+    [[ "${lines[-1]}" == "$nc clusters, $n documents in them, of 2773 matching"*"; resemblance at least 0.5; every pair found, "*" compared" ]]
     [ "$(grep -c '^cluster ' <<<"$output")" -eq "$nc" ]
 }
 
@@ -128,11 +137,11 @@ assert len(o["documents"]) == int(sys.argv[1]) and o["summary"]["clusters"] == i
     # The planted copies' originals, by id: each cluster is the original and
     # its copy when both match, none when only one does.
     orig=$(cut -f2 "$PAIRS" | head -3 | sed 's/^/id:/' | paste -sd' ' | sed 's/ / OR /g')
-    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.8 "$orig"
+    run --separate-stderr "$KQ" -d "$PIDX" dups "$orig"
     [ "$status" -eq 1 ]
     [[ "${lines[-1]}" == "0 clusters, 0 documents in them, of 3 matching"* ]]
     copies=$(cut -f1 "$PAIRS" | head -3 | sed 's/^/id:/' | paste -sd' ' | sed 's/ / OR /g')
-    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.8 --format=tsv "$orig OR $copies"
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=tsv "$orig OR $copies"
     [ "$status" -eq 0 ]
     [ "$(printf '%s\n' "${lines[@]:1}" | cut -f1 | sort -u | wc -l)" -eq 3 ]
     [ "${#lines[@]}" -eq 7 ]
@@ -144,20 +153,21 @@ assert len(o["documents"]) == int(sys.argv[1]) and o["summary"]["clusters"] == i
     "$KQI" -q -d idx orig.jsonl
     "$KQI" -q -d idx --no-merge copies.jsonl
     [ "$("$KQ" -d idx stats --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["segments"]))')" -eq 2 ]
-    clusters -d idx --threshold 0.8 >got
-    diff "$BATS_FILE_TMPDIR/want.12" got
+    members -d idx >got
+    diff "$BATS_FILE_TMPDIR/want.0.5" got
     # Delete a copy that is in a cluster of two: the cluster goes.
-    copy=$(grep -P '^[^\t]+\t[^\t]+-copy$' got | head -1 | cut -f2)
+    copy=$(joined got | grep -P '^[^\t]+\t[^\t]+-copy$' | head -1 | cut -f2)
     [ -n "$copy" ]
     "$KQI" rm -d idx "$copy"
-    clusters -d idx --threshold 0.8 >got2
-    grep -v -P "(^|\t)$copy(\t|$)" "$BATS_FILE_TMPDIR/want.12" >want2
+    members -d idx >got2
+    grep -v -P "^$copy\$" <(jq -r .id "$P") >kept.ids
+    python3 "$RESEMBLE" "$P" --query-ids kept.ids >want2
     diff want2 got2
     "$KQI" merge -d idx
-    clusters -d idx --threshold 0.8 >got3
+    members -d idx >got3
     diff want2 got3
     "$KQI" compact -d idx
-    clusters -d idx --threshold 0.8 >got4
+    members -d idx >got4
     diff want2 got4
     run "$KQ" -d idx check
     [ "$status" -eq 0 ]
@@ -191,37 +201,31 @@ assert len(o["documents"]) == int(sys.argv[1]) and o["summary"]["clusters"] == i
     [ "$(printf '%s\n' "${lines[@]:1}" | cut -f3 | paste -sd,)" = "w1,w2" ]
 }
 
-@test "dups --threshold: 0.5 and 1 taken, 0.49, 1.01, 'x' and '' refused (exit 2)" {
+@test "dups --threshold: 0.3 and 1 taken, 0.29, 1.01, 'x' and '' refused (exit 2)" {
     run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 1 --format=jsonl
     [ "$status" -eq 0 ]
     [[ "${lines[-1]}" == *'"max_distance":0'* ]]
-    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.5 --format=jsonl 'oil'
+    run --separate-stderr "$KQ" -d "$PIDX" dups --threshold 0.3 --format=jsonl 'oil'
     [[ "${lines[-1]}" == *'"max_distance":32'* ]]
-    for bad in 0.49 1.01 x '' 0.9x; do
+    for bad in 0.29 1.01 x '' 0.9x; do
         run --separate-stderr "$KQ" -d "$PIDX" dups --threshold "$bad"
         [ "$status" -eq 2 ]
-        [[ "$stderr" == *"--threshold needs a number from 0.5 to 1"* ]]
+        [[ "$stderr" == *"--threshold needs a number from 0.3 to 1"* ]]
     done
 }
 
-@test "dups: a threshold of 0.875 or below (8 bits) over more than 30000 distinct signatures is refused" {
-    # (Built from the 30001 bodies "wN wN+1 wN+2": distinct signatures.)
+@test "dups: 30001 documents whose shingles fit in memory: every pair found (no pair limit), in text and json" {
+    # (The 30001 bodies "wN xN yN": no near-duplicates; then a copy of one.)
     python3 -c 'import json
 for i in range(30001):
-    print(json.dumps({"id": str(i), "title": "", "body": "w%d x%d y%d" % (i, i, i)}))' >many.jsonl
+    print(json.dumps({"id": str(i), "title": "", "body": "w%d x%d y%d" % (i, i, i)}))
+print(json.dumps({"id": "c", "title": "", "body": "w7 x7 y7"}))' >many.jsonl
     "$KQI" -q -d idx many.jsonl
-    run --separate-stderr "$KQ" -d idx dups --threshold 0.875
-    [ "$status" -eq 2 ]
-    [[ "$stderr" == *"compares every pair, for at most 30000"* ]]
-    # 7 bits: the block method, no limit
-    run --separate-stderr "$KQ" -d idx dups --threshold 0.876
-    [ "$status" -le 1 ]
-    [[ "${lines[-1]}" == *"(at most 7 bits of 64)" ]]
-    # At the limit
-    "$KQI" rm -d idx 0
-    run --separate-stderr "$KQ" -d idx dups --threshold 0.875
-    [ "$status" -le 1 ]
-    [[ "${lines[-1]}" == *"(at most 8 bits of 64)" ]]
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.3 --format=tsv
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "${lines[@]:1}" | cut -f1,3,7 | paste -sd' ')" = "$(printf '1\t7\t1 1\tc\t1')" ]
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.3 --format=jsonl
+    [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.pairs_compared)"' <<<"$output")" = "exact 1" ]
 }
 
 @test "check: a signature flipped in place is a checksum mismatch; a consistent wrong one is named" {
@@ -290,8 +294,10 @@ PY
     "$KQ" -d x dups --signatures --format=tsv | tail -n +2 | LC_ALL=C sort >got
     python3 "$ORACLE" sigs "$P" | sed 's/\tnone$/\t/' | LC_ALL=C sort >want
     diff want got
-    clusters -d x --threshold 0.9 >got.6
-    diff "$BATS_FILE_TMPDIR/want.6" got.6
+    members -d x >got
+    diff "$BATS_FILE_TMPDIR/want.0.5" got
+    members -d x --threshold 0.8 >got
+    diff "$BATS_FILE_TMPDIR/want.0.8" got
 }
 
 @test "dups: kq-index -j 2 stores the same signatures as -j 1" {

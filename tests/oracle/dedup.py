@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-# tests/oracle/dedup.py FILE QUERY [--bits K]
+# tests/oracle/dedup.py FILE QUERY [--threshold T]
 #
 # What --dedup should keep, WITHOUT kq: the documents of FILE (JSON Lines,
 # optionally gzip-compressed) matching QUERY (matches.py's notation and
-# tokens; "(all)" for every document), clustered as simhash.py does (the
-# signature of the body; documents without one never clustered; every
-# pair of matches compared, Hamming distance <= K, default 3; clusters =
-# connected components).  One line per matching document, in FILE order:
+# tokens; "(all)" for every document), clustered as resemble.py defines
+# near-duplicates (every pair of matches compared: joined when the
+# distinct word 3-shingles of their bodies, as simhash.py's words make
+# them, give |A n B| >= T x |A u B|, T default 0.5; a body without words
+# never joins; clusters = connected components).  One line per matching document, in FILE order:
 #   ID<TAB>DATE<TAB>SOURCE<TAB>FIRST<TAB>OCC
 # FIRST: the id of the first member of its cluster in FILE order (its own
 # id when it is the first or alone: the document --dedup keeps, but for
@@ -16,23 +17,23 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import matches  # noqa: E402
-import simhash  # noqa: E402
+import resemble  # noqa: E402
 
 
 def main(argv):
-    bits = 3
-    if "--bits" in argv:
-        i = argv.index("--bits")
-        bits = int(argv[i + 1])
+    T = 0.5
+    if "--threshold" in argv:
+        i = argv.index("--threshold")
+        T = float(argv[i + 1])
         argv = argv[:i] + argv[i + 2:]
     if len(argv) != 2:
-        matches.die("usage: dedup.py FILE QUERY [--bits K]")
+        matches.die("usage: dedup.py FILE QUERY [--threshold T]")
     path, q = argv
     docs = []
     for d in matches.read_docs(path):
         doc = {"id": str(d.get("id")), "date": d.get("date") or "",
                "source": d.get("source") or "",
-               "sig": simhash.signature(d.get("body", "")),
+               "sh": resemble.shingles(d.get("body", "") or ""),
                "text": {f: matches.text_of(d, f) for f in matches.FIELDS}}
         doc["tok"] = {f: matches.tokens(doc["text"][f])
                       for f in matches.FIELDS}
@@ -53,8 +54,9 @@ def main(argv):
         return x
     for a in range(len(hit)):
         for b in range(a + 1, len(hit)):
-            sa, sb = hit[a]["sig"], hit[b]["sig"]
-            if sa and sb and bin(sa ^ sb).count("1") <= bits:
+            sa, sb = hit[a]["sh"], hit[b]["sh"]
+            nInter = len(sa & sb)
+            if sa and sb and nInter >= T * (len(sa) + len(sb) - nInter):
                 ra, rb = find(a), find(b)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
