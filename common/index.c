@@ -331,6 +331,7 @@ kq_index_doc(kq_index *p, kq_docid iDoc, const kq_docinfo **ppOut,
 {
     *ppOut = NULL;
     int rc;
+    p->iInfo = iDoc;
     if (p->pX) {
         rc = xapian_doc(p, iDoc, pzErr);
     } else {
@@ -379,11 +380,30 @@ count_token(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
     return 0;
 }
 
+/* On Xapian the document's length is weighted and the title weight's
+** share unknown per document: its title and body are analysed again. */
+static u32
+xdoc_tokens(kq_index *p, const kq_docinfo *pInfo)
+{
+    u32 n = 0;
+    char *z = NULL;
+    size_t nz = 0;
+    kq_analyzer *pA = kq_index_analyzer(p);
+    kq_analyze(pA, KQ_ANALYZE_NOSTEM, pInfo->zTitle, pInfo->nTitle, 0, NULL,
+               &n, count_token);
+    if (pInfo == &p->info &&
+        kq_index_text(p, p->iInfo, &z, &nz, NULL) == KQ_OK && nz) {
+        kq_analyze(pA, KQ_ANALYZE_NOSTEM, z, nz, 0, NULL, &n, count_token);
+    }
+    free(z);
+    return n;
+}
+
 uint32_t
 kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo)
 {
     if (p->pX) {
-        return 0;
+        return xdoc_tokens(p, pInfo);
     }
     /* invert.c: nLen = tokens + (nTitleWeight - 1) * title tokens, the
     ** title's tokens being those the analysis delivers (the same count
@@ -433,7 +453,10 @@ int
 kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
                   char **pzErr)
 {
-    int rc = kqi_need_native(p, "walking every document", pzErr);
+    if (p->pX) {
+        return kqi_xeach_doc(p->pX, pCtx, x, pnDocid, pzErr);
+    }
+    int rc = KQ_OK;
     kq_docid nDocid = 0;
     for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
         const kqi_segment *g = &p->aSeg[i];
@@ -987,7 +1010,10 @@ kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
                    uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr)
 {
     *pnDoc = *pnOcc = 0;
-    int rc = kqi_need_native(p, "exact term frequencies", pzErr);
+    if (p->pX) {
+        return kqi_xterm_freq(p->pX, zTerm, nTerm, pnDoc, pnOcc, pzErr);
+    }
+    int rc = KQ_OK;
     tfreq t = {0, 0};
     int bDel = 0;
     for (u32 s = 0; s < p->man.nSeg; s++) {

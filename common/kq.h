@@ -555,7 +555,8 @@ int kq_index_doc(kq_index *p, kq_docid iDoc, const kq_docinfo **ppOut,
 /* The tokens of a document of p, title and body, from its kq_docinfo:
 ** pInfo->nLen is the length for ranking, where a title token counts
 ** nTitleWeight times; this is the plain count (what kq's "len" shows),
-** worked out from nLen and the stored title, analysed again (Xapian: 0). */
+** worked out from nLen and the stored title, analysed again (Xapian: the
+** title and the stored body analysed again). */
 uint32_t kq_docinfo_tokens(kq_index *p, const kq_docinfo *pInfo);
 /* The stored body of iDoc, malloc()ed into *pzText (caller frees). */
 int kq_index_text(kq_index *p, kq_docid iDoc, char **pzText, size_t *pnText,
@@ -585,13 +586,14 @@ int kq_index_doc_tokens(kq_index *p, kq_docid iDoc, int flags, void *pCtx,
 /* The number of live documents holding the indexed term zTerm (a stem,
 ** or a field term) and its occurrences in them: exact, deleted documents
 ** not counted (the ranking's df counts them until a merge drops them).
-** kq's own index only. */
+** On Xapian: its term frequency and its positions (a term without any,
+** such as a date's, once a document). */
 int kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
                        uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr);
 /* Call x for every live (not deleted) document, in docid order; a
 ** non-zero return from x stops the walk and is returned.  *pnDocid (may
 ** be NULL) gets one more than the largest docid.  x may be NULL: only
-** *pnDocid is set.  kq's own index only. */
+** *pnDocid is set.  Both backends (Xapian: its list of every document). */
 typedef int (*kq_doc_fn)(void *pCtx, kq_docid iDoc);
 int kq_index_each_doc(kq_index *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
                       char **pzErr);

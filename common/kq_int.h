@@ -653,13 +653,19 @@ int kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut,
 int kqi_xsearch(kqi_xindex *p, const kq_query *q, size_t nOffset,
                 size_t nLimit, kq_hit **paHit, size_t *pnHit,
                 uint64_t *pnTotal, char **pzErr);
-/* As kq_search_each(), with nOcc 0 (Xapian gives no occurrences). */
+/* As kq_search_each(), with nOcc 0 (Xapian gives no occurrences: run.c
+** counts them). */
 int kqi_xsearch_each(kqi_xindex *p, const kq_query *q, void *pCtx,
                      kq_match_fn x, char **pzErr);
 /* Value iSlot (KQX_VALUE_*) of a document, or its body with iSlot < 0;
 ** malloc()ed. */
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
+/* kq_index_term_freq() and kq_index_each_doc() on Xapian. */
+int kqi_xterm_freq(kqi_xindex *p, const char *z, size_t n, uint64_t *pnDoc,
+                   uint64_t *pnOcc, char **pzErr);
+int kqi_xeach_doc(kqi_xindex *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
+                  char **pzErr);
 /* The id, title, date, source and signature (8 bytes, or none) of a
 ** document (kq_index_doc()), each malloc()ed: KQX_VALUE_ID ..
 ** KQX_VALUE_SIG. */
@@ -751,6 +757,7 @@ struct kq_index {
     /* kq_index_doc()'s result: its fields (native) or its malloc()ed
     ** values (Xapian: id, title, date, source), until the next call. */
     kq_docinfo info;
+    kq_docid iInfo; /* whose info is */
     kq_field aField[KQ_MAX_FIELDS];
     char *azXValue[KQI_XVALUES];
     /* The documents' languages (doctokens.c), made on first use: one

@@ -473,9 +473,6 @@ cmd_collocates(cli *c)
         ex = zQuery ? source_open(&k.src, c) : KQ_EXIT_INDEX;
     }
     if (ex == 0) {
-        ex = source_need_native(&k.src, c, "collocates");
-    }
-    if (ex == 0) {
         k.pA = source_analyzer(&k.src);
         ex = parse_query(c, k.pA, zQuery, &k.pQ);
     }

@@ -271,9 +271,6 @@ facet_run(facet *p)
         ex = source_open(&p->src, c);
     }
     if (ex == 0) {
-        ex = source_need_native(&p->src, c, "kq facet");
-    }
-    if (ex == 0) {
         ex = field_parse(&p->src, c, c->azArg[0], 1, &p->f);
     }
     if (ex) {

@@ -907,9 +907,6 @@ hist_run(hist *h)
         return KQ_EXIT_USAGE;
     }
     int ex = source_open(&h->src, c);
-    if (ex == 0) {
-        ex = source_need_native(&h->src, c, "kq hist");
-    }
     if (ex == 0 && c->zSplit) {
         h->bSplit = 1;
         ex = field_parse(&h->src, c, c->zSplit, 0, &h->fSplit);

@@ -306,9 +306,6 @@ cmd_keywords(cli *c)
     k.bStem = c->zBy && strcmp(c->zBy, "stem") == 0;
     char *zQuery = cli_join_args(c, 0, c->nArg);
     int ex = zQuery ? source_open(&k.src, c) : KQ_EXIT_INDEX;
-    if (ex == 0) {
-        ex = source_need_native(&k.src, c, "keywords");
-    }
     kq_analyzer *pA = ex == 0 ? source_analyzer(&k.src) : NULL;
     if (ex == 0) {
         ex = parse_query(c, pA, zQuery, &k.pQ);

@@ -468,12 +468,44 @@ search_each(kq_index *pIdx, const kq_query *q, int bOcc, void *pCtx,
     return rc;
 }
 
+/* Xapian's matches come without their occurrences: a matcher counts them
+** (kq_matcher_doc(), as kq's own index counts them), document by document
+** in ascending order as the walk gives them. */
+typedef struct xocc {
+    kq_matcher *pM;
+    void *pCtx;
+    kq_match_fn x;
+    char **pzErr;
+} xocc;
+
+static int
+xocc_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    xocc *o = pCtx;
+    int bMatch = 0;
+    const kq_match *a;
+    size_t n = 0;
+    int rc = kq_matcher_doc(o->pM, iDoc, &bMatch, &a, &n, o->pzErr);
+    (void)nOcc;
+    if (rc) {
+        return rc;
+    }
+    return o->x(o->pCtx, iDoc, score,
+                (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n));
+}
+
 int
 kq_search_each(kq_index *pIdx, const kq_query *q, void *pCtx, kq_match_fn x,
                char **pzErr)
 {
     if (pIdx->pX) {
-        return kqi_xsearch_each(pIdx->pX, q, pCtx, x, pzErr);
+        xocc o = {NULL, pCtx, x, pzErr};
+        int rc = kq_matcher_new(pIdx, q, &o.pM, pzErr);
+        if (rc == KQ_OK) {
+            rc = kqi_xsearch_each(pIdx->pX, q, &o, xocc_cb, pzErr);
+        }
+        kq_matcher_free(o.pM);
+        return rc;
     }
     return search_each(pIdx, q, 1, pCtx, x, pzErr);
 }

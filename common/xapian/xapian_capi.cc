@@ -752,6 +752,50 @@ kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix, void *pCtx,
 }
 
 extern "C" int
+kqx_db_term_freq(kqx_db *p, const char *z, size_t n, uint64_t *pnDoc,
+                 uint64_t *pnOcc, char **pzErr)
+{
+    *pnDoc = *pnOcc = 0;
+    return db_call(p, pzErr, [&]() -> int {
+        std::string t(z, n);
+        *pnDoc = p->db.get_termfreq(t);
+        /* Not the collection frequency: a title word's wdf is the title
+        ** weight, and field terms have none. */
+        uint64_t nOcc = 0;
+        for (Xapian::PostingIterator it = p->db.postlist_begin(t);
+             it != p->db.postlist_end(t); ++it) {
+            uint64_t nPos = 0;
+            for (Xapian::PositionIterator i = it.positionlist_begin();
+                 i != it.positionlist_end(); ++i) {
+                nPos++;
+            }
+            nOcc += nPos ? nPos : 1;
+        }
+        *pnOcc = nOcc;
+        return (int)KQ_OK;
+    });
+}
+
+extern "C" int
+kqx_db_each_doc(kqx_db *p, void *pCtx, int (*x)(void *, uint32_t),
+                uint32_t *piLast, char **pzErr)
+{
+    return db_call(p, pzErr, [&]() -> int {
+        if (piLast) {
+            *piLast = p->db.get_lastdocid();
+        }
+        for (Xapian::PostingIterator it = p->db.postlist_begin("");
+             x && it != p->db.postlist_end(""); ++it) {
+            int rc = x(pCtx, *it);
+            if (rc) {
+                return rc;
+            }
+        }
+        return (int)KQ_OK;
+    });
+}
+
+extern "C" int
 kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz, size_t *pn,
              char **pzErr)
 {

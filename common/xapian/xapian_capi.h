@@ -107,6 +107,16 @@ int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
 int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr);
+/* The documents holding term z/n (Xapian's term frequency) and its
+** occurrences in them: its positions (a term without any, once a
+** document). */
+int kqx_db_term_freq(kqx_db *p, const char *z, size_t n, uint64_t *pnDoc,
+                     uint64_t *pnOcc, char **pzErr);
+/* Call x(pCtx, docid) for every document, in docid order (a non-zero
+** return stops the walk and is returned); *piLast (may be NULL) gets the
+** largest docid ever used. */
+int kqx_db_each_doc(kqx_db *p, void *pCtx, int (*x)(void *, uint32_t),
+                    uint32_t *piLast, char **pzErr);
 /* The positions of term z/n in document iDoc, ascending, malloc()ed into
 ** *paPos (caller frees; *pnPos 0 and *paPos NULL when the document does
 ** not hold the term). */
@@ -232,7 +242,13 @@ void kqx_mset_free(kqx_mset *m);
                size_t nOffset, size_t nLimit, kqx_mset **ppOut,               \
                char **pzErr),                                                 \
       (p, q, k1, b, nOffset, nLimit, ppOut, pzErr))                           \
-    X(db_check, (kqx_db *p, char **pzErr), (p, pzErr))
+    X(db_check, (kqx_db *p, char **pzErr), (p, pzErr))                       \
+    X(db_term_freq, (kqx_db *p, const char *z, size_t n, uint64_t *pnDoc,     \
+                     uint64_t *pnOcc, char **pzErr),                          \
+      (p, z, n, pnDoc, pnOcc, pzErr))                                         \
+    X(db_each_doc, (kqx_db *p, void *pCtx, int (*x)(void *, uint32_t),        \
+                    uint32_t *piLast, char **pzErr),                          \
+      (p, pCtx, x, piLast, pzErr))
 
 #define KQX_FREE_FUNCS(X)                                                     \
     X(wdb_close, kqx_wdb)                                                     \
@@ -247,7 +263,7 @@ void kqx_mset_free(kqx_mset *m);
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 /* clang-format on */
 
-#define KQX_API_VERSION 5
+#define KQX_API_VERSION 6
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

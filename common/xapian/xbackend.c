@@ -1514,6 +1514,44 @@ kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
     return rc;
 }
 
+int
+kqi_xterm_freq(kqi_xindex *p, const char *z, size_t n, uint64_t *pnDoc,
+               uint64_t *pnOcc, char **pzErr)
+{
+    xcall_begin(p);
+    int rc = kqx_db_term_freq(p->pDb, z, n, pnDoc, pnOcc, pzErr);
+    xcall_end(p);
+    return rc;
+}
+
+typedef struct xdocwalk {
+    void *pCtx;
+    kq_doc_fn x;
+} xdocwalk;
+
+static int
+xdocwalk_cb(void *pCtx, uint32_t iXDoc)
+{
+    xdocwalk *w = pCtx;
+    return w->x(w->pCtx, iXDoc - 1); /* (Xapian's docids start at 1) */
+}
+
+int
+kqi_xeach_doc(kqi_xindex *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
+              char **pzErr)
+{
+    xdocwalk w = {pCtx, x};
+    uint32_t iLast = 0;
+    xcall_begin(p);
+    int rc = kqx_db_each_doc(p->pDb, &w, x ? xdocwalk_cb : NULL, &iLast,
+                             pzErr);
+    xcall_end(p);
+    if (pnDocid) {
+        *pnDocid = iLast; /* (one more than the largest kq docid) */
+    }
+    return rc;
+}
+
 static int
 cmp_hit_doc(const void *a, const void *b)
 {

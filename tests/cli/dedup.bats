@@ -231,7 +231,7 @@ thr() { case $1 in said) echo 0.7 ;; *) echo 0.5 ;; esac; }
     [ "$status" -eq 2 ]
 }
 
-@test "dedup on Xapian: count, search, kwic, export and batch --counts fold as on kq's own index (hist and facet need kq's index)" {
+@test "dedup on Xapian: count, search, kwic, export and batch --counts fold as on kq's own index (hist and facet: research-xapian.bats)" {
     "$KQI" --backend=xapian -q -d x "$P" 2>err || skip "no Xapian: $(cat err)"
     [ "$("$KQ" -d x count --dedup --threshold 0.7 said 2>/dev/null)" = "$(nkept said)" ]
     "$KQ" -d x search --dedup --all --format=tsv --fields=id oil | tail -n +2 | sort >got
