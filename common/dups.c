@@ -3,15 +3,18 @@
 **
 ** Two documents are near-duplicates when the resemblance of their bodies
 ** (Broder, 1997: the distinct word 3-shingles they share over those
-** either has, |A n B| / |A u B|) is at least a threshold T.  Comparing
-** the shingles of every pair is out of reach, so their SimHash
-** signatures (simhash.c) choose the candidates: a pair whose signatures
-** differ in at most kq_dups_bits(T) bits is compared, and joined when its
-** resemblance, counted exactly from the stored bodies, reaches T.  The
-** clusters are the connected components of the joined pairs (a
-** union-find with path halving and the lower index as the root, so a
-** cluster's root is its lowest index; a pair already in one component is
-** not compared again).
+** either has, |A n B| / |A u B|) is at least a threshold T.  The clusters
+** are the connected components of those pairs (a union-find with path
+** halving and the lower index as the root, so a cluster's root is its
+** lowest index; a pair already in one component is not compared again).
+**
+** Two methods.  While every document's shingle set fits the budget, the
+** exact one (exact_dups() below): prefix filtering finds every pair at or
+** above T.  Past it, the signature method: comparing the shingles of
+** every pair is out of reach, so their SimHash signatures (simhash.c)
+** choose the candidates: a pair whose signatures differ in at most
+** kq_dups_bits(T) bits is compared, and joined when its resemblance,
+** counted exactly from the stored bodies, reaches T.
 **
 ** Why a signature distance of kq_dups_bits(T).  SimHash makes each bit
 ** differ with probability theta / pi, theta the angle between the two
@@ -438,8 +441,11 @@ verify_pair(void *pCtx, size_t i, size_t j, int *pbJoin)
 ** Documents are taken in index order: each one's prefix is looked up in
 ** an inverted list of the prefixes of those before it, and each new
 ** partner compared in full (unless the sizes alone rule it out:
-** J <= min / max).  Every set is in memory at once, at most
-** KQ_DUPS_EXACT_BYTES bytes a shingle in all (sets, the order, the lists).
+** J <= min / max).  Every set is in memory at once: the sets, the order
+** and the lists take at most KQ_DUPS_EXACT_BYTES bytes a shingle at their
+** peak (the sets, the distinct shingles, their keys and a radix sort's
+** scratch), beside the directory (KQ_DUPS_DIR) and about 40 bytes a
+** document.
 */
 #define KQ_DUPS_EXACT_BYTES 32
 #define KQ_DUPS_DIR_SHIFT 48

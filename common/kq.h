@@ -145,9 +145,10 @@ typedef uint32_t kq_docid;
 ** files (a few per shard) and the writer's memory. */
 #define KQ_MAX_SHARDS 1024
 
-/* Most signatures kq_index_dups() compares pair by pair: a distance of
-** more than KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold 0.97 or
-** below) has no block index to narrow the candidates, and the
+/* Most signatures the signature method of kq_index_dups() (and
+** kq_dups_cluster()) compares pair by pair: a distance of more than
+** KQ_DUPS_BLOCK_MAX_BITS bits (kq dups --threshold below 0.978) has no
+** block index to narrow the candidates, and the
 ** n (n - 1) / 2 comparisons must stay around a second, not hours (30,000:
 ** 4.5 x 10^8; all of reuters21578 fits).  Narrow the documents with a
 ** query, or raise the threshold. */
@@ -609,19 +610,25 @@ int kq_index_each_sig(kq_index *p, void *pCtx, kq_sig_fn x, char **pzErr);
 ** when the resemblance of their bodies -- the distinct word 3-shingles
 ** (three consecutive words, folded, not stemmed) they share over those
 ** either has, |A n B| / |A u B| (Broder 1997) -- is at least a threshold
-** T.  Their SimHash signatures (kq_docinfo.nSig) choose which pairs to
-** compare: those at most kq_dups_bits(T) of 64 bits apart
-** (kq_sig_distance()).  Distances up to KQ_DUPS_BLOCK_MAX_BITS are found
-** by the block method of Manku, Jain and Das Sarma (WWW 2007); larger
-** ones compare every pair of signatures (at most KQ_DUPS_MAX_ALLPAIRS). */
+** T.  kq_index_dups() finds every such pair when the documents' shingle
+** sets fit in its memory budget (the exact method, by prefix filtering);
+** past it, only the pairs whose SimHash signatures (kq_docinfo.nSig) are
+** at most kq_dups_bits(T) of 64 bits apart (kq_sig_distance()) are
+** compared (the signature method).  Those distances up to
+** KQ_DUPS_BLOCK_MAX_BITS are found by the block method of Manku, Jain and
+** Das Sarma (WWW 2007); larger ones compare every pair of signatures (at
+** most KQ_DUPS_MAX_ALLPAIRS). */
 #define KQ_DUPS_BLOCK_MAX_BITS 7
 #define KQ_DUPS_MIN_THRESHOLD 0.3
 #define KQ_DUPS_THRESHOLD 0.5 /* kq dups' default */
 /* Standard deviations past the mean distance of a pair at the threshold
 ** (dups.c): such a pair is compared 99 times in 100. */
 #define KQ_DUPS_BITS_Z 2.33
-/* Bytes of shingle sets kq_index_dups() keeps between comparisons by
-** default (past it they are made again: slower, never different). */
+/* kq_index_dups()'s default budget: the exact method while the shingle
+** sets take at most this at 32 bytes a shingle (sets, their order and
+** lists; plus a fixed 512 KiB and some 40 bytes a document); past it the
+** signature method, which keeps sets while they fit and makes them again
+** when needed. */
 #define KQ_DUPS_MEMORY ((size_t)256 << 20)
 int kq_sig_distance(uint64_t a, uint64_t b);
 /* The signature distance at which a pair of resemblance T is compared:
@@ -645,7 +652,7 @@ int kq_dups_cluster(const uint64_t *aSig, size_t n, int nBit, size_t *aRep,
 typedef struct kq_dups_opts {
     int iVersion;     /* KQ_DUPS_OPTS_VERSION */
     double threshold; /* resemblance, KQ_DUPS_MIN_THRESHOLD to 1 */
-    size_t nMemory;   /* shingle-set bytes kept (0: KQ_DUPS_MEMORY) */
+    size_t nMemory;   /* the budget (0: KQ_DUPS_MEMORY) */
 } kq_dups_opts;
 typedef struct kq_dups_stats {
     int bExact;         /* 1: the exact method (every pair found) */
@@ -655,10 +662,12 @@ typedef struct kq_dups_stats {
 } kq_dups_stats;
 /* The near-duplicate clusters of documents aDoc[0..n) of p, whose
 ** signatures are aSig[0..n) (kq_docinfo.nSig; 0: none, never clustered):
-** the connected components of the candidate pairs whose resemblance,
-** counted from their stored bodies, is at least the threshold (nInter >=
-** T x nUnion).  aRep[i] gets the lowest index of i's cluster; aSim[i] (may
-** be NULL) the resemblance of i to that first member (1 for it).  With
+** the connected components of the pairs whose resemblance, counted from
+** their stored bodies, is at least the threshold (nInter >= T x nUnion):
+** every such pair (pStats->bExact) while the shingle sets fit in
+** pOpts->nMemory / 32 shingles, else those the signatures put forward.
+** aRep[i] gets the lowest index of i's cluster; aSim[i] (may be NULL) the
+** resemblance of i to that first member (1 for it).  With
 ** aDoc in docid order, a cluster's first member is its lowest docid.
 ** *pStats (may be NULL) says what was compared.  KQ_MISUSE for a threshold
 ** out of range or too many signatures (kq_dups_cluster()). */
