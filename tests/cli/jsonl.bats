@@ -63,7 +63,10 @@ types_are() {
     types_are "facet summary"
     run -1 j dups --format=jsonl
     types_are "summary"
-    run -0 j dups --format=jsonl --threshold 0.5
+    printf '%s\n' '{"id":"a","body":"oil prices rise again"}' \
+        '{"id":"b","body":"oil prices rise again today"}' >d2.jsonl
+    "$KQI" -q -d d2 d2.jsonl
+    run -0 "$KQ" -d d2 dups --format=jsonl
     types_are "duplicate summary"
     run -0 j dups --format=jsonl --signatures
     types_are "signature"
