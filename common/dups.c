@@ -188,11 +188,18 @@ cluster(cand *c, const uint64_t *aSig, size_t n, char **pzErr)
     c->iBlock = -1;
     if (nBit > KQ_DUPS_BLOCK_MAX_BITS) {
         if (u > KQ_DUPS_MAX_ALLPAIRS) {
-            rc = kqi_err(pzErr, KQ_MISUSE,
-                         "%zu %ssignatures: a distance of %d bits compares "
-                         "every pair, for at most %d",
-                         u, c->xPair ? "" : "distinct ", nBit,
-                         KQ_DUPS_MAX_ALLPAIRS);
+            rc = c->xPair
+                     ? kqi_err(pzErr, KQ_MISUSE,
+                               "%zu documents: their shingles do not fit the "
+                               "exact method's memory, and signatures %d "
+                               "bits apart are found by comparing every "
+                               "pair, for at most %d documents; narrow them "
+                               "with a query or raise the threshold to 0.98",
+                               u, nBit, KQ_DUPS_MAX_ALLPAIRS)
+                     : kqi_err(pzErr, KQ_MISUSE,
+                               "%zu distinct signatures: a distance of %d "
+                               "bits compares every pair, for at most %d",
+                               u, nBit, KQ_DUPS_MAX_ALLPAIRS);
         } else {
             c->iBlock = 0;
             rc = join_close(c, a, u);
