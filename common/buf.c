@@ -1,5 +1,6 @@
 /*
-** buf.c -- growable byte buffers, varints and little-endian integers.
+** buf.c -- growable byte buffers, varints, little-endian integers, and the
+** sizes users write (kq_parse_size()).
 **
 ** Every on-disk integer is either a LEB128 varint (7 bits a byte, least
 ** significant group first, high bit = "more follows", at most 10 bytes) or a
@@ -10,6 +11,7 @@
 
 #include <stdint.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,4 +312,40 @@ kqi_fields_get(const u8 *p, size_t n, int i, kq_field *pOut)
         }
     }
     return KQ_OK;
+}
+
+size_t
+kq_parse_size(const char *z)
+{
+    char *zEnd;
+    errno = 0;
+    double v = strtod(z, &zEnd);
+    if (errno || zEnd == z || v <= 0) {
+        return 0;
+    }
+    switch (*zEnd) {
+    case 'k':
+    case 'K':
+        v *= 1024.0;
+        zEnd++;
+        break;
+    case 'm':
+    case 'M':
+        v *= 1024.0 * 1024;
+        zEnd++;
+        break;
+    case 'g':
+    case 'G':
+        v *= 1024.0 * 1024 * 1024;
+        zEnd++;
+        break;
+    default: break;
+    }
+    if (*zEnd == 'B' || *zEnd == 'b') {
+        zEnd++;
+    }
+    if (*zEnd != 0 || v < 1 || v > 1e15) {
+        return 0;
+    }
+    return (size_t)v;
 }

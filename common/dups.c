@@ -98,8 +98,9 @@ typedef struct cand {
     int nBit;
     pair_fn xPair;
     void *pCtx;
-    u64 aMask[33]; /* the blocks (the block method) */
-    int iBlock;    /* the block being walked, or -1 */
+    size_t nBudget; /* the exact method's (for a message) */
+    u64 aMask[33];  /* the blocks (the block method) */
+    int iBlock;     /* the block being walked, or -1 */
 } cand;
 
 /* Whether x and y agree on a block before the current one (the pair was
@@ -190,12 +191,14 @@ cluster(cand *c, const uint64_t *aSig, size_t n, char **pzErr)
         if (u > KQ_DUPS_MAX_ALLPAIRS) {
             rc = c->xPair
                      ? kqi_err(pzErr, KQ_MISUSE,
-                               "%zu documents: their shingles do not fit the "
-                               "exact method's memory, and signatures %d "
-                               "bits apart are found by comparing every "
-                               "pair, for at most %d documents; narrow them "
-                               "with a query or raise the threshold to 0.98",
-                               u, nBit, KQ_DUPS_MAX_ALLPAIRS)
+                               "%zu documents: their shingles need more than "
+                               "the %zu bytes the exact method may take, and "
+                               "signatures %d bits apart are found by "
+                               "comparing every pair, for at most %d "
+                               "documents: give it more memory, narrow the "
+                               "documents with a query, or raise the "
+                               "threshold to 0.98",
+                               u, c->nBudget, nBit, KQ_DUPS_MAX_ALLPAIRS)
                      : kqi_err(pzErr, KQ_MISUSE,
                                "%zu distinct signatures: a distance of %d "
                                "bits compares every pair, for at most %d",
@@ -451,12 +454,14 @@ verify_pair(void *pCtx, size_t i, size_t j, int *pbJoin)
 ** J <= min / max).  Every set is in memory at once: the sets, the order
 ** and the lists take at most KQ_DUPS_EXACT_BYTES bytes a shingle at their
 ** peak (the sets, the distinct shingles, their keys and a radix sort's
-** scratch), beside the directory (KQ_DUPS_DIR) and about 40 bytes a
+** scratch), beside the directory (a byte a shingle at most) and about 40
+** bytes a
 ** document.
 */
 #define KQ_DUPS_EXACT_BYTES 32
-#define KQ_DUPS_DIR_SHIFT 48
-#define KQ_DUPS_DIR ((size_t)1 << (64 - KQ_DUPS_DIR_SHIFT))
+/* The directory's entries: a power of two, about one per
+** KQ_DUPS_DIR_SPAN distinct shingles (the hashes are uniform). */
+#define KQ_DUPS_DIR_SPAN 16
 
 /* Sort a[0..n) with tmp[0..n) as scratch: least significant byte first,
 ** a pass skipped when every key has the same byte there (the frequencies
@@ -507,6 +512,36 @@ prefix_len(size_t m, double T)
         t = 1;
     }
     return t > m ? 1 : m - t + 1;
+}
+
+/* Whether two sets in hand are near-duplicates, as verify_pair() decides,
+** stopping the merge once what is left cannot reach the overlap needed:
+** nInter >= T (|A| + |B|) / (1 + T), less a margin far above rounding. */
+static int
+verify_sets(verifier *v, const shset *a, const shset *b)
+{
+    double T = v->threshold;
+    double need = T * ((double)a->n + b->n) / (1.0 + T) - 1e-6;
+    u64 nInter = 0;
+    u32 x = 0, y = 0;
+    while (x < a->n && y < b->n) {
+        u32 nLeft = a->n - x < b->n - y ? a->n - x : b->n - y;
+        if ((double)(nInter + nLeft) < need) {
+            break;
+        }
+        if (a->a[x] == b->a[y]) {
+            nInter++, x++, y++;
+        } else if (a->a[x] < b->a[y]) {
+            x++;
+        } else {
+            y++;
+        }
+    }
+    u64 nUnion = (u64)a->n + b->n - nInter;
+    int bJoin = nUnion > 0 && (double)nInter >= T * (double)nUnion;
+    v->pStats->nCompared++;
+    v->pStats->nJoined += (u64)bJoin;
+    return bJoin;
 }
 
 /* Make every set within the budget (*pbFit = 0 if they do not fit, the
@@ -574,7 +609,13 @@ exact_dups(verifier *v, const uint64_t *aSig, size_t n, size_t *aRep,
     free(aTmp);
     /* aKey[r]'s low half: the shingle of rank r. */
     u32 *aRank = malloc((D ? D : 1) * sizeof(u32));
-    size_t *aDir = malloc((KQ_DUPS_DIR + 1) * sizeof(size_t));
+    int nDirBit = 1;
+    while (nDirBit < 40 && ((size_t)1 << nDirBit) * KQ_DUPS_DIR_SPAN < D) {
+        nDirBit++;
+    }
+    size_t nDir = (size_t)1 << nDirBit;
+    int iShift = 64 - nDirBit;
+    size_t *aDir = malloc((nDir + 1) * sizeof(size_t));
     if (aRank == NULL || aDir == NULL) {
         free(aDist);
         free(aKey);
@@ -587,9 +628,9 @@ exact_dups(verifier *v, const uint64_t *aSig, size_t n, size_t *aRep,
     }
     free(aKey);
     /* A directory by the top bits of the hashes (uniform): each lookup a
-    ** binary search of about D / KQ_DUPS_DIR shingles, not of D. */
-    for (size_t b = 0, k = 0; b <= KQ_DUPS_DIR; b++) {
-        while (k < D && (aDist[k] >> KQ_DUPS_DIR_SHIFT) < b) {
+    ** binary search of about KQ_DUPS_DIR_SPAN shingles, not of D. */
+    for (size_t b = 0, k = 0; b <= nDir; b++) {
+        while (k < D && (aDist[k] >> iShift) < b) {
             k++;
         }
         aDir[b] = k;
@@ -597,7 +638,7 @@ exact_dups(verifier *v, const uint64_t *aSig, size_t n, size_t *aRep,
     for (size_t i = 0; i < n; i++) {
         shset *s = &v->aSet[i];
         for (u32 k = 0; s->bHave && k < s->n; k++) {
-            size_t b = (size_t)(s->a[k] >> KQ_DUPS_DIR_SHIFT);
+            size_t b = (size_t)(s->a[k] >> iShift);
             size_t lo = aDir[b];
             s->a[k] =
                 aRank[lo + find_u64(aDist + lo, aDir[b + 1] - lo, s->a[k])];
@@ -609,56 +650,74 @@ exact_dups(verifier *v, const uint64_t *aSig, size_t n, size_t *aRep,
     free(aDist);
     free(aRank);
     free(aDir);
-    /* The inverted lists of the prefixes, filled as documents are taken. */
+    /* Documents by size, then index: each is looked up among those
+    ** before it, no larger, so every list holds sizes ascending and those
+    ** too small for the document in hand (the size filter) are passed
+    ** over from its front for good (aStart). */
+    size_t nS = 0;
+    u64 *aOrd = malloc((n ? n : 1) * sizeof(u64)); /* size << 32 | index */
+    for (size_t i = 0; aOrd && i < n; i++) {
+        if (v->aSet[i].bHave) {
+            aOrd[nS++] = ((u64)v->aSet[i].n << 32) | i;
+        }
+    }
+    if (aOrd) {
+        qsort(aOrd, nS, sizeof(u64), cmp_u64);
+    }
+    /* The inverted lists of the indexing prefixes, filled as documents
+    ** are taken. */
     size_t *aOff = calloc(D + 1, sizeof(size_t));
     size_t *aFill = malloc((D ? D : 1) * sizeof(size_t));
+    size_t *aStart = malloc((D ? D : 1) * sizeof(size_t));
     u32 *aList = malloc((N ? N : 1) * sizeof(u32));
     u32 *aSeen = calloc(n ? n : 1, sizeof(u32)); /* 1 + the last x */
-    int rc = aOff && aFill && aList && aSeen ? KQ_OK : KQ_NOMEM;
+    int rc = aOrd && aOff && aFill && aStart && aList && aSeen ? KQ_OK
+                                                               : KQ_NOMEM;
+    double T = v->threshold;
+    double T2 = 2.0 * T / (1.0 + T);
     for (size_t i = 0; rc == KQ_OK && i < n; i++) {
         const shset *s = &v->aSet[i];
-        size_t m = s->bHave ? prefix_len(s->n, v->threshold) : 0;
+        size_t m = s->bHave ? prefix_len(s->n, T2) : 0;
         for (size_t k = 0; k < m; k++) {
             aOff[s->a[k] + 1]++;
         }
     }
     for (size_t r = 0; rc == KQ_OK && r < D; r++) {
         aOff[r + 1] += aOff[r];
-        aFill[r] = aOff[r];
+        aFill[r] = aStart[r] = aOff[r];
     }
-    double T = v->threshold;
-    for (size_t x = 0; rc == KQ_OK && x < n; x++) {
+    for (size_t o = 0; rc == KQ_OK && o < nS; o++) {
+        size_t x = (size_t)(aOrd[o] & 0xffffffffu);
         const shset *sx = &v->aSet[x];
-        if (!sx->bHave) {
-            continue;
-        }
+        double nSmall = T * (double)sx->n; /* a smaller partner's least */
         size_t m = prefix_len(sx->n, T);
         for (size_t k = 0; rc == KQ_OK && k < m; k++) {
             u64 r = sx->a[k];
-            for (size_t q = aOff[r]; rc == KQ_OK && q < aFill[r]; q++) {
+            while (aStart[r] < aFill[r] &&
+                   (double)v->aSet[aList[aStart[r]]].n < nSmall) {
+                aStart[r]++;
+            }
+            for (size_t q = aStart[r]; rc == KQ_OK && q < aFill[r]; q++) {
                 size_t y = aList[q];
                 if (aSeen[y] == x + 1) {
                     continue;
                 }
                 aSeen[y] = (u32)(x + 1);
-                const shset *sy = &v->aSet[y];
-                u32 nMin = sx->n < sy->n ? sx->n : sy->n;
-                u32 nMax = sx->n < sy->n ? sy->n : sx->n;
-                if ((double)nMin < T * (double)nMax ||
-                    uf_find(aRep, x) == uf_find(aRep, y)) {
+                if (uf_find(aRep, x) == uf_find(aRep, y)) {
                     continue;
                 }
-                int bJoin;
-                rc = verify_pair(v, y, x, &bJoin);
-                if (rc == KQ_OK && bJoin) {
+                if (verify_sets(v, sx, &v->aSet[y])) {
                     uf_join(aRep, y, x);
                 }
             }
         }
-        for (size_t k = 0; k < m; k++) {
+        size_t mi = prefix_len(sx->n, T2);
+        for (size_t k = 0; k < mi; k++) {
             aList[aFill[sx->a[k]]++] = (u32)x;
         }
     }
+    free(aOrd);
+    free(aStart);
     free(aOff);
     free(aFill);
     free(aList);
@@ -667,6 +726,33 @@ exact_dups(verifier *v, const uint64_t *aSig, size_t n, size_t *aRep,
         aRep[i] = uf_find(aRep, i);
     }
     return rc;
+}
+
+/* The candidates of the signature method, counted (none joined). */
+typedef struct counter {
+    u64 n;
+    size_t nDoc;
+    int nBit;
+    size_t nBudget;
+    char **pzErr;
+} counter;
+
+static int
+count_pair(void *pCtx, size_t i, size_t j, int *pbJoin)
+{
+    counter *k = pCtx;
+    (void)i, (void)j;
+    *pbJoin = 0;
+    if (++k->n > KQ_DUPS_MAX_CANDIDATES) {
+        return kqi_err(k->pzErr, KQ_MISUSE,
+                       "%zu documents: their shingles need more than the %zu "
+                       "bytes the exact method may take, and signatures %d "
+                       "bits apart put more than %d pairs forward to "
+                       "compare: give it more memory, narrow the documents "
+                       "with a query, or raise the threshold",
+                       k->nDoc, k->nBudget, k->nBit, KQ_DUPS_MAX_CANDIDATES);
+    }
+    return KQ_OK;
 }
 
 int
@@ -702,10 +788,24 @@ kq_index_dups(kq_index *p, const kq_dups_opts *pOpts, const kq_docid *aDoc,
     }
     int rc = exact_dups(&v, aSig, n, aRep, &st.bExact);
     if (rc == KQ_OK && !st.bExact) {
+        /* First count the candidates (signatures alone: cheap), so that
+        ** the verifications are bounded before one is made. */
+        counter k = {0, n, st.nBit, v.nBudget, pzErr};
         cand c;
         memset(&c, 0, sizeof(c));
         c.aRep = aRep;
         c.nBit = st.nBit;
+        c.nBudget = v.nBudget;
+        c.xPair = count_pair;
+        c.pCtx = &k;
+        rc = cluster(&c, aSig, n, pzErr);
+    }
+    if (rc == KQ_OK && !st.bExact) {
+        cand c;
+        memset(&c, 0, sizeof(c));
+        c.aRep = aRep;
+        c.nBit = st.nBit;
+        c.nBudget = v.nBudget;
         c.xPair = verify_pair;
         c.pCtx = &v;
         rc = cluster(&c, aSig, n, pzErr);

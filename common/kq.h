@@ -154,6 +154,15 @@ typedef uint32_t kq_docid;
 ** query, or raise the threshold. */
 #define KQ_DUPS_MAX_ALLPAIRS 30000
 
+/* Most candidate pairs the signature method of kq_index_dups() compares
+** from the stored text: past the exact method's memory, a pair's shingle
+** sets may have to be made again for it (tens of microseconds each), so
+** a low threshold over many documents would run for hours.  Counted from
+** the signatures before any is compared; more is refused (KQ_MISUSE):
+** give the exact method more memory, narrow the documents, or raise the
+** threshold. */
+#define KQ_DUPS_MAX_CANDIDATES 1000000
+
 /* MIME parts nested deeper than this (multipart in multipart, or attached
 ** messages) are not read: the parser recurses, and a hostile message must
 ** not exhaust the stack.  Their text is not indexed; the message is, and
@@ -626,7 +635,7 @@ int kq_index_each_sig(kq_index *p, void *pCtx, kq_sig_fn x, char **pzErr);
 #define KQ_DUPS_BITS_Z 2.33
 /* kq_index_dups()'s default budget: the exact method while the shingle
 ** sets take at most this at 32 bytes a shingle (sets, their order and
-** lists; plus a fixed 512 KiB and some 40 bytes a document); past it the
+** lists; plus a byte a shingle and some 40 bytes a document); past it the
 ** signature method, which keeps sets while they fit and makes them again
 ** when needed. */
 #define KQ_DUPS_MEMORY ((size_t)256 << 20)
@@ -912,6 +921,11 @@ void kq_buf_free(kq_buf *b);
 ** the library and of kq and kq-index. */
 int kq_grow(void *ppArray, size_t szElem, size_t *pnAlloc, size_t nNeed,
             size_t nFirst);
+
+/* A size as kq-index --memory and kq dups --memory take it: 512, 64K,
+** 64M, 2G (powers of 1024, a "B" after the unit allowed), at least 1 and
+** at most 10^15 bytes; 0 for anything else. */
+size_t kq_parse_size(const char *z);
 
 /* printf() into a malloc()ed string (NULL if out of memory). */
 char *kq_mprintf(const char *zFmt, ...)

@@ -121,43 +121,6 @@ usage(FILE *f)
     /* clang-format on */
 }
 
-/* Parse 512, 64K, 64M, 2G (powers of 1024); 0 on error. */
-static size_t
-parse_size(const char *z)
-{
-    char *zEnd;
-    errno = 0;
-    double v = strtod(z, &zEnd);
-    if (errno || zEnd == z || v <= 0) {
-        return 0;
-    }
-    switch (*zEnd) {
-    case 'k':
-    case 'K':
-        v *= 1024.0;
-        zEnd++;
-        break;
-    case 'm':
-    case 'M':
-        v *= 1024.0 * 1024;
-        zEnd++;
-        break;
-    case 'g':
-    case 'G':
-        v *= 1024.0 * 1024 * 1024;
-        zEnd++;
-        break;
-    default: break;
-    }
-    if (*zEnd == 'B' || *zEnd == 'b') {
-        zEnd++;
-    }
-    if (*zEnd != 0 || v < 1 || v > 1e15) {
-        return 0;
-    }
-    return (size_t)v;
-}
-
 /* One of the two backends' writers. */
 typedef struct run {
     kq_writer *pW; /* native */
@@ -457,7 +420,7 @@ parse_command_line(int argc, char **argv, cmdline *p)
             break;
         }
         case 'M':
-            p->opts.nMemory = parse_size(optarg);
+            p->opts.nMemory = kq_parse_size(optarg);
             if (p->opts.nMemory == 0) {
                 fprintf(stderr,
                         "kq-index: bad --memory size \"%s\" (e.g. 64M, "
@@ -498,7 +461,7 @@ parse_command_line(int argc, char **argv, cmdline *p)
         case 'N': p->opts.bNoMerge = 1; break;
         case 'Z':
         case 'U': {
-            size_t n = parse_size(optarg);
+            size_t n = kq_parse_size(optarg);
             if (n == 0) {
                 fprintf(stderr,
                         "kq-index: bad --%s size \"%s\" (e.g. 256M, "
@@ -514,7 +477,7 @@ parse_command_line(int argc, char **argv, cmdline *p)
             break;
         }
         case 'C':
-            p->nCommitEvery = parse_size(optarg);
+            p->nCommitEvery = kq_parse_size(optarg);
             if (p->nCommitEvery == 0) {
                 fprintf(stderr,
                         "kq-index: bad --commit-every size \"%s\" "
@@ -536,7 +499,7 @@ parse_command_line(int argc, char **argv, cmdline *p)
             }
             break;
         case 'D':
-            p->pIn->o.nMaxDoc = parse_size(optarg);
+            p->pIn->o.nMaxDoc = kq_parse_size(optarg);
             if (p->pIn->o.nMaxDoc == 0 || p->pIn->o.nMaxDoc > KQ_MAX_MAX_DOC) {
                 fprintf(stderr,
                         "kq-index: bad --max-doc-size \"%s\" (e.g. "

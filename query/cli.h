@@ -148,9 +148,10 @@ typedef struct cli {
     const char *zReference;    /* --reference QUERY */
 
     /* kq dups */
-    const char *zThreshold; /* --threshold T (cmd_dups.c parses it) */
-    int bSignatures;        /* --signatures */
-    int bDedup;             /* --dedup (dedup.c) */
+    const char *zThreshold;  /* --threshold T (cmd_dups.c parses it) */
+    const char *zDupsMemory; /* kq dups --memory SIZE (dedup.c) */
+    int bSignatures;         /* --signatures */
+    int bDedup;              /* --dedup (dedup.c) */
 } cli;
 
 /* main.c */
@@ -369,12 +370,14 @@ int fvalue_cmp(const fvalue *a, const fvalue *b);
 */
 /* --threshold T (default KQ_DUPS_THRESHOLD, from KQ_DUPS_MIN_THRESHOLD to
 ** 1: a resemblance, kq.h) and the signature distance of its candidates,
-** kq_dups_bits(T).  0, or KQ_EXIT_USAGE (reported). */
-int dedup_threshold(const cli *c, double *pT, int *pnBit);
+** kq_dups_bits(T); --memory SIZE into *pnMemory (0: the default).  0, or
+** KQ_EXIT_USAGE (reported). */
+int dedup_threshold(const cli *c, double *pT, int *pnBit, size_t *pnMemory);
 typedef struct dedup {
     int bOn;          /* --dedup given */
     double threshold; /* --threshold */
     int nBit;
+    size_t nMemory;  /* --memory (0: KQ_DUPS_MEMORY) */
     uint64_t nMatch; /* the matches last clustered */
     kq_docid *aFold; /* their folded docids, ascending */
     size_t nFold;

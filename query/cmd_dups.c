@@ -37,6 +37,7 @@ typedef struct dups {
     size_t nCluster;
     double threshold;
     int nBit;
+    size_t nMemory; /* --memory (0: KQ_DUPS_MEMORY) */
     char *zErr;
 } dups;
 
@@ -304,7 +305,7 @@ print_signatures(dups *p, int eFmt)
 static int
 parse_threshold(dups *p)
 {
-    return dedup_threshold(p->c, &p->threshold, &p->nBit);
+    return dedup_threshold(p->c, &p->threshold, &p->nBit, &p->nMemory);
 }
 
 static int
@@ -345,6 +346,7 @@ dups_run(dups *p)
     if (rc == KQ_OK) {
         kq_dups_opts o = KQ_DUPS_OPTS_INIT;
         o.threshold = p->threshold;
+        o.nMemory = p->nMemory;
         p->aRep = malloc((p->n ? p->n : 1) * sizeof(size_t));
         p->aSim = malloc((p->n ? p->n : 1) * sizeof(double));
         rc = p->aRep && p->aSim

@@ -17,12 +17,22 @@
 #include <string.h>
 
 int
-dedup_threshold(const cli *c, double *pT, int *pnBit)
+dedup_threshold(const cli *c, double *pT, int *pnBit, size_t *pnMemory)
 {
     *pT = KQ_DUPS_THRESHOLD;
+    *pnMemory = 0;
     const char *z = c->zThreshold;
     if (z && c->eCmd != CMD_DUPS && !c->bDedup) {
         msg_put("%s: --threshold needs --dedup", cli_prog(c));
+        return KQ_EXIT_USAGE;
+    }
+    if (c->zDupsMemory && c->eCmd != CMD_DUPS && !c->bDedup) {
+        msg_put("%s: --memory needs --dedup", cli_prog(c));
+        return KQ_EXIT_USAGE;
+    }
+    if (c->zDupsMemory && (*pnMemory = kq_parse_size(c->zDupsMemory)) == 0) {
+        msg_put("%s: --memory needs a size (e.g. 512M, 4G), not \"%s\"",
+                cli_prog(c), c->zDupsMemory);
         return KQ_EXIT_USAGE;
     }
     if (z) {
@@ -44,7 +54,7 @@ dedup_open(dedup *d, const cli *c)
 {
     memset(d, 0, sizeof(*d));
     d->bOn = c->bDedup;
-    return dedup_threshold(c, &d->threshold, &d->nBit);
+    return dedup_threshold(c, &d->threshold, &d->nBit, &d->nMemory);
 }
 
 static int
@@ -87,6 +97,7 @@ dedup_hits(dedup *d, kq_index *p, const kq_hit *aHit, size_t n, int bBest,
     if (rc == KQ_OK) {
         kq_dups_opts o = KQ_DUPS_OPTS_INIT;
         o.threshold = d->threshold;
+        o.nMemory = d->nMemory;
         for (size_t i = 0; i < n; i++) {
             aDoc[i] = a[i].iDoc;
         }

@@ -357,11 +357,13 @@ static const char *const azCmdHelp[CMD_N] = {
 "usage: kq dups [options] [QUERY...]\n"
 "\n"
 "Clusters of near-duplicate documents among the live documents matching\n"
-"QUERY (all without one): documents whose SimHash signatures (64 bits,\n"
-"over the word 3-shingles of the body; the title is left out) differ in at\n"
-"most (1 - T) x 64 bits, joined transitively (kq(1) NEAR-DUPLICATES).\n"
-"  --threshold T    resemblance (shared word 3-shingles), from 0.3 to 1\n"
-"                   (default 0.5)\n"
+"QUERY (all without one): documents whose bodies share at least T of\n"
+"their distinct word 3-shingles (|A n B| >= T |A u B|; the title is left\n"
+"out), joined transitively (kq(1) NEAR-DUPLICATES).\n"
+"  --threshold T    the resemblance, from 0.3 to 1 (default 0.5)\n"
+"  --memory SIZE    the shingle sets' budget (default 256M): within it every\n"
+"                   pair is found, past it only those whose signatures\n"
+"                   are close (also with --dedup)\n"
 "  --signatures     list each matching document's signature instead\n"
 "  --format=FMT     text (default), tsv, csv, jsonl, json: columns\n"
 "                   cluster, size, id, date, source, title, similarity\n",
@@ -594,6 +596,7 @@ enum {
     O_STOP,
     O_REFERENCE,
     O_THRESHOLD,
+    O_DUPS_MEMORY,
     O_SIGNATURES,
     O_DEDUP,
     O_LAST /* (the size of the table of options seen) */
@@ -643,6 +646,7 @@ static const struct option aOpt[] = {
     {"stop", required_argument, NULL, O_STOP},
     {"reference", required_argument, NULL, O_REFERENCE},
     {"threshold", required_argument, NULL, O_THRESHOLD},
+    {"memory", required_argument, NULL, O_DUPS_MEMORY},
     {"signatures", no_argument, NULL, O_SIGNATURES},
     {"dedup", no_argument, NULL, O_DEDUP},
     {NULL, 0, NULL, 0},
@@ -684,6 +688,7 @@ opt_mask(int o, const char **pzName)
     case O_STOP: *pzName = "--stop"; return M(CMD_COLLOCATES);
     case O_REFERENCE: *pzName = "--reference"; return M(CMD_KEYWORDS);
     case O_THRESHOLD: *pzName = "--threshold"; return M(CMD_DUPS) | M_DEDUP;
+    case O_DUPS_MEMORY: *pzName = "--memory"; return M(CMD_DUPS) | M_DEDUP;
     case O_DEDUP: *pzName = "--dedup"; return M_DEDUP;
     case O_SIGNATURES: *pzName = "--signatures"; return M(CMD_DUPS);
     case O_NORMALIZE: *pzName = "--normalize"; return M(CMD_HIST);
@@ -888,6 +893,7 @@ apply_opt(cli *c, int o, const char *zArg, int *pbHelp, int *pbVersion,
     case O_STOP: c->zStop = zArg; return 0;
     case O_REFERENCE: c->zReference = zArg; return 0;
     case O_THRESHOLD: c->zThreshold = zArg; return 0;
+    case O_DUPS_MEMORY: c->zDupsMemory = zArg; return 0;
     case O_SIGNATURES: c->bSignatures = 1; return 0;
     case O_DEDUP: c->bDedup = 1; return 0;
     case O_OR: c->bOr = 1; return 0;

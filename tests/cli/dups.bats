@@ -226,6 +226,21 @@ print(json.dumps({"id": "c", "title": "", "body": "w7 x7 y7"}))' >many.jsonl
     [ "$(printf '%s\n' "${lines[@]:1}" | cut -f1,3,7 | paste -sd' ')" = "$(printf '1\t7\t1 1\tc\t1')" ]
     run --separate-stderr "$KQ" -d idx dups --threshold 0.3 --format=jsonl
     [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.pairs_compared)"' <<<"$output")" = "exact 1" ]
+    # The signature method (no memory for the sets) compares every pair of
+    # signatures below 0.978, for at most 30000 documents: 30002 refused...
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.9 --memory 1
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "kq dups: 30002 documents: their shingles need more than the 1 bytes the exact method may take, and signatures 13 bits apart are found by comparing every pair, for at most 30000 documents: give it more memory, narrow the documents with a query, or raise the threshold to 0.98" ]
+    # ... 30000 taken (at the limit), and 0.98 (7 bits: the block method)
+    # has no such limit
+    "$KQI" rm -d idx 0 1
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.9 --memory 1 --format=jsonl
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.clusters)"' <<<"$output")" = "signatures 1" ]
+    "$KQI" -q -d idx <(printf '{"id": "d", "body": "w8 x8 y8"}\n')
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.98 --memory 1 --format=jsonl
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.max_distance) \(.clusters)"' <<<"$output")" = "signatures 7 1" ]
 }
 
 @test "check: a signature flipped in place is a checksum mismatch; a consistent wrong one is named" {
@@ -306,4 +321,62 @@ PY
     "$KQ" -d "$PIDX" dups --signatures --format=tsv >want
     diff want got
     [ "$(wc -l <got)" -eq 2774 ]
+}
+
+@test "dups --memory: within it the exact method, past it the signatures (same clusters here); bad sizes refused (exit 2)" {
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=jsonl --memory 512M
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.type == "summary") | .method' <<<"$output")" = exact ]
+    # 1 byte: no set fits; the signatures put pairs forward, each verified
+    run --separate-stderr "$KQ" -d "$PIDX" dups --format=jsonl --memory 1
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.max_distance)"' <<<"$output")" = "signatures 26" ]
+    "$KQ" -d "$PIDX" dups --memory 1 --format=tsv | awk -F'\t' 'NR > 1 { printf "%s\t%s\t%.6f\n", $1, $3, $7 }' >got
+    # The planted copies here are within 26 bits of their originals, so
+    # the signature method finds what the exact one does.
+    diff "$BATS_FILE_TMPDIR/want.0.5" got
+    for bad in 0 x 12Q '' -5; do
+        run --separate-stderr "$KQ" -d "$PIDX" dups --memory "$bad"
+        [ "$status" -eq 2 ]
+        [[ "$stderr" == *"--memory needs a size (e.g. 512M, 4G)"* ]]
+    done
+    run --separate-stderr "$KQ" -d "$PIDX" count --memory 1G oil
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "kq count: --memory needs --dedup" ]
+    [ "$("$KQ" -d "$PIDX" count --dedup --memory 1 oil 2>/dev/null)" = "$("$KQ" -d "$PIDX" count --dedup oil 2>/dev/null)" ]
+}
+
+@test "dups: the signature method compares at most 1000000 candidate pairs: at the limit taken, one past refused (exit 2)" {
+    # Groups of identical bodies: 1414, 45, 6, 3 and 2 documents give
+    # 998991 + 990 + 15 + 3 + 1 = 1000000 pairs of equal signatures; at
+    # 0.97 (8 bits) the groups' signatures are further apart (checked
+    # with the oracle's signatures below).
+    python3 -c 'import json
+for g, n in enumerate((1414, 45, 6, 3, 2)):
+    for i in range(n):
+        print(json.dumps({"id": "g%d-%d" % (g, i), "body": "group %d words here and there %d" % (g, g)}))' >lim.jsonl
+    python3 - "$ROOT/tests/oracle" lim.jsonl <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import simhash
+sig = {}
+for l in open(sys.argv[2]):
+    d = json.loads(l)
+    sig[d["id"].split("-")[0]] = simhash.signature(d["body"])
+s = list(sig.values())
+assert all(bin(a ^ b).count("1") > 8 for i, a in enumerate(s) for b in s[i + 1:]), s
+PY
+    "$KQI" -q -d idx lim.jsonl
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.97 --memory 1 --format=jsonl
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.max_distance) \(.clusters) \(.documents_in_clusters)"' <<<"$output")" = "signatures 8 5 1470" ]
+    printf '%s\n' '{"id": "p1", "body": "one more pair"}' '{"id": "p2", "body": "one more pair"}' >pair.jsonl
+    "$KQI" -q -d idx pair.jsonl
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.97 --memory 1
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"signatures 8 bits apart put more than 1000000 pairs forward to compare"* ]]
+    # The exact method has no such limit.
+    run --separate-stderr "$KQ" -d idx dups --threshold 0.97 --format=jsonl
+    [ "$status" -eq 0 ]
+    [ "$(jq -r 'select(.type == "summary") | "\(.method) \(.clusters)"' <<<"$output")" = "exact 6" ]
 }
