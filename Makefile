@@ -342,6 +342,32 @@ $(SHLIB): $(PIC_OBJ) $(B)/libkq.map
 	    -o $@ $(PIC_OBJ) -Wl,--exclude-libs,ALL \
 	    -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic -lm -pthread -ldl
 
+# The Python package (python/, kq(1) has nothing to do with it): the
+# extension kq._kq links libkq's position-independent objects, through
+# $(B)/libkq_pic.a so that only what it needs comes in, and carries the
+# Xapian plugin as package data (kq/kq/kq-xapian.so: xapian_load.c looks
+# in kq/ beside the library it is in).
+#   make python-install   [PYTHON=python3]  pip-installs it for PYTHON (in
+#                         its venv, else --user), offline
+#   make python-build     builds it in place (python/kq/) for the tests,
+#                         with PYTHON_TEST, a Python that has pytest
+PYTHON      ?= python3
+PYTHON_TEST ?= $(shell for p in $(PYTHON) /usr/bin/python3; do \
+                   $$p -c 'import pytest' 2>/dev/null && echo $$p && break; done)
+PIC_LIB     := $(B)/libkq_pic.a
+PIP_WHERE    = $(shell $(PYTHON) -c 'import sys; print("" if sys.prefix != sys.base_prefix else "--user")')
+.PHONY: python-build python-install
+$(PIC_LIB): $(PIC_OBJ)
+	ar rcs $@ $^
+python/kq/kq/kq-xapian.so: $(PLUGIN)
+	@mkdir -p $(dir $@)
+	cp $(PLUGIN) $@
+python-build: $(PIC_LIB) python/kq/kq/kq-xapian.so
+	cd python && KQ_BUILD=$(abspath $(B)) $(PYTHON_TEST) setup.py -q build_ext --inplace
+python-install: $(PIC_LIB) python/kq/kq/kq-xapian.so
+	KQ_BUILD=$(abspath $(B)) $(PYTHON) -m pip install --no-build-isolation \
+	    --no-index $(PIP_WHERE) ./python
+
 # ${prefix}-relative paths where possible, so that
 # `pkg-config --define-prefix` can relocate an installed tree.
 pc_rel = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))

@@ -1,0 +1,1072 @@
+/*
+** _kq.c -- the CPython extension under the Python package kq: a thin
+** layer over libkq (kq.h), with the Pythonic surface in kq/__init__.py.
+**
+** Objects.  Index wraps a kq_index (kq_index_open_many(): kq's own index,
+** a Xapian database, a stub, tcp:// shards), Writer a kq_writer.  kq.h
+** lets one thread at a time use an object, and the engine runs with the
+** GIL released, so each object has its own lock, taken (GIL released)
+** around every call into the engine: two Python threads may share an
+** Index; they take turns.
+**
+** Errors.  Every kq_rc becomes an exception of kq.Error's family (made
+** here, exported by kq/__init__.py), with .code (the kq_rc), .name
+** ("KQ_CORRUPT"), .message and, for a query, .column; KQ_NOMEM is
+** MemoryError.
+**
+** Strings.  Text goes in as UTF-8 (str, encoded) and comes out as str
+** decoded with "surrogateescape", so bytes that are not UTF-8 in stored
+** text survive a round trip instead of raising.
+*/
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <pythread.h>
+
+#include "kq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/**************************************************************************
+** Errors.
+*/
+static PyObject *g_aExc[KQ_RC_COUNT]; /* by kq_rc; [0]: kq.Error */
+
+static const char *const g_azRcName[KQ_RC_COUNT] = {
+    "KQ_OK",      "KQ_DONE",   "KQ_NOTFOUND", "KQ_NOMEM",
+    "KQ_IOERR",   "KQ_CORRUPT", "KQ_FORMAT",  "KQ_SYNTAX",
+    "KQ_MISUSE",  "KQ_BUSY",   "KQ_XAPIAN",
+};
+
+/* Raise the exception of rc with zErr (or kq_errstr(rc)); frees zErr.
+** iCol > 0: the query column of a syntax error.  Returns NULL. */
+static PyObject *
+raise_rc(int rc, char *zErr, int iCol)
+{
+    const char *zMsg = zErr && *zErr ? zErr : kq_errstr(rc);
+    if (rc == KQ_NOMEM) {
+        free(zErr);
+        return PyErr_NoMemory();
+    }
+    PyObject *cls = rc > 0 && rc < KQ_RC_COUNT && g_aExc[rc] ? g_aExc[rc]
+                                                             : g_aExc[0];
+    PyObject *msg = PyUnicode_DecodeUTF8(zMsg, (Py_ssize_t)strlen(zMsg),
+                                         "replace");
+    free(zErr);
+    if (msg == NULL) {
+        return NULL;
+    }
+    PyObject *e = PyObject_CallOneArg(cls, msg);
+    if (e) {
+        PyObject *code = PyLong_FromLong(rc);
+        PyObject *name = PyUnicode_FromString(
+            rc >= 0 && rc < KQ_RC_COUNT ? g_azRcName[rc] : "KQ_?");
+        PyObject *col = iCol > 0 ? PyLong_FromLong(iCol) : Py_NewRef(Py_None);
+        if (code && name && col) {
+            PyObject_SetAttrString(e, "code", code);
+            PyObject_SetAttrString(e, "name", name);
+            PyObject_SetAttrString(e, "message", msg);
+            PyObject_SetAttrString(e, "column", col);
+            PyErr_SetObject(cls, e);
+        }
+        Py_XDECREF(code);
+        Py_XDECREF(name);
+        Py_XDECREF(col);
+        Py_DECREF(e);
+    }
+    Py_DECREF(msg);
+    return NULL;
+}
+
+static PyObject *
+text(const char *z, size_t n)
+{
+    if (z == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_DecodeUTF8(z, (Py_ssize_t)n, "surrogateescape");
+}
+
+/* A str argument as UTF-8 bytes (surrogates back to their bytes). */
+static PyObject *
+utf8(PyObject *o, const char *zWhat)
+{
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a str, not %s", zWhat,
+                     Py_TYPE(o)->tp_name);
+        return NULL;
+    }
+    return PyUnicode_AsEncodedString(o, "utf-8", "surrogateescape");
+}
+
+/**************************************************************************
+** Index.
+*/
+typedef struct {
+    PyObject_HEAD kq_index *p;
+    kq_analyzer *pLang; /* lang=: the queries' analyzer (else the index's) */
+    PyThread_type_lock lock;
+} IndexObject;
+
+#define ENGINE_BEGIN(o)                                                       \
+    Py_BEGIN_ALLOW_THREADS PyThread_acquire_lock((o)->lock, WAIT_LOCK);
+#define ENGINE_END(o)                                                         \
+    PyThread_release_lock((o)->lock);                                         \
+    Py_END_ALLOW_THREADS
+
+static int
+index_ready(IndexObject *o)
+{
+    if (o->p == NULL) {
+        raise_rc(KQ_MISUSE, strdup("the index is closed"), 0);
+        return 0;
+    }
+    return 1;
+}
+
+static void
+index_close_p(IndexObject *o)
+{
+    if (o->p) {
+        kq_index_close(o->p);
+        o->p = NULL;
+    }
+    if (o->pLang) {
+        kq_analyzer_free(o->pLang);
+        o->pLang = NULL;
+    }
+}
+
+static void
+Index_dealloc(IndexObject *o)
+{
+    index_close_p(o);
+    if (o->lock) {
+        PyThread_free_lock(o->lock);
+    }
+    Py_TYPE(o)->tp_free((PyObject *)o);
+}
+
+static PyObject *
+Index_close(IndexObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (o->p) {
+        ENGINE_BEGIN(o);
+        index_close_p(o);
+        ENGINE_END(o);
+    }
+    Py_RETURN_NONE;
+}
+
+/* Parse zQuery (UTF-8) with the index's analyzer (or lang=); bOr: adjacent
+** words are ORed.  NULL with the exception set. */
+static kq_query *
+parse(IndexObject *o, PyObject *query, int bOr)
+{
+    PyObject *b = utf8(query, "query");
+    if (b == NULL) {
+        return NULL;
+    }
+    kq_query *q = NULL;
+    char *zErr = NULL;
+    int iCol = 0, rc;
+    kq_analyzer *pA = o->pLang ? o->pLang : kq_index_analyzer(o->p);
+    ENGINE_BEGIN(o);
+    rc = kq_query_parse_ex(pA, PyBytes_AS_STRING(b), bOr ? KQ_QUERY_OR : 0, &q,
+                           &iCol, &zErr);
+    ENGINE_END(o);
+    Py_DECREF(b);
+    if (rc) {
+        raise_rc(rc, zErr, iCol);
+        return NULL;
+    }
+    free(zErr);
+    return q;
+}
+
+static PyObject *
+Index_stats(IndexObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    const kq_stats *s = kq_index_stats(o->p);
+    return Py_BuildValue(
+        "{s:K,s:K,s:K,s:I,s:d,s:I,s:s}", "documents",
+        (unsigned long long)s->nDoc, "tokens", (unsigned long long)s->nToken,
+        "generation", (unsigned long long)s->nGeneration, "segments",
+        (unsigned)s->nSegment, "avg_doclen", s->avgDoclen, "title_weight",
+        (unsigned)s->nTitleWeight, "backend",
+        kq_index_backend(o->p) == KQ_KIND_XAPIAN ? "xapian" : "kq");
+}
+
+/* search(query, n, offset, sort, op_or) -> (total, exact, [(docid, score)]) */
+static PyObject *
+Index_search(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "n", "offset", "sort", "op_or", NULL};
+    PyObject *query;
+    Py_ssize_t n = 10, nOffset = 0;
+    const char *zSort = "score";
+    int bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|nnsp", azKw, &query, &n,
+                                     &nOffset, &zSort, &bOr)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    if (n < 0 || nOffset < 0) {
+        return raise_rc(KQ_MISUSE, strdup("n and offset must be >= 0"), 0);
+    }
+    int flags = 0;
+    if (strcmp(zSort, "date") == 0) {
+        flags = KQ_SEARCH_DATE;
+    } else if (strcmp(zSort, "date-desc") == 0) {
+        flags = KQ_SEARCH_DATE_DESC;
+    } else if (strcmp(zSort, "score") != 0) {
+        return raise_rc(
+            KQ_MISUSE,
+            strdup("sort must be \"score\", \"date\" or \"date-desc\""), 0);
+    }
+    kq_query *q = parse(o, query, bOr);
+    if (q == NULL) {
+        return NULL;
+    }
+    kq_hit *a = NULL;
+    size_t nHit = 0;
+    uint64_t nTotal = 0;
+    int bExact = 1, rc;
+    char *zErr = NULL;
+    ENGINE_BEGIN(o);
+    rc = kq_search_ex(o->p, q, flags, (size_t)nOffset, (size_t)n, &a, &nHit,
+                      &nTotal, &bExact, &zErr);
+    ENGINE_END(o);
+    kq_query_free(q);
+    if (rc) {
+        free(a);
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *list = PyList_New((Py_ssize_t)nHit);
+    for (size_t i = 0; list && i < nHit; i++) {
+        PyObject *t = Py_BuildValue("(Id)", (unsigned)a[i].iDoc, a[i].score);
+        if (t == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+    }
+    free(a);
+    if (list == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(KON)", (unsigned long long)nTotal,
+                         bExact ? Py_True : Py_False, list);
+}
+
+/* Every match: docid, score and occurrences, in docid order, 16 bytes a
+** match while the engine runs. */
+typedef struct {
+    kq_docid iDoc;
+    uint32_t nOcc;
+    double score;
+} match;
+
+static int
+match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    kq_buf *b = pCtx;
+    match m = {iDoc, nOcc, score};
+    kq_buf_append(b, &m, sizeof(m));
+    return b->rc;
+}
+
+/* matches(query, op_or) -> [(docid, score, occurrences)] in docid order */
+static PyObject *
+Index_matches(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "op_or", NULL};
+    PyObject *query;
+    int bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, bOr);
+    if (q == NULL) {
+        return NULL;
+    }
+    kq_buf b;
+    memset(&b, 0, sizeof(b));
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_search_each(o->p, q, &b, match_cb, &zErr);
+    ENGINE_END(o);
+    kq_query_free(q);
+    if (rc) {
+        kq_buf_free(&b);
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    size_t n = b.n / sizeof(match);
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        match m;
+        memcpy(&m, b.a + i * sizeof(match), sizeof(m));
+        PyObject *t = Py_BuildValue("(IdI)", (unsigned)m.iDoc, m.score,
+                                    (unsigned)m.nOcc);
+        if (t == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+    }
+    kq_buf_free(&b);
+    return list;
+}
+
+static PyObject *
+Index_count(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "op_or", NULL};
+    PyObject *query;
+    int bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, bOr);
+    if (q == NULL) {
+        return NULL;
+    }
+    uint64_t nTotal = 0;
+    size_t nHit = 0;
+    kq_hit *a = NULL;
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_search_ex(o->p, q, 0, 0, 0, &a, &nHit, &nTotal, NULL, &zErr);
+    ENGINE_END(o);
+    kq_query_free(q);
+    free(a);
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    return PyLong_FromUnsignedLongLong(nTotal);
+}
+
+/* doc(docid) -> dict of the metadata (body: text()). */
+static PyObject *
+Index_doc(IndexObject *o, PyObject *arg)
+{
+    unsigned long iDoc = PyLong_AsUnsignedLong(arg);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    const kq_docinfo *d = NULL;
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_index_doc(o->p, (kq_docid)iDoc, &d, &zErr);
+    ENGINE_END(o);
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *fields = PyDict_New();
+    for (int i = 0; fields && i < d->nField; i++) {
+        PyObject *k = text(d->aField[i].zName, d->aField[i].nName);
+        PyObject *v = text(d->aField[i].zValue, d->aField[i].nValue);
+        if (k == NULL || v == NULL || PyDict_SetItem(fields, k, v) < 0) {
+            Py_CLEAR(fields);
+        }
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+    if (fields == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue(
+        "{s:I,s:N,s:N,s:N,s:N,s:N,s:N}", "docid", (unsigned)iDoc, "id",
+        text(d->zId, d->nId), "title", text(d->zTitle, d->nTitle), "date",
+        d->nDate ? text(d->zDate, d->nDate) : Py_NewRef(Py_None), "source",
+        d->nSource ? text(d->zSource, d->nSource) : Py_NewRef(Py_None),
+        "lang", d->zLang ? PyUnicode_FromString(d->zLang) : Py_NewRef(Py_None),
+        "fields", fields);
+}
+
+static PyObject *
+Index_text(IndexObject *o, PyObject *arg)
+{
+    unsigned long iDoc = PyLong_AsUnsignedLong(arg);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    char *z = NULL, *zErr = NULL;
+    size_t n = 0;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_index_text(o->p, (kq_docid)iDoc, &z, &n, &zErr);
+    ENGINE_END(o);
+    if (rc) {
+        free(z);
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *r = text(z, n);
+    free(z);
+    return r;
+}
+
+/* find(id) -> docid, or None */
+static PyObject *
+Index_find(IndexObject *o, PyObject *arg)
+{
+    PyObject *b = utf8(arg, "id");
+    if (b == NULL) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    kq_docid iDoc = 0;
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_index_find(o->p, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b),
+                       &iDoc, &zErr);
+    ENGINE_END(o);
+    Py_DECREF(b);
+    if (rc == KQ_NOTFOUND) {
+        free(zErr);
+        Py_RETURN_NONE;
+    }
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    return PyLong_FromUnsignedLong(iDoc);
+}
+
+static PyObject *
+Index_parse(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "op_or", NULL};
+    PyObject *query;
+    int bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, bOr);
+    if (q == NULL) {
+        return NULL;
+    }
+    char *z = kq_query_describe(q);
+    kq_query_free(q);
+    if (z == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *r = PyUnicode_FromString(z);
+    free(z);
+    return r;
+}
+
+/* explain(query, docid) -> dict */
+static PyObject *
+Index_explain(IndexObject *o, PyObject *args)
+{
+    PyObject *query;
+    unsigned int iDoc;
+    if (!PyArg_ParseTuple(args, "OI", &query, &iDoc)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, 0);
+    if (q == NULL) {
+        return NULL;
+    }
+    kq_explain_info e;
+    memset(&e, 0, sizeof(e));
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_explain(o->p, q, (kq_docid)iDoc, &e, &zErr);
+    ENGINE_END(o);
+    kq_query_free(q);
+    if (rc) {
+        kq_explain_free(&e);
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *terms = PyList_New(e.nTerm);
+    for (int i = 0; terms && i < e.nTerm; i++) {
+        const kq_explain_term *t = &e.aTerm[i];
+        PyObject *d = Py_BuildValue(
+            "{s:s,s:s,s:I,s:I,s:K,s:d,s:d,s:d}", "term", t->zTerm, "where",
+            t->zWhere ? t->zWhere : "", "tf", (unsigned)t->tf, "tf_title",
+            (unsigned)t->tfTitle, "df", (unsigned long long)t->df, "idf",
+            t->idf, "boost", t->boost, "score", t->score);
+        if (d == NULL) {
+            Py_CLEAR(terms);
+            break;
+        }
+        PyList_SET_ITEM(terms, i, d);
+    }
+    PyObject *r = terms ? Py_BuildValue(
+                              "{s:O,s:d,s:I,s:d,s:K,s:N}", "match",
+                              e.bMatch ? Py_True : Py_False, "score", e.score,
+                              "length", (unsigned)e.nLen, "avg_length",
+                              e.avgLen, "documents",
+                              (unsigned long long)e.nDoc, "terms", terms)
+                        : NULL;
+    kq_explain_free(&e);
+    return r;
+}
+
+static PyObject *
+Index_enter(IndexObject *o, PyObject *unused)
+{
+    (void)unused;
+    return Py_NewRef((PyObject *)o);
+}
+
+static PyObject *
+Index_exit(IndexObject *o, PyObject *args)
+{
+    (void)args;
+    return Index_close(o, NULL);
+}
+
+static PyMethodDef Index_methods[] = {
+    {"close", (PyCFunction)Index_close, METH_NOARGS, "Close the index."},
+    {"stats", (PyCFunction)Index_stats, METH_NOARGS, "Index statistics."},
+    {"search", (PyCFunction)(void (*)(void))Index_search,
+     METH_VARARGS | METH_KEYWORDS,
+     "search(query, n=10, offset=0, sort='score', op_or=False) -> "
+     "(total, exact, [(docid, score)])"},
+    {"matches", (PyCFunction)(void (*)(void))Index_matches,
+     METH_VARARGS | METH_KEYWORDS,
+     "matches(query, op_or=False) -> [(docid, score, occurrences)]"},
+    {"count", (PyCFunction)(void (*)(void))Index_count,
+     METH_VARARGS | METH_KEYWORDS, "count(query, op_or=False) -> int"},
+    {"doc", (PyCFunction)Index_doc, METH_O, "doc(docid) -> dict"},
+    {"text", (PyCFunction)Index_text, METH_O, "text(docid) -> str"},
+    {"find", (PyCFunction)Index_find, METH_O, "find(id) -> docid or None"},
+    {"parse", (PyCFunction)(void (*)(void))Index_parse,
+     METH_VARARGS | METH_KEYWORDS, "parse(query, op_or=False) -> str"},
+    {"explain", (PyCFunction)Index_explain, METH_VARARGS,
+     "explain(query, docid) -> dict"},
+    {"__enter__", (PyCFunction)Index_enter, METH_NOARGS, NULL},
+    {"__exit__", (PyCFunction)Index_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject IndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "kq._kq.Index",
+    .tp_basicsize = sizeof(IndexObject),
+    .tp_dealloc = (destructor)Index_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An open kq index (kq._kq.open()).",
+    .tp_methods = Index_methods,
+};
+
+/* open(paths, lang=None) -> Index */
+static PyObject *
+mod_open(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"paths", "lang", NULL};
+    PyObject *paths;
+    const char *zLang = NULL;
+    (void)self;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|z", azKw, &paths, &zLang)) {
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(paths, "paths must be a sequence");
+    if (seq == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n < 1 || n > KQ_MAX_SHARDS) {
+        Py_DECREF(seq);
+        return raise_rc(KQ_MISUSE, kq_mprintf("1 to %d paths", KQ_MAX_SHARDS),
+                        0);
+    }
+    PyObject **apB = calloc((size_t)n, sizeof(PyObject *));
+    const char **az = calloc((size_t)n, sizeof(char *));
+    if (apB == NULL || az == NULL) {
+        free(apB);
+        free(az);
+        Py_DECREF(seq);
+        return PyErr_NoMemory();
+    }
+    int bOk = 1;
+    for (Py_ssize_t i = 0; bOk && i < n; i++) {
+        PyObject *p = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyUnicode_FSConverter(p, &apB[i])) {
+            apB[i] = NULL;
+        }
+        bOk = apB[i] != NULL;
+        if (bOk) {
+            az[i] = PyBytes_AS_STRING(apB[i]);
+        }
+    }
+    IndexObject *o = NULL;
+    if (bOk) {
+        o = PyObject_New(IndexObject, &IndexType);
+    }
+    if (o) {
+        o->p = NULL;
+        o->pLang = NULL;
+        o->lock = PyThread_allocate_lock();
+        if (o->lock == NULL) {
+            Py_CLEAR(o);
+            PyErr_NoMemory();
+        }
+    }
+    if (o) {
+        char *zErr = NULL;
+        int rc;
+        Py_BEGIN_ALLOW_THREADS;
+        rc = kq_index_open_many(az, (int)n, &o->p, &zErr);
+        Py_END_ALLOW_THREADS;
+        if (rc == KQ_OK && zLang) {
+            rc = kq_analyzer_new(zLang, &o->pLang);
+            if (rc) {
+                free(zErr);
+                zErr = kq_mprintf("unknown language \"%s\"", zLang);
+                rc = KQ_MISUSE;
+            }
+        }
+        if (rc) {
+            Py_CLEAR(o);
+            raise_rc(rc, zErr, 0);
+        } else {
+            free(zErr);
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_XDECREF(apB[i]);
+    }
+    free(apB);
+    free(az);
+    Py_DECREF(seq);
+    return (PyObject *)o;
+}
+
+/**************************************************************************
+** Writer.
+*/
+typedef struct {
+    PyObject_HEAD kq_writer *p;
+    PyThread_type_lock lock;
+} WriterObject;
+
+static int
+writer_ready(WriterObject *o)
+{
+    if (o->p == NULL) {
+        raise_rc(KQ_MISUSE, strdup("the writer is closed"), 0);
+        return 0;
+    }
+    return 1;
+}
+
+static void
+Writer_dealloc(WriterObject *o)
+{
+    if (o->p) {
+        kq_writer_close(o->p); /* uncommitted work is discarded */
+    }
+    if (o->lock) {
+        PyThread_free_lock(o->lock);
+    }
+    Py_TYPE(o)->tp_free((PyObject *)o);
+}
+
+/* A str argument (or None) as UTF-8 bytes into *ppB; 1, or 0 with the
+** exception set. */
+static int
+opt_utf8(PyObject *v, const char *zWhat, PyObject **ppB)
+{
+    *ppB = NULL;
+    if (v == NULL || v == Py_None) {
+        return 1;
+    }
+    *ppB = utf8(v, zWhat);
+    return *ppB != NULL;
+}
+
+#define BSTR(b) ((b) ? PyBytes_AS_STRING(b) : NULL)
+#define BLEN(b) ((b) ? (size_t)PyBytes_GET_SIZE(b) : 0)
+
+/* add(id, title=None, date=None, source=None, body=None, lang=None,
+** fields=None) */
+static PyObject *
+Writer_add(WriterObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"id",   "title", "date",   "source",
+                           "body", "lang",  "fields", NULL};
+    PyObject *aV[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    PyObject *fields = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOOOOO", azKw, &aV[0],
+                                     &aV[1], &aV[2], &aV[3], &aV[4], &aV[5],
+                                     &fields)) {
+        return NULL;
+    }
+    if (!writer_ready(o)) {
+        return NULL;
+    }
+    static const char *const azWhat[] = {"id",     "title", "date",
+                                         "source", "body",  "lang"};
+    PyObject *aB[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    int bOk = 1;
+    for (int i = 0; bOk && i < 6; i++) {
+        bOk = opt_utf8(aV[i], azWhat[i], &aB[i]);
+    }
+    if (bOk && aB[0] == NULL) {
+        raise_rc(KQ_MISUSE, strdup("a document needs an id"), 0);
+        bOk = 0;
+    }
+    Py_ssize_t nField = 0;
+    PyObject *items = NULL;
+    PyObject **apF = NULL;
+    kq_field *aF = NULL;
+    if (bOk && fields && fields != Py_None) {
+        items = PyMapping_Items(fields);
+        bOk = items != NULL;
+        nField = bOk ? PyList_GET_SIZE(items) : 0;
+        apF = calloc((size_t)(2 * nField + 1), sizeof(PyObject *));
+        aF = calloc((size_t)(nField + 1), sizeof(kq_field));
+        if (bOk && (apF == NULL || aF == NULL)) {
+            PyErr_NoMemory();
+            bOk = 0;
+        }
+        for (Py_ssize_t i = 0; bOk && i < nField; i++) {
+            PyObject *t = PyList_GET_ITEM(items, i);
+            bOk = opt_utf8(PyTuple_GET_ITEM(t, 0), "a field name",
+                           &apF[2 * i]) &&
+                  opt_utf8(PyTuple_GET_ITEM(t, 1), "a field value",
+                           &apF[2 * i + 1]);
+            if (bOk) {
+                aF[i].zName = BSTR(apF[2 * i]);
+                aF[i].nName = BLEN(apF[2 * i]);
+                aF[i].zValue = BSTR(apF[2 * i + 1]);
+                aF[i].nValue = BLEN(apF[2 * i + 1]);
+            }
+        }
+    }
+    PyObject *r = NULL;
+    if (bOk) {
+        kq_doc d;
+        memset(&d, 0, sizeof(d));
+        d.zId = BSTR(aB[0]);
+        d.nId = BLEN(aB[0]);
+        d.zTitle = BSTR(aB[1]);
+        d.nTitle = BLEN(aB[1]);
+        d.zDate = BSTR(aB[2]);
+        d.nDate = BLEN(aB[2]);
+        d.zSource = BSTR(aB[3]);
+        d.nSource = BLEN(aB[3]);
+        d.zBody = BSTR(aB[4]);
+        d.nBody = BLEN(aB[4]);
+        d.zLang = BSTR(aB[5]);
+        d.nLang = BLEN(aB[5]);
+        d.aField = aF;
+        d.nField = (int)nField;
+        char *zErr = NULL;
+        int rc;
+        ENGINE_BEGIN(o);
+        rc = kq_writer_add(o->p, &d, &zErr);
+        ENGINE_END(o);
+        r = rc ? raise_rc(rc, zErr, 0) : (free(zErr), Py_NewRef(Py_None));
+    }
+    for (int i = 0; i < 6; i++) {
+        Py_XDECREF(aB[i]);
+    }
+    for (Py_ssize_t i = 0; apF && i < 2 * nField; i++) {
+        Py_XDECREF(apF[i]);
+    }
+    free(apF);
+    free(aF);
+    Py_XDECREF(items);
+    return r;
+}
+
+static PyObject *
+Writer_delete(WriterObject *o, PyObject *arg)
+{
+    PyObject *b = utf8(arg, "id");
+    if (b == NULL) {
+        return NULL;
+    }
+    if (!writer_ready(o)) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_writer_delete(o->p, PyBytes_AS_STRING(b),
+                          (size_t)PyBytes_GET_SIZE(b), &zErr);
+    ENGINE_END(o);
+    Py_DECREF(b);
+    if (rc == KQ_NOTFOUND) {
+        free(zErr);
+        Py_RETURN_FALSE;
+    }
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    Py_RETURN_TRUE;
+}
+
+static PyObject *
+Writer_commit(WriterObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (!writer_ready(o)) {
+        return NULL;
+    }
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_writer_commit(o->p, &zErr);
+    ENGINE_END(o);
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+Writer_close(WriterObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (o->p) {
+        ENGINE_BEGIN(o);
+        kq_writer_close(o->p);
+        o->p = NULL;
+        ENGINE_END(o);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+Writer_stats(WriterObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (!writer_ready(o)) {
+        return NULL;
+    }
+    const kq_writer_stats *s = kq_writer_stats_get(o->p);
+    return Py_BuildValue(
+        "{s:K,s:K,s:K,s:K,s:K,s:I}", "added", (unsigned long long)s->nDoc,
+        "tokens", (unsigned long long)s->nToken, "skipped",
+        (unsigned long long)s->nSkip, "replaced",
+        (unsigned long long)s->nReplace, "deleted",
+        (unsigned long long)s->nDelete, "segments", (unsigned)s->nSegment);
+}
+
+static PyMethodDef Writer_methods[] = {
+    {"add", (PyCFunction)(void (*)(void))Writer_add,
+     METH_VARARGS | METH_KEYWORDS,
+     "add(id, title=None, date=None, source=None, body=None, lang=None, "
+     "fields=None)"},
+    {"delete", (PyCFunction)Writer_delete, METH_O,
+     "delete(id) -> True if it was indexed"},
+    {"commit", (PyCFunction)Writer_commit, METH_NOARGS,
+     "Make what was added and deleted visible to readers, atomically."},
+    {"close", (PyCFunction)Writer_close, METH_NOARGS,
+     "Close; what was not committed is discarded."},
+    {"stats", (PyCFunction)Writer_stats, METH_NOARGS, "This session's counts."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WriterType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "kq._kq.Writer",
+    .tp_basicsize = sizeof(WriterObject),
+    .tp_dealloc = (destructor)Writer_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A kq index open for writing (kq._kq.writer()).",
+    .tp_methods = Writer_methods,
+};
+
+/* writer(path, lang=None, memory=0, threads=0, wait_ms=0, xapian=False,
+** shards=0) -> Writer */
+static PyObject *
+mod_writer(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"path",    "lang",   "memory", "threads",
+                           "wait_ms", "xapian", "shards", NULL};
+    PyObject *path;
+    const char *zLang = NULL;
+    Py_ssize_t nMemory = 0;
+    int nThread = 0, nWait = 0, bXapian = 0, nShard = 0;
+    (void)self;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|zniipi", azKw,
+                                     PyUnicode_FSConverter, &path, &zLang,
+                                     &nMemory, &nThread, &nWait, &bXapian,
+                                     &nShard)) {
+        return NULL;
+    }
+    if (nMemory < 0) {
+        Py_DECREF(path);
+        return raise_rc(KQ_MISUSE, strdup("memory must be >= 0"), 0);
+    }
+    WriterObject *o = PyObject_New(WriterObject, &WriterType);
+    if (o == NULL) {
+        Py_DECREF(path);
+        return NULL;
+    }
+    o->p = NULL;
+    o->lock = PyThread_allocate_lock();
+    if (o->lock == NULL) {
+        Py_DECREF(path);
+        Py_DECREF(o);
+        return PyErr_NoMemory();
+    }
+    kq_writer_opts opts = KQ_WRITER_OPTS_INIT;
+    opts.zLang = zLang;
+    opts.nMemory = (size_t)nMemory;
+    opts.nThread = nThread;
+    opts.nLockWaitMs = nWait;
+    opts.bXapian = bXapian;
+    opts.nShard = nShard;
+    char *zErr = NULL;
+    int rc;
+    const char *zPath = PyBytes_AS_STRING(path);
+    Py_BEGIN_ALLOW_THREADS;
+    rc = kq_writer_open(zPath, &opts, &o->p, &zErr);
+    Py_END_ALLOW_THREADS;
+    Py_DECREF(path);
+    if (rc) {
+        o->p = NULL;
+        Py_DECREF(o);
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    return (PyObject *)o;
+}
+
+/**************************************************************************
+** The module.
+*/
+/* parse_size("256M") -> bytes (kq_parse_size(): as kq-index --memory). */
+static PyObject *
+mod_parse_size(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    PyObject *b = utf8(arg, "size");
+    if (b == NULL) {
+        return NULL;
+    }
+    size_t n = kq_parse_size(PyBytes_AS_STRING(b));
+    Py_DECREF(b);
+    if (n == 0) {
+        return raise_rc(KQ_MISUSE,
+                        kq_mprintf("a size such as 256M or 2G, not \"%s\"",
+                                   PyUnicode_AsUTF8(arg)),
+                        0);
+    }
+    return PyLong_FromSize_t(n);
+}
+
+static PyMethodDef mod_methods[] = {
+    {"parse_size", (PyCFunction)mod_parse_size, METH_O,
+     "parse_size('256M') -> bytes, as kq-index --memory reads sizes"},
+    {"open", (PyCFunction)(void (*)(void))mod_open,
+     METH_VARARGS | METH_KEYWORDS, "open(paths, lang=None) -> Index"},
+    {"writer", (PyCFunction)(void (*)(void))mod_writer,
+     METH_VARARGS | METH_KEYWORDS,
+     "writer(path, lang=None, memory=0, threads=0, wait_ms=0, "
+     "xapian=False, shards=0) -> Writer"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef mod_def = {
+    PyModuleDef_HEAD_INIT, "kq._kq", "libkq, under the kq package.", -1,
+    mod_methods, NULL, NULL, NULL, NULL,
+};
+
+/* The exception family: name, kq_rc, extra base (or NULL), docstring. */
+static const struct {
+    const char *zName;
+    int rc;
+    int bValueError;
+    const char *zDoc;
+} g_aExcDef[] = {
+    {"NotFound", KQ_NOTFOUND, 0, "No index, document or term there."},
+    {"IndexIOError", KQ_IOERR, 0, "An operating-system call failed."},
+    {"IndexDamaged", KQ_CORRUPT, 0, "Index data failed a check."},
+    {"FormatError", KQ_FORMAT, 0,
+     "Not a kq index, or a format version this kq does not read."},
+    {"QuerySyntaxError", KQ_SYNTAX, 1,
+     "The query does not parse; .column says where (1-based)."},
+    {"Misuse", KQ_MISUSE, 1, "A bad argument, or a call out of order."},
+    {"IndexLocked", KQ_BUSY, 0, "Another writer holds the index."},
+    {"XapianError", KQ_XAPIAN, 0, "The Xapian library reported an error."},
+};
+
+PyMODINIT_FUNC
+PyInit__kq(void)
+{
+    if (PyType_Ready(&IndexType) < 0 || PyType_Ready(&WriterType) < 0) {
+        return NULL;
+    }
+    PyObject *m = PyModule_Create(&mod_def);
+    if (m == NULL) {
+        return NULL;
+    }
+    g_aExc[0] = PyErr_NewExceptionWithDoc(
+        "kq.Error",
+        "Every error of kq: .code (the kq_rc), .name (\"KQ_CORRUPT\"), "
+        ".message, .column (a query's, or None).",
+        NULL, NULL);
+    if (g_aExc[0] == NULL || PyModule_AddObjectRef(m, "Error", g_aExc[0])) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof(g_aExcDef) / sizeof(g_aExcDef[0]); i++) {
+        char zFull[64];
+        snprintf(zFull, sizeof(zFull), "kq.%s", g_aExcDef[i].zName);
+        PyObject *bases =
+            g_aExcDef[i].bValueError
+                ? PyTuple_Pack(2, g_aExc[0], PyExc_ValueError)
+                : PyTuple_Pack(1, g_aExc[0]);
+        PyObject *e = bases ? PyErr_NewExceptionWithDoc(
+                                  zFull, g_aExcDef[i].zDoc, bases, NULL)
+                            : NULL;
+        Py_XDECREF(bases);
+        if (e == NULL || PyModule_AddObjectRef(m, g_aExcDef[i].zName, e)) {
+            Py_XDECREF(e);
+            Py_DECREF(m);
+            return NULL;
+        }
+        g_aExc[g_aExcDef[i].rc] = e;
+    }
+    PyModule_AddStringConstant(m, "KQ_VERSION", KQ_VERSION);
+    return m;
+}
