@@ -123,8 +123,9 @@ demo: deps
 	./kq -d build/demo-index "ceasefire AND peacekeepers"
 
 # Every test, twice: a normal build and an ASan + UBSan build; then the
-# fuzz targets (below): their saved inputs replayed and a short run each
-# (KQ_FUZZ tells tests/run.sh where they are).  The runner prints one
+# Python package's tests (tests/python, against python/kq built in place)
+# and the fuzz targets (below): their saved inputs replayed and a short
+# run each (KQ_FUZZ and KQ_PYTHON tell tests/run.sh where they are).  The runner prints one
 # closing line "N passed, N failed" over everything.  It installs nothing:
 # `make deps check` on a fresh machine (.ci/run installs first, too).
 NPROC := $(shell nproc 2>/dev/null || echo 2)
@@ -133,8 +134,9 @@ check:
 	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) B=build-san SAN=1 all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
+	@$(MAKE) --no-print-directory -j$(NPROC) python-build
 	@KQ_FUZZ=$(FUZZ_B) KQ_FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) \
-	    sh tests/run.sh build . build-san build-san
+	    KQ_PYTHON=$(PYTHON_TEST) sh tests/run.sh build . build-san build-san
 test: check
 
 # Faster feedback (no package manager, no ASan, no fuzzing), each ending
@@ -342,20 +344,19 @@ $(SHLIB): $(PIC_OBJ) $(B)/libkq.map
 	    -o $@ $(PIC_OBJ) -Wl,--exclude-libs,ALL \
 	    -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic -lm -pthread -ldl
 
-# The Python package (python/, kq(1) has nothing to do with it): the
-# extension kq._kq links libkq's position-independent objects, through
+# The Python package (python/: `import kq`): the extension kq._kq links libkq's position-independent objects, through
 # $(B)/libkq_pic.a so that only what it needs comes in, and carries the
 # Xapian plugin as package data (kq/kq/kq-xapian.so: xapian_load.c looks
 # in kq/ beside the library it is in).
-#   make python-install   [PYTHON=python3]  pip-installs it for PYTHON (in
-#                         its venv, else --user), offline
+#   make python-install   [PYTHON=python3]  builds it for PYTHON and installs
+#                         it into its venv, else its user site (offline,
+#                         python/install.py; `pip uninstall kq` removes it)
 #   make python-build     builds it in place (python/kq/) for the tests,
 #                         with PYTHON_TEST, a Python that has pytest
 PYTHON      ?= python3
 PYTHON_TEST ?= $(shell for p in $(PYTHON) /usr/bin/python3; do \
                    $$p -c 'import pytest' 2>/dev/null && echo $$p && break; done)
 PIC_LIB     := $(B)/libkq_pic.a
-PIP_WHERE    = $(shell $(PYTHON) -c 'import sys; print("" if sys.prefix != sys.base_prefix else "--user")')
 .PHONY: python-build python-install
 $(PIC_LIB): $(PIC_OBJ)
 	ar rcs $@ $^
@@ -363,10 +364,12 @@ python/kq/kq/kq-xapian.so: $(PLUGIN)
 	@mkdir -p $(dir $@)
 	cp $(PLUGIN) $@
 python-build: $(PIC_LIB) python/kq/kq/kq-xapian.so
-	cd python && KQ_BUILD=$(abspath $(B)) $(PYTHON_TEST) setup.py -q build_ext --inplace
+	cd python && KQ_BUILD=$(abspath $(B)) $(PYTHON_TEST) setup.py -q build_ext \
+	    --inplace --build-temp $(abspath $(B))/python-tmp
 python-install: $(PIC_LIB) python/kq/kq/kq-xapian.so
-	KQ_BUILD=$(abspath $(B)) $(PYTHON) -m pip install --no-build-isolation \
-	    --no-index $(PIP_WHERE) ./python
+	cd python && KQ_BUILD=$(abspath $(B)) $(PYTHON) setup.py -q build_ext --force \
+	    --build-lib $(abspath $(B))/python-lib --build-temp $(abspath $(B))/python-tmp
+	$(PYTHON) python/install.py --from $(abspath $(B))/python-lib
 
 # ${prefix}-relative paths where possible, so that
 # `pkg-config --define-prefix` can relocate an installed tree.

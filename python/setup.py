@@ -2,8 +2,8 @@
 libkq.  The library comes from this source tree, compiled position-
 independent into build/libkq_pic.a; libstemmer, utf8proc and libdeflate go
 into the extension statically, as into libkq.so, so the package needs no
-installed kq.  `make python-install` makes the library and runs pip on this
-directory (offline: --no-build-isolation --no-index).
+installed kq.  `make python-install` makes the library, builds the
+extension in place with this file and installs it with install.py.
 """
 import os
 import re

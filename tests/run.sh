@@ -93,6 +93,28 @@ while [ $# -ge 2 ]; do
     fi
 done
 
+# With KQ_PYTHON set to a Python that has pytest (make check: the one
+# that built python/kq/ in place, make python-build), the package's tests
+# (tests/python/) run once, against the first BINDIR's kq for reference;
+# pytest's -rA summary lines become TAP.
+if [ -n "${KQ_PYTHON:-}" ] && [ "$run" = all ]; then
+    echo "== python package (tests/python, $KQ_PYTHON)"
+    (cd "$root" && PYTHONPATH="$root/python" KQ_BIN="$root" \
+        "$KQ_PYTHON" -m pytest -p no:cacheprovider -rA -q tests/python) >"$log.py" 2>&1
+    rc=$?
+    sed -n 's/^PASSED \(.*\)$/ok - \1/p; s/^\(FAILED\|ERROR\) \(.*\)$/not ok - \2/p' "$log.py" >"$log"
+    if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
+        echo "not ok - pytest exited with status $rc" >>"$log"
+        tail -20 "$log.py" | sed 's/^/    /'
+    fi
+    if ! grep -q '^ok ' "$log"; then
+        echo "not ok - pytest: no test passed" >>"$log"
+    fi
+    grep -B2 -A25 '^_\{5,\}' "$log.py" | head -200 | sed 's/^/    /'
+    rm -f "$log.py"
+    count "python (pytest)"
+fi
+
 if [ -n "${KQ_FUZZ:-}" ]; then
     case $KQ_FUZZ in
     /*) fz=$KQ_FUZZ ;;

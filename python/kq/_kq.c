@@ -33,9 +33,9 @@
 static PyObject *g_aExc[KQ_RC_COUNT]; /* by kq_rc; [0]: kq.Error */
 
 static const char *const g_azRcName[KQ_RC_COUNT] = {
-    "KQ_OK",      "KQ_DONE",   "KQ_NOTFOUND", "KQ_NOMEM",
-    "KQ_IOERR",   "KQ_CORRUPT", "KQ_FORMAT",  "KQ_SYNTAX",
-    "KQ_MISUSE",  "KQ_BUSY",   "KQ_XAPIAN",
+    "KQ_OK",     "KQ_DONE",    "KQ_NOTFOUND", "KQ_NOMEM",
+    "KQ_IOERR",  "KQ_CORRUPT", "KQ_FORMAT",   "KQ_SYNTAX",
+    "KQ_MISUSE", "KQ_BUSY",    "KQ_XAPIAN",
 };
 
 /* Raise the exception of rc with zErr (or kq_errstr(rc)); frees zErr.
@@ -402,8 +402,8 @@ Index_doc(IndexObject *o, PyObject *arg)
         "{s:I,s:N,s:N,s:N,s:N,s:N,s:N}", "docid", (unsigned)iDoc, "id",
         text(d->zId, d->nId), "title", text(d->zTitle, d->nTitle), "date",
         d->nDate ? text(d->zDate, d->nDate) : Py_NewRef(Py_None), "source",
-        d->nSource ? text(d->zSource, d->nSource) : Py_NewRef(Py_None),
-        "lang", d->zLang ? PyUnicode_FromString(d->zLang) : Py_NewRef(Py_None),
+        d->nSource ? text(d->zSource, d->nSource) : Py_NewRef(Py_None), "lang",
+        d->zLang ? PyUnicode_FromString(d->zLang) : Py_NewRef(Py_None),
         "fields", fields);
 }
 
@@ -533,12 +533,12 @@ Index_explain(IndexObject *o, PyObject *args)
         }
         PyList_SET_ITEM(terms, i, d);
     }
-    PyObject *r = terms ? Py_BuildValue(
-                              "{s:O,s:d,s:I,s:d,s:K,s:N}", "match",
-                              e.bMatch ? Py_True : Py_False, "score", e.score,
-                              "length", (unsigned)e.nLen, "avg_length",
-                              e.avgLen, "documents",
-                              (unsigned long long)e.nDoc, "terms", terms)
+    PyObject *r = terms ? Py_BuildValue("{s:O,s:d,s:I,s:d,s:K,s:N}", "match",
+                                        e.bMatch ? Py_True : Py_False, "score",
+                                        e.score, "length", (unsigned)e.nLen,
+                                        "avg_length", e.avgLen, "documents",
+                                        (unsigned long long)e.nDoc, "terms",
+                                        terms)
                         : NULL;
     kq_explain_free(&e);
     return r;
@@ -901,7 +901,8 @@ static PyMethodDef Writer_methods[] = {
      "Make what was added and deleted visible to readers, atomically."},
     {"close", (PyCFunction)Writer_close, METH_NOARGS,
      "Close; what was not committed is discarded."},
-    {"stats", (PyCFunction)Writer_stats, METH_NOARGS, "This session's counts."},
+    {"stats", (PyCFunction)Writer_stats, METH_NOARGS,
+     "This session's counts."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -926,10 +927,9 @@ mod_writer(PyObject *self, PyObject *args, PyObject *kw)
     Py_ssize_t nMemory = 0;
     int nThread = 0, nWait = 0, bXapian = 0, nShard = 0;
     (void)self;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|zniipi", azKw,
-                                     PyUnicode_FSConverter, &path, &zLang,
-                                     &nMemory, &nThread, &nWait, &bXapian,
-                                     &nShard)) {
+    if (!PyArg_ParseTupleAndKeywords(
+            args, kw, "O&|zniipi", azKw, PyUnicode_FSConverter, &path, &zLang,
+            &nMemory, &nThread, &nWait, &bXapian, &nShard)) {
         return NULL;
     }
     if (nMemory < 0) {
@@ -1007,8 +1007,15 @@ static PyMethodDef mod_methods[] = {
 };
 
 static struct PyModuleDef mod_def = {
-    PyModuleDef_HEAD_INIT, "kq._kq", "libkq, under the kq package.", -1,
-    mod_methods, NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    "kq._kq",
+    "libkq, under the kq package.",
+    -1,
+    mod_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 /* The exception family: name, kq_rc, extra base (or NULL), docstring. */
@@ -1052,10 +1059,9 @@ PyInit__kq(void)
     for (size_t i = 0; i < sizeof(g_aExcDef) / sizeof(g_aExcDef[0]); i++) {
         char zFull[64];
         snprintf(zFull, sizeof(zFull), "kq.%s", g_aExcDef[i].zName);
-        PyObject *bases =
-            g_aExcDef[i].bValueError
-                ? PyTuple_Pack(2, g_aExc[0], PyExc_ValueError)
-                : PyTuple_Pack(1, g_aExc[0]);
+        PyObject *bases = g_aExcDef[i].bValueError
+                              ? PyTuple_Pack(2, g_aExc[0], PyExc_ValueError)
+                              : PyTuple_Pack(1, g_aExc[0]);
         PyObject *e = bases ? PyErr_NewExceptionWithDoc(
                                   zFull, g_aExcDef[i].zDoc, bases, NULL)
                             : NULL;
