@@ -27,6 +27,7 @@ the engine runs with the GIL released, so separate objects (one per
 thread, on the same index if you like) work in parallel.
 """
 
+import datetime as _dt
 import os as _os
 from dataclasses import dataclass as _dataclass, field as _field
 
@@ -162,6 +163,134 @@ class Index:
         if docid is None:
             raise NotFound("no document %r" % (id,))
         return self._ix.explain(query, docid)
+
+
+    def hist(self, *queries, by="month", as_frame=False):
+        """kq hist's table: for every period of the index's dates (by
+        "day", "week" (ISO 8601, YYYY-Www), "month" or "year"; empty ones
+        too) and each query, the documents it matches, its occurrences
+        (kq(1) MATCHES) and all the documents of the period; documents
+        without a date as precise as ``by`` on "undated" rows.  A list of
+        dicts (period, query, docs, occurrences, total), or a DataFrame."""
+        if by not in _PERIOD:
+            raise Misuse('by must be "day", "week", "month" or "year"')
+        if not queries:
+            raise Misuse("hist needs a query")
+        key = _PERIOD[by]
+        period = {}
+        for docid in self._ix.docids():
+            period[docid] = key(self._ix.doc(docid)["date"])
+        total = {}
+        for p in period.values():
+            total[p] = total.get(p, 0) + 1
+        dated = sorted(p for p in total if p is not None)
+        periods = _periods(by, dated[0], dated[-1]) if dated else []
+        rows = []
+        counts = []
+        for q in queries:
+            c = {}
+            for docid, _score, occ in self._ix.matches(q):
+                p = period.get(docid)
+                d, o = c.get(p, (0, 0))
+                c[p] = (d + 1, o + occ)
+            counts.append(c)
+        for p in periods + ([None] if None in total else []):
+            for q, c in zip(queries, counts):
+                d, o = c.get(p, (0, 0))
+                rows.append({"period": p if p is not None else "undated",
+                             "query": q, "docs": d, "occurrences": o,
+                             "total": total.get(p, 0)})
+        return _frame(rows) if as_frame else rows
+
+    def dups(self, query=None, threshold=0.5, memory=None, as_frame=False):
+        """kq dups: clusters of near-duplicate documents among those
+        matching ``query`` (every live one without), as the kq(1)
+        NEAR-DUPLICATES section defines them (resemblance of their word
+        3-shingles at least ``threshold``).  A list of dicts (cluster,
+        size, docid, id, date, source, title, similarity) for every member
+        of every cluster of two or more, by cluster then docid; the list's
+        ``summary`` says which method ran and how many pairs it compared.
+        memory: the exact method's budget in bytes or "2G"."""
+        if isinstance(memory, str):
+            memory = _kq.parse_size(memory)
+        docids = (self._ix.docids() if query is None
+                  else [d for d, _s, _o in self._ix.matches(query)])
+        summary, members = self._ix.dups(docids, threshold, memory or 0)
+        groups = {}
+        for docid, first, sim in members:
+            groups.setdefault(first, []).append((docid, sim))
+        rows = Hits()
+        k = 0
+        for first in sorted(groups):
+            g = groups[first]
+            if len(g) < 2:
+                continue
+            k += 1
+            for docid, sim in g:
+                d = self._ix.doc(docid)
+                rows.append({"cluster": k, "size": len(g), "docid": docid,
+                             "id": d["id"], "date": d["date"],
+                             "source": d["source"], "title": d["title"],
+                             "similarity": sim})
+        summary.update(clusters=k, documents_in_clusters=len(rows),
+                       matching=len(docids), threshold=threshold)
+        rows.summary = summary
+        return _frame(list(rows)) if as_frame else rows
+
+
+def _key_day(date):
+    try:
+        return _dt.date.fromisoformat(date[:10]).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _key_week(date):
+    d = _key_day(date)
+    if d is None:
+        return None
+    y, w, _ = _dt.date.fromisoformat(d).isocalendar()
+    return "%04d-W%02d" % (y, w)
+
+
+def _key_month(date):
+    if not date or len(date) < 7 or date[4] != "-":
+        return None
+    return date[:7]
+
+
+def _key_year(date):
+    return date[:4] if date and len(date) >= 4 else None
+
+
+_PERIOD = {"day": _key_day, "week": _key_week, "month": _key_month,
+           "year": _key_year}
+
+
+def _periods(by, first, last):
+    """Every period from first to last, both included."""
+    out = []
+    if by == "year":
+        return ["%04d" % y for y in range(int(first), int(last) + 1)]
+    if by == "month":
+        y, m = int(first[:4]), int(first[5:7])
+        while "%04d-%02d" % (y, m) <= last:
+            out.append("%04d-%02d" % (y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+    if by == "day":
+        d, e = _dt.date.fromisoformat(first), _dt.date.fromisoformat(last)
+        while d <= e:
+            out.append(d.isoformat())
+            d += _dt.timedelta(days=1)
+        return out
+    d = _dt.date.fromisocalendar(int(first[:4]), int(first[6:]), 1)
+    e = _dt.date.fromisocalendar(int(last[:4]), int(last[6:]), 1)
+    while d <= e:
+        y, w, _ = d.isocalendar()
+        out.append("%04d-W%02d" % (y, w))
+        d += _dt.timedelta(days=7)
+    return out
 
 
 def open(path, *more, lang=None):

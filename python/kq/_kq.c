@@ -544,6 +544,133 @@ Index_explain(IndexObject *o, PyObject *args)
     return r;
 }
 
+static int
+doc_cb(void *pCtx, kq_docid iDoc)
+{
+    kq_buf *b = pCtx;
+    kq_buf_append(b, &iDoc, sizeof(iDoc));
+    return b->rc;
+}
+
+/* docids() -> [docid] of every live document, ascending */
+static PyObject *
+Index_docids(IndexObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    kq_buf b;
+    memset(&b, 0, sizeof(b));
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = kq_index_each_doc(o->p, &b, doc_cb, NULL, &zErr);
+    ENGINE_END(o);
+    if (rc) {
+        kq_buf_free(&b);
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    size_t n = b.n / sizeof(kq_docid);
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        kq_docid d;
+        memcpy(&d, b.a + i * sizeof(d), sizeof(d));
+        PyObject *v = PyLong_FromUnsignedLong(d);
+        if (v == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+    }
+    kq_buf_free(&b);
+    return list;
+}
+
+/* dups(docids, threshold, memory) -> (stats dict, [(docid, rep, sim)]):
+** kq_index_dups() over the documents docids (ascending), each with its
+** signature; rep: the docid of its cluster's first member. */
+static PyObject *
+Index_dups(IndexObject *o, PyObject *args)
+{
+    PyObject *docids;
+    double threshold;
+    Py_ssize_t nMemory;
+    if (!PyArg_ParseTuple(args, "Odn", &docids, &threshold, &nMemory)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(docids, "docids must be a sequence");
+    if (seq == NULL) {
+        return NULL;
+    }
+    size_t n = (size_t)PySequence_Fast_GET_SIZE(seq);
+    kq_docid *aDoc = malloc((n ? n : 1) * sizeof(kq_docid));
+    uint64_t *aSig = malloc((n ? n : 1) * sizeof(uint64_t));
+    size_t *aRep = malloc((n ? n : 1) * sizeof(size_t));
+    double *aSim = malloc((n ? n : 1) * sizeof(double));
+    if (!aDoc || !aSig || !aRep || !aSim) {
+        Py_DECREF(seq);
+        free(aDoc), free(aSig), free(aRep), free(aSim);
+        return PyErr_NoMemory();
+    }
+    for (size_t i = 0; i < n; i++) {
+        aDoc[i] = (kq_docid)PyLong_AsUnsignedLong(
+            PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+    }
+    Py_DECREF(seq);
+    if (PyErr_Occurred()) {
+        free(aDoc), free(aSig), free(aRep), free(aSim);
+        return NULL;
+    }
+    kq_dups_opts opts = KQ_DUPS_OPTS_INIT;
+    opts.threshold = threshold;
+    opts.nMemory = nMemory > 0 ? (size_t)nMemory : 0;
+    kq_dups_stats st;
+    memset(&st, 0, sizeof(st));
+    char *zErr = NULL;
+    int rc = KQ_OK;
+    ENGINE_BEGIN(o);
+    for (size_t i = 0; rc == KQ_OK && i < n; i++) {
+        const kq_docinfo *d;
+        rc = kq_index_doc(o->p, aDoc[i], &d, &zErr);
+        aSig[i] = rc == KQ_OK && d->bSig ? d->nSig : 0;
+    }
+    if (rc == KQ_OK) {
+        rc = kq_index_dups(o->p, &opts, aDoc, aSig, n, aRep, aSim, &st, &zErr);
+    }
+    ENGINE_END(o);
+    PyObject *r = NULL;
+    if (rc) {
+        raise_rc(rc, zErr, 0);
+    } else {
+        free(zErr);
+        PyObject *list = PyList_New(0);
+        for (size_t i = 0; list && i < n; i++) {
+            PyObject *t = Py_BuildValue("(IId)", (unsigned)aDoc[i],
+                                        (unsigned)aDoc[aRep[i]], aSim[i]);
+            if (t == NULL || PyList_Append(list, t) < 0) {
+                Py_XDECREF(t);
+                Py_CLEAR(list);
+                break;
+            }
+            Py_DECREF(t);
+        }
+        if (list) {
+            r = Py_BuildValue("({s:s,s:i,s:K,s:K},N)", "method",
+                              st.bExact ? "exact" : "signatures",
+                              "max_distance", st.nBit, "pairs_compared",
+                              (unsigned long long)st.nCompared, "joined",
+                              (unsigned long long)st.nJoined, list);
+        }
+    }
+    free(aDoc), free(aSig), free(aRep), free(aSim);
+    return r;
+}
+
 static PyObject *
 Index_enter(IndexObject *o, PyObject *unused)
 {
@@ -577,6 +704,10 @@ static PyMethodDef Index_methods[] = {
      METH_VARARGS | METH_KEYWORDS, "parse(query, op_or=False) -> str"},
     {"explain", (PyCFunction)Index_explain, METH_VARARGS,
      "explain(query, docid) -> dict"},
+    {"docids", (PyCFunction)Index_docids, METH_NOARGS,
+     "docids() -> every live docid, ascending"},
+    {"dups", (PyCFunction)Index_dups, METH_VARARGS,
+     "dups(docids, threshold, memory) -> (stats, [(docid, first, sim)])"},
     {"__enter__", (PyCFunction)Index_enter, METH_NOARGS, NULL},
     {"__exit__", (PyCFunction)Index_exit, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
