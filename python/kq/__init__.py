@@ -145,14 +145,14 @@ class Index:
         kq.NotFound if there is none."""
         docid = id if isinstance(id, int) else self._ix.find(id)
         if docid is None:
-            raise NotFound("no document %r" % (id,))
+            _kq.fail(_kq.KQ_NOTFOUND, "no document %r" % (id,))
         d = self._ix.doc(docid)
         if body:
             d["body"] = self._ix.text(docid)
         return d
 
     def parse(self, query, op_or=False):
-        """The parsed query, as kq parse prints it."""
+        """The parsed query on one line, as kq search --parse prints it."""
         return self._ix.parse(query, op_or=op_or)
 
     def explain(self, query, id):
@@ -161,7 +161,7 @@ class Index:
         tf_title, df, idf, boost and score.  kq's own index only."""
         docid = id if isinstance(id, int) else self._ix.find(id)
         if docid is None:
-            raise NotFound("no document %r" % (id,))
+            _kq.fail(_kq.KQ_NOTFOUND, "no document %r" % (id,))
         return self._ix.explain(query, docid)
 
 
@@ -173,9 +173,10 @@ class Index:
         without a date as precise as ``by`` on "undated" rows.  A list of
         dicts (period, query, docs, occurrences, total), or a DataFrame."""
         if by not in _PERIOD:
-            raise Misuse('by must be "day", "week", "month" or "year"')
+            _kq.fail(_kq.KQ_MISUSE, 'by must be "day", "week", "month" or '
+                     '"year"')
         if not queries:
-            raise Misuse("hist needs a query")
+            _kq.fail(_kq.KQ_MISUSE, "hist needs a query")
         key = _PERIOD[by]
         period = {}
         for docid in self._ix.docids():

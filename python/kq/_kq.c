@@ -114,6 +114,15 @@ typedef struct {
     PyThread_release_lock((o)->lock);                                         \
     Py_END_ALLOW_THREADS
 
+/* Inside ENGINE_BEGIN/END (the object's lock held): another thread may
+** have closed it since the caller's first look (index_ready()). */
+static int
+closed_rc(char **pzErr)
+{
+    *pzErr = strdup("the index or writer is closed");
+    return KQ_MISUSE;
+}
+
 static int
 index_ready(IndexObject *o)
 {
@@ -171,10 +180,14 @@ parse(IndexObject *o, PyObject *query, int bOr)
     kq_query *q = NULL;
     char *zErr = NULL;
     int iCol = 0, rc;
-    kq_analyzer *pA = o->pLang ? o->pLang : kq_index_analyzer(o->p);
     ENGINE_BEGIN(o);
-    rc = kq_query_parse_ex(pA, PyBytes_AS_STRING(b), bOr ? KQ_QUERY_OR : 0, &q,
-                           &iCol, &zErr);
+    if (o->p == NULL) {
+        rc = closed_rc(&zErr);
+    } else {
+        kq_analyzer *pA = o->pLang ? o->pLang : kq_index_analyzer(o->p);
+        rc = kq_query_parse_ex(pA, PyBytes_AS_STRING(b), bOr ? KQ_QUERY_OR : 0,
+                               &q, &iCol, &zErr);
+    }
     ENGINE_END(o);
     Py_DECREF(b);
     if (rc) {
@@ -189,17 +202,23 @@ static PyObject *
 Index_stats(IndexObject *o, PyObject *unused)
 {
     (void)unused;
-    if (!index_ready(o)) {
-        return NULL;
+    Py_BEGIN_ALLOW_THREADS;
+    PyThread_acquire_lock(o->lock, WAIT_LOCK);
+    Py_END_ALLOW_THREADS;
+    PyObject *r = NULL;
+    if (index_ready(o)) {
+        const kq_stats *s = kq_index_stats(o->p);
+        r = Py_BuildValue("{s:K,s:K,s:K,s:I,s:d,s:I,s:s}", "documents",
+                          (unsigned long long)s->nDoc, "tokens",
+                          (unsigned long long)s->nToken, "generation",
+                          (unsigned long long)s->nGeneration, "segments",
+                          (unsigned)s->nSegment, "avg_doclen", s->avgDoclen,
+                          "title_weight", (unsigned)s->nTitleWeight, "backend",
+                          kq_index_backend(o->p) == KQ_KIND_XAPIAN ? "xapian"
+                                                                   : "kq");
     }
-    const kq_stats *s = kq_index_stats(o->p);
-    return Py_BuildValue(
-        "{s:K,s:K,s:K,s:I,s:d,s:I,s:s}", "documents",
-        (unsigned long long)s->nDoc, "tokens", (unsigned long long)s->nToken,
-        "generation", (unsigned long long)s->nGeneration, "segments",
-        (unsigned)s->nSegment, "avg_doclen", s->avgDoclen, "title_weight",
-        (unsigned)s->nTitleWeight, "backend",
-        kq_index_backend(o->p) == KQ_KIND_XAPIAN ? "xapian" : "kq");
+    PyThread_release_lock(o->lock);
+    return r;
 }
 
 /* search(query, n, offset, sort, op_or) -> (total, exact, [(docid, score)]) */
@@ -241,8 +260,10 @@ Index_search(IndexObject *o, PyObject *args, PyObject *kw)
     int bExact = 1, rc;
     char *zErr = NULL;
     ENGINE_BEGIN(o);
-    rc = kq_search_ex(o->p, q, flags, (size_t)nOffset, (size_t)n, &a, &nHit,
-                      &nTotal, &bExact, &zErr);
+    rc = o->p == NULL
+             ? closed_rc(&zErr)
+             : kq_search_ex(o->p, q, flags, (size_t)nOffset, (size_t)n, &a,
+                            &nHit, &nTotal, &bExact, &zErr);
     ENGINE_END(o);
     kq_query_free(q);
     if (rc) {
@@ -306,7 +327,8 @@ Index_matches(IndexObject *o, PyObject *args, PyObject *kw)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_search_each(o->p, q, &b, match_cb, &zErr);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_search_each(o->p, q, &b, match_cb, &zErr);
     ENGINE_END(o);
     kq_query_free(q);
     if (rc) {
@@ -353,7 +375,9 @@ Index_count(IndexObject *o, PyObject *args, PyObject *kw)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_search_ex(o->p, q, 0, 0, 0, &a, &nHit, &nTotal, NULL, &zErr);
+    rc = o->p == NULL
+             ? closed_rc(&zErr)
+             : kq_search_ex(o->p, q, 0, 0, 0, &a, &nHit, &nTotal, NULL, &zErr);
     ENGINE_END(o);
     kq_query_free(q);
     free(a);
@@ -364,27 +388,10 @@ Index_count(IndexObject *o, PyObject *args, PyObject *kw)
     return PyLong_FromUnsignedLongLong(nTotal);
 }
 
-/* doc(docid) -> dict of the metadata (body: text()). */
+/* A document's metadata as a dict. */
 static PyObject *
-Index_doc(IndexObject *o, PyObject *arg)
+doc_dict(const kq_docinfo *d, kq_docid iDoc)
 {
-    unsigned long iDoc = PyLong_AsUnsignedLong(arg);
-    if (PyErr_Occurred()) {
-        return NULL;
-    }
-    if (!index_ready(o)) {
-        return NULL;
-    }
-    const kq_docinfo *d = NULL;
-    char *zErr = NULL;
-    int rc;
-    ENGINE_BEGIN(o);
-    rc = kq_index_doc(o->p, (kq_docid)iDoc, &d, &zErr);
-    ENGINE_END(o);
-    if (rc) {
-        return raise_rc(rc, zErr, 0);
-    }
-    free(zErr);
     PyObject *fields = PyDict_New();
     for (int i = 0; fields && i < d->nField; i++) {
         PyObject *k = text(d->aField[i].zName, d->aField[i].nName);
@@ -407,11 +414,57 @@ Index_doc(IndexObject *o, PyObject *arg)
         "fields", fields);
 }
 
+/* A docid argument: 0 to KQ_DOCID_EOF - 1 (an O& converter). */
+static int
+docid_conv(PyObject *o, void *p)
+{
+    unsigned long long v = PyLong_AsUnsignedLongLong(o);
+    if (PyErr_Occurred()) {
+        return 0;
+    }
+    if (v >= KQ_DOCID_EOF) {
+        PyErr_Format(PyExc_OverflowError, "a docid is less than %u",
+                     (unsigned)KQ_DOCID_EOF);
+        return 0;
+    }
+    *(kq_docid *)p = (kq_docid)v;
+    return 1;
+}
+
+/* doc(docid) -> dict of the metadata (body: text()). */
+static PyObject *
+Index_doc(IndexObject *o, PyObject *arg)
+{
+    kq_docid iDoc;
+    if (!docid_conv(arg, &iDoc)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    const kq_docinfo *d = NULL;
+    char *zErr = NULL;
+    int rc;
+    /* *d is the index's until its next kq_index_doc(): the lock is held
+    ** (with the GIL back) while the dict is made from it. */
+    Py_BEGIN_ALLOW_THREADS;
+    PyThread_acquire_lock(o->lock, WAIT_LOCK);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_index_doc(o->p, (kq_docid)iDoc, &d, &zErr);
+    Py_END_ALLOW_THREADS;
+    PyObject *r = rc ? raise_rc(rc, zErr, 0) : doc_dict(d, iDoc);
+    if (rc == KQ_OK) {
+        free(zErr);
+    }
+    PyThread_release_lock(o->lock);
+    return r;
+}
+
 static PyObject *
 Index_text(IndexObject *o, PyObject *arg)
 {
-    unsigned long iDoc = PyLong_AsUnsignedLong(arg);
-    if (PyErr_Occurred()) {
+    kq_docid iDoc;
+    if (!docid_conv(arg, &iDoc)) {
         return NULL;
     }
     if (!index_ready(o)) {
@@ -421,7 +474,8 @@ Index_text(IndexObject *o, PyObject *arg)
     size_t n = 0;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_index_text(o->p, (kq_docid)iDoc, &z, &n, &zErr);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_index_text(o->p, (kq_docid)iDoc, &z, &n, &zErr);
     ENGINE_END(o);
     if (rc) {
         free(z);
@@ -449,8 +503,10 @@ Index_find(IndexObject *o, PyObject *arg)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_index_find(o->p, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b),
-                       &iDoc, &zErr);
+    rc = o->p == NULL
+             ? closed_rc(&zErr)
+             : kq_index_find(o->p, PyBytes_AS_STRING(b),
+                             (size_t)PyBytes_GET_SIZE(b), &iDoc, &zErr);
     ENGINE_END(o);
     Py_DECREF(b);
     if (rc == KQ_NOTFOUND) {
@@ -495,8 +551,8 @@ static PyObject *
 Index_explain(IndexObject *o, PyObject *args)
 {
     PyObject *query;
-    unsigned int iDoc;
-    if (!PyArg_ParseTuple(args, "OI", &query, &iDoc)) {
+    kq_docid iDoc;
+    if (!PyArg_ParseTuple(args, "OO&", &query, docid_conv, &iDoc)) {
         return NULL;
     }
     if (!index_ready(o)) {
@@ -511,7 +567,8 @@ Index_explain(IndexObject *o, PyObject *args)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_explain(o->p, q, (kq_docid)iDoc, &e, &zErr);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_explain(o->p, q, (kq_docid)iDoc, &e, &zErr);
     ENGINE_END(o);
     kq_query_free(q);
     if (rc) {
@@ -565,7 +622,8 @@ Index_docids(IndexObject *o, PyObject *unused)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_index_each_doc(o->p, &b, doc_cb, NULL, &zErr);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_index_each_doc(o->p, &b, doc_cb, NULL, &zErr);
     ENGINE_END(o);
     if (rc) {
         kq_buf_free(&b);
@@ -618,8 +676,10 @@ Index_dups(IndexObject *o, PyObject *args)
         return PyErr_NoMemory();
     }
     for (size_t i = 0; i < n; i++) {
-        aDoc[i] = (kq_docid)PyLong_AsUnsignedLong(
-            PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i));
+        if (!docid_conv(PySequence_Fast_GET_ITEM(seq, (Py_ssize_t)i),
+                        &aDoc[i])) {
+            break;
+        }
     }
     Py_DECREF(seq);
     if (PyErr_Occurred()) {
@@ -634,6 +694,9 @@ Index_dups(IndexObject *o, PyObject *args)
     char *zErr = NULL;
     int rc = KQ_OK;
     ENGINE_BEGIN(o);
+    if (o->p == NULL) {
+        rc = closed_rc(&zErr);
+    }
     for (size_t i = 0; rc == KQ_OK && i < n; i++) {
         const kq_docinfo *d;
         rc = kq_index_doc(o->p, aDoc[i], &d, &zErr);
@@ -928,7 +991,7 @@ Writer_add(WriterObject *o, PyObject *args, PyObject *kw)
         char *zErr = NULL;
         int rc;
         ENGINE_BEGIN(o);
-        rc = kq_writer_add(o->p, &d, &zErr);
+        rc = o->p == NULL ? closed_rc(&zErr) : kq_writer_add(o->p, &d, &zErr);
         ENGINE_END(o);
         r = rc ? raise_rc(rc, zErr, 0) : (free(zErr), Py_NewRef(Py_None));
     }
@@ -958,8 +1021,9 @@ Writer_delete(WriterObject *o, PyObject *arg)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_writer_delete(o->p, PyBytes_AS_STRING(b),
-                          (size_t)PyBytes_GET_SIZE(b), &zErr);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_writer_delete(o->p, PyBytes_AS_STRING(b),
+                                         (size_t)PyBytes_GET_SIZE(b), &zErr);
     ENGINE_END(o);
     Py_DECREF(b);
     if (rc == KQ_NOTFOUND) {
@@ -983,7 +1047,7 @@ Writer_commit(WriterObject *o, PyObject *unused)
     char *zErr = NULL;
     int rc;
     ENGINE_BEGIN(o);
-    rc = kq_writer_commit(o->p, &zErr);
+    rc = o->p == NULL ? closed_rc(&zErr) : kq_writer_commit(o->p, &zErr);
     ENGINE_END(o);
     if (rc) {
         return raise_rc(rc, zErr, 0);
@@ -1009,16 +1073,21 @@ static PyObject *
 Writer_stats(WriterObject *o, PyObject *unused)
 {
     (void)unused;
-    if (!writer_ready(o)) {
-        return NULL;
+    Py_BEGIN_ALLOW_THREADS;
+    PyThread_acquire_lock(o->lock, WAIT_LOCK);
+    Py_END_ALLOW_THREADS;
+    PyObject *r = NULL;
+    if (writer_ready(o)) {
+        const kq_writer_stats *s = kq_writer_stats_get(o->p);
+        r = Py_BuildValue(
+            "{s:K,s:K,s:K,s:K,s:K,s:I}", "added", (unsigned long long)s->nDoc,
+            "tokens", (unsigned long long)s->nToken, "skipped",
+            (unsigned long long)s->nSkip, "replaced",
+            (unsigned long long)s->nReplace, "deleted",
+            (unsigned long long)s->nDelete, "segments", (unsigned)s->nSegment);
     }
-    const kq_writer_stats *s = kq_writer_stats_get(o->p);
-    return Py_BuildValue(
-        "{s:K,s:K,s:K,s:K,s:K,s:I}", "added", (unsigned long long)s->nDoc,
-        "tokens", (unsigned long long)s->nToken, "skipped",
-        (unsigned long long)s->nSkip, "replaced",
-        (unsigned long long)s->nReplace, "deleted",
-        (unsigned long long)s->nDelete, "segments", (unsigned)s->nSegment);
+    PyThread_release_lock(o->lock);
+    return r;
 }
 
 static PyMethodDef Writer_methods[] = {
@@ -1125,7 +1194,23 @@ mod_parse_size(PyObject *self, PyObject *arg)
     return PyLong_FromSize_t(n);
 }
 
+/* fail(code, message): raise kq's exception for code (the Python layer's
+** errors carry .code, .name, .message and .column too). */
+static PyObject *
+mod_fail(PyObject *self, PyObject *args)
+{
+    int rc;
+    const char *z;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "is", &rc, &z)) {
+        return NULL;
+    }
+    return raise_rc(rc, strdup(z), 0);
+}
+
 static PyMethodDef mod_methods[] = {
+    {"fail", (PyCFunction)mod_fail, METH_VARARGS,
+     "fail(code, message): raise kq's exception for the kq_rc code"},
     {"parse_size", (PyCFunction)mod_parse_size, METH_O,
      "parse_size('256M') -> bytes, as kq-index --memory reads sizes"},
     {"open", (PyCFunction)(void (*)(void))mod_open,
@@ -1205,5 +1290,7 @@ PyInit__kq(void)
         g_aExc[g_aExcDef[i].rc] = e;
     }
     PyModule_AddStringConstant(m, "KQ_VERSION", KQ_VERSION);
+    PyModule_AddIntConstant(m, "KQ_NOTFOUND", KQ_NOTFOUND);
+    PyModule_AddIntConstant(m, "KQ_MISUSE", KQ_MISUSE);
     return m;
 }

@@ -1,0 +1,93 @@
+"""Index.hist() and Index.dups() against kq hist and kq dups (the CLI is
+the reference), on kq's own index."""
+
+import json
+import math
+
+import pytest
+
+import kq
+
+
+@pytest.mark.parametrize("by", ["day", "week", "month", "year"])
+def test_hist_equals_cli(ix, cli, by):
+    qs = ["oil", '"crude oil"', "zzzzqqq"]
+    rows = ix.hist(*qs, by=by)
+    p = cli.run("hist", "--format=tsv", "--by", by, "--", *qs, ok=(0, 1))
+    lines = p.stdout.splitlines()
+    head = lines[0].split("\t")
+    assert head == ["bucket", "query", "docs", "occurrences", "total"]
+    ref = [line.split("\t") for line in lines[1:]]
+    assert len(rows) == len(ref) > 0
+    got = [[r["period"], r["query"], str(r["docs"]), str(r["occurrences"]),
+            str(r["total"])] for r in rows]
+    assert got == ref
+    # and the columns add up to count() and the index
+    for q in qs:
+        docs, occ = ix.count(q, occurrences=True)
+        assert sum(r["docs"] for r in rows if r["query"] == q) == docs
+        assert sum(r["occurrences"] for r in rows
+                   if r["query"] == q) == occ
+    assert sum(r["total"] for r in rows
+               if r["query"] == "oil") == ix.stats()["documents"]
+
+
+def test_hist_bad_arguments_are_misuse(ix):
+    with pytest.raises(kq.Misuse):
+        ix.hist("oil", by="fortnight")
+    with pytest.raises(kq.Misuse):
+        ix.hist()
+    with pytest.raises(kq.QuerySyntaxError):
+        ix.hist("oil AND")
+
+
+@pytest.mark.parametrize("query,threshold", [(None, 0.5), ("oil", 0.3),
+                                             ("said", 0.8)])
+def test_dups_equals_cli(ix, cli, query, threshold):
+    rows = ix.dups(query, threshold=threshold)
+    args = ["dups", "--format=json", "--threshold", str(threshold)]
+    if query:
+        args += ["--", query]
+    ref = json.loads(cli.run(*args, ok=(0, 1)).stdout)
+    docs, summ = ref["documents"], ref["summary"]
+    assert len(rows) == len(docs) > 0
+    for r, d in zip(rows, docs):
+        for k in ("cluster", "size", "id", "date", "source", "title"):
+            assert r[k] == d[k], k
+        assert math.isclose(r["similarity"], d["similarity"], rel_tol=1e-9)
+        assert ix.find(r["id"]) == r["docid"]
+    for k in ("method", "pairs_compared", "clusters",
+              "documents_in_clusters", "matching", "threshold"):
+        assert rows.summary[k] == summ[k], k
+    assert rows.summary["matching"] == (ix.count(query) if query
+                                        else ix.stats()["documents"])
+
+
+def test_hist_and_dups_on_xapian_equal_native(ix, xix):
+    assert xix.hist("oil", "said", by="month") == ix.hist("oil", "said",
+                                                          by="month")
+    strip = [{k: r[k] for k in ("cluster", "size", "id", "similarity")}
+             for r in ix.dups()]
+    assert strip == [{k: r[k] for k in ("cluster", "size", "id",
+                                        "similarity")} for r in xix.dups()]
+    assert strip
+
+
+def test_dups_signature_method_and_memory(ix):
+    exact = ix.dups(threshold=0.8)
+    sig = ix.dups(threshold=0.8, memory=1)
+    assert sig.summary["method"] == "signatures"
+    assert sig.summary["max_distance"] == 17
+    assert exact.summary["method"] == "exact"
+    # the signatures find a subset of the exact pairs: each member the
+    # signature method clusters, the exact method clusters too
+    assert {r["id"] for r in sig} <= {r["id"] for r in exact}
+    assert ix.dups(threshold=0.8, memory="1G").summary["method"] == "exact"
+
+
+def test_dups_misuse(ix):
+    with pytest.raises(kq.Misuse) as e:
+        ix.dups(threshold=0.2)
+    assert e.value.code == 8
+    with pytest.raises(kq.Misuse):
+        ix.dups(memory="lots")
