@@ -203,6 +203,54 @@ class Index:
                              "total": total.get(p, 0)})
         return _frame(rows) if as_frame else rows
 
+    def kwic(self, query, width=40, n=None, op_or=False, as_frame=False):
+        """Keyword in context, as kq kwic: one row per match of ``query``
+        (a word's token, a phrase's occurrence, a NEAR's window: kq(1)
+        MATCHES) in the title and stored body of every matching document,
+        in document then text order.  A row: docid, id, field ("title" or
+        "body"), start and end (the match's bytes in that text), match,
+        and left and right: the ``width`` characters before and after it,
+        white space collapsed to one space, then trimmed (kq kwic's tsv
+        with --width twice ``width``).  n: at most n rows."""
+        rows = []
+        texts = {}
+        for docid, fld, a, b, _part in self._ix.spans(query, op_or=op_or):
+            if n is not None and len(rows) >= n:
+                break
+            if docid not in texts:
+                d = self._ix.doc(docid)
+                texts = {docid: (d["id"], {
+                    "title": d["title"].encode("utf-8", "surrogateescape"),
+                    "body": self._ix.text(docid).encode("utf-8",
+                                                        "surrogateescape")})}
+            id_, t = texts[docid]
+            z = t[fld]
+            left = _collapse(z[:a].decode("utf-8", "replace"))
+            right = _collapse(z[b:].decode("utf-8", "replace"))
+            rows.append({"docid": docid, "id": id_, "field": fld,
+                         "start": a, "end": b, "match": _collapse(z[a:b].decode("utf-8", "replace")).strip(),
+                         "left": left[-width:].strip() if width else "",
+                         "right": right[:width].strip()})
+        return _frame(rows) if as_frame else rows
+
+    def batch(self, queries, op_or=False, as_frame=False):
+        """kq batch --counts: the exact count of each query, given as
+        (qid, query) pairs or a {qid: query} dict.  A list of dicts (qid,
+        query, count, error): a query that cannot run keeps its row, with
+        count None and kq's message in error (the rest still run)."""
+        pairs = queries.items() if isinstance(queries, dict) else queries
+        rows = []
+        for qid, q in pairs:
+            try:
+                rows.append({"qid": qid, "query": q,
+                             "count": self._ix.count(q, op_or=op_or),
+                             "error": None})
+            except QuerySyntaxError as e:
+                rows.append({"qid": qid, "query": q, "count": None,
+                             "error": "syntax error at column %d: %s"
+                             % (e.column, e.message)})
+        return _frame(rows) if as_frame else rows
+
     def dups(self, query=None, threshold=0.5, memory=None, as_frame=False):
         """kq dups: clusters of near-duplicate documents among those
         matching ``query`` (every live one without), as the kq(1)
@@ -237,6 +285,22 @@ class Index:
                        matching=len(docids), threshold=threshold)
         rows.summary = summary
         return _frame(list(rows)) if as_frame else rows
+
+
+def _collapse(text):
+    """Runs of white space (and control characters) as one space."""
+    out, sp = [], False
+    for ch in text:
+        if ch.isspace() or ord(ch) < 32 or ord(ch) == 127:
+            sp = True
+            continue
+        if sp:
+            out.append(" ")
+        sp = False
+        out.append(ch)
+    if sp:
+        out.append(" ")
+    return "".join(out)
 
 
 def _key_day(date):

@@ -602,6 +602,134 @@ Index_explain(IndexObject *o, PyObject *args)
 }
 
 static int
+docid_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    kq_buf *b = pCtx;
+    (void)score, (void)nOcc;
+    kq_buf_append(b, &iDoc, sizeof(iDoc));
+    return b->rc;
+}
+
+/* A located match (spans()). */
+typedef struct span {
+    kq_docid iDoc;
+    int bTitle, iPart;
+    size_t iStart, iEnd;
+} span;
+
+/* The located matches of q in document iDoc, appended to pOut. */
+static int
+doc_spans(IndexObject *o, kq_matcher *pM, kq_analyzer *pA, kq_docid iDoc,
+          kq_buf *pOut, char **pzErr)
+{
+    int bMatch = 0;
+    const kq_match *aM = NULL;
+    size_t nM = 0;
+    int rc = kq_matcher_doc(pM, iDoc, &bMatch, &aM, &nM, pzErr);
+    if (rc || nM == 0) {
+        return rc;
+    }
+    kq_match *a = malloc(nM * sizeof(kq_match));
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    memcpy(a, aM, nM * sizeof(kq_match));
+    char *zBody = NULL, *zTitle = NULL;
+    size_t nBody = 0, nTitle = 0;
+    const kq_docinfo *d;
+    rc = kq_index_doc(o->p, iDoc, &d, pzErr);
+    if (rc == KQ_OK && (zTitle = malloc(d->nTitle + 1)) == NULL) {
+        rc = KQ_NOMEM;
+    }
+    if (rc == KQ_OK) {
+        memcpy(zTitle, d->zTitle ? d->zTitle : "", d->nTitle);
+        nTitle = d->nTitle;
+        rc = kq_index_text(o->p, iDoc, &zBody, &nBody, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_match_locate(pA, zTitle, nTitle, zBody, nBody, a, nM);
+    }
+    for (size_t i = 0; rc == KQ_OK && i < nM; i++) {
+        size_t nz = a[i].bTitle ? nTitle : nBody;
+        if (a[i].iStart < a[i].iEnd && a[i].iEnd <= nz) {
+            span sp = {iDoc, a[i].bTitle, a[i].iPart, a[i].iStart, a[i].iEnd};
+            kq_buf_append(pOut, &sp, sizeof(sp));
+            rc = pOut->rc;
+        }
+    }
+    free(a);
+    free(zTitle);
+    free(zBody);
+    return rc;
+}
+
+/* spans(query) -> [(docid, field, start, end, part)]: every match of the
+** query located in its document's title or stored body (bytes), in
+** document then text order: what kq kwic and the snippets show. */
+static PyObject *
+Index_spans(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "op_or", NULL};
+    PyObject *query;
+    int bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
+        return NULL;
+    }
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, bOr);
+    if (q == NULL) {
+        return NULL;
+    }
+    kq_buf docs, out;
+    memset(&docs, 0, sizeof(docs));
+    memset(&out, 0, sizeof(out));
+    kq_matcher *pM = NULL;
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_search_each(o->p, q, &docs, docid_cb, &zErr);
+    if (rc == KQ_OK) {
+        rc = kq_matcher_new(o->p, q, &pM, &zErr);
+    }
+    kq_analyzer *pA = o->p ? (o->pLang ? o->pLang : kq_index_analyzer(o->p))
+                           : NULL;
+    for (size_t i = 0; rc == KQ_OK && i < docs.n / sizeof(kq_docid); i++) {
+        kq_docid iDoc;
+        memcpy(&iDoc, docs.a + i * sizeof(iDoc), sizeof(iDoc));
+        rc = doc_spans(o, pM, pA, iDoc, &out, &zErr);
+    }
+    kq_matcher_free(pM);
+    ENGINE_END(o);
+    kq_query_free(q);
+    kq_buf_free(&docs);
+    PyObject *list = NULL;
+    if (rc) {
+        raise_rc(rc, zErr, 0);
+    } else {
+        free(zErr);
+        size_t n = out.n / sizeof(span);
+        list = PyList_New((Py_ssize_t)n);
+        for (size_t i = 0; list && i < n; i++) {
+            span sp;
+            memcpy(&sp, out.a + i * sizeof(span), sizeof(sp));
+            PyObject *t = Py_BuildValue(
+                "(Isnni)", (unsigned)sp.iDoc, sp.bTitle ? "title" : "body",
+                (Py_ssize_t)sp.iStart, (Py_ssize_t)sp.iEnd, sp.iPart);
+            if (t == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+        }
+    }
+    kq_buf_free(&out);
+    return list;
+}
+
+static int
 doc_cb(void *pCtx, kq_docid iDoc)
 {
     kq_buf *b = pCtx;
@@ -767,6 +895,9 @@ static PyMethodDef Index_methods[] = {
      METH_VARARGS | METH_KEYWORDS, "parse(query, op_or=False) -> str"},
     {"explain", (PyCFunction)Index_explain, METH_VARARGS,
      "explain(query, docid) -> dict"},
+    {"spans", (PyCFunction)(void (*)(void))Index_spans,
+     METH_VARARGS | METH_KEYWORDS,
+     "spans(query, op_or=False) -> [(docid, field, start, end, part)]"},
     {"docids", (PyCFunction)Index_docids, METH_NOARGS,
      "docids() -> every live docid, ascending"},
     {"dups", (PyCFunction)Index_dups, METH_VARARGS,

@@ -91,3 +91,33 @@ def test_dups_misuse(ix):
     assert e.value.code == 8
     with pytest.raises(kq.Misuse):
         ix.dups(memory="lots")
+
+
+def test_batch_equals_cli(ix, cli, tmp_path):
+    qs = [("o", "oil"), ("g", "gold OR silver"), ("bad", "oil AND ("),
+          ("p", '"crude oil"'), ("z", "zzzzqqq"), ("n", "oil NEAR/3 prices")]
+    f = tmp_path / "q.tsv"
+    f.write_text("".join("%s\t%s\n" % p for p in qs))
+    p = cli.run("batch", "--counts", "--format=json", f, ok=(0, 1, 2))
+    want = json.loads(p.stdout)["queries"]
+    assert ix.batch(qs) == want
+    assert ix.batch(dict(qs)) == want
+    assert [r["count"] for r in want].count(None) == 1
+
+
+@pytest.mark.parametrize("q", ["crude oil", '"crude oil"',
+                               "opec NEAR/3 prices", "ceasefire", "oil"])
+def test_kwic_equals_cli(ix, cli, q):
+    # ASCII text: kq kwic's columns are characters; its tsv contexts are
+    # --width / 2 each
+    p = cli.run("kwic", "--format=tsv", "--width", "80", "--", q, ok=(0, 1))
+    want = [line.split("\t") for line in p.stdout.splitlines()[1:]]
+    got = [[r["id"], r["field"], str(r["start"]), str(r["end"]), r["left"],
+            r["match"], r["right"]] for r in ix.kwic(q, width=40)]
+    assert got == want
+    assert got
+    assert ix.kwic(q, width=40, n=3) == ix.kwic(q, width=40)[:3]
+
+
+def test_kwic_xapian_equals_native(ix, xix):
+    assert xix.kwic('"crude oil"') == ix.kwic('"crude oil"')
