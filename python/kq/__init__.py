@@ -233,6 +233,61 @@ class Index:
                          "right": right[:width].strip()})
         return _frame(rows) if as_frame else rows
 
+    def facet(self, field, query=None, top=None, min_count=1, sort="count",
+              as_frame=False):
+        """kq facet: for each value of ``field`` ("source", "date:year",
+        "date:month", "date:week", "date:day" or an extra field) among the
+        documents matching ``query`` (every live one without): value
+        (None: documents without one), docs, occurrences (kq(1) MATCHES),
+        total (the value's documents in the index) and docs_per_1000.
+        Values with fewer than ``min_count`` matching documents are left
+        out (0: every value of the index); ``top``: the N with most
+        matching documents; sort "count" (most first, ties by value) or
+        "value" (ascending, dates chronologically; None last)."""
+        if field.startswith("date:") and field[5:] in _PERIOD:
+            key = _PERIOD[field[5:]]
+            value = lambda d: key(d["date"])
+        elif field == "source":
+            value = lambda d: d["source"]
+        elif field in ("date", "title", "body", "id"):
+            _kq.fail(_kq.KQ_MISUSE, "facet takes source, date:UNIT (year, "
+                     "month, week, day) or an extra field, not %r" % field)
+        else:
+            if field not in self._ix.fields():
+                _kq.fail(_kq.KQ_MISUSE, "no extra field %r in this index "
+                         "(kq-index --field)" % field)
+            value = lambda d: d["fields"].get(field)
+        if sort not in ("count", "value"):
+            _kq.fail(_kq.KQ_MISUSE, 'sort must be "count" or "value"')
+        of = {}
+        total = {}
+        for docid in self._ix.docids():
+            v = value(self._ix.doc(docid)) or None
+            of[docid] = v
+            total[v] = total.get(v, 0) + 1
+        hits = {}
+        if query is None:
+            for docid, v in of.items():
+                d, o = hits.get(v, (0, 0))
+                hits[v] = (d + 1, o)
+        else:
+            for docid, _s, occ in self._ix.matches(query):
+                v = of.get(docid)
+                d, o = hits.get(v, (0, 0))
+                hits[v] = (d + 1, o + occ)
+        vkey = lambda v: (v is None, v or "")
+        rows = [{"value": v, "docs": hits.get(v, (0, 0))[0],
+                 "occurrences": hits.get(v, (0, 0))[1], "total": t,
+                 "docs_per_1000": 1000.0 * hits.get(v, (0, 0))[0] / t}
+                for v, t in total.items()
+                if hits.get(v, (0, 0))[0] >= min_count]
+        rows.sort(key=lambda r: (-r["docs"], vkey(r["value"])))
+        if top:
+            rows = rows[:top]
+        if sort == "value":
+            rows.sort(key=lambda r: vkey(r["value"]))
+        return _frame(rows) if as_frame else rows
+
     def batch(self, queries, op_or=False, as_frame=False):
         """kq batch --counts: the exact count of each query, given as
         (qid, query) pairs or a {qid: query} dict.  A list of dicts (qid,

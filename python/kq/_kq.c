@@ -729,6 +729,39 @@ Index_spans(IndexObject *o, PyObject *args, PyObject *kw)
     return list;
 }
 
+/* fields() -> [name] of the index's extra fields (kq's own index only) */
+static PyObject *
+Index_fields(IndexObject *o, PyObject *unused)
+{
+    (void)unused;
+    if (!index_ready(o)) {
+        return NULL;
+    }
+    char **az = NULL, *zErr = NULL;
+    int n = 0, rc;
+    ENGINE_BEGIN(o);
+    rc = o->p == NULL ? closed_rc(&zErr)
+                      : kq_index_fields(o->p, &az, &n, &zErr);
+    ENGINE_END(o);
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *list = PyList_New(n);
+    for (int i = 0; i < n; i++) {
+        PyObject *v = list ? PyUnicode_FromString(az[i]) : NULL;
+        if (list && v == NULL) {
+            Py_CLEAR(list);
+        }
+        if (list) {
+            PyList_SET_ITEM(list, i, v);
+        }
+        free(az[i]);
+    }
+    free(az);
+    return list;
+}
+
 static int
 doc_cb(void *pCtx, kq_docid iDoc)
 {
@@ -898,6 +931,8 @@ static PyMethodDef Index_methods[] = {
     {"spans", (PyCFunction)(void (*)(void))Index_spans,
      METH_VARARGS | METH_KEYWORDS,
      "spans(query, op_or=False) -> [(docid, field, start, end, part)]"},
+    {"fields", (PyCFunction)Index_fields, METH_NOARGS,
+     "fields() -> the names of the index's extra fields"},
     {"docids", (PyCFunction)Index_docids, METH_NOARGS,
      "docids() -> every live docid, ascending"},
     {"dups", (PyCFunction)Index_dups, METH_VARARGS,

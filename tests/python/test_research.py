@@ -121,3 +121,67 @@ def test_kwic_equals_cli(ix, cli, q):
 
 def test_kwic_xapian_equals_native(ix, xix):
     assert xix.kwic('"crude oil"') == ix.kwic('"crude oil"')
+
+
+def facet_cli(cli, *args):
+    p = cli.run("facet", "--format=tsv", *args, ok=(0, 1))
+    return [line.split("\t") for line in p.stdout.splitlines()[1:]]
+
+
+def tsv_escaped(v):
+    """A value as kq's tsv writes it: control characters as \\xHH."""
+    return "".join("\\x%02x" % ord(c) if ord(c) < 32 or ord(c) == 127
+                   else c for c in v or "")
+
+
+def facet_same(got, want):
+    assert [[tsv_escaped(r["value"]), str(r["docs"]), str(r["occurrences"]),
+             str(r["total"])] for r in got] == [w[:4] for w in want]
+    for r, w in zip(got, want):
+        assert r["docs_per_1000"] == pytest.approx(float(w[4]), rel=1e-9)
+
+
+@pytest.mark.parametrize("field,query,kw", [
+    ("source", "oil", {}),
+    ("date:month", "oil", {"sort": "value"}),
+    ("date:week", "opec", {"top": 3}),
+    ("source", None, {"min_count": 0}),
+    ("date:day", "gold", {"min_count": 2, "sort": "value"}),
+    ("date:year", '"crude oil"', {}),
+])
+def test_facet_equals_cli(ix, cli, field, query, kw):
+    opts = []
+    if "sort" in kw:
+        opts.append("--sort=" + kw["sort"])
+    if "top" in kw:
+        opts += ["--top", str(kw["top"])]
+    if "min_count" in kw:
+        opts += ["--min-count", str(kw["min_count"])]
+    want = facet_cli(cli, *opts, field, *([query] if query else []))
+    got = ix.facet(field, query, **kw)
+    assert want
+    facet_same(got, want)
+
+
+def test_facet_extra_field(tmp_path):
+    from conftest import ROOT, Cli, build_index
+    d = tmp_path / "sect"
+    p = build_index(d, "--field", "section",
+                    src=ROOT / "tests" / "data" / "facet" / "sections.jsonl")
+    assert p.returncode == 0, p.stderr
+    with kq.open(d) as six:
+        for q in ("oil", None):
+            want = facet_cli(Cli(d), "--min-count", "0", "section",
+                             *([q] if q else []))
+            facet_same(six.facet("section", q, min_count=0), want)
+        with pytest.raises(kq.Misuse):
+            six.facet("nosuchfield", "oil")
+        with pytest.raises(kq.Misuse):
+            six.facet("title", "oil")
+        with pytest.raises(kq.Misuse):
+            six.facet("source", "oil", sort="size")
+
+
+def test_facet_xapian_equals_native(ix, xix):
+    assert xix.facet("source", "oil") == ix.facet("source", "oil")
+    assert xix.facet("date:month", "opec") == ix.facet("date:month", "opec")
