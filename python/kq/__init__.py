@@ -288,6 +288,40 @@ class Index:
             rows.sort(key=lambda r: vkey(r["value"]))
         return _frame(rows) if as_frame else rows
 
+    def export(self, query=None, sample=None, seed=0, as_frame=False):
+        """kq export's documents as dicts: the matching documents (every
+        live one without a query), in docid order, each with id and, when
+        set, title, date, source, its extra fields, lang (or "_lang" when
+        an extra field is called lang) and body: what kq-index reads back
+        (write them with json.dumps, one a line).  sample=N: a
+        reproducible uniform sample of N of them (Algorithm R with
+        splitmix64 seeded by ``seed``, as kq export --sample N --seed S),
+        still in docid order."""
+        docids = (self._ix.docids() if query is None
+                  else [d for d, _s, _o in self._ix.matches(query)])
+        if sample is not None:
+            if sample < 0:
+                _kq.fail(_kq.KQ_MISUSE, "sample must be >= 0")
+            docids = _sample(docids, sample, seed)
+        try:
+            names = self._ix.fields()
+        except Misuse:  # a Xapian database keeps no extra fields
+            names = []
+        lang_key = "_lang" if "lang" in names else "lang"
+        out = []
+        for docid in docids:
+            d = self._ix.doc(docid)
+            r = {"id": d["id"]}
+            for k in ("title", "date", "source"):
+                if d[k]:
+                    r[k] = d[k]
+            r.update(d["fields"])
+            if d["lang"]:
+                r[lang_key] = d["lang"]
+            r["body"] = self._ix.text(docid)
+            out.append(r)
+        return _frame(out) if as_frame else out
+
     def batch(self, queries, op_or=False, as_frame=False):
         """kq batch --counts: the exact count of each query, given as
         (qid, query) pairs or a {qid: query} dict.  A list of dicts (qid,
@@ -340,6 +374,37 @@ class Index:
                        matching=len(docids), threshold=threshold)
         rows.summary = summary
         return _frame(list(rows)) if as_frame else rows
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & _MASK64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return state, z ^ (z >> 31)
+
+
+def _sample(docids, n, seed):
+    """kq export --sample: Algorithm R over docids (in docid order) with
+    splitmix64, uniform draws below k + 1 by rejection; docid order."""
+    if len(docids) <= n:
+        return list(docids)
+    res = list(docids)
+    st = seed & _MASK64
+    for k in range(n, len(docids)):
+        bound = k + 1
+        least = (1 << 64) % bound
+        while True:
+            st, r = _splitmix64(st)
+            if r >= least:
+                break
+        j = r % bound
+        if j < n:
+            res[j] = res[k]
+    return sorted(res[:n])
 
 
 def _collapse(text):

@@ -185,3 +185,44 @@ def test_facet_extra_field(tmp_path):
 def test_facet_xapian_equals_native(ix, xix):
     assert xix.facet("source", "oil") == ix.facet("source", "oil")
     assert xix.facet("date:month", "opec") == ix.facet("date:month", "opec")
+
+
+def export_cli(cli, *args):
+    p = cli.run("export", *args, ok=(0, 1))
+    return [json.loads(line) for line in p.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("query,kw", [
+    ("opec", {}), ("oil", {"sample": 10, "seed": 7}),
+    ("said", {"sample": 25, "seed": 0}), (None, {"sample": 5, "seed": 123}),
+    ("gold", {"sample": 1000, "seed": 1}),
+])
+def test_export_equals_cli(ix, cli, query, kw):
+    opts = []
+    if "sample" in kw:
+        opts += ["--sample", str(kw["sample"]), "--seed", str(kw["seed"])]
+    want = export_cli(cli, *opts, query or "*")
+    assert want
+    assert ix.export(query, **kw) == want
+
+
+def test_export_extra_fields_and_languages(tmp_path):
+    from conftest import ROOT, Cli, build_index
+    src = ROOT / "tests" / "data" / "facet" / "sections.jsonl"
+    d = tmp_path / "sect"
+    p = build_index(d, "--field", "section", src=src)
+    assert p.returncode == 0, p.stderr
+    with kq.open(d) as six:
+        got = six.export()
+        assert got == export_cli(Cli(d), "*")
+        assert any("section" in r for r in got)
+        assert all("lang" in r for r in got)
+
+
+def test_export_xapian_equals_native_but_lang(ix, xix):
+    # a Xapian database keeps no document languages
+    assert xix.export("opec") == [
+        {k: v for k, v in r.items() if k != "lang"}
+        for r in ix.export("opec")]
+    with pytest.raises(kq.Misuse):
+        ix.export("opec", sample=-1)
