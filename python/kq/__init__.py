@@ -45,7 +45,12 @@ __all__ = ["open", "Index", "Writer", "Hit", "Error", "NotFound",
 @_dataclass
 class Hit:
     """One matching document: its rank (from 1), score, internal docid and
-    metadata.  ``fields`` holds the extra fields (kq-index --field)."""
+    metadata.  ``fields`` holds the extra fields (kq-index --field);
+    ``snippets`` (search(snippets=N)) a list of dicts: text (about 30
+    words, white space collapsed, "…" where it was cut), start and end
+    (its bytes in the stored body) and highlights ([start, end) bytes of
+    the matches in the stored body), as kq search --format=json gives
+    them."""
     rank: int
     score: float
     docid: int
@@ -55,6 +60,7 @@ class Hit:
     source: object = None
     lang: object = None
     fields: dict = _field(default_factory=dict)
+    snippets: object = None
 
 
 class Hits(list):
@@ -96,22 +102,24 @@ class Index:
         title_weight, backend ("kq" or "xapian")."""
         return self._ix.stats()
 
-    def _hit(self, rank, docid, score):
+    def _hit(self, rank, docid, score, snippets=None):
         d = self._ix.doc(docid)
         return Hit(rank=rank, score=score, docid=docid, id=d["id"],
                    title=d["title"], date=d["date"], source=d["source"],
-                   lang=d["lang"], fields=d["fields"])
+                   lang=d["lang"], fields=d["fields"], snippets=snippets)
 
     def search(self, query, n=10, offset=0, sort="score", op_or=False,
-               as_frame=False):
+               snippets=0, as_frame=False):
         """The top ``n`` hits of ``query`` after ``offset``, by score (or
         sort="date" / "date-desc"), as a list of Hit with ``.total``; with
         as_frame=True a pandas DataFrame (one row a hit).  op_or=True: words
-        without an operator between them are ORed (kq --or)."""
-        total, exact, pairs = self._ix.search(query, n=n, offset=offset,
-                                              sort=sort, op_or=op_or)
-        hits = Hits(self._hit(offset + i + 1, docid, score)
-                    for i, (docid, score) in enumerate(pairs))
+        without an operator between them are ORed (kq --or).  snippets=N:
+        each hit gets up to N snippets of its body (Hit.snippets)."""
+        total, exact, hits3 = self._ix.search(query, n=n, offset=offset,
+                                              sort=sort, op_or=op_or,
+                                              snippets=snippets)
+        hits = Hits(self._hit(offset + i + 1, docid, score, sn)
+                    for i, (docid, score, sn) in enumerate(hits3))
         hits.total, hits.exact = total, exact
         if as_frame:
             return _frame([h.__dict__ for h in hits])

@@ -221,18 +221,100 @@ Index_stats(IndexObject *o, PyObject *unused)
     return r;
 }
 
+/* The snippets of document iDoc for the matcher pM (up to nMax, of
+** about KQ_PY_SNIPPET_WORDS words each, as kq search makes them). */
+#define KQ_PY_SNIPPET_WORDS 30
+/* The most snippets search() makes a hit (as many as anyone reads). */
+#define KQ_PY_MAX_SNIPPETS 100
+static int
+hit_snippets(IndexObject *o, kq_matcher *pM, kq_analyzer *pA, kq_docid iDoc,
+             int nMax, kq_snippet **paSnip, int *pnSnip, char **pzErr)
+{
+    int bMatch = 0;
+    const kq_match *aM = NULL;
+    size_t nM = 0;
+    *paSnip = NULL;
+    *pnSnip = 0;
+    int rc = kq_matcher_doc(pM, iDoc, &bMatch, &aM, &nM, pzErr);
+    kq_match *a = rc ? NULL : malloc(sizeof(kq_match) * (nM ? nM : 1));
+    if (rc == KQ_OK && a == NULL) {
+        rc = KQ_NOMEM;
+    }
+    char *zTitle = NULL, *zBody = NULL;
+    size_t nTitle = 0, nBody = 0;
+    const kq_docinfo *d;
+    if (rc == KQ_OK) {
+        memcpy(a, aM, sizeof(kq_match) * nM);
+        rc = kq_index_doc(o->p, iDoc, &d, pzErr);
+    }
+    if (rc == KQ_OK && (zTitle = malloc(d->nTitle + 1)) == NULL) {
+        rc = KQ_NOMEM;
+    }
+    if (rc == KQ_OK) {
+        memcpy(zTitle, d->zTitle ? d->zTitle : "", d->nTitle);
+        nTitle = d->nTitle;
+        rc = kq_index_text(o->p, iDoc, &zBody, &nBody, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_match_locate(pA, zTitle, nTitle, zBody, nBody, a, nM);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_snippets_make(pA, zBody, nBody, a, nM, KQ_PY_SNIPPET_WORDS,
+                              nMax, paSnip, pnSnip);
+    }
+    free(a);
+    free(zTitle);
+    free(zBody);
+    return rc;
+}
+
+static PyObject *
+snippets_list(const kq_snippet *a, int n)
+{
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        PyObject *hl = PyList_New((Py_ssize_t)a[i].nHl);
+        for (size_t h = 0; hl && h < a[i].nHl; h++) {
+            PyObject *t = Py_BuildValue("(nn)", (Py_ssize_t)a[i].aSrcHl[2 * h],
+                                        (Py_ssize_t)a[i].aSrcHl[2 * h + 1]);
+            if (t == NULL) {
+                Py_CLEAR(hl);
+                break;
+            }
+            PyList_SET_ITEM(hl, (Py_ssize_t)h, t);
+        }
+        PyObject *t = hl ? Py_BuildValue("{s:N,s:n,s:n,s:N}", "text",
+                                         text(a[i].zText, a[i].nText), "start",
+                                         (Py_ssize_t)a[i].iSrcStart, "end",
+                                         (Py_ssize_t)a[i].iSrcEnd,
+                                         "highlights", hl)
+                         : NULL;
+        if (t == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
 /* search(query, n, offset, sort, op_or) -> (total, exact, [(docid, score)]) */
 static PyObject *
 Index_search(IndexObject *o, PyObject *args, PyObject *kw)
 {
-    static char *azKw[] = {"query", "n", "offset", "sort", "op_or", NULL};
+    static char *azKw[] = {"query", "n",        "offset", "sort",
+                           "op_or", "snippets", NULL};
     PyObject *query;
     Py_ssize_t n = 10, nOffset = 0;
     const char *zSort = "score";
-    int bOr = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|nnsp", azKw, &query, &n,
-                                     &nOffset, &zSort, &bOr)) {
+    int bOr = 0, nSnip = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|nnspi", azKw, &query, &n,
+                                     &nOffset, &zSort, &bOr, &nSnip)) {
         return NULL;
+    }
+    if (nSnip < 0 || nSnip > KQ_PY_MAX_SNIPPETS) {
+        return raise_rc(
+            KQ_MISUSE, kq_mprintf("snippets: 0 to %d", KQ_PY_MAX_SNIPPETS), 0);
     }
     if (!index_ready(o)) {
         return NULL;
@@ -259,27 +341,51 @@ Index_search(IndexObject *o, PyObject *args, PyObject *kw)
     uint64_t nTotal = 0;
     int bExact = 1, rc;
     char *zErr = NULL;
+    kq_snippet **aaSnip = NULL; /* per hit (with snippets) */
+    int *anSnip = NULL;
     ENGINE_BEGIN(o);
     rc = o->p == NULL
              ? closed_rc(&zErr)
              : kq_search_ex(o->p, q, flags, (size_t)nOffset, (size_t)n, &a,
                             &nHit, &nTotal, &bExact, &zErr);
+    if (rc == KQ_OK && nSnip > 0 && nHit > 0) {
+        kq_matcher *pM = NULL;
+        kq_analyzer *pA = o->pLang ? o->pLang : kq_index_analyzer(o->p);
+        aaSnip = calloc(nHit, sizeof(kq_snippet *));
+        anSnip = calloc(nHit, sizeof(int));
+        rc = aaSnip && anSnip ? kq_matcher_new(o->p, q, &pM, &zErr) : KQ_NOMEM;
+        for (size_t i = 0; rc == KQ_OK && i < nHit; i++) {
+            rc = hit_snippets(o, pM, pA, a[i].iDoc, nSnip, &aaSnip[i],
+                              &anSnip[i], &zErr);
+        }
+        kq_matcher_free(pM);
+    }
     ENGINE_END(o);
     kq_query_free(q);
+    PyObject *list = NULL;
     if (rc) {
-        free(a);
-        return raise_rc(rc, zErr, 0);
+        raise_rc(rc, zErr, 0);
+    } else {
+        free(zErr);
+        list = PyList_New((Py_ssize_t)nHit);
     }
-    free(zErr);
-    PyObject *list = PyList_New((Py_ssize_t)nHit);
     for (size_t i = 0; list && i < nHit; i++) {
-        PyObject *t = Py_BuildValue("(Id)", (unsigned)a[i].iDoc, a[i].score);
+        PyObject *sn = aaSnip ? snippets_list(aaSnip[i], anSnip[i])
+                              : Py_NewRef(Py_None);
+        PyObject *t = sn ? Py_BuildValue("(IdN)", (unsigned)a[i].iDoc,
+                                         a[i].score, sn)
+                         : NULL;
         if (t == NULL) {
             Py_CLEAR(list);
             break;
         }
         PyList_SET_ITEM(list, (Py_ssize_t)i, t);
     }
+    for (size_t i = 0; aaSnip && i < nHit; i++) {
+        kq_snippets_free(aaSnip[i], anSnip[i]);
+    }
+    free(aaSnip);
+    free(anSnip);
     free(a);
     if (list == NULL) {
         return NULL;

@@ -226,3 +226,30 @@ def test_export_xapian_equals_native_but_lang(ix, xix):
         for r in ix.export("opec")]
     with pytest.raises(kq.Misuse):
         ix.export("opec", sample=-1)
+
+
+@pytest.mark.parametrize("q", ["crude oil", '"crude oil"', "ceasefire",
+                               "opec NEAR/3 prices", "gold OR silver"])
+def test_snippets_equal_cli(ix, cli, q):
+    p = cli.run("search", "--format=json", "-n", "10", "--snippets", "3",
+                "--", q, ok=(0, 1))
+    want = [[{"text": s["text"], "start": s["start"], "end": s["end"],
+              "highlights": [tuple(x) for x in s["highlights"]]}
+             for s in h["snippets"]] for h in json.loads(p.stdout)["hits"]]
+    got = ix.search(q, n=10, snippets=3)
+    assert [h.snippets for h in got] == want
+    assert any(want)
+    assert all(h.snippets is None for h in ix.search(q, n=3))
+    # each highlight is a match's bytes in the stored body
+    for h in got:
+        body = ix.doc(h.id)["body"].encode("utf-8", "surrogateescape")
+        for s in h.snippets:
+            for a, b in s["highlights"]:
+                assert s["start"] <= a < b <= s["end"] <= len(body)
+
+
+def test_snippets_limits(ix):
+    assert len(ix.search("oil", n=1, snippets=100)[0].snippets) >= 1
+    for bad in (-1, 101):
+        with pytest.raises(kq.Misuse):
+            ix.search("oil", snippets=bad)
