@@ -424,18 +424,48 @@ resemblance(verifier *v, size_t i, size_t j, u64 *pnInter, u64 *pnUnion)
     return rc;
 }
 
+/* Whether two sets are near-duplicates, nInter >= T x nUnion (the test of
+** the oracles: no division), counted in *pStats.  The merge stops once
+** what is left cannot reach the overlap that needs, nInter >= T (|A| +
+** |B|) / (1 + T), less a margin far above rounding. */
+static int
+verify_sets(verifier *v, const shset *a, const shset *b)
+{
+    double T = v->threshold;
+    double need = T * ((double)a->n + b->n) / (1.0 + T) - 1e-6;
+    u64 nInter = 0;
+    u32 x = 0, y = 0;
+    while (x < a->n && y < b->n) {
+        u32 nLeft = a->n - x < b->n - y ? a->n - x : b->n - y;
+        if ((double)(nInter + nLeft) < need) {
+            break;
+        }
+        if (a->a[x] == b->a[y]) {
+            nInter++, x++, y++;
+        } else if (a->a[x] < b->a[y]) {
+            x++;
+        } else {
+            y++;
+        }
+    }
+    u64 nUnion = (u64)a->n + b->n - nInter;
+    int bJoin = nUnion > 0 && (double)nInter >= T * (double)nUnion;
+    v->pStats->nCompared++;
+    v->pStats->nJoined += (u64)bJoin;
+    return bJoin;
+}
+
 static int
 verify_pair(void *pCtx, size_t i, size_t j, int *pbJoin)
 {
     verifier *v = pCtx;
-    u64 nInter, nUnion;
-    int rc = resemblance(v, i, j, &nInter, &nUnion);
+    const shset *a, *b;
+    int rc = get_set(v, i, SIZE_MAX, &a);
     if (rc == KQ_OK) {
-        v->pStats->nCompared++;
-        /* (the test of the oracles: no division) */
-        *pbJoin = nUnion > 0 &&
-                  (double)nInter >= v->threshold * (double)nUnion;
-        v->pStats->nJoined += (u64)*pbJoin;
+        rc = get_set(v, j, i, &b);
+    }
+    if (rc == KQ_OK) {
+        *pbJoin = verify_sets(v, &v->aSet[i], b); /* (get_set(j) keeps i) */
     }
     return rc;
 }
@@ -512,36 +542,6 @@ prefix_len(size_t m, double T)
         t = 1;
     }
     return t > m ? 1 : m - t + 1;
-}
-
-/* Whether two sets in hand are near-duplicates, as verify_pair() decides,
-** stopping the merge once what is left cannot reach the overlap needed:
-** nInter >= T (|A| + |B|) / (1 + T), less a margin far above rounding. */
-static int
-verify_sets(verifier *v, const shset *a, const shset *b)
-{
-    double T = v->threshold;
-    double need = T * ((double)a->n + b->n) / (1.0 + T) - 1e-6;
-    u64 nInter = 0;
-    u32 x = 0, y = 0;
-    while (x < a->n && y < b->n) {
-        u32 nLeft = a->n - x < b->n - y ? a->n - x : b->n - y;
-        if ((double)(nInter + nLeft) < need) {
-            break;
-        }
-        if (a->a[x] == b->a[y]) {
-            nInter++, x++, y++;
-        } else if (a->a[x] < b->a[y]) {
-            x++;
-        } else {
-            y++;
-        }
-    }
-    u64 nUnion = (u64)a->n + b->n - nInter;
-    int bJoin = nUnion > 0 && (double)nInter >= T * (double)nUnion;
-    v->pStats->nCompared++;
-    v->pStats->nJoined += (u64)bJoin;
-    return bJoin;
 }
 
 /* Make every set within the budget (*pbFit = 0 if they do not fit, the
@@ -728,6 +728,21 @@ exact_dups(verifier *v, const uint64_t *aSig, size_t n, size_t *aRep,
     return rc;
 }
 
+/* One walk of the signature method's candidates, each given to xPair. */
+static int
+signature_pass(const uint64_t *aSig, size_t n, int nBit, size_t nBudget,
+               pair_fn xPair, void *pCtx, size_t *aRep, char **pzErr)
+{
+    cand c;
+    memset(&c, 0, sizeof(c));
+    c.aRep = aRep;
+    c.nBit = nBit;
+    c.nBudget = nBudget;
+    c.xPair = xPair;
+    c.pCtx = pCtx;
+    return cluster(&c, aSig, n, pzErr);
+}
+
 /* The candidates of the signature method, counted (none joined). */
 typedef struct counter {
     u64 n;
@@ -791,24 +806,12 @@ kq_index_dups(kq_index *p, const kq_dups_opts *pOpts, const kq_docid *aDoc,
         /* First count the candidates (signatures alone: cheap), so that
         ** the verifications are bounded before one is made. */
         counter k = {0, n, st.nBit, v.nBudget, pzErr};
-        cand c;
-        memset(&c, 0, sizeof(c));
-        c.aRep = aRep;
-        c.nBit = st.nBit;
-        c.nBudget = v.nBudget;
-        c.xPair = count_pair;
-        c.pCtx = &k;
-        rc = cluster(&c, aSig, n, pzErr);
+        rc = signature_pass(aSig, n, st.nBit, v.nBudget, count_pair, &k, aRep,
+                            pzErr);
     }
     if (rc == KQ_OK && !st.bExact) {
-        cand c;
-        memset(&c, 0, sizeof(c));
-        c.aRep = aRep;
-        c.nBit = st.nBit;
-        c.nBudget = v.nBudget;
-        c.xPair = verify_pair;
-        c.pCtx = &v;
-        rc = cluster(&c, aSig, n, pzErr);
+        rc = signature_pass(aSig, n, st.nBit, v.nBudget, verify_pair, &v, aRep,
+                            pzErr);
     }
     /* Each member's resemblance to its cluster's first. */
     for (size_t i = 0; rc == KQ_OK && i < n; i++) {
