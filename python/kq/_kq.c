@@ -198,6 +198,21 @@ parse(IndexObject *o, PyObject *query, int bOr)
     return q;
 }
 
+/* The (query, op_or=False) arguments of an Index method, parsed (NULL
+** with the exception set). */
+static kq_query *
+query_args(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "op_or", NULL};
+    PyObject *query;
+    int bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr) ||
+        !index_ready(o)) {
+        return NULL;
+    }
+    return parse(o, query, bOr);
+}
+
 static PyObject *
 Index_stats(IndexObject *o, PyObject *unused)
 {
@@ -221,6 +236,59 @@ Index_stats(IndexObject *o, PyObject *unused)
     return r;
 }
 
+/* A document's matches (pM), placed in its title and stored body by
+** kq_match_locate(): what the snippets and spans() are made from. */
+typedef struct located {
+    kq_match *a;
+    size_t n;
+    char *zTitle, *zBody;
+    size_t nTitle, nBody;
+} located;
+
+static void
+located_free(located *l)
+{
+    free(l->a);
+    free(l->zTitle);
+    free(l->zBody);
+    memset(l, 0, sizeof(*l));
+}
+
+static int
+locate(IndexObject *o, kq_matcher *pM, kq_analyzer *pA, kq_docid iDoc,
+       located *l, char **pzErr)
+{
+    int bMatch = 0;
+    const kq_match *aM = NULL;
+    memset(l, 0, sizeof(*l));
+    int rc = kq_matcher_doc(pM, iDoc, &bMatch, &aM, &l->n, pzErr);
+    if (rc == KQ_OK &&
+        (l->a = malloc(sizeof(kq_match) * (l->n ? l->n : 1))) == NULL) {
+        rc = KQ_NOMEM;
+    }
+    const kq_docinfo *d;
+    if (rc == KQ_OK) {
+        memcpy(l->a, aM, sizeof(kq_match) * l->n);
+        rc = kq_index_doc(o->p, iDoc, &d, pzErr);
+    }
+    if (rc == KQ_OK && (l->zTitle = malloc(d->nTitle + 1)) == NULL) {
+        rc = KQ_NOMEM;
+    }
+    if (rc == KQ_OK) {
+        memcpy(l->zTitle, d->zTitle ? d->zTitle : "", d->nTitle);
+        l->nTitle = d->nTitle;
+        rc = kq_index_text(o->p, iDoc, &l->zBody, &l->nBody, pzErr);
+    }
+    if (rc == KQ_OK) {
+        rc = kq_match_locate(pA, l->zTitle, l->nTitle, l->zBody, l->nBody,
+                             l->a, l->n);
+    }
+    if (rc) {
+        located_free(l);
+    }
+    return rc;
+}
+
 /* The snippets of document iDoc for the matcher pM (up to nMax, of
 ** about KQ_PY_SNIPPET_WORDS words each, as kq search makes them). */
 #define KQ_PY_SNIPPET_WORDS 30
@@ -230,41 +298,15 @@ static int
 hit_snippets(IndexObject *o, kq_matcher *pM, kq_analyzer *pA, kq_docid iDoc,
              int nMax, kq_snippet **paSnip, int *pnSnip, char **pzErr)
 {
-    int bMatch = 0;
-    const kq_match *aM = NULL;
-    size_t nM = 0;
+    located l;
     *paSnip = NULL;
     *pnSnip = 0;
-    int rc = kq_matcher_doc(pM, iDoc, &bMatch, &aM, &nM, pzErr);
-    kq_match *a = rc ? NULL : malloc(sizeof(kq_match) * (nM ? nM : 1));
-    if (rc == KQ_OK && a == NULL) {
-        rc = KQ_NOMEM;
-    }
-    char *zTitle = NULL, *zBody = NULL;
-    size_t nTitle = 0, nBody = 0;
-    const kq_docinfo *d;
+    int rc = locate(o, pM, pA, iDoc, &l, pzErr);
     if (rc == KQ_OK) {
-        memcpy(a, aM, sizeof(kq_match) * nM);
-        rc = kq_index_doc(o->p, iDoc, &d, pzErr);
+        rc = kq_snippets_make(pA, l.zBody, l.nBody, l.a, l.n,
+                              KQ_PY_SNIPPET_WORDS, nMax, paSnip, pnSnip);
     }
-    if (rc == KQ_OK && (zTitle = malloc(d->nTitle + 1)) == NULL) {
-        rc = KQ_NOMEM;
-    }
-    if (rc == KQ_OK) {
-        memcpy(zTitle, d->zTitle ? d->zTitle : "", d->nTitle);
-        nTitle = d->nTitle;
-        rc = kq_index_text(o->p, iDoc, &zBody, &nBody, pzErr);
-    }
-    if (rc == KQ_OK) {
-        rc = kq_match_locate(pA, zTitle, nTitle, zBody, nBody, a, nM);
-    }
-    if (rc == KQ_OK) {
-        rc = kq_snippets_make(pA, zBody, nBody, a, nM, KQ_PY_SNIPPET_WORDS,
-                              nMax, paSnip, pnSnip);
-    }
-    free(a);
-    free(zTitle);
-    free(zBody);
+    located_free(&l);
     return rc;
 }
 
@@ -415,16 +457,7 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
 static PyObject *
 Index_matches(IndexObject *o, PyObject *args, PyObject *kw)
 {
-    static char *azKw[] = {"query", "op_or", NULL};
-    PyObject *query;
-    int bOr = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
-        return NULL;
-    }
-    if (!index_ready(o)) {
-        return NULL;
-    }
-    kq_query *q = parse(o, query, bOr);
+    kq_query *q = query_args(o, args, kw);
     if (q == NULL) {
         return NULL;
     }
@@ -462,16 +495,7 @@ Index_matches(IndexObject *o, PyObject *args, PyObject *kw)
 static PyObject *
 Index_count(IndexObject *o, PyObject *args, PyObject *kw)
 {
-    static char *azKw[] = {"query", "op_or", NULL};
-    PyObject *query;
-    int bOr = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
-        return NULL;
-    }
-    if (!index_ready(o)) {
-        return NULL;
-    }
-    kq_query *q = parse(o, query, bOr);
+    kq_query *q = query_args(o, args, kw);
     if (q == NULL) {
         return NULL;
     }
@@ -629,16 +653,7 @@ Index_find(IndexObject *o, PyObject *arg)
 static PyObject *
 Index_parse(IndexObject *o, PyObject *args, PyObject *kw)
 {
-    static char *azKw[] = {"query", "op_or", NULL};
-    PyObject *query;
-    int bOr = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
-        return NULL;
-    }
-    if (!index_ready(o)) {
-        return NULL;
-    }
-    kq_query *q = parse(o, query, bOr);
+    kq_query *q = query_args(o, args, kw);
     if (q == NULL) {
         return NULL;
     }
@@ -728,44 +743,18 @@ static int
 doc_spans(IndexObject *o, kq_matcher *pM, kq_analyzer *pA, kq_docid iDoc,
           kq_buf *pOut, char **pzErr)
 {
-    int bMatch = 0;
-    const kq_match *aM = NULL;
-    size_t nM = 0;
-    int rc = kq_matcher_doc(pM, iDoc, &bMatch, &aM, &nM, pzErr);
-    if (rc || nM == 0) {
-        return rc;
-    }
-    kq_match *a = malloc(nM * sizeof(kq_match));
-    if (a == NULL) {
-        return KQ_NOMEM;
-    }
-    memcpy(a, aM, nM * sizeof(kq_match));
-    char *zBody = NULL, *zTitle = NULL;
-    size_t nBody = 0, nTitle = 0;
-    const kq_docinfo *d;
-    rc = kq_index_doc(o->p, iDoc, &d, pzErr);
-    if (rc == KQ_OK && (zTitle = malloc(d->nTitle + 1)) == NULL) {
-        rc = KQ_NOMEM;
-    }
-    if (rc == KQ_OK) {
-        memcpy(zTitle, d->zTitle ? d->zTitle : "", d->nTitle);
-        nTitle = d->nTitle;
-        rc = kq_index_text(o->p, iDoc, &zBody, &nBody, pzErr);
-    }
-    if (rc == KQ_OK) {
-        rc = kq_match_locate(pA, zTitle, nTitle, zBody, nBody, a, nM);
-    }
-    for (size_t i = 0; rc == KQ_OK && i < nM; i++) {
-        size_t nz = a[i].bTitle ? nTitle : nBody;
-        if (a[i].iStart < a[i].iEnd && a[i].iEnd <= nz) {
-            span sp = {iDoc, a[i].bTitle, a[i].iPart, a[i].iStart, a[i].iEnd};
+    located l;
+    int rc = locate(o, pM, pA, iDoc, &l, pzErr);
+    for (size_t i = 0; rc == KQ_OK && i < l.n; i++) {
+        const kq_match *m = &l.a[i];
+        size_t nz = m->bTitle ? l.nTitle : l.nBody;
+        if (m->iStart < m->iEnd && m->iEnd <= nz) {
+            span sp = {iDoc, m->bTitle, m->iPart, m->iStart, m->iEnd};
             kq_buf_append(pOut, &sp, sizeof(sp));
             rc = pOut->rc;
         }
     }
-    free(a);
-    free(zTitle);
-    free(zBody);
+    located_free(&l);
     return rc;
 }
 
@@ -775,16 +764,7 @@ doc_spans(IndexObject *o, kq_matcher *pM, kq_analyzer *pA, kq_docid iDoc,
 static PyObject *
 Index_spans(IndexObject *o, PyObject *args, PyObject *kw)
 {
-    static char *azKw[] = {"query", "op_or", NULL};
-    PyObject *query;
-    int bOr = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|p", azKw, &query, &bOr)) {
-        return NULL;
-    }
-    if (!index_ready(o)) {
-        return NULL;
-    }
-    kq_query *q = parse(o, query, bOr);
+    kq_query *q = query_args(o, args, kw);
     if (q == NULL) {
         return NULL;
     }
