@@ -898,6 +898,112 @@ int kq_snippets_make(kq_analyzer *pA, const char *zText, size_t nText,
 void kq_snippets_free(kq_snippet *a, int n);
 
 /**************************************************************************
+** Collocates and keywords (common/collocates.c, keywords.c; kq(1),
+** COLLOCATES AND KEYWORDS gives the definitions and formulas).  Both count
+** the tokens of kq_index_doc_tokens(), title and body; a token's key is
+** its folded word, or with bStem its stem (a word without one has no
+** key).  Both backends.
+*/
+/* The key of a word as written, z[0..n), analysed with pA (folded, and
+** stemmed with bStem), into zOut (NUL-terminated), its length in *pnOut.
+*KQ_NOTFOUND: bStem and the word is never indexed (no
+** token has that key); KQ_MISUSE: z is not one word of at most
+** KQ_MAX_WORD bytes once folded. */
+int kq_assoc_key(kq_analyzer *pA, int bStem, const char *z, size_t n,
+                 char zOut[KQ_MAX_WORD + 1], size_t *pnOut);
+/* A keyword's reference frequency of 0 is taken as this in Log Ratio and
+** %DIFF (which are infinite otherwise). */
+#define KQ_ASSOC_ZERO 0.5
+/* Most tokens each side of a match a collocates window reaches (each
+** window is counted token by token for every match). */
+#define KQ_MAX_WINDOW 1000
+/* The measure collocates are ordered by. */
+enum {
+    KQ_MEASURE_LOGDICE,
+    KQ_MEASURE_MI,
+    KQ_MEASURE_T,
+    KQ_MEASURE_LL,
+    KQ_MEASURE_N
+};
+/* The options of kq_index_collocates(): start from KQ_COLLOC_OPTS_INIT. */
+#define KQ_COLLOC_OPTS_VERSION 1
+#define KQ_COLLOC_OPTS_INIT                                                   \
+    {                                                                         \
+        .iVersion = KQ_COLLOC_OPTS_VERSION, .nLeft = 5, .nRight = 5,          \
+        .nMinFreq = 3                                                         \
+    }
+typedef struct kq_colloc_opts {
+    int iVersion;      /* KQ_COLLOC_OPTS_VERSION */
+    int bStem;         /* key: the stem, not the word */
+    uint32_t nLeft;    /* the window: tokens before a match's first, */
+    uint32_t nRight;   /* and after its last (0..KQ_MAX_WINDOW, not both 0) */
+    uint64_t nMinFreq; /* the rows: collocates seen at least this often */
+    int eMeasure;      /* ... in the order of this (KQ_MEASURE_*) */
+    /* Words left out (a stop list), as written: each is keyed with
+    ** pAnalyzer (NULL: the index's) by kq_assoc_key(); a word that is not
+    ** one is KQ_MISUSE, naming its index. */
+    const char *const *azStop;
+    size_t nStop;
+    kq_analyzer *pAnalyzer;
+} kq_colloc_opts;
+typedef struct kq_colloc_row {
+    const char *zKey; /* the collocate (NUL-terminated) */
+    size_t nKey;
+    uint64_t nObs;  /* O: its tokens in the windows of the matches */
+    uint64_t nFreq; /* f(c): its tokens in the live documents */
+    double rExpected, rLogDice, rMI, rT, rLL; /* E and the measures */
+} kq_colloc_row;
+typedef struct kq_collocates {
+    uint64_t nDoc;    /* documents matching the query */
+    uint64_t nMatch;  /* f(n): its matches (kq_matcher_doc()) */
+    uint64_t nCorpus; /* N: the tokens of the live documents */
+    size_t nRow;
+    kq_colloc_row *aRow; /* by the measure (highest first, NaN last),
+                         ** then by key bytes */
+} kq_collocates;
+/* The collocates of q's matches, read from the stored text: every key
+** seen at least nMinFreq times in the windows, with its statistics.
+** *ppOut is freed with kq_collocates_free(). */
+int kq_index_collocates(kq_index *p, const kq_query *q,
+                        const kq_colloc_opts *pOpts, kq_collocates **ppOut,
+                        char **pzErr);
+void kq_collocates_free(kq_collocates *p);
+/* The options of kq_index_keywords(): start from KQ_KEYWORDS_OPTS_INIT. */
+#define KQ_KEYWORDS_OPTS_VERSION 1
+#define KQ_KEYWORDS_OPTS_INIT                                                 \
+    {                                                                         \
+        .iVersion = KQ_KEYWORDS_OPTS_VERSION, .nMinFreq = 5                   \
+    }
+typedef struct kq_keywords_opts {
+    int iVersion;      /* KQ_KEYWORDS_OPTS_VERSION */
+    int bStem;         /* key: the stem, not the word */
+    uint64_t nMinFreq; /* the rows: keys at least this often in the focus */
+    /* The reference corpus: the documents matching this (NULL: every
+    ** live document outside the focus).  A document matching both is in
+    ** the focus only (nOverlap counts them). */
+    const kq_query *pReference;
+} kq_keywords_opts;
+typedef struct kq_keyword_row {
+    const char *zKey; /* the word (NUL-terminated) */
+    size_t nKey;
+    uint64_t nFocus, nRef;           /* a and b: its tokens in each */
+    double rLL, rLogRatio, rPctDiff; /* G2, Log Ratio, %DIFF */
+} kq_keyword_row;
+typedef struct kq_keywords {
+    uint64_t nFocusDoc, nRefDoc, nOverlap; /* documents */
+    uint64_t nFocusTok, nRefTok;           /* c and d: tokens */
+    size_t nRow;          /* none when the focus or the reference is empty */
+    kq_keyword_row *aRow; /* by G2 (highest first, NaN last), then key */
+} kq_keywords;
+/* The keywords of the documents matching pFocus (the focus) against the
+** reference: every key seen at least nMinFreq times in the focus, with
+** its statistics.  *ppOut is freed with kq_keywords_free(). */
+int kq_index_keywords(kq_index *p, const kq_query *pFocus,
+                      const kq_keywords_opts *pOpts, kq_keywords **ppOut,
+                      char **pzErr);
+void kq_keywords_free(kq_keywords *p);
+
+/**************************************************************************
 ** Text utilities for programs on this API: the buffer, the formatting and
 ** the escaping that kq and kq-index use for everything they print.
 */

@@ -192,6 +192,63 @@ u64 kqi_simhash_final(kqi_simhash *p);
 /* The signature of a body analysed with pA (KQ_ANALYZE_NOSTEM). */
 int kqi_simhash_text(kq_analyzer *pA, const char *z, size_t n, u64 *pSig);
 
+/* What kq_index_collocates() and kq_index_keywords() share (assoc.c).
+** A word table: byte strings (folded words or stems), each with two
+** counters. */
+typedef struct kqi_wentry {
+    size_t iKey; /* its bytes in kqi_wtab.keys (NUL-terminated) */
+    size_t nKey;
+    u64 aN[2]; /* counters, as the caller uses them */
+} kqi_wentry;
+typedef struct kqi_wtab {
+    kq_buf keys;
+    kqi_wentry *aEntry; /* in the order added */
+    size_t nEntry, nEntryAlloc;
+    size_t *aSlot; /* nSlot (a power of 2): 0, or an entry's index + 1 */
+    size_t nSlot;
+} kqi_wtab;
+int kqi_wtab_add(kqi_wtab *t, const char *z, size_t n, kqi_wentry **ppOut);
+kqi_wentry *kqi_wtab_find(const kqi_wtab *t, const char *z, size_t n);
+const char *kqi_wtab_key(const kqi_wtab *t, const kqi_wentry *e);
+void kqi_wtab_free(kqi_wtab *t);
+/* Count the tokens of documents (kqi_wcount_doc() per document): nToken
+** gets every token; each token's key (its stem with bStem, else its word)
+** adds 1 to aN[iCol] of its entry in t, added first if bAdd. */
+typedef struct kqi_wcount {
+    kqi_wtab *t;
+    int bStem, bAdd, iCol;
+    u64 nToken;
+} kqi_wcount;
+int kqi_wcount_doc(kqi_wcount *w, kq_index *p, kq_docid iDoc, char **pzErr);
+/* Add the tokens of document iDoc (kq_docinfo_tokens()) to *pn. */
+int kqi_doc_ntoken(kq_index *p, kq_docid iDoc, u64 *pn, char **pzErr);
+/* Rows in their order: rSort descending (NaN last), then by key bytes;
+** iRow says which row each was. */
+typedef struct kqi_sortrow {
+    double rSort;
+    const char *zKey;
+    size_t nKey;
+    size_t iRow;
+} kqi_sortrow;
+void kqi_assoc_sort(kqi_sortrow *a, size_t n);
+/* v as kq prints it (10 significant digits), to sort by: values that
+** are equal but for rounding sort as ties (then by word), as they print. */
+double kqi_assoc_sort_key(double v);
+/* The statistics (kq(1), COLLOCATES AND KEYWORDS); NaN where undefined.
+** logDice (Rychly 2008), MI (Church & Hanks 1990), t-score; G2 (Dunning
+** 1993) of the 2x2 table o11 o12 / o21 o22, negative when o11 is below
+** its expectation; the keyword statistics of a of c tokens against b of
+** d: G2 as Rayson & Garside (2000) compute it (signed: + over-represented),
+** Log Ratio (Hardie 2014) and %DIFF (Gabrielatos & Marchi 2012), with a
+** b of 0 taken as KQ_ASSOC_ZERO (kq.h). */
+double kqi_assoc_logdice(double o, double fn, double fc);
+double kqi_assoc_mi(double o, double e);
+double kqi_assoc_t(double o, double e);
+double kqi_assoc_g2(double o11, double o12, double o21, double o22);
+double kqi_assoc_g2_keyword(double a, double b, double c, double d);
+double kqi_assoc_log_ratio(double a, double b, double c, double d);
+double kqi_assoc_pct_diff(double a, double b, double c, double d);
+
 /* Extra fields packed into bytes (the document table keeps them so):
 ** varint count (at most KQ_MAX_FIELDS, kq.h), then per field varint +
 ** name, varint + value. */

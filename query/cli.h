@@ -12,8 +12,7 @@
 **   cmd_info.c    kq show, explain, stats, terms, parse
 **   cmd_export.c  kq export
 **   cmd_facet.c   kq facet;  values.c  a field's values (facet, --split)
-**   cmd_collocates.c, cmd_keywords.c  kq collocates, kq keywords;
-**                 assoc.c  their word table and statistics
+**   cmd_collocates.c, cmd_keywords.c  kq collocates, kq keywords
 **   cmd_dups.c    kq dups;  dedup.c  --dedup (search, count, hist, ...)
 */
 #ifndef KQ_CLI_H
@@ -88,9 +87,6 @@ enum {
     MIN_WIDTH = 20,
     MAX_WIDTH = 100000,
     MAX_FIELDS_ARG = 64,
-    /* collocates --window L,R: each side at most this many tokens (a
-    ** window is counted token by token for every match) */
-    MAX_WINDOW = 1000,
     /* collocates --stop FILE: the longest line, in bytes (a word no
     ** longer than KQ_MAX_WORD once folded is far shorter as written) */
     MAX_STOP_LINE = 8 * KQ_MAX_WORD
@@ -417,61 +413,6 @@ typedef struct svg_chart {
 } svg_chart;
 /* KQ_OK, or KQ_IOERR and a message in *pzErr (malloc()ed). */
 int svg_write(const char *zPath, const svg_chart *p, char **pzErr);
-
-/**************************************************************************
-** assoc.c: kq collocates and kq keywords.  A word table: byte strings
-** (folded words or stems), each with two counters.
-*/
-typedef struct wentry {
-    size_t iKey; /* its bytes in wtab.keys (NUL-terminated) */
-    size_t nKey;
-    uint64_t aN[2]; /* counters, as the command uses them */
-    double rSort;   /* the command's sort key */
-} wentry;
-typedef struct wtab {
-    kq_buf keys;
-    wentry *aEntry; /* in the order added */
-    size_t nEntry, nEntryAlloc;
-    size_t *aSlot; /* nSlot (a power of 2): 0, or an entry's index + 1 */
-    size_t nSlot;
-} wtab;
-int wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut);
-wentry *wtab_find(const wtab *t, const char *z, size_t n); /* or NULL */
-const char *wtab_key(const wtab *t, const wentry *e);
-/* Sort a[0..n) of t by rSort descending (NaN last), then by key. */
-void wtab_sort(const wtab *t, wentry **a, size_t n);
-void wtab_free(wtab *t);
-
-/* Count the tokens of documents (wcount_doc() per document): nToken gets
-** every token; each token's key (its stem with bStem, else its word)
-** adds 1 to aN[iCol] of its entry in t, added first if bAdd. */
-typedef struct wcount {
-    wtab *t;
-    int bStem, bAdd, iCol;
-    uint64_t nToken;
-} wcount;
-int wcount_doc(wcount *w, kq_index *p, kq_docid iDoc, char **pzErr);
-/* Add the tokens of document iDoc (kq_docinfo_tokens()) to *pn. */
-int doc_ntoken(kq_index *p, kq_docid iDoc, uint64_t *pn, char **pzErr);
-
-/* The statistics (kq(1), COLLOCATES AND KEYWORDS); NaN where undefined.
-** logDice (Rychly 2008), MI (Church & Hanks 1990), t-score; G2 (Dunning
-** 1993) of the 2x2 table o11 o12 / o21 o22, negative when o11 is below
-** its expectation; the keyword statistics of a of c tokens against b of d:
-** G2 as Rayson & Garside (2000) compute it (signed: + over-represented),
-** Log Ratio (Hardie 2014) and %DIFF (Gabrielatos & Marchi 2012), with a
-** b of 0 taken as ASSOC_ZERO. */
-#define ASSOC_ZERO 0.5
-double assoc_logdice(double o, double fn, double fc);
-double assoc_mi(double o, double e);
-double assoc_t(double o, double e);
-double assoc_g2(double o11, double o12, double o21, double o22);
-double assoc_g2_keyword(double a, double b, double c, double d);
-double assoc_log_ratio(double a, double b, double c, double d);
-double assoc_pct_diff(double a, double b, double c, double d);
-/* v as printed (10 significant digits), to sort by: values that are
-** equal but for rounding sort as ties (then by word), as they print. */
-double assoc_sort_key(double v);
 
 /**************************************************************************
 ** The commands: each returns the exit code.

@@ -753,7 +753,7 @@ lookup(const char *z, const char *const *az, int n)
     return -1;
 }
 
-/* collocates --window L,R (or N: N,N), each side 0 to MAX_WINDOW. */
+/* collocates --window L,R (or N: N,N), each side 0 to KQ_MAX_WINDOW. */
 static int
 parse_window(cli *c, const char *z)
 {
@@ -762,13 +762,13 @@ parse_window(cli *c, const char *z)
     size_t n = zComma ? (size_t)(zComma - z) : strlen(z), l, r;
     if (n >= sizeof(zL)) {
         fprintf(stderr, "kq: --window needs L,R (numbers from 0 to %d)\n",
-                MAX_WINDOW);
+                KQ_MAX_WINDOW);
         return 1;
     }
     memcpy(zL, z, n);
     zL[n] = 0;
-    if (parse_count(zL, "--window", MAX_WINDOW, &l) ||
-        parse_count(zComma ? zComma + 1 : zL, "--window", MAX_WINDOW, &r)) {
+    if (parse_count(zL, "--window", KQ_MAX_WINDOW, &l) ||
+        parse_count(zComma ? zComma + 1 : zL, "--window", KQ_MAX_WINDOW, &r)) {
         return 1;
     }
     c->nWinL = (int)l;

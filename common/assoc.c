@@ -1,15 +1,16 @@
 /*
-** assoc.c -- what kq collocates and kq keywords share: a table of words
-** (a hash of byte strings, each with two counters), the count of the
-** words of documents into it, and the association statistics (kq(1),
-** COLLOCATES AND KEYWORDS, gives the formulas and their references).
+** assoc.c -- what kq_index_collocates() and kq_index_keywords() share: a
+** table of words (a hash of byte strings, each with two counters), the
+** count of the words of documents into it, the key of a word as written,
+** and the association statistics (kq(1), COLLOCATES AND KEYWORDS, gives
+** the formulas and their references).
 **
 ** A "token" is every token kq_index_doc_tokens() gives, title and body (a
 ** word longer than KQ_MAX_WORD is none: it takes a position, no more);
 ** the size of a set of documents is the number of its tokens.  A token's
-** key is its folded word (--by word) or its stem (--by stem).
+** key is its folded word, or its stem (bStem).
 */
-#include "cli.h"
+#include "kq_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,10 +20,10 @@
 /**************************************************************************
 ** The word table.
 */
-static uint64_t
+static u64
 hash_bytes(const char *z, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    u64 h = 0xcbf29ce484222325ull; /* FNV-1a */
     for (size_t i = 0; i < n; i++) {
         h = (h ^ (unsigned char)z[i]) * 0x100000001b3ull;
     }
@@ -30,20 +31,20 @@ hash_bytes(const char *z, size_t n)
 }
 
 const char *
-wtab_key(const wtab *t, const wentry *e)
+kqi_wtab_key(const kqi_wtab *t, const kqi_wentry *e)
 {
     return (const char *)t->keys.a + e->iKey;
 }
 
 /* The slot of z[0..n): where it is, or the empty one where it goes. */
 static size_t
-wtab_slot(const wtab *t, const char *z, size_t n)
+wtab_slot(const kqi_wtab *t, const char *z, size_t n)
 {
     size_t m = t->nSlot - 1;
     size_t i = (size_t)hash_bytes(z, n) & m;
     while (t->aSlot[i]) {
-        const wentry *e = &t->aEntry[t->aSlot[i] - 1];
-        if (e->nKey == n && memcmp(wtab_key(t, e), z, n) == 0) {
+        const kqi_wentry *e = &t->aEntry[t->aSlot[i] - 1];
+        if (e->nKey == n && memcmp(kqi_wtab_key(t, e), z, n) == 0) {
             break;
         }
         i = (i + 1) & m;
@@ -51,8 +52,8 @@ wtab_slot(const wtab *t, const char *z, size_t n)
     return i;
 }
 
-wentry *
-wtab_find(const wtab *t, const char *z, size_t n)
+kqi_wentry *
+kqi_wtab_find(const kqi_wtab *t, const char *z, size_t n)
 {
     if (t->nSlot == 0) {
         return NULL;
@@ -63,7 +64,7 @@ wtab_find(const wtab *t, const char *z, size_t n)
 
 /* Twice the slots (at least 1024), every entry placed again. */
 static int
-wtab_rehash(wtab *t)
+wtab_rehash(kqi_wtab *t)
 {
     size_t nNew = t->nSlot ? 2 * t->nSlot : 1024;
     size_t *aNew = calloc(nNew, sizeof(size_t));
@@ -74,14 +75,14 @@ wtab_rehash(wtab *t)
     t->aSlot = aNew;
     t->nSlot = nNew;
     for (size_t k = 0; k < t->nEntry; k++) {
-        const wentry *e = &t->aEntry[k];
-        t->aSlot[wtab_slot(t, wtab_key(t, e), e->nKey)] = k + 1;
+        const kqi_wentry *e = &t->aEntry[k];
+        t->aSlot[wtab_slot(t, kqi_wtab_key(t, e), e->nKey)] = k + 1;
     }
     return KQ_OK;
 }
 
 int
-wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut)
+kqi_wtab_add(kqi_wtab *t, const char *z, size_t n, kqi_wentry **ppOut)
 {
     /* At most half full, so that probes stay short. */
     if (2 * (t->nEntry + 1) > t->nSlot && wtab_rehash(t)) {
@@ -89,11 +90,11 @@ wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut)
     }
     size_t i = wtab_slot(t, z, n);
     if (t->aSlot[i] == 0) {
-        if (kq_grow(&t->aEntry, sizeof(wentry), &t->nEntryAlloc, t->nEntry + 1,
-                    256)) {
+        if (kq_grow(&t->aEntry, sizeof(kqi_wentry), &t->nEntryAlloc,
+                    t->nEntry + 1, 256)) {
             return KQ_NOMEM;
         }
-        wentry *e = &t->aEntry[t->nEntry];
+        kqi_wentry *e = &t->aEntry[t->nEntry];
         memset(e, 0, sizeof(*e));
         e->iKey = t->keys.n;
         e->nKey = n;
@@ -108,12 +109,20 @@ wtab_add(wtab *t, const char *z, size_t n, wentry **ppOut)
     return KQ_OK;
 }
 
-static const wtab *pSortTab; /* (for cmp_entry: qsort has no context) */
-
-static int
-cmp_entry(const void *pa, const void *pb)
+void
+kqi_wtab_free(kqi_wtab *t)
 {
-    const wentry *a = *(wentry *const *)pa, *b = *(wentry *const *)pb;
+    kq_buf_free(&t->keys);
+    free(t->aEntry);
+    free(t->aSlot);
+    memset(t, 0, sizeof(*t));
+}
+
+/* The order of rows: rSort descending (NaN last), then by key. */
+static int
+cmp_sort(const void *pa, const void *pb)
+{
+    const kqi_sortrow *a = pa, *b = pb;
     int bA = !isnan(a->rSort), bB = !isnan(b->rSort);
     if (bA != bB) {
         return bA ? -1 : 1;
@@ -122,26 +131,16 @@ cmp_entry(const void *pa, const void *pb)
         return a->rSort > b->rSort ? -1 : 1;
     }
     size_t n = a->nKey < b->nKey ? a->nKey : b->nKey;
-    int r = memcmp(wtab_key(pSortTab, a), wtab_key(pSortTab, b), n);
+    int r = memcmp(a->zKey, b->zKey, n);
     return r ? r : (a->nKey > b->nKey) - (a->nKey < b->nKey);
 }
 
 void
-wtab_sort(const wtab *t, wentry **a, size_t n)
+kqi_assoc_sort(kqi_sortrow *a, size_t n)
 {
-    pSortTab = t;
     if (n) {
-        qsort(a, n, sizeof(wentry *), cmp_entry);
+        qsort(a, n, sizeof(*a), cmp_sort);
     }
-}
-
-void
-wtab_free(wtab *t)
-{
-    kq_buf_free(&t->keys);
-    free(t->aEntry);
-    free(t->aSlot);
-    memset(t, 0, sizeof(*t));
 }
 
 /**************************************************************************
@@ -150,21 +149,21 @@ wtab_free(wtab *t)
 static int
 count_cb(void *pCtx, const kq_doc_token *tok)
 {
-    wcount *w = pCtx;
+    kqi_wcount *w = pCtx;
     w->nToken++;
     const char *z = w->bStem ? tok->zStem : tok->zWord;
     size_t n = w->bStem ? tok->nStem : tok->nWord;
     if (z == NULL) {
         return KQ_OK; /* (no stem) */
     }
-    wentry *e = NULL;
+    kqi_wentry *e = NULL;
     if (w->bAdd) {
-        int rc = wtab_add(w->t, z, n, &e);
+        int rc = kqi_wtab_add(w->t, z, n, &e);
         if (rc) {
             return rc;
         }
     } else {
-        e = wtab_find(w->t, z, n);
+        e = kqi_wtab_find(w->t, z, n);
     }
     if (e) {
         e->aN[w->iCol]++;
@@ -173,14 +172,14 @@ count_cb(void *pCtx, const kq_doc_token *tok)
 }
 
 int
-wcount_doc(wcount *w, kq_index *p, kq_docid iDoc, char **pzErr)
+kqi_wcount_doc(kqi_wcount *w, kq_index *p, kq_docid iDoc, char **pzErr)
 {
     return kq_index_doc_tokens(p, iDoc, w->bStem ? 0 : KQ_DOC_TOKENS_NOSTEM, w,
                                count_cb, pzErr);
 }
 
 int
-doc_ntoken(kq_index *p, kq_docid iDoc, uint64_t *pn, char **pzErr)
+kqi_doc_ntoken(kq_index *p, kq_docid iDoc, u64 *pn, char **pzErr)
 {
     const kq_docinfo *pInfo;
     int rc = kq_index_doc(p, iDoc, &pInfo, pzErr);
@@ -191,30 +190,65 @@ doc_ntoken(kq_index *p, kq_docid iDoc, uint64_t *pn, char **pzErr)
 }
 
 /**************************************************************************
+** A word as written, keyed as the index's tokens are.
+*/
+static int
+one_cb(void *pCtx, const char *zTerm, size_t nTerm, uint32_t iPos,
+       size_t iStart, size_t iEnd)
+{
+    ++*(uint32_t *)pCtx;
+    return 0;
+}
+
+int
+kq_assoc_key(kq_analyzer *pA, int bStem, const char *z, size_t n,
+             char zOut[KQ_MAX_WORD + 1], size_t *pnOut)
+{
+    uint32_t nTok = 0;
+    kq_analyze(pA, KQ_ANALYZE_NOSTEM, z, n, 0, NULL, &nTok, one_cb);
+    size_t nFold = kq_fold_word(pA, z, n, zOut, KQ_MAX_WORD + 1);
+    if (nFold == 0 || nTok != 1) {
+        return KQ_MISUSE;
+    }
+    *pnOut = nFold;
+    if (bStem) {
+        const char *zStem;
+        size_t nStem;
+        if (kq_stem(pA, zOut, nFold, &zStem, &nStem)) {
+            return KQ_NOTFOUND;
+        }
+        memmove(zOut, zStem, nStem); /* (kq_stem(): at most KQ_MAX_WORD) */
+        zOut[nStem] = 0;
+        *pnOut = nStem;
+    }
+    return KQ_OK;
+}
+
+/**************************************************************************
 ** Association statistics.
 */
 double
-assoc_sort_key(double v)
+kqi_assoc_sort_key(double v)
 {
     char z[32];
-    snprintf(z, sizeof(z), "%.10g", v); /* (as table_real() prints it) */
+    snprintf(z, sizeof(z), "%.10g", v); /* (as kq prints it) */
     return isnan(v) ? v : strtod(z, NULL);
 }
 
 double
-assoc_logdice(double o, double fn, double fc)
+kqi_assoc_logdice(double o, double fn, double fc)
 {
     return fn + fc > 0 ? 14 + log2(2 * o / (fn + fc)) : NAN;
 }
 
 double
-assoc_mi(double o, double e)
+kqi_assoc_mi(double o, double e)
 {
     return o > 0 && e > 0 ? log2(o / e) : NAN;
 }
 
 double
-assoc_t(double o, double e)
+kqi_assoc_t(double o, double e)
 {
     return o > 0 ? (o - e) / sqrt(o) : NAN;
 }
@@ -227,7 +261,7 @@ g2_term(double o, double e)
 }
 
 double
-assoc_g2(double o11, double o12, double o21, double o22)
+kqi_assoc_g2(double o11, double o12, double o21, double o22)
 {
     double n = o11 + o12 + o21 + o22;
     if (n <= 0) {
@@ -242,7 +276,7 @@ assoc_g2(double o11, double o12, double o21, double o22)
 }
 
 double
-assoc_g2_keyword(double a, double b, double c, double d)
+kqi_assoc_g2_keyword(double a, double b, double c, double d)
 {
     if (c <= 0 || d <= 0 || a + b <= 0) {
         return NAN;
@@ -253,20 +287,20 @@ assoc_g2_keyword(double a, double b, double c, double d)
 }
 
 double
-assoc_log_ratio(double a, double b, double c, double d)
+kqi_assoc_log_ratio(double a, double b, double c, double d)
 {
     if (c <= 0 || d <= 0 || a <= 0) {
         return NAN;
     }
-    return log2((a / c) / ((b > 0 ? b : ASSOC_ZERO) / d));
+    return log2((a / c) / ((b > 0 ? b : KQ_ASSOC_ZERO) / d));
 }
 
 double
-assoc_pct_diff(double a, double b, double c, double d)
+kqi_assoc_pct_diff(double a, double b, double c, double d)
 {
     if (c <= 0 || d <= 0) {
         return NAN;
     }
-    double rb = (b > 0 ? b : ASSOC_ZERO) / d;
+    double rb = (b > 0 ? b : KQ_ASSOC_ZERO) / d;
     return 100 * (a / c - rb) / rb;
 }
