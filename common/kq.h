@@ -905,10 +905,10 @@ void kq_snippets_free(kq_snippet *a, int n);
 ** key).  Both backends.
 */
 /* The key of a word as written, z[0..n), analysed with pA (folded, and
-** stemmed with bStem), into zOut (NUL-terminated), its length in *pnOut.
-*KQ_NOTFOUND: bStem and the word is never indexed (no
-** token has that key); KQ_MISUSE: z is not one word of at most
-** KQ_MAX_WORD bytes once folded. */
+** stemmed with bStem), into zOut (NUL-terminated), its length in *pnOut:
+** KQ_OK; KQ_NOTFOUND, bStem and the word is never indexed (no token has
+** that key); KQ_MISUSE, z is not one word of at most KQ_MAX_WORD bytes
+** once folded. */
 int kq_assoc_key(kq_analyzer *pA, int bStem, const char *z, size_t n,
                  char zOut[KQ_MAX_WORD + 1], size_t *pnOut);
 /* A keyword's reference frequency of 0 is taken as this in Log Ratio and
