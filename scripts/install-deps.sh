@@ -30,12 +30,12 @@ set -eu
 # Python: the package python/ (`import kq`, a C extension over libkq) builds
 # with python3-dev and python3-setuptools, installs with python3-pip into
 # a venv (python3-venv; `make python-install`, offline), and its tests run
-# under python3-pytest.
+# under python3-pytest, with python3-pandas for as_frame=True (DataFrames).
 # Layout: clang-format (`make format-check`, the first step of `make check`,
 # holds common/, indexer/ and query/ to .clang-format; written for the
 # clang-format 14 of Debian 12) and clang-tidy (the same check: every if,
 # for, while and else body in braces, which clang-format 14 cannot add).
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats parallel jq man-db python3 python3-dev python3-setuptools python3-pip python3-venv python3-pytest clang libclang-rt-dev llvm clang-format clang-tidy"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats parallel jq man-db python3 python3-dev python3-setuptools python3-pip python3-venv python3-pytest python3-pandas clang libclang-rt-dev llvm clang-format clang-tidy"
 
 missing=""
 for p in $PKGS; do

@@ -46,6 +46,8 @@ __all__ = ["open", "Index", "Writer", "Hit", "Error", "NotFound",
 class Hit:
     """One matching document: its rank (from 1), score, internal docid and
     metadata.  ``fields`` holds the extra fields (kq-index --field);
+    ``length`` its tokens, title and body (kq search --fields len);
+    ``text`` its stored body when search(fields=[..., "text"]) asks;
     ``snippets`` (search(snippets=N)) a list of dicts: text (about 30
     words, white space collapsed, "…" where it was cut), start and end
     (its bytes in the stored body) and highlights ([start, end) bytes of
@@ -61,6 +63,20 @@ class Hit:
     lang: object = None
     fields: dict = _field(default_factory=dict)
     snippets: object = None
+    length: int = 0
+    text: object = None
+
+    def get(self, name):
+        """A field as kq search --fields names it: id, title, date,
+        source, lang, score, rank, docid, len, text, snippet (the first
+        snippet's text) or an extra field (None if the hit has none)."""
+        if name == "len":
+            return self.length
+        if name == "snippet":
+            return self.snippets[0]["text"] if self.snippets else None
+        if name in _HIT_NAMES:
+            return getattr(self, name)
+        return self.fields.get(name)
 
 
 class Hits(list):
@@ -102,27 +118,39 @@ class Index:
         title_weight, backend ("kq" or "xapian")."""
         return self._ix.stats()
 
-    def _hit(self, rank, docid, score, snippets=None):
+    def _hit(self, rank, docid, score, snippets=None, body=False):
         d = self._ix.doc(docid)
         return Hit(rank=rank, score=score, docid=docid, id=d["id"],
                    title=d["title"], date=d["date"], source=d["source"],
-                   lang=d["lang"], fields=d["fields"], snippets=snippets)
+                   lang=d["lang"], fields=d["fields"], snippets=snippets,
+                   length=d["length"],
+                   text=self._ix.text(docid) if body else None)
 
-    def search(self, query, n=10, offset=0, sort="score", op_or=False,
-               snippets=0, as_frame=False):
+    def search(self, query, n=10, offset=0, sort="score", fields=None,
+               snippets=0, op_or=False, as_frame=False):
         """The top ``n`` hits of ``query`` after ``offset``, by score (or
         sort="date" / "date-desc"), as a list of Hit with ``.total``; with
-        as_frame=True a pandas DataFrame (one row a hit).  op_or=True: words
-        without an operator between them are ORed (kq --or).  snippets=N:
-        each hit gets up to N snippets of its body (Hit.snippets)."""
+        as_frame=True a pandas DataFrame (one row a hit).  fields: the
+        columns, as kq search --fields names them (a list or "a,b,c"; see
+        Hit.get()): "text" also reads each hit's stored body into Hit.text,
+        and the frame has those columns in that order (default: every
+        attribute of Hit).  snippets=N: each hit gets up to N snippets of
+        its body (Hit.snippets; "snippet" in fields asks for one).
+        op_or=True: words without an operator between them are ORed (kq
+        --or)."""
+        names = _names(fields)
+        if names and "snippet" in names and not snippets:
+            snippets = 1
         total, exact, hits3 = self._ix.search(query, n=n, offset=offset,
                                               sort=sort, op_or=op_or,
                                               snippets=snippets)
-        hits = Hits(self._hit(offset + i + 1, docid, score, sn)
+        body = bool(names) and "text" in names
+        hits = Hits(self._hit(offset + i + 1, docid, score, sn, body)
                     for i, (docid, score, sn) in enumerate(hits3))
         hits.total, hits.exact = total, exact
         if as_frame:
-            return _frame([h.__dict__ for h in hits])
+            return _frame([h.__dict__ if names is None
+                           else {k: h.get(k) for k in names} for h in hits])
         return hits
 
     def iter(self, query, op_or=False):
@@ -348,6 +376,59 @@ class Index:
                              % (e.column, e.message)})
         return _frame(rows) if as_frame else rows
 
+    def collocates(self, query, window=5, by="word", measure="logdice",
+                   min_freq=3, top=20, stop=None, op_or=False,
+                   as_frame=False):
+        """kq collocates: the words around the matches of ``query``,
+        scored (kq(1), COLLOCATES AND KEYWORDS).  window: N or (left,
+        right) tokens; by: "word" or "stem"; measure, the order: "logdice",
+        "mi", "t" or "ll"; min_freq: the fewest times a collocate is seen;
+        top: the rows kept (None or 0: all); stop: words left out.  A list
+        of dicts (collocate, observed, freq, node_freq, expected, logdice,
+        mi, t, ll; NaN where a measure is undefined) whose ``summary`` has
+        documents, matches, corpus_tokens and collocates (the rows before
+        top)."""
+        left, right = (window, window) if isinstance(window, int) else window
+        summary, rows = self._ix.collocates(
+            query, left=left, right=right, stem=_by_stem(by),
+            measure=measure, min_freq=min_freq, stop=stop, op_or=op_or)
+        cols = ("collocate", "observed", "freq", "expected", "logdice",
+                "mi", "t", "ll")
+        out = Hits()
+        for r in rows[:top or None]:
+            d = dict(zip(cols, r))
+            d["node_freq"] = summary["matches"]
+            out.append({c: d[c] for c in _COLLOC_COLS})
+        summary.update(query=query, window=[left, right], by=by,
+                       measure=measure, min_freq=min_freq,
+                       collocates=len(rows))
+        out.summary = summary
+        return _frame(list(out)) if as_frame else out
+
+    def keywords(self, query, reference=None, by="word", min_freq=5, top=20,
+                 op_or=False, as_frame=False):
+        """kq keywords: the words over-represented in the documents matching
+        ``query`` (the focus) against those matching ``reference`` (None:
+        every other document); a document matching both is in the focus
+        only.  A list of dicts (word, focus, reference, focus_tokens,
+        reference_tokens, ll, log_ratio, pct_diff) by G2, whose ``summary``
+        has focus_documents, reference_documents, overlap, focus_tokens,
+        reference_tokens and keywords (the rows before top).  No rows when
+        the focus or the reference is empty."""
+        summary, rows = self._ix.keywords(query, reference=reference,
+                                          stem=_by_stem(by),
+                                          min_freq=min_freq, op_or=op_or)
+        out = Hits()
+        for word, a, b, ll, lr, pd in rows[:top or None]:
+            out.append({"word": word, "focus": a, "reference": b,
+                        "focus_tokens": summary["focus_tokens"],
+                        "reference_tokens": summary["reference_tokens"],
+                        "ll": ll, "log_ratio": lr, "pct_diff": pd})
+        summary.update(query=query, reference=reference, by=by,
+                       min_freq=min_freq, keywords=len(rows))
+        out.summary = summary
+        return _frame(list(out)) if as_frame else out
+
     def dups(self, query=None, threshold=0.5, memory=None, as_frame=False):
         """kq dups: clusters of near-duplicate documents among those
         matching ``query`` (every live one without), as the kq(1)
@@ -382,6 +463,29 @@ class Index:
                        matching=len(docids), threshold=threshold)
         rows.summary = summary
         return _frame(list(rows)) if as_frame else rows
+
+
+_HIT_NAMES = ("rank", "score", "docid", "id", "title", "date", "source",
+              "lang", "text")
+
+
+def _names(fields):
+    if fields is None:
+        return None
+    names = fields.split(",") if isinstance(fields, str) else list(fields)
+    if not names or not all(isinstance(k, str) and k for k in names):
+        raise Misuse("fields: a list of field names, not %r" % (fields,))
+    return names
+
+
+_COLLOC_COLS = ("collocate", "observed", "freq", "node_freq", "expected",
+                "logdice", "mi", "t", "ll")
+
+
+def _by_stem(by):
+    if by not in ("word", "stem"):
+        raise Misuse("by takes word or stem, not %r" % (by,))
+    return by == "stem"
 
 
 _MASK64 = (1 << 64) - 1

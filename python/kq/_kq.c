@@ -520,7 +520,7 @@ Index_count(IndexObject *o, PyObject *args, PyObject *kw)
 
 /* A document's metadata as a dict. */
 static PyObject *
-doc_dict(const kq_docinfo *d, kq_docid iDoc)
+doc_dict(kq_index *p, const kq_docinfo *d, kq_docid iDoc)
 {
     PyObject *fields = PyDict_New();
     for (int i = 0; fields && i < d->nField; i++) {
@@ -536,12 +536,13 @@ doc_dict(const kq_docinfo *d, kq_docid iDoc)
         return NULL;
     }
     return Py_BuildValue(
-        "{s:I,s:N,s:N,s:N,s:N,s:N,s:N}", "docid", (unsigned)iDoc, "id",
+        "{s:I,s:N,s:N,s:N,s:N,s:N,s:N,s:K}", "docid", (unsigned)iDoc, "id",
         text(d->zId, d->nId), "title", text(d->zTitle, d->nTitle), "date",
         d->nDate ? text(d->zDate, d->nDate) : Py_NewRef(Py_None), "source",
         d->nSource ? text(d->zSource, d->nSource) : Py_NewRef(Py_None), "lang",
         d->zLang ? PyUnicode_FromString(d->zLang) : Py_NewRef(Py_None),
-        "fields", fields);
+        "fields", fields, "length",
+        (unsigned long long)kq_docinfo_tokens(p, d));
 }
 
 /* A docid argument: 0 to KQ_DOCID_EOF - 1 (an O& converter). */
@@ -582,7 +583,7 @@ Index_doc(IndexObject *o, PyObject *arg)
     rc = o->p == NULL ? closed_rc(&zErr)
                       : kq_index_doc(o->p, (kq_docid)iDoc, &d, &zErr);
     Py_END_ALLOW_THREADS;
-    PyObject *r = rc ? raise_rc(rc, zErr, 0) : doc_dict(d, iDoc);
+    PyObject *r = rc ? raise_rc(rc, zErr, 0) : doc_dict(o->p, d, iDoc);
     if (rc == KQ_OK) {
         free(zErr);
     }
@@ -981,6 +982,203 @@ Index_dups(IndexObject *o, PyObject *args)
     return r;
 }
 
+static const char *const g_azMeasure[KQ_MEASURE_N] = {"logdice", "mi", "t",
+                                                      "ll"};
+
+/* The stop words of collocates(), as UTF-8 bytes objects in *pSeq's
+** order: azStop[0..n) point into them (kept alive by *ppKeep). */
+static int
+stop_words(PyObject *stop, PyObject **ppKeep, const char ***pazStop,
+           size_t *pn)
+{
+    *ppKeep = NULL;
+    *pazStop = NULL;
+    *pn = 0;
+    if (stop == Py_None) {
+        return 1;
+    }
+    PyObject *seq = PySequence_Fast(stop, "stop must be a list of words");
+    if (seq == NULL) {
+        return 0;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *keep = PyList_New(0);
+    const char **az = malloc((n ? (size_t)n : 1) * sizeof(char *));
+    for (Py_ssize_t i = 0; keep && az && i < n; i++) {
+        PyObject *b = utf8(PySequence_Fast_GET_ITEM(seq, i), "stop word");
+        if (b == NULL || PyList_Append(keep, b) < 0) {
+            Py_XDECREF(b);
+            Py_CLEAR(keep);
+            break;
+        }
+        az[i] = PyBytes_AS_STRING(b);
+        Py_DECREF(b);
+    }
+    Py_DECREF(seq);
+    if (keep == NULL || az == NULL) {
+        Py_XDECREF(keep);
+        free(az);
+        if (!PyErr_Occurred()) {
+            PyErr_NoMemory();
+        }
+        return 0;
+    }
+    *ppKeep = keep;
+    *pazStop = az;
+    *pn = (size_t)n;
+    return 1;
+}
+
+static PyObject *
+Index_collocates(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query",    "left", "right", "stem", "measure",
+                           "min_freq", "stop", "op_or", NULL};
+    PyObject *query, *stop = Py_None;
+    unsigned long long nMinFreq = 3;
+    unsigned int nLeft = 5, nRight = 5;
+    int bStem = 0, bOr = 0;
+    const char *zMeasure = "logdice";
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|IIpsKOp", azKw, &query,
+                                     &nLeft, &nRight, &bStem, &zMeasure,
+                                     &nMinFreq, &stop, &bOr) ||
+        !index_ready(o)) {
+        return NULL;
+    }
+    kq_colloc_opts opts = KQ_COLLOC_OPTS_INIT;
+    opts.nLeft = nLeft;
+    opts.nRight = nRight;
+    opts.bStem = bStem;
+    opts.nMinFreq = nMinFreq;
+    for (opts.eMeasure = 0; opts.eMeasure < KQ_MEASURE_N; opts.eMeasure++) {
+        if (strcmp(zMeasure, g_azMeasure[opts.eMeasure]) == 0) {
+            break;
+        }
+    }
+    if (opts.eMeasure == KQ_MEASURE_N) {
+        return raise_rc(KQ_MISUSE,
+                        kq_mprintf("measure takes logdice, mi, t or ll, not "
+                                   "\"%.80s\"",
+                                   zMeasure),
+                        0);
+    }
+    PyObject *keep;
+    if (!stop_words(stop, &keep, (const char ***)&opts.azStop,
+                    &opts.nStop)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, bOr);
+    kq_collocates *pRes = NULL;
+    char *zErr = NULL;
+    int rc = KQ_OK;
+    if (q) {
+        ENGINE_BEGIN(o);
+        if (o->p == NULL) {
+            rc = closed_rc(&zErr);
+        } else {
+            opts.pAnalyzer = o->pLang ? o->pLang : kq_index_analyzer(o->p);
+            rc = kq_index_collocates(o->p, q, &opts, &pRes, &zErr);
+        }
+        ENGINE_END(o);
+    }
+    kq_query_free(q);
+    free((void *)opts.azStop);
+    Py_XDECREF(keep);
+    if (q == NULL) {
+        return NULL;
+    }
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && i < pRes->nRow; i++) {
+        const kq_colloc_row *r = &pRes->aRow[i];
+        PyObject *t = Py_BuildValue(
+            "(NKKddddd)", text(r->zKey, r->nKey), (unsigned long long)r->nObs,
+            (unsigned long long)r->nFreq, r->rExpected, r->rLogDice, r->rMI,
+            r->rT, r->rLL);
+        if (t == NULL || PyList_Append(list, t) < 0) {
+            Py_XDECREF(t);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(t);
+    }
+    PyObject *res = NULL;
+    if (list) {
+        res = Py_BuildValue("({s:K,s:K,s:K},N)", "documents",
+                            (unsigned long long)pRes->nDoc, "matches",
+                            (unsigned long long)pRes->nMatch, "corpus_tokens",
+                            (unsigned long long)pRes->nCorpus, list);
+    }
+    kq_collocates_free(pRes);
+    return res;
+}
+
+static PyObject *
+Index_keywords(IndexObject *o, PyObject *args, PyObject *kw)
+{
+    static char *azKw[] = {"query", "reference", "stem",
+                           "min_freq", "op_or", NULL};
+    PyObject *query, *ref = Py_None;
+    unsigned long long nMinFreq = 5;
+    int bStem = 0, bOr = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OpKp", azKw, &query, &ref,
+                                     &bStem, &nMinFreq, &bOr) ||
+        !index_ready(o)) {
+        return NULL;
+    }
+    kq_query *q = parse(o, query, bOr);
+    kq_query *pR = q && ref != Py_None ? parse(o, ref, bOr) : NULL;
+    if (q == NULL || (ref != Py_None && pR == NULL)) {
+        kq_query_free(q);
+        return NULL;
+    }
+    kq_keywords_opts opts = KQ_KEYWORDS_OPTS_INIT;
+    opts.bStem = bStem;
+    opts.nMinFreq = nMinFreq;
+    opts.pReference = pR;
+    kq_keywords *pRes = NULL;
+    char *zErr = NULL;
+    int rc;
+    ENGINE_BEGIN(o);
+    rc = o->p ? kq_index_keywords(o->p, q, &opts, &pRes, &zErr)
+              : closed_rc(&zErr);
+    ENGINE_END(o);
+    kq_query_free(q);
+    kq_query_free(pR);
+    if (rc) {
+        return raise_rc(rc, zErr, 0);
+    }
+    free(zErr);
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && i < pRes->nRow; i++) {
+        const kq_keyword_row *r = &pRes->aRow[i];
+        PyObject *t = Py_BuildValue(
+            "(NKKddd)", text(r->zKey, r->nKey), (unsigned long long)r->nFocus,
+            (unsigned long long)r->nRef, r->rLL, r->rLogRatio, r->rPctDiff);
+        if (t == NULL || PyList_Append(list, t) < 0) {
+            Py_XDECREF(t);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(t);
+    }
+    PyObject *res = NULL;
+    if (list) {
+        res = Py_BuildValue(
+            "({s:K,s:K,s:K,s:K,s:K},N)", "focus_documents",
+            (unsigned long long)pRes->nFocusDoc, "reference_documents",
+            (unsigned long long)pRes->nRefDoc, "overlap",
+            (unsigned long long)pRes->nOverlap, "focus_tokens",
+            (unsigned long long)pRes->nFocusTok, "reference_tokens",
+            (unsigned long long)pRes->nRefTok, list);
+    }
+    kq_keywords_free(pRes);
+    return res;
+}
+
 static PyObject *
 Index_enter(IndexObject *o, PyObject *unused)
 {
@@ -1023,6 +1221,14 @@ static PyMethodDef Index_methods[] = {
      "docids() -> every live docid, ascending"},
     {"dups", (PyCFunction)Index_dups, METH_VARARGS,
      "dups(docids, threshold, memory) -> (stats, [(docid, first, sim)])"},
+    {"collocates", (PyCFunction)(void (*)(void))Index_collocates,
+     METH_VARARGS | METH_KEYWORDS,
+     "collocates(query, left, right, stem, measure, min_freq, stop, op_or) "
+     "-> (summary, [(collocate, O, f(c), E, logdice, mi, t, ll)])"},
+    {"keywords", (PyCFunction)(void (*)(void))Index_keywords,
+     METH_VARARGS | METH_KEYWORDS,
+     "keywords(query, reference, stem, min_freq, op_or) -> (summary, "
+     "[(word, focus, reference, ll, log_ratio, pct_diff)])"},
     {"__enter__", (PyCFunction)Index_enter, METH_NOARGS, NULL},
     {"__exit__", (PyCFunction)Index_exit, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},

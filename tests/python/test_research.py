@@ -253,3 +253,131 @@ def test_snippets_limits(ix):
     for bad in (-1, 101):
         with pytest.raises(kq.Misuse):
             ix.search("oil", snippets=bad)
+
+
+def same_number(got, want):
+    """A float of the package against kq's JSON (10 significant digits;
+    null for NaN)."""
+    if want is None:
+        return math.isnan(got)
+    return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def same_rows(rows, ref, key):
+    assert len(rows) == len(ref)
+    for r, d in zip(rows, ref):
+        assert list(r) == list(d), "columns"
+        for k, v in d.items():
+            if isinstance(v, float) or v is None:
+                assert same_number(r[k], v), (r[key], k)
+            else:
+                assert r[k] == v, (r[key], k)
+
+
+@pytest.mark.parametrize("query,kw,args", [
+    ("oil", {}, []),
+    ('"crude oil"', dict(window=(2, 3), by="stem", measure="mi",
+                         min_freq=2), ["--window", "2,3", "--by", "stem",
+                                       "--measure", "mi", "--min-freq", "2"]),
+    ("opec NEAR/5 prices", dict(measure="t", top=0),
+     ["--measure", "t", "--top", "0"]),
+    ("said", dict(window=(0, 1), measure="ll", top=50),
+     ["--window", "0,1", "--measure", "ll", "--top", "50"]),
+])
+def test_collocates_equals_cli(ix, cli, query, kw, args):
+    rows = ix.collocates(query, **kw)
+    ref = json.loads(cli.run("collocates", "--format=json", *args, "--",
+                             query).stdout)
+    assert rows, query
+    same_rows(rows, ref["collocates"], "collocate")
+    for k in ("documents", "matches", "corpus_tokens", "window", "by",
+              "measure", "min_freq", "collocates"):
+        assert rows.summary[k] == ref["summary"][k], k
+
+
+def test_collocates_stop_list(ix, cli, tmp_path):
+    stop = ["The", "of", "SAID", "prices", "to"]
+    f = tmp_path / "stop.txt"
+    f.write_text("\n".join(stop) + "\n\n")
+    for by in ("word", "stem"):
+        rows = ix.collocates("oil", by=by, stop=stop, top=0)
+        ref = json.loads(cli.run("collocates", "--format=json", "--by", by,
+                                 "--stop", f, "--top", "0", "--",
+                                 "oil").stdout)
+        same_rows(rows, ref["collocates"], "collocate")
+        # exactly the stop words' keys are gone (folded; stemmed by stem)
+        keys = {"word": {"the", "of", "said", "prices", "to"},
+                "stem": {"the", "of", "said", "price", "to"}}[by]
+        got = {r["collocate"] for r in rows}
+        every = {r["collocate"] for r in ix.collocates("oil", by=by, top=0)}
+        assert every - got == keys & every and len(keys & every) >= 4
+
+
+@pytest.mark.parametrize("query,kw,args", [
+    ("opec", {}, []),
+    ("gold", dict(reference="silver OR copper", by="stem", min_freq=2,
+                  top=0), ["--reference", "silver OR copper", "--by", "stem",
+                           "--min-freq", "2", "--top", "0"]),
+    ("oil", dict(reference="oil OR gas", top=30),
+     ["--reference", "oil OR gas", "--top", "30"]),
+    ("grain", dict(by="stem"), ["--by", "stem"]),
+])
+def test_keywords_equals_cli(ix, cli, query, kw, args):
+    rows = ix.keywords(query, **kw)
+    ref = json.loads(cli.run("keywords", "--format=json", *args, "--",
+                             query).stdout)
+    assert rows, query
+    same_rows(rows, ref["keywords"], "word")
+    for k in ("focus_documents", "reference_documents", "overlap",
+              "focus_tokens", "reference_tokens", "by", "min_freq",
+              "keywords", "reference"):
+        assert rows.summary[k] == ref["summary"][k], k
+
+
+def test_keywords_empty_sides(ix):
+    none = ix.keywords("zzzzqqq")
+    assert list(none) == [] and none.summary["focus_documents"] == 0
+    # the reference is the focus: every document overlaps, none is left
+    same = ix.keywords("opec", reference="opec")
+    assert list(same) == []
+    assert same.summary["overlap"] == same.summary["focus_documents"] > 0
+    assert same.summary["reference_tokens"] == 0
+
+
+def test_collocates_keywords_xapian_equal_native(ix, xix):
+    for by in ("word", "stem"):
+        assert xix.collocates("oil", by=by, top=0) == \
+            ix.collocates("oil", by=by, top=0)
+        assert xix.keywords("opec", by=by, top=0) == \
+            ix.keywords("opec", by=by, top=0)
+
+
+def test_collocates_window_limits(ix):
+    # KQ_MAX_WINDOW (kq.h) is 1000 tokens a side: at it, and one past
+    wide = ix.collocates("opec", window=(1000, 1000), top=0)
+    assert wide.summary["window"] == [1000, 1000] and wide
+    for w in ((1001, 0), (0, 1001), 1001):
+        with pytest.raises(kq.Misuse) as e:
+            ix.collocates("opec", window=w)
+        assert "0 to 1000" in e.value.message
+    with pytest.raises(kq.Misuse):
+        ix.collocates("opec", window=0)
+
+
+def test_collocates_keywords_misuse(ix):
+    with pytest.raises(kq.Misuse):
+        ix.collocates("oil", measure="dice")
+    with pytest.raises(kq.Misuse):
+        ix.collocates("oil", by="lemma")
+    with pytest.raises(kq.Misuse):
+        ix.keywords("oil", by="lemma")
+    with pytest.raises(kq.Misuse) as e:
+        ix.collocates("oil", stop=["fine", "two words"])
+    assert "stop word 2" in e.value.message
+    with pytest.raises(kq.Misuse):
+        ix.collocates("oil", stop=["x" * 65])
+    ix.collocates("oil", stop=["x" * 64])  # KQ_MAX_WORD bytes: a word
+    with pytest.raises(kq.QuerySyntaxError):
+        ix.collocates("oil AND")
+    with pytest.raises(kq.QuerySyntaxError):
+        ix.keywords("oil", reference="(gold")

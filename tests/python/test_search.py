@@ -293,3 +293,45 @@ def test_lang_option_analyses_the_query(native_dir, cli):
         assert a.parse(q) == cli.parsed(q, "--lang", "german")
         assert a.count(q) == cli.count(q, "--lang", "german")
     assert cli.parsed(q, "--lang", "german") != cli.parsed(q)
+
+
+@pytest.mark.parametrize("q", ["oil AND prices", '"crude oil"', "opec"])
+def test_search_fields_equal_cli(ix, cli, q):
+    names = ["rank", "id", "len", "date", "source", "title", "snippet"]
+    hits = ix.search(q, n=12, fields=names)
+    out = cli.run("search", "--format=tsv", "--fields=" + ",".join(names),
+                  "-n", "12", "--", q).stdout.splitlines()
+    assert out[0].split("\t") == names
+    rows = [line.split("\t") for line in out[1:]]
+    assert len(hits) == len(rows) > 0
+    for h, r in zip(hits, rows):
+        got = ["" if h.get(k) is None else str(h.get(k)) for k in names]
+        assert got == list(r)
+    # the same columns, in the order asked, in a frame
+    pandas = pytest.importorskip("pandas")
+    frame = ix.search(q, n=12, fields=",".join(names), as_frame=True)
+    assert isinstance(frame, pandas.DataFrame)
+    assert list(frame.columns) == names
+    assert list(frame["len"]) == [h.length for h in hits]
+
+
+def test_search_fields_text_and_extra(tmp_path):
+    from conftest import ROOT, build_index
+    d = tmp_path / "sect"
+    p = build_index(d, "--field", "section",
+                    src=ROOT / "tests" / "data" / "facet" / "sections.jsonl")
+    assert p.returncode == 0, p.stderr
+    with kq.open(d) as six:
+        hits = six.search("oil", n=5, fields=["id", "section", "text"])
+        assert hits
+        for h in hits:
+            assert h.text == six.doc(h.id)["body"]
+            assert h.get("section") == six.doc(h.id)["fields"].get("section")
+            assert h.get("nosuchfield") is None
+        assert any(h.get("section") for h in hits)
+        # without "text" the body is not read
+        assert all(h.text is None for h in six.search("oil", n=5))
+    with pytest.raises(kq.Misuse):
+        kq.open(d).search("oil", fields=[])
+    with pytest.raises(kq.Misuse):
+        kq.open(d).search("oil", fields=["id", ""])
