@@ -123,8 +123,8 @@ demo: deps
 	./kq -d build/demo-index "ceasefire AND peacekeepers"
 
 # Every test, twice: a normal build and an ASan + UBSan build; then the
-# Python package's tests (tests/python, against python/kq built in place)
-# and the fuzz targets (below): their saved inputs replayed and a short
+# Python package's tests (tests/python), twice too: python/kq built in
+# place, and the ASan + UBSan build of python-build-san; and the fuzz targets (below): their saved inputs replayed and a short
 # run each (KQ_FUZZ and KQ_PYTHON tell tests/run.sh where they are).  The runner prints one
 # closing line "N passed, N failed" over everything.  It installs nothing:
 # `make deps check` on a fresh machine (.ci/run installs first, too).
@@ -134,9 +134,10 @@ check:
 	@$(MAKE) --no-print-directory -j$(NPROC) all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) B=build-san SAN=1 all unit-build
 	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
-	@$(MAKE) --no-print-directory -j$(NPROC) python-build
+	@$(MAKE) --no-print-directory -j$(NPROC) python-build python-build-san
 	@KQ_FUZZ=$(FUZZ_B) KQ_FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS) \
-	    KQ_PYTHON=$(PYTHON_TEST) sh tests/run.sh build . build-san build-san
+	    KQ_PYTHON=$(PYTHON_TEST) KQ_PYLIB_SAN=build-san/python-lib \
+	    sh tests/run.sh build . build-san build-san
 test: check
 
 # Faster feedback (no package manager, no ASan, no fuzzing), each ending
@@ -357,7 +358,7 @@ PYTHON      ?= python3
 PYTHON_TEST ?= $(shell for p in $(PYTHON) /usr/bin/python3; do \
                    $$p -c 'import pytest' 2>/dev/null && echo $$p && break; done)
 PIC_LIB     := $(B)/libkq_pic.a
-.PHONY: python-build python-install
+.PHONY: python-build python-install python-build-san
 $(PIC_LIB): $(PIC_OBJ)
 	ar rcs $@ $^
 python/kq/kq/kq-xapian.so: $(PLUGIN)
@@ -366,6 +367,16 @@ python/kq/kq/kq-xapian.so: $(PLUGIN)
 python-build: $(PIC_LIB) python/kq/kq/kq-xapian.so
 	cd python && KQ_BUILD=$(abspath $(B)) $(PYTHON_TEST) setup.py -q build_ext \
 	    --inplace --build-temp $(abspath $(B))/python-tmp
+# The package under ASan + UBSan (make check; tests/run.sh's KQ_PYLIB):
+# the extension over build-san's library, with build-san's plugin, in
+# build-san/python-lib.
+python-build-san:
+	@$(MAKE) --no-print-directory B=build-san SAN=1 build-san/libkq_pic.a build-san/kq-xapian.so
+	cd python && KQ_SANITIZE=1 KQ_BUILD=$(abspath build-san) $(PYTHON_TEST) setup.py -q \
+	    build_ext --build-lib $(abspath build-san)/python-lib --build-temp $(abspath build-san)/python-tmp
+	mkdir -p build-san/python-lib/kq/kq
+	cp python/kq/__init__.py build-san/python-lib/kq/
+	cp build-san/kq-xapian.so build-san/python-lib/kq/kq/
 python-install: $(PIC_LIB) python/kq/kq/kq-xapian.so
 	cd python && KQ_BUILD=$(abspath $(B)) $(PYTHON) setup.py -q build_ext --force \
 	    --build-lib $(abspath $(B))/python-lib --build-temp $(abspath $(B))/python-tmp

@@ -1007,6 +1007,15 @@ void kq_keywords_free(kq_keywords *p);
 ** Text utilities for programs on this API: the buffer, the formatting and
 ** the escaping that kq and kq-index use for everything they print.
 */
+/* The display width of UTF-8 text in terminal columns (common/width.c:
+** wide characters count 2, combining marks and control characters 0). */
+size_t kq_text_width(const char *z, size_t n);
+/* The longest prefix of z[0..n) at most w columns wide: its byte length;
+** *pnWidth (may be NULL) gets its width. */
+size_t kq_text_prefix(const char *z, size_t n, size_t w, size_t *pnWidth);
+/* The longest suffix at most w columns wide: the byte offset it starts
+** at; *pnWidth (may be NULL) gets its width. */
+size_t kq_text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth);
 /* A growable byte buffer (after SQLite's sqlite3_str): zero-initialise
 ** it, append, read a[0..n), free.  An allocation failure is sticky: rc
 ** becomes KQ_NOMEM, and later appends do nothing. */

@@ -17,6 +17,10 @@ PIC_LIB = os.path.join(B, "libkq_pic.a")
 if not os.path.exists(PIC_LIB):
     raise SystemExit("python/setup.py: no %s: run `make python-install` (or "
                      "`make build/libkq_pic.a` first)" % PIC_LIB)
+# KQ_SANITIZE=1: the extension under ASan + UBSan, over the library of an
+# ASan build (make python-check-san).
+SAN = (["-fsanitize=address,undefined", "-fno-omit-frame-pointer"]
+       if os.environ.get("KQ_SANITIZE") == "1" else [])
 with open(os.path.join(ROOT, "common", "kq.h")) as f:
     version = re.search(r'#define KQ_VERSION "([^"]+)"', f.read()).group(1)
 
@@ -29,10 +33,12 @@ setup(
     ext_modules=[Extension(
         "kq._kq",
         sources=["kq/_kq.c"],
+        # (rebuilt when the library changes, not only the source)
+        depends=[PIC_LIB, os.path.join(ROOT, "common", "kq.h")],
         include_dirs=[os.path.join(ROOT, "common")],
-        extra_compile_args=["-std=c11", "-Wall", "-Wextra"],
+        extra_compile_args=["-std=c11", "-Wall", "-Wextra"] + SAN,
         extra_objects=[PIC_LIB],
-        extra_link_args=["-Wl,--exclude-libs,ALL", "-Wl,-Bstatic",
+        extra_link_args=SAN + ["-Wl,--exclude-libs,ALL", "-Wl,-Bstatic",
                          "-lstemmer", "-lutf8proc", "-ldeflate",
                          "-Wl,-Bdynamic", "-lm", "-pthread", "-ldl"],
     )],

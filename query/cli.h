@@ -228,12 +228,7 @@ const char *hitdoc_field(const hitdoc *d, const char *zName);
 int color_auto(void);
 /* Columns of the terminal on stdout, or 0 if it is not one. */
 int term_width(void);
-/* Display width of UTF-8 text (wide characters count 2). */
-size_t text_width(const char *z, size_t n);
-/* The longest prefix of z[0..n) at most w columns wide: its byte length. */
-size_t text_prefix(const char *z, size_t n, size_t w, size_t *pnWidth);
-/* The longest suffix at most w columns wide: the byte offset it starts at. */
-size_t text_suffix(const char *z, size_t n, size_t w, size_t *pnWidth);
+/* Display widths: kq_text_width() and its kin (kq.h). */
 /* Print n spaces. */
 void put_spaces(FILE *f, size_t n);
 

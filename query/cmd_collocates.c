@@ -125,7 +125,7 @@ print_text(colloc *k, size_t n)
     size_t w = strlen(azCol[0]);
     for (size_t i = 0; i < n; i++) {
         char *z = kq_escape(a[i].zKey, a[i].nKey, KQ_ESC_TEXT);
-        size_t wz = z ? text_width(z, strlen(z)) : 0;
+        size_t wz = z ? kq_text_width(z, strlen(z)) : 0;
         w = wz > w ? wz : w;
         free(z);
     }
@@ -133,7 +133,7 @@ print_text(colloc *k, size_t n)
            "f(c)", "f(n)", "E", "logDice", "MI", "t", "G2");
     for (size_t i = 0; i < n; i++) {
         char *z = kq_escape(a[i].zKey, a[i].nKey, KQ_ESC_TEXT);
-        size_t wz = z ? text_width(z, strlen(z)) : 0;
+        size_t wz = z ? kq_text_width(z, strlen(z)) : 0;
         printf("%s", z ? z : "");
         put_spaces(stdout, w - wz);
         printf(" %9llu %9llu %9llu %10.3f %8.3f %8.3f %8.3f %10.3f\n",

@@ -113,7 +113,8 @@ print_text(facet *p)
         } else {
             kq_buf_append(&ab[i], "(none)", 6);
         }
-        size_t wv = text_width(ab[i].a ? (const char *)ab[i].a : "", ab[i].n);
+        size_t wv = kq_text_width(ab[i].a ? (const char *)ab[i].a : "",
+                                  ab[i].n);
         w = wv > w ? wv : w;
         char z[32];
         size_t n = (size_t)snprintf(z, sizeof(z), "%llu",
@@ -132,7 +133,7 @@ print_text(facet *p)
         const fvalue *v = &p->aRow[i];
         const char *z = ab[i].a ? (const char *)ab[i].a : "";
         size_t wv;
-        size_t n = text_prefix(z, ab[i].n, w, &wv);
+        size_t n = kq_text_prefix(z, ab[i].n, w, &wv);
         fwrite(z, 1, n, stdout); /* escaped above */
         put_spaces(stdout, w - wv);
         printf("  %*llu  %11llu  %*llu  %10.2f\n", (int)wDocs,

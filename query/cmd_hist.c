@@ -345,7 +345,7 @@ print_text(hist *h)
     if (h->nQ > 1 || h->bSplit) {
         for (int q = 0; q < h->nQ; q++) {
             const char *z = text_label(h, q);
-            int w = (int)text_width(z, strlen(z));
+            int w = (int)kq_text_width(z, strlen(z));
             wQ = w > wQ ? w : wQ;
         }
         wQ = wQ > 24 ? 24 : wQ < 5 ? 5 : wQ;
@@ -384,7 +384,7 @@ print_text(hist *h)
             if (wQ) {
                 const char *z = text_label(h, q);
                 size_t w;
-                size_t n = text_prefix(z, strlen(z), (size_t)wQ, &w);
+                size_t n = kq_text_prefix(z, strlen(z), (size_t)wQ, &w);
                 fputs("  ", stdout);
                 esc_put(stdout, z, n, KQ_ESC_TEXT);
                 put_spaces(stdout, (size_t)wQ - w);

@@ -450,10 +450,10 @@ cmd_explain(cli *c)
             /* Columns sized to the terms. */
             int wT = 4, wW = 8;
             for (int i = 0; i < info.nTerm; i++) {
-                int a = (int)text_width(info.aTerm[i].zTerm,
-                                        strlen(info.aTerm[i].zTerm));
-                int b = (int)text_width(info.aTerm[i].zWhere,
-                                        strlen(info.aTerm[i].zWhere));
+                int a = (int)kq_text_width(info.aTerm[i].zTerm,
+                                           strlen(info.aTerm[i].zTerm));
+                int b = (int)kq_text_width(info.aTerm[i].zWhere,
+                                           strlen(info.aTerm[i].zWhere));
                 wT = a > wT ? a : wT;
                 wW = b > wW ? b : wW;
             }
@@ -465,10 +465,10 @@ cmd_explain(cli *c)
             for (int i = 0; i < info.nTerm; i++) {
                 const kq_explain_term *t = &info.aTerm[i];
                 size_t w1, w2;
-                size_t n1 = text_prefix(t->zTerm, strlen(t->zTerm), (size_t)wT,
-                                        &w1);
-                size_t n2 = text_prefix(t->zWhere, strlen(t->zWhere),
-                                        (size_t)wW, &w2);
+                size_t n1 = kq_text_prefix(t->zTerm, strlen(t->zTerm),
+                                           (size_t)wT, &w1);
+                size_t n2 = kq_text_prefix(t->zWhere, strlen(t->zWhere),
+                                           (size_t)wW, &w2);
                 esc_put(stdout, t->zTerm, n1, KQ_ESC_TEXT);
                 put_spaces(stdout, (size_t)wT - w1 + 2);
                 esc_put(stdout, t->zWhere, n2, KQ_ESC_TEXT);
@@ -950,8 +950,8 @@ cmd_terms(cli *c)
         if (eFmt == FMT_TEXT) {
             size_t wW = 4, wT = 4;
             for (size_t i = 0; i < n; i++) {
-                size_t a = text_width(t.a[i].zWord, strlen(t.a[i].zWord));
-                size_t b = text_width(t.a[i].zTerm, strlen(t.a[i].zTerm));
+                size_t a = kq_text_width(t.a[i].zWord, strlen(t.a[i].zWord));
+                size_t b = kq_text_width(t.a[i].zTerm, strlen(t.a[i].zTerm));
                 wW = a > wW ? a : wW;
                 wT = b > wT ? b : wT;
             }
@@ -962,13 +962,13 @@ cmd_terms(cli *c)
             printf("%8s\n", "df");
             for (size_t i = 0; i < n; i++) {
                 text_put(stdout, t.a[i].zWord);
-                put_spaces(stdout,
-                           wW + 2 -
-                               text_width(t.a[i].zWord, strlen(t.a[i].zWord)));
+                put_spaces(stdout, wW + 2 -
+                                       kq_text_width(t.a[i].zWord,
+                                                     strlen(t.a[i].zWord)));
                 text_put(stdout, t.a[i].zTerm);
-                put_spaces(stdout,
-                           wT + 2 -
-                               text_width(t.a[i].zTerm, strlen(t.a[i].zTerm)));
+                put_spaces(stdout, wT + 2 -
+                                       kq_text_width(t.a[i].zTerm,
+                                                     strlen(t.a[i].zTerm)));
                 printf("%8llu\n", (unsigned long long)t.a[i].df);
             }
         } else {

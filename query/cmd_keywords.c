@@ -58,7 +58,7 @@ print_text(kwds *k, size_t n)
     size_t w = 4;
     for (size_t i = 0; i < n; i++) {
         char *z = kq_escape(a[i].zKey, a[i].nKey, KQ_ESC_TEXT);
-        size_t wz = z ? text_width(z, strlen(z)) : 0;
+        size_t wz = z ? kq_text_width(z, strlen(z)) : 0;
         w = wz > w ? wz : w;
         free(z);
     }
@@ -66,7 +66,7 @@ print_text(kwds *k, size_t n)
            "G2", "LogRatio", "%DIFF");
     for (size_t i = 0; i < n; i++) {
         char *z = kq_escape(a[i].zKey, a[i].nKey, KQ_ESC_TEXT);
-        size_t wz = z ? text_width(z, strlen(z)) : 0;
+        size_t wz = z ? kq_text_width(z, strlen(z)) : 0;
         printf("%s", z ? z : "");
         put_spaces(stdout, w - wz);
         printf(" %9llu %9llu %10.3f %9.3f %9.1f\n",

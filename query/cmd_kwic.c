@@ -170,7 +170,11 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
     }
     rc = kq_match_locate(k->pA, d.zRawTitle, d.nRawTitle, d.zText, d.nText,
                          aSpan, nM);
-    size_t nBack = 4 * k->nCtx + 16; /* bytes enough for nCtx columns */
+    /* The bytes read each side: nCtx columns of text take at most 4 bytes
+    ** a column, but for runs of white space and zero-width marks, where a
+    ** context shows fewer columns than it could.  (kq.kwic() reads the
+    ** same bytes.) */
+    size_t nBack = 4 * k->nCtx + 16;
     for (size_t i = 0; rc == KQ_OK && i < nM && k->nLine < k->nMax; i++) {
         const char *z = aSpan[i].bTitle ? d.zRawTitle : d.zText;
         size_t nz = aSpan[i].bTitle ? d.nRawTitle : d.nText;
@@ -208,10 +212,10 @@ doc_lines(kwic *k, kq_docid iDoc, size_t iOrd, char **pzErr)
         }
         /* Keep only the columns that can be shown. */
         size_t nL = strlen(l->zLeft);
-        size_t iL = text_suffix(l->zLeft, nL, k->nCtx, NULL);
+        size_t iL = kq_text_suffix(l->zLeft, nL, k->nCtx, NULL);
         memmove(l->zLeft, l->zLeft + iL, nL - iL + 1);
-        l->zRight[text_prefix(l->zRight, strlen(l->zRight), k->nCtx, NULL)] =
-            0;
+        l->zRight[kq_text_prefix(l->zRight, strlen(l->zRight), k->nCtx,
+                                 NULL)] = 0;
         l->bTitle = aSpan[i].bTitle;
         l->iStart = a;
         l->iEnd = b;
@@ -260,7 +264,7 @@ print_text(kwic *k, size_t nWidth)
             l->zId[0] = 0; /* out of memory: no id rather than a raw one */
         }
         l->nId = strlen(l->zId);
-        size_t w = text_width(l->zId, l->nId);
+        size_t w = kq_text_width(l->zId, l->nId);
         wId = w > wId ? w : wId;
     }
     if (wId > nWidth / 3) {
@@ -272,10 +276,10 @@ print_text(kwic *k, size_t nWidth)
     for (size_t i = 0; i < k->nLine; i++) {
         const kline *l = &k->aLine[i];
         size_t w, n = strlen(l->zId);
-        size_t nCut = text_prefix(l->zId, n, wId, &w);
+        size_t nCut = kq_text_prefix(l->zId, n, wId, &w);
         if (nCut < n && wId > 0) {
             /* An id too long for its column: cut, marked with an ellipsis. */
-            nCut = text_prefix(l->zId, n, wId - 1, &w);
+            nCut = kq_text_prefix(l->zId, n, wId - 1, &w);
             printf("%.*s\xe2\x80\xa6", (int)nCut, l->zId);
             w++;
         } else {
@@ -283,14 +287,14 @@ print_text(kwic *k, size_t nWidth)
         }
         put_spaces(stdout, wId - w + 2);
         n = strlen(l->zLeft);
-        size_t iL = text_suffix(l->zLeft, n, wLeft, &w);
+        size_t iL = kq_text_suffix(l->zLeft, n, wLeft, &w);
         put_spaces(stdout, wLeft - w);
         printf("%s%s%s%s", l->zLeft + iL, bColor ? "\x1b[1;31m" : "",
                l->zMatch, bColor ? "\x1b[0m" : "");
-        size_t wMatch = text_width(l->zMatch, strlen(l->zMatch));
+        size_t wMatch = kq_text_width(l->zMatch, strlen(l->zMatch));
         size_t wRight = nRest > wLeft + wMatch ? nRest - wLeft - wMatch : 0;
         n = strlen(l->zRight);
-        printf("%.*s\n", (int)text_prefix(l->zRight, n, wRight, NULL),
+        printf("%.*s\n", (int)kq_text_prefix(l->zRight, n, wRight, NULL),
                l->zRight);
     }
 }

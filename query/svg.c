@@ -33,7 +33,7 @@ put_xml(FILE *f, const char *z, size_t nMax)
         return;
     }
     size_t n = strlen(zClean), w;
-    size_t nCut = text_prefix(zClean, n, nMax, &w);
+    size_t nCut = kq_text_prefix(zClean, n, nMax, &w);
     esc_put(f, zClean, nCut, KQ_ESC_XML);
     if (nCut < n) {
         fputs("\xe2\x80\xa6", f); /* … */
@@ -65,8 +65,8 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     double xLeg = 70, yLeg = 22;
     int nLegRow = 1;
     for (int s = 0; s < p->nSeries; s++) {
-        double w = 34 + 7.0 * (double)text_width(p->azSeries[s],
-                                                 strlen(p->azSeries[s]));
+        double w = 34 + 7.0 * (double)kq_text_width(p->azSeries[s],
+                                                    strlen(p->azSeries[s]));
         w = w > 320 ? 320 : w;
         if (xLeg + w > W - 20 && xLeg > 70) {
             xLeg = 70;
@@ -226,8 +226,8 @@ svg_write(const char *zPath, const svg_chart *p, char **pzErr)
     yLeg = 22;
     fputs("<g>\n", f);
     for (int s = 0; s < p->nSeries; s++) {
-        double w = 34 + 7.0 * (double)text_width(p->azSeries[s],
-                                                 strlen(p->azSeries[s]));
+        double w = 34 + 7.0 * (double)kq_text_width(p->azSeries[s],
+                                                    strlen(p->azSeries[s]));
         w = w > 320 ? 320 : w;
         if (xLeg + w > W - 20 && xLeg > 70) {
             xLeg = 70;

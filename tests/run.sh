@@ -96,11 +96,18 @@ done
 # With KQ_PYTHON set to a Python that has pytest (make check: the one
 # that built python/kq/ in place, make python-build), the package's tests
 # (tests/python/) run once, against the first BINDIR's kq for reference;
-# pytest's -rA summary lines become TAP.
-if [ -n "${KQ_PYTHON:-}" ] && [ "$run" = all ]; then
-    echo "== python package (tests/python, $KQ_PYTHON)"
-    (cd "$root" && PYTHONPATH="$root/python" KQ_BIN="$root" \
-        "$KQ_PYTHON" -m pytest -p no:cacheprovider -rA -q tests/python) >"$log.py" 2>&1
+# pytest's -rA summary lines become TAP.  With KQ_PYLIB_SAN too (make
+# check: build-san/python-lib, make python-build-san), they run again on
+# that ASan + UBSan build of the package: the ASan runtime preloaded
+# (python3 is not built with it) and LeakSanitizer reporting what was
+# allocated by kq's code (one frame of stack, so that Python's own
+# allocations, left at exit by design, are told apart: lsan.supp).
+pytest_tap() {
+    label=$1
+    shift
+    echo "== python package ($label)"
+    (cd "$root" && env KQ_BIN="$root" "$@" "$KQ_PYTHON" -m pytest \
+        -p no:cacheprovider -rA -q tests/python) >"$log.py" 2>&1
     rc=$?
     sed -n 's/^PASSED \(.*\)$/ok - \1/p; s/^\(FAILED\|ERROR\) \(.*\)$/not ok - \2/p' "$log.py" >"$log"
     if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
@@ -112,7 +119,22 @@ if [ -n "${KQ_PYTHON:-}" ] && [ "$run" = all ]; then
     fi
     grep -B2 -A25 '^_\{5,\}' "$log.py" | head -200 | sed 's/^/    /'
     rm -f "$log.py"
-    count "python (pytest)"
+    count "python (pytest, $label)"
+}
+if [ -n "${KQ_PYTHON:-}" ] && [ "$run" = all ]; then
+    pytest_tap "tests/python, $KQ_PYTHON" PYTHONPATH="$root/python"
+    if [ -n "${KQ_PYLIB_SAN:-}" ]; then
+        case $KQ_PYLIB_SAN in
+        /*) pylib=$KQ_PYLIB_SAN ;;
+        *) pylib=$root/$KQ_PYLIB_SAN ;;
+        esac
+        pytest_tap "ASan + UBSan, $pylib" PYTHONPATH="$pylib" \
+            KQ_PYLIB="$pylib" KQ_ASAN=1 \
+            LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
+            ASAN_OPTIONS=detect_leaks=1:malloc_context_size=2 \
+            LSAN_OPTIONS="suppressions=$here/python/lsan.supp:print_suppressions=0" \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    fi
 fi
 
 if [ -n "${KQ_FUZZ:-}" ]; then

@@ -245,11 +245,13 @@ class Index:
         MATCHES) in the title and stored body of every matching document,
         in document then text order.  A row: docid, id, field ("title" or
         "body"), start and end (the match's bytes in that text), match,
-        and left and right: the ``width`` characters before and after it,
-        white space collapsed to one space, then trimmed (kq kwic's tsv
-        with --width twice ``width``).  n: at most n rows."""
+        and left and right: the ``width`` display columns before and after
+        it (a wide East Asian character takes 2), white space collapsed to
+        one space, then trimmed (kq kwic's tsv with --width twice
+        ``width``).  n: at most n rows."""
         rows = []
         texts = {}
+        back = 4 * width + 16
         for docid, fld, a, b, _part in self._ix.spans(query, op_or=op_or):
             if n is not None and len(rows) >= n:
                 break
@@ -261,12 +263,20 @@ class Index:
                                                         "surrogateescape")})}
             id_, t = texts[docid]
             z = t[fld]
-            left = _collapse(z[:a].decode("utf-8", "replace"))
-            right = _collapse(z[b:].decode("utf-8", "replace"))
+            # kq kwic's byte windows around the match (cmd_kwic.c), on
+            # character boundaries
+            s, e = max(0, a - back), min(len(z), b + back)
+            while 0 < s < a and z[s] & 0xC0 == 0x80:
+                s += 1
+            while b < e < len(z) and z[e] & 0xC0 == 0x80:
+                e -= 1
             rows.append({"docid": docid, "id": id_, "field": fld,
-                         "start": a, "end": b, "match": _collapse(z[a:b].decode("utf-8", "replace")).strip(),
-                         "left": left[-width:].strip() if width else "",
-                         "right": right[:width].strip()})
+                         "start": a, "end": b,
+                         "match": _kq.clean(z[a:b]),
+                         "left": _kq.columns(_context(z, s, a, False, True),
+                                             width, True).strip(),
+                         "right": _kq.columns(_context(z, b, e, True, False),
+                                              width, False).strip()})
         return _frame(rows) if as_frame else rows
 
     def facet(self, field, query=None, top=None, min_count=1, sort="count",
@@ -519,20 +529,19 @@ def _sample(docids, n, seed):
     return sorted(res[:n])
 
 
-def _collapse(text):
-    """Runs of white space (and control characters) as one space."""
-    out, sp = [], False
-    for ch in text:
-        if ch.isspace() or ord(ch) < 32 or ord(ch) == 127:
-            sp = True
-            continue
-        if sp:
-            out.append(" ")
-        sp = False
-        out.append(ch)
-    if sp:
-        out.append(" ")
-    return "".join(out)
+def _context(z, a, b, lead, trail):
+    """z[a:b] (bytes) cleaned as kq kwic cleans a context (cmd_kwic.c,
+    clean_range()): white space collapsed and trimmed, but with lead
+    (trail) one space kept where the text has white space at that end, so
+    that the space next to the match takes a column as it does there."""
+    t = _kq.clean(z[a:b])
+    sp_lead = lead and a < b and (z[a] <= 32 or z[a] == 127)
+    sp_trail = trail and a < b and (z[b - 1] <= 32 or z[b - 1] == 127)
+    if sp_lead:
+        t = " " + t
+    if sp_trail and t != " ":
+        t += " "
+    return t
 
 
 def _key_day(date):

@@ -1654,6 +1654,60 @@ mod_parse_size(PyObject *self, PyObject *arg)
 
 /* fail(code, message): raise kq's exception for code (the Python layer's
 ** errors carry .code, .name, .message and .column too). */
+/* clean(bytes) -> str: kq_utf8_clean() with white space collapsed, as
+** kq's outputs clean text (kwic()). */
+static PyObject *
+mod_clean(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    char *z;
+    Py_ssize_t n;
+    if (PyBytes_AsStringAndSize(arg, &z, &n) < 0) {
+        return NULL;
+    }
+    char *zClean = kq_utf8_clean(z, (size_t)n, 1);
+    if (zClean == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *r = PyUnicode_FromString(zClean);
+    free(zClean);
+    return r;
+}
+
+/* columns(str, width, from_end) -> str: the longest prefix (suffix with
+** from_end) at most width display columns wide (kq_text_prefix(),
+** kq_text_suffix()), as kq kwic cuts its contexts. */
+static PyObject *
+mod_columns(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *str;
+    Py_ssize_t w;
+    int bEnd;
+    if (!PyArg_ParseTuple(args, "Unp", &str, &w, &bEnd)) {
+        return NULL;
+    }
+    if (w < 0) {
+        return raise_rc(KQ_MISUSE, strdup("a width of fewer than 0 columns"),
+                        0);
+    }
+    PyObject *b = utf8(str, "text");
+    if (b == NULL) {
+        return NULL;
+    }
+    const char *z = PyBytes_AS_STRING(b);
+    size_t n = (size_t)PyBytes_GET_SIZE(b);
+    PyObject *r;
+    if (bEnd) {
+        size_t i = kq_text_suffix(z, n, (size_t)w, NULL);
+        r = text(z + i, n - i);
+    } else {
+        r = text(z, kq_text_prefix(z, n, (size_t)w, NULL));
+    }
+    Py_DECREF(b);
+    return r;
+}
+
 static PyObject *
 mod_fail(PyObject *self, PyObject *args)
 {
@@ -1669,6 +1723,11 @@ mod_fail(PyObject *self, PyObject *args)
 static PyMethodDef mod_methods[] = {
     {"fail", (PyCFunction)mod_fail, METH_VARARGS,
      "fail(code, message): raise kq's exception for the kq_rc code"},
+    {"clean", (PyCFunction)mod_clean, METH_O,
+     "clean(bytes) -> str: valid UTF-8, white space collapsed, trimmed"},
+    {"columns", (PyCFunction)mod_columns, METH_VARARGS,
+     "columns(text, width, from_end) -> the text's first (last) width "
+     "display columns"},
     {"parse_size", (PyCFunction)mod_parse_size, METH_O,
      "parse_size('256M') -> bytes, as kq-index --memory reads sizes"},
     {"open", (PyCFunction)(void (*)(void))mod_open,

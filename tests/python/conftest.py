@@ -9,7 +9,8 @@ temporary directory.
 
 KQ_BIN: the directory of the kq and kq-index binaries (default: the
 repository root; a relative one is from the current directory).  The
-package is imported from python/ of this checkout.
+package is imported from python/ of this checkout, or from KQ_PYLIB (the
+ASan build of `make python-check-san`).
 Run:  PYTHONPATH=python /usr/bin/python3 -m pytest -q tests/python
 """
 
@@ -30,13 +31,14 @@ KQ_INDEX = KQ_BIN / "kq-index"
 CORPUS = ROOT / "tests" / "data" / "reuters" / "slice.jsonl.gz"
 
 # This checkout's package, not one installed elsewhere.
-sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, os.environ.get("KQ_PYLIB") or str(ROOT / "python"))
 import kq  # noqa: E402
 
 
 def _env():
     env = dict(os.environ)
     env.pop("KQ_INDEX", None)
+    env.pop("LD_PRELOAD", None)  # (python-check-san's ASan runtime)
     env["NO_COLOR"] = "1"
     env.setdefault("LC_ALL", "C.UTF-8")
     return env

@@ -381,3 +381,29 @@ def test_collocates_keywords_misuse(ix):
         ix.collocates("oil AND")
     with pytest.raises(kq.QuerySyntaxError):
         ix.keywords("oil", reference="(gold")
+
+
+@pytest.mark.parametrize("width", [10, 11, 17, 40])
+def test_kwic_wide_text_equals_cli(tmp_path, width):
+    # contexts are display columns (a wide character takes 2, a combining
+    # mark none), cut as kq kwic cuts them
+    from conftest import ROOT, Cli, build_index
+    d = tmp_path / "wide"
+    p = build_index(d, src=ROOT / "tests" / "data" / "kwic" / "wide.jsonl")
+    assert p.returncode == 0, p.stderr
+    p = Cli(d).run("kwic", "--format=tsv", "--width", str(2 * width), "--",
+                   "oil")
+    want = [line.split("\t") for line in p.stdout.splitlines()[1:]]
+    with kq.open(d) as wix:
+        rows = wix.kwic("oil", width=width)
+    got = [[r["id"], r["field"], str(r["start"]), str(r["end"]), r["left"],
+            r["match"], r["right"]] for r in rows]
+    assert got == want
+    assert len(got) == 6
+    for r in rows:
+        assert kq._kq.columns(r["left"], width, True) == r["left"]
+        assert kq._kq.columns(r["right"], width, False) == r["right"]
+    # w1's body: Japanese both sides, fewer characters than columns
+    w1 = [r for r in rows if r["id"] == "w1" and r["field"] == "body"][0]
+    assert width // 2 - 1 <= len(w1["right"]) <= width // 2
+    assert width // 2 - 1 <= len(w1["left"]) <= width // 2
