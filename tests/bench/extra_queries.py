@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """extra_queries.py -- the query latencies the shared bench does not measure:
-single-term and 5-term OR queries (kq vs Xapian vs FTS5), and exact match
-counts (kq vs Xapian).  Python 3 standard library only.  Called by
+single-term and 5-term OR queries (kq vs Xapian vs FTS5), the hard set of
+frequent words (hard_queries.py: pairs, triples, phrases and required +
+optional mixes), and exact match counts (kq vs Xapian).  Python 3 standard library only.  Called by
 tests/bench/extra_queries.sh, which documents what is compared; run that.
 
     extra_queries.py CORPUS_DIR_OR_NAME [--rounds 3] [--inner-reps 3] [--cli-reps 3]
                      [--peers kq,xapian,fts5] [--peer-file build/kq.ini] [--kq ./kq]
-                     [--no-counts] [--no-cli]
+                     [--no-counts] [--no-cli] [--no-hard]
 
 Reads   $KBENCH_WORK/<corpus>/queries.tsv and idx/{kq,xapian,fts5.sqlite}
         (written by ../shared/bench/run_all.sh, i.e. `make bench`);
@@ -30,6 +31,9 @@ BUILD = os.environ.get("BUILD", "/tmp/kbench/build")
 WORK = os.environ.get("KBENCH_WORK", "/tmp/kbench/work")
 HARNESS_TYPES = ("and2", "or3", "phrase", "andnot")
 EXTRA_TYPES = ("single", "or5")
+# hard_queries.py's types; hmix runs with --op or (its optional words only
+# rank), against Xapian alone: FTS5 has no required + optional form.
+HARD_TYPES = ("hand2", "hand3", "hor3", "hphrase2", "hphrase3", "hmix")
 N_PER_TYPE = 100
 RETRIES = 10          # a binary being rebuilt is retried this many times,
 RETRY_SLEEP = 3.0     # this many seconds apart
@@ -192,9 +196,9 @@ def run_retry(argv, what, **kw):
     raise AssertionError
 
 
-def batch(peers, names, qfile, outdir, tag, rounds, inner, extra=None):
+def batch(peers, names, qfile, outdir, tag, rounds, inner, extra=None, op="and"):
     """harness.phase_queries over qfile: `rounds` rounds x every peer, one batch
-    process each (1 warm-up + `inner` timed passes, k=10, op AND).
+    process each (1 warm-up + `inner` timed passes, k=10, --op op).
     -> {peer: {"per_q": {qid: ms}, "meta": {qid: row}, "rounds": [[ms...]...]}}"""
     extra = extra or {}
     lat = {p: {} for p in names}
@@ -204,7 +208,7 @@ def batch(peers, names, qfile, outdir, tag, rounds, inner, extra=None):
             latf = os.path.join(outdir, "lat.%s.%s.%d.tsv" % (tag, p, r))
             runf = os.path.join(outdir, "run.%s.%s.txt" % (tag, p))
             argv = peers[p]["query"] + extra.get(p, []) + [
-                "--queries", qfile, "--k", "10", "--op", "and", "--warmup", "1",
+                "--queries", qfile, "--k", "10", "--op", op, "--warmup", "1",
                 "--repeat", str(inner), "--lat-out", latf, "--tag", p]
             for attempt in range(RETRIES + 1):
                 log("%s round %d/%d: %s" % (tag, r + 1, rounds, p))
@@ -316,13 +320,13 @@ def parse_args(argv):
         sys.exit(2)
     a = {"corpus": argv[0], "rounds": 3, "inner_reps": 3, "cli_reps": 3, "peers": "kq,xapian,fts5",
          "peer_file": os.path.join(ROOT, "build", "kq.ini"), "kq": os.path.join(ROOT, "kq"),
-         "no_counts": False, "no_cli": False}
+         "no_counts": False, "no_cli": False, "no_hard": False}
     it = iter(argv[1:])
     for x in it:
         if not x.startswith("--"):
             die("unexpected argument %s" % x)
         k = x[2:].replace("-", "_")
-        if k in ("no_counts", "no_cli"):
+        if k in ("no_counts", "no_cli", "no_hard"):
             a[k] = True
         elif k in a and k != "corpus":
             try:
@@ -380,6 +384,33 @@ def main():
     lat = batch(peers, names, extra_path, outdir, "extra", a["rounds"], a["inner_reps"])
     lsum = summarize(lat, EXTRA_TYPES)
 
+    # 1b. the hard set (frequent words), every peer; hmix with --op or,
+    #     kq and Xapian
+    hsum = None
+    docs = os.path.join(a["corpus"], "docs.jsonl.gz")
+    if not a["no_hard"] and os.path.exists(docs):
+        hard_path = os.path.join(outdir, "hard_queries.tsv")
+        argv = [sys.executable, os.path.join(ROOT, "tests", "bench", "hard_queries.py"),
+                docs, hard_path]
+        record(argv)
+        if subprocess.run(argv).returncode != 0:
+            die("hard_queries.py failed: %s" % record(argv), 1)
+        hrows = read_queries(hard_path)
+        and_path = os.path.join(outdir, "hard_and.tsv")
+        mix_path = os.path.join(outdir, "hard_mix.tsv")
+        write_queries(and_path, [r for r in hrows if r[1] != "hmix"])
+        write_queries(mix_path, [r for r in hrows if r[1] == "hmix"])
+        hlat = batch(peers, names, and_path, outdir, "hard", a["rounds"], a["inner_reps"])
+        mnames = [p for p in names if p != "fts5"]
+        mlat = batch(peers, mnames, mix_path, outdir, "hardmix", a["rounds"],
+                     a["inner_reps"], op="or")
+        for p in mnames:
+            for k in ("per_q", "meta", "rounds"):
+                hlat[p][k].update(mlat[p][k])
+        hsum = summarize(hlat, HARD_TYPES)  # (fts5's hmix: no queries, NaN)
+    elif not a["no_hard"]:
+        log("no hard query set: %s is missing" % docs)
+
     # 2. exact counts in process: kq_query with KQ_BENCH_EXACT=1 (exact totals)
     #    vs xapian_query --exact-count 1; top-10 scored by both
     csum = cnt_res = None
@@ -419,6 +450,13 @@ def main():
             per_round.append(median([v[r] for v in lat[p]["rounds"].values() if len(v) > r]))
         L.append("- %s all-query median per round: %s ms" % (p, ", ".join(fmt(x, 3) for x in per_round)))
     L.append("")
+    if hsum:
+        L += ["## the hard set: frequent words", "",
+              "queries: %s (tests/bench/hard_queries.py: 100 of each type, made of the "
+              "200 words in most documents of a 2000-document sample, random.Random(1)); "
+              "rounds and statistics as above; hmix (+rare frequent frequent) with --op or, "
+              "kq and Xapian only." % os.path.join(outdir, "hard_queries.tsv"), "",
+              latency_table(hsum, names, HARD_TYPES), ""]
     if csum:
         L += ["## exact match counts, in process (top-10 + exact count)", "",
               "kq = build/kq_query as in the main table, with KQ_BENCH_EXACT=1 (exact "
@@ -479,7 +517,7 @@ def main():
     md = "\n".join(L) + "\n"
     with open(os.path.join(outdir, "extra.md"), "w") as f:
         f.write(md)
-    res = {"corpus": name, "args": a, "latency": lsum,
+    res = {"corpus": name, "args": a, "latency": lsum, "hard": hsum,
            "latency_per_query_ms": {p: lat[p]["per_q"] for p in lat},
            "exact_inprocess": csum,
            "exact_cli_ms": ({p: {q: median(v) for q, v in cli["times"][p].items()} for p in cli["times"]}
