@@ -14,7 +14,7 @@ import time
 import pytest
 
 import kq
-from conftest import build_index
+from conftest import _env, build_index
 
 QS = ["oil", "oil AND prices", '"crude oil"', "opec OR ceasefire",
       "title:gold", "bank AND NOT rate"]
@@ -52,7 +52,7 @@ def serve(db):
         p = subprocess.Popen(["xapian-tcpsrv", "--quiet", "--interface",
                               "127.0.0.1", "--port", str(port), str(db)],
                              stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=_env(),
                              start_new_session=True)
         for _ in range(300):
             if owns_port(p.pid, port):
