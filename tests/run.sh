@@ -98,10 +98,12 @@ done
 # (tests/python/) run once, against the first BINDIR's kq for reference;
 # pytest's -rA summary lines become TAP.  With KQ_PYLIB_SAN too (make
 # check: build-san/python-lib, make python-build-san), they run again on
-# that ASan + UBSan build of the package: the ASan runtime preloaded
-# (python3 is not built with it) and LeakSanitizer reporting what was
-# allocated by kq's code (one frame of stack, so that Python's own
-# allocations, left at exit by design, are told apart: lsan.supp).
+# that ASan + UBSan build of the package, the ASan runtime preloaded
+# (python3 is not built with it), and libstdc++ with it, so that ASan's
+# interceptor of C++ throws finds the real one (Xapian throws).
+# LeakSanitizer reports what kq's code allocated and never freed (one
+# frame of stack, so that Python's own allocations, left at exit by
+# design, are told apart: lsan.supp).
 pytest_tap() {
     label=$1
     shift
@@ -130,7 +132,7 @@ if [ -n "${KQ_PYTHON:-}" ] && [ "$run" = all ]; then
         esac
         pytest_tap "ASan + UBSan, $pylib" PYTHONPATH="$pylib" \
             KQ_PYLIB="$pylib" KQ_ASAN=1 \
-            LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
+            LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libstdc++.so)" \
             ASAN_OPTIONS=detect_leaks=1:malloc_context_size=2 \
             LSAN_OPTIONS="suppressions=$here/python/lsan.supp:print_suppressions=0" \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
