@@ -874,8 +874,12 @@ typedef enum kqi_qtype {
     KQI_Q_WILD,  /* a word with * or ? that is not a plain prefix
                  ** (*fire, qa?dafi, n*t?ation): zTerm is the folded
                  ** pattern, its wildcards kept (terms never hold them) */
-    KQI_Q_FUZZY  /* word~1, word~2, word~: zTerm is the folded word,
+    KQI_Q_FUZZY, /* word~1, word~2, word~: zTerm is the folded word,
                  ** nEdit the most edits (pattern.c) */
+    KQI_Q_MAYBE  /* +a b c with OR between items: the documents matching
+                 ** aChild[0] (the required items); aChild[1] (the
+                 ** optional ones) adds its score and matches where it
+                 ** matches too (Xapian's AND_MAYBE) */
 } kqi_qtype;
 /* PREFIX, WILD and FUZZY are the expanding words: each matches the terms
 ** kqi_leaf_terms() gives (like TERM nodes, they can be children of a
@@ -925,6 +929,8 @@ struct kqi_qnode {
     char *zRaw;            /* TERM, PREFIX, WILD, FUZZY: the word as
                            ** written */
     int eMix;              /* AND/OR: KQI_MIX_* (query.c) */
+    int eSign;             /* while parsing: '+' or '-' written before the
+                           ** item (query.c, parse_or()), else 0 */
     int bAll;              /* NOT: the query *, every document (its child a
                            ** bNever TERM "*": NOT of nothing) */
     u32 nEdit;             /* FUZZY: 1 or 2 */

@@ -47,9 +47,11 @@ enum {
     M_NEAR,   /* aChild are slots within nWindow (bOrdered: ADJ) */
     M_AND,    /* aChild must match; aNeg must not */
     M_OR,
-    M_NOT,  /* aChild[0] must not match */
-    M_DATE, /* the document's date is within pQ->zLo .. zHi */
-    M_ID    /* the document's id is pQ->zTerm */
+    M_MAYBE, /* aChild[0] must match; aChild[1]'s matches count where it
+             ** matches too (+a b c) */
+    M_NOT,   /* aChild[0] must not match */
+    M_DATE,  /* the document's date is within pQ->zLo .. zHi */
+    M_ID     /* the document's id is pQ->zTerm */
 };
 
 typedef struct mnode mnode;
@@ -326,7 +328,11 @@ compile(mbuild *b, const kqi_qnode *q, mnode **ppOut)
     }
     case KQI_Q_AND:
     case KQI_Q_OR:
-        p = mnode_new(q->eType == KQI_Q_AND ? M_AND : M_OR, q);
+    case KQI_Q_MAYBE:
+        p = mnode_new(q->eType == KQI_Q_AND  ? M_AND
+                      : q->eType == KQI_Q_OR ? M_OR
+                                             : M_MAYBE,
+                      q);
         if (p) {
             rc = compile_children(b, q, p, 0);
         }
@@ -932,6 +938,14 @@ eval(kq_matcher *m, mnode *p, int bEmit, int *pbMatch, char **pzErr)
             *pbMatch |= b;
         }
         break;
+    case M_MAYBE: {
+        rc = eval(m, p->aChild[0], bEmit, pbMatch, pzErr);
+        int b;
+        if (rc == KQ_OK && *pbMatch) {
+            rc = eval(m, p->aChild[1], bEmit, &b, pzErr);
+        }
+        break;
+    }
     case M_NOT: {
         int b = 0;
         rc = eval(m, p->aChild[0], 0, &b, pzErr);

@@ -317,9 +317,9 @@ static u64
 node_hash(const kqi_qnode *q)
 {
     u64 h = 0xcbf29ce484222325ull;
-    u32 a[8] = {(u32)q->eType, (u32)q->eField,   q->iOffset,
-                q->nWindow,    (u32)q->bOrdered, (u32)q->bNever,
-                q->nEdit,      (u32)q->bIdPrefix};
+    u32 a[9] = {(u32)q->eType, (u32)q->eField,    q->iOffset,
+                q->nWindow,    (u32)q->bOrdered,  (u32)q->bNever,
+                q->nEdit,      (u32)q->bIdPrefix, (u32)q->eSign};
     h = hash_bytes(h, a, sizeof(a));
     if (q->zTerm) {
         h = hash_bytes(h, q->zTerm, q->nTerm + 1);
@@ -359,7 +359,7 @@ node_equal(const kqi_qnode *x, const kqi_qnode *y)
         x->iOffset != y->iOffset || x->nWindow != y->nWindow ||
         x->bOrdered != y->bOrdered || x->nChild != y->nChild ||
         x->bNever != y->bNever || x->nEdit != y->nEdit ||
-        x->bIdPrefix != y->bIdPrefix ||
+        x->bIdPrefix != y->bIdPrefix || x->eSign != y->eSign ||
         !str_eq(x->zTerm, x->nTerm, y->zTerm, y->nTerm) ||
         !str_eq(x->zWord, x->nWord, y->zWord, y->nWord) ||
         !str_eq(x->zField, x->zField ? strlen(x->zField) : 0, y->zField,
@@ -461,7 +461,8 @@ node_add_ex(parser *p, kqi_qnode *q, kqi_qnode *c, dedup *d)
     /* Flatten a child of the same operator into q. */
     if (c->eType == q->eType &&
         (q->eType == KQI_Q_AND || q->eType == KQI_Q_OR) &&
-        (c->boost == 0 || c->boost == 1.0)) {
+        (c->boost == 0 || c->boost == 1.0) &&
+        c->eSign == 0) { /* (a signed item keeps its sign: parse_or()) */
         for (int i = 0; i < c->nChild; i++) {
             node_add_ex(p, q, c->aChild[i], d);
         }
@@ -1401,10 +1402,16 @@ parse_unary(parser *p)
             return NULL;
         }
         node_add(p, q, c);
+        q->eSign = e == T_MINUS ? '-' : 0;
         return q;
     }
     if (p->eTok == T_PLUS) {
         lex(p);
+        kqi_qnode *c = parse_primary(p);
+        if (c) {
+            c->eSign = '+';
+        }
+        return c;
     }
     return parse_primary(p);
 }
@@ -1505,6 +1512,65 @@ parse_and(parser *p)
     return q;
 }
 
+/* The items of an OR list written with + or - (kq(1): +a is required,
+** -a excluded, as in Xapian's and Lucene's query languages): the
+** documents matching every + item and no - item; the other items only
+** rank them (and count their matches), a MAYBE over the required part.
+** Without + items the others are required as one OR.  q is the OR being
+** built, with at least one signed item; returns what replaces it. */
+static kqi_qnode *
+love_hate(parser *p, kqi_qnode *q)
+{
+    kqi_qnode *pReq = node_new(p, KQI_Q_AND); /* + items, then - items */
+    kqi_qnode *pOpt = node_new(p, KQI_Q_OR);
+    if (pReq == NULL || pOpt == NULL) {
+        node_drop(p, pReq);
+        node_drop(p, pOpt);
+        return q;
+    }
+    int bPlus = 0;
+    for (int i = 0; i < q->nChild; i++) {
+        kqi_qnode *c = q->aChild[i];
+        bPlus |= c->eSign == '+';
+        if (c->eSign != '-') {
+            node_add(p, c->eSign ? pReq : pOpt, c);
+        }
+    }
+    for (int i = 0; i < q->nChild; i++) {
+        if (q->aChild[i]->eSign == '-') {
+            node_add(p, pReq, q->aChild[i]);
+        }
+    }
+    q->nChild = 0;
+    node_drop(p, q);
+    pOpt = node_finish(p, pOpt);
+    if (!bPlus && pOpt) {
+        /* c d -a -b: (c OR d) without a or b */
+        kqi_qnode *a = node_new(p, KQI_Q_AND);
+        if (a == NULL) {
+            node_drop(p, pReq);
+            node_drop(p, pOpt);
+            return NULL;
+        }
+        node_add(p, a, pOpt);
+        node_add(p, a, pReq);
+        return node_finish(p, a);
+    }
+    pReq = node_finish(p, pReq);
+    if (pOpt == NULL) {
+        return pReq;
+    }
+    kqi_qnode *m = node_new(p, KQI_Q_MAYBE);
+    if (m == NULL) {
+        node_drop(p, pReq);
+        node_drop(p, pOpt);
+        return NULL;
+    }
+    node_add(p, m, pReq);
+    node_add(p, m, pOpt);
+    return m;
+}
+
 static kqi_qnode *
 parse_or(parser *p)
 {
@@ -1523,6 +1589,11 @@ parse_or(parser *p)
         node_add_ex(p, q, parse_and(p), &d);
     }
     dedup_free(&d);
+    for (int i = 0; q && i < q->nChild; i++) {
+        if (q->aChild[i]->eSign) {
+            return love_hate(p, q);
+        }
+    }
     /* a AND b OR c: the precedence decides, but the user may not have
     ** meant it; kq_query_tree() warns. */
     int bMix = 0;
@@ -1682,7 +1753,7 @@ add_languages(parser *p, kqi_qnode *q)
         return q;
     }
     if (q->eType == KQI_Q_AND || q->eType == KQI_Q_OR ||
-        q->eType == KQI_Q_NOT) {
+        q->eType == KQI_Q_NOT || q->eType == KQI_Q_MAYBE) {
         for (int i = 0; i < q->nChild; i++) {
             q->aChild[i] = add_languages(p, q->aChild[i]);
         }
@@ -1899,9 +1970,10 @@ describe(kq_buf *b, const kqi_qnode *q, int bInPhrase)
                      q->nWindow);
         } else {
             snprintf(aOp, sizeof(aOp), "%s",
-                     q->eType == KQI_Q_AND  ? "AND("
-                     : q->eType == KQI_Q_OR ? "OR("
-                                            : "NOT(");
+                     q->eType == KQI_Q_AND     ? "AND("
+                     : q->eType == KQI_Q_OR    ? "OR("
+                     : q->eType == KQI_Q_MAYBE ? "MAYBE("
+                                               : "NOT(");
         }
         kq_buf_append(b, aOp, strlen(aOp));
         for (int i = 0; i < q->nChild; i++) {
@@ -2156,7 +2228,9 @@ tree_node_lines(kq_buf *b, kq_buf *w, kq_index *pIdx, const kqi_qnode *q,
     op : {
         const char *zOp = q->eType == KQI_Q_AND  ? "AND (all of)"
                           : q->eType == KQI_Q_OR ? "OR (any of)"
-                                                 : "NOT (documents without)";
+                          : q->eType == KQI_Q_MAYBE
+                              ? "MAYBE (the first, ranked by both)"
+                              : "NOT (documents without)";
         tree_line(b, nIndent, "%s%s", zOp, aBoost);
         if (q->eMix == KQI_MIX_WARN) {
             kq_query qq = {(kqi_qnode *)q};

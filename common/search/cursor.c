@@ -19,6 +19,8 @@
 **   boost    a child's scores times a factor (term^2)
 **   check    a child's documents that pass a check (body:word, =word)
 **   id       one document (id:X)
+**   maybe    a required child's documents, ranked with an optional one's
+**            score too (+a b c)
 **   empty, all   no document, every document (for a query that is only
 **            NOT ...)
 **
@@ -430,6 +432,59 @@ boost_block_max(cur *c, u32 t)
 {
     wrapcur *p = (wrapcur *)c;
     return p->w * p->c->xBlockMax(p->c, t) * BOUND_SLACK;
+}
+
+/* maybe: the required child's documents, the optional child's score
+** added where it matches too (+a b c; Xapian's AND_MAYBE) ----------- */
+int
+kqi_maybe_seek(cur *c, u32 t)
+{
+    maybecur *p = (maybecur *)c;
+    SEEK_GUARD(c, t);
+    int rc = p->pReq->xSeek(p->pReq, t);
+    c->iDoc = p->pReq->iDoc;
+    if (rc && rc != KQ_DONE) {
+        return cur_fail(c, rc);
+    }
+    return rc;
+}
+
+/* The optional child is moved only here: a document that is counted and
+** not ranked never reads its lists. */
+static double
+maybe_score(cur *c)
+{
+    maybecur *p = (maybecur *)c;
+    double score = p->pReq->xScore(p->pReq);
+    int rc = p->pOpt->xSeek(p->pOpt, c->iDoc);
+    if (rc && rc != KQ_DONE) {
+        if (c->pCtx->rc == KQ_OK) {
+            c->pCtx->rc = rc; /* (kqi_seg_finish() reports it) */
+        }
+    } else if (p->pOpt->iDoc == c->iDoc) {
+        score += p->pOpt->xScore(p->pOpt);
+    }
+    return score;
+}
+
+static double
+maybe_max(cur *c)
+{
+    maybecur *p = (maybecur *)c;
+    return (p->pReq->xMax(p->pReq) + p->pOpt->xMax(p->pOpt)) * BOUND_SLACK;
+}
+
+static void
+maybe_free(cur *c)
+{
+    maybecur *p = (maybecur *)c;
+    if (p->pReq) {
+        p->pReq->xFree(p->pReq);
+    }
+    if (p->pOpt) {
+        p->pOpt->xFree(p->pOpt);
+    }
+    free(p);
 }
 
 /* A child's documents that pass a check: body:word and =word. ---------- */
@@ -871,6 +926,21 @@ kqi_cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
                         ? p->iDoc - iBase
                         : KQ_DOCID_EOF;
         return KQ_OK;
+    }
+
+    case KQI_Q_MAYBE: {
+        maybecur *m = (maybecur *)cur_alloc(
+            x, sizeof(maybecur), kqi_maybe_seek, maybe_score, maybe_free);
+        if (m == NULL) {
+            return KQ_NOMEM;
+        }
+        m->base.xMax = maybe_max;
+        *ppOut = &m->base;
+        rc = kqi_cur_make(x, p->aChild[0], &m->pReq, pzErr);
+        if (rc == KQ_OK) {
+            rc = kqi_cur_make(x, p->aChild[1], &m->pOpt, pzErr);
+        }
+        return rc;
     }
 
     case KQI_Q_AND:

@@ -77,6 +77,9 @@ explain_walk(xpl *x, cur *c, double w)
         explain_walk(x, ((wrapcur *)c)->c, w * ((wrapcur *)c)->w);
     } else if (c->xSeek == kqi_check_seek) {
         explain_walk(x, ((checkcur *)c)->w.c, w);
+    } else if (c->xSeek == kqi_maybe_seek) {
+        explain_walk(x, ((maybecur *)c)->pReq, w);
+        explain_walk(x, ((maybecur *)c)->pOpt, w);
     }
     /* Filters, ids, empty cursors: nothing scores. */
 }

@@ -122,6 +122,13 @@ typedef struct wrapcur {
     double w; /* boost: the factor */
 } wrapcur;
 
+/* The required child's documents, the optional child adding its score
+** where it matches too (+a b c). ------------------------------------- */
+typedef struct maybecur {
+    cur base;
+    cur *pReq, *pOpt;
+} maybecur;
+
 /* A child's documents that pass a check: body:word and =word. ---------- */
 typedef struct checkcur checkcur;
 struct checkcur {
@@ -219,6 +226,7 @@ int kqi_and_seek(cur *c, u32 t);
 int kqi_or_seek(cur *c, u32 t);
 int kqi_wrap_seek(cur *c, u32 t);
 int kqi_check_seek(cur *c, u32 t);
+int kqi_maybe_seek(cur *c, u32 t);
 double kqi_boost_score(cur *c);
 double kqi_or_score(cur *c);
 u32 kqi_term_occ(cur *c);

@@ -917,6 +917,15 @@ kqx_query_combine(int eOp, kqx_query *const *apSub, int nSub,
                               Xapian::Query(Xapian::Query::OP_OR,
                                             v.begin() + 1, v.end())),
                 ppOut);
+        case KQX_AND_MAYBE:
+            if (v.size() < 2) {
+                return set_err(pzErr, KQ_MISUSE, "AND_MAYBE needs operands");
+            }
+            return query_new(
+                Xapian::Query(Xapian::Query::OP_AND_MAYBE, v[0],
+                              Xapian::Query(Xapian::Query::OP_OR,
+                                            v.begin() + 1, v.end())),
+                ppOut);
         case KQX_PHRASE:
             return query_new(Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(),
                                            v.end(), v.size()),

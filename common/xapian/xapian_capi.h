@@ -133,11 +133,13 @@ enum {
     KQX_OR,
     KQX_AND_NOT,
     KQX_PHRASE,
-    KQX_NEAR, /* _combine_ex: within a window of param positions */
-    KQX_ADJ,  /* _combine_ex: the same, in order */
-    KQX_SCALE
-}; /* _combine_ex: one operand, its weight times param
-   ** (0: a filter that does not score) */
+    KQX_NEAR,     /* _combine_ex: within a window of param positions */
+    KQX_ADJ,      /* _combine_ex: the same, in order */
+    KQX_SCALE,    /* _combine_ex: one operand, its weight times param
+                  ** (0: a filter that does not score) */
+    KQX_AND_MAYBE /* the first operand's documents, the others' weights
+                  ** added where they match (API version 7) */
+};
 
 int kqx_query_term(const char *z, size_t n, kqx_query **ppOut, char **pzErr);
 /* Every document, with weight 0. */
@@ -263,7 +265,7 @@ void kqx_mset_free(kqx_mset *m);
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 /* clang-format on */
 
-#define KQX_API_VERSION 6
+#define KQX_API_VERSION 7
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

@@ -1411,7 +1411,7 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
     }
     default: break;
     }
-    /* AND, OR, PHRASE, NOT: translate the children first. */
+    /* AND, OR, MAYBE, PHRASE, NOT: translate the children first. */
     kqx_query **aPos = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
     kqx_query **aNeg = calloc((size_t)q->nChild + 1, sizeof(kqx_query *));
     int nPos = 0, nNeg = 0, rc = KQ_OK;
@@ -1431,6 +1431,8 @@ translate_node(kqi_xindex *p, const kqi_qnode *q, kqx_query **ppOut,
     if (rc == KQ_OK) {
         if (q->eType == KQI_Q_OR) {
             rc = kqx_query_combine(KQX_OR, aPos, nPos, ppOut, pzErr);
+        } else if (q->eType == KQI_Q_MAYBE) {
+            rc = kqx_query_combine(KQX_AND_MAYBE, aPos, nPos, ppOut, pzErr);
         } else if (q->eType == KQI_Q_PHRASE) {
             rc = kqx_query_combine(KQX_PHRASE, aPos, nPos, ppOut, pzErr);
         } else {

@@ -137,7 +137,8 @@ class Index:
         attribute of Hit).  snippets=N: each hit gets up to N snippets of
         its body (Hit.snippets; "snippet" in fields asks for one).
         op_or=True: words without an operator between them are ORed (kq
-        --or)."""
+        --or; then +word is required and -word excluded, the other words
+        only ranking: "+opec oil prices")."""
         names = _names(fields)
         if names and "snippet" in names and not snippets:
             snippets = 1

@@ -84,7 +84,7 @@ check() {
     local q=$1 oq=$2 want got wantk gotk sum lines
     want=$(python3 "$ORACLE" --by month "$SLICE" "$oq")
     [ -n "$want" ] || { echo "the oracle finds nothing for $oq" >&2; return 1; }
-    run "$KQ" -d "$RIDX" hist --by month --format=tsv -- "$q"
+    run "$KQ" -d "$RIDX" hist --by month --format=tsv ${CHECK_OR:+--or} -- "$q"
     no_crash || return 1
     [ "$status" -eq 0 ] || { echo "kq hist '$q': status $status: $output" >&2; return 1; }
     # the months with documents (a month without any has an empty or 0 docs)
@@ -96,7 +96,7 @@ check() {
         return 1
     fi
     wantk=$(python3 "$ORACLE" --kwic "$SLICE" "$oq" | LC_ALL=C sort)
-    run "$KQ" -d "$RIDX" kwic --all --format=tsv -- "$q"
+    run "$KQ" -d "$RIDX" kwic --all --format=tsv ${CHECK_OR:+--or} -- "$q"
     no_crash || return 1
     [ "$status" -eq 0 ] || { echo "kq kwic '$q': status $status: $output" >&2; return 1; }
     gotk=$(printf '%s\n' "$output" | cols id,field,start,end,match | LC_ALL=C sort)
@@ -269,6 +269,11 @@ case_() {
 
 @test "match-all: * NOT opec (documents, no matches)" {
     case_ all_not '* NOT opec' "(and (all) (not $OPEC))"
+}
+
+@test "--or, + and -: +opec saudi \"oil prices\" -iraq (opec's documents; saudi and the phrase count where they match)" {
+    CHECK_OR=1 case_ maybe '+opec saudi "oil prices" -iraq' \
+        "(maybe (and $OPEC (not $IRAQ)) $SAUDI (phrase $OIL $PRICE))"
 }
 
 @test "overlap: oil OR \"oil prices\" (oil and oil prices both count)" {

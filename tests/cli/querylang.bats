@@ -766,3 +766,58 @@ EOF
     # not a prefix of nothing in a field
     run -2 "$KQ" -d "$d/n" -c 'title:*'
 }
+
+
+###########################################################################
+# + and - with --or (kq(1): +a required, -a excluded; the other items only
+# rank, as in Xapian's and Lucene's query languages).
+
+# or_ids QUERY: the ids of kq --or --all, sorted, one line.
+or_ids() {
+    "$KQ" -d "$RT" --or --all --format=ids -- "$1" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
+}
+# jq_ids FILTER: the ids of the Reuters slice's documents FILTER selects.
+jq_ids() {
+    jq -r "$RT_JQ_DEFS select($1) | .id | tostring" "$BATS_FILE_TMPDIR/rt.jsonl" |
+        LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+@test "--or: +a b c matches the documents with a (and with every + item), -a excludes" {
+    need_rt
+    local T='(.title + " " + .body)'
+    while IFS='|' read -r q f; do
+        want=$(jq_ids "$f")
+        [ -n "$want" ] || { echo "'$q': the oracle found nothing" >&2; return 1; }
+        got=$(or_ids "$q")
+        [ "$got" = "$want" ] || { echo "kq --or '$q': [$got], want [$want]" >&2; return 1; }
+        n=$("$KQ" -d "$RT" count --or -- "$q")
+        [ "$n" -eq "$(printf '%s\n' $want | wc -l)" ]
+    done <<EOF
++opec oil prices|$T | tok("opec")
++opec +saudi oil|$T | tok("opec") and tok("saudis?")
++opec oil -saudi|$T | tok("opec") and (tok("saudis?") | not)
+oil gas -crude|$T | (tok("oils?") or tok("gas")) and (tok("crudes?") | not)
+-crude -oil|$T | (tok("crudes?") or tok("oils?")) | not
++cocoa|$T | tok("cocoas?")
+EOF
+}
+
+@test "--or: +a b c ranks a's documents by a, b and c together (the scores of a OR b OR c)" {
+    need_rt
+    # every document with opec scores as in opec OR oil OR prices
+    a=$("$KQ" -d "$RT" --or --all --format=tsv --fields id,score -- "+opec oil prices" | sed 1d | LC_ALL=C sort)
+    b=$("$KQ" -d "$RT" --or --all --format=tsv --fields id,score -- "opec oil prices" | sed 1d | LC_ALL=C sort)
+    [ "$(printf '%s\n' "$a" | wc -l)" -eq "$("$KQ" -d "$RT" count opec)" ]
+    [ -z "$(LC_ALL=C join -t "$(printf '\t')" -v 1 <(printf '%s\n' "$a") <(printf '%s\n' "$b"))" ]
+    # the optional words change the order: not the ranking of opec alone
+    top_maybe=$("$KQ" -d "$RT" --or -n 10 --format=ids -- "+opec oil prices")
+    top_opec=$("$KQ" -d "$RT" -n 10 --format=ids -- opec)
+    [ "$top_maybe" != "$top_opec" ]
+    # --parse and kq parse name it
+    [ "$("$KQ" -d "$RT" --or --parse -- "+opec oil -saudi")" = "MAYBE(AND(opec, NOT(saudi)), oil)" ]
+    run "$KQ" -d "$RT" parse --or -- "+opec oil prices"
+    [ "$status" -eq 0 ] && [[ "$output" == "MAYBE (the first, ranked by both)"* ]]
+    # without --or, + and - keep their meaning: +a b is a AND b
+    [ "$("$KQ" -d "$RT" count -- "+opec oil")" -eq "$("$KQ" -d "$RT" count -- "opec AND oil")" ]
+    [ "$("$KQ" -d "$RT" count -- "opec -oil")" -eq "$("$KQ" -d "$RT" count -- "opec AND NOT oil")" ]
+}

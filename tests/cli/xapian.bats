@@ -22,12 +22,13 @@ setup() {
     cd "$ROOT"
 }
 
-# "count" then one "id score" line per hit, for backend DIR and query Q.
+# "count" then one "id score" line per hit, for backend DIR and query Q
+# ($ANSWER_OPTS: more options, e.g. --or).
 answer() {
     local n
-    n=$("$KQ" -d "$1" -c -- "$2")
+    n=$("$KQ" -d "$1" -c $ANSWER_OPTS -- "$2")
     echo "count $n"
-    "$KQ" -d "$1" --json -n 1000 -- "$2" | jq -r 'select(.type == "hit") | "\(.id) \(.score)"'
+    "$KQ" -d "$1" --json -n 1000 $ANSWER_OPTS -- "$2" | jq -r 'select(.type == "hit") | "\(.id) \(.score)"'
 }
 
 # Compare the two backends on query $1; print the difference on failure.
@@ -74,6 +75,17 @@ same_answer() {
              'said AND NOT (oil OR "prime minister")'; do
         same_answer "$q"
     done
+}
+
+@test "xapian: with --or, + and - agree (+a b c: Xapian's AND_MAYBE)" {
+    ANSWER_OPTS=--or
+    for q in '+ceasefire peacekeepers troops' '+oil +bank dollar' \
+             'oil bank -dollar' '+said oil -gulf "prime minister"' '-oil -said' \
+             '+(oil OR bank) dollar price*'; do
+        same_answer "$q"
+    done
+    [ "$(answer "$BATS_FILE_TMPDIR/xdb" '+oil bank' | sed -n 's/^count //p')" -eq \
+      "$("$KQ" -d "$IDX" -c oil)" ]
 }
 
 @test "xapian: patterns, fuzzy words and expanding words in phrases and titles agree, scores too" {

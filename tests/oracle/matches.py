@@ -50,6 +50,8 @@
 #                                  matches
 #          | (or QUERY...)         some part matches; the union of the
 #                                  matches of the parts that match
+#          | (maybe QUERY OPT...)  QUERY matches; its matches and those of
+#                                  the OPT parts that match (+a b c --or)
 #          | (not QUERY)           QUERY does not match; no matches
 #          | (title QUERY)         QUERY's slots looked for in the title
 #          | (body QUERY)          ... in the body only
@@ -279,6 +281,11 @@ def compile_query(tree, vocab, expansions, fields=FIELDS):
         if not parts:
             die("(%s QUERY...)" % op)
         return lambda doc: boolean(doc, op, parts)
+    if op == "maybe":
+        parts = [compile_query(a, vocab, expansions, fields) for a in args]
+        if len(parts) < 2:
+            die("(maybe QUERY OPT...)")
+        return lambda doc: maybe(doc, parts[0], parts[1:])
     if op == "not":
         if len(args) != 1:
             die("(not QUERY)")
@@ -327,6 +334,18 @@ def boolean(doc, op, parts):
             ok = True
             spans |= s
     return ok, spans
+
+
+def maybe(doc, req, opts):
+    m, spans = req(doc)
+    if not m:
+        return False, set()
+    spans = set(spans)
+    for p in opts:
+        mo, so = p(doc)
+        if mo:
+            spans |= so
+    return True, spans
 
 
 # ------------------------------------------------------------- leaves

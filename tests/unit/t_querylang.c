@@ -359,6 +359,50 @@ static void test_describe(void **state) {
     if (nBad) fail_msg("%d of %zu descriptions wrong", nBad, N_DESC);
 }
 
+/* + and - with KQ_QUERY_OR (kq --or): + items required, - items
+** excluded, the others ranking only (MAYBE); without the flag, + is AND's
+** and - is NOT as always. */
+static void test_love_hate(void **state) {
+    (void)state;
+    static const struct {
+        int flags;
+        const char *zQuery, *zWant;
+    } a[] = {
+        {KQ_QUERY_OR, "+wheat coal", "MAYBE(wheat, coal)"},
+        {KQ_QUERY_OR, "+wheat coal corn", "MAYBE(wheat, OR(coal, corn))"},
+        {KQ_QUERY_OR, "wheat coal -corn", "AND(OR(wheat, coal), NOT(corn))"},
+        {KQ_QUERY_OR, "+wheat +coal corn -rice",
+         "MAYBE(AND(wheat, coal, NOT(rice)), corn)"},
+        {KQ_QUERY_OR, "+wheat -rice", "AND(wheat, NOT(rice))"},
+        {KQ_QUERY_OR, "-wheat", "NOT(wheat)"},
+        {KQ_QUERY_OR, "+wheat", "wheat"},
+        {KQ_QUERY_OR, "-wheat -coal", "AND(NOT(wheat), NOT(coal))"},
+        {KQ_QUERY_OR, "+(wheat OR coal) corn", "MAYBE(OR(wheat, coal), corn)"},
+        {KQ_QUERY_OR, "(+wheat coal) OR corn", "OR(MAYBE(wheat, coal), corn)"},
+        {KQ_QUERY_OR, "wheat coal", "OR(wheat, coal)"},
+        {0, "+wheat coal", "AND(wheat, coal)"},
+        {0, "wheat -coal corn", "AND(wheat, NOT(coal), corn)"},
+    };
+    int nBad = 0;
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+        kq_query *q = NULL;
+        int iCol = 0;
+        char *zErr = NULL;
+        int rc = kq_query_parse_ex(g_pEn, a[i].zQuery, a[i].flags, &q, &iCol,
+                                   &zErr);
+        char *z = rc == KQ_OK ? kq_query_describe(q) : NULL;
+        if (z == NULL || strcmp(z, a[i].zWant) != 0) {
+            print_error("'%s' (flags %d): got %s, want %s\n", a[i].zQuery,
+                        a[i].flags, z ? z : zErr ? zErr : "?", a[i].zWant);
+            nBad++;
+        }
+        free(z);
+        kq_query_free(q);
+        free(zErr);
+    }
+    if (nBad) fail_msg("%d wrong", nBad);
+}
+
 /* A boost on a parenthesised group must survive whatever surrounds it:
 ** (a OR b)^3 alone, or in an OR, or (a b)^3 in an AND. */
 static const struct { const char *zQuery, *zWant; } aGroupBoost[] = {
@@ -1588,6 +1632,7 @@ int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_love_hate),
         cmocka_unit_test(test_describe_group_boost),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_quoted_id),
