@@ -1654,12 +1654,14 @@ static_lang(const char *z)
     return NULL;
 }
 
-/* The TERM t (with its text zRaw) analysed by pL: a new TERM, or NULL if
-** its text is not one word there (or on an error, in p->rc). */
+/* The TERM or EXACT t (with its text zRaw) analysed by pL: a new one of
+** its kind (an EXACT keeps its folded word), or NULL if its text is not
+** one word there (or on an error, in p->rc). */
 static kqi_qnode *
 term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
 {
-    if (t->eType != KQI_Q_TERM || t->zRaw == NULL || t->bNever) {
+    if ((t->eType != KQI_Q_TERM && t->eType != KQI_Q_EXACT) ||
+        t->zRaw == NULL || t->bNever) {
         return NULL;
     }
     /* Its stem there: the first token, as fold_piece() collects it. */
@@ -1685,7 +1687,17 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
     kq_buf_free(&b);
     q->zRaw = kq_mprintf("%s", t->zRaw);
     q->zField = t->zField ? kq_mprintf("%s", t->zField) : NULL;
-    if (q->zTerm == NULL || q->zRaw == NULL || (t->zField && !q->zField)) {
+    if (t->eType == KQI_Q_EXACT) {
+        /* =word: the same folded word, found through this stem */
+        q->eType = KQI_Q_EXACT;
+        q->zWord = kq_mprintf("%s", t->zWord);
+        q->nWord = t->nWord;
+        if (q->zWord == NULL) {
+            p->rc = KQ_NOMEM;
+        }
+    }
+    if (p->rc || q->zTerm == NULL || q->zRaw == NULL ||
+        (t->zField && !q->zField)) {
         p->rc = KQ_NOMEM;
         node_drop(p, q);
         return NULL;
@@ -1693,11 +1705,12 @@ term_in_lang(parser *p, const kqi_qnode *t, kq_analyzer *pL)
     return q;
 }
 
-/* q (a TERM, or a PHRASE or NEAR of TERMs) in language pL, or NULL. */
+/* q (a TERM or EXACT, or a PHRASE or NEAR of TERMs) in language pL, or
+** NULL. */
 static kqi_qnode *
 item_in_lang(parser *p, const kqi_qnode *q, kq_analyzer *pL)
 {
-    if (q->eType == KQI_Q_TERM) {
+    if (q->eType == KQI_Q_TERM || q->eType == KQI_Q_EXACT) {
         return term_in_lang(p, q, pL);
     }
     kqi_qnode *r = node_new(p, q->eType);
@@ -1724,12 +1737,12 @@ item_in_lang(parser *p, const kqi_qnode *q, kq_analyzer *pL)
     return r;
 }
 
-/* The first word's text of a TERM or a PHRASE or NEAR of TERMs (NULL
-** otherwise). */
+/* The first word's text of a TERM or EXACT, or of a PHRASE or NEAR of
+** TERMs (NULL otherwise). */
 static const char *
 item_text(const kqi_qnode *q)
 {
-    if (q->eType == KQI_Q_TERM) {
+    if (q->eType == KQI_Q_TERM || q->eType == KQI_Q_EXACT) {
         return q->bNever ? NULL : q->zRaw;
     }
     if ((q->eType != KQI_Q_PHRASE && q->eType != KQI_Q_NEAR) ||

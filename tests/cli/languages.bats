@@ -100,3 +100,22 @@ stats_langs() {
         [ "$a" = "$b" ] || { echo "$q: native '$a' xapian '$b'"; false; }
     done
 }
+
+@test "languages: =word finds the word in every language, whatever its stem there (count and hist agree)" {
+    # "line" stems to line in English and lin in French: =line is looked
+    # up through both stems (a French document holding "line" has only
+    # lin), and kq hist (the matcher, which reads the text) agrees
+    f="$BATS_TEST_TMPDIR/l.jsonl"
+    printf '%s\n' \
+        '{"id":"en1","lang":"english","date":"2020-01-01","body":"a line of text and more lines"}' \
+        '{"id":"fr1","lang":"french","date":"2020-01-02","body":"une ligne, la line anglaise et le lin"}' \
+        '{"id":"fr2","lang":"french","date":"2020-01-03","body":"le lin et les lins seulement"}' >"$f"
+    "$KQI" -q -d "$BATS_TEST_TMPDIR/native" --lang-field lang "$f"
+    run -0 "$KQ" -d "$BATS_TEST_TMPDIR/native" --format=ids =line
+    [ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "en1 fr1 " ]
+    [ "$("$KQ" -d "$BATS_TEST_TMPDIR/native" -c =line)" -eq 2 ]
+    run -0 "$KQ" -d "$BATS_TEST_TMPDIR/native" parse =line
+    [[ "$output" == *'(term line, then'* ]] && [[ "$output" == *'(term lin, then'* ]]
+    run -0 "$KQ" -d "$BATS_TEST_TMPDIR/native" hist --by day --format=tsv =line
+    [ "$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 { d += $3; o += $4 } END { print d, o }')" = "2 2" ]
+}
