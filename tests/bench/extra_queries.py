@@ -267,10 +267,10 @@ def latency_table(summ, names, types, base="kq"):
 # ------------------------------------------------ CLI exact counts
 def cli_counts(peers, kq_bin, rows, reps):
     """one process per query and peer, interleaved as harness.phase_cli:
-    kq -d IDX -c Q   vs   xapian_query --db IDX --exact-count 1 --k 1 --no-run --lat-out - Q
+    kq -d IDX -c -- Q  vs   xapian_query --db IDX --exact-count 1 --k 1 --no-run --lat-out - Q
     -> ({peer: {qid: [ms]}}, {peer: {qid: count}})"""
     argvs = {
-        "kq": lambda q: [kq_bin, "-d", peers["kq"]["index"], "-c", q],
+        "kq": lambda q: [kq_bin, "-d", peers["kq"]["index"], "-c", "--", q],
         "xapian": lambda q: peers["xapian"]["query"] + ["--exact-count", "1", "--k", "1", "--no-run",
                                                         "--lat-out", "-", q],
     }
@@ -478,7 +478,7 @@ def main():
     if cli:
         T = cli["times"]
         L += ["## exact match counts, CLI (one process per query)", "",
-              "kq = `%s -d IDX -c Q` (count only, nothing scored); xapian = `xapian_query "
+              "kq = `%s -d IDX -c -- Q` (count only, nothing scored); xapian = `xapian_query "
               "--db IDX --exact-count 1 --k 1 --no-run --lat-out - Q` (exact count + top 1: "
               "the smallest k the program accepts). Each a fresh process timed from python "
               "(fork+exec+open+query+exit), stdout/stderr piped and the count read back; "

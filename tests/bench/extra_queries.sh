@@ -42,7 +42,7 @@
 #
 # 4. Exact match counts, CLI (count-only for kq): every one of the 600 queries
 #    as a fresh process, kq and Xapian interleaved per query, --cli-reps rounds:
-#      ./kq -d IDX -c 'Q'                       (count only, nothing scored)
+#      ./kq -d IDX -c -- 'Q'                     (count only, nothing scored)
 #      $BUILD/xapian_query --db IDX --exact-count 1 --k 1 --no-run --lat-out - 'Q'
 #                                               (exact count + top 1, the least
 #                                                the program accepts)
