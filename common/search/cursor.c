@@ -317,13 +317,8 @@ kqi_and_seek(cur *c, u32 t)
             continue;
         }
         int bMatch = 1;
-        if (p->aOffset) {
-            int rc = kqi_phrase_match(p, t, &bMatch);
-            if (rc) {
-                return cur_fail(c, rc);
-            }
-        } else if (p->nWindow) {
-            int rc = kqi_near_match(p, &bMatch);
+        if (!p->bDefer) {
+            int rc = kqi_and_positions(p, t, &bMatch);
             if (rc) {
                 return cur_fail(c, rc);
             }
@@ -344,6 +339,19 @@ kqi_and_seek(cur *c, u32 t)
         }
         t++;
     }
+}
+
+int
+kqi_and_positions(andcur *p, u32 t, int *pbMatch)
+{
+    *pbMatch = 1;
+    if (p->aOffset) {
+        return kqi_phrase_match(p, t, pbMatch);
+    }
+    if (p->nWindow) {
+        return kqi_near_match(p, pbMatch);
+    }
+    return KQ_OK;
 }
 
 static double

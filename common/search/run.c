@@ -262,6 +262,53 @@ run_blockmax_term(cur *c, termcur *tc, topk *t, u32 iBase, u64 *pnSeen)
     return x->rc;
 }
 
+/* A phrase or NEAR at the top of the query, when an estimated count will
+** do: a phrase scores as the sum of its words, so a document holding them
+** all is scored first, and its positions are read only if that score
+** could enter the top k (the costly part for frequent words: "of the").
+** The count is then of the documents checked, a lower bound. */
+static andcur *
+positional(cur *c)
+{
+    if (c->xSeek != kqi_and_seek) {
+        return NULL;
+    }
+    andcur *a = (andcur *)c;
+    return (a->aOffset || a->nWindow) && a->nNeg == 0 ? a : NULL;
+}
+
+static int
+run_positional(cur *c, andcur *a, topk *t, u32 iBase, u64 *pnSeen)
+{
+    ctx *x = c->pCtx;
+    const u8 *aDel = x->pSeg->aDel;
+    u64 nSeen = 0;
+    a->bDefer = 1;
+    c->xSeek(c, 0);
+    while (x->rc == KQ_OK && c->iDoc != KQ_DOCID_EOF) {
+        if (!kqi_is_deleted(aDel, c->iDoc)) {
+            double sc = c->xScore(c);
+            if (t->n < t->nMax || sc > t->a[0].score) {
+                int bMatch;
+                int rc = kqi_and_positions(a, c->iDoc, &bMatch);
+                if (rc) {
+                    if (x->rc == KQ_OK) {
+                        x->rc = rc;
+                    }
+                    break;
+                }
+                if (bMatch) {
+                    nSeen++;
+                    topk_push(t, iBase + c->iDoc, sc);
+                }
+            }
+        }
+        cur_next(c);
+    }
+    *pnSeen += nSeen;
+    return x->rc;
+}
+
 /**************************************************************************
 ** No pruning: every document of the cursor counted, and scored when hits
 ** are wanted.  (A function of its own, like the two above, keeps c in a
@@ -383,6 +430,9 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
         } else if (rc == KQ_OK && bPrune && single_term(c)) {
             bExact = 0;
             rc = run_blockmax_term(c, single_term(c), &t, iBase, &nTotal);
+        } else if (rc == KQ_OK && bPrune && positional(c)) {
+            bExact = 0;
+            rc = run_positional(c, positional(c), &t, iBase, &nTotal);
         } else if (rc == KQ_OK) {
             rc = run_exhaustive(c, &t, iBase, &nTotal);
         }

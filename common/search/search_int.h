@@ -112,6 +112,10 @@ typedef struct andcur {
     u32 nWindow;  /* NEAR/ADJ: the children's positions at most this
                   ** far apart (0: not a NEAR) */
     int bOrdered; /* ADJ: in the children's order */
+    int bDefer;   /* phrase, NEAR: kqi_and_seek() gives the documents
+                  ** holding every word, unchecked; the caller checks
+                  ** positions (kqi_and_positions()) where it needs to
+                  ** (run.c: only where a hit could rank) */
 } andcur;
 
 /* filter (a child's documents, scoring nothing: fields, dates) and boost
@@ -223,6 +227,9 @@ int kqi_expand_ids(kq_index *pIdx, plan *p, const kqi_qnode *q, expbudget *b,
 int kqi_cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr);
 int kqi_term_seek(cur *c, u32 t);
 int kqi_and_seek(cur *c, u32 t);
+/* Do the children of phrase or NEAR p, at document t, stand at the right
+** positions?  (1 for a plain AND.) */
+int kqi_and_positions(andcur *p, u32 t, int *pbMatch);
 int kqi_or_seek(cur *c, u32 t);
 int kqi_wrap_seek(cur *c, u32 t);
 int kqi_check_seek(cur *c, u32 t);
