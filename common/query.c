@@ -317,9 +317,9 @@ static u64
 node_hash(const kqi_qnode *q)
 {
     u64 h = 0xcbf29ce484222325ull;
-    u32 a[9] = {(u32)q->eType, (u32)q->eField,    q->iOffset,
-                q->nWindow,    (u32)q->bOrdered,  (u32)q->bNever,
-                q->nEdit,      (u32)q->bIdPrefix, (u32)q->eSign};
+    u32 a[8] = {(u32)q->eType, (u32)q->eField,   q->iOffset,
+                q->nWindow,    (u32)q->bOrdered, (u32)q->bNever,
+                q->nEdit,      (u32)q->bIdPrefix};
     h = hash_bytes(h, a, sizeof(a));
     if (q->zTerm) {
         h = hash_bytes(h, q->zTerm, q->nTerm + 1);
@@ -359,7 +359,7 @@ node_equal(const kqi_qnode *x, const kqi_qnode *y)
         x->iOffset != y->iOffset || x->nWindow != y->nWindow ||
         x->bOrdered != y->bOrdered || x->nChild != y->nChild ||
         x->bNever != y->bNever || x->nEdit != y->nEdit ||
-        x->bIdPrefix != y->bIdPrefix || x->eSign != y->eSign ||
+        x->bIdPrefix != y->bIdPrefix ||
         !str_eq(x->zTerm, x->nTerm, y->zTerm, y->nTerm) ||
         !str_eq(x->zWord, x->nWord, y->zWord, y->nWord) ||
         !str_eq(x->zField, x->zField ? strlen(x->zField) : 0, y->zField,
@@ -443,6 +443,9 @@ dedup_merge(parser *p, kqi_qnode *q, kqi_qnode *c, dedup *d, u64 h)
         t->eType != KQI_Q_ID) {
         /* Scores add up (or_score(), and_score()): w1 s + w2 s. */
         t->boost = eff_boost(t->boost) + eff_boost(c->boost);
+    }
+    if (t->eSign == 0) {
+        t->eSign = c->eSign; /* oil +oil: a required oil (parse_or()) */
     }
     node_drop(p, c);
     return 1;
@@ -1758,6 +1761,19 @@ item_text(const kqi_qnode *q)
     return q->aChild[0]->zRaw;
 }
 
+/* The signs have done their work (parse_or()): forget them, so that the
+** query's items compare as what they search for (add_languages()). */
+static void
+clear_signs(kqi_qnode *q)
+{
+    for (int i = 0; q && i < q->nChild; i++) {
+        clear_signs(q->aChild[i]);
+    }
+    if (q) {
+        q->eSign = 0;
+    }
+}
+
 /* q with its words and phrases in the index's other languages. */
 static kqi_qnode *
 add_languages(parser *p, kqi_qnode *q)
@@ -1835,6 +1851,7 @@ kq_query_parse_ex(kq_analyzer *pA, const char *zQuery, int flags,
     }
     if (p.rc == KQ_OK) {
         pRoot = parse_or(&p);
+        clear_signs(pRoot);
         pRoot = add_languages(&p, pRoot);
         check_terms(&p, 0);
     }

@@ -116,6 +116,10 @@ stats_langs() {
     [ "$("$KQ" -d "$BATS_TEST_TMPDIR/native" -c =line)" -eq 2 ]
     run -0 "$KQ" -d "$BATS_TEST_TMPDIR/native" parse =line
     [[ "$output" == *'(term line, then'* ]] && [[ "$output" == *'(term lin, then'* ]]
+    # + and - mark items of the query, not what they search for: each
+    # language's form comes once
+    [ "$("$KQ" -d "$BATS_TEST_TMPDIR/native" --or --parse -- '+line text')" = "MAYBE(OR(line, lin), text)" ]
+    [ "$("$KQ" -d "$BATS_TEST_TMPDIR/native" --or -c -- '+line text')" -eq 2 ]
     run -0 "$KQ" -d "$BATS_TEST_TMPDIR/native" hist --by day --format=tsv =line
     [ "$(printf '%s\n' "$output" | awk -F'\t' 'NR > 1 { d += $3; o += $4 } END { print d, o }')" = "2 2" ]
 }

@@ -380,6 +380,11 @@ static void test_love_hate(void **state) {
         {KQ_QUERY_OR, "+(wheat OR coal) corn", "MAYBE(OR(wheat, coal), corn)"},
         {KQ_QUERY_OR, "(+wheat coal) OR corn", "OR(MAYBE(wheat, coal), corn)"},
         {KQ_QUERY_OR, "wheat coal", "OR(wheat, coal)"},
+        /* a repeated word counts twice (merged), required if either is */
+        {KQ_QUERY_OR, "+wheat wheat coal", "MAYBE(wheat^2, coal)"},
+        {KQ_QUERY_OR, "wheat +wheat coal", "MAYBE(wheat^2, coal)"},
+        {KQ_QUERY_OR, "-coal -coal wheat", "AND(wheat, NOT(coal))"},
+        {0, "+wheat wheat", "wheat^2"},
         {0, "+wheat coal", "AND(wheat, coal)"},
         {0, "wheat -coal corn", "AND(wheat, NOT(coal), corn)"},
     };
