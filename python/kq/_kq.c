@@ -1063,10 +1063,11 @@ Index_collocates(IndexObject *o, PyObject *args, PyObject *kw)
                         0);
     }
     PyObject *keep;
-    if (!stop_words(stop, &keep, (const char ***)&opts.azStop,
-                    &opts.nStop)) {
+    const char **azStop;
+    if (!stop_words(stop, &keep, &azStop, &opts.nStop)) {
         return NULL;
     }
+    opts.azStop = azStop;
     kq_query *q = parse(o, query, bOr);
     kq_collocates *pRes = NULL;
     char *zErr = NULL;
@@ -1082,7 +1083,7 @@ Index_collocates(IndexObject *o, PyObject *args, PyObject *kw)
         ENGINE_END(o);
     }
     kq_query_free(q);
-    free((void *)opts.azStop);
+    free(azStop);
     Py_XDECREF(keep);
     if (q == NULL) {
         return NULL;
@@ -1094,10 +1095,10 @@ Index_collocates(IndexObject *o, PyObject *args, PyObject *kw)
     PyObject *list = PyList_New(0);
     for (size_t i = 0; list && i < pRes->nRow; i++) {
         const kq_colloc_row *r = &pRes->aRow[i];
-        PyObject *t = Py_BuildValue(
-            "(NKKddddd)", text(r->zKey, r->nKey), (unsigned long long)r->nObs,
-            (unsigned long long)r->nFreq, r->rExpected, r->rLogDice, r->rMI,
-            r->rT, r->rLL);
+        PyObject *t = Py_BuildValue("(NKKddddd)", text(r->zKey, r->nKey),
+                                    (unsigned long long)r->nObs,
+                                    (unsigned long long)r->nFreq, r->rExpected,
+                                    r->rLogDice, r->rMI, r->rT, r->rLL);
         if (t == NULL || PyList_Append(list, t) < 0) {
             Py_XDECREF(t);
             Py_CLEAR(list);
@@ -1119,8 +1120,8 @@ Index_collocates(IndexObject *o, PyObject *args, PyObject *kw)
 static PyObject *
 Index_keywords(IndexObject *o, PyObject *args, PyObject *kw)
 {
-    static char *azKw[] = {"query", "reference", "stem",
-                           "min_freq", "op_or", NULL};
+    static char *azKw[] = {"query",    "reference", "stem",
+                           "min_freq", "op_or",     NULL};
     PyObject *query, *ref = Py_None;
     unsigned long long nMinFreq = 5;
     int bStem = 0, bOr = 0;
