@@ -1515,8 +1515,9 @@ parse_and(parser *p)
     return q;
 }
 
-/* The items of an OR list written with + or - (kq(1): +a is required,
-** -a excluded, as in Xapian's and Lucene's query languages): the
+/* With --or (KQ_QUERY_OR), the items of an OR list written with + or -
+** (kq(1): +a is required, -a excluded, as in Xapian's and Lucene's query
+** languages; without --or an OR is always written out, and means it): the
 ** documents matching every + item and no - item; the other items only
 ** rank them (and count their matches), a MAYBE over the required part.
 ** Without + items the others are required as one OR.  q is the OR being
@@ -1592,7 +1593,7 @@ parse_or(parser *p)
         node_add_ex(p, q, parse_and(p), &d);
     }
     dedup_free(&d);
-    for (int i = 0; q && i < q->nChild; i++) {
+    for (int i = 0; q && p->bDefaultOr && i < q->nChild; i++) {
         if (q->aChild[i]->eSign) {
             return love_hate(p, q);
         }

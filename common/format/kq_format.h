@@ -15,7 +15,7 @@
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 6
+#define KQI_FORMAT_VERSION 7
 enum {
     KQI_FT_MANIFEST = 1,
     KQI_FT_DICT,
@@ -29,8 +29,9 @@ enum {
 ** Xapian databases record (xbackend.c); a native index's is its format
 ** version.  Raise both when kq_analyze() gives other terms for some text:
 ** 2 (format 5) is UAX #29 word boundaries and folding that keeps the marks
-** of Indic, Thai and kana. */
-#define KQI_ANALYSIS_VERSION 2
+** of Indic, Thai and kana; 3 (format 7) drops a token that folds to marks
+** alone (U+FF9E). */
+#define KQI_ANALYSIS_VERSION 3
 
 /* File names (manifest.c, segment.c). */
 #define KQI_MANIFEST "kq.manifest"

@@ -111,6 +111,11 @@ static const acase aCase[] = {
     {"ab\0cd", 5, "ab@0[0,2) cd@1[3,5)"},
     {"\0\0\0", 3, ""},
     {"\0x\0", 3, "x@0[1,2)"},
+    /* a halfwidth voicing mark (U+FF9E) is a letter, but folds to the
+    ** combining U+3099: alone it has no term (it takes a position, as a
+    ** word too long does); after a letter it is part of the letter */
+    {"a \xef\xbe\x9e b", 0, "a@0[0,1) b@2[6,7)"},
+    {"\xef\xbd\xb6\xef\xbe\x9e", 0, "\xe3\x82\xac@0[0,6)"},
     /* nothing to index */
     {"", 0, ""},
     {"   ,;!? -- ...", 0, ""},

@@ -1,11 +1,12 @@
 # Raise the format version of the legacy index (tests/data/hostile-ids/idx) in
 # every file header and recompute the CRC32s the manifest holds.  Only for
 # format changes that leave this index's content as it is (its words are
-# ASCII): version 5 (issue 17) changed only the analysis of other scripts.
-#     python3 tests/data/hostile-ids/bump-version.py tests/data/hostile-ids/idx
+# ASCII): version 5 (issue 17) and 7 (issue 21) changed only the analysis
+# of other scripts.
+#     python3 tests/data/hostile-ids/bump-version.py tests/data/hostile-ids/idx [VERSION]
 import struct, zlib, sys, os
 d=sys.argv[1]
-VERSION=5
+VERSION=int(sys.argv[2]) if len(sys.argv) > 2 else 5
 def patch(path):
     b=bytearray(open(path,'rb').read()); b[8:12]=struct.pack('<I',VERSION); open(path,'wb').write(b); return b
 m=patch(os.path.join(d,'kq.manifest'))
