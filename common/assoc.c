@@ -179,6 +179,17 @@ kqi_wcount_doc(kqi_wcount *w, kq_index *p, kq_docid iDoc, char **pzErr)
 }
 
 int
+kqi_docids_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
+{
+    kqi_docids *d = pCtx;
+    if (kq_grow(&d->a, sizeof(kq_docid), &d->nAlloc, d->n + 1, 64)) {
+        return KQ_NOMEM;
+    }
+    d->a[d->n++] = iDoc;
+    return KQ_OK;
+}
+
+int
 kqi_doc_ntoken(kq_index *p, kq_docid iDoc, u64 *pn, char **pzErr)
 {
     const kq_docinfo *pInfo;

@@ -33,9 +33,8 @@ typedef struct colloc {
     kq_index *p;
     const kq_colloc_opts *o;
     kq_matcher *pM;
-    kq_docid *aDoc; /* the matching documents */
-    size_t nDoc, nDocAlloc;
-    ctok *aTok; /* the current document's tokens */
+    kqi_docids docs; /* the matching documents */
+    ctok *aTok;      /* the current document's tokens */
     size_t nTok, nTokAlloc;
     kq_buf keys;   /* ... and their keys */
     kqi_wtab t;    /* collocates: aN[0] = O, aN[1] = f(c) */
@@ -51,17 +50,6 @@ typedef struct colloc_out {
     kq_collocates pub;
     kqi_wtab t;
 } colloc_out;
-
-static int
-doc_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
-{
-    colloc *k = pCtx;
-    if (kq_grow(&k->aDoc, sizeof(kq_docid), &k->nDocAlloc, k->nDoc + 1, 64)) {
-        return KQ_NOMEM;
-    }
-    k->aDoc[k->nDoc++] = iDoc;
-    return KQ_OK;
-}
 
 static int
 tok_cb(void *pCtx, const kq_doc_token *t)
@@ -262,7 +250,7 @@ make_rows(colloc *k, kqi_wentry **ap, size_t n, colloc_out *pOut)
         return KQ_NOMEM;
     }
     pOut->pub.nRow = n;
-    pOut->pub.nDoc = k->nDoc;
+    pOut->pub.nDoc = k->docs.n;
     pOut->pub.nMatch = k->nMatch;
     pOut->pub.nCorpus = k->nCorpus;
     pOut->t = k->t; /* (the rows' keys) */
@@ -316,13 +304,13 @@ kq_index_collocates(kq_index *p, const kq_query *q,
                                                : kq_index_analyzer(p))
               : KQ_NOMEM;
     if (rc == KQ_OK) {
-        rc = kq_search_each(p, q, &k, doc_cb, pzErr);
+        rc = kq_search_each(p, q, &k.docs, kqi_docids_cb, pzErr);
     }
     if (rc == KQ_OK) {
         rc = kq_matcher_new(p, q, &k.pM, pzErr);
     }
-    for (size_t i = 0; rc == KQ_OK && i < k.nDoc; i++) {
-        rc = doc_windows(&k, k.aDoc[i]);
+    for (size_t i = 0; rc == KQ_OK && i < k.docs.n; i++) {
+        rc = doc_windows(&k, k.docs.a[i]);
     }
     kqi_wentry **ap = NULL;
     size_t n = 0;
@@ -344,7 +332,7 @@ kq_index_collocates(kq_index *p, const kq_query *q,
         rc = make_rows(&k, ap, n, pOut);
     }
     free(ap);
-    free(k.aDoc);
+    free(k.docs.a);
     free(k.aTok);
     kq_buf_free(&k.keys);
     kqi_wtab_free(&k.t);

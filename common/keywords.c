@@ -21,10 +21,9 @@
 typedef struct kwds {
     kq_index *p;
     const kq_keywords_opts *o;
-    kq_docid nDocid;        /* one more than the largest docid */
-    unsigned char *abFocus; /* per docid: in the focus */
-    kq_docid *aDoc;         /* the documents a query matches */
-    size_t nDoc, nDocAlloc;
+    kq_docid nDocid;            /* one more than the largest docid */
+    unsigned char *abFocus;     /* per docid: in the focus */
+    kqi_docids docs;            /* the documents a query matches */
     u64 nFocus, nRef, nOverlap; /* documents */
     kqi_wtab t;                 /* aN[0] = a, aN[1] = b */
     kqi_wcount w;
@@ -38,17 +37,6 @@ typedef struct kwds_out {
     kq_keywords pub;
     kqi_wtab t;
 } kwds_out;
-
-static int
-match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
-{
-    kwds *k = pCtx;
-    if (kq_grow(&k->aDoc, sizeof(kq_docid), &k->nDocAlloc, k->nDoc + 1, 64)) {
-        return KQ_NOMEM;
-    }
-    k->aDoc[k->nDoc++] = iDoc;
-    return KQ_OK;
-}
 
 /* The rest of the index: each live document not in the focus. */
 static int
@@ -75,19 +63,20 @@ read_focus(kwds *k, const kq_query *q)
         rc = KQ_NOMEM;
     }
     if (rc == KQ_OK) {
-        rc = kq_search_each(k->p, q, k, match_cb, k->pzErr);
+        rc = kq_search_each(k->p, q, &k->docs, kqi_docids_cb, k->pzErr);
     }
     memset(&k->w, 0, sizeof(k->w));
     k->w.t = &k->t;
     k->w.bStem = k->o->bStem;
     k->w.bAdd = 1;
-    for (size_t i = 0; rc == KQ_OK && i < k->nDoc; i++) {
-        if (k->aDoc[i] < k->nDocid) {
-            k->abFocus[k->aDoc[i]] = 1;
+    for (size_t i = 0; rc == KQ_OK && i < k->docs.n; i++) {
+        kq_docid iDoc = k->docs.a[i];
+        if (iDoc < k->nDocid) {
+            k->abFocus[iDoc] = 1;
         }
-        rc = kqi_wcount_doc(&k->w, k->p, k->aDoc[i], k->pzErr);
+        rc = kqi_wcount_doc(&k->w, k->p, iDoc, k->pzErr);
     }
-    k->nFocus = k->nDoc;
+    k->nFocus = k->docs.n;
     k->nC = k->w.nToken;
     return rc;
 }
@@ -101,10 +90,11 @@ read_reference(kwds *k)
     k->w.iCol = 1;
     k->w.nToken = 0;
     if (k->o->pReference) {
-        k->nDoc = 0;
-        rc = kq_search_each(k->p, k->o->pReference, k, match_cb, k->pzErr);
-        for (size_t i = 0; rc == KQ_OK && i < k->nDoc; i++) {
-            kq_docid iDoc = k->aDoc[i];
+        k->docs.n = 0;
+        rc = kq_search_each(k->p, k->o->pReference, &k->docs, kqi_docids_cb,
+                            k->pzErr);
+        for (size_t i = 0; rc == KQ_OK && i < k->docs.n; i++) {
+            kq_docid iDoc = k->docs.a[i];
             if (iDoc < k->nDocid && k->abFocus[iDoc]) {
                 k->nOverlap++;
                 continue;
@@ -215,7 +205,7 @@ kq_index_keywords(kq_index *p, const kq_query *pFocus,
     if (rc == KQ_OK) {
         rc = make_rows(&k, pOut);
     }
-    free(k.aDoc);
+    free(k.docs.a);
     free(k.abFocus);
     kqi_wtab_free(&k.t);
     if (rc) {

@@ -222,6 +222,13 @@ typedef struct kqi_wcount {
 int kqi_wcount_doc(kqi_wcount *w, kq_index *p, kq_docid iDoc, char **pzErr);
 /* Add the tokens of document iDoc (kq_docinfo_tokens()) to *pn. */
 int kqi_doc_ntoken(kq_index *p, kq_docid iDoc, u64 *pn, char **pzErr);
+/* The documents kq_search_each() gives, in a growing array: pass
+** kqi_docids_cb and a kqi_docids (zeroed; free a). */
+typedef struct kqi_docids {
+    kq_docid *a;
+    size_t n, nAlloc;
+} kqi_docids;
+int kqi_docids_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc);
 /* Rows in their order: rSort descending (NaN last), then by key bytes;
 ** iRow says which row each was. */
 typedef struct kqi_sortrow {

@@ -1515,6 +1515,21 @@ parse_and(parser *p)
     return q;
 }
 
+/* A new node of type e over a and b (both dropped if it cannot be made). */
+static kqi_qnode *
+node_pair(parser *p, kqi_qtype e, kqi_qnode *a, kqi_qnode *b)
+{
+    kqi_qnode *q = node_new(p, e);
+    if (q == NULL) {
+        node_drop(p, a);
+        node_drop(p, b);
+        return NULL;
+    }
+    node_add(p, q, a);
+    node_add(p, q, b);
+    return q;
+}
+
 /* With --or (KQ_QUERY_OR), the items of an OR list written with + or -
 ** (kq(1): +a is required, -a excluded, as in Xapian's and Lucene's query
 ** languages; without --or an OR is always written out, and means it): the
@@ -1550,29 +1565,10 @@ love_hate(parser *p, kqi_qnode *q)
     pOpt = node_finish(p, pOpt);
     if (!bPlus && pOpt) {
         /* c d -a -b: (c OR d) without a or b */
-        kqi_qnode *a = node_new(p, KQI_Q_AND);
-        if (a == NULL) {
-            node_drop(p, pReq);
-            node_drop(p, pOpt);
-            return NULL;
-        }
-        node_add(p, a, pOpt);
-        node_add(p, a, pReq);
-        return node_finish(p, a);
+        return node_finish(p, node_pair(p, KQI_Q_AND, pOpt, pReq));
     }
     pReq = node_finish(p, pReq);
-    if (pOpt == NULL) {
-        return pReq;
-    }
-    kqi_qnode *m = node_new(p, KQI_Q_MAYBE);
-    if (m == NULL) {
-        node_drop(p, pReq);
-        node_drop(p, pOpt);
-        return NULL;
-    }
-    node_add(p, m, pReq);
-    node_add(p, m, pOpt);
-    return m;
+    return pOpt ? node_pair(p, KQI_Q_MAYBE, pReq, pOpt) : pReq;
 }
 
 static kqi_qnode *
