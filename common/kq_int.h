@@ -356,10 +356,46 @@ void kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc,
 int kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
                      u32 *aTf);
 
-/* Positions of one block: a codec byte, then for each posting its tf
-** positions (strictly increasing). */
-void kqi_posblock_begin(kq_buf *b);
-void kqi_posblock_add(kq_buf *b, const u32 *aPos, u32 nPos);
+/* Writing the positions of one block (codec.c has the layout): add each
+** posting's positions (1 or more, strictly increasing) in docid order, at
+** most KQI_BLOCK, then flush them to b as one position block, which resets
+** the writer.  A failed allocation or misuse shows in b->rc after the flush.
+*/
+typedef struct kqi_posw {
+    u32 aFirst[KQI_BLOCK]; /* each posting's first position */
+    u32 aTf[KQI_BLOCK];
+    u8 aW[KQI_BLOCK]; /* bits per gap of each posting */
+    int n;
+    kq_buf gaps; /* u32 gaps (pos - previous - 1) of the postings, in order */
+} kqi_posw;
+void kqi_posw_add(kqi_posw *w, const u32 *aPos, u32 nPos);
+void kqi_posw_flush(kqi_posw *w, kq_buf *b);
+void kqi_posw_free(kqi_posw *w);
+/* A block in the varint codec of earlier versions, which readers still
+** read (for tests): n postings, the positions of posting j at aaPos[j]. */
+void kqi_posblock_varint(kq_buf *b, const u32 *const *aaPos, const u32 *aTf,
+                         int n);
+
+/* Reading a position block of n postings whose tfs are aTf: open checks its
+** header (KQ_CORRUPT); get writes posting i's aTf[i] positions to aPos, for
+** any i in any order (fastest in increasing order), checking the block as
+** far as it reads it: KQ_CORRUPT for a bad layout or a position past the
+** largest. */
+typedef struct kqi_posr {
+    int eCodec, n;
+    int iNext; /* the posting after the last one asked for */
+    /* KQI_CODEC_PACKED: the three streams, and where the gaps of posting
+    ** iNext start (bitNext) and its width (the jNext'th) */
+    const u8 *pFirst, *pW, *pGap;
+    size_t nFirst, nW, nGap;
+    int bF, jNext;
+    u64 bitNext;
+    /* KQI_CODEC_VARINT: posting iNext's positions start at pCur */
+    const u8 *pStart, *pCur, *pEnd;
+} kqi_posr;
+int kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf,
+                  int n);
+int kqi_posr_get(kqi_posr *r, const u32 *aTf, int i, u32 *aPos);
 
 /**************************************************************************
 ** Interface to code in postings.c: writing and reading one term's list.

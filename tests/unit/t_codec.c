@@ -1050,6 +1050,194 @@ static void test_plist_single_file(void **state) {
     plfix_teardown(&F);
 }
 
+/**************************************************************************
+** Position blocks (kqi_posw, kqi_posr).
+*/
+
+/* n postings' positions in one array: posting i's tf at aTf[i], its
+** positions from a + aOff[i].  Shapes: 0 every tf 1; 1 small tfs and gaps;
+** 2 gaps of every width up to 32 bits and first positions up to
+** 0xfffffffe (the largest); 3 one posting of 100000 positions among tf 1. */
+typedef struct pblk {
+    int n;
+    u32 aTf[KQI_BLOCK];
+    size_t aOff[KQI_BLOCK + 1];
+    u32 *a;
+} pblk;
+
+static void pblk_make(th_rng *r, pblk *B, int n, int eShape) {
+    B->n = n;
+    size_t nAll = 0;
+    for (int i = 0; i < n; i++) {
+        u32 tf = 1;
+        if (eShape == 1) tf = (u32)th_range(r, 1, 40);
+        if (eShape == 2) tf = (u32)th_range(r, 1, 6);
+        if (eShape == 3 && i == n / 2) tf = 100000;
+        B->aTf[i] = tf;
+        B->aOff[i] = nAll;
+        nAll += tf;
+    }
+    B->aOff[n] = nAll;
+    B->a = malloc(sizeof(u32) * nAll);
+    assert_non_null(B->a);
+    for (int i = 0; i < n; i++) {
+        u32 *p = B->a + B->aOff[i], tf = B->aTf[i];
+        u64 lo = 0, hi = 0xfffffffeull - (tf - 1);
+        u64 first = eShape == 2 ? (th_range(r, 0, 3) == 0 ? hi : th_range(r, 0, hi))
+                                : th_range(r, 0, 500);
+        p[0] = (u32)first;
+        lo = first;
+        for (u32 k = 1; k < tf; k++) {
+            u64 room = 0xfffffffeull - lo - (tf - 1 - k); /* largest step */
+            u64 step = 1;
+            if (eShape == 2) {
+                int w = (int)th_range(r, 0, 32);
+                step = 1 + (th_range(r, 0, ((u64)1 << w) - 1));
+            } else {
+                step = 1 + th_range(r, 0, 30);
+            }
+            lo += step > room ? 1 : step;
+            p[k] = (u32)lo;
+        }
+    }
+}
+
+/* Encode B with kqi_posw (or the varint codec) into a malloc()ed copy of
+** exactly its bytes. */
+static u8 *pblk_encode(pblk *B, int eCodec, size_t *pn) {
+    kq_buf b;
+    memset(&b, 0, sizeof b);
+    if (eCodec == KQI_CODEC_PACKED) {
+        kqi_posw w;
+        memset(&w, 0, sizeof w);
+        for (int i = 0; i < B->n; i++) kqi_posw_add(&w, B->a + B->aOff[i], B->aTf[i]);
+        kqi_posw_flush(&w, &b);
+        assert_int_equal(w.n, 0);
+        kqi_posw_free(&w);
+    } else {
+        const u32 *aa[KQI_BLOCK];
+        for (int i = 0; i < B->n; i++) aa[i] = B->a + B->aOff[i];
+        kqi_posblock_varint(&b, aa, B->aTf, B->n);
+    }
+    assert_int_equal(b.rc, KQ_OK);
+    assert_int_equal(b.a[0], eCodec);
+    u8 *a = dup_exact(b.a, b.n);
+    *pn = b.n;
+    kq_buf_free(&b);
+    return a;
+}
+
+/* Every posting in a random order (twice each), compared with B. */
+static void pblk_check(pblk *B, const u8 *a, size_t n, th_rng *r) {
+    kqi_posr pr;
+    assert_int_equal(kqi_posr_open(&pr, a, a + n, B->aTf, B->n), KQ_OK);
+    u32 *aGot = malloc(sizeof(u32) * 100000);
+    assert_non_null(aGot);
+    for (int k = 0; k < 2 * B->n; k++) {
+        int i = (int)th_range(r, 0, (u64)B->n - 1);
+        assert_int_equal(kqi_posr_get(&pr, B->aTf, i, aGot), KQ_OK);
+        th_check(memcmp(aGot, B->a + B->aOff[i], sizeof(u32) * B->aTf[i]) == 0,
+                 "posting %d of %d: positions differ", i, B->n);
+    }
+    assert_int_equal(kqi_posr_get(&pr, B->aTf, B->n, aGot), KQ_MISUSE);
+    free(aGot);
+}
+
+/* Round trips in both codecs, every block size at the edges, each shape;
+** then every truncation and one trailing byte are refused. */
+static void test_posblock_roundtrip(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("posblock");
+    const int aN[] = {1, 2, 3, 64, 127, KQI_BLOCK};
+    for (size_t t = 0; t < sizeof aN / sizeof aN[0]; t++) {
+        for (int eShape = 0; eShape < 4; eShape++) {
+            for (int eCodec = 0; eCodec < 2; eCodec++) {
+                pblk B;
+                pblk_make(&r, &B, aN[t], eShape);
+                size_t n;
+                u8 *a = pblk_encode(&B, eCodec, &n);
+                pblk_check(&B, a, n, &r);
+                u32 *aGot = malloc(sizeof(u32) * 100000);
+                assert_non_null(aGot);
+                /* Too short or too long: the packed layout is refused when
+                ** opened; varints when the postings are read. */
+                for (size_t cut = 1; cut <= n + 1; cut += (n > 4000 ? 997 : 1)) {
+                    if (cut == n) continue;
+                    u8 *c = malloc(cut);
+                    assert_non_null(c);
+                    memcpy(c, a, cut < n ? cut : n);
+                    if (cut > n) c[n] = 0;
+                    kqi_posr pr;
+                    int rc = kqi_posr_open(&pr, c, c + cut, B.aTf, B.n);
+                    for (int i = 0; rc == KQ_OK && i < B.n; i++) {
+                        rc = kqi_posr_get(&pr, B.aTf, i, aGot);
+                    }
+                    th_check(rc == KQ_CORRUPT, "codec %d, %d postings, %zu of %zu bytes: rc %d",
+                             eCodec, B.n, cut, n, rc);
+                    free(c);
+                }
+                free(aGot);
+                free(a);
+                free(B.a);
+            }
+        }
+    }
+}
+
+/* Packed layouts that no writer makes: a width past 32 (refused when the
+** posting is read), a position past the largest, a codec nobody knows. */
+static void test_posblock_bad(void **state) {
+    (void)state;
+    u32 aOne[1] = {1}, aTwo[1] = {2}, aPos[2];
+    kqi_posr pr;
+    /* bF 33 */
+    u8 a1[] = {KQI_CODEC_PACKED, 33, 0, 0, 0, 0, 0};
+    assert_int_equal(kqi_posr_open(&pr, a1, a1 + sizeof a1, aOne, 1), KQ_CORRUPT);
+    /* tf 2: first 0 (bF 0), width 33 in the widths stream, 33 bits of gap */
+    u8 a2[] = {KQI_CODEC_PACKED, 0, 33, 0, 0, 0, 0, 0};
+    assert_int_equal(kqi_posr_open(&pr, a2, a2 + sizeof a2, aTwo, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
+    /* the same with width 32 and 4 bytes of gap: read */
+    a2[2] = 32;
+    assert_int_equal(kqi_posr_open(&pr, a2, a2 + 7, aTwo, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_OK);
+    /* tf 1 at 0xffffffff (bF 32): one past the largest position */
+    u8 a3[] = {KQI_CODEC_PACKED, 32, 0xff, 0xff, 0xff, 0xff};
+    assert_int_equal(kqi_posr_open(&pr, a3, a3 + sizeof a3, aOne, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aOne, 0, aPos), KQ_CORRUPT);
+    /* 0xfffffffe is the largest: allowed */
+    a3[2] = 0xfe;
+    assert_int_equal(kqi_posr_open(&pr, a3, a3 + sizeof a3, aOne, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aOne, 0, aPos), KQ_OK);
+    assert_int_equal(aPos[0], 0xfffffffeu);
+    /* tf 2 from 0xfffffffe with a gap of 0: past it */
+    u8 a4[] = {KQI_CODEC_PACKED, 32, 0xfe, 0xff, 0xff, 0xff, 1, 0};
+    assert_int_equal(kqi_posr_open(&pr, a4, a4 + sizeof a4, aTwo, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
+    /* codec 2 */
+    u8 a5[] = {2, 0};
+    assert_int_equal(kqi_posr_open(&pr, a5, a5 + sizeof a5, aOne, 1), KQ_CORRUPT);
+    /* empty, and a block count out of range */
+    assert_int_equal(kqi_posr_open(&pr, a5, a5, aOne, 1), KQ_CORRUPT);
+    assert_int_equal(kqi_posr_open(&pr, a3, a3 + sizeof a3, aOne, 0), KQ_CORRUPT);
+}
+
+/* The packed layout takes less room than varints for typical positions
+** (the reason for it): 128 postings of tf 1..40 at small gaps. */
+static void test_posblock_smaller(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("posblock_smaller");
+    pblk B;
+    pblk_make(&r, &B, KQI_BLOCK, 1);
+    size_t nP, nV;
+    u8 *p = pblk_encode(&B, KQI_CODEC_PACKED, &nP);
+    u8 *v = pblk_encode(&B, KQI_CODEC_VARINT, &nV);
+    th_check(nP < nV, "packed %zu bytes, varint %zu", nP, nV);
+    free(p);
+    free(v);
+    free(B.a);
+}
+
 /* kqi_varint_skip() against decoding one varint at a time: every count from
 ** 0 to all of them, from every start, and too many (KQ_CORRUPT, no read past
 ** the end: the buffer is an exact-size copy). */
@@ -1127,6 +1315,9 @@ int main(void) {
         cmocka_unit_test(test_block_bad_codec),
         cmocka_unit_test(test_block_overflow),
         cmocka_unit_test(test_block_raw),
+        cmocka_unit_test(test_posblock_roundtrip),
+        cmocka_unit_test(test_posblock_bad),
+        cmocka_unit_test(test_posblock_smaller),
         cmocka_unit_test_setup_teardown(test_plist_termloc, plfix_setup_cb,
                                         plfix_teardown_cb),
         cmocka_unit_test_setup_teardown(test_plist_next, plfix_setup_cb,
