@@ -552,6 +552,27 @@ kq_index_segment(kq_index *p, uint32_t i, const kq_segment_stats **ppOut,
 /**************************************************************************
 ** kq_index_check(): everything a query could touch, verified.
 */
+/* Block b's impacts in the skip table must be those of its postings (tfs
+** aTf, lengths aLen); they are added to the list's. */
+static int
+check_impacts(kqi_plc *c, int b, const u32 *aTf, const u32 *aLen, u32 n,
+              kqi_impacts *pList)
+{
+    u32 aWTf[KQI_BLOCK], aWLen[KQI_BLOCK], nW;
+    const u32 *aHTf, *aHLen;
+    u32 nH;
+    if (kqi_impacts_of(aTf, aLen, n, aWTf, aWLen, &nW) ||
+        kqi_impacts_add(pList, aWTf, aWLen, nW)) {
+        return KQ_NOMEM;
+    }
+    kqi_plc_impacts(c, b, &aHTf, &aHLen, &nH);
+    if (nH != nW || memcmp(aHTf, aWTf, sizeof(u32) * nW) != 0 ||
+        memcmp(aHLen, aWLen, sizeof(u32) * nW) != 0) {
+        return KQ_CORRUPT;
+    }
+    return KQ_OK;
+}
+
 static int
 check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
 {
@@ -675,16 +696,11 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
         }
         u64 df = 0, cf = 0;
         int bField = KQI_IS_FIELD_TERM(it.aTerm, it.nTerm);
-        /* Each block's smallest document length, as the skip table must
-        ** record it: a larger one would make ranking skip real hits. */
+        /* Each block's impacts and the list's, as the skip table must
+        ** record them: a smaller one would make ranking skip real hits. */
         u32 nBlock = kqi_plc_nblock(c);
-        u32 *aMin = malloc(sizeof(u32) * (nBlock ? nBlock : 1));
-        if (aMin == NULL) {
-            kqi_plc_free(c);
-            rc = KQ_NOMEM;
-            break;
-        }
-        memset(aMin, 0xff, sizeof(u32) * nBlock);
+        u32 aBTf[KQI_BLOCK], aBLen[KQI_BLOCK], nB = 0, iB = 0;
+        kqi_impacts list = {0};
         while ((rc = kqi_plc_next(c)) == KQ_OK) {
             const u32 *aPos;
             u32 nPos;
@@ -701,25 +717,34 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
                 /* BM25F: a title word counts nTitleWeight times in all. */
                 aTf[iDoc] += (nTitleWeight - 1) * nPos;
             }
-            int b = kqi_plc_block_of(c, iDoc);
-            u32 len = kqi_docs_len(&s->docs, iDoc);
-            if (b < (int)nBlock && len < aMin[b]) {
-                aMin[b] = len;
+            aBTf[nB] = nPos;
+            aBLen[nB++] = kqi_docs_len(&s->docs, iDoc);
+            if (nB == KQI_BLOCK || df == it.loc.df) {
+                rc = check_impacts(c, (int)iB++, aBTf, aBLen, nB, &list);
+                nB = 0;
+                if (rc) {
+                    break;
+                }
             }
         }
-        for (u32 b = 0; rc == KQ_DONE && b < nBlock; b++) {
-            u32 maxTf, minLen, last;
-            kqi_plc_block_max(c, (int)b, &maxTf, &minLen, &last);
-            if (minLen != aMin[b]) {
-                rc = kqi_err(pzErr, KQ_CORRUPT,
-                             "%s: term \"%s\": block %u "
-                             "records smallest length %u, its documents' is "
-                             "%u",
-                             s->aMap[KQI_F_POST].zPath, it.aTerm, b, minLen,
-                             aMin[b]);
+        if (rc == KQ_DONE && iB == nBlock) {
+            const u32 *aITf, *aILen;
+            u32 nI;
+            kqi_plc_impacts(c, -1, &aITf, &aILen, &nI);
+            if (nI != list.n ||
+                memcmp(aITf, list.aTf, sizeof(u32) * nI) != 0 ||
+                memcmp(aILen, list.aLen, sizeof(u32) * nI) != 0) {
+                rc = KQ_CORRUPT;
             }
         }
-        free(aMin);
+        if (rc == KQ_CORRUPT && (pzErr == NULL || *pzErr == NULL) &&
+            kqi_plc_errmsg(c)[0] == 0) {
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: term \"%s\": the skip table's impacts are not "
+                         "its documents'",
+                         s->aMap[KQI_F_POST].zPath, it.aTerm);
+        }
+        kqi_impacts_free(&list);
         if (rc == KQ_CORRUPT && (pzErr == NULL || *pzErr == NULL)) {
             kqi_err(pzErr, rc, "%s: term \"%s\": %s",
                     s->aMap[KQI_F_POST].zPath, it.aTerm, kqi_plc_errmsg(c));

@@ -421,6 +421,22 @@ int kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc);
 ** which each block's smallest length is recorded. */
 void kqi_plw_set_doclens(kqi_plw *p, const u8 *aLen, u32 nLen);
 
+/* Impacts (postings.c): of (tf, document length) pairs, those that no
+** other pair beats on both (a tf as high at a length as small), by
+** increasing tf and so increasing length.  The best BM25 score of a set
+** of postings is that of one of its impacts, whatever the statistics.
+** kqi_impacts_of() writes the n pairs' impacts (at most n) to aOutTf,
+** aOutLen; kqi_impacts_add() makes p the impacts of its pairs and n more
+** (themselves impacts). */
+typedef struct kqi_impacts {
+    u32 *aTf, *aLen;
+    u32 n, nAlloc;
+} kqi_impacts;
+int kqi_impacts_of(const u32 *aTf, const u32 *aLen, u32 n, u32 *aOutTf,
+                   u32 *aOutLen, u32 *pnOut);
+int kqi_impacts_add(kqi_impacts *p, const u32 *aTf, const u32 *aLen, u32 n);
+void kqi_impacts_free(kqi_impacts *p);
+
 typedef struct kqi_plc kqi_plc; /* posting-list cursor */
 /* Open a cursor on the list at pLoc in the mapped post/pos files; docids
 ** must be < nDoc. */
@@ -454,6 +470,10 @@ void kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf, u32 *pMinLen,
                        u32 *pLast);
 /* The largest tf and the smallest length over the whole list. */
 void kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen);
+/* The impacts of block iBlock, or with iBlock -1 of the whole list: *pn
+** pairs (1 or more) by increasing tf, valid while the cursor is open. */
+void kqi_plc_impacts(const kqi_plc *p, int iBlock, const u32 **paTf,
+                     const u32 **paLen, u32 *pn);
 /* The message for the last KQ_CORRUPT (owned by the cursor). */
 const char *kqi_plc_errmsg(const kqi_plc *p);
 

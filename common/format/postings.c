@@ -14,11 +14,20 @@
 **                   previous block (the first entry: the docid itself)
 **           varint: bytes of the block in .post
 **           varint: bytes of the block's positions in .pos
-**           varint: the block's largest tf, minus one
-**           varint: the block's smallest document length (in tokens)
+**           impacts: the block's (tf, document length) pairs that
+**                   no other posting of the block beats on both
 **           u32:    CRC32 of the block's bytes in .post
 **           u32:    CRC32 of the block's positions in .pos
+**       impacts of the whole list (if it has more than one block)
 **       u32: CRC32 of the skip table before it
+**
+**   impacts (format 8):
+**       varint: number of pairs, minus one
+**       per pair, by increasing tf (and so increasing length):
+**           varint: tf minus the previous pair's tf, minus one (the
+**                   first: tf - 1)
+**           varint: length minus the previous pair's, minus one (the
+**                   first: the length itself)
 **
 **   .pos range:
 **       one-or-more { position block }   (codec.c), one per posting block
@@ -33,17 +42,181 @@
 ** the postings whose positions are asked for (phrase candidates), without
 ** reading those of the postings before them (codec.c).
 **
-** The largest tf and the smallest document length of a block bound the
-** BM25 score any of its postings can reach (BM25 grows with tf and falls
-** with length), whatever the collection statistics are when the index is
-** read: that is the block-max data that lets ranked queries skip blocks
-** (common/search/run.c).
+** The impacts of a block bound the BM25 score any of its postings can
+** reach, whatever the collection statistics are when the index is read:
+** BM25 grows with tf and falls with length, so the best posting of a block
+** is one of the pairs no other beats on both (its "competitive impacts", as
+** Lucene keeps them), and the block's bound is the best score among them.
+** One (largest tf, smallest length) pair per block, as format 7 kept,
+** mixes two postings and bounded so loosely that an AND of frequent words
+** skipped nothing; the pairs are exact (usually one to four a block).
+** That is the block-max data that lets ranked queries skip blocks
+** (common/search/run.c); the list's own impacts bound the whole list.
 */
 #include "kq_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <libdeflate.h>
+
+/**************************************************************************
+** Impacts: the (tf, length) pairs no other pair beats on both.
+*/
+
+/* Pairs a[0..n) sorted by increasing tf: keep, from the highest tf down,
+** the smallest length of each tf when it is below every length kept so
+** far, and write them back to the front by increasing tf.  Returns their
+** number. */
+static u32
+frontier_sorted(u32 *aTf, u32 *aLen, u32 n)
+{
+    u32 k = n; /* kept pairs at [k, n), by increasing tf */
+    u32 minLen = 0xffffffffu;
+    int bAny = 0;
+    for (u32 i = n; i > 0;) {
+        u32 tf = aTf[i - 1], len = aLen[i - 1];
+        while (i > 1 && aTf[i - 2] == tf) {
+            i--;
+            len = aLen[i - 1] < len ? aLen[i - 1] : len;
+        }
+        i--;
+        if (!bAny || len < minLen) {
+            bAny = 1;
+            minLen = len;
+            k--;
+            aTf[k] = tf;
+            aLen[k] = len;
+        }
+    }
+    memmove(aTf, aTf + k, sizeof(u32) * (n - k));
+    memmove(aLen, aLen + k, sizeof(u32) * (n - k));
+    return n - k;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    u64 x = *(const u64 *)a, y = *(const u64 *)b;
+    return x < y ? -1 : x > y;
+}
+
+int
+kqi_impacts_of(const u32 *aTf, const u32 *aLen, u32 n, u32 *aOutTf,
+               u32 *aOutLen, u32 *pnOut)
+{
+    u32 maxTf = 0;
+    for (u32 i = 0; i < n; i++) {
+        maxTf = aTf[i] > maxTf ? aTf[i] : maxTf;
+    }
+    *pnOut = 0;
+    if (n == 0) {
+        return KQ_OK;
+    }
+    if (maxTf <= KQI_BLOCK && maxTf >= 1) {
+        /* Small frequencies (nearly every block): the smallest length of
+        ** each tf in a table, swept from the highest tf down. */
+        u32 aMin[KQI_BLOCK + 1];
+        u8 aHas[KQI_BLOCK + 1];
+        memset(aHas, 0, maxTf + 1);
+        for (u32 i = 0; i < n; i++) {
+            u32 tf = aTf[i];
+            if (!aHas[tf] || aLen[i] < aMin[tf]) {
+                aMin[tf] = aLen[i];
+                aHas[tf] = 1;
+            }
+        }
+        u32 k = 0, minLen = 0;
+        for (u32 tf = maxTf; tf >= 1; tf--) {
+            if (aHas[tf] && (k == 0 || aMin[tf] < minLen)) {
+                minLen = aMin[tf];
+                aOutTf[k] = tf;
+                aOutLen[k] = aMin[tf];
+                k++;
+            }
+        }
+        for (u32 i = 0; i < k / 2; i++) {
+            u32 t = aOutTf[i], l = aOutLen[i];
+            aOutTf[i] = aOutTf[k - 1 - i];
+            aOutLen[i] = aOutLen[k - 1 - i];
+            aOutTf[k - 1 - i] = t;
+            aOutLen[k - 1 - i] = l;
+        }
+        *pnOut = k;
+        return KQ_OK;
+    }
+    /* A tf past KQI_BLOCK: sort the pairs. */
+    u64 *a = malloc(sizeof(u64) * n);
+    if (a == NULL) {
+        return KQ_NOMEM;
+    }
+    for (u32 i = 0; i < n; i++) {
+        a[i] = (u64)aTf[i] << 32 | aLen[i];
+    }
+    qsort(a, n, sizeof(u64), cmp_u64);
+    for (u32 i = 0; i < n; i++) {
+        aOutTf[i] = (u32)(a[i] >> 32);
+        aOutLen[i] = (u32)a[i];
+    }
+    free(a);
+    *pnOut = frontier_sorted(aOutTf, aOutLen, n);
+    return KQ_OK;
+}
+
+int
+kqi_impacts_add(kqi_impacts *p, const u32 *aTf, const u32 *aLen, u32 n)
+{
+    /* Merge the two lists (each by increasing tf), then filter. */
+    u32 nAll = p->n + n;
+    if (nAll > p->nAlloc) {
+        u32 nNew = nAll * 2;
+        u32 *aT = realloc(p->aTf, sizeof(u32) * nNew);
+        if (aT) {
+            p->aTf = aT;
+        }
+        u32 *aL = aT ? realloc(p->aLen, sizeof(u32) * nNew) : NULL;
+        if (aL == NULL) {
+            return KQ_NOMEM;
+        }
+        p->aLen = aL;
+        p->nAlloc = nNew;
+    }
+    /* From the back, so the merge can run in place. */
+    u32 i = p->n, j = n, k = nAll;
+    while (j > 0) {
+        if (i > 0 && p->aTf[i - 1] > aTf[j - 1]) {
+            k--;
+            i--;
+            p->aTf[k] = p->aTf[i];
+            p->aLen[k] = p->aLen[i];
+        } else {
+            k--;
+            j--;
+            p->aTf[k] = aTf[j];
+            p->aLen[k] = aLen[j];
+        }
+    }
+    p->n = frontier_sorted(p->aTf, p->aLen, nAll);
+    return KQ_OK;
+}
+
+void
+kqi_impacts_free(kqi_impacts *p)
+{
+    free(p->aTf);
+    free(p->aLen);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Append impacts to a skip table. */
+static void
+put_impacts(kq_buf *b, const u32 *aTf, const u32 *aLen, u32 n)
+{
+    kqi_buf_varint(b, n - 1);
+    for (u32 i = 0; i < n; i++) {
+        kqi_buf_varint(b, i ? aTf[i] - aTf[i - 1] - 1 : aTf[0] - 1);
+        kqi_buf_varint(b, i ? aLen[i] - aLen[i - 1] - 1 : aLen[0]);
+    }
+}
 
 /**************************************************************************
 ** Writer.
@@ -63,6 +236,7 @@ struct kqi_plw {
     u64 cf;
     const u8 *aLen; /* u32 LE document lengths, for block maxima */
     u32 nLen;
+    kqi_impacts list; /* the impacts of the list so far */
     int rc;
 };
 
@@ -93,6 +267,7 @@ kqi_plw_free(kqi_plw *p)
         kq_buf_free(&p->blk);
         kq_buf_free(&p->pos);
         kqi_posw_free(&p->posw);
+        kqi_impacts_free(&p->list);
         kq_buf_free(&p->skip);
         free(p);
     }
@@ -107,6 +282,7 @@ kqi_plw_begin(kqi_plw *p)
     p->pos.n = 0;
     p->posw.n = 0;
     p->posw.gaps.n = 0;
+    p->list.n = 0;
     p->df = 0;
     p->cf = 0;
     p->postStart = p->pPost->nOff;
@@ -130,21 +306,21 @@ plw_flush(kqi_plw *p)
                    p->prevLast == KQ_DOCID_EOF ? last : last - p->prevLast);
     kqi_buf_varint(&p->skip, p->blk.n);
     kqi_buf_varint(&p->skip, p->pos.n);
-    u32 maxTf = 1, minLen = 0xffffffffu;
+    u32 aLen[KQI_BLOCK], aITf[KQI_BLOCK], aILen[KQI_BLOCK], nI;
     for (int i = 0; i < p->n; i++) {
-        if (p->aTf[i] > maxTf) {
-            maxTf = p->aTf[i];
-        }
         /* Without lengths (never in kq itself) 0 keeps the bound valid. */
-        u32 len = p->aDoc[i] < p->nLen
+        aLen[i] = p->aDoc[i] < p->nLen
                       ? kqi_get_u32(p->aLen + 4 * (size_t)p->aDoc[i])
                       : 0;
-        if (len < minLen) {
-            minLen = len;
-        }
     }
-    kqi_buf_varint(&p->skip, maxTf - 1);
-    kqi_buf_varint(&p->skip, minLen);
+    if (kqi_impacts_of(p->aTf, aLen, (u32)p->n, aITf, aILen, &nI) ||
+        kqi_impacts_add(&p->list, aITf, aILen, nI)) {
+        p->rc = KQ_NOMEM;
+        nI = 0;
+    }
+    if (nI > 0) {
+        put_impacts(&p->skip, aITf, aILen, nI);
+    }
     kqi_buf_u32(&p->skip,
                 p->blk.rc ? 0 : libdeflate_crc32(0, p->blk.a, p->blk.n));
     kqi_buf_u32(&p->skip,
@@ -182,6 +358,10 @@ int
 kqi_plw_end(kqi_plw *p, kqi_termloc *pLoc)
 {
     plw_flush(p);
+    if (p->df > KQI_BLOCK && p->list.n > 0) {
+        /* (A list of one block has that block's impacts.) */
+        put_impacts(&p->skip, p->list.aTf, p->list.aLen, p->list.n);
+    }
     if (p->df > 0) {
         kqi_buf_u32(&p->skip, p->skip.rc
                                   ? 0
@@ -221,11 +401,14 @@ struct kqi_plc {
     u64 *aPosOff; /* per block: offset in .pos range (nBlock + 1) */
     u32 *aMaxTf;  /* per block: largest tf */
     u32 *aMinLen; /* per block: smallest document length */
-    u32 *aCrc;    /* per block: CRC32 of its .post and .pos bytes */
-    int bPosOk;   /* the current block's positions are checked */
-    int iBlock;   /* current block, -1 before the first */
-    int nIn;      /* postings in the current block */
-    int i;        /* current posting in the block */
+    u32 *aImpOff; /* block b's impacts at [aImpOff[b], aImpOff[b + 1]),
+                  ** the list's from aImpOff[nBlock] to aImpOff[nBlock + 1] */
+    u32 *aImpTf, *aImpLen;
+    u32 *aCrc;  /* per block: CRC32 of its .post and .pos bytes */
+    int bPosOk; /* the current block's positions are checked */
+    int iBlock; /* current block, -1 before the first */
+    int nIn;    /* postings in the current block */
+    int i;      /* current posting in the block */
     u32 aDoc[KQI_BLOCK];
     u32 aTf[KQI_BLOCK];
     const u8 *pTfData; /* packed tfs of the block, not decoded yet; NULL
@@ -278,9 +461,15 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
         p->aMaxTf = malloc(sizeof(u32) * nBlock);
         p->aMinLen = malloc(sizeof(u32) * nBlock);
         p->aCrc = malloc(sizeof(u32) * 2 * nBlock);
+        p->aImpOff = malloc(sizeof(u32) * (nBlock + 2));
+        /* Each pair takes 2 bytes of the skip table at least. */
+        size_t nImpMax = (size_t)(pLoc->skipLen / 2 + 1);
+        p->aImpTf = malloc(sizeof(u32) * nImpMax);
+        p->aImpLen = malloc(sizeof(u32) * nImpMax);
     }
     if (p == NULL || p->aLast == NULL || p->aOff == NULL || !p->aPosOff ||
-        !p->aMaxTf || !p->aMinLen || !p->aCrc) {
+        !p->aMaxTf || !p->aMinLen || !p->aCrc || !p->aImpOff || !p->aImpTf ||
+        !p->aImpLen) {
         kqi_plc_free(p);
         return KQ_NOMEM;
     }
@@ -306,19 +495,52 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
                        pPost->zPath, (unsigned long long)pLoc->postOff);
     }
     u64 last = 0, off = 0, posOff = 0;
-    for (u32 b = 0; b < nBlock; b++) {
-        u64 d, nb, np, mt, ml;
-        if (kqi_varint_get(&s, sEnd, &d) || kqi_varint_get(&s, sEnd, &nb) ||
-            kqi_varint_get(&s, sEnd, &np) || kqi_varint_get(&s, sEnd, &mt) ||
-            kqi_varint_get(&s, sEnd, &ml) || mt >= 0xffffffffu ||
-            ml > 0xffffffffu || sEnd - s < 8) {
+    u32 nImp = 0;
+    /* A list of one block has no impacts of its own: its block's are. */
+    u32 nImpList = nBlock > 1 ? nBlock : nBlock - 1;
+    for (u32 b = 0; b <= nImpList; b++) {
+        u64 d = 0, nb = 0, np = 0;
+        if (b < nBlock &&
+            (kqi_varint_get(&s, sEnd, &d) || kqi_varint_get(&s, sEnd, &nb) ||
+             kqi_varint_get(&s, sEnd, &np))) {
+            goto corrupt;
+        }
+        /* The block's impacts (after the last block: the list's). */
+        u64 n1, tf = 0, len = 0;
+        u32 nMax = b < nBlock
+                       ? (b + 1 < nBlock ? KQI_BLOCK : p->df - b * KQI_BLOCK)
+                       : p->df;
+        if (kqi_varint_get(&s, sEnd, &n1) || n1 >= nMax) {
+            goto corrupt;
+        }
+        p->aImpOff[b] = nImp;
+        for (u64 k = 0; k <= n1; k++) {
+            u64 dt, dl;
+            if (kqi_varint_get(&s, sEnd, &dt) ||
+                kqi_varint_get(&s, sEnd, &dl) || nImp >= pLoc->skipLen / 2) {
+                goto corrupt;
+            }
+            tf += dt + 1;
+            len += k ? dl + 1 : dl;
+            if (tf > 0xffffffffu || len > 0xffffffffu || dt > 0xffffffffu ||
+                dl > 0xffffffffu) {
+                goto corrupt;
+            }
+            p->aImpTf[nImp] = (u32)tf;
+            p->aImpLen[nImp] = (u32)len;
+            nImp++;
+        }
+        if (b == nBlock) {
+            break;
+        }
+        if (sEnd - s < 8) {
             goto corrupt;
         }
         p->aCrc[2 * b] = kqi_get_u32(s);
         p->aCrc[2 * b + 1] = kqi_get_u32(s + 4);
         s += 8;
-        p->aMaxTf[b] = (u32)mt + 1;
-        p->aMinLen[b] = (u32)ml;
+        p->aMaxTf[b] = p->aImpTf[nImp - 1];
+        p->aMinLen[b] = p->aImpLen[p->aImpOff[b]];
         if (b > 0 && d == 0) {
             goto corrupt;
         }
@@ -335,6 +557,10 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
             goto corrupt;
         }
     }
+    if (nBlock == 1) {
+        p->aImpOff[1] = nImp; /* (the list's: see kqi_plc_impacts()) */
+    }
+    p->aImpOff[nBlock + 1] = nImp;
     if (s != sEnd || off != nBlockBytes || posOff != pLoc->posLen) {
         goto corrupt;
     }
@@ -361,6 +587,9 @@ kqi_plc_free(kqi_plc *p)
         free(p->aMaxTf);
         free(p->aMinLen);
         free(p->aCrc);
+        free(p->aImpOff);
+        free(p->aImpTf);
+        free(p->aImpLen);
         free(p->aPos);
         free(p);
     }
@@ -625,11 +854,20 @@ kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf, u32 *pMinLen,
 void
 kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen)
 {
-    u32 t = 0, l = 0xffffffffu;
-    for (u32 b = 0; b < p->nBlock; b++) {
-        t = p->aMaxTf[b] > t ? p->aMaxTf[b] : t;
-        l = p->aMinLen[b] < l ? p->aMinLen[b] : l;
-    }
-    *pMaxTf = t;
-    *pMinLen = l;
+    const u32 *aTf, *aLen;
+    u32 n;
+    kqi_plc_impacts(p, -1, &aTf, &aLen, &n);
+    *pMaxTf = aTf[n - 1];
+    *pMinLen = aLen[0];
+}
+
+void
+kqi_plc_impacts(const kqi_plc *p, int iBlock, const u32 **paTf,
+                const u32 **paLen, u32 *pn)
+{
+    /* A list of one block has no impacts of its own: its block's. */
+    u32 b = iBlock >= 0 ? (u32)iBlock : p->nBlock > 1 ? p->nBlock : 0;
+    *paTf = p->aImpTf + p->aImpOff[b];
+    *paLen = p->aImpLen + p->aImpOff[b];
+    *pn = p->aImpOff[b + 1] - p->aImpOff[b];
 }

@@ -168,10 +168,33 @@ term_tf_bound(const termcur *p, u32 maxTf)
     return maxTf + p->nTitleW1 * (p->titleMax < maxTf ? p->titleMax : maxTf);
 }
 
+/* The best score of block b's postings (of the whole list if b is -1):
+** that of the best of its impacts (postings.c), with the title's
+** occurrences bounded as term_tf_bound() does, and a little slack for
+** rounding. */
+static double
+impacts_bound(const termcur *p, int b)
+{
+    const u32 *aTf, *aLen;
+    u32 n;
+    kqi_plc_impacts(p->pPlc, b, &aTf, &aLen, &n);
+    double best = 0;
+    for (u32 i = 0; i < n; i++) {
+        double w = bm25_weight(p->idf, term_tf_bound(p, aTf[i]), aLen[i],
+                               p->base.pCtx->avgdl);
+        best = w > best ? w : best;
+    }
+    return best * BOUND_SLACK;
+}
+
 static double
 term_max(cur *c)
 {
-    return ((termcur *)c)->max;
+    termcur *p = (termcur *)c;
+    if (p->max < 0) {
+        p->max = impacts_bound(p, -1); /* (only MaxScore asks) */
+    }
+    return p->max;
 }
 
 u32
@@ -207,9 +230,7 @@ kqi_term_bm_at(termcur *p, u32 t)
     u32 maxTf, minLen, last;
     kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
     p->bmEnd = last;
-    p->bmVal = bm25_weight(p->idf, term_tf_bound(p, maxTf), minLen,
-                           p->base.pCtx->avgdl) *
-               BOUND_SLACK;
+    p->bmVal = impacts_bound(p, b);
     p->bmPrevEnd = 0;
     if (b > 0) {
         kqi_plc_block_max(p->pPlc, b - 1, &maxTf, &minLen, &last);
@@ -828,10 +849,7 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
         kqi_plc_list_max(p->pTitle, &p->titleMax, &minLenT);
         p->nTitleW1 = x->nTitleW1;
     }
-    u32 maxTf, minLen;
-    kqi_plc_list_max(p->pPlc, &maxTf, &minLen);
-    p->max = bm25_weight(t->idf, term_tf_bound(p, maxTf), minLen, x->avgdl) *
-             BOUND_SLACK;
+    p->max = -1; /* computed when first asked for */
     p->base.xMax = term_max;
     p->base.xBlockMax = term_block_max;
     p->iBm = -1;

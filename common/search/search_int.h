@@ -75,7 +75,7 @@ typedef struct termcur {
     kqi_plc *pTitle;
     u32 nTitleW1;
     u32 titleMax;
-    double max; /* bound over the list */
+    double max; /* bound over the list (-1 until asked for) */
     int bStarted;
     int bTitleStarted;
     /* The last block-max lookup: block iBm (-1: none) ends at docid bmEnd

@@ -1051,6 +1051,86 @@ static void test_plist_single_file(void **state) {
 }
 
 /**************************************************************************
+** Impacts (kqi_impacts_of, kqi_impacts_add) against their definition:
+** the distinct (tf, len) pairs that no other pair beats on both (a tf at
+** least as high at a length at most as small), by increasing tf.
+*/
+static u32 impacts_brute(const u32 *aTf, const u32 *aLen, u32 n, u32 *aOT, u32 *aOL) {
+    u32 k = 0;
+    for (u32 i = 0; i < n; i++) {
+        int bBeaten = 0, bDup = 0;
+        for (u32 j = 0; j < n && !bBeaten; j++) {
+            int bSame = aTf[j] == aTf[i] && aLen[j] == aLen[i];
+            if (bSame && j < i) bDup = 1;
+            if (!bSame && aTf[j] >= aTf[i] && aLen[j] <= aLen[i]) bBeaten = 1;
+        }
+        if (bBeaten || bDup) continue;
+        u32 m = k++; /* insertion by tf */
+        while (m > 0 && aOT[m - 1] > aTf[i]) {
+            aOT[m] = aOT[m - 1];
+            aOL[m] = aOL[m - 1];
+            m--;
+        }
+        aOT[m] = aTf[i];
+        aOL[m] = aLen[i];
+    }
+    return k;
+}
+
+static void rand_pairs(th_rng *r, u32 *aTf, u32 *aLen, u32 n) {
+    int eTf = (int)th_range(r, 0, 3), eLen = (int)th_range(r, 0, 2);
+    for (u32 i = 0; i < n; i++) {
+        aTf[i] = eTf == 0 ? 1 : eTf == 1 ? (u32)th_range(r, 1, 8)
+               : eTf == 2 ? (u32)th_range(r, 1, KQI_BLOCK + 1) /* both paths */
+                          : (u32)th_range(r, 1, 0xffffffffull);
+        aLen[i] = eLen == 0 ? (u32)th_range(r, 0, 20)
+                : eLen == 1 ? (u32)th_range(r, 0, 5000)
+                            : (u32)th_range(r, 0, 0xffffffffull);
+    }
+}
+
+static void test_impacts(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("impacts");
+    for (int it = 0; it < 3000; it++) {
+        u32 n = (u32)th_range(&r, 1, KQI_BLOCK);
+        u32 aTf[KQI_BLOCK], aLen[KQI_BLOCK], aOT[KQI_BLOCK], aOL[KQI_BLOCK];
+        u32 aWT[KQI_BLOCK], aWL[KQI_BLOCK];
+        rand_pairs(&r, aTf, aLen, n);
+        u32 nGot = 12345, nWant = impacts_brute(aTf, aLen, n, aWT, aWL);
+        assert_int_equal(kqi_impacts_of(aTf, aLen, n, aOT, aOL, &nGot), KQ_OK);
+        th_check(nGot == nWant, "it %d: %u impacts, want %u", it, nGot, nWant);
+        for (u32 i = 0; i < nGot && i < nWant; i++)
+            th_check(aOT[i] == aWT[i] && aOL[i] == aWL[i],
+                     "it %d: impact %u (%u, %u), want (%u, %u)", it, i, aOT[i], aOL[i],
+                     aWT[i], aWL[i]);
+    }
+    /* A list's impacts from its blocks': the impacts of all their pairs. */
+    for (int it = 0; it < 300; it++) {
+        kqi_impacts list = {0};
+        u32 nAll = 0, aAllT[8 * KQI_BLOCK], aAllL[8 * KQI_BLOCK];
+        int nBlock = (int)th_range(&r, 1, 8);
+        for (int b = 0; b < nBlock; b++) {
+            u32 n = (u32)th_range(&r, 1, KQI_BLOCK), nI;
+            u32 aTf[KQI_BLOCK], aLen[KQI_BLOCK], aOT[KQI_BLOCK], aOL[KQI_BLOCK];
+            rand_pairs(&r, aTf, aLen, n);
+            memcpy(aAllT + nAll, aTf, sizeof(u32) * n);
+            memcpy(aAllL + nAll, aLen, sizeof(u32) * n);
+            nAll += n;
+            assert_int_equal(kqi_impacts_of(aTf, aLen, n, aOT, aOL, &nI), KQ_OK);
+            assert_int_equal(kqi_impacts_add(&list, aOT, aOL, nI), KQ_OK);
+        }
+        u32 aWT[8 * KQI_BLOCK], aWL[8 * KQI_BLOCK];
+        u32 nWant = impacts_brute(aAllT, aAllL, nAll, aWT, aWL);
+        th_check(list.n == nWant, "list %d: %u impacts, want %u", it, list.n, nWant);
+        for (u32 i = 0; i < list.n && i < nWant; i++)
+            th_check(list.aTf[i] == aWT[i] && list.aLen[i] == aWL[i],
+                     "list %d: impact %u differs", it, i);
+        kqi_impacts_free(&list);
+    }
+}
+
+/**************************************************************************
 ** Position blocks (kqi_posw, kqi_posr).
 */
 
@@ -1315,6 +1395,7 @@ int main(void) {
         cmocka_unit_test(test_block_bad_codec),
         cmocka_unit_test(test_block_overflow),
         cmocka_unit_test(test_block_raw),
+        cmocka_unit_test(test_impacts),
         cmocka_unit_test(test_posblock_roundtrip),
         cmocka_unit_test(test_posblock_bad),
         cmocka_unit_test(test_posblock_smaller),

@@ -15,6 +15,8 @@
 #include <math.h>
 #include "kq_int.h"
 
+#include <libdeflate.h>
+
 #include <signal.h>
 
 #define EPS 1e-9
@@ -805,6 +807,154 @@ static void test_random_index(void **state) {
     free(m.a);
 }
 
+/* Block skipping (run.c): ANDs, phrases and NEARs of frequent words over
+** lists of many blocks, ranked with pruning allowed.  run_query() compares
+** every pruned answer with the exhaustive one (same hits, bit-identical
+** scores); here the lists are long enough for blocks to be skipped, which
+** the counts show: a pruned total below the exact one. */
+#define BS_NDOC 3000
+static void test_block_skipping(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("block_skipping");
+    sdoc *a = calloc(BS_NDOC, sizeof *a);
+    char (*aId)[16] = calloc(BS_NDOC, 16);
+    char (*aTitle)[64] = calloc(BS_NDOC, 64);
+    char (*aBody)[1024] = calloc(BS_NDOC, 1024);
+    assert_true(a && aId && aTitle && aBody);
+    for (int i = 0; i < BS_NDOC; i++) {
+        snprintf(aId[i], 16, "b%d", i);
+        int nTitle = (int)th_range(&r, 0, 3), nBody = (int)th_range(&r, 5, 120);
+        int wA = (int)th_range(&r, 0, 6), wB = (int)th_range(&r, 0, 6);
+        if (i < 60) {
+            /* Documents of two words repeated first: they take the top
+            ** places early, and the others, their words spread over the
+            ** vocabulary, can seldom beat them, so blocks of those are
+            ** passed over. */
+            nTitle = 0;
+            nBody = 20;
+        }
+        size_t k = 0;
+        for (int j = 0; j < nTitle; j++)
+            /* (titles of the rarer words: a title bounds its word's blocks
+            ** loosely, by the list's largest title frequency) */
+            k += (size_t)snprintf(aTitle[i] + k, 64 - k, "%s%s", j ? " " : "",
+                                  azVocab[th_range(&r, 7, R_NVOCAB - 1)]);
+        k = 0;
+        for (int j = 0; j < nBody; j++) {
+            /* alpha and beta alternating; a pair of words; any word */
+            int w = i < 12 ? j % 2 : i < 60 ? (j % 2 ? wA : wB)
+                                            : (int)th_range(&r, 0, R_NVOCAB - 1);
+            k += (size_t)snprintf(aBody[i] + k, 1024 - k, "%s%s", j ? " " : "", azVocab[w]);
+        }
+        a[i].zId = aId[i];
+        a[i].zTitle = nTitle ? aTitle[i] : NULL;
+        a[i].zBody = aBody[i];
+    }
+    static const char *azForm[] = {"%s AND %s", "%s AND %s AND %s", "\"%s %s\"",
+                                   "%s NEAR/2 %s", "%s AND %s AND NOT %s",
+                                   "\"%s %s %s\""};
+    for (int nCommit = 1; nCommit <= 3; nCommit += 2) {
+        char zDir[64];
+        th_mkdtemp(zDir, sizeof zDir);
+        for (int c = 0; c < nCommit; c++)
+            write_docs(zDir, a, c * BS_NDOC / nCommit, (c + 1) * BS_NDOC / nCommit, 0, NULL);
+        kq_index *p = open_index(zDir);
+        for (int it = 0; it < 120; it++) {
+            char zq[96];
+            const char *w1 = azVocab[th_range(&r, 0, 6)], *w2 = azVocab[th_range(&r, 0, 6)],
+                       *w3 = azVocab[th_range(&r, 0, R_NVOCAB - 1)];
+            snprintf(zq, sizeof zq, azForm[it % 6], w1, w2, w3);
+            size_t nOff = it % 4 == 3 ? 5 : 0, nLim = it % 2 ? 10 : 3;
+            kq_hit *aHit;
+            size_t n;
+            uint64_t nTotal;
+            run_query(p, zq, nOff, nLim, &aHit, &n, &nTotal);
+            free(aHit);
+        }
+        /* alpha and beta fill the first 12 documents, 10 times each: no
+        ** later document can beat them, and the pruned count shows that
+        ** blocks were passed over. */
+        static const char *azSkip[] = {"alpha AND beta", "beta AND alpha AND NOT mu"};
+        for (size_t i = 0; i < sizeof azSkip / sizeof azSkip[0]; i++) {
+            kq_hit *aHit;
+            size_t n;
+            uint64_t nTotal, nEst = 0;
+            run_query(p, azSkip[i], 0, 10, &aHit, &n, &nTotal);
+            free(aHit);
+            kq_query *q = NULL;
+            int iCol, bExact;
+            char *zErr = NULL;
+            assert_int_equal(kq_query_parse(kq_index_analyzer(p), azSkip[i], &q, &iCol, &zErr),
+                             KQ_OK);
+            assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, 0, 10, &aHit, &n, &nEst,
+                                          &bExact, &zErr), KQ_OK);
+            free(aHit);
+            kq_query_free(q);
+            th_check(nEst < nTotal / 2, "%d commit(s), '%s': %llu of %llu documents scored",
+                     nCommit, azSkip[i], (unsigned long long)nEst, (unsigned long long)nTotal);
+        }
+        kq_index_close(p);
+        th_rmtree(zDir);
+    }
+    free(a);
+    free(aId);
+    free(aTitle);
+    free(aBody);
+}
+
+/* kq_index_check() verifies each block's impacts (the block-max data) from
+** the documents: a skip table whose first block records a length one
+** larger than its documents' (its CRC32s and the manifest's made to
+** agree, so only the impacts are wrong) is reported. */
+static void test_check_impacts(void **state) {
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    write_docs(zDir, aSmall, 0, 6, 0, NULL);
+    kq_index *p = open_index(zDir); /* (checks it: sound) */
+    kq_index_close(p);
+    kqi_manifest m;
+    char *zErr = NULL;
+    assert_int_equal(kqi_manifest_read(zDir, &m, &zErr), KQ_OK);
+    kqi_segment g;
+    assert_int_equal(kqi_segment_open(&g, zDir, &m.aSeg[0], &zErr), KQ_OK);
+    kqi_termloc loc;
+    assert_int_equal(kqi_dict_lookup(&g.dict, "oil", 3, &loc, &zErr), KQ_OK);
+    size_t nPost = g.aMap[KQI_F_POST].n;
+    u8 *a = malloc(nPost);
+    assert_non_null(a);
+    memcpy(a, g.aMap[KQI_F_POST].a, nPost);
+    kqi_segment_close(&g);
+    /* The skip table of "oil" (one block): last docid, bytes in .post and
+    ** .pos, pairs - 1, tf - 1, length. */
+    u8 *t = a + loc.postOff + loc.postLen - loc.skipLen;
+    const u8 *q = t;
+    u64 v;
+    for (int i = 0; i < 5; i++) assert_int_equal(kqi_varint_get(&q, a + nPost, &v), KQ_OK);
+    assert_true(*q < 0x7f); /* the length: one byte, one more still fits */
+    (*(u8 *)q)++;
+    u8 *e = a + loc.postOff + loc.postLen - 4;
+    kqi_put_u32(e, libdeflate_crc32(0, t, (size_t)(e - t)));
+    char zPath[128];
+    snprintf(zPath, sizeof zPath, "%s/seg%06u.post", zDir, m.aSeg[0].iSeg);
+    FILE *f = fopen(zPath, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(a, 1, nPost, f), nPost);
+    fclose(f);
+    m.aSeg[0].aCrc[KQI_F_POST] = libdeflate_crc32(0, a, nPost);
+    assert_int_equal(kqi_manifest_write(zDir, &m, &zErr), KQ_OK);
+    kqi_manifest_clear(&m);
+    free(a);
+    assert_int_equal(kq_index_open(zDir, &p, &zErr), KQ_OK);
+    int rc = kq_index_check(p, &zErr);
+    assert_int_equal(rc, KQ_CORRUPT);
+    th_check(zErr && strstr(zErr, "\"oil\"") && strstr(zErr, "impacts"),
+             "message: %s", zErr ? zErr : "(none)");
+    free(zErr);
+    kq_index_close(p);
+    th_rmtree(zDir);
+}
+
 static u64 total_of(kq_index *p, const char *zQuery) {
     kq_hit *a;
     size_t n;
@@ -1405,6 +1555,8 @@ int main(void) {
         cmocka_unit_test(test_small_index_two_commits),
         cmocka_unit_test(test_nested_not),
         cmocka_unit_test(test_random_index),
+        cmocka_unit_test(test_block_skipping),
+        cmocka_unit_test(test_check_impacts),
         cmocka_unit_test(test_writer_lifecycle),
         cmocka_unit_test(test_random_vocabulary),
         cmocka_unit_test(test_english_index),
