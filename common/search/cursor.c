@@ -484,7 +484,13 @@ static double
 maybe_score(cur *c)
 {
     maybecur *p = (maybecur *)c;
-    double score = p->pReq->xScore(p->pReq);
+    return kqi_maybe_score_from(c, p->pReq->xScore(p->pReq));
+}
+
+double
+kqi_maybe_score_from(cur *c, double score)
+{
+    maybecur *p = (maybecur *)c;
     int rc = p->pOpt->xSeek(p->pOpt, c->iDoc);
     if (rc && rc != KQ_DONE) {
         if (c->pCtx->rc == KQ_OK) {

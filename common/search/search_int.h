@@ -234,6 +234,9 @@ int kqi_or_seek(cur *c, u32 t);
 int kqi_wrap_seek(cur *c, u32 t);
 int kqi_check_seek(cur *c, u32 t);
 int kqi_maybe_seek(cur *c, u32 t);
+/* The MAYBE cursor's score at its document, the required part's being
+** given (its optional part sought and added). */
+double kqi_maybe_score_from(cur *c, double sReq);
 double kqi_boost_score(cur *c);
 double kqi_or_score(cur *c);
 u32 kqi_term_occ(cur *c);

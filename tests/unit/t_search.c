@@ -871,6 +871,41 @@ static void test_block_skipping(void **state) {
             run_query(p, zq, nOff, nLim, &aHit, &n, &nTotal);
             free(aHit);
         }
+        /* Required and optional words (MAYBE, with KQ_QUERY_OR): pruned =
+        ** exhaustive, and optional lists left unread for documents that
+        ** cannot rank (the pruned count below the exact one). */
+        int nMaybeSkipped = 0;
+        for (int it = 0; it < 40; it++) {
+            char zq[96];
+            const char *w1 = azVocab[th_range(&r, 0, 6)], *w2 = azVocab[th_range(&r, 0, 6)],
+                       *w3 = azVocab[th_range(&r, 0, R_NVOCAB - 1)];
+            static const char *azM[] = {"+%s %s %s", "+%s %s", "+%s +%s %s", "+%s %s -%s"};
+            snprintf(zq, sizeof zq, it == 0 ? "+alpha beta %s" : azM[it % 4],
+                     it == 0 ? w3 : w1, w2, w3);
+            kq_query *q = NULL;
+            int iCol, bExact;
+            char *zErr = NULL;
+            assert_int_equal(kq_query_parse_ex(kq_index_analyzer(p), zq, KQ_QUERY_OR, &q,
+                                               &iCol, &zErr), KQ_OK);
+            kq_hit *aX = NULL, *aE = NULL;
+            size_t nX = 0, nE = 0;
+            uint64_t nTotal = 0, nEst = 0;
+            assert_int_equal(kq_search(p, q, 0, 10, &aX, &nX, &nTotal, &zErr), KQ_OK);
+            assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, 0, 10, &aE, &nE, &nEst,
+                                          &bExact, &zErr), KQ_OK);
+            th_check(nX == nE, "'%s': %zu hits exhaustive, %zu pruned", zq, nX, nE);
+            for (size_t i = 0; i < nX && i < nE; i++)
+                th_check(aX[i].iDoc == aE[i].iDoc && aX[i].score == aE[i].score,
+                         "'%s': hit %zu differs", zq, i);
+            th_check(nEst <= nTotal, "'%s': pruned count %llu over %llu", zq,
+                     (unsigned long long)nEst, (unsigned long long)nTotal);
+            nMaybeSkipped += nEst < nTotal;
+            free(aX);
+            free(aE);
+            kq_query_free(q);
+        }
+        th_check(nMaybeSkipped > 0, "%d commit(s): no MAYBE query skipped a document",
+                 nCommit);
         /* alpha and beta fill the first 12 documents, 10 times each: no
         ** later document can beat them, and the pruned count shows that
         ** blocks were passed over. */
