@@ -294,6 +294,9 @@ terms_only(const andcur *a)
     return a->nPos >= 2;
 }
 
+/* The most terms partial_loses() weighs one by one. */
+#define AND_MAX_TERMS 16
+
 /* Skipping blocks pays when the terms have many: when the rarest has a
 ** few blocks only, its documents are few, each candidate tends to fall in
 ** other blocks than the last, and bounding the blocks costs about what
@@ -341,6 +344,33 @@ blocks_lose(andcur *a, u32 d, double theta, u32 *pEnd)
     return ub <= theta;
 }
 
+/* The AND's document, its blocks found not to lose (blocks_lose()): can
+** it still not beat theta?  Its terms are scored one by one, and the
+** bounds of the blocks of those not scored yet stand in for their scores;
+** the last term is left to the full score, which the caller computes. */
+static int
+partial_loses(andcur *a, double theta)
+{
+    double aRest[AND_MAX_TERMS + 1];
+    int n = a->nPos;
+    if (n > AND_MAX_TERMS) {
+        return 0;
+    }
+    aRest[n] = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        aRest[i] = aRest[i + 1] + ((termcur *)a->aPos[i])->bmVal;
+    }
+    double s = 0;
+    for (int i = 0; i < n - 1; i++) {
+        cur *k = a->aPos[i];
+        s += k->xScore(k);
+        if (s + aRest[i + 1] <= theta) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int
 run_and(cur *c, andcur *a, topk *t, u32 iBase, u64 *pnSeen)
 {
@@ -352,7 +382,8 @@ run_and(cur *c, andcur *a, topk *t, u32 iBase, u64 *pnSeen)
     u32 d = 0;
     a->bDefer = bPos;
     while (x->rc == KQ_OK) {
-        if (bBlocks && t->n == t->nMax) {
+        int bBounded = bBlocks && t->n == t->nMax;
+        if (bBounded) {
             u32 end;
             if (blocks_lose(a, d, t->a[0].score, &end)) {
                 if (end == KQ_DOCID_EOF) {
@@ -373,7 +404,8 @@ run_and(cur *c, andcur *a, topk *t, u32 iBase, u64 *pnSeen)
             break;
         }
         d = c->iDoc + 1;
-        if (kqi_is_deleted(aDel, c->iDoc)) {
+        if (kqi_is_deleted(aDel, c->iDoc) ||
+            (bBounded && partial_loses(a, t->a[0].score))) {
             continue;
         }
         double sc = c->xScore(c);
