@@ -46,7 +46,7 @@ enum {
 /* .dict: keys in blocks of KQI_DICT_BLOCK, an index entry of
 ** KQI_DICT_IXENT bytes per block, a trailer of KQI_DICT_TRAILER bytes. */
 #define KQI_DICT_BLOCK 16
-#define KQI_DICT_IXENT 28
+#define KQI_DICT_IXENT 32
 #define KQI_DICT_TRAILER 28
 /* A vocabulary entry's key: this byte, then the unstemmed word. */
 #define KQI_WORD_MARK '\x01'
