@@ -376,17 +376,20 @@ fold_unicode(kq_analyzer *p, const u8 *z, size_t n)
             for (utf8proc_ssize_t i = 0; i < r; i++) {
                 utf8proc_int32_t c = p->aCp[i];
                 utf8proc_category_t cat = utf8proc_category(c);
-                if ((is_start_cat(cat) || is_mark_cat(cat)) &&
+                /* A mark before any letter is dropped: a halfwidth
+                ** voicing mark, U+FF9E, is a letter that folds to the
+                ** combining U+3099, and a term that began with it would
+                ** not fold to itself (a word does not start with a mark,
+                ** so the mark would be cut off). */
+                if ((is_start_cat(cat) || (bStart && is_mark_cat(cat))) &&
                     !is_accent(c, cat)) {
                     p->aCp[k++] = c;
                     bStart |= is_start_cat(cat);
                 }
             }
             if (!bStart) {
-                /* Only marks: no term, or it would not fold to itself (a
-                ** halfwidth voicing mark, U+FF9E, is a letter that folds
-                ** to the combining U+3099, which alone is no word).  The
-                ** token keeps its position, as a word too long does. */
+                /* Only marks: no term.  The token keeps its position, as
+                ** a word too long does. */
                 return 0;
             }
             r = utf8proc_normalize_utf32(p->aCp, k, UTF8PROC_COMPOSE);

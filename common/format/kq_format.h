@@ -30,8 +30,9 @@ enum {
 ** version.  Raise both when kq_analyze() gives other terms for some text:
 ** 2 (format 5) is UAX #29 word boundaries and folding that keeps the marks
 ** of Indic, Thai and kana; 3 (format 7) drops a token that folds to marks
-** alone (U+FF9E). */
-#define KQI_ANALYSIS_VERSION 3
+** alone (U+FF9E); 4 (format 8) drops the marks a token's folding starts
+** with (U+FF9E before letters). */
+#define KQI_ANALYSIS_VERSION 4
 
 /* File names (manifest.c, segment.c). */
 #define KQI_MANIFEST "kq.manifest"

@@ -116,6 +116,8 @@ static const acase aCase[] = {
     ** word too long does); after a letter it is part of the letter */
     {"a \xef\xbe\x9e b", 0, "a@0[0,1) b@2[6,7)"},
     {"\xef\xbd\xb6\xef\xbe\x9e", 0, "\xe3\x82\xac@0[0,6)"},
+    /* before letters it is dropped, as a word cannot start with a mark */
+    {"\xef\xbe\x9ero x", 0, "ro@0[0,5) x@1[6,7)"},
     /* nothing to index */
     {"", 0, ""},
     {"   ,;!? -- ...", 0, ""},
