@@ -466,10 +466,10 @@ u32 kqi_plc_nblock(const kqi_plc *p);
 /* The first block, from the current one on, whose last docid is >= iDoc
 ** (nblock if none). */
 int kqi_plc_block_of(const kqi_plc *p, u32 iDoc);
-void kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf, u32 *pMinLen,
-                       u32 *pLast);
-/* The largest tf and the smallest length over the whole list. */
-void kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen);
+/* The last docid of block iBlock. */
+u32 kqi_plc_block_last(const kqi_plc *p, int iBlock);
+/* The largest tf of the whole list. */
+u32 kqi_plc_list_maxtf(const kqi_plc *p);
 /* The impacts of block iBlock, or with iBlock -1 of the whole list: *pn
 ** pairs (1 or more) by increasing tf, valid while the cursor is open. */
 void kqi_plc_impacts(const kqi_plc *p, int iBlock, const u32 **paTf,

@@ -222,11 +222,11 @@ kqi_dict_open(kqi_dict *d, const kqi_map *pMap, char **pzErr)
     return KQ_OK;
 }
 
-/* Block b's byte range [*pA, *pEnd) and first list offsets; KQ_CORRUPT if
-** the block index is inconsistent. */
+/* Block b's index entry *pE and byte range [*pA, *pEnd), unchecked;
+** KQ_CORRUPT if the block index is inconsistent. */
 static int
-dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
-           u64 *pPost, u64 *pPos)
+dict_block_range(const kqi_dict *d, u64 b, const u8 **pE, const u8 **pA,
+                 const u8 **pEnd)
 {
     const u8 *e = d->pMap->a + d->iIndexOff + b * KQI_DICT_IXENT;
     u64 off = kqi_get_u64(e);
@@ -235,12 +235,26 @@ dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
     if (off < KQI_HEADER || off >= offEnd || offEnd > d->iIndexOff) {
         return KQ_CORRUPT;
     }
-    u32 crc = libdeflate_crc32(0, d->pMap->a + off, offEnd - off);
+    *pE = e;
+    *pA = d->pMap->a + off;
+    *pEnd = d->pMap->a + offEnd;
+    return KQ_OK;
+}
+
+/* Block b's byte range [*pA, *pEnd) and first list offsets, checked
+** against the block's CRC32; KQ_CORRUPT if it does not match. */
+static int
+dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
+           u64 *pPost, u64 *pPos)
+{
+    const u8 *e;
+    if (dict_block_range(d, b, &e, pA, pEnd)) {
+        return KQ_CORRUPT;
+    }
+    u32 crc = libdeflate_crc32(0, *pA, (size_t)(*pEnd - *pA));
     if (libdeflate_crc32(crc, e + 8, 20) != kqi_get_u32(e + 28)) {
         return KQ_CORRUPT;
     }
-    *pA = d->pMap->a + off;
-    *pEnd = d->pMap->a + offEnd;
     *pPost = kqi_get_u64(e + 8);
     *pPos = kqi_get_u64(e + 16);
     return KQ_OK;
@@ -251,16 +265,10 @@ dict_block(const kqi_dict *d, u64 b, const u8 **pA, const u8 **pEnd,
 static int
 dict_first_key(const kqi_dict *d, u64 b, char *aTerm, size_t *pnTerm)
 {
-    const u8 *e = d->pMap->a + d->iIndexOff + b * KQI_DICT_IXENT;
-    u64 off = kqi_get_u64(e);
-    u64 offEnd = (b + 1 < d->nBlock) ? kqi_get_u64(e + KQI_DICT_IXENT)
-                                     : d->iIndexOff;
-    if (off < KQI_HEADER || off >= offEnd || offEnd > d->iIndexOff) {
-        return KQ_CORRUPT;
-    }
-    const u8 *p = d->pMap->a + off, *end = d->pMap->a + offEnd;
+    const u8 *e, *p, *end;
     u64 nShared, nSuffix;
-    if (kqi_varint_get(&p, end, &nShared) ||
+    if (dict_block_range(d, b, &e, &p, &end) ||
+        kqi_varint_get(&p, end, &nShared) ||
         kqi_varint_get(&p, end, &nSuffix) || nShared != 0 || nSuffix == 0 ||
         nSuffix > KQI_MAX_KEY || nSuffix > (u64)(end - p) ||
         libdeflate_crc32(0, p, (size_t)nSuffix) != kqi_get_u32(e + 24)) {

@@ -399,8 +399,6 @@ struct kqi_plc {
     u32 *aLast;   /* per block: last docid */
     u64 *aOff;    /* per block: offset in .post range (nBlock + 1) */
     u64 *aPosOff; /* per block: offset in .pos range (nBlock + 1) */
-    u32 *aMaxTf;  /* per block: largest tf */
-    u32 *aMinLen; /* per block: smallest document length */
     u32 *aImpOff; /* block b's impacts at [aImpOff[b], aImpOff[b + 1]),
                   ** the list's from aImpOff[nBlock] to aImpOff[nBlock + 1] */
     u32 *aImpTf, *aImpLen;
@@ -458,8 +456,6 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
         p->aLast = malloc(sizeof(u32) * nBlock);
         p->aOff = malloc(sizeof(u64) * (nBlock + 1));
         p->aPosOff = malloc(sizeof(u64) * (nBlock + 1));
-        p->aMaxTf = malloc(sizeof(u32) * nBlock);
-        p->aMinLen = malloc(sizeof(u32) * nBlock);
         p->aCrc = malloc(sizeof(u32) * 2 * nBlock);
         p->aImpOff = malloc(sizeof(u32) * (nBlock + 2));
         /* Each pair takes 2 bytes of the skip table at least. */
@@ -468,8 +464,7 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
         p->aImpLen = malloc(sizeof(u32) * nImpMax);
     }
     if (p == NULL || p->aLast == NULL || p->aOff == NULL || !p->aPosOff ||
-        !p->aMaxTf || !p->aMinLen || !p->aCrc || !p->aImpOff || !p->aImpTf ||
-        !p->aImpLen) {
+        !p->aCrc || !p->aImpOff || !p->aImpTf || !p->aImpLen) {
         kqi_plc_free(p);
         return KQ_NOMEM;
     }
@@ -539,8 +534,6 @@ kqi_plc_open(const kqi_map *pPost, const kqi_map *pPos,
         p->aCrc[2 * b] = kqi_get_u32(s);
         p->aCrc[2 * b + 1] = kqi_get_u32(s + 4);
         s += 8;
-        p->aMaxTf[b] = p->aImpTf[nImp - 1];
-        p->aMinLen[b] = p->aImpLen[p->aImpOff[b]];
         if (b > 0 && d == 0) {
             goto corrupt;
         }
@@ -584,8 +577,6 @@ kqi_plc_free(kqi_plc *p)
         free(p->aLast);
         free(p->aOff);
         free(p->aPosOff);
-        free(p->aMaxTf);
-        free(p->aMinLen);
         free(p->aCrc);
         free(p->aImpOff);
         free(p->aImpTf);
@@ -595,7 +586,8 @@ kqi_plc_free(kqi_plc *p)
     }
 }
 
-/* The block maximum must be true, or ranking would skip real hits. */
+/* The block's largest tf, its last impact's, must be true, or ranking
+** would skip real hits. */
 static int
 plc_check_maxtf(kqi_plc *p)
 {
@@ -603,7 +595,8 @@ plc_check_maxtf(kqi_plc *p)
     for (int i = 0; i < p->nIn; i++) {
         maxTf = p->aTf[i] > maxTf ? p->aTf[i] : maxTf;
     }
-    return maxTf != p->aMaxTf[p->iBlock] ? KQ_CORRUPT : KQ_OK;
+    return maxTf != p->aImpTf[p->aImpOff[p->iBlock + 1] - 1] ? KQ_CORRUPT
+                                                             : KQ_OK;
 }
 
 /* Decode the current block's tfs if not done yet. */
@@ -842,23 +835,19 @@ kqi_plc_block_of(const kqi_plc *p, u32 iDoc)
                        iDoc);
 }
 
-void
-kqi_plc_block_max(const kqi_plc *p, int iBlock, u32 *pMaxTf, u32 *pMinLen,
-                  u32 *pLast)
+u32
+kqi_plc_block_last(const kqi_plc *p, int iBlock)
 {
-    *pMaxTf = p->aMaxTf[iBlock];
-    *pMinLen = p->aMinLen[iBlock];
-    *pLast = p->aLast[iBlock];
+    return p->aLast[iBlock];
 }
 
-void
-kqi_plc_list_max(const kqi_plc *p, u32 *pMaxTf, u32 *pMinLen)
+u32
+kqi_plc_list_maxtf(const kqi_plc *p)
 {
     const u32 *aTf, *aLen;
     u32 n;
     kqi_plc_impacts(p, -1, &aTf, &aLen, &n);
-    *pMaxTf = aTf[n - 1];
-    *pMinLen = aLen[0];
+    return aTf[n - 1];
 }
 
 void

@@ -227,15 +227,9 @@ kqi_term_bm_at(termcur *p, u32 t)
         p->bmVal = 0;
         return;
     }
-    u32 maxTf, minLen, last;
-    kqi_plc_block_max(p->pPlc, b, &maxTf, &minLen, &last);
-    p->bmEnd = last;
+    p->bmEnd = kqi_plc_block_last(p->pPlc, b);
     p->bmVal = impacts_bound(p, b);
-    p->bmPrevEnd = 0;
-    if (b > 0) {
-        kqi_plc_block_max(p->pPlc, b - 1, &maxTf, &minLen, &last);
-        p->bmPrevEnd = last;
-    }
+    p->bmPrevEnd = b > 0 ? kqi_plc_block_last(p->pPlc, b - 1) : 0;
 }
 
 static double
@@ -851,8 +845,7 @@ term_cur(ctx *x, const pterm *t, cur **ppOut, char **pzErr)
             free(p);
             return rc;
         }
-        u32 minLenT;
-        kqi_plc_list_max(p->pTitle, &p->titleMax, &minLenT);
+        p->titleMax = kqi_plc_list_maxtf(p->pTitle);
         p->nTitleW1 = x->nTitleW1;
     }
     p->max = -1; /* computed when first asked for */
