@@ -87,6 +87,19 @@ text(const char *z, size_t n)
     return PyUnicode_DecodeUTF8(z, (Py_ssize_t)n, "surrogateescape");
 }
 
+/* A str from a malloc()ed NUL-terminated UTF-8 string, which it frees;
+** MemoryError for NULL (the allocation that made it failed). */
+static PyObject *
+str_take(char *z)
+{
+    if (z == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *r = PyUnicode_FromString(z);
+    free(z);
+    return r;
+}
+
 /* A str argument as UTF-8 bytes (surrogates back to their bytes). */
 static PyObject *
 utf8(PyObject *o, const char *zWhat)
@@ -660,12 +673,7 @@ Index_parse(IndexObject *o, PyObject *args, PyObject *kw)
     }
     char *z = kq_query_describe(q);
     kq_query_free(q);
-    if (z == NULL) {
-        return PyErr_NoMemory();
-    }
-    PyObject *r = PyUnicode_FromString(z);
-    free(z);
-    return r;
+    return str_take(z);
 }
 
 /* explain(query, docid) -> dict */
@@ -1666,13 +1674,7 @@ mod_clean(PyObject *self, PyObject *arg)
     if (PyBytes_AsStringAndSize(arg, &z, &n) < 0) {
         return NULL;
     }
-    char *zClean = kq_utf8_clean(z, (size_t)n, 1);
-    if (zClean == NULL) {
-        return PyErr_NoMemory();
-    }
-    PyObject *r = PyUnicode_FromString(zClean);
-    free(zClean);
-    return r;
+    return str_take(kq_utf8_clean(z, (size_t)n, 1));
 }
 
 /* columns(str, width, from_end) -> str: the longest prefix (suffix with
