@@ -294,9 +294,6 @@ terms_only(const andcur *a)
     return a->nPos >= 2;
 }
 
-/* The most terms partial_loses() weighs one by one. */
-#define AND_MAX_TERMS 16
-
 /* Skipping blocks pays when the terms have many: when the rarest has a
 ** few blocks only, its documents are few, each candidate tends to fall in
 ** other blocks than the last, and bounding the blocks costs about what
@@ -346,25 +343,21 @@ blocks_lose(andcur *a, u32 d, double theta, u32 *pEnd)
 
 /* The AND's document, its blocks found not to lose (blocks_lose()): can
 ** it still not beat theta?  Its terms are scored one by one, and the
-** bounds of the blocks of those not scored yet stand in for their scores;
-** the last term is left to the full score, which the caller computes. */
+** bounds of the blocks of those not scored yet stand in for their scores
+** (summed afresh each time: a running difference would round); the last
+** term is left to the full score, which the caller computes. */
 static int
 partial_loses(andcur *a, double theta)
 {
-    double aRest[AND_MAX_TERMS + 1];
-    int n = a->nPos;
-    if (n > AND_MAX_TERMS) {
-        return 0;
-    }
-    aRest[n] = 0;
-    for (int i = n - 1; i >= 0; i--) {
-        aRest[i] = aRest[i + 1] + ((termcur *)a->aPos[i])->bmVal;
-    }
     double s = 0;
-    for (int i = 0; i < n - 1; i++) {
+    for (int i = 0; i < a->nPos - 1; i++) {
         cur *k = a->aPos[i];
         s += k->xScore(k);
-        if (s + aRest[i + 1] <= theta) {
+        double rest = 0;
+        for (int j = i + 1; j < a->nPos; j++) {
+            rest += ((termcur *)a->aPos[j])->bmVal;
+        }
+        if (s + rest <= theta) {
             return 1;
         }
     }

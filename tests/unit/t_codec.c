@@ -1294,6 +1294,20 @@ static void test_posblock_bad(void **state) {
     u8 a4[] = {KQI_CODEC_PACKED, 32, 0xfe, 0xff, 0xff, 0xff, 1, 0};
     assert_int_equal(kqi_posr_open(&pr, a4, a4 + sizeof a4, aTwo, 1), KQ_OK);
     assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
+    /* A writer of KQI_BLOCK postings takes no more: the one past is a
+    ** misuse, which the flush reports. */
+    kqi_posw w;
+    memset(&w, 0, sizeof w);
+    kq_buf b;
+    memset(&b, 0, sizeof b);
+    u32 one = 7;
+    for (int i = 0; i < KQI_BLOCK; i++) kqi_posw_add(&w, &one, 1);
+    assert_int_equal(w.gaps.rc, KQ_OK);
+    kqi_posw_add(&w, &one, 1);
+    kqi_posw_flush(&w, &b);
+    assert_int_equal(b.rc, KQ_MISUSE);
+    kqi_posw_free(&w);
+    kq_buf_free(&b);
     /* codec 2 */
     u8 a5[] = {2, 0};
     assert_int_equal(kqi_posr_open(&pr, a5, a5 + sizeof a5, aOne, 1), KQ_CORRUPT);
