@@ -15,7 +15,7 @@
 CC      ?= cc
 CXX     ?= g++
 B       ?= build
-PKGS    := libutf8proc jansson libdeflate
+PKGS    := libutf8proc jansson libdeflate libzstd
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
            -Wno-unused-parameter $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -24,13 +24,13 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++11 -Wall -Wextra -Wno-unused-parameter $(shell pkg-config --cflags xapian-core 2>/dev/null)
 # kq and kq-index do not link Xapian: common/xapian/xapian_capi.cc is a plugin,
 # kq-xapian.so, loaded when an index needs it (common/xapian/xapian_load.c).
-# libstemmer, utf8proc and libdeflate are linked statically (their Debian
+# libstemmer, utf8proc, libdeflate and libzstd are linked statically (their Debian
 # -dev packages ship the .a): every shared library costs a one-shot `kq`
 # process its loading and relocation time.
 # ICU (word boundaries, dictionary segmentation) is not linked: libkq opens
 # it when text first needs it (common/icu.c says why); only its headers
 # (libicu-dev) are needed to build.
-LDLIBS  := -Wl,--as-needed -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic \
+LDLIBS  := -Wl,--as-needed -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -lzstd -Wl,-Bdynamic \
            -ljansson -lz -lm -pthread -ldl
 XAPIAN_LIBS := $(shell pkg-config --libs xapian-core 2>/dev/null || echo -lxapian)
 ifeq ($(SAN),1)
@@ -305,7 +305,7 @@ clean:
 # relative to themselves, see common/xapian/xapian_load.c), the man pages, kq.h,
 # libkq.a, libkq.so (soname libkq.so.0) and the pkg-config file kq.pc.
 # libkq.so is linked from the common objects compiled again with -fPIC
-# (into $(B)/pic/); libstemmer, utf8proc and libdeflate go into it
+# (into $(B)/pic/); libstemmer, utf8proc, libdeflate and libzstd go into it
 # statically (Debian's .a are position-independent), their symbols hidden
 # (--exclude-libs), and it exports the kq_* functions of kq.h only.
 PREFIX      ?= /usr/local
@@ -325,8 +325,8 @@ PIC_OBJ     := $(COMMON_SRC:%.c=$(B)/pic/%.o)
 SHLIB       := $(B)/libkq.so
 PCFILE      := $(B)/kq.pc
 MANPAGES    := man/kq.1 man/kq-index.1
-# The libraries libkq itself needs (for kq.pc's Libs.private; utf8proc and
-# libdeflate come through Requires.private).
+# The libraries libkq itself needs (for kq.pc's Libs.private; utf8proc,
+# libdeflate and libzstd come through Requires.private).
 LIBKQ_PRIVATE := -lstemmer -lm -pthread -ldl
 
 .PHONY: install uninstall lib
@@ -343,7 +343,7 @@ $(B)/libkq.map:
 $(SHLIB): $(PIC_OBJ) $(B)/libkq.map
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(B)/libkq.map \
 	    -o $@ $(PIC_OBJ) -Wl,--exclude-libs,ALL \
-	    -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -Wl,-Bdynamic -lm -pthread -ldl
+	    -Wl,-Bstatic -lstemmer -lutf8proc -ldeflate -lzstd -Wl,-Bdynamic -lm -pthread -ldl
 
 # The Python package (python/: `import kq`): the extension kq._kq links libkq's position-independent objects, through
 # $(B)/libkq_pic.a so that only what it needs comes in, and carries the

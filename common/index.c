@@ -588,21 +588,28 @@ check_segment(kqi_segment *s, u32 nTitleWeight, char **pzErr)
         }
     }
     /* Every document record and stored text decodes; lengths add up. */
+    int rcDict = kqi_docs_dict_check(&s->docs, pzErr);
+    if (rcDict) {
+        return rcDict;
+    }
     u64 nToken = 0;
+    kqi_textcache cache;
+    memset(&cache, 0, sizeof(cache));
     for (u32 i = 0; i < s->docs.nDoc; i++) {
         kqi_docrec info;
-        char *z;
+        const char *z;
         size_t n;
         int rc = kqi_docs_info(&s->docs, i, &info, pzErr);
         if (rc == KQ_OK) {
-            rc = kqi_docs_text(&s->docs, i, &z, &n, pzErr);
-            free(z);
+            rc = kqi_docs_text_ref(&s->docs, i, &cache, &z, &n, pzErr);
         }
         if (rc) {
+            kqi_textcache_clear(&cache);
             return rc;
         }
         nToken += info.nLen;
     }
+    kqi_textcache_clear(&cache);
     /* The id table: every document once, under the hash of its id; the
     ** deleted documents add up to what the manifest says. */
     int rcIds = kqi_docs_ids_check(&s->docs, pzErr);
@@ -794,10 +801,12 @@ static int
 check_sigs(kq_index *p, const kqi_segment *g, char **pzErr)
 {
     int rc = KQ_OK;
+    kqi_textcache cache;
+    memset(&cache, 0, sizeof(cache));
     for (u32 k = 0; rc == KQ_OK && k < g->meta.nDoc; k++) {
         kq_docid iDoc = g->iBase + k;
         const char *zLang = NULL;
-        char *z = NULL;
+        const char *z = NULL;
         size_t n = 0;
         u64 sig = 0;
         kq_analyzer *pA = p->pAnalyzer;
@@ -811,13 +820,12 @@ check_sigs(kq_index *p, const kqi_segment *g, char **pzErr)
             }
         }
         if (rc == KQ_OK) {
-            rc = kqi_docs_text(&g->docs, k, &z, &n, pzErr);
+            rc = kqi_docs_text_ref(&g->docs, k, &cache, &z, &n, pzErr);
         }
         if (rc == KQ_OK) {
             rc = kqi_simhash_text(pA, z, n, &sig);
             rc = rc == KQ_IOERR ? kqi_analysis_err(pzErr, rc) : rc;
         }
-        free(z);
         if (rc == KQ_OK && sig != kqi_docs_sig(&g->docs, k)) {
             rc = kqi_err(pzErr, KQ_CORRUPT,
                          "%s: document %u: stored signature %016llx, its "
@@ -827,6 +835,7 @@ check_sigs(kq_index *p, const kqi_segment *g, char **pzErr)
                          (unsigned long long)sig);
         }
     }
+    kqi_textcache_clear(&cache);
     return rc;
 }
 

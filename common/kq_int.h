@@ -552,11 +552,28 @@ void kqi_docw_spilled(const kqi_docw *p, u64 *pnOff, u64 *pnRun);
 void kqi_docw_end_batch(kqi_docw *p);
 /* Deferred storing, for -j N: kqi_docw_add() only numbers the store blocks;
 ** the bodies are compressed elsewhere by kqi_store_encode() (a batch at a
-** time, in the same blocks) and handed in, in order, to
-** kqi_docw_put_blocks() (aOffs: u64 LE offsets of the blocks within a). */
+** time, in the same blocks, with the segment's dictionary pCD) and handed
+** in, in order, to kqi_docw_put_blocks() (aOffs: u64 LE offsets of the
+** blocks within a).  The dictionary is drawn from the segment's first
+** batch: its bodies, in order, go to kqi_docw_sample(), then
+** kqi_docw_sample_end() decides it (bNone: the batch is the segment's
+** last, and so it has none), and kqi_docw_cdict() gives it (NULL: none)
+** until kqi_docw_finish().  Not deferred, kqi_docw does all that itself,
+** and ends a first batch at KQI_STORE_DICT_SAMPLE bytes of bodies:
+** batches must not close later (writer.c). */
+#define KQI_STORE_DICT_SAMPLE (256 * 1024)
+/* A store dictionary's size (doctab.c): half its sample, at most
+** KQI_STORE_DICT bytes; none under KQI_STORE_DICT_LEAST. */
+#define KQI_STORE_DICT (64 * 1024)
+#define KQI_STORE_DICT_LEAST (8 * 1024)
 void kqi_docw_set_deferred(kqi_docw *p);
-struct libdeflate_compressor;
-int kqi_store_encode(struct libdeflate_compressor **ppZ,
+typedef struct ZSTD_CCtx_s ZSTD_CCtx;
+typedef struct ZSTD_CDict_s ZSTD_CDict;
+void kqi_docw_sample(kqi_docw *p, const char *z, size_t n);
+void kqi_docw_sample_end(kqi_docw *p, int bNone);
+int kqi_docw_has_dict(const kqi_docw *p);
+const ZSTD_CDict *kqi_docw_cdict(const kqi_docw *p);
+int kqi_store_encode(ZSTD_CCtx **ppCC, const ZSTD_CDict *pCD,
                      const char *const *azBody, const size_t *anBody, u32 nDoc,
                      kq_buf *pOut, kq_buf *pOffs);
 int kqi_docw_put_blocks(kqi_docw *p, const u8 *a, size_t n, const u8 *aOffs,
@@ -575,6 +592,9 @@ typedef struct kqi_docs {
     u64 nMeta;
     u64 nStoreBlock;
     u64 iStoreDir;
+    const u8 *aDict; /* the store's zstd dictionary (nDict: 0, none) */
+    u32 nDict;
+    u32 dictCrc; /* its CRC32, checked by kq check only */
 } kqi_docs;
 int kqi_docs_open(kqi_docs *d, const kqi_map *pDocs, const kqi_map *pStore,
                   char **pzErr);
@@ -616,6 +636,9 @@ kqi_docs_sig(const kqi_docs *d, u32 i)
 /* Verify the id table (aIds: nDoc entries of u64 idHash, u64 contentHash,
 ** u32 docid) once. */
 int kqi_docs_ids_check(const kqi_docs *d, char **pzErr);
+/* Check the store's dictionary against its CRC32 (kq check: a damaged
+** one shows elsewhere as every block failing its own). */
+int kqi_docs_dict_check(const kqi_docs *d, char **pzErr);
 /* The live document with this id (aDel: the segment's deletions, or NULL):
 ** KQ_OK with *piDoc and its content hash, KQ_NOTFOUND, KQ_CORRUPT. */
 int kqi_docs_find(const kqi_docs *d, const char *zId, size_t nId, u64 idHash,
@@ -639,17 +662,21 @@ typedef struct kqi_docrec {
     size_t nFieldByte;
 } kqi_docrec;
 int kqi_docs_info(const kqi_docs *d, u32 i, kqi_docrec *pOut, char **pzErr);
-/* The last inflated store block, for reading the texts of many documents
-** in docid order (=word checks them): neighbours share blocks. */
+/* The last decompressed store block, for reading the texts of many
+** documents in docid order (=word checks them): neighbours share blocks. */
+typedef struct ZSTD_DCtx_s ZSTD_DCtx;
 typedef struct kqi_textcache {
     const kqi_docs *d;
     u64 iBlock;
     u8 *a; /* NULL: empty */
     size_t n;
+    ZSTD_DCtx *pD; /* the decompressor, kept from block to block (making
+                   ** one for each took a tenth of a `kq kwic`) */
 } kqi_textcache;
 /* Document i's text, pointing into *pCache (valid until its next use). */
 int kqi_docs_text_ref(const kqi_docs *d, u32 i, kqi_textcache *pCache,
                       const char **pz, size_t *pn, char **pzErr);
+/* Free what *p holds (and empty it). */
 void kqi_textcache_clear(kqi_textcache *p);
 int kqi_docs_text(const kqi_docs *d, u32 i, char **pz, size_t *pn,
                   char **pzErr);

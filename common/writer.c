@@ -28,7 +28,7 @@
 */
 #include "kq_int.h"
 
-#include <libdeflate.h>
+#include <zstd.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -61,6 +61,11 @@ typedef struct sessent {
 ** copied into one buffer.  Batches close at a fixed size, whatever N is. */
 #define BATCH_BYTES (256 * 1024)
 #define BATCH_DOCS 2048
+/* -j 1's document writer takes a segment's first batch to end when its
+** bodies reach KQI_STORE_DICT_SAMPLE bytes, and draws the store dictionary
+** then: -j N must have ended it there too. */
+_Static_assert(BATCH_BYTES <= KQI_STORE_DICT_SAMPLE,
+               "a batch outlasts the store dictionary's sample");
 
 typedef struct bdoc {
     size_t oTitle, nTitle, oBody, nBody, oSource, nSource, oDate, nDate;
@@ -81,11 +86,12 @@ typedef struct batch {
     u32 nDoc;
     size_t nDocAlloc;
     kq_buf text;
-    size_t nTextBytes; /* title and body bytes in text: batches close on
-                       ** these, as store blocks do with -j 1, so the
-                       ** files are the same for any N */
-    kq_buf store;      /* set by the worker: the bodies' store blocks */
-    kq_buf storeOffs;  /* u64 offsets of those blocks in store */
+    size_t nTextBytes;        /* title and body bytes in text: batches close on
+                              ** these, as store blocks do with -j 1, so the
+                              ** files are the same for any N */
+    kq_buf store;             /* set by the worker: the bodies' store blocks */
+    kq_buf storeOffs;         /* u64 offsets of those blocks in store */
+    const ZSTD_CDict *pCDict; /* their segment's dictionary (doctab.c) */
 } batch;
 
 /* A worker: a thread with its own inverter.  Workers take batches from
@@ -96,7 +102,7 @@ typedef struct worker {
     kqi_inv *pInv;
     pthread_t th;
     int bThread; /* th was started */
-    struct libdeflate_compressor *pZ;
+    ZSTD_CCtx *pCC;
     const char **azBody; /* scratch for kqi_store_encode() */
     size_t *anBody;
     u32 nBodyAlloc;
@@ -659,8 +665,8 @@ invert_batch(worker *w, batch *b, char **pzErr)
     }
     b->store.n = 0;
     b->storeOffs.n = 0;
-    rc = kqi_store_encode(&w->pZ, w->azBody, w->anBody, b->nDoc, &b->store,
-                          &b->storeOffs);
+    rc = kqi_store_encode(&w->pCC, b->pCDict, w->azBody, w->anBody, b->nDoc,
+                          &b->store, &b->storeOffs);
     if (rc) {
         return kqi_err(pzErr, rc, "out of memory compressing text");
     }
@@ -750,7 +756,7 @@ stop_workers(kq_writer *p)
         }
         free(w->azBody);
         free(w->anBody);
-        libdeflate_free_compressor(w->pZ);
+        ZSTD_freeCCtx(w->pCC);
     }
     for (int q = 0; p->aQ && q < p->nQ; q++) {
         free(p->aQ[q].aDoc);
@@ -808,11 +814,22 @@ take_back(kq_writer *p, u64 iB, char **pzErr)
     return rc;
 }
 
-/* Queue the batch being filled. */
+/* Queue the batch being filled (bLast: the segment's last, not full).
+** The first of a segment gives the segment its store dictionary. */
 static void
-submit(kq_writer *p)
+submit(kq_writer *p, int bLast)
 {
     kqi_docw_end_batch(p->pDocw);
+    batch *b = p->pFill;
+    if (!kqi_docw_has_dict(p->pDocw)) {
+        for (u32 i = 0; i < b->nDoc; i++) {
+            kqi_docw_sample(p->pDocw,
+                            (const char *)b->text.a + b->aDoc[i].oBody,
+                            b->aDoc[i].nBody);
+        }
+        kqi_docw_sample_end(p->pDocw, bLast);
+    }
+    b->pCDict = kqi_docw_cdict(p->pDocw);
     pthread_mutex_lock(&p->muQ);
     p->pFill->eState = B_FULL;
     p->nBatch++;
@@ -870,7 +887,7 @@ batch_add(kq_writer *p, const kq_doc *d, u32 iDoc, char **pzErr)
     }
     b->nTextBytes += d->nTitle + d->nBody;
     if (b->nTextBytes >= BATCH_BYTES || b->nDoc >= BATCH_DOCS) {
-        submit(p);
+        submit(p, 0);
     }
     return KQ_OK;
 }
@@ -880,7 +897,7 @@ static int
 drain_workers(kq_writer *p, char **pzErr)
 {
     if (p->pFill) {
-        submit(p);
+        submit(p, 1);
     }
     int rc = KQ_OK;
     u64 nOut = (u64)p->nQ;

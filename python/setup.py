@@ -1,6 +1,6 @@
 """Build the kq package: kq/__init__.py and the extension kq._kq over
 libkq.  The library comes from this source tree, compiled position-
-independent into build/libkq_pic.a; libstemmer, utf8proc and libdeflate go
+independent into build/libkq_pic.a; libstemmer, utf8proc, libdeflate and libzstd go
 into the extension statically, as into libkq.so, so the package needs no
 installed kq.  `make python-install` makes the library, builds the
 extension in place with this file and installs it with install.py.
@@ -39,7 +39,7 @@ setup(
         extra_compile_args=["-std=c11", "-Wall", "-Wextra"] + SAN,
         extra_objects=[PIC_LIB],
         extra_link_args=SAN + ["-Wl,--exclude-libs,ALL", "-Wl,-Bstatic",
-                         "-lstemmer", "-lutf8proc", "-ldeflate",
+                         "-lstemmer", "-lutf8proc", "-ldeflate", "-lzstd",
                          "-Wl,-Bdynamic", "-lm", "-pthread", "-ldl"],
     )],
 )

@@ -6,7 +6,7 @@
 # --check only reports what is missing (exit 0 when nothing is).
 set -eu
 
-# Build: compilers, zlib (gzip input), libdeflate (stored text, CRC32), libstemmer (Snowball), utf8proc, ICU (word
+# Build: compilers, zlib (gzip input), libdeflate (CRC32), libzstd (stored text), libstemmer (Snowball), utf8proc, ICU (word
 # boundaries and dictionary segmentation of Chinese, Japanese, Thai...), jansson (JSON),
 # Xapian (the second backend, through common/xapian/xapian_capi.cc; xapian-tools
 # for xapian-tcpsrv and xapian-check).
@@ -35,7 +35,7 @@ set -eu
 # holds common/, indexer/ and query/ to .clang-format; written for the
 # clang-format 14 of Debian 12) and clang-tidy (the same check: every if,
 # for, while and else body in braces, which clang-format 14 cannot add).
-PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats parallel jq man-db python3 python3-dev python3-setuptools python3-pip python3-venv python3-pytest python3-pandas clang libclang-rt-dev llvm clang-format clang-tidy"
+PKGS="gcc g++ make pkg-config zlib1g-dev libdeflate-dev libzstd-dev libstemmer-dev libutf8proc-dev libicu-dev libjansson-dev libxapian-dev xapian-tools libcmocka-dev bats parallel jq man-db python3 python3-dev python3-setuptools python3-pip python3-venv python3-pytest python3-pandas clang libclang-rt-dev llvm clang-format clang-tidy"
 
 missing=""
 for p in $PKGS; do

@@ -15,7 +15,7 @@
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 8
+#define KQI_FORMAT_VERSION 9
 enum {
     KQI_FT_MANIFEST = 1,
     KQI_FT_DICT,
@@ -92,8 +92,11 @@ enum {
 
 /* .store: a block's header is KQI_STORE_BLKHDR bytes (u8 codec, u32
 ** uncompressed length, u32 CRC32, u32 stored length); no block is larger
-** than KQI_STORE_MAXBLOCK. */
+** than KQI_STORE_MAXBLOCK; the trailer (u64 nBlock, u64 offset of the
+** block offsets, u32 dictionary length, u32 its CRC32) is
+** KQI_STORE_TRAILER bytes. */
 #define KQI_STORE_BLKHDR 13
+#define KQI_STORE_TRAILER 24
 #define KQI_STORE_MAXBLOCK 0x7fffffffu
 
 #endif

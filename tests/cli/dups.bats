@@ -294,14 +294,14 @@ PY
 import struct, sys, zlib
 p = sys.argv[1] + "/kq.manifest"
 m = bytearray(open(p, "rb").read())
-assert struct.unpack_from("<I", m, 8)[0] == 8
+assert struct.unpack_from("<I", m, 8)[0] == 9
 struct.pack_into("<I", m, 8, 5)
 struct.pack_into("<I", m, len(m) - 4, zlib.crc32(bytes(m[:-4])))
 open(p, "wb").write(m)
 PY
     run --separate-stderr "$KQ" -d idx dups
     [ "$status" -eq 3 ]
-    [[ "$stderr" == *"format version 5 (this kq reads version 8)"* ]]
+    [[ "$stderr" == *"format version 5 (this kq reads version 9)"* ]]
 }
 
 @test "dups on Xapian: the same signatures and clusters as kq's own index" {

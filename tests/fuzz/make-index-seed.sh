@@ -11,6 +11,8 @@
 #   index-2seg.kqa   the same, then a second kq-index run adding 2 JSON
 #                    documents with dates and sources (a second segment)
 #   index-none.kqa   2 documents indexed with --lang none (no stemming)
+#   index-dict.kqa   2050 one-line documents: a full first batch (2048),
+#                    so the stored text has a zstd dictionary (doctab.c)
 # The index format is still changing, so these are generated at build time
 # from the kq-index being fuzzed, never committed.
 set -eu
@@ -74,6 +76,15 @@ for i in 0003 0004; do
 done >"$tmp/json/docs.jsonl"
 head -n 3 "$corpus/0005.txt" >"$tmp/none/0005.txt"
 head -n 3 "$corpus/0006.txt" >"$tmp/none/0006.txt"
+mkdir -p "$tmp/dict"
+# Bodies of two or three words of a corpus file's first paragraph.
+sed -n 3p "$corpus/0007.txt" | tr -cs 'A-Za-z' '\n' | awk '
+    NF { w[n++] = $0 }
+    END {
+        for (d = 0; d < 2050; d++)
+            printf("{\"id\":\"d%d\",\"body\":\"%s %s %s\"}\n", d,
+                   w[d % n], w[(d * 7) % n], d % 3 ? w[(d * 13) % n] : "")
+    }' >"$tmp/dict/docs.jsonl"
 
 mkdir -p "$out"
 rm -f "$out"/*     # also anything a manual fuzzing run added
@@ -84,3 +95,5 @@ pack "$tmp/idx" "$out/index-1seg.kqa"
 pack "$tmp/idx" "$out/index-2seg.kqa"
 "$kqindex" -q -j 1 --lang none -d "$tmp/idx-none" "$tmp/none"
 pack "$tmp/idx-none" "$out/index-none.kqa"
+"$kqindex" -q -j 1 -d "$tmp/idx-dict" "$tmp/dict"
+pack "$tmp/idx-dict" "$out/index-dict.kqa"

@@ -6,12 +6,21 @@
 ** everything stays in memory, and read back (every id found, with its
 ** content hash and length).  At the limit (exactly the spill size in
 ** memory) nothing is spilled; one entry past it, once.
+**
+** The stored text (.store): zstd blocks with a dictionary drawn from the
+** segment's first batch of bodies.  The bodies read back exactly; the
+** dictionary's size follows its rule at each limit (none within the first
+** batch, half the sample, KQI_STORE_DICT at most, none under
+** KQI_STORE_DICT_LEAST); the writer that compresses batches elsewhere
+** (-j N) writes the same files as the one that compresses as it goes; a
+** damaged dictionary or block header is reported, not trusted.
 */
 #include "tharness.h"
 
 #include "kq_int.h"
 
 #include <fcntl.h>
+#include <zstd.h>
 
 /* Write nDoc documents (random ids, some repeated hashes impossible to
 ** arrange, so random bodies and lengths) with spill size nSpill (0: the
@@ -159,11 +168,385 @@ test_spill_many_runs(void **state)
     th_rmtree(zDir);
 }
 
+
+/* Bodies for the store tests: words from a small vocabulary (text that
+** compresses), some documents empty, nBody bytes in all, each at most
+** nMax.  aBody[i] points into *pz (free()d by the caller). */
+typedef struct bodies {
+    char *z;
+    size_t *an, *ao;
+    u32 n;
+} bodies;
+
+static void
+make_bodies(bodies *b, size_t nBody, size_t nMax, const char *zSeed)
+{
+    static const char *az[] = {"the ",   "whale ",  "harpoon ", "sea ",
+                               "ship ",  "captain ", "of ",     "and ",
+                               "white ", "ocean ",   "\n",      "Ahab "};
+    th_rng r = th_rng_for(zSeed);
+    b->z = malloc(nBody + 1);
+    /* (No two empty documents in a row: at most 2 nBody + 1 of them.) */
+    b->an = malloc(sizeof(size_t) * (2 * nBody + 2));
+    b->ao = malloc(sizeof(size_t) * (2 * nBody + 2));
+    assert_true(b->z != NULL && b->an != NULL && b->ao != NULL);
+    size_t o = 0;
+    for (size_t i = 0; i < nBody; i++) {
+        const char *w = az[th_next(&r) % 12];
+        b->z[i] = w[i % strlen(w)];
+    }
+    b->n = 0;
+    while (o < nBody) {
+        int bEmpty = th_next(&r) % 5 == 0 && (b->n == 0 || b->an[b->n - 1]);
+        size_t n = bEmpty ? 0 : 1 + th_next(&r) % nMax;
+        if (n > nBody - o) {
+            n = nBody - o;
+        }
+        b->ao[b->n] = o;
+        b->an[b->n++] = n;
+        o += n;
+    }
+}
+
+static void
+free_bodies(bodies *b)
+{
+    free(b->z);
+    free(b->an);
+    free(b->ao);
+}
+
+/* Store b's documents in zDir/<zName>.docs/.store, in batches as the
+** writer makes them: a batch ends after nBatch documents or once its
+** bodies reach KQI_STORE_DICT_SAMPLE bytes, and the last may be short.
+** bDefer: as -j N does, the bodies compressed apart a batch at a time
+** (kqi_store_encode) and handed in. */
+static void
+store_docs(const char *zDir, const char *zName, const bodies *b, u32 nBatch,
+           int bDefer)
+{
+    char zDocs[256], zStore[256], zId[32];
+    snprintf(zDocs, sizeof zDocs, "%s/%s.docs", zDir, zName);
+    snprintf(zStore, sizeof zStore, "%s/%s.store", zDir, zName);
+    kqi_wfile d, s;
+    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
+    assert_int_equal(kqi_wfile_open(&s, zStore), KQ_OK);
+    d.bNoSync = s.bNoSync = 1;
+    kqi_docw *p;
+    assert_int_equal(kqi_docw_new(&d, &s, &p), KQ_OK);
+    if (bDefer) {
+        kqi_docw_set_deferred(p);
+    }
+    ZSTD_CCtx *pCC = NULL;
+    u32 i0 = 0;
+    size_t nBytes = 0;
+    for (u32 i = 0; i < b->n; i++) {
+        snprintf(zId, sizeof zId, "d%u", i);
+        kq_doc doc = {zId, strlen(zId), "", 0, "", 0, "", 0,
+                      b->z + b->ao[i], b->an[i], NULL, 0, NULL, 0};
+        assert_int_equal(kqi_docw_add(p, &doc, 1, 0,
+                                      kqi_hash64(zId, strlen(zId),
+                                                 KQI_ID_SEED),
+                                      i),
+                         KQ_OK);
+        nBytes += b->an[i];
+        int bFull = i + 1 - i0 == nBatch || nBytes >= KQI_STORE_DICT_SAMPLE;
+        int bLast = i + 1 == b->n && !bFull;
+        if (!bFull && !bLast) {
+            continue;
+        }
+        if (!bDefer) {
+            if (bFull) {
+                kqi_docw_end_batch(p);
+            }
+        } else {
+            u32 n = i + 1 - i0;
+            kqi_docw_end_batch(p);
+            if (!kqi_docw_has_dict(p)) {
+                for (u32 k = i0; k <= i; k++) {
+                    kqi_docw_sample(p, b->z + b->ao[k], b->an[k]);
+                }
+                kqi_docw_sample_end(p, bLast);
+            }
+            const char **az = malloc(sizeof(char *) * n);
+            size_t *an = malloc(sizeof(size_t) * n);
+            assert_true(az != NULL && an != NULL);
+            for (u32 k = 0; k < n; k++) {
+                az[k] = b->z + b->ao[i0 + k];
+                an[k] = b->an[i0 + k];
+            }
+            kq_buf out, offs;
+            memset(&out, 0, sizeof(out));
+            memset(&offs, 0, sizeof(offs));
+            assert_int_equal(kqi_store_encode(&pCC, kqi_docw_cdict(p), az, an,
+                                              n, &out, &offs),
+                             KQ_OK);
+            assert_int_equal(kqi_docw_put_blocks(p, out.a, out.n, offs.a,
+                                                 offs.n / 8),
+                             KQ_OK);
+            kq_buf_free(&out);
+            kq_buf_free(&offs);
+            free(az);
+            free(an);
+        }
+        i0 = i + 1;
+        nBytes = 0;
+    }
+    ZSTD_freeCCtx(pCC);
+    u64 nDoc = 0;
+    assert_int_equal(kqi_docw_finish(p, &nDoc), KQ_OK);
+    assert_int_equal(nDoc, b->n);
+    char *zErr = NULL;
+    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
+    assert_int_equal(kqi_wfile_close(&s, &zErr), KQ_OK);
+}
+
+/* Open zDir/<zName>'s files: their maps in am[2], the table in *pDocs. */
+static void
+open_docs(const char *zDir, const char *zName, kqi_map am[2], kqi_docs *pDocs)
+{
+    char zDocs[256], zStore[256];
+    snprintf(zDocs, sizeof zDocs, "%s/%s.docs", zDir, zName);
+    snprintf(zStore, sizeof zStore, "%s/%s.store", zDir, zName);
+    char *zErr = NULL;
+    assert_int_equal(kqi_map_open(&am[0], zDocs, &zErr), KQ_OK);
+    assert_int_equal(kqi_map_open(&am[1], zStore, &zErr), KQ_OK);
+    assert_int_equal(kqi_docs_open(pDocs, &am[0], &am[1], &zErr), KQ_OK);
+}
+
+static void
+close_docs(kqi_map am[2], kqi_docs *pDocs)
+{
+    kqi_docs_close(pDocs);
+    kqi_map_close(&am[0]);
+    kqi_map_close(&am[1]);
+}
+
+/* Every body of b reads back, one at a time and through a cache; the
+** store's dictionary is nDictWant bytes. */
+static void
+store_check(const char *zDir, const char *zName, const bodies *b,
+            u32 nDictWant)
+{
+    kqi_map am[2];
+    kqi_docs docs;
+    open_docs(zDir, zName, am, &docs);
+    th_check(docs.nDict == nDictWant, "%s: a dictionary of %u bytes, not %u",
+             zName, docs.nDict, nDictWant);
+    char *zErr = NULL;
+    assert_int_equal(kqi_docs_dict_check(&docs, &zErr), KQ_OK);
+    kqi_textcache cache;
+    memset(&cache, 0, sizeof(cache));
+    for (u32 i = 0; i < b->n; i++) {
+        char *z;
+        size_t n;
+        assert_int_equal(kqi_docs_text(&docs, i, &z, &n, &zErr), KQ_OK);
+        th_check(n == b->an[i] && memcmp(z, b->z + b->ao[i], n) == 0,
+                 "%s: document %u's text", zName, i);
+        free(z);
+        const char *zRef;
+        assert_int_equal(kqi_docs_text_ref(&docs, i, &cache, &zRef, &n, &zErr),
+                         KQ_OK);
+        th_check(n == b->an[i] && memcmp(zRef, b->z + b->ao[i], n) == 0,
+                 "%s: document %u's text (cached)", zName, i);
+    }
+    kqi_textcache_clear(&cache);
+    close_docs(am, &docs);
+}
+
+/* One store case: bodies of nBody bytes, batches of nBatch documents,
+** written both ways, the same files, read back. */
+static void
+store_case(const char *zDir, size_t nBody, size_t nMax, u32 nBatch,
+           u32 nDictWant)
+{
+    bodies b;
+    make_bodies(&b, nBody, nMax, "store");
+    store_docs(zDir, "go", &b, nBatch, 0);
+    store_docs(zDir, "defer", &b, nBatch, 1);
+    same_file(zDir, "go", "defer", "docs");
+    same_file(zDir, "go", "defer", "store");
+    store_check(zDir, "go", &b, nDictWant);
+    free_bodies(&b);
+}
+
+static void
+test_store_dictionary(void **state)
+{
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    const size_t S = KQI_STORE_DICT_SAMPLE;
+    /* A segment that ends within its first batch: no dictionary. */
+    store_case(zDir, 100000, 3000, 1000000, 0);
+    store_case(zDir, S - 1, 3000, 1000000, 0);
+    /* One byte more and the batch is full: its sample, S bytes, gives
+    ** the largest dictionary. */
+    store_case(zDir, S, 3000, 1000000, KQI_STORE_DICT);
+    store_case(zDir, 3 * S, 1000, 1000, KQI_STORE_DICT);
+    /* A 1 MB first body: the sample is its first S bytes. */
+    store_case(zDir, 4 * S, 4 * S, 1000, KQI_STORE_DICT);
+    th_rmtree(zDir);
+}
+
+/* A first batch of one body of exactly nSample bytes (then 1000 bodies
+** of one byte) gives a dictionary of nDictWant bytes. */
+static void
+sample_case(const char *zDir, size_t nSample, u32 nDictWant)
+{
+    bodies b;
+    make_bodies(&b, nSample + 1000, 1, "sample");
+    b.n = 1001;
+    b.ao[0] = 0;
+    b.an[0] = nSample;
+    for (u32 i = 1; i < b.n; i++) {
+        b.ao[i] = nSample + i - 1;
+        b.an[i] = 1;
+    }
+    store_docs(zDir, "go", &b, 1, 0);
+    store_docs(zDir, "defer", &b, 1, 1);
+    same_file(zDir, "go", "defer", "store");
+    store_check(zDir, "go", &b, nDictWant);
+    free_bodies(&b);
+}
+
+static void
+test_store_dictionary_limits(void **state)
+{
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    const size_t L = KQI_STORE_DICT_LEAST, D = KQI_STORE_DICT;
+    /* The least: a sample of 2 L - 1 bytes gives none, 2 L one of L. */
+    sample_case(zDir, 2 * L - 1, 0);
+    sample_case(zDir, 2 * L, L);
+    /* Whole pieces: 2 L + 2047 bytes still give L. */
+    sample_case(zDir, 2 * L + 2047, L);
+    sample_case(zDir, 2 * L + 2048, L + 1024);
+    /* The most: 2 D gives D, and so does anything longer. */
+    sample_case(zDir, 2 * D, D);
+    sample_case(zDir, 2 * D + 4096, D);
+    th_rmtree(zDir);
+}
+
+/* A body that starts with zstd's dictionary magic number, and one with its
+** frame magic, are text like any other: the sample (and so the dictionary)
+** starts with the first. */
+static void
+test_store_magic_text(void **state)
+{
+    (void)state;
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    bodies b;
+    make_bodies(&b, 300000, 2000, "magic");
+    b.an[0] = b.an[0] < 8 ? 8 : b.an[0]; /* (overlapping the next: no matter) */
+    memcpy(b.z, "\x37\xa4\x30\xec", 4);
+    memcpy(b.z + 4, "\x28\xb5\x2f\xfd", 4);
+    store_docs(zDir, "go", &b, 50, 0);
+    kqi_map am[2];
+    kqi_docs docs;
+    open_docs(zDir, "go", am, &docs);
+    assert_true(docs.nDict > 0);
+    assert_memory_equal(docs.aDict, "\x37\xa4\x30\xec", 4);
+    close_docs(am, &docs);
+    store_check(zDir, "go", &b, docs.nDict);
+    free_bodies(&b);
+    th_rmtree(zDir);
+}
+
+/* Flip byte k of file zPath. */
+static void
+flip_byte(const char *zPath, long k)
+{
+    FILE *f = fopen(zPath, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, k, SEEK_SET), 0);
+    int c = fgetc(f);
+    assert_int_equal(fseek(f, k, SEEK_SET), 0);
+    fputc(c ^ 0x20, f);
+    fclose(f);
+}
+
+static void
+test_store_damage(void **state)
+{
+    (void)state;
+    char zDir[64], zStore[128];
+    th_mkdtemp(zDir, sizeof zDir);
+    snprintf(zStore, sizeof zStore, "%s/go.store", zDir);
+    bodies b;
+    make_bodies(&b, 300000, 2000, "damage");
+    b.an[0] = b.an[0] ? b.an[0] : 1; /* (overlapping the next: no matter) */
+    store_docs(zDir, "go", &b, 1000, 0);
+    kqi_map am[2];
+    kqi_docs docs;
+    open_docs(zDir, "go", am, &docs);
+    assert_int_equal(docs.nDict, KQI_STORE_DICT);
+    long iDict = (long)(docs.iStoreDir - docs.nDict);
+    u32 iLast = docs.nDoc - 1;
+    close_docs(am, &docs);
+    /* A damaged dictionary: kq check names it; a block that used it does
+    ** not decode to its checksum (and is reported, not returned). */
+    flip_byte(zStore, iDict + 100);
+    open_docs(zDir, "go", am, &docs);
+    char *zErr = NULL;
+    assert_int_equal(kqi_docs_dict_check(&docs, &zErr), KQ_CORRUPT);
+    th_check(zErr && strstr(zErr, "checksum mismatch in the dictionary"),
+             "%s", zErr ? zErr : "(no message)");
+    free(zErr);
+    zErr = NULL;
+    int nBad = 0;
+    for (u32 i = 0; i < docs.nDoc; i++) {
+        char *z = NULL;
+        size_t n;
+        if (b.an[i] && kqi_docs_text(&docs, i, &z, &n, &zErr) == KQ_CORRUPT) {
+            nBad++;
+        }
+        free(z);
+        free(zErr);
+        zErr = NULL;
+    }
+    th_check(nBad > 0, "no block noticed the damaged dictionary");
+    close_docs(am, &docs);
+    flip_byte(zStore, iDict + 100);
+    /* A block header that claims more than its bytes could hold:
+    ** refused before anything is allocated for it. */
+    open_docs(zDir, "go", am, &docs);
+    u64 off = kqi_get_u64(am[1].a + docs.iStoreDir);
+    assert_int_equal(am[1].a[off], 1); /* zstd */
+    close_docs(am, &docs);
+    FILE *f = fopen(zStore, "r+b");
+    assert_non_null(f);
+    u8 h[4];
+    kqi_put_u32(h, 0xffffffffu);
+    assert_int_equal(fseek(f, (long)off + 1, SEEK_SET), 0);
+    assert_int_equal(fwrite(h, 1, 4, f), 4);
+    fclose(f);
+    open_docs(zDir, "go", am, &docs);
+    char *z = NULL;
+    size_t n;
+    assert_int_equal(kqi_docs_text(&docs, 0, &z, &n, &zErr), KQ_CORRUPT);
+    free(z);
+    free(zErr);
+    zErr = NULL;
+    /* The other blocks still read. */
+    assert_int_equal(kqi_docs_text(&docs, iLast, &z, &n, &zErr), KQ_OK);
+    free(z);
+    close_docs(am, &docs);
+    free_bodies(&b);
+    th_rmtree(zDir);
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spill_limits),
         cmocka_unit_test(test_spill_many_runs),
+        cmocka_unit_test(test_store_dictionary),
+        cmocka_unit_test(test_store_dictionary_limits),
+        cmocka_unit_test(test_store_magic_text),
+        cmocka_unit_test(test_store_damage),
     };
     return TH_RUN(tests);
 }
