@@ -389,6 +389,7 @@ typedef struct kqi_posr {
     const u8 *pFirst, *pW, *pGap;
     size_t nFirst, nW, nGap;
     int bF, jNext;
+    u32 base; /* added to each first position */
     u64 bitNext;
     /* KQI_CODEC_VARINT: posting iNext's positions start at pCur */
     const u8 *pStart, *pCur, *pEnd;

@@ -29,8 +29,11 @@
 ** layout that lets a reader go straight to any posting's positions:
 **
 **   KQI_CODEC_PACKED (1), written by this version:
-**     u8:   bF, bits per first position (0..32)
-**     ceil(n * bF / 8) bytes: each posting's first position
+**     u8:   bF, bits per first position (0..32), plus POS_BASED (64) if
+**           a base follows
+**     varint: if POS_BASED, the base: the block's smallest first position
+**     ceil(n * bF / 8) bytes: each posting's first position (minus the
+**           base)
 **     ceil(m * 6 / 8) bytes: for each of the m postings whose tf is over
 **           one, in order, bG, its bits per gap (0..32), 6 bits each
 **     ceil(G / 8) bytes: one bit stream of those postings' gaps (each next
@@ -44,7 +47,9 @@
 **   gaps (a rare word in a book) from widening every other posting's:
 **   packed this way, positions take 14% less than varints on 2 KB book
 **   passages and 3% less in whole books, where one width per block would
-**   take 6% more.
+**   take 6% more.  The base: a body's positions start past its title's
+**   and KQI_TITLE_GAP, so the first positions of most blocks have their
+**   high bits in common; the writer stores a base when it saves bits.
 **
 **   KQI_CODEC_VARINT (0), still read: for each posting, tf varints: the
 **   first position, then each next position as (pos - previous - 1).
@@ -276,6 +281,8 @@ kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
 
 /* Bits of a posting's gap width in the widths stream (widths are 0..32). */
 #define POS_WBITS 6
+/* In a position block's width byte: a base follows. */
+#define POS_BASED 64
 
 void
 kqi_posw_add(kqi_posw *w, const u32 *aPos, u32 nPos)
@@ -326,25 +333,47 @@ end_bits(u8 **pp, u64 *pAcc, int *pnAcc)
 void
 kqi_posw_flush(kqi_posw *w, kq_buf *b)
 {
-    u32 orF = 0;
+    u32 orF = 0, minF = 0xffffffffu;
     u64 nGapBits = 0;
     int m = 0;
     for (int i = 0; i < w->n; i++) {
         orF |= w->aFirst[i];
+        minF = w->aFirst[i] < minF ? w->aFirst[i] : minF;
         if (w->aTf[i] > 1) {
             m++;
             nGapBits += (u64)(w->aTf[i] - 1) * w->aW[i];
         }
     }
     int bF = bits_of(orF);
-    size_t nMax = 2 + ((size_t)w->n * (size_t)bF + 7) / 8 +
+    /* With the smallest as base, if that saves more bits than the base
+    ** takes. */
+    u32 orB = 0;
+    for (int i = 0; i < w->n; i++) {
+        orB |= w->aFirst[i] - minF;
+    }
+    u8 aBase[5];
+    int nBase = kqi_varint_put(aBase, minF);
+    int bB = bits_of(orB);
+    int bBased = ((size_t)w->n * (size_t)bF + 7) / 8 >
+                 ((size_t)w->n * (size_t)bB + 7) / 8 + (size_t)nBase;
+    if (bBased) {
+        bF = bB;
+        for (int i = 0; i < w->n; i++) {
+            w->aFirst[i] -= minF;
+        }
+    }
+    size_t nMax = 7 + ((size_t)w->n * (size_t)bF + 7) / 8 +
                   ((size_t)m * POS_WBITS + 7) / 8 + (size_t)(nGapBits / 8) + 1;
     if (w->gaps.rc == KQ_OK && kqi_buf_reserve(b, nMax) == 0) {
         u8 *p = b->a + b->n;
         u64 acc = 0;
         int nAcc = 0;
         *p++ = KQI_CODEC_PACKED;
-        *p++ = (u8)bF;
+        *p++ = (u8)(bF | (bBased ? POS_BASED : 0));
+        if (bBased) {
+            memcpy(p, aBase, (size_t)nBase);
+            p += nBase;
+        }
         p += pack(p, w->aFirst, w->n, bF);
         for (int i = 0; i < w->n; i++) {
             if (w->aTf[i] > 1) {
@@ -406,11 +435,20 @@ kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf, int n)
         r->pEnd = end;
         return KQ_OK;
     }
-    if (r->eCodec != KQI_CODEC_PACKED || end - a < 2 || a[1] > 32) {
+    if (r->eCodec != KQI_CODEC_PACKED || end - a < 2 ||
+        (a[1] & ~POS_BASED) > 32) {
         return KQ_CORRUPT;
     }
-    r->bF = a[1];
+    r->bF = a[1] & ~POS_BASED;
     r->pFirst = a + 2;
+    r->base = 0;
+    if (a[1] & POS_BASED) {
+        u64 v;
+        if (kqi_varint_get(&r->pFirst, end, &v) || v >= 0xffffffffu) {
+            return KQ_CORRUPT;
+        }
+        r->base = (u32)v;
+    }
     r->nFirst = ((size_t)n * (size_t)r->bF + 7) / 8;
     int m = 0;
     for (int i = 0; i < n; i++) {
@@ -499,12 +537,13 @@ kqi_posr_get(kqi_posr *r, const u32 *aTf, int i, u32 *aPos)
         if (posr_seek(r, aTf, i, &bit, &w)) {
             return KQ_CORRUPT;
         }
-        aPos[0] = get_bits(r->pFirst, r->nFirst, (u64)i * (u64)r->bF, r->bF);
-        if (aPos[0] == 0xffffffffu) {
+        u64 pos = (u64)r->base +
+                  get_bits(r->pFirst, r->nFirst, (u64)i * (u64)r->bF, r->bF);
+        if (pos >= 0xffffffffu) {
             return KQ_CORRUPT;
         }
+        aPos[0] = (u32)pos;
         /* The gaps, as positions: a load, a shift and a mask each. */
-        u64 pos = aPos[0];
         for (u32 k = 1; k < tf; k++, bit += (u64)w) {
             pos += 1 + get_bits(r->pGap, r->nGap, bit, w);
             if (pos >= 0xffffffffu) {

@@ -1137,7 +1137,9 @@ static void test_impacts(void **state) {
 /* n postings' positions in one array: posting i's tf at aTf[i], its
 ** positions from a + aOff[i].  Shapes: 0 every tf 1; 1 small tfs and gaps;
 ** 2 gaps of every width up to 32 bits and first positions up to
-** 0xfffffffe (the largest); 3 one posting of 100000 positions among tf 1. */
+** 0xfffffffe (the largest); 3 one posting of 100000 positions among tf 1;
+** 4 a body's: first positions past a title and KQI_TITLE_GAP, which the
+** writer stores from a base. */
 typedef struct pblk {
     int n;
     u32 aTf[KQI_BLOCK];
@@ -1164,7 +1166,8 @@ static void pblk_make(th_rng *r, pblk *B, int n, int eShape) {
         u32 *p = B->a + B->aOff[i], tf = B->aTf[i];
         u64 lo = 0, hi = 0xfffffffeull - (tf - 1);
         u64 first = eShape == 2 ? (th_range(r, 0, 3) == 0 ? hi : th_range(r, 0, hi))
-                                : th_range(r, 0, 500);
+                    : eShape == 4 ? KQI_TITLE_GAP + th_range(r, 5, 500)
+                                  : th_range(r, 0, 500);
         p[0] = (u32)first;
         lo = first;
         for (u32 k = 1; k < tf; k++) {
@@ -1230,7 +1233,7 @@ static void test_posblock_roundtrip(void **state) {
     th_rng r = th_rng_for("posblock");
     const int aN[] = {1, 2, 3, 64, 127, KQI_BLOCK};
     for (size_t t = 0; t < sizeof aN / sizeof aN[0]; t++) {
-        for (int eShape = 0; eShape < 4; eShape++) {
+        for (int eShape = 0; eShape < 5; eShape++) {
             for (int eCodec = 0; eCodec < 2; eCodec++) {
                 pblk B;
                 pblk_make(&r, &B, aN[t], eShape);
@@ -1294,6 +1297,22 @@ static void test_posblock_bad(void **state) {
     u8 a4[] = {KQI_CODEC_PACKED, 32, 0xfe, 0xff, 0xff, 0xff, 1, 0};
     assert_int_equal(kqi_posr_open(&pr, a4, a4 + sizeof a4, aTwo, 1), KQ_OK);
     assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
+    /* A base (flag 64, then a varint): added to each first position, and
+    ** the sum refused past the largest. */
+    u8 a6[] = {KQI_CODEC_PACKED, 64 | 8, 0xfe, 0xff, 0xff, 0xff, 0x0f, 0};
+    assert_int_equal(kqi_posr_open(&pr, a6, a6 + sizeof a6, aOne, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aOne, 0, aPos), KQ_OK);
+    assert_int_equal(aPos[0], 0xfffffffeu);
+    a6[7] = 1;
+    assert_int_equal(kqi_posr_open(&pr, a6, a6 + sizeof a6, aOne, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aOne, 0, aPos), KQ_CORRUPT);
+    /* a base of 0xffffffff, and a base cut short */
+    u8 a7[] = {KQI_CODEC_PACKED, 64 | 8, 0xff, 0xff, 0xff, 0xff, 0x0f, 0};
+    assert_int_equal(kqi_posr_open(&pr, a7, a7 + sizeof a7, aOne, 1), KQ_CORRUPT);
+    assert_int_equal(kqi_posr_open(&pr, a7, a7 + 4, aOne, 1), KQ_CORRUPT);
+    /* a width of 33 with the flag */
+    u8 a8[] = {KQI_CODEC_PACKED, 64 | 33, 0, 0, 0, 0, 0, 0};
+    assert_int_equal(kqi_posr_open(&pr, a8, a8 + sizeof a8, aOne, 1), KQ_CORRUPT);
     /* A writer of KQI_BLOCK postings takes no more: the one past is a
     ** misuse, which the flush reports. */
     kqi_posw w;
@@ -1329,6 +1348,15 @@ static void test_posblock_smaller(void **state) {
     th_check(nP < nV, "packed %zu bytes, varint %zu", nP, nV);
     free(p);
     free(v);
+    free(B.a);
+    /* A body's block is stored from a base, in fewer bytes than its first
+    ** positions at full width would take (the width of the largest, 12
+    ** bits, against 9 for what is past the base, less the varint). */
+    pblk_make(&r, &B, KQI_BLOCK, 4);
+    p = pblk_encode(&B, KQI_CODEC_PACKED, &nP);
+    assert_true(p[1] & 64);
+    th_check(p[1] - 64 <= 9, "width %d past the base", p[1] - 64);
+    free(p);
     free(B.a);
 }
 
