@@ -14,12 +14,18 @@
 ** KQI_STORE_DICT_LEAST); the writer that compresses batches elsewhere
 ** (-j N) writes the same files as the one that compresses as it goes; a
 ** damaged dictionary or block header is reported, not trusted.
+**
+** The meta fields (title, date, source) of a record that repeat an earlier
+** record's refer to it: every value reads back, references are used
+** where they are shorter, and a reference to a reference, or before the
+** first document, is refused.
 */
 #include "tharness.h"
 
 #include "kq_int.h"
 
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <zstd.h>
 
 /* Write nDoc documents (random ids, some repeated hashes impossible to
@@ -538,6 +544,179 @@ test_store_damage(void **state)
     th_rmtree(zDir);
 }
 
+/* Documents whose title, date and source come in runs and alternations,
+** some empty, some long: written, then every field read back. */
+static void
+test_meta_refs(void **state)
+{
+    (void)state;
+    char zDir[64], zDocs[128], zStore[128], zId[32];
+    th_mkdtemp(zDir, sizeof zDir);
+    snprintf(zDocs, sizeof zDocs, "%s/m.docs", zDir);
+    snprintf(zStore, sizeof zStore, "%s/m.store", zDir);
+    static const char *azVal[] = {"", "a", "The Same Title", "2020-01-05",
+                                  "gutenberg/Alcott, Louisa May"};
+    char zLong[300];
+    memset(zLong, 'x', sizeof zLong);
+    th_rng r = th_rng_for("meta");
+    enum { N = 3000 };
+    static int aPick[N][3];
+    kqi_wfile d, st;
+    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
+    assert_int_equal(kqi_wfile_open(&st, zStore), KQ_OK);
+    d.bNoSync = st.bNoSync = 1;
+    kqi_docw *p;
+    assert_int_equal(kqi_docw_new(&d, &st, &p), KQ_OK);
+    for (int i = 0; i < N; i++) {
+        const char *az[3];
+        size_t an[3];
+        for (int k = 0; k < 3; k++) {
+            /* Runs: keep the previous value 4 times in 5; else another
+            ** (6: 300 bytes). */
+            int v = i > 0 && th_next(&r) % 5 ? aPick[i - 1][k]
+                                             : (int)(th_next(&r) % 6);
+            aPick[i][k] = v;
+            az[k] = v == 5 ? zLong : azVal[v];
+            an[k] = v == 5 ? sizeof zLong : strlen(azVal[v]);
+        }
+        snprintf(zId, sizeof zId, "m%d", i);
+        kq_doc doc = {zId, strlen(zId), az[0], an[0], az[1], an[1], az[2],
+                      an[2], "body", 4, NULL, 0, NULL, 0};
+        assert_int_equal(kqi_docw_add(p, &doc, 1, 0,
+                                      kqi_hash64(zId, strlen(zId), KQI_ID_SEED),
+                                      (u64)i),
+                         KQ_OK);
+    }
+    assert_int_equal(kqi_docw_finish(p, NULL), KQ_OK);
+    char *zErr = NULL;
+    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
+    assert_int_equal(kqi_wfile_close(&st, &zErr), KQ_OK);
+    kqi_map am[2];
+    kqi_docs docs;
+    open_docs(zDir, "m", am, &docs);
+    for (int i = 0; i < N; i++) {
+        kqi_docrec x;
+        assert_int_equal(kqi_docs_info(&docs, (u32)i, &x, &zErr), KQ_OK);
+        const char *az[3] = {x.zTitle, x.zDate, x.zSource};
+        size_t an[3] = {x.nTitle, x.nDate, x.nSource};
+        for (int k = 0; k < 3; k++) {
+            int v = aPick[i][k];
+            const char *zWant = v == 5 ? zLong : azVal[v];
+            size_t nWant = v == 5 ? sizeof zLong : strlen(azVal[v]);
+            th_check(an[k] == nWant && memcmp(az[k], zWant, nWant) == 0,
+                     "document %d, field %d: %zu bytes, want %zu", i, k, an[k],
+                     nWant);
+        }
+        char *z;
+        size_t n;
+        assert_int_equal(kqi_docs_text(&docs, (u32)i, &z, &n, &zErr), KQ_OK);
+        th_check(n == 4 && memcmp(z, "body", 4) == 0, "document %d's text", i);
+        free(z);
+    }
+    close_docs(am, &docs);
+    th_rmtree(zDir);
+}
+
+/* Write documents m0, m1, m2 with titles zT[0..2] (date and source
+** empty) to zDir/r.docs. */
+static void
+three_docs(const char *zDir, const char *const zT[3])
+{
+    char zDocs[128], zStore[128], zId[8];
+    snprintf(zDocs, sizeof zDocs, "%s/r.docs", zDir);
+    snprintf(zStore, sizeof zStore, "%s/r.store", zDir);
+    kqi_wfile d, st;
+    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
+    assert_int_equal(kqi_wfile_open(&st, zStore), KQ_OK);
+    d.bNoSync = st.bNoSync = 1;
+    kqi_docw *p;
+    assert_int_equal(kqi_docw_new(&d, &st, &p), KQ_OK);
+    for (int i = 0; i < 3; i++) {
+        snprintf(zId, sizeof zId, "m%d", i);
+        kq_doc doc = {zId, 2, zT[i], strlen(zT[i]), "", 0, "", 0, "", 0,
+                      NULL, 0, NULL, 0};
+        assert_int_equal(kqi_docw_add(p, &doc, 1, 0,
+                                      kqi_hash64(zId, 2, KQI_ID_SEED), 0),
+                         KQ_OK);
+    }
+    assert_int_equal(kqi_docw_finish(p, NULL), KQ_OK);
+    char *zErr = NULL;
+    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
+    assert_int_equal(kqi_wfile_close(&st, &zErr), KQ_OK);
+}
+
+/* The byte of document 2's title field (after its id, "m2") set to v,
+** its record's CRC32 made right again; then document 2's title read. */
+static int
+title_as(const char *zDir, u8 v, const char **pz, size_t *pn)
+{
+    char zDocs[128];
+    snprintf(zDocs, sizeof zDocs, "%s/r.docs", zDir);
+    kqi_map am[2];
+    kqi_docs docs;
+    open_docs(zDir, "r", am, &docs);
+    u64 a = kqi_get_u64(docs.aOff + 16), b = kqi_get_u64(docs.aOff + 24);
+    close_docs(am, &docs);
+    FILE *f = fopen(zDocs, "r+b");
+    assert_non_null(f);
+    u8 rec[64];
+    assert_true(b - a <= sizeof rec);
+    assert_int_equal(fseek(f, (long)a, SEEK_SET), 0);
+    assert_int_equal(fread(rec, 1, b - a, f), b - a);
+    assert_int_equal(rec[0], 2); /* the id: 2 bytes, then the title */
+    rec[3] = v;
+    kqi_put_u32(rec + (b - a) - 4, libdeflate_crc32(0, rec, b - a - 4));
+    assert_int_equal(fseek(f, (long)a, SEEK_SET), 0);
+    assert_int_equal(fwrite(rec, 1, b - a, f), b - a);
+    fclose(f);
+    open_docs(zDir, "r", am, &docs);
+    kqi_docrec x;
+    char *zErr = NULL;
+    int rc = kqi_docs_info(&docs, 2, &x, &zErr);
+    free(zErr);
+    static char zBuf[64];
+    if (rc == KQ_OK) {
+        snprintf(zBuf, sizeof zBuf, "%.*s", (int)x.nTitle, x.zTitle);
+        *pz = zBuf;
+        *pn = x.nTitle;
+    }
+    close_docs(am, &docs);
+    return rc;
+}
+
+static void
+test_meta_refs_bad(void **state)
+{
+    (void)state;
+    char zDir[64], zDocs[128];
+    th_mkdtemp(zDir, sizeof zDir);
+    snprintf(zDocs, sizeof zDocs, "%s/r.docs", zDir);
+    /* "ab" twice: the second refers to the first (1 byte, not 3); an empty
+    ** title is never a reference (1 byte either way). */
+    const char *azT[3] = {"ab", "ab", ""};
+    three_docs(zDir, azT);
+    kqi_map am[2];
+    kqi_docs docs;
+    open_docs(zDir, "r", am, &docs);
+    u64 o1 = kqi_get_u64(docs.aOff + 8), o2 = kqi_get_u64(docs.aOff + 16);
+    assert_int_equal(am[0].a[o1 + 3], 1); /* document 1: a reference, to 0 */
+    assert_int_equal(am[0].a[o2 + 3], 0); /* document 2: empty, a blob */
+    close_docs(am, &docs);
+    const char *z;
+    size_t n;
+    /* 3: the title of document 2 - 1 - 1 = 0, a blob: read. */
+    assert_int_equal(title_as(zDir, 3, &z, &n), KQ_OK);
+    assert_true(n == 2 && memcmp(z, "ab", 2) == 0);
+    /* 1: document 1's, itself a reference: refused. */
+    assert_int_equal(title_as(zDir, 1, &z, &n), KQ_CORRUPT);
+    /* 5: before document 0: refused. */
+    assert_int_equal(title_as(zDir, 5, &z, &n), KQ_CORRUPT);
+    /* 0 again: the empty blob. */
+    assert_int_equal(title_as(zDir, 0, &z, &n), KQ_OK);
+    assert_int_equal(n, 0);
+    th_rmtree(zDir);
+}
+
 int main(void) {
     th_seed_init();
     const struct CMUnitTest tests[] = {
@@ -547,6 +726,8 @@ int main(void) {
         cmocka_unit_test(test_store_dictionary_limits),
         cmocka_unit_test(test_store_magic_text),
         cmocka_unit_test(test_store_damage),
+        cmocka_unit_test(test_meta_refs),
+        cmocka_unit_test(test_meta_refs_bad),
     };
     return TH_RUN(tests);
 }

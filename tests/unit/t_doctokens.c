@@ -16,6 +16,17 @@
 #define NDOC 120
 #define MAXW 40
 
+
+/* The number in a document id "<letter><number>" (the id is not
+** NUL-terminated: its bytes are followed by the record's). */
+static int
+id_number(const kq_docinfo *di)
+{
+    char z[32];
+    snprintf(z, sizeof z, "%.*s", (int)di->nId, di->zId);
+    return atoi(z + 1);
+}
+
 static const char *const azEn[] = {"walking", "walks", "peace", "keepers",
                                    "oil",     "prices", "the",  "of"};
 static const char *const azFr[] = {"marchons", "marche", "paix", "prix",
@@ -179,7 +190,7 @@ test_languages(void **state)
     for (kq_docid iDoc = 0; iDoc < NDOC; iDoc++) {
         const kq_docinfo *di;
         assert_int_equal(kq_index_doc(p, iDoc, &di, &zErr), KQ_OK);
-        int i = atoi(di->zId + 1);
+        int i = id_number(di);
         assert_non_null(di->zLang);
         assert_string_equal(di->zLang, aD[i].bFrench ? "french" : "english");
     }
@@ -223,7 +234,7 @@ check_freqs(kq_index *p)
                     zErr = NULL;
                     continue;
                 }
-                if (aD[atoi(di->zId + 1)].bDeleted) {
+                if (aD[id_number(di)].bDeleted) {
                     continue;
                 }
                 stemcount c = {zStem, 0, 0};
