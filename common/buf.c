@@ -226,8 +226,20 @@ kqi_hash64(const void *pData, size_t n, u64 seed)
         n -= 8;
     }
     if (n > 0) {
-        u64 k = 0;
-        memcpy(&k, p, n); /* little-endian hosts only, like the format */
+        /* The last 1..7 bytes as a little-endian number (little-endian
+        ** hosts only, like the format), in two loads that may overlap: a
+        ** memcpy() of n bytes is a library call, and this function hashes
+        ** every shingle of every body (simhash.c). */
+        u64 k;
+        if (n >= 4) {
+            u32 lo, hi;
+            memcpy(&lo, p, 4);
+            memcpy(&hi, p + n - 4, 4);
+            k = lo | ((u64)hi << (8 * (n - 4)));
+        } else {
+            k = p[0] | ((u64)p[n / 2] << (8 * (n / 2))) |
+                ((u64)p[n - 1] << (8 * (n - 1)));
+        }
         h ^= k;
         h *= m;
     }

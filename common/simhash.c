@@ -30,6 +30,27 @@
 
 #include <string.h>
 
+/* memcpy(d, s, n) for the short words of a shingle, without a library
+** call: fixed-size copies, the last ones overlapping. */
+static inline void
+copy_word(char *d, const char *s, size_t n)
+{
+    while (n >= 8) {
+        memcpy(d, s, 8);
+        d += 8;
+        s += 8;
+        n -= 8;
+    }
+    if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n > 0) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 int
 kqi_shingle_word(kqi_shingler *p, const char *z, size_t n, u64 *pH)
 {
@@ -42,15 +63,15 @@ kqi_shingle_word(kqi_shingler *p, const char *z, size_t n, u64 *pH)
         char a[KQI_SIG_SHINGLE];
         size_t i = p->nW[(p->nWord - 2) & 1];
         size_t j = p->nW[(p->nWord - 1) & 1];
-        memcpy(a, p->aW[(p->nWord - 2) & 1], i);
+        copy_word(a, p->aW[(p->nWord - 2) & 1], i);
         a[i] = ' ';
-        memcpy(a + i + 1, p->aW[(p->nWord - 1) & 1], j);
+        copy_word(a + i + 1, p->aW[(p->nWord - 1) & 1], j);
         a[i + 1 + j] = ' ';
-        memcpy(a + i + 2 + j, z, n);
+        copy_word(a + i + 2 + j, z, n);
         *pH = kqi_hash64(a, i + j + 2 + n, KQI_SIG_SEED);
         bOut = 1;
     }
-    memcpy(p->aW[p->nWord & 1], z, n);
+    copy_word(p->aW[p->nWord & 1], z, n);
     p->nW[p->nWord & 1] = n;
     p->nWord++;
     return bOut;
