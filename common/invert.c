@@ -466,6 +466,8 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
 ** the postings of their terms.  A counting sort groups them by term in
 ** linear time: the positions of each term stay in text order, and the order
 ** of the terms does not matter since each has its own postings. */
+#define INV_AHEAD 8
+
 static int
 invert_doc(kqi_inv *p, u32 iDoc)
 {
@@ -486,7 +488,13 @@ invert_doc(kqi_inv *p, u32 iDoc)
     u32 *aDist = p->aScratch, *aCnt = aDist + nOcc, *aPos = aCnt + nOcc;
     /* Docids increase, so iDoc + 1 is a fresh mark for every document. */
     u32 iMark = iDoc + 1, nDist = 0;
+    /* The terms' entries, and below their postings' ends, are fetched
+    ** INV_AHEAD ahead: each is a cache miss for any but frequent terms,
+    ** and taken in turn they were a sixth of the indexing time. */
     for (size_t i = 0; i < nOcc; i++) {
+        if (i + INV_AHEAD < nOcc) {
+            __builtin_prefetch(&p->aTerm[(u32)(p->aOcc[i + INV_AHEAD] >> 32)]);
+        }
         wterm *t = &p->aTerm[(u32)(p->aOcc[i] >> 32)];
         if (t->iMark != iMark) {
             t->iMark = iMark;
@@ -509,6 +517,12 @@ invert_doc(kqi_inv *p, u32 iDoc)
     }
     u32 iStart = 0;
     for (u32 k = 0; k < nDist; k++) {
+        if (k + INV_AHEAD < nDist) {
+            const wterm *u = &p->aTerm[aDist[k + INV_AHEAD]];
+            if (u->post.a) {
+                __builtin_prefetch(u->post.a + u->post.n, 1);
+            }
+        }
         wterm *t = &p->aTerm[aDist[k]];
         u32 iEnd = aCnt[k];
         size_t nBefore = t->post.nAlloc;
