@@ -278,7 +278,9 @@ kqi_docw_sample(kqi_docw *p, const char *z, size_t n)
         return;
     }
     size_t nRoom = KQI_STORE_DICT_SAMPLE - p->sample.n;
-    kq_buf_append(&p->sample, z, n < nRoom ? n : nRoom);
+    if (n > 0) {
+        kq_buf_append(&p->sample, z, n < nRoom ? n : nRoom);
+    }
 }
 
 /* Draw the dictionary from the sample (see KQI_STORE_DICT). */
@@ -573,8 +575,10 @@ decide_dict(kqi_docw *p, int bNone)
         write_block(p, p->text.a + o, n);
         o += n;
     }
-    memmove(p->text.a, p->text.a + o, p->text.n - o);
-    p->text.n -= o;
+    if (o > 0) {
+        memmove(p->text.a, p->text.a + o, p->text.n - o);
+        p->text.n -= o;
+    }
     kq_buf_free(&p->pend);
 }
 
