@@ -28,6 +28,36 @@
 #include <libdeflate.h>
 #include <zstd.h>
 
+/* A document writer on zDir/<zName>.docs and .store (dw_open), finished
+** and its files closed by dw_close, which gives the documents written. */
+typedef struct dwriter {
+    kqi_wfile d, s;
+    kqi_docw *p;
+} dwriter;
+
+static void
+dw_open(dwriter *w, const char *zDir, const char *zName)
+{
+    char zDocs[256], zStore[256];
+    snprintf(zDocs, sizeof zDocs, "%s/%s.docs", zDir, zName);
+    snprintf(zStore, sizeof zStore, "%s/%s.store", zDir, zName);
+    assert_int_equal(kqi_wfile_open(&w->d, zDocs), KQ_OK);
+    assert_int_equal(kqi_wfile_open(&w->s, zStore), KQ_OK);
+    w->d.bNoSync = w->s.bNoSync = 1;
+    assert_int_equal(kqi_docw_new(&w->d, &w->s, &w->p), KQ_OK);
+}
+
+static u64
+dw_close(dwriter *w)
+{
+    u64 n = 0;
+    assert_int_equal(kqi_docw_finish(w->p, &n), KQ_OK);
+    char *zErr = NULL;
+    assert_int_equal(kqi_wfile_close(&w->d, &zErr), KQ_OK);
+    assert_int_equal(kqi_wfile_close(&w->s, &zErr), KQ_OK);
+    return n;
+}
+
 /* Write nDoc documents (random ids, some repeated hashes impossible to
 ** arrange, so random bodies and lengths) with spill size nSpill (0: the
 ** default); the files go to zDir/<zName>.docs and .store.  *pnOff, *pnRun:
@@ -36,15 +66,10 @@ static void
 write_docs(const char *zDir, const char *zName, u32 nDoc, size_t nSpill,
            u64 *pnOff, u64 *pnRun)
 {
-    char zDocs[256], zStore[256], zId[32], zBody[64];
-    snprintf(zDocs, sizeof zDocs, "%s/%s.docs", zDir, zName);
-    snprintf(zStore, sizeof zStore, "%s/%s.store", zDir, zName);
-    kqi_wfile d, s;
-    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
-    assert_int_equal(kqi_wfile_open(&s, zStore), KQ_OK);
-    d.bNoSync = s.bNoSync = 1;
-    kqi_docw *p;
-    assert_int_equal(kqi_docw_new(&d, &s, &p), KQ_OK);
+    char zId[32], zBody[64];
+    dwriter w;
+    dw_open(&w, zDir, zName);
+    kqi_docw *p = w.p;
     if (nSpill) {
         kqi_docw_set_spill(p, nSpill);
     }
@@ -60,12 +85,7 @@ write_docs(const char *zDir, const char *zName, u32 nDoc, size_t nSpill,
                                       i * 7919ull), KQ_OK);
     }
     kqi_docw_spilled(p, pnOff, pnRun);
-    u64 n = 0;
-    assert_int_equal(kqi_docw_finish(p, &n), KQ_OK);
-    assert_int_equal(n, nDoc);
-    char *zErr = NULL;
-    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
-    assert_int_equal(kqi_wfile_close(&s, &zErr), KQ_OK);
+    assert_int_equal(dw_close(&w), nDoc);
 }
 
 static void
@@ -231,15 +251,10 @@ static void
 store_docs(const char *zDir, const char *zName, const bodies *b, u32 nBatch,
            int bDefer)
 {
-    char zDocs[256], zStore[256], zId[32];
-    snprintf(zDocs, sizeof zDocs, "%s/%s.docs", zDir, zName);
-    snprintf(zStore, sizeof zStore, "%s/%s.store", zDir, zName);
-    kqi_wfile d, s;
-    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
-    assert_int_equal(kqi_wfile_open(&s, zStore), KQ_OK);
-    d.bNoSync = s.bNoSync = 1;
-    kqi_docw *p;
-    assert_int_equal(kqi_docw_new(&d, &s, &p), KQ_OK);
+    char zId[32];
+    dwriter w;
+    dw_open(&w, zDir, zName);
+    kqi_docw *p = w.p;
     if (bDefer) {
         kqi_docw_set_deferred(p);
     }
@@ -299,12 +314,7 @@ store_docs(const char *zDir, const char *zName, const bodies *b, u32 nBatch,
         nBytes = 0;
     }
     ZSTD_freeCCtx(pCC);
-    u64 nDoc = 0;
-    assert_int_equal(kqi_docw_finish(p, &nDoc), KQ_OK);
-    assert_int_equal(nDoc, b->n);
-    char *zErr = NULL;
-    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
-    assert_int_equal(kqi_wfile_close(&s, &zErr), KQ_OK);
+    assert_int_equal(dw_close(&w), b->n);
 }
 
 /* Open zDir/<zName>'s files: their maps in am[2], the table in *pDocs. */
@@ -550,10 +560,8 @@ static void
 test_meta_refs(void **state)
 {
     (void)state;
-    char zDir[64], zDocs[128], zStore[128], zId[32];
+    char zDir[64], zId[32];
     th_mkdtemp(zDir, sizeof zDir);
-    snprintf(zDocs, sizeof zDocs, "%s/m.docs", zDir);
-    snprintf(zStore, sizeof zStore, "%s/m.store", zDir);
     static const char *azVal[] = {"", "a", "The Same Title", "2020-01-05",
                                   "gutenberg/Alcott, Louisa May"};
     char zLong[300];
@@ -561,12 +569,8 @@ test_meta_refs(void **state)
     th_rng r = th_rng_for("meta");
     enum { N = 3000 };
     static int aPick[N][3];
-    kqi_wfile d, st;
-    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
-    assert_int_equal(kqi_wfile_open(&st, zStore), KQ_OK);
-    d.bNoSync = st.bNoSync = 1;
-    kqi_docw *p;
-    assert_int_equal(kqi_docw_new(&d, &st, &p), KQ_OK);
+    dwriter w;
+    dw_open(&w, zDir, "m");
     for (int i = 0; i < N; i++) {
         const char *az[3];
         size_t an[3];
@@ -582,15 +586,13 @@ test_meta_refs(void **state)
         snprintf(zId, sizeof zId, "m%d", i);
         kq_doc doc = {zId, strlen(zId), az[0], an[0], az[1], an[1], az[2],
                       an[2], "body", 4, NULL, 0, NULL, 0};
-        assert_int_equal(kqi_docw_add(p, &doc, 1, 0,
+        assert_int_equal(kqi_docw_add(w.p, &doc, 1, 0,
                                       kqi_hash64(zId, strlen(zId), KQI_ID_SEED),
                                       (u64)i),
                          KQ_OK);
     }
-    assert_int_equal(kqi_docw_finish(p, NULL), KQ_OK);
+    assert_int_equal(dw_close(&w), N);
     char *zErr = NULL;
-    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
-    assert_int_equal(kqi_wfile_close(&st, &zErr), KQ_OK);
     kqi_map am[2];
     kqi_docs docs;
     open_docs(zDir, "m", am, &docs);
@@ -622,27 +624,18 @@ test_meta_refs(void **state)
 static void
 three_docs(const char *zDir, const char *const zT[3])
 {
-    char zDocs[128], zStore[128], zId[8];
-    snprintf(zDocs, sizeof zDocs, "%s/r.docs", zDir);
-    snprintf(zStore, sizeof zStore, "%s/r.store", zDir);
-    kqi_wfile d, st;
-    assert_int_equal(kqi_wfile_open(&d, zDocs), KQ_OK);
-    assert_int_equal(kqi_wfile_open(&st, zStore), KQ_OK);
-    d.bNoSync = st.bNoSync = 1;
-    kqi_docw *p;
-    assert_int_equal(kqi_docw_new(&d, &st, &p), KQ_OK);
+    char zId[8];
+    dwriter w;
+    dw_open(&w, zDir, "r");
     for (int i = 0; i < 3; i++) {
         snprintf(zId, sizeof zId, "m%d", i);
         kq_doc doc = {zId, 2, zT[i], strlen(zT[i]), "", 0, "", 0, "", 0,
                       NULL, 0, NULL, 0};
-        assert_int_equal(kqi_docw_add(p, &doc, 1, 0,
+        assert_int_equal(kqi_docw_add(w.p, &doc, 1, 0,
                                       kqi_hash64(zId, 2, KQI_ID_SEED), 0),
                          KQ_OK);
     }
-    assert_int_equal(kqi_docw_finish(p, NULL), KQ_OK);
-    char *zErr = NULL;
-    assert_int_equal(kqi_wfile_close(&d, &zErr), KQ_OK);
-    assert_int_equal(kqi_wfile_close(&st, &zErr), KQ_OK);
+    assert_int_equal(dw_close(&w), 3);
 }
 
 /* The byte of document 2's title field (after its id, "m2") set to v,
