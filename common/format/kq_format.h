@@ -15,7 +15,7 @@
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 9
+#define KQI_FORMAT_VERSION 10
 enum {
     KQI_FT_MANIFEST = 1,
     KQI_FT_DICT,
@@ -43,6 +43,12 @@ enum {
 #define KQI_BLOCK 128
 #define KQI_CODEC_VARINT 0
 #define KQI_CODEC_PACKED 1
+/* In a posting block's width byte: the stream has exceptions (format 10). */
+#define KQI_PFOR_EX 64
+/* In a position block's width byte: a base follows (format 9). */
+#define KQI_POS_BASED 64
+/* A position block's bits per gap width, bW, at most (widths are 0..32). */
+#define KQI_POS_WBITS 6
 
 /* .dict: keys in blocks of KQI_DICT_BLOCK, an index entry of
 ** KQI_DICT_IXENT bytes per block, a trailer of KQI_DICT_TRAILER bytes. */

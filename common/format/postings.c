@@ -412,7 +412,7 @@ struct kqi_plc {
     const u8 *pTfData; /* packed tfs of the block, not decoded yet; NULL
                        ** once aTf holds them (decoded on first use: an
                        ** AND mostly only looks at docids) */
-    int bTfBits;
+    int wTf;
     kqi_posr posr; /* the current block's positions, once bPosOk */
     int iPosHave;  /* posting whose positions are in aPos, or -1 */
     u32 *aPos;
@@ -604,7 +604,7 @@ static int
 plc_tfs(kqi_plc *p)
 {
     if (p->pTfData) {
-        if (kqi_block_decode_tfs(p->pTfData, p->nIn, p->bTfBits, p->aTf)) {
+        if (kqi_block_decode_tfs(p->pTfData, p->nIn, p->wTf, p->aTf)) {
             return plc_corrupt(p, "bad frequencies");
         }
         p->pTfData = NULL;
@@ -633,7 +633,7 @@ plc_load(kqi_plc *p, int b)
                                   &p->pTfData)) {
             return plc_corrupt(p, "bad block");
         }
-        p->bTfBits = a[2];
+        p->wTf = a[2];
     } else if (kqi_block_decode(a, end, p->nIn, prev, p->aDoc, p->aTf) ||
                plc_check_maxtf(p)) {
         return plc_corrupt(p, "bad block");

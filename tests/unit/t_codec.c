@@ -475,6 +475,140 @@ static void test_block_raw(void **state) {
     }
 }
 
+/* Patched frame of reference (codec.c): a block whose values are small but
+** for a few takes those few as exceptions, and reads back whatever their
+** number, place and width. */
+static void test_block_pfor(void **state) {
+    (void)state;
+    static const int aLen[] = {1, 2, 3, 64, 127, 128};
+    th_rng r = th_rng_for("block_pfor");
+    u32 aDoc[KQI_BLOCK], aTf[KQI_BLOCK];
+    int nFlagged = 0;
+    for (size_t li = 0; li < sizeof aLen / sizeof aLen[0]; li++) {
+        int n = aLen[li];
+        for (int nOut = 0; nOut <= n && nOut <= 12; nOut++) {
+            /* gaps of 0..3 and tf 1..2, but nOut postings (the last one,
+            ** and the second on) with a long gap and a high tf */
+            u64 d = (u64)th_range(&r, 0, 3);
+            for (int i = 0; i < n; i++) {
+                int bOut = nOut > 0 && (i == n - 1 || (i >= 1 && i < nOut));
+                if (i > 0) d += 1 + (bOut ? th_range(&r, 1000, 1u << 20)
+                                          : th_range(&r, 0, 3));
+                aDoc[i] = (u32)d;
+                aTf[i] = bOut ? (u32)th_range(&r, 100, 0xffffffffull)
+                              : (u32)th_range(&r, 1, 2);
+            }
+            char zWhat[64];
+            snprintf(zWhat, sizeof zWhat, "pfor n=%d outliers=%d", n, nOut);
+            block_roundtrip(aDoc, aTf, n, KQ_DOCID_EOF, zWhat);
+
+            /* never larger than one width per stream */
+            u32 orG = aDoc[0], orT = 0;
+            for (int i = 0; i < n; i++) {
+                if (i > 0) orG |= aDoc[i] - aDoc[i - 1] - 1;
+                orT |= aTf[i] - 1;
+            }
+            int bG = orG ? 32 - __builtin_clz(orG) : 0;
+            int bT = orT ? 32 - __builtin_clz(orT) : 0;
+            size_t nPlain = 3 + ((size_t)n * bG + 7) / 8 +
+                            ((size_t)n * bT + 7) / 8;
+            kq_buf b;
+            memset(&b, 0, sizeof b);
+            kqi_block_encode(&b, aDoc, aTf, n, KQ_DOCID_EOF);
+            th_check(b.n <= nPlain, "%s: %zu bytes, %zu without exceptions",
+                     zWhat, b.n, nPlain);
+            /* a full block with a few outliers: exceptions, and smaller */
+            if (n >= 64 && nOut >= 1 && nOut <= 4) {
+                th_check((b.a[1] & 64) && (b.a[2] & 64) && b.n < nPlain / 2,
+                         "%s: widths %d %d, %zu bytes of %zu", zWhat, b.a[1],
+                         b.a[2], b.n, nPlain);
+                nFlagged++;
+            }
+            kq_buf_free(&b);
+        }
+    }
+    assert_true(nFlagged > 0);
+
+    /* exceptions of the widest high parts: every tf 1 but one at the
+    ** largest, 0xffffffff (width 0, high parts of 32 bits) */
+    for (int i = 0; i < KQI_BLOCK; i++) {
+        aDoc[i] = (u32)i;
+        aTf[i] = i == 77 ? 0xffffffffu : 1;
+    }
+    kq_buf b;
+    memset(&b, 0, sizeof b);
+    kqi_block_encode(&b, aDoc, aTf, KQI_BLOCK, KQ_DOCID_EOF);
+    assert_int_equal(b.a[1], 0);
+    assert_int_equal(b.a[2], 64 | 0);
+    /* gaps (none), then nX 1, bX 32, index 77, four bytes */
+    assert_int_equal(b.n, 3 + 2 + 1 + 4);
+    assert_int_equal(b.a[3], 1);
+    assert_int_equal(b.a[4], 32);
+    assert_int_equal(b.a[5], 77);
+    kq_buf_free(&b);
+    block_roundtrip(aDoc, aTf, KQI_BLOCK, KQ_DOCID_EOF, "pfor bX 32");
+}
+
+/* Hand-made blocks with exceptions, in the documented layout: docids 0 and
+** 1000 (gaps 0 and 999) at width 0, 999 an exception of 10 bits. */
+static void test_block_pfor_raw(void **state) {
+    (void)state;
+    u32 aDoc[2], aTf[2];
+    static const u8 aOk[] = {1, 64, 0, 1, 10, 1, 0xe7, 0x03};
+    assert_int_equal(decode_raw(aOk, sizeof aOk, 2, KQ_DOCID_EOF, aDoc, aTf),
+                     KQ_OK);
+    assert_int_equal(aDoc[0], 0);
+    assert_int_equal(aDoc[1], 1000);
+    assert_int_equal(aTf[0], 1);
+    assert_int_equal(aTf[1], 1);
+    /* the exception's high bits go above the low ones: width 1 (gaps 0 and
+    ** 1), exception 499 << 1 | 1 = 999 */
+    static const u8 aLow[] = {1, 1 | 64, 0, 0x02, 1, 9, 1, 0xf3, 0x01};
+    assert_int_equal(decode_raw(aLow, sizeof aLow, 2, KQ_DOCID_EOF, aDoc, aTf),
+                     KQ_OK);
+    assert_int_equal(aDoc[1], 1000);
+
+    u8 a[sizeof aOk];
+    struct {
+        int i, v;
+        const char *zWhy;
+    } aBad[] = {
+        {3, 0, "no exceptions after the flag"},
+        {3, 3, "more exceptions than postings"},
+        {4, 0, "high parts of no bits"},
+        {4, 33, "high parts past 32 bits"},
+        {5, 2, "an index past the block"},
+        {5, 255, "an index far past the block"},
+        {1, 128, "an unknown width bit"},
+        {1, 64 | 33, "width 33 with exceptions"},
+        {2, 64, "tf exceptions that are not there"},
+    };
+    for (size_t k = 0; k < sizeof aBad / sizeof aBad[0]; k++) {
+        memcpy(a, aOk, sizeof a);
+        a[aBad[k].i] = (u8)aBad[k].v;
+        int rc = decode_raw(a, sizeof a, 2, KQ_DOCID_EOF, aDoc, aTf);
+        if (rc != KQ_CORRUPT) fail_msg("%s: rc=%d", aBad[k].zWhy, rc);
+    }
+    /* width 32 leaves no room for high parts */
+    static const u8 a32[] = {1, 32 | 64, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                             1, 1, 0, 1};
+    assert_int_equal(decode_raw(a32, sizeof a32, 2, KQ_DOCID_EOF, aDoc, aTf),
+                     KQ_CORRUPT);
+    /* an exception in the tfs read through the two-step reader: the index
+    ** is checked when the tfs are decoded */
+    static const u8 aT[] = {1, 0, 64, 1, 8, 1, 0xff};
+    const u8 *pTf;
+    u8 *c = dup_exact(aT, sizeof aT);
+    assert_int_equal(kqi_block_decode_docs(c, c + sizeof aT, 2, KQ_DOCID_EOF,
+                                           aDoc, &pTf), KQ_OK);
+    assert_int_equal(kqi_block_decode_tfs(pTf, 2, c[2], aTf), KQ_OK);
+    assert_int_equal(aTf[0], 1);
+    assert_int_equal(aTf[1], 1 + 255);
+    c[5] = 2;
+    assert_int_equal(kqi_block_decode_tfs(pTf, 2, c[2], aTf), KQ_CORRUPT);
+    free(c);
+}
+
 /**************************************************************************
 ** Posting lists through the file layer.
 */
@@ -1276,14 +1410,28 @@ static void test_posblock_bad(void **state) {
     /* bF 33 */
     u8 a1[] = {KQI_CODEC_PACKED, 33, 0, 0, 0, 0, 0};
     assert_int_equal(kqi_posr_open(&pr, a1, a1 + sizeof a1, aOne, 1), KQ_CORRUPT);
-    /* tf 2: first 0 (bF 0), width 33 in the widths stream, 33 bits of gap */
-    u8 a2[] = {KQI_CODEC_PACKED, 0, 33, 0, 0, 0, 0, 0};
+    /* tf 2: first 0 (bF 0), widths of 6 bits, width 33, 33 bits of gap */
+    u8 a2[] = {KQI_CODEC_PACKED, 0, 6, 33, 0, 0, 0, 0, 0};
     assert_int_equal(kqi_posr_open(&pr, a2, a2 + sizeof a2, aTwo, 1), KQ_OK);
     assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
     /* the same with width 32 and 4 bytes of gap: read */
-    a2[2] = 32;
-    assert_int_equal(kqi_posr_open(&pr, a2, a2 + 7, aTwo, 1), KQ_OK);
+    a2[3] = 32;
+    assert_int_equal(kqi_posr_open(&pr, a2, a2 + 8, aTwo, 1), KQ_OK);
     assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_OK);
+    /* widths of 7 bits (past KQI_POS_WBITS), and none at all */
+    a2[2] = KQI_POS_WBITS + 1;
+    assert_int_equal(kqi_posr_open(&pr, a2, a2 + 8, aTwo, 1), KQ_CORRUPT);
+    assert_int_equal(kqi_posr_open(&pr, a2, a2 + 2, aTwo, 1), KQ_CORRUPT);
+    /* widths of 0 bits: every gap 0, nothing stored (positions 5, 6) */
+    u8 a9[] = {KQI_CODEC_PACKED, 8, 5, 0};
+    assert_int_equal(kqi_posr_open(&pr, a9, a9 + sizeof a9, aTwo, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_OK);
+    assert_int_equal(aPos[0], 5);
+    assert_int_equal(aPos[1], 6);
+    /* ... and a byte after them */
+    u8 a10[] = {KQI_CODEC_PACKED, 8, 5, 0, 0};
+    assert_int_equal(kqi_posr_open(&pr, a10, a10 + sizeof a10, aTwo, 1), KQ_OK);
+    assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
     /* tf 1 at 0xffffffff (bF 32): one past the largest position */
     u8 a3[] = {KQI_CODEC_PACKED, 32, 0xff, 0xff, 0xff, 0xff};
     assert_int_equal(kqi_posr_open(&pr, a3, a3 + sizeof a3, aOne, 1), KQ_OK);
@@ -1294,7 +1442,7 @@ static void test_posblock_bad(void **state) {
     assert_int_equal(kqi_posr_get(&pr, aOne, 0, aPos), KQ_OK);
     assert_int_equal(aPos[0], 0xfffffffeu);
     /* tf 2 from 0xfffffffe with a gap of 0: past it */
-    u8 a4[] = {KQI_CODEC_PACKED, 32, 0xfe, 0xff, 0xff, 0xff, 1, 0};
+    u8 a4[] = {KQI_CODEC_PACKED, 32, 0xfe, 0xff, 0xff, 0xff, 1, 1, 0};
     assert_int_equal(kqi_posr_open(&pr, a4, a4 + sizeof a4, aTwo, 1), KQ_OK);
     assert_int_equal(kqi_posr_get(&pr, aTwo, 0, aPos), KQ_CORRUPT);
     /* A base (flag 64, then a varint): added to each first position, and
@@ -1333,6 +1481,28 @@ static void test_posblock_bad(void **state) {
     /* empty, and a block count out of range */
     assert_int_equal(kqi_posr_open(&pr, a5, a5, aOne, 1), KQ_CORRUPT);
     assert_int_equal(kqi_posr_open(&pr, a3, a3 + sizeof a3, aOne, 0), KQ_CORRUPT);
+}
+
+/* The layout codec.c documents, byte for byte: postings at {3, 5} and
+** {4, 10}: first positions 3 and 4 at 3 bits (no base: it would cost
+** more), widths of 2 bits (the gaps 1 and 5 take 1 and 3 bits), gaps. */
+static void test_posblock_exact(void **state) {
+    (void)state;
+    kqi_posw w;
+    memset(&w, 0, sizeof w);
+    kq_buf b;
+    memset(&b, 0, sizeof b);
+    u32 aA[2] = {3, 5}, aB[2] = {4, 10};
+    kqi_posw_add(&w, aA, 2);
+    kqi_posw_add(&w, aB, 2);
+    kqi_posw_flush(&w, &b);
+    static const u8 aWant[] = {KQI_CODEC_PACKED, 3, 3 | 4 << 3, 2,
+                               1 | 3 << 2, 1 | 5 << 1};
+    assert_int_equal(b.rc, KQ_OK);
+    assert_int_equal(b.n, sizeof aWant);
+    assert_memory_equal(b.a, aWant, sizeof aWant);
+    kqi_posw_free(&w);
+    kq_buf_free(&b);
 }
 
 /* The packed layout takes less room than varints for typical positions
@@ -1437,10 +1607,13 @@ int main(void) {
         cmocka_unit_test(test_block_bad_codec),
         cmocka_unit_test(test_block_overflow),
         cmocka_unit_test(test_block_raw),
+        cmocka_unit_test(test_block_pfor),
+        cmocka_unit_test(test_block_pfor_raw),
         cmocka_unit_test(test_impacts),
         cmocka_unit_test(test_posblock_roundtrip),
         cmocka_unit_test(test_posblock_bad),
         cmocka_unit_test(test_posblock_smaller),
+        cmocka_unit_test(test_posblock_exact),
         cmocka_unit_test_setup_teardown(test_plist_termloc, plfix_setup_cb,
                                         plfix_teardown_cb),
         cmocka_unit_test_setup_teardown(test_plist_next, plfix_setup_cb,
