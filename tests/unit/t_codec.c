@@ -13,6 +13,8 @@
 #include "tharness.h"
 #include "kq_int.h"
 
+#include <libdeflate.h>
+
 /**************************************************************************
 ** Varints.
 */
@@ -1172,6 +1174,86 @@ static void test_plist_damaged(void **state) {
     }
 }
 
+/* Skip impacts as the grammar in postings.c has them; returns their
+** number. */
+static u64 skip_impacts(const u8 **pp, const u8 *end) {
+    u64 n1, v;
+    assert_int_equal(kqi_varint_get(pp, end, &n1), KQ_OK);
+    for (u64 k = 0; k < 2 * (n1 + 1); k++) {
+        assert_int_equal(kqi_varint_get(pp, end, &v), KQ_OK);
+    }
+    return n1 + 1;
+}
+
+/* Every list's skip table read by the grammar at the top of postings.c: a
+** list of one block has the short table (its last docid, impacts, the
+** CRC32 of its positions, a CRC32 from the block's on), a longer list an
+** entry per block; and in a list of one block, any byte of the block
+** changed is caught when the list is opened. */
+static void test_plist_skip_layout(void **state) {
+    plfix *F = *state;
+    int nOne = 0;
+    for (int i = 0; i < F->nList; i++) {
+        const plist *L = &F->aList[i];
+        const kqi_termloc *l = &L->loc;
+        const u8 *aBlocks = F->mPost.a + l->postOff;
+        const u8 *t = aBlocks + l->postLen - l->skipLen;
+        const u8 *e = aBlocks + l->postLen - 4;
+        const u8 *q = t;
+        u64 v;
+        int nBlock = (L->n + KQI_BLOCK - 1) / KQI_BLOCK;
+        if (nBlock == 1) {
+            nOne++;
+            assert_int_equal(kqi_varint_get(&q, e, &v), KQ_OK);
+            assert_true(v == L->aDoc[L->n - 1]);
+            skip_impacts(&q, e);
+            assert_int_equal(e - q, 4);
+            assert_int_equal(kqi_get_u32(q),
+                             libdeflate_crc32(0, F->mPos.a + l->posOff,
+                                              (size_t)l->posLen));
+            u32 c = libdeflate_crc32(0, aBlocks, (size_t)(t - aBlocks));
+            assert_int_equal(kqi_get_u32(e),
+                             libdeflate_crc32(c, t, (size_t)(e - t)));
+            /* each byte of the block, changed */
+            for (const u8 *b = aBlocks; b < t; b++) {
+                cutmaps C;
+                cut_maps(F, l, l->postOff + l->postLen, l->posOff + l->posLen,
+                         &C);
+                C.aPost[l->postOff + (size_t)(b - aBlocks)] ^= 0x10;
+                kqi_plc *c2 = NULL;
+                char *zErr = NULL;
+                int rc = kqi_plc_open(&C.post, &C.pos, l, 0xffffffffu, &c2,
+                                      &zErr);
+                th_check(rc == KQ_CORRUPT, "n=%d: byte %td of the block "
+                         "changed, open rc=%d", L->n, b - aBlocks, rc);
+                free(zErr);
+                kqi_plc_free(c2);
+                cut_free(&C);
+            }
+        } else {
+            u64 last = 0, nPost = 0, nPos = 0;
+            for (int b = 0; b < nBlock; b++) {
+                assert_int_equal(kqi_varint_get(&q, e, &v), KQ_OK);
+                last += v;
+                assert_int_equal(kqi_varint_get(&q, e, &v), KQ_OK);
+                nPost += v;
+                assert_int_equal(kqi_varint_get(&q, e, &v), KQ_OK);
+                nPos += v;
+                skip_impacts(&q, e);
+                q += 8;
+            }
+            assert_true(last == L->aDoc[L->n - 1]);
+            assert_true(nPost == (u64)(t - aBlocks));
+            assert_true(nPos == l->posLen);
+            skip_impacts(&q, e);
+            assert_true(q == e);
+            assert_int_equal(kqi_get_u32(e),
+                             libdeflate_crc32(0, t, (size_t)(e - t)));
+        }
+    }
+    assert_true(nOne >= 3);
+}
+
 /* An empty list is not a thing the writer makes; a second writer session on
 ** fresh files with one list repeats the layout test for a single list. */
 static void test_plist_single_file(void **state) {
@@ -1614,6 +1696,8 @@ int main(void) {
         cmocka_unit_test(test_posblock_bad),
         cmocka_unit_test(test_posblock_smaller),
         cmocka_unit_test(test_posblock_exact),
+        cmocka_unit_test_setup_teardown(test_plist_skip_layout, plfix_setup_cb,
+                                        plfix_teardown_cb),
         cmocka_unit_test_setup_teardown(test_plist_termloc, plfix_setup_cb,
                                         plfix_teardown_cb),
         cmocka_unit_test_setup_teardown(test_plist_next, plfix_setup_cb,
