@@ -290,18 +290,22 @@ PY
 
 @test "dups: an index of format 5 (before signatures) is refused: index again" {
     "$KQI" -q -d idx "$SLICE"
-    python3 - idx <<'PY'
+    # (the version this kq writes, read from the manifest's header)
+    v=$(python3 - idx <<'PY'
 import struct, sys, zlib
 p = sys.argv[1] + "/kq.manifest"
 m = bytearray(open(p, "rb").read())
-assert struct.unpack_from("<I", m, 8)[0] == 9
+v = struct.unpack_from("<I", m, 8)[0]
+assert v > 6
 struct.pack_into("<I", m, 8, 5)
 struct.pack_into("<I", m, len(m) - 4, zlib.crc32(bytes(m[:-4])))
 open(p, "wb").write(m)
+print(v)
 PY
+)
     run --separate-stderr "$KQ" -d idx dups
     [ "$status" -eq 3 ]
-    [[ "$stderr" == *"format version 5 (this kq reads version 9)"* ]]
+    [[ "$stderr" == *"format version 5 (this kq reads version $v)"* ]]
 }
 
 @test "dups on Xapian: the same signatures and clusters as kq's own index" {
