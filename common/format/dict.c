@@ -19,7 +19,10 @@
 **             if df = 0, a vocabulary entry (key 0x01 + unstemmed word,
 **             for every word of the segment's text, also one that is its
 **             own stem, so that the words are told from the stems):
-**                 varint + blob: the word's stem (a term of this segment)
+**                 the word's stem (a term of this segment), as the word
+**                 is mostly its stem and a few letters more (format 10):
+**                 varint: bytes it shares with the start of the word
+**                 varint + blob: the rest of it
 **         }
 **     block index, one entry per block (fixed width, for binary search):
 **         u64: offset of the block in this file
@@ -151,9 +154,15 @@ kqi_dictw_add(kqi_dictw *p, const char *zKey, size_t nKey,
         p->nextPos = pLoc->posOff + pLoc->posLen;
         p->nTerm++;
     } else {
+        size_t nSame = 0;
+        while (nSame < nStem && nSame + 1 < nKey &&
+               zStem[nSame] == zKey[nSame + 1]) {
+            nSame++;
+        }
         kqi_buf_varint(b, 0);
-        kqi_buf_varint(b, nStem);
-        kq_buf_append(b, zStem, nStem);
+        kqi_buf_varint(b, nSame);
+        kqi_buf_varint(b, nStem - nSame);
+        kq_buf_append(b, zStem + nSame, nStem - nSame);
     }
     memcpy(p->aPrev, zKey, nKey);
     p->nPrev = nKey;
@@ -311,17 +320,20 @@ dict_entry(const u8 **pp, const u8 *end, char *aTerm, size_t *pnTerm,
         return KQ_CORRUPT;
     }
     if (df == 0) {
-        u64 nStem;
-        if (aTerm[0] != KQI_WORD_MARK || kqi_varint_get(pp, end, &nStem) ||
-            nStem == 0 || nStem > KQI_MAX_TERM || nStem > (u64)(end - *pp)) {
+        u64 nSame, nRest;
+        if (aTerm[0] != KQI_WORD_MARK || kqi_varint_get(pp, end, &nSame) ||
+            kqi_varint_get(pp, end, &nRest) || nSame >= *pnTerm ||
+            nRest > KQI_MAX_TERM || nSame + nRest == 0 ||
+            nSame + nRest > KQI_MAX_TERM || nRest > (u64)(end - *pp)) {
             return KQ_CORRUPT;
         }
         if (aStem) {
-            memcpy(aStem, *pp, nStem);
-            aStem[nStem] = 0;
-            *pnStem = nStem;
+            memcpy(aStem, aTerm + 1, nSame);
+            memcpy(aStem + nSame, *pp, nRest);
+            aStem[nSame + nRest] = 0;
+            *pnStem = nSame + nRest;
         }
-        *pp += nStem;
+        *pp += nRest;
         /* No lists: keep the offsets, so the next term's follow on. */
         pLoc->df = 0;
         pLoc->cf = 0;
