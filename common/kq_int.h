@@ -563,9 +563,8 @@ void kqi_docw_end_batch(kqi_docw *p);
 ** and ends a first batch at KQI_STORE_DICT_SAMPLE bytes of bodies:
 ** batches must not close later (writer.c). */
 #define KQI_STORE_DICT_SAMPLE (256 * 1024)
-/* A store dictionary's size (doctab.c): half its sample, at most
-** KQI_STORE_DICT bytes; none under KQI_STORE_DICT_LEAST. */
-#define KQI_STORE_DICT (64 * 1024)
+/* A store dictionary is its sample (doctab.c); none under
+** KQI_STORE_DICT_LEAST bytes. */
 #define KQI_STORE_DICT_LEAST (8 * 1024)
 void kqi_docw_set_deferred(kqi_docw *p);
 typedef struct ZSTD_CCtx_s ZSTD_CCtx;

@@ -10,8 +10,7 @@
 ** The stored text (.store): zstd blocks with a dictionary drawn from the
 ** segment's first batch of bodies.  The bodies read back exactly; the
 ** dictionary's size follows its rule at each limit (none within the first
-** batch, half the sample, KQI_STORE_DICT at most, none under
-** KQI_STORE_DICT_LEAST); the writer that compresses batches elsewhere
+** batch, the sample itself, none under KQI_STORE_DICT_LEAST); the writer that compresses batches elsewhere
 ** (-j N) writes the same files as the one that compresses as it goes; a
 ** damaged dictionary or block header is reported, not trusted.
 **
@@ -396,12 +395,12 @@ test_store_dictionary(void **state)
     /* A segment that ends within its first batch: no dictionary. */
     store_case(zDir, 100000, 3000, 1000000, 0);
     store_case(zDir, S - 1, 3000, 1000000, 0);
-    /* One byte more and the batch is full: its sample, S bytes, gives
-    ** the largest dictionary. */
-    store_case(zDir, S, 3000, 1000000, KQI_STORE_DICT);
-    store_case(zDir, 3 * S, 1000, 1000, KQI_STORE_DICT);
+    /* One byte more and the batch is full: its sample, S bytes, is the
+    ** dictionary. */
+    store_case(zDir, S, 3000, 1000000, S);
+    store_case(zDir, 3 * S, 1000, 1000, S);
     /* A 1 MB first body: the sample is its first S bytes. */
-    store_case(zDir, 4 * S, 4 * S, 1000, KQI_STORE_DICT);
+    store_case(zDir, 4 * S, 4 * S, 1000, S);
     th_rmtree(zDir);
 }
 
@@ -432,16 +431,15 @@ test_store_dictionary_limits(void **state)
     (void)state;
     char zDir[64];
     th_mkdtemp(zDir, sizeof zDir);
-    const size_t L = KQI_STORE_DICT_LEAST, D = KQI_STORE_DICT;
-    /* The least: a sample of 2 L - 1 bytes gives none, 2 L one of L. */
-    sample_case(zDir, 2 * L - 1, 0);
-    sample_case(zDir, 2 * L, L);
-    /* Whole pieces: 2 L + 2047 bytes still give L. */
-    sample_case(zDir, 2 * L + 2047, L);
-    sample_case(zDir, 2 * L + 2048, L + 1024);
-    /* The most: 2 D gives D, and so does anything longer. */
-    sample_case(zDir, 2 * D, D);
-    sample_case(zDir, 2 * D + 4096, D);
+    const size_t L = KQI_STORE_DICT_LEAST, S = KQI_STORE_DICT_SAMPLE;
+    /* The least: a sample of L - 1 bytes gives none, L one of L. */
+    sample_case(zDir, L - 1, 0);
+    sample_case(zDir, L, L);
+    /* The most: the whole sample, S - 1 and S bytes; then S whatever the
+    ** first body's length. */
+    sample_case(zDir, S - 1, S - 1);
+    sample_case(zDir, S, S);
+    sample_case(zDir, S + 4096, S);
     th_rmtree(zDir);
 }
 
@@ -498,7 +496,7 @@ test_store_damage(void **state)
     kqi_map am[2];
     kqi_docs docs;
     open_docs(zDir, "go", am, &docs);
-    assert_int_equal(docs.nDict, KQI_STORE_DICT);
+    assert_int_equal(docs.nDict, KQI_STORE_DICT_SAMPLE);
     long iDict = (long)(docs.iStoreDir - docs.nDict);
     u32 iLast = docs.nDoc - 1;
     close_docs(am, &docs);
