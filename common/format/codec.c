@@ -13,7 +13,7 @@
 **           every tf is 1, nothing stored)
 **     stream: the n docid gaps
 **     stream: the n values tf - 1
-**   A stream of n values at width byte w, b = w & 63:
+**   A stream of n values at width byte w, b = w less KQI_PFOR_EX (0..32):
 **     ceil(n * b / 8) bytes: the low b bits of each value
 **     if w & KQI_PFOR_EX, the values that do not fit in b bits:
 **       u8: nX, their number (1..n)
