@@ -137,8 +137,15 @@ def test_damaged_segment_header_on_open(native_dir, tmp_path):
 
 def test_damaged_stored_text_on_read(native_dir, tmp_path, corpus):
     # a byte of document 0's stored text: the index opens, searches that
-    # do not read the text work, reading the text is IndexDamaged
-    d = damaged_copy(native_dir, tmp_path, "seg000001.store", 1000)
+    # do not read the text work, reading the text is IndexDamaged.  The
+    # byte is the middle one of the first block's stored bytes (after the
+    # 16-byte file header and the block's 13-byte header: u8 codec, u32
+    # length, u32 CRC32, u32 stored length); its text may be in the
+    # segment's dictionary and so take only a few bytes.
+    raw = (native_dir / "seg000001.store").read_bytes()
+    stored = int.from_bytes(raw[16 + 9:16 + 13], "little")
+    assert 0 < stored < len(raw)
+    d = damaged_copy(native_dir, tmp_path, "seg000001.store", 16 + 13 + stored // 2)
     first = corpus[0]["id"]
     p = Cli(d).run("show", first, ok=(4,))
     assert "seg000001.store" in p.stderr
