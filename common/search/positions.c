@@ -80,68 +80,126 @@ slot_positions(andcur *p, int i, u32 iDoc, const u32 **paPos, u32 *pnPos)
     return KQ_OK;
 }
 
-/* Is there a base position b with child i at b + aOffset[i] for every i? */
+/* Is there a base position b with child i at b + aOffset[i] for every i?
+** Past two words, the children are read from the one with the fewest
+** occurrences in the document up (its tf, known without its positions; an
+** expanding word's is not, so it comes last), keeping the bases that every
+** child read so far allows: a document where two of the words are never
+** in place is left without reading the others' positions.  Reading every
+** word's positions first, as before, took 8% longer on the bench's
+** three-word phrases of frequent words ("as the fatuity"). */
 int
 kqi_phrase_match(andcur *p, u32 iDoc, int *pbMatch)
 {
-    const u32 *a0;
-    u32 n0;
     *pbMatch = 0;
-    int rc = slot_positions(p, 0, iDoc, &a0, &n0);
-    if (rc) {
+    /* The children's order, their tfs, and the bases: on the stack for up
+    ** to NSTACK children and NBASE bases, else allocated (a phrase has at
+    ** most KQ_MAX_QUERY_TERMS words; every one is checked). */
+    enum { NSTACK = 64, NBASE = 256 };
+    int aOrdStack[NSTACK];
+    u32 aTfStack[NSTACK], aBaseStack[NBASE];
+    int *aOrd = aOrdStack;
+    u32 *aTf = aTfStack, *aBase = aBaseStack;
+    int n = p->nPos;
+    if (n == 2) {
+        /* Both are read whatever their order: walk them in step. */
+        const u32 *a0, *a1;
+        u32 m0, m1, x = 0;
+        int rc = slot_positions(p, 0, iDoc, &a0, &m0);
+        if (rc == KQ_OK) {
+            rc = slot_positions(p, 1, iDoc, &a1, &m1);
+        }
+        for (u32 k = 0; rc == KQ_OK && k < m0; k++) {
+            if (a0[k] < p->aOffset[0]) {
+                continue;
+            }
+            u64 want = (u64)a0[k] - p->aOffset[0] + p->aOffset[1];
+            while (x < m1 && a1[x] < want) {
+                x++;
+            }
+            if (x == m1) {
+                break;
+            }
+            if (a1[x] == want) {
+                *pbMatch = 1;
+                break;
+            }
+        }
         return rc;
     }
-    /* Lists of the other children, walked forward in step: on the stack
-    ** for up to NSTACK words, else allocated (a phrase has at most
-    ** KQ_MAX_QUERY_TERMS words; every one is checked). */
-    enum { NSTACK = 64 };
-    const u32 *aaStack[NSTACK];
-    u32 anStack[NSTACK], aiStack[NSTACK];
-    const u32 **aa = aaStack;
-    u32 *an = anStack, *ai = aiStack;
-    int n = p->nPos;
     if (n > NSTACK) {
-        aa = malloc(sizeof(*aa) * (size_t)n);
-        an = malloc(sizeof(u32) * 2 * (size_t)n);
-        ai = an ? an + n : NULL;
-        if (aa == NULL || an == NULL) {
-            free((void *)aa);
-            free(an);
+        aOrd = malloc(sizeof(int) * (size_t)n);
+        aTf = malloc(sizeof(u32) * (size_t)n);
+        if (aOrd == NULL || aTf == NULL) {
+            free(aOrd);
+            free(aTf);
             return KQ_NOMEM;
         }
     }
-    for (int i = 1; rc == KQ_OK && i < n; i++) {
-        rc = slot_positions(p, i, iDoc, &aa[i], &an[i]);
-        ai[i] = 0;
+    for (int i = 0; i < n; i++) {
+        cur *c = p->aPos[i];
+        u32 tf = c->xSeek == kqi_term_seek ? kqi_plc_tf(((termcur *)c)->pPlc)
+                                           : 0xffffffffu;
+        int j = i;
+        for (; j > 0 && aTf[j - 1] > tf; j--) {
+            aTf[j] = aTf[j - 1];
+            aOrd[j] = aOrd[j - 1];
+        }
+        aTf[j] = tf;
+        aOrd[j] = i;
     }
-    for (u32 k = 0; rc == KQ_OK && k < n0; k++) {
-        if (a0[k] < p->aOffset[0]) {
-            continue;
-        }
-        u64 base = (u64)a0[k] - p->aOffset[0];
-        int bAll = 1, bEnd = 0;
-        for (int i = 1; i < n && bAll; i++) {
-            u64 want = base + p->aOffset[i];
-            while (ai[i] < an[i] && aa[i][ai[i]] < want) {
-                ai[i]++;
-            }
-            if (ai[i] >= an[i]) {
-                bEnd = 1; /* this child has no later positions */
-                break;
-            }
-            bAll = (aa[i][ai[i]] == want);
-        }
-        if (bEnd) {
-            break;
-        }
-        if (bAll) {
-            *pbMatch = 1;
-            break;
-        }
+    /* The first child's positions give the bases; each next child keeps
+    ** those it allows (the second reads them from the first's list, the
+    ** later ones from aBase, in place). */
+    const u32 *a0, *a;
+    u32 m0, m, nBase = 0;
+    int d = aOrd[0];
+    int rc = slot_positions(p, d, iDoc, &a0, &m0);
+    if (rc == KQ_OK && n > 2 && m0 > NBASE) {
+        aBase = malloc(sizeof(u32) * m0);
+        rc = aBase ? KQ_OK : KQ_NOMEM;
     }
-    if (aa != aaStack) {
-        free((void *)aa);
-        free(an);
+    if (rc == KQ_OK && n == 1) {
+        nBase = m0 > 0 && a0[m0 - 1] >= p->aOffset[d];
+    }
+    for (int j = 1; rc == KQ_OK && j < n && (j == 1 || nBase > 0); j++) {
+        int i = aOrd[j];
+        rc = slot_positions(p, i, iDoc, &a, &m);
+        u32 nIn = j == 1 ? m0 : nBase, nKeep = 0, x = 0;
+        for (u32 k = 0; rc == KQ_OK && k < nIn; k++) {
+            u32 base;
+            if (j > 1) {
+                base = aBase[k];
+            } else if (a0[k] >= p->aOffset[d]) {
+                base = a0[k] - p->aOffset[d];
+            } else {
+                continue;
+            }
+            u64 want = (u64)base + p->aOffset[i];
+            while (x < m && a[x] < want) {
+                x++;
+            }
+            if (x == m) {
+                break; /* no later position: no later base will do */
+            }
+            if (a[x] == want) {
+                /* the last child: one base is a match */
+                if (j == n - 1) {
+                    nKeep = 1;
+                    break;
+                }
+                aBase[nKeep++] = base;
+            }
+        }
+        nBase = nKeep;
+    }
+    *pbMatch = rc == KQ_OK && nBase > 0;
+    if (aBase != aBaseStack) {
+        free(aBase);
+    }
+    if (aOrd != aOrdStack) {
+        free(aOrd);
+        free(aTf);
     }
     return rc;
 }

@@ -229,6 +229,8 @@ static const mq qa = W("a", F_ANY), qb = W("b", F_ANY), qc = W("c", F_ANY);
 static const mq qta = W("a", F_TITLE), qbb = W("b", F_BODY);
 static const mq qab = {Q_PH, "ab", 0, {0}, 0}, qaa = {Q_PH, "aa", 0, {0}, 0};
 static const mq qaba = {Q_PH, "aba", 0, {0}, 0};
+/* (phrases whose rarest word is not the first: kq reads it first) */
+static const mq qxab = {Q_PH, "xab", 0, {0}, 0}, qcxab = {Q_PH, "cxab", 0, {0}, 0};
 static const mq qnab = {Q_NEAR, "ab", 0, {0}, 0};
 static const mq qnaa = {Q_NEAR, "aa", 0, {0}, 0};
 static const mq qnabc = {Q_NEAR, "abc", 0, {0}, 0};
@@ -256,6 +258,8 @@ static const struct {
     {"\"a b\"", &qab},
     {"\"a a\"", &qaa},
     {"\"a b a\"", &qaba},
+    {"\"x a b\"", &qxab},
+    {"\"c x a b\"", &qcxab},
     {"a NEAR/%d b", &qnab},
     {"\"a b\"~%d", &qnab},
     {"a NEAR/%d a", &qnaa},
