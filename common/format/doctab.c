@@ -86,20 +86,22 @@
 ** a one-shot `kq QUERY` (ten snippets), in time in proportion to the
 ** block.  With the dictionary, zstd decompresses 16 KB of gutenberg-dev's
 ** text in about the time zlib took, and 32 KB in 1.7 times that, for
-** blocks only 3% smaller (2.56:1 instead of 2.47:1). */
+** blocks only 3% smaller (2.56:1 instead of 2.47:1, with format 9's
+** 64 KB dictionary). */
 #define STORE_BLOCK (16 * 1024)
 /* zstd level of stored text.  On gutenberg-dev's text in 16 KB blocks,
-** with the dictionary: level 3 2.47:1, at the speed of the zlib level 1
-** used before (2.26:1); level 5 is twice as slow for 3% less. */
+** with format 9's 64 KB dictionary: level 3 2.47:1, at the speed of the
+** zlib level 1 used before (2.26:1); level 5 is twice as slow for 3%
+** less, and level 2 with the 256 KB dictionary 4% larger. */
 #define STORE_LEVEL 3
 /* The segment's dictionary: its blocks are small, and a compressor that
 ** starts each with an empty history misses the words and phrases every
 ** block repeats.  zstd takes any text as a "raw content" dictionary (a
 ** history each block starts from): the first KQI_STORE_DICT_SAMPLE bytes
-** of the segment's bodies compress gutenberg-dev 2.52:1 instead of 2.26:1
-** without, as well as a dictionary zstd trains (ZDICT) and for no time.
-** (64 KB in 1 KB pieces spread over those bytes, format 9, gave 2.43:1;
-** 128 KB so spread, 2.40:1.)
+** of the segment's bodies compress the first 60 MB of gutenberg-dev's
+** text 2.50:1 instead of about 2.26:1 without, as well as a dictionary zstd
+** trains (ZDICT) and for no time.  (64 KB in 1 KB pieces spread over
+** those bytes, format 9, gave 2.43:1; 128 KB so spread, 2.40:1.)
 **
 ** Drawn from the segment's first bodies, so that -j N (whose writer takes
 ** them from the first batch, writer.c) and -j 1 (here, from the first
@@ -108,7 +110,9 @@
 ** batches).  A dictionary costs its size once per segment, so a segment
 ** that ends within its first batch (or, merged, its first sample) has
 ** none, and nor does one whose sample is under KQI_STORE_DICT_LEAST
-** bytes. *//* A zstd frame's most bytes out per byte in: an RLE block (3-byte header,
+** bytes. */
+
+/* A zstd frame's most bytes out per byte in: an RLE block (3-byte header,
 ** 1 byte) gives up to 128 KB.  Bounds what a damaged block header may ask
 ** to be allocated before its CRC can be checked. */
 #define ZSTD_MAX_RATIO 32768
