@@ -153,18 +153,18 @@ get_bits(const u8 *p, size_t nBytes, u64 bit, int b)
     return (u32)((w >> (bit & 7)) & mask);
 }
 
-/* Unpack n values of b bits from exactly ceil(n * b / 8) bytes at p. */
-static void
-unpack(const u8 *p, u32 *a, int n, int b)
-{
-    unpack_at(p, ((size_t)n * (size_t)b + 7) / 8, 0, a, (size_t)n, b);
-}
-
 /* Bytes of n values of b bits. */
 static inline size_t
 packed_bytes(size_t n, int b)
 {
     return (n * (size_t)b + 7) / 8;
+}
+
+/* Unpack n values of b bits from exactly ceil(n * b / 8) bytes at p. */
+static void
+unpack(const u8 *p, u32 *a, int n, int b)
+{
+    unpack_at(p, packed_bytes((size_t)n, b), 0, a, (size_t)n, b);
 }
 
 /* The width that makes a stream of the n values a[] smallest (their OR is
@@ -291,8 +291,9 @@ kqi_block_encode_codec(kq_buf *b, int eCodec, const u32 *aDoc, const u32 *aTf,
         prev = aDoc[i];
     }
     /* Either codec's worst case: varints of 5 bytes, or 4 bytes a value
-    ** and 4 of exception header in each of the two streams. */
-    if (kqi_buf_reserve(b, 3 + (size_t)n * 2 * 5 + 8)) {
+    ** (a stream takes exceptions only when they make it smaller than its
+    ** values at their full width). */
+    if (kqi_buf_reserve(b, 3 + (size_t)n * 2 * 5)) {
         return;
     }
     u8 *p = b->a + b->n;
@@ -480,17 +481,16 @@ kqi_posw_flush(kqi_posw *w, kq_buf *b)
     u8 aBase[5];
     int nBase = kqi_varint_put(aBase, minF);
     int bB = bits_of(orB);
-    int bBased = ((size_t)w->n * (size_t)bF + 7) / 8 >
-                 ((size_t)w->n * (size_t)bB + 7) / 8 + (size_t)nBase;
+    int bBased = packed_bytes((size_t)w->n, bF) >
+                 packed_bytes((size_t)w->n, bB) + (size_t)nBase;
     if (bBased) {
         bF = bB;
         for (int i = 0; i < w->n; i++) {
             w->aFirst[i] -= minF;
         }
     }
-    size_t nMax = 8 + ((size_t)w->n * (size_t)bF + 7) / 8 +
-                  ((size_t)m * (size_t)bW + 7) / 8 + (size_t)(nGapBits / 8) +
-                  1;
+    size_t nMax = 8 + packed_bytes((size_t)w->n, bF) +
+                  packed_bytes((size_t)m, bW) + (size_t)(nGapBits / 8) + 1;
     if (w->gaps.rc == KQ_OK && kqi_buf_reserve(b, nMax) == 0) {
         u8 *p = b->a + b->n;
         u64 acc = 0;
@@ -579,7 +579,7 @@ kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf, int n)
         }
         r->base = (u32)v;
     }
-    r->nFirst = ((size_t)n * (size_t)r->bF + 7) / 8;
+    r->nFirst = packed_bytes((size_t)n, r->bF);
     int m = 0;
     for (int i = 0; i < n; i++) {
         m += aTf[i] > 1;
@@ -595,7 +595,7 @@ kqi_posr_open(kqi_posr *r, const u8 *a, const u8 *end, const u32 *aTf, int n)
         }
         r->bW = *r->pW++;
     }
-    size_t nW = ((size_t)m * (size_t)r->bW + 7) / 8;
+    size_t nW = packed_bytes((size_t)m, r->bW);
     if ((size_t)(end - r->pW) < nW) {
         return KQ_CORRUPT;
     }

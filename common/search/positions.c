@@ -102,7 +102,9 @@ kqi_phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     u32 *aTf = aTfStack, *aBase = aBaseStack;
     int n = p->nPos;
     if (n == 2) {
-        /* Both are read whatever their order: walk them in step. */
+        /* Both are read whatever their order: walk them in step.  (The
+        ** general walk below, a helper shared by its steps, took 5-20%
+        ** longer on the bench's two-word phrases.) */
         const u32 *a0, *a1;
         u32 m0, m1, x = 0;
         int rc = slot_positions(p, 0, iDoc, &a0, &m0);
