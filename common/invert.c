@@ -274,12 +274,14 @@ term_find(kqi_inv *p, const char *z, size_t n, u32 *piTerm)
     return KQ_OK;
 }
 
-/* The term index of the stem of word z[0..n); the stemmer runs once per
-** distinct word.  KQ_NOTFOUND if the word is not indexed. */
+/* The term index of the stem of word z[0..n), whose kqi_sig_word() hash
+** is hWord (the table's key: the signature needs it too, and one hash a
+** token is cheaper than two); the stemmer runs once per distinct word.
+** KQ_NOTFOUND if the word is not indexed. */
 static int
-word_term(kqi_inv *p, const char *z, size_t n, u32 *piTerm)
+word_term(kqi_inv *p, const char *z, size_t n, u64 hWord, u32 *piTerm)
 {
-    u32 hash = hash_term(z, n);
+    u32 hash = (u32)hWord;
     if ((p->nWord + 1) * 2 > p->nWordSlot) {
         /* Grow: slots carry their hash, so they move without the words. */
         u32 nNew = p->nWordSlot ? p->nWordSlot * 2 : 4096;
@@ -401,8 +403,9 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     kqi_inv *p = pCtx;
     u32 iTerm;
     int rc;
+    u64 hWord = kqi_sig_word(zWord, nWord);
     if (p->bBody) {
-        kqi_simhash_word(&p->sim, zWord, nWord);
+        kqi_simhash_hash(&p->sim, hWord);
     }
     if (p->nPfx) {
         /* A source or extra field: only its prefixed term, so the word's
@@ -430,7 +433,7 @@ token_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
             rc = term_find(p, zStem, nStem, &iTerm);
         }
     } else {
-        rc = word_term(p, zWord, nWord, &iTerm);
+        rc = word_term(p, zWord, nWord, hWord, &iTerm);
     }
     if (rc == KQ_NOTFOUND) {
         return 0;

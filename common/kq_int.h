@@ -163,17 +163,17 @@ u64 kqi_hash64(const void *p, size_t n, u64 seed);
 u64 kqi_doc_hash(const kq_doc *d);
 
 /* A body's word 3-shingles, as hashes (simhash.c): feed the words in
-** order; kqi_shingle_word() gives the hash of the shingle each word ends
+** order, as bytes (kqi_shingle_word()) or as their kqi_sig_word() hashes
+** (kqi_shingle_hash()); each gives the hash of the shingle the word ends
 ** (from the third on), kqi_shingle_final() those of a body of one or two
-** words (its words alone).  A shingle of three words and two spaces fits
-** KQI_SIG_SHINGLE.  The features of a signature, and the sets whose
-** resemblance kq dups verifies (dups.c). */
-#define KQI_SIG_SHINGLE (3 * KQI_MAX_TERM + 2)
+** words (its words alone).  The features of a signature, and the sets
+** whose resemblance kq dups verifies (dups.c). */
 typedef struct kqi_shingler {
     u64 nWord;
-    char aW[2][KQI_MAX_TERM]; /* the last two words */
-    size_t nW[2];
+    u64 aH[2]; /* the last two words' hashes */
 } kqi_shingler;
+u64 kqi_sig_word(const char *z, size_t n);
+int kqi_shingle_hash(kqi_shingler *p, u64 hWord, u64 *pH);
 int kqi_shingle_word(kqi_shingler *p, const char *z, size_t n, u64 *pH);
 int kqi_shingle_final(const kqi_shingler *p, u64 aH[2]);
 
@@ -188,6 +188,7 @@ typedef struct kqi_simhash {
 } kqi_simhash;
 void kqi_simhash_init(kqi_simhash *p);
 void kqi_simhash_word(kqi_simhash *p, const char *z, size_t n);
+void kqi_simhash_hash(kqi_simhash *p, u64 hWord); /* kqi_sig_word()'s */
 u64 kqi_simhash_final(kqi_simhash *p);
 /* The signature of a body analysed with pA (KQ_ANALYZE_NOSTEM). */
 int kqi_simhash_text(kq_analyzer *pA, const char *z, size_t n, u64 *pSig);

@@ -9,11 +9,21 @@
 **
 ** Features: the word 3-shingles of the body -- three consecutive words as
 ** kq_analyze() delivers them with KQ_ANALYZE_NOSTEM (folded, not stemmed;
-** a word too long to be a term is not delivered and so not counted), each
-** shingle hashed as the bytes "w1 w2 w3" (single spaces) by kqi_hash64()
-** with seed KQI_SIG_SEED; a shingle that occurs twice counts twice.  A
-** body of one or two words: its words as 1-shingles ("w1").  The title is
-** left out on purpose: a wire copy under a new headline is still a copy.
+** a word too long to be a term is not delivered and so not counted); a
+** shingle that occurs twice counts twice.  A body of one or two words: its
+** words as 1-shingles.  The title is left out on purpose: a wire copy
+** under a new headline is still a copy.
+**
+** Hashes: each word's is kqi_hash64() of its bytes with seed KQI_SIG_SEED
+** (kqi_sig_word()); a 1-shingle's is its word's; a 3-shingle's combines
+** its words' hashes h1, h2, h3 as mix(h1 ^ rotl(h2, 21) ^ rotl(h3, 42)),
+** mix being MurmurHash64A's final steps twice (x ^= x >> 47; x *= m;
+** x ^= x >> 47; x *= m; x ^= x >> 47).  Hashing the bytes "w1 w2 w3" of
+** every shingle, as format 10 and before did, was a tenth of indexing
+** time; the inverter has each word's hash already (its word table is
+** keyed by it), so a shingle is now a few instructions.  The rotations
+** keep the words' order; the mix keeps shingles that share words (a b c,
+** a b d, e f c, e f d) from summing to zero bit for bit.
 **
 ** A body with no words has no signature, stored as 0; a computed 0 (all
 ** counters at or below 0: for a body of a few shingles about (3/4)^64,
@@ -30,25 +40,38 @@
 
 #include <string.h>
 
-/* memcpy(d, s, n) for the short words of a shingle, without a library
-** call: fixed-size copies, the last ones overlapping. */
-static inline void
-copy_word(char *d, const char *s, size_t n)
+u64
+kqi_sig_word(const char *z, size_t n)
 {
-    while (n >= 8) {
-        memcpy(d, s, 8);
-        d += 8;
-        s += 8;
-        n -= 8;
+    return kqi_hash64(z, n, KQI_SIG_SEED);
+}
+
+static inline u64
+rotl64(u64 x, int k)
+{
+    return x << k | x >> (64 - k);
+}
+
+int
+kqi_shingle_hash(kqi_shingler *p, u64 h, u64 *pH)
+{
+    int bOut = 0;
+    if (p->nWord >= 2) {
+        /* Shingle: the two previous words and this one. */
+        const u64 m = 0xc6a4a7935bd1e995ULL;
+        u64 x = p->aH[(p->nWord - 2) & 1] ^
+                rotl64(p->aH[(p->nWord - 1) & 1], 21) ^ rotl64(h, 42);
+        x ^= x >> 47;
+        x *= m;
+        x ^= x >> 47;
+        x *= m;
+        x ^= x >> 47;
+        *pH = x;
+        bOut = 1;
     }
-    if (n >= 4) {
-        memcpy(d, s, 4);
-        memcpy(d + n - 4, s + n - 4, 4);
-    } else if (n > 0) {
-        d[0] = s[0];
-        d[n / 2] = s[n / 2];
-        d[n - 1] = s[n - 1];
-    }
+    p->aH[p->nWord & 1] = h;
+    p->nWord++;
+    return bOut;
 }
 
 int
@@ -57,24 +80,7 @@ kqi_shingle_word(kqi_shingler *p, const char *z, size_t n, u64 *pH)
     if (n > KQI_MAX_TERM) {
         return 0; /* (the analysis never delivers one) */
     }
-    int bOut = 0;
-    if (p->nWord >= 2) {
-        /* Shingle: the two previous words and this one. */
-        char a[KQI_SIG_SHINGLE];
-        size_t i = p->nW[(p->nWord - 2) & 1];
-        size_t j = p->nW[(p->nWord - 1) & 1];
-        copy_word(a, p->aW[(p->nWord - 2) & 1], i);
-        a[i] = ' ';
-        copy_word(a + i + 1, p->aW[(p->nWord - 1) & 1], j);
-        a[i + 1 + j] = ' ';
-        copy_word(a + i + 2 + j, z, n);
-        *pH = kqi_hash64(a, i + j + 2 + n, KQI_SIG_SEED);
-        bOut = 1;
-    }
-    copy_word(p->aW[p->nWord & 1], z, n);
-    p->nW[p->nWord & 1] = n;
-    p->nWord++;
-    return bOut;
+    return kqi_shingle_hash(p, kqi_sig_word(z, n), pH);
 }
 
 int
@@ -82,7 +88,7 @@ kqi_shingle_final(const kqi_shingler *p, u64 aH[2])
 {
     int n = 0;
     for (u64 k = 0; p->nWord < 3 && k < p->nWord; k++) {
-        aH[n++] = kqi_hash64(p->aW[k], p->nW[k], KQI_SIG_SEED);
+        aH[n++] = p->aH[k];
     }
     return n;
 }
@@ -121,6 +127,15 @@ add_feature(kqi_simhash *p, u64 h)
     p->nFeat++;
     if (++p->nLane == 255) {
         flush_lanes(p);
+    }
+}
+
+void
+kqi_simhash_hash(kqi_simhash *p, u64 hWord)
+{
+    u64 h;
+    if (kqi_shingle_hash(&p->sh, hWord, &h)) {
+        add_feature(p, h);
     }
 }
 

@@ -15,7 +15,7 @@
 /* Every index file starts with this 16-byte header: 8-byte magic (first byte
 ** 0x8b, never ASCII), u32 format version, u32 file type (fileio.c). */
 #define KQI_HEADER 16
-#define KQI_FORMAT_VERSION 10
+#define KQI_FORMAT_VERSION 11
 enum {
     KQI_FT_MANIFEST = 1,
     KQI_FT_DICT,
@@ -31,8 +31,10 @@ enum {
 ** 2 (format 5) is UAX #29 word boundaries and folding that keeps the marks
 ** of Indic, Thai and kana; 3 (format 7) drops a token that folds to marks
 ** alone (U+FF9E); 4 (format 8) drops the marks a token's folding starts
-** with (U+FF9E before letters). */
-#define KQI_ANALYSIS_VERSION 4
+** with (U+FF9E before letters); 5 (format 11) hashes a signature's
+** shingles from their words' hashes (simhash.c), and Xapian databases
+** store signatures too. */
+#define KQI_ANALYSIS_VERSION 5
 
 /* File names (manifest.c, segment.c). */
 #define KQI_MANIFEST "kq.manifest"
@@ -87,8 +89,9 @@ enum {
 #define KQI_DOCS_TRAILER 44
 #define KQI_IDENT_SIZE 20
 #define KQI_ID_SEED 0x6964 /* seed of a document id's hash */
-/* Seed of kqi_hash64 for the shingles of a document's SimHash signature
-** (simhash.c; format 6 added sig[] to .docs). */
+/* Seed of kqi_hash64 for the words of a document's SimHash signature
+** (simhash.c; format 6 added sig[] to .docs, format 11 hashes a shingle
+** from its words' hashes). */
 #define KQI_SIG_SEED 0x73696d68
 /* Entry k of an id table at a, and its fields. */
 #define KQI_IDENT_AT(a, k) ((a) + (size_t)KQI_IDENT_SIZE * (k))

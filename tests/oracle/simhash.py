@@ -11,13 +11,16 @@
 # (the test corpora are ASCII: a body with a letter, digit or mark of
 # another script is refused here); a run longer than 64 bytes (kq's
 # KQ_MAX_WORD) is no word.  The title is not used.
-# Features: each run of three consecutive words, as the bytes "w1 w2 w3";
-# a body of one or two words: each word alone; every occurrence counts.
-# Hash: MurmurHash64A (Austin Appleby, SMHasher), seed 0x73696d68, as
-# published: m = 0xc6a4a7935bd1e995, r = 47, h = seed ^ (len * m); each
-# 8-byte little-endian block k: k *= m, k ^= k >> r, k *= m, h ^= k,
-# h *= m; the 1-7 tail bytes, little-endian, xor-ed into h, then h *= m;
-# finally h ^= h >> r, h *= m, h ^= h >> r (all modulo 2^64).
+# Features: each run of three consecutive words; a body of one or two
+# words: each word alone; every occurrence counts.
+# Hash of a word: MurmurHash64A (Austin Appleby, SMHasher) of its bytes,
+# seed 0x73696d68, as published: m = 0xc6a4a7935bd1e995, r = 47,
+# h = seed ^ (len * m); each 8-byte little-endian block k: k *= m,
+# k ^= k >> r, k *= m, h ^= k, h *= m; the 1-7 tail bytes, little-endian,
+# xor-ed into h, then h *= m; finally h ^= h >> r, h *= m, h ^= h >> r
+# (all modulo 2^64).  A word alone: its hash.  Three words with hashes
+# a, b, c: x = a ^ rotl(b, 21) ^ rotl(c, 42) (64-bit rotations), then
+# twice x ^= x >> 47, x *= m, and last x ^= x >> 47 (kq format 11).
 # SimHash (Charikar 2002): per bit b, the number of features whose hash
 # has bit b set minus the number that have it clear; the signature's bit
 # b is 1 where that is above 0.  Signature 0: none.
@@ -61,6 +64,18 @@ def murmur64a(data, seed):
     return h
 
 
+def rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & MASK
+
+
+def shingle(a, b, c):
+    x = a ^ rotl(b, 21) ^ rotl(c, 42)
+    for _ in range(2):
+        x ^= x >> 47
+        x = (x * M) & MASK
+    return x ^ (x >> 47)
+
+
 def words(body):
     # Other characters than ASCII are allowed only where kq, too, sees a
     # separator: controls, spaces, punctuation, symbols (not letters,
@@ -73,13 +88,14 @@ def words(body):
 
 def signature(body):
     w = words(body)
+    hw = [murmur64a(x.encode(), SEED) for x in w]
     if len(w) >= 3:
-        feats = [" ".join(w[i:i + 3]) for i in range(len(w) - 2)]
+        feats = [shingle(hw[i], hw[i + 1], hw[i + 2])
+                 for i in range(len(w) - 2)]
     else:
-        feats = w
+        feats = hw
     count = [0] * 64
-    for f in feats:
-        h = murmur64a(f.encode(), SEED)
+    for h in feats:
         for b in range(64):
             count[b] += 1 if (h >> b) & 1 else -1
     return sum(1 << b for b in range(64) if count[b] > 0)

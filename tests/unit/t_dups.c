@@ -52,12 +52,12 @@ test_golden(void **state)
         {"", 0},
         {"oil", 0x48038d6028f7d2c1ull},
         {"Oil prices", 0x4800092020258041ull},
-        {"Oil prices rose sharply today", 0x6e6f5f5224f759deull},
+        {"Oil prices rose sharply today", 0x41946654a65da3a9ull},
         {"OPEC ministers met in Vienna; oil prices rose 5% on Monday.",
-         0xad2e6ec24e50c390ull},
+         0xc8702fa8c61d20b9ull},
         /* a word of KQ_MAX_WORD bytes is a word; one more is none */
         {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b c",
-         0xe057ec4819b7be8full},
+         0x9b0b46db73c6b2b1ull},
         {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b "
          "c",
          0x2249020c405c0211ull},
