@@ -452,9 +452,9 @@ int kqi_plc_next(kqi_plc *p);
 /* Advance to the first posting with docid >= iTarget (never moves back). */
 int kqi_plc_seek(kqi_plc *p, u32 iTarget);
 u32 kqi_plc_docid(const kqi_plc *p); /* KQ_DOCID_EOF when done */
-/* Move a and b to the first docid >= iTarget that both hold (KQ_DONE when
-** either list ends). */
-int kqi_plc_intersect(kqi_plc *a, kqi_plc *b, u32 iTarget);
+/* Move the n cursors ap[] (n >= 1) to the first docid >= iTarget that
+** all hold (KQ_DONE when one list ends). */
+int kqi_plc_intersect(kqi_plc **ap, int n, u32 iTarget);
 /* The tf of the current posting (decodes the block's tfs on first use;
 ** on damage the cursor ends and 1 is returned). */
 u32 kqi_plc_tf(kqi_plc *p);

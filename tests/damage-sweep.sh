@@ -59,16 +59,17 @@ unset KQ_INDEX
 
 # The commands run on every damaged copy, as kq arguments after -d idx
 # (shell-quoted; run from the directory holding idx).  All but the last are
-# queries: a single term, AND with NOT, a ranked top-5 OR, phrases or
-# prefixes, and every word of the dictionary (a* OR ... 9*: every posting
-# list is read and every document matches, so any change in them shows in
-# the scores, and every document's snippet is made from the stored text);
-# ids, titles, scores and snippets in the JSON; one in the human format,
-# one count; fields, NEAR and =word (which reads the stored text of every
-# candidate).  Each touches both segments.  The last must be --check.
+# queries: a single term, an AND of three with NOT, a ranked top-5 OR,
+# phrases or prefixes, and every word of the dictionary (a* OR ... 9*:
+# every posting list is read and every document matches, so any change in
+# them shows in the scores, and every document's snippet is made from the
+# stored text); ids, titles, scores and snippets in the JSON; one in the
+# human format, one count; fields, NEAR and =word (which reads the stored
+# text of every candidate).  Each touches both segments.  The last must be
+# --check.
 CMDS=(
     "--json -n 100 oil"
-    "--json -n 100 'trade AND year NOT gulf'"
+    "--json -n 100 'trade AND year AND said NOT gulf'"
     "--json -n 5 'oil OR gulf OR bank OR dollar'"
     "--json -n 100 '\"central bank\" OR \"prime minister\" OR peace* OR minist*'"
     "--json -n 100 'a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z* OR 0* OR 1* OR 2* OR 3* OR 4* OR 5* OR 6* OR 7* OR 8* OR 9*'"
@@ -95,7 +96,7 @@ backend=native
 # damaged files are every regular file but flintlock (Xapian's lock).
 CMDS_XAPIAN=(
     "--json -n 100 oil"
-    "--json -n 100 'trade AND year NOT gulf'"
+    "--json -n 100 'trade AND year AND said NOT gulf'"
     "--json -n 5 'oil OR gulf OR bank OR dollar'"
     "--json -n 100 '\"central bank\" OR \"prime minister\" OR peace* OR minist*'"
     "--json -n 100 'a* OR b* OR c* OR d* OR e* OR f* OR g* OR h* OR i* OR j* OR k* OR l* OR m* OR n* OR o* OR p* OR q* OR r* OR s* OR t* OR u* OR v* OR w* OR x* OR y* OR z* OR 0* OR 1* OR 2* OR 3* OR 4* OR 5* OR 6* OR 7* OR 8* OR 9*'"

@@ -289,17 +289,20 @@ kqi_and_seek(cur *c, u32 t)
             return KQ_DONE;
         }
         int bAgree = 1;
-        if (p->bTerm2) {
-            termcur *x = (termcur *)p->aPos[0], *y = (termcur *)p->aPos[1];
-            x->bStarted = y->bStarted = 1;
-            x->base.bStarted = y->base.bStarted = 1;
-            int rc = kqi_plc_intersect(x->pPlc, y->pPlc, t);
-            x->base.iDoc = kqi_plc_docid(x->pPlc);
-            y->base.iDoc = kqi_plc_docid(y->pPlc);
+        if (p->aPlc) {
+            int rc = kqi_plc_intersect(p->aPlc, p->nPos, t);
+            termcur *z = NULL;
+            for (int i = 0; i < p->nPos; i++) {
+                termcur *k = (termcur *)p->aPos[i];
+                k->bStarted = k->base.bStarted = 1;
+                k->base.iDoc = kqi_plc_docid(k->pPlc);
+                if (z == NULL && k->base.iDoc == KQ_DOCID_EOF) {
+                    z = k;
+                }
+            }
             if (rc == KQ_CORRUPT) {
-                termcur *z = x->base.iDoc == KQ_DOCID_EOF ? x : y;
                 ctx *cx = c->pCtx;
-                if (cx->zErr == NULL) {
+                if (cx->zErr == NULL && z != NULL) {
                     cx->zErr = kq_mprintf("%s: %s",
                                           cx->pSeg->aMap[KQI_F_POST].zPath,
                                           kqi_plc_errmsg(z->pPlc));
@@ -310,9 +313,9 @@ kqi_and_seek(cur *c, u32 t)
                 c->iDoc = KQ_DOCID_EOF;
                 return KQ_DONE;
             }
-            t = x->base.iDoc;
+            t = kqi_plc_docid(p->aPlc[0]);
         }
-        for (int i = 0; !p->bTerm2 && i < p->nPos; i++) {
+        for (int i = 0; p->aPlc == NULL && i < p->nPos; i++) {
             cur *k = p->aPos[i];
             int rc = k->xSeek(k, t);
             if (rc && rc != KQ_DONE) {
@@ -405,6 +408,7 @@ and_free(cur *c)
         free(p->aSlot[i].a);
     }
     free(p->aSlot);
+    free(p->aPlc);
     free(p->aPos);
     free(p->aNeg);
     free(p->aOffset);
@@ -1033,10 +1037,27 @@ kqi_cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
                 }
             }
         }
-        if (rc == KQ_OK && a->nPos == 2 &&
-            a->aPos[0]->xSeek == kqi_term_seek &&
-            a->aPos[1]->xSeek == kqi_term_seek) {
-            a->bTerm2 = 1;
+        int bTerms = rc == KQ_OK && a->nPos >= 2;
+        for (int i = 0; bTerms && i < a->nPos; i++) {
+            bTerms = a->aPos[i]->xSeek == kqi_term_seek;
+        }
+        if (bTerms) {
+            a->aPlc = malloc(sizeof(kqi_plc *) * (size_t)a->nPos);
+            if (a->aPlc == NULL) {
+                return KQ_NOMEM;
+            }
+            /* Shortest list first (in blocks): it proposes the fewest
+            ** targets. */
+            for (int i = 0; i < a->nPos; i++) {
+                kqi_plc *q = ((termcur *)a->aPos[i])->pPlc;
+                int j = i;
+                for (; j > 0 &&
+                       kqi_plc_nblock(a->aPlc[j - 1]) > kqi_plc_nblock(q);
+                     j--) {
+                    a->aPlc[j] = a->aPlc[j - 1];
+                }
+                a->aPlc[j] = q;
+            }
         }
         if (rc == KQ_OK && a->nPos == 0) {
             /* Only exclusions: start from every document. */

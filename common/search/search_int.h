@@ -101,8 +101,9 @@ typedef struct andcur {
     cur base;
     cur **aPos; /* children that must match */
     int nPos;
-    int bTerm2; /* exactly two, both terms: kqi_plc_intersect() */
-    cur **aNeg; /* children that must not match */
+    kqi_plc **aPlc; /* two or more, all terms: their lists, for
+                    ** kqi_plc_intersect(); else NULL */
+    cur **aNeg;     /* children that must not match */
     int nNeg;
     u32 *aOffset;    /* phrase: position offset of each child; else NULL */
     struct slotbuf { /* phrase: an expanding child's merged positions */
