@@ -678,11 +678,6 @@ id_seek(cur *c, u32 t)
 
 /* or ------------------------------------------------------------------- */
 
-/* An OR of this many children or more (a wide prefix, pattern or fuzzy
-** word: *ation is hundreds of terms) keeps them in a heap, so that moving
-** on costs the children that move, not a look at every child. */
-#define OR_HEAP_MIN 16
-
 static u32
 or_key(const orcur *p, int i)
 {

@@ -86,6 +86,13 @@ typedef struct termcur {
     double bmVal;
 } termcur;
 
+/* An OR of this many children or more (a wide prefix, pattern or fuzzy
+** word: *ation is hundreds of terms) keeps them in a heap, so that moving
+** on costs the children that move, not a look at every child.  A smaller
+** one's children may be sought one by one (run.c's opt_bound_at()): its
+** next seek looks at every child again. */
+#define OR_HEAP_MIN 16
+
 /* An OR's children (or_*() in cursor.c; a phrase reads an expanding
 ** word's). */
 typedef struct orcur {

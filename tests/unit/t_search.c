@@ -937,6 +937,75 @@ static void test_block_skipping(void **state) {
     free(aBody);
 }
 
+/* Required and optional words where the optional ones are rarer than the
+** required one (run.c's opt_bound_at(): the rarest are sought first, and a
+** document whose bound falls to the k-th score leaves the frequent ones
+** unread).  Every document has the same length, so the block maxima of a
+** word are close to its scores and documents near the k-th score are
+** decided by those bounds: pruned = exhaustive, hit for hit, at several
+** depths. */
+#define MR_NDOC 4000
+static void test_maybe_rare_optional(void **state) {
+    (void)state;
+    th_rng r = th_rng_for("maybe_rare_optional");
+    sdoc *a = calloc(MR_NDOC, sizeof *a);
+    char (*aId)[16] = calloc(MR_NDOC, 16);
+    char (*aBody)[128] = calloc(MR_NDOC, 128);
+    assert_true(a && aId && aBody);
+    for (int i = 0; i < MR_NDOC; i++) {
+        snprintf(aId[i], 16, "m%d", i);
+        int nR = (int)th_range(&r, 1, 3), nA = th_range(&r, 0, 9) < 8 ? 0 : (int)th_range(&r, 1, 2);
+        int nB = (int)th_range(&r, 0, 4), nC = th_range(&r, 0, 19) ? 0 : 1;
+        size_t k = 0;
+        for (int j = 0; j < 20; j++) {
+            const char *w = j < nR ? "r" : j < nR + nA ? "a" : j < nR + nA + nB ? "b"
+                          : j < nR + nA + nB + nC ? "c" : "f";
+            k += (size_t)snprintf(aBody[i] + k, 128 - k, "%s%s%d", j ? " " : "", w,
+                                  *w == 'f' ? (int)th_range(&r, 0, 50) : 0);
+        }
+        a[i].zId = aId[i];
+        a[i].zBody = aBody[i];
+    }
+    char zDir[64];
+    th_mkdtemp(zDir, sizeof zDir);
+    write_docs(zDir, a, 0, MR_NDOC, 0, NULL);
+    kq_index *p = open_index(zDir);
+    static const char *azQ[] = {"+r0 a0 b0", "+r0 b0 a0", "+r0 a0 b0 c0", "+r0 c0 a0",
+                                "+b0 a0 r0", "+r0 +b0 a0 c0"};
+    static const size_t anK[] = {1, 3, 10, 30};
+    int nSkipped = 0;
+    for (size_t iq = 0; iq < sizeof azQ / sizeof azQ[0]; iq++) {
+        for (size_t ik = 0; ik < sizeof anK / sizeof anK[0]; ik++) {
+            kq_query *q = NULL;
+            int iCol, bExact;
+            char *zErr = NULL;
+            assert_int_equal(kq_query_parse_ex(kq_index_analyzer(p), azQ[iq], KQ_QUERY_OR, &q,
+                                               &iCol, &zErr), KQ_OK);
+            kq_hit *aX = NULL, *aE = NULL;
+            size_t nX = 0, nE = 0, nOff = ik % 2 ? 5 : 0;
+            uint64_t nTotal = 0, nEst = 0;
+            assert_int_equal(kq_search(p, q, nOff, anK[ik], &aX, &nX, &nTotal, &zErr), KQ_OK);
+            assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, nOff, anK[ik], &aE, &nE,
+                                          &nEst, &bExact, &zErr), KQ_OK);
+            th_check(nX == nE, "'%s' k=%zu: %zu hits exhaustive, %zu pruned", azQ[iq],
+                     anK[ik], nX, nE);
+            for (size_t i = 0; i < nX && i < nE; i++)
+                th_check(aX[i].iDoc == aE[i].iDoc && aX[i].score == aE[i].score,
+                         "'%s' k=%zu: hit %zu differs", azQ[iq], anK[ik], i);
+            nSkipped += nEst < nTotal / 2;
+            free(aX);
+            free(aE);
+            kq_query_free(q);
+        }
+    }
+    th_check(nSkipped > 0, "no query scored fewer than half its documents in full");
+    kq_index_close(p);
+    th_rmtree(zDir);
+    free(a);
+    free(aId);
+    free(aBody);
+}
+
 /* kq_index_check() verifies each block's impacts (the block-max data) from
 ** the documents: a skip table whose first block records a length one
 ** larger than its documents' (its CRC32s and the manifest's made to
@@ -1592,6 +1661,7 @@ int main(void) {
         cmocka_unit_test(test_nested_not),
         cmocka_unit_test(test_random_index),
         cmocka_unit_test(test_block_skipping),
+        cmocka_unit_test(test_maybe_rare_optional),
         cmocka_unit_test(test_check_impacts),
         cmocka_unit_test(test_writer_lifecycle),
         cmocka_unit_test(test_random_vocabulary),
