@@ -23,7 +23,7 @@
 ** time; the inverter has each word's hash already (its word table is
 ** keyed by it), so a shingle is now a few instructions.  The rotations
 ** keep the words' order; the mix keeps shingles that share words (a b c,
-** a b d, e f c, e f d) from summing to zero bit for bit.
+** a b d, e f c, e f d) from cancelling out when xor-ed together.
 **
 ** A body with no words has no signature, stored as 0; a computed 0 (all
 ** counters at or below 0: for a body of a few shingles about (3/4)^64,
