@@ -733,9 +733,9 @@ kqi_plc_intersect(kqi_plc **ap, int n, u32 iTarget)
     ** the candidates of a phrase) without a call through the cursor tree
     ** per posting.  A cursor that lands past the target makes its docid
     ** the new target, for the first cursor (the shortest list, as
-    ** kqi_cur_make() orders them) to seek.  Two cursors, the most common case,
-    *take a loop of
-    ** their own (the general one was 2-4% slower on two-word queries). */
+    ** kqi_cur_make() orders them) to seek.  Two cursors, the most common
+    ** case, take a loop of their own (the general one was 2-4% slower on
+    ** two-word queries). */
     if (n == 2) {
         kqi_plc *a = ap[0], *b = ap[1];
         for (;;) {
