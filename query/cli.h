@@ -77,10 +77,9 @@ enum {
 
 /* Command-line limits (kq(1), LIMITS): -d databases (Xapian shards), -n,
 ** --offset and export --sample (far past any result list a person reads,
-** small enough for an int), --width of text output (the narrowest a KWIC line
-*is legible
-** at, and the widest), names in --fields (search and show keep them in
-** arrays of this size). */
+** small enough for an int), --width of text output (the narrowest a KWIC
+** line is legible at, and the widest), names in --fields (search and show
+** keep them in arrays of this size). */
 enum {
     MAX_DIR = 256,
     MAX_COUNT = 100000000,

@@ -494,12 +494,12 @@ opt_order(cur *o, int *aOrd)
 ** are: only its words at d count.  Optional words rarer than the required
 ** ones are mostly not there (+knows at mind: "mind" is in a quarter of the
 ** documents of "knows" on gutenberg-dev, "at" in nine tenths), and a
-** document without them can seldom rank: hmix -12% median and p95.  With the
-*children in aOrd order (nOrd of them; 0: the part is not
-** a small OR, and is sought whole), the rarest are sought first, and the
-** frequent ones, whose lists cost most to read, not at all once the bound
-** is at or below need (the bound is then returned).  A seek that fails
-** leaves no bound (the scoring then reports the damage). */
+** document without them can seldom rank (hmix: 9-12% faster at the
+** median, 13% at p95).  With the children in aOrd order (nOrd of them; 0:
+** the part is not a small OR, and is sought whole), the rarest are sought
+** first, and the frequent ones, whose lists cost most to read, not at all
+** once the bound is at or below need (the bound is then returned).  A
+** seek that fails leaves no bound (the scoring then reports the damage). */
 static double
 opt_bound_at(cur *o, u32 d, const int *aOrd, int nOrd, double need)
 {
