@@ -415,6 +415,15 @@ and_free(cur *c)
     free(p);
 }
 
+/* Posting lists by their number of blocks (qsort). */
+static int
+cmp_nblock(const void *pa, const void *pb)
+{
+    u32 a = kqi_plc_nblock(*(kqi_plc *const *)pa);
+    u32 b = kqi_plc_nblock(*(kqi_plc *const *)pb);
+    return a < b ? -1 : a > b;
+}
+
 /* filter: a child's documents, scoring nothing (fields, dates) ---------- */
 int
 kqi_wrap_seek(cur *c, u32 t)
@@ -1044,15 +1053,9 @@ kqi_cur_make(ctx *x, const plan *p, cur **ppOut, char **pzErr)
             /* Shortest list first (in blocks): it proposes the fewest
             ** targets. */
             for (int i = 0; i < a->nPos; i++) {
-                kqi_plc *q = ((termcur *)a->aPos[i])->pPlc;
-                int j = i;
-                for (; j > 0 &&
-                       kqi_plc_nblock(a->aPlc[j - 1]) > kqi_plc_nblock(q);
-                     j--) {
-                    a->aPlc[j] = a->aPlc[j - 1];
-                }
-                a->aPlc[j] = q;
+                a->aPlc[i] = ((termcur *)a->aPos[i])->pPlc;
             }
+            qsort(a->aPlc, (size_t)a->nPos, sizeof(kqi_plc *), cmp_nblock);
         }
         if (rc == KQ_OK && a->nPos == 0) {
             /* Only exclusions: start from every document. */

@@ -140,16 +140,10 @@ kqi_phrase_match(andcur *p, u32 iDoc, int *pbMatch)
     }
     for (int i = 0; i < n; i++) {
         cur *c = p->aPos[i];
-        u32 tf = c->xSeek == kqi_term_seek ? kqi_plc_tf(((termcur *)c)->pPlc)
+        aTf[i] = c->xSeek == kqi_term_seek ? kqi_plc_tf(((termcur *)c)->pPlc)
                                            : 0xffffffffu;
-        int j = i;
-        for (; j > 0 && aTf[j - 1] > tf; j--) {
-            aTf[j] = aTf[j - 1];
-            aOrd[j] = aOrd[j - 1];
-        }
-        aTf[j] = tf;
-        aOrd[j] = i;
     }
+    kqi_order_by_key(aTf, n, aOrd);
     /* The first child's positions give the bases; each next child keeps
     ** those it allows (the second reads them from the first's list, the
     ** later ones from aBase, in place). */

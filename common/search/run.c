@@ -476,17 +476,11 @@ opt_order(cur *o, int *aOrd)
     u32 aKey[OR_HEAP_MIN];
     for (int i = 0; i < p->n; i++) {
         cur *k = p->a[i];
-        u32 key = k->xSeek == kqi_term_seek
+        aKey[i] = k->xSeek == kqi_term_seek
                       ? kqi_plc_nblock(((termcur *)k)->pPlc)
                       : 0xffffffffu;
-        int j = i;
-        for (; j > 0 && aKey[j - 1] > key; j--) {
-            aKey[j] = aKey[j - 1];
-            aOrd[j] = aOrd[j - 1];
-        }
-        aKey[j] = key;
-        aOrd[j] = i;
     }
+    kqi_order_by_key(aKey, p->n, aOrd);
     return p->n;
 }
 

@@ -86,6 +86,24 @@ typedef struct termcur {
     double bmVal;
 } termcur;
 
+/* aOrd[0..n) = 0 .. n-1 in the order of their keys aKey[], smallest
+** first, equal keys in index order: an insertion sort, for a query's few
+** words (a phrase's words by their tf in a document, positions.c; optional
+** words by their lists' lengths, run.c).  aOrd has room for one at
+** least: aOrd[0] is written whatever n. */
+static inline void
+kqi_order_by_key(const u32 *aKey, int n, int *aOrd)
+{
+    aOrd[0] = 0;
+    for (int i = 1; i < n; i++) {
+        int j = i;
+        for (; j > 0 && aKey[aOrd[j - 1]] > aKey[i]; j--) {
+            aOrd[j] = aOrd[j - 1];
+        }
+        aOrd[j] = i;
+    }
+}
+
 /* An OR of this many children or more (a wide prefix, pattern or fuzzy
 ** word: *ation is hundreds of terms) keeps them in a heap, so that moving
 ** on costs the children that move, not a look at every child.  A smaller

@@ -622,7 +622,7 @@ test_meta_refs(void **state)
 static void
 three_docs(const char *zDir, const char *const zT[3])
 {
-    char zId[8];
+    char zId[16];
     dwriter w;
     dw_open(&w, zDir, "r");
     for (int i = 0; i < 3; i++) {
