@@ -807,6 +807,34 @@ static void test_random_index(void **state) {
     free(m.a);
 }
 
+/* zQuery read with KQ_QUERY_OR, hits nOff.. of nLim, with pruning
+** allowed and without: the same hits with bit-identical scores, and a
+** pruned count no higher than the exact one.  The exact count and the
+** pruned one go to *pnTotal and *pnEst. */
+static void check_or_pruned(kq_index *p, const char *zQuery, size_t nOff, size_t nLim,
+                            uint64_t *pnTotal, uint64_t *pnEst) {
+    kq_query *q = NULL;
+    int iCol, bExact;
+    char *zErr = NULL;
+    assert_int_equal(kq_query_parse_ex(kq_index_analyzer(p), zQuery, KQ_QUERY_OR, &q, &iCol,
+                                       &zErr), KQ_OK);
+    kq_hit *aX = NULL, *aE = NULL;
+    size_t nX = 0, nE = 0;
+    assert_int_equal(kq_search(p, q, nOff, nLim, &aX, &nX, pnTotal, &zErr), KQ_OK);
+    assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, nOff, nLim, &aE, &nE, pnEst,
+                                  &bExact, &zErr), KQ_OK);
+    th_check(nX == nE, "'%s' (%zu of %zu): %zu hits exhaustive, %zu pruned", zQuery, nOff,
+             nLim, nX, nE);
+    for (size_t i = 0; i < nX && i < nE; i++)
+        th_check(aX[i].iDoc == aE[i].iDoc && aX[i].score == aE[i].score,
+                 "'%s' (%zu of %zu): hit %zu differs", zQuery, nOff, nLim, i);
+    th_check(*pnEst <= *pnTotal, "'%s': pruned count %llu over %llu", zQuery,
+             (unsigned long long)*pnEst, (unsigned long long)*pnTotal);
+    free(aX);
+    free(aE);
+    kq_query_free(q);
+}
+
 /* Block skipping (run.c): ANDs, phrases and NEARs of frequent words over
 ** lists of many blocks, ranked with pruning allowed.  run_query() compares
 ** every pruned answer with the exhaustive one (same hits, bit-identical
@@ -882,27 +910,9 @@ static void test_block_skipping(void **state) {
             static const char *azM[] = {"+%s %s %s", "+%s %s", "+%s +%s %s", "+%s %s -%s"};
             snprintf(zq, sizeof zq, it == 0 ? "+alpha beta %s" : azM[it % 4],
                      it == 0 ? w3 : w1, w2, w3);
-            kq_query *q = NULL;
-            int iCol, bExact;
-            char *zErr = NULL;
-            assert_int_equal(kq_query_parse_ex(kq_index_analyzer(p), zq, KQ_QUERY_OR, &q,
-                                               &iCol, &zErr), KQ_OK);
-            kq_hit *aX = NULL, *aE = NULL;
-            size_t nX = 0, nE = 0;
             uint64_t nTotal = 0, nEst = 0;
-            assert_int_equal(kq_search(p, q, 0, 10, &aX, &nX, &nTotal, &zErr), KQ_OK);
-            assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, 0, 10, &aE, &nE, &nEst,
-                                          &bExact, &zErr), KQ_OK);
-            th_check(nX == nE, "'%s': %zu hits exhaustive, %zu pruned", zq, nX, nE);
-            for (size_t i = 0; i < nX && i < nE; i++)
-                th_check(aX[i].iDoc == aE[i].iDoc && aX[i].score == aE[i].score,
-                         "'%s': hit %zu differs", zq, i);
-            th_check(nEst <= nTotal, "'%s': pruned count %llu over %llu", zq,
-                     (unsigned long long)nEst, (unsigned long long)nTotal);
+            check_or_pruned(p, zq, 0, 10, &nTotal, &nEst);
             nMaybeSkipped += nEst < nTotal;
-            free(aX);
-            free(aE);
-            kq_query_free(q);
         }
         th_check(nMaybeSkipped > 0, "%d commit(s): no MAYBE query skipped a document",
                  nCommit);
@@ -976,26 +986,10 @@ static void test_maybe_rare_optional(void **state) {
     int nSkipped = 0;
     for (size_t iq = 0; iq < sizeof azQ / sizeof azQ[0]; iq++) {
         for (size_t ik = 0; ik < sizeof anK / sizeof anK[0]; ik++) {
-            kq_query *q = NULL;
-            int iCol, bExact;
-            char *zErr = NULL;
-            assert_int_equal(kq_query_parse_ex(kq_index_analyzer(p), azQ[iq], KQ_QUERY_OR, &q,
-                                               &iCol, &zErr), KQ_OK);
-            kq_hit *aX = NULL, *aE = NULL;
-            size_t nX = 0, nE = 0, nOff = ik % 2 ? 5 : 0;
+            size_t nOff = ik % 2 ? 5 : 0;
             uint64_t nTotal = 0, nEst = 0;
-            assert_int_equal(kq_search(p, q, nOff, anK[ik], &aX, &nX, &nTotal, &zErr), KQ_OK);
-            assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_ESTIMATE, nOff, anK[ik], &aE, &nE,
-                                          &nEst, &bExact, &zErr), KQ_OK);
-            th_check(nX == nE, "'%s' k=%zu: %zu hits exhaustive, %zu pruned", azQ[iq],
-                     anK[ik], nX, nE);
-            for (size_t i = 0; i < nX && i < nE; i++)
-                th_check(aX[i].iDoc == aE[i].iDoc && aX[i].score == aE[i].score,
-                         "'%s' k=%zu: hit %zu differs", azQ[iq], anK[ik], i);
+            check_or_pruned(p, azQ[iq], nOff, anK[ik], &nTotal, &nEst);
             nSkipped += nEst < nTotal / 2;
-            free(aX);
-            free(aE);
-            kq_query_free(q);
         }
     }
     th_check(nSkipped > 0, "no query scored fewer than half its documents in full");
