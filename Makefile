@@ -110,7 +110,14 @@ $(FAILIO): tests/fault/failio.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=c11 -Wall -Wextra -shared -fPIC -o $@ $< -ldl
 
-unit-build: $(UNIT_BIN) $(FAILIO)
+# A dump of a Xapian database through Xapian's own API, for the tests that
+# compare databases (tests/cli/shards.bats).
+XDUMP := $(B)/tests/xdump
+$(XDUMP): tests/tools/xdump.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -o $@ $< $(XAPIAN_LIBS)
+
+unit-build: $(UNIT_BIN) $(FAILIO) $(XDUMP)
 
 deps:
 	@sh scripts/install-deps.sh

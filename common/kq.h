@@ -350,7 +350,7 @@ int kq_date_valid(const char *zDate, size_t nDate);
 ** defaults), then set what differs: new options are only ever added at
 ** the end, and iVersion tells the library which of them the caller's
 ** struct has (another value: KQ_MISUSE). */
-#define KQ_WRITER_OPTS_VERSION 1
+#define KQ_WRITER_OPTS_VERSION 2
 #define KQ_WRITER_OPTS_INIT                                                   \
     {                                                                         \
         .iVersion = KQ_WRITER_OPTS_VERSION                                    \
@@ -359,8 +359,10 @@ typedef struct kq_writer_opts {
     int iVersion;      /* KQ_WRITER_OPTS_VERSION */
     const char *zLang; /* stemming language for a new index (NULL: default) */
     size_t nMemory;    /* inversion budget in bytes (0: default) */
-    int nThread;       /* inverting threads; 0 or 1: in the caller's thread.
-                       ** The index is the same for any number. */
+    int nThread;       /* inverting threads (Xapian with nShard > 1:
+                       ** threads writing the shards, at most nShard); 0
+                       ** or 1: in the caller's thread.  The index is the
+                       ** same for any number. */
     int nLockWaitMs;   /* how long to wait for another writer to finish
                        ** (0: KQ_DEFAULT_LOCK_WAIT_MS; < 0: not at all) */
     int bNoMerge;      /* never merge segments at commit (see
@@ -368,10 +370,11 @@ typedef struct kq_writer_opts {
     int bTrackSeen;    /* remember every id given, for
                        ** kq_writer_delete_unseen() */
     int bXapian;       /* write a Xapian database, not a native index
-                       ** (through the plugin kq-xapian.so): add and
-                       ** commit only (no deletes, merges, compact) */
+                       ** (through the plugin kq-xapian.so): add, delete
+                       ** and commit only (no merges, compact) */
     int nShard;        /* with bXapian: spread the documents over this
-                       ** many databases (0: one; at most KQ_MAX_SHARDS) */
+                       ** many databases (0: one, or as many as an
+                       ** existing one has; at most KQ_MAX_SHARDS) */
     int bDetectLang;   /* a document without a language (kq_doc.zLang)
                        ** gets the one kq_lang_detect() finds in its
                        ** text, if any (else the index's) */
@@ -391,6 +394,13 @@ typedef struct kq_writer_opts {
     void (*xMergeProgress)(void *pCtx, int iMerge, uint64_t nDone,
                            uint64_t nTotal);
     void *pMergeCtx;
+    /* Version 2.  With bXapian: write only the documents whose ids go to
+    ** shard iPart of nPart (the hash nShard spreads them by), into one
+    ** database: one machine's share of a collection (kq-index --shard
+    ** K/N).  nPart 0: every document, or the part an existing database
+    ** is.  nPart at most KQ_MAX_SHARDS; not with nShard. */
+    int iPart;
+    int nPart;
 } kq_writer_opts;
 /* The merge policy's defaults (kq_writer_commit()): no merged segment
 ** past 4 GB, and the merges after a commit read at most 8 times what it
@@ -402,20 +412,22 @@ typedef struct kq_writer_opts {
 #define KQ_DEFAULT_LOCK_WAIT_MS 10000
 
 typedef struct kq_writer_stats {
-    uint64_t nDoc;       /* documents added in this session */
-    uint64_t nToken;     /* tokens indexed in this session */
-    uint64_t nTerm;      /* distinct terms (stems, field terms) of the last
-                         ** segment written; an index's words:
-                         ** kq_index_nwords() */
-    uint64_t nByteIn;    /* bytes of title + body text analysed */
-    uint64_t nIndexByte; /* total size of the index files after commit */
-    uint32_t nSpill;     /* in-memory runs written because of the budget */
-    uint32_t nOrphan;    /* files of interrupted runs removed at open */
-    uint64_t nSkip;      /* documents already indexed unchanged, skipped */
-    uint64_t nReplace;   /* documents that replaced an older version */
-    uint64_t nDelete;    /* documents deleted (kq_writer_delete*) */
-    uint32_t nMerge;     /* segment merges done */
-    uint32_t nSegment;   /* segments after the last commit */
+    uint64_t nDoc;        /* documents added in this session */
+    uint64_t nToken;      /* tokens indexed in this session */
+    uint64_t nTerm;       /* distinct terms (stems, field terms) of the last
+                          ** segment written; an index's words:
+                          ** kq_index_nwords() */
+    uint64_t nByteIn;     /* bytes of title + body text analysed */
+    uint64_t nIndexByte;  /* total size of the index files after commit */
+    uint32_t nSpill;      /* in-memory runs written because of the budget */
+    uint32_t nOrphan;     /* files of interrupted runs removed at open */
+    uint64_t nSkip;       /* documents already indexed unchanged, skipped */
+    uint64_t nReplace;    /* documents that replaced an older version */
+    uint64_t nDelete;     /* documents deleted (kq_writer_delete*) */
+    uint32_t nMerge;      /* segment merges done */
+    uint32_t nSegment;    /* segments after the last commit */
+    uint64_t nOtherShard; /* documents of other shards, not written
+                          ** (kq_writer_opts.nPart) */
 } kq_writer_stats;
 
 /* Open (creating if needed) the index at zDir for writing, with the

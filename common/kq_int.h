@@ -774,16 +774,18 @@ int kqi_listw_close(kqi_listw *w, int rc, kqi_segmeta *pMeta, u64 *pnTerm,
 ** Interface to code in xbackend.c: Xapian as the second backend.
 */
 typedef struct kqi_xwriter kqi_xwriter;
-/* nShard 0: one database at zDir; else zDir/shard000.. and a stub
-** zDir/XAPIANDB. */
-int kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
+/* With pOpts (zLang, nShard, nThread, bDetectLang, iPart/nPart): nShard
+** 0, one database at zDir (or the shards a stub zDir/XAPIANDB names);
+** else zDir/shard000.. and that stub. */
+int kqi_xwriter_open(const char *zDir, const kq_writer_opts *pOpts,
                      kqi_xwriter **ppOut, char **pzErr);
 int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);
+/* As kq_writer_delete(). */
+int kqi_xwriter_delete(kqi_xwriter *p, const char *zId, size_t nId,
+                       char **pzErr);
 int kqi_xwriter_commit(kqi_xwriter *p, char **pzErr);
 void kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut);
 void kqi_xwriter_close(kqi_xwriter *p);
-/* Documents without a language get the one kq_lang_detect() finds. */
-void kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn);
 
 typedef struct kqi_xindex kqi_xindex;
 /* Several databases (paths or tcp://HOST:PORT) searched as one. */

@@ -423,10 +423,11 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
                kq_writer **ppOut, char **pzErr)
 {
     *ppOut = NULL;
-    if (pOpts && pOpts->iVersion != KQ_WRITER_OPTS_VERSION) {
+    if (pOpts &&
+        (pOpts->iVersion < 1 || pOpts->iVersion > KQ_WRITER_OPTS_VERSION)) {
         return kqi_err(pzErr, KQ_MISUSE,
                        "kq_writer_opts version %d: this library reads "
-                       "version %d (start from KQ_WRITER_OPTS_INIT)",
+                       "versions 1 to %d (start from KQ_WRITER_OPTS_INIT)",
                        pOpts->iVersion, KQ_WRITER_OPTS_VERSION);
     }
     kq_writer *p = calloc(1, sizeof(*p));
@@ -437,14 +438,12 @@ kq_writer_open(const char *zDir, const kq_writer_opts *pOpts,
     if (pOpts && pOpts->bXapian) {
         /* The library chooses the backend: a Xapian database through
         ** xbackend.c, behind the same kq_writer. */
-        int rc = kqi_xwriter_open(zDir, pOpts->zLang, pOpts->nShard, &p->pX,
-                                  pzErr);
+        int rc = kqi_xwriter_open(zDir, pOpts, &p->pX, pzErr);
         if (rc) {
             free(p->zDir);
             free(p);
             return rc;
         }
-        kqi_xwriter_detect_lang(p->pX, pOpts->bDetectLang);
         *ppOut = p;
         return KQ_OK;
     }
@@ -1107,9 +1106,8 @@ native_only(const kq_writer *p, const char *zWhat, char **pzErr)
 int
 kq_writer_delete(kq_writer *p, const char *zId, size_t nId, char **pzErr)
 {
-    int rcX = native_only(p, "deleting documents", pzErr);
-    if (rcX) {
-        return rcX;
+    if (p->pX) {
+        return kqi_xwriter_delete(p->pX, zId, nId, pzErr);
     }
     u64 h = kqi_hash64(zId, nId, KQI_ID_SEED);
     if (p->nHtMask) {

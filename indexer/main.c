@@ -240,7 +240,8 @@ remove_ids(kq_writer *pW, char **azId, int nId, int bQuiet, int *pexMerge)
         char *zErr = NULL;
         int rc = kq_writer_delete(pW, zId, n, &zErr);
         if (rc == KQ_NOTFOUND) {
-            report_msg("%.*s: no such document", (int)n, zId);
+            report_msg("%.*s: no such document%s%s", (int)n, zId,
+                       zErr ? " here: " : "", zErr ? zErr : "");
             nMissing++;
         } else if (rc) {
             report_msg("%s", zErr ? zErr : kq_errstr(rc));
@@ -339,6 +340,7 @@ parse_command_line(int argc, char **argv, cmdline *p)
         {"lang", required_argument, NULL, 'L'},
         {"backend", required_argument, NULL, 'B'},
         {"shards", required_argument, NULL, 'S'},
+        {"shard", required_argument, NULL, 'K'},
         {"memory", required_argument, NULL, 'M'},
         {"threads", required_argument, NULL, 'j'},
         {"wait", required_argument, NULL, 'W'},
@@ -417,6 +419,23 @@ parse_command_line(int argc, char **argv, cmdline *p)
                 return KQ_EXIT_USAGE;
             }
             p->nShard = (int)n;
+            break;
+        }
+        case 'K': {
+            /* K/N: digits, '/', digits, and nothing else */
+            unsigned k = 0, n = 0;
+            int nUsed = -1;
+            if (strspn(optarg, "0123456789/") != strlen(optarg) ||
+                sscanf(optarg, "%5u/%5u%n", &k, &n, &nUsed) != 2 ||
+                optarg[nUsed] || n < 1 || n > KQ_MAX_SHARDS || k >= n) {
+                fprintf(stderr,
+                        "kq-index: --shard takes K/N: N from 1 to %d "
+                        "shards, K from 0 to N-1\n",
+                        KQ_MAX_SHARDS);
+                return KQ_EXIT_USAGE;
+            }
+            p->opts.iPart = (int)k;
+            p->opts.nPart = (int)n;
             break;
         }
         case 'M':
@@ -534,12 +553,23 @@ parse_command_line(int argc, char **argv, cmdline *p)
 static int
 check_target(const cmdline *p)
 {
-    if (p->nShard && !p->bXapian) {
-        fprintf(stderr, "kq-index: --shards needs --backend=xapian\n");
+    if ((p->nShard || p->opts.nPart) && !p->bXapian) {
+        fprintf(stderr, "kq-index: --%s needs --backend=xapian\n",
+                p->nShard ? "shards" : "shard");
         return KQ_EXIT_USAGE;
     }
-    if (p->eCmd != CMD_ADD && p->bXapian) {
-        fprintf(stderr, "kq-index: rm, merge and compact work on native "
+    if (p->nShard && p->opts.nPart) {
+        fprintf(stderr, "kq-index: --shard K/N writes one shard, --shards N "
+                        "all of them: give one or the other\n");
+        return KQ_EXIT_USAGE;
+    }
+    if ((p->eCmd == CMD_MERGE || p->eCmd == CMD_COMPACT) && p->bXapian) {
+        fprintf(stderr, "kq-index: merge and compact work on native "
+                        "indexes\n");
+        return KQ_EXIT_USAGE;
+    }
+    if (p->opts.bTrackSeen && p->bXapian) {
+        fprintf(stderr, "kq-index: --delete-missing works on native "
                         "indexes\n");
         return KQ_EXIT_USAGE;
     }
@@ -548,8 +578,11 @@ check_target(const cmdline *p)
                 p->eCmd == CMD_MERGE ? "merge" : "compact");
         return KQ_EXIT_USAGE;
     }
-    if (p->eCmd != CMD_ADD && kq_dir_kind(p->zDir) != KQ_KIND_NATIVE) {
-        fprintf(stderr, "kq-index: %s: no kq index here\n", p->zDir);
+    if (p->eCmd != CMD_ADD &&
+        kq_dir_kind(p->zDir) !=
+            (p->bXapian ? KQ_KIND_XAPIAN : KQ_KIND_NATIVE)) {
+        fprintf(stderr, "kq-index: %s: no %s here\n", p->zDir,
+                p->bXapian ? "kq Xapian database" : "kq index");
         return KQ_EXIT_INDEX;
     }
     if (p->eCmd == CMD_ADD && p->nPath == 0) {
@@ -781,6 +814,12 @@ report_add(const cmdline *p, added *pA, double secs)
                    (unsigned long long)pA->ws.nReplace,
                    (unsigned long long)pA->ws.nDelete, pA->ws.nMerge,
                    pA->ws.nSegment);
+        }
+        if (pA->ws.nOtherShard) {
+            printf("kq-index: %llu documents of other shards not written "
+                   "(--shard %d/%d)\n",
+                   (unsigned long long)pA->ws.nOtherShard, p->opts.iPart,
+                   p->opts.nPart);
         }
     }
     int exMerge = report_merge(pA->rcMerge, pA->zMergeErr);

@@ -88,6 +88,7 @@ while [ $# -ge 2 ]; do
     if [ "$run" != unit ] && ls "$root"/tests/cli/*.bats >/dev/null 2>&1; then
         # shellcheck disable=SC2086
         KQ_BIN="$bin" KQ_FAILIO="$obj/tests/failio.so" \
+            KQ_XDUMP="$obj/tests/xdump" \
             bats --tap $par ${KQ_BATS:-"$root"/tests/cli/} >"$log" 2>&1
         count "cli (bats)" plan
     fi

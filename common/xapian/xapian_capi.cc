@@ -531,14 +531,35 @@ kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n, char **pzErr)
 }
 
 extern "C" int
-kqx_wdb_doc_add(kqx_wdb *p, uint32_t *piDoc, char **pzErr)
+kqx_wdb_doc_add(kqx_wdb *p, const char *zUnique, size_t nUnique,
+                uint32_t *piDoc, char **pzErr)
 {
     try {
-        Xapian::docid id = p->db.add_document(p->doc);
+        /* Replaces the document holding the unique term, keeping its
+        ** docid (and any other holding it is deleted), else adds. */
+        Xapian::docid id = p->db.replace_document(
+            std::string(zUnique, nUnique), p->doc);
         if (piDoc) {
             *piDoc = id;
         }
         p->doc = Xapian::Document();
+        return KQ_OK;
+    } catch (...) {
+        return db_error(&p->azPath, pzErr);
+    }
+}
+
+extern "C" int
+kqx_wdb_delete(kqx_wdb *p, const char *zUnique, size_t nUnique,
+               uint32_t *pnDel, char **pzErr)
+{
+    try {
+        std::string t(zUnique, nUnique);
+        /* A writable database reads its own uncommitted changes. */
+        *pnDel = p->db.get_termfreq(t);
+        if (*pnDel) {
+            p->db.delete_document(t);
+        }
         return KQ_OK;
     } catch (...) {
         return db_error(&p->azPath, pzErr);

@@ -44,7 +44,9 @@ typedef struct kqx_wdb kqx_wdb;
 /* Open the database at zPath for writing, creating it if needed. */
 int kqx_wdb_open(const char *zPath, kqx_wdb **ppOut, char **pzErr);
 /* Build one document: _doc_begin(), then any number of postings, values
-** and the data, then _doc_add(), which gives its docid (1-based). */
+** and the data, then _doc_add(), which gives its docid (1-based).  One
+** kqx_wdb is used by one thread at a time; several may be written at
+** once, each by its own thread. */
 int kqx_wdb_doc_begin(kqx_wdb *p, char **pzErr);
 /* A text term at iPos, adding nWdf to its wdf and the document's length
 ** (kq's BM25F gives a title word the index's title weight). */
@@ -58,7 +60,13 @@ int kqx_wdb_doc_field(kqx_wdb *p, const char *zTerm, size_t nTerm,
 int kqx_wdb_doc_value(kqx_wdb *p, unsigned iSlot, const char *z, size_t n,
                       char **pzErr);
 int kqx_wdb_doc_data(kqx_wdb *p, const char *z, size_t n, char **pzErr);
-int kqx_wdb_doc_add(kqx_wdb *p, uint32_t *piDoc, char **pzErr);
+/* Add the document, or replace the one holding the term zUnique (kq's
+** "Q" + id) in place, keeping its docid. */
+int kqx_wdb_doc_add(kqx_wdb *p, const char *zUnique, size_t nUnique,
+                    uint32_t *piDoc, char **pzErr);
+/* Delete the documents holding the term zUnique; *pnDel gets how many. */
+int kqx_wdb_delete(kqx_wdb *p, const char *zUnique, size_t nUnique,
+                   uint32_t *pnDel, char **pzErr);
 /* Database-wide key/value metadata (kq keeps its word -> stem vocabulary
 ** there). */
 int kqx_wdb_set_metadata(kqx_wdb *p, const char *zKey, size_t nKey,
@@ -197,8 +205,9 @@ void kqx_mset_free(kqx_mset *m);
                       char **pzErr), (p, iSlot, z, n, pzErr))                 \
     X(wdb_doc_data, (kqx_wdb *p, const char *z, size_t n, char **pzErr),      \
       (p, z, n, pzErr))                                                       \
-    X(wdb_doc_add, (kqx_wdb *p, uint32_t *piDoc, char **pzErr),               \
-      (p, piDoc, pzErr))                                                      \
+    X(wdb_doc_add, (kqx_wdb *p, const char *zUnique, size_t nUnique,          \
+                    uint32_t *piDoc, char **pzErr),                           \
+      (p, zUnique, nUnique, piDoc, pzErr))                                    \
     X(wdb_set_metadata, (kqx_wdb *p, const char *zKey, size_t nKey,           \
                          const char *zVal, size_t nVal, char **pzErr),        \
       (p, zKey, nKey, zVal, nVal, pzErr))                                     \
@@ -250,7 +259,10 @@ void kqx_mset_free(kqx_mset *m);
       (p, z, n, pnDoc, pnOcc, pzErr))                                         \
     X(db_each_doc, (kqx_db *p, void *pCtx, int (*x)(void *, uint32_t),        \
                     uint32_t *piLast, char **pzErr),                          \
-      (p, pCtx, x, piLast, pzErr))
+      (p, pCtx, x, piLast, pzErr))                                            \
+    X(wdb_delete, (kqx_wdb *p, const char *zUnique, size_t nUnique,           \
+                   uint32_t *pnDel, char **pzErr),                            \
+      (p, zUnique, nUnique, pnDel, pzErr))
 
 #define KQX_FREE_FUNCS(X)                                                     \
     X(wdb_close, kqx_wdb)                                                     \
@@ -265,7 +277,7 @@ void kqx_mset_free(kqx_mset *m);
     X(double, mset_score, (const kqx_mset *m, size_t i), (m, i))
 /* clang-format on */
 
-#define KQX_API_VERSION 7
+#define KQX_API_VERSION 8
 #define KQX_PLUGIN_FILE "kq-xapian.so"
 #define KQX_PLUGIN_SYMBOL "kqx_plugin_api"
 

@@ -57,33 +57,227 @@
 #define META_WORD_LEN 2
 #define META_VOCAB "kq:vocab"
 #define META_VOCAB_ALL "all"
+/* "K/N": the database is shard K of a collection of N (part_check()). */
+#define META_PART "kq:part"
 
 /**************************************************************************
 ** Writing.
+**
+** kqi_xwriter_add() checks a document in the caller's thread (its id,
+** date and language, and which shard it goes to), then the document is
+** analysed and given to Xapian by the thread that owns its shard.  With
+** --shards N and -j M (M > 1), min(M, N) threads own the shards, shard i
+** thread i % M, each with its own analyzer (Snowball stemmers keep state)
+** and its own Xapian writers; documents are copied to the owner's queue.
+** Otherwise one xthread does it all in the caller's thread.  A shard gets
+** its documents in input order either way, so its docids, and so the
+** database, are the same for any -j.
+**
+** The vocabulary (META_WORD entries) goes to every shard, so the words of
+** all threads are gathered in sets and written to every shard, each shard
+** by its owner, when the sets pass XVOCAB_MAX words and at commit.
 */
+
+/* Xapian's longest term in bytes (its glass backend's limit).  A
+** document's unique term is "Q" + id (Xapian's convention), so a Xapian
+** database takes ids of at most XTERM_MAX - 1 bytes: the term finds the
+** document to replace or delete, and id: finds it. */
+#define XTERM_MAX 245
+/* Documents queued for one writing thread, and bytes of their text, past
+** which kqi_xwriter_add() waits: what reading may run ahead of Xapian. */
+#define XQUEUE_DOCS 64
+#define XQUEUE_BYTES ((size_t)32 << 20)
+/* Distinct words the vocabulary sets hold before they are written out:
+** at most some 40 MB of sets, and far fewer writes than a write for
+** every token of every shard. */
+#define XVOCAB_MAX ((u32)1 << 20)
+
+/* The shard of a document: FNV-1a of its id, stable across runs and
+** machines (so --shard K/N and updates find the shard --shards N chose). */
+static u32
+xshard_of(const char *zId, size_t nId, u32 nShard)
+{
+    u32 h = 2166136261u;
+    for (size_t i = 0; i < nId; i++) {
+        h = (h ^ (u8)zId[i]) * 16777619u;
+    }
+    return h % nShard;
+}
+
+/* A set of words (the vocabulary gathered since it was last written):
+** open addressing over offsets into one buffer of length-prefixed
+** words. */
+typedef struct xvocab {
+    kq_buf words; /* [len u8][bytes] each */
+    u32 *aSlot;   /* 1 + offset into words; 0 empty */
+    u32 *aHash;   /* the slot's word's hash */
+    u32 nSlot;    /* a power of 2, or 0 */
+    u32 n;
+} xvocab;
+
+static u32
+xvocab_hash(const char *z, size_t n)
+{
+    return (u32)kqi_hash64(z, n, KQI_SIG_SEED);
+}
+
+/* The slot of z/n: its own, or the empty one it would take. */
+static u32
+xvocab_slot(const xvocab *v, const char *z, size_t n, u32 h)
+{
+    u32 i = h & (v->nSlot - 1);
+    while (v->aSlot[i]) {
+        const u8 *w = v->words.a + v->aSlot[i] - 1;
+        if (v->aHash[i] == h && w[0] == n && memcmp(w + 1, z, n) == 0) {
+            break;
+        }
+        i = (i + 1) & (v->nSlot - 1);
+    }
+    return i;
+}
+
+static int
+xvocab_grow(xvocab *v)
+{
+    u32 nNew = v->nSlot ? 2 * v->nSlot : 1024;
+    u32 *aSlot = calloc(nNew, sizeof(u32));
+    u32 *aHash = calloc(nNew, sizeof(u32));
+    if (aSlot == NULL || aHash == NULL) {
+        free(aSlot);
+        free(aHash);
+        return KQ_NOMEM;
+    }
+    for (u32 i = 0; i < v->nSlot; i++) {
+        if (v->aSlot[i]) {
+            u32 j = v->aHash[i] & (nNew - 1);
+            while (aSlot[j]) {
+                j = (j + 1) & (nNew - 1);
+            }
+            aSlot[j] = v->aSlot[i];
+            aHash[j] = v->aHash[i];
+        }
+    }
+    free(v->aSlot);
+    free(v->aHash);
+    v->aSlot = aSlot;
+    v->aHash = aHash;
+    v->nSlot = nNew;
+    return KQ_OK;
+}
+
+/* Add word z/n (at most KQI_MAX_TERM bytes); *pbNew says if it is new. */
+static int
+xvocab_add(xvocab *v, const char *z, size_t n, int *pbNew)
+{
+    *pbNew = 0;
+    if ((v->n + 1) * 2 > v->nSlot && xvocab_grow(v) != KQ_OK) {
+        return KQ_NOMEM;
+    }
+    u32 h = xvocab_hash(z, n);
+    u32 i = xvocab_slot(v, z, n, h);
+    if (v->aSlot[i]) {
+        return KQ_OK;
+    }
+    if (v->words.n + 1 + n >= UINT32_MAX) {
+        return KQ_NOMEM;
+    }
+    u32 off = (u32)v->words.n;
+    u8 c = (u8)n;
+    kq_buf_append(&v->words, &c, 1);
+    kq_buf_append(&v->words, z, n);
+    if (v->words.rc) {
+        return KQ_NOMEM;
+    }
+    v->aSlot[i] = off + 1;
+    v->aHash[i] = h;
+    v->n++;
+    *pbNew = 1;
+    return KQ_OK;
+}
+
+static int
+xvocab_has(const xvocab *v, const char *z, size_t n)
+{
+    return v->nSlot && v->aSlot[xvocab_slot(v, z, n, xvocab_hash(z, n))];
+}
+
+static void
+xvocab_clear(xvocab *v)
+{
+    kq_buf_free(&v->words);
+    free(v->aSlot);
+    free(v->aHash);
+    memset(v, 0, sizeof(*v));
+}
+
+/* A document copied for the thread that writes it, or an order for the
+** thread's shards. */
+enum { XJOB_DOC, XJOB_VOCAB, XJOB_COMMIT };
+typedef struct xjob xjob;
+struct xjob {
+    xjob *pNext;
+    int eJob;
+    u32 iDb;      /* XJOB_DOC: its shard */
+    size_t nByte; /* of text */
+    kq_doc d;
+    kq_field aField[]; /* d.aField */
+};
+
+typedef struct xthread {
+    kqi_xwriter *pW;
+    pthread_t th;
+    int bThread;
+    int iThread;
+    /* The document being added. */
+    kq_analyzer *pA;    /* its own: the writer's, or a copy for a thread */
+    kq_analyzer *pDocA; /* the document's: pA, or that of its language */
+    kqx_wdb *pDb;       /* its shard */
+    char *zErr;         /* xtoken_cb's Xapian error */
+    u32 nDocLen;
+    int bTitle;                 /* analysing the title: T terms too */
+    int bBody;                  /* the body: words go to sim too */
+    int bVocabOnly;             /* a document of another shard: its words
+                                ** go to the vocabulary, nothing else */
+    kqi_simhash sim;            /* the document's signature */
+    char aPfx[KQI_MAX_KEY + 2]; /* a source or extra field: its prefix */
+    size_t nPfx;
+    u64 nToken; /* tokens it indexed */
+    xvocab vocab;
+    /* Its queue (under the writer's mutex). */
+    xjob *pHead, *pTail;
+    u32 nJob;
+    size_t nJobByte;
+    int bBusy;
+} xthread;
+
 struct kqi_xwriter {
     char *zDir;
     kqx_wdb **apDb; /* one per shard */
     int nDb;
-    kqx_wdb *pDb; /* the shard of the document being added */
+    u32 iPart, nPart; /* --shard K/N: only the ids of shard K of N (nPart 0:
+                      ** every document) */
     kq_analyzer *pA;
-    kq_analyzer *pDocA; /* the document's: pA, or that of its language */
-    int bDetectLang;    /* kq_writer_opts.bDetectLang */
-    int rc;
-    char *zErr;
+    int bDetectLang;  /* kq_writer_opts.bDetectLang */
+    u32 nTitleWeight; /* a title word's wdf */
+    xthread *aT;
+    int nT;
+    pthread_mutex_t mu;
+    pthread_cond_t cvWork; /* a queue has a job, or bStop */
+    pthread_cond_t cvDone; /* a thread finished a job */
+    int bSync;             /* mu and the conds are set up */
+    int bStop;
+    int rcT; /* a thread's error (the first), with its message */
+    char *zErrT;
+    u32 nVocab;            /* words in the threads' sets (under mu) */
+    const char **azVocab;  /* XJOB_VOCAB: word, stem, word, stem, ... */
+    const size_t *anVocab; /* their lengths */
+    u32 nVocabOut;         /* pairs */
     kq_writer_stats stats;
-    u32 nDocLen;
-    u32 nTitleWeight;           /* a title word's wdf */
-    int bTitle;                 /* analysing the title: T terms too */
-    int bBody;                  /* the body: words go to sim too */
-    kqi_simhash sim;            /* the document's signature */
-    char aPfx[KQI_MAX_KEY + 2]; /* a source or extra field: its prefix */
-    size_t nPfx;
 };
 
 /* A field term (as invert.c writes them natively): zPfx + z[0..n). */
 static int
-xfield(kqi_xwriter *p, const char *zPfx, size_t nPfx, const char *z, size_t n,
+xfield(xthread *t, const char *zPfx, size_t nPfx, const char *z, size_t n,
        u32 iPos)
 {
     char aKey[KQI_MAX_KEY];
@@ -92,18 +286,48 @@ xfield(kqi_xwriter *p, const char *zPfx, size_t nPfx, const char *z, size_t n,
     }
     memcpy(aKey, zPfx, nPfx);
     memcpy(aKey + nPfx, z, n);
-    return kqx_wdb_doc_field(p->pDb, aKey, nPfx + n, iPos, &p->zErr);
+    return kqx_wdb_doc_field(t->pDb, aKey, nPfx + n, iPos, &t->zErr);
 }
 
-/* Set metadata in every shard. */
+/* Set metadata in shard iDb of p, or in every shard (iDb < 0). */
 static int
-set_meta_all(kqi_xwriter *p, const char *zKey, size_t nKey, const char *zVal,
-             size_t nVal, char **pzErr)
+set_meta(kqi_xwriter *p, int iDb, const char *zKey, size_t nKey,
+         const char *zVal, size_t nVal, char **pzErr)
 {
     int rc = KQ_OK;
     for (int i = 0; rc == KQ_OK && i < p->nDb; i++) {
-        rc = kqx_wdb_set_metadata(p->apDb[i], zKey, nKey, zVal, nVal, pzErr);
+        if (iDb < 0 || i == iDb) {
+            rc = kqx_wdb_set_metadata(p->apDb[i], zKey, nKey, zVal, nVal,
+                                      pzErr);
+        }
     }
+    return rc;
+}
+
+/* The shards "auto shard000" ... that the stub zStub names, into *pn (0 if
+** there is no stub).  KQ_FORMAT if it is not one kq wrote. */
+static int
+read_stub(const char *zStub, int *pn, char **pzErr)
+{
+    *pn = 0;
+    FILE *f = fopen(zStub, "r");
+    if (f == NULL) {
+        return errno == ENOENT ? KQ_OK
+                               : kqi_err(pzErr, KQ_IOERR, "%s: %s", zStub,
+                                         strerror(errno));
+    }
+    char aLine[64], aWant[32];
+    int rc = KQ_OK;
+    while (rc == KQ_OK && fgets(aLine, sizeof(aLine), f)) {
+        snprintf(aWant, sizeof(aWant), "auto shard%03d\n", *pn);
+        if (strcmp(aLine, aWant) != 0 || *pn >= KQ_MAX_SHARDS) {
+            rc = kqi_err(pzErr, KQ_FORMAT,
+                         "%s: not a stub kq-index wrote (line %d)", zStub,
+                         *pn + 1);
+        }
+        ++*pn;
+    }
+    fclose(f);
     return rc;
 }
 
@@ -191,21 +415,199 @@ analysis_check(const char *zDir, const char *zHave, char **pzErr)
                    zDir, zHave[0] ? zHave : "1", aWant);
 }
 
+/* Which part of a partitioned collection each database is: META_PART
+** "K/N" in shard K of a --shards N build (N > 1) and in a --shard K/N
+** database; none in a whole collection.  Checked against what the run
+** asks (p->iPart/nPart for one database, shard i of nDb for shards), or,
+** when the run did not say (bAsk 0), taken from the database. */
+static int
+part_check(kqi_xwriter *p, int bAsk, int bNew, char **pzErr)
+{
+    for (int i = 0; i < p->nDb; i++) {
+        u32 iWant = p->nDb > 1 ? (u32)i : p->iPart;
+        u32 nWant = p->nDb > 1 ? (u32)p->nDb : p->nPart;
+        char aWant[32];
+        int nW = snprintf(aWant, sizeof(aWant), "%u/%u", iWant, nWant);
+        if (bNew) {
+            if (nWant > 1) {
+                int rc = set_meta(p, i, META_PART, strlen(META_PART), aWant,
+                                  (size_t)nW, pzErr);
+                if (rc) {
+                    return rc;
+                }
+            }
+            continue;
+        }
+        char *zHave = NULL;
+        int rc = kqx_wdb_get_metadata(p->apDb[i], META_PART, &zHave, pzErr);
+        if (rc) {
+            return rc;
+        }
+        unsigned k = 0, n = 0;
+        char c;
+        if (zHave[0] && (sscanf(zHave, "%u/%u%c", &k, &n, &c) != 2 || n < 2 ||
+                         n > KQ_MAX_SHARDS || k >= n)) {
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: bad shard \"%.*s\" in the database's metadata",
+                         p->zDir, KQI_QUOTE_LEN(strlen(zHave)), zHave);
+        } else if (p->nDb == 1 && !bAsk && zHave[0]) {
+            p->iPart = k; /* the database says which part it is */
+            p->nPart = n;
+        } else if ((nWant > 1 || zHave[0]) &&
+                   (k != iWant || n != (zHave[0] ? nWant : 0))) {
+            if (zHave[0]) {
+                rc = kqi_err(pzErr, KQ_MISUSE,
+                             "%s: the database is shard %s, not %s", p->zDir,
+                             zHave, aWant);
+            } else {
+                rc = kqi_err(pzErr, KQ_MISUSE,
+                             "%s: the database holds a whole collection, "
+                             "not shard %s of one",
+                             p->zDir, aWant);
+            }
+        }
+        free(zHave);
+        if (rc) {
+            return rc;
+        }
+    }
+    return KQ_OK;
+}
+
+/* Open the databases: zDir itself, or its shards (opts.nShard, or those
+** its stub names). */
+static int
+open_dbs(kqi_xwriter *p, const char *zDir, int nShard, char **pzErr)
+{
+    char *zStub = kq_mprintf("%s/XAPIANDB", zDir);
+    if (zStub == NULL) {
+        return KQ_NOMEM;
+    }
+    int nHave;
+    int rc = read_stub(zStub, &nHave, pzErr);
+    free(zStub);
+    if (rc == KQ_OK && nHave && nShard && nHave != nShard) {
+        rc = kqi_err(pzErr, KQ_MISUSE,
+                     "%s: the database has %d shards, not %d "
+                     "(documents go to a shard by their id)",
+                     zDir, nHave, nShard);
+    }
+    if (rc == KQ_OK && nHave && p->nPart) {
+        rc = kqi_err(pzErr, KQ_MISUSE,
+                     "%s: a database of %d shards is not one shard "
+                     "(--shard %u/%u writes one database)",
+                     zDir, nHave, p->iPart, p->nPart);
+    }
+    if (rc == KQ_OK && nHave == 0 && nShard) {
+        char *zGlass = kq_mprintf("%s/iamglass", zDir);
+        struct stat st;
+        if (zGlass && stat(zGlass, &st) == 0) {
+            rc = kqi_err(pzErr, KQ_MISUSE,
+                         "%s: the database is not sharded: index without "
+                         "--shards, or into a new directory",
+                         zDir);
+        }
+        free(zGlass);
+    }
+    if (rc) {
+        return rc;
+    }
+    if (nHave) {
+        nShard = nHave;
+    }
+    if (nShard > 0) {
+        p->apDb = calloc((size_t)nShard, sizeof(kqx_wdb *));
+        return p->apDb ? open_shards(p, zDir, nShard, pzErr) : KQ_NOMEM;
+    }
+    p->apDb = calloc(1, sizeof(kqx_wdb *));
+    if (p->apDb == NULL) {
+        return KQ_NOMEM;
+    }
+    rc = kqx_wdb_open(zDir, &p->apDb[0], pzErr);
+    p->nDb = rc == KQ_OK;
+    return rc;
+}
+
+static void *thread_main(void *pArg);
+
+/* The writing threads: min(opts.nThread, shards) of them with several
+** shards, else one xthread run in the caller's thread. */
+static int
+start_threads(kqi_xwriter *p, int nThread, char **pzErr)
+{
+    int nT = nThread < p->nDb ? nThread : p->nDb;
+    if (nT < 2) {
+        nT = 1;
+    }
+    p->aT = calloc((size_t)nT, sizeof(xthread));
+    if (p->aT == NULL) {
+        return KQ_NOMEM;
+    }
+    p->nT = nT;
+    for (int i = 0; i < nT; i++) {
+        p->aT[i].pW = p;
+        p->aT[i].iThread = i;
+        p->aT[i].pA = p->pA;
+    }
+    if (nT == 1) {
+        return KQ_OK;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cvWork, NULL);
+    pthread_cond_init(&p->cvDone, NULL);
+    p->bSync = 1;
+    for (int i = 0; i < nT; i++) {
+        xthread *t = &p->aT[i];
+        int rc = kq_analyzer_new(kq_analyzer_lang(p->pA), &t->pA);
+        if (rc) {
+            t->pA = NULL;
+            return rc;
+        }
+        if (pthread_create(&t->th, NULL, thread_main, t) != 0) {
+            return kqi_err(pzErr, KQ_NOMEM, "cannot start a thread: %s",
+                           strerror(errno));
+        }
+        t->bThread = 1;
+    }
+    return KQ_OK;
+}
+
 int
-kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
+kqi_xwriter_open(const char *zDir, const kq_writer_opts *pOpts,
                  kqi_xwriter **ppOut, char **pzErr)
 {
     *ppOut = NULL;
+    kq_writer_opts dflt = KQ_WRITER_OPTS_INIT;
+    if (pOpts == NULL) {
+        pOpts = &dflt;
+    }
+    int nShard = pOpts->nShard;
     if (nShard < 0 || nShard > KQ_MAX_SHARDS) {
         return kqi_err(pzErr, KQ_MISUSE, "--shards must be 1 to %d",
                        KQ_MAX_SHARDS);
     }
+    int nPart = pOpts->iVersion >= 2 ? pOpts->nPart : 0;
+    int iPart = pOpts->iVersion >= 2 ? pOpts->iPart : 0;
+    if (nPart < 0 || nPart > KQ_MAX_SHARDS || iPart < 0 ||
+        (nPart && iPart >= nPart) || (!nPart && iPart)) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "--shard K/N: N from 1 to %d and K from 0 to N-1",
+                       KQ_MAX_SHARDS);
+    }
+    if (nPart && nShard) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "--shard K/N writes one shard; --shards N all of "
+                       "them: give one or the other");
+    }
     kqi_xwriter *p = calloc(1, sizeof(*p));
-    if (p == NULL || (p->apDb = calloc(nShard ? (size_t)nShard : 1,
-                                       sizeof(kqx_wdb *))) == NULL) {
-        free(p);
+    if (p == NULL) {
         return KQ_NOMEM;
     }
+    /* --shard 0/1 is the whole collection. */
+    p->nPart = nPart > 1 ? (u32)nPart : 0;
+    p->iPart = p->nPart ? (u32)iPart : 0;
+    p->bDetectLang = pOpts->bDetectLang;
+    const char *zLang = pOpts->zLang;
     char *zHave = NULL;
     int rc;
     p->zDir = strdup(zDir);
@@ -213,19 +615,14 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
         kqi_xwriter_close(p);
         return KQ_NOMEM;
     }
-    if (nShard > 0) {
-        rc = open_shards(p, zDir, nShard, pzErr);
-    } else {
-        rc = kqx_wdb_open(zDir, &p->apDb[0], pzErr);
-        p->nDb = rc == KQ_OK;
-    }
-    p->pDb = p->apDb[0];
+    rc = open_dbs(p, zDir, nShard, pzErr);
     if (rc == KQ_OK) {
-        rc = kqx_wdb_get_metadata(p->pDb, META_LANG, &zHave, pzErr);
+        rc = kqx_wdb_get_metadata(p->apDb[0], META_LANG, &zHave, pzErr);
     }
     if (rc == KQ_OK && zHave[0]) {
         char *zAnalysis = NULL;
-        rc = kqx_wdb_get_metadata(p->pDb, META_ANALYSIS, &zAnalysis, pzErr);
+        rc = kqx_wdb_get_metadata(p->apDb[0], META_ANALYSIS, &zAnalysis,
+                                  pzErr);
         if (rc == KQ_OK) {
             rc = analysis_check(zDir, zAnalysis, pzErr);
         }
@@ -244,6 +641,9 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
         kq_analyzer_free(pTmp);
     }
     if (rc == KQ_OK) {
+        rc = part_check(p, nPart > 0, zHave[0] == 0, pzErr);
+    }
+    if (rc == KQ_OK) {
         const char *z = zHave[0] ? zHave : (zLang ? zLang : KQ_DEFAULT_LANG);
         rc = kq_analyzer_new(z, &p->pA);
         if (rc) {
@@ -255,27 +655,31 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
         const char *z = kq_analyzer_lang(p->pA);
         char aW[16];
         int nW = snprintf(aW, sizeof(aW), "%u", (unsigned)KQI_TITLE_WEIGHT);
-        rc = set_meta_all(p, META_LANG, strlen(META_LANG), z, strlen(z),
-                          pzErr);
+        rc = set_meta(p, -1, META_LANG, strlen(META_LANG), z, strlen(z),
+                      pzErr);
         if (rc == KQ_OK) {
-            rc = set_meta_all(p, META_TITLE_WEIGHT, strlen(META_TITLE_WEIGHT),
-                              aW, (size_t)nW, pzErr);
+            rc = set_meta(p, -1, META_TITLE_WEIGHT, strlen(META_TITLE_WEIGHT),
+                          aW, (size_t)nW, pzErr);
         }
         if (rc == KQ_OK) {
-            rc = set_meta_all(p, META_VOCAB, strlen(META_VOCAB),
-                              META_VOCAB_ALL, strlen(META_VOCAB_ALL), pzErr);
+            rc = set_meta(p, -1, META_VOCAB, strlen(META_VOCAB),
+                          META_VOCAB_ALL, strlen(META_VOCAB_ALL), pzErr);
         }
         if (rc == KQ_OK) {
             nW = snprintf(aW, sizeof(aW), "%u",
                           (unsigned)KQI_ANALYSIS_VERSION);
-            rc = set_meta_all(p, META_ANALYSIS, strlen(META_ANALYSIS), aW,
-                              (size_t)nW, pzErr);
+            rc = set_meta(p, -1, META_ANALYSIS, strlen(META_ANALYSIS), aW,
+                          (size_t)nW, pzErr);
         }
         p->nTitleWeight = KQI_TITLE_WEIGHT;
     } else if (rc == KQ_OK) {
-        rc = read_title_weight(p->pDb, NULL, zDir, &p->nTitleWeight, pzErr);
+        rc = read_title_weight(p->apDb[0], NULL, zDir, &p->nTitleWeight,
+                               pzErr);
     }
     free(zHave);
+    if (rc == KQ_OK) {
+        rc = start_threads(p, pOpts->nThread, pzErr);
+    }
     if (rc) {
         kqi_xwriter_close(p);
         return rc;
@@ -284,159 +688,136 @@ kqi_xwriter_open(const char *zDir, const char *zLang, int nShard,
     return KQ_OK;
 }
 
-void
-kqi_xwriter_detect_lang(kqi_xwriter *p, int bOn)
+/* Remember word z/n for the vocabulary. */
+static int
+vocab_word(xthread *t, const char *z, size_t n)
 {
-    p->bDetectLang = bOn;
+    int bNew;
+    int rc = xvocab_add(&t->vocab, z, n, &bNew);
+    if (rc == KQ_OK && bNew && !t->bThread) {
+        t->pW->nVocab++;
+    }
+    return rc;
 }
 
 static int
 xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
           size_t iStart, size_t iEnd)
 {
-    kqi_xwriter *p = pCtx;
+    xthread *t = pCtx;
     const char *zStem;
     size_t nStem;
-    if (p->bBody) {
-        kqi_simhash_word(&p->sim, zWord, nWord);
+    if (t->bBody) {
+        kqi_simhash_word(&t->sim, zWord, nWord);
     }
-    if (kq_stem(p->pDocA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
+    if (kq_stem(t->pDocA, zWord, nWord, &zStem, &nStem) != KQ_OK) {
         return 0; /* not indexed, as in the native writer */
     }
-    if (p->nPfx) {
-        if (nStem + p->nPfx > KQI_MAX_KEY) {
+    if (t->bVocabOnly) {
+        return vocab_word(t, zWord, nWord);
+    }
+    if (t->nPfx) {
+        if (nStem + t->nPfx > KQI_MAX_KEY) {
             return 0; /* too long, as in invert.c */
         }
-        return xfield(p, p->aPfx, p->nPfx, zStem, nStem, iPos);
+        return xfield(t, t->aPfx, t->nPfx, zStem, nStem, iPos);
     }
     /* A title word has a title term (unless too long) and, for BM25F as
     ** in invert.c, the title weight as its wdf. */
-    int bTitleTerm = p->bTitle && nStem + 1 <= KQI_MAX_KEY;
+    int bTitleTerm = t->bTitle && nStem + 1 <= KQI_MAX_KEY;
     if (bTitleTerm) {
         char c = KQI_PFX_TITLE;
-        int rc = xfield(p, &c, 1, zStem, nStem, iPos);
+        int rc = xfield(t, &c, 1, zStem, nStem, iPos);
         if (rc) {
             return rc;
         }
     }
-    p->nDocLen++;
-    u32 nWdf = bTitleTerm ? p->nTitleWeight : 1;
-    if (p->pDocA != p->pA) {
-        /* Another language than the index's: not in the vocabulary,
-        ** which maps words to this language's stems (as invert.c). */
-        return kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf, &p->zErr);
-    }
-    if (nStem != nWord || memcmp(zStem, zWord, nWord) != 0) {
-        /* The stem buffer belongs to the stemmer: post it first. */
-        int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf,
-                                     &p->zErr);
-        if (rc) {
-            return rc;
-        }
-        char aKey[META_WORD_LEN + KQI_MAX_TERM];
-        memcpy(aKey, META_WORD, META_WORD_LEN);
-        memcpy(aKey + META_WORD_LEN, zWord, nWord);
-        /* Stemming again is cheap next to Xapian's own work. */
-        kq_stem(p->pA, zWord, nWord, &zStem, &nStem);
-        return set_meta_all(p, aKey, META_WORD_LEN + nWord, zStem, nStem,
-                            &p->zErr);
-    }
-    int rc = kqx_wdb_doc_posting(p->pDb, zStem, nStem, iPos, nWdf, &p->zErr);
-    if (rc == KQ_OK) {
-        /* A word that is its own stem is a word of the vocabulary too
-        ** (META_VOCAB). */
-        char aKey[META_WORD_LEN + KQI_MAX_TERM];
-        memcpy(aKey, META_WORD, META_WORD_LEN);
-        memcpy(aKey + META_WORD_LEN, zWord, nWord);
-        rc = set_meta_all(p, aKey, META_WORD_LEN + nWord, zWord, nWord,
-                          &p->zErr);
+    t->nDocLen++;
+    u32 nWdf = bTitleTerm ? t->pW->nTitleWeight : 1;
+    int rc = kqx_wdb_doc_posting(t->pDb, zStem, nStem, iPos, nWdf, &t->zErr);
+    if (rc == KQ_OK && t->pDocA == t->pA) {
+        /* A word of the index's language is in the vocabulary (a word
+        ** in another maps to no stem of this language, as in invert.c). */
+        rc = vocab_word(t, zWord, nWord);
     }
     return rc;
 }
 
-int
-kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
+/* Analyse d and add it to shard iDb, in t's thread. */
+static int
+xdoc_write(xthread *t, const kq_doc *d, u32 iDb, char **pzErr)
 {
-    kq_doc dUndated;
-    d = kqi_doc_date_checked(d, &dUndated);
-    int rc0 = kq_id_check(d->zId, d->nId, pzErr);
-    if (rc0) {
-        return rc0;
-    }
-    p->nDocLen = 0;
-    /* The shard: FNV-1a of the id, stable across runs and machines. */
-    u32 h = 2166136261u;
-    for (size_t i = 0; i < d->nId; i++) {
-        h = (h ^ (u8)d->zId[i]) * 16777619u;
-    }
-    p->pDb = p->apDb[h % (u32)p->nDb];
-    kq_doc dDetected;
-    if (p->bDetectLang) {
-        d = kqi_doc_lang_detected(d, &dDetected);
-    }
-    p->pDocA = p->pA;
+    kqi_xwriter *p = t->pW;
+    t->nDocLen = 0;
+    t->pDb = p->apDb[iDb];
+    t->pDocA = t->pA;
     if (d->zLang && d->nLang &&
-        kqi_analyzer_lang_get(p->pA, d->zLang, d->nLang, &p->pDocA) != KQ_OK) {
+        kqi_analyzer_lang_get(t->pA, d->zLang, d->nLang, &t->pDocA) != KQ_OK) {
+        /* (kqi_xwriter_add() checked it with the writer's analyzer.) */
         return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
                        KQI_QUOTE_LEN(d->nLang), d->zLang);
     }
-    int rc = kqx_wdb_doc_begin(p->pDb, pzErr);
+    int rc = kqx_wdb_doc_begin(t->pDb, pzErr);
     u32 iPos = 0;
     if (rc == KQ_OK) {
-        p->bTitle = 1;
-        rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM,
-                        d->zTitle ? d->zTitle : "", d->nTitle, 0, &iPos, p,
+        t->bTitle = 1;
+        rc = kq_analyze(t->pDocA, KQ_ANALYZE_NOSTEM,
+                        d->zTitle ? d->zTitle : "", d->nTitle, 0, &iPos, t,
                         xtoken_cb);
-        p->bTitle = 0;
+        t->bTitle = 0;
     }
-    kqi_simhash_init(&p->sim);
+    kqi_simhash_init(&t->sim);
     if (rc == KQ_OK && d->nBody) {
-        p->bBody = 1;
-        rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
-                        iPos + KQI_TITLE_GAP, NULL, p, xtoken_cb);
-        p->bBody = 0;
+        t->bBody = 1;
+        rc = kq_analyze(t->pDocA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
+                        iPos + KQI_TITLE_GAP, NULL, t, xtoken_cb);
+        t->bBody = 0;
     }
-    u64 sig = kqi_simhash_final(&p->sim);
+    u64 sig = kqi_simhash_final(&t->sim);
     /* The field terms of invert.c: source, extra fields (positions in one
-    ** sequence), date; and Q + id, Xapian's usual unique-id term, for id:. */
+    ** sequence), date; and Q + id, Xapian's usual unique-id term, for id:
+    ** and to replace the document when it is given again. */
     u32 iFieldPos = 0;
     for (int i = -1; rc == KQ_OK && i < d->nField; i++) {
         const char *z = i < 0 ? d->zSource : d->aField[i].zValue;
         size_t n = i < 0 ? d->nSource : d->aField[i].nValue;
         if (i < 0) {
-            p->aPfx[0] = KQI_PFX_SOURCE;
-            p->nPfx = 1;
+            t->aPfx[0] = KQI_PFX_SOURCE;
+            t->nPfx = 1;
         } else {
             const kq_field *f = &d->aField[i];
             if (f->nName + 2 > KQI_MAX_KEY) {
                 continue;
             }
-            p->aPfx[0] = KQI_PFX_EXTRA;
-            memcpy(p->aPfx + 1, f->zName, f->nName);
-            p->aPfx[f->nName + 1] = ':';
-            p->nPfx = f->nName + 2;
+            t->aPfx[0] = KQI_PFX_EXTRA;
+            memcpy(t->aPfx + 1, f->zName, f->nName);
+            t->aPfx[f->nName + 1] = ':';
+            t->nPfx = f->nName + 2;
         }
         if (n) {
             u32 iEnd = iFieldPos;
-            rc = kq_analyze(p->pDocA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos,
-                            &iEnd, p, xtoken_cb);
+            rc = kq_analyze(t->pDocA, KQ_ANALYZE_NOSTEM, z, n, iFieldPos,
+                            &iEnd, t, xtoken_cb);
             iFieldPos = iEnd + KQI_TITLE_GAP;
         }
-        p->nPfx = 0;
+        t->nPfx = 0;
     }
     char aDate[3][12];
     int nDate = kqi_date_terms(d->zDate, d->nDate, aDate);
     for (int i = 0; rc == KQ_OK && i < nDate; i++) {
         char c = KQI_PFX_DATE;
-        rc = xfield(p, &c, 1, aDate[i], strlen(aDate[i]), 0);
+        rc = xfield(t, &c, 1, aDate[i], strlen(aDate[i]), 0);
     }
     if (rc == KQ_OK) {
         char c = KQI_PFX_LANG;
-        const char *zLang = kq_analyzer_lang(p->pDocA);
-        rc = xfield(p, &c, 1, zLang, strlen(zLang), 0);
+        const char *zLang = kq_analyzer_lang(t->pDocA);
+        rc = xfield(t, &c, 1, zLang, strlen(zLang), 0);
     }
+    char aQ[XTERM_MAX];
+    aQ[0] = 'Q';
+    memcpy(aQ + 1, d->zId, d->nId); /* (kqi_xwriter_add() checked nId) */
     if (rc == KQ_OK) {
-        rc = xfield(p, "Q", 1, d->zId, d->nId, UINT32_MAX);
+        rc = kqx_wdb_doc_field(t->pDb, aQ, 1 + d->nId, UINT32_MAX, pzErr);
     }
     if (rc == KQ_OK) {
         static const unsigned aSlot[4] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
@@ -444,44 +825,447 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         const char *az[4] = {d->zId, d->zTitle, d->zDate, d->zSource};
         size_t an[4] = {d->nId, d->nTitle, d->nDate, d->nSource};
         for (int i = 0; rc == KQ_OK && i < 4; i++) {
-            rc = kqx_wdb_doc_value(p->pDb, aSlot[i], az[i], an[i], pzErr);
+            rc = kqx_wdb_doc_value(t->pDb, aSlot[i], az[i], an[i], pzErr);
         }
         if (rc == KQ_OK && sig != 0) {
             u8 aSig[8];
             kqi_put_u64(aSig, sig);
-            rc = kqx_wdb_doc_value(p->pDb, KQX_VALUE_SIG, (const char *)aSig,
+            rc = kqx_wdb_doc_value(t->pDb, KQX_VALUE_SIG, (const char *)aSig,
                                    8, pzErr);
         }
         if (rc == KQ_OK) {
-            rc = kqx_wdb_doc_data(p->pDb, d->zBody, d->nBody, pzErr);
+            rc = kqx_wdb_doc_data(t->pDb, d->zBody, d->nBody, pzErr);
         }
         if (rc == KQ_OK) {
-            rc = kqx_wdb_doc_add(p->pDb, NULL, pzErr);
+            rc = kqx_wdb_doc_add(t->pDb, aQ, 1 + d->nId, NULL, pzErr);
         }
     }
-    if (rc == KQ_IOERR && p->zErr == NULL) {
+    if (rc == KQ_IOERR && t->zErr == NULL) {
         return kqi_analysis_err(pzErr, rc); /* ICU could not be loaded */
     }
     if (rc) {
-        if (p->zErr) {
-            kqi_err(pzErr, rc, "%s", p->zErr);
+        if (t->zErr) {
+            kqi_err(pzErr, rc, "%s", t->zErr);
+            free(t->zErr);
+            t->zErr = NULL;
         }
-        return kqi_err(pzErr, rc, "xapian: cannot add a document");
+        return kqi_err(pzErr, rc, "xapian: cannot add document \"%.*s\"",
+                       KQI_QUOTE_LEN(d->nId), d->zId);
     }
-    p->stats.nDoc++;
-    p->stats.nToken += p->nDocLen;
-    p->stats.nByteIn += d->nTitle + d->nBody;
+    t->nToken += t->nDocLen;
     return KQ_OK;
+}
+
+/* Write the vocabulary p->azVocab into t's shards (t's thread). */
+static int
+xvocab_write(xthread *t, char **pzErr)
+{
+    kqi_xwriter *p = t->pW;
+    int rc = KQ_OK;
+    for (int i = t->iThread; rc == KQ_OK && i < p->nDb; i += p->nT) {
+        for (u32 j = 0; rc == KQ_OK && j < p->nVocabOut; j++) {
+            char aKey[META_WORD_LEN + KQI_MAX_TERM];
+            memcpy(aKey, META_WORD, META_WORD_LEN);
+            memcpy(aKey + META_WORD_LEN, p->azVocab[2 * j], p->anVocab[2 * j]);
+            rc = kqx_wdb_set_metadata(
+                p->apDb[i], aKey, META_WORD_LEN + p->anVocab[2 * j],
+                p->azVocab[2 * j + 1], p->anVocab[2 * j + 1], pzErr);
+        }
+    }
+    return rc;
+}
+
+/* Commit t's shards (t's thread). */
+static int
+xcommit(xthread *t, char **pzErr)
+{
+    kqi_xwriter *p = t->pW;
+    int rc = KQ_OK;
+    for (int i = t->iThread; rc == KQ_OK && i < p->nDb; i += p->nT) {
+        rc = kqx_wdb_commit(p->apDb[i], pzErr);
+    }
+    return rc;
+}
+
+static int
+run_job(xthread *t, const xjob *j, char **pzErr)
+{
+    switch (j->eJob) {
+    case XJOB_DOC: return xdoc_write(t, &j->d, j->iDb, pzErr);
+    case XJOB_VOCAB: return xvocab_write(t, pzErr);
+    default: return xcommit(t, pzErr);
+    }
+}
+
+static void *
+thread_main(void *pArg)
+{
+    xthread *t = pArg;
+    kqi_xwriter *p = t->pW;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (t->pHead == NULL && !p->bStop) {
+            pthread_cond_wait(&p->cvWork, &p->mu);
+        }
+        xjob *j = t->pHead;
+        if (j == NULL) {
+            break; /* stopping, and nothing queued */
+        }
+        t->bBusy = 1;
+        int bFailed = p->rcT != KQ_OK;
+        u32 nVocab = t->vocab.n;
+        pthread_mutex_unlock(&p->mu);
+        char *zErr = NULL;
+        int rc = bFailed ? KQ_OK : run_job(t, j, &zErr);
+        pthread_mutex_lock(&p->mu);
+        if (rc && p->rcT == KQ_OK) {
+            p->rcT = rc;
+            p->zErrT = zErr;
+        } else {
+            free(zErr);
+        }
+        p->nVocab += t->vocab.n - nVocab;
+        t->pHead = j->pNext;
+        if (t->pHead == NULL) {
+            t->pTail = NULL;
+        }
+        t->nJob--;
+        t->nJobByte -= j->nByte;
+        t->bBusy = 0;
+        free(j);
+        pthread_cond_broadcast(&p->cvDone);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Give job j (malloc()ed) to thread t: queued, or in the caller's thread
+** when there are no threads (then freed here). */
+static int
+give_job(kqi_xwriter *p, xthread *t, xjob *j, char **pzErr)
+{
+    if (!t->bThread) {
+        int rc = run_job(t, j, pzErr);
+        free(j);
+        return rc;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (p->rcT == KQ_OK && t->pHead &&
+           (t->nJob >= XQUEUE_DOCS || t->nJobByte + j->nByte > XQUEUE_BYTES)) {
+        pthread_cond_wait(&p->cvDone, &p->mu);
+    }
+    j->pNext = NULL;
+    if (t->pTail) {
+        t->pTail->pNext = j;
+    } else {
+        t->pHead = j;
+    }
+    t->pTail = j;
+    t->nJob++;
+    t->nJobByte += j->nByte;
+    pthread_cond_broadcast(&p->cvWork);
+    int rc = p->rcT;
+    if (rc) {
+        kqi_err(pzErr, rc, "%s", p->zErrT ? p->zErrT : kq_errstr(rc));
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+/* Wait until every thread has done all it was given: their error, if one
+** had any. */
+static int
+wait_idle(kqi_xwriter *p, char **pzErr)
+{
+    if (p->nT < 2) {
+        return KQ_OK;
+    }
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < p->nT; i++) {
+        while (p->aT[i].pHead || p->aT[i].bBusy) {
+            pthread_cond_wait(&p->cvDone, &p->mu);
+        }
+    }
+    int rc = p->rcT;
+    if (rc) {
+        kqi_err(pzErr, rc, "%s", p->zErrT ? p->zErrT : kq_errstr(rc));
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+/* An order (XJOB_VOCAB, XJOB_COMMIT) to every thread, done when this
+** returns. */
+static int
+order_all(kqi_xwriter *p, int eJob, char **pzErr)
+{
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < p->nT; i++) {
+        xjob *j = calloc(1, sizeof(*j));
+        if (j == NULL) {
+            return KQ_NOMEM;
+        }
+        j->eJob = eJob;
+        rc = give_job(p, &p->aT[i], j, pzErr);
+    }
+    int rc2 = wait_idle(p, rc ? NULL : pzErr);
+    return rc ? rc : rc2;
+}
+
+/* Write the words the threads gathered into every shard, with their stems
+** in the index's language, and empty the sets. */
+static int
+vocab_flush(kqi_xwriter *p, char **pzErr)
+{
+    int rc = wait_idle(p, pzErr);
+    if (rc) {
+        return rc;
+    }
+    u32 n = 0;
+    for (int i = 0; i < p->nT; i++) {
+        n += p->aT[i].vocab.n;
+    }
+    const char **az = calloc(2 * (size_t)n + 1, sizeof(char *));
+    size_t *an = calloc(2 * (size_t)n + 1, sizeof(size_t));
+    kq_buf stems = {0};
+    if (az == NULL || an == NULL) {
+        rc = KQ_NOMEM;
+    }
+    /* The union of the sets, each word once (an earlier set has it). */
+    u32 nOut = 0;
+    for (int i = 0; rc == KQ_OK && i < p->nT; i++) {
+        const xvocab *v = &p->aT[i].vocab;
+        for (size_t off = 0; rc == KQ_OK && off < v->words.n;) {
+            const char *z = (const char *)v->words.a + off + 1;
+            size_t nz = v->words.a[off];
+            off += 1 + nz;
+            int bDup = 0;
+            for (int k = 0; k < i && !bDup; k++) {
+                bDup = xvocab_has(&p->aT[k].vocab, z, nz);
+            }
+            const char *zStem;
+            size_t nStem;
+            if (bDup || kq_stem(p->pA, z, nz, &zStem, &nStem) != KQ_OK) {
+                continue;
+            }
+            az[2 * nOut] = z;
+            an[2 * nOut] = nz;
+            /* The stem's offset for now: stems may move as it grows. */
+            az[2 * nOut + 1] = (const char *)(uintptr_t)stems.n;
+            an[2 * nOut + 1] = nStem;
+            kq_buf_append(&stems, zStem, nStem);
+            nOut++;
+        }
+    }
+    if (rc == KQ_OK && stems.rc) {
+        rc = KQ_NOMEM;
+    }
+    for (u32 j = 0; rc == KQ_OK && j < nOut; j++) {
+        az[2 * j + 1] = (const char *)stems.a + (uintptr_t)az[2 * j + 1];
+    }
+    if (rc == KQ_OK) {
+        p->azVocab = az;
+        p->anVocab = an;
+        p->nVocabOut = nOut;
+        rc = order_all(p, XJOB_VOCAB, pzErr);
+        p->azVocab = NULL;
+        p->anVocab = NULL;
+        p->nVocabOut = 0;
+    }
+    free(az);
+    free(an);
+    kq_buf_free(&stems);
+    if (rc == KQ_OK) {
+        for (int i = 0; i < p->nT; i++) {
+            xvocab_clear(&p->aT[i].vocab);
+        }
+        p->nVocab = 0;
+    }
+    return rc;
+}
+
+/* A copy of d in one allocation, for another thread. */
+static xjob *
+job_copy(const kq_doc *d)
+{
+    size_t n = sizeof(xjob) + (size_t)d->nField * sizeof(kq_field);
+    size_t nText = d->nId + d->nTitle + d->nDate + d->nSource + d->nBody +
+                   d->nLang;
+    for (int i = 0; i < d->nField; i++) {
+        nText += d->aField[i].nName + d->aField[i].nValue;
+    }
+    xjob *j = malloc(n + nText + 1);
+    if (j == NULL) {
+        return NULL;
+    }
+    memset(j, 0, n);
+    j->eJob = XJOB_DOC;
+    j->nByte = nText;
+    char *z = (char *)j + n;
+#define COPY(f, nf)                                                           \
+    do {                                                                      \
+        if (d->nf) {                                                          \
+            memcpy(z, d->f, d->nf);                                           \
+        }                                                                     \
+        j->d.f = z;                                                           \
+        j->d.nf = d->nf;                                                      \
+        z += d->nf;                                                           \
+    } while (0)
+    COPY(zId, nId);
+    COPY(zTitle, nTitle);
+    COPY(zDate, nDate);
+    COPY(zSource, nSource);
+    COPY(zBody, nBody);
+    COPY(zLang, nLang);
+#undef COPY
+    if (d->zLang == NULL) {
+        j->d.zLang = NULL;
+    }
+    for (int i = 0; i < d->nField; i++) {
+        const kq_field *f = &d->aField[i];
+        memcpy(z, f->zName, f->nName);
+        j->aField[i].zName = z;
+        j->aField[i].nName = f->nName;
+        z += f->nName;
+        if (f->nValue) {
+            memcpy(z, f->zValue, f->nValue);
+        }
+        j->aField[i].zValue = z;
+        j->aField[i].nValue = f->nValue;
+        z += f->nValue;
+    }
+    j->d.aField = j->aField;
+    j->d.nField = d->nField;
+    return j;
+}
+
+int
+kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
+{
+    kq_doc dUndated;
+    d = kqi_doc_date_checked(d, &dUndated);
+    int rc = kq_id_check(d->zId, d->nId, pzErr);
+    if (rc) {
+        return rc;
+    }
+    if (1 + d->nId > XTERM_MAX) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "id of %zu bytes: a Xapian database takes ids of at "
+                       "most %d bytes (its terms' limit)",
+                       d->nId, XTERM_MAX - 1);
+    }
+    u32 iDb = 0;
+    int bOther = 0;
+    if (p->nPart) {
+        bOther = xshard_of(d->zId, d->nId, p->nPart) != p->iPart;
+    } else if (p->nDb > 1) {
+        iDb = xshard_of(d->zId, d->nId, (u32)p->nDb);
+    }
+    kq_doc dDetected;
+    if (p->bDetectLang) {
+        d = kqi_doc_lang_detected(d, &dDetected);
+    }
+    kq_analyzer *pDocA = p->pA;
+    if (d->zLang && d->nLang &&
+        kqi_analyzer_lang_get(p->pA, d->zLang, d->nLang, &pDocA) != KQ_OK) {
+        return kqi_err(pzErr, KQ_NOTFOUND, "unknown language '%.*s'",
+                       KQI_QUOTE_LEN(d->nLang), d->zLang);
+    }
+    if (bOther) {
+        /* Not this shard's document, but its words are in the
+        ** vocabulary: every shard of a collection has all of it, as
+        ** --shards N gives them, for a search of the shards reads the
+        ** vocabulary of the first (Xapian's metadata of several
+        ** databases) -- and so a --shard K/N database is the same as
+        ** shard K of --shards N. */
+        p->stats.nOtherShard++;
+        if (pDocA != p->pA) {
+            return KQ_OK; /* (as xtoken_cb: not in the vocabulary) */
+        }
+        xthread *t = &p->aT[0];
+        t->pDocA = p->pA;
+        t->bVocabOnly = 1;
+        u32 iPos = 0;
+        rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zTitle ? d->zTitle : "",
+                        d->nTitle, 0, &iPos, t, xtoken_cb);
+        if (rc == KQ_OK && d->nBody) {
+            rc = kq_analyze(p->pA, KQ_ANALYZE_NOSTEM, d->zBody, d->nBody,
+                            iPos + KQI_TITLE_GAP, NULL, t, xtoken_cb);
+        }
+        t->bVocabOnly = 0;
+        if (rc == KQ_OK && p->nVocab >= XVOCAB_MAX) {
+            rc = vocab_flush(p, pzErr);
+        }
+        return rc == KQ_IOERR ? kqi_analysis_err(pzErr, rc) : rc;
+    }
+    xthread *t = &p->aT[iDb % (u32)p->nT];
+    if (t->bThread) {
+        pthread_mutex_lock(&p->mu);
+        int bFull = p->nVocab >= XVOCAB_MAX;
+        pthread_mutex_unlock(&p->mu);
+        if (bFull && (rc = vocab_flush(p, pzErr)) != 0) {
+            return rc;
+        }
+        xjob *j = job_copy(d);
+        if (j == NULL) {
+            return KQ_NOMEM;
+        }
+        j->iDb = iDb;
+        rc = give_job(p, t, j, pzErr);
+    } else {
+        rc = xdoc_write(t, d, iDb, pzErr);
+        if (rc == KQ_OK && p->nVocab >= XVOCAB_MAX) {
+            rc = vocab_flush(p, pzErr);
+        }
+    }
+    if (rc == KQ_OK) {
+        p->stats.nDoc++;
+        p->stats.nByteIn += d->nTitle + d->nBody;
+    }
+    return rc;
+}
+
+int
+kqi_xwriter_delete(kqi_xwriter *p, const char *zId, size_t nId, char **pzErr)
+{
+    if (nId == 0 || 1 + nId > XTERM_MAX) {
+        return KQ_NOTFOUND; /* never added */
+    }
+    u32 iDb = 0;
+    if (p->nPart) {
+        if (xshard_of(zId, nId, p->nPart) != p->iPart) {
+            return kqi_err(pzErr, KQ_NOTFOUND,
+                           "its id goes to shard %u of %u, not to this "
+                           "one (%u)",
+                           xshard_of(zId, nId, p->nPart), p->nPart, p->iPart);
+        }
+    } else if (p->nDb > 1) {
+        iDb = xshard_of(zId, nId, (u32)p->nDb);
+    }
+    /* Deletes are rare next to adds: the owner of the shard is idle
+    ** first, so the delete comes after the adds before it. */
+    int rc = wait_idle(p, pzErr);
+    char aQ[XTERM_MAX];
+    aQ[0] = 'Q';
+    memcpy(aQ + 1, zId, nId);
+    u32 nDel = 0;
+    if (rc == KQ_OK) {
+        rc = kqx_wdb_delete(p->apDb[iDb], aQ, 1 + nId, &nDel, pzErr);
+    }
+    if (rc == KQ_OK && nDel == 0) {
+        return KQ_NOTFOUND;
+    }
+    if (rc == KQ_OK) {
+        p->stats.nDelete++;
+    }
+    return rc;
 }
 
 int
 kqi_xwriter_commit(kqi_xwriter *p, char **pzErr)
 {
-    int rc = KQ_OK;
-    for (int i = 0; rc == KQ_OK && i < p->nDb; i++) {
-        rc = kqx_wdb_commit(p->apDb[i], pzErr);
-    }
-    return rc;
+    int rc = vocab_flush(p, pzErr);
+    return rc ? rc : order_all(p, XJOB_COMMIT, pzErr);
 }
 
 /* Bytes in the files under zPath (two levels: shards). */
@@ -523,6 +1307,10 @@ void
 kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut)
 {
     *pOut = p->stats;
+    pOut->nToken = 0;
+    for (int i = 0; i < p->nT; i++) {
+        pOut->nToken += p->aT[i].nToken;
+    }
     pOut->nIndexByte = dir_bytes(p->zDir, 1);
     /* Distinct terms of the committed database(s). */
     const char *az[1] = {p->zDir};
@@ -536,16 +1324,40 @@ kqi_xwriter_stats(const kqi_xwriter *p, kq_writer_stats *pOut)
 void
 kqi_xwriter_close(kqi_xwriter *p)
 {
-    if (p) {
-        for (int i = 0; i < p->nDb; i++) {
-            kqx_wdb_close(p->apDb[i]);
-        }
-        free(p->apDb);
-        free(p->zDir);
-        kq_analyzer_free(p->pA);
-        free(p->zErr);
-        free(p);
+    if (p == NULL) {
+        return;
     }
+    if (p->bSync) {
+        pthread_mutex_lock(&p->mu);
+        p->bStop = 1;
+        pthread_cond_broadcast(&p->cvWork);
+        pthread_mutex_unlock(&p->mu);
+    }
+    for (int i = 0; p->aT && i < p->nT; i++) {
+        xthread *t = &p->aT[i];
+        if (t->bThread) {
+            pthread_join(t->th, NULL);
+        }
+        if (t->pA != p->pA) {
+            kq_analyzer_free(t->pA);
+        }
+        xvocab_clear(&t->vocab);
+        free(t->zErr);
+    }
+    if (p->bSync) {
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cvWork);
+        pthread_cond_destroy(&p->cvDone);
+    }
+    free(p->aT);
+    free(p->zErrT);
+    for (int i = 0; i < p->nDb; i++) {
+        kqx_wdb_close(p->apDb[i]);
+    }
+    free(p->apDb);
+    free(p->zDir);
+    kq_analyzer_free(p->pA);
+    free(p);
 }
 
 /**************************************************************************

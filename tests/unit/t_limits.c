@@ -157,7 +157,7 @@ static void test_xwriter_date(void **state) {
     snprintf(zDb, sizeof zDb, "%s/x", zDir);
     kqi_xwriter *w = NULL;
     char *zErr = NULL;
-    int rc = kqi_xwriter_open(zDb, NULL, 0, &w, &zErr);
+    int rc = kqi_xwriter_open(zDb, NULL, &w, &zErr);
     th_check(rc == KQ_OK, "kqi_xwriter_open: %s", zErr ? zErr : "");
     for (size_t i = 0; i < 3; i++) {
         char zId[8];

@@ -2,7 +2,8 @@
 ** t_xapian.c -- the pure-C Xapian wrapper (common/xapian/xapian_capi.h):
 ** documents written with postings, values, data and metadata read back;
 ** AND / OR / AND_NOT / PHRASE / MatchAll counts on a small database;
-** BM25 scores against Xapian's formula worked out by hand; errors come back
+** BM25 scores against Xapian's formula worked out by hand; a document
+** replaced and deleted by its unique term; errors come back
 ** as KQ_XAPIAN with a message, never as an exception.
 */
 #include <stdarg.h>
@@ -48,9 +49,27 @@ add_doc(kqx_wdb *w, int i, uint32_t iWant)
                                        NULL), KQ_OK);
     assert_int_equal(kqx_wdb_doc_data(w, azDoc[i], strlen(azDoc[i]), NULL),
                      KQ_OK);
+    /* A unique term of its own, so each add is a new document. */
+    char zQ[32];
+    snprintf(zQ, sizeof zQ, "Qdoc%d@%u", i, (unsigned)iWant);
+    assert_int_equal(kqx_wdb_doc_field(w, zQ, strlen(zQ), UINT32_MAX, NULL),
+                     KQ_OK);
     uint32_t iDoc = 0;
-    assert_int_equal(kqx_wdb_doc_add(w, &iDoc, NULL), KQ_OK);
+    assert_int_equal(kqx_wdb_doc_add(w, zQ, strlen(zQ), &iDoc, NULL), KQ_OK);
     assert_int_equal(iDoc, iWant);
+}
+
+/* Add a document of unique term zQ and data zData: its docid. */
+static uint32_t
+add_unique(kqx_wdb *w, const char *zQ, const char *zData)
+{
+    assert_int_equal(kqx_wdb_doc_begin(w, NULL), KQ_OK);
+    assert_int_equal(kqx_wdb_doc_field(w, zQ, strlen(zQ), UINT32_MAX, NULL),
+                     KQ_OK);
+    assert_int_equal(kqx_wdb_doc_data(w, zData, strlen(zData), NULL), KQ_OK);
+    uint32_t iDoc = 0;
+    assert_int_equal(kqx_wdb_doc_add(w, zQ, strlen(zQ), &iDoc, NULL), KQ_OK);
+    return iDoc;
 }
 
 static int
@@ -269,6 +288,50 @@ test_values_and_metadata(void **state)
     kqx_db_close(p);
 }
 
+/* A document given again replaces the one of its unique term, keeping its
+** docid (kq-index run again over a changed corpus); a delete removes it,
+** and says how many it removed. */
+static void
+test_replace_delete(void **state)
+{
+    (void)state;
+    char zDb[96];
+    snprintf(zDb, sizeof zDb, "%s-rd", zDir);
+    kqx_wdb *w = NULL;
+    assert_int_equal(kqx_wdb_open(zDb, &w, NULL), KQ_OK);
+    assert_int_equal(add_unique(w, "Qa", "first a"), 1);
+    assert_int_equal(add_unique(w, "Qb", "b"), 2);
+    /* Before a commit too: the writer reads its own changes. */
+    assert_int_equal(add_unique(w, "Qa", "second a"), 1);
+    assert_int_equal(kqx_wdb_commit(w, NULL), KQ_OK);
+    assert_int_equal(add_unique(w, "Qa", "third a"), 1);
+    uint32_t nDel = 99;
+    assert_int_equal(kqx_wdb_delete(w, "Qb", 2, &nDel, NULL), KQ_OK);
+    assert_int_equal(nDel, 1);
+    assert_int_equal(kqx_wdb_delete(w, "Qb", 2, &nDel, NULL), KQ_OK);
+    assert_int_equal(nDel, 0);
+    assert_int_equal(kqx_wdb_delete(w, "Qz", 2, &nDel, NULL), KQ_OK);
+    assert_int_equal(nDel, 0);
+    assert_int_equal(kqx_wdb_commit(w, NULL), KQ_OK);
+    kqx_wdb_close(w);
+    const char *az[1] = {zDb};
+    kqx_db *p = NULL;
+    assert_int_equal(kqx_db_open(az, 1, &p, NULL), KQ_OK);
+    uint64_t nDoc = 0;
+    double avg;
+    assert_int_equal(kqx_db_stats(p, &nDoc, &avg, NULL), KQ_OK);
+    assert_int_equal(nDoc, 1);
+    char *z = NULL;
+    size_t n;
+    assert_int_equal(kqx_db_data(p, 1, &z, &n, NULL), KQ_OK);
+    assert_string_equal(z, "third a");
+    free(z);
+    kqx_db_close(p);
+    char zCmd[128];
+    snprintf(zCmd, sizeof zCmd, "rm -rf '%s'", zDb);
+    assert_int_equal(system(zCmd), 0);
+}
+
 static void
 test_errors(void **state)
 {
@@ -303,6 +366,7 @@ main(void)
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_bm25),
         cmocka_unit_test(test_values_and_metadata),
+        cmocka_unit_test(test_replace_delete),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
