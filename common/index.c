@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <libdeflate.h>
 
+/* Most duplicate ids the message of several indexes sharing ids names. */
+#define KQI_DUP_IDS_NAMED 3
+
 int
 kq_dir_kind(const char *zDir)
 {
@@ -48,13 +51,97 @@ kqi_dir_kind(const char *zDir)
     return KQI_DIR_NONE;
 }
 
-/* Read the manifest and open its segments. */
+/* Several indexes are one only if their scores are comparable: the same
+** stemming language and title weight (the format version needs no check:
+** kq reads its own only, kqi_manifest_read()).  Part i's manifest m
+** against part 0's. */
+static int
+check_alike(const kq_index *p, int i, const kqi_manifest *m, char **pzErr)
+{
+    const kqi_manifest *m0 = &p->man;
+    const char *z0 = p->aPart[0].zDir, *z = p->aPart[i].zDir;
+    if (strcmp(m->zLang, m0->zLang) != 0) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "%s has the stemming language \"%s\", %s \"%s\": "
+                       "indexes searched together must have the same",
+                       z, m->zLang, z0, m0->zLang);
+    }
+    if (m->nTitleWeight != m0->nTitleWeight) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "%s has the title weight %u, %s %u: indexes searched "
+                       "together must have the same",
+                       z, m->nTitleWeight, z0, m0->nTitleWeight);
+    }
+    return KQ_OK;
+}
+
+/* Part i's manifest m added to p->man: its segments after those before,
+** its generation to the sum (the generation of several indexes grows
+** when any of them commits). */
+static int
+add_part(kq_index *p, int i, kqi_manifest *m, char **pzErr)
+{
+    kqi_part *pt = &p->aPart[i];
+    pt->nGeneration = m->nGeneration;
+    pt->iSeg0 = p->man.nSeg;
+    pt->nSeg = m->nSeg;
+    if (i == 0) {
+        p->man = *m;
+        memset(m, 0, sizeof(*m));
+        return KQ_OK;
+    }
+    int rc = check_alike(p, i, m, pzErr);
+    if (rc) {
+        return rc;
+    }
+    u64 nSeg = (u64)p->man.nSeg + m->nSeg;
+    kqi_segmeta *a = realloc(p->man.aSeg, sizeof(*a) * (nSeg ? nSeg : 1));
+    if (a == NULL || nSeg > UINT32_MAX) {
+        p->man.aSeg = a ? a : p->man.aSeg;
+        return KQ_NOMEM;
+    }
+    if (m->nSeg) {
+        memcpy(a + p->man.nSeg, m->aSeg, sizeof(*a) * m->nSeg);
+    }
+    p->man.aSeg = a;
+    p->man.nSeg = (u32)nSeg;
+    p->man.nGeneration += m->nGeneration;
+    return KQ_OK;
+}
+
+/* Read the manifests of p's directories and open their segments, docids
+** counting on from one index to the next. */
 static int
 open_generation(kq_index *p, char **pzErr)
 {
-    int rc = kqi_manifest_read(p->zDir, &p->man, pzErr);
-    if (rc == KQ_NOTFOUND) {
-        kqi_err(pzErr, rc, "%s: no index here (no %s)", p->zDir, KQI_MANIFEST);
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < p->nPart; i++) {
+        kqi_manifest m;
+        memset(&m, 0, sizeof(m));
+        const char *zDir = p->aPart[i].zDir;
+        rc = kqi_manifest_read(zDir, &m, pzErr);
+        if (rc == KQ_NOTFOUND) {
+            kqi_err(pzErr, rc, "%s: no index here (no %s)", zDir,
+                    KQI_MANIFEST);
+        }
+        if (rc == KQ_OK) {
+            rc = add_part(p, i, &m, pzErr);
+        }
+        kqi_manifest_clear(&m);
+    }
+    /* Docids are 32 bits across all of them (KQ_DOCID_EOF the sentinel);
+    ** one index is held below that by its writer. */
+    u64 nDocAll = 0;
+    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
+        nDocAll += p->man.aSeg[i].nDoc;
+    }
+    if (rc == KQ_OK && nDocAll >= KQ_DOCID_EOF) {
+        rc = kqi_err(pzErr, KQ_MISUSE,
+                     "the %d indexes hold %llu documents (deleted ones "
+                     "included) in all: indexes searched together hold "
+                     "fewer than %llu",
+                     p->nPart, (unsigned long long)nDocAll,
+                     (unsigned long long)KQ_DOCID_EOF);
     }
     if (rc == KQ_OK) {
         p->aSeg = calloc(p->man.nSeg ? p->man.nSeg : 1, sizeof(kqi_segment));
@@ -64,15 +151,35 @@ open_generation(kq_index *p, char **pzErr)
     }
     u32 iBase = 0;
     memset(&p->stats, 0, sizeof(p->stats));
-    for (u32 i = 0; rc == KQ_OK && i < p->man.nSeg; i++) {
-        const kqi_segmeta *m = &p->man.aSeg[i];
-        rc = kqi_segment_open(&p->aSeg[i], p->zDir, m, pzErr);
-        p->aSeg[i].iBase = iBase;
-        iBase += m->nDoc;
-        p->stats.nDoc += m->nDoc - m->nDel;
-        p->stats.nToken += m->nToken - m->nDelToken;
+    for (int k = 0; rc == KQ_OK && k < p->nPart; k++) {
+        const kqi_part *pt = &p->aPart[k];
+        for (u32 i = pt->iSeg0; rc == KQ_OK && i < pt->iSeg0 + pt->nSeg; i++) {
+            const kqi_segmeta *m = &p->man.aSeg[i];
+            rc = kqi_segment_open(&p->aSeg[i], pt->zDir, m, pzErr);
+            p->aSeg[i].iBase = iBase;
+            iBase += m->nDoc;
+            p->stats.nDoc += m->nDoc - m->nDel;
+            p->stats.nToken += m->nToken - m->nDelToken;
+        }
     }
     return rc;
+}
+
+/* Has the manifest of one of p's directories moved on from the
+** generation p read? */
+static int
+generation_moved(const kq_index *p)
+{
+    for (int i = 0; i < p->nPart; i++) {
+        kqi_manifest m2;
+        int bMoved = kqi_manifest_read(p->aPart[i].zDir, &m2, NULL) == KQ_OK &&
+                     m2.nGeneration != p->aPart[i].nGeneration;
+        kqi_manifest_clear(&m2);
+        if (bMoved) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void
@@ -115,6 +222,18 @@ is_url(const char *z)
     return strncmp(z, "tcp://", 6) == 0;
 }
 
+/* Are zA and zB the same directory? */
+static int
+same_dir(const char *zA, const char *zB)
+{
+    struct stat a, b;
+    return stat(zA, &a) == 0 && stat(zB, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+static int open_native(const char *const *azPath, int nPath, kq_index **ppOut,
+                       char **pzErr);
+
 int
 kq_index_open_many(const char *const *azPath, int nPath, kq_index **ppOut,
                    char **pzErr)
@@ -128,16 +247,33 @@ kq_index_open_many(const char *const *azPath, int nPath, kq_index **ppOut,
     if (nPath == 1) {
         return kq_index_open(azPath[0], ppOut, pzErr);
     }
+    int nX = 0;
     for (int i = 0; i < nPath; i++) {
-        if (!is_url(azPath[i]) && kqi_dir_kind(azPath[i]) != KQI_DIR_XAPIAN) {
+        nX += is_url(azPath[i]) || kqi_dir_kind(azPath[i]) == KQI_DIR_XAPIAN;
+    }
+    if (nX == nPath) {
+        return open_xapian(azPath, nPath, ppOut, pzErr);
+    }
+    for (int i = 0; nX > 0 && i < nPath; i++) {
+        if (is_url(azPath[i]) || kqi_dir_kind(azPath[i]) == KQI_DIR_XAPIAN) {
             return kqi_err(pzErr, KQ_MISUSE,
-                           "%s is not a Xapian database: several indexes "
-                           "are searched together only as Xapian shards; "
-                           "a kq index is searched alone",
-                           azPath[i]);
+                           "%s is a Xapian database, %s is not: Xapian "
+                           "databases and kq indexes cannot be searched "
+                           "together",
+                           azPath[i], azPath[i ? 0 : 1]);
         }
     }
-    return open_xapian(azPath, nPath, ppOut, pzErr);
+    for (int i = 0; i < nPath; i++) {
+        for (int j = 0; j < i; j++) {
+            if (same_dir(azPath[i], azPath[j])) {
+                return kqi_err(pzErr, KQ_MISUSE,
+                               "%s and %s are the same index, given twice "
+                               "(every document id would be in both)",
+                               azPath[j], azPath[i]);
+            }
+        }
+    }
+    return open_native(azPath, nPath, ppOut, pzErr);
 }
 
 int
@@ -147,35 +283,52 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
     if (is_url(zDir) || kqi_dir_kind(zDir) == KQI_DIR_XAPIAN) {
         return open_xapian(&zDir, 1, ppOut, pzErr);
     }
-    struct stat st;
-    if (stat(zDir, &st) != 0) {
-        return kqi_err(pzErr, errno == ENOENT ? KQ_NOTFOUND : KQ_IOERR,
-                       "%s: no index here: %s", zDir, strerror(errno));
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        return kqi_err(pzErr, KQ_FORMAT, "%s: not an index directory", zDir);
+    return open_native(&zDir, 1, ppOut, pzErr);
+}
+
+static int check_unique_ids(kq_index *p, char **pzErr);
+
+/* kq's own indexes azPath[0..nPath) as one. */
+static int
+open_native(const char *const *azPath, int nPath, kq_index **ppOut,
+            char **pzErr)
+{
+    for (int i = 0; i < nPath; i++) {
+        const char *zDir = azPath[i];
+        struct stat st;
+        if (stat(zDir, &st) != 0) {
+            return kqi_err(pzErr, errno == ENOENT ? KQ_NOTFOUND : KQ_IOERR,
+                           "%s: no index here: %s", zDir, strerror(errno));
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            return kqi_err(pzErr, KQ_FORMAT, "%s: not an index directory",
+                           zDir);
+        }
     }
     kq_index *p = calloc(1, sizeof(*p));
-    if (p == NULL || (p->zDir = strdup(zDir)) == NULL) {
+    if (p == NULL || (p->zDir = strdup(azPath[0])) == NULL ||
+        (p->aPart = calloc((size_t)nPath, sizeof(kqi_part))) == NULL) {
+        if (p) {
+            free(p->zDir);
+        }
         free(p);
         return KQ_NOMEM;
+    }
+    p->nPart = nPath;
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < nPath; i++) {
+        if ((p->aPart[i].zDir = strdup(azPath[i])) == NULL) {
+            rc = KQ_NOMEM;
+        }
     }
     /* Readers take no lock.  A writer that commits while we open may remove
     ** files of the generation we read the manifest of (a merge replaces
     ** segments, a commit replaces .del files); files we have mapped stay
     ** ours, so only this window matters: if a file is missing or damaged
-    ** and the manifest has moved on meanwhile, open the new generation. */
-    int rc;
-    for (int nTry = 0;; nTry++) {
+    ** and a manifest has moved on meanwhile, open the new generation. */
+    for (int nTry = 0; rc == KQ_OK; nTry++) {
         rc = open_generation(p, pzErr);
-        if (rc != KQ_CORRUPT || nTry >= 50) {
-            break;
-        }
-        kqi_manifest m2;
-        int bMoved = kqi_manifest_read(zDir, &m2, NULL) == KQ_OK &&
-                     m2.nGeneration != p->man.nGeneration;
-        kqi_manifest_clear(&m2);
-        if (!bMoved) {
+        if (rc != KQ_CORRUPT || nTry >= 50 || !generation_moved(p)) {
             break;
         }
         close_generation(p);
@@ -183,17 +336,21 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
             free(*pzErr);
             *pzErr = NULL;
         }
+        rc = KQ_OK;
     }
     if (rc == KQ_OK) {
         rc = kq_analyzer_new(p->man.zLang, &p->pAnalyzer);
         if (rc == KQ_NOTFOUND) {
             rc = kqi_err(pzErr, KQ_FORMAT,
-                         "%s: unknown stemming language \"%s\"", zDir,
+                         "%s: unknown stemming language \"%s\"", p->zDir,
                          p->man.zLang);
         }
     }
     if (rc == KQ_OK) {
         rc = analyzer_langs(p, pzErr);
+    }
+    if (rc == KQ_OK && nPath > 1) {
+        rc = check_unique_ids(p, pzErr);
     }
     if (rc) {
         kq_index_close(p);
@@ -207,6 +364,198 @@ kq_index_open(const char *zDir, kq_index **ppOut, char **pzErr)
                              : 0.0;
     *ppOut = p;
     return KQ_OK;
+}
+
+/**************************************************************************
+** Several indexes as one: no document id may be live in two of them.
+**
+** Each segment's id table is sorted by id hash (doctab.c), so one merge of
+** the tables of all segments (a heap of cursors) meets every hash once, in
+** order, and the ids of equal hashes from different indexes are compared.
+** That reads 20 bytes per document (and checks each table's CRC32 first,
+** as every use of it does): O(documents x log segments) at every open.
+** No exact check can read less than every id of all indexes but one.
+*/
+typedef struct idcur {
+    const kqi_segment *g;
+    u32 k; /* its next live entry in the id table (nDoc: done) */
+    int iPart;
+} idcur;
+
+typedef struct idrun {
+    const kqi_segment *g;
+    u32 iDoc;
+    int iPart;
+} idrun;
+
+static u64
+idcur_hash(const idcur *c)
+{
+    return KQI_IDENT_HASH(KQI_IDENT_AT(c->g->docs.aIds, c->k));
+}
+
+/* Move c to its first live entry from c->k on. */
+static int
+idcur_skip(idcur *c, char **pzErr)
+{
+    const kqi_docs *d = &c->g->docs;
+    for (; c->k < d->nDoc; c->k++) {
+        u32 iDoc = KQI_IDENT_DOCID(KQI_IDENT_AT(d->aIds, c->k));
+        if (iDoc >= d->nDoc) {
+            return kqi_err(pzErr, KQ_CORRUPT, "%s: bad id table",
+                           d->pDocs->zPath);
+        }
+        if (!kqi_is_deleted(c->g->aDel, iDoc)) {
+            break;
+        }
+    }
+    return KQ_OK;
+}
+
+static int
+idcur_less(const idcur *a, const idcur *b)
+{
+    u64 x = idcur_hash(a), y = idcur_hash(b);
+    return x < y || (x == y && a->g < b->g);
+}
+
+static void
+idheap_down(idcur **a, int n, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, m = i;
+        if (l < n && idcur_less(a[l], a[m])) {
+            m = l;
+        }
+        if (l + 1 < n && idcur_less(a[l + 1], a[m])) {
+            m = l + 1;
+        }
+        if (m == i) {
+            return;
+        }
+        idcur *t = a[i];
+        a[i] = a[m];
+        a[m] = t;
+        i = m;
+    }
+}
+
+/* The documents of aRun[0..nRun) (equal id hashes): each pair from two
+** indexes with equal ids is a duplicate, counted in *pnDup and, the first
+** few, named in *pMsg. */
+static int
+idrun_check(const kq_index *p, const idrun *aRun, int nRun, u64 *pnDup,
+            kq_buf *pMsg, char **pzErr)
+{
+    for (int i = 0; i < nRun; i++) {
+        for (int j = i + 1; j < nRun; j++) {
+            if (aRun[i].iPart == aRun[j].iPart) {
+                continue;
+            }
+            kqi_docrec a, b;
+            int rc = kqi_docs_info(&aRun[i].g->docs, aRun[i].iDoc, &a, pzErr);
+            if (rc == KQ_OK) {
+                rc = kqi_docs_info(&aRun[j].g->docs, aRun[j].iDoc, &b, pzErr);
+            }
+            if (rc) {
+                return rc;
+            }
+            if (a.nId != b.nId || memcmp(a.zId, b.zId, a.nId) != 0) {
+                continue;
+            }
+            if (++*pnDup <= KQI_DUP_IDS_NAMED) {
+                char *z = kq_mprintf(
+                    "%s'%.*s' (in %s and in %s)", *pnDup > 1 ? "; " : "",
+                    KQI_QUOTE_LEN(a.nId), a.zId, p->aPart[aRun[i].iPart].zDir,
+                    p->aPart[aRun[j].iPart].zDir);
+                if (z == NULL) {
+                    return KQ_NOMEM;
+                }
+                kq_buf_append(pMsg, z, strlen(z));
+                free(z);
+            }
+        }
+    }
+    return KQ_OK;
+}
+
+static int
+check_unique_ids(kq_index *p, char **pzErr)
+{
+    u32 nSeg = p->man.nSeg;
+    idcur *aCur = calloc(nSeg ? nSeg : 1, sizeof(*aCur));
+    idcur **aHeap = calloc(nSeg ? nSeg : 1, sizeof(*aHeap));
+    idrun *aRun = NULL;
+    size_t nRunAlloc = 0;
+    kq_buf msg = {0};
+    u64 nDup = 0;
+    int nHeap = 0;
+    int rc = aCur && aHeap ? KQ_OK : KQ_NOMEM;
+    for (int k = 0; rc == KQ_OK && k < p->nPart; k++) {
+        const kqi_part *pt = &p->aPart[k];
+        for (u32 i = pt->iSeg0; rc == KQ_OK && i < pt->iSeg0 + pt->nSeg; i++) {
+            idcur *c = &aCur[i];
+            c->g = &p->aSeg[i];
+            c->iPart = k;
+            rc = kqi_docs_ids_check(&c->g->docs, pzErr);
+            if (rc == KQ_OK) {
+                rc = idcur_skip(c, pzErr);
+            }
+            if (rc == KQ_OK && c->k < c->g->docs.nDoc) {
+                aHeap[nHeap++] = c;
+            }
+        }
+    }
+    for (int i = nHeap / 2; i-- > 0;) {
+        idheap_down(aHeap, nHeap, i);
+    }
+    while (rc == KQ_OK && nHeap > 0) {
+        /* Every live entry with the smallest hash h, from every segment. */
+        u64 h = idcur_hash(aHeap[0]);
+        int nRun = 0, bParts = 0;
+        while (rc == KQ_OK && nHeap > 0 && idcur_hash(aHeap[0]) == h) {
+            idcur *c = aHeap[0];
+            do {
+                if (kq_grow(&aRun, sizeof(*aRun), &nRunAlloc, (size_t)nRun + 1,
+                            8)) {
+                    rc = KQ_NOMEM;
+                    break;
+                }
+                bParts |= nRun > 0 && aRun[0].iPart != c->iPart;
+                aRun[nRun].g = c->g;
+                aRun[nRun].iDoc = KQI_IDENT_DOCID(
+                    KQI_IDENT_AT(c->g->docs.aIds, c->k));
+                aRun[nRun++].iPart = c->iPart;
+                c->k++;
+                rc = idcur_skip(c, pzErr);
+            } while (rc == KQ_OK && c->k < c->g->docs.nDoc &&
+                     idcur_hash(c) == h);
+            if (c->k >= c->g->docs.nDoc) {
+                aHeap[0] = aHeap[--nHeap];
+            }
+            idheap_down(aHeap, nHeap, 0);
+        }
+        if (rc == KQ_OK && bParts) {
+            rc = idrun_check(p, aRun, nRun, &nDup, &msg, pzErr);
+        }
+    }
+    if (rc == KQ_OK && msg.rc) {
+        rc = KQ_NOMEM;
+    }
+    if (rc == KQ_OK && nDup > 0) {
+        rc = kqi_err(pzErr, KQ_MISUSE,
+                     "%llu document id%s live in more than one of the "
+                     "indexes searched together, which must not share "
+                     "ids: %.*s%s",
+                     (unsigned long long)nDup, nDup > 1 ? "s are" : " is",
+                     (int)msg.n, (const char *)msg.a,
+                     nDup > KQI_DUP_IDS_NAMED ? "; ..." : "");
+    }
+    kq_buf_free(&msg);
+    free(aRun);
+    free(aHeap);
+    free(aCur);
+    return rc;
 }
 
 static void
@@ -230,6 +579,10 @@ kq_index_close(kq_index *p)
         free(p->aDocLang);
         free(p->aLang);
         kqi_textcache_clear(&p->text);
+        for (int i = 0; p->aPart && i < p->nPart; i++) {
+            free(p->aPart[i].zDir);
+        }
+        free(p->aPart);
         free(p->zDir);
         free(p);
     }
@@ -517,6 +870,11 @@ make_segment_stats(kq_index *p, char **pzErr)
         a[i].nDel = m->nDel;
         a[i].nToken = m->nToken - m->nDelToken;
         a[i].nByte = m->delSize;
+        for (int k = 0; k < p->nPart; k++) {
+            if (i >= p->aPart[k].iSeg0) {
+                a[i].iIndex = (u32)k;
+            }
+        }
         for (int f = 0; f < KQI_NFILE; f++) {
             a[i].nByte += m->aSize[f];
         }

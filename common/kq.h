@@ -545,6 +545,8 @@ typedef struct kq_segment_stats {
                      ** kq_stats) */
     uint64_t nWord;  /* distinct words, as kq_index_nwords() counts */
     uint64_t nByte;  /* bytes of its files */
+    uint32_t iIndex; /* which of the indexes kq_index_open_many() opened
+                     ** it belongs to (0: the first, or the only one) */
 } kq_segment_stats;
 
 /* What the directory zDir holds: nothing kq knows (or nothing at all), a
@@ -558,10 +560,19 @@ int kq_dir_kind(const char *zDir);
 ** it is not one we read, KQ_CORRUPT if it is damaged, KQ_XAPIAN if Xapian
 ** cannot open it. */
 int kq_index_open(const char *zPath, kq_index **ppOut, char **pzErr);
-/* Open several indexes as one: Xapian databases and tcp:// shards (at
-** most KQ_MAX_SHARDS), searched together with collection-wide
-** statistics.  With one path, as kq_index_open().  Several of kq's own
-** indexes cannot be opened together yet (KQ_MISUSE, naming it). */
+/* Open several indexes as one, searched together with collection-wide
+** statistics: Xapian databases and tcp:// shards, or kq's own indexes (at
+** most KQ_MAX_SHARDS of either kind, not mixed: KQ_MISUSE).  kq's own are
+** one collection as if one index held all their documents: their
+** segments one after another (docids in the order of azPath, then each
+** index's own), the ranking, counts and every call as on that index.
+** They must share the stemming language and title weight, hold fewer
+** than KQ_DOCID_EOF documents in all, and no id may be live in two of
+** them (each KQ_MISUSE, naming the indexes, and the ids, a few); one
+** directory given twice is refused so.  Checking the ids reads each
+** segment's id table (20 bytes a document) at every open.  kq_stats
+** gives their documents, segments, and the sum of their generations.
+** With one path, as kq_index_open(). */
 int kq_index_open_many(const char *const *azPath, int nPath, kq_index **ppOut,
                        char **pzErr);
 void kq_index_close(kq_index *p);

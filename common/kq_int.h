@@ -895,8 +895,22 @@ int kqi_dir_kind(const char *zDir);
 /* An open index: kq's own (index.c), or Xapian databases (pX set; then
 ** only zDir, pX and the kq_index_doc() buffers are used: index.c hands
 ** every call to xbackend.c). */
+/* One of several kq indexes opened as one (kq_index_open_many()): its
+** directory, its generation, and its segments aSeg[iSeg0 .. iSeg0 + nSeg)
+** of the kq_index. */
+typedef struct kqi_part {
+    char *zDir;
+    u64 nGeneration;
+    u32 iSeg0, nSeg;
+} kqi_part;
+
 struct kq_index {
     char *zDir; /* the (first) path it was opened with */
+    /* kq's own index: the directories it was opened from (nPart 1 for
+    ** one); man is then their manifests made one (index.c,
+    ** open_generation()), their segments one after another in aSeg. */
+    kqi_part *aPart;
+    int nPart;
     kqi_xindex *pX;
     kqi_manifest man;
     kqi_segment *aSeg;

@@ -174,7 +174,11 @@ const char *format_name(int eFmt);
 */
 typedef struct source {
     kq_index *pIdx;     /* kq's own index or Xapian databases */
-    const char *zDir;   /* the first -d, as given */
+    const char *zDir;   /* what messages and outputs call the index: the
+                        ** -d, as given; several joined by " + " */
+    char *const *azDir; /* the -d options (nDir of them) */
+    int nDir;
+    char *zJoined;      /* zDir when there are several (owned) */
     kq_analyzer *pLang; /* --lang's analyzer, or NULL */
 } source;
 

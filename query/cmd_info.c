@@ -696,7 +696,9 @@ cmd_stats(cli *c)
         for (uint32_t i = 0; rc == KQ_OK && i < nSeg; i++) {
             rc = kq_index_segment(src.pIdx, i, &aSeg[i], &ds.zErr);
         }
-        nSize = dir_size(src.zDir);
+        for (int i = 0; i < src.nDir; i++) {
+            nSize += dir_size(src.azDir ? src.azDir[i] : src.zDir);
+        }
     } else {
         rc = kq_index_languages(src.pIdx, &aLang, &nLang, &ds.zErr);
     }
@@ -752,8 +754,15 @@ cmd_stats(cli *c)
                    "        bytes\n");
             for (uint32_t i = 0; i < st->nSegment; i++) {
                 const kq_segment_stats *m = aSeg[i];
-                char zName[24];
-                snprintf(zName, sizeof(zName), "seg%u", m->iSeg);
+                /* Several indexes: the segment's index, from 1, in
+                ** front (each numbers its segments from 1). */
+                char zName[40];
+                if (src.nDir > 1) {
+                    snprintf(zName, sizeof(zName), "%u:seg%u", m->iIndex + 1,
+                             m->iSeg);
+                } else {
+                    snprintf(zName, sizeof(zName), "seg%u", m->iSeg);
+                }
                 printf("%-7s  %9u  %8u  %11llu  %11llu  %11llu\n", zName,
                        m->nDoc, m->nDel, (unsigned long long)m->nToken,
                        (unsigned long long)m->nWord,
@@ -807,6 +816,10 @@ cmd_stats(cli *c)
                 const kq_segment_stats *m = aSeg[i];
                 json_t *e = json_object();
                 json_object_set_new(e, "segment", json_integer(m->iSeg));
+                if (src.nDir > 1) {
+                    json_object_set_new(e, "index",
+                                        json_integer(m->iIndex + 1));
+                }
                 json_object_set_new(e, "documents", json_integer(m->nDoc));
                 json_object_set_new(e, "deleted", json_integer(m->nDel));
                 json_object_set_new(e, "length",

@@ -38,6 +38,8 @@ source_try(source *s, const cli *c, char **pzErr)
         nDir = 1;
     }
     s->zDir = azDir[0];
+    s->azDir = azDir == azDefault ? NULL : azDir;
+    s->nDir = nDir;
     if (c->zLang) {
         int rc = kq_analyzer_new(c->zLang, &s->pLang);
         if (rc) {
@@ -49,8 +51,22 @@ source_try(source *s, const cli *c, char **pzErr)
             return KQ_MISUSE;
         }
     }
-    int rc = kq_index_open_many((const char *const *)azDir, nDir, &s->pIdx,
-                                pzErr);
+    for (int i = 0; nDir > 1 && i < nDir; i++) {
+        char *z = kq_mprintf("%s%s%s", i ? s->zJoined : "", i ? " + " : "",
+                             azDir[i]);
+        free(s->zJoined);
+        s->zJoined = z;
+        if (z == NULL) {
+            break;
+        }
+    }
+    if (s->zJoined) {
+        s->zDir = s->zJoined;
+    }
+    int rc = nDir > 1 && s->zJoined == NULL
+                 ? KQ_NOMEM
+                 : kq_index_open_many((const char *const *)azDir, nDir,
+                                      &s->pIdx, pzErr);
     if (rc == KQ_OK && c->nMaxExpansion) {
         /* (In range: main.c checked the option.) */
         rc = kq_index_set_max_expansion(s->pIdx, c->nMaxExpansion);
@@ -59,6 +75,9 @@ source_try(source *s, const cli *c, char **pzErr)
         rc = kq_index_on_stall(s->pIdx, on_stall, (void *)c);
     }
     if (rc) {
+        free(s->zJoined);
+        s->zJoined = NULL;
+        s->zDir = azDir[0];
         kq_index_close(s->pIdx);
         s->pIdx = NULL;
         kq_analyzer_free(s->pLang);
@@ -74,7 +93,7 @@ source_open(source *s, const cli *c)
     int rc = source_try(s, c, &zErr);
     if (rc) {
         int ex = report_error(c, rc, zErr);
-        if (rc == KQ_NOTFOUND) {
+        if (rc == KQ_NOTFOUND && s->nDir == 1) {
             msg_put("%s: create one with: kq-index -d %s PATH...", cli_prog(c),
                     s->zDir);
         }
@@ -89,6 +108,7 @@ source_close(source *s)
 {
     kq_index_close(s->pIdx);
     kq_analyzer_free(s->pLang);
+    free(s->zJoined);
     memset(s, 0, sizeof(*s));
 }
 

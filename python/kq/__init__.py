@@ -602,8 +602,9 @@ def _periods(by, first, last):
 
 def open(path, *more, lang=None):
     """Open an index for reading: kq's own, a Xapian database or stub,
-    or ``tcp://HOST:PORT``; several paths are Xapian shards searched as
-    one.  lang= analyses the queries in that Snowball language."""
+    or ``tcp://HOST:PORT``; several paths (Xapian shards, or kq's own
+    indexes, not both) are searched as one collection.  lang= analyses
+    the queries in that Snowball language."""
     return Index(path, *more, lang=lang)
 
 

@@ -3,8 +3,8 @@
 ** documents written by kq_writer natively and with opts.bXapian, opened
 ** with kq_index_open(), give the same statistics, hits, scores, counts,
 ** documents, texts and matches; what needs kq's own index says so on a
-** Xapian database (KQ_MISUSE and a message); several indexes open
-** together only as Xapian shards; the segment statistics add up to the
+** Xapian database (KQ_MISUSE and a message); several Xapian databases
+** open together, not beside a kq index; the segment statistics add up to the
 ** index's; the option struct's version is checked.
 */
 #include "tharness.h"
@@ -337,7 +337,8 @@ test_segments(void **state)
     kq_index_close(p);
 }
 
-/* Several indexes open together only as Xapian shards. */
+/* Several Xapian databases open together as shards; a kq index beside
+** them is refused (several kq indexes: t_multi.c). */
 static void
 test_open_many(void **state)
 {
