@@ -179,6 +179,9 @@ typedef uint32_t kq_docid;
 ** valid UTF-8 without control characters (C0, DEL, C1), so that every
 ** output can write it as it is: kq_id_check(). */
 #define KQ_MAX_ID 4096
+/* Longest id a Xapian database takes (kq-index --backend=xapian): its
+** unique term "Q" + id must fit Xapian's longest term, 245 bytes. */
+#define KQ_XAPIAN_MAX_ID 244
 
 /* kq_lang_detect() (kq-index --detect-lang) reads at most this many bytes
 ** of a document: a few hundred words, of which function words are a third

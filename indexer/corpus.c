@@ -34,17 +34,27 @@
 #define CORPUS_MAX_DEPTH 1000
 
 /* Deliver pDoc, or report and skip it if its id cannot be one
-** (kq_id_check(): the writer would refuse it and stop the run). */
+** (kq_id_check(), corpus_opts.nMaxId: the writer would refuse it and stop
+** the run). */
 static int
 deliver(corpus_ctx *pC, const kq_doc *pDoc, const char *zName, uint64_t iAt,
         int bByte)
 {
     char *zErr = NULL;
-    if (kq_id_check(pDoc->zId, pDoc->nId, &zErr) != KQ_OK) {
+    size_t nMaxId = pC->pOpts->nMaxId;
+    int rc = kq_id_check(pDoc->zId, pDoc->nId, &zErr);
+    if (rc == KQ_OK && nMaxId && pDoc->nId > nMaxId) {
+        rc = KQ_MISUSE;
+        zErr = kq_mprintf("id of %zu bytes: the index takes ids of at most "
+                          "%zu bytes",
+                          pDoc->nId, nMaxId);
+    }
+    if (rc) {
+        const char *z = zErr ? zErr : kq_errstr(rc);
         if (bByte) {
-            report_at(zName, iAt, "%s; document skipped", zErr);
+            report_at(zName, iAt, "%s; document skipped", z);
         } else {
-            report(zName, iAt, "%s; document skipped", zErr);
+            report(zName, iAt, "%s; document skipped", z);
         }
         free(zErr);
         pC->pStats->nDocSkipped++;

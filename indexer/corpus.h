@@ -95,6 +95,10 @@ typedef struct corpus_opts {
     size_t nMaxDoc;         /* largest document, in bytes of input
                             ** (0: KQ_DEFAULT_MAX_DOC); a larger one is
                             ** reported and skipped */
+    size_t nMaxId;          /* longest id the index takes (0: KQ_MAX_ID;
+                            ** a Xapian database: KQ_XAPIAN_MAX_ID); a
+                            ** document with a longer one is reported and
+                            ** skipped */
     /* Called after each block read from an input (about every 256 KB),
     ** with the running counts: progress display.  May be NULL. */
     void (*xTick)(void *pTickCtx, const corpus_stats *pStats);

@@ -650,6 +650,7 @@ open_writer(cmdline *p, run *r)
     }
     p->opts.bXapian = p->bXapian;
     p->opts.nShard = p->nShard;
+    p->pIn->o.nMaxId = p->bXapian ? KQ_XAPIAN_MAX_ID : 0;
     int rc = kq_writer_open(p->zDir, &p->opts, &r->pW, &r->zErr);
     if (rc) {
         report_msg("%s", r->zErr ? r->zErr : kq_errstr(rc));
@@ -862,6 +863,10 @@ main(int argc, char **argv)
     memset(&cl, 0, sizeof(cl));
     cl.pIn = &in;
     int ex = parse_command_line(argc, argv, &cl);
+    if (ex < 0 && cl.eCmd == CMD_RM &&
+        kq_dir_kind(cl.zDir) == KQ_KIND_XAPIAN) {
+        cl.bXapian = 1; /* rm deletes from what the directory holds */
+    }
     if (ex < 0) {
         ex = check_target(&cl);
     }

@@ -80,9 +80,9 @@
 
 /* Xapian's longest term in bytes (its glass backend's limit).  A
 ** document's unique term is "Q" + id (Xapian's convention), so a Xapian
-** database takes ids of at most XTERM_MAX - 1 bytes: the term finds the
-** document to replace or delete, and id: finds it. */
-#define XTERM_MAX 245
+** database takes ids of at most XTERM_MAX - 1 bytes (KQ_XAPIAN_MAX_ID):
+** the term finds the document to replace or delete, and id: finds it. */
+#define XTERM_MAX (KQ_XAPIAN_MAX_ID + 1)
 /* Documents queued for one writing thread, and bytes of their text, past
 ** which kqi_xwriter_add() waits: what reading may run ahead of Xapian. */
 #define XQUEUE_DOCS 64
@@ -427,11 +427,11 @@ part_check(kqi_xwriter *p, int bAsk, int bNew, char **pzErr)
         u32 iWant = p->nDb > 1 ? (u32)i : p->iPart;
         u32 nWant = p->nDb > 1 ? (u32)p->nDb : p->nPart;
         char aWant[32];
-        int nW = snprintf(aWant, sizeof(aWant), "%u/%u", iWant, nWant);
+        int nAW = snprintf(aWant, sizeof(aWant), "%u/%u", iWant, nWant);
         if (bNew) {
             if (nWant > 1) {
                 int rc = set_meta(p, i, META_PART, strlen(META_PART), aWant,
-                                  (size_t)nW, pzErr);
+                                  (size_t)nAW, pzErr);
                 if (rc) {
                     return rc;
                 }
@@ -443,22 +443,22 @@ part_check(kqi_xwriter *p, int bAsk, int bNew, char **pzErr)
         if (rc) {
             return rc;
         }
-        unsigned k = 0, n = 0;
+        unsigned k = 0, n = 0; /* 0/0: a whole collection */
         char c;
+        u32 nW = nWant > 1 ? nWant : 0, iW = nW ? iWant : 0;
         if (zHave[0] && (sscanf(zHave, "%u/%u%c", &k, &n, &c) != 2 || n < 2 ||
                          n > KQ_MAX_SHARDS || k >= n)) {
             rc = kqi_err(pzErr, KQ_CORRUPT,
                          "%s: bad shard \"%.*s\" in the database's metadata",
                          p->zDir, KQI_QUOTE_LEN(strlen(zHave)), zHave);
-        } else if (p->nDb == 1 && !bAsk && zHave[0]) {
+        } else if (p->nDb == 1 && !bAsk) {
             p->iPart = k; /* the database says which part it is */
             p->nPart = n;
-        } else if ((nWant > 1 || zHave[0]) &&
-                   (k != iWant || n != (zHave[0] ? nWant : 0))) {
+        } else if (k != iW || n != nW) {
             if (zHave[0]) {
                 rc = kqi_err(pzErr, KQ_MISUSE,
                              "%s: the database is shard %s, not %s", p->zDir,
-                             zHave, aWant);
+                             zHave, nW ? aWant : "a whole collection");
             } else {
                 rc = kqi_err(pzErr, KQ_MISUSE,
                              "%s: the database holds a whole collection, "
@@ -1148,11 +1148,11 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
     if (rc) {
         return rc;
     }
-    if (1 + d->nId > XTERM_MAX) {
+    if (d->nId > KQ_XAPIAN_MAX_ID) {
         return kqi_err(pzErr, KQ_MISUSE,
                        "id of %zu bytes: a Xapian database takes ids of at "
                        "most %d bytes (its terms' limit)",
-                       d->nId, XTERM_MAX - 1);
+                       d->nId, KQ_XAPIAN_MAX_ID);
     }
     u32 iDb = 0;
     int bOther = 0;
@@ -1228,7 +1228,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
 int
 kqi_xwriter_delete(kqi_xwriter *p, const char *zId, size_t nId, char **pzErr)
 {
-    if (nId == 0 || 1 + nId > XTERM_MAX) {
+    if (nId == 0 || nId > KQ_XAPIAN_MAX_ID) {
         return KQ_NOTFOUND; /* never added */
     }
     u32 iDb = 0;
