@@ -1223,9 +1223,8 @@ int
 kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
               char **pzErr)
 {
-    int rcX = kqi_need_native(p, "finding a document by id", pzErr);
-    if (rcX) {
-        return rcX;
+    if (p->pX) {
+        return kqi_xfind(p->pX, zId, nId, piDoc, pzErr);
     }
     u64 h = kqi_hash64(zId, nId, KQI_ID_SEED);
     /* Newest segment first: an id lives in one segment at a time (an older
@@ -1437,9 +1436,9 @@ int
 kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix, void *pCtx,
                kq_term_fn x, char **pzErr)
 {
-    int rcX = kqi_need_native(p, "listing the vocabulary", pzErr);
-    if (rcX) {
-        return rcX;
+    if (p->pX) {
+        int rc = kqi_xterms(p->pX, zPrefix, nPrefix, pCtx, x, pzErr);
+        return rc == KQ_DONE ? KQ_OK : rc;
     }
     char aKey[KQI_MAX_KEY + 2];
     if (nPrefix > KQI_MAX_TERM) {

@@ -769,7 +769,8 @@ int kq_search_ex(kq_index *p, const kq_query *q, int flags, size_t nOffset,
                  uint64_t *pnTotal, int *pbExact, char **pzErr);
 
 /* kq_search_ex() flags choosing the order of the hits (default: score
-** descending).  Ties go by ascending docid; documents without a date come
+** descending).  Ties go by ascending docid (date orders on Xapian: the
+** order kq-index added the documents in); documents without a date come
 ** last in both date orders. */
 #define KQ_SEARCH_DATE 0x02      /* oldest first */
 #define KQ_SEARCH_DATE_DESC 0x04 /* newest first */
@@ -818,16 +819,15 @@ void kq_explain_free(kq_explain_info *p);
 ** expanding to more than KQ_MAX_QUERY_EXPANSION terms together. */
 int kq_index_set_max_expansion(kq_index *p, uint32_t n);
 
-/* Find the document whose id is zId: *piDoc, or KQ_NOTFOUND.  kq's own
-** index only. */
+/* Find the document whose id is zId: *piDoc, or KQ_NOTFOUND. */
 int kq_index_find(kq_index *p, const char *zId, size_t nId, kq_docid *piDoc,
                   char **pzErr);
 
 /* The words of the index's vocabulary that start with the folded prefix
 ** zPrefix (all words when nPrefix is 0), in byte order, each once: the word,
 ** its indexed term (stem) and the number of documents containing that term.
-** A non-zero return from x stops the walk and is returned.  kq's own
-** index only (and so are kq_index_nwords() and kq_index_fields()). */
+** A non-zero return from x stops the walk and is returned (KQ_DONE as
+** KQ_OK).  kq_index_fields() needs kq's own index. */
 typedef int (*kq_term_fn)(void *pCtx, const char *zWord, size_t nWord,
                           const char *zTerm, size_t nTerm, uint64_t df);
 int kq_index_terms(kq_index *p, const char *zPrefix, size_t nPrefix,

@@ -816,6 +816,19 @@ int kqi_xterm_freq(kqi_xindex *p, const char *z, size_t n, uint64_t *pnDoc,
                    uint64_t *pnOcc, char **pzErr);
 int kqi_xeach_doc(kqi_xindex *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,
                   char **pzErr);
+/* kq_index_find(), kq_index_terms() and kq_explain() of a Xapian database
+** (xbackend.c says how). */
+int kqi_xfind(kqi_xindex *p, const char *zId, size_t nId, kq_docid *piDoc,
+              char **pzErr);
+int kqi_xterms(kqi_xindex *p, const char *zPrefix, size_t nPrefix, void *pCtx,
+               kq_term_fn x, char **pzErr);
+int kqi_xexplain(kqi_xindex *p, const kq_query *q, kq_docid iDoc,
+                 kq_explain_info *pOut, char **pzErr);
+/* For date order (run.c): document iDoc's date (malloc()ed) and the key
+** that orders documents of the same date as the native index's docids
+** would: the order kq-index added them in. */
+int kqi_xdoc_date(kqi_xindex *p, kq_docid iDoc, char **pzDate, size_t *pnDate,
+                  uint64_t *pTie, char **pzErr);
 /* The id, title, date, source and signature (8 bytes, or none) of a
 ** document (kq_index_doc()), each malloc()ed: KQX_VALUE_ID ..
 ** KQX_VALUE_SIG. */

@@ -191,9 +191,6 @@ void source_close(source *s);
 /* The analyzer of queries: --lang's, else the index's. */
 kq_analyzer *source_analyzer(source *s);
 int source_is_xapian(const source *s);
-/* Commands that need kq's own index: prints why not and returns
-** KQ_EXIT_USAGE for a Xapian database, 0 otherwise. */
-int source_need_native(source *s, const cli *c, const char *zWhat);
 
 /* A document's metadata: the id as stored, the rest as clean UTF-8 (white
 ** space and control characters collapsed to spaces) and, if asked, its

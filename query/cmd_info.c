@@ -47,11 +47,14 @@ typedef struct show {
 static int
 show_fields(show *p, char *zList)
 {
-    /* Names that are not built in must be extra fields of the index. */
+    /* Names that are not built in must be extra fields of the index (a
+    ** Xapian database keeps none to show). */
     char **azExtra = NULL;
     int nExtra = 0, ex = 0;
     char *zErr = NULL;
-    int rc = kq_index_fields(p->src.pIdx, &azExtra, &nExtra, &zErr);
+    int rc = source_is_xapian(&p->src)
+                 ? KQ_OK
+                 : kq_index_fields(p->src.pIdx, &azExtra, &nExtra, &zErr);
     if (rc) {
         ex = report_error(p->c, rc, zErr);
     }
@@ -278,9 +281,6 @@ cmd_show(cli *c)
     if (ex == 0) {
         ex = source_open(&p.src, c);
     }
-    if (ex == 0) {
-        ex = source_need_native(&p.src, c, "kq show");
-    }
     if (ex == 0 && zList) {
         ex = show_fields(&p, zList);
     }
@@ -404,9 +404,6 @@ cmd_explain(cli *c)
     memset(&src, 0, sizeof(src));
     kq_query *pQ = NULL;
     int ex = zQuery ? source_open(&src, c) : KQ_EXIT_INDEX;
-    if (ex == 0) {
-        ex = source_need_native(&src, c, "kq explain");
-    }
     if (ex == 0) {
         ex = parse_query(c, source_analyzer(&src), zQuery, &pQ);
     }
@@ -915,9 +912,6 @@ cmd_terms(cli *c)
     }
     source src;
     int ex = source_open(&src, c);
-    if (ex == 0) {
-        ex = source_need_native(&src, c, "kq terms");
-    }
     if (ex) {
         source_close(&src);
         return ex;

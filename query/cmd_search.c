@@ -767,10 +767,6 @@ cmd_search(cli *c)
     search s;
     int ex = search_open(&s, c);
     s.eFmt = eFmt;
-    if (ex == 0 && source_is_xapian(&s.src) &&
-        (c->eSort == SORT_DATE || c->eSort == SORT_DATE_DESC)) {
-        ex = source_need_native(&s.src, c, "--sort=date");
-    }
     if (ex == 0) {
         ex = parse_fields(&s);
     }

@@ -124,17 +124,6 @@ source_is_xapian(const source *s)
     return kq_index_backend(s->pIdx) == KQ_KIND_XAPIAN;
 }
 
-int
-source_need_native(source *s, const cli *c, const char *zWhat)
-{
-    if (source_is_xapian(s)) {
-        msg_put("%s: %s needs a kq index; %s is a Xapian database",
-                cli_prog(c), zWhat, s->zDir);
-        return KQ_EXIT_USAGE;
-    }
-    return 0;
-}
-
 void
 hitdoc_clear(hitdoc *d)
 {

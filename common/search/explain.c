@@ -89,9 +89,8 @@ kq_explain(kq_index *pIdx, const kq_query *q, kq_docid iDoc,
            kq_explain_info *pOut, char **pzErr)
 {
     memset(pOut, 0, sizeof(*pOut));
-    int rcX = kqi_need_native(pIdx, "explain", pzErr);
-    if (rcX) {
-        return rcX;
+    if (pIdx->pX) {
+        return kqi_xexplain(pIdx->pX, q, iDoc, pOut, pzErr);
     }
     u32 s = 0;
     while (s + 1 < pIdx->man.nSeg && pIdx->aSeg[s + 1].iBase <= iDoc) {

@@ -629,10 +629,7 @@ kq_search_ex(kq_index *pIdx, const kq_query *q, int flags, size_t nOffset,
     if (pbExact) {
         *pbExact = 1;
     }
-    if (pIdx->pX && (flags & (KQ_SEARCH_DATE | KQ_SEARCH_DATE_DESC))) {
-        return kqi_need_native(pIdx, "sorting by date", pzErr);
-    }
-    if (pIdx->pX) {
+    if (pIdx->pX && !(flags & (KQ_SEARCH_DATE | KQ_SEARCH_DATE_DESC))) {
         return kqi_xsearch(pIdx->pX, q, nOffset, nLimit, paHit, pnHit, pnTotal,
                            pzErr);
     }
@@ -836,6 +833,7 @@ date_key(const char *z, size_t n)
 typedef struct dhit {
     kq_hit h;
     long key;
+    u64 tie; /* among equal dates: the docid (Xapian: kqi_xdoc_date()) */
 } dhit;
 
 typedef struct dcollect {
@@ -852,15 +850,28 @@ dcollect_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
     if (kq_grow(&d->a, sizeof(dhit), &d->nAlloc, d->n + 1, 256)) {
         return KQ_NOMEM;
     }
-    kqi_docrec info;
-    int rc = kqi_index_docrec(d->pIdx, iDoc, &info, d->pzErr);
-    if (rc) {
-        return rc;
-    }
-    dhit *h = &d->a[d->n++];
+    dhit *h = &d->a[d->n];
     h->h.iDoc = iDoc;
     h->h.score = score;
-    h->key = date_key(info.zDate, info.nDate);
+    h->tie = iDoc;
+    if (d->pIdx->pX) {
+        char *z = NULL;
+        size_t n = 0;
+        int rc = kqi_xdoc_date(d->pIdx->pX, iDoc, &z, &n, &h->tie, d->pzErr);
+        if (rc) {
+            return rc;
+        }
+        h->key = date_key(z, n);
+        free(z);
+    } else {
+        kqi_docrec info;
+        int rc = kqi_index_docrec(d->pIdx, iDoc, &info, d->pzErr);
+        if (rc) {
+            return rc;
+        }
+        h->key = date_key(info.zDate, info.nDate);
+    }
+    d->n++;
     return 0;
 }
 
@@ -868,14 +879,14 @@ static int
 cmp_date_asc(const void *a, const void *b)
 {
     const dhit *x = a, *y = b;
-    /* Undated last, then by date, then by docid. */
+    /* Undated last, then by date, then by docid (dhit.tie). */
     if ((x->key < 0) != (y->key < 0)) {
         return x->key < 0 ? 1 : -1;
     }
     if (x->key != y->key) {
         return x->key < y->key ? -1 : 1;
     }
-    return x->h.iDoc < y->h.iDoc ? -1 : (x->h.iDoc > y->h.iDoc);
+    return x->tie < y->tie ? -1 : (x->tie > y->tie);
 }
 
 static int
@@ -888,7 +899,7 @@ cmp_date_desc(const void *a, const void *b)
     if (x->key != y->key) {
         return x->key > y->key ? -1 : 1;
     }
-    return x->h.iDoc < y->h.iDoc ? -1 : (x->h.iDoc > y->h.iDoc);
+    return x->tie < y->tie ? -1 : (x->tie > y->tie);
 }
 
 /* kq_search_ex() in date order: every match is collected with its date
@@ -899,7 +910,8 @@ search_by_date(kq_index *pIdx, const kq_query *q, int bDesc, size_t nOffset,
                char **pzErr)
 {
     dcollect d = {pIdx, NULL, 0, 0, pzErr};
-    int rc = search_each(pIdx, q, 0, &d, dcollect_cb, pzErr);
+    int rc = pIdx->pX ? kqi_xsearch_each(pIdx->pX, q, &d, dcollect_cb, pzErr)
+                      : search_each(pIdx, q, 0, &d, dcollect_cb, pzErr);
     if (rc) {
         free(d.a);
         return rc;

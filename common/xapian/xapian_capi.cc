@@ -817,6 +817,46 @@ kqx_db_each_doc(kqx_db *p, void *pCtx, int (*x)(void *, uint32_t),
 }
 
 extern "C" int
+kqx_db_doc_length(kqx_db *p, uint32_t iDoc, uint64_t *pnLen, char **pzErr)
+{
+    *pnLen = 0;
+    return db_call(p, pzErr, [&]() -> int {
+        *pnLen = p->db.get_doclength(iDoc);
+        return (int)KQ_OK;
+    });
+}
+
+extern "C" int
+kqx_db_doc_freq(kqx_db *p, const char *z, size_t n, uint64_t *pnDf,
+                char **pzErr)
+{
+    *pnDf = 0;
+    return db_call(p, pzErr, [&]() -> int {
+        *pnDf = p->db.get_termfreq(std::string(z, n));
+        return (int)KQ_OK;
+    });
+}
+
+extern "C" int
+kqx_db_postings(kqx_db *p, const char *z, size_t n, void *pCtx,
+                int (*x)(void *, uint32_t, uint32_t), char **pzErr)
+{
+    /* (A retry after a new revision walks again: x may see a posting
+    ** twice, as kqx_db_metadata_scan's callers may a key.) */
+    return db_call(p, pzErr, [&]() -> int {
+        std::string t(z, n);
+        for (Xapian::PostingIterator it = p->db.postlist_begin(t);
+             it != p->db.postlist_end(t); ++it) {
+            int rc = x(pCtx, *it, it.get_wdf());
+            if (rc) {
+                return rc;
+            }
+        }
+        return (int)KQ_OK;
+    });
+}
+
+extern "C" int
 kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz, size_t *pn,
              char **pzErr)
 {

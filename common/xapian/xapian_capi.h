@@ -31,8 +31,11 @@ enum {
     KQX_VALUE_TITLE = 1,
     KQX_VALUE_DATE = 2,
     KQX_VALUE_SOURCE = 3,
-    KQX_VALUE_SIG = 4 /* SimHash signature (simhash.c), u64 little-endian;
-                      ** absent: none (and in databases made before it) */
+    KQX_VALUE_SIG = 4, /* SimHash signature (simhash.c), u64 little-endian;
+                       ** absent: none (and in databases made before it) */
+    KQX_VALUE_SEQ = 5  /* the order kq-index added the documents in, over
+                       ** all shards and runs: u64 big-endian (absent in
+                       ** databases made before it) */
 };
 
 /**************************************************************************
@@ -98,7 +101,8 @@ int kqx_db_get_metadata(kqx_db *p, const char *zKey, char **pzVal,
                         char **pzErr);
 /* Call x(pCtx, key, nKey, value, nValue) for each metadata key starting
 ** with zPrefix, in key order; a non-zero return from x stops the scan and
-** is returned.  (Not available over the remote protocol: KQ_XAPIAN.) */
+** is returned.  (Over the remote protocol: the first database's keys,
+** as locally; kq writes its metadata into every shard.) */
 int kqx_db_metadata_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
                          void *pCtx,
                          int (*x)(void *, const char *, size_t, const char *,
@@ -125,6 +129,18 @@ int kqx_db_term_freq(kqx_db *p, const char *z, size_t n, uint64_t *pnDoc,
 ** largest docid ever used. */
 int kqx_db_each_doc(kqx_db *p, void *pCtx, int (*x)(void *, uint32_t),
                     uint32_t *piLast, char **pzErr);
+/* The length of document iDoc (Xapian's doclength: the sum of its terms'
+** wdf, kq's BM25F length) (API version 8). */
+int kqx_db_doc_length(kqx_db *p, uint32_t iDoc, uint64_t *pnLen, char **pzErr);
+/* The documents holding term z/n (Xapian's term frequency, no walk of its
+** postings) (API version 8). */
+int kqx_db_doc_freq(kqx_db *p, const char *z, size_t n, uint64_t *pnDf,
+                    char **pzErr);
+/* Call x(pCtx, docid, wdf) for each posting of term z/n, in docid order;
+** a non-zero return from x stops the walk and is returned (API version
+** 8). */
+int kqx_db_postings(kqx_db *p, const char *z, size_t n, void *pCtx,
+                    int (*x)(void *, uint32_t, uint32_t), char **pzErr);
 /* The positions of term z/n in document iDoc, ascending, malloc()ed into
 ** *paPos (caller frees; *pnPos 0 and *paPos NULL when the document does
 ** not hold the term). */
@@ -262,7 +278,14 @@ void kqx_mset_free(kqx_mset *m);
       (p, pCtx, x, piLast, pzErr))                                            \
     X(wdb_delete, (kqx_wdb *p, const char *zUnique, size_t nUnique,           \
                    uint32_t *pnDel, char **pzErr),                            \
-      (p, zUnique, nUnique, pnDel, pzErr))
+      (p, zUnique, nUnique, pnDel, pzErr))                                    \
+    X(db_doc_length, (kqx_db *p, uint32_t iDoc, uint64_t *pnLen,              \
+                      char **pzErr), (p, iDoc, pnLen, pzErr))                 \
+    X(db_doc_freq, (kqx_db *p, const char *z, size_t n, uint64_t *pnDf,       \
+                    char **pzErr), (p, z, n, pnDf, pzErr))                    \
+    X(db_postings, (kqx_db *p, const char *z, size_t n, void *pCtx,           \
+                    int (*x)(void *, uint32_t, uint32_t), char **pzErr),      \
+      (p, z, n, pCtx, x, pzErr))
 
 #define KQX_FREE_FUNCS(X)                                                     \
     X(wdb_close, kqx_wdb)                                                     \

@@ -10,8 +10,11 @@
 **              native index (title from position 0, body after a gap)
 **   values     0 id, 1 title, 2 date, 3 source, 4 the SimHash signature
 **              of the body (simhash.c; u64 little-endian, absent when
-**              the body has none or the database predates it)
-**              (KQX_VALUE_*)
+**              the body has none or the database predates it), 5 the
+**              document's number in the order kq-index added them, over
+**              all shards and runs (u64 big-endian; absent in databases
+**              older than it): date order breaks ties by it as the
+**              native index does by docid (KQX_VALUE_*)
 **   data       the body text (for snippets)
 **   metadata   "kq:lang" = the stemming language;
 **              "kq:analysis" = KQI_ANALYSIS_VERSION, the version of the
@@ -20,7 +23,8 @@
 **              "w" 0x01 word = stem, for each word (the vocabulary of
 **              prefix, wildcard and fuzzy queries, as in dict.c);
 **              "kq:vocab" = "all" says it has every word (kq always
-**              writes it; without it, patterns also match the terms)
+**              writes it; without it, patterns also match the terms);
+**              "kq:seq" = the next document's value 5, in decimal
 **
 ** With --shards N the documents are spread over N such databases,
 ** DIR/shard000 ..., by a stable hash (FNV-1a) of the document id, and
@@ -59,6 +63,7 @@
 #define META_VOCAB_ALL "all"
 /* "K/N": the database is shard K of a collection of N (part_check()). */
 #define META_PART "kq:part"
+#define META_SEQ "kq:seq"
 
 /**************************************************************************
 ** Writing.
@@ -218,6 +223,7 @@ struct xjob {
     xjob *pNext;
     int eJob;
     u32 iDb;      /* XJOB_DOC: its shard */
+    u64 nSeq;     /* and its KQX_VALUE_SEQ */
     size_t nByte; /* of text */
     kq_doc d;
     kq_field aField[]; /* d.aField */
@@ -273,6 +279,8 @@ struct kqi_xwriter {
     const size_t *anVocab; /* their lengths */
     u32 nVocabOut;         /* pairs */
     kq_writer_stats stats;
+    u64 nSeq; /* the next document's KQX_VALUE_SEQ (META_SEQ), counting the
+              ** documents of other shards (--shard K/N) too */
 };
 
 /* A field term (as invert.c writes them natively): zPfx + z[0..n). */
@@ -572,6 +580,33 @@ start_threads(kqi_xwriter *p, int nThread, char **pzErr)
     return KQ_OK;
 }
 
+/* The next document's sequence number (META_SEQ; none: 0, a database
+** older than it). */
+static int
+read_seq(kqi_xwriter *p, const char *zWhere, char **pzErr)
+{
+    char *z = NULL;
+    int rc = kqx_wdb_get_metadata(p->apDb[0], META_SEQ, &z, pzErr);
+    if (rc) {
+        return rc;
+    }
+    p->nSeq = 0;
+    if (z[0]) {
+        char *zEnd;
+        errno = 0;
+        unsigned long long v = strtoull(z, &zEnd, 10);
+        if (*zEnd || errno || !isdigit((u8)z[0])) {
+            rc = kqi_err(pzErr, KQ_CORRUPT,
+                         "%s: bad document sequence \"%.*s\" "
+                         "in the database's metadata",
+                         zWhere, KQI_QUOTE_LEN(strlen(z)), z);
+        }
+        p->nSeq = (u64)v;
+    }
+    free(z);
+    return rc;
+}
+
 int
 kqi_xwriter_open(const char *zDir, const kq_writer_opts *pOpts,
                  kqi_xwriter **ppOut, char **pzErr)
@@ -675,6 +710,9 @@ kqi_xwriter_open(const char *zDir, const kq_writer_opts *pOpts,
     } else if (rc == KQ_OK) {
         rc = read_title_weight(p->apDb[0], NULL, zDir, &p->nTitleWeight,
                                pzErr);
+        if (rc == KQ_OK) {
+            rc = read_seq(p, zDir, pzErr);
+        }
     }
     free(zHave);
     if (rc == KQ_OK) {
@@ -743,9 +781,10 @@ xtoken_cb(void *pCtx, const char *zWord, size_t nWord, uint32_t iPos,
     return rc;
 }
 
-/* Analyse d and add it to shard iDb, in t's thread. */
+/* Analyse d and add it to shard iDb as document number nSeq
+** (KQX_VALUE_SEQ), in t's thread. */
 static int
-xdoc_write(xthread *t, const kq_doc *d, u32 iDb, char **pzErr)
+xdoc_write(xthread *t, const kq_doc *d, u32 iDb, u64 nSeq, char **pzErr)
 {
     kqi_xwriter *p = t->pW;
     t->nDocLen = 0;
@@ -834,6 +873,15 @@ xdoc_write(xthread *t, const kq_doc *d, u32 iDb, char **pzErr)
                                    8, pzErr);
         }
         if (rc == KQ_OK) {
+            /* Big-endian: Xapian's value order is the number's. */
+            u8 aSeq[8];
+            for (int i = 0; i < 8; i++) {
+                aSeq[i] = (u8)(nSeq >> (56 - 8 * i));
+            }
+            rc = kqx_wdb_doc_value(t->pDb, KQX_VALUE_SEQ, (const char *)aSeq,
+                                   8, pzErr);
+        }
+        if (rc == KQ_OK) {
             rc = kqx_wdb_doc_data(t->pDb, d->zBody, d->nBody, pzErr);
         }
         if (rc == KQ_OK) {
@@ -875,14 +923,21 @@ xvocab_write(xthread *t, char **pzErr)
     return rc;
 }
 
-/* Commit t's shards (t's thread). */
+/* Commit t's shards, with the next document's number (t's thread). */
 static int
 xcommit(xthread *t, char **pzErr)
 {
     kqi_xwriter *p = t->pW;
+    char aSeq[24];
+    int nSeq = snprintf(aSeq, sizeof(aSeq), "%llu",
+                        (unsigned long long)p->nSeq);
     int rc = KQ_OK;
     for (int i = t->iThread; rc == KQ_OK && i < p->nDb; i += p->nT) {
-        rc = kqx_wdb_commit(p->apDb[i], pzErr);
+        rc = kqx_wdb_set_metadata(p->apDb[i], META_SEQ, strlen(META_SEQ), aSeq,
+                                  (size_t)nSeq, pzErr);
+        if (rc == KQ_OK) {
+            rc = kqx_wdb_commit(p->apDb[i], pzErr);
+        }
     }
     return rc;
 }
@@ -891,7 +946,7 @@ static int
 run_job(xthread *t, const xjob *j, char **pzErr)
 {
     switch (j->eJob) {
-    case XJOB_DOC: return xdoc_write(t, &j->d, j->iDb, pzErr);
+    case XJOB_DOC: return xdoc_write(t, &j->d, j->iDb, j->nSeq, pzErr);
     case XJOB_VOCAB: return xvocab_write(t, pzErr);
     default: return xcommit(t, pzErr);
     }
@@ -1179,6 +1234,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         ** databases) -- and so a --shard K/N database is the same as
         ** shard K of --shards N. */
         p->stats.nOtherShard++;
+        p->nSeq++;
         if (pDocA != p->pA) {
             return KQ_OK; /* (as xtoken_cb: not in the vocabulary) */
         }
@@ -1211,14 +1267,16 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
             return KQ_NOMEM;
         }
         j->iDb = iDb;
+        j->nSeq = p->nSeq;
         rc = give_job(p, t, j, pzErr);
     } else {
-        rc = xdoc_write(t, d, iDb, pzErr);
+        rc = xdoc_write(t, d, iDb, p->nSeq, pzErr);
         if (rc == KQ_OK && p->nVocab >= XVOCAB_MAX) {
             rc = vocab_flush(p, pzErr);
         }
     }
     if (rc == KQ_OK) {
+        p->nSeq++;
         p->stats.nDoc++;
         p->stats.nByteIn += d->nTitle + d->nBody;
     }
@@ -2652,4 +2710,405 @@ kqi_xindex_languages(kqi_xindex *p, int bCount, kq_langcount **paOut, int *pn,
     *paOut = l.a;
     *pn = l.n;
     return KQ_OK;
+}
+
+/**************************************************************************
+** A document by id (index.c's kq_index_find()): the id term Q + id,
+** which kq-index keeps unique (a document given again replaces the one
+** of its id), its last posting if a database written before that has
+** several; an id longer than a term (KQ_XAPIAN_MAX_ID), or one that
+** databases written before the Q term took every id up to that length
+** had no Q term for (over KQI_MAX_KEY - 1 bytes), by a walk of the id
+** values.
+*/
+typedef struct xfind {
+    kqi_xindex *p;
+    const char *zId;
+    size_t nId;
+    uint32_t iDoc; /* Xapian's (0: none yet) */
+    int rc;
+    char **pzErr;
+} xfind;
+
+static int
+find_posting(void *pCtx, uint32_t iDoc, uint32_t nWdf)
+{
+    KQ_UNUSED(nWdf);
+    ((xfind *)pCtx)->iDoc = iDoc;
+    return 0;
+}
+
+static int
+find_value(void *pCtx, uint32_t iDoc)
+{
+    xfind *f = pCtx;
+    char *z = NULL;
+    size_t n = 0;
+    f->rc = kqx_db_value(f->p->pDb, iDoc, KQX_VALUE_ID, &z, &n, f->pzErr);
+    if (f->rc == KQ_OK && n == f->nId && memcmp(z, f->zId, n) == 0) {
+        f->iDoc = iDoc;
+    }
+    free(z);
+    return f->rc ? 1 : 0;
+}
+
+int
+kqi_xfind(kqi_xindex *p, const char *zId, size_t nId, kq_docid *piDoc,
+          char **pzErr)
+{
+    xfind f = {p, zId, nId, 0, KQ_OK, pzErr};
+    int rc;
+    xcall_begin(p);
+    rc = KQ_OK;
+    if (nId <= KQ_XAPIAN_MAX_ID) {
+        char aKey[KQ_XAPIAN_MAX_ID + 1];
+        aKey[0] = 'Q';
+        memcpy(aKey + 1, zId, nId);
+        rc = kqx_db_postings(p->pDb, aKey, nId + 1, &f, find_posting, pzErr);
+    }
+    if (rc == KQ_OK && f.iDoc == 0 && nId + 1 > KQI_MAX_KEY) {
+        rc = kqx_db_each_doc(p->pDb, &f, find_value, NULL, pzErr);
+        if (rc == 1) {
+            rc = f.rc;
+        }
+    }
+    xcall_end(p);
+    if (rc == KQ_OK && f.iDoc == 0) {
+        rc = kqi_err(pzErr, KQ_NOTFOUND, "no document with id '%.*s'",
+                     KQI_QUOTE_LEN(nId), zId);
+    }
+    if (rc == KQ_OK) {
+        *piDoc = f.iDoc - 1; /* (Xapian's docids start at 1) */
+    }
+    return rc;
+}
+
+/**************************************************************************
+** The vocabulary (index.c's kq_index_terms()): the words of the metadata
+** ("w" 0x01 word = stem) starting with the prefix, in byte order, each
+** with the number of documents holding its stem (none: not listed).
+*/
+typedef struct xterms {
+    kqi_xindex *p;
+    void *pCtx;
+    kq_term_fn x;
+    int rc;
+    char **pzErr;
+} xterms;
+
+static int
+terms_word(void *pCtx, const char *zKey, size_t nKey, const char *zVal,
+           size_t nVal)
+{
+    xterms *t = pCtx;
+    uint64_t df = 0;
+    if (nKey <= META_WORD_LEN) {
+        return 0;
+    }
+    t->rc = kqx_db_doc_freq(t->p->pDb, zVal, nVal, &df, t->pzErr);
+    if (t->rc == KQ_OK && df > 0) {
+        t->rc = t->x(t->pCtx, zKey + META_WORD_LEN, nKey - META_WORD_LEN, zVal,
+                     nVal, df);
+    }
+    return t->rc ? 1 : 0;
+}
+
+int
+kqi_xterms(kqi_xindex *p, const char *zPrefix, size_t nPrefix, void *pCtx,
+           kq_term_fn x, char **pzErr)
+{
+    char aKey[META_WORD_LEN + KQI_MAX_TERM];
+    if (nPrefix > KQI_MAX_TERM) {
+        return KQ_OK; /* no word is that long */
+    }
+    memcpy(aKey, META_WORD, META_WORD_LEN);
+    memcpy(aKey + META_WORD_LEN, zPrefix, nPrefix);
+    xterms t = {p, pCtx, x, KQ_OK, pzErr};
+    xcall_begin(p);
+    int rc = kqx_db_metadata_scan(p->pDb, aKey, META_WORD_LEN + nPrefix, &t,
+                                  terms_word, pzErr);
+    xcall_end(p);
+    if (rc == 1) {
+        rc = t.rc;
+    }
+    return rc;
+}
+
+/**************************************************************************
+** Date order (run.c's search_by_date()): a document's date, and its
+** place in the order kq-index added the documents (KQX_VALUE_SEQ), which
+** breaks ties as the native index's docids do.  A document without one
+** (a database older than it) comes before those with one, by docid.
+*/
+int
+kqi_xdoc_date(kqi_xindex *p, kq_docid iDoc, char **pzDate, size_t *pnDate,
+              uint64_t *pTie, char **pzErr)
+{
+    char *z = NULL;
+    size_t n = 0;
+    *pzDate = NULL;
+    *pnDate = 0;
+    int rc = kqi_xdoc(p, iDoc, KQX_VALUE_DATE, pzDate, pnDate, pzErr);
+    if (rc == KQ_OK) {
+        rc = kqi_xdoc(p, iDoc, KQX_VALUE_SEQ, &z, &n, pzErr);
+    }
+    if (rc == KQ_OK && n == 8) {
+        u64 v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (u8)z[i];
+        }
+        *pTie = ((u64)1 << 32) + v;
+    } else if (rc == KQ_OK) {
+        *pTie = iDoc;
+    }
+    free(z);
+    if (rc) {
+        free(*pzDate);
+        *pzDate = NULL;
+    }
+    return rc;
+}
+
+/**************************************************************************
+** kq_explain() on Xapian: the rows explain.c's walk of the native cursor
+** tree gives, in its order, from a walk of the query: each scoring term
+** the database holds (not those of filters, dates, ids or exclusions; a
+** phrase or NEAR none if one of its words is missing), with its
+** occurrences in the document (its positions), those in the title (of
+** T + term), its df (Xapian's term frequency) and its part of the score
+** by kq's BM25F over Xapian's document length; the total is Xapian's own
+** score of the document.
+*/
+typedef struct xxpl {
+    kqi_xindex *p;
+    kq_explain_info *pOut;
+    size_t nAlloc;
+    uint32_t iXDoc; /* Xapian's docid */
+    u32 nTitleW1;   /* the title weight, less one */
+    char **pzErr;
+} xxpl;
+
+/* The documents holding z/n. */
+static int
+xpl_df(xxpl *x, const char *z, size_t n, u64 *pDf)
+{
+    uint64_t df = 0;
+    int rc = kqx_db_doc_freq(x->p->pDb, z, n, &df, x->pzErr);
+    *pDf = df;
+    return rc;
+}
+
+/* The occurrences of z/n in the document. */
+static int
+xpl_occ(xxpl *x, const char *z, size_t n, u32 *pn)
+{
+    uint32_t *a = NULL, nPos = 0;
+    int rc = kqx_db_positions(x->p->pDb, x->iXDoc, z, n, &a, &nPos, x->pzErr);
+    free(a);
+    *pn = nPos;
+    return rc;
+}
+
+/* The row of term z (a text term) that query word q wrote, weight w (as
+** explain.c's explain_walk() fills it); none if no document holds it. */
+static int
+xpl_row(xxpl *x, const char *z, size_t n, const kqi_qnode *q, double w)
+{
+    u64 df;
+    int rc = xpl_df(x, z, n, &df);
+    if (rc || df == 0) {
+        return rc;
+    }
+    kq_explain_info *o = x->pOut;
+    if (kq_grow(&o->aTerm, sizeof(kq_explain_term), &x->nAlloc,
+                (size_t)o->nTerm + 1, 8)) {
+        return KQ_NOMEM;
+    }
+    kq_explain_term *e = &o->aTerm[o->nTerm++];
+    memset(e, 0, sizeof(*e));
+    e->zTerm = kq_mprintf("%.*s", (int)n, z);
+    if (q && q->eType == KQI_Q_PREFIX && q->zRaw == NULL) {
+        e->zWhere = kq_mprintf("%s*", q->zTerm);
+    } else if (q && q->zRaw) {
+        e->zWhere = kq_mprintf("%s", q->zRaw);
+    } else {
+        e->zWhere = kq_mprintf("%.*s", (int)n, z);
+    }
+    if (e->zTerm == NULL || e->zWhere == NULL) {
+        return KQ_NOMEM;
+    }
+    rc = xpl_occ(x, z, n, &e->tf);
+    if (rc == KQ_OK && e->tf && x->nTitleW1 && n + 1 <= KQI_MAX_KEY) {
+        char aKey[KQI_MAX_KEY];
+        aKey[0] = KQI_PFX_TITLE;
+        memcpy(aKey + 1, z, n);
+        rc = xpl_occ(x, aKey, n + 1, &e->tfTitle);
+    }
+    e->df = df;
+    e->idf = kqi_bm25_idf(x->p->stats.nDoc, df);
+    e->boost = w;
+    if (rc == KQ_OK && e->tf) {
+        u32 tf = e->tf +
+                 x->nTitleW1 * (e->tfTitle < e->tf ? e->tfTitle : e->tf);
+        e->score = w * kqi_bm25(e->idf, tf, o->nLen, o->avgLen);
+    }
+    return rc;
+}
+
+/* The rows of a word, expanding word or phrase of the text. */
+static int
+xpl_text(xxpl *x, const kqi_qnode *q, double w)
+{
+    if (q->eType == KQI_Q_TERM) {
+        return xpl_row(x, q->zTerm, q->nTerm, q, w);
+    }
+    xexp e;
+    x->p->nExpLeft = KQ_MAX_QUERY_EXPANSION;
+    int rc = x_expand(x->p, q, "", &e, x->pzErr);
+    for (int i = 0; rc == KQ_OK && i < e.n; i++) {
+        rc = xpl_row(x, e.az[i], strlen(e.az[i]), q, w);
+    }
+    exp_clear(&e);
+    return rc;
+}
+
+/* A phrase or NEAR: none if one of its plain words is in no document (the
+** native cursor is empty then). */
+static int
+xpl_words(xxpl *x, const kqi_qnode *q, double w)
+{
+    for (int i = 0; i < q->nChild; i++) {
+        const kqi_qnode *c = q->aChild[i];
+        if (c->bNever) {
+            return KQ_OK;
+        }
+        if (c->eType == KQI_Q_TERM || q->eType == KQI_Q_NEAR) {
+            u64 df;
+            int rc = xpl_df(x, c->zTerm, c->nTerm, &df);
+            if (rc || df == 0) {
+                return rc;
+            }
+        }
+    }
+    int rc = KQ_OK;
+    for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+        rc = xpl_text(x, q->aChild[i], w);
+    }
+    return rc;
+}
+
+static int
+xpl_walk(xxpl *x, const kqi_qnode *q, double w)
+{
+    if (q->boost != 0 && q->boost != 1.0) {
+        w *= q->boost;
+    }
+    switch (q->eType) {
+    case KQI_Q_TERM:
+    case KQI_Q_PREFIX:
+    case KQI_Q_WILD:
+    case KQI_Q_FUZZY:
+    case KQI_Q_PHRASE:
+        /* Title words rank by their text term; other fields only
+        ** filter. */
+        if (q->bNever ||
+            (q->eField != KQI_FIELD_ANY && q->eField != KQI_FIELD_TITLE)) {
+            return KQ_OK;
+        }
+        return q->eType == KQI_Q_PHRASE ? xpl_words(x, q, w)
+                                        : xpl_text(x, q, w);
+    case KQI_Q_NEAR: return xpl_words(x, q, w);
+    case KQI_Q_AND:
+    case KQI_Q_OR:
+    case KQI_Q_MAYBE: {
+        int rc = KQ_OK;
+        for (int i = 0; rc == KQ_OK && i < q->nChild; i++) {
+            if (q->aChild[i]->eType != KQI_Q_NOT) {
+                rc = xpl_walk(x, q->aChild[i], w);
+            }
+        }
+        return rc;
+    }
+    default: return KQ_OK; /* NOT, dates, ids: nothing scores */
+    }
+}
+
+/* Xapian's score of document iXDoc for q: *pbMatch 0 if it does not
+** match.  The search is narrowed to the document's id term when it has
+** one. */
+static int
+xpl_score(kqi_xindex *p, const kq_query *q, uint32_t iXDoc, int *pbMatch,
+          double *pScore, char **pzErr)
+{
+    char *zId = NULL;
+    size_t nId = 0;
+    kqx_query *x = NULL, *pAll = NULL;
+    kqx_mset *m = NULL;
+    *pbMatch = 0;
+    *pScore = 0;
+    p->nExpLeft = KQ_MAX_QUERY_EXPANSION;
+    xcall_begin(p);
+    int rc = kqx_db_value(p->pDb, iXDoc, KQX_VALUE_ID, &zId, &nId, pzErr);
+    if (rc == KQ_OK) {
+        rc = translate(p, q->pRoot, &x, pzErr);
+    }
+    if (rc == KQ_OK && nId + 1 <= KQI_MAX_KEY) {
+        char aKey[KQI_MAX_KEY];
+        kqx_query *pId = NULL;
+        aKey[0] = 'Q';
+        memcpy(aKey + 1, zId, nId);
+        rc = kqx_query_term(aKey, nId + 1, &pId, pzErr);
+        if (rc == KQ_OK) {
+            rc = x_scale(&pId, 0.0, pzErr);
+        }
+        if (rc == KQ_OK) {
+            kqx_query *ab[2] = {x, pId};
+            rc = kqx_query_combine(KQX_AND, ab, 2, &pAll, pzErr);
+        }
+        kqx_query_free(pId);
+    }
+    if (rc == KQ_OK) {
+        rc = kqx_search(p->pDb, pAll ? pAll : x, KQ_BM25_K1, KQ_BM25_B, 0,
+                        (size_t)p->stats.nDoc, &m, pzErr);
+    }
+    xcall_end(p);
+    for (size_t i = 0; rc == KQ_OK && i < kqx_mset_size(m); i++) {
+        if (kqx_mset_docid(m, i) == iXDoc) {
+            *pbMatch = 1;
+            *pScore = kqx_mset_score(m, i);
+        }
+    }
+    kqx_mset_free(m);
+    kqx_query_free(x);
+    kqx_query_free(pAll);
+    free(zId);
+    return rc;
+}
+
+int
+kqi_xexplain(kqi_xindex *p, const kq_query *q, kq_docid iDoc,
+             kq_explain_info *pOut, char **pzErr)
+{
+    memset(pOut, 0, sizeof(*pOut));
+    xxpl x = {p, pOut, 0, iDoc + 1, p->stats.nTitleWeight - 1, pzErr};
+    uint64_t nLen = 0;
+    int rc = xpl_score(p, q, x.iXDoc, &pOut->bMatch, &pOut->score, pzErr);
+    xcall_begin(p);
+    if (rc == KQ_OK) {
+        rc = kqx_db_doc_length(p->pDb, x.iXDoc, &nLen, pzErr);
+    }
+    pOut->nLen = nLen > UINT32_MAX ? UINT32_MAX : (u32)nLen;
+    pOut->avgLen = p->stats.avgDoclen;
+    pOut->nDoc = p->stats.nDoc;
+    if (rc == KQ_OK) {
+        rc = xpl_walk(&x, q->pRoot, 1.0);
+    }
+    xcall_end(p);
+    for (int i = 0; !pOut->bMatch && i < pOut->nTerm; i++) {
+        pOut->aTerm[i].score = 0;
+    }
+    if (rc) {
+        kq_explain_free(pOut);
+    }
+    return rc;
 }

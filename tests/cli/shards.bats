@@ -37,7 +37,8 @@ owns_port() {
     return 1
 }
 
-# Serve shard $1 with xapian-tcpsrv on a free port; sets PORT.  The port
+# Serve shard $1 (of $BATS_FILE_TMPDIR/$2, default sh) with xapian-tcpsrv
+# on a free port; sets PORT.  The port
 # free a moment ago may be taken before the server binds it (other tests
 # run in parallel, and other programs): the server then exits, or another
 # program answers there.  So it counts as started only once that server
@@ -49,7 +50,7 @@ start_server() {
         # Its own session: on SIGTERM xapian-tcpsrv signals its whole
         # process group, which would otherwise be bats itself.
         setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$PORT" \
-            "$BATS_FILE_TMPDIR/sh/shard00$1" >/dev/null 2>&1 3>&- &
+            "$BATS_FILE_TMPDIR/${2:-sh}/shard00$1" >/dev/null 2>&1 3>&- &
         pid=$!
         echo "$pid" >>"$BATS_FILE_TMPDIR/pids"
         for _ in $(seq 300); do
@@ -68,10 +69,20 @@ setup_file() {
     cd "$ROOT" || return 1
     "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/one" corpus/
     "$KQI" -q --backend=xapian --shards 2 -d "$BATS_FILE_TMPDIR/sh" corpus/
+    # Dated documents: every 7th of the Reuters slice (many dates, many
+    # documents a date), a fifth of them (ids divisible by 5) undated.
+    zcat tests/data/reuters/slice.jsonl.gz | awk 'NR % 7 == 1' |
+        jq -c 'if ((.id | tonumber) % 5 == 0) then del(.date) else . end' \
+            >"$BATS_FILE_TMPDIR/dated.jsonl"
+    "$KQI" -q -d "$BATS_FILE_TMPDIR/rn" "$BATS_FILE_TMPDIR/dated.jsonl"
+    "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/rone" "$BATS_FILE_TMPDIR/dated.jsonl"
+    "$KQI" -q --backend=xapian --shards 2 -d "$BATS_FILE_TMPDIR/rsh" "$BATS_FILE_TMPDIR/dated.jsonl"
     : >"$BATS_FILE_TMPDIR/pids"
     for i in 0 1; do
         start_server "$i" || return 1
         echo "tcp://127.0.0.1:$PORT" >>"$BATS_FILE_TMPDIR/remotes"
+        start_server "$i" rsh || return 1
+        echo "tcp://127.0.0.1:$PORT" >>"$BATS_FILE_TMPDIR/rremotes"
     done
 }
 
@@ -88,13 +99,42 @@ setup() {
     cd "$ROOT"
 }
 
-# kq over both remote shards.
+# kq over both remote shards (of the Reuters documents: kq_rremote).
 kq_remote() {
     local args=() r
     while read -r r; do
         args+=(-d "$r")
-    done <"$BATS_FILE_TMPDIR/remotes"
+    done <"$BATS_FILE_TMPDIR/${REMOTES:-remotes}"
     "$KQ" "${args[@]}" "$@"
+}
+kq_rremote() { REMOTES=rremotes kq_remote "$@"; }
+
+# same4 ARGS...: kq ARGS prints the same on the native index of corpus/,
+# the local Xapian database, the stub directory of the shards and the
+# two tcp:// shards (rsame4: of the Reuters documents), and something;
+# exit statuses equal too.  (Standard output only: messages name the
+# index.)
+same4() {
+    local want got st0 st
+    want=$("$KQ" -d "${NAT:-$IDX}" "$@") && st0=0 || st0=$?
+    [ -n "$want" ] || { echo "kq $*: no output" >&2; return 1; }
+    for run_on in "-d ${ONE:-$BATS_FILE_TMPDIR/one}" "-d ${STUB:-$BATS_FILE_TMPDIR/sh}" remote; do
+        if [ "$run_on" = remote ]; then
+            got=$(kq_remote "$@") && st=0 || st=$?
+        else
+            # shellcheck disable=SC2086
+            got=$("$KQ" $run_on "$@") && st=0 || st=$?
+        fi
+        if [ "$got" != "$want" ] || [ "$st" != "$st0" ]; then
+            echo "kq $* on $run_on: exit $st, native $st0" >&2
+            diff <(echo "$want") <(echo "$got") >&2
+            return 1
+        fi
+    done
+}
+rsame4() {
+    NAT="$BATS_FILE_TMPDIR/rn" ONE="$BATS_FILE_TMPDIR/rone" \
+        STUB="$BATS_FILE_TMPDIR/rsh" REMOTES=rremotes same4 "$@"
 }
 
 # "count N" and sorted "score id" lines of all hits.
@@ -201,4 +241,86 @@ bad_url() {
     # the address of a running server, also with a leading zero
     remote=$(sed -n 1p "$BATS_FILE_TMPDIR/remotes")
     run -0 "$KQ" -d "${remote%:*}:0${remote##*:}" -c ceasefire
+}
+
+@test "shards: kq show over tcp:// shards prints what the native index does (text, --json, --fields, a missing id)" {
+    same4 show corpus/0002.txt
+    same4 show corpus/0040.txt corpus/0017.txt corpus/0000.txt
+    same4 show --json corpus/0022.txt corpus/0002.txt
+    same4 show --format=jsonl --fields=id,len,title corpus/0030.txt
+    same4 show corpus/0003.txt corpus/nosuch.txt
+    rsame4 show --json 1 56 112
+    # the text is the file's after its title line and the blank one (an
+    # independent check)
+    diff <(kq_remote show --fields=text corpus/0005.txt) <(tail -n +3 corpus/0005.txt)
+}
+
+@test "shards: kq explain over tcp:// shards prints what the native index does" {
+    # (of the documents each query matches, and one it does not: see
+    # kq(1) on a part of the query that fails in a matching document)
+    for q in ceasefire 'peace* OR ceasefire^2' '"prime minister"' \
+             'title:gulf' 'iraq -oil' '+peace* ceasefire' 'govern* AND peace' \
+             'gulf NEAR/5 peace' 'oil OR bank OR dollar' 'peace^0.5 OR war'; do
+        ids=$("$KQ" -d "$IDX" search --format=ids -n 3 -- "$q")
+        [ -n "$ids" ]
+        for id in $ids corpus/0001.txt; do
+            same4 explain -- "$q" "$id"
+            same4 explain --json -- "$q" "$id"
+        done
+    done
+    same4 explain xyzzy corpus/0002.txt
+    ids=$("$KQ" -d "$BATS_FILE_TMPDIR/rn" search --format=ids -n 3 'oil OR crude^3 OR opec')
+    [ -n "$ids" ]
+    for id in $ids 1; do
+        rsame4 explain 'oil OR crude^3 OR opec' "$id"
+    done
+    # the explained total is the score kq search gives the document
+    total=$(kq_remote explain --json 'peace* OR ceasefire^2' corpus/0022.txt | jq .score)
+    hit=$(kq_remote --json -n 100 'peace* OR ceasefire^2' | jq 'select(.id == "corpus/0022.txt") | .score')
+    [ -n "$total" ] && [ -n "$hit" ]
+    # (search prints 6 decimals)
+    [ "$(printf '%.6f' "$total")" = "$(printf '%.6f' "$hit")" ]
+}
+
+@test "shards: kq terms over tcp:// shards lists the native vocabulary with its document counts" {
+    same4 terms
+    same4 terms peace
+    same4 terms --sort=df -n 20
+    same4 terms --json govern
+    same4 terms --format=tsv --all
+    same4 terms zzzzz
+    rsame4 terms --sort=df -n 30 --format=tsv
+    # the counts are those of the documents (grep: every form of the word)
+    n=$(kq_remote terms --format=tsv ceasefire | awk -F'\t' '$1 == "ceasefire" { print $3 }')
+    [ "$n" -eq "$(gfiles 'ceasefires?' | wc -l)" ]
+}
+
+@test "shards: --sort=date and -date over tcp:// shards give the native order, ties and undated documents included" {
+    nu=$(jq -r 'select(.date == null) | .id' "$BATS_FILE_TMPDIR/dated.jsonl" | wc -l)
+    [ "$nu" -gt 10 ]
+    for s in date -date; do
+        rsame4 search --sort=$s --format=tsv --fields=id,date,score -n 1000 said
+        rsame4 search --sort=$s --format=tsv --fields=id,date -n 7 --offset 30 oil
+        rsame4 search --sort=$s --format=ids --all 'NOT said'
+    done
+    # the native order itself: dates ascending, undated last, ties in
+    # input order (checked against the input with jq)
+    want=$(jq -r 'select(.title + " " + .body | test("\\bsaid\\b"; "i")) | [(.date // "~"), input_line_number, .id] | @tsv' \
+               "$BATS_FILE_TMPDIR/dated.jsonl" | LC_ALL=C sort -t$'\t' -k1,1 -k2,2n | cut -f3)
+    got=$(kq_rremote search --sort=date --format=ids --all '"said"')
+    [ "$(echo "$got" | wc -l)" -gt 100 ]
+    diff <(echo "$want") <(echo "$got")
+}
+
+@test "shards: hist, count, kwic and facet over tcp:// shards give what the native index does" {
+    rsame4 hist said
+    rsame4 hist --by year --format=tsv oil said gold
+    rsame4 hist --by day --format=csv opec
+    rsame4 count oil
+    rsame4 facet source oil
+    rsame4 facet date:month 'opec OR "crude oil"'
+    same4 count ceasefire
+    same4 kwic ceasefire
+    same4 kwic --format=tsv 'peace*'
+    same4 facet source peace
 }

@@ -239,7 +239,8 @@ doc_cb(void *pCtx, kq_docid iDoc)
 }
 
 /* What needs kq's own index says so on a Xapian database; the walk of
-** the documents and term frequencies answer there as natively. */
+** the documents, term frequencies, finding by id, date order and explain
+** answer there as natively. */
 static void
 test_native_only(void **state)
 {
@@ -270,7 +271,6 @@ test_native_only(void **state)
                  (unsigned long long)nX[1], (unsigned long long)nN[0],
                  (unsigned long long)nN[1]);
     }
-    kq_index_close(pN);
     const kq_segment_stats *g = NULL;
     assert_int_equal(kq_index_segment(p, 0, &g, &zErr), KQ_MISUSE);
     assert_null(g);
@@ -279,26 +279,57 @@ test_native_only(void **state)
     assert_int_equal(kq_index_check(p, &zErr), KQ_MISUSE);
     free(zErr);
     zErr = NULL;
-    kq_docid iDoc;
-    assert_int_equal(kq_index_find(p, "d0", 2, &iDoc, &zErr), KQ_MISUSE);
+    /* Finding by id, date order and explain answer as natively. */
+    kq_docid iDoc, iDocN;
+    assert_int_equal(kq_index_find(p, "d0", 2, &iDoc, &zErr), KQ_OK);
+    assert_int_equal(kq_index_find(pN, "d0", 2, &iDocN, &zErr), KQ_OK);
+    assert_int_equal(iDoc, iDocN);
+    assert_int_equal(kq_index_find(p, "nosuch", 6, &iDoc, &zErr),
+                     KQ_NOTFOUND);
     free(zErr);
     zErr = NULL;
     kq_query *q = NULL;
     int iCol;
     assert_int_equal(
         kq_query_parse(kq_index_analyzer(p), "oil", &q, &iCol, &zErr), KQ_OK);
-    kq_hit *a = NULL;
-    size_t nHit;
-    uint64_t nTotal;
-    assert_int_equal(kq_search_ex(p, q, KQ_SEARCH_DATE, 0, 10, &a, &nHit,
-                                  &nTotal, NULL, &zErr),
-                     KQ_MISUSE);
-    free(zErr);
-    zErr = NULL;
-    kq_explain_info x;
-    assert_int_equal(kq_explain(p, q, 0, &x, &zErr), KQ_MISUSE);
+    for (int f = KQ_SEARCH_DATE; f <= KQ_SEARCH_DATE_DESC; f *= 2) {
+        kq_hit *a = NULL, *aN = NULL;
+        size_t nHit, nHitN;
+        uint64_t nTotal, nTotalN;
+        assert_int_equal(kq_search_ex(p, q, f, 0, 10, &a, &nHit, &nTotal, NULL,
+                                      &zErr),
+                         KQ_OK);
+        assert_int_equal(kq_search_ex(pN, q, f, 0, 10, &aN, &nHitN, &nTotalN,
+                                      NULL, &zErr),
+                         KQ_OK);
+        assert_int_equal(nTotal, nTotalN);
+        assert_int_equal(nHit, nHitN);
+        for (size_t i = 0; i < nHit; i++) {
+            th_check(a[i].iDoc == aN[i].iDoc && a[i].score == aN[i].score,
+                     "date order %d, hit %zu: Xapian %u, native %u", f, i,
+                     a[i].iDoc, aN[i].iDoc);
+        }
+        free(a);
+        free(aN);
+    }
+    kq_explain_info x, xN;
+    assert_int_equal(kq_explain(p, q, iDocN, &x, &zErr), KQ_OK);
+    assert_int_equal(kq_explain(pN, q, iDocN, &xN, &zErr), KQ_OK);
+    assert_int_equal(x.bMatch, xN.bMatch);
+    assert_true(x.score == xN.score);
+    assert_int_equal(x.nLen, xN.nLen);
+    assert_int_equal(x.nTerm, xN.nTerm);
+    for (int i = 0; i < x.nTerm; i++) {
+        assert_string_equal(x.aTerm[i].zTerm, xN.aTerm[i].zTerm);
+        assert_int_equal(x.aTerm[i].tf, xN.aTerm[i].tf);
+        assert_int_equal(x.aTerm[i].df, xN.aTerm[i].df);
+        assert_true(x.aTerm[i].score == xN.aTerm[i].score);
+    }
+    kq_explain_free(&x);
+    kq_explain_free(&xN);
     free(zErr);
     kq_query_free(q);
+    kq_index_close(pN);
     kq_index_close(p);
 }
 
