@@ -32,6 +32,7 @@ usage(FILE *f)
     /* clang-format off */
     fprintf(f,
 "usage: kq-index [add] [-d DIR] [--backend native|xapian] [--lang LANG]\n"
+"                [--shards N | --shard K/N]\n"
 "                [--memory SIZE] [-j N] [--wait SECONDS] [--delete-missing]\n"
 "                [--commit-every SIZE] [--no-merge] [--max-segment SIZE]\n"
 "                [--merge-budget SIZE] [-q]\n"
@@ -58,7 +59,12 @@ usage(FILE *f)
 "                    database, from the same analysis (kq searches both)\n"
 "  --shards N        with --backend=xapian: spread the documents over N\n"
 "                    databases DIR/shard000... (by a hash of the id), with\n"
-"                    a stub DIR/XAPIANDB so DIR opens as one database\n"
+"                    a stub DIR/XAPIANDB so DIR opens as one database;\n"
+"                    -j M writes them on M threads\n"
+"  --shard K/N       with --backend=xapian: write only the documents whose\n"
+"                    ids go to shard K (0..N-1) of N, the share of one of N\n"
+"                    machines indexing the same input; equal to DIR/shardK\n"
+"                    of --shards N\n"
 "  --lang LANG       Snowball stemming language of a new index (default\n"
 "                    english; 'none' for no stemming; --lang list shows all)\n"
 "  --memory SIZE     in-memory inversion budget, e.g. 64M, 2G (default 256M);\n"

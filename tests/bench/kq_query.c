@@ -5,7 +5,9 @@
 ** Built and run by `make bench`; not part of kq's user-facing CLI.
 **
 ** Timed per query (as for the other peers): parse + search + fetching the
-** top-k external ids.
+** top-k external ids.  --db A,B,... opens several indexes as one
+** (kq_index_open_many(): kq indexes, Xapian databases, tcp:// shards), for
+** tests/bench/shards.sh.
 */
 #include "kq.h"
 #include "qdriver.h"
@@ -65,7 +67,16 @@ main(int argc, char **argv)
     qd_parse_args(&o, argc, argv, NULL);
     bench b = {NULL};
     char *zErr = NULL;
-    int rc = kq_index_open(o.db, &b.pIdx, &zErr);
+    /* A,B,...: several as one. */
+    char *zList = strdup(o.db);
+    const char *az[KQ_MAX_SHARDS];
+    int n = 0;
+    for (char *z = strtok(zList, ","); z && n < KQ_MAX_SHARDS;
+         z = strtok(NULL, ",")) {
+        az[n++] = z;
+    }
+    int rc = kq_index_open_many(az, n, &b.pIdx, &zErr);
+    free(zList);
     if (rc) {
         fprintf(stderr, "kq_query: %s\n", zErr ? zErr : kq_errstr(rc));
         return 3;
