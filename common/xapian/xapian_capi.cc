@@ -869,6 +869,34 @@ kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz, size_t *pn,
 }
 
 extern "C" int
+kqx_db_values(kqx_db *p, uint32_t iDoc, const unsigned *aSlot, int nSlot,
+              char **az, size_t *an, char **pzErr)
+{
+    for (int i = 0; i < nSlot; i++) {
+        az[i] = NULL;
+    }
+    int rc = db_call(p, pzErr, [&]() -> int {
+        /* One document fetched: over tcp://, one round trip for all. */
+        Xapian::Document d = p->db.get_document(iDoc);
+        for (int i = 0; i < nSlot; i++) {
+            std::free(az[i]); /* (a retry after a new revision) */
+            az[i] = copy_out(d.get_value(aSlot[i]), &an[i]);
+            if (az[i] == NULL) {
+                return (int)KQ_NOMEM;
+            }
+        }
+        return (int)KQ_OK;
+    });
+    if (rc) {
+        for (int i = 0; i < nSlot; i++) {
+            std::free(az[i]);
+            az[i] = NULL;
+        }
+    }
+    return rc;
+}
+
+extern "C" int
 kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr)
 {
     *pz = NULL;

@@ -119,6 +119,11 @@ int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
 int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr);
+/* Values aSlot[0..nSlot) of document iDoc into az[i], an[i] (each
+** malloc()ed; all NULL on an error): the document read once, so one
+** round trip to a remote database. */
+int kqx_db_values(kqx_db *p, uint32_t iDoc, const unsigned *aSlot, int nSlot,
+                  char **az, size_t *an, char **pzErr);
 /* The documents holding term z/n (Xapian's term frequency) and its
 ** occurrences in them: its positions (a term without any, once a
 ** document). */
@@ -279,6 +284,9 @@ void kqx_mset_free(kqx_mset *m);
     X(wdb_delete, (kqx_wdb *p, const char *zUnique, size_t nUnique,           \
                    uint32_t *pnDel, char **pzErr),                            \
       (p, zUnique, nUnique, pnDel, pzErr))                                    \
+    X(db_values, (kqx_db *p, uint32_t iDoc, const unsigned *aSlot, int nSlot, \
+                  char **az, size_t *an, char **pzErr),                       \
+      (p, iDoc, aSlot, nSlot, az, an, pzErr))                                 \
     X(db_doc_length, (kqx_db *p, uint32_t iDoc, uint64_t *pnLen,              \
                       char **pzErr), (p, iDoc, pnLen, pzErr))                 \
     X(db_doc_freq, (kqx_db *p, const char *z, size_t n, uint64_t *pnDf,       \

@@ -2462,13 +2462,13 @@ int
 kqi_xindex_doc(kqi_xindex *p, kq_docid iDoc, char *azOut[KQI_XVALUES],
                size_t anOut[KQI_XVALUES], char **pzErr)
 {
-    static const int aSlot[KQI_XVALUES] = {KQX_VALUE_ID, KQX_VALUE_TITLE,
-                                           KQX_VALUE_DATE, KQX_VALUE_SOURCE,
-                                           KQX_VALUE_SIG};
-    int rc = KQ_OK;
-    for (int i = 0; rc == KQ_OK && i < KQI_XVALUES; i++) {
-        rc = kqi_xdoc(p, iDoc, aSlot[i], &azOut[i], &anOut[i], pzErr);
-    }
+    static const unsigned aSlot[KQI_XVALUES] = {
+        KQX_VALUE_ID, KQX_VALUE_TITLE, KQX_VALUE_DATE, KQX_VALUE_SOURCE,
+        KQX_VALUE_SIG};
+    xcall_begin(p);
+    int rc = kqx_db_values(p->pDb, iDoc + 1, aSlot, KQI_XVALUES, azOut, anOut,
+                           pzErr);
+    xcall_end(p);
     return rc;
 }
 
