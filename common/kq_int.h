@@ -780,6 +780,9 @@ typedef struct kqi_xwriter kqi_xwriter;
 int kqi_xwriter_open(const char *zDir, const kq_writer_opts *pOpts,
                      kqi_xwriter **ppOut, char **pzErr);
 int kqi_xwriter_add(kqi_xwriter *p, const kq_doc *pDoc, char **pzErr);
+/* For the tests: write the vocabulary out whenever the sets hold n words
+** (0: XVOCAB_MAX, xbackend.c), as a large corpus does. */
+void kqi_xwriter_set_vocab_max(kqi_xwriter *p, u32 n);
 /* As kq_writer_delete(). */
 int kqi_xwriter_delete(kqi_xwriter *p, const char *zId, size_t nId,
                        char **pzErr);

@@ -283,6 +283,7 @@ struct kqi_xwriter {
     int rcT; /* a thread's error (the first), with its message */
     char *zErrT;
     u32 nVocab;            /* words in the threads' sets (under mu) */
+    u32 nVocabMax;         /* written out at this many (XVOCAB_MAX) */
     const char **azVocab;  /* XJOB_VOCAB: word, stem, word, stem, ... */
     const size_t *anVocab; /* their lengths */
     u32 nVocabOut;         /* pairs */
@@ -661,6 +662,7 @@ kqi_xwriter_open(const char *zDir, const kq_writer_opts *pOpts,
     p->nPart = nPart > 1 ? (u32)nPart : 0;
     p->iPart = p->nPart ? (u32)iPart : 0;
     p->bDetectLang = pOpts->bDetectLang;
+    p->nVocabMax = XVOCAB_MAX;
     const char *zLang = pOpts->zLang;
     char *zHave = NULL;
     int rc;
@@ -1268,7 +1270,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
                             iPos + KQI_TITLE_GAP, NULL, t, xtoken_cb);
         }
         t->bVocabOnly = 0;
-        if (rc == KQ_OK && p->nVocab >= XVOCAB_MAX) {
+        if (rc == KQ_OK && p->nVocab >= p->nVocabMax) {
             rc = vocab_flush(p, pzErr);
         }
         return rc == KQ_IOERR ? kqi_analysis_err(pzErr, rc) : rc;
@@ -1276,7 +1278,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
     xthread *t = &p->aT[iDb % (u32)p->nT];
     if (t->bThread) {
         pthread_mutex_lock(&p->mu);
-        int bFull = p->nVocab >= XVOCAB_MAX;
+        int bFull = p->nVocab >= p->nVocabMax;
         pthread_mutex_unlock(&p->mu);
         if (bFull && (rc = vocab_flush(p, pzErr)) != 0) {
             return rc;
@@ -1290,7 +1292,7 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         rc = give_job(p, t, j, pzErr);
     } else {
         rc = xdoc_write(t, d, iDb, p->nSeq, pzErr);
-        if (rc == KQ_OK && p->nVocab >= XVOCAB_MAX) {
+        if (rc == KQ_OK && p->nVocab >= p->nVocabMax) {
             rc = vocab_flush(p, pzErr);
         }
     }
@@ -1300,6 +1302,12 @@ kqi_xwriter_add(kqi_xwriter *p, const kq_doc *d, char **pzErr)
         p->stats.nByteIn += d->nTitle + d->nBody;
     }
     return rc;
+}
+
+void
+kqi_xwriter_set_vocab_max(kqi_xwriter *p, u32 n)
+{
+    p->nVocabMax = n ? n : XVOCAB_MAX;
 }
 
 int

@@ -8,6 +8,11 @@
 **     tests/run.sh names in KQ_XAPIAN_PLUGIN; skipped without one);
 **   - KQ_MAX_FIELD_NAME: kq_writer_add() takes an extra field name of that
 **     many bytes and refuses one more, its message giving the limit;
+**   - the Xapian writer's vocabulary sets (xbackend.c XVOCAB_MAX), written
+**     out when they reach their limit: at a limit of 1, 80, 81 (the
+**     corpus's words), 82 and the default, in one database, in 3 shards
+**     and in 2 shards written on 2 threads, every database has the same
+**     whole vocabulary;
 **   - KQ_MAX_SEGMENTS: the manifest writer writes KQ_MAX_SEGMENTS segment
 **     records, which the reader accepts, and refuses one more (KQ_MISUSE,
 **     the manifest on disk unchanged).  An index with that many segments
@@ -196,6 +201,109 @@ static void test_xwriter_date(void **state) {
     th_rmtree(zDir);
 }
 
+/* "w" 0x01 word entries of the database at zDb, as "word=stem;..." */
+static int vocab_cb(void *pCtx, const char *zKey, size_t nKey,
+                    const char *zVal, size_t nVal) {
+    kq_buf *b = pCtx;
+    kq_buf_append(b, zKey + 2, nKey - 2);
+    kq_buf_append(b, "=", 1);
+    kq_buf_append(b, zVal, nVal);
+    kq_buf_append(b, ";", 1);
+    return 0;
+}
+
+static char *vocab_of(const char *zDb) {
+    const char *az[1] = {zDb};
+    kqx_db *p = NULL;
+    char *zErr = NULL;
+    int rc = kqx_db_open(az, 1, &p, &zErr);
+    th_check(rc == KQ_OK, "kqx_db_open %s: %s", zDb, zErr ? zErr : "");
+    kq_buf b = {0};
+    rc = kqx_db_metadata_scan(p, "w\x01", 2, &b, vocab_cb, &zErr);
+    th_check(rc == KQ_OK, "metadata: %s", zErr ? zErr : "");
+    kq_buf_append(&b, "", 1);
+    kqx_db_close(p);
+    return (char *)b.a;
+}
+
+/* The vocabulary sets written out at their limit, and one past it. */
+static void test_xwriter_vocab_max(void **state) {
+    (void)state;
+    if (getenv("KQ_XAPIAN_PLUGIN") == NULL) {
+        skip();
+    }
+    /* 40 documents of two words each of their own, and a title word they
+    ** share: 81 words ("shared" is stemmed: word and stem differ). */
+    static const u32 aMax[] = {0, 1, 80, 81, 82};
+    static const int aShard[][2] = {{0, 1}, {3, 1}, {2, 2}};
+    char *zWant = NULL;
+    for (size_t m = 0; m < sizeof aShard / sizeof aShard[0]; m++) {
+        for (size_t k = 0; k < sizeof aMax / sizeof aMax[0]; k++) {
+            char zDir[64];
+            th_mkdtemp(zDir, sizeof zDir);
+            char zDb[80];
+            snprintf(zDb, sizeof zDb, "%s/x", zDir);
+            kq_writer_opts o = KQ_WRITER_OPTS_INIT;
+            o.nShard = aShard[m][0];
+            o.nThread = aShard[m][1];
+            kqi_xwriter *w = NULL;
+            char *zErr = NULL;
+            int rc = kqi_xwriter_open(zDb, &o, &w, &zErr);
+            th_check(rc == KQ_OK, "kqi_xwriter_open: %s", zErr ? zErr : "");
+            kqi_xwriter_set_vocab_max(w, aMax[k]);
+            for (int i = 0; i < 40; i++) {
+                char zId[16], zBody[64];
+                snprintf(zId, sizeof zId, "d%d", i);
+                snprintf(zBody, sizeof zBody, "running%c%c wb%d", 'a' + i % 26,
+                         'a' + i / 26, i);
+                kq_doc d;
+                memset(&d, 0, sizeof d);
+                d.zId = zId;
+                d.nId = strlen(zId);
+                d.zBody = zBody;
+                d.nBody = strlen(zBody);
+                d.zTitle = "shared";
+                d.nTitle = 6;
+                rc = kqi_xwriter_add(w, &d, &zErr);
+                th_check(rc == KQ_OK, "kqi_xwriter_add: %s",
+                         zErr ? zErr : "");
+            }
+            rc = kqi_xwriter_commit(w, &zErr);
+            th_check(rc == KQ_OK, "commit: %s", zErr ? zErr : "");
+            kqi_xwriter_close(w);
+            int nDb = aShard[m][0] ? aShard[m][0] : 1;
+            for (int s = 0; s < nDb; s++) {
+                char zPath[96];
+                if (aShard[m][0]) {
+                    snprintf(zPath, sizeof zPath, "%s/shard%03d", zDb, s);
+                } else {
+                    snprintf(zPath, sizeof zPath, "%s", zDb);
+                }
+                char *zHave = vocab_of(zPath);
+                if (zWant == NULL) {
+                    zWant = zHave;
+                    /* 81 entries; a stemmed word maps to its stem. */
+                    int n = 0;
+                    for (const char *z = zWant; *z; z++) {
+                        n += *z == ';';
+                    }
+                    assert_int_equal(n, 81);
+                    assert_non_null(strstr(zWant, "runningaa=runningaa;"));
+                    assert_non_null(strstr(zWant, "shared=share;"));
+                } else {
+                    th_check(strcmp(zHave, zWant) == 0,
+                             "shards %d, threads %d, limit %u: shard %d's "
+                             "vocabulary differs", aShard[m][0],
+                             aShard[m][1], aMax[k], s);
+                    free(zHave);
+                }
+            }
+            th_rmtree(zDir);
+        }
+    }
+    free(zWant);
+}
+
 static void crafted_manifest(kqi_manifest *m, u32 nSeg, u64 nGen) {
     memset(m, 0, sizeof *m);
     m->nGeneration = nGen;
@@ -256,6 +364,7 @@ int main(void) {
         cmocka_unit_test(test_writer_date),
         cmocka_unit_test(test_writer_field_name),
         cmocka_unit_test(test_xwriter_date),
+        cmocka_unit_test(test_xwriter_vocab_max),
         cmocka_unit_test(test_manifest_segments),
     };
     return TH_RUN(tests);
