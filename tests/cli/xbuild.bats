@@ -90,6 +90,13 @@ same_db() {
         [ "$a" = "$b" ] || { echo "parts differ: $q"; return 1; }
         [ "$(cut -d, -f2 <<<"$a")" = "$(cut -d, -f2 <<<"$c")" ] || { echo "native differs: $q"; return 1; }
     done
+    # Date order, ties included: every part numbers its documents in the
+    # order of the whole input (value 5), as the native index's docids.
+    for q in oil '*'; do
+        a=$("$KQ" -d "$T/p2" -d "$T/p0" -d "$T/p1" --sort=date --format=ids -n 3000 "$q")
+        b=$("$KQ" -d "$D/native" --sort=date --format=ids -n 3000 "$q")
+        [ -n "$a" ] && [ "$a" = "$b" ] || { echo "date order differs: $q"; return 1; }
+    done
     # The summary says what was left to the other shards.
     run "$KQI" --backend=xapian --shard 1/3 -d "$T/again" "$D/all.jsonl"
     [[ "$output" == *"kq-index: $((2753 - $("$KQ" -d "$T/p1" -c '*'))) documents of other shards not written (--shard 1/3)"* ]]

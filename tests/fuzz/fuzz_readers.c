@@ -45,6 +45,7 @@ int LLVMFuzzerInitialize(int *pArgc, char ***pArgv)
 */
 typedef struct got {
     uint64_t nDoc;
+    size_t nMaxId; /* corpus_opts.nMaxId read with (0: none) */
 } got;
 
 static void check_str(const char *zName, const char *z, size_t n)
@@ -61,6 +62,9 @@ static int on_doc(void *pCtx, const kq_doc *d)
     FZ_CHECK(kq_id_check(d->zId, d->nId, &zErr) == KQ_OK,
              "an id kq_id_check() refuses was delivered: %s",
              zErr ? zErr : "");
+    FZ_CHECK(p->nMaxId == 0 || d->nId <= p->nMaxId,
+             "an id of %zu bytes delivered past nMaxId %zu", d->nId,
+             p->nMaxId);
     check_str("id", d->zId, d->nId);
     check_str("title", d->zTitle, d->nTitle);
     check_str("date", d->zDate, d->nDate);
@@ -85,6 +89,9 @@ static void read_as(const char *zName, const uint8_t *aData, size_t nData)
     memset(&st, 0, sizeof st);
     memset(&g, 0, sizeof g);
     o.nMaxDoc = FZ_MAX_DOC;
+    /* Every other input also with an id limit (a Xapian database's),
+    ** short enough that ids meet it. */
+    o.nMaxId = g.nMaxId = nData % 2 ? 12 : 0;
     int rc = corpus_read_ex(zPath, &o, &g, on_doc, &st);
     FZ_CHECK(rc == 0, "corpus_read(%s) returned %d", zName, rc);
     FZ_CHECK(st.nDoc == g.nDoc && st.nFile == 1,
