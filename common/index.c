@@ -1396,6 +1396,43 @@ tfreq_cb(void *pCtx, kq_docid iDoc, int bDeleted, u32 tf)
     return KQ_OK;
 }
 
+/* kq_index_value_counts()'s count of the non-empty values. */
+typedef struct vcount {
+    void *pCtx;
+    kq_value_count_fn x;
+    u64 nDoc;
+} vcount;
+
+static int
+vcount_cb(void *pCtx, const char *z, size_t n, uint64_t nDoc)
+{
+    vcount *v = pCtx;
+    v->nDoc += nDoc;
+    return v->x(v->pCtx, z, n, nDoc);
+}
+
+int
+kq_index_value_counts(kq_index *p, int eField, void *pCtx, kq_value_count_fn x,
+                      char **pzErr)
+{
+    if (p->pX == NULL) {
+        return kqi_err(pzErr, KQ_MISUSE,
+                       "counting values needs a Xapian database; %s is a "
+                       "kq index (walk its documents)",
+                       p->zDir);
+    }
+    if (eField != KQ_VALUE_DATE && eField != KQ_VALUE_SOURCE) {
+        return kqi_err(pzErr, KQ_MISUSE, "no value field %d", eField);
+    }
+    vcount v = {pCtx, x, 0};
+    int rc = kqi_xvalue_counts(p->pX, eField, &v, vcount_cb, pzErr);
+    u64 nAll = kq_index_stats(p)->nDoc;
+    if (rc == KQ_OK && v.nDoc < nAll) {
+        rc = x(pCtx, "", 0, nAll - v.nDoc);
+    }
+    return rc;
+}
+
 int
 kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
                    uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr)

@@ -626,6 +626,21 @@ int kq_index_doc_tokens(kq_index *p, kq_docid iDoc, int flags, void *pCtx,
 ** such as a date's, once a document). */
 int kq_index_term_freq(kq_index *p, const char *zTerm, size_t nTerm,
                        uint64_t *pnDoc, uint64_t *pnOcc, char **pzErr);
+/* The number of documents holding each distinct value of their date
+** (KQ_VALUE_DATE, as kq_docinfo.zDate) or source (KQ_VALUE_SOURCE):
+** x(pCtx, zValue, nValue, nDoc) for each non-empty value, in byte order,
+** then for the empty value (no date, no source) if some document has it.
+** A non-zero return from x stops the walk and is returned.  A Xapian
+** database only: counted inside each database or tcp:// shard (a match
+** spy), one round trip a shard where reading every document's value is
+** one a document.  On kq's own index KQ_MISUSE: a walk of the document
+** table (kq_index_each_doc(), kq_index_doc()) is as fast there. */
+#define KQ_VALUE_DATE 0
+#define KQ_VALUE_SOURCE 1
+typedef int (*kq_value_count_fn)(void *pCtx, const char *zValue, size_t nValue,
+                                 uint64_t nDoc);
+int kq_index_value_counts(kq_index *p, int eField, void *pCtx,
+                          kq_value_count_fn x, char **pzErr);
 /* Call x for every live (not deleted) document, in docid order; a
 ** non-zero return from x stops the walk and is returned.  *pnDocid (may
 ** be NULL) gets one more than the largest docid.  x may be NULL: only

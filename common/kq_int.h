@@ -815,6 +815,9 @@ int kqi_xsearch_each(kqi_xindex *p, const kq_query *q, void *pCtx,
 int kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
              char **pzErr);
 /* kq_index_term_freq() and kq_index_each_doc() on Xapian. */
+/* As kq_index_value_counts(), without the empty value. */
+int kqi_xvalue_counts(kqi_xindex *p, int eField, void *pCtx,
+                      kq_value_count_fn x, char **pzErr);
 int kqi_xterm_freq(kqi_xindex *p, const char *z, size_t n, uint64_t *pnDoc,
                    uint64_t *pnOcc, char **pzErr);
 int kqi_xeach_doc(kqi_xindex *p, void *pCtx, kq_doc_fn x, kq_docid *pnDocid,

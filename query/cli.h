@@ -337,20 +337,32 @@ typedef struct fvalue {
     uint64_t nTotal;      /* live documents with this value */
     uint64_t nDocs, nOcc; /* matching documents, their matches */
 } fvalue;
-#define FV_NONE UINT32_MAX /* aDoc: a deleted docid */
+#define FV_NONE UINT32_MAX        /* aDoc: a deleted docid */
+#define FV_LATER (UINT32_MAX - 1) /* aDoc: not read yet (bLater) */
 typedef struct fvalues {
     fvalue *a;
     uint32_t n;
     size_t nAlloc;
     uint32_t *aSlot; /* hash table: value number + 1, 0 empty */
     size_t nSlot;
-    uint32_t *aDoc; /* per docid: its value's number, or FV_NONE */
+    uint32_t *aDoc; /* per docid: its value's number, FV_NONE or FV_LATER */
     kq_docid nDocid;
+    int bLater;   /* totals counted by the database, aDoc read on demand */
+    source *s;    /* (bLater) */
+    field_spec f; /* (bLater) */
 } fvalues;
-/* Walk the live documents of s: each one's value of f, and the totals. */
-int fvalues_walk(fvalues *p, source *s, const field_spec *f, char **pzErr);
-/* The value number of iDoc, FV_NONE if deleted or past the table. */
+/* Walk the live documents of s: each one's value of f, and the totals.
+** With bLater, for a caller that asks only for documents that exist (its
+** matches) and through fvalues_get(): on a Xapian database the totals
+** come from the database's counts and each document's value is read when
+** asked for. */
+int fvalues_walk(fvalues *p, source *s, const field_spec *f, int bLater,
+                 char **pzErr);
+/* The value number of iDoc, FV_NONE if deleted or past the table
+** (FV_LATER: not read yet; fvalues_get() reads it). */
 uint32_t fvalues_of(const fvalues *p, kq_docid iDoc);
+/* The value number of iDoc into *pv, read now if it was not. */
+int fvalues_get(fvalues *p, kq_docid iDoc, uint32_t *pv, char **pzErr);
 void fvalues_free(fvalues *p);
 /* Value order: bytes ascending (date labels chronologically), empty last. */
 int fvalue_cmp(const fvalue *a, const fvalue *b);

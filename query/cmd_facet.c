@@ -55,7 +55,11 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
         }
         return KQ_CORRUPT;
     }
-    uint32_t v = fvalues_of(&p->v, iDoc);
+    uint32_t v;
+    int rc = fvalues_get(&p->v, iDoc, &v, &p->zErr);
+    if (rc) {
+        return rc;
+    }
     if (v == FV_NONE || !dedup_keep(&p->dd, iDoc)) {
         return KQ_OK; /* a deleted document, or a folded one */
     }
@@ -285,7 +289,7 @@ facet_run(facet *p)
     if (ex) {
         return ex;
     }
-    int rc = fvalues_walk(&p->v, &p->src, &p->f, &p->zErr);
+    int rc = fvalues_walk(&p->v, &p->src, &p->f, 1, &p->zErr);
     if (rc == KQ_OK && p->dd.bOn) {
         rc = dedup_query(&p->dd, p->src.pIdx, p->pQ, &p->zErr);
     }

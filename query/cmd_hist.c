@@ -4,9 +4,11 @@
 ** match.c) and the period's total number of documents (the denominator a
 ** rate needs).
 **
-** One pass over the document table gives every live document's bucket;
-** then kq_search_each() per query adds each matching document (and its
-** number of matches) to the bucket of its document.  Periods run from the
+** One pass over the document table gives every live document's bucket
+** (a Xapian database counts the documents of each date itself, and a
+** document's bucket is read when it matches); then kq_search_each() per
+** query adds each matching document (and its number of matches) to the
+** bucket of its document.  Periods run from the
 ** first to the last date of the index (or --from/--to), every one listed,
 ** so a time series has no silent holes.
 **
@@ -26,8 +28,10 @@
 #include <unistd.h>
 
 /* aKey values besides buckets: no date at this granularity (counted as
-** undated), or not counted at all (deleted, or outside --from/--to). */
+** undated), or not counted at all (deleted, or outside --from/--to); and
+** not read yet (a Xapian database: read when the document matches). */
 #define KEY_SKIP (INT64_MIN + 1)
+#define KEY_LATER (INT64_MIN + 2)
 #define MAX_BUCKET 10000000
 
 typedef struct hist {
@@ -62,6 +66,7 @@ typedef struct hist {
     uint64_t *aSTotal;   /* --split: nQ x nBucket, documents */
     uint64_t *aSUndated; /* --split: per series, undated documents */
     dedup dd;            /* --dedup: the query being counted */
+    void *aDateCount;    /* a Xapian database: its dates' counts (dcount) */
     char *zErr;
 } hist;
 
@@ -70,6 +75,32 @@ typedef struct hist {
 #define SPLIT_TOP 5           /* --top's default with --split */
 
 static const char *const azBy[] = {"day", "week", "month", "year"};
+
+/* The key of a document dated zDate/nDate: its bucket, BUCKET_NONE
+** (undated) or KEY_SKIP (outside --from/--to); with bSpan, the periods
+** listed (kMin..kMax) grow to hold it. */
+static int64_t
+date_key(hist *h, const char *zDate, size_t nDate, int bSpan)
+{
+    int64_t k = date_bucket(zDate ? zDate : "", nDate, h->eBy);
+    if (k == BUCKET_NONE) {
+        if (h->bRange) {
+            k = KEY_SKIP; /* an undated document is in no range */
+        }
+    } else if ((h->kFrom != BUCKET_NONE && k < h->kFrom) ||
+               (h->kTo != BUCKET_NONE && k > h->kTo)) {
+        k = KEY_SKIP;
+    } else if (bSpan) {
+        if (h->kMin > h->kMax) {
+            h->kMin = h->kMax = k;
+        } else if (k < h->kMin) {
+            h->kMin = k;
+        } else if (k > h->kMax) {
+            h->kMax = k;
+        }
+    }
+    return k;
+}
 
 /* Pass 1: each live document's bucket. */
 static int
@@ -81,25 +112,50 @@ doc_cb(void *pCtx, kq_docid iDoc)
     if (rc || iDoc >= h->nDocid) {
         return rc ? rc : KQ_CORRUPT;
     }
-    int64_t k = date_bucket(info->zDate ? info->zDate : "", info->nDate,
-                            h->eBy);
-    if (k == BUCKET_NONE) {
-        if (h->bRange) {
-            k = KEY_SKIP; /* an undated document is in no range */
-        }
-    } else if ((h->kFrom != BUCKET_NONE && k < h->kFrom) ||
-               (h->kTo != BUCKET_NONE && k > h->kTo)) {
-        k = KEY_SKIP;
-    } else {
-        if (h->kMin > h->kMax) {
-            h->kMin = h->kMax = k;
-        } else if (k < h->kMin) {
-            h->kMin = k;
-        } else if (k > h->kMax) {
-            h->kMax = k;
-        }
+    h->aKey[iDoc] = date_key(h, info->zDate, info->nDate, 1);
+    return KQ_OK;
+}
+
+/* Pass 1 on a Xapian database: the documents of each date, counted in
+** the databases (one round trip a tcp:// shard, where reading each
+** document's date is one a document); a document's own bucket is read
+** when it matches (KEY_LATER). */
+typedef struct dcount {
+    int64_t k;
+    uint64_t n;
+} dcount;
+typedef struct dcounts {
+    hist *h;
+    dcount *a;
+    size_t n, nAlloc;
+} dcounts;
+
+static int
+date_count_cb(void *pCtx, const char *zDate, size_t nDate, uint64_t nDoc)
+{
+    dcounts *d = pCtx;
+    if (kq_grow(&d->a, sizeof(dcount), &d->nAlloc, d->n + 1, 64)) {
+        return KQ_NOMEM;
     }
-    h->aKey[iDoc] = k;
+    d->a[d->n].k = date_key(d->h, zDate, nDate, 1);
+    d->a[d->n].n = nDoc;
+    d->n++;
+    return KQ_OK;
+}
+
+/* The key of iDoc, read now if it was left for later. */
+static int
+key_of(hist *h, kq_docid iDoc, int64_t *pk)
+{
+    if (h->aKey[iDoc] == KEY_LATER) {
+        const kq_docinfo *info;
+        int rc = kq_index_doc(h->src.pIdx, iDoc, &info, &h->zErr);
+        if (rc) {
+            return rc;
+        }
+        h->aKey[iDoc] = date_key(h, info->zDate, info->nDate, 0);
+    }
+    *pk = h->aKey[iDoc];
     return KQ_OK;
 }
 
@@ -130,7 +186,11 @@ match_cb(void *pCtx, kq_docid iDoc, double score, uint32_t nOcc)
         }
         return KQ_CORRUPT;
     }
-    int64_t k = h->aKey[iDoc];
+    int64_t k;
+    int rc = key_of(h, iDoc, &k);
+    if (rc) {
+        return rc;
+    }
     int iQ = h->bSplit ? split_series(h, iDoc) : q->iQ;
     if (!dedup_keep(&h->dd, iDoc)) {
         return KQ_OK;
@@ -731,7 +791,8 @@ hist_dedup(hist *h, int q)
 static int
 split_prepare(hist *h)
 {
-    int rc = fvalues_walk(&h->v, &h->src, &h->fSplit, &h->zErr);
+    /* (every docid's series is looked at: no reading later) */
+    int rc = fvalues_walk(&h->v, &h->src, &h->fSplit, 0, &h->zErr);
     if (rc == KQ_OK) {
         rc = hist_dedup(h, 0); /* (for both passes) */
     }
@@ -826,6 +887,7 @@ hist_free(hist *h)
     free(h->aSTotal);
     free(h->aSUndated);
     fvalues_free(&h->v);
+    free(h->aDateCount);
     free(h->zErr);
     source_close(&h->src);
 }
@@ -955,12 +1017,21 @@ hist_run(hist *h)
     if (h->aKey == NULL) {
         return report_error(c, KQ_NOMEM, NULL);
     }
+    /* A Xapian database counts its dates itself (--split reads every
+    ** document's value anyway: values.c). */
+    int bLater = source_is_xapian(&h->src) && !h->bSplit;
     for (kq_docid i = 0; i < nDocid; i++) {
-        h->aKey[i] = KEY_SKIP; /* deleted documents stay so */
+        /* (deleted documents stay KEY_SKIP; a Xapian database has none,
+        ** and a docid no document has is never met) */
+        h->aKey[i] = bLater ? KEY_LATER : KEY_SKIP;
     }
     h->kMin = 1;
     h->kMax = 0;
-    rc = kq_index_each_doc(h->src.pIdx, h, doc_cb, NULL, &h->zErr);
+    dcounts dc = {h, NULL, 0, 0};
+    rc = bLater ? kq_index_value_counts(h->src.pIdx, KQ_VALUE_DATE, &dc,
+                                        date_count_cb, &h->zErr)
+                : kq_index_each_doc(h->src.pIdx, h, doc_cb, NULL, &h->zErr);
+    h->aDateCount = dc.a; /* (freed with h) */
     if (rc) {
         return report_error(c, rc, h->zErr);
     }
@@ -1004,12 +1075,19 @@ hist_run(hist *h)
         !h->aMatch) {
         return report_error(c, KQ_NOMEM, NULL);
     }
-    for (kq_docid i = 0; i < nDocid; i++) {
+    for (kq_docid i = 0; !bLater && i < nDocid; i++) {
         int64_t k = h->aKey[i];
         if (k == BUCKET_NONE) {
             h->nUndated++;
         } else if (k != KEY_SKIP) {
             h->aTotal[k - h->kMin]++;
+        }
+    }
+    for (size_t i = 0; i < dc.n; i++) {
+        if (dc.a[i].k == BUCKET_NONE) {
+            h->nUndated += dc.a[i].n;
+        } else if (dc.a[i].k != KEY_SKIP) {
+            h->aTotal[dc.a[i].k - h->kMin] += dc.a[i].n;
         }
     }
 

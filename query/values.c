@@ -4,8 +4,10 @@
 ** and labels of dates.c) or an extra field (kq-index --field).
 **
 ** One walk of the live documents (kq_index_each_doc) gives each document
-** its value: the distinct values are interned in an open-addressing hash
-** table (FNV-1a, linear probing, at most half full), and each docid keeps
+** its value (a Xapian database counts the documents of each source or
+** date itself, and a document's value is read when asked for): the
+** distinct values are interned in an open-addressing hash table (FNV-1a,
+** linear probing, at most half full), and each docid keeps
 ** only the number of its value (aDoc), so memory is the distinct values
 ** plus 4 bytes a document.  A document without the field (no source, no
 ** date at that unit, no such extra field, or an empty one) has the empty
@@ -141,6 +143,42 @@ typedef struct walk {
     char **pzErr;
 } walk;
 
+/* The value of f in a document of info, into pz and pn (zLabel: room
+** for a date label). */
+static void
+value_of(const field_spec *f, const kq_docinfo *info, char zLabel[32],
+         const char **pz, size_t *pn)
+{
+    *pz = "";
+    *pn = 0;
+    switch (f->eKind) {
+    case FIELD_SOURCE:
+        *pz = info->zSource ? info->zSource : "";
+        *pn = info->zSource ? info->nSource : 0;
+        break;
+    case FIELD_DATE: {
+        int64_t k = date_bucket(info->zDate ? info->zDate : "", info->nDate,
+                                f->eBy);
+        if (k != BUCKET_NONE) {
+            bucket_label(k, f->eBy, zLabel, 32);
+            *pz = zLabel;
+            *pn = strlen(zLabel);
+        }
+        break;
+    }
+    default:
+        for (int i = 0; i < info->nField; i++) {
+            const kq_field *fd = &info->aField[i];
+            if (fd->nName == strlen(f->zName) &&
+                memcmp(fd->zName, f->zName, fd->nName) == 0) {
+                *pz = fd->zValue ? fd->zValue : "";
+                *pn = fd->zValue ? fd->nValue : 0;
+                break;
+            }
+        }
+    }
+}
+
 static int
 walk_cb(void *pCtx, kq_docid iDoc)
 {
@@ -153,35 +191,10 @@ walk_cb(void *pCtx, kq_docid iDoc)
     if (iDoc >= w->p->nDocid) {
         return KQ_CORRUPT;
     }
-    const char *z = "";
-    size_t n = 0;
+    const char *z;
+    size_t n;
     char zLabel[32];
-    switch (w->f->eKind) {
-    case FIELD_SOURCE:
-        z = info->zSource ? info->zSource : "";
-        n = info->zSource ? info->nSource : 0;
-        break;
-    case FIELD_DATE: {
-        int64_t k = date_bucket(info->zDate ? info->zDate : "", info->nDate,
-                                w->f->eBy);
-        if (k != BUCKET_NONE) {
-            bucket_label(k, w->f->eBy, zLabel, sizeof(zLabel));
-            z = zLabel;
-            n = strlen(zLabel);
-        }
-        break;
-    }
-    default:
-        for (int i = 0; i < info->nField; i++) {
-            const kq_field *fd = &info->aField[i];
-            if (fd->nName == strlen(w->f->zName) &&
-                memcmp(fd->zName, w->f->zName, fd->nName) == 0) {
-                z = fd->zValue ? fd->zValue : "";
-                n = fd->zValue ? fd->nValue : 0;
-                break;
-            }
-        }
-    }
+    value_of(w->f, info, zLabel, &z, &n);
     uint32_t v = intern(w->p, z, n);
     if (v == FV_NONE) {
         return KQ_NOMEM;
@@ -191,8 +204,36 @@ walk_cb(void *pCtx, kq_docid iDoc)
     return KQ_OK;
 }
 
+/* fvalues_walk() on a Xapian database: the documents of each source or
+** date, counted by the database (kq_index_value_counts). */
+static int
+count_cb(void *pCtx, const char *z, size_t n, uint64_t nDoc)
+{
+    walk *w = pCtx;
+    kq_docinfo info;
+    memset(&info, 0, sizeof(info));
+    if (w->f->eKind == FIELD_SOURCE) {
+        info.zSource = z;
+        info.nSource = n;
+    } else {
+        info.zDate = z;
+        info.nDate = n;
+    }
+    const char *zV;
+    size_t nV;
+    char zLabel[32];
+    value_of(w->f, &info, zLabel, &zV, &nV);
+    uint32_t v = intern(w->p, zV, nV);
+    if (v == FV_NONE) {
+        return KQ_NOMEM;
+    }
+    w->p->a[v].nTotal += nDoc;
+    return KQ_OK;
+}
+
 int
-fvalues_walk(fvalues *p, source *s, const field_spec *f, char **pzErr)
+fvalues_walk(fvalues *p, source *s, const field_spec *f, int bLater,
+             char **pzErr)
 {
     kq_docid nDocid = 0;
     int rc = kq_index_each_doc(s->pIdx, NULL, NULL, &nDocid, pzErr);
@@ -204,16 +245,52 @@ fvalues_walk(fvalues *p, source *s, const field_spec *f, char **pzErr)
     if (p->aDoc == NULL) {
         return KQ_NOMEM;
     }
+    /* A Xapian database counts its sources and dates itself (one round
+    ** trip a tcp:// shard, where reading each document's value is one a
+    ** document); a document's own value is read when asked for. */
+    p->bLater = bLater && source_is_xapian(s) && f->eKind != FIELD_EXTRA;
+    p->s = s;
+    p->f = *f;
     for (kq_docid i = 0; i < nDocid; i++) {
-        p->aDoc[i] = FV_NONE; /* deleted documents stay so */
+        /* deleted documents stay FV_NONE */
+        p->aDoc[i] = p->bLater ? FV_LATER : FV_NONE;
     }
     walk w = {p, s, f, pzErr};
+    if (p->bLater) {
+        return kq_index_value_counts(s->pIdx,
+                                     f->eKind == FIELD_SOURCE ? KQ_VALUE_SOURCE
+                                                              : KQ_VALUE_DATE,
+                                     &w, count_cb, pzErr);
+    }
     rc = kq_index_each_doc(s->pIdx, &w, walk_cb, NULL, pzErr);
     if (rc == KQ_CORRUPT && *pzErr == NULL) {
         *pzErr = kq_mprintf("%s: a document beyond the document table",
                             s->zDir);
     }
     return rc;
+}
+
+int
+fvalues_get(fvalues *p, kq_docid iDoc, uint32_t *pv, char **pzErr)
+{
+    if (iDoc < p->nDocid && p->aDoc[iDoc] == FV_LATER) {
+        const kq_docinfo *info;
+        int rc = kq_index_doc(p->s->pIdx, iDoc, &info, pzErr);
+        if (rc) {
+            return rc;
+        }
+        const char *z;
+        size_t n;
+        char zLabel[32];
+        value_of(&p->f, info, zLabel, &z, &n);
+        uint32_t v = intern(p, z, n);
+        if (v == FV_NONE) {
+            return KQ_NOMEM;
+        }
+        p->aDoc[iDoc] = v;
+    }
+    *pv = fvalues_of(p, iDoc);
+    return KQ_OK;
 }
 
 uint32_t

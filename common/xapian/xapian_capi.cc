@@ -897,6 +897,31 @@ kqx_db_values(kqx_db *p, uint32_t iDoc, const unsigned *aSlot, int nSlot,
 }
 
 extern "C" int
+kqx_db_value_counts(kqx_db *p, unsigned iSlot, void *pCtx,
+                    int (*x)(void *, const char *, size_t, uint64_t),
+                    char **pzErr)
+{
+    return db_call(p, pzErr, [&]() -> int {
+        /* Every document matched, none ranked: the spy counts inside each
+        ** database (remote ones too) and the counts come back merged. */
+        Xapian::Enquire enq(p->db);
+        enq.set_query(Xapian::Query::MatchAll);
+        Xapian::ValueCountMatchSpy spy(iSlot);
+        enq.add_matchspy(&spy);
+        enq.get_mset(0, 0, p->db.get_doccount());
+        for (Xapian::TermIterator it = spy.values_begin();
+             it != spy.values_end(); ++it) {
+            std::string v = *it;
+            int rc = x(pCtx, v.data(), v.size(), it.get_termfreq());
+            if (rc) {
+                return rc;
+            }
+        }
+        return (int)KQ_OK;
+    });
+}
+
+extern "C" int
 kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr)
 {
     *pz = NULL;

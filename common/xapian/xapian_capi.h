@@ -119,6 +119,14 @@ int kqx_db_terms_scan(kqx_db *p, const char *zPrefix, size_t nPrefix,
 int kqx_db_value(kqx_db *p, uint32_t iDoc, unsigned iSlot, char **pz,
                  size_t *pn, char **pzErr);
 int kqx_db_data(kqx_db *p, uint32_t iDoc, char **pz, size_t *pn, char **pzErr);
+/* Call x(pCtx, value, n, nDoc) for each distinct non-empty value of slot
+** iSlot, in byte order, with the number of documents holding it (a
+** ValueCountMatchSpy over every document: over tcp://, counted in each
+** shard, one round trip each).  A non-zero return from x stops and is
+** returned. */
+int kqx_db_value_counts(kqx_db *p, unsigned iSlot, void *pCtx,
+                        int (*x)(void *, const char *, size_t, uint64_t),
+                        char **pzErr);
 /* Values aSlot[0..nSlot) of document iDoc into az[i], an[i] (each
 ** malloc()ed; all NULL on an error): the document read once, so one
 ** round trip to a remote database. */
@@ -287,6 +295,9 @@ void kqx_mset_free(kqx_mset *m);
     X(db_values, (kqx_db *p, uint32_t iDoc, const unsigned *aSlot, int nSlot, \
                   char **az, size_t *an, char **pzErr),                       \
       (p, iDoc, aSlot, nSlot, az, an, pzErr))                                 \
+    X(db_value_counts, (kqx_db *p, unsigned iSlot, void *pCtx,                \
+                        int (*x)(void *, const char *, size_t, uint64_t),     \
+                        char **pzErr), (p, iSlot, pCtx, x, pzErr))            \
     X(db_doc_length, (kqx_db *p, uint32_t iDoc, uint64_t *pnLen,              \
                       char **pzErr), (p, iDoc, pnLen, pzErr))                 \
     X(db_doc_freq, (kqx_db *p, const char *z, size_t n, uint64_t *pnDf,       \

@@ -2414,6 +2414,18 @@ kqi_xdoc(kqi_xindex *p, kq_docid iDoc, int iSlot, char **pz, size_t *pn,
 }
 
 int
+kqi_xvalue_counts(kqi_xindex *p, int eField, void *pCtx, kq_value_count_fn x,
+                  char **pzErr)
+{
+    xcall_begin(p);
+    int rc = kqx_db_value_counts(
+        p->pDb, eField == KQ_VALUE_DATE ? KQX_VALUE_DATE : KQX_VALUE_SOURCE,
+        pCtx, x, pzErr);
+    xcall_end(p);
+    return rc;
+}
+
+int
 kqi_xterm_freq(kqi_xindex *p, const char *z, size_t n, uint64_t *pnDoc,
                uint64_t *pnOcc, char **pzErr)
 {

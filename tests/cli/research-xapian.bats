@@ -41,12 +41,25 @@ same() {
     same facet date:month 'opec OR "crude oil"'
     same facet date:day --sort=value said
     same facet date:year --min-count 2 'oil NEAR/3 prices'
+    # Xapian counts each source's and date's documents itself (a match
+    # spy) and reads a match's value when it meets it.
+    same facet date:week --top 5 oil
+    same facet source --sort=value said
+    same facet date:day '*'
 }
 
 @test "research on Xapian: hist by month and year, several queries, --split source" {
     same hist oil
     same hist --by year oil said gold
     same hist --split source --top 3 oil
+    # Xapian counts the documents of each date itself (a match spy) and
+    # reads a document's date when it matches: periods, ranges, undated
+    # documents and weeks as the native index's walk gives them.
+    same hist --by week --from 1987-03-01 --to 1987-03-31 oil
+    same hist --by day --from 1987-03-10 'oil OR gold'
+    same hist --by month --to 1987-03 said
+    same hist --by day --normalize opec
+    same hist --by year --from 1987 gold
 }
 
 @test "research on Xapian: collocates by word and by stem, windows and measures" {
