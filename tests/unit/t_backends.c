@@ -5,7 +5,8 @@
 ** documents, texts and matches; what needs kq's own index says so on a
 ** Xapian database (KQ_MISUSE and a message); several Xapian databases
 ** open together, not beside a kq index; the segment statistics add up to the
-** index's; the option struct's version is checked.
+** index's; the option struct's version is checked; a Xapian database
+** counts the documents of each date and source itself.
 */
 #include "tharness.h"
 
@@ -392,6 +393,52 @@ test_open_many(void **state)
     free(zErr);
 }
 
+/* kq_index_value_counts(): on Xapian, the documents of each date and
+** source, as a walk of the native index's documents counts them (aDoc:
+** "1987-03-02" 1, ..., "" 1); on a kq index KQ_MISUSE with a message. */
+static int
+vc_cb(void *pCtx, const char *z, size_t n, uint64_t nDoc)
+{
+    kq_buf *b = pCtx;
+    char a[32];
+    kq_buf_append(b, z, n);
+    snprintf(a, sizeof a, "=%llu;", (unsigned long long)nDoc);
+    kq_buf_append(b, a, strlen(a));
+    return 0;
+}
+
+static void
+test_value_counts(void **state)
+{
+    (void)state;
+    kq_index *pX = open_index(zXapian, KQ_KIND_XAPIAN);
+    kq_buf b = {0};
+    char *zErr = NULL;
+    assert_int_equal(kq_index_value_counts(pX, KQ_VALUE_DATE, &b, vc_cb,
+                                           &zErr), KQ_OK);
+    kq_buf_append(&b, "", 1);
+    assert_string_equal((char *)b.a, "1987-03-02=1;1987-03-05=1;"
+                                     "1987-04-01=1;1988=1;=1;");
+    b.n = 0;
+    assert_int_equal(kq_index_value_counts(pX, KQ_VALUE_SOURCE, &b, vc_cb,
+                                           &zErr), KQ_OK);
+    kq_buf_append(&b, "", 1);
+    assert_string_equal((char *)b.a, "paper=2;wire=2;=1;");
+    assert_int_equal(kq_index_value_counts(pX, 7, &b, vc_cb, &zErr),
+                     KQ_MISUSE);
+    free(zErr);
+    zErr = NULL;
+    kq_buf_free(&b);
+    kq_index_close(pX);
+    kq_index *pN = open_index(zNative, KQ_KIND_NATIVE);
+    assert_int_equal(kq_index_value_counts(pN, KQ_VALUE_DATE, &b, vc_cb,
+                                           &zErr), KQ_MISUSE);
+    th_check(zErr && strstr(zErr, "needs a Xapian database"), "message: %s",
+             zErr ? zErr : "(none)");
+    free(zErr);
+    kq_index_close(pN);
+}
+
 /* kq_writer_opts carries its version; another is refused, nothing made. */
 static void
 test_opts_version(void **state)
@@ -423,6 +470,7 @@ main(void)
         cmocka_unit_test(test_segments),
         cmocka_unit_test(test_open_many),
         cmocka_unit_test(test_opts_version),
+        cmocka_unit_test(test_value_counts),
     };
     if (setup(NULL)) {
         return 1;
