@@ -1015,6 +1015,16 @@ thread_main(void *pArg)
     return NULL;
 }
 
+/* The first error of a thread (under p->mu), with its message. */
+static int
+thread_err(kqi_xwriter *p, char **pzErr)
+{
+    if (p->rcT) {
+        kqi_err(pzErr, p->rcT, "%s", p->zErrT ? p->zErrT : kq_errstr(p->rcT));
+    }
+    return p->rcT;
+}
+
 /* Give job j (malloc()ed) to thread t: queued, or in the caller's thread
 ** when there are no threads (then freed here). */
 static int
@@ -1040,10 +1050,7 @@ give_job(kqi_xwriter *p, xthread *t, xjob *j, char **pzErr)
     t->nJob++;
     t->nJobByte += j->nByte;
     pthread_cond_broadcast(&p->cvWork);
-    int rc = p->rcT;
-    if (rc) {
-        kqi_err(pzErr, rc, "%s", p->zErrT ? p->zErrT : kq_errstr(rc));
-    }
+    int rc = thread_err(p, pzErr);
     pthread_mutex_unlock(&p->mu);
     return rc;
 }
@@ -1062,10 +1069,7 @@ wait_idle(kqi_xwriter *p, char **pzErr)
             pthread_cond_wait(&p->cvDone, &p->mu);
         }
     }
-    int rc = p->rcT;
-    if (rc) {
-        kqi_err(pzErr, rc, "%s", p->zErrT ? p->zErrT : kq_errstr(rc));
-    }
+    int rc = thread_err(p, pzErr);
     pthread_mutex_unlock(&p->mu);
     return rc;
 }

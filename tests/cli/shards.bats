@@ -342,19 +342,20 @@ bad_url() {
     [ "$("$KQ" "${args[@]}" -c peacekeepers)" -eq "$(kq -c peacekeepers)" ]
     # A new document, given to both machines: one writes it, the other
     # only its words.
+    give_both() {
+        for k in 0 1; do
+            "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/live/shard00$k" "$BATS_TEST_TMPDIR/in/new.txt"
+        done
+    }
     mkdir -p "$BATS_TEST_TMPDIR/in"
     printf 'Quetzalcoatl\nquetzalcoatl flies over peacekeepers\n' >"$BATS_TEST_TMPDIR/in/new.txt"
-    for k in 0 1; do
-        "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/live/shard00$k" "$BATS_TEST_TMPDIR/in/new.txt"
-    done
+    give_both
     [ "$("$KQ" "${args[@]}" -c '*')" -eq 42 ]
     [ "$("$KQ" "${args[@]}" -c quetzalcoatl)" -eq 1 ]
     [ "$("$KQ" "${args[@]}" -c 'quetzal*')" -eq 1 ]
     # Changed: replaced, not added.
     printf 'Quetzalcoatl\nthe serpent rests\n' >"$BATS_TEST_TMPDIR/in/new.txt"
-    for k in 0 1; do
-        "$KQI" -q --backend=xapian -d "$BATS_FILE_TMPDIR/live/shard00$k" "$BATS_TEST_TMPDIR/in/new.txt"
-    done
+    give_both
     [ "$("$KQ" "${args[@]}" -c '*')" -eq 42 ]
     [ "$("$KQ" "${args[@]}" -c 'quetzalcoatl AND serpent')" -eq 1 ]
     [ "$("$KQ" "${args[@]}" -c 'quetzalcoatl AND flies')" -eq 0 ]
